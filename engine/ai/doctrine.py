@@ -1,0 +1,304 @@
+"""Doctrine agents: simple, explainable rules that play the historical plans.
+
+Attacker: drones hunt heavy targets when the sky allows; special forces infiltrate through the wooded
+ravines, cut the Shusha–Lachin road, then climb to the town; mechanised units follow along roads and tracks.
+Defender: hidden ambush parties hold the ravines; artillery fires on what the recon drone and the
+outposts see; reserves counter-attack to reopen the road and hold the town.
+
+Agents plan once per phase (cheap), then hand out one order per call, re-checking legality each time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.movement import distance_field
+from engine.orders import Assault, EndPhase, Fire, Move, Order, Recon, Strike
+from engine.units import ATTACKER, Unit
+from engine.view import SideView
+
+HEAVY_PRIORITY = {"air_defence": 6, "mlrs": 5, "howitzer": 4, "tank": 4, "mech_infantry": 3, "motor_rifle": 2}
+
+
+class DoctrineAgent:
+    name = "doctrine"
+
+    def __init__(self, lead: str = "sf", assault_ratio: float = 0.8, counterattack: bool = True,
+                 **_: object) -> None:
+        """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
+        are sent through the ravines first, special forces follow) — a counterfactual for analysts."""
+        if lead not in ("sf", "mech"):
+            raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
+        self.lead = lead
+        self.assault_ratio = assault_ratio
+        self.counterattack = counterattack
+        self._key: tuple[int, int, str] | None = None
+        self._queue: list[Order] = []
+
+    # ------------------------------------------------------------------ protocol
+    def choose(self, view: SideView, rng: np.random.Generator) -> Order:
+        key = (view.turn, view.side, view.phase)
+        if key != self._key or (view.phase == "assault" and not self._queue):
+            if key != self._key:
+                self._key = key
+                self._queue = self._plan(view, rng)
+            elif view.phase == "assault":
+                self._queue = []
+        while self._queue:
+            o = self._queue.pop(0)
+            if view.check(o) is None:
+                return o
+        if view.phase == "assault":
+            o = self._next_assault(view)
+            if o is not None:
+                return o
+        return EndPhase(view.side_name)
+
+    def _plan(self, view: SideView, rng: np.random.Generator) -> list[Order]:
+        if view.phase == "air":
+            return self._plan_air(view, rng)
+        if view.phase == "artillery":
+            return self._plan_artillery(view)
+        if view.phase == "movement":
+            return self._plan_moves(view)
+        return []
+
+    # ------------------------------------------------------------------ helpers
+    def _objective(self, view: SideView) -> list[int]:
+        scen = view.scenario
+        ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
+        return [view.map.idx(h) for h in ob.hexes]
+
+    def _centre(self, view: SideView) -> int:
+        hexes = self._objective(view)
+        return hexes[len(hexes) // 2]
+
+    def _road_goal(self, view: SideView) -> list[int]:
+        """Road hexes of the watched road 2–5 hexes from the objective, outside it: where to cut it."""
+        gmap = view.map
+        obj = set(self._objective(view))
+        centre = self._centre(view)
+        out = [int(i) for i in np.flatnonzero(gmap.road_hex)
+               if i not in obj and 2 <= gmap.distance(int(i), centre) <= 5
+               and any(int(i) in path for _, kind, path in gmap.roads if kind == "main")]
+        return out or sorted(obj)
+
+    def _active(self, view: SideView) -> list[Unit]:
+        return [u for u in view.own if u.active]
+
+    def _type(self, view: SideView, u: Unit):  # noqa: ANN202
+        return view.scenario.unit_table[u.type]
+
+    # ------------------------------------------------------------------ air
+    def _plan_air(self, view: SideView, rng: np.random.Generator) -> list[Order]:
+        gmap = view.map
+        orders: list[Order] = []
+        centre = self._centre(view)
+        for u in self._active(view):
+            ut = self._type(view, u)
+            if ut.domain != "air" or view.grounded.get(u.id) or u.fired:
+                continue
+            dist = gmap.distances_from(u.idx)
+            if ut.air_role in ("strike", "loiter"):
+                best, best_score = None, 0.0
+                for c in view.contacts:
+                    if dist[c.idx] > ut.sortie_radius_hexes:
+                        continue
+                    ct = view.scenario.unit_table[c.type]
+                    if ut.air_role == "loiter" and not ct.heavy:
+                        continue
+                    value = view.fire_preview(u.id, c.idx, "strike") * (1 + HEAVY_PRIORITY.get(c.type, 0))
+                    if value > best_score:
+                        best, best_score = c, value
+                if best is not None:
+                    orders.append(Strike(u.id, best.hex))
+            elif ut.air_role == "recon":
+                target = self._recon_target(view, rng, centre)
+                if target is not None and dist[target] <= ut.sortie_radius_hexes:
+                    orders.append(Recon(u.id, gmap.hex_of(target)))
+        return orders
+
+    def _recon_target(self, view: SideView, rng: np.random.Generator, centre: int) -> int | None:
+        gmap = view.map
+        if view.contacts:
+            # the known enemy closest to the objective
+            return min(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id)).idx
+        # search the approaches: a hex 2–5 hexes from the objective, toward our own units for the attacker,
+        # toward the southern approaches for the defender
+        ring = [int(i) for i in gmap.within(centre, 5) if gmap.distance(int(i), centre) >= 2]
+        if not ring:
+            return centre
+        own = [u.idx for u in self._active(view) if self._type(view, u).domain == "ground"]
+        if view.side == ATTACKER and own:
+            ring.sort(key=lambda i: (min(gmap.distance(i, j) for j in own), i))
+            return ring[int(rng.integers(min(6, len(ring))))]
+        south = [i for i in ring if gmap.row[i] > gmap.row[centre]]
+        pool = south or ring
+        return pool[int(rng.integers(len(pool)))]
+
+    # ------------------------------------------------------------------ artillery
+    def _plan_artillery(self, view: SideView) -> list[Order]:
+        gmap = view.map
+        centre = self._centre(view)
+        orders: list[Order] = []
+        targets = sorted(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id))
+        for u in self._active(view):
+            ut = self._type(view, u)
+            if not ut.indirect or u.fired:
+                continue
+            best, best_score = None, 0.05
+            for c in targets:
+                if gmap.distance(u.idx, c.idx) > ut.range_hexes or view.spotter(c.idx) is None:
+                    continue
+                score = view.fire_preview(u.id, c.idx) / (1 + 0.1 * gmap.distance(c.idx, centre))
+                if score > best_score:
+                    best, best_score = c, score
+            if best is not None:
+                orders.append(Fire(u.id, best.hex))
+        return orders
+
+    # ------------------------------------------------------------------ movement
+    def _plan_moves(self, view: SideView) -> list[Order]:
+        if view.side == ATTACKER:
+            return self._attacker_moves(view)
+        return self._defender_moves(view)
+
+    def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
+                   avoid_contact: bool) -> Order | None:
+        gmap = view.map
+        dests = view.destinations(u.id)
+        if not dests:
+            return None
+        enemy_near = np.zeros(gmap.n, dtype=bool)
+        for c in view.contacts:
+            nb = gmap.nbr[c.idx]
+            enemy_near[nb[nb >= 0]] = True
+        here = field[u.idx]
+
+        def score(i: int) -> float:
+            s = field[i]
+            if prefer_cover:
+                s -= 0.4 * gmap.concealment[i]
+            if avoid_contact and enemy_near[i]:
+                s += 3.0
+            return s
+
+        best = min(dests, key=lambda i: (score(i), i))
+        if not np.isfinite(field[best]) or score(best) >= score(u.idx) - 1e-9 or field[best] >= here:
+            return None
+        return Move(u.id, gmap.hex_of(best))
+
+    def _attacker_moves(self, view: SideView) -> list[Order]:
+        gmap = view.map
+        obj = self._objective(view)
+        obj_set = set(obj)
+        open_obj = tuple(sorted(i for i in obj if view.control[i] != view.side)) or tuple(sorted(obj))
+        road = tuple(sorted(self._road_goal(view)))
+        on_road = [u for u in self._active(view) if u.idx in set(road)]
+        road_held = view.road_cut or len(on_road) >= 1
+        orders: list[Order] = []
+        sf_units = [u for u in self._active(view) if self._type(view, u).mobility == "sf"]
+        early = view.turn <= 6
+        for u in self._active(view):
+            ut = self._type(view, u)
+            if ut.domain != "ground" or u.offmap or u.moved:
+                continue
+            if ut.indirect:
+                # guns move up only if the objective is out of range
+                if min(gmap.distance(u.idx, i) for i in obj) > ut.range_hexes - 1:
+                    f = distance_field(gmap, ut.mobility, tuple(sorted(obj)))
+                    o = self._best_move(view, u, f, False, True)
+                    if o:
+                        orders.append(o)
+                continue
+            if self._adjacent_contact(view, u):
+                continue  # in contact: fight in the assault phase
+            if ut.mobility == "sf":
+                if self.lead == "mech" and early:
+                    continue  # counterfactual: the mechanised units go first
+                if u.idx in set(road) and not view.road_cut:
+                    continue  # hold the road block
+                rank = sf_units.index(u)
+                goal = road if (not road_held or rank < 2) and not view.road_cut else open_obj
+                if u.idx in set(road) and view.road_cut and rank < 1:
+                    continue
+                f = distance_field(gmap, "sf", goal)
+                o = self._best_move(view, u, f, True, False)
+            else:
+                if self.lead == "mech":
+                    f = distance_field(gmap, ut.mobility, open_obj)
+                    o = self._best_move(view, u, f, False, False)
+                else:
+                    # follow: heavy units close up behind the special forces along roads and tracks
+                    f = distance_field(gmap, ut.mobility, open_obj)
+                    o = self._best_move(view, u, f, False, True)
+            if o is not None:
+                orders.append(o)
+        del obj_set
+        return orders
+
+    def _defender_moves(self, view: SideView) -> list[Order]:
+        gmap = view.map
+        obj = self._objective(view)
+        obj_set = set(obj)
+        centre = self._centre(view)
+        orders: list[Order] = []
+        lost = tuple(sorted(i for i in obj if view.control[i] != view.side))
+        road = set(self._road_goal(view))
+        threats = [c for c in view.contacts
+                   if c.idx in obj_set or c.idx in road or gmap.distance(c.idx, centre) <= 3]
+        for u in self._active(view):
+            ut = self._type(view, u)
+            if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
+                continue
+            if self._adjacent_contact(view, u):
+                continue
+            if u.hidden and gmap.ambush[u.idx] > 0:
+                continue  # ambush parties wait
+            if u.idx in obj_set and not lost:
+                continue  # the garrison holds
+            reserve = ut.mobility in ("tracked", "wheeled") or u.arrives_turn > 1
+            if not reserve:
+                continue
+            if self.counterattack and (threats or lost):
+                targets = tuple(sorted({n for c in threats for n in gmap.nbr_list[c.idx] if n >= 0} | set(lost)))
+                f = distance_field(gmap, ut.mobility, targets) if targets else None
+            else:
+                targets = tuple(sorted(obj))
+                f = distance_field(gmap, ut.mobility, targets)
+            if f is None:
+                continue
+            o = self._best_move(view, u, f, False, False)
+            if o is not None:
+                orders.append(o)
+        return orders
+
+    def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
+        nb = set(view.map.nbr_list[u.idx])
+        return any(c.idx in nb for c in view.contacts)
+
+    # ------------------------------------------------------------------ assault
+    def _next_assault(self, view: SideView) -> Order | None:
+        gmap = view.map
+        obj_set = set(self._objective(view))
+        best, best_score = None, -1e9
+        contact_idx = {c.idx for c in view.contacts}
+        for u in self._active(view):
+            ut = self._type(view, u)
+            if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect or u.fired or u.cohesion <= 0:
+                continue
+            for j in gmap.nbr_list[u.idx]:
+                if j < 0 or j not in contact_idx:
+                    continue
+                a, ds = view.assault_odds(u.id, j)
+                gain = a.expected_losses
+                cost = sum(d.expected_losses for d in ds)
+                bonus = 0.5 if j in obj_set else 0.0
+                if view.side != ATTACKER and (view.road_cut or j in obj_set):
+                    bonus += 0.3
+                if gain + bonus < self.assault_ratio * cost:
+                    continue
+                score = gain - cost + bonus
+                if score > best_score:
+                    best, best_score = Assault(u.id, gmap.hex_of(j)), score
+        return best

@@ -1,0 +1,160 @@
+"""The `wargame` command: validate, run, batch, report, play, replay.
+
+User mistakes (bad files, bad options) print a clear message and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.errors import WargameError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Turn-based hex wargame engine. First scenario: Shusha, 28 Oct – 9 Nov 2020.")
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def load_or_exit(path: Path) -> Any:
+    from engine.scenario import load_scenario
+
+    try:
+        return load_scenario(path)
+    except WargameError as e:
+        fail(str(e))
+
+
+@app.command()
+def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) -> None:
+    """Check a scenario file and list every problem with its JSON path."""
+    scen = load_or_exit(scenario)
+    console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
+                  f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]})")
+
+
+AGENT_HELP = "Agent name: doctrine, random or passive (default: the scenario's)"
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")],
+    seed: Annotated[int, typer.Option(help="Game seed (non-negative integer)")] = 0,
+    attacker: Annotated[str | None, typer.Option(help=AGENT_HELP)] = None,
+    defender: Annotated[str | None, typer.Option(help=AGENT_HELP)] = None,
+    weather: Annotated[str | None, typer.Option(
+        help="Weather mode: historical, stochastic, clear, overcast or fog")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the score record as one JSON object")] = False,
+    log: Annotated[Path | None, typer.Option(help="Write the event log as JSON lines to this file")] = None,
+    save: Annotated[Path | None, typer.Option(help="Write a save/replay file (scenario + seed + orders)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every event")] = False,
+) -> None:
+    """Play one headless game AI vs AI and print a summary."""
+    from engine.events import write_jsonl
+    from engine.game import play_game
+    from engine.savegame import save_game
+
+    scen = load_or_exit(scenario)
+    if seed < 0:
+        fail(f"--seed must be a non-negative integer, got {seed}")
+    agents = {k: v for k, v in (("attacker", attacker), ("defender", defender)) if v}
+    try:
+        state = play_game(scen, seed, agents=agents, weather_mode=weather)
+    except (ValueError, WargameError) as e:
+        fail(str(e))
+    if log:
+        write_jsonl(state.log, str(log))
+    if save:
+        save_game(state, save)
+    if as_json:
+        sys.stdout.write(json.dumps(score_row(state), sort_keys=True) + "\n")
+        return
+    if verbose:
+        for ev in state.log:
+            console.print(f"[dim]T{ev.turn:>2}[/] {ev.text()}", highlight=False)
+    print_summary(state)
+
+
+def score_row(state: Any) -> dict[str, Any]:
+    """The score record plus what identifies the game (seed, scenario hash, engine version, agents)."""
+    from engine.rules import ENGINE_VERSION
+
+    return {
+        "scenario": state.scenario.meta.name,
+        "scenario_sha256": state.scenario.sha256,
+        "engine_version": ENGINE_VERSION,
+        "seed": state.seed,
+        "weather_mode": state.weather_mode,
+        "agents": state.agents,
+        **state.score.to_dict(),
+    }
+
+
+def print_summary(state: Any) -> None:
+    sc = state.score
+    scen = state.scenario
+    console.rule(f"{scen.meta.name} — seed {state.seed}")
+    colour = "red" if sc.winner == "attacker" else "blue"
+    console.print(f"[bold {colour}]{sc.winner} wins[/] on turn {sc.end_turn} "
+                  f"({scen.turn_start(sc.end_turn):%d %b %H:%M}): {sc.reason}", highlight=False)
+
+    def when(t: int | None) -> str:
+        return "—" if t is None else f"turn {t} ({scen.turn_start(t):%d %b %H:%M})"
+
+    console.print(f"Shusha taken: {when(sc.objective_taken_turn)}   road cut: {when(sc.road_cut_turn)}",
+                  highlight=False)
+    t = Table(title="Losses and activity")
+    t.add_column("")
+    t.add_column("attacker", justify="right")
+    t.add_column("defender", justify="right")
+
+    def total(d: dict[str, int]) -> int:
+        return sum(d.values())
+
+    rows = [
+        ("steps lost", *(str(total(sc.steps_lost[s])) for s in ("attacker", "defender"))),
+        ("units destroyed", *(str(total(sc.units_destroyed[s])) for s in ("attacker", "defender"))),
+    ]
+    causes = sorted({c for s in sc.losses_by_cause.values() for c in s})
+    rows += [(f"  lost to {c}", *(str(sc.losses_by_cause[s].get(c, 0)) for s in ("attacker", "defender")))
+             for c in causes]
+    for label, attr in (("drone sorties flown", "drone_sorties_flown"),
+                        ("drone sorties grounded", "drone_sorties_grounded"),
+                        ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
+                        ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
+                        ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults")):
+        d = getattr(sc, attr)
+        rows.append((label, str(d["attacker"]), str(d["defender"])))
+    for r in rows:
+        t.add_row(*r)
+    console.print(t)
+
+
+def _register_optional() -> None:
+    """Subcommands owned by other modules (batch/report, play/replay); each imports its heavy parts lazily."""
+    from engine import cli_batch
+
+    cli_batch.register(app, fail)
+    try:
+        from ui import cli as ui_cli
+    except ImportError:  # pragma: no cover - ui is part of the package
+        return
+    ui_cli.register(app, fail)
+
+
+_register_optional()
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,222 @@
+"""Fire resolution shared by preview, AI and resolution (OpenSpiel-style chance outcomes).
+
+A unit fires `shots` times (one per strength step); each shot hits with `p_hit = hit_probability(net)`,
+where ``net = firepower − protection + Σ modifiers``. Hits become step losses. `fire_odds` returns the
+exact outcome distribution; `resolve` draws from exactly that distribution, so the odds the UI shows and the
+result can never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import numpy as np
+
+from engine.events import FireResult, Modifier, UnitDestroyed
+from engine.state import GameState
+from engine.units import MAX_COHESION, SIDES, Unit
+
+HIT_BASE = 0.10
+HIT_PER_POINT = 0.10
+HIT_MIN = 0.02
+HIT_MAX = 0.90
+HIGH_GROUND_M = 100.0
+
+
+def hit_probability(net: int) -> float:
+    """Per-shot hit chance for a net fire value.
+
+    >>> hit_probability(0), hit_probability(3), hit_probability(-5), hit_probability(20)
+    (0.1, 0.4, 0.02, 0.9)
+    """
+    return round(min(HIT_MAX, max(HIT_MIN, HIT_BASE + HIT_PER_POINT * net)), 4)
+
+
+@attrs.frozen
+class FireOdds:
+    firer: str
+    target: str
+    target_type: str
+    firepower: int
+    protection: int
+    modifiers: tuple[Modifier, ...]
+    net: int
+    p_hit: float
+    shots: int
+    target_strength: int
+    pmf: tuple[float, ...]
+    """Probability of 0..shots hits."""
+
+    @property
+    def loss_pmf(self) -> tuple[float, ...]:
+        """Probability of losing 0..target_strength steps."""
+        out = [0.0] * (self.target_strength + 1)
+        for k, p in enumerate(self.pmf):
+            out[min(k, self.target_strength)] += p
+        return tuple(out)
+
+    @property
+    def expected_losses(self) -> float:
+        return sum(k * p for k, p in enumerate(self.loss_pmf))
+
+    @property
+    def p_destroyed(self) -> float:
+        return self.loss_pmf[-1] if self.target_strength > 0 else 1.0
+
+
+def binomial_pmf(n: int, p: float) -> tuple[float, ...]:
+    return tuple(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1))
+
+
+def _terrain_name(state: GameState, idx: int) -> str:
+    return state.map.terrain_at(idx).name
+
+
+def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
+    mods = []
+    if not firer.supplied and state.utype(firer).domain == "ground":
+        mods.append(Modifier("out of supply", -1))
+    if firer.cohesion <= 0:
+        mods.append(Modifier("broken", -2))
+    elif firer.cohesion == 1:
+        mods.append(Modifier("shaken", -1))
+    return mods
+
+
+def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
+    """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside."""
+    gmap = state.map
+    attack: list[Modifier] = []
+    ret: list[Modifier] = []
+    if gmap.distance(from_idx, to_idx) != 1:
+        return attack, ret
+    d = gmap.direction_between(from_idx, to_idx)
+    if gmap.cliff_up[from_idx, d]:
+        attack.append(Modifier("assaulting up a cliff", -2))
+        ret.append(Modifier("cliff: firing down", +2))
+    elif gmap.cliff_down[from_idx, d]:
+        attack.append(Modifier("cliff: firing down", +2))
+        ret.append(Modifier("firing up a cliff", -2))
+    else:
+        rise = gmap.elevation[to_idx] - gmap.elevation[from_idx]
+        if rise >= HIGH_GROUND_M:
+            attack.append(Modifier(f"attacking uphill ({rise:.0f} m)", -1))
+            ret.append(Modifier("higher ground", +1))
+        elif rise <= -HIGH_GROUND_M:
+            attack.append(Modifier("higher ground", +1))
+            ret.append(Modifier(f"firing uphill ({-rise:.0f} m)", -1))
+    if gmap.river[from_idx, d] and not gmap.road_edge[from_idx, d]:
+        attack.append(Modifier("across a river", -1))
+    return attack, ret
+
+
+def fire_odds(
+    state: GameState,
+    firer: Unit,
+    target: Unit,
+    context: str,
+    extra: list[Modifier] | None = None,
+) -> FireOdds:
+    """The full distribution of one unit firing at another.
+
+    context: ``assault`` (attacker at a defender), ``defence`` (defender's return fire), ``ambush``,
+    ``artillery``, ``strike`` (armed drone / loitering munition).
+    """
+    gmap = state.map
+    ft = state.utype(firer)
+    tt = state.utype(target)
+    firepower = ft.firepower_hard if tt.heavy else ft.firepower_soft
+    if context == "defence" and ft.indirect:
+        firepower = ft.close_fire
+    mods: list[Modifier] = list(extra or [])
+    terrain = _terrain_name(state, target.idx)
+    if context in ("assault", "artillery"):
+        dv = int(gmap.defence[target.idx])
+        if dv:
+            mods.append(Modifier(f"target in {terrain}", -dv))
+    elif context == "defence":
+        pass  # the assaulting unit is exposed: no terrain cover
+    elif context == "ambush":
+        av = int(gmap.ambush[firer.idx])
+        mods.append(Modifier(f"{_terrain_name(state, firer.idx)} ambush", av))
+        if tt.heavy and gmap.concealment[target.idx] > 0:
+            mods.append(Modifier(f"vehicles blind in {terrain}", int(gmap.concealment[target.idx])))
+    elif context == "strike":
+        cover = int(gmap.vehicle_cover[target.idx]) if tt.heavy else int(gmap.concealment[target.idx])
+        if cover:
+            mods.append(Modifier(f"target under cover ({terrain})", -cover))
+    if context in ("assault", "defence", "ambush"):
+        night = state.night
+        if night and not ft.night_capable:
+            mods.append(Modifier("night: not trained for night fighting", -1))
+        elif night and ft.night_capable and not tt.night_capable:
+            mods.append(Modifier("night-trained vs untrained", +1))
+    if context in ("assault", "ambush", "defence", "artillery"):
+        mods.extend(_firer_state_mods(state, firer))
+    protection = tt.protection
+    net = firepower - protection + sum(m.value for m in mods)
+    p = hit_probability(net)
+    if context == "strike":
+        shots = 1 if ft.expendable else min(firer.strength, 2)
+    else:
+        shots = firer.strength
+    return FireOdds(
+        firer=firer.id, target=target.id, target_type=target.type, firepower=firepower, protection=protection,
+        modifiers=tuple(mods), net=net, p_hit=p, shots=shots, target_strength=target.strength,
+        pmf=binomial_pmf(shots, p),
+    )
+
+
+def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:
+    """Odds of an assault: the attacker's fire at the main defender and every defender's return fire."""
+    defenders = [u for u in state.units_at(target_idx) if u.side != attacker.side]
+    if not defenders:
+        raise ValueError("no defender in the target hex")
+    main = main_defender(state, defenders)
+    atk_mods, ret_mods = _edge_mods(state, attacker.idx, target_idx)
+    a = fire_odds(state, attacker, main, "assault", atk_mods)
+    d = [fire_odds(state, u, attacker, "defence", ret_mods) for u in defenders]
+    return a, d
+
+
+def main_defender(state: GameState, defenders: list[Unit]) -> Unit:
+    """The unit that takes the assault: the strongest (strength × protection), first in scenario order."""
+    return max(defenders, key=lambda u: (u.strength * (1 + state.utype(u).protection), -state.unit_index[u.id]))
+
+
+def resolve(state: GameState, odds: FireOdds) -> FireResult:
+    """Draw `shots` uniforms from the game's generator; the outcome follows `odds.pmf` exactly."""
+    rolls = state.rng.random(odds.shots) if odds.shots else np.zeros(0)
+    hits = int(np.count_nonzero(rolls < odds.p_hit))
+    losses = min(hits, odds.target_strength)
+    return FireResult(
+        firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
+        protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
+        shots=odds.shots, rolls=[round(float(x), 6) for x in rolls], hits=hits, losses=losses,
+        strength_after=odds.target_strength - losses,
+    )
+
+
+def apply_losses(state: GameState, target: Unit, losses: int, cause: str) -> list:
+    """Remove steps, lower cohesion, keep the score; returns a UnitDestroyed event if it died."""
+    if losses <= 0:
+        return []
+    losses = min(losses, target.strength)
+    target.strength -= losses
+    target.cohesion = max(0, target.cohesion - losses)
+    side = SIDES[target.side]
+    sc = state.score
+    sc.steps_lost[side][target.type] = sc.steps_lost[side].get(target.type, 0) + losses
+    sc.losses_by_cause[side][cause] = sc.losses_by_cause[side].get(cause, 0) + losses
+    state.touch()
+    if target.strength <= 0:
+        target.hidden = False
+        sc.units_destroyed[side][target.type] = sc.units_destroyed[side].get(target.type, 0) + 1
+        return [UnitDestroyed(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
+                              hex=state.map.hex_of(target.idx), cause=cause)]
+    return []
+
+
+def recover_cohesion(u: Unit) -> None:
+    u.cohesion = min(MAX_COHESION, u.cohesion + 1)

@@ -1,0 +1,441 @@
+"""Structured events: what happened and why. The UI log, overlays, replays and batch statistics all read
+these; nobody re-derives a rule's reasoning.
+
+Every event is a frozen attrs class with a `kind` (its class name in the JSON) and a `text()` that explains
+it in one line. Hexes are `(col, row)` offset pairs as in the scenario file.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import attrs
+import cattrs
+
+from engine.errors import SaveFormatError
+
+HexRef = tuple[int, int]
+
+
+def _h(h: HexRef | None) -> str:
+    return "-" if h is None else f"({h[0]},{h[1]})"
+
+
+@attrs.frozen
+class Modifier:
+    source: str
+    value: int
+
+    def text(self) -> str:
+        return f"{self.source} {self.value:+d}"
+
+
+@attrs.frozen(kw_only=True)
+class FireResult:
+    """One unit firing at one unit: the inputs, every modifier, the per-shot chance and every draw."""
+
+    firer: str
+    target: str
+    target_type: str
+    firepower: int
+    protection: int
+    modifiers: list[Modifier]
+    net: int
+    p_hit: float
+    shots: int
+    rolls: list[float]
+    hits: int
+    losses: int
+    strength_after: int
+
+    def text(self) -> str:
+        mods = ", ".join(m.text() for m in self.modifiers) or "no modifiers"
+        return (f"{self.firer} → {self.target}: firepower {self.firepower} − protection {self.protection}"
+                f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}: {self.hits} hit(s), "
+                f"{self.losses} step(s) lost")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    kind: ClassVar[str] = "Event"
+    turn: int
+
+    def text(self) -> str:
+        return self.kind
+
+    def hexes(self) -> list[HexRef]:
+        """Hexes involved, for the UI to highlight."""
+        out: list[HexRef] = []
+        for name in ("hex", "target_hex", "center", "from_hex"):
+            v = getattr(self, name, None)
+            if v is not None:
+                out.append(tuple(v))  # type: ignore[arg-type]
+        path = getattr(self, "path", None)
+        if path:
+            out.extend(tuple(p) for p in path)  # type: ignore[misc]
+        return out
+
+    def units(self) -> list[str]:
+        out = []
+        for name in ("unit", "attacker", "ambusher", "target", "ad_unit"):
+            v = getattr(self, name, None)
+            if isinstance(v, str):
+                out.append(v)
+        return out
+
+
+_REGISTRY: dict[str, type[Event]] = {}
+
+
+def _event(cls: type[Event]) -> type[Event]:
+    cls.kind = cls.__name__
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class GameStarted(Event):
+    scenario: str
+    scenario_sha256: str
+    seed: int
+    weather_mode: str
+    engine_version: str
+    agents: dict[str, str]
+
+    def text(self) -> str:
+        return (f"Game started: {self.scenario} (seed {self.seed}, weather {self.weather_mode}, "
+                f"attacker {self.agents.get('attacker')}, defender {self.agents.get('defender')})")
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class TurnStarted(Event):
+    date: str
+    night: bool
+
+    def text(self) -> str:
+        return f"Turn {self.turn}: {self.date} ({'night' if self.night else 'day'})"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class WeatherReport(Event):
+    ceiling_m: float
+    visibility_km: float
+    fog: str
+    precipitation: str
+    ground_vision_hexes: int
+
+    def text(self) -> str:
+        return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
+                f"fog {self.fog}, {self.precipitation}; ground observers see {self.ground_vision_hexes} hex(es)")
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class AirStatus(Event):
+    side: str
+    unit: str
+    unit_type: str
+    grounded: bool
+    reason: str
+
+    def text(self) -> str:
+        if self.grounded:
+            return f"{self.unit} ({self.unit_type}) grounded: {self.reason}"
+        return f"{self.unit} ({self.unit_type}) can fly: {self.reason}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class SupplyReport(Event):
+    side: str
+    in_supply: list[str]
+    out_of_supply: list[str]
+
+    def text(self) -> str:
+        if not self.out_of_supply:
+            return f"{self.side}: all {len(self.in_supply)} units in supply"
+        return f"{self.side}: out of supply: {', '.join(self.out_of_supply)}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class ReinforcementArrived(Event):
+    side: str
+    unit: str
+    hex: HexRef
+
+    def text(self) -> str:
+        return f"{self.unit} arrives at {_h(self.hex)}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class PhaseStarted(Event):
+    side: str
+    phase: str
+
+    def text(self) -> str:
+        return f"{self.side}: {self.phase} phase"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class UnitMoved(Event):
+    side: str
+    unit: str
+    path: list[HexRef]
+    cost: float
+    stopped: str | None = None
+
+    def text(self) -> str:
+        why = f" — stopped: {self.stopped}" if self.stopped else ""
+        return f"{self.unit} moves {_h(self.path[0])}→{_h(self.path[-1])} ({self.cost:g} MP){why}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class UnitRevealed(Event):
+    side: str
+    unit: str
+    hex: HexRef
+    reason: str
+
+    def text(self) -> str:
+        return f"{self.unit} revealed at {_h(self.hex)}: {self.reason}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class UnitHidden(Event):
+    side: str
+    unit: str
+    hex: HexRef
+
+    def text(self) -> str:
+        return f"{self.unit} goes to ground at {_h(self.hex)}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class AmbushSprung(Event):
+    side: str
+    ambusher: str
+    target: str
+    hex: HexRef
+    target_hex: HexRef
+    fire: FireResult
+
+    def text(self) -> str:
+        return f"AMBUSH at {_h(self.target_hex)}: {self.ambusher} fires first — {self.fire.text()}; mover stops"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class AssaultResolved(Event):
+    side: str
+    attacker: str
+    hex: HexRef
+    target_hex: HexRef
+    defenders: list[str]
+    attacker_fire: list[FireResult]
+    defender_fire: list[FireResult]
+    result: str
+    advanced: bool
+
+    def text(self) -> str:
+        return f"Assault {self.attacker} {_h(self.hex)} → {_h(self.target_hex)} ({', '.join(self.defenders)}): {self.result}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class ArtilleryFired(Event):
+    side: str
+    unit: str
+    target_hex: HexRef
+    spotter: str
+    fire: list[FireResult]
+
+    def text(self) -> str:
+        lost = sum(f.losses for f in self.fire)
+        return f"{self.unit} fires on {_h(self.target_hex)} (spotter: {self.spotter}): {lost} step(s) lost"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class AirDefenceEngaged(Event):
+    side: str
+    ad_unit: str
+    drone: str
+    hex: HexRef
+    p_kill: float
+    roll: float
+    shot_down: bool
+
+    def text(self) -> str:
+        res = "SHOT DOWN" if self.shot_down else "missed"
+        return f"{self.ad_unit} engages {self.drone} near {_h(self.hex)}: {self.p_kill:.0%}, roll {self.roll:.2f} → {res}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class DroneStrike(Event):
+    side: str
+    unit: str
+    target_hex: HexRef
+    engagements: list[AirDefenceEngaged]
+    aborted: bool
+    fire: list[FireResult]
+    expended: bool
+
+    def text(self) -> str:
+        if self.aborted:
+            return f"{self.unit} strike on {_h(self.target_hex)} aborted: drone lost to air defence"
+        lost = sum(f.losses for f in self.fire)
+        return f"{self.unit} strikes {_h(self.target_hex)}: {lost} step(s) destroyed"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class ReconFlown(Event):
+    side: str
+    unit: str
+    center: HexRef
+    radius: int
+    engagements: list[AirDefenceEngaged]
+    shot_down: bool
+    detected: list[str]
+
+    def text(self) -> str:
+        if self.shot_down:
+            return f"{self.unit} recon over {_h(self.center)}: shot down"
+        det = f"; detected {', '.join(self.detected)}" if self.detected else ""
+        return f"{self.unit} flies recon over {_h(self.center)} (radius {self.radius}), spotting for artillery{det}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class UnitDestroyed(Event):
+    side: str
+    unit: str
+    unit_type: str
+    hex: HexRef
+    cause: str
+
+    def text(self) -> str:
+        return f"{self.unit} ({self.unit_type}) destroyed at {_h(self.hex)} by {self.cause}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class UnitRetreated(Event):
+    side: str
+    unit: str
+    from_hex: HexRef
+    hex: HexRef | None
+    reason: str
+
+    def text(self) -> str:
+        if self.hex is None:
+            return f"{self.unit} cannot retreat from {_h(self.from_hex)} and surrenders ({self.reason})"
+        return f"{self.unit} retreats {_h(self.from_hex)}→{_h(self.hex)} ({self.reason})"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class ControlChanged(Event):
+    side: str
+    hex: HexRef
+    place: str | None
+
+    def text(self) -> str:
+        return f"{self.side} takes control of {_h(self.hex)}{' ' + self.place if self.place else ''}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class RoadCut(Event):
+    road: str
+    cut: bool
+    reason: str
+
+    def text(self) -> str:
+        return f"{self.road} {'CUT' if self.cut else 'reopened'}: {self.reason}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class ObjectiveStatus(Event):
+    objective: str
+    attacker_hexes: int
+    total_hexes: int
+    held_by: str | None
+
+    def text(self) -> str:
+        who = f" — held by {self.held_by}" if self.held_by else ""
+        return f"{self.objective}: attacker controls {self.attacker_hexes}/{self.total_hexes} hexes{who}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class SandboxEdit(Event):
+    description: str
+
+    def text(self) -> str:
+        return f"[sandbox] {self.description}"
+
+
+@_event
+@attrs.frozen(kw_only=True)
+class GameOver(Event):
+    winner: str
+    reason: str
+
+    def text(self) -> str:
+        return f"GAME OVER (turn {self.turn}): {self.winner} wins — {self.reason}"
+
+
+EVENT_TYPES: dict[str, type[Event]] = dict(_REGISTRY)
+
+_conv = cattrs.Converter()
+_conv.register_unstructure_hook(tuple, lambda t: list(t))
+
+
+def event_to_dict(ev: Event) -> dict[str, Any]:
+    return {"kind": ev.kind, **_conv.unstructure(ev)}
+
+
+def event_to_json(ev: Event) -> str:
+    return json.dumps(event_to_dict(ev), ensure_ascii=False, separators=(",", ":"))
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    try:
+        kind = d["kind"]
+        cls = EVENT_TYPES[kind]
+        body = {k: v for k, v in d.items() if k != "kind"}
+        return _conv.structure(body, cls)
+    except (KeyError, TypeError, ValueError, cattrs.BaseValidationError) as e:
+        raise SaveFormatError(f"not a valid event: {str(d)[:80]} ({type(e).__name__})") from None
+
+
+def write_jsonl(events: list[Event], path: str) -> None:
+    from engine.fileio import atomic_write_text
+
+    atomic_write_text(path, "".join(event_to_json(e) + "\n" for e in events))
+
+
+def read_jsonl(path: str) -> list[Event]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(event_from_dict(json.loads(line)))
+            except json.JSONDecodeError as e:
+                raise SaveFormatError(f"{path}:{n}: not JSON ({e.msg})") from None
+    return out

@@ -1,0 +1,57 @@
+"""Drive a whole game with agents: the loop shared by `wargame run`, the batch runner and tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.ai.base import Agent, make_agent
+from engine.errors import IllegalOrder
+from engine.orders import EndPhase
+from engine.rules import apply, seed_streams
+from engine.rules import new_game as _new_game
+from engine.scenario import Scenario
+from engine.state import GameState
+from engine.units import SIDES
+from engine.view import observe
+
+MAX_ORDERS_PER_PHASE = 400
+
+
+def play_game(
+    scen: Scenario,
+    seed: int,
+    agents: dict[str, str] | None = None,
+    weather_mode: str | None = None,
+    agent_params: dict[str, dict[str, Any]] | None = None,
+) -> GameState:
+    """Play a full game AI vs AI and return the final state (its `log` and `score` hold the results).
+
+    Each agent draws from its own stream spawned from the game seed, so the same scenario + seed + agents
+    give a bit-identical event log.
+    """
+    names = {s: (agents or {}).get(s) or scen.sides[s].agent for s in SIDES}
+    params = {s: {**scen.sides[s].agent_params, **((agent_params or {}).get(s) or {})} for s in SIDES}
+    players: list[Agent] = [make_agent(names[s], params[s]) for s in SIDES]
+    _, _, rng_att, rng_def = seed_streams(seed)
+    rngs = [rng_att, rng_def]
+    state = _new_game(scen, seed, weather_mode, agents=names)
+    run_agents(state, players, rngs)
+    return state
+
+
+def run_agents(state: GameState, players: list[Agent], rngs: list, until_turn: int | None = None) -> None:
+    """Let agents play from the current state until the game ends (or `until_turn` is reached)."""
+    per_phase = 0
+    key = None
+    while state.outcome is None and (until_turn is None or state.turn < until_turn):
+        side = state.side
+        order = players[side].choose(observe(state, side), rngs[side])
+        k = (state.turn, state.side, state.phase_i)
+        per_phase = per_phase + 1 if k == key else 0
+        key = k
+        if per_phase > MAX_ORDERS_PER_PHASE:
+            order = EndPhase(SIDES[side])
+        try:
+            apply(state, order)
+        except IllegalOrder:
+            apply(state, EndPhase(SIDES[side]))

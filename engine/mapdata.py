@@ -1,0 +1,276 @@
+"""Static map layers as read-only numpy arrays, built once per scenario and shared by every game.
+
+Hexes are addressed by a flat index ``idx = row * cols + col`` (odd-r offset). Edges are addressed by
+``(idx, d)`` with ``d`` an index into ``hexgrid.DIRECTIONS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine import hexgrid
+from engine.scenario import HexRef, Scenario
+from engine.terrain import (
+    DEFAULT_HEXSIDES,
+    MOBILITY_CLASSES,
+    ROAD_COST,
+    SUPPLY_OFFROAD_FACTOR,
+    SUPPLY_ROAD_COST_BY_KIND,
+)
+
+ROAD_KINDS: tuple[str, ...] = ("main", "secondary", "track")  # best first
+
+EYE_HEIGHT_M = 3.0
+MAX_VISION_HEXES = 8
+INF = float("inf")
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+class GameMap:
+    """Per-scenario precomputation: terrain layers, neighbour table, edge costs, LOS tables."""
+
+    def __init__(self, scen: Scenario) -> None:
+        m = scen.map
+        self.cols, self.rows, self.hex_km = m.cols, m.rows, m.hex_km
+        self.n = n = m.cols * m.rows
+        table = scen.terrain_table
+        self.terrain_codes: tuple[str, ...] = tuple(sorted(table))
+        code_index = {c: i for i, c in enumerate(self.terrain_codes)}
+        self.terrain_types = [table[c] for c in self.terrain_codes]
+        self.terrain = _readonly(np.array([code_index[ch] for row in m.terrain for ch in row], dtype=np.int16))
+        self.elevation = _readonly(np.array(m.elevation_m, dtype=np.float64).reshape(n))
+        cols_a = np.tile(np.arange(m.cols), m.rows)
+        rows_a = np.repeat(np.arange(m.rows), m.cols)
+        self.col, self.row = _readonly(cols_a), _readonly(rows_a)
+        q, r = hexgrid.offset_to_axial_arrays(cols_a, rows_a)
+        self.q, self.r = _readonly(q.astype(np.int64)), _readonly(r.astype(np.int64))
+        # axial -> flat lookup, padded so that any q in [qmin - pad, qmax + pad] is addressable
+        self._pad = MAX_VISION_HEXES + 2
+        self._qmin = int(q.min()) - self._pad
+        qspan = int(q.max()) - self._qmin + 1 + self._pad
+        self._rpad = self._pad
+        lookup = np.full((m.rows + 2 * self._rpad, qspan), -1, dtype=np.int64)
+        lookup[r + self._rpad, q - self._qmin] = np.arange(n)
+        self._lookup = _readonly(lookup)
+        nbr = np.empty((n, 6), dtype=np.int64)
+        for d, dh in enumerate(hexgrid.DIRECTIONS):
+            nbr[:, d] = self.flat_of_axial(q + dh.q, r + dh.r)
+        self.nbr = _readonly(nbr)
+        self.nbr_list: list[list[int]] = nbr.tolist()
+
+        def attr(name: str, dtype: Any = np.int64) -> np.ndarray:
+            vals = np.array([getattr(t, name) for t in self.terrain_types], dtype=dtype)
+            return _readonly(vals[self.terrain])
+
+        self.defence = attr("defence")
+        self.concealment = attr("concealment")
+        self.ambush = attr("ambush")
+        self.vehicle_cover = attr("vehicle_cover")
+        self.los_top = _readonly(self.elevation + attr("los_height_m", np.float64))
+
+        # hexside features
+        road_kind = np.full((n, 6), len(ROAD_KINDS), dtype=np.int64)  # index into ROAD_KINDS; none = len
+        self.roads: list[tuple[str, str, list[int]]] = []
+        for rd in m.roads:
+            path = [self.idx(h) for h in rd.path]
+            self.roads.append((rd.name, rd.kind, path))
+            k = ROAD_KINDS.index(rd.kind)
+            for a, b in zip(path, path[1:], strict=False):
+                for x, y in ((a, b), (b, a)):
+                    d = self.direction_between(x, y)
+                    road_kind[x, d] = min(road_kind[x, d], k)
+        road = road_kind < len(ROAD_KINDS)
+        self.road_kind = _readonly(road_kind)
+        self.road_edge = _readonly(road)
+        self.road_hex = _readonly(road.any(axis=1))
+        cliff_up = np.zeros((n, 6), dtype=bool)  # crossing from idx goes UP the cliff
+        cliff_down = np.zeros((n, 6), dtype=bool)
+        river = np.zeros((n, 6), dtype=bool)
+        for hs in m.hexsides:
+            top = self.idx(hs.hex)
+            for name in hs.sides:
+                d = hexgrid.direction_index(name)
+                low = int(nbr[top, d])
+                back = hexgrid.opposite(d)
+                if hs.feature == "cliff":
+                    cliff_down[top, d] = True
+                    cliff_up[low, back] = True
+                else:
+                    river[top, d] = river[low, back] = True
+        self.cliff_up, self.cliff_down, self.river = _readonly(cliff_up), _readonly(cliff_down), _readonly(river)
+
+        # edge costs per mobility class: cost of moving from idx across side d into the neighbour
+        self.edge_cost: dict[str, np.ndarray] = {}
+        self.edge_cost_list: dict[str, list[list[float]]] = {}
+        self.enterable: dict[str, np.ndarray] = {}
+        cliff, riv = DEFAULT_HEXSIDES["cliff"], DEFAULT_HEXSIDES["river"]
+        valid = nbr >= 0
+        safe_nbr = np.where(valid, nbr, 0)
+        for mob in MOBILITY_CLASSES:
+            enter = np.array([np.nan if t.move_cost[mob] is None else t.move_cost[mob] for t in self.terrain_types],
+                             dtype=np.float64)
+            hex_cost = enter[self.terrain]
+            self.enterable[mob] = _readonly(~np.isnan(hex_cost))
+            cost = hex_cost[safe_nbr].copy()
+            cost[np.isnan(cost)] = INF
+            extra_up = cliff.extra_cost_up[mob]
+            extra_down = cliff.extra_cost_down[mob]
+            cost = np.where(cliff_up, INF if extra_up is None else cost + extra_up, cost)
+            cost = np.where(cliff_down, INF if extra_down is None else cost + extra_down, cost)
+            river_extra = riv.extra_cost_up[mob]
+            cost = np.where(river & ~road, INF if river_extra is None else cost + river_extra, cost)
+            # a road edge replaces terrain and river costs, but only if the hex itself can be entered
+            road_cost = np.array([ROAD_COST[k][mob] for k in ROAD_KINDS] + [np.inf])[road_kind]
+            cost = np.where(road & np.isfinite(hex_cost[safe_nbr]), road_cost, cost)
+            cost[~valid] = INF
+            self.edge_cost[mob] = _readonly(cost)
+            self.edge_cost_list[mob] = cost.tolist()
+        foot = self.edge_cost["foot"]
+        sf = self.edge_cost["sf"]
+        supply_road = np.array([SUPPLY_ROAD_COST_BY_KIND[k] for k in ROAD_KINDS] + [np.inf])[road_kind]
+        supply = np.where(road, supply_road, np.minimum(foot, sf) * SUPPLY_OFFROAD_FACTOR)
+        supply[~valid] = INF
+        self.supply_cost = _readonly(supply)
+        self.supply_cost_list: list[list[float]] = supply.tolist()
+
+        self.places = [(p.name, p.kind, self.idx(p.hex)) for p in m.places]
+        self._los_tables = _build_los_tables(MAX_VISION_HEXES)
+        self._viewshed_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._dist_cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------------ coordinates
+    def idx(self, h: HexRef) -> int:
+        return h[1] * self.cols + h[0]
+
+    def hex_of(self, idx: int) -> HexRef:
+        return (idx % self.cols, idx // self.cols)
+
+    def axial(self, idx: int) -> hexgrid.Hex:
+        return hexgrid.Hex(int(self.q[idx]), int(self.r[idx]))
+
+    def on_map(self, h: HexRef) -> bool:
+        return 0 <= h[0] < self.cols and 0 <= h[1] < self.rows
+
+    def flat_of_axial(self, q: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """Flat indices for axial arrays; -1 off the map."""
+        qi = np.asarray(q) - self._qmin
+        ri = np.asarray(r) + self._rpad
+        ok = (qi >= 0) & (qi < self._lookup.shape[1]) & (ri >= 0) & (ri < self._lookup.shape[0])
+        out = np.full(np.shape(qi), -1, dtype=np.int64)
+        out[ok] = self._lookup[ri[ok], qi[ok]]
+        return out
+
+    def direction_between(self, a: int, b: int) -> int:
+        for d in range(6):
+            if self.nbr_list[a][d] == b:
+                return d
+        raise ValueError(f"hexes {self.hex_of(a)} and {self.hex_of(b)} are not adjacent")
+
+    def distance(self, a: int, b: int) -> int:
+        dq = int(self.q[a] - self.q[b])
+        dr = int(self.r[a] - self.r[b])
+        return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+
+    def distances_from(self, a: int) -> np.ndarray:
+        """Hex distance from `a` to every hex (cached; read-only)."""
+        key = ("from", a)
+        got = self._dist_cache.get(key)
+        if got is None:
+            dq = self.q - self.q[a]
+            dr = self.r - self.r[a]
+            got = _readonly((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2)
+            if len(self._dist_cache) < 20000:
+                self._dist_cache[key] = got
+        return got
+
+    def within(self, a: int, radius: int) -> np.ndarray:
+        return np.flatnonzero(self.distances_from(a) <= radius)
+
+    def terrain_at(self, idx: int) -> Any:
+        return self.terrain_types[self.terrain[idx]]
+
+    def place_name(self, idx: int) -> str | None:
+        for name, _, p in self.places:
+            if p == idx:
+                return name
+        return None
+
+    def describe(self, idx: int) -> str:
+        c, r = self.hex_of(idx)
+        name = self.place_name(idx)
+        return f"({c},{r}){' ' + name if name else ''}"
+
+    # ------------------------------------------------------------------ line of sight
+    def viewshed(self, idx: int, radius: int) -> np.ndarray:
+        """Flat indices visible from `idx` within `radius` hexes, over elevation plus trees and buildings.
+
+        Uses the same line as `hexgrid.line` (with its epsilon nudge) for every sight line; the endpoints'
+        own cover does not block, intermediate hexes block when their top rises above the sight line.
+        """
+        radius = max(0, min(int(radius), MAX_VISION_HEXES))
+        key = (idx, radius)
+        got = self._viewshed_cache.get(key)
+        if got is not None:
+            return got
+        k_count = 1 + 3 * radius * (radius + 1)
+        rel_q, rel_r, mid_q, mid_r, mid_t, mid_ok = (t[:k_count] for t in self._los_tables)
+        q0, r0 = int(self.q[idx]), int(self.r[idx])
+        targets = self.flat_of_axial(q0 + rel_q, r0 + rel_r)
+        on = targets >= 0
+        mids = self.flat_of_axial(q0 + mid_q, r0 + mid_r)
+        eye = self.elevation[idx] + EYE_HEIGHT_M
+        tgt_h = np.where(on, self.elevation[np.maximum(targets, 0)] + EYE_HEIGHT_M, 0.0)
+        line_h = eye + (tgt_h[:, None] - eye) * mid_t
+        tops = np.where(mids >= 0, self.los_top[np.maximum(mids, 0)], -np.inf)
+        blocked = (mid_ok & (tops > line_h)).any(axis=1)
+        got = _readonly(targets[on & ~blocked])
+        self._viewshed_cache[key] = got
+        return got
+
+    def has_los(self, a: int, b: int) -> bool:
+        d = self.distance(a, b)
+        if d > MAX_VISION_HEXES:
+            return False
+        return bool(np.any(self.viewshed(a, d) == b))
+
+
+def _build_los_tables(radius: int) -> tuple[np.ndarray, ...]:
+    """Relative sight lines for every offset within `radius`, in spiral order (sorted by distance)."""
+    origin = hexgrid.Hex(0, 0)
+    offsets = hexgrid.spiral(origin, radius)
+    max_mid = max(1, radius - 1)
+    k = len(offsets)
+    rel_q = np.array([h.q for h in offsets], dtype=np.int64)
+    rel_r = np.array([h.r for h in offsets], dtype=np.int64)
+    mid_q = np.zeros((k, max_mid), dtype=np.int64)
+    mid_r = np.zeros((k, max_mid), dtype=np.int64)
+    mid_t = np.zeros((k, max_mid), dtype=np.float64)
+    mid_ok = np.zeros((k, max_mid), dtype=bool)
+    for i, h in enumerate(offsets):
+        pts = hexgrid.line(origin, h)
+        n = len(pts) - 1
+        for j, p in enumerate(pts[1:-1]):
+            mid_q[i, j], mid_r[i, j] = p.q, p.r
+            mid_t[i, j] = (j + 1) / n
+            mid_ok[i, j] = True
+    return tuple(_readonly(a) for a in (rel_q, rel_r, mid_q, mid_r, mid_t, mid_ok))
+
+
+_MAP_CACHE: dict[str, GameMap] = {}
+
+
+def game_map(scen: Scenario) -> GameMap:
+    """The shared, cached GameMap of a scenario (keyed by its content hash)."""
+    key = scen.sha256 or str(id(scen))
+    got = _MAP_CACHE.get(key)
+    if got is None:
+        if len(_MAP_CACHE) > 16:
+            _MAP_CACHE.clear()
+        got = _MAP_CACHE[key] = GameMap(scen)
+    return got

@@ -1,0 +1,124 @@
+"""Reachable hexes and paths: Dijkstra over the precomputed edge-cost arrays, with zones of control.
+
+Only what the moving side knows is used here (fog of war): hidden enemies do not block or exert control;
+they are met during execution (`rules`), where they may ambush the mover.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from engine.mapdata import INF, GameMap
+from engine.state import GameState
+from engine.units import Unit
+from engine.visibility import known_enemy_masks
+
+
+def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
+    """Hexes `u` can reach this phase: idx -> (cost, previous idx). Includes the start hex.
+
+    Rules: hexes holding known enemy units cannot be entered; entering a known enemy's zone of control ends
+    the move (special forces infiltrating into forest/ravine excepted); own units can be passed through but
+    a move may only end where the stack limit allows.
+    """
+    ut = state.utype(u)
+    budget = ut.move_points
+    enemy_occ, enemy_zoc = known_enemy_masks(state, u.side)
+    infiltrate = ut.infiltrates
+    conceal = state.map.concealment
+    return dijkstra(
+        state.map, u.idx, ut.mobility, budget, enemy_occ, enemy_zoc,
+        conceal >= 2 if infiltrate else None,
+    )
+
+
+def dijkstra(
+    gmap: GameMap,
+    start: int,
+    mobility: str,
+    budget: float,
+    blocked: np.ndarray,
+    zoc: np.ndarray,
+    zoc_exempt: np.ndarray | None,
+) -> dict[int, tuple[float, int]]:
+    costs = gmap.edge_cost_list[mobility]
+    nbrs = gmap.nbr_list
+    blocked_l = blocked.tolist()
+    zoc_l = zoc.tolist()
+    exempt_l = zoc_exempt.tolist() if zoc_exempt is not None else None
+    best: dict[int, tuple[float, int]] = {start: (0.0, -1)}
+    heap: list[tuple[float, int]] = [(0.0, start)]
+    done: set[int] = set()
+    while heap:
+        c, i = heapq.heappop(heap)
+        if i in done:
+            continue
+        done.add(i)
+        if i != start and zoc_l[i] and not (exempt_l is not None and exempt_l[i]):
+            continue  # entering enemy control ends the move
+        row = costs[i]
+        for d, j in enumerate(nbrs[i]):
+            if j < 0 or blocked_l[j]:
+                continue
+            nc = c + row[d]
+            if nc > budget + 1e-9:
+                continue
+            old = best.get(j)
+            if old is None or nc < old[0] - 1e-12 or (abs(nc - old[0]) <= 1e-12 and i < old[1]):
+                best[j] = (nc, i)
+                heapq.heappush(heap, (nc, j))
+    return best
+
+
+def path_to(tree: dict[int, tuple[float, int]], dest: int) -> list[int]:
+    path = [dest]
+    while tree[path[-1]][1] >= 0:
+        path.append(tree[path[-1]][1])
+    path.reverse()
+    return path
+
+
+def legal_destinations(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
+    """`reachable` minus the start hex and hexes where the own stack is full."""
+    tree = reachable(state, u)
+    occ = state.occupancy()[u.side]
+    limit = state.scenario.stack_limit
+    return {i: v for i, v in tree.items() if i != u.idx and occ[i] < limit}
+
+
+def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...]) -> np.ndarray:
+    """Movement cost from every hex to the nearest target for a mobility class (cached per map).
+
+    Used by AIs to head for objectives; it ignores units (static terrain only).
+    """
+    key = ("field", mobility, targets)
+    got = gmap._dist_cache.get(key)
+    if got is not None:
+        return got
+    costs = gmap.edge_cost_list[mobility]
+    nbrs = gmap.nbr_list
+    dist = [INF] * gmap.n
+    heap = []
+    for t in targets:
+        dist[t] = 0.0
+        heap.append((0.0, t))
+    heapq.heapify(heap)
+    opp = (3, 4, 5, 0, 1, 2)
+    while heap:
+        c, i = heapq.heappop(heap)
+        if c > dist[i]:
+            continue
+        for d, j in enumerate(nbrs[i]):
+            if j < 0:
+                continue
+            # cost of moving j -> i is the edge cost from j across the opposite side
+            nc = c + costs[j][opp[d]]
+            if nc < dist[j]:
+                dist[j] = nc
+                heapq.heappush(heap, (nc, j))
+    arr = np.array(dist)
+    arr.flags.writeable = False
+    gmap._dist_cache[key] = arr
+    return arr

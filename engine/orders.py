@@ -1,0 +1,121 @@
+"""Orders: what a player or an AI asks for. Plain frozen attrs classes, (de)serialised for saves/replays."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from engine.errors import SaveFormatError
+
+HexRef = tuple[int, int]
+
+
+@attrs.frozen
+class Order:
+    kind: ClassVar[str] = "Order"
+
+
+_ORDERS: dict[str, type[Order]] = {}
+
+
+def _order(cls: type[Order]) -> type[Order]:
+    cls.kind = cls.__name__
+    _ORDERS[cls.__name__] = cls
+    return cls
+
+
+@_order
+@attrs.frozen
+class EndPhase(Order):
+    """Finish the current phase (air → artillery → movement → assault → other side)."""
+
+    side: str
+
+
+@_order
+@attrs.frozen
+class Move(Order):
+    unit: str
+    to: HexRef
+
+
+@_order
+@attrs.frozen
+class Fire(Order):
+    """Indirect fire (artillery, MLRS, off-map batteries) at a spotted hex."""
+
+    unit: str
+    target: HexRef
+
+
+@_order
+@attrs.frozen
+class Strike(Order):
+    """An armed-drone or loitering-munition sortie against a spotted hex."""
+
+    unit: str
+    target: HexRef
+
+
+@_order
+@attrs.frozen
+class Recon(Order):
+    """A recon-drone sortie: spots (and detects in) the hexes around `target` for this side's turn."""
+
+    unit: str
+    target: HexRef
+
+
+@_order
+@attrs.frozen
+class Assault(Order):
+    unit: str
+    target: HexRef
+
+
+@_order
+@attrs.frozen
+class SandboxPlace(Order):
+    """Educator sandbox: put a unit on any hex it may stand on (no rules, no draws)."""
+
+    unit: str
+    to: HexRef
+
+
+@_order
+@attrs.frozen
+class SandboxWeather(Order):
+    """Educator sandbox: replace the weather of the current turn with a preset or the scheduled weather."""
+
+    preset: str  # historical | clear | overcast | fog
+
+
+ORDER_TYPES: dict[str, type[Order]] = dict(_ORDERS)
+
+
+def order_to_dict(o: Order) -> dict[str, Any]:
+    d: dict[str, Any] = {"order": o.kind}
+    for f in attrs.fields(type(o)):
+        v = getattr(o, f.name)
+        d[f.name] = list(v) if isinstance(v, tuple) else v
+    return d
+
+
+def order_from_dict(d: Any) -> Order:
+    if not isinstance(d, dict) or d.get("order") not in ORDER_TYPES:
+        raise SaveFormatError(f"not a valid order: {str(d)[:80]}")
+    cls = ORDER_TYPES[d["order"]]
+    kwargs: dict[str, Any] = {}
+    for f in attrs.fields(cls):
+        if f.name not in d:
+            raise SaveFormatError(f"order {d['order']} lacks field {f.name!r}")
+        v = d[f.name]
+        if f.name in ("to", "target"):
+            if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)):
+                raise SaveFormatError(f"order {d['order']}.{f.name}: expected [col, row], got {v!r}")
+            v = (v[0], v[1])
+        elif not isinstance(v, str):
+            raise SaveFormatError(f"order {d['order']}.{f.name}: expected a string, got {v!r}")
+        kwargs[f.name] = v
+    return cls(**kwargs)

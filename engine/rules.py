@@ -1,0 +1,875 @@
+"""Turn sequence, legal orders and `apply`: the single front door through which players, AIs, the batch
+runner and replays change a game.
+
+Turn: weather → supply → for each side (attacker first): air → artillery → movement → assault → end of
+side (units go to ground, road watch) → end of turn (objective, victory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from engine import combat, supply
+from engine.errors import IllegalOrder, check_seed
+from engine.events import (
+    AirDefenceEngaged,
+    AirStatus,
+    AmbushSprung,
+    ArtilleryFired,
+    AssaultResolved,
+    ControlChanged,
+    DroneStrike,
+    Event,
+    GameOver,
+    GameStarted,
+    Modifier,
+    ObjectiveStatus,
+    PhaseStarted,
+    ReconFlown,
+    ReinforcementArrived,
+    RoadCut,
+    SandboxEdit,
+    TurnStarted,
+    UnitHidden,
+    UnitMoved,
+    UnitRetreated,
+    UnitRevealed,
+    WeatherReport,
+)
+from engine.mapdata import game_map
+from engine.movement import legal_destinations, path_to, reachable
+from engine.orders import (
+    Assault,
+    EndPhase,
+    Fire,
+    Move,
+    Order,
+    Recon,
+    SandboxPlace,
+    SandboxWeather,
+    Strike,
+)
+from engine.scenario import HexRef, Scenario
+from engine.state import PHASES, GameState, Outcome
+from engine.units import ATTACKER, DEFENDER, SIDES, Unit, other
+from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
+from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
+
+ENGINE_VERSION = "0.1.0"
+N_STREAMS = 4  # combat, weather, attacker AI, defender AI
+
+
+def seed_streams(seed: int) -> list[np.random.Generator]:
+    """Independent generators for a game, spawned from one SeedSequence (never seed + i)."""
+    check_seed(seed)
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(N_STREAMS)]
+
+
+# ============================================================================================ new game
+def new_game(
+    scen: Scenario,
+    seed: int,
+    weather_mode: str | None = None,
+    agents: dict[str, str] | None = None,
+    sandbox: bool = False,
+) -> GameState:
+    combat_rng, weather_rng, _, _ = seed_streams(seed)
+    mode = weather_mode or scen.weather.mode
+    weather = weather_schedule(scen, mode, weather_rng)
+    gmap = game_map(scen)
+    units = []
+    for us in scen.units:
+        ut = scen.unit_table[us.type]
+        units.append(Unit(
+            id=us.id, side=SIDES.index(us.side), type=us.type, idx=gmap.idx(us.hex),
+            strength=us.strength if us.strength is not None else ut.max_steps, name=us.name or us.id,
+            hidden=us.hidden, offmap=us.offmap, arrives_turn=us.arrives_turn,
+        ))
+    state = GameState(scen, gmap, seed, mode, weather, units, combat_rng)
+    state.sandbox = sandbox
+    for u in units:  # the starting order of battle is placed, not announced as reinforcements
+        if u.arrives_turn <= 1:
+            u.arrived = True
+            if not u.offmap and scen.unit_table[u.type].domain == "ground":
+                state.control[u.idx] = u.side
+    state.agents = dict(agents or {s: scen.sides[s].agent for s in SIDES})
+    for ob in scen.objectives:
+        if ob.controller in SIDES:
+            for h in ob.hexes:
+                state.control[gmap.idx(h)] = SIDES.index(ob.controller)
+    _emit(state, GameStarted(
+        turn=0, scenario=scen.meta.name, scenario_sha256=scen.sha256, seed=seed, weather_mode=mode,
+        engine_version=ENGINE_VERSION, agents=state.agents,
+    ))
+    _begin_turn(state)
+    _begin_side(state, ATTACKER)
+    return state
+
+
+def _emit(state: GameState, *events: Event) -> None:
+    state.log.extend(events)
+
+
+# ============================================================================================ turn sequence
+def _begin_turn(state: GameState) -> None:
+    scen = state.scenario
+    state.weather_override = None
+    when = scen.turn_start(state.turn)
+    _emit(state, TurnStarted(turn=state.turn, date=when.strftime("%a %d %b %Y %H:%M"), night=state.night))
+    for u in state.units:  # arrivals of both sides are placed at the start of the turn
+        if not u.arrived and u.arrives_turn <= state.turn:
+            _arrive(state, u)
+    _weather_events(state)
+    for side in (ATTACKER, DEFENDER):
+        _emit(state, *supply.update_supply(state, side))
+
+
+def _weather_events(state: GameState) -> None:
+    w = state.weather
+    _emit(state, WeatherReport(
+        turn=state.turn, ceiling_m=w.ceiling_m, visibility_km=w.visibility_km, fog=w.fog,
+        precipitation=w.precipitation,
+        ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km),
+    ))
+    state.grounded = {}
+    for u in state.units:
+        ut = state.utype(u)
+        if ut.domain != "air" or not u.active:
+            continue
+        reason = flight_check(ut, w)
+        state.grounded[u.id] = reason
+        if reason is None:
+            ok = (f"ceiling {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, visibility {w.visibility_km:g} km, "
+                  f"fog {w.fog}")
+            _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
+                                   grounded=False, reason=ok))
+        else:
+            if ut.air_role in ("strike", "loiter"):
+                state.score.drone_sorties_grounded[SIDES[u.side]] += 1
+            _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
+                                   grounded=True, reason=reason))
+    state.touch()
+
+
+def _arrive(state: GameState, u: Unit) -> None:
+    gmap = state.map
+    ut = state.utype(u)
+    if u.offmap or ut.domain == "air":
+        u.arrived = True
+        return
+    occ = state.occupancy()
+    limit = state.scenario.stack_limit
+    enter = gmap.enterable[ut.mobility]
+    for r in range(0, 4):
+        cands = [int(i) for i in gmap.within(u.idx, r) if gmap.distance(u.idx, int(i)) == r]
+        for i in sorted(cands):
+            if enter[i] and occ[other(u.side)][i] == 0 and occ[u.side][i] < limit:
+                u.idx = i
+                u.arrived = True
+                _set_control(state, i, u.side)
+                _emit(state, ReinforcementArrived(turn=state.turn, side=SIDES[u.side], unit=u.id,
+                                                  hex=gmap.hex_of(i)))
+                state.touch()
+                return
+    # no room: tries again next turn
+
+
+def _begin_side(state: GameState, side: int) -> None:
+    state.side = side
+    state.phase_i = 0
+    state.recon_cover[side][:] = False
+    enemy_occ = np.zeros(state.map.n, dtype=bool)
+    for e in state.ground_units(other(side)):
+        enemy_occ[e.idx] = True
+    for u in state.units:
+        if u.side != side or not u.active:
+            continue
+        u.moved = False
+        u.fired = False
+        if u.supplied and not enemy_occ[state.map.nbr[u.idx][state.map.nbr[u.idx] >= 0]].any():
+            combat.recover_cohesion(u)
+    state.touch()
+    for t, why in detect_hidden(state, side):
+        _reveal(state, t, why)
+    _emit(state, PhaseStarted(turn=state.turn, side=SIDES[side], phase=PHASES[0]))
+
+
+def _end_side(state: GameState, side: int) -> None:
+    gmap = state.map
+    enemy_near = np.zeros(gmap.n, dtype=bool)
+    for e in state.ground_units(other(side)):
+        nb = gmap.nbr[e.idx]
+        enemy_near[nb[nb >= 0]] = True
+    own = state.ground_units(side)
+    by_hex: dict[int, list[Unit]] = {}
+    for u in own:
+        by_hex.setdefault(u.idx, []).append(u)
+    for idx, stack in by_hex.items():
+        can = (
+            gmap.concealment[idx] >= 1 and not enemy_near[idx]
+            and all(state.utype(u).can_hide and not u.fired for u in stack)
+        )
+        if can:
+            for u in stack:
+                if not u.hidden:
+                    u.hidden = True
+                    _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
+    state.touch()
+    _check_road(state)
+
+
+def _check_road(state: GameState) -> None:
+    rw = state.scenario.victory.road_watch
+    if rw is None:
+        return
+    is_open, why = supply.road_open(state)
+    cut = not is_open
+    if cut != state.road_cut:
+        state.road_cut = cut
+        _emit(state, RoadCut(turn=state.turn, road=rw.name, cut=cut, reason=why))
+        if cut and state.score.road_cut_turn is None:
+            state.score.road_cut_turn = state.turn
+
+
+def _objective_hexes(state: GameState) -> list[int]:
+    scen = state.scenario
+    ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
+    return [state.map.idx(h) for h in ob.hexes]
+
+
+def _end_turn(state: GameState) -> None:
+    scen = state.scenario
+    gmap = state.map
+    hexes = _objective_hexes(state)
+    held = sum(1 for i in hexes if state.control[i] == ATTACKER)
+    all_held = held == len(hexes)
+    if all_held and state.capture_streak_from is None:
+        state.capture_streak_from = state.turn
+    elif not all_held:
+        state.capture_streak_from = None
+    _emit(state, ObjectiveStatus(turn=state.turn, objective=scen.victory.objective, attacker_hexes=held,
+                                 total_hexes=len(hexes), held_by="attacker" if all_held else None))
+    if all_held and scen.victory.sudden_death:
+        radius = scen.victory.contest_radius
+        contest = [u for u in state.ground_units(DEFENDER)
+                   if min(gmap.distance(u.idx, i) for i in hexes) <= radius]
+        if not contest:
+            _finish(state, "attacker", f"{scen.victory.objective} taken; no defender within {radius} hexes to "
+                                       "contest it")
+            return
+    if state.turn >= scen.turns:
+        if all_held:
+            _finish(state, "attacker", f"holds all of {scen.victory.objective} at the end")
+        else:
+            _finish(state, "defender", f"{scen.victory.objective} not taken: attacker holds {held}/{len(hexes)} "
+                                       "hexes at the end")
+        return
+    state.turn += 1
+    _begin_turn(state)
+    _begin_side(state, ATTACKER)
+
+
+def _finish(state: GameState, winner: str, reason: str) -> None:
+    sc = state.score
+    sc.winner = winner
+    sc.reason = reason
+    sc.end_turn = state.turn
+    hexes = _objective_hexes(state)
+    sc.objective_hexes_total = len(hexes)
+    sc.objective_hexes_attacker = sum(1 for i in hexes if state.control[i] == ATTACKER)
+    sc.objective_taken_turn = state.capture_streak_from if winner == "attacker" else None
+    sc.road_cut_at_end = state.road_cut
+    sc.attacker_types_in_objective = sorted(
+        {u.type for u in state.ground_units(ATTACKER) if u.idx in set(hexes)})
+    state.outcome = Outcome(winner, reason, state.turn)
+    _emit(state, GameOver(turn=state.turn, winner=winner, reason=reason))
+
+
+def _set_control(state: GameState, idx: int, side: int) -> None:
+    if state.control[idx] == side:
+        return
+    state.control[idx] = side
+    gmap = state.map
+    place = gmap.place_name(idx)
+    if place is not None or idx in _objective_hexes(state):
+        _emit(state, ControlChanged(turn=state.turn, side=SIDES[side], hex=gmap.hex_of(idx), place=place))
+
+
+def _reveal(state: GameState, u: Unit, reason: str) -> None:
+    """Reveal `u` and everything stacked with it (a seen position shows the whole stack)."""
+    for v in state.units_at(u.idx, u.side):
+        if v.hidden:
+            v.hidden = False
+            _emit(state, UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id,
+                                      hex=state.map.hex_of(v.idx), reason=reason))
+    state.touch()
+
+
+# ============================================================================================ legality
+def _unit_check(state: GameState, uid: str, phase: str, what: str) -> tuple[Unit | None, str | None]:
+    if uid not in state.unit_index:
+        return None, f"unknown unit {uid!r}"
+    u = state.unit(uid)
+    if u.side != state.side:
+        return u, f"{uid} belongs to the {SIDES[u.side]}; it is the {state.side_name}'s turn"
+    if u.strength <= 0:
+        return u, f"{uid} has been destroyed"
+    if not u.arrived:
+        return u, f"{uid} has not arrived yet (arrives turn {u.arrives_turn})"
+    if state.phase != phase:
+        return u, f"{what} are given in the {phase} phase; it is now the {state.phase} phase"
+    return u, None
+
+
+def _hex_check(state: GameState, h: HexRef) -> str | None:
+    if not state.map.on_map(h):
+        return f"hex ({h[0]},{h[1]}) is off the {state.map.cols}×{state.map.rows} map"
+    return None
+
+
+def _known_enemy_at(state: GameState, side: int, idx: int) -> list[Unit]:
+    vis = visible_hexes(state, side)
+    if not vis[idx]:
+        return []
+    return [u for u in state.units_at(idx, other(side)) if not u.hidden]
+
+
+def check(state: GameState, order: Order) -> str | None:
+    """Why `order` is illegal now, or None. Uses only what the ordering side knows."""
+    if state.outcome is not None:
+        return "the game is over"
+    if isinstance(order, EndPhase):
+        if order.side != state.side_name:
+            return f"it is the {state.side_name}'s turn, not the {order.side}'s"
+        return None
+    if isinstance(order, (SandboxPlace, SandboxWeather)):
+        return _check_sandbox(state, order)
+    checker = _CHECKS.get(type(order))
+    if checker is None:
+        return f"unknown order {order!r}"
+    return checker(state, order)
+
+
+def _check_move(state: GameState, o: Move) -> str | None:
+    u, why = _unit_check(state, o.unit, "movement", "moves")
+    if why:
+        return why
+    ut = state.utype(u)
+    if ut.domain != "ground" or u.offmap:
+        return f"{u.id} ({ut.label}) does not move on the map"
+    if u.moved:
+        return f"{u.id} has already moved this turn"
+    if why := _hex_check(state, o.to):
+        return why
+    dest = state.map.idx(o.to)
+    if dest == u.idx:
+        return f"{u.id} is already at ({o.to[0]},{o.to[1]})"
+    if dest in legal_destinations(state, u):
+        return None
+    gmap = state.map
+    if not gmap.enterable[ut.mobility][dest]:
+        return f"{u.id} ({ut.mobility}) cannot enter {gmap.terrain_at(dest).name} at {gmap.describe(dest)}"
+    if _known_enemy_at(state, u.side, dest):
+        return f"{gmap.describe(dest)} is held by the enemy: assault it instead"
+    tree = reachable(state, u)
+    if dest in tree:
+        return f"{gmap.describe(dest)} is full (stack limit {state.scenario.stack_limit})"
+    return (f"{gmap.describe(dest)} is out of reach for {u.id} this turn ({ut.move_points:g} MP; impassable "
+            f"edges such as cliffs for {ut.mobility}, and enemy zones of control, stop movement)")
+
+
+def _check_fire(state: GameState, o: Fire) -> str | None:
+    u, why = _unit_check(state, o.unit, "artillery", "fire missions")
+    if why:
+        return why
+    ut = state.utype(u)
+    if not ut.indirect:
+        return f"{u.id} ({ut.label}) has no indirect fire"
+    if u.fired:
+        return f"{u.id} has already fired this turn"
+    if why := _hex_check(state, o.target):
+        return why
+    gmap = state.map
+    t = gmap.idx(o.target)
+    d = gmap.distance(u.idx, t)
+    if d > ut.range_hexes:
+        return f"{gmap.describe(t)} is {d} hexes away; {u.id} reaches {ut.range_hexes}"
+    if spotter_for(state, u.side, t) is None:
+        return (f"no spotter: no friendly unit sees {gmap.describe(t)} and no recon drone covers it "
+                "(indirect fire must be observed)")
+    if not _known_enemy_at(state, u.side, t):
+        return f"no known enemy at {gmap.describe(t)}"
+    return None
+
+
+def _check_air(state: GameState, o: Strike | Recon, roles: tuple[str, ...], what: str) -> tuple[Unit | None, str | None]:
+    u, why = _unit_check(state, o.unit, "air", what)
+    if why:
+        return u, why
+    ut = state.utype(u)
+    if ut.air_role not in roles:
+        return u, f"{u.id} ({ut.label}) cannot fly {what}"
+    if state.grounded.get(u.id):
+        return u, f"{u.id} is grounded: {state.grounded[u.id]}"
+    if u.fired:
+        return u, f"{u.id} has already flown this turn"
+    if why := _hex_check(state, o.target):
+        return u, why
+    gmap = state.map
+    t = gmap.idx(o.target)
+    d = gmap.distance(u.idx, t)
+    if d > ut.sortie_radius_hexes:
+        return u, f"{gmap.describe(t)} is {d} hexes from the base; {u.id}'s radius is {ut.sortie_radius_hexes}"
+    return u, None
+
+
+def _check_strike(state: GameState, o: Strike) -> str | None:
+    u, why = _check_air(state, o, ("strike", "loiter"), "strike sorties")
+    if why:
+        return why
+    if not _known_enemy_at(state, u.side, state.map.idx(o.target)):
+        return f"no spotted enemy at {state.map.describe(state.map.idx(o.target))}"
+    return None
+
+
+def _check_recon(state: GameState, o: Recon) -> str | None:
+    return _check_air(state, o, ("recon",), "recon sorties")[1]
+
+
+def _check_assault(state: GameState, o: Assault) -> str | None:
+    u, why = _unit_check(state, o.unit, "assault", "assaults")
+    if why:
+        return why
+    ut = state.utype(u)
+    if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect:
+        return f"{u.id} ({ut.label}) cannot assault"
+    if u.fired:
+        return f"{u.id} has already fought this turn"
+    if u.cohesion <= 0:
+        return f"{u.id} is broken (cohesion 0) and cannot assault"
+    if why := _hex_check(state, o.target):
+        return why
+    gmap = state.map
+    t = gmap.idx(o.target)
+    if gmap.distance(u.idx, t) != 1:
+        return f"{gmap.describe(t)} is not adjacent to {u.id}"
+    if not _known_enemy_at(state, u.side, t):
+        return f"no known enemy at {gmap.describe(t)}"
+    return None
+
+
+def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | None:
+    if not state.sandbox:
+        return "sandbox orders need a game started in sandbox mode"
+    if isinstance(o, SandboxWeather):
+        if o.preset not in ("historical", *PRESETS):
+            return f"unknown weather preset {o.preset!r}; expected historical, {', '.join(PRESETS)}"
+        return None
+    if o.unit not in state.unit_index:
+        return f"unknown unit {o.unit!r}"
+    if why := _hex_check(state, o.to):
+        return why
+    u = state.unit(o.unit)
+    ut = state.utype(u)
+    t = state.map.idx(o.to)
+    if ut.domain == "ground" and not state.map.enterable[ut.mobility][t]:
+        return f"{u.id} ({ut.mobility}) cannot stand on {state.map.terrain_at(t).name}"
+    if ut.domain == "ground" and state.units_at(t, other(u.side)):
+        return f"an enemy unit is at ({o.to[0]},{o.to[1]})"
+    return None
+
+
+_CHECKS: dict[type, Callable[[GameState, Order], str | None]] = {
+    Move: _check_move, Fire: _check_fire, Strike: _check_strike, Recon: _check_recon, Assault: _check_assault,
+}
+
+
+def legal_orders(state: GameState, side: int | None = None) -> list[Order]:
+    """Every legal order for `side` (default: the side to move) now, EndPhase included."""
+    if state.outcome is not None:
+        return []
+    side = state.side if side is None else side
+    if side != state.side:
+        return []
+    out: list[Order] = []
+    gmap = state.map
+    phase = state.phase
+    mine = [u for u in state.units if u.side == side and u.active]
+    if phase == "air":
+        targets = sorted({e.idx for e in known_enemies(state, side)})
+        for u in mine:
+            ut = state.utype(u)
+            if ut.domain != "air" or u.fired or state.grounded.get(u.id):
+                continue
+            dist = gmap.distances_from(u.idx)
+            if ut.air_role in ("strike", "loiter"):
+                out.extend(Strike(u.id, gmap.hex_of(t)) for t in targets if dist[t] <= ut.sortie_radius_hexes)
+            elif ut.air_role == "recon":
+                out.extend(Recon(u.id, gmap.hex_of(int(t))) for t in np.flatnonzero(dist <= ut.sortie_radius_hexes))
+    elif phase == "artillery":
+        targets = sorted({e.idx for e in known_enemies(state, side)})
+        for u in mine:
+            ut = state.utype(u)
+            if not ut.indirect or u.fired:
+                continue
+            for t in targets:
+                if gmap.distance(u.idx, t) <= ut.range_hexes and spotter_for(state, side, t) is not None:
+                    out.append(Fire(u.id, gmap.hex_of(t)))
+    elif phase == "movement":
+        for u in mine:
+            ut = state.utype(u)
+            if ut.domain != "ground" or u.offmap or u.moved:
+                continue
+            out.extend(Move(u.id, gmap.hex_of(i)) for i in sorted(legal_destinations(state, u)))
+    elif phase == "assault":
+        targets = {e.idx for e in known_enemies(state, side)}
+        for u in mine:
+            ut = state.utype(u)
+            if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect or u.fired or u.cohesion <= 0:
+                continue
+            for j in gmap.nbr_list[u.idx]:
+                if j >= 0 and j in targets:
+                    out.append(Assault(u.id, gmap.hex_of(j)))
+    out.append(EndPhase(SIDES[side]))
+    return out
+
+
+# ============================================================================================ apply
+def apply(state: GameState, order: Order) -> list[Event]:
+    """Validate and execute `order`; returns the events it caused. Illegal ⇒ IllegalOrder, state unchanged."""
+    reason = check(state, order)
+    if reason is not None:
+        raise IllegalOrder(reason)
+    return apply_unchecked(state, order)
+
+
+def apply_unchecked(state: GameState, order: Order) -> list[Event]:
+    """The fast path for callers that only generate legal orders (AIs using `legal_orders`)."""
+    n0 = len(state.log)
+    _EXECUTE[type(order)](state, order)
+    state.orders.append(order)
+    state.touch()
+    return state.log[n0:]
+
+
+def _do_end_phase(state: GameState, o: EndPhase) -> None:
+    if state.phase_i < len(PHASES) - 1:
+        state.phase_i += 1
+        _emit(state, PhaseStarted(turn=state.turn, side=state.side_name, phase=state.phase))
+        return
+    side = state.side
+    _end_side(state, side)
+    if side == ATTACKER:
+        _begin_side(state, DEFENDER)
+    else:
+        _end_turn(state)
+
+
+def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
+    gmap = state.map
+    out = []
+    for e in state.ground_units(other(mover.side)):
+        if not e.hidden or gmap.distance(e.idx, idx) != 1:
+            continue
+        et = state.utype(e)
+        if et.can_ambush and gmap.ambush[e.idx] > 0 and not e.fired and e.cohesion > 0:
+            out.append(e)
+    return out
+
+
+def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
+    odds = combat.fire_odds(state, ambusher, mover, "ambush")
+    res = combat.resolve(state, odds)
+    ambusher.fired = True
+    state.score.ambushes_sprung[SIDES[ambusher.side]] += 1
+    evs: list[Event] = [AmbushSprung(turn=state.turn, side=SIDES[ambusher.side], ambusher=ambusher.id,
+                                     target=mover.id, hex=state.map.hex_of(ambusher.idx),
+                                     target_hex=state.map.hex_of(mover.idx), fire=res)]
+    evs.extend(combat.apply_losses(state, mover, res.losses, "ambush"))
+    return evs
+
+
+def _do_move(state: GameState, o: Move) -> None:
+    gmap = state.map
+    u = state.unit(o.unit)
+    ut = state.utype(u)
+    tree = reachable(state, u)
+    path = path_to(tree, gmap.idx(o.to))
+    u.moved = True
+    conceal = gmap.concealment
+    quiet = ut.infiltrates and all(conceal[i] >= 2 for i in path[1:])
+    walked = [path[0]]
+    stopped: str | None = None
+    later: list[Event] = []
+    was_hidden = u.hidden
+    if not quiet:
+        u.hidden = False
+    for step in path[1:]:
+        blockers = state.units_at(step, other(u.side))
+        if blockers:  # hidden enemy in the way: bump into it
+            b = blockers[0]
+            stopped = f"ran into hidden {b.id} at {gmap.describe(step)}"
+            for e in _ambush_candidates(state, u, u.idx):
+                later.extend(_ambush(state, e, u))
+                if u.strength <= 0:
+                    break
+            _reveal(state, b, f"{u.id} ran into it")
+            break
+        u.idx = step
+        walked.append(step)
+        _set_control(state, step, u.side)
+        ambushers = _ambush_candidates(state, u, step)
+        if ambushers:
+            names = ", ".join(e.id for e in ambushers)
+            stopped = f"ambushed by {names}"
+            for e in ambushers:
+                if u.strength <= 0:
+                    break
+                later.extend(_ambush(state, e, u))
+                _reveal(state, e, "fired from ambush")
+            break
+        contacts = [e for e in state.ground_units(other(u.side)) if e.hidden and gmap.distance(e.idx, step) == 1]
+        if contacts:
+            for e in contacts:
+                _reveal(state, e, f"contact with {u.id}")
+            if not (ut.infiltrates and conceal[step] >= 2):
+                stopped = f"contact with {contacts[0].id}"
+                break
+    if u.hidden is False and was_hidden and not quiet:
+        later.insert(0, UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id,
+                                     hex=gmap.hex_of(walked[0]), reason="moved in the open"))
+    if u.hidden and any(gmap.distance(e.idx, u.idx) == 1 for e in state.ground_units(other(u.side))):
+        u.hidden = False
+        later.append(UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
+                                  reason="in contact with the enemy"))
+    if not u.hidden:
+        for v in state.units_at(u.idx, u.side):
+            if v.hidden:  # a seen position shows the whole stack
+                v.hidden = False
+                later.append(UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
+                                          reason=f"{u.id} joined its position in the open"))
+    cost = tree[walked[-1]][0] if walked[-1] in tree else 0.0
+    _emit(state, UnitMoved(turn=state.turn, side=SIDES[u.side], unit=u.id,
+                           path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
+    state.touch()
+
+
+def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDefenceEngaged], bool]:
+    gmap = state.map
+    out: list[AirDefenceEngaged] = []
+    for ad in state.ground_units(other(drone.side)):
+        at = state.utype(ad)
+        if at.ad_range_hexes <= 0 or gmap.distance(ad.idx, idx) > at.ad_range_hexes:
+            continue
+        p = round(at.ad_kill_p * (0.5 if ad.cohesion <= 0 else 1.0), 4)
+        roll = float(state.rng.random())
+        down = roll < p
+        out.append(AirDefenceEngaged(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
+                                     hex=gmap.hex_of(idx), p_kill=p, roll=round(roll, 6), shot_down=down))
+        if down:
+            return out, True
+    return out, False
+
+
+def _drone_lost(state: GameState, drone: Unit) -> list[Event]:
+    state.score.drones_lost[SIDES[drone.side]] += 1
+    return combat.apply_losses(state, drone, 1, "air defence")
+
+
+def _strike_target(state: GameState, side: int, idx: int) -> Unit:
+    prio = {"air_defence": 0, "mlrs": 1, "howitzer": 2, "tank": 3, "mech_infantry": 4, "motor_rifle": 5}
+    cands = _known_enemy_at(state, side, idx)
+    return min(cands, key=lambda e: (not state.utype(e).heavy, prio.get(e.type, 9), -e.strength,
+                                     state.unit_index[e.id]))
+
+
+def _do_strike(state: GameState, o: Strike) -> None:
+    gmap = state.map
+    u = state.unit(o.unit)
+    ut = state.utype(u)
+    t = gmap.idx(o.target)
+    side = SIDES[u.side]
+    u.fired = True
+    state.score.drone_sorties_flown[side] += 1
+    target = _strike_target(state, u.side, t)
+    engagements, down = _ad_engagements(state, u, t)
+    after: list[Event] = []
+    fire = []
+    if down:
+        after = _drone_lost(state, u)
+    else:
+        res = combat.resolve(state, combat.fire_odds(state, u, target, "strike"))
+        fire.append(res)
+        after = combat.apply_losses(state, target, res.losses, "drone")
+        if ut.expendable:
+            u.strength -= 1
+    _emit(state, DroneStrike(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
+                             engagements=engagements, aborted=down, fire=fire, expended=ut.expendable and not down),
+          *after)
+
+
+def _do_recon(state: GameState, o: Recon) -> None:
+    gmap = state.map
+    u = state.unit(o.unit)
+    ut = state.utype(u)
+    t = gmap.idx(o.target)
+    side = SIDES[u.side]
+    u.fired = True
+    state.score.recon_sorties[side] += 1
+    engagements, down = _ad_engagements(state, u, t)
+    detected: list[str] = []
+    after: list[Event] = []
+    if down:
+        after = _drone_lost(state, u)
+    else:
+        covered = gmap.within(t, ut.recon_radius_hexes)
+        state.recon_cover[u.side][covered] = True
+        cover = set(covered.tolist())
+        for e in state.ground_units(other(u.side)):
+            if e.hidden and e.idx in cover:
+                if gmap.concealment[e.idx] < ut.detect + state.utype(e).signature:
+                    detected.append(e.id)
+    _emit(state, ReconFlown(turn=state.turn, side=side, unit=u.id, center=gmap.hex_of(t),
+                            radius=ut.recon_radius_hexes, engagements=engagements, shot_down=down,
+                            detected=detected), *after)
+    for uid in detected:
+        e = state.unit(uid)
+        _reveal(state, e, f"detected by {u.id} (concealment {int(gmap.concealment[e.idx])} < detect "
+                          f"{ut.detect} + signature {state.utype(e).signature})")
+    state.touch()
+
+
+def _do_fire(state: GameState, o: Fire) -> None:
+    gmap = state.map
+    u = state.unit(o.unit)
+    t = gmap.idx(o.target)
+    side = SIDES[u.side]
+    spotter = spotter_for(state, u.side, t)
+    extra = []
+    if spotter == "recon drone":
+        extra.append(Modifier("fire adjusted by recon drone", +1))
+        state.score.drone_spotted_missions[side] += 1
+    u.fired = True
+    if not u.offmap:
+        u.hidden = False  # muzzle flashes give the battery away
+    state.score.artillery_missions[side] += 1
+    fire = []
+    after: list[Event] = []
+    for e in state.units_at(t, other(u.side)):
+        res = combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra))
+        fire.append(res)
+    for res in fire:
+        after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery"))
+    _emit(state, ArtilleryFired(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
+                                spotter=spotter or "?", fire=fire), *after)
+
+
+def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:
+    gmap = state.map
+    ut = state.utype(u)
+    occ_own, occ_enemy = state.occupancy()[u.side], state.occupancy()[other(u.side)]
+    cost = gmap.edge_cost[ut.mobility]
+    best = None
+    for d, j in enumerate(gmap.nbr_list[u.idx]):
+        if j < 0 or not np.isfinite(cost[u.idx, d]) or occ_enemy[j] or occ_own[j] >= state.scenario.stack_limit:
+            continue
+        key = (-gmap.distance(j, attacker.idx), j)
+        if best is None or key < best[0]:
+            best = (key, j)
+    return None if best is None else best[1]
+
+
+def _do_assault(state: GameState, o: Assault) -> None:
+    gmap = state.map
+    a = state.unit(o.unit)
+    t = gmap.idx(o.target)
+    side = SIDES[a.side]
+    from_idx = a.idx
+    a_odds, d_odds = combat.assault_odds(state, a, t)
+    defenders = [u for u in state.units_at(t) if u.side != a.side]
+    a_res = combat.resolve(state, a_odds)
+    d_res = [combat.resolve(state, od) for od in d_odds]
+    a.fired = True
+    a.hidden = False
+    state.score.assaults[side] += 1
+    after: list[Event] = []
+    after.extend(combat.apply_losses(state, state.unit(a_res.target), a_res.losses, "assault"))
+    att_losses = min(a.strength, sum(r.losses for r in d_res))
+    after.extend(combat.apply_losses(state, a, att_losses, "assault"))
+    for d in defenders:
+        d.hidden = False
+    alive = [d for d in defenders if d.strength > 0]
+    main = state.unit(a_res.target)
+    advanced = False
+    if a.strength <= 0:
+        result = "attacker destroyed"
+    elif not alive:
+        result = "defenders destroyed"
+        advanced = _advance(state, a, t)
+    elif main.cohesion <= 0 or (a_res.losses >= 2 and a_res.losses > att_losses):
+        for d in alive:
+            j = _retreat_hex(state, d, a)
+            frm = gmap.hex_of(d.idx)
+            if j is None:
+                after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm, hex=None,
+                                           reason="broken, surrounded"))
+                after.extend(combat.apply_losses(state, d, d.strength, "surrender"))
+            else:
+                d.idx = j
+                d.cohesion = max(0, d.cohesion - 1)
+                after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
+                                           hex=gmap.hex_of(j), reason="defence broken; one step lost in the retreat"))
+                after.extend(combat.apply_losses(state, d, 1, "retreat"))
+        result = "defenders retreat"
+        advanced = _advance(state, a, t)
+    else:
+        result = "assault repulsed"
+        a.cohesion = max(0, a.cohesion - 1)
+    if advanced:
+        result += "; attacker advances"
+    _emit(state, AssaultResolved(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx), target_hex=gmap.hex_of(t),
+                                 defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
+                                 result=result, advanced=advanced), *after)
+    if advanced:
+        _set_control(state, t, a.side)
+    state.touch()
+
+
+def _advance(state: GameState, a: Unit, t: int) -> bool:
+    gmap = state.map
+    ut = state.utype(a)
+    d = gmap.direction_between(a.idx, t)
+    if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]):
+        return False
+    if state.units_at(t, other(a.side)) or state.occupancy()[a.side][t] >= state.scenario.stack_limit:
+        return False
+    a.idx = t
+    return True
+
+
+def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
+    gmap = state.map
+    if isinstance(o, SandboxWeather):
+        if o.preset == "historical":
+            state.weather_override = None
+        else:
+            c, v, f, p = PRESETS[o.preset]
+            state.weather_override = WeatherTurn(state.turn, c, v, f, p)
+        _emit(state, SandboxEdit(turn=state.turn, description=f"weather set to {o.preset}"))
+        _weather_events(state)
+        return
+    u = state.unit(o.unit)
+    u.idx = gmap.idx(o.to)
+    u.arrived = True
+    if state.utype(u).domain == "ground":
+        _set_control(state, u.idx, u.side)
+    _emit(state, SandboxEdit(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
+    state.touch()
+
+
+_EXECUTE: dict[type, Callable[[GameState, Order], None]] = {
+    EndPhase: _do_end_phase, Move: _do_move, Fire: _do_fire, Strike: _do_strike, Recon: _do_recon,
+    Assault: _do_assault, SandboxPlace: _do_sandbox, SandboxWeather: _do_sandbox,
+}

@@ -1,0 +1,86 @@
+"""Save files: scenario document + seed + weather mode + agents + orders. Loading replays the orders, so a
+save always reproduces the exact game (and its event log). Written atomically; versioned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from engine.errors import IllegalOrder, SaveFormatError, ScenarioError
+from engine.fileio import atomic_write_text
+from engine.orders import order_from_dict, order_to_dict
+from engine.scenario import scenario_from_dict
+from engine.state import GameState
+
+SAVE_FORMAT = 1
+
+
+def save_dict(state: GameState) -> dict[str, Any]:
+    from engine.rules import ENGINE_VERSION
+
+    return {
+        "save_format": SAVE_FORMAT,
+        "engine_version": ENGINE_VERSION,
+        "scenario_sha256": state.scenario.sha256,
+        "seed": state.seed,
+        "weather_mode": state.weather_mode,
+        "agents": state.agents,
+        "sandbox": state.sandbox,
+        "scenario": state.scenario.raw,
+        "orders": [order_to_dict(o) for o in state.orders],
+    }
+
+
+def save_game(state: GameState, path: str | Path) -> None:
+    atomic_write_text(path, json.dumps(save_dict(state), ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def load_game(path: str | Path) -> GameState:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SaveFormatError(f"{p}: file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SaveFormatError(f"{p}: cannot read save ({e})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SaveFormatError(f"{p}: not a save file (invalid JSON at line {e.lineno}: {e.msg}; truncated?)") from None
+    return game_from_save_dict(doc, source=str(p))
+
+
+def game_from_save_dict(doc: Any, source: str = "save") -> GameState:
+    from engine.rules import apply, new_game
+
+    if not isinstance(doc, dict) or "save_format" not in doc:
+        raise SaveFormatError(f"{source}: not a wargame save file")
+    fmt = doc["save_format"]
+    if fmt != SAVE_FORMAT:
+        raise SaveFormatError(f"{source}: save format {fmt!r} is not supported (this engine reads format "
+                              f"{SAVE_FORMAT}); re-run the game with this version to make a new save")
+    for key in ("scenario", "seed", "orders"):
+        if key not in doc:
+            raise SaveFormatError(f"{source}: save lacks {key!r}")
+    try:
+        scen = scenario_from_dict(doc["scenario"], source=f"{source} (embedded scenario)")
+    except ScenarioError as e:
+        raise SaveFormatError(str(e)) from None
+    seed = doc["seed"]
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise SaveFormatError(f"{source}: invalid seed {seed!r}")
+    if not isinstance(doc["orders"], list):
+        raise SaveFormatError(f"{source}: orders must be a list")
+    try:
+        state = new_game(scen, seed, doc.get("weather_mode"), agents=doc.get("agents"),
+                         sandbox=bool(doc.get("sandbox", False)))
+    except ValueError as e:
+        raise SaveFormatError(f"{source}: {e}") from None
+    for n, od in enumerate(doc["orders"]):
+        order = order_from_dict(od)
+        try:
+            apply(state, order)
+        except IllegalOrder as e:
+            raise SaveFormatError(f"{source}: order {n} ({od}) does not replay: {e.reason}") from None
+    return state

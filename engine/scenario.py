@@ -1,0 +1,628 @@
+"""The scenario file: attrs model, strict cattrs structuring, and semantic checks.
+
+Every problem is collected and reported with its JSON path (``$.units[3].hex``), so a user fixes a file
+in one pass instead of one error at a time.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from engine import hexgrid
+from engine.errors import ScenarioError
+from engine.terrain import DEFAULT_HEXSIDES, DEFAULT_TERRAIN, MOBILITY_CLASSES, ROAD_COST, TerrainType
+from engine.units import DEFAULT_UNIT_TYPES, SIDES, UnitType
+
+FORMAT_VERSION = 1
+WEATHER_MODES = ("historical", "stochastic", "clear", "overcast", "fog")
+FOG_LEVELS = ("none", "patchy", "thick")
+PRECIPITATION = ("none", "rain", "snow")
+PLACE_KINDS = ("town", "village", "peak", "area")
+MAX_MAP_SIDE = 1000
+
+HexRef = tuple[int, int]
+
+
+@attrs.frozen
+class Meta:
+    name: str
+    description: str = ""
+    start: str = "2020-10-28T06:00"
+    turn_hours: int = 12
+    sources: list[str] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class Road:
+    name: str
+    path: list[HexRef]
+    kind: str = "main"
+
+
+@attrs.frozen
+class Hexside:
+    feature: str
+    hex: HexRef
+    sides: list[str]
+
+
+@attrs.frozen
+class Place:
+    name: str
+    hex: HexRef
+    kind: str = "area"
+
+
+@attrs.frozen
+class MapSpec:
+    cols: int
+    rows: int
+    terrain: list[str]
+    elevation_m: list[list[float]]
+    hex_km: float = 1.0
+    roads: list[Road] = attrs.Factory(list)
+    hexsides: list[Hexside] = attrs.Factory(list)
+    places: list[Place] = attrs.Factory(list)
+
+
+@attrs.frozen
+class WeatherEntry:
+    turn: int
+    ceiling_m: float
+    visibility_km: float
+    fog: str = "none"
+    precipitation: str = "none"
+
+
+@attrs.frozen
+class WeatherSpec:
+    mode: str = "historical"
+    schedule: list[WeatherEntry] = attrs.Factory(list)
+
+
+@attrs.frozen
+class SideSpec:
+    name: str
+    agent: str = "doctrine"
+    supply_sources: list[HexRef] = attrs.Factory(list)
+    supply_range: float = 14.0
+    agent_params: dict[str, Any] = attrs.Factory(dict)
+
+
+@attrs.frozen
+class UnitSpec:
+    id: str
+    side: str
+    type: str
+    hex: HexRef
+    strength: int | None = None
+    hidden: bool = False
+    offmap: bool = False
+    arrives_turn: int = 1
+    name: str = ""
+
+
+@attrs.frozen
+class Objective:
+    name: str
+    hexes: list[HexRef]
+    controller: str = "defender"
+
+
+@attrs.frozen
+class RoadWatch:
+    name: str
+    start: HexRef
+    end: HexRef
+
+
+@attrs.frozen
+class Victory:
+    objective: str
+    sudden_death: bool = True
+    contest_radius: int = 2
+    road_watch: RoadWatch | None = None
+
+
+@attrs.frozen
+class Scenario:
+    format: int
+    meta: Meta
+    turns: int
+    map: MapSpec
+    weather: WeatherSpec
+    sides: dict[str, SideSpec]
+    units: list[UnitSpec]
+    objectives: list[Objective]
+    victory: Victory
+    terrain_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    unit_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    stack_limit: int = 3
+    # Derived, filled by load: resolved tables, the raw document and its hash.
+    terrain_table: dict[str, TerrainType] = attrs.field(factory=dict, eq=False, repr=False)
+    unit_table: dict[str, UnitType] = attrs.field(factory=dict, eq=False, repr=False)
+    raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    sha256: str = attrs.field(default="", eq=False)
+
+    def side_index(self, name: str) -> int:
+        return SIDES.index(name)
+
+    def start_datetime(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.meta.start)
+
+    def turn_start(self, turn: int) -> dt.datetime:
+        return self.start_datetime() + dt.timedelta(hours=self.meta.turn_hours * (turn - 1))
+
+    def is_night(self, turn: int) -> bool:
+        """Night turns start at or after 18:00 or before 06:00 local time."""
+        hour = self.turn_start(turn).hour
+        return hour >= 18 or hour < 6
+
+
+# ---------------------------------------------------------------------------------------------- converter
+def _strict_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected an integer, got {_describe(value)}")
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise ValueError(f"expected an integer, got {value!r}")
+        value = int(value)
+    return value
+
+
+def _strict_float(value: Any, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {_describe(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return value
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {_describe(value)}")
+    return value
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _hex_ref(value: Any, _: type) -> HexRef:
+    if (
+        not isinstance(value, list | tuple)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise ValueError(f"expected a hex [col, row] of two integers, got {_describe(value)}")
+    return (int(value[0]), int(value[1]))
+
+
+def _strict_list(value: Any, _: type) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list, got {_describe(value)}")
+    return value
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, allow_nan=True, default=str) if not isinstance(value, bytes) else repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook_func(lambda t: t == HexRef, _hex_ref)
+
+    def dict_any(value: Any, _: type) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected an object, got {_describe(value)}")
+        return value
+
+    conv.register_structure_hook_func(lambda t: t == dict[str, Any], dict_any)
+    conv.register_structure_hook(
+        RoadWatch,
+        make_dict_structure_fn(
+            RoadWatch, conv, _cattrs_forbid_extra_keys=True, start=override(rename="from"),
+            end=override(rename="to"),
+        ),
+    )
+    conv.register_unstructure_hook(
+        RoadWatch, lambda rw: {"name": rw.name, "from": list(rw.start), "to": list(rw.end)}
+    )
+    # Derived fields are never read from the file.
+    conv.register_structure_hook(
+        Scenario,
+        make_dict_structure_fn(
+            Scenario, conv, _cattrs_forbid_extra_keys=True,
+            terrain_table=override(omit=True), unit_table=override(omit=True), raw=override(omit=True),
+            sha256=override(omit=True),
+        ),
+    )
+    return conv
+
+
+CONVERTER = _make_converter()
+
+
+def _cattrs_messages(exc: Exception) -> list[str]:
+    def fmt(e: BaseException, type_: Any) -> str:
+        if isinstance(e, KeyError):
+            return "required field missing"
+        if isinstance(e, cattrs.ForbiddenExtraKeysError):
+            return f"unknown field(s): {', '.join(sorted(e.extra_fields))}"
+        if isinstance(e, ValueError | TypeError) and str(e):
+            msg = str(e)
+            if "expected" in msg:
+                return msg
+            return f"invalid value ({msg})"
+        return cattrs.v.format_exception(e, type_)
+
+    out = []
+    for line in cattrs.transform_error(exc, path="$", format_exception=fmt):
+        # cattrs gives "message @ path"; we print "path: message".
+        msg, _, path = line.rpartition(" @ ")
+        out.append(f"{path}: {msg}" if path else line)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- loading
+def canonical_json(doc: Any) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def scenario_sha256(doc: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, structure and check a scenario file; raises ScenarioError listing every problem."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([f"file not found: {p}"], str(p)) from None
+    except OSError as e:
+        raise ScenarioError([f"cannot read file: {e.strerror}"], str(p)) from None
+    return parse_scenario(data, source=str(p))
+
+
+def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ScenarioError([f"$: not UTF-8 text (bad byte at offset {e.start})"], source) from None
+    else:
+        text = data
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise ScenarioError([f"$: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"], source) from None
+    except ValueError as e:
+        raise ScenarioError([f"$: {e}"], source) from None
+    except RecursionError:
+        raise ScenarioError(["$: JSON nested too deeply"], source) from None
+    return scenario_from_dict(doc, source=source)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid JSON: {name} is not allowed (use a finite number)")
+
+
+def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
+    """Structure a parsed JSON document into a checked Scenario."""
+    if not isinstance(doc, dict):
+        raise ScenarioError([f"$: expected a JSON object at the top level, got {type(doc).__name__}"], source)
+    if "format" in doc and doc.get("format") != FORMAT_VERSION:
+        raise ScenarioError(
+            [f"$.format: unsupported scenario format {doc.get('format')!r}; this engine reads format "
+             f"{FORMAT_VERSION}"], source)
+    try:
+        scen = CONVERTER.structure(doc, Scenario)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as e:
+        msgs = _cattrs_messages(e) if isinstance(e, cattrs.BaseValidationError) else [f"$: {e}"]
+        raise ScenarioError(msgs, source) from None
+    except RecursionError:
+        raise ScenarioError(["$: document nested too deeply"], source) from None
+    problems: list[str] = []
+    terrain_table = _resolve_terrain(scen, problems)
+    unit_table = _resolve_unit_types(scen, problems)
+    if not problems:
+        _check(scen, terrain_table, unit_table, problems)
+    if problems:
+        raise ScenarioError(problems, source)
+    return attrs.evolve(
+        scen, terrain_table=terrain_table, unit_table=unit_table, raw=copy.deepcopy(doc), sha256=scenario_sha256(doc)
+    )
+
+
+def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainType]:
+    table = dict(DEFAULT_TERRAIN)
+    for code, over in scen.terrain_types.items():
+        path = f"$.terrain_types.{code}"
+        if len(code) != 1:
+            problems.append(f"{path}: terrain codes are single characters, got {code!r}")
+            continue
+        base = attrs.asdict(table[code]) if code in table else {"code": code}
+        merged = {**base, **over, "code": code}
+        if "move_cost" in over and code in table and isinstance(over["move_cost"], dict):
+            merged["move_cost"] = {**table[code].move_cost, **over["move_cost"]}
+        try:
+            tt = CONVERTER.structure(merged, TerrainType)
+        except cattrs.BaseValidationError as e:
+            problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+            continue
+        missing = [m for m in MOBILITY_CLASSES if m not in tt.move_cost]
+        if missing:
+            problems.append(f"{path}.move_cost: missing mobility class(es) {', '.join(missing)}")
+        table[code] = tt
+    return table
+
+
+def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitType]:
+    table = dict(DEFAULT_UNIT_TYPES)
+    for name, over in scen.unit_types.items():
+        path = f"$.unit_types.{name}"
+        over = dict(over)
+        base_name = over.pop("base", name if name in table else None)
+        if base_name is None:
+            problems.append(f"{path}: a new unit type needs \"base\": the name of an existing type to extend")
+            continue
+        if base_name not in table:
+            problems.append(f"{path}.base: unknown unit type {base_name!r}")
+            continue
+        merged = {**attrs.asdict(table[base_name]), **over, "name": name}
+        try:
+            table[name] = CONVERTER.structure(merged, UnitType)
+        except cattrs.BaseValidationError as e:
+            problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+    return table
+
+
+def _on_map(h: HexRef, scen: Scenario) -> bool:
+    return 0 <= h[0] < scen.map.cols and 0 <= h[1] < scen.map.rows
+
+
+def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, UnitType], problems: list[str]) -> None:
+    m = scen.map
+    add = problems.append
+
+    def where(h: HexRef) -> str:
+        return f"[{h[0]}, {h[1]}]"
+
+    def need_on_map(h: HexRef, path: str) -> bool:
+        if not _on_map(h, scen):
+            add(f"{path}: {where(h)} is off the {m.cols}×{m.rows} map")
+            return False
+        return True
+
+    # meta and turns
+    try:
+        dt.datetime.fromisoformat(scen.meta.start)
+    except ValueError:
+        add(f"$.meta.start: expected an ISO date-time like 2020-10-28T06:00, got {scen.meta.start!r}")
+    if not 1 <= scen.meta.turn_hours <= 24 * 7:
+        add(f"$.meta.turn_hours: expected 1..168, got {scen.meta.turn_hours}")
+    if not 1 <= scen.turns <= 1000:
+        add(f"$.turns: expected 1..1000, got {scen.turns}")
+    if not 1 <= scen.stack_limit <= 10:
+        add(f"$.stack_limit: expected 1..10, got {scen.stack_limit}")
+
+    # map
+    if not (1 <= m.cols <= MAX_MAP_SIDE and 1 <= m.rows <= MAX_MAP_SIDE):
+        add(f"$.map: cols and rows must be 1..{MAX_MAP_SIDE}, got {m.cols}×{m.rows}")
+        return
+    if not 0.01 <= m.hex_km <= 100:
+        add(f"$.map.hex_km: expected 0.01..100, got {m.hex_km}")
+    grid_ok = True
+    if len(m.terrain) != m.rows:
+        add(f"$.map.terrain: expected {m.rows} rows, got {len(m.terrain)}")
+        grid_ok = False
+    for r, row in enumerate(m.terrain[: m.rows]):
+        if len(row) != m.cols:
+            add(f"$.map.terrain[{r}]: expected {m.cols} characters, got {len(row)}")
+            grid_ok = False
+        bad = sorted({ch for ch in row if ch not in terrain})
+        if bad:
+            col = next(i for i, ch in enumerate(row) if ch in bad)
+            add(f"$.map.terrain[{r}]: unknown terrain code(s) {', '.join(map(repr, bad))} (first at col {col}); "
+                f"known: {''.join(sorted(terrain))}")
+            grid_ok = False
+    if len(m.elevation_m) != m.rows:
+        add(f"$.map.elevation_m: expected {m.rows} rows, got {len(m.elevation_m)}")
+        grid_ok = False
+    for r, row in enumerate(m.elevation_m[: m.rows]):
+        if len(row) != m.cols:
+            add(f"$.map.elevation_m[{r}]: expected {m.cols} values, got {len(row)}")
+            grid_ok = False
+        for c, v in enumerate(row):
+            if not -500 <= v <= 9000:
+                add(f"$.map.elevation_m[{r}][{c}]: elevation {v} m is outside -500..9000")
+                grid_ok = False
+                break
+
+    def terrain_at(h: HexRef) -> TerrainType:
+        return terrain[m.terrain[h[1]][h[0]]]
+
+    # hexsides (needed before roads: roads must not cross cliffs)
+    cliff_edges: set[tuple[HexRef, HexRef]] = set()
+    for i, hs in enumerate(m.hexsides):
+        path = f"$.map.hexsides[{i}]"
+        if hs.feature not in DEFAULT_HEXSIDES:
+            add(f"{path}.feature: unknown hexside feature {hs.feature!r}; known: {', '.join(DEFAULT_HEXSIDES)}")
+        if not need_on_map(hs.hex, f"{path}.hex"):
+            continue
+        for j, name in enumerate(hs.sides):
+            if name not in hexgrid.DIRECTION_NAMES:
+                add(f"{path}.sides[{j}]: unknown side {name!r}; expected one of {', '.join(hexgrid.DIRECTION_NAMES)}")
+                continue
+            nb = _offset_neighbor(hs.hex, hexgrid.direction_index(name))
+            if not _on_map(nb, scen):
+                add(f"{path}.sides[{j}]: side {name} of {where(hs.hex)} faces off the map")
+            elif hs.feature == "cliff":
+                cliff_edges.add((hs.hex, nb))
+                cliff_edges.add((nb, hs.hex))
+
+    for i, road in enumerate(m.roads):
+        path = f"$.map.roads[{i}]"
+        if road.kind not in ROAD_COST:
+            add(f"{path}.kind: expected one of {', '.join(ROAD_COST)}, got {road.kind!r}")
+        if len(road.path) < 2:
+            add(f"{path}.path: a road needs at least 2 hexes, got {len(road.path)}")
+        for j, h in enumerate(road.path):
+            if not need_on_map(h, f"{path}.path[{j}]"):
+                continue
+            if j > 0 and _on_map(road.path[j - 1], scen):
+                prev = road.path[j - 1]
+                if _offset_distance(prev, h) != 1:
+                    add(f"{path}.path[{j}]: {where(h)} is not adjacent to the previous hex {where(prev)}")
+                elif (prev, h) in cliff_edges:
+                    add(f"{path}.path[{j}]: the road crosses a cliff edge between {where(prev)} and {where(h)}")
+
+    for i, pl in enumerate(m.places):
+        if pl.kind not in PLACE_KINDS:
+            add(f"$.map.places[{i}].kind: expected one of {', '.join(PLACE_KINDS)}, got {pl.kind!r}")
+        need_on_map(pl.hex, f"$.map.places[{i}].hex")
+
+    # weather
+    w = scen.weather
+    if w.mode not in WEATHER_MODES:
+        add(f"$.weather.mode: expected one of {', '.join(WEATHER_MODES)}, got {w.mode!r}")
+    seen_turns: dict[int, int] = {}
+    for i, e in enumerate(w.schedule):
+        path = f"$.weather.schedule[{i}]"
+        if not 1 <= e.turn <= scen.turns:
+            add(f"{path}.turn: turn {e.turn} is outside 1..{scen.turns}")
+        elif e.turn in seen_turns:
+            add(f"{path}.turn: turn {e.turn} already given at schedule[{seen_turns[e.turn]}]")
+        else:
+            seen_turns[e.turn] = i
+        if not 0 <= e.ceiling_m <= 20000:
+            add(f"{path}.ceiling_m: expected 0..20000 m, got {e.ceiling_m}")
+        if not 0 <= e.visibility_km <= 400:
+            add(f"{path}.visibility_km: expected 0..400 km, got {e.visibility_km}")
+        if e.fog not in FOG_LEVELS:
+            add(f"{path}.fog: expected one of {', '.join(FOG_LEVELS)}, got {e.fog!r}")
+        if e.precipitation not in PRECIPITATION:
+            add(f"{path}.precipitation: expected one of {', '.join(PRECIPITATION)}, got {e.precipitation!r}")
+    if w.mode in ("historical", "stochastic"):
+        missing = [t for t in range(1, min(scen.turns, 1000) + 1) if t not in seen_turns]
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (" …" if len(missing) > 10 else "")
+            add(f"$.weather.schedule: no weather for turn(s) {shown} (mode {w.mode!r} needs every turn)")
+
+    # sides
+    for name in SIDES:
+        if name not in scen.sides:
+            add(f"$.sides: missing side {name!r}")
+    for name, side in scen.sides.items():
+        path = f"$.sides.{name}"
+        if name not in SIDES:
+            add(f"{path}: unknown side {name!r}; expected attacker and defender")
+            continue
+        if not side.supply_sources:
+            add(f"{path}.supply_sources: a side needs at least one supply source hex")
+        for j, h in enumerate(side.supply_sources):
+            need_on_map(h, f"{path}.supply_sources[{j}]")
+        if not 0 <= side.supply_range <= 1000:
+            add(f"{path}.supply_range: expected 0..1000, got {side.supply_range}")
+        from engine.ai import AGENTS  # local import: ai depends on scenario
+
+        if side.agent not in AGENTS:
+            add(f"{path}.agent: unknown agent {side.agent!r}; known: {', '.join(sorted(AGENTS))}")
+
+    # units
+    ids: dict[str, int] = {}
+    start_occupancy: dict[HexRef, list[tuple[int, str]]] = {}
+    for i, u in enumerate(scen.units):
+        path = f"$.units[{i}]"
+        if not u.id:
+            add(f"{path}.id: must not be empty")
+        elif u.id in ids:
+            add(f"{path}.id: duplicate unit id {u.id!r} (first at units[{ids[u.id]}])")
+        else:
+            ids[u.id] = i
+        if u.side not in SIDES:
+            add(f"{path}.side: expected attacker or defender, got {u.side!r}")
+        ut = utypes.get(u.type)
+        if ut is None:
+            add(f"{path}.type: unknown unit type {u.type!r}; known: {', '.join(sorted(utypes))}")
+        if not 1 <= u.arrives_turn <= scen.turns:
+            add(f"{path}.arrives_turn: expected 1..{scen.turns}, got {u.arrives_turn}")
+        if ut is not None and u.strength is not None and not 1 <= u.strength <= ut.max_steps:
+            add(f"{path}.strength: expected 1..{ut.max_steps} steps for {u.type}, got {u.strength}")
+        if not need_on_map(u.hex, f"{path}.hex") or ut is None:
+            continue
+        if u.offmap:
+            c, r = u.hex
+            if not (c in (0, m.cols - 1) or r in (0, m.rows - 1)):
+                add(f"{path}.hex: an off-map unit is anchored on a map edge; {where(u.hex)} is inside the map")
+            continue
+        if ut.domain == "ground" and grid_ok:
+            cost = terrain_at(u.hex).move_cost.get(ut.mobility)
+            if cost is None:
+                add(f"{path}.hex: {u.type} ({ut.mobility}) cannot be on {terrain_at(u.hex).name} at {where(u.hex)}")
+            if u.side in SIDES and u.arrives_turn == 1:
+                start_occupancy.setdefault(u.hex, []).append((SIDES.index(u.side), u.id))
+    for h, occ in start_occupancy.items():
+        if len({s for s, _ in occ}) > 1:
+            add(f"$.units: attacker and defender units start in the same hex {where(h)}: "
+                f"{', '.join(i for _, i in occ)}")
+        elif len(occ) > scen.stack_limit:
+            add(f"$.units: {len(occ)} units start in {where(h)}, over the stack limit {scen.stack_limit}")
+
+    # objectives and victory
+    names: dict[str, int] = {}
+    for i, ob in enumerate(scen.objectives):
+        path = f"$.objectives[{i}]"
+        if ob.name in names:
+            add(f"{path}.name: duplicate objective {ob.name!r}")
+        names[ob.name] = i
+        if not ob.hexes:
+            add(f"{path}.hexes: an objective needs at least one hex")
+        for j, h in enumerate(ob.hexes):
+            need_on_map(h, f"{path}.hexes[{j}]")
+        if ob.controller not in (*SIDES, "none"):
+            add(f"{path}.controller: expected attacker, defender or none, got {ob.controller!r}")
+    if scen.victory.objective not in names:
+        add(f"$.victory.objective: no objective named {scen.victory.objective!r}")
+    if not 0 <= scen.victory.contest_radius <= 20:
+        add(f"$.victory.contest_radius: expected 0..20, got {scen.victory.contest_radius}")
+    if scen.victory.road_watch is not None:
+        rw = scen.victory.road_watch
+        need_on_map(rw.start, "$.victory.road_watch.from")
+        need_on_map(rw.end, "$.victory.road_watch.to")
+
+
+def _offset_neighbor(h: HexRef, d: int) -> HexRef:
+    a = hexgrid.offset_to_axial(h[0], h[1])
+    return hexgrid.axial_to_offset(hexgrid.neighbor(a, d))
+
+
+def _offset_distance(a: HexRef, b: HexRef) -> int:
+    return hexgrid.distance(hexgrid.offset_to_axial(*a), hexgrid.offset_to_axial(*b))
+
+
+def unstructure(scen: Scenario) -> dict[str, Any]:
+    """The scenario as a JSON-ready dict (the raw document it was loaded from)."""
+    return copy.deepcopy(scen.raw)

@@ -1,0 +1,177 @@
+"""The mutable game state and the score record analysts read."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import attrs
+import numpy as np
+
+from engine.events import Event
+from engine.mapdata import GameMap
+from engine.orders import Order
+from engine.scenario import Scenario
+from engine.units import SIDES, Unit, UnitType
+from engine.weather import WeatherTurn
+
+PHASES: tuple[str, ...] = ("air", "artillery", "movement", "assault")
+
+
+def _per_side() -> dict[str, int]:
+    return {s: 0 for s in SIDES}
+
+
+def _per_side_dict() -> dict[str, dict[str, int]]:
+    return {s: {} for s in SIDES}
+
+
+@attrs.define
+class Score:
+    """Everything a batch row needs, accumulated as the game runs (never re-derived from the log)."""
+
+    winner: str | None = None
+    reason: str = ""
+    end_turn: int = 0
+    objective_taken_turn: int | None = None
+    road_cut_turn: int | None = None
+    road_cut_at_end: bool = False
+    steps_lost: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
+    """side -> unit type -> steps lost"""
+    units_destroyed: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
+    losses_by_cause: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
+    """side -> cause (ambush, artillery, drone, assault, retreat) -> steps lost"""
+    drone_sorties_flown: dict[str, int] = attrs.Factory(_per_side)
+    drone_sorties_grounded: dict[str, int] = attrs.Factory(_per_side)
+    recon_sorties: dict[str, int] = attrs.Factory(_per_side)
+    drones_lost: dict[str, int] = attrs.Factory(_per_side)
+    ambushes_sprung: dict[str, int] = attrs.Factory(_per_side)
+    artillery_missions: dict[str, int] = attrs.Factory(_per_side)
+    drone_spotted_missions: dict[str, int] = attrs.Factory(_per_side)
+    assaults: dict[str, int] = attrs.Factory(_per_side)
+    objective_hexes_attacker: int = 0
+    objective_hexes_total: int = 0
+    attacker_types_in_objective: list[str] = attrs.Factory(list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Outcome:
+    winner: str
+    reason: str
+    turn: int
+
+
+class GameState:
+    """One game in progress. Mutated only by `engine.rules.apply` (and its helpers)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        gmap: GameMap,
+        seed: int,
+        weather_mode: str,
+        weather: list[WeatherTurn],
+        units: list[Unit],
+        rng: np.random.Generator,
+    ) -> None:
+        self.scenario = scenario
+        self.map = gmap
+        self.seed = seed
+        self.weather_mode = weather_mode
+        self.weather_by_turn = weather
+        self.units = units
+        self.unit_index = {u.id: i for i, u in enumerate(units)}
+        self.rng = rng
+        self.turn = 1
+        self.side = 0
+        self.phase_i = 0
+        self.control = np.full(gmap.n, -1, dtype=np.int8)
+        self.recon_cover = [np.zeros(gmap.n, dtype=bool), np.zeros(gmap.n, dtype=bool)]
+        self.grounded: dict[str, str | None] = {}
+        """air unit id -> reason it is grounded this turn (None: can fly)."""
+        self.weather_override: WeatherTurn | None = None
+        self.road_cut = False
+        self.capture_streak_from: int | None = None
+        self.log: list[Event] = []
+        self.orders: list[Order] = []
+        self.score = Score()
+        self.outcome: Outcome | None = None
+        self.version = 0
+        self.agents: dict[str, str] = {}
+        self.sandbox = False
+        self._vis_cache: dict[int, tuple[int, np.ndarray]] = {}
+
+    # ---------------------------------------------------------------- lookups
+    @property
+    def phase(self) -> str:
+        return PHASES[self.phase_i]
+
+    @property
+    def side_name(self) -> str:
+        return SIDES[self.side]
+
+    @property
+    def weather(self) -> WeatherTurn:
+        if self.weather_override is not None:
+            return self.weather_override
+        return self.weather_by_turn[min(self.turn, len(self.weather_by_turn)) - 1]
+
+    @property
+    def night(self) -> bool:
+        return self.scenario.is_night(self.turn)
+
+    def unit(self, uid: str) -> Unit:
+        return self.units[self.unit_index[uid]]
+
+    def utype(self, u: Unit) -> UnitType:
+        return self.scenario.unit_table[u.type]
+
+    def ground_units(self, side: int | None = None) -> list[Unit]:
+        """Active on-map ground units (optionally of one side), in scenario order."""
+        table = self.scenario.unit_table
+        return [
+            u for u in self.units
+            if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"
+            and (side is None or u.side == side)
+        ]
+
+    def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
+        return [u for u in self.ground_units(side) if u.idx == idx]
+
+    def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Count of active ground units per hex, for each side (arrays of shape (2, n))."""
+        occ = np.zeros((2, self.map.n), dtype=np.int16)
+        for u in self.ground_units():
+            occ[u.side, u.idx] += 1
+        return occ[0], occ[1]
+
+    def touch(self) -> None:
+        self.version += 1
+
+    def copy(self) -> GameState:
+        """A deep, independent copy (for undo, AI look-ahead and tests); static layers stay shared."""
+        new = copy.copy(self)
+        new.units = [u.copy() for u in self.units]
+        new.control = self.control.copy()
+        new.recon_cover = [c.copy() for c in self.recon_cover]
+        new.grounded = dict(self.grounded)
+        new.log = list(self.log)
+        new.orders = list(self.orders)
+        new.score = copy.deepcopy(self.score)
+        new.rng = copy.deepcopy(self.rng)
+        new._vis_cache = dict(self._vis_cache)
+        new.agents = dict(self.agents)
+        return new
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Everything that defines the state, for bit-identity checks in tests."""
+        return (
+            tuple(attrs.astuple(u) for u in self.units),
+            self.turn, self.side, self.phase_i, self.control.tobytes(),
+            tuple(c.tobytes() for c in self.recon_cover), tuple(sorted(self.grounded.items())),
+            self.weather_override, self.road_cut, self.capture_streak_from, len(self.log), len(self.orders),
+            repr(self.score), self.outcome, self.rng.bit_generator.state["state"]["state"],
+        )

@@ -1,0 +1,110 @@
+"""Supply traced from each side's sources: cheap along roads, like porters elsewhere; enemy units and their
+zones of control block the trace (a hex the side itself holds is not blocked)."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from engine.events import SupplyReport
+from engine.mapdata import INF
+from engine.state import GameState
+from engine.units import SIDES
+
+
+def supply_field(state: GameState, side: int) -> np.ndarray:
+    """Supply cost from the side's nearest source to every hex (inf where cut off), up to its range."""
+    gmap = state.map
+    spec = state.scenario.sides[SIDES[side]]
+    limit = spec.supply_range
+    occ_own, occ_enemy = np.zeros(gmap.n, bool), np.zeros(gmap.n, bool)
+    for u in state.ground_units():
+        (occ_own if u.side == side else occ_enemy)[u.idx] = True
+    zoc = np.zeros(gmap.n, bool)
+    idx = np.flatnonzero(occ_enemy)
+    if idx.size:
+        nb = gmap.nbr[idx].ravel()
+        zoc[nb[nb >= 0]] = True
+    blocked = (occ_enemy | (zoc & ~occ_own)).tolist()
+    costs = gmap.supply_cost_list
+    nbrs = gmap.nbr_list
+    dist = [INF] * gmap.n
+    heap: list[tuple[float, int]] = []
+    for h in spec.supply_sources:
+        s = gmap.idx(h)
+        if not blocked[s]:
+            dist[s] = 0.0
+            heap.append((0.0, s))
+    heapq.heapify(heap)
+    while heap:
+        c, i = heapq.heappop(heap)
+        if c > dist[i]:
+            continue
+        row = costs[i]
+        for d, j in enumerate(nbrs[i]):
+            if j < 0 or blocked[j]:
+                continue
+            nc = c + row[d]
+            if nc < dist[j] and nc <= limit:
+                dist[j] = nc
+                heapq.heappush(heap, (nc, j))
+    return np.array(dist)
+
+
+def update_supply(state: GameState, side: int) -> list:
+    field = supply_field(state, side)
+    ins, outs = [], []
+    for u in state.units:
+        if u.side != side or not u.active:
+            continue
+        if u.offmap or state.utype(u).domain == "air":
+            u.supplied = True
+            continue
+        u.supplied = bool(np.isfinite(field[u.idx]))
+        u.turns_out_of_supply = 0 if u.supplied else u.turns_out_of_supply + 1
+        (ins if u.supplied else outs).append(u.id)
+    state.touch()
+    return [SupplyReport(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
+
+
+def road_open(state: GameState) -> tuple[bool, str]:
+    """Is the watched road open? Traced along road edges, blocked where the attacker stands or whose
+    neighbourhood it dominates and no defender holds."""
+    rw = state.scenario.victory.road_watch
+    if rw is None:
+        return True, "no road watched"
+    gmap = state.map
+    start, end = gmap.idx(rw.start), gmap.idx(rw.end)
+    attacker = 0
+    occ_att, occ_def = np.zeros(gmap.n, bool), np.zeros(gmap.n, bool)
+    for u in state.ground_units():
+        (occ_att if u.side == attacker else occ_def)[u.idx] = True
+    near = occ_att.copy()
+    idx = np.flatnonzero(occ_att)
+    if idx.size:
+        nb = gmap.nbr[idx].ravel()
+        near[nb[nb >= 0]] = True
+    blocked = occ_att | (near & ~occ_def)
+    if blocked[start] or blocked[end]:
+        where = start if blocked[start] else end
+        return False, f"attacker at {gmap.describe(where)}"
+    seen = {start}
+    stack = [start]
+    road = gmap.road_edge
+    nbr = gmap.nbr_list
+    while stack:
+        i = stack.pop()
+        if i == end:
+            return True, "open"
+        for d in range(6):
+            if road[i, d]:
+                j = nbr[i][d]
+                if j not in seen and not blocked[j]:
+                    seen.add(j)
+                    stack.append(j)
+    cut_at = [i for i in np.flatnonzero(blocked & gmap.road_hex)]
+    where = gmap.describe(int(cut_at[0])) if cut_at else "?"
+    return False, f"attacker astride the road at {where}"
+
+

@@ -1,0 +1,83 @@
+"""Terrain and hexside effects as data (like Wesnoth movetypes): tables a scenario can override.
+
+A move cost of ``None`` means impassable for that mobility class. Costs are in movement points.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+MOBILITY_CLASSES: tuple[str, ...] = ("foot", "sf", "wheeled", "tracked")
+"""Ground mobility classes; `sf` is special forces (foot, trained for ravines, forest and cliffs)."""
+
+
+@attrs.frozen
+class TerrainType:
+    code: str
+    name: str
+    move_cost: dict[str, float | None]
+    defence: int = 0
+    """Added to the defender's protection when fired at or assaulted in this terrain."""
+    concealment: int = 0
+    """Makes hidden units harder to detect; >= 1 lets units go hidden."""
+    ambush: int = 0
+    """Bonus to a hidden unit's first fire from this terrain; 0 means no ambush is possible here."""
+    los_height_m: float = 0.0
+    """Height of trees or buildings above the ground that blocks lines of sight passing over the hex."""
+    vehicle_cover: int = 0
+    """Extra protection against drones/artillery for heavy units (tree cover)."""
+
+
+@attrs.frozen
+class HexsideFeature:
+    name: str
+    extra_cost_up: dict[str, float | None]
+    """Extra cost crossing the edge toward the top / across; None = impassable."""
+    extra_cost_down: dict[str, float | None]
+    attack_modifier: int = 0
+    """Applied to an attacker firing across this edge from the low side (negative favours the defender)."""
+
+
+DEFAULT_TERRAIN: dict[str, TerrainType] = {
+    "p": TerrainType("p", "plain", {"foot": 1, "sf": 1, "wheeled": 1, "tracked": 1},
+                     defence=0, concealment=0, ambush=0, los_height_m=0),
+    "h": TerrainType("h", "hills", {"foot": 1.5, "sf": 1.5, "wheeled": 2, "tracked": 1.5},
+                     defence=1, concealment=1, ambush=0, los_height_m=0),
+    "m": TerrainType("m", "mountain", {"foot": 2, "sf": 2, "wheeled": 5, "tracked": 4},
+                     defence=1, concealment=1, ambush=0, los_height_m=0),
+    "f": TerrainType("f", "forest", {"foot": 2, "sf": 1.5, "wheeled": 5, "tracked": 4},
+                     defence=1, concealment=2, ambush=1, los_height_m=20, vehicle_cover=1),
+    "r": TerrainType("r", "ravine", {"foot": 2, "sf": 1.5, "wheeled": 8, "tracked": 7},
+                     defence=1, concealment=2, ambush=2, los_height_m=10, vehicle_cover=1),
+    "t": TerrainType("t", "town", {"foot": 1, "sf": 1, "wheeled": 1, "tracked": 1},
+                     defence=2, concealment=1, ambush=0, los_height_m=12, vehicle_cover=1),
+    "v": TerrainType("v", "village", {"foot": 1, "sf": 1, "wheeled": 1, "tracked": 1},
+                     defence=1, concealment=1, ambush=0, los_height_m=6),
+}
+
+ROAD_COST: dict[str, dict[str, float]] = {
+    "main": {"foot": 0.5, "sf": 0.5, "wheeled": 0.34, "tracked": 0.5},
+    "secondary": {"foot": 0.5, "sf": 0.5, "wheeled": 0.5, "tracked": 0.6},
+    "track": {"foot": 1.0, "sf": 1.0, "wheeled": 3.0, "tracked": 2.5},
+}
+"""Cost of moving along a road edge, by road kind; replaces terrain and river costs (bridges, switchbacks).
+A `track` is a forest path widened by engineers: passable for vehicles, but slow."""
+SUPPLY_ROAD_COST_BY_KIND: dict[str, float] = {"main": 0.25, "secondary": 0.35, "track": 0.8}
+"""Supply is traced like a truck along roads, like porters (2× foot cost) elsewhere."""
+
+SUPPLY_OFFROAD_FACTOR = 2.0
+
+DEFAULT_HEXSIDES: dict[str, HexsideFeature] = {
+    "cliff": HexsideFeature(
+        "cliff",
+        extra_cost_up={"foot": None, "sf": 3, "wheeled": None, "tracked": None},
+        extra_cost_down={"foot": 2, "sf": 1, "wheeled": None, "tracked": None},
+        attack_modifier=-2,
+    ),
+    "river": HexsideFeature(
+        "river",
+        extra_cost_up={"foot": 1, "sf": 0.5, "wheeled": 2, "tracked": 1},
+        extra_cost_down={"foot": 1, "sf": 0.5, "wheeled": 2, "tracked": 1},
+        attack_modifier=-1,
+    ),
+}

@@ -1,0 +1,96 @@
+"""Per-turn weather: the historical schedule, fixed presets, or a seeded stochastic variant.
+
+Weather decides what can fly: armed drones need a clear view from altitude, a low-flying recon drone only
+needs to stay under the cloud and out of thick fog.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import numpy as np
+
+from engine.scenario import FOG_LEVELS, Scenario, WeatherEntry
+from engine.units import UnitType
+
+PRESETS: dict[str, tuple[float, float, str, str]] = {
+    # ceiling_m, visibility_km, fog, precipitation
+    "clear": (4000.0, 30.0, "none", "none"),
+    "overcast": (400.0, 5.0, "none", "rain"),
+    "fog": (100.0, 0.3, "thick", "none"),
+}
+
+
+@attrs.frozen
+class WeatherTurn:
+    turn: int
+    ceiling_m: float
+    visibility_km: float
+    fog: str = "none"
+    precipitation: str = "none"
+
+
+def weather_schedule(scen: Scenario, mode: str | None, rng: np.random.Generator) -> list[WeatherTurn]:
+    """Weather for turns 1..N. `rng` is the game's weather stream, so orders never shift the weather."""
+    mode = mode or scen.weather.mode
+    by_turn = {e.turn: e for e in scen.weather.schedule}
+    if mode in PRESETS:
+        c, v, f, p = PRESETS[mode]
+        return [WeatherTurn(t, c, v, f, p) for t in range(1, scen.turns + 1)]
+    base = [by_turn.get(t) or WeatherEntry(t, 3000.0, 20.0) for t in range(1, scen.turns + 1)]
+    if mode == "historical":
+        return [WeatherTurn(e.turn, e.ceiling_m, e.visibility_km, e.fog, e.precipitation) for e in base]
+    if mode == "stochastic":
+        return _stochastic(base, rng)
+    raise ValueError(f"unknown weather mode {mode!r}; expected historical, stochastic, clear, overcast or fog")
+
+
+def _stochastic(base: list[WeatherEntry], rng: np.random.Generator) -> list[WeatherTurn]:
+    """Persistent (AR(1)) log-normal noise around the schedule, and fog that may come or go by one level."""
+    out: list[WeatherTurn] = []
+    dev = 0.0
+    for e in base:
+        dev = 0.6 * dev + rng.normal(0.0, 0.45)
+        ceiling = float(np.clip(e.ceiling_m * math.exp(dev), 50.0, 8000.0))
+        vis = float(np.clip(e.visibility_km * math.exp(dev * 0.8), 0.1, 50.0))
+        fog_i = FOG_LEVELS.index(e.fog)
+        u = rng.random()
+        if u < 0.15:
+            fog_i = max(0, fog_i - 1)
+        elif u > 0.85:
+            fog_i = min(2, fog_i + 1)
+        if fog_i == 2:
+            vis = min(vis, 0.5)
+        out.append(WeatherTurn(e.turn, round(ceiling), round(vis, 1), FOG_LEVELS[fog_i], e.precipitation))
+    return out
+
+
+def flight_check(ut: UnitType, w: WeatherTurn) -> str | None:
+    """None if the air unit can fly in this weather, else the reason it is grounded.
+
+    >>> from engine.units import DEFAULT_UNIT_TYPES as T
+    >>> flight_check(T["armed_drone"], WeatherTurn(1, 400, 5, "none", "none"))
+    'cloud ceiling 400 m < 1200 m needed'
+    >>> flight_check(T["recon_drone"], WeatherTurn(1, 400, 5, "none", "none")) is None
+    True
+    """
+    if ut.grounded_by_fog != "none" and FOG_LEVELS.index(w.fog) >= FOG_LEVELS.index(ut.grounded_by_fog):
+        return f"{w.fog} fog"
+    if w.ceiling_m < ut.min_ceiling_m:
+        return f"cloud ceiling {w.ceiling_m:.0f} m < {ut.min_ceiling_m:.0f} m needed"
+    if w.visibility_km < ut.min_visibility_km:
+        return f"visibility {w.visibility_km:g} km < {ut.min_visibility_km:g} km needed"
+    return None
+
+
+def ground_vision_cap(w: WeatherTurn, night: bool, night_capable: bool, hex_km: float) -> int:
+    """How many hexes a ground observer can see: limited by visibility, fog and darkness."""
+    cap = max(1, int(w.visibility_km / hex_km))
+    if w.fog == "thick":
+        cap = 1
+    elif w.fog == "patchy":
+        cap = min(cap, 2)
+    if night:
+        cap = min(cap, 2 if night_capable else 1)
+    return cap
