@@ -159,6 +159,8 @@ def fire_odds(
     p = hit_probability(net)
     if context == "strike":
         shots = 1 if ft.expendable else min(firer.strength, 2)
+    elif context == "artillery":
+        shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
     else:
         shots = firer.strength
     return FireOdds(

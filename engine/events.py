@@ -247,7 +247,8 @@ class AssaultResolved(Event):
     advanced: bool
 
     def text(self) -> str:
-        return f"Assault {self.attacker} {_h(self.hex)} → {_h(self.target_hex)} ({', '.join(self.defenders)}): {self.result}"
+        who = ", ".join(self.defenders)
+        return f"Assault {self.attacker} {_h(self.hex)} → {_h(self.target_hex)} ({who}): {self.result}"
 
 
 @_event
@@ -277,7 +278,8 @@ class AirDefenceEngaged(Event):
 
     def text(self) -> str:
         res = "SHOT DOWN" if self.shot_down else "missed"
-        return f"{self.ad_unit} engages {self.drone} near {_h(self.hex)}: {self.p_kill:.0%}, roll {self.roll:.2f} → {res}"
+        return (f"{self.ad_unit} engages {self.drone} near {_h(self.hex)}: {self.p_kill:.0%}, "
+                f"roll {self.roll:.2f} → {res}")
 
 
 @_event

@@ -6,6 +6,7 @@ Hexes are addressed by a flat index ``idx = row * cols + col`` (odd-r offset). E
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ class GameMap:
             path = [self.idx(h) for h in rd.path]
             self.roads.append((rd.name, rd.kind, path))
             k = ROAD_KINDS.index(rd.kind)
-            for a, b in zip(path, path[1:], strict=False):
+            for a, b in itertools.pairwise(path):
                 for x, y in ((a, b), (b, a)):
                     d = self.direction_between(x, y)
                     road_kind[x, d] = min(road_kind[x, d], k)

@@ -180,15 +180,12 @@ def _begin_side(state: GameState, side: int) -> None:
     state.side = side
     state.phase_i = 0
     state.recon_cover[side][:] = False
-    enemy_occ = np.zeros(state.map.n, dtype=bool)
-    for e in state.ground_units(other(side)):
-        enemy_occ[e.idx] = True
     for u in state.units:
         if u.side != side or not u.active:
             continue
         u.moved = False
         u.fired = False
-        if u.supplied and not enemy_occ[state.map.nbr[u.idx][state.map.nbr[u.idx] >= 0]].any():
+        if u.supplied:  # units rally when fed and supplied, even in contact
             combat.recover_cohesion(u)
     state.touch()
     for t, why in detect_hidden(state, side):
@@ -404,7 +401,9 @@ def _check_fire(state: GameState, o: Fire) -> str | None:
     return None
 
 
-def _check_air(state: GameState, o: Strike | Recon, roles: tuple[str, ...], what: str) -> tuple[Unit | None, str | None]:
+def _check_air(
+    state: GameState, o: Strike | Recon, roles: tuple[str, ...], what: str
+) -> tuple[Unit | None, str | None]:
     u, why = _unit_check(state, o.unit, "air", what)
     if why:
         return u, why
@@ -789,6 +788,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     from_idx = a.idx
     a_odds, d_odds = combat.assault_odds(state, a, t)
     defenders = [u for u in state.units_at(t) if u.side != a.side]
+    broken_before = {d.id for d in defenders if d.cohesion <= 0}
     a_res = combat.resolve(state, a_odds)
     d_res = [combat.resolve(state, od) for od in d_odds]
     a.fired = True
@@ -818,10 +818,14 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 after.extend(combat.apply_losses(state, d, d.strength, "surrender"))
             else:
                 d.idx = j
-                d.cohesion = max(0, d.cohesion - 1)
-                after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                           hex=gmap.hex_of(j), reason="defence broken; one step lost in the retreat"))
-                after.extend(combat.apply_losses(state, d, 1, "retreat"))
+                d.cohesion = 0
+                if d.id in broken_before:  # a second rout in a row costs men and equipment
+                    after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
+                                               hex=gmap.hex_of(j), reason="routed again: one step lost"))
+                    after.extend(combat.apply_losses(state, d, 1, "retreat"))
+                else:
+                    after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
+                                               hex=gmap.hex_of(j), reason="defence broken"))
         result = "defenders retreat"
         advanced = _advance(state, a, t)
     else:
@@ -829,7 +833,8 @@ def _do_assault(state: GameState, o: Assault) -> None:
         a.cohesion = max(0, a.cohesion - 1)
     if advanced:
         result += "; attacker advances"
-    _emit(state, AssaultResolved(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx), target_hex=gmap.hex_of(t),
+    _emit(state, AssaultResolved(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx),
+                                 target_hex=gmap.hex_of(t),
                                  defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
                                  result=result, advanced=advanced), *after)
     if advanced:

@@ -69,8 +69,8 @@ def update_supply(state: GameState, side: int) -> list:
 
 
 def road_open(state: GameState) -> tuple[bool, str]:
-    """Is the watched road open? Traced along road edges, blocked where the attacker stands or whose
-    neighbourhood it dominates and no defender holds."""
+    """Is the watched road open? Traced along road edges (any road may serve as a detour), blocked where
+    an attacker unit stands on it."""
     rw = state.scenario.victory.road_watch
     if rw is None:
         return True, "no road watched"
@@ -80,12 +80,7 @@ def road_open(state: GameState) -> tuple[bool, str]:
     occ_att, occ_def = np.zeros(gmap.n, bool), np.zeros(gmap.n, bool)
     for u in state.ground_units():
         (occ_att if u.side == attacker else occ_def)[u.idx] = True
-    near = occ_att.copy()
-    idx = np.flatnonzero(occ_att)
-    if idx.size:
-        nb = gmap.nbr[idx].ravel()
-        near[nb[nb >= 0]] = True
-    blocked = occ_att | (near & ~occ_def)
+    blocked = occ_att  # the road is cut where the attacker stands on it
     if blocked[start] or blocked[end]:
         where = start if blocked[start] else end
         return False, f"attacker at {gmap.describe(where)}"

@@ -65,7 +65,7 @@ class UnitType:
 DEFAULT_UNIT_TYPES: dict[str, UnitType] = {
     t.name: t
     for t in [
-        UnitType("special_forces", "Special forces", "special_forces", mobility="sf", move_points=5,
+        UnitType("special_forces", "Special forces", "special_forces", mobility="sf", move_points=3,
                  firepower_soft=4, firepower_hard=2, protection=1, vision_hexes=3, detect=2, signature=0,
                  can_ambush=True, night_capable=True, infiltrates=True),
         UnitType("infantry", "Infantry (reservists/volunteers)", "infantry", mobility="foot", move_points=4,
@@ -88,7 +88,7 @@ DEFAULT_UNIT_TYPES: dict[str, UnitType] = {
                  vision_hexes=2, signature=2, heavy=True, can_hide=False, can_assault=False),
         UnitType("air_defence", "Air defence", "air_defence", mobility="tracked", move_points=5, max_steps=2,
                  firepower_soft=1, firepower_hard=1, protection=1, vision_hexes=3, signature=2, heavy=True,
-                 can_hide=False, can_assault=False, ad_range_hexes=4, ad_kill_p=0.3),
+                 can_hide=False, can_assault=False, ad_range_hexes=4, ad_kill_p=0.15),
         UnitType("armed_drone", "Armed drones (TB2-class)", "uav", domain="air", mobility="air", move_points=0,
                  firepower_soft=2, firepower_hard=6, protection=0, vision_hexes=0, can_hide=False,
                  can_assault=False, air_role="strike", min_ceiling_m=1200, min_visibility_km=3,

@@ -13,8 +13,8 @@ control heights, smoothed, with the gorges, the Shusha plateau and its cliffs se
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -102,7 +102,7 @@ def hex_line(a, b):
 def path_through(*waypoints):
     """Chain of adjacent hexes through the waypoints (straight hex lines between them)."""
     path = [tuple(waypoints[0])]
-    for a, b in zip(waypoints, waypoints[1:]):
+    for a, b in itertools.pairwise(waypoints):
         for h in hex_line(tuple(a), tuple(b))[1:]:
             if h != path[-1]:
                 path.append(h)
@@ -450,9 +450,12 @@ def unit(uid, side, utype, hex_, strength, name, hidden=False, arrives=1, offmap
 A, D = "attacker", "defender"
 UNITS = [
     # ---- attacker: special forces in the forest near Chanakchi / Sighnaq, more groups arriving
-    unit("az_sf_1", A, "special_forces", (27, 17), 3, "Special Forces Command, 1st assault group"),
-    unit("az_sf_2", A, "special_forces", (29, 18), 3, "Special Forces Command, 2nd assault group"),
-    unit("az_sf_3", A, "special_forces", (27, 20), 3, "State Border Service special-purpose group"),
+    unit("az_sf_1", A, "special_forces", (28, 19), 3, "Special Forces Command, 1st assault group",
+         hidden=True),
+    unit("az_sf_2", A, "special_forces", (29, 20), 3, "Special Forces Command, 2nd assault group",
+         hidden=True),
+    unit("az_sf_3", A, "special_forces", (28, 21), 3, "State Border Service special-purpose group",
+         hidden=True),
     unit("az_sf_4", A, "special_forces", SE_ENTRY, 3, "Internal Troops special-purpose group",
          arrives=3),
     unit("az_sf_5", A, "special_forces", (39, 44), 2, "Nakhchivan Army commando group", arrives=5),
@@ -463,9 +466,10 @@ UNITS = [
     unit("az_mech_1", A, "mech_infantry", (32, 24), 2, "Mechanised battalion (BMP)"),
     unit("az_tank_1", A, "tank", (33, 25), 2, "Tank company (T-72)"),
     # ---- attacker: the western group, up from Qubadli toward Lachin / Lisagor
-    unit("az_mr_3", A, "motor_rifle", (10, 34), 3, "Motor-rifle battalion (Qubadli axis)"),
-    unit("az_mech_2", A, "mech_infantry", (9, 37), 2, "Mechanised battalion (Qubadli axis)"),
-    unit("az_tank_2", A, "tank", (8, 39), 2, "Tank company (Qubadli axis)"),
+    # (arriving from the Qubadli direction once the southern front closes up: early November)
+    unit("az_mr_3", A, "motor_rifle", (10, 44), 3, "Motor-rifle battalion (Qubadli axis)", arrives=8),
+    unit("az_mech_2", A, "mech_infantry", (9, 44), 2, "Mechanised battalion (Qubadli axis)", arrives=9),
+    unit("az_tank_2", A, "tank", (8, 44), 2, "Tank company (Qubadli axis)", arrives=10),
     # ---- attacker: artillery south-east of Shusha
     unit("az_how_1", A, "howitzer", (31, 20), 3, "Howitzer battalion (D-30)"),
     unit("az_how_2", A, "howitzer", (30, 22), 2, "Howitzer battalion (2S3)"),
@@ -689,7 +693,7 @@ def check(s, ter, elev):
         assert len(p) >= 2, road["name"]
         for h in p:
             on(h, road["name"])
-        for a, b in zip(p, p[1:]):
+        for a, b in itertools.pairwise(p):
             assert adjacent(a, b), f"{road['name']}: {a} -> {b} not adjacent"
             assert (a, b) not in cliff_pairs, f"{road['name']}: {a} -> {b} crosses a cliff"
         assert len(set(p)) == len(p), f"{road['name']} revisits a hex"

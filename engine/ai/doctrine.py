@@ -23,7 +23,7 @@ HEAVY_PRIORITY = {"air_defence": 6, "mlrs": 5, "howitzer": 4, "tank": 4, "mech_i
 class DoctrineAgent:
     name = "doctrine"
 
-    def __init__(self, lead: str = "sf", assault_ratio: float = 0.8, counterattack: bool = True,
+    def __init__(self, lead: str = "sf", assault_ratio: float = 1.2, counterattack: bool = True,
                  **_: object) -> None:
         """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
         are sent through the ravines first, special forces follow) — a counterfactual for analysts."""
@@ -86,7 +86,7 @@ class DoctrineAgent:
     def _active(self, view: SideView) -> list[Unit]:
         return [u for u in view.own if u.active]
 
-    def _type(self, view: SideView, u: Unit):  # noqa: ANN202
+    def _type(self, view: SideView, u: Unit):
         return view.scenario.unit_table[u.type]
 
     # ------------------------------------------------------------------ air
