@@ -103,6 +103,8 @@ class GameState:
         self.agents: dict[str, str] = {}
         self.sandbox = False
         self._vis_cache: dict[int, tuple[int, np.ndarray]] = {}
+        self._night_turn = -1
+        self._night = False
 
     # ---------------------------------------------------------------- lookups
     @property
@@ -121,7 +123,10 @@ class GameState:
 
     @property
     def night(self) -> bool:
-        return self.scenario.is_night(self.turn)
+        if self._night_turn != self.turn:
+            self._night_turn = self.turn
+            self._night = self.scenario.is_night(self.turn)
+        return self._night
 
     def unit(self, uid: str) -> Unit:
         return self.units[self.unit_index[uid]]

@@ -136,4 +136,10 @@ class Unit:
         return self.arrived and self.strength > 0
 
     def copy(self) -> Unit:
-        return attrs.evolve(self)
+        new = object.__new__(Unit)
+        for name in _UNIT_SLOTS:
+            object.__setattr__(new, name, getattr(self, name))
+        return new
+
+
+_UNIT_SLOTS = tuple(f.name for f in attrs.fields(Unit))
