@@ -2,10 +2,172 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+NO_DISPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not set, so no window can be opened. "
+              "Use `wargame run SCENARIO` to play headless (AI vs AI), run under a desktop session or xvfb-run, "
+              "or set SDL_VIDEODRIVER=dummy with --autoplay N --screenshot FILE for scripted screenshots.")
+
+
+def have_display() -> bool:
+    if os.environ.get("SDL_VIDEODRIVER"):
+        return True
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def parse_size(s: str) -> tuple[int, int] | None:
+    try:
+        w, h = (int(x) for x in s.lower().split("x"))
+    except ValueError:
+        return None
+    if w < 640 or h < 480 or w > 10000 or h > 10000:
+        return None
+    return w, h
+
+
+def open_window(size: tuple[int, int], title: str, fail: Callable[..., None]) -> Any:
+    import pygame
+
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        flags = pygame.RESIZABLE if os.environ.get("SDL_VIDEODRIVER") != "dummy" else 0
+        screen = pygame.display.set_mode(size, flags)
+    except pygame.error as e:
+        fail(f"{NO_DISPLAY} (SDL: {e})")
+    pygame.display.set_caption(title)
+    pygame.key.set_repeat(300, 40)
+    return screen
+
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
-    return None
+    @app.command()
+    def play(
+        scenario: Annotated[Path | None, typer.Argument(help="Scenario JSON file (optional with --load)")] = None,
+        side: Annotated[str, typer.Option(help="Your side: attacker or defender")] = "defender",
+        hotseat: Annotated[bool, typer.Option(help="Two players on one screen (both sides human)")] = False,
+        seed: Annotated[int, typer.Option(help="Game seed (non-negative integer)")] = 0,
+        load: Annotated[Path | None, typer.Option(help="Continue a save file")] = None,
+        weather: Annotated[str | None, typer.Option(
+            help="Weather mode: historical, stochastic, clear, overcast or fog")] = None,
+        sandbox: Annotated[bool, typer.Option(help="Educator sandbox: free placement, weather switch")] = False,
+        autoplay: Annotated[int, typer.Option(help="Let the AIs play N turns first (scripted use)")] = 0,
+        screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
+        size: Annotated[str, typer.Option(help="Window size WIDTHxHEIGHT")] = "1280x800",
+        palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
+        ui_scale: Annotated[float, typer.Option(help="Scale of UI text (0.75–2.5)")] = 1.0,
+    ) -> None:
+        """Play a game in a window (you against the AI, or --hotseat)."""
+        from engine.errors import WargameError
+        from engine.units import SIDES
+
+        if side not in SIDES:
+            fail(f"--side must be attacker or defender, got {side!r}")
+        if palette not in ("default", "colorblind"):
+            fail(f"--palette must be default or colorblind, got {palette!r}")
+        wh = parse_size(size)
+        if wh is None:
+            fail(f"--size must look like 1280x800 (at least 640x480), got {size!r}")
+        if not 0.5 <= ui_scale <= 3.0:
+            fail(f"--ui-scale must be between 0.5 and 3, got {ui_scale}")
+        if seed < 0:
+            fail(f"--seed must be a non-negative integer, got {seed}")
+        if autoplay < 0:
+            fail(f"--autoplay must be >= 0, got {autoplay}")
+        if scenario is None and load is None:
+            fail("give a SCENARIO file or --load SAVE")
+        if load is not None:
+            from engine.savegame import load_game
+
+            try:
+                state = load_game(load)
+            except WargameError as e:
+                fail(str(e))
+        else:
+            from engine.rules import new_game
+            from engine.scenario import load_scenario
+
+            try:
+                scen = load_scenario(scenario)
+                state = new_game(scen, seed, weather, sandbox=sandbox)
+            except (WargameError, ValueError) as e:
+                fail(str(e))
+        if not have_display():
+            fail(NO_DISPLAY)
+        screen = open_window(wh, f"wargame — {state.scenario.meta.name}", fail)
+        from ui.app import App
+
+        human = {0, 1} if hotseat else {SIDES.index(side)}
+        game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=ui_scale, size=wh,
+                   save_path=Path.cwd() / "shusha_save.json")
+        if autoplay:
+            game.run_ai_until(state.turn + autoplay)
+            game.status = f"After {autoplay} turn(s) of AI vs AI play"
+            if hotseat:
+                game.view_side = game.state.side
+        if screenshot is not None:
+            game.update()
+            game.render(screen)
+            import pygame
+
+            pygame.display.flip()
+            try:
+                pygame.image.save(screen, str(screenshot))
+            except (pygame.error, OSError) as e:
+                fail(f"cannot write screenshot {screenshot}: {e}")
+            typer.echo(f"screenshot written to {screenshot}")
+            return
+        game.run(screen)
+
+    @app.command()
+    def replay(
+        log_or_save: Annotated[Path, typer.Argument(help="Save file (wargame run --save) or JSON-lines event log")],
+        scenario: Annotated[Path | None, typer.Option(help="Scenario file (needed for an event log)")] = None,
+        side: Annotated[str | None, typer.Option(
+            help="Show only what this side knew (saves only); default: everything")] = None,
+        screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
+        step: Annotated[int, typer.Option(help="Start at this order/event number")] = 0,
+        size: Annotated[str, typer.Option(help="Window size WIDTHxHEIGHT")] = "1280x800",
+        palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
+        ui_scale: Annotated[float, typer.Option(help="Scale of UI text")] = 1.0,
+    ) -> None:
+        """Step through a finished game: Right/Left = next/previous order or event, PageDown/PageUp = turn."""
+        from engine.errors import WargameError
+        from ui.replay import ReplayModel
+
+        wh = parse_size(size)
+        if wh is None:
+            fail(f"--size must look like 1280x800, got {size!r}")
+        if palette not in ("default", "colorblind"):
+            fail(f"--palette must be default or colorblind, got {palette!r}")
+        if side is not None and side not in ("attacker", "defender"):
+            fail(f"--side must be attacker or defender, got {side!r}")
+        try:
+            model = ReplayModel.open(log_or_save, scenario)
+        except WargameError as e:
+            fail(str(e))
+        if not have_display():
+            fail(NO_DISPLAY)
+        screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
+        from ui.replay import ReplayApp
+
+        viewer = ReplayApp(model, palette=palette, ui_scale=ui_scale, size=wh, side=side)
+        viewer.goto(step)
+        if screenshot is not None:
+            import pygame
+
+            viewer.render(screen)
+            pygame.image.save(screen, str(screenshot))
+            typer.echo(f"screenshot written to {screenshot}")
+            return
+        viewer.run(screen)

@@ -229,8 +229,10 @@ class DoctrineAgent:
                     f = distance_field(gmap, ut.mobility, open_obj)
                     o = self._best_move(view, u, f, False, False)
                 else:
-                    # follow: heavy units close up behind the special forces along roads and tracks
-                    f = distance_field(gmap, ut.mobility, open_obj)
+                    # follow: heavy units close up behind the special forces along roads and tracks, toward
+                    # the road block first; only once the road is cut do they head for the town
+                    goal = open_obj if view.road_cut else road
+                    f = distance_field(gmap, ut.mobility, goal)
                     o = self._best_move(view, u, f, False, True)
             if o is not None:
                 orders.append(o)

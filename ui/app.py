@@ -1,0 +1,802 @@
+"""The game window: state holder, input handlers (usable without a display, for tests) and the main loop.
+
+Game rules live in the engine only: the UI builds orders, calls `engine.rules.apply`, and shows what
+`engine.view.observe` lets the viewing side know."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from engine.errors import IllegalOrder, WargameError
+from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
+from engine.rules import apply, seed_streams
+from engine.units import SIDES
+from engine.view import observe
+from ui import overlays as ov
+from ui import palette as pal
+from ui import panels
+from ui.render_map import ZOOM_LEVELS, MapRenderer
+from ui.render_units import counter_image, counter_size
+from ui.text import Text
+
+RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
+                 "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
+ENEMY_PRIVATE = {"UnitHidden", "SupplyReport", "AirStatus", "ReinforcementArrived", "ReconFlown", "PhaseStarted"}
+WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
+HELP = [
+    ("Left click", "select own unit (click again: next in stack) / order to the clicked hex"),
+    ("Click again / Enter", "confirm an attack, fire mission or sortie after its preview"),
+    ("Esc", "cancel selection / close overlays and help"),
+    ("Space or E", "end the current phase"),
+    ("Tab", "select the next own unit that can act"),
+    ("Right/middle drag, arrows", "pan the map"),
+    ("Wheel, + / -", "zoom"),
+    ("1 … 7", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control"),
+    ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
+    ("0", "clear all overlays"),
+    ("A", "toggle auto-skip of phases where you can only end the phase"),
+    ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
+    ("Ctrl+S / Ctrl+O", "save / load (shusha_save.json in the current folder)"),
+    ("Shift+click", "sandbox: place the selected unit on the hex"),
+    ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
+    ("F12", "save a screenshot PNG"),
+    ("H or ?", "this help"),
+]
+
+
+class App:
+    def __init__(self, state: Any, human_sides: set[int], *, hotseat: bool = False, palette: str = "default",
+                 ui_scale: float = 1.0, size: tuple[int, int] = (1280, 800), autoskip: bool = True,
+                 save_path: str | Path = "shusha_save.json") -> None:
+        from engine.ai.base import make_agent
+
+        self.state = state
+        self.human = set(human_sides)
+        self.hotseat = hotseat
+        self.palette = pal.get(palette)
+        self.text = Text(ui_scale)
+        self.ui_scale = ui_scale
+        self.size = size
+        self.autoskip = autoskip
+        self.save_path = Path(save_path)
+        self.agents = [make_agent(state.scenario.sides[s].agent, state.scenario.sides[s].agent_params)
+                       for s in SIDES]
+        self.rngs = seed_streams(state.seed)[2:4]
+        self.view_side = min(self.human) if self.human else 1
+        if hotseat:
+            self.view_side = state.side
+        self.renderer = MapRenderer(state, self.palette, self.text)
+        self.selected: str | None = None
+        self.hover: int | None = None
+        self.pending: tuple[Any, list[str]] | None = None
+        self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
+        self.overlays: set[int] = set()
+        self.mob_i = 0
+        self.highlight: list[int] = []
+        self.log_scroll = 0
+        self.show_help = False
+        self.pass_screen = False
+        self.undo_stack: list[tuple[Any, int]] = []
+        self.running = True
+        self.omniscient = False
+        self.show_units = True
+        self._view: Any = None
+        self._view_key: Any = None
+        self._dest_key: Any = None
+        self._dest: dict[int, tuple[float, int]] = {}
+        self._overlay_key: Any = None
+        self._overlay_surf: pygame.Surface | None = None
+        self._overlay_res: list[ov.OverlayResult] = []
+        self._ov_cache: dict[int, list[Any]] = {}
+        self._skip_key: Any = None
+        self.click_regions: list[tuple[pygame.Rect, Any]] = []
+        self.drag: tuple[int, int] | None = None
+        self.layout_screen(size)
+        self.fit_map()
+
+    # ------------------------------------------------------------------ geometry / view
+    def layout_screen(self, size: tuple[int, int]) -> None:
+        self.size = size
+        w, h = size
+        pw = int(min(w * 0.42, 330 * self.ui_scale))
+        self.panel_rect = pygame.Rect(w - pw, 0, pw, h)
+        self.map_rect = pygame.Rect(0, 0, w - pw, h)
+
+    def fit_map(self) -> None:
+        best = 0
+        for k, s in enumerate(ZOOM_LEVELS):
+            g = self.renderer.geometry(s)
+            if g.width <= self.map_rect.w and g.height <= self.map_rect.h:
+                best = k
+        self.zoom_i = best
+        g = self.geo
+        self.vx = (g.width - self.map_rect.w) / 2
+        self.vy = (g.height - self.map_rect.h) / 2
+
+    @property
+    def geo(self) -> Any:
+        return self.renderer.geometry(ZOOM_LEVELS[self.zoom_i])
+
+    def zoom(self, step: int, at: tuple[int, int] | None = None) -> None:
+        k = max(0, min(len(ZOOM_LEVELS) - 1, self.zoom_i + step))
+        if k == self.zoom_i:
+            return
+        sx, sy = at if at else self.map_rect.center
+        g0 = self.geo
+        mx, my = self.vx + sx, self.vy + sy
+        self.zoom_i = k
+        g1 = self.geo
+        f = g1.size / g0.size
+        self.vx = (mx - g0.ox) * f + g1.ox - sx
+        self.vy = (my - g0.oy) * f + g1.oy - sy
+        self.clamp_view()
+
+    def pan(self, dx: float, dy: float) -> None:
+        self.vx += dx
+        self.vy += dy
+        self.clamp_view()
+
+    def clamp_view(self) -> None:
+        g = self.geo
+        mw, mh = self.map_rect.size
+        if g.width <= mw:
+            self.vx = (g.width - mw) / 2
+        else:
+            self.vx = max(-mw * 0.3, min(g.width - mw * 0.7, self.vx))
+        if g.height <= mh:
+            self.vy = (g.height - mh) / 2
+        else:
+            self.vy = max(-mh * 0.3, min(g.height - mh * 0.7, self.vy))
+
+    def screen_to_hex(self, x: int, y: int) -> int | None:
+        if not self.map_rect.collidepoint(x, y):
+            return None
+        return self.geo.hex_at(x + self.vx, y + self.vy)
+
+    def hex_to_screen(self, idx: int) -> tuple[float, float]:
+        cx, cy = self.geo.center(idx)
+        return cx - self.vx, cy - self.vy
+
+    def center_on(self, idx: int) -> None:
+        cx, cy = self.geo.center(idx)
+        self.vx = cx - self.map_rect.w / 2
+        self.vy = cy - self.map_rect.h / 2
+        self.clamp_view()
+
+    # ------------------------------------------------------------------ knowledge
+    @property
+    def view(self) -> Any:
+        key = (self.state.version, len(self.state.orders), self.view_side, id(self.state))
+        if key != self._view_key:
+            self._view = observe(self.state, self.view_side)
+            self._view_key = key
+        return self._view
+
+    def my_turn(self) -> bool:
+        return (self.state.outcome is None and self.state.side == self.view_side
+                and self.state.side in self.human and not self.pass_screen)
+
+    def destinations(self) -> dict[int, tuple[float, int]]:
+        if not self.selected or self.state.phase != "movement" or not self.my_turn():
+            return {}
+        key = (self.state.version, self.selected)
+        if key != self._dest_key:
+            u = self.state.unit(self.selected)
+            ut = self.state.utype(u)
+            if ut.domain != "ground" or u.offmap or u.strength <= 0:
+                self._dest = {}
+            else:
+                try:
+                    self._dest = self.view.destinations(self.selected)
+                except (WargameError, KeyError, ValueError):
+                    self._dest = {}
+            self._dest_key = key
+        return self._dest
+
+    def path_to(self, idx: int) -> list[int]:
+        dest = self.destinations()
+        if idx not in dest:
+            return []
+        u = self.state.unit(self.selected)
+        out = [idx]
+        seen = {idx}
+        while out[-1] != u.idx:
+            prev = dest.get(out[-1], (0, u.idx))[1]
+            if prev in seen or prev is None or prev < 0:
+                break
+            out.append(prev)
+            seen.add(prev)
+        return out[::-1]
+
+    def own_units_at(self, idx: int) -> list[Any]:
+        return [u for u in self.view.own if u.idx == idx and u.active and not u.offmap
+                and self.state.scenario.unit_table[u.type].domain == "ground"]
+
+    def own_units_at_any(self) -> list[Any]:
+        """Own active on-map ground units."""
+        return [u for u in self.view.own if u.active and not u.offmap
+                and self.state.scenario.unit_table[u.type].domain == "ground"]
+
+    def contacts_at(self, idx: int) -> list[Any]:
+        return [c for c in self.view.contacts if c.idx == idx]
+
+    def visible_events(self) -> list[tuple[int, Any]]:
+        """(log index, event) pairs the viewing side may know about."""
+        me = SIDES[self.view_side]
+        contacts = {c.id for c in self.view.contacts}
+        out = []
+        for k, ev in enumerate(self.state.log):
+            s = getattr(ev, "side", None)
+            if s is not None and s != me:
+                if ev.kind in ENEMY_PRIVATE:
+                    continue
+                if ev.kind == "UnitMoved" and ev.unit not in contacts:
+                    continue
+            out.append((k, ev))
+        return out
+
+    # ------------------------------------------------------------------ orders
+    def issue(self, order: Any, undoable: bool = False) -> list[Any] | None:
+        """Apply an order through the engine; an illegal order only sets the status line."""
+        before = self.state.copy() if undoable else None
+        rng0 = self.state.rng.bit_generator.state["state"]["state"] if undoable else None
+        try:
+            events = apply(self.state, order)
+        except IllegalOrder as e:
+            self.status = f"Not allowed: {e.reason}"
+            return None
+        except (WargameError, ValueError, KeyError) as e:
+            self.status = f"Error: {e}"
+            return None
+        self.pending = None
+        if undoable and before is not None:
+            drew = self.state.rng.bit_generator.state["state"]["state"] != rng0
+            if drew or any(ev.kind in RANDOM_EVENTS for ev in events):
+                self.undo_stack.clear()
+            else:
+                self.undo_stack.append((before, self.view_side))
+        else:
+            self.undo_stack.clear()
+        texts = [ev.text() for ev in events if ev.kind not in ("PhaseStarted",)]
+        self.status = texts[-1] if texts else f"{order.kind} done"
+        self.highlight = []
+        for ev in events:
+            for h in ev.hexes():
+                self.highlight.append(self.state.map.idx(h))
+        self.log_scroll = 0
+        return events
+
+    def select(self, uid: str | None) -> None:
+        self.selected = uid
+        self.pending = None
+        if uid:
+            u = self.state.unit(uid)
+            ut = self.state.utype(u)
+            g = self.view.grounded.get(uid)
+            extra = f" — grounded: {g}" if g else ""
+            self.status = f"Selected {u.name} ({ut.label}), strength {u.strength}{extra}"
+
+    def click_hex(self, idx: int | None, shift: bool = False) -> None:
+        if idx is None or self.pass_screen or self.state.outcome is not None:
+            return
+        st = self.state
+        h = st.map.hex_of(idx)
+        if shift and self.selected and st.sandbox:
+            self.issue(SandboxPlace(self.selected, h))
+            return
+        if self.pending is not None and self.pending[0].target == h:
+            self.confirm()
+            return
+        own_here = self.own_units_at(idx)
+        sel = st.unit(self.selected) if self.selected else None
+        if sel is not None and self.my_turn() and sel.side == self.view_side:
+            ut = st.utype(sel)
+            phase = st.phase
+            contacts = self.contacts_at(idx)
+            if phase == "movement" and ut.domain == "ground" and idx != sel.idx and idx in self.destinations():
+                self.issue(Move(sel.id, h), undoable=True)
+                return
+            if phase == "assault" and contacts and ut.domain == "ground":
+                self.preview(Assault(sel.id, h))
+                return
+            if phase == "artillery" and ut.indirect and contacts:
+                self.preview(Fire(sel.id, h))
+                return
+            if phase == "air" and ut.domain == "air":
+                if ut.air_role == "recon":
+                    self.preview(Recon(sel.id, h))
+                    return
+                if contacts:
+                    self.preview(Strike(sel.id, h))
+                    return
+                self.status = f"No spotted enemy at {st.map.describe(idx)} to strike"
+                return
+            if phase == "movement" and not own_here and ut.domain == "ground" and idx != sel.idx:
+                why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
+                self.status = f"Cannot move there: {why or 'out of reach this turn'}"
+                return
+        if own_here:
+            ids = [u.id for u in own_here]
+            if self.selected in ids:
+                nxt = ids[(ids.index(self.selected) + 1) % len(ids)]
+            else:
+                nxt = ids[0]
+            self.select(nxt)
+            return
+        if self.contacts_at(idx):
+            c = self.contacts_at(idx)[0]
+            self.status = f"Enemy {c.type} (strength {c.strength}) at {st.map.describe(idx)}"
+            return
+        self.select(None)
+        self.status = st.map.describe(idx)
+
+    def preview(self, order: Any) -> None:
+        """Show the odds of an attack/fire/sortie; a second click or Enter confirms."""
+        st = self.state
+        v = self.view
+        idx = st.map.idx(order.target)
+        why = v.check(order)
+        lines: list[str] = []
+        if isinstance(order, Assault):
+            lines.append(f"ASSAULT {st.map.describe(idx)} with {order.unit}")
+            try:
+                a, ds = v.assault_odds(order.unit, idx)
+                lines += _odds_lines("Your fire", a)
+                for d in ds:
+                    lines += _odds_lines(f"Return fire of {d.firer}", d)
+            except (ValueError, KeyError) as e:
+                lines.append(str(e))
+        elif isinstance(order, Fire):
+            sp = v.spotter(idx)
+            lines.append(f"FIRE MISSION at {st.map.describe(idx)} by {order.unit}")
+            lines.append(f"spotter: {sp}" if sp else "NO SPOTTER sees the target: fire not possible")
+            if sp:
+                lines.append(f"expected steps destroyed: {v.fire_preview(order.unit, idx, 'artillery'):.2f}")
+        elif isinstance(order, Strike):
+            lines.append(f"DRONE STRIKE at {st.map.describe(idx)} by {order.unit}")
+            g = v.grounded.get(order.unit)
+            if g:
+                lines.append(f"grounded: {g}")
+            else:
+                lines.append(f"expected steps destroyed: {v.fire_preview(order.unit, idx, 'strike'):.2f}")
+                lines.append("enemy air defence in range may shoot the drone down")
+        elif isinstance(order, Recon):
+            g = v.grounded.get(order.unit)
+            lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
+            lines.append(f"grounded: {g}" if g else "spots the hexes around the target for artillery this turn")
+        if why:
+            lines.append(f"NOT ALLOWED: {why}")
+            self.status = f"Not allowed: {why}"
+        else:
+            lines.append("Click the target again or press Enter to confirm; Esc cancels.")
+            self.status = lines[0] + " — confirm with Enter / click"
+        self.pending = (order, lines)
+        self.highlight = [idx]
+
+    def confirm(self) -> None:
+        if self.pending is None:
+            return
+        order = self.pending[0]
+        self.pending = None
+        self.issue(order)
+
+    def end_phase(self) -> None:
+        if self.pass_screen:
+            self.dismiss_pass()
+            return
+        if not self.my_turn():
+            self.status = "Wait: it is not your turn"
+            return
+        self.pending = None
+        self.issue(EndPhase(SIDES[self.state.side]))
+
+    def undo(self) -> None:
+        if not self.undo_stack:
+            self.status = "Nothing to undo (only moves without random draws can be undone)"
+            return
+        before, side = self.undo_stack.pop()
+        self.state = before
+        self.renderer.state = before
+        self.view_side = side
+        self.pending = None
+        self.status = "Move undone"
+
+    def sandbox_weather(self, preset: str) -> None:
+        if not self.state.sandbox:
+            self.status = "Weather presets need --sandbox"
+            return
+        self.issue(SandboxWeather(preset))
+
+    def save(self, path: str | Path | None = None) -> None:
+        from engine.savegame import save_game
+
+        p = Path(path or self.save_path)
+        try:
+            save_game(self.state, p)
+            self.status = f"Saved to {p}"
+        except OSError as e:
+            self.status = f"Cannot save to {p}: {e}"
+
+    def load(self, path: str | Path | None = None) -> None:
+        from engine.savegame import load_game
+
+        p = Path(path or self.save_path)
+        try:
+            st = load_game(p)
+        except WargameError as e:
+            self.status = f"Cannot load: {e}"
+            return
+        self.set_state(st)
+        self.status = f"Loaded {p} (turn {st.turn}, {st.side_name} {st.phase} phase)"
+
+    def set_state(self, st: Any) -> None:
+        self.state = st
+        self.renderer = MapRenderer(st, self.palette, self.text)
+        self.selected = None
+        self.pending = None
+        self.undo_stack.clear()
+        self.rngs = seed_streams(st.seed)[2:4]
+        if self.hotseat:
+            self.view_side = st.side
+
+    def dismiss_pass(self) -> None:
+        self.pass_screen = False
+        self.view_side = self.state.side
+        self.selected = None
+        self.status = f"{SIDES[self.view_side]} to play"
+
+    def next_unit(self) -> None:
+        units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
+        ph = self.state.phase
+        def can_act(u: Any) -> bool:
+            ut = self.state.scenario.unit_table[u.type]
+            if ph == "air":
+                return ut.domain == "air" and not u.fired and not self.view.grounded.get(u.id)
+            if ph == "artillery":
+                return ut.indirect and not u.fired
+            if ph == "movement":
+                return ut.domain == "ground" and not u.offmap and not u.moved
+            return ut.domain == "ground" and ut.can_assault and not ut.indirect and not u.fired
+        cand = [u for u in units if can_act(u)] or [u for u in units if not u.offmap]
+        if not cand:
+            return
+        ids = [u.id for u in cand]
+        k = (ids.index(self.selected) + 1) % len(ids) if self.selected in ids else 0
+        self.select(ids[k])
+        u = self.state.unit(ids[k])
+        if not u.offmap and self.state.utype(u).domain == "ground":
+            self.center_on(u.idx)
+
+    # ------------------------------------------------------------------ per-frame logic
+    def update(self, budget_s: float = 0.02) -> None:
+        st = self.state
+        if st.outcome is not None:
+            return
+        if st.side not in self.human:
+            t0 = time.perf_counter()
+            n = 0
+            while st.outcome is None and st.side not in self.human and (n == 0 or time.perf_counter() - t0 < budget_s):
+                self.ai_step()
+                n += 1
+            return
+        if self.hotseat and st.side != self.view_side and not self.pass_screen:
+            self.pass_screen = True
+            self.selected = None
+            self.pending = None
+            return
+        if self.autoskip and self.my_turn():
+            key = (id(st), st.turn, st.side, st.phase_i)
+            if key != self._skip_key:
+                self._skip_key = key
+                legal = self.view.legal_orders()
+                if all(isinstance(o, EndPhase) for o in legal):
+                    grounded = [f"{k} grounded: {r}" for k, r in self.view.grounded.items() if r]
+                    ph = st.phase
+                    self.issue(EndPhase(SIDES[st.side]))
+                    self.status = f"Skipped the {ph} phase (nothing to order)" + (
+                        "; " + "; ".join(grounded) if grounded and ph == "air" else "")
+
+    def ai_step(self) -> None:
+        st = self.state
+        side = st.side
+        try:
+            order = self.agents[side].choose(observe(st, side), self.rngs[side])
+            apply(st, order)
+        except IllegalOrder:
+            apply(st, EndPhase(SIDES[side]))
+        self.undo_stack.clear()
+
+    def run_ai_until(self, turn: int) -> None:
+        """Scripted: let the agents play both sides until `turn` (uses engine.game.run_agents)."""
+        from engine.game import run_agents
+
+        run_agents(self.state, self.agents, self.rngs, until_turn=turn)
+
+    # ------------------------------------------------------------------ drawing
+    def render(self, screen: pygame.Surface) -> None:
+        if screen.get_size() != self.size:
+            self.layout_screen(screen.get_size())
+        screen.fill((48, 52, 58))
+        if self.pass_screen:
+            panels.draw_pass_screen(self, screen)
+            return
+        mr = self.map_rect
+        screen.set_clip(mr)
+        ms = self.renderer.surface(ZOOM_LEVELS[self.zoom_i])
+        screen.blit(ms, (0, 0), pygame.Rect(int(self.vx), int(self.vy), mr.w, mr.h))
+        if self.overlays:
+            self._draw_overlays(screen)
+        self._draw_orders_layer(screen)
+        self._draw_units(screen)
+        self.renderer.draw_labels(screen, self.geo, self.vx, self.vy)
+        screen.set_clip(None)
+        self.click_regions = []
+        panels.draw_panel(self, screen, self.panel_rect)
+        panels.draw_status(self, screen)
+        if self.overlays:
+            panels.draw_legends(self, screen, self._overlay_res)
+        if self.show_help:
+            panels.draw_help(self, screen, HELP)
+        if self.state.outcome is not None:
+            panels.draw_game_over(self, screen)
+
+    def _visible_indices(self) -> list[int]:
+        g = self.geo
+        s = g.size * 1.2
+        x0, y0 = self.vx - s, self.vy - s
+        x1, y1 = self.vx + self.map_rect.w + s, self.vy + self.map_rect.h + s
+        import numpy as np
+
+        m = (g.cx >= x0) & (g.cx <= x1) & (g.cy >= y0) & (g.cy <= y1)
+        return np.flatnonzero(m).tolist()
+
+    def _draw_overlays(self, screen: pygame.Surface) -> None:
+        """Each overlay is computed and drawn to its own layer, cached on exactly what it depends on."""
+        view_key = (self.zoom_i, int(self.vx), int(self.vy), self.map_rect.size)
+        results = []
+        for n in sorted(self.overlays):
+            dep: Any = None
+            if n == 1:
+                dep = self.mob_i
+            elif n == 4:
+                dep = self.hover
+            elif n in (5, 6, 7):
+                dep = (self.state.version, id(self.state), self.view_side)
+            key = (n, dep, self.palette.name)
+            cached = self._ov_cache.get(n)
+            if cached is None or cached[0] != key:
+                res = ov.compute(n, self.state, self.view, self.view_side, self.palette, self.hover, self.mob_i)
+                cached = self._ov_cache[n] = [key, res, None, None]
+            if cached[2] != view_key:
+                cached[2] = view_key
+                cached[3] = self._overlay_layer(cached[1])
+            screen.blit(cached[3], (0, 0))
+            results.append(cached[1])
+        self._overlay_res = results
+
+    def _overlay_layer(self, res: ov.OverlayResult) -> pygame.Surface:
+        g = self.geo
+        layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
+        vis = set(self._visible_indices())
+        for i, c in res.fills.items():
+            if i in vis:
+                pygame.draw.polygon(layer, c, [(x - self.vx, y - self.vy) for x, y in g.corners(i)])
+        for i, (c, r) in res.dots.items():
+            x, y = g.center(i)
+            pygame.draw.circle(layer, c, (x - self.vx, y - self.vy), max(2, g.size * r))
+        return layer
+
+    def _hex_poly(self, idx: int, shrink: float = 1.0) -> list[tuple[float, float]]:
+        return [(x - self.vx, y - self.vy) for x, y in self.geo.corners(idx, shrink)]
+
+    def _draw_orders_layer(self, screen: pygame.Surface) -> None:
+        p = self.palette
+        g = self.geo
+        dest = self.destinations()
+        if dest:
+            layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
+            for i in dest:
+                pygame.draw.polygon(layer, (255, 255, 140, 70), self._hex_poly(i))
+            screen.blit(layer, (0, 0))
+            for i in dest:
+                pygame.draw.polygon(screen, p.reach, self._hex_poly(i, 0.92), 1)
+            if g.size >= 13:
+                for i, (cost, _) in dest.items():
+                    x, y = self.hex_to_screen(i)
+                    img = self.text.halo(f"{cost:g}", 11, (0, 0, 0), (255, 255, 180))
+                    screen.blit(img, img.get_rect(center=(int(x), int(y + g.size * 0.55))))
+        if self.hover is not None and self.hover in dest:
+            path = self.path_to(self.hover)
+            pts = [self.hex_to_screen(i) for i in path]
+            if len(pts) >= 2:
+                pygame.draw.lines(screen, (0, 0, 0), False, pts, max(3, g.size // 4) + 2)
+                pygame.draw.lines(screen, p.path, False, pts, max(3, g.size // 4))
+                img = self.text.halo(f"{dest[self.hover][0]:g} MP", 13, (0, 0, 0), (255, 255, 255), bold=True)
+                x, y = pts[-1]
+                screen.blit(img, (x + g.size * 0.6, y - g.size))
+        for i in self.highlight:
+            pygame.draw.polygon(screen, p.highlight, self._hex_poly(i, 0.9), max(2, g.size // 6))
+        if self.pending is not None:
+            i = self.state.map.idx(self.pending[0].target)
+            pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
+        if self.hover is not None:
+            pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
+
+    def _draw_units(self, screen: pygame.Surface) -> None:
+        if not self.show_units:
+            return
+        st = self.state
+        v = self.view
+        p = self.palette
+        g = self.geo
+        table = st.scenario.unit_table
+        w, h = counter_size(g.size)
+        stacks: dict[int, list[tuple[str, int, int, int, bool, str]]] = {}
+        own = st.units if self.omniscient else v.own
+        for u in own:
+            ut = table[u.type]
+            if not u.active or u.offmap or ut.domain != "ground":
+                continue
+            stacks.setdefault(u.idx, []).append((ut.symbol, u.side, u.strength, ut.max_steps, u.hidden, u.id))
+        for c in ([] if self.omniscient else v.contacts):
+            ut = table[c.type]
+            if ut.domain != "ground":
+                continue
+            stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id))
+        off = max(3, w // 6)
+        for idx, items in stacks.items():
+            x, y = self.hex_to_screen(idx)
+            if not (-w < x < self.map_rect.w + w and -h < y < self.map_rect.h + h):
+                continue
+            n = len(items)
+            for k, (sym, side, stren, mx, hidden, uid) in enumerate(items):
+                dx = (k - (n - 1) / 2) * off
+                dy = (k - (n - 1) / 2) * off
+                img = counter_image(sym, side, stren, mx, w, h, p, self.text, ghost=hidden)
+                r = img.get_rect(center=(int(x + dx), int(y + dy)))
+                screen.blit(img, r)
+                if uid == self.selected:
+                    pygame.draw.rect(screen, p.select, r.inflate(4, 4), 2)
+            if n > 1 and g.size >= 11:
+                img = self.text.halo(str(n), 11, (0, 0, 0), (255, 255, 255), bold=True)
+                screen.blit(img, (x + w / 2 + off * (n - 1) / 2 - 2, y - h / 2 - 12))
+
+    # ------------------------------------------------------------------ input
+    def handle_event(self, ev: Any) -> None:
+        if ev.type == pygame.QUIT:
+            self.running = False
+        elif ev.type == pygame.VIDEORESIZE:
+            self.layout_screen((ev.w, ev.h))
+            self.clamp_view()
+        elif ev.type == pygame.MOUSEMOTION:
+            if self.drag is not None:
+                self.pan(-ev.rel[0], -ev.rel[1])
+            self.hover = self.screen_to_hex(*ev.pos)
+        elif ev.type == pygame.MOUSEBUTTONDOWN:
+            if ev.button in (2, 3):
+                self.drag = ev.pos
+            elif ev.button == 1:
+                self.on_left_click(ev.pos)
+        elif ev.type == pygame.MOUSEBUTTONUP and ev.button in (2, 3):
+            self.drag = None
+        elif ev.type == pygame.MOUSEWHEEL:
+            pos = pygame.mouse.get_pos()
+            if self.panel_rect.collidepoint(pos):
+                self.log_scroll = max(0, self.log_scroll + ev.y * 3)
+            else:
+                self.zoom(1 if ev.y > 0 else -1, pos)
+        elif ev.type == pygame.KEYDOWN:
+            self.on_key(ev.key, ev.mod, getattr(ev, "unicode", ""))
+
+    def on_left_click(self, pos: tuple[int, int]) -> None:
+        if self.pass_screen:
+            self.dismiss_pass()
+            return
+        if self.show_help:
+            self.show_help = False
+            return
+        for rect, action in self.click_regions:
+            if rect.collidepoint(pos):
+                action()
+                return
+        if self.map_rect.collidepoint(pos):
+            shift = bool(pygame.key.get_mods() & pygame.KMOD_SHIFT)
+            self.click_hex(self.screen_to_hex(*pos), shift=shift)
+
+    def on_key(self, key: int, mod: int, uni: str = "") -> None:
+        ctrl = mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        if self.pass_screen and key in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
+            self.dismiss_pass()
+        elif ctrl and key == pygame.K_z:
+            self.undo()
+        elif ctrl and key == pygame.K_s:
+            self.save()
+        elif ctrl and key == pygame.K_o:
+            self.load()
+        elif ctrl and key == pygame.K_q:
+            self.running = False
+        elif key in (pygame.K_SPACE, pygame.K_e):
+            self.end_phase()
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.confirm()
+        elif key == pygame.K_ESCAPE:
+            if self.show_help:
+                self.show_help = False
+            elif self.pending or self.selected:
+                self.pending = None
+                self.select(None)
+                self.status = "Cancelled"
+            else:
+                self.highlight = []
+        elif key in (pygame.K_h,) or uni == "?":
+            self.show_help = not self.show_help
+        elif key == pygame.K_TAB:
+            self.next_unit()
+        elif key == pygame.K_0:
+            self.overlays.clear()
+        elif pygame.K_1 <= key <= pygame.K_7:
+            n = key - pygame.K_0
+            self.overlays ^= {n}
+            self.status = f"Overlay {n} ({ov.OVERLAYS[n]}) {'on' if n in self.overlays else 'off'}"
+        elif key == pygame.K_m:
+            self.mob_i += 1
+        elif key == pygame.K_a:
+            self.autoskip = not self.autoskip
+            self.status = f"Auto-skip of empty phases {'on' if self.autoskip else 'off'}"
+        elif key in WEATHER_KEYS:
+            self.sandbox_weather(WEATHER_KEYS[key])
+        elif key == pygame.K_F12:
+            self.screenshot()
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.zoom(1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.zoom(-1)
+        elif key == pygame.K_LEFT:
+            self.pan(-80, 0)
+        elif key == pygame.K_RIGHT:
+            self.pan(80, 0)
+        elif key == pygame.K_UP:
+            self.pan(0, -80)
+        elif key == pygame.K_DOWN:
+            self.pan(0, 80)
+
+    def screenshot(self, path: str | Path | None = None) -> Path:
+        surf = pygame.display.get_surface()
+        if surf is None:
+            surf = pygame.Surface(self.size)
+            self.render(surf)
+        p = Path(path or time.strftime("wargame_%Y%m%d_%H%M%S.png"))
+        pygame.image.save(surf, str(p))
+        self.status = f"Screenshot saved to {p}"
+        return p
+
+    # ------------------------------------------------------------------ main loop
+    def run(self, screen: pygame.Surface, max_frames: int | None = None) -> None:
+        clock = pygame.time.Clock()
+        frames = 0
+        while self.running:
+            for ev in pygame.event.get():
+                self.handle_event(ev)
+            keys = pygame.key.get_pressed()
+            self.update()
+            self.render(screen)
+            pygame.display.flip()
+            clock.tick(60)
+            frames += 1
+            if max_frames is not None and frames >= max_frames:
+                break
+            del keys
+
+
+def _odds_lines(title: str, o: Any) -> list[str]:
+    lines = [f"{title}: {o.firer} → {o.target} ({o.target_type})",
+             f"  firepower {o.firepower} − protection {o.protection}"]
+    for m in o.modifiers:
+        lines.append(f"  {m.source}: {m.value:+d}")
+    lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shots")
+    lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
+    return lines

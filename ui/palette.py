@@ -1,0 +1,96 @@
+"""Colours: terrain, sides, overlays. Two palettes: default and colour-blind safe (Okabe–Ito based)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Colour = tuple[int, int, int]
+
+# terrain by code (see engine/terrain.py); chosen to differ in lightness as well as hue
+TERRAIN_DEFAULT: dict[str, Colour] = {
+    "p": (206, 214, 150),  # plain / valley floor: pale olive
+    "h": (190, 170, 118),  # hills: tan
+    "m": (160, 146, 132),  # mountain: grey-brown rock
+    "f": (92, 138, 82),  # forest: green
+    "r": (86, 84, 96),  # ravine / gorge: dark slate
+    "t": (196, 150, 140),  # town: brick
+    "v": (214, 190, 160),  # village: light brick
+}
+TERRAIN_CB: dict[str, Colour] = {
+    "p": (232, 226, 170),
+    "h": (200, 170, 110),
+    "m": (150, 150, 150),
+    "f": (60, 140, 110),  # bluish green (Okabe–Ito #009E73, lightened)
+    "r": (70, 70, 90),
+    "t": (204, 121, 167),  # reddish purple
+    "v": (226, 180, 205),
+}
+
+
+@dataclass
+class Palette:
+    name: str
+    terrain: dict[str, Colour]
+    side: tuple[Colour, Colour]  # attacker, defender counter fill
+    side_dark: tuple[Colour, Colour]
+    road_main: Colour = (214, 60, 30)
+    road_casing: Colour = (40, 20, 10)
+    road_secondary: Colour = (240, 200, 60)
+    road_track: Colour = (90, 60, 30)
+    river: Colour = (40, 110, 220)
+    cliff: Colour = (30, 22, 18)
+    ravine_line: Colour = (20, 30, 60)
+    tree: Colour = (40, 90, 40)
+    grid: Colour = (0, 0, 0)
+    label: Colour = (20, 20, 20)
+    label_halo: Colour = (255, 255, 240)
+    panel_bg: Colour = (30, 33, 40)
+    panel_fg: Colour = (225, 228, 235)
+    panel_dim: Colour = (150, 155, 165)
+    accent: Colour = (255, 210, 70)
+    good: Colour = (110, 220, 120)
+    bad: Colour = (255, 110, 90)
+    reach: Colour = (255, 255, 120)
+    path: Colour = (255, 255, 255)
+    select: Colour = (255, 240, 0)
+    highlight: Colour = (255, 0, 255)
+    # ramp for numeric overlays: low -> high
+    ramp: list[Colour] = field(default_factory=lambda: [(26, 152, 80), (145, 207, 96), (217, 239, 139),
+                                                        (254, 224, 139), (252, 141, 89), (215, 48, 39)])
+
+
+DEFAULT = Palette("default", TERRAIN_DEFAULT, side=((214, 78, 64), (70, 120, 210)),
+                  side_dark=((120, 30, 25), (25, 50, 120)))
+# Okabe–Ito: vermillion #D55E00 vs blue #0072B2; ramp from blue to orange (safe for deuteranopia)
+COLORBLIND = Palette("colorblind", TERRAIN_CB, side=((230, 159, 0), (86, 180, 233)),
+                     side_dark=((140, 70, 0), (0, 80, 140)),
+                     road_main=(213, 94, 0), road_secondary=(240, 228, 66), river=(0, 114, 178),
+                     highlight=(204, 121, 167),
+                     ramp=[(0, 114, 178), (86, 180, 233), (200, 230, 240), (240, 228, 66), (230, 159, 0),
+                           (213, 94, 0)])
+
+PALETTES = {"default": DEFAULT, "colorblind": COLORBLIND}
+
+
+def get(name: str) -> Palette:
+    if name not in PALETTES:
+        raise KeyError(f"unknown palette {name!r}; expected {' or '.join(PALETTES)}")
+    return PALETTES[name]
+
+
+def shade(c: Colour, f: float) -> Colour:
+    """f > 0 lightens toward white, f < 0 darkens toward black (|f| <= 1)."""
+    f = max(-1.0, min(1.0, f))
+    if f >= 0:
+        return tuple(int(v + (255 - v) * f) for v in c)  # type: ignore[return-value]
+    return tuple(int(v * (1 + f)) for v in c)  # type: ignore[return-value]
+
+
+def ramp(p: Palette, t: float) -> Colour:
+    """Colour for t in [0, 1] along the palette's ramp."""
+    t = max(0.0, min(1.0, t))
+    n = len(p.ramp) - 1
+    i = min(int(t * n), n - 1)
+    f = t * n - i
+    a, b = p.ramp[i], p.ramp[i + 1]
+    return tuple(int(a[k] + (b[k] - a[k]) * f) for k in range(3))  # type: ignore[return-value]

@@ -1,0 +1,78 @@
+"""NATO-style unit counters (side colour, type symbol, strength pips), cached as small images."""
+
+from __future__ import annotations
+
+import pygame
+
+from ui import palette as pal
+from ui.text import Text
+
+_cache: dict[tuple, pygame.Surface] = {}
+
+
+def counter_size(hex_size: int) -> tuple[int, int]:
+    w = max(18, int(hex_size * 1.3))
+    return w, max(13, int(w * 0.74))
+
+
+def draw_symbol(surf: pygame.Surface, symbol: str, box: pygame.Rect, col: tuple[int, int, int], text: Text) -> None:
+    x, y, w, h = box
+    lw = 1 if w < 30 else 2
+    cross = symbol in ("infantry", "special_forces", "mech_infantry", "motorized")
+    if cross:
+        pygame.draw.line(surf, col, (x, y), (x + w - 1, y + h - 1), lw)
+        pygame.draw.line(surf, col, (x, y + h - 1), (x + w - 1, y), lw)
+    if symbol in ("armour", "mech_infantry"):
+        pygame.draw.ellipse(surf, col, (x + w * 0.18, y + h * 0.22, w * 0.64, h * 0.56), lw)
+    if symbol == "motorized":
+        pygame.draw.line(surf, col, (x + w // 2, y), (x + w // 2, y + h - 1), lw)
+    if symbol == "special_forces" and h >= 9:
+        img = text.render("SF", max(7, int(h * 0.55)), col, bold=True)
+        r = img.get_rect(center=(x + w // 2, y + h // 2))
+        pygame.draw.rect(surf, surf.get_at((x + 1, y + h // 2))[:3], r.inflate(-2, -2))
+        surf.blit(img, r)
+    if symbol == "artillery":
+        pygame.draw.circle(surf, col, (x + w // 2, y + h // 2), max(2, h // 4))
+    if symbol == "rocket_artillery":
+        pygame.draw.circle(surf, col, (x + w // 3, y + h // 2 + h // 6), max(2, h // 6))
+        pygame.draw.circle(surf, col, (x + 2 * w // 3, y + h // 2 + h // 6), max(2, h // 6))
+        pygame.draw.lines(surf, col, False, [(x + w * 0.3, y + h * 0.35), (x + w * 0.5, y + h * 0.12),
+                                             (x + w * 0.7, y + h * 0.35)], lw)
+    if symbol == "air_defence":
+        pygame.draw.arc(surf, col, (x + w * 0.1, y + h * 0.35, w * 0.8, h * 1.2), 0.0, 3.1416, lw + 1)
+    if symbol == "uav":
+        pygame.draw.lines(surf, col, False, [(x + w * 0.12, y + h * 0.3), (x + w * 0.5, y + h * 0.72),
+                                             (x + w * 0.88, y + h * 0.3)], lw + 1)
+
+
+def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int, h: int, p: pal.Palette,
+                  text: Text, ghost: bool = False) -> pygame.Surface:
+    key = (symbol, side, strength, max_steps, w, h, p.name, ghost)
+    img = _cache.get(key)
+    if img is not None:
+        return img
+    img = pygame.Surface((w, h), pygame.SRCALPHA)
+    fill = p.side[side]
+    dark = p.side_dark[side]
+    img.fill(fill)
+    pygame.draw.rect(img, dark, img.get_rect(), 1)
+    pip_h = max(3, h // 5)
+    box = pygame.Rect(int(w * 0.18), 2, int(w * 0.64), h - pip_h - 5)
+    pygame.draw.rect(img, (250, 250, 250), box)
+    pygame.draw.rect(img, (10, 10, 10), box, 1)
+    draw_symbol(img, symbol, box.inflate(-2, -2), (10, 10, 10), text)
+    # strength pips: filled for remaining steps
+    n = max(max_steps, strength)
+    pw = max(2, min(pip_h + 1, (w - 6) // max(1, n) - 1))
+    x0 = (w - (pw + 1) * n) // 2
+    for k in range(n):
+        r = pygame.Rect(x0 + k * (pw + 1), h - pip_h - 2, pw, pip_h)
+        if k < strength:
+            pygame.draw.rect(img, (255, 255, 255), r)
+        pygame.draw.rect(img, dark, r, 1)
+    if ghost:
+        img.set_alpha(120)
+    if len(_cache) > 2000:
+        _cache.clear()
+    _cache[key] = img
+    return img

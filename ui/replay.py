@@ -1,0 +1,229 @@
+"""Replay viewer: step through a save file (re-running its orders with engine.rules.apply, with cached states
+for stepping back) or through a JSON-lines event log (highlighting each event's hexes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from engine.errors import IllegalOrder, SaveFormatError
+from engine.orders import order_from_dict
+from engine.rules import apply
+from engine.savegame import game_from_save_dict
+from ui.app import App
+
+CACHE_EVERY = 40
+
+
+class ReplayModel:
+    """Position k = number of orders applied (save) or index of the current event (log)."""
+
+    def __init__(self) -> None:
+        self.kind = "save"
+        self.orders: list[Any] = []
+        self.cache: dict[int, Any] = {}
+        self.turn_at: list[int] = []
+        self.events: list[Any] = []
+        self.base: Any = None
+        self.k = 0
+        self.state: Any = None
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | Path, scenario: str | Path | None = None) -> ReplayModel:
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SaveFormatError(f"{p}: file not found") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise SaveFormatError(f"{p}: cannot read ({e})") from None
+        doc = None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            pass
+        if isinstance(doc, dict) and "save_format" in doc:
+            return cls.from_save_dict(doc, source=str(p))
+        return cls.from_log(p, scenario)
+
+    @classmethod
+    def from_save_dict(cls, doc: dict[str, Any], source: str = "save") -> ReplayModel:
+        m = cls()
+        m.kind = "save"
+        if not isinstance(doc.get("orders"), list):
+            raise SaveFormatError(f"{source}: orders must be a list")
+        m.orders = [order_from_dict(od) for od in doc["orders"]]
+        m.base = game_from_save_dict({**doc, "orders": []}, source=source)
+        st = m.base.copy()
+        m.cache[0] = st.copy()
+        m.turn_at = [st.turn]
+        for n, o in enumerate(m.orders):
+            try:
+                apply(st, o)
+            except IllegalOrder as e:
+                raise SaveFormatError(f"{source}: order {n} does not replay: {e.reason}") from None
+            if (n + 1) % CACHE_EVERY == 0:
+                m.cache[n + 1] = st.copy()
+            m.turn_at.append(st.turn)
+        m.state = m.cache[0].copy()
+        return m
+
+    @classmethod
+    def from_log(cls, path: Path, scenario: str | Path | None) -> ReplayModel:
+        from engine.events import read_jsonl
+        from engine.rules import new_game
+        from engine.scenario import load_scenario
+
+        if scenario is None:
+            raise SaveFormatError(f"{path}: not a save file; to replay an event log give --scenario FILE "
+                                  "(the scenario the log was played on)")
+        try:
+            events = read_jsonl(str(path))
+        except (ValueError, KeyError, TypeError) as e:
+            raise SaveFormatError(f"{path}: not an event log ({e})") from None
+        if not events:
+            raise SaveFormatError(f"{path}: empty event log")
+        scen = load_scenario(scenario)
+        started = events[0]
+        if started.kind == "GameStarted" and getattr(started, "scenario", scen.meta.name) != scen.meta.name:
+            raise SaveFormatError(f"{path}: log is of scenario {started.scenario!r}, not {scen.meta.name!r}")
+        m = cls()
+        m.kind = "log"
+        m.events = events
+        seed = getattr(started, "seed", 0) if started.kind == "GameStarted" else 0
+        m.state = new_game(scen, seed)
+        m.turn_at = [ev.turn for ev in events]
+        return m
+
+    # ------------------------------------------------------------------ stepping
+    @property
+    def n(self) -> int:
+        return len(self.orders) if self.kind == "save" else len(self.events) - 1
+
+    def goto(self, k: int) -> Any:
+        k = max(0, min(self.n, k))
+        if self.kind == "log":
+            self.k = k
+            return self.state
+        if k == self.k + 1:
+            apply(self.state, self.orders[self.k])
+        elif k != self.k:
+            base = max(c for c in self.cache if c <= k)
+            st = self.cache[base].copy()
+            for o in self.orders[base:k]:
+                apply(st, o)
+            self.state = st
+        self.k = k
+        return self.state
+
+    def next_turn(self) -> Any:
+        t = self.turn_at[self.k]
+        k = self.k
+        while k < self.n and self.turn_at[k] <= t:
+            k += 1
+        return self.goto(k)
+
+    def prev_turn(self) -> Any:
+        """Go to the first order (or event) of the previous turn."""
+        target = self.turn_at[self.k] - 1
+        k = next((i for i, tt in enumerate(self.turn_at) if tt >= target), 0)
+        return self.goto(min(k, max(0, self.k - 1)))
+
+    def current_events(self) -> list[Any]:
+        if self.kind == "log":
+            return [self.events[self.k]]
+        if self.k == 0:
+            return []
+        # the events of the last order: those after the log length of the previous step
+        prev = self.cache.get(self.k - 1)
+        if prev is None:
+            prev_len = self._log_len(self.k - 1)
+        else:
+            prev_len = len(prev.log)
+        return self.state.log[prev_len:]
+
+    def _log_len(self, k: int) -> int:
+        base = max(c for c in self.cache if c <= k)
+        st = self.cache[base].copy()
+        for o in self.orders[base:k]:
+            apply(st, o)
+        return len(st.log)
+
+
+class ReplayApp(App):
+    """The game window in read-only mode, showing either everything or one side's knowledge."""
+
+    def __init__(self, model: ReplayModel, *, palette: str = "default", ui_scale: float = 1.0,
+                 size: tuple[int, int] = (1280, 800), side: str | None = None) -> None:
+        super().__init__(model.state, set(), palette=palette, ui_scale=ui_scale, size=size, autoskip=False)
+        self.model = model
+        self.omniscient = side is None
+        self.view_side = 0 if side in (None, "attacker") else 1
+        self.show_units = model.kind == "save"
+        self.sync()
+
+    def sync(self) -> None:
+        m = self.model
+        if m.state is not self.state:
+            self.state = m.state
+            self.renderer.state = m.state
+        evs = m.current_events()
+        self.highlight = []
+        for ev in evs:
+            self.highlight += [self.state.map.idx(h) for h in ev.hexes()]
+        what = "order" if m.kind == "save" else "event"
+        cur = ""
+        if m.kind == "save" and m.k > 0:
+            cur = f" — {m.orders[m.k - 1]}"
+        last = evs[-1].text() if evs else ""
+        self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
+                       "[Right/Left step, PageDown/PageUp turn, Home/End]")
+
+    def goto(self, k: int) -> None:
+        self.model.goto(k)
+        self.sync()
+
+    def update(self, budget_s: float = 0.02) -> None:
+        return None
+
+    def my_turn(self) -> bool:
+        return False
+
+    def visible_events(self) -> list[tuple[int, Any]]:
+        if self.model.kind == "log":
+            return list(enumerate(self.model.events[: self.model.k + 1]))
+        if self.omniscient:
+            return list(enumerate(self.state.log))
+        return super().visible_events()
+
+    def click_hex(self, idx: int | None, shift: bool = False) -> None:
+        if idx is not None:
+            self.status = self.state.map.describe(idx)
+
+    def on_key(self, key: int, mod: int, uni: str = "") -> None:
+        m = self.model
+        if key == pygame.K_RIGHT:
+            self.goto(m.k + 1)
+        elif key == pygame.K_LEFT:
+            self.goto(m.k - 1)
+        elif key == pygame.K_PAGEDOWN:
+            m.next_turn()
+            self.sync()
+        elif key == pygame.K_PAGEUP:
+            m.prev_turn()
+            self.sync()
+        elif key == pygame.K_HOME:
+            self.goto(0)
+        elif key == pygame.K_END:
+            self.goto(m.n)
+        elif key in (pygame.K_SPACE, pygame.K_e) or (mod & pygame.KMOD_CTRL):
+            return
+        else:
+            super().on_key(key, mod, uni)
+
+    def render(self, screen: pygame.Surface) -> None:
+        super().render(screen)

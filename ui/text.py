@@ -1,0 +1,77 @@
+"""Cached text rendering scaled by --ui-scale."""
+
+from __future__ import annotations
+
+import pygame
+
+_SUBST = str.maketrans({"→": "->", "−": "-", "▶": ">", "›": ">", "…": "...", "×": "x", "≥": ">=", "≤": "<=",
+                        "—": "-", "–": "-"})
+
+
+def clean(s: str) -> str:
+    """Replace glyphs the default font lacks."""
+    return s.translate(_SUBST)
+
+
+class Text:
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
+        self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
+        self._cache: dict[tuple, pygame.Surface] = {}
+
+    def font(self, px: int, bold: bool = False, italic: bool = False) -> pygame.font.Font:
+        size = max(8, round(px * self.scale))
+        key = (size, bold, italic)
+        f = self._fonts.get(key)
+        if f is None:
+            f = pygame.font.Font(None, int(size * 1.3))  # the default font renders small; compensate
+            f.set_bold(bold)
+            f.set_italic(italic)
+            self._fonts[key] = f
+        return f
+
+    def line_height(self, px: int) -> int:
+        return self.font(px).get_linesize()
+
+    def render(self, s: str, px: int, colour: tuple[int, int, int], bold: bool = False,
+               italic: bool = False) -> pygame.Surface:
+        key = ("r", s, px, colour, bold, italic)
+        img = self._cache.get(key)
+        if img is None:
+            if len(self._cache) > 3000:
+                self._cache.clear()
+            img = self._cache[key] = self.font(px, bold, italic).render(clean(s), True, colour)
+        return img
+
+    def halo(self, s: str, px: int, colour: tuple[int, int, int], halo: tuple[int, int, int],
+             bold: bool = False, italic: bool = False) -> pygame.Surface:
+        key = ("h", s, px, colour, halo, bold, italic)
+        img = self._cache.get(key)
+        if img is None:
+            fg = self.font(px, bold, italic).render(clean(s), True, colour)
+            bg = self.font(px, bold, italic).render(clean(s), True, halo)
+            w, h = fg.get_size()
+            img = pygame.Surface((w + 4, h + 4), pygame.SRCALPHA)
+            for dx in (-2, -1, 0, 1, 2):
+                for dy in (-2, -1, 0, 1, 2):
+                    if abs(dx) + abs(dy) in (1, 2, 3):
+                        img.blit(bg, (2 + dx, 2 + dy))
+            img.blit(fg, (2, 2))
+            self._cache[key] = img
+        return img
+
+    def wrap(self, s: str, px: int, width: int) -> list[str]:
+        f = self.font(px)
+        words = clean(s).split(" ")
+        lines: list[str] = []
+        cur = ""
+        for w in words:
+            t = w if not cur else cur + " " + w
+            if f.size(t)[0] <= width or not cur:
+                cur = t
+            else:
+                lines.append(cur)
+                cur = w
+        if cur:
+            lines.append(cur)
+        return lines
