@@ -13,14 +13,26 @@ from engine.state import GameState
 from engine.units import SIDES
 
 
-def supply_field(state: GameState, side: int) -> np.ndarray:
-    """Supply cost from the side's nearest source to every hex (inf where cut off), up to its range."""
+def supply_field(state: GameState, side: int, known_only: bool = False) -> np.ndarray:
+    """Supply cost from the side's nearest source to every hex (inf where cut off), up to its range.
+
+    `known_only` traces it as the side believes it to be (only enemy units it can see block it): what a
+    player's overlay may show without giving away hidden enemies.
+    """
     gmap = state.map
     spec = state.scenario.sides[SIDES[side]]
     limit = spec.supply_range
     occ_own, occ_enemy = np.zeros(gmap.n, bool), np.zeros(gmap.n, bool)
-    for u in state.ground_units():
-        (occ_own if u.side == side else occ_enemy)[u.idx] = True
+    for u in state.ground_units(side):
+        occ_own[u.idx] = True
+    if known_only:
+        from engine.visibility import known_enemies
+
+        enemies = known_enemies(state, side)
+    else:
+        enemies = [u for u in state.ground_units() if u.side != side]
+    for u in enemies:
+        occ_enemy[u.idx] = True
     zoc = np.zeros(gmap.n, bool)
     idx = np.flatnonzero(occ_enemy)
     if idx.size:

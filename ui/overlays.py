@@ -126,7 +126,7 @@ def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
     from engine.supply import supply_field
 
     res = OverlayResult("6 Supply network (cost from the nearest source)")
-    f = supply_field(state, side)
+    f = supply_field(state, side, known_only=True)
     lim = float(state.scenario.sides[("attacker", "defender")[side]].supply_range) or 1.0
     for i, v in enumerate(f.tolist()):
         if math.isinf(v):
