@@ -294,13 +294,19 @@ def _set_control(state: GameState, idx: int, side: int) -> None:
         _emit(state, ControlChanged(turn=state.turn, side=SIDES[side], hex=gmap.hex_of(idx), place=place))
 
 
-def _reveal(state: GameState, u: Unit, reason: str) -> None:
-    """Reveal `u` and everything stacked with it (a seen position shows the whole stack)."""
+def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
+    """Reveal `u` and everything stacked with it (a seen position shows the whole stack).
+
+    Events go to `sink` when given (so a move can log them after the move itself, in causal order)."""
     for v in state.units_at(u.idx, u.side):
         if v.hidden:
             v.hidden = False
-            _emit(state, UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id,
-                                      hex=state.map.hex_of(v.idx), reason=reason))
+            ev = UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
+                              reason=reason)
+            if sink is None:
+                _emit(state, ev)
+            else:
+                sink.append(ev)
     state.touch()
 
 
@@ -614,7 +620,7 @@ def _do_move(state: GameState, o: Move) -> None:
                 later.extend(_ambush(state, e, u))
                 if u.strength <= 0:
                     break
-            _reveal(state, b, f"{u.id} ran into it")
+            _reveal(state, b, f"{u.id} ran into it", later)
             break
         u.idx = step
         walked.append(step)
@@ -627,12 +633,12 @@ def _do_move(state: GameState, o: Move) -> None:
                 if u.strength <= 0:
                     break
                 later.extend(_ambush(state, e, u))
-                _reveal(state, e, "fired from ambush")
+                _reveal(state, e, "fired from ambush", later)
             break
         contacts = [e for e in state.ground_units(other(u.side)) if e.hidden and gmap.distance(e.idx, step) == 1]
         if contacts:
             for e in contacts:
-                _reveal(state, e, f"contact with {u.id}")
+                _reveal(state, e, f"contact with {u.id}", later)
             if not (ut.infiltrates and conceal[step] >= 2):
                 stopped = f"contact with {contacts[0].id}"
                 break

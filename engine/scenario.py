@@ -325,6 +325,17 @@ def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
     return scenario_from_dict(doc, source=source)
 
 
+def _non_finite_paths(value: Any, path: str) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _non_finite_paths(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _non_finite_paths(v, f"{path}[{i}]")
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid JSON: {name} is not allowed (use a finite number)")
 
@@ -351,9 +362,11 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
         _check(scen, terrain_table, unit_table, problems)
     if problems:
         raise ScenarioError(problems, source)
-    return attrs.evolve(
-        scen, terrain_table=terrain_table, unit_table=unit_table, raw=copy.deepcopy(doc), sha256=scenario_sha256(doc)
-    )
+    bad = list(_non_finite_paths(doc, "$"))
+    if bad:
+        raise ScenarioError([f"{p}: expected a finite number, got NaN or infinity" for p in bad[:20]], source)
+    sha = scenario_sha256(doc)
+    return attrs.evolve(scen, terrain_table=terrain_table, unit_table=unit_table, raw=copy.deepcopy(doc), sha256=sha)
 
 
 def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainType]:

@@ -1,0 +1,142 @@
+"""Shared helpers for the engine test suite.
+
+The tiny synthetic scenario (`tests/data/tiny.json`, 10×8 hexes) is the workhorse: variants are built by
+editing a deep copy of its dict and calling `scenario_from_dict`. Helpers are plain functions so Hypothesis
+tests (which must not use function-scoped fixtures) can import them: ``from conftest import ...``.
+
+Map of the tiny scenario (odd-r offset, [col, row]):
+
+    row 0  p p p p h h p p p p     (4,0),(5,0),(4,1),(5,1): a plateau at 1000 m
+    row 1  p p p p h h p f p p     cliffs on the SW/SE sides of (4,1) and (5,1) (the plateau is the top)
+    row 2  p p p p p p f f p p     river on the E sides of (6,2)..(6,5); the road bridges it at (6,4)-(7,4)
+    row 3  p p p t p p p p p p     Tinytown (3,3),(3,4): the objective
+    row 4  p p p t p p p p p p     main road along the whole of row 4, watched from (3,4) to (0,4)
+    row 5  p p p p p p p p p p
+    row 6  p p f f p r p p p p     forest (2..3, 6..7); ravine (5,6),(5,7) with the hidden ambusher
+    row 7  p p f f p r p p p p     arm_amb at (5,6)
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.orders import EndPhase
+from engine.rules import apply, new_game
+from engine.scenario import Scenario, load_scenario, scenario_from_dict
+from engine.state import PHASES, GameState
+from engine.units import SIDES
+
+DATA = Path(__file__).parent / "data"
+TINY_PATH = DATA / "tiny.json"
+ROOT = Path(__file__).resolve().parent.parent
+SHUSHA_PATH = ROOT / "scenarios" / "shusha_1120.json"
+
+
+@lru_cache(maxsize=1)
+def _tiny_text() -> str:
+    return TINY_PATH.read_text(encoding="utf-8")
+
+
+def tiny_dict() -> dict[str, Any]:
+    """A fresh, independent copy of the tiny scenario document."""
+    return copy.deepcopy(json.loads(_tiny_text()))
+
+
+@lru_cache(maxsize=1)
+def tiny_scenario() -> Scenario:
+    return scenario_from_dict(tiny_dict(), source="tiny")
+
+
+@lru_cache(maxsize=1)
+def shusha_scenario() -> Scenario:
+    return load_scenario(SHUSHA_PATH)
+
+
+def variant(edit: Callable[[dict[str, Any]], Any]) -> Scenario:
+    """The tiny scenario with `edit(doc)` applied to a copy of its dict."""
+    doc = tiny_dict()
+    edit(doc)
+    return scenario_from_dict(doc, source="tiny variant")
+
+
+def unit_spec(doc: dict[str, Any], uid: str) -> dict[str, Any]:
+    return next(u for u in doc["units"] if u["id"] == uid)
+
+
+def move_unit(doc: dict[str, Any], uid: str, hex_: tuple[int, int], **extra: Any) -> None:
+    spec = unit_spec(doc, uid)
+    spec["hex"] = list(hex_)
+    spec.update(extra)
+
+
+def drop_units(doc: dict[str, Any], *uids: str) -> None:
+    doc["units"] = [u for u in doc["units"] if u["id"] not in uids]
+
+
+def add_unit(doc: dict[str, Any], uid: str, side: str, type_: str, hex_: tuple[int, int], **extra: Any) -> None:
+    doc["units"].append({"id": uid, "side": side, "type": type_, "hex": list(hex_), **extra})
+
+
+def set_weather(doc: dict[str, Any], turn: int, ceiling: float, vis: float, fog: str = "none",
+                precip: str = "none") -> None:
+    for e in doc["weather"]["schedule"]:
+        if e["turn"] == turn:
+            e.update(ceiling_m=ceiling, visibility_km=vis, fog=fog, precipitation=precip)
+
+
+def goto(state: GameState, side: str | int, phase: str, max_steps: int = 200) -> GameState:
+    """Apply EndPhase orders until it is `side`'s `phase` (in the current or a later turn)."""
+    side_i = SIDES.index(side) if isinstance(side, str) else side
+    for _ in range(max_steps):
+        if state.side == side_i and state.phase == phase:
+            return state
+        assert state.outcome is None, "game ended before reaching the phase"
+        apply(state, EndPhase(state.side_name))
+    raise AssertionError(f"never reached {side} {phase}")
+
+
+def next_turn(state: GameState) -> GameState:
+    """EndPhase until the next turn starts (attacker's air phase)."""
+    t = state.turn
+    for _ in range(2 * len(PHASES) + 1):
+        apply(state, EndPhase(state.side_name))
+        if state.turn != t or state.outcome is not None:
+            return state
+    raise AssertionError("turn did not advance")
+
+
+def events_of(events: list[Any], kind: str) -> list[Any]:
+    return [e for e in events if e.kind == kind]
+
+
+def tiny_game(seed: int = 1, scen: Scenario | None = None, **kw: Any) -> GameState:
+    return new_game(scen or tiny_scenario(), seed, **kw)
+
+
+def fire_results(events: list[Any]) -> list[Any]:
+    """Every FireResult carried by any event."""
+    out = []
+    for e in events:
+        for name in ("fire", "attacker_fire", "defender_fire"):
+            v = getattr(e, name, None)
+            if v is None:
+                continue
+            out.extend(v if isinstance(v, list) else [v])
+    return out
+
+
+@pytest.fixture
+def tiny_doc() -> dict[str, Any]:
+    return tiny_dict()
+
+
+@pytest.fixture
+def tiny() -> Scenario:
+    return tiny_scenario()

@@ -1,0 +1,255 @@
+"""Weather grounding, recon drones, the artillery spotter rule, off-map batteries, ambushes."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import (
+    drop_units,
+    events_of,
+    goto,
+    move_unit,
+    next_turn,
+    set_weather,
+    tiny_game,
+    tiny_scenario,
+    variant,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.errors import IllegalOrder
+from engine.events import Modifier
+from engine.movement import path_to, reachable
+from engine.orders import Fire, Move, Recon, Strike
+from engine.rules import apply, check, legal_orders
+from engine.scenario import FOG_LEVELS
+from engine.units import DEFAULT_UNIT_TYPES
+from engine.visibility import spotter_for, visible_hexes
+from engine.weather import WeatherTurn, flight_check
+
+TOWN = (3, 4)
+
+
+# ------------------------------------------------------------------------------------ weather
+def test_grounding_follows_the_weather_every_turn():
+    scen = tiny_scenario()
+    state = tiny_game(scen=scen)
+    armed = scen.unit_table["armed_drone"]
+    recon = scen.unit_table["recon_drone"]
+    low_cloud_turns = [e.turn for e in scen.weather.schedule if e.ceiling_m < armed.min_ceiling_m]
+    assert low_cloud_turns == [2, 4], "fixture: turns 2 and 4 have low cloud"
+    seen = {}
+    while state.outcome is None:
+        t = state.turn
+        air = {e.unit: e for e in events_of(state.log, "AirStatus") if e.turn == t}
+        seen[t] = air
+        w = state.weather
+        assert air["az_tb2"].grounded == (flight_check(armed, w) is not None)
+        assert air["az_orlan"].grounded == (flight_check(recon, w) is not None)
+        if t in low_cloud_turns:
+            assert air["az_tb2"].grounded and "ceiling" in air["az_tb2"].reason
+            assert not air["az_orlan"].grounded  # the recon drone flies under the cloud
+            assert state.grounded["az_tb2"]
+            why = check(state, Strike("az_tb2", TOWN))
+            assert why is not None and "grounded" in why
+            with pytest.raises(IllegalOrder) as ei:
+                apply(state, Strike("az_tb2", TOWN))
+            assert "grounded" in ei.value.reason
+            assert not any(isinstance(o, Strike) for o in legal_orders(state))
+            assert any(isinstance(o, Recon) for o in legal_orders(state))
+        else:
+            assert not air["az_tb2"].grounded
+        next_turn(state)
+    assert sorted(seen) == [1, 2, 3, 4, 5, 6]
+    assert state.score.drone_sorties_grounded["attacker"] == len(low_cloud_turns)
+
+
+def _low_cloud_no_ad():
+    def edit(d):
+        set_weather(d, 1, 400, 5, "none", "rain")
+        drop_units(d, "arm_ad")
+
+    return variant(edit)
+
+
+def test_artillery_without_spotter_is_illegal():
+    state = goto(tiny_game(scen=_low_cloud_no_ad()), "attacker", "artillery")
+    g = state.map
+    assert not visible_hexes(state, 0)[g.idx(TOWN)]
+    fp = state.fingerprint()
+    with pytest.raises(IllegalOrder) as ei:
+        apply(state, Fire("az_art", TOWN))
+    assert "spotter" in ei.value.reason
+    assert state.fingerprint() == fp
+    assert not any(isinstance(o, Fire) for o in legal_orders(state))
+
+
+def test_recon_drone_flies_under_low_cloud_and_spots_for_artillery():
+    state = tiny_game(seed=4, scen=_low_cloud_no_ad())
+    g = state.map
+    assert state.grounded["az_tb2"] and not state.grounded["az_orlan"]
+    with pytest.raises(IllegalOrder):
+        apply(state, Strike("az_tb2", TOWN))
+    ev = apply(state, Recon("az_orlan", TOWN))
+    flown = events_of(ev, "ReconFlown")[0]
+    assert not flown.shot_down and flown.engagements == []
+    assert state.recon_cover[0][g.idx(TOWN)]
+    # no ground unit of the attacker sees the town: the drone is the only spotter
+    saved = state.recon_cover[0].copy()
+    state.recon_cover[0][:] = False
+    state.touch()
+    assert spotter_for(state, 0, g.idx(TOWN)) is None
+    state.recon_cover[0][:] = saved
+    state.touch()
+    goto(state, "attacker", "artillery")
+    assert Fire("az_art", TOWN) in legal_orders(state)
+    ev = apply(state, Fire("az_art", TOWN))
+    fired = events_of(ev, "ArtilleryFired")[0]
+    assert fired.spotter == "recon drone"
+    assert fired.fire and all(Modifier("fire adjusted by recon drone", +1) in r.modifiers for r in fired.fire)
+    assert state.score.drone_spotted_missions["attacker"] == 1
+    assert state.score.artillery_missions["attacker"] == 1
+
+
+def test_thick_fog_grounds_the_recon_drone_too():
+    scen = variant(lambda d: set_weather(d, 1, 100, 0.3, "thick"))
+    state = tiny_game(scen=scen)
+    air = {e.unit: e for e in events_of(state.log, "AirStatus")}
+    assert air["az_orlan"].grounded and "fog" in air["az_orlan"].reason
+    assert air["az_tb2"].grounded
+    with pytest.raises(IllegalOrder) as ei:
+        apply(state, Recon("az_orlan", TOWN))
+    assert "grounded" in ei.value.reason
+    assert [o.kind for o in legal_orders(state)] == ["EndPhase"]
+
+
+AIR = [t for t in DEFAULT_UNIT_TYPES.values() if t.domain == "air"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ut=st.sampled_from([t for t in AIR if t.air_role in ("strike", "loiter")]),
+    frac=st.floats(0.0, 0.999),
+    vis=st.floats(0.0, 400.0),
+    fog=st.sampled_from(FOG_LEVELS),
+    precip=st.sampled_from(["none", "rain", "snow"]),
+)
+def test_ceiling_below_minimum_always_grounds(ut, frac, vis, fog, precip):
+    w = WeatherTurn(1, ut.min_ceiling_m * frac, vis, fog, precip)
+    assert flight_check(ut, w) is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(ut=st.sampled_from(AIR), ceiling=st.floats(0, 20000), vis=st.floats(0, 400), fog=st.sampled_from(FOG_LEVELS))
+def test_flight_check_matches_its_thresholds(ut, ceiling, vis, fog):
+    w = WeatherTurn(1, ceiling, vis, fog, "none")
+    fog_bad = ut.grounded_by_fog != "none" and FOG_LEVELS.index(fog) >= FOG_LEVELS.index(ut.grounded_by_fog)
+    expect_grounded = fog_bad or ceiling < ut.min_ceiling_m or vis < ut.min_visibility_km
+    assert (flight_check(ut, w) is not None) == expect_grounded
+
+
+# ------------------------------------------------------------------------------------ artillery
+def test_ground_spotter_makes_fire_legal():
+    scen = variant(lambda d: (move_unit(d, "az_sf", (5, 4)), drop_units(d, "arm_ad")))
+    state = goto(tiny_game(seed=2, scen=scen), "attacker", "artillery")
+    g = state.map
+    assert spotter_for(state, 0, g.idx(TOWN)) == "az_sf"
+    assert check(state, Fire("az_art", TOWN)) is None
+    ev = apply(state, Fire("az_art", TOWN))
+    fired = events_of(ev, "ArtilleryFired")[0]
+    assert fired.spotter == "az_sf"
+    assert [r.target for r in fired.fire] == ["arm_inf_2"]
+    assert not any("recon" in m.source for r in fired.fire for m in r.modifiers)
+    # the off-map battery stays on its anchor and is never revealed
+    art = state.unit("az_art")
+    assert art.offmap and g.hex_of(art.idx) == (9, 0) and art.fired
+
+
+@pytest.mark.parametrize("slack", [0, -1])
+def test_offmap_battery_fires_from_its_anchor_within_range(slack):
+    base = tiny_scenario()
+    from engine.mapdata import game_map
+
+    g = game_map(base)
+    dist = g.distance(g.idx((9, 0)), g.idx(TOWN))
+
+    def edit(d):
+        move_unit(d, "az_sf", (5, 4))
+        d.setdefault("unit_types", {})["howitzer"] = {"range_hexes": dist + slack}
+
+    state = goto(tiny_game(seed=2, scen=variant(edit)), "attacker", "artillery")
+    order = Fire("az_art", TOWN)
+    if slack >= 0:
+        assert order in legal_orders(state)
+        apply(state, order)
+    else:
+        assert order not in legal_orders(state)
+        why = check(state, order)
+        assert why is not None and f"{dist} hexes away" in why
+        with pytest.raises(IllegalOrder):
+            apply(state, order)
+
+
+# ------------------------------------------------------------------------------------ ambush
+def test_ravine_ambush_fires_first_and_stops_the_mover():
+    state = goto(tiny_game(seed=1), "attacker", "movement")
+    g = state.map
+    amb = state.unit("arm_amb")
+    assert amb.hidden and g.terrain_at(amb.idx).code == "r"
+    tank = state.unit("az_tank")
+    tree = reachable(state, tank)
+    # the farthest destination whose planned path passes next to the ambusher before its end
+    best = None
+    for dest in sorted(tree):
+        path = path_to(tree, dest)
+        adj = [i for i in path[1:] if g.distance(i, amb.idx) == 1]
+        if adj and adj[0] != dest and (best is None or len(path) > len(best[0])):
+            best = (path, adj[0])
+    assert best is not None
+    path, stop = best
+    n_before = state.score.ambushes_sprung["defender"]
+    ev = apply(state, Move("az_tank", g.hex_of(path[-1])))
+    moved = events_of(ev, "UnitMoved")[0]
+    assert moved.path[-1] == g.hex_of(stop)
+    assert moved.path == [g.hex_of(i) for i in path[: path.index(stop) + 1]]
+    assert moved.stopped and "ambush" in moved.stopped
+    assert tank.idx == stop
+    sprung = events_of(ev, "AmbushSprung")
+    assert len(sprung) == 1
+    s = sprung[0]
+    assert (s.ambusher, s.target, s.side) == ("arm_amb", "az_tank", "defender")
+    assert s.hex == (5, 6) and s.target_hex == g.hex_of(stop)
+    ravine_bonus = tiny_scenario().terrain_table["r"].ambush
+    assert Modifier("ravine ambush", ravine_bonus) in s.fire.modifiers
+    assert s.fire.firer == "arm_amb" and s.fire.shots == 3
+    revealed = [e for e in state.log if e.kind == "UnitRevealed" and e.unit == "arm_amb"]
+    assert len(revealed) == 1
+    assert not amb.hidden and amb.fired
+    assert state.score.ambushes_sprung["defender"] == n_before + 1
+    assert state.unit("az_tank").strength == 3 - s.fire.losses
+
+
+def test_ambush_needs_ambush_terrain():
+    # the same infantry hidden on open plain (no ambush value) does not ambush: contact stops the mover
+    scen = variant(lambda d: move_unit(d, "arm_amb", (6, 7)))
+    state = goto(tiny_game(seed=1, scen=scen), "attacker", "movement")
+    ev = apply(state, Move("az_tank", (6, 6)))
+    assert not events_of(ev, "AmbushSprung")
+    moved = events_of(ev, "UnitMoved")[0]
+    assert moved.stopped is None or "contact" in moved.stopped
+    assert state.score.ambushes_sprung["defender"] == 0
+
+
+def test_hidden_ambusher_not_known_before_it_fires():
+    from engine.view import observe
+
+    state = goto(tiny_game(seed=1), "attacker", "movement")
+    assert "arm_amb" not in {c.id for c in observe(state, 0).contacts}
+    assert state.unit("arm_amb").hidden
+
+
+def test_ambush_events_are_logged_in_causal_order():
+    state = goto(tiny_game(seed=1), "attacker", "movement")
+    ev = apply(state, Move("az_tank", (6, 6)))
+    kinds = [e.kind for e in ev]
+    assert kinds.index("UnitMoved") < kinds.index("AmbushSprung") < kinds.index("UnitRevealed")

@@ -1,0 +1,156 @@
+"""Combat: distributions, modifiers as logged, hits from rolls, bounded losses, cliff assaults."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import add_unit, events_of, fire_results, goto, move_unit, tiny_game, tiny_scenario, variant
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import combat
+from engine.events import Modifier
+from engine.game import play_game
+from engine.orders import Assault
+from engine.rules import apply
+
+GROUND = ["special_forces", "infantry", "motor_rifle", "mech_infantry", "tank", "howitzer", "mlrs", "air_defence"]
+FIRERS = [*GROUND, "armed_drone", "loitering_munition"]
+CONTEXTS = ["assault", "defence", "ambush", "artillery", "strike"]
+
+_BASE = None
+
+
+def _base():
+    global _BASE
+    if _BASE is None:
+        _BASE = tiny_game(seed=5)
+    return _BASE
+
+
+def check_fire_result(res, strength_before: int | None = None) -> None:
+    assert res.net == res.firepower - res.protection + sum(m.value for m in res.modifiers)
+    assert res.p_hit == combat.hit_probability(res.net)
+    assert 0.0 < res.p_hit < 1.0
+    assert len(res.rolls) == res.shots
+    assert all(0.0 <= r < 1.0 for r in res.rolls)
+    assert res.hits == sum(1 for r in res.rolls if r < res.p_hit)
+    assert 0 <= res.losses <= res.hits
+    assert res.strength_after >= 0
+    if strength_before is not None:
+        assert res.losses == min(res.hits, strength_before)
+        assert res.strength_after == strength_before - res.losses
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    firer_type=st.sampled_from(FIRERS),
+    target_type=st.sampled_from(GROUND),
+    fs=st.integers(1, 4),
+    ts=st.integers(1, 4),
+    fpos=st.integers(0, 79),
+    tpos=st.integers(0, 79),
+    context=st.sampled_from(CONTEXTS),
+    cohesion=st.integers(0, 3),
+    supplied=st.booleans(),
+    extra=st.lists(st.integers(-3, 3), max_size=3),
+)
+def test_fire_odds_are_distributions_and_losses_are_bounded(firer_type, target_type, fs, ts, fpos, tpos, context,
+                                                          cohesion, supplied, extra):
+    state = _base().copy()
+    f = state.unit("az_sf")
+    t = state.unit("arm_inf_1")
+    f.type, f.strength, f.idx, f.cohesion, f.supplied = firer_type, fs, fpos, cohesion, supplied
+    t.type, t.strength, t.idx = target_type, ts, tpos
+    state.touch()
+    mods = [Modifier(f"extra {i}", v) for i, v in enumerate(extra)]
+    odds = combat.fire_odds(state, f, t, context, mods)
+    assert odds.net == odds.firepower - odds.protection + sum(m.value for m in odds.modifiers)
+    assert odds.p_hit == combat.hit_probability(odds.net)
+    for m in mods:
+        assert m in odds.modifiers
+    assert len(odds.pmf) == odds.shots + 1
+    assert math.fsum(odds.pmf) == pytest.approx(1.0, abs=1e-9)
+    assert all(p >= 0 for p in odds.pmf)
+    assert len(odds.loss_pmf) == ts + 1
+    assert math.fsum(odds.loss_pmf) == pytest.approx(1.0, abs=1e-9)
+    assert sum(k * p for k, p in enumerate(odds.pmf)) == pytest.approx(odds.shots * odds.p_hit)
+    assert 0 <= odds.expected_losses <= ts
+    res = combat.resolve(state, odds)
+    check_fire_result(res, ts)
+    combat.apply_losses(state, t, res.losses, "test")
+    assert t.strength == ts - res.losses >= 0
+    # piling on more losses than the unit has never drives strength negative
+    combat.apply_losses(state, t, 10, "test")
+    assert t.strength == 0
+    assert t.cohesion >= 0
+
+
+def test_hit_probability_is_clamped_and_monotone():
+    vals = [combat.hit_probability(n) for n in range(-20, 21)]
+    assert vals == sorted(vals)
+    assert min(vals) == combat.HIT_MIN and max(vals) == combat.HIT_MAX
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_every_logged_fire_result_is_consistent_tiny(seed):
+    state = play_game(tiny_scenario(), seed)
+    results = fire_results(state.log)
+    for r in results:
+        check_fire_result(r)
+
+
+def test_every_logged_fire_result_is_consistent_shusha():
+    from conftest import shusha_scenario
+
+    state = play_game(shusha_scenario(), 11)
+    results = fire_results(state.log)
+    assert results, "a Shusha game without any fire"
+    for r in results:
+        check_fire_result(r)
+
+
+def _assault_setup(att_hex, def_hex, att_type):
+    def edit(d):
+        add_unit(d, "probe", "attacker", att_type, att_hex)
+        add_unit(d, "target", "defender", "infantry", def_hex)
+
+    state = goto(tiny_game(seed=2, scen=variant(edit)), "attacker", "assault")
+    return state
+
+
+def test_assault_up_a_cliff_modifiers():
+    state = _assault_setup((5, 2), (5, 1), "tank")
+    a_odds, d_odds = combat.assault_odds(state, state.unit("probe"), state.map.idx((5, 1)))
+    ev = apply(state, Assault("probe", (5, 1)))
+    res = events_of(ev, "AssaultResolved")[0]
+    up = Modifier("assaulting up a cliff", -2)
+    down = Modifier("cliff: firing down", +2)
+    assert up in res.attacker_fire[0].modifiers
+    assert not any("uphill" in m.source for m in res.attacker_fire[0].modifiers)
+    assert res.defender_fire and all(down in r.modifiers for r in res.defender_fire)
+    # the preview is the resolution's distribution
+    assert list(a_odds.modifiers) == res.attacker_fire[0].modifiers
+    assert [list(o.modifiers) for o in d_odds] == [r.modifiers for r in res.defender_fire]
+    for r in [*res.attacker_fire, *res.defender_fire]:
+        check_fire_result(r)
+
+
+def test_assault_down_a_cliff_modifiers():
+    state = _assault_setup((5, 1), (5, 2), "special_forces")
+    ev = apply(state, Assault("probe", (5, 2)))
+    res = events_of(ev, "AssaultResolved")[0]
+    assert Modifier("cliff: firing down", +2) in res.attacker_fire[0].modifiers
+    assert all(Modifier("firing up a cliff", -2) in r.modifiers for r in res.defender_fire)
+
+
+def test_assault_losses_never_make_strength_negative():
+    for seed in range(8):
+        def edit(d):
+            move_unit(d, "az_tank", (4, 4))
+
+        state = goto(tiny_game(seed=seed, scen=variant(edit)), "attacker", "assault")
+        apply(state, Assault("az_tank", (3, 4)))
+        assert all(u.strength >= 0 for u in state.units)
+        assert all(0 <= u.cohesion <= 3 for u in state.units)

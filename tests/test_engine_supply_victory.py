@@ -1,0 +1,161 @@
+"""Supply cut by a unit on the road, the road watch, and victory (sudden death / end of game)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import add_unit, drop_units, events_of, goto, move_unit, next_turn, tiny_game, tiny_scenario, variant
+
+from engine.events import Modifier
+from engine.game import play_game
+from engine.orders import Assault, EndPhase, Move, SandboxPlace
+from engine.rules import apply
+
+
+def _supply_variant(cut: bool):
+    def edit(d):
+        drop_units(d, "az_mech", "az_tank")
+        move_unit(d, "az_sf", (5, 4) if cut else (8, 1))
+        add_unit(d, "arm_far", "defender", "infantry", (6, 4))
+        d["sides"]["defender"]["supply_range"] = 4
+
+    return variant(edit)
+
+
+def _supply_report(state, side):
+    reps = [e for e in events_of(state.log, "SupplyReport") if e.side == side and e.turn == state.turn]
+    assert len(reps) == 1
+    return reps[0]
+
+
+def test_road_supplies_the_unit_beyond_when_open():
+    state = tiny_game(scen=_supply_variant(cut=False))
+    rep = _supply_report(state, "defender")
+    assert "arm_far" in rep.in_supply and "arm_far" not in rep.out_of_supply
+    assert state.unit("arm_far").supplied
+
+
+def test_cutting_the_road_puts_the_unit_beyond_out_of_supply():
+    state = tiny_game(scen=_supply_variant(cut=True))
+    rep = _supply_report(state, "defender")
+    assert "arm_far" in rep.out_of_supply
+    assert "arm_far" not in rep.in_supply
+    assert not state.unit("arm_far").supplied
+    # units on the source side of the cut keep their supply
+    assert "arm_inf_2" in rep.in_supply
+    # and its fire suffers for it
+    goto(state, "defender", "assault")
+    ev = apply(state, Assault("arm_far", (5, 4)))
+    res = events_of(ev, "AssaultResolved")[0]
+    assert Modifier("out of supply", -1) in res.attacker_fire[0].modifiers
+    # the return fire carries the modifier exactly when the returning unit is itself out of supply
+    sf_out = not state.unit("az_sf").supplied
+    assert all((Modifier("out of supply", -1) in r.modifiers) == sf_out for r in res.defender_fire)
+
+
+def test_supply_is_recomputed_next_turn_after_the_road_is_cut():
+    state = tiny_game(scen=_supply_variant(cut=False), sandbox=True)
+    assert state.unit("arm_far").supplied
+    apply(state, SandboxPlace("az_sf", (5, 4)))
+    next_turn(state)
+    rep = _supply_report(state, "defender")
+    assert "arm_far" in rep.out_of_supply
+    assert state.unit("arm_far").turns_out_of_supply == 1
+
+
+def test_attacker_on_the_watched_road_cuts_it():
+    scen = variant(lambda d: move_unit(d, "az_sf", (1, 4)))
+    state = tiny_game(scen=scen)
+    assert not state.road_cut
+    ev = []
+    for _ in range(4):
+        ev += apply(state, EndPhase("attacker"))
+    cuts = events_of(ev, "RoadCut")
+    assert len(cuts) == 1 and cuts[0].cut
+    assert state.road_cut
+    assert state.score.road_cut_turn == 1
+
+
+def test_road_watch_in_sandbox_and_not_cut_without_attacker():
+    state = tiny_game(sandbox=True)
+    for _ in range(8):
+        apply(state, EndPhase(state.side_name))
+    assert not state.road_cut and state.score.road_cut_turn is None
+    assert not events_of(state.log, "RoadCut")
+    apply(state, SandboxPlace("az_sf", (2, 4)))
+    for _ in range(4):
+        apply(state, EndPhase("attacker"))
+    assert state.road_cut and state.score.road_cut_turn == 2
+    assert events_of(state.log, "RoadCut")[-1].cut
+
+
+# ------------------------------------------------------------------------------------ victory
+def _victory_variant(contest: bool):
+    def edit(d):
+        drop_units(d, "arm_inf_1", "arm_inf_2", "arm_amb", "arm_ad")
+        move_unit(d, "az_sf", (4, 3))
+        move_unit(d, "az_mech", (4, 4))
+        if contest:
+            add_unit(d, "arm_watch", "defender", "air_defence", (1, 3))  # 2 hexes from (3,3); cannot assault
+
+    return variant(edit)
+
+
+def _take_town(state):
+    goto(state, "attacker", "movement")
+    apply(state, Move("az_sf", (3, 3)))
+    apply(state, Move("az_mech", (3, 4)))
+
+
+def test_sudden_death_when_attacker_holds_objective_uncontested():
+    state = tiny_game(scen=_victory_variant(contest=False))
+    _take_town(state)
+    while state.outcome is None:
+        apply(state, EndPhase(state.side_name))
+    assert state.turn == 1
+    over = events_of(state.log, "GameOver")
+    assert len(over) == 1 and state.log[-1] is over[0]
+    assert over[0].winner == "attacker" == state.score.winner == state.outcome.winner
+    assert "no defender" in over[0].reason
+    assert state.score.end_turn == 1 == state.outcome.turn
+    assert state.score.objective_taken_turn == 1
+    assert state.score.objective_hexes_attacker == state.score.objective_hexes_total == 2
+    status = events_of(state.log, "ObjectiveStatus")[-1]
+    assert status.held_by == "attacker" and status.attacker_hexes == 2
+
+
+def test_contested_objective_is_no_sudden_death_but_wins_at_the_end():
+    state = tiny_game(scen=_victory_variant(contest=True))
+    _take_town(state)
+    next_turn(state)
+    assert state.outcome is None and state.turn == 2
+    while state.outcome is None:
+        apply(state, EndPhase(state.side_name))
+    assert state.outcome.turn == tiny_scenario().turns
+    assert state.score.winner == "attacker" and "at the end" in state.score.reason
+
+
+def test_defender_wins_at_the_end_if_objective_not_taken():
+    state = tiny_game()
+    while state.outcome is None:
+        apply(state, EndPhase(state.side_name))
+    assert state.turn == tiny_scenario().turns
+    over = events_of(state.log, "GameOver")
+    assert len(over) == 1 and state.log[-1] is over[0]
+    assert over[0].winner == "defender" == state.score.winner == state.outcome.winner
+    assert state.score.objective_taken_turn is None
+    assert state.score.end_turn == 6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_played_games_end_consistently(seed):
+    state = play_game(tiny_scenario(), seed)
+    over = events_of(state.log, "GameOver")
+    assert len(over) == 1 and state.log[-1] is over[0]
+    sc = state.score
+    assert sc.winner == over[0].winner == state.outcome.winner
+    assert sc.end_turn == state.outcome.turn == over[0].turn
+    assert sc.winner in ("attacker", "defender")
+    if sc.winner == "attacker":
+        assert sc.objective_hexes_attacker == sc.objective_hexes_total
+    else:
+        assert state.outcome.turn == tiny_scenario().turns
