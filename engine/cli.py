@@ -59,6 +59,10 @@ def run(
     log: Annotated[Path | None, typer.Option(help="Write the event log as JSON lines to this file")] = None,
     save: Annotated[Path | None, typer.Option(help="Write a save/replay file (scenario + seed + orders)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every event")] = False,
+    attacker_lead: Annotated[str | None, typer.Option(
+        help="Doctrine attacker: sf (special forces infiltrate first) or mech (mechanised units first)")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Scenario override PATH=VALUE, e.g. units.az_sf_1.strength=3 (repeatable)")] = None,
 ) -> None:
     """Play one headless game AI vs AI and print a summary."""
     from engine.events import write_jsonl
@@ -66,11 +70,25 @@ def run(
     from engine.savegame import save_game
 
     scen = load_or_exit(scenario)
+    if set_:
+        import copy
+
+        from engine.batch import BatchError, apply_override, parse_set
+        from engine.scenario import scenario_from_dict
+
+        doc = copy.deepcopy(scen.raw)
+        try:
+            for spec in set_:
+                apply_override(doc, *parse_set(spec))
+            scen = scenario_from_dict(doc, source=f"{scenario} with --set")
+        except (BatchError, WargameError) as e:
+            fail(str(e))
     if seed < 0:
         fail(f"--seed must be a non-negative integer, got {seed}")
     agents = {k: v for k, v in (("attacker", attacker), ("defender", defender)) if v}
+    params = {"attacker": {"lead": attacker_lead}} if attacker_lead else None
     try:
-        state = play_game(scen, seed, agents=agents, weather_mode=weather)
+        state = play_game(scen, seed, agents=agents, weather_mode=weather, agent_params=params)
     except (ValueError, WargameError) as e:
         fail(str(e))
     if log:

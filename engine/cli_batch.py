@@ -1,11 +1,187 @@
-"""`wargame batch` and `wargame report` (owned by the batch runner work; placeholder registration)."""
+"""`wargame batch` and `wargame report`."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import signal
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
-    return None
+    @app.command()
+    def batch(
+        scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")],
+        games: Annotated[int, typer.Option(help="Games per cell")] = 100,
+        seed: Annotated[int, typer.Option(help="Base seed; every game's seed is derived from it")] = 0,
+        out: Annotated[Path, typer.Option(help="Results Parquet file")] = Path("results.parquet"),
+        workers: Annotated[int | None, typer.Option(
+            help="Parallel worker processes (default: all cores; 1 = in this process)")] = None,
+        sweep: Annotated[list[str] | None, typer.Option(
+            help="KEY=V1,V2,... one grid axis: weather, attacker_agent, defender_agent, attacker_lead, "
+                 "or set:PATH (repeatable)")] = None,
+        set_: Annotated[list[str] | None, typer.Option(
+            "--set", help="PATH=VALUE override in the scenario document, e.g. units.az_sf_1.strength=3 "
+                          "(repeatable)")] = None,
+        weather: Annotated[str | None, typer.Option(
+            help="Weather mode for every cell: historical, stochastic, clear, overcast or fog")] = None,
+        attacker: Annotated[str | None, typer.Option(help="Attacker agent for every cell")] = None,
+        defender: Annotated[str | None, typer.Option(help="Defender agent for every cell")] = None,
+        scheduler: Annotated[str | None, typer.Option(
+            help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local' for a LocalCluster")] = None,
+        chunk: Annotated[int | None, typer.Option(help="Games per task (default: up to 25)")] = None,
+        resume: Annotated[bool, typer.Option("--resume", help="Complete an interrupted batch")] = False,
+        csv: Annotated[Path | None, typer.Option(help="Also write the results as CSV")] = None,
+        logs: Annotated[Path | None, typer.Option(help="Keep every game's event log (JSON lines) here")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+    ) -> None:
+        """Play many headless games (optionally a sweep grid) in parallel; write one row per game."""
+        from rich.console import Console
+
+        from engine import batch as B
+        from engine.scenario import load_scenario
+
+        console = Console(stderr=True)
+        try:
+            scen = load_scenario(scenario)
+        except B.WargameError as e:
+            fail(str(e))
+        n_workers = workers if workers is not None else (os.cpu_count() or 1)
+        if n_workers < 1:
+            fail(f"--workers must be at least 1, got {n_workers}")
+        if chunk is not None and chunk < 1:
+            fail(f"--chunk must be at least 1, got {chunk}")
+        try:
+            sweeps = [B.parse_sweep(s) for s in (sweep or [])]
+            sets = [B.parse_set(s) for s in (set_ or [])]
+            spec = B.BatchSpec(str(scenario), scen.raw, games, seed, sweeps, sets, weather, attacker, defender,
+                               command=canonical_command(scenario, games, seed, out, sweep, set_, weather,
+                                                         attacker, defender))
+            # validate everything (overrides, agents) before touching the output folder
+            B.plan(spec, 1)
+        except B.WargameError as e:
+            fail(str(e))
+        progress = None
+        task_id = None
+
+        def on_start(total: int, done: int) -> None:
+            nonlocal progress, task_id
+            if done:
+                console.print(f"resuming: {done} of {total} games already saved in {B.parts_dir(out)}")
+            if quiet:
+                return
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            class Rate(TextColumn):
+                def render(self, task):  # games/s over this run (not counting resumed games)
+                    el = task.elapsed or 0
+                    done_now = task.completed - task.fields.get("resumed", 0)
+                    return f"{done_now / el:5.2f} games/s" if el > 0 and done_now else "  –  games/s"
+
+            progress = Progress(TextColumn("[bold]games"), BarColumn(), MofNCompleteColumn(), Rate(""),
+                                TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
+                                TimeRemainingColumn(), console=console, transient=False)
+            progress.start()
+            task_id = progress.add_task("games", total=total, completed=done, resumed=done)
+
+        def on_progress(n: int) -> None:
+            if progress is not None:
+                progress.update(task_id, advance=n)
+
+        def on_term(signum, frame):  # `kill` behaves like Ctrl+C: keep parts, print the resume hint
+            raise KeyboardInterrupt
+
+        old = signal.signal(signal.SIGTERM, on_term)
+        try:
+            res = B.run_batch(spec, out, workers=n_workers, scheduler=scheduler, chunk=chunk, resume=resume,
+                              logs_dir=str(logs) if logs else None, csv=csv, on_start=on_start,
+                              on_progress=on_progress)
+        except B.BatchError as e:
+            if progress is not None:
+                progress.stop()
+            fail(str(e))
+        except B.BatchAborted as e:
+            if progress is not None:
+                progress.stop()
+            hint = resume_hint(spec.command)
+            saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
+                "all games saved"
+            fail(f"{e.message}; {saved}. Resume with: {hint}", e.code)
+        finally:
+            signal.signal(signal.SIGTERM, old)
+        if progress is not None:
+            progress.stop()
+        from rich.console import Console as C
+
+        from engine.report import rich_table, summarize
+
+        out_console = C(width=None if sys.stdout.isatty() else 160)
+        s = summarize(res.out)
+        out_console.print(rich_table(s, title=f"{res.out}: {s.games} games, {len(s.cells)} cell(s), "
+                                              f"{res.elapsed:.1f} s"
+                                              f" ({(res.games - res.resumed_games) / max(res.elapsed, 1e-9):.2f}"
+                                              f" games/s)"))
+        for c in res.cells:
+            out_console.print(f"[dim]cell {c.index} re-run: wargame run {scenario} "
+                              f"{c.run_options(0).replace('--seed 0', '--seed SEED', 1)}[/]", highlight=False,
+                              soft_wrap=True)
+        out_console.print(f"wrote {res.out}" + (f" and {csv}" if csv else ""), highlight=False)
+
+    @app.command()
+    def report(
+        results: Annotated[Path, typer.Argument(help="Results Parquet file from `wargame batch`")],
+        out: Annotated[Path | None, typer.Option(help="Folder for the PNG plots (default: <results>_report)")]
+        = None,
+        html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html")] = False,
+    ) -> None:
+        """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, optional HTML."""
+        from rich.console import Console
+
+        from engine.report import ReportError, rich_table, summarize, write_html, write_plots
+
+        try:
+            s = summarize(results)
+        except ReportError as e:
+            fail(str(e))
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        console.print(rich_table(s))
+        if s.meta.get("command"):
+            console.print(f"[dim]data made by: {s.meta['command']}[/]", highlight=False, soft_wrap=True)
+        out_dir = out or results.with_name(results.stem + "_report")
+        try:
+            pngs = write_plots(s, out_dir)
+            if html:
+                write_html(s, pngs, out_dir / "report.html")
+        except OSError as e:
+            fail(f"cannot write report to {out_dir}: {e.strerror or e}")
+        console.print(f"wrote {', '.join(str(p) for p in pngs)}" + (f", {out_dir / 'report.html'}" if html else ""),
+                      highlight=False, soft_wrap=True)
+
+
+def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender) -> str:
+    """The `wargame batch` command with every option that determines the results (not workers/scheduler)."""
+    args = ["wargame", "batch", str(scenario), "--games", str(games), "--seed", str(seed), "--out", str(out)]
+    for s in sweep or []:
+        args += ["--sweep", s]
+    for s in sets or []:
+        args += ["--set", s]
+    for name, v in (("--weather", weather), ("--attacker", attacker), ("--defender", defender)):
+        if v:
+            args += [name, v]
+    return shlex.join(args)
+
+
+def resume_hint(command: str) -> str:
+    return command if "--resume" in command.split() else command + " --resume"

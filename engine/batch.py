@@ -1,0 +1,847 @@
+"""Batch runs: many headless games, parameter sweeps, crash-safe Parquet output, local or on Dask.
+
+Layout of a batch writing ``results.parquet``::
+
+    results.parquet.parts/manifest.json     batch parameters (checked by --resume)
+    results.parquet.parts/part-c0000-g000000.parquet   one finished chunk of games (atomic write)
+    results.parquet                          all parts combined in (cell, game) order (atomic write)
+
+Seeds: game ``g`` of cell ``c`` plays with
+``SeedSequence(base_seed).spawn(n_cells)[c].spawn(games)[g].generate_state(1, uint32)[0]``, so the results do
+not depend on the number of workers, the chunk size or the order chunks finish in, and every game can be
+re-run alone with ``wargame run SCENARIO --seed S`` plus the cell's options (column ``run_options``).
+"""
+
+from __future__ import annotations
+
+import copy
+import errno
+import json
+import os
+import shlex
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine.errors import WargameError
+
+DEFAULT_CHUNK = 25
+WEATHER_MODES = ("historical", "stochastic", "clear", "overcast", "fog")
+AGENT_NAMES = ("doctrine", "random", "passive")
+LEADS = ("sf", "mech")
+SWEEP_KEYS: dict[str, tuple[str, ...]] = {
+    "weather": WEATHER_MODES,
+    "attacker_agent": AGENT_NAMES,
+    "defender_agent": AGENT_NAMES,
+    "attacker_lead": LEADS,
+}
+SIDES = ("attacker", "defender")
+LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender", "air defence")
+PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
+                     "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults")
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+class BatchError(WargameError):
+    """A user mistake in batch options (bad sweep key, bad override path, ...): one-line message."""
+
+
+class BatchAborted(Exception):
+    """The batch stopped early (interrupt, broken worker, disk full); finished parts are kept."""
+
+    def __init__(self, message: str, code: int, done: int, total: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.done = done
+        self.total = total
+
+
+# ---------------------------------------------------------------------------------------------- options
+
+
+def parse_value(text: str) -> Any:
+    """A --set / --sweep value: JSON if it parses, else the plain string.
+
+    >>> parse_value("3"), parse_value("clear"), parse_value("[1, 2]"), parse_value("true")
+    (3, 'clear', [1, 2], True)
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+
+
+def parse_set(spec: str) -> tuple[str, Any]:
+    """``units.az_sf_1.strength=3`` -> ("units.az_sf_1.strength", 3)."""
+    path, sep, value = spec.partition("=")
+    if not sep or not path.strip():
+        raise BatchError(f"--set expects PATH=VALUE (e.g. units.az_sf_1.strength=3), got {spec!r}")
+    return path.strip(), parse_value(value)
+
+
+def _split_values(text: str) -> list[str]:
+    """Split sweep values on commas that are not inside JSON brackets or quotes."""
+    out, depth, cur, quote = [], 0, "", False
+    for ch in text:
+        if ch == '"':
+            quote = not quote
+        elif not quote and ch in "[{":
+            depth += 1
+        elif not quote and ch in "]}":
+            depth -= 1
+        if ch == "," and depth == 0 and not quote:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return [v.strip() for v in out]
+
+
+def parse_sweep(spec: str) -> tuple[str, list[Any]]:
+    """``weather=historical,clear`` -> ("weather", ["historical", "clear"]); checks key and values.
+
+    >>> parse_sweep("set:sides.defender.supply_range=10,14")
+    ('set:sides.defender.supply_range', [10, 14])
+    """
+    key, sep, values = spec.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise BatchError(f"--sweep expects KEY=V1,V2,... (e.g. weather=historical,clear), got {spec!r}")
+    raw = [v for v in _split_values(values) if v != ""]
+    if not raw:
+        raise BatchError(f"--sweep {key}: no values given")
+    if key.startswith("set:"):
+        if not key[4:].strip():
+            raise BatchError(f"--sweep {key}: missing scenario path after 'set:'")
+        vals = [parse_value(v) for v in raw]
+    elif key in SWEEP_KEYS:
+        allowed = SWEEP_KEYS[key]
+        bad = [v for v in raw if v not in allowed]
+        if bad:
+            raise BatchError(f"--sweep {key}: unknown value {bad[0]!r}; choose from {', '.join(allowed)}")
+        vals = list(raw)
+    else:
+        raise BatchError(f"unknown sweep key {key!r}; use one of {', '.join(SWEEP_KEYS)} "
+                         f"or set:PATH.IN.SCENARIO")
+    if len({json.dumps(v, sort_keys=True) for v in vals}) != len(vals):
+        raise BatchError(f"--sweep {key}: repeated value")
+    return key, vals
+
+
+def _path_label(parts: Sequence[str]) -> str:
+    return ".".join(parts) if parts else "$"
+
+
+def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted path in a raw scenario document (in place).
+
+    A segment naming an item of a list of objects with "id" fields selects by id; an integer selects by index.
+
+    >>> d = {"units": [{"id": "a", "strength": 2}], "turns": 26}
+    >>> apply_override(d, "units.a.strength", 3); d["units"][0]["strength"]
+    3
+    >>> apply_override(d, "units.nosuch.strength", 3)
+    Traceback (most recent call last):
+    ...
+    engine.batch.BatchError: --set units.nosuch.strength: no unit with id 'nosuch' at units
+    """
+    parts = [p for p in path.split(".")]
+    if not parts or any(p == "" for p in parts):
+        raise BatchError(f"--set {path}: empty path segment")
+    node: Any = doc
+    for i, seg in enumerate(parts):
+        last = i == len(parts) - 1
+        where = _path_label(parts[:i])
+        if isinstance(node, dict):
+            if last:
+                node[seg] = value
+                return
+            if seg not in node:
+                raise BatchError(f"--set {path}: no key {seg!r} at {where}"
+                                 f" (keys: {', '.join(map(str, node))})")
+            node = node[seg]
+        elif isinstance(node, list):
+            idx = None
+            if seg.lstrip("-").isdigit():
+                idx = int(seg)
+                if not -len(node) <= idx < len(node):
+                    raise BatchError(f"--set {path}: index {idx} out of range at {where} "
+                                     f"(length {len(node)})")
+            else:
+                ids = [j for j, item in enumerate(node) if isinstance(item, dict) and item.get("id") == seg]
+                if not ids:
+                    what = where.rsplit(".", 1)[-1]
+                    noun = {"units": "unit", "objectives": "objective"}.get(what, "item")
+                    raise BatchError(f"--set {path}: no {noun} with id {seg!r} at {where}")
+                idx = ids[0]
+            if last:
+                node[idx] = value
+                return
+            node = node[idx]
+        else:
+            raise BatchError(f"--set {path}: {where} is a {type(node).__name__}, not an object or list")
+
+
+# ------------------------------------------------------------------------------------------------ cells
+
+
+@dataclass
+class Cell:
+    index: int
+    params: dict[str, Any]  # sweep key -> value
+    doc: dict[str, Any]  # raw scenario document with overrides applied
+    weather: str | None = None
+    agents: dict[str, str] = field(default_factory=dict)
+    agent_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sets: list[tuple[str, Any]] = field(default_factory=list)  # every override applied (global + swept)
+
+    def run_options(self, seed: int) -> str:
+        """The `wargame run` options that replay one game of this cell."""
+        opts = [f"--seed {seed}"]
+        if self.weather:
+            opts.append(f"--weather {self.weather}")
+        for side in SIDES:
+            if side in self.agents:
+                opts.append(f"--{side} {self.agents[side]}")
+        lead = self.agent_params.get("attacker", {}).get("lead")
+        if lead:
+            opts.append(f"--attacker-lead {lead}")
+        for path, value in self.sets:
+            v = value if isinstance(value, str) else json.dumps(value)
+            opts.append("--set " + shlex.quote(f"{path}={v}"))
+        return " ".join(opts)
+
+
+def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]],
+                sets: Sequence[tuple[str, Any]], weather: str | None = None,
+                attacker: str | None = None, defender: str | None = None,
+                source: str = "scenario") -> list[Cell]:
+    """The grid of cells (cartesian product of sweep values, first key slowest); validates every scenario."""
+    from itertools import product
+
+    from engine.errors import ScenarioError
+    from engine.scenario import scenario_from_dict
+
+    keys = [k for k, _ in sweeps]
+    if len(set(keys)) != len(keys):
+        raise BatchError(f"sweep key given twice: {next(k for k in keys if keys.count(k) > 1)}")
+    cells: list[Cell] = []
+    for i, combo in enumerate(product(*[vals for _, vals in sweeps]) if sweeps else [()]):
+        params = dict(zip(keys, combo, strict=True))
+        doc = copy.deepcopy(scen_doc)
+        applied: list[tuple[str, Any]] = []
+        for path, value in sets:
+            apply_override(doc, path, value)
+            applied.append((path, value))
+        for k, v in params.items():
+            if k.startswith("set:"):
+                apply_override(doc, k[4:], v)
+                applied.append((k[4:], v))
+        try:
+            scenario_from_dict(copy.deepcopy(doc), source=source)
+        except ScenarioError as e:
+            probs = "; ".join(e.problems[:3]) + (f" (+{len(e.problems) - 3} more)" if len(e.problems) > 3 else "")
+            what = ", ".join(f"{p}={json.dumps(v)}" for p, v in applied) or "scenario"
+            raise BatchError(f"scenario invalid after overrides ({what}): {probs}") from None
+        agents = {}
+        w = params.get("weather", weather)
+        for side, default in (("attacker", attacker), ("defender", defender)):
+            a = params.get(f"{side}_agent", default)
+            if a:
+                if a not in AGENT_NAMES:
+                    raise BatchError(f"unknown {side} agent {a!r}; choose from {', '.join(AGENT_NAMES)}")
+                agents[side] = a
+        if w is not None and w not in WEATHER_MODES:
+            raise BatchError(f"unknown weather mode {w!r}; choose from {', '.join(WEATHER_MODES)}")
+        aparams: dict[str, dict[str, Any]] = {}
+        if "attacker_lead" in params:
+            aparams["attacker"] = {"lead": params["attacker_lead"]}
+        cells.append(Cell(i, params, doc, w, agents, aparams, applied))
+    return cells
+
+
+def derive_seeds(base_seed: int, n_cells: int, games: int) -> list[list[int]]:
+    """Plain-int game seeds, cell by cell, from one base seed (SeedSequence spawning, never seed + i).
+
+    >>> derive_seeds(1, 2, 3) == derive_seeds(1, 2, 3)
+    True
+    >>> len({s for cell in derive_seeds(1, 2, 3) for s in cell})
+    6
+    """
+    if isinstance(base_seed, bool) or not isinstance(base_seed, int) or base_seed < 0:
+        raise BatchError(f"--seed must be a non-negative integer, got {base_seed!r}")
+    out = []
+    for cell_ss in np.random.SeedSequence(base_seed).spawn(n_cells):
+        out.append([int(g.generate_state(1, dtype=np.uint32)[0]) for g in cell_ss.spawn(games)])
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- schema
+
+
+def unit_types_by_side(docs: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
+    """Sorted unit types present per side over all cells' scenarios (the loss columns)."""
+    types: dict[str, set[str]] = {s: set() for s in SIDES}
+    for doc in docs:
+        for u in doc.get("units", []):
+            if isinstance(u, dict) and u.get("side") in types:
+                types[u["side"]].add(str(u.get("type")))
+    return {s: sorted(t) for s, t in types.items()}
+
+
+def _col(name: str) -> str:
+    return name.replace(" ", "_")
+
+
+def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
+    """The pyarrow schema of a results row; identical for every chunk of a batch."""
+    import pyarrow as pa
+
+    pa_types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    fields = [pa.field("cell", pa.int32()), pa.field("game", pa.int32())]
+    fields += [pa.field(k, pa_types[t]) for k, t in sweep_cols.items()]
+    fields += [
+        pa.field("seed", pa.int64()), pa.field("run_options", pa.string()),
+        pa.field("scenario", pa.string()), pa.field("scenario_sha256", pa.string()),
+        pa.field("engine_version", pa.string()), pa.field("weather_mode", pa.string()),
+        pa.field("agent_attacker", pa.string()), pa.field("agent_defender", pa.string()),
+        pa.field("winner", pa.string()), pa.field("reason", pa.string()), pa.field("end_turn", pa.int32()),
+        pa.field("objective_taken_turn", pa.int32()), pa.field("road_cut_turn", pa.int32()),
+        pa.field("road_cut_at_end", pa.bool_()),
+    ]
+    for side in SIDES:
+        fields += [pa.field(f"steps_lost_{side}_{_col(t)}", pa.int32()) for t in types[side]]
+        fields.append(pa.field(f"steps_lost_{side}_total", pa.int32()))
+    for side in SIDES:
+        fields += [pa.field(f"units_destroyed_{side}_{_col(t)}", pa.int32()) for t in types[side]]
+        fields.append(pa.field(f"units_destroyed_{side}_total", pa.int32()))
+    for side in SIDES:
+        fields += [pa.field(f"losses_{side}_{_col(c)}", pa.int32()) for c in (*LOSS_CAUSES, "other")]
+    for name in PER_SIDE_COUNTERS:
+        fields += [pa.field(f"{name}_{side}", pa.int32()) for side in SIDES]
+    fields += [pa.field("objective_hexes_attacker", pa.int32()), pa.field("objective_hexes_total", pa.int32()),
+               pa.field("attacker_types_in_objective", pa.string())]
+    return pa.schema(fields)
+
+
+def sweep_column_types(sweeps: Sequence[tuple[str, list[Any]]]) -> dict[str, str]:
+    out = {}
+    for k, vals in sweeps:
+        if all(isinstance(v, bool) for v in vals):
+            out[k] = "bool"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+            out[k] = "int"
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+            out[k] = "float"
+        else:
+            out[k] = "string"
+    return out
+
+
+def _sweep_value(v: Any, kind: str) -> Any:
+    if kind == "string":
+        return v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+    if kind == "float":
+        return float(v)
+    return v
+
+
+def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[str, Any]:
+    """A `score_row(state)` dict -> flat columns (no cell/seed columns); missing entries are 0."""
+    row: dict[str, Any] = {
+        "seed": score["seed"], "scenario": score.get("scenario"), "scenario_sha256": score["scenario_sha256"],
+        "engine_version": score["engine_version"], "weather_mode": score.get("weather_mode"),
+        "agent_attacker": (score.get("agents") or {}).get("attacker"),
+        "agent_defender": (score.get("agents") or {}).get("defender"),
+        "winner": score.get("winner"), "reason": score.get("reason"), "end_turn": score.get("end_turn"),
+        "objective_taken_turn": score.get("objective_taken_turn"), "road_cut_turn": score.get("road_cut_turn"),
+        "road_cut_at_end": bool(score.get("road_cut_at_end")),
+    }
+    for key in ("steps_lost", "units_destroyed"):
+        for side in SIDES:
+            d = (score.get(key) or {}).get(side) or {}
+            for t in types[side]:
+                row[f"{key}_{side}_{_col(t)}"] = int(d.get(t, 0))
+            row[f"{key}_{side}_total"] = int(sum(d.values()))
+    for side in SIDES:
+        d = (score.get("losses_by_cause") or {}).get(side) or {}
+        for c in LOSS_CAUSES:
+            row[f"losses_{side}_{_col(c)}"] = int(d.get(c, 0))
+        row[f"losses_{side}_other"] = int(sum(v for c, v in d.items() if c not in LOSS_CAUSES))
+    for name in PER_SIDE_COUNTERS:
+        d = score.get(name) or {}
+        for side in SIDES:
+            row[f"{name}_{side}"] = int(d.get(side, 0))
+    row["objective_hexes_attacker"] = score.get("objective_hexes_attacker", 0)
+    row["objective_hexes_total"] = score.get("objective_hexes_total", 0)
+    row["attacker_types_in_objective"] = ",".join(score.get("attacker_types_in_objective") or [])
+    return row
+
+
+# ------------------------------------------------------------------------------------------------ tasks
+
+
+@dataclass
+class Task:
+    """A chunk of consecutive games of one cell (what a worker runs and what one part file holds)."""
+
+    cell: int
+    start: int
+    seeds: list[int]
+    doc: dict[str, Any]
+    weather: str | None
+    agents: dict[str, str]
+    agent_params: dict[str, dict[str, Any]]
+    sweep: dict[str, Any]  # column -> value
+    run_options: list[str]
+    types: dict[str, list[str]]
+    logs_dir: str | None = None
+
+    @property
+    def name(self) -> str:
+        return part_name(self.cell, self.start)
+
+
+def part_name(cell: int, start: int) -> str:
+    return f"part-c{cell:04d}-g{start:06d}.parquet"
+
+
+_SCEN_CACHE: dict[str, Any] = {}
+
+
+def _scenario_for(doc: dict[str, Any]) -> Any:
+    from engine.scenario import scenario_from_dict, scenario_sha256
+
+    key = scenario_sha256(doc)
+    scen = _SCEN_CACHE.get(key)
+    if scen is None:
+        if len(_SCEN_CACHE) > 16:
+            _SCEN_CACHE.clear()
+        scen = _SCEN_CACHE[key] = scenario_from_dict(copy.deepcopy(doc))
+    return scen
+
+
+def play_one(scen: Any, seed: int, weather: str | None, agents: dict[str, str],
+             agent_params: dict[str, dict[str, Any]]) -> Any:
+    from engine.game import play_game
+
+    return play_game(scen, seed, agents=agents or None, weather_mode=weather, agent_params=agent_params or None)
+
+
+def run_task(task: Task) -> list[dict[str, Any]]:
+    """Play a chunk of games and return their rows (runs in a worker process / Dask worker)."""
+    from engine.cli import score_row
+
+    scen = _scenario_for(task.doc)
+    rows = []
+    for j, seed in enumerate(task.seeds):
+        g = task.start + j
+        state = play_one(scen, seed, task.weather, task.agents, task.agent_params)
+        if task.logs_dir:
+            from engine.events import write_jsonl
+
+            d = Path(task.logs_dir)
+            d.mkdir(parents=True, exist_ok=True)
+            write_jsonl(state.log, str(d / f"cell{task.cell:04d}-game{g:06d}-seed{seed}.jsonl"))
+        row = {"cell": task.cell, "game": g, **task.sweep, **flatten_score(score_row(state), task.types)}
+        row["run_options"] = task.run_options[j]
+        rows.append(row)
+        del state
+    return rows
+
+
+def _worker_init() -> None:
+    """Process-pool workers ignore Ctrl+C: the parent handles it and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# -------------------------------------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchSpec:
+    scenario_path: str
+    scen_doc: dict[str, Any]
+    games: int
+    seed: int
+    sweeps: list[tuple[str, list[Any]]] = field(default_factory=list)
+    sets: list[tuple[str, Any]] = field(default_factory=list)
+    weather: str | None = None
+    attacker: str | None = None
+    defender: str | None = None
+    command: str = ""
+
+    def identity(self) -> dict[str, Any]:
+        """What must match for --resume (not workers/scheduler/output options)."""
+        from engine.rules import ENGINE_VERSION
+        from engine.scenario import scenario_sha256
+
+        return {
+            "scenario_sha256": scenario_sha256(self.scen_doc), "games": self.games, "seed": self.seed,
+            "sweeps": [[k, v] for k, v in self.sweeps], "sets": [[p, v] for p, v in self.sets],
+            "weather": self.weather, "attacker": self.attacker, "defender": self.defender,
+            "engine_version": ENGINE_VERSION,
+        }
+
+
+def parts_dir(out: Path) -> Path:
+    return out.with_name(out.name + ".parts")
+
+
+def plan(spec: BatchSpec, chunk: int, logs_dir: str | None = None) -> tuple[list[Cell], list[Task], Any]:
+    """Cells, tasks (chunks of games) and the row schema of a batch."""
+    if spec.games < 1:
+        raise BatchError(f"--games must be at least 1, got {spec.games}")
+    cells = build_cells(spec.scen_doc, spec.sweeps, spec.sets, spec.weather, spec.attacker, spec.defender,
+                        source=spec.scenario_path)
+    seeds = derive_seeds(spec.seed, len(cells), spec.games)
+    types = unit_types_by_side([c.doc for c in cells])
+    kinds = sweep_column_types(spec.sweeps)
+    schema = row_schema(kinds, types)
+    tasks = []
+    for cell in cells:
+        sweep = {k: _sweep_value(v, kinds[k]) for k, v in cell.params.items()}
+        for start in range(0, spec.games, chunk):
+            ss = seeds[cell.index][start:start + chunk]
+            tasks.append(Task(cell.index, start, ss, cell.doc, cell.weather, cell.agents, cell.agent_params,
+                              sweep, [cell.run_options(s) for s in ss], types, logs_dir))
+    return cells, tasks, schema
+
+
+def write_table_atomic(table: Any, path: Path) -> None:
+    """Write a Parquet table to `path` via temp file + rename (monkeypatched by the disk-full test)."""
+    import pyarrow.parquet as pq
+
+    from engine.fileio import atomic_write_with
+
+    atomic_write_with(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
+
+
+def _schema_metadata(spec: BatchSpec, cells: list[Cell], chunk: int) -> dict[bytes, bytes]:
+    meta = spec.scen_doc.get("meta") or {}
+    info = {
+        "batch": spec.identity(), "command": spec.command, "scenario_path": spec.scenario_path,
+        "scenario_name": meta.get("name"), "start": meta.get("start", "2020-10-28T06:00"),
+        "turn_hours": meta.get("turn_hours", 12), "chunk": chunk,
+        "objective": (spec.scen_doc.get("victory") or {}).get("objective") or "the objective",
+        "side_names": {side: ((spec.scen_doc.get("sides") or {}).get(side) or {}).get("name") or side
+                       for side in SIDES},
+        "turns": max(int(c.doc.get("turns", 0) or 0) for c in cells),
+        "cells": [{"cell": c.index, "params": c.params,
+                   "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1)}
+                  for c in cells],
+    }
+    return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
+
+
+def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int) -> int:
+    """Create the manifest (new batch) or check it (--resume); returns the chunk size to use."""
+    from engine.fileio import atomic_write_text
+
+    mpath = pdir / MANIFEST
+    ident = spec.identity()
+    if mpath.exists():
+        try:
+            man = json.loads(mpath.read_text())
+        except (OSError, ValueError) as e:
+            raise BatchError(f"cannot read batch manifest {mpath}: {e}") from None
+        if not resume:
+            raise BatchError(f"{pdir} holds parts of an earlier batch; rerun with --resume to complete it, "
+                             f"or delete the folder to start over")
+        old = man.get("batch", {})
+        if json.loads(json.dumps(ident)) != old:
+            diff = [k for k in sorted(set(ident) | set(old)) if json.loads(json.dumps(ident.get(k))) != old.get(k)]
+            raise BatchError(f"--resume: parameters differ from the interrupted batch in {pdir} "
+                             f"({', '.join(diff)}); use the same options or a new --out")
+        spec.command = man.get("command", spec.command)
+        return int(man.get("chunk", chunk))
+    if resume and pdir.exists() and any(pdir.iterdir()):
+        raise BatchError(f"--resume: no manifest in {pdir}")
+    pdir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(mpath, json.dumps({"version": MANIFEST_VERSION, "batch": ident, "command": spec.command,
+                                         "chunk": chunk}, indent=1, sort_keys=True))
+    return chunk
+
+
+def _part_ok(path: Path, n_rows: int) -> bool:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path).metadata.num_rows == n_rows
+    except Exception:
+        return False
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    games: int
+    cells: list[Cell]
+    elapsed: float
+    resumed_games: int = 0
+
+
+ProgressFn = Callable[[int], None]
+
+
+def run_batch(
+    spec: BatchSpec,
+    out: Path,
+    workers: int = 1,
+    scheduler: str | None = None,
+    chunk: int | None = None,
+    resume: bool = False,
+    logs_dir: str | None = None,
+    csv: Path | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    on_progress: ProgressFn | None = None,
+    stop_after_chunks: int | None = None,
+) -> BatchResult:
+    """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early)."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    n_total = spec.games * max(1, int(np.prod([len(v) for _, v in spec.sweeps]))) if spec.sweeps else spec.games
+    if chunk is None:
+        # tens of games per task, but enough tasks to keep every worker busy on small batches
+        chunk = max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
+    pdir = parts_dir(out)
+    plan(spec, 1)  # validate options before connecting or touching the output folder
+    client = _connect_dask(scheduler, workers) if scheduler else None
+    try:
+        return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
+                          on_progress, stop_after_chunks, t0)
+    finally:
+        if client is not None:
+            _close_dask(*client)
+
+
+def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: int, client: Any, chunk: int,
+               resume: bool, logs_dir: str | None, csv: Path | None, on_start: Any, on_progress: Any,
+               stop_after_chunks: int | None, t0: float) -> BatchResult:
+    chunk = _check_or_write_manifest(pdir, spec, resume, chunk)
+    cells, tasks, schema = plan(spec, chunk, logs_dir)
+    meta = _schema_metadata(spec, cells, chunk)
+    schema = schema.with_metadata(meta)
+    todo = [t for t in tasks if not _part_ok(pdir / t.name, len(t.seeds))]
+    done_games = sum(len(t.seeds) for t in tasks) - sum(len(t.seeds) for t in todo)
+    if on_start:
+        on_start(n_total, done_games)
+    state = {"done": done_games, "chunks": 0}
+
+    def save(task: Task, rows: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pylist(rows, schema=schema)
+        try:
+            write_table_atomic(table, pdir / task.name)
+        except OSError as e:
+            what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+            raise BatchAborted(f"cannot write {pdir / task.name}: {what}", 1, state["done"], n_total) from None
+        state["done"] += len(rows)
+        state["chunks"] += 1
+        if on_progress:
+            on_progress(len(rows))
+        if stop_after_chunks is not None and state["chunks"] >= stop_after_chunks:
+            raise KeyboardInterrupt
+
+    try:
+        if client is not None:
+            _run_dask(todo, save, client[0])
+        elif workers <= 1:
+            for t in todo:
+                save(t, run_task(t))
+        else:
+            _run_pool(todo, save, workers)
+    except KeyboardInterrupt:
+        raise BatchAborted("interrupted", 130, state["done"], n_total) from None
+    except BatchAborted as e:
+        e.done, e.total = state["done"], n_total
+        raise
+    combine_parts(pdir, [t.name for t in tasks], out, schema)
+    _readable(out)
+    if csv:
+        write_csv(out, Path(csv))
+        _readable(Path(csv))
+    _remove_parts(pdir, [t.name for t in tasks])
+    return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=done_games)
+
+
+def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int) -> None:
+    import concurrent.futures as cf
+    from concurrent.futures.process import BrokenProcessPool
+
+    ex = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    pending: dict[cf.Future, Task] = {}
+    it = iter(todo)
+    clean = False
+    try:
+        def fill() -> None:
+            for t in it:
+                pending[ex.submit(run_task, t)] = t
+                if len(pending) >= workers * 2:
+                    break
+
+        fill()
+        while pending:
+            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for f in finished:
+                t = pending.pop(f)
+                try:
+                    rows = f.result()
+                except BrokenProcessPool:
+                    raise BatchAborted("a worker process died (killed or out of memory)", 1, 0, 0) from None
+                save(t, rows)
+            fill()
+        clean = True
+    finally:
+        if clean:
+            ex.shutdown(wait=True)
+        else:
+            procs = list((getattr(ex, "_processes", None) or {}).values())
+            for p in procs:  # our own worker processes: stop them now rather than after their chunk
+                try:
+                    p.terminate()
+                except Exception:
+                    pass
+            try:  # join the pool's manager thread so nothing is left for interpreter exit
+                ex.shutdown(wait=True, cancel_futures=True)
+            except Exception:
+                pass
+
+
+def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any]:
+    import logging
+
+    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
+                 "distributed.core", "distributed.comm", "distributed.client"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    try:
+        client = Client(scheduler, timeout="10s")
+    except Exception as e:  # OSError, TimeoutError, ValueError (bad address) ...
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise BatchError(f"cannot connect to Dask scheduler {scheduler} within 10 s: {msg}") from None
+    return client, None
+
+
+def _close_dask(client: Any, cluster: Any) -> None:
+    try:
+        client.close(timeout=5)
+    except Exception:
+        pass
+    if cluster is not None:
+        try:
+            cluster.close(timeout=10)
+        except Exception:
+            pass
+
+
+def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any) -> None:
+    from distributed import as_completed
+
+    futs = {client.submit(run_task, t, pure=False, key=f"wargame-{t.name}-{os.getpid()}-{time.time_ns()}"): t
+            for t in todo}
+    try:
+        for f in as_completed(list(futs)):
+            t = futs[f]
+            try:
+                rows = f.result()
+            except Exception as e:  # KilledWorker, lost worker, CommClosed ...
+                msg = str(e).splitlines()[0] if str(e) else ""
+                raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None
+            save(t, rows)
+            f.release()
+    finally:
+        try:
+            client.cancel([f for f in futs if not f.done()])
+        except Exception:
+            pass
+
+
+def _remove_parts(pdir: Path, names: list[str]) -> None:
+    """After a successful combine the parts are redundant: remove them (only files this batch wrote)."""
+    for name in [*names, MANIFEST]:
+        try:
+            (pdir / name).unlink()
+        except FileNotFoundError:
+            pass
+    try:
+        pdir.rmdir()
+    except OSError:
+        pass
+
+
+def _readable(path: Path) -> None:
+    """Temp files are created 0600; give results the usual permissions (umask applies)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass
+
+
+def combine_parts(pdir: Path, names: list[str], out: Path, schema: Any) -> None:
+    """Stream the part files, in (cell, game) order, into one Parquet file (atomic)."""
+    import pyarrow.parquet as pq
+
+    from engine.fileio import atomic_write_with
+
+    def writer(fh: Any) -> None:
+        with pq.ParquetWriter(fh, schema, compression="zstd") as w:
+            for name in sorted(names):
+                pf = pq.ParquetFile(pdir / name)
+                for i in range(pf.num_row_groups):
+                    w.write_table(pf.read_row_group(i).replace_schema_metadata(schema.metadata))
+
+    try:
+        atomic_write_with(out, writer)
+    except OSError as e:
+        what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+        raise BatchAborted(f"cannot write {out}: {what} (all games are saved in {pdir})", 1,
+                           -1, -1) from None
+
+
+def write_csv(parquet_path: Path, csv_path: Path) -> None:
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from engine.fileio import atomic_write_with
+
+    pf = pq.ParquetFile(parquet_path)
+
+    def writer(fh: Any) -> None:
+        with pcsv.CSVWriter(fh, pf.schema_arrow.remove_metadata()) as w:
+            for i in range(pf.num_row_groups):
+                w.write_table(pf.read_row_group(i).replace_schema_metadata(None))
+
+    atomic_write_with(csv_path, writer)
+
+
+def read_batch_metadata(path: Path) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    md = pq.read_schema(path).metadata or {}
+    raw = md.get(b"wargame_batch")
+    return json.loads(raw) if raw else {}
+
+
+def iter_rows(path: Path, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    for i in range(pf.num_row_groups):
+        yield from pf.read_row_group(i, columns=columns).to_pylist()

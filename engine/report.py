@@ -1,0 +1,411 @@
+"""Statistics and plots from a batch results file (`wargame report`)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import WargameError
+
+Z95 = 1.959963984540054
+
+
+class ReportError(WargameError):
+    pass
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """95 % Wilson score interval for k successes out of n.
+
+    >>> lo, hi = wilson(5, 10); round(lo, 3), round(hi, 3)
+    (0.237, 0.763)
+    >>> wilson(0, 0)
+    (0.0, 1.0)
+    """
+    if n <= 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _median(xs: list[float]) -> float | None:
+    if not xs:
+        return None
+    s = sorted(xs)
+    m = len(s) // 2
+    return float(s[m]) if len(s) % 2 else (s[m - 1] + s[m]) / 2
+
+
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def _ci_mean(xs: list[float]) -> float:
+    """Half-width of a normal-approximation 95 % interval of the mean."""
+    if len(xs) < 2:
+        return 0.0
+    m = _mean(xs)
+    sd = math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1))
+    return Z95 * sd / math.sqrt(len(xs))
+
+
+@dataclass
+class CellStats:
+    cell: int
+    label: str
+    params: dict[str, Any]
+    n: int = 0
+    attacker_wins: int = 0
+    defender_wins: int = 0
+    capture_turns: list[int] = field(default_factory=list)
+    road_cut_turns: list[int] = field(default_factory=list)
+    steps_lost: dict[str, list[int]] = field(default_factory=lambda: {"attacker": [], "defender": []})
+    sorties_flown: list[int] = field(default_factory=list)
+    sorties_grounded: list[int] = field(default_factory=list)
+    run_options: str = ""
+
+    @property
+    def win_rate(self) -> float:
+        return self.attacker_wins / self.n if self.n else 0.0
+
+    @property
+    def win_ci(self) -> tuple[float, float]:
+        return wilson(self.attacker_wins, self.n)
+
+    @property
+    def capture_rate(self) -> float:
+        return len(self.capture_turns) / self.n if self.n else 0.0
+
+    @property
+    def road_cut_rate(self) -> float:
+        return len(self.road_cut_turns) / self.n if self.n else 0.0
+
+
+@dataclass
+class Summary:
+    path: Path
+    cells: list[CellStats]
+    meta: dict[str, Any]
+    sweep_keys: list[str]
+
+    @property
+    def games(self) -> int:
+        return sum(c.n for c in self.cells)
+
+    def turn_date(self, turn: float | None) -> str:
+        """'06 Nov 18:00' for a turn (fractional medians round down to the turn start)."""
+        if turn is None:
+            return "—"
+        start, hours = self.meta.get("start"), self.meta.get("turn_hours")
+        if not start or not hours:
+            return ""
+        try:
+            t0 = dt.datetime.fromisoformat(start)
+        except ValueError:
+            return ""
+        return (t0 + dt.timedelta(hours=hours * (math.floor(turn) - 1))).strftime("%d %b %H:%M")
+
+    @property
+    def objective(self) -> str:
+        return self.meta.get("objective") or "objective"
+
+    def side(self, side: str) -> str:
+        name = (self.meta.get("side_names") or {}).get(side)
+        return f"{side} ({name})" if name and name != side else side
+
+    @property
+    def turns(self) -> int | None:
+        return self.meta.get("turns") or None
+
+
+def summarize(path: Path) -> Summary:
+    """Per-cell statistics from a results Parquet file (reads only the columns it needs)."""
+    import pyarrow.parquet as pq
+
+    from engine.batch import read_batch_metadata
+
+    path = Path(path)
+    try:
+        pf = pq.ParquetFile(path)
+        meta = read_batch_metadata(path)
+    except FileNotFoundError:
+        raise ReportError(f"results file not found: {path}") from None
+    except IsADirectoryError:
+        raise ReportError(f"{path} is a folder, not a results file") from None
+    except OSError as e:
+        raise ReportError(f"cannot read results file {path}: {e.strerror or e}") from None
+    except Exception as e:  # ArrowInvalid: not parquet
+        raise ReportError(f"cannot read results file {path}: not a Parquet results file "
+                          f"({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
+    names = pf.schema_arrow.names
+    need = ["cell", "winner", "objective_taken_turn", "road_cut_turn", "steps_lost_attacker_total",
+            "steps_lost_defender_total", "drone_sorties_flown_attacker", "drone_sorties_grounded_attacker"]
+    missing = [c for c in need if c not in names]
+    if missing:
+        raise ReportError(f"{path} is not a wargame batch results file (missing columns: {', '.join(missing)})")
+    sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
+    opt = ["run_options"] if "run_options" in names else []
+    cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
+    cells: dict[int, CellStats] = {}
+    for i in range(pf.num_row_groups):
+        for r in pf.read_row_group(i, columns=need + sweep_keys + opt).to_pylist():
+            c = cells.get(r["cell"])
+            if c is None:
+                params = {k: r[k] for k in sweep_keys}
+                cm = cell_meta.get(r["cell"], {})
+                label = ", ".join(f"{_short(k)}={v}" for k, v in params.items()) or "all games"
+                c = cells[r["cell"]] = CellStats(r["cell"], label, params,
+                                                 run_options=cm.get("run_options", ""))
+            c.n += 1
+            c.attacker_wins += r["winner"] == "attacker"
+            c.defender_wins += r["winner"] == "defender"
+            if r["objective_taken_turn"] is not None:
+                c.capture_turns.append(r["objective_taken_turn"])
+            if r["road_cut_turn"] is not None:
+                c.road_cut_turns.append(r["road_cut_turn"])
+            c.steps_lost["attacker"].append(r["steps_lost_attacker_total"])
+            c.steps_lost["defender"].append(r["steps_lost_defender_total"])
+            c.sorties_flown.append(r["drone_sorties_flown_attacker"])
+            c.sorties_grounded.append(r["drone_sorties_grounded_attacker"])
+    if not cells:
+        raise ReportError(f"{path} holds no games")
+    return Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
+
+
+def _short(key: str) -> str:
+    return key[4:].rsplit(".", 1)[-1] if key.startswith("set:") else key
+
+
+def _fmt_turn(s: Summary, t: float | None, sep: str = " ") -> str:
+    if t is None:
+        return "—"
+    d = s.turn_date(t)
+    tt = f"{t:g}"
+    if not d:
+        return tt
+    return f"{tt}{sep}{d}" if sep == "\n" else f"{tt} ({d})"
+
+
+def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+    sep = "\n" if compact else " "
+    head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}taken", f"median turn{sep}taken",
+            "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def", f"att. drones{sep}flown/grounded"]
+    rows = []
+    for c in s.cells:
+        lo, hi = c.win_ci
+        rows.append([
+            f"{c.cell}: {c.label}", str(c.n),
+            f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]",
+            f"{100 * c.capture_rate:.0f}%",
+            _fmt_turn(s, _median(c.capture_turns), sep),
+            f"{100 * c.road_cut_rate:.0f}%",
+            _fmt_turn(s, _median(c.road_cut_turns), sep),
+            f"{_mean(c.steps_lost['attacker']):.1f}/{_mean(c.steps_lost['defender']):.1f}",
+            f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
+        ])
+    return head, rows
+
+
+def rich_table(s: Summary, title: str | None = None) -> Any:
+    from rich.table import Table
+
+    head, rows = table_rows(s, compact=True)
+    t = Table(title=title or f"{s.path.name}: {s.games} games", title_justify="left",
+              caption="medians over games where it happened; losses and sorties are means per game",
+              caption_justify="left")
+    for i, h in enumerate(head):
+        t.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=16 if i == 0 else None)
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+# ------------------------------------------------------------------------------------------------ plots
+
+ATT_COLOUR = "#c0392b"
+DEF_COLOUR = "#2471a3"
+
+
+def _cell_ticks(ax: Any, s: Summary) -> None:
+    labels = [f"{c.cell}: {c.label}" if len(s.cells) > 1 else c.label for c in s.cells]
+    long = max(len(x) for x in labels) > 14 or len(labels) > 4
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=9)
+
+
+def plot_win_rate(s: Summary, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(s.cells) + 3), 4.8), layout="constrained")
+    x = range(len(s.cells))
+    rates = [100 * c.win_rate for c in s.cells]
+    los = [max(0.0, 100 * (c.win_rate - c.win_ci[0])) for c in s.cells]
+    his = [max(0.0, 100 * (c.win_ci[1] - c.win_rate)) for c in s.cells]
+    ax.bar(x, rates, color=ATT_COLOUR, alpha=0.8, label="attacker win rate")
+    ax.errorbar(x, rates, yerr=[los, his], fmt="none", ecolor="black", capsize=5, lw=1.2,
+                label="95% Wilson interval")
+    for i, c in enumerate(s.cells):
+        ax.annotate(f"{rates[i]:.0f}%\n(n={c.n})", (i, 100 * c.win_ci[1]), textcoords="offset points",
+                    xytext=(0, 4), ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(0, 115)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_ylabel("attacker win rate (% of games)")
+    ax.set_xlabel("cell (sweep parameters)")
+    _cell_ticks(ax, s)
+    ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval)",
+                 fontsize=11)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_capture_turns(s: Summary, path: Path) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    n = len(s.cells)
+    max_turn = s.turns or max([t for c in s.cells for t in c.capture_turns] or [1])
+    fig, axes = plt.subplots(n, 1, figsize=(8, 1.0 + 1.9 * n), sharex=True, squeeze=False,
+                             layout="constrained")
+    bins = [t - 0.5 for t in range(1, max_turn + 2)]
+    top = 1
+    for c in s.cells:
+        counts: dict[int, int] = {}
+        for t in c.capture_turns:
+            counts[t] = counts.get(t, 0) + 1
+        top = max(top, *counts.values()) if counts else top
+    for ax, c in zip(axes[:, 0], s.cells, strict=True):
+        if c.capture_turns:
+            ax.hist(c.capture_turns, bins=bins, color=ATT_COLOUR, alpha=0.8, edgecolor="white",
+                    label=f"games in which {s.objective} fell on that turn")
+            med = _median(c.capture_turns)
+            ax.axvline(med, color="black", ls="--", lw=1, label=f"median: turn {med:g} ({s.turn_date(med)})")
+            ax.legend(fontsize=7, loc="upper left")
+        else:
+            ax.text(0.5, 0.5, f"{s.objective} never fell in this cell", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=9, color="grey")
+        ax.set_ylim(0, top * 1.25 + 0.5)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(f"{c.label}: {s.objective} taken in {len(c.capture_turns)} of {c.n} games "
+                     f"({100 * c.capture_rate:.0f}%)", fontsize=9, loc="left")
+        ax.set_ylabel("games")
+        ax.grid(axis="y", alpha=0.3)
+    ax = axes[-1, 0]
+    ax.set_xlim(0.5, max_turn + 0.5)
+    step = max(1, round(max_turn / 13))
+    ticks = list(range(1, max_turn + 1, step))
+    ax.set_xticks(ticks)
+    hours = s.meta.get("turn_hours")
+    if s.turn_date(1):
+        ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize=7)
+    ax.set_xlabel(f"turn {s.objective} fell ({hours}-hour turns; date the turn starts)" if hours
+                  else f"turn {s.objective} fell")
+    fig.suptitle(f"When did {s.objective} fall? Capture turn per cell (games where it did not fall are not "
+                 f"counted)", fontsize=10)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_losses(s: Summary, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(s.cells) + 3), 4.8), layout="constrained")
+    w = 0.38
+    for k, (side, colour, name) in enumerate((("attacker", ATT_COLOUR, s.side("attacker")),
+                                               ("defender", DEF_COLOUR, s.side("defender")))):
+        xs = [i + (k - 0.5) * w for i in range(len(s.cells))]
+        means = [_mean(c.steps_lost[side]) for c in s.cells]
+        errs = [_ci_mean(c.steps_lost[side]) for c in s.cells]
+        ax.bar(xs, means, w, color=colour, alpha=0.85, label=name)
+        ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1)
+    ax.set_ylabel("strength steps lost per game (mean)")
+    ax.set_xlabel("cell (sweep parameters)")
+    _cell_ticks(ax, s)
+    ax.set_ylim(bottom=0)
+    ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)",
+                 fontsize=11)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turns),
+         ("losses.png", plot_losses))
+
+
+def write_plots(s: Summary, out_dir: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, fn in PLOTS:
+        p = out_dir / name
+        fn(s, p)
+        paths.append(p)
+    return paths
+
+
+def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
+    from engine.fileio import atomic_write_text
+
+    head, rows = table_rows(s)
+    esc = html.escape
+    t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for r in rows:
+        t.append("<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>")
+    t.append("</tbody></table>")
+    imgs = "".join(
+        f'<figure><img alt="{esc(p.stem)}" src="data:image/png;base64,'
+        f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in pngs)
+    cmd = s.meta.get("command") or ""
+    rerun = "".join(f"<li><code>{c.cell}</code>: <code>wargame run {esc(s.meta.get('scenario_path', 'SCENARIO'))} "
+                    f"{esc(c.run_options)}</code></li>" for c in s.cells if c.run_options)
+    b = s.meta.get("batch", {})
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Batch report: {esc(s.meta.get('scenario_name') or s.path.name)}</title>
+<style>
+body{{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}}
+table{{border-collapse:collapse;font-size:14px}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}
+td:first-child,th:first-child{{text-align:left}}th{{background:#f3f3f3}}
+img{{max-width:100%;border:1px solid #eee}}code{{background:#f6f6f6;padding:1px 3px}}
+</style></head><body>
+<h1>Batch report: {esc(s.meta.get('scenario_name') or '')}</h1>
+<p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
+base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
+scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
+Win-rate intervals are 95% Wilson score intervals;
+turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
+{esc(str(s.meta.get('start', '?')))}.</p>
+{''.join(t)}
+<h2>Plots</h2>{imgs}
+<h2>Reproduce</h2>
+<p>Command that made the data:</p><pre>{esc(cmd) or '(not recorded)'}</pre>
+<p>Re-run one game of a cell (S = the game's <code>seed</code> column):</p><ul>{rerun}</ul>
+</body></html>
+"""
+    atomic_write_text(path, page)
+
+
+def cells_json(s: Summary) -> str:
+    return json.dumps([{"cell": c.cell, "params": c.params, "games": c.n, "attacker_wins": c.attacker_wins,
+                        "win_ci": c.win_ci} for c in s.cells])
+
+
+def png_bytes(fig: Any) -> bytes:  # pragma: no cover - helper kept for notebooks
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

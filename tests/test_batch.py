@@ -1,0 +1,211 @@
+"""Batch runner: seeds, reproducibility, resume, errors, Dask, report (kept small: ~10-turn games)."""
+
+from __future__ import annotations
+
+import copy
+import errno
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from engine import batch as B
+from engine.cli import app, score_row
+from engine.scenario import load_scenario, scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "scenarios" / "shusha_1120.json"
+TURNS = 8
+
+
+@pytest.fixture(scope="module")
+def small_doc() -> dict:
+    """The Shusha scenario cut to a few turns (fast games, still a valid scenario)."""
+    doc = copy.deepcopy(load_scenario(SCEN).raw)
+    doc["turns"] = TURNS
+    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= TURNS]
+    for u in doc["units"]:
+        if u.get("arrives_turn", 1) > TURNS:
+            u["arrives_turn"] = TURNS
+    scenario_from_dict(copy.deepcopy(doc))
+    return doc
+
+
+@pytest.fixture(scope="module")
+def small_file(small_doc, tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("scen") / "small.json"
+    p.write_text(json.dumps(small_doc))
+    return p
+
+
+def spec_for(doc: dict, games: int = 3, seed: int = 11, **kw) -> B.BatchSpec:
+    sweeps = kw.pop("sweeps", [("weather", ["historical", "clear"])])
+    return B.BatchSpec("small.json", doc, games, seed, sweeps=sweeps, **kw)
+
+
+def read(path: Path) -> list[dict]:
+    return pq.read_table(path).to_pylist()
+
+
+@pytest.fixture(scope="module")
+def reference(small_doc, tmp_path_factory) -> list[dict]:
+    """An uninterrupted in-process run: 2 cells x 3 games, one game per chunk."""
+    out = tmp_path_factory.mktemp("ref") / "ref.parquet"
+    B.run_batch(spec_for(small_doc), out, workers=1, chunk=1)
+    return read(out)
+
+
+def test_seeds_deterministic_and_spawned() -> None:
+    a = B.derive_seeds(7, 3, 50)
+    assert a == B.derive_seeds(7, 3, 50)
+    # prefix-stable: more games per cell does not change the first games' seeds
+    assert [c[:10] for c in B.derive_seeds(7, 3, 10)] == [c[:10] for c in a]
+    flat = [s for c in a for s in c]
+    assert len(set(flat)) == len(flat) and all(isinstance(s, int) and s >= 0 for s in flat)
+    assert flat[:2] != [7, 8] and B.derive_seeds(8, 3, 50) != a
+    with pytest.raises(B.BatchError):
+        B.derive_seeds(-1, 1, 1)
+
+
+def test_row_equals_direct_run(small_doc, reference) -> None:
+    assert [(r["cell"], r["game"]) for r in reference] == [(c, g) for c in range(2) for g in range(3)]
+    seeds = B.derive_seeds(11, 2, 3)
+    scen = scenario_from_dict(copy.deepcopy(small_doc))
+    types = B.unit_types_by_side([small_doc])
+    for row in (reference[0], reference[4]):
+        assert row["seed"] == seeds[row["cell"]][row["game"]]
+        assert row["run_options"] == f"--seed {row['seed']} --weather {row['weather']}"
+        from engine.game import play_game
+
+        direct = B.flatten_score(score_row(play_game(scen, row["seed"], weather_mode=row["weather"])), types)
+        assert {k: row[k] for k in direct} == direct
+
+
+def test_independent_of_workers_and_chunks(small_doc, reference, tmp_path) -> None:
+    out = tmp_path / "pool.parquet"
+    B.run_batch(spec_for(small_doc), out, workers=2, chunk=2)
+    assert read(out) == reference
+
+
+def test_resume_after_interrupt(small_doc, reference, tmp_path) -> None:
+    out = tmp_path / "r.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec_for(small_doc), out, workers=1, chunk=1, stop_after_chunks=2)
+    assert ei.value.code == 130 and ei.value.done == 2 and ei.value.total == 6
+    assert not out.exists()
+    parts = sorted(p.name for p in B.parts_dir(out).glob("part-*.parquet"))
+    assert len(parts) == 2
+    # without --resume: refuse to mix batches; with other parameters: refuse too
+    with pytest.raises(B.BatchError, match="--resume"):
+        B.run_batch(spec_for(small_doc), out, workers=1)
+    with pytest.raises(B.BatchError, match="seed"):
+        B.run_batch(spec_for(small_doc, seed=12), out, workers=1, resume=True)
+    # a torn part (e.g. killed while copying) is redone too
+    (B.parts_dir(out) / parts[1]).write_bytes(b"garbage")
+    started = []
+    res = B.run_batch(spec_for(small_doc), out, workers=2, resume=True, on_start=lambda t, d: started.append(d))
+    assert started == [1] and res.resumed_games == 1
+    assert read(out) == reference
+
+
+def test_disk_full_keeps_finished_parts(small_doc, tmp_path, monkeypatch) -> None:
+    real = B.write_table_atomic
+    calls = []
+
+    def writer(table, path):
+        calls.append(path)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(table, path)
+
+    monkeypatch.setattr(B, "write_table_atomic", writer)
+    out = tmp_path / "full.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec_for(small_doc, games=2, sweeps=[]), out, workers=1, chunk=1)
+    assert "disk full" in ei.value.message and ei.value.code == 1 and ei.value.done == 1
+    assert len(list(B.parts_dir(out).glob("part-*.parquet"))) == 1
+
+
+def test_overrides() -> None:
+    doc = {"units": [{"id": "a", "strength": 2}, {"id": "b", "strength": 1}], "sides": {"defender": {"x": 1}}}
+    B.apply_override(doc, "units.b.strength", 3)
+    B.apply_override(doc, "units.0.strength", 4)
+    B.apply_override(doc, "sides.defender.supply_range", 10)
+    assert doc["units"] == [{"id": "a", "strength": 4}, {"id": "b", "strength": 3}]
+    assert doc["sides"]["defender"]["supply_range"] == 10
+    with pytest.raises(B.BatchError, match="no unit with id 'nosuch' at units"):
+        B.apply_override(doc, "units.nosuch.strength", 3)
+    with pytest.raises(B.BatchError, match="unknown sweep key"):
+        B.parse_sweep("wether=clear")
+    with pytest.raises(B.BatchError, match="unknown value"):
+        B.parse_sweep("weather=sunny")
+    assert B.parse_sweep("attacker_lead=sf,mech") == ("attacker_lead", ["sf", "mech"])
+
+
+def _one_line_error(result) -> str:
+    text = (result.stderr if hasattr(result, "stderr") else result.output).strip()
+    assert result.exit_code not in (0, None)
+    assert "Traceback" not in text
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert len(text.splitlines()) == 1, text
+    return text
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["--sweep", "wether=clear"], "unknown sweep key 'wether'"),
+    (["--set", "units.nosuch.strength=3"], "no unit with id 'nosuch' at units"),
+    (["--set", "turns=4"], "scenario invalid after overrides"),
+    (["--sweep", "set:sides.defender.nosuch.x=1,2"], "no key 'nosuch'"),
+])
+def test_cli_bad_options(small_file, tmp_path, args, expect) -> None:
+    r = CliRunner().invoke(app, ["batch", str(small_file), "--games", "1", "--out", str(tmp_path / "o.parquet"),
+                                 *args])
+    assert expect in _one_line_error(r)
+    assert not (tmp_path / "o.parquet.parts").exists()
+
+
+def test_cli_unreadable_results(tmp_path) -> None:
+    bad = tmp_path / "bad.parquet"
+    bad.write_text("not parquet")
+    for p in (bad, tmp_path / "missing.parquet", tmp_path):
+        r = CliRunner().invoke(app, ["report", str(p)])
+        assert "results" in _one_line_error(r) or "folder" in r.output
+
+
+def test_cli_batch_resume_and_report(small_file, tmp_path) -> None:
+    out = tmp_path / "c.parquet"
+    args = ["batch", str(small_file), "--games", "2", "--seed", "5", "--out", str(out), "--workers", "1",
+            "--sweep", "set:sides.defender.supply_range=10,20", "--csv", str(tmp_path / "c.csv"), "-q"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    rows = read(out)
+    assert [r["set:sides.defender.supply_range"] for r in rows] == [10, 10, 20, 20]
+    assert "--set sides.defender.supply_range=20" in rows[-1]["run_options"]
+    assert (tmp_path / "c.csv").read_text().count("\n") == 5
+    meta = B.read_batch_metadata(out)
+    assert meta["start"] == "2020-10-28T06:00" and meta["turn_hours"] == 12 and "--sweep" in meta["command"]
+    assert not B.parts_dir(out).exists()  # combined: the parts are gone
+    r = CliRunner().invoke(app, [*args, "--resume"])
+    assert r.exit_code == 0 and read(out) == rows
+    rep = tmp_path / "rep"
+    r = CliRunner().invoke(app, ["report", str(out), "--out", str(rep), "--html"])
+    assert r.exit_code == 0, r.output
+    for name in ("win_rate.png", "capture_turn.png", "losses.png"):
+        assert (rep / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = (rep / "report.html").read_text()
+    assert "data:image/png;base64," in page and "wargame batch" in page and "supply_range=10" in page
+
+
+def test_dask_local_cluster_equals_local(small_doc, reference, tmp_path) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask.parquet"
+    B.run_batch(spec_for(small_doc), out, workers=2, scheduler="local", chunk=2)
+    assert read(out) == reference
+
+
+def test_unreachable_scheduler(small_file, tmp_path) -> None:
+    r = CliRunner().invoke(app, ["batch", str(small_file), "--games", "1", "--out", str(tmp_path / "x.parquet"),
+                                 "--scheduler", "tcp://127.0.0.1:9"])
+    assert "cannot connect to Dask scheduler" in _one_line_error(r)
