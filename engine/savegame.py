@@ -36,14 +36,20 @@ def save_game(state: GameState, path: str | Path) -> None:
     atomic_write_text(path, json.dumps(save_dict(state), ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def load_game(path: str | Path) -> GameState:
+def read_text(path: str | Path) -> str:
+    """A save or log file's text; unreadable files are a SaveFormatError, not a traceback."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SaveFormatError(f"{p}: file not found") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise SaveFormatError(f"{p}: cannot read save ({e})") from None
+        raise SaveFormatError(f"{p}: cannot read ({e})") from None
+
+
+def load_game(path: str | Path) -> GameState:
+    p = Path(path)
+    text = read_text(p)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:

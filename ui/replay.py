@@ -12,7 +12,7 @@ import pygame
 from engine.errors import IllegalOrder, SaveFormatError
 from engine.orders import order_from_dict
 from engine.rules import apply
-from engine.savegame import game_from_save_dict
+from engine.savegame import game_from_save_dict, read_text
 from ui.app import App
 
 CACHE_EVERY = 40
@@ -35,12 +35,7 @@ class ReplayModel:
     @classmethod
     def open(cls, path: str | Path, scenario: str | Path | None = None) -> ReplayModel:
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SaveFormatError(f"{p}: file not found") from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise SaveFormatError(f"{p}: cannot read ({e})") from None
+        text = read_text(p)
         doc = None
         try:
             doc = json.loads(text)
