@@ -774,7 +774,8 @@ def _do_fire(state: GameState, o: Fire) -> None:
 def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:
     gmap = state.map
     ut = state.utype(u)
-    occ_own, occ_enemy = state.occupancy()[u.side], state.occupancy()[other(u.side)]
+    occ = state.occupancy()
+    occ_own, occ_enemy = occ[u.side], occ[other(u.side)]
     cost = gmap.edge_cost[ut.mobility]
     best = None
     for d, j in enumerate(gmap.nbr_list[u.idx]):

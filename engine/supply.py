@@ -88,11 +88,7 @@ def road_open(state: GameState) -> tuple[bool, str]:
         return True, "no road watched"
     gmap = state.map
     start, end = gmap.idx(rw.start), gmap.idx(rw.end)
-    attacker = 0
-    occ_att, occ_def = np.zeros(gmap.n, bool), np.zeros(gmap.n, bool)
-    for u in state.ground_units():
-        (occ_att if u.side == attacker else occ_def)[u.idx] = True
-    blocked = occ_att  # the road is cut where the attacker stands on it
+    blocked = state.occupancy()[0] > 0  # the road is cut where an attacker unit stands on it
     if blocked[start] or blocked[end]:
         where = start if blocked[start] else end
         return False, f"attacker at {gmap.describe(where)}"

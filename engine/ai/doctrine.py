@@ -191,7 +191,6 @@ class DoctrineAgent:
     def _attacker_moves(self, view: SideView) -> list[Order]:
         gmap = view.map
         obj = self._objective(view)
-        obj_set = set(obj)
         open_obj = tuple(sorted(i for i in obj if view.control[i] != view.side)) or tuple(sorted(obj))
         road = tuple(sorted(self._road_goal(view)))
         on_road = [u for u in self._active(view) if u.idx in set(road)]
@@ -236,7 +235,6 @@ class DoctrineAgent:
                     o = self._best_move(view, u, f, False, True)
             if o is not None:
                 orders.append(o)
-        del obj_set
         return orders
 
     def _defender_moves(self, view: SideView) -> list[Order]:
