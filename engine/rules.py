@@ -74,7 +74,13 @@ def new_game(
     weather_mode: str | None = None,
     agents: dict[str, str] | None = None,
     sandbox: bool = False,
+    track_sightings: bool = False,
 ) -> GameState:
+    """A new game at turn 1, attacker's air phase.
+
+    `track_sightings` records, for every event, which sides could observe it when it happened (for a
+    player's log under fog of war: `engine.view.visible_log`); batch runs leave it off, it costs time.
+    """
     combat_rng, weather_rng, _, _ = seed_streams(seed)
     mode = weather_mode or scen.weather.mode
     weather = weather_schedule(scen, mode, weather_rng)
@@ -89,6 +95,8 @@ def new_game(
         ))
     state = GameState(scen, gmap, seed, mode, weather, units, combat_rng)
     state.sandbox = sandbox
+    if track_sightings:
+        state.sightings = []
     for u in units:  # the starting order of battle is placed, not announced as reinforcements
         if u.arrives_turn <= 1:
             u.arrived = True
@@ -110,6 +118,10 @@ def new_game(
 
 def _emit(state: GameState, *events: Event) -> None:
     state.log.extend(events)
+    if state.sightings is not None:
+        from engine.view import seen_by
+
+        state.sightings.extend(seen_by(state, ev) for ev in events)
 
 
 # ============================================================================================ turn sequence

@@ -1,4 +1,5 @@
-"""Save files: scenario document + seed + weather mode + agents + orders. Loading replays the orders, so a
+"""Save files: scenario document + seed + weather mode + agents + orders (+ `extra`: front-end data such as
+the AI players' random-stream states, which the engine stores but never reads). Loading replays the orders, so a
 save always reproduces the exact game (and its event log). Written atomically; versioned."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def save_dict(state: GameState) -> dict[str, Any]:
         "sandbox": state.sandbox,
         "scenario": state.scenario.raw,
         "orders": [order_to_dict(o) for o in state.orders],
+        "extra": state.extra,
     }
 
 
@@ -47,17 +49,17 @@ def read_text(path: str | Path) -> str:
         raise SaveFormatError(f"{p}: cannot read ({e})") from None
 
 
-def load_game(path: str | Path) -> GameState:
+def load_game(path: str | Path, track_sightings: bool = False) -> GameState:
     p = Path(path)
     text = read_text(p)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise SaveFormatError(f"{p}: not a save file (invalid JSON at line {e.lineno}: {e.msg}; truncated?)") from None
-    return game_from_save_dict(doc, source=str(p))
+    return game_from_save_dict(doc, source=str(p), track_sightings=track_sightings)
 
 
-def game_from_save_dict(doc: Any, source: str = "save") -> GameState:
+def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = False) -> GameState:
     from engine.rules import apply, new_game
 
     if not isinstance(doc, dict) or "save_format" not in doc:
@@ -80,7 +82,7 @@ def game_from_save_dict(doc: Any, source: str = "save") -> GameState:
         raise SaveFormatError(f"{source}: orders must be a list")
     try:
         state = new_game(scen, seed, doc.get("weather_mode"), agents=doc.get("agents"),
-                         sandbox=bool(doc.get("sandbox", False)))
+                         sandbox=bool(doc.get("sandbox", False)), track_sightings=track_sightings)
     except ValueError as e:
         raise SaveFormatError(f"{source}: {e}") from None
     for n, od in enumerate(doc["orders"]):
@@ -89,4 +91,8 @@ def game_from_save_dict(doc: Any, source: str = "save") -> GameState:
             apply(state, order)
         except IllegalOrder as e:
             raise SaveFormatError(f"{source}: order {n} ({od}) does not replay: {e.reason}") from None
+    extra = doc.get("extra", {})
+    if not isinstance(extra, dict):
+        raise SaveFormatError(f"{source}: extra must be an object")
+    state.extra = extra
     return state

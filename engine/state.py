@@ -102,6 +102,10 @@ class GameState:
         self.version = 0
         self.agents: dict[str, str] = {}
         self.sandbox = False
+        self.extra: dict[str, Any] = {}
+        """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
+        self.sightings: list[tuple[bool, bool]] | None = None
+        """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
         self._vis_cache: dict[int, tuple[int, np.ndarray]] = {}
         self._night_turn = -1
         self._night = False
@@ -164,11 +168,13 @@ class GameState:
         new.recon_cover = [c.copy() for c in self.recon_cover]
         new.grounded = dict(self.grounded)
         new.log = list(self.log)
+        new.sightings = None if self.sightings is None else list(self.sightings)
         new.orders = list(self.orders)
         new.score = copy.deepcopy(self.score)
         new.rng = copy.deepcopy(self.rng)
         new._vis_cache = dict(self._vis_cache)
         new.agents = dict(self.agents)
+        new.extra = copy.deepcopy(self.extra)
         return new
 
     def fingerprint(self) -> tuple[Any, ...]:

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from engine import combat
+from engine.events import Event
 from engine.mapdata import GameMap
 from engine.movement import legal_destinations, reachable
 from engine.orders import Order
@@ -110,3 +111,55 @@ class SideView:
 
 def observe(state: GameState, side: int) -> SideView:
     return SideView(state, side)
+
+
+# ---------------------------------------------------------------------------------------------- event log
+PUBLIC_EVENTS = frozenset({"GameStarted", "TurnStarted", "WeatherReport", "PhaseStarted", "ObjectiveStatus",
+                           "RoadCut", "ControlChanged", "GameOver", "SandboxEdit"})
+"""Events every side knows about (the clock, the weather, who holds named places)."""
+PRIVATE_EVENTS = frozenset({"UnitHidden", "SupplyReport", "AirStatus"})
+"""The other side's bookkeeping, never shown to its enemy."""
+
+
+def _involved_units(ev: Event) -> set[str]:
+    ids = set(ev.units())
+    for name in ("fire", "attacker_fire", "defender_fire"):
+        val = getattr(ev, name, None)
+        for fr in val if isinstance(val, list) else [val] if val is not None else []:
+            ids.update((fr.firer, fr.target))
+    for name in ("defenders", "detected"):
+        ids.update(getattr(ev, name, None) or ())
+    for eng in getattr(ev, "engagements", None) or ():
+        ids.update((eng.ad_unit, eng.drone))
+    drone = getattr(ev, "drone", None)
+    if isinstance(drone, str):
+        ids.add(drone)
+    return ids
+
+
+def seen_by(state: GameState, ev: Event) -> tuple[bool, bool]:
+    """Could each side observe `ev` when it happened? Own events and public ones always; the enemy's when
+    they touch the side's own units or happen on a hex the side sees."""
+    out = []
+    ev_side = getattr(ev, "side", None)
+    for s in (0, 1):
+        if ev.kind in PUBLIC_EVENTS or ev_side == SIDES[s] or ev_side is None:
+            out.append(True)
+        elif ev.kind in PRIVATE_EVENTS:
+            out.append(False)
+        elif any(uid in state.unit_index and state.unit(uid).side == s for uid in _involved_units(ev)):
+            out.append(True)
+        else:
+            vis = visible_hexes(state, s)
+            out.append(any(vis[state.map.idx(h)] for h in ev.hexes() if state.map.on_map(h)))
+    return out[0], out[1]
+
+
+def visible_log(state: GameState, side: int) -> list[tuple[int, Event]]:
+    """(index in state.log, event) pairs `side` may know about.
+
+    Exact when the game tracks sightings (`new_game(..., track_sightings=True)`); otherwise judged with the
+    side's present knowledge, which may hide enemy moves that were seen earlier."""
+    if state.sightings is not None and len(state.sightings) == len(state.log):
+        return [(k, ev) for k, ev in enumerate(state.log) if state.sightings[k][side]]
+    return [(k, ev) for k, ev in enumerate(state.log) if seen_by(state, ev)[side]]

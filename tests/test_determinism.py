@@ -91,3 +91,28 @@ def test_midgame_save_resumes_identically():
     reloaded = game_from_save_dict(json.loads(json.dumps(save_dict(straight))))
     assert reloaded.fingerprint() == straight.fingerprint()
     assert log_lines(reloaded) == log_lines(straight)
+
+
+def test_sightings_do_not_change_the_game_and_hide_hidden_moves():
+    """Tracking who saw what is annotation only: same log; and a side's visible log never shows the
+    enemy going to ground or the enemy's supply and air bookkeeping."""
+    from engine.ai.base import make_agent
+    from engine.game import run_agents
+    from engine.rules import new_game, seed_streams
+    from engine.view import visible_log
+
+    scen = shusha_scenario()
+    plain = play_game(scen, 4)
+    tracked = new_game(scen, 4, track_sightings=True)
+    rngs = seed_streams(4)[2:]
+    run_agents(tracked, [make_agent("doctrine"), make_agent("doctrine")], rngs)
+    assert log_lines(tracked) == log_lines(plain)
+    assert len(tracked.sightings) == len(tracked.log)
+    for side, name in ((0, "attacker"), (1, "defender")):
+        shown = visible_log(tracked, side)
+        assert 0 < len(shown) < len(tracked.log)
+        for _, ev in shown:
+            if ev.kind in ("UnitHidden", "SupplyReport", "AirStatus"):
+                assert ev.side == name
+        own_moves = [ev for ev in tracked.log if ev.kind == "UnitMoved" and ev.side == name]
+        assert all(any(e is ev for _, e in shown) for ev in own_moves)
