@@ -23,6 +23,8 @@ from engine.terrain import (
 
 ROAD_KINDS: tuple[str, ...] = ("main", "secondary", "track")  # best first
 
+DIST_CACHE_MAX = 3000
+"""Entries in a map's cache of distance arrays (a few KB each): bounds memory per worker."""
 EYE_HEIGHT_M = 3.0
 MAX_VISION_HEXES = 8
 INF = float("inf")
@@ -51,6 +53,8 @@ class GameMap:
         self.col, self.row = _readonly(cols_a), _readonly(rows_a)
         q, r = hexgrid.offset_to_axial_arrays(cols_a, rows_a)
         self.q, self.r = _readonly(q.astype(np.int64)), _readonly(r.astype(np.int64))
+        self._q_list: list[int] = self.q.tolist()
+        self._r_list: list[int] = self.r.tolist()
         # axial -> flat lookup, padded so that any q in [qmin - pad, qmax + pad] is addressable
         self._pad = MAX_VISION_HEXES + 2
         self._qmin = int(q.min()) - self._pad
@@ -74,6 +78,9 @@ class GameMap:
         self.ambush = attr("ambush")
         self.vehicle_cover = attr("vehicle_cover")
         self.los_top = _readonly(self.elevation + attr("los_height_m", np.float64))
+        self.deep_cover = _readonly(self.concealment >= 2)
+        self.deep_cover_list: list[bool] = self.deep_cover.tolist()
+        """Forest and ravine: where infiltrating special forces ignore zones of control."""
 
         # hexside features
         road_kind = np.full((n, 6), len(ROAD_KINDS), dtype=np.int64)  # index into ROAD_KINDS; none = len
@@ -144,6 +151,8 @@ class GameMap:
         self._los_tables = _build_los_tables(MAX_VISION_HEXES)
         self._viewshed_cache: dict[tuple[int, int], np.ndarray] = {}
         self._dist_cache: dict[Any, Any] = {}
+        self.derived: dict[Any, Any] = {}
+        """Other static facts derived from the map by their users (e.g. AI goal hexes), computed once."""
 
     # ------------------------------------------------------------------ coordinates
     def idx(self, h: HexRef) -> int:
@@ -174,8 +183,9 @@ class GameMap:
         raise ValueError(f"hexes {self.hex_of(a)} and {self.hex_of(b)} are not adjacent")
 
     def distance(self, a: int, b: int) -> int:
-        dq = int(self.q[a] - self.q[b])
-        dr = int(self.r[a] - self.r[b])
+        q, r = self._q_list, self._r_list
+        dq = q[a] - q[b]
+        dr = r[a] - r[b]
         return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
 
     def distances_from(self, a: int) -> np.ndarray:
@@ -185,8 +195,8 @@ class GameMap:
         if got is None:
             dq = self.q - self.q[a]
             dr = self.r - self.r[a]
-            got = _readonly((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2)
-            if len(self._dist_cache) < 20000:
+            got = _readonly(((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).astype(np.int32))
+            if len(self._dist_cache) < DIST_CACHE_MAX:
                 self._dist_cache[key] = got
         return got
 

@@ -10,10 +10,10 @@ import heapq
 
 import numpy as np
 
-from engine.mapdata import INF, GameMap
+from engine.mapdata import DIST_CACHE_MAX, INF, GameMap
 from engine.state import GameState
 from engine.units import Unit
-from engine.visibility import known_enemy_masks
+from engine.visibility import known_enemy_hexes
 
 
 def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
@@ -23,15 +23,17 @@ def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
     the move (special forces infiltrating into forest/ravine excepted); own units can be passed through but
     a move may only end where the stack limit allows.
     """
+    enemy_occ, enemy_zoc = known_enemy_hexes(state, u.side)
+    key = (u.idx, enemy_occ, enemy_zoc)  # all a unit's reach depends on besides its (fixed) type
+    got = state._reach_cache.get(u.id)
+    if got is not None and got[0] == key:
+        return got[1]
     ut = state.utype(u)
-    budget = ut.move_points
-    enemy_occ, enemy_zoc = known_enemy_masks(state, u.side)
-    infiltrate = ut.infiltrates
-    conceal = state.map.concealment
-    return dijkstra(
-        state.map, u.idx, ut.mobility, budget, enemy_occ, enemy_zoc,
-        conceal >= 2 if infiltrate else None,
-    )
+    gmap = state.map
+    tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
+                    gmap.deep_cover_list if ut.infiltrates else None)
+    state._reach_cache[u.id] = (key, tree)
+    return tree
 
 
 def dijkstra(
@@ -39,15 +41,15 @@ def dijkstra(
     start: int,
     mobility: str,
     budget: float,
-    blocked: np.ndarray,
-    zoc: np.ndarray,
-    zoc_exempt: np.ndarray | None,
+    blocked: frozenset[int],
+    zoc: frozenset[int],
+    zoc_exempt: list[bool] | None,
 ) -> dict[int, tuple[float, int]]:
+    """Bounded Dijkstra from `start`. `blocked`: hexes that cannot be entered; `zoc`: hexes where a move
+    must end unless `zoc_exempt[idx]` is true."""
     costs = gmap.edge_cost_list[mobility]
     nbrs = gmap.nbr_list
-    blocked_l = blocked.tolist()
-    zoc_l = zoc.tolist()
-    exempt_l = zoc_exempt.tolist() if zoc_exempt is not None else None
+    exempt_l = zoc_exempt
     best: dict[int, tuple[float, int]] = {start: (0.0, -1)}
     heap: list[tuple[float, int]] = [(0.0, start)]
     done: set[int] = set()
@@ -56,11 +58,11 @@ def dijkstra(
         if i in done:
             continue
         done.add(i)
-        if i != start and zoc_l[i] and not (exempt_l is not None and exempt_l[i]):
+        if i != start and i in zoc and not (exempt_l is not None and exempt_l[i]):
             continue  # entering enemy control ends the move
         row = costs[i]
         for d, j in enumerate(nbrs[i]):
-            if j < 0 or blocked_l[j]:
+            if j < 0 or j in blocked:
                 continue
             nc = c + row[d]
             if nc > budget + 1e-9:
@@ -91,12 +93,30 @@ def legal_destinations(state: GameState, u: Unit) -> dict[int, tuple[float, int]
 def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...]) -> np.ndarray:
     """Movement cost from every hex to the nearest target for a mobility class (cached per map).
 
-    Used by AIs to head for objectives; it ignores units (static terrain only).
+    Used by AIs to head for objectives; it ignores units (static terrain only). Built as the minimum of
+    single-target fields, which are cached, so changing target sets cost a numpy minimum, not a search.
     """
     key = ("field", mobility, targets)
     got = gmap._dist_cache.get(key)
     if got is not None:
         return got
+    if not targets:
+        raise ValueError("distance_field needs at least one target")
+    got = _single_field(gmap, mobility, targets[0])
+    for t in targets[1:]:
+        got = np.minimum(got, _single_field(gmap, mobility, t))
+    got.flags.writeable = False
+    if len(gmap._dist_cache) < DIST_CACHE_MAX:
+        gmap._dist_cache[key] = got
+    return got
+
+
+def _single_field(gmap: GameMap, mobility: str, target: int) -> np.ndarray:
+    key = ("field1", mobility, target)
+    got = gmap._dist_cache.get(key)
+    if got is not None:
+        return got
+    targets = (target,)
     costs = gmap.edge_cost_list[mobility]
     nbrs = gmap.nbr_list
     dist = [INF] * gmap.n
@@ -120,5 +140,6 @@ def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...]) -> np
                 heapq.heappush(heap, (nc, j))
     arr = np.array(dist)
     arr.flags.writeable = False
-    gmap._dist_cache[key] = arr
+    if len(gmap._dist_cache) < DIST_CACHE_MAX:
+        gmap._dist_cache[key] = arr
     return arr

@@ -192,6 +192,7 @@ def _begin_side(state: GameState, side: int) -> None:
     state.side = side
     state.phase_i = 0
     state.recon_cover[side][:] = False
+    state.recon_version += 1
     for u in state.units:
         if u.side != side or not u.active:
             continue
@@ -743,6 +744,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
     else:
         covered = gmap.within(t, ut.recon_radius_hexes)
         state.recon_cover[u.side][covered] = True
+        state.recon_version += 1
         cover = set(covered.tolist())
         for e in state.ground_units(other(u.side)):
             if e.hidden and e.idx in cover:

@@ -106,7 +106,13 @@ class GameState:
         """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
         self.sightings: list[tuple[bool, bool]] | None = None
         """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
-        self._vis_cache: dict[int, tuple[int, np.ndarray]] = {}
+        self._vis_cache: dict[int, tuple[int, Any, np.ndarray]] = {}
+        self._ground_cache: tuple = (-1, [], [], [])
+        self._enemy_hex_cache: dict[int, tuple[Any, tuple[frozenset[int], frozenset[int]]]] = {}
+        self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
+        self.recon_version = 0
+        """Bumped whenever recon cover changes (part of the visibility cache key)."""
+        self._vision_ranges: tuple[Any, dict[str, int]] = (None, {})
         self._night_turn = -1
         self._night = False
 
@@ -139,13 +145,18 @@ class GameState:
         return self.scenario.unit_table[u.type]
 
     def ground_units(self, side: int | None = None) -> list[Unit]:
-        """Active on-map ground units (optionally of one side), in scenario order."""
-        table = self.scenario.unit_table
-        return [
-            u for u in self.units
-            if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"
-            and (side is None or u.side == side)
-        ]
+        """Active on-map ground units (optionally of one side), in scenario order.
+
+        Cached per state version: every change of membership (losses, arrivals, placement) calls `touch`.
+        The lists are shared: do not mutate them."""
+        got = self._ground_cache
+        if got[0] != self.version:
+            table = self.scenario.unit_table
+            both = [u for u in self.units
+                    if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"]
+            got = self._ground_cache = (self.version, both, [u for u in both if u.side == 0],
+                                        [u for u in both if u.side == 1])
+        return got[1] if side is None else got[2 + side]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
         return [u for u in self.ground_units(side) if u.idx == idx]
@@ -173,6 +184,9 @@ class GameState:
         new.score = copy.deepcopy(self.score)
         new.rng = copy.deepcopy(self.rng)
         new._vis_cache = dict(self._vis_cache)
+        new._ground_cache = (-1, [], [], [])
+        new._reach_cache = {}
+        new._enemy_hex_cache = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)
         return new

@@ -136,10 +136,6 @@ class Unit:
         return self.arrived and self.strength > 0
 
     def copy(self) -> Unit:
-        new = object.__new__(Unit)
-        for name in _UNIT_SLOTS:
-            object.__setattr__(new, name, getattr(self, name))
-        return new
-
-
-_UNIT_SLOTS = tuple(f.name for f in attrs.fields(Unit))
+        return Unit(self.id, self.side, self.type, self.idx, self.strength, self.name, self.hidden, self.offmap,
+                    self.arrives_turn, self.arrived, self.cohesion, self.moved, self.fired, self.supplied,
+                    self.turns_out_of_supply)

@@ -5,6 +5,8 @@ that use only that knowledge.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import attrs
 import numpy as np
 
@@ -33,6 +35,9 @@ class ContactView:
 
 
 class SideView:
+    """A side's picture of the game at one moment. Unit lists and masks are built on first access (an AI
+    that only re-checks a queued order never pays for them): take a view, use it, drop it."""
+
     def __init__(self, state: GameState, side: int) -> None:
         self._state = state
         self.side = side
@@ -44,20 +49,36 @@ class SideView:
         self.to_move = state.side
         self.night = state.night
         self.weather: WeatherTurn = state.weather
-        self.own: list[Unit] = [u.copy() for u in state.units if u.side == side]
-        self.contacts: list[ContactView] = [
-            ContactView(u.id, u.side, u.type, u.idx, state.map.hex_of(u.idx), u.strength)
-            for u in known_enemies(state, side)
-        ]
-        self.visible: np.ndarray = visible_hexes(state, side)
-        self.recon_cover: np.ndarray = state.recon_cover[side].copy()
-        self.control: np.ndarray = state.control.copy()
-        self.grounded: dict[str, str | None] = {
-            k: v for k, v in state.grounded.items() if state.unit(k).side == side
-        }
         self.road_cut = state.road_cut
         self.outcome = state.outcome
         self.score: Score = state.score
+
+    @cached_property
+    def own(self) -> list[Unit]:
+        return [u.copy() for u in self._state.units if u.side == self.side]
+
+    @cached_property
+    def contacts(self) -> list[ContactView]:
+        gmap = self._state.map
+        return [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength)
+                for u in known_enemies(self._state, self.side)]
+
+    @cached_property
+    def visible(self) -> np.ndarray:
+        return visible_hexes(self._state, self.side)
+
+    @cached_property
+    def recon_cover(self) -> np.ndarray:
+        return self._state.recon_cover[self.side].copy()
+
+    @cached_property
+    def control(self) -> np.ndarray:
+        return self._state.control.copy()
+
+    @cached_property
+    def grounded(self) -> dict[str, str | None]:
+        st = self._state
+        return {k: v for k, v in st.grounded.items() if st.unit(k).side == self.side}
 
     # ------------------------------------------------------------------ knowledge-safe queries
     def unit(self, uid: str) -> Unit:

@@ -15,27 +15,39 @@ from engine.weather import ground_vision_cap
 
 
 def vision_range(state: GameState, u: Unit) -> int:
-    ut = state.utype(u)
-    cap = ground_vision_cap(state.weather, state.night, ut.night_capable, state.map.hex_km)
-    return min(ut.vision_hexes, cap)
+    """Hexes unit `u` sees this turn: its type's vision capped by weather and darkness (cached per turn)."""
+    key = (state.turn, state.weather)
+    cached_key, ranges = state._vision_ranges
+    if cached_key != key:
+        ranges = {}
+        state._vision_ranges = (key, ranges)
+    got = ranges.get(u.type)
+    if got is None:
+        ut = state.utype(u)
+        cap = ground_vision_cap(state.weather, state.night, ut.night_capable, state.map.hex_km)
+        got = ranges[u.type] = min(ut.vision_hexes, cap)
+    return got
 
 
 def visible_hexes(state: GameState, side: int) -> np.ndarray:
-    """Boolean mask of hexes `side` can see now (cached per state version)."""
+    """Boolean mask of hexes `side` can see now.
+
+    Cached on what it depends on: where the side's observers stand and how far they see, and its recon cover.
+    """
     got = state._vis_cache.get(side)
     if got is not None and got[0] == state.version:
-        return got[1]
+        return got[2]
+    observers = tuple(sorted({(u.idx, vision_range(state, u)) for u in state.ground_units(side)}))
+    key = (observers, state.recon_version)
+    if got is not None and got[1] == key:
+        state._vis_cache[side] = (state.version, key, got[2])
+        return got[2]
     mask = state.recon_cover[side].copy()
     gmap = state.map
-    seen_from: set[tuple[int, int]] = set()
-    for u in state.ground_units(side):
-        key = (u.idx, vision_range(state, u))
-        if key in seen_from:
-            continue
-        seen_from.add(key)
-        mask[gmap.viewshed(*key)] = True
+    for idx, rng in observers:
+        mask[gmap.viewshed(idx, rng)] = True
     mask.flags.writeable = False
-    state._vis_cache[side] = (state.version, mask)
+    state._vis_cache[side] = (state.version, key, mask)
     return mask
 
 
@@ -53,17 +65,27 @@ def known_enemies(state: GameState, side: int) -> list[Unit]:
     return [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
 
 
+def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], frozenset[int]]:
+    """(occupied, zone of control) hex sets of the enemy units `side` knows about (cached per version)."""
+    key = (state.version, side)
+    got = state._enemy_hex_cache.get(side)
+    if got is not None and got[0] == key:
+        return got[1]
+    nbr = state.map.nbr_list
+    occ = frozenset(u.idx for u in known_enemies(state, side))
+    zoc = frozenset(j for i in occ for j in nbr[i] if j >= 0)
+    state._enemy_hex_cache[side] = (key, (occ, zoc))
+    return occ, zoc
+
+
 def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarray]:
     """(occupied, zone of control) masks of the enemy units `side` knows about."""
-    gmap = state.map
-    occ = np.zeros(gmap.n, dtype=bool)
-    for u in known_enemies(state, side):
-        occ[u.idx] = True
-    zoc = np.zeros(gmap.n, dtype=bool)
-    idx = np.flatnonzero(occ)
-    if idx.size:
-        nb = gmap.nbr[idx].ravel()
-        zoc[nb[nb >= 0]] = True
+    n = state.map.n
+    occ_set, zoc_set = known_enemy_hexes(state, side)
+    occ = np.zeros(n, dtype=bool)
+    occ[list(occ_set)] = True
+    zoc = np.zeros(n, dtype=bool)
+    zoc[list(zoc_set)] = True
     return occ, zoc
 
 

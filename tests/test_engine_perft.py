@@ -62,3 +62,15 @@ def test_engine_is_headless():
             "or m.startswith('pygame_gui')]; assert not bad, bad")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
+
+
+def test_unit_copy_copies_every_field():
+    """Unit.copy lists the fields by hand for speed: a new field must be added there too."""
+    import attrs
+
+    from engine.units import Unit
+
+    values = {f.name: f"v{i}" for i, f in enumerate(attrs.fields(Unit))}
+    u = Unit(**values)
+    assert attrs.asdict(u.copy()) == attrs.asdict(u)
+    assert u.copy() is not u

@@ -65,23 +65,29 @@ class DoctrineAgent:
 
     # ------------------------------------------------------------------ helpers
     def _objective(self, view: SideView) -> list[int]:
-        scen = view.scenario
-        ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
-        return [view.map.idx(h) for h in ob.hexes]
+        got = view.map.derived.get("doctrine.objective")
+        if got is None:
+            scen = view.scenario
+            ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
+            got = view.map.derived["doctrine.objective"] = [view.map.idx(h) for h in ob.hexes]
+        return got
 
     def _centre(self, view: SideView) -> int:
         hexes = self._objective(view)
         return hexes[len(hexes) // 2]
 
     def _road_goal(self, view: SideView) -> list[int]:
-        """Road hexes of the watched road 2–5 hexes from the objective, outside it: where to cut it."""
+        """Road hexes of the main roads 2–5 hexes from the objective, outside it: where to cut the road."""
         gmap = view.map
-        obj = set(self._objective(view))
-        centre = self._centre(view)
-        out = [int(i) for i in np.flatnonzero(gmap.road_hex)
-               if i not in obj and 2 <= gmap.distance(int(i), centre) <= 5
-               and any(int(i) in path for _, kind, path in gmap.roads if kind == "main")]
-        return out or sorted(obj)
+        got = gmap.derived.get("doctrine.road_goal")
+        if got is None:
+            obj = set(self._objective(view))
+            centre = self._centre(view)
+            out = [int(i) for i in np.flatnonzero(gmap.road_hex)
+                   if i not in obj and 2 <= gmap.distance(int(i), centre) <= 5
+                   and any(int(i) in path for _, kind, path in gmap.roads if kind == "main")]
+            got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
+        return got
 
     def _active(self, view: SideView) -> list[Unit]:
         return [u for u in view.own if u.active]
