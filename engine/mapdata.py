@@ -148,6 +148,15 @@ class GameMap:
         self.supply_cost_list: list[list[float]] = supply.tolist()
 
         self.places = [(p.name, p.kind, self.idx(p.hex)) for p in m.places]
+        self.no_go: list[np.ndarray] = []
+        """Per side (attacker, defender): hexes its ground units may not enter."""
+        for side_name in ("attacker", "defender"):
+            mask = np.zeros(n, dtype=bool)
+            spec = scen.sides.get(side_name)
+            for area in spec.no_go if spec is not None else ():
+                mask[[self.idx(h) for h in area.hexes()]] = True
+            self.no_go.append(_readonly(mask))
+        self.no_go_list: list[list[bool]] = [a.tolist() for a in self.no_go]
         self._los_tables = _build_los_tables(MAX_VISION_HEXES)
         self._viewshed_cache: dict[tuple[int, int], np.ndarray] = {}
         self._dist_cache: dict[Any, Any] = {}
@@ -202,6 +211,34 @@ class GameMap:
 
     def within(self, a: int, radius: int) -> np.ndarray:
         return np.flatnonzero(self.distances_from(a) <= radius)
+
+    def road_route(self, a: int, b: int) -> list[int]:
+        """Hexes of the shortest road route from `a` to `b` (fewest hexes, ties by lower index), or [] if
+        the roads do not connect them. Cached."""
+        key = ("road_route", a, b)
+        got = self.derived.get(key)
+        if got is not None:
+            return got
+        prev = {a: -1}
+        frontier = [a]
+        while frontier and b not in prev:
+            nxt = []
+            for i in frontier:
+                for d in range(6):
+                    j = self.nbr_list[i][d]
+                    if self.road_edge[i, d] and j not in prev:
+                        prev[j] = i
+                        nxt.append(j)
+            frontier = sorted(nxt)
+        route: list[int] = []
+        if b in prev:
+            i = b
+            while i >= 0:
+                route.append(i)
+                i = prev[i]
+            route.reverse()
+        self.derived[key] = route
+        return route
 
     def terrain_at(self, idx: int) -> Any:
         return self.terrain_types[self.terrain[idx]]

@@ -31,7 +31,7 @@ def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
     ut = state.utype(u)
     gmap = state.map
     tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
-                    gmap.deep_cover_list if ut.infiltrates else None)
+                    gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
     state._reach_cache[u.id] = (key, tree)
     return tree
 
@@ -44,9 +44,10 @@ def dijkstra(
     blocked: frozenset[int],
     zoc: frozenset[int],
     zoc_exempt: list[bool] | None,
+    forbidden: list[bool] | None = None,
 ) -> dict[int, tuple[float, int]]:
-    """Bounded Dijkstra from `start`. `blocked`: hexes that cannot be entered; `zoc`: hexes where a move
-    must end unless `zoc_exempt[idx]` is true."""
+    """Bounded Dijkstra from `start`. `blocked`: hexes that cannot be entered (known enemies), `forbidden`:
+    likewise, per hex (no-go areas); `zoc`: hexes where a move must end unless `zoc_exempt[idx]` is true."""
     costs = gmap.edge_cost_list[mobility]
     nbrs = gmap.nbr_list
     exempt_l = zoc_exempt
@@ -62,7 +63,7 @@ def dijkstra(
             continue  # entering enemy control ends the move
         row = costs[i]
         for d, j in enumerate(nbrs[i]):
-            if j < 0 or j in blocked:
+            if j < 0 or j in blocked or (forbidden is not None and forbidden[j]):
                 continue
             nc = c + row[d]
             if nc > budget + 1e-9:
@@ -90,48 +91,46 @@ def legal_destinations(state: GameState, u: Unit) -> dict[int, tuple[float, int]
     return {i: v for i, v in tree.items() if i != u.idx and occ[i] < limit}
 
 
-def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...]) -> np.ndarray:
+def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side: int | None = None) -> np.ndarray:
     """Movement cost from every hex to the nearest target for a mobility class (cached per map).
 
-    Used by AIs to head for objectives; it ignores units (static terrain only). Built as the minimum of
-    single-target fields, which are cached, so changing target sets cost a numpy minimum, not a search.
+    Used by AIs to head for objectives; it ignores units (static terrain only) but, given a `side`, respects
+    that side's no-go areas. Built as the minimum of single-target fields, which are cached, so changing
+    target sets cost a numpy minimum, not a search.
     """
-    key = ("field", mobility, targets)
+    key = ("field", mobility, targets, side)
     got = gmap._dist_cache.get(key)
     if got is not None:
         return got
     if not targets:
         raise ValueError("distance_field needs at least one target")
-    got = _single_field(gmap, mobility, targets[0])
+    got = _single_field(gmap, mobility, targets[0], side)
     for t in targets[1:]:
-        got = np.minimum(got, _single_field(gmap, mobility, t))
+        got = np.minimum(got, _single_field(gmap, mobility, t, side))
     got.flags.writeable = False
     if len(gmap._dist_cache) < DIST_CACHE_MAX:
         gmap._dist_cache[key] = got
     return got
 
 
-def _single_field(gmap: GameMap, mobility: str, target: int) -> np.ndarray:
-    key = ("field1", mobility, target)
+def _single_field(gmap: GameMap, mobility: str, target: int, side: int | None) -> np.ndarray:
+    key = ("field1", mobility, target, side)
     got = gmap._dist_cache.get(key)
     if got is not None:
         return got
-    targets = (target,)
     costs = gmap.edge_cost_list[mobility]
     nbrs = gmap.nbr_list
     dist = [INF] * gmap.n
-    heap = []
-    for t in targets:
-        dist[t] = 0.0
-        heap.append((0.0, t))
-    heapq.heapify(heap)
+    dist[target] = 0.0
+    heap = [(0.0, target)]
     opp = (3, 4, 5, 0, 1, 2)
+    forbidden = gmap.no_go_list[side] if side is not None else None
     while heap:
         c, i = heapq.heappop(heap)
         if c > dist[i]:
             continue
         for d, j in enumerate(nbrs[i]):
-            if j < 0:
+            if j < 0 or (forbidden is not None and forbidden[j]):
                 continue
             # cost of moving j -> i is the edge cost from j across the opposite side
             nc = c + costs[j][opp[d]]

@@ -173,7 +173,7 @@ def _arrive(state: GameState, u: Unit) -> None:
         return
     occ = state.occupancy()
     limit = state.scenario.stack_limit
-    enter = gmap.enterable[ut.mobility]
+    enter = gmap.enterable[ut.mobility] & ~gmap.no_go[u.side]
     for r in range(0, 4):
         cands = [int(i) for i in gmap.within(u.idx, r) if gmap.distance(u.idx, int(i)) == r]
         for i in sorted(cands):
@@ -389,6 +389,8 @@ def _check_move(state: GameState, o: Move) -> str | None:
         return f"{u.id} ({ut.mobility}) cannot enter {gmap.terrain_at(dest).name} at {gmap.describe(dest)}"
     if _known_enemy_at(state, u.side, dest):
         return f"{gmap.describe(dest)} is held by the enemy: assault it instead"
+    if gmap.no_go[u.side][dest]:
+        return f"{gmap.describe(dest)} lies in a sector the {SIDES[u.side]} may not enter (scenario no-go area)"
     tree = reachable(state, u)
     if dest in tree:
         return f"{gmap.describe(dest)} is full (stack limit {state.scenario.stack_limit})"
@@ -793,7 +795,8 @@ def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:
     cost = gmap.edge_cost[ut.mobility]
     best = None
     for d, j in enumerate(gmap.nbr_list[u.idx]):
-        if j < 0 or not np.isfinite(cost[u.idx, d]) or occ_enemy[j] or occ_own[j] >= state.scenario.stack_limit:
+        if (j < 0 or not np.isfinite(cost[u.idx, d]) or occ_enemy[j] or gmap.no_go[u.side][j]
+                or occ_own[j] >= state.scenario.stack_limit):
             continue
         key = (-gmap.distance(j, attacker.idx), j)
         if best is None or key < best[0]:
@@ -867,7 +870,7 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     gmap = state.map
     ut = state.utype(a)
     d = gmap.direction_between(a.idx, t)
-    if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]):
+    if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]) or gmap.no_go[a.side][t]:
         return False
     if state.units_at(t, other(a.side)) or state.occupancy()[a.side][t] >= state.scenario.stack_limit:
         return False

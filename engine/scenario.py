@@ -92,12 +92,28 @@ class WeatherSpec:
 
 
 @attrs.frozen
+class Area:
+    """An inclusive rectangle of offset hexes, e.g. a sector held by forces outside the scenario."""
+
+    name: str
+    start: HexRef
+    end: HexRef
+
+    def hexes(self) -> list[HexRef]:
+        c0, c1 = sorted((self.start[0], self.end[0]))
+        r0, r1 = sorted((self.start[1], self.end[1]))
+        return [(c, r) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+
+
+@attrs.frozen
 class SideSpec:
     name: str
     agent: str = "doctrine"
     supply_sources: list[HexRef] = attrs.Factory(list)
     supply_range: float = 14.0
     agent_params: dict[str, Any] = attrs.Factory(dict)
+    no_go: list[Area] = attrs.Factory(list)
+    """Areas this side's ground units may not enter (fronts held outside the scenario)."""
 
 
 @attrs.frozen
@@ -248,6 +264,12 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_unstructure_hook(
         RoadWatch, lambda rw: {"name": rw.name, "from": list(rw.start), "to": list(rw.end)}
+    )
+    conv.register_structure_hook(
+        Area,
+        make_dict_structure_fn(
+            Area, conv, _cattrs_forbid_extra_keys=True, start=override(rename="from"), end=override(rename="to"),
+        ),
     )
     # Derived fields are never read from the file.
     conv.register_structure_hook(
@@ -557,6 +579,9 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             add(f"{path}.supply_sources: a side needs at least one supply source hex")
         for j, h in enumerate(side.supply_sources):
             need_on_map(h, f"{path}.supply_sources[{j}]")
+        for j, area in enumerate(side.no_go):
+            need_on_map(area.start, f"{path}.no_go[{j}].from")
+            need_on_map(area.end, f"{path}.no_go[{j}].to")
         if not 0 <= side.supply_range <= 1000:
             add(f"{path}.supply_range: expected 0..1000, got {side.supply_range}")
         from engine.ai import AGENTS  # local import: ai depends on scenario
@@ -591,6 +616,10 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             if not (c in (0, m.cols - 1) or r in (0, m.rows - 1)):
                 add(f"{path}.hex: an off-map unit is anchored on a map edge; {where(u.hex)} is inside the map")
             continue
+        if ut.domain == "ground" and u.side in scen.sides:
+            for area in scen.sides[u.side].no_go:
+                if u.hex in area.hexes():
+                    add(f"{path}.hex: {where(u.hex)} lies in the {u.side}'s no-go area {area.name!r}")
         if ut.domain == "ground" and grid_ok:
             cost = terrain_at(u.hex).move_cost.get(ut.mobility)
             if cost is None:

@@ -38,7 +38,7 @@ def supply_field(state: GameState, side: int, known_only: bool = False) -> np.nd
     if idx.size:
         nb = gmap.nbr[idx].ravel()
         zoc[nb[nb >= 0]] = True
-    blocked = (occ_enemy | (zoc & ~occ_own)).tolist()
+    blocked = (occ_enemy | (zoc & ~occ_own) | gmap.no_go[side]).tolist()
     costs = gmap.supply_cost_list
     nbrs = gmap.nbr_list
     dist = [INF] * gmap.n
@@ -106,8 +106,8 @@ def road_open(state: GameState) -> tuple[bool, str]:
                 if j not in seen and not blocked[j]:
                     seen.add(j)
                     stack.append(j)
-    cut_at = [i for i in np.flatnonzero(blocked & gmap.road_hex)]
-    where = gmap.describe(int(cut_at[0])) if cut_at else "?"
+    on_route = [i for i in gmap.road_route(start, end) if blocked[i]]
+    where = gmap.describe(on_route[0]) if on_route else "a detour"
     return False, f"attacker astride the road at {where}"
 
 

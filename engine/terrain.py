@@ -45,9 +45,9 @@ DEFAULT_TERRAIN: dict[str, TerrainType] = {
                      defence=1, concealment=1, ambush=0, los_height_m=0),
     "m": TerrainType("m", "mountain", {"foot": 3, "sf": 2.5, "wheeled": 6, "tracked": 5},
                      defence=1, concealment=1, ambush=0, los_height_m=0),
-    "f": TerrainType("f", "forest", {"foot": 3, "sf": 2, "wheeled": 6, "tracked": 5},
+    "f": TerrainType("f", "forest", {"foot": 3, "sf": 2.5, "wheeled": 6, "tracked": 5},
                      defence=1, concealment=2, ambush=1, los_height_m=20, vehicle_cover=1),
-    "r": TerrainType("r", "ravine", {"foot": 3, "sf": 2, "wheeled": 9, "tracked": 8},
+    "r": TerrainType("r", "ravine", {"foot": 3, "sf": 2.5, "wheeled": 9, "tracked": 8},
                      defence=1, concealment=2, ambush=2, los_height_m=10, vehicle_cover=1),
     "t": TerrainType("t", "town", {"foot": 1, "sf": 1, "wheeled": 1, "tracked": 1},
                      defence=2, concealment=1, ambush=0, los_height_m=12, vehicle_cover=1),
@@ -58,7 +58,7 @@ DEFAULT_TERRAIN: dict[str, TerrainType] = {
 ROAD_COST: dict[str, dict[str, float]] = {
     "main": {"foot": 0.5, "sf": 0.5, "wheeled": 0.34, "tracked": 0.5},
     "secondary": {"foot": 0.5, "sf": 0.5, "wheeled": 0.5, "tracked": 0.6},
-    "track": {"foot": 1.0, "sf": 1.0, "wheeled": 3.0, "tracked": 2.5},
+    "track": {"foot": 1.5, "sf": 1.5, "wheeled": 5.0, "tracked": 4.0},
 }
 """Cost of moving along a road edge, by road kind; replaces terrain and river costs (bridges, switchbacks).
 A `track` is a forest path widened by engineers: passable for vehicles, but slow."""

@@ -66,7 +66,7 @@ DEFAULT_UNIT_TYPES: dict[str, UnitType] = {
     t.name: t
     for t in [
         UnitType("special_forces", "Special forces", "special_forces", mobility="sf", move_points=3,
-                 firepower_soft=4, firepower_hard=2, protection=1, vision_hexes=3, detect=2, signature=0,
+                 firepower_soft=5, firepower_hard=2, protection=1, vision_hexes=3, detect=2, signature=0,
                  can_ambush=True, night_capable=True, infiltrates=True),
         UnitType("infantry", "Infantry (reservists/volunteers)", "infantry", mobility="foot", move_points=4,
                  firepower_soft=3, firepower_hard=1, protection=1, vision_hexes=3, detect=1, signature=0,

@@ -149,6 +149,8 @@ HUNOT = (19, 10)              # canyon floor under Shusha's west side
 DASHALTI_GORGE = (20, 12)     # below Jidir Duzu, between the cliff and Dashalti
 WEST_ENTRY = (0, 26)          # where the Lachin corridor road enters from Armenia (Goris)
 SE_ENTRY = (38, 44)           # where the attacker forest track enters on the south edge
+FOREST_STAGING = (32, 26)     # later special-forces waves appear here: they moved up the forest track
+                              # behind the first groups (the approach march took ~5 days [Az account])
 
 PLACES = [
     ("Shusha", SHUSHA, "town"),
@@ -450,16 +452,21 @@ def unit(uid, side, utype, hex_, strength, name, hidden=False, arrives=1, offmap
 A, D = "attacker", "defender"
 UNITS = [
     # ---- attacker: special forces in the forest near Chanakchi / Sighnaq, more groups arriving
-    unit("az_sf_1", A, "special_forces", (28, 19), 3, "Special Forces Command, 1st assault group",
+    unit("az_sf_1", A, "special_forces", (31, 26), 3, "Special Forces Command, 1st assault group",
          hidden=True),
-    unit("az_sf_2", A, "special_forces", (29, 20), 3, "Special Forces Command, 2nd assault group",
+    unit("az_sf_2", A, "special_forces", (32, 27), 3, "Special Forces Command, 2nd assault group",
          hidden=True),
-    unit("az_sf_3", A, "special_forces", (28, 21), 3, "State Border Service special-purpose group",
+    unit("az_sf_3", A, "special_forces", (30, 27), 3, "State Border Service special-purpose group",
          hidden=True),
-    unit("az_sf_4", A, "special_forces", SE_ENTRY, 3, "Internal Troops special-purpose group",
+    unit("az_sf_4", A, "special_forces", FOREST_STAGING, 3, "Internal Troops special-purpose group",
          arrives=3),
-    unit("az_sf_5", A, "special_forces", (39, 44), 2, "Nakhchivan Army commando group", arrives=5),
-    unit("az_sf_6", A, "special_forces", (37, 44), 2, "State Security Service special group", arrives=7),
+    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 2, "Nakhchivan Army commando group", arrives=5),
+    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 2, "State Security Service special group", arrives=7),
+    # later waves: the attacker kept feeding special-forces groups and motor-rifle infantry into the forest
+    # [Az account: several services' special forces took part]
+    unit("az_sf_7", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, 3rd assault group", arrives=9),
+    unit("az_sf_8", A, "special_forces", FOREST_STAGING, 3, "Army commando company", arrives=11),
+    unit("az_sf_9", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, reserve group", arrives=13),
     # ---- attacker: the mechanised column on the forest track / Hadrut road (south-east)
     unit("az_mr_1", A, "motor_rifle", (30, 21), 3, "Motor-rifle battalion (Hadrut axis)"),
     unit("az_mr_2", A, "motor_rifle", (31, 23), 3, "Motor-rifle battalion (Tugh axis)"),
@@ -662,7 +669,12 @@ def build():
         },
         "sides": {
             "attacker": {"name": "Azerbaijan", "agent": "doctrine",
-                         "supply_sources": [list(h) for h in ATTACKER_SOURCES], "supply_range": 14},
+                         "supply_sources": [list(h) for h in ATTACKER_SOURCES], "supply_range": 20,
+                         # fronts held by Artsakh forces outside this scenario: the attack on Shusha came
+                         # through the southern forest, not round these sectors
+                         "no_go": [{"name": "Martuni front (Artsakh eastern group)", "from": [37, 0],
+                                    "to": [48, 30]},
+                                   {"name": "Askeran sector", "from": [27, 0], "to": [36, 11]}]},
             "defender": {"name": "Armenia / Artsakh", "agent": "doctrine",
                          "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 14},
         },
@@ -762,11 +774,12 @@ def check(s, ter, elev):
         for d in start:
             if a["side"] == "attacker" and d["side"] == "defender":
                 assert distance(tuple(a["hex"]), tuple(d["hex"])) >= 2, f"{a['id']} next to {d['id']}"
-    # arrival hexes are map edges (or Stepanakert for defender reinforcements)
+    # arrival hexes are map edges, Stepanakert for defender reinforcements, or the attacker's forest staging
     for u in s["units"]:
         if u["arrives_turn"] > 1:
             c, r = u["hex"]
-            assert c in (0, COLS - 1) or r in (0, ROWS - 1) or ter[(c, r)] == "t", u["id"]
+            assert (c in (0, COLS - 1) or r in (0, ROWS - 1) or ter[(c, r)] == "t"
+                    or (u["side"] == "attacker" and (c, r) == FOREST_STAGING)), u["id"]
     # artillery within ~15 hexes of Shusha
     for u in s["units"]:
         if u["side"] == "attacker" and u["type"] in ("howitzer", "mlrs"):

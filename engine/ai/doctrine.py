@@ -77,15 +77,15 @@ class DoctrineAgent:
         return hexes[len(hexes) // 2]
 
     def _road_goal(self, view: SideView) -> list[int]:
-        """Road hexes of the main roads 2–5 hexes from the objective, outside it: where to cut the road."""
+        """Hexes of the watched road 2–5 hexes from the objective, outside it: where to cut the road."""
         gmap = view.map
         got = gmap.derived.get("doctrine.road_goal")
         if got is None:
             obj = set(self._objective(view))
             centre = self._centre(view)
-            out = [int(i) for i in np.flatnonzero(gmap.road_hex)
-                   if i not in obj and 2 <= gmap.distance(int(i), centre) <= 5
-                   and any(int(i) in path for _, kind, path in gmap.roads if kind == "main")]
+            rw = view.scenario.victory.road_watch
+            route = gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end)) if rw is not None else []
+            out = sorted(i for i in route if i not in obj and 2 <= gmap.distance(i, centre) <= 5)
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
         return got
 
@@ -170,9 +170,11 @@ class DoctrineAgent:
         return self._defender_moves(view)
 
     def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
-                   avoid_contact: bool) -> Order | None:
+                   avoid_contact: bool, allowed: np.ndarray | None = None) -> Order | None:
         gmap = view.map
         dests = view.destinations(u.id)
+        if allowed is not None:
+            dests = {i: v for i, v in dests.items() if allowed[i]}
         if not dests:
             return None
         enemy_near = np.zeros(gmap.n, dtype=bool)
@@ -204,6 +206,12 @@ class DoctrineAgent:
         orders: list[Order] = []
         sf_units = [u for u in self._active(view) if self._type(view, u).mobility == "sf"]
         early = view.turn <= 6
+        behind_sf = None
+        if sf_units and not view.road_cut:
+            # heavy units keep two hexes' march behind the leading special forces
+            sf_field = distance_field(gmap, "sf", road, view.side)
+            front = min(sf_field[s.idx] for s in sf_units)
+            behind_sf = sf_field >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
         for u in self._active(view):
             ut = self._type(view, u)
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -211,34 +219,40 @@ class DoctrineAgent:
             if ut.indirect:
                 # guns move up only if the objective is out of range
                 if min(gmap.distance(u.idx, i) for i in obj) > ut.range_hexes - 1:
-                    f = distance_field(gmap, ut.mobility, tuple(sorted(obj)))
+                    f = distance_field(gmap, ut.mobility, tuple(sorted(obj)), view.side)
                     o = self._best_move(view, u, f, False, True)
                     if o:
                         orders.append(o)
                 continue
             if self._adjacent_contact(view, u):
+                if u.cohesion <= 0 and u.idx not in set(road):
+                    o = self._withdraw(view, u)  # broken: pull back and rally rather than be routed
+                    if o is not None:
+                        orders.append(o)
                 continue  # in contact: fight in the assault phase
             if ut.mobility == "sf":
                 if self.lead == "mech" and early:
                     continue  # counterfactual: the mechanised units go first
                 if u.idx in set(road) and not view.road_cut:
                     continue  # hold the road block
+                if u.cohesion <= 1:
+                    continue  # rally before pushing on
                 rank = sf_units.index(u)
                 goal = road if (not road_held or rank < 2) and not view.road_cut else open_obj
                 if u.idx in set(road) and view.road_cut and rank < 1:
                     continue
-                f = distance_field(gmap, "sf", goal)
+                f = distance_field(gmap, "sf", goal, view.side)
                 o = self._best_move(view, u, f, True, False)
             else:
                 if self.lead == "mech":
-                    f = distance_field(gmap, ut.mobility, open_obj)
+                    f = distance_field(gmap, ut.mobility, open_obj, view.side)
                     o = self._best_move(view, u, f, False, False)
                 else:
                     # follow: heavy units close up behind the special forces along roads and tracks, toward
                     # the road block first; only once the road is cut do they head for the town
                     goal = open_obj if view.road_cut else road
-                    f = distance_field(gmap, ut.mobility, goal)
-                    o = self._best_move(view, u, f, False, True)
+                    f = distance_field(gmap, ut.mobility, goal, view.side)
+                    o = self._best_move(view, u, f, False, True, behind_sf)
             if o is not None:
                 orders.append(o)
         return orders
@@ -258,6 +272,10 @@ class DoctrineAgent:
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
                 continue
             if self._adjacent_contact(view, u):
+                if u.cohesion <= 0 and u.idx not in obj_set:
+                    o = self._withdraw(view, u)
+                    if o is not None:
+                        orders.append(o)
                 continue
             if u.hidden and gmap.ambush[u.idx] > 0:
                 continue  # ambush parties wait
@@ -268,16 +286,29 @@ class DoctrineAgent:
                 continue
             if self.counterattack and (threats or lost):
                 targets = tuple(sorted({n for c in threats for n in gmap.nbr_list[c.idx] if n >= 0} | set(lost)))
-                f = distance_field(gmap, ut.mobility, targets) if targets else None
+                f = distance_field(gmap, ut.mobility, targets, view.side) if targets else None
             else:
                 targets = tuple(sorted(obj))
-                f = distance_field(gmap, ut.mobility, targets)
+                f = distance_field(gmap, ut.mobility, targets, view.side)
             if f is None:
                 continue
             o = self._best_move(view, u, f, False, False)
             if o is not None:
                 orders.append(o)
         return orders
+
+    def _withdraw(self, view: SideView, u: Unit) -> Order | None:
+        """A destination out of contact, as far from known enemies as the move allows."""
+        gmap = view.map
+        near: set[int] = set()
+        for c in view.contacts:
+            near.add(c.idx)
+            near.update(j for j in gmap.nbr_list[c.idx] if j >= 0)
+        dests = [i for i in view.destinations(u.id) if i not in near]
+        if not dests or not view.contacts:
+            return None
+        best = max(dests, key=lambda i: (min(gmap.distance(i, c.idx) for c in view.contacts), -i))
+        return Move(u.id, gmap.hex_of(best))
 
     def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
         nb = set(view.map.nbr_list[u.idx])
@@ -289,6 +320,11 @@ class DoctrineAgent:
         obj_set = set(self._objective(view))
         best, best_score = None, -1e9
         contact_idx = {c.idx for c in view.contacts}
+        ratio = self.assault_ratio
+        if view.side == ATTACKER:
+            # as the clock runs out the attacker accepts worse odds for the objective
+            turns_left = view.scenario.turns - view.turn
+            ratio *= 0.5 + 0.5 * min(1.0, turns_left / 8)
         for u in self._active(view):
             ut = self._type(view, u)
             if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect or u.fired or u.cohesion <= 0:
@@ -302,7 +338,7 @@ class DoctrineAgent:
                 bonus = 0.5 if j in obj_set else 0.0
                 if view.side != ATTACKER and (view.road_cut or j in obj_set):
                     bonus += 0.3
-                if gain + bonus < self.assault_ratio * cost:
+                if gain + bonus < ratio * cost:
                     continue
                 score = gain - cost + bonus
                 if score > best_score:
