@@ -203,3 +203,119 @@ def test_cli_no_display_and_scripted_screenshot(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     img = pygame.image.load(str(shot))
     assert img.get_size() == SIZE and distinct_colours(img) > 100
+
+
+def _play_human_ends_phases(app, until_turn):
+    """The human side just ends its phases; the AI side plays through App.update (the real frame path)."""
+    while app.state.outcome is None and app.state.turn < until_turn:
+        if app.state.side in app.human:
+            app.end_phase()
+        else:
+            app.update()
+
+
+def test_ai_choices_survive_save_load(scen, tmp_path):
+    from engine.ai.base import make_agent
+    from engine.events import event_to_dict
+    from engine.savegame import load_game
+    from ui.app import App
+
+    def ai(a):  # a random attacker AI: every choice draws from its stream (the doctrine AI rarely does)
+        a.agents[0] = make_agent("random")
+        return a
+
+    app = ai(make_app(scen, human=(1,), seed=4))
+    _play_human_ends_phases(app, 3)
+    assert sum(1 for o in app.state.orders if o.kind != "EndPhase") > 0  # the AI has ordered things
+    p = tmp_path / "mid.json"
+    app.save(p)
+    loaded = ai(App(load_game(p, track_sightings=True), {1}, size=SIZE))
+    assert loaded.state.fingerprint() == app.state.fingerprint()
+    stale = ai(App(load_game(p, track_sightings=True), {1}, size=SIZE))
+    stale.rngs = seed_streams(stale.state.seed)[2:4]  # what a load without the saved streams would do
+    for a in (app, loaded, stale):
+        _play_human_ends_phases(a, 7)
+    logs = [[event_to_dict(e) for e in a.state.log] for a in (app, loaded, stale)]
+    assert logs[0] == logs[1]
+    assert app.state.fingerprint() == loaded.state.fingerprint()
+    assert logs[2] != logs[0]  # the streams matter: without them the AI would choose differently
+
+
+def test_event_log_is_the_engines_visible_log(scen):
+    from engine.view import visible_log
+
+    app = make_app(scen, human=(1,))
+    assert app.state.sightings is not None  # every UI game tracks sightings
+    app.run_ai_until(4)
+    for side in (0, 1):
+        app.view_side = side
+        assert app.visible_events() == visible_log(app.state, side)
+    private = [ev for _, ev in app.visible_events() if ev.kind in ("AirStatus", "UnitHidden", "SupplyReport")]
+    assert private and all(ev.side == "defender" for ev in private)  # never the attacker's bookkeeping
+
+
+def _click(app, pos):
+    """A real left click: the mouse events go through App.handle_event, then the widget events they post."""
+    pygame.mouse.set_pos(pos)
+    for t in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        app.handle_event(pygame.event.Event(t, button=1, pos=pos))
+    for _ in range(3):  # widget events may post further ones (a list row's button -> the list's selection)
+        for ev in pygame.event.get():
+            app.handle_event(ev)
+
+
+def test_widgets_buttons_log_dialogs_and_game_over(scen, screen, tmp_path):
+    import pygame_gui
+
+    pygame.event.clear()
+    app = make_app(scen, human=(0,))
+    app.save_path = tmp_path / "default.json"
+    app.render(screen)
+    # the End phase button, clicked with real mouse events
+    assert app.state.phase == "air"
+    _click(app, app.gui.buttons["end"].rect.center)
+    assert app.state.phase != "air"
+    # the event log box holds the engine's visible log; a clicked entry highlights its hexes
+    app.run_ai_until(3)
+    app.render(screen)
+    app.gui._sync_log(force=True)
+    shown = app.gui.shown_log_indices()
+    assert shown == [k for k, _ in app.visible_events()][-len(shown):]
+    k = next(k for k in reversed(shown) if app.state.log[k].hexes())
+    row = app.gui._log_rows.index(k)
+    lst = app.gui.log_box
+    lst.scroll_bar.set_scroll_from_start_percentage(row / len(lst.item_list))
+    app.render(screen)
+    assert lst.item_list[row]["button_element"] is not None  # the row is on screen: click it for real
+    _click(app, lst.item_list[row]["button_element"].rect.center)
+    assert app.highlight and app.state.log[k].text() in app.status
+    # Ctrl+S opens the save dialog at the default path; while it is open, game keys do nothing
+    app.on_key(pygame.K_s, pygame.KMOD_CTRL)
+    dlg = app.gui.dialog
+    assert dlg is not None and dlg.alive() and str(app.save_path.parent) in str(dlg.current_file_path)
+    n = len(app.state.orders)
+    app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_e, mod=0, unicode="e"))
+    assert len(app.state.orders) == n
+    p = tmp_path / "picked.json"
+    app.handle_event(pygame.event.Event(pygame_gui.UI_FILE_DIALOG_PATH_PICKED, text=str(p), ui_element=dlg))
+    assert p.exists() and app.status.startswith("Saved")
+    fp = app.state.fingerprint()
+    app.on_key(pygame.K_o, pygame.KMOD_CTRL)
+    app.handle_event(pygame.event.Event(pygame_gui.UI_FILE_DIALOG_PATH_PICKED, text=str(p),
+                                        ui_element=app.gui.dialog))
+    assert app.state.fingerprint() == fp and app.status.startswith("Loaded")
+    app.on_key(pygame.K_o, pygame.KMOD_CTRL)
+    app.on_key(pygame.K_ESCAPE, 0)
+    assert app.gui.dialog is None
+    # help window from its button; Esc closes it
+    _click(app, app.gui.buttons["help"].rect.center)
+    app.render(screen)
+    assert app.show_help and app.gui.help_win is not None and app.gui.help_win.alive()
+    app.on_key(pygame.K_ESCAPE, 0)
+    assert not app.show_help and app.gui.help_win is None
+    # game over: a window with the score record
+    app.run_ai_until(99)
+    app.render(screen)
+    assert app.state.outcome is not None and app.gui.over_win is not None and app.gui.over_win.alive()
+    app.render(screen)
+    assert distinct_colours(screen) > 100

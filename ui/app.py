@@ -15,7 +15,7 @@ from engine.errors import IllegalOrder, WargameError
 from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
 from engine.rules import apply, seed_streams
 from engine.units import SIDES
-from engine.view import observe
+from engine.view import observe, visible_log
 from ui import overlays as ov
 from ui import palette as pal
 from ui import panels
@@ -25,22 +25,22 @@ from ui.text import Text
 
 RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
-ENEMY_PRIVATE = {"UnitHidden", "SupplyReport", "AirStatus", "ReinforcementArrived", "ReconFlown", "PhaseStarted"}
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
 HELP = [
     ("Left click", "select own unit (click again: next in stack) / order to the clicked hex"),
     ("Click again / Enter", "confirm an attack, fire mission or sortie after its preview"),
-    ("Esc", "cancel selection / close overlays and help"),
+    ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
     ("Tab", "select the next own unit that can act"),
     ("Right/middle drag, arrows", "pan the map"),
-    ("Wheel, + / -", "zoom"),
+    ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
     ("1 … 7", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control"),
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
     ("0", "clear all overlays"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
-    ("Ctrl+S / Ctrl+O", "save / load (shusha_save.json in the current folder)"),
+    ("Ctrl+S / Ctrl+O", "save / load dialog (default file: shusha_save.json in the current folder)"),
+    ("Event log", "click a line: its hexes are outlined on the map and the map centres on them"),
     ("Shift+click", "sandbox: place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
@@ -54,18 +54,20 @@ class App:
                  save_path: str | Path = "shusha_save.json") -> None:
         from engine.ai.base import make_agent
 
+        state = with_sightings(state)
         self.state = state
         self.human = set(human_sides)
         self.hotseat = hotseat
         self.palette = pal.get(palette)
         self.text = Text(ui_scale)
+        self.ui_text = Text(ui_scale, ui=True)
         self.ui_scale = ui_scale
         self.size = size
         self.autoskip = autoskip
         self.save_path = Path(save_path)
         self.agents = [make_agent(state.scenario.sides[s].agent, state.scenario.sides[s].agent_params)
                        for s in SIDES]
-        self.rngs = seed_streams(state.seed)[2:4]
+        self.rngs = ai_rngs(state)
         self.view_side = min(self.human) if self.human else 1
         if hotseat:
             self.view_side = state.side
@@ -77,7 +79,6 @@ class App:
         self.overlays: set[int] = set()
         self.mob_i = 0
         self.highlight: list[int] = []
-        self.log_scroll = 0
         self.show_help = False
         self.pass_screen = False
         self.undo_stack: list[tuple[Any, int]] = []
@@ -93,9 +94,16 @@ class App:
         self._overlay_res: list[ov.OverlayResult] = []
         self._ov_cache: dict[int, list[Any]] = {}
         self._skip_key: Any = None
+        self._vis_key: Any = None
+        self._ai_key: Any = None
+        self._vis_events: list[tuple[int, Any]] = []
         self.click_regions: list[tuple[pygame.Rect, Any]] = []
         self.drag: tuple[int, int] | None = None
+        self.gui: Any = None
         self.layout_screen(size)
+        from ui.gui import Gui
+
+        self.gui = Gui(self)
         self.fit_map()
 
     # ------------------------------------------------------------------ geometry / view
@@ -105,6 +113,8 @@ class App:
         pw = int(min(w * 0.42, 330 * self.ui_scale))
         self.panel_rect = pygame.Rect(w - pw, 0, pw, h)
         self.map_rect = pygame.Rect(0, 0, w - pw, h)
+        if self.gui is not None:
+            self.gui.layout()
 
     def fit_map(self) -> None:
         best = 0
@@ -225,19 +235,13 @@ class App:
         return [c for c in self.view.contacts if c.idx == idx]
 
     def visible_events(self) -> list[tuple[int, Any]]:
-        """(log index, event) pairs the viewing side may know about."""
-        me = SIDES[self.view_side]
-        contacts = {c.id for c in self.view.contacts}
-        out = []
-        for k, ev in enumerate(self.state.log):
-            s = getattr(ev, "side", None)
-            if s is not None and s != me:
-                if ev.kind in ENEMY_PRIVATE:
-                    continue
-                if ev.kind == "UnitMoved" and ev.unit not in contacts:
-                    continue
-            out.append((k, ev))
-        return out
+        """(log index, event) pairs the viewing side may know about, as the engine decides
+        (`engine.view.visible_log`; exact because every UI game tracks sightings)."""
+        key = (id(self.state), len(self.state.log), self.view_side)
+        if key != self._vis_key:
+            self._vis_key = key
+            self._vis_events = visible_log(self.state, self.view_side)
+        return self._vis_events
 
     # ------------------------------------------------------------------ orders
     def issue(self, order: Any, undoable: bool = False) -> list[Any] | None:
@@ -267,7 +271,6 @@ class App:
         for ev in events:
             for h in ev.hexes():
                 self.highlight.append(self.state.map.idx(h))
-        self.log_scroll = 0
         return events
 
     def select(self, uid: str | None) -> None:
@@ -313,7 +316,8 @@ class App:
                 if contacts:
                     self.preview(Strike(sel.id, h))
                     return
-                self.status = f"No spotted enemy at {st.map.describe(idx)} to strike"
+                self.status = (f"No spotted enemy at {st.map.describe(idx)} to strike: an armed drone hits only "
+                               "enemies you can see - fly a recon drone first, or end the phase (Space)")
                 return
             if phase == "movement" and not own_here and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
@@ -332,7 +336,10 @@ class App:
             self.status = f"Enemy {c.type} (strength {c.strength}) at {st.map.describe(idx)}"
             return
         self.select(None)
-        self.status = st.map.describe(idx)
+        t = st.map.terrain_at(idx)
+        self.status = (f"{st.map.describe(idx)}: {t.name}, {st.map.elevation[idx]:.0f} m - no unit of yours here. "
+                       + ("Click one of your counters (or press Tab) to give it an order."
+                          if self.my_turn() else ""))
 
     def preview(self, order: Any) -> None:
         """Show the odds of an attack/fire/sortie; a second click or Enter confirms."""
@@ -415,6 +422,12 @@ class App:
         from engine.savegame import save_game
 
         p = Path(path or self.save_path)
+        st = self.state
+        # an AI mid-phase holds that phase's plan in memory (not in the save): let it finish the phase first
+        while st.outcome is None and self._ai_key == (st.turn, st.side, st.phase_i):
+            self.ai_step()
+        # the AI players' random streams go into the save, so a loaded game continues exactly as this one would
+        self.state.extra[AI_RNG_KEY] = {SIDES[s]: self.rngs[s].bit_generator.state for s in (0, 1)}
         try:
             save_game(self.state, p)
             self.status = f"Saved to {p}"
@@ -426,7 +439,7 @@ class App:
 
         p = Path(path or self.save_path)
         try:
-            st = load_game(p)
+            st = load_game(p, track_sightings=True)
         except WargameError as e:
             self.status = f"Cannot load: {e}"
             return
@@ -439,9 +452,21 @@ class App:
         self.selected = None
         self.pending = None
         self.undo_stack.clear()
-        self.rngs = seed_streams(st.seed)[2:4]
+        self.rngs = ai_rngs(st)
+        self._ai_key = None
         if self.hotseat:
             self.view_side = st.side
+
+    def toggle_help(self) -> None:
+        self.show_help = not self.show_help
+
+    def show_event(self, k: int) -> None:
+        """A log entry was clicked: highlight its hexes, explain it on the status line, centre the map on it."""
+        ev = self.state.log[k]
+        self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
+        self.status = f"T{ev.turn} {ev.text()}"
+        if self.highlight:
+            self.center_on(self.highlight[0])
 
     def dismiss_pass(self) -> None:
         self.pass_screen = False
@@ -503,6 +528,7 @@ class App:
     def ai_step(self) -> None:
         st = self.state
         side = st.side
+        self._ai_key = (st.turn, st.side, st.phase_i)  # this AI now has a plan for this phase
         try:
             order = self.agents[side].choose(observe(st, side), self.rngs[side])
             apply(st, order)
@@ -515,6 +541,7 @@ class App:
         from engine.game import run_agents
 
         run_agents(self.state, self.agents, self.rngs, until_turn=turn)
+        self._ai_key = None  # stopped at the start of a turn (or the end): no AI is mid-phase
 
     # ------------------------------------------------------------------ drawing
     def render(self, screen: pygame.Surface) -> None:
@@ -539,10 +566,7 @@ class App:
         panels.draw_status(self, screen)
         if self.overlays:
             panels.draw_legends(self, screen, self._overlay_res)
-        if self.show_help:
-            panels.draw_help(self, screen, HELP)
-        if self.state.outcome is not None:
-            panels.draw_game_over(self, screen)
+        self.gui.draw(screen)  # buttons, event log, help / game-over windows, file dialogs (pygame_gui)
 
     def _visible_indices(self) -> list[int]:
         g = self.geo
@@ -667,6 +691,10 @@ class App:
 
     # ------------------------------------------------------------------ input
     def handle_event(self, ev: Any) -> None:
+        if ev.type == pygame.MOUSEBUTTONUP and ev.button in (2, 3):
+            self.drag = None
+        if ev.type not in (pygame.QUIT, pygame.VIDEORESIZE) and self.gui.process_event(ev):
+            return
         if ev.type == pygame.QUIT:
             self.running = False
         elif ev.type == pygame.VIDEORESIZE:
@@ -681,13 +709,9 @@ class App:
                 self.drag = ev.pos
             elif ev.button == 1:
                 self.on_left_click(ev.pos)
-        elif ev.type == pygame.MOUSEBUTTONUP and ev.button in (2, 3):
-            self.drag = None
         elif ev.type == pygame.MOUSEWHEEL:
             pos = pygame.mouse.get_pos()
-            if self.panel_rect.collidepoint(pos):
-                self.log_scroll = max(0, self.log_scroll + ev.y * 3)
-            else:
+            if self.map_rect.collidepoint(pos):
                 self.zoom(1 if ev.y > 0 else -1, pos)
         elif ev.type == pygame.KEYDOWN:
             self.on_key(ev.key, ev.mod, getattr(ev, "unicode", ""))
@@ -696,7 +720,7 @@ class App:
         if self.pass_screen:
             self.dismiss_pass()
             return
-        if self.show_help:
+        if self.show_help:  # a click outside the help window closes it
             self.show_help = False
             return
         for rect, action in self.click_regions:
@@ -714,9 +738,9 @@ class App:
         elif ctrl and key == pygame.K_z:
             self.undo()
         elif ctrl and key == pygame.K_s:
-            self.save()
+            self.gui.open_file_dialog("save")
         elif ctrl and key == pygame.K_o:
-            self.load()
+            self.gui.open_file_dialog("load")
         elif ctrl and key == pygame.K_q:
             self.running = False
         elif key in (pygame.K_SPACE, pygame.K_e):
@@ -724,8 +748,8 @@ class App:
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.confirm()
         elif key == pygame.K_ESCAPE:
-            if self.show_help:
-                self.show_help = False
+            if self.gui.close_top_window():
+                self.status = "Closed"
             elif self.pending or self.selected:
                 self.pending = None
                 self.select(None)
@@ -733,7 +757,7 @@ class App:
             else:
                 self.highlight = []
         elif key in (pygame.K_h,) or uni == "?":
-            self.show_help = not self.show_help
+            self.toggle_help()
         elif key == pygame.K_TAB:
             self.next_unit()
         elif key == pygame.K_0:
@@ -790,6 +814,34 @@ class App:
             if max_frames is not None and frames >= max_frames:
                 break
             del keys
+
+
+AI_RNG_KEY = "ai_rng"
+
+
+def with_sightings(state: Any) -> Any:
+    """The same game with the engine's sighting record (exact fog-of-war event log): replayed if needed."""
+    if getattr(state, "sightings", None) is not None:
+        return state
+    from engine.savegame import game_from_save_dict, save_dict
+
+    return game_from_save_dict(save_dict(state), track_sightings=True)
+
+
+def ai_rngs(state: Any) -> list[Any]:
+    """The AI players' random streams: fresh from the seed, or as saved in `state.extra` (JSON-safe
+    PCG64 states, big ints included) so a loaded game's AI makes the choices the unsaved game's would."""
+    rngs = seed_streams(state.seed)[2:4]
+    saved = state.extra.get(AI_RNG_KEY) if isinstance(state.extra, dict) else None
+    if isinstance(saved, dict):
+        for s, name in enumerate(SIDES):
+            st = saved.get(name)
+            if isinstance(st, dict) and st.get("bit_generator") == type(rngs[s].bit_generator).__name__:
+                try:
+                    rngs[s].bit_generator.state = st
+                except (ValueError, TypeError, KeyError):
+                    pass  # a damaged entry: keep the fresh stream
+    return rngs
 
 
 def _odds_lines(title: str, o: Any) -> list[str]:

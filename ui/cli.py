@@ -90,7 +90,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             from engine.savegame import load_game
 
             try:
-                state = load_game(load)
+                state = load_game(load, track_sightings=True)
             except WargameError as e:
                 fail(str(e))
         else:
@@ -99,7 +99,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
             try:
                 scen = load_scenario(scenario)
-                state = new_game(scen, seed, weather, sandbox=sandbox)
+                state = new_game(scen, seed, weather, sandbox=sandbox, track_sightings=True)
             except (WargameError, ValueError) as e:
                 fail(str(e))
         if not have_display():

@@ -1,4 +1,5 @@
-"""Side panel, status line, legends, help, pass-the-screen and game-over screens (plain pygame drawing)."""
+"""Side panel text, status line, overlay legends and the pass-the-screen curtain (plain pygame drawing; the
+widgets - buttons, event log, help and game-over windows, file dialogs - are pygame_gui, in ui/gui.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Writer:
 
     def line(self, s: str, colour: tuple[int, int, int] | None = None, px: int = FS, bold: bool = False,
              wrap: bool = True, indent: int = 0) -> pygame.Rect:
-        t = self.app.text
+        t = self.app.ui_text
         col = colour or self.app.palette.panel_fg
         y0 = self.y
         for k, part in enumerate(t.wrap(s, px, self.w - indent) if wrap else [s]):
@@ -45,6 +46,8 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
     p = app.palette
     scen = st.scenario
     pygame.draw.rect(screen, p.panel_bg, rect)
+    # the text part ends where the widgets (event log, buttons: ui/gui.py) begin
+    screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, app.gui.info_bottom - rect.y)))
     w = Writer(app, screen, rect)
     w.line(scen.meta.name, p.accent, px=15, bold=True)
     when = scen.turn_start(st.turn)
@@ -58,25 +61,21 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
     if st.sandbox:
         me += " — SANDBOX"
     w.line(me, p.panel_dim)
-    wx = v.weather
-    w.line(f"Weather: ceiling {wx.ceiling_m:.0f} m, visibility {wx.visibility_km:g} km, fog {wx.fog}, "
-           f"{wx.precipitation}", p.panel_fg)
-    # air and off-map units with grounded status (clickable)
+    w.line("Weather & aircraft", p.accent, bold=True)
+    w.line(weather_words(v.weather), p.panel_fg)
+    for text, col, uid in air_lines(app):
+        r = w.line(text, col, px=12, indent=4)
+        if uid is not None and r.bottom <= app.gui.info_bottom:
+            app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     table = scen.unit_table
-    extra = [u for u in v.own if u.active and (table[u.type].domain == "air" or u.offmap)]
-    if extra:
-        w.line("Air & off-map units (click to select):", p.panel_dim)
-        for u in extra:
-            ut = table[u.type]
-            if ut.domain == "air":
-                g = v.grounded.get(u.id)
-                status = f"GROUNDED: {g}" if g else ("flown" if u.fired else "can fly")
-            else:
-                status = "fired" if u.fired else f"off-map guns, range {ut.range_hexes}"
-            col = p.bad if (ut.domain == "air" and v.grounded.get(u.id)) else p.good
-            mark = "▶ " if u.id == app.selected else "  "
-            r = w.line(f"{mark}{u.id} ({ut.label.split(' (')[0]}, {u.strength}): {status}", col, px=12,
-                       indent=4)
+    guns = [u for u in v.own if u.active and u.offmap and table[u.type].domain != "air"]
+    for u in guns:
+        ut = table[u.type]
+        mark = "▶ " if u.id == app.selected else ""
+        r = w.line(f"{mark}{u.id} ({ut.label.split(' (')[0]}, {u.strength}): off-map guns, range "
+                   f"{ut.range_hexes} - {'fired' if u.fired else 'ready'} (click to select)", p.good, px=12,
+                   indent=4)
+        if r.bottom <= app.gui.info_bottom:
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
     # victory status
     obj_hexes = list(app.renderer.objective)
@@ -96,7 +95,8 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
         ut = st.utype(u)
         w.line(f"{u.name} — {ut.label}", p.side[u.side], bold=True)
         flags = [f"strength {u.strength}/{ut.max_steps}", f"cohesion {u.cohesion}",
-                 f"{ut.mobility} {ut.move_points:g} MP"]
+                 f"{ut.air_role} aircraft" if ut.domain == "air" else
+                 (f"off-map guns, range {ut.range_hexes}" if u.offmap else f"{ut.mobility} {ut.move_points:g} MP")]
         if u.moved:
             flags.append("moved")
         if u.fired:
@@ -106,33 +106,120 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
         if not u.supplied:
             flags.append("OUT OF SUPPLY")
         w.line(", ".join(flags), px=12)
-        hint = {"movement": "click a highlighted hex to move (number = MP cost)",
-                "assault": "click an adjacent enemy to preview an assault",
-                "artillery": "click a spotted enemy to preview a fire mission",
-                "air": "click a hex: recon sortie, or strike a spotted enemy"}[st.phase]
-        w.line(hint, p.panel_dim, px=12)
+        w.line(unit_hint(app, u, ut), p.panel_dim, px=12)
+        w.rule()
+    elif app.my_turn():
+        w.line(phase_hint(app), p.panel_dim, px=12)
         w.rule()
     # hovered hex
     if app.hover is not None:
         hover_info(app, w, app.hover)
         w.rule()
-    # buttons at the bottom
-    lh = app.text.line_height(FS) + 8
-    by = rect.bottom - lh - 6
-    bx = rect.x + 8
-    buttons = [("End phase", app.end_phase), ("Undo", app.undo), ("Save", app.save),
-               ("Help (H)", lambda: setattr(app, "show_help", True))]
-    bw = (rect.w - 16 - 6 * (len(buttons) - 1)) // len(buttons)
-    for label, action in buttons:
-        r = pygame.Rect(bx, by, bw, lh)
-        active = app.my_turn() or label.startswith(("Save", "Help"))
-        pygame.draw.rect(screen, (70, 90, 120) if active else (55, 58, 66), r, border_radius=4)
-        img = app.text.render(label, 13, p.panel_fg if active else p.panel_dim, bold=True)
-        screen.blit(img, img.get_rect(center=r.center))
-        app.click_regions.append((r, action))
-        bx += bw + 6
-    # event log fills the rest
-    draw_log(app, screen, pygame.Rect(rect.x, w.y, rect.w, by - w.y - 4))
+    screen.set_clip(None)
+
+
+def phase_hint(app: Any) -> str:
+    """What a new player can do now (no unit selected)."""
+    return {"air": "Your AIR phase: select an aircraft above (or press Tab), then click a hex. Recon drones find "
+                   "enemies; armed drones strike enemies already spotted. Space ends the phase.",
+            "artillery": "Your ARTILLERY phase: select a gun (Tab), then click an enemy one of your units or a "
+                         "recon drone can see. Space ends the phase.",
+            "movement": "Your MOVEMENT phase: click one of your counters; reachable hexes light up with their "
+                        "cost in move points. Space ends the phase.",
+            "assault": "Your ASSAULT phase: select a unit next to a known enemy and click the enemy to see the "
+                       "odds. Space ends the phase."}[app.state.phase]
+
+
+def unit_hint(app: Any, u: Any, ut: Any) -> str:
+    ph = app.state.phase
+    if not app.my_turn():
+        return "It is not your turn."
+    if ut.domain == "air":
+        if ph != "air":
+            return "Aircraft act in the air phase."
+        if app.view.grounded.get(u.id):
+            return "Grounded by the weather this turn (see Weather & aircraft above)."
+        if ut.air_role == "recon":
+            return "Click any hex: a recon sortie spots the enemies around it (for artillery and drones)."
+        return "Click a spotted enemy counter to preview a strike (none in sight? fly a recon drone first)."
+    if ph == "movement":
+        return "Click a highlighted hex to move (numbers = move-point cost); Ctrl+Z undoes a move."
+    if ph == "assault":
+        return "Click an adjacent enemy counter to preview an assault and its odds."
+    if ph == "artillery":
+        return ("Click a spotted enemy within range to preview a fire mission." if ut.indirect else
+                "Only artillery fires in this phase; Space ends it.")
+    return "Ground units do not act in the air phase; Space ends it."
+
+
+def weather_words(wx: Any) -> str:
+    fog = "no fog" if wx.fog == "none" else f"{wx.fog} fog"
+    pr = "dry" if wx.precipitation == "none" else wx.precipitation
+    return f"Cloud base {wx.ceiling_m:.0f} m, visibility {wx.visibility_km:g} km, {fog}, {pr}"
+
+
+def _needs(ut: Any, verb: str = "needs") -> str:
+    fog = {"patchy": ", no fog", "thick": ", no thick fog"}.get(ut.grounded_by_fog, "")
+    return f"{verb} cloud base {ut.min_ceiling_m:.0f} m, visibility {ut.min_visibility_km:g} km{fog}"
+
+
+def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
+    """Which aircraft fly this turn and why not: own units from the engine's grounding (`view.grounded`, the
+    AirStatus reasons); enemy aircraft *types* of the scenario judged against the public weather with the
+    engine's own `flight_check`. (text, colour, own unit id to select or None)."""
+    from engine.weather import flight_check
+
+    st = app.state
+    v = app.view
+    p = app.palette
+    table = st.scenario.unit_table
+    out: list[tuple[str, tuple[int, int, int], str | None]] = []
+    own = [u for u in v.own if u.active and table[u.type].domain == "air"]
+    for u in own:
+        ut = table[u.type]
+        g = v.grounded.get(u.id)
+        name = ut.label.split(" (")[0]
+        mark = "▶ " if u.id == app.selected else ""
+        if g:
+            out.append((f"{mark}{u.id} {name}: GROUNDED - {g} ({_needs(ut)})", p.bad, u.id))
+        else:
+            done = "has flown this turn" if u.fired else "CAN FLY"
+            out.append((f"{mark}{u.id} {name}: {done} ({_needs(ut)})", p.good, u.id))
+    enemy = 1 - app.view_side
+    seen: set[str] = set()
+    for us in st.scenario.units:
+        ut = table[us.type]
+        if ut.domain != "air" or us.side != SIDES[enemy] or us.type in seen:
+            continue
+        seen.add(us.type)
+        why = flight_check(ut, v.weather)
+        name = ut.label.split(" (")[0]
+        if why:
+            out.append((f"Enemy {name}: grounded - {why}", p.panel_fg, None))
+        else:
+            out.append((f"Enemy {name}: can fly in this weather", p.panel_dim, None))
+    if not own and not seen:
+        out.append(("No aircraft in this scenario", p.panel_dim, None))
+    return out
+
+
+def grounded_banner(app: Any) -> str | None:
+    """Plain sentences for the map when own aircraft cannot fly this turn (no need to dig in the log): what is
+    grounded and the engine's reason, the weather now and what each grounded type needs."""
+    v = app.view
+    table = app.state.scenario.unit_table
+    types: dict[str, str] = {}
+    for u in v.own:
+        g = v.grounded.get(u.id)
+        if u.active and g and table[u.type].domain == "air":
+            types.setdefault(u.type, g)
+    if not types:
+        return None
+    names = {t: table[t].label.split(" (")[0].lower() for t in types}
+    reasons = "; ".join(dict.fromkeys(types.values()))
+    needs = "; ".join(f"{names[t]} {_needs(table[t], 'need')}" for t in types)
+    return (f"GROUNDED this turn: your {', '.join(names.values())} ({reasons}). "
+            f"Weather now: {weather_words(v.weather).lower()}. {needs[0].upper()}{needs[1:]}.")
 
 
 def hover_info(app: Any, w: Writer, idx: int) -> None:
@@ -174,59 +261,10 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
         w.line(f"Move here: {dest[idx][0]:g} MP", p.good, px=12)
 
 
-def draw_log(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
-    if rect.h < 30:
-        return
-    p = app.palette
-    t = app.text
-    px = 12
-    lh = t.line_height(px)
-    title = t.render("Event log (click: show on map; wheel scrolls)", px, p.panel_dim)
-    screen.blit(title, (rect.x + 10, rect.y))
-    area = pygame.Rect(rect.x + 6, rect.y + lh + 2, rect.w - 12, rect.h - lh - 2)
-    pygame.draw.rect(screen, (22, 24, 30), area)
-    events = app.visible_events()
-    rows: list[tuple[str, Any, int]] = []
-    # newest at the bottom; take enough events from the end, honouring the scroll
-    n_rows = area.h // lh
-    end = max(0, len(events) - app.log_scroll)
-    app.log_scroll = min(app.log_scroll, max(0, len(events) - 1))
-    k = end - 1
-    while k >= 0 and len(rows) < n_rows:
-        _, ev = events[k]
-        lines = t.wrap(f"T{ev.turn} {ev.text()}", px, area.w - 8)
-        for j, s in enumerate(reversed(lines)):
-            rows.append((("   " if j < len(lines) - 1 else "") + s, ev, k))
-        k -= 1
-    rows = rows[:n_rows][::-1]
-    y = area.bottom - lh * len(rows)
-    for s, ev, _ in rows:
-        col = p.panel_fg
-        side = getattr(ev, "side", None)
-        if side in SIDES:
-            col = tuple(min(255, c + 70) for c in p.side[SIDES.index(side)])
-        if ev.kind in ("TurnStarted", "GameOver"):
-            col = p.accent
-        elif ev.kind == "AirStatus" and getattr(ev, "grounded", False):
-            col = p.bad
-        img = t.render(s, px, col)
-        screen.blit(img, (area.x + 4, y))
-        r = pygame.Rect(area.x, y, area.w, lh)
-
-        def act(ev: Any = ev) -> None:
-            app.highlight = [app.state.map.idx(h) for h in ev.hexes()]
-            app.status = ev.text()
-            if app.highlight:
-                app.center_on(app.highlight[0])
-
-        app.click_regions.append((r, act))
-        y += lh
-
-
 def draw_status(app: Any, screen: pygame.Surface) -> None:
     p = app.palette
     mr = app.map_rect
-    t = app.text
+    t = app.ui_text
     lines = t.wrap(app.status, FS, mr.w - 20)[:2]
     lh = t.line_height(FS)
     h = lh * len(lines) + 8
@@ -238,14 +276,24 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
         screen.blit(t.render(s, FS, col), (mr.x + 10, mr.bottom - h + 4 + k * lh))
     # top-left hint: turn owner
     st = app.state
+    y = mr.y + 6
     if st.outcome is None and app.human and st.side not in app.human:
         s = f"{SIDES[st.side]} is playing…"
         img = t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True)
-        screen.blit(img, (mr.x + 8, mr.y + 6))
+        screen.blit(img, (mr.x + 8, y))
+        y += img.get_height() + 2
+    banner = grounded_banner(app)
+    if banner:
+        rows = t.wrap(banner, FS, mr.w - 24)[:4]
+        box = pygame.Surface((mr.w, lh * len(rows) + 8), pygame.SRCALPHA)
+        box.fill((110, 20, 10, 215))
+        screen.blit(box, (mr.x, y))
+        for k, s in enumerate(rows):
+            screen.blit(t.render(s, FS, (255, 255, 255)), (mr.x + 10, y + 4 + k * lh))
 
 
 def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
-    t = app.text
+    t = app.ui_text
     px = 12
     lh = t.line_height(px)
     rows: list[tuple[Any, str, bool]] = []
@@ -274,7 +322,7 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
 
 def _modal(app: Any, screen: pygame.Surface, lines: list[tuple[str, int, tuple[int, int, int], bool]],
            dim: int = 170) -> None:
-    t = app.text
+    t = app.ui_text
     shade = pygame.Surface(screen.get_size(), pygame.SRCALPHA)
     shade.fill((0, 0, 0, dim))
     screen.blit(shade, (0, 0))
@@ -291,20 +339,6 @@ def _modal(app: Any, screen: pygame.Surface, lines: list[tuple[str, int, tuple[i
         y += t.line_height(px)
 
 
-def draw_help(app: Any, screen: pygame.Surface, entries: list[tuple[str, str]]) -> None:
-    fg = app.palette.panel_fg
-    lines = [("Keys and mouse", 18, app.palette.accent, True)]
-    for k, d in entries:
-        lines.append((f"{k:<28}{d}", 13, fg, False))
-    lines.append(("", 13, fg, False))
-    lines.append(("Counters: red-ish = attacker, blue-ish = defender; pips = strength steps; faded = your hidden"
-                  " unit.", 13, fg, False))
-    lines.append(("Map: heavy black hachured lines = cliffs (ticks point downhill), blue edges = rivers, red road ="
-                  " Lachin corridor, gold outline = objective.", 13, fg, False))
-    lines.append(("Click or press Esc to close.", 13, app.palette.panel_dim, False))
-    _modal(app, screen, lines, dim=120)
-
-
 def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
     side = app.state.side
     lines = [(f"Pass the screen to the {SIDES[side].upper()}", 24, app.palette.side[side], True),
@@ -312,19 +346,3 @@ def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
               15, app.palette.panel_fg, False),
              ("Click or press Enter when ready.", 15, app.palette.panel_dim, False)]
     _modal(app, screen, lines, dim=255)
-
-
-def draw_game_over(app: Any, screen: pygame.Surface) -> None:
-    st = app.state
-    sc = st.score.to_dict()
-    p = app.palette
-    o = st.outcome
-    lines = [(f"GAME OVER — {o.winner} wins on turn {o.turn}", 22, p.accent, True), (o.reason, 14, p.panel_fg, False),
-             ("", 10, p.panel_fg, False)]
-    for k, v in sc.items():
-        if isinstance(v, dict):
-            v = "; ".join(f"{a}: {b}" for a, b in v.items())
-        lines.append((f"{k}: {v}", 12, p.panel_fg, False))
-    lines.append(("Ctrl+S saves the game (replay with `wargame replay FILE`); close the window to quit.", 12,
-                  p.panel_dim, False))
-    _modal(app, screen, lines, dim=140)

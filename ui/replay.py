@@ -52,7 +52,7 @@ class ReplayModel:
         if not isinstance(doc.get("orders"), list):
             raise SaveFormatError(f"{source}: orders must be a list")
         m.orders = [order_from_dict(od) for od in doc["orders"]]
-        m.base = game_from_save_dict({**doc, "orders": []}, source=source)
+        m.base = game_from_save_dict({**doc, "orders": []}, source=source, track_sightings=True)
         st = m.base.copy()
         m.cache[0] = st.copy()
         m.turn_at = [st.turn]
@@ -90,7 +90,7 @@ class ReplayModel:
         m.kind = "log"
         m.events = events
         seed = getattr(started, "seed", 0) if started.kind == "GameStarted" else 0
-        m.state = new_game(scen, seed)
+        m.state = new_game(scen, seed, track_sightings=True)
         m.turn_at = [ev.turn for ev in events]
         return m
 
@@ -156,6 +156,7 @@ class ReplayApp(App):
                  size: tuple[int, int] = (1280, 800), side: str | None = None) -> None:
         super().__init__(model.state, set(), palette=palette, ui_scale=ui_scale, size=size, autoskip=False)
         self.model = model
+        self.read_only = True
         self.omniscient = side is None
         self.view_side = 0 if side in (None, "attacker") else 1
         self.show_units = model.kind == "save"
@@ -193,7 +194,7 @@ class ReplayApp(App):
             return list(enumerate(self.model.events[: self.model.k + 1]))
         if self.omniscient:
             return list(enumerate(self.state.log))
-        return super().visible_events()
+        return super().visible_events()  # engine.view.visible_log for the chosen side
 
     def click_hex(self, idx: int | None, shift: bool = False) -> None:
         if idx is not None:

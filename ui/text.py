@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pygame
 
 _SUBST = str.maketrans({"→": "->", "−": "-", "▶": ">", "›": ">", "…": "...", "×": "x", "≥": ">=", "≤": "<=",
@@ -13,9 +15,21 @@ def clean(s: str) -> str:
     return s.translate(_SUBST)
 
 
+def ui_face(bold: bool = False) -> str | None:
+    """The sans font pygame_gui ships (Noto Sans), so the panel text matches the widgets; None if missing."""
+    try:
+        import pygame_gui
+    except ImportError:
+        return None
+    p = Path(pygame_gui.__file__).parent / "data" / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
+    return str(p) if p.exists() else None
+
+
 class Text:
-    def __init__(self, scale: float = 1.0) -> None:
+    def __init__(self, scale: float = 1.0, ui: bool = False) -> None:
+        """`ui`: Noto Sans (panel and status text) instead of pygame's default font (map labels, counters)."""
         self.scale = scale
+        self.ui = ui and ui_face() is not None
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._cache: dict[tuple, pygame.Surface] = {}
 
@@ -24,8 +38,11 @@ class Text:
         key = (size, bold, italic)
         f = self._fonts.get(key)
         if f is None:
-            f = pygame.font.Font(None, int(size * 1.3))  # the default font renders small; compensate
-            f.set_bold(bold)
+            if self.ui:
+                f = pygame.font.Font(ui_face(bold), size)
+            else:
+                f = pygame.font.Font(None, int(size * 1.3))  # the default font renders small; compensate
+                f.set_bold(bold)
             f.set_italic(italic)
             self._fonts[key] = f
         return f
@@ -61,6 +78,15 @@ class Text:
         return img
 
     def wrap(self, s: str, px: int, width: int) -> list[str]:
+        key = ("w", s, px, width)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]
+        out = self._wrap(s, px, width)
+        self._cache[key] = out  # type: ignore[assignment]
+        return out
+
+    def _wrap(self, s: str, px: int, width: int) -> list[str]:
         f = self.font(px)
         words = clean(s).split(" ")
         lines: list[str] = []

@@ -1,0 +1,377 @@
+"""The widgets of the game window, made with pygame_gui: the panel's buttons, the scrollable event log (click a
+line to show its hexes on the map), the help and game-over windows and the save/load file dialogs.
+
+The map, counters, overlays and the panel's text stay plain pygame drawing (ui/app.py, ui/panels.py). Every
+widget action calls an App method, so tests can drive the App directly or through real mouse events."""
+
+from __future__ import annotations
+
+import bisect
+import html
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
+from pygame_gui.windows import UIFileDialog
+
+from engine.units import SIDES
+
+LOG_CAP = 1500
+"""How many of the newest visible events the log list holds (the whole game: `wargame replay SAVE`)."""
+LOG_REFRESH_S = (0.1, 0.6)
+"""The log list is refreshed at most this often (s) on a human's turn / while an AI plays (each refresh
+rebuilds the rows on screen, ~2 ms a row)."""
+LOG_KINDS = ("#log_plain", "#log_attacker", "#log_defender", "#log_turn", "#log_bad")
+
+
+def _hex(c: tuple[int, ...]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in c[:3]))
+
+
+def log_font_px(scale: float) -> int:
+    return max(9, round(13 * scale))
+
+
+def log_row_height(scale: float) -> int:
+    return log_font_px(scale) + max(4, round(5 * scale))
+
+
+def theme(palette: Any, scale: float) -> dict[str, Any]:
+    fs = str(max(9, round(14 * scale)))
+    small = str(log_font_px(scale))
+    font = {"name": "noto_sans", "size": fs}
+    bg = _hex(palette.panel_bg)
+    fg = _hex(palette.panel_fg)
+    return {
+        "defaults": {"colours": {
+            "normal_bg": "#3e5370", "hovered_bg": "#51709a", "disabled_bg": "#2e3139", "selected_bg": "#365880",
+            "active_bg": "#2c4a70", "dark_bg": "#16181e", "normal_text": fg, "hovered_text": "#ffffff",
+            "disabled_text": "#7d828c", "selected_text": "#ffffff", "active_text": "#ffffff",
+            "normal_border": "#5d6f8a", "hovered_border": _hex(palette.accent), "disabled_border": "#3a3d45",
+            "link_text": fg, "link_hover": _hex(palette.accent), "link_selected": _hex(palette.accent),
+        }},
+        "button": {"font": {**font, "bold": "1"}, "misc": {"shape": "rounded_rectangle", "shape_corner_radius": "4",
+                                                           "tool_tip_delay": "0.6"}},
+        "label": {"font": {"name": "noto_sans", "size": small}, "colours": {"normal_text": _hex(palette.panel_dim),
+                                                                          "dark_bg": bg}},
+        "text_box": {"font": {"name": "noto_sans", "size": small},
+                     "misc": {"link_normal_underline": "0", "link_hover_underline": "1", "padding": "4,3",
+                              "line_spacing": "1.0"}},
+        "window": {"colours": {"dark_bg": "#23262e", "normal_border": _hex(palette.accent)},
+                   "misc": {"border_width": "2", "shadow_width": "6"}},
+        "window.#title_bar": {"font": {**font, "bold": "1"}},
+        "window.text_box": {"font": {"name": "noto_sans", "size": fs}, "misc": {"line_spacing": "1.15"}},
+        "tool_tip": {"font": {"name": "noto_sans", "size": small}},
+        "selection_list": {"colours": {"dark_bg": "#16181e", "normal_border": "#3a3d45"},
+                           "misc": {"list_item_height": str(log_row_height(scale)), "border_width": "1"}},
+        "selection_list.@selection_list_item": {
+            "font": {"name": "noto_sans", "size": small},
+            "colours": {"normal_bg": "#16181e", "hovered_bg": "#2d3440", "selected_bg": "#4a3d10",
+                        "active_bg": "#4a3d10", "normal_border": "#16181e", "hovered_border": "#2d3440",
+                        "selected_border": "#4a3d10"},
+            "misc": {"text_horiz_alignment": "left", "text_horiz_alignment_padding": "4", "border_width": "0",
+                     "shape": "rectangle", "shadow_width": "0"}},
+        **{f"selection_list.{k}": {"colours": {"normal_text": c, "hovered_text": c, "selected_text": "#ffffff"}}
+           for k, c in zip(LOG_KINDS, (fg, _hex(tuple(min(255, v + 70) for v in palette.side[0])),
+                                       _hex(tuple(min(255, v + 70) for v in palette.side[1])),
+                                       _hex(palette.accent), _hex(palette.bad)), strict=True)},
+        "text_entry_line": {"font": font},
+        "file_dialog.#file_display_list.#file_list_item": {"font": font},
+        "file_dialog.#file_display_list.#directory_list_item": {"font": font},
+    }
+
+
+class Gui:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.manager = pygame_gui.UIManager(app.size, theme(app.palette, app.ui_scale))
+        sizes = {max(9, round(13 * app.ui_scale)), max(9, round(14 * app.ui_scale)), 18}  # 18: <font size=5>
+        with warnings.catch_warnings():  # "already loaded" is harmless
+            warnings.simplefilter("ignore")
+            self.manager.preload_fonts([{"name": "noto_sans", "point_size": n, "style": st, "antialiased": "1"}
+                                        for n in sizes for st in ("bold", "italic")])
+        self.buttons: dict[str, UIButton] = {}
+        self.actions: dict[Any, Any] = {}
+        self.log_title: UILabel | None = None
+        self.log_box: UISelectionList | None = None
+        self._log_items: list[tuple[str, str]] = []
+        self._log_rows: list[int] = []
+        """log index of each row of the list (an event wraps onto several rows)."""
+        self._log_clicked: int | None = None
+        self.help_win: UIWindow | None = None
+        self.over_win: UIWindow | None = None
+        self._over_key: Any = None
+        self.dialog: UIFileDialog | None = None
+        self.dialog_mode = ""
+        self._log_ident: Any = None
+        self._log_shown: list[int] = []
+        self._log_time = 0.0
+        self._enabled: dict[str, bool] = {}
+        self._last = time.perf_counter()
+        self.info_bottom = app.size[1]
+        self.layout()
+
+    # ------------------------------------------------------------------ layout
+    def layout(self) -> None:
+        """(Re)build the panel widgets for the current window size."""
+        app = self.app
+        self.manager.set_window_resolution(app.size)
+        for el in [*self.buttons.values(), self.log_box, self.log_title]:
+            if el is not None:
+                el.kill()
+        self.buttons = {}
+        self.actions = {}
+        self._enabled = {}
+        pr = app.panel_rect
+        s = app.ui_scale
+        bh = max(28, round(30 * s))
+        gap = 5
+        x0, w = pr.x + 8, pr.w - 16
+        y2 = pr.bottom - 8 - bh
+        y1 = y2 - gap - bh
+        row1 = [("end", "End phase (Space)", 0.64, app.end_phase, "End your current phase (Space or E)"),
+                ("undo", "Undo", 0.36, app.undo, "Undo the last move if it drew no dice (Ctrl+Z)")]
+        row2 = [("save", "Save…", 1 / 3, lambda: self.open_file_dialog("save"), "Save the game (Ctrl+S)"),
+                ("load", "Load…", 1 / 3, lambda: self.open_file_dialog("load"), "Load a saved game (Ctrl+O)"),
+                ("help", "Help (H)", 1 / 3, app.toggle_help, "Keys, mouse and map symbols (H)")]
+        for y, row in ((y1, row1), (y2, row2)):
+            x = x0
+            avail = w - gap * (len(row) - 1)
+            for k, (key, label, frac, action, tip) in enumerate(row):
+                bw = avail - (x - x0 - gap * k) if k == len(row) - 1 else round(avail * frac)
+                b = UIButton(pygame.Rect(x, y, bw, bh), label, self.manager, tool_tip_text=tip)
+                self.buttons[key] = b
+                self.actions[b] = action
+                x += bw + gap
+        log_h = max(140, round(pr.h * 0.33))
+        box_top = y1 - 6 - log_h
+        lh = max(18, round(20 * s))
+        self.log_title = UILabel(pygame.Rect(pr.x + 6, box_top - lh, pr.w - 12, lh),
+                                 "Event log (click a line: show it on the map)", self.manager)
+        self.log_box = UISelectionList(pygame.Rect(pr.x + 6, box_top, pr.w - 12, log_h), [], self.manager)
+        self.info_bottom = box_top - lh - 2
+        self._log_ident = None
+        self._log_shown = []
+        self._log_rows = []
+        self._log_items: list[tuple[str, str]] = []
+        self._log_time = 0.0
+
+    # ------------------------------------------------------------------ per frame
+    def sync(self) -> None:
+        app = self.app
+        mine = app.my_turn()
+        ro = getattr(app, "read_only", False)  # the replay viewer: nothing to order, save or load
+        for key, on in (("end", mine), ("undo", mine and bool(app.undo_stack)), ("save", not ro), ("load", not ro)):
+            if self._enabled.get(key) != on:
+                self._enabled[key] = on
+                (self.buttons[key].enable if on else self.buttons[key].disable)()
+        self._sync_help()
+        self._sync_game_over()
+        self._sync_log()
+
+    def draw(self, screen: pygame.Surface) -> None:
+        now = time.perf_counter()
+        dt, self._last = min(0.25, now - self._last), now
+        self.sync()
+        self.manager.update(dt)
+        self.manager.draw_ui(screen)
+
+    # ------------------------------------------------------------------ events
+    def process_event(self, ev: Any) -> bool:
+        """Give an event to the widgets first; True if they used it (the map must then ignore it)."""
+        app = self.app
+        if app.pass_screen and ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.KEYDOWN):
+            return False  # nothing of the other side's screen may be clicked through the curtain
+        used = bool(self.manager.process_events(ev))
+        if ev.type == pygame_gui.UI_BUTTON_PRESSED and ev.ui_element in self.actions:
+            self.actions[ev.ui_element]()
+            return True
+        if ev.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and ev.ui_element is self.log_box:
+            row = next((i for i, it in enumerate(self.log_box.item_list) if it["selected"]), None)
+            if row is not None and row < len(self._log_rows):
+                self._log_clicked = self._log_rows[row]
+                app.show_event(self._log_clicked)
+            return True
+        if ev.type == pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION and ev.ui_element is self.log_box:
+            if self._log_clicked is not None and self._log_clicked < len(app.state.log):
+                app.show_event(self._log_clicked)  # the same line clicked again
+            return True
+        if ev.type == pygame_gui.UI_WINDOW_CLOSE:
+            if ev.ui_element is self.help_win:
+                self.help_win = None
+                app.show_help = False
+            elif ev.ui_element is self.over_win:
+                self.over_win = None
+            elif ev.ui_element is self.dialog:
+                self.dialog = None
+            return True
+        if ev.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and ev.ui_element is self.dialog:
+            mode, self.dialog = self.dialog_mode, None
+            (app.save if mode == "save" else app.load)(Path(ev.text))
+            return True
+        if ev.type == pygame.KEYDOWN and (self.typing() or (self.dialog is not None and self.dialog.alive()
+                                                            and ev.key != pygame.K_ESCAPE)):
+            return True  # while a file dialog is open, keys go to it (its file name box), not to the game
+        if ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL) and self.over_window():
+            return True
+        return used
+
+    def typing(self) -> bool:
+        return any(isinstance(el, UITextEntryLine) for el in self.manager.get_focus_set() or ())
+
+    def over_window(self) -> bool:
+        pos = pygame.mouse.get_pos()
+        return any(w is not None and w.alive() and w.rect.collidepoint(pos)
+                   for w in (self.help_win, self.over_win, self.dialog))
+
+    def over_log(self, pos: tuple[int, int]) -> bool:
+        return self.log_box is not None and self.log_box.rect.collidepoint(pos)
+
+    def close_top_window(self) -> bool:
+        """Esc: close the file dialog, else help, else the game-over window. True if one was closed."""
+        for name in ("dialog", "help_win", "over_win"):
+            w = getattr(self, name)
+            if w is not None and w.alive():
+                w.kill()
+                setattr(self, name, None)
+                if name == "help_win":
+                    self.app.show_help = False
+                return True
+        return False
+
+    # ------------------------------------------------------------------ file dialogs
+    def open_file_dialog(self, mode: str) -> None:
+        app = self.app
+        if self.dialog is not None and self.dialog.alive():
+            self.dialog.kill()
+        w, h = app.size
+        r = pygame.Rect(0, 0, min(620, w - 40), min(480, h - 40))
+        r.center = (w // 2, h // 2)
+        title = "Save the game as (a .json file)" if mode == "save" else "Load a saved game"
+        self.dialog = UIFileDialog(r, self.manager, window_title=title, initial_file_path=str(app.save_path),
+                                   allow_existing_files_only=(mode == "load"), allowed_suffixes={".json"})
+        self.dialog_mode = mode
+        app.status = ("Pick a file and press OK (Esc cancels)" if mode == "load" else
+                      "Type or pick a file name and press OK (Esc cancels)")
+
+    # ------------------------------------------------------------------ windows
+    def _centred(self, w: int, h: int) -> pygame.Rect:
+        W, H = self.app.size
+        r = pygame.Rect(0, 0, min(w, W - 30), min(h, H - 30))
+        r.center = (W // 2, H // 2)
+        return r
+
+    def _sync_help(self) -> None:
+        app = self.app
+        alive = self.help_win is not None and self.help_win.alive()
+        if app.show_help and not alive:
+            from ui.app import HELP
+
+            rows = "".join(f"<b>{html.escape(k)}</b><br>&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(d)}<br>" for k, d in HELP)
+            text = ("<font size=5><b>How to play</b></font><br>"
+                    "Each turn both sides play four phases: <b>air</b> (drone sorties) &gt; <b>artillery</b> "
+                    "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
+                    "enemies). Select one of your counters, then click a hex: the panel shows what the order "
+                    "would do and the odds before you confirm.<br><br>"
+                    "<font size=5><b>Keys and mouse</b></font><br>" + rows + "<br>"
+                    "<font size=5><b>Map</b></font><br>"
+                    "Counters: red = attacker, blue = defender; pips = strength steps; a faded counter is your "
+                    "hidden unit. Heavy black hachured lines = cliffs (ticks point downhill), blue edges = rivers, "
+                    "red road = the Lachin corridor, gold outline = the objective. Overlays 1-7 show a legend at "
+                    "the bottom left of the map.")
+            self.help_win = UIWindow(self._centred(720, 640), self.manager, window_display_title="Help",
+                                     resizable=True)
+            UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.help_win.get_container().get_size()),
+                      manager=self.manager, container=self.help_win,
+                      anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
+        elif not app.show_help and alive:
+            self.help_win.kill()
+            self.help_win = None
+
+    def _sync_game_over(self) -> None:
+        st = self.app.state
+        key = (id(st), st.outcome)
+        if st.outcome is None or key == self._over_key or self.app.pass_screen:
+            if st.outcome is None and self.over_win is not None:
+                self.over_win.kill()
+                self.over_win = None
+            return
+        self._over_key = key
+        o = st.outcome
+        rows = []
+        for k, v in st.score.to_dict().items():
+            if isinstance(v, dict):
+                v = "; ".join(f"{a}: {b}" for a, b in v.items()) or "-"
+            rows.append(f"<b>{html.escape(str(k).replace('_', ' '))}</b>: {html.escape(str(v))}")
+        text = (f"<font size=5><b>{html.escape(str(o.winner))} wins on turn {o.turn}</b></font><br>"
+                f"{html.escape(str(o.reason))}<br><br><b>Score record</b><br>" + "<br>".join(rows) +
+                "<br><br>Save the game (Save… or Ctrl+S) to replay it later with <i>wargame replay FILE</i>.")
+        if self.over_win is not None:
+            self.over_win.kill()
+        self.over_win = UIWindow(self._centred(620, 600), self.manager, window_display_title="Game over",
+                                 resizable=True)
+        UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.over_win.get_container().get_size()),
+                  manager=self.manager, container=self.over_win,
+                  anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
+
+    # ------------------------------------------------------------------ event log
+    def _event_rows(self, k: int, ev: Any, width: int) -> list[tuple[str, str]]:
+        """An event as list rows: wrapped to the list's width, coloured by side / turn start / grounding."""
+        kind = "#log_plain"
+        side = getattr(ev, "side", None)
+        if side in SIDES:
+            kind = LOG_KINDS[1 + SIDES.index(side)]
+        if ev.kind in ("TurnStarted", "GameOver"):
+            kind = "#log_turn"
+        elif ev.kind == "AirStatus" and getattr(ev, "grounded", False):
+            kind = "#log_bad"
+        lines = self.app.ui_text.wrap(f"T{ev.turn} {ev.text()}", log_font_px(1.0), width)
+        return [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
+
+    def _sync_log(self, force: bool = False) -> None:
+        """The list shows `App.visible_events()` (the engine's `visible_log`), newest at the bottom. It follows
+        new events unless the reader has scrolled up. Only the rows on screen are widgets (pygame_gui's list
+        is virtual), so even a long game's log is cheap."""
+        app = self.app
+        box = self.log_box
+        if box is None:
+            return
+        events = app.visible_events()
+        ident = (id(app.state), app.view_side, app.omniscient)
+        last = self._log_shown[-1] if self._log_shown else -1
+        # the visible log of one game seen by one side only grows: find where the shown part ends
+        pos = bisect.bisect_right(events, last, key=lambda e: e[0])
+        same = ident == self._log_ident and (not self._log_shown or (pos > 0 and events[pos - 1][0] == last))
+        if same and pos == len(events):
+            return
+        now = time.perf_counter()
+        ai_playing = app.state.outcome is None and app.state.side not in app.human
+        if not force and self._log_ident is not None and now - self._log_time < LOG_REFRESH_S[ai_playing]:
+            return
+        self._log_time = now
+        sb = box.scroll_bar
+        at_end = sb is None or sb.start_percentage >= 1.0 - sb.visible_percentage - 0.02
+        start = sb.start_percentage if sb is not None else 0.0
+        width = box.rect.w - 48  # scroll bar, padding and the indent of continuation rows
+        if same and len(self._log_shown) + len(events) - pos <= LOG_CAP * 1.2:
+            new = events[pos:]
+        else:
+            new = events[-LOG_CAP:]
+            self._log_shown, self._log_rows, self._log_items = [], [], []
+        items = self._log_items
+        for k, ev in new:
+            rows = self._event_rows(k, ev, width)
+            items.extend(rows)
+            self._log_rows.extend([k] * len(rows))
+            self._log_shown.append(k)
+        self._log_ident = ident
+        box.set_item_list(list(items))
+        if box.scroll_bar is not None:
+            box.scroll_bar.set_scroll_from_start_percentage(1.0 if at_end or not same else start)
+
+    def shown_log_indices(self) -> list[int]:
+        return list(self._log_shown)
