@@ -436,7 +436,7 @@ def cliff_face_set():
 # --------------------------------------------------------------------------------------------------
 # Sides, units, weather
 # --------------------------------------------------------------------------------------------------
-ATTACKER_SOURCES = [(8, 44), (38, 44), (48, 44), (48, 38)]
+ATTACKER_SOURCES = [(8, 44), (38, 44), (48, 44)]
 DEFENDER_SOURCES = [WEST_ENTRY]
 AIR_BASE = (40, 44)
 
@@ -676,7 +676,7 @@ def build():
                                     "to": [48, 30]},
                                    {"name": "Askeran sector", "from": [27, 0], "to": [36, 11]}]},
             "defender": {"name": "Armenia / Artsakh", "agent": "doctrine",
-                         "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 14},
+                         "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 16},
         },
         "units": UNITS,
         "objectives": [{"name": "Shusha", "hexes": [list(h) for h in SHUSHA_TOWN]}],
