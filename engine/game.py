@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.ai.base import Agent, make_agent
 from engine.errors import IllegalOrder
+from engine.events import Event
 from engine.orders import EndPhase
 from engine.rules import apply, seed_streams
 from engine.rules import new_game as _new_game
@@ -39,19 +40,21 @@ def play_game(
     return state
 
 
+def agent_step(state: GameState, agent: Agent, rng: Any) -> list[Event]:
+    """One order from `agent` for the side to move, applied. An agent that answers with an illegal order, or
+    that has given MAX_ORDERS_PER_PHASE orders in this phase, ends the phase instead: no agent can stall a
+    game. The UI drives AI players one step per frame with this."""
+    side = state.side
+    if state.phase_orders >= MAX_ORDERS_PER_PHASE:
+        return apply(state, EndPhase(SIDES[side]))
+    order = agent.choose(observe(state, side), rng)
+    try:
+        return apply(state, order)
+    except IllegalOrder:
+        return apply(state, EndPhase(SIDES[side]))
+
+
 def run_agents(state: GameState, players: list[Agent], rngs: list, until_turn: int | None = None) -> None:
     """Let agents play from the current state until the game ends (or `until_turn` is reached)."""
-    per_phase = 0
-    key = None
     while state.outcome is None and (until_turn is None or state.turn < until_turn):
-        side = state.side
-        order = players[side].choose(observe(state, side), rngs[side])
-        k = (state.turn, state.side, state.phase_i)
-        per_phase = per_phase + 1 if k == key else 0
-        key = k
-        if per_phase > MAX_ORDERS_PER_PHASE:
-            order = EndPhase(SIDES[side])
-        try:
-            apply(state, order)
-        except IllegalOrder:
-            apply(state, EndPhase(SIDES[side]))
+        agent_step(state, players[state.side], rngs[state.side])

@@ -568,8 +568,10 @@ def apply(state: GameState, order: Order) -> list[Event]:
 def apply_unchecked(state: GameState, order: Order) -> list[Event]:
     """The fast path for callers that only generate legal orders (AIs using `legal_orders`)."""
     n0 = len(state.log)
+    phase_key = (state.turn, state.side, state.phase_i)
     _EXECUTE[type(order)](state, order)
     state.orders.append(order)
+    state.phase_orders = state.phase_orders + 1 if phase_key == (state.turn, state.side, state.phase_i) else 0
     state.touch()
     return state.log[n0:]
 

@@ -102,6 +102,8 @@ class GameState:
         self.version = 0
         self.agents: dict[str, str] = {}
         self.sandbox = False
+        self.phase_orders = 0
+        """Orders given so far in the current phase (lets drivers cap a stalling agent)."""
         self.extra: dict[str, Any] = {}
         """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
         self.sightings: list[tuple[bool, bool]] | None = None

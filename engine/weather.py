@@ -67,21 +67,25 @@ def _stochastic(base: list[WeatherEntry], rng: np.random.Generator) -> list[Weat
 
 
 def flight_check(ut: UnitType, w: WeatherTurn) -> str | None:
-    """None if the air unit can fly in this weather, else the reason it is grounded.
+    """None if the air unit can fly in this weather, else every reason it is grounded (a lesson needs the
+    low cloud named even on a foggy morning).
 
     >>> from engine.units import DEFAULT_UNIT_TYPES as T
     >>> flight_check(T["armed_drone"], WeatherTurn(1, 400, 5, "none", "none"))
     'cloud ceiling 400 m < 1200 m needed'
+    >>> flight_check(T["armed_drone"], WeatherTurn(1, 400, 2, "patchy", "none"))
+    'patchy fog; cloud ceiling 400 m < 1200 m needed; visibility 2 km < 3 km needed'
     >>> flight_check(T["recon_drone"], WeatherTurn(1, 400, 5, "none", "none")) is None
     True
     """
+    reasons = []
     if ut.grounded_by_fog != "none" and FOG_LEVELS.index(w.fog) >= FOG_LEVELS.index(ut.grounded_by_fog):
-        return f"{w.fog} fog"
+        reasons.append(f"{w.fog} fog")
     if w.ceiling_m < ut.min_ceiling_m:
-        return f"cloud ceiling {w.ceiling_m:.0f} m < {ut.min_ceiling_m:.0f} m needed"
+        reasons.append(f"cloud ceiling {w.ceiling_m:.0f} m < {ut.min_ceiling_m:.0f} m needed")
     if w.visibility_km < ut.min_visibility_km:
-        return f"visibility {w.visibility_km:g} km < {ut.min_visibility_km:g} km needed"
-    return None
+        reasons.append(f"visibility {w.visibility_km:g} km < {ut.min_visibility_km:g} km needed")
+    return "; ".join(reasons) or None
 
 
 def ground_vision_cap(w: WeatherTurn, night: bool, night_capable: bool, hex_km: float) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 import pygame
 
 from engine.errors import IllegalOrder, WargameError
+from engine.game import agent_step
 from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
 from engine.rules import apply, seed_streams
 from engine.units import SIDES
@@ -529,11 +530,7 @@ class App:
         st = self.state
         side = st.side
         self._ai_key = (st.turn, st.side, st.phase_i)  # this AI now has a plan for this phase
-        try:
-            order = self.agents[side].choose(observe(st, side), self.rngs[side])
-            apply(st, order)
-        except IllegalOrder:
-            apply(st, EndPhase(SIDES[side]))
+        agent_step(st, self.agents[side], self.rngs[side])
         self.undo_stack.clear()
 
     def run_ai_until(self, turn: int) -> None:
