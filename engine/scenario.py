@@ -41,6 +41,8 @@ class Meta:
     turn_hours: int = 12
     sources: list[str] = attrs.Factory(list)
     notes: list[str] = attrs.Factory(list)
+    lesson: list[str] = attrs.Factory(list)
+    """For teaching scenarios: what to try and what to look for (paragraphs), shown in the UI."""
 
 
 @attrs.frozen
