@@ -159,6 +159,60 @@ def print_summary(state: Any) -> None:
     console.print(t)
 
 
+@app.command()
+def fidelity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")] = Path("scenarios/shusha_1120.json"),
+    out: Annotated[Path, typer.Option(help="Report folder (README.md, PNG plots, results.json, data/)")] = Path(
+        "fidelity_report"),
+    games: Annotated[int, typer.Option(help="Games in the historical cell")] = 1000,
+    counterfactual_games: Annotated[int, typer.Option(help="Games in each counterfactual cell")] = 300,
+    seed: Annotated[int, typer.Option(help="Base seed")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores)")] = None,
+    resume: Annotated[bool, typer.Option(help="Reuse finished cells / finish interrupted ones")] = False,
+) -> None:
+    """Check the model against the record: historical cell + counterfactuals, report with intervals and plots."""
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from engine.batch import BatchAborted, BatchError
+    from engine.fidelity import run_fidelity, write_report
+
+    scen = load_or_exit(scenario)
+    if games < 2 or counterfactual_games < 2:
+        fail("--games and --counterfactual-games must be at least 2")
+    if seed < 0:
+        fail(f"--seed must be a non-negative integer, got {seed}")
+    n_workers = workers or os.cpu_count() or 1
+    command = (f"wargame fidelity {scenario} --out {out} --games {games} "
+               f"--counterfactual-games {counterfactual_games} --seed {seed}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(name: str, advance: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], advance=advance)
+
+        try:
+            res = run_fidelity(scen, str(scenario), out, games, counterfactual_games, seed, n_workers, resume,
+                               command, progress)
+        except (BatchError, WargameError) as e:
+            fail(str(e))
+        except (BatchAborted, KeyboardInterrupt):
+            fail(f"interrupted; finished cells are kept in {out / 'data'}. Resume with: {command} --resume", 130)
+    report = write_report(res, out, scen)
+    t = Table(title="Calibration against the record")
+    t.add_column("target")
+    t.add_column("measured")
+    t.add_column("holds")
+    for c in res["checks"]:
+        t.add_row(c["target"], c["measured"], "[green]yes[/]" if c["holds"] else "[red]no[/]")
+    console.print(t)
+    console.print(f"report: {report}")
+
+
 def _register_optional() -> None:
     """Subcommands owned by other modules (batch/report, play/replay); each imports its heavy parts lazily."""
     from engine import cli_batch

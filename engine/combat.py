@@ -146,6 +146,12 @@ def fire_odds(
         cover = int(gmap.vehicle_cover[target.idx]) if tt.heavy else int(gmap.concealment[target.idx])
         if cover:
             mods.append(Modifier(f"target under cover ({terrain})", -cover))
+    if context in ("assault", "defence") and tt.heavy and not ft.heavy:
+        # infantry anti-tank weapons at short range where vehicles cannot see or manoeuvre
+        fight_hex = target.idx if context == "assault" else firer.idx
+        close = int(gmap.concealment[fight_hex])
+        if close:
+            mods.append(Modifier(f"anti-tank weapons at close range ({_terrain_name(state, fight_hex)})", close))
     if context in ("assault", "defence", "ambush"):
         night = state.night
         if night and not ft.night_capable:
@@ -200,8 +206,10 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
     )
 
 
-def apply_losses(state: GameState, target: Unit, losses: int, cause: str) -> list:
-    """Remove steps, lower cohesion, keep the score; returns a UnitDestroyed event if it died."""
+def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_type: str | None = None) -> list:
+    """Remove steps, lower cohesion, keep the score; returns a UnitDestroyed event if it died.
+
+    `by_type`: the unit type whose fire caused the losses (credited in score.steps_inflicted)."""
     if losses <= 0:
         return []
     losses = min(losses, target.strength)
@@ -209,6 +217,9 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str) -> lis
     target.cohesion = max(0, target.cohesion - losses)
     side = SIDES[target.side]
     sc = state.score
+    if by_type is not None:
+        credit = sc.steps_inflicted[SIDES[1 - target.side]]
+        credit[by_type] = credit.get(by_type, 0) + losses
     sc.steps_lost[side][target.type] = sc.steps_lost[side].get(target.type, 0) + losses
     sc.losses_by_cause[side][cause] = sc.losses_by_cause[side].get(cause, 0) + losses
     state.touch()

@@ -87,6 +87,8 @@ def new_game(
     gmap = game_map(scen)
     units = []
     for us in scen.units:
+        if not us.present:
+            continue
         ut = scen.unit_table[us.type]
         units.append(Unit(
             id=us.id, side=SIDES.index(us.side), type=us.type, idx=gmap.idx(us.hex),
@@ -180,7 +182,7 @@ def _arrive(state: GameState, u: Unit) -> None:
             if enter[i] and occ[other(u.side)][i] == 0 and occ[u.side][i] < limit:
                 u.idx = i
                 u.arrived = True
-                _set_control(state, i, u.side)
+                _set_control(state, i, u.side, u)
                 _emit(state, ReinforcementArrived(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                                   hex=gmap.hex_of(i)))
                 state.touch()
@@ -297,13 +299,16 @@ def _finish(state: GameState, winner: str, reason: str) -> None:
     _emit(state, GameOver(turn=state.turn, winner=winner, reason=reason))
 
 
-def _set_control(state: GameState, idx: int, side: int) -> None:
+def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) -> None:
     if state.control[idx] == side:
         return
     state.control[idx] = side
     gmap = state.map
     place = gmap.place_name(idx)
-    if place is not None or idx in _objective_hexes(state):
+    in_objective = idx in _objective_hexes(state)
+    if in_objective and side == ATTACKER and by is not None and state.score.objective_first_entry_type is None:
+        state.score.objective_first_entry_type = by.type
+    if place is not None or in_objective:
         _emit(state, ControlChanged(turn=state.turn, side=SIDES[side], hex=gmap.hex_of(idx), place=place))
 
 
@@ -609,7 +614,7 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
     evs: list[Event] = [AmbushSprung(turn=state.turn, side=SIDES[ambusher.side], ambusher=ambusher.id,
                                      target=mover.id, hex=state.map.hex_of(ambusher.idx),
                                      target_hex=state.map.hex_of(mover.idx), fire=res)]
-    evs.extend(combat.apply_losses(state, mover, res.losses, "ambush"))
+    evs.extend(combat.apply_losses(state, mover, res.losses, "ambush", ambusher.type))
     return evs
 
 
@@ -641,7 +646,7 @@ def _do_move(state: GameState, o: Move) -> None:
             break
         u.idx = step
         walked.append(step)
-        _set_control(state, step, u.side)
+        _set_control(state, step, u.side, u)
         ambushers = _ambush_candidates(state, u, step)
         if ambushers:
             names = ", ".join(e.id for e in ambushers)
@@ -724,7 +729,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
     else:
         res = combat.resolve(state, combat.fire_odds(state, u, target, "strike"))
         fire.append(res)
-        after = combat.apply_losses(state, target, res.losses, "drone")
+        after = combat.apply_losses(state, target, res.losses, "drone", u.type)
         if ut.expendable:
             u.strength -= 1
     _emit(state, DroneStrike(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
@@ -784,7 +789,7 @@ def _do_fire(state: GameState, o: Fire) -> None:
         res = combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra))
         fire.append(res)
     for res in fire:
-        after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery"))
+        after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery", u.type))
     _emit(state, ArtilleryFired(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
                                 spotter=spotter or "?", fire=fire), *after)
 
@@ -821,9 +826,10 @@ def _do_assault(state: GameState, o: Assault) -> None:
     a.hidden = False
     state.score.assaults[side] += 1
     after: list[Event] = []
-    after.extend(combat.apply_losses(state, state.unit(a_res.target), a_res.losses, "assault"))
+    after.extend(combat.apply_losses(state, state.unit(a_res.target), a_res.losses, "assault", a.type))
     att_losses = min(a.strength, sum(r.losses for r in d_res))
-    after.extend(combat.apply_losses(state, a, att_losses, "assault"))
+    top = max(d_res, key=lambda r: r.losses)
+    after.extend(combat.apply_losses(state, a, att_losses, "assault", state.unit(top.firer).type))
     for d in defenders:
         d.hidden = False
     alive = [d for d in defenders if d.strength > 0]
@@ -841,14 +847,14 @@ def _do_assault(state: GameState, o: Assault) -> None:
             if j is None:
                 after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm, hex=None,
                                            reason="broken, surrounded"))
-                after.extend(combat.apply_losses(state, d, d.strength, "surrender"))
+                after.extend(combat.apply_losses(state, d, d.strength, "surrender", a.type))
             else:
                 d.idx = j
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
                                                hex=gmap.hex_of(j), reason="routed again: one step lost"))
-                    after.extend(combat.apply_losses(state, d, 1, "retreat"))
+                    after.extend(combat.apply_losses(state, d, 1, "retreat", a.type))
                 else:
                     after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
                                                hex=gmap.hex_of(j), reason="defence broken"))
@@ -864,7 +870,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                                  defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
                                  result=result, advanced=advanced), *after)
     if advanced:
-        _set_control(state, t, a.side)
+        _set_control(state, t, a.side, a)
     state.touch()
 
 
@@ -895,7 +901,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     u.idx = gmap.idx(o.to)
     u.arrived = True
     if state.utype(u).domain == "ground":
-        _set_control(state, u.idx, u.side)
+        _set_control(state, u.idx, u.side, u)
     _emit(state, SandboxEdit(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
     state.touch()
 

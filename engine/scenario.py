@@ -129,6 +129,8 @@ class UnitSpec:
     offmap: bool = False
     arrives_turn: int = 1
     name: str = ""
+    present: bool = True
+    """False leaves the unit out of the game: a switch for counterfactuals (e.g. no recon drone)."""
 
 
 @attrs.frozen
@@ -626,7 +628,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             cost = terrain_at(u.hex).move_cost.get(ut.mobility)
             if cost is None:
                 add(f"{path}.hex: {u.type} ({ut.mobility}) cannot be on {terrain_at(u.hex).name} at {where(u.hex)}")
-            if u.side in SIDES and u.arrives_turn == 1:
+            if u.side in SIDES and u.arrives_turn == 1 and u.present:
                 start_occupancy.setdefault(u.hex, []).append((SIDES.index(u.side), u.id))
     for h, occ in start_occupancy.items():
         if len({s for s, _ in occ}) > 1:

@@ -41,6 +41,10 @@ class Score:
     units_destroyed: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
     losses_by_cause: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
     """side -> cause (ambush, artillery, drone, assault, retreat) -> steps lost"""
+    steps_inflicted: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
+    """side -> its unit type whose fire destroyed enemy steps -> steps"""
+    objective_first_entry_type: str | None = None
+    """Type of the first attacker unit to enter an objective hex (who broke into the town)."""
     drone_sorties_flown: dict[str, int] = attrs.Factory(_per_side)
     drone_sorties_grounded: dict[str, int] = attrs.Factory(_per_side)
     recon_sorties: dict[str, int] = attrs.Factory(_per_side)

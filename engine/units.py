@@ -69,7 +69,7 @@ DEFAULT_UNIT_TYPES: dict[str, UnitType] = {
                  firepower_soft=5, firepower_hard=2, protection=1, vision_hexes=3, detect=2, signature=0,
                  can_ambush=True, night_capable=True, infiltrates=True),
         UnitType("infantry", "Infantry (reservists/volunteers)", "infantry", mobility="foot", move_points=4,
-                 firepower_soft=3, firepower_hard=1, protection=1, vision_hexes=3, detect=1, signature=0,
+                 firepower_soft=3, firepower_hard=2, protection=1, vision_hexes=3, detect=1, signature=0,
                  can_ambush=True),
         UnitType("motor_rifle", "Motor rifles", "motorized", mobility="wheeled", move_points=8,
                  firepower_soft=3, firepower_hard=2, protection=1, vision_hexes=3, detect=1, signature=1,

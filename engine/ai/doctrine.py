@@ -204,14 +204,18 @@ class DoctrineAgent:
         on_road = [u for u in self._active(view) if u.idx in set(road)]
         road_held = view.road_cut or len(on_road) >= 1
         orders: list[Order] = []
-        sf_units = [u for u in self._active(view) if self._type(view, u).mobility == "sf"]
-        early = view.turn <= 6
-        behind_sf = None
-        if sf_units and not view.road_cut:
-            # heavy units keep two hexes' march behind the leading special forces
-            sf_field = distance_field(gmap, "sf", road, view.side)
-            front = min(sf_field[s.idx] for s in sf_units)
-            behind_sf = sf_field >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
+        # the leading arm (special forces historically; mechanised units in the counterfactual) goes for the
+        # road block, then the town; the other arm keeps two forest hexes' march behind it until the road is cut
+        lead_sf = self.lead == "sf"
+        movers = [u for u in self._active(view)
+                  if self._type(view, u).domain == "ground" and not u.offmap and not self._type(view, u).indirect]
+        leaders = [u for u in movers if (self._type(view, u).mobility == "sf") == lead_sf]
+        behind = None
+        if leaders and not view.road_cut:
+            progress = distance_field(gmap, "sf", road, view.side)
+            front = min(progress[u.idx] for u in leaders)
+            behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
+        road_set = set(road)
         for u in self._active(view):
             ut = self._type(view, u)
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -225,34 +229,27 @@ class DoctrineAgent:
                         orders.append(o)
                 continue
             if self._adjacent_contact(view, u):
-                if u.cohesion <= 0 and u.idx not in set(road):
+                if u.cohesion <= 0 and u.idx not in road_set:
                     o = self._withdraw(view, u)  # broken: pull back and rally rather than be routed
                     if o is not None:
                         orders.append(o)
                 continue  # in contact: fight in the assault phase
-            if ut.mobility == "sf":
-                if self.lead == "mech" and early:
-                    continue  # counterfactual: the mechanised units go first
-                if u.idx in set(road) and not view.road_cut:
+            is_sf = ut.mobility == "sf"
+            if u in leaders:
+                if u.idx in road_set and not view.road_cut:
                     continue  # hold the road block
                 if u.cohesion <= 1:
                     continue  # rally before pushing on
-                rank = sf_units.index(u)
+                rank = leaders.index(u)
                 goal = road if (not road_held or rank < 2) and not view.road_cut else open_obj
-                if u.idx in set(road) and view.road_cut and rank < 1:
+                if u.idx in road_set and view.road_cut and rank < 1:
                     continue
-                f = distance_field(gmap, "sf", goal, view.side)
-                o = self._best_move(view, u, f, True, False)
+                f = distance_field(gmap, ut.mobility, goal, view.side)
+                o = self._best_move(view, u, f, is_sf, False)
             else:
-                if self.lead == "mech":
-                    f = distance_field(gmap, ut.mobility, open_obj, view.side)
-                    o = self._best_move(view, u, f, False, False)
-                else:
-                    # follow: heavy units close up behind the special forces along roads and tracks, toward
-                    # the road block first; only once the road is cut do they head for the town
-                    goal = open_obj if view.road_cut else road
-                    f = distance_field(gmap, ut.mobility, goal, view.side)
-                    o = self._best_move(view, u, f, False, True, behind_sf)
+                goal = open_obj if view.road_cut else road
+                f = distance_field(gmap, ut.mobility, goal, view.side)
+                o = self._best_move(view, u, f, is_sf, not is_sf, behind)
             if o is not None:
                 orders.append(o)
         return orders
