@@ -668,7 +668,11 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
     combine_parts(pdir, [t.name for t in tasks], out, schema)
     _readable(out)
     if csv:
-        write_csv(out, Path(csv))
+        try:
+            write_csv(out, Path(csv))
+        except OSError as e:
+            what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+            raise BatchAborted(f"cannot write {csv}: {what} ({out} is complete)", 1, -1, -1) from None
         _readable(Path(csv))
     _remove_parts(pdir, [t.name for t in tasks])
     return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=done_games)
@@ -676,7 +680,6 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
 
 def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int) -> None:
     import concurrent.futures as cf
-    from concurrent.futures.process import BrokenProcessPool
 
     ex = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     pending: dict[cf.Future, Task] = {}
@@ -690,16 +693,13 @@ def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int
                     break
 
         fill()
-        while pending:
-            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for f in finished:
-                t = pending.pop(f)
-                try:
-                    rows = f.result()
-                except BrokenProcessPool:
-                    raise BatchAborted("a worker process died (killed or out of memory)", 1, 0, 0) from None
-                save(t, rows)
-            fill()
+        try:
+            _pool_loop(pending, fill, save)
+        except KeyboardInterrupt:
+            # Ctrl+C: keep the chunks that finished but were not saved yet, then stop
+            for f in [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]:
+                save(pending.pop(f), f.result())
+            raise
         clean = True
     finally:
         if clean:
@@ -715,6 +715,34 @@ def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int
                 ex.shutdown(wait=True, cancel_futures=True)
             except Exception:
                 pass
+
+
+def _pool_loop(pending: dict, fill: Callable[[], None], save: Callable[[Task, list], None]) -> None:
+    import concurrent.futures as cf
+    from concurrent.futures.process import BrokenProcessPool
+
+    while pending:
+        finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        broken = False
+        for f in sorted(finished, key=lambda f: pending[f].name):
+            if f.exception() is not None:
+                if isinstance(f.exception(), BrokenProcessPool):
+                    broken = True
+                    continue
+                e = f.exception()
+                msg = str(e).splitlines()[0] if str(e) else ""
+                raise BatchAborted(f"chunk {pending[f].name} failed: {type(e).__name__}: {msg}", 1, 0, 0)
+            save(pending.pop(f), f.result())
+        if not broken:
+            try:
+                fill()  # submitting to a pool that broke meanwhile raises BrokenProcessPool too
+            except BrokenProcessPool:
+                broken = True
+        if broken:
+            # keep every chunk that did finish before the pool broke, then report
+            for f in [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]:
+                save(pending.pop(f), f.result())
+            raise BatchAborted("a worker process died (killed or out of memory)", 1, 0, 0)
 
 
 def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any]:
@@ -754,6 +782,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
 
     futs = {client.submit(run_task, t, pure=False, key=f"wargame-{t.name}-{os.getpid()}-{time.time_ns()}"): t
             for t in todo}
+    saved: set[Any] = set()
     try:
         for f in as_completed(list(futs)):
             t = futs[f]
@@ -761,8 +790,18 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
                 rows = f.result()
             except Exception as e:  # KilledWorker, lost worker, CommClosed ...
                 msg = str(e).splitlines()[0] if str(e) else ""
+                # keep the chunks that other workers did finish before reporting
+                for g, tg in futs.items():
+                    if g not in saved and g is not f and g.status == "finished":
+                        try:
+                            rows_g = g.result(timeout=5)
+                        except Exception:
+                            continue
+                        save(tg, rows_g)
+                        saved.add(g)
                 raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None
             save(t, rows)
+            saved.add(f)
             f.release()
     finally:
         try:

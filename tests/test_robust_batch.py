@@ -1,0 +1,341 @@
+"""Issue #7, batch faults: a process-pool worker killed mid-batch, a Dask worker lost, disk full (ENOSPC) while
+writing a part / the combined file / the CSV, Ctrl+C (SIGINT to a `wargame batch` subprocess). Each time the
+batch reports it, keeps every finished game, and `--resume` completes it with results identical to an
+uninterrupted run. Plus: the parent's memory does not grow with the number of games.
+
+Games use a 4-turn cut of the Shusha scenario so every test stays a few seconds."""
+
+from __future__ import annotations
+
+import copy
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from engine import batch as B
+from engine.cli import app
+from engine.scenario import load_scenario, scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "scenarios" / "shusha_1120.json"
+_REAL_RUN_TASK = B.run_task  # saved before any monkeypatching (forked pool workers inherit this module)
+
+
+def short_doc(turns: int) -> dict:
+    doc = copy.deepcopy(load_scenario(SCEN).raw)
+    doc["turns"] = turns
+    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= turns]
+    for u in doc["units"]:
+        if u.get("arrives_turn", 1) > turns:
+            u["arrives_turn"] = turns
+    scenario_from_dict(copy.deepcopy(doc))
+    return doc
+
+
+@pytest.fixture(scope="module")
+def doc4() -> dict:
+    return short_doc(4)
+
+
+@pytest.fixture(scope="module")
+def file4(doc4, tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("scen") / "short4.json"
+    p.write_text(json.dumps(doc4))
+    return p
+
+
+def spec(doc: dict, games: int = 4, seed: int = 3) -> B.BatchSpec:
+    return B.BatchSpec("short4.json", doc, games, seed, sweeps=[("weather", ["historical", "clear"])])
+
+
+def table(path: Path) -> list[dict]:
+    rows = pq.read_table(path).to_pylist()
+    return sorted(rows, key=lambda r: (r["cell"], r["game"]))
+
+
+@pytest.fixture(scope="module")
+def reference(doc4, tmp_path_factory) -> list[dict]:
+    """Uninterrupted, in-process: 2 cells x 4 games."""
+    out = tmp_path_factory.mktemp("ref") / "ref.parquet"
+    B.run_batch(spec(doc4), out, workers=1, chunk=1)
+    rows = table(out)
+    assert len(rows) == 8
+    return rows
+
+
+def n_parts(out: Path) -> int:
+    return len(list(B.parts_dir(out).glob("part-*.parquet")))
+
+
+def no_temp_files(folder: Path) -> None:
+    if folder.exists():
+        assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def killing_run_task(task):
+    """Run a chunk, but SIGKILL the worker process running chunk (cell 1, game 0) while the flag file exists
+    (a one-shot kill when ROBUST_KILL_ONCE is set: the flag is removed first)."""
+    flag = os.environ.get("ROBUST_KILL_FLAG")
+    if flag and task.cell == 1 and task.start == 0 and os.path.exists(flag):
+        if os.environ.get("ROBUST_KILL_ONCE"):
+            os.unlink(flag)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _REAL_RUN_TASK(task)
+
+
+# ------------------------------------------------------------------------------------ process pool killed
+def test_pool_worker_killed_then_resume(doc4, reference, tmp_path, monkeypatch):
+    if sys.platform != "linux":
+        pytest.skip("relies on fork (monkeypatched task inherited by the workers)")
+    flag = tmp_path / "kill.flag"
+    flag.write_text("1")
+    monkeypatch.setenv("ROBUST_KILL_FLAG", str(flag))
+    monkeypatch.setattr(B, "run_task", killing_run_task)
+    out = tmp_path / "pool.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec(doc4), out, workers=2, chunk=1)
+    e = ei.value
+    assert e.code == 1 and "worker process died" in e.message
+    assert e.total == 8 and 0 <= e.done < 8
+    assert n_parts(out) == e.done  # every finished chunk is on disk (chunk = 1 game)
+    assert not out.exists()
+    no_temp_files(B.parts_dir(out))
+    # the finished parts hold exactly the reference rows for those games
+    ref = {(r["cell"], r["game"]): r for r in reference}
+    for p in B.parts_dir(out).glob("part-*.parquet"):
+        for r in pq.read_table(p).to_pylist():
+            assert r == ref[(r["cell"], r["game"])]
+    monkeypatch.undo()
+    res = B.run_batch(spec(doc4), out, workers=2, resume=True)
+    assert res.resumed_games == e.done
+    assert table(out) == reference
+
+
+# --------------------------------------------------------------------------------------------- Dask lost
+@pytest.fixture
+def dask_env(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    flag = tmp_path / "kill.flag"
+    flag.write_text("1")
+    monkeypatch.setenv("ROBUST_KILL_FLAG", str(flag))
+    # spawned Dask workers must be able to import this module to unpickle killing_run_task
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parent), str(ROOT),
+                                                      os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setattr(B, "run_task", killing_run_task)
+    return flag
+
+
+def test_dask_worker_lost_is_reported_then_resume(doc4, reference, tmp_path, monkeypatch, dask_env):
+    import dask
+
+    out = tmp_path / "dask.parquet"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with pytest.raises(B.BatchAborted) as ei:
+            B.run_batch(spec(doc4), out, workers=2, scheduler="local", chunk=1)
+    e = ei.value
+    assert e.code == 1 and "Dask task part-c0001-g" in e.message and "failed" in e.message, e.message
+    assert "KilledWorker" in e.message
+    assert n_parts(out) == e.done and e.done < 8
+    monkeypatch.undo()
+    res = B.run_batch(spec(doc4), out, workers=1, resume=True)
+    assert res.resumed_games == e.done
+    assert table(out) == reference
+
+
+def test_dask_worker_lost_once_loses_nothing(doc4, reference, tmp_path, monkeypatch, dask_env):
+    """The default retry policy re-runs the chunk of a lost worker elsewhere: the batch completes, identical."""
+    monkeypatch.setenv("ROBUST_KILL_ONCE", "1")
+    out = tmp_path / "dask1.parquet"
+    B.run_batch(spec(doc4), out, workers=2, scheduler="local", chunk=1)
+    assert not dask_env.exists(), "the worker was never killed"
+    assert table(out) == reference
+
+
+# -------------------------------------------------------------------------------------------- disk full
+def _enospc_after(monkeypatch, n_ok: int, target: str = "write_table_atomic") -> list:
+    real = getattr(B, target)
+    calls = []
+
+    def writer(*a, **k):
+        calls.append(a)
+        if len(calls) > n_ok:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*a, **k)
+
+    monkeypatch.setattr(B, target, writer)
+    return calls
+
+
+def test_disk_full_in_pool_keeps_parts_and_resumes(doc4, reference, tmp_path, monkeypatch):
+    _enospc_after(monkeypatch, 3)
+    out = tmp_path / "full.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec(doc4), out, workers=2, chunk=1)
+    assert "disk full" in ei.value.message and ei.value.code == 1
+    assert ei.value.done == 3 and n_parts(out) == 3
+    no_temp_files(B.parts_dir(out))
+    monkeypatch.undo()
+    res = B.run_batch(spec(doc4), out, workers=2, resume=True)
+    assert res.resumed_games == 3
+    assert table(out) == reference
+
+
+def test_disk_full_on_real_temp_file_write(doc4, reference, tmp_path, monkeypatch):
+    """ENOSPC raised by the file write itself (inside the atomic writer): no temp file left, parts kept."""
+    from engine import fileio
+
+    real = fileio.atomic_write_with
+    calls = []
+
+    def failing(path, writer):
+        calls.append(path)
+        if len(calls) == 3:
+            def half(fh):
+                fh.write(b"PAR1 partial")
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(path, half)
+        return real(path, writer)
+
+    monkeypatch.setattr(fileio, "atomic_write_with", failing)
+    out = tmp_path / "full2.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec(doc4), out, workers=1, chunk=1)
+    assert "disk full" in ei.value.message
+    no_temp_files(B.parts_dir(out))
+    monkeypatch.undo()
+    B.run_batch(spec(doc4), out, workers=1, resume=True)
+    assert table(out) == reference
+
+
+def test_disk_full_when_combining_keeps_every_game(doc4, reference, tmp_path, monkeypatch):
+    from engine import fileio
+
+    real = fileio.atomic_write_with
+
+    def failing(path, writer):
+        if Path(path).suffix == ".parquet" and not Path(path).name.startswith("part-"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, writer)
+
+    monkeypatch.setattr(fileio, "atomic_write_with", failing)
+    out = tmp_path / "comb.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec(doc4), out, workers=1, chunk=2)
+    assert "disk full" in ei.value.message and "all games are saved" in ei.value.message
+    assert not out.exists() and n_parts(out) == 4
+    monkeypatch.undo()
+    started = []
+    res = B.run_batch(spec(doc4), out, workers=1, resume=True, on_start=lambda t, d: started.append(d))
+    assert started == [8] and res.resumed_games == 8
+    assert table(out) == reference
+
+
+def test_disk_full_writing_csv_is_reported(doc4, reference, tmp_path, monkeypatch):
+    _enospc_after(monkeypatch, 0, "write_csv")
+    out = tmp_path / "csv.parquet"
+    with pytest.raises(B.BatchAborted) as ei:
+        B.run_batch(spec(doc4), out, workers=1, chunk=4, csv=tmp_path / "c.csv")
+    assert "disk full" in ei.value.message and "c.csv" in ei.value.message
+    assert table(out) == reference  # the Parquet results are complete
+    monkeypatch.undo()
+    B.run_batch(spec(doc4), out, workers=1, resume=True, csv=tmp_path / "c.csv")
+    assert (tmp_path / "c.csv").read_text().count("\n") == 9
+    assert table(out) == reference
+
+
+def test_cli_disk_full_message(file4, tmp_path, monkeypatch):
+    _enospc_after(monkeypatch, 1)
+    out = tmp_path / "cli.parquet"
+    r = CliRunner().invoke(app, ["batch", str(file4), "--games", "2", "--seed", "3", "--out", str(out),
+                                 "--workers", "1", "--chunk", "1", "-q"])
+    text = r.output + (r.stderr if r.stderr_bytes is not None else "")
+    assert r.exit_code == 1, text
+    assert "disk full" in text and "1 of 2 games saved" in text and "--resume" in text
+    assert "Traceback" not in text
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+
+
+# ------------------------------------------------------------------------------------------------ Ctrl+C
+def test_sigint_to_cli_batch_then_resume(file4, doc4, reference, tmp_path):
+    out = tmp_path / "int.parquet"
+    args = ["batch", str(file4), "--games", "4", "--seed", "3", "--out", str(out),
+            "--sweep", "weather=historical,clear", "--workers", "2", "--chunk", "1", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", "from engine.cli import app; app()", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        pdir = B.parts_dir(out)
+        while time.monotonic() < deadline and proc.poll() is None:
+            if pdir.exists() and any(pdir.glob("part-*.parquet")):
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "batch finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err = stderr.decode()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "--resume" in err and "Traceback" not in err, err
+    saved = n_parts(out)
+    assert 1 <= saved < 8 and f"{saved} of 8 games saved" in err, err
+    no_temp_files(B.parts_dir(out))
+    # no worker process outlived the parent
+    time.sleep(0.2)
+    r = CliRunner().invoke(app, [*args, "--resume"])
+    assert r.exit_code == 0, r.output
+    assert table(out) == reference
+
+
+# ------------------------------------------------------------------------------------------------ memory
+_MEM_SCRIPT = r"""
+import copy, json, resource, sys, threading, time
+import psutil
+from engine import batch as B
+doc = json.load(open(sys.argv[1]))
+games, out = int(sys.argv[2]), sys.argv[3]
+me = psutil.Process()
+peak = [0]
+def sample():
+    while True:
+        peak[0] = max(peak[0], me.memory_info().rss)
+        time.sleep(0.01)
+threading.Thread(target=sample, daemon=True).start()
+B.run_batch(B.BatchSpec("m.json", doc, games, 1, attacker="passive", defender="passive"), out, workers=1,
+            chunk=10)
+peak[0] = max(peak[0], me.memory_info().rss)
+print(json.dumps({"parent_peak": peak[0], "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def test_parent_memory_flat_in_game_count(tmp_path):
+    pytest.importorskip("psutil")
+    doc = short_doc(2)
+    scen = tmp_path / "m.json"
+    scen.write_text(json.dumps(doc))
+    script = tmp_path / "mem.py"
+    script.write_text(_MEM_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    res = {}
+    for n in (40, 160):
+        p = subprocess.run([sys.executable, str(script), str(scen), str(n), str(tmp_path / f"m{n}.parquet")],
+                           capture_output=True, env=env, timeout=120, check=True)
+        res[n] = json.loads(p.stdout.decode().strip().splitlines()[-1])
+        assert pq.ParquetFile(tmp_path / f"m{n}.parquet").metadata.num_rows == n
+    # the parent plays every game itself (workers=1): 4x the games, less than 10 MB more at the peak
+    grow = res[160]["parent_peak"] - res[40]["parent_peak"]
+    assert grow < 10 * 2**20, res
+    assert res[160]["maxrss_kb"] - res[40]["maxrss_kb"] < 10 * 1024, res

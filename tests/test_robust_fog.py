@@ -1,0 +1,146 @@
+"""Issue #7, fog of war on the Shusha scenario, along played games: `observe(state, side)` holds nothing the side
+cannot see (checked against the omniscient state after every order), and `visible_log(state, side)` of a game
+with `track_sightings=True` never shows an event whose only information is an enemy unit's position on a hex
+the side did not see (enemy UnitHidden / supply / air status; enemy moves entirely through unseen hexes)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pytest
+from conftest import shusha_scenario
+
+from engine.game import play_game
+from engine.orders import Assault, Fire, Strike
+from engine.rules import apply, legal_orders, new_game
+from engine.units import SIDES
+from engine.view import observe, visible_log
+from engine.visibility import visible_hexes
+
+
+@lru_cache(maxsize=4)
+def replayed(seed: int):
+    """Replay a doctrine-vs-doctrine game with sightings on, recording what each order did.
+
+    Returns (final state, steps); a step is (order, first new log index, end log index, visible masks before
+    and after the order per side, hidden flags before and after)."""
+    ref = play_game(shusha_scenario(), seed)
+    st = new_game(shusha_scenario(), seed, ref.weather_mode, agents=ref.agents, track_sightings=True)
+    steps = []
+    checks = []
+    for o in ref.orders:
+        vb = [visible_hexes(st, s).copy() for s in (0, 1)]
+        hb = {u.id: u.hidden for u in st.units}
+        n = len(st.log)
+        apply(st, o)
+        va = [visible_hexes(st, s).copy() for s in (0, 1)]
+        ha = {u.id: u.hidden for u in st.units}
+        steps.append((o, n, len(st.log), vb, va, hb, ha))
+        checks.append(view_problems(st, full=len(steps) % 4 == 0))
+    assert st.fingerprint() == ref.fingerprint()
+    return st, steps, checks
+
+
+def view_problems(st, full: bool = True) -> list[str]:
+    """Everything in observe(st, side) that the side should not know (compared with the omniscient state)."""
+    out = []
+    for side in (0, 1):
+        v = observe(st, side)
+        vis = visible_hexes(st, side)
+        if {u.id for u in v.own} != {u.id for u in st.units if u.side == side}:
+            out.append(f"{SIDES[side]}: own units differ")
+        for c in v.contacts:
+            real = st.unit(c.id)
+            if real.side == side or real.hidden or real.strength <= 0 or not vis[real.idx]:
+                out.append(f"{SIDES[side]} sees {c.id} (hidden={real.hidden}, visible={vis[real.idx]})")
+            if (c.idx, c.strength, c.type) != (real.idx, real.strength, real.type):
+                out.append(f"{SIDES[side]}: contact {c.id} differs from the unit")
+        seen = {c.id for c in v.contacts}
+        for u in st.ground_units(1 - side):
+            if not u.hidden and vis[u.idx] and u.id not in seen:
+                out.append(f"{SIDES[side]}: visible enemy {u.id} missing from contacts")
+        if any(st.unit(k).side != side for k in v.grounded):
+            out.append(f"{SIDES[side]}: enemy air status in grounded")
+        if not np.array_equal(v.visible, vis) or not np.array_equal(v.recon_cover, st.recon_cover[side]):
+            out.append(f"{SIDES[side]}: visible / recon cover differ")
+        if full and st.side == side and st.outcome is None:
+            known = {c.idx for c in v.contacts}
+            for o in legal_orders(st, side):
+                if isinstance(o, Assault | Fire | Strike) and st.map.idx(o.target) not in known:
+                    out.append(f"{SIDES[side]}: legal {o} targets a hex with no known enemy")
+    return out
+
+
+SEEDS = [0, 1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_observe_holds_only_what_the_side_sees(seed):
+    _, steps, checks = replayed(seed)
+    assert len(steps) > 100
+    bad = [(i, p) for i, ps in enumerate(checks) for p in ps]
+    assert not bad, bad[:5]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_visible_log_hides_unseen_enemy_information(seed):
+    st, steps, _ = replayed(seed)
+    assert st.sightings is not None and len(st.sightings) == len(st.log)
+    problems = []
+    shown_enemy_moves = 0
+    for _o, lo, hi, vb, va, _hb, _ha in steps:
+        for k in range(lo, hi):
+            ev = st.log[k]
+            ev_side = getattr(ev, "side", None)
+            for s in (0, 1):
+                if not st.sightings[k][s] or ev_side in (None, SIDES[s]):
+                    continue
+                if ev.kind in ("UnitHidden", "SupplyReport", "AirStatus"):
+                    problems.append((k, SIDES[s], ev.kind))
+                if ev.kind == "UnitMoved":
+                    shown_enemy_moves += 1
+                    path = [st.map.idx(tuple(h)) for h in ev.path]
+                    if not any(vb[s][i] or va[s][i] for i in path):
+                        problems.append((k, SIDES[s], ev.text()))
+                if ev.kind in ("UnitDestroyed", "UnitRetreated", "ReinforcementArrived", "UnitRevealed"):
+                    hexes = [st.map.idx(tuple(h)) for h in ev.hexes()]
+                    involved_own = any(uid in st.unit_index and st.unit(uid).side == s for uid in ev.units())
+                    if not involved_own and not any(vb[s][i] or va[s][i] for i in hexes):
+                        problems.append((k, SIDES[s], ev.text()))
+    assert not problems, problems[:5]
+    assert shown_enemy_moves > 0  # the check did look at something
+    # visible_log is exactly the recorded sightings, and each side sees its own events
+    for s in (0, 1):
+        vl = visible_log(st, s)
+        assert [k for k, _ in vl] == [k for k in range(len(st.log)) if st.sightings[k][s]]
+        own = [k for k, ev in enumerate(st.log) if getattr(ev, "side", None) == SIDES[s]]
+        assert set(own) <= {k for k, _ in vl}
+
+
+# ---- leaks found (engine/view.py, reported to the lead): strict xfails until fixed there
+@pytest.mark.xfail(strict=True, reason="view.seen_by shows an enemy UnitMoved whose mover stays hidden (special "
+                                       "forces infiltrating) when its path ends on a hex the side sees")
+def test_moves_of_hidden_enemy_units_are_not_shown():
+    st, steps, _ = replayed(1)
+    leaks = []
+    for _o, lo, hi, _vb, _va, hb, ha in steps:
+        for k in range(lo, hi):
+            ev = st.log[k]
+            if ev.kind != "UnitMoved":
+                continue
+            s = 1 - SIDES.index(ev.side)
+            if st.sightings[k][s] and hb[ev.unit] and ha[ev.unit]:
+                leaks.append(ev.text())
+    assert not leaks, leaks
+
+
+@pytest.mark.xfail(strict=True, reason="SideView.destinations / reachable accept an enemy unit id and return "
+                                       "the hexes around a hidden enemy unit")
+def test_side_view_queries_refuse_hidden_enemy_units():
+    st = new_game(shusha_scenario(), 1)
+    v = observe(st, 1)
+    hidden = next(u for u in st.units if u.side == 0 and u.hidden)
+    for query in (v.destinations, v.reachable):
+        with pytest.raises((KeyError, ValueError)):
+            query(hidden.id)
