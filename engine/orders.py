@@ -103,7 +103,7 @@ def order_to_dict(o: Order) -> dict[str, Any]:
 
 
 def order_from_dict(d: Any) -> Order:
-    if not isinstance(d, dict) or d.get("order") not in ORDER_TYPES:
+    if not isinstance(d, dict) or not isinstance(d.get("order"), str) or d["order"] not in ORDER_TYPES:
         raise SaveFormatError(f"not a valid order: {str(d)[:80]}")
     cls = ORDER_TYPES[d["order"]]
     kwargs: dict[str, Any] = {}

@@ -56,6 +56,8 @@ def load_game(path: str | Path, track_sightings: bool = False) -> GameState:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise SaveFormatError(f"{p}: not a save file (invalid JSON at line {e.lineno}: {e.msg}; truncated?)") from None
+    except RecursionError:
+        raise SaveFormatError(f"{p}: not a save file (JSON nested too deeply)") from None
     return game_from_save_dict(doc, source=str(p), track_sightings=track_sightings)
 
 
@@ -75,14 +77,33 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
         scen = scenario_from_dict(doc["scenario"], source=f"{source} (embedded scenario)")
     except ScenarioError as e:
         raise SaveFormatError(str(e)) from None
+    if "scenario_sha256" in doc and doc["scenario_sha256"] != scen.sha256:
+        raise SaveFormatError(f"{source}: the embedded scenario does not match its recorded hash "
+                              f"(save corrupted or edited)")
+    from engine.ai import AGENTS
+    from engine.scenario import WEATHER_MODES
+
+    mode = doc.get("weather_mode")
+    if mode is not None and (not isinstance(mode, str) or mode not in WEATHER_MODES):
+        raise SaveFormatError(f"{source}: weather_mode must be one of {', '.join(WEATHER_MODES)}, got {mode!r}")
+    agents = doc.get("agents")
+    if agents is not None and (
+        not isinstance(agents, dict)
+        or any(k not in ("attacker", "defender") or not isinstance(v, str) or v not in AGENTS
+               for k, v in agents.items())
+    ):
+        raise SaveFormatError(f"{source}: agents must map attacker/defender to one of "
+                              f"{', '.join(sorted(AGENTS))}, got {agents!r}")
+    sandbox = doc.get("sandbox", False)
+    if not isinstance(sandbox, bool):
+        raise SaveFormatError(f"{source}: sandbox must be true or false, got {sandbox!r}")
     seed = doc["seed"]
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise SaveFormatError(f"{source}: invalid seed {seed!r}")
     if not isinstance(doc["orders"], list):
         raise SaveFormatError(f"{source}: orders must be a list")
     try:
-        state = new_game(scen, seed, doc.get("weather_mode"), agents=doc.get("agents"),
-                         sandbox=bool(doc.get("sandbox", False)), track_sightings=track_sightings)
+        state = new_game(scen, seed, mode, agents=agents, sandbox=sandbox, track_sightings=track_sightings)
     except ValueError as e:
         raise SaveFormatError(f"{source}: {e}") from None
     for n, od in enumerate(doc["orders"]):

@@ -92,23 +92,29 @@ class SideView:
 
         return legal_orders(self._state, self.side)
 
+    def _own(self, uid: str) -> Unit:
+        """The live unit `uid`, which must be this side's: queries never answer about enemy units."""
+        st = self._state
+        if uid not in st.unit_index or st.unit(uid).side != self.side:
+            raise KeyError(f"{uid!r} is not a {self.side_name} unit")
+        return st.unit(uid)
+
     def destinations(self, uid: str) -> dict[int, tuple[float, int]]:
-        return legal_destinations(self._state, self._state.unit(uid))
+        return legal_destinations(self._state, self._own(uid))
 
     def reachable(self, uid: str) -> dict[int, tuple[float, int]]:
-        return reachable(self._state, self._state.unit(uid))
+        return reachable(self._state, self._own(uid))
 
     def assault_odds(self, uid: str, idx: int) -> tuple[combat.FireOdds, list[combat.FireOdds]]:
         """Odds of assaulting hex `idx`: the same function the resolution uses."""
-        st = self._state
         if not any(c.idx == idx for c in self.contacts):
             raise ValueError("no known enemy there")
-        return combat.assault_odds(st, st.unit(uid), idx)
+        return combat.assault_odds(self._state, self._own(uid), idx)
 
     def fire_preview(self, uid: str, idx: int, context: str = "artillery") -> float:
         """Expected steps destroyed by `uid` firing (artillery or strike) at the known enemies at `idx`."""
         st = self._state
-        u = st.unit(uid)
+        u = self._own(uid)
         total = 0.0
         for c in self.contacts:
             if c.idx == idx:
@@ -170,6 +176,8 @@ def seen_by(state: GameState, ev: Event) -> tuple[bool, bool]:
             out.append(False)
         elif any(uid in state.unit_index and state.unit(uid).side == s for uid in _involved_units(ev)):
             out.append(True)
+        elif ev.kind == "UnitMoved" and state.unit(ev.unit).hidden:
+            out.append(False)  # an infiltrating unit that stayed hidden is not seen, whatever hexes it crossed
         else:
             vis = visible_hexes(state, s)
             out.append(any(vis[state.map.idx(h)] for h in ev.hexes() if state.map.on_map(h)))

@@ -118,9 +118,7 @@ def test_visible_log_hides_unseen_enemy_information(seed):
         assert set(own) <= {k for k, _ in vl}
 
 
-# ---- leaks found (engine/view.py, reported to the lead): strict xfails until fixed there
-@pytest.mark.xfail(strict=True, reason="view.seen_by shows an enemy UnitMoved whose mover stays hidden (special "
-                                       "forces infiltrating) when its path ends on a hex the side sees")
+# ---- leaks found earlier in engine/view.py (now fixed): kept as regression tests
 def test_moves_of_hidden_enemy_units_are_not_shown():
     st, steps, _ = replayed(1)
     leaks = []
@@ -135,8 +133,6 @@ def test_moves_of_hidden_enemy_units_are_not_shown():
     assert not leaks, leaks
 
 
-@pytest.mark.xfail(strict=True, reason="SideView.destinations / reachable accept an enemy unit id and return "
-                                       "the hexes around a hidden enemy unit")
 def test_side_view_queries_refuse_hidden_enemy_units():
     st = new_game(shusha_scenario(), 1)
     v = observe(st, 1)
