@@ -325,10 +325,13 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
         fields.append(pa.field(f"units_destroyed_{side}_total", pa.int32()))
     for side in SIDES:
         fields += [pa.field(f"losses_{side}_{_col(c)}", pa.int32()) for c in (*LOSS_CAUSES, "other")]
+    for side in SIDES:
+        fields += [pa.field(f"steps_inflicted_{side}_{_col(t)}", pa.int32()) for t in types[side]]
     for name in PER_SIDE_COUNTERS:
         fields += [pa.field(f"{name}_{side}", pa.int32()) for side in SIDES]
     fields += [pa.field("objective_hexes_attacker", pa.int32()), pa.field("objective_hexes_total", pa.int32()),
-               pa.field("attacker_types_in_objective", pa.string())]
+               pa.field("attacker_types_in_objective", pa.string()),
+               pa.field("objective_first_entry_type", pa.string())]
     return pa.schema(fields)
 
 
@@ -376,6 +379,10 @@ def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[st
         for c in LOSS_CAUSES:
             row[f"losses_{side}_{_col(c)}"] = int(d.get(c, 0))
         row[f"losses_{side}_other"] = int(sum(v for c, v in d.items() if c not in LOSS_CAUSES))
+    for side in SIDES:
+        d = (score.get("steps_inflicted") or {}).get(side) or {}
+        for t in types[side]:
+            row[f"steps_inflicted_{side}_{_col(t)}"] = int(d.get(t, 0))
     for name in PER_SIDE_COUNTERS:
         d = score.get(name) or {}
         for side in SIDES:
@@ -383,6 +390,7 @@ def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[st
     row["objective_hexes_attacker"] = score.get("objective_hexes_attacker", 0)
     row["objective_hexes_total"] = score.get("objective_hexes_total", 0)
     row["attacker_types_in_objective"] = ",".join(score.get("attacker_types_in_objective") or [])
+    row["objective_first_entry_type"] = score.get("objective_first_entry_type")
     return row
 
 
@@ -458,9 +466,15 @@ def run_task(task: Task) -> list[dict[str, Any]]:
     return rows
 
 
+_FORK_MASK = {signal.SIGINT, signal.SIGTERM}
+
+
 def _worker_init() -> None:
-    """Process-pool workers ignore Ctrl+C: the parent handles it and stops them."""
+    """Process-pool workers ignore Ctrl+C (the parent handles it and stops them) and die quietly on SIGTERM
+    (they must not inherit the CLI's SIGTERM-as-Ctrl+C handler, which would print a traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_MASK)  # born with them blocked (see _run_pool)
 
 
 # -------------------------------------------------------------------------------------------- the batch
@@ -688,7 +702,14 @@ def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int
     try:
         def fill() -> None:
             for t in it:
-                pending[ex.submit(run_task, t)] = t
+                # Workers are forked inside submit(): with SIGINT/SIGTERM blocked until their initializer has
+                # set their own handlers, a worker caught mid-start cannot run the parent's handlers (and print
+                # a traceback); the parent gets a pending signal as soon as it unblocks.
+                old = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_MASK)
+                try:
+                    pending[ex.submit(run_task, t)] = t
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, old)
                 if len(pending) >= workers * 2:
                     break
 

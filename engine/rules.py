@@ -57,7 +57,7 @@ from engine.units import ATTACKER, DEFENDER, SIDES, Unit, other
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 N_STREAMS = 4  # combat, weather, attacker AI, defender AI
 
 
