@@ -45,6 +45,7 @@ HELP = [
     ("Shift+click", "sandbox: place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
+    ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for"),
     ("H or ?", "this help"),
 ]
 
@@ -81,6 +82,8 @@ class App:
         self.mob_i = 0
         self.highlight: list[int] = []
         self.show_help = False
+        self.show_lesson = bool(state.scenario.meta.lesson)  # a teaching scenario opens with its lesson
+        self.lesson_win: Any = None
         self.pass_screen = False
         self.undo_stack: list[tuple[Any, int]] = []
         self.running = True
@@ -461,6 +464,35 @@ class App:
     def toggle_help(self) -> None:
         self.show_help = not self.show_help
 
+    def toggle_lesson(self) -> None:
+        if not self.state.scenario.meta.lesson:
+            self.status = "This scenario has no lesson (teaching scenarios are in scenarios/lessons/)"
+            return
+        self.show_lesson = not self.show_lesson
+
+    def _sync_lesson(self) -> None:
+        """Open / close the lesson window (pygame_gui, like the help) to match `show_lesson`."""
+        import pygame_gui
+
+        win = self.lesson_win
+        if win is not None and not win.alive():  # closed with its own close button
+            self.lesson_win = win = None
+            self.show_lesson = False
+        if self.show_lesson and win is None and not self.pass_screen:
+            W, H = self.size
+            r = pygame.Rect(0, 0, min(720, W - 30), min(560, H - 30))
+            r.center = (W // 2, H // 2)
+            self.lesson_win = pygame_gui.elements.UIWindow(r, self.gui.manager, window_display_title="Lesson (L)",
+                                                           resizable=True)
+            pygame_gui.elements.UITextBox(
+                html_text=panels.lesson_html(self.state.scenario),
+                relative_rect=pygame.Rect((0, 0), self.lesson_win.get_container().get_size()),
+                manager=self.gui.manager, container=self.lesson_win,
+                anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
+        elif not self.show_lesson and win is not None:
+            win.kill()
+            self.lesson_win = None
+
     def show_event(self, k: int) -> None:
         """A log entry was clicked: highlight its hexes, explain it on the status line, centre the map on it."""
         ev = self.state.log[k]
@@ -500,8 +532,8 @@ class App:
     # ------------------------------------------------------------------ per-frame logic
     def update(self, budget_s: float = 0.02) -> None:
         st = self.state
-        if st.outcome is not None:
-            return
+        if st.outcome is not None or (self.lesson_win is not None and self.lesson_win.alive()):
+            return  # the game waits while the lesson is open
         if st.side not in self.human:
             t0 = time.perf_counter()
             n = 0
@@ -538,6 +570,7 @@ class App:
         from engine.game import run_agents
 
         run_agents(self.state, self.agents, self.rngs, until_turn=turn)
+        self.show_lesson = False  # scripted play (--autoplay): nobody is reading the lesson; L still opens it
         self._ai_key = None  # stopped at the start of a turn (or the end): no AI is mid-phase
 
     # ------------------------------------------------------------------ drawing
@@ -563,6 +596,7 @@ class App:
         panels.draw_status(self, screen)
         if self.overlays:
             panels.draw_legends(self, screen, self._overlay_res)
+        self._sync_lesson()
         self.gui.draw(screen)  # buttons, event log, help / game-over windows, file dialogs (pygame_gui)
 
     def _visible_indices(self) -> list[int]:
@@ -720,6 +754,10 @@ class App:
         if self.show_help:  # a click outside the help window closes it
             self.show_help = False
             return
+        if self.lesson_win is not None and self.lesson_win.alive():
+            if not self.lesson_win.rect.collidepoint(pos):  # a click outside the lesson window closes it
+                self.show_lesson = False
+            return
         for rect, action in self.click_regions:
             if rect.collidepoint(pos):
                 action()
@@ -745,7 +783,10 @@ class App:
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.confirm()
         elif key == pygame.K_ESCAPE:
-            if self.gui.close_top_window():
+            if self.show_lesson:
+                self.show_lesson = False
+                self.status = "Lesson closed (L opens it again)"
+            elif self.gui.close_top_window():
                 self.status = "Closed"
             elif self.pending or self.selected:
                 self.pending = None
@@ -755,6 +796,8 @@ class App:
                 self.highlight = []
         elif key in (pygame.K_h,) or uni == "?":
             self.toggle_help()
+        elif key == pygame.K_l:
+            self.toggle_lesson()
         elif key == pygame.K_TAB:
             self.next_unit()
         elif key == pygame.K_0:

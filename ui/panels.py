@@ -61,6 +61,8 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
     if st.sandbox:
         me += " — SANDBOX"
     w.line(me, p.panel_dim)
+    if scen.meta.lesson:
+        w.line("Teaching scenario: press L for the lesson", p.accent, px=12)
     w.line("Weather & aircraft", p.accent, bold=True)
     w.line(weather_words(v.weather), p.panel_fg)
     for text, col, uid in air_lines(app):
@@ -116,6 +118,15 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
         hover_info(app, w, app.hover)
         w.rule()
     screen.set_clip(None)
+
+
+def lesson_html(scen: Any) -> str:
+    """`meta.lesson` (paragraphs) as the lesson window's text (pygame_gui HTML subset)."""
+    import html
+
+    paras = "<br><br>".join(html.escape(p) for p in scen.meta.lesson)
+    return (f"<font size=5><b>{html.escape(scen.meta.name)}</b></font><br><br>{paras}<br><br>"
+            "<i>L or Esc closes this window; L opens it again. H lists the keys.</i>")
 
 
 def phase_hint(app: Any) -> str:

@@ -1,0 +1,282 @@
+"""The teaching scenarios (`scenarios/lessons/`, described in `docs/lessons.md`) still teach what they say.
+
+Every lesson compares two (or three) variants of one small battle. Each test plays the variants over a fixed
+set of seeds with `engine.game.play_game` and checks that the effect the lesson text promises shows in the
+score records and event logs, with margins wide enough for the dice but far narrower than the effect: if a
+rule change breaks a lesson (ambushes no longer fire, cliffs stop mattering, drones fly under low cloud,
+supply ignores a cut road), one of these fails. The variants are built with the same override code as
+`wargame run --set` / `wargame batch --sweep set:...`, from the commands quoted in the lesson texts.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import os
+import re
+import statistics
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.batch import apply_override, parse_set, parse_sweep
+from engine.combat import assault_odds
+from engine.game import play_game
+from engine.rules import new_game
+from engine.scenario import Scenario, load_scenario, scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ROOT / "scenarios" / "lessons"
+FILES = sorted(p.name for p in LESSONS.glob("*.json"))
+
+GORGE_CLOSED = 'sides.attacker.no_go=[{"name":"Gorge closed","from":[3,4],"to":[10,6]}]'
+NORTH_PASS = "sides.defender.supply_sources=[[0,5],[11,0]]"
+
+
+@cache
+def lesson(name: str, *sets: str) -> Scenario:
+    """A lesson file with `--set PATH=VALUE` overrides applied (the code path of `wargame run --set`)."""
+    scen = load_scenario(LESSONS / name)
+    if not sets:
+        return scen
+    doc = copy.deepcopy(scen.raw)
+    for spec in sets:
+        apply_override(doc, *parse_set(spec))
+    return scenario_from_dict(doc, source=f"{name} with --set")
+
+
+def play(scen: Scenario, n: int, weather: str | None = None) -> list[Any]:
+    return [play_game(scen, seed, weather_mode=weather) for seed in range(n)]
+
+
+def mean(states: list[Any], f: Any) -> float:
+    return statistics.mean(f(st.score) for st in states)
+
+
+def loss(side: str, cause: str) -> Any:
+    return lambda sc: sc.losses_by_cause[side].get(cause, 0)
+
+
+def total_lost(side: str) -> Any:
+    return lambda sc: sum(sc.steps_lost[side].values())
+
+
+def win(sc: Any) -> float:
+    return 1.0 if sc.winner == "attacker" else 0.0
+
+
+def fire_results(ev: Any) -> list[Any]:
+    out = []
+    for name in ("fire", "attacker_fire", "defender_fire"):
+        v = getattr(ev, name, None)
+        if v is not None:
+            out.extend(v if isinstance(v, list) else [v])
+    return out
+
+
+# ============================================================================================ files
+def test_every_lesson_file_validates_and_is_small() -> None:
+    from engine.cli import app
+
+    assert {"ambush.json", "cliff_below.json", "cliff_ridge.json", "drones.json", "supply.json"} <= set(FILES)
+    runner = CliRunner()
+    for name in FILES:
+        res = runner.invoke(app, ["validate", str(LESSONS / name)])
+        assert res.exit_code == 0, (name, res.output)
+        scen = load_scenario(LESSONS / name)
+        assert len(scen.meta.lesson) >= 3, name
+        assert 12 <= scen.map.cols <= 16 and 10 <= scen.map.rows <= 12, name
+        assert 4 <= scen.turns <= 8, name
+        assert sorted(e.turn for e in scen.weather.schedule) == list(range(1, scen.turns + 1)), name
+        assert scen.victory.road_watch is not None, name
+        assert len(scen.units) <= 12, name
+
+
+def test_lesson_files_are_what_the_builder_writes() -> None:
+    """`scenarios/lessons/build_lessons.py` is the source: a hand edit of a JSON file would be lost."""
+    spec = importlib.util.spec_from_file_location("build_lessons", LESSONS / "build_lessons.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    built = mod.build()
+    assert sorted(built) == FILES
+    for name, doc in built.items():
+        assert json.loads((LESSONS / name).read_text(encoding="utf-8")) == doc, f"{name}: run build_lessons.py"
+
+
+def test_commands_in_the_lesson_texts_work() -> None:
+    """Every `--set` and `--sweep set:` quoted in a lesson text applies cleanly to its scenario."""
+    n_checked = 0
+    for name in FILES:
+        scen = load_scenario(LESSONS / name)
+        text = " ".join(scen.meta.lesson)
+        for m in re.finditer(r"wargame (?:run|batch|play) scenarios/lessons/(\w+\.json)", text):
+            assert (LESSONS / m.group(1)).exists(), (name, m.group(0))
+        sets = re.findall(r"--set '([^']+)'", text) + re.findall(r"--set ([^'\s)]+)", text)
+        for spec in sets:
+            lesson(name, spec)
+            n_checked += 1
+        sweeps = re.findall(r"--sweep '(set:[^']+)'", text) + re.findall(r"--sweep (set:[^'\s]+)", text)
+        for spec in sweeps:
+            key, values = parse_sweep(spec)
+            for v in values:
+                doc = copy.deepcopy(scen.raw)
+                apply_override(doc, key[4:], v)
+                scenario_from_dict(doc)
+                n_checked += 1
+        for spec in re.findall(r"--sweep weather=(\S+)", text):
+            parse_sweep(f"weather={spec}")
+    assert n_checked >= 8
+
+
+# ============================================================================================ 1 ambush
+def test_ambush_the_gorge_costs_the_column_what_the_road_does_not() -> None:
+    gorge = play(lesson("ambush.json"), 40)
+    road = play(lesson("ambush.json", GORGE_CLOSED), 40)
+    amb_gorge = mean(gorge, loss("attacker", "ambush"))
+    amb_road = mean(road, loss("attacker", "ambush"))
+    # measured over these seeds: gorge ~2.0 steps lost to ambush per game, road 0
+    assert amb_road == 0 and all(st.score.ambushes_sprung["defender"] == 0 for st in road)
+    assert amb_gorge >= 1.0 and amb_gorge > amb_road + 1.0
+    assert mean(gorge, lambda sc: sc.ambushes_sprung["defender"]) >= 0.8
+    # the whole column pays for it: total attacker losses gorge ~3.9, road ~1.5
+    assert mean(gorge, total_lost("attacker")) > mean(road, total_lost("attacker")) + 1.0
+    # the ambush fires with the ravine's bonus and the blind-vehicles bonus the lesson names
+    ev = next(e for st in gorge for e in st.log if e.kind == "AmbushSprung")
+    mods = {m.source: m.value for m in ev.fire.modifiers}
+    assert mods.get("ravine ambush") == 2 and mods.get("vehicles blind in ravine") == 2, mods
+
+
+# ============================================================================================ 2 cliff
+def _odds(name: str, attacker_hex: tuple[int, int], target_hex: tuple[int, int]) -> tuple[Any, list[Any]]:
+    st = new_game(lesson(name), 1)
+    a = next(u for u in st.units if u.side == 0 and st.map.hex_of(u.idx) == attacker_hex)
+    return assault_odds(st, a, st.map.idx(target_hex))
+
+
+def test_cliff_assault_odds_from_below_and_along_the_ridge() -> None:
+    """Exact: the odds preview is the resolution's distribution."""
+    below_a, below_d = _odds("cliff_below.json", (5, 5), (6, 4))
+    ridge_a, ridge_d = _odds("cliff_ridge.json", (7, 4), (6, 4))
+    assert {m.source: m.value for m in below_a.modifiers} == {"target in town": -2, "assaulting up a cliff": -2}
+    assert {m.source: m.value for m in below_d[0].modifiers} == {"cliff: firing down": 2}
+    assert {m.source: m.value for m in ridge_a.modifiers} == {"target in town": -2}
+    assert ridge_d[0].modifiers == ()
+    assert (below_a.p_hit, below_d[0].p_hit) == (0.1, 0.5)
+    assert (ridge_a.p_hit, ridge_d[0].p_hit) == (0.3, 0.3)
+    # expected steps: from below 0.3 inflicted for 1.5 suffered; along the ridge 0.9 for 0.9
+    below_ratio = below_a.expected_losses / sum(d.expected_losses for d in below_d)
+    ridge_ratio = ridge_a.expected_losses / sum(d.expected_losses for d in ridge_d)
+    assert below_ratio == pytest.approx(0.2) and ridge_ratio == pytest.approx(1.0)
+
+
+def test_cliff_batch_the_ridge_wins_the_cliff_bleeds() -> None:
+    below = play(lesson("cliff_below.json"), 40)
+    ridge = play(lesson("cliff_ridge.json"), 40)
+    # measured over these seeds: attacker wins 0% from below, ~70% along the ridge
+    assert mean(below, win) <= 0.1
+    assert mean(ridge, win) >= mean(below, win) + 0.4
+    # from below the special forces lose ~7.9 steps for ~0.7 blue steps; along the ridge ~4.8 for ~5.6
+    assert mean(ridge, total_lost("defender")) > mean(below, total_lost("defender")) + 2.5
+    assert mean(below, loss("attacker", "assault")) > mean(ridge, loss("attacker", "assault")) + 1.0
+    assert all(st.score.assaults["attacker"] > 0 for st in below)  # they do attack from below
+
+
+# ============================================================================================ 3 drones
+def test_drones_low_cloud_grounds_armed_drones_but_not_the_recon_drone() -> None:
+    scen = lesson("drones.json")
+    cloud = play(scen, 30)  # the file's own schedule: six days of low cloud
+    clear = play(scen, 30, weather="clear")
+    fog = play(scen, 30, weather="fog")
+    # low cloud: no armed sortie ever, every armed drone grounded every turn, the recon drone still flies
+    assert all(st.score.drone_sorties_flown["attacker"] == 0 for st in cloud)
+    assert all(st.score.drone_sorties_grounded["attacker"] >= 2 for st in cloud)
+    assert mean(cloud, loss("defender", "drone")) == 0
+    assert mean(cloud, lambda sc: sc.recon_sorties["attacker"]) >= 3  # measured ~6
+    assert mean(cloud, lambda sc: sc.drone_spotted_missions["attacker"]) >= 1.5  # measured ~4
+    adjusted = [m for st in cloud for e in st.log if e.kind == "ArtilleryFired" and e.spotter == "recon drone"
+                for f in e.fire for m in f.modifiers if m.source == "fire adjusted by recon drone"]
+    assert adjusted and all(m.value == 1 for m in adjusted)
+    grounded = next(e for e in cloud[0].log if e.kind == "AirStatus" and e.unit == "red_tb2")
+    assert grounded.grounded and "cloud ceiling" in grounded.reason
+    # clear sky: the same turns, the armed drones fly and hit the heavy units
+    assert mean(clear, lambda sc: sc.drone_sorties_flown["attacker"]) >= 3  # measured ~7.5
+    assert mean(clear, loss("defender", "drone")) >= 1.5  # measured ~5
+    assert mean(clear, total_lost("defender")) > mean(cloud, total_lost("defender")) + 2
+    # thick fog grounds even the recon drone: no drone-spotted fire at all
+    assert all(st.score.recon_sorties["attacker"] == 0 for st in fog)
+    assert all(st.score.drone_spotted_missions["attacker"] == 0 for st in fog)
+
+
+# ============================================================================================ 4 supply
+def _supply_stats(states: list[Any]) -> dict[str, float]:
+    oos_turns, oos_fire, pass_cut = [], [], 0
+    for st in states:
+        reports = [e for e in st.log if e.kind == "SupplyReport" and e.side == "defender"]
+        oos_turns.append(sum(len(e.out_of_supply) for e in reports))
+        pass_cut += sum("blue_pass" in e.out_of_supply for e in reports)
+        oos_fire.append(sum(1 for e in st.log for f in fire_results(e)
+                            if st.unit(f.firer).side == 1
+                            and any(m.source == "out of supply" for m in f.modifiers)))
+    return {"oos_unit_turns": statistics.mean(oos_turns), "oos_fire": statistics.mean(oos_fire),
+            "pass_post_cut": pass_cut}
+
+
+def test_supply_cutting_the_single_road_starves_the_town() -> None:
+    single = play(lesson("supply.json"), 40)
+    two = play(lesson("supply.json", NORTH_PASS), 40)
+    s1, s2 = _supply_stats(single), _supply_stats(two)
+    # the doctrine special forces cut the watched road in (nearly) every game, in both variants
+    assert mean(single, lambda sc: sc.road_cut_turn is not None) >= 0.8
+    assert mean(two, lambda sc: sc.road_cut_turn is not None) >= 0.8
+    # single road: the units east of the cut go out of supply (measured ~19 unit-turns a game) and their
+    # fire carries "out of supply -1" (~10 fire results a game); the road post west of the cut never does
+    assert s1["oos_unit_turns"] >= 6 and s1["oos_fire"] >= 3
+    assert s1["pass_post_cut"] == 0
+    # the north pass open: the same cut starves nobody
+    assert s2["oos_unit_turns"] <= 1 and s2["oos_fire"] <= 1
+    assert s1["oos_unit_turns"] > s2["oos_unit_turns"] + 5
+    # porters over the mountains: a supply range of 40 gets round the block (20 does not)
+    far = _supply_stats(play(lesson("supply.json", "sides.defender.supply_range=40"), 20))
+    assert far["oos_unit_turns"] <= 1
+    starved = next(e for st in single for e in st.log if e.kind == "SupplyReport" and e.side == "defender"
+                   and e.out_of_supply)
+    assert {"blue_inf_1", "blue_mech"} <= set(starved.out_of_supply)
+
+
+# ============================================================================================ UI
+def test_lesson_window_opens_at_start_and_with_l() -> None:
+    import pygame
+
+    from ui.app import App
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1280, 800))
+    app = App(new_game(lesson("ambush.json"), 1), {1}, size=(1280, 800))
+    app.render(screen)
+    assert app.show_lesson and app.lesson_win is not None and app.lesson_win.alive()
+    turn, n_log = app.state.turn, len(app.state.log)
+    app.update()
+    assert len(app.state.log) == n_log and app.state.turn == turn  # the AI waits while the lesson is open
+    app.on_key(pygame.K_ESCAPE, 0)
+    app.render(screen)
+    assert not app.show_lesson and app.lesson_win is None
+    app.on_key(pygame.K_l, 0)
+    app.render(screen)
+    assert app.lesson_win is not None and app.lesson_win.alive()
+    app.on_key(pygame.K_l, 0)
+    app.render(screen)
+    assert app.lesson_win is None
+    # a scenario without a lesson: no window, L only says so
+    app2 = App(new_game(load_scenario(ROOT / "scenarios" / "shusha_1120.json"), 1), {1}, size=(1280, 800))
+    app2.render(screen)
+    app2.on_key(pygame.K_l, 0)
+    app2.render(screen)
+    assert not app2.show_lesson and app2.lesson_win is None and "no lesson" in app2.status
