@@ -306,7 +306,8 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     ax.set_xlabel("turn")
     ax2 = ax.twinx()
     ax2.plot(dw["turns"], dw["ceiling_m"], color="#0072b2", marker=".", label="cloud ceiling (m)")
-    ax2.axhline(1200, color="#0072b2", linestyle=":", linewidth=1)
+    tb2 = scen.unit_table["armed_drone"].min_ceiling_m if "armed_drone" in scen.unit_table else 1200
+    ax2.axhline(tb2, color="#0072b2", linestyle=":", linewidth=1, label=f"armed drones need {tb2:.0f} m")
     ax2.set_ylabel("cloud ceiling (m)")
     ax.set_title(f"Armed drones fly when the cloud lifts (historical weather, {dw['games']} games)")
     fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.88), fontsize=8)
@@ -375,6 +376,14 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     else:
         lines.append("- Every calibration target above holds in this run.")
     lines += ["- The road is cut around turn 10–11 (2 Nov) in most games; the record has 4 Nov (turn 15).",
+              "- Armed drones fly almost no sorties in the clear days before 2 Nov either: they strike only enemy "
+              "units someone has spotted, and the doctrine attacker finds no defender heavy equipment within its "
+              "view until the fighting reaches the town. The low cloud, not a lack of targets, is what grounds "
+              "them from turn 12 (the AirStatus events say so every turn).",
+              "- The mechanised-lead counterfactual is not slower or costlier here: vehicles reach Dashalti along "
+              "the engineers' forest track (the road-bound route), where the doctrine defender has no ambush "
+              "party of its own; and tanks beat infantry at close range once there. A doctrine that holds "
+              "ambushes on the track, or a track that opens only from ~3 Nov, would be the next things to try.",
               "- Battle losses are calibrated on ratios and directions only: reliable counts do not exist.", ""]
     report = out_dir / "README.md"
     atomic_write_text(report, "\n".join(lines) + "\n")

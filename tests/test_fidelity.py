@@ -1,0 +1,34 @@
+"""wargame fidelity: cells, effects and the report, on the tiny scenario (fast)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import tiny_scenario
+
+from engine.fidelity import cell_specs, run_fidelity, write_report
+
+
+def test_fidelity_report_on_tiny_scenario(tmp_path):
+    scen = tiny_scenario()
+    names = [n for n, _, _ in cell_specs(scen)]
+    assert names == ["historical", "clear_skies", "no_recon_drone", "mech_lead"]
+    res = run_fidelity(scen, "tiny.json", tmp_path, games=6, counterfactual_games=4, seed=3, workers=1,
+                       resume=False, command="test")
+    assert {n: c["games"] for n, c in res["cells"].items()} == {
+        "historical": 6, "clear_skies": 4, "no_recon_drone": 4, "mech_lead": 4}
+    for c in res["cells"].values():
+        assert 0.0 <= c["attacker_win_rate"] <= 1.0
+        lo, hi = c["attacker_win_ci95"]
+        assert lo <= c["attacker_win_rate"] <= hi
+    assert len(res["checks"]) == 10 and all(isinstance(c["holds"], bool) for c in res["checks"])
+    report = write_report(res, tmp_path, scen)
+    text = report.read_text()
+    assert "## Calibration against the record" in text and "| mech_lead |" in text
+    for png in ("win_rate.png", "capture_turn.png", "drones_by_weather.png", "losses.png"):
+        assert (tmp_path / png).stat().st_size > 5000
+    assert json.loads((tmp_path / "results.json").read_text())["cells"]["historical"]["games"] == 6
+    # resume reuses finished cells: same numbers without replaying them
+    again = run_fidelity(scen, "tiny.json", tmp_path, games=6, counterfactual_games=4, seed=3, workers=1,
+                         resume=True, command="test")
+    assert again["cells"]["historical"]["attacker_wins"] == res["cells"]["historical"]["attacker_wins"]
