@@ -131,13 +131,17 @@ class DoctrineAgent:
             return min(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id)).idx
         # search the approaches: a hex 2–5 hexes from the objective, toward our own units for the attacker,
         # toward the southern approaches for the defender
-        ring = [int(i) for i in gmap.within(centre, 5) if gmap.distance(int(i), centre) >= 2]
+        from_centre = gmap.distances_from(centre)
+        ring_a = np.flatnonzero((from_centre >= 2) & (from_centre <= 5))
+        ring = ring_a.tolist()
         if not ring:
             return centre
         own = [u.idx for u in self._active(view) if self._type(view, u).domain == "ground"]
         if view.side == ATTACKER and own:
-            ring.sort(key=lambda i: (min(gmap.distance(i, j) for j in own), i))
-            return ring[int(rng.integers(min(6, len(ring))))]
+            # nearest to our own units first (ties: lower index), vectorised over the ring
+            near = np.min([gmap.distances_from(j)[ring_a] for j in sorted(set(own))], axis=0)
+            order = np.lexsort((ring_a, near))
+            return int(ring_a[order[int(rng.integers(min(6, len(ring))))]])
         south = [i for i in ring if gmap.row[i] > gmap.row[centre]]
         pool = south or ring
         return pool[int(rng.integers(len(pool)))]
