@@ -97,6 +97,7 @@ class App:
         self._overlay_surf: pygame.Surface | None = None
         self._overlay_res: list[ov.OverlayResult] = []
         self._ov_cache: dict[int, list[Any]] = {}
+        self._no_go_layer: tuple[Any, pygame.Surface] | None = None
         self._skip_key: Any = None
         self._vis_key: Any = None
         self._ai_key: Any = None
@@ -585,6 +586,7 @@ class App:
         screen.set_clip(mr)
         ms = self.renderer.surface(ZOOM_LEVELS[self.zoom_i])
         screen.blit(ms, (0, 0), pygame.Rect(int(self.vx), int(self.vy), mr.w, mr.h))
+        self._draw_no_go(screen)
         if self.overlays:
             self._draw_overlays(screen)
         self._draw_orders_layer(screen)
@@ -632,6 +634,37 @@ class App:
             screen.blit(cached[3], (0, 0))
             results.append(cached[1])
         self._overlay_res = results
+
+    def _draw_no_go(self, screen: pygame.Surface) -> None:
+        """Sectors the viewing side may not enter (scenario no-go areas), hatched: always visible, cached."""
+        mask = self.state.map.no_go[self.view_side]
+        if not mask.any():
+            return
+        key = (self.zoom_i, int(self.vx), int(self.vy), self.map_rect.size, self.view_side)
+        if self._no_go_layer is None or self._no_go_layer[0] != key:
+            g = self.geo
+            layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
+            for i in self._visible_indices():
+                if not mask[i]:
+                    continue
+                pts = [(x - self.vx, y - self.vy) for x, y in g.corners(i)]
+                pygame.draw.polygon(layer, (25, 25, 30, 105), pts)
+                x, y = g.center(i)
+                x, y = x - self.vx, y - self.vy
+                d = g.size * 0.6
+                pygame.draw.line(layer, (15, 15, 20, 170), (x - d, y + d), (x + d, y - d), 2)
+            font = self.text.font(13, bold=True)
+            for area in self.state.scenario.sides[SIDES[self.view_side]].no_go:
+                hexes = [self.state.map.idx(h) for h in area.hexes()]
+                cx = sum(g.center(i)[0] for i in hexes) / len(hexes) - self.vx
+                cy = sum(g.center(i)[1] for i in hexes) / len(hexes) - self.vy
+                for j, text in enumerate((f"closed to the {SIDES[self.view_side]}", area.name)):
+                    surf = font.render(text, True, (255, 255, 255))
+                    half = surf.get_width() / 2
+                    x = min(max(cx, half + 4), self.map_rect.w - half - 4)  # keep the label on screen
+                    layer.blit(surf, (x - half, cy - surf.get_height() + j * surf.get_height()))
+            self._no_go_layer = (key, layer)
+        screen.blit(self._no_go_layer[1], (0, 0))
 
     def _overlay_layer(self, res: ov.OverlayResult) -> pygame.Surface:
         g = self.geo
