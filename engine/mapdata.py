@@ -116,6 +116,9 @@ class GameMap:
         # edge costs per mobility class: cost of moving from idx across side d into the neighbour
         self.edge_cost: dict[str, np.ndarray] = {}
         self.edge_cost_list: dict[str, list[list[float]]] = {}
+        self.adjacency: dict[str, list[tuple[tuple[int, float], ...]]] = {}
+        """Per mobility class, for each hex: (neighbour, cost) of every passable edge, in direction order
+        (what the path searches iterate over)."""
         self.enterable: dict[str, np.ndarray] = {}
         cliff, riv = DEFAULT_HEXSIDES["cliff"], DEFAULT_HEXSIDES["river"]
         valid = nbr >= 0
@@ -139,6 +142,7 @@ class GameMap:
             cost[~valid] = INF
             self.edge_cost[mob] = _readonly(cost)
             self.edge_cost_list[mob] = cost.tolist()
+            self.adjacency[mob] = _adjacency(self.nbr_list, self.edge_cost_list[mob])
         foot = self.edge_cost["foot"]
         sf = self.edge_cost["sf"]
         supply_road = np.array([SUPPLY_ROAD_COST_BY_KIND[k] for k in ROAD_KINDS] + [np.inf])[road_kind]
@@ -146,6 +150,7 @@ class GameMap:
         supply[~valid] = INF
         self.supply_cost = _readonly(supply)
         self.supply_cost_list: list[list[float]] = supply.tolist()
+        self.supply_adjacency = _adjacency(self.nbr_list, self.supply_cost_list)
 
         self.places = [(p.name, p.kind, self.idx(p.hex)) for p in m.places]
         self.no_go: list[np.ndarray] = []
@@ -286,6 +291,11 @@ class GameMap:
         if d > MAX_VISION_HEXES:
             return False
         return bool(np.any(self.viewshed(a, d) == b))
+
+
+def _adjacency(nbrs: list[list[int]], costs: list[list[float]]) -> list[tuple[tuple[int, float], ...]]:
+    return [tuple((j, c) for j, c in zip(row, crow, strict=True) if j >= 0 and c != INF)
+            for row, crow in zip(nbrs, costs, strict=True)]
 
 
 def _build_los_tables(radius: int) -> tuple[np.ndarray, ...]:

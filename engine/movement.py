@@ -48,8 +48,7 @@ def dijkstra(
 ) -> dict[int, tuple[float, int]]:
     """Bounded Dijkstra from `start`. `blocked`: hexes that cannot be entered (known enemies), `forbidden`:
     likewise, per hex (no-go areas); `zoc`: hexes where a move must end unless `zoc_exempt[idx]` is true."""
-    costs = gmap.edge_cost_list[mobility]
-    nbrs = gmap.nbr_list
+    adjacency = gmap.adjacency[mobility]
     exempt_l = zoc_exempt
     best: dict[int, tuple[float, int]] = {start: (0.0, -1)}
     heap: list[tuple[float, int]] = [(0.0, start)]
@@ -61,11 +60,10 @@ def dijkstra(
         done.add(i)
         if i != start and i in zoc and not (exempt_l is not None and exempt_l[i]):
             continue  # entering enemy control ends the move
-        row = costs[i]
-        for d, j in enumerate(nbrs[i]):
-            if j < 0 or j in blocked or (forbidden is not None and forbidden[j]):
+        for j, w in adjacency[i]:
+            if j in blocked or (forbidden is not None and forbidden[j]):
                 continue
-            nc = c + row[d]
+            nc = c + w
             if nc > budget + 1e-9:
                 continue
             old = best.get(j)

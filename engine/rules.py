@@ -596,9 +596,10 @@ def _do_end_phase(state: GameState, o: EndPhase) -> None:
 
 def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
     gmap = state.map
+    around = gmap.nbr_list[idx]
     out = []
     for e in state.ground_units(other(mover.side)):
-        if not e.hidden or gmap.distance(e.idx, idx) != 1:
+        if not e.hidden or e.idx not in around:
             continue
         et = state.utype(e)
         if et.can_ambush and gmap.ambush[e.idx] > 0 and not e.fired and e.cohesion > 0:
@@ -657,7 +658,8 @@ def _do_move(state: GameState, o: Move) -> None:
                 later.extend(_ambush(state, e, u))
                 _reveal(state, e, "fired from ambush", later)
             break
-        contacts = [e for e in state.ground_units(other(u.side)) if e.hidden and gmap.distance(e.idx, step) == 1]
+        around = gmap.nbr_list[step]
+        contacts = [e for e in state.ground_units(other(u.side)) if e.hidden and e.idx in around]
         if contacts:
             for e in contacts:
                 _reveal(state, e, f"contact with {u.id}", later)
@@ -667,7 +669,7 @@ def _do_move(state: GameState, o: Move) -> None:
     if u.hidden is False and was_hidden and not quiet:
         later.insert(0, UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                      hex=gmap.hex_of(walked[0]), reason="moved in the open"))
-    if u.hidden and any(gmap.distance(e.idx, u.idx) == 1 for e in state.ground_units(other(u.side))):
+    if u.hidden and any(e.idx in gmap.nbr_list[u.idx] for e in state.ground_units(other(u.side))):
         u.hidden = False
         later.append(UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
                                   reason="in contact with the enemy"))

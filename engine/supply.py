@@ -39,8 +39,7 @@ def supply_field(state: GameState, side: int, known_only: bool = False) -> np.nd
         nb = gmap.nbr[idx].ravel()
         zoc[nb[nb >= 0]] = True
     blocked = (occ_enemy | (zoc & ~occ_own) | gmap.no_go[side]).tolist()
-    costs = gmap.supply_cost_list
-    nbrs = gmap.nbr_list
+    adjacency = gmap.supply_adjacency
     dist = [INF] * gmap.n
     heap: list[tuple[float, int]] = []
     for h in spec.supply_sources:
@@ -53,11 +52,10 @@ def supply_field(state: GameState, side: int, known_only: bool = False) -> np.nd
         c, i = heapq.heappop(heap)
         if c > dist[i]:
             continue
-        row = costs[i]
-        for d, j in enumerate(nbrs[i]):
-            if j < 0 or blocked[j]:
+        for j, w in adjacency[i]:
+            if blocked[j]:
                 continue
-            nc = c + row[d]
+            nc = c + w
             if nc < dist[j] and nc <= limit:
                 dist[j] = nc
                 heapq.heappush(heap, (nc, j))

@@ -16,7 +16,7 @@ from engine.weather import ground_vision_cap
 
 def vision_range(state: GameState, u: Unit) -> int:
     """Hexes unit `u` sees this turn: its type's vision capped by weather and darkness (cached per turn)."""
-    key = (state.turn, state.weather)
+    key = (state.turn, state.weather_override)  # the weather is fixed per turn unless the sandbox overrides it
     cached_key, ranges = state._vision_ranges
     if cached_key != key:
         ranges = {}
