@@ -28,7 +28,8 @@ WEATHER_MODES = ("historical", "stochastic", "clear", "overcast", "fog")
 FOG_LEVELS = ("none", "patchy", "thick")
 PRECIPITATION = ("none", "rain", "snow")
 PLACE_KINDS = ("town", "village", "peak", "area")
-MAX_MAP_SIDE = 1000
+MAX_MAP_SIDE = 400
+"""Larger maps are refused: the per-scenario tables (costs, adjacency, line of sight) must fit a worker."""
 
 HexRef = tuple[int, int]
 
@@ -414,6 +415,13 @@ def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainTy
         missing = [m for m in MOBILITY_CLASSES if m not in tt.move_cost]
         if missing:
             problems.append(f"{path}.move_cost: missing mobility class(es) {', '.join(missing)}")
+        for mob, cost in tt.move_cost.items():
+            if mob not in MOBILITY_CLASSES:
+                problems.append(f"{path}.move_cost.{mob}: unknown mobility class; expected "
+                                f"{', '.join(MOBILITY_CLASSES)}")
+            elif cost is not None and not 0.01 <= cost <= 1000:
+                problems.append(f"{path}.move_cost.{mob}: expected 0.01..1000 or null (impassable), got {cost!r}")
+        _check_ranges(tt, TERRAIN_RANGES, path, problems)
         table[code] = tt
     return table
 
@@ -432,10 +440,43 @@ def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitTy
             continue
         merged = {**attrs.asdict(table[base_name]), **over, "name": name}
         try:
-            table[name] = CONVERTER.structure(merged, UnitType)
+            ut = CONVERTER.structure(merged, UnitType)
         except cattrs.BaseValidationError as e:
             problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+            continue
+        before = len(problems)
+        _check_ranges(ut, UNIT_TYPE_RANGES, path, problems)
+        if ut.domain not in ("ground", "air"):
+            problems.append(f"{path}.domain: expected ground or air, got {ut.domain!r}")
+        if ut.mobility not in (*MOBILITY_CLASSES, "air"):
+            problems.append(f"{path}.mobility: expected one of {', '.join(MOBILITY_CLASSES)}, air; got {ut.mobility!r}")
+        if ut.grounded_by_fog not in FOG_LEVELS:
+            problems.append(f"{path}.grounded_by_fog: expected one of {', '.join(FOG_LEVELS)}, got "
+                            f"{ut.grounded_by_fog!r}")
+        if len(problems) == before:
+            table[name] = ut
     return table
+
+
+# Bounds on the numbers of the rule tables: a unit with a billion steps would try to roll a billion dice.
+UNIT_TYPE_RANGES: dict[str, tuple[float, float]] = {
+    "move_points": (0, 100), "max_steps": (1, 20), "firepower_soft": (-20, 50), "firepower_hard": (-20, 50),
+    "protection": (-20, 50), "range_hexes": (0, 200), "close_fire": (0, 50), "vision_hexes": (0, 50),
+    "detect": (-20, 50), "signature": (-20, 50), "min_ceiling_m": (0, 20000), "min_visibility_km": (0, 400),
+    "sortie_radius_hexes": (0, 2000), "recon_radius_hexes": (0, 50), "ad_range_hexes": (0, 200),
+    "ad_kill_p": (0, 1),
+}
+TERRAIN_RANGES: dict[str, tuple[float, float]] = {
+    "defence": (-20, 20), "concealment": (0, 20), "ambush": (0, 20), "los_height_m": (0, 1000),
+    "vehicle_cover": (0, 20),
+}
+
+
+def _check_ranges(obj: Any, ranges: dict[str, tuple[float, float]], path: str, problems: list[str]) -> None:
+    for field, (lo, hi) in ranges.items():
+        v = getattr(obj, field)
+        if not lo <= v <= hi:
+            problems.append(f"{path}.{field}: expected {lo:g}..{hi:g}, got {v!r}")
 
 
 def _on_map(h: HexRef, scen: Scenario) -> bool:
