@@ -11,6 +11,7 @@ import copy
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,7 +143,8 @@ def test_dask_worker_lost_is_reported_then_resume(doc4, reference, tmp_path, mon
         with pytest.raises(B.BatchAborted) as ei:
             B.run_batch(spec(doc4), out, workers=2, scheduler="local", chunk=1)
     e = ei.value
-    assert e.code == 1 and "Dask task part-c0001-g" in e.message and "failed" in e.message, e.message
+    # Dask blames every task queued on the dead worker, so the one reported is the killed chunk or a neighbour
+    assert e.code == 1 and re.search(r"Dask task part-c\d{4}-g\d{6}\.parquet failed", e.message), e.message
     assert "KilledWorker" in e.message
     assert n_parts(out) == e.done and e.done < 8
     monkeypatch.undo()
