@@ -358,7 +358,19 @@ def _known_enemy_at(state: GameState, side: int, idx: int) -> list[Unit]:
 
 
 def check(state: GameState, order: Order) -> str | None:
-    """Why `order` is illegal now, or None. Uses only what the ordering side knows."""
+    """Why `order` is illegal now, or None. Uses only what the ordering side knows.
+
+    The last answer is remembered for the state's version: an agent that checks an order and then applies
+    it (which checks again) pays once."""
+    memo = state._check_memo
+    if memo is not None and memo[0] == state.version and memo[1] == order:
+        return memo[2]
+    reason = _check(state, order)
+    state._check_memo = (state.version, order, reason)
+    return reason
+
+
+def _check(state: GameState, order: Order) -> str | None:
     if state.outcome is not None:
         return "the game is over"
     if isinstance(order, EndPhase):

@@ -115,6 +115,7 @@ class GameState:
         self._vis_cache: dict[int, tuple[int, Any, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])
         self._enemy_hex_cache: dict[int, tuple[Any, tuple[frozenset[int], frozenset[int]]]] = {}
+        self._check_memo: tuple[int, Any, str | None] | None = None
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
@@ -192,6 +193,7 @@ class GameState:
         new._vis_cache = dict(self._vis_cache)
         new._ground_cache = (-1, [], [], [])
         new._reach_cache = {}
+        new._check_memo = None
         new._enemy_hex_cache = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)
