@@ -16,7 +16,7 @@ from engine.mapdata import GameMap
 from engine.movement import legal_destinations, reachable
 from engine.orders import Order
 from engine.scenario import Scenario
-from engine.state import GameState, Score
+from engine.state import GameState
 from engine.units import SIDES, Unit, other
 from engine.visibility import known_enemies, spotter_for, visible_hexes
 from engine.weather import WeatherTurn
@@ -51,7 +51,6 @@ class SideView:
         self.weather: WeatherTurn = state.weather
         self.road_cut = state.road_cut
         self.outcome = state.outcome
-        self.score: Score = state.score
 
     @cached_property
     def own(self) -> list[Unit]:
