@@ -658,6 +658,7 @@ def _do_move(state: GameState, o: Move) -> None:
             _reveal(state, b, f"{u.id} ran into it", later)
             break
         u.idx = step
+        state.touch()
         walked.append(step)
         _set_control(state, step, u.side, u)
         ambushers = _ambush_candidates(state, u, step)
@@ -864,6 +865,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 after.extend(combat.apply_losses(state, d, d.strength, "surrender", a.type))
             else:
                 d.idx = j
+                state.touch()  # positions changed: the next retreat must see this one
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
@@ -897,6 +899,7 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     if state.units_at(t, other(a.side)) or state.occupancy()[a.side][t] >= state.scenario.stack_limit:
         return False
     a.idx = t
+    state.touch()
     return True
 
 

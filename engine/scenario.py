@@ -102,7 +102,13 @@ class Area:
     start: HexRef
     end: HexRef
 
+    def contains(self, h: HexRef) -> bool:
+        c0, c1 = sorted((self.start[0], self.end[0]))
+        r0, r1 = sorted((self.start[1], self.end[1]))
+        return c0 <= h[0] <= c1 and r0 <= h[1] <= r1
+
     def hexes(self) -> list[HexRef]:
+        """The hexes of the area (only for areas checked to lie on the map: never materialise a huge one)."""
         c0, c1 = sorted((self.start[0], self.end[0]))
         r0, r1 = sorted((self.start[1], self.end[1]))
         return [(c, r) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
@@ -663,7 +669,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             continue
         if ut.domain == "ground" and u.side in scen.sides:
             for area in scen.sides[u.side].no_go:
-                if u.hex in area.hexes():
+                if area.contains(u.hex):
                     add(f"{path}.hex: {where(u.hex)} lies in the {u.side}'s no-go area {area.name!r}")
         if ut.domain == "ground" and grid_ok:
             cost = terrain_at(u.hex).move_cost.get(ut.mobility)

@@ -116,6 +116,7 @@ class GameState:
         self._ground_cache: tuple = (-1, [], [], [])
         self._enemy_hex_cache: dict[int, tuple[Any, tuple[frozenset[int], frozenset[int]]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
+        self._occ_cache: tuple[int, np.ndarray, np.ndarray] | None = None
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
@@ -169,11 +170,16 @@ class GameState:
         return [u for u in self.ground_units(side) if u.idx == idx]
 
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
-        """Count of active ground units per hex, for each side (arrays of shape (2, n))."""
-        occ = np.zeros((2, self.map.n), dtype=np.int16)
-        for u in self.ground_units():
-            occ[u.side, u.idx] += 1
-        return occ[0], occ[1]
+        """Count of active ground units per hex, for each side (read-only, cached per state version: every
+        change of a unit's hex calls `touch`)."""
+        got = self._occ_cache
+        if got is None or got[0] != self.version:
+            occ = np.zeros((2, self.map.n), dtype=np.int16)
+            for u in self.ground_units():
+                occ[u.side, u.idx] += 1
+            occ.flags.writeable = False
+            got = self._occ_cache = (self.version, occ[0], occ[1])
+        return got[1], got[2]
 
     def touch(self) -> None:
         self.version += 1
@@ -194,6 +200,7 @@ class GameState:
         new._ground_cache = (-1, [], [], [])
         new._reach_cache = {}
         new._check_memo = None
+        new._occ_cache = None
         new._enemy_hex_cache = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)

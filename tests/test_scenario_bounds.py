@@ -38,3 +38,12 @@ def test_oversized_map_is_refused():
     with pytest.raises(ScenarioError) as ei:
         scenario_from_dict(d)
     assert any(p.startswith("$.map:") and "400" in p for p in ei.value.problems)
+
+
+def test_huge_no_go_area_is_refused_without_enumerating_it():
+    """A no-go rectangle reaching 10^9 once made validation enumerate 10^18 hexes (OOM); it is an error now."""
+    d = tiny_dict()
+    d["sides"]["attacker"]["no_go"] = [{"name": "far", "from": [0, 0], "to": [10**9, 10**9]}]
+    with pytest.raises(ScenarioError) as ei:
+        scenario_from_dict(d)
+    assert any(p.startswith("$.sides.attacker.no_go[0].to:") for p in ei.value.problems)

@@ -262,7 +262,7 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
         w.line("; ".join(feats), px=12)
     for side in (0, 1):
         if gm.no_go[side][idx]:
-            area = next((a.name for a in st.scenario.sides[SIDES[side]].no_go if gm.hex_of(idx) in a.hexes()), "")
+            area = next((a.name for a in st.scenario.sides[SIDES[side]].no_go if a.contains(gm.hex_of(idx))), "")
             w.line(f"closed to the {SIDES[side]}: {area} (held outside this scenario)", p.bad, px=12)
     here = []
     for u in app.own_units_at(idx):
