@@ -8,6 +8,7 @@ result can never disagree.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import attrs
@@ -22,6 +23,7 @@ HIT_PER_POINT = 0.10
 HIT_MIN = 0.02
 HIT_MAX = 0.90
 HIGH_GROUND_M = 100.0
+ODDS_MEMO_MAX = 4096
 
 
 def hit_probability(net: int) -> float:
@@ -48,7 +50,7 @@ class FireOdds:
     pmf: tuple[float, ...]
     """Probability of 0..shots hits."""
 
-    @property
+    @functools.cached_property
     def loss_pmf(self) -> tuple[float, ...]:
         """Probability of losing 0..target_strength steps."""
         out = [0.0] * (self.target_strength + 1)
@@ -56,7 +58,7 @@ class FireOdds:
             out[min(k, self.target_strength)] += p
         return tuple(out)
 
-    @property
+    @functools.cached_property
     def expected_losses(self) -> float:
         return sum(k * p for k, p in enumerate(self.loss_pmf))
 
@@ -85,7 +87,17 @@ def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
 
 
 def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
-    """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside."""
+    """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
+    (static: memoised per map; the lists returned are fresh copies)."""
+    memo = state.map.derived.setdefault("combat.edge_mods", {})
+    key = (from_idx, to_idx)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _edge_mods_uncached(state, from_idx, to_idx)
+    return list(got[0]), list(got[1])
+
+
+def _edge_mods_uncached(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
     gmap = state.map
     attack: list[Modifier] = []
     ret: list[Modifier] = []
@@ -122,7 +134,22 @@ def fire_odds(
 
     context: ``assault`` (attacker at a defender), ``defence`` (defender's return fire), ``ambush``,
     ``artillery``, ``strike`` (armed drone / loitering munition).
+
+    Memoised per game on everything it reads (AIs ask for the same odds many times in a phase).
     """
+    key = (firer.id, firer.type, firer.idx, firer.strength, firer.cohesion, firer.supplied, target.id, target.type,
+           target.idx, target.strength, context, tuple(extra) if extra else (), state.night)
+    memo = state._odds_memo
+    got = memo.get(key)
+    if got is None:
+        got = _fire_odds(state, firer, target, context, extra)
+        if len(memo) >= ODDS_MEMO_MAX:
+            memo.clear()
+        memo[key] = got
+    return got
+
+
+def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None) -> FireOdds:
     gmap = state.map
     ft = state.utype(firer)
     tt = state.utype(target)
@@ -201,7 +228,7 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
     return FireResult(
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
-        shots=odds.shots, rolls=[round(float(x), 6) for x in rolls], hits=hits, losses=losses,
+        shots=odds.shots, rolls=[round(x, 6) for x in rolls.tolist()], hits=hits, losses=losses,
         strength_after=odds.target_strength - losses,
     )
 

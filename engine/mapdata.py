@@ -23,6 +23,7 @@ from engine.terrain import (
 
 ROAD_KINDS: tuple[str, ...] = ("main", "secondary", "track")  # best first
 
+LOS_MEMO_MAX = 200_000
 DIST_CACHE_MAX = 3000
 """Entries in a map's cache of distance arrays (a few KB each): bounds memory per worker."""
 EYE_HEIGHT_M = 3.0
@@ -80,6 +81,8 @@ class GameMap:
         self.los_top = _readonly(self.elevation + attr("los_height_m", np.float64))
         self.deep_cover = _readonly(self.concealment >= 2)
         self.deep_cover_list: list[bool] = self.deep_cover.tolist()
+        self.no_hex = _readonly(np.zeros(n, dtype=bool))
+        """An all-false mask (for searches with nothing to exempt or forbid)."""
         """Forest and ravine: where infiltrating special forces ignore zones of control."""
 
         # hexside features
@@ -165,6 +168,8 @@ class GameMap:
         self._los_tables = _build_los_tables(MAX_VISION_HEXES)
         self._viewshed_cache: dict[tuple[int, int], np.ndarray] = {}
         self._dist_cache: dict[Any, Any] = {}
+        self._los_memo: dict[int, bool] = {}
+        self._csr: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.derived: dict[Any, Any] = {}
         """Other static facts derived from the map by their users (e.g. AI goal hexes), computed once."""
 
@@ -286,11 +291,34 @@ class GameMap:
         self._viewshed_cache[key] = got
         return got
 
+    def csr(self, kind: str, reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Passable edges of a mobility class (or "supply") as flat arrays (indptr, neighbour, cost) for the
+        compiled searches, in the adjacency lists' order. `reverse`: the cost of each edge is that of moving
+        from the neighbour into the hex (for fields measured *to* a target)."""
+        key = (kind, reverse)
+        got = self._csr.get(key)
+        if got is None:
+            cost = self.supply_cost if kind == "supply" else self.edge_cost[kind]
+            if reverse:  # edge i -> nbr[i, d] costs what nbr[i, d] pays to cross its opposite side into i
+                opp = np.array([hexgrid.opposite(d) for d in range(6)])
+                safe = np.where(self.nbr >= 0, self.nbr, 0)
+                cost = np.where(self.nbr >= 0, cost[safe, opp[None, :]], INF)
+            ok = (self.nbr >= 0) & (cost != INF)
+            indptr = np.concatenate(([0], np.cumsum(ok.sum(axis=1)))).astype(np.int64)
+            got = self._csr[key] = (_readonly(indptr), _readonly(self.nbr[ok].astype(np.int64)),
+                                    _readonly(cost[ok].astype(np.float64)))
+        return got
+
     def has_los(self, a: int, b: int) -> bool:
-        d = self.distance(a, b)
-        if d > MAX_VISION_HEXES:
-            return False
-        return bool(np.any(self.viewshed(a, d) == b))
+        key = a * self.n + b
+        got = self._los_memo.get(key)
+        if got is None:
+            d = self.distance(a, b)
+            got = d <= MAX_VISION_HEXES and bool(np.any(self.viewshed(a, d) == b))
+            if len(self._los_memo) >= LOS_MEMO_MAX:
+                self._los_memo.clear()
+            self._los_memo[key] = got
+        return got
 
 
 def _adjacency(nbrs: list[list[int]], costs: list[list[float]]) -> list[tuple[tuple[int, float], ...]]:

@@ -10,10 +10,64 @@ import heapq
 
 import numpy as np
 
+from engine import kernels
 from engine.mapdata import DIST_CACHE_MAX, INF, GameMap
 from engine.state import GameState
 from engine.units import Unit
-from engine.visibility import known_enemy_hexes
+from engine.visibility import known_enemy_hexes, known_enemy_masks
+
+
+class Reach:
+    """One unit's reach this phase as arrays: `cost[i]` (inf if unreached), `prev[i]` (-2 if unreached, -1 at
+    the start) and `order` (reached hexes in discovery order). The dict form (`reachable`) is built lazily."""
+
+    __slots__ = ("_tree", "cost", "order", "prev")
+
+    def __init__(self, cost: np.ndarray, prev: np.ndarray, order: np.ndarray,
+                 tree: dict[int, tuple[float, int]] | None = None) -> None:
+        self.cost, self.prev, self.order = cost, prev, order
+        self._tree = tree
+
+    @classmethod
+    def from_tree(cls, tree: dict[int, tuple[float, int]], n: int) -> Reach:
+        cost = np.full(n, INF)
+        prev = np.full(n, -2, dtype=np.int64)
+        order = np.fromiter(tree, dtype=np.int64, count=len(tree))
+        cost[order] = [v[0] for v in tree.values()]
+        prev[order] = [v[1] for v in tree.values()]
+        return cls(cost, prev, order, tree)
+
+    @property
+    def tree(self) -> dict[int, tuple[float, int]]:
+        if self._tree is None:
+            o = self.order
+            self._tree = dict(zip(o.tolist(), zip(self.cost[o].tolist(), self.prev[o].tolist(), strict=True),
+                                  strict=True))
+        return self._tree
+
+
+def reach(state: GameState, u: Unit) -> Reach:
+    """Where `u` can move this phase, from what its side knows (cached per unit until its hex or the known
+    enemy positions change). See `reachable` for the rules."""
+    enemy_occ, enemy_zoc = known_enemy_hexes(state, u.side)
+    key = (u.idx, enemy_occ, enemy_zoc)  # all a unit's reach depends on besides its (fixed) type
+    got = state._reach_cache.get(u.id)
+    if got is not None and got[0] == key:
+        return got[1]
+    ut = state.utype(u)
+    gmap = state.map
+    if kernels.JIT:
+        occ_mask, zoc_mask = known_enemy_masks(state, u.side)
+        indptr, nbr, weight = gmap.csr(ut.mobility)
+        exempt = gmap.deep_cover if ut.infiltrates else gmap.no_hex
+        out = Reach(*kernels.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points),
+                                        occ_mask | gmap.no_go[u.side], zoc_mask, exempt))
+    else:
+        tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
+                        gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
+        out = Reach.from_tree(tree, gmap.n)
+    state._reach_cache[u.id] = (key, out)
+    return out
 
 
 def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
@@ -23,17 +77,7 @@ def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
     the move (special forces infiltrating into forest/ravine excepted); own units can be passed through but
     a move may only end where the stack limit allows.
     """
-    enemy_occ, enemy_zoc = known_enemy_hexes(state, u.side)
-    key = (u.idx, enemy_occ, enemy_zoc)  # all a unit's reach depends on besides its (fixed) type
-    got = state._reach_cache.get(u.id)
-    if got is not None and got[0] == key:
-        return got[1]
-    ut = state.utype(u)
-    gmap = state.map
-    tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
-                    gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
-    state._reach_cache[u.id] = (key, tree)
-    return tree
+    return reach(state, u).tree
 
 
 def dijkstra(
@@ -89,6 +133,29 @@ def legal_destinations(state: GameState, u: Unit) -> dict[int, tuple[float, int]
     return {i: v for i, v in tree.items() if i != u.idx and occ[i] < limit}
 
 
+def destination_indices(state: GameState, u: Unit) -> np.ndarray:
+    """The hexes of `legal_destinations` as an index array, in the same order (the fast form for AIs)."""
+    r = reach(state, u)
+    o = r.order
+    return o[(o != u.idx) & (state.occupancy()[u.side][o] < state.scenario.stack_limit)]
+
+
+def is_destination(state: GameState, u: Unit, dest: int) -> bool:
+    """`dest in legal_destinations(state, u)`, without building it."""
+    return (dest != u.idx and reach(state, u).prev[dest] != -2
+            and state.occupancy()[u.side][dest] < state.scenario.stack_limit)
+
+
+def path_of(r: Reach, dest: int) -> list[int]:
+    """The path to `dest` (start first) in a `Reach`."""
+    prev = r.prev
+    path = [dest]
+    while prev[path[-1]] >= 0:
+        path.append(int(prev[path[-1]]))
+    path.reverse()
+    return path
+
+
 def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side: int | None = None) -> np.ndarray:
     """Movement cost from every hex to the nearest target for a mobility class (cached per map).
 
@@ -116,6 +183,19 @@ def _single_field(gmap: GameMap, mobility: str, target: int, side: int | None) -
     got = gmap._dist_cache.get(key)
     if got is not None:
         return got
+    if kernels.JIT:
+        indptr, nbr, weight = gmap.csr(mobility, reverse=True)
+        arr = kernels.field_to(indptr, nbr, weight, target, gmap.no_hex if side is None else gmap.no_go[side])
+    else:
+        arr = _field_py(gmap, mobility, target, side)
+    arr.flags.writeable = False
+    if len(gmap._dist_cache) < DIST_CACHE_MAX:
+        gmap._dist_cache[key] = arr
+    return arr
+
+
+def _field_py(gmap: GameMap, mobility: str, target: int, side: int | None) -> np.ndarray:
+    """The reference search of `_single_field` (pure Python; `engine.kernels.field_to` is its compiled twin)."""
     costs = gmap.edge_cost_list[mobility]
     nbrs = gmap.nbr_list
     dist = [INF] * gmap.n
@@ -135,8 +215,4 @@ def _single_field(gmap: GameMap, mobility: str, target: int, side: int | None) -
             if nc < dist[j]:
                 dist[j] = nc
                 heapq.heappush(heap, (nc, j))
-    arr = np.array(dist)
-    arr.flags.writeable = False
-    if len(gmap._dist_cache) < DIST_CACHE_MAX:
-        gmap._dist_cache[key] = arr
-    return arr
+    return np.array(dist)

@@ -39,7 +39,7 @@ from engine.events import (
     WeatherReport,
 )
 from engine.mapdata import game_map
-from engine.movement import legal_destinations, path_to, reachable
+from engine.movement import is_destination, legal_destinations, path_of, reach
 from engine.orders import (
     Assault,
     EndPhase,
@@ -164,7 +164,7 @@ def _weather_events(state: GameState) -> None:
                 state.score.drone_sorties_grounded[SIDES[u.side]] += 1
             _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                    grounded=True, reason=reason))
-    state.touch()
+    state.touch(roster=False)
 
 
 def _arrive(state: GameState, u: Unit) -> None:
@@ -202,7 +202,7 @@ def _begin_side(state: GameState, side: int) -> None:
         u.fired = False
         if u.supplied:  # units rally when fed and supplied, even in contact
             combat.recover_cohesion(u)
-    state.touch()
+    state.touch(roster=False)
     for t, why in detect_hidden(state, side):
         _reveal(state, t, why)
     _emit(state, PhaseStarted(turn=state.turn, side=SIDES[side], phase=PHASES[0]))
@@ -211,8 +211,9 @@ def _begin_side(state: GameState, side: int) -> None:
 def _end_side(state: GameState, side: int) -> None:
     gmap = state.map
     enemy_near = np.zeros(gmap.n, dtype=bool)
-    for e in state.ground_units(other(side)):
-        nb = gmap.nbr[e.idx]
+    enemies = state.ground_units(other(side))
+    if enemies:
+        nb = gmap.nbr[[e.idx for e in enemies]].ravel()
         enemy_near[nb[nb >= 0]] = True
     own = state.ground_units(side)
     by_hex: dict[int, list[Unit]] = {}
@@ -228,7 +229,7 @@ def _end_side(state: GameState, side: int) -> None:
                 if not u.hidden:
                     u.hidden = True
                     _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
-    state.touch()
+    state.touch(roster=False)
     _check_road(state)
 
 
@@ -325,7 +326,7 @@ def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = N
                 _emit(state, ev)
             else:
                 sink.append(ev)
-    state.touch()
+    state.touch(roster=False)
 
 
 # ============================================================================================ legality
@@ -399,7 +400,7 @@ def _check_move(state: GameState, o: Move) -> str | None:
     dest = state.map.idx(o.to)
     if dest == u.idx:
         return f"{u.id} is already at ({o.to[0]},{o.to[1]})"
-    if dest in legal_destinations(state, u):
+    if is_destination(state, u, dest):
         return None
     gmap = state.map
     if not gmap.enterable[ut.mobility][dest]:
@@ -408,8 +409,7 @@ def _check_move(state: GameState, o: Move) -> str | None:
         return f"{gmap.describe(dest)} is held by the enemy: assault it instead"
     if gmap.no_go[u.side][dest]:
         return f"{gmap.describe(dest)} lies in a sector the {SIDES[u.side]} may not enter (scenario no-go area)"
-    tree = reachable(state, u)
-    if dest in tree:
+    if reach(state, u).prev[dest] != -2:
         return f"{gmap.describe(dest)} is full (stack limit {state.scenario.stack_limit})"
     return (f"{gmap.describe(dest)} is out of reach for {u.id} this turn ({ut.move_points:g} MP; impassable "
             f"edges such as cliffs for {ut.mobility}, and enemy zones of control, stop movement)")
@@ -589,7 +589,7 @@ def apply_unchecked(state: GameState, order: Order) -> list[Event]:
     _EXECUTE[type(order)](state, order)
     state.orders.append(order)
     state.phase_orders = state.phase_orders + 1 if phase_key == (state.turn, state.side, state.phase_i) else 0
-    state.touch()
+    state.touch(roster=False)
     return state.log[n0:]
 
 
@@ -635,8 +635,8 @@ def _do_move(state: GameState, o: Move) -> None:
     gmap = state.map
     u = state.unit(o.unit)
     ut = state.utype(u)
-    tree = reachable(state, u)
-    path = path_to(tree, gmap.idx(o.to))
+    r = reach(state, u)
+    path = path_of(r, gmap.idx(o.to))
     u.moved = True
     conceal = gmap.concealment
     quiet = ut.infiltrates and all(conceal[i] >= 2 for i in path[1:])
@@ -658,7 +658,7 @@ def _do_move(state: GameState, o: Move) -> None:
             _reveal(state, b, f"{u.id} ran into it", later)
             break
         u.idx = step
-        state.touch()
+        state.touch(roster=False)
         walked.append(step)
         _set_control(state, step, u.side, u)
         ambushers = _ambush_candidates(state, u, step)
@@ -692,10 +692,10 @@ def _do_move(state: GameState, o: Move) -> None:
                 v.hidden = False
                 later.append(UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
                                           reason=f"{u.id} joined its position in the open"))
-    cost = tree[walked[-1]][0] if walked[-1] in tree else 0.0
+    cost = float(r.cost[walked[-1]]) if r.prev[walked[-1]] != -2 else 0.0
     _emit(state, UnitMoved(turn=state.turn, side=SIDES[u.side], unit=u.id,
                            path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
-    state.touch()
+    state.touch(roster=False)
 
 
 def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDefenceEngaged], bool]:
@@ -747,6 +747,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
         after = combat.apply_losses(state, target, res.losses, "drone", u.type)
         if ut.expendable:
             u.strength -= 1
+            state.touch()
     _emit(state, DroneStrike(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
                              engagements=engagements, aborted=down, fire=fire, expended=ut.expendable and not down),
           *after)
@@ -781,7 +782,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
         e = state.unit(uid)
         _reveal(state, e, f"detected by {u.id} (concealment {int(gmap.concealment[e.idx])} < detect "
                           f"{ut.detect} + signature {state.utype(e).signature})")
-    state.touch()
+    state.touch(roster=False)
 
 
 def _do_fire(state: GameState, o: Fire) -> None:
@@ -865,7 +866,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 after.extend(combat.apply_losses(state, d, d.strength, "surrender", a.type))
             else:
                 d.idx = j
-                state.touch()  # positions changed: the next retreat must see this one
+                state.touch(roster=False)  # positions changed: the next retreat must see this one
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
@@ -887,7 +888,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                                  result=result, advanced=advanced), *after)
     if advanced:
         _set_control(state, t, a.side, a)
-    state.touch()
+    state.touch(roster=False)
 
 
 def _advance(state: GameState, a: Unit, t: int) -> bool:
@@ -899,7 +900,7 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     if state.units_at(t, other(a.side)) or state.occupancy()[a.side][t] >= state.scenario.stack_limit:
         return False
     a.idx = t
-    state.touch()
+    state.touch(roster=False)
     return True
 
 

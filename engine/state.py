@@ -104,6 +104,7 @@ class GameState:
         self.score = Score()
         self.outcome: Outcome | None = None
         self.version = 0
+        self.roster_version = 0
         self.agents: dict[str, str] = {}
         self.sandbox = False
         self.phase_orders = 0
@@ -113,10 +114,17 @@ class GameState:
         self.sightings: list[tuple[bool, bool]] | None = None
         """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
         self._vis_cache: dict[int, tuple[int, Any, np.ndarray]] = {}
+        self._known_cache: dict[int, tuple[int, list[Unit]]] = {}
+        self._contacts_cache: dict[int, tuple[Any, list[Any]]] = {}
+        self._ground_view_cache: dict[int, tuple[Any, tuple[int, ...], np.ndarray, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])
         self._enemy_hex_cache: dict[int, tuple[Any, tuple[frozenset[int], frozenset[int]]]] = {}
+        self._odds_memo: dict[tuple, Any] = {}
+        """`combat.fire_odds` results keyed on everything they read."""
+        self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
-        self._occ_cache: tuple[int, np.ndarray, np.ndarray] | None = None
+        self._occ_cache: tuple[int, np.ndarray, np.ndarray, int, tuple[int, ...]] | None = None
+        self._pos_cache: tuple[Any, ...] = (-1, None, None, None)
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
@@ -155,34 +163,65 @@ class GameState:
     def ground_units(self, side: int | None = None) -> list[Unit]:
         """Active on-map ground units (optionally of one side), in scenario order.
 
-        Cached per state version: every change of membership (losses, arrivals, placement) calls `touch`.
+        Cached per roster version: every change of membership (losses, arrivals, placement) calls `touch()`.
         The lists are shared: do not mutate them."""
         got = self._ground_cache
-        if got[0] != self.version:
+        if got[0] != self.roster_version:
             table = self.scenario.unit_table
             both = [u for u in self.units
                     if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"]
-            got = self._ground_cache = (self.version, both, [u for u in both if u.side == 0],
+            got = self._ground_cache = (self.roster_version, both, [u for u in both if u.side == 0],
                                         [u for u in both if u.side == 1])
         return got[1] if side is None else got[2 + side]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
         return [u for u in self.ground_units(side) if u.idx == idx]
 
+    def positions(self, side: int | None = None) -> tuple[int, ...]:
+        """Hexes of `ground_units(side)`, in the same order (cached per state version): the cheap key on
+        which the position-dependent caches (occupancy, viewsheds) decide whether anything moved."""
+        got = self._pos_cache
+        if got[0] != self.version:
+            both = tuple([u.idx for u in self.ground_units()])
+            got = self._pos_cache = (self.version, both, None, None)
+        k = 1 if side is None else 2 + side
+        if got[k] is None:
+            got = list(got)
+            got[k] = tuple([u.idx for u in self.ground_units(side)])
+            self._pos_cache = got = tuple(got)
+        return got[k]
+
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
         """Count of active ground units per hex, for each side (read-only, cached per state version: every
-        change of a unit's hex calls `touch`)."""
+        change of a unit's hex calls `touch`; updated only for the units that really moved)."""
         got = self._occ_cache
-        if got is None or got[0] != self.version:
-            occ = np.zeros((2, self.map.n), dtype=np.int16)
-            for u in self.ground_units():
-                occ[u.side, u.idx] += 1
-            occ.flags.writeable = False
-            got = self._occ_cache = (self.version, occ[0], occ[1])
-        return got[1], got[2]
+        if got is not None and got[0] == self.version:
+            return got[1], got[2]
+        pos = self.positions()
+        if got is not None and got[3] == self.roster_version and got[4] == pos:
+            occ0, occ1 = got[1], got[2]
+        elif got is not None and got[3] == self.roster_version:
+            occ0, occ1 = got[1].copy(), got[2].copy()  # copy on write: earlier arrays stay as they were
+            arrays = (occ0, occ1)
+            for u, old, new in zip(self.ground_units(), got[4], pos, strict=True):
+                if old != new:
+                    arrays[u.side][old] -= 1
+                    arrays[u.side][new] += 1
+            occ0.flags.writeable = occ1.flags.writeable = False
+        else:
+            n = self.map.n
+            occ0, occ1 = (np.bincount(np.array(self.positions(s), dtype=np.int64), minlength=n).astype(np.int16)
+                          for s in (0, 1))
+            occ0.flags.writeable = occ1.flags.writeable = False
+        self._occ_cache = (self.version, occ0, occ1, self.roster_version, pos)
+        return occ0, occ1
 
-    def touch(self) -> None:
+    def touch(self, roster: bool = True) -> None:
+        """Invalidate the caches after a change. `roster=False` is the rules' hot path for changes that
+        cannot alter which units are in play (moves, flags): the `ground_units` lists are then kept."""
         self.version += 1
+        if roster:
+            self.roster_version += 1
 
     def copy(self) -> GameState:
         """A deep, independent copy (for undo, AI look-ahead and tests); static layers stay shared."""
@@ -197,11 +236,16 @@ class GameState:
         new.score = copy.deepcopy(self.score)
         new.rng = copy.deepcopy(self.rng)
         new._vis_cache = dict(self._vis_cache)
+        new._known_cache = {}  # lists of live units: never shared between copies
+        new._contacts_cache = dict(self._contacts_cache)
+        new._ground_view_cache = {}  # holds a mutable count array: never shared between copies
         new._ground_cache = (-1, [], [], [])
         new._reach_cache = {}
         new._check_memo = None
         new._occ_cache = None
+        new._pos_cache = (-1, None, None, None)
         new._enemy_hex_cache = {}
+        new._enemy_mask_cache = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)
         return new

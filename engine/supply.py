@@ -7,8 +7,9 @@ import heapq
 
 import numpy as np
 
+from engine import kernels
 from engine.events import SupplyReport
-from engine.mapdata import INF
+from engine.mapdata import INF, GameMap, _readonly
 from engine.state import GameState
 from engine.units import SIDES
 
@@ -22,28 +23,35 @@ def supply_field(state: GameState, side: int, known_only: bool = False) -> np.nd
     gmap = state.map
     spec = state.scenario.sides[SIDES[side]]
     limit = spec.supply_range
-    occ_own, occ_enemy = np.zeros(gmap.n, bool), np.zeros(gmap.n, bool)
-    for u in state.ground_units(side):
-        occ_own[u.idx] = True
+    occ = state.occupancy()
+    occ_own = occ[side] > 0
     if known_only:
-        from engine.visibility import known_enemies
+        from engine.visibility import known_enemy_masks
 
-        enemies = known_enemies(state, side)
+        occ_enemy = known_enemy_masks(state, side)[0]
     else:
-        enemies = [u for u in state.ground_units() if u.side != side]
-    for u in enemies:
-        occ_enemy[u.idx] = True
+        occ_enemy = occ[1 - side] > 0
     zoc = np.zeros(gmap.n, bool)
     idx = np.flatnonzero(occ_enemy)
     if idx.size:
         nb = gmap.nbr[idx].ravel()
         zoc[nb[nb >= 0]] = True
-    blocked = (occ_enemy | (zoc & ~occ_own) | gmap.no_go[side]).tolist()
-    adjacency = gmap.supply_adjacency
-    dist = [INF] * gmap.n
+    blocked = occ_enemy | (zoc & ~occ_own) | gmap.no_go[side]
+    sources = gmap.derived.get(("supply.sources", side))
+    if sources is None:
+        sources = gmap.derived[("supply.sources", side)] = _readonly(
+            np.array([gmap.idx(h) for h in spec.supply_sources], dtype=np.int64))
+    if kernels.JIT:
+        indptr, nbr, weight = gmap.csr("supply")
+        return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit))
+    return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n)
+
+
+def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int) -> np.ndarray:
+    """The reference supply search (pure Python; `engine.kernels.supply_trace` is its compiled twin)."""
+    dist = [INF] * n
     heap: list[tuple[float, int]] = []
-    for h in spec.supply_sources:
-        s = gmap.idx(h)
+    for s in sources:
         if not blocked[s]:
             dist[s] = 0.0
             heap.append((0.0, s))
@@ -63,18 +71,19 @@ def supply_field(state: GameState, side: int, known_only: bool = False) -> np.nd
 
 
 def update_supply(state: GameState, side: int) -> list:
-    field = supply_field(state, side)
+    reached = np.isfinite(supply_field(state, side)).tolist()
+    table = state.scenario.unit_table
     ins, outs = [], []
     for u in state.units:
         if u.side != side or not u.active:
             continue
-        if u.offmap or state.utype(u).domain == "air":
+        if u.offmap or table[u.type].domain == "air":
             u.supplied = True
             continue
-        u.supplied = bool(np.isfinite(field[u.idx]))
+        u.supplied = reached[u.idx]
         u.turns_out_of_supply = 0 if u.supplied else u.turns_out_of_supply + 1
         (ins if u.supplied else outs).append(u.id)
-    state.touch()
+    state.touch(roster=False)
     return [SupplyReport(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
 
 
@@ -87,6 +96,18 @@ def road_open(state: GameState) -> tuple[bool, str]:
     gmap = state.map
     start, end = gmap.idx(rw.start), gmap.idx(rw.end)
     blocked = state.occupancy()[0] > 0  # the road is cut where an attacker unit stands on it
+    # the answer depends only on which road hexes (and ends) are blocked: memoised per map
+    key = (start, end, bool(blocked[start]), bool(blocked[end]), np.flatnonzero(blocked & gmap.road_hex).tobytes())
+    memo = gmap.derived.setdefault("supply.road_open", {})
+    got = memo.get(key)
+    if got is None:
+        if len(memo) >= 10_000:
+            memo.clear()
+        got = memo[key] = _road_open(gmap, start, end, blocked)
+    return got
+
+
+def _road_open(gmap: GameMap, start: int, end: int, blocked: np.ndarray) -> tuple[bool, str]:
     if blocked[start] or blocked[end]:
         where = start if blocked[start] else end
         return False, f"attacker at {gmap.describe(where)}"

@@ -13,7 +13,7 @@ import numpy as np
 from engine import combat
 from engine.events import Event
 from engine.mapdata import GameMap
-from engine.movement import legal_destinations, reachable
+from engine.movement import destination_indices, legal_destinations, reachable
 from engine.orders import Order
 from engine.scenario import Scenario
 from engine.state import GameState
@@ -58,9 +58,16 @@ class SideView:
 
     @cached_property
     def contacts(self) -> list[ContactView]:
-        gmap = self._state.map
-        return [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength)
-                for u in known_enemies(self._state, self.side)]
+        st = self._state
+        known = known_enemies(st, self.side)
+        key = tuple([(u.id, u.idx, u.strength) for u in known])
+        got = st._contacts_cache.get(self.side)  # unchanged contacts are not rebuilt step after step
+        if got is not None and got[0] == key:
+            return list(got[1])
+        gmap = st.map
+        out = [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength) for u in known]
+        st._contacts_cache[self.side] = (key, out)
+        return list(out)
 
     @cached_property
     def visible(self) -> np.ndarray:
@@ -100,6 +107,10 @@ class SideView:
 
     def destinations(self, uid: str) -> dict[int, tuple[float, int]]:
         return legal_destinations(self._state, self._own(uid))
+
+    def destination_indices(self, uid: str) -> np.ndarray:
+        """The keys of `destinations` as an index array (what an AI scoring moves with numpy wants)."""
+        return destination_indices(self._state, self._own(uid))
 
     def reachable(self, uid: str) -> dict[int, tuple[float, int]]:
         return reachable(self._state, self._own(uid))

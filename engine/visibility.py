@@ -14,19 +14,23 @@ from engine.units import Unit, other
 from engine.weather import ground_vision_cap
 
 
-def vision_range(state: GameState, u: Unit) -> int:
-    """Hexes unit `u` sees this turn: its type's vision capped by weather and darkness (cached per turn)."""
-    key = (state.turn, state.weather_override)  # the weather is fixed per turn unless the sandbox overrides it
+def vision_ranges(state: GameState) -> dict[str, int]:
+    """Unit type -> hexes its units see this turn: the type's vision capped by weather and darkness.
+
+    Cached per turn (the weather is fixed per turn unless the sandbox overrides it)."""
+    key = (state.turn, state.weather_override)
     cached_key, ranges = state._vision_ranges
     if cached_key != key:
-        ranges = {}
+        w, night, hex_km = state.weather, state.night, state.map.hex_km
+        ranges = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
+                  for name, ut in state.scenario.unit_table.items()}
         state._vision_ranges = (key, ranges)
-    got = ranges.get(u.type)
-    if got is None:
-        ut = state.utype(u)
-        cap = ground_vision_cap(state.weather, state.night, ut.night_capable, state.map.hex_km)
-        got = ranges[u.type] = min(ut.vision_hexes, cap)
-    return got
+    return ranges
+
+
+def vision_range(state: GameState, u: Unit) -> int:
+    """Hexes unit `u` sees this turn: its type's vision capped by weather and darkness."""
+    return vision_ranges(state)[u.type]
 
 
 def visible_hexes(state: GameState, side: int) -> np.ndarray:
@@ -37,17 +41,44 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
     got = state._vis_cache.get(side)
     if got is not None and got[0] == state.version:
         return got[2]
-    observers = tuple(sorted({(u.idx, vision_range(state, u)) for u in state.ground_units(side)}))
-    key = (observers, state.recon_version)
-    if got is not None and got[1] == key:
+    ground = _ground_view(state, side)
+    key = (ground, state.recon_version)
+    if got is not None and got[1][0] is ground and got[1][1] == key[1]:
         state._vis_cache[side] = (state.version, key, got[2])
         return got[2]
-    mask = state.recon_cover[side].copy()
-    gmap = state.map
-    for idx, rng in observers:
-        mask[gmap.viewshed(idx, rng)] = True
+    mask = ground | state.recon_cover[side]
     mask.flags.writeable = False
     state._vis_cache[side] = (state.version, key, mask)
+    return mask
+
+
+def _ground_view(state: GameState, side: int) -> np.ndarray:
+    """Union of the viewsheds of `side`'s ground units.
+
+    Kept incrementally: a count of observers per hex, updated only for the units that moved since the last
+    call (rebuilt when units join or leave, or the vision ranges change with the turn's weather)."""
+    ranges = vision_ranges(state)
+    units = state.ground_units(side)
+    base = (state.roster_version, state._vision_ranges[0])
+    pos = state.positions(side)
+    got = state._ground_view_cache.get(side)
+    if got is not None and got[0] == base and got[1] == pos:
+        return got[3]
+    gmap = state.map
+    if got is not None and got[0] == base:
+        counts = got[2]
+        for u, old, new in zip(units, got[1], pos, strict=True):
+            if old != new:
+                r = ranges[u.type]
+                counts[gmap.viewshed(old, r)] -= 1
+                counts[gmap.viewshed(new, r)] += 1
+    else:
+        counts = np.zeros(gmap.n, dtype=np.int32)
+        for u in units:
+            counts[gmap.viewshed(u.idx, ranges[u.type])] += 1
+    mask = counts > 0
+    mask.flags.writeable = False
+    state._ground_view_cache[side] = (base, pos, counts, mask)
     return mask
 
 
@@ -61,8 +92,14 @@ def is_known(state: GameState, observer_side: int, u: Unit) -> bool:
 
 
 def known_enemies(state: GameState, side: int) -> list[Unit]:
+    """Enemy ground units `side` sees now (cached per state version; a shared list: do not mutate)."""
+    got = state._known_cache.get(side)
+    if got is not None and got[0] == state.version:
+        return got[1]
     vis = visible_hexes(state, side)
-    return [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
+    known = [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
+    state._known_cache[side] = (state.version, known)
+    return known
 
 
 def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], frozenset[int]]:
@@ -71,21 +108,31 @@ def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], froz
     got = state._enemy_hex_cache.get(side)
     if got is not None and got[0] == key:
         return got[1]
-    nbr = state.map.nbr_list
     occ = frozenset(u.idx for u in known_enemies(state, side))
+    if got is not None and got[1][0] == occ:  # unchanged: keep the same object (dependent caches stay valid)
+        state._enemy_hex_cache[side] = (key, got[1])
+        return got[1]
+    nbr = state.map.nbr_list
     zoc = frozenset(j for i in occ for j in nbr[i] if j >= 0)
     state._enemy_hex_cache[side] = (key, (occ, zoc))
     return occ, zoc
 
 
 def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarray]:
-    """(occupied, zone of control) masks of the enemy units `side` knows about."""
+    """(occupied, zone of control) masks of the enemy units `side` knows about (read-only, cached with
+    `known_enemy_hexes`)."""
+    sets = known_enemy_hexes(state, side)
+    got = state._enemy_mask_cache.get(side)
+    if got is not None and got[0] is sets:
+        return got[1]
     n = state.map.n
-    occ_set, zoc_set = known_enemy_hexes(state, side)
+    occ_set, zoc_set = sets
     occ = np.zeros(n, dtype=bool)
     occ[list(occ_set)] = True
     zoc = np.zeros(n, dtype=bool)
     zoc[list(zoc_set)] = True
+    occ.flags.writeable = zoc.flags.writeable = False
+    state._enemy_mask_cache[side] = (sets, (occ, zoc))
     return occ, zoc
 
 
@@ -96,22 +143,41 @@ def detection_range(state: GameState, observer: Unit, target: Unit) -> int:
 
 
 def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
-    """Hidden enemy units that `side`'s ground units detect now, with the reason. Does not mutate."""
+    """Hidden enemy units that `side`'s ground units detect now, with the reason. Does not mutate.
+
+    A target is found by the first observer (in scenario order) in contact with it, or within its detection
+    range (detect + signature − concealment, capped by vision) with a line of sight."""
     gmap = state.map
     found: list[tuple[Unit, str]] = []
     observers = state.ground_units(side)
-    for t in state.ground_units(other(side)):
-        if not t.hidden:
-            continue
-        for o in observers:
-            d = gmap.distance(o.idx, t.idx)
-            if d == 1:
+    targets = [t for t in state.ground_units(other(side)) if t.hidden]
+    if not observers or not targets:
+        return found
+    table = state.scenario.unit_table
+    ranges = vision_ranges(state)
+    # every (target, observer) pair at once: hex distance and detection reach
+    o_idx = np.array([o.idx for o in observers])
+    t_idx = np.array([t.idx for t in targets])
+    dq = gmap.q[t_idx][:, None] - gmap.q[o_idx][None, :]
+    dr = gmap.r[t_idx][:, None] - gmap.r[o_idx][None, :]
+    d = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+    conceal = gmap.concealment[t_idx]
+    sig = np.array([table[t.type].signature for t in targets])
+    detect = np.array([table[o.type].detect for o in observers])
+    vision = np.array([ranges[o.type] for o in observers])
+    reach = np.minimum(detect[None, :] + (sig - conceal)[:, None], vision[None, :])
+    cand = (d == 1) | (d <= reach)
+    for ti in np.flatnonzero(cand.any(axis=1)).tolist():
+        t = targets[ti]
+        for k in np.flatnonzero(cand[ti]).tolist():
+            o = observers[k]
+            dk = int(d[ti, k])
+            if dk == 1:
                 found.append((t, f"in contact with {o.id}"))
                 break
-            rng = min(detection_range(state, o, t), vision_range(state, o))
-            if d <= rng and gmap.has_los(o.idx, t.idx):
-                found.append((t, f"spotted by {o.id} at {d} hex(es) (detect {state.utype(o).detect} + signature "
-                                 f"{state.utype(t).signature} − concealment {int(gmap.concealment[t.idx])})"))
+            if gmap.has_los(o.idx, t.idx):
+                found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
+                                 f"{table[t.type].signature} − concealment {int(conceal[ti])})"))
                 break
     return found
 
@@ -120,9 +186,11 @@ def spotter_for(state: GameState, side: int, idx: int) -> str | None:
     """Who lets `side` observe hex `idx` (recon drone first, then a ground observer with LOS), or None."""
     if state.recon_cover[side][idx]:
         return "recon drone"
+    if not _ground_view(state, side)[idx]:
+        return None
     gmap = state.map
+    ranges = vision_ranges(state)
     for u in state.ground_units(side):
-        r = vision_range(state, u)
-        if gmap.distance(u.idx, idx) <= r and np.any(gmap.viewshed(u.idx, r) == idx):
+        if gmap.distance(u.idx, idx) <= ranges[u.type] and gmap.has_los(u.idx, idx):
             return u.id
     return None

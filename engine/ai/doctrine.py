@@ -90,7 +90,16 @@ class DoctrineAgent:
         return got
 
     def _active(self, view: SideView) -> list[Unit]:
-        return [u for u in view.own if u.active]
+        got = view.__dict__.get("_doctrine_active")  # views are fresh per step: cache on the view
+        if got is None:
+            got = view.__dict__["_doctrine_active"] = [u for u in view.own if u.active]
+        return got
+
+    def _contact_hexes(self, view: SideView) -> set[int]:
+        got = view.__dict__.get("_doctrine_contact_hexes")
+        if got is None:
+            got = view.__dict__["_doctrine_contact_hexes"] = {c.idx for c in view.contacts}
+        return got
 
     def _type(self, view: SideView, u: Unit):
         return view.scenario.unit_table[u.type]
@@ -176,27 +185,26 @@ class DoctrineAgent:
     def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
                    avoid_contact: bool, allowed: np.ndarray | None = None) -> Order | None:
         gmap = view.map
-        dests = view.destinations(u.id)
-        if allowed is not None:
-            dests = {i: v for i, v in dests.items() if allowed[i]}
-        if not dests:
+        ids = view.destination_indices(u.id)
+        if not ids.size:
             return None
-        enemy_near = np.zeros(gmap.n, dtype=bool)
-        for c in view.contacts:
-            nb = gmap.nbr[c.idx]
-            enemy_near[nb[nb >= 0]] = True
+        if allowed is not None:
+            ids = ids[allowed[ids]]
+            if not ids.size:
+                return None
         here = field[u.idx]
-
-        def score(i: int) -> float:
-            s = field[i]
-            if prefer_cover:
-                s -= 0.4 * gmap.concealment[i]
-            if avoid_contact and enemy_near[i]:
-                s += 3.0
-            return s
-
-        best = min(dests, key=lambda i: (score(i), i))
-        if not np.isfinite(field[best]) or score(best) >= score(u.idx) - 1e-9 or field[best] >= here:
+        cand = np.append(ids, u.idx)  # scored together: the last entry is staying put
+        score = field[cand]
+        if prefer_cover:
+            score = score - 0.4 * gmap.concealment[cand]
+        if avoid_contact and view.contacts:
+            enemy_near = np.zeros(gmap.n, dtype=bool)
+            nb = gmap.nbr[[c.idx for c in view.contacts]].ravel()
+            enemy_near[nb[nb >= 0]] = True
+            score = np.where(enemy_near[cand], score + 3.0, score)
+        k = int(np.lexsort((ids, score[:-1]))[0])  # lowest score, ties to the lower hex index
+        best = int(ids[k])
+        if not np.isfinite(field[best]) or score[k] >= score[-1] - 1e-9 or field[best] >= here:
             return None
         return Move(u.id, gmap.hex_of(best))
 
@@ -205,7 +213,8 @@ class DoctrineAgent:
         obj = self._objective(view)
         open_obj = tuple(sorted(i for i in obj if view.control[i] != view.side)) or tuple(sorted(obj))
         road = tuple(sorted(self._road_goal(view)))
-        on_road = [u for u in self._active(view) if u.idx in set(road)]
+        road_set = set(road)
+        on_road = [u for u in self._active(view) if u.idx in road_set]
         road_held = view.road_cut or len(on_road) >= 1
         orders: list[Order] = []
         # the leading arm (special forces historically; mechanised units in the counterfactual) goes for the
@@ -219,7 +228,6 @@ class DoctrineAgent:
             progress = distance_field(gmap, "sf", road, view.side)
             front = min(progress[u.idx] for u in leaders)
             behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
-        road_set = set(road)
         for u in self._active(view):
             ut = self._type(view, u)
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -312,15 +320,15 @@ class DoctrineAgent:
         return Move(u.id, gmap.hex_of(best))
 
     def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
-        nb = set(view.map.nbr_list[u.idx])
-        return any(c.idx in nb for c in view.contacts)
+        contact = self._contact_hexes(view)
+        return any(j in contact for j in view.map.nbr_list[u.idx])
 
     # ------------------------------------------------------------------ assault
     def _next_assault(self, view: SideView) -> Order | None:
         gmap = view.map
         obj_set = set(self._objective(view))
         best, best_score = None, -1e9
-        contact_idx = {c.idx for c in view.contacts}
+        contact_idx = self._contact_hexes(view)
         ratio = self.assault_ratio
         if view.side == ATTACKER:
             # as the clock runs out the attacker accepts worse odds for the objective

@@ -1,0 +1,118 @@
+"""Compiled inner loops of the path searches: the supply trace, a unit's reach, an AI's distance field.
+
+These three searches were most of a game's run time in pure Python (issue #6 profile). They run here as
+numba-compiled functions over flat CSR edge arrays (`GameMap.csr`). The pure-Python searches they replace
+stay in `engine.movement` / `engine.supply` as the reference: they are used when numba is missing or
+`WARGAME_NO_JIT=1` is set, and the tests check that both give identical results. Both use the same heap
+discipline (tuples of cost and index, CPython's heap algorithm, which numba ports), the same tie-breaks and
+the same float additions in the same order, so a game's event log does not depend on which one ran.
+
+Compiled code is cached on disk (numba `cache=True`): the first game after an install compiles it once
+(a few seconds); later processes load it in milliseconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+
+import numpy as np
+
+JIT = False
+if not os.environ.get("WARGAME_NO_JIT"):
+    try:
+        from numba import njit
+
+        JIT = True
+    except ImportError:  # pragma: no cover - numba is a dependency; this keeps exotic platforms working
+        pass
+
+if not JIT:
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
+        return (lambda f: f) if not args or not callable(args[0]) else args[0]
+
+
+@njit(cache=True, nogil=True)
+def supply_trace(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cover - compiled
+    """Cheapest supply cost from any source to every hex within `limit` (inf elsewhere)."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    heap = [(0.0, np.int64(s)) for s in sources if not blocked[s]]
+    for _, s in heap:
+        dist[s] = 0.0
+    heapq.heapify(heap)
+    while heap:
+        c, i = heapq.heappop(heap)
+        if c > dist[i]:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            j = nbr[e]
+            if blocked[j]:
+                continue
+            nc = c + weight[e]
+            if nc < dist[j] and nc <= limit:
+                dist[j] = nc
+                heapq.heappush(heap, (nc, j))
+    return dist
+
+
+@njit(cache=True, nogil=True)
+def unit_reach(indptr, nbr, weight, start, budget, blocked, zoc, zoc_exempt):  # pragma: no cover - compiled
+    """Bounded Dijkstra for one unit: (cost, previous hex, hexes in discovery order). `prev` is -2 where the
+    hex is not reached, -1 at the start; see `engine.movement.dijkstra` for the rules."""
+    n = indptr.shape[0] - 1
+    cost = np.full(n, np.inf)
+    prev = np.full(n, -2, dtype=np.int64)
+    order = np.empty(n, dtype=np.int64)
+    done = np.zeros(n, dtype=np.bool_)
+    cost[start] = 0.0
+    prev[start] = -1
+    order[0] = start
+    k = 1
+    heap = [(0.0, np.int64(start))]
+    while heap:
+        c, i = heapq.heappop(heap)
+        if done[i]:
+            continue
+        done[i] = True
+        if i != start and zoc[i] and not zoc_exempt[i]:
+            continue  # entering enemy control ends the move
+        for e in range(indptr[i], indptr[i + 1]):
+            j = nbr[e]
+            if blocked[j]:
+                continue
+            nc = c + weight[e]
+            if nc > budget + 1e-9:
+                continue
+            pj = prev[j]
+            if pj == -2:
+                order[k] = j
+                k += 1
+            elif not (nc < cost[j] - 1e-12 or (abs(nc - cost[j]) <= 1e-12 and i < pj)):
+                continue
+            cost[j] = nc
+            prev[j] = i
+            heapq.heappush(heap, (nc, j))
+    return cost, prev, order[:k]
+
+
+@njit(cache=True, nogil=True)
+def field_to(indptr, nbr, weight, target, forbidden):  # pragma: no cover - compiled
+    """Movement cost from every hex to `target` over reversed edges (`GameMap.csr(..., reverse=True)`)."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    dist[target] = 0.0
+    heap = [(0.0, np.int64(target))]
+    while heap:
+        c, i = heapq.heappop(heap)
+        if c > dist[i]:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            j = nbr[e]
+            if forbidden[j]:
+                continue
+            nc = c + weight[e]
+            if nc < dist[j]:
+                dist[j] = nc
+                heapq.heappush(heap, (nc, j))
+    return dist

@@ -1,0 +1,107 @@
+"""The compiled searches (`engine.kernels`) give exactly what their pure-Python references give.
+
+A game's event log must not depend on whether numba is installed: same costs (bit for bit, the same float
+additions in the same order), same predecessors (tie-breaks), same discovery order (the dict the UI and
+`legal_orders` iterate over). Checked on the Shusha map and the tiny map with random starts, budgets and
+random enemy/zone-of-control/no-go masks; and a whole game with WARGAME_NO_JIT=1 in a subprocess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT, shusha_scenario, tiny_scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import kernels
+from engine.events import event_to_json
+from engine.game import play_game
+from engine.mapdata import MOBILITY_CLASSES, game_map
+from engine.movement import _field_py, dijkstra
+from engine.supply import trace_py
+
+pytestmark = pytest.mark.skipif(not kernels.JIT, reason="numba not available (pure-Python searches in use)")
+
+MAPS = {"tiny": tiny_scenario, "shusha": shusha_scenario}
+
+
+def _masks(n: int, seed: int, density: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return tuple(rng.random(n) < density for _ in range(4))  # type: ignore[return-value]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(sorted(MAPS)), mob=st.sampled_from(MOBILITY_CLASSES), seed=st.integers(0, 10**6),
+       start_frac=st.floats(0, 1, exclude_max=True), budget=st.sampled_from([0.0, 1.0, 2.5, 3.0, 6.0, 8.0, 40.0]),
+       density=st.sampled_from([0.0, 0.05, 0.3]))
+def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, density):
+    gmap = game_map(MAPS[which]())
+    start = int(start_frac * gmap.n)
+    blocked, zoc, exempt, forbidden = _masks(gmap.n, seed, density)
+    blocked[start] = forbidden[start] = False
+    ref = dijkstra(gmap, start, mob, budget, frozenset(np.flatnonzero(blocked).tolist()),
+                   frozenset(np.flatnonzero(zoc).tolist()), exempt.tolist(), forbidden.tolist())
+    cost, prev, order = kernels.unit_reach(*gmap.csr(mob), start, budget, blocked | forbidden, zoc, exempt)
+    assert order.tolist() == list(ref)  # same hexes, discovered in the same order
+    assert cost[order].tolist() == [v[0] for v in ref.values()]  # bit-identical costs
+    assert prev[order].tolist() == [v[1] for v in ref.values()]
+    unreached = np.ones(gmap.n, bool)
+    unreached[order] = False
+    assert (prev[unreached] == -2).all() and np.isinf(cost[unreached]).all()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), n_src=st.integers(0, 4),
+       limit=st.sampled_from([0.0, 3.0, 16.0, 20.0, 1e9]), density=st.sampled_from([0.0, 0.1, 0.5]))
+def test_supply_trace_matches_the_reference(which, seed, n_src, limit, density):
+    gmap = game_map(MAPS[which]())
+    rng = np.random.default_rng(seed)
+    sources = rng.integers(0, gmap.n, n_src).astype(np.int64)
+    blocked = rng.random(gmap.n) < density
+    ref = trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n)
+    got = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, float(limit))
+    assert got.tolist() == ref.tolist()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(sorted(MAPS)), mob=st.sampled_from(MOBILITY_CLASSES),
+       target_frac=st.floats(0, 1, exclude_max=True), side=st.sampled_from([None, 0, 1]))
+def test_distance_field_matches_the_reference(which, mob, target_frac, side):
+    gmap = game_map(MAPS[which]())
+    target = int(target_frac * gmap.n)
+    ref = _field_py(gmap, mob, target, side)
+    got = kernels.field_to(*gmap.csr(mob, reverse=True), target, gmap.no_hex if side is None else gmap.no_go[side])
+    assert got.tolist() == ref.tolist()
+
+
+def test_csr_lists_every_passable_edge_in_adjacency_order():
+    gmap = game_map(shusha_scenario())
+    for mob in MOBILITY_CLASSES:
+        indptr, nbr, weight = gmap.csr(mob)
+        for i in (0, 17, gmap.n // 2, gmap.n - 1):
+            assert list(zip(nbr[indptr[i]:indptr[i + 1]].tolist(), weight[indptr[i]:indptr[i + 1]].tolist(),
+                            strict=True)) == list(gmap.adjacency[mob][i])
+
+
+def _log_hash(state) -> str:
+    return hashlib.sha256("\n".join(event_to_json(e) for e in state.log).encode()).hexdigest()
+
+
+def test_a_game_without_numba_has_the_same_log():
+    """The pure-Python fallback (WARGAME_NO_JIT=1) plays the very same game."""
+    code = ("import hashlib, sys; sys.path.insert(0, 'tests');"
+            "from conftest import tiny_scenario; from engine.game import play_game;"
+            "from engine.events import event_to_json; from engine import kernels; assert not kernels.JIT;"
+            "s = play_game(tiny_scenario(), 11);"
+            "print(hashlib.sha256('\\n'.join(event_to_json(e) for e in s.log).encode()).hexdigest())")
+    env = dict(os.environ, WARGAME_NO_JIT="1")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == _log_hash(play_game(tiny_scenario(), 11))
