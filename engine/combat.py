@@ -67,6 +67,7 @@ class FireOdds:
         return self.loss_pmf[-1] if self.target_strength > 0 else 1.0
 
 
+@functools.lru_cache(maxsize=4096)
 def binomial_pmf(n: int, p: float) -> tuple[float, ...]:
     return tuple(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1))
 

@@ -33,10 +33,19 @@ if not JIT:
 
 
 @njit(cache=True, nogil=True)
-def supply_trace(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cover - compiled
-    """Cheapest supply cost from any source to every hex within `limit` (inf elsewhere)."""
+def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # pragma: no cover - compiled
+    """Cheapest supply cost from any source to every hex within `limit` (inf elsewhere).
+
+    With `targets` (hex indices), the search stops once all of them are settled: their costs are final and
+    exact, other hexes may be left unsettled. An empty `targets` traces the whole field."""
     n = indptr.shape[0] - 1
     dist = np.full(n, np.inf)
+    wanted = np.zeros(n, dtype=np.bool_)
+    remaining = 0
+    for t in targets:
+        if not wanted[t]:
+            wanted[t] = True
+            remaining += 1
     heap = [(0.0, np.int64(s)) for s in sources if not blocked[s]]
     for _, s in heap:
         dist[s] = 0.0
@@ -45,6 +54,11 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit):  # pragma: no co
         c, i = heapq.heappop(heap)
         if c > dist[i]:
             continue
+        if wanted[i]:
+            wanted[i] = False
+            remaining -= 1
+            if remaining == 0:
+                break
         for e in range(indptr[i], indptr[i + 1]):
             j = nbr[e]
             if blocked[j]:

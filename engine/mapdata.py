@@ -156,6 +156,9 @@ class GameMap:
         self.supply_adjacency = _adjacency(self.nbr_list, self.supply_cost_list)
 
         self.places = [(p.name, p.kind, self.idx(p.hex)) for p in m.places]
+        self._place_by_idx: dict[int, str] = {}
+        for name, _, p in self.places:
+            self._place_by_idx.setdefault(p, name)  # the first place listed on a hex names it
         self.no_go: list[np.ndarray] = []
         """Per side (attacker, defender): hexes its ground units may not enter."""
         for side_name in ("attacker", "defender"):
@@ -254,10 +257,7 @@ class GameMap:
         return self.terrain_types[self.terrain[idx]]
 
     def place_name(self, idx: int) -> str | None:
-        for name, _, p in self.places:
-            if p == idx:
-                return name
-        return None
+        return self._place_by_idx.get(idx)
 
     def describe(self, idx: int) -> str:
         c, r = self.hex_of(idx)

@@ -247,9 +247,22 @@ def _check_road(state: GameState) -> None:
 
 
 def _objective_hexes(state: GameState) -> list[int]:
-    scen = state.scenario
-    ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
-    return [state.map.idx(h) for h in ob.hexes]
+    """Hexes of the victory objective (static: memoised per map; do not mutate)."""
+    got = state.map.derived.get("rules.objective_hexes")
+    if got is None:
+        scen = state.scenario
+        ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
+        got = state.map.derived["rules.objective_hexes"] = [state.map.idx(h) for h in ob.hexes]
+        state.map.derived["rules.objective_set"] = frozenset(got)
+    return got
+
+
+def _objective_set(state: GameState) -> frozenset[int]:
+    got = state.map.derived.get("rules.objective_set")
+    if got is None:
+        _objective_hexes(state)
+        got = state.map.derived["rules.objective_set"]
+    return got
 
 
 def _end_turn(state: GameState) -> None:
@@ -306,7 +319,7 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) 
     state.control[idx] = side
     gmap = state.map
     place = gmap.place_name(idx)
-    in_objective = idx in _objective_hexes(state)
+    in_objective = idx in _objective_set(state)
     if in_objective and side == ATTACKER and by is not None and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
     if place is not None or in_objective:
@@ -646,8 +659,10 @@ def _do_move(state: GameState, o: Move) -> None:
     was_hidden = u.hidden
     if not quiet:
         u.hidden = False
+    enemy_hexes = set(state.positions(other(u.side)))  # enemies do not move while this unit does
+    nbr = gmap.nbr_list
     for step in path[1:]:
-        blockers = state.units_at(step, other(u.side))
+        blockers = state.units_at(step, other(u.side)) if step in enemy_hexes else []
         if blockers:  # hidden enemy in the way: bump into it
             b = blockers[0]
             stopped = f"ran into hidden {b.id} at {gmap.describe(step)}"
@@ -661,6 +676,8 @@ def _do_move(state: GameState, o: Move) -> None:
         state.touch(roster=False)
         walked.append(step)
         _set_control(state, step, u.side, u)
+        if not any(j in enemy_hexes for j in nbr[step]):
+            continue  # no enemy next to this hex: no ambush, no contact
         ambushers = _ambush_candidates(state, u, step)
         if ambushers:
             names = ", ".join(e.id for e in ambushers)

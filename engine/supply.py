@@ -14,11 +14,13 @@ from engine.state import GameState
 from engine.units import SIDES
 
 
-def supply_field(state: GameState, side: int, known_only: bool = False) -> np.ndarray:
+def supply_field(state: GameState, side: int, known_only: bool = False, targets: np.ndarray | None = None
+                 ) -> np.ndarray:
     """Supply cost from the side's nearest source to every hex (inf where cut off), up to its range.
 
     `known_only` traces it as the side believes it to be (only enemy units it can see block it): what a
-    player's overlay may show without giving away hidden enemies.
+    player's overlay may show without giving away hidden enemies. `targets`: only these hexes are needed
+    (the search may stop once they are settled; other hexes are then not final).
     """
     gmap = state.map
     spec = state.scenario.sides[SIDES[side]]
@@ -41,15 +43,21 @@ def supply_field(state: GameState, side: int, known_only: bool = False) -> np.nd
     if sources is None:
         sources = gmap.derived[("supply.sources", side)] = _readonly(
             np.array([gmap.idx(h) for h in spec.supply_sources], dtype=np.int64))
+    goal = _NO_TARGETS if targets is None else targets
     if kernels.JIT:
         indptr, nbr, weight = gmap.csr("supply")
-        return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit))
-    return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n)
+        return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit), goal)
+    return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n, goal.tolist())
 
 
-def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int) -> np.ndarray:
+_NO_TARGETS = np.zeros(0, dtype=np.int64)
+
+
+def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,
+             targets: list[int] = ()) -> np.ndarray:
     """The reference supply search (pure Python; `engine.kernels.supply_trace` is its compiled twin)."""
     dist = [INF] * n
+    wanted = set(targets)
     heap: list[tuple[float, int]] = []
     for s in sources:
         if not blocked[s]:
@@ -60,6 +68,10 @@ def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: fl
         c, i = heapq.heappop(heap)
         if c > dist[i]:
             continue
+        if i in wanted:
+            wanted.discard(i)
+            if not wanted:
+                break
         for j, w in adjacency[i]:
             if blocked[j]:
                 continue
@@ -71,8 +83,10 @@ def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: fl
 
 
 def update_supply(state: GameState, side: int) -> list:
-    reached = np.isfinite(supply_field(state, side)).tolist()
     table = state.scenario.unit_table
+    ground = [u for u in state.units if u.side == side and u.active and not u.offmap
+              and table[u.type].domain == "ground"]
+    field = supply_field(state, side, targets=np.array([u.idx for u in ground], dtype=np.int64))
     ins, outs = [], []
     for u in state.units:
         if u.side != side or not u.active:
@@ -80,7 +94,7 @@ def update_supply(state: GameState, side: int) -> list:
         if u.offmap or table[u.type].domain == "air":
             u.supplied = True
             continue
-        u.supplied = reached[u.idx]
+        u.supplied = bool(field[u.idx] < INF)
         u.turns_out_of_supply = 0 if u.supplied else u.turns_out_of_supply + 1
         (ins if u.supplied else outs).append(u.id)
     state.touch(roster=False)

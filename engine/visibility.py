@@ -22,8 +22,10 @@ def vision_ranges(state: GameState) -> dict[str, int]:
     cached_key, ranges = state._vision_ranges
     if cached_key != key:
         w, night, hex_km = state.weather, state.night, state.map.hex_km
-        ranges = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
-                  for name, ut in state.scenario.unit_table.items()}
+        new = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
+               for name, ut in state.scenario.unit_table.items()}
+        if new != ranges:  # unchanged ranges keep their identity: caches keyed on it stay valid
+            ranges = new
         state._vision_ranges = (key, ranges)
     return ranges
 
@@ -55,30 +57,40 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
 def _ground_view(state: GameState, side: int) -> np.ndarray:
     """Union of the viewsheds of `side`'s ground units.
 
-    Kept incrementally: a count of observers per hex, updated only for the units that moved since the last
-    call (rebuilt when units join or leave, or the vision ranges change with the turn's weather)."""
+    Kept incrementally: a count of observers per hex, updated only for the units that moved, joined or left
+    since the last call (rebuilt when the vision ranges change with light and weather)."""
     ranges = vision_ranges(state)
     units = state.ground_units(side)
-    base = (state.roster_version, state._vision_ranges[0])
     pos = state.positions(side)
     got = state._ground_view_cache.get(side)
-    if got is not None and got[0] == base and got[1] == pos:
-        return got[3]
+    if got is not None and got[0] is ranges and got[1] is units and got[2] == pos:
+        return got[4]
     gmap = state.map
-    if got is not None and got[0] == base:
-        counts = got[2]
-        for u, old, new in zip(units, got[1], pos, strict=True):
-            if old != new:
-                r = ranges[u.type]
-                counts[gmap.viewshed(old, r)] -= 1
-                counts[gmap.viewshed(new, r)] += 1
+    if got is not None and got[0] is ranges:
+        counts = got[3]
+        if got[1] is units:  # same units: only moves
+            for u, old, new in zip(units, got[2], pos, strict=True):
+                if old != new:
+                    r = ranges[u.type]
+                    counts[gmap.viewshed(old, r)] -= 1
+                    counts[gmap.viewshed(new, r)] += 1
+        else:  # units joined or left (arrivals, losses): diff by unit
+            before = {id(u): p for u, p in zip(got[1], got[2], strict=True)}
+            after = {id(u): p for u, p in zip(units, pos, strict=True)}
+            for u, p in zip(got[1], got[2], strict=True):
+                if after.get(id(u)) != p:
+                    counts[gmap.viewshed(p, ranges[u.type])] -= 1
+            for u, p in zip(units, pos, strict=True):
+                if before.get(id(u)) != p:
+                    counts[gmap.viewshed(p, ranges[u.type])] += 1
+    elif units:
+        counts = np.bincount(np.concatenate([gmap.viewshed(u.idx, ranges[u.type]) for u in units]),
+                             minlength=gmap.n).astype(np.int32)
     else:
         counts = np.zeros(gmap.n, dtype=np.int32)
-        for u in units:
-            counts[gmap.viewshed(u.idx, ranges[u.type])] += 1
     mask = counts > 0
     mask.flags.writeable = False
-    state._ground_view_cache[side] = (base, pos, counts, mask)
+    state._ground_view_cache[side] = (ranges, units, pos, counts, mask)
     return mask
 
 

@@ -65,8 +65,13 @@ def test_supply_trace_matches_the_reference(which, seed, n_src, limit, density):
     sources = rng.integers(0, gmap.n, n_src).astype(np.int64)
     blocked = rng.random(gmap.n) < density
     ref = trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n)
-    got = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, float(limit))
+    got = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, float(limit), np.zeros(0, np.int64))
     assert got.tolist() == ref.tolist()
+    # asked only for some hexes (a side's units), the search may stop early but those costs are exact
+    targets = rng.integers(0, gmap.n, 5).astype(np.int64)
+    early = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, float(limit), targets)
+    early_py = trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n, targets.tolist())
+    assert early[targets].tolist() == ref[targets].tolist() == early_py[targets].tolist()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
