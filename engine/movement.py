@@ -21,12 +21,24 @@ class Reach:
     """One unit's reach this phase as arrays: `cost[i]` (inf if unreached), `prev[i]` (-2 if unreached, -1 at
     the start) and `order` (reached hexes in discovery order). The dict form (`reachable`) is built lazily."""
 
-    __slots__ = ("_tree", "cost", "order", "prev")
+    __slots__ = ("_touched", "_tree", "cost", "order", "prev")
 
     def __init__(self, cost: np.ndarray, prev: np.ndarray, order: np.ndarray,
                  tree: dict[int, tuple[float, int]] | None = None) -> None:
         self.cost, self.prev, self.order = cost, prev, order
         self._tree = tree
+        self._touched: np.ndarray | None = None
+
+    def touched(self, gmap: GameMap) -> np.ndarray:
+        """Hexes whose enemy/zone-of-control status the search could have read: the reached hexes and
+        their neighbours. If knowledge changes only elsewhere, a new search would give this very result."""
+        if self._touched is None:
+            m = np.zeros(gmap.n, dtype=bool)
+            m[self.order] = True
+            nb = gmap.nbr[self.order].ravel()
+            m[nb[nb >= 0]] = True
+            self._touched = m
+        return self._touched
 
     @classmethod
     def from_tree(cls, tree: dict[int, tuple[float, int]], n: int) -> Reach:
@@ -52,8 +64,15 @@ def reach(state: GameState, u: Unit) -> Reach:
     enemy_occ, enemy_zoc = known_enemy_hexes(state, u.side)
     key = (u.idx, enemy_occ, enemy_zoc)  # all a unit's reach depends on besides its (fixed) type
     got = state._reach_cache.get(u.id)
-    if got is not None and got[0] == key:
-        return got[1]
+    if got is not None:
+        if got[0] == key:
+            return got[1]
+        if got[0][0] == u.idx:  # same start; only what the side knows of the enemy changed
+            changed = (got[0][1] ^ enemy_occ) | (got[0][2] ^ enemy_zoc)
+            touched = got[1].touched(state.map)
+            if not any(touched[i] for i in changed):
+                state._reach_cache[u.id] = (key, got[1])
+                return got[1]
     ut = state.utype(u)
     gmap = state.map
     if kernels.JIT:

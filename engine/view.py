@@ -70,6 +70,11 @@ class SideView:
         return list(out)
 
     @cached_property
+    def contact_hexes(self) -> frozenset[int]:
+        """Hexes holding known enemies."""
+        return frozenset(c.idx for c in self.contacts)
+
+    @cached_property
     def visible(self) -> np.ndarray:
         return visible_hexes(self._state, self.side)
 
@@ -117,7 +122,7 @@ class SideView:
 
     def assault_odds(self, uid: str, idx: int) -> tuple[combat.FireOdds, list[combat.FireOdds]]:
         """Odds of assaulting hex `idx`: the same function the resolution uses."""
-        if not any(c.idx == idx for c in self.contacts):
+        if idx not in self.contact_hexes:
             raise ValueError("no known enemy there")
         return combat.assault_odds(self._state, self._own(uid), idx)
 

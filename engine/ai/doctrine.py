@@ -10,6 +10,8 @@ Agents plan once per phase (cheap), then hand out one order per call, re-checkin
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from engine.movement import distance_field
@@ -95,11 +97,8 @@ class DoctrineAgent:
             got = view.__dict__["_doctrine_active"] = [u for u in view.own if u.active]
         return got
 
-    def _contact_hexes(self, view: SideView) -> set[int]:
-        got = view.__dict__.get("_doctrine_contact_hexes")
-        if got is None:
-            got = view.__dict__["_doctrine_contact_hexes"] = {c.idx for c in view.contacts}
-        return got
+    def _contact_hexes(self, view: SideView) -> frozenset[int]:
+        return view.contact_hexes
 
     def _type(self, view: SideView, u: Unit):
         return view.scenario.unit_table[u.type]
@@ -184,29 +183,40 @@ class DoctrineAgent:
 
     def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
                    avoid_contact: bool, allowed: np.ndarray | None = None) -> Order | None:
+        """The destination that most lowers `score` = distance-to-goal field (− 0.4 × concealment when
+        `prefer_cover`, + 3 next to a known enemy when `avoid_contact`); None if no move improves it."""
         gmap = view.map
         ids = view.destination_indices(u.id)
-        if not ids.size:
-            return None
         if allowed is not None:
             ids = ids[allowed[ids]]
-            if not ids.size:
-                return None
-        here = field[u.idx]
-        cand = np.append(ids, u.idx)  # scored together: the last entry is staying put
-        score = field[cand]
+        if not ids.size:
+            return None
+        idl = ids.tolist()  # a few dozen hexes: plain floats are faster than numpy here (same arithmetic)
+        dist = field[ids].tolist()
+        here = float(field[u.idx])
+        score, stay = dist, here
         if prefer_cover:
-            score = score - 0.4 * gmap.concealment[cand]
+            conceal = gmap.concealment
+            score = [f - 0.4 * c for f, c in zip(dist, conceal[ids].tolist(), strict=True)]
+            stay = here - 0.4 * int(conceal[u.idx])
         if avoid_contact and view.contacts:
-            enemy_near = np.zeros(gmap.n, dtype=bool)
-            nb = gmap.nbr[[c.idx for c in view.contacts]].ravel()
-            enemy_near[nb[nb >= 0]] = True
-            score = np.where(enemy_near[cand], score + 3.0, score)
-        k = int(np.lexsort((ids, score[:-1]))[0])  # lowest score, ties to the lower hex index
-        best = int(ids[k])
-        if not np.isfinite(field[best]) or score[k] >= score[-1] - 1e-9 or field[best] >= here:
+            near = self._contact_zone(view)
+            score = [s + 3.0 if i in near else s for s, i in zip(score, idl, strict=True)]
+            if u.idx in near:
+                stay += 3.0
+        best_score, best = min(zip(score, idl, strict=True))  # lowest score, ties to the lower hex index
+        f_best = dist[idl.index(best)]
+        if not math.isfinite(f_best) or best_score >= stay - 1e-9 or f_best >= here:
             return None
         return Move(u.id, gmap.hex_of(best))
+
+    def _contact_zone(self, view: SideView) -> set[int]:
+        """Hexes next to known enemies (cached on the view)."""
+        got = view.__dict__.get("_doctrine_contact_zone")
+        if got is None:
+            nbr = view.map.nbr_list
+            got = view.__dict__["_doctrine_contact_zone"] = {j for c in view.contacts for j in nbr[c.idx] if j >= 0}
+        return got
 
     def _attacker_moves(self, view: SideView) -> list[Order]:
         gmap = view.map
@@ -309,15 +319,20 @@ class DoctrineAgent:
     def _withdraw(self, view: SideView, u: Unit) -> Order | None:
         """A destination out of contact, as far from known enemies as the move allows."""
         gmap = view.map
-        near: set[int] = set()
-        for c in view.contacts:
-            near.add(c.idx)
-            near.update(j for j in gmap.nbr_list[c.idx] if j >= 0)
-        dests = [i for i in view.destinations(u.id) if i not in near]
-        if not dests or not view.contacts:
+        if not view.contacts:
             return None
-        best = max(dests, key=lambda i: (min(gmap.distance(i, c.idx) for c in view.contacts), -i))
-        return Move(u.id, gmap.hex_of(best))
+        near = self._contact_zone(view) | self._contact_hexes(view)
+        dests = [i for i in view.destination_indices(u.id).tolist() if i not in near]
+        if not dests:
+            return None
+        # distance to the nearest known enemy, for every destination at once
+        c_idx = np.array([c.idx for c in view.contacts])
+        d_idx = np.array(dests)
+        dq = gmap.q[d_idx][:, None] - gmap.q[c_idx][None, :]
+        dr = gmap.r[d_idx][:, None] - gmap.r[c_idx][None, :]
+        nearest = ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).min(axis=1).tolist()
+        best = max(zip(nearest, [-i for i in dests], strict=True))  # farthest, ties to the lower hex index
+        return Move(u.id, gmap.hex_of(-best[1]))
 
     def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
         contact = self._contact_hexes(view)
