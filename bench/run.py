@@ -45,7 +45,7 @@ for p in (str(ROOT), str(BENCH)):
 import numpy as np  # noqa: E402
 from synthetic import make_scenario  # noqa: E402
 
-from engine import combat, mapdata  # noqa: E402
+from engine import combat, kernels, mapdata  # noqa: E402
 from engine.game import play_game  # noqa: E402
 from engine.movement import distance_field, reachable  # noqa: E402
 from engine.orders import EndPhase  # noqa: E402
@@ -117,7 +117,12 @@ def loadavg() -> float | None:
 
 
 def rss_mb() -> float:
-    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """Peak resident set size of this process. On Linux VmHWM (of this address space: ru_maxrss would also
+    count the parent's pages a spawned worker had between fork and exec); elsewhere ru_maxrss."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return r / (1024 * 1024) if sys.platform == "darwin" else r / 1024
 
@@ -131,9 +136,13 @@ def uss_mb() -> float | None:
 
 
 def clear_map_caches() -> None:
+    """Forget every precomputed map (and the process-wide sight-line tables): the next load is cold."""
     cache = getattr(mapdata, "_MAP_CACHE", None)
     if cache is not None:
         cache.clear()
+    tables = getattr(mapdata, "_build_los_tables", None)
+    if hasattr(tables, "cache_clear"):
+        tables.cache_clear()
 
 
 def fresh(state: Any, only: tuple[str, ...] = ()) -> None:
@@ -275,6 +284,7 @@ def bench_load(repeat: int) -> dict[str, Any]:
     scen = load_scenario(SCENARIO)
 
     def precompute() -> None:
+        clear_map_caches()
         mapdata.GameMap(scen)
 
     def load_cold() -> None:
@@ -437,6 +447,71 @@ def bench_atlatl_live(checkout: Path, python: str, games: int) -> dict[str, Any]
             "how": "stock server.py --nReps N+1 minus --nReps 1"}
 
 
+_FRESH_PROCESS = r"""
+import json, os, resource, statistics, sys, time
+def hwm():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+t0 = time.perf_counter()
+sys.path[:0] = [{root!r}, {bench!r}]
+from engine import kernels
+from engine.game import play_game
+from engine.scenario import load_scenario, scenario_from_dict
+from synthetic import make_scenario
+t1 = time.perf_counter()
+shusha = load_scenario({scenario!r})
+play_game(shusha, 0)
+t2 = time.perf_counter()
+small = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
+play_game(small, 0)
+def med(scen, seeds):
+    out = []
+    for s in seeds:
+        c = time.process_time(); t = time.perf_counter(); play_game(scen, s)
+        out.append(((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000))
+    return statistics.median(x[0] for x in out), statistics.median(x[1] for x in out)
+sh, sh_cpu = med(shusha, range(1, {games} + 1))
+sm, sm_cpu = med(small, range(1, 3 * {games} + 1))
+print(json.dumps({{"jit": kernels.JIT, "import_ms": (t1 - t0) * 1000, "first_shusha_game_ms": (t2 - t1) * 1000,
+                  "shusha_game_ms_median": sh, "shusha_game_cpu_ms_median": sh_cpu,
+                  "small_game_ms_median": sm, "small_game_cpu_ms_median": sm_cpu,
+                  "peak_rss_mb": hwm()}}))
+"""
+
+
+def bench_jit(games: int) -> dict[str, Any]:
+    """What the compiled searches (numba) buy and cost: the same measurements in a fresh process with the
+    kernels and with WARGAME_NO_JIT=1 (the pure-Python reference searches; identical game logs)."""
+    out: dict[str, Any] = {}
+    try:
+        import numba
+
+        out["numba"] = numba.__version__
+    except ImportError:
+        out["numba"] = None
+    code = _FRESH_PROCESS.format(root=str(ROOT), bench=str(BENCH), scenario=str(SCENARIO), games=games)
+    for name, extra in (("jit", {}), ("no_jit", {"WARGAME_NO_JIT": "1"})):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, **extra}, timeout=1800)
+        if proc.returncode != 0:
+            out[name] = {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+            continue
+        out[name] = json.loads(proc.stdout.strip().splitlines()[-1])
+    j, p = out.get("jit", {}), out.get("no_jit", {})
+    if "shusha_game_ms_median" in j and "shusha_game_ms_median" in p:
+        out["shusha_speedup_from_jit"] = p["shusha_game_ms_median"] / j["shusha_game_ms_median"]
+        out["small_speedup_from_jit"] = p["small_game_ms_median"] / j["small_game_ms_median"]
+        out["extra_rss_mb_with_jit"] = j["peak_rss_mb"] - p["peak_rss_mb"]
+        out["extra_startup_ms_with_jit"] = (j["import_ms"] + j["first_shusha_game_ms"]
+                                            - p["import_ms"] - p["first_shusha_game_ms"])
+    return out
+
+
 def bench_profile(top: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     cases = {"shusha": lambda: load_scenario(SCENARIO), "synthetic_200x200_160u":
@@ -541,6 +616,21 @@ def print_report(res: dict[str, Any]) -> None:
         for k, v in c.items():
             if not isinstance(v, dict):
                 print(f"  {k}: {fmt(v)}")
+    if "jit" in res:
+        section("compiled searches (numba) vs pure Python, each in a fresh process (identical game logs)")
+        j = res["jit"]
+        print(f"  numba {j.get('numba')}")
+        print(f"  {'':<10}{'import ms':>11}{'1st Shusha game ms':>20}{'Shusha ms/game':>16}{'CPU':>8}"
+              f"{'10×10 ms/game':>15}{'CPU':>8}{'peak RSS MB':>13}")
+        for name in ("jit", "no_jit"):
+            d = j.get(name) or {}
+            if "error" in d or not d:
+                print(f"  {name:<10}{d.get('error', 'n/a')}")
+                continue
+            print(f"  {name:<10}{d['import_ms']:>11.0f}{d['first_shusha_game_ms']:>20.0f}"
+                  f"{d['shusha_game_ms_median']:>16.1f}{d['shusha_game_cpu_ms_median']:>8.1f}"
+                  f"{d['small_game_ms_median']:>15.2f}{d['small_game_cpu_ms_median']:>8.2f}{d['peak_rss_mb']:>13.0f}")
+        kv(j, [k for k in j if k.startswith(("shusha_speedup", "small_speedup", "extra_"))])
     if "scaling" in res:
         section("scaling (ms per turn, warm caches; median over seeds)")
         sc = res["scaling"]
@@ -589,7 +679,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     mode.add_argument("--full", action="store_true", help="more games and seeds, units ∝ area series")
     ap.add_argument("--games", type=int, help="Shusha and 10×10 games (default 50; quick 10; full 200)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for games/s on all cores")
-    ap.add_argument("--only", help="comma list of sections: load,shusha,atlatl,scaling,micro,profile")
+    ap.add_argument("--only", help="comma list of sections: load,shusha,atlatl,jit,scaling,micro,profile")
     ap.add_argument("--profile", action="store_true", help="cProfile a Shusha and a 200×200 game")
     ap.add_argument("--top", type=int, default=20, help="hotspots to list per profile")
     ap.add_argument("--atlatl", type=Path, help="your Atlatl checkout: time test4.scn pass-agg vs pass-agg live")
@@ -600,7 +690,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     games = args.games or (10 if args.quick else 200 if args.full else 50)
     seeds = 1 if args.quick else 5 if args.full else 3
     repeat = 30 if args.quick else 200
-    sections = set((args.only or "load,shusha,atlatl,scaling,micro").split(","))
+    sections = set((args.only or "load,shusha,atlatl,jit,scaling,micro").split(","))
     if args.profile:
         sections.add("profile")
     t_start = time.perf_counter()
@@ -608,6 +698,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "engine_version": ENGINE_VERSION, "git": git_rev(), "python": platform.python_version(),
         "numpy": np.__version__, "machine": platform.machine(), "cpu": cpu_model(), "cpus": os.cpu_count(),
         "load_before": loadavg(), "mode": "quick" if args.quick else "full" if args.full else "default",
+        "jit": kernels.JIT,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }}
     if "load" in sections:
@@ -632,6 +723,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 ref["game_cpu_ms_median"] / ATLATL_REFERENCE["turns"] / ATLATL_REFERENCE["units"])
         comp["atlatl_reference"] = ATLATL_REFERENCE["source"]
         res["comparison"] = comp
+    if "jit" in sections:
+        res["jit"] = bench_jit(4 if args.quick else 10)
     if "scaling" in sections:
         sizes = [(25, 25), (50, 50), (100, 100), (200, 200)]
         series = {

@@ -6,6 +6,7 @@ Hexes are addressed by a flat index ``idx = row * cols + col`` (odd-r offset). E
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -118,10 +119,6 @@ class GameMap:
 
         # edge costs per mobility class: cost of moving from idx across side d into the neighbour
         self.edge_cost: dict[str, np.ndarray] = {}
-        self.edge_cost_list: dict[str, list[list[float]]] = {}
-        self.adjacency: dict[str, list[tuple[tuple[int, float], ...]]] = {}
-        """Per mobility class, for each hex: (neighbour, cost) of every passable edge, in direction order
-        (what the path searches iterate over)."""
         self.enterable: dict[str, np.ndarray] = {}
         cliff, riv = DEFAULT_HEXSIDES["cliff"], DEFAULT_HEXSIDES["river"]
         valid = nbr >= 0
@@ -144,16 +141,12 @@ class GameMap:
             cost = np.where(road & np.isfinite(hex_cost[safe_nbr]), road_cost, cost)
             cost[~valid] = INF
             self.edge_cost[mob] = _readonly(cost)
-            self.edge_cost_list[mob] = cost.tolist()
-            self.adjacency[mob] = _adjacency(self.nbr_list, self.edge_cost_list[mob])
         foot = self.edge_cost["foot"]
         sf = self.edge_cost["sf"]
         supply_road = np.array([SUPPLY_ROAD_COST_BY_KIND[k] for k in ROAD_KINDS] + [np.inf])[road_kind]
         supply = np.where(road, supply_road, np.minimum(foot, sf) * SUPPLY_OFFROAD_FACTOR)
         supply[~valid] = INF
         self.supply_cost = _readonly(supply)
-        self.supply_cost_list: list[list[float]] = supply.tolist()
-        self.supply_adjacency = _adjacency(self.nbr_list, self.supply_cost_list)
 
         self.places = [(p.name, p.kind, self.idx(p.hex)) for p in m.places]
         self._place_by_idx: dict[int, str] = {}
@@ -175,6 +168,22 @@ class GameMap:
         self._csr: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.derived: dict[Any, Any] = {}
         """Other static facts derived from the map by their users (e.g. AI goal hexes), computed once."""
+
+    # ------------------------------------------------------------------ pure-Python search tables
+    # Built on first use: the compiled searches read `csr()` instead, so a game with numba never needs them.
+    @functools.cached_property
+    def edge_cost_list(self) -> dict[str, list[list[float]]]:
+        return {mob: cost.tolist() for mob, cost in self.edge_cost.items()}
+
+    @functools.cached_property
+    def adjacency(self) -> dict[str, list[tuple[tuple[int, float], ...]]]:
+        """Per mobility class, for each hex: (neighbour, cost) of every passable edge, in direction order
+        (what the pure-Python path searches iterate over)."""
+        return {mob: _adjacency(self.nbr_list, costs) for mob, costs in self.edge_cost_list.items()}
+
+    @functools.cached_property
+    def supply_adjacency(self) -> list[tuple[tuple[int, float], ...]]:
+        return _adjacency(self.nbr_list, self.supply_cost.tolist())
 
     # ------------------------------------------------------------------ coordinates
     def idx(self, h: HexRef) -> int:
@@ -326,6 +335,7 @@ def _adjacency(nbrs: list[list[int]], costs: list[list[float]]) -> list[tuple[tu
             for row, crow in zip(nbrs, costs, strict=True)]
 
 
+@functools.lru_cache(maxsize=4)
 def _build_los_tables(radius: int) -> tuple[np.ndarray, ...]:
     """Relative sight lines for every offset within `radius`, in spiral order (sorted by distance)."""
     origin = hexgrid.Hex(0, 0)
