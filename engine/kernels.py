@@ -130,3 +130,39 @@ def field_to(indptr, nbr, weight, target, forbidden):  # pragma: no cover - comp
                 dist[j] = nc
                 heapq.heappush(heap, (nc, j))
     return dist
+
+
+@njit(cache=True, nogil=True)
+def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_contact):  # pragma: no cover
+    """The doctrine AI's move choice (see `DoctrineAgent._best_move`, whose pure-Python path is the
+    reference): among destinations `ids` (restricted to `allowed`), the lowest score = field (− 0.4 ×
+    concealment if `prefer_cover`, + 3 on `near` hexes if `avoid_contact`), ties to the lower index.
+    Returns that hex, -1 if it does not improve on staying at `start`, -2 if there is no destination."""
+    here = field[start]
+    stay = here
+    if prefer_cover:
+        stay = here - 0.4 * conceal[start]
+    if avoid_contact and near[start]:
+        stay += 3.0
+    best = -1
+    best_s = np.inf
+    best_f = 0.0
+    for k in range(ids.shape[0]):
+        i = ids[k]
+        if not allowed[i]:
+            continue
+        f = field[i]
+        s = f
+        if prefer_cover:
+            s = f - 0.4 * conceal[i]
+        if avoid_contact and near[i]:
+            s = s + 3.0
+        if best < 0 or s < best_s or (s == best_s and i < best):
+            best = i
+            best_s = s
+            best_f = f
+    if best < 0:
+        return -2
+    if not np.isfinite(best_f) or best_s >= stay - 1e-9 or best_f >= here:
+        return -1
+    return best

@@ -84,6 +84,7 @@ class GameMap:
         self.deep_cover_list: list[bool] = self.deep_cover.tolist()
         self.no_hex = _readonly(np.zeros(n, dtype=bool))
         """An all-false mask (for searches with nothing to exempt or forbid)."""
+        self.all_hex = _readonly(np.ones(n, dtype=bool))
         """Forest and ravine: where infiltrating special forces ignore zones of control."""
 
         # hexside features

@@ -110,3 +110,31 @@ def test_a_game_without_numba_has_the_same_log():
                          timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == _log_hash(play_game(tiny_scenario(), 11))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), n_ids=st.integers(0, 40), prefer_cover=st.booleans(),
+       avoid_contact=st.booleans(), restrict=st.booleans(), ties=st.booleans())
+def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contact, restrict, ties):
+    """The doctrine AI's compiled move choice equals its pure-Python one (scores, ties, 'stay put')."""
+    from types import SimpleNamespace
+
+    from engine.ai.doctrine import DoctrineAgent
+    from engine.units import Unit
+
+    gmap = game_map(tiny_scenario())
+    rng = np.random.default_rng(seed)
+    start = int(rng.integers(gmap.n))
+    ids = rng.permutation([i for i in range(gmap.n) if i != start])[:n_ids].astype(np.int64)
+    field = (rng.integers(0, 4, gmap.n) * 0.5 if ties else rng.random(gmap.n) * 10).astype(np.float64)
+    field[rng.random(gmap.n) < 0.1] = np.inf
+    allowed = rng.random(gmap.n) < 0.7 if restrict else None
+    near = rng.random(gmap.n) < 0.3
+    agent = DoctrineAgent()
+    view = SimpleNamespace(map=gmap, contacts=[object()] if avoid_contact else [])
+    view.__dict__["_doctrine_contact_zone"] = set(np.flatnonzero(near).tolist())
+    u = Unit("u", 0, "infantry", start, 3)
+    ref = agent._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
+    got = kernels.best_move(ids, start, gmap.all_hex if allowed is None else allowed, field, gmap.concealment,
+                            near if avoid_contact else gmap.no_hex, prefer_cover, avoid_contact)
+    assert (None if got < 0 else gmap.hex_of(int(got))) == (None if ref is None else ref.to)

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from engine import kernels
 from engine.movement import distance_field
 from engine.orders import Assault, EndPhase, Fire, Move, Order, Recon, Strike
 from engine.units import ATTACKER, Unit
@@ -160,6 +161,8 @@ class DoctrineAgent:
         centre = self._centre(view)
         orders: list[Order] = []
         targets = sorted(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id))
+        if not targets:
+            return orders  # nothing known to fire at
         for u in self._active(view):
             ut = self._type(view, u)
             if not ut.indirect or u.fired:
@@ -187,6 +190,17 @@ class DoctrineAgent:
         `prefer_cover`, + 3 next to a known enemy when `avoid_contact`); None if no move improves it."""
         gmap = view.map
         ids = view.destination_indices(u.id)
+        if kernels.JIT:
+            near = self._contact_zone_mask(view) if avoid_contact else gmap.no_hex
+            best = kernels.best_move(ids, u.idx, gmap.all_hex if allowed is None else allowed, field,
+                                     gmap.concealment, near, prefer_cover, avoid_contact)
+            return Move(u.id, gmap.hex_of(int(best))) if best >= 0 else None
+        return self._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
+
+    def _best_move_py(self, view: SideView, u: Unit, ids: np.ndarray, field: np.ndarray, prefer_cover: bool,
+                      avoid_contact: bool, allowed: np.ndarray | None) -> Order | None:
+        """The reference of `kernels.best_move` (used without numba)."""
+        gmap = view.map
         if allowed is not None:
             ids = ids[allowed[ids]]
         if not ids.size:
@@ -209,6 +223,15 @@ class DoctrineAgent:
         if not math.isfinite(f_best) or best_score >= stay - 1e-9 or f_best >= here:
             return None
         return Move(u.id, gmap.hex_of(best))
+
+    def _contact_zone_mask(self, view: SideView) -> np.ndarray:
+        got = view.__dict__.get("_doctrine_contact_zone_mask")
+        if got is None:
+            got = np.zeros(view.map.n, dtype=bool)
+            got[list(self._contact_zone(view))] = True
+            got.flags.writeable = False  # read-only like the map's masks: one compiled signature
+            view.__dict__["_doctrine_contact_zone_mask"] = got
+        return got
 
     def _contact_zone(self, view: SideView) -> set[int]:
         """Hexes next to known enemies (cached on the view)."""
@@ -238,6 +261,7 @@ class DoctrineAgent:
             progress = distance_field(gmap, "sf", road, view.side)
             front = min(progress[u.idx] for u in leaders)
             behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
+            behind.flags.writeable = False
         for u in self._active(view):
             ut = self._type(view, u)
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -340,6 +364,8 @@ class DoctrineAgent:
 
     # ------------------------------------------------------------------ assault
     def _next_assault(self, view: SideView) -> Order | None:
+        if not view.contacts:
+            return None  # nothing known to assault
         gmap = view.map
         obj_set = set(self._objective(view))
         best, best_score = None, -1e9
