@@ -205,14 +205,31 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
 
 
 def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:
-    """Odds of an assault: the attacker's fire at the main defender and every defender's return fire."""
+    """Odds of an assault: the attacker's fire at the main defender and every defender's return fire.
+
+    Memoised per game on everything it reads (an AI weighs the same assaults again after each one)."""
     defenders = [u for u in state.units_at(target_idx) if u.side != attacker.side]
     if not defenders:
         raise ValueError("no defender in the target hex")
+    key = (attacker.id, attacker.type, attacker.idx, attacker.strength, attacker.cohesion, attacker.supplied,
+           target_idx, state.night,
+           tuple([(d.id, d.type, d.strength, d.cohesion, d.supplied) for d in defenders]))
+    memo = state._odds_memo
+    got = memo.get(key)
+    if got is None:
+        got = _assault_odds(state, attacker, target_idx, defenders)
+        if len(memo) >= ODDS_MEMO_MAX:
+            memo.clear()
+        memo[key] = got
+    return got[0], list(got[1])
+
+
+def _assault_odds(state: GameState, attacker: Unit, target_idx: int, defenders: list[Unit]
+                  ) -> tuple[FireOdds, tuple[FireOdds, ...]]:
     main = main_defender(state, defenders)
     atk_mods, ret_mods = _edge_mods(state, attacker.idx, target_idx)
     a = fire_odds(state, attacker, main, "assault", atk_mods)
-    d = [fire_odds(state, u, attacker, "defence", ret_mods) for u in defenders]
+    d = tuple(fire_odds(state, u, attacker, "defence", ret_mods) for u in defenders)
     return a, d
 
 

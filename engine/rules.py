@@ -195,8 +195,8 @@ def _begin_side(state: GameState, side: int) -> None:
     state.phase_i = 0
     state.recon_cover[side][:] = False
     state.recon_version += 1
-    for u in state.units:
-        if u.side != side or not u.active:
+    for u in state.side_units(side):
+        if not u.active:
             continue
         u.moved = False
         u.fired = False

@@ -125,6 +125,7 @@ class GameState:
         self._check_memo: tuple[int, Any, str | None] | None = None
         self._occ_cache: tuple[int, np.ndarray, np.ndarray, int, tuple[int, ...]] | None = None
         self._pos_cache: tuple[Any, ...] = (-1, None, None, None)
+        self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
@@ -173,6 +174,13 @@ class GameState:
             got = self._ground_cache = (self.roster_version, both, [u for u in both if u.side == 0],
                                         [u for u in both if u.side == 1])
         return got[1] if side is None else got[2 + side]
+
+    def side_units(self, side: int) -> list[Unit]:
+        """All units of a side, in scenario order, whatever their state (the list never changes)."""
+        got = self._side_units
+        if got is None:
+            got = self._side_units = ([u for u in self.units if u.side == 0], [u for u in self.units if u.side == 1])
+        return got[side]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
         return [u for u in self.ground_units(side) if u.idx == idx]
@@ -244,6 +252,7 @@ class GameState:
         new._check_memo = None
         new._occ_cache = None
         new._pos_cache = (-1, None, None, None)
+        new._side_units = None
         new._enemy_hex_cache = {}
         new._enemy_mask_cache = {}
         new.agents = dict(self.agents)

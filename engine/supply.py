@@ -83,20 +83,24 @@ def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: fl
 
 
 def update_supply(state: GameState, side: int) -> list:
+    """Mark the side's units in or out of supply (off-map and air units always are) and report it."""
     table = state.scenario.unit_table
-    ground = [u for u in state.units if u.side == side and u.active and not u.offmap
-              and table[u.type].domain == "ground"]
-    field = supply_field(state, side, targets=np.array([u.idx for u in ground], dtype=np.int64))
-    ins, outs = [], []
-    for u in state.units:
-        if u.side != side or not u.active:
-            continue
-        if u.offmap or table[u.type].domain == "air":
+    for u in state.side_units(side):  # off-map and air units draw on their bases
+        if (u.offmap or table[u.type].domain == "air") and u.active:
             u.supplied = True
-            continue
-        u.supplied = bool(field[u.idx] < INF)
-        u.turns_out_of_supply = 0 if u.supplied else u.turns_out_of_supply + 1
-        (ins if u.supplied else outs).append(u.id)
+    ground = state.ground_units(side)
+    ins, outs = [], []
+    if ground:
+        pos = np.array(state.positions(side), dtype=np.int64)
+        field = supply_field(state, side, targets=pos)
+        for u, ok in zip(ground, (field[pos] < INF).tolist(), strict=True):
+            u.supplied = ok
+            if ok:
+                u.turns_out_of_supply = 0
+                ins.append(u.id)
+            else:
+                u.turns_out_of_supply += 1
+                outs.append(u.id)
     state.touch(roster=False)
     return [SupplyReport(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
 
@@ -109,15 +113,19 @@ def road_open(state: GameState) -> tuple[bool, str]:
         return True, "no road watched"
     gmap = state.map
     start, end = gmap.idx(rw.start), gmap.idx(rw.end)
-    blocked = state.occupancy()[0] > 0  # the road is cut where an attacker unit stands on it
-    # the answer depends only on which road hexes (and ends) are blocked: memoised per map
-    key = (start, end, bool(blocked[start]), bool(blocked[end]), np.flatnonzero(blocked & gmap.road_hex).tobytes())
+    # the road is cut where an attacker unit stands on it; the answer depends only on which road hexes (and
+    # ends) attacker units hold: memoised per map
+    road = gmap.derived.get(("supply.road_hexes", start, end))
+    if road is None:
+        road = gmap.derived[("supply.road_hexes", start, end)] = frozenset(
+            np.flatnonzero(gmap.road_hex).tolist()) | {start, end}
+    key = (start, end, tuple(sorted({i for i in state.positions(0) if i in road})))
     memo = gmap.derived.setdefault("supply.road_open", {})
     got = memo.get(key)
     if got is None:
         if len(memo) >= 10_000:
             memo.clear()
-        got = memo[key] = _road_open(gmap, start, end, blocked)
+        got = memo[key] = _road_open(gmap, start, end, state.occupancy()[0] > 0)
     return got
 
 

@@ -54,7 +54,7 @@ class SideView:
 
     @cached_property
     def own(self) -> list[Unit]:
-        return [u.copy() for u in self._state.units if u.side == self.side]
+        return [u.copy() for u in self._state.side_units(self.side)]
 
     @cached_property
     def contacts(self) -> list[ContactView]:

@@ -140,18 +140,25 @@ class DoctrineAgent:
             return min(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id)).idx
         # search the approaches: a hex 2–5 hexes from the objective, toward our own units for the attacker,
         # toward the southern approaches for the defender
-        from_centre = gmap.distances_from(centre)
-        ring_a = np.flatnonzero((from_centre >= 2) & (from_centre <= 5))
-        ring = ring_a.tolist()
+        got = gmap.derived.get(("doctrine.recon_ring", centre))
+        if got is None:
+            from_centre = gmap.distances_from(centre)
+            ring_a = np.flatnonzero((from_centre >= 2) & (from_centre <= 5))
+            ring = ring_a.tolist()
+            got = gmap.derived[("doctrine.recon_ring", centre)] = (
+                ring_a, ring, [i for i in ring if gmap.row[i] > gmap.row[centre]])
+        ring_a, ring, south = got
         if not ring:
             return centre
         own = [u.idx for u in self._active(view) if self._type(view, u).domain == "ground"]
         if view.side == ATTACKER and own:
-            # nearest to our own units first (ties: lower index), vectorised over the ring
-            near = np.min([gmap.distances_from(j)[ring_a] for j in sorted(set(own))], axis=0)
+            # nearest to our own units first (ties: lower index), vectorised over ring × units
+            own_a = np.array(sorted(set(own)))
+            dq = gmap.q[ring_a][:, None] - gmap.q[own_a][None, :]
+            dr = gmap.r[ring_a][:, None] - gmap.r[own_a][None, :]
+            near = ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).min(axis=1)
             order = np.lexsort((ring_a, near))
             return int(ring_a[order[int(rng.integers(min(6, len(ring))))]])
-        south = [i for i in ring if gmap.row[i] > gmap.row[centre]]
         pool = south or ring
         return pool[int(rng.integers(len(pool)))]
 
