@@ -188,9 +188,9 @@ def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side:
         return got
     if not targets:
         raise ValueError("distance_field needs at least one target")
-    got = _single_field(gmap, mobility, targets[0], side)
+    got = _single_field(gmap, mobility, targets[0], side).copy()
     for t in targets[1:]:
-        got = np.minimum(got, _single_field(gmap, mobility, t, side))
+        np.minimum(got, _single_field(gmap, mobility, t, side), out=got)
     got.flags.writeable = False
     if len(gmap._dist_cache) < DIST_CACHE_MAX:
         gmap._dist_cache[key] = got

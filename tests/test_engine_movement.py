@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import IllegalOrder
-from engine.movement import legal_destinations, path_to, reachable
+from engine.movement import legal_destinations, path_to, reach, reachable
 from engine.orders import Move
 from engine.rules import apply, check
 from engine.terrain import DEFAULT_HEXSIDES, ROAD_COST
@@ -247,3 +247,36 @@ def test_dijkstra_tree_is_consistent_and_respects_rules(utype, pos, enemy_pos):
             if nc <= ut.move_points + 1e-9:
                 assert j in tree, f"{g.hex_of(j)} reachable for {nc} but missing"
                 assert tree[j][0] <= nc + 1e-9
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    utype=st.sampled_from(MOVER_TYPES),
+    pos=st.integers(0, 79),
+    moves=st.lists(st.tuples(st.sampled_from(["arm_inf_1", "arm_amb"]), st.integers(0, 79), st.booleans()),
+                   min_size=1, max_size=4),
+)
+def test_reach_reused_after_knowledge_changes_equals_a_fresh_search(utype, pos, moves):
+    """`reach` keeps a unit's last search when the known enemies changed only where that search never
+    looked; whatever the changes, the answer must equal a search from scratch."""
+    state = _base_state().copy()
+    g = state.map
+    u = state.unit("az_sf")
+    u.type = utype
+    if not g.enterable[state.utype(u).mobility][pos]:
+        return
+    u.idx = pos
+    state.touch()
+    reach(state, u)  # cached
+    for uid, where, hidden in moves:
+        e = state.unit(uid)
+        if where == pos:
+            continue
+        e.idx, e.hidden = where, hidden
+        state.touch()
+        got = reach(state, u)
+        fresh = state.copy()  # a copy starts with empty search caches
+        want = reach(fresh, fresh.unit("az_sf"))
+        assert got.order.tolist() == want.order.tolist()
+        assert got.cost[got.order].tolist() == want.cost[want.order].tolist()
+        assert got.prev.tolist() == want.prev.tolist()
