@@ -1,0 +1,113 @@
+"""The state's caches never go stale.
+
+Visibility, known enemies, occupancy, positions, unit reach, supply and odds are cached on the state and
+updated incrementally (issue #6). Here whole games are played (random and doctrine agents, the tiny map and
+Shusha) and, after many orders, every cached answer is compared with one computed from scratch from the
+units themselves with the pure-Python reference searches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import shusha_scenario, tiny_scenario
+
+from engine import combat
+from engine.ai.base import make_agent
+from engine.game import agent_step
+from engine.movement import dijkstra, reach
+from engine.rules import new_game, seed_streams
+from engine.state import GameState
+from engine.supply import supply_field, trace_py
+from engine.units import SIDES
+from engine.visibility import known_enemies, known_enemy_hexes, visible_hexes, vision_ranges
+from engine.weather import ground_vision_cap
+
+
+def _ground(state: GameState, side: int | None = None) -> list:
+    table = state.scenario.unit_table
+    return [u for u in state.units if u.strength > 0 and u.arrived and not u.offmap
+            and table[u.type].domain == "ground" and (side is None or u.side == side)]
+
+
+def _truth_visible(state: GameState, side: int) -> np.ndarray:
+    gmap = state.map
+    mask = state.recon_cover[side].copy()
+    for u in _ground(state, side):
+        ut = state.utype(u)
+        r = min(ut.vision_hexes, ground_vision_cap(state.weather, state.night, ut.night_capable, gmap.hex_km))
+        mask[gmap.viewshed(u.idx, r)] = True
+    return mask
+
+
+def _truth_supply(state: GameState, side: int) -> np.ndarray:
+    gmap = state.map
+    spec = state.scenario.sides[SIDES[side]]
+    own = np.zeros(gmap.n, bool)
+    enemy = np.zeros(gmap.n, bool)
+    for u in _ground(state):
+        (own if u.side == side else enemy)[u.idx] = True
+    zoc = np.zeros(gmap.n, bool)
+    for i in np.flatnonzero(enemy):
+        for j in gmap.nbr_list[i]:
+            if j >= 0:
+                zoc[j] = True
+    blocked = enemy | (zoc & ~own) | gmap.no_go[side]
+    return trace_py(gmap.supply_adjacency, blocked.tolist(), [gmap.idx(h) for h in spec.supply_sources],
+                    spec.supply_range, gmap.n)
+
+
+def check_caches(state: GameState) -> None:
+    gmap = state.map
+    assert state.ground_units() == _ground(state)
+    assert list(state.positions()) == [u.idx for u in _ground(state)]
+    occ = state.occupancy()
+    for side in (0, 1):
+        want = np.bincount([u.idx for u in _ground(state, side)], minlength=gmap.n)
+        assert occ[side].tolist() == want.tolist(), "occupancy stale"
+        assert list(state.positions(side)) == [u.idx for u in _ground(state, side)]
+        vis = _truth_visible(state, side)
+        assert (visible_hexes(state, side) == vis).all(), "visible hexes stale"
+        known = [e for e in _ground(state, 1 - side) if not e.hidden and vis[e.idx]]
+        assert known_enemies(state, side) == known
+        occ_set, zoc_set = known_enemy_hexes(state, side)
+        assert occ_set == {e.idx for e in known}
+        assert zoc_set == {j for e in known for j in gmap.nbr_list[e.idx] if j >= 0}
+        field = supply_field(state, side)
+        assert field.tolist() == _truth_supply(state, side).tolist(), "supply stale"
+        for u in _ground(state, side)[:6]:
+            ut = state.utype(u)
+            want_tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, frozenset(occ_set), frozenset(zoc_set),
+                                 gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
+            r = reach(state, u)
+            assert r.order.tolist() == list(want_tree), f"reach of {u.id} stale"
+            assert r.cost[r.order].tolist() == [v[0] for v in want_tree.values()]
+            for e in known[:2]:
+                if gmap.distance(u.idx, e.idx) == 1 and ut.can_assault:
+                    a, ds = combat.assault_odds(state, u, e.idx)
+                    fresh = state.copy()
+                    fresh._odds_memo = {}
+                    a2, ds2 = combat.assault_odds(fresh, fresh.unit(u.id), e.idx)
+                    assert (a, ds) == (a2, ds2), "odds memo stale"
+    ranges = vision_ranges(state)
+    for name, ut in state.scenario.unit_table.items():
+        cap = ground_vision_cap(state.weather, state.night, ut.night_capable, gmap.hex_km)
+        assert ranges[name] == min(ut.vision_hexes, cap)
+
+
+@pytest.mark.parametrize(("scen_name", "agent", "seed", "every"), [
+    ("tiny", "random", 1, 1), ("tiny", "random", 2, 1), ("tiny", "random", 6, 1), ("tiny", "doctrine", 3, 1),
+    ("tiny", "doctrine", 7, 1), ("shusha", "doctrine", 4, 8), ("shusha", "random", 5, 15),
+])
+def test_cached_answers_equal_answers_from_scratch(scen_name, agent, seed, every):
+    scen = tiny_scenario() if scen_name == "tiny" else shusha_scenario()
+    state = new_game(scen, seed)
+    _, _, ra, rd = seed_streams(seed)
+    agents = [make_agent(agent), make_agent(agent)]
+    steps = 0
+    while state.outcome is None and steps < (600 if scen_name == "tiny" else 1500):
+        agent_step(state, agents[state.side], (ra, rd)[state.side])
+        steps += 1
+        if steps % every == 0:
+            check_caches(state)
+    check_caches(state)
