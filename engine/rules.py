@@ -164,7 +164,7 @@ def _weather_events(state: GameState) -> None:
                 state.score.drone_sorties_grounded[SIDES[u.side]] += 1
             _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                    grounded=True, reason=reason))
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
 
 
 def _arrive(state: GameState, u: Unit) -> None:
@@ -202,7 +202,7 @@ def _begin_side(state: GameState, side: int) -> None:
         u.fired = False
         if u.supplied:  # units rally when fed and supplied, even in contact
             combat.recover_cohesion(u)
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
     for t, why in detect_hidden(state, side):
         _reveal(state, t, why)
     _emit(state, PhaseStarted(turn=state.turn, side=SIDES[side], phase=PHASES[0]))
@@ -229,7 +229,7 @@ def _end_side(state: GameState, side: int) -> None:
                 if not u.hidden:
                     u.hidden = True
                     _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
     _check_road(state)
 
 
@@ -339,7 +339,7 @@ def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = N
                 _emit(state, ev)
             else:
                 sink.append(ev)
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
 
 
 # ============================================================================================ legality
@@ -602,7 +602,7 @@ def apply_unchecked(state: GameState, order: Order) -> list[Event]:
     _EXECUTE[type(order)](state, order)
     state.orders.append(order)
     state.phase_orders = state.phase_orders + 1 if phase_key == (state.turn, state.side, state.phase_i) else 0
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
     return state.log[n0:]
 
 
@@ -712,7 +712,7 @@ def _do_move(state: GameState, o: Move) -> None:
     cost = float(r.cost[walked[-1]]) if r.prev[walked[-1]] != -2 else 0.0
     _emit(state, UnitMoved(turn=state.turn, side=SIDES[u.side], unit=u.id,
                            path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
 
 
 def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDefenceEngaged], bool]:
@@ -799,7 +799,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
         e = state.unit(uid)
         _reveal(state, e, f"detected by {u.id} (concealment {int(gmap.concealment[e.idx])} < detect "
                           f"{ut.detect} + signature {state.utype(e).signature})")
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
 
 
 def _do_fire(state: GameState, o: Fire) -> None:
@@ -905,7 +905,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                                  result=result, advanced=advanced), *after)
     if advanced:
         _set_control(state, t, a.side, a)
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
 
 
 def _advance(state: GameState, a: Unit, t: int) -> bool:

@@ -105,6 +105,7 @@ class GameState:
         self.outcome: Outcome | None = None
         self.version = 0
         self.roster_version = 0
+        self.pos_version = 0
         self.agents: dict[str, str] = {}
         self.sandbox = False
         self.phase_orders = 0
@@ -186,12 +187,12 @@ class GameState:
         return [u for u in self.ground_units(side) if u.idx == idx]
 
     def positions(self, side: int | None = None) -> tuple[int, ...]:
-        """Hexes of `ground_units(side)`, in the same order (cached per state version): the cheap key on
-        which the position-dependent caches (occupancy, viewsheds) decide whether anything moved."""
+        """Hexes of `ground_units(side)`, in the same order. The same tuple object is returned until a unit
+        moves, joins or leaves play: the position-dependent caches (occupancy, viewsheds) key on it."""
+        key = (self.roster_version, self.pos_version)
         got = self._pos_cache
-        if got[0] != self.version:
-            both = tuple([u.idx for u in self.ground_units()])
-            got = self._pos_cache = (self.version, both, None, None)
+        if got[0] != key:
+            got = self._pos_cache = (key, tuple([u.idx for u in self.ground_units()]), None, None)
         k = 1 if side is None else 2 + side
         if got[k] is None:
             got = list(got)
@@ -200,15 +201,13 @@ class GameState:
         return got[k]
 
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
-        """Count of active ground units per hex, for each side (read-only, cached per state version: every
-        change of a unit's hex calls `touch`; updated only for the units that really moved)."""
+        """Count of active ground units per hex, for each side (read-only; updated only for the units that
+        moved since the last call, rebuilt when units join or leave play)."""
         got = self._occ_cache
-        if got is not None and got[0] == self.version:
-            return got[1], got[2]
         pos = self.positions()
-        if got is not None and got[3] == self.roster_version and got[4] == pos:
-            occ0, occ1 = got[1], got[2]
-        elif got is not None and got[3] == self.roster_version:
+        if got is not None and got[4] is pos:
+            return got[1], got[2]
+        if got is not None and got[3] == self.roster_version:
             occ0, occ1 = got[1].copy(), got[2].copy()  # copy on write: earlier arrays stay as they were
             arrays = (occ0, occ1)
             for u, old, new in zip(self.ground_units(), got[4], pos, strict=True):
@@ -221,15 +220,19 @@ class GameState:
             occ0, occ1 = (np.bincount(np.array(self.positions(s), dtype=np.int64), minlength=n).astype(np.int16)
                           for s in (0, 1))
             occ0.flags.writeable = occ1.flags.writeable = False
-        self._occ_cache = (self.version, occ0, occ1, self.roster_version, pos)
+        self._occ_cache = (None, occ0, occ1, self.roster_version, pos)
         return occ0, occ1
 
-    def touch(self, roster: bool = True) -> None:
-        """Invalidate the caches after a change. `roster=False` is the rules' hot path for changes that
-        cannot alter which units are in play (moves, flags): the `ground_units` lists are then kept."""
+    def touch(self, roster: bool = True, moved: bool = True) -> None:
+        """Invalidate the caches after a change. The rules' hot path narrows it: `roster=False` when no unit
+        joined or left play (the `ground_units` lists are kept), `moved=False` when no unit changed hex
+        either (positions, occupancy and viewsheds are kept). Anything else, tests and tools included,
+        calls plain `touch()`."""
         self.version += 1
         if roster:
             self.roster_version += 1
+        if moved:
+            self.pos_version += 1
 
     def copy(self) -> GameState:
         """A deep, independent copy (for undo, AI look-ahead and tests); static layers stay shared."""

@@ -101,7 +101,7 @@ def update_supply(state: GameState, side: int) -> list:
             else:
                 u.turns_out_of_supply += 1
                 outs.append(u.id)
-    state.touch(roster=False)
+    state.touch(roster=False, moved=False)
     return [SupplyReport(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
 
 

@@ -63,7 +63,7 @@ def _ground_view(state: GameState, side: int) -> np.ndarray:
     units = state.ground_units(side)
     pos = state.positions(side)
     got = state._ground_view_cache.get(side)
-    if got is not None and got[0] is ranges and got[1] is units and got[2] == pos:
+    if got is not None and got[2] is pos and got[0] is ranges:
         return got[4]
     gmap = state.map
     if got is not None and got[0] is ranges:
