@@ -1,14 +1,15 @@
-"""Compiled inner loops of the path searches: the supply trace, a unit's reach, an AI's distance field.
+"""Compiled inner loops: the supply trace, a unit's reach, an AI's distance field, the doctrine AI's move choice.
 
-These three searches were most of a game's run time in pure Python (issue #6 profile). They run here as
-numba-compiled functions over flat CSR edge arrays (`GameMap.csr`). The pure-Python searches they replace
-stay in `engine.movement` / `engine.supply` as the reference: they are used when numba is missing or
-`WARGAME_NO_JIT=1` is set, and the tests check that both give identical results. Both use the same heap
-discipline (tuples of cost and index, CPython's heap algorithm, which numba ports), the same tie-breaks and
-the same float additions in the same order, so a game's event log does not depend on which one ran.
+The three searches were most of a game's run time in pure Python (issue #6 profile). They run here as
+numba-compiled functions over flat CSR edge arrays (`GameMap.csr`). The pure-Python code they replace stays
+(`engine.movement`, `engine.supply`, `DoctrineAgent._best_move_py`) as the reference: it is used when numba
+is missing or `WARGAME_NO_JIT=1` is set, and the tests check that both give identical results. Both use
+the same heap discipline (tuples of cost and index, CPython's heap algorithm, which numba ports), the same
+tie-breaks and the same float additions in the same order, so a game's event log does not depend on which
+one ran.
 
 Compiled code is cached on disk (numba `cache=True`): the first game after an install compiles it once
-(a few seconds); later processes load it in milliseconds.
+(a few seconds); later processes load it in a few hundred milliseconds (numba's import included).
 """
 
 from __future__ import annotations

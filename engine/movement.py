@@ -25,6 +25,8 @@ class Reach:
 
     def __init__(self, cost: np.ndarray, prev: np.ndarray, order: np.ndarray,
                  tree: dict[int, tuple[float, int]] | None = None) -> None:
+        for a in (cost, prev, order):  # shared through the cache: nobody may change them
+            a.flags.writeable = False
         self.cost, self.prev, self.order = cost, prev, order
         self._tree = tree
         self._touched: np.ndarray | None = None
