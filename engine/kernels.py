@@ -20,7 +20,7 @@ import os
 import numpy as np
 
 JIT = False
-if not os.environ.get("WARGAME_NO_JIT"):
+if os.environ.get("WARGAME_NO_JIT", "") in ("", "0"):
     try:
         from numba import njit
 

@@ -82,10 +82,11 @@ class GameMap:
         self.los_top = _readonly(self.elevation + attr("los_height_m", np.float64))
         self.deep_cover = _readonly(self.concealment >= 2)
         self.deep_cover_list: list[bool] = self.deep_cover.tolist()
+        """Forest and ravine: where infiltrating special forces ignore zones of control."""
         self.no_hex = _readonly(np.zeros(n, dtype=bool))
         """An all-false mask (for searches with nothing to exempt or forbid)."""
         self.all_hex = _readonly(np.ones(n, dtype=bool))
-        """Forest and ravine: where infiltrating special forces ignore zones of control."""
+        """An all-true mask (nothing excluded)."""
 
         # hexside features
         road_kind = np.full((n, 6), len(ROAD_KINDS), dtype=np.int64)  # index into ROAD_KINDS; none = len
