@@ -145,7 +145,10 @@ class SideView:
         return check(self._state, order)
 
     def spotter(self, idx: int) -> str | None:
-        return spotter_for(self._state, self.side, idx)
+        memo = self.__dict__.setdefault("_spotters", {})  # a view is a snapshot: the answer cannot change
+        if idx not in memo:
+            memo[idx] = spotter_for(self._state, self.side, idx)
+        return memo[idx]
 
     def enemy_side(self) -> int:
         return other(self.side)
