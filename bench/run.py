@@ -497,7 +497,7 @@ def bench_jit(games: int) -> dict[str, Any]:
     except ImportError:
         out["numba"] = None
     code = _FRESH_PROCESS.format(root=str(ROOT), bench=str(BENCH), scenario=str(SCENARIO), games=games)
-    for name, extra in (("jit", {}), ("no_jit", {"WARGAME_NO_JIT": "1"})):
+    for name, extra in (("jit", {"WARGAME_NO_JIT": ""}), ("no_jit", {"WARGAME_NO_JIT": "1"})):
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               env={**os.environ, **extra}, timeout=1800)
         if proc.returncode != 0:
