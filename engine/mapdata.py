@@ -233,6 +233,10 @@ class GameMap:
                 self._dist_cache[key] = got
         return got
 
+    def distance_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Hex distance between every hex of index array `a` (rows) and of `b` (columns)."""
+        return hexgrid.distance_arrays(self.q[a][:, None], self.r[a][:, None], self.q[b][None, :], self.r[b][None, :])
+
     def within(self, a: int, radius: int) -> np.ndarray:
         return np.flatnonzero(self.distances_from(a) <= radius)
 

@@ -688,7 +688,7 @@ def _do_move(state: GameState, o: Move) -> None:
                 later.extend(_ambush(state, e, u))
                 _reveal(state, e, "fired from ambush", later)
             break
-        around = gmap.nbr_list[step]
+        around = nbr[step]
         contacts = [e for e in state.ground_units(other(u.side)) if e.hidden and e.idx in around]
         if contacts:
             for e in contacts:

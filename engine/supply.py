@@ -13,6 +13,8 @@ from engine.mapdata import INF, GameMap, _readonly
 from engine.state import GameState
 from engine.units import SIDES
 
+_NO_TARGETS = np.zeros(0, dtype=np.int64)
+
 
 def supply_field(state: GameState, side: int, known_only: bool = False, targets: np.ndarray | None = None
                  ) -> np.ndarray:
@@ -48,9 +50,6 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
         indptr, nbr, weight = gmap.csr("supply")
         return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit), goal)
     return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n, goal.tolist())
-
-
-_NO_TARGETS = np.zeros(0, dtype=np.int64)
 
 
 def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,

@@ -170,9 +170,7 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     # every (target, observer) pair at once: hex distance and detection reach
     o_idx = np.array([o.idx for o in observers])
     t_idx = np.array([t.idx for t in targets])
-    dq = gmap.q[t_idx][:, None] - gmap.q[o_idx][None, :]
-    dr = gmap.r[t_idx][:, None] - gmap.r[o_idx][None, :]
-    d = (np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2
+    d = gmap.distance_matrix(t_idx, o_idx)
     conceal = gmap.concealment[t_idx]
     sig = np.array([table[t.type].signature for t in targets])
     detect = np.array([table[o.type].detect for o in observers])

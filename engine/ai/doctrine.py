@@ -98,9 +98,6 @@ class DoctrineAgent:
             got = view.__dict__["_doctrine_active"] = [u for u in view.own if u.active]
         return got
 
-    def _contact_hexes(self, view: SideView) -> frozenset[int]:
-        return view.contact_hexes
-
     def _type(self, view: SideView, u: Unit):
         return view.scenario.unit_table[u.type]
 
@@ -153,10 +150,7 @@ class DoctrineAgent:
         own = [u.idx for u in self._active(view) if self._type(view, u).domain == "ground"]
         if view.side == ATTACKER and own:
             # nearest to our own units first (ties: lower index), vectorised over ring × units
-            own_a = np.array(sorted(set(own)))
-            dq = gmap.q[ring_a][:, None] - gmap.q[own_a][None, :]
-            dr = gmap.r[ring_a][:, None] - gmap.r[own_a][None, :]
-            near = ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).min(axis=1)
+            near = gmap.distance_matrix(ring_a, np.array(sorted(set(own)))).min(axis=1)
             order = np.lexsort((ring_a, near))
             return int(ring_a[order[int(rng.integers(min(6, len(ring))))]])
         pool = south or ring
@@ -352,21 +346,17 @@ class DoctrineAgent:
         gmap = view.map
         if not view.contacts:
             return None
-        near = self._contact_zone(view) | self._contact_hexes(view)
+        near = self._contact_zone(view) | view.contact_hexes
         dests = [i for i in view.destination_indices(u.id).tolist() if i not in near]
         if not dests:
             return None
         # distance to the nearest known enemy, for every destination at once
-        c_idx = np.array([c.idx for c in view.contacts])
-        d_idx = np.array(dests)
-        dq = gmap.q[d_idx][:, None] - gmap.q[c_idx][None, :]
-        dr = gmap.r[d_idx][:, None] - gmap.r[c_idx][None, :]
-        nearest = ((np.abs(dq) + np.abs(dr) + np.abs(dq + dr)) // 2).min(axis=1).tolist()
+        nearest = gmap.distance_matrix(np.array(dests), np.array([c.idx for c in view.contacts])).min(axis=1).tolist()
         best = max(zip(nearest, [-i for i in dests], strict=True))  # farthest, ties to the lower hex index
         return Move(u.id, gmap.hex_of(-best[1]))
 
     def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
-        contact = self._contact_hexes(view)
+        contact = view.contact_hexes
         return any(j in contact for j in view.map.nbr_list[u.idx])
 
     # ------------------------------------------------------------------ assault
@@ -376,7 +366,7 @@ class DoctrineAgent:
         gmap = view.map
         obj_set = set(self._objective(view))
         best, best_score = None, -1e9
-        contact_idx = self._contact_hexes(view)
+        contact_idx = view.contact_hexes
         ratio = self.assault_ratio
         if view.side == ATTACKER:
             # as the clock runs out the attacker accepts worse odds for the objective
