@@ -150,6 +150,10 @@ class GameMap:
         supply[~valid] = INF
         self.supply_cost = _readonly(supply)
 
+        ob = next((o for o in scen.objectives if o.name == scen.victory.objective), None)
+        self.objective_hexes: tuple[int, ...] = tuple(self.idx(h) for h in ob.hexes) if ob is not None else ()
+        """Hexes of the victory objective, in scenario order (what the rules score and the AIs aim for)."""
+        self.objective_set = frozenset(self.objective_hexes)
         self.places = [(p.name, p.kind, self.idx(p.hex)) for p in m.places]
         self._place_by_idx: dict[int, str] = {}
         for name, _, p in self.places:

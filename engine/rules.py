@@ -246,29 +246,10 @@ def _check_road(state: GameState) -> None:
             state.score.road_cut_turn = state.turn
 
 
-def _objective_hexes(state: GameState) -> list[int]:
-    """Hexes of the victory objective (static: memoised per map; do not mutate)."""
-    got = state.map.derived.get("rules.objective_hexes")
-    if got is None:
-        scen = state.scenario
-        ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
-        got = state.map.derived["rules.objective_hexes"] = [state.map.idx(h) for h in ob.hexes]
-        state.map.derived["rules.objective_set"] = frozenset(got)
-    return got
-
-
-def _objective_set(state: GameState) -> frozenset[int]:
-    got = state.map.derived.get("rules.objective_set")
-    if got is None:
-        _objective_hexes(state)
-        got = state.map.derived["rules.objective_set"]
-    return got
-
-
 def _end_turn(state: GameState) -> None:
     scen = state.scenario
     gmap = state.map
-    hexes = _objective_hexes(state)
+    hexes = state.map.objective_hexes
     held = sum(1 for i in hexes if state.control[i] == ATTACKER)
     all_held = held == len(hexes)
     if all_held and state.capture_streak_from is None:
@@ -302,7 +283,7 @@ def _finish(state: GameState, winner: str, reason: str) -> None:
     sc.winner = winner
     sc.reason = reason
     sc.end_turn = state.turn
-    hexes = _objective_hexes(state)
+    hexes = state.map.objective_hexes
     sc.objective_hexes_total = len(hexes)
     sc.objective_hexes_attacker = sum(1 for i in hexes if state.control[i] == ATTACKER)
     sc.objective_taken_turn = state.capture_streak_from if winner == "attacker" else None
@@ -319,7 +300,7 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) 
     state.control[idx] = side
     gmap = state.map
     place = gmap.place_name(idx)
-    in_objective = idx in _objective_set(state)
+    in_objective = idx in state.map.objective_set
     if in_objective and side == ATTACKER and by is not None and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
     if place is not None or in_objective:

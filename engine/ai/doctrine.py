@@ -67,13 +67,8 @@ class DoctrineAgent:
         return []
 
     # ------------------------------------------------------------------ helpers
-    def _objective(self, view: SideView) -> list[int]:
-        got = view.map.derived.get("doctrine.objective")
-        if got is None:
-            scen = view.scenario
-            ob = next(o for o in scen.objectives if o.name == scen.victory.objective)
-            got = view.map.derived["doctrine.objective"] = [view.map.idx(h) for h in ob.hexes]
-        return got
+    def _objective(self, view: SideView) -> tuple[int, ...]:
+        return view.map.objective_hexes
 
     def _centre(self, view: SideView) -> int:
         hexes = self._objective(view)
