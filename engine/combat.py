@@ -151,6 +151,30 @@ def fire_odds(
 
 
 def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None) -> FireOdds:
+    # the modifiers do not depend on either unit's strength: a unit that lost a step reuses them
+    key = ("mods", firer.type, firer.idx, firer.cohesion, firer.supplied, target.type, target.idx, context,
+           tuple(extra) if extra else (), state.night)
+    memo = state._odds_memo
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _fire_modifiers(state, firer, target, context, extra)
+    firepower, mods, net, p = got
+    if context == "strike":
+        shots = 1 if state.utype(firer).expendable else min(firer.strength, 2)
+    elif context == "artillery":
+        shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
+    else:
+        shots = firer.strength
+    return FireOdds(
+        firer=firer.id, target=target.id, target_type=target.type, firepower=firepower,
+        protection=state.utype(target).protection, modifiers=mods, net=net, p_hit=p, shots=shots,
+        target_strength=target.strength, pmf=binomial_pmf(shots, p),
+    )
+
+
+def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None
+                    ) -> tuple[int, tuple[Modifier, ...], int, float]:
+    """(firepower, modifiers, net fire value, hit probability) of `firer` firing at `target`."""
     gmap = state.map
     ft = state.utype(firer)
     tt = state.utype(target)
@@ -188,20 +212,8 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
             mods.append(Modifier("night-trained vs untrained", +1))
     if context in ("assault", "ambush", "defence", "artillery"):
         mods.extend(_firer_state_mods(state, firer))
-    protection = tt.protection
-    net = firepower - protection + sum(m.value for m in mods)
-    p = hit_probability(net)
-    if context == "strike":
-        shots = 1 if ft.expendable else min(firer.strength, 2)
-    elif context == "artillery":
-        shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
-    else:
-        shots = firer.strength
-    return FireOdds(
-        firer=firer.id, target=target.id, target_type=target.type, firepower=firepower, protection=protection,
-        modifiers=tuple(mods), net=net, p_hit=p, shots=shots, target_strength=target.strength,
-        pmf=binomial_pmf(shots, p),
-    )
+    net = firepower - tt.protection + sum(m.value for m in mods)
+    return firepower, tuple(mods), net, hit_probability(net)
 
 
 def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:
@@ -269,7 +281,7 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_typ
     sc.losses_by_cause[side][cause] = sc.losses_by_cause[side].get(cause, 0) + losses
     state.touch()
     if target.strength <= 0:
-        target.hidden = False
+        state.set_hidden(target, False)
         sc.units_destroyed[side][target.type] = sc.units_destroyed[side].get(target.type, 0) + 1
         return [UnitDestroyed(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
                               hex=state.map.hex_of(target.idx), cause=cause)]

@@ -227,7 +227,7 @@ def _end_side(state: GameState, side: int) -> None:
         if can:
             for u in stack:
                 if not u.hidden:
-                    u.hidden = True
+                    state.set_hidden(u, True)
                     _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
     state.touch(roster=False, moved=False)
     _check_road(state)
@@ -313,7 +313,7 @@ def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = N
     Events go to `sink` when given (so a move can log them after the move itself, in causal order)."""
     for v in state.units_at(u.idx, u.side):
         if v.hidden:
-            v.hidden = False
+            state.set_hidden(v, False)
             ev = UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
                               reason=reason)
             if sink is None:
@@ -639,7 +639,7 @@ def _do_move(state: GameState, o: Move) -> None:
     later: list[Event] = []
     was_hidden = u.hidden
     if not quiet:
-        u.hidden = False
+        state.set_hidden(u, False)
     enemy_hexes = set(state.positions(other(u.side)))  # enemies do not move while this unit does
     nbr = gmap.nbr_list
     for step in path[1:]:
@@ -681,13 +681,13 @@ def _do_move(state: GameState, o: Move) -> None:
         later.insert(0, UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                      hex=gmap.hex_of(walked[0]), reason="moved in the open"))
     if u.hidden and any(e.idx in gmap.nbr_list[u.idx] for e in state.ground_units(other(u.side))):
-        u.hidden = False
+        state.set_hidden(u, False)
         later.append(UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
                                   reason="in contact with the enemy"))
     if not u.hidden:
         for v in state.units_at(u.idx, u.side):
             if v.hidden:  # a seen position shows the whole stack
-                v.hidden = False
+                state.set_hidden(v, False)
                 later.append(UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
                                           reason=f"{u.id} joined its position in the open"))
     cost = float(r.cost[walked[-1]]) if r.prev[walked[-1]] != -2 else 0.0
@@ -795,7 +795,7 @@ def _do_fire(state: GameState, o: Fire) -> None:
         state.score.drone_spotted_missions[side] += 1
     u.fired = True
     if not u.offmap:
-        u.hidden = False  # muzzle flashes give the battery away
+        state.set_hidden(u, False)  # muzzle flashes give the battery away
     state.score.artillery_missions[side] += 1
     fire = []
     after: list[Event] = []
@@ -837,7 +837,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     a_res = combat.resolve(state, a_odds)
     d_res = [combat.resolve(state, od) for od in d_odds]
     a.fired = True
-    a.hidden = False
+    state.set_hidden(a, False)
     state.score.assaults[side] += 1
     after: list[Event] = []
     after.extend(combat.apply_losses(state, state.unit(a_res.target), a_res.losses, "assault", a.type))
@@ -845,7 +845,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     top = max(d_res, key=lambda r: r.losses)
     after.extend(combat.apply_losses(state, a, att_losses, "assault", state.unit(top.firer).type))
     for d in defenders:
-        d.hidden = False
+        state.set_hidden(d, False)
     alive = [d for d in defenders if d.strength > 0]
     main = state.unit(a_res.target)
     advanced = False

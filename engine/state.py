@@ -106,6 +106,8 @@ class GameState:
         self.version = 0
         self.roster_version = 0
         self.pos_version = 0
+        self.hidden_version = 0
+        """Bumped whenever a unit's `hidden` flag changes (`set_hidden`, or a full `touch()`)."""
         self.agents: dict[str, str] = {}
         self.sandbox = False
         self.phase_orders = 0
@@ -114,12 +116,12 @@ class GameState:
         """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
         self.sightings: list[tuple[bool, bool]] | None = None
         """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
-        self._vis_cache: dict[int, tuple[int, Any, np.ndarray]] = {}
-        self._known_cache: dict[int, tuple[int, list[Unit]]] = {}
-        self._contacts_cache: dict[int, tuple[Any, list[Any]]] = {}
+        self._vis_cache: dict[int, tuple[int, np.ndarray, int, np.ndarray]] = {}
+        self._known_cache: dict[int, tuple[int, np.ndarray, tuple[int, ...], int, list[Unit]]] = {}
+        self._contacts_cache: dict[int, tuple[Any, ...]] = {}
         self._ground_view_cache: dict[int, tuple[Any, tuple[int, ...], np.ndarray, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])
-        self._enemy_hex_cache: dict[int, tuple[Any, tuple[frozenset[int], frozenset[int]]]] = {}
+        self._enemy_hex_cache: dict[int, tuple[list[Unit], tuple[int, ...], tuple[frozenset[int], frozenset[int]]]] = {}
         self._odds_memo: dict[tuple, Any] = {}
         """`combat.fire_odds` results keyed on everything they read."""
         self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
@@ -223,14 +225,22 @@ class GameState:
         self._occ_cache = (None, occ0, occ1, self.roster_version, pos)
         return occ0, occ1
 
+    def set_hidden(self, u: Unit, hidden: bool) -> None:
+        """Hide or reveal `u`. The rules' hot path uses this (with a narrow `touch`) so that what the enemy
+        knows is recomputed only when a position or a hidden flag really changed."""
+        if u.hidden != hidden:
+            u.hidden = hidden
+            self.hidden_version += 1
+
     def touch(self, roster: bool = True, moved: bool = True) -> None:
         """Invalidate the caches after a change. The rules' hot path narrows it: `roster=False` when no unit
         joined or left play (the `ground_units` lists are kept), `moved=False` when no unit changed hex
-        either (positions, occupancy and viewsheds are kept). Anything else, tests and tools included,
-        calls plain `touch()`."""
+        either (positions, occupancy and viewsheds are kept); with either, hidden flags must change through
+        `set_hidden`. Anything else, tests and tools included, calls plain `touch()`."""
         self.version += 1
         if roster:
             self.roster_version += 1
+            self.hidden_version += 1  # a full touch may follow any change, hidden flags included
         if moved:
             self.pos_version += 1
 
@@ -246,9 +256,9 @@ class GameState:
         new.orders = list(self.orders)
         new.score = copy.deepcopy(self.score)
         new.rng = copy.deepcopy(self.rng)
-        new._vis_cache = dict(self._vis_cache)
+        new._vis_cache = {}
         new._known_cache = {}  # lists of live units: never shared between copies
-        new._contacts_cache = dict(self._contacts_cache)
+        new._contacts_cache = {}  # keyed on this state's lists by identity
         new._ground_view_cache = {}  # holds a mutable count array: never shared between copies
         new._ground_cache = (-1, [], [], [])
         new._reach_cache = {}

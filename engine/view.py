@@ -54,19 +54,30 @@ class SideView:
 
     @cached_property
     def own(self) -> list[Unit]:
+        """Copies of the side's units (change them freely: the game is not affected)."""
         return [u.copy() for u in self._state.side_units(self.side)]
+
+    @property
+    def own_live(self) -> list[Unit]:
+        """The side's units themselves, not copies: for in-engine agents that only read them and would
+        otherwise copy every unit at every step. Never mutate them (orders go through `rules.apply`)."""
+        return self._state.side_units(self.side)
 
     @cached_property
     def contacts(self) -> list[ContactView]:
         st = self._state
         known = known_enemies(st, self.side)
-        key = tuple([(u.id, u.idx, u.strength) for u in known])
+        pos = st.positions(other(self.side))  # new whenever an enemy moves, joins, leaves or loses a step
         got = st._contacts_cache.get(self.side)  # unchanged contacts are not rebuilt step after step
-        if got is not None and got[0] == key:
-            return list(got[1])
+        if got is not None and got[0] is known and got[1] is pos:
+            return list(got[3])
+        key = tuple([(u.id, u.idx, u.strength) for u in known])
+        if got is not None and got[2] == key:
+            st._contacts_cache[self.side] = (known, pos, key, got[3])
+            return list(got[3])
         gmap = st.map
         out = [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength) for u in known]
-        st._contacts_cache[self.side] = (key, out)
+        st._contacts_cache[self.side] = (known, pos, key, out)
         return list(out)
 
     @cached_property

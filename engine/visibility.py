@@ -42,15 +42,14 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
     """
     got = state._vis_cache.get(side)
     if got is not None and got[0] == state.version:
-        return got[2]
+        return got[3]
     ground = _ground_view(state, side)
-    key = (ground, state.recon_version)
-    if got is not None and got[1][0] is ground and got[1][1] == key[1]:
-        state._vis_cache[side] = (state.version, key, got[2])
-        return got[2]
-    mask = ground | state.recon_cover[side]
-    mask.flags.writeable = False
-    state._vis_cache[side] = (state.version, key, mask)
+    if got is not None and got[1] is ground and got[2] == state.recon_version:
+        mask = got[3]
+    else:
+        mask = ground | state.recon_cover[side]
+        mask.flags.writeable = False
+    state._vis_cache[side] = (state.version, ground, state.recon_version, mask)
     return mask
 
 
@@ -104,29 +103,41 @@ def is_known(state: GameState, observer_side: int, u: Unit) -> bool:
 
 
 def known_enemies(state: GameState, side: int) -> list[Unit]:
-    """Enemy ground units `side` sees now (cached per state version; a shared list: do not mutate)."""
+    """Enemy ground units `side` sees now (a shared list: do not mutate).
+
+    Cached on what it reads: the side's visible mask, where the enemy stands (its positions tuple, new
+    whenever units move, join or leave play) and the enemy's hidden flags (`hidden_version`). The same list
+    object is returned while they are unchanged: the caches below compare it by identity."""
     got = state._known_cache.get(side)
     if got is not None and got[0] == state.version:
-        return got[1]
+        return got[4]
     vis = visible_hexes(state, side)
-    known = [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
-    state._known_cache[side] = (state.version, known)
+    pos = state.positions(other(side))
+    if got is not None and got[1] is vis and got[2] is pos and got[3] == state.hidden_version:
+        known = got[4]
+    else:
+        known = [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
+        if got is not None and got[4] == known:
+            known = got[4]  # same units: keep the object
+    state._known_cache[side] = (state.version, vis, pos, state.hidden_version, known)
     return known
 
 
 def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], frozenset[int]]:
-    """(occupied, zone of control) hex sets of the enemy units `side` knows about (cached per version)."""
-    key = (state.version, side)
+    """(occupied, zone of control) hex sets of the enemy units `side` knows about (cached with
+    `known_enemies`)."""
+    known = known_enemies(state, side)
+    pos = state.positions(other(side))
     got = state._enemy_hex_cache.get(side)
-    if got is not None and got[0] == key:
-        return got[1]
-    occ = frozenset(u.idx for u in known_enemies(state, side))
-    if got is not None and got[1][0] == occ:  # unchanged: keep the same object (dependent caches stay valid)
-        state._enemy_hex_cache[side] = (key, got[1])
-        return got[1]
+    if got is not None and got[0] is known and got[1] is pos:
+        return got[2]
+    occ = frozenset(u.idx for u in known)
+    if got is not None and got[2][0] == occ:  # unchanged: keep the same object (dependent caches stay valid)
+        state._enemy_hex_cache[side] = (known, pos, got[2])
+        return got[2]
     nbr = state.map.nbr_list
     zoc = frozenset(j for i in occ for j in nbr[i] if j >= 0)
-    state._enemy_hex_cache[side] = (key, (occ, zoc))
+    state._enemy_hex_cache[side] = (known, pos, (occ, zoc))
     return occ, zoc
 
 

@@ -111,3 +111,27 @@ def test_cached_answers_equal_answers_from_scratch(scen_name, agent, seed, every
         if steps % every == 0:
             check_caches(state)
     check_caches(state)
+
+
+def test_hidden_flag_changes_refresh_what_the_enemy_knows():
+    """The rules' hot path changes hidden flags with `set_hidden` and a narrow `touch`; known enemies, their
+    hexes and a view's contacts must follow at once (they are keyed on `hidden_version`, not on `version`)."""
+    from engine.view import observe
+
+    state = new_game(shusha_scenario(), 3)
+    for side in (0, 1):
+        e = _ground(state, 1 - side)[0]
+        state.recon_cover[side][e.idx] = True  # as if a recon drone flew over it
+        state.recon_version += 1
+        state.touch()
+        for hidden in (True, False, True, False):
+            before, changes = state.hidden_version, int(e.hidden != hidden)
+            state.set_hidden(e, hidden)
+            state.set_hidden(e, hidden)  # no change: no bump
+            assert state.hidden_version == before + changes
+            state.touch(roster=False, moved=False)
+            assert (e in known_enemies(state, side)) is not hidden
+            assert (e.idx in known_enemy_hexes(state, side)[0]) is any(
+                k.idx == e.idx for k in known_enemies(state, side))
+            assert (e.id in {c.id for c in observe(state, side).contacts}) is not hidden
+            check_caches(state)

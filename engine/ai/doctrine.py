@@ -90,7 +90,7 @@ class DoctrineAgent:
     def _active(self, view: SideView) -> list[Unit]:
         got = view.__dict__.get("_doctrine_active")  # views are fresh per step: cache on the view
         if got is None:
-            got = view.__dict__["_doctrine_active"] = [u for u in view.own if u.active]
+            got = view.__dict__["_doctrine_active"] = [u for u in view.own_live if u.active]
         return got
 
     def _type(self, view: SideView, u: Unit):
