@@ -151,12 +151,18 @@ def fire_odds(
 
 
 def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None) -> FireOdds:
-    # the modifiers do not depend on either unit's strength: a unit that lost a step reuses them
-    key = ("mods", firer.type, firer.idx, firer.cohesion, firer.supplied, target.type, target.idx, context,
+    # The modifiers read only the map, the unit table and these inputs (not strengths): memoised per map, so
+    # every game of a worker shares them. The memo is tied to the unit table it was built with.
+    table = state.scenario.unit_table
+    owner, memo = state.map.derived.get("combat.fire_modifiers", (None, None))
+    if owner is not table:
+        owner, memo = state.map.derived["combat.fire_modifiers"] = (table, {})
+    key = (firer.type, firer.idx, firer.cohesion, firer.supplied, target.type, target.idx, context,
            tuple(extra) if extra else (), state.night)
-    memo = state._odds_memo
     got = memo.get(key)
     if got is None:
+        if len(memo) >= 50_000:
+            memo.clear()
         got = memo[key] = _fire_modifiers(state, firer, target, context, extra)
     firepower, mods, net, p = got
     if context == "strike":

@@ -127,7 +127,7 @@ class GameState:
         self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
         self._occ_cache: tuple[int, np.ndarray, np.ndarray, int, tuple[int, ...]] | None = None
-        self._pos_cache: tuple[Any, ...] = (-1, None, None, None)
+        self._pos_cache: tuple[Any, ...] = (-1, None, None, None, None)
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
@@ -168,14 +168,19 @@ class GameState:
         """Active on-map ground units (optionally of one side), in scenario order.
 
         Cached per roster version: every change of membership (losses, arrivals, placement) calls `touch()`.
-        The lists are shared: do not mutate them."""
+        While the membership stays the same (a full `touch()` after a lost step, say) the same list objects
+        are kept, so caches keyed on them stay valid. The lists are shared: do not mutate them."""
         got = self._ground_cache
         if got[0] != self.roster_version:
             table = self.scenario.unit_table
             both = [u for u in self.units
                     if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"]
-            got = self._ground_cache = (self.roster_version, both, [u for u in both if u.side == 0],
-                                        [u for u in both if u.side == 1])
+            old = got[1]
+            if len(both) == len(old) and all(a is b for a, b in zip(both, old, strict=True)):
+                got = self._ground_cache = (self.roster_version, *got[1:])
+            else:
+                got = self._ground_cache = (self.roster_version, both, [u for u in both if u.side == 0],
+                                            [u for u in both if u.side == 1])
         return got[1] if side is None else got[2 + side]
 
     def side_units(self, side: int) -> list[Unit]:
@@ -190,11 +195,17 @@ class GameState:
 
     def positions(self, side: int | None = None) -> tuple[int, ...]:
         """Hexes of `ground_units(side)`, in the same order. The same tuple object is returned until a unit
-        moves, joins or leaves play: the position-dependent caches (occupancy, viewsheds) key on it."""
+        moves, joins or leaves play: the position-dependent caches (occupancy, viewsheds, known enemies) key on
+        it, and on the `ground_units` lists, by identity."""
         key = (self.roster_version, self.pos_version)
         got = self._pos_cache
         if got[0] != key:
-            got = self._pos_cache = (key, tuple([u.idx for u in self.ground_units()]), None, None)
+            units = self.ground_units()
+            now = tuple([u.idx for u in units])
+            if units is got[4] and now == got[1]:  # same units on the same hexes: keep the objects
+                got = self._pos_cache = (key, *got[1:])
+            else:
+                got = self._pos_cache = (key, now, None, None, units)
         k = 1 if side is None else 2 + side
         if got[k] is None:
             got = list(got)
@@ -264,7 +275,7 @@ class GameState:
         new._reach_cache = {}
         new._check_memo = None
         new._occ_cache = None
-        new._pos_cache = (-1, None, None, None)
+        new._pos_cache = (-1, None, None, None, None)
         new._side_units = None
         new._enemy_hex_cache = {}
         new._enemy_mask_cache = {}

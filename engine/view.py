@@ -67,17 +67,19 @@ class SideView:
     def contacts(self) -> list[ContactView]:
         st = self._state
         known = known_enemies(st, self.side)
-        pos = st.positions(other(self.side))  # new whenever an enemy moves, joins, leaves or loses a step
-        got = st._contacts_cache.get(self.side)  # unchanged contacts are not rebuilt step after step
-        if got is not None and got[0] is known and got[1] is pos:
-            return list(got[3])
+        # unchanged contacts are not rebuilt step after step: the same known units on the same hexes (the
+        # positions tuple) with no step lost since (a lost step is a full touch: a new roster version)
+        pos = st.positions(other(self.side))
+        got = st._contacts_cache.get(self.side)
+        if got is not None and got[0] is known and got[1] is pos and got[2] == st.roster_version:
+            return list(got[4])
         key = tuple([(u.id, u.idx, u.strength) for u in known])
-        if got is not None and got[2] == key:
-            st._contacts_cache[self.side] = (known, pos, key, got[3])
-            return list(got[3])
+        if got is not None and got[3] == key:
+            st._contacts_cache[self.side] = (known, pos, st.roster_version, key, got[4])
+            return list(got[4])
         gmap = st.map
         out = [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength) for u in known]
-        st._contacts_cache[self.side] = (known, pos, key, out)
+        st._contacts_cache[self.side] = (known, pos, st.roster_version, key, out)
         return list(out)
 
     @cached_property

@@ -20,6 +20,7 @@ from engine.rules import new_game, seed_streams
 from engine.state import GameState
 from engine.supply import supply_field, trace_py
 from engine.units import SIDES
+from engine.view import observe
 from engine.visibility import known_enemies, known_enemy_hexes, visible_hexes, vision_ranges
 from engine.weather import ground_vision_cap
 
@@ -70,6 +71,8 @@ def check_caches(state: GameState) -> None:
         assert (visible_hexes(state, side) == vis).all(), "visible hexes stale"
         known = [e for e in _ground(state, 1 - side) if not e.hidden and vis[e.idx]]
         assert known_enemies(state, side) == known
+        contacts = observe(state, side).contacts
+        assert [(c.id, c.idx, c.strength) for c in contacts] == [(e.id, e.idx, e.strength) for e in known]
         occ_set, zoc_set = known_enemy_hexes(state, side)
         assert occ_set == {e.idx for e in known}
         assert zoc_set == {j for e in known for j in gmap.nbr_list[e.idx] if j >= 0}
@@ -116,8 +119,6 @@ def test_cached_answers_equal_answers_from_scratch(scen_name, agent, seed, every
 def test_hidden_flag_changes_refresh_what_the_enemy_knows():
     """The rules' hot path changes hidden flags with `set_hidden` and a narrow `touch`; known enemies, their
     hexes and a view's contacts must follow at once (they are keyed on `hidden_version`, not on `version`)."""
-    from engine.view import observe
-
     state = new_game(shusha_scenario(), 3)
     for side in (0, 1):
         e = _ground(state, 1 - side)[0]
