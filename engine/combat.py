@@ -12,7 +12,6 @@ import functools
 import math
 
 import attrs
-import numpy as np
 
 from engine.events import FireResult, Modifier, UnitDestroyed
 from engine.state import GameState
@@ -258,13 +257,14 @@ def main_defender(state: GameState, defenders: list[Unit]) -> Unit:
 
 def resolve(state: GameState, odds: FireOdds) -> FireResult:
     """Draw `shots` uniforms from the game's generator; the outcome follows `odds.pmf` exactly."""
-    rolls = state.rng.random(odds.shots) if odds.shots else np.zeros(0)
-    hits = int(np.count_nonzero(rolls < odds.p_hit))
+    rolls = state.rng.random(odds.shots).tolist() if odds.shots else []
+    p = odds.p_hit
+    hits = sum([x < p for x in rolls])
     losses = min(hits, odds.target_strength)
     return FireResult(
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
-        shots=odds.shots, rolls=[round(x, 6) for x in rolls.tolist()], hits=hits, losses=losses,
+        shots=odds.shots, rolls=[round(x, 6) for x in rolls], hits=hits, losses=losses,
         strength_after=odds.target_strength - losses,
     )
 

@@ -210,18 +210,15 @@ def _begin_side(state: GameState, side: int) -> None:
 
 def _end_side(state: GameState, side: int) -> None:
     gmap = state.map
-    enemy_near = np.zeros(gmap.n, dtype=bool)
-    enemies = state.ground_units(other(side))
-    if enemies:
-        nb = gmap.nbr[[e.idx for e in enemies]].ravel()
-        enemy_near[nb[nb >= 0]] = True
+    nbr = gmap.nbr_list
+    enemy_near = {j for i in state.positions(other(side)) for j in nbr[i]}
     own = state.ground_units(side)
     by_hex: dict[int, list[Unit]] = {}
     for u in own:
         by_hex.setdefault(u.idx, []).append(u)
     for idx, stack in by_hex.items():
         can = (
-            gmap.concealment[idx] >= 1 and not enemy_near[idx]
+            gmap.concealment[idx] >= 1 and idx not in enemy_near
             and all(state.utype(u).can_hide and not u.fired for u in stack)
         )
         if can:

@@ -27,20 +27,19 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
     gmap = state.map
     spec = state.scenario.sides[SIDES[side]]
     limit = spec.supply_range
-    occ = state.occupancy()
-    occ_own = occ[side] > 0
+    # blocked: enemy hexes, enemy zones of control except where the side itself stands, no-go areas
     if known_only:
-        from engine.visibility import known_enemy_masks
+        from engine.visibility import known_enemy_hexes
 
-        occ_enemy = known_enemy_masks(state, side)[0]
+        enemy, zoc = known_enemy_hexes(state, side)
     else:
-        occ_enemy = occ[1 - side] > 0
-    zoc = np.zeros(gmap.n, bool)
-    idx = np.flatnonzero(occ_enemy)
-    if idx.size:
-        nb = gmap.nbr[idx].ravel()
-        zoc[nb[nb >= 0]] = True
-    blocked = occ_enemy | (zoc & ~occ_own) | gmap.no_go[side]
+        nbr = gmap.nbr_list
+        enemy = set(state.positions(1 - side))
+        zoc = {j for i in enemy for j in nbr[i] if j >= 0}
+    stop = enemy | zoc.difference(state.positions(side))
+    blocked = gmap.no_go[side].copy()
+    if stop:
+        blocked[list(stop)] = True
     sources = gmap.derived.get(("supply.sources", side))
     if sources is None:
         sources = gmap.derived[("supply.sources", side)] = _readonly(

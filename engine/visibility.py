@@ -17,15 +17,24 @@ from engine.weather import ground_vision_cap
 def vision_ranges(state: GameState) -> dict[str, int]:
     """Unit type -> hexes its units see this turn: the type's vision capped by weather and darkness.
 
-    Cached per turn (the weather is fixed per turn unless the sandbox overrides it)."""
+    Cached per turn (the weather is fixed per turn unless the sandbox overrides it). Equal ranges are the
+    same (shared, read-only) dict object, whatever the turn or game: caches keyed on it stay valid."""
     key = (state.turn, state.weather_override)
     cached_key, ranges = state._vision_ranges
     if cached_key != key:
-        w, night, hex_km = state.weather, state.night, state.map.hex_km
-        new = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
-               for name, ut in state.scenario.unit_table.items()}
-        if new != ranges:  # unchanged ranges keep their identity: caches keyed on it stay valid
-            ranges = new
+        w, night = state.weather, state.night
+        table = state.scenario.unit_table
+        owner, interned = state.map.derived.get("visibility.ranges", (None, None))
+        if owner is not table:
+            owner, interned = state.map.derived["visibility.ranges"] = (table, {})
+        light = (w.visibility_km, w.fog, night)  # all that ground_vision_cap reads of the weather and the clock
+        ranges = interned.get(light)
+        if ranges is None:
+            hex_km = state.map.hex_km
+            new = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
+                   for name, ut in table.items()}
+            ranges = next((r for r in interned.values() if r == new), new)
+            interned[light] = ranges
         state._vision_ranges = (key, ranges)
     return ranges
 
