@@ -116,8 +116,8 @@ class GameState:
         """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
         self.sightings: list[tuple[bool, bool]] | None = None
         """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
-        self._vis_cache: dict[int, tuple[int, np.ndarray, int, np.ndarray]] = {}
-        self._known_cache: dict[int, tuple[int, np.ndarray, tuple[int, ...], int, list[Unit]]] = {}
+        self._vis_cache: dict[int, tuple[int, tuple, np.ndarray, np.ndarray]] = {}
+        self._known_cache: dict[int, tuple[int, np.ndarray, tuple[int, ...], int, list[Unit], tuple]] = {}
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}
         self._ground_view_cache: dict[int, tuple[Any, tuple[int, ...], np.ndarray, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])

@@ -52,14 +52,24 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
     got = state._vis_cache.get(side)
     if got is not None and got[0] == state.version:
         return got[3]
+    key = _sight_key(state)
+    if got is not None and got[1] == key:  # nobody moved, joined, left or flew recon; same light
+        state._vis_cache[side] = (state.version, key, got[2], got[3])
+        return got[3]
     ground = _ground_view(state, side)
-    if got is not None and got[1] is ground and got[2] == state.recon_version:
+    if got is not None and got[2] is ground and got[1][2] == key[2]:
         mask = got[3]
     else:
         mask = ground | state.recon_cover[side]
         mask.flags.writeable = False
-    state._vis_cache[side] = (state.version, ground, state.recon_version, mask)
+    state._vis_cache[side] = (state.version, key, ground, mask)
     return mask
+
+
+def _sight_key(state: GameState) -> tuple:
+    """Everything visibility reads that orders change, as counters: who is in play and where (both sides),
+    recon cover, and the turn and weather (which fix the vision ranges)."""
+    return (state.roster_version, state.pos_version, state.recon_version, state.turn, state.weather_override)
 
 
 def _ground_view(state: GameState, side: int) -> np.ndarray:
@@ -120,6 +130,10 @@ def known_enemies(state: GameState, side: int) -> list[Unit]:
     got = state._known_cache.get(side)
     if got is not None and got[0] == state.version:
         return got[4]
+    key = (_sight_key(state), state.hidden_version)
+    if got is not None and got[5] == key:  # nothing it reads has changed
+        state._known_cache[side] = (state.version, *got[1:])
+        return got[4]
     vis = visible_hexes(state, side)
     pos = state.positions(other(side))
     if got is not None and got[1] is vis and got[2] is pos and got[3] == state.hidden_version:
@@ -128,7 +142,7 @@ def known_enemies(state: GameState, side: int) -> list[Unit]:
         known = [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
         if got is not None and got[4] == known:
             known = got[4]  # same units: keep the object
-    state._known_cache[side] = (state.version, vis, pos, state.hidden_version, known)
+    state._known_cache[side] = (state.version, vis, pos, state.hidden_version, known, key)
     return known
 
 
