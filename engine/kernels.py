@@ -167,3 +167,42 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
     if not np.isfinite(best_f) or best_s >= stay - 1e-9 or best_f >= here:
         return -1
     return best
+
+
+@njit(cache=True, nogil=True)
+def touched_mask(order, nbr, n):  # pragma: no cover - compiled
+    """Hexes in `order` and their neighbours (`nbr`: the map's n × 6 neighbour table, -1 off the map): what a
+    reach search could have read (see `engine.movement.Reach.touched`, whose numpy path is the reference)."""
+    m = np.zeros(n, dtype=np.bool_)
+    for k in range(order.shape[0]):
+        i = order[k]
+        m[i] = True
+        for d in range(6):
+            j = nbr[i, d]
+            if j >= 0:
+                m[j] = True
+    return m
+
+
+@njit(cache=True, nogil=True)
+def shift_counts(counts, old, new):  # pragma: no cover - compiled
+    """counts[old] -= 1, counts[new] += 1 in place (a unit's viewshed moving; index arrays hold no repeats)."""
+    for k in range(old.shape[0]):
+        counts[old[k]] -= 1
+    for k in range(new.shape[0]):
+        counts[new[k]] += 1
+
+
+@njit(cache=True, nogil=True)
+def distance_matrix(q, r, a, b):  # pragma: no cover - compiled
+    """Hex distance between every hex of index array `a` (rows) and of `b` (columns), from axial `q`, `r`
+    (see `GameMap.distance_matrix`, whose numpy path is the reference)."""
+    out = np.empty((a.shape[0], b.shape[0]), dtype=q.dtype)
+    for x in range(a.shape[0]):
+        qa = q[a[x]]
+        ra = r[a[x]]
+        for y in range(b.shape[0]):
+            dq = qa - q[b[y]]
+            dr = ra - r[b[y]]
+            out[x, y] = (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+    return out

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import hexgrid
+from engine import hexgrid, kernels
 from engine.scenario import HexRef, Scenario
 from engine.terrain import (
     DEFAULT_HEXSIDES,
@@ -239,6 +239,8 @@ class GameMap:
 
     def distance_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Hex distance between every hex of index array `a` (rows) and of `b` (columns)."""
+        if kernels.JIT:  # one compiled call instead of a dozen small numpy ones
+            return kernels.distance_matrix(self.q, self.r, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
         return hexgrid.distance_arrays(self.q[a][:, None], self.r[a][:, None], self.q[b][None, :], self.r[b][None, :])
 
     def within(self, a: int, radius: int) -> np.ndarray:

@@ -35,11 +35,14 @@ class Reach:
         """Hexes whose enemy/zone-of-control status the search could have read: the reached hexes and
         their neighbours. If knowledge changes only elsewhere, a new search would give this very result."""
         if self._touched is None:
-            m = np.zeros(gmap.n, dtype=bool)
-            m[self.order] = True
-            nb = gmap.nbr[self.order].ravel()
-            m[nb[nb >= 0]] = True
-            self._touched = m
+            if kernels.JIT:
+                self._touched = kernels.touched_mask(self.order, gmap.nbr, gmap.n)
+            else:
+                m = np.zeros(gmap.n, dtype=bool)
+                m[self.order] = True
+                nb = gmap.nbr[self.order].ravel()
+                m[nb[nb >= 0]] = True
+                self._touched = m
         return self._touched
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import kernels
 from engine.state import GameState
 from engine.units import Unit, other
 from engine.weather import ground_vision_cap
@@ -90,8 +91,11 @@ def _ground_view(state: GameState, side: int) -> np.ndarray:
             for u, old, new in zip(units, got[2], pos, strict=True):
                 if old != new:
                     r = ranges[u.type]
-                    counts[gmap.viewshed(old, r)] -= 1
-                    counts[gmap.viewshed(new, r)] += 1
+                    if kernels.JIT:
+                        kernels.shift_counts(counts, gmap.viewshed(old, r), gmap.viewshed(new, r))
+                    else:
+                        counts[gmap.viewshed(old, r)] -= 1
+                        counts[gmap.viewshed(new, r)] += 1
         else:  # units joined or left (arrivals, losses): diff by unit
             before = {id(u): p for u, p in zip(got[1], got[2], strict=True)}
             after = {id(u): p for u, p in zip(units, pos, strict=True)}

@@ -138,3 +138,30 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
     got = kernels.best_move(ids, start, gmap.all_hex if allowed is None else allowed, field, gmap.concealment,
                             near if avoid_contact else gmap.no_hex, prefer_cover, avoid_contact)
     assert (None if got < 0 else gmap.hex_of(int(got))) == (None if ref is None else ref.to)
+
+
+@settings(max_examples=40, deadline=None)
+@given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), na=st.integers(0, 30), nb=st.integers(0, 30))
+def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
+    """distance_matrix, touched_mask and shift_counts: the numpy code they replace is the reference."""
+    from engine import hexgrid
+
+    gmap = game_map(MAPS[which]())
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, gmap.n, na), rng.integers(0, gmap.n, nb)
+    want = hexgrid.distance_arrays(gmap.q[a][:, None], gmap.r[a][:, None], gmap.q[b][None, :], gmap.r[b][None, :])
+    got = gmap.distance_matrix(a, b)
+    assert got.shape == want.shape and got.tolist() == want.tolist()
+    order = np.unique(a)
+    m = np.zeros(gmap.n, dtype=bool)
+    m[order] = True
+    nbrs = gmap.nbr[order].ravel()
+    m[nbrs[nbrs >= 0]] = True
+    assert kernels.touched_mask(order, gmap.nbr, gmap.n).tolist() == m.tolist()
+    counts = rng.integers(0, 5, gmap.n).astype(np.int32)
+    want_c = counts.copy()
+    old, new = np.unique(a), np.unique(b)
+    want_c[old] -= 1
+    want_c[new] += 1
+    kernels.shift_counts(counts, old, new)
+    assert counts.tolist() == want_c.tolist()
