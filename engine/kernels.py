@@ -206,3 +206,17 @@ def distance_matrix(q, r, a, b):  # pragma: no cover - compiled
             dr = ra - r[b[y]]
             out[x, y] = (abs(dq) + abs(dr) + abs(dq + dr)) // 2
     return out
+
+
+@njit(cache=True, nogil=True)
+def destinations(order, start, occ_own, limit):  # pragma: no cover - compiled
+    """The hexes of `order` other than `start` where the own stack is below `limit`, in order (see
+    `engine.movement.destination_indices`, whose numpy path is the reference)."""
+    out = np.empty(order.shape[0], dtype=np.int64)
+    k = 0
+    for x in range(order.shape[0]):
+        i = order[x]
+        if i != start and occ_own[i] < limit:
+            out[k] = i
+            k += 1
+    return out[:k]

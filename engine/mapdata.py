@@ -292,10 +292,15 @@ class GameMap:
         Uses the same line as `hexgrid.line` (with its epsilon nudge) for every sight line; the endpoints'
         own cover does not block, intermediate hexes block when their top rises above the sight line.
         """
+        got = self._viewshed_cache.get((idx, radius))
+        if got is not None:
+            return got
+        asked = (idx, radius)
         radius = max(0, min(int(radius), MAX_VISION_HEXES))
         key = (idx, radius)
         got = self._viewshed_cache.get(key)
         if got is not None:
+            self._viewshed_cache[asked] = got
             return got
         k_count = 1 + 3 * radius * (radius + 1)
         rel_q, rel_r, mid_q, mid_r, mid_t, mid_ok = (t[:k_count] for t in self._los_tables)
@@ -309,7 +314,7 @@ class GameMap:
         tops = np.where(mids >= 0, self.los_top[np.maximum(mids, 0)], -np.inf)
         blocked = (mid_ok & (tops > line_h)).any(axis=1)
         got = _readonly(targets[on & ~blocked])
-        self._viewshed_cache[key] = got
+        self._viewshed_cache[key] = self._viewshed_cache[asked] = got
         return got
 
     def csr(self, kind: str, reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -161,6 +161,8 @@ def destination_indices(state: GameState, u: Unit) -> np.ndarray:
     """The hexes of `legal_destinations` as an index array, in the same order (the fast form for AIs)."""
     r = reach(state, u)
     o = r.order
+    if kernels.JIT:
+        return kernels.destinations(o, u.idx, state.occupancy()[u.side], state.scenario.stack_limit)
     return o[(o != u.idx) & (state.occupancy()[u.side][o] < state.scenario.stack_limit)]
 
 

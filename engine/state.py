@@ -126,7 +126,7 @@ class GameState:
         """`combat.fire_odds` results keyed on everything they read."""
         self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
-        self._occ_cache: tuple[int, np.ndarray, np.ndarray, int, tuple[int, ...]] | None = None
+        self._occ_cache: tuple[None, np.ndarray, np.ndarray, list[Unit], tuple[int, ...]] | None = None
         self._pos_cache: tuple[Any, ...] = (-1, None, None, None, None)
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
@@ -220,10 +220,11 @@ class GameState:
         pos = self.positions()
         if got is not None and got[4] is pos:
             return got[1], got[2]
-        if got is not None and got[3] == self.roster_version:
+        units = self.ground_units()
+        if got is not None and got[3] is units:  # the same units: only moves
             occ0, occ1 = got[1].copy(), got[2].copy()  # copy on write: earlier arrays stay as they were
             arrays = (occ0, occ1)
-            for u, old, new in zip(self.ground_units(), got[4], pos, strict=True):
+            for u, old, new in zip(units, got[4], pos, strict=True):
                 if old != new:
                     arrays[u.side][old] -= 1
                     arrays[u.side][new] += 1
@@ -233,7 +234,7 @@ class GameState:
             occ0, occ1 = (np.bincount(np.array(self.positions(s), dtype=np.int64), minlength=n).astype(np.int16)
                           for s in (0, 1))
             occ0.flags.writeable = occ1.flags.writeable = False
-        self._occ_cache = (None, occ0, occ1, self.roster_version, pos)
+        self._occ_cache = (None, occ0, occ1, units, pos)
         return occ0, occ1
 
     def set_hidden(self, u: Unit, hidden: bool) -> None:

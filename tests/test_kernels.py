@@ -143,7 +143,7 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
 @settings(max_examples=40, deadline=None)
 @given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), na=st.integers(0, 30), nb=st.integers(0, 30))
 def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
-    """distance_matrix, touched_mask and shift_counts: the numpy code they replace is the reference."""
+    """distance_matrix, touched_mask, shift_counts, destinations: the numpy code they replace is the reference."""
     from engine import hexgrid
 
     gmap = game_map(MAPS[which]())
@@ -165,3 +165,7 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     want_c[new] += 1
     kernels.shift_counts(counts, old, new)
     assert counts.tolist() == want_c.tolist()
+    occ = rng.integers(0, 4, gmap.n).astype(np.int16)
+    start = int(a[0]) if na else 0
+    want_d = a[(a != start) & (occ[a] < 2)]
+    assert kernels.destinations(a, start, occ, 2).tolist() == want_d.tolist()
