@@ -22,7 +22,20 @@ HIT_PER_POINT = 0.10
 HIT_MIN = 0.02
 HIT_MAX = 0.90
 HIGH_GROUND_M = 100.0
-ODDS_MEMO_MAX = 4096
+ODDS_MEMO_MAX = 20_000
+"""Entries per odds memo (about 1 kB each) before it is emptied: bounds a batch worker's memory."""
+
+
+def _map_memo(state: GameState, name: str) -> dict:
+    """A memo shared by every game on this map (scenario) in the process, tied to the unit table it was built
+    with. Odds read only the map, the unit table and the inputs in their keys, so games can share them."""
+    table = state.scenario.unit_table
+    owner, memo = state.map.derived.get(name, (None, None))
+    if owner is not table:
+        owner, memo = state.map.derived[name] = (table, {})
+    if len(memo) >= ODDS_MEMO_MAX:
+        memo.clear()
+    return memo
 
 
 def hit_probability(net: int) -> float:
@@ -135,33 +148,25 @@ def fire_odds(
     context: ``assault`` (attacker at a defender), ``defence`` (defender's return fire), ``ambush``,
     ``artillery``, ``strike`` (armed drone / loitering munition).
 
-    Memoised per game on everything it reads (AIs ask for the same odds many times in a phase).
+    Memoised per map on everything it reads (AIs ask for the same odds many times in a phase, and games
+    on the same scenario meet the same situations).
     """
     key = (firer.id, firer.type, firer.idx, firer.strength, firer.cohesion, firer.supplied, target.id, target.type,
            target.idx, target.strength, context, tuple(extra) if extra else (), state.night)
-    memo = state._odds_memo
+    memo = _map_memo(state, "combat.fire_odds")
     got = memo.get(key)
     if got is None:
-        got = _fire_odds(state, firer, target, context, extra)
-        if len(memo) >= ODDS_MEMO_MAX:
-            memo.clear()
-        memo[key] = got
+        got = memo[key] = _fire_odds(state, firer, target, context, extra)
     return got
 
 
 def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None) -> FireOdds:
-    # The modifiers read only the map, the unit table and these inputs (not strengths): memoised per map, so
-    # every game of a worker shares them. The memo is tied to the unit table it was built with.
-    table = state.scenario.unit_table
-    owner, memo = state.map.derived.get("combat.fire_modifiers", (None, None))
-    if owner is not table:
-        owner, memo = state.map.derived["combat.fire_modifiers"] = (table, {})
+    # the modifiers do not depend on strengths: a unit that lost a step reuses them
     key = (firer.type, firer.idx, firer.cohesion, firer.supplied, target.type, target.idx, context,
            tuple(extra) if extra else (), state.night)
+    memo = _map_memo(state, "combat.fire_modifiers")
     got = memo.get(key)
     if got is None:
-        if len(memo) >= 50_000:
-            memo.clear()
         got = memo[key] = _fire_modifiers(state, firer, target, context, extra)
     firepower, mods, net, p = got
     if context == "strike":
@@ -224,20 +229,18 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
 def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:
     """Odds of an assault: the attacker's fire at the main defender and every defender's return fire.
 
-    Memoised per game on everything it reads (an AI weighs the same assaults again after each one)."""
+    Memoised per map on everything it reads (an AI weighs the same assaults again after each one), like
+    `fire_odds`; which defender takes the assault follows scenario order, the same in every game."""
     defenders = [u for u in state.units_at(target_idx) if u.side != attacker.side]
     if not defenders:
         raise ValueError("no defender in the target hex")
     key = (attacker.id, attacker.type, attacker.idx, attacker.strength, attacker.cohesion, attacker.supplied,
            target_idx, state.night,
            tuple([(d.id, d.type, d.strength, d.cohesion, d.supplied) for d in defenders]))
-    memo = state._odds_memo
+    memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)
     if got is None:
-        got = _assault_odds(state, attacker, target_idx, defenders)
-        if len(memo) >= ODDS_MEMO_MAX:
-            memo.clear()
-        memo[key] = got
+        got = memo[key] = _assault_odds(state, attacker, target_idx, defenders)
     return got[0], list(got[1])
 
 

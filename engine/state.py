@@ -122,8 +122,6 @@ class GameState:
         self._ground_view_cache: dict[int, tuple[Any, tuple[int, ...], np.ndarray, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])
         self._enemy_hex_cache: dict[int, tuple[list[Unit], tuple[int, ...], tuple[frozenset[int], frozenset[int]]]] = {}
-        self._odds_memo: dict[tuple, Any] = {}
-        """`combat.fire_odds` results keyed on everything they read."""
         self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
         self._occ_cache: tuple[None, np.ndarray, np.ndarray, list[Unit], tuple[int, ...]] | None = None

@@ -88,9 +88,11 @@ def check_caches(state: GameState) -> None:
             for e in known[:2]:
                 if gmap.distance(u.idx, e.idx) == 1 and ut.can_assault:
                     a, ds = combat.assault_odds(state, u, e.idx)
-                    fresh = state.copy()
-                    fresh._odds_memo = {}
-                    a2, ds2 = combat.assault_odds(fresh, fresh.unit(u.id), e.idx)
+                    memos = {k: gmap.derived.pop(k) for k in list(gmap.derived) if str(k).startswith("combat.")}
+                    try:  # the same odds computed with every odds memo empty
+                        a2, ds2 = combat.assault_odds(state, u, e.idx)
+                    finally:
+                        gmap.derived.update(memos)
                     assert (a, ds) == (a2, ds2), "odds memo stale"
     ranges = vision_ranges(state)
     for name, ut in state.scenario.unit_table.items():
