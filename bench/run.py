@@ -48,7 +48,7 @@ import numpy as np  # noqa: E402
 from synthetic import make_scenario  # noqa: E402
 
 from engine import combat, kernels, mapdata  # noqa: E402
-from engine.game import play_game  # noqa: E402
+from engine.game import play_game, settle_long_lived_objects  # noqa: E402
 from engine.movement import distance_field, reachable  # noqa: E402
 from engine.orders import EndPhase  # noqa: E402
 from engine.rules import ENGINE_VERSION, apply, legal_orders, new_game  # noqa: E402
@@ -207,6 +207,7 @@ def game_stats(scen: Any, seeds: list[int], warm: bool = True, repeat: int = 1) 
     out: dict[str, Any] = {}
     if warm:
         out["first_game_ms_cold_caches"] = play_timed(scen, 0)[0]
+        settle_long_lived_objects()  # as a batch worker does after its first game
     ms, cpu, turns, orders = [], [], [], []
     for s in seeds:
         runs = [play_timed(scen, s) for _ in range(repeat)]
@@ -237,6 +238,7 @@ def _worker_init(kind: str, spec: Any) -> None:
     else:
         _W["scen"] = scenario_from_dict(make_scenario(*spec))
     play_game(_W["scen"], 0)  # warm the worker's caches, as a batch worker would be after its first game
+    settle_long_lived_objects()
 
 
 def _worker_ready(_: int) -> int:

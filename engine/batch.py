@@ -447,6 +447,7 @@ def play_one(scen: Any, seed: int, weather: str | None, agents: dict[str, str],
 def run_task(task: Task) -> list[dict[str, Any]]:
     """Play a chunk of games and return their rows (runs in a worker process / Dask worker)."""
     from engine.cli import score_row
+    from engine.game import settle_long_lived_objects
 
     scen = _scenario_for(task.doc)
     rows = []
@@ -463,6 +464,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         row["run_options"] = task.run_options[j]
         rows.append(row)
         del state
+        settle_long_lived_objects()  # once per worker process, after its first game
     return rows
 
 

@@ -5,7 +5,8 @@ that use only that knowledge.
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 import attrs
 import numpy as np
@@ -20,6 +21,27 @@ from engine.state import GameState
 from engine.units import SIDES, Unit, other
 from engine.visibility import known_enemies, spotter_for, visible_hexes
 from engine.weather import WeatherTurn
+
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):
+    """`functools.cached_property` without the lock it takes on every first access before Python 3.12: a
+    view is a short-lived, single-threaded snapshot, and the AIs take one per order."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @attrs.frozen

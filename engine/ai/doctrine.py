@@ -252,6 +252,7 @@ class DoctrineAgent:
         movers = [u for u in self._active(view)
                   if self._type(view, u).domain == "ground" and not u.offmap and not self._type(view, u).indirect]
         leaders = [u for u in movers if (self._type(view, u).mobility == "sf") == lead_sf]
+        leader_rank = {id(u): k for k, u in enumerate(leaders)}  # by identity: Unit equality compares all fields
         behind = None
         if leaders and not view.road_cut:
             progress = distance_field(gmap, "sf", road, view.side)
@@ -277,12 +278,12 @@ class DoctrineAgent:
                         orders.append(o)
                 continue  # in contact: fight in the assault phase
             is_sf = ut.mobility == "sf"
-            if u in leaders:
+            rank = leader_rank.get(id(u))
+            if rank is not None:
                 if u.idx in road_set and not view.road_cut:
                     continue  # hold the road block
                 if u.cohesion <= 1:
                     continue  # rally before pushing on
-                rank = leaders.index(u)
                 goal = road if (not road_held or rank < 2) and not view.road_cut else open_obj
                 if u.idx in road_set and view.road_cut and rank < 1:
                     continue
@@ -306,6 +307,8 @@ class DoctrineAgent:
         road = set(self._road_goal(view))
         threats = [c for c in view.contacts
                    if c.idx in obj_set or c.idx in road or gmap.distance(c.idx, centre) <= 3]
+        counter_targets = tuple(sorted({n for c in threats for n in gmap.nbr_list[c.idx] if n >= 0} | set(lost)))
+        obj_sorted = tuple(sorted(obj))
         for u in self._active(view):
             ut = self._type(view, u)
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
@@ -324,10 +327,10 @@ class DoctrineAgent:
             if not reserve:
                 continue
             if self.counterattack and (threats or lost):
-                targets = tuple(sorted({n for c in threats for n in gmap.nbr_list[c.idx] if n >= 0} | set(lost)))
+                targets = counter_targets
                 f = distance_field(gmap, ut.mobility, targets, view.side) if targets else None
             else:
-                targets = tuple(sorted(obj))
+                targets = obj_sorted
                 f = distance_field(gmap, ut.mobility, targets, view.side)
             if f is None:
                 continue
@@ -351,8 +354,7 @@ class DoctrineAgent:
         return Move(u.id, gmap.hex_of(-best[1]))
 
     def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
-        contact = view.contact_hexes
-        return any(j in contact for j in view.map.nbr_list[u.idx])
+        return u.idx in self._contact_zone(view)  # next to a known enemy (adjacency is symmetric)
 
     # ------------------------------------------------------------------ assault
     def _next_assault(self, view: SideView) -> Order | None:
