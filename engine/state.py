@@ -220,12 +220,17 @@ class GameState:
             return got[1], got[2]
         units = self.ground_units()
         if got is not None and got[3] is units:  # the same units: only moves
-            occ0, occ1 = got[1].copy(), got[2].copy()  # copy on write: earlier arrays stay as they were
-            arrays = (occ0, occ1)
+            arrays = [got[1], got[2]]
+            copied = [False, False]
             for u, old, new in zip(units, got[4], pos, strict=True):
                 if old != new:
-                    arrays[u.side][old] -= 1
-                    arrays[u.side][new] += 1
+                    side = u.side
+                    if not copied[side]:  # copy on write: earlier arrays stay as they were
+                        arrays[side] = arrays[side].copy()
+                        copied[side] = True
+                    arrays[side][old] -= 1
+                    arrays[side][new] += 1
+            occ0, occ1 = arrays
             occ0.flags.writeable = occ1.flags.writeable = False
         else:
             n = self.map.n
