@@ -244,7 +244,14 @@ class GameMap:
         return hexgrid.distance_arrays(self.q[a][:, None], self.r[a][:, None], self.q[b][None, :], self.r[b][None, :])
 
     def within(self, a: int, radius: int) -> np.ndarray:
-        return np.flatnonzero(self.distances_from(a) <= radius)
+        """Flat indices of the hexes at most `radius` from `a`, ascending (cached; read-only)."""
+        key = ("within", a, radius)
+        got = self._dist_cache.get(key)
+        if got is None:
+            got = _readonly(np.flatnonzero(self.distances_from(a) <= radius))
+            if len(self._dist_cache) < DIST_CACHE_MAX:
+                self._dist_cache[key] = got
+        return got
 
     def road_route(self, a: int, b: int) -> list[int]:
         """Hexes of the shortest road route from `a` to `b` (fewest hexes, ties by lower index), or [] if

@@ -148,15 +148,19 @@ def _weather_events(state: GameState) -> None:
         ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km),
     ))
     state.grounded = {}
+    memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
     for u in state.units:
         ut = state.utype(u)
         if ut.domain != "air" or not u.active:
             continue
-        reason = flight_check(ut, w)
+        key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = (flight_check(ut, w), f"ceiling {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, "
+                                                    f"visibility {w.visibility_km:g} km, fog {w.fog}")
+        reason, ok = got
         state.grounded[u.id] = reason
         if reason is None:
-            ok = (f"ceiling {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, visibility {w.visibility_km:g} km, "
-                  f"fog {w.fog}")
             _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                    grounded=False, reason=ok))
         else:
@@ -829,7 +833,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     side = SIDES[a.side]
     from_idx = a.idx
     a_odds, d_odds = combat.assault_odds(state, a, t)
-    defenders = [u for u in state.units_at(t) if u.side != a.side]
+    defenders = state.units_at(t, other(a.side))
     broken_before = {d.id for d in defenders if d.cohesion <= 0}
     a_res = combat.resolve(state, a_odds)
     d_res = [combat.resolve(state, od) for od in d_odds]

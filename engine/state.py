@@ -129,6 +129,7 @@ class GameState:
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
+        self._recon_empty: dict[int, tuple[int, bool]] = {}
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
         self._vision_ranges: tuple[Any, dict[str, int]] = (None, {})
         self._night_turn = -1
@@ -283,6 +284,7 @@ class GameState:
         new._side_units = None
         new._enemy_hex_cache = {}
         new._enemy_mask_cache = {}
+        new._recon_empty = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)
         return new

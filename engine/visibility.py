@@ -60,11 +60,22 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
     ground = _ground_view(state, side)
     if got is not None and got[2] is ground and got[1][2] == key[2]:
         mask = got[3]
+    elif _recon_empty(state, side):
+        mask = ground  # read-only already
     else:
         mask = ground | state.recon_cover[side]
         mask.flags.writeable = False
     state._vis_cache[side] = (state.version, key, ground, mask)
     return mask
+
+
+def _recon_empty(state: GameState, side: int) -> bool:
+    """Does `side` have no recon cover now? (Cached per `recon_version`: most of the time nothing is
+    covered, and the visible mask is then the ground view itself.)"""
+    got = state._recon_empty.get(side)
+    if got is None or got[0] != state.recon_version:
+        got = state._recon_empty[side] = (state.recon_version, not state.recon_cover[side].any())
+    return got[1]
 
 
 def _sight_key(state: GameState) -> tuple:
