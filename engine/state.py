@@ -203,6 +203,10 @@ class GameState:
             now = tuple([u.idx for u in units])
             if units is got[4] and now == got[1]:  # same units on the same hexes: keep the objects
                 got = self._pos_cache = (key, *got[1:])
+            elif units is got[4]:  # only moves: a side none of whose units moved keeps its tuple
+                sides = [tuple([u.idx for u in self.ground_units(s)]) for s in (0, 1)]
+                got = self._pos_cache = (key, now, *(old if old == new else new
+                                                      for old, new in zip(got[2:4], sides, strict=True)), units)
             else:
                 got = self._pos_cache = (key, now, None, None, units)
         k = 1 if side is None else 2 + side

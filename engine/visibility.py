@@ -98,6 +98,9 @@ def _ground_view(state: GameState, side: int) -> np.ndarray:
     gmap = state.map
     if got is not None and got[0] is ranges:
         counts = got[3]
+        if got[1] is units and got[2] == pos:  # nobody moved after all (moved and came back): same mask
+            state._ground_view_cache[side] = (ranges, units, pos, counts, got[4])
+            return got[4]
         if got[1] is units:  # same units: only moves
             for u, old, new in zip(units, got[2], pos, strict=True):
                 if old != new:
