@@ -220,3 +220,34 @@ def destinations(order, start, occ_own, limit):  # pragma: no cover - compiled
             out[k] = i
             k += 1
     return out[:k]
+
+
+@njit(cache=True, nogil=True)
+def detection_pairs(q, r, t_idx, o_idx, conceal, sig, detect, vision):  # pragma: no cover - compiled
+    """For hidden targets `t_idx` and observers `o_idx`: hex distances `d` (targets × observers), which pairs
+    may detect (`cand`: adjacent, or within detect + signature − concealment capped by vision) and the targets
+    with any candidate (`rows`). See `engine.visibility.detect_hidden`, whose numpy path is the reference."""
+    nt = t_idx.shape[0]
+    no = o_idx.shape[0]
+    d = np.empty((nt, no), dtype=np.int64)
+    cand = np.zeros((nt, no), dtype=np.bool_)
+    rows = np.empty(nt, dtype=np.int64)
+    k = 0
+    for x in range(nt):
+        t = t_idx[x]
+        base = sig[x] - conceal[t]
+        hit = False
+        for y in range(no):
+            o = o_idx[y]
+            dq = q[t] - q[o]
+            dr = r[t] - r[o]
+            dist = (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+            d[x, y] = dist
+            reach = min(detect[y] + base, vision[y])
+            if dist == 1 or dist <= reach:
+                cand[x, y] = True
+                hit = True
+        if hit:
+            rows[k] = x
+            k += 1
+    return d, cand, rows[:k]

@@ -74,7 +74,7 @@ def _recon_empty(state: GameState, side: int) -> bool:
     covered, and the visible mask is then the ground view itself.)"""
     got = state._recon_empty.get(side)
     if got is None or got[0] != state.recon_version:
-        got = state._recon_empty[side] = (state.recon_version, not state.recon_cover[side].any())
+        got = state._recon_empty[side] = (state.recon_version, not np.count_nonzero(state.recon_cover[side]))
     return got[1]
 
 
@@ -220,16 +220,20 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     table = state.scenario.unit_table
     ranges = vision_ranges(state)
     # every (target, observer) pair at once: hex distance and detection reach
-    o_idx = np.array([o.idx for o in observers])
-    t_idx = np.array([t.idx for t in targets])
-    d = gmap.distance_matrix(t_idx, o_idx)
-    conceal = gmap.concealment[t_idx]
-    sig = np.array([table[t.type].signature for t in targets])
-    detect = np.array([table[o.type].detect for o in observers])
-    vision = np.array([ranges[o.type] for o in observers])
-    reach = np.minimum(detect[None, :] + (sig - conceal)[:, None], vision[None, :])
-    cand = (d == 1) | (d <= reach)
-    for ti in np.flatnonzero(cand.any(axis=1)).tolist():
+    o_idx = np.array([o.idx for o in observers], dtype=np.int64)
+    t_idx = np.array([t.idx for t in targets], dtype=np.int64)
+    sig = np.array([table[t.type].signature for t in targets], dtype=np.int64)
+    detect = np.array([table[o.type].detect for o in observers], dtype=np.int64)
+    vision = np.array([ranges[o.type] for o in observers], dtype=np.int64)
+    if kernels.JIT:
+        d, cand, rows = kernels.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect, vision)
+    else:
+        d = gmap.distance_matrix(t_idx, o_idx)
+        reach = np.minimum(detect[None, :] + (sig - gmap.concealment[t_idx])[:, None], vision[None, :])
+        cand = (d == 1) | (d <= reach)
+        rows = np.flatnonzero(cand.any(axis=1))
+    conceal = gmap.concealment
+    for ti in rows.tolist():
         t = targets[ti]
         for k in np.flatnonzero(cand[ti]).tolist():
             o = observers[k]
@@ -239,7 +243,7 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
                 break
             if gmap.has_los(o.idx, t.idx):
                 found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
-                                 f"{table[t.type].signature} − concealment {int(conceal[ti])})"))
+                                 f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
                 break
     return found
 

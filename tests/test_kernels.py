@@ -143,7 +143,8 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
 @settings(max_examples=40, deadline=None)
 @given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), na=st.integers(0, 30), nb=st.integers(0, 30))
 def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
-    """distance_matrix, touched_mask, shift_counts, destinations: the numpy code they replace is the reference."""
+    """distance_matrix, touched_mask, shift_counts, destinations, detection_pairs: the numpy code they replace
+    is the reference."""
     from engine import hexgrid
 
     gmap = game_map(MAPS[which]())
@@ -169,3 +170,9 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     start = int(a[0]) if na else 0
     want_d = a[(a != start) & (occ[a] < 2)]
     assert kernels.destinations(a, start, occ, 2).tolist() == want_d.tolist()
+    sig, detect, vision = (rng.integers(0, 4, na), rng.integers(0, 4, nb), rng.integers(1, 4, nb))
+    reach = np.minimum(detect[None, :] + (sig - gmap.concealment[a])[:, None], vision[None, :])
+    cand = (want == 1) | (want <= reach)
+    d, got_cand, rows = kernels.detection_pairs(gmap.q, gmap.r, a, b, gmap.concealment, sig, detect, vision)
+    assert d.tolist() == want.tolist() and got_cand.tolist() == cand.tolist()
+    assert rows.tolist() == np.flatnonzero(cand.any(axis=1)).tolist()
