@@ -214,8 +214,7 @@ def _begin_side(state: GameState, side: int) -> None:
 
 def _end_side(state: GameState, side: int) -> None:
     gmap = state.map
-    nbr = gmap.nbr_list
-    enemy_near = {j for i in state.positions(other(side)) for j in nbr[i]}
+    enemy_near = state.zone_of(other(side))
     own = state.ground_units(side)
     by_hex: dict[int, list[Unit]] = {}
     for u in own:
@@ -642,6 +641,7 @@ def _do_move(state: GameState, o: Move) -> None:
     if not quiet:
         state.set_hidden(u, False)
     enemy_hexes = set(state.positions(other(u.side)))  # enemies do not move while this unit does
+    enemy_zone = state.zone_of(other(u.side))
     nbr = gmap.nbr_list
     for step in path[1:]:
         blockers = state.units_at(step, other(u.side)) if step in enemy_hexes else []
@@ -658,7 +658,7 @@ def _do_move(state: GameState, o: Move) -> None:
         state.touch(roster=False)
         walked.append(step)
         _set_control(state, step, u.side, u)
-        if not any(j in enemy_hexes for j in nbr[step]):
+        if step not in enemy_zone:
             continue  # no enemy next to this hex: no ambush, no contact
         ambushers = _ambush_candidates(state, u, step)
         if ambushers:

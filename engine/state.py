@@ -127,6 +127,7 @@ class GameState:
         self._occ_cache: tuple[None, np.ndarray, np.ndarray, list[Unit], tuple[int, ...]] | None = None
         self._pos_cache: tuple[Any, ...] = (-1, None, None, None, None)
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
+        self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self.recon_version = 0
         self._recon_empty: dict[int, tuple[int, bool]] = {}
@@ -216,6 +217,16 @@ class GameState:
             self._pos_cache = got = tuple(got)
         return got[k]
 
+    def zone_of(self, side: int) -> frozenset[int]:
+        """Hexes next to `side`'s ground units (its zone of control, whether the enemy knows of it or not).
+        Cached on the side's positions tuple: during the other side's moves it is computed once."""
+        pos = self.positions(side)
+        got = self._zone_cache[side]
+        if got is None or got[0] is not pos:
+            nbr = self.map.nbr_list
+            got = self._zone_cache[side] = (pos, frozenset([j for i in set(pos) for j in nbr[i] if j >= 0]))
+        return got[1]
+
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
         """Count of active ground units per hex, for each side (read-only; updated only for the units that
         moved since the last call, rebuilt when units join or leave play)."""
@@ -286,6 +297,7 @@ class GameState:
         new._occ_cache = None
         new._pos_cache = (-1, None, None, None, None)
         new._side_units = None
+        new._zone_cache = [None, None]
         new._enemy_hex_cache = {}
         new._enemy_mask_cache = {}
         new._recon_empty = {}

@@ -33,9 +33,8 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
 
         enemy, zoc = known_enemy_hexes(state, side)
     else:
-        nbr = gmap.nbr_list
         enemy = set(state.positions(1 - side))
-        zoc = {j for i in enemy for j in nbr[i] if j >= 0}
+        zoc = state.zone_of(1 - side)
     stop = enemy | zoc.difference(state.positions(side))
     blocked = gmap.no_go[side].copy()
     if stop:
