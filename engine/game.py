@@ -23,7 +23,7 @@ _SETTLED = False
 def settle_long_lived_objects() -> None:
     """Once per process: collect garbage, then hide everything still alive from the cyclic garbage collector
     (`gc.freeze`). Batch workers call it after their first game. By then the imported modules (numba's alone
-    are some 100 000 objects) and the map's static caches exist and live as long as the process; without
+    are some 80 000 objects) and the map's static caches exist and live as long as the process; without
     this, every full collection walks them all again (about 4% of a Shusha game's time)."""
     global _SETTLED
     if not _SETTLED:
