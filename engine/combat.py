@@ -29,10 +29,7 @@ ODDS_MEMO_MAX = 20_000
 def _map_memo(state: GameState, name: str) -> dict:
     """A memo shared by every game on this map (scenario) in the process, tied to the unit table it was built
     with. Odds read only the map, the unit table and the inputs in their keys, so games can share them."""
-    table = state.scenario.unit_table
-    owner, memo = state.map.derived.get(name, (None, None))
-    if owner is not table:
-        owner, memo = state.map.derived[name] = (table, {})
+    memo = state.map.memo_for(name, state.scenario.unit_table)
     if len(memo) >= ODDS_MEMO_MAX:
         memo.clear()
     return memo

@@ -194,17 +194,21 @@ def shift_counts(counts, old, new):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def hex_distance(q, r, i, j):  # pragma: no cover - compiled
+    """Hex distance between flat hexes `i` and `j` from axial `q`, `r` (`hexgrid.distance`)."""
+    dq = q[i] - q[j]
+    dr = r[i] - r[j]
+    return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+
+
+@njit(cache=True, nogil=True)
 def distance_matrix(q, r, a, b):  # pragma: no cover - compiled
     """Hex distance between every hex of index array `a` (rows) and of `b` (columns), from axial `q`, `r`
     (see `GameMap.distance_matrix`, whose numpy path is the reference)."""
     out = np.empty((a.shape[0], b.shape[0]), dtype=q.dtype)
     for x in range(a.shape[0]):
-        qa = q[a[x]]
-        ra = r[a[x]]
         for y in range(b.shape[0]):
-            dq = qa - q[b[y]]
-            dr = ra - r[b[y]]
-            out[x, y] = (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+            out[x, y] = hex_distance(q, r, a[x], b[y])
     return out
 
 
@@ -238,10 +242,7 @@ def detection_pairs(q, r, t_idx, o_idx, conceal, sig, detect, vision):  # pragma
         base = sig[x] - conceal[t]
         hit = False
         for y in range(no):
-            o = o_idx[y]
-            dq = q[t] - q[o]
-            dr = r[t] - r[o]
-            dist = (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+            dist = hex_distance(q, r, t, o_idx[y])
             d[x, y] = dist
             reach = min(detect[y] + base, vision[y])
             if dist == 1 or dist <= reach:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -242,6 +243,19 @@ class GameMap:
         if kernels.JIT:  # one compiled call instead of a dozen small numpy ones
             return kernels.distance_matrix(self.q, self.r, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
         return hexgrid.distance_arrays(self.q[a][:, None], self.r[a][:, None], self.q[b][None, :], self.r[b][None, :])
+
+    def adjacent_to(self, hexes: Iterable[int]) -> frozenset[int]:
+        """Every on-map hex next to one of `hexes` (a zone of control, a contact zone)."""
+        nbr = self.nbr_list
+        return frozenset([j for i in hexes for j in nbr[i] if j >= 0])
+
+    def memo_for(self, name: str, owner: object) -> dict[Any, Any]:
+        """A memo dict in `derived` shared by all games on this map, emptied when `owner` (the unit table its
+        values were computed with) is a different object."""
+        got = self.derived.get(name)
+        if got is None or got[0] is not owner:
+            got = self.derived[name] = (owner, {})
+        return got[1]
 
     def within(self, a: int, radius: int) -> np.ndarray:
         """Flat indices of the hexes at most `radius` from `a`, ascending (cached; read-only)."""

@@ -223,8 +223,7 @@ class GameState:
         pos = self.positions(side)
         got = self._zone_cache[side]
         if got is None or got[0] is not pos:
-            nbr = self.map.nbr_list
-            got = self._zone_cache[side] = (pos, frozenset([j for i in set(pos) for j in nbr[i] if j >= 0]))
+            got = self._zone_cache[side] = (pos, self.map.adjacent_to(pos))
         return got[1]
 
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:

@@ -25,9 +25,7 @@ def vision_ranges(state: GameState) -> dict[str, int]:
     if cached_key != key:
         w, night = state.weather, state.night
         table = state.scenario.unit_table
-        owner, interned = state.map.derived.get("visibility.ranges", (None, None))
-        if owner is not table:
-            owner, interned = state.map.derived["visibility.ranges"] = (table, {})
+        interned = state.map.memo_for("visibility.ranges", table)
         light = (w.visibility_km, w.fog, night)  # all that ground_vision_cap reads of the weather and the clock
         ranges = interned.get(light)
         if ranges is None:
@@ -176,8 +174,7 @@ def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], froz
     if got is not None and got[2][0] == occ:  # unchanged: keep the same object (dependent caches stay valid)
         state._enemy_hex_cache[side] = (known, pos, got[2])
         return got[2]
-    nbr = state.map.nbr_list
-    zoc = frozenset(j for i in occ for j in nbr[i] if j >= 0)
+    zoc = state.map.adjacent_to(occ)
     state._enemy_hex_cache[side] = (known, pos, (occ, zoc))
     return occ, zoc
 

@@ -229,12 +229,11 @@ class DoctrineAgent:
             view.__dict__["_doctrine_contact_zone_mask"] = got
         return got
 
-    def _contact_zone(self, view: SideView) -> set[int]:
+    def _contact_zone(self, view: SideView) -> frozenset[int]:
         """Hexes next to known enemies (cached on the view)."""
         got = view.__dict__.get("_doctrine_contact_zone")
         if got is None:
-            nbr = view.map.nbr_list
-            got = view.__dict__["_doctrine_contact_zone"] = {j for c in view.contacts for j in nbr[c.idx] if j >= 0}
+            got = view.__dict__["_doctrine_contact_zone"] = view.map.adjacent_to(view.contact_hexes)
         return got
 
     def _attacker_moves(self, view: SideView) -> list[Order]:
@@ -307,7 +306,7 @@ class DoctrineAgent:
         road = set(self._road_goal(view))
         threats = [c for c in view.contacts
                    if c.idx in obj_set or c.idx in road or gmap.distance(c.idx, centre) <= 3]
-        counter_targets = tuple(sorted({n for c in threats for n in gmap.nbr_list[c.idx] if n >= 0} | set(lost)))
+        counter_targets = tuple(sorted(gmap.adjacent_to(c.idx for c in threats) | set(lost)))
         obj_sorted = tuple(sorted(obj))
         for u in self._active(view):
             ut = self._type(view, u)
