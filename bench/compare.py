@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMING = r'''
 import sys, time
 sys.path[:0] = [".", "bench"]
-from engine.game import play_game
+from engine.game import play_game, settle_long_lived_objects
 which, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 if which == "shusha":
     from engine.scenario import load_scenario
@@ -36,6 +36,7 @@ else:
     scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
 for s in range(1, n + 1):
     play_game(scen, s)  # warm caches and compiled code, as a batch worker is after its first games
+settle_long_lived_objects()  # as batch workers do after their first game
 best = {}
 for _ in range(reps):
     for s in range(1, n + 1):

@@ -72,14 +72,14 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 
 
 @njit(cache=True, nogil=True)
-def unit_reach(indptr, nbr, weight, start, budget, blocked, zoc, zoc_exempt):  # pragma: no cover - compiled
-    """Bounded Dijkstra for one unit: (cost, previous hex, hexes in discovery order). `prev` is -2 where the
-    hex is not reached, -1 at the start; see `engine.movement.dijkstra` for the rules."""
-    n = indptr.shape[0] - 1
-    cost = np.full(n, np.inf)
-    prev = np.full(n, -2, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
-    done = np.zeros(n, dtype=np.bool_)
+def unit_reach(indptr, nbr, weight, start, budget, blocked, forbidden, zoc, zoc_exempt,
+               ws_cost, ws_prev, ws_done, ws_order):  # pragma: no cover - compiled
+    """Bounded Dijkstra for one unit: (hexes in discovery order, their costs, their previous hexes; -1 at
+    the start). A hex may not be entered where `blocked` or `forbidden` is set; see
+    `engine.movement.dijkstra` for the rules. `ws_*`: the caller's map-sized workspace (cost inf, prev -2,
+    done False), left as it was found: only the reached hexes are touched, so a search costs what it
+    reaches, not the map's size."""
+    cost, prev, done, order = ws_cost, ws_prev, ws_done, ws_order
     cost[start] = 0.0
     prev[start] = -1
     order[0] = start
@@ -94,7 +94,7 @@ def unit_reach(indptr, nbr, weight, start, budget, blocked, zoc, zoc_exempt):  #
             continue  # entering enemy control ends the move
         for e in range(indptr[i], indptr[i + 1]):
             j = nbr[e]
-            if blocked[j]:
+            if blocked[j] or forbidden[j]:
                 continue
             nc = c + weight[e]
             if nc > budget + 1e-9:
@@ -108,7 +108,17 @@ def unit_reach(indptr, nbr, weight, start, budget, blocked, zoc, zoc_exempt):  #
             cost[j] = nc
             prev[j] = i
             heapq.heappush(heap, (nc, j))
-    return cost, prev, order[:k]
+    out_order = order[:k].copy()
+    out_cost = np.empty(k)
+    out_prev = np.empty(k, dtype=np.int64)
+    for x in range(k):
+        h = out_order[x]
+        out_cost[x] = cost[h]
+        out_prev[x] = prev[h]
+        cost[h] = np.inf
+        prev[h] = -2
+        done[h] = False
+    return out_order, out_cost, out_prev
 
 
 @njit(cache=True, nogil=True)
@@ -167,21 +177,6 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
     if not np.isfinite(best_f) or best_s >= stay - 1e-9 or best_f >= here:
         return -1
     return best
-
-
-@njit(cache=True, nogil=True)
-def touched_mask(order, nbr, n):  # pragma: no cover - compiled
-    """Hexes in `order` and their neighbours (`nbr`: the map's n × 6 neighbour table, -1 off the map): what a
-    reach search could have read (see `engine.movement.Reach.touched`, whose numpy path is the reference)."""
-    m = np.zeros(n, dtype=np.bool_)
-    for k in range(order.shape[0]):
-        i = order[k]
-        m[i] = True
-        for d in range(6):
-            j = nbr[i, d]
-            if j >= 0:
-                m[j] = True
-    return m
 
 
 @njit(cache=True, nogil=True)

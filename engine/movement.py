@@ -18,48 +18,73 @@ from engine.visibility import known_enemy_hexes, known_enemy_masks
 
 
 class Reach:
-    """One unit's reach this phase as arrays: `cost[i]` (inf if unreached), `prev[i]` (-2 if unreached, -1 at
-    the start) and `order` (reached hexes in discovery order). The dict form (`reachable`) is built lazily."""
+    """One unit's reach this phase: `order` (reached hexes in discovery order, the start first) with their
+    costs `order_cost` and previous hexes `order_prev` (-1 at the start). The map-sized forms `cost[i]` (inf
+    if unreached) and `prev[i]` (-2 if unreached), and the dict form (`reachable`), are built on demand."""
 
-    __slots__ = ("_touched", "_tree", "cost", "order", "prev")
+    __slots__ = ("_cost", "_index", "_prev", "_touched", "_tree", "n", "order", "order_cost", "order_prev")
 
-    def __init__(self, cost: np.ndarray, prev: np.ndarray, order: np.ndarray,
+    def __init__(self, order: np.ndarray, order_cost: np.ndarray, order_prev: np.ndarray, n: int,
                  tree: dict[int, tuple[float, int]] | None = None) -> None:
-        for a in (cost, prev, order):  # shared through the cache: nobody may change them
+        for a in (order, order_cost, order_prev):  # shared through the cache: nobody may change them
             a.flags.writeable = False
-        self.cost, self.prev, self.order = cost, prev, order
+        self.order, self.order_cost, self.order_prev, self.n = order, order_cost, order_prev, n
         self._tree = tree
-        self._touched: np.ndarray | None = None
+        self._index: dict[int, int] | None = None
+        self._cost: np.ndarray | None = None
+        self._prev: np.ndarray | None = None
+        self._touched: frozenset[int] | None = None
 
-    def touched(self, gmap: GameMap) -> np.ndarray:
+    def index(self) -> dict[int, int]:
+        """Reached hex -> its position in `order`."""
+        if self._index is None:
+            self._index = {h: k for k, h in enumerate(self.order.tolist())}
+        return self._index
+
+    def reaches(self, dest: int) -> bool:
+        return dest in self.index()
+
+    def cost_to(self, dest: int) -> float:
+        return float(self.order_cost[self.index()[dest]])
+
+    @property
+    def cost(self) -> np.ndarray:
+        if self._cost is None:
+            c = np.full(self.n, INF)
+            c[self.order] = self.order_cost
+            c.flags.writeable = False
+            self._cost = c
+        return self._cost
+
+    @property
+    def prev(self) -> np.ndarray:
+        if self._prev is None:
+            p = np.full(self.n, -2, dtype=np.int64)
+            p[self.order] = self.order_prev
+            p.flags.writeable = False
+            self._prev = p
+        return self._prev
+
+    def touched(self, gmap: GameMap) -> frozenset[int]:
         """Hexes whose enemy/zone-of-control status the search could have read: the reached hexes and
         their neighbours. If knowledge changes only elsewhere, a new search would give this very result."""
         if self._touched is None:
-            if kernels.JIT:
-                self._touched = kernels.touched_mask(self.order, gmap.nbr, gmap.n)
-            else:
-                m = np.zeros(gmap.n, dtype=bool)
-                m[self.order] = True
-                nb = gmap.nbr[self.order].ravel()
-                m[nb[nb >= 0]] = True
-                self._touched = m
+            hexes = self.order.tolist()
+            self._touched = frozenset(hexes) | gmap.adjacent_to(hexes)
         return self._touched
 
     @classmethod
     def from_tree(cls, tree: dict[int, tuple[float, int]], n: int) -> Reach:
-        cost = np.full(n, INF)
-        prev = np.full(n, -2, dtype=np.int64)
         order = np.fromiter(tree, dtype=np.int64, count=len(tree))
-        cost[order] = [v[0] for v in tree.values()]
-        prev[order] = [v[1] for v in tree.values()]
-        return cls(cost, prev, order, tree)
+        cost = np.array([v[0] for v in tree.values()], dtype=np.float64)
+        prev = np.array([v[1] for v in tree.values()], dtype=np.int64)
+        return cls(order, cost, prev, n, tree)
 
     @property
     def tree(self) -> dict[int, tuple[float, int]]:
         if self._tree is None:
-            o = self.order
-            self._tree = dict(zip(o.tolist(), zip(self.cost[o].tolist(), self.prev[o].tolist(), strict=True),
-                                  strict=True))
+            self._tree = dict(zip(self.order.tolist(), zip(self.order_cost.tolist(), self.order_prev.tolist(),
+                                                           strict=True), strict=True))
         return self._tree
 
 
@@ -67,16 +92,17 @@ def reach(state: GameState, u: Unit) -> Reach:
     """Where `u` can move this phase, from what its side knows (cached per unit until its hex or the known
     enemy positions change). See `reachable` for the rules."""
     enemy_occ, enemy_zoc = known_enemy_hexes(state, u.side)
-    key = (u.idx, enemy_occ, enemy_zoc)  # all a unit's reach depends on besides its (fixed) type
     got = state._reach_cache.get(u.id)
     if got is not None:
-        if got[0] == key:
-            return got[1]
-        if got[0][0] == u.idx:  # same start; only what the side knows of the enemy changed
-            changed = (got[0][1] ^ enemy_occ) | (got[0][2] ^ enemy_zoc)
-            touched = got[1].touched(state.map)
-            if not any(touched[i] for i in changed):
-                state._reach_cache[u.id] = (key, got[1])
+        key = got[0]
+        if key[0] == u.idx:
+            if key[1] is enemy_occ and key[2] is enemy_zoc:
+                return got[1]
+            # same start; only what the side knows of the enemy changed: if only in hexes the last search
+            # never read, it still holds
+            changed = (key[1] ^ enemy_occ) | (key[2] ^ enemy_zoc)
+            if changed.isdisjoint(got[1].touched(state.map)):
+                state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc), got[1])
                 return got[1]
     ut = state.utype(u)
     gmap = state.map
@@ -84,13 +110,13 @@ def reach(state: GameState, u: Unit) -> Reach:
         occ_mask, zoc_mask = known_enemy_masks(state, u.side)
         indptr, nbr, weight = gmap.csr(ut.mobility)
         exempt = gmap.deep_cover if ut.infiltrates else gmap.no_hex
-        out = Reach(*kernels.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points),
-                                        occ_mask | gmap.no_go[u.side], zoc_mask, exempt))
+        out = Reach(*kernels.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points), occ_mask,
+                                        gmap.no_go[u.side], zoc_mask, exempt, *state.reach_workspace()), gmap.n)
     else:
         tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
                         gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
         out = Reach.from_tree(tree, gmap.n)
-    state._reach_cache[u.id] = (key, out)
+    state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc), out)
     return out
 
 
@@ -168,16 +194,17 @@ def destination_indices(state: GameState, u: Unit) -> np.ndarray:
 
 def is_destination(state: GameState, u: Unit, dest: int) -> bool:
     """`dest in legal_destinations(state, u)`, without building it."""
-    return (dest != u.idx and reach(state, u).prev[dest] != -2
+    return (dest != u.idx and reach(state, u).reaches(dest)
             and state.occupancy()[u.side][dest] < state.scenario.stack_limit)
 
 
 def path_of(r: Reach, dest: int) -> list[int]:
     """The path to `dest` (start first) in a `Reach`."""
-    prev = r.prev
+    index = r.index()
+    prev = r.order_prev.tolist()
     path = [dest]
-    while prev[path[-1]] >= 0:
-        path.append(int(prev[path[-1]]))
+    while (p := prev[index[path[-1]]]) >= 0:
+        path.append(p)
     path.reverse()
     return path
 

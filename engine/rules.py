@@ -403,7 +403,7 @@ def _check_move(state: GameState, o: Move) -> str | None:
         return f"{gmap.describe(dest)} is held by the enemy: assault it instead"
     if gmap.no_go[u.side][dest]:
         return f"{gmap.describe(dest)} lies in a sector the {SIDES[u.side]} may not enter (scenario no-go area)"
-    if reach(state, u).prev[dest] != -2:
+    if reach(state, u).reaches(dest):
         return f"{gmap.describe(dest)} is full (stack limit {state.scenario.stack_limit})"
     return (f"{gmap.describe(dest)} is out of reach for {u.id} this turn ({ut.move_points:g} MP; impassable "
             f"edges such as cliffs for {ut.mobility}, and enemy zones of control, stop movement)")
@@ -691,7 +691,7 @@ def _do_move(state: GameState, o: Move) -> None:
                 state.set_hidden(v, False)
                 later.append(UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
                                           reason=f"{u.id} joined its position in the open"))
-    cost = float(r.cost[walked[-1]]) if r.prev[walked[-1]] != -2 else 0.0
+    cost = r.cost_to(walked[-1]) if r.reaches(walked[-1]) else 0.0
     _emit(state, UnitMoved(turn=state.turn, side=SIDES[u.side], unit=u.id,
                            path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
     state.touch(roster=False, moved=False)

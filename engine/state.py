@@ -124,11 +124,13 @@ class GameState:
         self._enemy_hex_cache: dict[int, tuple[list[Unit], tuple[int, ...], tuple[frozenset[int], frozenset[int]]]] = {}
         self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
-        self._occ_cache: tuple[None, np.ndarray, np.ndarray, list[Unit], tuple[int, ...]] | None = None
-        self._pos_cache: tuple[Any, ...] = (-1, None, None, None, None)
+        self._occ_cache: tuple[Any, ...] | None = None
+        self._pos_cache: list[tuple[Any, ...]] = [(-1, -1, None, None), (-1, -1, None, None)]
+        self._pos_all: tuple[Any, ...] = (None, None, ())
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
+        self._reach_ws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.recon_version = 0
         self._recon_empty: dict[int, tuple[int, bool]] = {}
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
@@ -195,27 +197,24 @@ class GameState:
 
     def positions(self, side: int | None = None) -> tuple[int, ...]:
         """Hexes of `ground_units(side)`, in the same order. The same tuple object is returned until a unit
-        moves, joins or leaves play: the position-dependent caches (occupancy, viewsheds, known enemies) key on
-        it, and on the `ground_units` lists, by identity."""
-        key = (self.roster_version, self.pos_version)
-        got = self._pos_cache
-        if got[0] != key:
-            units = self.ground_units()
-            now = tuple([u.idx for u in units])
-            if units is got[4] and now == got[1]:  # same units on the same hexes: keep the objects
-                got = self._pos_cache = (key, *got[1:])
-            elif units is got[4]:  # only moves: a side none of whose units moved keeps its tuple
-                sides = [tuple([u.idx for u in self.ground_units(s)]) for s in (0, 1)]
-                got = self._pos_cache = (key, now, *(old if old == new else new
-                                                      for old, new in zip(got[2:4], sides, strict=True)), units)
-            else:
-                got = self._pos_cache = (key, now, None, None, units)
-        k = 1 if side is None else 2 + side
-        if got[k] is None:
-            got = list(got)
-            got[k] = tuple([u.idx for u in self.ground_units(side)])
-            self._pos_cache = got = tuple(got)
-        return got[k]
+        of that side moves, joins or leaves play: the position-dependent caches (occupancy, viewsheds, known
+        enemies) key on it, and on the `ground_units` lists, by identity. Each side's tuple is rebuilt only
+        when asked for, and keeps its object when none of the side's units moved."""
+        if side is None:
+            p0, p1 = self.positions(0), self.positions(1)
+            got = self._pos_all
+            if got[0] is not p0 or got[1] is not p1:
+                got = self._pos_all = (p0, p1, tuple([u.idx for u in self.ground_units()]))
+            return got[2]
+        got = self._pos_cache[side]
+        if got[0] == self.pos_version and got[1] == self.roster_version:
+            return got[2]
+        units = self.ground_units(side)
+        now = tuple([u.idx for u in units])
+        if got[3] is units and got[2] == now:  # same units on the same hexes: keep the object
+            now = got[2]
+        self._pos_cache[side] = (self.pos_version, self.roster_version, now, units)
+        return now
 
     def zone_of(self, side: int) -> frozenset[int]:
         """Hexes next to `side`'s ground units (its zone of control, whether the enemy knows of it or not).
@@ -227,33 +226,40 @@ class GameState:
         return got[1]
 
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
-        """Count of active ground units per hex, for each side (read-only; updated only for the units that
-        moved since the last call, rebuilt when units join or leave play)."""
+        """Count of active ground units per hex, for each side (read-only). A side's array is kept while its
+        positions tuple is, updated (on a copy) for the units that moved, rebuilt when units join or leave."""
+        p0, p1 = self.positions(0), self.positions(1)
         got = self._occ_cache
-        pos = self.positions()
-        if got is not None and got[4] is pos:
-            return got[1], got[2]
-        units = self.ground_units()
-        if got is not None and got[3] is units:  # the same units: only moves
-            arrays = [got[1], got[2]]
-            copied = [False, False]
-            for u, old, new in zip(units, got[4], pos, strict=True):
-                if old != new:
-                    side = u.side
-                    if not copied[side]:  # copy on write: earlier arrays stay as they were
-                        arrays[side] = arrays[side].copy()
-                        copied[side] = True
-                    arrays[side][old] -= 1
-                    arrays[side][new] += 1
-            occ0, occ1 = arrays
-            occ0.flags.writeable = occ1.flags.writeable = False
-        else:
+        if got is not None and got[0] is p0 and got[1] is p1:
+            return got[2], got[3]
+        arrays = []
+        for side, pos in ((0, p0), (1, p1)):
+            units = self.ground_units(side)
+            if got is not None and got[side] is pos:
+                arrays.append(got[2 + side])
+                continue
+            if got is not None and got[4 + side] is units:  # the same units: only moves (copy on write)
+                arr = got[2 + side].copy()
+                for old, new in zip(got[side], pos, strict=True):
+                    if old != new:
+                        arr[old] -= 1
+                        arr[new] += 1
+            else:
+                arr = np.bincount(np.array(pos, dtype=np.int64), minlength=self.map.n).astype(np.int16)
+            arr.flags.writeable = False
+            arrays.append(arr)
+        self._occ_cache = (p0, p1, arrays[0], arrays[1], self.ground_units(0), self.ground_units(1))
+        return arrays[0], arrays[1]
+
+    def reach_workspace(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Map-sized scratch arrays for `kernels.unit_reach` (cost inf, prev -2, done False, order), which
+        leaves them as it found them. One set per game: games may run in threads, a game never does."""
+        ws = self._reach_ws
+        if ws is None:
             n = self.map.n
-            occ0, occ1 = (np.bincount(np.array(self.positions(s), dtype=np.int64), minlength=n).astype(np.int16)
-                          for s in (0, 1))
-            occ0.flags.writeable = occ1.flags.writeable = False
-        self._occ_cache = (None, occ0, occ1, units, pos)
-        return occ0, occ1
+            ws = self._reach_ws = (np.full(n, np.inf), np.full(n, -2, dtype=np.int64), np.zeros(n, dtype=bool),
+                                   np.zeros(n, dtype=np.int64))
+        return ws
 
     def set_hidden(self, u: Unit, hidden: bool) -> None:
         """Hide or reveal `u`. The rules' hot path uses this (with a narrow `touch`) so that what the enemy
@@ -292,9 +298,11 @@ class GameState:
         new._ground_view_cache = {}  # holds a mutable count array: never shared between copies
         new._ground_cache = (-1, [], [], [])
         new._reach_cache = {}
+        new._reach_ws = None
         new._check_memo = None
         new._occ_cache = None
-        new._pos_cache = (-1, None, None, None, None)
+        new._pos_cache = [(-1, -1, None, None), (-1, -1, None, None)]
+        new._pos_all = (None, None, ())
         new._side_units = None
         new._zone_cache = [None, None]
         new._enemy_hex_cache = {}
