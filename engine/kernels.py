@@ -72,6 +72,54 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 
 
 @njit(cache=True, nogil=True)
+def supply_tree(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cover - compiled
+    """`supply_trace` over the whole map, also returning each hex's predecessor on its cheapest route (-1 at
+    a source or where unreached): the map's supply tree before any unit blocks it."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    parent = np.full(n, -1, dtype=np.int64)
+    heap = [(0.0, np.int64(s)) for s in sources if not blocked[s]]
+    for _, s in heap:
+        dist[s] = 0.0
+    heapq.heapify(heap)
+    while heap:
+        c, i = heapq.heappop(heap)
+        if c > dist[i]:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            j = nbr[e]
+            if blocked[j]:
+                continue
+            nc = c + weight[e]
+            if nc < dist[j] and nc <= limit:
+                dist[j] = nc
+                parent[j] = i
+                heapq.heappush(heap, (nc, j))
+    return dist, parent
+
+
+@njit(cache=True, nogil=True)
+def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
+    """For each target hex, from the unblocked supply tree (`supply_tree`): 0 out of supply (unreached even
+    unblocked), 1 in supply (its route in the tree crosses no `stop` hex, so blocking leaves its cost
+    unchanged), 2 unknown (its route is blocked somewhere: a search must decide)."""
+    out = np.empty(targets.shape[0], dtype=np.int8)
+    for k in range(targets.shape[0]):
+        t = targets[k]
+        if dist[t] == np.inf:
+            out[k] = 0
+            continue
+        out[k] = 1
+        x = t
+        while x >= 0:
+            if stop[x]:
+                out[k] = 2
+                break
+            x = parent[x]
+    return out
+
+
+@njit(cache=True, nogil=True)
 def unit_reach(indptr, nbr, weight, start, budget, blocked, forbidden, zoc, zoc_exempt,
                ws_cost, ws_prev, ws_done, ws_order):  # pragma: no cover - compiled
     """Bounded Dijkstra for one unit: (hexes in discovery order, their costs, their previous hexes; -1 at

@@ -25,9 +25,20 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
     (the search may stop once they are settled; other hexes are then not final).
     """
     gmap = state.map
-    spec = state.scenario.sides[SIDES[side]]
-    limit = spec.supply_range
-    # blocked: enemy hexes, enemy zones of control except where the side itself stands, no-go areas
+    limit = state.scenario.sides[SIDES[side]].supply_range
+    blocked = _blocked(state, side, known_only)
+    sources = _sources(state, side)
+    goal = _NO_TARGETS if targets is None else targets
+    if kernels.JIT:
+        indptr, nbr, weight = gmap.csr("supply")
+        return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit), goal)
+    return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n, goal.tolist())
+
+
+def _blocked(state: GameState, side: int, known_only: bool = False) -> np.ndarray:
+    """Hexes a supply trace may not enter: enemy hexes, enemy zones of control except where the side itself
+    stands, no-go areas."""
+    gmap = state.map
     if known_only:
         from engine.visibility import known_enemy_hexes
 
@@ -39,15 +50,46 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
     blocked = gmap.no_go[side].copy()
     if stop:
         blocked[list(stop)] = True
-    sources = gmap.derived.get(("supply.sources", side))
+    return blocked
+
+
+def _sources(state: GameState, side: int) -> np.ndarray:
+    gmap = state.map
+    spec = state.scenario.sides[SIDES[side]]
+    key = ("supply.sources", side, tuple(spec.supply_sources))
+    sources = gmap.derived.get(key)
     if sources is None:
-        sources = gmap.derived[("supply.sources", side)] = _readonly(
-            np.array([gmap.idx(h) for h in spec.supply_sources], dtype=np.int64))
-    goal = _NO_TARGETS if targets is None else targets
-    if kernels.JIT:
-        indptr, nbr, weight = gmap.csr("supply")
-        return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit), goal)
-    return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n, goal.tolist())
+        sources = gmap.derived[key] = _readonly(np.array([gmap.idx(h) for h in spec.supply_sources], dtype=np.int64))
+    return sources
+
+
+def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
+    """Is each of `hexes` in supply for `side` now? The answer of `supply_field(state, side)[hexes] < inf`,
+    mostly without a search.
+
+    The map's supply tree without units (computed once per map and side) settles most hexes: one its tree
+    cannot reach within range is cut off whatever the units do (blocking only lengthens routes), and one
+    whose tree route crosses no blocked hex keeps that very cost (the route is still there, and nothing
+    cheaper appears). Only hexes whose route is blocked somewhere need the search, which then stops once
+    they are settled."""
+    if not kernels.JIT or not hexes.size:
+        return (supply_field(state, side, targets=hexes)[hexes] < INF).tolist()
+    gmap = state.map
+    limit = float(state.scenario.sides[SIDES[side]].supply_range)
+    sources = _sources(state, side)
+    key = ("supply.tree", side, limit, sources.tobytes())
+    tree = gmap.derived.get(key)
+    if tree is None:
+        dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
+        tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
+    blocked = _blocked(state, side)
+    status = kernels.supply_by_tree(tree[0], tree[1], blocked, hexes)
+    unknown = np.flatnonzero(status == 2)
+    if unknown.size:
+        targets = hexes[unknown]
+        field = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, limit, targets)
+        status[unknown] = field[targets] < INF
+    return (status == 1).tolist()
 
 
 def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,
@@ -89,8 +131,7 @@ def update_supply(state: GameState, side: int) -> list:
     ins, outs = [], []
     if ground:
         pos = np.array(state.positions(side), dtype=np.int64)
-        field = supply_field(state, side, targets=pos)
-        for u, ok in zip(ground, (field[pos] < INF).tolist(), strict=True):
+        for u, ok in zip(ground, supplied_at(state, side, pos), strict=True):
             u.supplied = ok
             if ok:
                 u.turns_out_of_supply = 0

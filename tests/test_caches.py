@@ -18,7 +18,7 @@ from engine.game import agent_step
 from engine.movement import dijkstra, reach
 from engine.rules import new_game, seed_streams
 from engine.state import GameState
-from engine.supply import supply_field, trace_py
+from engine.supply import supplied_at, supply_field, trace_py
 from engine.units import SIDES
 from engine.view import observe
 from engine.visibility import known_enemies, known_enemy_hexes, visible_hexes, vision_ranges
@@ -79,6 +79,8 @@ def check_caches(state: GameState) -> None:
         assert zoc_set == {j for e in known for j in gmap.nbr_list[e.idx] if j >= 0}
         field = supply_field(state, side)
         assert field.tolist() == _truth_supply(state, side).tolist(), "supply stale"
+        pos = np.array([u.idx for u in _ground(state, side)], dtype=np.int64)
+        assert supplied_at(state, side, pos) == (field[pos] < np.inf).tolist(), "supply-tree shortcut wrong"
         for u in _ground(state, side)[:6]:
             ut = state.utype(u)
             want_tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, frozenset(occ_set), frozenset(zoc_set),

@@ -75,6 +75,30 @@ def test_supply_trace_matches_the_reference(which, seed, n_src, limit, density):
     assert early[targets].tolist() == ref[targets].tolist() == early_py[targets].tolist()
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), n_src=st.integers(0, 4),
+       limit=st.sampled_from([0.0, 3.0, 16.0, 20.0, 1e9]), density=st.sampled_from([0.0, 0.02, 0.1, 0.5]))
+def test_the_supply_tree_shortcut_never_contradicts_the_search(which, seed, n_src, limit, density):
+    """`supply_by_tree` settles a hex without a search only when the search would agree: unreached even
+    unblocked means cut off; a tree route crossing no blocked hex means supplied."""
+    gmap = game_map(MAPS[which]())
+    rng = np.random.default_rng(seed)
+    csr = gmap.csr("supply")
+    sources = rng.integers(0, gmap.n, n_src).astype(np.int64)
+    no_go = rng.random(gmap.n) < 0.03
+    blocked = no_go | (rng.random(gmap.n) < density)
+    none = np.zeros(0, np.int64)
+    dist, parent = kernels.supply_tree(*csr, no_go, sources, float(limit))
+    assert dist.tolist() == kernels.supply_trace(*csr, no_go, sources, float(limit), none).tolist()
+    want = kernels.supply_trace(*csr, blocked, sources, float(limit), none) < np.inf
+    targets = rng.integers(0, gmap.n, 40).astype(np.int64)
+    status = kernels.supply_by_tree(dist, parent, blocked, targets)
+    settled = status != 2
+    assert ((status == 1) == want[targets])[settled].all()
+    if density == 0.0:  # nothing blocks beyond the no-go areas: every hex is settled by the tree
+        assert settled.all()
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(which=st.sampled_from(sorted(MAPS)), mob=st.sampled_from(MOBILITY_CLASSES),
        target_frac=st.floats(0, 1, exclude_max=True), side=st.sampled_from([None, 0, 1]))
