@@ -246,8 +246,13 @@ class GameMap:
 
     def adjacent_to(self, hexes: Iterable[int]) -> frozenset[int]:
         """Every on-map hex next to one of `hexes` (a zone of control, a contact zone)."""
-        nbr = self.nbr_list
-        return frozenset([j for i in hexes for j in nbr[i] if j >= 0])
+        nbr = self.neighbour_sets
+        return frozenset().union(*[nbr[i] for i in hexes])
+
+    @functools.cached_property
+    def neighbour_sets(self) -> list[frozenset[int]]:
+        """Per hex, its on-map neighbours as a set (unions of these are a C loop)."""
+        return [frozenset(j for j in row if j >= 0) for row in self.nbr_list]
 
     def memo_for(self, name: str, owner: object) -> dict[Any, Any]:
         """A memo dict in `derived` shared by all games on this map, emptied when `owner` (the unit table its
