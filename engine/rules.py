@@ -176,6 +176,7 @@ def _arrive(state: GameState, u: Unit) -> None:
     ut = state.utype(u)
     if u.offmap or ut.domain == "air":
         u.arrived = True
+        state.touch()  # joined play: who is active changed
         return
     occ = state.occupancy()
     limit = state.scenario.stack_limit

@@ -128,6 +128,7 @@ class GameState:
         self._pos_cache: list[tuple[Any, ...]] = [(-1, -1, None, None), (-1, -1, None, None)]
         self._pos_all: tuple[Any, ...] = (None, None, ())
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
+        self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self._reach_ws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -191,6 +192,14 @@ class GameState:
         if got is None:
             got = self._side_units = ([u for u in self.units if u.side == 0], [u for u in self.units if u.side == 1])
         return got[side]
+
+    def active_units(self, side: int) -> list[Unit]:
+        """A side's units in play (arrived, not destroyed), in scenario order, any domain, on or off the map.
+        Cached per roster version (arrivals and losses call `touch()`); shared: do not mutate."""
+        got = self._active_cache[side]
+        if got[0] != self.roster_version:
+            got = self._active_cache[side] = (self.roster_version, [u for u in self.side_units(side) if u.active])
+        return got[1]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
         return [u for u in self.ground_units(side) if u.idx == idx]
@@ -304,6 +313,7 @@ class GameState:
         new._pos_cache = [(-1, -1, None, None), (-1, -1, None, None)]
         new._pos_all = (None, None, ())
         new._side_units = None
+        new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]
         new._enemy_hex_cache = {}
         new._enemy_mask_cache = {}

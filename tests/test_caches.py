@@ -67,6 +67,7 @@ def check_caches(state: GameState) -> None:
         want = np.bincount([u.idx for u in _ground(state, side)], minlength=gmap.n)
         assert occ[side].tolist() == want.tolist(), "occupancy stale"
         assert list(state.positions(side)) == [u.idx for u in _ground(state, side)]
+        assert state.active_units(side) == [u for u in state.units if u.side == side and u.arrived and u.strength > 0]
         assert state.zone_of(side) == {j for u in _ground(state, side) for j in gmap.nbr_list[u.idx] if j >= 0}
         vis = _truth_visible(state, side)
         assert (visible_hexes(state, side) == vis).all(), "visible hexes stale"

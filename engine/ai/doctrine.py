@@ -88,13 +88,7 @@ class DoctrineAgent:
         return got
 
     def _active(self, view: SideView) -> list[Unit]:
-        got = view.__dict__.get("_doctrine_active")  # views are fresh per step: cache on the view
-        if got is None:
-            got = view.__dict__["_doctrine_active"] = [u for u in view.own_live if u.active]
-        return got
-
-    def _type(self, view: SideView, u: Unit):
-        return view.scenario.unit_table[u.type]
+        return view.own_active
 
     # ------------------------------------------------------------------ air
     def _plan_air(self, view: SideView, rng: np.random.Generator) -> list[Order]:
@@ -102,7 +96,7 @@ class DoctrineAgent:
         orders: list[Order] = []
         centre = self._centre(view)
         for u in self._active(view):
-            ut = self._type(view, u)
+            ut = view.scenario.unit_table[u.type]
             if ut.domain != "air" or view.grounded.get(u.id) or u.fired:
                 continue
             dist = gmap.distances_from(u.idx)
@@ -142,7 +136,7 @@ class DoctrineAgent:
         ring_a, ring, south = got
         if not ring:
             return centre
-        own = [u.idx for u in self._active(view) if self._type(view, u).domain == "ground"]
+        own = [u.idx for u in self._active(view) if view.scenario.unit_table[u.type].domain == "ground"]
         if view.side == ATTACKER and own:
             # nearest to our own units first (ties: lower index), vectorised over ring × units
             near = gmap.distance_matrix(ring_a, np.array(sorted(set(own)))).min(axis=1)
@@ -160,7 +154,7 @@ class DoctrineAgent:
         if not targets:
             return orders  # nothing known to fire at
         for u in self._active(view):
-            ut = self._type(view, u)
+            ut = view.scenario.unit_table[u.type]
             if not ut.indirect or u.fired:
                 continue
             best, best_score = None, 0.05
@@ -248,9 +242,10 @@ class DoctrineAgent:
         # the leading arm (special forces historically; mechanised units in the counterfactual) goes for the
         # road block, then the town; the other arm keeps two forest hexes' march behind it until the road is cut
         lead_sf = self.lead == "sf"
+        table = view.scenario.unit_table
         movers = [u for u in self._active(view)
-                  if self._type(view, u).domain == "ground" and not u.offmap and not self._type(view, u).indirect]
-        leaders = [u for u in movers if (self._type(view, u).mobility == "sf") == lead_sf]
+                  if table[u.type].domain == "ground" and not u.offmap and not table[u.type].indirect]
+        leaders = [u for u in movers if (table[u.type].mobility == "sf") == lead_sf]
         leader_rank = {id(u): k for k, u in enumerate(leaders)}  # by identity: Unit equality compares all fields
         behind = None
         if leaders and not view.road_cut:
@@ -259,7 +254,7 @@ class DoctrineAgent:
             behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
             behind.flags.writeable = False
         for u in self._active(view):
-            ut = self._type(view, u)
+            ut = view.scenario.unit_table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
                 continue
             if ut.indirect:
@@ -309,7 +304,7 @@ class DoctrineAgent:
         counter_targets = tuple(sorted(gmap.adjacent_to(c.idx for c in threats) | set(lost)))
         obj_sorted = tuple(sorted(obj))
         for u in self._active(view):
-            ut = self._type(view, u)
+            ut = view.scenario.unit_table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
                 continue
             if self._adjacent_contact(view, u):
@@ -369,7 +364,7 @@ class DoctrineAgent:
             turns_left = view.scenario.turns - view.turn
             ratio *= 0.5 + 0.5 * min(1.0, turns_left / 8)
         for u in self._active(view):
-            ut = self._type(view, u)
+            ut = view.scenario.unit_table[u.type]
             if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect or u.fired or u.cohesion <= 0:
                 continue
             for j in gmap.nbr_list[u.idx]:
