@@ -121,7 +121,7 @@ class GameState:
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}
         self._ground_view_cache: dict[int, tuple[Any, tuple[int, ...], np.ndarray, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])
-        self._enemy_hex_cache: dict[int, tuple[list[Unit], tuple[int, ...], tuple[frozenset[int], frozenset[int]]]] = {}
+        self._enemy_hex_cache: dict[int, tuple[Any, ...]] = {}
         self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
         self._occ_cache: tuple[Any, ...] | None = None
@@ -237,9 +237,12 @@ class GameState:
     def occupancy(self) -> tuple[np.ndarray, np.ndarray]:
         """Count of active ground units per hex, for each side (read-only). A side's array is kept while its
         positions tuple is, updated (on a copy) for the units that moved, rebuilt when units join or leave."""
-        p0, p1 = self.positions(0), self.positions(1)
         got = self._occ_cache
+        if got is not None and got[6] == self.version:
+            return got[2], got[3]
+        p0, p1 = self.positions(0), self.positions(1)
         if got is not None and got[0] is p0 and got[1] is p1:
+            self._occ_cache = (*got[:6], self.version)
             return got[2], got[3]
         arrays = []
         for side, pos in ((0, p0), (1, p1)):
@@ -257,7 +260,7 @@ class GameState:
                 arr = np.bincount(np.array(pos, dtype=np.int64), minlength=self.map.n).astype(np.int16)
             arr.flags.writeable = False
             arrays.append(arr)
-        self._occ_cache = (p0, p1, arrays[0], arrays[1], self.ground_units(0), self.ground_units(1))
+        self._occ_cache = (p0, p1, arrays[0], arrays[1], self.ground_units(0), self.ground_units(1), self.version)
         return arrays[0], arrays[1]
 
     def reach_workspace(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -165,17 +165,20 @@ def known_enemies(state: GameState, side: int) -> list[Unit]:
 def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], frozenset[int]]:
     """(occupied, zone of control) hex sets of the enemy units `side` knows about (cached with
     `known_enemies`)."""
+    got = state._enemy_hex_cache.get(side)
+    if got is not None and got[3] == state.version:  # nothing changed since the last answer
+        return got[2]
     known = known_enemies(state, side)
     pos = state.positions(other(side))
-    got = state._enemy_hex_cache.get(side)
     if got is not None and got[0] is known and got[1] is pos:
+        state._enemy_hex_cache[side] = (known, pos, got[2], state.version)
         return got[2]
-    occ = frozenset(u.idx for u in known)
+    occ = frozenset([u.idx for u in known])
     if got is not None and got[2][0] == occ:  # unchanged: keep the same object (dependent caches stay valid)
-        state._enemy_hex_cache[side] = (known, pos, got[2])
+        state._enemy_hex_cache[side] = (known, pos, got[2], state.version)
         return got[2]
     zoc = state.map.adjacent_to(occ)
-    state._enemy_hex_cache[side] = (known, pos, (occ, zoc))
+    state._enemy_hex_cache[side] = (known, pos, (occ, zoc), state.version)
     return occ, zoc
 
 

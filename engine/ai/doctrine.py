@@ -355,17 +355,21 @@ class DoctrineAgent:
         if not view.contacts:
             return None  # nothing known to assault
         gmap = view.map
-        obj_set = set(self._objective(view))
+        obj_set = gmap.objective_set
         best, best_score = None, -1e9
         contact_idx = view.contact_hexes
+        in_contact = self._contact_zone(view)
         ratio = self.assault_ratio
         if view.side == ATTACKER:
             # as the clock runs out the attacker accepts worse odds for the objective
             turns_left = view.scenario.turns - view.turn
             ratio *= 0.5 + 0.5 * min(1.0, turns_left / 8)
+        table = view.scenario.unit_table
         for u in self._active(view):
-            ut = view.scenario.unit_table[u.type]
-            if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect or u.fired or u.cohesion <= 0:
+            if u.idx not in in_contact or u.fired or u.cohesion <= 0:
+                continue  # no known enemy next to it, or it cannot fight now
+            ut = table[u.type]
+            if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect:
                 continue
             for j in gmap.nbr_list[u.idx]:
                 if j < 0 or j not in contact_idx:
