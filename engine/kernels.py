@@ -256,6 +256,31 @@ def distance_matrix(q, r, a, b):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def nearest_first(q, r, hexes, to, k):  # pragma: no cover - compiled
+    """The first `k` of `hexes` (ascending indices) ordered by hex distance to the nearest of `to`, ties to
+    the lower index: `hexes[np.lexsort((hexes, nearest))][:k]`, the doctrine AI's reference."""
+    n = hexes.shape[0]
+    near = np.empty(n, dtype=np.int64)
+    for x in range(n):
+        m = np.int64(1) << 62
+        for y in range(to.shape[0]):
+            d = hex_distance(q, r, hexes[x], to[y])
+            if d < m:
+                m = d
+        near[x] = m
+    out = np.empty(min(k, n), dtype=np.int64)
+    taken = np.zeros(n, dtype=np.bool_)
+    for t in range(out.shape[0]):
+        best = -1
+        for x in range(n):
+            if not taken[x] and (best < 0 or near[x] < near[best]):
+                best = x
+        taken[best] = True
+        out[t] = hexes[best]
+    return out
+
+
+@njit(cache=True, nogil=True)
 def destinations(order, start, occ_own, limit):  # pragma: no cover - compiled
     """The hexes of `order` other than `start` where the own stack is below `limit`, in order (see
     `engine.movement.destination_indices`, whose numpy path is the reference)."""

@@ -168,7 +168,7 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
 @settings(max_examples=40, deadline=None)
 @given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), na=st.integers(0, 30), nb=st.integers(0, 30))
 def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
-    """distance_matrix, shift_counts, destinations, detection_pairs: the numpy code they replace
+    """distance_matrix, nearest_first, shift_counts, destinations, detection_pairs: the numpy code they replace
     is the reference."""
     from engine import hexgrid
 
@@ -185,6 +185,11 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     want_c[new] += 1
     kernels.shift_counts(counts, old, new)
     assert counts.tolist() == want_c.tolist()
+    hexes = np.unique(a)
+    if nb:
+        near = gmap.distance_matrix(hexes, b).min(axis=1)
+        want_first = hexes[np.lexsort((hexes, near))][:6]
+        assert kernels.nearest_first(gmap.q, gmap.r, hexes, b, 6).tolist() == want_first.tolist()
     occ = rng.integers(0, 4, gmap.n).astype(np.int16)
     start = int(a[0]) if na else 0
     want_d = a[(a != start) & (occ[a] < 2)]

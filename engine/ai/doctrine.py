@@ -138,10 +138,13 @@ class DoctrineAgent:
             return centre
         own = [u.idx for u in self._active(view) if view.scenario.unit_table[u.type].domain == "ground"]
         if view.side == ATTACKER and own:
-            # nearest to our own units first (ties: lower index), vectorised over ring × units
-            near = gmap.distance_matrix(ring_a, np.array(sorted(set(own)))).min(axis=1)
-            order = np.lexsort((ring_a, near))
-            return int(ring_a[order[int(rng.integers(min(6, len(ring))))]])
+            # one of the six nearest to our own units (ties: lower index)
+            if kernels.JIT:
+                first = kernels.nearest_first(gmap.q, gmap.r, ring_a, np.array(own, dtype=np.int64), 6)
+            else:  # the reference, vectorised over ring × units
+                near = gmap.distance_matrix(ring_a, np.array(own)).min(axis=1)
+                first = ring_a[np.lexsort((ring_a, near))][:6]
+            return int(first[int(rng.integers(min(6, len(ring))))])
         pool = south or ring
         return pool[int(rng.integers(len(pool)))]
 
