@@ -228,12 +228,19 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
 
 
 @njit(cache=True, nogil=True)
-def shift_counts(counts, old, new):  # pragma: no cover - compiled
-    """counts[old] -= 1, counts[new] += 1 in place (a unit's viewshed moving; index arrays hold no repeats)."""
+def shift_counts(counts, mask, old, new):  # pragma: no cover - compiled
+    """counts[old] -= 1, counts[new] += 1 in place (a unit's viewshed moving; index arrays hold no repeats),
+    keeping `mask` == (counts > 0) in place by touching only those hexes."""
     for k in range(old.shape[0]):
-        counts[old[k]] -= 1
+        i = old[k]
+        counts[i] -= 1
+        if counts[i] == 0:
+            mask[i] = False
     for k in range(new.shape[0]):
-        counts[new[k]] += 1
+        i = new[k]
+        counts[i] += 1
+        if counts[i] == 1:
+            mask[i] = True
 
 
 @njit(cache=True, nogil=True)

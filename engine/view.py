@@ -19,7 +19,7 @@ from engine.orders import Order
 from engine.scenario import Scenario
 from engine.state import GameState
 from engine.units import SIDES, Unit, other
-from engine.visibility import known_enemies, spotter_for, visible_hexes
+from engine.visibility import known_enemies, known_enemy_hexes, known_enemy_masks, spotter_for, visible_hexes
 from engine.weather import WeatherTurn
 
 T = TypeVar("T")
@@ -113,7 +113,17 @@ class SideView:
     @cached_property
     def contact_hexes(self) -> frozenset[int]:
         """Hexes holding known enemies."""
-        return frozenset(c.idx for c in self.contacts)
+        return known_enemy_hexes(self._state, self.side)[0]
+
+    @cached_property
+    def contact_zone(self) -> frozenset[int]:
+        """Hexes next to known enemies: their zones of control as this side knows them."""
+        return known_enemy_hexes(self._state, self.side)[1]
+
+    @cached_property
+    def contact_zone_mask(self) -> np.ndarray:
+        """`contact_zone` as a read-only boolean mask over the map."""
+        return known_enemy_masks(self._state, self.side)[1]
 
     @cached_property
     def visible(self) -> np.ndarray:

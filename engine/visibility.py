@@ -20,8 +20,10 @@ def vision_ranges(state: GameState) -> dict[str, int]:
 
     Cached per turn (the weather is fixed per turn unless the sandbox overrides it). Equal ranges are the
     same (shared, read-only) dict object, whatever the turn or game: caches keyed on it stay valid."""
-    key = (state.turn, state.weather_override)
     cached_key, ranges = state._vision_ranges
+    if cached_key is not None and cached_key[0] == state.turn and cached_key[1] is state.weather_override:
+        return ranges
+    key = (state.turn, state.weather_override)
     if cached_key != key:
         w, night = state.weather, state.night
         table = state.scenario.unit_table
@@ -99,15 +101,21 @@ def _ground_view(state: GameState, side: int) -> np.ndarray:
         if got[1] is units and got[2] == pos:  # nobody moved after all (moved and came back): same mask
             state._ground_view_cache[side] = (ranges, units, pos, counts, got[4])
             return got[4]
-        if got[1] is units:  # same units: only moves
+        if got[1] is units and kernels.JIT:  # same units: only moves (the mask follows the counts)
+            mask = got[4].copy()  # the old mask may be held by other caches: never changed in place
             for u, old, new in zip(units, got[2], pos, strict=True):
                 if old != new:
                     r = ranges[u.type]
-                    if kernels.JIT:
-                        kernels.shift_counts(counts, gmap.viewshed(old, r), gmap.viewshed(new, r))
-                    else:
-                        counts[gmap.viewshed(old, r)] -= 1
-                        counts[gmap.viewshed(new, r)] += 1
+                    kernels.shift_counts(counts, mask, gmap.viewshed(old, r), gmap.viewshed(new, r))
+            mask.flags.writeable = False
+            state._ground_view_cache[side] = (ranges, units, pos, counts, mask)
+            return mask
+        if got[1] is units:  # the same without numba: the reference
+            for u, old, new in zip(units, got[2], pos, strict=True):
+                if old != new:
+                    r = ranges[u.type]
+                    counts[gmap.viewshed(old, r)] -= 1
+                    counts[gmap.viewshed(new, r)] += 1
         else:  # units joined or left (arrivals, losses): diff by unit
             before = {id(u): p for u, p in zip(got[1], got[2], strict=True)}
             after = {id(u): p for u, p in zip(units, pos, strict=True)}

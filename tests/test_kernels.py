@@ -156,8 +156,8 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
     allowed = rng.random(gmap.n) < 0.7 if restrict else None
     near = rng.random(gmap.n) < 0.3
     agent = DoctrineAgent()
-    view = SimpleNamespace(map=gmap, contacts=[object()] if avoid_contact else [])
-    view.__dict__["_doctrine_contact_zone"] = set(np.flatnonzero(near).tolist())
+    view = SimpleNamespace(map=gmap, contacts=[object()] if avoid_contact else [],
+                           contact_zone=frozenset(np.flatnonzero(near).tolist()))
     u = Unit("u", 0, "infantry", start, 3)
     ref = agent._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
     got = kernels.best_move(ids, start, gmap.all_hex if allowed is None else allowed, field, gmap.concealment,
@@ -183,8 +183,10 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     old, new = np.unique(a), np.unique(b)
     want_c[old] -= 1
     want_c[new] += 1
-    kernels.shift_counts(counts, old, new)
+    mask = counts > 0
+    kernels.shift_counts(counts, mask, old, new)
     assert counts.tolist() == want_c.tolist()
+    assert mask.tolist() == (want_c > 0).tolist()
     hexes = np.unique(a)
     if nb:
         near = gmap.distance_matrix(hexes, b).min(axis=1)

@@ -218,20 +218,11 @@ class DoctrineAgent:
         return Move(u.id, gmap.hex_of(best))
 
     def _contact_zone_mask(self, view: SideView) -> np.ndarray:
-        got = view.__dict__.get("_doctrine_contact_zone_mask")
-        if got is None:
-            got = np.zeros(view.map.n, dtype=bool)
-            got[list(self._contact_zone(view))] = True
-            got.flags.writeable = False  # read-only like the map's masks: one compiled signature
-            view.__dict__["_doctrine_contact_zone_mask"] = got
-        return got
+        return view.contact_zone_mask
 
     def _contact_zone(self, view: SideView) -> frozenset[int]:
-        """Hexes next to known enemies (cached on the view)."""
-        got = view.__dict__.get("_doctrine_contact_zone")
-        if got is None:
-            got = view.__dict__["_doctrine_contact_zone"] = view.map.adjacent_to(view.contact_hexes)
-        return got
+        """Hexes next to known enemies."""
+        return view.contact_zone
 
     def _attacker_moves(self, view: SideView) -> list[Order]:
         gmap = view.map
