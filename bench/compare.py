@@ -35,7 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMING = r'''
 import sys, time
 sys.path[:0] = [".", "bench"]
-from engine.game import play_game, settle_long_lived_objects
+from engine.game import play_game
+try:
+    from engine.game import settle_long_lived_objects
+except ImportError:  # a checkout older than it
+    def settle_long_lived_objects():
+        pass
 which, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 if which == "shusha":
     from engine.scenario import load_scenario
@@ -59,7 +64,12 @@ print(sum(best.values()) / len(best) * 1000)
 INSTRUCTIONS = r'''
 import os, subprocess, sys
 sys.path[:0] = [".", "bench"]
-from engine.game import play_game, settle_long_lived_objects
+from engine.game import play_game
+try:
+    from engine.game import settle_long_lived_objects
+except ImportError:  # a checkout older than it
+    def settle_long_lived_objects():
+        pass
 which, n = sys.argv[1], int(sys.argv[2])
 if which == "shusha":
     from engine.scenario import load_scenario
@@ -107,7 +117,7 @@ def run(code: str, checkout: Path, *args: str) -> str:
 
 def instructions(checkout: Path, which: str, n: int) -> float:
     """Instructions per game executed by `n` games (after warming up on the same seeds), under callgrind."""
-    python = os.path.realpath(sys.executable)  # not a shim script: valgrind must start the interpreter itself
+    python = sys.executable  # the interpreter itself (a venv's link keeps the venv), never a shim script
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out",
