@@ -22,7 +22,7 @@ class Reach:
     costs `order_cost` and previous hexes `order_prev` (-1 at the start). The map-sized forms `cost[i]` (inf
     if unreached) and `prev[i]` (-2 if unreached), and the dict form (`reachable`), are built on demand."""
 
-    __slots__ = ("_cost", "_index", "_prev", "_touched", "_tree", "n", "order", "order_cost", "order_prev")
+    __slots__ = ("_cost", "_index", "_prev", "_reached", "_tree", "n", "order", "order_cost", "order_prev")
 
     def __init__(self, order: np.ndarray, order_cost: np.ndarray, order_prev: np.ndarray, n: int,
                  tree: dict[int, tuple[float, int]] | None = None) -> None:
@@ -33,7 +33,7 @@ class Reach:
         self._index: dict[int, int] | None = None
         self._cost: np.ndarray | None = None
         self._prev: np.ndarray | None = None
-        self._touched: frozenset[int] | None = None
+        self._reached: frozenset[int] | None = None
 
     def index(self) -> dict[int, int]:
         """Reached hex -> its position in `order`."""
@@ -42,7 +42,7 @@ class Reach:
         return self._index
 
     def reaches(self, dest: int) -> bool:
-        return dest in self.index()
+        return dest in self.reached()
 
     def cost_to(self, dest: int) -> float:
         return float(self.order_cost[self.index()[dest]])
@@ -65,13 +65,19 @@ class Reach:
             self._prev = p
         return self._prev
 
-    def touched(self, gmap: GameMap) -> frozenset[int]:
-        """Hexes whose enemy/zone-of-control status the search could have read: the reached hexes and
-        their neighbours. If knowledge changes only elsewhere, a new search would give this very result."""
-        if self._touched is None:
-            hexes = self.order.tolist()
-            self._touched = frozenset(hexes) | gmap.adjacent_to(hexes)
-        return self._touched
+    def reached(self) -> frozenset[int]:
+        """The reached hexes as a set."""
+        if self._reached is None:
+            self._reached = frozenset(self.order.tolist())
+        return self._reached
+
+    def still_valid(self, gmap: GameMap, changed: frozenset[int]) -> bool:
+        """Would a new search give this very result after what is known of the enemy changed in `changed`
+        hexes? Yes unless the search could have read one of them: a reached hex, or a neighbour of one
+        (where it tried to enter)."""
+        reached = self.reached()
+        nbr = gmap.neighbour_sets
+        return not any(h in reached or not nbr[h].isdisjoint(reached) for h in changed)
 
     @classmethod
     def from_tree(cls, tree: dict[int, tuple[float, int]], n: int) -> Reach:
@@ -101,7 +107,7 @@ def reach(state: GameState, u: Unit) -> Reach:
             # same start; only what the side knows of the enemy changed: if only in hexes the last search
             # never read, it still holds
             changed = (key[1] ^ enemy_occ) | (key[2] ^ enemy_zoc)
-            if changed.isdisjoint(got[1].touched(state.map)):
+            if got[1].still_valid(state.map, changed):
                 state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc), got[1])
                 return got[1]
     ut = state.utype(u)
