@@ -72,6 +72,26 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 
 
 @njit(cache=True, nogil=True)
+def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
+    """The path (start first) to `dest` in a reach given as hexes in discovery order and their previous
+    hexes (-1 at the start); see `engine.movement.path_of`, whose Python walk is the reference."""
+    rev = np.empty(order.shape[0], dtype=np.int64)
+    k = 0
+    h = dest
+    while h >= 0:
+        rev[k] = h
+        k += 1
+        x = 0
+        while order[x] != h:
+            x += 1
+        h = order_prev[x]
+    out = np.empty(k, dtype=np.int64)
+    for i in range(k):
+        out[i] = rev[k - 1 - i]
+    return out
+
+
+@njit(cache=True, nogil=True)
 def supply_tree(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cover - compiled
     """`supply_trace` over the whole map, also returning each hex's predecessor on its cheapest route (-1 at
     a source or where unreached): the map's supply tree before any unit blocks it."""

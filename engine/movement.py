@@ -45,7 +45,8 @@ class Reach:
         return dest in self.reached()
 
     def cost_to(self, dest: int) -> float:
-        return float(self.order_cost[self.index()[dest]])
+        k = self._index[dest] if self._index is not None else self.order.tolist().index(dest)
+        return float(self.order_cost[k])
 
     @property
     def cost(self) -> np.ndarray:
@@ -206,6 +207,8 @@ def is_destination(state: GameState, u: Unit, dest: int) -> bool:
 
 def path_of(r: Reach, dest: int) -> list[int]:
     """The path to `dest` (start first) in a `Reach`."""
+    if kernels.JIT:
+        return kernels.path_in_reach(r.order, r.order_prev, dest).tolist()
     index = r.index()
     prev = r.order_prev.tolist()
     path = [dest]

@@ -55,6 +55,11 @@ def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, 
         assert cost.tolist() == [v[0] for v in ref.values()]  # bit-identical costs
         assert prev.tolist() == [v[1] for v in ref.values()]
         assert np.isinf(ws[0]).all() and (ws[1] == -2).all() and not ws[2].any()
+    for dest in order.tolist()[:: max(1, len(order) // 7)]:  # paths walk the predecessors back to the start
+        want_path = [dest]
+        while ref[want_path[-1]][1] >= 0:
+            want_path.append(ref[want_path[-1]][1])
+        assert kernels.path_in_reach(order, prev, dest).tolist() == want_path[::-1]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
