@@ -202,7 +202,7 @@ def destination_indices(state: GameState, u: Unit) -> np.ndarray:
 def is_destination(state: GameState, u: Unit, dest: int) -> bool:
     """`dest in legal_destinations(state, u)`, without building it."""
     return (dest != u.idx and reach(state, u).reaches(dest)
-            and state.occupancy()[u.side][dest] < state.scenario.stack_limit)
+            and state.positions(u.side).count(dest) < state.scenario.stack_limit)  # own units there (occupancy)
 
 
 def path_of(r: Reach, dest: int) -> list[int]:

@@ -897,7 +897,7 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     d = gmap.direction_between(a.idx, t)
     if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]) or gmap.no_go[a.side][t]:
         return False
-    if state.units_at(t, other(a.side)) or state.occupancy()[a.side][t] >= state.scenario.stack_limit:
+    if state.units_at(t, other(a.side)) or state.positions(a.side).count(t) >= state.scenario.stack_limit:
         return False
     a.idx = t
     state.touch(roster=False)
