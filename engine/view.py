@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import numpy as np
 
-from engine import combat
+from engine import combat, rules
 from engine.events import Event
 from engine.mapdata import GameMap
 from engine.movement import destination_indices, legal_destinations, reachable
@@ -150,9 +150,7 @@ class SideView:
         raise KeyError(uid)
 
     def legal_orders(self) -> list[Order]:
-        from engine.rules import legal_orders
-
-        return legal_orders(self._state, self.side)
+        return rules.legal_orders(self._state, self.side)
 
     def _own(self, uid: str) -> Unit:
         """The live unit `uid`, which must be this side's: queries never answer about enemy units."""
@@ -189,11 +187,9 @@ class SideView:
 
     def check(self, order: Order) -> str | None:
         """Why `order` would be refused now, or None."""
-        from engine.rules import check
-
         if self._state.side != self.side:
             return "not this side's turn"
-        return check(self._state, order)
+        return rules.check(self._state, order)
 
     def spotter(self, idx: int) -> str | None:
         memo = self.__dict__.setdefault("_spotters", {})  # a view is a snapshot: the answer cannot change
