@@ -138,6 +138,8 @@ class GameState:
         self._vision_ranges: tuple[Any, dict[str, int]] = (None, {})
         self._night_turn = -1
         self._night = False
+        self._weather_turn = -1
+        self._weather: WeatherTurn | None = None
 
     # ---------------------------------------------------------------- lookups
     @property
@@ -152,7 +154,10 @@ class GameState:
     def weather(self) -> WeatherTurn:
         if self.weather_override is not None:
             return self.weather_override
-        return self.weather_by_turn[min(self.turn, len(self.weather_by_turn)) - 1]
+        if self._weather_turn != self.turn:  # read by every view: looked up once per turn
+            self._weather_turn = self.turn
+            self._weather = self.weather_by_turn[min(self.turn, len(self.weather_by_turn)) - 1]
+        return self._weather
 
     @property
     def night(self) -> bool:
