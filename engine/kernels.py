@@ -92,6 +92,28 @@ def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def supply_blocked(no_go, nbr, enemy, own):  # pragma: no cover - compiled
+    """Hexes a supply trace may not enter: `no_go`, the `enemy` hexes, and the hexes next to them except
+    where `own` units stand (see `engine.supply._blocked`, whose set arithmetic is the reference)."""
+    n = no_go.shape[0]
+    zone = np.zeros(n, dtype=np.bool_)
+    for k in range(enemy.shape[0]):
+        for d in range(6):
+            j = nbr[enemy[k], d]
+            if j >= 0:
+                zone[j] = True
+    for k in range(own.shape[0]):
+        zone[own[k]] = False
+    for k in range(enemy.shape[0]):
+        zone[enemy[k]] = True
+    out = no_go.copy()
+    for i in range(n):
+        if zone[i]:
+            out[i] = True
+    return out
+
+
+@njit(cache=True, nogil=True)
 def supply_tree(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cover - compiled
     """`supply_trace` over the whole map, also returning each hex's predecessor on its cheapest route (-1 at
     a source or where unreached): the map's supply tree before any unit blocks it."""
@@ -122,8 +144,9 @@ def supply_tree(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cov
 def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
     """For each target hex, from the unblocked supply tree (`supply_tree`): 0 out of supply (unreached even
     unblocked), 1 in supply (its route in the tree crosses no `stop` hex, so blocking leaves its cost
-    unchanged), 2 unknown (its route is blocked somewhere: a search must decide)."""
+    unchanged), 2 unknown (its route is blocked somewhere: a search must decide); and how many are 2."""
     out = np.empty(targets.shape[0], dtype=np.int8)
+    unknown = 0
     for k in range(targets.shape[0]):
         t = targets[k]
         if dist[t] == np.inf:
@@ -134,9 +157,10 @@ def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
         while x >= 0:
             if stop[x]:
                 out[k] = 2
+                unknown += 1
                 break
             x = parent[x]
-    return out
+    return out, unknown
 
 
 @njit(cache=True, nogil=True)

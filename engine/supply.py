@@ -37,13 +37,16 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
 
 def _blocked(state: GameState, side: int, known_only: bool = False) -> np.ndarray:
     """Hexes a supply trace may not enter: enemy hexes, enemy zones of control except where the side itself
-    stands, no-go areas."""
+    stands, no-go areas (`kernels.supply_blocked` computes the same mask; these sets are its reference)."""
     gmap = state.map
     if known_only:
         from engine.visibility import known_enemy_hexes
 
         enemy, zoc = known_enemy_hexes(state, side)
     else:
+        if kernels.JIT:
+            return kernels.supply_blocked(gmap.no_go[side], gmap.nbr, np.array(state.positions(1 - side), np.int64),
+                                          np.array(state.positions(side), np.int64))
         enemy = set(state.positions(1 - side))
         zoc = state.zone_of(1 - side)
     stop = enemy | zoc.difference(state.positions(side))
@@ -83,9 +86,9 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
         dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
         tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
     blocked = _blocked(state, side)
-    status = kernels.supply_by_tree(tree[0], tree[1], blocked, hexes)
-    unknown = np.flatnonzero(status == 2)
-    if unknown.size:
+    status, n_unknown = kernels.supply_by_tree(tree[0], tree[1], blocked, hexes)
+    if n_unknown:
+        unknown = np.flatnonzero(status == 2)
         targets = hexes[unknown]
         field = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, limit, targets)
         status[unknown] = field[targets] < INF

@@ -97,8 +97,9 @@ def test_the_supply_tree_shortcut_never_contradicts_the_search(which, seed, n_sr
     assert dist.tolist() == kernels.supply_trace(*csr, no_go, sources, float(limit), none).tolist()
     want = kernels.supply_trace(*csr, blocked, sources, float(limit), none) < np.inf
     targets = rng.integers(0, gmap.n, 40).astype(np.int64)
-    status = kernels.supply_by_tree(dist, parent, blocked, targets)
+    status, n_unknown = kernels.supply_by_tree(dist, parent, blocked, targets)
     settled = status != 2
+    assert n_unknown == int((~settled).sum())
     assert ((status == 1) == want[targets])[settled].all()
     if density == 0.0:  # nothing blocks beyond the no-go areas: every hex is settled by the tree
         assert settled.all()
@@ -173,8 +174,8 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
 @settings(max_examples=40, deadline=None)
 @given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), na=st.integers(0, 30), nb=st.integers(0, 30))
 def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
-    """distance_matrix, nearest_first, shift_counts, destinations, detection_pairs: the numpy code they replace
-    is the reference."""
+    """distance_matrix, nearest_first, supply_blocked, shift_counts, destinations, detection_pairs: the
+    numpy (or set) code they replace is the reference."""
     from engine import hexgrid
 
     gmap = game_map(MAPS[which]())
@@ -197,6 +198,11 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
         near = gmap.distance_matrix(hexes, b).min(axis=1)
         want_first = hexes[np.lexsort((hexes, near))][:6]
         assert kernels.nearest_first(gmap.q, gmap.r, hexes, b, 6).tolist() == want_first.tolist()
+    no_go = rng.random(gmap.n) < 0.05
+    stop = set(b.tolist()) | (gmap.adjacent_to(b.tolist()) - set(a.tolist()))  # enemy at b, own units at a
+    want_blocked = no_go.copy()
+    want_blocked[sorted(stop)] = True
+    assert kernels.supply_blocked(no_go, gmap.nbr, b, a).tolist() == want_blocked.tolist()
     occ = rng.integers(0, 4, gmap.n).astype(np.int16)
     start = int(a[0]) if na else 0
     want_d = a[(a != start) & (occ[a] < 2)]
