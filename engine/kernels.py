@@ -74,16 +74,20 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 @njit(cache=True, nogil=True)
 def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
     """The path (start first) to `dest` in a reach given as hexes in discovery order and their previous
-    hexes (-1 at the start); see `engine.movement.path_of`, whose Python walk is the reference."""
-    rev = np.empty(order.shape[0], dtype=np.int64)
+    hexes (-1 at the start); empty if `dest` was not reached. See `engine.movement.path_of`, whose Python
+    walk is the reference."""
+    n = order.shape[0]
+    rev = np.empty(n, dtype=np.int64)
     k = 0
     h = dest
     while h >= 0:
+        x = 0
+        while x < n and order[x] != h:
+            x += 1
+        if x == n or k == n:
+            return np.empty(0, dtype=np.int64)  # not reached (or not a reach): no path
         rev[k] = h
         k += 1
-        x = 0
-        while order[x] != h:
-            x += 1
         h = order_prev[x]
     out = np.empty(k, dtype=np.int64)
     for i in range(k):

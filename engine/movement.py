@@ -206,7 +206,9 @@ def is_destination(state: GameState, u: Unit, dest: int) -> bool:
 
 
 def path_of(r: Reach, dest: int) -> list[int]:
-    """The path to `dest` (start first) in a `Reach`."""
+    """The path to `dest` (start first) in a `Reach` (ValueError if the reach does not include `dest`)."""
+    if not r.reaches(dest):
+        raise ValueError(f"hex {dest} is not in this reach")
     if kernels.JIT:
         return kernels.path_in_reach(r.order, r.order_prev, dest).tolist()
     index = r.index()

@@ -60,6 +60,9 @@ def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, 
         while ref[want_path[-1]][1] >= 0:
             want_path.append(ref[want_path[-1]][1])
         assert kernels.path_in_reach(order, prev, dest).tolist() == want_path[::-1]
+    unreached = int(np.flatnonzero(~np.isin(np.arange(gmap.n), order))[0]) if len(order) < gmap.n else None
+    if unreached is not None:
+        assert kernels.path_in_reach(order, prev, unreached).size == 0
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
