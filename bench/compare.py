@@ -32,37 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TIMING = r'''
-import sys, time
-sys.path[:0] = [".", "bench"]
-from engine.game import play_game
-try:
-    from engine.game import settle_long_lived_objects
-except ImportError:  # a checkout older than it
-    def settle_long_lived_objects():
-        pass
-which, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-if which == "shusha":
-    from engine.scenario import load_scenario
-    scen = load_scenario("scenarios/shusha_1120.json")
-else:
-    from engine.scenario import scenario_from_dict
-    from synthetic import make_scenario
-    scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
-for s in range(1, n + 1):
-    play_game(scen, s)  # warm caches and compiled code, as a batch worker is after its first games
-settle_long_lived_objects()  # as batch workers do after their first game
-best = {}
-for _ in range(reps):
-    for s in range(1, n + 1):
-        t = time.process_time()
-        play_game(scen, s)
-        best[s] = min(best.get(s, 1e9), time.process_time() - t)
-print(sum(best.values()) / len(best) * 1000)
-'''
-
-INSTRUCTIONS = r'''
-import os, subprocess, sys
+WARM_UP = r'''
+import os, subprocess, sys, time
 sys.path[:0] = [".", "bench"]
 from engine.game import play_game
 try:
@@ -79,8 +50,22 @@ else:
     from synthetic import make_scenario
     scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
 for s in range(1, n + 1):
-    play_game(scen, s)
-settle_long_lived_objects()
+    play_game(scen, s)  # warm caches and compiled code, as a batch worker is after its first games
+settle_long_lived_objects()  # as batch workers do after their first game
+'''
+
+TIMING = WARM_UP + r'''
+reps = int(sys.argv[3])
+best = {}
+for _ in range(reps):
+    for s in range(1, n + 1):
+        t = time.process_time()
+        play_game(scen, s)
+        best[s] = min(best.get(s, 1e9), time.process_time() - t)
+print(sum(best.values()) / len(best) * 1000)
+'''
+
+INSTRUCTIONS = WARM_UP + r'''
 subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True, capture_output=True)
 for s in range(1, n + 1):
     play_game(scen, s)

@@ -34,12 +34,11 @@ if not JIT:
 
 
 @njit(cache=True, nogil=True)
-def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # pragma: no cover - compiled
-    """Cheapest supply cost from any source to every hex within `limit` (inf elsewhere).
-
-    With `targets` (hex indices), the search stops once all of them are settled: their costs are final and
-    exact, other hexes may be left unsettled. An empty `targets` traces the whole field."""
+def _supply_search(indptr, nbr, weight, blocked, sources, limit, targets, parent):  # pragma: no cover
+    """The supply search behind `supply_trace` and `supply_tree`; records each hex's predecessor in
+    `parent` when it has a slot per hex (an empty `parent` records nothing)."""
     n = indptr.shape[0] - 1
+    track = parent.shape[0] == n
     dist = np.full(n, np.inf)
     wanted = np.zeros(n, dtype=np.bool_)
     remaining = 0
@@ -67,8 +66,19 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
             nc = c + weight[e]
             if nc < dist[j] and nc <= limit:
                 dist[j] = nc
+                if track:
+                    parent[j] = i
                 heapq.heappush(heap, (nc, j))
     return dist
+
+
+@njit(cache=True, nogil=True)
+def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # pragma: no cover - compiled
+    """Cheapest supply cost from any source to every hex within `limit` (inf elsewhere).
+
+    With `targets` (hex indices), the search stops once all of them are settled: their costs are final and
+    exact, other hexes may be left unsettled. An empty `targets` traces the whole field."""
+    return _supply_search(indptr, nbr, weight, blocked, sources, limit, targets, np.empty(0, dtype=np.int64))
 
 
 @njit(cache=True, nogil=True)
@@ -121,26 +131,8 @@ def supply_blocked(no_go, nbr, enemy, own):  # pragma: no cover - compiled
 def supply_tree(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cover - compiled
     """`supply_trace` over the whole map, also returning each hex's predecessor on its cheapest route (-1 at
     a source or where unreached): the map's supply tree before any unit blocks it."""
-    n = indptr.shape[0] - 1
-    dist = np.full(n, np.inf)
-    parent = np.full(n, -1, dtype=np.int64)
-    heap = [(0.0, np.int64(s)) for s in sources if not blocked[s]]
-    for _, s in heap:
-        dist[s] = 0.0
-    heapq.heapify(heap)
-    while heap:
-        c, i = heapq.heappop(heap)
-        if c > dist[i]:
-            continue
-        for e in range(indptr[i], indptr[i + 1]):
-            j = nbr[e]
-            if blocked[j]:
-                continue
-            nc = c + weight[e]
-            if nc < dist[j] and nc <= limit:
-                dist[j] = nc
-                parent[j] = i
-                heapq.heappush(heap, (nc, j))
+    parent = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
+    dist = _supply_search(indptr, nbr, weight, blocked, sources, limit, np.empty(0, dtype=np.int64), parent)
     return dist, parent
 
 
