@@ -285,13 +285,15 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_typ
         credit[by_type] = credit.get(by_type, 0) + losses
     sc.steps_lost[side][target.type] = sc.steps_lost[side].get(target.type, 0) + losses
     sc.losses_by_cause[side][cause] = sc.losses_by_cause[side].get(cause, 0) + losses
-    state.touch()
-    if target.strength <= 0:
-        state.set_hidden(target, False)
-        sc.units_destroyed[side][target.type] = sc.units_destroyed[side].get(target.type, 0) + 1
-        return [UnitDestroyed(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
-                              hex=state.map.hex_of(target.idx), cause=cause)]
-    return []
+    if target.strength > 0:  # still in play: only strengths changed (what the enemy sees of them)
+        state.touch(roster=False, moved=False)
+        state.strength_version += 1
+        return []
+    state.touch()  # out of play
+    state.set_hidden(target, False)
+    sc.units_destroyed[side][target.type] = sc.units_destroyed[side].get(target.type, 0) + 1
+    return [UnitDestroyed(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
+                          hex=state.map.hex_of(target.idx), cause=cause)]
 
 
 def recover_cohesion(u: Unit) -> None:

@@ -108,6 +108,9 @@ class GameState:
         self.pos_version = 0
         self.hidden_version = 0
         """Bumped whenever a unit's `hidden` flag changes (`set_hidden`, or a full `touch()`)."""
+        self.strength_version = 0
+        """Bumped whenever a unit loses steps and stays in play (`combat.apply_losses`), and by a full
+        `touch()`: what a side sees of enemy strengths (`SideView.contacts`) keys on it."""
         self.agents: dict[str, str] = {}
         self.sandbox = False
         self.phase_orders = 0
@@ -294,6 +297,7 @@ class GameState:
         if roster:
             self.roster_version += 1
             self.hidden_version += 1  # a full touch may follow any change, hidden flags included
+            self.strength_version += 1
         if moved:
             self.pos_version += 1
 

@@ -99,15 +99,15 @@ class SideView:
         # positions tuple) with no step lost since (a lost step is a full touch: a new roster version)
         pos = st.positions(other(self.side))
         got = st._contacts_cache.get(self.side)
-        if got is not None and got[0] is known and got[1] is pos and got[2] == st.roster_version:
+        if got is not None and got[0] is known and got[1] is pos and got[2] == st.strength_version:
             return list(got[4])
         key = tuple([(u.id, u.idx, u.strength) for u in known])
         if got is not None and got[3] == key:
-            st._contacts_cache[self.side] = (known, pos, st.roster_version, key, got[4])
+            st._contacts_cache[self.side] = (known, pos, st.strength_version, key, got[4])
             return list(got[4])
         gmap = st.map
         out = [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength) for u in known]
-        st._contacts_cache[self.side] = (known, pos, st.roster_version, key, out)
+        st._contacts_cache[self.side] = (known, pos, st.strength_version, key, out)
         return list(out)
 
     @cached_property
