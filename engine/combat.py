@@ -15,7 +15,7 @@ import attrs
 
 from engine.events import FireResult, Modifier, UnitDestroyed
 from engine.state import GameState
-from engine.units import MAX_COHESION, SIDES, Unit
+from engine.units import MAX_COHESION, SIDES, Unit, other
 
 HIT_BASE = 0.10
 HIT_PER_POINT = 0.10
@@ -228,7 +228,7 @@ def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[Fir
 
     Memoised per map on everything it reads (an AI weighs the same assaults again after each one), like
     `fire_odds`; which defender takes the assault follows scenario order, the same in every game."""
-    defenders = [u for u in state.units_at(target_idx) if u.side != attacker.side]
+    defenders = state.units_at(target_idx, other(attacker.side))
     if not defenders:
         raise ValueError("no defender in the target hex")
     key = (attacker.id, attacker.type, attacker.idx, attacker.strength, attacker.cohesion, attacker.supplied,

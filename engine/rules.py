@@ -682,7 +682,7 @@ def _do_move(state: GameState, o: Move) -> None:
     if u.hidden is False and was_hidden and not quiet:
         later.insert(0, UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                      hex=gmap.hex_of(walked[0]), reason="moved in the open"))
-    if u.hidden and any(e.idx in gmap.nbr_list[u.idx] for e in state.ground_units(other(u.side))):
+    if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
         later.append(UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
                                   reason="in contact with the enemy"))

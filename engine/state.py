@@ -179,7 +179,7 @@ class GameState:
         """Active on-map ground units (optionally of one side), in scenario order.
 
         Cached per roster version: every change of membership (losses, arrivals, placement) calls `touch()`.
-        While the membership stays the same (a full `touch()` after a lost step, say) the same list objects
+        While the membership stays the same (a full `touch()` that added or removed no unit) the same list objects
         are kept, so caches keyed on them stay valid. The lists are shared: do not mutate them."""
         got = self._ground_cache
         if got[0] != self.roster_version:

@@ -96,7 +96,7 @@ class SideView:
         st = self._state
         known = known_enemies(st, self.side)
         # unchanged contacts are not rebuilt step after step: the same known units on the same hexes (the
-        # positions tuple) with no step lost since (a lost step is a full touch: a new roster version)
+        # positions tuple) with no step lost since (a lost step bumps `strength_version`)
         pos = st.positions(other(self.side))
         got = st._contacts_cache.get(self.side)
         if got is not None and got[0] is known and got[1] is pos and got[2] == st.strength_version:
