@@ -180,9 +180,9 @@ class SideView:
         st = self._state
         u = self._own(uid)
         total = 0.0
-        for c in self.contacts:
-            if c.idx == idx:
-                total += combat.fire_odds(st, u, st.unit(c.id), context).expected_losses
+        for e in known_enemies(st, self.side):  # the units behind `contacts`, in the same order
+            if e.idx == idx:
+                total += combat.fire_odds(st, u, e, context).expected_losses
         return total
 
     def check(self, order: Order) -> str | None:
