@@ -56,9 +56,9 @@ def play_game(
     names = {s: (agents or {}).get(s) or scen.sides[s].agent for s in SIDES}
     params = {s: {**scen.sides[s].agent_params, **((agent_params or {}).get(s) or {})} for s in SIDES}
     players: list[Agent] = [make_agent(names[s], params[s]) for s in SIDES]
-    _, _, rng_att, rng_def = seed_streams(seed)
-    rngs = [rng_att, rng_def]
-    state = _new_game(scen, seed, weather_mode, agents=names)
+    streams = seed_streams(seed)
+    rngs = streams[2:4]
+    state = _new_game(scen, seed, weather_mode, agents=names, streams=streams)
     run_agents(state, players, rngs)
     return state
 

@@ -75,13 +75,16 @@ def new_game(
     agents: dict[str, str] | None = None,
     sandbox: bool = False,
     track_sightings: bool = False,
+    streams: list[np.random.Generator] | None = None,
 ) -> GameState:
     """A new game at turn 1, attacker's air phase.
 
     `track_sightings` records, for every event, which sides could observe it when it happened (for a
     player's log under fog of war: `engine.view.visible_log`); batch runs leave it off, it costs time.
+    `streams`: the game's `seed_streams(seed)`, when the caller has already made them for its agents (unused
+    generators only: the game draws its combat and weather streams from them).
     """
-    combat_rng, weather_rng, _, _ = seed_streams(seed)
+    combat_rng, weather_rng, _, _ = seed_streams(seed) if streams is None else streams
     mode = weather_mode or scen.weather.mode
     weather = weather_schedule(scen, mode, weather_rng)
     gmap = game_map(scen)
@@ -130,8 +133,11 @@ def _emit(state: GameState, *events: Event) -> None:
 def _begin_turn(state: GameState) -> None:
     scen = state.scenario
     state.weather_override = None
-    when = scen.turn_start(state.turn)
-    _emit(state, TurnStarted(turn=state.turn, date=when.strftime("%a %d %b %Y %H:%M"), night=state.night))
+    dates = state.map.derived.setdefault(("rules.turn_dates", scen.meta.start, scen.meta.turn_hours), {})
+    date = dates.get(state.turn)
+    if date is None:
+        date = dates[state.turn] = scen.turn_start(state.turn).strftime("%a %d %b %Y %H:%M")
+    _emit(state, TurnStarted(turn=state.turn, date=date, night=state.night))
     for u in state.units:  # arrivals of both sides are placed at the start of the turn
         if not u.arrived and u.arrives_turn <= state.turn:
             _arrive(state, u)
@@ -149,10 +155,10 @@ def _weather_events(state: GameState) -> None:
     ))
     state.grounded = {}
     memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
-    for u in state.units:
-        ut = state.utype(u)
-        if ut.domain != "air" or not u.active:
+    for u in state.air_units():
+        if not u.active:
             continue
+        ut = state.utype(u)
         key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
         got = memo.get(key)
         if got is None:
@@ -220,12 +226,12 @@ def _end_side(state: GameState, side: int) -> None:
     by_hex: dict[int, list[Unit]] = {}
     for u in own:
         by_hex.setdefault(u.idx, []).append(u)
+    conceal = gmap.concealment
+    table = state.scenario.unit_table
     for idx, stack in by_hex.items():
-        can = (
-            gmap.concealment[idx] >= 1 and idx not in enemy_near
-            and all(state.utype(u).can_hide and not u.fired for u in stack)
-        )
-        if can:
+        if idx in enemy_near or conceal[idx] < 1:
+            continue
+        if all(table[u.type].can_hide and not u.fired for u in stack):
             for u in stack:
                 if not u.hidden:
                     state.set_hidden(u, True)

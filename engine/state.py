@@ -131,6 +131,8 @@ class GameState:
         self._pos_cache: list[tuple[Any, ...]] = [(-1, -1, None, None), (-1, -1, None, None)]
         self._pos_all: tuple[Any, ...] = (None, None, ())
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
+        self._air_units: list[Unit] | None = None
+        self._based_units: tuple[list[Unit], list[Unit]] | None = None
         self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
@@ -199,6 +201,24 @@ class GameState:
         got = self._side_units
         if got is None:
             got = self._side_units = ([u for u in self.units if u.side == 0], [u for u in self.units if u.side == 1])
+        return got[side]
+
+    def air_units(self) -> list[Unit]:
+        """All air units (drones), in scenario order, whatever their state (the list never changes)."""
+        got = self._air_units
+        if got is None:
+            table = self.scenario.unit_table
+            got = self._air_units = [u for u in self.units if table[u.type].domain == "air"]
+        return got
+
+    def based_units(self, side: int) -> list[Unit]:
+        """A side's off-map and air units, which draw supply from their bases, in scenario order, whatever their
+        state (the list never changes)."""
+        got = self._based_units
+        if got is None:
+            table = self.scenario.unit_table
+            based = [u for u in self.units if u.offmap or table[u.type].domain == "air"]
+            got = self._based_units = ([u for u in based if u.side == 0], [u for u in based if u.side == 1])
         return got[side]
 
     def active_units(self, side: int) -> list[Unit]:
@@ -325,6 +345,8 @@ class GameState:
         new._pos_cache = [(-1, -1, None, None), (-1, -1, None, None)]
         new._pos_all = (None, None, ())
         new._side_units = None
+        new._air_units = None
+        new._based_units = None
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]
         new._enemy_hex_cache = {}

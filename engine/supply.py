@@ -126,9 +126,8 @@ def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: fl
 
 def update_supply(state: GameState, side: int) -> list:
     """Mark the side's units in or out of supply (off-map and air units always are) and report it."""
-    table = state.scenario.unit_table
-    for u in state.side_units(side):  # off-map and air units draw on their bases
-        if (u.offmap or table[u.type].domain == "air") and u.active:
+    for u in state.based_units(side):  # off-map and air units draw on their bases
+        if u.active:
             u.supplied = True
     ground = state.ground_units(side)
     ins, outs = [], []

@@ -87,6 +87,15 @@ class DoctrineAgent:
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
         return got
 
+    def _objective_distance(self, view: SideView) -> list[int]:
+        """Hex distance from every hex to the nearest objective hex (per map)."""
+        gmap = view.map
+        got = gmap.derived.get("doctrine.objective_distance")
+        if got is None:
+            got = gmap.derived["doctrine.objective_distance"] = gmap.distance_matrix(
+                np.arange(gmap.n), np.array(self._objective(view))).min(axis=1).tolist()
+        return got
+
     def _active(self, view: SideView) -> list[Unit]:
         return view.own_active
 
@@ -206,7 +215,7 @@ class DoctrineAgent:
             conceal = gmap.concealment
             score = [f - 0.4 * c for f, c in zip(dist, conceal[ids].tolist(), strict=True)]
             stay = here - 0.4 * int(conceal[u.idx])
-        if avoid_contact and view.contact_hexes:
+        if avoid_contact and view.contacts:
             near = self._contact_zone(view)
             score = [s + 3.0 if i in near else s for s, i in zip(score, idl, strict=True)]
             if u.idx in near:
@@ -247,19 +256,21 @@ class DoctrineAgent:
             front = min(progress[u.idx] for u in leaders)
             behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
             behind.flags.writeable = False
+        zone = self._contact_zone(view)
+        obj_dist = self._objective_distance(view)
         for u in self._active(view):
-            ut = view.scenario.unit_table[u.type]
+            ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
                 continue
             if ut.indirect:
                 # guns move up only if the objective is out of range
-                if min(gmap.distance(u.idx, i) for i in obj) > ut.range_hexes - 1:
+                if obj_dist[u.idx] > ut.range_hexes - 1:
                     f = distance_field(gmap, ut.mobility, tuple(sorted(obj)), view.side)
                     o = self._best_move(view, u, f, False, True)
                     if o:
                         orders.append(o)
                 continue
-            if self._adjacent_contact(view, u):
+            if u.idx in zone:  # next to a known enemy
                 if u.cohesion <= 0 and u.idx not in road_set:
                     o = self._withdraw(view, u)  # broken: pull back and rally rather than be routed
                     if o is not None:
@@ -297,11 +308,13 @@ class DoctrineAgent:
                    if c.idx in obj_set or c.idx in road or gmap.distance(c.idx, centre) <= 3]
         counter_targets = tuple(sorted(gmap.adjacent_to(c.idx for c in threats) | set(lost)))
         obj_sorted = tuple(sorted(obj))
+        zone = self._contact_zone(view)
+        table = view.scenario.unit_table
         for u in self._active(view):
-            ut = view.scenario.unit_table[u.type]
+            ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
                 continue
-            if self._adjacent_contact(view, u):
+            if u.idx in zone:  # next to a known enemy
                 if u.cohesion <= 0 and u.idx not in obj_set:
                     o = self._withdraw(view, u)
                     if o is not None:
@@ -340,9 +353,6 @@ class DoctrineAgent:
         nearest = gmap.distance_matrix(np.array(dests), np.array([c.idx for c in view.contacts])).min(axis=1).tolist()
         best = max(zip(nearest, [-i for i in dests], strict=True))  # farthest, ties to the lower hex index
         return Move(u.id, gmap.hex_of(-best[1]))
-
-    def _adjacent_contact(self, view: SideView, u: Unit) -> bool:
-        return u.idx in self._contact_zone(view)  # next to a known enemy (adjacency is symmetric)
 
     # ------------------------------------------------------------------ assault
     def _next_assault(self, view: SideView) -> Order | None:
