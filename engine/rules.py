@@ -647,7 +647,7 @@ def _do_move(state: GameState, o: Move) -> None:
     was_hidden = u.hidden
     if not quiet:
         state.set_hidden(u, False)
-    enemy_hexes = set(state.positions(other(u.side)))  # enemies do not move while this unit does
+    enemy_hexes = state.hexes_of(other(u.side))  # enemies do not move while this unit does
     enemy_zone = state.zone_of(other(u.side))
     nbr = gmap.nbr_list
     for step in path[1:]:
@@ -662,7 +662,7 @@ def _do_move(state: GameState, o: Move) -> None:
             _reveal(state, b, f"{u.id} ran into it", later)
             break
         u.idx = step
-        state.touch(roster=False)
+        state.touch(roster=False, side=u.side)
         walked.append(step)
         _set_control(state, step, u.side, u)
         if step not in enemy_zone:
@@ -692,7 +692,8 @@ def _do_move(state: GameState, o: Move) -> None:
         state.set_hidden(u, False)
         later.append(UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
                                   reason="in contact with the enemy"))
-    if not u.hidden:
+    alone = 1 if u.strength > 0 else 0  # the mover itself, if still in play
+    if not u.hidden and state.positions(u.side).count(u.idx) > alone:  # others of its side on the hex
         for v in state.units_at(u.idx, u.side):
             if v.hidden:  # a seen position shows the whole stack
                 state.set_hidden(v, False)
@@ -872,7 +873,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 after.extend(combat.apply_losses(state, d, d.strength, "surrender", a.type))
             else:
                 d.idx = j
-                state.touch(roster=False)  # positions changed: the next retreat must see this one
+                state.touch(roster=False, side=d.side)  # positions changed: the next retreat must see this one
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
@@ -906,7 +907,7 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     if state.units_at(t, other(a.side)) or state.positions(a.side).count(t) >= state.scenario.stack_limit:
         return False
     a.idx = t
-    state.touch(roster=False)
+    state.touch(roster=False, side=a.side)
     return True
 
 

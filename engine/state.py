@@ -106,6 +106,9 @@ class GameState:
         self.version = 0
         self.roster_version = 0
         self.pos_version = 0
+        self.side_pos_version = [0, 0]
+        """Per side: bumped with `pos_version` when one of that side's units may have changed hex (a `touch`
+        that names the side that moved bumps only its own; `positions(side)` keys on it)."""
         self.hidden_version = 0
         """Bumped whenever a unit's `hidden` flag changes (`set_hidden`, or a full `touch()`)."""
         self.strength_version = 0
@@ -135,6 +138,7 @@ class GameState:
         self._based_units: tuple[list[Unit], list[Unit]] | None = None
         self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
+        self._hexes_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self._reach_ws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.recon_version = 0
@@ -244,14 +248,23 @@ class GameState:
                 got = self._pos_all = (p0, p1, tuple([u.idx for u in self.ground_units()]))
             return got[2]
         got = self._pos_cache[side]
-        if got[0] == self.pos_version and got[1] == self.roster_version:
+        version = self.side_pos_version[side]
+        if got[0] == version and got[1] == self.roster_version:
             return got[2]
         units = self.ground_units(side)
         now = tuple([u.idx for u in units])
         if got[3] is units and got[2] == now:  # same units on the same hexes: keep the object
             now = got[2]
-        self._pos_cache[side] = (self.pos_version, self.roster_version, now, units)
+        self._pos_cache[side] = (version, self.roster_version, now, units)
         return now
+
+    def hexes_of(self, side: int) -> frozenset[int]:
+        """Hexes holding `side`'s ground units, cached on its positions tuple."""
+        pos = self.positions(side)
+        got = self._hexes_cache[side]
+        if got is None or got[0] is not pos:
+            got = self._hexes_cache[side] = (pos, frozenset(pos))
+        return got[1]
 
     def zone_of(self, side: int) -> frozenset[int]:
         """Hexes next to `side`'s ground units (its zone of control, whether the enemy knows of it or not).
@@ -308,11 +321,12 @@ class GameState:
             u.hidden = hidden
             self.hidden_version += 1
 
-    def touch(self, roster: bool = True, moved: bool = True) -> None:
+    def touch(self, roster: bool = True, moved: bool = True, side: int | None = None) -> None:
         """Invalidate the caches after a change. The rules' hot path narrows it: `roster=False` when no unit
         joined or left play (the `ground_units` lists are kept), `moved=False` when no unit changed hex
-        either (positions, occupancy and viewsheds are kept); with either, hidden flags must change through
-        `set_hidden`. Anything else, tests and tools included, calls plain `touch()`."""
+        either (positions, occupancy and viewsheds are kept), `side` when only that side's units moved (the
+        other side's positions are kept); with any of them, hidden flags must change through `set_hidden`.
+        Anything else, tests and tools included, calls plain `touch()`."""
         self.version += 1
         if roster:
             self.roster_version += 1
@@ -320,11 +334,18 @@ class GameState:
             self.strength_version += 1
         if moved:
             self.pos_version += 1
+            spv = self.side_pos_version
+            if side is None or roster:
+                spv[0] += 1
+                spv[1] += 1
+            else:
+                spv[side] += 1
 
     def copy(self) -> GameState:
         """A deep, independent copy (for undo, AI look-ahead and tests); static layers stay shared."""
         new = copy.copy(self)
         new.units = [u.copy() for u in self.units]
+        new.side_pos_version = list(self.side_pos_version)
         new.control = self.control.copy()
         new.recon_cover = [c.copy() for c in self.recon_cover]
         new.grounded = dict(self.grounded)
@@ -349,6 +370,7 @@ class GameState:
         new._based_units = None
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]
+        new._hexes_cache = [None, None]
         new._enemy_hex_cache = {}
         new._enemy_mask_cache = {}
         new._recon_empty = {}
