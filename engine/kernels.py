@@ -268,6 +268,15 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
 
 
 @njit(cache=True, nogil=True)
+def best_destination(order, start, occ_own, limit, allowed, field, conceal, near, prefer_cover,
+                     avoid_contact):  # pragma: no cover - compiled
+    """`best_move` over `destinations(order, start, occ_own, limit)`, in one call (the doctrine AI's move
+    choice straight from a unit's reach)."""
+    return best_move(destinations(order, start, occ_own, limit), start, allowed, field, conceal, near,
+                     prefer_cover, avoid_contact)
+
+
+@njit(cache=True, nogil=True)
 def shift_counts(counts, mask, old, new):  # pragma: no cover - compiled
     """counts[old] -= 1, counts[new] += 1 in place (a unit's viewshed moving; index arrays hold no repeats),
     keeping `mask` == (counts > 0) in place by touching only those hexes."""

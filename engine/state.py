@@ -234,7 +234,16 @@ class GameState:
         return got[1]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
-        return [u for u in self.ground_units(side) if u.idx == idx]
+        """`ground_units(side)` standing on hex `idx` (found from the positions tuple: most hexes hold
+        none or one)."""
+        pos = self.positions(side)
+        n = pos.count(idx)
+        if n == 0:
+            return []
+        units = self.ground_units(side)
+        if n == 1:
+            return [units[pos.index(idx)]]
+        return [u for u in units if u.idx == idx]
 
     def positions(self, side: int | None = None) -> tuple[int, ...]:
         """Hexes of `ground_units(side)`, in the same order. The same tuple object is returned until a unit

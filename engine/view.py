@@ -14,7 +14,7 @@ import numpy as np
 from engine import combat, rules
 from engine.events import Event
 from engine.mapdata import GameMap
-from engine.movement import destination_indices, legal_destinations, reachable
+from engine.movement import destination_indices, legal_destinations, reach, reachable
 from engine.orders import Order
 from engine.scenario import Scenario
 from engine.state import GameState
@@ -165,6 +165,16 @@ class SideView:
     def destination_indices(self, uid: str) -> np.ndarray:
         """The keys of `destinations` as an index array (what an AI scoring moves with numpy wants)."""
         return destination_indices(self._state, self._own(uid))
+
+    def reach_order(self, uid: str) -> np.ndarray:
+        """The hexes `uid` can reach this phase, the start first, in search order (read-only): what
+        `destination_indices` filters by the stack limit (see `own_occupancy`)."""
+        return reach(self._state, self._own(uid)).order
+
+    @cached_property
+    def own_occupancy(self) -> np.ndarray:
+        """Count of the side's own ground units per hex (read-only)."""
+        return self._state.occupancy()[self.side]
 
     def reachable(self, uid: str) -> dict[int, tuple[float, int]]:
         return reachable(self._state, self._own(uid))

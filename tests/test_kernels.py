@@ -172,6 +172,15 @@ def test_best_move_matches_the_reference(seed, n_ids, prefer_cover, avoid_contac
     got = kernels.best_move(ids, start, gmap.all_hex if allowed is None else allowed, field, gmap.concealment,
                             near if avoid_contact else gmap.no_hex, prefer_cover, avoid_contact)
     assert (None if got < 0 else gmap.hex_of(int(got))) == (None if ref is None else ref.to)
+    # the fused form the AI calls: from a reach order (the start first) through the stack-limit filter
+    order = np.concatenate([[start], ids, ids[:3]]).astype(np.int64)
+    occ = rng.integers(0, 3, gmap.n).astype(np.int16)
+    dests = order[(order != start) & (occ[order] < 2)]  # movement.destination_indices' numpy path
+    ref = agent._best_move_py(view, u, dests, field, prefer_cover, avoid_contact, allowed)
+    got = kernels.best_destination(order, start, occ, 2, gmap.all_hex if allowed is None else allowed, field,
+                                   gmap.concealment, near if avoid_contact else gmap.no_hex, prefer_cover,
+                                   avoid_contact)
+    assert (None if got < 0 else gmap.hex_of(int(got))) == (None if ref is None else ref.to)
 
 
 @settings(max_examples=40, deadline=None)

@@ -191,12 +191,13 @@ class DoctrineAgent:
         """The destination that most lowers `score` = distance-to-goal field (− 0.4 × concealment when
         `prefer_cover`, + 3 next to a known enemy when `avoid_contact`); None if no move improves it."""
         gmap = view.map
-        ids = view.destination_indices(u.id)
-        if kernels.JIT:
+        if kernels.JIT:  # the destinations and the choice in one compiled call
             near = self._contact_zone_mask(view) if avoid_contact else gmap.no_hex
-            best = kernels.best_move(ids, u.idx, gmap.all_hex if allowed is None else allowed, field,
-                                     gmap.concealment, near, prefer_cover, avoid_contact)
+            best = kernels.best_destination(view.reach_order(u.id), u.idx, view.own_occupancy,
+                                            view.scenario.stack_limit, gmap.all_hex if allowed is None else allowed,
+                                            field, gmap.concealment, near, prefer_cover, avoid_contact)
             return Move(u.id, gmap.hex_of(int(best))) if best >= 0 else None
+        ids = view.destination_indices(u.id)
         return self._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
 
     def _best_move_py(self, view: SideView, u: Unit, ids: np.ndarray, field: np.ndarray, prefer_cover: bool,
