@@ -155,9 +155,10 @@ class SideView:
     def _own(self, uid: str) -> Unit:
         """The live unit `uid`, which must be this side's: queries never answer about enemy units."""
         st = self._state
-        if uid not in st.unit_index or st.unit(uid).side != self.side:
+        k = st.unit_index.get(uid)
+        if k is None or st.units[k].side != self.side:
             raise KeyError(f"{uid!r} is not a {self.side_name} unit")
-        return st.unit(uid)
+        return st.units[k]
 
     def destinations(self, uid: str) -> dict[int, tuple[float, int]]:
         return legal_destinations(self._state, self._own(uid))
