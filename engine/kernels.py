@@ -160,6 +160,30 @@ def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, tree_dist, tree_parent,
+                  targets):  # pragma: no cover - compiled
+    """Is each target hex in supply? `supply_blocked` + `supply_by_tree` + a `supply_trace` for the targets the
+    tree leaves unknown, in one call (`engine.supply.supplied_at` composes them in Python without numba)."""
+    blocked = supply_blocked(no_go, nbr6, enemy, own)
+    status, n_unknown = supply_by_tree(tree_dist, tree_parent, blocked, targets)
+    out = np.empty(targets.shape[0], dtype=np.bool_)
+    if n_unknown:
+        wanted = np.empty(n_unknown, dtype=np.int64)
+        k = 0
+        for x in range(targets.shape[0]):
+            if status[x] == 2:
+                wanted[k] = targets[x]
+                k += 1
+        field = supply_trace(indptr, nbr, weight, blocked, sources, limit, wanted)
+        for x in range(targets.shape[0]):
+            out[x] = status[x] == 1 or (status[x] == 2 and field[targets[x]] < np.inf)
+    else:
+        for x in range(targets.shape[0]):
+            out[x] = status[x] == 1
+    return out
+
+
+@njit(cache=True, nogil=True)
 def unit_reach(indptr, nbr, weight, start, budget, blocked, forbidden, zoc, zoc_exempt,
                ws_cost, ws_prev, ws_done, ws_order):  # pragma: no cover - compiled
     """Bounded Dijkstra for one unit: (hexes in discovery order, their costs, their previous hexes; -1 at

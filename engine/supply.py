@@ -85,14 +85,11 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
     if tree is None:
         dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
         tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
-    blocked = _blocked(state, side)
-    status, n_unknown = kernels.supply_by_tree(tree[0], tree[1], blocked, hexes)
-    if n_unknown:
-        unknown = np.flatnonzero(status == 2)
-        targets = hexes[unknown]
-        field = kernels.supply_trace(*gmap.csr("supply"), blocked, sources, limit, targets)
-        status[unknown] = field[targets] < INF
-    return (status == 1).tolist()
+    # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
+    return kernels.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
+                                 np.array(state.positions(1 - side), np.int64),
+                                 np.array(state.positions(side), np.int64), sources, limit, tree[0], tree[1],
+                                 hexes).tolist()
 
 
 def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,
