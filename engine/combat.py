@@ -29,7 +29,9 @@ ODDS_MEMO_MAX = 20_000
 def _map_memo(state: GameState, name: str) -> dict:
     """A memo shared by every game on this map (scenario) in the process, tied to the unit table it was built
     with. Odds read only the map, the unit table and the inputs in their keys, so games can share them."""
-    memo = state.map.memo_for(name, state.scenario.unit_table)
+    memo = state._memos.get(name)  # looked up in the map once per game
+    if memo is None:
+        memo = state._memos[name] = state.map.memo_for(name, state.scenario.unit_table)
     if len(memo) >= ODDS_MEMO_MAX:
         memo.clear()
     return memo
@@ -228,6 +230,19 @@ def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[Fir
 
     Memoised per map on everything it reads (an AI weighs the same assaults again after each one), like
     `fire_odds`; which defender takes the assault follows scenario order, the same in every game."""
+    got = _assault_entry(state, attacker, target_idx)
+    return got[0], list(got[1])
+
+
+def assault_expectation(state: GameState, attacker: Unit, target_idx: int) -> tuple[float, float]:
+    """(steps the attacker is expected to destroy, steps it is expected to lose) in an assault on
+    `target_idx`: the expected losses of `assault_odds`, the defenders' summed (memoised with the odds)."""
+    got = _assault_entry(state, attacker, target_idx)
+    return got[2], got[3]
+
+
+def _assault_entry(state: GameState, attacker: Unit, target_idx: int
+                   ) -> tuple[FireOdds, tuple[FireOdds, ...], float, float]:
     defenders = state.units_at(target_idx, other(attacker.side))
     if not defenders:
         raise ValueError("no defender in the target hex")
@@ -237,8 +252,9 @@ def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[Fir
     memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _assault_odds(state, attacker, target_idx, defenders)
-    return got[0], list(got[1])
+        a, ds = _assault_odds(state, attacker, target_idx, defenders)
+        got = memo[key] = (a, ds, a.expected_losses, sum(d.expected_losses for d in ds))
+    return got
 
 
 def _assault_odds(state: GameState, attacker: Unit, target_idx: int, defenders: list[Unit]

@@ -135,6 +135,8 @@ class GameState:
         self._pos_all: tuple[Any, ...] = (None, None, ())
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._air_units: list[Unit] | None = None
+        self._memos: dict[str, dict] = {}
+        """Name -> the map's shared memo for this game's unit table (`combat._map_memo`)."""
         self._based_units: tuple[list[Unit], list[Unit]] | None = None
         self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
@@ -376,6 +378,7 @@ class GameState:
         new._pos_all = (None, None, ())
         new._side_units = None
         new._air_units = None
+        new._memos = {}
         new._based_units = None
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]

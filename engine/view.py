@@ -186,6 +186,13 @@ class SideView:
             raise ValueError("no known enemy there")
         return combat.assault_odds(self._state, self._own(uid), idx)
 
+    def assault_expectation(self, uid: str, idx: int) -> tuple[float, float]:
+        """(enemy steps `uid` is expected to destroy, own steps it is expected to lose) assaulting hex `idx`:
+        the expected losses of `assault_odds`."""
+        if idx not in self.contact_hexes:
+            raise ValueError("no known enemy there")
+        return combat.assault_expectation(self._state, self._own(uid), idx)
+
     def fire_preview(self, uid: str, idx: int, context: str = "artillery") -> float:
         """Expected steps destroyed by `uid` firing (artillery or strike) at the known enemies at `idx`."""
         st = self._state

@@ -92,12 +92,16 @@ def check_caches(state: GameState) -> None:
             for e in known[:2]:
                 if gmap.distance(u.idx, e.idx) == 1 and ut.can_assault:
                     a, ds = combat.assault_odds(state, u, e.idx)
+                    gain, cost = combat.assault_expectation(state, u, e.idx)
                     memos = {k: gmap.derived.pop(k) for k in list(gmap.derived) if str(k).startswith("combat.")}
+                    game_memos, state._memos = state._memos, {}  # the game's handles on them too
                     try:  # the same odds computed with every odds memo empty
                         a2, ds2 = combat.assault_odds(state, u, e.idx)
                     finally:
                         gmap.derived.update(memos)
+                        state._memos = game_memos
                     assert (a, ds) == (a2, ds2), "odds memo stale"
+                    assert (gain, cost) == (a2.expected_losses, sum(d.expected_losses for d in ds2))
     ranges = vision_ranges(state)
     for name, ut in state.scenario.unit_table.items():
         cap = ground_vision_cap(state.weather, state.night, ut.night_capable, gmap.hex_km)

@@ -379,9 +379,7 @@ class DoctrineAgent:
             for j in gmap.nbr_list[u.idx]:
                 if j < 0 or j not in contact_idx:
                     continue
-                a, ds = view.assault_odds(u.id, j)
-                gain = a.expected_losses
-                cost = sum(d.expected_losses for d in ds)
+                gain, cost = view.assault_expectation(u.id, j)
                 bonus = 0.5 if j in obj_set else 0.0
                 if view.side != ATTACKER and (view.road_cut or j in obj_set):
                     bonus += 0.3
