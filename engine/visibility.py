@@ -228,11 +228,15 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     table = state.scenario.unit_table
     ranges = vision_ranges(state)
     # every (target, observer) pair at once: hex distance and detection reach
-    o_idx = np.array([o.idx for o in observers], dtype=np.int64)
+    o_idx = np.array(state.positions(side), dtype=np.int64)  # the observers' hexes, in the same order
     t_idx = np.array([t.idx for t in targets], dtype=np.int64)
     sig = np.array([table[t.type].signature for t in targets], dtype=np.int64)
-    detect = np.array([table[o.type].detect for o in observers], dtype=np.int64)
-    vision = np.array([ranges[o.type] for o in observers], dtype=np.int64)
+    got = state._observer_cache.get(side)  # the observers' detection and vision, while they and the light last
+    if got is None or got[0] is not observers or got[1] is not ranges:
+        got = state._observer_cache[side] = (
+            observers, ranges, np.array([table[o.type].detect for o in observers], dtype=np.int64),
+            np.array([ranges[o.type] for o in observers], dtype=np.int64))
+    detect, vision = got[2], got[3]
     if kernels.JIT:
         d, cand, rows = kernels.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect, vision)
     else:
