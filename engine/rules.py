@@ -708,9 +708,14 @@ def _do_move(state: GameState, o: Move) -> None:
 def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDefenceEngaged], bool]:
     gmap = state.map
     out: list[AirDefenceEngaged] = []
-    for ad in state.ground_units(other(drone.side)):
-        at = state.utype(ad)
-        if at.ad_range_hexes <= 0 or gmap.distance(ad.idx, idx) > at.ad_range_hexes:
+    table = state.scenario.unit_table
+    units = state.ground_units(other(drone.side))
+    got = state._ad_cache.get(drone.side)  # the enemy's air-defence units, while its roster lasts
+    if got is None or got[0] is not units:
+        got = state._ad_cache[drone.side] = (units, [u for u in units if table[u.type].ad_range_hexes > 0])
+    for ad in got[1]:
+        at = table[ad.type]
+        if gmap.distance(ad.idx, idx) > at.ad_range_hexes:
             continue
         p = round(at.ad_kill_p * (0.5 if ad.cohesion <= 0 else 1.0), 4)
         roll = float(state.rng.random())

@@ -137,6 +137,8 @@ class GameState:
         self._air_units: list[Unit] | None = None
         self._memos: dict[str, dict] = {}
         self._observer_cache: dict[int, tuple[Any, ...]] = {}
+        self._ad_cache: dict[int, tuple[Any, ...]] = {}
+        self._supply_cache: dict[int, tuple[Any, ...]] = {}
         """Name -> the map's shared memo for this game's unit table (`combat._map_memo`)."""
         self._based_units: tuple[list[Unit], list[Unit]] | None = None
         self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
@@ -381,6 +383,8 @@ class GameState:
         new._air_units = None
         new._memos = {}
         new._observer_cache = {}
+        new._ad_cache = {}
+        new._supply_cache = {}
         new._based_units = None
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]

@@ -78,13 +78,17 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
     if not kernels.JIT or not hexes.size:
         return (supply_field(state, side, targets=hexes)[hexes] < INF).tolist()
     gmap = state.map
-    limit = float(state.scenario.sides[SIDES[side]].supply_range)
-    sources = _sources(state, side)
-    key = ("supply.tree", side, limit, sources.tobytes())
-    tree = gmap.derived.get(key)
-    if tree is None:
-        dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
-        tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
+    got = state._supply_cache.get(side)  # a side's sources, range and tree are fixed for a game
+    if got is None:
+        limit = float(state.scenario.sides[SIDES[side]].supply_range)
+        sources = _sources(state, side)
+        key = ("supply.tree", side, limit, sources.tobytes())
+        tree = gmap.derived.get(key)
+        if tree is None:
+            dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
+            tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
+        got = state._supply_cache[side] = (limit, sources, tree)
+    limit, sources, tree = got
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
     return kernels.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
                                  np.array(state.positions(1 - side), np.int64),
