@@ -87,6 +87,16 @@ class DoctrineAgent:
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
         return got
 
+    def _not_held(self, view: SideView) -> tuple[int, ...]:
+        """The objective hexes this side does not control, ascending."""
+        gmap = view.map
+        got = gmap.derived.get("doctrine.objective_sorted")
+        if got is None:
+            hexes = sorted(self._objective(view))
+            got = gmap.derived["doctrine.objective_sorted"] = (tuple(hexes), np.array(hexes, dtype=np.int64))
+        held = (view.control[got[1]] == view.side).tolist()
+        return tuple([i for i, h in zip(got[0], held, strict=True) if not h])
+
     def _objective_distance(self, view: SideView) -> list[int]:
         """Hex distance from every hex to the nearest objective hex (per map)."""
         gmap = view.map
@@ -237,7 +247,7 @@ class DoctrineAgent:
     def _attacker_moves(self, view: SideView) -> list[Order]:
         gmap = view.map
         obj = self._objective(view)
-        open_obj = tuple(sorted(i for i in obj if view.control[i] != view.side)) or tuple(sorted(obj))
+        open_obj = self._not_held(view) or tuple(sorted(obj))
         road = tuple(sorted(self._road_goal(view)))
         road_set = set(road)
         on_road = [u for u in self._active(view) if u.idx in road_set]
@@ -303,7 +313,7 @@ class DoctrineAgent:
         obj_set = set(obj)
         centre = self._centre(view)
         orders: list[Order] = []
-        lost = tuple(sorted(i for i in obj if view.control[i] != view.side))
+        lost = self._not_held(view)
         road = set(self._road_goal(view))
         threats = [c for c in view.contacts
                    if c.idx in obj_set or c.idx in road or gmap.distance(c.idx, centre) <= 3]
