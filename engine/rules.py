@@ -222,20 +222,21 @@ def _begin_side(state: GameState, side: int) -> None:
 def _end_side(state: GameState, side: int) -> None:
     gmap = state.map
     enemy_near = state.zone_of(other(side))
-    own = state.ground_units(side)
-    by_hex: dict[int, list[Unit]] = {}
-    for u in own:
-        by_hex.setdefault(u.idx, []).append(u)
-    conceal = gmap.concealment
     table = state.scenario.unit_table
+    by_hex: dict[int, list[Unit]] = {}
+    cannot: set[int] = set()  # hexes where some unit cannot go to ground (it fired, or its type never hides)
+    for u in state.ground_units(side):
+        by_hex.setdefault(u.idx, []).append(u)
+        if u.fired or not table[u.type].can_hide:
+            cannot.add(u.idx)
+    conceal = gmap.concealment_list
     for idx, stack in by_hex.items():
-        if idx in enemy_near or conceal[idx] < 1:
+        if idx in cannot or idx in enemy_near or conceal[idx] < 1:
             continue
-        if all(table[u.type].can_hide and not u.fired for u in stack):
-            for u in stack:
-                if not u.hidden:
-                    state.set_hidden(u, True)
-                    _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
+        for u in stack:  # the whole stack goes to ground
+            if not u.hidden:
+                state.set_hidden(u, True)
+                _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
     state.touch(roster=False, moved=False)
     _check_road(state)
 

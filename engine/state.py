@@ -139,6 +139,7 @@ class GameState:
         self._observer_cache: dict[int, tuple[Any, ...]] = {}
         self._ad_cache: dict[int, tuple[Any, ...]] = {}
         self._supply_cache: dict[int, tuple[Any, ...]] = {}
+        self._road_cache: tuple[Any, ...] | None = None
         """Name -> the map's shared memo for this game's unit table (`combat._map_memo`)."""
         self._based_units: tuple[list[Unit], list[Unit]] | None = None
         self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
@@ -385,6 +386,7 @@ class GameState:
         new._observer_cache = {}
         new._ad_cache = {}
         new._supply_cache = {}
+        new._road_cache = None
         new._based_units = None
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]

@@ -152,6 +152,10 @@ def road_open(state: GameState) -> tuple[bool, str]:
     rw = state.scenario.victory.road_watch
     if rw is None:
         return True, "no road watched"
+    pos = state.positions(0)
+    last = state._road_cache
+    if last is not None and last[0] is pos:  # no attacker unit moved, joined or left since the last answer
+        return last[1]
     gmap = state.map
     start, end = gmap.idx(rw.start), gmap.idx(rw.end)
     # the road is cut where an attacker unit stands on it; the answer depends only on which road hexes (and
@@ -160,13 +164,14 @@ def road_open(state: GameState) -> tuple[bool, str]:
     if road is None:
         road = gmap.derived[("supply.road_hexes", start, end)] = frozenset(
             np.flatnonzero(gmap.road_hex).tolist()) | {start, end}
-    key = (start, end, tuple(sorted({i for i in state.positions(0) if i in road})))
+    key = (start, end, tuple(sorted({i for i in pos if i in road})))
     memo = gmap.derived.setdefault("supply.road_open", {})
     got = memo.get(key)
     if got is None:
         if len(memo) >= 10_000:
             memo.clear()
         got = memo[key] = _road_open(gmap, start, end, state.occupancy()[0] > 0)
+    state._road_cache = (pos, got)
     return got
 
 

@@ -18,7 +18,7 @@ from engine.game import agent_step
 from engine.movement import dijkstra, reach
 from engine.rules import new_game, seed_streams
 from engine.state import GameState
-from engine.supply import supplied_at, supply_field, trace_py
+from engine.supply import _road_open, road_open, supplied_at, supply_field, trace_py
 from engine.units import SIDES
 from engine.view import observe
 from engine.visibility import known_enemies, known_enemy_hexes, visible_hexes, vision_ranges
@@ -60,6 +60,11 @@ def _truth_supply(state: GameState, side: int) -> np.ndarray:
 
 def check_caches(state: GameState) -> None:
     gmap = state.map
+    rw = state.scenario.victory.road_watch
+    if rw is not None:  # the road answer kept per attacker positions equals a fresh trace
+        attackers = np.zeros(gmap.n, dtype=bool)
+        attackers[[u.idx for u in _ground(state, 0)]] = True
+        assert road_open(state) == _road_open(gmap, gmap.idx(rw.start), gmap.idx(rw.end), attackers), "road stale"
     assert state.ground_units() == _ground(state)
     assert list(state.positions()) == [u.idx for u in _ground(state)]
     occ = state.occupancy()
@@ -69,6 +74,9 @@ def check_caches(state: GameState) -> None:
         assert list(state.positions(side)) == [u.idx for u in _ground(state, side)]
         assert state.active_units(side) == [u for u in state.units if u.side == side and u.arrived and u.strength > 0]
         assert state.zone_of(side) == {j for u in _ground(state, side) for j in gmap.nbr_list[u.idx] if j >= 0}
+        assert state.hexes_of(side) == {u.idx for u in _ground(state, side)}
+        for u in _ground(state, side)[:8]:
+            assert state.units_at(u.idx, side) == [v for v in _ground(state, side) if v.idx == u.idx]
         vis = _truth_visible(state, side)
         assert (visible_hexes(state, side) == vis).all(), "visible hexes stale"
         known = [e for e in _ground(state, 1 - side) if not e.hidden and vis[e.idx]]
