@@ -83,8 +83,8 @@ class GameMap:
         self.los_top = _readonly(self.elevation + attr("los_height_m", np.float64))
         self.deep_cover = _readonly(self.concealment >= 2)
         self.deep_cover_list: list[bool] = self.deep_cover.tolist()
-        self.concealment_list: list[int] = self.concealment.tolist()
         """Forest and ravine: where infiltrating special forces ignore zones of control."""
+        self.concealment_list: list[int] = self.concealment.tolist()
         self.no_hex = _readonly(np.zeros(n, dtype=bool))
         """An all-false mask (for searches with nothing to exempt or forbid)."""
         self.all_hex = _readonly(np.ones(n, dtype=bool))

@@ -136,11 +136,11 @@ class GameState:
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._air_units: list[Unit] | None = None
         self._memos: dict[str, dict] = {}
+        """Name -> the map's shared memo for this game's unit table (`combat._map_memo`)."""
         self._observer_cache: dict[int, tuple[Any, ...]] = {}
         self._ad_cache: dict[int, tuple[Any, ...]] = {}
         self._supply_cache: dict[int, tuple[Any, ...]] = {}
         self._road_cache: tuple[Any, ...] | None = None
-        """Name -> the map's shared memo for this game's unit table (`combat._map_memo`)."""
         self._based_units: tuple[list[Unit], list[Unit]] | None = None
         self._active_cache: list[tuple[int, list[Unit]]] = [(-1, []), (-1, [])]
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
