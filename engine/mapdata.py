@@ -28,6 +28,10 @@ ROAD_KINDS: tuple[str, ...] = ("main", "secondary", "track")  # best first
 LOS_MEMO_MAX = 200_000
 DIST_CACHE_MAX = 3000
 """Entries in a map's cache of distance arrays (a few KB each): bounds memory per worker."""
+FIELD_CACHE_MAX = 500
+"""Entries in a map's cache of AI distance fields to sets of targets (one map-sized array each). New target sets
+keep appearing game after game, so this cache is emptied when full; each field is rebuilt cheaply from the
+single-target fields, which stay in the distance cache (bounded by the map)."""
 EYE_HEIGHT_M = 3.0
 MAX_VISION_HEXES = 8
 INF = float("inf")
@@ -172,6 +176,7 @@ class GameMap:
         self._los_tables = _build_los_tables(MAX_VISION_HEXES)
         self._viewshed_cache: dict[tuple[int, int], np.ndarray] = {}
         self._dist_cache: dict[Any, Any] = {}
+        self._field_cache: dict[Any, Any] = {}
         self._los_memo: dict[int, bool] = {}
         self._csr: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.derived: dict[Any, Any] = {}

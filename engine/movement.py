@@ -11,7 +11,7 @@ import heapq
 import numpy as np
 
 from engine import kernels
-from engine.mapdata import DIST_CACHE_MAX, INF, GameMap
+from engine.mapdata import DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap
 from engine.state import GameState
 from engine.units import Unit
 from engine.visibility import known_enemy_hexes, known_enemy_masks
@@ -227,8 +227,9 @@ def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side:
     that side's no-go areas. Built as the minimum of single-target fields, which are cached, so changing
     target sets cost a numpy minimum, not a search.
     """
-    key = ("field", mobility, targets, side)
-    got = gmap._dist_cache.get(key)
+    key = (mobility, targets, side)
+    cache = gmap._field_cache
+    got = cache.get(key)
     if got is not None:
         return got
     if not targets:
@@ -237,8 +238,9 @@ def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side:
     for t in targets[1:]:
         np.minimum(got, _single_field(gmap, mobility, t, side), out=got)
     got.flags.writeable = False
-    if len(gmap._dist_cache) < DIST_CACHE_MAX:
-        gmap._dist_cache[key] = got
+    if len(cache) >= FIELD_CACHE_MAX:
+        cache.clear()
+    cache[key] = got
     return got
 
 
