@@ -481,8 +481,9 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
             for s in seeds:
                 ms, _cpu, turns, _orders = play_timed(scen, s)
                 per_turn.append(ms / turns)
-            ours = med(per_turn) / 17
-            atlatl = (wall(atlatl_games + 1) - wall(1)) / atlatl_games * 1000 / ATLATL_REFERENCE["turns"] / 17
+            ours = med(per_turn) / n_units(scen)
+            atlatl = ((wall(atlatl_games + 1) - wall(1)) / atlatl_games * 1000
+                      / ATLATL_REFERENCE["turns"] / ATLATL_REFERENCE["units"])
             out_rounds.append({"ours_ms_per_unit_turn": ours, "atlatl_ms_per_unit_turn": atlatl,
                                "ratio": ours / atlatl})
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
