@@ -426,11 +426,12 @@ def bench_micro(repeat: int) -> dict[str, Any]:
     return out
 
 
-def bench_atlatl_live(checkout: Path, python: str, games: int) -> dict[str, Any]:
-    """Time the user's own Atlatl checkout: stock server.py, N+1 games minus 1 game (startup excluded)."""
+def _atlatl_timer(checkout: Path, python: str) -> Callable[[int], float] | str:
+    """A function timing `games` Atlatl games (ms per game: the stock server.py, N+1 games minus 1 game, so
+    start-up is excluded), or why it cannot run."""
     server = checkout / "server"
     if not (server / "server.py").exists():
-        return {"error": f"{server / 'server.py'} not found"}
+        return f"{server / 'server.py'} not found"
     cmd = [python, "server.py", "test4.scn", "--blueAI", "pass-agg", "--redAI", "pass-agg", "--nReps"]
 
     def wall(n: int) -> float:
@@ -440,10 +441,19 @@ def bench_atlatl_live(checkout: Path, python: str, games: int) -> dict[str, Any]
             raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}")
         return time.perf_counter() - t
 
+    def game_ms(games: int) -> float:
+        return (wall(games + 1) - wall(1)) / games * 1000
+
+    return game_ms
+
+
+def bench_atlatl_live(checkout: Path, python: str, games: int) -> dict[str, Any]:
+    """Time the user's own Atlatl checkout: stock server.py, N+1 games minus 1 game (startup excluded)."""
+    game_ms = _atlatl_timer(checkout, python)
+    if isinstance(game_ms, str):
+        return {"error": game_ms}
     try:
-        per_game = []
-        for _ in range(3):
-            per_game.append((wall(games + 1) - wall(1)) / games * 1000)
+        per_game = [game_ms(games) for _ in range(3)]
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
         return {"error": f"atlatl run failed: {e}"}
     ms = med(per_game)
@@ -460,20 +470,11 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
     can swing the ratio by as much. Here each round plays our 10×10 games once per seed (median ms per
     unit-turn) and then times Atlatl (N+1 games minus 1 game, per unit-turn), and the ratio is taken within
     the round."""
-    server = checkout / "server"
-    if not (server / "server.py").exists():
-        return {"error": f"{server / 'server.py'} not found"}
-    cmd = [python, "server.py", "test4.scn", "--blueAI", "pass-agg", "--redAI", "pass-agg", "--nReps"]
+    game_ms = _atlatl_timer(checkout, python)
+    if isinstance(game_ms, str):
+        return {"error": game_ms}
     scen = scenario_from_dict(make_scenario(10, 10, 17, 10))
     play_game(scen, 0)  # warm, as in game_stats
-
-    def wall(n: int) -> float:
-        t = time.perf_counter()
-        r = subprocess.run([*cmd, str(n)], cwd=server, capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}")
-        return time.perf_counter() - t
-
     out_rounds = []
     try:
         for _ in range(rounds):
@@ -482,8 +483,7 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
                 ms, _cpu, turns, _orders = play_timed(scen, s)
                 per_turn.append(ms / turns)
             ours = med(per_turn) / n_units(scen)
-            atlatl = ((wall(atlatl_games + 1) - wall(1)) / atlatl_games * 1000
-                      / ATLATL_REFERENCE["turns"] / ATLATL_REFERENCE["units"])
+            atlatl = game_ms(atlatl_games) / ATLATL_REFERENCE["turns"] / ATLATL_REFERENCE["units"]
             out_rounds.append({"ours_ms_per_unit_turn": ours, "atlatl_ms_per_unit_turn": atlatl,
                                "ratio": ours / atlatl})
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
