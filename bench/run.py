@@ -664,9 +664,7 @@ def print_report(res: dict[str, Any]) -> None:
             if not isinstance(v, dict):
                 print(f"  {k}: {fmt(v)}")
         il = c.get("interleaved")
-        if il and "error" in il:
-            print(f"  interleaved: {il['error']}")
-        elif il:
+        if il and "error" not in il:  # an error is listed with the other rows above
             print(f"  interleaved ({il['how']}): ours ÷ Atlatl per unit-turn, by round: "
                   + ", ".join(f"{r['ratio']:.3f}" for r in il["rounds"]))
             print(f"  interleaved_ratio_median: {fmt(il['ratio_median'])} (range {fmt(il['ratio_min'])}–"
