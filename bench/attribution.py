@@ -1,0 +1,154 @@
+"""Where a game's instructions go, by skipping parts of it: what compiling a part could save at most.
+
+Profilers disagree with each other on this engine. py-spy's self-times follow cache misses as much as work
+(a line that runs cold looks expensive), and cProfile inflates every small call. This script measures
+instead. It plays each game once and records what a part of the doctrine AI returned (its orders, and the
+state of its random generator afterwards). It then plays the same game again with that part replaced by
+the recording, under valgrind. The instructions the part no longer executes are its cost. The replayed
+games are checked to be the very games recorded: same event log.
+
+    python bench/attribution.py                  # 10×10 and Shusha; needs valgrind (apt-get install valgrind)
+    python bench/attribution.py --which shusha --parts choose,_plan_moves
+
+Parts: `choose` is every decision of the AI, so what is left is the engine (rules, views, knowledge).
+Names starting with `_` are DoctrineAgent methods; `reach` (every unit's movement search, for the AI and
+the rules alike) and `detect_hidden` (the side's search for hidden enemies) are engine functions. A skipped
+part also leaves caches unfilled that later code may then fill itself (reach searches, odds), so a part's
+share is an estimate of what a compiled version would save, not an exact bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ["choose", "_plan", "_plan_moves", "_attacker_moves", "_defender_moves", "_next_assault", "_plan_air",
+         "_plan_artillery", "reach", "detect_hidden"]
+
+REPLAY = r'''
+import collections, hashlib, os, subprocess, sys
+import numpy as np
+sys.path[:0] = [".", "bench"]
+from engine.ai.doctrine import DoctrineAgent
+from engine.events import event_to_json
+from engine.game import play_game, settle_long_lived_objects
+which, part, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if which == "shusha":
+    from engine.scenario import load_scenario
+    scen = load_scenario("scenarios/shusha_1120.json")
+else:
+    from engine.scenario import scenario_from_dict
+    from synthetic import make_scenario
+    scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
+tape = collections.defaultdict(list)
+read = collections.Counter()
+now = {"seed": 0, "replay": False}
+
+def replaced(f, method=True):
+    def g(*args):
+        if not method:
+            state = args[0]
+            key = (now["seed"], f.__name__)
+            if not now["replay"]:
+                out = f(*args)
+                tape[key].append(out)
+                return out
+            out = tape[key][read[key]]
+            read[key] += 1
+            if isinstance(out, list):  # units of the recorded game -> the same units of this one
+                out = [(state.unit(x[0].id), *x[1:]) if isinstance(x, tuple) else x for x in out]
+            return out
+        self, args = args[0], args[1:]
+        gens = [a for a in args if isinstance(a, np.random.Generator)]
+        key = (now["seed"], f.__name__)
+        if not now["replay"]:
+            out = f(self, *args)
+            tape[key].append((list(out) if isinstance(out, list) else out, [x.bit_generator.state for x in gens]))
+            return out
+        out, states = tape[key][read[key]]
+        read[key] += 1
+        for x, s in zip(gens, states):
+            x.bit_generator.state = s
+        return list(out) if isinstance(out, list) else out
+    return g
+
+if part.startswith("_") or part == "choose":
+    setattr(DoctrineAgent, part, replaced(getattr(DoctrineAgent, part)))
+elif part != "none":  # an engine function: replace it wherever it was imported
+    import engine.movement, engine.rules, engine.view, engine.visibility
+    original = getattr(engine.visibility if hasattr(engine.visibility, part) else engine.movement, part)
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("engine.") and getattr(mod, part, None) is original:
+            setattr(mod, part, replaced(original, method=False))
+
+def play(seed):
+    now["seed"] = seed
+    return hashlib.sha256("".join(event_to_json(e) for e in play_game(scen, seed).log).encode()).hexdigest()
+
+recorded = {s: play(s) for s in range(1, n + 1)}  # also warms caches and compiled code
+settle_long_lived_objects()
+now["replay"] = True
+for s in range(1, n + 1):  # a first replay: the same warm state as the measured one
+    read.clear()
+    if play(s) != recorded[s]:
+        sys.exit(f"replaying {part} changed game {s}")
+read.clear()
+subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True, capture_output=True)
+for s in range(1, n + 1):
+    now["seed"] = s
+    play_game(scen, s)  # (no fingerprint here: only the game is counted)
+subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], check=True, capture_output=True)
+'''
+
+
+def instructions(which: str, part: str, n: int) -> float:
+    """Instructions per game of `n` games with `part` replayed ("none": the whole game)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out",
+             sys.executable, "-c", REPLAY, which, part, str(n)],
+            cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
+    m = re.search(r"Collected : (\d+)", out.stderr)
+    if out.returncode != 0 or m is None:
+        sys.exit(f"{which} {part}: callgrind run failed:\n{out.stderr[-3000:]}")
+    return int(m.group(1)) / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--which", default="small,shusha", help="comma list: small (10×10) and/or shusha")
+    ap.add_argument("--parts", default=",".join(PARTS), help=f"comma list of: {', '.join(PARTS)}")
+    a = ap.parse_args()
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        sys.exit("this needs valgrind: apt-get install valgrind")
+    parts = a.parts.split(",")
+    if unknown := [p for p in parts if p not in PARTS]:
+        sys.exit(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    for which in a.which.split(","):
+        n = 3 if which == "shusha" else 8
+        runs = ["none", *parts]
+        with ThreadPoolExecutor(2) as pool:  # two valgrinds side by side
+            counts = dict(zip(runs, pool.map(lambda p, w=which, k=n: instructions(w, p, k), runs), strict=True))
+        total = counts["none"]
+        print(f"{which}: million instructions per game, {n} games (seeds 1–{n}), warm")
+        print(f"  {'whole game':<34} {total / 1e6:8.2f}")
+        for p in parts:
+            saved = total - counts[p]
+            what = ("the AI's decisions (choose)" if p == "choose" else f"DoctrineAgent.{p}" if p.startswith("_")
+                    else f"engine: {p}")
+            print(f"  {what:<34} {saved / 1e6:8.2f}  {100 * saved / total:5.1f}%")
+        if "choose" in parts:
+            print(f"  {'the engine (all but choose)':<34} {counts['choose'] / 1e6:8.2f}  "
+                  f"{100 * counts['choose'] / total:5.1f}%")
+
+
+if __name__ == "__main__":
+    main()
