@@ -30,8 +30,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ENGINE_PARTS = {"check": "engine.rules", "reach": "engine.movement", "visible_hexes": "engine.visibility",
+                "known_enemies": "engine.visibility", "detect_hidden": "engine.visibility"}
+"""Engine functions that can be replayed (they change nothing but caches), and where they are defined."""
 PARTS = ["choose", "_plan", "_plan_moves", "_attacker_moves", "_defender_moves", "_next_assault", "_plan_air",
-         "_plan_artillery", "reach", "detect_hidden"]
+         "_plan_artillery", *ENGINE_PARTS]
 
 REPLAY = r'''
 import collections, hashlib, os, subprocess, sys
@@ -50,27 +53,33 @@ else:
     scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
 tape = collections.defaultdict(list)
 read = collections.Counter()
+remapped = {}
 now = {"seed": 0, "replay": False}
 
 def replaced(f, method=True):
-    def g(*args):
+    def g(*args, **kwargs):
         if not method:
             state = args[0]
             key = (now["seed"], f.__name__)
             if not now["replay"]:
-                out = f(*args)
+                out = f(*args, **kwargs)
                 tape[key].append(out)
                 return out
             out = tape[key][read[key]]
             read[key] += 1
             if isinstance(out, list):  # units of the recorded game -> the same units of this one
-                out = [(state.unit(x[0].id), *x[1:]) if isinstance(x, tuple) else x for x in out]
+                got = remapped.get(id(out))  # one list per recorded list: callers compare them by identity
+                if got is None or got[0] is not out:
+                    got = remapped[id(out)] = (out, [
+                        (state.unit(x[0].id), *x[1:]) if isinstance(x, tuple)
+                        else state.unit(x.id) if hasattr(x, "id") and hasattr(x, "idx") else x for x in out])
+                out = got[1]
             return out
         self, args = args[0], args[1:]
         gens = [a for a in args if isinstance(a, np.random.Generator)]
         key = (now["seed"], f.__name__)
         if not now["replay"]:
-            out = f(self, *args)
+            out = f(self, *args, **kwargs)
             tape[key].append((list(out) if isinstance(out, list) else out, [x.bit_generator.state for x in gens]))
             return out
         out, states = tape[key][read[key]]
@@ -83,14 +92,16 @@ def replaced(f, method=True):
 if part.startswith("_") or part == "choose":
     setattr(DoctrineAgent, part, replaced(getattr(DoctrineAgent, part)))
 elif part != "none":  # an engine function: replace it wherever it was imported
-    import engine.movement, engine.rules, engine.view, engine.visibility
-    original = getattr(engine.visibility if hasattr(engine.visibility, part) else engine.movement, part)
+    import importlib
+    import engine.rules, engine.view
+    original = getattr(importlib.import_module(sys.argv[4]), part)
     for mod in list(sys.modules.values()):
         if getattr(mod, "__name__", "").startswith("engine.") and getattr(mod, part, None) is original:
             setattr(mod, part, replaced(original, method=False))
 
 def play(seed):
     now["seed"] = seed
+    remapped.clear()
     return hashlib.sha256("".join(event_to_json(e) for e in play_game(scen, seed).log).encode()).hexdigest()
 
 recorded = {s: play(s) for s in range(1, n + 1)}  # also warms caches and compiled code
@@ -104,6 +115,7 @@ read.clear()
 subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True, capture_output=True)
 for s in range(1, n + 1):
     now["seed"] = s
+    remapped.clear()
     play_game(scen, s)  # (no fingerprint here: only the game is counted)
 subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], check=True, capture_output=True)
 '''
@@ -114,11 +126,12 @@ def instructions(which: str, part: str, n: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out",
-             sys.executable, "-c", REPLAY, which, part, str(n)],
+             sys.executable, "-c", REPLAY, which, part, str(n), ENGINE_PARTS.get(part, "")],
             cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
     m = re.search(r"Collected : (\d+)", out.stderr)
     if out.returncode != 0 or m is None:
-        sys.exit(f"{which} {part}: callgrind run failed:\n{out.stderr[-3000:]}")
+        why = [line for line in out.stderr.splitlines() if not line.startswith("==")][-5:]
+        sys.exit(f"{which} {part}: the callgrind run failed:\n" + "\n".join(why))
     return int(m.group(1)) / n
 
 
