@@ -16,6 +16,11 @@ what every optimisation must preserve.
 only while the measured games play, after the same warm-up). The count does not drift with the VM: two
 runs agree within about 0.5%, where timings here wander by 1.3-2x. It ignores cache misses and stalls,
 so confirm a large change with the timing rounds too.
+
+`--cache-sim` adds what the count leaves out, still reproducibly: valgrind simulates this machine's caches
+(64 kB L1 for instructions and for data, 1 MB L2) and reports their misses per game, and callgrind's cycle
+estimate from them. Much of this engine's time is cache misses (docs/performance.md), so a change that
+saves no instructions can still save misses.
 """
 
 from __future__ import annotations
@@ -100,18 +105,32 @@ def run(code: str, checkout: Path, *args: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def instructions(checkout: Path, which: str, n: int) -> float:
-    """Instructions per game executed by `n` games (after warming up on the same seeds), under callgrind."""
+CACHES = ["--I1=65536,4,64", "--D1=65536,4,64", "--LL=1048576,8,64"]
+"""The simulated caches of `--cache-sim`: this machine's L1 (64 kB each) and its 1 MB L2 per core."""
+
+
+def instructions(checkout: Path, which: str, n: int, cache_sim: bool = False) -> float | dict[str, float]:
+    """Instructions per game executed by `n` games (after warming up on the same seeds), under callgrind.
+    With `cache_sim`: per game, the instructions, the L1 (instruction and data) and last-level misses of a
+    simulated cache, and callgrind's cycle estimate from them (Ir + 10 × L1 misses + 100 × LL misses)."""
     python = sys.executable  # the interpreter itself (a venv's link keeps the venv), never a shim script
+    sim = ["--cache-sim=yes", *CACHES] if cache_sim else []
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out",
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no", *sim, f"--callgrind-out-file={tmp}/cg.out",
              python, "-c", INSTRUCTIONS, which, str(n)],
             cwd=checkout, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
-    m = re.search(r"Collected : (\d+)", out.stderr)
+    m = re.search(r"Collected : ([\d ]+)", out.stderr)
     if out.returncode != 0 or m is None:
         sys.exit(f"{checkout}: callgrind run failed:\n{out.stderr[-3000:]}")
-    return int(m.group(1)) / n
+    counts = [int(x) for x in m.group(1).split()]
+    if not cache_sim:
+        return counts[0] / n
+    # events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw
+    ir, l1 = counts[0], sum(counts[3:6])
+    ll = sum(counts[6:9])
+    return {"instructions": ir / n, "L1 misses": l1 / n, "LL misses": ll / n,
+            "estimated cycles": (ir + 10 * l1 + 100 * ll) / n}
 
 
 def main() -> None:
@@ -123,6 +142,8 @@ def main() -> None:
     ap.add_argument("--logs-only", action="store_true", help="only compare the game-log fingerprints")
     ap.add_argument("--instructions", action="store_true",
                     help="count instructions per game under valgrind instead of timing (reproducible; slow)")
+    ap.add_argument("--cache-sim", action="store_true",
+                    help="also simulate this machine's caches under valgrind: misses and a cycle estimate per game")
     a = ap.parse_args()
     other = a.other.resolve()
     if not (other / "engine" / "game.py").is_file():
@@ -133,6 +154,19 @@ def main() -> None:
     print(f"game logs (Shusha seeds 1–20, synthetic 10×10/25×25/50×50 seeds 0–3): "
           f"{'identical' if same else 'DIFFERENT'}\n  this  {prints['this']}\n  other {prints['other']}")
     if a.logs_only:
+        sys.exit(0 if same else 1)
+    if a.cache_sim:
+        if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+            sys.exit("--cache-sim needs valgrind: apt-get install valgrind")
+        for which in a.which.split(","):
+            n = 3 if which == "shusha" else 8
+            with ThreadPoolExecutor(2) as pool:
+                sims = dict(zip(sides, pool.map(lambda p, w=which, k=n: instructions(p, w, k, True), sides.values()),
+                                strict=True))
+            print(f"{which}: millions per game under a simulated cache ({' '.join(CACHES)}), {n} games")
+            for key in sims["this"]:
+                t, o = sims["this"][key], sims["other"][key]
+                print(f"  {key:<17} this {t / 1e6:9.2f}   other {o / 1e6:9.2f}   this / other = {t / o:.3f}")
         sys.exit(0 if same else 1)
     if a.instructions:
         if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
