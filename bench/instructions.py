@@ -8,10 +8,10 @@ does, not its wall time: report both.
     python bench/instructions.py                                   # ours: 10x10 and Shusha, ~1 minute
     python bench/instructions.py --atlatl ~/src/atlatl-public --atlatl-python ~/src/atlatl-venv/bin/python
 
-Ours: warm-up games first (compiled code and per-map caches, as a batch worker has them), then the
-counted games (instrumentation switched on only around them). Atlatl: its stock server.py with
-`pass-agg` on both sides, whole runs of N+1 and 1 games; the difference divided by N is one game
-(startup excluded, the same method as `bench/run.py --atlatl`).
+Ours: warm-up games of other seeds first (compiled code and per-map caches, as a batch worker has them),
+then the counted games, each a new game to the caches (instrumentation switched on only around them).
+Atlatl: its stock server.py with `pass-agg` on both sides, whole runs of N+1 and 1 games; the difference
+divided by N is one game (startup excluded, the same method as `bench/run.py --atlatl`).
 """
 
 from __future__ import annotations
