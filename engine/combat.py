@@ -101,12 +101,21 @@ def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
 def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
     """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
     (static: memoised per map; the lists returned are fresh copies)."""
+    got = _edge_entry(state, from_idx, to_idx)
+    return list(got[0]), list(got[1])
+
+
+def _edge_entry(state: GameState, from_idx: int, to_idx: int
+                ) -> tuple[list[Modifier], list[Modifier], tuple[tuple[Modifier, ...], tuple[Modifier, ...]]]:
+    """The memo entry behind `_edge_mods`: (attack modifiers, return-fire modifiers, both as a tuple of
+    tuples, for keys). Do not change the lists."""
     memo = state.map.derived.setdefault("combat.edge_mods", {})
     key = (from_idx, to_idx)
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _edge_mods_uncached(state, from_idx, to_idx)
-    return list(got[0]), list(got[1])
+        attack, ret = _edge_mods_uncached(state, from_idx, to_idx)
+        got = memo[key] = (attack, ret, (tuple(attack), tuple(ret)))
+    return got
 
 
 def _edge_mods_uncached(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
@@ -150,8 +159,11 @@ def fire_odds(
     Memoised per map on everything it reads (AIs ask for the same odds many times in a phase, and games
     on the same scenario meet the same situations).
     """
-    key = (firer.id, firer.type, firer.idx, firer.strength, firer.cohesion, firer.supplied, target.id, target.type,
-           target.idx, target.strength, context, tuple(extra) if extra else (), state.night)
+    # hexes enter only through their terrain (see `_fire_modifiers`): keyed on it, the odds found in one game
+    # serve the next wherever the same units meet on the same ground
+    terrain = state.map.terrain_list
+    key = (firer.id, firer.type, terrain[firer.idx], firer.strength, firer.cohesion, firer.supplied, target.id,
+           target.type, terrain[target.idx], target.strength, context, tuple(extra) if extra else (), state.night)
     memo = _map_memo(state, "combat.fire_odds")
     got = memo.get(key)
     if got is None:
@@ -161,7 +173,8 @@ def fire_odds(
 
 def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None) -> FireOdds:
     # the modifiers do not depend on strengths: a unit that lost a step reuses them
-    key = (firer.type, firer.idx, firer.cohesion, firer.supplied, target.type, target.idx, context,
+    terrain = state.map.terrain_list
+    key = (firer.type, terrain[firer.idx], firer.cohesion, firer.supplied, target.type, terrain[target.idx], context,
            tuple(extra) if extra else (), state.night)
     memo = _map_memo(state, "combat.fire_modifiers")
     got = memo.get(key)
@@ -183,7 +196,11 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
 
 def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None
                     ) -> tuple[int, tuple[Modifier, ...], int, float]:
-    """(firepower, modifiers, net fire value, hit probability) of `firer` firing at `target`."""
+    """(firepower, modifiers, net fire value, hit probability) of `firer` firing at `target`.
+
+    Of the two hexes it reads only what their terrain type gives (name, defence, ambush, concealment,
+    vehicle cover): the memos above key hexes by terrain. Whatever else of a hex matters (cliffs, rivers,
+    height) comes in `extra`, which is in their keys."""
     gmap = state.map
     ft = state.utype(firer)
     tt = state.utype(target)
@@ -246,8 +263,11 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int
     defenders = state.units_at(target_idx, other(attacker.side))
     if not defenders:
         raise ValueError("no defender in the target hex")
-    key = (attacker.id, attacker.type, attacker.idx, attacker.strength, attacker.cohesion, attacker.supplied,
-           target_idx, state.night,
+    # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
+    # those, as `fire_odds` is, so that one game's assaults serve the next
+    terrain = state.map.terrain_list
+    key = (attacker.id, attacker.type, terrain[attacker.idx], attacker.strength, attacker.cohesion,
+           attacker.supplied, terrain[target_idx], _edge_entry(state, attacker.idx, target_idx)[2], state.night,
            tuple([(d.id, d.type, d.strength, d.cohesion, d.supplied) for d in defenders]))
     memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)

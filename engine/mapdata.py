@@ -89,6 +89,8 @@ class GameMap:
         self.deep_cover_list: list[bool] = self.deep_cover.tolist()
         """Forest and ravine: where infiltrating special forces ignore zones of control."""
         self.concealment_list: list[int] = self.concealment.tolist()
+        self.terrain_list: list[int] = self.terrain.tolist()
+        """Terrain index per hex: with the terrain table, everything a hex adds to a fire's modifiers."""
         self.no_hex = _readonly(np.zeros(n, dtype=bool))
         """An all-false mask (for searches with nothing to exempt or forbid)."""
         self.all_hex = _readonly(np.ones(n, dtype=bool))

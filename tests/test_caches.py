@@ -14,7 +14,9 @@ from conftest import shusha_scenario, tiny_scenario
 
 from engine import combat
 from engine.ai.base import make_agent
-from engine.game import agent_step
+from engine.events import event_to_json
+from engine.game import agent_step, play_game
+from engine.mapdata import game_map
 from engine.movement import dijkstra, reach
 from engine.rules import new_game, seed_streams
 from engine.state import GameState
@@ -154,3 +156,55 @@ def test_hidden_flag_changes_refresh_what_the_enemy_knows():
                 k.idx == e.idx for k in known_enemies(state, side))
             assert (e.id in {c.id for c in observe(state, side).contacts}) is not hidden
             check_caches(state)
+
+
+@pytest.mark.parametrize("scen_name", ["tiny", "shusha"])
+def test_odds_shared_between_games_never_change_a_game(scen_name):
+    """The odds memos are shared by all games on a map, and key hexes by their terrain and hexside, not by
+    position. A game played after others, finding odds they computed, is the very game played with empty
+    memos."""
+    scen = tiny_scenario() if scen_name == "tiny" else shusha_scenario()
+    seeds = list(range(1, 7)) if scen_name == "tiny" else [1, 2, 3]
+    gmap = game_map(scen)
+
+    def log_of(seed: int) -> list[str]:
+        return [event_to_json(ev) for ev in play_game(scen, seed).log]
+
+    alone = {}
+    for seed in seeds:
+        for key in [k for k in gmap.derived if str(k).startswith("combat.")]:
+            del gmap.derived[key]  # no odds from any other game
+        alone[seed] = log_of(seed)
+    for seed in reversed(seeds):  # now with the odds of every game above
+        assert log_of(seed) == alone[seed], f"seed {seed} changed with shared odds"
+
+
+def test_assault_odds_memo_tells_hexsides_apart():
+    """Two hexes of the same terrain next to the same target can differ in the hexside between them and it
+    (a cliff, a river, a slope). The assault odds memo must tell them apart: odds found from one must not
+    be served for the other."""
+    from engine.combat import _edge_mods_uncached
+
+    state = new_game(shusha_scenario(), 1)
+    gmap = state.map
+    attacker = next(u for u in state.units if u.side == 0 and state.utype(u).domain == "ground"
+                    and state.utype(u).can_assault and not state.utype(u).indirect)
+    defender = next(u for u in state.units if u.side == 1 and state.utype(u).domain == "ground")
+    found = next(((t, a, b) for t in range(gmap.n) for a in gmap.nbr_list[t] for b in gmap.nbr_list[t]
+                  if 0 <= a < b and gmap.terrain_list[a] == gmap.terrain_list[b]
+                  and _edge_mods_uncached(state, a, t) != _edge_mods_uncached(state, b, t)), None)
+    assert found is not None, "the Shusha map has such hexsides (cliffs, slopes)"
+    t, a, b = found
+    defender.idx = t
+    odds = {}
+    for here in (a, b):  # the memo filled from `a`, then asked from `b`
+        attacker.idx = here
+        state.touch()
+        odds[here] = combat.assault_odds(state, attacker, t)
+    for key in [k for k in gmap.derived if str(k).startswith("combat.")]:
+        del gmap.derived[key]
+    state._memos = {}
+    attacker.idx = b
+    state.touch()
+    assert odds[b] == combat.assault_odds(state, attacker, t)
+    assert odds[a] != odds[b]
