@@ -2,17 +2,20 @@
 
 Profilers disagree with each other on this engine. py-spy's self-times follow cache misses as much as work
 (a line that runs cold looks expensive), and cProfile inflates every small call. This script measures
-instead. It plays each game once and records what a part of the doctrine AI returned (its orders, and the
-state of its random generator afterwards). It then plays the same game again with that part replaced by
-the recording, under valgrind. The instructions the part no longer executes are its cost. The replayed
-games are checked to be the very games recorded: same event log.
+instead. It plays each game once and records what a part returned: a doctrine AI method's orders and the
+state of its random generator afterwards, or an engine function's answers. It then plays the same game
+again with that part replaced by the recording, under valgrind. The instructions the part no longer
+executes are its cost. The replayed games are checked to be the very games recorded: same event log. They
+are new games to the map's memos, as in a batch: the memos are put back as the warm-up on other seeds left
+them before each pass.
 
     python bench/attribution.py                  # 10×10 and Shusha; needs valgrind (apt-get install valgrind)
     python bench/attribution.py --which shusha --parts choose,_plan_moves
 
 Parts: `choose` is every decision of the AI, so what is left is the engine (rules, views, knowledge).
-Names starting with `_` are DoctrineAgent methods; `reach` (every unit's movement search, for the AI and
-the rules alike) and `detect_hidden` (the side's search for hidden enemies) are engine functions. A skipped
+Names starting with `_` are DoctrineAgent methods. The others are engine functions: `reach` (every unit's
+movement search, for the AI and the rules alike), `visible_hexes`, `known_enemies`, `detect_hidden` (the
+side's search for hidden enemies) and `check` (order legality). A skipped
 part also leaves caches unfilled that later code may then fill itself (reach searches, odds), so a part's
 share is an estimate of what a compiled version would save, not an exact bound.
 """

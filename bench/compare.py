@@ -14,13 +14,13 @@ what every optimisation must preserve.
 
 `--instructions` counts the CPU instructions the games execute (valgrind's callgrind, instrumentation on
 only while the measured games play, after the same warm-up). The count does not drift with the VM: two
-runs agree within about 0.5%, where timings here wander by 1.3-2x.
+runs agree within about 0.5%, where timings here wander by 1.3-2x. It ignores cache misses and stalls,
+so confirm a large change with the timing rounds too.
 
 The warm-up plays other seeds than the measured ones, and every timing round starts from the map memos
 the warm-up left. So each measured play is a new game, as in a batch. (Until session 6 the warm-up played
 the measured seeds themselves: their odds and fields were all memoised, and a Shusha game counted about
-10% fewer instructions than a new one.) It ignores cache misses and stalls,
-so confirm a large change with the timing rounds too.
+10% fewer instructions than a new one.)
 
 `--cache-sim` adds what the count leaves out, still reproducibly: valgrind simulates this machine's caches
 (64 kB L1 for instructions and for data, 1 MB L2) and reports their misses per game, and callgrind's cycle
@@ -129,7 +129,7 @@ CACHES = ["--I1=65536,4,64", "--D1=65536,4,64", "--LL=1048576,8,64"]
 
 
 def instructions(checkout: Path, which: str, n: int, cache_sim: bool = False) -> float | dict[str, float]:
-    """Instructions per game executed by `n` games (after warming up on the same seeds), under callgrind.
+    """Instructions per game executed by `n` new games (after warming up on other seeds), under callgrind.
     With `cache_sim`: per game, the instructions, the L1 (instruction and data) and last-level misses of a
     simulated cache, and callgrind's cycle estimate from them (Ir + 10 × L1 misses + 100 × LL misses)."""
     python = sys.executable  # the interpreter itself (a venv's link keeps the venv), never a shim script
