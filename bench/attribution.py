@@ -45,7 +45,9 @@ import numpy as np
 sys.path[:0] = [".", "bench"]
 from engine.ai.doctrine import DoctrineAgent
 from engine.events import event_to_json
+from engine import mapdata
 from engine.game import play_game, settle_long_lived_objects
+from run import map_memos
 which, part, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if which == "shusha":
     from engine.scenario import load_scenario
@@ -61,7 +63,8 @@ now = {"seed": 0, "replay": False}
 
 def replaced(f, method=True):
     def g(*args, **kwargs):
-        if not method:
+        if not method:  # an engine function, replayed hundreds of times a game: kept as short as can be, since
+            # the replay's own cost counts against the part's (no generators to restore; lists are shared)
             state = args[0]
             key = (now["seed"], f.__name__)
             if not now["replay"]:
@@ -110,12 +113,7 @@ def play(seed):
 for s in range(1001, 1001 + max(n, 10)):  # warm compiled code and the map's caches on other games
     play(s)
 settle_long_lived_objects()
-from engine import mapdata
-gmap = mapdata.game_map(scen)
-memos = [d for d in vars(gmap).values() if isinstance(d, dict)]
-memos += [v if isinstance(v, dict) else v[1] for v in list(gmap.derived.values())
-          if isinstance(v, dict) or (isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict))]
-saved = [(d, dict(d)) for d in memos]
+saved = [(d, dict(d)) for d in map_memos(mapdata.game_map(scen))]
 
 def restore():  # the map's memos as after the warm-up: every measured game is then a new one, as in a batch
     for d, before in saved:

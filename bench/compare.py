@@ -64,7 +64,9 @@ for s in range(1001, 1001 + max(n, 10)):
 settle_long_lived_objects()  # as batch workers do after their first game
 from engine import mapdata
 gmap = mapdata.game_map(scen)
-memos = [d for d in vars(gmap).values() if isinstance(d, dict)]  # what games on the map share and fill
+# what games on the map share and fill: `bench/run.py`'s `map_memos`, written out here because this code also
+# runs in older checkouts, whose bench may not have it
+memos = [d for d in vars(gmap).values() if isinstance(d, dict)]
 memos += [v if isinstance(v, dict) else v[1] for v in list(gmap.derived.values())
           if isinstance(v, dict) or (isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict))]
 saved = [(d, dict(d)) for d in memos]

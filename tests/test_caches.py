@@ -183,8 +183,6 @@ def test_assault_odds_memo_tells_hexsides_apart():
     """Two hexes of the same terrain next to the same target can differ in the hexside between them and it
     (a cliff, a river, a slope). The assault odds memo must tell them apart: odds found from one must not
     be served for the other."""
-    from engine.combat import _edge_mods_uncached
-
     state = new_game(shusha_scenario(), 1)
     gmap = state.map
     attacker = next(u for u in state.units if u.side == 0 and state.utype(u).domain == "ground"
@@ -192,7 +190,7 @@ def test_assault_odds_memo_tells_hexsides_apart():
     defender = next(u for u in state.units if u.side == 1 and state.utype(u).domain == "ground")
     found = next(((t, a, b) for t in range(gmap.n) for a in gmap.nbr_list[t] for b in gmap.nbr_list[t]
                   if 0 <= a < b and gmap.terrain_list[a] == gmap.terrain_list[b]
-                  and _edge_mods_uncached(state, a, t) != _edge_mods_uncached(state, b, t)), None)
+                  and combat._edge_mods_uncached(state, a, t) != combat._edge_mods_uncached(state, b, t)), None)
     assert found is not None, "the Shusha map has such hexsides (cliffs, slopes)"
     t, a, b = found
     defender.idx = t
