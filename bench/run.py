@@ -236,8 +236,7 @@ def play_fresh_repeats(scen: Any, seed: int, repeat: int) -> list[tuple[float, f
 
     A replay of a seed would otherwise find every odds and field its first play computed, and run faster
     than any new game of a batch can: about 10% fewer instructions on Shusha (docs/performance.md)."""
-    memos = map_memos(mapdata.game_map(scen))
-    before = [(d, dict(d)) for d in memos]
+    before = [(d, dict(d)) for d in map_memos(mapdata.game_map(scen))] if repeat > 1 else []
     runs = []
     for k in range(repeat):
         if k:
