@@ -176,31 +176,25 @@ def main() -> None:
           f"{'identical' if same else 'DIFFERENT'}\n  this  {prints['this']}\n  other {prints['other']}")
     if a.logs_only:
         sys.exit(0 if same else 1)
-    if a.cache_sim:
+    if a.instructions or a.cache_sim:
         if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
-            sys.exit("--cache-sim needs valgrind: apt-get install valgrind")
-        for which in a.which.split(","):
-            n = 3 if which == "shusha" else 8
-            with ThreadPoolExecutor(2) as pool:
-                sims = dict(zip(sides, pool.map(lambda p, w=which, k=n: instructions(p, w, k, True), sides.values()),
-                                strict=True))
-            print(f"{which}: millions per game under a simulated cache ({' '.join(CACHES)}), {n} games")
-            for key in sims["this"]:
-                t, o = sims["this"][key], sims["other"][key]
-                print(f"  {key:<17} this {t / 1e6:9.2f}   other {o / 1e6:9.2f}   this / other = {t / o:.3f}")
-        sys.exit(0 if same else 1)
-    if a.instructions:
-        if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
-            sys.exit("--instructions needs valgrind: apt-get install valgrind")
+            sys.exit(f"{'--cache-sim' if a.cache_sim else '--instructions'} needs valgrind: apt-get install valgrind")
         for which in a.which.split(","):
             n = 3 if which == "shusha" else 8
             with ThreadPoolExecutor(2) as pool:  # one valgrind per checkout, side by side
-                counts = dict(zip(sides, pool.map(lambda p, w=which, k=n: instructions(p, w, k), sides.values()),
-                                  strict=True))
-            print(f"{which}: million instructions per game, {n} new games (seeds 1–{n}) after {max(n, 10)} others")
-            for name, v in counts.items():
-                print(f"  {name:5s} {v / 1e6:9.2f}")
-            print(f"  this / other = {counts['this'] / counts['other']:.3f}")
+                counts = dict(zip(sides, pool.map(lambda p, w=which, k=n: instructions(p, w, k, a.cache_sim),
+                                                  sides.values()), strict=True))
+            games = f"{n} new games (seeds 1–{n}) after {max(n, 10)} others"
+            if a.cache_sim:
+                print(f"{which}: millions per game under a simulated cache ({' '.join(CACHES)}), {games}")
+                for key in counts["this"]:
+                    t, o = counts["this"][key], counts["other"][key]
+                    print(f"  {key:<17} this {t / 1e6:9.2f}   other {o / 1e6:9.2f}   this / other = {t / o:.3f}")
+            else:
+                print(f"{which}: million instructions per game, {games}")
+                for name, v in counts.items():
+                    print(f"  {name:5s} {v / 1e6:9.2f}")
+                print(f"  this / other = {counts['this'] / counts['other']:.3f}")
         sys.exit(0 if same else 1)
     for which in a.which.split(","):
         n = 12 if which == "shusha" else 30
