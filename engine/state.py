@@ -314,7 +314,7 @@ class GameState:
                         arr[new] += 1
             else:
                 arr = np.bincount(np.array(pos, dtype=np.int64), minlength=self.map.n).astype(np.int16)
-            arr.flags.writeable = False
+            arr.setflags(write=False)
             arrays.append(arr)
         self._occ_cache = (p0, p1, arrays[0], arrays[1], self.ground_units(0), self.ground_units(1), self.version)
         return arrays[0], arrays[1]

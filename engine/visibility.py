@@ -64,7 +64,7 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
         mask = ground  # read-only already
     else:
         mask = ground | state.recon_cover[side]
-        mask.flags.writeable = False
+        mask.setflags(write=False)
     state._vis_cache[side] = (state.version, key, ground, mask)
     return mask
 
@@ -107,7 +107,7 @@ def _ground_view(state: GameState, side: int) -> np.ndarray:
                 if old != new:
                     r = ranges[u.type]
                     kernels.shift_counts(counts, mask, gmap.viewshed(old, r), gmap.viewshed(new, r))
-            mask.flags.writeable = False
+            mask.setflags(write=False)
             state._ground_view_cache[side] = (ranges, units, pos, counts, mask)
             return mask
         if got[1] is units:  # the same without numba: the reference
@@ -131,7 +131,7 @@ def _ground_view(state: GameState, side: int) -> np.ndarray:
     else:
         counts = np.zeros(gmap.n, dtype=np.int32)
     mask = counts > 0
-    mask.flags.writeable = False
+    mask.setflags(write=False)
     state._ground_view_cache[side] = (ranges, units, pos, counts, mask)
     return mask
 
@@ -203,7 +203,8 @@ def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarr
     occ[list(occ_set)] = True
     zoc = np.zeros(n, dtype=bool)
     zoc[list(zoc_set)] = True
-    occ.flags.writeable = zoc.flags.writeable = False
+    occ.setflags(write=False)
+    zoc.setflags(write=False)
     state._enemy_mask_cache[side] = (sets, (occ, zoc))
     return occ, zoc
 

@@ -266,7 +266,7 @@ class DoctrineAgent:
             progress = distance_field(gmap, "sf", road, view.side)
             front = min(progress[u.idx] for u in leaders)
             behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
-            behind.flags.writeable = False
+            behind.setflags(write=False)
         zone = self._contact_zone(view)
         obj_dist = self._objective_distance(view)
         for u in self._active(view):
