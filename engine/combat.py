@@ -60,18 +60,19 @@ class FireOdds:
     target_strength: int
     pmf: tuple[float, ...]
     """Probability of 0..shots hits."""
+    loss_pmf: tuple[float, ...] = attrs.field(init=False, eq=False, repr=False)
+    """Probability of losing 0..target_strength steps."""
+    expected_losses: float = attrs.field(init=False, eq=False, repr=False)
 
-    @functools.cached_property
-    def loss_pmf(self) -> tuple[float, ...]:
-        """Probability of losing 0..target_strength steps."""
+    def __attrs_post_init__(self) -> None:
+        # computed at once, not as cached properties: on a slotted attrs class those add a `__getattr__`, which
+        # slows every attribute read of every FireOdds and raises an AttributeError on each first read (2% of a
+        # Shusha game's instructions). Odds are memoised, so each is computed once per map anyway.
         out = [0.0] * (self.target_strength + 1)
         for k, p in enumerate(self.pmf):
             out[min(k, self.target_strength)] += p
-        return tuple(out)
-
-    @functools.cached_property
-    def expected_losses(self) -> float:
-        return sum(k * p for k, p in enumerate(self.loss_pmf))
+        object.__setattr__(self, "loss_pmf", tuple(out))
+        object.__setattr__(self, "expected_losses", sum(k * p for k, p in enumerate(out)))
 
     @property
     def p_destroyed(self) -> float:
