@@ -83,9 +83,9 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 
 @njit(cache=True, nogil=True)
 def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
-    """The path (start first) to `dest` in a reach given as hexes in discovery order and their previous
-    hexes (-1 at the start); empty if `dest` was not reached. See `engine.movement.path_of`, whose Python
-    walk is the reference."""
+    """The path to `dest` in a reach given as hexes in discovery order and their previous hexes (-1 at the
+    start), as positions in `order` (start first); empty if `dest` was not reached. See
+    `engine.movement.walk_of`, whose Python walk is the reference: `order[positions]` is the path's hexes."""
     n = order.shape[0]
     rev = np.empty(n, dtype=np.int64)
     k = 0
@@ -96,7 +96,7 @@ def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
             x += 1
         if x == n or k == n:
             return np.empty(0, dtype=np.int64)  # not reached (or not a reach): no path
-        rev[k] = h
+        rev[k] = x
         k += 1
         h = order_prev[x]
     out = np.empty(k, dtype=np.int64)

@@ -207,17 +207,26 @@ def is_destination(state: GameState, u: Unit, dest: int) -> bool:
 
 def path_of(r: Reach, dest: int) -> list[int]:
     """The path to `dest` (start first) in a `Reach` (ValueError if the reach does not include `dest`)."""
+    return walk_of(r, dest)[0]
+
+
+def walk_of(r: Reach, dest: int) -> tuple[list[int], list[float]]:
+    """The path to `dest` (start first) in a `Reach`, and the cost of reaching each of its hexes (ValueError
+    if the reach does not include `dest`): a move that stops early reads its cost from the second list."""
     if not r.reaches(dest):
         raise ValueError(f"hex {dest} is not in this reach")
     if kernels.JIT:
-        return kernels.path_in_reach(r.order, r.order_prev, dest).tolist()
+        at = kernels.path_in_reach(r.order, r.order_prev, dest)  # positions in the reach's order
+        return r.order[at].tolist(), r.order_cost[at].tolist()
     index = r.index()
     prev = r.order_prev.tolist()
-    path = [dest]
-    while (p := prev[index[path[-1]]]) >= 0:
-        path.append(p)
-    path.reverse()
-    return path
+    cost = r.order_cost.tolist()
+    at = [index[dest]]
+    while (p := prev[at[-1]]) >= 0:
+        at.append(index[p])
+    at.reverse()
+    order = r.order.tolist()
+    return [order[k] for k in at], [cost[k] for k in at]
 
 
 def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side: int | None = None) -> np.ndarray:

@@ -39,7 +39,7 @@ from engine.events import (
     WeatherReport,
 )
 from engine.mapdata import game_map
-from engine.movement import is_destination, legal_destinations, path_of, reach
+from engine.movement import is_destination, legal_destinations, reach, walk_of
 from engine.orders import (
     Assault,
     EndPhase,
@@ -638,7 +638,7 @@ def _do_move(state: GameState, o: Move) -> None:
     u = state.unit(o.unit)
     ut = state.utype(u)
     r = reach(state, u)
-    path = path_of(r, gmap.idx(o.to))
+    path, path_cost = walk_of(r, gmap.idx(o.to))
     u.moved = True
     conceal = gmap.concealment
     quiet = ut.infiltrates and all(conceal[i] >= 2 for i in path[1:])
@@ -700,7 +700,7 @@ def _do_move(state: GameState, o: Move) -> None:
                 state.set_hidden(v, False)
                 later.append(UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
                                           reason=f"{u.id} joined its position in the open"))
-    cost = r.cost_to(walked[-1]) if r.reaches(walked[-1]) else 0.0
+    cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     _emit(state, UnitMoved(turn=state.turn, side=SIDES[u.side], unit=u.id,
                            path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
     state.touch(roster=False, moved=False)

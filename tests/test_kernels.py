@@ -59,7 +59,7 @@ def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, 
         want_path = [dest]
         while ref[want_path[-1]][1] >= 0:
             want_path.append(ref[want_path[-1]][1])
-        assert kernels.path_in_reach(order, prev, dest).tolist() == want_path[::-1]
+        assert order[kernels.path_in_reach(order, prev, dest)].tolist() == want_path[::-1]
     unreached = int(np.flatnonzero(~np.isin(np.arange(gmap.n), order))[0]) if len(order) < gmap.n else None
     if unreached is not None:
         assert kernels.path_in_reach(order, prev, unreached).size == 0
