@@ -34,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_PARTS = {"check": "engine.rules", "reach": "engine.movement", "visible_hexes": "engine.visibility",
-                "known_enemies": "engine.visibility", "detect_hidden": "engine.visibility"}
+                "known_enemies": "engine.visibility", "known_enemy_hexes": "engine.visibility",
+                "detect_hidden": "engine.visibility"}
 """Engine functions that can be replayed (they change nothing but caches), and where they are defined."""
 PARTS = ["choose", "_plan", "_plan_moves", "_attacker_moves", "_defender_moves", "_next_assault", "_plan_air",
          "_plan_artillery", *ENGINE_PARTS]
