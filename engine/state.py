@@ -122,13 +122,10 @@ class GameState:
         """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
         self.sightings: list[tuple[bool, bool]] | None = None
         """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
-        self._vis_cache: dict[int, tuple[int, tuple, np.ndarray, np.ndarray]] = {}
-        self._known_cache: dict[int, tuple[int, np.ndarray, tuple[int, ...], int, list[Unit], tuple]] = {}
+        self._know: list[Any] = [None, None]
+        """Per side: what it sees and knows (`visibility._know`)."""
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}
-        self._ground_view_cache: dict[int, tuple[Any, tuple[int, ...], np.ndarray, np.ndarray]] = {}
         self._ground_cache: tuple = (-1, [], [], [])
-        self._enemy_hex_cache: dict[int, tuple[Any, ...]] = {}
-        self._enemy_mask_cache: dict[int, tuple[Any, tuple[np.ndarray, np.ndarray]]] = {}
         self._check_memo: tuple[int, Any, str | None] | None = None
         self._occ_cache: tuple[Any, ...] | None = None
         self._pos_cache: list[tuple[Any, ...]] = [(-1, -1, None, None), (-1, -1, None, None)]
@@ -347,6 +344,7 @@ class GameState:
             self.roster_version += 1
             self.hidden_version += 1  # a full touch may follow any change, hidden flags included
             self.strength_version += 1
+            self.recon_version += 1  # and recon cover
         if moved:
             self.pos_version += 1
             spv = self.side_pos_version
@@ -369,10 +367,8 @@ class GameState:
         new.orders = list(self.orders)
         new.score = copy.deepcopy(self.score)
         new.rng = copy.deepcopy(self.rng)
-        new._vis_cache = {}
-        new._known_cache = {}  # lists of live units: never shared between copies
+        new._know = [None, None]  # lists of live units and mutable counts: never shared between copies
         new._contacts_cache = {}  # keyed on this state's lists by identity
-        new._ground_view_cache = {}  # holds a mutable count array: never shared between copies
         new._ground_cache = (-1, [], [], [])
         new._reach_cache = {}
         new._reach_ws = None
@@ -391,8 +387,6 @@ class GameState:
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]
         new._hexes_cache = [None, None]
-        new._enemy_hex_cache = {}
-        new._enemy_mask_cache = {}
         new._recon_empty = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)

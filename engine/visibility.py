@@ -45,28 +45,153 @@ def vision_range(state: GameState, u: Unit) -> int:
     return vision_ranges(state)[u.type]
 
 
-def visible_hexes(state: GameState, side: int) -> np.ndarray:
-    """Boolean mask of hexes `side` can see now.
+class _Knowledge:
+    """What one side sees and knows now (`_know`), with the inputs each part was computed from. A part keeps
+    its object while its inputs are unchanged: the caches downstream (reach searches, contacts, views)
+    compare them by identity."""
 
-    Cached on what it depends on: where the side's observers stand and how far they see, and its recon cover.
-    """
-    got = state._vis_cache.get(side)
-    if got is not None and got[0] == state.version:
-        return got[3]
-    key = _sight_key(state)
-    if got is not None and got[1] == key:  # nobody moved, joined, left or flew recon; same light
-        state._vis_cache[side] = (state.version, key, got[2], got[3])
-        return got[3]
-    ground = _ground_view(state, side)
-    if got is not None and got[2] is ground and got[1][2] == key[2]:
-        mask = got[3]
-    elif _recon_empty(state, side):
-        mask = ground  # read-only already
+    __slots__ = ("counters", "counts", "enemy_pos", "enemy_units", "ground", "hidden_version", "known", "known_vis",
+                 "masks", "masks_sets", "own_pos", "own_units", "ranges", "sets", "sets_known", "sets_pos", "version",
+                 "vis", "vis_ground", "vis_recon")
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.counters: tuple = ()
+        # the ground view: observers per hex (`counts`) and where it is non-zero (`ground`)
+        self.ranges: dict[str, int] | None = None
+        self.own_units: list[Unit] | None = None
+        self.own_pos: tuple[int, ...] | None = None
+        self.counts: np.ndarray | None = None
+        self.ground: np.ndarray | None = None
+        # the visible mask: the ground view and the recon cover
+        self.vis: np.ndarray | None = None
+        self.vis_ground: np.ndarray | None = None
+        self.vis_recon = -1
+        # the known enemy units
+        self.known: list[Unit] = []
+        self.known_vis: np.ndarray | None = None
+        self.enemy_units: list[Unit] | None = None
+        self.enemy_pos: tuple[int, ...] | None = None
+        self.hidden_version = -1
+        # their (occupied, zone of control) hex sets, and the same as masks
+        self.sets: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        self.sets_known: list[Unit] | None = None
+        self.sets_pos: tuple[int, ...] | None = None
+        self.masks: tuple[np.ndarray, np.ndarray] | None = None
+        self.masks_sets: tuple[frozenset[int], frozenset[int]] | None = None
+
+
+def _know(state: GameState, side: int) -> _Knowledge:
+    """`side`'s knowledge brought up to date in one pass: the ground view (observer counts updated only for
+    the units that moved, joined or left), the visible mask, the known enemy units and their hexes.
+
+    Cached on what it reads: the state's `version`; else the counters that orders bump (who is in play and
+    where, on both sides; recon cover; hidden flags; the turn and weather, which fix the vision ranges), so
+    that an order that changed none of them costs a tuple compare; else each input by identity, so that
+    only the parts whose inputs changed are recomputed."""
+    k = state._know[side]
+    if k is None:
+        k = state._know[side] = _Knowledge()
+    elif k.version == state.version:
+        return k
+    k.version = state.version
+    spv = state.side_pos_version
+    counters = (state.roster_version, spv[0], spv[1], state.recon_version, state.hidden_version, state.turn,
+                state.weather_override)
+    if counters == k.counters:
+        return k
+    k.counters = counters
+    ranges = vision_ranges(state)
+    own_units = state.ground_units(side)
+    own_pos = state.positions(side)
+    if own_pos is not k.own_pos or ranges is not k.ranges or own_units is not k.own_units:
+        _update_ground(state, k, ranges, own_units, own_pos)
+    ground = k.ground
+    recon = state.recon_version
+    if ground is not k.vis_ground or recon != k.vis_recon:
+        if _recon_empty(state, side):
+            k.vis = ground  # read-only already
+        else:
+            k.vis = ground | state.recon_cover[side]
+            k.vis.setflags(write=False)
+        k.vis_ground, k.vis_recon = ground, recon
+    vis = k.vis
+    enemy_units = state.ground_units(1 - side)
+    enemy_pos = state.positions(1 - side)
+    hidden = state.hidden_version
+    if vis is not k.known_vis or enemy_pos is not k.enemy_pos or enemy_units is not k.enemy_units or \
+            hidden != k.hidden_version:
+        known = [u for u in enemy_units if not u.hidden and vis[u.idx]]
+        if known != k.known:  # else the same units: keep the object
+            k.known = known
+        k.known_vis, k.enemy_pos, k.enemy_units, k.hidden_version = vis, enemy_pos, enemy_units, hidden
+    known = k.known
+    if known is not k.sets_known or enemy_pos is not k.sets_pos:
+        occ = frozenset([u.idx for u in known])
+        if occ != k.sets[0]:  # else unchanged: keep the same object
+            k.sets = (occ, state.map.adjacent_to(occ))
+        k.sets_known, k.sets_pos = known, enemy_pos
+    return k
+
+
+def _update_ground(state: GameState, k: _Knowledge, ranges: dict[str, int], units: list[Unit],
+                   pos: tuple[int, ...]) -> None:
+    """Bring the ground view (the union of the side's ground units' viewsheds) up to date: the observer counts
+    change only for the units that moved, joined or left since; they are rebuilt when the vision ranges
+    change with light and weather. A new mask object whenever the view changed (an old one may be held by
+    other caches: never changed in place)."""
+    gmap = state.map
+    if k.ground is not None and k.ranges is ranges:
+        counts = k.counts
+        if k.own_units is units:
+            if k.own_pos == pos:  # nobody moved after all (moved and came back): same mask
+                pass
+            elif kernels.JIT:  # same units: only moves (the mask follows the counts)
+                mask = k.ground.copy()
+                for u, old, new in zip(units, k.own_pos, pos, strict=True):
+                    if old != new:
+                        r = ranges[u.type]
+                        kernels.shift_counts(counts, mask, gmap.viewshed(old, r), gmap.viewshed(new, r))
+                mask.setflags(write=False)
+                k.ground = mask
+            else:  # the same without numba: the reference
+                for u, old, new in zip(units, k.own_pos, pos, strict=True):
+                    if old != new:
+                        r = ranges[u.type]
+                        counts[gmap.viewshed(old, r)] -= 1
+                        counts[gmap.viewshed(new, r)] += 1
+                k.ground = counts > 0
+                k.ground.setflags(write=False)
+        else:  # units joined or left (arrivals, losses): diff by unit
+            before = {id(u): p for u, p in zip(k.own_units, k.own_pos, strict=True)}
+            after = {id(u): p for u, p in zip(units, pos, strict=True)}
+            for u, p in zip(k.own_units, k.own_pos, strict=True):
+                if after.get(id(u)) != p:
+                    counts[gmap.viewshed(p, ranges[u.type])] -= 1
+            for u, p in zip(units, pos, strict=True):
+                if before.get(id(u)) != p:
+                    counts[gmap.viewshed(p, ranges[u.type])] += 1
+            k.ground = counts > 0
+            k.ground.setflags(write=False)
     else:
-        mask = ground | state.recon_cover[side]
-        mask.setflags(write=False)
-    state._vis_cache[side] = (state.version, key, ground, mask)
-    return mask
+        if units:
+            counts = np.bincount(np.concatenate([gmap.viewshed(u.idx, ranges[u.type]) for u in units]),
+                                 minlength=gmap.n).astype(np.int32)
+        else:
+            counts = np.zeros(gmap.n, dtype=np.int32)
+        k.counts = counts
+        k.ground = counts > 0
+        k.ground.setflags(write=False)
+    k.ranges, k.own_units, k.own_pos = ranges, units, pos
+
+
+def visible_hexes(state: GameState, side: int) -> np.ndarray:
+    """Boolean mask of hexes `side` can see now (read-only): its ground units' viewsheds and its recon cover.
+    The same object while it is unchanged."""
+    k = state._know[side]
+    if k is not None and k.version == state.version:
+        return k.vis
+    return _know(state, side).vis
 
 
 def _recon_empty(state: GameState, side: int) -> bool:
@@ -78,62 +203,9 @@ def _recon_empty(state: GameState, side: int) -> bool:
     return got[1]
 
 
-def _sight_key(state: GameState) -> tuple:
-    """Everything visibility reads that orders change, as counters: who is in play and where (both sides),
-    recon cover, and the turn and weather (which fix the vision ranges)."""
-    return (state.roster_version, state.pos_version, state.recon_version, state.turn, state.weather_override)
-
-
 def _ground_view(state: GameState, side: int) -> np.ndarray:
-    """Union of the viewsheds of `side`'s ground units.
-
-    Kept incrementally: a count of observers per hex, updated only for the units that moved, joined or left
-    since the last call (rebuilt when the vision ranges change with light and weather)."""
-    ranges = vision_ranges(state)
-    units = state.ground_units(side)
-    pos = state.positions(side)
-    got = state._ground_view_cache.get(side)
-    if got is not None and got[2] is pos and got[0] is ranges:
-        return got[4]
-    gmap = state.map
-    if got is not None and got[0] is ranges:
-        counts = got[3]
-        if got[1] is units and got[2] == pos:  # nobody moved after all (moved and came back): same mask
-            state._ground_view_cache[side] = (ranges, units, pos, counts, got[4])
-            return got[4]
-        if got[1] is units and kernels.JIT:  # same units: only moves (the mask follows the counts)
-            mask = got[4].copy()  # the old mask may be held by other caches: never changed in place
-            for u, old, new in zip(units, got[2], pos, strict=True):
-                if old != new:
-                    r = ranges[u.type]
-                    kernels.shift_counts(counts, mask, gmap.viewshed(old, r), gmap.viewshed(new, r))
-            mask.setflags(write=False)
-            state._ground_view_cache[side] = (ranges, units, pos, counts, mask)
-            return mask
-        if got[1] is units:  # the same without numba: the reference
-            for u, old, new in zip(units, got[2], pos, strict=True):
-                if old != new:
-                    r = ranges[u.type]
-                    counts[gmap.viewshed(old, r)] -= 1
-                    counts[gmap.viewshed(new, r)] += 1
-        else:  # units joined or left (arrivals, losses): diff by unit
-            before = {id(u): p for u, p in zip(got[1], got[2], strict=True)}
-            after = {id(u): p for u, p in zip(units, pos, strict=True)}
-            for u, p in zip(got[1], got[2], strict=True):
-                if after.get(id(u)) != p:
-                    counts[gmap.viewshed(p, ranges[u.type])] -= 1
-            for u, p in zip(units, pos, strict=True):
-                if before.get(id(u)) != p:
-                    counts[gmap.viewshed(p, ranges[u.type])] += 1
-    elif units:
-        counts = np.bincount(np.concatenate([gmap.viewshed(u.idx, ranges[u.type]) for u in units]),
-                             minlength=gmap.n).astype(np.int32)
-    else:
-        counts = np.zeros(gmap.n, dtype=np.int32)
-    mask = counts > 0
-    mask.setflags(write=False)
-    state._ground_view_cache[side] = (ranges, units, pos, counts, mask)
-    return mask
+    """Union of the viewsheds of `side`'s ground units (read-only)."""
+    return _know(state, side).ground
 
 
 def is_known(state: GameState, observer_side: int, u: Unit) -> bool:
@@ -146,67 +218,39 @@ def is_known(state: GameState, observer_side: int, u: Unit) -> bool:
 
 
 def known_enemies(state: GameState, side: int) -> list[Unit]:
-    """Enemy ground units `side` sees now (a shared list: do not mutate).
-
-    Cached on what it reads: the side's visible mask, where the enemy stands (its positions tuple, new
-    whenever units move, join or leave play) and the enemy's hidden flags (`hidden_version`). The same list
-    object is returned while they are unchanged: the caches below compare it by identity."""
-    got = state._known_cache.get(side)
-    if got is not None and got[0] == state.version:
-        return got[4]
-    key = (_sight_key(state), state.hidden_version)
-    if got is not None and got[5] == key:  # nothing it reads has changed
-        state._known_cache[side] = (state.version, *got[1:])
-        return got[4]
-    vis = visible_hexes(state, side)
-    pos = state.positions(other(side))
-    if got is not None and got[1] is vis and got[2] is pos and got[3] == state.hidden_version:
-        known = got[4]
-    else:
-        known = [u for u in state.ground_units(other(side)) if not u.hidden and vis[u.idx]]
-        if got is not None and got[4] == known:
-            known = got[4]  # same units: keep the object
-    state._known_cache[side] = (state.version, vis, pos, state.hidden_version, known, key)
-    return known
+    """Enemy ground units `side` sees now (a shared list: do not mutate): those on visible hexes that are not
+    hidden. The same list object is returned while they are unchanged: the caches below compare it by
+    identity."""
+    k = state._know[side]
+    if k is not None and k.version == state.version:
+        return k.known
+    return _know(state, side).known
 
 
 def known_enemy_hexes(state: GameState, side: int) -> tuple[frozenset[int], frozenset[int]]:
-    """(occupied, zone of control) hex sets of the enemy units `side` knows about (cached with
-    `known_enemies`)."""
-    got = state._enemy_hex_cache.get(side)
-    if got is not None and got[3] == state.version:  # nothing changed since the last answer
-        return got[2]
-    known = known_enemies(state, side)
-    pos = state.positions(other(side))
-    if got is not None and got[0] is known and got[1] is pos:
-        state._enemy_hex_cache[side] = (known, pos, got[2], state.version)
-        return got[2]
-    occ = frozenset([u.idx for u in known])
-    if got is not None and got[2][0] == occ:  # unchanged: keep the same object (dependent caches stay valid)
-        state._enemy_hex_cache[side] = (known, pos, got[2], state.version)
-        return got[2]
-    zoc = state.map.adjacent_to(occ)
-    state._enemy_hex_cache[side] = (known, pos, (occ, zoc), state.version)
-    return occ, zoc
+    """(occupied, zone of control) hex sets of the enemy units `side` knows about; the same objects while
+    they are unchanged."""
+    k = state._know[side]
+    if k is not None and k.version == state.version:
+        return k.sets
+    return _know(state, side).sets
 
 
 def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarray]:
     """(occupied, zone of control) masks of the enemy units `side` knows about (read-only, cached with
     `known_enemy_hexes`)."""
-    sets = known_enemy_hexes(state, side)
-    got = state._enemy_mask_cache.get(side)
-    if got is not None and got[0] is sets:
-        return got[1]
-    n = state.map.n
-    occ_set, zoc_set = sets
-    occ = np.zeros(n, dtype=bool)
-    occ[list(occ_set)] = True
-    zoc = np.zeros(n, dtype=bool)
-    zoc[list(zoc_set)] = True
-    occ.setflags(write=False)
-    zoc.setflags(write=False)
-    state._enemy_mask_cache[side] = (sets, (occ, zoc))
-    return occ, zoc
+    k = _know(state, side)
+    if k.masks_sets is not k.sets:
+        n = state.map.n
+        occ_set, zoc_set = k.sets
+        occ = np.zeros(n, dtype=bool)
+        occ[list(occ_set)] = True
+        zoc = np.zeros(n, dtype=bool)
+        zoc[list(zoc_set)] = True
+        occ.setflags(write=False)
+        zoc.setflags(write=False)
+        k.masks, k.masks_sets = (occ, zoc), k.sets
+    return k.masks
 
 
 def detection_range(state: GameState, observer: Unit, target: Unit) -> int:
