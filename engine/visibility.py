@@ -7,6 +7,9 @@ only by detection (close range, low concealment), contact, or when they fire.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import ne
+
 import numpy as np
 
 from engine import kernels
@@ -148,10 +151,10 @@ def _update_ground(state: GameState, k: _Knowledge, ranges: dict[str, int], unit
                 pass
             elif kernels.JIT:  # same units: only moves (the mask follows the counts)
                 mask = k.ground.copy()
-                for u, old, new in zip(units, k.own_pos, pos, strict=True):
-                    if old != new:
-                        r = ranges[u.type]
-                        kernels.shift_counts(counts, mask, gmap.viewshed(old, r), gmap.viewshed(new, r))
+                before = k.own_pos
+                for i in compress(range(len(pos)), map(ne, before, pos)):  # the units that moved (C loops)
+                    r = ranges[units[i].type]
+                    kernels.shift_counts(counts, mask, gmap.viewshed(before[i], r), gmap.viewshed(pos[i], r))
                 mask.setflags(write=False)
                 k.ground = mask
             else:  # the same without numba: the reference
@@ -175,8 +178,13 @@ def _update_ground(state: GameState, k: _Knowledge, ranges: dict[str, int], unit
             k.ground.setflags(write=False)
     else:
         if units:
-            counts = np.bincount(np.concatenate([gmap.viewshed(u.idx, ranges[u.type]) for u in units]),
-                                 minlength=gmap.n).astype(np.int32)
+            memo = gmap._viewshed_cache  # (hex, radius) -> viewshed: `GameMap.viewshed`, inlined
+            sheds = []
+            for u in units:
+                r = ranges[u.type]
+                shed = memo.get((u.idx, r))
+                sheds.append(shed if shed is not None else gmap.viewshed(u.idx, r))
+            counts = np.bincount(np.concatenate(sheds), minlength=gmap.n).astype(np.int32)
         else:
             counts = np.zeros(gmap.n, dtype=np.int32)
         k.counts = counts
