@@ -400,3 +400,75 @@ def detection_pairs(q, r, t_idx, o_idx, conceal, sig, detect, vision):  # pragma
             rows[k] = x
             k += 1
     return d, cand, rows[:k]
+
+
+# ------------------------------------------------------------------------------------------ direct calls
+class _Direct:
+    """The kernels that run hundreds of times a game, called straight through their compiled entry points.
+
+    A numba dispatcher types every argument on every call to pick a compiled version (about 2% of a game's
+    instructions: read-only arrays take its slow path). These kernels each have one declared signature
+    (`SIGNATURES`): the first call goes through the dispatcher, which compiles or loads that version, and
+    then `direct.NAME` becomes its entry point, which trusts the types. The engine's call sites pass exactly
+    those types. The test suite sets WARGAME_KERNEL_CHECK=1: every call then goes through the dispatcher
+    and is checked against the declared types, so a call site that drifts fails the tests instead of
+    handing the compiled code arrays of another dtype or layout."""
+
+
+direct = _Direct()
+CHECK = os.environ.get("WARGAME_KERNEL_CHECK", "") not in ("", "0")
+SIGNATURES: dict[str, tuple] = {}
+
+if JIT:
+    from numba import typeof
+    from numba.core import types as _t
+
+    def _array(dtype: object, readonly: bool = True, ndim: int = 1) -> object:
+        return _t.Array(dtype, ndim, "C", readonly=readonly)
+
+    _I64, _F64, _B = _t.int64, _t.float64, _t.boolean
+    SIGNATURES = {  # read-only arrays: map layers, caches and reaches; writable: workspaces and fresh arrays
+        "unit_reach": (_array(_I64), _array(_I64), _array(_F64), _I64, _F64, _array(_B), _array(_B), _array(_B),
+                       _array(_B), _array(_F64, False), _array(_I64, False), _array(_B, False), _array(_I64, False)),
+        "path_in_reach": (_array(_I64), _array(_I64), _I64),
+        "best_destination": (_array(_I64), _I64, _array(_t.int16), _I64, _array(_B), _array(_F64), _array(_I64),
+                             _array(_B), _B, _B),
+        "shift_counts": (_array(_t.int32, False), _array(_B, False), _array(_I64), _array(_I64)),
+        "supply_status": (_array(_I64), _array(_I64), _array(_F64), _array(_B), _array(_I64, ndim=2),
+                          _array(_I64, False), _array(_I64, False), _array(_I64), _F64, _array(_F64), _array(_I64),
+                          _array(_I64, False)),
+        "detection_pairs": (_array(_I64), _array(_I64), _array(_I64, False), _array(_I64, False), _array(_I64),
+                            _array(_I64, False), _array(_I64, False), _array(_I64, False)),
+    }
+
+    def _fits(actual: object, declared: object) -> bool:
+        """May a value of numba type `actual` go where `declared` is expected? The same dtype, dimensions and
+        layout; a writable array may stand in for a read-only one, not the other way round."""
+        if isinstance(declared, _t.Array):
+            return (isinstance(actual, _t.Array) and actual.dtype == declared.dtype and actual.ndim == declared.ndim
+                    and actual.layout == declared.layout and (actual.mutable or not declared.mutable))
+        return actual == declared
+
+    def _checked(name: str, kernel: object, declared: tuple) -> object:
+        def call(*args: object) -> object:
+            got = tuple(typeof(a) for a in args)
+            if len(got) != len(declared) or not all(_fits(a, d) for a, d in zip(got, declared, strict=False)):
+                raise TypeError(f"kernels.direct.{name}: arguments {got} do not fit its signature {declared}")
+            return kernel(*args)
+        return call
+
+    def _binding(name: str, kernel: object, declared: tuple) -> object:
+        def first(*args: object) -> object:
+            out = kernel(*args)  # compiles or loads the declared version
+            if declared in kernel.overloads:
+                setattr(direct, name, kernel.overloads[declared].entry_point)
+            return out
+        return first
+
+    for _name, _declared in SIGNATURES.items():
+        _kernel = globals()[_name]
+        setattr(direct, _name, (_checked if CHECK else _binding)(_name, _kernel, _declared))
+else:
+    for _name in ("unit_reach", "path_in_reach", "best_destination", "shift_counts", "supply_status",
+                  "detection_pairs"):
+        setattr(direct, _name, globals()[_name])

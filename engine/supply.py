@@ -90,7 +90,7 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
         got = state._supply_cache[side] = (limit, sources, tree)
     limit, sources, tree = got
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
-    return kernels.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
+    return kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
                                  np.array(state.positions(1 - side), np.int64),
                                  np.array(state.positions(side), np.int64), sources, limit, tree[0], tree[1],
                                  hexes).tolist()

@@ -154,7 +154,7 @@ def _update_ground(state: GameState, k: _Knowledge, ranges: dict[str, int], unit
                 before = k.own_pos
                 for i in compress(range(len(pos)), map(ne, before, pos)):  # the units that moved (C loops)
                     r = ranges[units[i].type]
-                    kernels.shift_counts(counts, mask, gmap.viewshed(before[i], r), gmap.viewshed(pos[i], r))
+                    kernels.direct.shift_counts(counts, mask, gmap.viewshed(before[i], r), gmap.viewshed(pos[i], r))
                 mask.setflags(write=False)
                 k.ground = mask
             else:  # the same without numba: the reference
@@ -291,7 +291,8 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
             np.array([ranges[o.type] for o in observers], dtype=np.int64))
     detect, vision = got[2], got[3]
     if kernels.JIT:
-        d, cand, rows = kernels.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect, vision)
+        d, cand, rows = kernels.direct.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect,
+                                                       vision)
     else:
         d = gmap.distance_matrix(t_idx, o_idx)
         reach = np.minimum(detect[None, :] + (sig - gmap.concealment[t_idx])[:, None], vision[None, :])

@@ -18,6 +18,12 @@ Map of the tiny scenario (odd-r offset, [col, row]):
 
 from __future__ import annotations
 
+import os
+
+# every call of a compiled kernel through `kernels.direct` is checked against its declared types (set before
+# the engine is imported; subprocesses the tests start inherit it)
+os.environ.setdefault("WARGAME_KERNEL_CHECK", "1")
+
 import copy
 import json
 from collections.abc import Callable

@@ -146,6 +146,46 @@ def test_a_game_without_numba_has_the_same_log():
     assert out.stdout.strip() == _log_hash(play_game(tiny_scenario(), 11))
 
 
+def test_direct_calls_play_the_same_game():
+    """Outside the test suite's check mode, the hot kernels are called through their compiled entry points
+    (`kernels.direct`): every one of them binds during a game, and the game is the same."""
+    code = ("import hashlib, sys; sys.path.insert(0, 'tests');"
+            "from conftest import shusha_scenario; from engine.game import play_game;"
+            "from engine.events import event_to_json; from engine import kernels; assert not kernels.CHECK;"
+            "s = play_game(shusha_scenario(), 5);"
+            "unbound = [n for n in kernels.SIGNATURES if not type(getattr(kernels.direct, n)).__name__"
+            "           .startswith('builtin')];"
+            "assert not unbound, unbound;"
+            "print(hashlib.sha256('\\n'.join(event_to_json(e) for e in s.log).encode()).hexdigest())")
+    env = dict(os.environ, WARGAME_KERNEL_CHECK="0")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == _log_hash(play_game(shusha_scenario(), 5))
+
+
+def test_check_mode_refuses_arguments_of_another_type():
+    """The suite runs in check mode: a call site that hands a direct kernel another dtype, layout or a
+    read-only array where it writes fails loudly instead of reaching the compiled code."""
+    assert kernels.CHECK
+    gmap = game_map(tiny_scenario())
+    indptr, nbr, weight = gmap.csr("foot")
+    masks = [gmap.no_hex] * 4
+    ws = (np.full(gmap.n, np.inf), np.full(gmap.n, -2, dtype=np.int64), np.zeros(gmap.n, dtype=bool),
+          np.zeros(gmap.n, dtype=np.int64))
+    order, _, _ = kernels.direct.unit_reach(indptr, nbr, weight, 0, 3.0, *masks, *ws)  # the declared types
+    assert order[0] == 0
+    with pytest.raises(TypeError, match="do not fit"):  # int32 edge targets
+        kernels.direct.unit_reach(indptr, nbr.astype(np.int32), weight, 0, 3.0, *masks, *ws)
+    with pytest.raises(TypeError, match="do not fit"):  # a strided view
+        kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), 0)
+    read_only_counts = np.zeros(gmap.n, dtype=np.int32)
+    read_only_counts.setflags(write=False)
+    with pytest.raises(TypeError, match="do not fit"):  # it would write into a read-only array
+        kernels.direct.shift_counts(read_only_counts, np.zeros(gmap.n, dtype=bool), gmap.viewshed(0, 1),
+                                    gmap.viewshed(1, 1))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10**6), n_ids=st.integers(0, 40), prefer_cover=st.booleans(),
        avoid_contact=st.booleans(), restrict=st.booleans(), ties=st.booleans())
