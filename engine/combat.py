@@ -298,7 +298,7 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
     p = odds.p_hit
     hits = sum([x < p for x in rolls])
     losses = min(hits, odds.target_strength)
-    return FireResult(
+    return FireResult.make(
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
         shots=odds.shots, rolls=[round(x, 6) for x in rolls], hits=hits, losses=losses,
@@ -329,7 +329,7 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_typ
     state.touch()  # out of play
     state.set_hidden(target, False)
     sc.units_destroyed[side][target.type] = sc.units_destroyed[side].get(target.type, 0) + 1
-    return [UnitDestroyed(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
+    return [UnitDestroyed.make(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
                           hex=state.map.hex_of(target.idx), cause=cause)]
 
 

@@ -9,6 +9,8 @@ some 2 000 of them, and a frozen class sets each field through `object.__setattr
 a Shusha game's instructions and 4.9% of a 10×10 game's (13 fields: 3.3 µs against 1.2 µs per event).
 Frozen was a shallow guard anyway: paths, rolls and modifier lists are lists. They stay hashable as
 before (`unsafe_hash`). `Modifier`, which memo keys hold, stays frozen.
+The rules build events with `EventClass.make(...)`: the class's own keyword arguments, at less than half
+the cost of calling the class (see `_with_maker`).
 """
 
 from __future__ import annotations
@@ -94,10 +96,35 @@ class Event:
 _REGISTRY: dict[str, type[Event]] = {}
 
 
+def _with_maker(cls: type) -> type:
+    """Give `cls` a `make` function: the same keyword arguments as the class, the same object, at less than
+    half the cost. Calling a class with keywords packs them into a dict and unpacks them again for
+    `__init__`; a plain keyword-only function takes them directly (0.38 µs against 0.85 µs for a
+    3-field event). The rules build events with it; everyone else may call the class."""
+    params, body = [], []
+    defaults: dict[str, Any] = {}
+    for f in attrs.fields(cls):
+        if f.default is attrs.NOTHING:
+            params.append(f.name)
+        else:  # plain values only (no factories): checked here
+            assert not isinstance(f.default, attrs.Factory), f"{cls.__name__}.{f.name}: a factory default"  # type: ignore[arg-type]
+            defaults[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    self.{f.name} = {f.name}\n")
+    src = f"def make(*, {', '.join(params)}):\n    self = _new(_cls)\n{''.join(body)}    return self\n"
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **defaults}
+    exec(src, namespace)  # the source is built above from the class's own field names
+    cls.make = staticmethod(namespace["make"])  # type: ignore[attr-defined]
+    return cls
+
+
 def _event(cls: type[Event]) -> type[Event]:
     cls.kind = cls.__name__
     _REGISTRY[cls.__name__] = cls
-    return cls
+    return _with_maker(cls)
+
+
+_with_maker(FireResult)
 
 
 @_event

@@ -112,7 +112,7 @@ def new_game(
         if ob.controller in SIDES:
             for h in ob.hexes:
                 state.control[gmap.idx(h)] = SIDES.index(ob.controller)
-    _emit(state, GameStarted(
+    _emit(state, GameStarted.make(
         turn=0, scenario=scen.meta.name, scenario_sha256=scen.sha256, seed=seed, weather_mode=mode,
         engine_version=ENGINE_VERSION, agents=state.agents,
     ))
@@ -137,7 +137,7 @@ def _begin_turn(state: GameState) -> None:
     date = dates.get(state.turn)
     if date is None:
         date = dates[state.turn] = scen.turn_start(state.turn).strftime("%a %d %b %Y %H:%M")
-    _emit(state, TurnStarted(turn=state.turn, date=date, night=state.night))
+    _emit(state, TurnStarted.make(turn=state.turn, date=date, night=state.night))
     for u in state.units:  # arrivals of both sides are placed at the start of the turn
         if not u.arrived and u.arrives_turn <= state.turn:
             _arrive(state, u)
@@ -148,7 +148,7 @@ def _begin_turn(state: GameState) -> None:
 
 def _weather_events(state: GameState) -> None:
     w = state.weather
-    _emit(state, WeatherReport(
+    _emit(state, WeatherReport.make(
         turn=state.turn, ceiling_m=w.ceiling_m, visibility_km=w.visibility_km, fog=w.fog,
         precipitation=w.precipitation,
         ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km),
@@ -167,12 +167,12 @@ def _weather_events(state: GameState) -> None:
         reason, ok = got
         state.grounded[u.id] = reason
         if reason is None:
-            _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
+            _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                    grounded=False, reason=ok))
         else:
             if ut.air_role in ("strike", "loiter"):
                 state.score.drone_sorties_grounded[SIDES[u.side]] += 1
-            _emit(state, AirStatus(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
+            _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                    grounded=True, reason=reason))
     state.touch(roster=False, moved=False)
 
@@ -194,7 +194,7 @@ def _arrive(state: GameState, u: Unit) -> None:
                 u.idx = i
                 u.arrived = True
                 _set_control(state, i, u.side, u)
-                _emit(state, ReinforcementArrived(turn=state.turn, side=SIDES[u.side], unit=u.id,
+                _emit(state, ReinforcementArrived.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                                   hex=gmap.hex_of(i)))
                 state.touch()
                 return
@@ -216,7 +216,7 @@ def _begin_side(state: GameState, side: int) -> None:
     state.touch(roster=False, moved=False)
     for t, why in detect_hidden(state, side):
         _reveal(state, t, why)
-    _emit(state, PhaseStarted(turn=state.turn, side=SIDES[side], phase=PHASES[0]))
+    _emit(state, PhaseStarted.make(turn=state.turn, side=SIDES[side], phase=PHASES[0]))
 
 
 def _end_side(state: GameState, side: int) -> None:
@@ -236,7 +236,7 @@ def _end_side(state: GameState, side: int) -> None:
         for u in stack:  # the whole stack goes to ground
             if not u.hidden:
                 state.set_hidden(u, True)
-                _emit(state, UnitHidden(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
+                _emit(state, UnitHidden.make(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
     state.touch(roster=False, moved=False)
     _check_road(state)
 
@@ -249,7 +249,7 @@ def _check_road(state: GameState) -> None:
     cut = not is_open
     if cut != state.road_cut:
         state.road_cut = cut
-        _emit(state, RoadCut(turn=state.turn, road=rw.name, cut=cut, reason=why))
+        _emit(state, RoadCut.make(turn=state.turn, road=rw.name, cut=cut, reason=why))
         if cut and state.score.road_cut_turn is None:
             state.score.road_cut_turn = state.turn
 
@@ -264,7 +264,7 @@ def _end_turn(state: GameState) -> None:
         state.capture_streak_from = state.turn
     elif not all_held:
         state.capture_streak_from = None
-    _emit(state, ObjectiveStatus(turn=state.turn, objective=scen.victory.objective, attacker_hexes=held,
+    _emit(state, ObjectiveStatus.make(turn=state.turn, objective=scen.victory.objective, attacker_hexes=held,
                                  total_hexes=len(hexes), held_by="attacker" if all_held else None))
     if all_held and scen.victory.sudden_death:
         radius = scen.victory.contest_radius
@@ -299,7 +299,7 @@ def _finish(state: GameState, winner: str, reason: str) -> None:
     sc.attacker_types_in_objective = sorted(
         {u.type for u in state.ground_units(ATTACKER) if u.idx in set(hexes)})
     state.outcome = Outcome(winner, reason, state.turn)
-    _emit(state, GameOver(turn=state.turn, winner=winner, reason=reason))
+    _emit(state, GameOver.make(turn=state.turn, winner=winner, reason=reason))
 
 
 def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) -> None:
@@ -312,7 +312,7 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) 
     if in_objective and side == ATTACKER and by is not None and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
     if place is not None or in_objective:
-        _emit(state, ControlChanged(turn=state.turn, side=SIDES[side], hex=gmap.hex_of(idx), place=place))
+        _emit(state, ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_of(idx), place=place))
 
 
 def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
@@ -322,7 +322,7 @@ def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = N
     for v in state.units_at(u.idx, u.side):
         if v.hidden:
             state.set_hidden(v, False)
-            ev = UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
+            ev = UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
                               reason=reason)
             if sink is None:
                 _emit(state, ev)
@@ -598,7 +598,7 @@ def apply_unchecked(state: GameState, order: Order) -> list[Event]:
 def _do_end_phase(state: GameState, o: EndPhase) -> None:
     if state.phase_i < len(PHASES) - 1:
         state.phase_i += 1
-        _emit(state, PhaseStarted(turn=state.turn, side=state.side_name, phase=state.phase))
+        _emit(state, PhaseStarted.make(turn=state.turn, side=state.side_name, phase=state.phase))
         return
     side = state.side
     _end_side(state, side)
@@ -626,7 +626,7 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
     res = combat.resolve(state, odds)
     ambusher.fired = True
     state.score.ambushes_sprung[SIDES[ambusher.side]] += 1
-    evs: list[Event] = [AmbushSprung(turn=state.turn, side=SIDES[ambusher.side], ambusher=ambusher.id,
+    evs: list[Event] = [AmbushSprung.make(turn=state.turn, side=SIDES[ambusher.side], ambusher=ambusher.id,
                                      target=mover.id, hex=state.map.hex_of(ambusher.idx),
                                      target_hex=state.map.hex_of(mover.idx), fire=res)]
     evs.extend(combat.apply_losses(state, mover, res.losses, "ambush", ambusher.type))
@@ -687,21 +687,21 @@ def _do_move(state: GameState, o: Move) -> None:
                 stopped = f"contact with {contacts[0].id}"
                 break
     if u.hidden is False and was_hidden and not quiet:
-        later.insert(0, UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id,
+        later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                      hex=gmap.hex_of(walked[0]), reason="moved in the open"))
     if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
-        later.append(UnitRevealed(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
+        later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
                                   reason="in contact with the enemy"))
     alone = 1 if u.strength > 0 else 0  # the mover itself, if still in play
     if not u.hidden and state.positions(u.side).count(u.idx) > alone:  # others of its side on the hex
         for v in state.units_at(u.idx, u.side):
             if v.hidden:  # a seen position shows the whole stack
                 state.set_hidden(v, False)
-                later.append(UnitRevealed(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
+                later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
                                           reason=f"{u.id} joined its position in the open"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
-    _emit(state, UnitMoved(turn=state.turn, side=SIDES[u.side], unit=u.id,
+    _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
                            path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
     state.touch(roster=False, moved=False)
 
@@ -721,7 +721,7 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
         p = round(at.ad_kill_p * (0.5 if ad.cohesion <= 0 else 1.0), 4)
         roll = float(state.rng.random())
         down = roll < p
-        out.append(AirDefenceEngaged(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
+        out.append(AirDefenceEngaged.make(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
                                      hex=gmap.hex_of(idx), p_kill=p, roll=round(roll, 6), shot_down=down))
         if down:
             return out, True
@@ -761,7 +761,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
         if ut.expendable:
             u.strength -= 1
             state.touch()
-    _emit(state, DroneStrike(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
+    _emit(state, DroneStrike.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
                              engagements=engagements, aborted=down, fire=fire, expended=ut.expendable and not down),
           *after)
 
@@ -788,7 +788,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
             if e.hidden and e.idx in cover:
                 if gmap.concealment[e.idx] < ut.detect + state.utype(e).signature:
                     detected.append(e.id)
-    _emit(state, ReconFlown(turn=state.turn, side=side, unit=u.id, center=gmap.hex_of(t),
+    _emit(state, ReconFlown.make(turn=state.turn, side=side, unit=u.id, center=gmap.hex_of(t),
                             radius=ut.recon_radius_hexes, engagements=engagements, shot_down=down,
                             detected=detected), *after)
     for uid in detected:
@@ -819,7 +819,7 @@ def _do_fire(state: GameState, o: Fire) -> None:
         fire.append(res)
     for res in fire:
         after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery", u.type))
-    _emit(state, ArtilleryFired(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
+    _emit(state, ArtilleryFired.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
                                 spotter=spotter or "?", fire=fire), *after)
 
 
@@ -874,7 +874,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
             j = _retreat_hex(state, d, a)
             frm = gmap.hex_of(d.idx)
             if j is None:
-                after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm, hex=None,
+                after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm, hex=None,
                                            reason="broken, surrounded"))
                 after.extend(combat.apply_losses(state, d, d.strength, "surrender", a.type))
             else:
@@ -882,11 +882,11 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 state.touch(roster=False, side=d.side)  # positions changed: the next retreat must see this one
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
-                    after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
+                    after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
                                                hex=gmap.hex_of(j), reason="routed again: one step lost"))
                     after.extend(combat.apply_losses(state, d, 1, "retreat", a.type))
                 else:
-                    after.append(UnitRetreated(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
+                    after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
                                                hex=gmap.hex_of(j), reason="defence broken"))
         result = "defenders retreat"
         advanced = _advance(state, a, t)
@@ -895,7 +895,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
         a.cohesion = max(0, a.cohesion - 1)
     if advanced:
         result += "; attacker advances"
-    _emit(state, AssaultResolved(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx),
+    _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx),
                                  target_hex=gmap.hex_of(t),
                                  defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
                                  result=result, advanced=advanced), *after)
@@ -925,7 +925,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
         else:
             c, v, f, p = PRESETS[o.preset]
             state.weather_override = WeatherTurn(state.turn, c, v, f, p)
-        _emit(state, SandboxEdit(turn=state.turn, description=f"weather set to {o.preset}"))
+        _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}"))
         _weather_events(state)
         return
     u = state.unit(o.unit)
@@ -933,7 +933,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     u.arrived = True
     if state.utype(u).domain == "ground":
         _set_control(state, u.idx, u.side, u)
-    _emit(state, SandboxEdit(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
+    _emit(state, SandboxEdit.make(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
     state.touch()
 
 

@@ -143,7 +143,7 @@ def update_supply(state: GameState, side: int) -> list:
                 u.turns_out_of_supply += 1
                 outs.append(u.id)
     state.touch(roster=False, moved=False)
-    return [SupplyReport(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
+    return [SupplyReport.make(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
 
 
 def road_open(state: GameState) -> tuple[bool, str]:

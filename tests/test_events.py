@@ -1,0 +1,53 @@
+"""Events built by the rules' fast path (`Event.make`) are the very events the class builds."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.events import _REGISTRY, ArtilleryFired, FireResult, Modifier, UnitMoved, event_from_dict, event_to_json
+
+CLASSES = sorted(_REGISTRY.values(), key=lambda c: c.__name__)
+VALUES = st.one_of(st.none(), st.integers(-5, 50), st.floats(allow_nan=False, width=32), st.text(max_size=8),
+                   st.booleans(), st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=3))
+
+
+@pytest.mark.parametrize("cls", [*CLASSES, FireResult], ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_make_builds_what_the_class_builds(cls, data):
+    fields = attrs.fields(cls)
+    kwargs = {f.name: data.draw(VALUES, label=f.name) for f in fields
+              if f.default is attrs.NOTHING or data.draw(st.booleans(), label=f"give {f.name}")}
+    made, built = cls.make(**kwargs), cls(**kwargs)
+    assert type(made) is cls
+    assert made == built
+    assert attrs.asdict(made) == attrs.asdict(built)
+    for f in fields:
+        assert getattr(made, f.name) is getattr(built, f.name)  # the very values, defaults included
+
+
+@pytest.mark.parametrize("cls", CLASSES[:3], ids=lambda c: c.__name__)
+def test_make_refuses_what_the_class_refuses(cls):
+    needed = {f.name: 1 for f in attrs.fields(cls)}
+    with pytest.raises(TypeError):
+        cls.make(**needed, not_a_field=1)
+    with pytest.raises(TypeError):
+        cls.make(**dict(list(needed.items())[1:]))
+    with pytest.raises(TypeError):
+        cls.make(*needed.values())  # keyword-only, like the class
+
+
+def test_made_events_round_trip_through_json():
+    fire = FireResult.make(firer="az_art", target="arm_inf", target_type="motor_rifle", firepower=4, protection=2,
+                           modifiers=[Modifier("target in forest", -1)], net=1, p_hit=0.2, shots=2,
+                           rolls=[0.125, 0.75], hits=1, losses=1, strength_after=2)
+    fired = ArtilleryFired.make(turn=2, side="attacker", unit="az_art", target_hex=(3, 4), spotter="recon drone",
+                                fire=[fire])
+    moved = UnitMoved.make(turn=3, side="attacker", unit="az_sf1", path=[(1, 2), (2, 2)], cost=2.5)
+    assert moved.stopped is None  # the default, as the class gives it
+    for ev in (fired, moved):
+        assert event_from_dict(json.loads(event_to_json(ev))) == ev
