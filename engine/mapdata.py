@@ -49,6 +49,8 @@ class GameMap:
         m = scen.map
         self.cols, self.rows, self.hex_km = m.cols, m.rows, m.hex_km
         self.n = n = m.cols * m.rows
+        self.hex_refs: list[HexRef] = [(i % m.cols, i // m.cols) for i in range(n)]
+        """`hex_of` for every hex index, as a list (hot paths index it instead of calling `hex_of`)."""
         table = scen.terrain_table
         self.terrain_codes: tuple[str, ...] = tuple(sorted(table))
         code_index = {c: i for i, c in enumerate(self.terrain_codes)}

@@ -702,7 +702,7 @@ def _do_move(state: GameState, o: Move) -> None:
                                           reason=f"{u.id} joined its position in the open"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                           path=[gmap.hex_of(i) for i in walked], cost=round(cost, 2), stopped=stopped), *later)
+                           path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later)
     state.touch(roster=False, moved=False)
 
 

@@ -106,7 +106,8 @@ class SideView:
             st._contacts_cache[self.side] = (known, pos, st.strength_version, key, got[4])
             return list(got[4])
         gmap = st.map
-        out = [ContactView(u.id, u.side, u.type, u.idx, gmap.hex_of(u.idx), u.strength) for u in known]
+        refs = gmap.hex_refs
+        out = [ContactView(u.id, u.side, u.type, u.idx, refs[u.idx], u.strength) for u in known]
         st._contacts_cache[self.side] = (known, pos, st.strength_version, key, out)
         return list(out)
 

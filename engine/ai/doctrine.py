@@ -206,7 +206,7 @@ class DoctrineAgent:
             best = kernels.direct.best_destination(view.reach_order(u.id), u.idx, view.own_occupancy,
                                             view.scenario.stack_limit, gmap.all_hex if allowed is None else allowed,
                                             field, gmap.concealment, near, prefer_cover, avoid_contact)
-            return Move(u.id, gmap.hex_of(int(best))) if best >= 0 else None
+            return Move(u.id, gmap.hex_refs[best]) if best >= 0 else None
         ids = view.destination_indices(u.id)
         return self._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
 
