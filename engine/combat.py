@@ -330,7 +330,7 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_typ
     state.set_hidden(target, False)
     sc.units_destroyed[side][target.type] = sc.units_destroyed[side].get(target.type, 0) + 1
     return [UnitDestroyed.make(turn=state.turn, side=side, unit=target.id, unit_type=target.type,
-                          hex=state.map.hex_of(target.idx), cause=cause)]
+                               hex=state.map.hex_of(target.idx), cause=cause)]
 
 
 def recover_cohesion(u: Unit) -> None:

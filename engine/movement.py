@@ -118,7 +118,8 @@ def reach(state: GameState, u: Unit) -> Reach:
         indptr, nbr, weight = gmap.csr(ut.mobility)
         exempt = gmap.deep_cover if ut.infiltrates else gmap.no_hex
         out = Reach(*kernels.direct.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points), occ_mask,
-                                        gmap.no_go[u.side], zoc_mask, exempt, *state.reach_workspace()), gmap.n)
+                                               gmap.no_go[u.side], zoc_mask, exempt, *state.reach_workspace()),
+                    gmap.n)
     else:
         tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
                         gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])

@@ -168,12 +168,12 @@ def _weather_events(state: GameState) -> None:
         state.grounded[u.id] = reason
         if reason is None:
             _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
-                                   grounded=False, reason=ok))
+                                        grounded=False, reason=ok))
         else:
             if ut.air_role in ("strike", "loiter"):
                 state.score.drone_sorties_grounded[SIDES[u.side]] += 1
             _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
-                                   grounded=True, reason=reason))
+                                        grounded=True, reason=reason))
     state.touch(roster=False, moved=False)
 
 
@@ -195,7 +195,7 @@ def _arrive(state: GameState, u: Unit) -> None:
                 u.arrived = True
                 _set_control(state, i, u.side, u)
                 _emit(state, ReinforcementArrived.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                                  hex=gmap.hex_of(i)))
+                                                       hex=gmap.hex_of(i)))
                 state.touch()
                 return
     # no room: tries again next turn
@@ -265,7 +265,7 @@ def _end_turn(state: GameState) -> None:
     elif not all_held:
         state.capture_streak_from = None
     _emit(state, ObjectiveStatus.make(turn=state.turn, objective=scen.victory.objective, attacker_hexes=held,
-                                 total_hexes=len(hexes), held_by="attacker" if all_held else None))
+                                      total_hexes=len(hexes), held_by="attacker" if all_held else None))
     if all_held and scen.victory.sudden_death:
         radius = scen.victory.contest_radius
         contest = [u for u in state.ground_units(DEFENDER)
@@ -323,7 +323,7 @@ def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = N
         if v.hidden:
             state.set_hidden(v, False)
             ev = UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
-                              reason=reason)
+                                   reason=reason)
             if sink is None:
                 _emit(state, ev)
             else:
@@ -627,8 +627,8 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
     ambusher.fired = True
     state.score.ambushes_sprung[SIDES[ambusher.side]] += 1
     evs: list[Event] = [AmbushSprung.make(turn=state.turn, side=SIDES[ambusher.side], ambusher=ambusher.id,
-                                     target=mover.id, hex=state.map.hex_of(ambusher.idx),
-                                     target_hex=state.map.hex_of(mover.idx), fire=res)]
+                                          target=mover.id, hex=state.map.hex_of(ambusher.idx),
+                                          target_hex=state.map.hex_of(mover.idx), fire=res)]
     evs.extend(combat.apply_losses(state, mover, res.losses, "ambush", ambusher.type))
     return evs
 
@@ -688,21 +688,21 @@ def _do_move(state: GameState, o: Move) -> None:
                 break
     if u.hidden is False and was_hidden and not quiet:
         later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                     hex=gmap.hex_of(walked[0]), reason="moved in the open"))
+                                          hex=gmap.hex_of(walked[0]), reason="moved in the open"))
     if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
         later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
-                                  reason="in contact with the enemy"))
+                                       reason="in contact with the enemy"))
     alone = 1 if u.strength > 0 else 0  # the mover itself, if still in play
     if not u.hidden and state.positions(u.side).count(u.idx) > alone:  # others of its side on the hex
         for v in state.units_at(u.idx, u.side):
             if v.hidden:  # a seen position shows the whole stack
                 state.set_hidden(v, False)
                 later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
-                                          reason=f"{u.id} joined its position in the open"))
+                                               reason=f"{u.id} joined its position in the open"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                           path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later)
+                                path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later)
     state.touch(roster=False, moved=False)
 
 
@@ -722,7 +722,7 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
         roll = float(state.rng.random())
         down = roll < p
         out.append(AirDefenceEngaged.make(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
-                                     hex=gmap.hex_of(idx), p_kill=p, roll=round(roll, 6), shot_down=down))
+                                          hex=gmap.hex_of(idx), p_kill=p, roll=round(roll, 6), shot_down=down))
         if down:
             return out, True
     return out, False
@@ -762,7 +762,8 @@ def _do_strike(state: GameState, o: Strike) -> None:
             u.strength -= 1
             state.touch()
     _emit(state, DroneStrike.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
-                             engagements=engagements, aborted=down, fire=fire, expended=ut.expendable and not down),
+                                  engagements=engagements, aborted=down, fire=fire,
+                                  expended=ut.expendable and not down),
           *after)
 
 
@@ -789,8 +790,8 @@ def _do_recon(state: GameState, o: Recon) -> None:
                 if gmap.concealment[e.idx] < ut.detect + state.utype(e).signature:
                     detected.append(e.id)
     _emit(state, ReconFlown.make(turn=state.turn, side=side, unit=u.id, center=gmap.hex_of(t),
-                            radius=ut.recon_radius_hexes, engagements=engagements, shot_down=down,
-                            detected=detected), *after)
+                                 radius=ut.recon_radius_hexes, engagements=engagements, shot_down=down,
+                                 detected=detected), *after)
     for uid in detected:
         e = state.unit(uid)
         _reveal(state, e, f"detected by {u.id} (concealment {int(gmap.concealment[e.idx])} < detect "
@@ -820,7 +821,7 @@ def _do_fire(state: GameState, o: Fire) -> None:
     for res in fire:
         after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery", u.type))
     _emit(state, ArtilleryFired.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
-                                spotter=spotter or "?", fire=fire), *after)
+                                     spotter=spotter or "?", fire=fire), *after)
 
 
 def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:
@@ -875,7 +876,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
             frm = gmap.hex_of(d.idx)
             if j is None:
                 after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm, hex=None,
-                                           reason="broken, surrounded"))
+                                                reason="broken, surrounded"))
                 after.extend(combat.apply_losses(state, d, d.strength, "surrender", a.type))
             else:
                 d.idx = j
@@ -883,11 +884,11 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                               hex=gmap.hex_of(j), reason="routed again: one step lost"))
+                                                    hex=gmap.hex_of(j), reason="routed again: one step lost"))
                     after.extend(combat.apply_losses(state, d, 1, "retreat", a.type))
                 else:
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                               hex=gmap.hex_of(j), reason="defence broken"))
+                                                    hex=gmap.hex_of(j), reason="defence broken"))
         result = "defenders retreat"
         advanced = _advance(state, a, t)
     else:
@@ -896,9 +897,9 @@ def _do_assault(state: GameState, o: Assault) -> None:
     if advanced:
         result += "; attacker advances"
     _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx),
-                                 target_hex=gmap.hex_of(t),
-                                 defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
-                                 result=result, advanced=advanced), *after)
+                                      target_hex=gmap.hex_of(t),
+                                      defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
+                                      result=result, advanced=advanced), *after)
     if advanced:
         _set_control(state, t, a.side, a)
     state.touch(roster=False, moved=False)

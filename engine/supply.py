@@ -91,9 +91,9 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
     limit, sources, tree = got
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
     return kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
-                                 np.array(state.positions(1 - side), np.int64),
-                                 np.array(state.positions(side), np.int64), sources, limit, tree[0], tree[1],
-                                 hexes).tolist()
+                                        np.array(state.positions(1 - side), np.int64),
+                                        np.array(state.positions(side), np.int64), sources, limit, tree[0], tree[1],
+                                        hexes).tolist()
 
 
 def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,

@@ -97,13 +97,12 @@ def _know(state: GameState, side: int) -> _Knowledge:
         k = state._know[side] = _Knowledge()
     elif k.version == state.version:
         return k
-    k.version = state.version
     spv = state.side_pos_version
     counters = (state.roster_version, spv[0], spv[1], state.recon_version, state.hidden_version, state.turn,
                 state.weather_override)
     if counters == k.counters:
+        k.version = state.version
         return k
-    k.counters = counters
     ranges = vision_ranges(state)
     own_units = state.ground_units(side)
     own_pos = state.positions(side)
@@ -134,6 +133,7 @@ def _know(state: GameState, side: int) -> _Knowledge:
         if occ != k.sets[0]:  # else unchanged: keep the same object
             k.sets = (occ, state.map.adjacent_to(occ))
         k.sets_known, k.sets_pos = known, enemy_pos
+    k.version, k.counters = state.version, counters  # stamped last: a refresh cut short is not taken as done
     return k
 
 

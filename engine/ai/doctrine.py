@@ -204,8 +204,9 @@ class DoctrineAgent:
         if kernels.JIT:  # the destinations and the choice in one compiled call
             near = self._contact_zone_mask(view) if avoid_contact else gmap.no_hex
             best = kernels.direct.best_destination(view.reach_order(u.id), u.idx, view.own_occupancy,
-                                            view.scenario.stack_limit, gmap.all_hex if allowed is None else allowed,
-                                            field, gmap.concealment, near, prefer_cover, avoid_contact)
+                                                   view.scenario.stack_limit,
+                                                   gmap.all_hex if allowed is None else allowed, field,
+                                                   gmap.concealment, near, prefer_cover, avoid_contact)
             return Move(u.id, gmap.hex_refs[best]) if best >= 0 else None
         ids = view.destination_indices(u.id)
         return self._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
