@@ -18,6 +18,11 @@ movement search, for the AI and the rules alike), `visible_hexes`, `known_enemie
 side's search for hidden enemies) and `check` (order legality). A skipped
 part also leaves caches unfilled that later code may then fill itself (reach searches, odds), so a part's
 share is an estimate of what a compiled version would save, not an exact bound.
+
+Since session 7, `visible_hexes`, `known_enemies` and `known_enemy_hexes` are entry points to one record
+per side (`visibility._know`) that brings all of a side's knowledge up to date at once. Skipping one of them
+saves little or nothing, since the next entry point does the same work, and the replay's own cost can make
+its share negative. Read the knowledge's cost from `reach` and the AI's parts instead.
 """
 
 from __future__ import annotations
