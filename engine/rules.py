@@ -366,7 +366,7 @@ def check(state: GameState, order: Order) -> str | None:
     The last answer is remembered for the state's version: an agent that checks an order and then applies
     it (which checks again) pays once."""
     memo = state._check_memo
-    if memo is not None and memo[0] == state.version and memo[1] == order:
+    if memo is not None and memo[0] == state.version and (memo[1] is order or memo[1] == order):
         return memo[2]
     reason = _check(state, order)
     state._check_memo = (state.version, order, reason)
