@@ -471,6 +471,19 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 _FORK_MASK = {signal.SIGINT, signal.SIGTERM}
 
 
+def _block_signals() -> Any:
+    """Hold Ctrl+C and SIGTERM in this thread (they are delivered by `_restore_signals`); None where the
+    platform cannot."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_MASK)
+
+
+def _restore_signals(old: Any) -> None:
+    if old is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _worker_init() -> None:
     """Process-pool workers ignore Ctrl+C (the parent handles it and stops them) and die quietly on SIGTERM
     (they must not inherit the CLI's SIGTERM-as-Ctrl+C handler, which would print a traceback)."""
@@ -656,13 +669,19 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         import pyarrow as pa
 
         table = pa.Table.from_pylist(rows, schema=schema)
+        # a Ctrl+C or SIGTERM that arrives while a part is written waits until the part is counted: otherwise
+        # the part could be on disk but missing from the "N of M games saved" report
+        old = _block_signals()
         try:
-            write_table_atomic(table, pdir / task.name)
-        except OSError as e:
-            what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
-            raise BatchAborted(f"cannot write {pdir / task.name}: {what}", 1, state["done"], n_total) from None
-        state["done"] += len(rows)
-        state["chunks"] += 1
+            try:
+                write_table_atomic(table, pdir / task.name)
+            except OSError as e:
+                what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+                raise BatchAborted(f"cannot write {pdir / task.name}: {what}", 1, state["done"], n_total) from None
+            state["done"] += len(rows)
+            state["chunks"] += 1
+        finally:
+            _restore_signals(old)
         if on_progress:
             on_progress(len(rows))
         if stop_after_chunks is not None and state["chunks"] >= stop_after_chunks:
@@ -707,11 +726,11 @@ def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int
                 # Workers are forked inside submit(): with SIGINT/SIGTERM blocked until their initializer has
                 # set their own handlers, a worker caught mid-start cannot run the parent's handlers (and print
                 # a traceback); the parent gets a pending signal as soon as it unblocks.
-                old = signal.pthread_sigmask(signal.SIG_BLOCK, _FORK_MASK)
+                old = _block_signals()
                 try:
                     pending[ex.submit(run_task, t)] = t
                 finally:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, old)
+                    _restore_signals(old)
                 if len(pending) >= workers * 2:
                     break
 
