@@ -416,6 +416,8 @@ class _Direct:
 
 
 direct = _Direct()
+DIRECT_KERNELS = ("unit_reach", "path_in_reach", "best_destination", "shift_counts", "supply_status",
+                  "detection_pairs")
 CHECK = os.environ.get("WARGAME_KERNEL_CHECK", "") not in ("", "0")
 SIGNATURES: dict[str, tuple] = {}
 
@@ -465,10 +467,10 @@ if JIT:
             return out
         return first
 
+    assert tuple(SIGNATURES) == DIRECT_KERNELS
     for _name, _declared in SIGNATURES.items():
         _kernel = globals()[_name]
         setattr(direct, _name, (_checked if CHECK else _binding)(_name, _kernel, _declared))
-else:
-    for _name in ("unit_reach", "path_in_reach", "best_destination", "shift_counts", "supply_status",
-                  "detection_pairs"):
+else:  # the plain functions: nothing to bind
+    for _name in DIRECT_KERNELS:
         setattr(direct, _name, globals()[_name])

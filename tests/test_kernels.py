@@ -132,36 +132,35 @@ def _log_hash(state) -> str:
     return hashlib.sha256("\n".join(event_to_json(e) for e in state.log).encode()).hexdigest()
 
 
+def _log_hash_elsewhere(scenario: str, seed: int, env: dict[str, str], check: str = "") -> str:
+    """The event-log hash of game `seed` of `scenario` (a conftest helper's name), played in a fresh process
+    with `env` added to the environment; `check` is Python run there after the game (`s` is its state)."""
+    code = ("import hashlib, sys; sys.path.insert(0, 'tests');"
+            f"from conftest import {scenario}; from engine.game import play_game;"
+            "from engine.events import event_to_json; from engine import kernels;"
+            f"s = play_game({scenario}(), {seed});{check}"
+            "print(hashlib.sha256('\\n'.join(event_to_json(e) for e in s.log).encode()).hexdigest())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def test_a_game_without_numba_has_the_same_log():
     """The pure-Python fallback (WARGAME_NO_JIT=1) plays the very same game."""
-    code = ("import hashlib, sys; sys.path.insert(0, 'tests');"
-            "from conftest import tiny_scenario; from engine.game import play_game;"
-            "from engine.events import event_to_json; from engine import kernels; assert not kernels.JIT;"
-            "s = play_game(tiny_scenario(), 11);"
-            "print(hashlib.sha256('\\n'.join(event_to_json(e) for e in s.log).encode()).hexdigest())")
-    env = dict(os.environ, WARGAME_NO_JIT="1")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == _log_hash(play_game(tiny_scenario(), 11))
+    got = _log_hash_elsewhere("tiny_scenario", 11, {"WARGAME_NO_JIT": "1"}, check="assert not kernels.JIT;")
+    assert got == _log_hash(play_game(tiny_scenario(), 11))
 
 
 def test_direct_calls_play_the_same_game():
     """Outside the test suite's check mode, the hot kernels are called through their compiled entry points
     (`kernels.direct`): every one of them binds during a game, and the game is the same."""
-    code = ("import hashlib, sys; sys.path.insert(0, 'tests');"
-            "from conftest import shusha_scenario; from engine.game import play_game;"
-            "from engine.events import event_to_json; from engine import kernels; assert not kernels.CHECK;"
-            "s = play_game(shusha_scenario(), 5);"
-            "unbound = [n for n in kernels.SIGNATURES if not type(getattr(kernels.direct, n)).__name__"
-            "           .startswith('builtin')];"
-            "assert not unbound, unbound;"
-            "print(hashlib.sha256('\\n'.join(event_to_json(e) for e in s.log).encode()).hexdigest())")
-    env = dict(os.environ, WARGAME_KERNEL_CHECK="0")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == _log_hash(play_game(shusha_scenario(), 5))
+    check = ("assert not kernels.CHECK;"
+             "unbound = [n for n in kernels.SIGNATURES if not type(getattr(kernels.direct, n)).__name__"
+             "           .startswith('builtin')];"
+             "assert not unbound, unbound;")
+    got = _log_hash_elsewhere("shusha_scenario", 5, {"WARGAME_KERNEL_CHECK": "0"}, check=check)
+    assert got == _log_hash(play_game(shusha_scenario(), 5))
 
 
 def test_check_mode_refuses_arguments_of_another_type():
