@@ -145,7 +145,6 @@ class GameState:
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
         self._reach_ws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.recon_version = 0
-        self._recon_empty: dict[int, tuple[int, bool]] = {}
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
         self._vision_ranges: tuple[Any, dict[str, int]] = (None, {})
         self._night_turn = -1
@@ -387,7 +386,6 @@ class GameState:
         new._active_cache = [(-1, []), (-1, [])]
         new._zone_cache = [None, None]
         new._hexes_cache = [None, None]
-        new._recon_empty = {}
         new.agents = dict(self.agents)
         new.extra = copy.deepcopy(self.extra)
         return new

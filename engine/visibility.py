@@ -54,8 +54,8 @@ class _Knowledge:
     compare them by identity."""
 
     __slots__ = ("counters", "counts", "enemy_pos", "enemy_units", "ground", "hidden_version", "known", "known_vis",
-                 "masks", "masks_sets", "own_pos", "own_units", "ranges", "sets", "sets_known", "sets_pos", "version",
-                 "vis", "vis_ground", "vis_recon")
+                 "masks", "masks_sets", "own_pos", "own_units", "ranges", "recon_empty", "sets", "sets_known",
+                 "sets_pos", "version", "vis", "vis_ground", "vis_recon")
 
     def __init__(self) -> None:
         self.version = -1
@@ -70,6 +70,7 @@ class _Knowledge:
         self.vis: np.ndarray | None = None
         self.vis_ground: np.ndarray | None = None
         self.vis_recon = -1
+        self.recon_empty = True
         # the known enemy units
         self.known: list[Unit] = []
         self.known_vis: np.ndarray | None = None
@@ -111,7 +112,9 @@ def _know(state: GameState, side: int) -> _Knowledge:
     ground = k.ground
     recon = state.recon_version
     if ground is not k.vis_ground or recon != k.vis_recon:
-        if _recon_empty(state, side):
+        if recon != k.vis_recon:  # most of the time nothing is covered: the visible mask is the ground view
+            k.recon_empty = not np.count_nonzero(state.recon_cover[side])
+        if k.recon_empty:
             k.vis = ground  # read-only already
         else:
             k.vis = ground | state.recon_cover[side]
@@ -200,15 +203,6 @@ def visible_hexes(state: GameState, side: int) -> np.ndarray:
     if k is not None and k.version == state.version:
         return k.vis
     return _know(state, side).vis
-
-
-def _recon_empty(state: GameState, side: int) -> bool:
-    """Does `side` have no recon cover now? (Cached per `recon_version`: most of the time nothing is
-    covered, and the visible mask is then the ground view itself.)"""
-    got = state._recon_empty.get(side)
-    if got is None or got[0] != state.recon_version:
-        got = state._recon_empty[side] = (state.recon_version, not np.count_nonzero(state.recon_cover[side]))
-    return got[1]
 
 
 def _ground_view(state: GameState, side: int) -> np.ndarray:
