@@ -20,6 +20,7 @@ import json
 import os
 import shlex
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -484,6 +485,32 @@ def _restore_signals(old: Any) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+class _HeldSignals:
+    """Ctrl+C and SIGTERM held back inside the `with` block, then delivered to the handlers that were in place.
+
+    Python runs its signal handlers in the main thread whichever thread the OS hands a signal to: masking
+    it in this thread (`pthread_sigmask`) does not stop it while other threads (pyarrow's writer pool)
+    accept it. So the handlers themselves are swapped for one that only notes the signal. Only the main
+    thread can swap handlers; elsewhere nothing is held."""
+
+    def __enter__(self) -> _HeldSignals:
+        self.noted: list[int] = []
+        self.old: list[tuple[int, Any]] = []
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM):
+                self.old.append((s, signal.signal(s, self._note)))
+        return self
+
+    def _note(self, signum: int, frame: Any) -> None:
+        self.noted.append(signum)
+
+    def __exit__(self, *exc: object) -> None:
+        for s, handler in self.old:
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        if self.noted:
+            signal.raise_signal(self.noted[0])
+
+
 def _worker_init() -> None:
     """Process-pool workers ignore Ctrl+C (the parent handles it and stops them) and die quietly on SIGTERM
     (they must not inherit the CLI's SIGTERM-as-Ctrl+C handler, which would print a traceback)."""
@@ -671,8 +698,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         table = pa.Table.from_pylist(rows, schema=schema)
         # a Ctrl+C or SIGTERM that arrives while a part is written waits until the part is counted: otherwise
         # the part could be on disk but missing from the "N of M games saved" report
-        old = _block_signals()
-        try:
+        with _HeldSignals():
             try:
                 write_table_atomic(table, pdir / task.name)
             except OSError as e:
@@ -680,8 +706,6 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
                 raise BatchAborted(f"cannot write {pdir / task.name}: {what}", 1, state["done"], n_total) from None
             state["done"] += len(rows)
             state["chunks"] += 1
-        finally:
-            _restore_signals(old)
         if on_progress:
             on_progress(len(rows))
         if stop_after_chunks is not None and state["chunks"] >= stop_after_chunks:
