@@ -317,6 +317,25 @@ def shift_counts(counts, mask, old, new):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def ground_counts(start, length, data, pos, radius, counts, mask):  # pragma: no cover - compiled
+    """A side's ground view from scratch, into `counts` and `mask` (all zero on entry): how many of its units
+    (the one on hex `pos[k]` seeing out to `radius[k]`) see each hex, and where that is non-zero; viewsheds
+    from the `GameMap.viewshed_store` arrays `start`, `length`, `data`. Returns 0, or -1 - i (writing
+    nothing) when hex i's viewshed is not in the store yet: fill it, call again."""
+    for k in range(pos.shape[0]):
+        if start[pos[k]] < 0:
+            return -1 - pos[k]
+    for k in range(pos.shape[0]):
+        i = pos[k]
+        s = start[i]
+        for e in range(s, s + length[i, radius[k]]):
+            j = data[e]
+            counts[j] += 1
+            mask[j] = True
+    return 0
+
+
+@njit(cache=True, nogil=True)
 def hex_distance(q, r, i, j):  # pragma: no cover - compiled
     """Hex distance between flat hexes `i` and `j` from axial `q`, `r` (`hexgrid.distance`)."""
     dq = q[i] - q[j]
@@ -417,7 +436,7 @@ class _Direct:
 
 direct = _Direct()
 DIRECT_KERNELS = ("unit_reach", "path_in_reach", "best_destination", "shift_counts", "supply_status",
-                  "detection_pairs")
+                  "detection_pairs", "ground_counts")
 CHECK = os.environ.get("WARGAME_KERNEL_CHECK", "") not in ("", "0")
 SIGNATURES: dict[str, tuple] = {}
 
@@ -437,10 +456,11 @@ if JIT:
                              _array(_B), _B, _B),
         "shift_counts": (_array(_t.int32, False), _array(_B, False), _array(_I64), _array(_I64)),
         "supply_status": (_array(_I64), _array(_I64), _array(_F64), _array(_B), _array(_I64, ndim=2),
-                          _array(_I64, False), _array(_I64, False), _array(_I64), _F64, _array(_F64), _array(_I64),
-                          _array(_I64, False)),
-        "detection_pairs": (_array(_I64), _array(_I64), _array(_I64, False), _array(_I64, False), _array(_I64),
+                          _array(_I64), _array(_I64), _array(_I64), _F64, _array(_F64), _array(_I64), _array(_I64)),
+        "detection_pairs": (_array(_I64), _array(_I64), _array(_I64, False), _array(_I64), _array(_I64),
                             _array(_I64, False), _array(_I64, False), _array(_I64, False)),
+        "ground_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_I64),
+                          _array(_I64, False), _array(_t.int32, False), _array(_B, False)),
     }
 
     def _fits(actual: object, declared: object) -> bool:

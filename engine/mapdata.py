@@ -353,6 +353,16 @@ class GameMap:
         self._viewshed_cache[key] = self._viewshed_cache[asked] = got
         return got
 
+    def viewshed_store(self, radius: int) -> ViewshedStore:
+        """Every hex's viewshed out to `radius` in one flat store, filled on first use of a hex: what the
+        compiled ground view (`kernels.ground_counts`) reads. One store per radius, shared by all games on
+        this map."""
+        radius = max(0, min(int(radius), MAX_VISION_HEXES))
+        got = self.derived.get(("viewshed_store", radius))
+        if got is None:
+            got = self.derived[("viewshed_store", radius)] = ViewshedStore(self, radius)
+        return got
+
     def csr(self, kind: str, reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Passable edges of a mobility class (or "supply") as flat arrays (indptr, neighbour, cost) for the
         compiled searches, in the adjacency lists' order. `reverse`: the cost of each edge is that of moving
@@ -386,6 +396,48 @@ class GameMap:
 def _adjacency(nbrs: list[list[int]], costs: list[list[float]]) -> list[tuple[tuple[int, float], ...]]:
     return [tuple((j, c) for j, c in zip(row, crow, strict=True) if j >= 0 and c != INF)
             for row, crow in zip(nbrs, costs, strict=True)]
+
+
+class ViewshedStore:
+    """The viewsheds of a map's hexes out to `radius`, as flat arrays for compiled code.
+
+    A sight line does not depend on how far a unit looks, and `GameMap.viewshed` lists its hexes ring by
+    ring: the viewshed at any radius r <= `radius` is a prefix of the one at `radius`. Hex i's viewshed at r
+    is `data[start[i] : start[i] + length[i, r]]`; `start[i]` is -1 until `fill(i)` computed it (through
+    `GameMap.viewshed`, so both always agree). `data` grows by doubling: read the attributes after a fill."""
+
+    __slots__ = ("_map", "data", "length", "radius", "start", "used")
+
+    def __init__(self, gmap: GameMap, radius: int) -> None:
+        self._map = gmap
+        self.radius = radius
+        self.start = np.full(gmap.n, -1, dtype=np.int64)
+        self.length = np.zeros((gmap.n, radius + 1), dtype=np.int64)
+        self.data = np.zeros(max(64, 4 * (1 + 3 * radius * (radius + 1))), dtype=np.int64)
+        self.used = 0
+
+    def fill(self, idx: int) -> None:
+        """Compute and store hex `idx`'s viewshed (once)."""
+        if self.start[idx] >= 0:
+            return
+        gmap = self._map
+        shed = gmap.viewshed(idx, self.radius)
+        ring = gmap.distance_matrix(np.array([idx]), shed)[0]  # non-decreasing: the viewshed is ring ordered
+        m = len(shed)
+        if self.used + m > len(self.data):
+            grown = np.zeros(max(2 * len(self.data), self.used + m), dtype=np.int64)
+            grown[:self.used] = self.data[:self.used]
+            self.data = grown
+        self.data[self.used:self.used + m] = shed
+        self.length[idx] = np.searchsorted(ring, np.arange(self.radius + 1), side="right")
+        self.start[idx] = self.used
+        self.used += m
+
+    def viewshed(self, idx: int, radius: int) -> np.ndarray:
+        """`GameMap.viewshed(idx, radius)` read from the store (for tests and tools)."""
+        self.fill(idx)
+        s = int(self.start[idx])
+        return self.data[s:s + int(self.length[idx, max(0, min(radius, self.radius))])]
 
 
 @functools.lru_cache(maxsize=4)

@@ -130,6 +130,7 @@ class GameState:
         self._occ_cache: tuple[Any, ...] | None = None
         self._pos_cache: list[tuple[Any, ...]] = [(-1, -1, None, None), (-1, -1, None, None)]
         self._pos_all: tuple[Any, ...] = (None, None, ())
+        self._pos_arrays: list[tuple[Any, ...]] = [(None, None), (None, None)]
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
         self._air_units: list[Unit] | None = None
         self._memos: dict[str, dict] = {}
@@ -269,6 +270,17 @@ class GameState:
         self._pos_cache[side] = (version, self.roster_version, now, units)
         return now
 
+    def positions_array(self, side: int) -> np.ndarray:
+        """`positions(side)` as a read-only int64 array, the same object while that tuple is (for compiled
+        code)."""
+        pos = self.positions(side)
+        got = self._pos_arrays[side]
+        if got[0] is not pos:
+            arr = np.array(pos, dtype=np.int64)
+            arr.setflags(write=False)
+            got = self._pos_arrays[side] = (pos, arr)
+        return got[1]
+
     def hexes_of(self, side: int) -> frozenset[int]:
         """Hexes holding `side`'s ground units, cached on its positions tuple."""
         pos = self.positions(side)
@@ -309,7 +321,7 @@ class GameState:
                         arr[old] -= 1
                         arr[new] += 1
             else:
-                arr = np.bincount(np.array(pos, dtype=np.int64), minlength=self.map.n).astype(np.int16)
+                arr = np.bincount(self.positions_array(side), minlength=self.map.n).astype(np.int16)
             arr.setflags(write=False)
             arrays.append(arr)
         self._occ_cache = (p0, p1, arrays[0], arrays[1], self.ground_units(0), self.ground_units(1), self.version)
@@ -375,6 +387,7 @@ class GameState:
         new._occ_cache = None
         new._pos_cache = [(-1, -1, None, None), (-1, -1, None, None)]
         new._pos_all = (None, None, ())
+        new._pos_arrays = [(None, None), (None, None)]
         new._side_units = None
         new._air_units = None
         new._memos = {}

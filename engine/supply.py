@@ -45,8 +45,8 @@ def _blocked(state: GameState, side: int, known_only: bool = False) -> np.ndarra
         enemy, zoc = known_enemy_hexes(state, side)
     else:
         if kernels.JIT:
-            return kernels.supply_blocked(gmap.no_go[side], gmap.nbr, np.array(state.positions(1 - side), np.int64),
-                                          np.array(state.positions(side), np.int64))
+            return kernels.supply_blocked(gmap.no_go[side], gmap.nbr, state.positions_array(1 - side),
+                                          state.positions_array(side))
         enemy = set(state.positions(1 - side))
         zoc = state.zone_of(1 - side)
     stop = enemy | zoc.difference(state.positions(side))
@@ -91,9 +91,8 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
     limit, sources, tree = got
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
     return kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
-                                        np.array(state.positions(1 - side), np.int64),
-                                        np.array(state.positions(side), np.int64), sources, limit, tree[0], tree[1],
-                                        hexes).tolist()
+                                        state.positions_array(1 - side), state.positions_array(side), sources,
+                                        limit, tree[0], tree[1], hexes).tolist()
 
 
 def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,
@@ -133,8 +132,7 @@ def update_supply(state: GameState, side: int) -> list:
     ground = state.ground_units(side)
     ins, outs = [], []
     if ground:
-        pos = np.array(state.positions(side), dtype=np.int64)
-        for u, ok in zip(ground, supplied_at(state, side, pos), strict=True):
+        for u, ok in zip(ground, supplied_at(state, side, state.positions_array(side)), strict=True):
             u.supplied = ok
             if ok:
                 u.turns_out_of_supply = 0

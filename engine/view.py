@@ -138,6 +138,10 @@ class SideView:
     def control(self) -> np.ndarray:
         return self._state.control.copy()
 
+    def controllers(self, hexes: np.ndarray) -> list[int]:
+        """Who controls each of `hexes` (index array): a side, or -1. Without copying the map's `control`."""
+        return self._state.control[hexes].tolist()
+
     @cached_property
     def grounded(self) -> dict[str, str | None]:
         st = self._state

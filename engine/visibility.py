@@ -108,7 +108,7 @@ def _know(state: GameState, side: int) -> _Knowledge:
     own_units = state.ground_units(side)
     own_pos = state.positions(side)
     if own_pos is not k.own_pos or ranges is not k.ranges or own_units is not k.own_units:
-        _update_ground(state, k, ranges, own_units, own_pos)
+        _update_ground(state, k, side, ranges, own_units, own_pos)
     ground = k.ground
     recon = state.recon_version
     if ground is not k.vis_ground or recon != k.vis_recon:
@@ -140,12 +140,12 @@ def _know(state: GameState, side: int) -> _Knowledge:
     return k
 
 
-def _update_ground(state: GameState, k: _Knowledge, ranges: dict[str, int], units: list[Unit],
+def _update_ground(state: GameState, k: _Knowledge, side: int, ranges: dict[str, int], units: list[Unit],
                    pos: tuple[int, ...]) -> None:
     """Bring the ground view (the union of the side's ground units' viewsheds) up to date: the observer counts
-    change only for the units that moved, joined or left since; they are rebuilt when the vision ranges
-    change with light and weather. A new mask object whenever the view changed (an old one may be held by
-    other caches: never changed in place)."""
+    change only for the units that moved since; they are rebuilt, in one compiled pass, when units join or
+    leave and when the vision ranges change with light and weather. A new mask object whenever the view
+    changed (an old one may be held by other caches: never changed in place)."""
     gmap = state.map
     if k.ground is not None and k.ranges is ranges:
         counts = k.counts
@@ -168,32 +168,39 @@ def _update_ground(state: GameState, k: _Knowledge, ranges: dict[str, int], unit
                         counts[gmap.viewshed(new, r)] += 1
                 k.ground = counts > 0
                 k.ground.setflags(write=False)
-        else:  # units joined or left (arrivals, losses): diff by unit
-            before = {id(u): p for u, p in zip(k.own_units, k.own_pos, strict=True)}
-            after = {id(u): p for u, p in zip(units, pos, strict=True)}
-            for u, p in zip(k.own_units, k.own_pos, strict=True):
-                if after.get(id(u)) != p:
-                    counts[gmap.viewshed(p, ranges[u.type])] -= 1
-            for u, p in zip(units, pos, strict=True):
-                if before.get(id(u)) != p:
-                    counts[gmap.viewshed(p, ranges[u.type])] += 1
-            k.ground = counts > 0
-            k.ground.setflags(write=False)
+        else:  # units joined or left (arrivals, losses): from scratch
+            k.counts, k.ground = _ground_from_scratch(state, side, ranges, units)
     else:
-        if units:
-            memo = gmap._viewshed_cache  # (hex, radius) -> viewshed: `GameMap.viewshed`, inlined
-            sheds = []
-            for u in units:
-                r = ranges[u.type]
-                shed = memo.get((u.idx, r))
-                sheds.append(shed if shed is not None else gmap.viewshed(u.idx, r))
-            counts = np.bincount(np.concatenate(sheds), minlength=gmap.n).astype(np.int32)
-        else:
-            counts = np.zeros(gmap.n, dtype=np.int32)
-        k.counts = counts
-        k.ground = counts > 0
-        k.ground.setflags(write=False)
+        k.counts, k.ground = _ground_from_scratch(state, side, ranges, units)
     k.ranges, k.own_units, k.own_pos = ranges, units, pos
+
+
+def _ground_from_scratch(state: GameState, side: int, ranges: dict[str, int], units: list[Unit]
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Observers per hex and the ground view (read-only) of `units`, `side`'s ground units, from scratch: at a
+    game's start, when light and weather change the ranges, when units join or leave."""
+    gmap = state.map
+    if kernels.JIT:  # one compiled pass over the map's viewshed store
+        table = state.scenario.unit_table
+        memo = gmap.memo_for("visibility.store", table)
+        store = memo.get("store")
+        if store is None:
+            store = memo["store"] = gmap.viewshed_store(max([ut.vision_hexes for ut in table.values()], default=0))
+        top = store.radius
+        radius = np.array([max(0, min(ranges[u.type], top)) for u in units], dtype=np.int64)
+        counts = np.zeros(gmap.n, dtype=np.int32)
+        mask = np.zeros(gmap.n, dtype=bool)
+        pos = state.positions_array(side)  # the hexes of `units`, in the same order
+        while (missing := kernels.direct.ground_counts(store.start, store.length, store.data, pos, radius, counts,
+                                                       mask)) < 0:
+            store.fill(-1 - missing)  # a hex no unit stood on before (on this map): its viewshed, once
+    else:  # the reference, without numba
+        counts = np.zeros(gmap.n, dtype=np.int32)
+        for u in units:
+            counts[gmap.viewshed(u.idx, ranges[u.type])] += 1
+        mask = counts > 0
+    mask.setflags(write=False)
+    return counts, mask
 
 
 def visible_hexes(state: GameState, side: int) -> np.ndarray:
@@ -275,7 +282,7 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     table = state.scenario.unit_table
     ranges = vision_ranges(state)
     # every (target, observer) pair at once: hex distance and detection reach
-    o_idx = np.array(state.positions(side), dtype=np.int64)  # the observers' hexes, in the same order
+    o_idx = state.positions_array(side)  # the observers' hexes, in the same order
     t_idx = np.array([t.idx for t in targets], dtype=np.int64)
     sig = np.array([table[t.type].signature for t in targets], dtype=np.int64)
     got = state._observer_cache.get(side)  # the observers' detection and vision, while they and the light last

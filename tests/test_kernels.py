@@ -264,3 +264,33 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     d, got_cand, rows = kernels.detection_pairs(gmap.q, gmap.r, a, b, gmap.concealment, sig, detect, vision)
     assert d.tolist() == want.tolist() and got_cand.tolist() == cand.tolist()
     assert rows.tolist() == np.flatnonzero(cand.any(axis=1)).tolist()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), n_units=st.integers(0, 25),
+       store_radius=st.integers(0, 8))
+def test_ground_counts_from_the_viewshed_store_match_the_viewsheds(which, seed, n_units, store_radius):
+    """The store holds each hex's viewshed out to its radius, and a viewshed at a smaller radius is a prefix
+    of it (sight lines do not depend on how far a unit looks): `ground_counts` over the store counts exactly
+    the observers the viewsheds of `GameMap.viewshed` give, filling the store as it meets new hexes."""
+    from engine.mapdata import ViewshedStore
+
+    gmap = game_map(MAPS[which]())
+    store = ViewshedStore(gmap, store_radius)  # a store of its own: the map's shared one is left alone
+    rng = np.random.default_rng(seed)
+    pos = rng.integers(0, gmap.n, n_units)  # units may share a hex
+    radius = rng.integers(0, store_radius + 1, n_units)
+    want = np.zeros(gmap.n, dtype=np.int32)
+    for p, r in zip(pos.tolist(), radius.tolist(), strict=True):
+        assert store.viewshed(p, r).tolist() == gmap.viewshed(p, r).tolist()
+        want[gmap.viewshed(p, r)] += 1
+    fresh = ViewshedStore(gmap, store_radius)
+    counts, mask = np.zeros(gmap.n, dtype=np.int32), np.zeros(gmap.n, dtype=bool)
+    fills = 0
+    while (missing := kernels.ground_counts(fresh.start, fresh.length, fresh.data, pos, radius, counts, mask)) < 0:
+        assert not counts.any() and not mask.any()  # nothing written before the store has every viewshed
+        fresh.fill(-1 - missing)
+        fills += 1
+    assert fills == len(set(pos.tolist()))
+    assert counts.tolist() == want.tolist()
+    assert mask.tolist() == (want > 0).tolist()

@@ -94,8 +94,8 @@ class DoctrineAgent:
         if got is None:
             hexes = sorted(self._objective(view))
             got = gmap.derived["doctrine.objective_sorted"] = (tuple(hexes), np.array(hexes, dtype=np.int64))
-        held = (view.control[got[1]] == view.side).tolist()
-        return tuple([i for i, h in zip(got[0], held, strict=True) if not h])
+        side = view.side
+        return tuple([i for i, c in zip(got[0], view.controllers(got[1]), strict=True) if c != side])
 
     def _objective_distance(self, view: SideView) -> list[int]:
         """Hex distance from every hex to the nearest objective hex (per map)."""
