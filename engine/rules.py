@@ -651,9 +651,16 @@ def _do_move(state: GameState, o: Move) -> None:
     enemy_hexes = state.hexes_of(other(u.side))  # enemies do not move while this unit does
     enemy_zone = state.zone_of(other(u.side))
     nbr = gmap.nbr_list
+    control = state.control
+    # the caches learn of the mover's new hex (`touch`) only before something may read them: on the quiet
+    # steps nothing does, so a move through open country touches them once, at its end
+    untouched = False
     for step in path[1:]:
         blockers = state.units_at(step, other(u.side)) if step in enemy_hexes else []
         if blockers:  # hidden enemy in the way: bump into it
+            if untouched:
+                state.touch(roster=False, side=u.side)
+                untouched = False
             b = blockers[0]
             stopped = f"ran into hidden {b.id} at {gmap.describe(step)}"
             for e in _ambush_candidates(state, u, u.idx):
@@ -663,11 +670,14 @@ def _do_move(state: GameState, o: Move) -> None:
             _reveal(state, b, f"{u.id} ran into it", later)
             break
         u.idx = step
-        state.touch(roster=False, side=u.side)
+        untouched = True
         walked.append(step)
-        _set_control(state, step, u.side, u)
+        if control[step] != u.side:
+            _set_control(state, step, u.side, u)
         if step not in enemy_zone:
             continue  # no enemy next to this hex: no ambush, no contact
+        state.touch(roster=False, side=u.side)
+        untouched = False
         ambushers = _ambush_candidates(state, u, step)
         if ambushers:
             names = ", ".join(e.id for e in ambushers)
@@ -686,6 +696,8 @@ def _do_move(state: GameState, o: Move) -> None:
             if not (ut.infiltrates and conceal[step] >= 2):
                 stopped = f"contact with {contacts[0].id}"
                 break
+    if untouched:
+        state.touch(roster=False, side=u.side)
     if u.hidden is False and was_hidden and not quiet:
         later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                           hex=gmap.hex_of(walked[0]), reason="moved in the open"))
