@@ -475,23 +475,30 @@ def bench_micro(repeat: int) -> dict[str, Any]:
     return out
 
 
-def _atlatl_timer(checkout: Path, python: str) -> Callable[[int], float] | str:
-    """A function timing `games` Atlatl games (ms per game: the stock server.py, N+1 games minus 1 game, so
-    start-up is excluded), or why it cannot run."""
+def _atlatl_timer(checkout: Path, python: str) -> Callable[[int], tuple[float, float]] | str:
+    """A function timing `games` Atlatl games: (wall ms, CPU ms) per game, of the stock server.py, N+1 games
+    minus 1 game, so start-up is excluded; or why it cannot run. The CPU time is the child process's
+    (user + system, from `getrusage`): what the VM's stolen time does not inflate."""
     server = checkout / "server"
     if not (server / "server.py").exists():
         return f"{server / 'server.py'} not found"
     cmd = [python, "server.py", "test4.scn", "--blueAI", "pass-agg", "--redAI", "pass-agg", "--nReps"]
 
-    def wall(n: int) -> float:
+    def child_cpu() -> float:
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ru.ru_utime + ru.ru_stime
+
+    def run(n: int) -> tuple[float, float]:
+        c = child_cpu()
         t = time.perf_counter()
         r = subprocess.run([*cmd, str(n)], cwd=server, capture_output=True, text=True, timeout=600)
         if r.returncode != 0:
             raise RuntimeError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}")
-        return time.perf_counter() - t
+        return time.perf_counter() - t, child_cpu() - c
 
-    def game_ms(games: int) -> float:
-        return (wall(games + 1) - wall(1)) / games * 1000
+    def game_ms(games: int) -> tuple[float, float]:
+        (w_long, c_long), (w_short, c_short) = run(games + 1), run(1)
+        return (w_long - w_short) / games * 1000, (c_long - c_short) / games * 1000
 
     return game_ms
 
@@ -505,8 +512,9 @@ def bench_atlatl_live(checkout: Path, python: str, games: int) -> dict[str, Any]
         per_game = [game_ms(games) for _ in range(3)]
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
         return {"error": f"atlatl run failed: {e}"}
-    ms = med(per_game)
-    return {"game_ms_median": ms, "games_per_s_one_core": 1000 / ms, "ms_per_turn": ms / 10,
+    ms = med([w for w, _ in per_game])
+    return {"game_ms_median": ms, "game_cpu_ms_median": med([c for _, c in per_game]),
+            "games_per_s_one_core": 1000 / ms, "ms_per_turn": ms / 10,
             "ms_per_unit_turn": ms / 10 / 17, "games": games, "repeats": 3, "python": python,
             "how": "stock server.py --nReps N+1 minus --nReps 1"}
 
@@ -516,31 +524,40 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
     """Ours and Atlatl timed in alternating rounds, a ratio per round.
 
     The VM's speed drifts by up to 2× within minutes, so an Atlatl timing taken a minute apart from ours
-    can swing the ratio by as much. Here each round plays our 10×10 games once per seed, new seeds each round
-    (median ms per unit-turn), and then times Atlatl (N+1 games minus 1 game, per unit-turn), and the ratio
-    is taken within the round."""
+    can swing the ratio by as much. Here each round plays our 10×10 games once per seed, new seeds each round,
+    and then times Atlatl (N+1 games minus 1 game); the ratio is taken within the round. Both sides are
+    means per unit-turn (all the games' time over all their unit-turns: Atlatl's N+1 − 1 games is a mean),
+    by wall time and by CPU time (the processes' own user + system time, which the VM's stolen time does not
+    inflate)."""
     game_ms = _atlatl_timer(checkout, python)
     if isinstance(game_ms, str):
         return {"error": game_ms}
     scen = scenario_from_dict(make_scenario(10, 10, 17, 10))
     play_game(scen, 0)  # warm, as in game_stats
+    per_unit_turn = ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"]
     out_rounds = []
     try:
         for r in range(rounds):
-            per_turn = []
+            wall = cpu = 0.0
+            turns = 0
             for s in seeds:  # seeds no earlier round played: new games, as in a batch (see play_fresh_repeats)
-                ms, _cpu, turns, _orders = play_timed(scen, s + 100_000 * (r + 1))
-                per_turn.append(ms / turns)
-            ours = med(per_turn) / n_units(scen)
-            atlatl = game_ms(atlatl_games) / ATLATL_REFERENCE["turns"] / ATLATL_REFERENCE["units"]
+                ms, cpu_ms, t, _orders = play_timed(scen, s + 100_000 * (r + 1))
+                wall, cpu, turns = wall + ms, cpu + cpu_ms, turns + t
+            ours, ours_cpu = wall / turns / n_units(scen), cpu / turns / n_units(scen)
+            a_wall, a_cpu = game_ms(atlatl_games)
+            atlatl, atlatl_cpu = a_wall / per_unit_turn, a_cpu / per_unit_turn
             out_rounds.append({"ours_ms_per_unit_turn": ours, "atlatl_ms_per_unit_turn": atlatl,
-                               "ratio": ours / atlatl})
+                               "ratio": ours / atlatl, "ours_cpu_ms_per_unit_turn": ours_cpu,
+                               "atlatl_cpu_ms_per_unit_turn": atlatl_cpu, "cpu_ratio": ours_cpu / atlatl_cpu})
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
         return {"error": f"atlatl run failed: {e}"}
     ratios = [r["ratio"] for r in out_rounds]
+    cpu_ratios = [r["cpu_ratio"] for r in out_rounds]
     return {"rounds": out_rounds, "ratio_median": med(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "cpu_ratio_median": med(cpu_ratios), "cpu_ratio_min": min(cpu_ratios),
+            "cpu_ratio_max": max(cpu_ratios),
             "how": f"{rounds} alternating rounds: {len(seeds)} new seeds of ours once each, then Atlatl "
-                   f"--nReps {atlatl_games + 1} minus --nReps 1"}
+                   f"--nReps {atlatl_games + 1} minus --nReps 1; means per unit-turn"}
 
 
 _FRESH_PROCESS = r"""
@@ -680,7 +697,7 @@ def targets_table(res: dict[str, Any]) -> list[dict[str, Any]]:
         TARGETS["shusha_games_per_s_all_workers"], "/s", at_least=True)
     il = (res.get("comparison") or {}).get("interleaved") or {}
     add("ours ÷ Atlatl per unit-turn, interleaved median", il.get("ratio_median"),
-        TARGETS["per_unit_turn_ratio_ours_over_atlatl"], "×")
+        TARGETS["per_unit_turn_ratio_ours_over_atlatl"], "×", il.get("cpu_ratio_median"))
     return rows
 
 
@@ -729,6 +746,10 @@ def print_report(res: dict[str, Any]) -> None:
                   + ", ".join(f"{r['ratio']:.3f}" for r in il["rounds"]))
             print(f"  interleaved_ratio_median: {fmt(il['ratio_median'])} (range {fmt(il['ratio_min'])}–"
                   f"{fmt(il['ratio_max'])}; the issue asks for ≤ 0.1)")
+            if "cpu_ratio_median" in il:
+                print("  the same by CPU time, by round: " + ", ".join(f"{r['cpu_ratio']:.3f}" for r in il["rounds"]))
+                print(f"  interleaved_cpu_ratio_median: {fmt(il['cpu_ratio_median'])} (range "
+                      f"{fmt(il['cpu_ratio_min'])}–{fmt(il['cpu_ratio_max'])})")
     if "jit" in res:
         section("compiled searches (numba) vs pure Python, each in a fresh process (identical game logs)")
         j = res["jit"]
