@@ -301,19 +301,27 @@ def best_destination(order, start, occ_own, limit, allowed, field, conceal, near
 
 
 @njit(cache=True, nogil=True)
-def shift_counts(counts, mask, old, new):  # pragma: no cover - compiled
-    """counts[old] -= 1, counts[new] += 1 in place (a unit's viewshed moving; index arrays hold no repeats),
-    keeping `mask` == (counts > 0) in place by touching only those hexes."""
-    for k in range(old.shape[0]):
-        i = old[k]
-        counts[i] -= 1
-        if counts[i] == 0:
-            mask[i] = False
-    for k in range(new.shape[0]):
-        i = new[k]
-        counts[i] += 1
-        if counts[i] == 1:
-            mask[i] = True
+def shift_counts(start, length, data, counts, mask, old, new, radius):  # pragma: no cover - compiled
+    """A unit seeing out to `radius` moved from hex `old` to hex `new`: its viewshed (from the
+    `GameMap.viewshed_store` arrays `start`, `length`, `data`) leaves `counts` at `old` and joins it at `new`,
+    in place, keeping `mask` == (counts > 0) by touching only those hexes. Returns 0, or -1 - new (changing
+    nothing) when the new hex's viewshed is not in the store yet: fill it, call again. (The old hex's is
+    there: the unit was counted from the store.)"""
+    if start[new] < 0:
+        return -1 - new
+    s = start[old]
+    for e in range(s, s + length[old, radius]):
+        j = data[e]
+        counts[j] -= 1
+        if counts[j] == 0:
+            mask[j] = False
+    s = start[new]
+    for e in range(s, s + length[new, radius]):
+        j = data[e]
+        counts[j] += 1
+        if counts[j] == 1:
+            mask[j] = True
+    return 0
 
 
 @njit(cache=True, nogil=True)
@@ -454,7 +462,8 @@ if JIT:
         "path_in_reach": (_array(_I64), _array(_I64), _I64),
         "best_destination": (_array(_I64), _I64, _array(_t.int16), _I64, _array(_B), _array(_F64), _array(_I64),
                              _array(_B), _B, _B),
-        "shift_counts": (_array(_t.int32, False), _array(_B, False), _array(_I64), _array(_I64)),
+        "shift_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_t.int32, False),
+                         _array(_B, False), _I64, _I64, _I64),
         "supply_status": (_array(_I64), _array(_I64), _array(_F64), _array(_B), _array(_I64, ndim=2),
                           _array(_I64), _array(_I64), _array(_I64), _F64, _array(_F64), _array(_I64), _array(_I64)),
         "detection_pairs": (_array(_I64), _array(_I64), _array(_I64, False), _array(_I64), _array(_I64),

@@ -13,6 +13,7 @@ from operator import ne
 import numpy as np
 
 from engine import kernels
+from engine.mapdata import ViewshedStore
 from engine.state import GameState
 from engine.units import Unit, other
 from engine.weather import ground_vision_cap
@@ -54,8 +55,8 @@ class _Knowledge:
     compare them by identity."""
 
     __slots__ = ("counters", "counts", "enemy_pos", "enemy_units", "ground", "hidden_version", "known", "known_vis",
-                 "masks", "masks_sets", "own_pos", "own_units", "ranges", "recon_empty", "sets", "sets_known",
-                 "sets_pos", "version", "vis", "vis_ground", "vis_recon")
+                 "masks", "masks_sets", "own_pos", "own_units", "radius", "ranges", "recon_empty", "sets", "sets_known",
+                 "sets_pos", "store", "version", "vis", "vis_ground", "vis_recon")
 
     def __init__(self) -> None:
         self.version = -1
@@ -64,6 +65,8 @@ class _Knowledge:
         self.ranges: dict[str, int] | None = None
         self.own_units: list[Unit] | None = None
         self.own_pos: tuple[int, ...] | None = None
+        self.store: ViewshedStore | None = None  # the map's viewsheds as flat arrays (with numba)
+        self.radius: list[int] = []  # how far each unit sees, clamped to the store's radius (with numba)
         self.counts: np.ndarray | None = None
         self.ground: np.ndarray | None = None
         # the visible mask: the ground view and the recon cover
@@ -155,9 +158,11 @@ def _update_ground(state: GameState, k: _Knowledge, side: int, ranges: dict[str,
             elif kernels.JIT:  # same units: only moves (the mask follows the counts)
                 mask = k.ground.copy()
                 before = k.own_pos
+                store, radius = k.store, k.radius
                 for i in compress(range(len(pos)), map(ne, before, pos)):  # the units that moved (C loops)
-                    r = ranges[units[i].type]
-                    kernels.direct.shift_counts(counts, mask, gmap.viewshed(before[i], r), gmap.viewshed(pos[i], r))
+                    while (missing := kernels.direct.shift_counts(store.start, store.length, store.data, counts, mask,
+                                                                  before[i], pos[i], radius[i])) < 0:
+                        store.fill(-1 - missing)  # a hex no unit stood on before (on this map): its viewshed, once
                 mask.setflags(write=False)
                 k.ground = mask
             else:  # the same without numba: the reference
@@ -169,38 +174,41 @@ def _update_ground(state: GameState, k: _Knowledge, side: int, ranges: dict[str,
                 k.ground = counts > 0
                 k.ground.setflags(write=False)
         else:  # units joined or left (arrivals, losses): from scratch
-            k.counts, k.ground = _ground_from_scratch(state, side, ranges, units)
+            _ground_from_scratch(state, k, side, ranges, units)
     else:
-        k.counts, k.ground = _ground_from_scratch(state, side, ranges, units)
+        _ground_from_scratch(state, k, side, ranges, units)
     k.ranges, k.own_units, k.own_pos = ranges, units, pos
 
 
-def _ground_from_scratch(state: GameState, side: int, ranges: dict[str, int], units: list[Unit]
-                         ) -> tuple[np.ndarray, np.ndarray]:
+def _ground_from_scratch(state: GameState, k: _Knowledge, side: int, ranges: dict[str, int], units: list[Unit]
+                         ) -> None:
     """Observers per hex and the ground view (read-only) of `units`, `side`'s ground units, from scratch: at a
-    game's start, when light and weather change the ranges, when units join or leave."""
+    game's start, when light and weather change the ranges, when units join or leave. With numba, one
+    compiled pass over the map's viewshed store, and each unit's range as the moves' updates read it."""
     gmap = state.map
-    if kernels.JIT:  # one compiled pass over the map's viewshed store
+    if kernels.JIT:
         table = state.scenario.unit_table
         memo = gmap.memo_for("visibility.store", table)
         store = memo.get("store")
         if store is None:
             store = memo["store"] = gmap.viewshed_store(max([ut.vision_hexes for ut in table.values()], default=0))
         top = store.radius
-        radius = np.array([max(0, min(ranges[u.type], top)) for u in units], dtype=np.int64)
+        radius = [max(0, min(ranges[u.type], top)) for u in units]
         counts = np.zeros(gmap.n, dtype=np.int32)
         mask = np.zeros(gmap.n, dtype=bool)
         pos = state.positions_array(side)  # the hexes of `units`, in the same order
-        while (missing := kernels.direct.ground_counts(store.start, store.length, store.data, pos, radius, counts,
+        radius_a = np.array(radius, dtype=np.int64)
+        while (missing := kernels.direct.ground_counts(store.start, store.length, store.data, pos, radius_a, counts,
                                                        mask)) < 0:
             store.fill(-1 - missing)  # a hex no unit stood on before (on this map): its viewshed, once
+        k.store, k.radius = store, radius
     else:  # the reference, without numba
         counts = np.zeros(gmap.n, dtype=np.int32)
         for u in units:
             counts[gmap.viewshed(u.idx, ranges[u.type])] += 1
         mask = counts > 0
     mask.setflags(write=False)
-    return counts, mask
+    k.counts, k.ground = counts, mask
 
 
 def visible_hexes(state: GameState, side: int) -> np.ndarray:

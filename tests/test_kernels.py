@@ -178,11 +178,14 @@ def test_check_mode_refuses_arguments_of_another_type():
         kernels.direct.unit_reach(indptr, nbr.astype(np.int32), weight, 0, 3.0, *masks, *ws)
     with pytest.raises(TypeError, match="do not fit"):  # a strided view
         kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), 0)
+    store = gmap.viewshed_store(1)
+    store.fill(0)
+    store.fill(1)
     read_only_counts = np.zeros(gmap.n, dtype=np.int32)
     read_only_counts.setflags(write=False)
     with pytest.raises(TypeError, match="do not fit"):  # it would write into a read-only array
-        kernels.direct.shift_counts(read_only_counts, np.zeros(gmap.n, dtype=bool), gmap.viewshed(0, 1),
-                                    gmap.viewshed(1, 1))
+        kernels.direct.shift_counts(store.start, store.length, store.data, read_only_counts,
+                                    np.zeros(gmap.n, dtype=bool), 0, 1, 1)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -228,6 +231,7 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     """distance_matrix, nearest_first, supply_blocked, shift_counts, destinations, detection_pairs: the
     numpy (or set) code they replace is the reference."""
     from engine import hexgrid
+    from engine.mapdata import ViewshedStore
 
     gmap = game_map(MAPS[which]())
     rng = np.random.default_rng(seed)
@@ -235,15 +239,20 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     want = hexgrid.distance_arrays(gmap.q[a][:, None], gmap.r[a][:, None], gmap.q[b][None, :], gmap.r[b][None, :])
     got = gmap.distance_matrix(a, b)
     assert got.shape == want.shape and got.tolist() == want.tolist()
-    counts = rng.integers(0, 5, gmap.n).astype(np.int32)
+    counts = rng.integers(1, 5, gmap.n).astype(np.int32)
     want_c = counts.copy()
-    old, new = np.unique(a), np.unique(b)
-    want_c[old] -= 1
-    want_c[new] += 1
-    mask = counts > 0
-    kernels.shift_counts(counts, mask, old, new)
-    assert counts.tolist() == want_c.tolist()
-    assert mask.tolist() == (want_c > 0).tolist()
+    store = ViewshedStore(gmap, 3)
+    for old, new, radius in zip(a.tolist(), b.tolist(), rng.integers(0, 4, len(a)).tolist(), strict=False):
+        want_c[gmap.viewshed(old, radius)] -= 1
+        want_c[gmap.viewshed(new, radius)] += 1
+        store.fill(old)  # a unit's old hex was counted from the store; its new one may be missing
+        mask = counts > 0
+        while (missing := kernels.shift_counts(store.start, store.length, store.data, counts, mask, old, new,
+                                               radius)) < 0:
+            assert missing == -1 - new
+            store.fill(new)
+        assert counts.tolist() == want_c.tolist()
+        assert mask.tolist() == (want_c > 0).tolist()
     hexes = np.unique(a)
     if nb:
         near = gmap.distance_matrix(hexes, b).min(axis=1)
