@@ -68,9 +68,10 @@ class FireOdds:
         # computed at once, not as cached properties: on a slotted attrs class those add a `__getattr__`, which
         # slows every attribute read of every FireOdds and raises an AttributeError on each first read (2% of a
         # Shusha game's instructions). Odds are memoised, so each is computed once per map anyway.
-        out = [0.0] * (self.target_strength + 1)
+        top = self.target_strength
+        out = [0.0] * (top + 1)
         for k, p in enumerate(self.pmf):
-            out[min(k, self.target_strength)] += p
+            out[k if k < top else top] += p  # (a conditional, not min(): a builtin call per term)
         object.__setattr__(self, "loss_pmf", tuple(out))
         object.__setattr__(self, "expected_losses", sum(k * p for k, p in enumerate(out)))
 
@@ -297,7 +298,7 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
     rolls = state.rng.random(odds.shots).tolist() if odds.shots else []
     p = odds.p_hit
     hits = sum([x < p for x in rolls])
-    losses = min(hits, odds.target_strength)
+    losses = hits if hits < odds.target_strength else odds.target_strength
     return FireResult.make(
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
@@ -334,4 +335,4 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_typ
 
 
 def recover_cohesion(u: Unit) -> None:
-    u.cohesion = min(MAX_COHESION, u.cohesion + 1)
+    u.cohesion = MAX_COHESION if u.cohesion >= MAX_COHESION else u.cohesion + 1  # min(), without a builtin call

@@ -187,13 +187,16 @@ def _ground_from_scratch(state: GameState, k: _Knowledge, side: int, ranges: dic
     compiled pass over the map's viewshed store, and each unit's range as the moves' updates read it."""
     gmap = state.map
     if kernels.JIT:
-        table = state.scenario.unit_table
-        memo = gmap.memo_for("visibility.store", table)
+        memo = gmap.memo_for("visibility.store", state.scenario.unit_table)
         store = memo.get("store")
         if store is None:
-            store = memo["store"] = gmap.viewshed_store(max([ut.vision_hexes for ut in table.values()], default=0))
-        top = store.radius
-        radius = [max(0, min(ranges[u.type], top)) for u in units]
+            store = memo["store"] = gmap.viewshed_store(
+                max([ut.vision_hexes for ut in state.scenario.unit_table.values()], default=0))
+        got = memo.get(id(ranges))  # the ranges clamped to the store's radius, per (interned, long-lived) ranges
+        if got is None or got[0] is not ranges:
+            got = memo[id(ranges)] = (ranges, {t: max(0, min(r, store.radius)) for t, r in ranges.items()})
+        clamped = got[1]
+        radius = [clamped[u.type] for u in units]
         counts = np.zeros(gmap.n, dtype=np.int32)
         mask = np.zeros(gmap.n, dtype=bool)
         pos = state.positions_array(side)  # the hexes of `units`, in the same order
