@@ -81,13 +81,13 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
     return _supply_search(indptr, nbr, weight, blocked, sources, limit, targets, np.empty(0, dtype=np.int64))
 
 
-@njit(cache=True, nogil=True)
-def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
+@njit(cache=True, nogil=True, _nrt=False)
+def path_in_reach(order, order_prev, dest, out):  # pragma: no cover - compiled
     """The path to `dest` in a reach given as hexes in discovery order and their previous hexes (-1 at the
-    start), as positions in `order` (start first); empty if `dest` was not reached. See
-    `engine.movement.walk_of`, whose Python walk is the reference: `order[positions]` is the path's hexes."""
+    start), as positions in `order` (start first), written to `out[:k]` (room for `len(order)`); returns k,
+    0 if `dest` was not reached. See `engine.movement.walk_of`, whose Python walk is the reference:
+    `order[out[:k]]` is the path's hexes."""
     n = order.shape[0]
-    rev = np.empty(n, dtype=np.int64)
     k = 0
     h = dest
     while h >= 0:
@@ -95,14 +95,16 @@ def path_in_reach(order, order_prev, dest):  # pragma: no cover - compiled
         while x < n and order[x] != h:
             x += 1
         if x == n or k == n:
-            return np.empty(0, dtype=np.int64)  # not reached (or not a reach): no path
-        rev[k] = x
+            return 0  # not reached (or not a reach): no path
+        out[k] = x
         k += 1
         h = order_prev[x]
-    out = np.empty(k, dtype=np.int64)
-    for i in range(k):
-        out[i] = rev[k - 1 - i]
-    return out
+    for a in range(k // 2):  # dest first so far: reverse in place
+        b = k - 1 - a
+        t = out[a]
+        out[a] = out[b]
+        out[b] = t
+    return k
 
 
 @njit(cache=True, nogil=True)
@@ -183,22 +185,85 @@ def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, 
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
+def _heap_push(heap_c, heap_i, size, c, j):  # pragma: no cover - compiled
+    """Push (c, j) on the binary min-heap held in `heap_c`, `heap_i` (`size` entries); returns the new size.
+    Entries order as Python's tuples do (cost, then hex), so the searches pop them in the very order
+    `heapq` does (entries with equal keys are equal)."""
+    pos = size
+    while pos > 0:
+        up = (pos - 1) >> 1
+        uc = heap_c[up]
+        ui = heap_i[up]
+        if c < uc or (c == uc and j < ui):
+            heap_c[pos] = uc
+            heap_i[pos] = ui
+            pos = up
+        else:
+            break
+    heap_c[pos] = c
+    heap_i[pos] = j
+    return size + 1
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _heap_pop_last(heap_c, heap_i, size):  # pragma: no cover - compiled
+    """Remove the smallest entry of the heap (read `heap_c[0]`, `heap_i[0]` first); `size` is the size after
+    the removal."""
+    if size == 0:
+        return
+    lc = heap_c[size]
+    li = heap_i[size]
+    pos = 0
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        right = child + 1
+        if right < size and (heap_c[right] < heap_c[child] or
+                             (heap_c[right] == heap_c[child] and heap_i[right] < heap_i[child])):
+            child = right
+        cc = heap_c[child]
+        ci = heap_i[child]
+        if cc < lc or (cc == lc and ci < li):
+            heap_c[pos] = cc
+            heap_i[pos] = ci
+            pos = child
+        else:
+            break
+    heap_c[pos] = lc
+    heap_i[pos] = li
+
+
+def reach_workspace(n: int) -> tuple[np.ndarray, ...]:
+    """Scratch arrays for `unit_reach` on a map of `n` hexes: per hex its cost (inf), previous hex (-2) and
+    whether it is settled (False); the reached hexes in order, their costs and previous hexes; a heap (a hex
+    grid has at most 6 edges per hex, and a search pushes at most once per edge)."""
+    return (np.full(n, np.inf), np.full(n, -2, dtype=np.int64), np.zeros(n, dtype=bool),
+            np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n, dtype=np.int64),
+            np.zeros(6 * n + 1), np.zeros(6 * n + 1, dtype=np.int64))
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def unit_reach(indptr, nbr, weight, start, budget, blocked, forbidden, zoc, zoc_exempt,
-               ws_cost, ws_prev, ws_done, ws_order):  # pragma: no cover - compiled
-    """Bounded Dijkstra for one unit: (hexes in discovery order, their costs, their previous hexes; -1 at
-    the start). A hex may not be entered where `blocked` or `forbidden` is set; see
-    `engine.movement.dijkstra` for the rules. `ws_*`: the caller's map-sized workspace (cost inf, prev -2,
-    done False), left as it was found: only the reached hexes are touched, so a search costs what it
-    reaches, not the map's size."""
+               ws_cost, ws_prev, ws_done, ws_order, out_cost, out_prev, heap_c, heap_i):  # pragma: no cover
+    """Bounded Dijkstra for one unit. Returns k, the number of hexes reached: `ws_order[:k]` are they in
+    discovery order, `out_cost[:k]` their costs, `out_prev[:k]` their previous hexes (-1 at the start). A hex
+    may not be entered where `blocked` or `forbidden` is set; see `engine.movement.dijkstra` for the rules.
+    The other arrays are the caller's workspace (`reach_workspace`): the per-hex ones are left as they were
+    found (only the reached hexes are touched, so a search costs what it reaches, not the map's size). It
+    allocates nothing, so it runs without numba's reference counting (see `_Direct`)."""
     cost, prev, done, order = ws_cost, ws_prev, ws_done, ws_order
     cost[start] = 0.0
     prev[start] = -1
     order[0] = start
     k = 1
-    heap = [(0.0, np.int64(start))]
-    while heap:
-        c, i = heapq.heappop(heap)
+    size = _heap_push(heap_c, heap_i, 0, 0.0, start)
+    while size:
+        c = heap_c[0]
+        i = heap_i[0]
+        size -= 1
+        _heap_pop_last(heap_c, heap_i, size)
         if done[i]:
             continue
         done[i] = True
@@ -219,18 +284,15 @@ def unit_reach(indptr, nbr, weight, start, budget, blocked, forbidden, zoc, zoc_
                 continue
             cost[j] = nc
             prev[j] = i
-            heapq.heappush(heap, (nc, j))
-    out_order = order[:k].copy()
-    out_cost = np.empty(k)
-    out_prev = np.empty(k, dtype=np.int64)
+            size = _heap_push(heap_c, heap_i, size, nc, j)
     for x in range(k):
-        h = out_order[x]
+        h = order[x]
         out_cost[x] = cost[h]
         out_prev[x] = prev[h]
         cost[h] = np.inf
         prev[h] = -2
         done[h] = False
-    return out_order, out_cost, out_prev
+    return k
 
 
 @njit(cache=True, nogil=True)
@@ -291,16 +353,43 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
     return best
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def best_destination(order, start, occ_own, limit, allowed, field, conceal, near, prefer_cover,
                      avoid_contact):  # pragma: no cover - compiled
     """`best_move` over `destinations(order, start, occ_own, limit)`, in one call (the doctrine AI's move
-    choice straight from a unit's reach)."""
-    return best_move(destinations(order, start, occ_own, limit), start, allowed, field, conceal, near,
-                     prefer_cover, avoid_contact)
+    choice straight from a unit's reach), filtering as it goes: it allocates nothing, so it runs without
+    numba's reference counting (see `_Direct`)."""
+    here = field[start]
+    stay = here
+    if prefer_cover:
+        stay = here - 0.4 * conceal[start]
+    if avoid_contact and near[start]:
+        stay += 3.0
+    best = -1
+    best_s = np.inf
+    best_f = 0.0
+    for k in range(order.shape[0]):
+        i = order[k]
+        if i == start or occ_own[i] >= limit or not allowed[i]:
+            continue
+        f = field[i]
+        s = f
+        if prefer_cover:
+            s = f - 0.4 * conceal[i]
+        if avoid_contact and near[i]:
+            s = s + 3.0
+        if best < 0 or s < best_s or (s == best_s and i < best):
+            best = i
+            best_s = s
+            best_f = f
+    if best < 0:
+        return -2
+    if not np.isfinite(best_f) or best_s >= stay - 1e-9 or best_f >= here:
+        return -1
+    return best
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def shift_counts(start, length, data, counts, mask, old, new, radius):  # pragma: no cover - compiled
     """A unit seeing out to `radius` moved from hex `old` to hex `new`: its viewshed (from the
     `GameMap.viewshed_store` arrays `start`, `length`, `data`) leaves `counts` at `old` and joins it at `new`,
@@ -324,7 +413,7 @@ def shift_counts(start, length, data, counts, mask, old, new, radius):  # pragma
     return 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def ground_counts(start, length, data, pos, radius, counts, mask):  # pragma: no cover - compiled
     """A side's ground view from scratch, into `counts` and `mask` (all zero on entry): how many of its units
     (the one on hex `pos[k]` seeing out to `radius[k]`) see each hex, and where that is non-zero; viewsheds
@@ -343,7 +432,7 @@ def ground_counts(start, length, data, pos, radius, counts, mask):  # pragma: no
     return 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def hex_distance(q, r, i, j):  # pragma: no cover - compiled
     """Hex distance between flat hexes `i` and `j` from axial `q`, `r` (`hexgrid.distance`)."""
     dq = q[i] - q[j]
@@ -401,32 +490,26 @@ def destinations(order, start, occ_own, limit):  # pragma: no cover - compiled
     return out[:k]
 
 
-@njit(cache=True, nogil=True)
-def detection_pairs(q, r, t_idx, o_idx, conceal, sig, detect, vision):  # pragma: no cover - compiled
-    """For hidden targets `t_idx` and observers `o_idx`: hex distances `d` (targets × observers), which pairs
-    may detect (`cand`: adjacent, or within detect + signature − concealment capped by vision) and the targets
-    with any candidate (`rows`). See `engine.visibility.detect_hidden`, whose numpy path is the reference."""
-    nt = t_idx.shape[0]
-    no = o_idx.shape[0]
-    d = np.empty((nt, no), dtype=np.int64)
-    cand = np.zeros((nt, no), dtype=np.bool_)
-    rows = np.empty(nt, dtype=np.int64)
-    k = 0
-    for x in range(nt):
+@njit(cache=True, nogil=True, _nrt=False)
+def detection_pairs(q, r, t_idx, o_idx, conceal, sig, detect, vision, out):  # pragma: no cover - compiled
+    """For hidden targets `t_idx` and observers `o_idx`: the pairs that may detect (adjacent, or within
+    detect + signature − concealment capped by vision), as (target position, observer position, hex
+    distance) triples written to `out` (room for 3 × targets × observers), targets then observers in
+    ascending order; returns how many numbers were written. See `engine.visibility.detect_hidden`, whose
+    numpy path is the reference."""
+    m = 0
+    for x in range(t_idx.shape[0]):
         t = t_idx[x]
         base = sig[x] - conceal[t]
-        hit = False
-        for y in range(no):
+        for y in range(o_idx.shape[0]):
             dist = hex_distance(q, r, t, o_idx[y])
-            d[x, y] = dist
             reach = min(detect[y] + base, vision[y])
             if dist == 1 or dist <= reach:
-                cand[x, y] = True
-                hit = True
-        if hit:
-            rows[k] = x
-            k += 1
-    return d, cand, rows[:k]
+                out[m] = x
+                out[m + 1] = y
+                out[m + 2] = dist
+                m += 3
+    return m
 
 
 # ------------------------------------------------------------------------------------------ direct calls
@@ -458,8 +541,9 @@ if JIT:
     _I64, _F64, _B = _t.int64, _t.float64, _t.boolean
     SIGNATURES = {  # read-only arrays: map layers, caches and reaches; writable: workspaces and fresh arrays
         "unit_reach": (_array(_I64), _array(_I64), _array(_F64), _I64, _F64, _array(_B), _array(_B), _array(_B),
-                       _array(_B), _array(_F64, False), _array(_I64, False), _array(_B, False), _array(_I64, False)),
-        "path_in_reach": (_array(_I64), _array(_I64), _I64),
+                       _array(_B), _array(_F64, False), _array(_I64, False), _array(_B, False), _array(_I64, False),
+                       _array(_F64, False), _array(_I64, False), _array(_F64, False), _array(_I64, False)),
+        "path_in_reach": (_array(_I64), _array(_I64), _I64, _array(_I64, False)),
         "best_destination": (_array(_I64), _I64, _array(_t.int16), _I64, _array(_B), _array(_F64), _array(_I64),
                              _array(_B), _B, _B),
         "shift_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_t.int32, False),
@@ -467,7 +551,7 @@ if JIT:
         "supply_status": (_array(_I64), _array(_I64), _array(_F64), _array(_B), _array(_I64, ndim=2),
                           _array(_I64), _array(_I64), _array(_I64), _F64, _array(_F64), _array(_I64), _array(_I64)),
         "detection_pairs": (_array(_I64), _array(_I64), _array(_I64, False), _array(_I64), _array(_I64),
-                            _array(_I64, False), _array(_I64, False), _array(_I64, False)),
+                            _array(_I64, False), _array(_I64, False), _array(_I64, False), _array(_I64, False)),
         "ground_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_I64),
                           _array(_I64, False), _array(_t.int32, False), _array(_B, False)),
     }

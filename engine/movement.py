@@ -117,9 +117,10 @@ def reach(state: GameState, u: Unit) -> Reach:
         occ_mask, zoc_mask = known_enemy_masks(state, u.side)
         indptr, nbr, weight = gmap.csr(ut.mobility)
         exempt = gmap.deep_cover if ut.infiltrates else gmap.no_hex
-        out = Reach(*kernels.direct.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points), occ_mask,
-                                               gmap.no_go[u.side], zoc_mask, exempt, *state.reach_workspace()),
-                    gmap.n)
+        ws = state.reach_workspace()
+        k = kernels.direct.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points), occ_mask,
+                                      gmap.no_go[u.side], zoc_mask, exempt, *ws)
+        out = Reach(ws[3][:k].copy(), ws[4][:k].copy(), ws[5][:k].copy(), gmap.n)
     else:
         tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
                         gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
@@ -217,7 +218,8 @@ def walk_of(r: Reach, dest: int) -> tuple[list[int], list[float]]:
     if not r.reaches(dest):
         raise ValueError(f"hex {dest} is not in this reach")
     if kernels.JIT:
-        at = kernels.direct.path_in_reach(r.order, r.order_prev, dest)  # positions in the reach's order
+        at = np.empty(r.order.shape[0], dtype=np.int64)
+        at = at[:kernels.direct.path_in_reach(r.order, r.order_prev, dest, at)]  # positions in the reach's order
         return r.order[at].tolist(), r.order_cost[at].tolist()
     index = r.index()
     prev = r.order_prev.tolist()

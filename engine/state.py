@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from engine.events import Event
+from engine.kernels import reach_workspace
 from engine.mapdata import GameMap
 from engine.orders import Order
 from engine.scenario import Scenario
@@ -144,7 +145,7 @@ class GameState:
         self._zone_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._hexes_cache: list[tuple[tuple[int, ...], frozenset[int]] | None] = [None, None]
         self._reach_cache: dict[str, tuple[Any, dict[int, tuple[float, int]]]] = {}
-        self._reach_ws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._reach_ws: tuple[np.ndarray, ...] | None = None
         self.recon_version = 0
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
         self._vision_ranges: tuple[Any, dict[str, int]] = (None, {})
@@ -327,14 +328,12 @@ class GameState:
         self._occ_cache = (p0, p1, arrays[0], arrays[1], self.ground_units(0), self.ground_units(1), self.version)
         return arrays[0], arrays[1]
 
-    def reach_workspace(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Map-sized scratch arrays for `kernels.unit_reach` (cost inf, prev -2, done False, order), which
-        leaves them as it found them. One set per game: games may run in threads, a game never does."""
+    def reach_workspace(self) -> tuple[np.ndarray, ...]:
+        """Scratch arrays for `kernels.unit_reach` (`kernels.reach_workspace`). One set per game: games may run
+        in threads, a game never does."""
         ws = self._reach_ws
         if ws is None:
-            n = self.map.n
-            ws = self._reach_ws = (np.full(n, np.inf), np.full(n, -2, dtype=np.int64), np.zeros(n, dtype=bool),
-                                   np.zeros(n, dtype=np.int64))
+            ws = self._reach_ws = reach_workspace(self.map.n)
         return ws
 
     def set_hidden(self, u: Unit, hidden: bool) -> None:

@@ -302,27 +302,32 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
             observers, ranges, np.array([table[o.type].detect for o in observers], dtype=np.int64),
             np.array([ranges[o.type] for o in observers], dtype=np.int64))
     detect, vision = got[2], got[3]
+    # the candidate pairs as (target, observer, distance) triples, by target then observer
     if kernels.JIT:
-        d, cand, rows = kernels.direct.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect,
-                                                       vision)
+        out = np.empty(3 * len(targets) * len(observers), dtype=np.int64)
+        pairs = out[:kernels.direct.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect,
+                                                     vision, out)].tolist()
     else:
         d = gmap.distance_matrix(t_idx, o_idx)
         reach = np.minimum(detect[None, :] + (sig - gmap.concealment[t_idx])[:, None], vision[None, :])
         cand = (d == 1) | (d <= reach)
-        rows = np.flatnonzero(cand.any(axis=1))
+        pairs = []
+        for ti, k in np.argwhere(cand).tolist():
+            pairs += (ti, k, int(d[ti, k]))
     conceal = gmap.concealment
-    for ti in rows.tolist():
-        t = targets[ti]
-        for k in np.flatnonzero(cand[ti]).tolist():
-            o = observers[k]
-            dk = int(d[ti, k])
-            if dk == 1:
-                found.append((t, f"in contact with {o.id}"))
-                break
-            if gmap.has_los(o.idx, t.idx):
-                found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
-                                 f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
-                break
+    found_ti = -1
+    for x in range(0, len(pairs), 3):
+        ti, k, dk = pairs[x], pairs[x + 1], pairs[x + 2]
+        if ti == found_ti:
+            continue  # found already, by an earlier observer
+        t, o = targets[ti], observers[k]
+        if dk == 1:
+            found.append((t, f"in contact with {o.id}"))
+            found_ti = ti
+        elif gmap.has_los(o.idx, t.idx):
+            found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
+                             f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
+            found_ti = ti
     return found
 
 

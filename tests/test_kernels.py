@@ -47,22 +47,53 @@ def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, 
     blocked[start] = forbidden[start] = False
     ref = dijkstra(gmap, start, mob, budget, frozenset(np.flatnonzero(blocked).tolist()),
                    frozenset(np.flatnonzero(zoc).tolist()), exempt.tolist(), forbidden.tolist())
-    ws = (np.full(gmap.n, np.inf), np.full(gmap.n, -2, dtype=np.int64), np.zeros(gmap.n, dtype=bool),
-          np.zeros(gmap.n, dtype=np.int64))
+    ws = kernels.reach_workspace(gmap.n)
     for _ in range(2):  # the workspace is left as found: a second search gives the same answer
-        order, cost, prev = kernels.unit_reach(*gmap.csr(mob), start, budget, blocked, forbidden, zoc, exempt, *ws)
+        k = kernels.unit_reach(*gmap.csr(mob), start, budget, blocked, forbidden, zoc, exempt, *ws)
+        order, cost, prev = ws[3][:k].copy(), ws[4][:k].copy(), ws[5][:k].copy()
         assert order.tolist() == list(ref)  # same hexes, discovered in the same order
         assert cost.tolist() == [v[0] for v in ref.values()]  # bit-identical costs
         assert prev.tolist() == [v[1] for v in ref.values()]
         assert np.isinf(ws[0]).all() and (ws[1] == -2).all() and not ws[2].any()
+    at = np.full(len(order), -7, dtype=np.int64)
     for dest in order.tolist()[:: max(1, len(order) // 7)]:  # paths walk the predecessors back to the start
         want_path = [dest]
         while ref[want_path[-1]][1] >= 0:
             want_path.append(ref[want_path[-1]][1])
-        assert order[kernels.path_in_reach(order, prev, dest)].tolist() == want_path[::-1]
+        assert order[at[:kernels.path_in_reach(order, prev, dest, at)]].tolist() == want_path[::-1]
     unreached = int(np.flatnonzero(~np.isin(np.arange(gmap.n), order))[0]) if len(order) < gmap.n else None
     if unreached is not None:
-        assert kernels.path_in_reach(order, prev, unreached).size == 0
+        assert kernels.path_in_reach(order, prev, unreached, at) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries=st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 7.25]), st.integers(0, 30)),
+                        max_size=60),
+       pops=st.lists(st.integers(0, 3), max_size=60))
+def test_the_compiled_heap_pops_in_heapqs_order(entries, pops):
+    """`unit_reach`'s heap (flat arrays, no allocation) against `heapq` on (cost, hex) tuples: pushes and pops
+    interleaved, duplicates and ties included, the same entries come out in the same order."""
+    import heapq
+
+    heap_c, heap_i = np.zeros(len(entries) + 1), np.zeros(len(entries) + 1, dtype=np.int64)
+    ref: list[tuple[float, int]] = []
+    size = 0
+    got, want = [], []
+    for n, (c, j) in enumerate(entries):
+        size = kernels._heap_push(heap_c, heap_i, size, c, j)
+        heapq.heappush(ref, (c, j))
+        for _ in range(pops[n] if n < len(pops) else 0):
+            if ref:
+                want.append(heapq.heappop(ref))
+                got.append((float(heap_c[0]), int(heap_i[0])))
+                size -= 1
+                kernels._heap_pop_last(heap_c, heap_i, size)
+    while ref:
+        want.append(heapq.heappop(ref))
+        got.append((float(heap_c[0]), int(heap_i[0])))
+        size -= 1
+        kernels._heap_pop_last(heap_c, heap_i, size)
+    assert got == want and size == 0
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -170,14 +201,13 @@ def test_check_mode_refuses_arguments_of_another_type():
     gmap = game_map(tiny_scenario())
     indptr, nbr, weight = gmap.csr("foot")
     masks = [gmap.no_hex] * 4
-    ws = (np.full(gmap.n, np.inf), np.full(gmap.n, -2, dtype=np.int64), np.zeros(gmap.n, dtype=bool),
-          np.zeros(gmap.n, dtype=np.int64))
-    order, _, _ = kernels.direct.unit_reach(indptr, nbr, weight, 0, 3.0, *masks, *ws)  # the declared types
-    assert order[0] == 0
+    ws = kernels.reach_workspace(gmap.n)
+    assert kernels.direct.unit_reach(indptr, nbr, weight, 0, 3.0, *masks, *ws) >= 1  # the declared types
+    assert ws[3][0] == 0
     with pytest.raises(TypeError, match="do not fit"):  # int32 edge targets
         kernels.direct.unit_reach(indptr, nbr.astype(np.int32), weight, 0, 3.0, *masks, *ws)
     with pytest.raises(TypeError, match="do not fit"):  # a strided view
-        kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), 0)
+        kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), 0, np.zeros(5, dtype=np.int64))
     store = gmap.viewshed_store(1)
     store.fill(0)
     store.fill(1)
@@ -270,9 +300,9 @@ def test_small_kernels_match_their_numpy_references(which, seed, na, nb):
     sig, detect, vision = (rng.integers(0, 4, na), rng.integers(0, 4, nb), rng.integers(1, 4, nb))
     reach = np.minimum(detect[None, :] + (sig - gmap.concealment[a])[:, None], vision[None, :])
     cand = (want == 1) | (want <= reach)
-    d, got_cand, rows = kernels.detection_pairs(gmap.q, gmap.r, a, b, gmap.concealment, sig, detect, vision)
-    assert d.tolist() == want.tolist() and got_cand.tolist() == cand.tolist()
-    assert rows.tolist() == np.flatnonzero(cand.any(axis=1)).tolist()
+    out = np.full(3 * na * nb, -7, dtype=np.int64)
+    m = kernels.detection_pairs(gmap.q, gmap.r, a, b, gmap.concealment, sig, detect, vision, out)
+    assert out[:m].tolist() == [v for x, y in np.argwhere(cand).tolist() for v in (x, y, int(want[x, y]))]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
