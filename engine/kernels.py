@@ -33,25 +33,34 @@ if not JIT:
         return (lambda f: f) if not args or not callable(args[0]) else args[0]
 
 
-@njit(cache=True, nogil=True)
-def _supply_search(indptr, nbr, weight, blocked, sources, limit, targets, parent):  # pragma: no cover
-    """The supply search behind `supply_trace` and `supply_tree`; records each hex's predecessor in
-    `parent` when it has a slot per hex (an empty `parent` records nothing)."""
+@njit(cache=True, nogil=True, _nrt=False)
+def _supply_search_in(indptr, nbr, weight, blocked, sources, limit, targets, n_targets, parent, dist, wanted,
+                      heap_c, heap_i):  # pragma: no cover - compiled
+    """The supply search behind `supply_trace`, `supply_tree` and `supply_status`, in the caller's arrays:
+    `dist` and `wanted` (a slot per hex, overwritten), a heap with room for a push per source and per edge.
+    Stops once the first `n_targets` of `targets` are settled (none: the whole field). Records each hex's
+    predecessor in `parent` when it has a slot per hex (an empty `parent` records nothing)."""
     n = indptr.shape[0] - 1
     track = parent.shape[0] == n
-    dist = np.full(n, np.inf)
-    wanted = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        dist[i] = np.inf
+        wanted[i] = False
     remaining = 0
-    for t in targets:
+    for x in range(n_targets):
+        t = targets[x]
         if not wanted[t]:
             wanted[t] = True
             remaining += 1
-    heap = [(0.0, np.int64(s)) for s in sources if not blocked[s]]
-    for _, s in heap:
-        dist[s] = 0.0
-    heapq.heapify(heap)
-    while heap:
-        c, i = heapq.heappop(heap)
+    size = 0
+    for s in sources:
+        if not blocked[s]:
+            dist[s] = 0.0
+            size = _heap_push(heap_c, heap_i, size, 0.0, s)
+    while size:
+        c = heap_c[0]
+        i = heap_i[0]
+        size -= 1
+        _heap_pop_last(heap_c, heap_i, size)
         if c > dist[i]:
             continue
         if wanted[i]:
@@ -68,7 +77,17 @@ def _supply_search(indptr, nbr, weight, blocked, sources, limit, targets, parent
                 dist[j] = nc
                 if track:
                     parent[j] = i
-                heapq.heappush(heap, (nc, j))
+                size = _heap_push(heap_c, heap_i, size, nc, j)
+
+
+@njit(cache=True, nogil=True)
+def _supply_search(indptr, nbr, weight, blocked, sources, limit, targets, parent):  # pragma: no cover
+    """`_supply_search_in` in arrays of its own; returns the costs."""
+    n = indptr.shape[0] - 1
+    dist = np.empty(n)
+    room = sources.shape[0] + nbr.shape[0] + 1
+    _supply_search_in(indptr, nbr, weight, blocked, sources, limit, targets, targets.shape[0], parent, dist,
+                      np.empty(n, dtype=np.bool_), np.empty(room), np.empty(room, dtype=np.int64))
     return dist
 
 
@@ -161,28 +180,60 @@ def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
     return out, unknown
 
 
-@njit(cache=True, nogil=True)
+def supply_workspace(n: int, n_edges: int, n_sources: int) -> tuple[np.ndarray, ...]:
+    """Scratch arrays for `supply_status` on a map of `n` hexes whose supply graph has `n_edges` edges, for
+    `n_sources` sources: the blocked mask, enemy zones, per-target status, the targets left to search, and
+    the search's costs, wanted flags and heap."""
+    room = n_edges + n_sources + 1
+    return (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n, dtype=bool), np.zeros(room),
+            np.zeros(room, dtype=np.int64))
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, tree_dist, tree_parent,
-                  targets):  # pragma: no cover - compiled
-    """Is each target hex in supply? `supply_blocked` + `supply_by_tree` + a `supply_trace` for the targets the
-    tree leaves unknown, in one call (`engine.supply.supplied_at` composes them in Python without numba)."""
-    blocked = supply_blocked(no_go, nbr6, enemy, own)
-    status, n_unknown = supply_by_tree(tree_dist, tree_parent, blocked, targets)
-    out = np.empty(targets.shape[0], dtype=np.bool_)
+                  targets, out, ws_blocked, ws_zone, ws_status, ws_wanted, ws_dist, ws_flags, heap_c,
+                  heap_i):  # pragma: no cover - compiled
+    """Is each target hex in supply? Written to `out`. `supply_blocked` + `supply_by_tree` + a supply search for
+    the targets the tree leaves unknown, in one call, in the caller's arrays (`supply_workspace`; it allocates
+    nothing). `engine.supply.supplied_at` composes the parts in Python without numba."""
+    n = no_go.shape[0]
+    blocked, zone = ws_blocked, ws_zone
+    for k in range(enemy.shape[0]):  # supply_blocked
+        for d in range(6):
+            j = nbr6[enemy[k], d]
+            if j >= 0:
+                zone[j] = True
+    for k in range(own.shape[0]):
+        zone[own[k]] = False
+    for k in range(enemy.shape[0]):
+        zone[enemy[k]] = True
+    for i in range(n):
+        blocked[i] = no_go[i] or zone[i]
+        zone[i] = False  # left clean
+    n_unknown = 0
+    for k in range(targets.shape[0]):  # supply_by_tree
+        t = targets[k]
+        if tree_dist[t] == np.inf:
+            ws_status[k] = 0
+            continue
+        ws_status[k] = 1
+        x = t
+        while x >= 0:
+            if blocked[x]:
+                ws_status[k] = 2
+                ws_wanted[n_unknown] = t
+                n_unknown += 1
+                break
+            x = tree_parent[x]
     if n_unknown:
-        wanted = np.empty(n_unknown, dtype=np.int64)
-        k = 0
+        _supply_search_in(indptr, nbr, weight, blocked, sources, limit, ws_wanted, n_unknown, ws_status[:0],
+                          ws_dist, ws_flags, heap_c, heap_i)
         for x in range(targets.shape[0]):
-            if status[x] == 2:
-                wanted[k] = targets[x]
-                k += 1
-        field = supply_trace(indptr, nbr, weight, blocked, sources, limit, wanted)
-        for x in range(targets.shape[0]):
-            out[x] = status[x] == 1 or (status[x] == 2 and field[targets[x]] < np.inf)
+            out[x] = ws_status[x] == 1 or (ws_status[x] == 2 and ws_dist[targets[x]] < np.inf)
     else:
         for x in range(targets.shape[0]):
-            out[x] = status[x] == 1
-    return out
+            out[x] = ws_status[x] == 1
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -549,7 +600,10 @@ if JIT:
         "shift_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_t.int32, False),
                          _array(_B, False), _I64, _I64, _I64),
         "supply_status": (_array(_I64), _array(_I64), _array(_F64), _array(_B), _array(_I64, ndim=2),
-                          _array(_I64), _array(_I64), _array(_I64), _F64, _array(_F64), _array(_I64), _array(_I64)),
+                          _array(_I64), _array(_I64), _array(_I64), _F64, _array(_F64), _array(_I64), _array(_I64),
+                          _array(_B, False), _array(_B, False), _array(_B, False), _array(_I64, False),
+                          _array(_I64, False), _array(_F64, False), _array(_B, False), _array(_F64, False),
+                          _array(_I64, False)),
         "detection_pairs": (_array(_I64), _array(_I64), _array(_I64, False), _array(_I64), _array(_I64),
                             _array(_I64, False), _array(_I64, False), _array(_I64, False), _array(_I64, False)),
         "ground_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_I64),

@@ -87,12 +87,15 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
         if tree is None:
             dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
             tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
-        got = state._supply_cache[side] = (limit, sources, tree)
-    limit, sources, tree = got
+        csr = gmap.csr("supply")
+        got = state._supply_cache[side] = (limit, sources, tree, kernels.supply_workspace(gmap.n, csr[1].shape[0],
+                                                                                          sources.shape[0]))
+    limit, sources, tree, ws = got
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
-    return kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr,
-                                        state.positions_array(1 - side), state.positions_array(side), sources,
-                                        limit, tree[0], tree[1], hexes).tolist()
+    out = np.empty(hexes.shape[0], dtype=bool)
+    kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr, state.positions_array(1 - side),
+                                 state.positions_array(side), sources, limit, tree[0], tree[1], hexes, out, *ws)
+    return out.tolist()
 
 
 def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: float, n: int,

@@ -139,6 +139,29 @@ def test_the_supply_tree_shortcut_never_contradicts_the_search(which, seed, n_sr
         assert settled.all()
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), n_src=st.integers(1, 3),
+       limit=st.sampled_from([3.0, 16.0, 1e9]), n_enemy=st.integers(0, 25), n_own=st.integers(1, 25))
+def test_supply_status_matches_a_full_trace(which, seed, n_src, limit, n_enemy, n_own):
+    """The fused supply check (blocked mask, tree shortcut, a search for the rest; in reused workspace arrays)
+    answers what a full trace around the blocked hexes answers, call after call."""
+    gmap = game_map(MAPS[which]())
+    rng = np.random.default_rng(seed)
+    csr = gmap.csr("supply")
+    sources = rng.integers(0, gmap.n, n_src).astype(np.int64)
+    no_go = rng.random(gmap.n) < 0.03
+    dist, parent = kernels.supply_tree(*csr, no_go, sources, float(limit))
+    ws = kernels.supply_workspace(gmap.n, csr[1].shape[0], n_src)
+    for _ in range(3):
+        enemy = rng.integers(0, gmap.n, n_enemy).astype(np.int64)
+        own = rng.integers(0, gmap.n, n_own).astype(np.int64)
+        blocked = kernels.supply_blocked(no_go, gmap.nbr, enemy, own)
+        want = trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n) < np.inf
+        out = np.zeros(n_own, dtype=bool)
+        kernels.supply_status(*csr, no_go, gmap.nbr, enemy, own, sources, limit, dist, parent, own, out, *ws)
+        assert out.tolist() == want[own].tolist()
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(which=st.sampled_from(sorted(MAPS)), mob=st.sampled_from(MOBILITY_CLASSES),
        target_frac=st.floats(0, 1, exclude_max=True), side=st.sampled_from([None, 0, 1]))
