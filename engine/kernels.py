@@ -101,11 +101,11 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def path_in_reach(order, order_prev, dest, out):  # pragma: no cover - compiled
-    """The path to `dest` in a reach given as hexes in discovery order and their previous hexes (-1 at the
-    start), as positions in `order` (start first), written to `out[:k]` (room for `len(order)`); returns k,
-    0 if `dest` was not reached. See `engine.movement.walk_of`, whose Python walk is the reference:
-    `order[out[:k]]` is the path's hexes."""
+def path_in_reach(order, order_prev, order_cost, dest, out_hex, out_cost):  # pragma: no cover - compiled
+    """The path to `dest` in a reach given as hexes in discovery order, their previous hexes (-1 at the start)
+    and costs: its hexes (start first) and the cost of reaching each, written to `out_hex[:k]` and
+    `out_cost[:k]` (room for `len(order)`); returns k, 0 if `dest` was not reached. See
+    `engine.movement.walk_of`, whose Python walk is the reference."""
     n = order.shape[0]
     k = 0
     h = dest
@@ -115,14 +115,18 @@ def path_in_reach(order, order_prev, dest, out):  # pragma: no cover - compiled
             x += 1
         if x == n or k == n:
             return 0  # not reached (or not a reach): no path
-        out[k] = x
+        out_hex[k] = h
+        out_cost[k] = order_cost[x]
         k += 1
         h = order_prev[x]
     for a in range(k // 2):  # dest first so far: reverse in place
         b = k - 1 - a
-        t = out[a]
-        out[a] = out[b]
-        out[b] = t
+        t = out_hex[a]
+        out_hex[a] = out_hex[b]
+        out_hex[b] = t
+        c = out_cost[a]
+        out_cost[a] = out_cost[b]
+        out_cost[b] = c
     return k
 
 
@@ -594,7 +598,7 @@ if JIT:
         "unit_reach": (_array(_I64), _array(_I64), _array(_F64), _I64, _F64, _array(_B), _array(_B), _array(_B),
                        _array(_B), _array(_F64, False), _array(_I64, False), _array(_B, False), _array(_I64, False),
                        _array(_F64, False), _array(_I64, False), _array(_F64, False), _array(_I64, False)),
-        "path_in_reach": (_array(_I64), _array(_I64), _I64, _array(_I64, False)),
+        "path_in_reach": (_array(_I64), _array(_I64), _array(_F64), _I64, _array(_I64, False), _array(_F64, False)),
         "best_destination": (_array(_I64), _I64, _array(_t.int16), _I64, _array(_B), _array(_F64), _array(_I64),
                              _array(_B), _B, _B),
         "shift_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_t.int32, False),

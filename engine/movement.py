@@ -212,15 +212,19 @@ def path_of(r: Reach, dest: int) -> list[int]:
     return walk_of(r, dest)[0]
 
 
-def walk_of(r: Reach, dest: int) -> tuple[list[int], list[float]]:
+def walk_of(r: Reach, dest: int, scratch: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> tuple[list[int], list[float]]:
     """The path to `dest` (start first) in a `Reach`, and the cost of reaching each of its hexes (ValueError
-    if the reach does not include `dest`): a move that stops early reads its cost from the second list."""
+    if the reach does not include `dest`): a move that stops early reads its cost from the second list.
+    `scratch`: an int64 and a float64 array with room for the reach, to write into (else allocated)."""
     if not r.reaches(dest):
         raise ValueError(f"hex {dest} is not in this reach")
     if kernels.JIT:
-        at = np.empty(r.order.shape[0], dtype=np.int64)
-        at = at[:kernels.direct.path_in_reach(r.order, r.order_prev, dest, at)]  # positions in the reach's order
-        return r.order[at].tolist(), r.order_cost[at].tolist()
+        if scratch is None:
+            scratch = (np.empty(r.order.shape[0], dtype=np.int64), np.empty(r.order.shape[0]))
+        hexes, costs = scratch
+        k = kernels.direct.path_in_reach(r.order, r.order_prev, r.order_cost, dest, hexes, costs)
+        return hexes[:k].tolist(), costs[:k].tolist()
     index = r.index()
     prev = r.order_prev.tolist()
     cost = r.order_cost.tolist()

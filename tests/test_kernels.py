@@ -55,15 +55,17 @@ def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, 
         assert cost.tolist() == [v[0] for v in ref.values()]  # bit-identical costs
         assert prev.tolist() == [v[1] for v in ref.values()]
         assert np.isinf(ws[0]).all() and (ws[1] == -2).all() and not ws[2].any()
-    at = np.full(len(order), -7, dtype=np.int64)
+    hexes, costs = np.full(len(order), -7, dtype=np.int64), np.full(len(order), -7.0)
     for dest in order.tolist()[:: max(1, len(order) // 7)]:  # paths walk the predecessors back to the start
         want_path = [dest]
         while ref[want_path[-1]][1] >= 0:
             want_path.append(ref[want_path[-1]][1])
-        assert order[at[:kernels.path_in_reach(order, prev, dest, at)]].tolist() == want_path[::-1]
+        k = kernels.path_in_reach(order, prev, cost, dest, hexes, costs)
+        assert hexes[:k].tolist() == want_path[::-1]
+        assert costs[:k].tolist() == [ref[h][0] for h in want_path[::-1]]
     unreached = int(np.flatnonzero(~np.isin(np.arange(gmap.n), order))[0]) if len(order) < gmap.n else None
     if unreached is not None:
-        assert kernels.path_in_reach(order, prev, unreached, at) == 0
+        assert kernels.path_in_reach(order, prev, cost, unreached, hexes, costs) == 0
 
 
 @settings(max_examples=200, deadline=None)
@@ -230,7 +232,8 @@ def test_check_mode_refuses_arguments_of_another_type():
     with pytest.raises(TypeError, match="do not fit"):  # int32 edge targets
         kernels.direct.unit_reach(indptr, nbr.astype(np.int32), weight, 0, 3.0, *masks, *ws)
     with pytest.raises(TypeError, match="do not fit"):  # a strided view
-        kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), 0, np.zeros(5, dtype=np.int64))
+        kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), np.zeros(5), 0, np.zeros(5, dtype=np.int64),
+                                     np.zeros(5))
     store = gmap.viewshed_store(1)
     store.fill(0)
     store.fill(1)
