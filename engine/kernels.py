@@ -101,11 +101,13 @@ def supply_trace(indptr, nbr, weight, blocked, sources, limit, targets):  # prag
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def path_in_reach(order, order_prev, order_cost, dest, out_hex, out_cost):  # pragma: no cover - compiled
-    """The path to `dest` in a reach given as hexes in discovery order, their previous hexes (-1 at the start)
-    and costs: its hexes (start first) and the cost of reaching each, written to `out_hex[:k]` and
-    `out_cost[:k]` (room for `len(order)`); returns k, 0 if `dest` was not reached. See
-    `engine.movement.walk_of`, whose Python walk is the reference."""
+def path_in_reach(data, dest, out):  # pragma: no cover - compiled
+    """The path to `dest` in a reach (`engine.movement.Reach.data`: hexes in discovery order, their costs'
+    bits and their previous hexes, -1 at the start, as rows): its hexes (start first) and the bits of the
+    cost of reaching each, written to `out[0, :k]` and `out[1, :k]` (room for the reach); returns k, 0 if
+    `dest` was not reached. See `engine.movement.walk_of`, whose Python walk is the reference."""
+    order = data[0]
+    prev = data[2]
     n = order.shape[0]
     k = 0
     h = dest
@@ -115,18 +117,16 @@ def path_in_reach(order, order_prev, order_cost, dest, out_hex, out_cost):  # pr
             x += 1
         if x == n or k == n:
             return 0  # not reached (or not a reach): no path
-        out_hex[k] = h
-        out_cost[k] = order_cost[x]
+        out[0, k] = h
+        out[1, k] = data[1, x]
         k += 1
-        h = order_prev[x]
+        h = prev[x]
     for a in range(k // 2):  # dest first so far: reverse in place
         b = k - 1 - a
-        t = out_hex[a]
-        out_hex[a] = out_hex[b]
-        out_hex[b] = t
-        c = out_cost[a]
-        out_cost[a] = out_cost[b]
-        out_cost[b] = c
+        for row in range(2):
+            t = out[row, a]
+            out[row, a] = out[row, b]
+            out[row, b] = t
     return k
 
 
@@ -292,23 +292,25 @@ def _heap_pop_last(heap_c, heap_i, size):  # pragma: no cover - compiled
 
 def reach_workspace(n: int) -> tuple[np.ndarray, ...]:
     """Scratch arrays for `unit_reach` on a map of `n` hexes: per hex its cost (inf), previous hex (-2) and
-    whether it is settled (False); the reached hexes in order, their costs and previous hexes; a heap (a hex
-    grid has at most 6 edges per hex, and a search pushes at most once per edge)."""
+    whether it is settled (False); the reached hexes in order, their costs' bits and previous hexes as the
+    rows of one int64 array (`engine.movement.Reach.data`); a heap (a hex grid has at most 6 edges per hex,
+    and a search pushes at most once per edge)."""
     return (np.full(n, np.inf), np.full(n, -2, dtype=np.int64), np.zeros(n, dtype=bool),
-            np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n, dtype=np.int64),
-            np.zeros(6 * n + 1), np.zeros(6 * n + 1, dtype=np.int64))
+            np.zeros((3, n), dtype=np.int64), np.zeros(6 * n + 1), np.zeros(6 * n + 1, dtype=np.int64))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def unit_reach(indptr, nbr, weight, start, budget, blocked, forbidden, zoc, zoc_exempt,
-               ws_cost, ws_prev, ws_done, ws_order, out_cost, out_prev, heap_c, heap_i):  # pragma: no cover
-    """Bounded Dijkstra for one unit. Returns k, the number of hexes reached: `ws_order[:k]` are they in
-    discovery order, `out_cost[:k]` their costs, `out_prev[:k]` their previous hexes (-1 at the start). A hex
-    may not be entered where `blocked` or `forbidden` is set; see `engine.movement.dijkstra` for the rules.
-    The other arrays are the caller's workspace (`reach_workspace`): the per-hex ones are left as they were
-    found (only the reached hexes are touched, so a search costs what it reaches, not the map's size). It
-    allocates nothing, so it runs without numba's reference counting (see `_Direct`)."""
-    cost, prev, done, order = ws_cost, ws_prev, ws_done, ws_order
+               ws_cost, ws_prev, ws_done, out, heap_c, heap_i):  # pragma: no cover
+    """Bounded Dijkstra for one unit. Returns k, the number of hexes reached: `out[0, :k]` are they in
+    discovery order, `out[1, :k]` their costs (as float64 bits), `out[2, :k]` their previous hexes (-1 at the
+    start). A hex may not be entered where `blocked` or `forbidden` is set; see `engine.movement.dijkstra`
+    for the rules. The other arrays are the caller's workspace (`reach_workspace`): the per-hex ones are left
+    as they were found (only the reached hexes are touched, so a search costs what it reaches, not the map's
+    size). It allocates nothing, so it runs without numba's reference counting (see `_Direct`)."""
+    cost, prev, done, order = ws_cost, ws_prev, ws_done, out[0]
+    out_cost = out[1].view(np.float64)
+    out_prev = out[2]
     cost[start] = 0.0
     prev[start] = -1
     order[0] = start
@@ -596,9 +598,9 @@ if JIT:
     _I64, _F64, _B = _t.int64, _t.float64, _t.boolean
     SIGNATURES = {  # read-only arrays: map layers, caches and reaches; writable: workspaces and fresh arrays
         "unit_reach": (_array(_I64), _array(_I64), _array(_F64), _I64, _F64, _array(_B), _array(_B), _array(_B),
-                       _array(_B), _array(_F64, False), _array(_I64, False), _array(_B, False), _array(_I64, False),
-                       _array(_F64, False), _array(_I64, False), _array(_F64, False), _array(_I64, False)),
-        "path_in_reach": (_array(_I64), _array(_I64), _array(_F64), _I64, _array(_I64, False), _array(_F64, False)),
+                       _array(_B), _array(_F64, False), _array(_I64, False), _array(_B, False),
+                       _array(_I64, False, 2), _array(_F64, False), _array(_I64, False)),
+        "path_in_reach": (_array(_I64, ndim=2), _I64, _array(_I64, False, 2)),
         "best_destination": (_array(_I64), _I64, _array(_t.int16), _I64, _array(_B), _array(_F64), _array(_I64),
                              _array(_B), _B, _B),
         "shift_counts": (_array(_I64, False), _array(_I64, False, 2), _array(_I64, False), _array(_t.int32, False),

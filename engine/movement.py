@@ -19,21 +19,30 @@ from engine.visibility import known_enemy_hexes, known_enemy_masks
 
 class Reach:
     """One unit's reach this phase: `order` (reached hexes in discovery order, the start first) with their
-    costs `order_cost` and previous hexes `order_prev` (-1 at the start). The map-sized forms `cost[i]` (inf
-    if unreached) and `prev[i]` (-2 if unreached), and the dict form (`reachable`), are built on demand."""
+    costs `order_cost` and previous hexes `order_prev` (-1 at the start), held as the rows of one int64
+    array, `data` (the costs' bits in row 1: what the compiled search writes, copied in one step). The
+    map-sized forms `cost[i]` (inf if unreached) and `prev[i]` (-2 if unreached), and the dict form
+    (`reachable`), are built on demand."""
 
-    __slots__ = ("_cost", "_index", "_prev", "_reached", "_tree", "n", "order", "order_cost", "order_prev")
+    __slots__ = ("_cost", "_index", "_prev", "_reached", "_tree", "data", "n", "order")
 
-    def __init__(self, order: np.ndarray, order_cost: np.ndarray, order_prev: np.ndarray, n: int,
-                 tree: dict[int, tuple[float, int]] | None = None) -> None:
-        for a in (order, order_cost, order_prev):  # shared through the cache: nobody may change them
-            a.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
-        self.order, self.order_cost, self.order_prev, self.n = order, order_cost, order_prev, n
+    def __init__(self, data: np.ndarray, n: int, tree: dict[int, tuple[float, int]] | None = None) -> None:
+        data.setflags(False)  # shared through the cache: nobody may change it (write=False, positionally: 3x cheaper)
+        self.data, self.n = data, n
+        self.order = data[0]  # read-only, as a view of a read-only array
         self._tree = tree
         self._index: dict[int, int] | None = None
         self._cost: np.ndarray | None = None
         self._prev: np.ndarray | None = None
         self._reached: frozenset[int] | None = None
+
+    @property
+    def order_cost(self) -> np.ndarray:
+        return self.data[1].view(np.float64)
+
+    @property
+    def order_prev(self) -> np.ndarray:
+        return self.data[2]
 
     def index(self) -> dict[int, int]:
         """Reached hex -> its position in `order`."""
@@ -82,10 +91,11 @@ class Reach:
 
     @classmethod
     def from_tree(cls, tree: dict[int, tuple[float, int]], n: int) -> Reach:
-        order = np.fromiter(tree, dtype=np.int64, count=len(tree))
-        cost = np.array([v[0] for v in tree.values()], dtype=np.float64)
-        prev = np.array([v[1] for v in tree.values()], dtype=np.int64)
-        return cls(order, cost, prev, n, tree)
+        data = np.empty((3, len(tree)), dtype=np.int64)
+        data[0] = np.fromiter(tree, dtype=np.int64, count=len(tree))
+        data[1] = np.array([v[0] for v in tree.values()], dtype=np.float64).view(np.int64)
+        data[2] = [v[1] for v in tree.values()]
+        return cls(data, n, tree)
 
     @property
     def tree(self) -> dict[int, tuple[float, int]]:
@@ -120,7 +130,7 @@ def reach(state: GameState, u: Unit) -> Reach:
         ws = state.reach_workspace()
         k = kernels.direct.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points), occ_mask,
                                       gmap.no_go[u.side], zoc_mask, exempt, *ws)
-        out = Reach(ws[3][:k].copy(), ws[4][:k].copy(), ws[5][:k].copy(), gmap.n)
+        out = Reach(ws[3][:, :k].copy(), gmap.n)
     else:
         tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
                         gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
@@ -212,19 +222,17 @@ def path_of(r: Reach, dest: int) -> list[int]:
     return walk_of(r, dest)[0]
 
 
-def walk_of(r: Reach, dest: int, scratch: tuple[np.ndarray, np.ndarray] | None = None
-            ) -> tuple[list[int], list[float]]:
+def walk_of(r: Reach, dest: int, scratch: np.ndarray | None = None) -> tuple[list[int], list[float]]:
     """The path to `dest` (start first) in a `Reach`, and the cost of reaching each of its hexes (ValueError
     if the reach does not include `dest`): a move that stops early reads its cost from the second list.
-    `scratch`: an int64 and a float64 array with room for the reach, to write into (else allocated)."""
+    `scratch`: an int64 array of 2 rows or more with room for the reach, to write into (else allocated)."""
     if not r.reaches(dest):
         raise ValueError(f"hex {dest} is not in this reach")
     if kernels.JIT:
         if scratch is None:
-            scratch = (np.empty(r.order.shape[0], dtype=np.int64), np.empty(r.order.shape[0]))
-        hexes, costs = scratch
-        k = kernels.direct.path_in_reach(r.order, r.order_prev, r.order_cost, dest, hexes, costs)
-        return hexes[:k].tolist(), costs[:k].tolist()
+            scratch = np.empty((2, r.order.shape[0]), dtype=np.int64)
+        k = kernels.direct.path_in_reach(r.data, dest, scratch)
+        return scratch[0, :k].tolist(), scratch[1, :k].view(np.float64).tolist()
     index = r.index()
     prev = r.order_prev.tolist()
     cost = r.order_cost.tolist()

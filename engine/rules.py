@@ -638,8 +638,7 @@ def _do_move(state: GameState, o: Move) -> None:
     u = state.unit(o.unit)
     ut = state.utype(u)
     r = reach(state, u)
-    ws = state.reach_workspace()  # its search outputs are free: the reach holds copies
-    path, path_cost = walk_of(r, gmap.idx(o.to), (ws[5], ws[4]))
+    path, path_cost = walk_of(r, gmap.idx(o.to), state.reach_workspace()[3])  # the search's output: free now
     u.moved = True
     conceal = gmap.concealment
     quiet = ut.infiltrates and all(conceal[i] >= 2 for i in path[1:])

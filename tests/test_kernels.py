@@ -50,22 +50,23 @@ def test_unit_reach_matches_the_reference(which, mob, seed, start_frac, budget, 
     ws = kernels.reach_workspace(gmap.n)
     for _ in range(2):  # the workspace is left as found: a second search gives the same answer
         k = kernels.unit_reach(*gmap.csr(mob), start, budget, blocked, forbidden, zoc, exempt, *ws)
-        order, cost, prev = ws[3][:k].copy(), ws[4][:k].copy(), ws[5][:k].copy()
+        data = ws[3][:, :k].copy()
+        order, cost, prev = data[0], data[1].view(np.float64), data[2]
         assert order.tolist() == list(ref)  # same hexes, discovered in the same order
         assert cost.tolist() == [v[0] for v in ref.values()]  # bit-identical costs
         assert prev.tolist() == [v[1] for v in ref.values()]
         assert np.isinf(ws[0]).all() and (ws[1] == -2).all() and not ws[2].any()
-    hexes, costs = np.full(len(order), -7, dtype=np.int64), np.full(len(order), -7.0)
+    out = np.full((2, len(order)), -7, dtype=np.int64)
     for dest in order.tolist()[:: max(1, len(order) // 7)]:  # paths walk the predecessors back to the start
         want_path = [dest]
         while ref[want_path[-1]][1] >= 0:
             want_path.append(ref[want_path[-1]][1])
-        k = kernels.path_in_reach(order, prev, cost, dest, hexes, costs)
-        assert hexes[:k].tolist() == want_path[::-1]
-        assert costs[:k].tolist() == [ref[h][0] for h in want_path[::-1]]
+        k = kernels.path_in_reach(data, dest, out)
+        assert out[0, :k].tolist() == want_path[::-1]
+        assert out[1, :k].view(np.float64).tolist() == [ref[h][0] for h in want_path[::-1]]
     unreached = int(np.flatnonzero(~np.isin(np.arange(gmap.n), order))[0]) if len(order) < gmap.n else None
     if unreached is not None:
-        assert kernels.path_in_reach(order, prev, cost, unreached, hexes, costs) == 0
+        assert kernels.path_in_reach(data, unreached, out) == 0
 
 
 @settings(max_examples=200, deadline=None)
@@ -228,12 +229,11 @@ def test_check_mode_refuses_arguments_of_another_type():
     masks = [gmap.no_hex] * 4
     ws = kernels.reach_workspace(gmap.n)
     assert kernels.direct.unit_reach(indptr, nbr, weight, 0, 3.0, *masks, *ws) >= 1  # the declared types
-    assert ws[3][0] == 0
+    assert ws[3][0, 0] == 0
     with pytest.raises(TypeError, match="do not fit"):  # int32 edge targets
         kernels.direct.unit_reach(indptr, nbr.astype(np.int32), weight, 0, 3.0, *masks, *ws)
     with pytest.raises(TypeError, match="do not fit"):  # a strided view
-        kernels.direct.path_in_reach(np.arange(10)[::2], np.arange(5), np.zeros(5), 0, np.zeros(5, dtype=np.int64),
-                                     np.zeros(5))
+        kernels.direct.path_in_reach(np.zeros((3, 10), dtype=np.int64)[:, ::2], 0, np.zeros((2, 5), dtype=np.int64))
     store = gmap.viewshed_store(1)
     store.fill(0)
     store.fill(1)
