@@ -126,10 +126,15 @@ class GameState:
         self._know: list[Any] = [None, None]
         """Per side: what it sees and knows (`visibility._know`)."""
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}
-        self._ground_cache: tuple = (-1, [], [], [])
+        self._ground_cache: tuple[list[Unit], list[Unit], list[Unit]] | None = None
+        self._ground_now: tuple[list[Unit], list[Unit], list[Unit]] | None = None
+        """`_ground_cache` while the roster stands (`touch` clears it)."""
         self._check_memo: tuple[int, Any, str | None] | None = None
         self._occ_cache: tuple[Any, ...] | None = None
-        self._pos_cache: list[tuple[Any, ...]] = [(-1, -1, None, None), (-1, -1, None, None)]
+        self._pos_cache: list[tuple[Any, ...]] = [(None, None), (None, None)]
+        self._pos_now: list[tuple[int, ...] | None] = [None, None]
+        """Per side: its positions tuple while no unit of the side moved and the roster stands (`touch` clears
+        it): asking costs a list read."""
         self._pos_all: tuple[Any, ...] = (None, None, ())
         self._pos_arrays: list[tuple[Any, ...]] = [(None, None), (None, None)]
         self._side_units: tuple[list[Unit], list[Unit]] | None = None
@@ -191,18 +196,16 @@ class GameState:
         Cached per roster version: every change of membership (losses, arrivals, placement) calls `touch()`.
         While the membership stays the same (a full `touch()` that added or removed no unit) the same list objects
         are kept, so caches keyed on them stay valid. The lists are shared: do not mutate them."""
-        got = self._ground_cache
-        if got[0] != self.roster_version:
+        got = self._ground_now
+        if got is None:
             table = self.scenario.unit_table
             both = [u for u in self.units
                     if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"]
-            old = got[1]
-            if len(both) == len(old) and all(a is b for a, b in zip(both, old, strict=True)):
-                got = self._ground_cache = (self.roster_version, *got[1:])
-            else:
-                got = self._ground_cache = (self.roster_version, both, [u for u in both if u.side == 0],
-                                            [u for u in both if u.side == 1])
-        return got[1] if side is None else got[2 + side]
+            got = self._ground_cache
+            if got is None or len(both) != len(got[0]) or not all(a is b for a, b in zip(both, got[0], strict=True)):
+                got = self._ground_cache = (both, [u for u in both if u.side == 0], [u for u in both if u.side == 1])
+            self._ground_now = got
+        return got[0] if side is None else got[1 + side]
 
     def side_units(self, side: int) -> list[Unit]:
         """All units of a side, in scenario order, whatever their state (the list never changes)."""
@@ -260,15 +263,16 @@ class GameState:
             if got[0] is not p0 or got[1] is not p1:
                 got = self._pos_all = (p0, p1, tuple([u.idx for u in self.ground_units()]))
             return got[2]
-        got = self._pos_cache[side]
-        version = self.side_pos_version[side]
-        if got[0] == version and got[1] == self.roster_version:
-            return got[2]
+        now = self._pos_now[side]
+        if now is not None:
+            return now
         units = self.ground_units(side)
         now = tuple([u.idx for u in units])
-        if got[3] is units and got[2] == now:  # same units on the same hexes: keep the object
-            now = got[2]
-        self._pos_cache[side] = (version, self.roster_version, now, units)
+        got = self._pos_cache[side]
+        if got[0] is units and got[1] == now:  # same units on the same hexes: keep the object
+            now = got[1]
+        self._pos_cache[side] = (units, now)
+        self._pos_now[side] = now
         return now
 
     def positions_array(self, side: int) -> np.ndarray:
@@ -355,14 +359,18 @@ class GameState:
             self.hidden_version += 1  # a full touch may follow any change, hidden flags included
             self.strength_version += 1
             self.recon_version += 1  # and recon cover
+            self._ground_now = None
+            self._pos_now[0] = self._pos_now[1] = None
         if moved:
             self.pos_version += 1
             spv = self.side_pos_version
             if side is None or roster:
                 spv[0] += 1
                 spv[1] += 1
+                self._pos_now[0] = self._pos_now[1] = None
             else:
                 spv[side] += 1
+                self._pos_now[side] = None
 
     def copy(self) -> GameState:
         """A deep, independent copy (for undo, AI look-ahead and tests); static layers stay shared."""
@@ -379,12 +387,14 @@ class GameState:
         new.rng = copy.deepcopy(self.rng)
         new._know = [None, None]  # lists of live units and mutable counts: never shared between copies
         new._contacts_cache = {}  # keyed on this state's lists by identity
-        new._ground_cache = (-1, [], [], [])
+        new._ground_cache = None
+        new._ground_now = None
         new._reach_cache = {}
         new._reach_ws = None
         new._check_memo = None
         new._occ_cache = None
-        new._pos_cache = [(-1, -1, None, None), (-1, -1, None, None)]
+        new._pos_cache = [(None, None), (None, None)]
+        new._pos_now = [None, None]
         new._pos_all = (None, None, ())
         new._pos_arrays = [(None, None), (None, None)]
         new._side_units = None
