@@ -244,7 +244,10 @@ def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, 
 def _heap_push(heap_c, heap_i, size, c, j):  # pragma: no cover - compiled
     """Push (c, j) on the binary min-heap held in `heap_c`, `heap_i` (`size` entries); returns the new size.
     Entries order as Python's tuples do (cost, then hex), so the searches pop them in the very order
-    `heapq` does (entries with equal keys are equal)."""
+    `heapq` does (entries with equal keys are equal). The callers size the heap to a proven bound; compiled
+    code checks no bounds, so a full heap raises rather than write past the arrays."""
+    if size >= heap_c.shape[0]:
+        raise IndexError("search heap full")
     pos = size
     while pos > 0:
         up = (pos - 1) >> 1

@@ -97,6 +97,9 @@ def test_the_compiled_heap_pops_in_heapqs_order(entries, pops):
         size -= 1
         kernels._heap_pop_last(heap_c, heap_i, size)
     assert got == want and size == 0
+    full = np.zeros(1), np.zeros(1, dtype=np.int64)
+    with pytest.raises(IndexError, match="heap full"):  # compiled code checks no bounds: the heap does
+        kernels._heap_push(*full, kernels._heap_push(*full, 0, 1.0, 1), 2.0, 2)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
