@@ -184,13 +184,13 @@ def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
     return out, unknown
 
 
-def supply_workspace(n: int, n_edges: int, n_sources: int) -> tuple[np.ndarray, ...]:
+def supply_workspace(n: int, n_edges: int, n_sources: int, n_targets: int) -> tuple[np.ndarray, ...]:
     """Scratch arrays for `supply_status` on a map of `n` hexes whose supply graph has `n_edges` edges, for
-    `n_sources` sources: the blocked mask, enemy zones, per-target status, the targets left to search, and
-    the search's costs, wanted flags and heap."""
+    `n_sources` sources and at most `n_targets` targets a call: the blocked mask, enemy zones, per-target
+    status, the targets left to search, and the search's costs, wanted flags and heap."""
     room = n_edges + n_sources + 1
-    return (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64),
-            np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n, dtype=bool), np.zeros(room),
+    return (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n_targets, dtype=np.int64),
+            np.zeros(n_targets, dtype=np.int64), np.zeros(n), np.zeros(n, dtype=bool), np.zeros(room),
             np.zeros(room, dtype=np.int64))
 
 
@@ -202,6 +202,8 @@ def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, 
     the targets the tree leaves unknown, in one call, in the caller's arrays (`supply_workspace`; it allocates
     nothing). `engine.supply.supplied_at` composes the parts in Python without numba."""
     n = no_go.shape[0]
+    if targets.shape[0] > ws_status.shape[0]:  # compiled code checks no bounds
+        raise IndexError("supply workspace too small for the targets")
     blocked, zone = ws_blocked, ws_zone
     for k in range(enemy.shape[0]):  # supply_blocked
         for d in range(6):

@@ -88,9 +88,11 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
             dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
             tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
         csr = gmap.csr("supply")
-        got = state._supply_cache[side] = (limit, sources, tree, kernels.supply_workspace(gmap.n, csr[1].shape[0],
-                                                                                          sources.shape[0]))
+        got = state._supply_cache[side] = (limit, sources, tree, kernels.supply_workspace(
+            gmap.n, csr[1].shape[0], sources.shape[0], len(state.units)))  # targets: the side's units at most
     limit, sources, tree, ws = got
+    if hexes.shape[0] > ws[2].shape[0]:  # more hexes than the side has units: a workspace for this call
+        ws = kernels.supply_workspace(gmap.n, gmap.csr("supply")[1].shape[0], sources.shape[0], hexes.shape[0])
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
     out = np.empty(hexes.shape[0], dtype=bool)
     kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr, state.positions_array(1 - side),

@@ -159,3 +159,19 @@ def test_played_games_end_consistently(seed):
         assert sc.objective_hexes_attacker == sc.objective_hexes_total
     else:
         assert state.outcome.turn == tiny_scenario().turns
+
+
+@pytest.mark.parametrize("side", [0, 1])
+def test_supply_asked_for_every_hex_answers_as_the_full_trace(side):
+    """`supplied_at` sizes its compiled workspace for a side's units; asked about more hexes than that (every
+    hex of the map, mid-game), it still answers what the full supply field says."""
+    import numpy as np
+
+    from engine.supply import supplied_at, supply_field
+
+    state = play_game(tiny_scenario(), 3)  # a finished game: units moved, some lost
+    hexes = np.arange(state.map.n, dtype=np.int64)
+    assert len(hexes) > len(state.units)
+    assert supplied_at(state, side, hexes) == (supply_field(state, side)[hexes] < np.inf).tolist()
+    pos = state.positions_array(side)  # and the side's own units again, in the workspace of their size
+    assert supplied_at(state, side, pos) == (supply_field(state, side)[pos] < np.inf).tolist()

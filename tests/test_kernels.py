@@ -157,7 +157,7 @@ def test_supply_status_matches_a_full_trace(which, seed, n_src, limit, n_enemy, 
     sources = rng.integers(0, gmap.n, n_src).astype(np.int64)
     no_go = rng.random(gmap.n) < 0.03
     dist, parent = kernels.supply_tree(*csr, no_go, sources, float(limit))
-    ws = kernels.supply_workspace(gmap.n, csr[1].shape[0], n_src)
+    ws = kernels.supply_workspace(gmap.n, csr[1].shape[0], n_src, n_own)
     for _ in range(3):
         enemy = rng.integers(0, gmap.n, n_enemy).astype(np.int64)
         own = rng.integers(0, gmap.n, n_own).astype(np.int64)
@@ -166,6 +166,9 @@ def test_supply_status_matches_a_full_trace(which, seed, n_src, limit, n_enemy, 
         out = np.zeros(n_own, dtype=bool)
         kernels.supply_status(*csr, no_go, gmap.nbr, enemy, own, sources, limit, dist, parent, own, out, *ws)
         assert out.tolist() == want[own].tolist()
+    with pytest.raises(IndexError, match="too small"):  # more targets than the workspace holds
+        kernels.supply_status(*csr, no_go, gmap.nbr, enemy, own, sources, limit, dist, parent,
+                              np.zeros(n_own + 1, dtype=np.int64), np.zeros(n_own + 1, dtype=bool), *ws)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
