@@ -69,6 +69,11 @@ class Outcome:
     turn: int
 
 
+def _same_units(a: list[Unit], b: list[Unit]) -> bool:
+    """The very same unit objects, in the same order (not `==`, which compares every field)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 class GameState:
     """One game in progress. Mutated only by `engine.rules.apply` (and its helpers)."""
 
@@ -193,17 +198,23 @@ class GameState:
     def ground_units(self, side: int | None = None) -> list[Unit]:
         """Active on-map ground units (optionally of one side), in scenario order.
 
-        Cached per roster version: every change of membership (losses, arrivals, placement) calls `touch()`.
-        While the membership stays the same (a full `touch()` that added or removed no unit) the same list objects
-        are kept, so caches keyed on them stay valid. The lists are shared: do not mutate them."""
+        Cached until a full `touch()`: every change of membership (losses, arrivals, placement) calls it. A list
+        keeps its object while its membership stays the same (a side's list, when only the other side lost or
+        gained units), so caches keyed on it stay valid. The lists are shared: do not mutate them."""
         got = self._ground_now
         if got is None:
             table = self.scenario.unit_table
             both = [u for u in self.units
                     if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"]
-            got = self._ground_cache
-            if got is None or len(both) != len(got[0]) or not all(a is b for a, b in zip(both, got[0], strict=True)):
-                got = self._ground_cache = (both, [u for u in both if u.side == 0], [u for u in both if u.side == 1])
+            old = self._ground_cache
+            if old is None or not _same_units(both, old[0]):
+                s0, s1 = [u for u in both if u.side == 0], [u for u in both if u.side == 1]
+                if old is not None:  # a side whose units are the same keeps its list (a loss on one side only)
+                    s0 = old[1] if _same_units(s0, old[1]) else s0
+                    s1 = old[2] if _same_units(s1, old[2]) else s1
+                got = self._ground_cache = (both, s0, s1)
+            else:
+                got = old
             self._ground_now = got
         return got[0] if side is None else got[1 + side]
 
