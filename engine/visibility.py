@@ -264,9 +264,9 @@ def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarr
         n = state.map.n
         occ_set, zoc_set = k.sets
         occ = np.zeros(n, dtype=bool)
-        occ[list(occ_set)] = True
+        occ[np.fromiter(occ_set, np.intp, len(occ_set))] = True  # (from a set: cheaper than through a list)
         zoc = np.zeros(n, dtype=bool)
-        zoc[list(zoc_set)] = True
+        zoc[np.fromiter(zoc_set, np.intp, len(zoc_set))] = True
         occ.setflags(False)
         zoc.setflags(False)
         k.masks, k.masks_sets = (occ, zoc), k.sets
