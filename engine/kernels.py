@@ -130,12 +130,9 @@ def path_in_reach(data, dest, out):  # pragma: no cover - compiled
     return k
 
 
-@njit(cache=True, nogil=True)
-def supply_blocked(no_go, nbr, enemy, own):  # pragma: no cover - compiled
-    """Hexes a supply trace may not enter: `no_go`, the `enemy` hexes, and the hexes next to them except
-    where `own` units stand (see `engine.supply._blocked`, whose set arithmetic is the reference)."""
-    n = no_go.shape[0]
-    zone = np.zeros(n, dtype=np.bool_)
+@njit(cache=True, nogil=True, _nrt=False)
+def _blocked_into(no_go, nbr, enemy, own, zone, out):  # pragma: no cover - compiled
+    """`supply_blocked` into `out`, with `zone` (all False) as scratch, left all False."""
     for k in range(enemy.shape[0]):
         for d in range(6):
             j = nbr[enemy[k], d]
@@ -145,10 +142,17 @@ def supply_blocked(no_go, nbr, enemy, own):  # pragma: no cover - compiled
         zone[own[k]] = False
     for k in range(enemy.shape[0]):
         zone[enemy[k]] = True
-    out = no_go.copy()
-    for i in range(n):
-        if zone[i]:
-            out[i] = True
+    for i in range(no_go.shape[0]):
+        out[i] = no_go[i] or zone[i]
+        zone[i] = False
+
+
+@njit(cache=True, nogil=True)
+def supply_blocked(no_go, nbr, enemy, own):  # pragma: no cover - compiled
+    """Hexes a supply trace may not enter: `no_go`, the `enemy` hexes, and the hexes next to them except
+    where `own` units stand (see `engine.supply._blocked`, whose set arithmetic is the reference)."""
+    out = np.empty(no_go.shape[0], dtype=np.bool_)
+    _blocked_into(no_go, nbr, enemy, own, np.zeros(no_go.shape[0], dtype=np.bool_), out)
     return out
 
 
@@ -161,27 +165,36 @@ def supply_tree(indptr, nbr, weight, blocked, sources, limit):  # pragma: no cov
     return dist, parent
 
 
+@njit(cache=True, nogil=True, _nrt=False)
+def _by_tree_into(dist, parent, stop, targets, status, wanted):  # pragma: no cover - compiled
+    """`supply_by_tree` into `status`; the unknown targets' hexes also go to `wanted` unless it is empty.
+    Returns how many are unknown."""
+    unknown = 0
+    for k in range(targets.shape[0]):
+        t = targets[k]
+        if dist[t] == np.inf:
+            status[k] = 0
+            continue
+        status[k] = 1
+        x = t
+        while x >= 0:
+            if stop[x]:
+                status[k] = 2
+                if wanted.shape[0]:
+                    wanted[unknown] = t
+                unknown += 1
+                break
+            x = parent[x]
+    return unknown
+
+
 @njit(cache=True, nogil=True)
 def supply_by_tree(dist, parent, stop, targets):  # pragma: no cover - compiled
     """For each target hex, from the unblocked supply tree (`supply_tree`): 0 out of supply (unreached even
     unblocked), 1 in supply (its route in the tree crosses no `stop` hex, so blocking leaves its cost
     unchanged), 2 unknown (its route is blocked somewhere: a search must decide); and how many are 2."""
     out = np.empty(targets.shape[0], dtype=np.int8)
-    unknown = 0
-    for k in range(targets.shape[0]):
-        t = targets[k]
-        if dist[t] == np.inf:
-            out[k] = 0
-            continue
-        out[k] = 1
-        x = t
-        while x >= 0:
-            if stop[x]:
-                out[k] = 2
-                unknown += 1
-                break
-            x = parent[x]
-    return out, unknown
+    return out, _by_tree_into(dist, parent, stop, targets, out, np.empty(0, dtype=np.int64))
 
 
 def supply_workspace(n: int, n_edges: int, n_sources: int, n_targets: int) -> tuple[np.ndarray, ...]:
@@ -201,37 +214,11 @@ def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, 
     """Is each target hex in supply? Written to `out`. `supply_blocked` + `supply_by_tree` + a supply search for
     the targets the tree leaves unknown, in one call, in the caller's arrays (`supply_workspace`; it allocates
     nothing). `engine.supply.supplied_at` composes the parts in Python without numba."""
-    n = no_go.shape[0]
     if targets.shape[0] > ws_status.shape[0]:  # compiled code checks no bounds
         raise IndexError("supply workspace too small for the targets")
-    blocked, zone = ws_blocked, ws_zone
-    for k in range(enemy.shape[0]):  # supply_blocked
-        for d in range(6):
-            j = nbr6[enemy[k], d]
-            if j >= 0:
-                zone[j] = True
-    for k in range(own.shape[0]):
-        zone[own[k]] = False
-    for k in range(enemy.shape[0]):
-        zone[enemy[k]] = True
-    for i in range(n):
-        blocked[i] = no_go[i] or zone[i]
-        zone[i] = False  # left clean
-    n_unknown = 0
-    for k in range(targets.shape[0]):  # supply_by_tree
-        t = targets[k]
-        if tree_dist[t] == np.inf:
-            ws_status[k] = 0
-            continue
-        ws_status[k] = 1
-        x = t
-        while x >= 0:
-            if blocked[x]:
-                ws_status[k] = 2
-                ws_wanted[n_unknown] = t
-                n_unknown += 1
-                break
-            x = tree_parent[x]
+    blocked = ws_blocked
+    _blocked_into(no_go, nbr6, enemy, own, ws_zone, blocked)
+    n_unknown = _by_tree_into(tree_dist, tree_parent, blocked, targets, ws_status, ws_wanted)
     if n_unknown:
         _supply_search_in(indptr, nbr, weight, blocked, sources, limit, ws_wanted, n_unknown, ws_status[:0],
                           ws_dist, ws_flags, heap_c, heap_i)
@@ -379,12 +366,11 @@ def field_to(indptr, nbr, weight, target, forbidden):  # pragma: no cover - comp
     return dist
 
 
-@njit(cache=True, nogil=True)
-def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_contact):  # pragma: no cover
-    """The doctrine AI's move choice (see `DoctrineAgent._best_move`, whose pure-Python path is the
-    reference): among destinations `ids` (restricted to `allowed`), the lowest score = field (− 0.4 ×
-    concealment if `prefer_cover`, + 3 on `near` hexes if `avoid_contact`), ties to the lower index.
-    Returns that hex, -1 if it does not improve on staying at `start`, -2 if there is no destination."""
+@njit(cache=True, nogil=True, _nrt=False)
+def _best_among(ids, start, stacking, occ_own, limit, allowed, field, conceal, near, prefer_cover,
+                avoid_contact):  # pragma: no cover - compiled
+    """The choice behind `best_move` and `best_destination`; with `stacking`, `ids` is a reach order and
+    only its hexes other than `start` where the own stack is below `limit` (`occ_own`) count."""
     here = field[start]
     stay = here
     if prefer_cover:
@@ -396,6 +382,8 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
     best_f = 0.0
     for k in range(ids.shape[0]):
         i = ids[k]
+        if stacking and (i == start or occ_own[i] >= limit):
+            continue
         if not allowed[i]:
             continue
         f = field[i]
@@ -416,39 +404,22 @@ def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_con
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def best_move(ids, start, allowed, field, conceal, near, prefer_cover, avoid_contact):  # pragma: no cover
+    """The doctrine AI's move choice (see `DoctrineAgent._best_move`, whose pure-Python path is the
+    reference): among destinations `ids` (restricted to `allowed`), the lowest score = field (− 0.4 ×
+    concealment if `prefer_cover`, + 3 on `near` hexes if `avoid_contact`), ties to the lower index.
+    Returns that hex, -1 if it does not improve on staying at `start`, -2 if there is no destination."""
+    return _best_among(ids, start, False, ids, 0, allowed, field, conceal, near, prefer_cover, avoid_contact)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def best_destination(order, start, occ_own, limit, allowed, field, conceal, near, prefer_cover,
                      avoid_contact):  # pragma: no cover - compiled
     """`best_move` over `destinations(order, start, occ_own, limit)`, in one call (the doctrine AI's move
     choice straight from a unit's reach), filtering as it goes: it allocates nothing, so it runs without
     numba's reference counting (see `_Direct`)."""
-    here = field[start]
-    stay = here
-    if prefer_cover:
-        stay = here - 0.4 * conceal[start]
-    if avoid_contact and near[start]:
-        stay += 3.0
-    best = -1
-    best_s = np.inf
-    best_f = 0.0
-    for k in range(order.shape[0]):
-        i = order[k]
-        if i == start or occ_own[i] >= limit or not allowed[i]:
-            continue
-        f = field[i]
-        s = f
-        if prefer_cover:
-            s = f - 0.4 * conceal[i]
-        if avoid_contact and near[i]:
-            s = s + 3.0
-        if best < 0 or s < best_s or (s == best_s and i < best):
-            best = i
-            best_s = s
-            best_f = f
-    if best < 0:
-        return -2
-    if not np.isfinite(best_f) or best_s >= stay - 1e-9 or best_f >= here:
-        return -1
-    return best
+    return _best_among(order, start, True, occ_own, limit, allowed, field, conceal, near, prefer_cover,
+                       avoid_contact)
 
 
 @njit(cache=True, nogil=True, _nrt=False)
