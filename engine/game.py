@@ -8,7 +8,7 @@ from typing import Any
 from engine.ai.base import Agent, make_agent
 from engine.errors import IllegalOrder
 from engine.events import Event
-from engine.orders import EndPhase
+from engine.orders import END_PHASE
 from engine.rules import apply, seed_streams
 from engine.rules import new_game as _new_game
 from engine.scenario import Scenario
@@ -69,12 +69,12 @@ def agent_step(state: GameState, agent: Agent, rng: Any) -> list[Event]:
     game. The UI drives AI players one step per frame with this."""
     side = state.side
     if state.phase_orders >= MAX_ORDERS_PER_PHASE:
-        return apply(state, EndPhase(SIDES[side]))
+        return apply(state, END_PHASE[SIDES[side]])
     order = agent.choose(observe(state, side), rng)
     try:
         return apply(state, order)
     except IllegalOrder:
-        return apply(state, EndPhase(SIDES[side]))
+        return apply(state, END_PHASE[SIDES[side]])
 
 
 def run_agents(state: GameState, players: list[Agent], rngs: list, until_turn: int | None = None) -> None:

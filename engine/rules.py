@@ -41,6 +41,7 @@ from engine.events import (
 from engine.mapdata import game_map
 from engine.movement import is_destination, legal_destinations, reach, walk_of
 from engine.orders import (
+    END_PHASE,
     Assault,
     EndPhase,
     Fire,
@@ -53,7 +54,7 @@ from engine.orders import (
 )
 from engine.scenario import HexRef, Scenario
 from engine.state import PHASES, GameState, Outcome
-from engine.units import ATTACKER, DEFENDER, SIDES, Unit, other
+from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit, other
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
@@ -206,12 +207,10 @@ def _begin_side(state: GameState, side: int) -> None:
     state.phase_i = 0
     state.recon_cover[side][:] = False
     state.recon_version += 1
-    for u in state.side_units(side):
-        if not u.active:
-            continue
+    for u in state.active_units(side):
         u.moved = False
         u.fired = False
-        if u.supplied:  # units rally when fed and supplied, even in contact
+        if u.supplied and u.cohesion != MAX_COHESION:  # units rally when fed and supplied, even in contact
             combat.recover_cohesion(u)
     state.touch(roster=False, moved=False)
     for t, why in detect_hidden(state, side):
@@ -571,7 +570,7 @@ def legal_orders(state: GameState, side: int | None = None) -> list[Order]:
             for j in gmap.nbr_list[u.idx]:
                 if j >= 0 and j in targets:
                     out.append(Assault(u.id, gmap.hex_of(j)))
-    out.append(EndPhase(SIDES[side]))
+    out.append(END_PHASE[SIDES[side]])
     return out
 
 

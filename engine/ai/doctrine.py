@@ -16,7 +16,7 @@ import numpy as np
 
 from engine import kernels
 from engine.movement import distance_field
-from engine.orders import Assault, EndPhase, Fire, Move, Order, Recon, Strike
+from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.units import ATTACKER, Unit
 from engine.view import SideView
 
@@ -55,7 +55,7 @@ class DoctrineAgent:
             o = self._next_assault(view)
             if o is not None:
                 return o
-        return EndPhase(view.side_name)
+        return END_PHASE[view.side_name]
 
     def _plan(self, view: SideView, rng: np.random.Generator) -> list[Order]:
         if view.phase == "air":
