@@ -324,7 +324,7 @@ def apply_losses(state: GameState, target: Unit, losses: int, cause: str, by_typ
     sc.steps_lost[side][target.type] = sc.steps_lost[side].get(target.type, 0) + losses
     sc.losses_by_cause[side][cause] = sc.losses_by_cause[side].get(cause, 0) + losses
     if target.strength > 0:  # still in play: only strengths changed (what the enemy sees of them)
-        state.touch(roster=False, moved=False)
+        state.bump()
         state.strength_version += 1
         return []
     state.touch()  # out of play

@@ -14,7 +14,7 @@ from engine.rules import new_game as _new_game
 from engine.scenario import Scenario
 from engine.state import GameState
 from engine.units import SIDES
-from engine.view import observe
+from engine.view import SideView
 
 MAX_ORDERS_PER_PHASE = 400
 _SETTLED = False
@@ -70,7 +70,7 @@ def agent_step(state: GameState, agent: Agent, rng: Any) -> list[Event]:
     side = state.side
     if state.phase_orders >= MAX_ORDERS_PER_PHASE:
         return apply(state, END_PHASE[SIDES[side]])
-    order = agent.choose(observe(state, side), rng)
+    order = agent.choose(SideView(state, side), rng)  # (`observe`)
     try:
         return apply(state, order)
     except IllegalOrder:

@@ -175,7 +175,7 @@ def _weather_events(state: GameState) -> None:
                 state.score.drone_sorties_grounded[SIDES[u.side]] += 1
             _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                         grounded=True, reason=reason))
-    state.touch(roster=False, moved=False)
+    state.bump()
 
 
 def _arrive(state: GameState, u: Unit) -> None:
@@ -212,7 +212,7 @@ def _begin_side(state: GameState, side: int) -> None:
         u.fired = False
         if u.supplied and u.cohesion != MAX_COHESION:  # units rally when fed and supplied, even in contact
             combat.recover_cohesion(u)
-    state.touch(roster=False, moved=False)
+    state.bump()
     for t, why in detect_hidden(state, side):
         _reveal(state, t, why)
     _emit(state, PhaseStarted.make(turn=state.turn, side=SIDES[side], phase=PHASES[0]))
@@ -236,7 +236,7 @@ def _end_side(state: GameState, side: int) -> None:
             if not u.hidden:
                 state.set_hidden(u, True)
                 _emit(state, UnitHidden.make(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
-    state.touch(roster=False, moved=False)
+    state.bump()
     _check_road(state)
 
 
@@ -327,7 +327,7 @@ def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = N
                 _emit(state, ev)
             else:
                 sink.append(ev)
-    state.touch(roster=False, moved=False)
+    state.bump()
 
 
 # ============================================================================================ legality
@@ -585,13 +585,15 @@ def apply(state: GameState, order: Order) -> list[Event]:
 
 def apply_unchecked(state: GameState, order: Order) -> list[Event]:
     """The fast path for callers that only generate legal orders (AIs using `legal_orders`)."""
-    n0 = len(state.log)
-    phase_key = (state.turn, state.side, state.phase_i)
+    log = state.log
+    n0 = len(log)
+    turn, side, phase_i = state.turn, state.side, state.phase_i
     _EXECUTE[type(order)](state, order)
     state.orders.append(order)
-    state.phase_orders = state.phase_orders + 1 if phase_key == (state.turn, state.side, state.phase_i) else 0
-    state.touch(roster=False, moved=False)
-    return state.log[n0:]
+    state.phase_orders = (state.phase_orders + 1 if phase_i == state.phase_i and side == state.side
+                          and turn == state.turn else 0)
+    state.version += 1  # (`bump`)
+    return log[n0:]
 
 
 def _do_end_phase(state: GameState, o: EndPhase) -> None:
@@ -714,7 +716,7 @@ def _do_move(state: GameState, o: Move) -> None:
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                 path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later)
-    state.touch(roster=False, moved=False)
+    state.bump()
 
 
 def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDefenceEngaged], bool]:
@@ -807,7 +809,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
         e = state.unit(uid)
         _reveal(state, e, f"detected by {u.id} (concealment {int(gmap.concealment[e.idx])} < detect "
                           f"{ut.detect} + signature {state.utype(e).signature})")
-    state.touch(roster=False, moved=False)
+    state.bump()
 
 
 def _do_fire(state: GameState, o: Fire) -> None:
@@ -913,7 +915,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                                       result=result, advanced=advanced), *after)
     if advanced:
         _set_control(state, t, a.side, a)
-    state.touch(roster=False, moved=False)
+    state.bump()
 
 
 def _advance(state: GameState, a: Unit, t: int) -> bool:

@@ -358,6 +358,12 @@ class GameState:
             u.hidden = hidden
             self.hidden_version += 1
 
+    def bump(self) -> None:
+        """`touch(roster=False, moved=False)`: a change that moved no unit and changed no roster (flags,
+        strengths, the clock, the log). The rules call it a few hundred times a game; a method without
+        keyword arguments is the cheaper call."""
+        self.version += 1
+
     def touch(self, roster: bool = True, moved: bool = True, side: int | None = None) -> None:
         """Invalidate the caches after a change. The rules' hot path narrows it: `roster=False` when no unit
         joined or left play (the `ground_units` lists are kept), `moved=False` when no unit changed hex

@@ -17,7 +17,7 @@ from engine.mapdata import GameMap
 from engine.movement import destination_indices, legal_destinations, reach, reachable
 from engine.orders import Order
 from engine.scenario import Scenario
-from engine.state import GameState
+from engine.state import PHASES, GameState
 from engine.units import SIDES, Unit, other
 from engine.visibility import known_enemies, known_enemy_hexes, known_enemy_masks, spotter_for, visible_hexes
 from engine.weather import WeatherTurn
@@ -67,7 +67,7 @@ class SideView:
         self.scenario: Scenario = state.scenario
         self.map: GameMap = state.map
         self.turn = state.turn
-        self.phase = state.phase
+        self.phase = PHASES[state.phase_i]  # (`state.phase`, without the property call)
         self.to_move = state.side
         self.night = state.night
         self.weather: WeatherTurn = state.weather
