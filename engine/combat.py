@@ -293,6 +293,23 @@ def main_defender(state: GameState, defenders: list[Unit]) -> Unit:
     return max(defenders, key=lambda u: (u.strength * (1 + state.utype(u).protection), -state.unit_index[u.id]))
 
 
+def round6(x: float) -> float:
+    """`round(x, 6)` for a roll in [0, 1), the same float, in half the time (a game logs about a thousand rolls).
+
+    x·10⁶ is computed with an error below 10⁻¹⁰, so unless its fraction lies within 10⁻⁷ of one half (then
+    `round` decides) the integer m nearest to the exact x·10⁶ is known, and m / 10⁶, a correctly rounded
+    division, is the float nearest to the decimal m·10⁻⁶: what `round` returns. Tested against `round` on
+    random and near-tie values (`tests/test_engine_combat.py`)."""
+    y = x * 1e6
+    m = int(y)
+    f = y - m
+    if f > 0.5000001:
+        return (m + 1) / 1e6
+    if f < 0.4999999:
+        return m / 1e6
+    return round(x, 6)
+
+
 def resolve(state: GameState, odds: FireOdds) -> FireResult:
     """Draw `shots` uniforms from the game's generator; the outcome follows `odds.pmf` exactly."""
     rolls = state.rng.random(odds.shots).tolist() if odds.shots else []
@@ -302,7 +319,7 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
     return FireResult.make(
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
-        shots=odds.shots, rolls=[round(x, 6) for x in rolls], hits=hits, losses=losses,
+        shots=odds.shots, rolls=[round6(x) for x in rolls], hits=hits, losses=losses,
         strength_after=odds.target_strength - losses,
     )
 

@@ -735,7 +735,7 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
         roll = float(state.rng.random())
         down = roll < p
         out.append(AirDefenceEngaged.make(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
-                                          hex=gmap.hex_of(idx), p_kill=p, roll=round(roll, 6), shot_down=down))
+                                          hex=gmap.hex_of(idx), p_kill=p, roll=combat.round6(roll), shot_down=down))
         if down:
             return out, True
     return out, False

@@ -154,3 +154,24 @@ def test_assault_losses_never_make_strength_negative():
         apply(state, Assault("az_tank", (3, 4)))
         assert all(u.strength >= 0 for u in state.units)
         assert all(0 <= u.cohesion <= 3 for u in state.units)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(min_value=0.0, max_value=1.0, exclude_max=True))
+def test_round6_is_round_to_six_digits(x):
+    assert combat.round6(x) == round(x, 6)
+
+
+def test_round6_on_draws_and_near_ties():
+    import numpy as np
+
+    rng = np.random.default_rng(2026)
+    draws = rng.random(200_000).tolist()
+    assert [combat.round6(x) for x in draws] == [round(x, 6) for x in draws]
+    # the values next to every 997th half-way point k + ½ (in millionths), where the fallback must decide
+    near = []
+    for k in range(0, 1_000_000, 997):
+        tie = (k + 0.5) / 1e6
+        near += [tie, math.nextafter(tie, 0.0), math.nextafter(tie, 1.0), math.nextafter(math.nextafter(tie, 1.0), 1.0)]
+    assert [combat.round6(x) for x in near] == [round(x, 6) for x in near]
+    assert combat.round6(math.nextafter(1.0, 0.0)) == 1.0
