@@ -545,6 +545,56 @@ def detection_pairs(q, r, t_idx, o_idx, conceal, sig, detect, vision, out):  # p
     return m
 
 
+@njit(cache=True, nogil=True, _nrt=False)
+def spawn_states(words, out):  # pragma: no cover - compiled
+    """The PCG64 seeds of `SeedSequence(seed).spawn(k)`: row i of `out` (k × 4, int64: the bits of uint64)
+    becomes child i's `generate_state(4, np.uint64)`, which seeds `PCG64(child)`. `words`: the seed's 32-bit
+    words, least significant first (at least one). numpy's algorithm (O'Neill's seed_seq hash, pool of 4) in
+    64-bit integers masked to 32 bits, which wrap as its uint32 arithmetic does; `engine.rules.seed_streams`
+    checks the result against numpy's own seeding in the tests. The seeding is 1% of a 10×10 game in numpy:
+    five Python-level mixing passes and an `errstate` per generator."""
+    m32 = 0xFFFFFFFF
+    n_run = words.shape[0] if words.shape[0] > 4 else 4  # the seed's words, padded to the pool (a spawn key follows)
+    for child in range(out.shape[0]):
+        h = 0x43B0D7E5  # mix_entropy: the pool from the entropy (seed words, padding, then the spawn key `child`)
+        for i in range(4):
+            v = words[i] if i < words.shape[0] else 0
+            v ^= h
+            h = (h * 0x931E8875) & m32
+            v = (v * h) & m32
+            out[child, i] = v ^ (v >> 16)
+        for i_src in range(4):
+            for i_dst in range(4):
+                if i_src != i_dst:
+                    v = out[child, i_src] ^ h
+                    h = (h * 0x931E8875) & m32
+                    v = (v * h) & m32
+                    v ^= v >> 16
+                    x = (0xCA01F9DD * out[child, i_dst] - 0x4973F715 * v) & m32
+                    out[child, i_dst] = x ^ (x >> 16)
+        for i_src in range(4, n_run + 1):
+            e = child if i_src == n_run else (words[i_src] if i_src < words.shape[0] else 0)
+            for i_dst in range(4):
+                v = e ^ h
+                h = (h * 0x931E8875) & m32
+                v = (v * h) & m32
+                v ^= v >> 16
+                x = (0xCA01F9DD * out[child, i_dst] - 0x4973F715 * v) & m32
+                out[child, i_dst] = x ^ (x >> 16)
+        p0, p1, p2, p3 = out[child, 0], out[child, 1], out[child, 2], out[child, 3]
+        h = 0x8B51F9DD  # generate_state: 8 words from the pool in turn, paired little-endian into 4 uint64
+        for k in range(8):
+            src = p0 if k % 4 == 0 else (p1 if k % 4 == 1 else (p2 if k % 4 == 2 else p3))
+            v = src ^ h
+            h = (h * 0x58F38DED) & m32
+            v = (v * h) & m32
+            v ^= v >> 16
+            if k % 2 == 0:
+                out[child, k // 2] = v
+            else:
+                out[child, k // 2] |= v << 32
+
+
 # ------------------------------------------------------------------------------------------ direct calls
 class _Direct:
     """The kernels that run hundreds of times a game, called straight through their compiled entry points.

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import pytest
 from conftest import shusha_scenario, tiny_game, tiny_scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.ai.base import make_agent
 from engine.events import event_to_json
@@ -64,6 +67,19 @@ def test_seed_streams_are_independent_and_reproducible():
     b = [g.random(4).tolist() for g in seed_streams(3)]
     assert a == b
     assert len({tuple(x) for x in a}) == len(a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(0, 2**32 + 5), st.integers(0, 2**200)))
+def test_seed_streams_are_numpys_spawned_generators(seed):
+    """`seed_streams` seeds its generators itself (a compiled SeedSequence with numba): bit for bit what
+    `default_rng(SeedSequence(seed).spawn(4)[i])` gives, for one-word seeds and long ones alike."""
+    got = seed_streams(seed)
+    want = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(got))]
+    assert [g.bit_generator.state for g in got] == [g.bit_generator.state for g in want]
+    ss = got[1].bit_generator.seed_seq  # other requests of the child answer as numpy's child does
+    assert ss.generate_state(3).tolist() == want[1].bit_generator.seed_seq.generate_state(3).tolist()
+    assert got[3].random(5).tolist() == want[3].random(5).tolist()
 
 
 @pytest.mark.parametrize("scen_name,seed", [("tiny", 2), ("tiny", 9), ("shusha", 1)])

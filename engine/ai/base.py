@@ -16,13 +16,19 @@ class Agent(Protocol):
     def choose(self, view: SideView, rng: np.random.Generator) -> Order: ...
 
 
+_CLASSES: dict[str, type] = {}
+
+
 def make_agent(name: str, params: dict | None = None) -> Agent:
     """Build an agent by registry name (see `engine.ai.AGENTS`)."""
-    import importlib
+    cls = _CLASSES.get(name)
+    if cls is None:  # imported once per name (a batch makes two agents per game)
+        import importlib
 
-    from engine.ai import AGENTS
+        from engine.ai import AGENTS
 
-    if name not in AGENTS:
-        raise ValueError(f"unknown agent {name!r}; known: {', '.join(sorted(AGENTS))}")
-    mod, cls = AGENTS[name].split(":")
-    return getattr(importlib.import_module(mod), cls)(**(params or {}))
+        if name not in AGENTS:
+            raise ValueError(f"unknown agent {name!r}; known: {', '.join(sorted(AGENTS))}")
+        mod, cls_name = AGENTS[name].split(":")
+        cls = _CLASSES[name] = getattr(importlib.import_module(mod), cls_name)
+    return cls(**(params or {}))
