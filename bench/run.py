@@ -159,7 +159,8 @@ def fresh(state: Any, only: tuple[str, ...] = ()) -> None:
             c.clear()
         return
     state.touch()
-    for name, v in vars(state).items():
+    for name in type(state).__slots__:
+        v = getattr(state, name, None)
         if name.endswith("_cache") and isinstance(v, dict):
             v.clear()
 
