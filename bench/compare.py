@@ -66,7 +66,10 @@ from engine import mapdata
 gmap = mapdata.game_map(scen)
 # what games on the map share and fill: `bench/run.py`'s `map_memos`, written out here because this code also
 # runs in older checkouts, whose bench may not have it
-memos = [d for d in vars(gmap).values() if isinstance(d, dict)]
+fields = dict(getattr(gmap, "__dict__", {}))  # the map's attributes: its __dict__ and its slots, if any
+fields.update((k, getattr(gmap, k)) for k in getattr(type(gmap), "__slots__", ())
+              if k != "__dict__" and hasattr(gmap, k))
+memos = [d for d in fields.values() if isinstance(d, dict)]
 memos += [v if isinstance(v, dict) else v[1] for v in list(gmap.derived.values())
           if isinstance(v, dict) or (isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], dict))]
 saved = [(d, dict(d)) for d in memos]

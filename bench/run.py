@@ -223,7 +223,10 @@ def play_timed(scen: Any, seed: int) -> tuple[float, float, int, int]:
 def map_memos(gmap: Any) -> list[dict[Any, Any]]:
     """The map's growing caches and memos, which every game on the map in a process shares: odds, fire
     modifiers, distance fields, viewsheds, sight lines, AI goals."""
-    out = [d for d in vars(gmap).values() if isinstance(d, dict)]
+    fields = dict(getattr(gmap, "__dict__", {}))  # its attributes: the __dict__ and the slots
+    fields.update((k, getattr(gmap, k)) for k in getattr(type(gmap), "__slots__", ())
+                  if k != "__dict__" and hasattr(gmap, k))
+    out = [d for d in fields.values() if isinstance(d, dict)]
     for v in list(gmap.derived.values()):
         if isinstance(v, dict):
             out.append(v)
