@@ -169,6 +169,7 @@ def _emit(state: GameState, *events: Event) -> None:
 def _begin_turn(state: GameState) -> None:
     scen = state.scenario
     state.weather_override = None
+    state.update_clock()
     dates = state.map.derived.setdefault(("rules.turn_dates", scen.meta.start, scen.meta.turn_hours), {})
     date = dates.get(state.turn)
     if date is None:
@@ -192,7 +193,7 @@ def _weather_events(state: GameState) -> None:
     state.grounded = {}
     memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
     for u in state.air_units():
-        if not u.active:
+        if not (u.arrived and u.strength > 0):  # (`u.active`, without the property call)
             continue
         ut = state.utype(u)
         key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
@@ -376,7 +377,7 @@ def _unit_check(state: GameState, uid: str, phase: str, what: str) -> tuple[Unit
         return u, f"{uid} has been destroyed"
     if not u.arrived:
         return u, f"{uid} has not arrived yet (arrives turn {u.arrives_turn})"
-    if state.phase != phase:
+    if PHASES[state.phase_i] != phase:
         return u, f"{what} are given in the {phase} phase; it is now the {state.phase} phase"
     return u, None
 
@@ -411,7 +412,7 @@ def _check(state: GameState, order: Order) -> str | None:
     if state.outcome is not None:
         return "the game is over"
     if isinstance(order, EndPhase):
-        if order.side != state.side_name:
+        if order.side != SIDES[state.side]:
             return f"it is the {state.side_name}'s turn, not the {order.side}'s"
         return None
     if isinstance(order, (SandboxPlace, SandboxWeather)):
@@ -634,7 +635,7 @@ def apply_unchecked(state: GameState, order: Order) -> list[Event]:
 def _do_end_phase(state: GameState, o: EndPhase) -> None:
     if state.phase_i < len(PHASES) - 1:
         state.phase_i += 1
-        _emit(state, PhaseStarted.make(turn=state.turn, side=state.side_name, phase=state.phase))
+        _emit(state, PhaseStarted.make(turn=state.turn, side=SIDES[state.side], phase=PHASES[state.phase_i]))
         return
     side = state.side
     _end_side(state, side)
@@ -974,6 +975,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
         else:
             c, v, f, p = PRESETS[o.preset]
             state.weather_override = WeatherTurn(state.turn, c, v, f, p)
+        state.update_clock()
         _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}"))
         _weather_events(state)
         return

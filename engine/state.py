@@ -81,14 +81,14 @@ class GameState:
     # reads every attribute through a slower path (about 25% slower per read; the rules read a game's state
     # some tens of thousands of times).
     __slots__ = ("_active_cache", "_ad_cache", "_air_units", "_based_units", "_check_memo", "_contacts_cache",
-                 "_ground_cache", "_ground_now", "_hexes_cache", "_know", "_memos", "_night", "_night_turn",
-                 "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now",
-                 "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache", "_vision_ranges",
-                 "_weather", "_weather_turn", "_zone_cache", "agents", "capture_streak_from", "control", "extra",
-                 "grounded", "hidden_version", "log", "map", "orders", "outcome", "phase_i", "phase_orders",
-                 "pos_version", "recon_cover", "recon_version", "rng", "road_cut", "roster_version", "sandbox",
-                 "scenario", "score", "seed", "side", "side_pos_version", "sightings", "strength_version", "turn",
-                 "unit_index", "units", "version", "weather_by_turn", "weather_mode", "weather_override")
+                 "_ground_cache", "_ground_now", "_hexes_cache", "_know", "_memos", "_observer_cache", "_occ_cache",
+                 "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now", "_reach_cache", "_reach_ws", "_road_cache",
+                 "_side_units", "_supply_cache", "_vision_ranges", "_zone_cache", "agents", "capture_streak_from",
+                 "control", "extra", "grounded", "hidden_version", "log", "map", "night", "orders", "outcome",
+                 "phase_i", "phase_orders", "pos_version", "recon_cover", "recon_version", "rng", "road_cut",
+                 "roster_version", "sandbox", "scenario", "score", "seed", "side", "side_pos_version", "sightings",
+                 "strength_version", "turn", "unit_index", "units", "version", "weather", "weather_by_turn",
+                 "weather_mode", "weather_override")
 
     def __init__(
         self,
@@ -172,10 +172,11 @@ class GameState:
         self.recon_version = 0
         """Bumped whenever recon cover changes (part of the visibility cache key)."""
         self._vision_ranges: tuple[Any, dict[str, int]] = (None, {})
-        self._night_turn = -1
-        self._night = False
-        self._weather_turn = -1
-        self._weather: WeatherTurn | None = None
+        self.night = False
+        """Is the current turn a night turn? (Kept current by `update_clock`.)"""
+        self.weather: WeatherTurn = weather[0]
+        """The current turn's weather, the sandbox's override if any. (Kept current by `update_clock`.)"""
+        self.update_clock()
 
     # ---------------------------------------------------------------- lookups
     @property
@@ -186,21 +187,14 @@ class GameState:
     def side_name(self) -> str:
         return SIDES[self.side]
 
-    @property
-    def weather(self) -> WeatherTurn:
-        if self.weather_override is not None:
-            return self.weather_override
-        if self._weather_turn != self.turn:  # read by every view: looked up once per turn
-            self._weather_turn = self.turn
-            self._weather = self.weather_by_turn[min(self.turn, len(self.weather_by_turn)) - 1]
-        return self._weather
-
-    @property
-    def night(self) -> bool:
-        if self._night_turn != self.turn:
-            self._night_turn = self.turn
-            self._night = self.scenario.is_night(self.turn)
-        return self._night
+    def update_clock(self) -> None:
+        """Set `night` and `weather` for the current turn and weather override. The rules call it when a turn
+        begins and when the sandbox changes the weather. They are plain attributes, not properties, because
+        they are read a thousand times a game (views, odds keys), and Python 3.11 calls a property's getter
+        through a slow path."""
+        self.night = self.scenario.is_night(self.turn)
+        w = self.weather_override
+        self.weather = w if w is not None else self.weather_by_turn[min(self.turn, len(self.weather_by_turn)) - 1]
 
     def unit(self, uid: str) -> Unit:
         return self.units[self.unit_index[uid]]
@@ -261,7 +255,8 @@ class GameState:
         Cached per roster version (arrivals and losses call `touch()`); shared: do not mutate."""
         got = self._active_cache[side]
         if got[0] != self.roster_version:
-            got = self._active_cache[side] = (self.roster_version, [u for u in self.side_units(side) if u.active])
+            got = self._active_cache[side] = (self.roster_version, [u for u in self.side_units(side)
+                                                                    if u.arrived and u.strength > 0])  # (`active`)
         return got[1]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:

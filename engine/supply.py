@@ -132,7 +132,7 @@ def trace_py(adjacency: list, blocked: list[bool], sources: list[int], limit: fl
 def update_supply(state: GameState, side: int) -> list:
     """Mark the side's units in or out of supply (off-map and air units always are) and report it."""
     for u in state.based_units(side):  # off-map and air units draw on their bases
-        if u.active:
+        if u.arrived and u.strength > 0:  # (`u.active`, without the property call)
             u.supplied = True
     ground = state.ground_units(side)
     ins, outs = [], []

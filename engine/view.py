@@ -85,10 +85,10 @@ class SideView:
         otherwise copy every unit at every step. Never mutate them (orders go through `rules.apply`)."""
         return self._state.side_units(self.side)
 
-    @property
+    @cached_property
     def own_active(self) -> list[Unit]:
-        """`own_live` units in play (arrived, not destroyed): a list shared until units join or leave play.
-        Never mutate it or them."""
+        """`own_live` units in play (arrived, not destroyed) when the view was taken: a list shared until units
+        join or leave play. Never mutate it or them."""
         return self._state.active_units(self.side)
 
     @cached_property
