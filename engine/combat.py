@@ -15,7 +15,7 @@ import attrs
 
 from engine.events import FireResult, Modifier, UnitDestroyed
 from engine.state import GameState
-from engine.units import MAX_COHESION, SIDES, Unit, other
+from engine.units import MAX_COHESION, SIDES, Unit
 
 HIT_BASE = 0.10
 HIT_PER_POINT = 0.10
@@ -262,7 +262,7 @@ def assault_expectation(state: GameState, attacker: Unit, target_idx: int) -> tu
 
 def _assault_entry(state: GameState, attacker: Unit, target_idx: int
                    ) -> tuple[FireOdds, tuple[FireOdds, ...], float, float]:
-    defenders = state.units_at(target_idx, other(attacker.side))
+    defenders = state.units_at(target_idx, 1 - attacker.side)
     if not defenders:
         raise ValueError("no defender in the target hex")
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on

@@ -56,7 +56,7 @@ from engine.orders import (
 )
 from engine.scenario import HexRef, Scenario
 from engine.state import PHASES, GameState, Outcome
-from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit, other
+from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
@@ -227,7 +227,7 @@ def _arrive(state: GameState, u: Unit) -> None:
     for r in range(0, 4):
         cands = [int(i) for i in gmap.within(u.idx, r) if gmap.distance(u.idx, int(i)) == r]
         for i in sorted(cands):
-            if enter[i] and occ[other(u.side)][i] == 0 and occ[u.side][i] < limit:
+            if enter[i] and occ[1 - u.side][i] == 0 and occ[u.side][i] < limit:
                 u.idx = i
                 u.arrived = True
                 _set_control(state, i, u.side, u)
@@ -256,7 +256,7 @@ def _begin_side(state: GameState, side: int) -> None:
 
 def _end_side(state: GameState, side: int) -> None:
     gmap = state.map
-    enemy_near = state.zone_of(other(side))
+    enemy_near = state.zone_of(1 - side)
     table = state.scenario.unit_table
     by_hex: dict[int, list[Unit]] = {}
     cannot: set[int] = set()  # hexes where some unit cannot go to ground (it fired, or its type never hides)
@@ -392,7 +392,7 @@ def _known_enemy_at(state: GameState, side: int, idx: int) -> list[Unit]:
     vis = visible_hexes(state, side)
     if not vis[idx]:
         return []
-    return [u for u in state.units_at(idx, other(side)) if not u.hidden]
+    return [u for u in state.units_at(idx, 1 - side) if not u.hidden]
 
 
 def check(state: GameState, order: Order) -> str | None:
@@ -550,7 +550,7 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     t = state.map.idx(o.to)
     if ut.domain == "ground" and not state.map.enterable[ut.mobility][t]:
         return f"{u.id} ({ut.mobility}) cannot stand on {state.map.terrain_at(t).name}"
-    if ut.domain == "ground" and state.units_at(t, other(u.side)):
+    if ut.domain == "ground" and state.units_at(t, 1 - u.side):
         return f"an enemy unit is at ({o.to[0]},{o.to[1]})"
     return None
 
@@ -649,7 +649,7 @@ def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
     gmap = state.map
     around = gmap.nbr_list[idx]
     out = []
-    for e in state.ground_units(other(mover.side)):
+    for e in state.ground_units(1 - mover.side):
         if not e.hidden or e.idx not in around:
             continue
         et = state.utype(e)
@@ -685,15 +685,15 @@ def _do_move(state: GameState, o: Move) -> None:
     was_hidden = u.hidden
     if not quiet:
         state.set_hidden(u, False)
-    enemy_hexes = state.hexes_of(other(u.side))  # enemies do not move while this unit does
-    enemy_zone = state.zone_of(other(u.side))
+    enemy_hexes = state.hexes_of(1 - u.side)  # enemies do not move while this unit does
+    enemy_zone = state.zone_of(1 - u.side)
     nbr = gmap.nbr_list
     control = state.control
     # the caches learn of the mover's new hex (`touch`) only before something may read them: on the quiet
     # steps nothing does, so a move through open country touches them once, at its end
     untouched = False
     for step in path[1:]:
-        blockers = state.units_at(step, other(u.side)) if step in enemy_hexes else []
+        blockers = state.units_at(step, 1 - u.side) if step in enemy_hexes else []
         if blockers:  # hidden enemy in the way: bump into it
             if untouched:
                 state.touch(roster=False, side=u.side)
@@ -726,7 +726,7 @@ def _do_move(state: GameState, o: Move) -> None:
                 _reveal(state, e, "fired from ambush", later)
             break
         around = nbr[step]
-        contacts = [e for e in state.ground_units(other(u.side)) if e.hidden and e.idx in around]
+        contacts = [e for e in state.ground_units(1 - u.side) if e.hidden and e.idx in around]
         if contacts:
             for e in contacts:
                 _reveal(state, e, f"contact with {u.id}", later)
@@ -759,7 +759,7 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
     gmap = state.map
     out: list[AirDefenceEngaged] = []
     table = state.scenario.unit_table
-    units = state.ground_units(other(drone.side))
+    units = state.ground_units(1 - drone.side)
     got = state._ad_cache.get(drone.side)  # the enemy's air-defence units, while its roster lasts
     if got is None or got[0] is not units:
         got = state._ad_cache[drone.side] = (units, [u for u in units if table[u.type].ad_range_hexes > 0])
@@ -834,7 +834,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
         state.recon_cover[u.side][covered] = True
         state.recon_version += 1
         cover = set(covered.tolist())
-        for e in state.ground_units(other(u.side)):
+        for e in state.ground_units(1 - u.side):
             if e.hidden and e.idx in cover:
                 if gmap.concealment[e.idx] < ut.detect + state.utype(e).signature:
                     detected.append(e.id)
@@ -864,7 +864,7 @@ def _do_fire(state: GameState, o: Fire) -> None:
     state.score.artillery_missions[side] += 1
     fire = []
     after: list[Event] = []
-    for e in state.units_at(t, other(u.side)):
+    for e in state.units_at(t, 1 - u.side):
         res = combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra))
         fire.append(res)
     for res in fire:
@@ -877,7 +877,7 @@ def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:
     gmap = state.map
     ut = state.utype(u)
     occ = state.occupancy()
-    occ_own, occ_enemy = occ[u.side], occ[other(u.side)]
+    occ_own, occ_enemy = occ[u.side], occ[1 - u.side]
     cost = gmap.edge_cost[ut.mobility]
     best = None
     for d, j in enumerate(gmap.nbr_list[u.idx]):
@@ -897,7 +897,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     side = SIDES[a.side]
     from_idx = a.idx
     a_odds, d_odds = combat.assault_odds(state, a, t)
-    defenders = state.units_at(t, other(a.side))
+    defenders = state.units_at(t, 1 - a.side)
     broken_before = {d.id for d in defenders if d.cohesion <= 0}
     a_res = combat.resolve(state, a_odds)
     d_res = [combat.resolve(state, od) for od in d_odds]
@@ -960,7 +960,7 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     d = gmap.direction_between(a.idx, t)
     if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]) or gmap.no_go[a.side][t]:
         return False
-    if state.units_at(t, other(a.side)) or state.positions(a.side).count(t) >= state.scenario.stack_limit:
+    if state.units_at(t, 1 - a.side) or state.positions(a.side).count(t) >= state.scenario.stack_limit:
         return False
     a.idx = t
     state.touch(roster=False, side=a.side)

@@ -18,7 +18,7 @@ from engine.movement import destination_indices, legal_destinations, reach, reac
 from engine.orders import Order
 from engine.scenario import Scenario
 from engine.state import PHASES, GameState
-from engine.units import SIDES, Unit, other
+from engine.units import SIDES, Unit
 from engine.visibility import known_enemies, known_enemy_hexes, known_enemy_masks, spotter_for, visible_hexes
 from engine.weather import WeatherTurn
 
@@ -97,7 +97,7 @@ class SideView:
         known = known_enemies(st, self.side)
         # unchanged contacts are not rebuilt step after step: the same known units on the same hexes (the
         # positions tuple) with no step lost since (a lost step bumps `strength_version`)
-        pos = st.positions(other(self.side))
+        pos = st.positions(1 - self.side)
         got = st._contacts_cache.get(self.side)
         if got is not None and got[0] is known and got[1] is pos and got[2] == st.strength_version:
             return list(got[4])
@@ -221,7 +221,7 @@ class SideView:
         return memo[idx]
 
     def enemy_side(self) -> int:
-        return other(self.side)
+        return 1 - self.side
 
 
 def observe(state: GameState, side: int) -> SideView:

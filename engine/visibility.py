@@ -15,7 +15,7 @@ import numpy as np
 from engine import kernels
 from engine.mapdata import ViewshedStore
 from engine.state import GameState
-from engine.units import Unit, other
+from engine.units import Unit
 from engine.weather import ground_vision_cap
 
 
@@ -287,7 +287,7 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     gmap = state.map
     found: list[tuple[Unit, str]] = []
     observers = state.ground_units(side)
-    targets = [t for t in state.ground_units(other(side)) if t.hidden]
+    targets = [t for t in state.ground_units(1 - side) if t.hidden]
     if not observers or not targets:
         return found
     table = state.scenario.unit_table
