@@ -87,7 +87,10 @@ class Reach:
         (where it tried to enter)."""
         reached = self.reached()
         nbr = gmap.neighbour_sets
-        return not any(h in reached or not nbr[h].isdisjoint(reached) for h in changed)
+        for h in changed:  # (a loop, not any() over a generator: no generator to build and resume per hex)
+            if h in reached or not nbr[h].isdisjoint(reached):
+                return False
+        return True
 
     @classmethod
     def from_tree(cls, tree: dict[int, tuple[float, int]], n: int) -> Reach:
