@@ -82,14 +82,14 @@ class GameState:
     # reads every attribute through a slower path (about 25% slower per read; the rules read a game's state
     # some tens of thousands of times).
     __slots__ = ("_active_cache", "_ad_cache", "_air_units", "_based_units", "_check_memo", "_contacts_cache",
-                 "_ground_cache", "_ground_now", "_hexes_cache", "_know", "_memos", "_observer_cache", "_occ_cache",
-                 "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now", "_reach_cache", "_reach_ws", "_road_cache",
-                 "_side_units", "_supply_cache", "_vision_ranges", "_zone_cache", "agents", "capture_streak_from",
-                 "control", "extra", "grounded", "hidden_version", "log", "map", "night", "orders", "outcome",
-                 "phase_i", "phase_orders", "pos_version", "recon_cover", "recon_version", "rng", "road_cut",
-                 "roster_version", "sandbox", "scenario", "score", "seed", "side", "side_pos_version", "sightings",
-                 "strength_version", "turn", "unit_index", "units", "version", "weather", "weather_by_turn",
-                 "weather_mode", "weather_override")
+                 "_ground_cache", "_ground_kind", "_ground_now", "_hexes_cache", "_know", "_memos",
+                 "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now",
+                 "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache", "_vision_ranges",
+                 "_zone_cache", "agents", "capture_streak_from", "control", "extra", "grounded", "hidden_version",
+                 "log", "map", "night", "orders", "outcome", "phase_i", "phase_orders", "pos_version", "recon_cover",
+                 "recon_version", "rng", "road_cut", "roster_version", "sandbox", "scenario", "score", "seed",
+                 "side", "side_pos_version", "sightings", "strength_version", "turn", "unit_index", "units",
+                 "version", "weather", "weather_by_turn", "weather_mode", "weather_override")
 
     def __init__(
         self,
@@ -146,6 +146,7 @@ class GameState:
         """Per side: what it sees and knows (`visibility._know`)."""
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}
         self._ground_cache: tuple[list[Unit], list[Unit], list[Unit]] | None = None
+        self._ground_kind: list[Unit] | None = None
         self._ground_now: tuple[list[Unit], list[Unit], list[Unit]] | None = None
         """`_ground_cache` while the roster stands (`touch` clears it)."""
         self._check_memo: tuple[int, Any, str | None] | None = None
@@ -211,9 +212,12 @@ class GameState:
         gained units), so caches keyed on it stay valid. The lists are shared: do not mutate them."""
         got = self._ground_now
         if got is None:
-            table = self.scenario.unit_table
-            both = [u for u in self.units
-                    if u.strength > 0 and u.arrived and not u.offmap and table[u.type].domain == "ground"]
+            cands = self._ground_kind
+            if cands is None:  # units of a ground type, not off-map: fixed for a game (types and off-map never change)
+                table = self.scenario.unit_table
+                cands = self._ground_kind = [u for u in self.units
+                                             if not u.offmap and table[u.type].domain == "ground"]
+            both = [u for u in cands if u.strength > 0 and u.arrived]
             old = self._ground_cache
             if old is None or not _same_units(both, old[0]):
                 s0, s1 = [u for u in both if u.side == 0], [u for u in both if u.side == 1]
@@ -414,6 +418,7 @@ class GameState:
         new._know = [None, None]  # lists of live units and mutable counts: never shared between copies
         new._contacts_cache = {}  # keyed on this state's lists by identity
         new._ground_cache = None
+        new._ground_kind = None
         new._ground_now = None
         new._reach_cache = {}
         new._reach_ws = None
