@@ -122,8 +122,13 @@ def new_game(
     """
     combat_rng, weather_rng, _, _ = seed_streams(seed) if streams is None else streams
     mode = weather_mode or scen.weather.mode
-    weather = weather_schedule(scen, mode, weather_rng)
     gmap = game_map(scen)
+    if mode == "stochastic":
+        weather = weather_schedule(scen, mode, weather_rng)
+    else:  # the same every game (no draws): built once per map (scenario) and shared, like the map (read-only)
+        weather = gmap.derived.get(("rules.weather", mode))
+        if weather is None:
+            weather = gmap.derived[("rules.weather", mode)] = weather_schedule(scen, mode, weather_rng)
     units = []
     for us in scen.units:
         if not us.present:

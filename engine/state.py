@@ -267,11 +267,14 @@ class GameState:
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
         """`ground_units(side)` standing on hex `idx` (found from the positions tuple: most hexes hold
         none or one)."""
-        pos = self.positions(side)
+        pos = self._pos_now[side] if side is not None else None  # (`positions`' fast path, inline: a hot call)
+        if pos is None:
+            pos = self.positions(side)
         n = pos.count(idx)
         if n == 0:
             return []
-        units = self.ground_units(side)
+        g = self._ground_now
+        units = g[1 + side] if g is not None and side is not None else self.ground_units(side)
         if n == 1:
             return [units[pos.index(idx)]]
         return [u for u in units if u.idx == idx]
@@ -302,7 +305,9 @@ class GameState:
     def positions_array(self, side: int) -> np.ndarray:
         """`positions(side)` as a read-only int64 array, the same object while that tuple is (for compiled
         code)."""
-        pos = self.positions(side)
+        pos = self._pos_now[side]  # (`positions`' fast path, inline)
+        if pos is None:
+            pos = self.positions(side)
         got = self._pos_arrays[side]
         if got[0] is not pos:
             arr = np.array(pos, dtype=np.int64)
@@ -312,7 +317,9 @@ class GameState:
 
     def hexes_of(self, side: int) -> frozenset[int]:
         """Hexes holding `side`'s ground units, cached on its positions tuple."""
-        pos = self.positions(side)
+        pos = self._pos_now[side]  # (`positions`' fast path, inline)
+        if pos is None:
+            pos = self.positions(side)
         got = self._hexes_cache[side]
         if got is None or got[0] is not pos:
             got = self._hexes_cache[side] = (pos, frozenset(pos))
@@ -321,7 +328,9 @@ class GameState:
     def zone_of(self, side: int) -> frozenset[int]:
         """Hexes next to `side`'s ground units (its zone of control, whether the enemy knows of it or not).
         Cached on the side's positions tuple: during the other side's moves it is computed once."""
-        pos = self.positions(side)
+        pos = self._pos_now[side]  # (`positions`' fast path, inline)
+        if pos is None:
+            pos = self.positions(side)
         got = self._zone_cache[side]
         if got is None or got[0] is not pos:
             got = self._zone_cache[side] = (pos, self.map.adjacent_to(pos))

@@ -108,8 +108,11 @@ def _know(state: GameState, side: int) -> _Knowledge:
         k.version = state.version
         return k
     ranges = vision_ranges(state)
-    own_units = state.ground_units(side)
-    own_pos = state.positions(side)
+    g, pos_now = state._ground_now, state._pos_now  # (the fast paths of `ground_units` and `positions`, inline)
+    own_units = g[1 + side] if g is not None else state.ground_units(side)
+    own_pos = pos_now[side]
+    if own_pos is None:
+        own_pos = state.positions(side)
     if own_pos is not k.own_pos or ranges is not k.ranges or own_units is not k.own_units:
         _update_ground(state, k, side, ranges, own_units, own_pos)
     ground = k.ground
@@ -124,8 +127,11 @@ def _know(state: GameState, side: int) -> _Knowledge:
             k.vis.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
         k.vis_ground, k.vis_recon = ground, recon
     vis = k.vis
-    enemy_units = state.ground_units(1 - side)
-    enemy_pos = state.positions(1 - side)
+    g = state._ground_now
+    enemy_units = g[2 - side] if g is not None else state.ground_units(1 - side)
+    enemy_pos = pos_now[1 - side]
+    if enemy_pos is None:
+        enemy_pos = state.positions(1 - side)
     hidden = state.hidden_version
     if vis is not k.known_vis or enemy_pos is not k.enemy_pos or enemy_units is not k.enemy_units or \
             hidden != k.hidden_version:
