@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numpy.random.bit_generator import ISeedSequence
+from numpy.random.bit_generator import ISpawnableSeedSequence
 
 from engine import combat, kernels, supply
 from engine.errors import IllegalOrder, check_seed
@@ -81,26 +81,34 @@ def seed_streams(seed: int) -> list[np.random.Generator]:
     states = np.empty((N_STREAMS, 4), dtype=np.int64)
     kernels.spawn_states(np.array(words, dtype=np.int64), states)
     states = states.view(np.uint64)
+    states.setflags(False)  # (its rows are handed out by `_SpawnedSeed.generate_state`: read-only)
     return [np.random.Generator(np.random.PCG64(_SpawnedSeed(seed, i, states[i]))) for i in range(N_STREAMS)]
 
 
-class _SpawnedSeed(ISeedSequence):
+class _SpawnedSeed(ISpawnableSeedSequence):
     """Child `index` of `SeedSequence(entropy)`, with its PCG64 seed already computed (`seed_streams`). Any other
-    request goes to the real child, built when asked."""
+    request (other state sizes, `spawn`) goes to the real child, built on first use and kept, so that
+    spawning twice gives new children each time, as numpy's does."""
 
     def __init__(self, entropy: int, index: int, pcg64_seed: np.ndarray) -> None:
         self.entropy = entropy
         self.spawn_key = (index,)
         self._pcg64_seed = pcg64_seed
+        self._sequence: np.random.SeedSequence | None = None
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         if n_words == 4 and np.dtype(dtype) == np.uint64:
             return self._pcg64_seed
         return self.sequence().generate_state(n_words, dtype)
 
+    def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
+        return self.sequence().spawn(n_children)
+
     def sequence(self) -> np.random.SeedSequence:
         """The child as numpy makes it."""
-        return np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+        if self._sequence is None:
+            self._sequence = np.random.SeedSequence(self.entropy, spawn_key=self.spawn_key)
+        return self._sequence
 
 
 # ============================================================================================ new game

@@ -80,6 +80,8 @@ def test_seed_streams_are_numpys_spawned_generators(seed):
     ss = got[1].bit_generator.seed_seq  # other requests of the child answer as numpy's child does
     assert ss.generate_state(3).tolist() == want[1].bit_generator.seed_seq.generate_state(3).tolist()
     assert got[3].random(5).tolist() == want[3].random(5).tolist()
+    assert [g.random(2).tolist() for g in got[0].spawn(2)] == [g.random(2).tolist() for g in want[0].spawn(2)]
+    assert [g.random(2).tolist() for g in got[0].spawn(1)] == [g.random(2).tolist() for g in want[0].spawn(1)]
 
 
 @pytest.mark.parametrize("scen_name,seed", [("tiny", 2), ("tiny", 9), ("shusha", 1)])
