@@ -91,7 +91,7 @@ def _terrain_name(state: GameState, idx: int) -> str:
 
 def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
     mods = []
-    if not firer.supplied and state.utype(firer).domain == "ground":
+    if not firer.supplied and state.scenario.unit_table[firer.type].domain == "ground":
         mods.append(Modifier("out of supply", -1))
     if firer.cohesion <= 0:
         mods.append(Modifier("broken", -2))
@@ -184,14 +184,14 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
         got = memo[key] = _fire_modifiers(state, firer, target, context, extra)
     firepower, mods, net, p = got
     if context == "strike":
-        shots = 1 if state.utype(firer).expendable else min(firer.strength, 2)
+        shots = 1 if state.scenario.unit_table[firer.type].expendable else min(firer.strength, 2)
     elif context == "artillery":
         shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
     else:
         shots = firer.strength
     return FireOdds(
         firer=firer.id, target=target.id, target_type=target.type, firepower=firepower,
-        protection=state.utype(target).protection, modifiers=mods, net=net, p_hit=p, shots=shots,
+        protection=state.scenario.unit_table[target.type].protection, modifiers=mods, net=net, p_hit=p, shots=shots,
         target_strength=target.strength, pmf=binomial_pmf(shots, p),
     )
 
@@ -204,8 +204,8 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
     vehicle cover): the memos above key hexes by terrain. Whatever else of a hex matters (cliffs, rivers,
     height) comes in `extra`, which is in their keys."""
     gmap = state.map
-    ft = state.utype(firer)
-    tt = state.utype(target)
+    ft = state.scenario.unit_table[firer.type]
+    tt = state.scenario.unit_table[target.type]
     firepower = ft.firepower_hard if tt.heavy else ft.firepower_soft
     if context == "defence" and ft.indirect:
         firepower = ft.close_fire
@@ -290,7 +290,8 @@ def _assault_odds(state: GameState, attacker: Unit, target_idx: int, defenders: 
 
 def main_defender(state: GameState, defenders: list[Unit]) -> Unit:
     """The unit that takes the assault: the strongest (strength × protection), first in scenario order."""
-    return max(defenders, key=lambda u: (u.strength * (1 + state.utype(u).protection), -state.unit_index[u.id]))
+    table = state.scenario.unit_table
+    return max(defenders, key=lambda u: (u.strength * (1 + table[u.type].protection), -state.unit_index[u.id]))
 
 
 def round6(x: float) -> float:

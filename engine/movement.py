@@ -124,7 +124,7 @@ def reach(state: GameState, u: Unit) -> Reach:
             if got[1].still_valid(state.map, changed):
                 state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc), got[1])
                 return got[1]
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     gmap = state.map
     if kernels.JIT:
         occ_mask, zoc_mask = known_enemy_masks(state, u.side)

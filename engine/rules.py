@@ -208,7 +208,7 @@ def _weather_events(state: GameState) -> None:
     for u in state.air_units():
         if not (u.arrived and u.strength > 0):  # (`u.active`, without the property call)
             continue
-        ut = state.utype(u)
+        ut = state.scenario.unit_table[u.type]
         key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
         got = memo.get(key)
         if got is None:
@@ -229,7 +229,7 @@ def _weather_events(state: GameState) -> None:
 
 def _arrive(state: GameState, u: Unit) -> None:
     gmap = state.map
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     if u.offmap or ut.domain == "air":
         u.arrived = True
         state.touch()  # joined play: who is active changed
@@ -245,7 +245,7 @@ def _arrive(state: GameState, u: Unit) -> None:
                 u.arrived = True
                 _set_control(state, i, u.side, u)
                 _emit(state, ReinforcementArrived.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                                       hex=gmap.hex_of(i)))
+                                                       hex=gmap.hex_refs[i]))
                 state.touch()
                 return
     # no room: tries again next turn
@@ -284,7 +284,7 @@ def _end_side(state: GameState, side: int) -> None:
         for u in stack:  # the whole stack goes to ground
             if not u.hidden:
                 state.set_hidden(u, True)
-                _emit(state, UnitHidden.make(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_of(idx)))
+                _emit(state, UnitHidden.make(turn=state.turn, side=SIDES[side], unit=u.id, hex=gmap.hex_refs[idx]))
     state.bump()
     _check_road(state)
 
@@ -360,7 +360,7 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) 
     if in_objective and side == ATTACKER and by is not None and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
     if place is not None or in_objective:
-        _emit(state, ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_of(idx), place=place))
+        _emit(state, ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_refs[idx], place=place))
 
 
 def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
@@ -440,7 +440,7 @@ def _check_move(state: GameState, o: Move) -> str | None:
     u, why = _unit_check(state, o.unit, "movement", "moves")
     if why:
         return why
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     if ut.domain != "ground" or u.offmap:
         return f"{u.id} ({ut.label}) does not move on the map"
     if u.moved:
@@ -469,7 +469,7 @@ def _check_fire(state: GameState, o: Fire) -> str | None:
     u, why = _unit_check(state, o.unit, "artillery", "fire missions")
     if why:
         return why
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     if not ut.indirect:
         return f"{u.id} ({ut.label}) has no indirect fire"
     if u.fired:
@@ -495,7 +495,7 @@ def _check_air(
     u, why = _unit_check(state, o.unit, "air", what)
     if why:
         return u, why
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     if ut.air_role not in roles:
         return u, f"{u.id} ({ut.label}) cannot fly {what}"
     if state.grounded.get(u.id):
@@ -529,7 +529,7 @@ def _check_assault(state: GameState, o: Assault) -> str | None:
     u, why = _unit_check(state, o.unit, "assault", "assaults")
     if why:
         return why
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect:
         return f"{u.id} ({ut.label}) cannot assault"
     if u.fired:
@@ -559,7 +559,7 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     if why := _hex_check(state, o.to):
         return why
     u = state.unit(o.unit)
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     t = state.map.idx(o.to)
     if ut.domain == "ground" and not state.map.enterable[ut.mobility][t]:
         return f"{u.id} ({ut.mobility}) cannot stand on {state.map.terrain_at(t).name}"
@@ -587,38 +587,38 @@ def legal_orders(state: GameState, side: int | None = None) -> list[Order]:
     if phase == "air":
         targets = sorted({e.idx for e in known_enemies(state, side)})
         for u in mine:
-            ut = state.utype(u)
+            ut = state.scenario.unit_table[u.type]
             if ut.domain != "air" or u.fired or state.grounded.get(u.id):
                 continue
             dist = gmap.distances_from(u.idx)
             if ut.air_role in ("strike", "loiter"):
-                out.extend(Strike(u.id, gmap.hex_of(t)) for t in targets if dist[t] <= ut.sortie_radius_hexes)
+                out.extend(Strike(u.id, gmap.hex_refs[t]) for t in targets if dist[t] <= ut.sortie_radius_hexes)
             elif ut.air_role == "recon":
                 out.extend(Recon(u.id, gmap.hex_of(int(t))) for t in np.flatnonzero(dist <= ut.sortie_radius_hexes))
     elif phase == "artillery":
         targets = sorted({e.idx for e in known_enemies(state, side)})
         for u in mine:
-            ut = state.utype(u)
+            ut = state.scenario.unit_table[u.type]
             if not ut.indirect or u.fired:
                 continue
             for t in targets:
                 if gmap.distance(u.idx, t) <= ut.range_hexes and spotter_for(state, side, t) is not None:
-                    out.append(Fire(u.id, gmap.hex_of(t)))
+                    out.append(Fire(u.id, gmap.hex_refs[t]))
     elif phase == "movement":
         for u in mine:
-            ut = state.utype(u)
+            ut = state.scenario.unit_table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
                 continue
-            out.extend(Move(u.id, gmap.hex_of(i)) for i in sorted(legal_destinations(state, u)))
+            out.extend(Move(u.id, gmap.hex_refs[i]) for i in sorted(legal_destinations(state, u)))
     elif phase == "assault":
         targets = {e.idx for e in known_enemies(state, side)}
         for u in mine:
-            ut = state.utype(u)
+            ut = state.scenario.unit_table[u.type]
             if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect or u.fired or u.cohesion <= 0:
                 continue
             for j in gmap.nbr_list[u.idx]:
                 if j >= 0 and j in targets:
-                    out.append(Assault(u.id, gmap.hex_of(j)))
+                    out.append(Assault(u.id, gmap.hex_refs[j]))
     out.append(END_PHASE[SIDES[side]])
     return out
 
@@ -665,7 +665,7 @@ def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
     for e in state.ground_units(1 - mover.side):
         if not e.hidden or e.idx not in around:
             continue
-        et = state.utype(e)
+        et = state.scenario.unit_table[e.type]
         if et.can_ambush and gmap.ambush[e.idx] > 0 and not e.fired and e.cohesion > 0:
             out.append(e)
     return out
@@ -686,7 +686,7 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
 def _do_move(state: GameState, o: Move) -> None:
     gmap = state.map
     u = state.unit(o.unit)
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     r = reach(state, u)
     path, path_cost = walk_of(r, gmap.idx(o.to), state.reach_workspace()[3])  # the search's output: free now
     u.moved = True
@@ -753,14 +753,14 @@ def _do_move(state: GameState, o: Move) -> None:
                                           hex=gmap.hex_of(walked[0]), reason="moved in the open"))
     if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
-        later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(u.idx),
+        later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_refs[u.idx],
                                        reason="in contact with the enemy"))
     alone = 1 if u.strength > 0 else 0  # the mover itself, if still in play
     if not u.hidden and state.positions(u.side).count(u.idx) > alone:  # others of its side on the hex
         for v in state.units_at(u.idx, u.side):
             if v.hidden:  # a seen position shows the whole stack
                 state.set_hidden(v, False)
-                later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_of(v.idx),
+                later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[v.idx],
                                                reason=f"{u.id} joined its position in the open"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
@@ -784,7 +784,7 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
         roll = float(state.rng.random())
         down = roll < p
         out.append(AirDefenceEngaged.make(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
-                                          hex=gmap.hex_of(idx), p_kill=p, roll=combat.round6(roll), shot_down=down))
+                                          hex=gmap.hex_refs[idx], p_kill=p, roll=combat.round6(roll), shot_down=down))
         if down:
             return out, True
     return out, False
@@ -798,14 +798,14 @@ def _drone_lost(state: GameState, drone: Unit) -> list[Event]:
 def _strike_target(state: GameState, side: int, idx: int) -> Unit:
     prio = {"air_defence": 0, "mlrs": 1, "howitzer": 2, "tank": 3, "mech_infantry": 4, "motor_rifle": 5}
     cands = _known_enemy_at(state, side, idx)
-    return min(cands, key=lambda e: (not state.utype(e).heavy, prio.get(e.type, 9), -e.strength,
+    return min(cands, key=lambda e: (not state.scenario.unit_table[e.type].heavy, prio.get(e.type, 9), -e.strength,
                                      state.unit_index[e.id]))
 
 
 def _do_strike(state: GameState, o: Strike) -> None:
     gmap = state.map
     u = state.unit(o.unit)
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     t = gmap.idx(o.target)
     side = SIDES[u.side]
     u.fired = True
@@ -823,7 +823,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
         if ut.expendable:
             u.strength -= 1
             state.touch()
-    _emit(state, DroneStrike.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
+    _emit(state, DroneStrike.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_refs[t],
                                   engagements=engagements, aborted=down, fire=fire,
                                   expended=ut.expendable and not down),
           *after)
@@ -832,7 +832,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
 def _do_recon(state: GameState, o: Recon) -> None:
     gmap = state.map
     u = state.unit(o.unit)
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     t = gmap.idx(o.target)
     side = SIDES[u.side]
     u.fired = True
@@ -849,15 +849,15 @@ def _do_recon(state: GameState, o: Recon) -> None:
         cover = set(covered.tolist())
         for e in state.ground_units(1 - u.side):
             if e.hidden and e.idx in cover:
-                if gmap.concealment[e.idx] < ut.detect + state.utype(e).signature:
+                if gmap.concealment[e.idx] < ut.detect + state.scenario.unit_table[e.type].signature:
                     detected.append(e.id)
-    _emit(state, ReconFlown.make(turn=state.turn, side=side, unit=u.id, center=gmap.hex_of(t),
+    _emit(state, ReconFlown.make(turn=state.turn, side=side, unit=u.id, center=gmap.hex_refs[t],
                                  radius=ut.recon_radius_hexes, engagements=engagements, shot_down=down,
                                  detected=detected), *after)
     for uid in detected:
         e = state.unit(uid)
         _reveal(state, e, f"detected by {u.id} (concealment {int(gmap.concealment[e.idx])} < detect "
-                          f"{ut.detect} + signature {state.utype(e).signature})")
+                          f"{ut.detect} + signature {state.scenario.unit_table[e.type].signature})")
     state.bump()
 
 
@@ -882,13 +882,13 @@ def _do_fire(state: GameState, o: Fire) -> None:
         fire.append(res)
     for res in fire:
         after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery", u.type))
-    _emit(state, ArtilleryFired.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_of(t),
+    _emit(state, ArtilleryFired.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_refs[t],
                                      spotter=spotter or "?", fire=fire), *after)
 
 
 def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:
     gmap = state.map
-    ut = state.utype(u)
+    ut = state.scenario.unit_table[u.type]
     occ = state.occupancy()
     occ_own, occ_enemy = occ[u.side], occ[1 - u.side]
     cost = gmap.edge_cost[ut.mobility]
@@ -935,7 +935,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     elif main.cohesion <= 0 or (a_res.losses >= 2 and a_res.losses > att_losses):
         for d in alive:
             j = _retreat_hex(state, d, a)
-            frm = gmap.hex_of(d.idx)
+            frm = gmap.hex_refs[d.idx]
             if j is None:
                 after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm, hex=None,
                                                 reason="broken, surrounded"))
@@ -946,11 +946,11 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                                    hex=gmap.hex_of(j), reason="routed again: one step lost"))
+                                                    hex=gmap.hex_refs[j], reason="routed again: one step lost"))
                     after.extend(combat.apply_losses(state, d, 1, "retreat", a.type))
                 else:
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                                    hex=gmap.hex_of(j), reason="defence broken"))
+                                                    hex=gmap.hex_refs[j], reason="defence broken"))
         result = "defenders retreat"
         advanced = _advance(state, a, t)
     else:
@@ -958,8 +958,8 @@ def _do_assault(state: GameState, o: Assault) -> None:
         a.cohesion = max(0, a.cohesion - 1)
     if advanced:
         result += "; attacker advances"
-    _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_of(from_idx),
-                                      target_hex=gmap.hex_of(t),
+    _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_refs[from_idx],
+                                      target_hex=gmap.hex_refs[t],
                                       defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
                                       result=result, advanced=advanced), *after)
     if advanced:
@@ -969,7 +969,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
 
 def _advance(state: GameState, a: Unit, t: int) -> bool:
     gmap = state.map
-    ut = state.utype(a)
+    ut = state.scenario.unit_table[a.type]
     d = gmap.direction_between(a.idx, t)
     if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]) or gmap.no_go[a.side][t]:
         return False
@@ -995,7 +995,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     u = state.unit(o.unit)
     u.idx = gmap.idx(o.to)
     u.arrived = True
-    if state.utype(u).domain == "ground":
+    if state.scenario.unit_table[u.type].domain == "ground":
         _set_control(state, u.idx, u.side, u)
     _emit(state, SandboxEdit.make(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
     state.touch()

@@ -238,7 +238,7 @@ def is_known(state: GameState, observer_side: int, u: Unit) -> bool:
     """Can `observer_side` see enemy unit `u` right now?"""
     if u.side == observer_side:
         return True
-    if u.hidden or u.offmap or not u.active or state.utype(u).domain != "ground":
+    if u.hidden or u.offmap or not u.active or state.scenario.unit_table[u.type].domain != "ground":
         return False
     return bool(visible_hexes(state, observer_side)[u.idx])
 
@@ -282,7 +282,8 @@ def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarr
 def detection_range(state: GameState, observer: Unit, target: Unit) -> int:
     """Hexes at which `observer` detects hidden `target`: its detection + target signature − concealment."""
     gmap = state.map
-    return state.utype(observer).detect + state.utype(target).signature - int(gmap.concealment[target.idx])
+    table = state.scenario.unit_table
+    return table[observer.type].detect + table[target.type].signature - int(gmap.concealment[target.idx])
 
 
 def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
