@@ -230,6 +230,12 @@ def supply_status(indptr, nbr, weight, no_go, nbr6, enemy, own, sources, limit, 
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def _before(c1, i1, c2, i2):  # pragma: no cover - compiled
+    """Does heap entry (c1, i1) come before (c2, i2)? Python's tuple order: cost, then hex."""
+    return c1 < c2 or (c1 == c2 and i1 < i2)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def _heap_push(heap_c, heap_i, size, c, j):  # pragma: no cover - compiled
     """Push (c, j) on the binary min-heap held in `heap_c`, `heap_i` (`size` entries); returns the new size.
     Entries order as Python's tuples do (cost, then hex), so the searches pop them in the very order
@@ -242,7 +248,7 @@ def _heap_push(heap_c, heap_i, size, c, j):  # pragma: no cover - compiled
         up = (pos - 1) >> 1
         uc = heap_c[up]
         ui = heap_i[up]
-        if c < uc or (c == uc and j < ui):
+        if _before(c, j, uc, ui):
             heap_c[pos] = uc
             heap_i[pos] = ui
             pos = up
@@ -267,12 +273,11 @@ def _heap_pop_last(heap_c, heap_i, size):  # pragma: no cover - compiled
         if child >= size:
             break
         right = child + 1
-        if right < size and (heap_c[right] < heap_c[child] or
-                             (heap_c[right] == heap_c[child] and heap_i[right] < heap_i[child])):
+        if right < size and _before(heap_c[right], heap_i[right], heap_c[child], heap_i[child]):
             child = right
         cc = heap_c[child]
         ci = heap_i[child]
-        if cc < lc or (cc == lc and ci < li):
+        if _before(cc, ci, lc, li):
             heap_c[pos] = cc
             heap_i[pos] = ci
             pos = child
