@@ -68,16 +68,59 @@ class FireOdds:
         # computed at once, not as cached properties: on a slotted attrs class those add a `__getattr__`, which
         # slows every attribute read of every FireOdds and raises an AttributeError on each first read (2% of a
         # Shusha game's instructions). Odds are memoised, so each is computed once per map anyway.
-        top = self.target_strength
-        out = [0.0] * (top + 1)
-        for k, p in enumerate(self.pmf):
-            out[k if k < top else top] += p  # (a conditional, not min(): a builtin call per term)
-        object.__setattr__(self, "loss_pmf", tuple(out))
-        object.__setattr__(self, "expected_losses", sum(k * p for k, p in enumerate(out)))
+        loss_pmf, expected = _loss_summary(self.pmf, self.target_strength)
+        object.__setattr__(self, "loss_pmf", loss_pmf)
+        object.__setattr__(self, "expected_losses", expected)
 
     @property
     def p_destroyed(self) -> float:
         return self.loss_pmf[-1] if self.target_strength > 0 else 1.0
+
+
+_LOSS_SUMMARY: dict[tuple[tuple[float, ...], int], tuple[tuple[float, ...], float]] = {}
+
+
+def _loss_summary(pmf: tuple[float, ...], top: int) -> tuple[tuple[float, ...], float]:
+    """(probability of losing 0..`top` steps, expected steps lost) for a hit distribution `pmf`: a few
+    distinct answers per scenario (the pmfs come from `binomial_pmf`'s cache), so memoised."""
+    key = (pmf, top)
+    got = _LOSS_SUMMARY.get(key)
+    if got is None:
+        out = [0.0] * (top + 1)
+        for k, p in enumerate(pmf):
+            out[k if k < top else top] += p  # (a conditional, not min(): a builtin call per term)
+        got = (tuple(out), sum(k * p for k, p in enumerate(out)))
+        if len(_LOSS_SUMMARY) < ODDS_MEMO_MAX:
+            _LOSS_SUMMARY[key] = got
+    return got
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _make_odds(firer: str, target: str, target_type: str, firepower: int, protection: int,
+               modifiers: tuple[Modifier, ...], net: int, p_hit: float, shots: int, target_strength: int,
+               pmf: tuple[float, ...]) -> FireOdds:
+    """`FireOdds(...)`, the same object, at under half the cost (2.8 µs against 6.1 µs): a frozen attrs class
+    sets each field through `object.__setattr__` after a class call with keywords; this does only the
+    setting. A memo miss in `fire_odds` builds one (some 20 per 10×10 game, 120 per Shusha game)."""
+    o = _new(FireOdds)
+    _set(o, "firer", firer)
+    _set(o, "target", target)
+    _set(o, "target_type", target_type)
+    _set(o, "firepower", firepower)
+    _set(o, "protection", protection)
+    _set(o, "modifiers", modifiers)
+    _set(o, "net", net)
+    _set(o, "p_hit", p_hit)
+    _set(o, "shots", shots)
+    _set(o, "target_strength", target_strength)
+    _set(o, "pmf", pmf)
+    loss_pmf, expected = _loss_summary(pmf, target_strength)
+    _set(o, "loss_pmf", loss_pmf)
+    _set(o, "expected_losses", expected)
+    return o
 
 
 @functools.lru_cache(maxsize=4096)
@@ -189,11 +232,8 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
         shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
     else:
         shots = firer.strength
-    return FireOdds(
-        firer=firer.id, target=target.id, target_type=target.type, firepower=firepower,
-        protection=state.scenario.unit_table[target.type].protection, modifiers=mods, net=net, p_hit=p, shots=shots,
-        target_strength=target.strength, pmf=binomial_pmf(shots, p),
-    )
+    return _make_odds(firer.id, target.id, target.type, firepower, state.scenario.unit_table[target.type].protection,
+                      mods, net, p, shots, target.strength, binomial_pmf(shots, p))
 
 
 def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None
