@@ -310,6 +310,18 @@ class GameMap:
                 self._dist_cache[key] = got
         return got
 
+    def distance_list(self, a: int) -> list[int]:
+        """`distances_from(a)` as a list of ints (cached): for code that reads a few entries one at a time,
+        where indexing a list is cheaper than a call to `distance` or a numpy scalar read. Twice the memory of
+        the array: for a few fixed hexes (an objective's centre), not for every hex a game touches."""
+        key = ("list", a)
+        got = self._dist_cache.get(key)
+        if got is None:
+            got = self.distances_from(a).tolist()
+            if len(self._dist_cache) < DIST_CACHE_MAX:
+                self._dist_cache[key] = got
+        return got
+
     def distance_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Hex distance between every hex of index array `a` (rows) and of `b` (columns)."""
         if kernels.JIT:  # one compiled call instead of a dozen small numpy ones

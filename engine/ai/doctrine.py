@@ -142,7 +142,8 @@ class DoctrineAgent:
         gmap = view.map
         if view.contact_hexes:  # (a set: cheaper to test than the contact list)
             # the known enemy closest to the objective
-            return min(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id)).idx
+            to_centre = gmap.distance_list(centre)
+            return min(view.contacts, key=lambda c: (to_centre[c.idx], c.id)).idx
         # search the approaches: a hex 2–5 hexes from the objective, toward our own units for the attacker,
         # toward the southern approaches for the defender
         got = gmap.derived.get(("doctrine.recon_ring", centre))
@@ -172,7 +173,8 @@ class DoctrineAgent:
         gmap = view.map
         centre = self._centre(view)
         orders: list[Order] = []
-        targets = sorted(view.contacts, key=lambda c: (gmap.distance(c.idx, centre), c.id))
+        from_centre = gmap.distance_list(centre)
+        targets = sorted(view.contacts, key=lambda c: (from_centre[c.idx], c.id))
         if not targets:
             return orders  # nothing known to fire at
         for u in self._active(view):
@@ -183,7 +185,7 @@ class DoctrineAgent:
             for c in targets:
                 if gmap.distance(u.idx, c.idx) > ut.range_hexes or view.spotter(c.idx) is None:
                     continue
-                score = view.fire_preview(u.id, c.idx) / (1 + 0.1 * gmap.distance(c.idx, centre))
+                score = view.fire_preview(u.id, c.idx) / (1 + 0.1 * from_centre[c.idx])
                 if score > best_score:
                     best, best_score = c, score
             if best is not None:
@@ -316,8 +318,8 @@ class DoctrineAgent:
         orders: list[Order] = []
         lost = self._not_held(view)
         road = set(self._road_goal(view))
-        threats = [c for c in view.contacts
-                   if c.idx in obj_set or c.idx in road or gmap.distance(c.idx, centre) <= 3]
+        from_centre = gmap.distance_list(centre)
+        threats = [c for c in view.contacts if c.idx in obj_set or c.idx in road or from_centre[c.idx] <= 3]
         counter_targets = tuple(sorted(gmap.adjacent_to(c.idx for c in threats) | set(lost)))
         obj_sorted = tuple(sorted(obj))
         zone = self._contact_zone(view)
