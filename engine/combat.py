@@ -95,34 +95,6 @@ def _loss_summary(pmf: tuple[float, ...], top: int) -> tuple[tuple[float, ...], 
     return got
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _make_odds(firer: str, target: str, target_type: str, firepower: int, protection: int,
-               modifiers: tuple[Modifier, ...], net: int, p_hit: float, shots: int, target_strength: int,
-               pmf: tuple[float, ...]) -> FireOdds:
-    """`FireOdds(...)`, the same object, at under half the cost (2.8 µs against 6.1 µs): a frozen attrs class
-    sets each field through `object.__setattr__` after a class call with keywords; this does only the
-    setting. A memo miss in `fire_odds` builds one (some 20 per 10×10 game, 120 per Shusha game)."""
-    o = _new(FireOdds)
-    _set(o, "firer", firer)
-    _set(o, "target", target)
-    _set(o, "target_type", target_type)
-    _set(o, "firepower", firepower)
-    _set(o, "protection", protection)
-    _set(o, "modifiers", modifiers)
-    _set(o, "net", net)
-    _set(o, "p_hit", p_hit)
-    _set(o, "shots", shots)
-    _set(o, "target_strength", target_strength)
-    _set(o, "pmf", pmf)
-    loss_pmf, expected = _loss_summary(pmf, target_strength)
-    _set(o, "loss_pmf", loss_pmf)
-    _set(o, "expected_losses", expected)
-    return o
-
-
 @functools.lru_cache(maxsize=4096)
 def binomial_pmf(n: int, p: float) -> tuple[float, ...]:
     return tuple(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(n + 1))
@@ -232,8 +204,9 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
         shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
     else:
         shots = firer.strength
-    return _make_odds(firer.id, target.id, target.type, firepower, state.scenario.unit_table[target.type].protection,
-                      mods, net, p, shots, target.strength, binomial_pmf(shots, p))
+    # positional: a class call with keywords packs and unpacks a dict (0.6 µs of a 2.5 µs build)
+    return FireOdds(firer.id, target.id, target.type, firepower, state.scenario.unit_table[target.type].protection,
+                    mods, net, p, shots, target.strength, binomial_pmf(shots, p))
 
 
 def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None

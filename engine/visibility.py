@@ -107,7 +107,9 @@ def _know(state: GameState, side: int) -> _Knowledge:
     if counters == k.counters:
         k.version = state.version
         return k
-    ranges = vision_ranges(state)
+    vr_key, ranges = state._vision_ranges  # (the fast path of `vision_ranges`, inline)
+    if vr_key is None or vr_key[0] != state.turn or vr_key[1] is not state.weather_override:
+        ranges = vision_ranges(state)
     g, pos_now = state._ground_now, state._pos_now  # (the fast paths of `ground_units` and `positions`, inline)
     own_units = g[1 + side] if g is not None else state.ground_units(side)
     own_pos = pos_now[side]
