@@ -65,6 +65,7 @@ class GameMap:
         "_viewshed_cache",
         "all_hex",
         "ambush",
+        "ambush_list",
         "cliff_down",
         "cliff_up",
         "col",
@@ -147,6 +148,7 @@ class GameMap:
         self.defence = attr("defence")
         self.concealment = attr("concealment")
         self.ambush = attr("ambush")
+        self.ambush_list: list[int] = self.ambush.tolist()
         self.vehicle_cover = attr("vehicle_cover")
         self.los_top = _readonly(self.elevation + attr("los_height_m", np.float64))
         self.deep_cover = _readonly(self.concealment >= 2)

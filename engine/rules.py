@@ -666,7 +666,7 @@ def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
         if not e.hidden or e.idx not in around:
             continue
         et = state.scenario.unit_table[e.type]
-        if et.can_ambush and gmap.ambush[e.idx] > 0 and not e.fired and e.cohesion > 0:
+        if et.can_ambush and gmap.ambush_list[e.idx] > 0 and not e.fired and e.cohesion > 0:
             out.append(e)
     return out
 
@@ -690,7 +690,7 @@ def _do_move(state: GameState, o: Move) -> None:
     r = reach(state, u)
     path, path_cost = walk_of(r, gmap.idx(o.to), state.reach_workspace()[3])  # the search's output: free now
     u.moved = True
-    conceal = gmap.concealment
+    conceal = gmap.concealment_list  # (a list: a numpy scalar read costs more than the comparison it feeds)
     quiet = ut.infiltrates and all(conceal[i] >= 2 for i in path[1:])
     walked = [path[0]]
     stopped: str | None = None

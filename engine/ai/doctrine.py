@@ -334,7 +334,7 @@ class DoctrineAgent:
                     if o is not None:
                         orders.append(o)
                 continue
-            if u.hidden and gmap.ambush[u.idx] > 0:
+            if u.hidden and gmap.ambush_list[u.idx] > 0:
                 continue  # ambush parties wait
             if u.idx in obj_set and not lost:
                 continue  # the garrison holds
