@@ -867,7 +867,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         comp["atlatl_reference"] = ATLATL_REFERENCE["source"]
         if args.atlatl:
             comp["interleaved"] = bench_atlatl_interleaved(args.atlatl.expanduser(), args.atlatl_python,
-                                                           list(range(1, games + 1)), 30, 3 if args.quick else 5)
+                                                           list(range(1, games + 1)), 30, 3 if args.quick else 9)
         res["comparison"] = comp
     if "jit" in sections:
         res["jit"] = bench_jit(4 if args.quick else 10)
