@@ -366,7 +366,25 @@ def bench_load(repeat: int) -> dict[str, Any]:
     return out
 
 
-def bench_shusha(games: int, workers: int, repeat: int = 1) -> dict[str, Any]:
+def steady_state(scen: Any, before: int, games: int) -> dict[str, Any]:
+    """ms/game of `games` new seeds played after `before` other games in this process: what a worker of a
+    long batch spends per game once the map's memos (odds, distance fields, viewsheds) hold what games on
+    this map meet. The default figures time a worker's first games, which fill them."""
+    clear_map_caches()
+    for s in range(10_001, 10_001 + before):
+        play_game(scen, s)
+    settle_long_lived_objects()
+    ms, cpu = [], []
+    for s in range(20_001, 20_001 + games):
+        wall, cpu_ms, _, _ = play_timed(scen, s)
+        ms.append(wall)
+        cpu.append(cpu_ms)
+    clear_map_caches()
+    return {"games_before": before, "games": games, "game_ms_median": med(ms), "game_cpu_ms_median": med(cpu),
+            "game_ms_p90": pct(ms, 0.9)}
+
+
+def bench_shusha(games: int, workers: int, repeat: int = 1, batch_games: int = 0) -> dict[str, Any]:
     scen = load_scenario(SCENARIO)
     seeds = list(range(1, games + 1))
     out = game_stats(scen, seeds, repeat=repeat)
@@ -375,8 +393,12 @@ def bench_shusha(games: int, workers: int, repeat: int = 1) -> dict[str, Any]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     out["tracemalloc_peak_per_game_mb"] = peak / 1e6
+    if batch_games:
+        out["steady_state"] = steady_state(scen, batch_games // 2, games)
     if workers > 1:
         out["parallel"] = parallel_games("file", str(SCENARIO), seeds, workers)
+        if batch_games:  # a longer batch: each worker's first games, which fill the memos, weigh less
+            out["parallel_batch"] = parallel_games("file", str(SCENARIO), list(range(1, batch_games + 1)), workers)
     return out
 
 
@@ -699,6 +721,14 @@ def targets_table(res: dict[str, Any]) -> list[dict[str, Any]]:
     par = sh.get("parallel") or {}
     add(f"full Shusha games/s, {par.get('workers', '?')} workers", par.get("games_per_s_all_cores"),
         TARGETS["shusha_games_per_s_all_workers"], "/s", at_least=True)
+    steady = sh.get("steady_state") or {}
+    if steady:
+        add(f"  the same game after {steady['games_before']} others (batch steady state)",
+            steady.get("game_ms_median"), TARGETS["shusha_game_ms_median"], "ms", steady.get("game_cpu_ms_median"))
+    batch = sh.get("parallel_batch") or {}
+    if batch:
+        add(f"  games/s, {batch.get('workers', '?')} workers, a {batch.get('games')}-game batch",
+            batch.get("games_per_s_all_cores"), TARGETS["shusha_games_per_s_all_workers"], "/s", at_least=True)
     il = (res.get("comparison") or {}).get("interleaved") or {}
     add("ours ÷ Atlatl per unit-turn, interleaved median", il.get("ratio_median"),
         TARGETS["per_unit_turn_ratio_ours_over_atlatl"], "×", il.get("cpu_ratio_median"))
@@ -726,6 +756,9 @@ def print_report(res: dict[str, Any]) -> None:
         kv(res["shusha"])
         if "parallel" in res["shusha"]:
             kv(res["shusha"]["parallel"], prefix="parallel.")
+        for part in ("steady_state", "parallel_batch"):
+            if part in res["shusha"]:
+                kv(res["shusha"][part], prefix=f"{part}.")
     if "atlatl_size" in res:
         section("Atlatl-sized game: synthetic 10×10, 17 units, 10 turns, doctrine vs doctrine")
         kv(res["atlatl_size"])
@@ -847,7 +880,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if "load" in sections:
         res["load"] = bench_load(10 if args.quick else 20)
     if "shusha" in sections:
-        res["shusha"] = bench_shusha(games, args.workers, game_repeat)
+        res["shusha"] = bench_shusha(games, args.workers, game_repeat, 0 if args.quick else 400)
     if "atlatl" in sections:
         res["atlatl_size"] = ours = bench_atlatl_size(games, args.workers, game_repeat)
         comp: dict[str, Any] = {"ours (10×10 synth)": {k: ours[k] for k in (
