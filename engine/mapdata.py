@@ -336,6 +336,14 @@ class GameMap:
         return frozenset().union(*[nbr[i] for i in hexes])
 
     @functools.cached_property
+    def objective_distance(self) -> list[int]:
+        """Per hex, the hex distance to the nearest objective hex (what the victory check's contest radius and
+        the AIs' approach read), as a list of ints."""
+        if not self.objective_hexes:
+            return [0] * self.n
+        return self.distance_matrix(np.arange(self.n), np.array(self.objective_hexes)).min(axis=1).tolist()
+
+    @functools.cached_property
     def neighbour_sets(self) -> list[frozenset[int]]:
         """Per hex, its on-map neighbours as a set (unions of these are a C loop)."""
         return [frozenset(j for j in row if j >= 0) for row in self.nbr_list]

@@ -316,8 +316,8 @@ def _end_turn(state: GameState) -> None:
                                       total_hexes=len(hexes), held_by="attacker" if all_held else None))
     if all_held and scen.victory.sudden_death:
         radius = scen.victory.contest_radius
-        contest = [u for u in state.ground_units(DEFENDER)
-                   if min(gmap.distance(u.idx, i) for i in hexes) <= radius]
+        to_objective = gmap.objective_distance
+        contest = [u for u in state.ground_units(DEFENDER) if to_objective[u.idx] <= radius]
         if not contest:
             _finish(state, "attacker", f"{scen.victory.objective} taken; no defender within {radius} hexes to "
                                        "contest it")

@@ -175,3 +175,16 @@ def test_supply_asked_for_every_hex_answers_as_the_full_trace(side):
     assert supplied_at(state, side, hexes) == (supply_field(state, side)[hexes] < np.inf).tolist()
     pos = state.positions_array(side)  # and the side's own units again, in the workspace of their size
     assert supplied_at(state, side, pos) == (supply_field(state, side)[pos] < np.inf).tolist()
+
+
+@pytest.mark.parametrize("which", ["tiny", "shusha"])
+def test_objective_distance_is_the_distance_to_the_nearest_objective_hex(which):
+    """The contest radius of the victory check and the AIs read this table; it must be the plain minimum."""
+    from conftest import shusha_scenario
+
+    from engine.mapdata import game_map
+
+    gmap = game_map(tiny_scenario() if which == "tiny" else shusha_scenario())
+    assert gmap.objective_hexes
+    want = [min(gmap.distance(i, j) for j in gmap.objective_hexes) for i in range(gmap.n)]
+    assert gmap.objective_distance == want

@@ -99,12 +99,7 @@ class DoctrineAgent:
 
     def _objective_distance(self, view: SideView) -> list[int]:
         """Hex distance from every hex to the nearest objective hex (per map)."""
-        gmap = view.map
-        got = gmap.derived.get("doctrine.objective_distance")
-        if got is None:
-            got = gmap.derived["doctrine.objective_distance"] = gmap.distance_matrix(
-                np.arange(gmap.n), np.array(self._objective(view))).min(axis=1).tolist()
-        return got
+        return view.map.objective_distance
 
     def _active(self, view: SideView) -> list[Unit]:
         return view.own_active
