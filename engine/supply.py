@@ -173,14 +173,15 @@ def road_open(state: GameState) -> tuple[bool, str]:
     if got is None:
         if len(memo) >= 10_000:
             memo.clear()
-        got = memo[key] = _road_open(gmap, start, end, state.occupancy()[0] > 0)
+        got = memo[key] = _road_open(gmap, start, end, state.hexes_of(0))  # (a set: no occupancy arrays to build)
     state._road_cache = (pos, got)
     return got
 
 
-def _road_open(gmap: GameMap, start: int, end: int, blocked: np.ndarray) -> tuple[bool, str]:
-    if blocked[start] or blocked[end]:
-        where = start if blocked[start] else end
+def _road_open(gmap: GameMap, start: int, end: int, blocked: frozenset[int] | set[int]) -> tuple[bool, str]:
+    """Is the road open from `start` to `end`, with attacker units on the `blocked` hexes? And why not."""
+    if start in blocked or end in blocked:
+        where = start if start in blocked else end
         return False, f"attacker at {gmap.describe(where)}"
     seen = {start}
     stack = [start]
@@ -193,10 +194,10 @@ def _road_open(gmap: GameMap, start: int, end: int, blocked: np.ndarray) -> tupl
         for d in range(6):
             if road[i, d]:
                 j = nbr[i][d]
-                if j not in seen and not blocked[j]:
+                if j not in seen and j not in blocked:
                     seen.add(j)
                     stack.append(j)
-    on_route = [i for i in gmap.road_route(start, end) if blocked[i]]
+    on_route = [i for i in gmap.road_route(start, end) if i in blocked]
     where = gmap.describe(on_route[0]) if on_route else "a detour"
     return False, f"attacker astride the road at {where}"
 

@@ -64,8 +64,7 @@ def check_caches(state: GameState) -> None:
     gmap = state.map
     rw = state.scenario.victory.road_watch
     if rw is not None:  # the road answer kept per attacker positions equals a fresh trace
-        attackers = np.zeros(gmap.n, dtype=bool)
-        attackers[[u.idx for u in _ground(state, 0)]] = True
+        attackers = {u.idx for u in _ground(state, 0)}
         assert road_open(state) == _road_open(gmap, gmap.idx(rw.start), gmap.idx(rw.end), attackers), "road stale"
     assert state.ground_units() == _ground(state)
     assert list(state.positions()) == [u.idx for u in _ground(state)]
