@@ -14,6 +14,7 @@ import math
 import attrs
 
 from engine.events import FireResult, Modifier, UnitDestroyed
+from engine.mapdata import trim_memo
 from engine.state import GameState
 from engine.units import MAX_COHESION, SIDES, Unit
 
@@ -23,7 +24,8 @@ HIT_MIN = 0.02
 HIT_MAX = 0.90
 HIGH_GROUND_M = 100.0
 ODDS_MEMO_MAX = 20_000
-"""Entries per odds memo (about 1 kB each) before it is emptied: bounds a batch worker's memory."""
+"""Entries per odds memo (about 1 kB each) before its newer half is dropped (`trim_memo`): bounds a batch
+worker's memory."""
 
 
 def _map_memo(state: GameState, name: str) -> dict:
@@ -33,7 +35,7 @@ def _map_memo(state: GameState, name: str) -> dict:
     if memo is None:
         memo = state._memos[name] = state.map.memo_for(name, state.scenario.unit_table)
     if len(memo) >= ODDS_MEMO_MAX:
-        memo.clear()
+        trim_memo(memo)
     return memo
 
 

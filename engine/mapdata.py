@@ -30,8 +30,8 @@ DIST_CACHE_MAX = 3000
 """Entries in a map's cache of distance arrays (a few KB each): bounds memory per worker."""
 FIELD_CACHE_MAX = 500
 """Entries in a map's cache of AI distance fields to sets of targets (one map-sized array each). New target sets
-keep appearing game after game, so this cache is emptied when full; each field is rebuilt cheaply from the
-single-target fields, which stay in the distance cache (bounded by the map)."""
+keep appearing game after game, so when full this cache drops its newer half (`trim_memo`); each field is rebuilt
+cheaply from the single-target fields, which stay in the distance cache (bounded by the map)."""
 EYE_HEIGHT_M = 3.0
 MAX_VISION_HEXES = 8
 INF = float("inf")
@@ -475,6 +475,14 @@ class GameMap:
                 self._los_memo.clear()
             self._los_memo[key] = got
         return got
+
+
+def trim_memo(memo: dict[Any, Any]) -> None:
+    """Make room in a full memo by dropping its newer half. The entries a process's first games put in are
+    the situations games meet most often, and the newer ones ever rarer; emptying the memo outright made a
+    long batch's workers fill it again from scratch every few hundred games."""
+    for key in list(itertools.islice(reversed(memo), len(memo) // 2)):
+        del memo[key]
 
 
 def _adjacency(nbrs: list[list[int]], costs: list[list[float]]) -> list[tuple[tuple[int, float], ...]]:

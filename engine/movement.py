@@ -11,7 +11,7 @@ import heapq
 import numpy as np
 
 from engine import kernels
-from engine.mapdata import DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap
+from engine.mapdata import DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap, trim_memo
 from engine.state import GameState
 from engine.units import Unit
 from engine.visibility import known_enemy_hexes, known_enemy_masks
@@ -266,7 +266,7 @@ def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side:
         np.minimum(got, _single_field(gmap, mobility, t, side), out=got)
     got.setflags(False)
     if len(cache) >= FIELD_CACHE_MAX:
-        cache.clear()
+        trim_memo(cache)
     cache[key] = got
     return got
 

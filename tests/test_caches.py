@@ -205,3 +205,39 @@ def test_assault_odds_memo_tells_hexsides_apart():
     state.touch()
     assert odds[b] == combat.assault_odds(state, attacker, t)
     assert odds[a] != odds[b]
+
+
+def test_trim_memo_keeps_the_older_half_in_order():
+    from engine.mapdata import trim_memo
+
+    memo = {k: str(k) for k in range(11)}
+    trim_memo(memo)
+    assert list(memo.items()) == [(k, str(k)) for k in range(6)]
+
+
+def test_full_memos_never_change_a_game(monkeypatch):
+    """The odds memos and the distance-field cache drop their newer half when full. Tiny caps (trimming
+    all the time) must give the very games that roomy ones give."""
+    from engine import movement
+
+    scen = shusha_scenario()
+    gmap = game_map(scen)
+
+    def logs() -> list[list[str]]:
+        for key in [k for k in gmap.derived if str(k).startswith("combat.")]:
+            del gmap.derived[key]
+        gmap._field_cache.clear()
+        return [[event_to_json(ev) for ev in play_game(scen, seed).log] for seed in (1, 2)]
+
+    roomy = logs()
+    monkeypatch.setattr(combat, "ODDS_MEMO_MAX", 4)
+    monkeypatch.setattr(movement, "FIELD_CACHE_MAX", 3)
+    trims = {"combat": 0, "movement": 0}
+    for module in (combat, movement):
+        def counted(memo: dict, _name: str = module.__name__.split(".")[-1], _trim=module.trim_memo) -> None:
+            trims[_name] += 1
+            _trim(memo)
+        monkeypatch.setattr(module, "trim_memo", counted)
+    assert logs() == roomy
+    assert trims["combat"] > 0 and trims["movement"] > 0, trims
+    assert 0 < len(gmap._field_cache) <= 3
