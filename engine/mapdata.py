@@ -472,7 +472,7 @@ class GameMap:
             d = self.distance(a, b)
             got = d <= MAX_VISION_HEXES and bool(np.any(self.viewshed(a, d) == b))
             if len(self._los_memo) >= LOS_MEMO_MAX:
-                self._los_memo.clear()
+                trim_memo(self._los_memo)
             self._los_memo[key] = got
         return got
 

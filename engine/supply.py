@@ -9,7 +9,7 @@ import numpy as np
 
 from engine import kernels
 from engine.events import SupplyReport
-from engine.mapdata import INF, GameMap, _readonly
+from engine.mapdata import INF, GameMap, _readonly, trim_memo
 from engine.state import GameState
 from engine.units import SIDES
 
@@ -172,7 +172,7 @@ def road_open(state: GameState) -> tuple[bool, str]:
     got = memo.get(key)
     if got is None:
         if len(memo) >= 10_000:
-            memo.clear()
+            trim_memo(memo)
         got = memo[key] = _road_open(gmap, start, end, state.hexes_of(0))  # (a set: no occupancy arrays to build)
     state._road_cache = (pos, got)
     return got
