@@ -375,14 +375,8 @@ def steady_state(scen: Any, before: int, games: int, repeat: int = 1) -> dict[st
     for s in range(10_001, 10_001 + before):
         play_game(scen, s)
     settle_long_lived_objects()
-    ms, cpu = [], []
-    for s in range(20_001, 20_001 + games):
-        runs = play_fresh_repeats(scen, s, repeat)
-        ms.append(min(r[0] for r in runs))
-        cpu.append(min(r[1] for r in runs))
-    clear_map_caches()
-    return {"games_before": before, "games": games, "repeats_per_seed": repeat, "game_ms_median": med(ms),
-            "game_cpu_ms_median": med(cpu), "game_ms_p90": pct(ms, 0.9)}
+    return {"games_before": before,
+            **game_stats(scen, list(range(20_001, 20_001 + games)), warm=False, repeat=repeat)}
 
 
 def bench_shusha(games: int, workers: int, repeat: int = 1, batch_games: int = 0) -> dict[str, Any]:
