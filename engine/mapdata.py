@@ -348,6 +348,13 @@ class GameMap:
         """Per hex, its on-map neighbours as a set (unions of these are a C loop)."""
         return [frozenset(j for j in row if j >= 0) for row in self.nbr_list]
 
+    @functools.cached_property
+    def road_neighbours(self) -> list[list[int]]:
+        """Per hex, the neighbours a road leads to, in direction order (what a trace along roads reads hex by
+        hex: a list, where a numpy scalar read of `road_edge` costs a call each)."""
+        road = self.road_edge.tolist()
+        return [[j for d, j in enumerate(row) if j >= 0 and road[i][d]] for i, row in enumerate(self.nbr_list)]
+
     def memo_for(self, name: str, owner: object) -> dict[Any, Any]:
         """A memo dict in `derived` shared by all games on this map, emptied when `owner` (the unit table its
         values were computed with) is a different object."""

@@ -185,18 +185,15 @@ def _road_open(gmap: GameMap, start: int, end: int, blocked: frozenset[int] | se
         return False, f"attacker at {gmap.describe(where)}"
     seen = {start}
     stack = [start]
-    road = gmap.road_edge
-    nbr = gmap.nbr_list
+    road = gmap.road_neighbours
     while stack:
         i = stack.pop()
         if i == end:
             return True, "open"
-        for d in range(6):
-            if road[i, d]:
-                j = nbr[i][d]
-                if j not in seen and j not in blocked:
-                    seen.add(j)
-                    stack.append(j)
+        for j in road[i]:
+            if j not in seen and j not in blocked:
+                seen.add(j)
+                stack.append(j)
     on_route = [i for i in gmap.road_route(start, end) if i in blocked]
     where = gmap.describe(on_route[0]) if on_route else "a detour"
     return False, f"attacker astride the road at {where}"

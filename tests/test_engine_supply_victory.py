@@ -188,3 +188,16 @@ def test_objective_distance_is_the_distance_to_the_nearest_objective_hex(which):
     assert gmap.objective_hexes
     want = [min(gmap.distance(i, j) for j in gmap.objective_hexes) for i in range(gmap.n)]
     assert gmap.objective_distance == want
+
+
+def test_road_neighbours_follow_the_road_edges():
+    """The road trace reads `road_neighbours`: every road edge to an on-map hex, in direction order."""
+    from engine.mapdata import game_map
+    from engine.scenario import load_scenario
+
+    for gmap in (tiny_game().map, game_map(load_scenario("scenarios/shusha_1120.json"))):
+        road = gmap.road_edge
+        expected = [[gmap.nbr_list[i][d] for d in range(6) if road[i, d] and gmap.nbr_list[i][d] >= 0]
+                    for i in range(gmap.n)]
+        assert gmap.road_neighbours == expected
+        assert sum(map(len, expected)) > 0
