@@ -1,0 +1,169 @@
+"""Where a game's instructions go, inclusively: each AI decision by phase, each order's application by kind, and
+any engine function, counted under valgrind.
+
+`bench/attribution.py` estimates a part's cost by replaying the game without it, which shows what compiling
+the part could save. This script counts what a part executes, everything it calls included, in a game played
+normally. Parts are not disjoint: a decision that brings the side's knowledge up to date does work a later
+legality check would otherwise do. The decision and application parts, taken together, make up a game except
+for the turn loop and the views it hands the AI.
+
+Each part is counted in its own valgrind run. The part is called through `operator.call`, which nothing in
+the engine calls, and callgrind counts only inside it (`--toggle-collect`). A function that calls itself
+through the wrapper is counted once, at its outermost call. As everywhere in `bench/`, the counted games are
+new ones: seeds 1–N after warm-up games on other seeds.
+
+    python bench/breakdown.py                                   # 10×10 and Shusha; needs valgrind
+    python bench/breakdown.py --which shusha --no-orders \
+        --functions engine.visibility:_know,engine.ai.doctrine:DoctrineAgent._plan_moves
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PHASE_NAMES = ("air", "artillery", "movement", "assault")
+ORDER_KINDS = ("Move", "Assault", "Fire", "Recon", "Strike", "EndPhase", "EndSide")
+"""`EndPhase` is an end of phase within a side's turn; `EndSide` the last one, which ends the side's turn and
+runs what follows (hiding, supply, detection, weather, the next turn's start)."""
+
+COUNT = r'''
+import operator, sys
+sys.path[:0] = [".", "bench"]
+from engine import game
+from engine.errors import IllegalOrder
+from engine.game import play_game, settle_long_lived_objects
+from engine.orders import END_PHASE
+from engine.rules import apply
+from engine.state import PHASES
+from engine.units import SIDES
+from engine.view import SideView
+which, part, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if which == "shusha":
+    from engine.scenario import load_scenario
+    scen = load_scenario("scenarios/shusha_1120.json")
+else:
+    from engine.scenario import scenario_from_dict
+    from synthetic import make_scenario
+    scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
+for s in range(1001, 1001 + max(n, 10)):  # compiled code and the map's memos warm, as in a batch worker
+    play_game(scen, s)
+settle_long_lived_objects()
+counted = operator.call  # callgrind counts inside this C function only
+
+def plain(f, *args):
+    return f(*args)
+
+if part.startswith(("choose:", "apply:")):
+    stage, what = part.split(":")
+
+    def agent_step(state, agent, rng):  # `game.agent_step`, with the chosen stage counted
+        side = state.side
+        if state.phase_orders >= game.MAX_ORDERS_PER_PHASE:
+            return apply(state, END_PHASE[SIDES[side]])
+        via = counted if stage == "choose" and what in ("all", PHASES[state.phase_i]) else plain
+        order = via(agent.choose, SideView(state, side), rng)
+        kind = type(order).__name__
+        if kind == "EndPhase" and state.phase_i == len(PHASES) - 1:
+            kind = "EndSide"
+        via = counted if stage == "apply" and what in ("all", kind) else plain
+        try:
+            return via(apply, state, order)
+        except IllegalOrder:
+            return apply(state, END_PHASE[SIDES[side]])
+
+    game.agent_step = agent_step
+elif part != "game":  # module:function (replaced wherever it was imported) or module:Class.method
+    import importlib
+    mod_name, name = part.split(":")
+    owner = importlib.import_module(mod_name)
+    *path, name = name.split(".")
+    for attr in path:
+        owner = getattr(owner, attr)
+    original = getattr(owner, name)
+    depth = [0]
+
+    def wrapped(*args, **kwargs):
+        if depth[0]:
+            return original(*args, **kwargs)
+        depth[0] += 1
+        try:
+            return counted(original, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+
+    if path:
+        setattr(owner, name, wrapped)
+    for mod in [] if path else list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("engine") and getattr(mod, name, None) is original:
+            setattr(mod, name, wrapped)
+for s in range(1, n + 1):
+    if part == "game":
+        counted(play_game, scen, s)
+    else:
+        play_game(scen, s)
+'''
+
+
+def count(which: str, part: str, n: int) -> float:
+    """Instructions per game executed inside `part` over `n` new games."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--toggle-collect=_operator_call", f"--callgrind-out-file={tmp}/cg.out",
+             sys.executable, "-c", COUNT, which, part, str(n)],
+            cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
+    m = re.search(r"Collected : (\d+)", out.stderr)
+    if out.returncode != 0 or m is None:
+        why = [line for line in out.stderr.splitlines() if not line.startswith("==")][-5:]
+        sys.exit(f"{which} {part}: the callgrind run failed:\n" + "\n".join(why))
+    return int(m.group(1)) / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--which", default="small,shusha", help="comma list: small (10×10) and/or shusha")
+    ap.add_argument("--functions", default="", help="comma list of module:function or module:Class.method to "
+                                                    "count as well, e.g. engine.visibility:_know")
+    ap.add_argument("--no-orders", action="store_true", help="skip the per-phase and per-order parts")
+    a = ap.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("this needs valgrind: apt-get install valgrind")
+    functions = [f for f in a.functions.split(",") if f]
+    if bad := [f for f in functions if f.count(":") != 1]:
+        sys.exit(f"not module:function: {', '.join(bad)}")
+    orders = [] if a.no_orders else [*(f"choose:{p}" for p in PHASE_NAMES), *(f"apply:{k}" for k in ORDER_KINDS)]
+    for which in a.which.split(","):
+        if which not in ("small", "shusha"):
+            sys.exit(f"unknown map {which!r}: small or shusha")
+        n = 3 if which == "shusha" else 8
+        runs = ["game", *orders, *functions]
+        with ThreadPoolExecutor(2) as pool:  # two valgrinds side by side
+            got = dict(zip(runs, pool.map(lambda p, w=which, k=n: count(w, p, k), runs), strict=True))
+        total = got["game"]
+        print(f"{which}: million instructions per game, inclusive, {n} new games (seeds 1–{n}) after "
+              f"{max(n, 10)} others")
+        print(f"  {'whole game':<40} {total / 1e6:8.2f}")
+        groups = [("the AI's decisions, by phase", [r for r in orders if r.startswith("choose:")]),
+                  ("applying orders, by kind", [r for r in orders if r.startswith("apply:")]),
+                  ("functions", functions)]
+        for title, parts in groups:
+            if not parts:
+                continue
+            print(f"  {title}:")
+            for p in parts:
+                print(f"    {p.split(':', 1)[1]:<38} {got[p] / 1e6:8.2f}  {100 * got[p] / total:5.1f}%")
+            if title != "functions":
+                s = sum(got[p] for p in parts)
+                print(f"    {'(sum)':<38} {s / 1e6:8.2f}  {100 * s / total:5.1f}%")
+
+
+if __name__ == "__main__":
+    main()
