@@ -5,7 +5,7 @@ any engine function, counted under valgrind.
 the part could save. This script counts what a part executes, everything it calls included, in a game played
 normally. Parts are not disjoint: a decision that brings the side's knowledge up to date does work a later
 legality check would otherwise do. The decision and application parts, taken together, make up a game except
-for the turn loop and the views it hands the AI.
+for its setup (`new_game`), the turn loop and the views the loop hands the AI.
 
 Each part is counted in its own valgrind run. The part is called through `operator.call`, which nothing in
 the engine calls, and callgrind counts only inside it (`--toggle-collect`). A function that calls itself
