@@ -9,8 +9,10 @@ for its setup (`new_game`), the turn loop and the views the loop hands the AI.
 
 Each part is counted in its own valgrind run. The part is called through `operator.call`, which nothing in
 the engine calls, and callgrind counts only inside it (`--toggle-collect`). A function that calls itself
-through the wrapper is counted once, at its outermost call. As everywhere in `bench/`, the counted games are
-new ones: seeds 1–N after warm-up games on other seeds.
+through the wrapper is counted once, at its outermost call. A call made from C through `operator.call` costs
+about 500 instructions more than a plain Python call, which the count includes: read the figures of small
+functions called thousands of times a game (`GameMap.distance`, about 1 500 instructions a call) with that in
+mind. As everywhere in `bench/`, the counted games are new ones: seeds 1–N after warm-up games on other seeds.
 
     python bench/breakdown.py                                   # 10×10 and Shusha; needs valgrind
     python bench/breakdown.py --which shusha --no-orders \
