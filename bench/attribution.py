@@ -54,14 +54,9 @@ from engine.events import event_to_json
 from engine import mapdata
 from engine.game import play_game, settle_long_lived_objects
 from run import map_memos
+from synthetic import bench_scenario
 which, part, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if which == "shusha":
-    from engine.scenario import load_scenario
-    scen = load_scenario("scenarios/shusha_1120.json")
-else:
-    from engine.scenario import scenario_from_dict
-    from synthetic import make_scenario
-    scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
+scen = bench_scenario(which)
 tape = collections.defaultdict(list)
 read = collections.Counter()
 remapped = {}

@@ -31,7 +31,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from synthetic import BENCH_MAPS  # noqa: E402
+
+ROOT = BENCH.parent
 PHASE_NAMES = ("air", "artillery", "movement", "assault")
 ORDER_KINDS = ("Move", "Assault", "Fire", "Recon", "Strike", "EndPhase", "EndSide")
 """`EndPhase` is an end of phase within a side's turn; `EndSide` the last one, which ends the side's turn and
@@ -41,48 +46,46 @@ COUNT = r'''
 import operator, sys
 sys.path[:0] = [".", "bench"]
 from engine import game
-from engine.errors import IllegalOrder
 from engine.game import play_game, settle_long_lived_objects
-from engine.orders import END_PHASE
-from engine.rules import apply
 from engine.state import PHASES
-from engine.units import SIDES
-from engine.view import SideView
+from synthetic import bench_scenario
 which, part, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if which == "shusha":
-    from engine.scenario import load_scenario
-    scen = load_scenario("scenarios/shusha_1120.json")
-else:
-    from engine.scenario import scenario_from_dict
-    from synthetic import make_scenario
-    scen = scenario_from_dict(make_scenario(10, 10, 17, turns=10))
+scen = bench_scenario(which)
 for s in range(1001, 1001 + max(n, 10)):  # compiled code and the map's memos warm, as in a batch worker
     play_game(scen, s)
 settle_long_lived_objects()
 counted = operator.call  # callgrind counts inside this C function only
 
-def plain(f, *args):
-    return f(*args)
+if part.startswith("choose:"):  # every agent's decisions in one phase (or "all")
+    what = part.split(":")[1]
+    make_agent = game.make_agent
 
-if part.startswith(("choose:", "apply:")):
-    stage, what = part.split(":")
+    def make_counted(*args, **kwargs):
+        agent = make_agent(*args, **kwargs)
+        choose = agent.choose
 
-    def agent_step(state, agent, rng):  # `game.agent_step`, with the chosen stage counted
-        side = state.side
-        if state.phase_orders >= game.MAX_ORDERS_PER_PHASE:
-            return apply(state, END_PHASE[SIDES[side]])
-        via = counted if stage == "choose" and what in ("all", PHASES[state.phase_i]) else plain
-        order = via(agent.choose, SideView(state, side), rng)
+        def counted_choose(view, rng):
+            if what in ("all", view.phase):
+                return counted(choose, view, rng)
+            return choose(view, rng)
+
+        agent.choose = counted_choose
+        return agent
+
+    game.make_agent = make_counted
+elif part.startswith("apply:"):  # the application of one kind of order (or "all"), as the turn loop calls it
+    what = part.split(":")[1]
+    apply = game.apply
+
+    def counted_apply(state, order):
         kind = type(order).__name__
         if kind == "EndPhase" and state.phase_i == len(PHASES) - 1:
             kind = "EndSide"
-        via = counted if stage == "apply" and what in ("all", kind) else plain
-        try:
-            return via(apply, state, order)
-        except IllegalOrder:
-            return apply(state, END_PHASE[SIDES[side]])
+        if what in ("all", kind):
+            return counted(apply, state, order)
+        return apply(state, order)
 
-    game.agent_step = agent_step
+    game.apply = counted_apply
 elif part != "game":  # module:function (replaced wherever it was imported) or module:Class.method
     import importlib
     mod_name, name = part.split(":")
@@ -150,8 +153,8 @@ def main() -> None:
         sys.exit(f"not module:function: {', '.join(bad)}")
     orders = [] if a.no_orders else [*(f"choose:{p}" for p in PHASE_NAMES), *(f"apply:{k}" for k in ORDER_KINDS)]
     maps = a.which.split(",")
-    if unknown := [w for w in maps if w not in ("small", "shusha")]:
-        sys.exit(f"unknown map(s) {', '.join(unknown)}: small or shusha")
+    if unknown := [w for w in maps if w not in BENCH_MAPS]:
+        sys.exit(f"unknown map(s) {', '.join(unknown)}: one of {', '.join(BENCH_MAPS)}")
     for which in maps:
         n = 3 if which == "shusha" else 8
         runs = ["game", *orders, *functions]

@@ -101,6 +101,22 @@ def unit_mix(n: int, side: str) -> list[str]:
     return [pattern[i % len(pattern)] for i in range(n)]
 
 
+BENCH_MAPS = ("small", "shusha")
+"""The games the instruction-counting tools play: the Atlatl-sized synthetic game and the Shusha scenario."""
+
+
+def bench_scenario(which: str) -> Any:
+    """The loaded scenario of one of `BENCH_MAPS`: "small" is the 10×10, 17-unit, 10-turn game compared with
+    Atlatl's test4.scn, "shusha" the real scenario."""
+    from engine.scenario import load_scenario, scenario_from_dict
+
+    if which == "shusha":
+        return load_scenario(ROOT / "scenarios" / "shusha_1120.json")
+    if which == "small":
+        return scenario_from_dict(make_scenario(10, 10, 17, turns=10))
+    raise ValueError(f"unknown benchmark map {which!r}: one of {', '.join(BENCH_MAPS)}")
+
+
 def make_scenario(cols: int, rows: int, units: int, turns: int = 6, seed: int = 0,
                   agent: str = "doctrine") -> dict[str, Any]:
     """A valid scenario document (format 1) of `cols`×`rows` hexes with `units` units (both sides)."""
