@@ -382,12 +382,12 @@ class GameMap:
             return got
         prev = {a: -1}
         frontier = [a]
+        road = self.road_neighbours
         while frontier and b not in prev:
             nxt = []
             for i in frontier:
-                for d in range(6):
-                    j = self.nbr_list[i][d]
-                    if self.road_edge[i, d] and j not in prev:
+                for j in road[i]:
+                    if j not in prev:
                         prev[j] = i
                         nxt.append(j)
             frontier = sorted(nxt)
