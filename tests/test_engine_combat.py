@@ -87,6 +87,41 @@ def test_fire_odds_are_distributions_and_losses_are_bounded(firer_type, target_t
     assert t.cohesion >= 0
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    firer_type=st.sampled_from(FIRERS),
+    target_type=st.sampled_from(GROUND),
+    fs=st.integers(1, 4),
+    ts=st.integers(1, 4),
+    fpos=st.integers(0, 79),
+    tpos=st.integers(0, 79),
+    context=st.sampled_from(CONTEXTS),
+    supplied=st.booleans(),
+    night=st.booleans(),
+)
+def test_odds_read_cohesion_only_as_broken_shaken_or_steady(firer_type, target_type, fs, ts, fpos, tpos, context,
+                                                            supplied, night):
+    """The odds memos key on min(cohesion, STEADY): every steady cohesion must give the very same modifiers
+    and hit chance, computed from scratch (not from a memo)."""
+    from engine.units import MAX_COHESION
+
+    state = _base().copy()
+    state.night = night
+    f = state.unit("az_sf")
+    t = state.unit("arm_inf_1")
+    f.type, f.strength, f.idx, f.supplied = firer_type, fs, fpos, supplied
+    t.type, t.strength, t.idx = target_type, ts, tpos
+    state.touch()
+    built = []
+    for cohesion in range(combat.STEADY, MAX_COHESION + 1):
+        f.cohesion = cohesion
+        built.append(combat._fire_modifiers(state, f, t, context, None))  # (firepower, modifiers, net, p_hit)
+    assert all(b == built[0] for b in built)
+    f.cohesion = combat.STEADY - 1  # shaken: its own modifier, so the clamp must stop below STEADY
+    shaken = combat._fire_modifiers(state, f, t, context, None)[1]
+    assert (Modifier("shaken", -1) in shaken) == (context != "strike")
+
+
 def test_hit_probability_is_clamped_and_monotone():
     vals = [combat.hit_probability(n) for n in range(-20, 21)]
     assert vals == sorted(vals)
