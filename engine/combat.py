@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 
 import attrs
 
@@ -130,17 +131,11 @@ def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
     return mods
 
 
-def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
-    """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
-    (static: memoised per map; the lists returned are fresh copies)."""
-    got = _edge_entry(state, from_idx, to_idx)
-    return list(got[0]), list(got[1])
-
-
 def _edge_entry(state: GameState, from_idx: int, to_idx: int
                 ) -> tuple[list[Modifier], list[Modifier], tuple[tuple[Modifier, ...], tuple[Modifier, ...]]]:
-    """The memo entry behind `_edge_mods`: (attack modifiers, return-fire modifiers, both as a tuple of
-    tuples, for keys). Do not change the lists."""
+    """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
+    (static: memoised per map): (attack modifiers, return-fire modifiers, both as a tuple of tuples, for keys
+    and `fire_odds`). Do not change the lists."""
     memo = state.map.derived.setdefault("combat.edge_mods", {})
     key = (from_idx, to_idx)
     got = memo.get(key)
@@ -181,7 +176,7 @@ def fire_odds(
     firer: Unit,
     target: Unit,
     context: str,
-    extra: list[Modifier] | None = None,
+    extra: Sequence[Modifier] | None = None,
 ) -> FireOdds:
     """The full distribution of one unit firing at another.
 
@@ -204,7 +199,8 @@ def fire_odds(
     return got
 
 
-def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None) -> FireOdds:
+def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: Sequence[Modifier] | None
+               ) -> FireOdds:
     # the modifiers do not depend on strengths: a unit that lost a step reuses them
     terrain = state.map.terrain_list
     key = (firer.type, terrain[firer.idx], firer.cohesion if firer.cohesion < STEADY else STEADY, firer.supplied,
@@ -225,7 +221,7 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
                     mods, net, p, shots, target.strength, binomial_pmf(shots, p))
 
 
-def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: list[Modifier] | None
+def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: Sequence[Modifier] | None
                     ) -> tuple[int, tuple[Modifier, ...], int, float]:
     """(firepower, modifiers, net fire value, hit probability) of `firer` firing at `target`.
 
@@ -297,25 +293,28 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
     # those, as `fire_odds` is, so that one game's assaults serve the next
     terrain = state.map.terrain_list
+    edge = _edge_entry(state, attacker.idx, target_idx)[2]
     key = (attacker.id, attacker.type, terrain[attacker.idx], attacker.strength,
            attacker.cohesion if attacker.cohesion < STEADY else STEADY, attacker.supplied, terrain[target_idx],
-           _edge_entry(state, attacker.idx, target_idx)[2], state.night,
+           edge, state.night,
            tuple([(d.id, d.type, d.strength, d.cohesion if d.cohesion < STEADY else STEADY, d.supplied)
                   for d in defenders]))
     memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)
     if got is None:
-        a, ds = _assault_odds(state, attacker, target_idx, defenders)
+        a, ds = _assault_odds(state, attacker, defenders, edge)
         got = memo[key] = (a, ds, a.expected_losses, sum(d.expected_losses for d in ds))
     return got
 
 
-def _assault_odds(state: GameState, attacker: Unit, target_idx: int, defenders: list[Unit]
-                  ) -> tuple[FireOdds, tuple[FireOdds, ...]]:
-    main = main_defender(state, defenders)
-    atk_mods, ret_mods = _edge_mods(state, attacker.idx, target_idx)
+def _assault_odds(state: GameState, attacker: Unit, defenders: list[Unit],
+                  edge: tuple[tuple[Modifier, ...], tuple[Modifier, ...]]) -> tuple[FireOdds, tuple[FireOdds, ...]]:
+    """`edge`: the (attack, return fire) modifiers of the hexside between them, as `_edge_entry` keeps them
+    (tuples: `fire_odds` keys them as they are)."""
+    main = defenders[0] if len(defenders) == 1 else main_defender(state, defenders)
+    atk_mods, ret_mods = edge
     a = fire_odds(state, attacker, main, "assault", atk_mods)
-    d = tuple(fire_odds(state, u, attacker, "defence", ret_mods) for u in defenders)
+    d = tuple([fire_odds(state, u, attacker, "defence", ret_mods) for u in defenders])
     return a, d
 
 
