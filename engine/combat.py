@@ -131,17 +131,15 @@ def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
     return mods
 
 
-def _edge_entry(state: GameState, from_idx: int, to_idx: int
-                ) -> tuple[list[Modifier], list[Modifier], tuple[tuple[Modifier, ...], tuple[Modifier, ...]]]:
+def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[tuple[Modifier, ...], tuple[Modifier, ...]]:
     """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
-    (static: memoised per map): (attack modifiers, return-fire modifiers, both as a tuple of tuples, for keys
-    and `fire_odds`). Do not change the lists."""
+    (static: memoised per map; the same tuples each time, which the odds memos key on as they are)."""
     memo = state.map.derived.setdefault("combat.edge_mods", {})
     key = (from_idx, to_idx)
     got = memo.get(key)
     if got is None:
         attack, ret = _edge_mods_uncached(state, from_idx, to_idx)
-        got = memo[key] = (attack, ret, (tuple(attack), tuple(ret)))
+        got = memo[key] = (tuple(attack), tuple(ret))
     return got
 
 
@@ -293,7 +291,7 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
     # those, as `fire_odds` is, so that one game's assaults serve the next
     terrain = state.map.terrain_list
-    edge = _edge_entry(state, attacker.idx, target_idx)[2]
+    edge = _edge_mods(state, attacker.idx, target_idx)
     key = (attacker.id, attacker.type, terrain[attacker.idx], attacker.strength,
            attacker.cohesion if attacker.cohesion < STEADY else STEADY, attacker.supplied, terrain[target_idx],
            edge, state.night,
@@ -309,8 +307,7 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int
 
 def _assault_odds(state: GameState, attacker: Unit, defenders: list[Unit],
                   edge: tuple[tuple[Modifier, ...], tuple[Modifier, ...]]) -> tuple[FireOdds, tuple[FireOdds, ...]]:
-    """`edge`: the (attack, return fire) modifiers of the hexside between them, as `_edge_entry` keeps them
-    (tuples: `fire_odds` keys them as they are)."""
+    """`edge`: the (attack, return fire) modifiers of the hexside between them (`_edge_mods`)."""
     main = defenders[0] if len(defenders) == 1 else main_defender(state, defenders)
     atk_mods, ret_mods = edge
     a = fire_odds(state, attacker, main, "assault", atk_mods)

@@ -43,8 +43,7 @@ def check_fire_result(res, strength_before: int | None = None) -> None:
         assert res.strength_after == strength_before - res.losses
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+FIRE_PAIR = dict(  # a firer and a target of any types, strengths and hexes, in any context
     firer_type=st.sampled_from(FIRERS),
     target_type=st.sampled_from(GROUND),
     fs=st.integers(1, 4),
@@ -52,18 +51,27 @@ def check_fire_result(res, strength_before: int | None = None) -> None:
     fpos=st.integers(0, 79),
     tpos=st.integers(0, 79),
     context=st.sampled_from(CONTEXTS),
-    cohesion=st.integers(0, 3),
     supplied=st.booleans(),
-    extra=st.lists(st.integers(-3, 3), max_size=3),
 )
-def test_fire_odds_are_distributions_and_losses_are_bounded(firer_type, target_type, fs, ts, fpos, tpos, context,
-                                                          cohesion, supplied, extra):
+
+
+def _fire_pair(firer_type, target_type, fs, ts, fpos, tpos, supplied):
+    """A copy of the base game with its firer ("az_sf") and target ("arm_inf_1") set up as drawn."""
     state = _base().copy()
     f = state.unit("az_sf")
     t = state.unit("arm_inf_1")
-    f.type, f.strength, f.idx, f.cohesion, f.supplied = firer_type, fs, fpos, cohesion, supplied
+    f.type, f.strength, f.idx, f.supplied = firer_type, fs, fpos, supplied
     t.type, t.strength, t.idx = target_type, ts, tpos
     state.touch()
+    return state, f, t
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**FIRE_PAIR, cohesion=st.integers(0, 3), extra=st.lists(st.integers(-3, 3), max_size=3))
+def test_fire_odds_are_distributions_and_losses_are_bounded(firer_type, target_type, fs, ts, fpos, tpos, context,
+                                                          cohesion, supplied, extra):
+    state, f, t = _fire_pair(firer_type, target_type, fs, ts, fpos, tpos, supplied)
+    f.cohesion = cohesion
     mods = [Modifier(f"extra {i}", v) for i, v in enumerate(extra)]
     odds = combat.fire_odds(state, f, t, context, mods)
     assert odds.net == odds.firepower - odds.protection + sum(m.value for m in odds.modifiers)
@@ -88,30 +96,15 @@ def test_fire_odds_are_distributions_and_losses_are_bounded(firer_type, target_t
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    firer_type=st.sampled_from(FIRERS),
-    target_type=st.sampled_from(GROUND),
-    fs=st.integers(1, 4),
-    ts=st.integers(1, 4),
-    fpos=st.integers(0, 79),
-    tpos=st.integers(0, 79),
-    context=st.sampled_from(CONTEXTS),
-    supplied=st.booleans(),
-    night=st.booleans(),
-)
+@given(**FIRE_PAIR, night=st.booleans())
 def test_odds_read_cohesion_only_as_broken_shaken_or_steady(firer_type, target_type, fs, ts, fpos, tpos, context,
                                                             supplied, night):
     """The odds memos key on min(cohesion, STEADY): every steady cohesion must give the very same modifiers
     and hit chance, computed from scratch (not from a memo)."""
     from engine.units import MAX_COHESION
 
-    state = _base().copy()
+    state, f, t = _fire_pair(firer_type, target_type, fs, ts, fpos, tpos, supplied)
     state.night = night
-    f = state.unit("az_sf")
-    t = state.unit("arm_inf_1")
-    f.type, f.strength, f.idx, f.supplied = firer_type, fs, fpos, supplied
-    t.type, t.strength, t.idx = target_type, ts, tpos
-    state.touch()
     built = []
     for cohesion in range(combat.STEADY, MAX_COHESION + 1):
         f.cohesion = cohesion
