@@ -41,7 +41,7 @@ from engine.events import (
     WeatherReport,
 )
 from engine.mapdata import game_map
-from engine.movement import is_destination, legal_destinations, reach, walk_of
+from engine.movement import legal_destinations, reach, walk_of
 from engine.orders import (
     END_PHASE,
     Assault,
@@ -450,7 +450,9 @@ def _check_move(state: GameState, o: Move) -> str | None:
     dest = state.map.idx(o.to)
     if dest == u.idx:
         return f"{u.id} is already at ({o.to[0]},{o.to[1]})"
-    if is_destination(state, u, dest):
+    r = reach(state, u)
+    if r.reaches(dest) and state.positions(u.side).count(dest) < state.scenario.stack_limit:  # (`is_destination`)
+        state._checked_reach = (state.version, o, r)  # what `_do_move` walks, if it comes next
         return None
     gmap = state.map
     if not gmap.enterable[ut.mobility][dest]:
@@ -687,7 +689,8 @@ def _do_move(state: GameState, o: Move) -> None:
     gmap = state.map
     u = state.unit(o.unit)
     ut = state.scenario.unit_table[u.type]
-    r = reach(state, u)
+    got = state._checked_reach  # the reach the legality check just used, if nothing changed since
+    r = got[2] if got is not None and got[0] == state.version and got[1] is o else reach(state, u)
     path, path_cost = walk_of(r, gmap.idx(o.to), state.reach_workspace()[3])  # the search's output: free now
     u.moved = True
     conceal = gmap.concealment_list  # (a list: a numpy scalar read costs more than the comparison it feeds)

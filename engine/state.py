@@ -81,8 +81,8 @@ class GameState:
     # Slots, not a __dict__: a dict of more than 30 keys is not shared between instances, and Python 3.11 then
     # reads every attribute through a slower path (about 25% slower per read; the rules read a game's state
     # some tens of thousands of times).
-    __slots__ = ("_active_cache", "_ad_cache", "_air_units", "_based_units", "_check_memo", "_contacts_cache",
-                 "_ground_cache", "_ground_kind", "_ground_now", "_hexes_cache", "_know", "_memos",
+    __slots__ = ("_active_cache", "_ad_cache", "_air_units", "_based_units", "_check_memo", "_checked_reach",
+                 "_contacts_cache", "_ground_cache", "_ground_kind", "_ground_now", "_hexes_cache", "_know", "_memos",
                  "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now",
                  "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache", "_vision_ranges",
                  "_zone_cache", "agents", "capture_streak_from", "control", "extra", "grounded", "hidden_version",
@@ -150,6 +150,7 @@ class GameState:
         self._ground_now: tuple[list[Unit], list[Unit], list[Unit]] | None = None
         """`_ground_cache` while the roster stands (`touch` clears it)."""
         self._check_memo: tuple[int, Any, str | None] | None = None
+        self._checked_reach: tuple[int, Any, Any] | None = None  # (version, Move, Reach) of the last legal move check
         self._occ_cache: tuple[Any, ...] | None = None
         self._pos_cache: list[tuple[Any, ...]] = [(None, None), (None, None)]
         self._pos_now: list[tuple[int, ...] | None] = [None, None]
@@ -432,6 +433,7 @@ class GameState:
         new._reach_cache = {}
         new._reach_ws = None
         new._check_memo = None
+        new._checked_reach = None
         new._occ_cache = None
         new._pos_cache = [(None, None), (None, None)]
         new._pos_now = [None, None]
