@@ -551,8 +551,8 @@ def bench_atlatl_live(checkout: Path, python: str, games: int) -> dict[str, Any]
             "how": "stock server.py --nReps N+1 minus --nReps 1"}
 
 
-def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atlatl_games: int, rounds: int
-                             ) -> dict[str, Any]:
+def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atlatl_games: int, rounds: int,
+                             shusha_games: int = 10) -> dict[str, Any]:
     """Ours and Atlatl timed in alternating rounds, a ratio per round.
 
     The VM's speed drifts by up to 2× within minutes, so an Atlatl timing taken a minute apart from ours
@@ -560,12 +560,16 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
     and then times Atlatl (N+1 games minus 1 game); the ratio is taken within the round. Both sides are
     means per unit-turn (all the games' time over all their unit-turns: Atlatl's N+1 − 1 games is a mean),
     by wall time and by CPU time (the processes' own user + system time, which the VM's stolen time does not
-    inflate)."""
+    inflate). Each round also plays `shusha_games` new Shusha games, so that Shusha's time is paired with
+    Atlatl's as well (for `at_reference_speed`)."""
     game_ms = _atlatl_timer(checkout, python)
     if isinstance(game_ms, str):
         return {"error": game_ms}
     scen = scenario_from_dict(make_scenario(10, 10, 17, 10))
     play_game(scen, 0)  # warm, as in game_stats
+    shusha = load_scenario(SCENARIO) if shusha_games else None
+    if shusha is not None:
+        play_game(shusha, 0)
     per_unit_turn = ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"]
     out_rounds = []
     try:
@@ -576,11 +580,15 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
                 ms, cpu_ms, t, _orders = play_timed(scen, s + 100_000 * (r + 1))
                 wall, cpu, turns = wall + ms, cpu + cpu_ms, turns + t
             ours, ours_cpu = wall / turns / n_units(scen), cpu / turns / n_units(scen)
+            shusha_ms = [play_timed(shusha, 500_000 + 100 * r + g)[0] for g in range(shusha_games)] if shusha else []
             a_wall, a_cpu = game_ms(atlatl_games)
             atlatl, atlatl_cpu = a_wall / per_unit_turn, a_cpu / per_unit_turn
             out_rounds.append({"ours_ms_per_unit_turn": ours, "atlatl_ms_per_unit_turn": atlatl,
                                "ratio": ours / atlatl, "ours_cpu_ms_per_unit_turn": ours_cpu,
                                "atlatl_cpu_ms_per_unit_turn": atlatl_cpu, "cpu_ratio": ours_cpu / atlatl_cpu})
+            if shusha_ms:  # Shusha's game (mean of the round's games) over Atlatl's
+                out_rounds[-1]["shusha_game_ms"] = sum(shusha_ms) / len(shusha_ms)
+                out_rounds[-1]["shusha_over_atlatl_game"] = out_rounds[-1]["shusha_game_ms"] / a_wall
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
         return {"error": f"atlatl run failed: {e}"}
     ratios = [r["ratio"] for r in out_rounds]
@@ -588,8 +596,8 @@ def bench_atlatl_interleaved(checkout: Path, python: str, seeds: list[int], atla
     return {"rounds": out_rounds, "ratio_median": med(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
             "cpu_ratio_median": med(cpu_ratios), "cpu_ratio_min": min(cpu_ratios),
             "cpu_ratio_max": max(cpu_ratios),
-            "how": f"{rounds} alternating rounds: {len(seeds)} new seeds of ours once each, then Atlatl "
-                   f"--nReps {atlatl_games + 1} minus --nReps 1; means per unit-turn"}
+            "how": f"{rounds} alternating rounds: {len(seeds)} new seeds of ours once each and {shusha_games} new "
+                   f"Shusha games, then Atlatl --nReps {atlatl_games + 1} minus --nReps 1; means per unit-turn"}
 
 
 _FRESH_PROCESS = r"""
@@ -745,6 +753,32 @@ def targets_table(res: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def at_reference_speed(res: dict[str, Any]) -> dict[str, Any] | None:
+    """The one-core game times as they would read on the machine where issue #6's targets were set, where
+    Atlatl played 27 games/s: ours ÷ Atlatl, taken within each interleaved round, times Atlatl's game there.
+    An estimate, not a measurement. It assumes that two interpreter-bound Python programs speed up alike from
+    one machine to the other; on this VM their speeds move together (the rounds' ratios spread far less than
+    either program's time). Only figures timed in the same rounds as Atlatl are given. The targets table
+    reports only what was measured here."""
+    il = (res.get("comparison") or {}).get("interleaved") or {}
+    rounds = il.get("rounds") or []
+    at = res.get("atlatl_size") or {}
+    if not rounds:
+        return None
+    there = 1000 / ATLATL_REFERENCE["ceo_reported"]["games_per_s_one_core"]  # Atlatl's game there, ms
+    out: dict[str, Any] = {"atlatl_game_ms_there": there, "rounds": len(rounds),
+                           "atlatl_game_ms_here_median": med([r["atlatl_ms_per_unit_turn"] for r in rounds])
+                           * ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"]}
+    if at.get("ms_per_unit_turn"):
+        unit_turns = at["game_ms_median"] / at["ms_per_unit_turn"]  # in one of our 10×10 games
+        out["atlatl_size_game_ms"] = med([r["ratio"] for r in rounds]) * unit_turns * there / (
+            ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"])
+    paired = [r["shusha_over_atlatl_game"] for r in rounds if "shusha_over_atlatl_game" in r]
+    if paired:
+        out["shusha_game_ms"] = med(paired) * there
+    return out
+
+
 def print_report(res: dict[str, Any]) -> None:
     def section(title: str) -> None:
         print(f"\n== {title}")
@@ -853,6 +887,17 @@ def print_report(res: dict[str, Any]) -> None:
                else f"; by CPU time {t['measured_cpu']:.{digits}f}: {t['status_cpu']}")
         limit = f"{'≥' if t.get('at_least') else '≤'} {t['limit']:g} {t['unit']}"
         print(f"  {t['status']:<5} {t['target']:<46} {m:>10} {t['unit']:<2} (target {limit}{cpu})")
+    ref = res.get("at_reference_speed")
+    if ref:
+        section("at the speed of the machine the targets were set on: an estimate, not a target result")
+        print(f"  Atlatl's game: {ref['atlatl_game_ms_there']:.1f} ms there (27 games/s, reported in issue #6), "
+              f"{ref['atlatl_game_ms_here_median']:.1f} ms here (median of {ref['rounds']} interleaved rounds)")
+        for key, name, limit in (("atlatl_size_game_ms", "10×10, 17 units, 10 turns game",
+                                  "atlatl_size_game_ms_median"),
+                                 ("shusha_game_ms", "full Shusha game, one core", "shusha_game_ms_median")):
+            if key in ref:
+                print(f"  ~     {name:<46} {ref[key]:>10.2f} ms (target ≤ {TARGETS[limit]:g} ms; ours ÷ Atlatl in "
+                      "each round × Atlatl's game there)")
 
 
 # ============================================================================================ main
@@ -950,6 +995,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     res["env"]["load_after"] = loadavg()
     res["env"]["bench_wall_s"] = round(time.perf_counter() - t_start, 1)
     res["targets"] = targets_table(res)
+    res["at_reference_speed"] = at_reference_speed(res)
     print_report(res)
     print(f"\n(total {res['env']['bench_wall_s']} s)")
     if not args.no_write:
