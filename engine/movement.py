@@ -214,12 +214,6 @@ def destination_indices(state: GameState, u: Unit) -> np.ndarray:
     return o[(o != u.idx) & (state.occupancy()[u.side][o] < state.scenario.stack_limit)]
 
 
-def is_destination(state: GameState, u: Unit, dest: int) -> bool:
-    """`dest in legal_destinations(state, u)`, without building it."""
-    return (dest != u.idx and reach(state, u).reaches(dest)
-            and state.positions(u.side).count(dest) < state.scenario.stack_limit)  # own units there (occupancy)
-
-
 def path_of(r: Reach, dest: int) -> list[int]:
     """The path to `dest` (start first) in a `Reach` (ValueError if the reach does not include `dest`)."""
     return walk_of(r, dest)[0]

@@ -451,7 +451,7 @@ def _check_move(state: GameState, o: Move) -> str | None:
     if dest == u.idx:
         return f"{u.id} is already at ({o.to[0]},{o.to[1]})"
     r = reach(state, u)
-    if r.reaches(dest) and state.positions(u.side).count(dest) < state.scenario.stack_limit:  # (`is_destination`)
+    if r.reaches(dest) and state.positions(u.side).count(dest) < state.scenario.stack_limit:  # room in the stack
         state._checked_reach = (state.version, o, r)  # what `_do_move` walks, if it comes next
         return None
     gmap = state.map
