@@ -280,3 +280,25 @@ def test_reach_reused_after_knowledge_changes_equals_a_fresh_search(utype, pos, 
         assert got.order.tolist() == want.order.tolist()
         assert got.cost[got.order].tolist() == want.cost[want.order].tolist()
         assert got.prev.tolist() == want.prev.tolist()
+
+
+def test_a_full_hex_is_refused_and_a_checked_move_walks_the_reach_it_was_checked_on():
+    # stack limit 1: az_tank's hex is full for az_mech; az_mech's legal move applies on the reach its check used
+    state = goto(tiny_game(scen=variant(lambda d: d.update(stack_limit=1))), "attacker", "movement")
+    g = state.map
+    mech, tank = state.unit("az_mech"), state.unit("az_tank")
+    assert reach(state, mech).reaches(tank.idx), "the tank's hex must be within the mech's reach for this test"
+    fp = state.fingerprint()
+    reason = check(state, Move("az_mech", g.hex_of(tank.idx)))
+    assert reason is not None and "full (stack limit 1)" in reason
+    with pytest.raises(IllegalOrder):
+        apply(state, Move("az_mech", g.hex_of(tank.idx)))
+    assert state.fingerprint() == fp
+    dest = next(i for i in legal_destinations(state, mech) if i != tank.idx)
+    order = Move("az_mech", g.hex_of(dest))
+    assert check(state, order) is None
+    assert state._checked_reach[1] is order and state._checked_reach[2] is reach(state, mech)
+    ev = apply(state, order)
+    assert events_of(ev, "UnitMoved")[0].path[-1] == g.hex_of(dest)
+    # the hand-off holds for one state version only: the next check of another move starts from the new state
+    assert state._checked_reach[0] != state.version
