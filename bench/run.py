@@ -766,13 +766,13 @@ def at_reference_speed(res: dict[str, Any]) -> dict[str, Any] | None:
     if not rounds:
         return None
     there = 1000 / ATLATL_REFERENCE["ceo_reported"]["games_per_s_one_core"]  # Atlatl's game there, ms
+    atlatl_unit_turns = ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"]
     out: dict[str, Any] = {"atlatl_game_ms_there": there, "rounds": len(rounds),
                            "atlatl_game_ms_here_median": med([r["atlatl_ms_per_unit_turn"] for r in rounds])
-                           * ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"]}
+                           * atlatl_unit_turns}
     if at.get("ms_per_unit_turn"):
         unit_turns = at["game_ms_median"] / at["ms_per_unit_turn"]  # in one of our 10×10 games
-        out["atlatl_size_game_ms"] = med([r["ratio"] for r in rounds]) * unit_turns * there / (
-            ATLATL_REFERENCE["turns"] * ATLATL_REFERENCE["units"])
+        out["atlatl_size_game_ms"] = med([r["ratio"] for r in rounds]) * unit_turns * there / atlatl_unit_turns
     paired = [r["shusha_over_atlatl_game"] for r in rounds if "shusha_over_atlatl_game" in r]
     if paired:
         out["shusha_game_ms"] = med(paired) * there
@@ -890,7 +890,8 @@ def print_report(res: dict[str, Any]) -> None:
     ref = res.get("at_reference_speed")
     if ref:
         section("at the speed of the machine the targets were set on: an estimate, not a target result")
-        print(f"  Atlatl's game: {ref['atlatl_game_ms_there']:.1f} ms there (27 games/s, reported in issue #6), "
+        print(f"  Atlatl's game: {ref['atlatl_game_ms_there']:.1f} ms there "
+              f"({1000 / ref['atlatl_game_ms_there']:g} games/s, reported in issue #6), "
               f"{ref['atlatl_game_ms_here_median']:.1f} ms here (median of {ref['rounds']} interleaved rounds)")
         for key, name, limit in (("atlatl_size_game_ms", "10×10, 17 units, 10 turns game",
                                   "atlatl_size_game_ms_median"),
