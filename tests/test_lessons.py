@@ -260,9 +260,11 @@ def test_lesson_window_opens_at_start_and_with_l() -> None:
     pygame.font.init()
     screen = pygame.display.set_mode((1280, 800))
     app = App(new_game(lesson("ambush.json"), 1), {1}, size=(1280, 800))
+    turn, n_log = app.state.turn, len(app.state.log)
+    app.update()  # the main loop updates before its first render, which opens the window: the AI waits already
+    assert len(app.state.log) == n_log and app.state.turn == turn
     app.render(screen)
     assert app.show_lesson and app.lesson_win is not None and app.lesson_win.alive()
-    turn, n_log = app.state.turn, len(app.state.log)
     app.update()
     assert len(app.state.log) == n_log and app.state.turn == turn  # the AI waits while the lesson is open
     app.on_key(pygame.K_ESCAPE, 0)

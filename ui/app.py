@@ -533,8 +533,8 @@ class App:
     # ------------------------------------------------------------------ per-frame logic
     def update(self, budget_s: float = 0.02) -> None:
         st = self.state
-        if st.outcome is not None or (self.lesson_win is not None and self.lesson_win.alive()):
-            return  # the game waits while the lesson is open
+        if st.outcome is not None or self.show_lesson or (self.lesson_win is not None and self.lesson_win.alive()):
+            return  # the game waits while the lesson is open (or about to open: the window is made in `render`)
         if st.side not in self.human:
             t0 = time.perf_counter()
             n = 0
