@@ -609,6 +609,9 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
             man = json.loads(mpath.read_text())
         except (OSError, ValueError) as e:
             raise BatchError(f"cannot read batch manifest {mpath}: {e}") from None
+        if not isinstance(man, dict) or not isinstance(man.get("batch", {}), dict):
+            raise BatchError(f"cannot read batch manifest {mpath}: not a batch manifest (an object with a "
+                             f"'batch' object); delete {pdir} to start over") from None
         if not resume:
             raise BatchError(f"{pdir} holds parts of an earlier batch; rerun with --resume to complete it, "
                              f"or delete the folder to start over")
@@ -621,7 +624,11 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
         return int(man.get("chunk", chunk))
     if resume and pdir.exists() and any(pdir.iterdir()):
         raise BatchError(f"--resume: no manifest in {pdir}")
-    pdir.mkdir(parents=True, exist_ok=True)
+    try:
+        pdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # before any game is played: a typo in --out costs nothing
+        raise BatchError(f"cannot write next to --out {pdir.parent / pdir.name.removesuffix('.parts')}: cannot "
+                         f"create {pdir} ({e.strerror or e})") from None
     atomic_write_text(mpath, json.dumps({"version": MANIFEST_VERSION, "batch": ident, "command": spec.command,
                                          "chunk": chunk}, indent=1, sort_keys=True))
     return chunk
@@ -643,6 +650,51 @@ class BatchResult:
     cells: list[Cell]
     elapsed: float
     resumed_games: int = 0
+    already_complete: bool = False
+    """`--resume` found this very batch finished in `out`: nothing was played."""
+
+
+def _same_identity(spec: BatchSpec, old: Any) -> list[str] | None:
+    """None if `old` (a batch identity read back from JSON) is `spec`'s, else the keys that differ."""
+    ident = json.loads(json.dumps(spec.identity()))
+    if not isinstance(old, dict):
+        return sorted(ident)
+    diff = [k for k in sorted(set(ident) | set(old)) if ident.get(k) != old.get(k)]
+    return diff or None
+
+
+def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: bool) -> bool:
+    """Refuse, before any game is played, an `--out` that cannot be a results file or that holds finished
+    results the command would silently replace. True when `--resume` finds this very batch already finished
+    in `out`."""
+    if out.is_dir():
+        raise BatchError(f"--out {out} is a folder; give a file name, e.g. --out {out / 'results.parquet'}")
+    for parent in (out.parent, *out.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise BatchError(f"--out {out}: {parent} is a file, not a folder")
+            break
+    if not out.exists() or pdir.exists():
+        return False  # a new batch, or an interrupted one (its manifest decides)
+    try:
+        old = read_batch_metadata(out).get("batch")
+    except Exception:
+        old = None
+    if old is None:
+        if overwrite:
+            return False
+        raise BatchError(f"--out {out} exists and is not a `wargame batch` results file; give another --out"
+                         + ("" if resume else ", or add --overwrite to replace it"))
+    diff = _same_identity(spec, old)
+    if resume:
+        if diff is None:
+            return True
+        raise BatchError(f"--resume: {out} holds a finished batch with other parameters ({', '.join(diff)}); "
+                         "use the same options, or a new --out")
+    if not overwrite:
+        what = "this very batch, finished" if diff is None else f"a finished batch (other {', '.join(diff)})"
+        raise BatchError(f"--out {out} already holds {what}; give a new --out, or add --overwrite to replace it")
+    return False
 
 
 ProgressFn = Callable[[int], None]
@@ -660,8 +712,12 @@ def run_batch(
     on_start: Callable[[int, int], None] | None = None,
     on_progress: ProgressFn | None = None,
     stop_after_chunks: int | None = None,
+    overwrite: bool = False,
 ) -> BatchResult:
-    """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early)."""
+    """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early).
+
+    Finished results in `out` are never replaced silently: `overwrite` must say so; with `resume`, the same
+    batch finished already is left as it is (`BatchResult.already_complete`)."""
     t0 = time.perf_counter()
     out = Path(out)
     n_total = spec.games * max(1, int(np.prod([len(v) for _, v in spec.sweeps]))) if spec.sweeps else spec.games
@@ -669,7 +725,15 @@ def run_batch(
         # tens of games per task, but enough tasks to keep every worker busy on small batches
         chunk = max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
     pdir = parts_dir(out)
-    plan(spec, 1)  # validate options before connecting or touching the output folder
+    cells = plan(spec, 1)[0]  # validate options before connecting or touching the output folder
+    if _check_out(spec, out, pdir, resume, overwrite):
+        if csv:
+            try:
+                write_csv(out, Path(csv))
+            except OSError as e:
+                raise BatchError(f"cannot write {csv}: {e.strerror or e} ({out} is complete)") from None
+        return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=n_total,
+                           already_complete=True)
     client = _connect_dask(scheduler, workers) if scheduler else None
     try:
         return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,

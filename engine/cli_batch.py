@@ -36,6 +36,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local' for a LocalCluster")] = None,
         chunk: Annotated[int | None, typer.Option(help="Games per task (default: up to 25)")] = None,
         resume: Annotated[bool, typer.Option("--resume", help="Complete an interrupted batch")] = False,
+        overwrite: Annotated[bool, typer.Option(
+            "--overwrite", help="Replace the results already in --out (never done without it)")] = False,
         csv: Annotated[Path | None, typer.Option(help="Also write the results as CSV")] = None,
         logs: Annotated[Path | None, typer.Option(help="Keep every game's event log (JSON lines) here")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
@@ -107,7 +109,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         try:
             res = B.run_batch(spec, out, workers=n_workers, scheduler=scheduler, chunk=chunk, resume=resume,
                               logs_dir=str(logs) if logs else None, csv=csv, on_start=on_start,
-                              on_progress=on_progress)
+                              on_progress=on_progress, overwrite=overwrite)
         except B.BatchError as e:
             if progress is not None:
                 progress.stop()
@@ -123,6 +125,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             signal.signal(signal.SIGTERM, old)
         if progress is not None:
             progress.stop()
+        if res.already_complete:
+            console.print(f"{out} already holds this batch, finished ({res.games} games): nothing to run")
         from rich.console import Console as C
 
         from engine.report import rich_table, summarize

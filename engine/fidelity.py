@@ -59,6 +59,7 @@ def run_fidelity(
         out = data_dir / f"{name}.parquet"
         if not (resume and out.exists()):
             run_batch(spec, out, workers=workers, resume=resume and (data_dir / f"{name}.parquet.parts").exists(),
+                      overwrite=True,  # the report's own data folder: a new run replaces it
                       on_progress=(lambda k, _n=name, _t=n: progress(_n, k, _t)) if progress else None)
         results["cells"][name] = {"description": desc, **cell_stats(list(iter_rows(out)))}
     results["drones_by_weather"] = drones_by_weather(scen, seed, min(40, games))

@@ -385,3 +385,49 @@ def test_parent_memory_flat_in_game_count(tmp_path):
     grow = res[160]["parent_peak"] - res[40]["parent_peak"]
     assert grow < 10 * 2**20, res
     assert res[160]["maxrss_kb"] - res[40]["maxrss_kb"] < 10 * 1024, res
+
+
+# ============================================================================================ the output path
+def test_an_output_path_that_cannot_be_a_results_file_is_refused_before_any_game(file4, doc4, tmp_path) -> None:
+    played = []
+    a_file = tmp_path / "plot.png"
+    a_file.write_text("not a folder")
+    cases = [(tmp_path, "is a folder"), (a_file / "r.parquet", "is a file, not a folder"),
+             (Path("/proc/no_such_batch.parquet"), "cannot create")]
+    for out, why in cases:
+        with pytest.raises(B.BatchError, match=why):
+            B.run_batch(spec(doc4), out, workers=1, on_start=lambda t, d: played.append(t))
+        r = CliRunner().invoke(app, ["batch", str(file4), "--games", "1", "--out", str(out), "-q"])
+        assert r.exit_code == 2 and why in r.output and "Traceback" not in r.output, r.output
+    assert played == [] and not (tmp_path / "plot.png.parts").exists() and not list(tmp_path.glob("*.parts"))
+
+
+def test_finished_results_are_never_replaced_silently(doc4, reference, tmp_path) -> None:
+    out = tmp_path / "done.parquet"
+    B.run_batch(spec(doc4), out, workers=1)
+    before = out.read_bytes()
+    with pytest.raises(B.BatchError, match=r"already holds this very batch, finished.*--overwrite"):
+        B.run_batch(spec(doc4), out, workers=1)
+    with pytest.raises(B.BatchError, match=r"already holds a finished batch \(other seed\)"):
+        B.run_batch(spec(doc4, seed=4), out, workers=1)
+    started = []
+    res = B.run_batch(spec(doc4), out, workers=1, resume=True, on_start=lambda t, d: started.append(d))
+    assert res.already_complete and res.resumed_games == 8 and started == [] and out.read_bytes() == before
+    with pytest.raises(B.BatchError, match=r"--resume: .* other parameters \(seed\)"):
+        B.run_batch(spec(doc4, seed=4), out, workers=1, resume=True)
+    assert out.read_bytes() == before and table(out) == reference
+    res = B.run_batch(spec(doc4, seed=4), out, workers=1, overwrite=True)
+    assert not res.already_complete and {r["seed"] for r in table(out)}.isdisjoint({r["seed"] for r in reference})
+    junk = tmp_path / "notes.parquet"
+    junk.write_text("my notes")
+    with pytest.raises(B.BatchError, match="not a `wargame batch` results file"):
+        B.run_batch(spec(doc4), junk, workers=1)
+    assert junk.read_text() == "my notes"
+
+
+def test_a_manifest_of_the_wrong_shape_is_a_clear_error(doc4, tmp_path) -> None:
+    out = tmp_path / "m.parquet"
+    B.parts_dir(out).mkdir()
+    (B.parts_dir(out) / B.MANIFEST).write_text("[1, 2]")
+    with pytest.raises(B.BatchError, match="not a batch manifest"):
+        B.run_batch(spec(doc4), out, workers=1, resume=True)
