@@ -793,9 +793,11 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
     return out, False
 
 
-def _drone_lost(state: GameState, drone: Unit) -> list[Event]:
+def _drone_lost(state: GameState, drone: Unit, shot_by: Unit) -> list[Event]:
+    """`shot_by`: the air-defence unit whose engagement brought the drone down (credited with the step, as
+    every other loss is credited to the type that caused it)."""
     state.score.drones_lost[SIDES[drone.side]] += 1
-    return combat.apply_losses(state, drone, 1, "air defence")
+    return combat.apply_losses(state, drone, 1, "air defence", shot_by.type)
 
 
 def _strike_target(state: GameState, side: int, idx: int) -> Unit:
@@ -818,7 +820,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
     after: list[Event] = []
     fire = []
     if down:
-        after = _drone_lost(state, u)
+        after = _drone_lost(state, u, state.unit(engagements[-1].ad_unit))
     else:
         res = combat.resolve(state, combat.fire_odds(state, u, target, "strike"))
         fire.append(res)
@@ -844,7 +846,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
     detected: list[str] = []
     after: list[Event] = []
     if down:
-        after = _drone_lost(state, u)
+        after = _drone_lost(state, u, state.unit(engagements[-1].ad_unit))
     else:
         covered = gmap.within(t, ut.recon_radius_hexes)
         state.recon_cover[u.side][covered] = True

@@ -253,3 +253,20 @@ def test_ambush_events_are_logged_in_causal_order():
     ev = apply(state, Move("az_tank", (6, 6)))
     kinds = [e.kind for e in ev]
     assert kinds.index("UnitMoved") < kinds.index("AmbushSprung") < kinds.index("UnitRevealed")
+
+
+def test_every_step_lost_is_credited_to_the_enemy_type_that_caused_it() -> None:
+    """Loss-exchange tables sum `steps_inflicted`: drones brought down by air defence count there too."""
+    from pathlib import Path
+
+    from engine.game import play_game
+    from engine.scenario import load_scenario
+
+    scen = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json")
+    shot_down = 0
+    for seed in (2, 8, 15):  # games in which air defence brings attacker drones down
+        sc = play_game(scen, seed).score
+        shot_down += sc.losses_by_cause["attacker"].get("air defence", 0)
+        for side, enemy in (("attacker", "defender"), ("defender", "attacker")):
+            assert sum(sc.steps_lost[side].values()) == sum(sc.steps_inflicted[enemy].values()), (seed, side)
+    assert shot_down > 0
