@@ -234,6 +234,11 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
     keys = [k for k, _ in sweeps]
     if len(set(keys)) != len(keys):
         raise BatchError(f"sweep key given twice: {next(k for k in keys if keys.count(k) > 1)}")
+    for key, option in (("weather", weather), ("attacker_agent", attacker), ("defender_agent", defender)):
+        if option is not None and key in keys:  # one would silently win over the other
+            flag = "--" + key.removesuffix("_agent")
+            raise BatchError(f"{flag} {option} and --sweep {key}=... both set the {key.replace('_', ' ')}; "
+                             "give one of them")
     cells: list[Cell] = []
     for i, combo in enumerate(product(*[vals for _, vals in sweeps]) if sweeps else [()]):
         params = dict(zip(keys, combo, strict=True))
@@ -244,7 +249,10 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             applied.append((path, value))
         for k, v in params.items():
             if k.startswith("set:"):
-                apply_override(doc, k[4:], v)
+                try:
+                    apply_override(doc, k[4:], v)
+                except BatchError as e:  # name the option the user wrote
+                    raise BatchError(str(e).replace(f"--set {k[4:]}", f"--sweep {k}", 1)) from None
                 applied.append((k[4:], v))
         try:
             scenario_from_dict(copy.deepcopy(doc), source=source)

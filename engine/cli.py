@@ -130,7 +130,9 @@ def print_summary(state: Any) -> None:
     def when(t: int | None) -> str:
         return "—" if t is None else f"turn {t} ({scen.turn_start(t):%d %b %H:%M})"
 
-    console.print(f"Shusha taken: {when(sc.objective_taken_turn)}   road cut: {when(sc.road_cut_turn)}",
+    road = f"   road cut: {when(sc.road_cut_turn)}" if scen.victory.road_watch is not None else ""
+    # the turn the attacker's final hold began: it took the objective then and kept it to the end
+    console.print(f"{scen.victory.objective} taken and held from: {when(sc.objective_taken_turn)}{road}",
                   highlight=False)
     t = Table(title="Losses and activity")
     t.add_column("")
@@ -140,15 +142,13 @@ def print_summary(state: Any) -> None:
     def total(d: dict[str, int]) -> int:
         return sum(d.values())
 
-    rows = [
-        ("steps lost", *(str(total(sc.steps_lost[s])) for s in ("attacker", "defender"))),
-        ("units destroyed", *(str(total(sc.units_destroyed[s])) for s in ("attacker", "defender"))),
-    ]
+    rows = [("steps lost", *(str(total(sc.steps_lost[s])) for s in ("attacker", "defender")))]
     causes = sorted({c for s in sc.losses_by_cause.values() for c in s})
-    rows += [(f"  lost to {c}", *(str(sc.losses_by_cause[s].get(c, 0)) for s in ("attacker", "defender")))
-             for c in causes]
-    for label, attr in (("drone sorties flown", "drone_sorties_flown"),
-                        ("drone sorties grounded", "drone_sorties_grounded"),
+    rows += [(f"  of which to {c}", *(str(sc.losses_by_cause[s].get(c, 0)) for s in ("attacker", "defender")))
+             for c in causes]  # (they add up to the steps lost)
+    rows.append(("units destroyed", *(str(total(sc.units_destroyed[s])) for s in ("attacker", "defender"))))
+    for label, attr in (("armed-drone strikes flown", "drone_sorties_flown"),
+                        ("armed-drone turns grounded", "drone_sorties_grounded"),
                         ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
                         ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
                         ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults")):

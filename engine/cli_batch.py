@@ -126,7 +126,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if progress is not None:
             progress.stop()
         if res.already_complete:
-            console.print(f"{out} already holds this batch, finished ({res.games} games): nothing to run")
+            console.print(f"{out} already holds this batch, finished ({res.games} games): nothing to run",
+                          highlight=False, soft_wrap=True)
         from rich.console import Console as C
 
         from engine.report import rich_table, summarize

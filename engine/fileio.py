@@ -25,6 +25,8 @@ def atomic_write_with(path: str | Path, writer: Callable[[object], object]) -> N
         with os.fdopen(fd, "wb") as fh:
             writer(fh)
             fh.flush()
+            if hasattr(os, "fchmod"):  # mkstemp makes 0600 files: a replaced file's mode, else the usual one
+                os.fchmod(fh.fileno(), _mode_for(p))
             os.fsync(fh.fileno())
         os.replace(tmp, p)
     except BaseException:
@@ -33,3 +35,13 @@ def atomic_write_with(path: str | Path, writer: Callable[[object], object]) -> N
         except OSError:
             pass
         raise
+
+
+def _mode_for(p: Path) -> int:
+    """The permissions the file at `p` has, or a new file's usual ones (0666 less the umask)."""
+    try:
+        return p.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -103,7 +103,8 @@ class Summary:
         return sum(c.n for c in self.cells)
 
     def turn_date(self, turn: float | None) -> str:
-        """'06 Nov 18:00' for a turn (fractional medians round down to the turn start)."""
+        """'06 Nov 18:00' for the start of a turn; a median between two turns (19.5) spans both turns' starts:
+        '06 Nov 06:00–18:00' (dating it by one of them would claim a precision the median does not have)."""
         if turn is None:
             return "—"
         start, hours = self.meta.get("start"), self.meta.get("turn_hours")
@@ -113,7 +114,14 @@ class Summary:
             t0 = dt.datetime.fromisoformat(start)
         except ValueError:
             return ""
-        return (t0 + dt.timedelta(hours=hours * (math.floor(turn) - 1))).strftime("%d %b %H:%M")
+
+        def at(t: int) -> str:
+            return (t0 + dt.timedelta(hours=hours * (t - 1))).strftime("%d %b %H:%M")
+
+        lo, hi = at(math.floor(turn)), at(math.ceil(turn))
+        if lo == hi:
+            return lo
+        return f"{lo}–{hi[7:]}" if lo[:6] == hi[:6] else f"{lo}–{hi}"
 
     @property
     def objective(self) -> str:
@@ -139,6 +147,11 @@ def summarize(path: Path) -> Summary:
         pf = pq.ParquetFile(path)
         meta = read_batch_metadata(path)
     except FileNotFoundError:
+        from engine.batch import parts_dir
+
+        if parts_dir(path).is_dir():
+            raise ReportError(f"results file not found: {path}; {parts_dir(path)} holds an unfinished batch: "
+                              "complete it with the same `wargame batch` command and --resume") from None
         raise ReportError(f"results file not found: {path}") from None
     except IsADirectoryError:
         raise ReportError(f"{path} is a folder, not a results file") from None
@@ -199,7 +212,8 @@ def _fmt_turn(s: Summary, t: float | None, sep: str = " ") -> str:
 def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     sep = "\n" if compact else " "
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}taken", f"median turn{sep}taken",
-            "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def", f"att. drones{sep}flown/grounded"]
+            "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
+            f"att. armed drones:{sep}strikes / turns grounded"]
     rows = []
     for c in s.cells:
         lo, hi = c.win_ci
@@ -264,7 +278,7 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     _cell_ticks(ax, s)
     ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval)",
                  fontsize=11)
-    ax.legend(loc="upper right", fontsize=8)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8)  # below the axes: never over a bar's label
     ax.grid(axis="y", alpha=0.3)
     fig.savefig(path, dpi=110)
     plt.close(fig)

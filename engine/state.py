@@ -36,6 +36,8 @@ class Score:
     reason: str = ""
     end_turn: int = 0
     objective_taken_turn: int | None = None
+    """The turn the attacker's final hold of the whole objective began (None: it did not end the game
+    holding it)."""
     road_cut_turn: int | None = None
     road_cut_at_end: bool = False
     steps_lost: dict[str, dict[str, int]] = attrs.Factory(_per_side_dict)
@@ -48,7 +50,10 @@ class Score:
     objective_first_entry_type: str | None = None
     """Type of the first attacker unit to enter an objective hex (who broke into the town)."""
     drone_sorties_flown: dict[str, int] = attrs.Factory(_per_side)
+    """Armed-drone and loitering-munition strikes made."""
     drone_sorties_grounded: dict[str, int] = attrs.Factory(_per_side)
+    """Armed drones × turns the weather grounds them (counted whether or not the side meant to fly): not
+    sorties refused, so not comparable with `drone_sorties_flown` as a share."""
     recon_sorties: dict[str, int] = attrs.Factory(_per_side)
     drones_lost: dict[str, int] = attrs.Factory(_per_side)
     ambushes_sprung: dict[str, int] = attrs.Factory(_per_side)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import errno
 import json
+import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -157,7 +158,9 @@ def _one_line_error(result) -> str:
     (["--sweep", "wether=clear"], "unknown sweep key 'wether'"),
     (["--set", "units.nosuch.strength=3"], "no unit with id 'nosuch' at units"),
     (["--set", "turns=4"], "scenario invalid after overrides"),
-    (["--sweep", "set:sides.defender.nosuch.x=1,2"], "no key 'nosuch'"),
+    (["--sweep", "set:sides.defender.nosuch.x=1,2"], "--sweep set:sides.defender.nosuch.x: no key 'nosuch'"),
+    (["--weather", "fog", "--sweep", "weather=clear,historical"], "--weather fog and --sweep weather=..."),
+    (["--attacker", "random", "--sweep", "attacker_agent=passive,doctrine"], "--attacker random and --sweep"),
 ])
 def test_cli_bad_options(small_file, tmp_path, args, expect) -> None:
     r = CliRunner().invoke(app, ["batch", str(small_file), "--games", "1", "--out", str(tmp_path / "o.parquet"),
@@ -188,13 +191,17 @@ def test_cli_batch_resume_and_report(small_file, tmp_path) -> None:
     assert meta["start"] == "2020-10-28T06:00" and meta["turn_hours"] == 12 and "--sweep" in meta["command"]
     assert not B.parts_dir(out).exists()  # combined: the parts are gone
     r = CliRunner().invoke(app, [*args, "--resume"])
-    assert r.exit_code == 0 and read(out) == rows
+    assert r.exit_code == 0 and read(out) == rows and "already holds this batch, finished" in r.output
     rep = tmp_path / "rep"
     r = CliRunner().invoke(app, ["report", str(out), "--out", str(rep), "--html"])
     assert r.exit_code == 0, r.output
     for name in ("win_rate.png", "capture_turn.png", "losses.png"):
         assert (rep / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = (rep / "report.html").read_text()
+    mask = os.umask(0)
+    os.umask(mask)
+    for p in (out, rep / "report.html", rep / "win_rate.png"):  # results are as readable as any new file
+        assert p.stat().st_mode & 0o777 == 0o666 & ~mask, p
     assert "data:image/png;base64," in page and "wargame batch" in page and "supply_range=10" in page
 
 
@@ -209,3 +216,36 @@ def test_unreachable_scheduler(small_file, tmp_path) -> None:
     r = CliRunner().invoke(app, ["batch", str(small_file), "--games", "1", "--out", str(tmp_path / "x.parquet"),
                                  "--scheduler", "tcp://127.0.0.1:9"])
     assert "cannot connect to Dask scheduler" in _one_line_error(r)
+
+
+def test_report_dates_a_median_between_two_turns_by_both(tmp_path) -> None:
+    from engine.report import Summary
+
+    s = Summary(tmp_path / "r.parquet", [], {"start": "2020-10-28T06:00", "turn_hours": 12}, [])
+    assert s.turn_date(19) == "06 Nov 06:00"
+    assert s.turn_date(19.5) == "06 Nov 06:00–18:00"
+    assert s.turn_date(20.5) == "06 Nov 18:00–07 Nov 06:00"
+
+
+def test_report_on_an_unfinished_batch_says_how_to_finish_it(tmp_path) -> None:
+    out = tmp_path / "u.parquet"
+    B.parts_dir(out).mkdir()
+    r = CliRunner().invoke(app, ["report", str(out)])
+    assert "unfinished batch" in _one_line_error(r) and "--resume" in r.output
+
+
+def test_run_summary_names_the_scenarios_objective_and_sums_losses_by_cause() -> None:
+    from engine.scenario import load_scenario
+
+    lesson = ROOT / "scenarios" / "lessons" / "supply.json"
+    r = CliRunner().invoke(app, ["run", str(lesson), "--seed", "1"])
+    assert r.exit_code == 0, r.output
+    objective = load_scenario(lesson).victory.objective
+    assert f"{objective} taken and held from:" in r.output and "Shusha" not in r.output
+    lines = r.output.splitlines()
+    k = next(i for i, line in enumerate(lines) if "steps lost" in line)
+    by_cause = [line for line in lines[k + 1:] if "of which to" in line]
+    assert by_cause and lines[k + 1] == by_cause[0]  # right under the steps lost they add up to
+    total = [int(x) for x in lines[k].split("│")[2:4]]
+    sums = [sum(int(line.split("│")[c]) for line in by_cause) for c in (2, 3)]
+    assert sums == total
