@@ -162,8 +162,10 @@ class WeatherReport(Event):
     ground_vision_hexes: int
 
     def text(self) -> str:
+        fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
+        wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
-                f"fog {self.fog}, {self.precipitation}; ground observers see {self.ground_vision_hexes} hex(es)")
+                f"{fog}, {wet}; ground observers see {self.ground_vision_hexes} hex(es)")
 
 
 @_event

@@ -319,3 +319,61 @@ def test_widgets_buttons_log_dialogs_and_game_over(scen, screen, tmp_path):
     assert app.state.outcome is not None and app.gui.over_win is not None and app.gui.over_win.alive()
     app.render(screen)
     assert distinct_colours(screen) > 100
+
+
+def test_an_order_preview_is_never_cut_off_by_the_event_log(scen, screen):
+    """The panel gives an order's preview and the hovered hex the room they need: the aircraft list shrinks
+    to one line when they would not fit above the event log (a cliff assault's odds were cut off)."""
+    from ui import panels
+
+    app = make_app(scen, human=(1,), seed=3)
+    app.render(screen)
+    idx = app.state.map.idx((20, 20))
+    app.hover = idx
+    app.pending = (None, [f"preview line {k}: a modifier or the odds" for k in range(13)])  # a cliff assault's
+    bottom = panels.draw_panel(app, screen, app.panel_rect)
+    assert bottom <= app.gui.info_bottom
+    app.pending, app.hover = None, None
+    full = panels.draw_panel(app, screen, app.panel_rect)  # nothing to preview: the aircraft list is whole
+    probe = panels.Writer(app, screen, app.panel_rect, measure=True)
+    panels._aircraft(app, probe, compact=True)
+    compact_h = probe.y
+    probe = panels.Writer(app, screen, app.panel_rect, measure=True)
+    panels._aircraft(app, probe, compact=False)
+    assert probe.y > compact_h and full <= app.gui.info_bottom
+
+
+def test_a_sides_replay_shows_only_what_that_side_saw(scen, screen):
+    """`wargame replay SAVE --side defender` must not name the attacker's unseen moves on its status line or
+    mark their hexes; without --side the panel says both sides are shown."""
+    from engine.ai.base import make_agent
+    from engine.orders import EndPhase
+    from ui.replay import ReplayApp, ReplayModel, describe_order, order_side
+
+    st = new_game(scen, 7)
+    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(7)[2:4], until_turn=3)
+    m = ReplayModel.from_save_dict(save_dict(st))
+    viewer = ReplayApp(m, size=SIZE, side="defender")
+    unseen = 0
+    for k in range(1, m.n + 1):
+        viewer.goto(k)
+        order = m.orders[k - 1]
+        if order_side(viewer.state, order) == 0 and not isinstance(order, EndPhase):
+            assert describe_order(order) not in viewer.status and order.unit not in viewer.status.split("|")[0]
+            if "did not observe" in viewer.status:
+                unseen += 1
+                assert viewer.highlight == []
+        elif order_side(viewer.state, order) == 1:
+            assert describe_order(order) in viewer.status
+    assert unseen > 0
+    assert describe_order(m.orders[0]).count("(") <= 1 and "Move(" not in viewer.status
+    both = ReplayApp(m, size=SIZE)
+    both.goto(5)
+    assert describe_order(m.orders[4]) in both.status
+    from ui import panels
+
+    probe = panels.Writer(both, screen, both.panel_rect, measure=True)
+    texts = []
+    probe.line = lambda s, *a, **kw: texts.append(s) or pygame.Rect(0, 0, 0, 0)  # type: ignore[method-assign]
+    panels._clock(both, probe)
+    assert any("both sides" in t for t in texts)

@@ -480,9 +480,7 @@ class App:
             self.lesson_win = win = None
             self.show_lesson = False
         if self.show_lesson and win is None and not self.pass_screen:
-            W, H = self.size
-            r = pygame.Rect(0, 0, min(720, W - 30), min(560, H - 30))
-            r.center = (W // 2, H // 2)
+            r = self.gui._centred(720, 560)
             self.lesson_win = pygame_gui.elements.UIWindow(r, self.gui.manager, window_display_title="Lesson (L)",
                                                            resizable=True)
             pygame_gui.elements.UITextBox(

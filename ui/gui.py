@@ -260,9 +260,14 @@ class Gui:
 
     # ------------------------------------------------------------------ windows
     def _centred(self, w: int, h: int) -> pygame.Rect:
+        """A window over the map, clear of the side panel when the map is wide enough (the panel's lines
+        stay readable beside it)."""
         W, H = self.app.size
+        m = self.app.map_rect
         r = pygame.Rect(0, 0, min(w, W - 30), min(h, H - 30))
-        r.center = (W // 2, H // 2)
+        r.center = m.center
+        r.right = min(r.right, m.right - 10)
+        r.left = max(r.left, 10)
         return r
 
     def _sync_help(self) -> None:

@@ -3,6 +3,7 @@ widgets - buttons, event log, help and game-over windows, file dialogs - are pyg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pygame
@@ -15,20 +16,24 @@ FS = 13  # base text size (scaled by --ui-scale)
 class Writer:
     """Draws lines of text down a column, wrapping to the width."""
 
-    def __init__(self, app: Any, surf: pygame.Surface, rect: pygame.Rect) -> None:
+    def __init__(self, app: Any, surf: pygame.Surface, rect: pygame.Rect, measure: bool = False) -> None:
+        """`measure`: only advance `y` (how tall the lines would be), draw nothing."""
         self.app, self.surf, self.rect = app, surf, rect
         self.x = rect.x + 10
         self.y = rect.y + 8
         self.w = rect.w - 20
+        self.measure = measure
 
     def line(self, s: str, colour: tuple[int, int, int] | None = None, px: int = FS, bold: bool = False,
              wrap: bool = True, indent: int = 0) -> pygame.Rect:
         t = self.app.ui_text
         col = colour or self.app.palette.panel_fg
         y0 = self.y
-        for k, part in enumerate(t.wrap(s, px, self.w - indent) if wrap else [s]):
-            img = t.render(part, px, col, bold=bold)
-            self.surf.blit(img, (self.x + indent + (10 if k else 0), self.y))
+        # continuation lines are drawn 10 px further in: wrap to the width they have
+        for k, part in enumerate(t.wrap(s, px, self.w - indent - 10, bold) if wrap else [s]):
+            if not self.measure:
+                img = t.render(part, px, col, bold=bold)
+                self.surf.blit(img, (self.x + indent + (10 if k else 0), self.y))
             self.y += t.line_height(px)
         return pygame.Rect(self.rect.x, y0, self.rect.w, self.y - y0)
 
@@ -36,38 +41,87 @@ class Writer:
         self.y += n
 
     def rule(self) -> None:
-        pygame.draw.line(self.surf, (70, 75, 85), (self.x, self.y + 2), (self.x + self.w, self.y + 2))
+        if not self.measure:
+            pygame.draw.line(self.surf, (70, 75, 85), (self.x, self.y + 2), (self.x + self.w, self.y + 2))
         self.y += 6
 
 
-def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
-    st = app.state
-    v = app.view
+def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
+    """The side panel's text: the clock and who moves, weather and aircraft, the objective, then what the
+    player is doing (an order's preview, the selected unit, the hovered hex). When that last part would not
+    fit above the event log, the top gives way step by step (the aircraft list to one line, then the clock
+    to two lines, then, under an order's preview, the hovered hex): an order's odds are not cut off.
+    Returns where the text ends."""
     p = app.palette
-    scen = st.scenario
     pygame.draw.rect(screen, p.panel_bg, rect)
     # the text part ends where the widgets (event log, buttons: ui/gui.py) begin
-    screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, app.gui.info_bottom - rect.y)))
+    bottom = app.gui.info_bottom
+    screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
+
+    def height(draw: Callable[[Writer], None]) -> int:
+        probe = Writer(app, screen, rect, measure=True)
+        draw(probe)
+        return probe.y - (rect.y + 8)
+
+    levels = [(False, False, True), (True, False, True), (True, True, True), (True, True, False)]
+    for compact_air, compact_clock, hover in levels:
+        need = (height(lambda w, c=compact_clock: _clock(app, w, c))
+                + height(lambda w, c=compact_air: _aircraft(app, w, c))
+                + height(lambda w: _objective(app, w)) + height(lambda w, h=hover: _details(app, w, h)))
+        if rect.y + 8 + need <= bottom or (app.pending is None and compact_clock):
+            break
     w = Writer(app, screen, rect)
-    w.line(scen.meta.name, p.accent, px=15, bold=True)
+    _clock(app, w, compact_clock)
+    _aircraft(app, w, compact_air)
+    _objective(app, w)
+    _details(app, w, hover)
+    screen.set_clip(None)
+    return w.y
+
+
+def _clock(app: Any, w: Writer, compact: bool = False) -> None:
+    st = app.state
+    p = app.palette
+    scen = st.scenario
     when = scen.turn_start(st.turn)
+    if compact:
+        w.line(f"{scen.meta.name} — turn {st.turn}/{scen.turns}, {when:%a %d %b %H:%M}"
+               f"{' (NIGHT)' if st.night else ''}", p.accent, bold=True)
+        w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase", p.side[st.side], bold=True)
+        return
+    w.line(scen.meta.name, p.accent, px=15, bold=True)
     w.line(f"Turn {st.turn}/{scen.turns} — {when:%a %d %b %H:%M} — {'NIGHT' if st.night else 'day'}",
            bold=True)
     side_col = p.side[st.side]
     to_move = f"{SIDES[st.side]} ({scen.sides[SIDES[st.side]].name})"
     w.line(f"To move: {to_move}", side_col, bold=True)
     w.line(f"Phase: {st.phase.upper()}   (air › artillery › movement › assault)")
-    me = f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else "")
+    me = ("You see: both sides, every unit (replay without --side)" if app.omniscient else
+          f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else ""))
     if st.sandbox:
         me += " — SANDBOX"
     w.line(me, p.panel_dim)
     if scen.meta.lesson:
         w.line("Teaching scenario: press L for the lesson", p.accent, px=12)
+
+
+def _aircraft(app: Any, w: Writer, compact: bool) -> None:
+    """Weather and what flies; `compact`: the weather and a count (the details below need the room)."""
+    st = app.state
+    v = app.view
+    p = app.palette
+    scen = st.scenario
+    if compact:
+        air = [u for u in v.own if u.active and scen.unit_table[u.type].domain == "air"]
+        grounded = sum(1 for u in air if v.grounded.get(u.id))
+        fly = f"; your aircraft: {len(air) - grounded} can fly, {grounded} grounded" if air else ""
+        w.line(f"{weather_words(v.weather)}{fly}", p.panel_fg, px=12)
+        return
     w.line("Weather & aircraft", p.accent, bold=True)
     w.line(weather_words(v.weather), p.panel_fg)
     for text, col, uid in air_lines(app):
         r = w.line(text, col, px=12, indent=4)
-        if uid is not None and r.bottom <= app.gui.info_bottom:
+        if uid is not None and r.bottom <= app.gui.info_bottom and not w.measure:
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     table = scen.unit_table
     guns = [u for u in v.own if u.active and u.offmap and table[u.type].domain != "air"]
@@ -77,16 +131,28 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
         r = w.line(f"{mark}{u.id} ({ut.label.split(' (')[0]}, {u.strength}): off-map guns, range "
                    f"{ut.range_hexes} - {'fired' if u.fired else 'ready'} (click to select)", p.good, px=12,
                    indent=4)
-        if r.bottom <= app.gui.info_bottom:
+        if r.bottom <= app.gui.info_bottom and not w.measure:
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
-    # victory status
+
+
+def _objective(app: Any, w: Writer) -> None:
+    st = app.state
+    v = app.view
+    p = app.palette
+    scen = st.scenario
     obj_hexes = list(app.renderer.objective)
     held = sum(1 for i in obj_hexes if v.control[i] == 0)
     vic = scen.victory
     w.line(f"Objective {vic.objective}: attacker holds {held}/{len(obj_hexes)} hexes; "
            f"road {'CUT' if st.road_cut else 'open'}", p.accent)
     w.rule()
-    # selected unit / pending order
+
+
+def _details(app: Any, w: Writer, hover: bool = True) -> None:
+    """An order's preview, the selected unit or the phase's hint, then the hovered hex (unless not `hover`:
+    an order's preview already names its target hex)."""
+    st = app.state
+    p = app.palette
     if app.pending is not None:
         for s in app.pending[1]:
             bad = s.startswith("NOT") or s.startswith("NO ")
@@ -114,10 +180,9 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> None:
         w.line(phase_hint(app), p.panel_dim, px=12)
         w.rule()
     # hovered hex
-    if app.hover is not None:
+    if app.hover is not None and (hover or app.pending is None):
         hover_info(app, w, app.hover)
         w.rule()
-    screen.set_clip(None)
 
 
 def lesson_html(scen: Any) -> str:
@@ -220,16 +285,18 @@ def grounded_banner(app: Any) -> str | None:
     v = app.view
     table = app.state.scenario.unit_table
     types: dict[str, str] = {}
-    for u in v.own:
+    omniscient = app.omniscient  # a replay of both sides: name whose aircraft they are
+    for u in (app.state.units if omniscient else v.own):
         g = v.grounded.get(u.id)
         if u.active and g and table[u.type].domain == "air":
             types.setdefault(u.type, g)
     if not types:
         return None
-    names = {t: table[t].label.split(" (")[0].lower() for t in types}
+    side_of = {u.type: SIDES[u.side] for u in app.state.units}
+    names = {t: (f"{side_of[t]}'s " if omniscient else "") + table[t].label.split(" (")[0].lower() for t in types}
     reasons = "; ".join(dict.fromkeys(types.values()))
     needs = "; ".join(f"{names[t]} {_needs(table[t], 'need')}" for t in types)
-    return (f"GROUNDED this turn: your {', '.join(names.values())} ({reasons}). "
+    return (f"GROUNDED this turn: {'' if omniscient else 'your '}{', '.join(names.values())} ({reasons}). "
             f"Weather now: {weather_words(v.weather).lower()}. {needs[0].upper()}{needs[1:]}.")
 
 
@@ -293,7 +360,8 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
     st = app.state
     y = mr.y + 6
     if st.outcome is None and app.human and st.side not in app.human:
-        s = f"{SIDES[st.side]} is playing…"
+        held = app.show_lesson or (app.lesson_win is not None and app.lesson_win.alive())
+        s = f"{SIDES[st.side]} waits until the lesson is closed (L)" if held else f"{SIDES[st.side]} is playing…"
         img = t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True)
         screen.blit(img, (mr.x + 8, y))
         y += img.get_height() + 2

@@ -10,7 +10,7 @@ from typing import Any
 import pygame
 
 from engine.errors import IllegalOrder, SaveFormatError
-from engine.orders import order_from_dict
+from engine.orders import EndPhase, SandboxWeather, order_from_dict
 from engine.rules import apply
 from engine.savegame import game_from_save_dict, read_text
 from ui.app import App
@@ -149,6 +149,28 @@ class ReplayModel:
         return len(st.log)
 
 
+def order_side(state: Any, order: Any) -> int | None:
+    """The side that gave `order` (None for the sandbox's weather, which is no side's)."""
+    from engine.units import SIDES
+
+    if isinstance(order, EndPhase):
+        return SIDES.index(order.side)
+    uid = getattr(order, "unit", None)
+    return state.unit(uid).side if uid is not None and uid in state.unit_index else None
+
+
+def describe_order(order: Any) -> str:
+    """An order in words for the status line ("az_sf_2: move to (32,26)"), not its Python form."""
+    if isinstance(order, EndPhase):
+        return f"{order.side} ends the phase"
+    if isinstance(order, SandboxWeather):
+        return f"sandbox: weather set to {order.preset}"
+    verb = {"Move": "move to", "Fire": "fire at", "Strike": "strike", "Recon": "recon over", "Assault": "assault",
+            "SandboxPlace": "placed (sandbox) at"}.get(order.kind, order.kind)
+    h = getattr(order, "to", None) or getattr(order, "target", None)
+    return f"{order.unit}: {verb} ({h[0]},{h[1]})" if h is not None else f"{order.unit}: {verb}"
+
+
 class ReplayApp(App):
     """The game window in read-only mode, showing either everything or one side's knowledge."""
 
@@ -168,13 +190,20 @@ class ReplayApp(App):
             self.state = m.state
             self.renderer.state = m.state
         evs = m.current_events()
+        cur = ""
+        if m.kind == "save" and m.k > 0:
+            order = m.orders[m.k - 1]
+            if not self.omniscient:  # a side's replay shows what that side saw of the order, nothing more
+                sight = self.state.sightings
+                first = len(self.state.log) - len(evs)
+                evs = [ev for k, ev in enumerate(evs, first) if sight is None or sight[k][self.view_side]]
+            mine = self.omniscient or order_side(self.state, order) in (None, self.view_side)
+            cur = f" — {describe_order(order)}" if mine else (" — an enemy order" if evs else
+                                                              " — an enemy order you did not observe")
         self.highlight = []
         for ev in evs:
             self.highlight += [self.state.map.idx(h) for h in ev.hexes()]
         what = "order" if m.kind == "save" else "event"
-        cur = ""
-        if m.kind == "save" and m.k > 0:
-            cur = f" — {m.orders[m.k - 1]}"
         last = evs[-1].text() if evs else ""
         self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
                        "[Right/Left step, PageDown/PageUp turn, Home/End]")

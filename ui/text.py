@@ -77,17 +77,19 @@ class Text:
             self._cache[key] = img
         return img
 
-    def wrap(self, s: str, px: int, width: int) -> list[str]:
-        key = ("w", s, px, width)
+    def wrap(self, s: str, px: int, width: int, bold: bool = False) -> list[str]:
+        """`s` in lines no wider than `width` as drawn (measured in the font it will be drawn in: bold is
+        wider)."""
+        key = ("w", s, px, width, bold)
         hit = self._cache.get(key)
         if hit is not None:
             return hit  # type: ignore[return-value]
-        out = self._wrap(s, px, width)
+        out = self._wrap(s, px, width, bold)
         self._cache[key] = out  # type: ignore[assignment]
         return out
 
-    def _wrap(self, s: str, px: int, width: int) -> list[str]:
-        f = self.font(px)
+    def _wrap(self, s: str, px: int, width: int, bold: bool = False) -> list[str]:
+        f = self.font(px, bold)
         words = clean(s).split(" ")
         lines: list[str] = []
         cur = ""
