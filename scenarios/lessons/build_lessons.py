@@ -121,6 +121,9 @@ def ambush() -> dict:
         "Ambushes are fired by the engine itself when an enemy moves next to a hidden unit in ravine or forest.",
         "Terrain 'm' is redefined as high mountain that vehicles cannot cross, so the column must use one of "
         "the two roads.",
+        "Once the column is past them, the ambush parties may be reported out of supply: their supply line "
+        "runs down the gorge road the column now holds. That is lesson 4's subject; here it only costs their "
+        "later fire 'out of supply -1' (the first ambush comes on turn 1, while they are still supplied).",
     ]
     doc = base_doc("Lesson 1: the ravine ambush",
                    "A motor-rifle column drives for Dashkend, either through a gorge where two hidden infantry "
