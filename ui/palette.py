@@ -38,8 +38,11 @@ class Palette:
     road_secondary: Colour = (240, 200, 60)
     road_track: Colour = (90, 60, 30)
     river: Colour = (40, 110, 220)
-    cliff: Colour = (30, 22, 18)
-    ravine_line: Colour = (20, 30, 60)
+    cliff: Colour = (20, 14, 10)  # cliff edge and downhill teeth
+    cliff_light: Colour = (250, 246, 228)  # casing round the cliff, so it shows on dark terrain too
+    ravine_line: Colour = (150, 140, 150)  # rock hatch inside gorge hexes: grey, never water-blue
+    ravine_rim: Colour = (34, 30, 38)  # where a gorge meets other terrain
+    objective: Colour = (255, 200, 0)
     tree: Colour = (40, 90, 40)
     grid: Colour = (0, 0, 0)
     label: Colour = (20, 20, 20)
@@ -54,6 +57,9 @@ class Palette:
     path: Colour = (255, 255, 255)
     select: Colour = (255, 240, 0)
     highlight: Colour = (255, 0, 255)
+    words: dict[str, str] = field(default_factory=lambda: {"attacker": "red", "defender": "blue",
+                                                            "road_main": "red", "river": "blue"})
+    """What the help calls the colours that carry meaning (it must match the palette in use)."""
     # ramp for numeric overlays: low -> high
     ramp: list[Colour] = field(default_factory=lambda: [(26, 152, 80), (145, 207, 96), (217, 239, 139),
                                                         (254, 224, 139), (252, 141, 89), (215, 48, 39)])
@@ -65,7 +71,10 @@ DEFAULT = Palette("default", TERRAIN_DEFAULT, side=((214, 78, 64), (70, 120, 210
 COLORBLIND = Palette("colorblind", TERRAIN_CB, side=((230, 159, 0), (86, 180, 233)),
                      side_dark=((140, 70, 0), (0, 80, 140)),
                      road_main=(213, 94, 0), road_secondary=(240, 228, 66), river=(0, 114, 178),
-                     highlight=(204, 121, 167),
+                     highlight=(204, 121, 167), cliff=(0, 0, 0), cliff_light=(255, 255, 255),
+                     ravine_line=(150, 150, 172), ravine_rim=(20, 20, 35),
+                     words={"attacker": "orange", "defender": "light blue", "road_main": "vermilion",
+                            "river": "dark blue"},
                      ramp=[(0, 114, 178), (86, 180, 233), (200, 230, 240), (240, 228, 66), (230, 159, 0),
                            (213, 94, 0)])
 

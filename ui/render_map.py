@@ -13,6 +13,7 @@ import pygame
 from engine import hexgrid
 from engine.mapdata import GameMap
 from ui import palette as pal
+from ui.render_units import counter_size
 from ui.text import Text
 
 SQRT3 = math.sqrt(3.0)
@@ -86,7 +87,9 @@ class MapRenderer:
         self._surf: dict[int, pygame.Surface] = {}
         self.shade = hillshade(self.gmap)
         self.codes = [self.gmap.terrain_codes[t] for t in self.gmap.terrain]
-        self.objective = set()
+        self._label_cache: dict[int, list[tuple[str, str, int, pygame.Surface, pygame.Rect]]] = {}
+        self._cliff_cache: dict[int, tuple[int, int, list[Any]]] = {}
+        self.objective: set[int] = set()
         for ob in self.scen.objectives:
             self.objective.update(self.gmap.idx(h) for h in ob.hexes)
 
@@ -107,6 +110,7 @@ class MapRenderer:
     def set_palette(self, palette: pal.Palette) -> None:
         self.palette = palette
         self._surf.clear()
+        self._label_cache.clear()  # the name images carry the palette's label colours
 
     # ------------------------------------------------------------------ building
     def _build(self, size: int) -> pygame.Surface:
@@ -139,9 +143,10 @@ class MapRenderer:
                                   [(cx - s, cy + s * 0.5), (cx, cy - s * 0.5), (cx + s, cy + s * 0.5)], 1)
         self._ravines(surf, g)
         self._rivers(surf, g)
-        self._cliffs(surf, g)
         self._roads(surf, g)
         self._objectives(surf, g)
+        self._cliffs(surf, g)  # above the objective outline: a cliff on the town's edge must stay visible
+        self._labels(surf, g)  # part of the cached map, so the counters drawn each frame cover the names
         return surf.convert() if pygame.display.get_surface() is not None else surf
 
     def _trees(self, surf: pygame.Surface, g: MapGeometry, i: int) -> None:
@@ -166,24 +171,33 @@ class MapRenderer:
             pygame.draw.rect(surf, (70, 45, 40), (cx + ox * s - b / 2, cy + oy * s - b / 2, b, b))
 
     def _ravines(self, surf: pygame.Surface, g: MapGeometry) -> None:
+        """Gorge hexes get a rock hatch continuous across the gorge and a dark rim where they meet other
+        terrain: it must read as a cut in the ground, never as water (rivers are blue hexside lines)."""
         gm = self.gmap
-        w = max(1, int(g.size / 6))
-        col = (150, 185, 225)
-        for i in range(gm.n):
-            if self.codes[i] != "r":
-                continue
-            c = g.center(i)
-            linked = False
+        p = self.palette
+        s = g.size
+        rav = [i for i in range(gm.n) if self.codes[i] == "r"]
+        if not rav:
+            return
+        spacing = max(4.0, s * 0.38)
+        w = max(1, round(s / 12))
+        nx, ny = 0.5, SQRT3 / 2  # normal of the hatch lines, which run 30 degrees below east
+        for i in rav:
+            pts = g.corners(i)
+            proj = [x * nx + y * ny for x, y in pts]
+            k = math.ceil(min(proj) / spacing)
+            while k * spacing < max(proj):
+                seg = _chord(pts, proj, k * spacing)
+                if seg is not None:
+                    pygame.draw.line(surf, p.ravine_line, seg[0], seg[1], w)
+                k += 1
+        rim = max(2, round(s / 7))
+        for i in rav:
             for d in range(6):
                 j = int(gm.nbr[i, d])
-                if j > i and self.codes[j] == "r":
-                    pygame.draw.line(surf, col, c, g.center(j), w)
-                    linked = True
-                elif j >= 0 and j < i and self.codes[j] == "r":
-                    linked = True
-            if not linked:
-                pygame.draw.line(surf, col, (c[0] - g.size * 0.5, c[1] + g.size * 0.2),
-                                 (c[0] + g.size * 0.5, c[1] - g.size * 0.2), w)
+                if j >= 0 and self.codes[j] != "r":
+                    a, b = g.edge(i, d)
+                    pygame.draw.line(surf, p.ravine_rim, a, b, rim)
 
     def _rivers(self, surf: pygame.Surface, g: MapGeometry) -> None:
         gm = self.gmap
@@ -196,26 +210,56 @@ class MapRenderer:
                 pygame.draw.circle(surf, self.palette.river, a, w / 2)
                 pygame.draw.circle(surf, self.palette.river, b, w / 2)
 
-    def _cliffs(self, surf: pygame.Surface, g: MapGeometry) -> None:
-        gm = self.gmap
-        w = max(2, int(g.size / 4))
-        col = self.palette.cliff
-        for i, d in zip(*np.nonzero(gm.cliff_down), strict=False):
-            i, d = int(i), int(d)
-            a, b = g.edge(i, d)
-            pygame.draw.line(surf, col, a, b, w)
-            j = int(gm.nbr[i, d])
-            # ticks point downhill: from the edge toward the lower hex's centre
-            cx, cy = g.center(i)
+    def _cliffs(self, surf: pygame.Surface, g: MapGeometry, dx: float = 0.0, dy: float = 0.0) -> None:
+        """Cliff edge as a dark line with teeth pointing downhill, all cased in a light halo: the dark part
+        shows on pale terrain, the light casing on dark forest or gorge, so it reads on any colour."""
+        p = self.palette
+        core, halo, edges = self._cliff_shapes(g)
+        for a, b, teeth in edges:  # light casing first, under every dark stroke, so joins stay clean
+            a, b = (a[0] - dx, a[1] - dy), (b[0] - dx, b[1] - dy)
+            for tri in teeth:
+                tri = [(x - dx, y - dy) for x, y in tri]
+                pygame.draw.polygon(surf, p.cliff_light, tri)
+                pygame.draw.polygon(surf, p.cliff_light, tri, halo * 2)
+            pygame.draw.line(surf, p.cliff_light, a, b, core + halo * 2)
+            for pt in (a, b):
+                pygame.draw.circle(surf, p.cliff_light, pt, (core + halo * 2) / 2)
+        for a, b, teeth in edges:
+            a, b = (a[0] - dx, a[1] - dy), (b[0] - dx, b[1] - dy)
+            for tri in teeth:
+                pygame.draw.polygon(surf, p.cliff, [(x - dx, y - dy) for x, y in tri])
+            pygame.draw.line(surf, p.cliff, a, b, core)
+            for pt in (a, b):
+                pygame.draw.circle(surf, p.cliff, pt, core / 2)
+
+    def _cliff_shapes(self, g: MapGeometry) -> tuple[int, int, list[Any]]:
+        """Line width, casing width and (end, end, teeth) per cliff edge at this zoom, computed once."""
+        hit = self._cliff_cache.get(int(g.size))
+        if hit is not None:
+            return hit
+        s = g.size
+        core = max(3, round(s / 6))
+        halo = max(2, round(s / 12))
+        tooth_len = max(5.0, s * 0.3)
+        tooth_half = max(2.5, s * 0.11)
+        ts = (0.3, 0.7) if s < 14 else (0.2, 0.5, 0.8) if s < 25 else (0.14, 0.38, 0.62, 0.86)  # countable teeth
+        edges = []
+        for i, d in zip(*np.nonzero(self.gmap.cliff_down), strict=False):
+            a, b = g.edge(int(i), int(d))
+            cx, cy = g.center(int(i))
             mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
-            dx, dy = mx - cx, my - cy
-            ln = math.hypot(dx, dy) or 1.0
-            ux, uy = dx / ln, dy / ln
-            tick = max(3.0, g.size * 0.35)
-            for t in (0.15, 0.38, 0.62, 0.85):
+            ln = math.hypot(mx - cx, my - cy) or 1.0
+            ux, uy = (mx - cx) / ln, (my - cy) / ln  # away from the upper hex: downhill
+            vx, vy = -uy, ux  # along the edge
+            teeth = []
+            for t in ts:
                 px, py = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-                pygame.draw.line(surf, col, (px, py), (px + ux * tick, py + uy * tick), max(1, w // 2))
-            del j
+                teeth.append([(px + vx * tooth_half, py + vy * tooth_half),
+                              (px - vx * tooth_half, py - vy * tooth_half),
+                              (px + ux * tooth_len, py + uy * tooth_len)])
+            edges.append((a, b, teeth))
+        out = self._cliff_cache[int(s)] = (core, halo, edges)
+        return out
 
     def _roads(self, surf: pygame.Surface, g: MapGeometry) -> None:
         p = self.palette
@@ -250,32 +294,125 @@ class MapRenderer:
             for d in range(6):
                 if int(gm.nbr[i, d]) not in self.objective:
                     a, b = g.edge(i, d)
-                    pygame.draw.line(surf, (255, 200, 0), a, b, w)
+                    pygame.draw.line(surf, self.palette.objective, a, b, w)
 
-    def draw_labels(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float) -> None:
-        """Place names, drawn over the units each frame (areas only when zoomed in, to avoid clutter)."""
+    def label_rects(self, size: int) -> list[tuple[str, pygame.Rect]]:
+        """Where each shown place name sits on the map surface at this zoom (for tests and tools)."""
+        return [(name, rect.copy()) for name, _kind, _i, _img, rect in self._label_layout(size)]
+
+    def draw_annotations(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float) -> None:
+        """Cliffs and place names again, for a caller to draw after translucent overlays and before the
+        counters, so an overlay does not wash them out. Cheap: a few edges and names, no surface built."""
+        self._cliffs(surf, g, int(dx), int(dy))  # the map is blitted at whole-pixel offsets: match it
+        self._labels(surf, g, int(dx), int(dy), peaks=False)
+
+    def _labels(self, surf: pygame.Surface, g: MapGeometry, dx: float = 0.0, dy: float = 0.0,
+                peaks: bool = True) -> None:
         s = g.size
-        for name, kind, i in self.gmap.places:
-            if kind == "area" and s < 14:
-                continue
-            cx, cy = g.center(i)
-            cx, cy = cx - dx, cy - dy
-            if kind == "town":
-                px, bold, italic = 15, True, False
-            elif kind == "village":
-                px, bold, italic = 12, False, False
-            else:
-                px, bold, italic = 12, False, True
-            px = int(px + max(0, s - 11) * 0.35)
-            if kind == "peak":
+        for _name, kind, i, img, rect in self._label_layout(int(s)):
+            if kind == "peak" and peaks:
+                cx, cy = g.center(i)
                 pygame.draw.polygon(surf, (40, 30, 20), [(cx, cy - s * 0.35), (cx - s * 0.3, cy + s * 0.2),
                                                          (cx + s * 0.3, cy + s * 0.2)])
-            img = self.text.halo(name, px, self.palette.label, self.palette.label_halo, bold=bold, italic=italic)
-            if kind == "area":
-                r = img.get_rect(midtop=(int(cx), int(cy + s * 0.2)))
-            else:
-                r = img.get_rect(midbottom=(int(cx), int(cy - s * 0.55)))
-            surf.blit(img, r)
+            surf.blit(img, rect.move(-int(dx), -int(dy)))
+
+    def _label_layout(self, size: int) -> list[tuple[str, str, int, pygame.Surface, pygame.Rect]]:
+        """Greedy placement, most important first: objectives, towns, villages, peaks, areas. Each name tries
+        spots around its hex; one that would overlap a placed name is skipped (objectives and towns take their
+        least-bad spot instead). Soft costs keep names off cliffs and the counters of towns and objectives."""
+        hit = self._label_cache.get(size)
+        if hit is not None:
+            return hit
+        g = self.geometry(size)
+        s = float(size)
+        bounds = pygame.Rect(0, 0, g.width, g.height)
+        cw, ch = counter_size(size)
+        obj_names = {ob.name for ob in self.scen.objectives}
+        rank = {"town": 1, "village": 2, "peak": 3, "area": 4}
+        places = [pl for pl in self.gmap.places if not (pl[1] == "area" and s < 14)]
+        places.sort(key=lambda pl: 0 if pl[0] in obj_names else rank.get(pl[1], 5))
+        soft: list[pygame.Rect] = []
+        for i in set(self.objective) | {pl[2] for pl in places if pl[1] != "area"}:
+            cx, cy = g.center(i)
+            soft.append(pygame.Rect(int(cx - cw / 2), int(cy - ch / 2), cw, ch))
+            soft.append(pygame.Rect(int(cx + cw / 2) - 4, int(cy - ch / 2) - 12, 14, 12))  # where a stack count goes
+        lw = max(3, round(s / 6)) + 2 * max(2, round(s / 12))
+        for i, d in zip(*np.nonzero(self.gmap.cliff_down), strict=False):
+            a, b = g.edge(int(i), int(d))
+            soft.append(pygame.Rect(int(min(a[0], b[0]) - lw / 2), int(min(a[1], b[1]) - lw / 2),
+                                    int(abs(a[0] - b[0]) + lw), int(abs(a[1] - b[1]) + lw)))
+        placed: list[tuple[str, str, int, pygame.Surface, pygame.Rect]] = []
+        for name, kind, i in places:
+            img = self._label_image(name, kind, s)
+            must = kind == "town" or name in obj_names
+            best: tuple[float, pygame.Rect] | None = None
+            for k, r in enumerate(_label_spots(img.get_rect(), g.center(i), s, kind, ch / 2 + 1)):
+                cost = 0.05 * k
+                if not bounds.contains(r):
+                    cost += 50.0
+                    r = r.clamp(bounds)
+                cost += 1000.0 * sum(_overlap(r, q[4]) > 0 for q in placed)
+                cost += sum(1.0 + _overlap(r, q) / (cw * ch) for q in soft if r.colliderect(q))
+                if best is None or cost < best[0]:
+                    best = (cost, r)
+            if best is None or (best[0] >= 1000.0 and not must) or (kind == "area" and best[0] >= 1.0):
+                continue  # an area name is only a hint: never over another name, a cliff or a town's counters
+            placed.append((name, kind, i, img, best[1]))
+        self._label_cache[size] = placed
+        return placed
+
+    def _label_image(self, name: str, kind: str, s: float) -> pygame.Surface:
+        if kind == "town":
+            px, bold, italic = 15, True, False
+        elif kind == "village":
+            px, bold, italic = 12, False, False
+        else:
+            px, bold, italic = 12, False, True
+        px = int(px + max(0.0, s - 11) * 0.35)
+        return self.text.halo(name, px, self.palette.label, self.palette.label_halo, bold=bold, italic=italic)
+
+
+def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, gap: float) -> list[pygame.Rect]:
+    """Candidate label rectangles around a hex centre, preferred first; `gap` clears the hex's own counter."""
+    cx, cy = int(c[0]), int(c[1])
+    gap = max(gap, s * 0.55)
+    if kind == "area":
+        anchors = [("midtop", (cx, cy + s * 0.2)), ("center", (cx, cy)), ("midbottom", (cx, cy - s * 0.2)),
+                   ("midtop", (cx, cy + s * 1.2)), ("midbottom", (cx, cy - s * 1.2)),
+                   ("midleft", (cx + s * 0.6, cy)), ("midright", (cx - s * 0.6, cy))]
+    else:
+        anchors = [("midbottom", (cx, cy - gap)), ("midtop", (cx, cy + gap)),
+                   ("midleft", (cx + s * 0.75, cy)), ("midright", (cx - s * 0.75, cy)),
+                   ("bottomleft", (cx + s * 0.3, cy - s * 0.45)), ("bottomright", (cx - s * 0.3, cy - s * 0.45)),
+                   ("topleft", (cx + s * 0.3, cy + s * 0.45)), ("topright", (cx - s * 0.3, cy + s * 0.45))]
+        far = (1.3, 2.3, 3.2)  # farther out, for a town whose own hexes ring its centre; above or below first
+        anchors += [("midbottom", (cx, cy - s * k)) for k in far] + [("midtop", (cx, cy + s * k)) for k in far]
+        anchors += [("midleft", (cx + s * k * 1.2, cy)) for k in far] + [("midright", (cx - s * k * 1.2, cy))
+                                                                       for k in far]
+    out = []
+    for attr, (x, y) in anchors:
+        q = r.copy()
+        setattr(q, attr, (int(x), int(y)))
+        out.append(q)
+    return out
+
+
+def _overlap(a: pygame.Rect, b: pygame.Rect) -> int:
+    c = a.clip(b)
+    return c.w * c.h
+
+
+def _chord(pts: list[tuple[float, float]], proj: list[float], c: float) -> tuple[tuple[float, float], ...] | None:
+    """The segment where the line {p : p . n = c} crosses a convex polygon, given each corner's p . n."""
+    out = []
+    n = len(pts)
+    for k in range(n):
+        d0, d1 = proj[k] - c, proj[(k + 1) % n] - c
+        if (d0 < 0) != (d1 < 0):
+            t = d0 / (d0 - d1)
+            (x0, y0), (x1, y1) = pts[k], pts[(k + 1) % n]
+            out.append((x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
+    return (out[0], out[1]) if len(out) == 2 else None
 
 
 def _dashed(surf: pygame.Surface, col: tuple[int, int, int], pts: list[tuple[float, float]], w: int,

@@ -1,0 +1,210 @@
+"""Map rendering checks with the dummy SDL driver: place names never cover counters or each other, the cliff
+edge is drawn in palette colours above the objective outline, and gorge hexes read as gorges, not water."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import dataclasses
+import math
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from engine.orders import SandboxPlace
+from engine.rules import apply, new_game
+from engine.scenario import load_scenario
+from ui import palette as pal
+from ui.render_map import ZOOM_LEVELS, MapRenderer
+from ui.render_units import counter_image, counter_size
+from ui.text import Text
+
+ROOT = Path(__file__).resolve().parents[1] / "scenarios"
+SHUSHA = ROOT / "shusha_1120.json"
+LESSONS = sorted((ROOT / "lessons").glob("*.json"))
+SIZE = (1280, 800)
+
+
+@pytest.fixture(scope="module")
+def screen():
+    pygame.display.init()
+    pygame.font.init()
+    return pygame.display.set_mode(SIZE)
+
+
+def renderer(path: Path, palette: pal.Palette = pal.DEFAULT) -> MapRenderer:
+    return MapRenderer(new_game(load_scenario(path), 0), palette, Text())
+
+
+def rgb(c: object) -> tuple[int, int, int]:
+    return tuple(c)[:3]  # type: ignore[call-overload, return-value]
+
+
+@pytest.mark.parametrize("path", [SHUSHA, *LESSONS], ids=lambda p: p.stem)
+def test_place_names_never_overlap_and_towns_and_objectives_stay(screen, path):
+    r = renderer(path)
+    gm = r.gmap
+    keep = {name for name, kind, _ in gm.places if kind == "town"} | {ob.name for ob in r.scen.objectives}
+    keep &= {name for name, _, _ in gm.places}
+    for size in ZOOM_LEVELS:
+        placed = r.label_rects(size)
+        for (na, a), (nb, b) in combinations(placed, 2):
+            assert not a.colliderect(b), f"{na!r} overlaps {nb!r} at hex size {size}"
+        assert keep <= {name for name, _ in placed}, f"a town or objective name was dropped at hex size {size}"
+        bounds = pygame.Rect(0, 0, r.geometry(size).width, r.geometry(size).height)
+        assert all(bounds.contains(rect) for _, rect in placed)
+
+
+def test_counters_are_drawn_over_place_names(screen):
+    """Put units on the hexes under the town names; every one of those counters must be on screen intact."""
+    from ui.app import App
+
+    app = App(new_game(load_scenario(SHUSHA), 3, sandbox=True), {1}, size=SIZE)
+    st = app.state  # the app keeps its own copy
+    g = app.geo
+    vx, vy = int(app.vx), int(app.vy)
+    free = [u for u in st.units if u.side == 1 and u.active and not u.hidden and not u.offmap
+            and st.scenario.unit_table[u.type].domain == "ground" and st.scenario.unit_table[u.type].mobility == "foot"]
+    cw, ch = counter_size(int(g.size))
+    placed: list[tuple[str, int]] = []
+    for name, rect in app.renderer.label_rects(int(g.size)):
+        if name not in ("Shusha", "Stepanakert") or not free:
+            continue
+        best = None
+        for j in range(st.map.n):
+            cx, cy = g.center(j)
+            box = pygame.Rect(int(cx - cw / 2), int(cy - ch / 2), cw, ch)
+            area = box.clip(rect).w * box.clip(rect).h
+            if area and not st.units_at(j, 0) and not st.units_at(j, 1) and st.map.enterable["foot"][j]:
+                if best is None or area > best[0]:
+                    best = (area, j)
+        assert best is not None, f"no free hex under {name!r}"
+        u = free.pop()
+        apply(st, SandboxPlace(u.id, st.map.hex_of(best[1])))
+        placed.append((u.id, best[1]))
+    assert len(placed) == 2
+    app.render(screen)
+    labels = [rect.move(-vx, -vy) for _, rect in app.renderer.label_rects(int(g.size))]
+    for uid, j in placed:
+        u = st.unit(uid)
+        ut = st.scenario.unit_table[u.type]
+        img = counter_image(ut.symbol, u.side, u.strength, ut.max_steps, cw, ch, app.palette, app.text, ghost=u.hidden)
+        x, y = app.hex_to_screen(j)
+        box = img.get_rect(center=(int(x), int(y)))
+        assert any(box.colliderect(lab) for lab in labels)  # the counter does sit on a name
+        shown = pygame.image.tobytes(screen.subsurface(box).copy(), "RGB")
+        want = pygame.Surface(img.get_size())
+        want.blit(img, (0, 0))
+        assert shown == pygame.image.tobytes(want, "RGB"), f"a place name is drawn over {uid}"
+
+
+def _cliff_probe(r: MapRenderer, size: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Per cliff edge: the edge midpoint, and a point just uphill of the dark line (on the light casing)."""
+    g = r.geometry(size)
+    core, halo = max(3, round(size / 6)), max(2, round(size / 12))
+    off = (core + halo) / 2 * 0.85  # mid-casing; pygame thickens a 30-degree line vertically, so 0.87 x thinner
+    out = []
+    for i, d in zip(*np.nonzero(r.gmap.cliff_down), strict=False):
+        a, b = g.edge(int(i), int(d))
+        cx, cy = g.center(int(i))
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+        ln = math.hypot(mx - cx, my - cy)
+        out.append(((round(mx), round(my)), (round(mx - (mx - cx) / ln * off), round(my - (my - cy) / ln * off))))
+    return out
+
+
+@pytest.mark.parametrize("palette", [pal.DEFAULT, pal.COLORBLIND], ids=lambda p: p.name)
+@pytest.mark.parametrize("size", [11, 14, 38])
+def test_cliff_is_a_palette_double_stroke_above_the_objective_outline(screen, palette, size):
+    r = renderer(ROOT / "lessons" / "cliff_below.json", palette)
+    assert r.objective & set(np.flatnonzero(r.gmap.cliff_down.any(axis=1)).tolist())  # the town edge is a cliff
+    surf = r.surface(size)
+    for mid, up in _cliff_probe(r, size):
+        assert rgb(surf.get_at(mid)) == palette.cliff
+        assert rgb(surf.get_at(up)) == palette.cliff_light
+
+
+def test_cliff_and_ravine_colours_come_from_the_palette(screen):
+    odd = dataclasses.replace(pal.DEFAULT, name="odd", cliff=(255, 0, 255), cliff_light=(0, 255, 0),
+                              ravine_line=(255, 128, 0), ravine_rim=(0, 0, 255))
+    r = renderer(ROOT / "lessons" / "cliff_below.json", odd)
+    for mid, up in _cliff_probe(r, 20):
+        assert rgb(r.surface(20).get_at(mid)) == odd.cliff and rgb(r.surface(20).get_at(up)) == odd.cliff_light
+    r = renderer(ROOT / "lessons" / "ambush.json", odd)
+    cols = _colours(r.surface(20))
+    assert odd.ravine_line in cols and odd.ravine_rim in cols
+    for field in ("cliff", "cliff_light", "ravine_line", "ravine_rim"):  # both palettes define their own
+        assert getattr(pal.COLORBLIND, field) != getattr(pal.DEFAULT, field) or field == "cliff_light"
+
+
+def _colours(surf: pygame.Surface) -> set[tuple[int, int, int]]:
+    a = pygame.surfarray.array3d(surf).reshape(-1, 3)
+    return {tuple(int(v) for v in c) for c in np.unique(a, axis=0)}
+
+
+def _hex_pixels(surf: pygame.Surface, r: MapRenderer, size: int, i: int) -> list[tuple[int, int, int]]:
+    g = r.geometry(size)
+    cx, cy = g.center(i)
+    rad = size * 0.75
+    span = range(-int(rad), int(rad) + 1)
+    return [rgb(surf.get_at((int(cx + dx), int(cy + dy)))) for dx in span for dy in span
+            if dx * dx + dy * dy <= rad * rad]
+
+
+def _bluish(c: tuple[int, int, int]) -> bool:
+    return c[2] > c[0] + 40 and c[2] > c[1] + 15
+
+
+@pytest.mark.parametrize("palette", [pal.DEFAULT, pal.COLORBLIND], ids=lambda p: p.name)
+def test_ravine_hexes_read_as_gorge_not_water(screen, palette):
+    """Every gorge hex carries the palette's hatch over its fill, and nothing water-blue is drawn in it."""
+    r = renderer(ROOT / "lessons" / "ambush.json", palette)
+    size = 20
+    surf = r.surface(size)
+    rav = [i for i in range(r.gmap.n) if r.codes[i] == "r"]
+    assert len(rav) > 10
+    for i in rav:
+        px = _hex_pixels(surf, r, size, i)
+        fill = pal.shade(palette.terrain["r"], float(r.shade[i]))
+        hatch = sum(c == palette.ravine_line for c in px)
+        assert hatch > 0.08 * len(px), f"gorge hex {r.gmap.hex_of(i)} has no hatch"
+        assert sum(c == fill for c in px) > 0.4 * len(px)  # still the gorge's own (dark) fill underneath
+        assert not any(_bluish(c) for c in px), f"water-blue drawn in gorge hex {r.gmap.hex_of(i)}"
+    assert not _bluish(palette.ravine_line) and palette.ravine_line != palette.river
+
+
+def test_ravine_hex_differs_from_the_same_fill_without_ravine(screen):
+    """Same map and shading, the gorge recoded as plain: the gorge's pixels must change beyond the fill colour."""
+    r = renderer(ROOT / "lessons" / "ambush.json")
+    size = 20
+    with_r = r.surface(size)
+    plain = renderer(ROOT / "lessons" / "ambush.json", dataclasses.replace(
+        pal.DEFAULT, name="plain-r", terrain={**pal.DEFAULT.terrain, "p": pal.DEFAULT.terrain["r"]}))
+    plain.codes = ["p" if c == "r" else c for c in plain.codes]
+    without = plain.surface(size)
+    for i in [i for i in range(r.gmap.n) if r.codes[i] == "r"]:
+        a, b = _hex_pixels(with_r, r, size, i), _hex_pixels(without, r, size, i)
+        differ = sum(x != y for x, y in zip(a, b, strict=True))
+        assert differ > 0.1 * len(a), f"gorge hex {r.gmap.hex_of(i)} looks like the bare fill"
+
+
+def test_annotations_redraw_cliffs_over_an_overlay(screen):
+    """`draw_annotations` (for a caller to use between overlays and counters) puts the cliff back on top."""
+    r = renderer(ROOT / "lessons" / "cliff_below.json")
+    size = 38
+    g = r.geometry(size)
+    surf = pygame.Surface((g.width, g.height))
+    surf.blit(r.surface(size), (0, 0))
+    wash = pygame.Surface(surf.get_size(), pygame.SRCALPHA)
+    wash.fill((215, 48, 39, 150))
+    surf.blit(wash, (0, 0))
+    mid, up = _cliff_probe(r, size)[0]
+    assert rgb(surf.get_at(mid)) != pal.DEFAULT.cliff
+    r.draw_annotations(surf, g, 0, 0)
+    assert rgb(surf.get_at(mid)) == pal.DEFAULT.cliff and rgb(surf.get_at(up)) == pal.DEFAULT.cliff_light
