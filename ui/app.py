@@ -588,8 +588,9 @@ class App:
         if self.overlays:
             self._draw_overlays(screen)
         self._draw_orders_layer(screen)
+        # cliffs and place names back on top of the washes (overlays, no-go shading), under the counters
+        self.renderer.draw_annotations(screen, self.geo, self.vx, self.vy)
         self._draw_units(screen)
-        self.renderer.draw_labels(screen, self.geo, self.vx, self.vy)
         screen.set_clip(None)
         self.click_regions = []
         panels.draw_panel(self, screen, self.panel_rect)
@@ -665,16 +666,7 @@ class App:
         screen.blit(self._no_go_layer[1], (0, 0))
 
     def _overlay_layer(self, res: ov.OverlayResult) -> pygame.Surface:
-        g = self.geo
-        layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
-        vis = set(self._visible_indices())
-        for i, c in res.fills.items():
-            if i in vis:
-                pygame.draw.polygon(layer, c, [(x - self.vx, y - self.vy) for x, y in g.corners(i)])
-        for i, (c, r) in res.dots.items():
-            x, y = g.center(i)
-            pygame.draw.circle(layer, c, (x - self.vx, y - self.vy), max(2, g.size * r))
-        return layer
+        return ov.draw_layer(res, self.geo, self.map_rect.size, self.vx, self.vy, self._visible_indices())
 
     def _hex_poly(self, idx: int, shrink: float = 1.0) -> list[tuple[float, float]]:
         return [(x - self.vx, y - self.vy) for x, y in self.geo.corners(idx, shrink)]

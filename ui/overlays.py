@@ -1,14 +1,23 @@
-"""Educator overlays: per-hex colours + a legend. Each overlay reads engine data only (no rules here)."""
+"""Educator overlays: per-hex colours + a legend. Each overlay reads engine data only (no rules here).
+
+Legend swatches are opaque: each is the overlay colour already blended over the terrain of a hex the overlay
+marks with it (the most common terrain of that class, at its median hill-shading), so a class can find every
+legend colour on the map, and the legend box does not mix the swatch with whatever map lies behind it.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pygame
 
 from engine.terrain import MOBILITY_CLASSES
 from ui import palette as pal
+from ui.render_map import MapGeometry, hillshade
 
 RGBA = tuple[int, int, int, int]
 
@@ -22,63 +31,135 @@ OVERLAYS: dict[int, str] = {
     7: "control",
 }
 
+FILL_ALPHA = 175
+"""Alpha of the numeric overlays' tints: strong enough that every level reads as its legend colour over dark
+forest as over pale plains, weak enough that trees, buildings and roads still show through."""
+NONE_ALPHA = 140
+"""Alpha of the black "impassable" / "no supply" wash: black needs less to read, and the terrain stays visible."""
+AREA_ALPHA = 125
+"""Alpha of the drone radii, which often cover the whole map: their hatching and dots carry the rest."""
+
+# drone overlay colours per palette: (armed can fly, grounded, recon cover this turn, recon can fly dot)
+_DRONE_COLOURS: dict[str, tuple[tuple[int, int, int], ...]] = {
+    "default": ((40, 175, 80), (220, 30, 30), (40, 90, 255), (25, 50, 190)),
+    "colorblind": ((0, 158, 115), (213, 94, 0), (86, 180, 233), (0, 60, 150)),
+}
+ARMED_FLY = "armed can fly"
+ARMED_GROUNDED = "armed grounded"
+RECON_FLY = "recon can fly"
+RECON_GROUNDED = "recon grounded"
+RECON_COVER = "recon cover"
+
 
 class OverlayResult:
+    """What one overlay draws: fills, hatching and markers per hex, a legend, and per-hex classes."""
+
     def __init__(self, title: str) -> None:
         self.title = title
         self.fills: dict[int, RGBA] = {}
+        self.hatch: dict[int, RGBA] = {}
+        """idx -> colour of diagonal hatching over the hex (a pattern, so the class reads without colour)."""
         self.dots: dict[int, tuple[RGBA, float]] = {}
         """idx -> (colour, radius as a fraction of the hex size): small markers."""
         self.legend: list[tuple[RGBA, str]] = []
+        self.tags: dict[int, frozenset[str]] = {}
+        """idx -> the classes the overlay put the hex in (the drone overlay: ARMED_GROUNDED, RECON_FLY, ...)."""
 
 
 def _c(rgb: tuple[int, int, int], a: int) -> RGBA:
     return (rgb[0], rgb[1], rgb[2], a)
 
 
+def blend(fill: RGBA, under: tuple[int, ...]) -> RGBA:
+    """`fill` drawn over the opaque colour `under`, with pygame's own alpha arithmetic: what the screen shows."""
+    a = fill[3]
+    r, g, b = ((((s - d) * a + s) >> 8) + d for s, d in zip(fill[:3], under[:3], strict=True))
+    return (r, g, b, 255)
+
+
+class _Terrain:
+    """The colour the map renderer gives each hex (terrain + hill-shading), to blend legend swatches over."""
+
+    def __init__(self, state: Any, p: pal.Palette) -> None:
+        gm = state.map
+        self.codes = [gm.terrain_codes[t] for t in gm.terrain.tolist()]
+        self.shade = hillshade(gm).tolist()
+        self.seen = [pal.shade(p.terrain.get(c, (200, 200, 200)), f)
+                     for c, f in zip(self.codes, self.shade, strict=True)]
+        """The renderer's hex fill (`MapRenderer._build`): terrain colour with hill-shading."""
+        on_road = np.zeros(gm.n, dtype=bool)
+        for _name, _kind, path in gm.roads:
+            on_road[path] = True
+        self.on_road = on_road
+
+    def typical(self, hexes: Iterable[int]) -> int | None:
+        """The hex standing for `hexes` in a legend: the most common terrain among them (off roads when any
+        are), at its median hill-shading."""
+        hexes = list(hexes)
+        clear = [i for i in hexes if not self.on_road[i]] or hexes
+        if not clear:
+            return None
+        code = Counter(self.codes[i] for i in clear).most_common(1)[0][0]
+        same = sorted((i for i in clear if self.codes[i] == code), key=lambda i: (self.shade[i], i))
+        return same[len(same) // 2]
+
+    def swatch(self, fill: RGBA, hexes: Iterable[int], fallback: Iterable[int] = ()) -> RGBA:
+        """Legend colour of `fill`: blended over the typical hex of `hexes` (or of `fallback` if empty)."""
+        i = self.typical(hexes)
+        if i is None:
+            i = self.typical(fallback)
+        if i is None:
+            i = self.typical(range(len(self.codes)))
+        return blend(fill, self.seen[i]) if i is not None else _c(fill[:3], 255)
+
+
 def movement(state: Any, p: pal.Palette, mob: str) -> OverlayResult:
     res = OverlayResult(f"1 Movement cost to enter, {mob} (M cycles class)")
     gm = state.map
+    terr = _Terrain(state, p)
     table = state.scenario.terrain_table
-    costs: dict[int, float | None] = {}
-    for k, code in enumerate(gm.terrain_codes):
-        costs[k] = table[code].move_cost.get(mob)
-    finite = [c for c in costs.values() if c is not None]
+    costs = [table[code].move_cost.get(mob) for code in gm.terrain_codes]
+    finite = [c for c in costs if c is not None]
     hi = max(finite) if finite else 1.0
-    for i in range(gm.n):
-        c = costs[int(gm.terrain[i])]
-        if c is None:
-            res.fills[i] = (0, 0, 0, 170)
-        else:
-            res.fills[i] = _c(pal.ramp(p, (c - 1) / max(1.0, hi - 1)), 130)
+    by_cost: dict[float | None, list[int]] = {}
+    for i, t in enumerate(gm.terrain.tolist()):
+        c = costs[t]
+        by_cost.setdefault(c, []).append(i)
+        res.fills[i] = (0, 0, 0, NONE_ALPHA) if c is None else _c(pal.ramp(p, (c - 1) / max(1.0, hi - 1)), FILL_ALPHA)
     for v in sorted(set(finite)):
-        res.legend.append((_c(pal.ramp(p, (v - 1) / max(1.0, hi - 1)), 200), f"{v:g} MP"))
-    res.legend.append(((0, 0, 0, 200), "impassable"))
+        fill = _c(pal.ramp(p, (v - 1) / max(1.0, hi - 1)), FILL_ALPHA)
+        res.legend.append((terr.swatch(fill, by_cost.get(v, ())), f"{v:g} MP"))
+    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), by_cost.get(None, ())), "impassable"))
     res.legend.append(((255, 255, 255, 0), "roads: 0.34–3 MP along the road; cliffs block vehicles"))
     return res
 
 
-def _levels(values: np.ndarray, p: pal.Palette, title: str, unit: str) -> OverlayResult:
+def _levels(state: Any, values: np.ndarray, p: pal.Palette, title: str, unit: str) -> OverlayResult:
+    """One ramp colour per integer level, all at the same alpha (a level-dependent alpha hid the low levels)."""
     res = OverlayResult(title)
+    terr = _Terrain(state, p)
     hi = max(1, int(values.max()))
-    for i, v in enumerate(values.tolist()):
-        res.fills[i] = _c(pal.ramp(p, v / hi), 40 + int(110 * v / hi))
+    vals = values.tolist()
+    for i, v in enumerate(vals):
+        res.fills[i] = _c(pal.ramp(p, v / hi), FILL_ALPHA)
     for v in range(0, hi + 1):
-        res.legend.append((_c(pal.ramp(p, v / hi), 200), f"{unit} {v:+d}" if unit == "defence" else f"{unit} {v}"))
+        fill = _c(pal.ramp(p, v / hi), FILL_ALPHA)
+        label = f"{unit} {v:+d}" if unit == "defence" else f"{unit} {v}"
+        res.legend.append((terr.swatch(fill, (i for i, x in enumerate(vals) if x == v)), label))
     return res
 
 
 def defence(state: Any, p: pal.Palette) -> OverlayResult:
-    return _levels(state.map.defence, p, "2 Defence modifier of the terrain (added to protection)", "defence")
+    return _levels(state, state.map.defence, p, "2 Defence modifier of the terrain (added to protection)", "defence")
 
 
 def concealment(state: Any, p: pal.Palette) -> OverlayResult:
-    res = _levels(state.map.concealment, p, "3 Concealment (fill) and ambush bonus (dots)", "concealment")
+    res = _levels(state, state.map.concealment, p, "3 Concealment (fill) and ambush bonus (dots)", "concealment")
     amb = state.map.ambush
     for i in np.flatnonzero(amb > 0).tolist():
-        res.dots[i] = ((120, 0, 160, 230), 0.12 + 0.08 * int(amb[i]))
+        res.dots[i] = ((120, 0, 160, 255), 0.12 + 0.08 * int(amb[i]))
     for v in sorted(set(int(a) for a in amb.tolist() if a > 0)):
-        res.legend.append(((120, 0, 160, 230), f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
+        res.legend.append(((120, 0, 160, 255), f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
     return res
 
 
@@ -88,37 +169,73 @@ def line_of_sight(state: Any, p: pal.Palette, origin: int | None, radius: int = 
         res.legend.append(((0, 0, 0, 0), "hover a hex"))
         return res
     gm = state.map
+    terr = _Terrain(state, p)
     seen = set(gm.viewshed(origin, radius).tolist())
-    within = gm.distances_from(origin) <= radius
-    for i in np.flatnonzero(within).tolist():
-        res.fills[i] = (255, 255, 200, 70) if i in seen else (0, 0, 0, 150)
-    res.fills[origin] = (255, 255, 0, 160)
-    res.legend += [((255, 255, 200, 160), "visible"), ((0, 0, 0, 200), "blocked by ground, trees or buildings")]
+    within = np.flatnonzero(gm.distances_from(origin) <= radius).tolist()
+    lit, dark = (255, 255, 200, 90), (0, 0, 0, 150)
+    for i in within:
+        res.fills[i] = lit if i in seen else dark
+    res.fills[origin] = (255, 255, 0, 190)
+    res.legend += [(terr.swatch(lit, (i for i in within if i in seen and i != origin)), "visible"),
+                   (terr.swatch(dark, (i for i in within if i not in seen)), "blocked by ground, trees or buildings")]
     return res
 
 
 def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
-    res = OverlayResult("5 Drone coverage of own air units; recon cover")
+    """Armed drones' strike radius (solid where one can fly, hatched where all are grounded) and the recon
+    drone's reach (dots) are separate layers, so low cloud shows both "armed grounded" and "recon still spots"."""
+    res = OverlayResult("5 Drones: armed drones' strike radius, recon drone's reach and cover")
     gm = state.map
-    grounded_any = False
+    terr = _Terrain(state, p)
+    fly_c, down_c, cover_c, recon_c = _DRONE_COLOURS.get(p.name, _DRONE_COLOURS["default"])
+    reach: dict[str, set[int]] = {ARMED_FLY: set(), ARMED_GROUNDED: set(), RECON_FLY: set(), RECON_GROUNDED: set()}
+    bases: set[int] = set()
     for u in view.own:
         ut = state.scenario.unit_table[u.type]
         if ut.domain != "air" or not u.active:
             continue
-        g = view.grounded.get(u.id)
-        grounded_any = grounded_any or bool(g)
-        col = (200, 60, 60, 45) if g else (60, 200, 90, 45)
-        for i in gm.within(u.idx, ut.sortie_radius_hexes).tolist():
-            old = res.fills.get(i)
-            if old is None or (old[1] < col[1]):
-                res.fills[i] = col
-        res.dots[u.idx] = ((255, 255, 255, 255), 0.35)
-    for i in np.flatnonzero(view.recon_cover).tolist():
-        res.fills[i] = (60, 120, 255, 120)
-    res.legend += [((60, 200, 90, 160), "in sortie radius, can fly"),
-                   ((200, 60, 60, 160), "in sortie radius, grounded (weather)"),
-                   ((60, 120, 255, 200), "recon cover this turn (spots for artillery)"),
-                   ((255, 255, 255, 255), "air base")]
+        recon = ut.air_role == "recon"
+        down = bool(view.grounded.get(u.id))
+        kind = (RECON_GROUNDED if down else RECON_FLY) if recon else (ARMED_GROUNDED if down else ARMED_FLY)
+        reach[kind].update(gm.within(u.idx, ut.sortie_radius_hexes).tolist())
+        bases.add(u.idx)
+    armed_down = reach[ARMED_GROUNDED] - reach[ARMED_FLY]
+    recon_down = reach[RECON_GROUNDED] - reach[RECON_FLY]
+    cover = set(np.flatnonzero(view.recon_cover).tolist())
+    fly, grounded, covered = _c(fly_c, AREA_ALPHA), _c(down_c, AREA_ALPHA), _c(cover_c, 175)
+    hatch = _c(pal.shade(down_c, -0.25), 255)
+    tags: dict[int, set[str]] = {}
+    for kind, hexes in ((ARMED_FLY, reach[ARMED_FLY]), (ARMED_GROUNDED, armed_down),
+                        (RECON_FLY, reach[RECON_FLY]), (RECON_GROUNDED, recon_down), (RECON_COVER, cover)):
+        for i in hexes:
+            tags.setdefault(i, set()).add(kind)
+    for i, t in tags.items():
+        res.tags[i] = frozenset(t)
+        if RECON_COVER in t:
+            res.fills[i] = covered
+        elif ARMED_FLY in t:
+            res.fills[i] = fly
+        elif ARMED_GROUNDED in t or RECON_GROUNDED in t:
+            res.fills[i] = grounded
+        if ARMED_GROUNDED in t or RECON_GROUNDED in t:
+            res.hatch[i] = hatch
+        if RECON_FLY in t:
+            res.dots[i] = (_c(recon_c, 255), 0.13)
+    for i in bases:
+        res.dots[i] = ((255, 255, 255, 255), 0.35)
+    if not bases:
+        res.legend.append(((0, 0, 0, 0), "no own aircraft in play"))
+        return res
+    plain = [i for i, t in tags.items() if RECON_COVER not in t]
+    if reach[ARMED_FLY] or reach[ARMED_GROUNDED]:  # rows for the roles the side has, in every weather
+        res.legend.append((terr.swatch(fly, (i for i in plain if ARMED_FLY in tags[i]), tags),
+                           "armed drones can fly: strike radius"))
+    res.legend.append((terr.swatch(grounded, (i for i in plain if res.hatch.get(i)), tags),
+                       "GROUNDED by weather (hatched): radius of drones that cannot fly"))
+    if reach[RECON_FLY] or reach[RECON_GROUNDED]:
+        res.legend += [(_c(recon_c, 255), "dot: recon drone can fly here, can spot for artillery"),
+                       (terr.swatch(covered, cover, tags), "recon cover this turn: artillery spotted here")]
+    res.legend.append(((255, 255, 255, 255), "air base (large white dot)"))
     return res
 
 
@@ -126,16 +243,17 @@ def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
     from engine.supply import supply_field
 
     res = OverlayResult("6 Supply network (cost from the nearest source)")
+    terr = _Terrain(state, p)
     f = supply_field(state, side, known_only=True)
     lim = float(state.scenario.sides[("attacker", "defender")[side]].supply_range) or 1.0
-    for i, v in enumerate(f.tolist()):
-        if math.isinf(v):
-            res.fills[i] = (0, 0, 0, 110)
-        else:
-            res.fills[i] = _c(pal.ramp(p, v / lim), 120)
+    vals = f.tolist()
+    cut = [i for i, v in enumerate(vals) if math.isinf(v)]
+    for i, v in enumerate(vals):
+        res.fills[i] = (0, 0, 0, NONE_ALPHA) if math.isinf(v) else _c(pal.ramp(p, v / lim), FILL_ALPHA)
     for v in (0.0, lim / 2, lim):
-        res.legend.append((_c(pal.ramp(p, v / lim), 200), f"supply cost {v:g}"))
-    res.legend.append(((0, 0, 0, 200), "no supply"))
+        near = [i for i, x in enumerate(vals) if not math.isinf(x) and abs(x - v) <= lim / 6]
+        res.legend.append((terr.swatch(_c(pal.ramp(p, v / lim), FILL_ALPHA), near), f"supply cost {v:g}"))
+    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), "no supply"))
     for h in state.scenario.sides[("attacker", "defender")[side]].supply_sources:
         res.dots[state.map.idx(h)] = ((255, 255, 255, 255), 0.4)
     res.legend.append(((255, 255, 255, 255), "supply source"))
@@ -144,10 +262,14 @@ def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
 
 def control(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
     res = OverlayResult("7 Control of hexes")
+    terr = _Terrain(state, p)
+    held: tuple[list[int], list[int]] = ([], [])
     for i, c in enumerate(view.control.tolist()):
         if c >= 0:
-            res.fills[i] = _c(p.side[c], 110)
-    res.legend += [(_c(p.side[0], 200), "attacker"), (_c(p.side[1], 200), "defender")]
+            res.fills[i] = _c(p.side[c], FILL_ALPHA)
+            held[c].append(i)
+    res.legend += [(terr.swatch(_c(p.side[0], FILL_ALPHA), held[0]), "attacker"),
+                   (terr.swatch(_c(p.side[1], FILL_ALPHA), held[1]), "defender")]
     return res
 
 
@@ -168,3 +290,28 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
     if n == 7:
         return control(state, view, p)
     raise ValueError(n)
+
+
+def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: float, vy: float,
+               visible: Iterable[int]) -> pygame.Surface:
+    """The overlay as one transparent layer of the map view (fills, then hatching, then markers), drawn for the
+    visible hexes only: the caller caches it until the view moves."""
+    layer = pygame.Surface(size, pygame.SRCALPHA)
+    vis = set(visible)
+    s = geo.size
+    for i, c in res.fills.items():
+        if i in vis:
+            pygame.draw.polygon(layer, c, [(x - vx, y - vy) for x, y in geo.corners(i)])
+    w = max(1, round(s / 8))
+    for i, c in res.hatch.items():
+        if i in vis:
+            x, y = geo.center(i)
+            x, y = x - vx, y - vy
+            for k in (-1, 0, 1):  # three "/" strokes, inside the pointy-top hex
+                ox = k * 0.42 * s
+                pygame.draw.line(layer, c, (x + ox - 0.4 * s, y + 0.4 * s), (x + ox + 0.4 * s, y - 0.4 * s), w)
+    for i, (c, r) in res.dots.items():
+        if i in vis:
+            x, y = geo.center(i)
+            pygame.draw.circle(layer, c, (x - vx, y - vy), max(2, s * r))
+    return layer
