@@ -377,3 +377,15 @@ def test_a_sides_replay_shows_only_what_that_side_saw(scen, screen):
     probe.line = lambda s, *a, **kw: texts.append(s) or pygame.Rect(0, 0, 0, 0)  # type: ignore[method-assign]
     panels._clock(both, probe)
     assert any("both sides" in t for t in texts)
+
+
+def test_the_helps_map_key_names_the_palettes_colours(scen, screen):
+    for palette, attacker, river in (("default", "red", "blue"), ("colorblind", "orange", "dark blue")):
+        app = make_app(scen, palette=palette)
+        app.show_help = True
+        app.render(screen)
+        boxes = [e for e in app.gui.help_win.get_container().elements if hasattr(e, "html_text")]
+        text = boxes[0].html_text
+        assert f"{attacker} = attacker" in text and f"{river} hex edges = rivers" in text and "gorges" in text
+        if palette == "colorblind":
+            assert "red = attacker" not in text

@@ -277,6 +277,7 @@ class Gui:
             from ui.app import HELP
 
             rows = "".join(f"<b>{html.escape(k)}</b><br>&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(d)}<br>" for k, d in HELP)
+            cw = app.palette.words
             text = ("<font size=5><b>How to play</b></font><br>"
                     "Each turn both sides play four phases: <b>air</b> (drone sorties) &gt; <b>artillery</b> "
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
@@ -284,10 +285,12 @@ class Gui:
                     "would do and the odds before you confirm.<br><br>"
                     "<font size=5><b>Keys and mouse</b></font><br>" + rows + "<br>"
                     "<font size=5><b>Map</b></font><br>"
-                    "Counters: red = attacker, blue = defender; pips = strength steps; a faded counter is your "
-                    "hidden unit. Heavy black hachured lines = cliffs (ticks point downhill), blue edges = rivers, "
-                    "red road = the Lachin corridor, gold outline = the objective. Overlays 1-7 show a legend at "
-                    "the bottom left of the map.")
+                    f"Counters: {cw['attacker']} = attacker, {cw['defender']} = defender; pips = strength steps; "
+                    "a faded counter is your hidden unit. Black line in a light casing with teeth = a cliff (the "
+                    "teeth point downhill); dark hexes with a grey diagonal hatch = gorges and ravines (ambush "
+                    f"ground); {cw['river']} hex edges = rivers; {cw['road_main']} road = main road (at Shusha, "
+                    "the Lachin corridor); gold outline = the objective. Overlays 1-7 show a legend at the bottom "
+                    "left of the map.")
             self.help_win = UIWindow(self._centred(720, 640), self.manager, window_display_title="Help",
                                      resizable=True)
             UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.help_win.get_container().get_size()),
