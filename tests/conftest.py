@@ -146,3 +146,16 @@ def tiny_doc() -> dict[str, Any]:
 @pytest.fixture
 def tiny() -> Scenario:
     return tiny_scenario()
+
+
+@pytest.fixture(scope="module")
+def screen() -> Any:
+    """A 1280×800 window on SDL's dummy driver, for the UI tests (pygame is imported only by them)."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    pygame.display.init()
+    pygame.font.init()
+    return pygame.display.set_mode((1280, 800))

@@ -27,13 +27,6 @@ def scen():
     return load_scenario(SCEN)
 
 
-@pytest.fixture(scope="module")
-def screen():
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode(SIZE)
-
-
 def make_app(scen, human=(0,), seed=3, **kw):
     from ui.app import App
 

@@ -31,13 +31,6 @@ LESSONS = sorted((ROOT / "lessons").glob("*.json"))
 SIZE = (1280, 800)
 
 
-@pytest.fixture(scope="module")
-def screen():
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode(SIZE)
-
-
 def renderer(path: Path, palette: pal.Palette = pal.DEFAULT) -> MapRenderer:
     return MapRenderer(new_game(load_scenario(path), 0), palette, Text())
 

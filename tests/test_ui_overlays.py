@@ -29,13 +29,6 @@ LESSONS = ROOT / "scenarios" / "lessons"
 SIZE = (1280, 800)
 
 
-@pytest.fixture(scope="module")
-def screen():
-    pygame.display.init()
-    pygame.font.init()
-    return pygame.display.set_mode(SIZE)
-
-
 def drones_game(weather: str | None = None):
     """The drones lesson at the attacker's first air phase; its own schedule is low cloud."""
     st = new_game(load_scenario(LESSONS / "drones.json"), 0, weather)
