@@ -142,11 +142,25 @@ class SideView:
 
     @cached_property
     def control(self) -> np.ndarray:
-        return self._state.control.copy()
+        """Who holds each hex as far as this side knows (a side, or -1: nobody, or not known): the truth on the
+        hexes it sees now and on the public ones (named places and objective hexes, whose changes every side
+        hears of as `ControlChanged`). Elsewhere control follows hidden moves: the enemy's trail through
+        woods this side cannot see must not show."""
+        st = self._state
+        known = public_control_mask(st.map) | self.visible
+        return np.where(known, st.control, np.int8(-1))
 
     def controllers(self, hexes: np.ndarray) -> list[int]:
-        """Who controls each of `hexes` (index array): a side, or -1. Without copying the map's `control`."""
-        return self._state.control[hexes].tolist()
+        """Who controls each of `hexes` (index array), as `control` says, without building the whole map:
+        public hexes (the AI asks about objective hexes) cost one lookup."""
+        st = self._state
+        memo = st.map.derived.setdefault("view.all_public", {})
+        got = memo.get(id(hexes))
+        if got is None or got[0] is not hexes:  # (keyed on the caller's long-lived array)
+            got = memo[id(hexes)] = (hexes, bool(public_control_mask(st.map)[hexes].all()))
+        if got[1]:
+            return st.control[hexes].tolist()
+        return self.control[hexes].tolist()
 
     @cached_property
     def grounded(self) -> dict[str, str | None]:
@@ -228,6 +242,19 @@ class SideView:
 
     def enemy_side(self) -> int:
         return 1 - self.side
+
+
+def public_control_mask(gmap: GameMap) -> np.ndarray:
+    """Hexes whose control every side knows (read-only): named places and objective hexes, the ones
+    `rules._set_control` reports with a public `ControlChanged` event."""
+    got = gmap.derived.get("view.public_control")
+    if got is None:
+        got = np.zeros(gmap.n, dtype=bool)
+        got[[i for _, _, i in gmap.places]] = True
+        got[list(gmap.objective_hexes)] = True
+        got.setflags(write=False)
+        gmap.derived["view.public_control"] = got
+    return got
 
 
 def observe(state: GameState, side: int) -> SideView:

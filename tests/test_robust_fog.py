@@ -15,7 +15,7 @@ from engine.game import play_game
 from engine.orders import Assault, Fire, Strike
 from engine.rules import apply, legal_orders, new_game
 from engine.units import SIDES
-from engine.view import observe, visible_log
+from engine.view import observe, public_control_mask, visible_log
 from engine.visibility import visible_hexes
 
 
@@ -64,6 +64,11 @@ def view_problems(st, full: bool = True) -> list[str]:
             out.append(f"{SIDES[side]}: enemy air status in grounded")
         if not np.array_equal(v.visible, vis) or not np.array_equal(v.recon_cover, st.recon_cover[side]):
             out.append(f"{SIDES[side]}: visible / recon cover differ")
+        public = public_control_mask(st.map)
+        if ((v.control == 1 - side) & ~vis & ~public).any():  # the enemy's trail through unseen hexes
+            out.append(f"{SIDES[side]}: enemy control shown on hexes it does not see")
+        if not np.array_equal(v.control[vis | public], st.control[vis | public]):
+            out.append(f"{SIDES[side]}: control differs from the truth on seen or public hexes")
         if full and st.side == side and st.outcome is None:
             known = {c.idx for c in v.contacts}
             for o in legal_orders(st, side):
@@ -73,6 +78,13 @@ def view_problems(st, full: bool = True) -> list[str]:
 
 
 SEEDS = [0, 1]
+
+
+def test_control_would_otherwise_trace_unseen_enemies():
+    """The check above is not empty: in these games the enemy does take hexes the other side cannot see."""
+    st, _, _ = replayed(0)
+    public = public_control_mask(st.map)
+    assert any(((st.control == 1 - side) & ~visible_hexes(st, side) & ~public).any() for side in (0, 1))
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -382,3 +382,31 @@ def test_the_helps_map_key_names_the_palettes_colours(scen, screen):
         assert f"{attacker} = attacker" in text and f"{river} hex edges = rivers" in text and "gorges" in text
         if palette == "colorblind":
             assert "red = attacker" not in text
+
+
+def test_outlines_and_status_show_only_events_the_player_saw(scen, screen):
+    """Ending the defender's turn sets off the attacker's next turn start (arrivals, hiding, detection) out of
+    the defender's sight: the map must not outline those hexes, nor the status line tell of them."""
+    from engine.orders import EndPhase
+    from engine.view import visible_log
+
+    app = make_app(scen, human=(1,), seed=3)
+    unseen_events = 0
+    while app.state.turn < 8 and app.state.outcome is None:
+        if app.state.side != 1:
+            app.ai_step()
+            continue
+        st = app.state
+        n0 = len(st.log)
+        events = app.issue(EndPhase("defender"))
+        seen_k = {k for k, _ in visible_log(st, 1) if k >= n0}
+        unseen_events += len(events) - len(seen_k)
+        allowed = {st.map.idx(h) for k in seen_k for h in st.log[k].hexes()}
+        assert set(app.highlight) <= allowed
+        hidden_texts = {st.log[k].text() for k in range(n0, len(st.log)) if k not in seen_k}
+        assert app.status not in hidden_texts or app.status in {st.log[k].text() for k in seen_k}
+    assert unseen_events > 0  # the defender's turn ends did set off events it could not see
+    app.pass_screen, app.hotseat = True, True
+    app.highlight = [1, 2, 3]
+    app.dismiss_pass()
+    assert app.highlight == []

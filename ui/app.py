@@ -270,13 +270,23 @@ class App:
                 self.undo_stack.append((before, self.view_side))
         else:
             self.undo_stack.clear()
-        texts = [ev.text() for ev in events if ev.kind not in ("PhaseStarted",)]
+        seen = self.seen_events(events)  # an order may set off events the viewing side does not see
+        texts = [ev.text() for ev in seen if ev.kind not in ("PhaseStarted",)]
         self.status = texts[-1] if texts else f"{order.kind} done"
         self.highlight = []
-        for ev in events:
+        for ev in seen:
             for h in ev.hexes():
                 self.highlight.append(self.state.map.idx(h))
         return events
+
+    def seen_events(self, events: list[Any]) -> list[Any]:
+        """The events at the end of the log that the viewing side could observe (`state.sightings`, which
+        every UI game tracks): what the status line and the map's outlines may show."""
+        sight = self.state.sightings
+        if sight is None or self.omniscient:
+            return list(events)
+        first = len(self.state.log) - len(events)
+        return [ev for k, ev in enumerate(events, first) if sight[k][self.view_side]]
 
     def select(self, uid: str | None) -> None:
         self.selected = uid
@@ -415,6 +425,7 @@ class App:
         self.renderer.state = before
         self.view_side = side
         self.pending = None
+        self.highlight = []
         self.status = "Move undone"
 
     def sandbox_weather(self, preset: str) -> None:
@@ -456,6 +467,7 @@ class App:
         self.renderer = MapRenderer(st, self.palette, self.text)
         self.selected = None
         self.pending = None
+        self.highlight = []
         self.undo_stack.clear()
         self.rngs = ai_rngs(st)
         self._ai_key = None
@@ -504,6 +516,7 @@ class App:
         self.pass_screen = False
         self.view_side = self.state.side
         self.selected = None
+        self.highlight = []  # the other player's outlines are not this one's to see
         self.status = f"{SIDES[self.view_side]} to play"
 
     def next_unit(self) -> None:
