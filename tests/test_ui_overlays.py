@@ -129,7 +129,7 @@ CASES = [  # scenario, overlay, side, turns played first, labels that name class
     (SHUSHA, 1, 1, 0, {"impassable"}),
     (SHUSHA, 2, 1, 0, set()),
     (SHUSHA, 3, 1, 0, set()),
-    (SHUSHA, 7, 1, 3, set()),
+    (SHUSHA, 7, 0, 3, set()),  # (the attacker: its own and the defender's held hexes are in its sight)
     (LESSONS / "cliff_below.json", 2, 1, 0, set()),
     (LESSONS / "ambush.json", 3, 1, 0, set()),
 ]
