@@ -314,19 +314,30 @@ def test_widgets_buttons_log_dialogs_and_game_over(scen, screen, tmp_path):
     assert distinct_colours(screen) > 100
 
 
-def test_an_order_preview_is_never_cut_off_by_the_event_log(scen, screen):
-    """The panel gives an order's preview and the hovered hex the room they need: the aircraft list shrinks
-    to one line when they would not fit above the event log (a cliff assault's odds were cut off)."""
+@pytest.mark.parametrize(("size", "scale"), [((1280, 800), 1.0), ((1024, 700), 1.0), ((1024, 700), 1.5),
+                                             ((1600, 1000), 1.5)])
+def test_an_order_preview_is_never_cut_off_by_the_event_log(scen, screen, size, scale):
+    """The panel gives an order's preview the room it needs: the top gives way first (the aircraft list to
+    one line, the clock to two, the hovered hex), then the event log hides until the order is confirmed or
+    cancelled (a cliff assault's odds and its confirm line were cut off)."""
     from ui import panels
+    from ui.app import App
 
+    app = App(new_game(scen, 3), {1}, size=size, ui_scale=scale)
+    surf = pygame.Surface(size)
+    app.render(surf)
+    app.hover = app.state.map.idx((20, 20))
+    app.pending = (None, [f"preview line {k}: a modifier or the odds" for k in range(13)])  # a cliff assault's
+    bottom = panels.draw_panel(app, surf, app.panel_rect)
+    assert bottom <= app.gui.info_bottom_without_log
+    assert app.gui._log_hidden == (bottom > app.gui.info_bottom)
+    app.pending, app.hover = None, None
+    panels.draw_panel(app, surf, app.panel_rect)
+    assert not app.gui._log_hidden  # back as soon as nothing is previewed
+    if size != (1280, 800) or scale != 1.0:
+        return
     app = make_app(scen, human=(1,), seed=3)
     app.render(screen)
-    idx = app.state.map.idx((20, 20))
-    app.hover = idx
-    app.pending = (None, [f"preview line {k}: a modifier or the odds" for k in range(13)])  # a cliff assault's
-    bottom = panels.draw_panel(app, screen, app.panel_rect)
-    assert bottom <= app.gui.info_bottom
-    app.pending, app.hover = None, None
     full = panels.draw_panel(app, screen, app.panel_rect)  # nothing to preview: the aircraft list is whole
     probe = panels.Writer(app, screen, app.panel_rect, measure=True)
     panels._aircraft(app, probe, compact=True)
@@ -410,3 +421,16 @@ def test_outlines_and_status_show_only_events_the_player_saw(scen, screen):
     app.highlight = [1, 2, 3]
     app.dismiss_pass()
     assert app.highlight == []
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 800), 1.0), ((1024, 700), 1.5)])
+def test_no_go_labels_stay_clear_of_place_names(scen, size, scale):
+    from ui.app import App
+
+    app = App(new_game(scen, 3), {0}, size=size, ui_scale=scale)  # the attacker has closed sectors
+    app.render(pygame.Surface(size))
+    names = [r.move(-int(app.vx), -int(app.vy)) for _, r in app.renderer.label_rects(int(app.geo.size))]
+    placed = app.no_go_label_rects
+    assert placed  # at least one sector is named on screen
+    for k, r in enumerate(placed):
+        assert r.collidelist(names) < 0 and r.collidelist(placed[k + 1:]) < 0

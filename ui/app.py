@@ -5,6 +5,7 @@ Game rules live in the engine only: the UI builds orders, calls `engine.rules.ap
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -665,16 +666,30 @@ class App:
                 x, y = x - self.vx, y - self.vy
                 d = g.size * 0.6
                 pygame.draw.line(layer, (15, 15, 20, 170), (x - d, y + d), (x + d, y - d), 2)
-            font = self.text.font(13, bold=True)
+            # each sector's label on one of its own hexes, nearest its middle first, clear of the place names
+            # and of the other sectors' labels; a sector with no free spot on screen goes without (hovering
+            # one of its hexes names it in the panel)
+            taken = [r.move(-int(self.vx), -int(self.vy)) for _, r in self.renderer.label_rects(int(g.size))]
+            screen_r = pygame.Rect(0, 0, *self.map_rect.size)
+            self.no_go_label_rects: list[pygame.Rect] = []
             for area in self.state.scenario.sides[SIDES[self.view_side]].no_go:
                 hexes = [self.state.map.idx(h) for h in area.hexes()]
-                cx = sum(g.center(i)[0] for i in hexes) / len(hexes) - self.vx
-                cy = sum(g.center(i)[1] for i in hexes) / len(hexes) - self.vy
-                for j, text in enumerate((f"closed to the {SIDES[self.view_side]}", area.name)):
-                    surf = font.render(text, True, (255, 255, 255))
-                    half = surf.get_width() / 2
-                    x = min(max(cx, half + 4), self.map_rect.w - half - 4)  # keep the label on screen
-                    layer.blit(surf, (x - half, cy - surf.get_height() + j * surf.get_height()))
+                mx = sum(g.center(i)[0] for i in hexes) / len(hexes)
+                my = sum(g.center(i)[1] for i in hexes) / len(hexes)
+                rows = [self.text.halo(t, 12, (255, 255, 255), (20, 20, 25), bold=True)
+                        for t in (f"closed to the {SIDES[self.view_side]}", area.name)]
+                box = pygame.Rect(0, 0, max(r.get_width() for r in rows), sum(r.get_height() for r in rows))
+                spots = sorted(hexes, key=lambda i: (math.hypot(g.center(i)[0] - mx, g.center(i)[1] - my), i))
+                for i in spots[:60]:
+                    box.center = (int(g.center(i)[0] - self.vx), int(g.center(i)[1] - self.vy))
+                    if screen_r.contains(box) and box.collidelist(taken) < 0:
+                        y = box.y
+                        for r in rows:
+                            layer.blit(r, (box.centerx - r.get_width() // 2, y))
+                            y += r.get_height()
+                        taken.append(box.copy())
+                        self.no_go_label_rects.append(box.copy())
+                        break
             self._no_go_layer = (key, layer)
         screen.blit(self._no_go_layer[1], (0, 0))
 

@@ -154,6 +154,9 @@ class Gui:
                                  "Event log (click a line: show it on the map)", self.manager)
         self.log_box = UISelectionList(pygame.Rect(pr.x + 6, box_top, pr.w - 12, log_h), [], self.manager)
         self.info_bottom = box_top - lh - 2
+        self.info_bottom_without_log = y1 - 6
+        """Where the panel text may reach while the event log is hidden for an order's preview."""
+        self._log_hidden = False
         self._log_ident = None
         self._log_shown = []
         self._log_rows = []
@@ -242,6 +245,17 @@ class Gui:
                     self.app.show_help = False
                 return True
         return False
+
+    def hide_log(self, hide: bool) -> None:
+        """Hide the event log (and its title) while an order's preview needs its room; show it again after."""
+        if hide == self._log_hidden:
+            return
+        self._log_hidden = hide
+        for el in (self.log_box, self.log_title):
+            if hide:
+                el.hide()
+            else:
+                el.show()
 
     # ------------------------------------------------------------------ file dialogs
     def open_file_dialog(self, mode: str) -> None:

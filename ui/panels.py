@@ -54,23 +54,36 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     Returns where the text ends."""
     p = app.palette
     pygame.draw.rect(screen, p.panel_bg, rect)
-    # the text part ends where the widgets (event log, buttons: ui/gui.py) begin
-    bottom = app.gui.info_bottom
-    screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
 
     def height(draw: Callable[[Writer], None]) -> int:
         probe = Writer(app, screen, rect, measure=True)
         draw(probe)
         return probe.y - (rect.y + 8)
 
+    # the text part ends where the widgets (event log, buttons: ui/gui.py) begin; an order's preview that
+    # still does not fit hides the event log until it is confirmed or cancelled
     levels = [(False, False, True), (True, False, True), (True, True, True), (True, True, False)]
-    for compact_air, compact_clock, hover in levels:
-        need = (height(lambda w, c=compact_clock: _clock(app, w, c))
-                + height(lambda w, c=compact_air: _aircraft(app, w, c))
-                + height(lambda w: _objective(app, w)) + height(lambda w, h=hover: _details(app, w, h)))
-        if rect.y + 8 + need <= bottom or (app.pending is None and compact_clock):
+    for bottom in (app.gui.info_bottom, app.gui.info_bottom_without_log):
+        for compact_air, compact_clock, hover in levels:
+            need = (height(lambda w, c=compact_clock: _clock(app, w, c))
+                    + height(lambda w, c=compact_air: _aircraft(app, w, c))
+                    + height(lambda w: _objective(app, w)) + height(lambda w, h=hover: _details(app, w, h)))
+            fits = rect.y + 8 + need <= bottom
+            if fits or (app.pending is None and compact_clock):
+                break
+        if fits or app.pending is None:
             break
+    app.gui.hide_log(bottom != app.gui.info_bottom)
+    screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
+    if not fits and app.pending is not None:  # still too long (a small window, a large --ui-scale): the
+        _details(app, w, False)  # preview first, the rest below it as far as it goes
+        end = w.y
+        _clock(app, w, True)
+        _aircraft(app, w, True)
+        _objective(app, w)
+        screen.set_clip(None)
+        return end
     _clock(app, w, compact_clock)
     _aircraft(app, w, compact_air)
     _objective(app, w)
@@ -279,7 +292,7 @@ def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
     return out
 
 
-def grounded_banner(app: Any) -> str | None:
+def grounded_banner(app: Any, short: bool = False) -> str | None:
     """Plain sentences for the map when own aircraft cannot fly this turn (no need to dig in the log): what is
     grounded and the engine's reason, the weather now and what each grounded type needs."""
     v = app.view
@@ -295,6 +308,8 @@ def grounded_banner(app: Any) -> str | None:
     side_of = {u.type: SIDES[u.side] for u in app.state.units}
     names = {t: (f"{side_of[t]}'s " if omniscient else "") + table[t].label.split(" (")[0].lower() for t in types}
     reasons = "; ".join(dict.fromkeys(types.values()))
+    if short:
+        return f"GROUNDED this turn: {'' if omniscient else 'your '}{', '.join(names.values())} ({reasons})."
     needs = "; ".join(f"{names[t]} {_needs(table[t], 'need')}" for t in types)
     return (f"GROUNDED this turn: {'' if omniscient else 'your '}{', '.join(names.values())} ({reasons}). "
             f"Weather now: {weather_words(v.weather).lower()}. {needs[0].upper()}{needs[1:]}.")
@@ -367,7 +382,9 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
         y += img.get_height() + 2
     banner = grounded_banner(app)
     if banner:
-        rows = t.wrap(banner, FS, mr.w - 24)[:4]
+        rows = t.wrap(banner, FS, mr.w - 24)
+        if len(rows) > 4:  # a narrow map or a large --ui-scale: what is grounded and why (the panel has the rest)
+            rows = t.wrap(grounded_banner(app, short=True) or "", FS, mr.w - 24)[:4]
         box = pygame.Surface((mr.w, lh * len(rows) + 8), pygame.SRCALPHA)
         box.fill((110, 20, 10, 215))
         screen.blit(box, (mr.x, y))
