@@ -175,6 +175,7 @@ def _emit(state: GameState, *events: Event) -> None:
     if state.sightings is not None:
         from engine.view import seen_by
 
+        state.bump()  # who saw what is judged on the state as it is now, not on knowledge cached earlier
         state.sightings.extend(seen_by(state, ev) for ev in events)
 
 
@@ -851,6 +852,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
         covered = gmap.within(t, ut.recon_radius_hexes)
         state.recon_cover[u.side][covered] = True
         state.recon_version += 1
+        state.bump()  # what each side sees changed: knowledge cached at this version is stale
         cover = set(covered.tolist())
         for e in state.ground_units(1 - u.side):
             if e.hidden and e.idx in cover:

@@ -152,3 +152,29 @@ def test_side_view_queries_refuse_hidden_enemy_units():
     for query in (v.destinations, v.reachable):
         with pytest.raises((KeyError, ValueError)):
             query(hidden.id)
+
+
+def test_a_recons_finds_are_seen_by_its_side_even_with_knowledge_cached_before_it():
+    """A UI reads each side's visibility before every order (it renders). The recon drone's cover changes
+    what its side sees in the middle of the order: the reveal it causes must count as seen by that side
+    (it was judged on the knowledge cached before the sortie, and the live event log dropped it)."""
+    from engine.ai.base import make_agent
+    from engine.game import agent_step
+    from engine.rules import seed_streams
+
+    found = 0
+    for seed in (0, 5):
+        st = new_game(shusha_scenario(), seed, track_sightings=True)
+        agents, rngs = [make_agent("doctrine"), make_agent("doctrine")], seed_streams(seed)[2:4]
+        while st.outcome is None and st.turn < 16:
+            visible_hexes(st, 0), visible_hexes(st, 1)  # what a render asks, at this version
+            n0 = len(st.log)
+            agent_step(st, agents[st.side], rngs[st.side])
+            for k in range(n0, len(st.log)):
+                ev = st.log[k]
+                if ev.kind == "UnitRevealed" and ev.reason.startswith("detected by"):
+                    spotter = st.unit(ev.reason.split()[2])
+                    if spotter.side != st.unit(ev.unit).side:
+                        found += 1
+                        assert st.sightings[k][spotter.side], ev.text()
+    assert found > 0
