@@ -434,3 +434,26 @@ def test_no_go_labels_stay_clear_of_place_names(scen, size, scale):
     assert placed  # at least one sector is named on screen
     for k, r in enumerate(placed):
         assert r.collidelist(names) < 0 and r.collidelist(placed[k + 1:]) < 0
+
+
+def test_a_click_that_gives_no_order_says_why_and_keeps_the_selection(scen, screen):
+    from engine.orders import EndPhase
+
+    app = make_app(scen, human=(1,), seed=3)
+    app.autoskip = False
+    while not (app.state.side == 1 and app.state.phase == "artillery"):
+        if app.state.side == 1:
+            app.issue(EndPhase("defender"))
+        else:
+            app.ai_step()
+    st = app.state
+    gun = next(u for u in st.units if u.side == 1 and u.active and st.utype(u).indirect and not u.fired)
+    app.select(gun.id)
+    empty = next(i for i in range(st.map.n) if not st.units_at(i) and not app.contacts_at(i))
+    app.click_hex(empty)
+    assert app.selected == gun.id and "No spotted enemy" in app.status and gun.id in app.status
+    foot = next(u for u in st.units if u.side == 1 and u.active and not st.utype(u).indirect
+                and st.utype(u).domain == "ground" and not u.offmap)
+    app.select(foot.id)
+    app.click_hex(empty)
+    assert app.selected == foot.id and "Only artillery fires in the artillery phase" in app.status

@@ -326,6 +326,10 @@ class App:
                 self.preview(Fire(sel.id, h))
                 return
             if phase == "air" and ut.domain == "air":
+                grounded = self.view.grounded.get(sel.id)
+                if grounded:
+                    self.status = f"{sel.id} is grounded this turn: {grounded} (see Weather & aircraft)"
+                    return
                 if ut.air_role == "recon":
                     self.preview(Recon(sel.id, h))
                     return
@@ -338,6 +342,9 @@ class App:
             if phase == "movement" and not own_here and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
                 self.status = f"Cannot move there: {why or 'out of reach this turn'}"
+                return
+            if not own_here and idx != sel.idx:  # a click that gives no order: say why, keep the selection
+                self.status = self._no_order_here(sel, ut, phase, idx, contacts)
                 return
         if own_here:
             ids = [u.id for u in own_here]
@@ -356,6 +363,25 @@ class App:
         self.status = (f"{st.map.describe(idx)}: {t.name}, {st.map.elevation[idx]:.0f} m - no unit of yours here. "
                        + ("Click one of your counters (or press Tab) to give it an order."
                           if self.my_turn() else ""))
+
+    def _no_order_here(self, u: Any, ut: Any, phase: str, idx: int, contacts: list[Any]) -> str:
+        """Why clicking hex `idx` with `u` selected gives no order in this phase."""
+        where = self.state.map.describe(idx)
+        enemy = f"Enemy {contacts[0].type} (strength {contacts[0].strength}) at {where}. " if contacts else ""
+        if phase == "artillery":
+            if ut.indirect:
+                return (f"{enemy}No spotted enemy at {where}: {u.id} fires only at enemies your units or a recon "
+                        "drone can see")
+            return f"{enemy}Only artillery fires in the artillery phase ({u.id} is {ut.label}); Space ends it"
+        if phase == "assault":
+            if ut.domain != "ground" or ut.indirect or not ut.can_assault:
+                return f"{enemy}{u.id} ({ut.label}) does not assault"
+            return f"{enemy}No known enemy at {where} to assault: click an enemy counter next to {u.id}"
+        if phase == "air":
+            return f"{enemy}Only aircraft act in the air phase; Space ends it"
+        if ut.domain != "ground" or u.offmap:
+            return f"{enemy}{u.id} ({ut.label}) does not move on the map"
+        return f"{enemy}{u.id} cannot go there this phase"
 
     def preview(self, order: Any) -> None:
         """Show the odds of an attack/fire/sortie; a second click or Enter confirms."""
@@ -567,9 +593,14 @@ class App:
                 if all(isinstance(o, EndPhase) for o in legal):
                     grounded = [f"{k} grounded: {r}" for k, r in self.view.grounded.items() if r]
                     ph = st.phase
+                    last_status, last_outlines = self.status, self.highlight
                     self.issue(EndPhase(SIDES[st.side]))
-                    self.status = f"Skipped the {ph} phase (nothing to order)" + (
+                    skipped = f"skipped the {ph} phase (nothing to order)" + (
                         "; " + "; ".join(grounded) if grounded and ph == "air" else "")
+                    # the result of the player's last order stays in view (a recon's finds, an ambush)
+                    self.highlight = last_outlines + self.highlight
+                    base = last_status.split(" | skipped")[0]  # (several skips in a row: the latest)
+                    self.status = f"{base} | {skipped}" if base else skipped[0].upper() + skipped[1:]
 
     def ai_step(self) -> None:
         st = self.state
@@ -858,7 +889,12 @@ class App:
             self.overlays ^= {n}
             self.status = f"Overlay {n} ({ov.OVERLAYS[n]}) {'on' if n in self.overlays else 'off'}"
         elif key == pygame.K_m:
+            from engine.terrain import MOBILITY_CLASSES
+
             self.mob_i += 1
+            mob = MOBILITY_CLASSES[self.mob_i % len(MOBILITY_CLASSES)]
+            self.status = f"Movement-cost overlay (1) now shows the {mob} class" + (
+                "" if 1 in self.overlays else "; press 1 to show it")
         elif key == pygame.K_a:
             self.autoskip = not self.autoskip
             self.status = f"Auto-skip of empty phases {'on' if self.autoskip else 'off'}"

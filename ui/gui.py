@@ -325,10 +325,17 @@ class Gui:
         self._over_key = key
         o = st.outcome
         rows = []
-        for k, v in st.score.to_dict().items():
+        def words(v: Any) -> str:  # {side: {type: n}} as "attacker: tank 2, special forces 1; defender: -"
             if isinstance(v, dict):
-                v = "; ".join(f"{a}: {b}" for a, b in v.items()) or "-"
-            rows.append(f"<b>{html.escape(str(k).replace('_', ' '))}</b>: {html.escape(str(v))}")
+                inner = ", " if not any(isinstance(x, dict) for x in v.values()) else "; "
+                return inner.join(f"{str(a).replace('_', ' ')}{':' if isinstance(b, dict) else ''} {words(b)}"
+                                  for a, b in v.items()) or "-"
+            if isinstance(v, list):
+                return ", ".join(str(x).replace("_", " ") for x in v) or "-"
+            return "-" if v is None else str(v)
+
+        for k, v in st.score.to_dict().items():
+            rows.append(f"<b>{html.escape(str(k).replace('_', ' '))}</b>: {html.escape(words(v))}")
         text = (f"<font size=5><b>{html.escape(str(o.winner))} wins on turn {o.turn}</b></font><br>"
                 f"{html.escape(str(o.reason))}<br><br><b>Score record</b><br>" + "<br>".join(rows) +
                 "<br><br>Save the game (Save… or Ctrl+S) to replay it later with <i>wargame replay FILE</i>.")

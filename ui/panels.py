@@ -223,6 +223,10 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
     ph = app.state.phase
     if not app.my_turn():
         return "It is not your turn."
+    if u.fired and ph in ("air", "artillery", "assault"):
+        return f"{u.id} has already acted this turn (fired, flown or fought); select another unit or end the phase."
+    if u.moved and ph == "movement":
+        return f"{u.id} has already moved this turn; select another unit or end the phase."
     if ut.domain == "air":
         if ph != "air":
             return "Aircraft act in the air phase."
