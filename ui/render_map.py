@@ -346,7 +346,7 @@ class MapRenderer:
             img = self._label_image(name, kind, s)
             must = kind == "town" or name in obj_names
             best: tuple[float, pygame.Rect] | None = None
-            for k, r in enumerate(_label_spots(img.get_rect(), g.center(i), s, kind, ch / 2 + 1)):
+            for k, r in enumerate(_label_spots(img.get_rect(), g.center(i), s, kind, ch / 2 + 1, far=must)):
                 cost = 0.05 * k
                 if not bounds.contains(r):
                     cost += 50.0
@@ -372,8 +372,11 @@ class MapRenderer:
         return self.text.halo(name, px, self.palette.label, self.palette.label_halo, bold=bold, italic=italic)
 
 
-def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, gap: float) -> list[pygame.Rect]:
-    """Candidate label rectangles around a hex centre, preferred first; `gap` clears the hex's own counter."""
+def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, gap: float,
+                 far: bool = True) -> list[pygame.Rect]:
+    """Candidate label rectangles around a hex centre, preferred first; `gap` clears the hex's own counter.
+    `far`: spots a few hexes out too (a town's or objective's name must be shown; a village's name so far
+    from its hex would name the wrong place, so it is left out instead)."""
     cx, cy = int(c[0]), int(c[1])
     gap = max(gap, s * 0.55)
     if kind == "area":
@@ -385,10 +388,10 @@ def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, ga
                    ("midleft", (cx + s * 0.75, cy)), ("midright", (cx - s * 0.75, cy)),
                    ("bottomleft", (cx + s * 0.3, cy - s * 0.45)), ("bottomright", (cx - s * 0.3, cy - s * 0.45)),
                    ("topleft", (cx + s * 0.3, cy + s * 0.45)), ("topright", (cx - s * 0.3, cy + s * 0.45))]
-        far = (1.3, 2.3, 3.2)  # farther out, for a town whose own hexes ring its centre; above or below first
-        anchors += [("midbottom", (cx, cy - s * k)) for k in far] + [("midtop", (cx, cy + s * k)) for k in far]
-        anchors += [("midleft", (cx + s * k * 1.2, cy)) for k in far] + [("midright", (cx - s * k * 1.2, cy))
-                                                                       for k in far]
+        out_k = (1.3, 2.3, 3.2) if far else ()  # farther out, for a town whose own hexes ring its centre
+        anchors += [("midbottom", (cx, cy - s * k)) for k in out_k] + [("midtop", (cx, cy + s * k)) for k in out_k]
+        anchors += [("midleft", (cx + s * k * 1.2, cy)) for k in out_k] + [("midright", (cx - s * k * 1.2, cy))
+                                                                         for k in out_k]
     out = []
     for attr, (x, y) in anchors:
         q = r.copy()
