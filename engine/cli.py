@@ -99,8 +99,12 @@ def run(
         sys.stdout.write(json.dumps(score_row(state), sort_keys=True) + "\n")
         return
     if verbose:
-        for ev in state.log:
-            console.print(f"[dim]T{ev.turn:>2}[/] {ev.text()}", highlight=False)
+        from rich.markup import escape
+
+        for ev in state.log:  # (escaped: modifier lists are in [brackets]; one line each, for grep)
+            console.print(f"[dim]T{ev.turn:>2}[/] {escape(ev.text())}", highlight=False, soft_wrap=True)
+            for line in ev.details():
+                console.print(f"      {escape(line)}", highlight=False, soft_wrap=True)
     print_summary(state)
 
 

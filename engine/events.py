@@ -84,6 +84,17 @@ class Event:
             out.extend(tuple(p) for p in path)  # type: ignore[misc]
         return out
 
+    def details(self) -> list[str]:
+        """One line per fire result in the event's lists (artillery, strikes, both sides of an assault): the
+        firepower, every modifier with its source, the odds and the rolls, which `text()` sums up. (An ambush
+        carries its one result in `text()` already.)"""
+        out: list[str] = []
+        for name in ("fire", "attacker_fire", "defender_fire"):
+            v = getattr(self, name, None)
+            if isinstance(v, list):
+                out.extend(f.text() for f in v)
+        return out
+
     def units(self) -> list[str]:
         out = []
         for name in ("unit", "attacker", "ambusher", "target", "ad_unit"):

@@ -72,6 +72,8 @@ class CellStats:
     steps_lost: dict[str, list[int]] = field(default_factory=lambda: {"attacker": [], "defender": []})
     sorties_flown: list[int] = field(default_factory=list)
     sorties_grounded: list[int] = field(default_factory=list)
+    entered: int | None = 0
+    """Games in which an attacker unit entered an objective hex at all (None: not recorded in the file)."""
     run_options: str = ""
 
     @property
@@ -167,7 +169,7 @@ def summarize(path: Path) -> Summary:
     if missing:
         raise ReportError(f"{path} is not a wargame batch results file (missing columns: {', '.join(missing)})")
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
-    opt = ["run_options"] if "run_options" in names else []
+    opt = [c for c in ("run_options", "objective_first_entry_type") if c in names]
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
     cells: dict[int, CellStats] = {}
     for i in range(pf.num_row_groups):
@@ -180,6 +182,10 @@ def summarize(path: Path) -> Summary:
                 c = cells[r["cell"]] = CellStats(r["cell"], label, params,
                                                  run_options=cm.get("run_options", ""))
             c.n += 1
+            if "objective_first_entry_type" not in r:
+                c.entered = None
+            elif c.entered is not None and r["objective_first_entry_type"] is not None:
+                c.entered += 1
             c.attacker_wins += r["winner"] == "attacker"
             c.defender_wins += r["winner"] == "defender"
             if r["objective_taken_turn"] is not None:
@@ -211,7 +217,9 @@ def _fmt_turn(s: Summary, t: float | None, sep: str = " ") -> str:
 
 def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     sep = "\n" if compact else " "
-    head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}taken", f"median turn{sep}taken",
+    # (taking the objective is winning, so its rate would repeat the win rate: the table gives how often the
+    # attacker got into it at all)
+    head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
             "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
             f"att. armed drones:{sep}strikes / turns grounded"]
     rows = []
@@ -220,7 +228,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         rows.append([
             f"{c.cell}: {c.label}", str(c.n),
             f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]",
-            f"{100 * c.capture_rate:.0f}%",
+            "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
             _fmt_turn(s, _median(c.capture_turns), sep),
             f"{100 * c.road_cut_rate:.0f}%",
             _fmt_turn(s, _median(c.road_cut_turns), sep),

@@ -51,3 +51,21 @@ def test_made_events_round_trip_through_json():
     assert moved.stopped is None  # the default, as the class gives it
     for ev in (fired, moved):
         assert event_from_dict(json.loads(event_to_json(ev))) == ev
+
+
+def test_run_verbose_prints_every_modifier_of_every_fire_result() -> None:
+    """`wargame run -v` is how the lessons tell a class to read the model: the bracketed modifier lists must
+    survive the console (Rich took them for markup) and each fire result must be shown under its event."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    lessons = Path(__file__).resolve().parents[1] / "scenarios" / "lessons"
+    out = CliRunner().invoke(app, ["run", str(lessons / "ambush.json"), "--seed", "1", "-v"]).output
+    assert "[ravine ambush +2, vehicles blind in ravine +2]" in out
+    out = CliRunner().invoke(app, ["run", str(lessons / "drones.json"), "--seed", "1", "-v"]).output
+    lines = out.splitlines()
+    k = next(i for i, line in enumerate(lines) if "fires on (2,3) (spotter: recon drone)" in line)
+    assert "[fire adjusted by recon drone +1]" in lines[k + 1]

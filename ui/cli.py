@@ -15,6 +15,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 NO_DISPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not set, so no window can be opened. "
               "Use `wargame run SCENARIO` to play headless (AI vs AI), run under a desktop session or xvfb-run, "
               "or set SDL_VIDEODRIVER=dummy with --autoplay N --screenshot FILE for scripted screenshots.")
+NO_DISPLAY_REPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not set, so no window can be opened. "
+                     "Use `wargame run SCENARIO --seed S -v` to read a game's events headless, run under a desktop "
+                     "session or xvfb-run, or set SDL_VIDEODRIVER=dummy with --step N --screenshot FILE.")
 
 
 def have_display() -> bool:
@@ -157,7 +160,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except WargameError as e:
             fail(str(e))
         if not have_display():
-            fail(NO_DISPLAY)
+            fail(NO_DISPLAY_REPLAY)
         screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
         from ui.replay import ReplayApp
 
