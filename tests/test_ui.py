@@ -457,3 +457,17 @@ def test_a_click_that_gives_no_order_says_why_and_keeps_the_selection(scen, scre
     app.select(foot.id)
     app.click_hex(empty)
     assert app.selected == foot.id and "Only artillery fires in the artillery phase" in app.status
+
+
+def test_the_event_log_lists_each_fire_results_modifiers(scen, screen):
+    """Educators read the model's reasons in the log: a fire mission's or an assault's line is followed by its
+    fire results, each with every modifier and its source."""
+    app = make_app(scen, human=(), seed=3)
+    app.run_ai_until(16)
+    k, ev = next((k, e) for k, e in enumerate(app.state.log) if e.details())
+    rows = app.gui._event_rows(k, ev, 300)
+    texts = [t for t, _ in rows]
+    assert texts[0].startswith(f"T{ev.turn} ")
+    first = next(j for j, t in enumerate(texts) if t.lstrip().startswith("·"))
+    assert "[" in " ".join(texts[first:]) and " protection " in " ".join(texts[first:])  # modifiers, odds
+    assert len([t for t in texts if t.lstrip().startswith("·")]) == len(ev.details())

@@ -359,7 +359,11 @@ class Gui:
         elif ev.kind == "AirStatus" and getattr(ev, "grounded", False):
             kind = "#log_bad"
         lines = self.app.ui_text.wrap(f"T{ev.turn} {ev.text()}", log_font_px(1.0), width)
-        return [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
+        rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
+        for detail in ev.details():  # each fire result: firepower, every modifier with its source, odds, rolls
+            more = self.app.ui_text.wrap(detail, log_font_px(1.0), width - 24)
+            rows += [(("      " if j else "   · ") + s, "#log_plain") for j, s in enumerate(more)]
+        return rows
 
     def _sync_log(self, force: bool = False) -> None:
         """The list shows `App.visible_events()` (the engine's `visible_log`), newest at the bottom. It follows
