@@ -278,7 +278,11 @@ def test_sigint_to_cli_batch_then_resume(file4, doc4, tmp_path):
     args = ["batch", str(file4), "--games", str(games), "--seed", "3", "--out", str(out),
             "--sweep", "weather=historical,clear", "--workers", "2", "--chunk", "1", "-q"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", "from engine.cli import app; app()", *args],
+    # a suite started in the background (`cmd &` in a script) inherits SIGINT ignored, and Python then installs
+    # no Ctrl+C handler: the child CLI gets one, as in a terminal
+    child = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+             "from engine.cli import app; app()")
+    proc = subprocess.Popen([sys.executable, "-c", child, *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
                             start_new_session=True)
     try:
@@ -335,12 +339,15 @@ def test_interrupt_while_a_part_is_written_counts_that_part(doc4, tmp_path, monk
                 signal.pthread_kill(other.ident, signal.SIGINT)
 
     monkeypatch.setattr(B, "write_table_atomic", write_then_interrupt)
+    # Ctrl+C as in a terminal, even when the suite runs in the background (which starts with SIGINT ignored)
+    old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     out = tmp_path / "r.parquet"
     try:
         with pytest.raises(B.BatchAborted) as info:
             B.run_batch(spec(doc4, games=4), out, workers=1, chunk=1)
     finally:
         idle.set()
+        signal.signal(signal.SIGINT, old_handler)
     assert info.value.code == 130
     assert info.value.done == n_parts(out) == 2
     no_temp_files(B.parts_dir(out))
