@@ -471,3 +471,24 @@ def test_the_event_log_lists_each_fire_results_modifiers(scen, screen):
     first = next(j for j, t in enumerate(texts) if t.lstrip().startswith("·"))
     assert "[" in " ".join(texts[first:]) and " protection " in " ".join(texts[first:])  # modifiers, odds
     assert len([t for t in texts if t.lstrip().startswith("·")]) == len(ev.details())
+
+
+def test_the_aircraft_list_stays_whole_in_the_drones_lesson_at_1280x800(screen, monkeypatch):
+    """Lesson 3 is read from the per-drone GROUNDED / CAN FLY lines: at the default window size the clock and
+    the phase's hint give way before them, and the hovered hex never decides it."""
+    from ui import panels
+    from ui.app import App
+
+    lesson = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "drones.json"
+    app = App(new_game(load_scenario(lesson), 1), {0}, size=SIZE)
+    app.show_lesson = False
+    surf = pygame.Surface(SIZE)
+    calls = []
+    real = panels._aircraft
+    monkeypatch.setattr(panels, "_aircraft", lambda a, w, compact: calls.append(compact) or real(a, w, compact))
+    for hover in (None, app.state.map.idx((4, 3))):
+        app.hover = hover
+        calls.clear()
+        app.render(surf)
+        assert calls[-1] is False, hover  # drawn whole
+    assert any("GROUNDED" in text for text, _, _ in panels.air_lines(app))

@@ -197,3 +197,18 @@ def test_draw_layer_draws_fills_hatching_and_markers():
     j = next(k for k in res.dots if k != st.unit("red_tb2").idx)
     cx, cy = geo.center(j)
     assert tuple(layer.get_at((int(cx), int(cy)))) == res.dots[j][0]
+
+
+def test_supply_overlay_marks_own_units_cut_off_by_enemies_unseen():
+    """Lesson 4: the red groups that cut the Vank road hide, so the route blue knows of looks open; the
+    overlay must still show blue's units that the turn-start report found out of supply."""
+    from engine.ai.base import make_agent
+    from engine.game import run_agents
+    from engine.rules import seed_streams
+
+    st = new_game(load_scenario(LESSONS / "supply.json"), 1)
+    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(1)[2:4], until_turn=4)
+    starved = {u.idx for u in st.ground_units(1) if not u.supplied}
+    assert starved
+    res = ov.supply(st, 1, pal.DEFAULT)
+    assert starved <= set(res.hatch) and any("OUT OF SUPPLY" in label for _, label in res.legend)

@@ -242,9 +242,10 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
 def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
     from engine.supply import supply_field
 
-    res = OverlayResult("6 Supply network (cost from the nearest source)")
+    res = OverlayResult("6 Supply routes you know of (cost from the nearest source; enemies you cannot see may "
+                        "cut them)")
     terr = _Terrain(state, p)
-    f = supply_field(state, side, known_only=True)
+    f = supply_field(state, side, known_only=True)  # what the side knows: never traced through hidden enemies
     lim = float(state.scenario.sides[("attacker", "defender")[side]].supply_range) or 1.0
     vals = f.tolist()
     cut = [i for i, v in enumerate(vals) if math.isinf(v)]
@@ -257,6 +258,14 @@ def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
     for h in state.scenario.sides[("attacker", "defender")[side]].supply_sources:
         res.dots[state.map.idx(h)] = ((255, 255, 255, 255), 0.4)
     res.legend.append(((255, 255, 255, 255), "supply source"))
+    # the side's own units' real supply (its turn-start SupplyReport): a route that looks open above may be cut
+    # by enemies it cannot see, and its units then say so
+    cut_off = _DRONE_COLOURS.get(p.name, _DRONE_COLOURS["default"])[1]
+    starved = [u.idx for u in state.ground_units(side) if not u.supplied]
+    for i in starved:
+        res.hatch[i] = _c(cut_off, 255)
+    if starved:
+        res.legend.append((_c(cut_off, 255), "hatched: your unit OUT OF SUPPLY (turn-start report)"))
     return res
 
 

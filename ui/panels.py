@@ -48,10 +48,13 @@ class Writer:
 
 def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     """The side panel's text: the clock and who moves, weather and aircraft, the objective, then what the
-    player is doing (an order's preview, the selected unit, the hovered hex). When that last part would not
-    fit above the event log, the top gives way step by step (the aircraft list to one line, then the clock
-    to two lines, then, under an order's preview, the hovered hex): an order's odds are not cut off.
-    Returns where the text ends."""
+    player is doing (an order's preview, the selected unit or the phase's hint, the hovered hex).
+
+    When it does not fit above the event log, the top gives way step by step: the clock to two lines, then
+    the phase's hint, then the aircraft list to one line. The choice ignores the hovered hex, which takes
+    what room is left, so the panel does not jump as the mouse moves. An order's preview must be read whole:
+    the hovered hex gives way to it, then the event log hides until the order is confirmed or cancelled, and
+    at the last the preview comes first. Returns where the text ends."""
     p = app.palette
     pygame.draw.rect(screen, p.panel_bg, rect)
 
@@ -60,24 +63,25 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         draw(probe)
         return probe.y - (rect.y + 8)
 
-    # the text part ends where the widgets (event log, buttons: ui/gui.py) begin; an order's preview that
-    # still does not fit hides the event log until it is confirmed or cancelled
-    levels = [(False, False, True), (True, False, True), (True, True, True), (True, True, False)]
-    for bottom in (app.gui.info_bottom, app.gui.info_bottom_without_log):
-        for compact_air, compact_clock, hover in levels:
+    levels = [(False, False, True), (False, True, True), (False, True, False), (True, True, False)]
+    pending = app.pending is not None
+    bottoms = (app.gui.info_bottom, app.gui.info_bottom_without_log) if pending else (app.gui.info_bottom,)
+    for bottom in bottoms:
+        for compact_air, compact_clock, hint in levels:
             need = (height(lambda w, c=compact_clock: _clock(app, w, c))
                     + height(lambda w, c=compact_air: _aircraft(app, w, c))
-                    + height(lambda w: _objective(app, w)) + height(lambda w, h=hover: _details(app, w, h)))
+                    + height(lambda w: _objective(app, w))
+                    + height(lambda w, h=hint: _details(app, w, hover=False, hint=h)))
             fits = rect.y + 8 + need <= bottom
-            if fits or (app.pending is None and compact_clock):
+            if fits:
                 break
-        if fits or app.pending is None:
+        if fits:
             break
     app.gui.hide_log(bottom != app.gui.info_bottom)
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
-    if not fits and app.pending is not None:  # still too long (a small window, a large --ui-scale): the
-        _details(app, w, False)  # preview first, the rest below it as far as it goes
+    if not fits and pending:  # still too long (a small window, a large --ui-scale): the preview first,
+        _details(app, w, hover=False)  # the rest below it as far as it goes
         end = w.y
         _clock(app, w, True)
         _aircraft(app, w, True)
@@ -87,7 +91,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     _clock(app, w, compact_clock)
     _aircraft(app, w, compact_air)
     _objective(app, w)
-    _details(app, w, hover)
+    _details(app, w, hover=not pending, hint=hint)  # (the hovered hex last: it is cut off first)
     screen.set_clip(None)
     return w.y
 
@@ -161,9 +165,9 @@ def _objective(app: Any, w: Writer) -> None:
     w.rule()
 
 
-def _details(app: Any, w: Writer, hover: bool = True) -> None:
-    """An order's preview, the selected unit or the phase's hint, then the hovered hex (unless not `hover`:
-    an order's preview already names its target hex)."""
+def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True) -> None:
+    """An order's preview, the selected unit or (if `hint`) the phase's hint, then (if `hover`) the hovered
+    hex."""
     st = app.state
     p = app.palette
     if app.pending is not None:
@@ -189,11 +193,11 @@ def _details(app: Any, w: Writer, hover: bool = True) -> None:
         w.line(", ".join(flags), px=12)
         w.line(unit_hint(app, u, ut), p.panel_dim, px=12)
         w.rule()
-    elif app.my_turn():
+    elif app.my_turn() and hint:
         w.line(phase_hint(app), p.panel_dim, px=12)
         w.rule()
     # hovered hex
-    if app.hover is not None and (hover or app.pending is None):
+    if app.hover is not None and hover:
         hover_info(app, w, app.hover)
         w.rule()
 
