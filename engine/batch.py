@@ -137,6 +137,18 @@ def parse_sweep(spec: str) -> tuple[str, list[Any]]:
     return key, vals
 
 
+def with_overrides(scen: Any, specs: Sequence[str], source: str) -> Any:
+    """`scen` with `--set PATH=VALUE` overrides applied to a copy of its document, validated again (the
+    scenario a single game is played on: `wargame run` and `wargame play`). Raises BatchError or
+    ScenarioError with the path and the problem."""
+    from engine.scenario import scenario_from_dict
+
+    doc = copy.deepcopy(scen.raw)
+    for spec in specs:
+        apply_override(doc, *parse_set(spec))
+    return scenario_from_dict(doc, source=f"{source} with --set")
+
+
 def _path_label(parts: Sequence[str]) -> str:
     return ".".join(parts) if parts else "$"
 

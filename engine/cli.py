@@ -71,17 +71,11 @@ def run(
 
     scen = load_or_exit(scenario)
     if set_:
-        import copy
+        from engine.batch import with_overrides
 
-        from engine.batch import BatchError, apply_override, parse_set
-        from engine.scenario import scenario_from_dict
-
-        doc = copy.deepcopy(scen.raw)
         try:
-            for spec in set_:
-                apply_override(doc, *parse_set(spec))
-            scen = scenario_from_dict(doc, source=f"{scenario} with --set")
-        except (BatchError, WargameError) as e:
+            scen = with_overrides(scen, set_, str(scenario))
+        except WargameError as e:
             fail(str(e))
     if seed < 0:
         fail(f"--seed must be a non-negative integer, got {seed}")

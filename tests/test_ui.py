@@ -492,3 +492,25 @@ def test_the_aircraft_list_stays_whole_in_the_drones_lesson_at_1280x800(screen, 
         app.render(surf)
         assert calls[-1] is False, hover  # drawn whole
     assert any("GROUNDED" in text for text, _, _ in panels.air_lines(app))
+
+
+def test_play_takes_scenario_overrides_like_run(tmp_path, monkeypatch):
+    """The ambush lesson's "what to try" moves an ambush party with --set in the game, as in `wargame run`."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app as cli_app
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    lesson = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
+    save = tmp_path / "g.json"
+    r = CliRunner().invoke(cli_app, ["play", str(lesson), "--set", "units.blue_amb_1.hex=[6,1]", "--autoplay", "1",
+                                     "--screenshot", str(tmp_path / "s.png")])
+    assert r.exit_code == 0, r.output
+    from engine.batch import with_overrides
+
+    moved = new_game(with_overrides(load_scenario(lesson), ["units.blue_amb_1.hex=[6,1]"], str(lesson)), 0)
+    assert moved.unit("blue_amb_1").idx == moved.map.idx((6, 1))
+    r = CliRunner().invoke(cli_app, ["play", str(lesson), "--set", "units.nosuch.hex=[6,1]"])
+    assert r.exit_code == 2 and "no unit with id 'nosuch'" in r.output
+    r = CliRunner().invoke(cli_app, ["play", "--load", str(save), "--set", "turns=3"])
+    assert r.exit_code == 2 and "--set" in r.output

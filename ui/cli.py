@@ -69,6 +69,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         size: Annotated[str, typer.Option(help="Window size WIDTHxHEIGHT")] = "1280x800",
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
         ui_scale: Annotated[float, typer.Option(help="Scale of UI text (0.75–2.5)")] = 1.0,
+        set_: Annotated[list[str] | None, typer.Option(
+            "--set", help="Scenario override PATH=VALUE, as for `wargame run` (repeatable)")] = None,
     ) -> None:
         """Play a game in a window (you against the AI, or --hotseat)."""
         from engine.errors import WargameError
@@ -89,6 +91,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--autoplay must be >= 0, got {autoplay}")
         if scenario is None and load is None:
             fail("give a SCENARIO file or --load SAVE")
+        if load is not None and set_:
+            fail("--set changes a scenario before a new game; a save (--load) keeps the scenario it was played on")
         if load is not None:
             from engine.savegame import load_game
 
@@ -102,6 +106,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
             try:
                 scen = load_scenario(scenario)
+                if set_:
+                    from engine.batch import with_overrides
+
+                    scen = with_overrides(scen, set_, str(scenario))
                 state = new_game(scen, seed, weather, sandbox=sandbox, track_sightings=True)
             except (WargameError, ValueError) as e:
                 fail(str(e))

@@ -188,7 +188,8 @@ def cliff(variant: str) -> dict:
         "THE CLIFF. Three special-forces groups (red) must take the little hill town of Karaköy, held by two "
         f"infantry companies (blue). In this file they start {where}. The other file, {other}, is the same "
         "battle with the other start: run both and compare.",
-        "Select a red unit next to the town in the assault phase and click a town hex: the odds preview lists "
+        "In the game, play red (wargame play scenarios/lessons/cliff_below.json --side attacker). Select a red "
+        "unit next to the town in the assault phase and click a town hex: the odds preview lists "
         "every modifier. From below you read 'assaulting up a cliff -2' on your fire and 'cliff: firing down "
         "+2' on the defenders' return fire: per shot 10% to hit against their 50%. Along the ridge neither "
         "appears: 30% against 30%. Town cover (-2) counts in both.",
@@ -262,17 +263,21 @@ def drones() -> dict:
         "Under low cloud the armed drone and the loitering munitions are GROUNDED every turn (AirStatus lines "
         "give the reason: 'cloud ceiling 400 m < 1200 m needed'), while the low-flying recon drone still flies "
         "and spots: the artillery's fire then carries 'fire adjusted by recon drone +1' and counts as "
-        "drone-spotted. Under a clear sky the armed drones hunt the tanks and guns ('lost to drone').",
+        "drone-spotted. Under a clear sky the armed drones hunt the tanks and guns (in the summary: blue's steps "
+        "lost 'of which to drone').",
         "Commands: wargame run scenarios/lessons/drones.json --seed 1 -v   (low cloud)   and   wargame run "
         "scenarios/lessons/drones.json --seed 1 -v --weather clear. Try --weather fog too: thick fog grounds "
         "even the recon drone, and with it the drone-spotted fire. Many games: wargame batch "
         "scenarios/lessons/drones.json --games 200 --sweep weather=historical,clear,fog --out drones.parquet "
-        "and wargame report drones.parquet --out drones_report/: compare 'drone sorties flown', 'recon "
-        "sorties', 'drone-spotted' missions and the defender's losses to 'drone'.",
-        "In the game the panel's 'Weather & aircraft' block and the red GROUNDED banner say what flies and why; "
-        "press 5 for the drone-coverage overlay (where the recon drone looked this turn). In sandbox mode "
-        "(wargame play scenarios/lessons/drones.json --sandbox) F5-F8 switch the weather of the current turn: "
-        "historical, clear, overcast, fog.",
+        "and wargame report drones.parquet --out drones_report/: compare the armed-drone strikes in the report, "
+        "and the Parquet columns recon_sorties_attacker, drone_spotted_missions_attacker and "
+        "losses_defender_drone.",
+        "In the game, play red, whose drones these are (wargame play scenarios/lessons/drones.json --side "
+        "attacker --sandbox): the panel's 'Weather & aircraft' block and the red GROUNDED banner say what "
+        "flies and why; press 5 for the drone-coverage overlay (armed drones grounded, hatched; where the recon "
+        "drone can fly and where it looked this turn). In sandbox mode F5-F8 switch the weather of the current "
+        "turn (historical, clear, overcast, fog): press one in red's air phase, before the drones fly; the "
+        "file's weather comes back with the next turn.",
     ]
     notes = [
         "One day per turn, all in daylight. Both sides play the doctrine agent. There is no air defence, so "
