@@ -44,7 +44,8 @@ SWEEP_KEYS: dict[str, tuple[str, ...]] = {
 SIDES = ("attacker", "defender")
 LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender", "air defence")
 PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
-                     "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults")
+                     "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults",
+                     "unit_turns_out_of_supply")
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 

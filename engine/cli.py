@@ -149,7 +149,8 @@ def print_summary(state: Any) -> None:
                         ("armed-drone turns grounded", "drone_sorties_grounded"),
                         ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
                         ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
-                        ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults")):
+                        ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults"),
+                        ("unit-turns out of supply", "unit_turns_out_of_supply")):
         d = getattr(sc, attr)
         rows.append((label, str(d["attacker"]), str(d["defender"])))
     for r in rows:

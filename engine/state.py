@@ -55,6 +55,9 @@ class Score:
     """Armed drones × turns the weather grounds them (counted whether or not the side meant to fly): not
     sorties refused, so not comparable with `drone_sorties_flown` as a share."""
     recon_sorties: dict[str, int] = attrs.Factory(_per_side)
+    unit_turns_out_of_supply: dict[str, int] = attrs.Factory(_per_side)
+    """Ground units found out of supply at the start of a turn, summed over the turns (a unit cut off for
+    three turns counts 3)."""
     drones_lost: dict[str, int] = attrs.Factory(_per_side)
     ambushes_sprung: dict[str, int] = attrs.Factory(_per_side)
     artillery_missions: dict[str, int] = attrs.Factory(_per_side)

@@ -145,6 +145,7 @@ def update_supply(state: GameState, side: int) -> list:
             else:
                 u.turns_out_of_supply += 1
                 outs.append(u.id)
+    state.score.unit_turns_out_of_supply[SIDES[side]] += len(outs)
     state.bump()
     return [SupplyReport.make(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
 

@@ -201,3 +201,22 @@ def test_road_neighbours_follow_the_road_edges():
                     for i in range(gmap.n)]
         assert gmap.road_neighbours == expected
         assert sum(map(len, expected)) > 0
+
+
+def test_the_score_counts_unit_turns_out_of_supply_as_the_reports_do() -> None:
+    """Analysts read lesson 4's effect from batch rows: the count must equal the turn-start reports."""
+    from pathlib import Path
+
+    from engine.batch import flatten_score
+    from engine.cli import score_row
+    from engine.game import play_game
+    from engine.scenario import load_scenario
+
+    scen = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "supply.json")
+    st = play_game(scen, 1)
+    for side in ("attacker", "defender"):
+        reported = sum(len(ev.out_of_supply) for ev in st.log if ev.kind == "SupplyReport" and ev.side == side)
+        assert st.score.unit_turns_out_of_supply[side] == reported
+    assert st.score.unit_turns_out_of_supply["defender"] > 5
+    row = flatten_score(score_row(st), {"attacker": [], "defender": []})
+    assert row["unit_turns_out_of_supply_defender"] == st.score.unit_turns_out_of_supply["defender"]
