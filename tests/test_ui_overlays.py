@@ -212,3 +212,14 @@ def test_supply_overlay_marks_own_units_cut_off_by_enemies_unseen():
     assert starved
     res = ov.supply(st, 1, pal.DEFAULT)
     assert starved <= set(res.hatch) and any("OUT OF SUPPLY" in label for _, label in res.legend)
+
+
+def test_defence_overlay_marks_cliff_tops_and_feet_with_the_engines_modifiers():
+    st = new_game(load_scenario(LESSONS / "cliff_below.json"), 0)
+    res = ov.defence(st, pal.DEFAULT)
+    gm = st.map
+    tops = set(np.flatnonzero(gm.cliff_down.any(axis=1)).tolist())
+    feet = set(np.flatnonzero(gm.cliff_up.any(axis=1)).tolist())
+    assert tops and feet and tops | feet <= set(res.hatch)
+    labels = " ".join(label for _, label in res.legend)
+    assert "cliff: firing down +2" in labels and "assaulting up a cliff -2" in labels

@@ -150,7 +150,30 @@ def _levels(state: Any, values: np.ndarray, p: pal.Palette, title: str, unit: st
 
 
 def defence(state: Any, p: pal.Palette) -> OverlayResult:
-    return _levels(state, state.map.defence, p, "2 Defence modifier of the terrain (added to protection)", "defence")
+    res = _levels(state, state.map.defence, p, "2 Defence modifier of the terrain (added to protection); cliffs",
+                  "defence")
+    # a cliff acts on fire across its hexside, not through the hex's terrain: its tops and feet are marked,
+    # with the modifiers the engine's combat applies there (`combat._edge_mods`)
+    from engine.combat import _edge_mods
+
+    gm = state.map
+    tops, feet = np.flatnonzero(gm.cliff_down.any(axis=1)).tolist(), np.flatnonzero(gm.cliff_up.any(axis=1)).tolist()
+    if not tops:
+        return res
+    top = tops[0]
+    foot = int(gm.nbr[top, int(np.flatnonzero(gm.cliff_down[top])[0])])
+    down = _edge_mods(state, top, foot)[0]  # fire from the top at the foot
+    up = _edge_mods(state, foot, top)[0]  # an assault from the foot up the cliff
+    light, dark = p.cliff_light, p.cliff
+    for j in tops:
+        res.hatch[j] = _c(light, 255)
+    for j in feet:
+        res.hatch[j] = _c(dark, 255)
+    res.legend.append((_c(light, 255), "hatched light: cliff top; fire down it: "
+                       + ", ".join(m.text() for m in down)))
+    res.legend.append((_c(dark, 255), "hatched dark: below a cliff; an assault up it: "
+                       + ", ".join(m.text() for m in up)))
+    return res
 
 
 def concealment(state: Any, p: pal.Palette) -> OverlayResult:
