@@ -203,6 +203,8 @@ class SupplyReport(Event):
 
     def text(self) -> str:
         if not self.out_of_supply:
+            if not self.in_supply:
+                return f"{self.side}: no units in play"
             return f"{self.side}: all {len(self.in_supply)} units in supply"
         return f"{self.side}: out of supply: {', '.join(self.out_of_supply)}"
 

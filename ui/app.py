@@ -519,7 +519,8 @@ class App:
             self.lesson_win = win = None
             self.show_lesson = False
         if self.show_lesson and win is None and not self.pass_screen:
-            r = self.gui._centred(720, 560)
+            W, H = self.size  # wide enough to read on a projector without scrolling much
+            r = self.gui._centred(max(720, min(1000, round(W * 0.62))), max(560, min(820, round(H * 0.8))))
             self.lesson_win = pygame_gui.elements.UIWindow(r, self.gui.manager, window_display_title="Lesson (L)",
                                                            resizable=True)
             pygame_gui.elements.UITextBox(
@@ -621,6 +622,9 @@ class App:
     def render(self, screen: pygame.Surface) -> None:
         if screen.get_size() != self.size:
             self.layout_screen(screen.get_size())
+        if self.selected and self.state.unit(self.selected).strength <= 0:  # destroyed since it was selected
+            self.selected = None
+            self.pending = None
         screen.fill((48, 52, 58))
         if self.pass_screen:
             panels.draw_pass_screen(self, screen)
