@@ -157,6 +157,8 @@ class SideView:
         memo = st.map.derived.setdefault("view.all_public", {})
         got = memo.get(id(hexes))
         if got is None or got[0] is not hexes:  # (keyed on the caller's long-lived array)
+            if len(memo) >= 64:  # a caller passing new arrays each time must not grow it without end
+                memo.clear()
             got = memo[id(hexes)] = (hexes, bool(public_control_mask(st.map)[hexes].all()))
         if got[1]:
             return st.control[hexes].tolist()
