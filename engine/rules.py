@@ -60,7 +60,7 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.2.0"
+ENGINE_VERSION = "0.3.0"  # 0.3.0: score credits drones shot down, counts unit-turns out of supply
 N_STREAMS = 4  # combat, weather, attacker AI, defender AI
 
 

@@ -514,3 +514,17 @@ def test_play_takes_scenario_overrides_like_run(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "no unit with id 'nosuch'" in r.output
     r = CliRunner().invoke(cli_app, ["play", "--load", str(save), "--set", "turns=3"])
     assert r.exit_code == 2 and "--set" in r.output
+
+
+def test_a_replay_of_both_sides_shows_the_true_control_map(scen, screen):
+    from engine.ai.base import make_agent
+    from ui.replay import ReplayApp, ReplayModel
+
+    st = new_game(scen, 7)
+    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(7)[2:4], until_turn=6)
+    m = ReplayModel.from_save_dict(save_dict(st))
+    m.goto(m.n)
+    both = ReplayApp(m, size=SIZE)
+    assert (both.view.control == both.state.control).all()
+    one = ReplayApp(m, size=SIZE, side="defender")
+    assert (one.view.control >= 0).sum() < (one.state.control >= 0).sum()  # a side sees only what it knows

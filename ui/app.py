@@ -189,6 +189,8 @@ class App:
         key = (self.state.version, len(self.state.orders), self.view_side, id(self.state))
         if key != self._view_key:
             self._view = observe(self.state, self.view_side)
+            if self.omniscient:  # a replay of both sides shows the true control map, not one side's knowledge
+                self._view.control = self.state.control.copy()
             self._view_key = key
         return self._view
 
