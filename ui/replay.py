@@ -193,10 +193,7 @@ class ReplayApp(App):
         cur = ""
         if m.kind == "save" and m.k > 0:
             order = m.orders[m.k - 1]
-            if not self.omniscient:  # a side's replay shows what that side saw of the order, nothing more
-                sight = self.state.sightings
-                first = len(self.state.log) - len(evs)
-                evs = [ev for k, ev in enumerate(evs, first) if sight is None or sight[k][self.view_side]]
+            evs = self.seen_events(evs)  # a side's replay shows what that side saw of the order, nothing more
             mine = self.omniscient or order_side(self.state, order) in (None, self.view_side)
             cur = f" — {describe_order(order)}" if mine else (" — an enemy order" if evs else
                                                               " — an enemy order you did not observe")
