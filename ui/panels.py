@@ -58,20 +58,26 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     p = app.palette
     pygame.draw.rect(screen, p.panel_bg, rect)
 
-    def height(draw: Callable[[Writer], None]) -> int:
-        probe = Writer(app, screen, rect, measure=True)
-        draw(probe)
-        return probe.y - (rect.y + 8)
+    heights: dict[tuple[str, bool], int] = {}
+
+    def height(part: str, flag: bool, draw: Callable[[Writer], None]) -> int:
+        """How tall one part is drawn (each part and variant measured once per frame)."""
+        got = heights.get((part, flag))
+        if got is None:
+            probe = Writer(app, screen, rect, measure=True)
+            draw(probe)
+            got = heights[(part, flag)] = probe.y - (rect.y + 8)
+        return got
 
     levels = [(False, False, True), (False, True, True), (False, True, False), (True, True, False)]
     pending = app.pending is not None
     bottoms = (app.gui.info_bottom, app.gui.info_bottom_without_log) if pending else (app.gui.info_bottom,)
     for bottom in bottoms:
         for compact_air, compact_clock, hint in levels:
-            need = (height(lambda w, c=compact_clock: _clock(app, w, c))
-                    + height(lambda w, c=compact_air: _aircraft(app, w, c))
-                    + height(lambda w: _objective(app, w))
-                    + height(lambda w, h=hint: _details(app, w, hover=False, hint=h)))
+            need = (height("clock", compact_clock, lambda w, c=compact_clock: _clock(app, w, c))
+                    + height("aircraft", compact_air, lambda w, c=compact_air: _aircraft(app, w, c))
+                    + height("objective", False, lambda w: _objective(app, w))
+                    + height("details", hint, lambda w, h=hint: _details(app, w, hover=False, hint=h)))
             fits = rect.y + 8 + need <= bottom
             if fits:
                 break
