@@ -124,7 +124,8 @@ def new_game(
     """A new game at turn 1, attacker's air phase.
 
     `track_sightings` records, for every event, which sides could observe it when it happened (for a
-    player's log under fog of war: `engine.view.visible_log`); batch runs leave it off, it costs time.
+    player's log under fog of war: `engine.view.visible_log`), and who each side believes holds each hex
+    (`GameState.known_control`, for its control map); batch runs leave it off, it costs time.
     `streams`: the game's `seed_streams(seed)`, when the caller has already made them for its agents (unused
     generators only: the game draws its combat and weather streams from them).
     """
@@ -151,6 +152,7 @@ def new_game(
     state.sandbox = sandbox
     if track_sightings:
         state.sightings = []
+        state.known_control = [np.full(gmap.n, -1, dtype=np.int8), np.full(gmap.n, -1, dtype=np.int8)]
     for u in units:  # the starting order of battle is placed, not announced as reinforcements
         if u.arrives_turn <= 1:
             u.arrived = True
@@ -161,12 +163,19 @@ def new_game(
         if ob.controller in SIDES:
             for h in ob.hexes:
                 state.control[gmap.idx(h)] = SIDES.index(ob.controller)
+    if state.known_control is not None:
+        objective = np.array(sorted(gmap.objective_set), dtype=np.intp)
+        for s, known in enumerate(state.known_control):  # each side knows where it stands, not where the enemy
+            known[state.control == s] = s  # does; and who holds the objectives (the briefing shows them)
+            known[objective] = state.control[objective]
     _emit(state, GameStarted.make(
         turn=0, scenario=scen.meta.name, scenario_sha256=scen.sha256, seed=seed, weather_mode=mode,
         engine_version=ENGINE_VERSION, agents=state.agents,
     ))
     _begin_turn(state)
     _begin_side(state, ATTACKER)
+    if state.known_control is not None:
+        _learn_control(state)
     return state
 
 
@@ -351,17 +360,45 @@ def _finish(state: GameState, winner: str, reason: str) -> None:
     _emit(state, GameOver.make(turn=state.turn, winner=winner, reason=reason))
 
 
-def _set_control(state: GameState, idx: int, side: int, by: Unit | None = None) -> None:
+def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: bool = False) -> None:
+    """`by` takes hex `idx` for `side`. Where each side's beliefs are kept (`known_control`), the enemy hears
+    of it at once when the hex is a named place or an objective (a public `ControlChanged`) or when it
+    `witnessed` the taking (an assault on its own units, a sandbox edit); else it learns only if it sees
+    `by` there when the order is done (`_learn_control`)."""
     if state.control[idx] == side:
         return
     state.control[idx] = side
     gmap = state.map
     place = gmap.place_name(idx)
     in_objective = idx in state.map.objective_set
-    if in_objective and side == ATTACKER and by is not None and state.score.objective_first_entry_type is None:
+    if in_objective and side == ATTACKER and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
-    if place is not None or in_objective:
+    announced = place is not None or in_objective
+    if announced:
         _emit(state, ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_refs[idx], place=place))
+    known = state.known_control
+    if known is not None:
+        known[side][idx] = side
+        if announced or witnessed:
+            known[1 - side][idx] = side
+        else:
+            state.control_news.append((idx, by))
+
+
+def _learn_control(state: GameState) -> None:
+    """Bring each side's beliefs about control up to date after an order: the enemy learns of the order's
+    control changes it could see (the unit that made one is not hidden and stands in its view, that is, as
+    the order left it); and each side of who holds the hexes where it sees enemy units now."""
+    known, control = state.known_control, state.control
+    assert known is not None
+    vis = [visible_hexes(state, 0), visible_hexes(state, 1)]
+    for idx, u in state.control_news:
+        if not u.hidden and vis[1 - u.side][idx]:
+            known[1 - u.side][idx] = control[idx]
+    state.control_news.clear()
+    for side in (ATTACKER, DEFENDER):
+        for u in known_enemies(state, side):
+            known[side][u.idx] = control[u.idx]
 
 
 def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
@@ -645,6 +682,8 @@ def apply_unchecked(state: GameState, order: Order) -> list[Event]:
     state.phase_orders = (state.phase_orders + 1 if phase_i == state.phase_i and side == state.side
                           and turn == state.turn else 0)
     state.version += 1  # (`bump`)
+    if state.known_control is not None:
+        _learn_control(state)
     return log[n0:]
 
 
@@ -970,7 +1009,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
                                       defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
                                       result=result, advanced=advanced), *after)
     if advanced:
-        _set_control(state, t, a.side, a)
+        _set_control(state, t, a.side, a, witnessed=True)
     state.bump()
 
 
@@ -1003,7 +1042,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     u.idx = gmap.idx(o.to)
     u.arrived = True
     if state.scenario.unit_table[u.type].domain == "ground":
-        _set_control(state, u.idx, u.side, u)
+        _set_control(state, u.idx, u.side, u, witnessed=True)  # (a public edit)
     _emit(state, SandboxEdit.make(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
     state.touch()
 

@@ -91,13 +91,14 @@ class GameState:
     # some tens of thousands of times).
     __slots__ = ("_active_cache", "_ad_cache", "_air_units", "_based_units", "_check_memo", "_checked_reach",
                  "_contacts_cache", "_ground_cache", "_ground_kind", "_ground_now", "_hexes_cache", "_know", "_memos",
-                 "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now",
-                 "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache", "_vision_ranges",
-                 "_zone_cache", "agents", "capture_streak_from", "control", "extra", "grounded", "hidden_version",
-                 "log", "map", "night", "orders", "outcome", "phase_i", "phase_orders", "pos_version", "recon_cover",
-                 "recon_version", "rng", "road_cut", "roster_version", "sandbox", "scenario", "score", "seed",
-                 "side", "side_pos_version", "sightings", "strength_version", "turn", "unit_index", "units",
-                 "version", "weather", "weather_by_turn", "weather_mode", "weather_override")
+                 "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache",
+                 "_pos_now", "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache",
+                 "_vision_ranges", "_zone_cache", "agents", "capture_streak_from", "control", "control_news", "extra",
+                 "grounded", "hidden_version", "known_control", "log", "map", "night", "orders", "outcome", "phase_i",
+                 "phase_orders", "pos_version", "recon_cover", "recon_version", "rng", "road_cut", "roster_version",
+                 "sandbox", "scenario", "score", "seed", "side", "side_pos_version", "sightings", "strength_version",
+                 "turn", "unit_index", "units", "version", "weather", "weather_by_turn", "weather_mode",
+                 "weather_override")
 
     def __init__(
         self,
@@ -121,6 +122,14 @@ class GameState:
         self.side = 0
         self.phase_i = 0
         self.control = np.full(gmap.n, -1, dtype=np.int8)
+        self.known_control: list[np.ndarray] | None = None
+        """Per side, in games that track sightings: who it believes holds each hex (-1: nobody, or not known).
+        A side learns of a change when it makes it, sees the unit making it, or hears of it (`ControlChanged`
+        on named places and objectives, an assault on its own units); and of who holds a hex when it sees an
+        enemy unit there. The rules keep it (`rules._learn_control`); `SideView.control` shows it."""
+        self.control_news: list[tuple[int, Unit]] = []
+        """(hex, unit) control changes this order made that the enemy may or may not have seen: judged when
+        the order is done, with the enemy's view then."""
         self.recon_cover = [np.zeros(gmap.n, dtype=bool), np.zeros(gmap.n, dtype=bool)]
         self.grounded: dict[str, str | None] = {}
         """air unit id -> reason it is grounded this turn (None: can fly)."""
@@ -426,6 +435,8 @@ class GameState:
         new.units = [u.copy() for u in self.units]
         new.side_pos_version = list(self.side_pos_version)
         new.control = self.control.copy()
+        new.known_control = None if self.known_control is None else [k.copy() for k in self.known_control]
+        new.control_news = []  # (empty between orders)
         new.recon_cover = [c.copy() for c in self.recon_cover]
         new.grounded = dict(self.grounded)
         new.log = list(self.log)

@@ -142,24 +142,33 @@ class SideView:
 
     @cached_property
     def control(self) -> np.ndarray:
-        """Who holds each hex as far as this side knows (a side, or -1: nobody, or not known): the truth on the
-        hexes it sees now and on the public ones (named places and objective hexes, whose changes every side
-        hears of as `ControlChanged`). Elsewhere control follows hidden moves: the enemy's trail through
-        woods this side cannot see must not show."""
+        """Who holds each hex as far as this side knows (a side, or -1: nobody, or not known): its own hexes,
+        the enemy's it saw taken or heard of (`GameState.known_control`, kept in games that track sightings;
+        else only the objectives), and the truth where it sees enemy units now. An enemy's trail through
+        woods this side cannot see must not show, nor the hexes hidden enemy units started on."""
         st = self._state
-        known = public_control_mask(st.map) | self.visible
-        return np.where(known, st.control, np.int8(-1))
+        if st.known_control is not None:
+            out = st.known_control[self.side].copy()
+        else:
+            out = np.where(st.control == self.side, st.control, np.int8(-1))
+            objective = objective_mask(st.map)
+            out[objective] = st.control[objective]
+        occ = known_enemy_hexes(st, self.side)[0]
+        if occ:
+            idx = np.fromiter(occ, np.intp, len(occ))
+            out[idx] = st.control[idx]
+        return out
 
     def controllers(self, hexes: np.ndarray) -> list[int]:
         """Who controls each of `hexes` (index array), as `control` says, without building the whole map:
-        public hexes (the AI asks about objective hexes) cost one lookup."""
+        objective hexes (the ones the AI asks about; who holds them is always public) cost one lookup."""
         st = self._state
-        memo = st.map.derived.setdefault("view.all_public", {})
+        memo = st.map.derived.setdefault("view.all_objective", {})
         got = memo.get(id(hexes))
         if got is None or got[0] is not hexes:  # (keyed on the caller's long-lived array)
             if len(memo) >= 64:  # a caller passing new arrays each time must not grow it without end
                 memo.clear()
-            got = memo[id(hexes)] = (hexes, bool(public_control_mask(st.map)[hexes].all()))
+            got = memo[id(hexes)] = (hexes, bool(objective_mask(st.map)[hexes].all()))
         if got[1]:
             return st.control[hexes].tolist()
         return self.control[hexes].tolist()
@@ -246,16 +255,15 @@ class SideView:
         return 1 - self.side
 
 
-def public_control_mask(gmap: GameMap) -> np.ndarray:
-    """Hexes whose control every side knows (read-only): named places and objective hexes, the ones
-    `rules._set_control` reports with a public `ControlChanged` event."""
-    got = gmap.derived.get("view.public_control")
+def objective_mask(gmap: GameMap) -> np.ndarray:
+    """The objective hexes (read-only): who holds them is public, from the briefing's map and then every
+    change's `ControlChanged`."""
+    got = gmap.derived.get("view.objective")
     if got is None:
         got = np.zeros(gmap.n, dtype=bool)
-        got[[i for _, _, i in gmap.places]] = True
         got[list(gmap.objective_hexes)] = True
         got.setflags(write=False)
-        gmap.derived["view.public_control"] = got
+        gmap.derived["view.objective"] = got
     return got
 
 

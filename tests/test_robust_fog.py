@@ -15,7 +15,7 @@ from engine.game import play_game
 from engine.orders import Assault, Fire, Strike
 from engine.rules import apply, legal_orders, new_game
 from engine.units import SIDES
-from engine.view import observe, public_control_mask, visible_log
+from engine.view import observe, visible_log
 from engine.visibility import visible_hexes
 
 
@@ -29,6 +29,8 @@ def replayed(seed: int):
     st = new_game(shusha_scenario(), seed, ref.weather_mode, agents=ref.agents, track_sightings=True)
     steps = []
     checks = []
+    evidence = [set(), set()]
+    learn_control(st, evidence, 0)
     for o in ref.orders:
         vb = [visible_hexes(st, s).copy() for s in (0, 1)]
         hb = {u.id: u.hidden for u in st.units}
@@ -37,12 +39,38 @@ def replayed(seed: int):
         va = [visible_hexes(st, s).copy() for s in (0, 1)]
         ha = {u.id: u.hidden for u in st.units}
         steps.append((o, n, len(st.log), vb, va, hb, ha))
-        checks.append(view_problems(st, full=len(steps) % 4 == 0))
+        learn_control(st, evidence, n)
+        checks.append(view_problems(st, full=len(steps) % 4 == 0, evidence=evidence))
     assert st.fingerprint() == ref.fingerprint()
     return st, steps, checks
 
 
-def view_problems(st, full: bool = True) -> list[str]:
+def learn_control(st, evidence: list[set[int]], first_event: int) -> None:
+    """Add to `evidence[side]` the hexes whose enemy control the side has grounds to know of, from the events
+    since `first_event` and the enemy units it sees now: a bound worked out apart from the rules' own record."""
+    gmap = st.map
+    if first_event == 0:
+        for ob in st.scenario.objectives:  # declared in the briefing
+            for s in (0, 1):
+                evidence[s].update(gmap.idx(h) for h in ob.hexes)
+    for s in (0, 1):
+        vis = visible_hexes(st, s)
+        evidence[s].update(u.idx for u in st.ground_units(1 - s) if not u.hidden and vis[u.idx])
+        for ev in st.log[first_event:]:
+            ev_side = getattr(ev, "side", None)
+            if ev_side != SIDES[1 - s]:
+                continue
+            if ev.kind == "ControlChanged":
+                evidence[s].add(gmap.idx(ev.hex))
+            elif ev.kind == "UnitMoved" and not st.unit(ev.unit).hidden:
+                evidence[s].update(i for i in map(gmap.idx, ev.path) if vis[i])
+            elif ev.kind == "ReinforcementArrived" and vis[gmap.idx(ev.hex)]:
+                evidence[s].add(gmap.idx(ev.hex))
+            elif ev.kind == "AssaultResolved" and ev.advanced:
+                evidence[s].add(gmap.idx(ev.target_hex))
+
+
+def view_problems(st, full: bool = True, evidence: list[set[int]] | None = None) -> list[str]:
     """Everything in observe(st, side) that the side should not know (compared with the omniscient state)."""
     out = []
     for side in (0, 1):
@@ -64,11 +92,16 @@ def view_problems(st, full: bool = True) -> list[str]:
             out.append(f"{SIDES[side]}: enemy air status in grounded")
         if not np.array_equal(v.visible, vis) or not np.array_equal(v.recon_cover, st.recon_cover[side]):
             out.append(f"{SIDES[side]}: visible / recon cover differ")
-        public = public_control_mask(st.map)
-        if ((v.control == 1 - side) & ~vis & ~public).any():  # the enemy's trail through unseen hexes
-            out.append(f"{SIDES[side]}: enemy control shown on hexes it does not see")
-        if not np.array_equal(v.control[vis | public], st.control[vis | public]):
-            out.append(f"{SIDES[side]}: control differs from the truth on seen or public hexes")
+        if ((st.control == side) & (v.control != side)).any():
+            out.append(f"{SIDES[side]}: a hex it holds is not shown as its own")
+        if evidence is not None:
+            shown = np.flatnonzero(v.control == 1 - side).tolist()
+            unknown = [st.map.hex_refs[i] for i in shown if i not in evidence[side]]
+            if unknown:  # the enemy's trail through unseen hexes, or hexes hidden units started on
+                out.append(f"{SIDES[side]}: enemy control shown where it has no grounds to know it: {unknown[:4]}")
+        contacts = {c.idx for c in v.contacts}
+        if any(v.control[i] != st.control[i] for i in contacts):
+            out.append(f"{SIDES[side]}: control differs from the truth under enemy units it sees")
         if full and st.side == side and st.outcome is None:
             known = {c.idx for c in v.contacts}
             for o in legal_orders(st, side):
@@ -81,10 +114,31 @@ SEEDS = [0, 1]
 
 
 def test_control_would_otherwise_trace_unseen_enemies():
-    """The check above is not empty: in these games the enemy does take hexes the other side cannot see."""
+    """The check above is not empty: in these games the enemy does hold hexes the other side has no grounds
+    to know of."""
     st, _, _ = replayed(0)
-    public = public_control_mask(st.map)
-    assert any(((st.control == 1 - side) & ~visible_hexes(st, side) & ~public).any() for side in (0, 1))
+    evidence = [set(), set()]
+    learn_control(st, evidence, 0)  # the whole log at once: a superset of what was learned along the game
+    assert all(any(i not in evidence[s] for i in np.flatnonzero(st.control == 1 - s).tolist()) for s in (0, 1))
+    # and a side remembers enemy control it learned after the hex went out of its sight
+    assert all(((observe(st, s).control == 1 - s) & ~visible_hexes(st, s)).any() for s in (0, 1))
+
+
+@pytest.mark.parametrize("track", [True, False])
+def test_hidden_units_starting_places_are_not_shown_to_the_enemy(track):
+    """Named places where hidden defenders start are not announced: the attacker does not see them as held
+    (it did on turn 1, before control was a per-side record), while each side sees its own start. In games
+    that keep no record (`track_sightings` off: batch runs) a side sees only its own hexes, the objectives
+    and the hexes of enemy units it sees."""
+    st = new_game(shusha_scenario(), 0, track_sightings=track)
+    gmap = st.map
+    att, dfn = observe(st, 0), observe(st, 1)
+    objective = set(gmap.objective_hexes)
+    hidden_places = [i for _, _, i in gmap.places
+                     if i not in objective and any(u.hidden and u.idx == i for u in st.ground_units(1))]
+    assert hidden_places
+    assert all(att.control[i] == -1 and dfn.control[i] == 1 for i in hidden_places)
+    assert all(att.control[i] == 1 for i in objective)  # the briefing says who holds Shusha
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -178,3 +232,28 @@ def test_a_recons_finds_are_seen_by_its_side_even_with_knowledge_cached_before_i
                         found += 1
                         assert st.sightings[k][spotter.side], ev.text()
     assert found > 0
+
+
+def test_untracked_games_show_only_objectives_and_seen_enemies():
+    ref = play_game(shusha_scenario(), 0)
+    assert ref.known_control is None
+    objective = set(ref.map.objective_hexes)
+    for s in (0, 1):
+        v = observe(ref, s)
+        shown = set(np.flatnonzero(v.control == 1 - s).tolist())
+        assert shown <= objective | {c.idx for c in v.contacts}
+        assert ((ref.control == s) == (v.control == s)).all()
+
+
+def test_control_beliefs_are_rebuilt_from_a_save(tmp_path):
+    """A side's beliefs follow from the orders alone: a saved game loads with the same ones, and a copy
+    keeps its own."""
+    from engine.savegame import load_game, save_game
+
+    st, _, _ = replayed(1)
+    save_game(st, tmp_path / "g.json")
+    back = load_game(tmp_path / "g.json", track_sightings=True)
+    assert all(np.array_equal(a, b) for a, b in zip(back.known_control, st.known_control, strict=True))
+    twin = st.copy()
+    twin.known_control[0][:] = 0
+    assert not np.array_equal(twin.known_control[0], st.known_control[0])

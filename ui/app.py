@@ -676,7 +676,8 @@ class App:
             key = (n, dep, self.palette.name)
             cached = self._ov_cache.get(n)
             if cached is None or cached[0] != key:
-                res = ov.compute(n, self.state, self.view, self.view_side, self.palette, self.hover, self.mob_i)
+                res = ov.compute(n, self.state, self.view, self.view_side, self.palette, self.hover, self.mob_i,
+                                 omniscient=self.omniscient)
                 cached = self._ov_cache[n] = [key, res, None, None]
             if cached[2] != view_key:
                 cached[2] = view_key

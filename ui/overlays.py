@@ -16,6 +16,7 @@ import numpy as np
 import pygame
 
 from engine.terrain import MOBILITY_CLASSES
+from engine.units import SIDES
 from ui import palette as pal
 from ui.render_map import MapGeometry, hillshade
 
@@ -292,7 +293,7 @@ def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
     return res
 
 
-def control(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
+def control(state: Any, view: Any, p: pal.Palette, side: int | None = None) -> OverlayResult:
     res = OverlayResult("7 Control of hexes")
     terr = _Terrain(state, p)
     held: tuple[list[int], list[int]] = ([], [])
@@ -302,11 +303,13 @@ def control(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
             held[c].append(i)
     res.legend += [(terr.swatch(_c(p.side[0], FILL_ALPHA), held[0]), "attacker"),
                    (terr.swatch(_c(p.side[1], FILL_ALPHA), held[1]), "defender")]
+    if side is not None:  # one side's knowledge, not the truth
+        res.legend.append(((0, 0, 0, 0), f"as the {SIDES[side]} knows it: its own, objectives, enemy seen"))
     return res
 
 
 def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int | None,
-            mob_i: int) -> OverlayResult:
+            mob_i: int, omniscient: bool = False) -> OverlayResult:
     if n == 1:
         return movement(state, p, MOBILITY_CLASSES[mob_i % len(MOBILITY_CLASSES)])
     if n == 2:
@@ -320,7 +323,7 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
     if n == 6:
         return supply(state, side, p)
     if n == 7:
-        return control(state, view, p)
+        return control(state, view, p, None if omniscient else side)
     raise ValueError(n)
 
 
