@@ -528,3 +528,19 @@ def test_a_replay_of_both_sides_shows_the_true_control_map(scen, screen):
     assert (both.view.control == both.state.control).all()
     one = ReplayApp(m, size=SIZE, side="defender")
     assert (one.view.control >= 0).sum() < (one.state.control >= 0).sum()  # a side sees only what it knows
+
+
+def test_replay_of_an_event_log_refuses_side(tmp_path):
+    """An event log does not record what each side saw: `--side` with one must be refused with the way out,
+    not open a window that claims to show one side's knowledge and shows everything."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    log = tmp_path / "g.jsonl"
+    scen = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
+    r = CliRunner().invoke(app, ["run", str(scen), "--seed", "1", "--log", str(log)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["replay", str(log), "--scenario", str(scen), "--side", "attacker",
+                                 "--screenshot", str(tmp_path / "s.png")])  # (never waits for a window)
+    assert r.exit_code != 0 and "--side needs a save file" in r.output

@@ -602,8 +602,7 @@ class App:
                         "; " + "; ".join(grounded) if grounded and ph == "air" else "")
                     # the result of the player's last order stays in view (a recon's finds, an ambush)
                     self.highlight = last_outlines + self.highlight
-                    base = last_status.split(" | skipped")[0]  # (several skips in a row: the latest)
-                    self.status = f"{base} | {skipped}" if base else skipped[0].upper() + skipped[1:]
+                    self.status = skip_status(last_status, skipped)
 
     def ai_step(self) -> None:
         st = self.state
@@ -986,3 +985,22 @@ def _odds_lines(title: str, o: Any) -> list[str]:
     lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shots")
     lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
     return lines
+
+
+def skip_status(last_status: str, skipped: str) -> str:
+    """The status line after an empty phase is skipped: the result of the player's last order stays, followed
+    by the latest skip only (several skips in a row replace each other).
+
+    >>> skip_status("arm_inf_1 moves to (3,4)", "skipped the assault phase (nothing to order)")
+    'arm_inf_1 moves to (3,4) | skipped the assault phase (nothing to order)'
+    >>> skip_status("arm_inf_1 moves to (3,4) | skipped the assault phase (nothing to order)",
+    ...             "skipped the air phase (nothing to order)")
+    'arm_inf_1 moves to (3,4) | skipped the air phase (nothing to order)'
+    >>> skip_status("Skipped the air phase (nothing to order)", "skipped the artillery phase (nothing to order)")
+    'Skipped the artillery phase (nothing to order)'
+    """
+    base = last_status.split(" | skipped the ")[0]
+    if base.startswith("Skipped the "):  # (the previous line was a skip alone)
+        base = ""
+    return f"{base} | {skipped}" if base else skipped[0].upper() + skipped[1:]
+

@@ -167,6 +167,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             model = ReplayModel.open(log_or_save, scenario)
         except WargameError as e:
             fail(str(e))
+        if side is not None and model.kind == "log":
+            fail(f"--side needs a save file: an event log does not record what each side saw. Save the game "
+                 f"(wargame run --save FILE, or Save in the game) and replay that, or drop --side to see "
+                 f"{log_or_save.name} whole")
         if not have_display():
             fail(NO_DISPLAY_REPLAY)
         screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
