@@ -282,3 +282,23 @@ def test_lesson_window_opens_at_start_and_with_l() -> None:
     app2.on_key(pygame.K_l, 0)
     app2.render(screen)
     assert not app2.show_lesson and app2.lesson_win is None and "no lesson" in app2.status
+
+
+@pytest.mark.parametrize("name", ["ambush.json", "cliff_ridge.json", "drones.json"])
+def test_lesson_window_fits_its_text(name) -> None:
+    """At 1600×1000 the window was 800 px tall whatever the lesson, half of it empty: it is as tall as its
+    text (with a little margin), and the text needs no scroll bar."""
+    import pygame
+
+    from ui.app import App
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1600, 1000))
+    app = App(new_game(lesson(name), 1), {1}, size=(1600, 1000))
+    app.render(screen)
+    win = app.lesson_win
+    box = next(iter(win.get_container().elements))
+    assert box.scroll_bar is None
+    text_bottom = box.text_box_layout.layout_rows[-1].bottom
+    assert text_bottom <= box.rect.height < text_bottom + 120

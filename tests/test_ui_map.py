@@ -201,3 +201,20 @@ def test_annotations_redraw_cliffs_over_an_overlay(screen):
     assert rgb(surf.get_at(mid)) != pal.DEFAULT.cliff
     r.draw_annotations(surf, g, 0, 0)
     assert rgb(surf.get_at(mid)) == pal.DEFAULT.cliff and rgb(surf.get_at(up)) == pal.DEFAULT.cliff_light
+
+
+def test_small_maps_fill_a_large_window_and_large_maps_stay_within_memory(screen):
+    """A lesson's 14×10 map at 1600×1000 was drawn at most with 38-pixel hexes, half the window empty; Shusha
+    must not zoom to a whole-map surface of more than `MAX_MAP_PIXELS`."""
+    from ui.app import App
+    from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS
+
+    lesson = App(new_game(load_scenario(LESSONS[0]), 1), {0}, size=(1600, 1000))
+    assert ZOOM_LEVELS[lesson.zoom_i] > 38
+    g = lesson.geo
+    assert g.width <= lesson.map_rect.w and g.height <= lesson.map_rect.h
+    assert g.width > 0.75 * lesson.map_rect.w or g.height > 0.75 * lesson.map_rect.h
+    big = App(new_game(load_scenario(SHUSHA), 1), {0}, size=(1600, 1000))
+    for _ in range(len(ZOOM_LEVELS)):
+        big.zoom(1)
+    assert big.geo.width * big.geo.height <= MAX_MAP_PIXELS and big.zoom_i == big.max_zoom_i > 0

@@ -21,7 +21,7 @@ from engine.view import observe, visible_log
 from ui import overlays as ov
 from ui import palette as pal
 from ui import panels
-from ui.render_map import ZOOM_LEVELS, MapRenderer
+from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapRenderer
 from ui.render_units import counter_image, counter_size
 from ui.text import Text
 
@@ -75,6 +75,7 @@ class App:
         if hotseat:
             self.view_side = state.side
         self.renderer = MapRenderer(state, self.palette, self.text)
+        self._max_zoom_i: int | None = None
         self.selected: str | None = None
         self.hover: int | None = None
         self.pending: tuple[Any, list[str]] | None = None
@@ -122,9 +123,18 @@ class App:
         if self.gui is not None:
             self.gui.layout()
 
+    @property
+    def max_zoom_i(self) -> int:
+        """The highest zoom level this map may use (`MAX_MAP_PIXELS`); at least the first."""
+        if self._max_zoom_i is None:
+            ok = [k for k, s in enumerate(ZOOM_LEVELS)
+                  if self.renderer.geometry(s).width * self.renderer.geometry(s).height <= MAX_MAP_PIXELS]
+            self._max_zoom_i = max(ok, default=0)
+        return self._max_zoom_i
+
     def fit_map(self) -> None:
         best = 0
-        for k, s in enumerate(ZOOM_LEVELS):
+        for k, s in enumerate(ZOOM_LEVELS[:self.max_zoom_i + 1]):
             g = self.renderer.geometry(s)
             if g.width <= self.map_rect.w and g.height <= self.map_rect.h:
                 best = k
@@ -138,7 +148,7 @@ class App:
         return self.renderer.geometry(ZOOM_LEVELS[self.zoom_i])
 
     def zoom(self, step: int, at: tuple[int, int] | None = None) -> None:
-        k = max(0, min(len(ZOOM_LEVELS) - 1, self.zoom_i + step))
+        k = max(0, min(self.max_zoom_i, self.zoom_i + step))
         if k == self.zoom_i:
             return
         sx, sy = at if at else self.map_rect.center
@@ -494,6 +504,8 @@ class App:
     def set_state(self, st: Any) -> None:
         self.state = st
         self.renderer = MapRenderer(st, self.palette, self.text)
+        self._max_zoom_i = None  # (another scenario may be loaded)
+        self.zoom_i = min(self.zoom_i, self.max_zoom_i)
         self.selected = None
         self.pending = None
         self.highlight = []
@@ -523,12 +535,22 @@ class App:
         if self.show_lesson and win is None and not self.pass_screen:
             W, H = self.size  # wide enough to read on a projector without scrolling much
             r = self.gui._centred(max(720, min(1000, round(W * 0.62))), max(560, min(820, round(H * 0.8))))
-            self.lesson_win = pygame_gui.elements.UIWindow(r, self.gui.manager, window_display_title="Lesson (L)",
-                                                           resizable=True)
+            self.lesson_win = win = pygame_gui.elements.UIWindow(r, self.gui.manager, resizable=True,
+                                                                 window_display_title="Lesson (L)")
+            html = panels.lesson_html(self.state.scenario)
+            cw, ch = win.get_container().get_size()
+            # a short lesson gets a window its size, not one half empty: its text's height, wrapped as narrow
+            # as with a scroll bar (so that none appears)
+            probe = pygame_gui.elements.UITextBox(html_text=html, relative_rect=pygame.Rect(0, 0, cw - 40, -1),
+                                                  manager=self.gui.manager, container=win)
+            spare = ch - (probe.rect.height + 8)
+            probe.kill()
+            if spare > 0:
+                win.set_dimensions((win.rect.width, win.rect.height - spare))
+                win.set_position((win.rect.x, win.rect.y + spare // 2))
             pygame_gui.elements.UITextBox(
-                html_text=panels.lesson_html(self.state.scenario),
-                relative_rect=pygame.Rect((0, 0), self.lesson_win.get_container().get_size()),
-                manager=self.gui.manager, container=self.lesson_win,
+                html_text=html, relative_rect=pygame.Rect((0, 0), win.get_container().get_size()),
+                manager=self.gui.manager, container=win,
                 anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
         elif not self.show_lesson and win is not None:
             win.kill()

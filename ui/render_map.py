@@ -17,8 +17,11 @@ from ui.render_units import counter_size
 from ui.text import Text
 
 SQRT3 = math.sqrt(3.0)
-ZOOM_LEVELS: tuple[int, ...] = (7, 9, 10, 11, 12, 14, 16, 20, 25, 31, 38)
+ZOOM_LEVELS: tuple[int, ...] = (7, 9, 10, 11, 12, 14, 16, 20, 25, 31, 38, 46, 56)
 """Hex radius in pixels per zoom level."""
+MAX_MAP_PIXELS = 16_000_000
+"""The largest whole-map surface a zoom level may need (64 MB): a small map (a lesson's) may be zoomed until
+it fills a large window, a large one (Shusha) stops where its surface would take too much memory."""
 
 
 class MapGeometry:
