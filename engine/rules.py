@@ -186,6 +186,8 @@ def _emit(state: GameState, *events: Event) -> None:
 
         state.bump()  # who saw what is judged on the state as it is now, not on knowledge cached earlier
         state.sightings.extend(seen_by(state, ev) for ev in events)
+        if state.control_news:
+            _hear_news(state)
 
 
 # ============================================================================================ turn sequence
@@ -382,20 +384,35 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: boo
         if announced or witnessed:
             known[1 - side][idx] = side
         else:
-            state.control_news.append((idx, by))
+            state.control_news.append((idx, side, by.hidden))
+
+
+def _hear_news(state: GameState) -> None:
+    """The enemy learns of the hexes units took or crossed since the last event if it saw them there: the
+    unit was not hidden at that step (a quiet infiltrator revealed at the end of its move left no track) and
+    the hex is in its view. Judged when the next event is logged, as the event log judges what it saw."""
+    known = state.known_control
+    assert known is not None
+    vis: list[np.ndarray | None] = [None, None]
+    for idx, side, hidden in state.control_news:
+        if hidden:
+            continue
+        enemy = 1 - side
+        seen = vis[enemy]
+        if seen is None:
+            seen = vis[enemy] = visible_hexes(state, enemy)
+        if seen[idx]:
+            known[enemy][idx] = side
+    state.control_news.clear()
 
 
 def _learn_control(state: GameState) -> None:
-    """Bring each side's beliefs about control up to date after an order: the enemy learns of the order's
-    control changes it could see (the unit that made one is not hidden and stands in its view, that is, as
-    the order left it); and each side of who holds the hexes where it sees enemy units now."""
+    """Bring each side's beliefs about control up to date after an order: the news not yet heard
+    (`_hear_news`), and who holds the hexes where each side sees enemy units now."""
     known, control = state.known_control, state.control
     assert known is not None
-    vis = [visible_hexes(state, 0), visible_hexes(state, 1)]
-    for idx, u in state.control_news:
-        if not u.hidden and vis[1 - u.side][idx]:
-            known[1 - u.side][idx] = control[idx]
-    state.control_news.clear()
+    if state.control_news:
+        _hear_news(state)
     for side in (ATTACKER, DEFENDER):
         for u in known_enemies(state, side):
             known[side][u.idx] = control[u.idx]
@@ -767,6 +784,8 @@ def _do_move(state: GameState, o: Move) -> None:
         walked.append(step)
         if control[step] != u.side:
             _set_control(state, step, u.side, u)
+        elif state.known_control is not None:  # seen crossing its side's hexes, it shows the enemy they are held
+            state.control_news.append((step, u.side, u.hidden))
         if step not in enemy_zone:
             continue  # no enemy next to this hex: no ambush, no contact
         state.touch(roster=False, side=u.side)

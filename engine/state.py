@@ -127,9 +127,9 @@ class GameState:
         A side learns of a change when it makes it, sees the unit making it, or hears of it (`ControlChanged`
         on named places and objectives, an assault on its own units); and of who holds a hex when it sees an
         enemy unit there. The rules keep it (`rules._learn_control`); `SideView.control` shows it."""
-        self.control_news: list[tuple[int, Unit]] = []
-        """(hex, unit) control changes this order made that the enemy may or may not have seen: judged when
-        the order is done, with the enemy's view then."""
+        self.control_news: list[tuple[int, int, bool]] = []
+        """(hex, side, hidden) where a unit of `side` took or crossed a hex since the last event, and whether it
+        was hidden then: the enemy may or may not have seen it (`rules._hear_news`)."""
         self.recon_cover = [np.zeros(gmap.n, dtype=bool), np.zeros(gmap.n, dtype=bool)]
         self.grounded: dict[str, str | None] = {}
         """air unit id -> reason it is grounded this turn (None: can fly)."""
@@ -436,7 +436,7 @@ class GameState:
         new.side_pos_version = list(self.side_pos_version)
         new.control = self.control.copy()
         new.known_control = None if self.known_control is None else [k.copy() for k in self.known_control]
-        new.control_news = []  # (empty between orders)
+        new.control_news = list(self.control_news)
         new.recon_cover = [c.copy() for c in self.recon_cover]
         new.grounded = dict(self.grounded)
         new.log = list(self.log)

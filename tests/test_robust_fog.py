@@ -12,7 +12,7 @@ import pytest
 from conftest import shusha_scenario
 
 from engine.game import play_game
-from engine.orders import Assault, Fire, Strike
+from engine.orders import Assault, EndPhase, Fire, Move, Strike
 from engine.rules import apply, legal_orders, new_game
 from engine.units import SIDES
 from engine.view import observe, visible_log
@@ -118,7 +118,7 @@ def test_control_would_otherwise_trace_unseen_enemies():
     to know of."""
     st, _, _ = replayed(0)
     evidence = [set(), set()]
-    learn_control(st, evidence, 0)  # the whole log at once: a superset of what was learned along the game
+    learn_control(st, evidence, 0)  # from the whole log at once, with the end state's view
     assert all(any(i not in evidence[s] for i in np.flatnonzero(st.control == 1 - s).tolist()) for s in (0, 1))
     # and a side remembers enemy control it learned after the hex went out of its sight
     assert all(((observe(st, s).control == 1 - s) & ~visible_hexes(st, s)).any() for s in (0, 1))
@@ -257,3 +257,75 @@ def test_control_beliefs_are_rebuilt_from_a_save(tmp_path):
     twin = st.copy()
     twin.known_control[0][:] = 0
     assert not np.array_equal(twin.known_control[0], st.known_control[0])
+
+
+# ------------------------------------------------------------------ what a side learns of control, case by case
+def _forest_road(sf_hex, hidden=True, extra_units=(), drop=("arm_amb", "az_mech")):
+    """The tiny map with a forest along the main road (row 4, columns 4-9) and a defender observation post on
+    a knoll above it at (5,2), which sees columns 0-7 of the road; the attacker's special forces at `sf_hex`."""
+    from conftest import tiny_dict
+
+    from engine.scenario import scenario_from_dict
+
+    d = tiny_dict()
+    d["map"]["terrain"][4] = "ppptffffff"
+    d["map"]["elevation_m"][2][5] = 1100
+    d["units"] = [u for u in d["units"] if u["id"] not in drop]
+    d["units"].append({"id": "arm_obs", "side": "defender", "type": "infantry", "hex": [5, 2]})
+    d["units"].extend(extra_units)
+    for u in d["units"]:
+        if u["id"] == "az_sf":
+            u["hex"], u["hidden"] = list(sf_hex), hidden
+        if u["id"] == "az_tank":
+            u["hex"] = [9, 7]
+    st = new_game(scenario_from_dict(d, source="forest road"), 0, track_sightings=True)
+    while st.phase != "movement":
+        apply(st, EndPhase("attacker"))
+    return st
+
+
+def _attacker_row4(st):
+    control = observe(st, 1).control
+    return [c for c in range(10) if control[st.map.idx((c, 4))] == 0]
+
+
+def test_a_quiet_infiltrators_track_stays_unknown_when_it_is_revealed_at_the_end():
+    st = _forest_road((9, 4))
+    apply(st, Move("az_sf", (4, 4)))  # quiet through the forest, revealed in contact at (4,4) only
+    assert not st.unit("az_sf").hidden
+    assert _attacker_row4(st) == [4]  # the defender saw it at (4,4): not the forest it came through
+
+
+def test_a_unit_seen_moving_shows_every_hex_it_crossed_in_view_held_before_or_not():
+    """A mechanised unit drives down the road in plain view; a hidden infiltrator had taken two of its hexes
+    before. The defender's map marks every hex it saw the vehicle cross (columns 5-7; 8-9 are out of its
+    view), whether or not the hex changed hands then: else the gap would betray the infiltrator's track."""
+    plain = _forest_road((8, 4), drop=("arm_amb",))  # (az_mech starts at (9,4))
+    apply(plain, Move("az_mech", (5, 4)))
+    crossed = _forest_road((8, 4), drop=("arm_amb",))
+    apply(crossed, Move("az_sf", (6, 4)))
+    assert crossed.unit("az_sf").hidden and _attacker_row4(crossed) == []
+    apply(crossed, Move("az_mech", (5, 4)))
+    assert _attacker_row4(plain) == _attacker_row4(crossed) == [5, 6, 7]
+
+
+def test_an_arrival_seen_by_recon_is_on_the_map_as_in_the_log():
+    """A defender reinforcement arrives where the attacker's recon drone looked the turn before: the event
+    log shows the arrival to the attacker, so its control map must too (it was judged after the attacker's
+    recon cover was cleared)."""
+    from conftest import tiny_dict
+
+    from engine.orders import Recon
+    from engine.scenario import scenario_from_dict
+
+    d = tiny_dict()
+    d["units"] = [u for u in d["units"] if u["id"] != "arm_ad"]
+    d["units"].append({"id": "arm_rein", "side": "defender", "type": "infantry", "hex": [0, 0], "arrives_turn": 2})
+    st = new_game(scenario_from_dict(d, source="recon"), 0, track_sightings=True)
+    apply(st, Recon("az_orlan", (1, 1)))
+    while st.turn == 1:
+        apply(st, EndPhase(st.side_name))
+    rein = st.unit("arm_rein")
+    assert rein.arrived and st.map.hex_refs[rein.idx] == (0, 0)
+    assert any(e.kind == "ReinforcementArrived" for _, e in visible_log(st, 0))
+    assert observe(st, 0).control[rein.idx] == 1
