@@ -42,6 +42,9 @@ SWEEP_KEYS: dict[str, tuple[str, ...]] = {
     "attacker_lead": LEADS,
 }
 SIDES = ("attacker", "defender")
+OPTIONAL_SECTIONS = ("combat",)
+"""Top-level scenario objects whose keys all have defaults: `--set combat.cliff_up_modifier=-3` creates the
+section when the scenario leaves it out."""
 LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender", "air defence")
 PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
                      "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults",
@@ -162,6 +165,8 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
     >>> d = {"units": [{"id": "a", "strength": 2}], "turns": 26}
     >>> apply_override(d, "units.a.strength", 3); d["units"][0]["strength"]
     3
+    >>> apply_override(d, "combat.cliff_up_modifier", -3); d["combat"]
+    {'cliff_up_modifier': -3}
     >>> apply_override(d, "units.nosuch.strength", 3)
     Traceback (most recent call last):
     ...
@@ -178,6 +183,8 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
             if last:
                 node[seg] = value
                 return
+            if seg not in node and node is doc and seg in OPTIONAL_SECTIONS:
+                node[seg] = {}  # an optional section the scenario leaves at its defaults
             if seg not in node:
                 raise BatchError(f"--set {path}: no key {seg!r} at {where}"
                                  f" (keys: {', '.join(map(str, node))})")

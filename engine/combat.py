@@ -1,9 +1,10 @@
 """Fire resolution shared by preview, AI and resolution (OpenSpiel-style chance outcomes).
 
-A unit fires `shots` times (one per strength step); each shot hits with `p_hit = hit_probability(net)`,
-where ``net = firepower − protection + Σ modifiers``. Hits become step losses. `fire_odds` returns the
-exact outcome distribution; `resolve` draws from exactly that distribution, so the odds the UI shows and the
-result can never disagree.
+A unit fires `shots` times (one per strength step); each shot hits with `p_hit = hit_probability(net, rules)`,
+where ``net = firepower − protection + Σ modifiers``. Hits become step losses. `fire_odds` returns the exact
+outcome distribution; `resolve` draws from exactly that distribution, so the odds the UI shows and the result
+can never disagree. The numbers (hit chances; cliff, slope and river modifiers) are the scenario's `combat`
+section (`engine.scenario.CombatRules`).
 """
 
 from __future__ import annotations
@@ -16,37 +17,54 @@ import attrs
 
 from engine.events import FireResult, Modifier, UnitDestroyed
 from engine.mapdata import trim_memo
+from engine.scenario import DEFAULT_COMBAT, CombatRules
 from engine.state import GameState
 from engine.units import MAX_COHESION, SIDES, Unit
 
-HIT_BASE = 0.10
-HIT_PER_POINT = 0.10
-HIT_MIN = 0.02
-HIT_MAX = 0.90
-HIGH_GROUND_M = 100.0
+HIT_MIN = DEFAULT_COMBAT.hit_min
+HIT_MAX = DEFAULT_COMBAT.hit_max
+"""The default bounds of the hit chance, for readers of the defaults only: the rules read the scenario's
+(`Scenario.combat`)."""
 ODDS_MEMO_MAX = 20_000
 """Entries per odds memo (about 1 kB each) before its newer half is dropped (`trim_memo`): bounds a batch
 worker's memory."""
 
 
+def _memo_name(name: str, rules: CombatRules) -> str:
+    """The name of a map memo of `name` for games played by `rules`: odds found under one scenario's combat
+    rules must never be served to a game under other rules, even on the same map (a scenario evolved with
+    other rules keeps its hash, hence its `GameMap`).
+
+    >>> _memo_name("combat.fire_odds", DEFAULT_COMBAT)
+    'combat.fire_odds'
+    >>> _memo_name("combat.fire_odds", CombatRules(cliff_up_modifier=-3))[:44]
+    'combat.fire_odds CombatRules(hit_base=0.1, h'
+    """
+    return name if rules == DEFAULT_COMBAT else f"{name} {rules!r}"
+
+
 def _map_memo(state: GameState, name: str) -> dict:
     """A memo shared by every game on this map (scenario) in the process, tied to the unit table it was built
-    with. Odds read only the map, the unit table and the inputs in their keys, so games can share them."""
+    with and to the combat rules (by name: `_memo_name`). Odds read only the map, the unit table, the combat
+    rules and the inputs in their keys, so games can share them."""
     memo = state._memos.get(name)  # looked up in the map once per game
     if memo is None:
-        memo = state._memos[name] = state.map.memo_for(name, state.scenario.unit_table)
+        scen = state.scenario
+        memo = state._memos[name] = state.map.memo_for(_memo_name(name, scen.combat), scen.unit_table)
     if len(memo) >= ODDS_MEMO_MAX:
         trim_memo(memo)
     return memo
 
 
-def hit_probability(net: int) -> float:
-    """Per-shot hit chance for a net fire value.
+def hit_probability(net: int, rules: CombatRules = DEFAULT_COMBAT) -> float:
+    """Per-shot hit chance for a net fire value under a scenario's combat `rules` (the defaults if not given).
 
     >>> hit_probability(0), hit_probability(3), hit_probability(-5), hit_probability(20)
     (0.1, 0.4, 0.02, 0.9)
+    >>> hit_probability(3, CombatRules(hit_base=0.2, hit_per_point=0.05, hit_max=0.5))
+    0.35
     """
-    return round(min(HIT_MAX, max(HIT_MIN, HIT_BASE + HIT_PER_POINT * net)), 4)
+    return round(min(rules.hit_max, max(rules.hit_min, rules.hit_base + rules.hit_per_point * net)), 4)
 
 
 @attrs.define(unsafe_hash=True)
@@ -133,8 +151,12 @@ def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
 
 def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[tuple[Modifier, ...], tuple[Modifier, ...]]:
     """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
-    (static: memoised per map; the same tuples each time, which the odds memos key on as they are)."""
-    memo = state.map.derived.setdefault("combat.edge_mods", {})
+    (static: memoised per map and combat rules; the same tuples each time, which the odds memos key on as they
+    are)."""
+    memo = state._memos.get("combat.edge_mods")  # looked up in the map once per game
+    if memo is None:
+        name = _memo_name("combat.edge_mods", state.scenario.combat)
+        memo = state._memos["combat.edge_mods"] = state.map.derived.setdefault(name, {})
     key = (from_idx, to_idx)
     got = memo.get(key)
     if got is None:
@@ -144,28 +166,40 @@ def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[tuple[Modi
 
 
 def _edge_mods_uncached(state: GameState, from_idx: int, to_idx: int) -> tuple[list[Modifier], list[Modifier]]:
+    """The hexside's modifiers under the scenario's combat rules; a rule of 0 adds no modifier."""
     gmap = state.map
+    rules = state.scenario.combat
     attack: list[Modifier] = []
     ret: list[Modifier] = []
     if gmap.distance(from_idx, to_idx) != 1:
         return attack, ret
     d = gmap.direction_between(from_idx, to_idx)
+    up, down = rules.cliff_up_modifier, rules.cliff_down_modifier
     if gmap.cliff_up[from_idx, d]:
-        attack.append(Modifier("assaulting up a cliff", -2))
-        ret.append(Modifier("cliff: firing down", +2))
+        if up:
+            attack.append(Modifier("assaulting up a cliff", up))
+        if down:
+            ret.append(Modifier("cliff: firing down", down))
     elif gmap.cliff_down[from_idx, d]:
-        attack.append(Modifier("cliff: firing down", +2))
-        ret.append(Modifier("firing up a cliff", -2))
+        if down:
+            attack.append(Modifier("cliff: firing down", down))
+        if up:
+            ret.append(Modifier("firing up a cliff", up))
     else:
         rise = gmap.elevation[to_idx] - gmap.elevation[from_idx]
-        if rise >= HIGH_GROUND_M:
-            attack.append(Modifier(f"attacking uphill ({rise:.0f} m)", -1))
-            ret.append(Modifier("higher ground", +1))
-        elif rise <= -HIGH_GROUND_M:
-            attack.append(Modifier("higher ground", +1))
-            ret.append(Modifier(f"firing uphill ({-rise:.0f} m)", -1))
-    if gmap.river[from_idx, d] and not gmap.road_edge[from_idx, d]:
-        attack.append(Modifier("across a river", -1))
+        up, down = rules.uphill_modifier, rules.downhill_modifier
+        if rise >= rules.high_ground_m:
+            if up:
+                attack.append(Modifier(f"attacking uphill ({rise:.0f} m)", up))
+            if down:
+                ret.append(Modifier("higher ground", down))
+        elif rise <= -rules.high_ground_m:
+            if down:
+                attack.append(Modifier("higher ground", down))
+            if up:
+                ret.append(Modifier(f"firing uphill ({-rise:.0f} m)", up))
+    if rules.river_crossing_modifier and gmap.river[from_idx, d] and not gmap.road_edge[from_idx, d]:
+        attack.append(Modifier("across a river", rules.river_crossing_modifier))
     return attack, ret
 
 
@@ -264,7 +298,7 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
     if context in ("assault", "ambush", "defence", "artillery"):
         mods.extend(_firer_state_mods(state, firer))
     net = firepower - tt.protection + sum(m.value for m in mods)
-    return firepower, tuple(mods), net, hit_probability(net)
+    return firepower, tuple(mods), net, hit_probability(net, state.scenario.combat)
 
 
 def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:

@@ -164,6 +164,40 @@ class Victory:
 
 
 @attrs.frozen
+class CombatRules:
+    """The numbers of fire resolution (`engine.combat`), a scenario's optional ``"combat"`` section: rules are
+    data, so a scenario or a ``--set combat.KEY=VALUE`` sweep can change them. The defaults are the rules
+    every scenario without the section plays by.
+
+    Modifiers are signed, as added to the fire they apply to; a 0 leaves that modifier out of the events."""
+
+    hit_base: float = 0.10
+    """Per-shot hit chance at a net fire value of 0."""
+    hit_per_point: float = 0.10
+    """Hit chance added per point of net fire value."""
+    hit_min: float = 0.02
+    """Floor of the per-shot hit chance, however bad the odds."""
+    hit_max: float = 0.90
+    """Ceiling of the per-shot hit chance, however good the odds."""
+    high_ground_m: float = 100.0
+    """Rise in metres between two adjacent hexes (with no cliff between them) from which the higher one counts
+    as high ground."""
+    uphill_modifier: int = -1
+    """Fire across a hexside at a hex at least `high_ground_m` higher ("attacking uphill", "firing uphill")."""
+    downhill_modifier: int = 1
+    """Fire across a hexside at a hex at least `high_ground_m` lower ("higher ground")."""
+    cliff_up_modifier: int = -2
+    """Fire up across a cliff edge ("assaulting up a cliff", "firing up a cliff")."""
+    cliff_down_modifier: int = 2
+    """Fire down across a cliff edge from its top ("cliff: firing down")."""
+    river_crossing_modifier: int = -1
+    """An assault across a river hexside with no road over it ("across a river")."""
+
+
+DEFAULT_COMBAT = CombatRules()
+
+
+@attrs.frozen
 class Scenario:
     format: int
     meta: Meta
@@ -177,6 +211,8 @@ class Scenario:
     terrain_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
     unit_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
     stack_limit: int = 3
+    combat: CombatRules = attrs.Factory(CombatRules)
+    """Numbers of fire resolution (hit chances, cliff, slope and river modifiers)."""
     # Derived, filled by load: resolved tables, the raw document and its hash.
     terrain_table: dict[str, TerrainType] = attrs.field(factory=dict, eq=False, repr=False)
     unit_table: dict[str, UnitType] = attrs.field(factory=dict, eq=False, repr=False)
@@ -289,6 +325,14 @@ def _make_converter() -> cattrs.Converter:
             Area, conv, _cattrs_forbid_extra_keys=True, start=override(rename="from"), end=override(rename="to"),
         ),
     )
+    combat_fn = make_dict_structure_fn(CombatRules, conv, _cattrs_forbid_extra_keys=True)
+
+    def combat(value: Any, _: type) -> CombatRules:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected an object, got {_describe(value)}")
+        return combat_fn(value, CombatRules)
+
+    conv.register_structure_hook(CombatRules, combat)
     # Derived fields are never read from the file.
     conv.register_structure_hook(
         Scenario,
@@ -400,6 +444,7 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
     unit_table = _resolve_unit_types(scen, problems)
     if not problems:
         _check(scen, terrain_table, unit_table, problems)
+    _check_combat(scen.combat, problems)  # reads no table: reported with the rest whatever they say
     if problems:
         raise ScenarioError(problems, source)
     bad = list(_non_finite_paths(doc, "$"))
@@ -479,6 +524,11 @@ UNIT_TYPE_RANGES: dict[str, tuple[float, float]] = {
     "sortie_radius_hexes": (0, 2000), "recon_radius_hexes": (0, 50), "ad_range_hexes": (0, 200),
     "ad_kill_p": (0, 1),
 }
+COMBAT_RANGES: dict[str, tuple[float, float]] = {
+    "hit_base": (-1, 1), "hit_per_point": (0, 1), "hit_min": (0, 1), "hit_max": (0, 1),
+    "high_ground_m": (1, 10000), "uphill_modifier": (-20, 20), "downhill_modifier": (-20, 20),
+    "cliff_up_modifier": (-20, 20), "cliff_down_modifier": (-20, 20), "river_crossing_modifier": (-20, 20),
+}
 TERRAIN_RANGES: dict[str, tuple[float, float]] = {
     "defence": (-20, 20), "concealment": (0, 20), "ambush": (0, 20), "los_height_m": (0, 1000),
     "vehicle_cover": (0, 20),
@@ -490,6 +540,14 @@ def _check_ranges(obj: Any, ranges: dict[str, tuple[float, float]], path: str, p
         v = getattr(obj, field)
         if not lo <= v <= hi:
             problems.append(f"{path}.{field}: expected {lo:g}..{hi:g}, got {v!r}")
+
+
+def _check_combat(rules: CombatRules, problems: list[str]) -> None:
+    before = len(problems)
+    _check_ranges(rules, COMBAT_RANGES, "$.combat", problems)
+    if len(problems) == before and rules.hit_min > rules.hit_max:
+        problems.append(f"$.combat.hit_min: {rules.hit_min:g} is above hit_max {rules.hit_max:g}; expected "
+                        "hit_min <= hit_max")
 
 
 def _on_map(h: HexRef, scen: Scenario) -> bool:

@@ -154,7 +154,8 @@ def defence(state: Any, p: pal.Palette) -> OverlayResult:
     res = _levels(state, state.map.defence, p, "2 Defence modifier of the terrain (added to protection); cliffs",
                   "defence")
     # a cliff acts on fire across its hexside, not through the hex's terrain: its tops and feet are marked,
-    # with the modifiers the engine's combat applies there (`combat._edge_mods`)
+    # with the modifiers the engine's combat applies there (`combat._edge_mods`, from the scenario's combat
+    # rules: never numbers of our own)
     from engine.combat import _edge_mods
 
     gm = state.map
@@ -171,9 +172,9 @@ def defence(state: Any, p: pal.Palette) -> OverlayResult:
     for j in feet:
         res.hatch[j] = _c(dark, 255)
     res.legend.append((_c(light, 255), "hatched light: cliff top; fire down it: "
-                       + ", ".join(m.text() for m in down)))
+                       + (", ".join(m.text() for m in down) or "no modifier")))
     res.legend.append((_c(dark, 255), "hatched dark: below a cliff; an assault up it: "
-                       + ", ".join(m.text() for m in up)))
+                       + (", ".join(m.text() for m in up) or "no modifier")))
     return res
 
 

@@ -347,10 +347,13 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
             feats.append(f"{kind} road ({name})")
     if gm.river[idx].any():
         feats.append("river on edge")
+    rules = st.scenario.combat
     if gm.cliff_down[idx].any():
-        feats.append("cliff top (fires down +)")
+        feats.append(f"cliff top (fires down {rules.cliff_down_modifier:+d})" if rules.cliff_down_modifier
+                     else "cliff top")
     if gm.cliff_up[idx].any():
-        feats.append("below a cliff")
+        feats.append(f"below a cliff (fires up {rules.cliff_up_modifier:+d})" if rules.cliff_up_modifier
+                     else "below a cliff")
     ctl = int(app.view.control[idx])
     if ctl >= 0:
         feats.append(f"held by {SIDES[ctl]}")

@@ -199,7 +199,7 @@ def cliff(variant: str) -> dict:
         "then wargame report on each: compare the attacker's win rate and its losses to 'assault'.",
         "Look for AssaultResolved lines (the event log; click one to see the hexes) and for 'attacker "
         "advances': from below a victorious group still climbs into the town. In the game press 2 for the "
-        "defence overlay and hover a town hex: the panel says 'cliff top (fires down +)'. The cliffs are the "
+        "defence overlay and hover a town hex: the panel says 'cliff top (fires down +2)'. The cliffs are the "
         "heavy hachured lines; vehicles could not cross them at all, special forces climb them slowly.",
     ]
     notes = [
