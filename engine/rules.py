@@ -179,13 +179,18 @@ def new_game(
     return state
 
 
-def _emit(state: GameState, *events: Event) -> None:
+def _emit(state: GameState, *events: Event, first_unseen_by: int | None = None) -> None:
+    """Log `events`. `first_unseen_by`: a side that could not see the first of them whatever `seen_by` judges
+    now (the move of an infiltrator hidden until it ended)."""
     state.log.extend(events)
     if state.sightings is not None:
         from engine.view import seen_by
 
         state.bump()  # who saw what is judged on the state as it is now, not on knowledge cached earlier
-        state.sightings.extend(seen_by(state, ev) for ev in events)
+        sights = [seen_by(state, ev) for ev in events]
+        if first_unseen_by is not None:
+            sights[0] = (False, sights[0][1]) if first_unseen_by == 0 else (sights[0][0], False)
+        state.sightings.extend(sights)
         if state.control_news:
             _hear_news(state)
 
@@ -825,8 +830,10 @@ def _do_move(state: GameState, o: Move) -> None:
                 later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[v.idx],
                                                reason=f"{u.id} joined its position in the open"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
+    # hidden all the way (quiet), the move itself was not seen, even if the unit is seen where it ends
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later)
+                                path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later,
+          first_unseen_by=1 - u.side if quiet and was_hidden else None)
     state.bump()
 
 

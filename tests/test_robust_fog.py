@@ -294,6 +294,10 @@ def test_a_quiet_infiltrators_track_stays_unknown_when_it_is_revealed_at_the_end
     apply(st, Move("az_sf", (4, 4)))  # quiet through the forest, revealed in contact at (4,4) only
     assert not st.unit("az_sf").hidden
     assert _attacker_row4(st) == [4]  # the defender saw it at (4,4): not the forest it came through
+    # nor does its log show the move (its path named where the unit came from), only the unit found at (4,4)
+    seen = [e for _, e in visible_log(st, 1)[-3:]]
+    assert not any(e.kind == "UnitMoved" for e in seen) and any(e.kind == "UnitRevealed" for e in seen)
+    assert any(e.kind == "UnitMoved" for _, e in visible_log(st, 0)[-3:])  # its own side does see it
 
 
 def test_a_unit_seen_moving_shows_every_hex_it_crossed_in_view_held_before_or_not():
