@@ -544,3 +544,36 @@ def test_replay_of_an_event_log_refuses_side(tmp_path):
     r = CliRunner().invoke(app, ["replay", str(log), "--scenario", str(scen), "--side", "attacker",
                                  "--screenshot", str(tmp_path / "s.png")])  # (never waits for a window)
     assert r.exit_code != 0 and "--side needs a save file" in r.output
+
+
+def test_closing_the_window_saves_a_game_with_unsaved_orders(scen, screen, tmp_path):
+    """Nothing is lost: a game closed (window, Ctrl+Q) or failing with orders not saved is saved on the way
+    out, and the save continues the same game; a game with nothing new is not written again."""
+    from engine.savegame import load_game
+    from ui.app import App
+
+    auto = tmp_path / "auto.json"
+    app = App(new_game(scen, 3), {1}, size=SIZE, autosave_path=auto)
+    app.run_ai_until(2)  # the attacker's AI gives orders: unsaved
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.run(screen)
+    assert app.autosaved == auto and auto.exists()
+    back = load_game(auto)
+    assert back.orders == app.state.orders and len(back.orders) > 0
+    # loaded and closed again at once: nothing new, nothing written
+    auto.unlink()
+    again = App(back, {1}, size=SIZE, autosave_path=auto)
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    again.run(screen)
+    assert again.autosaved is None and not auto.exists()
+    # the loop fails: the game is still saved, and the error is not hidden
+    broken = App(new_game(scen, 3), {1}, size=SIZE, autosave_path=auto)
+    broken.run_ai_until(2)
+
+    def boom(*_a):
+        raise RuntimeError("render failed")
+
+    broken.render = boom
+    with pytest.raises(RuntimeError, match="render failed"):
+        broken.run(screen)
+    assert broken.autosaved == auto and load_game(auto).orders == broken.state.orders

@@ -54,7 +54,7 @@ HELP = [
 class App:
     def __init__(self, state: Any, human_sides: set[int], *, hotseat: bool = False, palette: str = "default",
                  ui_scale: float = 1.0, size: tuple[int, int] = (1280, 800), autoskip: bool = True,
-                 save_path: str | Path = "shusha_save.json") -> None:
+                 save_path: str | Path = "shusha_save.json", autosave_path: str | Path | None = None) -> None:
         from engine.ai.base import make_agent
 
         state = with_sightings(state)
@@ -68,6 +68,10 @@ class App:
         self.size = size
         self.autoskip = autoskip
         self.save_path = Path(save_path)
+        self.autosave_path = None if autosave_path is None else Path(autosave_path)
+        """Where `run` saves a game left with orders not saved (closed window, Ctrl+Q, a crash); None: never."""
+        self.saved_orders = len(state.orders)  # orders in the game when it was last saved or loaded
+        self.autosaved: Path | None = None
         self.agents = [make_agent(state.scenario.sides[s].agent, state.scenario.sides[s].agent_params)
                        for s in SIDES]
         self.rngs = ai_rngs(state)
@@ -486,8 +490,23 @@ class App:
         try:
             save_game(self.state, p)
             self.status = f"Saved to {p}"
+            self.saved_orders = len(self.state.orders)
         except OSError as e:
             self.status = f"Cannot save to {p}: {e}"
+
+    def autosave(self) -> Path | None:
+        """Save the game to `autosave_path` if it has orders not saved yet; the path if it did."""
+        p = self.autosave_path
+        if p is None or getattr(self, "read_only", False) or len(self.state.orders) == self.saved_orders:
+            return None
+        try:
+            self.save(p)
+        except Exception:  # (the AI finishing its phase failed: the orders so far are still worth keeping)
+            from engine.savegame import save_game
+
+            save_game(self.state, p)
+            self.saved_orders = len(self.state.orders)
+        return p if len(self.state.orders) == self.saved_orders else None
 
     def load(self, path: str | Path | None = None) -> None:
         from engine.savegame import load_game
@@ -503,6 +522,7 @@ class App:
 
     def set_state(self, st: Any) -> None:
         self.state = st
+        self.saved_orders = len(st.orders)
         self.renderer = MapRenderer(st, self.palette, self.text)
         self._max_zoom_i = None  # (another scenario may be loaded)
         self.zoom_i = min(self.zoom_i, self.max_zoom_i)
@@ -955,20 +975,26 @@ class App:
 
     # ------------------------------------------------------------------ main loop
     def run(self, screen: pygame.Surface, max_frames: int | None = None) -> None:
+        """The main loop, until the window is closed (or `max_frames`). A game left with orders not saved is
+        saved to `autosave_path` on the way out, even when the loop fails: nothing is lost (`autosaved`)."""
         clock = pygame.time.Clock()
         frames = 0
-        while self.running:
-            for ev in pygame.event.get():
-                self.handle_event(ev)
-            keys = pygame.key.get_pressed()
-            self.update()
-            self.render(screen)
-            pygame.display.flip()
-            clock.tick(60)
-            frames += 1
-            if max_frames is not None and frames >= max_frames:
-                break
-            del keys
+        try:
+            while self.running:
+                for ev in pygame.event.get():
+                    self.handle_event(ev)
+                self.update()
+                self.render(screen)
+                pygame.display.flip()
+                clock.tick(60)
+                frames += 1
+                if max_frames is not None and frames >= max_frames:
+                    break
+        finally:
+            try:
+                self.autosaved = self.autosave()
+            except Exception:  # (never hide the error that ended the loop behind the save's)
+                self.autosaved = None
 
 
 AI_RNG_KEY = "ai_rng"

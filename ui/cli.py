@@ -20,6 +20,10 @@ NO_DISPLAY_REPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not se
                      "session or xvfb-run, or set SDL_VIDEODRIVER=dummy with --step N --screenshot FILE.")
 
 
+AUTOSAVE_NAME = "wargame_autosave.json"
+"""Where `wargame play` saves a game closed with orders not saved (in the working directory)."""
+
+
 def have_display() -> bool:
     if os.environ.get("SDL_VIDEODRIVER"):
         return True
@@ -120,7 +124,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         human = {0, 1} if hotseat else {SIDES.index(side)}
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=ui_scale, size=wh,
-                   save_path=Path.cwd() / "shusha_save.json")
+                   save_path=Path.cwd() / "shusha_save.json", autosave_path=Path.cwd() / AUTOSAVE_NAME)
         if autoplay:
             game.run_ai_until(state.turn + autoplay)
             game.status = f"After {autoplay} turn(s) of AI vs AI play"
@@ -138,7 +142,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 fail(f"cannot write screenshot {screenshot}: {e}")
             typer.echo(f"screenshot written to {screenshot}")
             return
-        game.run(screen)
+        try:
+            game.run(screen)
+        finally:
+            if game.autosaved is not None:
+                then = ("replay it with: wargame replay" if game.state.outcome is not None
+                        else "continue with: wargame play --load")
+                typer.echo(f"Game saved to {game.autosaved}; {then} {game.autosaved}", err=True)
 
     @app.command()
     def replay(
