@@ -46,6 +46,7 @@ HELP = [
     ("Shift+click", "sandbox: place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
+    ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave.json)"),
     ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for"),
     ("H or ?", "this help"),
 ]
