@@ -42,9 +42,12 @@ SWEEP_KEYS: dict[str, tuple[str, ...]] = {
     "attacker_lead": LEADS,
 }
 SIDES = ("attacker", "defender")
-OPTIONAL_SECTIONS = ("combat",)
+OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types")
 """Top-level scenario objects whose keys all have defaults: `--set combat.cliff_up_modifier=-3` creates the
-section when the scenario leaves it out."""
+section when the scenario leaves it out, `--set unit_types.tank.protection=4` the section and the entry."""
+RULE_TABLES = ("unit_types", "terrain_types")
+"""Sections of overrides of the default rule tables, by type name or terrain code: an entry is merged on the
+default entry (`engine.scenario._resolve_unit_types`, `_resolve_terrain`), so `--set` writes a partial one."""
 LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender", "air defence")
 PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
                      "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults",
@@ -167,6 +170,8 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
     3
     >>> apply_override(d, "combat.cliff_up_modifier", -3); d["combat"]
     {'cliff_up_modifier': -3}
+    >>> apply_override(d, "unit_types.tank.protection", 4); d["unit_types"]
+    {'tank': {'protection': 4}}
     >>> apply_override(d, "units.nosuch.strength", 3)
     Traceback (most recent call last):
     ...
@@ -175,6 +180,8 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
     parts = [p for p in path.split(".")]
     if not parts or any(p == "" for p in parts):
         raise BatchError(f"--set {path}: empty path segment")
+    if parts[0] in RULE_TABLES and len(parts) > 2:
+        _table_entry(doc, path, parts)
     node: Any = doc
     for i, seg in enumerate(parts):
         last = i == len(parts) - 1
@@ -209,6 +216,41 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
             node = node[idx]
         else:
             raise BatchError(f"--set {path}: {where} is a {type(node).__name__}, not an object or list")
+
+
+def _table_entry(doc: dict[str, Any], path: str, parts: list[str]) -> None:
+    """Make room in `doc` for ``--set unit_types.TYPE.FIELD=V`` or ``terrain_types.CODE.FIELD=V`` (and
+    ``terrain_types.CODE.move_cost.CLASS=V``): the section and an empty (partial) entry of a default type when
+    the scenario has none; a BatchError naming what exists for an unknown type, field or mobility class."""
+    from engine.scenario import file_keys
+    from engine.terrain import DEFAULT_TERRAIN, MOBILITY_CLASSES, TerrainType
+    from engine.units import DEFAULT_UNIT_TYPES, UnitType
+
+    section, name, key = parts[:3]
+    units = section == "unit_types"
+    table = doc.get(section, {})
+    if not isinstance(table, dict):
+        return  # the scenario's own mistake: reported where the path is followed, or by its validation
+    defaults = DEFAULT_UNIT_TYPES if units else DEFAULT_TERRAIN
+    if name not in table and name not in defaults:
+        known = ", ".join([*defaults, *(n for n in table if n not in defaults)])
+        noun = "unit type" if units else "terrain code"
+        hint = (f'; a new type extends one: --set \'{section}.{name}={{"base": "tank", ...}}\'' if units
+                else "; a new code needs a whole entry: name, move_cost and the rest")
+        raise BatchError(f"--set {path}: no {noun} {name!r} (known: {known}){hint}")
+    entry = table.get(name, {})
+    if not isinstance(entry, dict):
+        return
+    fields = file_keys(UnitType if units else TerrainType)
+    if key not in fields:
+        raise BatchError(f"--set {path}: no field {key!r} in {section}.{name} (fields: {', '.join(fields)})")
+    if not units and key == "move_cost" and len(parts) > 3:
+        cost = entry.get("move_cost", {})
+        if isinstance(cost, dict) and parts[3] not in MOBILITY_CLASSES:
+            raise BatchError(f"--set {path}: no mobility class {parts[3]!r} (classes: {', '.join(MOBILITY_CLASSES)})")
+        entry.setdefault("move_cost", {})  # merged on the default costs of the code, like the entry
+    doc[section] = table
+    table[name] = entry
 
 
 # ------------------------------------------------------------------------------------------------ cells

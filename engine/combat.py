@@ -3,8 +3,8 @@
 A unit fires `shots` times (one per strength step); each shot hits with `p_hit = hit_probability(net, rules)`,
 where ``net = firepower − protection + Σ modifiers``. Hits become step losses. `fire_odds` returns the exact
 outcome distribution; `resolve` draws from exactly that distribution, so the odds the UI shows and the result
-can never disagree. The numbers (hit chances; cliff, slope and river modifiers) are the scenario's `combat`
-section (`engine.scenario.CombatRules`).
+can never disagree. The numbers (hit chances; cliff, slope, river, supply, cohesion and night modifiers; shots
+of artillery and drone strikes) are the scenario's `combat` section (`engine.scenario.CombatRules`).
 """
 
 from __future__ import annotations
@@ -137,15 +137,18 @@ game)."""
 
 
 def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
-    """Modifiers from the firer's own state. Cohesion counts only as broken (≤ 0), shaken (1) or steady
-    (≥ `STEADY`): the odds memos key on that (see `STEADY`)."""
+    """Modifiers from the firer's own state, under the scenario's combat rules (a rule of 0 adds none).
+    Cohesion counts only as broken (≤ 0), shaken (1) or steady (≥ `STEADY`): the odds memos key on that (see
+    `STEADY`)."""
     mods = []
-    if not firer.supplied and state.scenario.unit_table[firer.type].domain == "ground":
-        mods.append(Modifier("out of supply", -1))
+    rules = state.scenario.combat
+    if not firer.supplied and rules.out_of_supply_modifier and state.scenario.unit_table[firer.type].domain == "ground":
+        mods.append(Modifier("out of supply", rules.out_of_supply_modifier))
     if firer.cohesion <= 0:
-        mods.append(Modifier("broken", -2))
-    elif firer.cohesion == 1:
-        mods.append(Modifier("shaken", -1))
+        if rules.broken_modifier:
+            mods.append(Modifier("broken", rules.broken_modifier))
+    elif firer.cohesion == 1 and rules.shaken_modifier:
+        mods.append(Modifier("shaken", rules.shaken_modifier))
     return mods
 
 
@@ -243,9 +246,15 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
         got = memo[key] = _fire_modifiers(state, firer, target, context, extra)
     firepower, mods, net, p = got
     if context == "strike":
-        shots = 1 if state.scenario.unit_table[firer.type].expendable else min(firer.strength, 2)
+        rules = state.scenario.combat
+        if state.scenario.unit_table[firer.type].expendable:
+            shots = rules.expendable_strike_shots
+        else:
+            top = rules.strike_max_shots
+            shots = firer.strength if firer.strength < top else top
     elif context == "artillery":
-        shots = (firer.strength + 1) // 2  # a battery's fire over 12 h against a dispersed target
+        per = state.scenario.combat.artillery_steps_per_shot  # a battery's fire over 12 h at a dispersed target
+        shots = (firer.strength + per - 1) // per
     else:
         shots = firer.strength
     # positional: a class call with keywords packs and unpacks a dict (0.6 µs of a 2.5 µs build)
@@ -289,12 +298,13 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
         close = int(gmap.concealment[fight_hex])
         if close:
             mods.append(Modifier(f"anti-tank weapons at close range ({_terrain_name(state, fight_hex)})", close))
-    if context in ("assault", "defence", "ambush"):
-        night = state.night
-        if night and not ft.night_capable:
-            mods.append(Modifier("night: not trained for night fighting", -1))
-        elif night and ft.night_capable and not tt.night_capable:
-            mods.append(Modifier("night-trained vs untrained", +1))
+    if context in ("assault", "defence", "ambush") and state.night:
+        rules = state.scenario.combat
+        if not ft.night_capable:
+            if rules.night_untrained_modifier:
+                mods.append(Modifier("night: not trained for night fighting", rules.night_untrained_modifier))
+        elif not tt.night_capable and rules.night_trained_modifier:
+            mods.append(Modifier("night-trained vs untrained", rules.night_trained_modifier))
     if context in ("assault", "ambush", "defence", "artillery"):
         mods.extend(_firer_state_mods(state, firer))
     net = firepower - tt.protection + sum(m.value for m in mods)

@@ -12,12 +12,15 @@ import functools
 import hashlib
 import json
 import math
+import re
+import typing
 from pathlib import Path
 from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, override
+from cattrs.cols import list_structure_factory
+from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, override
 
 from engine import hexgrid
 from engine.errors import ScenarioError
@@ -192,6 +195,24 @@ class CombatRules:
     """Fire down across a cliff edge from its top ("cliff: firing down")."""
     river_crossing_modifier: int = -1
     """An assault across a river hexside with no road over it ("across a river")."""
+    out_of_supply_modifier: int = -1
+    """Fire of a ground unit out of supply: assault, return fire, ambush, artillery ("out of supply")."""
+    broken_modifier: int = -2
+    """Fire of a broken unit (cohesion 0): assault, return fire, ambush, artillery ("broken")."""
+    shaken_modifier: int = -1
+    """Fire of a shaken unit (cohesion 1): assault, return fire, ambush, artillery ("shaken")."""
+    night_untrained_modifier: int = -1
+    """Close fire at night (assault, return fire, ambush) by a unit not trained for it ("night: not trained for
+    night fighting")."""
+    night_trained_modifier: int = 1
+    """Close fire at night by a night-trained unit at an untrained one ("night-trained vs untrained")."""
+    artillery_steps_per_shot: int = 2
+    """Strength steps of a battery per shot of an artillery mission, rounded up (2: a 3-step battery fires 2
+    shots): a battery's fire over a turn against a dispersed target."""
+    strike_max_shots: int = 2
+    """Shots of an armed-drone strike: one per step, at most this many."""
+    expendable_strike_shots: int = 1
+    """Shots of a strike by an expendable drone (loitering munition), whatever its strength."""
 
 
 DEFAULT_COMBAT = CombatRules()
@@ -212,7 +233,7 @@ class Scenario:
     unit_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
     stack_limit: int = 3
     combat: CombatRules = attrs.Factory(CombatRules)
-    """Numbers of fire resolution (hit chances, cliff, slope and river modifiers)."""
+    """Numbers of fire resolution (hit chances, modifiers, shots per mission)."""
     # Derived, filled by load: resolved tables, the raw document and its hash.
     terrain_table: dict[str, TerrainType] = attrs.field(factory=dict, eq=False, repr=False)
     unit_table: dict[str, UnitType] = attrs.field(factory=dict, eq=False, repr=False)
@@ -295,6 +316,19 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
+def _of_kind(check: type, noun: str, fn: Any, target: Any) -> Any:
+    """`fn` (a cattrs structure hook for `target`), which first checks that the value is a `check` (dict:
+    "an object", list: "a list"): cattrs itself would iterate a string or fail with "argument of type 'int'
+    is not iterable"."""
+
+    def structure(value: Any, _: Any = None) -> Any:
+        if not isinstance(value, check):
+            raise ValueError(f"expected {noun}, got {_describe(value)}")
+        return fn(value, target)
+
+    return structure
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_structure_hook(int, _strict_int)
@@ -303,46 +337,55 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook_func(lambda t: t == HexRef, _hex_ref)
 
-    def dict_any(value: Any, _: type) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise ValueError(f"expected an object, got {_describe(value)}")
-        return value
+    # Every object (an attrs class or a dict[str, X]) and every list of the file is checked to be one first,
+    # so that `"victory": 3` or `"units": [3]` read "$.victory: expected an object, got int 3".
+    def object_hook(cls: type, **fields: Any) -> Any:
+        return _of_kind(dict, "an object", make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True,
+                                                                  **fields), cls)
 
-    conv.register_structure_hook_func(lambda t: t == dict[str, Any], dict_any)
-    conv.register_structure_hook(
-        RoadWatch,
-        make_dict_structure_fn(
-            RoadWatch, conv, _cattrs_forbid_extra_keys=True, start=override(rename="from"),
-            end=override(rename="to"),
-        ),
-    )
+    def mapping_hook(t: Any) -> Any:
+        if typing.get_args(t)[1:] == (Any,):
+            return _of_kind(dict, "an object", lambda value, _: value, t)  # read as it is (the rule tables)
+        # (not `conv.gen_structure_mapping`, which registers its result as the hook of `t`, unchecked)
+        return _of_kind(dict, "an object", mapping_structure_factory(t, conv), t)
+
+    conv.register_structure_hook_factory(attrs.has, lambda cls: object_hook(cls))
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is dict, mapping_hook)
+    conv.register_structure_hook_factory(
+        lambda t: typing.get_origin(t) is list, lambda t: _of_kind(list, "a list", list_structure_factory(t, conv), t))
+    renamed = {field: override(rename=key) for field, key in _RENAMED.items()}
+    conv.register_structure_hook(RoadWatch, object_hook(RoadWatch, **renamed))
     conv.register_unstructure_hook(
         RoadWatch, lambda rw: {"name": rw.name, "from": list(rw.start), "to": list(rw.end)}
     )
-    conv.register_structure_hook(
-        Area,
-        make_dict_structure_fn(
-            Area, conv, _cattrs_forbid_extra_keys=True, start=override(rename="from"), end=override(rename="to"),
-        ),
-    )
-    combat_fn = make_dict_structure_fn(CombatRules, conv, _cattrs_forbid_extra_keys=True)
-
-    def combat(value: Any, _: type) -> CombatRules:
-        if not isinstance(value, dict):
-            raise ValueError(f"expected an object, got {_describe(value)}")
-        return combat_fn(value, CombatRules)
-
-    conv.register_structure_hook(CombatRules, combat)
+    conv.register_structure_hook(Area, object_hook(Area, **renamed))
     # Derived fields are never read from the file.
-    conv.register_structure_hook(
-        Scenario,
-        make_dict_structure_fn(
-            Scenario, conv, _cattrs_forbid_extra_keys=True,
-            terrain_table=override(omit=True), unit_table=override(omit=True), raw=override(omit=True),
-            sha256=override(omit=True),
-        ),
-    )
+    conv.register_structure_hook(Scenario, object_hook(Scenario, **{f: override(omit=True) for f in _DERIVED}))
     return conv
+
+
+_RENAMED = {"start": "from", "end": "to"}
+"""Fields of `Area` and `RoadWatch` spelt otherwise in the file (`from` is a Python keyword)."""
+_DERIVED = ("terrain_table", "unit_table", "raw", "sha256")
+"""Fields of `Scenario` filled by `scenario_from_dict`, never read from the file."""
+
+
+def file_keys(cls: type) -> list[str]:
+    """The keys an object of the file structured as `cls` may have, as the file spells them (an entry of
+    ``unit_types`` or ``terrain_types`` takes its name or code from its key).
+
+    >>> file_keys(Area)
+    ['name', 'from', 'to']
+    >>> file_keys(UnitType)[:2], file_keys(UnitType)[-1]
+    (['label', 'symbol'], 'base')
+    """
+    if cls is Scenario:
+        return [a.name for a in attrs.fields(cls) if a.name not in _DERIVED]
+    if cls is UnitType:  # "base": a new type extends an existing one
+        return [*(a.name for a in attrs.fields(cls) if a.name != "name"), "base"]
+    if cls is TerrainType:
+        return [a.name for a in attrs.fields(cls) if a.name != "code"]
+    return [_RENAMED.get(a.name, a.name) if cls in (Area, RoadWatch) else a.name for a in attrs.fields(cls)]
 
 
 CONVERTER = _make_converter()
@@ -353,7 +396,8 @@ def _cattrs_messages(exc: Exception) -> list[str]:
         if isinstance(e, KeyError):
             return "required field missing"
         if isinstance(e, cattrs.ForbiddenExtraKeysError):
-            return f"unknown field(s): {', '.join(sorted(e.extra_fields))}"
+            known = f" (known: {', '.join(file_keys(e.cl))})" if attrs.has(e.cl) else ""
+            return f"unknown field(s): {', '.join(sorted(e.extra_fields))}{known}"
         if isinstance(e, ValueError | TypeError) and str(e):
             msg = str(e)
             if "expected" in msg:
@@ -363,10 +407,15 @@ def _cattrs_messages(exc: Exception) -> list[str]:
 
     out = []
     for line in cattrs.transform_error(exc, path="$", format_exception=fmt):
-        # cattrs gives "message @ path"; we print "path: message".
+        # cattrs gives "message @ path"; we print "path: message", with keys of names as the checks write
+        # them ($.sides.attacker, not $.sides['attacker']).
         msg, _, path = line.rpartition(" @ ")
-        out.append(f"{path}: {msg}" if path else line)
+        out.append(f"{_NAME_KEY.sub(_DOTTED, path)}: {msg}" if path else line)
     return out
+
+
+_NAME_KEY = re.compile(r"\['([A-Za-z_][A-Za-z0-9_]*)'\]")
+_DOTTED = r".\1"
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -528,6 +577,9 @@ COMBAT_RANGES: dict[str, tuple[float, float]] = {
     "hit_base": (-1, 1), "hit_per_point": (0, 1), "hit_min": (0, 1), "hit_max": (0, 1),
     "high_ground_m": (1, 10000), "uphill_modifier": (-20, 20), "downhill_modifier": (-20, 20),
     "cliff_up_modifier": (-20, 20), "cliff_down_modifier": (-20, 20), "river_crossing_modifier": (-20, 20),
+    "out_of_supply_modifier": (-20, 20), "broken_modifier": (-20, 20), "shaken_modifier": (-20, 20),
+    "night_untrained_modifier": (-20, 20), "night_trained_modifier": (-20, 20),
+    "artillery_steps_per_shot": (1, 20), "strike_max_shots": (1, 20), "expendable_strike_shots": (1, 20),
 }
 TERRAIN_RANGES: dict[str, tuple[float, float]] = {
     "defence": (-20, 20), "concealment": (0, 20), "ambush": (0, 20), "los_height_m": (0, 1000),

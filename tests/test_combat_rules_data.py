@@ -22,7 +22,9 @@ from engine.state import GameState
 
 OLD_CONSTANTS = {"hit_base": 0.10, "hit_per_point": 0.10, "hit_min": 0.02, "hit_max": 0.90, "high_ground_m": 100.0,
                  "uphill_modifier": -1, "downhill_modifier": +1, "cliff_up_modifier": -2, "cliff_down_modifier": +2,
-                 "river_crossing_modifier": -1}
+                 "river_crossing_modifier": -1, "out_of_supply_modifier": -1, "broken_modifier": -2,
+                 "shaken_modifier": -1, "night_untrained_modifier": -1, "night_trained_modifier": +1,
+                 "artillery_steps_per_shot": 2, "strike_max_shots": 2, "expendable_strike_shots": 1}
 """The numbers engine/combat.py hard-coded before they became data."""
 
 RULE_OF_SOURCE = {"assaulting up a cliff": "cliff_up_modifier", "firing up a cliff": "cliff_up_modifier",
