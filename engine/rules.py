@@ -60,7 +60,7 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.3.0"  # 0.3.0: score credits drones shot down, counts unit-turns out of supply
+ENGINE_VERSION = "0.4.0"  # 0.4.0: the AI scores artillery targets with the recon-drone adjustment (results change)
 N_STREAMS = 4  # combat, weather, attacker AI, defender AI
 
 
@@ -849,7 +849,7 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
         at = table[ad.type]
         if gmap.distance(ad.idx, idx) > at.ad_range_hexes:
             continue
-        p = round(at.ad_kill_p * (0.5 if ad.cohesion <= 0 else 1.0), 4)
+        p = round(at.ad_kill_p * (state.scenario.combat.ad_broken_kill_factor if ad.cohesion <= 0 else 1.0), 4)
         roll = float(state.rng.random())
         down = roll < p
         out.append(AirDefenceEngaged.make(turn=state.turn, side=SIDES[ad.side], ad_unit=ad.id, drone=drone.id,
@@ -933,15 +933,23 @@ def _do_recon(state: GameState, o: Recon) -> None:
     state.bump()
 
 
+def artillery_modifiers(state: GameState, spotter: str | None) -> list[Modifier]:
+    """Modifiers of an artillery mission that come from its spotter (`visibility.spotter_for`): the ones the
+    resolution (`_do_fire`) and every preview (`SideView.fire_odds`) pass to `combat.fire_odds`."""
+    adjust = state.scenario.combat.recon_adjust_modifier
+    if spotter == "recon drone" and adjust:
+        return [Modifier("fire adjusted by recon drone", adjust)]
+    return []
+
+
 def _do_fire(state: GameState, o: Fire) -> None:
     gmap = state.map
     u = state.unit(o.unit)
     t = gmap.idx(o.target)
     side = SIDES[u.side]
     spotter = spotter_for(state, u.side, t)
-    extra = []
+    extra = artillery_modifiers(state, spotter)
     if spotter == "recon drone":
-        extra.append(Modifier("fire adjusted by recon drone", +1))
         state.score.drone_spotted_missions[side] += 1
     u.fired = True
     if not u.offmap:

@@ -213,6 +213,10 @@ class CombatRules:
     """Shots of an armed-drone strike: one per step, at most this many."""
     expendable_strike_shots: int = 1
     """Shots of a strike by an expendable drone (loitering munition), whatever its strength."""
+    recon_adjust_modifier: int = 1
+    """Artillery fire whose spotter is a recon drone over the target ("fire adjusted by recon drone")."""
+    ad_broken_kill_factor: float = 0.5
+    """Factor on an air-defence unit's chance to shoot a drone down while the unit is broken (cohesion 0)."""
 
 
 DEFAULT_COMBAT = CombatRules()
@@ -580,6 +584,7 @@ COMBAT_RANGES: dict[str, tuple[float, float]] = {
     "out_of_supply_modifier": (-20, 20), "broken_modifier": (-20, 20), "shaken_modifier": (-20, 20),
     "night_untrained_modifier": (-20, 20), "night_trained_modifier": (-20, 20),
     "artillery_steps_per_shot": (1, 20), "strike_max_shots": (1, 20), "expendable_strike_shots": (1, 20),
+    "recon_adjust_modifier": (-20, 20), "ad_broken_kill_factor": (0, 1),
 }
 TERRAIN_RANGES: dict[str, tuple[float, float]] = {
     "defence": (-20, 20), "concealment": (0, 20), "ambush": (0, 20), "los_height_m": (0, 1000),

@@ -34,8 +34,7 @@ class HexsideFeature:
     extra_cost_up: dict[str, float | None]
     """Extra cost crossing the edge toward the top / across; None = impassable."""
     extra_cost_down: dict[str, float | None]
-    attack_modifier: int = 0
-    """Applied to an attacker firing across this edge from the low side (negative favours the defender)."""
+    """(Its fire modifiers are the scenario's combat rules: `engine.scenario.CombatRules`.)"""
 
 
 DEFAULT_TERRAIN: dict[str, TerrainType] = {
@@ -72,12 +71,10 @@ DEFAULT_HEXSIDES: dict[str, HexsideFeature] = {
         "cliff",
         extra_cost_up={"foot": None, "sf": 3, "wheeled": None, "tracked": None},
         extra_cost_down={"foot": 2, "sf": 1, "wheeled": None, "tracked": None},
-        attack_modifier=-2,
     ),
     "river": HexsideFeature(
         "river",
         extra_cost_up={"foot": 1, "sf": 0.5, "wheeled": 2, "tracked": 1},
         extra_cost_down={"foot": 1, "sf": 0.5, "wheeled": 2, "tracked": 1},
-        attack_modifier=-1,
     ),
 }

@@ -33,7 +33,8 @@ class UnitType:
     range_hexes: int = 1
     indirect: bool = False
     close_fire: int = 0
-    """Fire value when assaulted, for units whose weapon is indirect (0 = use firepower)."""
+    """Fire value of a unit whose weapon is indirect when it is assaulted (its crews' small arms; 0: it does
+    not fire back)."""
     vision_hexes: int = 3
     detect: int = 1
     """Range at which this unit detects hidden enemies, before the target hex's concealment is subtracted."""

@@ -229,15 +229,18 @@ class SideView:
             raise ValueError("no known enemy there")
         return combat.assault_expectation(self._state, self._own(uid), idx)
 
-    def fire_preview(self, uid: str, idx: int, context: str = "artillery") -> float:
-        """Expected steps destroyed by `uid` firing (artillery or strike) at the known enemies at `idx`."""
+    def fire_odds(self, uid: str, idx: int, context: str = "artillery") -> list[combat.FireOdds]:
+        """The odds of `uid` firing (artillery or strike) at each known enemy at `idx`, with every modifier
+        the resolution will apply (an artillery mission's spotter: `rules.artillery_modifiers`)."""
         st = self._state
         u = self._own(uid)
-        total = 0.0
-        for e in known_enemies(st, self.side):  # the units behind `contacts`, in the same order
-            if e.idx == idx:
-                total += combat.fire_odds(st, u, e, context).expected_losses
-        return total
+        extra = rules.artillery_modifiers(st, self.spotter(idx)) if context == "artillery" else None
+        # the units behind `contacts`, in the same order
+        return [combat.fire_odds(st, u, e, context, extra) for e in known_enemies(st, self.side) if e.idx == idx]
+
+    def fire_preview(self, uid: str, idx: int, context: str = "artillery") -> float:
+        """Expected steps destroyed by `uid` firing (artillery or strike) at the known enemies at `idx`."""
+        return sum(o.expected_losses for o in self.fire_odds(uid, idx, context))
 
     def check(self, order: Order) -> str | None:
         """Why `order` would be refused now, or None."""

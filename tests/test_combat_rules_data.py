@@ -24,8 +24,9 @@ OLD_CONSTANTS = {"hit_base": 0.10, "hit_per_point": 0.10, "hit_min": 0.02, "hit_
                  "uphill_modifier": -1, "downhill_modifier": +1, "cliff_up_modifier": -2, "cliff_down_modifier": +2,
                  "river_crossing_modifier": -1, "out_of_supply_modifier": -1, "broken_modifier": -2,
                  "shaken_modifier": -1, "night_untrained_modifier": -1, "night_trained_modifier": +1,
-                 "artillery_steps_per_shot": 2, "strike_max_shots": 2, "expendable_strike_shots": 1}
-"""The numbers engine/combat.py hard-coded before they became data."""
+                 "artillery_steps_per_shot": 2, "strike_max_shots": 2, "expendable_strike_shots": 1,
+                 "recon_adjust_modifier": 1, "ad_broken_kill_factor": 0.5}
+"""The numbers engine/combat.py and engine/rules.py hard-coded before they became data."""
 
 RULE_OF_SOURCE = {"assaulting up a cliff": "cliff_up_modifier", "firing up a cliff": "cliff_up_modifier",
                   "cliff: firing down": "cliff_down_modifier", "attacking uphill": "uphill_modifier",

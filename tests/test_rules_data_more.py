@@ -408,3 +408,33 @@ def test_cli_run_with_a_table_override():
     assert res.exit_code != 0 and "no unit type 'tnak'" in res.output and "tank" in res.output
     res = CliRunner().invoke(app, ["run", shusha, "--seed", "1", "--set", "unit_types.tank.protection=4"])
     assert res.exit_code == 0, res.output
+
+
+# ------------------------------------------------------------------ the spotter's modifier, in previews too
+def test_an_artillery_preview_has_the_recon_drones_modifier_the_mission_will_have():
+    """A mission spotted by a recon drone fires with 'fire adjusted by recon drone +1'; the preview (the odds
+    the player is shown, and the AI's target scores) left it out, so it promised less than the mission did.
+    Both now come from `rules.artillery_modifiers`, and the rule is the scenario's."""
+    from conftest import tiny_dict
+
+    from engine.orders import EndPhase, Fire, Recon
+    from engine.rules import apply, new_game
+    from engine.view import observe
+
+    for adjust in (1, 3, 0):
+        d = tiny_dict()
+        d["units"] = [u for u in d["units"] if u["id"] != "arm_ad"]  # no air defence: the drone flies
+        d["combat"] = {"recon_adjust_modifier": adjust}
+        st = new_game(scenario_from_dict(d, source="recon"), 0)
+        target = st.unit("arm_inf_1")
+        apply(st, Recon("az_orlan", st.map.hex_refs[target.idx]))
+        apply(st, EndPhase("attacker"))  # to the artillery phase
+        v = observe(st, 0)
+        assert v.spotter(target.idx) == "recon drone"
+        preview = v.fire_odds("az_art", target.idx)
+        events = apply(st, Fire("az_art", st.map.hex_refs[target.idx]))
+        fired = next(e for e in events if e.kind == "ArtilleryFired")
+        assert [list(o.modifiers) for o in preview] == [f.modifiers for f in fired.fire]
+        mods = [(m.source, m.value) for m in fired.fire[0].modifiers]
+        assert (("fire adjusted by recon drone", adjust) in mods) == (adjust != 0)
+        assert [round(o.p_hit, 4) for o in preview] == [f.p_hit for f in fired.fire]

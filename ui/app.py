@@ -421,15 +421,21 @@ class App:
             lines.append(f"FIRE MISSION at {st.map.describe(idx)} by {order.unit}")
             lines.append(f"spotter: {sp}" if sp else "NO SPOTTER sees the target: fire not possible")
             if sp:
-                lines.append(f"expected steps destroyed: {v.fire_preview(order.unit, idx, 'artillery'):.2f}")
+                odds = v.fire_odds(order.unit, idx, "artillery")
+                lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
+                for o in odds:
+                    lines += _odds_lines("Fire", o)
         elif isinstance(order, Strike):
             lines.append(f"DRONE STRIKE at {st.map.describe(idx)} by {order.unit}")
             g = v.grounded.get(order.unit)
             if g:
                 lines.append(f"grounded: {g}")
             else:
-                lines.append(f"expected steps destroyed: {v.fire_preview(order.unit, idx, 'strike'):.2f}")
+                odds = v.fire_odds(order.unit, idx, "strike")
+                lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
                 lines.append("enemy air defence in range may shoot the drone down")
+                for o in odds:
+                    lines += _odds_lines("Strike", o)
         elif isinstance(order, Recon):
             g = v.grounded.get(order.unit)
             lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
