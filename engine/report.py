@@ -171,6 +171,7 @@ def summarize(path: Path) -> Summary:
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
     opt = [c for c in ("run_options", "objective_first_entry_type") if c in names]
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
+    short = short_labels(sweep_keys)
     cells: dict[int, CellStats] = {}
     for i in range(pf.num_row_groups):
         for r in pf.read_row_group(i, columns=need + sweep_keys + opt).to_pylist():
@@ -178,7 +179,7 @@ def summarize(path: Path) -> Summary:
             if c is None:
                 params = {k: r[k] for k in sweep_keys}
                 cm = cell_meta.get(r["cell"], {})
-                label = ", ".join(f"{_short(k)}={v}" for k, v in params.items()) or "all games"
+                label = ", ".join(f"{short[k]}={v}" for k, v in params.items()) or "all games"
                 c = cells[r["cell"]] = CellStats(r["cell"], label, params,
                                                  run_options=cm.get("run_options", ""))
             c.n += 1
@@ -201,8 +202,28 @@ def summarize(path: Path) -> Summary:
     return Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
 
 
-def _short(key: str) -> str:
-    return key[4:].rsplit(".", 1)[-1] if key.startswith("set:") else key
+def short_labels(keys: list[str]) -> dict[str, str]:
+    """Each sweep key as a cell label names it: a `set:` path by its last segments, as few as tell it apart
+    from the other keys' (two tables' `protection` would otherwise read the same).
+
+    >>> short_labels(["weather", "set:units.az_sf_1.strength"])
+    {'weather': 'weather', 'set:units.az_sf_1.strength': 'strength'}
+    >>> short_labels(["set:unit_types.tank.protection", "set:unit_types.infantry.protection"])
+    {'set:unit_types.tank.protection': 'tank.protection', 'set:unit_types.infantry.protection': 'infantry.protection'}
+    """
+    out = {}
+    for k in keys:
+        if not k.startswith("set:"):
+            out[k] = k
+            continue
+        parts = k[4:].split(".")
+        others = [o[4:] if o.startswith("set:") else o for o in keys if o != k]
+        n = 1
+        while n < len(parts) and any(o == ".".join(parts[-n:]) or o.endswith("." + ".".join(parts[-n:]))
+                                     for o in others):
+            n += 1
+        out[k] = ".".join(parts[-n:])
+    return out
 
 
 def _fmt_turn(s: Summary, t: float | None, sep: str = " ") -> str:
