@@ -577,3 +577,29 @@ def test_closing_the_window_saves_a_game_with_unsaved_orders(scen, screen, tmp_p
     with pytest.raises(RuntimeError, match="render failed"):
         broken.run(screen)
     assert broken.autosaved == auto and load_game(auto).orders == broken.state.orders
+
+
+def test_clicking_an_own_counter_selects_it_and_ctrl_click_stacks(screen):
+    """With a unit selected, a click on another own counter in reach moved the selected unit onto it (and
+    revealed both): it selects that unit now; Ctrl+click stacks. A unit that has moved shows no reachable
+    hexes, and a move that only revealed the mover itself can be undone."""
+    from conftest import goto, tiny_game
+
+    from ui.app import App
+
+    st = goto(tiny_game(1), "defender", "movement")
+    app = App(st, {1}, size=SIZE)
+    a, b = app.state.unit("arm_inf_2"), app.state.unit("arm_inf_1")
+    app.select(a.id)
+    assert b.idx in app.destinations()
+    app.click_hex(b.idx)
+    assert app.selected == b.id and not a.moved and a.idx != b.idx
+    app.select(a.id)
+    app.state.set_hidden(a, True)  # moving in the open will reveal it (no draw, nothing learned of the enemy)
+    n = len(app.state.log)
+    app.click_hex(b.idx, ctrl=True)
+    assert any(e.kind == "UnitRevealed" for e in app.state.log[n:])
+    a = app.state.unit("arm_inf_2")
+    assert a.moved and a.idx == app.state.unit("arm_inf_1").idx
+    assert app.destinations() == {}
+    assert app.undo_stack  # nothing was drawn and no enemy was revealed: undoable

@@ -30,6 +30,7 @@ RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenc
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
 HELP = [
     ("Left click", "select own unit (click again: next in stack) / order to the clicked hex"),
+    ("Ctrl+click", "move the selected unit onto a hex of your own units (stack with them)"),
     ("Click again / Enter", "confirm an attack, fire mission or sortie after its preview"),
     ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
@@ -220,7 +221,7 @@ class App:
         if key != self._dest_key:
             u = self.state.unit(self.selected)
             ut = self.state.utype(u)
-            if ut.domain != "ground" or u.offmap or u.strength <= 0:
+            if ut.domain != "ground" or u.offmap or u.strength <= 0 or u.moved:  # (moved: nothing to show)
                 self._dest = {}
             else:
                 try:
@@ -282,7 +283,10 @@ class App:
         self.pending = None
         if undoable and before is not None:
             drew = self.state.rng.bit_generator.state["state"]["state"] != rng0
-            if drew or any(ev.kind in RANDOM_EVENTS for ev in events):
+            # (a unit of one's own revealed by moving in the open tells the player nothing new: undoable)
+            learned = [ev for ev in events if ev.kind in RANDOM_EVENTS
+                       and not (ev.kind == "UnitRevealed" and ev.side == SIDES[self.view_side])]
+            if drew or learned:
                 self.undo_stack.clear()
             else:
                 self.undo_stack.append((before, self.view_side))
@@ -290,7 +294,7 @@ class App:
             self.undo_stack.clear()
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         texts = [ev.text() for ev in seen if ev.kind not in ("PhaseStarted",)]
-        self.status = texts[-1] if texts else f"{order.kind} done"
+        self.status = texts[-1] if texts else ("Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done")
         self.highlight = []
         for ev in seen:
             for h in ev.hexes():
@@ -316,7 +320,9 @@ class App:
             extra = f" — grounded: {g}" if g else ""
             self.status = f"Selected {u.name} ({ut.label}), strength {u.strength}{extra}"
 
-    def click_hex(self, idx: int | None, shift: bool = False) -> None:
+    def click_hex(self, idx: int | None, shift: bool = False, ctrl: bool = False) -> None:
+        """A left click on hex `idx`: an order for the selected unit there, or else a selection. A click on
+        one's own counters selects them; Ctrl+click moves the selected unit onto them (a stack)."""
         if idx is None or self.pass_screen or self.state.outcome is not None:
             return
         st = self.state
@@ -333,7 +339,8 @@ class App:
             ut = st.utype(sel)
             phase = st.phase
             contacts = self.contacts_at(idx)
-            if phase == "movement" and ut.domain == "ground" and idx != sel.idx and idx in self.destinations():
+            if phase == "movement" and ut.domain == "ground" and idx != sel.idx and idx in self.destinations() \
+                    and (ctrl or not own_here):
                 self.issue(Move(sel.id, h), undoable=True)
                 return
             if phase == "assault" and contacts and ut.domain == "ground":
@@ -900,8 +907,9 @@ class App:
                 action()
                 return
         if self.map_rect.collidepoint(pos):
-            shift = bool(pygame.key.get_mods() & pygame.KMOD_SHIFT)
-            self.click_hex(self.screen_to_hex(*pos), shift=shift)
+            mods = pygame.key.get_mods()
+            self.click_hex(self.screen_to_hex(*pos), shift=bool(mods & pygame.KMOD_SHIFT),
+                           ctrl=bool(mods & pygame.KMOD_CTRL))
 
     def on_key(self, key: int, mod: int, uni: str = "") -> None:
         ctrl = mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
