@@ -234,7 +234,9 @@ class SideView:
         the resolution will apply (an artillery mission's spotter: `rules.artillery_modifiers`)."""
         st = self._state
         u = self._own(uid)
-        extra = rules.artillery_modifiers(st, self.spotter(idx)) if context == "artillery" else None
+        extra = None
+        if context == "artillery" and st.recon_cover[self.side][idx]:  # (else no drone spots it: no lookup)
+            extra = rules.artillery_modifiers(st, "recon drone")
         # the units behind `contacts`, in the same order
         return [combat.fire_odds(st, u, e, context, extra) for e in known_enemies(st, self.side) if e.idx == idx]
 

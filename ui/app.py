@@ -380,7 +380,8 @@ class App:
             return
         if self.contacts_at(idx):
             c = self.contacts_at(idx)[0]
-            self.status = f"Enemy {c.type} (strength {c.strength}) at {st.map.describe(idx)}"
+            label = st.scenario.unit_table[c.type].label
+            self.status = f"Enemy {label} (strength {c.strength}) at {st.map.describe(idx)}"
             return
         self.select(None)
         t = st.map.terrain_at(idx)
@@ -391,7 +392,8 @@ class App:
     def _no_order_here(self, u: Any, ut: Any, phase: str, idx: int, contacts: list[Any]) -> str:
         """Why clicking hex `idx` with `u` selected gives no order in this phase."""
         where = self.state.map.describe(idx)
-        enemy = f"Enemy {contacts[0].type} (strength {contacts[0].strength}) at {where}. " if contacts else ""
+        enemy = (f"Enemy {self.state.scenario.unit_table[contacts[0].type].label} (strength {contacts[0].strength}) at "
+                 f"{where}. " if contacts else "")
         if phase == "artillery":
             if ut.indirect:
                 return (f"{enemy}No spotted enemy at {where}: {u.id} fires only at enemies your units or a recon "

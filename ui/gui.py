@@ -332,6 +332,8 @@ class Gui:
                                   for a, b in v.items()) or "-"
             if isinstance(v, list):
                 return ", ".join(str(x).replace("_", " ") for x in v) or "-"
+            if isinstance(v, bool):
+                return "yes" if v else "no"
             return "-" if v is None else str(v)
 
         for k, v in st.score.to_dict().items():
