@@ -218,3 +218,14 @@ def test_small_maps_fill_a_large_window_and_large_maps_stay_within_memory(screen
     for _ in range(len(ZOOM_LEVELS)):
         big.zoom(1)
     assert big.geo.width * big.geo.height <= MAX_MAP_PIXELS and big.zoom_i == big.max_zoom_i > 0
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 800), 1.0), ((1600, 1000), 1.0), ((1280, 800), 1.5)])
+def test_the_whole_map_fits_above_the_status_bar(screen, size, scale):
+    """At 1280×800 the fitted Shusha map's southern row (the attacker's air base and entry hexes) sat half
+    under the status bar: the fitted map ends above the bar's two lines."""
+    from ui.app import App
+
+    app = App(new_game(load_scenario(SHUSHA), 1), {0}, size=size, ui_scale=scale)
+    assert app.geo.height - app.vy <= app.map_rect.h - app.status_reserve + 1
+    assert app.vy <= 0 and app.geo.width - app.vx <= app.map_rect.w + 1

@@ -142,12 +142,12 @@ class App:
         best = 0
         for k, s in enumerate(ZOOM_LEVELS[:self.max_zoom_i + 1]):
             g = self.renderer.geometry(s)
-            if g.width <= self.map_rect.w and g.height <= self.map_rect.h:
+            if g.width <= self.map_rect.w and g.height <= self.map_rect.h - self.status_reserve:
                 best = k
         self.zoom_i = best
         g = self.geo
         self.vx = (g.width - self.map_rect.w) / 2
-        self.vy = (g.height - self.map_rect.h) / 2
+        self.vy = (g.height - (self.map_rect.h - self.status_reserve)) / 2
 
     @property
     def geo(self) -> Any:
@@ -172,9 +172,14 @@ class App:
         self.vy += dy
         self.clamp_view()
 
+    @property
+    def status_reserve(self) -> int:
+        """Pixels at the map's foot the status bar covers (two lines): the map fits and scrolls above them."""
+        return 2 * self.ui_text.line_height(panels.FS) + 8
+
     def clamp_view(self) -> None:
         g = self.geo
-        mw, mh = self.map_rect.size
+        mw, mh = self.map_rect.w, self.map_rect.h - self.status_reserve
         if g.width <= mw:
             self.vx = (g.width - mw) / 2
         else:
