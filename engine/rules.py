@@ -370,8 +370,8 @@ def _finish(state: GameState, winner: str, reason: str) -> None:
 def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: bool = False) -> None:
     """`by` takes hex `idx` for `side`. Where each side's beliefs are kept (`known_control`), the enemy hears
     of it at once when the hex is a named place or an objective (a public `ControlChanged`) or when it
-    `witnessed` the taking (an assault on its own units, a sandbox edit); else it learns only if it sees
-    `by` there when the order is done (`_learn_control`)."""
+    `witnessed` the taking (an assault on its own units, a sandbox edit); else it learns only if it saw `by`
+    there, unhidden, judged when the next event is logged (`_hear_news`)."""
     if state.control[idx] == side:
         return
     state.control[idx] = side

@@ -147,12 +147,11 @@ class SideView:
         else only the objectives), and the truth where it sees enemy units now. An enemy's trail through
         woods this side cannot see must not show, nor the hexes hidden enemy units started on."""
         st = self._state
-        if st.known_control is not None:
-            out = st.known_control[self.side].copy()
-        else:
-            out = np.where(st.control == self.side, st.control, np.int8(-1))
-            objective = objective_mask(st.map)
-            out[objective] = st.control[objective]
+        if st.known_control is not None:  # (the rules write the hexes of seen enemies into it after each order)
+            return st.known_control[self.side].copy()
+        out = np.where(st.control == self.side, st.control, np.int8(-1))
+        objective = objective_mask(st.map)
+        out[objective] = st.control[objective]
         occ = known_enemy_hexes(st, self.side)[0]
         if occ:
             idx = np.fromiter(occ, np.intp, len(occ))

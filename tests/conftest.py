@@ -126,6 +126,24 @@ def tiny_game(seed: int = 1, scen: Scenario | None = None, **kw: Any) -> GameSta
     return new_game(scen or tiny_scenario(), seed, **kw)
 
 
+def scenario_problems(doc: Any) -> list[str]:
+    """The problems `scenario_from_dict` reports for `doc` (it must refuse it)."""
+    from engine.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as ei:
+        scenario_from_dict(doc)
+    assert ei.value.problems
+    return ei.value.problems
+
+
+def assert_problem(problems: list[str], path: str, *words: str) -> None:
+    """One of `problems` is at JSON `path` ("path: ...") and says each of `words`."""
+    hits = [p for p in problems if p.startswith(path + ":")]
+    assert hits, f"no problem at {path}: {problems}"
+    for w in words:
+        assert any(w in p for p in hits), f"{w!r} not in {hits}"
+
+
 def fire_results(events: list[Any]) -> list[Any]:
     """Every FireResult carried by any event."""
     out = []

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from conftest import SHUSHA_PATH, shusha_scenario, tiny_dict
+from conftest import SHUSHA_PATH, assert_problem, scenario_problems, shusha_scenario, tiny_dict
 
 from engine import combat
 from engine.batch import BatchError, apply_override, build_cells, parse_sweep, with_overrides
@@ -182,16 +182,7 @@ def test_edge_memo_follows_the_rules():
 def problems_of(edit) -> list[str]:
     doc = tiny_dict()
     edit(doc)
-    with pytest.raises(ScenarioError) as ei:
-        scenario_from_dict(doc)
-    return ei.value.problems
-
-
-def assert_problem(problems: list[str], path: str, *words: str) -> None:
-    hits = [p for p in problems if p.startswith(path + ":")]
-    assert hits, f"no problem at {path}: {problems}"
-    for w in words:
-        assert any(w in p for p in hits), f"{w!r} not in {hits}"
+    return scenario_problems(doc)
 
 
 def test_valid_combat_section_loads():

@@ -17,7 +17,16 @@ from typing import Any
 
 import attrs
 import pytest
-from conftest import ROOT, add_unit, shusha_scenario, tiny_dict, tiny_game, tiny_scenario
+from conftest import (
+    ROOT,
+    add_unit,
+    assert_problem,
+    scenario_problems,
+    shusha_scenario,
+    tiny_dict,
+    tiny_game,
+    tiny_scenario,
+)
 from typer.testing import CliRunner
 
 from engine import combat
@@ -191,17 +200,7 @@ def test_odds_memos_never_mix_the_new_numbers():
 
 
 # ------------------------------------------------------------------------------------------------ validation
-def problems_of(doc: Any) -> list[str]:
-    with pytest.raises(ScenarioError) as ei:
-        scenario_from_dict(doc)
-    return ei.value.problems
-
-
-def assert_problem(problems: list[str], path: str, *words: str) -> None:
-    hits = [p for p in problems if p.startswith(path + ":")]
-    assert hits, f"no problem at {path}: {problems}"
-    for w in words:
-        assert any(w in p for p in hits), f"{w!r} not in {hits}"
+problems_of = scenario_problems
 
 
 @pytest.mark.parametrize(("section", "path", "words"), [

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TINY_PATH, tiny_dict
+from conftest import TINY_PATH, scenario_problems, tiny_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -16,12 +16,7 @@ from typer.testing import CliRunner
 from engine.errors import ScenarioError
 from engine.scenario import Scenario, load_scenario, parse_scenario, scenario_from_dict
 
-
-def problems_of(doc: Any) -> list[str]:
-    with pytest.raises(ScenarioError) as ei:
-        scenario_from_dict(doc)
-    assert ei.value.problems
-    return ei.value.problems
+problems_of = scenario_problems
 
 
 def edited(edit) -> dict[str, Any]:

@@ -133,8 +133,8 @@ class App:
     def max_zoom_i(self) -> int:
         """The highest zoom level this map may use (`MAX_MAP_PIXELS`); at least the first."""
         if self._max_zoom_i is None:
-            ok = [k for k, s in enumerate(ZOOM_LEVELS)
-                  if self.renderer.geometry(s).width * self.renderer.geometry(s).height <= MAX_MAP_PIXELS]
+            sizes = [self.renderer.geometry(s) for s in ZOOM_LEVELS]
+            ok = [k for k, g in enumerate(sizes) if g.width * g.height <= MAX_MAP_PIXELS]
             self._max_zoom_i = max(ok, default=0)
         return self._max_zoom_i
 
