@@ -246,6 +246,28 @@ class UnitMoved(Event):
 
 @_event
 @attrs.define(kw_only=True, unsafe_hash=True)
+class MoveGlimpsed(Event):
+    """An enemy move as a side saw it when it saw only part of the path (`engine.view.visible_log` makes it
+    from the `UnitMoved`; it is never in the game's own log): `path` holds the seen hexes only, in order."""
+
+    side: str
+    unit: str
+    path: list[HexRef]
+    start_unseen: bool
+    end_unseen: bool
+
+    def text(self) -> str:
+        if len(self.path) == 1:
+            seen = f"seen passing {_h(self.path[0])}"
+        else:
+            seen = f"seen moving {_h(self.path[0])}→{_h(self.path[-1])}"
+        where = [w for w, yes in (("came from out of sight", self.start_unseen),
+                                  ("went on out of sight", self.end_unseen)) if yes]
+        return f"{self.unit} {seen}{' (' + '; '.join(where) + ')' if where else ''}"
+
+
+@_event
+@attrs.define(kw_only=True, unsafe_hash=True)
 class UnitRevealed(Event):
     side: str
     unit: str
@@ -397,12 +419,18 @@ class UnitRetreated(Event):
 @_event
 @attrs.define(kw_only=True, unsafe_hash=True)
 class ControlChanged(Event):
+    """A named place or an objective changes hands. Objectives are public (the briefing shows them and the
+    score counts them); the enemy hears of another named place only if it saw the taker there:
+    `taken_unseen` says the taker was hidden when it took the hex (an infiltrator in the woods)."""
+
     side: str
     hex: HexRef
     place: str | None
+    taken_unseen: bool = False
 
     def text(self) -> str:
-        return f"{self.side} takes control of {_h(self.hex)}{' ' + self.place if self.place else ''}"
+        unseen = ", unseen by the enemy" if self.taken_unseen else ""
+        return f"{self.side} takes control of {_h(self.hex)}{' ' + self.place if self.place else ''}{unseen}"
 
 
 @_event

@@ -60,7 +60,10 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.4.0"  # 0.4.0: the AI scores artillery targets with the recon-drone adjustment (results change)
+ENGINE_VERSION = "0.5.0"
+"""0.5.0: the event log only (a move's ControlChanged follows it and says if it was taken unseen; reveal and
+assault texts): the games themselves are those of 0.4.0 (the AI scores artillery targets with the recon-drone
+adjustment)."""
 N_STREAMS = 4  # combat, weather, attacker AI, defender AI
 
 
@@ -152,6 +155,8 @@ def new_game(
     state.sandbox = sandbox
     if track_sightings:
         state.sightings = []
+        state.glimpses = {}
+        state.last_seen = [{}, {}]
         state.known_control = [np.full(gmap.n, -1, dtype=np.int8), np.full(gmap.n, -1, dtype=np.int8)]
     for u in units:  # the starting order of battle is placed, not announced as reinforcements
         if u.arrives_turn <= 1:
@@ -190,9 +195,28 @@ def _emit(state: GameState, *events: Event, first_unseen_by: int | None = None) 
         sights = [seen_by(state, ev) for ev in events]
         if first_unseen_by is not None:
             sights[0] = (False, sights[0][1]) if first_unseen_by == 0 else (sights[0][0], False)
+        for k, ev in enumerate(events):
+            if ev.kind == "UnitMoved":
+                _glimpsed(state, len(state.sightings) + k, ev, sights[k])  # type: ignore[arg-type]
         state.sightings.extend(sights)
         if state.control_news:
             _hear_news(state)
+
+
+def _glimpsed(state: GameState, k: int, ev: UnitMoved, sights: tuple[bool, bool]) -> None:
+    """Log entry `k`, a move: if its enemy saw only part of it, keep which hexes (`GameState.glimpses`) and
+    where it last saw the unit."""
+    from engine.view import glimpse
+
+    enemy = 1 - SIDES.index(ev.side)
+    if not sights[enemy]:
+        return
+    seen = glimpse(state, ev, enemy)
+    if seen is not None:
+        assert state.glimpses is not None and state.last_seen is not None
+        state.glimpses[k] = seen
+        u = state.unit(ev.unit)
+        state.last_seen[enemy][u.id] = (state.map.idx(ev.path[seen[-1]]), state.turn, u.strength)
 
 
 # ============================================================================================ turn sequence
@@ -367,11 +391,13 @@ def _finish(state: GameState, winner: str, reason: str) -> None:
     _emit(state, GameOver.make(turn=state.turn, winner=winner, reason=reason))
 
 
-def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: bool = False) -> None:
-    """`by` takes hex `idx` for `side`. Where each side's beliefs are kept (`known_control`), the enemy hears
-    of it at once when the hex is a named place or an objective (a public `ControlChanged`) or when it
+def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: bool = False,
+                 sink: list[Event] | None = None) -> None:
+    """`by` takes hex `idx` for `side`: a `ControlChanged` when the hex is a named place or an objective (to
+    `sink` when given: a move logs it after the move itself). Where each side's beliefs are kept
+    (`known_control`), the enemy hears of it at once when the hex is an objective (public) or when it
     `witnessed` the taking (an assault on its own units, a sandbox edit); else it learns only if it saw `by`
-    there, unhidden, judged when the next event is logged (`_hear_news`)."""
+    there, unhidden, judged when the next event is logged (`_hear_news`), as the log judges the event."""
     if state.control[idx] == side:
         return
     state.control[idx] = side
@@ -380,13 +406,17 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: boo
     in_objective = idx in state.map.objective_set
     if in_objective and side == ATTACKER and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
-    announced = place is not None or in_objective
-    if announced:
-        _emit(state, ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_refs[idx], place=place))
+    if place is not None or in_objective:
+        ev = ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_refs[idx], place=place,
+                                 taken_unseen=by.hidden)
+        if sink is None:
+            _emit(state, ev)
+        else:
+            sink.append(ev)
     known = state.known_control
     if known is not None:
         known[side][idx] = side
-        if announced or witnessed:
+        if in_objective or witnessed:
             known[1 - side][idx] = side
         else:
             state.control_news.append((idx, side, by.hidden))
@@ -412,15 +442,18 @@ def _hear_news(state: GameState) -> None:
 
 
 def _learn_control(state: GameState) -> None:
-    """Bring each side's beliefs about control up to date after an order: the news not yet heard
-    (`_hear_news`), and who holds the hexes where each side sees enemy units now."""
-    known, control = state.known_control, state.control
-    assert known is not None
+    """Bring each side's beliefs up to date after an order: the news not yet heard (`_hear_news`), who holds
+    the hexes where each side sees enemy units now, and where it saw them (`GameState.last_seen`)."""
+    known, control, last_seen = state.known_control, state.control, state.last_seen
+    assert known is not None and last_seen is not None
     if state.control_news:
         _hear_news(state)
+    turn = state.turn
     for side in (ATTACKER, DEFENDER):
+        seen = last_seen[side]
         for u in known_enemies(state, side):
             known[side][u.idx] = control[u.idx]
+            seen[u.id] = (u.idx, turn, u.strength)
 
 
 def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
@@ -722,6 +755,25 @@ def _do_end_phase(state: GameState, o: EndPhase) -> None:
         _end_turn(state)
 
 
+def move_reveal_reason(state: GameState, u: Unit, path: list[int]) -> str | None:
+    """Why moving `u` along `path` (hex indices, start first) gives its position away, or None if the terrain
+    lets it move unseen: only infiltrating units, and only through hexes of concealment 2 or more."""
+    gmap = state.map
+    if not state.scenario.unit_table[u.type].infiltrates:
+        kinds = gmap.derived.get("rules.infiltrators")
+        if kinds is None:
+            table = state.scenario.unit_table
+            kinds = gmap.derived["rules.infiltrators"] = ", ".join(
+                sorted(t.label for t in table.values() if t.infiltrates)) or "none in this scenario"
+        return f"it moved (only infiltrating units move unseen: {kinds})"
+    conceal = gmap.concealment_list
+    for i in path[1:]:
+        if conceal[i] < 2:
+            return (f"it left cover at {gmap.describe(i)} (concealment {conceal[i]}; infiltrators move unseen "
+                    f"only through concealment 2 or more)")
+    return None
+
+
 def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
     gmap = state.map
     around = gmap.nbr_list[idx]
@@ -788,7 +840,7 @@ def _do_move(state: GameState, o: Move) -> None:
         untouched = True
         walked.append(step)
         if control[step] != u.side:
-            _set_control(state, step, u.side, u)
+            _set_control(state, step, u.side, u, sink=later)
         elif state.known_control is not None:  # seen crossing its side's hexes, it shows the enemy they are held
             state.control_news.append((step, u.side, u.hidden))
         if step not in enemy_zone:
@@ -816,8 +868,8 @@ def _do_move(state: GameState, o: Move) -> None:
     if untouched:
         state.touch(roster=False, side=u.side)
     if u.hidden is False and was_hidden and not quiet:
-        later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                          hex=gmap.hex_of(walked[0]), reason="moved in the open"))
+        later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(walked[0]),
+                                          reason=move_reveal_reason(state, u, path) or "moved"))
     if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
         later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_refs[u.idx],
@@ -828,7 +880,7 @@ def _do_move(state: GameState, o: Move) -> None:
             if v.hidden:  # a seen position shows the whole stack
                 state.set_hidden(v, False)
                 later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[v.idx],
-                                               reason=f"{u.id} joined its position in the open"))
+                                               reason=f"{u.id} was seen moving onto its hex"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     # hidden all the way (quiet), the move itself was not seen, even if the unit is seen where it ends
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
@@ -1008,7 +1060,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
     main = state.unit(a_res.target)
     advanced = False
     if a.strength <= 0:
-        result = "attacker destroyed"
+        result = "assaulting unit destroyed"
     elif not alive:
         result = "defenders destroyed"
         advanced = _advance(state, a, t)

@@ -90,15 +90,15 @@ class GameState:
     # reads every attribute through a slower path (about 25% slower per read; the rules read a game's state
     # some tens of thousands of times).
     __slots__ = ("_active_cache", "_ad_cache", "_air_units", "_based_units", "_check_memo", "_checked_reach",
-                 "_contacts_cache", "_ground_cache", "_ground_kind", "_ground_now", "_hexes_cache", "_know", "_memos",
-                 "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache",
-                 "_pos_now", "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache",
-                 "_vision_ranges", "_zone_cache", "agents", "capture_streak_from", "control", "control_news", "extra",
-                 "grounded", "hidden_version", "known_control", "log", "map", "night", "orders", "outcome", "phase_i",
-                 "phase_orders", "pos_version", "recon_cover", "recon_version", "rng", "road_cut", "roster_version",
-                 "sandbox", "scenario", "score", "seed", "side", "side_pos_version", "sightings", "strength_version",
-                 "turn", "unit_index", "units", "version", "weather", "weather_by_turn", "weather_mode",
-                 "weather_override")
+                 "_contacts_cache", "_ground_cache", "_ground_kind", "_ground_now", "_hexes_cache", "_know",
+                 "_memos", "_observer_cache", "_occ_cache", "_pos_all", "_pos_arrays", "_pos_cache", "_pos_now",
+                 "_reach_cache", "_reach_ws", "_road_cache", "_side_units", "_supply_cache", "_vision_ranges",
+                 "_zone_cache", "agents", "capture_streak_from", "control", "control_news", "extra", "glimpses",
+                 "grounded", "hidden_version", "known_control", "last_seen", "log", "map", "night", "orders",
+                 "outcome", "phase_i", "phase_orders", "pos_version", "recon_cover", "recon_version", "rng",
+                 "road_cut", "roster_version", "sandbox", "scenario", "score", "seed", "side", "side_pos_version",
+                 "sightings", "strength_version", "turn", "unit_index", "units", "version", "weather",
+                 "weather_by_turn", "weather_mode", "weather_override")
 
     def __init__(
         self,
@@ -159,6 +159,12 @@ class GameState:
         """Front-end data kept in saves (e.g. AI random-stream states); no rule reads it."""
         self.sightings: list[tuple[bool, bool]] | None = None
         """Per event in `log`: could (attacker, defender) observe it? None when not tracked."""
+        self.glimpses: dict[int, tuple[int, ...]] | None = None
+        """In games that track sightings: log index of an enemy move its enemy saw only in part -> the positions
+        in its path that were seen (`engine.view.visible_log` shows only those)."""
+        self.last_seen: list[dict[str, tuple[int, int]]] | None = None
+        """Per side, in games that track sightings: enemy unit id -> (hex, turn) where the side last saw it
+        (`rules._learn_control` keeps it; `SideView.last_seen` shows the ones out of sight now)."""
         self._know: list[Any] = [None, None]
         """Per side: what it sees and knows (`visibility._know`)."""
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}
@@ -441,6 +447,8 @@ class GameState:
         new.grounded = dict(self.grounded)
         new.log = list(self.log)
         new.sightings = None if self.sightings is None else list(self.sightings)
+        new.glimpses = None if self.glimpses is None else dict(self.glimpses)
+        new.last_seen = None if self.last_seen is None else [dict(d) for d in self.last_seen]
         new.orders = list(self.orders)
         new.score = copy.deepcopy(self.score)
         new.rng = copy.deepcopy(self.rng)

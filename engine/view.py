@@ -12,9 +12,9 @@ import attrs
 import numpy as np
 
 from engine import combat, rules
-from engine.events import Event
+from engine.events import Event, MoveGlimpsed
 from engine.mapdata import GameMap
-from engine.movement import destination_indices, legal_destinations, reach, reachable
+from engine.movement import destination_indices, legal_destinations, reach, reachable, walk_of
 from engine.orders import Order
 from engine.scenario import Scenario
 from engine.state import PHASES, GameState
@@ -47,6 +47,18 @@ class cached_property(Generic[T]):
         value = self.func(obj)
         setattr(obj, self.name, value)  # (an instance attribute: this descriptor is not consulted again)
         return value
+
+
+@attrs.frozen
+class LastSeen:
+    """An enemy unit out of sight now, where the side last saw it: the hex, the turn and its strength then."""
+
+    id: str
+    type: str
+    idx: int
+    hex: tuple[int, int]
+    turn: int
+    strength: int
 
 
 @attrs.frozen
@@ -173,6 +185,22 @@ class SideView:
         return self.control[hexes].tolist()
 
     @cached_property
+    def last_seen(self) -> list[LastSeen]:
+        """Enemy units the side saw earlier and does not see now, where and when it last saw them (games that
+        track sightings keep the record, `GameState.last_seen`; else empty). Units it saw destroyed are gone."""
+        st = self._state
+        if st.last_seen is None:
+            return []
+        now = {c.id for c in self.contacts}
+        refs = st.map.hex_refs
+        out = []
+        for uid, (idx, turn, strength) in sorted(st.last_seen[self.side].items()):
+            u = st.unit(uid)
+            if uid not in now and u.strength > 0:  # (every loss is dealt by this side: it saw the destruction)
+                out.append(LastSeen(uid, u.type, idx, refs[idx], turn, strength))
+        return out
+
+    @cached_property
     def grounded(self) -> dict[str, str | None]:
         st = self._state
         return {k: v for k, v in st.grounded.items() if st.unit(k).side == self.side}
@@ -211,6 +239,23 @@ class SideView:
     def own_occupancy(self) -> np.ndarray:
         """Count of the side's own ground units per hex (read-only)."""
         return self._state.occupancy()[self.side]
+
+    def move_reveal(self, uid: str, idx: int) -> str | None:
+        """Why moving hidden unit `uid` to hex `idx` would reveal it, as far as this side knows (None: it would
+        stay hidden, or it is seen already, or cannot go there). A hidden enemy met on the way may still
+        reveal it: this side cannot know of those."""
+        st = self._state
+        u = self._own(uid)
+        if not u.hidden:
+            return None
+        r = reach(st, u)
+        if not r.reaches(idx):
+            return None
+        path, _ = walk_of(r, idx)
+        why = rules.move_reveal_reason(st, u, path)
+        if why is None and idx in self.contact_zone:
+            why = "it would end next to a known enemy"
+        return why
 
     def reachable(self, uid: str) -> dict[int, tuple[float, int]]:
         return reachable(self._state, self._own(uid))
@@ -277,8 +322,8 @@ def observe(state: GameState, side: int) -> SideView:
 
 # ---------------------------------------------------------------------------------------------- event log
 PUBLIC_EVENTS = frozenset({"GameStarted", "TurnStarted", "WeatherReport", "PhaseStarted", "ObjectiveStatus",
-                           "RoadCut", "ControlChanged", "GameOver", "SandboxEdit"})
-"""Events every side knows about (the clock, the weather, who holds named places)."""
+                           "RoadCut", "GameOver", "SandboxEdit"})
+"""Events every side knows about (the clock, the weather, the objectives; `ControlChanged` on an objective)."""
 PRIVATE_EVENTS = frozenset({"UnitHidden", "SupplyReport", "AirStatus"})
 """The other side's bookkeeping, never shown to its enemy."""
 
@@ -313,17 +358,52 @@ def seen_by(state: GameState, ev: Event) -> tuple[bool, bool]:
             out.append(True)
         elif ev.kind == "UnitMoved" and state.unit(ev.unit).hidden:
             out.append(False)  # an infiltrating unit that stayed hidden is not seen, whatever hexes it crossed
+        elif ev.kind == "ControlChanged":  # objectives are public; another place only if the taker was seen there
+            idx = state.map.idx(ev.hex)
+            out.append(idx in state.map.objective_set
+                       or (not ev.taken_unseen and bool(visible_hexes(state, s)[idx])))
         else:
             vis = visible_hexes(state, s)
             out.append(any(vis[state.map.idx(h)] for h in ev.hexes() if state.map.on_map(h)))
     return out[0], out[1]
 
 
-def visible_log(state: GameState, side: int) -> list[tuple[int, Event]]:
-    """(index in state.log, event) pairs `side` may know about.
+def glimpse(state: GameState, ev: Event, side: int) -> tuple[int, ...] | None:
+    """The positions in an enemy `UnitMoved`'s path that `side` sees now, when it sees some but not all of
+    them (else None): what the log may show of a move seen in part."""
+    vis = visible_hexes(state, side)
+    idx = state.map.idx
+    seen = tuple(k for k, h in enumerate(ev.path) if vis[idx(h)])  # type: ignore[attr-defined]
+    return seen if seen and len(seen) < len(ev.path) else None  # type: ignore[attr-defined]
+
+
+def _as_glimpsed(ev: Event, seen: tuple[int, ...]) -> MoveGlimpsed:
+    path = ev.path  # type: ignore[attr-defined]
+    return MoveGlimpsed.make(turn=ev.turn, side=ev.side, unit=ev.unit,  # type: ignore[attr-defined]
+                             path=[path[k] for k in seen], start_unseen=seen[0] != 0,
+                             end_unseen=seen[-1] != len(path) - 1)
+
+
+def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, Event]]:
+    """(index in state.log, event) pairs `side` may know about, from index `start`, as it saw them: an enemy
+    move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone.
 
     Exact when the game tracks sightings (`new_game(..., track_sightings=True)`); otherwise judged with the
     side's present knowledge, which may hide enemy moves that were seen earlier."""
-    if state.sightings is not None and len(state.sightings) == len(state.log):
-        return [(k, ev) for k, ev in enumerate(state.log) if state.sightings[k][side]]
-    return [(k, ev) for k, ev in enumerate(state.log) if seen_by(state, ev)[side]]
+    log = state.log
+    own = SIDES[side]
+    out: list[tuple[int, Event]] = []
+    if state.sightings is not None and len(state.sightings) == len(log):
+        sights, glimpses = state.sightings, state.glimpses or {}
+        for k in range(start, len(log)):
+            if sights[k][side]:
+                ev = log[k]
+                seen = glimpses.get(k) if ev.kind == "UnitMoved" and ev.side != own else None  # type: ignore[attr-defined]
+                out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
+        return out
+    for k in range(start, len(log)):
+        ev = log[k]
+        if seen_by(state, ev)[side]:
+            seen = glimpse(state, ev, side) if ev.kind == "UnitMoved" and ev.side != own else None  # type: ignore[attr-defined]
+            out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
+    return out

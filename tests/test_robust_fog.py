@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
-from conftest import shusha_scenario
+from conftest import goto, shusha_scenario
 
 from engine.game import play_game
 from engine.orders import Assault, EndPhase, Fire, Move, Strike
@@ -65,8 +65,10 @@ def learn_control(st, evidence: list[set[int]], first_event: int) -> None:
             ev_side = getattr(ev, "side", None)
             if ev_side != SIDES[1 - s]:
                 continue
-            if ev.kind == "ControlChanged":
-                evidence[s].add(gmap.idx(ev.hex))
+            if ev.kind == "ControlChanged":  # public for objectives; else only if the taker was seen there
+                i = gmap.idx(ev.hex)
+                if i in gmap.objective_set or (not ev.taken_unseen and vis[i]):
+                    evidence[s].add(i)
             elif ev.kind == "UnitMoved" and not st.unit(ev.unit).hidden:
                 evidence[s].update(i for i in map(gmap.idx, ev.path) if vis[i])
             elif ev.kind == "ReinforcementArrived" and vis[gmap.idx(ev.hex)]:
@@ -187,6 +189,26 @@ def test_visible_log_hides_unseen_enemy_information(seed):
         assert [k for k, _ in vl] == [k for k in range(len(st.log)) if st.sightings[k][s]]
         own = [k for k, ev in enumerate(st.log) if getattr(ev, "side", None) == SIDES[s]]
         assert set(own) <= {k for k, _ in vl}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_moves_seen_in_part_show_only_hexes_in_view(seed):
+    """Over whole games: every hex of a `MoveGlimpsed` was in the side's view, and every hex of its move that
+    was out of view all along is left out."""
+    st, steps, _ = replayed(seed)
+    glimpsed = 0
+    for _o, lo, hi, vb, va, _hb, _ha in steps:
+        for s in (0, 1):
+            for k, ev in visible_log(st, s, start=lo):
+                if k >= hi or ev.kind != "MoveGlimpsed":
+                    continue
+                glimpsed += 1
+                shown = {st.map.idx(h) for h in ev.hexes()}
+                assert all(vb[s][i] or va[s][i] for i in shown), ev.text()
+                full = {st.map.idx(h) for h in st.log[k].path}
+                assert {i for i in full if not (vb[s][i] or va[s][i])}.isdisjoint(shown)
+                assert len(shown) < len(full)
+    assert glimpsed > 0
 
 
 # ---- leaks found earlier in engine/view.py (now fixed): kept as regression tests
@@ -338,3 +360,127 @@ def test_an_arrival_seen_by_recon_is_on_the_map_as_in_the_log():
     assert rein.arrived and st.map.hex_refs[rein.idx] == (0, 0)
     assert any(e.kind == "ReinforcementArrived" for _, e in visible_log(st, 0))
     assert observe(st, 0).control[rein.idx] == 1
+
+
+# ------------------------------------------------------------------ moves seen in part, places taken unseen, last seen
+def _with_places(d):
+    d["map"]["places"] += [{"name": "Woodcutters", "hex": [7, 4], "kind": "village"},
+                           {"name": "Sawmill", "hex": [6, 4], "kind": "village"}]
+
+
+def _forest_road_doc_state(edit, sf_hex=(9, 4)):
+    from conftest import tiny_dict
+
+    from engine.scenario import scenario_from_dict
+
+    d = tiny_dict()
+    d["map"]["terrain"][4] = "ppptffffff"
+    d["map"]["elevation_m"][2][5] = 1100
+    d["units"] = [u for u in d["units"] if u["id"] != "arm_amb"]
+    d["units"].append({"id": "arm_obs", "side": "defender", "type": "infantry", "hex": [5, 2]})
+    for u in d["units"]:
+        if u["id"] == "az_sf":
+            u["hex"], u["hidden"] = list(sf_hex), True
+        if u["id"] == "az_tank":
+            u["hex"] = [9, 7]
+    edit(d)
+    st = new_game(scenario_from_dict(d, source="forest road"), 0, track_sightings=True)
+    while st.phase != "movement":
+        apply(st, EndPhase("attacker"))
+    return st
+
+
+def test_a_move_seen_in_part_shows_the_enemy_only_the_hexes_it_saw():
+    """The defender's post sees the road up to column 7: a vehicle driving (9,4)→(5,4) comes into its view at
+    (7,4). Its log shows the move from (7,4) on, "came from out of sight", and nothing of (9,4) or (8,4); the
+    attacker's own log has the whole move. The log of a game without sightings cuts it the same way."""
+    st = _forest_road((8, 2), hidden=False, drop=("arm_amb",))
+    apply(st, Move("az_mech", (5, 4)))
+    k, own = visible_log(st, 0)[-1]
+    assert own.kind == "UnitMoved" and own.path[0] == (9, 4)
+    seen = dict(visible_log(st, 1))[k]
+    assert seen.kind == "MoveGlimpsed"
+    assert seen.path == [(7, 4), (6, 4), (5, 4)] and seen.start_unseen and not seen.end_unseen
+    assert "(9,4)" not in seen.text() and "came from out of sight" in seen.text()
+    assert set(seen.hexes()) == {(7, 4), (6, 4), (5, 4)}
+    assert st.log[k] is own  # the game's own log is untouched
+    untracked = st.copy()
+    untracked.sightings = None
+    assert dict(visible_log(untracked, 1))[k] == seen
+
+
+def test_a_unit_seen_leaving_is_marked_where_it_was_last_seen():
+    """A unit in view at (6,4) drives off east, out of the post's sight: the defender's log says it went on out of
+    sight from (7,4), and its view keeps it as last seen there (turn 1, strength 3), not as a contact."""
+    def edit(d):
+        d["units"].append({"id": "az_scout", "side": "attacker", "type": "mech_infantry", "hex": [6, 4]})
+
+    st = _forest_road_doc_state(edit)
+    v = observe(st, 1)
+    assert "az_scout" in {c.id for c in v.contacts} and v.last_seen == []
+    apply(st, Move("az_scout", (9, 5)))
+    _, seen = visible_log(st, 1)[-1]
+    assert seen.kind == "MoveGlimpsed" and seen.end_unseen and not seen.start_unseen
+    assert seen.path[-1] == (7, 4) and "(9,5)" not in seen.text()
+    v = observe(st, 1)
+    assert "az_scout" not in {c.id for c in v.contacts}
+    got = {ls.id: ls for ls in v.last_seen}
+    assert got["az_scout"].hex == (7, 4) and got["az_scout"].turn == 1 and got["az_scout"].strength == 3
+    # and the scout, gone, no longer sees the post it saw from (6,4): the attacker keeps it as last seen
+    assert [(ls.id, ls.hex) for ls in observe(st, 0).last_seen] == [("arm_obs", (5, 2))]
+
+
+def test_a_place_taken_unseen_is_not_announced_to_the_enemy_and_comes_after_the_move():
+    """Hidden special forces take Woodcutters through the forest: the change is logged (taken unseen), after
+    the move, but the defender neither reads it nor marks the village. A vehicle seen taking the Sawmill is
+    read by both, its `ControlChanged` after its move."""
+    st = _forest_road_doc_state(_with_places)
+    apply(st, Move("az_sf", (7, 4)))
+    assert st.unit("az_sf").hidden
+    kinds = [e.kind for e in st.log[-2:]]
+    assert kinds == ["UnitMoved", "ControlChanged"] and st.log[-1].taken_unseen
+    assert "unseen by the enemy" in st.log[-1].text()
+    assert len(st.log) - 1 not in dict(visible_log(st, 1))
+    woodcutters, sawmill = st.map.idx((7, 4)), st.map.idx((6, 4))
+    assert observe(st, 1).control[woodcutters] != 0
+    apply(st, Move("az_mech", (5, 4)))
+    taken = [k for k, e in enumerate(st.log) if e.kind == "ControlChanged" and tuple(e.hex) == (6, 4)]
+    assert len(taken) == 1 and not st.log[taken[0]].taken_unseen
+    moved = max(k for k, e in enumerate(st.log) if e.kind == "UnitMoved")
+    assert moved < taken[0]
+    assert taken[0] in dict(visible_log(st, 1))
+    assert observe(st, 1).control[sawmill] == 0
+
+
+def test_objectives_changing_hands_stay_public_even_when_taken_unseen():
+    """Who holds an objective is public (the briefing and the score): a change is read by both sides, even when
+    the taker was not seen; another named place taken unseen is not."""
+    from engine.events import ControlChanged
+    from engine.view import seen_by
+
+    st = _forest_road_doc_state(_with_places)
+    town = ControlChanged(turn=1, side="attacker", hex=(3, 3), place="Tinytown", taken_unseen=True)
+    village = ControlChanged(turn=1, side="attacker", hex=(7, 4), place="Woodcutters", taken_unseen=True)
+    seen_village = ControlChanged(turn=1, side="attacker", hex=(7, 4), place="Woodcutters")
+    assert seen_by(st, town) == (True, True)
+    assert seen_by(st, village) == (True, False)
+    assert seen_by(st, seen_village) == (True, True)  # (7,4) is in the post's view
+
+
+def test_move_reveal_explains_what_moving_gives_away():
+    from engine.rules import move_reveal_reason
+
+    st = _forest_road((9, 4), drop=())
+    v = observe(st, 0)
+    idx = st.map.idx
+    assert v.move_reveal("az_sf", idx((7, 4))) is None  # forest all the way: unseen
+    why = v.move_reveal("az_sf", idx((9, 5)))
+    assert why is not None and why.startswith("it left cover at (9,5)") and "concealment 2 or more" in why
+    assert v.move_reveal("az_mech", idx((8, 4))) is None  # it is seen already
+    amb = st.unit("arm_amb")
+    why = move_reveal_reason(st, amb, [amb.idx, idx((5, 5))])
+    assert why is not None and "only infiltrating units move unseen: Special forces" in why
+    goto(st, "defender", "movement")
+    apply(st, Move("arm_amb", (4, 6)))
+    revealed = [e for e in st.log[-3:] if e.kind == "UnitRevealed" and e.unit == "arm_amb"]
+    assert revealed and revealed[0].reason == why
