@@ -765,12 +765,12 @@ def move_reveal_reason(state: GameState, u: Unit, path: list[int]) -> str | None
             table = state.scenario.unit_table
             kinds = gmap.derived["rules.infiltrators"] = ", ".join(
                 sorted(t.label for t in table.values() if t.infiltrates)) or "none in this scenario"
-        return f"it moved (only infiltrating units move unseen: {kinds})"
+        return f"only infiltrating units move unseen ({kinds})"
     conceal = gmap.concealment_list
     for i in path[1:]:
         if conceal[i] < 2:
-            return (f"it left cover at {gmap.describe(i)} (concealment {conceal[i]}; infiltrators move unseen "
-                    f"only through concealment 2 or more)")
+            return (f"the path leaves cover at {gmap.describe(i)} (concealment {conceal[i]}; infiltrators move "
+                    f"unseen only through concealment 2 or more)")
     return None
 
 

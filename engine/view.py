@@ -254,8 +254,15 @@ class SideView:
         path, _ = walk_of(r, idx)
         why = rules.move_reveal_reason(st, u, path)
         if why is None and idx in self.contact_zone:
-            why = "it would end next to a known enemy"
+            why = "the hex is next to a known enemy"
         return why
+
+    def fire_range(self, uid: str) -> np.ndarray:
+        """Hexes within `uid`'s fire range (read-only mask), counted from its hex as the rules count it (an
+        off-map battery's is its firing hex on the map edge). A mission also needs a spotter (`spotter`)."""
+        st = self._state
+        u = self._own(uid)
+        return st.map.distances_from(u.idx) <= st.scenario.unit_table[u.type].range_hexes
 
     def reachable(self, uid: str) -> dict[int, tuple[float, int]]:
         return reachable(self._state, self._own(uid))

@@ -188,6 +188,10 @@ def test_offmap_battery_fires_from_its_anchor_within_range(slack):
         assert why is not None and f"{dist} hexes away" in why
         with pytest.raises(IllegalOrder):
             apply(state, order)
+    # the view's range mask (what the UI rings) is the rule's: the town is inside exactly when in range
+    from engine.view import observe
+
+    assert bool(observe(state, 0).fire_range("az_art")[state.map.idx(TOWN)]) == (slack >= 0)
 
 
 # ------------------------------------------------------------------------------------ ambush

@@ -475,11 +475,11 @@ def test_move_reveal_explains_what_moving_gives_away():
     idx = st.map.idx
     assert v.move_reveal("az_sf", idx((7, 4))) is None  # forest all the way: unseen
     why = v.move_reveal("az_sf", idx((9, 5)))
-    assert why is not None and why.startswith("it left cover at (9,5)") and "concealment 2 or more" in why
+    assert why is not None and why.startswith("the path leaves cover at (9,5)") and "concealment 2 or more" in why
     assert v.move_reveal("az_mech", idx((8, 4))) is None  # it is seen already
     amb = st.unit("arm_amb")
     why = move_reveal_reason(st, amb, [amb.idx, idx((5, 5))])
-    assert why is not None and "only infiltrating units move unseen: Special forces" in why
+    assert why == "only infiltrating units move unseen (Special forces)"
     goto(st, "defender", "movement")
     apply(st, Move("arm_amb", (4, 6)))
     revealed = [e for e in st.log[-3:] if e.kind == "UnitRevealed" and e.unit == "arm_amb"]
