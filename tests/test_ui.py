@@ -274,14 +274,15 @@ def test_widgets_buttons_log_dialogs_and_game_over(scen, screen, tmp_path):
     app.gui._sync_log(force=True)
     shown = app.gui.shown_log_indices()
     assert shown == [k for k, _ in app.visible_events()][-len(shown):]
-    k = next(k for k in reversed(shown) if app.state.log[k].hexes())
+    seen = dict(app.visible_events())  # each entry as the defender saw it (a move seen in part: those hexes)
+    k = next(k for k in reversed(shown) if seen[k].hexes())
     row = app.gui._log_rows.index(k)
     lst = app.gui.log_box
     lst.scroll_bar.set_scroll_from_start_percentage(row / len(lst.item_list))
     app.render(screen)
     assert lst.item_list[row]["button_element"] is not None  # the row is on screen: click it for real
     _click(app, lst.item_list[row]["button_element"].rect.center)
-    assert app.highlight and app.state.log[k].text() in app.status
+    assert app.highlight and seen[k].text() in app.status
     # Ctrl+S opens the save dialog at the default path; while it is open, game keys do nothing
     app.on_key(pygame.K_s, pygame.KMOD_CTRL)
     dlg = app.gui.dialog

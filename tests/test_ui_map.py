@@ -87,7 +87,8 @@ def test_counters_are_drawn_over_place_names(screen):
     for uid, j in placed:
         u = st.unit(uid)
         ut = st.scenario.unit_table[u.type]
-        img = counter_image(ut.symbol, u.side, u.strength, ut.max_steps, cw, ch, app.palette, app.text, ghost=u.hidden)
+        img = counter_image(ut.symbol, u.side, u.strength, ut.max_steps, cw, ch, app.palette, app.text,
+                            hidden=u.hidden)
         x, y = app.hex_to_screen(j)
         box = img.get_rect(center=(int(x), int(y)))
         assert any(box.colliderect(lab) for lab in labels)  # the counter does sit on a name

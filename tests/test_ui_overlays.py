@@ -164,7 +164,7 @@ def test_drone_legend_colours_are_on_the_map(screen, monkeypatch, palette):
     (res,) = app._overlay_res
     legend = dict((label.split(":")[0].split(" (")[0], col) for col, label in res.legend)
     assert found(legend["GROUNDED by weather"], modes.values())
-    assert found(legend["recon cover this turn"], modes.values())
+    assert found(legend["recon cover until your next turn starts"], modes.values())
     assert found(legend["dot"], centres)  # the recon drone's "can spot here" marker
     assert found(legend["air base"], centres)
     # the grounded armed drones' radius is what most of the map shows, and it reads red (or vermillion)

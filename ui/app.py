@@ -5,11 +5,13 @@ Game rules live in the engine only: the UI builds orders, calls `engine.rules.ap
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pygame
 
 from engine.errors import IllegalOrder, WargameError
@@ -22,9 +24,14 @@ from ui import overlays as ov
 from ui import palette as pal
 from ui import panels
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapRenderer
-from ui.render_units import counter_image, counter_size
+from ui.render_units import counter_image, counter_size, last_seen_image
+from ui.status import order_summary
 from ui.text import Text
 
+GUN_RANGE = (80, 230, 255)
+"""The selected gun's range ring and off-map firing marker (apart from the gold objective and yellow reach)."""
+STAYS_HIDDEN = (60, 230, 110)
+"""Inner outline of the reachable hexes a selected hidden unit can move to and stay hidden."""
 RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
@@ -110,6 +117,10 @@ class App:
         self._vis_key: Any = None
         self._ai_key: Any = None
         self._vis_events: list[tuple[int, Any]] = []
+        self._reach_key: Any = None
+        self._reveal_key: Any = None
+        self._reveals: dict[int, str | None] = {}
+        self._reach: tuple[int, list[tuple[int, int]]] = (0, [])
         self.click_regions: list[tuple[pygame.Rect, Any]] = []
         self.drag: tuple[int, int] | None = None
         self.gui: Any = None
@@ -272,6 +283,12 @@ class App:
             self._vis_events = visible_log(self.state, self.view_side)
         return self._vis_events
 
+    def visible_event(self, k: int) -> Any | None:
+        """Log entry `k` as the viewing side saw it (None if it did not see it)."""
+        events = self.visible_events()
+        j = bisect.bisect_left(events, k, key=lambda e: e[0])
+        return events[j][1] if j < len(events) and events[j][0] == k else None
+
     # ------------------------------------------------------------------ orders
     def issue(self, order: Any, undoable: bool = False) -> list[Any] | None:
         """Apply an order through the engine; an illegal order only sets the status line."""
@@ -298,8 +315,9 @@ class App:
         else:
             self.undo_stack.clear()
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
-        texts = [ev.text() for ev in seen if ev.kind not in ("PhaseStarted",)]
-        self.status = texts[-1] if texts else ("Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done")
+        # the whole order summed up, most important first (the last event alone hid an ambush's losses)
+        self.status = order_summary(seen, self.state,
+                                    "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done")
         self.highlight = []
         for ev in seen:
             for h in ev.hexes():
@@ -307,13 +325,13 @@ class App:
         return events
 
     def seen_events(self, events: list[Any]) -> list[Any]:
-        """The events at the end of the log that the viewing side could observe (`state.sightings`, which
-        every UI game tracks): what the status line and the map's outlines may show."""
-        sight = self.state.sightings
-        if sight is None or self.omniscient:
+        """`events`, the end of the log, as the viewing side saw them (`engine.view.visible_log`: an enemy move
+        seen in part comes back holding the seen hexes only): what the status line and the map's outlines may
+        show, never more than the event log. The replay of both sides shows them all."""
+        if self.omniscient:
             return list(events)
         first = len(self.state.log) - len(events)
-        return [ev for k, ev in enumerate(events, first) if sight[k][self.view_side]]
+        return [ev for _, ev in visible_log(self.state, self.view_side, start=first)]
 
     def select(self, uid: str | None) -> None:
         self.selected = uid
@@ -453,7 +471,8 @@ class App:
         elif isinstance(order, Recon):
             g = v.grounded.get(order.unit)
             lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
-            lines.append(f"grounded: {g}" if g else "spots the hexes around the target for artillery this turn")
+            lines.append(f"grounded: {g}" if g else "spots the hexes around the target for your artillery and "
+                         "keeps watch on them until your next turn starts (through the enemy's turn)")
         if why:
             lines.append(f"NOT ALLOWED: {why}")
             self.status = f"Not allowed: {why}"
@@ -598,8 +617,11 @@ class App:
             self.lesson_win = None
 
     def show_event(self, k: int) -> None:
-        """A log entry was clicked: highlight its hexes, explain it on the status line, centre the map on it."""
-        ev = self.state.log[k]
+        """A log entry was clicked: highlight its hexes, explain it on the status line, centre the map on it.
+        The entry as the log shows it (`visible_events`): an enemy move seen in part outlines the seen hexes."""
+        ev = self.visible_event(k)
+        if ev is None:
+            return
         self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
         self.status = f"T{ev.turn} {ev.text()}"
         if self.highlight:
@@ -631,7 +653,7 @@ class App:
         k = (ids.index(self.selected) + 1) % len(ids) if self.selected in ids else 0
         self.select(ids[k])
         u = self.state.unit(ids[k])
-        if not u.offmap and self.state.utype(u).domain == "ground":
+        if self.state.utype(u).domain == "ground":  # (an off-map battery: the map-edge hex it fires from)
             self.center_on(u.idx)
 
     # ------------------------------------------------------------------ per-frame logic
@@ -718,8 +740,6 @@ class App:
         s = g.size * 1.2
         x0, y0 = self.vx - s, self.vy - s
         x1, y1 = self.vx + self.map_rect.w + s, self.vy + self.map_rect.h + s
-        import numpy as np
-
         m = (g.cx >= x0) & (g.cx <= x1) & (g.cy >= y0) & (g.cy <= y1)
         return np.flatnonzero(m).tolist()
 
@@ -810,6 +830,11 @@ class App:
             screen.blit(layer, (0, 0))
             for i in dest:
                 pygame.draw.polygon(screen, p.reach, self._hex_poly(i, 0.92), 1)
+            reveals = self.move_reveals()
+            for i, why in reveals.items():  # a hidden unit: where it can go and stay hidden
+                if why is None:
+                    pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 0.78), 4)
+                    pygame.draw.polygon(screen, STAYS_HIDDEN, self._hex_poly(i, 0.78), 2)
             if g.size >= 13:
                 for i, (cost, _) in dest.items():
                     x, y = self.hex_to_screen(i)
@@ -821,9 +846,12 @@ class App:
             if len(pts) >= 2:
                 pygame.draw.lines(screen, (0, 0, 0), False, pts, max(3, g.size // 4) + 2)
                 pygame.draw.lines(screen, p.path, False, pts, max(3, g.size // 4))
-                img = self.text.halo(f"{dest[self.hover][0]:g} MP", 13, (0, 0, 0), (255, 255, 255), bold=True)
+                why = self.move_reveals().get(self.hover, "")
+                tail = " - reveals it" if why else " - stays hidden" if why is None else ""
+                img = self.text.halo(f"{dest[self.hover][0]:g} MP{tail}", 13, (0, 0, 0), (255, 255, 255), bold=True)
                 x, y = pts[-1]
                 screen.blit(img, (x + g.size * 0.6, y - g.size))
+        self._draw_gun_reach(screen)
         for i in self.highlight:
             pygame.draw.polygon(screen, p.highlight, self._hex_poly(i, 0.9), max(2, g.size // 6))
         if self.pending is not None:
@@ -831,6 +859,102 @@ class App:
             pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
         if self.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
+
+    def gun_reach(self) -> tuple[int, list[tuple[int, int]]] | None:
+        """The selected own artillery's firing hex and the edges (hex, direction) of its range: its range is
+        counted from that hex, an off-map battery's included (it fires from a hex on the map edge)."""
+        if not self.selected:
+            return None
+        u = self.state.unit(self.selected)
+        ut = self.state.utype(u)
+        if not ut.indirect or u.side != self.view_side or not u.active or u.strength <= 0:
+            return None
+        key = (u.id, u.idx, ut.range_hexes, id(self.state.map))
+        if self._reach_key != key:
+            nbr = self.state.map.nbr
+            inside = self.view.fire_range(u.id)  # (the engine's range rule)
+            out = inside[:, None] & (nbr >= 0) & ~inside[np.maximum(nbr, 0)]  # edges from inside to outside
+            edges = [(int(i), int(d)) for i, d in zip(*np.nonzero(out), strict=True)]
+            self._reach_key, self._reach = key, (u.idx, edges)
+        return self._reach
+
+    def _draw_gun_reach(self, screen: pygame.Surface) -> None:
+        """The selected gun's range (a ring) and, for an off-map battery, the map-edge hex it fires from."""
+        got = self.gun_reach()
+        if got is None:
+            return
+        idx, edges = got
+        g = self.geo
+        lw = max(2, round(g.size / 9))
+        for i, d in edges:  # the middle of each edge only: a dashed ring, unlike a river's or a road's line
+            a, b = g.edge(i, d)
+            pts = [(a[0] + (b[0] - a[0]) * t - self.vx, a[1] + (b[1] - a[1]) * t - self.vy) for t in (0.2, 0.8)]
+            pygame.draw.line(screen, (10, 10, 10), *pts, lw + 3)
+            pygame.draw.line(screen, GUN_RANGE, *pts, lw)
+        u = self.state.unit(self.selected)
+        if not u.offmap:
+            return
+        x, y = self.hex_to_screen(idx)
+        r = max(6, round(g.size * 0.7))
+        pygame.draw.circle(screen, (10, 10, 10), (x, y), r + 2, max(3, lw + 2))
+        pygame.draw.circle(screen, GUN_RANGE, (x, y), r, max(2, lw))
+        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):  # a gun sight's cross hairs
+            pygame.draw.line(screen, (10, 10, 10), (x + dx * r * 0.4, y + dy * r * 0.4),
+                             (x + dx * r * 1.35, y + dy * r * 1.35), lw + 2)
+            pygame.draw.line(screen, GUN_RANGE, (x + dx * r * 0.4, y + dy * r * 0.4),
+                             (x + dx * r * 1.35, y + dy * r * 1.35), lw)
+        img = self.text.halo(f"{u.id} fires from here", 12, (0, 0, 0), (255, 255, 255), bold=True)
+        box = img.get_rect(midleft=(int(x + r * 1.5), int(y)))
+        box.clamp_ip(pygame.Rect(0, 0, *self.map_rect.size))
+        screen.blit(img, box)
+
+    def last_seen_markers(self) -> list[Any]:
+        """Enemy units the viewing side saw before and does not see now, where it last saw them
+        (`SideView.last_seen`): none in the replay of both sides, which shows every unit itself."""
+        if self.omniscient:
+            return []
+        return list(self.view.last_seen)
+
+    def _draw_last_seen(self, screen: pygame.Surface, w: int, h: int, off: int) -> None:
+        table = self.state.scenario.unit_table
+        at: dict[int, list[Any]] = {}
+        for m in self.last_seen_markers():
+            if table[m.type].domain == "ground":
+                at.setdefault(m.idx, []).append(m)
+        enemy = 1 - self.view_side
+        for idx, marks in at.items():
+            x, y = self.hex_to_screen(idx)
+            if not (-w < x < self.map_rect.w + w and -h < y < self.map_rect.h + h):
+                continue
+            n = len(marks)
+            for k, m in enumerate(marks):
+                d = (k - (n - 1) / 2) * off
+                img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text)
+                screen.blit(img, (int(x + d - img.get_width() / 2), int(y + d - h / 2)))
+
+    def move_reveals(self) -> dict[int, str | None]:
+        """For the selected own unit while it is hidden, in the movement phase: per reachable hex, why moving
+        there would reveal it (`SideView.move_reveal`; None: it stays hidden). Worked out once per selection and
+        game state, not per frame; empty when the unit is not hidden."""
+        dest = self.destinations()
+        if not dest:
+            return {}
+        u = self.state.unit(self.selected)
+        if not u.hidden:
+            return {}
+        key = (self.state.version, len(self.state.orders), id(self.state), self.selected, self.view_side)
+        if key != self._reveal_key:
+            v = self.view
+            out: dict[int, str | None] = {}
+            for i in dest:
+                if i == u.idx:
+                    continue
+                try:
+                    out[i] = v.move_reveal(u.id, i)
+                except (KeyError, ValueError, WargameError):
+                    continue
+            self._reveals, self._reveal_key = out, key
+        return self._reveals
 
     def _draw_units(self, screen: pygame.Surface) -> None:
         if not self.show_units:
@@ -854,6 +978,7 @@ class App:
                 continue
             stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id))
         off = max(3, w // 6)
+        self._draw_last_seen(screen, w, h, off)  # below every real counter
         for idx, items in stacks.items():
             x, y = self.hex_to_screen(idx)
             if not (-w < x < self.map_rect.w + w and -h < y < self.map_rect.h + h):
@@ -862,7 +987,7 @@ class App:
             for k, (sym, side, stren, mx, hidden, uid) in enumerate(items):
                 dx = (k - (n - 1) / 2) * off
                 dy = (k - (n - 1) / 2) * off
-                img = counter_image(sym, side, stren, mx, w, h, p, self.text, ghost=hidden)
+                img = counter_image(sym, side, stren, mx, w, h, p, self.text, hidden=hidden)
                 r = img.get_rect(center=(int(x + dx), int(y + dy)))
                 screen.blit(img, r)
                 if uid == self.selected:
@@ -1051,7 +1176,7 @@ def _odds_lines(title: str, o: Any) -> list[str]:
     lines = [f"{title}: {o.firer} → {o.target} ({o.target_type})",
              f"  firepower {o.firepower} − protection {o.protection}"]
     for m in o.modifiers:
-        lines.append(f"  {m.source}: {m.value:+d}")
+        lines.append(f"    {m.source}: {m.value:+d}")  # (indented under the firepower they add to)
     lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shots")
     lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
     return lines

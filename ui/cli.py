@@ -42,12 +42,57 @@ def parse_size(s: str) -> tuple[int, int] | None:
     return w, h
 
 
-def open_window(size: tuple[int, int], title: str, fail: Callable[..., None]) -> Any:
+DEFAULT_SIZE = (1280, 800)
+"""The window without --size when the desktop's size is not known (SDL's dummy driver: scripted screenshots)."""
+MIN_SIZE = (1024, 700)
+MAX_SIZE = (2560, 1600)
+MARGIN = (40, 90)
+"""Room left round a fitted window (its title bar, a taskbar)."""
+
+
+def fit_to_desktop(desktop: tuple[int, int] | None) -> tuple[int, int]:
+    """The window size without --size: the desktop less a margin, within MIN_SIZE..MAX_SIZE, and never larger
+    than the desktop itself (a small screen gets a window it can show whole).
+
+    >>> fit_to_desktop((1920, 1080)), fit_to_desktop((1366, 768)), fit_to_desktop((3840, 2160))
+    ((1880, 990), (1326, 700), (2560, 1600))
+    >>> fit_to_desktop((800, 600)), fit_to_desktop(None)
+    ((800, 600), (1280, 800))
+    """
+    if not desktop or desktop[0] <= 0 or desktop[1] <= 0:
+        return DEFAULT_SIZE
+    out = []
+    for k in (0, 1):
+        v = max(MIN_SIZE[k], min(MAX_SIZE[k], desktop[k] - MARGIN[k]))
+        out.append(min(v, desktop[k]))
+    return out[0], out[1]
+
+
+def desktop_size() -> tuple[int, int] | None:
+    """The size of the (first) desktop, after `pygame.display.init()`; None when unknown or headless."""
+    import pygame
+
+    if os.environ.get("SDL_VIDEODRIVER") == "dummy":
+        return None  # (the dummy driver reports a made-up desktop)
+    try:
+        sizes = pygame.display.get_desktop_sizes()
+    except (pygame.error, AttributeError):
+        sizes = []
+    if sizes and sizes[0][0] > 0:
+        return int(sizes[0][0]), int(sizes[0][1])
+    info = pygame.display.Info()
+    return (info.current_w, info.current_h) if info.current_w > 0 and info.current_h > 0 else None
+
+
+def open_window(size: tuple[int, int] | None, title: str, fail: Callable[..., None]) -> Any:
+    """The game window: `size`, or (None: no --size) fitted to the desktop."""
     import pygame
 
     try:
         pygame.display.init()
         pygame.font.init()
+        if size is None:
+            size = fit_to_desktop(desktop_size())
         flags = pygame.RESIZABLE if os.environ.get("SDL_VIDEODRIVER") != "dummy" else 0
         screen = pygame.display.set_mode(size, flags)
     except pygame.error as e:
@@ -70,7 +115,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         sandbox: Annotated[bool, typer.Option(help="Educator sandbox: free placement, weather switch")] = False,
         autoplay: Annotated[int, typer.Option(help="Let the AIs play N turns first (scripted use)")] = 0,
         screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
-        size: Annotated[str, typer.Option(help="Window size WIDTHxHEIGHT")] = "1280x800",
+        size: Annotated[str | None, typer.Option(
+            help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
         ui_scale: Annotated[float, typer.Option(help="Scale of UI text (0.75–2.5)")] = 1.0,
         set_: Annotated[list[str] | None, typer.Option(
@@ -84,8 +130,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--side must be attacker or defender, got {side!r}")
         if palette not in ("default", "colorblind"):
             fail(f"--palette must be default or colorblind, got {palette!r}")
-        wh = parse_size(size)
-        if wh is None:
+        wh = None if size is None else parse_size(size)
+        if size is not None and wh is None:
             fail(f"--size must look like 1280x800 (at least 640x480), got {size!r}")
         if not 0.5 <= ui_scale <= 3.0:
             fail(f"--ui-scale must be between 0.5 and 3, got {ui_scale}")
@@ -123,7 +169,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from ui.app import App
 
         human = {0, 1} if hotseat else {SIDES.index(side)}
-        game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=ui_scale, size=wh,
+        game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=ui_scale, size=screen.get_size(),
                    save_path=Path.cwd() / "shusha_save.json", autosave_path=Path.cwd() / AUTOSAVE_NAME)
         if autoplay:
             game.run_ai_until(state.turn + autoplay)
@@ -158,7 +204,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             help="Show only what this side knew (saves only); default: everything")] = None,
         screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
         step: Annotated[int, typer.Option(help="Start at this order/event number")] = 0,
-        size: Annotated[str, typer.Option(help="Window size WIDTHxHEIGHT")] = "1280x800",
+        size: Annotated[str | None, typer.Option(
+            help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
         ui_scale: Annotated[float, typer.Option(help="Scale of UI text")] = 1.0,
     ) -> None:
@@ -166,9 +213,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from engine.errors import WargameError
         from ui.replay import ReplayModel
 
-        wh = parse_size(size)
-        if wh is None:
-            fail(f"--size must look like 1280x800, got {size!r}")
+        wh = None if size is None else parse_size(size)
+        if size is not None and wh is None:
+            fail(f"--size must look like 1280x800 (at least 640x480), got {size!r}")
         if palette not in ("default", "colorblind"):
             fail(f"--palette must be default or colorblind, got {palette!r}")
         if side is not None and side not in ("attacker", "defender"):
@@ -186,7 +233,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
         from ui.replay import ReplayApp
 
-        viewer = ReplayApp(model, palette=palette, ui_scale=ui_scale, size=wh, side=side)
+        viewer = ReplayApp(model, palette=palette, ui_scale=ui_scale, size=screen.get_size(), side=side)
         viewer.goto(step)
         if screenshot is not None:
             import pygame

@@ -85,6 +85,24 @@ def theme(palette: Any, scale: float) -> dict[str, Any]:
     }
 
 
+def map_key(palette: Any) -> str:
+    """The help's key to the map's symbols, naming the palette's own colours (one line per subject)."""
+    cw = palette.words
+    return "<br>".join([
+        f"Counters: {cw['attacker']} = attacker, {cw['defender']} = defender; pips = strength steps; a counter in a "
+        "dashed black-and-white frame is hidden (the enemy has not found it).",
+        "A see-through counter with no pips and a turn under it (T3) = where an enemy unit was last seen, on that "
+        "turn; it may have moved since (hover the hex for its type and strength).",
+        "A selected hidden unit's reachable hexes: a green ring = it stays hidden moving there (hover a hex: "
+        "why a move would reveal it).",
+        "A selected gun: a dashed cyan ring = its range; an off-map battery's map-edge hex, the one its range is "
+        "counted from, carries a cyan gun sight.",
+        "Black line in a light casing with teeth = a cliff (the teeth point downhill); dark hexes with a grey "
+        f"diagonal hatch = gorges and ravines (ambush ground); {cw['river']} hex edges = rivers; {cw['road_main']} "
+        "road = main road (at Shusha, the Lachin corridor); gold outline = the objective.",
+        "Overlays 1-7 show a legend at the bottom left of the map."])
+
+
 class Gui:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -200,7 +218,7 @@ class Gui:
                 app.show_event(self._log_clicked)
             return True
         if ev.type == pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION and ev.ui_element is self.log_box:
-            if self._log_clicked is not None and self._log_clicked < len(app.state.log):
+            if self._log_clicked is not None:
                 app.show_event(self._log_clicked)  # the same line clicked again
             return True
         if ev.type == pygame_gui.UI_WINDOW_CLOSE:
@@ -291,20 +309,13 @@ class Gui:
             from ui.app import HELP
 
             rows = "".join(f"<b>{html.escape(k)}</b><br>&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(d)}<br>" for k, d in HELP)
-            cw = app.palette.words
             text = ("<font size=5><b>How to play</b></font><br>"
                     "Each turn both sides play four phases: <b>air</b> (drone sorties) &gt; <b>artillery</b> "
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
                     "enemies). Select one of your counters, then click a hex: the panel shows what the order "
                     "would do and the odds before you confirm.<br><br>"
                     "<font size=5><b>Keys and mouse</b></font><br>" + rows + "<br>"
-                    "<font size=5><b>Map</b></font><br>"
-                    f"Counters: {cw['attacker']} = attacker, {cw['defender']} = defender; pips = strength steps; "
-                    "a faded counter is your hidden unit. Black line in a light casing with teeth = a cliff (the "
-                    "teeth point downhill); dark hexes with a grey diagonal hatch = gorges and ravines (ambush "
-                    f"ground); {cw['river']} hex edges = rivers; {cw['road_main']} road = main road (at Shusha, "
-                    "the Lachin corridor); gold outline = the objective. Overlays 1-7 show a legend at the bottom "
-                    "left of the map.")
+                    "<font size=5><b>Map</b></font><br>" + map_key(app.palette))
             self.help_win = UIWindow(self._centred(720, 640), self.manager, window_display_title="Help",
                                      resizable=True)
             UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.help_win.get_container().get_size()),

@@ -40,7 +40,7 @@ NONE_ALPHA = 140
 AREA_ALPHA = 125
 """Alpha of the drone radii, which often cover the whole map: their hatching and dots carry the rest."""
 
-# drone overlay colours per palette: (armed can fly, grounded, recon cover this turn, recon can fly dot)
+# drone overlay colours per palette: (armed can fly, grounded, recon cover, recon can fly dot)
 _DRONE_COLOURS: dict[str, tuple[tuple[int, int, int], ...]] = {
     "default": ((40, 175, 80), (220, 30, 30), (40, 90, 255), (25, 50, 190)),
     "colorblind": ((0, 158, 115), (213, 94, 0), (86, 180, 233), (0, 60, 150)),
@@ -259,7 +259,8 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
                        "GROUNDED by weather (hatched): radius of drones that cannot fly"))
     if reach[RECON_FLY] or reach[RECON_GROUNDED]:
         res.legend += [(_c(recon_c, 255), "dot: recon drone can fly here, can spot for artillery"),
-                       (terr.swatch(covered, cover, tags), "recon cover this turn: artillery spotted here")]
+                       (terr.swatch(covered, cover, tags),
+                        "recon cover until your next turn starts: artillery spotted here")]
     res.legend.append(((255, 255, 255, 255), "air base (large white dot)"))
     return res
 

@@ -11,6 +11,8 @@ import pygame
 from engine.units import SIDES
 
 FS = 13  # base text size (scaled by --ui-scale)
+INDENT_PER_SPACE = 6
+"""Pixels of indent per leading space of a panel line (at --ui-scale 1)."""
 
 
 class Writer:
@@ -29,6 +31,10 @@ class Writer:
         t = self.app.ui_text
         col = colour or self.app.palette.panel_fg
         y0 = self.y
+        lead = len(s) - len(s.lstrip(" "))
+        if lead:  # leading spaces mark a sub-line (a preview's modifiers): an indent (wrapping dropped them)
+            s = s[lead:]
+            indent += round(INDENT_PER_SPACE * lead * t.scale)
         # continuation lines are drawn 10 px further in: wrap to the width they have
         for k, part in enumerate(t.wrap(s, px, self.w - indent - 10, bold) if wrap else [s]):
             if not self.measure:
@@ -151,9 +157,9 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
     for u in guns:
         ut = table[u.type]
         mark = "▶ " if u.id == app.selected else ""
-        r = w.line(f"{mark}{u.id} ({ut.label.split(' (')[0]}, {u.strength}): off-map guns, range "
-                   f"{ut.range_hexes} - {'fired' if u.fired else 'ready'} (click to select)", p.good, px=12,
-                   indent=4)
+        r = w.line(f"{mark}{u.id} ({ut.label.split(' (')[0]}, {u.strength}): off-map guns firing from "
+                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'} "
+                   "(click to select)", p.good, px=12, indent=4)
         if r.bottom <= app.gui.info_bottom and not w.measure:
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
 
@@ -188,6 +194,8 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True) -> None
         flags = [f"strength {u.strength}/{ut.max_steps}", f"cohesion {u.cohesion}",
                  f"{ut.air_role} aircraft" if ut.domain == "air" else
                  (f"off-map guns, range {ut.range_hexes}" if u.offmap else f"{ut.mobility} {ut.move_points:g} MP")]
+        if u.offmap and ut.indirect:  # its range is counted from a hex on the map: say which, the map marks it
+            flags.insert(3, f"fires from {where(st.map, u.idx)} (marked on the map)")
         if u.moved:
             flags.append("moved")
         if u.fired:
@@ -206,6 +214,22 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True) -> None
     if app.hover is not None and hover:
         hover_info(app, w, app.hover)
         w.rule()
+
+
+def where(gm: Any, idx: int, near: int = 6) -> str:
+    """A hex in words: "(0,26) near Lachin, W map edge" - its place name, or else the nearest named town or
+    village within `near` hexes, and the map edge it is on (off-map guns fire from one)."""
+    out = gm.describe(idx)
+    if gm.place_name(idx) is None:
+        close = min(((gm.distance(idx, i), name) for name, kind, i in gm.places if kind in ("town", "village")),
+                    default=None)
+        if close is not None and close[0] <= near:
+            out += f" near {close[1]}"
+    c, r = gm.hex_of(idx)
+    edges = [e for e, on in (("W", c == 0), ("E", c == gm.cols - 1), ("N", r == 0), ("S", r == gm.rows - 1)) if on]
+    if edges:
+        out += f", {'/'.join(edges)} map edge"
+    return out
 
 
 def lesson_html(scen: Any) -> str:
@@ -246,7 +270,17 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
             return "Click any hex: a recon sortie spots the enemies around it (for artillery and drones)."
         return "Click a spotted enemy counter to preview a strike (none in sight? fly a recon drone first)."
     if ph == "movement":
-        return "Click a highlighted hex to move (numbers = move-point cost); Ctrl+Z undoes a move."
+        base = "Click a highlighted hex to move (numbers = move-point cost); Ctrl+Z undoes a move."
+        reveals = app.move_reveals()
+        if not reveals:
+            return base
+        why = set(reveals.values())
+        if None not in why:  # (one reason for all, e.g. "only infiltrating units move unseen")
+            said = next(iter(why)) if len(why) == 1 else "hover a hex for why"
+            return f"HIDDEN now; any move will reveal it: {said}. {base}"
+        if len(why) == 1:
+            return f"HIDDEN: it stays hidden wherever it moves (the green-ringed hexes). {base}"
+        return f"HIDDEN: it stays hidden moving to the green-ringed hexes; elsewhere the move reveals it. {base}"
     if ph == "assault":
         return "Click an adjacent enemy counter to preview an assault and its odds."
     if ph == "artillery":
@@ -338,6 +372,16 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     c, r = gm.hex_of(idx)
     w.line(f"Hex ({c},{r}){' ' + place if place else ''}: {t.name}, {gm.elevation[idx]:.0f} m", p.accent,
            bold=True)
+    dest = app.destinations()
+    if idx in dest:  # (first: the panel's foot is cut off when the window is short)
+        w.line(f"Move here: {dest[idx][0]:g} MP", p.good, px=12)
+        reveals = app.move_reveals()
+        if idx in reveals:
+            why = reveals[idx]
+            if why:
+                w.line(f"Moving here reveals {app.selected}: {why}", p.bad, px=12)
+            else:
+                w.line(f"{app.selected} stays hidden moving here", p.good, px=12)
     w.line(f"defence {t.defence:+d}, concealment {t.concealment}, ambush {t.ambush}", px=12)
     costs = ", ".join(f"{k} {'—' if v is None else f'{v:g}'}" for k, v in t.move_cost.items())
     w.line(f"move cost: {costs}", px=12)
@@ -370,16 +414,18 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
         here.append(f"ENEMY {cv.id} ({cv.type}, {cv.strength})")
     if here:
         w.line("Here: " + "; ".join(here), px=12)
-    dest = app.destinations()
-    if idx in dest:
-        w.line(f"Move here: {dest[idx][0]:g} MP", p.good, px=12)
+    table = st.scenario.unit_table
+    for m in app.last_seen_markers():
+        if m.idx == idx:
+            w.line(f"Last seen here on turn {m.turn}: {table[m.type].label}, strength {m.strength} ({m.id}; it may "
+                   "have moved since)", p.panel_dim, px=12)
 
 
 def draw_status(app: Any, screen: pygame.Surface) -> None:
     p = app.palette
     mr = app.map_rect
     t = app.ui_text
-    lines = t.wrap(app.status, FS, mr.w - 20)[:2]
+    lines = fit_lines(t, app.status, FS, mr.w - 20, 2)
     lh = t.line_height(FS)
     h = lh * len(lines) + 8
     bar = pygame.Surface((mr.w, h), pygame.SRCALPHA)
@@ -407,6 +453,18 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
         screen.blit(box, (mr.x, y))
         for k, s in enumerate(rows):
             screen.blit(t.render(s, FS, (255, 255, 255)), (mr.x + 10, y + 4 + k * lh))
+
+
+def fit_lines(t: Any, s: str, px: int, width: int, n: int) -> list[str]:
+    """`s` wrapped to `width` in at most `n` lines; if cut, the last line ends in "…" so the reader knows there is
+    more (an order's summary puts its most important parts first; the event log has the rest)."""
+    lines = t.wrap(s, px, width)
+    if len(lines) <= n:
+        return lines
+    last = lines[n - 1]
+    while last and t.font(px).size(last + " ...")[0] > width:
+        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+    return [*lines[:n - 1], last.rstrip(" ·|,;") + " …"]
 
 
 def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:

@@ -45,9 +45,40 @@ def draw_symbol(surf: pygame.Surface, symbol: str, box: pygame.Rect, col: tuple[
                                              (x + w * 0.88, y + h * 0.3)], lw + 1)
 
 
+HIDDEN_DASH = ((255, 255, 255), (0, 0, 0))
+"""The two colours of a hidden unit's dashed border: one of them shows on any terrain and either side colour."""
+
+
+def dashed_ring(surf: pygame.Surface, width: int, dash: int,
+                colours: tuple[tuple[int, int, int], ...] = HIDDEN_DASH) -> None:
+    """A ring `width` px thick along the edge of `surf`, in dashes of `colours` taken in turn, `dash` px long
+    measured round the edge."""
+    W, H = surf.get_size()
+    for y in range(H):
+        for x in range(W):
+            if y < width:
+                t = x
+            elif x >= W - width:
+                t = W + y
+            elif y >= H - width:
+                t = W + H + (W - 1 - x)
+            elif x < width:
+                t = 2 * W + H + (H - 1 - y)
+            else:
+                continue
+            surf.set_at((x, y), colours[(t // dash) % len(colours)])
+
+
+def hidden_ring_width(w: int) -> int:
+    """How far a hidden unit's dashed ring stands out of its counter (the counter itself is unchanged)."""
+    return 2 if w < 34 else 3
+
+
 def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int, h: int, p: pal.Palette,
-                  text: Text, ghost: bool = False) -> pygame.Surface:
-    key = (symbol, side, strength, max_steps, w, h, p.name, ghost)
+                  text: Text, hidden: bool = False) -> pygame.Surface:
+    """A counter; `hidden` (a unit the enemy has not found): as opaque and legible as any, with a dashed
+    black-and-white border (a faded counter let the map and its names show through)."""
+    key = (symbol, side, strength, max_steps, w, h, p.name, hidden)
     img = _cache.get(key)
     if img is not None:
         return img
@@ -70,8 +101,38 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
         if k < strength:
             pygame.draw.rect(img, (255, 255, 255), r)
         pygame.draw.rect(img, dark, r, 1)
-    if ghost:
-        img.set_alpha(120)
+    if hidden:  # the counter whole, in a dashed ring round it
+        b = hidden_ring_width(w)
+        ring = pygame.Surface((w + 2 * b, h + 2 * b), pygame.SRCALPHA)
+        dashed_ring(ring, b, max(3, w // 6))
+        ring.blit(img, (b, b))
+        img = ring
+    if len(_cache) > 2000:
+        _cache.clear()
+    _cache[key] = img
+    return img
+
+
+def last_seen_image(symbol: str, side: int, turn: int, w: int, h: int, p: pal.Palette, text: Text) -> pygame.Surface:
+    """Where an enemy unit was last seen: a hollow counter (see-through fill, outline in its side's colour, its
+    type symbol, no strength pips) with "T<turn>" under it - unlike any real counter, so it is not taken for a
+    unit seen now."""
+    key = ("last_seen", symbol, side, turn, w, h, p.name)
+    img = _cache.get(key)
+    if img is not None:
+        return img
+    label = text.halo(f"T{turn}", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
+    W = max(w, label.get_width())
+    img = pygame.Surface((W, h + label.get_height() - 3), pygame.SRCALPHA)
+    body = pygame.Rect((W - w) // 2, 0, w, h)
+    img.fill((*p.side[side], 70), body)
+    box = pygame.Rect(body.x + int(w * 0.18), 2, int(w * 0.64), h - max(3, h // 5) - 5)
+    img.fill((255, 255, 255, 150), box)
+    draw_symbol(img, symbol, box.inflate(-2, -2), (60, 60, 60), text)
+    lw = 2 if w < 34 else 3
+    pygame.draw.rect(img, (20, 20, 20), body, 1)
+    pygame.draw.rect(img, p.side[side], body.inflate(-2, -2), lw)
+    img.blit(label, label.get_rect(midtop=(W // 2, h - 3)))
     if len(_cache) > 2000:
         _cache.clear()
     _cache[key] = img

@@ -14,6 +14,7 @@ from engine.orders import EndPhase, SandboxWeather, order_from_dict
 from engine.rules import apply
 from engine.savegame import game_from_save_dict, read_text
 from ui.app import App
+from ui.status import order_summary
 
 CACHE_EVERY = 40
 
@@ -201,7 +202,7 @@ class ReplayApp(App):
         for ev in evs:
             self.highlight += [self.state.map.idx(h) for h in ev.hexes()]
         what = "order" if m.kind == "save" else "event"
-        last = evs[-1].text() if evs else ""
+        last = order_summary(evs, self.state, "")  # the whole order, most important first (as in the game)
         self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
                        "[Right/Left step, PageDown/PageUp turn, Home/End]")
 

@@ -1,0 +1,349 @@
+"""A play-tester's findings in the Shusha game, each pinned down (dummy SDL video driver): the status line sums
+up a whole order, the off-map battery's firing hex is named and marked, own hidden counters are opaque, the
+window fits the screen, recon cover is said to last until the side's next turn, preview modifiers are indented;
+the status line and outlines show an order as the side saw it, enemies out of sight are marked where last seen,
+and a hidden unit's moves say whether they give it away."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pytest
+from conftest import goto, tiny_game
+
+from engine.orders import Move, Recon
+from engine.rules import new_game
+from engine.scenario import load_scenario
+from engine.view import SideView, visible_log
+
+ROOT = Path(__file__).resolve().parents[1] / "scenarios"
+SHUSHA = ROOT / "shusha_1120.json"
+SIZE = (1280, 800)
+
+
+@pytest.fixture(scope="module")
+def shusha():
+    return load_scenario(SHUSHA)
+
+
+def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
+    from ui.app import App
+
+    app = App(state, set(human), size=kw.pop("size", SIZE), **kw)
+    app.show_lesson = False
+    return app
+
+
+def panel_text(app: Any, screen: pygame.Surface, part: Any, *args: Any) -> list[str]:
+    """The lines a panel function writes (captured, not drawn)."""
+    from ui import panels
+
+    probe = panels.Writer(app, screen, app.panel_rect, measure=True)
+    texts: list[str] = []
+    probe.line = lambda s, *a, **kw: texts.append(s) or pygame.Rect(0, 0, 0, 0)  # type: ignore[method-assign]
+    part(app, probe, *args)
+    return texts
+
+
+# ------------------------------------------------------------------ 1. the status line sums up the order
+def test_the_status_line_sums_up_an_ambushed_move_most_important_first(screen):
+    """A move ambushed in the gorge: the status line showed only its last event (the ambusher revealed); it
+    must tell the mover's losses and the ambush first, then the move, then the reveals."""
+    for seed in range(1, 60):  # a game in which the ambush costs the tank steps without destroying it
+        app = app_of(goto(tiny_game(seed), "attacker", "movement"), (0,))
+        events = app.issue(Move("az_tank", (6, 6)), undoable=True)
+        amb = [e for e in events if e.kind == "AmbushSprung"]
+        if amb and 0 < amb[0].fire.losses < 3:
+            break
+    else:
+        pytest.fail("no ambush with losses")
+    n = amb[0].fire.losses
+    status = app.status
+    lost = f"az_tank lost {n} step{'s' if n > 1 else ''} ({3 - n}/3 left)"
+    assert lost in status and "AMBUSH at" in status and "arm_amb" in status
+    last = [e for e in events if e.kind != "PhaseStarted"][-1]
+    assert status != last.text()
+    parts = status.split(" · ")
+    first = {k: next(i for i, p in enumerate(parts) if key in p)
+             for k, key in (("lost", "lost "), ("ambush", "AMBUSH"), ("move", "az_tank moves"),
+                            ("reveal", "revealed"))}
+    assert first["lost"] < first["ambush"] < first["move"] < first["reveal"]
+
+
+def test_a_destroyed_unit_comes_first_and_a_long_summary_is_cut_with_an_ellipsis(screen):
+    from engine.events import UnitDestroyed, UnitMoved, UnitRevealed
+    from ui import panels
+    from ui.status import order_summary
+
+    st = tiny_game(1)
+    evs = [UnitMoved(turn=1, side="attacker", unit="az_tank", path=[(9, 6), (8, 6)], cost=1.0),
+           UnitRevealed(turn=1, side="attacker", unit="az_tank", hex=(8, 6), reason="it moved"),
+           UnitDestroyed(turn=1, side="attacker", unit="az_tank", unit_type="tank", hex=(8, 6), cause="ambush")]
+    s = order_summary(evs, st, "Move done")
+    assert s.startswith("az_tank (tank) DESTROYED at (8,6)") and s.index("moves") < s.index("revealed")
+    assert order_summary([], st, "Phase ended") == "Phase ended"
+    from engine.events import TurnStarted, UnitHidden
+
+    turn = [UnitHidden(turn=2, side="defender", unit=u, hex=(1, 1)) for u in ("arm_inf_1", "arm_inf_2")]
+    s = order_summary([*turn, TurnStarted(turn=2, date="Wed", night=True)], st, "")
+    assert s == "Turn 2: Wed (night) · arm_inf_1, arm_inf_2 go to ground"  # the routine last, in one part
+    app = app_of(st, (0,))
+    long = " · ".join(f"part {k} of a long order summary" for k in range(40))
+    lines = panels.fit_lines(app.ui_text, long, panels.FS, 600, 2)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert all(app.ui_text.font(panels.FS).size(x)[0] <= 600 for x in lines)
+
+
+# ------------------------------------------------------------------ 2. where the off-map battery fires from
+def test_the_off_map_battery_says_and_marks_where_it_fires_from(shusha, screen):
+    from ui import app as app_mod
+    from ui import panels
+
+    app = app_of(new_game(shusha, 3), (1,))
+    gun = app.state.unit("arm_art_offmap")
+    assert gun.offmap and app.state.map.hex_of(gun.idx) == (0, 26)
+    app.select(gun.id)
+    lines = panel_text(app, screen, panels._details, False, False)
+    assert any("fires from (0,26) near Lachin, W map edge" in s for s in lines)
+    assert any("firing from (0,26) near Lachin" in s for s in panel_text(app, screen, panels._aircraft, False))
+
+    def marker_pixels() -> int:
+        app.render(screen)
+        x, y = app.hex_to_screen(gun.idx)
+        r = int(app.geo.size * 1.5)
+        box = pygame.Rect(int(x) - r, int(y) - r, 2 * r, 2 * r).clip(app.map_rect)
+        return sum(tuple(screen.get_at((i, j)))[:3] == app_mod.GUN_RANGE
+                   for i in range(box.left, box.right) for j in range(box.top, box.bottom))
+
+    assert marker_pixels() > 10
+    reach = app.gun_reach()
+    assert reach is not None and reach[0] == gun.idx and reach[1]  # its range ring, counted from that hex
+    assert all(app.state.map.distance(i, gun.idx) == 12 for i, _ in reach[1])
+    app.select(None)
+    assert marker_pixels() == 0
+
+
+# ------------------------------------------------------------------ 3. own hidden counters are opaque
+def test_own_hidden_counters_are_opaque_with_a_dashed_frame(shusha, screen):
+    from ui import palette as pal
+    from ui.gui import map_key
+    from ui.render_units import counter_image, hidden_ring_width
+    from ui.text import Text
+
+    t = Text()
+    for w, h in ((18, 13), (40, 29)):
+        plain = counter_image("infantry", 1, 2, 3, w, h, pal.DEFAULT, t)
+        hid = counter_image("infantry", 1, 2, 3, w, h, pal.DEFAULT, t, hidden=True)
+        b = hidden_ring_width(w)
+        assert hid.get_size() == (w + 2 * b, h + 2 * b)
+        assert all(hid.get_at((x, y))[3] == 255 for x in range(hid.get_width()) for y in range(hid.get_height()))
+        body = hid.subsurface(pygame.Rect(b, b, w, h))
+        assert pygame.image.tobytes(body, "RGBA") == pygame.image.tobytes(plain, "RGBA")  # the counter whole
+        ring = {tuple(hid.get_at((x, 0)))[:3] for x in range(hid.get_width())}
+        assert {(0, 0, 0), (255, 255, 255)} <= ring
+    # on the map, at Jidir Duzu: what is on screen is the counter itself, no place name shows through
+    app = app_of(new_game(shusha, 3), (1,))
+    for _ in range(4):
+        app.zoom(1)
+    u = app.state.unit("arm_inf_2")
+    assert u.hidden and [v.id for v in app.own_units_at(u.idx)] == [u.id]
+    app.center_on(u.idx)
+    app.render(screen)
+    ut = app.state.utype(u)
+    cw, ch = counter_size_of(app)
+    img = counter_image(ut.symbol, 1, u.strength, ut.max_steps, cw, ch, app.palette, app.text, hidden=True)
+    x, y = app.hex_to_screen(u.idx)
+    box = img.get_rect(center=(int(x), int(y)))
+    shown = pygame.image.tobytes(screen.subsurface(box).copy(), "RGB")
+    want = pygame.Surface(img.get_size())
+    want.blit(img, (0, 0))
+    assert shown == pygame.image.tobytes(want, "RGB")
+    key = map_key(app.palette)
+    assert "dashed black-and-white frame is hidden" in key and "faded" not in key
+
+
+def counter_size_of(app: Any) -> tuple[int, int]:
+    from ui.render_units import counter_size
+
+    return counter_size(app.geo.size)
+
+
+# ------------------------------------------------------------------ 4. the window fits the screen
+def test_without_size_the_window_fits_the_desktop(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import ui.cli
+    from engine.cli import app as cli_app
+    from ui.cli import fit_to_desktop
+
+    assert fit_to_desktop((1920, 1080)) == (1880, 990)
+    assert fit_to_desktop((3840, 2160)) == (2560, 1600)  # bounded
+    assert fit_to_desktop((1024, 600)) == (1024, 600)  # never larger than the screen
+    assert fit_to_desktop(None) == (1280, 800)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setattr(ui.cli, "desktop_size", lambda: (1920, 1080))
+    runner = CliRunner()
+    for extra, want in (([], (1880, 990)), (["--size", "1024x700"], (1024, 700))):
+        shot = tmp_path / f"s{len(extra)}.png"
+        r = runner.invoke(cli_app, ["play", str(SHUSHA), "--screenshot", str(shot), *extra])
+        assert r.exit_code == 0, r.output
+        assert pygame.image.load(str(shot)).get_size() == want
+    monkeypatch.delenv("SDL_VIDEODRIVER")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    r = runner.invoke(cli_app, ["play", str(SHUSHA)])
+    assert r.exit_code == 2 and "wargame run" in r.output  # no display: unchanged
+
+
+# ------------------------------------------------------------------ 5. recon cover lasts until the next turn
+def test_recon_cover_is_said_to_last_until_the_sides_next_turn(screen):
+    from ui import overlays as ov
+
+    st = new_game(load_scenario(ROOT / "lessons" / "drones.json"), 0)
+    app = app_of(st, (0,))
+    app.preview(Recon("red_orbiter", (4, 3)))
+    said = " ".join(app.pending[1])
+    assert "until your next turn starts" in said and "this turn" not in said
+    app.confirm()
+    st = app.state
+    assert st.recon_cover[0].any()
+    labels = [label for _, label in ov.drones(st, app.view, app.palette).legend]
+    assert any(label.startswith("recon cover until your next turn starts") for label in labels)
+    assert not any("this turn" in label and "recon" in label for label in labels)
+    # what the words claim: the cover holds through the enemy's half-turn and ends as the side's next begins
+    goto(st, "defender", "assault")
+    assert st.recon_cover[0].any()
+    goto(st, "attacker", "air")
+    assert not st.recon_cover[0].any()
+
+
+# ------------------------------------------------------------------ 6. preview modifiers are indented
+def test_preview_modifier_lines_are_indented_under_their_header(shusha):
+    from ui import panels
+
+    app = app_of(new_game(shusha, 3), (1,))
+    surf = pygame.Surface((400, 200))
+
+    def ink_left(s: str) -> int:
+        surf.fill((0, 0, 0))
+        w = panels.Writer(app, surf, surf.get_rect())
+        w.line(s, (255, 255, 255), px=12)
+        return min(x for x in range(surf.get_width()) for y in range(surf.get_height())
+                   if surf.get_at((x, y))[0] > 100)
+
+    head, sub = ink_left("Your fire: a → b"), ink_left("  ravine ambush: +2")
+    assert sub - head >= 8
+    assert ink_left("  firepower 5") == sub  # every line of the same level in line
+
+
+# ------------------------------------------------------------------ 7. as the side saw it
+def test_status_and_outlines_use_the_engines_visible_log_moves_seen_in_part_included(shusha, screen):
+    app = app_of(new_game(shusha, 3), (1,))
+    app.run_ai_until(10)
+    st = app.state
+    glimpsed = [(k, e) for k, e in visible_log(st, 1) if e.kind == "MoveGlimpsed"]
+    assert glimpsed
+    k, ev = glimpsed[0]
+    whole = st.log[k]
+    assert whole.kind == "UnitMoved" and len(whole.path) > len(ev.path)
+    seen = app.seen_events(st.log[k:])
+    assert [e for _, e in visible_log(st, 1, start=k)] == seen
+    assert seen[0].kind == "MoveGlimpsed" and seen[0].path == ev.path
+    # a click on its log line outlines the hexes seen, not the whole path
+    app.show_event(k)
+    assert set(app.highlight) == {st.map.idx(h) for h in ev.hexes()}
+    assert ev.text() in app.status
+    app.omniscient = True  # (the replay of both sides sees it all)
+    assert app.seen_events(st.log[k:])[0] is whole
+
+
+# ------------------------------------------------------------------ 8. where enemies were last seen
+def test_enemies_out_of_sight_are_marked_where_last_seen(shusha, screen):
+    from ui import panels
+    from ui.gui import map_key
+
+    app = app_of(new_game(shusha, 3), (1,))
+    app.run_ai_until(10)
+    marks = app.last_seen_markers()
+    assert marks and marks == app.view.last_seen
+    m = marks[0]
+    assert m.id not in {c.id for c in app.view.contacts} and app.state.unit(m.id).side == 0
+    label = app.state.scenario.unit_table[m.type].label
+    lines = panel_text(app, screen, panels.hover_info, m.idx)
+    assert any(f"Last seen here on turn {m.turn}: {label}, strength {m.strength}" in s for s in lines)
+    assert "last seen" in map_key(app.palette)
+    # drawn on the map (below the real counters): the marker's hex changes when it is drawn
+    app.center_on(m.idx)
+    x, y = app.hex_to_screen(m.idx)
+    box = pygame.Rect(int(x) - 12, int(y) - 12, 24, 24)
+    app.render(screen)
+    with_marks = pygame.image.tobytes(screen.subsurface(box).copy(), "RGB")
+    real = app.last_seen_markers
+    app.last_seen_markers = lambda: []
+    app.render(screen)
+    assert pygame.image.tobytes(screen.subsurface(box).copy(), "RGB") != with_marks
+    app.last_seen_markers = real
+    # not in the replay of both sides (every unit is shown itself), and in hotseat only the shown side's
+    app.omniscient = True
+    assert app.last_seen_markers() == []
+    app.omniscient = False
+    app.view_side = 0
+    assert {app.state.unit(x.id).side for x in app.last_seen_markers()} <= {1}
+    assert app.last_seen_markers() == app.view.last_seen
+
+
+# ------------------------------------------------------------------ 9. does this move give the unit away?
+def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypatch):
+    from ui import app as app_mod
+    from ui import panels
+
+    st = goto(tiny_game(1), "defender", "movement")
+    app = app_of(st, (1,))
+    app.select("arm_amb")  # ordinary infantry in its ambush position
+    dest = [i for i in app.destinations() if i != app.state.unit("arm_amb").idx]
+    assert dest
+    calls: list[int] = []
+    real = SideView.move_reveal
+    monkeypatch.setattr(SideView, "move_reveal", lambda v, uid, i: calls.append(i) or real(v, uid, i))
+    reveals = app.move_reveals()
+    assert set(reveals) == set(dest) and all(reveals.values())
+    n = len(calls)
+    app.render(screen)
+    app.hover = dest[0]
+    app.render(screen)
+    assert len(calls) == n  # worked out once per selection and state, not per frame
+    lines = panel_text(app, screen, panels.hover_info, dest[0])
+    assert any(s.startswith("Moving here reveals arm_amb: ") and "infiltrating" in s for s in lines)
+    assert "any move will reveal it" in panels.unit_hint(app, app.state.unit("arm_amb"), app.state.utype(
+        app.state.unit("arm_amb")))
+    # an infiltrator in the Shusha forest stays hidden: its hexes are ringed, the panel says so
+    sf = app_of(goto(new_game(shusha, 3), "attacker", "movement"), (0,))
+    sf.autoskip = False
+    for _ in range(4):
+        sf.zoom(1)
+    u = sf.state.unit("az_sf_1")
+    assert u.hidden
+    sf.center_on(u.idx)
+    sf.select(u.id)
+    stay = [i for i, why in sf.move_reveals().items() if why is None]
+    assert stay
+    lines = panel_text(sf, screen, panels.hover_info, stay[0])
+    assert any(s == "az_sf_1 stays hidden moving here" for s in lines)
+
+    def ring_pixels(a: Any) -> int:
+        a.render(screen)
+        return sum(tuple(screen.get_at((x, y)))[:3] == app_mod.STAYS_HIDDEN
+                   for x in range(0, a.map_rect.w, 2) for y in range(0, a.map_rect.h, 2))
+
+    assert ring_pixels(sf) > 0
+    app.hover = None
+    assert ring_pixels(app) == 0  # (the infantry reveals itself wherever it goes: no ring)
+    sf.select(None)
+    assert sf.move_reveals() == {}
