@@ -20,6 +20,7 @@ import json
 import os
 import shlex
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -301,6 +302,12 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             flag = "--" + key.removesuffix("_agent")
             raise BatchError(f"{flag} {option} and --sweep {key}=... both set the {key.replace('_', ' ')}; "
                              "give one of them")
+    for key in keys:  # a --set and a swept path that overlap: the sweep would silently win
+        if key.startswith("set:"):
+            for path, _ in sets:
+                if path == key[4:] or path.startswith(key[4:] + ".") or key[4:].startswith(path + "."):
+                    raise BatchError(f"--set {path}=... and --sweep {key}=... both set {min(path, key[4:], key=len)}; "
+                                     "give one of them")
     cells: list[Cell] = []
     for i, combo in enumerate(product(*[vals for _, vals in sweeps]) if sweeps else [()]):
         params = dict(zip(keys, combo, strict=True))
@@ -334,6 +341,9 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             raise BatchError(f"unknown weather mode {w!r}; choose from {', '.join(WEATHER_MODES)}")
         aparams: dict[str, dict[str, Any]] = {}
         if "attacker_lead" in params:
+            who = agents.get("attacker") or ((doc.get("sides") or {}).get("attacker") or {}).get("agent", "doctrine")
+            if who != "doctrine":  # else the cells would differ in their seeds only
+                raise BatchError(f"--sweep attacker_lead=... needs the doctrine attacker; cell {i} has {who!r}")
             aparams["attacker"] = {"lead": params["attacker_lead"]}
         cells.append(Cell(i, params, doc, w, agents, aparams, applied))
     return cells
@@ -587,6 +597,24 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_MASK)  # born with them blocked (see _run_pool)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A parent killed outright (SIGKILL, the out-of-memory killer, a cluster's time limit) cannot stop its
+    workers, which would hang on a full pipe holding their memory: on Linux the kernel sends them SIGTERM
+    when it dies (prctl PR_SET_PDEATHSIG). Elsewhere nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request was made
+        os._exit(1)
 
 
 # -------------------------------------------------------------------------------------------- the batch

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from engine.errors import WargameError
@@ -23,7 +24,7 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # ([col, row] is text)
     raise typer.Exit(code)
 
 
@@ -80,6 +81,9 @@ def run(
     if seed < 0:
         fail(f"--seed must be a non-negative integer, got {seed}")
     agents = {k: v for k, v in (("attacker", attacker), ("defender", defender)) if v}
+    if attacker_lead and (attacker or scen.sides["attacker"].agent) != "doctrine":
+        fail(f"--attacker-lead is an option of the doctrine attacker; the attacker here is "
+             f"{attacker or scen.sides['attacker'].agent!r}")
     params = {"attacker": {"lead": attacker_lead}} if attacker_lead else None
     try:
         state = play_game(scen, seed, agents=agents, weather_mode=weather, agent_params=params)
@@ -146,7 +150,7 @@ def print_summary(state: Any) -> None:
              for c in causes]  # (they add up to the steps lost)
     rows.append(("units destroyed", *(str(total(sc.units_destroyed[s])) for s in ("attacker", "defender"))))
     for label, attr in (("armed-drone strikes flown", "drone_sorties_flown"),
-                        ("armed-drone turns grounded", "drone_sorties_grounded"),
+                        ("armed-drone drone-turns grounded", "drone_sorties_grounded"),
                         ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
                         ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
                         ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults"),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
@@ -102,7 +103,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             if progress is not None:
                 progress.update(task_id, advance=n)
 
+        terminated = []
+
         def on_term(signum, frame):  # `kill` behaves like Ctrl+C: keep parts, print the resume hint
+            terminated.append(signum)
             raise KeyboardInterrupt
 
         old = signal.signal(signal.SIGTERM, on_term)
@@ -117,10 +121,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except B.BatchAborted as e:
             if progress is not None:
                 progress.stop()
-            hint = resume_hint(spec.command)
+            hint = resume_hint(spec.command, csv=csv, logs=logs)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
-            fail(f"{e.message}; {saved}. Resume with: {hint}", e.code)
+            fail(f"{e.message}; {saved}. Resume with: {hint}", 128 + signal.SIGTERM if terminated else e.code)
         finally:
             signal.signal(signal.SIGTERM, old)
         if progress is not None:
@@ -139,9 +143,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                                               f" ({(res.games - res.resumed_games) / max(res.elapsed, 1e-9):.2f}"
                                               f" games/s)"))
         for c in res.cells:
-            out_console.print(f"[dim]cell {c.index} re-run: wargame run {scenario} "
-                              f"{c.run_options(0).replace('--seed 0', '--seed SEED', 1)}[/]", highlight=False,
-                              soft_wrap=True)
+            rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed SEED', 1)}"
+            out_console.print(f"[dim]cell {c.index} re-run: {escape(rerun)}[/]", highlight=False, soft_wrap=True)
         out_console.print(f"wrote {res.out}" + (f" and {csv}" if csv else ""), highlight=False)
 
     @app.command()
@@ -163,7 +166,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         console = Console(width=None if sys.stdout.isatty() else 160)
         console.print(rich_table(s))
         if s.meta.get("command"):
-            console.print(f"[dim]data made by: {s.meta['command']}[/]", highlight=False, soft_wrap=True)
+            console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
+                          soft_wrap=True)
         out_dir = out or results.with_name(results.stem + "_report")
         try:
             pngs = write_plots(s, out_dir)
@@ -188,5 +192,13 @@ def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker
     return shlex.join(args)
 
 
-def resume_hint(command: str) -> str:
-    return command if "--resume" in command.split() else command + " --resume"
+def resume_hint(command: str, csv: Path | None = None, logs: Path | None = None) -> str:
+    """`command` (the results' own options) with --resume, and the output options it needs to finish the same
+    outputs: the CSV copy and the event logs."""
+    args = shlex.split(command)
+    for name, v in (("--csv", csv), ("--logs", logs)):
+        if v is not None and name not in args:
+            args += [name, str(v)]
+    if "--resume" not in args:
+        args.append("--resume")
+    return shlex.join(args)

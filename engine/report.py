@@ -202,14 +202,21 @@ def summarize(path: Path) -> Summary:
     return Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
 
 
+OWNED_TABLES = frozenset({"units", "unit_types", "terrain_types", "sides"})
+"""Scenario sections whose entries are named (a unit, a type, a terrain code, a side)."""
+
+
 def short_labels(keys: list[str]) -> dict[str, str]:
     """Each sweep key as a cell label names it: a `set:` path by its last segments, as few as tell it apart
-    from the other keys' (two tables' `protection` would otherwise read the same).
+    from the other keys' (two tables' `protection` would otherwise read the same), and never fewer than name
+    what it belongs to: the unit, unit type, terrain or side after its table's name (a cited plot must say whose
+    firepower it varied).
 
-    >>> short_labels(["weather", "set:units.az_sf_1.strength"])
-    {'weather': 'weather', 'set:units.az_sf_1.strength': 'strength'}
-    >>> short_labels(["set:unit_types.tank.protection", "set:unit_types.infantry.protection"])
-    {'set:unit_types.tank.protection': 'tank.protection', 'set:unit_types.infantry.protection': 'infantry.protection'}
+    >>> short_labels(["weather", "set:units.az_sf_1.strength", "set:combat.cliff_up_modifier"])
+    {'weather': 'weather', 'set:units.az_sf_1.strength': 'az_sf_1.strength', \
+'set:combat.cliff_up_modifier': 'cliff_up_modifier'}
+    >>> list(short_labels(["set:unit_types.tank.protection", "set:terrain_types.f.move_cost.wheeled"]).values())
+    ['tank.protection', 'f.move_cost.wheeled']
     """
     out = {}
     for k in keys:
@@ -218,7 +225,7 @@ def short_labels(keys: list[str]) -> dict[str, str]:
             continue
         parts = k[4:].split(".")
         others = [o[4:] if o.startswith("set:") else o for o in keys if o != k]
-        n = 1
+        n = len(parts) - 1 if parts[0] in OWNED_TABLES and len(parts) > 2 else 1
         while n < len(parts) and any(o == ".".join(parts[-n:]) or o.endswith("." + ".".join(parts[-n:]))
                                      for o in others):
             n += 1
@@ -242,7 +249,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     # attacker got into it at all)
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
             "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
-            f"att. armed drones:{sep}strikes / turns grounded"]
+            f"att. armed drones:{sep}strikes / drone-turns grounded"]
     rows = []
     for c in s.cells:
         lo, hi = c.win_ci

@@ -267,7 +267,8 @@ def test_cli_disk_full_message(file4, tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------------------------------------------ Ctrl+C
-def test_sigint_to_cli_batch_then_resume(file4, doc4, tmp_path):
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_to_cli_batch_then_resume(file4, doc4, tmp_path, signum, code):
     # enough games that the interrupt lands mid-batch however fast the engine gets (with 8 games the batch
     # could finish between the first saved part and the signal)
     games = 40
@@ -276,7 +277,8 @@ def test_sigint_to_cli_batch_then_resume(file4, doc4, tmp_path):
     reference = table(ref_out)
     out = tmp_path / "int.parquet"
     args = ["batch", str(file4), "--games", str(games), "--seed", "3", "--out", str(out),
-            "--sweep", "weather=historical,clear", "--workers", "2", "--chunk", "1", "-q"]
+            "--sweep", "weather=historical,clear", "--workers", "2", "--chunk", "1", "-q",
+            "--csv", str(tmp_path / "int.csv")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # a suite started in the background (`cmd &` in a script) inherits SIGINT ignored, and Python then installs
     # no Ctrl+C handler: the child CLI gets one, as in a terminal
@@ -293,15 +295,16 @@ def test_sigint_to_cli_batch_then_resume(file4, doc4, tmp_path):
                 break
             time.sleep(0.02)
         assert proc.poll() is None, "batch finished before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     err = stderr.decode()
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err  # (128 + the signal, as a shell reports it)
     assert "interrupted" in err and "--resume" in err and "Traceback" not in err, err
+    assert "--csv" in err.split("Resume with:")[1], err  # the hint finishes every output, the CSV copy too
     saved = n_parts(out)
     assert 1 <= saved < 2 * games and f"{saved} of {2 * games} games saved" in err, err
     no_temp_files(B.parts_dir(out))
@@ -438,3 +441,50 @@ def test_a_manifest_of_the_wrong_shape_is_a_clear_error(doc4, tmp_path) -> None:
     (B.parts_dir(out) / B.MANIFEST).write_text("[1, 2]")
     with pytest.raises(B.BatchError, match="not a batch manifest"):
         B.run_batch(spec(doc4), out, workers=1, resume=True)
+
+
+def test_workers_die_with_a_parent_killed_outright(file4, tmp_path):
+    """SIGKILL cannot be handled: the kernel must take the pool's workers down with the parent (they used to
+    hang on a full pipe, holding their memory)."""
+    out = tmp_path / "k.parquet"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", "from engine.cli import app; app()", "batch", str(file4),
+                             "--games", "400", "--seed", "9", "--out", str(out), "--workers", "2", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+            workers = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+            time.sleep(0.05)
+        assert len(workers) == 2, "the pool did not start"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+            time.sleep(0.05)
+        left = [w for w in workers if Path(f"/proc/{w}").exists()
+                and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
+        assert not left, f"workers {left} outlived their parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_overlapping_set_and_sweep_and_a_lead_without_doctrine_are_refused(doc4):
+    with pytest.raises(B.BatchError, match=r"both set combat\.cliff_up_modifier"):
+        B.build_cells(doc4, [("set:combat.cliff_up_modifier", [-2, -3])], [("combat.cliff_up_modifier", -1)],
+                      None, None, None)
+    with pytest.raises(B.BatchError, match=r"both set units\.az_sf_1"):
+        B.build_cells(doc4, [("set:units.az_sf_1.strength", [2, 3])], [("units.az_sf_1", {"present": False})],
+                      None, None, None)
+    with pytest.raises(B.BatchError, match="needs the doctrine attacker"):
+        B.build_cells(doc4, [("attacker_lead", ["sf", "mech"])], [], None, "random", None)
+    assert len(B.build_cells(doc4, [("attacker_lead", ["sf", "mech"])], [], None, None, None)) == 2
+
+
+def test_cli_errors_keep_square_brackets_and_a_lead_needs_doctrine(file4):
+    r = CliRunner().invoke(app, ["run", str(file4), "--attacker", "random", "--attacker-lead", "sf"])
+    assert r.exit_code == 2 and "doctrine attacker" in r.output, r.output
+    r = CliRunner().invoke(app, ["run", str(file4), "--set", "units.az_sf_1.type=[tank]"])
+    assert r.exit_code == 2 and "[tank]" in r.output.replace("\n", ""), r.output
