@@ -436,6 +436,8 @@ class ControlChanged(Event):
 @_event
 @attrs.define(kw_only=True, unsafe_hash=True)
 class RoadCut(Event):
+    """Public: the road's users find it cut, and where (the enemy's map learns who holds that hex)."""
+
     road: str
     cut: bool
     reason: str

@@ -184,9 +184,11 @@ def new_game(
     return state
 
 
-def _emit(state: GameState, *events: Event, first_unseen_by: int | None = None) -> None:
+def _emit(state: GameState, *events: Event, first_unseen_by: int | None = None,
+          first_seen_by_all: bool = False) -> None:
     """Log `events`. `first_unseen_by`: a side that could not see the first of them whatever `seen_by` judges
-    now (the move of an infiltrator hidden until it ended)."""
+    now (the move of an infiltrator hidden until it ended); `first_seen_by_all`: both sides saw the first (a
+    place taken from a side by assault)."""
     state.log.extend(events)
     if state.sightings is not None:
         from engine.view import seen_by
@@ -195,9 +197,13 @@ def _emit(state: GameState, *events: Event, first_unseen_by: int | None = None) 
         sights = [seen_by(state, ev) for ev in events]
         if first_unseen_by is not None:
             sights[0] = (False, sights[0][1]) if first_unseen_by == 0 else (sights[0][0], False)
+        if first_seen_by_all:
+            sights[0] = (True, True)
         for k, ev in enumerate(events):
             if ev.kind == "UnitMoved":
                 _glimpsed(state, len(state.sightings) + k, ev, sights[k])  # type: ignore[arg-type]
+            elif ev.kind in _PLACING:
+                _placed(state, ev, sights[k])
         state.sightings.extend(sights)
         if state.control_news:
             _hear_news(state)
@@ -217,6 +223,35 @@ def _glimpsed(state: GameState, k: int, ev: UnitMoved, sights: tuple[bool, bool]
         state.glimpses[k] = seen
         u = state.unit(ev.unit)
         state.last_seen[enemy][u.id] = (state.map.idx(ev.path[seen[-1]]), state.turn, u.strength)
+
+
+_PLACING = frozenset({"UnitRevealed", "ReinforcementArrived", "UnitRetreated", "AmbushSprung", "AssaultResolved"})
+"""Events that show where an enemy unit is (`_placed`)."""
+
+
+def _placed(state: GameState, ev: Event, sights: tuple[bool, bool]) -> None:
+    """An event the enemy of its side reads that places a unit of that side on a hex: the enemy last saw the
+    unit there, as strong as it is now (`GameState.last_seen`): an arrival, a reveal, a retreat, an ambusher, an
+    assaulting unit that advanced."""
+    enemy = 1 - SIDES.index(ev.side)  # type: ignore[attr-defined]
+    if not sights[enemy]:
+        return
+    kind = ev.kind
+    if kind == "AmbushSprung":
+        uid, where = ev.ambusher, ev.hex  # type: ignore[attr-defined]
+    elif kind == "AssaultResolved":
+        if not ev.advanced:  # type: ignore[attr-defined]
+            return
+        uid, where = ev.attacker, ev.target_hex  # type: ignore[attr-defined]
+    else:
+        uid, where = ev.unit, ev.hex  # type: ignore[attr-defined]
+    if where is None:  # (a surrender: the unit is gone)
+        return
+    u = state.unit(uid)
+    idx = state.map.idx(where)
+    if u.strength > 0 and u.idx == idx:  # (else it moved on since: the move's own sighting tells where)
+        assert state.last_seen is not None
+        state.last_seen[enemy][uid] = (idx, state.turn, u.strength)
 
 
 # ============================================================================================ turn sequence
@@ -284,9 +319,10 @@ def _arrive(state: GameState, u: Unit) -> None:
             if enter[i] and occ[1 - u.side][i] == 0 and occ[u.side][i] < limit:
                 u.idx = i
                 u.arrived = True
-                _set_control(state, i, u.side, u)
+                later: list[Event] = []
+                _set_control(state, i, u.side, u, sink=later)
                 _emit(state, ReinforcementArrived.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                                       hex=gmap.hex_refs[i]))
+                                                       hex=gmap.hex_refs[i]), *later)
                 state.touch()
                 return
     # no room: tries again next turn
@@ -334,10 +370,12 @@ def _check_road(state: GameState) -> None:
     rw = state.scenario.victory.road_watch
     if rw is None:
         return
-    is_open, why = supply.road_open(state)
+    is_open, why, where = supply.road_open(state)
     cut = not is_open
     if cut != state.road_cut:
         state.road_cut = cut
+        if cut and where >= 0 and state.known_control is not None:  # the road's users find where it is cut
+            state.known_control[DEFENDER][where] = state.control[where]
         _emit(state, RoadCut.make(turn=state.turn, road=rw.name, cut=cut, reason=why))
         if cut and state.score.road_cut_turn is None:
             state.score.road_cut_turn = state.turn
@@ -407,12 +445,13 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: boo
     if in_objective and side == ATTACKER and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
     if place is not None or in_objective:
+        # (on an objective, which is public, the flag would tell the enemy its taker is an unseen infiltrator)
         ev = ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_refs[idx], place=place,
-                                 taken_unseen=by.hidden)
-        if sink is None:
-            _emit(state, ev)
-        else:
+                                 taken_unseen=by.hidden and not in_objective)
+        if sink is not None:
             sink.append(ev)
+        else:  # a witnessed taking is in the enemy's log as on its map, whatever it sees of the hex afterwards
+            _emit(state, ev, first_seen_by_all=witnessed)
     known = state.known_control
     if known is not None:
         known[side][idx] = side
@@ -755,9 +794,11 @@ def _do_end_phase(state: GameState, o: EndPhase) -> None:
         _end_turn(state)
 
 
-def move_reveal_reason(state: GameState, u: Unit, path: list[int]) -> str | None:
+def move_reveal_reason(state: GameState, u: Unit, path: list[int], name_hex: bool = True) -> str | None:
     """Why moving `u` along `path` (hex indices, start first) gives its position away, or None if the terrain
-    lets it move unseen: only infiltrating units, and only through hexes of concealment 2 or more."""
+    lets it move unseen: only infiltrating units, and only through hexes of concealment 2 or more (judged on
+    the route ordered, from its first step). `name_hex`: say where the route leaves cover (the owner's preview;
+    the reveal event, which the enemy may read, must not name a hex it never saw)."""
     gmap = state.map
     if not state.scenario.unit_table[u.type].infiltrates:
         kinds = gmap.derived.get("rules.infiltrators")
@@ -769,6 +810,8 @@ def move_reveal_reason(state: GameState, u: Unit, path: list[int]) -> str | None
     conceal = gmap.concealment_list
     for i in path[1:]:
         if conceal[i] < 2:
+            if not name_hex:
+                return "its route leaves cover (infiltrators move unseen only through concealment 2 or more)"
             return (f"the path leaves cover at {gmap.describe(i)} (concealment {conceal[i]}; infiltrators move "
                     f"unseen only through concealment 2 or more)")
     return None
@@ -860,8 +903,8 @@ def _do_move(state: GameState, o: Move) -> None:
         around = nbr[step]
         contacts = [e for e in state.ground_units(1 - u.side) if e.hidden and e.idx in around]
         if contacts:
-            for e in contacts:
-                _reveal(state, e, f"contact with {u.id}", later)
+            for e in contacts:  # (an infiltrator passing unseen is not named: its move is not in the enemy's log)
+                _reveal(state, e, f"contact with {u.id}" if not u.hidden else "contact with an unseen enemy", later)
             if not (ut.infiltrates and conceal[step] >= 2):
                 stopped = f"contact with {contacts[0].id}"
                 break
@@ -869,7 +912,7 @@ def _do_move(state: GameState, o: Move) -> None:
         state.touch(roster=False, side=u.side)
     if u.hidden is False and was_hidden and not quiet:
         later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(walked[0]),
-                                          reason=move_reveal_reason(state, u, path) or "moved"))
+                                          reason=move_reveal_reason(state, u, path, name_hex=False) or "moved"))
     if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
         later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_refs[u.idx],
@@ -1089,7 +1132,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
         result = "assault repulsed"
         a.cohesion = max(0, a.cohesion - 1)
     if advanced:
-        result += "; attacker advances"
+        result += "; the assaulting unit advances"
     _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_refs[from_idx],
                                       target_hex=gmap.hex_refs[t],
                                       defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,

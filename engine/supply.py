@@ -150,12 +150,12 @@ def update_supply(state: GameState, side: int) -> list:
     return [SupplyReport.make(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
 
 
-def road_open(state: GameState) -> tuple[bool, str]:
+def road_open(state: GameState) -> tuple[bool, str, int]:
     """Is the watched road open? Traced along road edges (any road may serve as a detour), blocked where
-    an attacker unit stands on it."""
+    an attacker unit stands on it. Also why, and the hex where it is cut (-1: open, or not on one hex)."""
     rw = state.scenario.victory.road_watch
     if rw is None:
-        return True, "no road watched"
+        return True, "no road watched", -1
     pos = state.positions(0)
     last = state._road_cache
     if last is not None and last[0] is pos:  # no attacker unit moved, joined or left since the last answer
@@ -179,24 +179,26 @@ def road_open(state: GameState) -> tuple[bool, str]:
     return got
 
 
-def _road_open(gmap: GameMap, start: int, end: int, blocked: frozenset[int] | set[int]) -> tuple[bool, str]:
-    """Is the road open from `start` to `end`, with attacker units on the `blocked` hexes? And why not."""
+def _road_open(gmap: GameMap, start: int, end: int, blocked: frozenset[int] | set[int]) -> tuple[bool, str, int]:
+    """Is the road open from `start` to `end`, with attacker units on the `blocked` hexes? And why not, and
+    where (-1: open, or cut only by blocking the detours too)."""
     if start in blocked or end in blocked:
         where = start if start in blocked else end
-        return False, f"attacker at {gmap.describe(where)}"
+        return False, f"attacker at {gmap.describe(where)}", where
     seen = {start}
     stack = [start]
     road = gmap.road_neighbours
     while stack:
         i = stack.pop()
         if i == end:
-            return True, "open"
+            return True, "open", -1
         for j in road[i]:
             if j not in seen and j not in blocked:
                 seen.add(j)
                 stack.append(j)
     on_route = [i for i in gmap.road_route(start, end) if i in blocked]
-    where = gmap.describe(on_route[0]) if on_route else "a detour"
-    return False, f"attacker astride the road at {where}"
+    if not on_route:
+        return False, "attacker astride the road at a detour", -1
+    return False, f"attacker astride the road at {gmap.describe(on_route[0])}", on_route[0]
 
 

@@ -363,8 +363,8 @@ def seen_by(state: GameState, ev: Event) -> tuple[bool, bool]:
             out.append(False)
         elif any(uid in state.unit_index and state.unit(uid).side == s for uid in _involved_units(ev)):
             out.append(True)
-        elif ev.kind == "UnitMoved" and state.unit(ev.unit).hidden:
-            out.append(False)  # an infiltrating unit that stayed hidden is not seen, whatever hexes it crossed
+        elif ev.kind in ("UnitMoved", "ReinforcementArrived") and state.unit(ev.unit).hidden:
+            out.append(False)  # an infiltrating unit that stayed hidden (or arrived so) is not seen, wherever it is
         elif ev.kind == "ControlChanged":  # objectives are public; another place only if the taker was seen there
             idx = state.map.idx(ev.hex)
             out.append(idx in state.map.objective_set
@@ -395,8 +395,9 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
     """(index in state.log, event) pairs `side` may know about, from index `start`, as it saw them: an enemy
     move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone.
 
-    Exact when the game tracks sightings (`new_game(..., track_sightings=True)`); otherwise judged with the
-    side's present knowledge, which may hide enemy moves that were seen earlier."""
+    Exact when the game tracks sightings (`new_game(..., track_sightings=True)`, as every UI game does);
+    otherwise judged with the side's present knowledge and hidden flags: it may hide enemy moves that were
+    seen, and show part of an infiltrator's move that was unseen when made but whose hexes are in view now."""
     log = state.log
     own = SIDES[side]
     out: list[tuple[int, Event]] = []

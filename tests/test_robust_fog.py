@@ -58,6 +58,12 @@ def learn_control(st, evidence: list[set[int]], first_event: int) -> None:
         for ob in st.scenario.objectives:  # declared in the briefing
             for s in (0, 1):
                 evidence[s].update(gmap.idx(h) for h in ob.hexes)
+    if any(ev.kind == "RoadCut" and ev.cut for ev in st.log[first_event:]):  # public, with where it is cut
+        from engine.supply import road_open
+
+        where = road_open(st)[2]
+        if where >= 0:
+            evidence[1].add(where)
     for s in (0, 1):
         vis = visible_hexes(st, s)
         evidence[s].update(u.idx for u in st.ground_units(1 - s) if not u.hidden and vis[u.idx])
@@ -484,3 +490,135 @@ def test_move_reveal_explains_what_moving_gives_away():
     apply(st, Move("arm_amb", (4, 6)))
     revealed = [e for e in st.log[-3:] if e.kind == "UnitRevealed" and e.unit == "arm_amb"]
     assert revealed and revealed[0].reason == why
+
+
+# ------------------------------------------------------------------ from the review of the above (session 17)
+def _recon_arrival(hidden=False, place=False):
+    from conftest import tiny_dict
+
+    from engine.orders import Recon
+    from engine.scenario import scenario_from_dict
+
+    d = tiny_dict()
+    d["units"] = [u for u in d["units"] if u["id"] != "arm_ad"]
+    if place:
+        d["map"]["places"].append({"name": "Farm", "hex": [0, 0], "kind": "village"})
+    d["units"].append({"id": "arm_rein", "side": "defender", "type": "infantry", "hex": [0, 0], "arrives_turn": 2,
+                       "hidden": hidden})
+    st = new_game(scenario_from_dict(d, source="recon"), 0, track_sightings=True)
+    apply(st, Recon("az_orlan", (1, 1)))
+    while st.turn == 1:
+        apply(st, EndPhase(st.side_name))
+    return st
+
+
+def test_an_arrival_seen_is_where_the_unit_was_last_seen_and_a_hidden_one_is_not_seen():
+    st = _recon_arrival()
+    assert [(ls.id, ls.hex) for ls in observe(st, 0).last_seen] == [("arm_rein", (0, 0))]
+    hid = _recon_arrival(hidden=True, place=True)
+    assert hid.unit("arm_rein").hidden
+    arrived = [k for k, e in enumerate(hid.log) if e.kind == "ReinforcementArrived"]
+    changed = [k for k, e in enumerate(hid.log) if e.kind == "ControlChanged" and tuple(e.hex) == (0, 0)]
+    assert arrived and changed and arrived[0] < changed[0]  # the cause first
+    seen = dict(visible_log(hid, 0))
+    assert arrived[0] not in seen and changed[0] not in seen
+    assert observe(hid, 0).last_seen == []
+
+
+def test_a_reveal_names_no_hex_the_enemy_did_not_see():
+    """Special forces hidden in the forest at (7,4), in the post's view, drive out to (9,5), out of it: the
+    defender reads that they were revealed at (7,4) and why, not where they went."""
+    import re
+
+    st = _forest_road((7, 4))
+    n = len(st.log)
+    apply(st, Move("az_sf", (9, 5)))
+    rev = [e for _, e in visible_log(st, 1, n) if e.kind == "UnitRevealed" and e.unit == "az_sf"]
+    assert rev and rev[0].reason.startswith("its route leaves cover")
+    assert not re.search(r"\(\d+,\d+\)", rev[0].reason)
+
+
+def test_a_place_taken_by_assault_is_in_the_losers_log_as_on_its_map():
+    from conftest import tiny_dict
+
+    from engine.orders import Assault
+    from engine.scenario import scenario_from_dict
+
+    for seed in range(60):
+        d = tiny_dict()
+        d["map"]["places"].append({"name": "Hamlet", "hex": [7, 3], "kind": "village"})
+        keep = ("arm_inf_1", "arm_inf_2", "arm_art", "az_mech", "az_tank", "az_art", "az_tb2", "az_orlan")
+        d["units"] = [u for u in d["units"] if u["id"] in keep]
+        d["units"].append({"id": "arm_x", "side": "defender", "type": "infantry", "hex": [7, 3], "strength": 1})
+        for u in d["units"]:
+            if u["id"] == "az_mech":
+                u["hex"] = [8, 3]
+        st = goto(new_game(scenario_from_dict(d, source="hamlet"), seed, track_sightings=True), "attacker", "assault")
+        n = len(st.log)
+        apply(st, Assault("az_mech", (7, 3)))
+        if st.unit("arm_x").strength <= 0 and st.unit("az_mech").idx == st.map.idx((7, 3)):
+            break
+    else:
+        pytest.fail("no seed took the hamlet")
+    hamlet = st.map.idx((7, 3))
+    changed = [k for k in range(n, len(st.log)) if st.log[k].kind == "ControlChanged"]
+    assert changed and all(k in dict(visible_log(st, 1, n)) for k in changed)
+    assert observe(st, 1).control[hamlet] == 0
+    assert "the assaulting unit advances" in next(e for e in st.log[n:] if e.kind == "AssaultResolved").text()
+
+
+def test_objective_changes_never_say_the_taker_was_unseen():
+    from engine.rules import _set_control
+
+    st = _forest_road_doc_state(_with_places)
+    sf = st.unit("az_sf")
+    assert sf.hidden
+    _set_control(st, st.map.idx((3, 3)), 0, sf)  # Tinytown, an objective
+    _set_control(st, st.map.idx((7, 4)), 0, sf)  # Woodcutters, not one
+    town, wood = st.log[-2:]
+    assert not town.taken_unseen and wood.taken_unseen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_last_seen_holds_only_positions_the_side_saw(seed):
+    """Over whole games: each entry written during an order is a hex the side saw before or after it, where
+    the unit stood at one of those moments or on the path it was seen moving along, and never a unit hidden
+    both before and after that stayed put."""
+    st = new_game(shusha_scenario(), seed, track_sightings=True)
+    ref = play_game(shusha_scenario(), seed)
+    written = 0
+    for o in ref.orders:
+        vb = [visible_hexes(st, s).copy() for s in (0, 1)]
+        before = [dict(d) for d in st.last_seen]
+        pos_b = {u.id: u.idx for u in st.units}
+        n = len(st.log)
+        apply(st, o)
+        va = [visible_hexes(st, s).copy() for s in (0, 1)]
+        moved = {e.unit: {st.map.idx(h) for h in e.path} for e in st.log[n:] if e.kind == "UnitMoved"}
+        for s in (0, 1):
+            for uid, rec in st.last_seen[s].items():
+                if before[s].get(uid) == rec:
+                    continue
+                written += 1
+                idx, turn, strength = rec
+                u = st.unit(uid)
+                assert u.side != s and turn == st.turn and strength >= u.strength
+                assert vb[s][idx] or va[s][idx], (uid, st.map.hex_of(idx))
+                assert idx in (pos_b[uid], u.idx) or idx in moved.get(uid, ()), (uid, st.map.hex_of(idx))
+    assert written > 50
+
+
+def test_glimpses_and_last_seen_are_kept_apart_by_copies_and_rebuilt_by_saves(tmp_path):
+    from engine.savegame import load_game, save_game
+
+    st, _, _ = replayed(1)
+    assert st.glimpses and any(st.last_seen)
+    twin = st.copy()
+    twin.glimpses.clear()
+    twin.last_seen[0].clear()
+    assert st.glimpses and st.last_seen[0]
+    save_game(st, tmp_path / "g.json")
+    back = load_game(tmp_path / "g.json", track_sightings=True)
+    assert back.glimpses == st.glimpses and back.last_seen == st.last_seen
+    for s in (0, 1):
+        assert visible_log(back, s) == visible_log(st, s)
