@@ -258,7 +258,8 @@ class MoveGlimpsed(Event):
 
     def text(self) -> str:
         if len(self.path) == 1:
-            seen = f"seen passing {_h(self.path[0])}"
+            how = {(True, False): "arriving at", (False, True): "leaving"}.get((self.start_unseen, self.end_unseen))
+            seen = f"seen {how or 'passing'} {_h(self.path[0])}"
         else:
             seen = f"seen moving {_h(self.path[0])}→{_h(self.path[-1])}"
         where = [w for w, yes in (("came from out of sight", self.start_unseen),

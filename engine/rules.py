@@ -62,8 +62,9 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 
 ENGINE_VERSION = "0.5.0"
 """0.5.0: the event log only (a move's ControlChanged follows it and says if it was taken unseen; reveal and
-assault texts): the games themselves are those of 0.4.0 (the AI scores artillery targets with the recon-drone
-adjustment)."""
+assault texts; a hidden battery's reveal is logged): the rules play the games of 0.4.0 (the AI scores artillery
+targets with the recon-drone adjustment). (Shusha's games changed with its scenario, sha256 85373407f974: the
+attacker's Orbiter reaches the battle.)"""
 N_STREAMS = 4  # combat, weather, attacker AI, defender AI
 
 
@@ -1047,11 +1048,13 @@ def _do_fire(state: GameState, o: Fire) -> None:
     if spotter == "recon drone":
         state.score.drone_spotted_missions[side] += 1
     u.fired = True
-    if not u.offmap:
-        state.set_hidden(u, False)  # muzzle flashes give the battery away
+    after: list[Event] = []
+    if not u.offmap and u.hidden:  # muzzle flashes give the battery away
+        state.set_hidden(u, False)
+        after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=gmap.hex_refs[u.idx],
+                                       reason="its fire gives the battery away"))
     state.score.artillery_missions[side] += 1
     fire = []
-    after: list[Event] = []
     for e in state.units_at(t, 1 - u.side):
         res = combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra))
         fire.append(res)

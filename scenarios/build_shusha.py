@@ -484,7 +484,7 @@ UNITS = [
     # ---- attacker: air (hex = base)
     unit("az_tb2", A, "armed_drone", AIR_BASE, 3, "Bayraktar TB2 flight"),
     unit("az_harop", A, "loitering_munition", AIR_BASE, 4, "Harop loitering munitions"),
-    unit("az_orbiter", A, "recon_drone", AIR_BASE, 2, "Orbiter reconnaissance drones"),
+    unit("az_orbiter", A, "orbiter", AIR_BASE, 2, "Orbiter reconnaissance drones"),
     # ---- defender: Shusha garrison
     unit("arm_inf_1", D, "infantry", SHUSHA, 3, "Shushi garrison, Artsakh Defence Army"),
     unit("arm_inf_2", D, "infantry", JIDIR_DUZU, 2, "Jidir Duzu outpost company", hidden=True),
@@ -513,7 +513,7 @@ UNITS = [
 ]
 GROUND = {"special_forces", "mech_infantry", "motor_rifle", "tank", "infantry", "howitzer", "mlrs",
           "air_defence"}
-AIR = {"armed_drone", "loitering_munition", "recon_drone"}
+AIR = {"armed_drone", "loitering_munition", "recon_drone", "orbiter"}
 VEHICLE = {"mech_infantry", "motor_rifle", "tank", "howitzer", "mlrs", "air_defence"}
 
 # (ceiling_m above ground, visibility_km, fog, precipitation) per turn; turn 1 = 28 Oct 06:00 (day)
@@ -678,6 +678,11 @@ def build():
             "defender": {"name": "Armenia / Artsakh", "agent": "doctrine",
                          "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 16},
         },
+        # The Orbiter flies from the attacker's air base (40,44), 36 hexes from Shusha: with the Orlan-class
+        # radius of 25 it could reach no hex of the battle, and the attacker flew no recon sortie in any game.
+        # Orbiter-2/3 drones have 50-100+ km of data link; 45 hexes covers the battle from the base.
+        "unit_types": {"orbiter": {"base": "recon_drone", "label": "Recon drone (Orbiter-class)",
+                                   "sortie_radius_hexes": 45}},
         "units": UNITS,
         "objectives": [{"name": "Shusha", "hexes": [list(h) for h in SHUSHA_TOWN]}],
         "victory": {"objective": "Shusha", "sudden_death": True,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 from conftest import (
+    add_unit,
     drop_units,
     events_of,
     goto,
     move_unit,
     next_turn,
     set_weather,
+    shusha_scenario,
     tiny_game,
     tiny_scenario,
     variant,
@@ -274,3 +276,31 @@ def test_every_step_lost_is_credited_to_the_enemy_type_that_caused_it() -> None:
         for side, enemy in (("attacker", "defender"), ("defender", "attacker")):
             assert sum(sc.steps_lost[side].values()) == sum(sc.steps_inflicted[enemy].values()), (seed, side)
     assert shot_down > 0
+
+
+def test_every_shusha_drone_can_reach_the_objective_from_its_base():
+    """The attacker's Orbiter flew from a base 36 hexes from Shusha with a 25-hex radius: no attacker recon
+    sortie was ever possible, and nothing said so (an analyst found every recon column at 0)."""
+    from engine.mapdata import game_map
+
+    scen = shusha_scenario()
+    g = game_map(scen)
+    town = [g.idx(tuple(h)) for h in scen.objectives[0].hexes]
+    for us in scen.units:
+        ut = scen.unit_table[us.type]
+        if ut.domain == "air" and ut.air_role in ("recon", "strike", "loiter"):
+            assert min(g.distance(g.idx(tuple(us.hex)), t) for t in town) <= ut.sortie_radius_hexes, us.id
+
+
+def test_a_hidden_battery_that_fires_is_revealed_in_the_log():
+    def edit(d):
+        move_unit(d, "az_sf", (5, 4))
+        d.setdefault("unit_types", {})["howitzer"] = {"range_hexes": 20}
+        add_unit(d, "az_gun", "attacker", "howitzer", (9, 1), hidden=True)
+
+    state = goto(tiny_game(seed=2, scen=variant(edit)), "attacker", "artillery")
+    gun = state.unit("az_gun")
+    assert gun.hidden and not gun.offmap
+    events = apply(state, Fire("az_gun", TOWN))
+    assert not gun.hidden
+    assert any(e.kind == "UnitRevealed" and e.unit == "az_gun" and "fire gives" in e.reason for e in events)

@@ -316,7 +316,7 @@ def test_unknown_fields_name_the_known_ones():
 
 # ------------------------------------------------------------------------------------------------ --set on tables
 def test_set_a_unit_type_field_without_the_section():
-    scen = shusha_scenario()
+    scen = tiny_scenario()  # (Shusha has the section now: its Orbiter type)
     assert "unit_types" not in scen.raw
     changed = with_overrides(scen, ["unit_types.tank.protection=4"], "shusha")
     assert changed.raw["unit_types"] == {"tank": {"protection": 4}}  # a partial override, merged on the default
@@ -385,7 +385,7 @@ def test_sweep_over_a_unit_type_field():
     cells = build_cells(doc, [parse_sweep("set:unit_types.tank.protection=3,4,5")],
                         [("terrain_types.f.defence", 2)], source="shusha")
     assert [scenario_from_dict(c.doc).unit_table["tank"].protection for c in cells] == [3, 4, 5]
-    assert "unit_types" not in doc and "terrain_types" not in doc  # the cells' documents are copies
+    assert "tank" not in doc["unit_types"] and "terrain_types" not in doc  # the cells' documents are copies
     for c in cells:
         opts = c.run_options(7)
         assert f"--set unit_types.tank.protection={c.params['set:unit_types.tank.protection']}" in opts
