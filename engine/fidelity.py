@@ -185,8 +185,22 @@ def effects(cells: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _sure(effect: dict[str, float], sign: int) -> bool:
+    """The effect's 95% interval lies wholly on the `sign` side of zero: a counterfactual's effect counts only
+    when the games show it beyond their noise (a +0.13 ± 0.83 step difference is no effect)."""
+    d, half = effect["diff"], effect["ci95_half"]
+    return d - half > 0 if sign > 0 else d + half < 0
+
+
+def _pm(effect: dict[str, float], unit: str = "") -> str:
+    if unit == "%":
+        return f"{effect['diff']:+.0%} ± {effect['ci95_half']:.0%}"
+    return f"{effect['diff']:+.2f} ± {effect['ci95_half']:.2f}"
+
+
 def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
-    """The calibration targets of issue #5, each with the measured value and whether it holds."""
+    """The calibration targets of issue #5, each with the measured value and whether it holds (a
+    counterfactual's effect only when its 95% interval excludes no effect)."""
     h = res["cells"]["historical"]
     e = res["effects"]
     dw = res["drones_by_weather"]
@@ -217,19 +231,19 @@ def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
          "sorties/turn/game", (statistics.fmean(low) if low else 0) < 0.1 and (statistics.fmean(high) if high else 0)
          > 0.1),
         ("clear skies: attacker wins more or faster, defender heavy losses rise",
-         f"win rate {e['clear_skies']['attacker_win_rate']['diff']:+.0%}, heavy losses "
-         f"{e['clear_skies']['defender_heavy_steps_lost']['diff']:+.2f} steps",
-         (e["clear_skies"]["attacker_win_rate"]["diff"] > 0 or (e["clear_skies"]["capture_turn_median"] or 0) < 0)
-         and e["clear_skies"]["defender_heavy_steps_lost"]["diff"] > 0),
+         f"win rate {_pm(e['clear_skies']['attacker_win_rate'], '%')}, heavy losses "
+         f"{_pm(e['clear_skies']['defender_heavy_steps_lost'])} steps",
+         (_sure(e["clear_skies"]["attacker_win_rate"], +1) or (e["clear_skies"]["capture_turn_median"] or 0) < 0)
+         and _sure(e["clear_skies"]["defender_heavy_steps_lost"], +1)),
         ("no recon drone: fewer effective artillery missions, lower attacker losses to artillery",
-         f"drone-spotted missions {e['no_recon_drone']['defender_drone_spotted_missions']['diff']:+.2f}, attacker "
-         f"losses to artillery {e['no_recon_drone']['attacker_lost_to_artillery']['diff']:+.2f}",
-         e["no_recon_drone"]["defender_drone_spotted_missions"]["diff"] < 0
-         and e["no_recon_drone"]["attacker_lost_to_artillery"]["diff"] < 0),
+         f"drone-spotted missions {_pm(e['no_recon_drone']['defender_drone_spotted_missions'])}, attacker "
+         f"losses to artillery {_pm(e['no_recon_drone']['attacker_lost_to_artillery'])}",
+         _sure(e["no_recon_drone"]["defender_drone_spotted_missions"], -1)
+         and _sure(e["no_recon_drone"]["attacker_lost_to_artillery"], -1)),
         ("mechanised lead through the ravines: slower and costlier",
-         f"win rate {e['mech_lead']['attacker_win_rate']['diff']:+.0%}, attacker losses "
-         f"{e['mech_lead']['attacker_steps_lost']['diff']:+.2f} steps",
-         e["mech_lead"]["attacker_win_rate"]["diff"] < 0 or e["mech_lead"]["attacker_steps_lost"]["diff"] > 0),
+         f"win rate {_pm(e['mech_lead']['attacker_win_rate'], '%')}, attacker losses "
+         f"{_pm(e['mech_lead']['attacker_steps_lost'])} steps",
+         _sure(e["mech_lead"]["attacker_win_rate"], -1) or _sure(e["mech_lead"]["attacker_steps_lost"], +1)),
     ]
     return [{"target": t, "measured": m, "holds": bool(ok)} for t, m, ok in out]
 

@@ -32,3 +32,12 @@ def test_fidelity_report_on_tiny_scenario(tmp_path):
     again = run_fidelity(scen, "tiny.json", tmp_path, games=6, counterfactual_games=4, seed=3, workers=1,
                          resume=True, command="test")
     assert again["cells"]["historical"]["attacker_wins"] == res["cells"]["historical"]["attacker_wins"]
+
+
+def test_a_counterfactual_effect_counts_only_beyond_its_noise():
+    """The mechanised-lead check once 'held' on +0.13 ± 0.83 attacker steps: an effect must exclude zero."""
+    from engine.fidelity import _sure
+
+    assert not _sure({"diff": 0.13, "ci95_half": 0.83}, +1)
+    assert _sure({"diff": 0.9, "ci95_half": 0.83}, +1)
+    assert _sure({"diff": -0.2, "ci95_half": 0.05}, -1) and not _sure({"diff": -0.2, "ci95_half": 0.05}, +1)
