@@ -87,7 +87,7 @@ def test_a_destroyed_unit_comes_first_and_a_long_summary_is_cut_with_an_ellipsis
            UnitRevealed(turn=1, side="attacker", unit="az_tank", hex=(8, 6), reason="it moved"),
            UnitDestroyed(turn=1, side="attacker", unit="az_tank", unit_type="tank", hex=(8, 6), cause="ambush")]
     s = order_summary(evs, st, "Move done")
-    assert s.startswith("az_tank (tank) DESTROYED at (8,6)") and s.index("moves") < s.index("revealed")
+    assert s.startswith("az_tank (tanks) DESTROYED at (8,6)") and s.index("moves") < s.index("revealed")
     assert order_summary([], st, "Phase ended") == "Phase ended"
     from engine.events import TurnStarted, UnitHidden
 
@@ -320,7 +320,7 @@ def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypa
     app.render(screen)
     assert len(calls) == n  # worked out once per selection and state, not per frame
     lines = panel_text(app, screen, panels.hover_info, dest[0])
-    assert any(s.startswith("Moving here reveals arm_amb: ") and "infiltrating" in s for s in lines)
+    assert any(s.startswith("Move here: ") and " - reveals arm_amb: " in s and "infiltrating" in s for s in lines)
     assert "any move will reveal it" in panels.unit_hint(app, app.state.unit("arm_amb"), app.state.utype(
         app.state.unit("arm_amb")))
     # an infiltrator in the Shusha forest stays hidden: its hexes are ringed, the panel says so
@@ -335,7 +335,7 @@ def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypa
     stay = [i for i, why in sf.move_reveals().items() if why is None]
     assert stay
     lines = panel_text(sf, screen, panels.hover_info, stay[0])
-    assert any(s == "az_sf_1 stays hidden moving here" for s in lines)
+    assert any(s.endswith(" - az_sf_1 stays hidden (unless it meets an enemy you have not seen)") for s in lines)
 
     def ring_pixels(a: Any) -> int:
         a.render(screen)
@@ -347,3 +347,206 @@ def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypa
     assert ring_pixels(app) == 0  # (the infantry reveals itself wherever it goes: no ring)
     sf.select(None)
     assert sf.move_reveals() == {}
+
+
+# ------------------------------------------------------------------ play-test 17
+def test_a_move_that_brings_new_enemies_into_view_cannot_be_undone(screen):
+    """Move, look at the enemies the unit now sees, Ctrl+Z: free scouting. Seeing a new enemy ends the undo
+    history as a random draw does, and the status line says so; a move that shows nothing stays undoable."""
+    app = app_of(goto(tiny_game(1), "attacker", "movement"), (0,))
+    assert not app.view.contacts
+    app.issue(Move("az_sf", (6, 3)), undoable=True)
+    assert [c.id for c in app.view.contacts] == ["arm_inf_1"]
+    assert app.undo_stack == []
+    assert app.status.endswith("undo no longer possible, you saw new enemy units (arm_inf_1)")
+    app.undo()
+    assert app.status.startswith("Nothing to undo") and app.state.unit("az_sf").idx == app.state.map.idx((6, 3))
+    plain = app_of(goto(tiny_game(1), "attacker", "movement"), (0,))
+    plain.issue(Move("az_mech", (9, 3)), undoable=True)
+    assert len(plain.undo_stack) == 1 and "undo no longer possible" not in plain.status
+
+
+def test_hotseat_pass_resets_the_view_and_a_loaded_game_waits_behind_the_curtain(shusha, screen, tmp_path):
+    app = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
+    fit = (app.zoom_i, app.vx, app.vy)
+    for _ in range(3):
+        app.zoom(1)
+    app.pan(200, 100)
+    app.overlays = {7}
+    app.hover = app.state.map.idx((22, 13))
+    while app.state.side == 0:
+        app.end_phase()
+    app.update()
+    assert app.pass_screen
+    app.dismiss_pass()
+    assert app.view_side == 1 and (app.zoom_i, app.vx, app.vy) == fit
+    assert app.overlays == set() and app.hover is None
+    # a save taken at the defender's turn, loaded while the attacker's turn is up: the curtain first
+    path = tmp_path / "def.json"
+    app.save(path)
+    other = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
+    assert other.view_side == 0 and not other.pass_screen
+    other.load(path)
+    assert other.pass_screen
+    surf = pygame.Surface(SIZE)
+    other.render(surf)  # the curtain only: nothing of the defender's map
+    assert "Pass the screen to the DEFENDER" in pass_screen_text(other, surf)
+    other.dismiss_pass()
+    assert other.view_side == 1 and not other.pass_screen
+
+
+def pass_screen_text(app: Any, surf: pygame.Surface) -> str:
+    from ui import panels
+
+    said: list[str] = []
+    real = panels._modal
+    panels._modal = lambda a, s, lines, dim=170: said.extend(t for t, *_ in lines)  # type: ignore[assignment]
+    try:
+        app.render(surf)
+    finally:
+        panels._modal = real
+    return " ".join(said)
+
+
+def test_the_status_line_sums_up_the_enemys_half_turn_when_control_returns(shusha, screen):
+    from ui.status import SEP, summary_parts
+
+    app = app_of(new_game(shusha, 0), (1,))
+    app.run_ai_until(9)  # (the attacker's turn 9 starts: the AI plays it through `update`)
+    app.status, app.highlight = "arm_inf_6 goes to ground", [5]  # the player's last order
+    k0 = len(app.state.log)
+    app.update(budget_s=0.0)
+    assert app.highlight == []  # the last order's outlines go as the enemy's turn starts
+    while app.state.side == 0:
+        app.update(budget_s=1.0)
+    seen = [ev for _, ev in visible_log(app.state, 1, start=k0)]
+    parts = summary_parts(seen, app.state)
+    assert parts and app.status == "Enemy turn: " + SEP.join(parts)
+    # hotseat: the other player's half-turn, from where it got the screen
+    hs = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
+    while hs.state.side == 0:
+        hs.end_phase()
+    hs.update()
+    hs.dismiss_pass()
+    assert hs.status.startswith("Enemy turn: ")
+
+
+def _panel_lines(app: Any, surf: pygame.Surface, monkeypatch: Any) -> list[tuple[str, pygame.Rect]]:
+    """(text, rect) of every line the side panel writes, as drawn."""
+    from ui import panels
+
+    got: list[tuple[str, pygame.Rect]] = []
+    real = panels.Writer.line
+
+    def line(w: Any, s: str, *a: Any, **kw: Any) -> pygame.Rect:
+        r = real(w, s, *a, **kw)
+        if not w.measure:
+            got.append((s, r))
+        return r
+
+    monkeypatch.setattr(panels.Writer, "line", line)
+    app.render(surf)
+    monkeypatch.setattr(panels.Writer, "line", real)
+    return got
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1560, 910)])
+def test_the_hex_panels_key_lines_fit_at_common_window_sizes(shusha, screen, monkeypatch, size):
+    """A hidden unit selected, a hex hovered: "Move here … reveals" and "Last seen here …" are drawn whole above
+    the event log (they were cut off or missing at 1280x800 and 1560x910)."""
+    surf = pygame.Surface(size)
+    app = app_of(new_game(shusha, 0), (1,), size=size)
+    app.run_ai_until(10)
+    goto(app.state, "defender", "movement")
+    app.autoskip = False
+    app.select("arm_inf_1")
+    dest = [i for i in app.move_reveals() if app.move_reveals()[i]]
+    app.hover = dest[0]
+    lines = _panel_lines(app, surf, monkeypatch)
+    move = [r for s, r in lines if "reveals arm_inf_1: " in s]
+    assert move and move[0].bottom <= app.gui.info_bottom
+    m = app.last_seen_markers()[0]
+    app.hover = m.idx
+    lines = _panel_lines(app, surf, monkeypatch)
+    seen = [r for s, r in lines if s.startswith(f"Last seen here on turn {m.turn}")]
+    assert seen and seen[0].bottom <= app.gui.info_bottom
+
+
+def test_the_writer_never_draws_a_line_cut_in_half(screen):
+    from ui import panels
+
+    app = app_of(tiny_game(1), (1,))
+    surf = pygame.Surface((300, 100))
+    lh = app.ui_text.line_height(12)
+    drawn: list[str] = []
+    real = app.ui_text.render
+    app.ui_text.render = lambda s, *a, **kw: drawn.append(s) or real(s, *a, **kw)  # type: ignore[method-assign]
+    w = panels.Writer(app, surf, surf.get_rect())
+    w.limit = w.y + lh + lh // 2  # room for one and a half lines
+    w.line("first", px=12)
+    w.line("second", px=12)
+    app.ui_text.render = real  # type: ignore[method-assign]
+    assert drawn == ["first"]
+
+
+def test_the_off_map_battery_does_not_offer_to_move(shusha, screen):
+    from ui import panels
+
+    app = app_of(goto(new_game(shusha, 0), "defender", "movement"), (1,))
+    app.autoskip = False
+    u = app.state.unit("arm_art_offmap")
+    app.select(u.id)
+    hint = panels.unit_hint(app, u, app.state.utype(u))
+    assert "do not move on the map" in hint and "(0,26)" in hint and "highlighted hex" not in hint
+
+
+def test_stays_hidden_is_worded_with_its_caveat(shusha, screen):
+    from ui import panels
+    from ui.gui import map_key
+
+    assert "stays hidden moving there, unless it meets an enemy you have not seen" in map_key(app_of(
+        tiny_game(1), (1,)).palette)
+    sf = app_of(goto(new_game(shusha, 3), "attacker", "movement"), (0,))
+    sf.autoskip = False
+    sf.select("az_sf_1")
+    u = sf.state.unit("az_sf_1")
+    assert "unless it meets an enemy you have not seen" in panels.unit_hint(sf, u, sf.state.utype(u))
+
+
+def test_a_last_seen_mark_is_explained_on_click_and_not_shown_under_an_own_unit(shusha, screen):
+    from ui import panels
+
+    app = app_of(new_game(shusha, 0), (1,))
+    app.run_ai_until(10)
+    m = app.last_seen_markers()[0]
+    label = app.state.scenario.unit_table[m.type].label
+    app.click_hex(m.idx)
+    assert app.status == f"Last seen here on turn {m.turn}: {label}, strength {m.strength} (it may have moved since)"
+    # a stale entry under an own unit (the engine may keep one): the unit there sees no enemy, no mark is shown
+    own = app.own_units_at_any()[0]
+    app.state.last_seen[1][m.id] = (own.idx, m.turn, m.strength)
+    app._view_key = None
+    assert m.id in {x.id for x in app.view.last_seen}
+    assert m.id not in {x.id for x in app.last_seen_markers()}
+    assert not any(s.startswith("Last seen") for s in panel_text(app, screen, panels.hover_info, own.idx))
+
+
+def test_plurals_and_type_labels_in_ui_text(shusha, screen):
+    from types import SimpleNamespace
+
+    from engine.events import ArtilleryFired
+    from ui import panels
+    from ui.app import _odds_lines
+    from ui.status import order_summary
+
+    o = SimpleNamespace(firer="a", target="b", target_type="tank", firepower=3, protection=1, modifiers=[], net=2,
+                        p_hit=0.3, shots=1, expected_losses=0.3, p_destroyed=0.0)
+    assert any(s.endswith("per shot × 1 shot") for s in _odds_lines("Fire", o))
+    st = tiny_game(1)
+    ev = ArtilleryFired(turn=1, side="defender", unit="arm_art", target_hex=(6, 4), spotter="arm_inf_1", fire=[])
+    assert order_summary([ev], st, "").endswith(": 0 steps lost")
+    app = app_of(new_game(shusha, 3), (0,))
+    u = app.state.unit("az_sf_1")
+    lines = panel_text(app, screen, panels.hover_info, u.idx)
+    here = next(s for s in lines if s.startswith("Here: "))
+    assert "az_sf_1 (Special forces, " in here and "special_forces" not in here

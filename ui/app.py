@@ -25,7 +25,7 @@ from ui import palette as pal
 from ui import panels
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapRenderer
 from ui.render_units import counter_image, counter_size, last_seen_image
-from ui.status import order_summary
+from ui.status import SEP, order_summary, plurals, summary_parts
 from ui.text import Text
 
 GUN_RANGE = (80, 230, 255)
@@ -116,6 +116,10 @@ class App:
         self._skip_key: Any = None
         self._vis_key: Any = None
         self._ai_key: Any = None
+        self._ai_from: int | None = None
+        """Log index where the AI's current half-turn began (None: no AI is playing)."""
+        self._turn_from = len(state.log)
+        """Hotseat: log index where the side now playing got the screen (its half-turn is summed up from there)."""
         self._vis_events: list[tuple[int, Any]] = []
         self._reach_key: Any = None
         self._reveal_key: Any = None
@@ -294,6 +298,7 @@ class App:
         """Apply an order through the engine; an illegal order only sets the status line."""
         before = self.state.copy() if undoable else None
         rng0 = self.state.rng.bit_generator.state["state"]["state"] if undoable else None
+        known0 = self.known_enemies() if undoable else None
         try:
             events = apply(self.state, order)
         except IllegalOrder as e:
@@ -308,21 +313,41 @@ class App:
             # (a unit of one's own revealed by moving in the open tells the player nothing new: undoable)
             learned = [ev for ev in events if ev.kind in RANDOM_EVENTS
                        and not (ev.kind == "UnitRevealed" and ev.side == SIDES[self.view_side])]
-            if drew or learned:
+            # coming into view of enemies not known before (or seeing one gone from where it was last seen)
+            # gives no event, but undoing the move would scout for free: it ends the undo history too
+            spotted = self.newly_known(known0) if known0 is not None else []
+            if drew or learned or spotted:
                 self.undo_stack.clear()
             else:
                 self.undo_stack.append((before, self.view_side))
         else:
+            spotted = []
             self.undo_stack.clear()
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         # the whole order summed up, most important first (the last event alone hid an ambush's losses)
         self.status = order_summary(seen, self.state,
                                     "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done")
+        if spotted:
+            self.status += f": undo no longer possible, you saw new enemy units ({', '.join(spotted)})"
         self.highlight = []
         for ev in seen:
             for h in ev.hexes():
                 self.highlight.append(self.state.map.idx(h))
         return events
+
+    def known_enemies(self) -> tuple[set[tuple[str, int]], set[str]]:
+        """What the viewing side knows of the enemy now: (contact id, hex) pairs and the ids it has last-seen
+        marks for (`SideView`), to tell whether an order showed it something new."""
+        v = self.view
+        return {(c.id, c.idx) for c in v.contacts}, {m.id for m in v.last_seen}
+
+    def newly_known(self, before: tuple[set[tuple[str, int]], set[str]]) -> list[str]:
+        """Enemy unit ids the viewing side knows something new of since `before` (`known_enemies`): a contact
+        not seen there before, or a last-seen mark gone (the side saw the unit is no longer there)."""
+        contacts, marks = self.known_enemies()
+        new = {uid for uid, idx in contacts - before[0]}
+        gone = before[1] - marks - {uid for uid, _ in contacts}
+        return sorted(new | gone)
 
     def seen_events(self, events: list[Any]) -> list[Any]:
         """`events`, the end of the log, as the viewing side saw them (`engine.view.visible_log`: an enemy move
@@ -407,6 +432,11 @@ class App:
             self.status = f"Enemy {label} (strength {c.strength}) at {st.map.describe(idx)}"
             return
         self.select(None)
+        marks = [m for m in self.last_seen_markers() if m.idx == idx]
+        if marks:  # a faded counter: what it stands for
+            table = st.scenario.unit_table
+            self.status = "; ".join(panels.last_seen_words(table, m, with_id=False) for m in marks)
+            return
         t = st.map.terrain_at(idx)
         self.status = (f"{st.map.describe(idx)}: {t.name}, {st.map.elevation[idx]:.0f} m - no unit of yours here. "
                        + ("Click one of your counters (or press Tab) to give it an order."
@@ -572,8 +602,11 @@ class App:
         self.undo_stack.clear()
         self.rngs = ai_rngs(st)
         self._ai_key = None
-        if self.hotseat:
-            self.view_side = st.side
+        self._ai_from = None
+        self._turn_from = len(st.log)
+        if self.hotseat:  # the loaded game's side to move gets the screen only after the curtain
+            self.pass_screen = True
+            self.pending = None
 
     def toggle_help(self) -> None:
         self.show_help = not self.show_help
@@ -623,16 +656,32 @@ class App:
         if ev is None:
             return
         self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
-        self.status = f"T{ev.turn} {ev.text()}"
+        self.status = f"T{ev.turn} {plurals(ev.text())}"
         if self.highlight:
             self.center_on(self.highlight[0])
 
     def dismiss_pass(self) -> None:
+        """The curtain is lifted for the side to move: nothing of the other player's view stays (where it looked,
+        its overlays, the hex under its mouse); the status sums up what this side saw of the other's half-turn."""
         self.pass_screen = False
         self.view_side = self.state.side
         self.selected = None
+        self.pending = None
         self.highlight = []  # the other player's outlines are not this one's to see
+        self.overlays.clear()
+        self.hover = None
+        self.fit_map()
+        start, self._turn_from = self._turn_from, len(self.state.log)
         self.status = f"{SIDES[self.view_side]} to play"
+        if start < len(self.state.log):
+            self.status = self.enemy_turn_summary(start)
+
+    def enemy_turn_summary(self, start: int) -> str:
+        """The status line when the enemy's half-turn is over: what the viewing side saw of it (log entries from
+        `start`, `engine.view.visible_log`), most important first, as an order's summary is."""
+        seen = [ev for _, ev in visible_log(self.state, self.view_side, start=start)]
+        parts = summary_parts(seen, self.state)
+        return "Enemy turn: " + (SEP.join(parts) if parts else "you saw nothing of it")
 
     def next_unit(self) -> None:
         units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
@@ -662,11 +711,17 @@ class App:
         if st.outcome is not None or self.show_lesson or (self.lesson_win is not None and self.lesson_win.alive()):
             return  # the game waits while the lesson is open (or about to open: the window is made in `render`)
         if st.side not in self.human:
+            if self._ai_from is None:  # the enemy's half-turn begins: the outlines of the player's last order go
+                self._ai_from = len(st.log)
+                self.highlight = []
             t0 = time.perf_counter()
             n = 0
             while st.outcome is None and st.side not in self.human and (n == 0 or time.perf_counter() - t0 < budget_s):
                 self.ai_step()
                 n += 1
+            if (st.outcome is not None or st.side in self.human) and self.human:  # back to the player
+                self.status = self.enemy_turn_summary(self._ai_from)
+                self._ai_from = None
             return
         if self.hotseat and st.side != self.view_side and not self.pass_screen:
             self.pass_screen = True
@@ -913,7 +968,9 @@ class App:
         (`SideView.last_seen`): none in the replay of both sides, which shows every unit itself."""
         if self.omniscient:
             return []
-        return list(self.view.last_seen)
+        # (a hex the side's own unit stands on holds no enemy, and the unit sees so: a mark there is stale)
+        own = {u.idx for u in self.own_units_at_any()}
+        return [m for m in self.view.last_seen if m.idx not in own]
 
     def _draw_last_seen(self, screen: pygame.Surface, w: int, h: int, off: int) -> None:
         table = self.state.scenario.unit_table
@@ -1177,7 +1234,7 @@ def _odds_lines(title: str, o: Any) -> list[str]:
              f"  firepower {o.firepower} − protection {o.protection}"]
     for m in o.modifiers:
         lines.append(f"    {m.source}: {m.value:+d}")  # (indented under the firepower they add to)
-    lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shots")
+    lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shot{'' if o.shots == 1 else 's'}")
     lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
     return lines
 

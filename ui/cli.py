@@ -173,7 +173,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                    save_path=Path.cwd() / "shusha_save.json", autosave_path=Path.cwd() / AUTOSAVE_NAME)
         if autoplay:
             game.run_ai_until(state.turn + autoplay)
-            game.status = f"After {autoplay} turn(s) of AI vs AI play"
+            game.status = f"After {autoplay} turn{'' if autoplay == 1 else 's'} of AI vs AI play"
             if hotseat:
                 game.view_side = game.state.side
         if screenshot is not None:

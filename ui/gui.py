@@ -19,6 +19,7 @@ from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, U
 from pygame_gui.windows import UIFileDialog
 
 from engine.units import SIDES
+from ui.status import plurals
 
 LOG_CAP = 1500
 """How many of the newest visible events the log list holds (the whole game: `wargame replay SAVE`)."""
@@ -93,8 +94,8 @@ def map_key(palette: Any) -> str:
         "dashed black-and-white frame is hidden (the enemy has not found it).",
         "A see-through counter with no pips and a turn under it (T3) = where an enemy unit was last seen, on that "
         "turn; it may have moved since (hover the hex for its type and strength).",
-        "A selected hidden unit's reachable hexes: a green ring = it stays hidden moving there (hover a hex: "
-        "why a move would reveal it).",
+        "A selected hidden unit's reachable hexes: a green ring = it stays hidden moving there, unless it meets "
+        "an enemy you have not seen (hover a hex: why a move would reveal it).",
         "A selected gun: a dashed cyan ring = its range; an off-map battery's map-edge hex, the one its range is "
         "counted from, carries a cyan gun sight.",
         "Black line in a light casing with teeth = a cliff (the teeth point downhill); dark hexes with a grey "
@@ -371,10 +372,10 @@ class Gui:
             kind = "#log_turn"
         elif ev.kind == "AirStatus" and getattr(ev, "grounded", False):
             kind = "#log_bad"
-        lines = self.app.ui_text.wrap(f"T{ev.turn} {ev.text()}", log_font_px(1.0), width)
+        lines = self.app.ui_text.wrap(f"T{ev.turn} {plurals(ev.text())}", log_font_px(1.0), width)
         rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
         for detail in ev.details():  # each fire result: firepower, every modifier with its source, odds, rolls
-            more = self.app.ui_text.wrap(detail, log_font_px(1.0), width - 24)
+            more = self.app.ui_text.wrap(plurals(detail), log_font_px(1.0), width - 24)
             rows += [(("      " if j else "   · ") + s, "#log_plain") for j, s in enumerate(more)]
         return rows
 

@@ -11,6 +11,8 @@ import pygame
 from engine.units import SIDES
 
 FS = 13  # base text size (scaled by --ui-scale)
+HOVER_LINES = 4
+"""Small lines of the panel kept for the hovered hex below its title (`draw_panel`)."""
 INDENT_PER_SPACE = 6
 """Pixels of indent per leading space of a panel line (at --ui-scale 1)."""
 
@@ -25,6 +27,8 @@ class Writer:
         self.y = rect.y + 8
         self.w = rect.w - 20
         self.measure = measure
+        self.limit: int | None = None
+        """Lines (wrapped parts) that would end below this y are not drawn: none is shown cut in half."""
 
     def line(self, s: str, colour: tuple[int, int, int] | None = None, px: int = FS, bold: bool = False,
              wrap: bool = True, indent: int = 0) -> pygame.Rect:
@@ -37,7 +41,7 @@ class Writer:
             indent += round(INDENT_PER_SPACE * lead * t.scale)
         # continuation lines are drawn 10 px further in: wrap to the width they have
         for k, part in enumerate(t.wrap(s, px, self.w - indent - 10, bold) if wrap else [s]):
-            if not self.measure:
+            if not self.measure and (self.limit is None or self.y + t.line_height(px) <= self.limit):
                 img = t.render(part, px, col, bold=bold)
                 self.surf.blit(img, (self.x + indent + (10 if k else 0), self.y))
             self.y += t.line_height(px)
@@ -77,13 +81,18 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
 
     levels = [(False, False, True), (False, True, True), (False, True, False), (True, True, False)]
     pending = app.pending is not None
+    t = app.ui_text
+    # room kept for the hovered hex's first lines (where it is, the move there and whether it reveals the unit,
+    # who is or was last seen here), whether or not a hex is hovered now: the panel does not jump
+    hover_room = t.line_height(FS) + HOVER_LINES * t.line_height(12) + 6
     bottoms = (app.gui.info_bottom, app.gui.info_bottom_without_log) if pending else (app.gui.info_bottom,)
     for bottom in bottoms:
         for compact_air, compact_clock, hint in levels:
             need = (height("clock", compact_clock, lambda w, c=compact_clock: _clock(app, w, c))
                     + height("aircraft", compact_air, lambda w, c=compact_air: _aircraft(app, w, c))
                     + height("objective", False, lambda w: _objective(app, w))
-                    + height("details", hint, lambda w, h=hint: _details(app, w, hover=False, hint=h)))
+                    + height("details", hint, lambda w, h=hint: _details(app, w, hover=False, hint=h))
+                    + (0 if pending else hover_room))
             fits = rect.y + 8 + need <= bottom
             if fits:
                 break
@@ -92,6 +101,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     app.gui.hide_log(bottom != app.gui.info_bottom)
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
+    w.limit = bottom
     if not fits and pending:  # still too long (a small window, a large --ui-scale): the preview first,
         _details(app, w, hover=False)  # the rest below it as far as it goes
         end = w.y
@@ -269,6 +279,9 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
         if ut.air_role == "recon":
             return "Click any hex: a recon sortie spots the enemies around it (for artillery and drones)."
         return "Click a spotted enemy counter to preview a strike (none in sight? fly a recon drone first)."
+    if ph == "movement" and u.offmap:
+        return (f"Off-map guns do not move on the map; they fire in the artillery phase from "
+                f"{where(app.state.map, u.idx)}.")
     if ph == "movement":
         base = "Click a highlighted hex to move (numbers = move-point cost); Ctrl+Z undoes a move."
         reveals = app.move_reveals()
@@ -279,8 +292,9 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
             said = next(iter(why)) if len(why) == 1 else "hover a hex for why"
             return f"HIDDEN now; any move will reveal it: {said}. {base}"
         if len(why) == 1:
-            return f"HIDDEN: it stays hidden wherever it moves (the green-ringed hexes). {base}"
-        return f"HIDDEN: it stays hidden moving to the green-ringed hexes; elsewhere the move reveals it. {base}"
+            return f"HIDDEN: it stays hidden wherever it moves (the green-ringed hexes), {UNSEEN_CAVEAT}. {base}"
+        return (f"HIDDEN: it stays hidden moving to the green-ringed hexes ({UNSEEN_CAVEAT}); elsewhere the move "
+                f"reveals it. {base}")
     if ph == "assault":
         return "Click an adjacent enemy counter to preview an assault and its odds."
     if ph == "artillery":
@@ -363,7 +377,15 @@ def grounded_banner(app: Any, short: bool = False) -> str | None:
             f"Weather now: {weather_words(v.weather).lower()}. {needs[0].upper()}{needs[1:]}.")
 
 
+UNSEEN_CAVEAT = "unless it meets an enemy you have not seen"
+"""Why "stays hidden" is never certain: the engine reveals a mover next to any enemy, hidden ones included, and
+`SideView.move_reveal` can judge only by the enemies the side knows."""
+
+
 def hover_info(app: Any, w: Writer, idx: int) -> None:
+    """The hovered hex, the lines a player needs first at the top (the panel's foot is cut off when the window
+    is short): the move there and whether it gives the unit away, who is here or was last seen here, then the
+    terrain's numbers and features."""
     st = app.state
     gm = st.map
     p = app.palette
@@ -373,19 +395,35 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     w.line(f"Hex ({c},{r}){' ' + place if place else ''}: {t.name}, {gm.elevation[idx]:.0f} m", p.accent,
            bold=True)
     dest = app.destinations()
-    if idx in dest:  # (first: the panel's foot is cut off when the window is short)
-        w.line(f"Move here: {dest[idx][0]:g} MP", p.good, px=12)
+    if idx in dest:
+        move = f"Move here: {dest[idx][0]:g} MP"
         reveals = app.move_reveals()
-        if idx in reveals:
-            why = reveals[idx]
-            if why:
-                w.line(f"Moving here reveals {app.selected}: {why}", p.bad, px=12)
-            else:
-                w.line(f"{app.selected} stays hidden moving here", p.good, px=12)
-    w.line(f"defence {t.defence:+d}, concealment {t.concealment}, ambush {t.ambush}", px=12)
-    costs = ", ".join(f"{k} {'—' if v is None else f'{v:g}'}" for k, v in t.move_cost.items())
-    w.line(f"move cost: {costs}", px=12)
+        why = reveals.get(idx, "")
+        if why:
+            w.line(f"{move} - reveals {app.selected}: {why}", p.bad, px=12)
+        elif why is None:
+            w.line(f"{move} - {app.selected} stays hidden ({UNSEEN_CAVEAT})", p.good, px=12)
+        else:
+            w.line(move, p.good, px=12)
+    table = st.scenario.unit_table
+    here = []
+    for u in app.own_units_at(idx):
+        here.append(f"{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
+    for cv in app.contacts_at(idx):
+        here.append(f"ENEMY {cv.id} ({type_label(table, cv.type)}, {cv.strength})")
+    if here:
+        w.line("Here: " + "; ".join(here), px=12)
+    for m in app.last_seen_markers():
+        if m.idx == idx:
+            w.line(last_seen_words(table, m), p.panel_dim, px=12)
+    for side in (0, 1):
+        if gm.no_go[side][idx]:
+            area = next((a.name for a in st.scenario.sides[SIDES[side]].no_go if a.contains(gm.hex_of(idx))), "")
+            w.line(f"closed to the {SIDES[side]}: {area} (held outside this scenario)", p.bad, px=12)
     feats = []
+    ctl = int(app.view.control[idx])
+    if ctl >= 0:
+        feats.append(f"held by {SIDES[ctl]}")
     for name, kind, path in gm.roads:
         if idx in path:
             feats.append(f"{kind} road ({name})")
@@ -398,27 +436,24 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     if gm.cliff_up[idx].any():
         feats.append(f"below a cliff (fires up {rules.cliff_up_modifier:+d})" if rules.cliff_up_modifier
                      else "below a cliff")
-    ctl = int(app.view.control[idx])
-    if ctl >= 0:
-        feats.append(f"held by {SIDES[ctl]}")
     if feats:
         w.line("; ".join(feats), px=12)
-    for side in (0, 1):
-        if gm.no_go[side][idx]:
-            area = next((a.name for a in st.scenario.sides[SIDES[side]].no_go if a.contains(gm.hex_of(idx))), "")
-            w.line(f"closed to the {SIDES[side]}: {area} (held outside this scenario)", p.bad, px=12)
-    here = []
-    for u in app.own_units_at(idx):
-        here.append(f"{u.id} ({u.type}, {u.strength}{', hidden' if u.hidden else ''})")
-    for cv in app.contacts_at(idx):
-        here.append(f"ENEMY {cv.id} ({cv.type}, {cv.strength})")
-    if here:
-        w.line("Here: " + "; ".join(here), px=12)
-    table = st.scenario.unit_table
-    for m in app.last_seen_markers():
-        if m.idx == idx:
-            w.line(f"Last seen here on turn {m.turn}: {table[m.type].label}, strength {m.strength} ({m.id}; it may "
-                   "have moved since)", p.panel_dim, px=12)
+    w.line(f"defence {t.defence:+d}, concealment {t.concealment}, ambush {t.ambush}", px=12)
+    costs = ", ".join(f"{k} {'—' if v is None else f'{v:g}'}" for k, v in t.move_cost.items())
+    w.line(f"move cost: {costs}", px=12)
+
+
+def type_label(table: Any, type_id: str) -> str:
+    """A unit type as players read it: its label without the parenthesised detail ("Infantry"), not its id."""
+    ut = table.get(type_id) if hasattr(table, "get") else None
+    return ut.label.split(" (")[0] if ut is not None else type_id.replace("_", " ")
+
+
+def last_seen_words(table: Any, m: Any, with_id: bool = True) -> str:
+    """A last-seen mark in words (the hover panel, a click on its hex)."""
+    who = f"{m.id}; " if with_id else ""
+    return (f"Last seen here on turn {m.turn}: {table[m.type].label}, strength {m.strength} ({who}it may have moved "
+            "since)")
 
 
 def draw_status(app: Any, screen: pygame.Surface) -> None:

@@ -5,6 +5,7 @@ viewing side saw); wording only, no rule."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SEP = " · "
@@ -24,6 +25,18 @@ GROUPED = "UnitHidden"
 """Units going to ground at a turn's start make one part ("a, b and c go to ground"), not one each."""
 
 
+_COUNTED = re.compile(r"\b(\d+) (\w+)\(s\)")
+
+
+def plurals(s: str) -> str:
+    """The engine's "1 step(s)", "0 hit(s)" as players write them: "1 step", "0 hits".
+
+    >>> plurals("2 hit(s), 1 step(s) lost; 0 step(s) destroyed")
+    '2 hits, 1 step lost; 0 steps destroyed'
+    """
+    return _COUNTED.sub(lambda m: f"{m[1]} {m[2]}{'' if m[1] == '1' else 's'}", s)
+
+
 def _fire_results(ev: Any) -> list[Any]:
     out: list[Any] = []
     for name in ("fire", "attacker_fire", "defender_fire"):
@@ -33,14 +46,16 @@ def _fire_results(ev: Any) -> list[Any]:
     return out
 
 
-def _short(ev: Any) -> str:
+def _short(ev: Any, table: Any) -> str:
     """One event as a part of the summary: its own text, shortened where the fire details make it long
     (they stay in the event log)."""
     if ev.kind == "AmbushSprung":
         return f"AMBUSH at {_h(ev.target_hex)}: {ev.ambusher} fired first from {_h(ev.hex)}; {ev.target} stopped"
     if ev.kind == "UnitDestroyed":
-        return f"{ev.unit} ({ev.unit_type.replace('_', ' ')}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
-    return str(ev.text())
+        ut = table.get(ev.unit_type)
+        kind = ut.label.split(" (")[0].lower() if ut is not None else ev.unit_type.replace("_", " ")
+        return f"{ev.unit} ({kind}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
+    return plurals(str(ev.text()))
 
 
 def _h(h: Any) -> str:
@@ -55,6 +70,7 @@ def summary_parts(events: list[Any], state: Any) -> list[str]:
     destroyed = {ev.unit for ev in events if ev.kind == "UnitDestroyed"}
     lost: dict[str, list[int]] = {}  # target -> [steps lost, strength after, first position]
     hid: list[str] = []
+    table = state.scenario.unit_table
     for k, ev in enumerate(events):
         if ev.kind in SILENT:
             continue
@@ -63,13 +79,12 @@ def summary_parts(events: list[Any], state: Any) -> list[str]:
                 ranked.append((OTHER, k, ""))  # (filled in below, where the first of them stood)
             hid.append(ev.unit)
             continue
-        ranked.append((RANK.get(ev.kind, OTHER), k, _short(ev)))
+        ranked.append((RANK.get(ev.kind, OTHER), k, _short(ev, table)))
         for f in _fire_results(ev):
             if f.losses > 0 and f.target not in destroyed:
                 got = lost.setdefault(f.target, [0, f.strength_after, k])
                 got[0] += f.losses
                 got[1] = min(got[1], f.strength_after)
-    table = state.scenario.unit_table
     for uid, (n, after, k) in lost.items():
         i = state.unit_index.get(uid)
         top = f"/{table[state.units[i].type].max_steps}" if i is not None else ""
