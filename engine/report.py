@@ -243,6 +243,22 @@ def _fmt_turn(s: Summary, t: float | None, sep: str = " ") -> str:
     return f"{tt}{sep}{d}" if sep == "\n" else f"{tt} ({d})"
 
 
+def win_rate_difference(a: CellStats, b: CellStats) -> tuple[float, float, float]:
+    """Attacker win rate of `b` minus `a`, with Newcombe's 95% interval (from the two Wilson intervals; it
+    stays inside [-1, 1] and keeps its coverage near 0% or 100%, where a normal approximation does not).
+
+    >>> d, lo, hi = win_rate_difference(CellStats(0, "a", {}, n=200, attacker_wins=136),
+    ...                                 CellStats(1, "b", {}, n=200, attacker_wins=176))
+    >>> round(d, 3), round(lo, 3), round(hi, 3)
+    (0.2, 0.12, 0.277)
+    """
+    p1, p2 = a.win_rate, b.win_rate
+    l1, u1 = a.win_ci
+    l2, u2 = b.win_ci
+    d = p2 - p1
+    return d, d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+
+
 def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     sep = "\n" if compact else " "
     # (taking the objective is winning, so its rate would repeat the win rate: the table gives how often the
@@ -263,6 +279,15 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             f"{_mean(c.steps_lost['attacker']):.1f}/{_mean(c.steps_lost['defender']):.1f}",
             f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
         ])
+    if len(s.cells) > 1:  # each cell against the first: what an analyst otherwise works out by hand
+        head.insert(3, f"wins vs cell 0{sep}[95% CI]")
+        base = s.cells[0]
+        for c, r in zip(s.cells, rows, strict=True):
+            if c is base or not c.n or not base.n:
+                r.insert(3, "—")
+            else:
+                d, lo, hi = win_rate_difference(base, c)
+                r.insert(3, f"{100 * d:+.0f} pts{sep}[{100 * lo:+.0f}, {100 * hi:+.0f}]")
     return head, rows
 
 
@@ -271,7 +296,10 @@ def rich_table(s: Summary, title: str | None = None) -> Any:
 
     head, rows = table_rows(s, compact=True)
     t = Table(title=title or f"{s.path.name}: {s.games} games", title_justify="left",
-              caption="medians over games where it happened; losses and sorties are means per game",
+              caption="medians over games where it happened; losses and sorties are means per game"
+              + ("; 'wins vs cell 0': the difference in attacker win rate (percentage points) with Newcombe's "
+                 "95% interval; cells play independent seeds, and among many cells some intervals miss 0 by "
+                 "chance" if len(s.cells) > 1 else ""),
               caption_justify="left")
     for i, h in enumerate(head):
         t.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=16 if i == 0 else None)

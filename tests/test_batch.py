@@ -249,3 +249,16 @@ def test_run_summary_names_the_scenarios_objective_and_sums_losses_by_cause() ->
     total = [int(x) for x in lines[k].split("│")[2:4]]
     sums = [sum(int(line.split("│")[c]) for line in by_cause) for c in (2, 3)]
     assert sums == total
+
+
+def test_the_table_compares_each_cell_with_the_first():
+    from pathlib import Path
+
+    from engine.report import CellStats, Summary, table_rows
+
+    cells = [CellStats(0, "a", {}, n=200, attacker_wins=136), CellStats(1, "b", {}, n=200, attacker_wins=176)]
+    head, rows = table_rows(Summary(Path("r.parquet"), cells, {}, []))
+    k = head.index("wins vs cell 0 [95% CI]")
+    assert rows[0][k] == "—" and rows[1][k] == "+20 pts [+12, +28]"
+    head, _ = table_rows(Summary(Path("r.parquet"), cells[:1], {}, []))
+    assert "wins vs cell 0 [95% CI]" not in head
