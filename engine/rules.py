@@ -60,8 +60,10 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.5.0"
-"""0.5.0: the event log only (a move's ControlChanged follows it and says if it was taken unseen; reveal and
+ENGINE_VERSION = "0.6.0"
+"""0.6.0: artillery fires at the enemy units its side sees in the target hex, not at hidden ones there too
+(the preview counted only the seen ones, and the results named the hidden ones to the firer); results change.
+0.5.0: the event log only (a move's ControlChanged follows it and says if it was taken unseen; reveal and
 assault texts; a hidden battery's reveal is logged): the rules play the games of 0.4.0 (the AI scores artillery
 targets with the recon-drone adjustment). (Shusha's games changed with its scenario, sha256 85373407f974: the
 attacker's Orbiter reaches the battle.)"""
@@ -1055,7 +1057,9 @@ def _do_fire(state: GameState, o: Fire) -> None:
                                        reason="its fire gives the battery away"))
     state.score.artillery_missions[side] += 1
     fire = []
-    for e in state.units_at(t, 1 - u.side):
+    # the mission is laid on the units its side sees there, as a strike is and as the preview counts them: a
+    # hidden unit in the same hex is not its target (and the results would name it to the firer)
+    for e in _known_enemy_at(state, u.side, t):
         res = combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra))
         fire.append(res)
     for res in fire:

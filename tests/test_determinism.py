@@ -27,18 +27,18 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated with ENGINE_VERSION 0.5.0 (the log alone changed: a
-# move's ControlChanged follows it, `taken_unseen`, reveal and assault texts; every unit ends each game
-# where and as strong as under 0.4.0); then for the scenario (sha256 85373407f974: the attacker's Orbiter
-# recon drone gets a radius that reaches the battle from its base; it never flew before). Any change that
-# alters them changes the
-# game's results: its commit message MUST say why (rule change, scenario data change, AI change, ...).
+# historical weather) for seeds 1, 2, 3; last updated with ENGINE_VERSION 0.6.0 (artillery fires at the seen
+# units of the target hex only; these three games play as before, only the version in the log changed).
+# Before that, in the same session: 0.5.0 (the log alone: a move's ControlChanged follows it, `taken_unseen`,
+# reveal and assault texts) and the scenario (sha256 85373407f974: the attacker's Orbiter recon drone reaches
+# the battle from its base; it never flew before). Any change that alters them changes the game's results:
+# its commit message MUST say why (rule change, scenario data change, AI change, ...).
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "a157ba2da0458ebef063a52bb169779a0c6386332a638ffa4b7cb7bc62ff8a7c",
-    2: "940def03ec33382805b88b89c2517fd1a6334309266f9d3524c1cb049fdc72d1",
-    3: "2011229999e28b495a89a2b9bd342496ff431b8614c38f7c44266508254a5e2f",
+    1: "a7f9b3f675bdd2417e0a8a03402b8b132fd5df0dfa6d9c5e60cb596c4581a0b7",
+    2: "6be35a79e74a9653da035d9c8d926d362cb12ae6003deeb579f381355fb6bc97",
+    3: "4d0b28bc009fa99849e7102e62a4d4f9eb58523927db4fa334ae314b6fad97d6",
 }
 
 

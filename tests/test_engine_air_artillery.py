@@ -304,3 +304,21 @@ def test_a_hidden_battery_that_fires_is_revealed_in_the_log():
     events = apply(state, Fire("az_gun", TOWN))
     assert not gun.hidden
     assert any(e.kind == "UnitRevealed" and e.unit == "az_gun" and "fire gives" in e.reason for e in events)
+
+
+def test_artillery_fires_at_the_units_its_side_sees_not_at_hidden_ones_with_them():
+    """A seen mechanised unit with hidden special forces in its hex: the mission's results (which the firer
+    reads) are for the seen unit alone, as the preview counted (the hidden one was hit and named)."""
+    from engine.view import observe
+
+    def edit(d):
+        move_unit(d, "az_mech", (6, 4))
+        add_unit(d, "az_sf2", "attacker", "special_forces", (6, 4), hidden=True)
+
+    state = goto(tiny_game(seed=3, scen=variant(edit)), "defender", "artillery")
+    fire = next(o for o in legal_orders(state) if isinstance(o, Fire) and tuple(o.target) == (6, 4))
+    odds = observe(state, 1).fire_odds(fire.unit, state.map.idx((6, 4)))
+    events = apply(state, fire)
+    shot = next(e for e in events if e.kind == "ArtilleryFired")
+    assert [r.target for r in shot.fire] == [o.target for o in odds] == ["az_mech"]
+    assert state.unit("az_sf2").strength == 3 and state.unit("az_sf2").hidden
