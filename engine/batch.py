@@ -591,16 +591,16 @@ class _HeldSignals:
             signal.raise_signal(self.noted[0])
 
 
-def _worker_init() -> None:
+def _worker_init(parent_pid: int | None = None) -> None:
     """Process-pool workers ignore Ctrl+C (the parent handles it and stops them) and die quietly on SIGTERM
     (they must not inherit the CLI's SIGTERM-as-Ctrl+C handler, which would print a traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_MASK)  # born with them blocked (see _run_pool)
-    _die_with_parent()
+    _die_with_parent(parent_pid)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent_pid: int | None) -> None:
     """A parent killed outright (SIGKILL, the out-of-memory killer, a cluster's time limit) cannot stop its
     workers, which would hang on a full pipe holding their memory: on Linux the kernel sends them SIGTERM
     when it dies (prctl PR_SET_PDEATHSIG). Elsewhere nothing is done."""
@@ -613,8 +613,8 @@ def _die_with_parent() -> None:
         libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the request was made
-        os._exit(1)
+    if parent_pid is not None and os.getppid() != parent_pid:  # the parent died before the request was made
+        os._exit(1)  # (compared with its pid, not with 1: the batch may itself be PID 1, in a container)
 
 
 # -------------------------------------------------------------------------------------------- the batch
@@ -902,7 +902,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
 def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int) -> None:
     import concurrent.futures as cf
 
-    ex = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    ex = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     pending: dict[cf.Future, Task] = {}
     it = iter(todo)
     clean = False

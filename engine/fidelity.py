@@ -200,7 +200,8 @@ def _pm(effect: dict[str, float], unit: str = "") -> str:
 
 def checks(res: dict[str, Any]) -> list[dict[str, Any]]:
     """The calibration targets of issue #5, each with the measured value and whether it holds (a
-    counterfactual's effect only when its 95% interval excludes no effect)."""
+    counterfactual's effect only when its 95% interval excludes no effect; the one exception, a median capture
+    turn earlier under clear skies, has no interval here)."""
     h = res["cells"]["historical"]
     e = res["effects"]
     dw = res["drones_by_weather"]

@@ -441,6 +441,9 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
 
     head, rows = table_rows(s)
     esc = html.escape
+    compare = ("; “wins vs cell 0” is the difference in attacker win rate (percentage points) with Newcombe's "
+               "95% interval: cells play independent seeds, and among many cells some intervals miss 0 by chance"
+               if len(s.cells) > 1 else "")
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
         t.append("<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>")
@@ -465,7 +468,7 @@ img{{max-width:100%;border:1px solid #eee}}code{{background:#f6f6f6;padding:1px 
 <p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
-Win-rate intervals are 95% Wilson score intervals;
+Win-rate intervals are 95% Wilson score intervals{compare};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}

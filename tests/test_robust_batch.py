@@ -446,6 +446,8 @@ def test_a_manifest_of_the_wrong_shape_is_a_clear_error(doc4, tmp_path) -> None:
 def test_workers_die_with_a_parent_killed_outright(file4, tmp_path):
     """SIGKILL cannot be handled: the kernel must take the pool's workers down with the parent (they used to
     hang on a full pipe, holding their memory)."""
+    if sys.platform != "linux":
+        pytest.skip("PR_SET_PDEATHSIG and /proc are Linux's")
     out = tmp_path / "k.parquet"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", "from engine.cli import app; app()", "batch", str(file4),
@@ -488,3 +490,23 @@ def test_cli_errors_keep_square_brackets_and_a_lead_needs_doctrine(file4):
     assert r.exit_code == 2 and "doctrine attacker" in r.output, r.output
     r = CliRunner().invoke(app, ["run", str(file4), "--set", "units.az_sf_1.type=[tank]"])
     assert r.exit_code == 2 and "[tank]" in r.output.replace("\n", ""), r.output
+
+
+@pytest.mark.parametrize("as_pid_1", [False, True])
+def test_a_worker_checks_its_own_parent_not_pid_1(as_pid_1):
+    """In a container the batch itself may be PID 1: its workers, whose parent is then 1, must run (they
+    all exited at once, 'a worker process died'); a worker whose recorded parent is gone must not."""
+    if sys.platform != "linux":
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    # the child stands for a worker: its parent is this test (or, faked, PID 1) and is recorded as such
+    parent = "1" if as_pid_1 else "os.getppid()"
+    code = ("import os\nfrom engine import batch\n"
+            + ("os.getppid = lambda: 1\n" if as_pid_1 else "")
+            + f"batch._die_with_parent({parent})\nprint('ran')\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0 and r.stdout.strip() == "ran", r.stderr
+    gone = subprocess.run([sys.executable, "-c", "from engine import batch\nbatch._die_with_parent(999999999)\n"
+                           "print('ran')"], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert gone.returncode == 1 and "ran" not in gone.stdout

@@ -364,6 +364,13 @@ def test_a_move_that_brings_new_enemies_into_view_cannot_be_undone(screen):
     plain = app_of(goto(tiny_game(1), "attacker", "movement"), (0,))
     plain.issue(Move("az_mech", (9, 3)), undoable=True)
     assert len(plain.undo_stack) == 1 and "undo no longer possible" not in plain.status
+    # looking at a hex where an enemy was last seen tells whether it is still there: that ends undo too
+    idx = plain.state.map.idx((6, 3))
+    vis = plain.view.visible.copy()
+    assert vis[idx]
+    vis[idx] = False
+    assert plain.newly_known((set(), {"arm_x": idx}, vis)) == ["arm_x"]
+    assert plain.newly_known((set(), {"arm_x": idx}, plain.view.visible.copy())) == []
 
 
 def test_hotseat_pass_resets_the_view_and_a_loaded_game_waits_behind_the_curtain(shusha, screen, tmp_path):
@@ -429,6 +436,13 @@ def test_the_status_line_sums_up_the_enemys_half_turn_when_control_returns(shush
     hs.update()
     hs.dismiss_pass()
     assert hs.status.startswith("Enemy turn: ")
+    while hs.state.side == 1:  # the defender's half-turn; then turn 2 starts with both sides' reports
+        hs.end_phase()
+    hs.update()
+    hs.dismiss_pass()
+    assert hs.view_side == 0 and hs.status.startswith("Enemy turn: ")
+    # the attacker's own turn-start reports (its supply, its drones' flying weather) are not the enemy's turn
+    assert "units in supply" not in hs.status and "can fly" not in hs.status and "grounded" not in hs.status
 
 
 def _panel_lines(app: Any, surf: pygame.Surface, monkeypatch: Any) -> list[tuple[str, pygame.Rect]]:

@@ -58,6 +58,8 @@ HELP = [
     ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for"),
     ("H or ?", "this help"),
 ]
+OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarted", "ReinforcementArrived"})
+"""A side's own turn-start bookkeeping: not part of the enemy's turn it is shown a summary of."""
 
 
 class App:
@@ -313,8 +315,8 @@ class App:
             # (a unit of one's own revealed by moving in the open tells the player nothing new: undoable)
             learned = [ev for ev in events if ev.kind in RANDOM_EVENTS
                        and not (ev.kind == "UnitRevealed" and ev.side == SIDES[self.view_side])]
-            # coming into view of enemies not known before (or seeing one gone from where it was last seen)
-            # gives no event, but undoing the move would scout for free: it ends the undo history too
+            # coming into view of enemies not known before (or looking at a hex where one was last seen) gives
+            # no event, but undoing the move would scout for free: it ends the undo history too
             spotted = self.newly_known(known0) if known0 is not None else []
             if drew or learned or spotted:
                 self.undo_stack.clear()
@@ -335,19 +337,19 @@ class App:
                 self.highlight.append(self.state.map.idx(h))
         return events
 
-    def known_enemies(self) -> tuple[set[tuple[str, int]], set[str]]:
-        """What the viewing side knows of the enemy now: (contact id, hex) pairs and the ids it has last-seen
-        marks for (`SideView`), to tell whether an order showed it something new."""
+    def known_enemies(self) -> tuple[set[tuple[str, int]], dict[str, int], Any]:
+        """What the viewing side knows of enemy positions now: its contacts (id, hex), its last-seen marks
+        (id -> hex) and the hexes it sees (`SideView`), to tell whether an order showed it something new."""
         v = self.view
-        return {(c.id, c.idx) for c in v.contacts}, {m.id for m in v.last_seen}
+        return {(c.id, c.idx) for c in v.contacts}, {m.id: m.idx for m in v.last_seen}, v.visible.copy()
 
-    def newly_known(self, before: tuple[set[tuple[str, int]], set[str]]) -> list[str]:
-        """Enemy unit ids the viewing side knows something new of since `before` (`known_enemies`): a contact
-        not seen there before, or a last-seen mark gone (the side saw the unit is no longer there)."""
-        contacts, marks = self.known_enemies()
-        new = {uid for uid, idx in contacts - before[0]}
-        gone = before[1] - marks - {uid for uid, _ in contacts}
-        return sorted(new | gone)
+    def newly_known(self, before: tuple[set[tuple[str, int]], dict[str, int], Any]) -> list[str]:
+        """Enemy unit ids the viewing side learned something of since `before` (`known_enemies`): a contact
+        not seen there before, or a last-seen mark whose hex it now looks at (finding the unit there or not)."""
+        contacts, _, vis = self.known_enemies()
+        new = {uid for uid, _ in contacts - before[0]}
+        looked = {uid for uid, i in before[1].items() if vis[i] and not before[2][i]}
+        return sorted(new | looked)
 
     def seen_events(self, events: list[Any]) -> list[Any]:
         """`events`, the end of the log, as the viewing side saw them (`engine.view.visible_log`: an enemy move
@@ -679,7 +681,9 @@ class App:
     def enemy_turn_summary(self, start: int) -> str:
         """The status line when the enemy's half-turn is over: what the viewing side saw of it (log entries from
         `start`, `engine.view.visible_log`), most important first, as an order's summary is."""
-        seen = [ev for _, ev in visible_log(self.state, self.view_side, start=start)]
+        own = SIDES[self.view_side]  # (this side's own turn-start reports are not the enemy's turn)
+        seen = [ev for _, ev in visible_log(self.state, self.view_side, start=start)
+                if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
         parts = summary_parts(seen, self.state)
         return "Enemy turn: " + (SEP.join(parts) if parts else "you saw nothing of it")
 

@@ -197,8 +197,8 @@ def cliff(variant: str) -> dict:
         "scenarios/lessons/cliff_ridge.json --seed 1 -v. Many games: wargame batch "
         "scenarios/lessons/cliff_below.json --games 200 --out below.parquet, the same for cliff_ridge.json, "
         "then wargame report on each: compare the attacker's win rate and its losses to 'assault'.",
-        "Look for AssaultResolved lines (the event log; click one to see the hexes) and for 'attacker "
-        "advances': from below a victorious group still climbs into the town. In the game press 2 for the "
+        "Look for AssaultResolved lines (the event log; click one to see the hexes) and for 'the assaulting "
+        "unit advances': from below a victorious group still climbs into the town. In the game press 2 for the "
         "defence overlay and hover a town hex: the panel says 'cliff top (fires down +2)'. The cliffs are the "
         "heavy hachured lines; vehicles could not cross them at all, special forces climb them slowly.",
     ]
