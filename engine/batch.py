@@ -412,7 +412,8 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
         fields += [pa.field(f"{name}_{side}", pa.int32()) for side in SIDES]
     fields += [pa.field("objective_hexes_attacker", pa.int32()), pa.field("objective_hexes_total", pa.int32()),
                pa.field("attacker_types_in_objective", pa.string()),
-               pa.field("objective_first_entry_type", pa.string())]
+               pa.field("objective_first_entry_type", pa.string()),
+               pa.field("objective_first_entry_turn", pa.int32())]
     return pa.schema(fields)
 
 
@@ -472,6 +473,7 @@ def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[st
     row["objective_hexes_total"] = score.get("objective_hexes_total", 0)
     row["attacker_types_in_objective"] = ",".join(score.get("attacker_types_in_objective") or [])
     row["objective_first_entry_type"] = score.get("objective_first_entry_type")
+    row["objective_first_entry_turn"] = score.get("objective_first_entry_turn")
     return row
 
 

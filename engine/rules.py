@@ -447,6 +447,7 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: boo
     in_objective = idx in state.map.objective_set
     if in_objective and side == ATTACKER and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
+        state.score.objective_first_entry_turn = state.turn
     if place is not None or in_objective:
         # (on an objective, which is public, the flag would tell the enemy its taker is an unseen infiltrator)
         ev = ControlChanged.make(turn=state.turn, side=SIDES[side], hex=gmap.hex_refs[idx], place=place,

@@ -49,6 +49,8 @@ class Score:
     """side -> its unit type whose fire destroyed enemy steps -> steps"""
     objective_first_entry_type: str | None = None
     """Type of the first attacker unit to enter an objective hex (who broke into the town)."""
+    objective_first_entry_turn: int | None = None
+    """The turn it did (the break-in, which may come long before the hold that wins: `objective_taken_turn`)."""
     drone_sorties_flown: dict[str, int] = attrs.Factory(_per_side)
     """Armed-drone and loitering-munition strikes made."""
     drone_sorties_grounded: dict[str, int] = attrs.Factory(_per_side)

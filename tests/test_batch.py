@@ -262,3 +262,27 @@ def test_the_table_compares_each_cell_with_the_first():
     assert rows[0][k] == "—" and rows[1][k] == "+20 pts [+12, +28]"
     head, _ = table_rows(Summary(Path("r.parquet"), cells[:1], {}, []))
     assert "wins vs cell 0 [95% CI]" not in head
+
+
+def test_the_turn_the_objective_was_first_entered_is_recorded():
+    """Analysts asked when Shusha was broken into, not only by whom: the turn is in the score and each row."""
+    from conftest import shusha_scenario
+
+    from engine.batch import flatten_score, unit_types_by_side
+    from engine.cli import score_row
+    from engine.game import play_game
+
+    got = []
+    for seed in range(6):
+        st = play_game(shusha_scenario(), seed)
+        sc = st.score
+        if sc.objective_first_entry_type is None:
+            assert sc.objective_first_entry_turn is None
+            continue
+        assert 1 <= sc.objective_first_entry_turn <= st.turn
+        if sc.objective_taken_turn is not None:
+            assert sc.objective_first_entry_turn <= sc.objective_taken_turn
+        got.append(sc.objective_first_entry_turn)
+        row = flatten_score(score_row(st), unit_types_by_side([st.scenario.raw]))
+        assert row["objective_first_entry_turn"] == sc.objective_first_entry_turn
+    assert got
