@@ -293,9 +293,10 @@ def test_control_beliefs_are_rebuilt_from_a_save(tmp_path):
 
 
 # ------------------------------------------------------------------ what a side learns of control, case by case
-def _forest_road(sf_hex, hidden=True, extra_units=(), drop=("arm_amb", "az_mech")):
+def _forest_road(sf_hex, hidden=True, extra_units=(), drop=("arm_amb", "az_mech"), edit=None):
     """The tiny map with a forest along the main road (row 4, columns 4-9) and a defender observation post on
-    a knoll above it at (5,2), which sees columns 0-7 of the road; the attacker's special forces at `sf_hex`."""
+    a knoll above it at (5,2), which sees columns 0-7 of the road; the attacker's special forces at `sf_hex`.
+    `edit`: a last change to the scenario document."""
     from conftest import tiny_dict
 
     from engine.scenario import scenario_from_dict
@@ -311,6 +312,8 @@ def _forest_road(sf_hex, hidden=True, extra_units=(), drop=("arm_amb", "az_mech"
             u["hex"], u["hidden"] = list(sf_hex), hidden
         if u["id"] == "az_tank":
             u["hex"] = [9, 7]
+    if edit is not None:
+        edit(d)
     st = new_game(scenario_from_dict(d, source="forest road"), 0, track_sightings=True)
     while st.phase != "movement":
         apply(st, EndPhase("attacker"))
@@ -346,10 +349,9 @@ def test_a_unit_seen_moving_shows_every_hex_it_crossed_in_view_held_before_or_no
     assert _attacker_row4(plain) == _attacker_row4(crossed) == [5, 6, 7]
 
 
-def test_an_arrival_seen_by_recon_is_on_the_map_as_in_the_log():
-    """A defender reinforcement arrives where the attacker's recon drone looked the turn before: the event
-    log shows the arrival to the attacker, so its control map must too (it was judged after the attacker's
-    recon cover was cleared)."""
+def _recon_arrival(hidden=False, place=False):
+    """A defender reinforcement arriving on turn 2 at (0,0), where the attacker's recon drone looked on turn 1
+    (`place`: a village there); the game at the start of turn 2."""
     from conftest import tiny_dict
 
     from engine.orders import Recon
@@ -357,11 +359,22 @@ def test_an_arrival_seen_by_recon_is_on_the_map_as_in_the_log():
 
     d = tiny_dict()
     d["units"] = [u for u in d["units"] if u["id"] != "arm_ad"]
-    d["units"].append({"id": "arm_rein", "side": "defender", "type": "infantry", "hex": [0, 0], "arrives_turn": 2})
+    if place:
+        d["map"]["places"].append({"name": "Farm", "hex": [0, 0], "kind": "village"})
+    d["units"].append({"id": "arm_rein", "side": "defender", "type": "infantry", "hex": [0, 0], "arrives_turn": 2,
+                       "hidden": hidden})
     st = new_game(scenario_from_dict(d, source="recon"), 0, track_sightings=True)
     apply(st, Recon("az_orlan", (1, 1)))
     while st.turn == 1:
         apply(st, EndPhase(st.side_name))
+    return st
+
+
+def test_an_arrival_seen_by_recon_is_on_the_map_as_in_the_log():
+    """A defender reinforcement arrives where the attacker's recon drone looked the turn before: the event
+    log shows the arrival to the attacker, so its control map must too (it was judged after the attacker's
+    recon cover was cleared)."""
+    st = _recon_arrival()
     rein = st.unit("arm_rein")
     assert rein.arrived and st.map.hex_refs[rein.idx] == (0, 0)
     assert any(e.kind == "ReinforcementArrived" for _, e in visible_log(st, 0))
@@ -375,25 +388,8 @@ def _with_places(d):
 
 
 def _forest_road_doc_state(edit, sf_hex=(9, 4)):
-    from conftest import tiny_dict
-
-    from engine.scenario import scenario_from_dict
-
-    d = tiny_dict()
-    d["map"]["terrain"][4] = "ppptffffff"
-    d["map"]["elevation_m"][2][5] = 1100
-    d["units"] = [u for u in d["units"] if u["id"] != "arm_amb"]
-    d["units"].append({"id": "arm_obs", "side": "defender", "type": "infantry", "hex": [5, 2]})
-    for u in d["units"]:
-        if u["id"] == "az_sf":
-            u["hex"], u["hidden"] = list(sf_hex), True
-        if u["id"] == "az_tank":
-            u["hex"] = [9, 7]
-    edit(d)
-    st = new_game(scenario_from_dict(d, source="forest road"), 0, track_sightings=True)
-    while st.phase != "movement":
-        apply(st, EndPhase("attacker"))
-    return st
+    """`_forest_road` with the mechanised unit kept (at (9,4)) and a last `edit` to the document."""
+    return _forest_road(sf_hex, drop=("arm_amb",), edit=edit)
 
 
 def test_a_move_seen_in_part_shows_the_enemy_only_the_hexes_it_saw():
@@ -493,25 +489,6 @@ def test_move_reveal_explains_what_moving_gives_away():
 
 
 # ------------------------------------------------------------------ from the review of the above (session 17)
-def _recon_arrival(hidden=False, place=False):
-    from conftest import tiny_dict
-
-    from engine.orders import Recon
-    from engine.scenario import scenario_from_dict
-
-    d = tiny_dict()
-    d["units"] = [u for u in d["units"] if u["id"] != "arm_ad"]
-    if place:
-        d["map"]["places"].append({"name": "Farm", "hex": [0, 0], "kind": "village"})
-    d["units"].append({"id": "arm_rein", "side": "defender", "type": "infantry", "hex": [0, 0], "arrives_turn": 2,
-                       "hidden": hidden})
-    st = new_game(scenario_from_dict(d, source="recon"), 0, track_sightings=True)
-    apply(st, Recon("az_orlan", (1, 1)))
-    while st.turn == 1:
-        apply(st, EndPhase(st.side_name))
-    return st
-
-
 def test_an_arrival_seen_is_where_the_unit_was_last_seen_and_a_hidden_one_is_not_seen():
     st = _recon_arrival()
     assert [(ls.id, ls.hex) for ls in observe(st, 0).last_seen] == [("arm_rein", (0, 0))]
