@@ -84,6 +84,16 @@ class Event:
             out.extend(tuple(p) for p in path)  # type: ignore[misc]
         return out
 
+    def fire_results(self) -> list[FireResult]:
+        """Every fire result the event carries: an ambush's one (`fire`) and the lists of artillery, strikes
+        and both sides of an assault."""
+        out: list[FireResult] = []
+        for name in ("fire", "attacker_fire", "defender_fire"):
+            v = getattr(self, name, None)
+            if v is not None:
+                out.extend(v if isinstance(v, list) else [v])
+        return out
+
     def details(self) -> list[str]:
         """One line per fire result in the event's lists (artillery, strikes, both sides of an assault): the
         firepower, every modifier with its source, the odds and the rolls, which `text()` sums up. (An ambush

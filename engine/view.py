@@ -337,10 +337,8 @@ PRIVATE_EVENTS = frozenset({"UnitHidden", "SupplyReport", "AirStatus"})
 
 def _involved_units(ev: Event) -> set[str]:
     ids = set(ev.units())
-    for name in ("fire", "attacker_fire", "defender_fire"):
-        val = getattr(ev, name, None)
-        for fr in val if isinstance(val, list) else [val] if val is not None else []:
-            ids.update((fr.firer, fr.target))
+    for fr in ev.fire_results():
+        ids.update((fr.firer, fr.target))
     for name in ("defenders", "detected"):
         ids.update(getattr(ev, name, None) or ())
     for eng in getattr(ev, "engagements", None) or ():

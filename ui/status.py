@@ -37,15 +37,6 @@ def plurals(s: str) -> str:
     return _COUNTED.sub(lambda m: f"{m[1]} {m[2]}{'' if m[1] == '1' else 's'}", s)
 
 
-def _fire_results(ev: Any) -> list[Any]:
-    out: list[Any] = []
-    for name in ("fire", "attacker_fire", "defender_fire"):
-        v = getattr(ev, name, None)
-        if v is not None:
-            out.extend(v if isinstance(v, list) else [v])
-    return out
-
-
 def _short(ev: Any, table: Any) -> str:
     """One event as a part of the summary: its own text, shortened where the fire details make it long
     (they stay in the event log)."""
@@ -80,7 +71,7 @@ def summary_parts(events: list[Any], state: Any) -> list[str]:
             hid.append(ev.unit)
             continue
         ranked.append((RANK.get(ev.kind, OTHER), k, _short(ev, table)))
-        for f in _fire_results(ev):
+        for f in ev.fire_results():
             if f.losses > 0 and f.target not in destroyed:
                 got = lost.setdefault(f.target, [0, f.strength_after, k])
                 got[0] += f.losses
