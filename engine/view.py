@@ -398,18 +398,15 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
     seen, and show part of an infiltrator's move that was unseen when made but whose hexes are in view now."""
     log = state.log
     own = SIDES[side]
+    tracked = state.sightings is not None and len(state.sightings) == len(log)
+    sights, glimpses = state.sightings, state.glimpses or {}
     out: list[tuple[int, Event]] = []
-    if state.sightings is not None and len(state.sightings) == len(log):
-        sights, glimpses = state.sightings, state.glimpses or {}
-        for k in range(start, len(log)):
-            if sights[k][side]:
-                ev = log[k]
-                seen = glimpses.get(k) if ev.kind == "UnitMoved" and ev.side != own else None  # type: ignore[attr-defined]
-                out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
-        return out
     for k in range(start, len(log)):
         ev = log[k]
-        if seen_by(state, ev)[side]:
-            seen = glimpse(state, ev, side) if ev.kind == "UnitMoved" and ev.side != own else None  # type: ignore[attr-defined]
-            out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
+        if not (sights[k][side] if tracked else seen_by(state, ev)[side]):  # type: ignore[index]
+            continue
+        seen = None
+        if ev.kind == "UnitMoved" and ev.side != own:  # type: ignore[attr-defined]
+            seen = glimpses.get(k) if tracked else glimpse(state, ev, side)
+        out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
     return out
