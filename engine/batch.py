@@ -53,6 +53,10 @@ LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender"
 PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
                      "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults",
                      "unit_turns_out_of_supply")
+WEATHER_COLUMNS = ("weather_grounded_turns", "weather_fog_turns", "weather_min_ceiling_m", "weather_min_visibility_km")
+"""The weather a game actually had, over the turns it played (`weather_columns`); the last columns of a row."""
+ARMED_AIR_ROLES = ("strike", "loiter")
+"""Air roles of armed drones: the ones `rules._weather_events` counts in `drone_sorties_grounded`."""
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 
@@ -414,6 +418,9 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
                pa.field("attacker_types_in_objective", pa.string()),
                pa.field("objective_first_entry_type", pa.string()),
                pa.field("objective_first_entry_turn", pa.int32())]
+    # last, so that adding them left the position of every older column (in a CSV copy) as it was
+    fields += [pa.field("weather_grounded_turns", pa.int32()), pa.field("weather_fog_turns", pa.int32()),
+               pa.field("weather_min_ceiling_m", pa.float64()), pa.field("weather_min_visibility_km", pa.float64())]
     return pa.schema(fields)
 
 
@@ -475,6 +482,41 @@ def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[st
     row["objective_first_entry_type"] = score.get("objective_first_entry_type")
     row["objective_first_entry_turn"] = score.get("objective_first_entry_turn")
     return row
+
+
+def weather_columns(state: Any) -> dict[str, Any]:
+    """The weather a finished game had, over the turns it played (1 to `state.turn`, the turn it ended in):
+
+    - `weather_grounded_turns`: turns whose weather grounded every armed drone type of the game (air role strike
+      or loiter), decided by the engine's own rule (`weather.flight_check`, as `rules._weather_events` applies it
+      each turn): no armed sortie could fly. A property of the weather, not of the drones: a turn counts whether
+      or not the drones were still in play. None when the game has no armed drones.
+    - `weather_fog_turns`: turns with fog (patchy or thick).
+    - `weather_min_ceiling_m`, `weather_min_visibility_km`: the lowest cloud ceiling and visibility.
+
+    Reads the game's per-turn weather (`state.weather_by_turn`, drawn from the game's own weather stream); with
+    a fixed weather mode (historical, clear, ...) the columns vary between games only with the game's length.
+    """
+    played = state.weather_by_turn[:max(1, state.turn)]
+    grounded = [armed_drones_grounded(state, w) for w in played]
+    return {
+        "weather_grounded_turns": None if None in grounded else sum(grounded),
+        "weather_fog_turns": sum(1 for w in played if w.fog != "none"),
+        "weather_min_ceiling_m": float(min(w.ceiling_m for w in played)),
+        "weather_min_visibility_km": float(min(w.visibility_km for w in played)),
+    }
+
+
+def armed_drones_grounded(state: Any, weather: Any) -> bool | None:
+    """True when `weather` (a `WeatherTurn`) grounds every armed drone type of the game, by the rule the engine
+    applies each turn (`weather.flight_check`); None when the game has no armed drones."""
+    from engine.weather import flight_check
+
+    table = state.scenario.unit_table
+    armed = {u.type for u in state.air_units() if table[u.type].air_role in ARMED_AIR_ROLES}
+    if not armed:
+        return None
+    return all(flight_check(table[t], weather) is not None for t in sorted(armed))
 
 
 # ------------------------------------------------------------------------------------------------ tasks
@@ -545,6 +587,7 @@ def run_task(task: Task) -> list[dict[str, Any]]:
             write_jsonl(state.log, str(d / f"cell{task.cell:04d}-game{g:06d}-seed{seed}.jsonl"))
         row = {"cell": task.cell, "game": g, **task.sweep, **flatten_score(score_row(state), task.types)}
         row["run_options"] = task.run_options[j]
+        row.update(weather_columns(state))
         rows.append(row)
         del state
         settle_long_lived_objects()  # once per worker process, after its first game
@@ -734,13 +777,22 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
     return chunk
 
 
-def _part_ok(path: Path, n_rows: int) -> bool:
+def _part_status(path: Path, n_rows: int, schema: Any) -> tuple[str, list[str]]:
+    """("ok", []) for a finished part of this batch; ("missing", []) for one to play (absent, torn or short);
+    ("stale", columns of `schema` it lacks) for a finished part written with other columns (by an older
+    wargame): it cannot be combined with the others, so it is played again."""
     import pyarrow.parquet as pq
 
     try:
-        return pq.ParquetFile(path).metadata.num_rows == n_rows
+        pf = pq.ParquetFile(path)
+        if pf.metadata.num_rows != n_rows:
+            return "missing", []
+        have = pf.schema_arrow
     except Exception:
-        return False
+        return "missing", []
+    if have.remove_metadata().equals(schema.remove_metadata()):
+        return "ok", []
+    return "stale", [n for n in schema.names if n not in have.names]
 
 
 @dataclass
@@ -752,6 +804,9 @@ class BatchResult:
     resumed_games: int = 0
     already_complete: bool = False
     """`--resume` found this very batch finished in `out`: nothing was played."""
+    missing_columns: list[str] = field(default_factory=list)
+    """Columns of today's rows that a batch found finished (`already_complete`) lacks: it was written by an
+    older wargame; `--overwrite` plays it again with them."""
 
 
 def _same_identity(spec: BatchSpec, old: Any) -> list[str] | None:
@@ -813,11 +868,13 @@ def run_batch(
     on_progress: ProgressFn | None = None,
     stop_after_chunks: int | None = None,
     overwrite: bool = False,
+    on_message: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early).
 
     Finished results in `out` are never replaced silently: `overwrite` must say so; with `resume`, the same
-    batch finished already is left as it is (`BatchResult.already_complete`)."""
+    batch finished already is left as it is (`BatchResult.already_complete`). `on_message` gets one-line notes
+    for the user, before any game is played: a results folder created, finished parts played again."""
     t0 = time.perf_counter()
     out = Path(out)
     n_total = spec.games * max(1, int(np.prod([len(v) for _, v in spec.sweeps]))) if spec.sweeps else spec.games
@@ -825,7 +882,7 @@ def run_batch(
         # tens of games per task, but enough tasks to keep every worker busy on small batches
         chunk = max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
     pdir = parts_dir(out)
-    cells = plan(spec, 1)[0]  # validate options before connecting or touching the output folder
+    cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
     if _check_out(spec, out, pdir, resume, overwrite):
         if csv:
             try:
@@ -833,24 +890,60 @@ def run_batch(
             except OSError as e:
                 raise BatchError(f"cannot write {csv}: {e.strerror or e} ({out} is complete)") from None
         return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=n_total,
-                           already_complete=True)
+                           already_complete=True, missing_columns=_missing_columns(out, schema))
     client = _connect_dask(scheduler, workers) if scheduler else None
     try:
         return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                          on_progress, stop_after_chunks, t0)
+                          on_progress, stop_after_chunks, t0, on_message)
     finally:
         if client is not None:
             _close_dask(*client)
 
 
+def _missing_columns(path: Path, schema: Any) -> list[str]:
+    """Columns of `schema` that the Parquet file at `path` does not have."""
+    import pyarrow.parquet as pq
+
+    try:
+        have = set(pq.read_schema(path).names)
+    except Exception:
+        return []
+    return [n for n in schema.names if n not in have]
+
+
+def _make_results_folder(out: Path, on_message: Callable[[str], None] | None) -> None:
+    """Create the folder `out` goes in when it does not exist yet, and say so (a typo in --out then shows)."""
+    folder = out.parent
+    if folder.exists():
+        return  # (a file there is refused by `_check_out`)
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:
+        return  # made meanwhile by someone else
+    except OSError as e:
+        raise BatchError(f"--out {out}: cannot create the results folder {folder} ({e.strerror or e})") from None
+    if on_message:
+        on_message(f"created results folder {folder}")
+
+
 def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: int, client: Any, chunk: int,
                resume: bool, logs_dir: str | None, csv: Path | None, on_start: Any, on_progress: Any,
-               stop_after_chunks: int | None, t0: float) -> BatchResult:
+               stop_after_chunks: int | None, t0: float,
+               on_message: Callable[[str], None] | None = None) -> BatchResult:
+    _make_results_folder(out, on_message)
     chunk = _check_or_write_manifest(pdir, spec, resume, chunk)
     cells, tasks, schema = plan(spec, chunk, logs_dir)
     meta = _schema_metadata(spec, cells, chunk)
     schema = schema.with_metadata(meta)
-    todo = [t for t in tasks if not _part_ok(pdir / t.name, len(t.seeds))]
+    status = {t.name: _part_status(pdir / t.name, len(t.seeds), schema) for t in tasks}
+    stale = [t for t in tasks if status[t.name][0] == "stale"]
+    if stale and on_message:
+        lacking = [c for c in schema.names if any(c in status[t.name][1] for t in stale)]
+        what = f"lack the column(s) {', '.join(lacking)}" if lacking else "have other columns than this wargame's"
+        games = sum(len(t.seeds) for t in stale)
+        on_message(f"{len(stale)} finished part(s) in {pdir} {what} (written by an older wargame): playing their "
+                   f"{games} games again (same seeds) so that all rows have the same columns")
+    todo = [t for t in tasks if status[t.name][0] != "ok"]
     done_games = sum(len(t.seeds) for t in tasks) - sum(len(t.seeds) for t in todo)
     if on_start:
         on_start(n_total, done_games)

@@ -109,11 +109,14 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             terminated.append(signum)
             raise KeyboardInterrupt
 
+        def on_message(text: str) -> None:  # (before any game: never under the progress bar)
+            console.print(text, highlight=False, soft_wrap=True, markup=False)
+
         old = signal.signal(signal.SIGTERM, on_term)
         try:
             res = B.run_batch(spec, out, workers=n_workers, scheduler=scheduler, chunk=chunk, resume=resume,
                               logs_dir=str(logs) if logs else None, csv=csv, on_start=on_start,
-                              on_progress=on_progress, overwrite=overwrite)
+                              on_progress=on_progress, overwrite=overwrite, on_message=on_message)
         except B.BatchError as e:
             if progress is not None:
                 progress.stop()
@@ -131,7 +134,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             progress.stop()
         if res.already_complete:
             console.print(f"{out} already holds this batch, finished ({res.games} games): nothing to run",
-                          highlight=False, soft_wrap=True)
+                          highlight=False, soft_wrap=True, markup=False)
+            if res.missing_columns:
+                console.print(f"note: {out} was written by an older wargame and lacks the column(s) "
+                              f"{', '.join(res.missing_columns)}; run the command with --overwrite instead of "
+                              "--resume to play it again with them", highlight=False, soft_wrap=True, markup=False)
         from rich.console import Console as C
 
         from engine.report import rich_table, summarize
@@ -169,12 +176,17 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)
         out_dir = out or results.with_name(results.stem + "_report")
+        if out_dir.exists() and not out_dir.is_dir():
+            fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
+        new_dir = not out_dir.exists()
         try:
             pngs = write_plots(s, out_dir)
             if html:
                 write_html(s, pngs, out_dir / "report.html")
         except OSError as e:
             fail(f"cannot write report to {out_dir}: {e.strerror or e}")
+        if new_dir:
+            console.print(f"created report folder {out_dir}", highlight=False, soft_wrap=True, markup=False)
         console.print(f"wrote {', '.join(str(p) for p in pngs)}" + (f", {out_dir / 'report.html'}" if html else ""),
                       highlight=False, soft_wrap=True)
 

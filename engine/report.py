@@ -75,6 +75,10 @@ class CellStats:
     entered: int | None = 0
     """Games in which an attacker unit entered an objective hex at all (None: not recorded in the file)."""
     run_options: str = ""
+    turns_played: list[int] = field(default_factory=list)
+    weather_grounded: list[int] | None = field(default_factory=list)
+    """Per game: turns whose weather grounded every armed drone (column `weather_grounded_turns`); None when the
+    file has no such column (written by an older wargame) or the games had no armed drones."""
 
     @property
     def win_rate(self) -> float:
@@ -169,7 +173,8 @@ def summarize(path: Path) -> Summary:
     if missing:
         raise ReportError(f"{path} is not a wargame batch results file (missing columns: {', '.join(missing)})")
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
-    opt = [c for c in ("run_options", "objective_first_entry_type") if c in names]
+    opt = [c for c in ("run_options", "objective_first_entry_type", "end_turn", "weather_grounded_turns")
+           if c in names]
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
     short = short_labels(sweep_keys)
     cells: dict[int, CellStats] = {}
@@ -197,6 +202,12 @@ def summarize(path: Path) -> Summary:
             c.steps_lost["defender"].append(r["steps_lost_defender_total"])
             c.sorties_flown.append(r["drone_sorties_flown_attacker"])
             c.sorties_grounded.append(r["drone_sorties_grounded_attacker"])
+            if r.get("end_turn") is not None:
+                c.turns_played.append(r["end_turn"])
+            if r.get("weather_grounded_turns") is None:
+                c.weather_grounded = None
+            elif c.weather_grounded is not None:
+                c.weather_grounded.append(r["weather_grounded_turns"])
     if not cells:
         raise ReportError(f"{path} holds no games")
     return Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
@@ -265,7 +276,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     # attacker got into it at all)
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
             "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
-            f"att. armed drones:{sep}strikes / drone-turns grounded"]
+            f"att. armed drones:{sep}strikes / drone-turns grounded",
+            f"turns weather{sep}grounded drones{sep}/ turns played"]
     rows = []
     for c in s.cells:
         lo, hi = c.win_ci
@@ -278,9 +290,11 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             _fmt_turn(s, _median(c.road_cut_turns), sep),
             f"{_mean(c.steps_lost['attacker']):.1f}/{_mean(c.steps_lost['defender']):.1f}",
             f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
+            "—" if not c.weather_grounded or not c.turns_played
+            else f"{_mean(c.weather_grounded):.1f}/{_mean(c.turns_played):.1f}",
         ])
     if len(s.cells) > 1:  # each cell against the first: what an analyst otherwise works out by hand
-        head.insert(3, f"wins vs cell 0{sep}[95% CI]")
+        head.insert(3, f"wins vs{sep}cell 0{sep}[95% CI]")
         base = s.cells[0]
         for c, r in zip(s.cells, rows, strict=True):
             if c is base or not c.n or not base.n:
@@ -291,18 +305,28 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     return head, rows
 
 
+def grounded_note(quotes: str = "''") -> str:
+    """What the table's weather column means (for the caption under it)."""
+    return (f"{quotes[0]}turns weather grounded drones / turns played{quotes[1]}: means per game; a turn counts when "
+            "its weather kept every armed drone on the ground (—: not in the file, or no armed drones)")
+
+
 def rich_table(s: Summary, title: str | None = None) -> Any:
     from rich.table import Table
 
     head, rows = table_rows(s, compact=True)
+    compare = ("; 'wins vs cell 0': the difference in attacker win rate (percentage points) with Newcombe's "
+               "95% interval; cells play independent seeds, and among many cells some intervals miss 0 by "
+               "chance" if len(s.cells) > 1 else "")
     t = Table(title=title or f"{s.path.name}: {s.games} games", title_justify="left",
-              caption="medians over games where it happened; losses and sorties are means per game"
-              + ("; 'wins vs cell 0': the difference in attacker win rate (percentage points) with Newcombe's "
-                 "95% interval; cells play independent seeds, and among many cells some intervals miss 0 by "
-                 "chance" if len(s.cells) > 1 else ""),
+              caption="medians over games where it happened; losses and sorties are means per game; "
+                      + grounded_note() + compare,
               caption_justify="left")
+    # a short cell label stays on one line: the other columns wrap their headers first (a long one wraps too)
+    whole = max(len(r[0]) for r in rows) <= 28
     for i, h in enumerate(head):
-        t.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=16 if i == 0 else None)
+        t.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=16 if i == 0 else None,
+                     no_wrap=whole and i == 0)
     for r in rows:
         t.add_row(*r)
     return t
@@ -314,9 +338,25 @@ ATT_COLOUR = "#c0392b"
 DEF_COLOUR = "#2471a3"
 
 
+def cell_tick_labels(s: Summary) -> list[str]:
+    """One tick label per cell, with the number of games behind its bar: "0: weather=clear (n=200)"."""
+    return [(f"{c.cell}: {c.label}" if len(s.cells) > 1 else c.label) + f" (n={c.n})" for c in s.cells]
+
+
+def games_per_cell(s: Summary) -> str:
+    """How many games each cell's aggregate is based on, for a caption: "200 games in each of 3 cells, 600 in
+    all", or cell by cell when they differ."""
+    if len(s.cells) == 1:
+        return f"{s.games} games"
+    ns = {c.n for c in s.cells}
+    if len(ns) == 1:
+        return f"{ns.pop()} games in each of {len(s.cells)} cells, {s.games} in all"
+    return ", ".join(f"cell {c.cell}: {c.n}" for c in s.cells) + f" games, {s.games} in all"
+
+
 def _cell_ticks(ax: Any, s: Summary) -> None:
-    labels = [f"{c.cell}: {c.label}" if len(s.cells) > 1 else c.label for c in s.cells]
-    long = max(len(x) for x in labels) > 14 or len(labels) > 4
+    labels = cell_tick_labels(s)
+    long = max(len(x) for x in labels) > 22 or len(labels) > 4  # (" (n=200)" included)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=9)
 
@@ -333,15 +373,15 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     ax.errorbar(x, rates, yerr=[los, his], fmt="none", ecolor="black", capsize=5, lw=1.2,
                 label="95% Wilson interval")
     for i, c in enumerate(s.cells):
-        ax.annotate(f"{rates[i]:.0f}%\n(n={c.n})", (i, 100 * c.win_ci[1]), textcoords="offset points",
-                    xytext=(0, 4), ha="center", va="bottom", fontsize=8)
+        ax.annotate(f"{rates[i]:.0f}%\n({c.attacker_wins} of {c.n})", (i, 100 * c.win_ci[1]),
+                    textcoords="offset points", xytext=(0, 4), ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, 115)
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("attacker win rate (% of games)")
-    ax.set_xlabel("cell (sweep parameters)")
+    ax.set_xlabel("cell (sweep parameters; n = games in the cell)")
     _cell_ticks(ax, s)
-    ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval)",
-                 fontsize=11)
+    ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval of "
+                 "the win rate)", fontsize=11)
     fig.legend(loc="outside lower center", ncols=2, fontsize=8)  # below the axes: never over a bar's label
     ax.grid(axis="y", alpha=0.3)
     fig.savefig(path, dpi=110)
@@ -406,14 +446,15 @@ def plot_losses(s: Summary, path: Path) -> None:
         means = [_mean(c.steps_lost[side]) for c in s.cells]
         errs = [_ci_mean(c.steps_lost[side]) for c in s.cells]
         ax.bar(xs, means, w, color=colour, alpha=0.85, label=name)
-        ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1)
+        ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1,
+                    label="95% CI of the mean" if k == 1 else None)
     ax.set_ylabel("strength steps lost per game (mean)")
-    ax.set_xlabel("cell (sweep parameters)")
+    ax.set_xlabel("cell (sweep parameters; n = games in the cell)")
     _cell_ticks(ax, s)
     ax.set_ylim(bottom=0)
     ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)",
                  fontsize=11)
-    ax.legend(fontsize=8)
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8)  # below the axes: never over a bar
     ax.grid(axis="y", alpha=0.3)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -421,6 +462,26 @@ def plot_losses(s: Summary, path: Path) -> None:
 
 PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turns),
          ("losses.png", plot_losses))
+
+
+def figure_caption(s: Summary, name: str) -> str:
+    """What a plot of `PLOTS` shows, over how many games, and what its intervals mean (the HTML caption)."""
+    n = games_per_cell(s)
+    if name == "win_rate.png":
+        return (f"Share of games the {s.side('attacker')} won, per cell ({n}; n under each bar). Error bars: "
+                "95% Wilson score interval of the win rate: the uncertainty from playing a finite number of "
+                "seeds, not of the model itself.")
+    if name == "capture_turn.png":
+        fell = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "") + f"{len(c.capture_turns)} of {c.n}"
+                         for c in s.cells)
+        return (f"Turn on which {s.objective} fell (the turn the attacker's final hold began), one histogram per "
+                f"cell ({n}). Only games in which it fell are counted ({fell}); the dashed line is their median "
+                "turn. No intervals are drawn.")
+    if name == "losses.png":
+        return (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair of "
+                "bars). Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
+                "errors).")
+    return f"{name} ({n})."
 
 
 def write_plots(s: Summary, out_dir: Path) -> list[Path]:
@@ -450,7 +511,8 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     t.append("</tbody></table>")
     imgs = "".join(
         f'<figure><img alt="{esc(p.stem)}" src="data:image/png;base64,'
-        f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in pngs)
+        f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{esc(figure_caption(s, p.name))}'
+        '</figcaption></figure>' for p in pngs)
     cmd = s.meta.get("command") or ""
     rerun = "".join(f"<li><code>{c.cell}</code>: <code>wargame run {esc(s.meta.get('scenario_path', 'SCENARIO'))} "
                     f"{esc(c.run_options)}</code></li>" for c in s.cells if c.run_options)
@@ -463,12 +525,14 @@ body{{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}}
 table{{border-collapse:collapse;font-size:14px}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}
 td:first-child,th:first-child{{text-align:left}}th{{background:#f3f3f3}}
 img{{max-width:100%;border:1px solid #eee}}code{{background:#f6f6f6;padding:1px 3px}}
+figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;margin-top:.3em}}
 </style></head><body>
 <h1>Batch report: {esc(s.meta.get('scenario_name') or '')}</h1>
 <p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
 Win-rate intervals are 95% Wilson score intervals{compare};
+{esc(grounded_note("“”"))};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}

@@ -286,3 +286,113 @@ def test_the_turn_the_objective_was_first_entered_is_recorded():
         row = flatten_score(score_row(st), unit_types_by_side([st.scenario.raw]))
         assert row["objective_first_entry_turn"] == sc.objective_first_entry_turn
     assert got
+
+
+# ------------------------------------------------------------------------------------- the realised weather
+def _armed_grounded_by_events(state) -> dict[int, bool]:
+    """Per turn in which every armed drone of the game reported its air status: were they all grounded? (What
+    the engine decided, read from its `AirStatus` events: an oracle independent of `batch.weather_columns`.)"""
+    from engine.events import AirStatus
+
+    table = state.scenario.unit_table
+    armed = {u.id for u in state.air_units() if table[u.type].air_role in B.ARMED_AIR_ROLES}
+    seen: dict[int, dict[str, bool]] = {}
+    for e in state.log:
+        if isinstance(e, AirStatus) and e.unit in armed:
+            seen.setdefault(e.turn, {})[e.unit] = e.grounded
+    return {t: all(g.values()) for t, g in seen.items() if set(g) == armed}
+
+
+def test_each_row_records_the_weather_its_game_had(small_doc, tmp_path) -> None:
+    """Analysts condition results on the weather: with stochastic weather each game has its own, and its row
+    says which (over the turns played only); fixed modes are known vectors."""
+    from engine.events import WeatherReport
+    from engine.game import play_game
+
+    out = tmp_path / "w.parquet"
+    B.run_batch(spec_for(small_doc, games=6, sweeps=[("weather", ["stochastic", "clear", "fog"])]), out,
+                workers=1)
+    rows = read(out)
+    assert list(B.WEATHER_COLUMNS) == pq.read_schema(out).names[-len(B.WEATHER_COLUMNS):]
+    scen = scenario_from_dict(copy.deepcopy(small_doc))
+    checked_turns = whole_games = 0
+    for row in rows:
+        if row["weather"] != "stochastic":
+            continue
+        st = play_game(scen, row["seed"], weather_mode="stochastic")
+        reports = [e for e in st.log if isinstance(e, WeatherReport)]
+        assert len(reports) == row["end_turn"] == st.turn  # one per turn played, none for turns not played
+        assert row["weather_min_ceiling_m"] == min(e.ceiling_m for e in reports)
+        assert row["weather_min_visibility_km"] == min(e.visibility_km for e in reports)
+        assert row["weather_fog_turns"] == sum(e.fog != "none" for e in reports)
+        by_events = _armed_grounded_by_events(st)
+        assert len(by_events) >= row["end_turn"] - 2  # (a drone shot down stops reporting)
+        mine = {e.turn: B.armed_drones_grounded(st, st.weather_by_turn[e.turn - 1]) for e in reports
+                if e.turn in by_events}
+        assert mine == by_events
+        checked_turns += len(by_events)
+        if len(by_events) == row["end_turn"]:
+            assert row["weather_grounded_turns"] == sum(by_events.values())
+            whole_games += 1
+    assert checked_turns >= 20 and whole_games >= 3
+    stochastic = [r for r in rows if r["weather"] == "stochastic"]
+    assert len({(r["weather_min_ceiling_m"], r["weather_grounded_turns"]) for r in stochastic}) > 1
+    for r in rows:
+        if r["weather"] == "clear":
+            assert (r["weather_grounded_turns"], r["weather_fog_turns"], r["weather_min_ceiling_m"]) == (0, 0, 4000)
+        elif r["weather"] == "fog":
+            assert r["weather_grounded_turns"] == r["weather_fog_turns"] == r["end_turn"]
+            assert (r["weather_min_ceiling_m"], r["weather_min_visibility_km"]) == (100, 0.3)
+
+
+def test_a_game_without_armed_drones_has_no_grounded_turns_count(small_doc) -> None:
+    from engine.game import play_game
+
+    doc = copy.deepcopy(small_doc)
+    doc["units"] = [u for u in doc["units"] if u["type"] not in ("armed_drone", "loitering_munition")]
+    st = play_game(scenario_from_dict(doc), 3, weather_mode="fog")
+    cols = B.weather_columns(st)
+    assert cols["weather_grounded_turns"] is None and cols["weather_fog_turns"] == st.turn
+
+
+def _strip_weather_columns(path: Path) -> None:
+    """Rewrite a part or results file as a wargame without the weather columns wrote it."""
+    t = pq.read_table(path)
+    pq.write_table(t.drop_columns(list(B.WEATHER_COLUMNS)), path)
+
+
+def test_resume_plays_again_the_parts_an_older_wargame_wrote(small_doc, reference, tmp_path) -> None:
+    """Parts written before the weather columns existed cannot be combined with new ones: --resume says so and
+    plays those games again (same seeds), instead of crashing when it combines the parts."""
+    out = tmp_path / "old.parquet"
+    with pytest.raises(B.BatchAborted):
+        B.run_batch(spec_for(small_doc), out, workers=1, chunk=1, stop_after_chunks=3)
+    parts = sorted(B.parts_dir(out).glob("part-*.parquet"))
+    for p in parts[:2]:
+        _strip_weather_columns(p)
+    notes, started = [], []
+    B.run_batch(spec_for(small_doc), out, workers=1, resume=True, on_message=notes.append,
+                on_start=lambda t, d: started.append(d))
+    assert started == [1]  # the one up-to-date part is kept
+    assert len(notes) == 1 and "2 finished part(s)" in notes[0] and "weather_grounded_turns" in notes[0]
+    assert "playing their 2 games again" in notes[0]
+    assert read(out) == reference
+
+
+def test_a_finished_file_from_an_older_wargame_is_kept_and_its_missing_columns_named(small_doc, reference,
+                                                                                      small_file, tmp_path):
+    out = tmp_path / "c.parquet"
+    args = ["batch", str(small_file), "--games", "1", "--seed", "5", "--out", str(out), "--workers", "1", "-q"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    meta = pq.read_schema(out).metadata
+    t = pq.read_table(out).drop_columns(list(B.WEATHER_COLUMNS))
+    pq.write_table(t.replace_schema_metadata(meta), out)
+    before = out.read_bytes()
+    r = CliRunner().invoke(app, [*args, "--resume"])
+    assert r.exit_code == 0, r.output
+    assert "already holds this batch, finished" in r.output and "weather_grounded_turns" in r.output
+    assert "--overwrite" in r.output and out.read_bytes() == before
+    rep = CliRunner().invoke(app, ["report", str(out), "--out", str(tmp_path / "rep")])
+    assert rep.exit_code == 0, rep.output
+    r = CliRunner().invoke(app, [*args, "--overwrite"])
+    assert r.exit_code == 0 and set(B.WEATHER_COLUMNS) <= set(pq.read_schema(out).names)

@@ -510,3 +510,40 @@ def test_a_worker_checks_its_own_parent_not_pid_1(as_pid_1):
                            "print('ran')"], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert gone.returncode == 1 and "ran" not in gone.stdout
+
+
+def test_a_results_folder_that_does_not_exist_is_created_and_said_so(file4, doc4, tmp_path) -> None:
+    """A typo in --out must show: the folder is made (as before) with one line saying so, and only then."""
+    out = tmp_path / "new" / "deeper" / "r.parquet"
+    r = CliRunner().invoke(app, ["batch", str(file4), "--games", "1", "--out", str(out), "--workers", "1", "-q"])
+    assert r.exit_code == 0, r.output
+    said = [line for line in r.output.splitlines() if "created results folder" in line]
+    assert said == [f"created results folder {out.parent}"] and out.exists()
+    r = CliRunner().invoke(app, ["batch", str(file4), "--games", "1", "--out", str(out), "--workers", "1", "-q",
+                                 "--overwrite"])
+    assert r.exit_code == 0 and "created" not in r.output
+    notes = []
+    B.run_batch(spec(doc4, games=1), tmp_path / "api" / "r.parquet", workers=1, on_message=notes.append)
+    assert notes == [f"created results folder {tmp_path / 'api'}"]
+    # a folder that cannot be made is refused before any game, in one line
+    played = []
+    with pytest.raises(B.BatchError, match="cannot create the results folder /proc/no_such_dir"):
+        B.run_batch(spec(doc4), Path("/proc/no_such_dir/r.parquet"), workers=1,
+                    on_start=lambda t, d: played.append(t))
+    r = CliRunner().invoke(app, ["batch", str(file4), "--games", "1", "--out", "/proc/no_such_dir/r.parquet"])
+    assert r.exit_code == 2 and "Traceback" not in r.output and played == []
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --out /proc/no_such_dir/r.parquet: cannot create the "
+                                                   "results folder /proc/no_such_dir (")
+
+
+def test_a_report_folder_is_created_and_said_so_and_a_file_refused(doc4, tmp_path) -> None:
+    out = tmp_path / "r.parquet"
+    B.run_batch(spec(doc4, games=1), out, workers=1)
+    rep = tmp_path / "a" / "rep"
+    r = CliRunner().invoke(app, ["report", str(out), "--out", str(rep)])
+    assert r.exit_code == 0 and f"created report folder {rep}" in r.output and (rep / "losses.png").exists()
+    r = CliRunner().invoke(app, ["report", str(out), "--out", str(rep)])
+    assert r.exit_code == 0 and "created report folder" not in r.output
+    r = CliRunner().invoke(app, ["report", str(out), "--out", str(out)])
+    assert r.exit_code == 2 and "is a file" in r.output and "Traceback" not in r.output
