@@ -546,7 +546,7 @@ def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitTy
         if base_name is None:
             problems.append(f"{path}: a new unit type needs \"base\": the name of an existing type to extend")
             continue
-        if base_name not in table:
+        if not isinstance(base_name, str) or base_name not in table:
             problems.append(f"{path}.base: unknown unit type {base_name!r}")
             continue
         merged = {**attrs.asdict(table[base_name]), **over, "name": name}

@@ -125,6 +125,13 @@ def test_unknown_unit_type():
                 "hovercraft")
 
 
+@pytest.mark.parametrize("base", [[], {}, 7, "hovercraft"])
+def test_a_new_unit_types_base_must_name_a_unit_type(base):
+    """A list as `base` crashed the loader with a TypeError (found by the Shusha dict fuzz)."""
+    assert_path(problems_of(edited(lambda d: d.setdefault("unit_types", {}).update(
+        scout={"base": base}))), "$.unit_types.scout.base", "unknown unit type")
+
+
 def test_road_not_adjacent():
     assert_path(problems_of(edited(lambda d: d["map"]["roads"][0]["path"].__setitem__(3, [5, 6]))),
                 "$.map.roads[0].path[3]", "adjacent")
