@@ -939,10 +939,14 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
     stale = [t for t in tasks if status[t.name][0] == "stale"]
     if stale and on_message:
         lacking = [c for c in schema.names if any(c in status[t.name][1] for t in stale)]
-        what = f"lack the column(s) {', '.join(lacking)}" if lacking else "have other columns than this wargame's"
+        what = (f"lack{'s' if len(stale) == 1 else ''} the column{'s' if len(lacking) > 1 else ''} "
+                f"{', '.join(lacking)}" if lacking else
+                f"{'has' if len(stale) == 1 else 'have'} other columns than this wargame's")
         games = sum(len(t.seeds) for t in stale)
-        on_message(f"{len(stale)} finished part(s) in {pdir} {what} (written by an older wargame): playing their "
-                   f"{games} games again (same seeds) so that all rows have the same columns")
+        parts = "1 finished part" if len(stale) == 1 else f"{len(stale)} finished parts"
+        on_message(f"{parts} in {pdir} {what} (written by an older wargame): playing "
+                   f"{'its' if len(stale) == 1 else 'their'} {games} games again (same seeds) so that all rows "
+                   "have the same columns")
     todo = [t for t in tasks if status[t.name][0] != "ok"]
     done_games = sum(len(t.seeds) for t in tasks) - sum(len(t.seeds) for t in todo)
     if on_start:

@@ -136,7 +136,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             console.print(f"{out} already holds this batch, finished ({res.games} games): nothing to run",
                           highlight=False, soft_wrap=True, markup=False)
             if res.missing_columns:
-                console.print(f"note: {out} was written by an older wargame and lacks the column(s) "
+                cols = "column" + ("s" if len(res.missing_columns) > 1 else "")
+                console.print(f"note: {out} was written by an older wargame and lacks the {cols} "
                               f"{', '.join(res.missing_columns)}; run the command with --overwrite instead of "
                               "--resume to play it again with them", highlight=False, soft_wrap=True, markup=False)
         from rich.console import Console as C

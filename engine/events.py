@@ -30,6 +30,15 @@ def _h(h: HexRef | None) -> str:
     return "-" if h is None else f"({h[0]},{h[1]})"
 
 
+def _n(count: int, noun: str, plural: str = "") -> str:
+    """A count with its noun as players write it: "1 step", "0 steps", "2 hits", "3 hexes".
+
+    >>> _n(1, "step"), _n(0, "hit"), _n(2, "hit"), _n(3, "hex", "hexes")
+    ('1 step', '0 hits', '2 hits', '3 hexes')
+    """
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+
+
 @attrs.frozen
 class Modifier:
     source: str
@@ -60,8 +69,8 @@ class FireResult:
     def text(self) -> str:
         mods = ", ".join(m.text() for m in self.modifiers) or "no modifiers"
         return (f"{self.firer} → {self.target}: firepower {self.firepower} − protection {self.protection}"
-                f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}: {self.hits} hit(s), "
-                f"{self.losses} step(s) lost")
+                f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}: {_n(self.hits, 'hit')}, "
+                f"{_n(self.losses, 'step')} lost")
 
 
 @attrs.define(kw_only=True, unsafe_hash=True)
@@ -98,12 +107,8 @@ class Event:
         """One line per fire result in the event's lists (artillery, strikes, both sides of an assault): the
         firepower, every modifier with its source, the odds and the rolls, which `text()` sums up. (An ambush
         carries its one result in `text()` already.)"""
-        out: list[str] = []
-        for name in ("fire", "attacker_fire", "defender_fire"):
-            v = getattr(self, name, None)
-            if isinstance(v, list):
-                out.extend(f.text() for f in v)
-        return out
+        single = getattr(self, "fire", None)
+        return [f.text() for f in self.fire_results() if f is not single]
 
     def units(self) -> list[str]:
         out = []
@@ -186,7 +191,7 @@ class WeatherReport(Event):
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
-                f"{fog}, {wet}; ground observers see {self.ground_vision_hexes} hex(es)")
+                f"{fog}, {wet}; ground observers see {_n(self.ground_vision_hexes, 'hex', 'hexes')}")
 
 
 @_event
@@ -343,7 +348,7 @@ class ArtilleryFired(Event):
 
     def text(self) -> str:
         lost = sum(f.losses for f in self.fire)
-        return f"{self.unit} fires on {_h(self.target_hex)} (spotter: {self.spotter}): {lost} step(s) lost"
+        return f"{self.unit} fires on {_h(self.target_hex)} (spotter: {self.spotter}): {_n(lost, 'step')} lost"
 
 
 @_event
@@ -378,7 +383,7 @@ class DroneStrike(Event):
         if self.aborted:
             return f"{self.unit} strike on {_h(self.target_hex)} aborted: drone lost to air defence"
         lost = sum(f.losses for f in self.fire)
-        return f"{self.unit} strikes {_h(self.target_hex)}: {lost} step(s) destroyed"
+        return f"{self.unit} strikes {_h(self.target_hex)}: {_n(lost, 'step')} destroyed"
 
 
 @_event

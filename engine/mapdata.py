@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from engine import hexgrid, kernels
-from engine.scenario import HexRef, Scenario
+from engine.scenario import START_CONTROL_CODES, HexRef, Scenario
 from engine.terrain import (
     DEFAULT_HEXSIDES,
     MOBILITY_CLASSES,
@@ -100,6 +100,7 @@ class GameMap:
         "roads",
         "row",
         "rows",
+        "start_control",
         "supply_cost",
         "terrain",
         "terrain_codes",
@@ -123,6 +124,11 @@ class GameMap:
         cols_a = np.tile(np.arange(m.cols), m.rows)
         rows_a = np.repeat(np.arange(m.rows), m.cols)
         self.col, self.row = _readonly(cols_a), _readonly(rows_a)
+        held = np.full(n, -1, dtype=np.int8)
+        if m.start_control:
+            held[:] = [START_CONTROL_CODES[ch] for row in m.start_control for ch in row]
+        self.start_control = _readonly(held)
+        """Who holds each hex at the start by the scenario's `map.start_control` (-1: no one), before units."""
         q, r = hexgrid.offset_to_axial_arrays(cols_a, rows_a)
         self.q, self.r = _readonly(q.astype(np.int64)), _readonly(r.astype(np.int64))
         self._q_list: list[int] = self.q.tolist()

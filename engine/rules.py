@@ -60,8 +60,10 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.6.0"
-"""0.6.0: artillery fires at the enemy units its side sees in the target hex, not at hidden ones there too
+ENGINE_VERSION = "0.7.0"
+"""0.7.0: scenarios may give the starting front line (`map.start_control`); both sides know it from the start.
+Scenarios without it play the games of 0.6.0.
+0.6.0: artillery fires at the enemy units its side sees in the target hex, not at hidden ones there too
 (the preview counted only the seen ones, and the results named the hidden ones to the firer); results change.
 0.5.0: the event log only (a move's ControlChanged follows it and says if it was taken unseen; reveal and
 assault texts; a hidden battery's reveal is logged): the rules play the games of 0.4.0 (the AI scores artillery
@@ -161,20 +163,25 @@ def new_game(
         state.glimpses = {}
         state.last_seen = [{}, {}]
         state.known_control = [np.full(gmap.n, -1, dtype=np.int8), np.full(gmap.n, -1, dtype=np.int8)]
+    held_objectives = [(gmap.idx(h), SIDES.index(ob.controller))
+                       for ob in scen.objectives if ob.controller in SIDES for h in ob.hexes]
+    briefed = gmap.start_control.copy()  # the front line and the objectives: both briefings show them
+    for i, s in held_objectives:
+        briefed[i] = s
+    state.control[:] = briefed
     for u in units:  # the starting order of battle is placed, not announced as reinforcements
         if u.arrives_turn <= 1:
             u.arrived = True
             if not u.offmap and scen.unit_table[u.type].domain == "ground":
                 state.control[u.idx] = u.side
+    for i, s in held_objectives:
+        state.control[i] = s
     state.agents = dict(agents or {s: scen.sides[s].agent for s in SIDES})
-    for ob in scen.objectives:
-        if ob.controller in SIDES:
-            for h in ob.hexes:
-                state.control[gmap.idx(h)] = SIDES.index(ob.controller)
     if state.known_control is not None:
         objective = np.array(sorted(gmap.objective_set), dtype=np.intp)
-        for s, known in enumerate(state.known_control):  # each side knows where it stands, not where the enemy
-            known[state.control == s] = s  # does; and who holds the objectives (the briefing shows them)
+        for s, known in enumerate(state.known_control):  # each side knows the briefing and where it stands,
+            known[:] = briefed  # not where enemy units stand
+            known[state.control == s] = s
             known[objective] = state.control[objective]
     _emit(state, GameStarted.make(
         turn=0, scenario=scen.meta.name, scenario_sha256=scen.sha256, seed=seed, weather_mode=mode,

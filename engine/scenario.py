@@ -32,6 +32,8 @@ WEATHER_MODES = ("historical", "stochastic", "clear", "overcast", "fog")
 FOG_LEVELS = ("none", "patchy", "thick")
 PRECIPITATION = ("none", "rain", "snow")
 PLACE_KINDS = ("town", "village", "peak", "area")
+START_CONTROL_CODES = {"A": 0, "D": 1, ".": -1}
+"""`map.start_control` characters: the side index (`engine.units.SIDES`) holding the hex at the start, or -1."""
 MAX_MAP_SIDE = 400
 """Larger maps are refused: the per-scenario tables (costs, adjacency, line of sight) must fit a worker."""
 
@@ -81,6 +83,10 @@ class MapSpec:
     roads: list[Road] = attrs.Factory(list)
     hexsides: list[Hexside] = attrs.Factory(list)
     places: list[Place] = attrs.Factory(list)
+    start_control: list[str] = attrs.Factory(list)
+    """Who holds each hex when the game starts: `rows` strings of `cols` characters, A (attacker), D (defender)
+    or . (no one); empty: only the hexes the starting units stand on (and the objectives). Public knowledge:
+    both sides' briefings show the front line."""
 
 
 @attrs.frozen
@@ -656,6 +662,17 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             add(f"$.map.terrain[{r}]: unknown terrain code(s) {', '.join(map(repr, bad))} (first at col {col}); "
                 f"known: {''.join(sorted(terrain))}")
             grid_ok = False
+    if m.start_control:
+        if len(m.start_control) != m.rows:
+            add(f"$.map.start_control: expected {m.rows} rows, got {len(m.start_control)}")
+        for r, row in enumerate(m.start_control[: m.rows]):
+            if len(row) != m.cols:
+                add(f"$.map.start_control[{r}]: expected {m.cols} characters, got {len(row)}")
+            bad = sorted({ch for ch in row if ch not in START_CONTROL_CODES})
+            if bad:
+                col = next(i for i, ch in enumerate(row) if ch in bad)
+                add(f"$.map.start_control[{r}]: unknown code(s) {', '.join(map(repr, bad))} (first at col {col}); "
+                    "expected A (attacker), D (defender) or . (no one)")
     if len(m.elevation_m) != m.rows:
         add(f"$.map.elevation_m: expected {m.rows} rows, got {len(m.elevation_m)}")
         grid_ok = False

@@ -156,12 +156,14 @@ class SideView:
     def control(self) -> np.ndarray:
         """Who holds each hex as far as this side knows (a side, or -1: nobody, or not known): its own hexes,
         the enemy's it saw taken or heard of (`GameState.known_control`, kept in games that track sightings;
-        else only the objectives), and the truth where it sees enemy units now. An enemy's trail through
-        woods this side cannot see must not show, nor the hexes hidden enemy units started on."""
+        else only the enemy's ground in the briefing, `GameMap.start_control`, and the objectives), and the
+        truth where it sees enemy units now. An enemy's trail through woods this side cannot see must not show,
+        nor the hexes hidden enemy units started on."""
         st = self._state
         if st.known_control is not None:  # (the rules write the hexes of seen enemies into it after each order)
             return st.known_control[self.side].copy()
-        out = np.where(st.control == self.side, st.control, np.int8(-1))
+        briefed = st.map.start_control
+        out = np.where(st.control == self.side, st.control, np.where(briefed == 1 - self.side, briefed, np.int8(-1)))
         objective = objective_mask(st.map)
         out[objective] = st.control[objective]
         occ = known_enemy_hexes(st, self.side)[0]

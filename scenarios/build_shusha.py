@@ -456,7 +456,7 @@ UNITS = [
          hidden=True),
     unit("az_sf_2", A, "special_forces", (32, 27), 3, "Special Forces Command, 2nd assault group",
          hidden=True),
-    unit("az_sf_3", A, "special_forces", (30, 27), 3, "State Border Service special-purpose group",
+    unit("az_sf_3", A, "special_forces", (31, 27), 3, "State Border Service special-purpose group",
          hidden=True),
     unit("az_sf_4", A, "special_forces", FOREST_STAGING, 3, "Internal Troops special-purpose group",
          arrives=3),
@@ -480,7 +480,7 @@ UNITS = [
     # ---- attacker: artillery south-east of Shusha
     unit("az_how_1", A, "howitzer", (31, 20), 3, "Howitzer battalion (D-30)"),
     unit("az_how_2", A, "howitzer", (30, 22), 2, "Howitzer battalion (2S3)"),
-    unit("az_mlrs_1", A, "mlrs", (32, 18), 2, "MLRS battalion (BM-21 Grad / Smerch)"),
+    unit("az_mlrs_1", A, "mlrs", (30, 19), 2, "MLRS battalion (BM-21 Grad / Smerch)"),
     # ---- attacker: air (hex = base)
     unit("az_tb2", A, "armed_drone", AIR_BASE, 3, "Bayraktar TB2 flight"),
     unit("az_harop", A, "loitering_munition", AIR_BASE, 4, "Harop loitering munitions"),
@@ -492,7 +492,7 @@ UNITS = [
     # ---- defender: ambush parties in the ravines on the southern approaches
     unit("arm_inf_3", D, "infantry", DASHALTI_GORGE, 2, "Karin Tak ambush party", hidden=True),
     unit("arm_inf_4", D, "infantry", (23, 12), 2, "Sighnaq ravine ambush party", hidden=True),
-    unit("arm_inf_5", D, "infantry", HUNOT, 2, "Hunot canyon ambush party", hidden=True),
+    unit("arm_inf_5", D, "infantry", (19, 11), 2, "Hunot canyon ambush party", hidden=True),
     unit("arm_inf_6", D, "infantry", (22, 14), 2, "Dashalti forest ambush party", hidden=True),
     # ---- defender: the corridor road
     unit("arm_inf_7", D, "infantry", LISAGOR, 2, "Lisagor road-block (Defence Army)"),
@@ -501,7 +501,7 @@ UNITS = [
     unit("arm_tank_1", D, "tank", (22, 5), 3, "Tank company (7 tanks)"),
     unit("arm_mech_1", D, "mech_infantry", (22, 6), 2, "Motor-rifle company (BMP-2)"),
     unit("arm_how_1", D, "howitzer", (19, 3), 2, "Howitzer battery (D-30), Stepanakert"),
-    unit("arm_how_2", D, "howitzer", (25, 8), 2, "Howitzer battery (D-20), Shosh"),
+    unit("arm_how_2", D, "howitzer", (24, 8), 2, "Howitzer battery (D-20), Shosh"),
     unit("arm_ad_1", D, "air_defence", (22, 2), 2, "Air-defence battery (Osa / Strela)"),
     unit("arm_orlan", D, "recon_drone", STEPANAKERT, 2, "Orlan-10 reconnaissance drones"),
     unit("arm_art_offmap", D, "howitzer", WEST_ENTRY, 3, "Artillery from Armenia proper", offmap=True),
@@ -628,14 +628,47 @@ NOTES = [
     "8 Nov day (ceiling 1,500 m rising to 3,000 m), matching Meduza's forecast of improvement by Sunday "
     "8 Nov. No dated source says when it actually cleared.",
     "Supply: attacker sources on the south and south-east edges (Qubadli and Hadrut/Fuzuli approaches), "
-    "defender source at the W edge where the Lachin corridor enters from Armenia; range 14 is meant to be "
-    "traced along roads cheaply (Shusha is ~30 road km from the W edge, Chanakchi ~26 hexes from the south "
-    "edge).",
+    "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 20 (attacker) and "
+    "16 (defender) in supply points: roads cost 0.25-0.5 a hex, porters off road twice the foot cost (5 a "
+    "forest hex), so Shusha (~30 road km from the W edge) costs 7.5 and Stepanakert ~9, while a forest hex "
+    "4 km off the road is cut off. Every unit starts in supply (a test checks it): the Hunot ambush "
+    "party starts at (19,11), in the canyon below Jidir Duzu, and the Shosh battery at (24,8), because the "
+    "canyon floor at (19,10) and the forest at (25,8) are beyond the defender's porters.",
+    "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
+    "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "
+    "district with the corridor (handed over only on 1 Dec); the attacker holds the districts taken in "
+    "October (the south of the map) and the Hadrut-Tugh axis; the forest belt and the Kirs massif between "
+    "them are no one's. The line is a sketch at district scale, not a surveyed front.",
     "Stylised: Stepanakert as an 8-hex town, Lachin 2 hexes, Shusha's 7 hexes all town (Jidir Duzu is the "
     "open SW rim but counted as town for the objective); Mets Kirs placed by the facts' formula at (19,23) "
     "inside the massif; Mets Shen's height (~1,400 m) and all unnamed heights are estimates.",
 ]
 META["notes"] = NOTES
+
+
+# --------------------------------------------------------------------------------------------------
+# Who holds what on 28 Oct (map.start_control): the front line both briefings show
+# --------------------------------------------------------------------------------------------------
+# Defender: the north (Stepanakert valley, Shusha, Shosh, the Askeran sector), the Martuni front held by
+# Artsakh's eastern group (the attacker's no-go box), the Karkar valley up to Dashalti and Zarysly, and the
+# Lachin district with the corridor (handed over only after the ceasefire, on 1 Dec).
+# Attacker: the districts taken in October (Jabrayil, Fuzuli, Zangilan, Qubadli: the south of the map) and
+# the Hadrut-Tugh axis its columns stand on.
+# No one: the forest belt and the Kirs massif between them, where the approach march went (Chanakchi was
+# taken ~29 Oct, Sighnaq by 31 Oct [Az account]).
+
+
+def start_holder(h):
+    c, r = h
+    if r <= 11 or (c >= 37 and r <= 30) or (c <= 24 and r <= 17) or (c <= 13 and r <= 28):
+        return "D"
+    if r >= 33 or (c >= 29 and r >= 18) or (c >= 37 and r >= 31):
+        return "A"
+    return "."
+
+
+def build_start_control():
+    return ["".join(start_holder((c, r)) for c in range(COLS)) for r in range(ROWS)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -661,6 +694,7 @@ def build():
             "roads": [{"name": n, "kind": k, "path": [list(h) for h in p]} for n, k, p in ROADS],
             "hexsides": hexsides,
             "places": [{"name": n, "hex": list(h), "kind": k} for n, h, k in PLACES],
+            "start_control": build_start_control(),
         },
         "weather": {
             "mode": "historical",
@@ -774,6 +808,16 @@ def check(s, ter, elev):
                 stack.setdefault(h, []).append(u["id"])
     for h, us in stack.items():
         assert len(us) <= 2, f"more than 2 ground units on {h}: {us}"
+    # the starting front line: each side's units, sources and arrival hexes stand on its own ground or no one's
+    held = m["start_control"]
+    assert len(held) == ROWS and all(len(row) == COLS for row in held), "start_control grid"
+    for u in s["units"]:
+        if not u.get("offmap") and u["type"] in GROUND:
+            c, r = u["hex"]
+            assert held[r][c] != ("D" if u["side"] == "attacker" else "A"), f"{u['id']} starts on enemy ground"
+    for name, side in s["sides"].items():
+        for c, r in side["supply_sources"]:
+            assert held[r][c] == name[0].upper(), f"{name} supply source {(c, r)} not on its own ground"
     start = [u for u in s["units"] if u["arrives_turn"] == 1 and not u.get("offmap") and u["type"] in GROUND]
     for a in start:
         for d in start:

@@ -146,14 +146,7 @@ def assert_problem(problems: list[str], path: str, *words: str) -> None:
 
 def fire_results(events: list[Any]) -> list[Any]:
     """Every FireResult carried by any event."""
-    out = []
-    for e in events:
-        for name in ("fire", "attacker_fire", "defender_fire"):
-            v = getattr(e, name, None)
-            if v is None:
-                continue
-            out.extend(v if isinstance(v, list) else [v])
-    return out
+    return [f for e in events for f in e.fire_results()]
 
 
 @pytest.fixture

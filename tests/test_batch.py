@@ -374,7 +374,7 @@ def test_resume_plays_again_the_parts_an_older_wargame_wrote(small_doc, referenc
     B.run_batch(spec_for(small_doc), out, workers=1, resume=True, on_message=notes.append,
                 on_start=lambda t, d: started.append(d))
     assert started == [1]  # the one up-to-date part is kept
-    assert len(notes) == 1 and "2 finished part(s)" in notes[0] and "weather_grounded_turns" in notes[0]
+    assert len(notes) == 1 and "2 finished parts" in notes[0] and "weather_grounded_turns" in notes[0]
     assert "playing their 2 games again" in notes[0]
     assert read(out) == reference
 

@@ -69,3 +69,18 @@ def test_run_verbose_prints_every_modifier_of_every_fire_result() -> None:
     lines = out.splitlines()
     k = next(i for i, line in enumerate(lines) if "fires on (2,3) (spotter: recon drone)" in line)
     assert "[fire adjusted by recon drone +1]" in lines[k + 1]
+
+
+def test_event_texts_count_as_players_write():
+    """The log said "1 hit(s), 1 step(s) lost": the CLI, the JSON log's readers and the lessons read these."""
+    def fire(hits: int, losses: int) -> FireResult:
+        return FireResult.make(firer="az_art", target="arm_inf", target_type="infantry", firepower=4, protection=2,
+                               modifiers=[], net=2, p_hit=0.3, shots=2, rolls=[0.1, 0.2], hits=hits, losses=losses,
+                               strength_after=1)
+
+    assert fire(1, 1).text().endswith("× 2: 1 hit, 1 step lost")
+    assert fire(0, 0).text().endswith("× 2: 0 hits, 0 steps lost")
+    fired = ArtilleryFired.make(turn=2, side="attacker", unit="az_art", target_hex=(3, 4), spotter="recon drone",
+                                fire=[fire(2, 2), fire(1, 1)])
+    assert fired.text().endswith(": 3 steps lost")
+    assert "(s)" not in fired.text() + fire(2, 1).text()

@@ -58,6 +58,8 @@ def learn_control(st, evidence: list[set[int]], first_event: int) -> None:
         for ob in st.scenario.objectives:  # declared in the briefing
             for s in (0, 1):
                 evidence[s].update(gmap.idx(h) for h in ob.hexes)
+        for s in (0, 1):  # and so is the front line
+            evidence[s].update(np.flatnonzero(gmap.start_control == 1 - s).tolist())
     if any(ev.kind == "RoadCut" and ev.cut for ev in st.log[first_event:]):  # public, with where it is cut
         from engine.supply import road_open
 
@@ -127,22 +129,22 @@ SEEDS = [0, 1]
 
 
 def test_control_would_otherwise_trace_unseen_enemies():
-    """The check above is not empty: in these games the enemy does hold hexes the other side has no grounds
-    to know of."""
+    """The check above is not empty: in these games the attacker does hold hexes the defender has no grounds
+    to know of (its trail through the forest belt, no one's ground in the briefing)."""
     st, _, _ = replayed(0)
     evidence = [set(), set()]
     learn_control(st, evidence, 0)  # from the whole log at once, with the end state's view
-    assert all(any(i not in evidence[s] for i in np.flatnonzero(st.control == 1 - s).tolist()) for s in (0, 1))
+    assert any(i not in evidence[1] for i in np.flatnonzero(st.control == 0).tolist())
     # and a side remembers enemy control it learned after the hex went out of its sight
     assert REMEMBERED[0] == {0, 1}
 
 
 @pytest.mark.parametrize("track", [True, False])
 def test_hidden_units_starting_places_are_not_shown_to_the_enemy(track):
-    """Named places where hidden defenders start are not announced: the attacker does not see them as held
-    (it did on turn 1, before control was a per-side record), while each side sees its own start. In games
-    that keep no record (`track_sightings` off: batch runs) a side sees only its own hexes, the objectives
-    and the hexes of enemy units it sees."""
+    """Named places where hidden defenders start are not announced: the attacker sees them as the briefing's
+    front line shows them (it saw them held on turn 1, before control was a per-side record), while each side
+    sees its own start. In games that keep no record (`track_sightings` off: batch runs) a side sees its own
+    hexes, the briefing, the objectives and the hexes of enemy units it sees."""
     st = new_game(shusha_scenario(), 0, track_sightings=track)
     gmap = st.map
     att, dfn = observe(st, 0), observe(st, 1)
@@ -150,8 +152,21 @@ def test_hidden_units_starting_places_are_not_shown_to_the_enemy(track):
     hidden_places = [i for _, _, i in gmap.places
                      if i not in objective and any(u.hidden and u.idx == i for u in st.ground_units(1))]
     assert hidden_places
-    assert all(att.control[i] == -1 and dfn.control[i] == 1 for i in hidden_places)
+    assert all(att.control[i] == gmap.start_control[i] and dfn.control[i] == 1 for i in hidden_places)
     assert all(att.control[i] == 1 for i in objective)  # the briefing says who holds Shusha
+    # a hidden defender on a named place in no one's ground: the attacker does not see it held
+    from conftest import variant
+
+    def edit(d):
+        cols = d["map"]["cols"]
+        d["map"]["start_control"] = ["D" * 3 + "." * (cols - 6) + "A" * 3] * d["map"]["rows"]
+        d["map"]["places"].append({"name": "Hideout", "hex": [5, 6], "kind": "area"})
+
+    st = new_game(variant(edit), 0, track_sightings=track)
+    hideout = st.map.idx((5, 6))
+    assert any(u.hidden and u.idx == hideout for u in st.ground_units(1))
+    assert observe(st, 0).control[hideout] == -1 and observe(st, 1).control[hideout] == 1
+    assert observe(st, 0).control[st.map.idx((0, 0))] == 1  # the briefed front line
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -267,14 +282,15 @@ def test_a_recons_finds_are_seen_by_its_side_even_with_knowledge_cached_before_i
     assert found > 0
 
 
-def test_untracked_games_show_only_objectives_and_seen_enemies():
+def test_untracked_games_show_only_objectives_briefing_and_seen_enemies():
     ref = play_game(shusha_scenario(), 0)
     assert ref.known_control is None
     objective = set(ref.map.objective_hexes)
     for s in (0, 1):
         v = observe(ref, s)
         shown = set(np.flatnonzero(v.control == 1 - s).tolist())
-        assert shown <= objective | {c.idx for c in v.contacts}
+        briefed = set(np.flatnonzero(ref.map.start_control == 1 - s).tolist())
+        assert shown <= objective | briefed | {c.idx for c in v.contacts}
         assert ((ref.control == s) == (v.control == s)).all()
 
 
@@ -580,7 +596,9 @@ def test_last_seen_holds_only_positions_the_side_saw(seed):
                 idx, turn, strength = rec
                 u = st.unit(uid)
                 assert u.side != s and turn == st.turn and strength >= u.strength
-                assert vb[s][idx] or va[s][idx], (uid, st.map.hex_of(idx))
+                placed = {st.map.idx(e.hex) for _, e in visible_log(st, s, n)
+                          if e.kind == "AmbushSprung" and e.ambusher == uid}  # (its victim may be dead now)
+                assert vb[s][idx] or va[s][idx] or idx in placed, (uid, st.map.hex_of(idx))
                 assert idx in (pos_b[uid], u.idx) or idx in moved.get(uid, ()), (uid, st.map.hex_of(idx))
     assert written > 50
 

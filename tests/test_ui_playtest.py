@@ -265,12 +265,23 @@ def test_status_and_outlines_use_the_engines_visible_log_moves_seen_in_part_incl
 
 
 # ------------------------------------------------------------------ 8. where enemies were last seen
+def played_until_last_seen(shusha: Any, seed: int) -> Any:
+    """The Shusha game played by the AIs turn by turn until the defender has an enemy unit marked where it was
+    last seen (the turn depends on the scenario's details, which change; a mark always comes within 16)."""
+    app = app_of(new_game(shusha, seed), (1,))
+    for turn in range(2, 17):
+        app.run_ai_until(turn)
+        if app.last_seen_markers() or app.state.outcome is not None:
+            break
+    assert app.last_seen_markers(), "no last-seen mark in the first 16 turns"
+    return app
+
+
 def test_enemies_out_of_sight_are_marked_where_last_seen(shusha, screen):
     from ui import panels
     from ui.gui import map_key
 
-    app = app_of(new_game(shusha, 3), (1,))
-    app.run_ai_until(10)
+    app = played_until_last_seen(shusha, 3)
     marks = app.last_seen_markers()
     assert marks and marks == app.view.last_seen
     m = marks[0]
@@ -530,8 +541,7 @@ def test_stays_hidden_is_worded_with_its_caveat(shusha, screen):
 def test_a_last_seen_mark_is_explained_on_click_and_not_shown_under_an_own_unit(shusha, screen):
     from ui import panels
 
-    app = app_of(new_game(shusha, 0), (1,))
-    app.run_ai_until(10)
+    app = played_until_last_seen(shusha, 0)
     m = app.last_seen_markers()[0]
     label = app.state.scenario.unit_table[m.type].label
     app.click_hex(m.idx)
