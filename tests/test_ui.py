@@ -430,7 +430,8 @@ def test_no_go_labels_stay_clear_of_place_names(scen, size, scale):
 
     app = App(new_game(scen, 3), {0}, size=size, ui_scale=scale)  # the attacker has closed sectors
     app.render(pygame.Surface(size))
-    names = [r.move(-int(app.vx), -int(app.vy)) for _, r in app.renderer.label_rects(int(app.geo.size))]
+    names = [r.move(-int(app.vx), -int(app.vy)) for _, r in app.place_labels]  # (as laid out round the counters)
+    assert names
     placed = app.no_go_label_rects
     assert placed  # at least one sector is named on screen
     for k, r in enumerate(placed):

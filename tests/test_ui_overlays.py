@@ -101,6 +101,13 @@ def make_app(st, side: int, palette: str):
 def map_colours(app, screen, monkeypatch) -> tuple[dict[int, tuple[int, int, int]], set[tuple[int, int, int]]]:
     """Render the app with its overlays (legend box left out, so its swatches cannot match themselves):
     each on-screen hex's most common colour, and every colour at the hexes' centres (markers)."""
+    modes, centres, _ = map_colours_and_edges(app, screen, monkeypatch)
+    return modes, centres
+
+
+def map_colours_and_edges(app, screen, monkeypatch):
+    """`map_colours`, and every colour just inside the middle of each hex side (the control overlay's
+    outlines)."""
     import ui.panels
 
     monkeypatch.setattr(ui.panels, "draw_legends", lambda *a, **k: None)
@@ -111,6 +118,7 @@ def map_colours(app, screen, monkeypatch) -> tuple[dict[int, tuple[int, int, int
     offs = [(dx, dy) for dx in np.linspace(-0.55, 0.55, 9) for dy in np.linspace(-0.55, 0.55, 9)]
     modes: dict[int, tuple[int, int, int]] = {}
     centres: set[tuple[int, int, int]] = set()
+    edges: set[tuple[int, int, int]] = set()
     for i in range(app.state.map.n):
         cx, cy = app.hex_to_screen(i)
         if not (mr.left + s <= cx < mr.right - s and mr.top + s <= cy < mr.bottom - s):
@@ -118,7 +126,12 @@ def map_colours(app, screen, monkeypatch) -> tuple[dict[int, tuple[int, int, int
         cols = Counter(tuple(px[int(cx + dx * s), int(cy + dy * s)].tolist()) for dx, dy in offs)
         modes[i] = cols.most_common(1)[0][0]
         centres.add(tuple(px[int(cx), int(cy)].tolist()))
-    return modes, centres
+        for d in range(6):
+            a, b = app.geo.edge(i, d)
+            mx, my = (a[0] + b[0]) / 2 - app.vx, (a[1] + b[1]) / 2 - app.vy
+            k = 1.0 - (max(2, round(s / 6)) / 2 + 0.5) / s  # where the outline runs (`overlays.draw_layer`)
+            edges.add(tuple(px[int(cx + (mx - cx) * k), int(cy + (my - cy) * k)].tolist()))
+    return modes, centres, edges
 
 
 def found(colour, colours, tol: int = 2) -> bool:
@@ -142,14 +155,15 @@ def test_every_legend_colour_is_on_the_map(screen, monkeypatch, palette, scen, n
     if turns:
         app.run_ai_until(1 + turns)
     app.overlays = {n}
-    modes, centres = map_colours(app, screen, monkeypatch)
+    modes, centres, edges = map_colours_and_edges(app, screen, monkeypatch)
     (res,) = app._overlay_res
     checked = 0
     for col, label in res.legend:
         if col[3] == 0 or label in absent:
             continue
         assert col[3] == 255, f"{label}: a translucent swatch mixes with whatever lies behind the legend"
-        assert found(col, modes.values()) or found(col, centres), f"legend colour of {label!r} not on the map"
+        where = [edges] if label.startswith("edge of") else [modes.values(), centres]  # (an outline: on hex sides)
+        assert any(found(col, cols) for cols in where), f"legend colour of {label!r} not on the map"
         checked += 1
     assert checked >= 2
 
@@ -223,3 +237,77 @@ def test_defence_overlay_marks_cliff_tops_and_feet_with_the_engines_modifiers():
     assert tops and feet and tops | feet <= set(res.hatch)
     labels = " ".join(label for _, label in res.legend)
     assert "cliff: firing down +2" in labels and "assaulting up a cliff -2" in labels
+
+
+# ------------------------------------------------------------------------------------ control over large areas
+class _Held:
+    """A side's view holding only a control map (what `overlays.control` reads)."""
+
+    def __init__(self, control: np.ndarray) -> None:
+        self.control = control
+
+
+def _front(st) -> np.ndarray:
+    """Control as the scenario's start-of-game territory will give it: the attacker the south of the map, the
+    defender the north, no one in a band between (and a stretch where the two meet)."""
+    gm = st.map
+    held = np.where(gm.row > 24, 0, np.where(gm.row < 22, 1, -1)).astype(np.int8)
+    held[(gm.row >= 22) & (gm.row <= 24) & (gm.col < 10)] = 0  # where the lines touch: a front line
+    return held
+
+
+def test_control_overlay_of_large_areas_is_a_light_tint_with_outlines_and_a_legend():
+    st = new_game(load_scenario(SHUSHA), 0)
+    held = _front(st)
+    res = ov.control(st, _Held(held), pal.DEFAULT, side=1)
+    gm = st.map
+    assert set(res.fills) == set(np.flatnonzero(held >= 0).tolist())
+    assert max(c[3] for c in res.fills.values()) <= 90  # a light tint: the terrain reads through it
+    nbr = gm.nbr
+    for i in range(gm.n):  # an outline exactly where a side's ground ends (never round the map's own edge)
+        for d in range(6):
+            j = int(nbr[i, d])
+            want = held[i] >= 0 and j >= 0 and held[j] != held[i]
+            assert ((i, d) in res.edges) == want
+            if want:
+                assert res.edges[(i, d)][:3] == pal.DEFAULT.side[held[i]]
+    # where the two sides' ground meets, both outlines run side by side: the front line
+    meet = [(i, d) for (i, d) in res.edges if held[int(nbr[i, d])] >= 0]
+    assert meet and all((int(nbr[i, d]), (d + 3) % 6) in res.edges for i, d in meet)
+    labels = [label for _, label in res.legend]
+    assert any("attacker" in s and "tint" in s for s in labels) and any("defender" in s and "tint" in s
+                                                                        for s in labels)
+    assert any("front line" in s for s in labels) and any(s.startswith("no tint") for s in labels)
+
+
+@pytest.mark.parametrize("palette", ["default", "colorblind"])
+def test_control_overlay_over_large_areas_keeps_the_terrain_and_tells_the_sides_apart(screen, monkeypatch,
+                                                                                       palette):
+    """With both sides holding half the map each, the control overlay must not drown the map: the terrain's
+    colours change only a little (forest still differs from open ground under the same tint), yet the same
+    terrain reads differently under the two sides' tints, and the outline runs along the front."""
+    app = make_app(new_game(load_scenario(SHUSHA), 0), 1, palette)
+    st = app.state
+    held = _front(st)
+    st.control[:] = held
+    for k in st.known_control:
+        k[:] = held
+    st.bump()
+    bare, _ = map_colours(app, screen, monkeypatch)
+    app.overlays = {7}
+    tinted, _, edges = map_colours_and_edges(app, screen, monkeypatch)
+    moved = [max(abs(a - b) for a, b in zip(bare[i], tinted[i], strict=True)) for i in tinted if held[i] >= 0]
+    assert moved and np.percentile(moved, 90) <= 60  # (a full-strength fill moved the colours far more)
+    codes = [st.map.terrain_codes[t] for t in st.map.terrain.tolist()]
+    for side in (0, 1):
+        forest = [tinted[i] for i in tinted if held[i] == side and codes[i] == "f"]
+        plain = [tinted[i] for i in tinted if held[i] == side and codes[i] in ("p", "h")]
+        assert forest and plain
+        f, p = np.median(forest, axis=0), np.median(plain, axis=0)
+        assert np.abs(f - p).max() > 25  # forest and open ground still differ under one side's tint
+    for code in ("f", "h"):
+        a = [tinted[i] for i in tinted if held[i] == 0 and codes[i] == code]
+        d = [tinted[i] for i in tinted if held[i] == 1 and codes[i] == code]
+        assert np.abs(np.median(a, axis=0) - np.median(d, axis=0)).max() > 20  # the sides' tints differ
+    p = app.palette
+    assert any(found((*p.side[0], 255), [c]) for c in edges) and any(found((*p.side[1], 255), [c]) for c in edges)

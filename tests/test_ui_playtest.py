@@ -291,6 +291,7 @@ def test_enemies_out_of_sight_are_marked_where_last_seen(shusha, screen):
     assert any(f"Last seen here on turn {m.turn}: {label}, strength {m.strength}" in s for s in lines)
     assert "last seen" in map_key(app.palette)
     # drawn on the map (below the real counters): the marker's hex changes when it is drawn
+    app.render(screen)  # (the window's size first: the map is fitted to it)
     app.center_on(m.idx)
     x, y = app.hex_to_screen(m.idx)
     box = pygame.Rect(int(x) - 12, int(y) - 12, 24, 24)
@@ -346,7 +347,13 @@ def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypa
     stay = [i for i, why in sf.move_reveals().items() if why is None]
     assert stay
     lines = panel_text(sf, screen, panels.hover_info, stay[0])
-    assert any(s.endswith(" - az_sf_1 stays hidden (unless it meets an enemy you have not seen)") for s in lines)
+    assert any(s.endswith(" - az_sf_1 stays hidden (unless it meets an enemy you have not seen; then hidden until "
+                          "the enemy spots it or it fires)") for s in lines)
+    # the tag at the end of the hovered path on the map says so too, with the same conditions
+    sf.hover = stay[0]
+    tag = sf.path_tag()
+    assert tag[0].endswith(" MP - stays hidden") and tag[1:] == [f"{panels.UNSEEN_CAVEAT};", panels.AFTER_CAVEAT]
+    sf.render(screen)  # (drawn: no error, and above the counters and names)
 
     def ring_pixels(a: Any) -> int:
         a.render(screen)
@@ -574,3 +581,75 @@ def test_plurals_and_type_labels_in_ui_text(shusha, screen):
     lines = panel_text(app, screen, panels.hover_info, u.idx)
     here = next(s for s in lines if s.startswith("Here: "))
     assert "az_sf_1 (Special forces, " in here and "special_forces" not in here
+
+
+
+# ------------------------------------------------------------------ 10. what a recon sortie looked at and found
+def recon_app(seed: int = 1, hidden_at: tuple[int, int] | None = None, watcher: bool = False,
+              human: int = 0) -> Any:
+    """The tiny game at the attacker's air phase (its recon drone az_orlan); `hidden_at`: a hidden defender
+    infantry unit there; `watcher`: an attacker unit at (4,5), which sees arm_inf_2 from the start."""
+    from conftest import add_unit, variant
+
+    def edit(doc: dict[str, Any]) -> None:
+        if hidden_at is not None:
+            add_unit(doc, "arm_hid", "defender", "infantry", hidden_at, hidden=True)
+        if watcher:
+            add_unit(doc, "az_watch", "attacker", "infantry", (4, 5))
+
+    st = goto(tiny_game(seed, variant(edit)), "attacker", "air")
+    return app_of(st, (human,))
+
+
+def test_a_recon_sortie_that_finds_nothing_says_so_and_what_it_looked_at(screen):
+    app = recon_app()
+    app.issue(Recon("az_orlan", (5, 6)))  # over the ravine: arm_amb stays hidden in it
+    assert app.state.unit("arm_amb").hidden
+    s = app.status
+    assert s.startswith("az_orlan recon over (5,6) looked at 16 hexes (radius 2): found nothing")
+    assert "arm_amb" not in s  # (a unit the side does not know of is never named)
+    flown = [(k, e) for k, e in visible_log(app.state, 0) if e.kind == "ReconFlown"]
+    rows = app.gui._event_rows(*flown[-1], 2000)
+    assert any("looked at 16 hexes within 2 of (5,6); no hidden enemy detected" in r for r, _ in rows)
+
+
+def test_a_recon_sortie_names_what_it_found_hidden_new_and_already_known(screen):
+    app = recon_app(hidden_at=(1, 5), watcher=True)  # (the watcher sees arm_inf_2 before the sortie)
+    known = {c.id for c in app.view.contacts}
+    assert "arm_inf_2" in known and "arm_ad" not in known and app.state.unit("arm_hid").hidden
+    app.issue(Recon("az_orlan", (1, 5)))
+    s = app.status
+    assert s.startswith("az_orlan recon over (1,5) looked at 18 hexes (radius 2): FOUND 1 hidden: arm_hid")
+    assert "newly in view: arm_ad" in s and "already known there: arm_inf_2" in s
+    assert "revealed" not in s  # (the reveal is the sortie's find, said once)
+    # everything named is what the side now knows: its contacts
+    contacts = {c.id for c in app.view.contacts}
+    assert {"arm_hid", "arm_ad", "arm_inf_2"} <= contacts
+
+
+def test_an_enemy_recon_sortie_tells_the_player_what_it_found_of_theirs(screen):
+    app = recon_app(hidden_at=(1, 5), human=1)  # the defender watches the attacker's sortie
+    start = len(app.state.log)
+    apply_order(app, Recon("az_orlan", (1, 5)))
+    s = app.enemy_turn_summary(start)
+    assert s.startswith("Enemy turn: az_orlan recon over (1,5) looked at 18 hexes (radius 2): FOUND your hidden "
+                        "arm_hid")
+    assert "sees your arm_inf_2, arm_ad" in s
+    app = recon_app(human=1)
+    start = len(app.state.log)
+    apply_order(app, Recon("az_orlan", (5, 6)))
+    assert app.enemy_turn_summary(start).endswith("did not find your hidden arm_amb")
+    app = recon_app(human=1)
+    start = len(app.state.log)
+    apply_order(app, Recon("az_orlan", (6, 2)))  # a hex the defender sees, none of its units near
+    assert app.enemy_turn_summary(start).endswith("looked at 19 hexes (radius 2): none of your units there")
+    app = recon_app(human=1)
+    start = len(app.state.log)
+    apply_order(app, Recon("az_orlan", (9, 1)))  # out of the defender's sight: it learns nothing of the sortie
+    assert app.enemy_turn_summary(start) == "Enemy turn: you saw nothing of it"
+
+
+def apply_order(app: Any, order: Any) -> None:
+    from engine.rules import apply
+
+    apply(app.state, order)

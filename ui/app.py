@@ -23,7 +23,7 @@ from engine.view import observe, visible_log
 from ui import overlays as ov
 from ui import palette as pal
 from ui import panels
-from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapRenderer
+from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
 from ui.render_units import counter_image, counter_size, last_seen_image
 from ui.status import SEP, order_summary, plurals, summary_parts
 from ui.text import Text
@@ -90,7 +90,11 @@ class App:
         if hotseat:
             self.view_side = state.side
         self.renderer = MapRenderer(state, self.palette, self.text)
-        self._max_zoom_i: int | None = None
+        self._zoom_levels: tuple[int, ...] | None = None
+        self._fit_size: int | None = None
+        self.zoom_i = 0
+        self.vx = self.vy = 0.0
+        """The map-surface pixel at the map area's top-left corner (whole pixels: `clamp_view`)."""
         self.selected: str | None = None
         self.hover: int | None = None
         self.pending: tuple[Any, list[str]] | None = None
@@ -128,6 +132,10 @@ class App:
         self._reveals: dict[int, str | None] = {}
         self._reach: tuple[int, list[tuple[int, int]]] = (0, [])
         self.click_regions: list[tuple[pygame.Rect, Any]] = []
+        self.counter_boxes: list[pygame.Rect] = []
+        """Where the counters, last-seen marks and stack counts stood on the map surface in the last frame."""
+        self.place_labels: list[tuple[str, pygame.Rect]] = []
+        """Where the place names stood on the map surface in the last frame (laid out clear of the counters)."""
         self.drag: tuple[int, int] | None = None
         self.gui: Any = None
         self.layout_screen(size)
@@ -147,28 +155,68 @@ class App:
             self.gui.layout()
 
     @property
+    def zoom_levels(self) -> tuple[int, ...]:
+        """Hex sizes (px) the zoom steps through: the standard `ZOOM_LEVELS` this map's surface may use
+        (`MAX_MAP_PIXELS`) and the size that fits the whole map in the map area (`fit_size`), in order."""
+        if self._zoom_levels is None:
+            ok = [s for s in ZOOM_LEVELS if _fits_memory(self.renderer.geometry(s))] or [ZOOM_LEVELS[0]]
+            self._fit_size = self.fit_size()
+            self._zoom_levels = tuple(sorted(set(ok) | {self._fit_size}))
+        return self._zoom_levels
+
+    @property
     def max_zoom_i(self) -> int:
-        """The highest zoom level this map may use (`MAX_MAP_PIXELS`); at least the first."""
-        if self._max_zoom_i is None:
-            sizes = [self.renderer.geometry(s) for s in ZOOM_LEVELS]
-            ok = [k for k, g in enumerate(sizes) if g.width * g.height <= MAX_MAP_PIXELS]
-            self._max_zoom_i = max(ok, default=0)
-        return self._max_zoom_i
+        """The highest zoom step this map may use; at least the first."""
+        return len(self.zoom_levels) - 1
+
+    @property
+    def hex_size(self) -> int:
+        """The hex radius in pixels at the current zoom."""
+        return self.zoom_levels[self.zoom_i]
+
+    def fit_size(self) -> int:
+        """The largest hex size (px) at which the whole map fits the map area above the status bar (at least
+        the smallest zoom level; at most what `MAX_MAP_PIXELS` allows)."""
+        gm = self.renderer.gmap
+        mw, mh = self.map_rect.w, self.map_rect.h - self.status_reserve
+        probe = MapGeometry(gm, 10)  # (the extent grows linearly with the hex size: estimate, then step down)
+        s = int(min(mw * 10 / probe.width, mh * 10 / probe.height)) + 2
+        lo = ZOOM_LEVELS[0]
+        while s > lo:
+            g = MapGeometry(gm, s)
+            if g.width <= mw and g.height <= mh and _fits_memory(g):
+                break
+            s -= 1
+        return max(lo, s)
 
     def fit_map(self) -> None:
-        best = 0
-        for k, s in enumerate(ZOOM_LEVELS[:self.max_zoom_i + 1]):
-            g = self.renderer.geometry(s)
-            if g.width <= self.map_rect.w and g.height <= self.map_rect.h - self.status_reserve:
-                best = k
-        self.zoom_i = best
-        g = self.geo
-        self.vx = (g.width - self.map_rect.w) / 2
-        self.vy = (g.height - (self.map_rect.h - self.status_reserve)) / 2
+        """Zoom so that the whole map fills the map area (one side edge to edge), centred."""
+        self._zoom_levels = None
+        self.zoom_i = self.zoom_levels.index(self._fit_size)
+        self.clamp_view()  # (a map that fits is centred)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """A new window size: the map is fitted again if it was shown whole (at the fitted zoom); a map the
+        player zoomed keeps its hex size and the point at the centre of the view."""
+        if size == self.size:
+            return
+        fitted = self._fit_size is None or self.hex_size == self._fit_size
+        old, cx, cy = self.hex_size, self.vx + self.map_rect.w / 2, self.vy + self.map_rect.h / 2
+        self.layout_screen(size)
+        if fitted:
+            self.fit_map()
+            return
+        self._zoom_levels = None
+        levels = self.zoom_levels
+        self.zoom_i = min(range(len(levels)), key=lambda k: abs(levels[k] - old))
+        f = self.hex_size / old
+        self.vx = cx * f - self.map_rect.w / 2
+        self.vy = cy * f - self.map_rect.h / 2
+        self.clamp_view()
 
     @property
     def geo(self) -> Any:
-        return self.renderer.geometry(ZOOM_LEVELS[self.zoom_i])
+        return self.renderer.geometry(self.hex_size)
 
     def zoom(self, step: int, at: tuple[int, int] | None = None) -> None:
         k = max(0, min(self.max_zoom_i, self.zoom_i + step))
@@ -205,6 +253,9 @@ class App:
             self.vy = (g.height - mh) / 2
         else:
             self.vy = max(-mh * 0.3, min(g.height - mh * 0.7, self.vy))
+        # whole pixels: the map surface is drawn at a whole-pixel offset, and the counters, names and outlines
+        # drawn over it must land on the same pixels
+        self.vx, self.vy = float(round(self.vx)), float(round(self.vy))
 
     def screen_to_hex(self, x: int, y: int) -> int | None:
         if not self.map_rect.collidepoint(x, y):
@@ -301,6 +352,7 @@ class App:
         before = self.state.copy() if undoable else None
         rng0 = self.state.rng.bit_generator.state["state"]["state"] if undoable else None
         known0 = self.known_enemies() if undoable else None
+        ids0 = frozenset(c.id for c in self.view.contacts)  # (a recon sortie's summary: what was known already)
         try:
             events = apply(self.state, order)
         except IllegalOrder as e:
@@ -328,7 +380,8 @@ class App:
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         # the whole order summed up, most important first (the last event alone hid an ambush's losses)
         self.status = order_summary(seen, self.state,
-                                    "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done")
+                                    "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done",
+                                    None if self.omniscient else self.view, ids0)
         if spotted:
             self.status += f": undo no longer possible, you saw new enemy units ({', '.join(spotted)})"
         self.highlight = []
@@ -596,8 +649,11 @@ class App:
         self.state = st
         self.saved_orders = len(st.orders)
         self.renderer = MapRenderer(st, self.palette, self.text)
-        self._max_zoom_i = None  # (another scenario may be loaded)
-        self.zoom_i = min(self.zoom_i, self.max_zoom_i)
+        old = self.hex_size
+        self._zoom_levels = None  # (another scenario may be loaded)
+        levels = self.zoom_levels
+        self.zoom_i = min(range(len(levels)), key=lambda k: abs(levels[k] - old))
+        self.clamp_view()
         self.selected = None
         self.pending = None
         self.highlight = []
@@ -684,7 +740,7 @@ class App:
         own = SIDES[self.view_side]  # (this side's own turn-start reports are not the enemy's turn)
         seen = [ev for _, ev in visible_log(self.state, self.view_side, start=start)
                 if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
-        parts = summary_parts(seen, self.state)
+        parts = summary_parts(seen, self.state, self.view)
         return "Enemy turn: " + (SEP.join(parts) if parts else "you saw nothing of it")
 
     def next_unit(self) -> None:
@@ -766,7 +822,7 @@ class App:
     # ------------------------------------------------------------------ drawing
     def render(self, screen: pygame.Surface) -> None:
         if screen.get_size() != self.size:
-            self.layout_screen(screen.get_size())
+            self.resize(screen.get_size())
         if self.selected and self.state.unit(self.selected).strength <= 0:  # destroyed since it was selected
             self.selected = None
             self.pending = None
@@ -776,15 +832,21 @@ class App:
             return
         mr = self.map_rect
         screen.set_clip(mr)
-        ms = self.renderer.surface(ZOOM_LEVELS[self.zoom_i])
+        ms = self.renderer.surface(self.hex_size)
         screen.blit(ms, (0, 0), pygame.Rect(int(self.vx), int(self.vy), mr.w, mr.h))
+        sprites = self.counter_sprites()
+        self.counter_boxes = [r for _, r, _ in sprites]
+        self.place_labels = self.renderer.label_rects(self.hex_size, self.counter_boxes)
         self._draw_no_go(screen)
         if self.overlays:
             self._draw_overlays(screen)
         self._draw_orders_layer(screen)
-        # cliffs and place names back on top of the washes (overlays, no-go shading), under the counters
+        # cliffs back on top of the washes (overlays, no-go shading), under the counters
         self.renderer.draw_annotations(screen, self.geo, self.vx, self.vy)
-        self._draw_units(screen)
+        self._draw_units(screen, sprites)
+        # the place names above the counters, each laid out clear of them: both stay readable
+        self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, self.counter_boxes)
+        self._draw_path_tag(screen)
         screen.set_clip(None)
         self.click_regions = []
         panels.draw_panel(self, screen, self.panel_rect)
@@ -804,7 +866,7 @@ class App:
 
     def _draw_overlays(self, screen: pygame.Surface) -> None:
         """Each overlay is computed and drawn to its own layer, cached on exactly what it depends on."""
-        view_key = (self.zoom_i, int(self.vx), int(self.vy), self.map_rect.size)
+        view_key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size)
         results = []
         for n in sorted(self.overlays):
             dep: Any = None
@@ -832,7 +894,9 @@ class App:
         mask = self.state.map.no_go[self.view_side]
         if not mask.any():
             return
-        key = (self.zoom_i, int(self.vx), int(self.vy), self.map_rect.size, self.view_side)
+        names = self.place_labels
+        key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size, self.view_side,
+               tuple(tuple(r) for _, r in names))
         if self._no_go_layer is None or self._no_go_layer[0] != key:
             g = self.geo
             layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
@@ -848,7 +912,7 @@ class App:
             # each sector's label on one of its own hexes, nearest its middle first, clear of the place names
             # and of the other sectors' labels; a sector with no free spot on screen goes without (hovering
             # one of its hexes names it in the panel)
-            taken = [r.move(-int(self.vx), -int(self.vy)) for _, r in self.renderer.label_rects(int(g.size))]
+            taken = [r.move(-int(self.vx), -int(self.vy)) for _, r in names]
             screen_r = pygame.Rect(0, 0, *self.map_rect.size)
             self.no_go_label_rects: list[pygame.Rect] = []
             for area in self.state.scenario.sides[SIDES[self.view_side]].no_go:
@@ -905,11 +969,6 @@ class App:
             if len(pts) >= 2:
                 pygame.draw.lines(screen, (0, 0, 0), False, pts, max(3, g.size // 4) + 2)
                 pygame.draw.lines(screen, p.path, False, pts, max(3, g.size // 4))
-                why = self.move_reveals().get(self.hover, "")
-                tail = " - reveals it" if why else " - stays hidden" if why is None else ""
-                img = self.text.halo(f"{dest[self.hover][0]:g} MP{tail}", 13, (0, 0, 0), (255, 255, 255), bold=True)
-                x, y = pts[-1]
-                screen.blit(img, (x + g.size * 0.6, y - g.size))
         self._draw_gun_reach(screen)
         for i in self.highlight:
             pygame.draw.polygon(screen, p.highlight, self._hex_poly(i, 0.9), max(2, g.size // 6))
@@ -918,6 +977,34 @@ class App:
             pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
         if self.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
+
+    def path_tag(self) -> list[str]:
+        """The words at the end of the hovered move's path: its cost and, for a hidden unit, whether the move
+        gives it away and on what condition it stays hidden (`panels.move_tag`); empty when no move is hovered."""
+        dest = self.destinations()
+        if self.hover is None or self.hover not in dest or len(self.path_to(self.hover)) < 2:
+            return []
+        return panels.move_tag(dest[self.hover][0], self.move_reveals().get(self.hover, ""))
+
+    def _draw_path_tag(self, screen: pygame.Surface) -> None:
+        """The hovered move's tag, above counters and names (it is what the player is reading now)."""
+        rows = self.path_tag()
+        if not rows:
+            return
+        wide = max(200, min(420, self.map_rect.w // 3))  # (an engine reason may be long: wrapped, not cut)
+        lines = rows[:1] + [part for t in rows[1:] for part in self.text.wrap(t, 11, wide)]
+        imgs = [self.text.halo(t, 13 if k == 0 else 11, (0, 0, 0), (255, 255, 255), bold=k == 0)
+                for k, t in enumerate(lines)]
+        x, y = self.hex_to_screen(self.hover)  # type: ignore[arg-type]
+        s = self.geo.size
+        box = pygame.Rect(int(x + s * 0.6), int(y - s), max(i.get_width() for i in imgs),
+                          sum(i.get_height() for i in imgs))
+        if box.right > self.map_rect.w:  # near the map's right edge: to the left of the hex instead
+            box.right = int(x - s * 0.6)
+        box.clamp_ip(pygame.Rect(0, 0, *self.map_rect.size))
+        for img in imgs:
+            screen.blit(img, box.topleft)
+            box.y += img.get_height()
 
     def gun_reach(self) -> tuple[int, list[tuple[int, int]]] | None:
         """The selected own artillery's firing hex and the edges (hex, direction) of its range: its range is
@@ -976,22 +1063,24 @@ class App:
         own = {u.idx for u in self.own_units_at_any()}
         return [m for m in self.view.last_seen if m.idx not in own]
 
-    def _draw_last_seen(self, screen: pygame.Surface, w: int, h: int, off: int) -> None:
+    def _last_seen_sprites(self, w: int, h: int, off: int) -> list[tuple[pygame.Surface, pygame.Rect, bool]]:
+        """The last-seen marks as (image, rectangle on the map surface, False)."""
         table = self.state.scenario.unit_table
         at: dict[int, list[Any]] = {}
         for m in self.last_seen_markers():
             if table[m.type].domain == "ground":
                 at.setdefault(m.idx, []).append(m)
         enemy = 1 - self.view_side
+        g = self.geo
+        out = []
         for idx, marks in at.items():
-            x, y = self.hex_to_screen(idx)
-            if not (-w < x < self.map_rect.w + w and -h < y < self.map_rect.h + h):
-                continue
+            x, y = g.center(idx)
             n = len(marks)
             for k, m in enumerate(marks):
                 d = (k - (n - 1) / 2) * off
                 img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text)
-                screen.blit(img, (int(x + d - img.get_width() / 2), int(y + d - h / 2)))
+                out.append((img, img.get_rect(topleft=(int(x + d - img.get_width() / 2), int(y + d - h / 2))), False))
+        return out
 
     def move_reveals(self) -> dict[int, str | None]:
         """For the selected own unit while it is hidden, in the movement phase: per reachable hex, why moving
@@ -1017,9 +1106,12 @@ class App:
             self._reveals, self._reveal_key = out, key
         return self._reveals
 
-    def _draw_units(self, screen: pygame.Surface) -> None:
+    def counter_sprites(self) -> list[tuple[pygame.Surface, pygame.Rect, bool]]:
+        """Every counter, last-seen mark and stack count to draw, in drawing order (last-seen marks below the
+        real counters): (image, rectangle on the map surface, whether it is the selected unit). All of them,
+        on screen or not: the place names are laid out clear of them wherever the view is."""
         if not self.show_units:
-            return
+            return []
         st = self.state
         v = self.view
         p = self.palette
@@ -1039,23 +1131,29 @@ class App:
                 continue
             stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id))
         off = max(3, w // 6)
-        self._draw_last_seen(screen, w, h, off)  # below every real counter
+        out = self._last_seen_sprites(w, h, off)
         for idx, items in stacks.items():
-            x, y = self.hex_to_screen(idx)
-            if not (-w < x < self.map_rect.w + w and -h < y < self.map_rect.h + h):
-                continue
+            x, y = g.center(idx)
             n = len(items)
-            for k, (sym, side, stren, mx, hidden, uid) in enumerate(items):
-                dx = (k - (n - 1) / 2) * off
-                dy = (k - (n - 1) / 2) * off
-                img = counter_image(sym, side, stren, mx, w, h, p, self.text, hidden=hidden)
-                r = img.get_rect(center=(int(x + dx), int(y + dy)))
-                screen.blit(img, r)
-                if uid == self.selected:
-                    pygame.draw.rect(screen, p.select, r.inflate(4, 4), 2)
+            for k, (sym, side, stren, mxs, hidden, uid) in enumerate(items):
+                d = (k - (n - 1) / 2) * off
+                img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden)
+                out.append((img, img.get_rect(center=(int(x + d), int(y + d))), uid == self.selected))
             if n > 1 and g.size >= 11:
                 img = self.text.halo(str(n), 11, (0, 0, 0), (255, 255, 255), bold=True)
-                screen.blit(img, (x + w / 2 + off * (n - 1) / 2 - 2, y - h / 2 - 12))
+                out.append((img, img.get_rect(topleft=(int(x + w / 2 + off * (n - 1) / 2 - 2), int(y - h / 2 - 12))),
+                            False))
+        return out
+
+    def _draw_units(self, screen: pygame.Surface, sprites: list[tuple[pygame.Surface, pygame.Rect, bool]]) -> None:
+        view = pygame.Rect(int(self.vx), int(self.vy), *self.map_rect.size)
+        for img, r, selected in sprites:
+            if not view.colliderect(r):
+                continue
+            r = r.move(-view.x, -view.y)
+            screen.blit(img, r)
+            if selected:
+                pygame.draw.rect(screen, self.palette.select, r.inflate(4, 4), 2)
 
     # ------------------------------------------------------------------ input
     def handle_event(self, ev: Any) -> None:
@@ -1066,8 +1164,7 @@ class App:
         if ev.type == pygame.QUIT:
             self.running = False
         elif ev.type == pygame.VIDEORESIZE:
-            self.layout_screen((ev.w, ev.h))
-            self.clamp_view()
+            self.resize((ev.w, ev.h))
         elif ev.type == pygame.MOUSEMOTION:
             if self.drag is not None:
                 self.pan(-ev.rel[0], -ev.rel[1])
@@ -1206,6 +1303,11 @@ class App:
 
 
 AI_RNG_KEY = "ai_rng"
+
+
+def _fits_memory(g: MapGeometry) -> bool:
+    """Whether the whole-map surface at this geometry stays within `MAX_MAP_PIXELS`."""
+    return g.width * g.height <= MAX_MAP_PIXELS
 
 
 def with_sightings(state: Any) -> Any:

@@ -37,6 +37,9 @@ FILL_ALPHA = 175
 forest as over pale plains, weak enough that trees, buildings and roads still show through."""
 NONE_ALPHA = 140
 """Alpha of the black "impassable" / "no supply" wash: black needs less to read, and the terrain stays visible."""
+CONTROL_ALPHA = 70
+"""Alpha of the control overlay's tint: light, since whole regions are held from the start; the outline round
+each side's ground carries the boundary."""
 AREA_ALPHA = 125
 """Alpha of the drone radii, which often cover the whole map: their hatching and dots carry the rest."""
 
@@ -62,6 +65,9 @@ class OverlayResult:
         """idx -> colour of diagonal hatching over the hex (a pattern, so the class reads without colour)."""
         self.dots: dict[int, tuple[RGBA, float]] = {}
         """idx -> (colour, radius as a fraction of the hex size): small markers."""
+        self.edges: dict[tuple[int, int], RGBA] = {}
+        """(idx, direction) -> colour of a line along that side of the hex, just inside it (the control
+        overlay's area outlines: two sides' outlines side by side make the front line)."""
         self.legend: list[tuple[RGBA, str]] = []
         self.tags: dict[int, frozenset[str]] = {}
         """idx -> the classes the overlay put the hex in (the drone overlay: ARMED_GROUNDED, RECON_FLY, ...)."""
@@ -296,17 +302,31 @@ def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
 
 
 def control(state: Any, view: Any, p: pal.Palette, side: int | None = None) -> OverlayResult:
+    """Who holds each hex: a light tint of the holder's colour and an outline in it round each side's ground,
+    so large areas of both colours (a front line across the map) leave the terrain, names and counters readable
+    and the front stands out where the two outlines meet."""
     res = OverlayResult("7 Control of hexes")
     terr = _Terrain(state, p)
+    gm = state.map
+    ctl = view.control.tolist()
     held: tuple[list[int], list[int]] = ([], [])
-    for i, c in enumerate(view.control.tolist()):
-        if c >= 0:
-            res.fills[i] = _c(p.side[c], FILL_ALPHA)
-            held[c].append(i)
-    res.legend += [(terr.swatch(_c(p.side[0], FILL_ALPHA), held[0]), "attacker"),
-                   (terr.swatch(_c(p.side[1], FILL_ALPHA), held[1]), "defender")]
+    nbr = gm.nbr.tolist()
+    for i, c in enumerate(ctl):
+        if c < 0:
+            continue
+        res.fills[i] = _c(p.side[c], CONTROL_ALPHA)
+        held[c].append(i)
+        for d, j in enumerate(nbr[i]):
+            if j >= 0 and ctl[j] != c:  # (the map's own edge is no boundary of anyone's ground)
+                res.edges[(i, d)] = _c(p.side[c], 255)
+    res.legend += [(terr.swatch(_c(p.side[0], CONTROL_ALPHA), held[0]), "held by the attacker (light tint)"),
+                   (terr.swatch(_c(p.side[1], CONTROL_ALPHA), held[1]), "held by the defender (light tint)"),
+                   (_c(p.side[0], 255), "edge of the attacker's ground"),
+                   (_c(p.side[1], 255), "edge of the defender's ground (both edges side by side: the front line)"),
+                   ((0, 0, 0, 0), "no tint: held by no one" + ("" if side is None else ", or not known to you"))]
     if side is not None:  # one side's knowledge, not the truth
-        res.legend.append(((0, 0, 0, 0), f"as the {SIDES[side]} knows it: its own, objectives, enemy seen"))
+        res.legend.append(((0, 0, 0, 0),
+                           f"as the {SIDES[side]} knows it: its own, the briefing, objectives, enemy seen"))
     return res
 
 
@@ -347,6 +367,14 @@ def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: 
             for k in (-1, 0, 1):  # three "/" strokes, inside the pointy-top hex
                 ox = k * 0.42 * s
                 pygame.draw.line(layer, c, (x + ox - 0.4 * s, y + 0.4 * s), (x + ox + 0.4 * s, y - 0.4 * s), w)
+    ew = max(2, round(s / 6))
+    for (i, d), c in res.edges.items():
+        if i in vis:
+            x, y = geo.center(i)
+            a, b = geo.edge(i, d)
+            k = 1.0 - (ew / 2 + 0.5) / s  # just inside the hex: the neighbour's own outline shows beside it
+            pygame.draw.line(layer, c, (x + (a[0] - x) * k - vx, y + (a[1] - y) * k - vy),
+                             (x + (b[0] - x) * k - vx, y + (b[1] - y) * k - vy), ew)
     for i, (c, r) in res.dots.items():
         if i in vis:
             x, y = geo.center(i)

@@ -380,6 +380,31 @@ def grounded_banner(app: Any, short: bool = False) -> str | None:
 UNSEEN_CAVEAT = "unless it meets an enemy you have not seen"
 """Why "stays hidden" is never certain: the engine reveals a mover next to any enemy, hidden ones included, and
 `SideView.move_reveal` can judge only by the enemies the side knows."""
+AFTER_CAVEAT = "then hidden until the enemy spots it or it fires"
+"""What "stays hidden" does not promise: `SideView.move_reveal` judges the move alone; a unit that moved unseen
+is still found by the enemy's observers and recon drones (`UnitRevealed` "spotted by", "detected by") or gives
+itself away by firing ("fired from ambush", "its fire gives the battery away")."""
+
+
+def move_tag(cost: float, why: str | None) -> list[str]:
+    """The tag at the end of a hovered move's path: its cost, then for a hidden unit whether the move reveals it
+    (`why`: the engine's reason, `SideView.move_reveal`; None: it stays hidden; "": the unit is not hidden).
+    "Stays hidden" always comes with its conditions, never alone.
+
+    >>> move_tag(2.5, "")
+    ['2.5 MP']
+    >>> move_tag(3, None)  # doctest: +NORMALIZE_WHITESPACE
+    ['3 MP - stays hidden', 'unless it meets an enemy you have not seen;',
+     'then hidden until the enemy spots it or it fires']
+    >>> move_tag(1, "only infiltrating units move unseen (Special forces)")
+    ['1 MP - reveals it', 'only infiltrating units move unseen (Special forces)']
+    """
+    head = f"{cost:g} MP"
+    if why is None:
+        return [f"{head} - stays hidden", f"{UNSEEN_CAVEAT};", AFTER_CAVEAT]
+    if why:
+        return [f"{head} - reveals it", why]
+    return [head]
 
 
 def hover_info(app: Any, w: Writer, idx: int) -> None:
@@ -402,7 +427,7 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
         if why:
             w.line(f"{move} - reveals {app.selected}: {why}", p.bad, px=12)
         elif why is None:
-            w.line(f"{move} - {app.selected} stays hidden ({UNSEEN_CAVEAT})", p.good, px=12)
+            w.line(f"{move} - {app.selected} stays hidden ({UNSEEN_CAVEAT}; {AFTER_CAVEAT})", p.good, px=12)
         else:
             w.line(move, p.good, px=12)
     table = st.scenario.unit_table

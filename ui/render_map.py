@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,12 @@ from ui.render_units import counter_size
 from ui.text import Text
 
 SQRT3 = math.sqrt(3.0)
+Label = tuple[str, str, int, pygame.Surface, pygame.Rect]
+"""A placed name: (name, kind, hex index, image, rectangle on the map surface)."""
+PLATE_ALPHA = 190
+"""Opacity of the light plate under a town's or village's name."""
+COUNTER_COST = 200.0
+"""Layout cost of a name spot per counter it would cover: above every soft cost, below a name over a name."""
 ZOOM_LEVELS: tuple[int, ...] = (7, 9, 10, 11, 12, 14, 16, 20, 25, 31, 38, 46, 56)
 """Hex radius in pixels per zoom level."""
 MAX_MAP_PIXELS = 16_000_000
@@ -90,7 +97,9 @@ class MapRenderer:
         self._surf: dict[int, pygame.Surface] = {}
         self.shade = hillshade(self.gmap)
         self.codes = [self.gmap.terrain_codes[t] for t in self.gmap.terrain]
-        self._label_cache: dict[int, list[tuple[str, str, int, pygame.Surface, pygame.Rect]]] = {}
+        self._label_cache: dict[Any, list[Label]] = {}
+        self._spot_bounds: dict[int, list[pygame.Rect]] = {}
+        self._label_imgs: dict[tuple[str, str, float], pygame.Surface] = {}
         self._cliff_cache: dict[int, tuple[int, int, list[Any]]] = {}
         self.objective: set[int] = set()
         for ob in self.scen.objectives:
@@ -114,6 +123,7 @@ class MapRenderer:
         self.palette = palette
         self._surf.clear()
         self._label_cache.clear()  # the name images carry the palette's label colours
+        self._label_imgs.clear()
 
     # ------------------------------------------------------------------ building
     def _build(self, size: int) -> pygame.Surface:
@@ -149,7 +159,7 @@ class MapRenderer:
         self._roads(surf, g)
         self._objectives(surf, g)
         self._cliffs(surf, g)  # above the objective outline: a cliff on the town's edge must stay visible
-        self._labels(surf, g)  # part of the cached map, so the counters drawn each frame cover the names
+        self._peaks(surf, g)  # (the names themselves are drawn each frame above the counters: `draw_labels`)
         return surf.convert() if pygame.display.get_surface() is not None else surf
 
     def _trees(self, surf: pygame.Surface, g: MapGeometry, i: int) -> None:
@@ -299,33 +309,68 @@ class MapRenderer:
                     a, b = g.edge(i, d)
                     pygame.draw.line(surf, self.palette.objective, a, b, w)
 
-    def label_rects(self, size: int) -> list[tuple[str, pygame.Rect]]:
-        """Where each shown place name sits on the map surface at this zoom (for tests and tools)."""
-        return [(name, rect.copy()) for name, _kind, _i, _img, rect in self._label_layout(size)]
+    def label_rects(self, size: int, avoid: Sequence[pygame.Rect] = ()) -> list[tuple[str, pygame.Rect]]:
+        """Where each shown place name sits on the map surface at this zoom, clear of the counters `avoid`
+        (map-surface rectangles) where it can be (for drawing, tests and tools)."""
+        return [(name, rect.copy()) for name, _kind, _i, _img, rect in self._label_layout(size, avoid)]
 
     def draw_annotations(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float) -> None:
-        """Cliffs and place names again, for a caller to draw after translucent overlays and before the
-        counters, so an overlay does not wash them out. Cheap: a few edges and names, no surface built."""
+        """Cliffs again, for a caller to draw after translucent overlays and before the counters, so an overlay
+        does not wash them out. Cheap: a few edges, no surface built."""
         self._cliffs(surf, g, int(dx), int(dy))  # the map is blitted at whole-pixel offsets: match it
-        self._labels(surf, g, int(dx), int(dy), peaks=False)
 
-    def _labels(self, surf: pygame.Surface, g: MapGeometry, dx: float = 0.0, dy: float = 0.0,
-                peaks: bool = True) -> None:
+    def draw_labels(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float,
+                    avoid: Sequence[pygame.Rect] = ()) -> list[tuple[str, pygame.Rect]]:
+        """Place names on their plates, for a caller to draw above the counters: each name is laid out clear of
+        the counters `avoid` (map-surface rectangles; a name moves off a hex a counter stands on rather than
+        hide under it), so names and counters both stay readable. Returns the names drawn and their screen
+        rectangles."""
+        out = []
+        for name, _kind, _i, img, rect in self._label_layout(int(g.size), avoid):
+            r = rect.move(-int(dx), -int(dy))
+            surf.blit(img, r)
+            out.append((name, r))
+        return out
+
+    def _peaks(self, surf: pygame.Surface, g: MapGeometry) -> None:
         s = g.size
-        for _name, kind, i, img, rect in self._label_layout(int(s)):
-            if kind == "peak" and peaks:
+        for _name, kind, i in self.gmap.places:
+            if kind == "peak":
                 cx, cy = g.center(i)
                 pygame.draw.polygon(surf, (40, 30, 20), [(cx, cy - s * 0.35), (cx - s * 0.3, cy + s * 0.2),
                                                          (cx + s * 0.3, cy + s * 0.2)])
-            surf.blit(img, rect.move(-int(dx), -int(dy)))
 
-    def _label_layout(self, size: int) -> list[tuple[str, str, int, pygame.Surface, pygame.Rect]]:
+    def _label_layout(self, size: int, avoid: Sequence[pygame.Rect] = ()) -> list[Label]:
         """Greedy placement, most important first: objectives, towns, villages, peaks, areas. Each name tries
         spots around its hex; one that would overlap a placed name is skipped (objectives and towns take their
-        least-bad spot instead). Soft costs keep names off cliffs and the counters of towns and objectives."""
-        hit = self._label_cache.get(size)
+        least-bad spot instead). Counters on the map (`avoid`) come next: a name never covers one if any spot
+        is free of them (an optional name is left out rather than cover one; the hover panel still names the
+        hex). Soft costs keep names off cliffs and the counters of towns and objectives. Cached per zoom and
+        per the counters that stand where some name could go (a counter elsewhere changes nothing)."""
+        bounds_of = self._spot_bounds.get(size)
+        if bounds_of is None:
+            self._label_layout_static(size)
+            bounds_of = self._spot_bounds[size]
+        near = sorted({(r.x, r.y, r.w, r.h) for r in avoid
+                       if any(r.colliderect(b) for b in bounds_of)})
+        key = (size, tuple(near))
+        hit = self._label_cache.get(key)
         if hit is not None:
             return hit
+        if len(self._label_cache) > 64:
+            self._label_cache.clear()
+        out = self._label_cache[key] = self._place_labels(size, [pygame.Rect(r) for r in near])
+        return out
+
+    def _label_layout_static(self, size: int) -> list[Label]:
+        """The layout with no counters on the map (also records where each name's spots reach)."""
+        key = (size, ())
+        hit = self._label_cache.get(key)
+        if hit is None:
+            hit = self._label_cache[key] = self._place_labels(size, [])
+        return hit
+
+    def _place_labels(self, size: int, avoid: list[pygame.Rect]) -> list[Label]:
         g = self.geometry(size)
         s = float(size)
         bounds = pygame.Rect(0, 0, g.width, g.height)
@@ -344,27 +389,39 @@ class MapRenderer:
             a, b = g.edge(int(i), int(d))
             soft.append(pygame.Rect(int(min(a[0], b[0]) - lw / 2), int(min(a[1], b[1]) - lw / 2),
                                     int(abs(a[0] - b[0]) + lw), int(abs(a[1] - b[1]) + lw)))
-        placed: list[tuple[str, str, int, pygame.Surface, pygame.Rect]] = []
+        placed: list[Label] = []
+        spot_bounds: list[pygame.Rect] = []
         for name, kind, i in places:
             img = self._label_image(name, kind, s)
             must = kind == "town" or name in obj_names
             best: tuple[float, pygame.Rect] | None = None
-            for k, r in enumerate(_label_spots(img.get_rect(), g.center(i), s, kind, ch / 2 + 1, far=must)):
+            spots = _label_spots(img.get_rect(), g.center(i), s, kind, ch / 2 + 1, far=must)
+            spot_bounds.append(spots[0].unionall([*spots[1:], *(r.clamp(bounds) for r in spots)]))
+            mine = [q for q in avoid if q.colliderect(spot_bounds[-1])]
+            for k, r in enumerate(spots):
                 cost = 0.05 * k
                 if not bounds.contains(r):
                     cost += 50.0
                     r = r.clamp(bounds)
                 cost += 1000.0 * sum(_overlap(r, q[4]) > 0 for q in placed)
+                cost += COUNTER_COST * sum(r.colliderect(q) for q in mine)
                 cost += sum(1.0 + _overlap(r, q) / (cw * ch) for q in soft if r.colliderect(q))
                 if best is None or cost < best[0]:
                     best = (cost, r)
-            if best is None or (best[0] >= 1000.0 and not must) or (kind == "area" and best[0] >= 1.0):
-                continue  # an area name is only a hint: never over another name, a cliff or a town's counters
+            if best is None or (best[0] >= COUNTER_COST and not must) or (kind == "area" and best[0] >= 1.0):
+                continue  # an area name is only a hint: never over another name, a counter, a cliff or a town's
             placed.append((name, kind, i, img, best[1]))
-        self._label_cache[size] = placed
+        self._spot_bounds.setdefault(size, spot_bounds)
         return placed
 
     def _label_image(self, name: str, kind: str, s: float) -> pygame.Surface:
+        key = (name, kind, s)
+        img = self._label_imgs.get(key)
+        if img is None:
+            img = self._label_imgs[key] = self._make_label_image(name, kind, s)
+        return img
+
+    def _make_label_image(self, name: str, kind: str, s: float) -> pygame.Surface:
         if kind == "town":
             px, bold, italic = 15, True, False
         elif kind == "village":
@@ -372,14 +429,25 @@ class MapRenderer:
         else:
             px, bold, italic = 12, False, True
         px = int(px + max(0.0, s - 11) * 0.35)
-        return self.text.halo(name, px, self.palette.label, self.palette.label_halo, bold=bold, italic=italic)
+        text = self.text.halo(name, px, self.palette.label, self.palette.label_halo, bold=bold, italic=italic)
+        if kind in ("peak", "area"):  # a landscape feature's name: lettering on the ground, no plate
+            return text
+        # a settlement's name on a light plate, as printed maps and hex wargames label towns: it reads over
+        # forest, gorge and any overlay tint alike
+        tw, th = text.get_size()
+        img = pygame.Surface((tw + 2, th - 2), pygame.SRCALPHA)
+        plate = img.get_rect()
+        pygame.draw.rect(img, (*self.palette.label_halo, PLATE_ALPHA), plate, border_radius=4)
+        pygame.draw.rect(img, (*pal.shade(self.palette.label_halo, -0.55), 200), plate, 1, border_radius=4)
+        img.blit(text, (1, -1))
+        return img
 
 
 def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, gap: float,
                  far: bool = True) -> list[pygame.Rect]:
     """Candidate label rectangles around a hex centre, preferred first; `gap` clears the hex's own counter.
     `far`: spots a few hexes out too (a town's or objective's name must be shown; a village's name so far
-    from its hex would name the wrong place, so it is left out instead)."""
+    from its hex would name the wrong place, so it goes one hex out at most, or is left out)."""
     cx, cy = int(c[0]), int(c[1])
     gap = max(gap, s * 0.55)
     if kind == "area":
@@ -391,7 +459,9 @@ def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, ga
                    ("midleft", (cx + s * 0.75, cy)), ("midright", (cx - s * 0.75, cy)),
                    ("bottomleft", (cx + s * 0.3, cy - s * 0.45)), ("bottomright", (cx - s * 0.3, cy - s * 0.45)),
                    ("topleft", (cx + s * 0.3, cy + s * 0.45)), ("topright", (cx - s * 0.3, cy + s * 0.45))]
-        out_k = (1.3, 2.3, 3.2) if far else ()  # farther out, for a town whose own hexes ring its centre
+        # farther out: for a town whose own hexes ring its centre; a village's name only onto a neighbouring hex
+        # (when counters stand all round it), never so far that it would name the wrong place
+        out_k = (1.3, 2.3, 3.2) if far else (1.3,)
         anchors += [("midbottom", (cx, cy - s * k)) for k in out_k] + [("midtop", (cx, cy + s * k)) for k in out_k]
         anchors += [("midleft", (cx + s * k * 1.2, cy)) for k in out_k] + [("midright", (cx - s * k * 1.2, cy))
                                                                          for k in out_k]

@@ -10,9 +10,15 @@ from ui.text import Text
 _cache: dict[tuple, pygame.Surface] = {}
 
 
-def counter_size(hex_size: int) -> tuple[int, int]:
-    w = max(18, int(hex_size * 1.3))
-    return w, max(13, int(w * 0.74))
+COUNTER_WIDTH = 1.55
+"""Counter width per hex radius: most of the hex's flat-to-flat width (1.73), so a counter reads at the zoom
+that shows the whole map, and neighbouring counters still do not touch."""
+
+
+def counter_size(hex_size: float) -> tuple[int, int]:
+    """(width, height) in pixels of a counter on hexes of radius `hex_size`."""
+    w = max(18, round(hex_size * COUNTER_WIDTH))
+    return w, max(13, round(w * 0.74))
 
 
 def draw_symbol(surf: pygame.Surface, symbol: str, box: pygame.Rect, col: tuple[int, int, int], text: Text) -> None:
@@ -88,7 +94,8 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
     img.fill(fill)
     pygame.draw.rect(img, dark, img.get_rect(), 1)
     pip_h = max(3, h // 5)
-    box = pygame.Rect(int(w * 0.18), 2, int(w * 0.64), h - pip_h - 5)
+    m = int(w * 0.15)  # the symbol box as wide as the pips below it allow: it carries the unit's type
+    box = pygame.Rect(m, 2, w - 2 * m, h - pip_h - 5)
     pygame.draw.rect(img, (250, 250, 250), box)
     pygame.draw.rect(img, (10, 10, 10), box, 1)
     draw_symbol(img, symbol, box.inflate(-2, -2), (10, 10, 10), text)

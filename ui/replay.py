@@ -202,7 +202,10 @@ class ReplayApp(App):
         for ev in evs:
             self.highlight += [self.state.map.idx(h) for h in ev.hexes()]
         what = "order" if m.kind == "save" else "event"
-        last = order_summary(evs, self.state, "")  # the whole order, most important first (as in the game)
+        # the whole order, most important first (as in the game); a side's view of a save's game says what a
+        # recon sortie found (an event log's replay holds no game state to know it from)
+        view = self.view if m.kind == "save" and not self.omniscient else None
+        last = order_summary(evs, self.state, "", view)
         self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
                        "[Right/Left step, PageDown/PageUp turn, Home/End]")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.units import SIDES
+
 SEP = " · "
 """Between the parts of a summary (the status bar wraps and cuts it to two lines, least important last)."""
 
@@ -53,12 +55,86 @@ def _h(h: Any) -> str:
     return "-" if h is None else f"({h[0]},{h[1]})"
 
 
-def summary_parts(events: list[Any], state: Any) -> list[str]:
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids)
+
+
+def recon_words(ev: Any, state: Any, view: Any, known_before: frozenset[str] | set[str] | None = None) -> str:
+    """One recon sortie (`ReconFlown`) as the viewing side knows it: the area it looked at and what it found
+    there, "nothing" included, never only the hidden units it detected.
+
+    `view`: the viewing side's `SideView` now (just after the sortie, or at the end of the enemy's half-turn).
+    Own sortie: the hidden enemies it detected (the event's list), the enemies in view in its area now, split
+    into those not known before it and those already known when `known_before` (the enemy ids the side knew
+    before the order) is given. Enemy sortie: which of the side's own units in its area it found, which it sees
+    and which stayed hidden. Nothing beyond the event, the map's geometry and the side's own view."""
+    gm = state.map
+    where = _h(ev.center)
+    mine = ev.side == view.side_name
+    if ev.shot_down:
+        return f"{ev.unit} recon over {where}: shot down before it could look - nothing seen"
+    area = set(gm.within(gm.idx(ev.center), ev.radius).tolist())
+    head = f"{ev.unit} recon over {where} looked at {len(area)} hexes (radius {ev.radius})"
+    found = list(ev.detected)
+    bits: list[str] = []
+    if mine:
+        in_view = [c.id for c in view.contacts if c.idx in area and c.id not in found]
+        if found:
+            bits.append(f"FOUND {len(found)} hidden: {_ids(found)}")
+        if known_before is None:
+            if in_view:
+                bits.append(f"in view there: {_ids(in_view)}")
+        else:
+            new = [u for u in in_view if u not in known_before]
+            old = [u for u in in_view if u in known_before]
+            if new:
+                bits.append(f"newly in view: {_ids(new)}")
+            if old:
+                bits.append(f"already known there: {_ids(old)}")
+        if not bits:
+            bits.append("found nothing - no enemy in view there (a unit deep in cover may escape it)")
+        return f"{head}: {'; '.join(bits)}"
+    table = state.scenario.unit_table
+    own = [u for u in view.own if u.active and not u.offmap and u.idx in area
+           and table[u.type].domain == "ground"]
+    if found:
+        bits.append(f"FOUND your hidden {_ids(found)}")
+    seen = [u.id for u in own if not u.hidden and u.id not in found]
+    if seen:
+        bits.append(f"sees your {_ids(seen)}")
+    missed = [u.id for u in own if u.hidden and u.id not in found]
+    if missed:
+        bits.append(f"did not find your hidden {_ids(missed)}")
+    if not bits:
+        bits.append("none of your units there")
+    return f"{head}: {'; '.join(bits)}"
+
+
+def recon_log_detail(ev: Any, state: Any, side: int) -> str | None:
+    """A line under a recon sortie in the event log, from the event alone (the log is written once): the area it
+    looked at, and that it detected no hidden unit when it found none (the event's own text then says nothing
+    of what it found). None for a sortie shot down."""
+    if ev.shot_down:
+        return None
+    gm = state.map
+    n = len(gm.within(gm.idx(ev.center), ev.radius))
+    found = ("" if ev.detected else
+             "; no hidden enemy detected (a unit deep in cover may escape it)" if ev.side == SIDES[side] else
+             "; it detected none of your hidden units")
+    return f"looked at {n} hexes within {ev.radius} of {_h(ev.center)}{found}"
+
+
+def summary_parts(events: list[Any], state: Any, view: Any = None,
+                  known_before: frozenset[str] | set[str] | None = None) -> list[str]:
     """The parts of an order's summary, most important first: destruction, steps lost (per unit, with what is
-    left), ambush, assault and retreat, fire, the move, control and road changes, reveals, then the rest in log
-    order. `events`: what the viewing side saw of the order."""
+    left), ambush, assault and retreat, fire, recon sorties, the move, control and road changes, reveals, then
+    the rest in log order. `events`: what the viewing side saw of the order. `view` (the viewing side's
+    `SideView`, None: a replay of both sides) and `known_before` (enemy ids it knew before the order): a recon
+    sortie then says what it looked at and what it found there (`recon_words`), and the units it detected are
+    not repeated as reveals."""
     ranked: list[tuple[int, int, str]] = []
     destroyed = {ev.unit for ev in events if ev.kind == "UnitDestroyed"}
+    spotted = set() if view is None else {u for ev in events if ev.kind == "ReconFlown" for u in ev.detected}
     lost: dict[str, list[int]] = {}  # target -> [steps lost, strength after, first position]
     hid: list[str] = []
     table = state.scenario.unit_table
@@ -70,7 +146,11 @@ def summary_parts(events: list[Any], state: Any) -> list[str]:
                 ranked.append((OTHER, k, ""))  # (filled in below, where the first of them stood)
             hid.append(ev.unit)
             continue
-        ranked.append((RANK.get(ev.kind, OTHER), k, _short(ev, table)))
+        if ev.kind == "UnitRevealed" and ev.unit in spotted and ev.reason.startswith("detected by"):
+            continue  # (said in the sortie's part: "FOUND ...")
+        text = recon_words(ev, state, view, known_before) if view is not None and ev.kind == "ReconFlown" \
+            else _short(ev, table)
+        ranked.append((RANK.get(ev.kind, OTHER), k, text))
         for f in ev.fire_results():
             if f.losses > 0 and f.target not in destroyed:
                 got = lost.setdefault(f.target, [0, f.strength_after, k])
@@ -90,7 +170,9 @@ def summary_parts(events: list[Any], state: Any) -> list[str]:
     return out
 
 
-def order_summary(events: list[Any], state: Any, fallback: str) -> str:
-    """The status line after an order: its summary parts joined (`fallback` when the side saw nothing)."""
-    parts = summary_parts(events, state)
+def order_summary(events: list[Any], state: Any, fallback: str, view: Any = None,
+                  known_before: frozenset[str] | set[str] | None = None) -> str:
+    """The status line after an order: its summary parts joined (`fallback` when the side saw nothing);
+    `view`, `known_before`: as `summary_parts`."""
+    parts = summary_parts(events, state, view, known_before)
     return SEP.join(parts) if parts else fallback
