@@ -25,7 +25,7 @@ from ui import palette as pal
 from ui import panels
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
 from ui.render_units import counter_image, counter_size, last_seen_image
-from ui.status import SEP, order_summary, plurals, summary_parts
+from ui.status import SEP, order_summary, summary_parts
 from ui.text import Text
 
 GUN_RANGE = (80, 230, 255)
@@ -714,7 +714,7 @@ class App:
         if ev is None:
             return
         self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
-        self.status = f"T{ev.turn} {plurals(ev.text())}"
+        self.status = f"T{ev.turn} {ev.text()}"
         if self.highlight:
             self.center_on(self.highlight[0])
 

@@ -19,7 +19,7 @@ from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, U
 from pygame_gui.windows import UIFileDialog
 
 from engine.units import SIDES
-from ui.status import plurals, recon_log_detail
+from ui.status import recon_log_detail
 
 LOG_CAP = 1500
 """How many of the newest visible events the log list holds (the whole game: `wargame replay SAVE`)."""
@@ -372,14 +372,14 @@ class Gui:
             kind = "#log_turn"
         elif ev.kind == "AirStatus" and getattr(ev, "grounded", False):
             kind = "#log_bad"
-        lines = self.app.ui_text.wrap(f"T{ev.turn} {plurals(ev.text())}", log_font_px(1.0), width)
+        lines = self.app.ui_text.wrap(f"T{ev.turn} {ev.text()}", log_font_px(1.0), width)
         rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
         details = list(ev.details())  # each fire result: firepower, every modifier with its source, odds, rolls
         if ev.kind == "ReconFlown" and not self.app.omniscient:  # what the sortie covered, "nothing found" too
             extra = recon_log_detail(ev, self.app.state, self.app.view_side)
             details += [extra] if extra else []
         for detail in details:
-            more = self.app.ui_text.wrap(plurals(detail), log_font_px(1.0), width - 24)
+            more = self.app.ui_text.wrap(detail, log_font_px(1.0), width - 24)
             rows += [(("      " if j else "   · ") + s, "#log_plain") for j, s in enumerate(more)]
         return rows
 

@@ -5,7 +5,6 @@ viewing side saw); wording only, no rule."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from engine.units import SIDES
@@ -27,18 +26,6 @@ GROUPED = "UnitHidden"
 """Units going to ground at a turn's start make one part ("a, b and c go to ground"), not one each."""
 
 
-_COUNTED = re.compile(r"\b(\d+) (\w+)\(s\)")
-
-
-def plurals(s: str) -> str:
-    """The engine's "1 step(s)", "0 hit(s)" as players write them: "1 step", "0 hits".
-
-    >>> plurals("2 hit(s), 1 step(s) lost; 0 step(s) destroyed")
-    '2 hits, 1 step lost; 0 steps destroyed'
-    """
-    return _COUNTED.sub(lambda m: f"{m[1]} {m[2]}{'' if m[1] == '1' else 's'}", s)
-
-
 def _short(ev: Any, table: Any) -> str:
     """One event as a part of the summary: its own text, shortened where the fire details make it long
     (they stay in the event log)."""
@@ -48,7 +35,7 @@ def _short(ev: Any, table: Any) -> str:
         ut = table.get(ev.unit_type)
         kind = ut.label.split(" (")[0].lower() if ut is not None else ev.unit_type.replace("_", " ")
         return f"{ev.unit} ({kind}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
-    return plurals(str(ev.text()))
+    return str(ev.text())
 
 
 def _h(h: Any) -> str:
