@@ -397,13 +397,13 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
               "units someone has spotted, and the doctrine attacker finds no defender heavy equipment within its "
               "view until the fighting reaches the town. The low cloud, not a lack of targets, is what grounds "
               "them from turn 12 (the AirStatus events say so every turn).",
-              "- The mechanised-lead counterfactual is not slower or costlier here. Leading vehicles do draw the "
-              "ambushes (in a 40-game probe of session 18: ~2.5 ambushes a game on motor-rifle units against "
-              "~0.5 with special forces leading, 9.4 vehicle steps lost against 3.9), but they spare the special "
-              "forces (11.7 steps lost against 16.8), so the attacker's total losses stay the same; and tanks "
-              "beat infantry at close range once they reach the town by the engineers' forest track and the "
-              "Lachin road's open southern face. What the model lacks is what made vehicles a poor lead in the "
-              "record: a track usable by vehicles only from ~3 Nov, mines, and anti-tank teams in the town.",
+              "- Not measured by this report's columns (a session-18 probe of 40 games read the event logs): "
+              "Shosh, 3 km east of the town, falls to the doctrine's motor-rifle battalions around turn 12 in "
+              "every game; it stayed in Artsakh's hands. Closing it to the attacker as well (tried in "
+              "session 18) sent those battalions into the town from the east first, or, with the eastern slopes "
+              "closed too, left the attacker winning a quarter of the games.",
+              "- Lachin falls late (around turn 23) in 5 of those 40 games; the record has the push on Lachin "
+              "bogged down a few km short.",
               "- Battle losses are calibrated on ratios and directions only: reliable counts do not exist.", ""]
     report = out_dir / "README.md"
     atomic_write_text(report, "\n".join(lines) + "\n")

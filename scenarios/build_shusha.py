@@ -460,8 +460,8 @@ UNITS = [
          hidden=True),
     unit("az_sf_4", A, "special_forces", FOREST_STAGING, 3, "Internal Troops special-purpose group",
          arrives=3),
-    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 2, "Nakhchivan Army commando group", arrives=5),
-    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 2, "State Security Service special group", arrives=7),
+    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 3, "Nakhchivan Army commando group", arrives=5),
+    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 3, "State Security Service special group", arrives=7),
     # later waves: the attacker kept feeding special-forces groups and motor-rifle infantry into the forest
     # [Az account: several services' special forces took part]
     unit("az_sf_7", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, 3rd assault group", arrives=9),
@@ -474,9 +474,9 @@ UNITS = [
     unit("az_tank_1", A, "tank", (33, 25), 2, "Tank company (T-72)"),
     # ---- attacker: the western group, up from Qubadli toward Lachin / Lisagor
     # (arriving from the Qubadli direction once the southern front closes up: early November)
-    unit("az_mr_3", A, "motor_rifle", (10, 44), 3, "Motor-rifle battalion (Qubadli axis)", arrives=8),
-    unit("az_mech_2", A, "mech_infantry", (9, 44), 2, "Mechanised battalion (Qubadli axis)", arrives=9),
-    unit("az_tank_2", A, "tank", (8, 44), 2, "Tank company (Qubadli axis)", arrives=10),
+    unit("az_mr_3", A, "motor_rifle", (10, 44), 3, "Motor-rifle battalion (Qubadli axis)", arrives=11),
+    unit("az_mech_2", A, "mech_infantry", (9, 44), 2, "Mechanised battalion (Qubadli axis)", arrives=12),
+    unit("az_tank_2", A, "tank", (8, 44), 2, "Tank company (Qubadli axis)", arrives=13),
     # ---- attacker: artillery south-east of Shusha
     unit("az_how_1", A, "howitzer", (31, 20), 3, "Howitzer battalion (D-30)"),
     unit("az_how_2", A, "howitzer", (30, 22), 2, "Howitzer battalion (2S3)"),
@@ -497,6 +497,10 @@ UNITS = [
     # ---- defender: the corridor road
     unit("arm_inf_7", D, "infantry", LISAGOR, 2, "Lisagor road-block (Defence Army)"),
     unit("arm_inf_8", D, "infantry", ZARYSLY, 2, "Zarysly company (Defence Army)"),
+    # ---- defender: Lachin and the Hakari valley below it (the push on Lachin bogged down a few km short,
+    # under artillery fire from Armenia proper [facts])
+    unit("arm_inf_9", D, "infantry", LACHIN, 3, "Lachin district defence battalion"),
+    unit("arm_inf_10", D, "infantry", (5, 28), 2, "Hakari valley ambush party", hidden=True),
     # ---- defender: counter-attack reserve, artillery, air defence, drones
     unit("arm_tank_1", D, "tank", (22, 5), 3, "Tank company (7 tanks)"),
     unit("arm_mech_1", D, "mech_infantry", (22, 6), 2, "Motor-rifle company (BMP-2)"),
@@ -606,14 +610,17 @@ NOTES = [
     "Chanakchi/Sighnaq at the start and three more arriving on turns 3, 5 and 7 at the south edge "
     "(the approach march through the forest took ~5 days [Az account]); a mechanised column (2 motor-rifle, "
     "1 mechanised, 1 tank) on the track south-east of Chanakchi that historically could not follow through "
-    "the ravines until ~5-6 Nov; a western group (motor-rifle, mechanised, tank) on the Qubadli axis; "
+    "the ravines until ~5-6 Nov; a western group (motor-rifle, mechanised, tank) on the Qubadli axis, "
+    "arriving on turns 11-13 (2-3 Nov) at the south edge below the Hakari valley; "
     "2 howitzer units and 1 MLRS within ~15 hexes of Shusha (MLRS fire on Stepanakert and Shusha from "
     "29 Oct); TB2, Harop and Orbiter drones based at the south edge. Strengths are deliberately modest so "
     "that capture takes ~10 days from contact (target: road cut ~turn 15-17, town falls ~turn 21-23).",
     "Defender order of battle: Shusha garrison (Defence Army infantry, a hidden outpost on Jidir Duzu, "
     "Armenian police special battalion); four hidden ambush parties in the Dashalti gorge, the Sighnaq "
     "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines); "
-    "companies at Lisagor and Zarysly on the corridor road; a counter-attack group near Stepanakert (tank "
+    "companies at Lisagor and Zarysly on the corridor road; a battalion holding Lachin and a hidden ambush "
+    "party in the forest above the Hakari valley (the push on Lachin bogged down a few km short under "
+    "artillery fire [facts]); a counter-attack group near Stepanakert (tank "
     "company '7 tanks' [Arm account] and BMP company); artillery moved out of the town to Stepanakert and "
     "Shosh; an air-defence battery and Orlan-10 drones at Stepanakert; off-map artillery 'from Armenia "
     "proper' firing from the W edge (Meduza); reservists and volunteers arriving on turns 4-10 (after "
@@ -634,6 +641,16 @@ NOTES = [
     "4 km off the road is cut off. Every unit starts in supply (a test checks it): the Hunot ambush "
     "party starts at (19,11), in the canyon below Jidir Duzu, and the Shosh battery at (24,8), because the "
     "canyon floor at (19,10) and the forest at (25,8) are beyond the defender's porters.",
+    "Areas closed to the attacker (sides.attacker.no_go): fronts held by forces outside this scenario. The "
+    "Martuni front and the Askeran sector (Artsakh's eastern group); Stepanakert with the Karkar valley, held "
+    "by the capital's own garrison (before this box, doctrine motor-rifle battalions drove round Shusha and "
+    "took Stepanakert in a third of the games); the border strip where the corridor enters from Goris, "
+    "covered by Armenia's army (before it, the western group cut the corridor at the border, put every "
+    "defender unit out of supply from 2 Nov and took Lachin in every game). Shosh is left open: closing it "
+    "sent the motor-rifle battalions into Shusha from the east first, and closing the eastern slopes too "
+    "left the attacker a quarter of the wins; it falls in most games (see docs/fidelity). With Lachin holding, "
+    "two special-forces groups (Nakhchivan commandos, State Security) were raised from 2 to 3 steps to keep "
+    "the attacker's historical win rate a clear majority (60%).",
     "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
     "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "
     "district with the corridor (handed over only on 1 Dec); the attacker holds the districts taken in "
@@ -708,7 +725,13 @@ def build():
                          # through the southern forest, not round these sectors
                          "no_go": [{"name": "Martuni front (Artsakh eastern group)", "from": [37, 0],
                                     "to": [48, 30]},
-                                   {"name": "Askeran sector", "from": [27, 0], "to": [36, 11]}]},
+                                   {"name": "Askeran sector", "from": [27, 0], "to": [36, 11]},
+                                   # Artsakh's capital: its own garrison held it; the attack on Shusha came
+                                   # from the south and west
+                                   {"name": "Stepanakert and the Karkar valley", "from": [12, 0], "to": [26, 6]},
+                                   # the border strip with Armenia where the corridor road enters from Goris:
+                                   # covered by Armenia's own army, not attacked
+                                   {"name": "Armenian border (Goris road)", "from": [0, 18], "to": [2, 28]}]},
             "defender": {"name": "Armenia / Artsakh", "agent": "doctrine",
                          "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 16},
         },
@@ -815,6 +838,9 @@ def check(s, ter, elev):
         if not u.get("offmap") and u["type"] in GROUND:
             c, r = u["hex"]
             assert held[r][c] != ("D" if u["side"] == "attacker" else "A"), f"{u['id']} starts on enemy ground"
+    for area in s["sides"]["attacker"]["no_go"]:  # fronts held outside the scenario: defender ground
+        (c0, r0), (c1, r1) = area["from"], area["to"]
+        assert all(held[r][c] == "D" for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)), area["name"]
     for name, side in s["sides"].items():
         for c, r in side["supply_sources"]:
             assert held[r][c] == name[0].upper(), f"{name} supply source {(c, r)} not on its own ground"

@@ -119,3 +119,27 @@ def test_shusha_starts_with_the_front_line_of_28_october():
                         ("Hadrut", ATTACKER), ("Mets Kirs", -1)):
         idx = next(i for name, _, i in g.places if name == place)
         assert state.control[idx] == side, place
+
+
+def test_shusha_closes_to_the_attacker_only_defender_ground_and_the_capital():
+    scen = shusha_scenario()
+    g = new_game(scen, seed=1).map
+    closed = np.flatnonzero(g.no_go[ATTACKER])
+    assert closed.size and (g.start_control[closed] == DEFENDER).all()
+    stepanakert = next(i for name, _, i in g.places if name == "Stepanakert")
+    assert g.no_go[ATTACKER][stepanakert]
+
+
+def test_the_lachin_corridor_holds_in_the_first_days():
+    """The western group took Lachin on turn 11 (2 Nov) in every game and cut the corridor at the border,
+    putting every defender unit out of supply; the record has the push on Lachin bogged down short of it."""
+    from engine.game import play_game
+
+    scen = shusha_scenario()
+    for seed in range(4):
+        state = play_game(scen, seed)
+        falls = [e.turn for e in events_of(state.log, "ControlChanged")
+                 if e.place in ("Lachin", "Stepanakert") and e.side == "attacker"]
+        assert not falls or min(falls) >= 20, (seed, falls)
+        reports = [e for e in events_of(state.log, "SupplyReport") if e.side == "defender" and e.turn == 12]
+        assert reports and len(reports[0].out_of_supply) < len(reports[0].in_supply + reports[0].out_of_supply)
