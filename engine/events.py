@@ -186,12 +186,15 @@ class WeatherReport(Event):
     fog: str
     precipitation: str
     ground_vision_hexes: int
+    night: bool = False
+    """The turn is a night turn: the reason ground observers see so little."""
 
     def text(self) -> str:
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
-                f"{fog}, {wet}; ground observers see {_n(self.ground_vision_hexes, 'hex', 'hexes')}")
+                f"{fog}, {wet}; ground observers see {_n(self.ground_vision_hexes, 'hex', 'hexes')}"
+                + (" (night)" if self.night else ""))
 
 
 @_event
@@ -215,13 +218,26 @@ class SupplyReport(Event):
     side: str
     in_supply: list[str]
     out_of_supply: list[str]
+    beyond_range: tuple[str, ...] = ()
+    """Those of `out_of_supply` that no route reaches within the side's supply range even with no enemy on the
+    map; the others are cut off by enemy units or their zones of control."""
+    supply_range: float = 0.0
 
     def text(self) -> str:
         if not self.out_of_supply:
             if not self.in_supply:
                 return f"{self.side}: no units in play"
+            if len(self.in_supply) == 1:
+                return f"{self.side}: its one unit is in supply"
             return f"{self.side}: all {len(self.in_supply)} units in supply"
-        return f"{self.side}: out of supply: {', '.join(self.out_of_supply)}"
+        cut = [u for u in self.out_of_supply if u not in self.beyond_range]
+        why = []
+        if cut:
+            why.append(f"{', '.join(cut)} (cut off: enemy units or their zones of control block every route)")
+        if self.beyond_range:
+            why.append(f"{', '.join(self.beyond_range)} (beyond the supply range of {self.supply_range:g} from "
+                       "its sources, enemy or not)")
+        return f"{self.side}: out of supply: {'; '.join(why)}"
 
 
 @_event
@@ -289,8 +305,12 @@ class UnitRevealed(Event):
     unit: str
     hex: HexRef
     reason: str
+    setting_out: bool = False
+    """Seen as it set out from `hex` on a move (the move's event says where it went)."""
 
     def text(self) -> str:
+        if self.setting_out:
+            return f"{self.unit} seen setting out from {_h(self.hex)}: {self.reason}"
         return f"{self.unit} revealed at {_h(self.hex)}: {self.reason}"
 
 

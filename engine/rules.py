@@ -60,8 +60,11 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.7.0"
-"""0.7.0: scenarios may give the starting front line (`map.start_control`); both sides know it from the start.
+ENGINE_VERSION = "0.8.0"
+"""0.8.0: the event log only: a SupplyReport says which units are beyond the supply range (the others are cut
+off), a WeatherReport whether it is night, a mover's reveal that it was seen setting out; a hex of the
+objective without a name of its own is named after the objective. The rules play the games of 0.7.0.
+0.7.0: scenarios may give the starting front line (`map.start_control`); both sides know it from the start.
 Scenarios without it play the games of 0.6.0.
 0.6.0: artillery fires at the enemy units its side sees in the target hex, not at hidden ones there too
 (the preview counted only the seen ones, and the results named the hidden ones to the firer); results change.
@@ -287,7 +290,7 @@ def _weather_events(state: GameState) -> None:
     _emit(state, WeatherReport.make(
         turn=state.turn, ceiling_m=w.ceiling_m, visibility_km=w.visibility_km, fog=w.fog,
         precipitation=w.precipitation,
-        ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km),
+        ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km), night=state.night,
     ))
     state.grounded = {}
     memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
@@ -408,8 +411,8 @@ def _end_turn(state: GameState) -> None:
         to_objective = gmap.objective_distance
         contest = [u for u in state.ground_units(DEFENDER) if to_objective[u.idx] <= radius]
         if not contest:
-            _finish(state, "attacker", f"{scen.victory.objective} taken; no defender within {radius} hexes to "
-                                       "contest it")
+            _finish(state, "attacker", f"{scen.victory.objective} taken; no defender within {radius} "
+                                       f"{'hex' if radius == 1 else 'hexes'} to contest it")
             return
     if state.turn >= scen.turns:
         if all_held:
@@ -450,8 +453,10 @@ def _set_control(state: GameState, idx: int, side: int, by: Unit, witnessed: boo
         return
     state.control[idx] = side
     gmap = state.map
-    place = gmap.place_name(idx)
     in_objective = idx in state.map.objective_set
+    place = gmap.place_name(idx)
+    if place is None and in_objective:  # (a hex of the objective without a name of its own: the objective's)
+        place = state.scenario.victory.objective
     if in_objective and side == ATTACKER and state.score.objective_first_entry_type is None:
         state.score.objective_first_entry_type = by.type
         state.score.objective_first_entry_turn = state.turn
@@ -923,7 +928,8 @@ def _do_move(state: GameState, o: Move) -> None:
         state.touch(roster=False, side=u.side)
     if u.hidden is False and was_hidden and not quiet:
         later.insert(0, UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_of(walked[0]),
-                                          reason=move_reveal_reason(state, u, path, name_hex=False) or "moved"))
+                                          reason=move_reveal_reason(state, u, path, name_hex=False) or "moved",
+                                          setting_out=True))
     if u.hidden and u.idx in enemy_zone:  # enemies did not move (nor leave play) during this move
         state.set_hidden(u, False)
         later.append(UnitRevealed.make(turn=state.turn, side=SIDES[u.side], unit=u.id, hex=gmap.hex_refs[u.idx],

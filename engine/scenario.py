@@ -495,6 +495,7 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
         scen = CONVERTER.structure(doc, Scenario)
     except (cattrs.BaseValidationError, ValueError, TypeError) as e:
         msgs = _cattrs_messages(e) if isinstance(e, cattrs.BaseValidationError) else [f"$: {e}"]
+        msgs.append("$: (the checks of values, hexes and names run once the problems above are fixed)")
         raise ScenarioError(msgs, source) from None
     except RecursionError:
         raise ScenarioError(["$: document nested too deeply"], source) from None
@@ -734,9 +735,10 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
     if w.mode not in WEATHER_MODES:
         add(f"$.weather.mode: expected one of {', '.join(WEATHER_MODES)}, got {w.mode!r}")
     seen_turns: dict[int, int] = {}
+    turns_ok = 1 <= scen.turns <= 1000  # (else checks against it would only repeat that one problem)
     for i, e in enumerate(w.schedule):
         path = f"$.weather.schedule[{i}]"
-        if not 1 <= e.turn <= scen.turns:
+        if turns_ok and not 1 <= e.turn <= scen.turns:
             add(f"{path}.turn: turn {e.turn} is outside 1..{scen.turns}")
         elif e.turn in seen_turns:
             add(f"{path}.turn: turn {e.turn} already given at schedule[{seen_turns[e.turn]}]")
@@ -750,11 +752,12 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             add(f"{path}.fog: expected one of {', '.join(FOG_LEVELS)}, got {e.fog!r}")
         if e.precipitation not in PRECIPITATION:
             add(f"{path}.precipitation: expected one of {', '.join(PRECIPITATION)}, got {e.precipitation!r}")
-    if w.mode in ("historical", "stochastic"):
-        missing = [t for t in range(1, min(scen.turns, 1000) + 1) if t not in seen_turns]
+    if w.mode in ("historical", "stochastic") and turns_ok:
+        missing = [t for t in range(1, scen.turns + 1) if t not in seen_turns]
         if missing:
             shown = ", ".join(map(str, missing[:10])) + (" …" if len(missing) > 10 else "")
-            add(f"$.weather.schedule: no weather for turn(s) {shown} (mode {w.mode!r} needs every turn)")
+            add(f"$.weather.schedule: no weather for turn{'' if len(missing) == 1 else 's'} {shown} "
+                f"(mode {w.mode!r} needs every turn)")
 
     # sides
     for name in SIDES:
@@ -795,7 +798,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         ut = utypes.get(u.type)
         if ut is None:
             add(f"{path}.type: unknown unit type {u.type!r}; known: {', '.join(sorted(utypes))}")
-        if not 1 <= u.arrives_turn <= scen.turns:
+        if turns_ok and not 1 <= u.arrives_turn <= scen.turns:
             add(f"{path}.arrives_turn: expected 1..{scen.turns}, got {u.arrives_turn}")
         if ut is not None and u.strength is not None and not 1 <= u.strength <= ut.max_steps:
             add(f"{path}.strength: expected 1..{ut.max_steps} steps for {u.type}, got {u.strength}")

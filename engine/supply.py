@@ -147,7 +147,29 @@ def update_supply(state: GameState, side: int) -> list:
                 outs.append(u.id)
     state.score.unit_turns_out_of_supply[SIDES[side]] += len(outs)
     state.bump()
-    return [SupplyReport.make(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs)]
+    limit = float(state.scenario.sides[SIDES[side]].supply_range)
+    beyond: tuple[str, ...] = ()
+    if outs:
+        reach = reach_without_enemies(state, side)
+        beyond = tuple(u.id for u in ground if not u.supplied and not reach[u.idx] < INF)
+    return [SupplyReport.make(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs,
+                              beyond_range=beyond, supply_range=limit)]
+
+
+def reach_without_enemies(state: GameState, side: int) -> np.ndarray:
+    """Supply cost to every hex with no enemy on the map (inf: beyond the range whatever the enemy does): what
+    tells a unit cut off by the enemy from one its side's porters cannot reach at all. Fixed for a map, side,
+    range and sources: memoised on the map."""
+    gmap = state.map
+    limit = float(state.scenario.sides[SIDES[side]].supply_range)
+    sources = _sources(state, side)
+    key = ("supply.reach_without_enemies", side, limit, sources.tobytes())
+    got = gmap.derived.get(key)
+    if got is None:
+        blocked = gmap.no_go[side].copy()
+        got = gmap.derived[key] = _readonly(
+            trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n))
+    return got
 
 
 def road_open(state: GameState) -> tuple[bool, str, int]:

@@ -27,12 +27,14 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated with the scenario sha256 54aa81a8ae5d (as the log records
-# it): the attacker may no longer enter Stepanakert and the Karkar valley, nor the border strip where the
-# corridor enters from Goris (new no-go boxes); a battalion holds Lachin and a hidden party the Hakari valley;
-# the western group arrives on turns 11-13 (was 8-10); two special-forces groups have 3 steps (were 2). Before
-# these, Lachin fell and every defender unit was out of supply from 2 Nov in every game, and Stepanakert fell in
-# a third of them. Results change.
+# historical weather) for seeds 1, 2, 3; last updated with ENGINE_VERSION 0.8.0 (the log only: why units are out
+# of supply, night in the weather report, a mover's reveal says it set out, objective hexes named; the games
+# are those of 0.7.0, checked on 12 seeds). Before that, in the same session, the scenario sha256 54aa81a8ae5d
+# (as the log records it): the attacker may no longer enter Stepanakert and the Karkar valley, nor the border
+# strip where the corridor enters from Goris (new no-go boxes); a battalion holds Lachin and a hidden party the
+# Hakari valley; the western group arrives on turns 11-13 (was 8-10); two special-forces groups have 3 steps
+# (were 2). Before these, Lachin fell and every defender unit was out of supply from 2 Nov in every game, and
+# Stepanakert fell in a third of them. Results changed.
 # Before that, in the same session: ENGINE_VERSION 0.7.0 and the scenario sha256 2a8ed37275da (the front line of
 # 28 Oct, `map.start_control`; four units moved a hex to start in supply).
 # Before that: 0.6.0 (artillery fires at the seen units of the target hex only), 0.5.0 (the log alone) and the
@@ -42,9 +44,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "ec5939209cfca582b5c757453783277fdbc766190e76f984568aff57c0e07225",
-    2: "5364f7c5804e3f6e639fb022e9d809c98d1562f6d623589224a08d8629f9f62f",
-    3: "02e8afae26e904f0fb8582b6917267897224e72271e2a215a9893a202051c57a",
+    1: "b8769b8da56e0cac44a97ec96ce28a557a80493d4ac18352a383640d86310fb0",
+    2: "fe5d246a71913b5fd33a658c343da176a4bc066138b2ef7e1010d8987f174742",
+    3: "592e42f07bc32ee9215e37829d083f028417692184596d91af55a6807e521e79",
 }
 
 

@@ -52,6 +52,25 @@ def test_cutting_the_road_puts_the_unit_beyond_out_of_supply():
     assert all((Modifier("out of supply", -1) in r.modifiers) == sf_out for r in res.defender_fire)
 
 
+def test_the_supply_report_says_why_a_unit_is_out_of_supply():
+    """Cut off by the enemy, or beyond the porters' reach whatever the enemy does: a teacher could not tell
+    which from the log (it named the units only)."""
+    cut = _supply_report(tiny_game(scen=_supply_variant(cut=True)), "defender")
+    assert "arm_far" in cut.out_of_supply and "arm_far" not in cut.beyond_range
+    assert "arm_far (cut off: enemy units or their zones of control block every route)" in cut.text()
+
+    def far(d):
+        add_unit(d, "arm_far", "defender", "infantry", (6, 4))
+        d["sides"]["defender"]["supply_range"] = 0.5
+
+    rep = _supply_report(tiny_game(scen=variant(far)), "defender")
+    assert "arm_far" in rep.beyond_range and set(rep.beyond_range) <= set(rep.out_of_supply)
+    assert "(beyond the supply range of 0.5 from its sources, enemy or not)" in rep.text()
+    alone = _supply_report(tiny_game(scen=variant(lambda d: drop_units(
+        d, *[u["id"] for u in d["units"] if u["side"] == "defender" and u["id"] != "arm_inf_1"]))), "defender")
+    assert alone.text() == "defender: its one unit is in supply"
+
+
 def test_supply_is_recomputed_next_turn_after_the_road_is_cut():
     state = tiny_game(scen=_supply_variant(cut=False), sandbox=True)
     assert state.unit("arm_far").supplied

@@ -84,3 +84,26 @@ def test_event_texts_count_as_players_write():
                                 fire=[fire(2, 2), fire(1, 1)])
     assert fired.text().endswith(": 3 steps lost")
     assert "(s)" not in fired.text() + fire(2, 1).text()
+
+
+def test_a_shusha_games_log_says_night_names_objective_hexes_and_where_a_seen_mover_set_out():
+    """From a teacher's review: "ground observers see 1 hex" never said it was night; "(21,9)" taken had no
+    name though it is Shusha; "revealed at (5,6)" after a move to (5,4) read as "it is at (5,6)"."""
+    from conftest import shusha_scenario
+
+    from engine.game import play_game
+
+    state = play_game(shusha_scenario(), 7)
+    night = {e.turn: e.night for e in state.log if e.kind == "TurnStarted"}
+    weather = [e for e in state.log if e.kind == "WeatherReport"]
+    assert weather and all(e.night == night[e.turn] for e in weather)
+    assert all(("(night)" in e.text()) == e.night for e in weather) and any(e.night for e in weather)
+    objective = set(state.map.objective_hexes)
+    taken = [e for e in state.log if e.kind == "ControlChanged" and state.map.idx(e.hex) in objective]
+    assert taken and all(e.place for e in taken)
+    set_out = [e for e in state.log if e.kind == "UnitRevealed" and e.setting_out]
+    assert set_out and all(e.text().startswith(f"{e.unit} seen setting out from ") for e in set_out)
+    for e in set_out:  # the move it set out on comes first in the log, from the hex the reveal names
+        k = state.log.index(e)
+        move = next(m for m in reversed(state.log[:k]) if m.kind == "UnitMoved" and m.unit == e.unit)
+        assert tuple(move.path[0]) == tuple(e.hex)

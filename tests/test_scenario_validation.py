@@ -290,3 +290,15 @@ def test_mutated_scenarios_load_or_raise_scenario_error(muts):
     assert isinstance(scen, Scenario)
     if isinstance(doc, dict) and "map" in doc:
         assert math.isfinite(scen.map.hex_km)
+
+
+def test_a_bad_turn_count_is_one_problem_not_one_per_weather_entry():
+    """"turns": -3 gave 69 problems, 68 of them knock-on complaints about the weather schedule."""
+    problems = problems_of(edited(lambda d: d.update(turns=-3)))
+    assert problems == ["$.turns: expected 1..1000, got -3"]
+
+
+def test_a_type_error_says_the_other_checks_come_after_it():
+    problems = problems_of(edited(lambda d: d.update(turns="x")))
+    assert_path(problems, "$.turns", "integer")
+    assert problems[-1].startswith("$: (the checks of values") and len(problems) == 2
