@@ -398,12 +398,19 @@ class DroneStrike(Event):
     aborted: bool
     fire: list[FireResult]
     expended: bool
+    munitions_left: int = -1
+    """For an expendable drone (`expended`): the munitions it has left after this strike (0: used up)."""
 
     def text(self) -> str:
         if self.aborted:
             return f"{self.unit} strike on {_h(self.target_hex)} aborted: drone lost to air defence"
         lost = sum(f.losses for f in self.fire)
-        return f"{self.unit} strikes {_h(self.target_hex)}: {_n(lost, 'step')} destroyed"
+        used = ""
+        if self.expended and self.munitions_left == 0:
+            used = f"; its last munition: {self.unit} is used up"
+        elif self.expended and self.munitions_left > 0:
+            used = f"; one munition expended, {self.munitions_left} left"
+        return f"{self.unit} strikes {_h(self.target_hex)}: {_n(lost, 'step')} lost{used}"
 
 
 @_event
@@ -445,6 +452,8 @@ class UnitRetreated(Event):
     from_hex: HexRef
     hex: HexRef | None
     reason: str
+    steps_lost: int = 0
+    """Steps the retreat itself costs (a second rout in a row: 1); a surrender's are in its `UnitDestroyed`."""
 
     def text(self) -> str:
         if self.hex is None:

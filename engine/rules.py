@@ -62,8 +62,9 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 
 ENGINE_VERSION = "0.8.0"
 """0.8.0: the event log only: a SupplyReport says which units are beyond the supply range (the others are cut
-off), a WeatherReport whether it is night, a mover's reveal that it was seen setting out; a hex of the
-objective without a name of its own is named after the objective. The rules play the games of 0.7.0.
+off), a WeatherReport whether it is night, a mover's reveal that it was seen setting out, a loitering drone's
+strike how many munitions it has left, a second rout the step it costs; a hex of the objective without a name
+of its own is named after the objective. The rules play the games of 0.7.0.
 0.7.0: scenarios may give the starting front line (`map.start_control`); both sides know it from the start.
 Scenarios without it play the games of 0.6.0.
 0.6.0: artillery fires at the enemy units its side sees in the target hex, not at hidden ones there too
@@ -1008,7 +1009,8 @@ def _do_strike(state: GameState, o: Strike) -> None:
             state.touch()
     _emit(state, DroneStrike.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_refs[t],
                                   engagements=engagements, aborted=down, fire=fire,
-                                  expended=ut.expendable and not down),
+                                  expended=ut.expendable and not down,
+                                  munitions_left=max(u.strength, 0) if ut.expendable and not down else -1),
           *after)
 
 
@@ -1142,7 +1144,8 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 d.cohesion = 0
                 if d.id in broken_before:  # a second rout in a row costs men and equipment
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                                    hex=gmap.hex_refs[j], reason="routed again: one step lost"))
+                                                    hex=gmap.hex_refs[j], reason="routed again: one step lost",
+                                                    steps_lost=1))
                     after.extend(combat.apply_losses(state, d, 1, "retreat", a.type))
                 else:
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,

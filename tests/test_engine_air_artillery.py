@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import (
     add_unit,
@@ -322,3 +324,22 @@ def test_artillery_fires_at_the_units_its_side_sees_not_at_hidden_ones_with_them
     shot = next(e for e in events if e.kind == "ArtilleryFired")
     assert [r.target for r in shot.fire] == [o.target for o in odds] == ["az_mech"]
     assert state.unit("az_sf2").strength == 3 and state.unit("az_sf2").hidden
+
+
+def test_a_loitering_munition_says_how_many_are_left_and_when_it_is_used_up():
+    """The Harop vanished from the air-status lines once its munitions were spent, and no event said so."""
+    from engine.game import play_game
+    from engine.scenario import load_scenario
+
+    scen = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "lessons" / "drones.json")
+    state = play_game(scen, 1, weather_mode="clear")
+    strikes = [e for e in state.log if e.kind == "DroneStrike" and e.expended]
+    assert strikes
+    lefts = [e.munitions_left for e in strikes if e.unit == strikes[0].unit]
+    assert lefts == sorted(lefts, reverse=True) and all(n >= 0 for n in lefts)
+    for e in strikes:
+        assert (("used up" in e.text()) == (e.munitions_left == 0))
+    if lefts[-1] == 0:
+        u = state.unit(strikes[0].unit)
+        assert u.strength == 0
+    assert all(e.munitions_left == -1 for e in state.log if e.kind == "DroneStrike" and not e.expended)
