@@ -6,6 +6,11 @@ Layout of a batch writing ``results.parquet``::
     results.parquet.parts/part-c0000-g000000.parquet   one finished chunk of games (atomic write)
     results.parquet                          all parts combined in (cell, game) order (atomic write)
 
+With ``--turns`` (`run_batch(..., turns=True)`), per-turn rows (`turn_rows`) too::
+
+    results.parquet.parts/turns-c0000-g000000.parquet  the chunk's per-turn rows, written just before its part
+    results.turns.parquet                    all of them in (cell, game, turn) order, written before results.parquet
+
 Seeds: game ``g`` of cell ``c`` plays with
 ``SeedSequence(base_seed).spawn(n_cells)[c].spawn(games)[g].generate_state(1, uint32)[0]``, so the results do
 not depend on the number of workers, the chunk size or the order chunks finish in, and every game can be
@@ -519,6 +524,164 @@ def armed_drones_grounded(state: Any, weather: Any) -> bool | None:
     return all(flight_check(table[t], weather) is not None for t in sorted(armed))
 
 
+# -------------------------------------------------------------------------------------------- per turn
+
+TURN_COUNTERS = ("units_out_of_supply", "drone_sorties_flown", "armed_drones_grounded")
+"""Per-side counts of one turn in the per-turn table (`turn_rows`): `{name}_{side}`."""
+TURN_CUMULATIVE = ("steps_lost", "units_destroyed")
+"""Per-side running totals in the per-turn table: `{name}_{side}_cum`, at the end of the turn."""
+_TURN_KINDS = frozenset({"TurnStarted", "WeatherReport", "AirStatus", "SupplyReport", "AmbushSprung",
+                         "ArtilleryFired", "DroneStrike", "ReconFlown", "AssaultResolved", "UnitRetreated",
+                         "UnitDestroyed", "RoadCut", "ObjectiveStatus"})
+
+
+def turns_path(out: Path) -> Path:
+    """The per-turn file written next to the results file `out` by `--turns`: ``r.parquet`` -> ``r.turns.parquet``.
+
+    >>> turns_path(Path("runs/r1.parquet")).as_posix(), turns_path(Path("r")).as_posix()
+    ('runs/r1.turns.parquet', 'r.turns.parquet')
+    """
+    out = Path(out)
+    return out.with_name(f"{out.stem}.turns{out.suffix or '.parquet'}")
+
+
+def turn_part_name(cell: int, start: int) -> str:
+    return f"turns-c{cell:04d}-g{start:06d}.parquet"
+
+
+def turn_schema(sweep_cols: dict[str, str]) -> Any:
+    """The pyarrow schema of a per-turn row (`turn_rows`, plus the game's cell, game, sweep values and seed)."""
+    import pyarrow as pa
+
+    pa_types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+    fields = [pa.field("cell", pa.int32()), pa.field("game", pa.int32())]
+    fields += [pa.field(k, pa_types[t]) for k, t in sweep_cols.items()]
+    fields += [pa.field("seed", pa.int64()), pa.field("turn", pa.int32()),
+               pa.field("objective_hexes_attacker", pa.int32()), pa.field("objective_hexes_total", pa.int32()),
+               pa.field("objective_held", pa.bool_()),
+               pa.field("road_cut", pa.bool_()), pa.field("road_cut_during_turn", pa.bool_())]
+    for name in TURN_CUMULATIVE:
+        fields += [pa.field(f"{name}_{side}_cum", pa.int32()) for side in SIDES]
+    for name in TURN_COUNTERS:
+        fields += [pa.field(f"{name}_{side}", pa.int32()) for side in SIDES]
+    fields += [pa.field("weather_grounded_armed_drones", pa.bool_()), pa.field("night", pa.bool_()),
+               pa.field("weather_ceiling_m", pa.float64()), pa.field("weather_visibility_km", pa.float64()),
+               pa.field("weather_fog", pa.string())]
+    return pa.schema(fields)
+
+
+def turn_rows(log: Sequence[Any], scen: Any) -> list[dict[str, Any]]:
+    """One row per turn played (1 to the last), read from a finished game's event log in one pass: what the
+    engine logged, never a rule worked out again. The scenario gives the units' sides and starting strengths
+    and which air types are armed (air role strike or loiter).
+
+    - `night`: `TurnStarted`; `weather_ceiling_m`, `weather_visibility_km`, `weather_fog`: `WeatherReport`.
+    - `weather_grounded_armed_drones`: every armed drone still in play was grounded this turn (their
+      `AirStatus`); False when one could fly; None when none was in play.
+    - `armed_drones_grounded_{side}`: the side's armed drones grounded this turn (the drone-turns the game row's
+      `drone_sorties_grounded_{side}` sums); `drone_sorties_flown_{side}`: its `DroneStrike`s this turn;
+      `units_out_of_supply_{side}`: its ground units out of supply at the turn's start (`SupplyReport`).
+    - `steps_lost_{side}_cum`, `units_destroyed_{side}_cum`: totals so far, at the end of the turn. Steps are
+      the losses of the fire results (`Event.fire_results()`; never more than the unit still has, as the rules
+      apply them: an assault's defenders' results on the attacker are capped together), a drone shot down
+      (`DroneStrike.aborted`, `ReconFlown.shot_down`: one step), a routed unit's step
+      (`UnitRetreated.steps_lost`) and whatever a destroyed unit still had (`UnitDestroyed`: a surrender). An expended
+      loitering munition is not a loss (as in the score).
+    - `road_cut`: the watched road is cut at the end of the turn (`RoadCut` events; open when the game starts);
+      `road_cut_during_turn`: it was cut at some moment of the turn (when it began, or a `RoadCut` in it): a
+      road cut by the attacker's move and reopened in the defender's half counts here only.
+    - `objective_hexes_attacker`, `objective_hexes_total`, `objective_held`: `ObjectiveStatus` at the turn's end.
+    """
+    table = scen.unit_table
+    armed_types = {name for name, ut in table.items() if ut.domain == "air" and ut.air_role in ARMED_AIR_ROLES}
+    side_of: dict[str, str] = {}
+    strength: dict[str, int] = {}
+    for us in scen.units:
+        if us.present:
+            side_of[us.id] = us.side
+            strength[us.id] = us.strength if us.strength is not None else table[us.type].max_steps
+    lost = dict.fromkeys(SIDES, 0)
+    destroyed = dict.fromkeys(SIDES, 0)
+    road_cut = False
+    rows: list[dict[str, Any]] = []
+    row: dict[str, Any] | None = None
+    armed_up = armed_down = 0
+
+    def close(r: dict[str, Any]) -> None:
+        r["weather_grounded_armed_drones"] = None if armed_up + armed_down == 0 else armed_up == 0
+        for side in SIDES:
+            r[f"steps_lost_{side}_cum"] = lost[side]
+            r[f"units_destroyed_{side}_cum"] = destroyed[side]
+        r["road_cut"] = road_cut
+        rows.append(r)
+
+    def lose(uid: str, steps: int) -> None:
+        have = strength.get(uid, 0)
+        steps = steps if steps < have else have
+        if steps > 0:
+            strength[uid] = have - steps
+            lost[side_of[uid]] += steps
+
+    for ev in log:
+        kind = ev.kind
+        if kind not in _TURN_KINDS:
+            continue
+        if kind == "TurnStarted":
+            if row is not None:
+                close(row)
+            armed_up = armed_down = 0
+            row = {"turn": ev.turn, "night": ev.night, "weather_ceiling_m": None, "weather_visibility_km": None,
+                   "weather_fog": None, "objective_hexes_attacker": None, "objective_hexes_total": None,
+                   "objective_held": None, "road_cut_during_turn": road_cut}
+            for name in TURN_COUNTERS:
+                for side in SIDES:
+                    row[f"{name}_{side}"] = 0
+            continue
+        if row is None:
+            continue  # (nothing of a turn comes before its TurnStarted)
+        if kind == "WeatherReport":
+            row["weather_ceiling_m"] = float(ev.ceiling_m)
+            row["weather_visibility_km"] = float(ev.visibility_km)
+            row["weather_fog"] = ev.fog
+        elif kind == "AirStatus":
+            if ev.unit_type in armed_types:
+                if ev.grounded:
+                    armed_down += 1
+                    row[f"armed_drones_grounded_{ev.side}"] += 1
+                else:
+                    armed_up += 1
+        elif kind == "SupplyReport":
+            row[f"units_out_of_supply_{ev.side}"] += len(ev.out_of_supply)
+        elif kind == "UnitDestroyed":
+            lose(ev.unit, strength.get(ev.unit, 0))  # (0 left, unless it surrendered)
+            destroyed[ev.side] += 1
+        elif kind == "UnitRetreated":
+            if ev.steps_lost:  # routed again (a surrender's steps: its UnitDestroyed)
+                lose(ev.unit, ev.steps_lost)
+        elif kind == "RoadCut":
+            road_cut = bool(ev.cut)
+            if road_cut:
+                row["road_cut_during_turn"] = True
+        elif kind == "ObjectiveStatus":
+            row["objective_hexes_attacker"] = ev.attacker_hexes
+            row["objective_hexes_total"] = ev.total_hexes
+            row["objective_held"] = ev.held_by == "attacker"
+        else:  # fire: AmbushSprung, ArtilleryFired, DroneStrike, ReconFlown, AssaultResolved
+            if kind == "DroneStrike":
+                row[f"drone_sorties_flown_{ev.side}"] += 1
+                if ev.aborted:
+                    lose(ev.unit, 1)
+                elif ev.expended:
+                    strength[ev.unit] = strength.get(ev.unit, 0) - 1  # spent, not lost
+            elif kind == "ReconFlown" and ev.shot_down:
+                lose(ev.unit, 1)
+            for res in ev.fire_results():  # (several on one unit, e.g. an assault's defenders: capped in all)
+                lose(res.target, res.losses)
+    if row is not None:
+        close(row)
+    return rows
+
+
 # ------------------------------------------------------------------------------------------------ tasks
 
 
@@ -537,10 +700,16 @@ class Task:
     run_options: list[str]
     types: dict[str, list[str]]
     logs_dir: str | None = None
+    turns: bool = False
+    """Also return the games' per-turn rows (`turn_rows`): `run_task` then returns (rows, turn rows)."""
 
     @property
     def name(self) -> str:
         return part_name(self.cell, self.start)
+
+    @property
+    def turns_name(self) -> str:
+        return turn_part_name(self.cell, self.start)
 
 
 def part_name(cell: int, start: int) -> str:
@@ -569,13 +738,15 @@ def play_one(scen: Any, seed: int, weather: str | None, agents: dict[str, str],
     return play_game(scen, seed, agents=agents or None, weather_mode=weather, agent_params=agent_params or None)
 
 
-def run_task(task: Task) -> list[dict[str, Any]]:
-    """Play a chunk of games and return their rows (runs in a worker process / Dask worker)."""
+def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Play a chunk of games and return their rows (runs in a worker process / Dask worker); with
+    `task.turns`, their rows and their per-turn rows."""
     from engine.cli import score_row
     from engine.game import settle_long_lived_objects
 
     scen = _scenario_for(task.doc)
     rows = []
+    per_turn: list[dict[str, Any]] = []
     for j, seed in enumerate(task.seeds):
         g = task.start + j
         state = play_one(scen, seed, task.weather, task.agents, task.agent_params)
@@ -589,8 +760,13 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         row["run_options"] = task.run_options[j]
         row.update(weather_columns(state))
         rows.append(row)
+        if task.turns:
+            head = {"cell": task.cell, "game": g, **task.sweep, "seed": seed}
+            per_turn.extend({**head, **r} for r in turn_rows(state.log, state.scenario))
         del state
         settle_long_lived_objects()  # once per worker process, after its first game
+    if task.turns:
+        return rows, per_turn
     return rows
 
 
@@ -695,8 +871,10 @@ def parts_dir(out: Path) -> Path:
     return out.with_name(out.name + ".parts")
 
 
-def plan(spec: BatchSpec, chunk: int, logs_dir: str | None = None) -> tuple[list[Cell], list[Task], Any]:
-    """Cells, tasks (chunks of games) and the row schema of a batch."""
+def plan(spec: BatchSpec, chunk: int, logs_dir: str | None = None,
+         turns: bool = False) -> tuple[list[Cell], list[Task], Any]:
+    """Cells, tasks (chunks of games) and the row schema of a batch (`turns`: tasks that return per-turn rows
+    too; their schema is `turn_schema(sweep_column_types(spec.sweeps))`)."""
     if spec.games < 1:
         raise BatchError(f"--games must be at least 1, got {spec.games}")
     cells = build_cells(spec.scen_doc, spec.sweeps, spec.sets, spec.weather, spec.attacker, spec.defender,
@@ -711,7 +889,7 @@ def plan(spec: BatchSpec, chunk: int, logs_dir: str | None = None) -> tuple[list
         for start in range(0, spec.games, chunk):
             ss = seeds[cell.index][start:start + chunk]
             tasks.append(Task(cell.index, start, ss, cell.doc, cell.weather, cell.agents, cell.agent_params,
-                              sweep, [cell.run_options(s) for s in ss], types, logs_dir))
+                              sweep, [cell.run_options(s) for s in ss], types, logs_dir, turns))
     return cells, tasks, schema
 
 
@@ -724,7 +902,8 @@ def write_table_atomic(table: Any, path: Path) -> None:
     atomic_write_with(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
-def _schema_metadata(spec: BatchSpec, cells: list[Cell], chunk: int) -> dict[bytes, bytes]:
+def _schema_metadata(spec: BatchSpec, cells: list[Cell], chunk: int, table: str | None = None) -> dict[bytes, bytes]:
+    """The file metadata of the results (`table` None) or of the per-turn file (`table="turns"`)."""
     meta = spec.scen_doc.get("meta") or {}
     info = {
         "batch": spec.identity(), "command": spec.command, "scenario_path": spec.scenario_path,
@@ -738,11 +917,18 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], chunk: int) -> dict[byt
                    "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1)}
                   for c in cells],
     }
+    if table is not None:
+        info["table"] = table
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
 
 
-def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int) -> int:
-    """Create the manifest (new batch) or check it (--resume); returns the chunk size to use."""
+def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int, turns: bool = False) -> int:
+    """Create the manifest (new batch) or check it (--resume); returns the chunk size to use.
+
+    The manifest also records whether the batch writes per-turn rows (`turns`). A batch started with them is
+    resumed only with them (its finished parts hold them, the results would lack them); one started without
+    them may be resumed with them: the manifest then records them, and its finished chunks are played again
+    (same seeds) for their per-turn rows (`_run_batch` says so)."""
     from engine.fileio import atomic_write_text
 
     mpath = pdir / MANIFEST
@@ -763,6 +949,15 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
             diff = [k for k in sorted(set(ident) | set(old)) if json.loads(json.dumps(ident.get(k))) != old.get(k)]
             raise BatchError(f"--resume: parameters differ from the interrupted batch in {pdir} "
                              f"({', '.join(diff)}); use the same options or a new --out")
+        started_with = bool(man.get("turns", False))
+        if started_with and not turns:
+            out = pdir.with_name(pdir.name.removesuffix(".parts"))
+            raise BatchError(f"--resume: the interrupted batch in {pdir} was started with --turns (per-turn rows, "
+                             f"{turns_path(out).name}); add --turns to resume it, or use a new --out")
+        if turns and not started_with:
+            man["turns"] = True
+            man["command"] = _with_turns_flag(man.get("command", spec.command))
+            atomic_write_text(mpath, json.dumps(man, indent=1, sort_keys=True))
         spec.command = man.get("command", spec.command)
         return int(man.get("chunk", chunk))
     if resume and pdir.exists() and any(pdir.iterdir()):
@@ -773,8 +968,16 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
         raise BatchError(f"cannot write next to --out {pdir.parent / pdir.name.removesuffix('.parts')}: cannot "
                          f"create {pdir} ({e.strerror or e})") from None
     atomic_write_text(mpath, json.dumps({"version": MANIFEST_VERSION, "batch": ident, "command": spec.command,
-                                         "chunk": chunk}, indent=1, sort_keys=True))
+                                         "chunk": chunk, "turns": turns}, indent=1, sort_keys=True))
     return chunk
+
+
+def _with_turns_flag(command: str) -> str:
+    """A recorded `wargame batch` command with `--turns` added (a batch resumed with per-turn rows)."""
+    if not command:
+        return command
+    args = shlex.split(command)
+    return command if "--turns" in args else shlex.join([*args, "--turns"])
 
 
 def _part_status(path: Path, n_rows: int, schema: Any) -> tuple[str, list[str]]:
@@ -795,6 +998,32 @@ def _part_status(path: Path, n_rows: int, schema: Any) -> tuple[str, list[str]]:
     return "stale", [n for n in schema.names if n not in have.names]
 
 
+def _turns_part_ok(path: Path, game_part: Path, schema: Any) -> bool:
+    """Is the per-turn part beside a finished game part whole: this batch's columns, and as many rows as its
+    games played turns (their `end_turn`)? (Parts are written whole or not at all; this catches the rest.)"""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+        if not pf.schema_arrow.remove_metadata().equals(schema.remove_metadata()):
+            return False
+        played = pq.read_table(game_part, columns=["end_turn"]).column("end_turn").to_pylist()
+        return pf.metadata.num_rows == sum(t or 0 for t in played)
+    except Exception:
+        return False
+
+
+def turns_file_matches(path: Path, identity: Any) -> bool:
+    """Is `path` the per-turn file of the batch whose identity (`BatchSpec.identity()`, or as read back from a
+    results file's metadata) is `identity`? (A per-turn file left from another batch must not be read as this
+    one's.)"""
+    try:
+        info = read_batch_metadata(path)
+    except Exception:
+        return False
+    return info.get("table") == "turns" and info.get("batch") == json.loads(json.dumps(identity))
+
+
 @dataclass
 class BatchResult:
     out: Path
@@ -807,6 +1036,8 @@ class BatchResult:
     missing_columns: list[str] = field(default_factory=list)
     """Columns of today's rows that a batch found finished (`already_complete`) lacks: it was written by an
     older wargame; `--overwrite` plays it again with them."""
+    turns_out: Path | None = None
+    """The per-turn file (`turns_path(out)`), when the batch was run with `turns`."""
 
 
 def _same_identity(spec: BatchSpec, old: Any) -> list[str] | None:
@@ -818,10 +1049,10 @@ def _same_identity(spec: BatchSpec, old: Any) -> list[str] | None:
     return diff or None
 
 
-def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: bool) -> bool:
+def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: bool, turns: bool = False) -> bool:
     """Refuse, before any game is played, an `--out` that cannot be a results file or that holds finished
-    results the command would silently replace. True when `--resume` finds this very batch already finished
-    in `out`."""
+    results the command would silently replace (with `turns`, the same for the per-turn file beside it). True
+    when `--resume` finds this very batch already finished in `out` (with `turns`, its per-turn file too)."""
     if out.is_dir():
         raise BatchError(f"--out {out} is a folder; give a file name, e.g. --out {out / 'results.parquet'}")
     for parent in (out.parent, *out.parent.parents):
@@ -829,7 +1060,13 @@ def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: 
             if not parent.is_dir():
                 raise BatchError(f"--out {out}: {parent} is a file, not a folder")
             break
+    tpath = turns_path(out)
+    if turns and tpath.is_dir():
+        raise BatchError(f"--turns: {tpath} (the per-turn file of --out {out}) is a folder; give another --out")
     if not out.exists() or pdir.exists():
+        if turns and not pdir.exists() and tpath.exists() and not overwrite:
+            raise BatchError(f"--turns: {tpath} already exists (left by an earlier batch?); give a new --out, or "
+                             "add --overwrite to replace it")
         return False  # a new batch, or an interrupted one (its manifest decides)
     try:
         old = read_batch_metadata(out).get("batch")
@@ -843,6 +1080,10 @@ def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: 
     diff = _same_identity(spec, old)
     if resume:
         if diff is None:
+            if turns and not turns_file_matches(tpath, spec.identity()):
+                raise BatchError(f"--resume --turns: {out} holds this very batch, finished, without its per-turn "
+                                 f"rows ({tpath.name}); run the command with --overwrite instead of --resume to "
+                                 "play it again with them")
             return True
         raise BatchError(f"--resume: {out} holds a finished batch with other parameters ({', '.join(diff)}); "
                          "use the same options, or a new --out")
@@ -869,12 +1110,15 @@ def run_batch(
     stop_after_chunks: int | None = None,
     overwrite: bool = False,
     on_message: Callable[[str], None] | None = None,
+    turns: bool = False,
 ) -> BatchResult:
     """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early).
 
     Finished results in `out` are never replaced silently: `overwrite` must say so; with `resume`, the same
     batch finished already is left as it is (`BatchResult.already_complete`). `on_message` gets one-line notes
-    for the user, before any game is played: a results folder created, finished parts played again."""
+    for the user, before any game is played: a results folder created, finished parts played again.
+    `turns`: also write one row per game per turn played (`turn_rows`) to `turns_path(out)`, from per-turn
+    parts saved with the game parts (so an interrupted batch resumes with them too)."""
     t0 = time.perf_counter()
     out = Path(out)
     n_total = spec.games * max(1, int(np.prod([len(v) for _, v in spec.sweeps]))) if spec.sweeps else spec.games
@@ -883,18 +1127,19 @@ def run_batch(
         chunk = max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
     pdir = parts_dir(out)
     cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
-    if _check_out(spec, out, pdir, resume, overwrite):
+    if _check_out(spec, out, pdir, resume, overwrite, turns):
         if csv:
             try:
                 write_csv(out, Path(csv))
             except OSError as e:
                 raise BatchError(f"cannot write {csv}: {e.strerror or e} ({out} is complete)") from None
         return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=n_total,
-                           already_complete=True, missing_columns=_missing_columns(out, schema))
+                           already_complete=True, missing_columns=_missing_columns(out, schema),
+                           turns_out=turns_path(out) if turns else None)
     client = _connect_dask(scheduler, workers) if scheduler else None
     try:
         return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                          on_progress, stop_after_chunks, t0, on_message)
+                          on_progress, stop_after_chunks, t0, on_message, turns)
     finally:
         if client is not None:
             _close_dask(*client)
@@ -929,13 +1174,28 @@ def _make_results_folder(out: Path, on_message: Callable[[str], None] | None) ->
 def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: int, client: Any, chunk: int,
                resume: bool, logs_dir: str | None, csv: Path | None, on_start: Any, on_progress: Any,
                stop_after_chunks: int | None, t0: float,
-               on_message: Callable[[str], None] | None = None) -> BatchResult:
+               on_message: Callable[[str], None] | None = None, turns: bool = False) -> BatchResult:
     _make_results_folder(out, on_message)
-    chunk = _check_or_write_manifest(pdir, spec, resume, chunk)
-    cells, tasks, schema = plan(spec, chunk, logs_dir)
+    chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)
+    cells, tasks, schema = plan(spec, chunk, logs_dir, turns)
     meta = _schema_metadata(spec, cells, chunk)
     schema = schema.with_metadata(meta)
     status = {t.name: _part_status(pdir / t.name, len(t.seeds), schema) for t in tasks}
+    tschema = None
+    if turns:
+        tschema = turn_schema(sweep_column_types(spec.sweeps)).with_metadata(
+            _schema_metadata(spec, cells, chunk, table="turns"))
+        # a finished chunk counts as finished only with its per-turn part (written just before it)
+        no_turns = [t for t in tasks if status[t.name][0] == "ok"
+                    and not _turns_part_ok(pdir / t.turns_name, pdir / t.name, tschema)]
+        for t in no_turns:
+            status[t.name] = ("no turns", [])
+        if no_turns and on_message:
+            one = len(no_turns) == 1
+            games = sum(len(t.seeds) for t in no_turns)
+            on_message(f"{'1 finished part' if one else f'{len(no_turns)} finished parts'} in {pdir} "
+                       f"{'has' if one else 'have'} no per-turn rows (--turns): playing {'its' if one else 'their'} "
+                       f"{games} game{'' if games == 1 else 's'} again (same seeds) to record them")
     stale = [t for t in tasks if status[t.name][0] == "stale"]
     if stale and on_message:
         lacking = [c for c in schema.names if any(c in status[t.name][1] for t in stale)]
@@ -953,18 +1213,24 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         on_start(n_total, done_games)
     state = {"done": done_games, "chunks": 0}
 
-    def save(task: Task, rows: list[dict[str, Any]]) -> None:
+    def save(task: Task, result: Any) -> None:
         import pyarrow as pa
 
+        rows, per_turn = result if isinstance(result, tuple) else (result, None)
         table = pa.Table.from_pylist(rows, schema=schema)
         # a Ctrl+C or SIGTERM that arrives while a part is written waits until the part is counted: otherwise
         # the part could be on disk but missing from the "N of M games saved" report
         with _HeldSignals():
+            path = pdir / task.name
             try:
-                write_table_atomic(table, pdir / task.name)
+                if per_turn is not None:  # first: a game part on disk says its chunk is finished
+                    path = pdir / task.turns_name
+                    write_table_atomic(pa.Table.from_pylist(per_turn, schema=tschema), path)
+                    path = pdir / task.name
+                write_table_atomic(table, path)
             except OSError as e:
                 what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
-                raise BatchAborted(f"cannot write {pdir / task.name}: {what}", 1, state["done"], n_total) from None
+                raise BatchAborted(f"cannot write {path}: {what}", 1, state["done"], n_total) from None
             state["done"] += len(rows)
             state["chunks"] += 1
         if on_progress:
@@ -985,6 +1251,11 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
     except BatchAborted as e:
         e.done, e.total = state["done"], n_total
         raise
+    tpath = None
+    if turns:  # first: finished results in `out` come with their per-turn file
+        tpath = turns_path(out)
+        combine_parts(pdir, [t.turns_name for t in tasks], tpath, tschema)
+        _readable(tpath)
     combine_parts(pdir, [t.name for t in tasks], out, schema)
     _readable(out)
     if csv:
@@ -994,8 +1265,8 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
             what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
             raise BatchAborted(f"cannot write {csv}: {what} ({out} is complete)", 1, -1, -1) from None
         _readable(Path(csv))
-    _remove_parts(pdir, [t.name for t in tasks])
-    return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=done_games)
+    _remove_parts(pdir, [t.name for t in tasks] + ([t.turns_name for t in tasks] if turns else []))
+    return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=done_games, turns_out=tpath)
 
 
 def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int) -> None:

@@ -41,6 +41,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--overwrite", help="Replace the results already in --out (never done without it)")] = False,
         csv: Annotated[Path | None, typer.Option(help="Also write the results as CSV")] = None,
         logs: Annotated[Path | None, typer.Option(help="Keep every game's event log (JSON lines) here")] = None,
+        turns: Annotated[bool, typer.Option(
+            "--turns", help="Also write <out stem>.turns.parquet next to --out (r.parquet -> r.turns.parquet): one "
+                            "row per game per turn played, read from its event log (objective hexes held, road "
+                            "cut, steps lost so far, units out of supply, armed-drone sorties, weather); `wargame "
+                            "report` then plots the objective by turn. Columns: docs/engine_api.md")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     ) -> None:
         """Play many headless games (optionally a sweep grid) in parallel; write one row per game."""
@@ -64,7 +69,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             sets = [B.parse_set(s) for s in (set_ or [])]
             spec = B.BatchSpec(str(scenario), scen.raw, games, seed, sweeps, sets, weather, attacker, defender,
                                command=canonical_command(scenario, games, seed, out, sweep, set_, weather,
-                                                         attacker, defender))
+                                                         attacker, defender, turns=turns))
             # validate everything (overrides, agents) before touching the output folder
             B.plan(spec, 1)
         except B.WargameError as e:
@@ -116,7 +121,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         try:
             res = B.run_batch(spec, out, workers=n_workers, scheduler=scheduler, chunk=chunk, resume=resume,
                               logs_dir=str(logs) if logs else None, csv=csv, on_start=on_start,
-                              on_progress=on_progress, overwrite=overwrite, on_message=on_message)
+                              on_progress=on_progress, overwrite=overwrite, on_message=on_message, turns=turns)
         except B.BatchError as e:
             if progress is not None:
                 progress.stop()
@@ -124,7 +129,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except B.BatchAborted as e:
             if progress is not None:
                 progress.stop()
-            hint = resume_hint(spec.command, csv=csv, logs=logs)
+            hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
             fail(f"{e.message}; {saved}. Resume with: {hint}", 128 + signal.SIGTERM if terminated else e.code)
@@ -153,7 +158,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         for c in res.cells:
             rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed SEED', 1)}"
             out_console.print(f"[dim]cell {c.index} re-run: {escape(rerun)}[/]", highlight=False, soft_wrap=True)
-        out_console.print(f"wrote {res.out}" + (f" and {csv}" if csv else ""), highlight=False)
+        written = [str(res.out), *([str(res.turns_out)] if res.turns_out else []), *([str(csv)] if csv else [])]
+        out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
+                          else f"wrote {res.out}", highlight=False)
 
     @app.command()
     def report(
@@ -162,7 +169,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         = None,
         html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html")] = False,
     ) -> None:
-        """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, optional HTML."""
+        """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, optional HTML. With
+        the per-turn file beside the results (`wargame batch --turns`), the objective by turn too."""
         from rich.console import Console
 
         from engine.report import ReportError, rich_table, summarize, write_html, write_plots
@@ -176,6 +184,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)
+        if s.turns_note:
+            console.print(f"note: {s.turns_note}", highlight=False, soft_wrap=True, markup=False)
         out_dir = out or results.with_name(results.stem + "_report")
         if out_dir.exists() and not out_dir.is_dir():
             fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
@@ -192,8 +202,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                       highlight=False, soft_wrap=True)
 
 
-def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender) -> str:
-    """The `wargame batch` command with every option that determines the results (not workers/scheduler)."""
+def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False) -> str:
+    """The `wargame batch` command with every option that determines the results (not workers/scheduler), and
+    `--turns` (which files it writes)."""
     args = ["wargame", "batch", str(scenario), "--games", str(games), "--seed", str(seed), "--out", str(out)]
     for s in sweep or []:
         args += ["--sweep", s]
@@ -202,13 +213,17 @@ def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker
     for name, v in (("--weather", weather), ("--attacker", attacker), ("--defender", defender)):
         if v:
             args += [name, v]
+    if turns:
+        args.append("--turns")
     return shlex.join(args)
 
 
-def resume_hint(command: str, csv: Path | None = None, logs: Path | None = None) -> str:
+def resume_hint(command: str, csv: Path | None = None, logs: Path | None = None, turns: bool = False) -> str:
     """`command` (the results' own options) with --resume, and the output options it needs to finish the same
-    outputs: the CSV copy and the event logs."""
+    outputs: the CSV copy, the event logs and the per-turn file."""
     args = shlex.split(command)
+    if turns and "--turns" not in args:
+        args.append("--turns")
     for name, v in (("--csv", csv), ("--logs", logs)):
         if v is not None and name not in args:
             args += [name, str(v)]

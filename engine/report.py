@@ -60,6 +60,25 @@ def _ci_mean(xs: list[float]) -> float:
 
 
 @dataclass
+class TurnSeries:
+    """One cell's objective by turn (1 to `turns[-1]`), over all its `n` games, from the per-turn file. A game
+    that ended before a turn counts with the state it ended in (a sudden-death capture stays a capture)."""
+
+    n: int
+    total_hexes: int
+    turns: list[int]
+    held_by: list[int]
+    """Games in which the attacker had held the whole objective at the end of some turn up to this one."""
+    mean_hexes: list[float]
+    """Mean objective hexes the attacker held at the end of the turn."""
+    ci_hexes: list[float]
+    """Half-width of the 95% interval of `mean_hexes` (normal approximation)."""
+
+    def held_ci(self, i: int) -> tuple[float, float]:
+        return wilson(self.held_by[i], self.n)
+
+
+@dataclass
 class CellStats:
     cell: int
     label: str
@@ -79,6 +98,8 @@ class CellStats:
     weather_grounded: list[int] | None = field(default_factory=list)
     """Per game: turns whose weather grounded every armed drone (column `weather_grounded_turns`); None when the
     file has no such column (written by an older wargame) or the games had no armed drones."""
+    by_turn: TurnSeries | None = None
+    """The objective turn by turn, from the batch's per-turn file (`wargame batch --turns`); None without one."""
 
     @property
     def win_rate(self) -> float:
@@ -103,6 +124,14 @@ class Summary:
     cells: list[CellStats]
     meta: dict[str, Any]
     sweep_keys: list[str]
+    turns_path: Path | None = None
+    """The per-turn file the cells' `by_turn` series were read from."""
+    turns_note: str | None = None
+    """Why a per-turn file next to the results was not used (one line for the user), or None."""
+
+    @property
+    def has_turns(self) -> bool:
+        return any(c.by_turn is not None for c in self.cells)
 
     @property
     def games(self) -> int:
@@ -210,7 +239,78 @@ def summarize(path: Path) -> Summary:
                 c.weather_grounded.append(r["weather_grounded_turns"])
     if not cells:
         raise ReportError(f"{path} holds no games")
-    return Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
+    s = Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
+    read_turns(s)
+    return s
+
+
+TURN_COLUMNS = ["cell", "game", "turn", "objective_hexes_attacker", "objective_hexes_total", "objective_held"]
+
+
+def read_turns(s: Summary) -> None:
+    """Fill the cells' `by_turn` from the per-turn file next to the results (`engine.batch.turns_path`), when
+    there is one and it is this batch's; else leave them None and say why in `s.turns_note` (nothing to say when
+    there is no per-turn file)."""
+    import pyarrow.parquet as pq
+
+    from engine.batch import turns_file_matches, turns_path
+
+    tp = turns_path(s.path)
+    if not tp.exists():
+        return
+    if not turns_file_matches(tp, s.meta.get("batch")):
+        s.turns_note = (f"{tp} is not the per-turn file of this batch (other parameters, or written by another "
+                        "command): the plot by turn is left out")
+        return
+    try:
+        pf = pq.ParquetFile(tp)
+        games: dict[int, dict[int, list[tuple[int, int, bool, int]]]] = {}
+        for i in range(pf.num_row_groups):
+            t = pf.read_row_group(i, columns=TURN_COLUMNS).to_pydict()
+            for c, g, turn, hexes, total, held in zip(*(t[k] for k in TURN_COLUMNS), strict=True):
+                games.setdefault(c, {}).setdefault(g, []).append((turn, hexes, held, total))
+    except Exception as e:  # unreadable: the rest of the report stands
+        s.turns_note = f"cannot read {tp} ({str(e).splitlines()[0] if str(e) else type(e).__name__}): the plot by " \
+                       "turn is left out"
+        return
+    last = s.turns or max(turn for cell in games.values() for g in cell.values() for turn, *_ in g)
+    short = [c for c in s.cells if len(games.get(c.cell, {})) != c.n]
+    if short:
+        c = short[0]
+        s.turns_note = (f"{tp} holds {len(games.get(c.cell, {}))} games of cell {c.cell}, the results {c.n}: the "
+                        "plot by turn is left out")
+        return
+    for c in s.cells:
+        c.by_turn = turn_series(games[c.cell], last)
+    s.turns_path = tp
+
+
+def turn_series(games: dict[int, list[tuple[int, int, bool, int]]], last: int) -> TurnSeries:
+    """A cell's `TurnSeries` from its games' (turn, objective hexes held, whole objective held, total hexes)
+    rows, turns 1 to `last`; a game's state after its last turn is the one it ended in.
+
+    >>> ts = turn_series({0: [(1, 0, False, 2), (2, 2, True, 2)], 1: [(1, 1, False, 2), (2, 0, False, 2),
+    ...                                                             (3, 0, False, 2)]}, 3)
+    >>> ts.held_by, ts.mean_hexes
+    ([0, 1, 1], [0.5, 1.0, 1.0])
+    """
+    n = len(games)
+    held_by = [0] * last
+    by_turn: list[list[float]] = [[] for _ in range(last)]
+    total = 0
+    for rows in games.values():
+        rows = sorted(rows)
+        k = 0
+        hexes, ever = 0, False
+        for t in range(1, last + 1):
+            while k < len(rows) and rows[k][0] <= t:
+                _, hexes, held, total = rows[k]
+                ever = ever or bool(held)
+                k += 1
+            held_by[t - 1] += ever
+            by_turn[t - 1].append(hexes)
+    return TurnSeries(n, total, list(range(1, last + 1)), held_by, [_mean(x) for x in by_turn],
+                      [_ci_mean(x) for x in by_turn])
 
 
 OWNED_TABLES = frozenset({"units", "unit_types", "terrain_types", "sides"})
@@ -460,8 +560,69 @@ def plot_losses(s: Summary, path: Path) -> None:
     plt.close(fig)
 
 
+CELL_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
+
+
+def _turn_axis(ax: Any, s: Summary, last: int) -> None:
+    ax.set_xlim(0.5, last + 0.5)
+    step = max(1, round(last / 9))
+    ticks = list(range(1, last + 1, step))
+    ax.set_xticks(ticks)
+    if s.turn_date(1):
+        ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize=7)
+    hours = s.meta.get("turn_hours")
+    ax.set_xlabel(f"turn ({hours}-hour turns; date the turn starts)" if hours else "turn", fontsize=8)
+
+
+def plot_objective_by_turn(s: Summary, path: Path) -> None:
+    """Per cell, by turn: the share of games in which the attacker had held the whole objective (a cumulative
+    capture curve, 95% Wilson band) and the mean objective hexes it held (95% interval of the mean)."""
+    import matplotlib.pyplot as plt
+
+    cells = [c for c in s.cells if c.by_turn is not None]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.2), layout="constrained")
+    total = max(c.by_turn.total_hexes for c in cells)  # type: ignore[union-attr]
+    last = max(c.by_turn.turns[-1] for c in cells)  # type: ignore[union-attr]
+    labels = cell_tick_labels(s)
+    for k, c in enumerate(cells):
+        ts = c.by_turn
+        assert ts is not None
+        colour = CELL_COLOURS[k % len(CELL_COLOURS)]
+        share = [100 * h / ts.n if ts.n else 0.0 for h in ts.held_by]
+        lo = [100 * ts.held_ci(i)[0] for i in range(len(ts.turns))]
+        hi = [100 * ts.held_ci(i)[1] for i in range(len(ts.turns))]
+        label = labels[s.cells.index(c)]
+        left.step(ts.turns, share, where="mid", color=colour, lw=1.8, label=label)
+        left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.15, lw=0)
+        lo_h = [m - e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
+        hi_h = [m + e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
+        right.plot(ts.turns, ts.mean_hexes, color=colour, lw=1.8, marker="o", ms=2.5)
+        right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.15, lw=0)
+    left.set_ylim(0, 100)
+    left.set_ylabel(f"games in which the attacker had held all of {s.objective} (%)")
+    left.set_title(f"Share of games in which the attacker had held all {total} hexes of {s.objective}\n"
+                   "at the end of some turn so far (band: 95% Wilson score interval)", fontsize=10)
+    right.axhline(total, color="grey", ls="--", lw=1)
+    right.annotate(f"all {total} hexes", (0.6, total), textcoords="offset points", xytext=(2, -11), fontsize=8,
+                   color="grey")
+    right.set_ylim(0, total * 1.08 + 0.1)
+    right.set_ylabel(f"{s.objective} hexes held by the attacker (mean)")
+    right.set_title(f"Mean {s.objective} hexes held by the attacker at the end of each turn\n"
+                    "(band: 95% confidence interval of the mean)", fontsize=10)
+    for ax in (left, right):
+        _turn_axis(ax, s, last)
+        ax.grid(alpha=0.3)
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=min(3, len(cells)),
+               fontsize=8, title="cell (n = games; a game that ended earlier counts with its final state)",
+               title_fontsize=8)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turns),
          ("losses.png", plot_losses))
+TURN_PLOTS = (("objective_by_turn.png", plot_objective_by_turn),)
+"""Plots of the per-turn file (`wargame batch --turns`): drawn when the batch has one."""
 
 
 def figure_caption(s: Summary, name: str) -> str:
@@ -477,6 +638,16 @@ def figure_caption(s: Summary, name: str) -> str:
         return (f"Turn on which {s.objective} fell (the turn the attacker's final hold began), one histogram per "
                 f"cell ({n}). Only games in which it fell are counted ({fell}); the dashed line is their median "
                 "turn. No intervals are drawn.")
+    if name == "objective_by_turn.png":
+        tp = s.turns_path.name if s.turns_path else "the per-turn file"
+        total = max((c.by_turn.total_hexes for c in s.cells if c.by_turn), default=0)
+        return (f"The objective turn by turn, one line per cell ({n}; n in the legend), from {tp}. Left: share of "
+                f"games in which the attacker had held all {total} hexes of {s.objective} at the end of some turn "
+                "up to this one (a cumulative capture curve: it counts a hold that was lost again, unlike the "
+                "capture-turn histogram); band: 95% Wilson score interval. Right: mean number of objective hexes "
+                "the attacker held at the end of each turn; band: 95% confidence interval of the mean (normal "
+                "approximation, ±1.96 standard errors). A game that ended before a turn counts with the state it "
+                "ended in, so every point rests on all the cell's games.")
     if name == "losses.png":
         return (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair of "
                 "bars). Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
@@ -490,7 +661,7 @@ def write_plots(s: Summary, out_dir: Path) -> list[Path]:
     matplotlib.use("Agg", force=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, fn in PLOTS:
+    for name, fn in PLOTS + (TURN_PLOTS if s.has_turns else ()):
         p = out_dir / name
         fn(s, p)
         paths.append(p)
