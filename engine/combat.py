@@ -87,6 +87,8 @@ class FireOdds:
     target_strength: int
     pmf: tuple[float, ...]
     """Probability of 0..shots hits."""
+    firepower_vs: str = ""
+    """Which firepower of the firer's type applies: "vs armour", "vs unarmoured", "guns in close defence"."""
     loss_pmf: tuple[float, ...] = attrs.field(init=False, eq=False, repr=False)
     """Probability of losing 0..target_strength steps."""
     expected_losses: float = attrs.field(init=False, eq=False, repr=False)
@@ -244,7 +246,7 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
     got = memo.get(key)
     if got is None:
         got = memo[key] = _fire_modifiers(state, firer, target, context, extra)
-    firepower, mods, net, p = got
+    firepower, mods, net, p, vs = got
     if context == "strike":
         rules = state.scenario.combat
         if state.scenario.unit_table[firer.type].expendable:
@@ -259,11 +261,11 @@ def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra:
         shots = firer.strength
     # positional: a class call with keywords packs and unpacks a dict (0.6 µs of a 2.5 µs build)
     return FireOdds(firer.id, target.id, target.type, firepower, state.scenario.unit_table[target.type].protection,
-                    mods, net, p, shots, target.strength, binomial_pmf(shots, p))
+                    mods, net, p, shots, target.strength, binomial_pmf(shots, p), vs)
 
 
 def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, extra: Sequence[Modifier] | None
-                    ) -> tuple[int, tuple[Modifier, ...], int, float]:
+                    ) -> tuple[int, tuple[Modifier, ...], int, float, str]:
     """(firepower, modifiers, net fire value, hit probability) of `firer` firing at `target`.
 
     Of the two hexes it reads only what their terrain type gives (name, defence, ambush, concealment,
@@ -273,8 +275,9 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
     ft = state.scenario.unit_table[firer.type]
     tt = state.scenario.unit_table[target.type]
     firepower = ft.firepower_hard if tt.heavy else ft.firepower_soft
+    vs = "vs armour" if tt.heavy else "vs unarmoured"
     if context == "defence" and ft.indirect:
-        firepower = ft.close_fire
+        firepower, vs = ft.close_fire, "guns in close defence"
     mods: list[Modifier] = list(extra or [])
     terrain = _terrain_name(state, target.idx)
     if context in ("assault", "artillery"):
@@ -308,7 +311,7 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
     if context in ("assault", "ambush", "defence", "artillery"):
         mods.extend(_firer_state_mods(state, firer))
     net = firepower - tt.protection + sum(m.value for m in mods)
-    return firepower, tuple(mods), net, hit_probability(net, state.scenario.combat)
+    return firepower, tuple(mods), net, hit_probability(net, state.scenario.combat), vs
 
 
 def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:
@@ -392,7 +395,7 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
         shots=odds.shots, rolls=[round6(x) for x in rolls], hits=hits, losses=losses,
-        strength_after=odds.target_strength - losses,
+        strength_after=odds.target_strength - losses, firepower_vs=odds.firepower_vs,
     )
 
 

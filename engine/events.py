@@ -65,10 +65,14 @@ class FireResult:
     hits: int
     losses: int
     strength_after: int
+    firepower_vs: str = ""
+    """Which of the firer's firepowers applied (its type has one vs armour, one vs unarmoured targets, and guns
+    one in close defence): why the same unit fires harder at some targets."""
 
     def text(self) -> str:
         mods = ", ".join(m.text() for m in self.modifiers) or "no modifiers"
-        return (f"{self.firer} → {self.target}: firepower {self.firepower} − protection {self.protection}"
+        vs = f" ({self.firepower_vs})" if self.firepower_vs else ""
+        return (f"{self.firer} → {self.target}: firepower {self.firepower}{vs} − protection {self.protection}"
                 f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}: {_n(self.hits, 'hit')}, "
                 f"{_n(self.losses, 'step')} lost")
 

@@ -63,8 +63,9 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 ENGINE_VERSION = "0.8.0"
 """0.8.0: the event log only: a SupplyReport says which units are beyond the supply range (the others are cut
 off), a WeatherReport whether it is night, a mover's reveal that it was seen setting out, a loitering drone's
-strike how many munitions it has left, a second rout the step it costs; a hex of the objective without a name
-of its own is named after the objective. The rules play the games of 0.7.0.
+strike how many munitions it has left, a second rout the step it costs, a fire result which firepower applied
+(vs armour, vs unarmoured, guns in close defence); a hex of the objective without a name of its own is named
+after the objective. The rules play the games of 0.7.0.
 0.7.0: scenarios may give the starting front line (`map.start_control`); both sides know it from the start.
 Scenarios without it play the games of 0.6.0.
 0.6.0: artillery fires at the enemy units its side sees in the target hex, not at hidden ones there too

@@ -107,3 +107,24 @@ def test_a_shusha_games_log_says_night_names_objective_hexes_and_where_a_seen_mo
         k = state.log.index(e)
         move = next(m for m in reversed(state.log[:k]) if m.kind == "UnitMoved" and m.unit == e.unit)
         assert tuple(move.path[0]) == tuple(e.hex)
+
+
+def test_a_fire_result_says_which_firepower_applied():
+    """A teacher saw a howitzer fire with 3 at infantry, 2 at a tank and 1 in close combat, unexplained."""
+    from conftest import tiny_game
+
+    from engine import combat
+
+    state = tiny_game(1)
+    table = state.scenario.unit_table
+    gun = state.unit("az_art")
+    for target in [u for u in state.units if u.side == 1 and table[u.type].domain == "ground"]:
+        odds = combat.fire_odds(state, gun, target, "artillery")
+        heavy = table[target.type].heavy
+        assert odds.firepower_vs == ("vs armour" if heavy else "vs unarmoured")
+        assert odds.firepower == (table[gun.type].firepower_hard if heavy else table[gun.type].firepower_soft)
+        target_unit = target
+    close = combat.fire_odds(state, gun, target_unit, "defence")
+    assert close.firepower_vs == "guns in close defence" and close.firepower == table[gun.type].close_fire
+    res = combat.resolve(state, close)
+    assert f"firepower {close.firepower} (guns in close defence) − protection" in res.text()
