@@ -23,6 +23,7 @@ import copy
 import errno
 import json
 import os
+import re
 import shlex
 import signal
 import sys
@@ -128,14 +129,21 @@ def parse_sweep(spec: str) -> tuple[str, list[Any]]:
 
     >>> parse_sweep("set:sides.defender.supply_range=10,14")
     ('set:sides.defender.supply_range', [10, 14])
+    >>> parse_sweep("weather=clear,,fog")
+    Traceback (most recent call last):
+    ...
+    engine.batch.BatchError: --sweep weather=clear,,fog: value 2 of 3 is empty; separate the values with single commas
     """
     key, sep, values = spec.partition("=")
     key = key.strip()
     if not sep or not key:
         raise BatchError(f"--sweep expects KEY=V1,V2,... (e.g. weather=historical,clear), got {spec!r}")
-    raw = [v for v in _split_values(values) if v != ""]
-    if not raw:
+    raw = _split_values(values)
+    if raw == [""]:
         raise BatchError(f"--sweep {key}: no values given")
+    if "" in raw:  # (`clear,,fog` or a trailing comma: an empty value would silently drop a cell)
+        raise BatchError(f"--sweep {key}={values.strip()}: value {raw.index('') + 1} of {len(raw)} is empty; "
+                         "separate the values with single commas")
     if key.startswith("set:"):
         if not key[4:].strip():
             raise BatchError(f"--sweep {key}: missing scenario path after 'set:'")
@@ -940,10 +948,11 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
             raise BatchError(f"cannot read batch manifest {mpath}: {e}") from None
         if not isinstance(man, dict) or not isinstance(man.get("batch", {}), dict):
             raise BatchError(f"cannot read batch manifest {mpath}: not a batch manifest (an object with a "
-                             f"'batch' object); delete {pdir} to start over") from None
+                             f"'batch' object); add --overwrite (without --resume) to discard {pdir} and start "
+                             "over") from None
         if not resume:
-            raise BatchError(f"{pdir} holds parts of an earlier batch; rerun with --resume to complete it, "
-                             f"or delete the folder to start over")
+            raise BatchError(f"{pdir} holds an unfinished batch; add --resume to complete it (its finished games "
+                             f"are kept), or --overwrite to discard it and start over")
         old = man.get("batch", {})
         if json.loads(json.dumps(ident)) != old:
             diff = [k for k in sorted(set(ident) | set(old)) if json.loads(json.dumps(ident.get(k))) != old.get(k)]
@@ -961,7 +970,8 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
         spec.command = man.get("command", spec.command)
         return int(man.get("chunk", chunk))
     if resume and pdir.exists() and any(pdir.iterdir()):
-        raise BatchError(f"--resume: no manifest in {pdir}")
+        raise BatchError(f"--resume: no manifest in {pdir}; rerun with --overwrite instead of --resume to discard "
+                         "its parts and start over")
     try:
         pdir.mkdir(parents=True, exist_ok=True)
     except OSError as e:  # before any game is played: a typo in --out costs nothing
@@ -1063,8 +1073,9 @@ def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: 
     tpath = turns_path(out)
     if turns and tpath.is_dir():
         raise BatchError(f"--turns: {tpath} (the per-turn file of --out {out}) is a folder; give another --out")
-    if not out.exists() or pdir.exists():
-        if turns and not pdir.exists() and tpath.exists() and not overwrite:
+    unfinished = (pdir / MANIFEST).exists()  # (other files left in the folder do not make a batch unfinished)
+    if not out.exists() or unfinished:
+        if turns and not unfinished and tpath.exists() and not overwrite:
             raise BatchError(f"--turns: {tpath} already exists (left by an earlier batch?); give a new --out, or "
                              "add --overwrite to replace it")
         return False  # a new batch, or an interrupted one (its manifest decides)
@@ -1115,8 +1126,11 @@ def run_batch(
     """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early).
 
     Finished results in `out` are never replaced silently: `overwrite` must say so; with `resume`, the same
-    batch finished already is left as it is (`BatchResult.already_complete`). `on_message` gets one-line notes
-    for the user, before any game is played: a results folder created, finished parts played again.
+    batch finished already is left as it is (`BatchResult.already_complete`). `resume` completes the unfinished
+    batch kept in `parts_dir(out)`; `overwrite` (without `resume`) starts over: it discards that batch's parts
+    and manifest (nothing else in the folder) and replaces the finished results. `on_message` gets one-line notes
+    for the user, before any game is played: a results or logs folder created, an unfinished batch discarded,
+    finished parts played again. `csv` and `logs_dir` are checked before any game too (`_check_side_outputs`).
     `turns`: also write one row per game per turn played (`turn_rows`) to `turns_path(out)`, from per-turn
     parts saved with the game parts (so an interrupted batch resumes with them too)."""
     t0 = time.perf_counter()
@@ -1127,7 +1141,9 @@ def run_batch(
         chunk = max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
     pdir = parts_dir(out)
     cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
-    if _check_out(spec, out, pdir, resume, overwrite, turns):
+    complete = _check_out(spec, out, pdir, resume, overwrite, turns)
+    _check_side_outputs(out, pdir, Path(csv) if csv else None, logs_dir, turns)
+    if complete:
         if csv:
             try:
                 write_csv(out, Path(csv))
@@ -1139,7 +1155,7 @@ def run_batch(
     client = _connect_dask(scheduler, workers) if scheduler else None
     try:
         return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                          on_progress, stop_after_chunks, t0, on_message, turns)
+                          on_progress, stop_after_chunks, t0, on_message, turns, overwrite)
     finally:
         if client is not None:
             _close_dask(*client)
@@ -1171,11 +1187,140 @@ def _make_results_folder(out: Path, on_message: Callable[[str], None] | None) ->
         on_message(f"created results folder {folder}")
 
 
+def _nearest_existing(path: Path) -> Path:
+    """`path` itself or its nearest ancestor that exists."""
+    for p in (path, *path.parents):
+        if p.exists():
+            return p
+    return Path(".")
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why no file can be made in `folder` (an existing folder), or None. A real try (a temp file, removed at
+    once): permission bits say nothing for root, nor for /proc, read-only mounts and the like."""
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".wargame-check-", suffix=".tmp", dir=folder)
+    except OSError as e:
+        return e.strerror or str(e)
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    return None
+
+
+def _is_or_inside(path: Path, other: Path) -> str | None:
+    """"is" when `path` is `other`, "is inside" when it is under it, else None."""
+    a, b = path.resolve(), other.resolve()
+    return "is" if a == b else "is inside" if b in a.parents else None
+
+
+def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str | None, turns: bool = False) -> None:
+    """Refuse, before any game is played, a `--csv` file or `--logs` folder that cannot be written or that is one
+    of the batch's own files (results, per-turn file, parts folder) or the other's path. Creates nothing: the
+    logs folder is made by `_make_logs_folder`, the CSV's folder (if missing) when the CSV is written."""
+    own = [("the results file (--out)", out), (f"{pdir}, the parts folder of --out", pdir)]
+    if turns:
+        own.append((f"{turns_path(out)}, the per-turn file of --out (--turns)", turns_path(out)))
+    if csv is not None:
+        if csv.is_dir():
+            raise BatchError(f"--csv {csv} is a folder; give a file name, e.g. --csv {csv / (out.stem + '.csv')}")
+        for what, p in own:
+            if how := _is_or_inside(csv, p):
+                raise BatchError(f"--csv {csv} {how} {what}; give another file name, e.g. --csv "
+                                 f"{out.with_name(out.stem + '.csv')}")
+        if logs_dir and _is_or_inside(csv, Path(logs_dir)) == "is":  # (a CSV in the logs folder is fine)
+            raise BatchError(f"--csv {csv} is the --logs folder; give another file name")
+        near = _nearest_existing(csv.parent)
+        if not near.is_dir():
+            raise BatchError(f"--csv {csv}: {near} is a file, not a folder")
+        why = _unwritable(near)
+        if why:
+            raise BatchError(f"--csv {csv}: cannot write a file in {near} ({why})")
+    if logs_dir:
+        logs = Path(logs_dir)
+        if logs.exists() and not logs.is_dir():
+            raise BatchError(f"--logs {logs} is a file; give a folder for the event logs (one JSON-lines file "
+                             "per game)")
+        for what, p in own:  # (the results' own folder, or one above it, is fine)
+            if how := _is_or_inside(logs, p):
+                raise BatchError(f"--logs {logs} {how} {what}; give another folder")
+        if csv is not None and (how := _is_or_inside(logs, csv)):
+            raise BatchError(f"--logs {logs} {how} the --csv file; give another folder")
+        near = _nearest_existing(logs)
+        if not near.is_dir():
+            raise BatchError(f"--logs {logs}: {near} is a file, not a folder")
+
+
+def _make_logs_folder(logs: Path, on_message: Callable[[str], None] | None) -> None:
+    """Create the `--logs` folder when it does not exist yet, and say so (as for the results folder); refuse, in
+    one line, one that cannot be made or written in. Before any game: the workers only write into it."""
+    if logs.is_dir():
+        why = _unwritable(logs)
+        if why:
+            raise BatchError(f"--logs {logs}: cannot write in this folder ({why})")
+        return
+    try:
+        logs.mkdir(parents=True)
+    except FileExistsError:
+        if logs.is_dir():
+            return  # made meanwhile by someone else
+        raise BatchError(f"--logs {logs} is a file; give a folder for the event logs") from None
+    except OSError as e:
+        raise BatchError(f"--logs {logs}: cannot create the logs folder ({e.strerror or e})") from None
+    if on_message:
+        on_message(f"created logs folder {logs}")
+
+
+_OWN_PART = re.compile(r"(part|turns)-c\d{4}-g\d{6}\.parquet")
+_OWN_TEMP = re.compile(r"\.((part|turns)-c\d{4}-g\d{6}\.parquet|manifest\.json)\..+\.tmp")
+
+
+def _discard_unfinished(pdir: Path, on_message: Callable[[str], None] | None) -> None:
+    """`--overwrite` starts over: remove the unfinished batch kept in `pdir` (`parts_dir(out)`): its manifest,
+    its game and per-turn parts and the temp files of their writes, nothing else; then the folder if empty."""
+    if not pdir.is_dir():
+        return
+    import pyarrow.parquet as pq
+
+    removed = games = 0
+    for p in sorted(pdir.iterdir()):
+        if not (p.name == MANIFEST or _OWN_PART.fullmatch(p.name) or _OWN_TEMP.fullmatch(p.name)) or p.is_dir():
+            continue
+        if p.name.startswith("part-"):
+            try:
+                games += pq.ParquetFile(p).metadata.num_rows
+            except Exception:
+                pass  # a torn part: no game
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise BatchError(f"--overwrite: cannot remove {p} ({e.strerror or e})") from None
+        removed += 1
+    try:
+        pdir.rmdir()
+    except OSError:
+        pass  # other files of the user's: left as they are
+    if removed and on_message:
+        on_message(f"--overwrite: discarded the unfinished batch in {pdir} ({games} finished "
+                   f"game{'' if games == 1 else 's'}); starting over")
+
+
 def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: int, client: Any, chunk: int,
                resume: bool, logs_dir: str | None, csv: Path | None, on_start: Any, on_progress: Any,
                stop_after_chunks: int | None, t0: float,
-               on_message: Callable[[str], None] | None = None, turns: bool = False) -> BatchResult:
+               on_message: Callable[[str], None] | None = None, turns: bool = False,
+               overwrite: bool = False) -> BatchResult:
     _make_results_folder(out, on_message)
+    if logs_dir:
+        _make_logs_folder(Path(logs_dir), on_message)
+    if overwrite and not resume:
+        _discard_unfinished(pdir, on_message)
     chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)
     cells, tasks, schema = plan(spec, chunk, logs_dir, turns)
     meta = _schema_metadata(spec, cells, chunk)

@@ -36,11 +36,20 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         scheduler: Annotated[str | None, typer.Option(
             help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local' for a LocalCluster")] = None,
         chunk: Annotated[int | None, typer.Option(help="Games per task (default: up to 25)")] = None,
-        resume: Annotated[bool, typer.Option("--resume", help="Complete an interrupted batch")] = False,
+        resume: Annotated[bool, typer.Option(
+            "--resume", help="Complete the unfinished batch of --out (kept in <out>.parts by an interrupted run; "
+                             "same options): its finished games are kept, the others played. A batch already "
+                             "finished in --out is left as it is")] = False,
         overwrite: Annotated[bool, typer.Option(
-            "--overwrite", help="Replace the results already in --out (never done without it)")] = False,
-        csv: Annotated[Path | None, typer.Option(help="Also write the results as CSV")] = None,
-        logs: Annotated[Path | None, typer.Option(help="Keep every game's event log (JSON lines) here")] = None,
+            "--overwrite", help="Start over: discard the unfinished batch of --out (the parts and manifest in "
+                                "<out>.parts) and replace the results already in --out (and, with --turns, its "
+                                "per-turn file). Without it neither is ever replaced")] = False,
+        csv: Annotated[Path | None, typer.Option(
+            help="Also write a CSV copy of the results (one row per game, as in --out; the per-turn rows of "
+                 "--turns stay in Parquet only)")] = None,
+        logs: Annotated[Path | None, typer.Option(
+            help="Folder (created if missing) for every game's event log: one JSON-lines file per game, "
+                 "cellCCCC-gameGGGGGG-seedS.jsonl")] = None,
         turns: Annotated[bool, typer.Option(
             "--turns", help="Also write <out stem>.turns.parquet next to --out (r.parquet -> r.turns.parquet): one "
                             "row per game per turn played, read from its event log (objective hexes held, road "
@@ -64,6 +73,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--workers must be at least 1, got {n_workers}")
         if chunk is not None and chunk < 1:
             fail(f"--chunk must be at least 1, got {chunk}")
+        if resume and overwrite:
+            fail("--resume and --overwrite contradict each other: --resume completes the unfinished batch of --out, "
+                 "--overwrite discards it and starts over; give one of them")
         try:
             sweeps = [B.parse_sweep(s) for s in (sweep or [])]
             sets = [B.parse_set(s) for s in (set_ or [])]
