@@ -64,7 +64,12 @@ def main() -> None:
     print("million instructions per game (valgrind callgrind)")
     print(f"  ours, synthetic 10×10, 17 units, 10 turns   {ours_small / 1e6:9.2f}   "
           f"({ours_small / UNIT_TURNS_10X10 / 1e3:.0f} k per unit-turn)")
-    print(f"  ours, Shusha, 42 units, 26 turns             {ours_shusha / 1e6:9.2f}")
+    sys.path.insert(0, str(ROOT))
+    from engine.scenario import load_scenario
+
+    scen = load_scenario(ROOT / "scenarios" / "shusha_1120.json")
+    label = f"ours, Shusha, {len(scen.units)} units, {scen.turns} turns"
+    print(f"  {label:<44}{ours_shusha / 1e6:9.2f}")
     if a.atlatl is not None:
         n = a.atlatl_games
         with ThreadPoolExecutor(2) as pool:

@@ -147,29 +147,34 @@ def update_supply(state: GameState, side: int) -> list:
                 outs.append(u.id)
     state.score.unit_turns_out_of_supply[SIDES[side]] += len(outs)
     state.bump()
-    limit = float(state.scenario.sides[SIDES[side]].supply_range)
     beyond: tuple[str, ...] = ()
     if outs:
-        reach = reach_without_enemies(state, side)
+        limit, reach = reach_without_enemies(state, side)
         beyond = tuple(u.id for u in ground if not u.supplied and not reach[u.idx] < INF)
+    else:
+        got = state._supply_cache.get(side)
+        limit = got[0] if got is not None else float(state.scenario.sides[SIDES[side]].supply_range)
     return [SupplyReport.make(turn=state.turn, side=SIDES[side], in_supply=ins, out_of_supply=outs,
                               beyond_range=beyond, supply_range=limit)]
 
 
-def reach_without_enemies(state: GameState, side: int) -> np.ndarray:
-    """Supply cost to every hex with no enemy on the map (inf: beyond the range whatever the enemy does): what
-    tells a unit cut off by the enemy from one its side's porters cannot reach at all. Fixed for a map, side,
-    range and sources: memoised on the map."""
+def reach_without_enemies(state: GameState, side: int) -> tuple[float, np.ndarray]:
+    """The side's supply range, and the supply cost to every hex with no enemy on the map (inf: beyond the
+    range whatever the enemy does): what tells a unit cut off by the enemy from one its side's porters cannot
+    reach at all. Fixed for a map, side, range and sources: the tree `supplied_at` keeps (compiled path), else
+    memoised on the map."""
+    got = state._supply_cache.get(side)
+    if got is not None:  # (limit, sources, (dist, parent) of the tree without units, workspace)
+        return got[0], got[2][0]
     gmap = state.map
     limit = float(state.scenario.sides[SIDES[side]].supply_range)
     sources = _sources(state, side)
     key = ("supply.reach_without_enemies", side, limit, sources.tobytes())
-    got = gmap.derived.get(key)
-    if got is None:
-        blocked = gmap.no_go[side].copy()
-        got = gmap.derived[key] = _readonly(
-            trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n))
-    return got
+    dist = gmap.derived.get(key)
+    if dist is None:
+        dist = gmap.derived[key] = _readonly(
+            trace_py(gmap.supply_adjacency, gmap.no_go[side].tolist(), sources.tolist(), limit, gmap.n))
+    return limit, dist
 
 
 def road_open(state: GameState) -> tuple[bool, str, int]:
