@@ -16,11 +16,40 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.errors import WargameError
+from engine.fileio import unwritable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn-based hex wargame engine. First scenario: Shusha, 28 Oct – 9 Nov 2020.")
 console = Console()
 err = Console(stderr=True)
+
+
+def version_text() -> str:
+    """The package version (what pip installed) and the engine version (what results, saves and logs record)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from engine.rules import ENGINE_VERSION
+
+    try:
+        package = version("wargame")
+    except PackageNotFoundError:
+        package = "(not installed)"
+    return f"wargame {package}, engine {ENGINE_VERSION} (the engine version is the one results, saves and logs record)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(version_text(), highlight=False, soft_wrap=True, markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the wargame package and engine versions and exit")] = False,
+) -> None:
+    """Turn-based hex wargame engine. First scenario: Shusha, 28 Oct – 9 Nov 2020."""
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -57,19 +86,37 @@ def run(
     weather: Annotated[str | None, typer.Option(
         help="Weather mode: historical, stochastic, clear, overcast or fog")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the score record as one JSON object")] = False,
-    log: Annotated[Path | None, typer.Option(help="Write the event log as JSON lines to this file")] = None,
+    log: Annotated[Path | None, typer.Option(
+        help="Write the event log as JSON lines to this file; - writes it to stdout (the summary then goes to "
+             "stderr)")] = None,
     save: Annotated[Path | None, typer.Option(help="Write a save/replay file (scenario + seed + orders)")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every event")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Print every event (to stderr when stdout carries --json or --log -)")] = False,
     attacker_lead: Annotated[str | None, typer.Option(
         help="Doctrine attacker: sf (special forces infiltrate first) or mech (mechanised units first)")] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Scenario override PATH=VALUE, e.g. units.az_sf_1.strength=3 (repeatable)")] = None,
 ) -> None:
-    """Play one headless game AI vs AI and print a summary."""
-    from engine.events import write_jsonl
+    """Play one headless game AI vs AI and print a summary.
+
+    Output files (--log, --save) are checked before the game is played and written whole or not at all."""
+    from engine.batch import LEADS
+    from engine.events import event_to_json, write_jsonl
     from engine.game import play_game
     from engine.savegame import save_game
 
+    log_to_stdout = log is not None and str(log) == "-"
+    if log_to_stdout and as_json:
+        fail("--log - and --json both write to stdout; write the event log to a file (--log game.jsonl), or drop "
+             "one of them")
+    outputs = [(opt, path) for opt, path in (("--log", None if log_to_stdout else log), ("--save", save)) if path]
+    for opt, path in outputs:
+        if why := unwritable(path):
+            fail(f"cannot write {opt} {path}: {why}")
+    if log and save and not log_to_stdout and log.resolve() == save.resolve():
+        fail(f"--log and --save name the same file ({log}); give each its own")
+    if attacker_lead is not None and attacker_lead not in LEADS:
+        fail(f"--attacker-lead must be {' or '.join(LEADS)}, got {attacker_lead!r}")
     scen = load_or_exit(scenario)
     if set_:
         from engine.batch import with_overrides
@@ -89,21 +136,43 @@ def run(
         state = play_game(scen, seed, agents=agents, weather_mode=weather, agent_params=params)
     except (ValueError, WargameError) as e:
         fail(str(e))
-    if log:
-        write_jsonl(state.log, str(log))
-    if save:
-        save_game(state, save)
+    problems = []  # (both files are tried: a save that could be written is not lost to a failed log)
+    for opt, path, write in (("--log", None if log_to_stdout else log, lambda p: write_jsonl(state.log, str(p))),
+                             ("--save", save, lambda p: save_game(state, p))):
+        if path:
+            try:
+                write(path)
+            except OSError as e:
+                problems.append(f"cannot write {opt} {path}: {e.strerror or e}")
+    if problems:  # (checked before the game: this is the disk filling up, or the folder changing meanwhile)
+        fail("; ".join(problems) + " (the game was played; nothing half-written was left)", 1)
+    if log_to_stdout:
+        _write_stdout("".join(event_to_json(ev) + "\n" for ev in state.log))
     if as_json:
-        sys.stdout.write(json.dumps(score_row(state), sort_keys=True) + "\n")
-        return
+        _write_stdout(json.dumps(score_row(state), sort_keys=True) + "\n")
+    text = err if as_json or log_to_stdout else console  # (stdout carries only the machine-readable output)
     if verbose:
-        from rich.markup import escape
-
         for ev in state.log:  # (escaped: modifier lists are in [brackets]; one line each, for grep)
-            console.print(f"[dim]T{ev.turn:>2}[/] {escape(ev.text())}", highlight=False, soft_wrap=True)
+            text.print(f"[dim]T{ev.turn:>2}[/] {escape(ev.text())}", highlight=False, soft_wrap=True)
             for line in ev.details():
-                console.print(f"      {escape(line)}", highlight=False, soft_wrap=True)
-    print_summary(state)
+                text.print(f"      {escape(line)}", highlight=False, soft_wrap=True)
+    if not as_json:
+        print_summary(state, text)
+
+
+def _write_stdout(text: str) -> None:
+    """Write machine-readable output to stdout; a reader that went away (`| head`) ends the command quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        try:  # (so that Python's own flush at exit does not complain either)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise typer.Exit(1) from None
 
 
 def score_row(state: Any) -> dict[str, Any]:
@@ -121,7 +190,7 @@ def score_row(state: Any) -> dict[str, Any]:
     }
 
 
-def print_summary(state: Any) -> None:
+def print_summary(state: Any, console: Console = console) -> None:
     sc = state.score
     scen = state.scenario
     console.rule(f"{scen.meta.name} — seed {state.seed}")
@@ -162,16 +231,28 @@ def print_summary(state: Any) -> None:
     console.print(t)
 
 
+DEFAULT_FIDELITY_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "shusha_1120.json"
+"""The Shusha scenario of this wargame checkout: `wargame fidelity` checks it wherever it is run from."""
+
+
 @app.command()
 def fidelity(
-    scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")] = Path("scenarios/shusha_1120.json"),
+    scenario: Annotated[Path | None, typer.Argument(
+        help="Scenario JSON file (default: the Shusha scenario that comes with wargame, "
+             "scenarios/shusha_1120.json beside its engine folder, wherever the command is run from)",
+        show_default=False)] = None,
     out: Annotated[Path, typer.Option(help="Report folder (README.md, PNG plots, results.json, data/)")] = Path(
         "fidelity_report"),
     games: Annotated[int, typer.Option(help="Games in the historical cell")] = 1000,
     counterfactual_games: Annotated[int, typer.Option(help="Games in each counterfactual cell")] = 300,
     seed: Annotated[int, typer.Option(help="Base seed")] = 1,
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores)")] = None,
-    resume: Annotated[bool, typer.Option(help="Reuse finished cells / finish interrupted ones")] = False,
+    resume: Annotated[bool, typer.Option(
+        help="Reuse the finished cells of an earlier run in --out (same options) and complete its interrupted "
+             "ones")] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Start over: play every cell again, replacing the results of an earlier run in --out. "
+                            "Without --resume or --overwrite, an --out holding cells is refused")] = False,
 ) -> None:
     """Check the model against the record: historical cell + counterfactuals, report with intervals and plots."""
     import os
@@ -179,16 +260,27 @@ def fidelity(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from engine.batch import BatchAborted, BatchError
-    from engine.fidelity import run_fidelity, write_report
+    from engine.fidelity import cell_batches, check_out, run_fidelity, write_report
 
+    if scenario is None:
+        scenario = DEFAULT_FIDELITY_SCENARIO
+        if not scenario.is_file():
+            fail(f"no scenario given, and the default one ({scenario}) is not installed here; give a SCENARIO file")
     scen = load_or_exit(scenario)
     if games < 2 or counterfactual_games < 2:
         fail("--games and --counterfactual-games must be at least 2")
     if seed < 0:
         fail(f"--seed must be a non-negative integer, got {seed}")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
     n_workers = workers or os.cpu_count() or 1
     command = (f"wargame fidelity {scenario} --out {out} --games {games} "
                f"--counterfactual-games {counterfactual_games} --seed {seed}")
+    try:  # (before any game: a typo in --out, or results of an earlier run, cost nothing)
+        check_out(out, cell_batches(scen, str(scenario), games, counterfactual_games, seed, command), resume,
+                  overwrite)
+    except WargameError as e:
+        fail(str(e))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err) as bar:
         tasks: dict[str, Any] = {}
@@ -200,12 +292,21 @@ def fidelity(
 
         try:
             res = run_fidelity(scen, str(scenario), out, games, counterfactual_games, seed, n_workers, resume,
-                               command, progress)
+                               command, progress, overwrite=overwrite)
         except (BatchError, WargameError) as e:
             fail(str(e))
-        except (BatchAborted, KeyboardInterrupt):
+        except KeyboardInterrupt:
             fail(f"interrupted; finished cells are kept in {out / 'data'}. Resume with: {command} --resume", 130)
-    report = write_report(res, out, scen)
+        except BatchAborted as e:
+            fail(f"{e.message}; finished cells are kept in {out / 'data'}. Resume with: {command} --resume", e.code)
+        except OSError as e:
+            fail(f"cannot write in --out {out}: {e.strerror or e}; finished cells are kept in {out / 'data'}. "
+                 f"Resume with: {command} --resume", 1)
+    try:
+        report = write_report(res, out, scen)
+    except OSError as e:
+        fail(f"cannot write the report in --out {out}: {e.strerror or e}; the cells are kept in {out / 'data'}. "
+             f"Write it with: {command} --resume", 1)
     t = Table(title="Calibration against the record")
     t.add_column("target")
     t.add_column("measured")
@@ -226,6 +327,42 @@ def _register_optional() -> None:
     except ImportError:  # pragma: no cover - ui is part of the package
         return
     ui_cli.register(app, fail)
+    _check_ui_scale(app)
+
+
+UI_SCALE_RANGE = (0.75, 2.5)
+"""What `--ui-scale` of `play` and `replay` accepts (the range `play`'s help has always documented)."""
+
+
+def _check_ui_scale(app: typer.Typer) -> None:
+    """Give every command with a `ui_scale` parameter (`play`, `replay`: ui/cli.py) the same `--ui-scale` check
+    and help, here in one place: the callback is wrapped to refuse a scale outside UI_SCALE_RANGE before it runs
+    (a scale of 10 or -1 made an unreadable window), and its signature, which Typer reads the options from, says
+    the range in the help."""
+    import functools
+    import inspect
+
+    lo, hi = UI_SCALE_RANGE
+    help_text = f"Scale of UI text ({lo:g}–{hi:g})"
+    for info in app.registered_commands:
+        callback = info.callback
+        if callback is None:
+            continue
+        sig = inspect.signature(callback, eval_str=True)
+        if "ui_scale" not in sig.parameters:
+            continue
+
+        def checked(*args: Any, _callback: Any = callback, **kwargs: Any) -> Any:
+            scale = kwargs.get("ui_scale")
+            if scale is not None and not lo <= scale <= hi:
+                fail(f"--ui-scale must be between {lo:g} and {hi:g}, got {scale:g}")
+            return _callback(*args, **kwargs)
+
+        functools.update_wrapper(checked, callback)
+        params = [p.replace(annotation=Annotated[float, typer.Option(help=help_text)]) if p.name == "ui_scale"
+                  else p for p in sig.parameters.values()]
+        checked.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        info.callback = checked
 
 
 _register_optional()

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from engine.batch import BatchSpec, iter_rows, run_batch
-from engine.fileio import atomic_write_text
+from engine.batch import MANIFEST, BatchSpec, iter_rows, parts_dir, read_batch_metadata, run_batch
+from engine.errors import WargameError
+from engine.fileio import atomic_write_text, unwritable
 from engine.report import wilson
 from engine.scenario import Scenario
 
@@ -44,24 +45,115 @@ def cell_specs(scen: Scenario) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
+class FidelityError(WargameError, ValueError):
+    """A user mistake in fidelity options or its report folder (one line, before any game is played)."""
+
+
+REPORT_TITLE = "# Fidelity report"
+
+
+def cell_batches(scen: Scenario, scenario_path: str, games: int, counterfactual_games: int, seed: int,
+                 command: str) -> list[tuple[str, str, BatchSpec]]:
+    """(name, description, batch spec) for each cell."""
+    return [(name, desc, BatchSpec(scenario_path=scenario_path, scen_doc=scen.raw,
+                                   games=games if name == "historical" else counterfactual_games, seed=seed,
+                                   sweeps=opts.get("sweeps", []), sets=opts.get("sets", []),
+                                   weather=opts.get("weather"), command=f"{command} [cell {name}]"))
+            for name, desc, opts in cell_specs(scen)]
+
+
+def check_out(out_dir: Path, cells: list[tuple[str, str, BatchSpec]], resume: bool, overwrite: bool) -> None:
+    """Refuse, before any game is played, a report folder that cannot be written, or whose finished or
+    unfinished cells (`data/`, left by an earlier run) the command would replace or mix with other parameters.
+    As in `wargame batch`, existing results are never replaced silently: `resume` reuses finished cells of the
+    same parameters and completes unfinished ones; `overwrite` starts over."""
+    if resume and overwrite:
+        raise FidelityError("--resume and --overwrite contradict each other: --resume reuses the cells of an "
+                            "earlier run in --out, --overwrite discards them and starts over; give one of them")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FidelityError(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
+    readme = out_dir / "README.md"
+    if why := unwritable(readme):
+        raise FidelityError(f"cannot write the report in --out {out_dir}: {readme.name} {why}"
+                            if readme.is_dir() else f"cannot write the report in --out {out_dir}: {why}")
+    if readme.is_file() and not _is_fidelity_report(readme):
+        raise FidelityError(f"--out {out_dir} holds a README.md that is not a fidelity report; the report would "
+                            "replace it: give another --out")
+    data_dir = out_dir / "data"
+    if data_dir.exists() and not data_dir.is_dir():
+        raise FidelityError(f"--out {out_dir}: {data_dir} is a file; the cells' results go in that folder")
+    found: list[str] = []
+    for name, _, spec in cells:
+        out = data_dir / f"{name}.parquet"
+        for what, path, read in (("finished", out, _finished_identity),
+                                 ("unfinished", parts_dir(out), _unfinished_identity)):
+            if not (path / MANIFEST if what == "unfinished" else path).exists():
+                continue
+            found.append(f"{name} {what}")
+            if not resume:
+                continue
+            old = read(path)
+            if old is None:
+                raise FidelityError(f"--resume: cannot read the {what} cell {name} in {path}; add --overwrite "
+                                    "(without --resume) to start over, or give a new --out")
+            ident = json.loads(json.dumps(spec.identity()))
+            diff = [k for k in sorted(set(ident) | set(old)) if ident.get(k) != old.get(k)]
+            if diff:
+                raise FidelityError(f"--resume: the {what} cell {name} in {data_dir} was run with other "
+                                    f"parameters ({', '.join(diff)}); use the same options, --overwrite to start "
+                                    "over, or a new --out")
+    if found and not resume and not overwrite:
+        raise FidelityError(f"--out {out_dir} holds cells of an earlier fidelity run ({', '.join(found)}); add "
+                            "--resume to reuse the finished cells and complete the unfinished ones, or --overwrite "
+                            "to discard them and start over")
+
+
+def _is_fidelity_report(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read(len(REPORT_TITLE)) == REPORT_TITLE
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _finished_identity(path: Path) -> dict[str, Any] | None:
+    """The batch identity recorded in a finished cell's results file, or None if unreadable."""
+    try:
+        old = read_batch_metadata(path).get("batch")
+    except Exception:  # (pyarrow raises its own errors for files that are not Parquet)
+        return None
+    return old if isinstance(old, dict) else None
+
+
+def _unfinished_identity(pdir: Path) -> dict[str, Any] | None:
+    """The batch identity recorded in an unfinished cell's manifest, or None if unreadable."""
+    try:
+        old = json.loads((pdir / MANIFEST).read_text(encoding="utf-8")).get("batch")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return old if isinstance(old, dict) else None
+
+
 def run_fidelity(
     scen: Scenario, scenario_path: str, out_dir: Path, games: int, counterfactual_games: int, seed: int,
     workers: int, resume: bool, command: str, progress: Callable[[str, int, int], None] | None = None,
+    *, overwrite: bool = False,
 ) -> dict[str, Any]:
-    """Run (or, with `resume`, finish) every cell; `progress(cell, games_just_done, cell_total)`."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Run every cell; `progress(cell, games_just_done, cell_total)`. An `out_dir` holding cells of an earlier
+    run is refused (`check_out`) unless `resume` (finished cells are reused, unfinished ones completed) or
+    `overwrite` (they are played again) says what to do with them."""
+    cells = cell_batches(scen, scenario_path, games, counterfactual_games, seed, command)
+    check_out(out_dir, cells, resume, overwrite)
     data_dir = out_dir / "data"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise FidelityError(f"--out {out_dir}: cannot create {data_dir} ({e.strerror or e})") from None
     results: dict[str, Any] = {"command": command, "seed": seed, "cells": {}}
-    for name, desc, opts in cell_specs(scen):
-        n = games if name == "historical" else counterfactual_games
-        spec = BatchSpec(scenario_path=scenario_path, scen_doc=scen.raw, games=n, seed=seed,
-                         sweeps=opts.get("sweeps", []), sets=opts.get("sets", []), weather=opts.get("weather"),
-                         command=f"{command} [cell {name}]")
+    for name, desc, spec in cells:
         out = data_dir / f"{name}.parquet"
-        if not (resume and out.exists()):
-            run_batch(spec, out, workers=workers, resume=resume and (data_dir / f"{name}.parquet.parts").exists(),
-                      overwrite=True,  # the report's own data folder: a new run replaces it
-                      on_progress=(lambda k, _n=name, _t=n: progress(_n, k, _t)) if progress else None)
+        run_batch(spec, out, workers=workers, resume=resume, overwrite=overwrite,
+                  on_progress=(lambda k, _n=name, _t=spec.games: progress(_n, k, _t)) if progress else None)
         results["cells"][name] = {"description": desc, **cell_stats(list(iter_rows(out)))}
     results["drones_by_weather"] = drones_by_weather(scen, seed, min(40, games))
     results["effects"] = effects(results["cells"])
@@ -285,8 +377,9 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     # win rates with Wilson intervals
     fig, ax = plt.subplots(figsize=(7, 3.6))
     rates = [cells[n]["attacker_win_rate"] for n in names]
-    lo = [r - cells[n]["attacker_win_ci95"][0] for r, n in zip(rates, names, strict=True)]
-    hi = [cells[n]["attacker_win_ci95"][1] - r for r, n in zip(rates, names, strict=True)]
+    # (at 0 % or 100 % the Wilson bound can differ from the rate by a rounding error, on the wrong side)
+    lo = [max(0.0, r - cells[n]["attacker_win_ci95"][0]) for r, n in zip(rates, names, strict=True)]
+    hi = [max(0.0, cells[n]["attacker_win_ci95"][1] - r) for r, n in zip(rates, names, strict=True)]
     ax.bar(names, rates, color=["#555", "#e69f00", "#56b4e9", "#cc79a7"])
     ax.errorbar(names, rates, yerr=[lo, hi], fmt="none", ecolor="k", capsize=4)
     for i, n in enumerate(names):
@@ -350,7 +443,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     fig.savefig(out_dir / "losses.png", dpi=110)
     plt.close(fig)
 
-    lines = [f"# Fidelity report — {scen.meta.name}", "",
+    lines = [f"{REPORT_TITLE} — {scen.meta.name}", "",
              f"Made by `{res['command']}` (engine {scen.sha256 and 'scenario sha256 ' + scen.sha256[:12]}).",
              "Every number comes from that run; re-run it to check. Cells share nothing but the base seed.", "",
              "## Calibration against the record", "", "| target | measured | holds |", "|---|---|---|"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,19 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 
 
 def atomic_write_with(path: str | Path, writer: Callable[[object], object]) -> None:
-    """Call `writer(binary_file)` on a temp file beside `path`, then atomically replace `path`."""
+    """Call `writer(binary_file)` on a temp file beside `path`, then atomically replace `path`.
+
+    A symlink to a file is followed (the file it names is replaced, the link kept). A device, pipe or socket
+    (`/dev/null`, `>(gzip > f)`) is written straight into: renaming a file over it would replace the device node
+    or lose the pipe."""
     p = Path(path)
+    kind = _existing_kind(p)
+    if kind == "special":
+        with open(p, "wb") as fh:
+            writer(fh)
+        return
+    if kind == "file" and p.is_symlink():
+        p = p.resolve()
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
@@ -35,6 +47,54 @@ def atomic_write_with(path: str | Path, writer: Callable[[object], object]) -> N
         except OSError:
             pass
         raise
+
+
+def _existing_kind(p: Path) -> str | None:
+    """"file", "folder" or "special" (device, pipe, socket) for what `p` names (following symlinks), else None."""
+    try:
+        mode = p.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "special"
+
+
+def _nearest_existing(path: Path) -> Path:
+    """`path` itself or its nearest ancestor that exists (the current folder for a relative path)."""
+    for p in (path, *path.parents):
+        if _existing_kind(p) is not None or p.is_symlink():
+            return p
+    return Path(".")
+
+
+def unwritable(path: str | Path) -> str | None:
+    """Why `atomic_write_*` could not write a file at `path`, or None: checked before long work (a game, a
+    batch), so that a typo in an output option costs nothing. Creates nothing that stays: a real try (a temp
+    file in the folder it would be written in, or the nearest existing folder above it, removed at once);
+    permission bits say nothing for root, nor for /proc, read-only mounts and the like.
+
+    >>> unwritable("/")
+    'is a folder; give a file name'
+    """
+    p = Path(path)
+    kind = _existing_kind(p)
+    if kind == "folder":
+        return "is a folder; give a file name"
+    if kind == "special":
+        return None if os.access(p, os.W_OK) else "permission denied"
+    folder = (p.resolve() if kind == "file" else p).parent
+    near = _nearest_existing(folder)
+    if _existing_kind(near) != "folder":
+        return f"{near} is not a folder"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".wargame-check-", suffix=".tmp", dir=near)
+    except OSError as e:
+        return f"cannot create a file in {near} ({e.strerror or e})"
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    return None
 
 
 def _mode_for(p: Path) -> int:
