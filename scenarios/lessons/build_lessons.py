@@ -38,13 +38,40 @@ def walk(start: tuple[int, int], moves: str) -> list[list[int]]:
     return [list(h) for h in path]
 
 
-def weather(turns: int, rows: list[tuple[float, float, str, str]]) -> dict:
+START = "2020-11-03T06:00"
+"""Every lesson starts on the same day, so every lesson shows the same weather on the same date."""
+
+RECORD_WEATHER: list[tuple[float, float, str, str]] = [
+    # ceiling_m, visibility_km, fog, precipitation: the daytime weather of scenarios/shusha_1120.json
+    (500.0, 4.0, "none", "rain"),    # Tue 3 Nov   low cloud
+    (300.0, 3.0, "none", "snow"),    # Wed 4 Nov   low cloud, snow on the heights
+    (400.0, 3.0, "none", "none"),    # Thu 5 Nov   low cloud
+    (400.0, 3.0, "none", "rain"),    # Fri 6 Nov   low cloud
+    (600.0, 5.0, "none", "none"),    # Sat 7 Nov   low cloud
+    (1500.0, 10.0, "none", "none"),  # Sun 8 Nov   the cloud lifts (the improvement forecast for 8 Nov)
+    (2500.0, 20.0, "none", "none"),  # Mon 9 Nov   clearing
+]
+"""One day per turn from 3 Nov 2020, modelled on the record (``shared/shusha_facts.md``: cloudy throughout the
+Shusha operation, low cloud ~3-8 Nov, clearing 8-9 Nov; no dated observation says when it cleared) and equal
+to the daytime turns of the main scenario, except that fog is left out and visibility is at least 3 km (the
+main scenario has patchy fog and 2-5 km): ground observers then see their full 3 hexes, so the weather changes
+nothing on the ground and only decides what flies. Fog is what ``--weather fog`` shows in lesson 3."""
+
+WEATHER_NOTE = ("The weather is the same in every lesson on the same date: the file's own schedule (weather mode "
+                "'historical', which in the engine means 'the schedule written in the file'), taken from the "
+                "daytime turns of the main scenario, which follow the record (cloudy throughout the Shusha "
+                "operation, low cloud about 3-8 Nov 2020; no dated observation says when it cleared): low cloud "
+                "on 3-7 Nov, cloud base 1,500 m on 8 Nov, 2,500 m on 9 Nov. Fog is left out and visibility is at "
+                "least 3 km, so ground observers see their usual 3 hexes.")
+INVENTED = ("An invented teaching map: {places} are made up (a real place of the same name, if any, is "
+            "another place) and this fight never happened. The units, the rules and the weather are modelled on "
+            "the battle for Shusha (scenarios/shusha_1120.json).")
+
+
+def weather(turns: int) -> dict:
     return {"mode": "historical", "schedule": [
         {"turn": t + 1, "ceiling_m": c, "visibility_km": v, "fog": f, "precipitation": p}
-        for t, (c, v, f, p) in enumerate(rows[:turns])]}
-
-
-CLEAR = (3500.0, 25.0, "none", "none")
+        for t, (c, v, f, p) in enumerate(RECORD_WEATHER[:turns])]}
 
 
 def elevations(terrain: list[str], heights: dict[str, int], special: dict[tuple[int, int], int] | None = None
@@ -60,13 +87,19 @@ def unit(uid: str, side: str, type_: str, hex_: tuple[int, int], name: str, **ex
 
 
 def base_doc(name: str, description: str, turns: int, terrain: list[str], elevation: list[list[int]],
-             lesson: list[str], notes: list[str], turn_hours: int = 24) -> dict:
+             lesson: list[str], notes: list[str], places: str, turn_hours: int = 24) -> dict:
+    """`places`: the invented place names, for the sentence that says they are invented (in the name, the
+    description, the sources and the notes, so the game, the log and the lesson window all say so)."""
+    invented = INVENTED.format(places=places)
     return {
         "format": 1,
-        "meta": {"name": name, "description": description, "start": "2020-11-02T06:00",
-                 "turn_hours": turn_hours, "sources": [
-                     "Stylised teaching map; the mechanics follow the Shusha scenario (scenarios/shusha_1120.json)"],
-                 "notes": notes, "lesson": lesson},
+        "meta": {"name": name.replace(":", " (invented map):", 1), "description": f"{description} {invented}",
+                 "start": START, "turn_hours": turn_hours, "sources": [
+                     f"Invented teaching map ({places} are made up); the mechanics follow the Shusha scenario "
+                     "(scenarios/shusha_1120.json)",
+                     "Weather: the record as summarised in the project's facts file (shared/shusha_facts.md): "
+                     "cloudy throughout the Shusha operation, low cloud ~3-8 Nov 2020, clearing 8-9 Nov"],
+                 "notes": [invented, WEATHER_NOTE, *notes], "lesson": lesson},
         "turns": turns,
         "map": {"cols": len(terrain[0]), "rows": len(terrain), "hex_km": 1.0, "terrain": terrain,
                 "elevation_m": elevation, "roads": [], "hexsides": [], "places": []},
@@ -96,7 +129,8 @@ def ambush() -> dict:
         "THE RAVINE AMBUSH. A motor-rifle column (red) must reach the village of Dashkend in the west. It has "
         "two roads: the short one through the Kırmızı gorge (a ravine) and the long one over the open hills "
         "to the north. Two infantry platoons (blue) lie hidden in the gorge sides. Nobody hides on the north "
-        "road.",
+        "road. (An invented map: Dashkend is made up. The weather is Shusha's on "
+        "these dates; no aircraft here.)",
         "Run it as it is: the column takes the gorge because it is shorter. Watch the event log for 'AMBUSH': "
         "the hidden platoon fires first, with 'ravine ambush +2' and 'vehicles blind in ravine +2' among the "
         "modifiers, and the column stops. Then close the gorge and run the same seed again: the column goes "
@@ -127,7 +161,8 @@ def ambush() -> dict:
     ]
     doc = base_doc("Lesson 1: the ravine ambush",
                    "A motor-rifle column drives for Dashkend, either through a gorge where two hidden infantry "
-                   "platoons wait, or around by the open north road.", 6, terrain, elev, lesson, notes)
+                   "platoons wait, or around by the open north road.", 6, terrain, elev, lesson, notes,
+                   "Dashkend, the Kırmızı gorge and its roads")
     doc["map"]["roads"] = [
         {"name": "Gorge road", "kind": "secondary", "path": walk((12, 5), "11W")},
         {"name": "North road", "kind": "secondary", "path": walk((12, 5), "NW NE NW 11W SE SW SE")},
@@ -137,7 +172,7 @@ def ambush() -> dict:
                             {"name": "Kırmızı gorge", "hex": [6, 5], "kind": "area"},
                             {"name": "North road", "hex": [6, 1], "kind": "area"}]
     doc["terrain_types"] = {"m": {"name": "high mountain", "move_cost": {"wheeled": None, "tracked": None}}}
-    doc["weather"] = weather(6, [CLEAR] * 6)
+    doc["weather"] = weather(6)
     doc["sides"] = {
         "attacker": {"name": "Red column", "agent": "doctrine", "supply_sources": [[13, 5]], "supply_range": 14,
                      "no_go": []},
@@ -181,14 +216,15 @@ def cliff(variant: str) -> dict:
     elev = elevations(terrain, heights, special)
     below = variant == "below"
     start = [(4, 5), (5, 5), (6, 5)] if below else [(5, 3), (6, 3), (7, 4)]
-    other = "cliff_ridge.json" if below else "cliff_below.json"
+    this, other = ("cliff_below.json", "cliff_ridge.json") if below else ("cliff_ridge.json", "cliff_below.json")
     where = ("at the foot of the cliff, in the forest below the town" if below else
              "on the plateau north and east of the town, level with it")
     lesson = [
         "THE CLIFF. Three special-forces groups (red) must take the little hill town of Karaköy, held by two "
         f"infantry companies (blue). In this file they start {where}. The other file, {other}, is the same "
-        "battle with the other start: run both and compare.",
-        "In the game, play red (wargame play scenarios/lessons/cliff_below.json --side attacker). Select a red "
+        "battle with the other start: run both and compare. (An invented map: Karaköy is made up, its cliff "
+        "modelled on Shusha's. The weather is Shusha's on these dates; no aircraft here.)",
+        f"In the game, play red (wargame play scenarios/lessons/{this} --side attacker). Select a red "
         "unit next to the town in the assault phase and click a town hex: the odds preview lists "
         "every modifier. From below you read 'assaulting up a cliff -2' on your fire and 'cliff: firing down "
         "+2' on the defenders' return fire: per shot 10% to hit against their 50%. Along the ridge neither "
@@ -211,13 +247,13 @@ def cliff(variant: str) -> dict:
     ]
     doc = base_doc(f"Lesson 2: the cliff ({'from below' if below else 'along the ridge'})",
                    "Special forces assault a hill town either straight up its cliff or along the level "
-                   "ridge behind it.", 5, terrain, elev, lesson, notes)
+                   "ridge behind it.", 5, terrain, elev, lesson, notes, "Karaköy and its ridge")
     doc["map"]["hexsides"] = [{"feature": "cliff", "hex": [5, 4], "sides": ["SW", "SE"]},
                               {"feature": "cliff", "hex": [6, 4], "sides": ["SW", "SE"]}]
     doc["map"]["roads"] = [{"name": "Old west road", "kind": "secondary", "path": walk((5, 4), "5W")}]
     doc["map"]["places"] = [{"name": "Karaköy", "hex": [5, 4], "kind": "town"},
                             {"name": "Ridge", "hex": [9, 3], "kind": "area"}]
-    doc["weather"] = weather(5, [CLEAR] * 5)
+    doc["weather"] = weather(5)
     doc["sides"] = {
         "attacker": {"name": "Red special forces", "agent": "doctrine", "supply_sources": [[11, 9], [11, 2]],
                      "supply_range": 40, "agent_params": {"assault_ratio": 0.4}},
@@ -235,14 +271,16 @@ def cliff(variant: str) -> dict:
 
 
 # ================================================================================================ 3 drones
-LOW_CLOUD = [(400.0, 5.0, "none", "rain"), (300.0, 4.0, "none", "rain"), (500.0, 6.0, "none", "none"),
-             (350.0, 4.0, "none", "rain"), (450.0, 5.0, "none", "none"), (600.0, 6.0, "none", "none")]
+OBSERVATION_POST = {"base": "special_forces", "label": "Special-forces observation post", "move_points": 0,
+                    "can_assault": False}
+"""The doctrine agent sends every special-forces group of the attacker toward the enemy's road (it has no rule
+to hold a hill), so the post that the lesson needs on its hill cannot move: 0 movement points, no assaults."""
 
 
 def drones() -> dict:
     terrain = [
         "hhhhhhhhhhhh",
-        "hhtthhhhhhhh",
+        "hhtthfhhhhhh",
         "hppppppphhhh",
         "pppppppppfff",
         "pppppppppfff",
@@ -253,51 +291,59 @@ def drones() -> dict:
         "hhhhhhhhhhhh",
     ]
     heights = {"h": 1000, "t": 950, "p": 850, "f": 1050}
-    elev = elevations(terrain, heights, {(c, 6): 950 for c in range(9)})
+    special = {(c, 6): 950 for c in range(9)}
+    special[(5, 1)] = 1150  # Observation hill: a wooded summit above the town and the valley
+    elev = elevations(terrain, heights, special)
     lesson = [
         "WEATHER AND DRONES. Red has a TB2-class armed drone, Harop-class loitering munitions, an "
-        "Orbiter-class recon drone and an off-map howitzer battery; a special-forces team on the hills watches "
-        "the blue tanks, BMPs and guns in the valley below Saribulag. The scenario's own weather is six days of "
-        "low cloud (cloud base 300-600 m, as at Shusha in November 2020).",
+        "Orbiter-class recon drone and an off-map howitzer battery. A special-forces observation post (red_obs), "
+        "hidden in the wood on Observation hill, watches Saribulag and the valley road where the blue tanks and "
+        "BMPs come up; it has no movement points here, so it stays all game. The scenario's own weather is five "
+        "days of low cloud (cloud base 300-600 m), as at Shusha on 3-7 Nov 2020. (An invented map: Saribulag is "
+        "made up.)",
         "Run it as it is, then under a clear sky: the same seed, the same units, only the weather differs. "
         "Under low cloud the armed drone and the loitering munitions are GROUNDED every turn (AirStatus lines "
-        "give the reason: 'cloud ceiling 400 m < 1200 m needed'), while the low-flying recon drone still flies "
-        "and spots: the artillery's fire then carries 'fire adjusted by recon drone +1' and counts as "
-        "drone-spotted. Under a clear sky the armed drones hunt the tanks and guns (in the summary: blue's steps "
-        "lost 'of which to drone').",
+        "give the reason: 'cloud ceiling 500 m < 1200 m needed'), while the low-flying recon drone still flies: "
+        "the post finds the targets, the drone flies over them, and the artillery's fire carries 'fire adjusted "
+        "by recon drone +1' (drone-spotted). Under a clear sky the armed drones hunt the tanks and guns (in the "
+        "summary: blue's steps lost 'of which to drone').",
         "Commands: wargame run scenarios/lessons/drones.json --seed 1 -v   (low cloud)   and   wargame run "
         "scenarios/lessons/drones.json --seed 1 -v --weather clear. Try --weather fog too: thick fog grounds "
-        "even the recon drone, and with it the drone-spotted fire. Many games: wargame batch "
+        "even the recon drone, and the post sees only the next hex. Many games: wargame batch "
         "scenarios/lessons/drones.json --games 200 --sweep weather=historical,clear,fog --out drones.parquet "
-        "and wargame report drones.parquet --out drones_report/: compare the armed-drone strikes in the report, "
-        "and the Parquet columns recon_sorties_attacker, drone_spotted_missions_attacker and "
-        "losses_defender_drone.",
-        "In the game, play red, whose drones these are (wargame play scenarios/lessons/drones.json --side "
-        "attacker --sandbox): the panel's 'Weather & aircraft' block and the red GROUNDED banner say what "
-        "flies and why; press 5 for the drone-coverage overlay (armed drones grounded, hatched; where the recon "
-        "drone can fly and where it looked this turn). In sandbox mode F5-F8 switch the weather of the current "
-        "turn (historical, clear, overcast, fog): press one in red's air phase, before the drones fly; the "
-        "file's weather comes back with the next turn.",
+        "and wargame report drones.parquet --out drones_report/: compare the armed-drone strikes, and the "
+        "Parquet columns recon_sorties_attacker, drone_spotted_missions_attacker, losses_defender_drone.",
+        "In the game, play red (wargame play scenarios/lessons/drones.json --side attacker --sandbox): the "
+        "'Weather & aircraft' block and the red GROUNDED banner say what flies and why; press 5 for the "
+        "drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, overcast, "
+        "fog): press one in red's air phase, before the drones fly.",
     ]
     notes = [
         "One day per turn, all in daylight. Both sides play the doctrine agent. There is no air defence, so "
         "that every difference in drone activity comes from the weather.",
         "The weather modes 'clear' (4,000 m, 30 km) and 'fog' (100 m, 0.3 km, thick fog) are the engine's "
-        "presets; 'historical' is this file's schedule.",
+        "presets; 'historical' is this file's schedule (3-7 Nov 2020: cloud base 300-600 m, visibility 3-5 km). "
+        "The file stops on 7 Nov: on 8 Nov the cloud lifts in the record's forecast and in the main scenario.",
+        "The observation post is a unit type of this file ('observation_post': special forces with 0 movement "
+        "points that do not assault). The doctrine agent sends every attacking special-forces group toward the "
+        "enemy's road; a post that is to stay on its hill must not be able to move. Hidden in a wood (concealment "
+        "2), it is found only by a blue unit next to it.",
     ]
     doc = base_doc("Lesson 3: weather and drones",
-                   "Six days of low cloud over the Saribulag valley: armed drones grounded, a low-flying recon "
-                   "drone still spotting for the guns. Compare with a clear sky.", 6, terrain, elev, lesson, notes)
+                   "Five days of low cloud over the Saribulag valley: armed drones grounded, a low-flying recon "
+                   "drone still spotting for the guns. Compare with a clear sky.", 5, terrain, elev, lesson, notes,
+                   "Saribulag, its valley and Observation hill")
     doc["map"]["roads"] = [{"name": "Valley road", "kind": "main", "path": walk((0, 1), "3E 8SE")}]
     doc["map"]["places"] = [{"name": "Saribulag", "hex": [2, 1], "kind": "town"},
-                            {"name": "Observation hill", "hex": [5, 6], "kind": "peak"}]
-    doc["weather"] = weather(6, LOW_CLOUD)
+                            {"name": "Observation hill", "hex": [5, 1], "kind": "peak"}]
+    doc["unit_types"] = {"observation_post": OBSERVATION_POST}
+    doc["weather"] = weather(5)
     doc["sides"] = {
         "attacker": {"name": "Red", "agent": "doctrine", "supply_sources": [[7, 9], [11, 9]], "supply_range": 14},
         "defender": {"name": "Blue", "agent": "doctrine", "supply_sources": [[0, 1]], "supply_range": 14},
     }
     doc["units"] = [
-        unit("red_sf_1", "attacker", "special_forces", (5, 6), "Observation team (special forces)", strength=2,
+        unit("red_obs", "attacker", "observation_post", (5, 1), "Observation post (special forces)", strength=2,
              hidden=True),
         unit("red_sf_2", "attacker", "special_forces", (2, 7), "Special-forces group", strength=3, hidden=True),
         unit("red_mr_1", "attacker", "motor_rifle", (7, 8), "Motor-rifle company", strength=3),
@@ -340,7 +386,8 @@ def supply() -> dict:
         "SUPPLY: CUTTING A SINGLE MOUNTAIN ROAD. The blue garrison of Vank (east) lives off one road that "
         "comes over the mountains from the west edge. The pass to the north is snowed in. Three red "
         "special-forces groups start in the forest to the south; their plan is to climb to the road, sit "
-        "astride it a few kilometres short of the town and then attack the town.",
+        "astride it a few kilometres short of the town and then attack the town. (An invented map: Vank is made "
+        "up. The weather is Shusha's on these dates; no aircraft here.)",
         "Supply is traced from a side's source hexes: cheaply along roads, like porters (twice the foot cost) "
         "across country, and never through an enemy unit or the hexes next to it. In these mountains there is "
         "no way round a road block within the blue supply range (6): once a red group stands on the road, "
@@ -354,8 +401,8 @@ def supply() -> dict:
         "--sweep 'set:sides.defender.supply_sources=[[0,5]],[[0,5],[11,0]]' --out supply.parquet and wargame "
         "report supply.parquet --out supply_report/.",
         "Also try longer supply ranges: with --set sides.defender.supply_range=40 porters carry supplies round "
-        "the block over the mountains (5 a hex) and the cut starves nobody; 20 changes nothing, 30 only "
-        "sometimes. In mountains a road block is worth far more than on a plain.",
+        "the block over the mountains (5 a hex) and the cut almost never starves anyone; 20 changes nothing, 30 "
+        "only sometimes. In mountains a road block is worth far more than on a plain.",
     ]
     notes = [
         "One day per turn, all in daylight. Both sides play the doctrine agent: the red special forces go for "
@@ -365,7 +412,7 @@ def supply() -> dict:
     ]
     doc = base_doc("Lesson 4: supply - cutting a single mountain road",
                    "Red special forces infiltrate to the only road into Vank and cut it; the town's garrison runs "
-                   "out of supply.", 7, terrain, elev, lesson, notes)
+                   "out of supply.", 7, terrain, elev, lesson, notes, "Vank, its road and its passes")
     doc["map"]["roads"] = [
         {"name": "Vank road", "kind": "main", "path": walk((0, 5), "4E NE 5E NE")},
         {"name": "North pass road", "kind": "secondary", "path": walk((11, 0), "SW SE SW")},
@@ -374,7 +421,7 @@ def supply() -> dict:
     doc["map"]["places"] = [{"name": "Vank", "hex": [10, 3], "kind": "town"},
                             {"name": "North pass", "hex": [11, 0], "kind": "area"},
                             {"name": "Vank road", "hex": [7, 4], "kind": "area"}]
-    doc["weather"] = weather(7, [CLEAR] * 7)
+    doc["weather"] = weather(7)
     doc["sides"] = {
         "attacker": {"name": "Red special forces", "agent": "doctrine", "supply_sources": [[7, 9]],
                      "supply_range": 14},

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Measure what the lesson texts and ``docs/lessons.md`` quote: every variant of every lesson over seeds 0..N-1.
+
+    python scenarios/lessons/measure_lessons.py                  # all lessons, 200 games per variant
+    python scenarios/lessons/measure_lessons.py drones --games 40 --workers 2
+
+Each game is played as ``engine.game.play_game`` plays it (the scenario's own agents, the same seed streams);
+the variants are built with the override code of ``wargame run --set``. For the drones lesson the loop also
+looks, at the start of each of red's artillery phases, at what the observation post on its hill sees: where
+it is, and which blue ground units it sees (within its vision range and line of sight, and not hidden). That
+watching does not change the game: it only reads the state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import statistics
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "scenarios" / "lessons"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+GORGE_CLOSED = 'sides.attacker.no_go=[{"name":"Gorge closed","from":[3,4],"to":[10,6]}]'
+NORTH_PASS = "sides.defender.supply_sources=[[0,5],[11,0]]"
+OBSERVER = "red_obs"
+
+# lesson -> [(variant, file, --set overrides, weather mode)]
+VARIANTS: dict[str, list[tuple[str, str, tuple[str, ...], str | None]]] = {
+    "ambush": [("gorge", "ambush.json", (), None),
+               ("road (gorge closed)", "ambush.json", (GORGE_CLOSED,), None),
+               ("road + party on the hills", "ambush.json", (GORGE_CLOSED, "units.blue_amb_1.hex=[6,1]"), None)],
+    "cliff": [("from below", "cliff_below.json", (), None),
+              ("along the ridge", "cliff_ridge.json", (), None)],
+    "drones": [("low cloud (file)", "drones.json", (), None),
+               ("clear", "drones.json", (), "clear"),
+               ("thick fog", "drones.json", (), "fog")],
+    "supply": [("single road", "supply.json", (), None),
+               ("north pass open", "supply.json", (NORTH_PASS,), None),
+               ("range 20", "supply.json", ("sides.defender.supply_range=20",), None),
+               ("range 30", "supply.json", ("sides.defender.supply_range=30",), None),
+               ("range 40", "supply.json", ("sides.defender.supply_range=40",), None)],
+}
+
+
+def scenario(name: str, sets: tuple[str, ...]) -> Any:
+    from engine.batch import apply_override, parse_set
+    from engine.scenario import load_scenario, scenario_from_dict
+
+    scen = load_scenario(LESSONS / name)
+    if not sets:
+        return scen
+    doc = copy.deepcopy(scen.raw)
+    for spec in sets:
+        apply_override(doc, *parse_set(spec))
+    return scenario_from_dict(doc, source=f"{name} with --set")
+
+
+def _fire_results(ev: Any) -> list[Any]:
+    out = []
+    for name in ("fire", "attacker_fire", "defender_fire"):
+        v = getattr(ev, name, None)
+        if v is not None:
+            out.extend(v if isinstance(v, list) else [v])
+    return out
+
+
+def play(scen: Any, seed: int, weather: str | None) -> tuple[Any, list[dict[str, Any]]]:
+    """`play_game`, step by step, looking at the observation post (if any) before each red artillery phase."""
+    from engine.ai.base import make_agent
+    from engine.game import agent_step
+    from engine.rules import new_game, seed_streams
+    from engine.units import SIDES
+    from engine.visibility import vision_range
+
+    names = {s: scen.sides[s].agent for s in SIDES}
+    players = [make_agent(names[s], dict(scen.sides[s].agent_params)) for s in SIDES]
+    streams = seed_streams(seed)
+    rngs = streams[2:4]
+    state = new_game(scen, seed, weather, agents=names, streams=streams)
+    has_obs = any(u.id == OBSERVER for u in state.units)
+    looks: list[dict[str, Any]] = []
+    seen_turn = 0
+    while state.outcome is None:
+        if has_obs and state.side == 0 and state.phase == "artillery" and state.turn != seen_turn:
+            seen_turn = state.turn
+            obs = state.unit(OBSERVER)
+            gmap = state.map
+            in_sight = []
+            if obs.active:
+                rng = vision_range(state, obs)
+                in_sight = [u for u in state.ground_units(1) if u.active and not u.offmap
+                            and gmap.distance(obs.idx, u.idx) <= rng and gmap.has_los(obs.idx, u.idx)]
+            looks.append({"turn": state.turn, "alive": obs.active, "hex": gmap.hex_of(obs.idx),
+                          "in_sight": sorted(u.id for u in in_sight),
+                          "watched": sorted(u.id for u in in_sight if not u.hidden)})
+        agent_step(state, players[state.side], rngs[state.side])
+    return state, looks
+
+
+def game_row(args: tuple[str, str, tuple[str, ...], str | None, int]) -> dict[str, float]:
+    lesson, name, sets, weather, seed = args
+    scen = scenario(name, sets)
+    st, looks = play(scen, seed, weather)
+    sc = st.score
+    row: dict[str, float] = {
+        "attacker wins": float(sc.winner == "attacker"),
+        "attacker steps lost": sum(sc.steps_lost["attacker"].values()),
+        "defender steps lost": sum(sc.steps_lost["defender"].values()),
+        "attacker assaults": sc.assaults["attacker"],
+    }
+    for side in ("attacker", "defender"):
+        for cause in ("ambush", "assault", "artillery", "drone", "retreat"):
+            row[f"{side} lost to {cause}"] = sc.losses_by_cause[side].get(cause, 0)
+    if lesson == "ambush":
+        row["ambushes sprung"] = sc.ambushes_sprung["defender"]
+        row["contacts with a hidden party"] = sum(1 for e in st.log if e.kind == "UnitRevealed"
+                                                  and e.side == "defender" and "contact" in e.reason)
+    if lesson == "drones":
+        row["armed sorties flown"] = sc.drone_sorties_flown["attacker"]
+        row["armed drone-turns grounded"] = sc.drone_sorties_grounded["attacker"]
+        row["recon sorties"] = sc.recon_sorties["attacker"]
+        row["artillery missions"] = sc.artillery_missions["attacker"]
+        row["drone-spotted missions"] = sc.drone_spotted_missions["attacker"]
+        row[f"missions spotted by {OBSERVER}"] = sum(1 for e in st.log if e.kind == "ArtilleryFired"
+                                                     and e.spotter == OBSERVER)
+        if looks:
+            start = looks[0]["hex"]
+            row["observer stays on its hill (all turns)"] = float(all(lk["alive"] and lk["hex"] == start
+                                                                      for lk in looks))
+            row["observer moved"] = float(any(e.kind == "UnitMoved" and e.unit == OBSERVER for e in st.log))
+            row["observer destroyed"] = float(any(e.kind == "UnitDestroyed" and e.unit == OBSERVER for e in st.log))
+            row["observer watches >= 1 blue unit (share of turns)"] = statistics.mean(
+                float(bool(lk["watched"])) for lk in looks)
+            row["blue units in the observer's sight per turn"] = statistics.mean(len(lk["watched"]) for lk in looks)
+            row["observer watches the tanks (share of turns)"] = statistics.mean(
+                float("blue_tank" in lk["watched"]) for lk in looks)
+    if lesson == "supply":
+        oos_fire = sum(1 for e in st.log for f in _fire_results(e) if st.unit(f.firer).side == 1
+                       and any(m.source == "out of supply" for m in f.modifiers))
+        reports = [e for e in st.log if e.kind == "SupplyReport" and e.side == "defender"]
+        row["road cut"] = float(sc.road_cut_turn is not None)
+        if sc.road_cut_turn is not None:
+            row["road cut turn (when cut)"] = sc.road_cut_turn
+        row["blue unit-turns out of supply"] = sc.unit_turns_out_of_supply["defender"]
+        row["blue unit-turns out of supply (SupplyReport)"] = sum(len(e.out_of_supply) for e in reports)
+        row["blue fire results with 'out of supply'"] = oos_fire
+        row["road post ever out of supply"] = float(any("blue_pass" in e.out_of_supply for e in reports))
+    return row
+
+
+def measure(lesson: str, games: int, workers: int) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for variant, name, sets, weather in VARIANTS[lesson]:
+            rows = list(pool.map(game_row, [(lesson, name, sets, weather, s) for s in range(games)], chunksize=8))
+            keys = list(dict.fromkeys(k for r in rows for k in r))
+            out[variant] = {k: statistics.mean(r[k] for r in rows if k in r) for k in keys}
+    return out
+
+
+def main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("lessons", nargs="*", help=f"any of {', '.join(VARIANTS)} (default: all)")
+    ap.add_argument("--games", type=int, default=200, help="games per variant (seeds 0..games-1)")
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args(argv)
+    unknown = [x for x in a.lessons if x not in VARIANTS]
+    if unknown:
+        ap.error(f"unknown lesson(s) {', '.join(unknown)}; expected {', '.join(VARIANTS)}")
+    for lesson in a.lessons or list(VARIANTS):
+        res = measure(lesson, a.games, a.workers)
+        variants = list(res)
+        keys = list(dict.fromkeys(k for v in variants for k in res[v]))
+        print(f"\n## {lesson} ({a.games} games per variant, seeds 0-{a.games - 1})")
+        print("| | " + " | ".join(variants) + " |")
+        print("|---" * (len(variants) + 1) + "|")
+        for k in keys:
+            cells = []
+            for v in variants:
+                x = res[v].get(k)
+                cells.append("—" if x is None else (f"{x:.1%}" if k in ("attacker wins", "road cut")
+                                                    or "share" in k or "(all turns)" in k
+                                                    or k.startswith(("observer moved", "observer destroyed",
+                                                                     "road post")) else f"{x:.2f}"))
+            print(f"| {k} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
