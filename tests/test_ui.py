@@ -605,3 +605,104 @@ def test_clicking_an_own_counter_selects_it_and_ctrl_click_stacks(screen):
     assert a.moved and a.idx == app.state.unit("arm_inf_1").idx
     assert app.destinations() == {}
     assert app.undo_stack  # nothing was drawn and no enemy was revealed: undoable
+
+
+# ------------------------------------------------------------------ teacher's review (edu18): M4, L8, L9, L10
+LESSONS = Path(__file__).resolve().parents[1] / "scenarios" / "lessons"
+
+
+def test_grounded_aircraft_are_told_in_the_panel_per_type_and_cover_no_map(screen):
+    """M4: the GROUNDED banner covered the top of the map (the drones lesson's objective; Stepanakert at
+    1280×720, --ui-scale 1.5) and listed its reasons without saying which drone each was for. The panel now
+    says it on a red plate, one row per aircraft type with the limit that grounds that type; the map is drawn
+    exactly as if nothing were grounded."""
+    from ui import panels
+    from ui.app import App
+
+    for size, scale in ((SIZE, 1.0), ((1280, 720), 1.5)):
+        app = App(new_game(load_scenario(LESSONS / "drones.json"), 1), {0}, size=size, ui_scale=scale)
+        app.show_lesson = False
+        view = app.view
+        assert view.grounded["red_tb2"] and view.grounded["red_harop"] and not view.grounded["red_orbiter"]
+        rows = panels.grounded_rows(app)
+        by_unit = {uid: why for _, why, uid in rows}
+        assert set(by_unit) == {"red_tb2", "red_harop"}
+        assert all(by_unit[u] == view.grounded[u] for u in by_unit)  # each type's own reason, once
+        assert "1200 m" in by_unit["red_tb2"] and "1000 m" in by_unit["red_harop"]
+        app.render(screen)
+        grounded = pygame.surfarray.array3d(screen)[: app.map_rect.w].copy()
+        panel = pygame.surfarray.array3d(screen)[app.panel_rect.x:]
+        assert (panel == panels.ALERT_BG).all(axis=2).sum() > 500  # the red plate, in the panel
+        view.grounded = {k: None for k in view.grounded}  # the same frame with nothing grounded
+        app.render(screen)
+        assert (pygame.surfarray.array3d(screen)[: app.map_rect.w] == grounded).all()
+
+
+def test_hex_panel_gives_the_road_cost_on_a_road_hex(screen, monkeypatch):
+    """L8: on the gorge road the panel gave only the off-road cost (wheeled 9) though the column drove the road
+    for 0.5 a hex: a road hex shows both, read from the map's edge costs."""
+    from engine.hexgrid import opposite
+    from ui import panels
+    from ui.app import App
+
+    app = App(new_game(load_scenario(LESSONS / "ambush.json"), 1), {0}, size=SIZE)
+    app.show_lesson = False
+    gm = app.state.map
+    road = gm.idx((6, 5))
+    assert gm.road_hex[road]
+    got = panels.road_costs(gm, road)
+    for mob, cost in gm.edge_cost.items():
+        into = [float(cost[gm.nbr[road, d], opposite(d)]) for d in range(6) if gm.road_edge[road, d]]
+        assert got[mob] == min(into)
+    assert got["wheeled"] < gm.terrain_at(road).move_cost["wheeled"]
+    off = next(i for i in range(gm.n) if not gm.road_hex[i])
+    assert panels.road_costs(gm, off) == {}
+    lines: list[str] = []
+    real = panels.Writer.line
+    monkeypatch.setattr(panels.Writer, "line", lambda self, s, *a, **k: lines.append(s) or real(self, s, *a, **k))
+    app.hover = road
+    app.render(screen)
+    assert f"move cost along the road: foot {got['foot']:g}, sf {got['sf']:g}, wheeled {got['wheeled']:g}, " \
+           f"tracked {got['tracked']:g}" in lines
+    assert any(s.startswith("move cost off the road: ") for s in lines)
+    lines.clear()
+    app.hover = off
+    app.render(screen)
+    assert any(s.startswith("move cost: ") for s in lines) and not any("along the road" in s for s in lines)
+
+
+def test_recon_log_line_and_status_line_tell_the_same_facts(screen):
+    """L9: after a recon over (4,3) the log said "no hidden enemy detected" while the status bar said "newly in
+    view: blue_inf_2, blue_how": the log line now names what came into view too, in the same words."""
+    from ui.app import App
+    from ui.status import NONE_HIDDEN, recon_log_detail
+
+    app = App(new_game(load_scenario(LESSONS / "drones.json"), 1), {0}, size=SIZE)
+    app.show_lesson = False
+    app.select("red_orbiter")
+    app.click_hex(app.state.map.idx((4, 3)))
+    app.confirm()
+    k, ev = next((k, ev) for k, ev in enumerate(app.state.log) if ev.kind == "ReconFlown")
+    assert not ev.detected and "newly in view: " in app.status and NONE_HIDDEN in app.status
+    seen = app.status.split(": ", 1)[1].split(f"; {NONE_HIDDEN}")[0]  # "newly in view: ...; already known ..."
+    app.render(screen)
+    rows = " ".join(t.strip() for t, _ in app.gui._event_rows(k, ev, 10_000))
+    assert seen in rows and NONE_HIDDEN in rows
+    # a sortie the window did not order (the AI's, a loaded game's): no claim that nothing was found
+    alone = recon_log_detail(ev, app.state, 0)
+    assert NONE_HIDDEN in alone and "come into view" in alone
+
+
+def test_ui_text_keeps_the_engines_symbols_its_font_can_draw(screen):
+    """L10: the UI replaced "−", "≥", "→" by "-", ">=", "->" whatever the font; a symbol the font has now stays
+    (pygame_gui's Noto Sans has "−" and "×", pygame's default font "≥" too) and only missing ones are replaced."""
+    from ui.text import SUBSTITUTES, Text, has_glyph
+
+    for t in (Text(1.0, ui=True), Text(1.0)):
+        f = t.font(13)
+        for ch, stand_in in SUBSTITUTES.items():
+            assert t.clean(f"a {ch} b") == (f"a {ch} b" if has_glyph(f, ch) else f"a {stand_in} b")
+    ui = Text(1.0, ui=True)
+    assert ui.wrap("firepower 5 − protection 1 × 2", 13, 1000) == ["firepower 5 − protection 1 × 2"]
+    assert Text(1.0).clean("ceiling 500 m ≥ 150 m") == "ceiling 500 m ≥ 150 m"
+    assert not has_glyph(ui.font(13), "\ue001")

@@ -338,3 +338,74 @@ def test_a_resized_window_fits_the_map_again_and_a_zoomed_map_keeps_its_zoom(scr
     big = pygame.Surface((1920, 1080))
     app.render(big)
     assert app.size == (1920, 1080) and max(_filled(app)) > 0.9
+
+
+def test_the_cliff_line_shows_across_the_counters_that_stand_on_its_hexes(screen):
+    """M6: in lesson 2 the special forces start on the cliff's foot and the town's defenders on its top, and
+    their counters hid most of the line: it is drawn again over the counters' edges."""
+    from ui.app import App
+
+    app = App(new_game(load_scenario(ROOT / "lessons" / "cliff_below.json"), 0), {0}, size=SIZE)
+    app.show_lesson = False
+    app.render(screen)
+    gm, g = app.state.map, app.geo
+    boxes = [r.move(-int(app.vx), -int(app.vy)).inflate(-2, -2) for _, r in app.unit_boxes.values()]
+    px = pygame.surfarray.array3d(screen)
+    core = app.renderer._cliff_shapes(g)[0]
+    on_counter = []
+    for i, d in zip(*np.nonzero(gm.cliff_down), strict=True):
+        a, b = g.edge(int(i), int(d))
+        n = np.array([a[1] - b[1], b[0] - a[0]]) / math.dist(a, b)  # across the line: its width counts
+        for t in np.linspace(0.05, 0.95, 40):
+            for k in range(-(int(core * 0.4) - 1), int(core * 0.4)):
+                x = a[0] + (b[0] - a[0]) * t + k * n[0] - int(app.vx)
+                y = a[1] + (b[1] - a[1]) * t + k * n[1] - int(app.vy)
+                pt = (round(x), round(y))
+                if any(r.collidepoint(pt) for r in boxes):
+                    on_counter.append(rgb(px[pt]))
+    assert len(on_counter) >= 20, "the lesson's counters stand on the cliff's hexes"
+    assert sum(c == app.palette.cliff for c in on_counter) >= 0.9 * len(on_counter)
+
+
+def test_centring_near_the_map_edge_keeps_the_map_in_its_area(screen):
+    """L10: centring on Shusha (near the top edge) from the event log left an empty band above the map."""
+    from ui.app import App
+
+    app = App(new_game(load_scenario(SHUSHA), 1), {0}, size=SIZE)
+    for _ in range(4):
+        app.zoom(1)
+    g, gm = app.geo, app.state.map
+    mw, mh = app.map_rect.w, app.map_rect.h - app.status_reserve
+    assert g.width > mw and g.height > mh
+    app.center_on(gm.idx((21, 0)))
+    assert app.vy == 0
+    app.center_on(gm.idx((0, 0)))
+    assert (app.vx, app.vy) == (0, 0)
+    app.center_on(gm.idx((gm.cols - 1, gm.rows - 1)))
+    assert (app.vx, app.vy) == (g.width - mw, g.height - mh)
+    app.pan(5000, 5000)
+    assert (app.vx, app.vy) == (g.width - mw, g.height - mh)
+    app.pan(-9000, -9000)
+    assert (app.vx, app.vy) == (0, 0)
+
+
+def test_last_seen_marks_on_one_hex_carry_one_label(screen, monkeypatch):
+    """L10: two marks on one hex printed "T4" over "T4"; the last of them carries the hex's one label."""
+    from engine.view import LastSeen
+    from ui.app import App
+
+    app = App(new_game(load_scenario(SHUSHA), 1), {1}, size=SIZE)
+    gm = app.state.map
+    i = gm.idx((30, 30))
+    enemy = [u for u in app.state.units if u.side == 0 and app.state.utype(u).domain == "ground"][:3]
+    marks = [LastSeen(u.id, u.type, i, gm.hex_of(i), t, u.strength) for u, t in zip(enemy, (4, 4, 3), strict=True)]
+    monkeypatch.setattr(App, "last_seen_markers", lambda self: marks)
+    w, h = counter_size(app.geo.size)
+    sprites = app._last_seen_sprites(w, h, 4)
+    heights = [img.get_height() for img, _, _ in sprites]
+    assert heights[:2] == [h, h] and heights[2] > h  # the body alone, then body and label
+    from ui.render_units import last_seen_image
+
+    table = app.state.scenario.unit_table
+    want = last_seen_image(table[enemy[2].type].symbol, 0, 3, w, h, app.palette, app.text, label="T3, T4")
+    assert pygame.image.tobytes(sprites[2][0], "RGBA") == pygame.image.tobytes(want, "RGBA")

@@ -145,6 +145,8 @@ CASES = [  # scenario, overlay, side, turns played first, labels that name class
     (SHUSHA, 7, 0, 3, set()),  # (the attacker: its own and the defender's held hexes are in its sight)
     (LESSONS / "cliff_below.json", 2, 1, 0, set()),
     (LESSONS / "ambush.json", 3, 1, 0, set()),
+    (LESSONS / "cliff_below.json", 8, 1, 0, {"black line"}),  # (the cliff's swatch: a line on hex sides)
+    (SHUSHA, 8, 1, 0, {"black line"}),
 ]
 
 
@@ -159,7 +161,7 @@ def test_every_legend_colour_is_on_the_map(screen, monkeypatch, palette, scen, n
     (res,) = app._overlay_res
     checked = 0
     for col, label in res.legend:
-        if col[3] == 0 or label in absent:
+        if col[3] == 0 or any(label.startswith(a) for a in absent):
             continue
         assert col[3] == 255, f"{label}: a translucent swatch mixes with whatever lies behind the legend"
         where = [edges] if label.startswith("edge of") else [modes.values(), centres]  # (an outline: on hex sides)
@@ -213,19 +215,91 @@ def test_draw_layer_draws_fills_hatching_and_markers():
     assert tuple(layer.get_at((int(cx), int(cy)))) == res.dots[j][0]
 
 
-def test_supply_overlay_marks_own_units_cut_off_by_enemies_unseen():
-    """Lesson 4: the red groups that cut the Vank road hide, so the route blue knows of looks open; the
-    overlay must still show blue's units that the turn-start report found out of supply."""
-    from engine.ai.base import make_agent
-    from engine.game import run_agents
-    from engine.rules import seed_streams
+def supply_lesson_as_defender():
+    """Lesson 4, seed 1, the defender's turn 4: the red groups that cut the Vank road at the end of turn 3 went to
+    ground again in red's half of turn 4, so the route blue traces through the enemies it sees looks open, while
+    the turn-start report found its Vank garrison out of supply."""
+    from ui.app import App
 
-    st = new_game(load_scenario(LESSONS / "supply.json"), 1)
-    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(1)[2:4], until_turn=4)
-    starved = {u.idx for u in st.ground_units(1) if not u.supplied}
-    assert starved
-    res = ov.supply(st, 1, pal.DEFAULT)
-    assert starved <= set(res.hatch) and any("OUT OF SUPPLY" in label for _, label in res.legend)
+    app = App(new_game(load_scenario(LESSONS / "supply.json"), 1), {1}, size=SIZE)
+    app.show_lesson = False
+    app.run_ai_until(4)
+    while app.state.side != 1:
+        app.update()
+    while app.state.phase != "movement":  # (blue's air and artillery phases: nothing ordered)
+        app.end_phase()
+    return app
+
+
+def test_supply_overlay_is_an_estimate_with_the_units_supply_facts_on_top(screen):
+    """H3: the overlay coloured the cut road and the town as supplied (its trace only knows the enemies seen now)
+    and its "hatched: OUT OF SUPPLY" lay under the counters. Now the colours are labelled an estimate, each own
+    counter carries its real supply status on top, and a hex where the two disagree is outlined."""
+    app = supply_lesson_as_defender()
+    st, view = app.state, app.view
+    starved = [u for u in view.own if u.active and not u.offmap and not u.supplied]
+    fed = [u for u in view.own if u.active and not u.offmap and u.supplied
+           and st.scenario.unit_table[u.type].domain == "ground"]
+    assert starved and fed
+    res = ov.supply(st, view, 1, pal.DEFAULT)
+    assert "ESTIMATE" in res.title and "can see" in res.title
+    legend = " ".join(label for _, label in res.legend)
+    assert "cannot see" in legend and "cut" in legend and ov.NO_SUPPLY_TAG in legend
+    assert all(res.unit_marks[u.id][1] == ov.NO_SUPPLY_TAG for u in starved)
+    assert all(res.unit_marks[u.id][1] == "" for u in fed)
+    # the estimate says supplied where the report says cut off: those hexes are outlined all round
+    from engine.supply import supply_field
+
+    est = supply_field(st, 1, known_only=True)
+    wrong = {u.idx for u in starved if np.isfinite(est[u.idx])}
+    assert wrong, "the lesson's point: the garrison looks supplied to blue's estimate"
+    assert all((i, d) in res.edges for i in wrong for d in range(6))
+    # on screen the tag stands ON the counter, not under it
+    app.overlays = {6}
+    app.render(screen)
+    out_c = ov.supply_colours(pal.DEFAULT)[0]
+    u = starved[0]
+    box = app.unit_boxes[u.id][1].move(-int(app.vx), -int(app.vy))
+    px = pygame.surfarray.array3d(screen)
+    inside = {tuple(px[x, y].tolist()) for x in range(box.left + 1, box.right - 1)
+              for y in range(box.top + 1, box.bottom - 1)}
+    assert out_c in inside
+
+
+def test_a_selected_units_reach_stays_apart_from_the_overlay_below_it(screen, monkeypatch):
+    """H3: the reach's yellow wash and its bare figures sat in the same hexes as the supply colours, which they
+    changed, so the two could not be told apart: over an overlay the reach is outlines and figures on dark tags,
+    the overlay's colours stay as they are, and the legend says what the figures are."""
+    from ui import panels
+
+    app = supply_lesson_as_defender()
+    table = app.state.scenario.unit_table
+    uid = next(u.id for u in app.view.own if u.active and not u.offmap and not u.moved
+               and table[u.type].domain == "ground")
+    app.overlays = {6}
+    app.render(screen)
+    plain = pygame.surfarray.array3d(screen).copy()
+    app.select(uid)
+    dest = app.destinations()
+    assert len(dest) > 2
+    app.render(screen)
+    shown = pygame.surfarray.array3d(screen)
+    s = app.geo.size
+    taken = {i for i, _ in app.unit_boxes.values()} | {m.idx for m in app.last_seen_markers()}
+    checked = 0
+    for i in set(dest) - taken:
+        x, y = app.hex_to_screen(i)
+        spot = (int(x - 0.35 * s), int(y - 0.2 * s))  # inside the hex, off its outline and its cost tag
+        if app.map_rect.collidepoint(spot) and not any(r.collidepoint(spot) for r in app.counter_boxes):
+            assert (shown[spot] == plain[spot]).all(), "the reach changed the overlay's colour"
+            checked += 1
+    assert checked
+    assert app.reach_tag(2.5, s).get_at((1, 1))[:3] == (15, 15, 20)  # figures on a dark plate
+    got: list[str] = []
+    real = app.ui_text.render
+    monkeypatch.setattr(app.ui_text, "render", lambda t, *a, **k: got.append(t) or real(t, *a, **k))
+    panels.draw_legends(app, screen, app._overlay_res)
+    assert any(f"where {uid} can move" in t and "MP" in t for t in got)
 
 
 def test_defence_overlay_marks_cliff_tops_and_feet_with_the_engines_modifiers():
@@ -311,3 +385,64 @@ def test_control_overlay_over_large_areas_keeps_the_terrain_and_tells_the_sides_
         assert np.abs(np.median(a, axis=0) - np.median(d, axis=0)).max() > 20  # the sides' tints differ
     p = app.palette
     assert any(found((*p.side[0], 255), [c]) for c in edges) and any(found((*p.side[1], 255), [c]) for c in edges)
+
+
+# ------------------------------------------------------------------------------------ height (relief)
+def test_height_overlay_tints_by_elevation_in_metre_bands_with_the_cliffs_drop(screen):
+    """M6: no view showed the relief; the 300 m drop below Karaköy showed only on hover. Key 8 tints each hex
+    by its elevation band, the legend reads in metres, the cliff's drop is in it and the cliff stays on top."""
+    from ui.app import HELP, App
+
+    st = new_game(load_scenario(LESSONS / "cliff_below.json"), 0)
+    gm = st.map
+    res = ov.height(st, pal.DEFAULT)
+    base, step, n = ov.height_bands(gm.elevation)
+    assert 2 <= n <= ov.HEIGHT_BANDS[1] and step in ov.HEIGHT_STEPS_M
+    band = ((gm.elevation - base) // step).astype(int)
+    for i in range(gm.n):  # one colour per band, another for each other band
+        for j in (int(k) for k in gm.nbr[i] if k >= 0):
+            assert (res.fills[i] == res.fills[j]) == (band[i] == band[j])
+    rows = [label for _, label in res.legend]
+    assert sum(label.endswith(" m") and "–" in label for label in rows) == len(set(band.tolist()))
+    top, d = np.nonzero(gm.cliff_down)
+    drop = int(gm.elevation[top[0]] - gm.elevation[gm.nbr[top[0], d[0]]])
+    assert any("cliff" in label and f"{drop} m" in label for label in rows)
+    assert res.labels[0] == f"{gm.elevation[0]:.0f}"
+    # the key, the help and the drawing: cliffs above the tint, the metres in the hexes when zoomed in
+    app = App(st, {1}, size=SIZE)
+    app.show_lesson = False
+    app.on_key(pygame.K_8, 0, "8")
+    keys, words = next((k, d) for k, d in HELP if "overlays" in d)
+    assert app.overlays == {8} and "8" in keys and "height" in words
+    while app.hex_size < ov.LABEL_MIN_HEX:
+        app.zoom(1)
+    app.render(screen)
+    (got,) = app._overlay_res
+    assert got.title.startswith("8 Height")
+    layer = ov.draw_layer(got, app.geo, app.map_rect.size, app.vx, app.vy, range(gm.n))
+    labelled = ov.draw_layer(got, app.geo, app.map_rect.size, app.vx, app.vy, range(gm.n), app.text)
+    i = next(i for i in range(gm.n) if app.map_rect.collidepoint(app.hex_to_screen(i)))
+    x, y = app.hex_to_screen(i)
+    s = app.geo.size
+    area = pygame.Rect(int(x - 0.4 * s), int(y - 0.9 * s), int(0.8 * s), int(0.3 * s))
+    assert any(layer.get_at(p) != labelled.get_at(p) for p in ((a, b) for a in range(area.left, area.right)
+                                                                for b in range(area.top, area.bottom)))
+
+
+def test_height_bands_are_round_metres_and_fit_the_legend():
+    assert ov.height_bands(np.array([450.0, 2725.0])) == (250.0, 250.0, 10)  # Shusha: its cliff above the valley
+    assert ov.height_bands(np.array([1050.0, 1600.0])) == (1000.0, 100.0, 7)  # the cliff lessons
+    assert ov.height_bands(np.array([800.0, 800.0]))[2] == 1
+
+
+def test_movement_legend_reads_road_costs_from_the_engine():
+    """The legend said "roads: 0.34–3 MP" whatever the class; a wheeled track costs 5 (`ROAD_COST`)."""
+    from engine.terrain import ROAD_COST
+
+    st = new_game(load_scenario(SHUSHA), 0)
+    kinds = {kind for _, kind, _ in st.map.roads}
+    for mob in ("wheeled", "foot"):
+        res = ov.movement(st, pal.DEFAULT, mob)
+        costs = [ROAD_COST[k][mob] for k in kinds]
+        row = next(label for _, label in res.legend if label.startswith("roads:"))
+        assert f"{min(costs):g}" in row and f"{max(costs):g}" in row

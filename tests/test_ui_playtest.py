@@ -155,6 +155,8 @@ def test_own_hidden_counters_are_opaque_with_a_dashed_frame(shusha, screen):
     u = app.state.unit("arm_inf_2")
     assert u.hidden and [v.id for v in app.own_units_at(u.idx)] == [u.id]
     app.center_on(u.idx)
+    # (the cliff at Jidir Duzu is drawn again over the counters' edges, on purpose: this checks the counter alone)
+    app.renderer.draw_cliff_lines = lambda *a, **k: None
     app.render(screen)
     ut = app.state.utype(u)
     cw, ch = counter_size_of(app)

@@ -25,7 +25,7 @@ from ui import palette as pal
 from ui import panels
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
 from ui.render_units import counter_image, counter_size, last_seen_image
-from ui.status import SEP, order_summary, summary_parts
+from ui.status import SEP, order_summary, recon_in_view, summary_parts
 from ui.text import Text
 
 GUN_RANGE = (80, 230, 255)
@@ -44,7 +44,8 @@ HELP = [
     ("Tab", "select the next own unit that can act"),
     ("Right/middle drag, arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
-    ("1 … 7", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control"),
+    ("1 … 8", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control, "
+              "height"),
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
     ("0", "clear all overlays"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
@@ -131,8 +132,14 @@ class App:
         self._reveal_key: Any = None
         self._reveals: dict[int, str | None] = {}
         self._reach: tuple[int, list[tuple[int, int]]] = (0, [])
+        self._reach_tags: dict[Any, pygame.Surface] = {}
+        self.recon_notes: dict[int, str] = {}
+        """Log index of an own recon sortie ordered in this window -> the enemies it brought into view, as the
+        status line named them (the event lists only the hidden ones it detected): the event log says the same."""
         self.click_regions: list[tuple[pygame.Rect, Any]] = []
         self.counter_boxes: list[pygame.Rect] = []
+        self.unit_boxes: dict[str, tuple[int, pygame.Rect]] = {}
+        """Where each shown counter stood in the last frame: unit id -> (hex, rectangle on the map surface)."""
         """Where the counters, last-seen marks and stack counts stood on the map surface in the last frame."""
         self.place_labels: list[tuple[str, pygame.Rect]] = []
         """Where the place names stood on the map surface in the last frame (laid out clear of the counters)."""
@@ -243,16 +250,18 @@ class App:
         return 2 * self.ui_text.line_height(panels.FS) + 8
 
     def clamp_view(self) -> None:
+        """Keep the map in its area: a map smaller than the area (above the status bar) is centred in it; a
+        larger one is never scrolled past its edges (centring on a hex near an edge left an empty band)."""
         g = self.geo
         mw, mh = self.map_rect.w, self.map_rect.h - self.status_reserve
         if g.width <= mw:
             self.vx = (g.width - mw) / 2
         else:
-            self.vx = max(-mw * 0.3, min(g.width - mw * 0.7, self.vx))
+            self.vx = max(0.0, min(g.width - mw, self.vx))
         if g.height <= mh:
             self.vy = (g.height - mh) / 2
         else:
-            self.vy = max(-mh * 0.3, min(g.height - mh * 0.7, self.vy))
+            self.vy = max(0.0, min(g.height - mh, self.vy))
         # whole pixels: the map surface is drawn at a whole-pixel offset, and the counters, names and outlines
         # drawn over it must land on the same pixels
         self.vx, self.vy = float(round(self.vx)), float(round(self.vy))
@@ -378,6 +387,12 @@ class App:
             spotted = []
             self.undo_stack.clear()
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
+        first = len(self.state.log) - len(events)
+        for k, ev in enumerate(events):  # an own recon sortie: its log line names what the status line names
+            if ev.kind == "ReconFlown" and ev.side == SIDES[self.view_side] and not (ev.shot_down or self.omniscient):
+                words = "; ".join(recon_in_view(ev, self.state, self.view, ids0))
+                if words:
+                    self.recon_notes[first + k] = words
         # the whole order summed up, most important first (the last event alone hid an ambush's losses)
         self.status = order_summary(seen, self.state,
                                     "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done",
@@ -647,6 +662,7 @@ class App:
 
     def set_state(self, st: Any) -> None:
         self.state = st
+        self.recon_notes = {}  # (about another game's log)
         self.saved_orders = len(st.orders)
         self.renderer = MapRenderer(st, self.palette, self.text)
         old = self.hex_size
@@ -834,8 +850,12 @@ class App:
         screen.set_clip(mr)
         ms = self.renderer.surface(self.hex_size)
         screen.blit(ms, (0, 0), pygame.Rect(int(self.vx), int(self.vy), mr.w, mr.h))
+        self._overlay_res = self._compute_overlays()
         sprites = self.counter_sprites()
-        self.counter_boxes = [r for _, r, _ in sprites]
+        # an overlay's marks on own counters (the supply overlay's facts) go above them, and above the cliffs
+        marks = [(img, r, False) for res in self._overlay_res
+                 for img, r in ov.unit_mark_sprites(res, self.unit_boxes, self.text)]
+        self.counter_boxes = [r for _, r, _ in sprites + marks]
         self.place_labels = self.renderer.label_rects(self.hex_size, self.counter_boxes)
         self._draw_no_go(screen)
         if self.overlays:
@@ -844,6 +864,9 @@ class App:
         # cliffs back on top of the washes (overlays, no-go shading), under the counters
         self.renderer.draw_annotations(screen, self.geo, self.vx, self.vy)
         self._draw_units(screen, sprites)
+        # the cliff's line once more, over the counters' edges: a counter on a cliff hex must not hide it
+        self.renderer.draw_cliff_lines(screen, self.geo, self.vx, self.vy)
+        self._draw_units(screen, marks)
         # the place names above the counters, each laid out clear of them: both stay readable
         self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, self.counter_boxes)
         self._draw_path_tag(screen)
@@ -864,9 +887,8 @@ class App:
         m = (g.cx >= x0) & (g.cx <= x1) & (g.cy >= y0) & (g.cy <= y1)
         return np.flatnonzero(m).tolist()
 
-    def _draw_overlays(self, screen: pygame.Surface) -> None:
-        """Each overlay is computed and drawn to its own layer, cached on exactly what it depends on."""
-        view_key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size)
+    def _compute_overlays(self) -> list[ov.OverlayResult]:
+        """The overlays switched on, each computed once and cached on exactly what it depends on."""
         results = []
         for n in sorted(self.overlays):
             dep: Any = None
@@ -875,19 +897,27 @@ class App:
             elif n == 4:
                 dep = self.hover
             elif n in (5, 6, 7):
-                dep = (self.state.version, id(self.state), self.view_side)
+                dep = (self.state.version, len(self.state.orders), id(self.state), self.view_side)
+            elif n == 8:
+                dep = id(self.state.map)
             key = (n, dep, self.palette.name)
             cached = self._ov_cache.get(n)
             if cached is None or cached[0] != key:
                 res = ov.compute(n, self.state, self.view, self.view_side, self.palette, self.hover, self.mob_i,
                                  omniscient=self.omniscient)
                 cached = self._ov_cache[n] = [key, res, None, None]
+            results.append(cached[1])
+        return results
+
+    def _draw_overlays(self, screen: pygame.Surface) -> None:
+        """Each overlay drawn to its own layer (`_compute_overlays` first), cached until the view moves."""
+        view_key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size)
+        for n in sorted(self.overlays):
+            cached = self._ov_cache[n]
             if cached[2] != view_key:
                 cached[2] = view_key
                 cached[3] = self._overlay_layer(cached[1])
             screen.blit(cached[3], (0, 0))
-            results.append(cached[1])
-        self._overlay_res = results
 
     def _draw_no_go(self, screen: pygame.Surface) -> None:
         """Sectors the viewing side may not enter (scenario no-go areas), hatched: always visible, cached."""
@@ -937,7 +967,7 @@ class App:
         screen.blit(self._no_go_layer[1], (0, 0))
 
     def _overlay_layer(self, res: ov.OverlayResult) -> pygame.Surface:
-        return ov.draw_layer(res, self.geo, self.map_rect.size, self.vx, self.vy, self._visible_indices())
+        return ov.draw_layer(res, self.geo, self.map_rect.size, self.vx, self.vy, self._visible_indices(), self.text)
 
     def _hex_poly(self, idx: int, shrink: float = 1.0) -> list[tuple[float, float]]:
         return [(x - self.vx, y - self.vy) for x, y in self.geo.corners(idx, shrink)]
@@ -947,12 +977,15 @@ class App:
         g = self.geo
         dest = self.destinations()
         if dest:
-            layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
+            if not self.overlays:  # (over an overlay a wash would change its colours: outlines only)
+                layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
+                for i in dest:
+                    pygame.draw.polygon(layer, (255, 255, 140, 70), self._hex_poly(i))
+                screen.blit(layer, (0, 0))
             for i in dest:
-                pygame.draw.polygon(layer, (255, 255, 140, 70), self._hex_poly(i))
-            screen.blit(layer, (0, 0))
-            for i in dest:
-                pygame.draw.polygon(screen, p.reach, self._hex_poly(i, 0.92), 1)
+                if self.overlays:
+                    pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 0.92), 3)
+                pygame.draw.polygon(screen, p.reach, self._hex_poly(i, 0.92), 2 if self.overlays else 1)
             reveals = self.move_reveals()
             for i, why in reveals.items():  # a hidden unit: where it can go and stay hidden
                 if why is None:
@@ -961,7 +994,7 @@ class App:
             if g.size >= 13:
                 for i, (cost, _) in dest.items():
                     x, y = self.hex_to_screen(i)
-                    img = self.text.halo(f"{cost:g}", 11, (0, 0, 0), (255, 255, 180))
+                    img = self.reach_tag(cost, g.size)
                     screen.blit(img, img.get_rect(center=(int(x), int(y + g.size * 0.55))))
         if self.hover is not None and self.hover in dest:
             path = self.path_to(self.hover)
@@ -977,6 +1010,21 @@ class App:
             pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
         if self.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
+
+    def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
+        """A reachable hex's move cost as drawn on it: reach-yellow figures on a dark plate ("3 MP" where the
+        hex is large enough), so they never read as part of an overlay's colours or numbers below them."""
+        words = f"{cost:g} MP" if hex_size >= 24 else f"{cost:g}"
+        key = (words, self.palette.name)
+        cache = self._reach_tags
+        img = cache.get(key)
+        if img is None:
+            txt = self.text.render(words, 11, self.palette.reach, bold=True)
+            img = pygame.Surface((txt.get_width() + 6, txt.get_height()), pygame.SRCALPHA)
+            pygame.draw.rect(img, (15, 15, 20, 225), img.get_rect(), border_radius=3)
+            img.blit(txt, (3, 0))
+            cache[key] = img
+        return img
 
     def path_tag(self) -> list[str]:
         """The words at the end of the hovered move's path: its cost and, for a hidden unit, whether the move
@@ -1076,9 +1124,12 @@ class App:
         for idx, marks in at.items():
             x, y = g.center(idx)
             n = len(marks)
+            # one label for the hex, under the last mark: the turns it saw them on ("T4", "T3, T4")
+            label = ", ".join(f"T{t}" for t in sorted({m.turn for m in marks}))
             for k, m in enumerate(marks):
                 d = (k - (n - 1) / 2) * off
-                img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text)
+                img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text,
+                                      label=label if k == n - 1 else "")
                 out.append((img, img.get_rect(topleft=(int(x + d - img.get_width() / 2), int(y + d - h / 2))), False))
         return out
 
@@ -1109,7 +1160,9 @@ class App:
     def counter_sprites(self) -> list[tuple[pygame.Surface, pygame.Rect, bool]]:
         """Every counter, last-seen mark and stack count to draw, in drawing order (last-seen marks below the
         real counters): (image, rectangle on the map surface, whether it is the selected unit). All of them,
-        on screen or not: the place names are laid out clear of them wherever the view is."""
+        on screen or not: the place names are laid out clear of them wherever the view is. Also sets
+        `unit_boxes`: unit id -> (hex, its counter's rectangle on the map surface)."""
+        self.unit_boxes = {}
         if not self.show_units:
             return []
         st = self.state
@@ -1132,6 +1185,7 @@ class App:
             stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id))
         off = max(3, w // 6)
         out = self._last_seen_sprites(w, h, off)
+        boxes: dict[str, tuple[int, pygame.Rect]] = {}
         for idx, items in stacks.items():
             x, y = g.center(idx)
             n = len(items)
@@ -1139,10 +1193,12 @@ class App:
                 d = (k - (n - 1) / 2) * off
                 img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden)
                 out.append((img, img.get_rect(center=(int(x + d), int(y + d))), uid == self.selected))
+                boxes[uid] = (idx, pygame.Rect(0, 0, w, h).move(int(x + d) - w // 2, int(y + d) - h // 2))
             if n > 1 and g.size >= 11:
                 img = self.text.halo(str(n), 11, (0, 0, 0), (255, 255, 255), bold=True)
                 out.append((img, img.get_rect(topleft=(int(x + w / 2 + off * (n - 1) / 2 - 2), int(y - h / 2 - 12))),
                             False))
+        self.unit_boxes = boxes
         return out
 
     def _draw_units(self, screen: pygame.Surface, sprites: list[tuple[pygame.Surface, pygame.Rect, bool]]) -> None:
@@ -1237,7 +1293,7 @@ class App:
             self.next_unit()
         elif key == pygame.K_0:
             self.overlays.clear()
-        elif pygame.K_1 <= key <= pygame.K_7:
+        elif pygame.K_1 <= key <= pygame.K_0 + max(ov.OVERLAYS):
             n = key - pygame.K_0
             self.overlays ^= {n}
             self.status = f"Overlay {n} ({ov.OVERLAYS[n]}) {'on' if n in self.overlays else 'off'}"

@@ -101,7 +101,9 @@ def map_key(palette: Any) -> str:
         "Black line in a light casing with teeth = a cliff (the teeth point downhill); dark hexes with a grey "
         f"diagonal hatch = gorges and ravines (ambush ground); {cw['river']} hex edges = rivers; {cw['road_main']} "
         "road = main road (at Shusha, the Lachin corridor); gold outline = the objective.",
-        "Overlays 1-7 show a legend at the bottom left of the map."])
+        "Overlay 6 (supply): the colours are your ESTIMATE of the routes, traced through the enemies you see; a "
+        "NO SUPPLY tag or a green tick on your counters is each unit's real supply at the turn's start.",
+        "Overlays 1-8 show a legend at the bottom left of the map; 8 tints the map by height, in metres."])
 
 
 class Gui:
@@ -376,7 +378,7 @@ class Gui:
         rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
         details = list(ev.details())  # each fire result: firepower, every modifier with its source, odds, rolls
         if ev.kind == "ReconFlown" and not self.app.omniscient:  # what the sortie covered, "nothing found" too
-            extra = recon_log_detail(ev, self.app.state, self.app.view_side)
+            extra = recon_log_detail(ev, self.app.state, self.app.view_side, self.app.recon_notes.get(k))
             details += [extra] if extra else []
         for detail in details:
             more = self.app.ui_text.wrap(detail, log_font_px(1.0), width - 24)

@@ -30,6 +30,7 @@ OVERLAYS: dict[int, str] = {
     5: "drone coverage",
     6: "supply",
     7: "control",
+    8: "height",
 }
 
 FILL_ALPHA = 175
@@ -68,6 +69,12 @@ class OverlayResult:
         self.edges: dict[tuple[int, int], RGBA] = {}
         """(idx, direction) -> colour of a line along that side of the hex, just inside it (the control
         overlay's area outlines: two sides' outlines side by side make the front line)."""
+        self.labels: dict[int, str] = {}
+        """idx -> a short text printed near the top of the hex (the height overlay's metres), at zooms where it
+        fits."""
+        self.unit_marks: dict[str, tuple[RGBA, str]] = {}
+        """Own unit id -> (colour, tag) drawn ON TOP of its counter (a fact about the unit, not an estimate: the
+        supply overlay's "NO SUPPLY"); an empty tag: a small tick badge ("in supply")."""
         self.legend: list[tuple[RGBA, str]] = []
         self.tags: dict[int, frozenset[str]] = {}
         """idx -> the classes the overlay put the hex in (the drone overlay: ARMED_GROUNDED, RECON_FLY, ...)."""
@@ -137,8 +144,31 @@ def movement(state: Any, p: pal.Palette, mob: str) -> OverlayResult:
         fill = _c(pal.ramp(p, (v - 1) / max(1.0, hi - 1)), FILL_ALPHA)
         res.legend.append((terr.swatch(fill, by_cost.get(v, ())), f"{v:g} MP"))
     res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), by_cost.get(None, ())), "impassable"))
-    res.legend.append(((255, 255, 255, 0), "roads: 0.34–3 MP along the road; cliffs block vehicles"))
+    res.legend += [((255, 255, 255, 0), t) for t in road_and_cliff_words(gm, mob)]
     return res
+
+
+def road_and_cliff_words(gm: Any, mob: str) -> list[str]:
+    """What roads and cliffs cost `mob`, read from the map's edge costs (`GameMap.edge_cost`: the costs the
+    movement rules use) and the cliff hexside's rule (`engine.terrain.DEFAULT_HEXSIDES`), never numbers of ours."""
+    from engine.terrain import DEFAULT_HEXSIDES
+
+    out = []
+    along = gm.edge_cost[mob][gm.road_edge]
+    along = along[np.isfinite(along)]
+    if along.size:
+        lo, hi = float(along.min()), float(along.max())
+        span = f"{lo:g} MP" if lo == hi else f"{lo:g}–{hi:g} MP"
+        out.append(f"roads: {span} a hex along the road (hover a road hex for its cost)")
+    if gm.cliff_up.any():
+        cliff = DEFAULT_HEXSIDES["cliff"]
+        up, down = cliff.extra_cost_up[mob], cliff.extra_cost_down[mob]
+
+        def say(v: float | None) -> str:
+            return "impassable" if v is None else f"+{v:g} MP" if v else "no extra cost"
+
+        out.append(f"cliffs: up {say(up)}, down {say(down)}")
+    return out
 
 
 def _levels(state: Any, values: np.ndarray, p: pal.Palette, title: str, unit: str) -> OverlayResult:
@@ -271,34 +301,129 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
     return res
 
 
-def supply(state: Any, side: int, p: pal.Palette) -> OverlayResult:
+SUPPLY_TITLE = "6 Supply - YOUR ESTIMATE: routes traced through the enemies you can see now"
+NO_SUPPLY_TAG = "NO SUPPLY"
+"""The tag on an own counter the turn-start supply report found out of supply (shorter where it must fit)."""
+
+
+def supply_colours(p: pal.Palette) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """(out of supply, in supply) marks on own counters: the palette's own "bad" and "good" hues, darkened so
+    white letters read on them."""
+    cut_off = _DRONE_COLOURS.get(p.name, _DRONE_COLOURS["default"])[1]
+    return cut_off, pal.shade(p.good, -0.35)
+
+
+def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
+    """Two layers that must not be confused. The colours are the side's ESTIMATE of its supply routes: the
+    engine's trace through the enemies it sees now (`supply_field(known_only=True)`), which an enemy it cannot
+    see may already have cut. On top of its own counters, the FACT: each unit's turn-start supply status (its
+    `supplied` flag, the SupplyReport), which the side always knows. Where the two disagree (a unit out of
+    supply where the estimate says supplied), the hex is outlined: an unseen enemy cuts that route."""
     from engine.supply import supply_field
 
-    res = OverlayResult("6 Supply routes you know of (cost from the nearest source; enemies you cannot see may "
-                        "cut them)")
+    res = OverlayResult(SUPPLY_TITLE)
     terr = _Terrain(state, p)
     f = supply_field(state, side, known_only=True)  # what the side knows: never traced through hidden enemies
-    lim = float(state.scenario.sides[("attacker", "defender")[side]].supply_range) or 1.0
+    lim = float(state.scenario.sides[SIDES[side]].supply_range) or 1.0
     vals = f.tolist()
     cut = [i for i, v in enumerate(vals) if math.isinf(v)]
     for i, v in enumerate(vals):
         res.fills[i] = (0, 0, 0, NONE_ALPHA) if math.isinf(v) else _c(pal.ramp(p, v / lim), FILL_ALPHA)
     for v in (0.0, lim / 2, lim):
         near = [i for i, x in enumerate(vals) if not math.isinf(x) and abs(x - v) <= lim / 6]
-        res.legend.append((terr.swatch(_c(pal.ramp(p, v / lim), FILL_ALPHA), near), f"supply cost {v:g}"))
-    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), "no supply"))
-    for h in state.scenario.sides[("attacker", "defender")[side]].supply_sources:
+        res.legend.append((terr.swatch(_c(pal.ramp(p, v / lim), FILL_ALPHA), near),
+                           f"estimated supply cost {v:g} from the nearest source"))
+    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), "no route, even through the enemies you see"))
+    res.legend.append(((0, 0, 0, 0), "Only an estimate: enemies you cannot see (hidden, or last seen: the "
+                       "T marks) may have cut routes that look open"))
+    for h in state.scenario.sides[SIDES[side]].supply_sources:
         res.dots[state.map.idx(h)] = ((255, 255, 255, 255), 0.4)
-    res.legend.append(((255, 255, 255, 255), "supply source"))
-    # the side's own units' real supply (its turn-start SupplyReport): a route that looks open above may be cut
-    # by enemies it cannot see, and its units then say so
-    cut_off = _DRONE_COLOURS.get(p.name, _DRONE_COLOURS["default"])[1]
-    starved = [u.idx for u in state.ground_units(side) if not u.supplied]
-    for i in starved:
-        res.hatch[i] = _c(cut_off, 255)
-    if starved:
-        res.legend.append((_c(cut_off, 255), "hatched: your unit OUT OF SUPPLY (turn-start report)"))
+    res.legend.append(((255, 255, 255, 255), "supply source (white dot)"))
+    # the facts: the side's own units' supply at the start of the turn (the engine's SupplyReport)
+    table = state.scenario.unit_table
+    out_c, in_c = supply_colours(p)
+    units = [u for u in view.own if u.active and not u.offmap and table[u.type].domain == "ground"]
+    for u in units:
+        res.unit_marks[u.id] = (_c(in_c, 255), "") if u.supplied else (_c(out_c, 255), NO_SUPPLY_TAG)
+    if not units:
+        return res
+    res.legend.append((_c(out_c, 255), f"{NO_SUPPLY_TAG} tag on your counter: that unit IS out of supply "
+                       "(turn-start report: a fact, not an estimate)"))
+    res.legend.append((_c(in_c, 255), "tick on your counter: that unit is in supply (turn-start report)"))
+    # the estimate contradicted: a unit out of supply where the trace says supplied (a unit that has moved since
+    # the turn-start report, in its side's half of this turn, is left out: the report was about the hex it left)
+    moved_since = state.side == side
+    wrong = {u.idx for u in units if not u.supplied and not (u.moved and moved_since) and not math.isinf(vals[u.idx])}
+    for i in wrong:
+        for d in range(6):
+            res.edges[(i, d)] = _c(out_c, 255)
+        res.tags[i] = frozenset({"estimate contradicted"})
+    if wrong:
+        res.legend.append((_c(out_c, 255), "outlined hex: looks supplied, yet your unit there is OUT of supply - "
+                           "an enemy you cannot see cuts its route"))
     return res
+
+
+HEIGHT_STEPS_M = (25, 50, 100, 200, 250, 500, 1000)
+"""Band widths the height legend may use (metres)."""
+HEIGHT_BANDS = (9, 12)
+"""How many bands the height overlay aims for, and the most it may use: enough to show a town's cliff above its
+valley on a map 2 km high (Shusha: 250 m bands), few enough to tell apart and list."""
+HEIGHT_ALPHA = 190
+"""Alpha of the height tint: strong, so each band reads as its legend colour over forest as over plain."""
+
+
+def height_bands(elevation: np.ndarray) -> tuple[float, float, int]:
+    """(lowest band's floor, band width, number of bands) in metres for a map's elevations: round numbers, the
+    number of bands nearest `HEIGHT_BANDS[0]` (the wider band on a tie), at most `HEIGHT_BANDS[1]`."""
+    lo, hi = float(elevation.min()), float(elevation.max())
+
+    def count(k: float) -> int:
+        return math.floor(hi / k) - math.floor(lo / k) + 1
+
+    fit = [float(k) for k in HEIGHT_STEPS_M if count(k) <= HEIGHT_BANDS[1]] or [float(HEIGHT_STEPS_M[-1])]
+    step = min(fit, key=lambda k: (abs(count(k) - HEIGHT_BANDS[0]), -k))
+    base = math.floor(lo / step) * step
+    return base, step, math.floor((hi - base) / step) + 1
+
+
+def height(state: Any, p: pal.Palette) -> OverlayResult:
+    """The relief: each hex tinted by its elevation band (the map's `elevation`), a legend in metres, the
+    metres printed in each hex where the zoom allows, and the cliffs' drops (cliffs stay drawn on top)."""
+    gm = state.map
+    e = gm.elevation
+    res = OverlayResult("8 Height above sea level (metres); cliffs drawn on top")
+    terr = _Terrain(state, p)
+    base, step, n = height_bands(e)
+    band = np.minimum(((e - base) // step).astype(int), n - 1).tolist()
+    colours = [_c(height_ramp(p, k / max(1, n - 1)), HEIGHT_ALPHA) for k in range(n)]
+    for i, k in enumerate(band):
+        res.fills[i] = colours[k]
+        res.labels[i] = f"{e[i]:.0f}"
+    for k in range(n - 1, -1, -1):  # high first, as a map's height key reads
+        hexes = [i for i, b in enumerate(band) if b == k]
+        if hexes:
+            res.legend.append((terr.swatch(colours[k], hexes), f"{base + k * step:.0f}–{base + (k + 1) * step:.0f} m"))
+    if gm.cliff_down.any():
+        top, d = np.nonzero(gm.cliff_down)
+        low = gm.nbr[top, d]
+        drops = e[top] - e[low]
+        lo, hi = float(drops.min()), float(drops.max())
+        drop = f"{lo:.0f} m" if lo == hi else f"{lo:.0f}–{hi:.0f} m"
+        res.legend.append((_c(p.cliff, 255), f"black line with teeth: a cliff, teeth pointing down it (drops {drop})"))
+    res.legend.append(((0, 0, 0, 0), "hover a hex for its height; counters may cover the printed metres"))
+    return res
+
+
+def height_ramp(p: pal.Palette, t: float) -> tuple[int, int, int]:
+    """Colour for t in [0, 1] along the palette's height ramp (low to high)."""
+    t = max(0.0, min(1.0, t))
+    r = p.height_ramp
+    n = len(r) - 1
+    i = min(int(t * n), n - 1)
+    f = t * n - i
+    a, b = r[i], r[i + 1]
+    return (int(a[0] + (b[0] - a[0]) * f), int(a[1] + (b[1] - a[1]) * f), int(a[2] + (b[2] - a[2]) * f))
 
 
 def control(state: Any, view: Any, p: pal.Palette, side: int | None = None) -> OverlayResult:
@@ -343,16 +468,23 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
     if n == 5:
         return drones(state, view, p)
     if n == 6:
-        return supply(state, side, p)
+        return supply(state, view, side, p)
     if n == 7:
         return control(state, view, p, None if omniscient else side)
+    if n == 8:
+        return height(state, p)
     raise ValueError(n)
 
 
+LABEL_MIN_HEX = 20
+"""The smallest hex radius (px) at which an overlay prints its per-hex labels (they must fit the hex's top)."""
+
+
 def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: float, vy: float,
-               visible: Iterable[int]) -> pygame.Surface:
-    """The overlay as one transparent layer of the map view (fills, then hatching, then markers), drawn for the
-    visible hexes only: the caller caches it until the view moves."""
+               visible: Iterable[int], text: Any = None) -> pygame.Surface:
+    """The overlay as one transparent layer of the map view (fills, then hatching, then markers, then the
+    per-hex labels if `text` is given and the zoom allows), drawn for the visible hexes only: the caller caches
+    it until the view moves."""
     layer = pygame.Surface(size, pygame.SRCALPHA)
     vis = set(visible)
     s = geo.size
@@ -379,4 +511,60 @@ def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: 
         if i in vis:
             x, y = geo.center(i)
             pygame.draw.circle(layer, c, (x - vx, y - vy), max(2, s * r))
+    if text is not None and res.labels and s >= LABEL_MIN_HEX:
+        px = max(9, round(s * 0.36))
+        for i, words in res.labels.items():
+            if i in vis:
+                x, y = geo.center(i)
+                img = text.halo(words, px, (0, 0, 0), (255, 255, 255))
+                layer.blit(img, img.get_rect(center=(int(x - vx), int(y - vy - 0.74 * s))))
     return layer
+
+
+def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rect]], text: Any
+                      ) -> list[tuple[pygame.Surface, pygame.Rect]]:
+    """The overlay's marks on own counters (`OverlayResult.unit_marks`), as (image, rectangle on the map
+    surface) to draw ABOVE the counters: per hex, a ring round the counters of the units marked with a tag and
+    the tag itself across their top edge, or else a small badge with a tick at the top right. `boxes`: unit id ->
+    (hex, its counter's rectangle on the map surface)."""
+    by_hex: dict[int, list[tuple[pygame.Rect, RGBA, str]]] = {}
+    for uid, (colour, tag) in res.unit_marks.items():
+        got = boxes.get(uid)
+        if got is not None:
+            by_hex.setdefault(got[0], []).append((got[1], colour, tag))
+    rings: list[tuple[pygame.Surface, pygame.Rect]] = []
+    tags: list[tuple[pygame.Surface, pygame.Rect]] = []
+    for marks in by_hex.values():
+        tagged = [m for m in marks if m[2]]
+        if tagged:
+            colour, tag = tagged[0][1], tagged[0][2]
+            area = tagged[0][0].unionall([r for r, _, _ in tagged[1:]])
+            w, h = tagged[0][0].size
+            lw = 2 if w < 34 else 3
+            ring = pygame.Surface(area.inflate(4 * lw, 4 * lw).size, pygame.SRCALPHA)
+            rr = ring.get_rect()
+            pygame.draw.rect(ring, (255, 255, 255), rr, lw)  # a white casing: reads on a counter of any colour
+            pygame.draw.rect(ring, colour, rr.inflate(-2 * lw, -2 * lw), lw)
+            rings.append((ring, ring.get_rect(center=area.center)))
+            px = max(8, round(h * 0.36))
+            while px > 8 and text.font(px, bold=True).size(text.clean(tag, px, True))[0] > w - 8:
+                px -= 1  # (no wider than the counter, so neighbours' tags do not meet, while it stays readable)
+            img = text.render(tag, px, (255, 255, 255), bold=True)
+            plate = pygame.Surface((img.get_width() + 6, img.get_height()), pygame.SRCALPHA)
+            pygame.draw.rect(plate, colour, plate.get_rect(), border_radius=3)
+            pygame.draw.rect(plate, (255, 255, 255), plate.get_rect(), 1, border_radius=3)
+            plate.blit(img, (3, 0))
+            tags.append((plate, plate.get_rect(midbottom=(area.centerx, area.top + plate.get_height() // 2))))
+        else:
+            top = max((r for r, _, _ in marks), key=lambda r: (r.right, r.top))  # the last of a stack: on top
+            colour = marks[0][1]
+            d = max(9, round(top.h * 0.45))
+            badge = pygame.Surface((d, d), pygame.SRCALPHA)
+            pygame.draw.circle(badge, (255, 255, 255), (d / 2, d / 2), d / 2)
+            pygame.draw.circle(badge, colour, (d / 2, d / 2), d / 2 - 1)
+            lw = max(2, d // 6)
+            pygame.draw.lines(badge, (255, 255, 255), False, [(d * 0.25, d * 0.52), (d * 0.43, d * 0.7),
+                                                               (d * 0.75, d * 0.3)], lw)
+            tags.append((badge, badge.get_rect(center=(top.right - 1, top.top + 1))))
+    out = rings + tags  # (every ring first: a neighbour's ring never cuts a tag)
+    return out

@@ -63,6 +63,10 @@ class Palette:
     # ramp for numeric overlays: low -> high
     ramp: list[Colour] = field(default_factory=lambda: [(26, 152, 80), (145, 207, 96), (217, 239, 139),
                                                         (254, 224, 139), (252, 141, 89), (215, 48, 39)])
+    height_ramp: list[Colour] = field(default_factory=lambda: [(30, 110, 70), (110, 170, 80), (230, 220, 120),
+                                                               (200, 140, 70), (140, 80, 50), (245, 240, 235)])
+    """The height overlay's ramp, low -> high: a printed map's hypsometric tints (green lowland, yellow, brown
+    uplands, white peaks)."""
 
 
 DEFAULT = Palette("default", TERRAIN_DEFAULT, side=((214, 78, 64), (70, 120, 210)),
@@ -76,7 +80,9 @@ COLORBLIND = Palette("colorblind", TERRAIN_CB, side=((230, 159, 0), (86, 180, 23
                      words={"attacker": "orange", "defender": "light blue", "road_main": "vermilion",
                             "river": "dark blue"},
                      ramp=[(0, 114, 178), (86, 180, 233), (200, 230, 240), (240, 228, 66), (230, 159, 0),
-                           (213, 94, 0)])
+                           (213, 94, 0)],
+                     # dark to light (viridis): the bands are told apart by lightness alone
+                     height_ramp=[(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)])
 
 PALETTES = {"default": DEFAULT, "colorblind": COLORBLIND}
 

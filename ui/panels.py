@@ -3,6 +3,7 @@ widgets - buttons, event log, help and game-over windows, file dialogs - are pyg
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -150,15 +151,22 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
     v = app.view
     p = app.palette
     scen = st.scenario
+    grounded = grounded_rows(app)
     if compact:
         air = [u for u in v.own if u.active and scen.unit_table[u.type].domain == "air"]
-        grounded = sum(1 for u in air if v.grounded.get(u.id))
-        fly = f"; your aircraft: {len(air) - grounded} can fly, {grounded} grounded" if air else ""
+        down = sum(1 for u in air if v.grounded.get(u.id))
+        fly = f"; your aircraft: {len(air) - down} can fly, {down} grounded" if air else ""
         w.line(f"{weather_words(v.weather)}{fly}", p.panel_fg, px=12)
+        if grounded:
+            _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
         return
     w.line("Weather & aircraft", p.accent, bold=True)
     w.line(weather_words(v.weather), p.panel_fg)
+    if grounded:  # what cannot fly and the limit that grounds each, at a glance: on a red plate, off the map
+        _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
     for text, col, uid in air_lines(app):
+        if uid is not None and v.grounded.get(uid) and grounded:
+            continue  # (on the red plate above)
         r = w.line(text, col, px=12, indent=4)
         if uid is not None and r.bottom <= app.gui.info_bottom and not w.measure:
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
@@ -172,6 +180,31 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
                    "(click to select)", p.good, px=12, indent=4)
         if r.bottom <= app.gui.info_bottom and not w.measure:
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
+
+
+ALERT_BG = (120, 24, 14)
+"""The plate under the "GROUNDED this turn" lines (the red banner that used to cover the top of the map)."""
+
+
+def _alert(app: Any, w: Writer, rows: list[tuple[str, str | None]]) -> None:
+    """`rows` (text, own unit id to select on a click or None) in white on a red plate across the panel; the
+    first row is the heading."""
+    t = app.ui_text
+    pad = 3
+    probe = Writer(app, w.surf, w.rect, measure=True)
+    probe.y = w.y + pad
+    for k, (text, _) in enumerate(rows):
+        probe.line(text, px=12, bold=k == 0, indent=0 if k == 0 else 8)
+    height = probe.y - w.y + pad
+    if not w.measure:
+        room = height if w.limit is None else max(0, min(height, w.limit - w.y))
+        pygame.draw.rect(w.surf, ALERT_BG, (w.x - 5, w.y, w.w + 10, room), border_radius=4)
+    w.y += pad
+    for k, (text, uid) in enumerate(rows):
+        r = w.line(text, (255, 255, 255), px=12, bold=k == 0, indent=0 if k == 0 else 8)
+        if uid is not None and not w.measure and r.bottom <= app.gui.info_bottom:
+            app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
+    w.y += pad + t.line_height(12) // 4
 
 
 def _objective(app: Any, w: Writer) -> None:
@@ -354,27 +387,25 @@ def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
     return out
 
 
-def grounded_banner(app: Any, short: bool = False) -> str | None:
-    """Plain sentences for the map when own aircraft cannot fly this turn (no need to dig in the log): what is
-    grounded and the engine's reason, the weather now and what each grounded type needs."""
+def grounded_rows(app: Any) -> list[tuple[str, str, str | None]]:
+    """The aircraft grounded this turn, one row per aircraft type: (its name, the engine's reason for that type -
+    the limits the weather breaks, e.g. "cloud ceiling 400 m < 1200 m needed" - and the unit to select, or None
+    for several). Own aircraft (`view.grounded`, the AirStatus reasons); in a replay of both sides, every side's,
+    named by side."""
     v = app.view
     table = app.state.scenario.unit_table
-    types: dict[str, str] = {}
-    omniscient = app.omniscient  # a replay of both sides: name whose aircraft they are
+    omniscient = app.omniscient
+    types: dict[str, tuple[str, list[str]]] = {}
     for u in (app.state.units if omniscient else v.own):
         g = v.grounded.get(u.id)
         if u.active and g and table[u.type].domain == "air":
-            types.setdefault(u.type, g)
-    if not types:
-        return None
+            types.setdefault(u.type, (g, []))[1].append(u.id)
     side_of = {u.type: SIDES[u.side] for u in app.state.units}
-    names = {t: (f"{side_of[t]}'s " if omniscient else "") + table[t].label.split(" (")[0].lower() for t in types}
-    reasons = "; ".join(dict.fromkeys(types.values()))
-    if short:
-        return f"GROUNDED this turn: {'' if omniscient else 'your '}{', '.join(names.values())} ({reasons})."
-    needs = "; ".join(f"{names[t]} {_needs(table[t], 'need')}" for t in types)
-    return (f"GROUNDED this turn: {'' if omniscient else 'your '}{', '.join(names.values())} ({reasons}). "
-            f"Weather now: {weather_words(v.weather).lower()}. {needs[0].upper()}{needs[1:]}.")
+    out = []
+    for t, (why, ids) in types.items():
+        name = (f"{side_of[t]}'s " if omniscient else "") + table[t].label.split(" (")[0]
+        out.append((f"{name} ({', '.join(ids)})", why, ids[0] if len(ids) == 1 else None))
+    return out
 
 
 UNSEEN_CAVEAT = "unless it meets an enemy you have not seen"
@@ -465,7 +496,29 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
         w.line("; ".join(feats), px=12)
     w.line(f"defence {t.defence:+d}, concealment {t.concealment}, ambush {t.ambush}", px=12)
     costs = ", ".join(f"{k} {'—' if v is None else f'{v:g}'}" for k, v in t.move_cost.items())
-    w.line(f"move cost: {costs}", px=12)
+    road = road_costs(gm, idx)
+    if road:
+        w.line("move cost along the road: " + ", ".join(f"{k} {'—' if v is None else f'{v:g}'}"
+                                                         for k, v in road.items()), px=12)
+        w.line(f"move cost off the road: {costs}", px=12)
+    else:
+        w.line(f"move cost: {costs}", px=12)
+
+
+def road_costs(gm: Any, idx: int) -> dict[str, float | None]:
+    """What entering hex `idx` along a road costs each mobility class (the cheapest road edge into it, from the
+    map's edge costs `GameMap.edge_cost`, the costs the movement rules use; None: it cannot); empty when no road
+    enters the hex."""
+    from engine.hexgrid import opposite
+
+    ins = [(int(gm.nbr[idx, d]), opposite(d)) for d in range(6) if gm.road_edge[idx, d] and gm.nbr[idx, d] >= 0]
+    if not ins:
+        return {}
+    out: dict[str, float | None] = {}
+    for mob, cost in gm.edge_cost.items():
+        best = min(float(cost[j, back]) for j, back in ins)
+        out[mob] = best if math.isfinite(best) else None
+    return out
 
 
 def type_label(table: Any, type_id: str) -> str:
@@ -494,25 +547,12 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
     for k, s in enumerate(lines):
         col = p.bad if app.status.startswith(("Not allowed", "Cannot", "Error")) else p.panel_fg
         screen.blit(t.render(s, FS, col), (mr.x + 10, mr.bottom - h + 4 + k * lh))
-    # top-left hint: turn owner
+    # top-left hint: turn owner (aircraft grounded by the weather are on the panel's red plate: `_aircraft`)
     st = app.state
-    y = mr.y + 6
     if st.outcome is None and app.human and st.side not in app.human:
         held = app.show_lesson or (app.lesson_win is not None and app.lesson_win.alive())
         s = f"{SIDES[st.side]} waits until the lesson is closed (L)" if held else f"{SIDES[st.side]} is playing…"
-        img = t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True)
-        screen.blit(img, (mr.x + 8, y))
-        y += img.get_height() + 2
-    banner = grounded_banner(app)
-    if banner:
-        rows = t.wrap(banner, FS, mr.w - 24)
-        if len(rows) > 4:  # a narrow map or a large --ui-scale: what is grounded and why (the panel has the rest)
-            rows = t.wrap(grounded_banner(app, short=True) or "", FS, mr.w - 24)[:4]
-        box = pygame.Surface((mr.w, lh * len(rows) + 8), pygame.SRCALPHA)
-        box.fill((110, 20, 10, 215))
-        screen.blit(box, (mr.x, y))
-        for k, s in enumerate(rows):
-            screen.blit(t.render(s, FS, (255, 255, 255)), (mr.x + 10, y + 4 + k * lh))
+        screen.blit(t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True), (mr.x + 8, mr.y + 6))
 
 
 def fit_lines(t: Any, s: str, px: int, width: int, n: int) -> list[str]:
@@ -538,6 +578,9 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
             rows.append((col, label, False))
     if not rows:
         return
+    if app.destinations():  # the selected unit's reach is drawn over the overlay: say it is not part of it
+        rows.append(((*app.palette.reach, 255), f"yellow outline, figures on dark tags: where {app.selected} can "
+                     "move and its cost in MP (not the overlay)", False))
     width = max(t.font(px, bold=True).size(s)[0] for _, s, _ in rows) + 36
     height = lh * len(rows) + 10
     box = pygame.Surface((width, height), pygame.SRCALPHA)

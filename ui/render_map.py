@@ -319,6 +319,20 @@ class MapRenderer:
         does not wash them out. Cheap: a few edges, no surface built."""
         self._cliffs(surf, g, int(dx), int(dy))  # the map is blitted at whole-pixel offsets: match it
 
+    def draw_cliff_lines(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float) -> None:
+        """The cliffs' cased lines without their teeth, for a caller to draw over the counters: a counter on a
+        cliff hex then leaves the line across its edge visible (its teeth, under the counters, would hide the
+        counter's symbol)."""
+        p = self.palette
+        core, halo, edges = self._cliff_shapes(g)
+        ox, oy = int(dx), int(dy)
+        segs = [((a[0] - ox, a[1] - oy), (b[0] - ox, b[1] - oy)) for a, b, _ in edges]
+        for colour, width in ((p.cliff_light, core + halo * 2), (p.cliff, core)):
+            for a, b in segs:
+                pygame.draw.line(surf, colour, a, b, width)
+                for pt in (a, b):
+                    pygame.draw.circle(surf, colour, pt, width / 2)
+
     def draw_labels(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float,
                     avoid: Sequence[pygame.Rect] = ()) -> list[tuple[str, pygame.Rect]]:
         """Place names on their plates, for a caller to draw above the counters: each name is laid out clear of

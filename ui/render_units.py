@@ -120,17 +120,20 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
     return img
 
 
-def last_seen_image(symbol: str, side: int, turn: int, w: int, h: int, p: pal.Palette, text: Text) -> pygame.Surface:
+def last_seen_image(symbol: str, side: int, turn: int, w: int, h: int, p: pal.Palette, text: Text,
+                    label: str | None = None) -> pygame.Surface:
     """Where an enemy unit was last seen: a hollow counter (see-through fill, outline in its side's colour, its
     type symbol, no strength pips) with "T<turn>" under it - unlike any real counter, so it is not taken for a
-    unit seen now."""
-    key = ("last_seen", symbol, side, turn, w, h, p.name)
+    unit seen now. `label`: the words under it instead of "T<turn>" ("": none; several marks on one hex carry
+    one label, under the last, so their labels do not print over each other)."""
+    words = f"T{turn}" if label is None else label
+    key = ("last_seen", symbol, side, words, w, h, p.name)
     img = _cache.get(key)
     if img is not None:
         return img
-    label = text.halo(f"T{turn}", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
-    W = max(w, label.get_width())
-    img = pygame.Surface((W, h + label.get_height() - 3), pygame.SRCALPHA)
+    tag = text.halo(words, max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True) if words else None
+    W = max(w, tag.get_width() if tag else 0)
+    img = pygame.Surface((W, h + (tag.get_height() - 3 if tag else 0)), pygame.SRCALPHA)
     body = pygame.Rect((W - w) // 2, 0, w, h)
     img.fill((*p.side[side], 70), body)
     box = pygame.Rect(body.x + int(w * 0.18), 2, int(w * 0.64), h - max(3, h // 5) - 5)
@@ -139,7 +142,8 @@ def last_seen_image(symbol: str, side: int, turn: int, w: int, h: int, p: pal.Pa
     lw = 2 if w < 34 else 3
     pygame.draw.rect(img, (20, 20, 20), body, 1)
     pygame.draw.rect(img, p.side[side], body.inflate(-2, -2), lw)
-    img.blit(label, label.get_rect(midtop=(W // 2, h - 3)))
+    if tag is not None:
+        img.blit(tag, tag.get_rect(midtop=(W // 2, h - 3)))
     if len(_cache) > 2000:
         _cache.clear()
     _cache[key] = img

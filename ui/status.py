@@ -65,21 +65,12 @@ def recon_words(ev: Any, state: Any, view: Any, known_before: frozenset[str] | s
     found = list(ev.detected)
     bits: list[str] = []
     if mine:
-        in_view = [c.id for c in view.contacts if c.idx in area and c.id not in found]
         if found:
             bits.append(f"FOUND {len(found)} hidden: {_ids(found)}")
-        if known_before is None:
-            if in_view:
-                bits.append(f"in view there: {_ids(in_view)}")
-        else:
-            new = [u for u in in_view if u not in known_before]
-            old = [u for u in in_view if u in known_before]
-            if new:
-                bits.append(f"newly in view: {_ids(new)}")
-            if old:
-                bits.append(f"already known there: {_ids(old)}")
-        if not bits:
-            bits.append("found nothing - no enemy in view there (a unit deep in cover may escape it)")
+        seen = recon_in_view(ev, state, view, known_before)
+        bits += seen
+        if not found:
+            bits.append(NONE_HIDDEN if seen else f"found nothing - no enemy in view there {DEEP_COVER}")
         return f"{head}: {'; '.join(bits)}"
     table = state.scenario.unit_table
     own = [u for u in view.own if u.active and not u.offmap and u.idx in area
@@ -97,18 +88,44 @@ def recon_words(ev: Any, state: Any, view: Any, known_before: frozenset[str] | s
     return f"{head}: {'; '.join(bits)}"
 
 
-def recon_log_detail(ev: Any, state: Any, side: int) -> str | None:
-    """A line under a recon sortie in the event log, from the event alone (the log is written once): the area it
-    looked at, and that it detected no hidden unit when it found none (the event's own text then says nothing
-    of what it found). None for a sortie shot down."""
+NONE_HIDDEN = "no hidden enemy detected"
+"""What an own sortie that detected no hidden unit says, in the status line and in the event log alike."""
+DEEP_COVER = "(a unit deep in cover may escape it)"
+
+
+def recon_in_view(ev: Any, state: Any, view: Any, known_before: frozenset[str] | set[str] | None = None) -> list[str]:
+    """The enemies in view in an own sortie's area now, besides the hidden ones it detected: those not known
+    before it and those already known when `known_before` is given ("newly in view: ..."), else all of them."""
+    gm = state.map
+    area = set(gm.within(gm.idx(ev.center), ev.radius).tolist())
+    in_view = [c.id for c in view.contacts if c.idx in area and c.id not in ev.detected]
+    if known_before is None:
+        return [f"in view there: {_ids(in_view)}"] if in_view else []
+    new = [u for u in in_view if u not in known_before]
+    old = [u for u in in_view if u in known_before]
+    return ([f"newly in view: {_ids(new)}"] if new else []) + ([f"already known there: {_ids(old)}"] if old else [])
+
+
+def recon_log_detail(ev: Any, state: Any, side: int, seen: str | None = None) -> str | None:
+    """A line under a recon sortie in the event log: the area it looked at and, for an own sortie that detected
+    no hidden unit (the event's own text then says nothing of what it found), the same facts as the status line
+    (`recon_words`): `seen`, the enemies it brought into view as the status line named them when the sortie was
+    flown in this window ("newly in view: ..."); without it (a sortie flown by the AI, a loaded game) the line
+    says what the sortie shows, since the event does not list the units that were not hidden. None for a sortie
+    shot down."""
     if ev.shot_down:
         return None
     gm = state.map
     n = len(gm.within(gm.idx(ev.center), ev.radius))
-    found = ("" if ev.detected else
-             "; no hidden enemy detected (a unit deep in cover may escape it)" if ev.side == SIDES[side] else
-             "; it detected none of your hidden units")
-    return f"looked at {n} hexes within {ev.radius} of {_h(ev.center)}{found}"
+    head = f"looked at {n} hexes within {ev.radius} of {_h(ev.center)}"
+    if ev.side != SIDES[side]:
+        return head + ("" if ev.detected else "; it detected none of your hidden units")
+    if ev.detected:
+        return head
+    if seen:
+        return f"{head}: {seen}; {NONE_HIDDEN} {DEEP_COVER}"
+    return (f"{head}; {NONE_HIDDEN}: it finds units that were hiding, and those in the open there come into view "
+            f"{DEEP_COVER}")
 
 
 def summary_parts(events: list[Any], state: Any, view: Any = None,

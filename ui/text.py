@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pygame
 
-_SUBST = str.maketrans({"→": "->", "−": "-", "▶": ">", "›": ">", "…": "...", "×": "x", "≥": ">=", "≤": "<=",
-                        "—": "-", "–": "-"})
+SUBSTITUTES: dict[str, str] = {"→": "->", "−": "-", "▶": ">", "›": ">", "…": "...", "×": "x", "≥": ">=",
+                               "≤": "<=", "—": "-", "–": "-"}
+"""Plain stand-ins for characters the engine's texts use, for a font that has no glyph for them."""
+_SUBST = str.maketrans(SUBSTITUTES)
+_MISSING: dict[Any, dict[int, str]] = {}
+"""Per font face: the translation table of the `SUBSTITUTES` characters it has no glyph for."""
 
 
-def clean(s: str) -> str:
-    """Replace glyphs the default font lacks."""
-    return s.translate(_SUBST)
+def clean(s: str, font: pygame.font.Font | None = None, face: Any = None) -> str:
+    """`s` with the characters `font` cannot draw replaced by plain stand-ins ("→" by "->"); the characters it
+    has stay (the engine writes "firepower 5 − protection 1" with a real minus). Without a font: all of them.
+    `face`: what identifies the font's glyph set (its file; the size does not change it), to check it once."""
+    if font is None:
+        return s.translate(_SUBST)
+    table = _MISSING.get(face) if face is not None else None
+    if table is None:
+        table = str.maketrans({c: r for c, r in SUBSTITUTES.items() if not has_glyph(font, c)})
+        if face is not None:
+            _MISSING[face] = table
+    return s.translate(table)
+
+
+def has_glyph(font: pygame.font.Font, ch: str) -> bool:
+    """Whether `font` draws `ch` itself, not its "missing glyph" box (pygame reports metrics for both)."""
+
+    def img(c: str) -> bytes:
+        return pygame.image.tobytes(font.render(c, False, (255, 255, 255), (0, 0, 0)), "RGB")
+
+    return img(ch) != img("\ue000")  # (a private-use code point: no text font has a glyph for it)
 
 
 def ui_face(bold: bool = False) -> str | None:
@@ -31,6 +54,7 @@ class Text:
         self.scale = scale
         self.ui = ui and ui_face() is not None
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
+        self._faces: dict[pygame.font.Font, Any] = {}
         self._cache: dict[tuple, pygame.Surface] = {}
 
     def font(self, px: int, bold: bool = False, italic: bool = False) -> pygame.font.Font:
@@ -45,7 +69,13 @@ class Text:
                 f.set_bold(bold)
             f.set_italic(italic)
             self._fonts[key] = f
+            self._faces[f] = (ui_face(bold) if self.ui else None, italic)
         return f
+
+    def clean(self, s: str, px: int = 13, bold: bool = False, italic: bool = False) -> str:
+        """`s` as this text draws it: the characters its font lacks replaced (`clean`)."""
+        f = self.font(px, bold, italic)
+        return clean(s, f, self._faces.get(f))
 
     def line_height(self, px: int) -> int:
         return self.font(px).get_linesize()
@@ -57,7 +87,8 @@ class Text:
         if img is None:
             if len(self._cache) > 3000:
                 self._cache.clear()
-            img = self._cache[key] = self.font(px, bold, italic).render(clean(s), True, colour)
+            img = self._cache[key] = self.font(px, bold, italic).render(self.clean(s, px, bold, italic), True,
+                                                                        colour)
         return img
 
     def halo(self, s: str, px: int, colour: tuple[int, int, int], halo: tuple[int, int, int],
@@ -65,8 +96,9 @@ class Text:
         key = ("h", s, px, colour, halo, bold, italic)
         img = self._cache.get(key)
         if img is None:
-            fg = self.font(px, bold, italic).render(clean(s), True, colour)
-            bg = self.font(px, bold, italic).render(clean(s), True, halo)
+            s = self.clean(s, px, bold, italic)
+            fg = self.font(px, bold, italic).render(s, True, colour)
+            bg = self.font(px, bold, italic).render(s, True, halo)
             w, h = fg.get_size()
             img = pygame.Surface((w + 4, h + 4), pygame.SRCALPHA)
             for dx in (-2, -1, 0, 1, 2):
@@ -90,7 +122,7 @@ class Text:
 
     def _wrap(self, s: str, px: int, width: int, bold: bool = False) -> list[str]:
         f = self.font(px, bold)
-        words = clean(s).split(" ")
+        words = self.clean(s, px, bold).split(" ")
         lines: list[str] = []
         cur = ""
         for w in words:
