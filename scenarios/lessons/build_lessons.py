@@ -314,7 +314,7 @@ def drones() -> dict:
         "and wargame report drones.parquet --out drones_report/: compare the armed-drone strikes, and the "
         "Parquet columns recon_sorties_attacker, drone_spotted_missions_attacker, losses_defender_drone.",
         "In the game, play red (wargame play scenarios/lessons/drones.json --side attacker --sandbox): the "
-        "'Weather & aircraft' block and the red GROUNDED banner say what flies and why; press 5 for the "
+        "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 for the "
         "drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, overcast, "
         "fog): press one in red's air phase, before the drones fly.",
     ]
