@@ -327,42 +327,6 @@ def _register_optional() -> None:
     except ImportError:  # pragma: no cover - ui is part of the package
         return
     ui_cli.register(app, fail)
-    _check_ui_scale(app)
-
-
-UI_SCALE_RANGE = (0.75, 2.5)
-"""What `--ui-scale` of `play` and `replay` accepts (the range `play`'s help has always documented)."""
-
-
-def _check_ui_scale(app: typer.Typer) -> None:
-    """Give every command with a `ui_scale` parameter (`play`, `replay`: ui/cli.py) the same `--ui-scale` check
-    and help, here in one place: the callback is wrapped to refuse a scale outside UI_SCALE_RANGE before it runs
-    (a scale of 10 or -1 made an unreadable window), and its signature, which Typer reads the options from, says
-    the range in the help."""
-    import functools
-    import inspect
-
-    lo, hi = UI_SCALE_RANGE
-    help_text = f"Scale of UI text ({lo:g}–{hi:g})"
-    for info in app.registered_commands:
-        callback = info.callback
-        if callback is None:
-            continue
-        sig = inspect.signature(callback, eval_str=True)
-        if "ui_scale" not in sig.parameters:
-            continue
-
-        def checked(*args: Any, _callback: Any = callback, **kwargs: Any) -> Any:
-            scale = kwargs.get("ui_scale")
-            if scale is not None and not lo <= scale <= hi:
-                fail(f"--ui-scale must be between {lo:g} and {hi:g}, got {scale:g}")
-            return _callback(*args, **kwargs)
-
-        functools.update_wrapper(checked, callback)
-        params = [p.replace(annotation=Annotated[float, typer.Option(help=help_text)]) if p.name == "ui_scale"
-                  else p for p in sig.parameters.values()]
-        checked.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-        info.callback = checked
 
 
 _register_optional()

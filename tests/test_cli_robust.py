@@ -13,8 +13,9 @@ import pytest
 from conftest import SHUSHA_PATH, TINY_PATH, tiny_scenario
 from typer.testing import CliRunner
 
-from engine.cli import DEFAULT_FIDELITY_SCENARIO, UI_SCALE_RANGE, app
+from engine.cli import DEFAULT_FIDELITY_SCENARIO, app
 from engine.fileio import atomic_write_text, unwritable
+from ui.cli import UI_SCALE_RANGE
 
 TINY = str(TINY_PATH)
 FID = ["--games", "2", "--counterfactual-games", "2", "--workers", "1"]

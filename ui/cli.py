@@ -102,6 +102,33 @@ def open_window(size: tuple[int, int] | None, title: str, fail: Callable[..., No
     return screen
 
 
+UI_SCALE_RANGE = (0.75, 2.5)
+"""What `--ui-scale` of `play` and `replay` accepts."""
+UI_SCALE_HELP = f"Scale of UI text ({UI_SCALE_RANGE[0]:g}–{UI_SCALE_RANGE[1]:g})"
+
+
+def check_ui_scale(scale: float, fail: Callable[..., Any]) -> None:
+    """Refuse a scale outside UI_SCALE_RANGE (10 or -1 made an unreadable window)."""
+    lo, hi = UI_SCALE_RANGE
+    if not lo <= scale <= hi:
+        fail(f"--ui-scale must be between {lo:g} and {hi:g}, got {scale:g}")
+
+
+def autoplay_status(state: Any, first_turn: int) -> str:
+    """What `--autoplay` did, as it happened: the game may end before the turns asked for.
+
+    >>> from types import SimpleNamespace as N
+    >>> autoplay_status(N(turn=24, outcome=N(winner="attacker", turn=24)), 1)
+    'Game over on turn 24 (AI vs AI): attacker wins'
+    >>> autoplay_status(N(turn=4, outcome=None), 1)
+    'After 3 turns of AI vs AI play'
+    """
+    if state.outcome is not None:
+        return f"Game over on turn {state.outcome.turn} (AI vs AI): {state.outcome.winner} wins"
+    n = state.turn - first_turn
+    return f"After {n} turn{'' if n == 1 else 's'} of AI vs AI play"
+
+
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command()
     def play(
@@ -118,7 +145,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
-        ui_scale: Annotated[float, typer.Option(help="Scale of UI text (0.75–2.5)")] = 1.0,
+        ui_scale: Annotated[float, typer.Option(help=UI_SCALE_HELP)] = 1.0,
         set_: Annotated[list[str] | None, typer.Option(
             "--set", help="Scenario override PATH=VALUE, as for `wargame run` (repeatable)")] = None,
     ) -> None:
@@ -133,8 +160,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         wh = None if size is None else parse_size(size)
         if size is not None and wh is None:
             fail(f"--size must look like 1280x800 (at least 640x480), got {size!r}")
-        if not 0.5 <= ui_scale <= 3.0:
-            fail(f"--ui-scale must be between 0.5 and 3, got {ui_scale}")
+        check_ui_scale(ui_scale, fail)
         if seed < 0:
             fail(f"--seed must be a non-negative integer, got {seed}")
         if autoplay < 0:
@@ -172,8 +198,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=ui_scale, size=screen.get_size(),
                    save_path=Path.cwd() / "shusha_save.json", autosave_path=Path.cwd() / AUTOSAVE_NAME)
         if autoplay:
+            first = state.turn
             game.run_ai_until(state.turn + autoplay)
-            game.status = f"After {autoplay} turn{'' if autoplay == 1 else 's'} of AI vs AI play"
+            game.status = autoplay_status(game.state, first)
             if hotseat:
                 game.view_side = game.state.side
         if screenshot is not None:
@@ -207,12 +234,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
-        ui_scale: Annotated[float, typer.Option(help="Scale of UI text")] = 1.0,
+        ui_scale: Annotated[float, typer.Option(help=UI_SCALE_HELP)] = 1.0,
     ) -> None:
         """Step through a finished game: Right/Left = next/previous order or event, PageDown/PageUp = turn."""
         from engine.errors import WargameError
         from ui.replay import ReplayModel
 
+        check_ui_scale(ui_scale, fail)
         wh = None if size is None else parse_size(size)
         if size is not None and wh is None:
             fail(f"--size must look like 1280x800 (at least 640x480), got {size!r}")
