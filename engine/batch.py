@@ -1195,23 +1195,6 @@ def _nearest_existing(path: Path) -> Path:
     return Path(".")
 
 
-def _unwritable(folder: Path) -> str | None:
-    """Why no file can be made in `folder` (an existing folder), or None. A real try (a temp file, removed at
-    once): permission bits say nothing for root, nor for /proc, read-only mounts and the like."""
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".wargame-check-", suffix=".tmp", dir=folder)
-    except OSError as e:
-        return e.strerror or str(e)
-    os.close(fd)
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass
-    return None
-
-
 def _is_or_inside(path: Path, other: Path) -> str | None:
     """"is" when `path` is `other`, "is inside" when it is under it, else None."""
     a, b = path.resolve(), other.resolve()
@@ -1222,6 +1205,8 @@ def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str |
     """Refuse, before any game is played, a `--csv` file or `--logs` folder that cannot be written or that is one
     of the batch's own files (results, per-turn file, parts folder) or the other's path. Creates nothing: the
     logs folder is made by `_make_logs_folder`, the CSV's folder (if missing) when the CSV is written."""
+    from engine.fileio import cannot_create_in
+
     own = [("the results file (--out)", out), (f"{pdir}, the parts folder of --out", pdir)]
     if turns:
         own.append((f"{turns_path(out)}, the per-turn file of --out (--turns)", turns_path(out)))
@@ -1237,7 +1222,7 @@ def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str |
         near = _nearest_existing(csv.parent)
         if not near.is_dir():
             raise BatchError(f"--csv {csv}: {near} is a file, not a folder")
-        why = _unwritable(near)
+        why = cannot_create_in(near)
         if why:
             raise BatchError(f"--csv {csv}: cannot write a file in {near} ({why})")
     if logs_dir:
@@ -1258,8 +1243,10 @@ def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str |
 def _make_logs_folder(logs: Path, on_message: Callable[[str], None] | None) -> None:
     """Create the `--logs` folder when it does not exist yet, and say so (as for the results folder); refuse, in
     one line, one that cannot be made or written in. Before any game: the workers only write into it."""
+    from engine.fileio import cannot_create_in
+
     if logs.is_dir():
-        why = _unwritable(logs)
+        why = cannot_create_in(logs)
         if why:
             raise BatchError(f"--logs {logs}: cannot write in this folder ({why})")
         return

@@ -85,10 +85,17 @@ def unwritable(path: str | Path) -> str | None:
     near = _nearest_existing(folder)
     if _existing_kind(near) != "folder":
         return f"{near} is not a folder"
+    why = cannot_create_in(near)
+    return None if why is None else f"cannot create a file in {near} ({why})"
+
+
+def cannot_create_in(folder: Path) -> str | None:
+    """Why no file can be made in `folder` (an existing folder), or None. A real try (a temp file, removed at
+    once): permission bits say nothing for root, nor for /proc, read-only mounts and the like."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".wargame-check-", suffix=".tmp", dir=near)
+        fd, tmp = tempfile.mkstemp(prefix=".wargame-check-", suffix=".tmp", dir=folder)
     except OSError as e:
-        return f"cannot create a file in {near} ({e.strerror or e})"
+        return e.strerror or str(e)
     os.close(fd)
     try:
         os.unlink(tmp)

@@ -65,6 +65,18 @@ def shusha_scenario() -> Scenario:
     return load_scenario(SHUSHA_PATH)
 
 
+def short_shusha_doc(turns: int) -> dict[str, Any]:
+    """The Shusha scenario's dict cut to its first `turns` turns (weather and arrivals with it): fast batches."""
+    doc = copy.deepcopy(shusha_scenario().raw)
+    doc["turns"] = turns
+    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= turns]
+    for u in doc["units"]:
+        if u.get("arrives_turn", 1) > turns:
+            u["arrives_turn"] = turns
+    scenario_from_dict(copy.deepcopy(doc))
+    return doc
+
+
 def variant(edit: Callable[[dict[str, Any]], Any]) -> Scenario:
     """The tiny scenario with `edit(doc)` applied to a copy of its dict."""
     doc = tiny_dict()

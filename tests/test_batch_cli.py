@@ -6,38 +6,26 @@ Games use a 4-turn cut of the Shusha scenario and one worker, so every test stay
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
 from engine.cli import app
-from engine.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios" / "shusha_1120.json"
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="/proc stands for a folder nobody can write in")
 
 
-def short_doc(turns: int) -> dict:
-    doc = copy.deepcopy(load_scenario(SCEN).raw)
-    doc["turns"] = turns
-    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= turns]
-    for u in doc["units"]:
-        if u.get("arrives_turn", 1) > turns:
-            u["arrives_turn"] = turns
-    scenario_from_dict(copy.deepcopy(doc))
-    return doc
-
-
 @pytest.fixture(scope="module")
 def doc4() -> dict:
-    return short_doc(4)
+    return short_shusha_doc(4)
 
 
 @pytest.fixture(scope="module")

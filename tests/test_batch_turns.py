@@ -3,13 +3,13 @@ own next to the results; resumable like the results; `wargame report` plots the 
 
 from __future__ import annotations
 
-import copy
 import errno
 import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
@@ -24,27 +24,16 @@ from engine.events import (
     UnitDestroyed,
     UnitRetreated,
 )
-from engine.scenario import load_scenario, scenario_from_dict
+from engine.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios" / "shusha_1120.json"
 TURNS = 6
 
 
-def short_doc(turns: int) -> dict:
-    doc = copy.deepcopy(load_scenario(SCEN).raw)
-    doc["turns"] = turns
-    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= turns]
-    for u in doc["units"]:
-        if u.get("arrives_turn", 1) > turns:
-            u["arrives_turn"] = turns
-    scenario_from_dict(copy.deepcopy(doc))
-    return doc
-
-
 @pytest.fixture(scope="module")
 def doc() -> dict:
-    return short_doc(TURNS)
+    return short_shusha_doc(TURNS)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ Games use a 4-turn cut of the Shusha scenario so every test stays a few seconds.
 
 from __future__ import annotations
 
-import copy
 import errno
 import json
 import os
@@ -20,31 +19,20 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
 from engine.cli import app
-from engine.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios" / "shusha_1120.json"
 _REAL_RUN_TASK = B.run_task  # saved before any monkeypatching (forked pool workers inherit this module)
 
 
-def short_doc(turns: int) -> dict:
-    doc = copy.deepcopy(load_scenario(SCEN).raw)
-    doc["turns"] = turns
-    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= turns]
-    for u in doc["units"]:
-        if u.get("arrives_turn", 1) > turns:
-            u["arrives_turn"] = turns
-    scenario_from_dict(copy.deepcopy(doc))
-    return doc
-
-
 @pytest.fixture(scope="module")
 def doc4() -> dict:
-    return short_doc(4)
+    return short_shusha_doc(4)
 
 
 @pytest.fixture(scope="module")
@@ -379,7 +367,7 @@ print(json.dumps({"parent_peak": peak[0], "maxrss_kb": resource.getrusage(resour
 
 def test_parent_memory_flat_in_game_count(tmp_path):
     pytest.importorskip("psutil")
-    doc = short_doc(2)
+    doc = short_shusha_doc(2)
     scen = tmp_path / "m.json"
     scen.write_text(json.dumps(doc))
     script = tmp_path / "mem.py"
