@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
@@ -24,14 +25,7 @@ TURNS = 8
 @pytest.fixture(scope="module")
 def small_doc() -> dict:
     """The Shusha scenario cut to a few turns (fast games, still a valid scenario)."""
-    doc = copy.deepcopy(load_scenario(SCEN).raw)
-    doc["turns"] = TURNS
-    doc["weather"]["schedule"] = [w for w in doc["weather"]["schedule"] if w["turn"] <= TURNS]
-    for u in doc["units"]:
-        if u.get("arrives_turn", 1) > TURNS:
-            u["arrives_turn"] = TURNS
-    scenario_from_dict(copy.deepcopy(doc))
-    return doc
+    return short_shusha_doc(TURNS)
 
 
 @pytest.fixture(scope="module")
@@ -235,8 +229,6 @@ def test_report_on_an_unfinished_batch_says_how_to_finish_it(tmp_path) -> None:
 
 
 def test_run_summary_names_the_scenarios_objective_and_sums_losses_by_cause() -> None:
-    from engine.scenario import load_scenario
-
     lesson = ROOT / "scenarios" / "lessons" / "supply.json"
     r = CliRunner().invoke(app, ["run", str(lesson), "--seed", "1"])
     assert r.exit_code == 0, r.output
