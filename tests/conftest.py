@@ -161,6 +161,20 @@ def fire_results(events: list[Any]) -> list[Any]:
     return [f for e in events for f in e.fire_results()]
 
 
+@pytest.fixture(scope="module")
+def doc4() -> dict[str, Any]:
+    """The Shusha scenario cut to 4 turns, as a dict (batch tests)."""
+    return short_shusha_doc(4)
+
+
+@pytest.fixture(scope="module")
+def file4(doc4: dict[str, Any], tmp_path_factory: Any) -> Path:
+    """`doc4` written to a JSON file (for the CLI)."""
+    p = tmp_path_factory.mktemp("scen") / "short4.json"
+    p.write_text(json.dumps(doc4))
+    return p
+
+
 @pytest.fixture
 def tiny_doc() -> dict[str, Any]:
     return tiny_dict()

@@ -6,13 +6,11 @@ Games use a 4-turn cut of the Shusha scenario and one worker, so every test stay
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
@@ -21,18 +19,6 @@ from engine.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios" / "shusha_1120.json"
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="/proc stands for a folder nobody can write in")
-
-
-@pytest.fixture(scope="module")
-def doc4() -> dict:
-    return short_shusha_doc(4)
-
-
-@pytest.fixture(scope="module")
-def file4(doc4, tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("scen") / "short4.json"
-    p.write_text(json.dumps(doc4))
-    return p
 
 
 def spec(doc: dict, games: int = 2, seed: int = 3) -> B.BatchSpec:

@@ -27,7 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.ai.base import make_agent
-from engine.batch import apply_override, parse_set, parse_sweep
+from engine.batch import apply_override, parse_sweep, with_overrides
 from engine.combat import assault_odds
 from engine.game import agent_step, play_game
 from engine.rules import new_game, seed_streams
@@ -48,12 +48,7 @@ NORTH_PASS = "sides.defender.supply_sources=[[0,5],[11,0]]"
 def lesson(name: str, *sets: str) -> Scenario:
     """A lesson file with `--set PATH=VALUE` overrides applied (the code path of `wargame run --set`)."""
     scen = load_scenario(LESSONS / name)
-    if not sets:
-        return scen
-    doc = copy.deepcopy(scen.raw)
-    for spec in sets:
-        apply_override(doc, *parse_set(spec))
-    return scenario_from_dict(doc, source=f"{name} with --set")
+    return with_overrides(scen, sets, name) if sets else scen
 
 
 def play(scen: Scenario, n: int, weather: str | None = None) -> list[Any]:

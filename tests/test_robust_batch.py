@@ -30,18 +30,6 @@ SCEN = ROOT / "scenarios" / "shusha_1120.json"
 _REAL_RUN_TASK = B.run_task  # saved before any monkeypatching (forked pool workers inherit this module)
 
 
-@pytest.fixture(scope="module")
-def doc4() -> dict:
-    return short_shusha_doc(4)
-
-
-@pytest.fixture(scope="module")
-def file4(doc4, tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("scen") / "short4.json"
-    p.write_text(json.dumps(doc4))
-    return p
-
-
 def spec(doc: dict, games: int = 4, seed: int = 3) -> B.BatchSpec:
     return B.BatchSpec("short4.json", doc, games, seed, sweeps=[("weather", ["historical", "clear"])])
 

@@ -14,7 +14,6 @@ watching does not change the game: it only reads the state.
 from __future__ import annotations
 
 import argparse
-import copy
 import statistics
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -49,25 +48,11 @@ VARIANTS: dict[str, list[tuple[str, str, tuple[str, ...], str | None]]] = {
 
 
 def scenario(name: str, sets: tuple[str, ...]) -> Any:
-    from engine.batch import apply_override, parse_set
-    from engine.scenario import load_scenario, scenario_from_dict
+    from engine.batch import with_overrides
+    from engine.scenario import load_scenario
 
     scen = load_scenario(LESSONS / name)
-    if not sets:
-        return scen
-    doc = copy.deepcopy(scen.raw)
-    for spec in sets:
-        apply_override(doc, *parse_set(spec))
-    return scenario_from_dict(doc, source=f"{name} with --set")
-
-
-def _fire_results(ev: Any) -> list[Any]:
-    out = []
-    for name in ("fire", "attacker_fire", "defender_fire"):
-        v = getattr(ev, name, None)
-        if v is not None:
-            out.extend(v if isinstance(v, list) else [v])
-    return out
+    return with_overrides(scen, sets, name) if sets else scen
 
 
 def play(scen: Any, seed: int, weather: str | None) -> tuple[Any, list[dict[str, Any]]]:
@@ -141,7 +126,7 @@ def game_row(args: tuple[str, str, tuple[str, ...], str | None, int]) -> dict[st
             row["observer watches the tanks (share of turns)"] = statistics.mean(
                 float("blue_tank" in lk["watched"]) for lk in looks)
     if lesson == "supply":
-        oos_fire = sum(1 for e in st.log for f in _fire_results(e) if st.unit(f.firer).side == 1
+        oos_fire = sum(1 for e in st.log for f in e.fire_results() if st.unit(f.firer).side == 1
                        and any(m.source == "out of supply" for m in f.modifiers))
         reports = [e for e in st.log if e.kind == "SupplyReport" and e.side == "defender"]
         row["road cut"] = float(sc.road_cut_turn is not None)
