@@ -89,7 +89,9 @@ def run(
     log: Annotated[Path | None, typer.Option(
         help="Write the event log as JSON lines to this file; - writes it to stdout (the summary then goes to "
              "stderr)")] = None,
-    save: Annotated[Path | None, typer.Option(help="Write a save/replay file (scenario + seed + orders)")] = None,
+    save: Annotated[Path | None, typer.Option(
+        help="Write a save/replay file (scenario + seed + orders); - writes it to stdout (the summary then goes to "
+             "stderr)")] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Print every event (to stderr when stdout carries --json or --log -)")] = False,
     attacker_lead: Annotated[str | None, typer.Option(
@@ -103,17 +105,21 @@ def run(
     from engine.batch import LEADS
     from engine.events import event_to_json, write_jsonl
     from engine.game import play_game
-    from engine.savegame import save_game
+    from engine.savegame import save_game, save_text
 
     log_to_stdout = log is not None and str(log) == "-"
-    if log_to_stdout and as_json:
-        fail("--log - and --json both write to stdout; write the event log to a file (--log game.jsonl), or drop "
-             "one of them")
-    outputs = [(opt, path) for opt, path in (("--log", None if log_to_stdout else log), ("--save", save)) if path]
+    save_to_stdout = save is not None and str(save) == "-"
+    on_stdout = [opt for opt, yes in (("--log -", log_to_stdout), ("--save -", save_to_stdout), ("--json", as_json))
+                 if yes]
+    if len(on_stdout) > 1:
+        fail(f"{' and '.join(on_stdout)} would all write to stdout; keep one there and write the others to files "
+             f"(--log game.jsonl, --save game.save.json), or drop them")
+    outputs = [(opt, path) for opt, path in (("--log", None if log_to_stdout else log),
+                                             ("--save", None if save_to_stdout else save)) if path]
     for opt, path in outputs:
         if why := unwritable(path):
             fail(f"cannot write {opt} {path}: {why}")
-    if log and save and not log_to_stdout and log.resolve() == save.resolve():
+    if len(outputs) == 2 and outputs[0][1].resolve() == outputs[1][1].resolve():
         fail(f"--log and --save name the same file ({log}); give each its own")
     if attacker_lead is not None and attacker_lead not in LEADS:
         fail(f"--attacker-lead must be {' or '.join(LEADS)}, got {attacker_lead!r}")
@@ -138,7 +144,7 @@ def run(
         fail(str(e))
     problems = []  # (both files are tried: a save that could be written is not lost to a failed log)
     for opt, path, write in (("--log", None if log_to_stdout else log, lambda p: write_jsonl(state.log, str(p))),
-                             ("--save", save, lambda p: save_game(state, p))):
+                             ("--save", None if save_to_stdout else save, lambda p: save_game(state, p))):
         if path:
             try:
                 write(path)
@@ -148,9 +154,11 @@ def run(
         fail("; ".join(problems) + " (the game was played; nothing half-written was left)", 1)
     if log_to_stdout:
         _write_stdout("".join(event_to_json(ev) + "\n" for ev in state.log))
+    if save_to_stdout:
+        _write_stdout(save_text(state))
     if as_json:
         _write_stdout(json.dumps(score_row(state), sort_keys=True) + "\n")
-    text = err if as_json or log_to_stdout else console  # (stdout carries only the machine-readable output)
+    text = err if on_stdout else console  # (stdout carries only the machine-readable output)
     if verbose:
         for ev in state.log:  # (escaped: modifier lists are in [brackets]; one line each, for grep)
             text.print(f"[dim]T{ev.turn:>2}[/] {escape(ev.text())}", highlight=False, soft_wrap=True)

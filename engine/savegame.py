@@ -34,8 +34,13 @@ def save_dict(state: GameState) -> dict[str, Any]:
     }
 
 
+def save_text(state: GameState) -> str:
+    """The save file's text: one line of JSON."""
+    return json.dumps(save_dict(state), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def save_game(state: GameState, path: str | Path) -> None:
-    atomic_write_text(path, json.dumps(save_dict(state), ensure_ascii=False, separators=(",", ":")) + "\n")
+    atomic_write_text(path, save_text(state))
 
 
 def read_text(path: str | Path) -> str:

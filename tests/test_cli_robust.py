@@ -101,6 +101,25 @@ def test_run_log_dash_and_json_conflict(no_games):
     assert "--log -" in msg and "--json" in msg
 
 
+def test_run_save_dash_writes_the_save_to_stdout_and_it_loads(tmp_path, monkeypatch):
+    from engine.savegame import game_from_save_dict
+
+    monkeypatch.chdir(tmp_path)
+    res = invoke(["run", TINY, "--save", "-", "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    assert not (tmp_path / "-").exists()
+    doc = json.loads(res.stdout)  # stdout holds the save alone
+    assert doc["seed"] == 3 and game_from_save_dict(doc).outcome is not None  # the whole game replays
+    assert "wins on turn" in res.stderr
+
+
+@pytest.mark.parametrize("args", [["--save", "-", "--json"], ["--save", "-", "--log", "-"],
+                                  ["--save", "-", "--log", "-", "--json"]])
+def test_run_two_outputs_on_stdout_are_refused(no_games, args):
+    msg = one_line_error(invoke(["run", TINY, *args]))
+    assert "stdout" in msg and all(a in msg for a in args if a.startswith("--"))
+
+
 def test_run_json_verbose_prints_events_to_stderr():
     res = invoke(["run", TINY, "--json", "-v"])
     assert res.exit_code == 0, res.output
