@@ -1142,7 +1142,7 @@ def run_batch(
     pdir = parts_dir(out)
     cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
     complete = _check_out(spec, out, pdir, resume, overwrite, turns)
-    _check_side_outputs(out, pdir, Path(csv) if csv else None, logs_dir, turns)
+    _check_side_outputs(out, pdir, Path(csv) if csv else None, logs_dir, turns, replace_csv=resume or overwrite)
     if complete:
         if csv:
             try:
@@ -1201,10 +1201,12 @@ def _is_or_inside(path: Path, other: Path) -> str | None:
     return "is" if a == b else "is inside" if b in a.parents else None
 
 
-def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str | None, turns: bool = False) -> None:
+def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str | None, turns: bool = False,
+                        replace_csv: bool = False) -> None:
     """Refuse, before any game is played, a `--csv` file or `--logs` folder that cannot be written or that is one
-    of the batch's own files (results, per-turn file, parts folder) or the other's path. Creates nothing: the
-    logs folder is made by `_make_logs_folder`, the CSV's folder (if missing) when the CSV is written."""
+    of the batch's own files (results, per-turn file, parts folder) or the other's path; and an existing CSV
+    file unless `replace_csv` (--overwrite or --resume: this batch's own copy). Creates nothing: the logs folder
+    is made by `_make_logs_folder`, the CSV's folder (if missing) when the CSV is written."""
     from engine.fileio import cannot_create_in
 
     own = [("the results file (--out)", out), (f"{pdir}, the parts folder of --out", pdir)]
@@ -1219,6 +1221,9 @@ def _check_side_outputs(out: Path, pdir: Path, csv: Path | None, logs_dir: str |
                                  f"{out.with_name(out.stem + '.csv')}")
         if logs_dir and _is_or_inside(csv, Path(logs_dir)) == "is":  # (a CSV in the logs folder is fine)
             raise BatchError(f"--csv {csv} is the --logs folder; give another file name")
+        if csv.exists() and not replace_csv:
+            raise BatchError(f"--csv {csv} exists already and would be replaced; give another file name, or add "
+                             "--overwrite to replace it (--resume also rewrites it, from the completed batch)")
         near = _nearest_existing(csv.parent)
         if not near.is_dir():
             raise BatchError(f"--csv {csv}: {near} is a file, not a folder")

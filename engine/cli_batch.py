@@ -46,7 +46,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                                 "per-turn file). Without it neither is ever replaced")] = False,
         csv: Annotated[Path | None, typer.Option(
             help="Also write a CSV copy of the results (one row per game, as in --out; the per-turn rows of "
-                 "--turns stay in Parquet only)")] = None,
+                 "--turns stay in Parquet only). An existing file is replaced only with --overwrite or "
+                 "--resume")] = None,
         logs: Annotated[Path | None, typer.Option(
             help="Folder (created if missing) for every game's event log: one JSON-lines file per game, "
                  "cellCCCC-gameGGGGGG-seedS.jsonl")] = None,

@@ -128,6 +128,19 @@ def test_a_csv_that_cannot_be_written_is_refused_before_any_game(doc4, file4, tm
     assert code == 0 and (tmp_path / "new" / "y.csv").read_text().count("\n") == 3, text
 
 
+def test_an_existing_csv_is_replaced_only_with_overwrite_or_resume(file4, tmp_path) -> None:
+    out, csv = tmp_path / "r.parquet", tmp_path / "mine.csv"
+    csv.write_text("an analyst's own table\n")
+    line = one_line_error(*cli(file4, out, "--csv", str(csv)))
+    assert f"--csv {csv} exists already" in line and "--overwrite" in line, line
+    assert csv.read_text() == "an analyst's own table\n" and not out.exists()  # refused before any game
+    assert cli(file4, out, "--csv", str(csv), "--overwrite")[0] == 0
+    assert csv.read_text().count("\n") == 3
+    csv.write_text("stale\n")
+    assert cli(file4, out, "--csv", str(csv), "--resume")[0] == 0  # this batch's own copy, rewritten
+    assert csv.read_text().count("\n") == 3
+
+
 def test_the_csv_copy_holds_the_per_game_rows_only_even_with_turns(file4, tmp_path) -> None:
     out, csv = tmp_path / "r.parquet", tmp_path / "r.csv"
     code, text = cli(file4, out, "--turns", "--csv", str(csv))
