@@ -198,6 +198,32 @@ def test_cli_no_display_and_scripted_screenshot(tmp_path, monkeypatch):
     assert img.get_size() == SIZE and distinct_colours(img) > 100
 
 
+def test_cli_overlay_option_starts_with_overlays_on(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from engine.cli import app as cli_app
+    from ui.cli import parse_overlays
+
+    def fail(msg, code=2):
+        raise ValueError(msg)
+
+    assert parse_overlays(["supply", "8", "Line of sight", "los", "concealment"], fail) == [6, 8, 4, 3]
+    with pytest.raises(ValueError, match="--overlay must be one of 1 movement cost.*got 'fog'"):
+        parse_overlays(["fog"], fail)
+    with pytest.raises(ValueError, match="got '9'"):
+        parse_overlays(["9"], fail)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    shots = {}
+    for name, extra in (("plain", []), ("height", ["--overlay", "height"])):
+        shots[name] = tmp_path / f"{name}.png"
+        r = CliRunner().invoke(cli_app, ["play", str(SCEN), "--screenshot", str(shots[name]), *extra])
+        assert r.exit_code == 0, r.output
+    plain, height = (pygame.image.tobytes(pygame.image.load(str(p)), "RGB") for p in shots.values())
+    assert plain != height  # the overlay (and its legend) is drawn
+    r = CliRunner().invoke(cli_app, ["play", str(SCEN), "--overlay", "fog"])
+    assert r.exit_code == 2 and "--overlay must be one of" in r.output  # refused before any window
+
+
 def _play_human_ends_phases(app, until_turn):
     """The human side just ends its phases; the AI side plays through App.update (the real frame path)."""
     while app.state.outcome is None and app.state.turn < until_turn:

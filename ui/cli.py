@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ui.overlay_names import OVERLAYS
+
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 NO_DISPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not set, so no window can be opened. "
@@ -129,6 +131,25 @@ def autoplay_status(state: Any, first_turn: int) -> str:
     return f"After {n} turn{'' if n == 1 else 's'} of AI vs AI play"
 
 
+OVERLAY_CHOICES = ", ".join(f"{n} {name}" for n, name in OVERLAYS.items())
+
+
+def parse_overlays(values: list[str], fail: Callable[..., None]) -> list[int]:
+    """--overlay values (a key, 1-8, or a name such as "supply" or "line of sight") as overlay numbers."""
+    by_name = {name.replace(" ", "").replace("/", ""): n for n, name in OVERLAYS.items()}
+    by_name["concealment"] = by_name["ambush"] = 3
+    by_name["los"] = 4
+    chosen: list[int] = []
+    for v in values:
+        key = v.strip().lower().replace(" ", "").replace("-", "").replace("_", "").replace("/", "")
+        n = int(key) if key.isdigit() else by_name.get(key)
+        if n not in OVERLAYS:
+            fail(f"--overlay must be one of {OVERLAY_CHOICES}; got {v!r}")
+        if n not in chosen:
+            chosen.append(n)
+    return chosen
+
+
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command()
     def play(
@@ -148,6 +169,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         ui_scale: Annotated[float, typer.Option(help=UI_SCALE_HELP)] = 1.0,
         set_: Annotated[list[str] | None, typer.Option(
             "--set", help="Scenario override PATH=VALUE, as for `wargame run` (repeatable)")] = None,
+        overlay: Annotated[list[str] | None, typer.Option(
+            help="Start with this overlay on, by key or name (repeatable): " + OVERLAY_CHOICES)] = None,
     ) -> None:
         """Play a game in a window (you against the AI, or --hotseat)."""
         from engine.errors import WargameError
@@ -167,6 +190,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--autoplay must be >= 0, got {autoplay}")
         if scenario is None and load is None:
             fail("give a SCENARIO file or --load SAVE")
+        overlays = parse_overlays(overlay or [], fail)
         if load is not None and set_:
             fail("--set changes a scenario before a new game; a save (--load) keeps the scenario it was played on")
         if load is not None:
@@ -203,6 +227,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             game.status = autoplay_status(game.state, first)
             if hotseat:
                 game.view_side = game.state.side
+        for n in overlays:  # (after autoplay: a turn's start clears the overlays)
+            game.overlays.add(n)
         if screenshot is not None:
             game.update()
             game.render(screen)

@@ -18,20 +18,11 @@ import pygame
 from engine.terrain import MOBILITY_CLASSES
 from engine.units import SIDES
 from ui import palette as pal
+from ui.overlay_names import OVERLAYS  # noqa: F401 (re-exported: ov.OVERLAYS)
 from ui.render_map import MapGeometry, hillshade
 
 RGBA = tuple[int, int, int, int]
 
-OVERLAYS: dict[int, str] = {
-    1: "movement cost",
-    2: "defence",
-    3: "concealment / ambush",
-    4: "line of sight",
-    5: "drone coverage",
-    6: "supply",
-    7: "control",
-    8: "height",
-}
 
 FILL_ALPHA = 175
 """Alpha of the numeric overlays' tints: strong enough that every level reads as its legend colour over dark
