@@ -543,9 +543,9 @@ class App:
             lines.append(f"ASSAULT {st.map.describe(idx)} with {order.unit}")
             try:
                 a, ds = v.assault_odds(order.unit, idx)
-                lines += _odds_lines("Your fire", a)
+                lines += _odds_lines("Your fire", a, st.scenario.combat)
                 for d in ds:
-                    lines += _odds_lines(f"Return fire of {d.firer}", d)
+                    lines += _odds_lines(f"Return fire of {d.firer}", d, st.scenario.combat)
             except (ValueError, KeyError) as e:
                 lines.append(str(e))
         elif isinstance(order, Fire):
@@ -556,7 +556,7 @@ class App:
                 odds = v.fire_odds(order.unit, idx, "artillery")
                 lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
                 for o in odds:
-                    lines += _odds_lines("Fire", o)
+                    lines += _odds_lines("Fire", o, st.scenario.combat)
         elif isinstance(order, Strike):
             lines.append(f"DRONE STRIKE at {st.map.describe(idx)} by {order.unit}")
             g = v.grounded.get(order.unit)
@@ -567,7 +567,7 @@ class App:
                 lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
                 lines.append("enemy air defence in range may shoot the drone down")
                 for o in odds:
-                    lines += _odds_lines("Strike", o)
+                    lines += _odds_lines("Strike", o, st.scenario.combat)
         elif isinstance(order, Recon):
             g = v.grounded.get(order.unit)
             lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
@@ -1391,14 +1391,39 @@ def ai_rngs(state: Any) -> list[Any]:
     return rngs
 
 
-def _odds_lines(title: str, o: Any) -> list[str]:
+def _odds_lines(title: str, o: Any, rules: Any = None) -> list[str]:
+    """The odds as the preview shows them; with the scenario's combat `rules`, the chance per shot says how it
+    follows from the net value, and when a bound holds it up or caps it."""
     lines = [f"{title}: {o.firer} → {o.target} ({o.target_type})",
              f"  firepower {o.firepower} − protection {o.protection}"]
     for m in o.modifiers:
         lines.append(f"    {m.source}: {m.value:+d}")  # (indented under the firepower they add to)
     lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shot{'' if o.shots == 1 else 's'}")
+    if rules is not None:
+        lines.append("    " + hit_chance_rule(o.net, rules))
     lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
     return lines
+
+
+def hit_chance_rule(net: int, rules: Any) -> str:
+    """How the chance per shot follows from the net value (a scenario's `combat` rules), naming the bound when
+    one applies: a long-odds shot still has the floor's chance.
+
+    >>> from engine.scenario import CombatRules
+    >>> hit_chance_rule(2, CombatRules())
+    '(10% + 10% per net point)'
+    >>> hit_chance_rule(-4, CombatRules())
+    '(10% + 10% per net point, but never below 2%)'
+    >>> hit_chance_rule(9, CombatRules())
+    '(10% + 10% per net point, but never above 90%)'
+    """
+    raw = rules.hit_base + rules.hit_per_point * net
+    rule = f"({rules.hit_base:.0%} + {rules.hit_per_point:.0%} per net point"
+    if raw < rules.hit_min:
+        return rule + f", but never below {rules.hit_min:.0%})"
+    if raw > rules.hit_max:
+        return rule + f", but never above {rules.hit_max:.0%})"
+    return rule + ")"
 
 
 def skip_status(last_status: str, skipped: str) -> str:
