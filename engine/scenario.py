@@ -148,6 +148,10 @@ class UnitSpec:
     name: str = ""
     present: bool = True
     """False leaves the unit out of the game: a switch for counterfactuals (e.g. no recon drone)."""
+    ai_hold: bool = False
+    """An order to the computer player (the doctrine AI): keep this unit on its hex, as an outpost or a
+    garrison told to stand. It still fires (artillery, drones), fights back and is fought over; it never moves
+    or assaults (an assault that wins advances). A human player is free to move it."""
 
 
 @attrs.frozen

@@ -37,6 +37,8 @@ class DoctrineAgent:
         self.counterattack = counterattack
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
+        self._held_for: object = None
+        self._held: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------ protocol
     def choose(self, view: SideView, rng: np.random.Generator) -> Order:
@@ -103,6 +105,15 @@ class DoctrineAgent:
 
     def _active(self, view: SideView) -> list[Unit]:
         return view.own_active
+
+    def _free(self, view: SideView) -> list[Unit]:
+        """The active units this side may move or send in: all but those the scenario tells it to hold
+        (`ai_hold`)."""
+        if view.scenario is not self._held_for:
+            self._held_for = view.scenario
+            self._held = frozenset(s.id for s in view.scenario.units if s.ai_hold)
+        held = self._held
+        return [u for u in view.own_active if u.id not in held] if held else view.own_active
 
     # ------------------------------------------------------------------ air
     def _plan_air(self, view: SideView, rng: np.random.Generator) -> list[Order]:
@@ -255,7 +266,8 @@ class DoctrineAgent:
         # road block, then the town; the other arm keeps two forest hexes' march behind it until the road is cut
         lead_sf = self.lead == "sf"
         table = view.scenario.unit_table
-        movers = [u for u in self._active(view)
+        free = self._free(view)
+        movers = [u for u in free
                   if table[u.type].domain == "ground" and not u.offmap and not table[u.type].indirect]
         leaders = [u for u in movers if (table[u.type].mobility == "sf") == lead_sf]
         leader_rank = {id(u): k for k, u in enumerate(leaders)}  # by identity: Unit equality compares all fields
@@ -267,7 +279,7 @@ class DoctrineAgent:
             behind.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
         zone = self._contact_zone(view)
         obj_dist = self._objective_distance(view)
-        for u in self._active(view):
+        for u in free:
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
                 continue
@@ -319,7 +331,7 @@ class DoctrineAgent:
         obj_sorted = tuple(sorted(obj))
         zone = self._contact_zone(view)
         table = view.scenario.unit_table
-        for u in self._active(view):
+        for u in self._free(view):
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
                 continue
@@ -378,7 +390,7 @@ class DoctrineAgent:
             turns_left = view.scenario.turns - view.turn
             ratio *= 0.5 + 0.5 * min(1.0, turns_left / 8)
         table = view.scenario.unit_table
-        for u in self._active(view):
+        for u in self._free(view):
             if u.idx not in in_contact or u.fired or u.cohesion <= 0:
                 continue  # no known enemy next to it, or it cannot fight now
             ut = table[u.type]
