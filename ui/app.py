@@ -79,6 +79,8 @@ class App:
         self.ui_scale = ui_scale
         self.size = size
         self.autoskip = autoskip
+        self._end_warned: Any = None
+        """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
         self.save_path = Path(save_path)
         self.autosave_path = None if autosave_path is None else Path(autosave_path)
         """Where `run` saves a game left with orders not saved (closed window, Ctrl+Q, a crash); None: never."""
@@ -267,7 +269,9 @@ class App:
         self.vx, self.vy = float(round(self.vx)), float(round(self.vy))
 
     def screen_to_hex(self, x: int, y: int) -> int | None:
-        if not self.map_rect.collidepoint(x, y):
+        """The hex under a point of the map area; None off it, and over the status bar at its foot (a click on
+        the bar's text must not order a move to the hex scrolled under it)."""
+        if not self.map_rect.collidepoint(x, y) or y >= self.map_rect.bottom - self.status_reserve:
             return None
         return self.geo.hex_at(x + self.vx, y + self.vy)
 
@@ -596,8 +600,31 @@ class App:
         if not self.my_turn():
             self.status = "Wait: it is not your turn"
             return
+        st = self.state
+        key = (id(st), st.turn, st.side, st.phase_i)
+        if self._end_warned != key and (idle := self.idle_warning()):
+            self._end_warned = key  # a second press ends the phase
+            self.status = idle
+            return
         self.pending = None
         self.issue(EndPhase(SIDES[self.state.side]))
+
+    def idle_warning(self) -> str:
+        """Before the movement or assault phase ends, the units that could still act in it ("" if none): one
+        press of Space must not throw away a turn's moves."""
+        ph = self.state.phase
+        if ph not in ("movement", "assault"):
+            return ""
+        kind = Move if ph == "movement" else Assault
+        ids = sorted({o.unit for o in self.view.legal_orders() if isinstance(o, kind)})
+        if not ids:
+            return ""
+        shown = ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+        n = f"{len(ids)} unit{'s' if len(ids) > 1 else ''}"
+        doing = "have not moved" if ph == "movement" else "could still assault"
+        if len(ids) == 1:
+            doing = "has not moved" if ph == "movement" else "could still assault"
+        return f"{n} {doing} ({shown}): press Space again to end the {ph} phase, or Tab to go to them"
 
     def undo(self) -> None:
         if not self.undo_stack:
@@ -764,8 +791,9 @@ class App:
         ph = self.state.phase
         def can_act(u: Any) -> bool:
             ut = self.state.scenario.unit_table[u.type]
-            if ph == "air":
-                return ut.domain == "air" and not u.fired and not self.view.grounded.get(u.id)
+            if ph == "air":  # (armed aircraft need a known enemy to strike; recon needs none)
+                return (ut.domain == "air" and not u.fired and not self.view.grounded.get(u.id)
+                        and (ut.air_role == "recon" or bool(self.view.contacts)))
             if ph == "artillery":
                 return ut.indirect and not u.fired
             if ph == "movement":

@@ -124,18 +124,28 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
     p = app.palette
     scen = st.scenario
     when = scen.turn_start(st.turn)
+    over = st.outcome
     if compact:
         w.line(f"{scen.meta.name} — turn {st.turn}/{scen.turns}, {when:%a %d %b %H:%M}"
                f"{' (NIGHT)' if st.night else ''}", p.accent, bold=True)
-        w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase", p.side[st.side], bold=True)
+        if over is not None:
+            w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
+        else:
+            w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase", p.side[st.side], bold=True)
         return
     w.line(scen.meta.name, p.accent, px=15, bold=True)
     w.line(f"Turn {st.turn}/{scen.turns} — {when:%a %d %b %H:%M} — {'NIGHT' if st.night else 'day'}",
            bold=True)
-    side_col = p.side[st.side]
-    to_move = f"{SIDES[st.side]} ({scen.sides[SIDES[st.side]].name})"
-    w.line(f"To move: {to_move}", side_col, bold=True)
-    w.line(f"Phase: {st.phase.upper()}   (air › artillery › movement › assault)")
+    if over is not None:
+        won = SIDES.index(over.winner)
+        w.line(f"GAME OVER: {over.winner} ({scen.sides[over.winner].name}) wins on turn {over.turn}",
+               p.side[won], bold=True)
+        w.line(over.reason, p.panel_fg, px=12)
+    else:
+        side_col = p.side[st.side]
+        to_move = f"{SIDES[st.side]} ({scen.sides[SIDES[st.side]].name})"
+        w.line(f"To move: {to_move}", side_col, bold=True)
+        w.line(f"Phase: {st.phase.upper()}   (air › artillery › movement › assault)")
     me = ("You see: both sides, every unit (replay without --side)" if app.omniscient else
           f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else ""))
     if st.sandbox:
