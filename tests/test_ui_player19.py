@@ -74,3 +74,45 @@ def test_the_panel_says_who_won_once_the_game_is_over(screen) -> None:
         assert not any(s.startswith("To move") or "to move," in s for s in lines), lines
     app.render(screen)
     pygame.display.flip()
+
+
+def test_small_counters_carry_a_type_code_and_the_strength_as_a_digit(screen) -> None:
+    from ui import palette as pal
+    from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size
+    from ui.text import Text
+
+    text, p = Text(1.0), pal.get("default")
+    w, h = counter_size(11)  # the whole Shusha map at 1280×800
+    assert h < SMALL_COUNTER_H
+    images = {sym: pygame.image.tobytes(counter_image(sym, 0, 3, 3, w, h, p, text), "RGBA") for sym in SMALL_CODES}
+    assert len(set(images.values())) == len(SMALL_CODES)  # every type reads differently
+    strengths = {k: pygame.image.tobytes(counter_image("armour", 0, k, 3, w, h, p, text), "RGBA") for k in (1, 2, 3)}
+    assert len(set(strengths.values())) == 3
+    big = counter_image("armour", 0, 3, 3, *counter_size(20), p, text)
+    assert big.get_height() >= SMALL_COUNTER_H  # zoomed in: the NATO symbol and pips, as before
+
+
+def test_back_from_the_enemy_turn_the_map_outlines_what_was_seen_and_the_log_shows_its_start(screen) -> None:
+    from engine.game import agent_step
+
+    state = new_game(shusha_scenario(), 0, track_sightings=True)
+    app = app_of(state, (0,))
+    while not (state.turn == 9 and state.side == 1):  # the attacker's AI plays for the player until turn 9
+        if state.side == 0:
+            agent_step(state, app.agents[0], app.rngs[0])
+        else:
+            app.update(budget_s=10)
+    start = len(state.log)
+    while state.side == 1:
+        app.update(budget_s=10)
+    seen = app.enemy_turn_seen(start)
+    assert app.status.startswith("Enemy turn:") and seen
+    expected = [state.map.idx(h) for ev in seen for h in ev.hexes()]
+    assert expected and app.highlight == expected
+    assert app.log_anchor == start
+    app.render(screen)  # the log scrolls to the anchor and clears it
+    assert app.log_anchor is None
+    rows = app.gui._log_rows
+    first_row = next(r for r, k in enumerate(rows) if k >= start)
+    sb = app.gui.log_box.scroll_bar
+    assert sb is not None and abs(sb.start_percentage - first_row / len(rows)) < 0.05

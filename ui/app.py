@@ -24,7 +24,7 @@ from ui import overlays as ov
 from ui import palette as pal
 from ui import panels
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
-from ui.render_units import counter_image, counter_size, last_seen_image
+from ui.render_units import SMALL_CODES, counter_image, counter_size, last_seen_image
 from ui.status import SEP, order_summary, recon_in_view, summary_parts
 from ui.text import Text
 
@@ -44,6 +44,8 @@ HELP = [
     ("Tab", "select the next own unit that can act"),
     ("Right/middle drag, arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
+    ("Counters", "zoomed in: NATO symbol and strength pips; zoomed out: a type code and the strength as a digit "
+                 f"({', '.join(f'{c} {name}' for c, name in SMALL_CODES.values())})"),
     ("1 … 8", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control, "
               "height"),
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
@@ -80,6 +82,9 @@ class App:
         self.size = size
         self.autoskip = autoskip
         self._end_warned: Any = None
+        self.log_anchor: int | None = None
+        """A log index the event log should scroll to once (the enemy's half-turn's first line); the GUI clears
+        it."""
         """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
         self.save_path = Path(save_path)
         self.autosave_path = None if autosave_path is None else Path(autosave_path)
@@ -777,14 +782,26 @@ class App:
         if start < len(self.state.log):
             self.status = self.enemy_turn_summary(start)
 
-    def enemy_turn_summary(self, start: int) -> str:
-        """The status line when the enemy's half-turn is over: what the viewing side saw of it (log entries from
-        `start`, `engine.view.visible_log`), most important first, as an order's summary is."""
-        own = SIDES[self.view_side]  # (this side's own turn-start reports are not the enemy's turn)
-        seen = [ev for _, ev in visible_log(self.state, self.view_side, start=start)
+    def enemy_turn_seen(self, start: int) -> list[Any]:
+        """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less
+        this side's own turn-start reports."""
+        own = SIDES[self.view_side]
+        return [ev for _, ev in visible_log(self.state, self.view_side, start=start)
                 if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
-        parts = summary_parts(seen, self.state, self.view)
+
+    def enemy_turn_summary(self, start: int) -> str:
+        """The status line when the enemy's half-turn is over: what the viewing side saw of it, most important
+        first, as an order's summary is."""
+        parts = summary_parts(self.enemy_turn_seen(start), self.state, self.view)
         return "Enemy turn: " + (SEP.join(parts) if parts else "you saw nothing of it")
+
+    def show_enemy_turn(self, start: int) -> None:
+        """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
+        what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
+        self.status = self.enemy_turn_summary(start)
+        gm = self.state.map
+        self.highlight = [gm.idx(h) for ev in self.enemy_turn_seen(start) for h in ev.hexes()]
+        self.log_anchor = start
 
     def next_unit(self) -> None:
         units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
@@ -824,7 +841,7 @@ class App:
                 self.ai_step()
                 n += 1
             if (st.outcome is not None or st.side in self.human) and self.human:  # back to the player
-                self.status = self.enemy_turn_summary(self._ai_from)
+                self.show_enemy_turn(self._ai_from)
                 self._ai_from = None
             return
         if self.hotseat and st.side != self.view_side and not self.pass_screen:

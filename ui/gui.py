@@ -131,6 +131,8 @@ class Gui:
         self._log_ident: Any = None
         self._log_shown: list[int] = []
         self._log_time = 0.0
+        self._log_anchored = False
+        """The log was scrolled to `App.log_anchor`: the next new line follows the bottom again."""
         self._enabled: dict[str, bool] = {}
         self._last = time.perf_counter()
         self.info_bottom = app.size[1]
@@ -399,7 +401,7 @@ class Gui:
         # the visible log of one game seen by one side only grows: find where the shown part ends
         pos = bisect.bisect_right(events, last, key=lambda e: e[0])
         same = ident == self._log_ident and (not self._log_shown or (pos > 0 and events[pos - 1][0] == last))
-        if same and pos == len(events):
+        if same and pos == len(events) and app.log_anchor is None:
             return
         now = time.perf_counter()
         ai_playing = app.state.outcome is None and app.state.side not in app.human
@@ -423,8 +425,17 @@ class Gui:
             self._log_shown.append(k)
         self._log_ident = ident
         box.set_item_list(list(items))
-        if box.scroll_bar is not None:
-            box.scroll_bar.set_scroll_from_start_percentage(1.0 if at_end or not same else start)
+        anchor, app.log_anchor = app.log_anchor, None
+        if anchor is not None and box.scroll_bar is not None and items:
+            # the enemy's half-turn from its first line (the new turn's reports below it pushed it out of view);
+            # the next new line follows the bottom again
+            row = next((r for r, k in enumerate(self._log_rows) if k >= anchor), len(items))
+            box.scroll_bar.set_scroll_from_start_percentage(min(1.0, row / len(items)))
+            self._log_anchored = True
+        elif box.scroll_bar is not None:
+            follow = at_end or not same or self._log_anchored
+            box.scroll_bar.set_scroll_from_start_percentage(1.0 if follow else start)
+            self._log_anchored = False
 
     def shown_log_indices(self) -> list[int]:
         return list(self._log_shown)

@@ -93,6 +93,64 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
     dark = p.side_dark[side]
     img.fill(fill)
     pygame.draw.rect(img, dark, img.get_rect(), 1)
+    if h < SMALL_COUNTER_H:
+        _small_counter(img, symbol, strength, dark, text)
+    else:
+        _pips_counter(img, symbol, strength, max_steps, dark, text)
+    if hidden:  # the counter whole, in a dashed ring round it
+        b = hidden_ring_width(w)
+        ring = pygame.Surface((w + 2 * b, h + 2 * b), pygame.SRCALPHA)
+        dashed_ring(ring, b, max(3, w // 6))
+        ring.blit(img, (b, b))
+        img = ring
+    if len(_cache) > 2000:
+        _cache.clear()
+    _cache[key] = img
+    return img
+
+
+SMALL_COUNTER_H = 20
+"""Below this height (the zoom that shows a whole large map) pips and a symbol under them are too small to read
+(a 5 px symbol, 3 px pips): the counter gives its symbol the whole height and its strength as a digit."""
+
+
+SMALL_CODES = {"infantry": ("IN", "infantry"), "special_forces": ("SF", "special forces"),
+               "mech_infantry": ("MI", "mechanised"), "motorized": ("MR", "motor rifles"), "armour": ("TK", "tanks"),
+               "artillery": ("AR", "artillery"), "rocket_artillery": ("RL", "rocket launchers"),
+               "air_defence": ("AD", "air defence"), "uav": ("UA", "drones")}
+"""Type code and name per symbol, for the small counters (the NATO symbol's shape does not survive 5 px); the
+help (H) lists them."""
+
+
+def _code_px(box_w: int, h: int, text: Text) -> int:
+    """The largest type size at which every code fits a box `box_w` wide: one size for all the counters of a
+    zoom, so that no type looks bigger than another."""
+    key = ("code_px", box_w, h)
+    got = _cache.get(key)
+    if got is None:
+        px = max(7, h - 3)
+        while px > 7 and max(text.render(c, px, (0, 0, 0), bold=True).get_width()
+                             for c, _ in SMALL_CODES.values()) > box_w:
+            px -= 1
+        got = _cache[key] = px  # type: ignore[assignment]
+    return got  # type: ignore[return-value]
+
+
+def _small_counter(img: pygame.Surface, symbol: str, strength: int, dark: tuple[int, int, int], text: Text) -> None:
+    w, h = img.get_size()
+    digit = text.render(str(strength), max(9, h - 2), (255, 255, 255), bold=True)
+    dw = digit.get_width()
+    box = pygame.Rect(1, 1, w - dw - 2, h - 2)
+    img.fill((250, 250, 250), box)
+    words = SMALL_CODES.get(symbol, (symbol[:2].upper(), ""))[0]
+    code = text.render(words, _code_px(box.w, h, text), (10, 10, 10), bold=True)
+    img.blit(code, code.get_rect(center=box.center))
+    img.blit(digit, digit.get_rect(midright=(w - 1, h // 2 + 1)))
+
+
+def _pips_counter(img: pygame.Surface, symbol: str, strength: int, max_steps: int, dark: tuple[int, int, int],
+                  text: Text) -> None:
+    w, h = img.get_size()
     pip_h = max(3, h // 5)
     m = int(w * 0.15)  # the symbol box as wide as the pips below it allow: it carries the unit's type
     box = pygame.Rect(m, 2, w - 2 * m, h - pip_h - 5)
@@ -108,16 +166,6 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
         if k < strength:
             pygame.draw.rect(img, (255, 255, 255), r)
         pygame.draw.rect(img, dark, r, 1)
-    if hidden:  # the counter whole, in a dashed ring round it
-        b = hidden_ring_width(w)
-        ring = pygame.Surface((w + 2 * b, h + 2 * b), pygame.SRCALPHA)
-        dashed_ring(ring, b, max(3, w // 6))
-        ring.blit(img, (b, b))
-        img = ring
-    if len(_cache) > 2000:
-        _cache.clear()
-    _cache[key] = img
-    return img
 
 
 def last_seen_image(symbol: str, side: int, turn: int, w: int, h: int, p: pal.Palette, text: Text,
