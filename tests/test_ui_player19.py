@@ -116,3 +116,26 @@ def test_back_from_the_enemy_turn_the_map_outlines_what_was_seen_and_the_log_sho
     first_row = next(r for r, k in enumerate(rows) if k >= start)
     sb = app.gui.log_box.scroll_bar
     assert sb is not None and abs(sb.start_percentage - first_row / len(rows)) < 0.05
+
+
+def test_line_of_sight_overlay_shows_how_far_todays_weather_and_night_let_observers_see(screen) -> None:
+    from conftest import next_turn
+
+    from ui import overlays as ov
+    from ui.palette import get
+
+    state = new_game(shusha_scenario(), 0)
+    origin = state.map.idx((21, 10))  # Shusha, on its cliff
+    day = ov.line_of_sight(state, get("default"), origin)
+    assert not state.night and not any("beyond today's" in text for _, text in day.legend)
+    night_state = next_turn(state)
+    assert night_state.night
+    night = ov.line_of_sight(night_state, get("default"), origin)
+    texts = [text for _, text in night.legend]
+    assert any("ground observers see 1 hex)" in t for t in texts), texts
+    assert any("beyond today's night" in t and "night-trained units see 2" in t for t in texts), texts
+    dist = night_state.map.distances_from(origin)
+    lit = [i for i, c in night.fills.items() if c == (255, 255, 200, 90)]
+    assert lit and all(dist[i] <= 1 for i in lit)
+    assert sum(1 for c in night.fills.values() if c == (255, 255, 200, 90)) < sum(
+        1 for c in day.fills.values() if c == (255, 255, 200, 90))

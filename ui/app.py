@@ -939,8 +939,8 @@ class App:
             dep: Any = None
             if n == 1:
                 dep = self.mob_i
-            elif n == 4:
-                dep = self.hover
+            elif n == 4:  # (and the turn's light: the weather, the sandbox's override, night)
+                dep = (self.hover, self.state.turn, id(self.state), self.state.weather_override)
             elif n in (5, 6, 7):
                 dep = (self.state.version, len(self.state.orders), id(self.state), self.view_side)
             elif n == 8:

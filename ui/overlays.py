@@ -216,20 +216,35 @@ def concealment(state: Any, p: pal.Palette) -> OverlayResult:
 
 
 def line_of_sight(state: Any, p: pal.Palette, origin: int | None, radius: int = 6) -> OverlayResult:
+    """What a ground observer on the hovered hex could see: the terrain's line of sight, and within it how far
+    today's weather and darkness let it see (the same cap the turn's weather report gives)."""
     res = OverlayResult("4 Line of sight from the hovered hex (radius 6)")
     if origin is None:
         res.legend.append(((0, 0, 0, 0), "hover a hex"))
         return res
+    from engine.weather import ground_vision_cap
+
     gm = state.map
     terr = _Terrain(state, p)
     seen = set(gm.viewshed(origin, radius).tolist())
-    within = np.flatnonzero(gm.distances_from(origin) <= radius).tolist()
-    lit, dark = (255, 255, 200, 90), (0, 0, 0, 150)
+    dist = gm.distances_from(origin)
+    within = np.flatnonzero(dist <= radius).tolist()
+    w, night = state.weather, state.night
+    today = ground_vision_cap(w, night, False, gm.hex_km)
+    trained = ground_vision_cap(w, night, True, gm.hex_km)
+    lit, hazy, dark = (255, 255, 200, 90), (120, 130, 160, 150), (0, 0, 0, 150)
     for i in within:
-        res.fills[i] = lit if i in seen else dark
+        res.fills[i] = (lit if dist[i] <= today else hazy) if i in seen else dark
     res.fills[origin] = (255, 255, 0, 190)
-    res.legend += [(terr.swatch(lit, (i for i in within if i in seen and i != origin)), "visible"),
+    why = ("night" if night and today <= 2 else "") or ("fog" if w.fog != "none" else "") or "visibility"
+    res.legend += [(terr.swatch(lit, (i for i in within if i in seen and i != origin and dist[i] <= today)),
+                    f"visible today (ground observers see {today} hex{'' if today == 1 else 'es'})"),
+                   (terr.swatch(hazy, (i for i in within if i in seen and dist[i] > today)),
+                    f"in line of sight, but beyond today's {why}"
+                    + (f" (night-trained units see {trained})" if trained != today else "")),
                    (terr.swatch(dark, (i for i in within if i not in seen)), "blocked by ground, trees or buildings")]
+    if today >= radius:
+        res.legend.pop(1)  # (clear day: nothing is cut by the weather)
     return res
 
 
