@@ -330,6 +330,52 @@ def assault_expectation(state: GameState, attacker: Unit, target_idx: int) -> tu
     return got[2], got[3]
 
 
+ASSAULT_RESULTS = ("assaulting unit destroyed", "defenders destroyed", "defenders retreat", "assault repulsed")
+"""An assault's results, in the order `rules._do_assault` tests them."""
+
+
+def assault_outcomes(a_odds: FireOdds, d_odds: list[FireOdds] | tuple[FireOdds, ...], attacker_strength: int,
+                     defender_cohesion: int) -> dict[str, float]:
+    """The probability of each of `ASSAULT_RESULTS`, by the rules of `rules._do_assault`: the assaulting unit
+    is destroyed if the return fire takes all its steps; else a lone defender that loses all its steps is
+    destroyed; else the defenders fall back if the main defender breaks (its cohesion, `defender_cohesion`,
+    falls to 0: one point per step lost) or loses at least 2 steps and more than the attacker; else the assault
+    is repulsed (the attacker loses a point of cohesion). A preview's answer to "what can happen", from the odds
+    the resolution uses; the two fires are independent draws.
+
+    >>> a = FireOdds("x", "y", "infantry", 3, 1, (), 2, 0.3, 2, 2, binomial_pmf(2, 0.3))
+    >>> d = FireOdds("y", "x", "special_forces", 2, 1, (), 1, 0.2, 2, 3, binomial_pmf(2, 0.2))
+    >>> {k: round(v, 4) for k, v in assault_outcomes(a, [d], 3, 3).items()}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'assaulting unit destroyed': 0.0, 'defenders destroyed': 0.09, 'defenders retreat': 0.0,
+     'assault repulsed': 0.91}
+    """
+    dist = [1.0]  # the attacker's steps lost: the defenders' return fires added up
+    for od in d_odds:
+        new = [0.0] * (len(dist) + len(od.loss_pmf) - 1)
+        for i, p in enumerate(dist):
+            for j, q in enumerate(od.loss_pmf):
+                new[i + j] += p * q
+        dist = new
+    lost = [0.0] * (attacker_strength + 1)
+    for k, p in enumerate(dist):
+        lost[min(k, attacker_strength)] += p
+    out = dict.fromkeys(ASSAULT_RESULTS, 0.0)
+    alone = len(d_odds) == 1
+    for hits, pa in enumerate(a_odds.loss_pmf):
+        for taken, pd in enumerate(lost):
+            p = pa * pd
+            if taken >= attacker_strength:
+                out["assaulting unit destroyed"] += p
+            elif alone and hits >= a_odds.target_strength:
+                out["defenders destroyed"] += p
+            elif hits >= defender_cohesion or (hits >= 2 and hits > taken):
+                out["defenders retreat"] += p
+            else:
+                out["assault repulsed"] += p
+    return out
+
+
 def _assault_entry(state: GameState, attacker: Unit, target_idx: int
                    ) -> tuple[FireOdds, tuple[FireOdds, ...], float, float]:
     defenders = state.units_at(target_idx, 1 - attacker.side)

@@ -139,3 +139,21 @@ def test_line_of_sight_overlay_shows_how_far_todays_weather_and_night_let_observ
     assert lit and all(dist[i] <= 1 for i in lit)
     assert sum(1 for c in night.fills.values() if c == (255, 255, 200, 90)) < sum(
         1 for c in day.fills.values() if c == (255, 255, 200, 90))
+
+
+def test_the_assault_preview_says_what_can_happen_and_how_likely(screen) -> None:
+    from test_assault_outcomes import _assaults
+
+    state, order = _assaults(1)[0]
+    app = app_of(state, (state.side,))
+    app.view_side = state.side
+    app.preview(order)
+    lines = app.pending[1]
+    k = next(i for i, s in enumerate(lines) if s.strip().startswith("What can happen"))
+    rows = lines[k + 1:k + 5]
+    assert [r.split(":")[0].strip() for r in rows] == [
+        "defenders destroyed (you advance)", "defenders fall back (you advance)", "repulsed (your unit -1 cohesion)",
+        "your unit destroyed"]
+    assert any(s.startswith("Chance per shot:") for s in lines) and lines[-1].startswith("Click the target again")
+    if not any("a range" in s for s in lines):  # one cohesion known: the four results add up to 100%
+        assert abs(sum(int(r.rsplit(":", 1)[1].strip().rstrip("%")) for r in rows) - 100) <= 2, rows

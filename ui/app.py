@@ -552,6 +552,7 @@ class App:
             lines.append(f"ASSAULT {st.map.describe(idx)} with {order.unit}")
             try:
                 a, ds = v.assault_odds(order.unit, idx)
+                lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat)
                 lines += _odds_lines("Your fire", a, st.scenario.combat)
                 for d in ds:
                     lines += _odds_lines(f"Return fire of {d.firer}", d, st.scenario.combat)
@@ -582,6 +583,8 @@ class App:
             lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
             lines.append(f"grounded: {g}" if g else "spots the hexes around the target for your artillery and "
                          "keeps watch on them until your next turn starts (through the enemy's turn)")
+        if isinstance(order, (Assault, Fire, Strike)) and any("per shot" in s for s in lines):
+            lines.append(hit_chance_rule(st.scenario.combat))
         if why:
             lines.append(f"NOT ALLOWED: {why}")
             self.status = f"Not allowed: {why}"
@@ -1437,38 +1440,70 @@ def ai_rngs(state: Any) -> list[Any]:
 
 
 def _odds_lines(title: str, o: Any, rules: Any = None) -> list[str]:
-    """The odds as the preview shows them; with the scenario's combat `rules`, the chance per shot says how it
-    follows from the net value, and when a bound holds it up or caps it."""
+    """The odds as the preview shows them; with the scenario's combat `rules`, a chance per shot that a bound
+    holds up or caps says so (`hit_chance_rule` gives the whole rule, once per preview)."""
     lines = [f"{title}: {o.firer} → {o.target} ({o.target_type})",
              f"  firepower {o.firepower} − protection {o.protection}"]
     for m in o.modifiers:
         lines.append(f"    {m.source}: {m.value:+d}")  # (indented under the firepower they add to)
-    lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot × {o.shots} shot{'' if o.shots == 1 else 's'}")
-    if rules is not None:
-        lines.append("    " + hit_chance_rule(o.net, rules))
+    bound = "" if rules is None else hit_chance_bound(o.net, rules)
+    lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot{bound} × {o.shots} shot{'' if o.shots == 1 else 's'}")
     lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
     return lines
 
 
-def hit_chance_rule(net: int, rules: Any) -> str:
-    """How the chance per shot follows from the net value (a scenario's `combat` rules), naming the bound when
-    one applies: a long-odds shot still has the floor's chance.
+def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any) -> list[str]:
+    """What can come of an assault, from the odds the resolution uses (`combat.assault_outcomes`). The main
+    defender's cohesion is known only as its return fire shows it (broken, shaken or steady), so a result
+    that hangs on it is given as a range over the cohesions it may have."""
+    from engine.combat import ASSAULT_RESULTS, STEADY, assault_outcomes
+    from engine.units import MAX_COHESION
+
+    main = next((d for d in ds if d.firer == a.target), None)
+    shown = {m.source for m in main.modifiers} if main is not None else set()
+    if "broken" in shown:
+        cohesions = [0]
+    elif "shaken" in shown:
+        cohesions = [1]
+    elif rules.broken_modifier and rules.shaken_modifier:
+        cohesions = list(range(STEADY, MAX_COHESION + 1))
+    else:  # (rules without those modifiers: the return fire does not show it)
+        cohesions = list(range(MAX_COHESION + 1))
+    runs = [assault_outcomes(a, ds, strength, c) for c in cohesions]
+    words = {"defenders destroyed": "defenders destroyed (you advance)",
+             "defenders retreat": "defenders fall back (you advance)",
+             "assault repulsed": "repulsed (your unit -1 cohesion)",
+             "assaulting unit destroyed": "your unit destroyed"}
+    out = ["  What can happen (they fall back if broken, or if they lose 2+ steps and more than you):"]
+    for r in ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]:
+        lo, hi = min(run[r] for run in runs), max(run[r] for run in runs)
+        pct = f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%}-{hi:.0%}"
+        out.append(f"    {words[r]}: {pct}")
+    if len(cohesions) > 1:
+        out.append("    (a range: their exact cohesion is not known to you)")
+    return out
+
+
+def hit_chance_bound(net: int, rules: Any) -> str:
+    """" (the floor)" / " (the ceiling)" when a scenario's bound, not the net value, sets the chance per shot.
 
     >>> from engine.scenario import CombatRules
-    >>> hit_chance_rule(2, CombatRules())
-    '(10% + 10% per net point)'
-    >>> hit_chance_rule(-4, CombatRules())
-    '(10% + 10% per net point, but never below 2%)'
-    >>> hit_chance_rule(9, CombatRules())
-    '(10% + 10% per net point, but never above 90%)'
+    >>> hit_chance_bound(2, CombatRules()), hit_chance_bound(-4, CombatRules()), hit_chance_bound(9, CombatRules())
+    ('', ' (the floor)', ' (the ceiling)')
     """
     raw = rules.hit_base + rules.hit_per_point * net
-    rule = f"({rules.hit_base:.0%} + {rules.hit_per_point:.0%} per net point"
-    if raw < rules.hit_min:
-        return rule + f", but never below {rules.hit_min:.0%})"
-    if raw > rules.hit_max:
-        return rule + f", but never above {rules.hit_max:.0%})"
-    return rule + ")"
+    return " (the floor)" if raw < rules.hit_min else " (the ceiling)" if raw > rules.hit_max else ""
+
+
+def hit_chance_rule(rules: Any) -> str:
+    """How the chance per shot follows from the net value, under a scenario's `combat` rules.
+
+    >>> from engine.scenario import CombatRules
+    >>> hit_chance_rule(CombatRules())
+    'Chance per shot: 10% + 10% per net point, never below 2% (the floor) or above 90% (the ceiling)'
+    """
+    return (f"Chance per shot: {rules.hit_base:.0%} + {rules.hit_per_point:.0%} per net point, never below "
+            f"{rules.hit_min:.0%} (the floor) or above {rules.hit_max:.0%} (the ceiling)")
 
 
 def skip_status(last_status: str, skipped: str) -> str:

@@ -1,0 +1,69 @@
+"""`combat.assault_outcomes` (the assault preview's "what can happen") agrees with the resolution itself:
+the same assault resolved many times with fresh random streams gives each result as often as it says."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import shusha_scenario
+
+from engine import combat
+from engine.ai.base import make_agent
+from engine.game import agent_step
+from engine.orders import Assault
+from engine.rules import apply, legal_orders, new_game, seed_streams
+from engine.units import SIDES
+
+
+def _assaults(wanted: int) -> list[tuple[object, Assault]]:
+    """(state, order): legal assaults met in doctrine games of Shusha, each with the state it is given in."""
+    found: list[tuple[object, Assault]] = []
+    for seed in range(1, 10):
+        state = new_game(shusha_scenario(), seed)
+        agents = [make_agent("doctrine", {}) for _ in SIDES]
+        rngs = seed_streams(seed)[2:4]
+        seen_phase = None
+        while state.outcome is None and len(found) < wanted:
+            key = (state.turn, state.side, state.phase)
+            if state.phase == "assault" and key != seen_phase:
+                seen_phase = key
+                orders = [o for o in legal_orders(state) if isinstance(o, Assault)]
+                if orders:  # one per phase: several situations, not one phase's many
+                    found.append((state.copy(), orders[len(orders) // 2]))
+            agent_step(state, agents[state.side], rngs[state.side])
+        if len(found) >= wanted:
+            break
+    return found
+
+
+def _predicted(state, order: Assault) -> dict[str, float]:
+    a = state.unit(order.unit)
+    t = state.map.idx(order.target)
+    a_odds, d_odds = combat.assault_odds(state, a, t)
+    return combat.assault_outcomes(a_odds, d_odds, a.strength, state.unit(a_odds.target).cohesion)
+
+
+def test_assault_outcomes_match_the_resolution_over_many_draws() -> None:
+    cases = _assaults(6)
+    assert len(cases) == 6
+    n = 400
+    for state, order in cases:
+        want = _predicted(state, order)
+        assert abs(sum(want.values()) - 1) < 1e-9
+        counts = dict.fromkeys(combat.ASSAULT_RESULTS, 0)
+        for k in range(n):
+            trial = state.copy()
+            trial.rng = np.random.default_rng([k, 99])
+            ev = next(e for e in apply(trial, order) if e.kind == "AssaultResolved")
+            counts[next(r for r in combat.ASSAULT_RESULTS if ev.result.startswith(r))] += 1
+        for r, p in want.items():  # within 4.5 standard errors (and exact for impossible results)
+            tol = 4.5 * max(np.sqrt(p * (1 - p) / n), 1e-12)
+            assert abs(counts[r] / n - p) <= tol + 1e-9, (order, r, counts, want)
+
+
+def test_a_broken_defender_always_falls_back_unless_the_attacker_dies() -> None:
+    state, order = _assaults(1)[0]
+    a = state.unit(order.unit)
+    a_odds, d_odds = combat.assault_odds(state, a, state.map.idx(order.target))
+    out = combat.assault_outcomes(a_odds, d_odds, a.strength, 0)
+    assert out["assault repulsed"] == 0.0
+    assert abs(out["defenders retreat"] + out["defenders destroyed"] + out["assaulting unit destroyed"] - 1) < 1e-9
