@@ -157,3 +157,21 @@ def test_the_assault_preview_says_what_can_happen_and_how_likely(screen) -> None
     assert any(s.startswith("Chance per shot:") for s in lines) and lines[-1].startswith("Click the target again")
     if not any("a range" in s for s in lines):  # one cohesion known: the four results add up to 100%
         assert abs(sum(int(r.rsplit(":", 1)[1].strip().rstrip("%")) for r in rows) - 100) <= 2, rows
+
+
+def test_the_selected_unit_rings_what_it_can_attack(screen) -> None:
+    from test_assault_outcomes import _assaults
+
+    from engine.orders import Assault
+    from ui import panels
+
+    state, order = _assaults(1)[0]
+    app = app_of(state, (state.side,))
+    app.view_side = state.side
+    assert app.targets() == []  # nothing selected
+    app.select(order.unit)
+    want = sorted({state.map.idx(o.target) for o in app.view.legal_orders()
+                   if isinstance(o, Assault) and o.unit == order.unit})
+    assert want and app.targets() == want
+    assert "ringed orange" in panels.unit_hint(app, state.unit(order.unit), state.utype(state.unit(order.unit)))
+    app.render(screen)

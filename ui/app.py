@@ -61,6 +61,8 @@ HELP = [
     ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for"),
     ("H or ?", "this help"),
 ]
+TARGET_RING = (255, 140, 0)
+"""Orange ring round each hex the selected unit may attack (outlines of events are magenta, reach yellow)."""
 OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarted", "ReinforcementArrived"})
 """A side's own turn-start bookkeeping: not part of the enemy's turn it is shown a summary of."""
 
@@ -83,6 +85,8 @@ class App:
         self.autoskip = autoskip
         self._end_warned: Any = None
         self.log_anchor: int | None = None
+        self._targets_key: Any = None
+        self._targets: list[int] = []
         """A log index the event log should scroll to once (the enemy's half-turn's first line); the GUI clears
         it."""
         """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
@@ -1051,6 +1055,9 @@ class App:
                 pygame.draw.lines(screen, (0, 0, 0), False, pts, max(3, g.size // 4) + 2)
                 pygame.draw.lines(screen, p.path, False, pts, max(3, g.size // 4))
         self._draw_gun_reach(screen)
+        for i in self.targets():  # what the selected unit can strike, fire on or assault: no hunting by click
+            pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 1.0), max(3, g.size // 5) + 2)
+            pygame.draw.polygon(screen, TARGET_RING, self._hex_poly(i, 1.0), max(3, g.size // 5))
         for i in self.highlight:
             pygame.draw.polygon(screen, p.highlight, self._hex_poly(i, 0.9), max(2, g.size // 6))
         if self.pending is not None:
@@ -1058,6 +1065,20 @@ class App:
             pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
         if self.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
+
+    def targets(self) -> list[int]:
+        """The hexes the selected unit may attack now: the targets of its legal Assault, Fire and Strike orders
+        (a recon sortie may go anywhere in range: not marked)."""
+        if not self.selected or not self.my_turn() or self.state.phase not in ("air", "artillery", "assault"):
+            return []
+        v = self.view
+        key = (self._view_key, self.selected)
+        if self._targets_key != key:
+            gm = self.state.map
+            self._targets_key = key
+            self._targets = sorted({gm.idx(o.target) for o in v.legal_orders()
+                                    if isinstance(o, (Assault, Fire, Strike)) and o.unit == self.selected})
+        return self._targets
 
     def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
         """A reachable hex's move cost as drawn on it: reach-yellow figures on a dark plate ("3 MP" where the

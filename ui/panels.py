@@ -321,7 +321,8 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
             return "Grounded by the weather this turn (see Weather & aircraft above)."
         if ut.air_role == "recon":
             return "Click any hex: a recon sortie spots the enemies around it (for artillery and drones)."
-        return "Click a spotted enemy counter to preview a strike (none in sight? fly a recon drone first)."
+        return ("Click an enemy counter ringed orange to preview a strike." if app.targets() else
+                "No enemy it can strike is known (none in sight? fly a recon drone first).")
     if ph == "movement" and u.offmap:
         return (f"Off-map guns do not move on the map; they fire in the artillery phase from "
                 f"{where(app.state.map, u.idx)}.")
@@ -339,10 +340,13 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
         return (f"HIDDEN: it stays hidden moving to the green-ringed hexes ({UNSEEN_CAVEAT}); elsewhere the move "
                 f"reveals it. {base}")
     if ph == "assault":
-        return "Click an adjacent enemy counter to preview an assault and its odds."
+        return ("Click an enemy counter ringed orange to preview an assault and its odds." if app.targets() else
+                "No known enemy next to it that it can assault.")
     if ph == "artillery":
-        return ("Click a spotted enemy within range to preview a fire mission." if ut.indirect else
-                "Only artillery fires in this phase; Space ends it.")
+        if not ut.indirect:
+            return "Only artillery fires in this phase; Space ends it."
+        return ("Click an enemy ringed orange (spotted, in range) to preview a fire mission." if app.targets() else
+                "No spotted enemy in its range: a recon drone or a unit in sight of the enemy spots for it.")
     return "Ground units do not act in the air phase; Space ends it."
 
 
