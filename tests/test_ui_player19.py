@@ -175,3 +175,16 @@ def test_the_selected_unit_rings_what_it_can_attack(screen) -> None:
     assert want and app.targets() == want
     assert "ringed orange" in panels.unit_hint(app, state.unit(order.unit), state.utype(state.unit(order.unit)))
     app.render(screen)
+
+
+def test_the_recon_preview_outlines_the_area_it_will_search(screen) -> None:
+    from engine.orders import Recon
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "air"), (1,))
+    app.view_side = 1
+    order = next(o for o in app.view.legal_orders() if isinstance(o, Recon) and tuple(o.target) == (22, 14))
+    app.preview(order)
+    gm = app.state.map
+    area = gm.within(gm.idx(order.target), 2).tolist()
+    assert sorted(app.highlight) == sorted(area) and len(area) == 19
+    assert any("searches the 19 hexes within 2" in s for s in app.pending[1])

@@ -585,8 +585,10 @@ class App:
         elif isinstance(order, Recon):
             g = v.grounded.get(order.unit)
             lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
-            lines.append(f"grounded: {g}" if g else "spots the hexes around the target for your artillery and "
-                         "keeps watch on them until your next turn starts (through the enemy's turn)")
+            radius = st.utype(st.unit(order.unit)).recon_radius_hexes
+            lines.append(f"grounded: {g}" if g else f"searches the {len(st.map.within(idx, radius))} hexes within "
+                         f"{radius} of it (outlined) for hidden enemies, spots them for your artillery and keeps "
+                         "watch on them until your next turn starts (through the enemy's turn)")
         if isinstance(order, (Assault, Fire, Strike)) and any("per shot" in s for s in lines):
             lines.append(hit_chance_rule(st.scenario.combat))
         if why:
@@ -597,6 +599,8 @@ class App:
             self.status = lines[0] + " — confirm with Enter / click"
         self.pending = (order, lines)
         self.highlight = [idx]
+        if isinstance(order, Recon):  # the area the sortie will search and watch, not only its centre
+            self.highlight = st.map.within(idx, st.utype(st.unit(order.unit)).recon_radius_hexes).tolist()
 
     def confirm(self) -> None:
         if self.pending is None:
