@@ -688,13 +688,13 @@ def test_hex_panel_gives_the_road_cost_on_a_road_hex(screen, monkeypatch):
     monkeypatch.setattr(panels.Writer, "line", lambda self, s, *a, **k: lines.append(s) or real(self, s, *a, **k))
     app.hover = road
     app.render(screen)
-    assert f"move cost along the road: foot {got['foot']:g}, sf {got['sf']:g}, wheeled {got['wheeled']:g}, " \
-           f"tracked {got['tracked']:g}" in lines
-    assert any(s.startswith("move cost off the road: ") for s in lines)
+    t = gm.terrain_at(road)
+    assert "move cost (by road): " + ", ".join(f"{k} {t.move_cost[k]:g} ({got[k]:g})"
+                                               for k in ("foot", "sf", "wheeled", "tracked")) in lines
     lines.clear()
     app.hover = off
     app.render(screen)
-    assert any(s.startswith("move cost: ") for s in lines) and not any("along the road" in s for s in lines)
+    assert any(s.startswith("move cost: ") for s in lines) and not any("by road" in s for s in lines)
 
 
 def test_recon_log_line_and_status_line_tell_the_same_facts(screen):

@@ -509,14 +509,15 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     if feats:
         w.line("; ".join(feats), px=12)
     w.line(f"defence {t.defence:+d}, concealment {t.concealment}, ambush {t.ambush}", px=12)
-    costs = ", ".join(f"{k} {'—' if v is None else f'{v:g}'}" for k, v in t.move_cost.items())
+    def mp(v: float | None) -> str:
+        return "—" if v is None else f"{v:g}"
+
     road = road_costs(gm, idx)
-    if road:
-        w.line("move cost along the road: " + ", ".join(f"{k} {'—' if v is None else f'{v:g}'}"
-                                                         for k, v in road.items()), px=12)
-        w.line(f"move cost off the road: {costs}", px=12)
+    if road:  # one line, so a short panel cuts neither of the two (off the road, then along it)
+        w.line("move cost (by road): " + ", ".join(f"{k} {mp(v)} ({mp(road.get(k))})" for k, v in t.move_cost.items()),
+               px=12)
     else:
-        w.line(f"move cost: {costs}", px=12)
+        w.line("move cost: " + ", ".join(f"{k} {mp(v)}" for k, v in t.move_cost.items()), px=12)
 
 
 def road_costs(gm: Any, idx: int) -> dict[str, float | None]:
