@@ -596,20 +596,24 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     if app.destinations():  # the selected unit's reach is drawn over the overlay: say it is not part of it
         rows.append(((*app.palette.reach, 255), f"yellow outline, figures on dark tags: where {app.selected} can "
                      "move and its cost in MP (not the overlay)", False))
-    width = max(t.font(px, bold=True).size(s)[0] for _, s, _ in rows) + 36
-    height = lh * len(rows) + 10
+    # at most half the map wide (long notes wrap), so the legend never hides most of a small window's map
+    limit = max(260, app.map_rect.w // 2) - 36
+    wrapped = [(col, t.wrap(label, px, limit, bold) or [""], bold) for col, label, bold in rows]
+    width = max(t.font(px, bold=bold).size(s)[0] for _, lines, bold in wrapped for s in lines) + 36
+    height = lh * sum(len(lines) for _, lines, _ in wrapped) + 10
     box = pygame.Surface((width, height), pygame.SRCALPHA)
     box.fill((20, 22, 28, 215))
     y = 5
-    for col, label, bold in rows:
+    for col, lines, bold in wrapped:
         x = 8
         if col is not None:
             if col[3] > 0:
                 pygame.draw.rect(box, col, (x, y + 2, 14, lh - 4))
                 pygame.draw.rect(box, (200, 200, 200), (x, y + 2, 14, lh - 4), 1)
             x += 20
-        box.blit(t.render(label, px, (240, 240, 240), bold=bold), (x, y))
-        y += lh
+        for s in lines:
+            box.blit(t.render(s, px, (240, 240, 240), bold=bold), (x, y))
+            y += lh
     screen.blit(box, (app.map_rect.x + 8, app.map_rect.bottom - height - 50))
 
 
