@@ -299,7 +299,8 @@ def test_a_selected_units_reach_stays_apart_from_the_overlay_below_it(screen, mo
     real = app.ui_text.render
     monkeypatch.setattr(app.ui_text, "render", lambda t, *a, **k: got.append(t) or real(t, *a, **k))
     panels.draw_legends(app, screen, app._overlay_res)
-    assert any(f"where {uid} can move" in t and "MP" in t for t in got)
+    said = " ".join(got)  # (a long note wraps onto several lines)
+    assert f"where {uid} can move" in said and "MP" in said.split(f"where {uid} can move", 1)[1]
 
 
 def test_defence_overlay_marks_cliff_tops_and_feet_with_the_engines_modifiers():
