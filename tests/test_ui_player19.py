@@ -188,3 +188,24 @@ def test_the_recon_preview_outlines_the_area_it_will_search(screen) -> None:
     area = gm.within(gm.idx(order.target), 2).tolist()
     assert sorted(app.highlight) == sorted(area) and len(area) == 19
     assert any("searches the 19 hexes within 2" in s for s in app.pending[1])
+
+
+def test_moving_guns_next_to_known_enemies_is_flagged(screen, monkeypatch) -> None:
+    from conftest import move_unit, variant
+
+    from ui import panels
+
+    scen = variant(lambda d: move_unit(d, "arm_ad", (6, 4)))  # the air defence (no assault), near the attackers
+    app = app_of(goto(new_game(scen, 1), "defender", "movement"), (1,))
+    app.view_side = 1
+    app.select("arm_ad")
+    near = [i for i in app.destinations() if i in app.view.contact_zone]
+    far = [i for i in app.destinations() if i not in app.view.contact_zone and i != app.state.unit("arm_ad").idx]
+    assert near and far
+    lines: list[str] = []
+    monkeypatch.setattr(panels.Writer, "line", lambda self, s, *a, **k: lines.append(s))
+    panels.hover_info(app, panels.Writer(app, screen, app.panel_rect), near[0])
+    assert any("cannot assault; it can only be assaulted there" in s for s in lines), lines
+    lines.clear()
+    panels.hover_info(app, panels.Writer(app, screen, app.panel_rect), far[0])
+    assert not any("cannot assault" in s for s in lines), lines

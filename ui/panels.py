@@ -475,6 +475,11 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
             w.line(f"{move} - {app.selected} stays hidden ({UNSEEN_CAVEAT}; {AFTER_CAVEAT})", p.good, px=12)
         else:
             w.line(move, p.good, px=12)
+        sel = st.unit(app.selected)
+        sut = st.utype(sel)
+        if idx in app.view.contact_zone and (sut.indirect or not sut.can_assault):  # guns at the front
+            w.line(f"next to known enemies: {sel.id} ({sut.label}) cannot assault; it can only be assaulted there",
+                   p.bad, px=12)
     table = st.scenario.unit_table
     here = []
     for u in app.own_units_at(idx):
