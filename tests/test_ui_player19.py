@@ -209,3 +209,24 @@ def test_moving_guns_next_to_known_enemies_is_flagged(screen, monkeypatch) -> No
     lines.clear()
     panels.hover_info(app, panels.Writer(app, screen, app.panel_rect), far[0])
     assert not any("cannot assault" in s for s in lines), lines
+
+
+def test_counters_that_have_acted_this_phase_are_darkened(screen) -> None:
+    from ui import palette as pal
+    from ui.render_units import counter_image
+    from ui.text import Text
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "attacker", "movement"), (0,))
+    move = next(o for o in app.view.legal_orders() if isinstance(o, Move))
+    acted = app.acted_this_phase()
+    assert not any(acted(u) for u in app.view.own)
+    app.issue(move)
+    acted = app.acted_this_phase()
+    assert [u.id for u in app.view.own if acted(u)] == [move.unit]
+    text, p = Text(1.0), pal.get("default")
+    fresh, done = (counter_image("armour", 0, 3, 3, 30, 22, p, text, done=d) for d in (False, True))
+    mean = [sum(pygame.transform.average_color(img)[:3]) for img in (fresh, done)]
+    assert mean[1] < mean[0] * 0.75
+    app.end_phase()  # (warned: other units can still move)
+    app.end_phase()
+    assert app.state.phase == "assault" and not any(app.acted_this_phase()(u) for u in app.view.own)

@@ -1230,6 +1230,17 @@ class App:
             self._reveals, self._reveal_key = out, key
         return self._reveals
 
+    def acted_this_phase(self) -> Any:
+        """Which own units have done what this phase is for (moved in the movement phase, fired or fought in a
+        fire phase): their counters are darkened, so the ones still to act stand out. Only in the player's
+        own phases."""
+        ph = self.state.phase
+        if not self.my_turn() or ph == "air":
+            return lambda u: False
+        if ph == "movement":
+            return lambda u: u.moved
+        return lambda u: u.fired
+
     def counter_sprites(self) -> list[tuple[pygame.Surface, pygame.Rect, bool]]:
         """Every counter, last-seen mark and stack count to draw, in drawing order (last-seen marks below the
         real counters): (image, rectangle on the map surface, whether it is the selected unit). All of them,
@@ -1244,27 +1255,29 @@ class App:
         g = self.geo
         table = st.scenario.unit_table
         w, h = counter_size(g.size)
-        stacks: dict[int, list[tuple[str, int, int, int, bool, str]]] = {}
+        stacks: dict[int, list[tuple[str, int, int, int, bool, str, bool]]] = {}
         own = st.units if self.omniscient else v.own
+        acted = self.acted_this_phase()
         for u in own:
             ut = table[u.type]
             if not u.active or u.offmap or ut.domain != "ground":
                 continue
-            stacks.setdefault(u.idx, []).append((ut.symbol, u.side, u.strength, ut.max_steps, u.hidden, u.id))
+            stacks.setdefault(u.idx, []).append((ut.symbol, u.side, u.strength, ut.max_steps, u.hidden, u.id,
+                                                 acted(u)))
         for c in ([] if self.omniscient else v.contacts):
             ut = table[c.type]
             if ut.domain != "ground":
                 continue
-            stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id))
+            stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id, False))
         off = max(3, w // 6)
         out = self._last_seen_sprites(w, h, off)
         boxes: dict[str, tuple[int, pygame.Rect]] = {}
         for idx, items in stacks.items():
             x, y = g.center(idx)
             n = len(items)
-            for k, (sym, side, stren, mxs, hidden, uid) in enumerate(items):
+            for k, (sym, side, stren, mxs, hidden, uid, done) in enumerate(items):
                 d = (k - (n - 1) / 2) * off
-                img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden)
+                img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden, done=done)
                 out.append((img, img.get_rect(center=(int(x + d), int(y + d))), uid == self.selected))
                 boxes[uid] = (idx, pygame.Rect(0, 0, w, h).move(int(x + d) - w // 2, int(y + d) - h // 2))
             if n > 1 and g.size >= 11:

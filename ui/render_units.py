@@ -81,10 +81,11 @@ def hidden_ring_width(w: int) -> int:
 
 
 def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int, h: int, p: pal.Palette,
-                  text: Text, hidden: bool = False) -> pygame.Surface:
+                  text: Text, hidden: bool = False, done: bool = False) -> pygame.Surface:
     """A counter; `hidden` (a unit the enemy has not found): as opaque and legible as any, with a dashed
-    black-and-white border (a faded counter let the map and its names show through)."""
-    key = (symbol, side, strength, max_steps, w, h, p.name, hidden)
+    black-and-white border (a faded counter let the map and its names show through). `done`: an own unit that
+    has already acted in this phase (moved, fired): darkened, as a wargame turns a counter that has moved."""
+    key = (symbol, side, strength, max_steps, w, h, p.name, hidden, done)
     img = _cache.get(key)
     if img is not None:
         return img
@@ -97,6 +98,10 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
         _small_counter(img, symbol, strength, dark, text)
     else:
         _pips_counter(img, symbol, strength, max_steps, dark, text)
+    if done:
+        shade = pygame.Surface((w, h), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, DONE_SHADE))
+        img.blit(shade, (0, 0))
     if hidden:  # the counter whole, in a dashed ring round it
         b = hidden_ring_width(w)
         ring = pygame.Surface((w + 2 * b, h + 2 * b), pygame.SRCALPHA)
@@ -108,6 +113,9 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
     _cache[key] = img
     return img
 
+
+DONE_SHADE = 120
+"""Alpha of the black laid over a counter that has acted this phase: clearly darker, still legible."""
 
 SMALL_COUNTER_H = 20
 """Below this height (the zoom that shows a whole large map) pips and a symbol under them are too small to read
