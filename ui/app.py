@@ -45,7 +45,8 @@ HELP = [
     ("Right/middle drag, arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
     ("Counters", "zoomed in: NATO symbol and strength pips; zoomed out: a type code and the strength as a digit "
-                 f"({', '.join(f'{c} {name}' for c, name in SMALL_CODES.values())})"),
+                 f"({', '.join(f'{c} {name}' for c, name in SMALL_CODES.values())}); darkened: it has already "
+                 "moved or fired this phase"),
     ("1 … 8", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control, "
               "height"),
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
