@@ -913,7 +913,8 @@ class App:
         marks = [(img, r, False) for res in self._overlay_res
                  for img, r in ov.unit_mark_sprites(res, self.unit_boxes, self.text)]
         self.counter_boxes = [r for _, r, _ in sprites + marks]
-        self.place_labels = self.renderer.label_rects(self.hex_size, self.counter_boxes)
+        keep_clear = self.counter_boxes + self.reach_tag_boxes()  # place names make way for the move costs too
+        self.place_labels = self.renderer.label_rects(self.hex_size, keep_clear)
         self._draw_no_go(screen)
         if self.overlays:
             self._draw_overlays(screen)
@@ -925,7 +926,7 @@ class App:
         self.renderer.draw_cliff_lines(screen, self.geo, self.vx, self.vy)
         self._draw_units(screen, marks)
         # the place names above the counters, each laid out clear of them: both stay readable
-        self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, self.counter_boxes)
+        self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
         self._draw_path_tag(screen)
         screen.set_clip(None)
         self.click_regions = []
@@ -1048,11 +1049,8 @@ class App:
                 if why is None:
                     pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 0.78), 4)
                     pygame.draw.polygon(screen, STAYS_HIDDEN, self._hex_poly(i, 0.78), 2)
-            if g.size >= 13:
-                for i, (cost, _) in dest.items():
-                    x, y = self.hex_to_screen(i)
-                    img = self.reach_tag(cost, g.size)
-                    screen.blit(img, img.get_rect(center=(int(x), int(y + g.size * 0.55))))
+            for i, r in self._reach_tag_rects():
+                screen.blit(self.reach_tag(dest[i][0], g.size), r.move(-int(self.vx), -int(self.vy)))
         if self.hover is not None and self.hover in dest:
             path = self.path_to(self.hover)
             pts = [self.hex_to_screen(i) for i in path]
@@ -1084,6 +1082,21 @@ class App:
             self._targets = sorted({gm.idx(o.target) for o in v.legal_orders()
                                     if isinstance(o, (Assault, Fire, Strike)) and o.unit == self.selected})
         return self._targets
+
+    def _reach_tag_rects(self) -> list[tuple[int, pygame.Rect]]:
+        """(hex, rectangle on the map surface) of each reachable hex's cost tag (none on small hexes)."""
+        g = self.geo
+        dest = self.destinations()
+        if not dest or g.size < 13:
+            return []
+        out = []
+        for i, (cost, _) in dest.items():
+            x, y = g.center(i)
+            out.append((i, self.reach_tag(cost, g.size).get_rect(center=(int(x), int(y + g.size * 0.55)))))
+        return out
+
+    def reach_tag_boxes(self) -> list[pygame.Rect]:
+        return [r for _, r in self._reach_tag_rects()]
 
     def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
         """A reachable hex's move cost as drawn on it: reach-yellow figures on a dark plate ("3 MP" where the
