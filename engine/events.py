@@ -239,8 +239,8 @@ class SupplyReport(Event):
         if cut:
             why.append(f"{', '.join(cut)} (cut off: enemy units or their zones of control block every route)")
         if self.beyond_range:
-            why.append(f"{', '.join(self.beyond_range)} (beyond the supply range of {self.supply_range:g} from "
-                       "its sources, enemy or not)")
+            why.append(f"{', '.join(self.beyond_range)} (too far from its supply sources: every route costs more "
+                       f"than the side's supply range of {self.supply_range:g}, even with no enemy in the way)")
         return f"{self.side}: out of supply: {'; '.join(why)}"
 
 

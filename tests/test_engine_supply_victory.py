@@ -65,7 +65,8 @@ def test_the_supply_report_says_why_a_unit_is_out_of_supply():
 
     rep = _supply_report(tiny_game(scen=variant(far)), "defender")
     assert "arm_far" in rep.beyond_range and set(rep.beyond_range) <= set(rep.out_of_supply)
-    assert "(beyond the supply range of 0.5 from its sources, enemy or not)" in rep.text()
+    assert "(too far from its supply sources: every route costs more than the side's supply range of 0.5, even " \
+           "with no enemy in the way)" in rep.text()
     alone = _supply_report(tiny_game(scen=variant(lambda d: drop_units(
         d, *[u["id"] for u in d["units"] if u["side"] == "defender" and u["id"] != "arm_inf_1"]))), "defender")
     assert alone.text() == "defender: its one unit is in supply"
