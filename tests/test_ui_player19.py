@@ -230,3 +230,18 @@ def test_counters_that_have_acted_this_phase_are_darkened(screen) -> None:
     app.end_phase()  # (warned: other units can still move)
     app.end_phase()
     assert app.state.phase == "assault" and not any(app.acted_this_phase()(u) for u in app.view.own)
+
+
+def test_the_help_gives_the_rules_in_the_scenarios_own_numbers(screen) -> None:
+    from engine.batch import with_overrides
+    from ui.gui import rules_brief
+
+    base = " ".join(rules_brief(shusha_scenario()))
+    assert "10% + 10% per net point" in base and "Shaken (1) fires -1" in base and "fires -1 and does not rally" in base
+    changed = with_overrides(shusha_scenario(), ["combat.shaken_modifier=-2", "combat.hit_min=0.05"], "shusha")
+    said = " ".join(rules_brief(changed))
+    assert "Shaken (1) fires -2" in said and "never below 5%" in said
+    app = app_of(new_game(shusha_scenario(), 0), (0,))
+    app.toggle_help()
+    app.render(screen)
+    assert app.gui.help_win is not None

@@ -319,6 +319,8 @@ class Gui:
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
                     "enemies). Select one of your counters, then click a hex: the panel shows what the order "
                     "would do and the odds before you confirm.<br><br>"
+                    "<font size=5><b>Rules in brief</b></font><br>"
+                    + "".join(f"&bull; {html.escape(r)}<br>" for r in rules_brief(app.state.scenario)) + "<br>"
                     "<font size=5><b>Keys and mouse</b></font><br>" + rows + "<br>"
                     "<font size=5><b>Map</b></font><br>" + map_key(app.palette))
             self.help_win = UIWindow(self._centred(720, 640), self.manager, window_display_title="Help",
@@ -439,3 +441,33 @@ class Gui:
 
     def shown_log_indices(self) -> list[int]:
         return list(self._log_shown)
+
+
+def rules_brief(scen: Any) -> list[str]:
+    """The rules a player needs to read the odds and results, in this scenario's numbers (its `combat`
+    section): what the help window says under "Rules in brief"."""
+    from engine.units import MAX_COHESION
+    from ui.app import hit_chance_rule
+
+    c = scen.combat
+    return [
+        hit_chance_rule(c) + "; net = firepower - protection + every modifier (the preview lists each).",
+        "Ground units fight by assault, on an adjacent hex: at 1 km hexes and 12-hour turns a battalion's direct "
+        "fire is part of its assault and of its close defence. The attacker fires at the main defender, every "
+        "defender fires back, at once.",
+        "An assault's result: the attacker destroyed if it loses all its steps; else a lone defender that loses "
+        "all its steps is destroyed; else the defenders fall back if the main one breaks or loses 2+ steps and "
+        "more than the attacker (the attacker then advances); else the assault is repulsed (the attacker loses "
+        "1 cohesion).",
+        f"Cohesion (0-{MAX_COHESION}): each step lost costs a point. Shaken (1) fires {c.shaken_modifier:+d}, "
+        f"broken (0) {c.broken_modifier:+d}; a broken unit routed again loses a step. Units in supply rally one "
+        "point at the start of their turn, even in contact.",
+        f"Supply is traced from the side's sources within its supply range, blocked by enemy units and the hexes "
+        f"next to them. Out of supply: fires {c.out_of_supply_modifier:+d} and does not rally.",
+        "Hidden units are found only close up, by a recon drone or when they fire; a hidden unit in ravine or "
+        "forest ambushes an enemy that moves next to it: it fires first, with the terrain's ambush bonus, and "
+        "the mover stops.",
+        "Artillery needs a spotter (a unit in sight of the target, or a recon drone over it). Armed drones strike "
+        "only enemies already spotted, and the weather grounds them first (the panel says why).",
+    ]
+
