@@ -157,8 +157,15 @@ def parse_sweep(spec: str) -> tuple[str, list[Any]]:
     else:
         raise BatchError(f"unknown sweep key {key!r}; use one of {', '.join(SWEEP_KEYS)} "
                          f"or set:PATH.IN.SCENARIO")
-    if len({json.dumps(v, sort_keys=True) for v in vals}) != len(vals):
-        raise BatchError(f"--sweep {key}: repeated value")
+    seen: dict[str, Any] = {}
+    for v in vals:  # numbers by value: 2 and 2.0 play the same games
+        same = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        k = json.dumps(same, sort_keys=True)
+        if k in seen:
+            first = json.dumps(seen[k])
+            raise BatchError(f"--sweep {key}: repeated value {json.dumps(v)}"
+                             + (f" (equal to {first})" if first != json.dumps(v) else ""))
+        seen[k] = v
     return key, vals
 
 
@@ -310,6 +317,7 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
 
     from engine.errors import ScenarioError
     from engine.scenario import scenario_from_dict
+    from engine.weather import PRESETS
 
     keys = [k for k, _ in sweeps]
     if len(set(keys)) != len(keys):
@@ -319,6 +327,21 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             flag = "--" + key.removesuffix("_agent")
             raise BatchError(f"{flag} {option} and --sweep {key}=... both set the {key.replace('_', ' ')}; "
                              "give one of them")
+    overrides = [(f"--set {path}=...", path, value) for path, value in sets]
+    overrides += [(f"--sweep {k}=...", k[4:], v) for k, vals in sweeps if k.startswith("set:") for v in vals]
+    for key, option, field_path in (("weather", weather, "weather.mode"),
+                                    ("attacker_agent", attacker, "sides.attacker.agent"),
+                                    ("defender_agent", defender, "sides.defender.agent")):
+        # the option (or its sweep key) is what the game plays with: a scenario field it overrides would show,
+        # in its own column, a value the games never used
+        given = (f"--{key.removesuffix('_agent')} {option}" if option is not None
+                 else f"--sweep {key}=..." if key in keys else None)
+        if given is None:
+            continue
+        for written, path, value in overrides:
+            if _sets_field(path, value, field_path):
+                raise BatchError(f"{given} and {written} both set the {key.replace('_', ' ')} ({field_path}); "
+                                 "give one of them")
     for key in keys:  # a --set and a swept path that overlap: the sweep would silently win
         if key.startswith("set:"):
             for path, _ in sets:
@@ -356,6 +379,13 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
                 agents[side] = a
         if w is not None and w not in WEATHER_MODES:
             raise BatchError(f"unknown weather mode {w!r}; choose from {', '.join(WEATHER_MODES)}")
+        mode = w or (doc.get("weather") or {}).get("mode") or "historical"
+        unread = [p for p, _ in applied if p == "weather.schedule" or p.startswith("weather.schedule.")]
+        if unread and mode in PRESETS:  # else the cells would differ in their seeds only
+            swept = f"set:{unread[0]}" in params
+            raise BatchError(f"{'--sweep set:' if swept else '--set '}{unread[0]}=... changes nothing: cell {i} "
+                             f"plays in weather mode {mode!r}, which ignores weather.schedule (only "
+                             f"{' and '.join(m for m in WEATHER_MODES if m not in PRESETS)} read it)")
         aparams: dict[str, dict[str, Any]] = {}
         if "attacker_lead" in params:
             who = agents.get("attacker") or ((doc.get("sides") or {}).get("attacker") or {}).get("agent", "doctrine")
@@ -364,6 +394,26 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             aparams["attacker"] = {"lead": params["attacker_lead"]}
         cells.append(Cell(i, params, doc, w, agents, aparams, applied))
     return cells
+
+
+def _sets_field(path: str, value: Any, field_path: str) -> bool:
+    """Does an override of `path` with `value` set the scenario field `field_path`: the field itself, or an
+    object above it whose value names it (``weather={"mode": "fog"}`` sets weather.mode)?
+
+    >>> _sets_field("weather.mode", "fog", "weather.mode"), _sets_field("weather", {"mode": "fog"}, "weather.mode")
+    (True, True)
+    >>> _sets_field("weather", {"schedule": []}, "weather.mode"), _sets_field("weather.schedule", [], "weather.mode")
+    (False, False)
+    """
+    if path == field_path:
+        return True
+    if not field_path.startswith(path + "."):
+        return False
+    for seg in field_path[len(path) + 1:].split("."):
+        if not isinstance(value, dict) or seg not in value:
+            return False
+        value = value[seg]
+    return True
 
 
 def derive_seeds(base_seed: int, n_cells: int, games: int) -> list[list[int]]:
@@ -910,13 +960,14 @@ def write_table_atomic(table: Any, path: Path) -> None:
     atomic_write_with(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
-def _schema_metadata(spec: BatchSpec, cells: list[Cell], chunk: int, table: str | None = None) -> dict[bytes, bytes]:
-    """The file metadata of the results (`table` None) or of the per-turn file (`table="turns"`)."""
+def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = None) -> dict[bytes, bytes]:
+    """The file metadata of the results (`table` None) or of the per-turn file (`table="turns"`). Not the chunk
+    size (the manifest keeps it for --resume): it depends on --workers, and the file's bytes must not."""
     meta = spec.scen_doc.get("meta") or {}
     info = {
         "batch": spec.identity(), "command": spec.command, "scenario_path": spec.scenario_path,
         "scenario_name": meta.get("name"), "start": meta.get("start", "2020-10-28T06:00"),
-        "turn_hours": meta.get("turn_hours", 12), "chunk": chunk,
+        "turn_hours": meta.get("turn_hours", 12),
         "objective": (spec.scen_doc.get("victory") or {}).get("objective") or "the objective",
         "side_names": {side: ((spec.scen_doc.get("sides") or {}).get(side) or {}).get("name") or side
                        for side in SIDES},
@@ -957,7 +1008,8 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
         if json.loads(json.dumps(ident)) != old:
             diff = [k for k in sorted(set(ident) | set(old)) if json.loads(json.dumps(ident.get(k))) != old.get(k)]
             raise BatchError(f"--resume: parameters differ from the interrupted batch in {pdir} "
-                             f"({', '.join(diff)}); use the same options or a new --out")
+                             f"({describe_differences(ident, old, diff, 'in the manifest')}); use the same options "
+                             "or a new --out")
         started_with = bool(man.get("turns", False))
         if started_with and not turns:
             out = pdir.with_name(pdir.name.removesuffix(".parts"))
@@ -1059,6 +1111,24 @@ def _same_identity(spec: BatchSpec, old: Any) -> list[str] | None:
     return diff or None
 
 
+def describe_differences(now: dict[str, Any], old: dict[str, Any], keys: Sequence[str], where: str) -> str:
+    """Each differing batch parameter with both values, for a --resume refusal (the user sees which option to
+    change, and to what).
+
+    >>> describe_differences({"games": 400, "seed": 1}, {"games": 500, "seed": 1}, ["games"], "in the manifest")
+    'games: 500 in the manifest, 400 now'
+    """
+    def show(key: str, v: Any) -> str:
+        if v is None:
+            return "none"
+        text = v if isinstance(v, str) else json.dumps(v, sort_keys=True)
+        return text[:12] + "…" if key == "scenario_sha256" and len(text) > 12 else text
+
+    now = json.loads(json.dumps(now))
+    old = old if isinstance(old, dict) else {}
+    return "; ".join(f"{k}: {show(k, old.get(k))} {where}, {show(k, now.get(k))} now" for k in keys)
+
+
 def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: bool, turns: bool = False) -> bool:
     """Refuse, before any game is played, an `--out` that cannot be a results file or that holds finished
     results the command would silently replace (with `turns`, the same for the per-turn file beside it). True
@@ -1096,7 +1166,8 @@ def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: 
                                  f"rows ({tpath.name}); run the command with --overwrite instead of --resume to "
                                  "play it again with them")
             return True
-        raise BatchError(f"--resume: {out} holds a finished batch with other parameters ({', '.join(diff)}); "
+        raise BatchError(f"--resume: {out} holds a finished batch with other parameters "
+                         f"({describe_differences(spec.identity(), old, diff, f'in {out.name}')}); "
                          "use the same options, or a new --out")
     if not overwrite:
         what = "this very batch, finished" if diff is None else f"a finished batch (other {', '.join(diff)})"
@@ -1143,6 +1214,11 @@ def run_batch(
     cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
     complete = _check_out(spec, out, pdir, resume, overwrite, turns)
     _check_side_outputs(out, pdir, Path(csv) if csv else None, logs_dir, turns, replace_csv=resume or overwrite)
+    old_logs = _other_logs(Path(logs_dir), spec, len(cells), overwrite) if logs_dir else []
+    tpath = turns_path(out)
+    if not turns and on_message and tpath.is_file() and not turns_file_matches(tpath, spec.identity()):
+        on_message(f"left {tpath} as it was: it is not of this batch (run without --turns), and `wargame report` "
+                   "leaves it out")
     if complete:
         if csv:
             try:
@@ -1155,7 +1231,7 @@ def run_batch(
     client = _connect_dask(scheduler, workers) if scheduler else None
     try:
         return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                          on_progress, stop_after_chunks, t0, on_message, turns, overwrite)
+                          on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs)
     finally:
         if client is not None:
             _close_dask(*client)
@@ -1267,6 +1343,46 @@ def _make_logs_folder(logs: Path, on_message: Callable[[str], None] | None) -> N
         on_message(f"created logs folder {logs}")
 
 
+GAME_LOG = re.compile(r"cell\d{4}-game\d{6}-seed\d+\.jsonl")
+"""The name of a game's event log in a --logs folder (`run_task`): cellCCCC-gameGGGGGG-seedS.jsonl."""
+
+
+def _other_logs(logs: Path, spec: BatchSpec, n_cells: int, overwrite: bool) -> list[Path]:
+    """Event logs in the --logs folder that this batch would not write (another batch's, of other seeds or
+    cells): refused before any game unless `overwrite`; then they are the files to remove (`_remove_logs`),
+    so that a name like cell0000-game000000-* never finds two games. Files of this batch's own names (a
+    resumed batch's) are kept; files not named like a game's log are never touched."""
+    if not logs.is_dir():
+        return []
+    own = {f"cell{c:04d}-game{g:06d}-seed{seed}.jsonl"
+           for c, seeds in enumerate(derive_seeds(spec.seed, n_cells, spec.games)) for g, seed in enumerate(seeds)}
+    try:
+        other = sorted(p for p in logs.iterdir() if GAME_LOG.fullmatch(p.name) and p.name not in own)
+    except OSError:
+        return []  # (an unreadable folder is refused by `_make_logs_folder`)
+    if other and not overwrite:
+        raise BatchError(f"--logs {logs} holds {len(other)} event log{'' if len(other) == 1 else 's'} of another "
+                         f"batch (e.g. {other[0].name}); give another folder, or add --overwrite to remove them "
+                         "(only files named cellCCCC-gameGGGGGG-seedS.jsonl)")
+    return other
+
+
+def _remove_logs(paths: Sequence[Path], logs: Path, on_message: Callable[[str], None] | None) -> None:
+    """--overwrite: remove another batch's event logs found by `_other_logs`, and say how many."""
+    removed = 0
+    for p in paths:
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise BatchError(f"--overwrite: cannot remove {p} ({e.strerror or e})") from None
+        removed += 1
+    if removed and on_message:
+        on_message(f"--overwrite: removed {removed} event log{'' if removed == 1 else 's'} of another batch from "
+                   f"{logs}")
+
+
 _OWN_PART = re.compile(r"(part|turns)-c\d{4}-g\d{6}\.parquet")
 _OWN_TEMP = re.compile(r"\.((part|turns)-c\d{4}-g\d{6}\.parquet|manifest\.json)\..+\.tmp")
 
@@ -1307,21 +1423,22 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
                resume: bool, logs_dir: str | None, csv: Path | None, on_start: Any, on_progress: Any,
                stop_after_chunks: int | None, t0: float,
                on_message: Callable[[str], None] | None = None, turns: bool = False,
-               overwrite: bool = False) -> BatchResult:
+               overwrite: bool = False, old_logs: Sequence[Path] = ()) -> BatchResult:
     _make_results_folder(out, on_message)
     if logs_dir:
         _make_logs_folder(Path(logs_dir), on_message)
+        _remove_logs(old_logs, Path(logs_dir), on_message)
     if overwrite and not resume:
         _discard_unfinished(pdir, on_message)
     chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)
     cells, tasks, schema = plan(spec, chunk, logs_dir, turns)
-    meta = _schema_metadata(spec, cells, chunk)
+    meta = _schema_metadata(spec, cells)
     schema = schema.with_metadata(meta)
     status = {t.name: _part_status(pdir / t.name, len(t.seeds), schema) for t in tasks}
     tschema = None
     if turns:
         tschema = turn_schema(sweep_column_types(spec.sweeps)).with_metadata(
-            _schema_metadata(spec, cells, chunk, table="turns"))
+            _schema_metadata(spec, cells, table="turns"))
         # a finished chunk counts as finished only with its per-turn part (written just before it)
         no_turns = [t for t in tasks if status[t.name][0] == "ok"
                     and not _turns_part_ok(pdir / t.turns_name, pdir / t.name, tschema)]
@@ -1568,18 +1685,35 @@ def _readable(path: Path) -> None:
         pass
 
 
+COMBINED_ROW_GROUP = 10_000
+"""Rows per row group of a combined file: fixed, so that its bytes do not depend on the chunk size (--workers)."""
+
+
 def combine_parts(pdir: Path, names: list[str], out: Path, schema: Any) -> None:
-    """Stream the part files, in (cell, game) order, into one Parquet file (atomic)."""
+    """Stream the part files, in (cell, game) order, into one Parquet file (atomic), in row groups of
+    `COMBINED_ROW_GROUP` rows whatever the parts' sizes."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from engine.fileio import atomic_write_with
 
     def writer(fh: Any) -> None:
         with pq.ParquetWriter(fh, schema, compression="zstd") as w:
+            held: list[Any] = []
+            rows = 0
             for name in sorted(names):
                 pf = pq.ParquetFile(pdir / name)
                 for i in range(pf.num_row_groups):
-                    w.write_table(pf.read_row_group(i).replace_schema_metadata(schema.metadata))
+                    held.append(pf.read_row_group(i).replace_schema_metadata(schema.metadata))
+                    rows += held[-1].num_rows
+                    while rows >= COMBINED_ROW_GROUP:
+                        table = pa.concat_tables(held)
+                        w.write_table(table.slice(0, COMBINED_ROW_GROUP).combine_chunks(),
+                                      row_group_size=COMBINED_ROW_GROUP)
+                        held = [table.slice(COMBINED_ROW_GROUP)]
+                        rows = held[0].num_rows
+            if rows:
+                w.write_table(pa.concat_tables(held).combine_chunks(), row_group_size=COMBINED_ROW_GROUP)
 
     try:
         atomic_write_with(out, writer)

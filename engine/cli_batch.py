@@ -43,14 +43,17 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         overwrite: Annotated[bool, typer.Option(
             "--overwrite", help="Start over: discard the unfinished batch of --out (the parts and manifest in "
                                 "<out>.parts) and replace the results already in --out (and, with --turns, its "
-                                "per-turn file). Without it neither is ever replaced")] = False,
+                                "per-turn file; without --turns an old per-turn file is left as it is, and the "
+                                "batch says so). With --logs, remove the event logs of another batch from that "
+                                "folder. Without it none of these is ever replaced")] = False,
         csv: Annotated[Path | None, typer.Option(
             help="Also write a CSV copy of the results (one row per game, as in --out; the per-turn rows of "
                  "--turns stay in Parquet only). An existing file is replaced only with --overwrite or "
                  "--resume")] = None,
         logs: Annotated[Path | None, typer.Option(
             help="Folder (created if missing) for every game's event log: one JSON-lines file per game, "
-                 "cellCCCC-gameGGGGGG-seedS.jsonl")] = None,
+                 "cellCCCC-gameGGGGGG-seedS.jsonl. A folder holding such files of another batch (other seeds or "
+                 "cells) is refused unless --overwrite, which removes them (and no other file)")] = None,
         turns: Annotated[bool, typer.Option(
             "--turns", help="Also write <out stem>.turns.parquet next to --out (r.parquet -> r.turns.parquet): one "
                             "row per game per turn played, read from its event log (objective hexes held, road "
@@ -178,15 +181,25 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command()
     def report(
         results: Annotated[Path, typer.Argument(help="Results Parquet file from `wargame batch`")],
-        out: Annotated[Path | None, typer.Option(help="Folder for the PNG plots (default: <results>_report)")]
+        out: Annotated[Path | None, typer.Option(
+            help="Folder for the PNG plots and summary.json/summary.csv (default: <results>_report)")]
         = None,
         html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html")] = False,
     ) -> None:
-        """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, optional HTML. With
-        the per-turn file beside the results (`wargame batch --turns`), the objective by turn too."""
+        """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, the per-cell table as
+        summary.json and summary.csv, optional HTML. With the per-turn file beside the results (`wargame batch
+        --turns`), the objective by turn too."""
         from rich.console import Console
 
-        from engine.report import ReportError, rich_table, summarize, write_html, write_plots
+        from engine.report import (
+            ReportError,
+            remove_stale_turn_plots,
+            rich_table,
+            summarize,
+            write_html,
+            write_plots,
+            write_summary,
+        )
 
         try:
             s = summarize(results)
@@ -197,22 +210,28 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)
-        if s.turns_note:
-            console.print(f"note: {s.turns_note}", highlight=False, soft_wrap=True, markup=False)
         out_dir = out or results.with_name(results.stem + "_report")
         if out_dir.exists() and not out_dir.is_dir():
             fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
         new_dir = not out_dir.exists()
         try:
+            stale = remove_stale_turn_plots(s, out_dir) if not new_dir else []
             pngs = write_plots(s, out_dir)
+            summary = write_summary(s, out_dir)
             if html:
                 write_html(s, pngs, out_dir / "report.html")
         except OSError as e:
             fail(f"cannot write report to {out_dir}: {e.strerror or e}")
+        if stale:  # an earlier report's plot by turn, of another batch: not left next to this one's plots
+            gone = f"removed {', '.join(str(p) for p in stale)} (left by an earlier report)"
+            s.turns_note = f"{s.turns_note}; {gone}" if s.turns_note else \
+                f"this batch has no per-turn file (wargame batch --turns): {gone}"
+        if s.turns_note:
+            console.print(f"note: {s.turns_note}", highlight=False, soft_wrap=True, markup=False)
         if new_dir:
             console.print(f"created report folder {out_dir}", highlight=False, soft_wrap=True, markup=False)
-        console.print(f"wrote {', '.join(str(p) for p in pngs)}" + (f", {out_dir / 'report.html'}" if html else ""),
-                      highlight=False, soft_wrap=True)
+        console.print(f"wrote {', '.join(str(p) for p in [*pngs, *summary])}"
+                      + (f", {out_dir / 'report.html'}" if html else ""), highlight=False, soft_wrap=True)
 
 
 def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False) -> str:

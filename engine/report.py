@@ -415,9 +415,9 @@ def rich_table(s: Summary, title: str | None = None) -> Any:
     from rich.table import Table
 
     head, rows = table_rows(s, compact=True)
-    compare = ("; 'wins vs cell 0': the difference in attacker win rate (percentage points) with Newcombe's "
-               "95% interval; cells play independent seeds, and among many cells some intervals miss 0 by "
-               "chance" if len(s.cells) > 1 else "")
+    compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
+               "points) with Newcombe's 95% interval; cells play independent seeds, and among many cells some "
+               "intervals miss 0 by chance" if len(s.cells) > 1 else "")
     t = Table(title=title or f"{s.path.name}: {s.games} games", title_justify="left",
               caption="medians over games where it happened; losses and sorties are means per game; "
                       + grounded_note() + compare,
@@ -438,9 +438,23 @@ ATT_COLOUR = "#c0392b"
 DEF_COLOUR = "#2471a3"
 
 
+def cell_name(s: Summary, c: CellStats) -> str:
+    """A cell as the plots and the table name it: "0: weather=clear" (the label alone for a single cell)."""
+    return f"{c.cell}: {c.label}" if len(s.cells) > 1 else c.label
+
+
 def cell_tick_labels(s: Summary) -> list[str]:
     """One tick label per cell, with the number of games behind its bar: "0: weather=clear (n=200)"."""
-    return [(f"{c.cell}: {c.label}" if len(s.cells) > 1 else c.label) + f" (n={c.n})" for c in s.cells]
+    return [cell_name(s, c) + f" (n={c.n})" for c in s.cells]
+
+
+def cell_order_note(s: Summary, vs_cell0: bool = True) -> str:
+    """How the cells are ordered and (`vs_cell0`) what "vs cell 0" compares against ("" for a single cell): the
+    order is the one the sweeps were typed in, so cell 0 is a baseline only by position."""
+    if len(s.cells) < 2:
+        return ""
+    order = "cells in the order given (sweep values as typed, the first --sweep slowest)"
+    return f"{order}; differences are vs cell 0 ({s.cells[0].label})" if vs_cell0 else order
 
 
 def games_per_cell(s: Summary) -> str:
@@ -515,7 +529,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
                     va="center", fontsize=9, color="grey")
         ax.set_ylim(0, top * 1.25 + 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(f"{c.label}: {s.objective} taken in {len(c.capture_turns)} of {c.n} games "
+        ax.set_title(f"{cell_name(s, c)}: {s.objective} taken in {len(c.capture_turns)} of {c.n} games "
                      f"({100 * c.capture_rate:.0f}%)", fontsize=9, loc="left")
         ax.set_ylabel("games")
         ax.grid(axis="y", alpha=0.3)
@@ -561,6 +575,21 @@ def plot_losses(s: Summary, path: Path) -> None:
 
 
 CELL_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
+CELL_LINES = ("-", "--", ":", "-.")
+CELL_MARKERS = ("o", "s", "^", "D")
+
+
+def cell_line_style(k: int) -> tuple[str, str, str]:
+    """(colour, line style, marker) of the k-th line of a per-cell line plot: the colours repeat after
+    `len(CELL_COLOURS)` cells, so the line style and marker change with each round of them (cells 0 and 8 must
+    not be drawn alike).
+
+    >>> cell_line_style(0), cell_line_style(8)
+    (('#c0392b', '-', 'o'), ('#c0392b', '--', 's'))
+    """
+    round_ = k // len(CELL_COLOURS)
+    return (CELL_COLOURS[k % len(CELL_COLOURS)], CELL_LINES[round_ % len(CELL_LINES)],
+            CELL_MARKERS[round_ % len(CELL_MARKERS)])
 
 
 def _turn_axis(ax: Any, s: Summary, last: int) -> None:
@@ -587,16 +616,16 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     for k, c in enumerate(cells):
         ts = c.by_turn
         assert ts is not None
-        colour = CELL_COLOURS[k % len(CELL_COLOURS)]
+        colour, ls, marker = cell_line_style(k)
         share = [100 * h / ts.n if ts.n else 0.0 for h in ts.held_by]
         lo = [100 * ts.held_ci(i)[0] for i in range(len(ts.turns))]
         hi = [100 * ts.held_ci(i)[1] for i in range(len(ts.turns))]
         label = labels[s.cells.index(c)]
-        left.step(ts.turns, share, where="mid", color=colour, lw=1.8, label=label)
+        left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=1.8, label=label)
         left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.15, lw=0)
         lo_h = [m - e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
         hi_h = [m + e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
-        right.plot(ts.turns, ts.mean_hexes, color=colour, lw=1.8, marker="o", ms=2.5)
+        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=1.8, marker=marker, ms=2.5)
         right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.15, lw=0)
     left.set_ylim(0, 100)
     left.set_ylabel(f"games in which the attacker had held all of {s.objective} (%)")
@@ -628,10 +657,11 @@ TURN_PLOTS = (("objective_by_turn.png", plot_objective_by_turn),)
 def figure_caption(s: Summary, name: str) -> str:
     """What a plot of `PLOTS` shows, over how many games, and what its intervals mean (the HTML caption)."""
     n = games_per_cell(s)
+    order = f" {cell_order_note(s, vs_cell0=False).capitalize()}." if len(s.cells) > 1 else ""
     if name == "win_rate.png":
         return (f"Share of games the {s.side('attacker')} won, per cell ({n}; n under each bar). Error bars: "
                 "95% Wilson score interval of the win rate: the uncertainty from playing a finite number of "
-                "seeds, not of the model itself.")
+                f"seeds, not of the model itself.{order}")
     if name == "capture_turn.png":
         fell = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "") + f"{len(c.capture_turns)} of {c.n}"
                          for c in s.cells)
@@ -651,15 +681,33 @@ def figure_caption(s: Summary, name: str) -> str:
     if name == "losses.png":
         return (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair of "
                 "bars). Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
-                "errors).")
+                f"errors).{order}")
     return f"{name} ({n})."
 
 
+def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:
+    """When this batch has no per-turn data, remove the plots of `TURN_PLOTS` an earlier report left in
+    `out_dir` (of another batch: they would sit next to this one's as if they were its); only those names.
+    Returns the files removed."""
+    if s.has_turns:
+        return []
+    removed = []
+    for name, _ in TURN_PLOTS:
+        p = out_dir / name
+        if p.is_file():
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
 def write_plots(s: Summary, out_dir: Path) -> list[Path]:
+    """Write the plots of `PLOTS` (and `TURN_PLOTS`, with per-turn data) in `out_dir`; an old per-turn plot
+    of an earlier report is removed when this batch has none (`remove_stale_turn_plots`)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_turn_plots(s, out_dir)
     paths = []
     for name, fn in PLOTS + (TURN_PLOTS if s.has_turns else ()):
         p = out_dir / name
@@ -673,9 +721,9 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
 
     head, rows = table_rows(s)
     esc = html.escape
-    compare = ("; “wins vs cell 0” is the difference in attacker win rate (percentage points) with Newcombe's "
-               "95% interval: cells play independent seeds, and among many cells some intervals miss 0 by chance"
-               if len(s.cells) > 1 else "")
+    compare = (f"; {cell_order_note(s)}: “wins vs cell 0” is the difference in attacker win rate (percentage "
+               "points) with Newcombe's 95% interval; cells play independent seeds, and among many cells some "
+               "intervals miss 0 by chance" if len(s.cells) > 1 else "")
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
         t.append("<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>")
@@ -716,9 +764,85 @@ turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
     atomic_write_text(path, page)
 
 
+SUMMARY_FILES = ("summary.json", "summary.csv")
+"""The machine-readable copies of the per-cell table that `wargame report` writes next to its plots."""
+
+
+def cell_summaries(s: Summary) -> list[dict[str, Any]]:
+    """The per-cell table as numbers (rates as fractions, nulls where the table shows "—"): one dict per cell,
+    in the table's order; `wins_vs_cell0*` is the difference of win rates (fraction, Newcombe's 95% interval)."""
+    out = []
+    base = s.cells[0]
+    for c in s.cells:
+        lo, hi = c.win_ci
+        d = dlo = dhi = None
+        if len(s.cells) > 1 and c is not base and c.n and base.n:
+            d, dlo, dhi = win_rate_difference(base, c)
+        out.append({
+            "cell": c.cell, "label": c.label, "params": c.params, "games": c.n,
+            "attacker_wins": c.attacker_wins, "defender_wins": c.defender_wins,
+            "attacker_win_rate": c.win_rate, "win_ci": [lo, hi],
+            "wins_vs_cell0": d, "wins_vs_cell0_ci": None if d is None else [dlo, dhi],
+            "objective_entered_share": None if c.entered is None or not c.n else c.entered / c.n,
+            "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
+            "road_cut_share": c.road_cut_rate, "road_cut_turn_median": _median(c.road_cut_turns),
+            "steps_lost_attacker_mean": _mean(c.steps_lost["attacker"]),
+            "steps_lost_defender_mean": _mean(c.steps_lost["defender"]),
+            "attacker_drone_sorties_flown_mean": _mean(c.sorties_flown),
+            "attacker_drone_sorties_grounded_mean": _mean(c.sorties_grounded),
+            "weather_grounded_turns_mean": (None if not c.weather_grounded or not c.turns_played
+                                            else _mean(c.weather_grounded)),
+            "turns_played_mean": _mean(c.turns_played) if c.turns_played else None,
+            "run_options": c.run_options,
+        })
+    return out
+
+
 def cells_json(s: Summary) -> str:
-    return json.dumps([{"cell": c.cell, "params": c.params, "games": c.n, "attacker_wins": c.attacker_wins,
-                        "win_ci": c.win_ci} for c in s.cells])
+    """`summary.json`: the results file, its batch command, how the table's numbers are made, and
+    `cell_summaries`."""
+    return json.dumps({
+        "results": str(s.path), "command": s.meta.get("command"), "games": s.games,
+        "intervals": {"win_ci": "95% Wilson score interval",
+                      "wins_vs_cell0_ci": "95% Newcombe interval (from the two Wilson intervals)"},
+        "cell_order": cell_order_note(s) or "a single cell",
+        "cells": cell_summaries(s),
+    }, indent=1, sort_keys=False) + "\n"
+
+
+def cells_csv(s: Summary) -> str:
+    """`summary.csv`: `cell_summaries` one row per cell, a column per sweep key (named as in the results file),
+    and the intervals as `_low` / `_high` columns."""
+    import csv
+
+    rows = []
+    for d in cell_summaries(s):
+        r: dict[str, Any] = {"cell": d["cell"], "label": d["label"]}
+        r.update({k: d["params"].get(k) for k in s.sweep_keys})
+        for k, v in d.items():
+            if k in ("cell", "label", "params"):
+                continue
+            if k.endswith("_ci"):
+                r[k + "_low"], r[k + "_high"] = v if v is not None else (None, None)
+            else:
+                r[k] = v
+        rows.append(r)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_summary(s: Summary, out_dir: Path) -> list[Path]:
+    """Write `SUMMARY_FILES` (the per-cell table as JSON and CSV) in `out_dir`; returns their paths."""
+    from engine.fileio import atomic_write_text
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / name for name in SUMMARY_FILES]
+    atomic_write_text(paths[0], cells_json(s))
+    atomic_write_text(paths[1], cells_csv(s))
+    return paths
 
 
 def png_bytes(fig: Any) -> bytes:  # pragma: no cover - helper kept for notebooks

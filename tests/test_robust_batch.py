@@ -399,7 +399,7 @@ def test_finished_results_are_never_replaced_silently(doc4, reference, tmp_path)
     started = []
     res = B.run_batch(spec(doc4), out, workers=1, resume=True, on_start=lambda t, d: started.append(d))
     assert res.already_complete and res.resumed_games == 8 and started == [] and out.read_bytes() == before
-    with pytest.raises(B.BatchError, match=r"--resume: .* other parameters \(seed\)"):
+    with pytest.raises(B.BatchError, match=r"--resume: .* other parameters \(seed: 3 in done.parquet, 4 now\)"):
         B.run_batch(spec(doc4, seed=4), out, workers=1, resume=True)
     assert out.read_bytes() == before and table(out) == reference
     res = B.run_batch(spec(doc4, seed=4), out, workers=1, overwrite=True)
