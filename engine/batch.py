@@ -169,16 +169,22 @@ def parse_sweep(spec: str) -> tuple[str, list[Any]]:
     return key, vals
 
 
-def with_overrides(scen: Any, specs: Sequence[str], source: str) -> Any:
+def with_overrides(scen: Any, specs: Sequence[str], source: str, weather: str | None = None,
+                   attacker: str | None = None, defender: str | None = None) -> Any:
     """`scen` with `--set PATH=VALUE` overrides applied to a copy of its document, validated again (the
     scenario a single game is played on: `wargame run` and `wargame play`). Raises BatchError or
-    ScenarioError with the path and the problem."""
+    ScenarioError with the path and the problem. The game's own options (`weather`, `attacker`, `defender`)
+    are checked against the overrides as a batch's are (`build_cells`): an override they would silently
+    beat, or a schedule the weather mode ignores, is refused."""
     from engine.scenario import scenario_from_dict
 
+    sets = [parse_set(spec) for spec in specs]
     doc = copy.deepcopy(scen.raw)
-    for spec in specs:
-        apply_override(doc, *parse_set(spec))
-    return scenario_from_dict(doc, source=f"{source} with --set")
+    for path, value in sets:
+        apply_override(doc, path, value)
+    out = scenario_from_dict(doc, source=f"{source} with --set")
+    build_cells(scen.raw, [], sets, weather, attacker, defender, source=f"{source} with --set")
+    return out
 
 
 def _path_label(parts: Sequence[str]) -> str:
@@ -383,8 +389,9 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
         unread = [p for p, _ in applied if p == "weather.schedule" or p.startswith("weather.schedule.")]
         if unread and mode in PRESETS:  # else the cells would differ in their seeds only
             swept = f"set:{unread[0]}" in params
-            raise BatchError(f"{'--sweep set:' if swept else '--set '}{unread[0]}=... changes nothing: cell {i} "
-                             f"plays in weather mode {mode!r}, which ignores weather.schedule (only "
+            who = f"cell {i} plays" if sweeps else "the game plays"
+            raise BatchError(f"{'--sweep set:' if swept else '--set '}{unread[0]}=... changes nothing: {who} "
+                             f"in weather mode {mode!r}, which ignores weather.schedule (only "
                              f"{' and '.join(m for m in WEATHER_MODES if m not in PRESETS)} read it)")
         aparams: dict[str, dict[str, Any]] = {}
         if "attacker_lead" in params:

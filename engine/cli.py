@@ -128,7 +128,7 @@ def run(
         from engine.batch import with_overrides
 
         try:
-            scen = with_overrides(scen, set_, str(scenario))
+            scen = with_overrides(scen, set_, str(scenario), weather, attacker, defender)
         except WargameError as e:
             fail(str(e))
     if seed < 0:

@@ -282,3 +282,20 @@ def test_atomic_write_follows_a_symlink_and_writes_into_a_pipe(tmp_path):
     atomic_write_text(fifo, "through the pipe")
     reader.join(timeout=10)
     assert got == [b"through the pipe"] and fifo.is_fifo()  # not replaced by a regular file
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--weather", "clear", "--set", "weather.mode=fog"], ["--weather clear", "--set weather.mode=...", "give one"]),
+    (["--attacker", "random", "--set", "sides.attacker.agent=passive"], ["--attacker random", "sides.attacker.agent"]),
+    (["--weather", "fog", "--set", "weather.schedule.3.ceiling_m=100"], ["changes nothing", "the game plays", "'fog'"]),
+])
+def test_run_refuses_an_override_its_own_option_would_silently_beat(no_games, args, words) -> None:
+    msg = one_line_error(invoke(["run", str(SHUSHA_PATH), *args]))
+    assert all(w in msg for w in words), msg
+
+
+def test_run_schedule_override_in_historical_weather_is_played(tmp_path) -> None:
+    res = invoke(["run", str(SHUSHA_PATH), "--set", "weather.schedule.3.ceiling_m=100", "--log", "-"])
+    assert res.exit_code == 0, res.output
+    reports = [json.loads(line) for line in res.stdout.splitlines() if '"WeatherReport"' in line]
+    assert reports[3]["ceiling_m"] == 100

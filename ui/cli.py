@@ -209,7 +209,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 if set_:
                     from engine.batch import with_overrides
 
-                    scen = with_overrides(scen, set_, str(scenario))
+                    scen = with_overrides(scen, set_, str(scenario), weather)
                 state = new_game(scen, seed, weather, sandbox=sandbox, track_sightings=True)
             except (WargameError, ValueError) as e:
                 fail(str(e))
