@@ -503,10 +503,11 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     else:
         lines.append("- Every calibration target above holds in this run.")
     lines += ["- The road is cut around turn 10–11 (2 Nov) in most games; the record has 4 Nov (turn 15).",
-              "- Armed drones fly almost no sorties in the clear days before 2 Nov either: they strike only enemy "
-              "units someone has spotted, and the doctrine attacker finds no defender heavy equipment within its "
-              "view until the fighting reaches the town. The low cloud, not a lack of targets, is what grounds "
-              "them from turn 12 (the AirStatus events say so every turn).",
+              "- On the clear days before 2 Nov the armed drones strike about three times a game (engine "
+              "0.9.0; before, almost never), nearly always infantry on and near the Lachin road that the "
+              "attacker's recon drone found: they strike only units someone has spotted, and Shusha's heavy "
+              "equipment stays out of the attacker's view until the fighting reaches the town. The low cloud, "
+              "not a lack of targets, grounds them from turn 12 (the AirStatus events say so every turn).",
               "- Not measured by this report's columns (a session-18 probe of 40 games read the event logs): "
               "Shosh, 3 km east of the town, falls to the doctrine's motor-rifle battalions around turn 12 in "
               "every game; it stayed in Artsakh's hands. Closing it to the attacker as well (tried in "

@@ -28,6 +28,8 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     (0.237, 0.763)
     >>> wilson(0, 0)
     (0.0, 1.0)
+    >>> wilson(0, 12)[0], wilson(12, 12)[1]  # exactly: rounding left 3e-17 above a rate of 0
+    (0.0, 1.0)
     """
     if n <= 0:
         return 0.0, 1.0
@@ -35,7 +37,9 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
+    lo = 0.0 if k <= 0 else max(0.0, centre - half)
+    hi = 1.0 if k >= n else min(1.0, centre + half)
+    return lo, hi
 
 
 def _median(xs: list[float]) -> float | None:

@@ -233,12 +233,12 @@ def test_fidelity_never_replaces_an_earlier_runs_cells_silently(tmp_path):
 
 
 def test_fidelity_report_survives_cells_won_0_and_100_percent(tmp_path):
-    """wilson(10, 10)'s upper bound is 0.9999999999999999 and wilson(0, 7)'s lower one 5.6e-17: the error bars
-    must not come out a rounding error below zero (matplotlib refuses negative yerr)."""
+    """wilson(10, 10)'s upper bound was 0.9999999999999999 and wilson(0, 7)'s lower one 5.6e-17 (now exactly 1
+    and 0): the error bars must not come out a rounding error below zero (matplotlib refuses negative yerr)."""
     from engine.fidelity import cell_stats, checks, effects, write_report
     from engine.report import wilson
 
-    assert wilson(10, 10)[1] < 1.0 and wilson(0, 7)[0] > 0.0  # (what made the bars negative)
+    assert wilson(10, 10)[1] == 1.0 and wilson(0, 7)[0] == 0.0  # (exact at the edges)
     scen = tiny_scenario()
     won = [{"winner": "attacker", "objective_taken_turn": 4, "road_cut_turn": 2}] * 10
     lost = [{"winner": "defender", "objective_taken_turn": None, "road_cut_turn": None}] * 7

@@ -27,7 +27,11 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated with ENGINE_VERSION 0.8.0 (the log only: why units are out
+# historical weather) for seeds 1, 2, 3; last updated with ENGINE_VERSION 0.9.0, an AI change: the doctrine AI
+# flies its recon sorties before its drone strikes and plans the strikes on what they found, and half of the
+# attacker's searching sorties go over the road that feeds the town (the armed drones struck almost nothing on
+# the clear days of 28 Oct - 2 Nov). Results changed: attacker wins 62% [59-65] of 1000 historical games (60%).
+# Before that, ENGINE_VERSION 0.8.0 (the log only: why units are out
 # of supply, night in the weather report, a mover's reveal says it set out, objective hexes named, munitions a
 # loitering drone has left, the step a second rout costs, which firepower applied; the games are those of
 # 0.7.0, checked on 12 seeds).
@@ -46,9 +50,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "49aa0a63b950b3a9dc9e6766d34c2c42e2b3a0d6e0a17fe429402bf719cbcf57",
-    2: "41479cf520edc258e70ef217b3f243292b5051c8fa318f6d8c2e258ec1ca40b8",
-    3: "8626aa161a143fef5c33a2112bab315e2fbf868dbb59be99b02ac448bba19e03",
+    1: "dc7710262d8c26788b2cf61ce6c81146e1d15ea2f6a02464fa294610175e1341",
+    2: "0254eecd15be7ef56666c10d4eabca97986b46010b8c1fbd82ed595410bc24e1",
+    3: "86cb10041472547a54a3cf228d9babf3af49b747024a3114ad26fbfc9b15ad67",
 }
 
 

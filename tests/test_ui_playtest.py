@@ -446,8 +446,11 @@ def test_the_status_line_sums_up_the_enemys_half_turn_when_control_returns(shush
     assert app.highlight == []  # the last order's outlines go as the enemy's turn starts
     while app.state.side == 0:
         app.update(budget_s=1.0)
-    seen = [ev for _, ev in visible_log(app.state, 1, start=k0)]
-    parts = summary_parts(seen, app.state)
+    from ui.app import OWN_REPORTS
+
+    seen = [ev for _, ev in visible_log(app.state, 1, start=k0)
+            if not (getattr(ev, "side", None) == "defender" and ev.kind in OWN_REPORTS)]
+    parts = summary_parts(seen, app.state, app.view)  # (the view: a recon sortie says what it found)
     assert parts and app.status == "Enemy turn: " + SEP.join(parts)
     # hotseat: the other player's half-turn, from where it got the screen
     hs = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
@@ -489,12 +492,15 @@ def test_the_hex_panels_key_lines_fit_at_common_window_sizes(shusha, screen, mon
     """A hidden unit selected, a hex hovered: "Move here … reveals" and "Last seen here …" are drawn whole above
     the event log (they were cut off or missing at 1280x800 and 1560x910)."""
     surf = pygame.Surface(size)
-    app = app_of(new_game(shusha, 0), (1,), size=size)
-    app.run_ai_until(10)
-    goto(app.state, "defender", "movement")
-    app.autoskip = False
-    app.select("arm_inf_1")
-    dest = [i for i in app.move_reveals() if app.move_reveals()[i]]
+    for seed in range(10):  # a game in which, on turn 10, the defender has an enemy last seen
+        app = app_of(new_game(shusha, seed), (1,), size=size)
+        app.run_ai_until(10)
+        goto(app.state, "defender", "movement")
+        app.autoskip = False
+        app.select("arm_inf_1")
+        dest = [i for i in app.move_reveals() if app.move_reveals()[i]]
+        if dest and app.last_seen_markers():
+            break
     app.hover = dest[0]
     lines = _panel_lines(app, surf, monkeypatch)
     move = [r for s, r in lines if "reveals arm_inf_1: " in s]

@@ -20,6 +20,11 @@ from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.units import ATTACKER, Unit
 from engine.view import SideView
 
+DEEP_RECON = 0.5
+"""Share of the attacker's searching recon sorties (no enemy known) flown over the road that feeds the town,
+2-5 hexes out (its reinforcements and supply), rather than over the approaches next to its own units: without
+them the armed drones found nothing to strike on the clear days before the cloud came down."""
+
 HEAVY_PRIORITY = {"air_defence": 6, "mlrs": 5, "howitzer": 4, "tank": 4, "mech_infantry": 3, "motor_rifle": 2}
 
 
@@ -37,6 +42,7 @@ class DoctrineAgent:
         self.counterattack = counterattack
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
+        self._air_second = False
         self._held_for: object = None
         self._held: frozenset[str] = frozenset()
 
@@ -46,13 +52,20 @@ class DoctrineAgent:
         if key != self._key or (view.phase == "assault" and not self._queue):
             if key != self._key:
                 self._key = key
+                self._air_second = False
                 self._queue = self._plan(view, rng)
             elif view.phase == "assault":
                 self._queue = []
-        while self._queue:
-            o = self._queue.pop(0)
-            if view.check(o) is None:
-                return o
+        while True:
+            while self._queue:
+                o = self._queue.pop(0)
+                if view.check(o) is None:
+                    return o
+            if view.phase != "air" or self._air_second:
+                break
+            # the recon sorties have flown: the strikes are planned on what they found
+            self._air_second = True
+            self._queue = self._plan_air(view, rng, strikes=True)
         if view.phase == "assault":
             o = self._next_assault(view)
             if o is not None:
@@ -116,13 +129,17 @@ class DoctrineAgent:
         return [u for u in view.own_active if u.id not in held] if held else view.own_active
 
     # ------------------------------------------------------------------ air
-    def _plan_air(self, view: SideView, rng: np.random.Generator) -> list[Order]:
+    def _plan_air(self, view: SideView, rng: np.random.Generator, strikes: bool = False) -> list[Order]:
+        """The recon sorties first (`strikes` False); then, planned again once they have flown, the strikes on
+        what the side knows: a drone strike needs a target someone has spotted."""
         gmap = view.map
         orders: list[Order] = []
         centre = self._centre(view)
         for u in self._active(view):
             ut = view.scenario.unit_table[u.type]
             if ut.domain != "air" or view.grounded.get(u.id) or u.fired:
+                continue
+            if (ut.air_role in ("strike", "loiter")) != strikes:
                 continue
             dist = gmap.distances_from(u.idx)
             if ut.air_role in ("strike", "loiter"):
@@ -163,6 +180,9 @@ class DoctrineAgent:
         if not ring:
             return centre
         own = [u.idx for u in self._active(view) if view.scenario.unit_table[u.type].domain == "ground"]
+        if view.side == ATTACKER and own and rng.random() < DEEP_RECON:
+            deep = self._road_goal(view)  # over the enemy's line of supply (sorted)
+            return deep[int(rng.integers(len(deep)))]
         if view.side == ATTACKER and own:
             # one of the six nearest to our own units (ties: lower index)
             if kernels.JIT:
