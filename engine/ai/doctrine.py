@@ -52,7 +52,7 @@ class DoctrineAgent:
         if key != self._key or (view.phase == "assault" and not self._queue):
             if key != self._key:
                 self._key = key
-                self._air_second = False
+                self._air_second = view.phase != "air"
                 self._queue = self._plan(view, rng)
             elif view.phase == "assault":
                 self._queue = []
@@ -61,10 +61,9 @@ class DoctrineAgent:
                 o = self._queue.pop(0)
                 if view.check(o) is None:
                     return o
-            if view.phase != "air" or self._air_second:
+            if self._air_second:
                 break
             # the recon sorties have flown: the strikes are planned on what they found
-            self._air_second = True
             self._queue = self._plan_air(view, rng, strikes=True)
         if view.phase == "assault":
             o = self._next_assault(view)
@@ -130,35 +129,44 @@ class DoctrineAgent:
 
     # ------------------------------------------------------------------ air
     def _plan_air(self, view: SideView, rng: np.random.Generator, strikes: bool = False) -> list[Order]:
-        """The recon sorties first (`strikes` False); then, planned again once they have flown, the strikes on
-        what the side knows: a drone strike needs a target someone has spotted."""
+        """The recon sorties first; the strikes (`strikes`, or at once if no recon sortie flies) are planned
+        once they have flown, on what the side knows then: a drone strike needs a target someone has spotted.
+        Sets `_air_second` when no second plan is needed (nothing armed can fly, or this is the strikes')."""
         gmap = view.map
-        orders: list[Order] = []
-        centre = self._centre(view)
+        table = view.scenario.unit_table
+        recon, armed = [], []
         for u in self._active(view):
-            ut = view.scenario.unit_table[u.type]
+            ut = table[u.type]
             if ut.domain != "air" or view.grounded.get(u.id) or u.fired:
                 continue
-            if (ut.air_role in ("strike", "loiter")) != strikes:
-                continue
-            dist = gmap.distances_from(u.idx)
             if ut.air_role in ("strike", "loiter"):
-                best, best_score = None, 0.0
-                for c in view.contacts:
-                    if dist[c.idx] > ut.sortie_radius_hexes:
-                        continue
-                    ct = view.scenario.unit_table[c.type]
-                    if ut.air_role == "loiter" and not ct.heavy:
-                        continue
-                    value = view.fire_preview(u.id, c.idx, "strike") * (1 + HEAVY_PRIORITY.get(c.type, 0))
-                    if value > best_score:
-                        best, best_score = c, value
-                if best is not None:
-                    orders.append(Strike(u.id, best.hex))
+                armed.append((u, ut))
             elif ut.air_role == "recon":
+                recon.append((u, ut))
+        orders: list[Order] = []
+        if not strikes and recon:
+            centre = self._centre(view)
+            for u, ut in recon:
                 target = self._recon_target(view, rng, centre)
-                if target is not None and dist[target] <= ut.sortie_radius_hexes:
+                if target is not None and gmap.distances_from(u.idx)[target] <= ut.sortie_radius_hexes:
                     orders.append(Recon(u.id, gmap.hex_of(target)))
+            if orders:
+                self._air_second = not armed
+                return orders
+        self._air_second = True
+        for u, ut in armed:
+            dist = gmap.distances_from(u.idx)
+            best, best_score = None, 0.0
+            for c in view.contacts:
+                if dist[c.idx] > ut.sortie_radius_hexes:
+                    continue
+                if ut.air_role == "loiter" and not table[c.type].heavy:
+                    continue
+                value = view.fire_preview(u.id, c.idx, "strike") * (1 + HEAVY_PRIORITY.get(c.type, 0))
+                if value > best_score:
+                    best, best_score = c, value
+            if best is not None:
+                orders.append(Strike(u.id, best.hex))
         return orders
 
     def _recon_target(self, view: SideView, rng: np.random.Generator, centre: int) -> int | None:
