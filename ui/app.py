@@ -85,12 +85,12 @@ class App:
         self.size = size
         self.autoskip = autoskip
         self._end_warned: Any = None
+        """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
         self.log_anchor: int | None = None
-        self._targets_key: Any = None
-        self._targets: list[int] = []
         """A log index the event log should scroll to once (the enemy's half-turn's first line); the GUI clears
         it."""
-        """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
+        self._targets_key: Any = None
+        self._targets: list[int] = []
         self.save_path = Path(save_path)
         self.autosave_path = None if autosave_path is None else Path(autosave_path)
         """Where `run` saves a game left with orders not saved (closed window, Ctrl+Q, a crash); None: never."""
