@@ -150,12 +150,12 @@ def run(
                 write(path)
             except OSError as e:
                 problems.append(f"cannot write {opt} {path}: {e.strerror or e}")
-    if problems:  # (checked before the game: this is the disk filling up, or the folder changing meanwhile)
-        fail("; ".join(problems) + " (the game was played; nothing half-written was left)", 1)
-    if log_to_stdout:
+    if log_to_stdout:  # (before a failed file is reported: what stdout carries is not lost with it)
         _write_stdout("".join(event_to_json(ev) + "\n" for ev in state.log))
     if save_to_stdout:
         _write_stdout(save_text(state))
+    if problems:  # (checked before the game: this is the disk filling up, or the folder changing meanwhile)
+        fail("; ".join(problems) + " (the game was played; nothing half-written was left)", 1)
     if as_json:
         _write_stdout(json.dumps(score_row(state), sort_keys=True) + "\n")
     text = err if on_stdout else console  # (stdout carries only the machine-readable output)

@@ -1171,11 +1171,24 @@ def _do_assault(state: GameState, o: Assault) -> None:
     state.bump()
 
 
-def _advance(state: GameState, a: Unit, t: int) -> bool:
+def advance_blocked(state: GameState, a: Unit, t: int) -> str | None:
+    """Why `a`, winning an assault on the adjacent hex `t`, could not advance into it whatever the dice (the map:
+    a hexside its mobility cannot cross, a hex closed to its side); None if it could. What the assault
+    preview says, and what `_advance` checks first."""
     gmap = state.map
     ut = state.scenario.unit_table[a.type]
     d = gmap.direction_between(a.idx, t)
-    if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]) or gmap.no_go[a.side][t]:
+    if not np.isfinite(gmap.edge_cost[ut.mobility][a.idx, d]):
+        if gmap.cliff_up[a.idx, d]:
+            return f"{ut.mobility} units cannot climb the cliff into it"
+        return f"{ut.mobility} units cannot cross into it"
+    if gmap.no_go[a.side][t]:
+        return f"the hex is closed to the {SIDES[a.side]}"
+    return None
+
+
+def _advance(state: GameState, a: Unit, t: int) -> bool:
+    if advance_blocked(state, a, t) is not None:
         return False
     if state.units_at(t, 1 - a.side) or state.positions(a.side).count(t) >= state.scenario.stack_limit:
         return False

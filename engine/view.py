@@ -282,6 +282,11 @@ class SideView:
             raise ValueError("no known enemy there")
         return combat.assault_expectation(self._state, self._own(uid), idx)
 
+    def advance_blocked(self, uid: str, idx: int) -> str | None:
+        """Why `uid` could not advance into hex `idx` after winning an assault on it (the map's hexside, a
+        no-go hex), or None: `rules.advance_blocked`, public map facts only."""
+        return rules.advance_blocked(self._state, self._own(uid), idx)
+
     def fire_odds(self, uid: str, idx: int, context: str = "artillery") -> list[combat.FireOdds]:
         """The odds of `uid` firing (artillery or strike) at each known enemy at `idx`, with every modifier
         the resolution will apply (an artillery mission's spotter: `rules.artillery_modifiers`)."""

@@ -67,3 +67,37 @@ def test_a_broken_defender_always_falls_back_unless_the_attacker_dies() -> None:
     out = combat.assault_outcomes(a_odds, d_odds, a.strength, 0)
     assert out["assault repulsed"] == 0.0
     assert abs(out["defenders retreat"] + out["defenders destroyed"] + out["assaulting unit destroyed"] - 1) < 1e-9
+
+
+def test_an_assault_up_a_cliff_wins_the_hex_but_cannot_advance_into_it(screen) -> None:
+    from conftest import goto, move_unit, variant
+
+    from engine import rules
+    from ui.app import App
+
+    def edit(d):
+        move_unit(d, "az_mech", (4, 2))  # below the plateau's cliff (the SW side of (4,1))
+        move_unit(d, "arm_inf_1", (4, 1))
+
+    scen = variant(edit)
+    state = new_game(scen, 1)
+    gm = state.map
+    mech = state.unit("az_mech")
+    why = rules.advance_blocked(state, mech, gm.idx((4, 1)))
+    assert why is not None and "cannot climb the cliff" in why
+    assert rules.advance_blocked(state, mech, gm.idx((5, 2))) is None  # open ground beside it
+    state = goto(state, "attacker", "assault")
+    app = App(state, {0}, size=(1280, 800))
+    app.show_lesson = False
+    app.preview(Assault("az_mech", (4, 1)))
+    text = "\n".join(app.pending[1])
+    assert "defenders fall back (you stay: " in text and "cannot climb the cliff into it" in text
+    assert rules.check(state, Assault("az_mech", (4, 1))) is None
+    results = set()
+    for k in range(60):  # whatever the result, the mech never ends on the plateau
+        trial = state.copy()
+        trial.rng = np.random.default_rng([k, 7])
+        ev = next(e for e in apply(trial, Assault("az_mech", (4, 1))) if e.kind == "AssaultResolved")
+        results.add(ev.result.split(";")[0])
+        assert trial.unit("az_mech").idx != gm.idx((4, 1)) and not ev.advanced
+    assert "defenders retreat" in results or "defenders destroyed" in results, results

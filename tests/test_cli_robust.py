@@ -84,6 +84,9 @@ def test_run_late_write_error_is_one_line_and_the_save_is_kept(tmp_path, monkeyp
     msg = one_line_error(invoke(["run", TINY, "--log", str(tmp_path / "g.jsonl"), "--save", str(save)]), code=1)
     assert "cannot write --log" in msg and "No space left on device" in msg
     assert json.loads(save.read_text())["seed"] == 0  # the save is written all the same
+    res = invoke(["run", TINY, "--log", str(tmp_path / "g.jsonl"), "--save", "-"])
+    assert res.exit_code == 1 and "cannot write --log" in res.stderr
+    assert json.loads(res.stdout)["seed"] == 0  # a save to stdout too
 
 
 def test_run_log_dash_writes_the_event_log_to_stdout(tmp_path, monkeypatch):

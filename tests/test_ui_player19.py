@@ -245,3 +245,20 @@ def test_the_help_gives_the_rules_in_the_scenarios_own_numbers(screen) -> None:
     app.toggle_help()
     app.render(screen)
     assert app.gui.help_win is not None
+
+
+def test_tab_in_the_assault_phase_goes_to_the_units_that_can_assault(screen) -> None:
+    from test_assault_outcomes import _assaults
+
+    from engine.orders import Assault
+
+    state, _ = _assaults(1)[0]
+    app = app_of(state, (state.side,))
+    app.view_side = state.side
+    able = {o.unit for o in app.view.legal_orders() if isinstance(o, Assault)}
+    picked = set()
+    for _ in range(len(able) + 2):
+        app.next_unit()
+        picked.add(app.selected)
+    assert able and picked == able
+    assert "Tab to go to them" in app.idle_warning()

@@ -557,7 +557,8 @@ class App:
             lines.append(f"ASSAULT {st.map.describe(idx)} with {order.unit}")
             try:
                 a, ds = v.assault_odds(order.unit, idx)
-                lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat)
+                lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat,
+                                               v.advance_blocked(order.unit, idx))
                 lines += _odds_lines("Your fire", a, st.scenario.combat)
                 for d in ds:
                     lines += _odds_lines(f"Return fire of {d.firer}", d, st.scenario.combat)
@@ -812,23 +813,16 @@ class App:
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
         self.status = self.enemy_turn_summary(start)
         gm = self.state.map
-        self.highlight = [gm.idx(h) for ev in self.enemy_turn_seen(start) for h in ev.hexes()]
+        self.highlight = [gm.idx(h) for ev in self.enemy_turn_seen(start) for h in ev.hexes() if gm.on_map(h)]
         self.log_anchor = start
 
     def next_unit(self) -> None:
         units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
-        ph = self.state.phase
-        def can_act(u: Any) -> bool:
-            ut = self.state.scenario.unit_table[u.type]
-            if ph == "air":  # (armed aircraft need a known enemy to strike; recon needs none)
-                return (ut.domain == "air" and not u.fired and not self.view.grounded.get(u.id)
-                        and (ut.air_role == "recon" or bool(self.view.contacts)))
-            if ph == "artillery":
-                return ut.indirect and not u.fired
-            if ph == "movement":
-                return ut.domain == "ground" and not u.offmap and not u.moved
-            return ut.domain == "ground" and ut.can_assault and not ut.indirect and not u.fired
-        cand = [u for u in units if can_act(u)] or [u for u in units if not u.offmap]
+        # the units with an order they may give now (the legal orders, as the idle warning and the target
+        # rings read them): a drone with no enemy in its radius, a broken unit, is not "able to act"
+        kinds = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,), "assault": (Assault,)}
+        able = {o.unit for o in self.view.legal_orders() if isinstance(o, kinds.get(self.state.phase, ()))}
+        cand = [u for u in units if u.id in able] or [u for u in units if not u.offmap]
         if not cand:
             return
         ids = [u.id for u in cand]
@@ -1504,10 +1498,12 @@ def _odds_lines(title: str, o: Any, rules: Any = None) -> list[str]:
     return lines
 
 
-def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any) -> list[str]:
+def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_advance: str | None = None
+                          ) -> list[str]:
     """What can come of an assault, from the odds the resolution uses (`combat.assault_outcomes`). The main
     defender's cohesion is known only as its return fire shows it (broken, shaken or steady), so a result
-    that hangs on it is given as a range over the cohesions it may have."""
+    that hangs on it is given as a range over the cohesions it may have. `no_advance`: why the unit could not
+    advance into the hex if it won (`SideView.advance_blocked`)."""
     from engine.combat import ASSAULT_RESULTS, STEADY, assault_outcomes
     from engine.units import MAX_COHESION
 
@@ -1522,8 +1518,9 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any) -> l
     else:  # (rules without those modifiers: the return fire does not show it)
         cohesions = list(range(MAX_COHESION + 1))
     runs = [assault_outcomes(a, ds, strength, c) for c in cohesions]
-    words = {"defenders destroyed": "defenders destroyed (you advance)",
-             "defenders retreat": "defenders fall back (you advance)",
+    then = "you advance" if no_advance is None else "you stay: " + no_advance
+    words = {"defenders destroyed": f"defenders destroyed ({then})",
+             "defenders retreat": f"defenders fall back ({then})",
              "assault repulsed": "repulsed (your unit -1 cohesion)",
              "assaulting unit destroyed": "your unit destroyed"}
     out = ["  What can happen (they fall back if broken, or if they lose 2+ steps and more than you):"]

@@ -457,7 +457,8 @@ def rules_brief(scen: Any) -> list[str]:
         "defender fires back, at once.",
         "An assault's result: the attacker destroyed if it loses all its steps; else a lone defender that loses "
         "all its steps is destroyed; else the defenders fall back if the main one breaks or loses 2+ steps and "
-        "more than the attacker (the attacker then advances); else the assault is repulsed (the attacker loses "
+        "more than the attacker (the attacker then advances, unless a cliff or a closed hex stops it); else the "
+        "assault is repulsed (the attacker loses "
         "1 cohesion).",
         f"Cohesion (0-{MAX_COHESION}): each step lost costs a point. Shaken (1) fires {c.shaken_modifier:+d}, "
         f"broken (0) {c.broken_modifier:+d}; a broken unit routed again loses a step. Units in supply rally one "

@@ -340,8 +340,13 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
         return (f"HIDDEN: it stays hidden moving to the green-ringed hexes ({UNSEEN_CAVEAT}); elsewhere the move "
                 f"reveals it. {base}")
     if ph == "assault":
-        return ("Click an enemy counter ringed orange to preview an assault and its odds." if app.targets() else
-                "No known enemy next to it that it can assault.")
+        if app.targets():
+            return "Click an enemy counter ringed orange to preview an assault and its odds."
+        if u.cohesion <= 0:
+            return "Broken (cohesion 0): it cannot assault until it rallies (a point a turn, in supply)."
+        if not ut.can_assault or ut.indirect:
+            return f"{ut.label} do not assault; they fight back when assaulted."
+        return "No known enemy next to it that it can assault."
     if ph == "artillery":
         if not ut.indirect:
             return "Only artillery fires in this phase; Space ends it."
