@@ -1221,7 +1221,9 @@ def run_batch(
     cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
     complete = _check_out(spec, out, pdir, resume, overwrite, turns)
     _check_side_outputs(out, pdir, Path(csv) if csv else None, logs_dir, turns, replace_csv=resume or overwrite)
-    old_logs = _other_logs(Path(logs_dir), spec, len(cells), overwrite) if logs_dir else []
+    # (a finished batch writes no log: nothing in the folder is at risk)
+    old_logs = _other_logs(Path(logs_dir), spec, out, len(cells), overwrite, resume) if logs_dir and not complete \
+        else []
     tpath = turns_path(out)
     if not turns and on_message and tpath.is_file() and not turns_file_matches(tpath, spec.identity()):
         on_message(f"left {tpath} as it was: it is not of this batch (run without --turns), and `wargame report` "
@@ -1354,28 +1356,67 @@ GAME_LOG = re.compile(r"cell\d{4}-game\d{6}-seed\d+\.jsonl")
 """The name of a game's event log in a --logs folder (`run_task`): cellCCCC-gameGGGGGG-seedS.jsonl."""
 
 
-def _other_logs(logs: Path, spec: BatchSpec, n_cells: int, overwrite: bool) -> list[Path]:
-    """Event logs in the --logs folder that this batch would not write (another batch's, of other seeds or
-    cells): refused before any game unless `overwrite`; then they are the files to remove (`_remove_logs`),
-    so that a name like cell0000-game000000-* never finds two games. Files of this batch's own names (a
-    resumed batch's) are kept; files not named like a game's log are never touched."""
+LOGS_MARKER = ".wargame-batch.json"
+"""In a --logs folder: which batch wrote its game logs (the batch's identity and its --out), so that another
+batch with the same file names (same seed and game count, other options) is told apart."""
+
+
+def _logs_owner(spec: BatchSpec, out: Path) -> dict[str, Any]:
+    return {"out": str(out.resolve()), "batch": json.loads(json.dumps(spec.identity()))}
+
+
+def _other_logs(logs: Path, spec: BatchSpec, out: Path, n_cells: int, overwrite: bool, resume: bool) -> list[Path]:
+    """Event logs in the --logs folder that are not this batch's: refused before any game, unless `overwrite`
+    replaces the batch of this same --out that wrote them; then they are the files to remove
+    (`_remove_logs`), so that a name like cell0000-game000000-* never finds two games. Whose logs they are
+    is read from the folder's `LOGS_MARKER` (file names alone do not tell: they hold only the seed and the
+    game and cell numbers). Files not named like a game's log are never touched."""
     if not logs.is_dir():
         return []
-    own = {f"cell{c:04d}-game{g:06d}-seed{seed}.jsonl"
-           for c, seeds in enumerate(derive_seeds(spec.seed, n_cells, spec.games)) for g, seed in enumerate(seeds)}
     try:
-        other = sorted(p for p in logs.iterdir() if GAME_LOG.fullmatch(p.name) and p.name not in own)
+        files = sorted(p for p in logs.iterdir() if GAME_LOG.fullmatch(p.name))
     except OSError:
         return []  # (an unreadable folder is refused by `_make_logs_folder`)
-    if other and not overwrite:
-        raise BatchError(f"--logs {logs} holds {len(other)} event log{'' if len(other) == 1 else 's'} of another "
-                         f"batch (e.g. {other[0].name}); give another folder, or add --overwrite to remove them "
-                         "(only files named cellCCCC-gameGGGGGG-seedS.jsonl)")
-    return other
+    if not files:
+        return []
+    try:
+        marker = json.loads((logs / LOGS_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        marker = None
+    marker = marker if isinstance(marker, dict) else None
+    mine = _logs_owner(spec, out)
+    own = {f"cell{c:04d}-game{g:06d}-seed{seed}.jsonl"
+           for c, seeds in enumerate(derive_seeds(spec.seed, n_cells, spec.games)) for g, seed in enumerate(seeds)}
+    same_batch = marker is not None and marker.get("batch") == mine["batch"]
+    if same_batch or (marker is None and resume):  # (no marker: an interrupted batch of an older wargame)
+        other = [p for p in files if p.name not in own]
+    else:
+        other = files
+    if not other:
+        return []
+    for_out = marker.get("out") if marker is not None else None
+    if overwrite and (same_batch or for_out == mine["out"]):
+        return other  # this --out's batch is replaced: its logs go with it
+    whose = (f"of another batch (for {for_out})" if for_out and for_out != mine["out"] else
+             "of another batch of this --out" if for_out else "of another batch, or of an unknown one")
+    how = ("add --overwrite to replace them (only files named cellCCCC-gameGGGGGG-seedS.jsonl)"
+           if for_out == mine["out"] else "remove them yourself if they are not needed")
+    raise BatchError(f"--logs {logs} holds {len(other)} event log{'' if len(other) == 1 else 's'} {whose} (e.g. "
+                     f"{other[0].name}); give another folder, or {how}")
+
+
+def _write_logs_marker(logs: Path, spec: BatchSpec, out: Path) -> None:
+    """Say in the --logs folder which batch writes its logs (`LOGS_MARKER`), before its first game."""
+    from engine.fileio import atomic_write_text
+
+    try:
+        atomic_write_text(logs / LOGS_MARKER, json.dumps(_logs_owner(spec, out), sort_keys=True) + "\n")
+    except OSError as e:
+        raise BatchError(f"--logs {logs}: cannot write {LOGS_MARKER} ({e.strerror or e})") from None
 
 
 def _remove_logs(paths: Sequence[Path], logs: Path, on_message: Callable[[str], None] | None) -> None:
-    """--overwrite: remove another batch's event logs found by `_other_logs`, and say how many."""
+    """--overwrite: remove the replaced batch's event logs found by `_other_logs`, and say how many."""
     removed = 0
     for p in paths:
         try:
@@ -1386,8 +1427,8 @@ def _remove_logs(paths: Sequence[Path], logs: Path, on_message: Callable[[str], 
             raise BatchError(f"--overwrite: cannot remove {p} ({e.strerror or e})") from None
         removed += 1
     if removed and on_message:
-        on_message(f"--overwrite: removed {removed} event log{'' if removed == 1 else 's'} of another batch from "
-                   f"{logs}")
+        on_message(f"--overwrite: removed {removed} event log{'' if removed == 1 else 's'} of the batch it replaces "
+                   f"from {logs}")
 
 
 _OWN_PART = re.compile(r"(part|turns)-c\d{4}-g\d{6}\.parquet")
@@ -1435,6 +1476,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
     if logs_dir:
         _make_logs_folder(Path(logs_dir), on_message)
         _remove_logs(old_logs, Path(logs_dir), on_message)
+        _write_logs_marker(Path(logs_dir), spec, out)
     if overwrite and not resume:
         _discard_unfinished(pdir, on_message)
     chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)

@@ -44,16 +44,17 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--overwrite", help="Start over: discard the unfinished batch of --out (the parts and manifest in "
                                 "<out>.parts) and replace the results already in --out (and, with --turns, its "
                                 "per-turn file; without --turns an old per-turn file is left as it is, and the "
-                                "batch says so). With --logs, remove the event logs of another batch from that "
-                                "folder. Without it none of these is ever replaced")] = False,
+                                "batch says so). With --logs, remove the event logs the replaced batch of this "
+                                "--out wrote there. Without it none of these is ever replaced")] = False,
         csv: Annotated[Path | None, typer.Option(
             help="Also write a CSV copy of the results (one row per game, as in --out; the per-turn rows of "
                  "--turns stay in Parquet only). An existing file is replaced only with --overwrite or "
                  "--resume")] = None,
         logs: Annotated[Path | None, typer.Option(
             help="Folder (created if missing) for every game's event log: one JSON-lines file per game, "
-                 "cellCCCC-gameGGGGGG-seedS.jsonl. A folder holding such files of another batch (other seeds or "
-                 "cells) is refused unless --overwrite, which removes them (and no other file)")] = None,
+                 "cellCCCC-gameGGGGGG-seedS.jsonl; the folder's .wargame-batch.json says which batch wrote them. "
+                 "A folder holding such files of another batch is refused, unless they are those of the batch of "
+                 "this --out that --overwrite replaces (they are removed, no other file)")] = None,
         turns: Annotated[bool, typer.Option(
             "--turns", help="Also write <out stem>.turns.parquet next to --out (r.parquet -> r.turns.parquet): one "
                             "row per game per turn played, read from its event log (objective hexes held, road "

@@ -165,34 +165,56 @@ def test_a_batch_without_turns_says_it_left_an_old_per_turn_file(doc2, tmp_path)
 # ------------------------------------------------------------------ 5. --logs of another batch
 
 
+def _game_logs(logs):
+    return sorted(p.name for p in logs.iterdir() if B.GAME_LOG.fullmatch(p.name))
+
+
 def test_a_logs_folder_of_another_batch_is_refused_and_cleared_only_with_overwrite(doc2, tmp_path):
     logs = tmp_path / "L"
     out = tmp_path / "a.parquet"
     B.run_batch(spec(doc2, games=3, seed=1), out, workers=1, logs_dir=str(logs))
-    first = sorted(p.name for p in logs.iterdir())
-    assert len(first) == 3
+    first = _game_logs(logs)
+    assert len(first) == 3 and (logs / B.LOGS_MARKER).is_file()
     (logs / "notes.txt").write_text("mine")
     (logs / "cell0000-game000000.jsonl").write_text("not a batch's name")
-    with pytest.raises(B.BatchError) as e:  # another batch (other seeds) into the same folder
+    with pytest.raises(B.BatchError) as e:  # another batch (other seeds, another --out) into the same folder
         B.run_batch(spec(doc2, games=3, seed=2), tmp_path / "b.parquet", workers=1, logs_dir=str(logs))
-    assert "--logs" in str(e.value) and "another batch" in str(e.value) and "--overwrite" in str(e.value)
+    assert "--logs" in str(e.value) and f"another batch (for {out.resolve()})" in str(e.value)
     assert not (tmp_path / "b.parquet").exists()
+    with pytest.raises(B.BatchError) as e:  # --overwrite replaces --out's batch, not the logs of another --out
+        B.run_batch(spec(doc2, games=3, seed=2), tmp_path / "b.parquet", workers=1, logs_dir=str(logs),
+                    overwrite=True)
+    assert "remove them yourself" in str(e.value) and _game_logs(logs) == first
+    with pytest.raises(B.BatchError) as e:  # this --out, another batch: --overwrite would replace both
+        B.run_batch(spec(doc2, games=3, seed=2), out, workers=1, logs_dir=str(logs))
+    assert "add --overwrite to replace it" in str(e.value)  # (the finished --out is named first)
     notes: list[str] = []
     B.run_batch(spec(doc2, games=3, seed=2), out, workers=1, logs_dir=str(logs), overwrite=True,
                 on_message=notes.append)
-    games = sorted(p.name for p in logs.glob("cell*-game*-seed*.jsonl"))
+    games = _game_logs(logs)
     assert len(games) == 3 and not set(games) & set(first)
     seeds = {r["seed"] for r in B.iter_rows(out, ["seed"])}
     assert {int(g.split("seed")[1].removesuffix(".jsonl")) for g in games} == seeds
     assert (logs / "notes.txt").read_text() == "mine" and (logs / "cell0000-game000000.jsonl").exists()
-    assert any("removed 3 event logs of another batch" in n for n in notes), notes
+    assert any("removed 3 event logs of the batch it replaces" in n for n in notes), notes
 
 
 def test_a_logs_folder_of_the_same_batch_is_fine(doc2, tmp_path):
     logs = tmp_path / "L"
     B.run_batch(spec(doc2, seed=5), tmp_path / "a.parquet", workers=1, logs_dir=str(logs))
     B.run_batch(spec(doc2, seed=5), tmp_path / "b.parquet", workers=1, logs_dir=str(logs))  # same games
-    assert len(list(logs.iterdir())) == 2
+    assert len(_game_logs(logs)) == 2
+
+
+def test_a_batch_with_the_same_file_names_but_other_options_is_told_apart(doc2, tmp_path):
+    """Same seed and game count, other weather: the logs' names match, the games do not (code review)."""
+    logs = tmp_path / "L"
+    B.run_batch(spec(doc2, games=2, seed=2), tmp_path / "a.parquet", workers=1, logs_dir=str(logs))
+    before = {n: (logs / n).read_bytes() for n in _game_logs(logs)}
+    with pytest.raises(B.BatchError, match="another batch"):
+        B.run_batch(spec(doc2, games=2, seed=2, weather="clear"), tmp_path / "c.parquet", workers=1,
+                    logs_dir=str(logs))
+    assert {n: (logs / n).read_bytes() for n in _game_logs(logs)} == before
 
 
 # ------------------------------------------------------------------ 6. fidelity wording
