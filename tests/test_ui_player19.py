@@ -262,3 +262,30 @@ def test_tab_in_the_assault_phase_goes_to_the_units_that_can_assault(screen) -> 
         picked.add(app.selected)
     assert able and picked == able
     assert "Tab to go to them" in app.idle_warning()
+
+
+def test_the_roster_lists_own_units_those_that_can_act_first_and_selects_on_click(screen) -> None:
+    import pygame_gui
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "attacker", "movement"), (0,))
+    rows = app.roster_rows()
+    own = {u.id for u in app.view.own if u.strength > 0}
+    assert {uid for _, uid in rows} == own  # every own unit, no enemy
+    able = {o.unit for o in app.view.legal_orders() if isinstance(o, Move)}
+    marked = [uid for text, uid in rows if text.startswith(">")]
+    assert set(marked) == able and [uid for _, uid in rows][:len(marked)] == marked  # the able ones first
+    assert any("arrives on turn" in text for text, _ in rows)  # reinforcements to come
+    app.issue(next(o for o in app.view.legal_orders() if isinstance(o, Move)))
+    moved = next(text for text, _ in app.roster_rows() if "moved" in text)
+    assert not moved.startswith(">")
+    app.toggle_roster()
+    app.render(screen)
+    gui = app.gui
+    assert gui.roster_win is not None and gui.roster_list is not None
+    first_able = next(uid for text, uid in app.roster_rows() if text.startswith(">"))
+    row = gui._roster_ids.index(first_able)
+    gui.roster_list.item_list[row]["selected"] = True
+    gui.process_event(pygame.event.Event(pygame_gui.UI_SELECTION_LIST_NEW_SELECTION,
+                                         {"ui_element": gui.roster_list, "text": ""}))
+    assert app.selected == first_able
+    assert gui.close_top_window() and not app.show_roster

@@ -42,6 +42,8 @@ HELP = [
     ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
     ("Tab", "select the next own unit that can act"),
+    ("R", "the roster: your units, what each has done this turn, those that can still act first (\">\"); "
+          "click a line to select the unit"),
     ("Right/middle drag, arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
     ("Counters", "zoomed in: NATO symbol and strength pips; zoomed out: a type code and the strength as a digit "
@@ -116,6 +118,8 @@ class App:
         self.mob_i = 0
         self.highlight: list[int] = []
         self.show_help = False
+        self.show_roster = False
+        """The roster window (R): the player's units, what each has done and can still do."""
         self.show_lesson = bool(state.scenario.meta.lesson)  # a teaching scenario opens with its lesson
         self.lesson_win: Any = None
         self.pass_screen = False
@@ -729,6 +733,54 @@ class App:
 
     def toggle_help(self) -> None:
         self.show_help = not self.show_help
+
+    def toggle_roster(self) -> None:
+        self.show_roster = not self.show_roster
+
+    def roster_rows(self) -> list[tuple[str, str]]:
+        """(line, unit id) for each of the viewing side's units, those that can act in this phase first (a
+        ">" before them, as Tab finds them): type, strength, cohesion, supply and what it has done this turn.
+        Units still to arrive come last. The side's own units only."""
+        st = self.state
+        v = self.view
+        table = st.scenario.unit_table
+        kinds = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,), "assault": (Assault,)}
+        able = ({o.unit for o in v.legal_orders() if isinstance(o, kinds.get(st.phase, ()))} if self.my_turn()
+                else set())
+        rows: list[tuple[int, str, str]] = []
+        for u in v.own:
+            ut = table[u.type]
+            if u.strength <= 0:
+                continue
+            if not u.arrived:
+                rows.append((2, f"   {u.id}: {ut.label}, arrives on turn {u.arrives_turn}", u.id))
+                continue
+            bits = [f"{u.strength}/{ut.max_steps}"]
+            if ut.domain == "ground":
+                bits.append(f"cohesion {u.cohesion}")
+                if not u.supplied:
+                    bits.append("OUT OF SUPPLY")
+            if v.grounded.get(u.id):
+                bits.append("grounded")
+            if u.hidden:
+                bits.append("hidden")
+            if u.moved:
+                bits.append("moved")
+            if u.fired:
+                bits.append("fired" if ut.domain == "air" or ut.indirect else "fought")
+            mark = ">" if u.id in able else " "
+            rows.append((0 if u.id in able else 1, f"{mark}  {u.id}: {ut.label}, {', '.join(bits)}", u.id))
+        return [(text, uid) for _, text, uid in sorted(rows, key=lambda r: r[0])]
+
+    def select_from_roster(self, uid: str) -> None:
+        """A roster line clicked: select that unit and bring its counter into view."""
+        u = self.state.unit(uid)
+        if not u.arrived or u.strength <= 0:
+            self.status = f"{uid} is not on the map yet" if not u.arrived else f"{uid} is destroyed"
+            return
+        self.select(uid)
+        if self.state.utype(u).domain == "ground" or u.offmap:
+            self.center_on(u.idx)
 
     def toggle_lesson(self) -> None:
         if not self.state.scenario.meta.lesson:
@@ -1383,6 +1435,8 @@ class App:
             self.toggle_help()
         elif key == pygame.K_l:
             self.toggle_lesson()
+        elif key == pygame.K_r:
+            self.toggle_roster()
         elif key == pygame.K_TAB:
             self.next_unit()
         elif key == pygame.K_0:

@@ -124,6 +124,11 @@ class Gui:
         """log index of each row of the list (an event wraps onto several rows)."""
         self._log_clicked: int | None = None
         self.help_win: UIWindow | None = None
+        self.roster_win: UIWindow | None = None
+        self.roster_list: UISelectionList | None = None
+        self._roster_key: Any = None
+        self._roster_ids: list[str] = []
+        self._roster_row: int | None = None
         self.over_win: UIWindow | None = None
         self._over_key: Any = None
         self.dialog: UIFileDialog | None = None
@@ -196,6 +201,7 @@ class Gui:
                 self._enabled[key] = on
                 (self.buttons[key].enable if on else self.buttons[key].disable)()
         self._sync_help()
+        self._sync_roster()
         self._sync_game_over()
         self._sync_log()
 
@@ -216,6 +222,15 @@ class Gui:
         if ev.type == pygame_gui.UI_BUTTON_PRESSED and ev.ui_element in self.actions:
             self.actions[ev.ui_element]()
             return True
+        if (ev.type in (pygame_gui.UI_SELECTION_LIST_NEW_SELECTION, pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION)
+                and self.roster_list is not None and ev.ui_element is self.roster_list):
+            row = next((i for i, it in enumerate(self.roster_list.item_list) if it["selected"]), None)
+            if ev.type == pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION:
+                row = self._roster_row
+            if row is not None and row < len(self._roster_ids):
+                self._roster_row = row
+                app.select_from_roster(self._roster_ids[row])
+            return True
         if ev.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and ev.ui_element is self.log_box:
             row = next((i for i, it in enumerate(self.log_box.item_list) if it["selected"]), None)
             if row is not None and row < len(self._log_rows):
@@ -230,6 +245,9 @@ class Gui:
             if ev.ui_element is self.help_win:
                 self.help_win = None
                 app.show_help = False
+            elif ev.ui_element is self.roster_win:
+                self.roster_win = self.roster_list = None
+                app.show_roster = False
             elif ev.ui_element is self.over_win:
                 self.over_win = None
             elif ev.ui_element is self.dialog:
@@ -259,13 +277,16 @@ class Gui:
 
     def close_top_window(self) -> bool:
         """Esc: close the file dialog, else help, else the game-over window. True if one was closed."""
-        for name in ("dialog", "help_win", "over_win"):
+        for name in ("dialog", "help_win", "roster_win", "over_win"):
             w = getattr(self, name)
             if w is not None and w.alive():
                 w.kill()
                 setattr(self, name, None)
                 if name == "help_win":
                     self.app.show_help = False
+                if name == "roster_win":
+                    self.app.show_roster = False
+                    self.roster_list = None
                 return True
         return False
 
@@ -331,6 +352,35 @@ class Gui:
         elif not app.show_help and alive:
             self.help_win.kill()
             self.help_win = None
+
+    def _sync_roster(self) -> None:
+        """The roster window (R), its lines rebuilt when the game, the view or the phase changes."""
+        app = self.app
+        alive = self.roster_win is not None and self.roster_win.alive()
+        if not app.show_roster:
+            if alive:
+                self.roster_win.kill()
+            self.roster_win = self.roster_list = None
+            return
+        if not alive:
+            mr = app.map_rect
+            w, h = min(560, mr.w - 40), min(440, mr.h - 60)
+            self.roster_win = UIWindow(pygame.Rect(mr.x + 20, mr.y + 20, w, h), self.manager,
+                                       window_display_title="Your units (R closes; click one to select it)",
+                                       resizable=True)
+            size = self.roster_win.get_container().get_size()
+            self.roster_list = UISelectionList(pygame.Rect((0, 0), size), [], self.manager,
+                                               container=self.roster_win,
+                                               anchors={"left": "left", "right": "right", "top": "top",
+                                                        "bottom": "bottom"})
+            self._roster_key = None
+            self._roster_row = None
+        key = (id(app.state), app.state.version, len(app.state.orders), app.view_side, app.state.phase_i)
+        if key != self._roster_key and self.roster_list is not None:
+            self._roster_key = key
+            rows = app.roster_rows()
+            self._roster_ids = [uid for _, uid in rows]
+            self.roster_list.set_item_list([text for text, _ in rows])
 
     def _sync_game_over(self) -> None:
         st = self.app.state

@@ -219,6 +219,9 @@ class ReplayApp(App):
     def my_turn(self) -> bool:
         return False
 
+    def toggle_roster(self) -> None:
+        self.status = "No roster in a replay: step through the orders (Right/Left) to see each unit act"
+
     def visible_events(self) -> list[tuple[int, Any]]:
         if self.model.kind == "log":
             return list(enumerate(self.model.events[: self.model.k + 1]))
