@@ -99,9 +99,12 @@ def check_out(out_dir: Path, cells: list[tuple[str, str, BatchSpec]], resume: bo
             ident = json.loads(json.dumps(spec.identity()))
             diff = [k for k in sorted(set(ident) | set(old)) if ident.get(k) != old.get(k)]
             if diff:
+                from engine.batch import describe_differences
+
+                said = describe_differences(ident, old, diff, "then")
                 raise FidelityError(f"--resume: the {what} cell {name} in {data_dir} was run with other "
-                                    f"parameters ({', '.join(diff)}); use the same options, --overwrite to start "
-                                    "over, or a new --out")
+                                    f"parameters ({said}); use the same options, --overwrite to start over, or a "
+                                    "new --out")
     if found and not resume and not overwrite:
         raise FidelityError(f"--out {out_dir} holds cells of an earlier fidelity run ({', '.join(found)}); add "
                             "--resume to reuse the finished cells and complete the unfinished ones, or --overwrite "

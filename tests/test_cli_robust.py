@@ -220,7 +220,8 @@ def test_fidelity_never_replaces_an_earlier_runs_cells_silently(tmp_path):
 
     msg = one_line_error(invoke(["fidelity", TINY, "--out", str(out), "--games", "3", "--counterfactual-games", "2",
                                  "--workers", "1", "--resume"]))
-    assert "historical" in msg and "games" in msg and "--overwrite" in msg  # other parameters: refused too
+    assert "historical" in msg and "--overwrite" in msg  # other parameters: refused too, with both values
+    assert "games: 2 then, 3 now" in msg, msg
 
     res = invoke(["fidelity", TINY, "--out", str(out), *FID, "--resume"])
     assert res.exit_code == 0, res.output
