@@ -1417,18 +1417,21 @@ def _write_logs_marker(logs: Path, spec: BatchSpec, out: Path) -> None:
 
 def _remove_logs(paths: Sequence[Path], logs: Path, on_message: Callable[[str], None] | None) -> None:
     """--overwrite: remove the replaced batch's event logs found by `_other_logs`, and say how many."""
-    removed = 0
-    for p in paths:
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            continue
-        except OSError as e:
-            raise BatchError(f"--overwrite: cannot remove {p} ({e.strerror or e})") from None
-        removed += 1
+    removed = sum(_remove(p) for p in paths)
     if removed and on_message:
         on_message(f"--overwrite: removed {removed} event log{'' if removed == 1 else 's'} of the batch it replaces "
                    f"from {logs}")
+
+
+def _remove(p: Path) -> bool:
+    """--overwrite removes file `p`: True if it did, False if it was gone already; a one-line error if it cannot."""
+    try:
+        p.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as e:
+        raise BatchError(f"--overwrite: cannot remove {p} ({e.strerror or e})") from None
+    return True
 
 
 _OWN_PART = re.compile(r"(part|turns)-c\d{4}-g\d{6}\.parquet")
@@ -1451,13 +1454,7 @@ def _discard_unfinished(pdir: Path, on_message: Callable[[str], None] | None) ->
                 games += pq.ParquetFile(p).metadata.num_rows
             except Exception:
                 pass  # a torn part: no game
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            continue
-        except OSError as e:
-            raise BatchError(f"--overwrite: cannot remove {p} ({e.strerror or e})") from None
-        removed += 1
+        removed += _remove(p)
     try:
         pdir.rmdir()
     except OSError:

@@ -114,23 +114,9 @@ def test_objective_by_turn_draws_every_one_of_twelve_cells_differently(monkeypat
 
 def _results(tmp_path: Path, seed: int, turns: bool) -> Path:
     """A one-cell results file (and per-turn file) written by hand, of batch seed `seed`."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from test_batch_report import _results_files
 
-    batch = {"seed": seed, "games": 2, "sweeps": []}
-    out = tmp_path / "r.parquet"
-    cols = {"cell": [0, 0], "winner": ["attacker", "defender"], "objective_taken_turn": [2, None],
-            "road_cut_turn": [None, None], "steps_lost_attacker_total": [1, 2], "steps_lost_defender_total": [3, 4],
-            "drone_sorties_flown_attacker": [0, 0], "drone_sorties_grounded_attacker": [0, 0], "end_turn": [2, 3]}
-    meta = {b"wargame_batch": json.dumps({"batch": batch, "turns": 3}).encode()}
-    pq.write_table(pa.table(cols).replace_schema_metadata(meta), out)
-    if turns:
-        rows = {"cell": [0] * 5, "game": [0, 0, 1, 1, 1], "turn": [1, 2, 1, 2, 3],
-                "objective_hexes_attacker": [3, 7, 1, 2, 0], "objective_hexes_total": [7] * 5,
-                "objective_held": [False, True, False, False, False]}
-        tmeta = {b"wargame_batch": json.dumps({"batch": batch, "table": "turns"}).encode()}
-        pq.write_table(pa.table(rows).replace_schema_metadata(tmeta), tmp_path / "r.turns.parquet")
-    return out
+    return _results_files(tmp_path, {"seed": seed, "games": 2, "sweeps": []} if turns else None, seed)
 
 
 def test_a_reused_report_folder_loses_the_per_turn_plot_of_another_batch(tmp_path):

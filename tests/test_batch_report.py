@@ -151,20 +151,23 @@ def test_html_has_the_plot_by_turn_only_with_a_per_turn_file(tmp_path) -> None:
     assert "counts with the state it ended in" in cap
 
 
-def _results_files(tmp_path: Path, turns_batch: dict) -> Path:
-    """A two-game results file and a per-turn file beside it whose batch identity is `turns_batch`."""
+def _results_files(tmp_path: Path, turns_batch: dict | None, seed: int = 1) -> Path:
+    """A two-game results file of batch seed `seed` and a per-turn file beside it whose batch identity is
+    `turns_batch` (None: no per-turn file)."""
     import json
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    batch = {"seed": 1, "games": 2, "sweeps": []}
+    batch = {"seed": seed, "games": 2, "sweeps": []}
     out = tmp_path / "r.parquet"
     cols = {"cell": [0, 0], "winner": ["attacker", "defender"], "objective_taken_turn": [2, None],
             "road_cut_turn": [None, None], "steps_lost_attacker_total": [1, 2], "steps_lost_defender_total": [3, 4],
             "drone_sorties_flown_attacker": [0, 0], "drone_sorties_grounded_attacker": [0, 0], "end_turn": [2, 3]}
     meta = {b"wargame_batch": json.dumps({"batch": batch, "turns": 3}).encode()}
     pq.write_table(pa.table(cols).replace_schema_metadata(meta), out)
+    if turns_batch is None:
+        return out
     rows = {"cell": [0] * 5, "game": [0, 0, 1, 1, 1], "turn": [1, 2, 1, 2, 3],
             "objective_hexes_attacker": [3, 7, 1, 2, 0], "objective_hexes_total": [7] * 5,
             "objective_held": [False, True, False, False, False]}
