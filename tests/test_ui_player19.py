@@ -115,7 +115,7 @@ def test_back_from_the_enemy_turn_the_map_outlines_what_was_seen_and_the_log_sho
     rows = app.gui._log_rows
     first_row = next(r for r, k in enumerate(rows) if k >= start)
     sb = app.gui.log_box.scroll_bar
-    assert sb is not None and abs(sb.start_percentage - first_row / len(rows)) < 0.05
+    assert sb is not None and abs(sb.start_percentage - (first_row - 1) / len(rows)) < 0.05  # a row before it
 
 
 def test_line_of_sight_overlay_shows_how_far_todays_weather_and_night_let_observers_see(screen) -> None:
@@ -289,3 +289,19 @@ def test_the_roster_lists_own_units_those_that_can_act_first_and_selects_on_clic
                                          {"ui_element": gui.roster_list, "text": ""}))
     assert app.selected == first_able
     assert gui.close_top_window() and not app.show_roster
+
+
+def test_moving_guns_onto_enemy_held_ground_is_flagged_even_with_no_enemy_in_sight(screen, monkeypatch) -> None:
+    from conftest import move_unit, variant
+
+    from ui import panels
+
+    scen = variant(lambda d: move_unit(d, "az_art", (6, 3), offmap=False))  # the howitzer, near Tinytown
+    app = app_of(goto(new_game(scen, 1), "attacker", "movement"), (0,))
+    app.select("az_art")
+    town = app.state.map.idx((3, 3))  # the objective: the defender's, as both sides are told
+    assert not app.view.contacts and town in app.destinations() and int(app.view.control[town]) == 1
+    lines: list[str] = []
+    monkeypatch.setattr(panels.Writer, "line", lambda self, s, *a, **k: lines.append(s))
+    panels.hover_info(app, panels.Writer(app, screen, app.panel_rect), town)
+    assert any("enemy-held ground: az_art" in s and "cannot assault" in s for s in lines), lines

@@ -1582,7 +1582,7 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
         lo, hi = min(run[r] for run in runs), max(run[r] for run in runs)
         pct = f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%}-{hi:.0%}"
         out.append(f"    {words[r]}: {pct}")
-    if len(cohesions) > 1:
+    if any(f"{min(run[r] for run in runs):.0%}" != f"{max(run[r] for run in runs):.0%}" for r in ASSAULT_RESULTS):
         out.append("    (a range: their exact cohesion is not known to you)")
     return out
 

@@ -482,6 +482,7 @@ class Gui:
             # the enemy's half-turn from its first line (the new turn's reports below it pushed it out of view);
             # the next new line follows the bottom again
             row = next((r for r, k in enumerate(self._log_rows) if k >= anchor), len(items))
+            row = max(0, row - 1)  # (one row of what came before: the half-turn's first line is never cut)
             box.scroll_bar.set_scroll_from_start_percentage(min(1.0, row / len(items)))
             self._log_anchored = True
         elif box.scroll_bar is not None:

@@ -482,9 +482,13 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
             w.line(move, p.good, px=12)
         sel = st.unit(app.selected)
         sut = st.utype(sel)
-        if idx in app.view.contact_zone and (sut.indirect or not sut.can_assault):  # guns at the front
-            w.line(f"next to known enemies: {sel.id} ({sut.label}) cannot assault; it can only be assaulted there",
-                   p.bad, px=12)
+        if sut.indirect or not sut.can_assault:  # guns at the front: what the side knows of it
+            if idx in app.view.contact_zone:
+                w.line(f"next to known enemies: {sel.id} ({sut.label}) cannot assault; it can only be assaulted "
+                       "there", p.bad, px=12)
+            elif int(app.view.control[idx]) == 1 - sel.side:
+                w.line(f"enemy-held ground: {sel.id} ({sut.label}) cannot assault, and enemies you have not seen "
+                       "may be next to it", p.bad, px=12)
     table = st.scenario.unit_table
     here = []
     for u in app.own_units_at(idx):

@@ -130,14 +130,18 @@ SMALL_CODES = {"infantry": ("IN", "infantry"), "special_forces": ("SF", "special
 help (H) lists them."""
 
 
+CODE_MIN_PX = 9
+"""The smallest type a code is drawn in: at 7-8 px the map font draws "MR" as "IIIR", a regiment's mark."""
+
+
 def _code_px(box_w: int, h: int, text: Text) -> int:
     """The largest type size at which every code fits a box `box_w` wide: one size for all the counters of a
-    zoom, so that no type looks bigger than another."""
+    zoom, so that no type looks bigger than another; never below `CODE_MIN_PX`."""
     key = ("code_px", box_w, h)
     got = _cache.get(key)
     if got is None:
-        px = max(7, h - 3)
-        while px > 7 and max(text.render(c, px, (0, 0, 0), bold=True).get_width()
+        px = max(CODE_MIN_PX, h - 3)
+        while px > CODE_MIN_PX and max(text.render(c, px, (0, 0, 0), bold=True).get_width()
                              for c, _ in SMALL_CODES.values()) > box_w:
             px -= 1
         got = _cache[key] = px  # type: ignore[assignment]
@@ -146,13 +150,16 @@ def _code_px(box_w: int, h: int, text: Text) -> int:
 
 def _small_counter(img: pygame.Surface, symbol: str, strength: int, dark: tuple[int, int, int], text: Text) -> None:
     w, h = img.get_size()
-    digit = text.render(str(strength), max(9, h - 2), (255, 255, 255), bold=True)
-    dw = digit.get_width()
+    dpx = max(9, h - 4)  # (a 9 px digit reads)
+    digit = text.render(str(strength), dpx, (255, 255, 255), bold=True)
+    dw = text.render("8", dpx, (255, 255, 255), bold=True).get_width()  # (the widest: one layout for every unit)
     box = pygame.Rect(1, 1, w - dw - 2, h - 2)
     img.fill((250, 250, 250), box)
     words = SMALL_CODES.get(symbol, (symbol[:2].upper(), ""))[0]
     code = text.render(words, _code_px(box.w, h, text), (10, 10, 10), bold=True)
-    img.blit(code, code.get_rect(center=box.center))
+    # (at the smallest size a code may be a pixel wider than its box: from its left edge then, under the digit)
+    at = code.get_rect(center=box.center) if code.get_width() <= box.w else code.get_rect(midleft=box.midleft)
+    img.blit(code, at)
     img.blit(digit, digit.get_rect(midright=(w - 1, h // 2 + 1)))
 
 
