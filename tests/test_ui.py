@@ -208,6 +208,7 @@ def test_cli_overlay_option_starts_with_overlays_on(tmp_path, monkeypatch):
         raise ValueError(msg)
 
     assert parse_overlays(["supply", "8", "Line of sight", "los", "concealment"], fail) == [6, 8, 4, 3]
+    assert parse_overlays(["drones", "drone coverage", "movement", "height"], fail) == [5, 1, 8]
     with pytest.raises(ValueError, match=r"--overlay must be one of 1 movement cost.*got 'fog'"):
         parse_overlays(["fog"], fail)
     with pytest.raises(ValueError, match="got '9'"):
