@@ -402,10 +402,15 @@ def test_last_seen_marks_on_one_hex_carry_one_label(screen, monkeypatch):
     monkeypatch.setattr(App, "last_seen_markers", lambda self: marks)
     w, h = counter_size(app.geo.size)
     sprites = app._last_seen_sprites(w, h, 4)
-    heights = [img.get_height() for img, _, _ in sprites]
-    assert heights[:2] == [h, h] and heights[2] > h  # the body alone, then body and label
-    from ui.render_units import last_seen_image
-
-    table = app.state.scenario.unit_table
-    want = last_seen_image(table[enemy[2].type].symbol, 0, 3, w, h, app.palette, app.text, label="T3, T4")
-    assert pygame.image.tobytes(sprites[2][0], "RGBA") == pygame.image.tobytes(want, "RGBA")
+    assert [img.get_height() for img, _, _ in sprites[:3]] == [h, h, h] and len(sprites) == 4  # bodies, one label
+    want = app.text.halo("T3, T4", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
+    tag, rect, _ = sprites[3]
+    assert pygame.image.tobytes(tag, "RGBA") == pygame.image.tobytes(want, "RGBA")
+    assert rect.centerx == sprites[2][1].centerx and rect.top == sprites[2][1].bottom - 3  # under the last mark
+    # marks on two hexes, one under the other: both labels come after every mark (no mark hides a label)
+    j = gm.idx((30, 31))
+    marks[2] = LastSeen(enemy[2].id, enemy[2].type, j, gm.hex_of(j), 3, enemy[2].strength)
+    sprites = app._last_seen_sprites(w, h, 4)
+    tags = [pygame.image.tobytes(app.text.halo(t, max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True),
+                                 "RGBA") for t in ("T4", "T3")]
+    assert [pygame.image.tobytes(img, "RGBA") for img, _, _ in sprites[3:]] == tags and len(sprites) == 5

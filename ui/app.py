@@ -1253,18 +1253,21 @@ class App:
                 at.setdefault(m.idx, []).append(m)
         enemy = 1 - self.view_side
         g = self.geo
-        out = []
+        out, labels = [], []
         for idx, marks in at.items():
             x, y = g.center(idx)
             n = len(marks)
-            # one label for the hex, under the last mark: the turns it saw them on ("T4", "T3, T4")
-            label = ", ".join(f"T{t}" for t in sorted({m.turn for m in marks}))
             for k, m in enumerate(marks):
                 d = (k - (n - 1) / 2) * off
-                img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text,
-                                      label=label if k == n - 1 else "")
-                out.append((img, img.get_rect(topleft=(int(x + d - img.get_width() / 2), int(y + d - h / 2))), False))
-        return out
+                img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text, label="")
+                r = img.get_rect(topleft=(int(x + d - img.get_width() / 2), int(y + d - h / 2)))
+                out.append((img, r, False))
+            # one label for the hex, under its last mark: the turns it saw them on ("T4", "T3, T4"); drawn after
+            # every mark, so that a mark in the next hex never hides it
+            words = ", ".join(f"T{t}" for t in sorted({m.turn for m in marks}))
+            tag = self.text.halo(words, max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
+            labels.append((tag, tag.get_rect(midtop=(r.centerx, r.bottom - 3)), False))
+        return out + labels
 
     def move_reveals(self) -> dict[int, str | None]:
         """For the selected own unit while it is hidden, in the movement phase: per reachable hex, why moving
