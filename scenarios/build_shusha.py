@@ -605,16 +605,18 @@ NOTES = [
     "enters on the south edge and runs Chanakchi - Sighnaq - Dashalti [Az account: a forest path widened "
     "by engineers]; a secondary road joins it from Hadrut. The Qubadli-Lachin valley road is left out on "
     "purpose: the western group must work up the hills and ravines, as it did.",
-    "Attacker order of battle: six special-forces groups of several services (army, border guard, "
+    "Attacker order of battle: nine special-forces groups of several services (army, border guard, "
     "internal troops, Nakhchivan army, security service) [Az account], three in the forest near "
-    "Chanakchi/Sighnaq at the start and three more arriving on turns 3, 5 and 7 at the south edge "
-    "(the approach march through the forest took ~5 days [Az account]); a mechanised column (2 motor-rifle, "
+    "Chanakchi/Sighnaq at the start and six more arriving on turns 3, 5, 7, 9, 11 and 13 at the south edge "
+    "(the approach march through the forest took ~5 days [Az account]; the later waves stand for the groups "
+    "and motor-rifle infantry the attacker kept feeding into the forest); a mechanised column (2 motor-rifle, "
     "1 mechanised, 1 tank) on the track south-east of Chanakchi that historically could not follow through "
     "the ravines until ~5-6 Nov; a western group (motor-rifle, mechanised, tank) on the Qubadli axis, "
     "arriving on turns 11-13 (2-3 Nov) at the south edge below the Hakari valley; "
     "2 howitzer units and 1 MLRS within ~15 hexes of Shusha (MLRS fire on Stepanakert and Shusha from "
     "29 Oct); TB2, Harop and Orbiter drones based at the south edge. Strengths are deliberately modest so "
-    "that capture takes ~10 days from contact (target: road cut ~turn 15-17, town falls ~turn 21-23).",
+    "that capture takes ~10 days from contact (target: road cut ~turn 15-17, town falls ~turn 21-23; the "
+    "doctrine AI cuts the road earlier, around turn 11: see docs/fidelity).",
     "Defender order of battle: Shusha garrison (Defence Army infantry, a hidden outpost on Jidir Duzu, "
     "Armenian police special battalion); four hidden ambush parties in the Dashalti gorge, the Sighnaq "
     "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines); "
@@ -650,7 +652,7 @@ NOTES = [
     "sent the motor-rifle battalions into Shusha from the east first, and closing the eastern slopes too "
     "left the attacker a quarter of the wins; it falls in most games (see docs/fidelity). With Lachin holding, "
     "two special-forces groups (Nakhchivan commandos, State Security) were raised from 2 to 3 steps to keep "
-    "the attacker's historical win rate a clear majority (60%).",
+    "the attacker's historical win rate a clear majority (60%; 62% with engine 0.9.0's drones).",
     "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
     "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "
     "district with the corridor (handed over only on 1 Dec); the attacker holds the districts taken in "
