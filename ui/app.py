@@ -64,6 +64,9 @@ HELP = [
     ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for"),
     ("H or ?", "this help"),
 ]
+PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
+                                             "assault": (Assault,)}
+"""The orders a unit gives in each phase: a unit with a legal one is "able to act" (Tab, roster, idle warning)."""
 TARGET_RING = (255, 140, 0)
 """Orange ring round each hex the selected unit may attack (outlines of events are magenta, reach yellow)."""
 OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarted", "ReinforcementArrived"})
@@ -637,8 +640,7 @@ class App:
         ph = self.state.phase
         if ph not in ("movement", "assault"):
             return ""
-        kind = Move if ph == "movement" else Assault
-        ids = sorted({o.unit for o in self.view.legal_orders() if isinstance(o, kind)})
+        ids = sorted(self.able_units())
         if not ids:
             return ""
         shown = ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
@@ -744,9 +746,7 @@ class App:
         st = self.state
         v = self.view
         table = st.scenario.unit_table
-        kinds = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,), "assault": (Assault,)}
-        able = ({o.unit for o in v.legal_orders() if isinstance(o, kinds.get(st.phase, ()))} if self.my_turn()
-                else set())
+        able = self.able_units() if self.my_turn() else set()
         rows: list[tuple[int, str, str]] = []
         for u in v.own:
             ut = table[u.type]
@@ -854,26 +854,30 @@ class App:
         return [ev for _, ev in visible_log(self.state, self.view_side, start=start)
                 if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
 
-    def enemy_turn_summary(self, start: int) -> str:
-        """The status line when the enemy's half-turn is over: what the viewing side saw of it, most important
-        first, as an order's summary is."""
-        parts = summary_parts(self.enemy_turn_seen(start), self.state, self.view)
+    def enemy_turn_summary(self, start: int, seen: list[Any] | None = None) -> str:
+        """The status line when the enemy's half-turn is over: what the viewing side saw of it (`seen`, else
+        `enemy_turn_seen(start)`), most important first, as an order's summary is."""
+        parts = summary_parts(self.enemy_turn_seen(start) if seen is None else seen, self.state, self.view)
         return "Enemy turn: " + (SEP.join(parts) if parts else "you saw nothing of it")
 
     def show_enemy_turn(self, start: int) -> None:
         """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
-        self.status = self.enemy_turn_summary(start)
+        seen = self.enemy_turn_seen(start)
+        self.status = self.enemy_turn_summary(start, seen)
         gm = self.state.map
-        self.highlight = [gm.idx(h) for ev in self.enemy_turn_seen(start) for h in ev.hexes() if gm.on_map(h)]
+        self.highlight = [gm.idx(h) for ev in seen for h in ev.hexes() if gm.on_map(h)]
         self.log_anchor = start
+
+    def able_units(self) -> set[str]:
+        """The own units with an order of this phase's kind they may give now (the legal orders, as the target
+        rings read them): a drone with no enemy in its radius, a broken unit, is not "able to act"."""
+        kinds = PHASE_ORDERS.get(self.state.phase, ())
+        return {o.unit for o in self.view.legal_orders() if isinstance(o, kinds)}
 
     def next_unit(self) -> None:
         units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
-        # the units with an order they may give now (the legal orders, as the idle warning and the target
-        # rings read them): a drone with no enemy in its radius, a broken unit, is not "able to act"
-        kinds = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,), "assault": (Assault,)}
-        able = {o.unit for o in self.view.legal_orders() if isinstance(o, kinds.get(self.state.phase, ()))}
+        able = self.able_units()
         cand = [u for u in units if u.id in able] or [u for u in units if not u.offmap]
         if not cand:
             return
@@ -959,12 +963,13 @@ class App:
         marks = [(img, r, False) for res in self._overlay_res
                  for img, r in ov.unit_mark_sprites(res, self.unit_boxes, self.text)]
         self.counter_boxes = [r for _, r, _ in sprites + marks]
-        keep_clear = self.counter_boxes + self.reach_tag_boxes()  # place names make way for the move costs too
+        tags = self._reach_tag_rects()
+        keep_clear = self.counter_boxes + [r for _, r in tags]  # place names make way for the move costs too
         self.place_labels = self.renderer.label_rects(self.hex_size, keep_clear)
         self._draw_no_go(screen)
         if self.overlays:
             self._draw_overlays(screen)
-        self._draw_orders_layer(screen)
+        self._draw_orders_layer(screen, tags)
         # cliffs back on top of the washes (overlays, no-go shading), under the counters
         self.renderer.draw_annotations(screen, self.geo, self.vx, self.vy)
         self._draw_units(screen, sprites)
@@ -1076,7 +1081,9 @@ class App:
     def _hex_poly(self, idx: int, shrink: float = 1.0) -> list[tuple[float, float]]:
         return [(x - self.vx, y - self.vy) for x, y in self.geo.corners(idx, shrink)]
 
-    def _draw_orders_layer(self, screen: pygame.Surface) -> None:
+    def _draw_orders_layer(self, screen: pygame.Surface, tags: list[tuple[int, pygame.Rect]]) -> None:
+        """Reach, path, gun range, target rings, outlines; `tags`: the reach's cost tags (`_reach_tag_rects`,
+        laid out once a frame: the place names make way for them too)."""
         p = self.palette
         g = self.geo
         dest = self.destinations()
@@ -1095,7 +1102,7 @@ class App:
                 if why is None:
                     pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 0.78), 4)
                     pygame.draw.polygon(screen, STAYS_HIDDEN, self._hex_poly(i, 0.78), 2)
-            for i, r in self._reach_tag_rects():
+            for i, r in tags:
                 screen.blit(self.reach_tag(dest[i][0], g.size), r.move(-int(self.vx), -int(self.vy)))
         if self.hover is not None and self.hover in dest:
             path = self.path_to(self.hover)
@@ -1140,9 +1147,6 @@ class App:
             x, y = g.center(i)
             out.append((i, self.reach_tag(cost, g.size).get_rect(center=(int(x), int(y + g.size * 0.55)))))
         return out
-
-    def reach_tag_boxes(self) -> list[pygame.Rect]:
-        return [r for _, r in self._reach_tag_rects()]
 
     def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
         """A reachable hex's move cost as drawn on it: reach-yellow figures on a dark plate ("3 MP" where the
@@ -1581,11 +1585,12 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
              "assault repulsed": "repulsed (your unit -1 cohesion)",
              "assaulting unit destroyed": "your unit destroyed"}
     out = ["  What can happen (they fall back if broken, or if they lose 2+ steps and more than you):"]
+    ranged = False
     for r in ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]:
-        lo, hi = min(run[r] for run in runs), max(run[r] for run in runs)
-        pct = f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%}-{hi:.0%}"
-        out.append(f"    {words[r]}: {pct}")
-    if any(f"{min(run[r] for run in runs):.0%}" != f"{max(run[r] for run in runs):.0%}" for r in ASSAULT_RESULTS):
+        lo, hi = f"{min(run[r] for run in runs):.0%}", f"{max(run[r] for run in runs):.0%}"
+        ranged |= lo != hi
+        out.append(f"    {words[r]}: {lo if lo == hi else f'{lo}-{hi}'}")
+    if ranged:
         out.append("    (a range: their exact cohesion is not known to you)")
     return out
 
