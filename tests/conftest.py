@@ -167,12 +167,17 @@ def doc4() -> dict[str, Any]:
     return short_shusha_doc(4)
 
 
+def scenario_file(doc: dict[str, Any], tmp_path_factory: Any, name: str) -> Path:
+    """`doc` written to a JSON file `name` in a new temporary folder (a scenario for the CLI)."""
+    p = tmp_path_factory.mktemp("scen") / name
+    p.write_text(json.dumps(doc))
+    return p
+
+
 @pytest.fixture(scope="module")
 def file4(doc4: dict[str, Any], tmp_path_factory: Any) -> Path:
     """`doc4` written to a JSON file (for the CLI)."""
-    p = tmp_path_factory.mktemp("scen") / "short4.json"
-    p.write_text(json.dumps(doc4))
-    return p
+    return scenario_file(doc4, tmp_path_factory, "short4.json")
 
 
 @pytest.fixture

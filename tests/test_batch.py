@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import errno
-import json
 import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import short_shusha_doc
+from conftest import scenario_file, short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
@@ -30,9 +29,7 @@ def small_doc() -> dict:
 
 @pytest.fixture(scope="module")
 def small_file(small_doc, tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("scen") / "small.json"
-    p.write_text(json.dumps(small_doc))
-    return p
+    return scenario_file(small_doc, tmp_path_factory, "small.json")
 
 
 def spec_for(doc: dict, games: int = 3, seed: int = 11, **kw) -> B.BatchSpec:

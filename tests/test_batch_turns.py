@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import short_shusha_doc
+from conftest import scenario_file, short_shusha_doc
 from typer.testing import CliRunner
 
 from engine import batch as B
@@ -38,9 +38,7 @@ def doc() -> dict:
 
 @pytest.fixture(scope="module")
 def doc_file(doc, tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("scen") / "short.json"
-    p.write_text(json.dumps(doc))
-    return p
+    return scenario_file(doc, tmp_path_factory, "short.json")
 
 
 def spec(doc: dict, games: int = 3, seed: int = 5) -> B.BatchSpec:
