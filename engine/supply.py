@@ -24,15 +24,45 @@ def supply_field(state: GameState, side: int, known_only: bool = False, targets:
     player's overlay may show without giving away hidden enemies. `targets`: only these hexes are needed
     (the search may stop once they are settled; other hexes are then not final).
     """
+    blocked = _blocked(state, side, known_only)
+    return _trace(state, side, blocked, _NO_TARGETS if targets is None else targets)
+
+
+def _trace(state: GameState, side: int, blocked: np.ndarray, goal: np.ndarray) -> np.ndarray:
     gmap = state.map
     limit = state.scenario.sides[SIDES[side]].supply_range
-    blocked = _blocked(state, side, known_only)
     sources = _sources(state, side)
-    goal = _NO_TARGETS if targets is None else targets
     if kernels.JIT:
         indptr, nbr, weight = gmap.csr("supply")
         return kernels.supply_trace(indptr, nbr, weight, blocked, sources, float(limit), goal)
     return trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n, goal.tolist())
+
+
+def supply_estimate(state: GameState, side: int) -> tuple[np.ndarray, np.ndarray]:
+    """The side's supply field as it can believe it to be, and the hexes that belief blocks: a player's
+    overlay may not trace through enemies it cannot know of, nor through those it does. Blocked: the enemy
+    units it sees now, where it last saw others this turn or the last (`GameState.last_seen`), and ground it
+    knows the enemy has taken since the briefing (`GameState.known_control`: e.g. the hex a road cut was found
+    at), each with its zone of control, except where the side's own units stand."""
+    from engine.visibility import known_enemy_hexes
+
+    gmap = state.map
+    enemy, zoc = known_enemy_hexes(state, side)
+    stop = set(enemy)
+    if state.last_seen is not None:
+        stop.update(idx for idx, turn, _ in state.last_seen[side].values() if turn >= state.turn - 1)
+    if state.known_control is not None:
+        briefed = gmap.start_control.copy()
+        for ob in state.scenario.objectives:
+            if ob.controller in SIDES:
+                briefed[[gmap.idx(h) for h in ob.hexes]] = SIDES.index(ob.controller)
+        taken = (state.known_control[side] == 1 - side) & (briefed != 1 - side)
+        stop.update(np.flatnonzero(taken).tolist())
+    stop = (stop | zoc | gmap.adjacent_to(stop)).difference(state.hexes_of(side))
+    known = np.zeros(gmap.n, dtype=bool)
+    if stop:
+        known[sorted(stop)] = True
+    return _trace(state, side, gmap.no_go[side] | known, _NO_TARGETS), known
 
 
 def _blocked(state: GameState, side: int, known_only: bool = False) -> np.ndarray:

@@ -240,3 +240,35 @@ def test_the_score_counts_unit_turns_out_of_supply_as_the_reports_do() -> None:
     assert st.score.unit_turns_out_of_supply["defender"] > 5
     row = flatten_score(score_row(st), {"attacker": [], "defender": []})
     assert row["unit_turns_out_of_supply_defender"] == st.score.unit_turns_out_of_supply["defender"]
+
+
+def test_the_supply_estimate_blocks_at_least_what_the_side_sees_and_never_its_own_hexes():
+    """`supply_estimate` (the overlay's belief) adds to the enemies seen now where the side saw others lately
+    and the ground it knows they took; so it is never more optimistic than the trace through the enemies seen
+    now, it never blocks a hex the side stands on, and in a game where the side learns nothing more it is
+    that trace."""
+    import numpy as np
+
+    from engine.ai.base import make_agent
+    from engine.game import run_agents
+    from engine.rules import new_game, seed_streams
+    from engine.supply import supply_estimate, supply_field
+
+    scen = tiny_scenario()
+    state = new_game(scen, 5, track_sightings=True, streams=seed_streams(5))
+    players = [make_agent("doctrine", {}), make_agent("doctrine", {})]
+    rngs = seed_streams(5)[2:4]
+    checked = 0
+    while state.outcome is None:
+        run_agents(state, players, rngs, until_turn=state.turn + 1)
+        for side in (0, 1):
+            est, blocks = supply_estimate(state, side)
+            naive = supply_field(state, side, known_only=True)
+            assert np.all(est >= naive)
+            assert not blocks[sorted(state.hexes_of(side))].any()
+            checked += int(blocks.any())
+    assert checked  # the sides did learn something
+    fresh = new_game(scen, 5, track_sightings=True)
+    for side in (0, 1):
+        est, _ = supply_estimate(fresh, side)
+        assert np.array_equal(est, supply_field(fresh, side, known_only=True))

@@ -8,6 +8,7 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -234,7 +235,12 @@ def supply_lesson_as_defender():
 def test_supply_overlay_is_an_estimate_with_the_units_supply_facts_on_top(screen):
     """H3: the overlay coloured the cut road and the town as supplied (its trace only knows the enemies seen now)
     and its "hatched: OUT OF SUPPLY" lay under the counters. Now the colours are labelled an estimate, each own
-    counter carries its real supply status on top, and a hex where the two disagree is outlined."""
+    counter carries its real supply status on top, and a hex where the two disagree is outlined.
+    Session 20 (a teacher's review: "the lesson's one picture shows the opposite of what it says"): the estimate
+    also blocks where the side saw enemies lately and the ground it knows they took, such as the hex the road
+    cut was announced at, so the Vank garrison no longer looks supplied once blue has been told of the cut."""
+    from engine.supply import supply_estimate, supply_field
+
     app = supply_lesson_as_defender()
     st, view = app.state, app.view
     starved = [u for u in view.own if u.active and not u.offmap and not u.supplied]
@@ -242,18 +248,30 @@ def test_supply_overlay_is_an_estimate_with_the_units_supply_facts_on_top(screen
            and st.scenario.unit_table[u.type].domain == "ground"]
     assert starved and fed
     res = ov.supply(st, view, 1, pal.DEFAULT)
-    assert "ESTIMATE" in res.title and "can see" in res.title
+    assert "ESTIMATE" in res.title and "know of" in res.title
     legend = " ".join(label for _, label in res.legend)
-    assert "cannot see" in legend and "cut" in legend and ov.NO_SUPPLY_TAG in legend
+    assert "not seen" in legend and "road cut" in legend and ov.NO_SUPPLY_TAG in legend
     assert all(res.unit_marks[u.id][1] == ov.NO_SUPPLY_TAG for u in starved)
     assert all(res.unit_marks[u.id][1] == "" for u in fed)
-    # the estimate says supplied where the report says cut off: those hexes are outlined all round
-    from engine.supply import supply_field
-
-    est = supply_field(st, 1, known_only=True)
-    wrong = {u.idx for u in starved if np.isfinite(est[u.idx])}
-    assert wrong, "the lesson's point: the garrison looks supplied to blue's estimate"
-    assert all((i, d) in res.edges for i in wrong for d in range(6))
+    # traced only through the enemies blue sees now, the garrison would look supplied (the red groups are
+    # hidden again); blue's estimate knows better: the cut hex it was told of and where it saw them last
+    naive = supply_field(st, 1, known_only=True)
+    assert any(np.isfinite(naive[u.idx]) for u in starved)
+    est, blocks = supply_estimate(st, 1)
+    cut_hex = st.map.idx((7, 4))
+    assert blocks[cut_hex] and res.hatch.get(cut_hex)
+    assert all(math.isinf(est[u.idx]) for u in starved)
+    assert all(math.isfinite(est[u.idx]) for u in fed)
+    assert not any(blocks[u.idx] for u in view.own if u.active and not u.offmap)  # own hexes never blocked
+    assert not res.edges
+    # had blue not been told (no sightings, no news), the estimate would say supplied: the hex is outlined
+    st2 = st.copy()
+    st2.last_seen = [{}, {}]
+    st2.known_control[1][st2.known_control[1] == 0] = -1
+    res2 = ov.supply(st2, observe(st2, 1), 1, pal.DEFAULT)
+    wrong = {i for (i, _d) in res2.edges}
+    assert wrong and wrong <= {u.idx for u in starved}
+    assert all((i, d) in res2.edges for i in wrong for d in range(6))
     # on screen the tag stands ON the counter, not under it
     app.overlays = {6}
     app.render(screen)

@@ -307,7 +307,7 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
     return res
 
 
-SUPPLY_TITLE = "6 Supply - YOUR ESTIMATE: routes traced through the enemies you can see now"
+SUPPLY_TITLE = "6 Supply - YOUR ESTIMATE: routes traced around the enemies you know of"
 NO_SUPPLY_TAG = "NO SUPPLY"
 """The tag on an own counter the turn-start supply report found out of supply (shorter where it must fit)."""
 
@@ -321,15 +321,16 @@ def supply_colours(p: pal.Palette) -> tuple[tuple[int, int, int], tuple[int, int
 
 def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
     """Two layers that must not be confused. The colours are the side's ESTIMATE of its supply routes: the
-    engine's trace through the enemies it sees now (`supply_field(known_only=True)`), which an enemy it cannot
-    see may already have cut. On top of its own counters, the FACT: each unit's turn-start supply status (its
-    `supplied` flag, the SupplyReport), which the side always knows. Where the two disagree (a unit out of
-    supply where the estimate says supplied), the hex is outlined: an unseen enemy cuts that route."""
-    from engine.supply import supply_field
+    engine's trace around the enemies it knows of (`supply_estimate`: seen now, seen lately, or known to have
+    taken ground, such as a road cut it was told of), which an enemy it has not seen may already have cut. On
+    top of its own counters, the FACT: each unit's turn-start supply status (its `supplied` flag, the
+    SupplyReport), which the side always knows. Where the two disagree (a unit out of supply where the
+    estimate says supplied), the hex is outlined: an unseen enemy cuts that route."""
+    from engine.supply import supply_estimate
 
     res = OverlayResult(SUPPLY_TITLE)
     terr = _Terrain(state, p)
-    f = supply_field(state, side, known_only=True)  # what the side knows: never traced through hidden enemies
+    f, known_blocks = supply_estimate(state, side)  # never traced through enemies the side cannot know of
     lim = float(state.scenario.sides[SIDES[side]].supply_range) or 1.0
     vals = f.tolist()
     cut = [i for i, v in enumerate(vals) if math.isinf(v)]
@@ -337,11 +338,16 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
         res.fills[i] = (0, 0, 0, NONE_ALPHA) if math.isinf(v) else _c(pal.ramp(p, v / lim), FILL_ALPHA)
     for v in (0.0, lim / 2, lim):
         near = [i for i, x in enumerate(vals) if not math.isinf(x) and abs(x - v) <= lim / 6]
-        res.legend.append((terr.swatch(_c(pal.ramp(p, v / lim), FILL_ALPHA), near),
-                           f"estimated supply cost {v:g} from the nearest source"))
-    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), "no route, even through the enemies you see"))
-    res.legend.append(((0, 0, 0, 0), "Only an estimate: enemies you cannot see (hidden, or last seen: the "
-                       "T marks) may have cut routes that look open"))
+        res.legend.append((terr.swatch(_c(pal.ramp(p, v / lim), FILL_ALPHA), near), f"supply cost {v:g}"))
+    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), "no route you know of"))
+    blocks = np.flatnonzero(known_blocks).tolist()
+    if blocks:
+        block_c = _c(supply_colours(p)[0], 255)
+        for i in blocks:
+            res.hatch[i] = block_c
+        res.legend.append((block_c, "hatched: blocked by enemies seen now or lately, or ground they took "
+                           "(a road cut)"))
+    res.legend.append(((0, 0, 0, 0), "Enemies you have not seen may cut routes that look open"))
     for h in state.scenario.sides[SIDES[side]].supply_sources:
         res.dots[state.map.idx(h)] = ((255, 255, 255, 255), 0.4)
     res.legend.append(((255, 255, 255, 255), "supply source (white dot)"))
@@ -353,9 +359,8 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
         res.unit_marks[u.id] = (_c(in_c, 255), "") if u.supplied else (_c(out_c, 255), NO_SUPPLY_TAG)
     if not units:
         return res
-    res.legend.append((_c(out_c, 255), f"{NO_SUPPLY_TAG} tag on your counter: that unit IS out of supply "
-                       "(turn-start report: a fact, not an estimate)"))
-    res.legend.append((_c(in_c, 255), "tick on your counter: that unit is in supply (turn-start report)"))
+    res.legend.append((_c(out_c, 255), f"{NO_SUPPLY_TAG} on a counter: that unit IS out of supply (a fact)"))
+    res.legend.append((_c(in_c, 255), "tick on a counter: that unit is in supply (a fact)"))
     # the estimate contradicted: a unit out of supply where the trace says supplied (a unit that has moved since
     # the turn-start report, in its side's half of this turn, is left out: the report was about the hex it left)
     moved_since = state.side == side
@@ -365,8 +370,8 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
             res.edges[(i, d)] = _c(out_c, 255)
         res.tags[i] = frozenset({"estimate contradicted"})
     if wrong:
-        res.legend.append((_c(out_c, 255), "outlined hex: looks supplied, yet your unit there is OUT of supply - "
-                           "an enemy you cannot see cuts its route"))
+        res.legend.append((_c(out_c, 255), "outlined: looks supplied, yet the unit IS out: an unseen enemy cuts "
+                           "its route"))
     return res
 
 
