@@ -15,6 +15,8 @@ the cost of calling the class (see `_with_maker`).
 
 from __future__ import annotations
 
+import math
+
 import json
 from typing import Any, ClassVar
 
@@ -73,8 +75,16 @@ class FireResult:
         mods = ", ".join(m.text() for m in self.modifiers) or "no modifiers"
         vs = f" ({self.firepower_vs})" if self.firepower_vs else ""
         return (f"{self.firer} → {self.target}: firepower {self.firepower}{vs} − protection {self.protection}"
-                f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}: {_n(self.hits, 'hit')}, "
-                f"{_n(self.losses, 'step')} lost")
+                f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}{self.rolls_text()}: "
+                f"{_n(self.hits, 'hit')}, {_n(self.losses, 'step')} lost")
+
+    def rolls_text(self) -> str:
+        """The dice, as percentages a class can check against the chance ("why did a 60 % shot miss?"):
+        floored to 0.1 so that a shown roll is below the chance exactly when the roll was."""
+        if not self.rolls:
+            return ""
+        shown = ", ".join(f"{math.floor(x * 1000) / 10:.1f}" for x in self.rolls)
+        return f", roll{'s' if len(self.rolls) > 1 else ''} {shown} (hits below {self.p_hit * 100:g})"
 
 
 @attrs.define(kw_only=True, unsafe_hash=True)

@@ -78,12 +78,29 @@ def test_event_texts_count_as_players_write():
                                modifiers=[], net=2, p_hit=0.3, shots=2, rolls=[0.1, 0.2], hits=hits, losses=losses,
                                strength_after=1)
 
-    assert fire(1, 1).text().endswith("× 2: 1 hit, 1 step lost")
-    assert fire(0, 0).text().endswith("× 2: 0 hits, 0 steps lost")
+    assert fire(1, 1).text().endswith(": 1 hit, 1 step lost")
+    assert fire(0, 0).text().endswith(": 0 hits, 0 steps lost")
     fired = ArtilleryFired.make(turn=2, side="attacker", unit="az_art", target_hex=(3, 4), spotter="recon drone",
                                 fire=[fire(2, 2), fire(1, 1)])
     assert fired.text().endswith(": 3 steps lost")
     assert "(s)" not in fired.text() + fire(2, 1).text()
+
+
+def test_a_fire_result_shows_its_dice_against_the_chance():
+    """A teacher's review: "why did a 60 % ambush kill only one step?" - the rolls were only in the JSON log.
+    They are printed as percentages, floored to 0.1, so that a shown roll is below the chance exactly when the
+    roll hit (0.2999 shows 29.9, a hit at 30 %; 0.3 shows 30.0, a miss)."""
+    def fire(rolls: list[float]) -> FireResult:
+        hits = sum(x < 0.3 for x in rolls)
+        return FireResult.make(firer="az_art", target="arm_inf", target_type="infantry", firepower=4, protection=2,
+                               modifiers=[], net=2, p_hit=0.1 + 0.1 * 2, shots=len(rolls), rolls=rolls, hits=hits,
+                               losses=hits, strength_after=3 - hits)
+
+    assert "× 2, rolls 29.9, 30.0 (hits below 30): 1 hit" in fire([0.299999, 0.3]).text()
+    assert "× 1, roll 5.0 (hits below 30): 1 hit" in fire([0.05]).text()
+    assert "roll" not in FireResult.make(firer="a", target="b", target_type="infantry", firepower=1, protection=0,
+                                         modifiers=[], net=1, p_hit=0.2, shots=0, rolls=[], hits=0, losses=0,
+                                         strength_after=1).text()
 
 
 def test_a_shusha_games_log_says_night_names_objective_hexes_and_where_a_seen_mover_set_out():
