@@ -93,7 +93,8 @@ def run(
         help="Write a save/replay file (scenario + seed + orders); - writes it to stdout (the summary then goes to "
              "stderr)")] = None,
     verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Print every event (to stderr when stdout carries --json or --log -)")] = False,
+        "--verbose", "-v", help="Print every event (phases in which nothing happened left out; to stderr when stdout "
+        "carries --json or --log -)")] = False,
     attacker_lead: Annotated[str | None, typer.Option(
         help="Doctrine attacker: sf (special forces infiltrate first) or mech (mechanised units first)")] = None,
     set_: Annotated[list[str] | None, typer.Option(
@@ -160,7 +161,10 @@ def run(
         _write_stdout(json.dumps(score_row(state), sort_keys=True) + "\n")
     text = err if on_stdout else console  # (stdout carries only the machine-readable output)
     if verbose:
-        for ev in state.log:  # (escaped: modifier lists are in [brackets]; one line each, for grep)
+        from engine.events import without_empty_phases
+
+        # phases in which nothing happened left out; escaped: modifier lists are in [brackets]; one line each
+        for _, ev in without_empty_phases(list(enumerate(state.log))):
             text.print(f"[dim]T{ev.turn:>2}[/] {escape(ev.text())}", highlight=False, soft_wrap=True)
             for line in ev.details():
                 text.print(f"      {escape(line)}", highlight=False, soft_wrap=True)

@@ -15,9 +15,8 @@ the cost of calling the class (see `_with_maker`).
 
 from __future__ import annotations
 
-import math
-
 import json
+import math
 from typing import Any, ClassVar
 
 import attrs
@@ -541,6 +540,24 @@ EVENT_TYPES: dict[str, type[Event]] = dict(_REGISTRY)
 
 _conv = cattrs.Converter()
 _conv.register_unstructure_hook(tuple, lambda t: list(t))
+
+
+PHASE_ENDS = frozenset({"PhaseStarted", "TurnStarted", "ObjectiveStatus", "GameOver"})
+"""Event kinds that close a phase: a phase marker followed by one of them marks a phase in which nothing
+happened."""
+
+
+def empty_phase(ev: Event, following: Event | None) -> bool:
+    """Is `ev` the marker of a phase in which nothing happened (`following`: the next event shown, None when
+    none has come yet: the phase is still going on)? The log panel and `run -v` leave those out: half the
+    lines of a lesson's log were "attacker: air phase" and the like, and pushed the ambush out of view."""
+    return ev.kind == "PhaseStarted" and following is not None and following.kind in PHASE_ENDS
+
+
+def without_empty_phases(pairs: list[tuple[int, Event]]) -> list[tuple[int, Event]]:
+    """(log index, event) pairs less the markers of phases in which nothing happened (`empty_phase`); the last
+    marker stays (its phase may be going on)."""
+    return [p for k, p in enumerate(pairs) if not empty_phase(p[1], pairs[k + 1][1] if k + 1 < len(pairs) else None)]
 
 
 def event_to_dict(ev: Event) -> dict[str, Any]:

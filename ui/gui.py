@@ -18,6 +18,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 from pygame_gui.windows import UIFileDialog
 
+from engine.events import empty_phase, without_empty_phases
 from engine.units import SIDES
 from ui.status import recon_log_detail
 
@@ -466,11 +467,17 @@ class Gui:
         width = box.rect.w - 48  # scroll bar, padding and the indent of continuation rows
         if same and len(self._log_shown) + len(events) - pos <= LOG_CAP * 1.2:
             new = events[pos:]
+            last_ev = events[pos - 1][1] if pos else None
+            if new and last_ev is not None and empty_phase(last_ev, new[0][1]):  # the phase shown last ended
+                while self._log_rows and self._log_rows[-1] == last:  # with nothing in it: its line goes
+                    self._log_rows.pop()
+                    self._log_items.pop()
+                self._log_shown.pop()
         else:
             new = events[-LOG_CAP:]
             self._log_shown, self._log_rows, self._log_items = [], [], []
         items = self._log_items
-        for k, ev in new:
+        for k, ev in without_empty_phases(new):
             rows = self._event_rows(k, ev, width)
             items.extend(rows)
             self._log_rows.extend([k] * len(rows))
