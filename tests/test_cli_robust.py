@@ -158,7 +158,7 @@ def test_ui_scale_is_checked_alike_by_play_and_replay(command, scale, tmp_path):
 def test_ui_scale_help_gives_the_range_checked(command):
     lo, hi = UI_SCALE_RANGE
     res = invoke([command, "--help"])
-    assert res.exit_code == 0 and f"({lo:g}–{hi:g})" in res.stdout
+    assert res.exit_code == 0 and f"({lo:g}–{hi:g};" in res.stdout
 
 
 # ------------------------------------------------------------------------------------------------ fidelity

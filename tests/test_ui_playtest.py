@@ -661,3 +661,27 @@ def apply_order(app: Any, order: Any) -> None:
     from engine.rules import apply
 
     apply(app.state, order)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
+def test_a_larger_text_never_drops_which_aircraft_can_fly_or_the_lesson_key(screen, monkeypatch, scale):
+    """A teacher's review: at --ui-scale 1.5 the drones lesson's panel kept the red GROUNDED plate but lost
+    "red_orbiter Recon drone: CAN FLY" (the compact panel gave a count), and at 2.0 "press L for the lesson":
+    the lesson's two halves are on screen at any scale."""
+    state = new_game(load_scenario(ROOT / "lessons" / "drones.json"), 1)
+    app = app_of(state, (0,), ui_scale=scale)
+    app.run_ai_until(2)
+    goto(app.state, "attacker", "air")
+    assert app.view.grounded.get("red_tb2") and not app.view.grounded.get("red_orbiter")
+    drawn = " | ".join(s for s, _ in _panel_lines(app, pygame.Surface(SIZE), monkeypatch))
+    assert "red_orbiter" in drawn and "CAN FLY" in drawn.upper()
+    assert "GROUNDED" in drawn and "red_tb2" in drawn
+    assert "L: lesson" in drawn or "press L for the lesson" in drawn
+
+
+def test_the_text_scale_follows_the_window_unless_given():
+    from ui.cli import auto_ui_scale
+
+    assert auto_ui_scale((1280, 800)) == 1.0 == auto_ui_scale((800, 600))
+    assert 1.0 < auto_ui_scale((1600, 1000)) < auto_ui_scale((1920, 1200)) <= 1.5
+    assert auto_ui_scale((7680, 4320)) == 1.5

@@ -55,7 +55,7 @@ HELP = [
     ("0", "clear all overlays"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
-    ("Ctrl+S / Ctrl+O", "save / load dialog (default file: shusha_save.json in the current folder)"),
+    ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
     ("Event log", "click a line: its hexes are outlined on the map and the map centres on them"),
     ("Shift+click", "sandbox: place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),

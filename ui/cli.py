@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -106,11 +107,41 @@ def open_window(size: tuple[int, int] | None, title: str, fail: Callable[..., No
 
 UI_SCALE_RANGE = (0.75, 2.5)
 """What `--ui-scale` of `play` and `replay` accepts."""
-UI_SCALE_HELP = f"Scale of UI text ({UI_SCALE_RANGE[0]:g}–{UI_SCALE_RANGE[1]:g})"
+UI_SCALE_HELP = (f"Scale of UI text ({UI_SCALE_RANGE[0]:g}–{UI_SCALE_RANGE[1]:g}; default: by the window, 1 at "
+                 "1280x800, larger in a larger window, up to 1.5)")
+AUTO_SCALE_BASE = (1280, 800)
+"""The window size UI text is drawn for at scale 1 (a classroom projector's, a laptop's)."""
+AUTO_SCALE_MAX = 1.5
+"""The most a larger window scales the text by itself: beyond it, the map needs the room (--ui-scale goes on)."""
 
 
-def check_ui_scale(scale: float, fail: Callable[..., Any]) -> None:
-    """Refuse a scale outside UI_SCALE_RANGE (10 or -1 made an unreadable window)."""
+def auto_ui_scale(size: tuple[int, int]) -> float:
+    """The text scale for a window of `size` when --ui-scale is not given: text that grows with the window (a
+    teacher's review: 13 px text on a 1920x1080 projector cannot be read from the back of the room), in steps of
+    0.05, never below 1.
+
+    >>> auto_ui_scale((1280, 800)), auto_ui_scale((1920, 1080)), auto_ui_scale((3840, 2160))
+    (1.0, 1.35, 1.5)
+    """
+    ratio = min(size[0] / AUTO_SCALE_BASE[0], size[1] / AUTO_SCALE_BASE[1])
+    return max(1.0, min(AUTO_SCALE_MAX, math.floor(ratio * 20) / 20))
+
+
+def save_name(scenario: Path | None, load: Path | None) -> str:
+    """The save dialog's default file: named after the scenario (a lesson's save no longer lands in
+    shusha_save.json), or after the save the game was loaded from.
+
+    >>> save_name(Path("scenarios/lessons/ambush.json"), None), save_name(None, Path("x/ambush_save.json"))
+    ('ambush_save.json', 'ambush_save.json')
+    """
+    stem = scenario.stem if scenario is not None else (load.stem if load is not None else "wargame")
+    return f"{stem.removesuffix('_save')}_save.json"
+
+
+def check_ui_scale(scale: float | None, fail: Callable[..., Any]) -> None:
+    """Refuse a scale outside UI_SCALE_RANGE (10 or -1 made an unreadable window); None: by the window."""
+    if scale is None:
+        return
     lo, hi = UI_SCALE_RANGE
     if not lo <= scale <= hi:
         fail(f"--ui-scale must be between {lo:g} and {hi:g}, got {scale:g}")
@@ -166,7 +197,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
-        ui_scale: Annotated[float, typer.Option(help=UI_SCALE_HELP)] = 1.0,
+        ui_scale: Annotated[float | None, typer.Option(help=UI_SCALE_HELP)] = None,
         set_: Annotated[list[str] | None, typer.Option(
             "--set", help="Scenario override PATH=VALUE, as for `wargame run` (repeatable)")] = None,
         overlay: Annotated[list[str] | None, typer.Option(
@@ -219,8 +250,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from ui.app import App
 
         human = {0, 1} if hotseat else {SIDES.index(side)}
-        game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=ui_scale, size=screen.get_size(),
-                   save_path=Path.cwd() / "shusha_save.json", autosave_path=Path.cwd() / AUTOSAVE_NAME)
+        scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
+        game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=scale, size=screen.get_size(),
+                   save_path=Path.cwd() / save_name(scenario, load), autosave_path=Path.cwd() / AUTOSAVE_NAME)
         if autoplay:
             first = state.turn
             game.run_ai_until(state.turn + autoplay)
@@ -260,7 +292,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
-        ui_scale: Annotated[float, typer.Option(help=UI_SCALE_HELP)] = 1.0,
+        ui_scale: Annotated[float | None, typer.Option(help=UI_SCALE_HELP)] = None,
     ) -> None:
         """Step through a finished game: Right/Left = next/previous order or event, PageDown/PageUp = turn."""
         from engine.errors import WargameError
@@ -287,7 +319,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
         from ui.replay import ReplayApp
 
-        viewer = ReplayApp(model, palette=palette, ui_scale=ui_scale, size=screen.get_size(), side=side)
+        scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
+        viewer = ReplayApp(model, palette=palette, ui_scale=scale, size=screen.get_size(), side=side)
         viewer.goto(step)
         if screenshot is not None:
             import pygame

@@ -131,7 +131,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
         if over is not None:
             w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
         else:
-            w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase", p.side[st.side], bold=True)
+            w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase"
+                   f"{' (L: lesson)' if scen.meta.lesson else ''}", p.side[st.side], bold=True)
         return
     w.line(scen.meta.name, p.accent, px=15, bold=True)
     w.line(f"Turn {st.turn}/{scen.turns} — {when:%a %d %b %H:%M} — {'NIGHT' if st.night else 'day'}",
@@ -162,11 +163,12 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
     p = app.palette
     scen = st.scenario
     grounded = grounded_rows(app)
-    if compact:
+    if compact:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
         air = [u for u in v.own if u.active and scen.unit_table[u.type].domain == "air"]
-        down = sum(1 for u in air if v.grounded.get(u.id))
-        fly = f"; your aircraft: {len(air) - down} can fly, {down} grounded" if air else ""
-        w.line(f"{weather_words(v.weather)}{fly}", p.panel_fg, px=12)
+        w.line(weather_words(v.weather), p.panel_fg, px=12)
+        flying = [f"{u.id} ({type_label(scen.unit_table, u.type)})" for u in air if not v.grounded.get(u.id)]
+        if flying:
+            w.line(f"CAN FLY: {', '.join(flying)}", p.good, px=12, bold=True)
         if grounded:
             _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
         return
