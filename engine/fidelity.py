@@ -180,6 +180,7 @@ def cell_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
     cut_first = [r for r in wins if r["road_cut_turn"] is not None and r["objective_taken_turn"] is not None
                  and r["road_cut_turn"] < r["objective_taken_turn"]]
     light_first = [r for r in wins if r.get("objective_first_entry_type") in LIGHT_TYPES]
+    gaps = [r["objective_taken_turn"] - r["road_cut_turn"] for r in cut_first]
 
     def inflicted(types: tuple[str, ...]) -> float:
         return float(sum(r.get(f"steps_inflicted_attacker_{t}", 0) or 0 for r in rows for t in types))
@@ -204,6 +205,7 @@ def cell_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "light_share_of_manoeuvre_damage": light_dmg / (light_dmg + heavy_dmg) if light_dmg + heavy_dmg else None,
         "road_cut_turn_median": statistics.median([r["road_cut_turn"] for r in rows if r["road_cut_turn"]])
         if any(r["road_cut_turn"] for r in rows) else None,
+        "cut_to_capture_turns_median": statistics.median(gaps) if gaps else None,
     }
     for label, values in (
         ("attacker_steps_lost", col("steps_lost_attacker_total")),
@@ -307,8 +309,29 @@ def _pm(effect: dict[str, float], unit: str = "") -> str:
     return f"{effect['diff']:+.2f} ± {effect['ci95_half']:.2f}"
 
 
+def _turn(scen: Scenario | None, turn: float | None) -> str:
+    """"turn 15 (04 Nov 06:00)": a measured turn, dated by the scenario when there is one."""
+    if turn is None:
+        return "—"
+    return f"turn {turn:g}" + ("" if scen is None else f" ({scen.turn_start(int(turn)):%d %b %H:%M})")
+
+
+def _dates(scen: Scenario | None, turns: tuple[int, int]) -> str:
+    """", 3–5 Nov": the days a range of turns spans, when the scenario dates them."""
+    if scen is None:
+        return ""
+    a, b = scen.turn_start(turns[0]), scen.turn_start(turns[1])
+    return f", {a.day}–{b.day} {b:%b}" if a.month == b.month else f", {a:%d %b}–{b:%d %b}"
+
+
 LATE_TURN = 19
 """The calibration target "Shusha falls in the last days": a median capture turn from this one on."""
+ROAD_CUT_TURNS = (13, 17)
+"""The calibration target "the road is cut around 4 Nov" (the record: special forces on the road on the morning
+of 4 Nov, close combat along it on the 5th): the median road-cut turn within these, turn 15 ± 2."""
+CUT_TO_CAPTURE_TURNS = (5, 9)
+"""The calibration target "the town falls 3–4 days after the cut" (6–8 turns in the record): the median turns from
+the cut to the capture in the attacker's wins within these."""
 
 
 def checks(res: dict[str, Any], scen: Scenario | None = None) -> list[dict[str, Any]]:
@@ -326,10 +349,17 @@ def checks(res: dict[str, Any], scen: Scenario | None = None) -> list[dict[str, 
     low = [s for s, c in by_ceiling if c is not None and c < 1000]
     high = [s for s, c in by_ceiling if c is not None and c >= 1500]
     late = h["capture_turn_median"]
+    cut, gap = h.get("road_cut_turn_median"), h.get("cut_to_capture_turns_median")
     out = [
         ("Shusha falls in a clear majority of historical games", f"{h['attacker_win_rate']:.0%} "
          f"[{h['attacker_win_ci95'][0]:.0%}–{h['attacker_win_ci95'][1]:.0%}]", h["attacker_win_ci95"][0] > 0.5),
-        (f"median fall in the last days ({late_from})", f"turn {late}", late is not None and late >= LATE_TURN),
+        (f"median fall in the last days ({late_from})", _turn(None, late), late is not None and late >= LATE_TURN),
+        (f"the road is cut around 4 Nov (median turn {ROAD_CUT_TURNS[0]}–{ROAD_CUT_TURNS[1]}"
+         f"{_dates(scen, ROAD_CUT_TURNS)}; the record: turn 15)", _turn(scen, cut),
+         cut is not None and ROAD_CUT_TURNS[0] <= cut <= ROAD_CUT_TURNS[1]),
+        (f"the town falls 3–4 days after the cut (median {CUT_TO_CAPTURE_TURNS[0]}–{CUT_TO_CAPTURE_TURNS[1]} turns "
+         "in attacker wins; the record: 6–8)", "—" if gap is None else f"{gap:g} turns",
+         gap is not None and CUT_TO_CAPTURE_TURNS[0] <= gap <= CUT_TO_CAPTURE_TURNS[1]),
         ("the road is cut before the town falls in most attacker wins",
          f"{h['road_cut_before_capture_share']:.0%}" if h["road_cut_before_capture_share"] is not None else "—",
          (h["road_cut_before_capture_share"] or 0) > 0.5),
@@ -368,23 +398,28 @@ def checks(res: dict[str, Any], scen: Scenario | None = None) -> list[dict[str, 
 
 # -------------------------------------------------------------------------------------------------- report
 TUNING_NOTES = [
-    ("Special forces pay 2.5 MP per forest/ravine hex (3 MP a turn)",
+    ("Special forces march 2.5 MP a turn and pay 2.5 per forest/ravine hex: one hex a turn off the roads",
      "the record has the approach through the forest taking ~5 days and the first groups reaching the road on "
-     "4 Nov; at the default 1.5 the road fell on turn 3–4."),
+     "the morning of 4 Nov; at the default 1.5 per hex the road fell on turn 3–4, and at 3 MP (two hexes a turn "
+     "on the forest track) on turn 11."),
     ("The forest track costs vehicles 5 (wheeled) / 4 (tracked) per hex",
      "heavy equipment could not get through the ravines south of Shusha until about 5 Nov."),
-    ("Attacker no-go areas: the Martuni front and the Askeran sector",
-     "those sectors were held by Artsakh forces outside this scenario; without them the doctrine attacker drove "
-     "round the east to Shosh, which did not happen."),
-    ("Later special-forces waves appear at a forest staging hex (turns 3–13)",
-     "the attacker kept feeding groups through the forest; entering them at the map edge made them arrive after "
-     "the ceasefire."),
+    ("Attacker no-go areas: the Martuni front, the Askeran sector, Shosh and the slopes east of Shusha",
+     "those sectors were held by Artsakh forces; without the first two the doctrine attacker drove round the "
+     "east, and without the third its motor-rifle battalions took Shosh on turn 12 in every game and entered "
+     "the town from the east. Shosh stayed in Artsakh's hands; the mechanised units came up behind the special "
+     "forces."),
+    ("Later special-forces waves appear one a turn on turns 2–7 on the forest track south of Chanakchi",
+     "the attacker kept feeding groups through the forest; entering them at the map edge, or spread over turns "
+     "3–13, brought them to the town one at a time, after the ceasefire or too few to take it."),
     ("Special forces firepower 5 (others 3–4)",
      "light forces did the decisive work against a defender that held the terrain advantage."),
     ("Artillery fires (strength + 1) // 2 shots per mission; air defence downs a drone 15 % per engagement",
      "at one shot per step, artillery alone destroyed the first special-forces groups in two turns."),
-    ("Supply: track 0.5/hex, attacker range 20, defender 16",
-     "both sides' guns were out of supply from turn 1 otherwise; cutting the road still cuts Shusha's supply."),
+    ("Supply: track 0.5/hex, attacker range 24, defender 16",
+     "both sides' guns were out of supply from turn 1 otherwise; cutting the road still cuts Shusha's supply. At "
+     "an attacker range of 20 every group at the foot of the town was out of supply and the town held 12 turns "
+     "after the cut."),
 ]
 
 
@@ -473,17 +508,19 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
              "## Calibration against the record", "", "| target | measured | holds |", "|---|---|---|"]
     lines += [f"| {c['target']} | {c['measured']} | {'yes' if c['holds'] else '**no**'} |" for c in res["checks"]]
     lines += ["", "## Cells", "", "| cell | what | games | attacker wins [95 % CI] | median capture turn | "
-              "road cut first | light forces first in | attacker steps lost | defender heavy steps lost |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "median road-cut turn | road cut first | light forces first in | attacker steps lost | "
+              "defender heavy steps lost |", "|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
         c = cells[n]
         cap = c["capture_turn_median"]
         cap_s = "—" if cap is None else f"{cap:g} ({scen.turn_start(int(cap)):%d %b})"
+        cut = c.get("road_cut_turn_median")
+        cut_s = "—" if cut is None else f"{cut:g} ({scen.turn_start(int(cut)):%d %b})"
         share = c["road_cut_before_capture_share"]
         light = c["light_first_into_town_share"]
         lines.append(
             f"| {n} | {c['description']} | {c['games']} | {c['attacker_win_rate']:.0%} "
-            f"[{c['attacker_win_ci95'][0]:.0%}–{c['attacker_win_ci95'][1]:.0%}] | {cap_s} | "
+            f"[{c['attacker_win_ci95'][0]:.0%}–{c['attacker_win_ci95'][1]:.0%}] | {cap_s} | {cut_s} | "
             f"{'—' if share is None else f'{share:.0%}'} | {'—' if light is None else f'{light:.0%}'} | "
             f"{c['attacker_steps_lost']['mean']:.1f} ± {c['attacker_steps_lost']['ci95_half']:.1f} | "
             f"{c['defender_heavy_steps_lost']['mean']:.2f} ± {c['defender_heavy_steps_lost']['ci95_half']:.2f} |")
@@ -505,19 +542,23 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
         lines += [f"- {c['target']}: measured {c['measured']}." for c in failing]
     else:
         lines.append("- Every calibration target above holds in this run.")
-    lines += ["- The road is cut around turn 10–11 (2 Nov) in most games; the record has 4 Nov (turn 15).",
-              "- On the clear days before 2 Nov the armed drones strike about three times a game (engine "
-              "0.9.0; before, almost never), nearly always infantry on and near the Lachin road that the "
+    lines += ["- The places on the approach fall later than the record says (a session-20 probe of 200 games read "
+              "the event logs): Chanakchi on turn 7 (31 Oct; the record: ~29 Oct) and Sighnaq on turn 10 (the "
+              "record: a group set out from it on 31 Oct), while the road falls on time. At one hex a turn "
+              "through the forest no data change gives both; a faster approach with a slower last leg would need "
+              "more fighting there, which costs the attacker the town.",
+              "- About a third of the attacker's wins come 10–13 turns after the cut, later than the record's "
+              "3–4 days: the defender's tank and BMP companies drive into the town on turn 1 and stay there (the "
+              "record has a counter-attack at the town's entrance on 6 Nov), and the win needs every town hex "
+              "held with no defender within 2 hexes.",
+              "- On the clear days before 2 Nov the armed drones strike a few times a game (engine 0.9.0; "
+              "before, almost never), nearly always infantry on and near the Lachin road that the "
               "attacker's recon drone found: they strike only units someone has spotted, and Shusha's heavy "
               "equipment stays out of the attacker's view until the fighting reaches the town. The low cloud, "
               "not a lack of targets, grounds them from turn 12 (the AirStatus events say so every turn).",
-              "- Not measured by this report's columns (a session-18 probe of 40 games read the event logs): "
-              "Shosh, 3 km east of the town, falls to the doctrine's motor-rifle battalions around turn 12 in "
-              "every game; it stayed in Artsakh's hands. Closing it to the attacker as well (tried in "
-              "session 18) sent those battalions into the town from the east first, or, with the eastern slopes "
-              "closed too, left the attacker winning a quarter of the games.",
-              "- Lachin falls late (around turn 23) in 5 of those 40 games; the record has the push on Lachin "
-              "bogged down a few km short.",
+              "- Shosh, 3 km east of the town, no longer falls (0 of those 200 games; before the no-go area "
+              "east of Shusha, every game). Lachin falls late (around turn 22) in about one game in ten; the "
+              "record has the push on Lachin bogged down a few km short.",
               "- Battle losses are calibrated on ratios and directions only: reliable counts do not exist.", ""]
     report = out_dir / "README.md"
     atomic_write_text(report, "\n".join(lines) + "\n")

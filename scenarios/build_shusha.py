@@ -149,7 +149,7 @@ HUNOT = (19, 10)              # canyon floor under Shusha's west side
 DASHALTI_GORGE = (20, 12)     # below Jidir Duzu, between the cliff and Dashalti
 WEST_ENTRY = (0, 26)          # where the Lachin corridor road enters from Armenia (Goris)
 SE_ENTRY = (38, 44)           # where the attacker forest track enters on the south edge
-FOREST_STAGING = (32, 26)     # later special-forces waves appear here: they moved up the forest track
+FOREST_STAGING = (31, 23)     # later special-forces waves appear here: they moved up the forest track
                               # behind the first groups (the approach march took ~5 days [Az account])
 
 PLACES = [
@@ -459,14 +459,14 @@ UNITS = [
     unit("az_sf_3", A, "special_forces", (31, 27), 3, "State Border Service special-purpose group",
          hidden=True),
     unit("az_sf_4", A, "special_forces", FOREST_STAGING, 3, "Internal Troops special-purpose group",
-         arrives=3),
-    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 3, "Nakhchivan Army commando group", arrives=5),
-    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 3, "State Security Service special group", arrives=7),
+         arrives=2),
+    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 3, "Nakhchivan Army commando group", arrives=3),
+    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 3, "State Security Service special group", arrives=4),
     # later waves: the attacker kept feeding special-forces groups and motor-rifle infantry into the forest
     # [Az account: several services' special forces took part]
-    unit("az_sf_7", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, 3rd assault group", arrives=9),
-    unit("az_sf_8", A, "special_forces", FOREST_STAGING, 3, "Army commando company", arrives=11),
-    unit("az_sf_9", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, reserve group", arrives=13),
+    unit("az_sf_7", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, 3rd assault group", arrives=5),
+    unit("az_sf_8", A, "special_forces", FOREST_STAGING, 3, "Army commando company", arrives=6),
+    unit("az_sf_9", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, reserve group", arrives=7),
     # ---- attacker: the mechanised column on the forest track / Hadrut road (south-east)
     unit("az_mr_1", A, "motor_rifle", (30, 21), 3, "Motor-rifle battalion (Hadrut axis)"),
     unit("az_mr_2", A, "motor_rifle", (31, 23), 3, "Motor-rifle battalion (Tugh axis)"),
@@ -607,16 +607,19 @@ NOTES = [
     "purpose: the western group must work up the hills and ravines, as it did.",
     "Attacker order of battle: nine special-forces groups of several services (army, border guard, "
     "internal troops, Nakhchivan army, security service) [Az account], three in the forest near "
-    "Chanakchi/Sighnaq at the start and six more arriving on turns 3, 5, 7, 9, 11 and 13 at the south edge "
-    "(the approach march through the forest took ~5 days [Az account]; the later waves stand for the groups "
-    "and motor-rifle infantry the attacker kept feeding into the forest); a mechanised column (2 motor-rifle, "
+    "Chanakchi/Sighnaq at the start and six more arriving one a turn on turns 2-7 on the forest track south "
+    "of Chanakchi (the approach march through the forest took ~5 days [Az account]; the later waves stand for "
+    "the groups and motor-rifle infantry the attacker kept feeding into the forest). Special forces march "
+    "2.5 MP a turn (unit_types.special_forces): one hex a turn off the roads, on the forest track too, with "
+    "~40 kg loads through beech forest and ravines; at 3 MP the track let them march two hexes a turn and "
+    "the road fell on turn 11, not on 4 Nov. A mechanised column (2 motor-rifle, "
     "1 mechanised, 1 tank) on the track south-east of Chanakchi that historically could not follow through "
     "the ravines until ~5-6 Nov; a western group (motor-rifle, mechanised, tank) on the Qubadli axis, "
     "arriving on turns 11-13 (2-3 Nov) at the south edge below the Hakari valley; "
     "2 howitzer units and 1 MLRS within ~15 hexes of Shusha (MLRS fire on Stepanakert and Shusha from "
     "29 Oct); TB2, Harop and Orbiter drones based at the south edge. Strengths are deliberately modest so "
     "that capture takes ~10 days from contact (target: road cut ~turn 15-17, town falls ~turn 21-23; the "
-    "doctrine AI cuts the road earlier, around turn 11: see docs/fidelity).",
+    "doctrine AI cuts the road around turn 15 and takes the town around turn 23: see docs/fidelity).",
     "Defender order of battle: Shusha garrison (Defence Army infantry, a hidden outpost on Jidir Duzu, "
     "Armenian police special battalion); four hidden ambush parties in the Dashalti gorge, the Sighnaq "
     "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines); "
@@ -637,8 +640,10 @@ NOTES = [
     "8 Nov day (ceiling 1,500 m rising to 3,000 m), matching Meduza's forecast of improvement by Sunday "
     "8 Nov. No dated source says when it actually cleared.",
     "Supply: attacker sources on the south and south-east edges (Qubadli and Hadrut/Fuzuli approaches), "
-    "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 20 (attacker) and "
-    "16 (defender) in supply points: roads cost 0.25-0.5 a hex, porters off road twice the foot cost (5 a "
+    "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 24 (attacker) and "
+    "16 (defender) in supply points (at 20 every special-forces group that cut the road below the town or "
+    "climbed into it was out of supply, 99% of its unit-turns there, and the town held 12 turns after the "
+    "cut instead of the record's 3-4 days): roads cost 0.25-0.5 a hex, porters off road twice the foot cost (5 a "
     "forest hex), so Shusha (~30 road km from the W edge) costs 7.5 and Stepanakert ~9, while a forest hex "
     "4 km off the road is cut off. Every unit starts in supply (a test checks it): the Hunot ambush "
     "party starts at (19,11), in the canyon below Jidir Duzu, and the Shosh battery at (24,8), because the "
@@ -648,11 +653,11 @@ NOTES = [
     "by the capital's own garrison (before this box, doctrine motor-rifle battalions drove round Shusha and "
     "took Stepanakert in a third of the games); the border strip where the corridor enters from Goris, "
     "covered by Armenia's army (before it, the western group cut the corridor at the border, put every "
-    "defender unit out of supply from 2 Nov and took Lachin in every game). Shosh is left open: closing it "
-    "sent the motor-rifle battalions into Shusha from the east first, and closing the eastern slopes too "
-    "left the attacker a quarter of the wins; it falls in most games (see docs/fidelity). With Lachin holding, "
-    "two special-forces groups (Nakhchivan commandos, State Security) were raised from 2 to 3 steps to keep "
-    "the attacker's historical win rate a clear majority (60%; 62% with engine 0.9.0's drones).",
+    "defender unit out of supply from 2 Nov and took Lachin in every game); Shosh and the wooded slopes east "
+    "of Shusha, which stayed in Artsakh's hands (before this box the doctrine's motor-rifle battalions took "
+    "Shosh on turn 12 in every game and entered the town from the east; now they come up the forest track "
+    "behind the special forces). With Lachin holding, two special-forces groups (Nakhchivan commandos, State "
+    "Security) were raised from 2 to 3 steps to keep the attacker's historical win rate a clear majority.",
     "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
     "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "
     "district with the corridor (handed over only on 1 Dec); the attacker holds the districts taken in "
@@ -722,12 +727,16 @@ def build():
         },
         "sides": {
             "attacker": {"name": "Azerbaijan", "agent": "doctrine",
-                         "supply_sources": [list(h) for h in ATTACKER_SOURCES], "supply_range": 20,
+                         "supply_sources": [list(h) for h in ATTACKER_SOURCES], "supply_range": 24,
                          # fronts held by Artsakh forces outside this scenario: the attack on Shusha came
                          # through the southern forest, not round these sectors
                          "no_go": [{"name": "Martuni front (Artsakh eastern group)", "from": [37, 0],
                                     "to": [48, 30]},
                                    {"name": "Askeran sector", "from": [27, 0], "to": [36, 11]},
+                                   # Shosh and the wooded slopes east of Shusha: Shosh stayed in Artsakh's
+                                   # hands; the mechanised units came up the forest track behind the special
+                                   # forces, not round the east
+                                   {"name": "Shosh and the eastern slopes", "from": [23, 7], "to": [26, 11]},
                                    # Artsakh's capital: its own garrison held it; the attack on Shusha came
                                    # from the south and west
                                    {"name": "Stepanakert and the Karkar valley", "from": [12, 0], "to": [26, 6]},
@@ -741,7 +750,10 @@ def build():
         # radius of 25 it could reach no hex of the battle, and the attacker flew no recon sortie in any game.
         # Orbiter-2/3 drones have 50-100+ km of data link; 45 hexes covers the battle from the base.
         "unit_types": {"orbiter": {"base": "recon_drone", "label": "Recon drone (Orbiter-class)",
-                                   "sortie_radius_hexes": 45}},
+                                   "sortie_radius_hexes": 45},
+                       # ~40 kg loads through beech forest and ravines: one hex a turn off the roads, on the
+                       # forest track too (at 3 MP the track's 1.5 let them march two hexes a turn)
+                       "special_forces": {"move_points": 2.5}},
         "units": UNITS,
         "objectives": [{"name": "Shusha", "hexes": [list(h) for h in SHUSHA_TOWN]}],
         "victory": {"objective": "Shusha", "sudden_death": True,

@@ -21,7 +21,7 @@ def test_fidelity_report_on_tiny_scenario(tmp_path):
         assert 0.0 <= c["attacker_win_rate"] <= 1.0
         lo, hi = c["attacker_win_ci95"]
         assert lo <= c["attacker_win_rate"] <= hi
-    assert len(res["checks"]) == 10 and all(isinstance(c["holds"], bool) for c in res["checks"])
+    assert len(res["checks"]) == 12 and all(isinstance(c["holds"], bool) for c in res["checks"])
     report = write_report(res, tmp_path, scen)
     text = report.read_text()
     assert "## Calibration against the record" in text and "| mech_lead |" in text
@@ -41,3 +41,38 @@ def test_a_counterfactual_effect_counts_only_beyond_its_noise():
     assert not _sure({"diff": 0.13, "ci95_half": 0.83}, +1)
     assert _sure({"diff": 0.9, "ci95_half": 0.83}, +1)
     assert _sure({"diff": -0.2, "ci95_half": 0.05}, -1) and not _sure({"diff": -0.2, "ci95_half": 0.05}, +1)
+
+
+def _row(winner: str, cut: int | None, taken: int | None) -> dict:
+    return {"winner": winner, "road_cut_turn": cut, "objective_taken_turn": taken}
+
+
+def test_the_road_cut_and_the_fall_after_it_are_checked_against_the_record():
+    """Session 20: the road was cut on turn ~11 (the record: 4 Nov, turn 15) and the town fell 12 turns later
+    (the record: 3-4 days) while every check held; both are calibration targets now, dated by the scenario."""
+    from conftest import shusha_scenario
+
+    from engine.fidelity import checks, effects
+
+    def measured(rows: list[dict]) -> dict[str, tuple[str, bool]]:
+        from engine.fidelity import cell_stats
+
+        h = cell_stats(rows)
+        cells = {n: dict(h) for n in ("historical", "clear_skies", "no_recon_drone", "mech_lead")}
+        res = {"cells": cells, "effects": effects(cells),
+               "drones_by_weather": {"armed_sorties_per_game": [0.0], "ceiling_m": [500]}}
+        return {c["target"]: (c["measured"], c["holds"]) for c in checks(res, shusha_scenario())}
+
+    def road_and_gap(got: dict[str, tuple[str, bool]]) -> tuple[tuple[str, bool], tuple[str, bool]]:
+        road = next(v for k, v in got.items() if k.startswith("the road is cut around 4 Nov"))
+        gap = next(v for k, v in got.items() if k.startswith("the town falls 3–4 days after the cut"))
+        return road, gap
+
+    early = [_row("attacker", 11, 23)] * 3 + [_row("defender", 11, None)]
+    road, gap = road_and_gap(measured(early))
+    assert road == ("turn 11 (02 Nov 06:00)", False) and gap == ("12 turns", False)
+    on_time = [_row("attacker", 15, 22), _row("attacker", 15, 23), _row("defender", 16, None)]
+    road, gap = road_and_gap(measured(on_time))
+    assert road == ("turn 15 (04 Nov 06:00)", True) and gap == ("7.5 turns", True)
+    road, gap = road_and_gap(measured([_row("defender", None, None)]))
+    assert road == ("—", False) and gap == ("—", False)

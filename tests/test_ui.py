@@ -571,7 +571,7 @@ def test_a_replay_of_both_sides_shows_the_true_control_map(scen, screen):
     from ui.replay import ReplayApp, ReplayModel
 
     st = new_game(scen, 7)
-    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(7)[2:4], until_turn=6)
+    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(7)[2:4], until_turn=9)
     m = ReplayModel.from_save_dict(save_dict(st))
     m.goto(m.n)
     both = ReplayApp(m, size=SIZE)

@@ -97,7 +97,7 @@ def test_back_from_the_enemy_turn_the_map_outlines_what_was_seen_and_the_log_sho
 
     state = new_game(shusha_scenario(), 0, track_sightings=True)
     app = app_of(state, (0,))
-    while not (state.turn == 9 and state.side == 1):  # the attacker's AI plays for the player until turn 9
+    while not (state.turn == 14 and state.side == 1):  # the attacker's AI plays for the player until turn 14
         if state.side == 0:
             agent_step(state, app.agents[0], app.rngs[0])
         else:

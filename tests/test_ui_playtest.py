@@ -248,7 +248,7 @@ def test_preview_modifier_lines_are_indented_under_their_header(shusha):
 # ------------------------------------------------------------------ 7. as the side saw it
 def test_status_and_outlines_use_the_engines_visible_log_moves_seen_in_part_included(shusha, screen):
     app = app_of(new_game(shusha, 3), (1,))
-    app.run_ai_until(10)
+    app.run_ai_until(14)
     st = app.state
     glimpsed = [(k, e) for k, e in visible_log(st, 1) if e.kind == "MoveGlimpsed"]
     assert glimpsed
@@ -492,9 +492,9 @@ def test_the_hex_panels_key_lines_fit_at_common_window_sizes(shusha, screen, mon
     """A hidden unit selected, a hex hovered: "Move here … reveals" and "Last seen here …" are drawn whole above
     the event log (they were cut off or missing at 1280x800 and 1560x910)."""
     surf = pygame.Surface(size)
-    for seed in range(10):  # a game in which, on turn 10, the defender has an enemy last seen
+    for seed in range(10):  # a game in which, on turn 14, the defender has an enemy last seen
         app = app_of(new_game(shusha, seed), (1,), size=size)
-        app.run_ai_until(10)
+        app.run_ai_until(14)
         goto(app.state, "defender", "movement")
         app.autoskip = False
         app.select("arm_inf_1")
