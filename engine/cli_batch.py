@@ -186,6 +186,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             help="Folder for the PNG plots and summary.json/summary.csv (default: <results>_report)")]
         = None,
         html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html")] = False,
+        label: Annotated[list[str] | None, typer.Option(
+            "--label", help="Name a cell on the plots and in the table, CELL=NAME (e.g. --label 0=gorge --label "
+            "1=road); repeatable")] = None,
     ) -> None:
         """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, the per-cell table as
         summary.json and summary.csv, optional HTML. With the per-turn file beside the results (`wargame batch
@@ -194,6 +197,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         from engine.report import (
             ReportError,
+            parse_cell_names,
             remove_stale_turn_plots,
             rich_table,
             summarize,
@@ -203,7 +207,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         )
 
         try:
-            s = summarize(results)
+            s = summarize(results, parse_cell_names(label or []))
         except ReportError as e:
             fail(str(e))
         console = Console(width=None if sys.stdout.isatty() else 160)

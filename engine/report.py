@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html
 import io
 import json
 import math
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +107,18 @@ class CellStats:
     file has no such column (written by an older wargame) or the games had no armed drones."""
     by_turn: TurnSeries | None = None
     """The objective turn by turn, from the batch's per-turn file (`wargame batch --turns`); None without one."""
+    short_label: str = ""
+    """`label` with long sweep values abbreviated (`abbreviate_value`), for the plots; "" when `label` is short."""
+    name: str = ""
+    """A name the user gave the cell ('gorge'; `name_cells`): the plots call the cell by it; "" when none."""
+    losses_by_cause: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    """{side: {cause: steps lost per game}} from the `losses_<side>_<cause>` columns the file has (none in a file
+    written before they existed)."""
+
+    @property
+    def plot_label(self) -> str:
+        """How the plots call the cell: its name, else its label abbreviated, else its label."""
+        return self.name or self.short_label or self.label
 
     @property
     def win_rate(self) -> float:
@@ -174,9 +189,23 @@ class Summary:
     def turns(self) -> int | None:
         return self.meta.get("turns") or None
 
+    @property
+    def loss_causes(self) -> list[str]:
+        """The causes of loss the results file has a column for (either side), in the file's order."""
+        causes: dict[str, None] = {}
+        for c in self.cells:
+            for by_cause in c.losses_by_cause.values():
+                causes.update(dict.fromkeys(by_cause))
+        return list(causes)
 
-def summarize(path: Path) -> Summary:
-    """Per-cell statistics from a results Parquet file (reads only the columns it needs)."""
+
+LOSS_COLUMN = re.compile(r"losses_(attacker|defender)_(\w+)")
+"""A column of steps lost by one side to one cause (`losses_attacker_ambush`): the cause is the rest of the name."""
+
+
+def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summary:
+    """Per-cell statistics from a results Parquet file (reads only the columns it needs); `cell_names` names
+    cells for the plots ({0: "gorge"}; see `name_cells`)."""
     import pyarrow.parquet as pq
 
     from engine.batch import read_batch_metadata
@@ -208,18 +237,22 @@ def summarize(path: Path) -> Summary:
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
     opt = [c for c in ("run_options", "objective_first_entry_type", "end_turn", "weather_grounded_turns")
            if c in names]
+    loss_columns = {n: m.groups() for n in names if (m := LOSS_COLUMN.fullmatch(n))}
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
     short = short_labels(sweep_keys)
     cells: dict[int, CellStats] = {}
     for i in range(pf.num_row_groups):
-        for r in pf.read_row_group(i, columns=need + sweep_keys + opt).to_pylist():
+        for r in pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns)).to_pylist():
             c = cells.get(r["cell"])
             if c is None:
                 params = {k: r[k] for k in sweep_keys}
                 cm = cell_meta.get(r["cell"], {})
-                label = ", ".join(f"{short[k]}={v}" for k, v in params.items()) or "all games"
-                c = cells[r["cell"]] = CellStats(r["cell"], label, params,
-                                                 run_options=cm.get("run_options", ""))
+                label, abbreviated = cell_label(params, short), cell_label(params, short, abbreviate=True)
+                c = cells[r["cell"]] = CellStats(r["cell"], label, params, run_options=cm.get("run_options", ""),
+                                                 short_label=abbreviated if abbreviated != label else "")
+            for column, (side, cause) in loss_columns.items():
+                if r[column] is not None:
+                    c.losses_by_cause.setdefault(side, {}).setdefault(cause, []).append(r[column])
             c.n += 1
             if "objective_first_entry_type" not in r:
                 c.entered = None
@@ -245,6 +278,7 @@ def summarize(path: Path) -> Summary:
         raise ReportError(f"{path} holds no games")
     s = Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
     read_turns(s)
+    name_cells(s, cell_names or {})
     return s
 
 
@@ -348,6 +382,149 @@ def short_labels(keys: list[str]) -> dict[str, str]:
     return out
 
 
+VALUE_WIDTH = 24
+"""Characters a sweep value may take in a plot's cell label before it is abbreviated (`abbreviate_value`)."""
+
+
+def _ellipsize(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def _is_hex(x: Any) -> bool:
+    return isinstance(x, list) and len(x) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in x)
+
+
+def abbreviate_value(value: Any, width: int = VALUE_WIDTH) -> str:
+    """A sweep value short enough for a tick label (at most `width` characters): structured values (stored as
+    JSON text) by what they hold, since a projected plot cannot spend two thirds of its height on raw JSON.
+
+    >>> abbreviate_value("[]"), abbreviate_value(0.5), abbreviate_value("[6, 1]")
+    ('[]', '0.5', '[6,1]')
+    >>> abbreviate_value('[{"from": [3, 4], "name": "Gorge closed", "to": [10, 6]}]')
+    '[Gorge closed]'
+    >>> abbreviate_value("[[3, 2], [4, 2], [5, 2], [6, 2], [7, 2], [8, 2]]")
+    '[6 hexes]'
+    >>> abbreviate_value("a very long string value that goes on and on")
+    'a very long string valu…'
+    """
+    parsed = value
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            pass
+    if not isinstance(parsed, list | dict):
+        return _ellipsize(str(value), width)
+    compact = json.dumps(parsed, separators=(",", ":"), ensure_ascii=False)
+    if len(compact) <= width:
+        return compact
+    items = parsed if isinstance(parsed, list) else [parsed]
+    if isinstance(parsed, list) and all(_is_hex(x) for x in parsed):
+        inner = f"{len(parsed)} hexes"
+    elif all(isinstance(x, dict) and x.get("name") for x in items):
+        inner = ", ".join(str(x["name"]) for x in items)
+        if len(inner) + 2 > width and len(items) > 1:  # the first name and how many more
+            more = f", +{len(items) - 1} more"
+            inner = _ellipsize(str(items[0]["name"]), width - 2 - len(more)) + more
+    elif isinstance(parsed, list):
+        inner = f"{len(parsed)} items"
+    else:
+        inner = ", ".join(parsed)
+    return "[" + _ellipsize(inner, width - 2) + "]" if isinstance(parsed, list) else \
+        "{" + _ellipsize(inner, width - 2) + "}"
+
+
+def cell_label(params: dict[str, Any], short: dict[str, str], abbreviate: bool = False) -> str:
+    """A cell's label from its sweep values ("weather=clear, tank.protection=2"; "all games" with no sweep), the
+    keys as `short_labels` names them, the values abbreviated (`abbreviate_value`) for the plots if asked."""
+    return ", ".join(f"{short[k]}={abbreviate_value(v) if abbreviate else v}" for k, v in params.items()) \
+        or "all games"
+
+
+def parse_cell_names(specs: list[str]) -> dict[int, str]:
+    """`CELL=NAME` options ("0=gorge") as {cell: name}: the names a teacher gives the cells for the plots.
+
+    >>> parse_cell_names(["0=gorge", " 1 = road (gorge closed) "])
+    {0: 'gorge', 1: 'road (gorge closed)'}
+    """
+    names: dict[int, str] = {}
+    for spec in specs:
+        cell, sep, name = spec.partition("=")
+        if not sep or not cell.strip().isdigit() or not name.strip():
+            raise ReportError(f"cell name {spec!r}: give CELL=NAME, a cell number and a name (0=gorge)")
+        if int(cell) in names:
+            raise ReportError(f"cell {int(cell)} is named twice ({names[int(cell)]!r} and {name.strip()!r})")
+        names[int(cell)] = name.strip()
+    return names
+
+
+def name_cells(s: Summary, names: Mapping[int, str]) -> None:
+    """Give cells the names a user chose ({0: "gorge"}): the plots call them so, and the captions and the table
+    still give each cell's sweep values. A cell the results do not hold is an error."""
+    cells = {c.cell: c for c in s.cells}
+    unknown = sorted(set(names) - set(cells))
+    if unknown:
+        raise ReportError(f"cannot name cell {', '.join(map(str, unknown))}: {s.path} has cells "
+                          f"{', '.join(map(str, sorted(cells)))}")
+    for k, name in names.items():
+        cells[k].name = name
+
+
+LABEL_BREAKS: tuple[Callable[[str], list[tuple[str, str]]], ...] = (
+    lambda text: [("", part) for part in re.split(r"(?<==)", text, maxsplit=1)],  # key= | value
+    lambda text: [(" " if k else "", part) for k, part in enumerate(text.split(" "))],  # at spaces
+    lambda text: [("", part) for part in re.split(r"(?<=[]}],)", text)],  # between list items: "[3,2]," | "[4,2]"
+    lambda text: [("", part) for part in re.split(r"(?<=[,.])", text)],  # after any "," or "."
+)
+"""Where a sweep parameter too long for a line may break, best first; each splits a text into (what joins the
+piece to the one before, piece)."""
+
+
+def _label_pieces(text: str, width: int, level: int = 0) -> list[tuple[str, str]]:
+    """`text` as (joiner, piece) pairs no longer than `width`, broken the `LABEL_BREAKS` way only as far as
+    needed (and, past them, every `width` characters)."""
+    if len(text.rstrip(",")) <= width:
+        return [("", text)]
+    if level == len(LABEL_BREAKS):
+        return [("", text[k:k + width]) for k in range(0, len(text), width)]
+    pieces = []
+    for joiner, part in LABEL_BREAKS[level](text):
+        if part:
+            sub = _label_pieces(part, width, level + 1)
+            pieces += [(joiner, sub[0][1]), *sub[1:]]
+    return pieces
+
+
+def wrap_label(text: str, width: int, max_lines: int = 3) -> str:
+    """`text` on lines of at most `width` characters (a trailing comma may hang past), at most `max_lines` of
+    them (the last cut with "…"): a tick label that stays narrow and short. It breaks between sweep parameters
+    (", ") first, so a parameter that fits a line stays whole; a longer one after its "=", then at spaces, then
+    between list items, then after any "," or ".".
+
+    >>> wrap_label("weather=historical, tank.protection=2", 22)
+    'weather=historical,\\ntank.protection=2'
+    >>> wrap_label("weather=historical, attacker.no_go=[Gorge closed]", 22)
+    'weather=historical,\\nattacker.no_go=\\n[Gorge closed]'
+    >>> wrap_label("attacker.no_go=[[3,2],[4,2],[5,2],[6,2],[7,2]]", 16)
+    'attacker.no_go=\\n[[3,2],[4,2],\\n[5,2],[6,2],…'
+    """
+    if len(text) <= width:
+        return text
+    params = text.split(", ")
+    lines: list[str] = []
+    for i, param in enumerate(params):
+        for k, (joiner, piece) in enumerate(_label_pieces(param + ("," if i < len(params) - 1 else ""), width)):
+            joiner = joiner if k else (" " if i else "")
+            if lines and len((lines[-1] + joiner + piece).rstrip(",")) <= width:
+                lines[-1] += joiner + piece
+            else:
+                lines.append(piece)
+    if len(lines) > max_lines:  # the last line kept says, with "…", that there was more
+        last = lines[max_lines - 1]
+        lines = [*lines[:max_lines - 1], (last if len(last) < width else last[:width - 1].rstrip()) + "…"]
+    return "\n".join(lines)
+
+
 def _fmt_turn(s: Summary, t: float | None, sep: str = " ") -> str:
     if t is None:
         return "—"
@@ -386,7 +563,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     for c in s.cells:
         lo, hi = c.win_ci
         rows.append([
-            f"{c.cell}: {c.label}", str(c.n),
+            f"{c.cell}: {c.name} ({c.label})" if c.name else f"{c.cell}: {c.label}", str(c.n),
             f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]",
             "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
             _fmt_turn(s, _median(c.capture_turns), sep),
@@ -441,15 +618,78 @@ def rich_table(s: Summary, title: str | None = None) -> Any:
 ATT_COLOUR = "#c0392b"
 DEF_COLOUR = "#2471a3"
 
+PLOT_DPI = 160
+"""Resolution of the saved plots: an 8-inch-wide plot is 1280 px, sharp on a projector or a full-screen slide."""
+PLOT_STYLE = {"font.size": 12, "axes.titlesize": "large", "axes.labelsize": "medium", "xtick.labelsize": "small",
+              "ytick.labelsize": "small", "legend.fontsize": "small", "legend.title_fontsize": "small",
+              "figure.titlesize": "large"}
+"""Matplotlib settings the plots are drawn with: type that stays readable when projected (the sizes in the plot
+functions are relative to `font.size`)."""
+PLOT_WIDTH_IN = 8.0
+"""Width of a bar plot of a few cells (inches); it grows with the number of cells."""
+TICK_FONT_PT = 11
+"""Size of the cell tick labels (points)."""
+
+
+def projected(plot: Callable[[Summary, Path], None]) -> Callable[[Summary, Path], None]:
+    """Draw `plot` with `PLOT_STYLE`: every report plot is made to be projected to a class."""
+
+    @functools.wraps(plot)
+    def draw(s: Summary, path: Path) -> None:
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context(PLOT_STYLE):
+            plot(s, path)
+
+    return draw
+
+
+def _save(fig: Any, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=PLOT_DPI)
+    plt.close(fig)
+
+
+def cell_number(s: Summary, c: CellStats) -> str:
+    """ "0: " before a cell's label on a plot; "" for a single cell."""
+    return f"{c.cell}: " if len(s.cells) > 1 else ""
+
 
 def cell_name(s: Summary, c: CellStats) -> str:
-    """A cell as the plots and the table name it: "0: weather=clear" (the label alone for a single cell)."""
-    return f"{c.cell}: {c.label}" if len(s.cells) > 1 else c.label
+    """A cell as the plots name it: "0: weather=clear" (the label alone for a single cell), by the name the user
+    gave it ("0: gorge") or with long sweep values abbreviated (`CellStats.plot_label`)."""
+    return cell_number(s, c) + c.plot_label
 
 
-def cell_tick_labels(s: Summary) -> list[str]:
-    """One tick label per cell, with the number of games behind its bar: "0: weather=clear (n=200)"."""
-    return [cell_name(s, c) + f" (n={c.n})" for c in s.cells]
+def cell_tick_labels(s: Summary, width: int | None = None) -> list[str]:
+    """One tick label per cell, with the number of games behind its bar: "0: weather=clear (n=200)"; given a
+    `width`, a longer one is wrapped onto lines of about that many characters, at most three (`wrap_label`; the
+    cell number before the first, the count on the last)."""
+    labels = []
+    for c in s.cells:
+        name, count = cell_name(s, c), f"(n={c.n})"
+        if width is None or len(name) + 1 + len(count) <= width:
+            labels.append(f"{name} {count}")
+            continue
+        lines = wrap_label(c.plot_label, width, max_lines=2).split("\n")
+        lines[0] = cell_number(s, c) + lines[0]
+        if len(lines[-1]) + 1 + len(count) <= width:
+            lines[-1] += f" {count}"
+        else:
+            lines.append(count)
+        labels.append("\n".join(lines))
+    return labels
+
+
+def cell_key(s: Summary) -> str:
+    """For a caption: each cell's full sweep values, when a plot calls some cell by a name or an abbreviation
+    ("" when every plot label is the full one)."""
+    renamed = [c for c in s.cells if c.plot_label != c.label]
+    if not renamed:
+        return ""
+    return ("Cell labels on the plot and the sweep values they stand for: "
+            + "; ".join(f"“{cell_name(s, c)}” is {c.label}" for c in renamed) + ".")
 
 
 def cell_order_note(s: Summary, vs_cell0: bool = True) -> str:
@@ -472,17 +712,53 @@ def games_per_cell(s: Summary) -> str:
     return ", ".join(f"cell {c.cell}: {c.n}" for c in s.cells) + f" games, {s.games} in all"
 
 
+def bar_plot_width(s: Summary) -> float:
+    """Width (inches) of a plot with a bar group per cell: `PLOT_WIDTH_IN`, wider from five cells on."""
+    return max(PLOT_WIDTH_IN, 1.0 * len(s.cells) + 3.0)
+
+
 def _cell_ticks(ax: Any, s: Summary) -> None:
-    labels = cell_tick_labels(s)
-    long = max(len(x) for x in labels) > 22 or len(labels) > 4  # (" (n=200)" included)
+    """One tick per cell under `ax`: upright and wrapped to the room a cell has, or, with too little room,
+    slanted and wrapped shorter; either way no more than three lines."""
+    room = (ax.figure.get_figwidth() - 1.6) / len(s.cells)  # inches per cell (about 1.6 for the y axis)
+    chars = int(room * 72 / (0.6 * TICK_FONT_PT))
+    upright = chars >= 16
+    labels = cell_tick_labels(s, min(32, chars) if upright else 26)  # (a slanted line may be longer)
     ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=9)
+    ax.set_xticklabels(labels, rotation=0 if upright else 30, ha="center" if upright else "right",
+                       rotation_mode="default" if upright else "anchor", fontsize=TICK_FONT_PT)
+    ax.set_xlabel("cell (sweep parameters; n = games in the cell)" if not any(c.name for c in s.cells)
+                  else "cell (named; its sweep parameters in the caption; n = games in the cell)")
 
 
+def grouped_bar_x(n_cells: int, k: int, bars: int, width: float) -> list[float]:
+    """x of the k-th of `bars` bars of `width` in each cell's group (the group centred on the cell's tick).
+
+    >>> grouped_bar_x(2, 0, 2, 0.4), grouped_bar_x(2, 1, 2, 0.4)
+    ([-0.2, 0.8], [0.2, 1.2])
+    """
+    return [i + (k - (bars - 1) / 2) * width for i in range(n_cells)]
+
+
+def mean_bars(ax: Any, xs: list[float], samples: list[list[int]], width: float, colour: str, label: str,
+              ci_label: str | None = None, values: bool = False) -> None:
+    """Bars of the samples' means at `xs`, with the 95% interval of each mean (normal approximation); `values`
+    writes each mean over its bar."""
+    means = [_mean(x) for x in samples]
+    errs = [_ci_mean(x) for x in samples]
+    ax.bar(xs, means, width, color=colour, alpha=0.85, label=label)
+    ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1, label=ci_label)
+    if values:
+        for x, m, e in zip(xs, means, errs, strict=True):
+            ax.annotate(f"{m:.2f}" if m < 10 else f"{m:.1f}", (x, m + e), textcoords="offset points",
+                        xytext=(0, 2), ha="center", va="bottom", fontsize="x-small")
+
+
+@projected
 def plot_win_rate(s: Summary, path: Path) -> None:
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(s.cells) + 3), 4.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(bar_plot_width(s), 5.6), layout="constrained")
     x = range(len(s.cells))
     rates = [100 * c.win_rate for c in s.cells]
     los = [max(0.0, 100 * (c.win_rate - c.win_ci[0])) for c in s.cells]
@@ -492,27 +768,26 @@ def plot_win_rate(s: Summary, path: Path) -> None:
                 label="95% Wilson interval")
     for i, c in enumerate(s.cells):
         ax.annotate(f"{rates[i]:.0f}%\n({c.attacker_wins} of {c.n})", (i, 100 * c.win_ci[1]),
-                    textcoords="offset points", xytext=(0, 4), ha="center", va="bottom", fontsize=8)
-    ax.set_ylim(0, 115)
+                    textcoords="offset points", xytext=(0, 4), ha="center", va="bottom", fontsize="small")
+    ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("attacker win rate (% of games)")
-    ax.set_xlabel("cell (sweep parameters; n = games in the cell)")
     _cell_ticks(ax, s)
     ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval of "
-                 "the win rate)", fontsize=11)
-    fig.legend(loc="outside lower center", ncols=2, fontsize=8)  # below the axes: never over a bar's label
+                 "the win rate)")
+    fig.legend(loc="outside lower center", ncols=2)  # below the axes: never over a bar's label
     ax.grid(axis="y", alpha=0.3)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
 
 
+@projected
 def plot_capture_turns(s: Summary, path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
     n = len(s.cells)
     max_turn = s.turns or max([t for c in s.cells for t in c.capture_turns] or [1])
-    fig, axes = plt.subplots(n, 1, figsize=(8, 1.0 + 1.9 * n), sharex=True, squeeze=False,
+    fig, axes = plt.subplots(n, 1, figsize=(PLOT_WIDTH_IN + 1, 1.4 + 2.0 * n), sharex=True, squeeze=False,
                              layout="constrained")
     bins = [t - 0.5 for t in range(1, max_turn + 2)]
     top = 1
@@ -527,14 +802,14 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
                     label=f"games in which {s.objective} fell on that turn")
             med = _median(c.capture_turns)
             ax.axvline(med, color="black", ls="--", lw=1, label=f"median: turn {med:g} ({s.turn_date(med)})")
-            ax.legend(fontsize=7, loc="upper left")
+            ax.legend(fontsize="x-small", loc="upper left")
         else:
             ax.text(0.5, 0.5, f"{s.objective} never fell in this cell", transform=ax.transAxes, ha="center",
-                    va="center", fontsize=9, color="grey")
-        ax.set_ylim(0, top * 1.25 + 0.5)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+                    va="center", fontsize="small", color="grey")
+        ax.set_ylim(0, top * 1.35 + 0.5)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.set_title(f"{cell_name(s, c)}: {s.objective} taken in {len(c.capture_turns)} of {c.n} games "
-                     f"({100 * c.capture_rate:.0f}%)", fontsize=9, loc="left")
+                     f"({100 * c.capture_rate:.0f}%)", fontsize="medium", loc="left")
         ax.set_ylabel("games")
         ax.grid(axis="y", alpha=0.3)
     ax = axes[-1, 0]
@@ -544,38 +819,90 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
     ax.set_xticks(ticks)
     hours = s.meta.get("turn_hours")
     if s.turn_date(1):
-        ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize=7)
+        ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize="x-small")
     ax.set_xlabel(f"turn {s.objective} fell ({hours}-hour turns; date the turn starts)" if hours
                   else f"turn {s.objective} fell")
-    fig.suptitle(f"When did {s.objective} fall? Capture turn per cell (games where it did not fall are not "
-                 f"counted)", fontsize=10)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    fig.suptitle(f"When did {s.objective} fall? Capture turn per cell\n(games where it did not fall are not "
+                 "counted)")
+    _save(fig, path)
 
 
+@projected
 def plot_losses(s: Summary, path: Path) -> None:
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(s.cells) + 3), 4.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(bar_plot_width(s), 5.6), layout="constrained")
     w = 0.38
-    for k, (side, colour, name) in enumerate((("attacker", ATT_COLOUR, s.side("attacker")),
-                                               ("defender", DEF_COLOUR, s.side("defender")))):
-        xs = [i + (k - 0.5) * w for i in range(len(s.cells))]
-        means = [_mean(c.steps_lost[side]) for c in s.cells]
-        errs = [_ci_mean(c.steps_lost[side]) for c in s.cells]
-        ax.bar(xs, means, w, color=colour, alpha=0.85, label=name)
-        ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1,
-                    label="95% CI of the mean" if k == 1 else None)
+    for k, (side, colour) in enumerate((("attacker", ATT_COLOUR), ("defender", DEF_COLOUR))):
+        mean_bars(ax, grouped_bar_x(len(s.cells), k, 2, w), [c.steps_lost[side] for c in s.cells], w, colour,
+                  s.side(side), "95% CI of the mean" if k == 1 else None)
     ax.set_ylabel("strength steps lost per game (mean)")
-    ax.set_xlabel("cell (sweep parameters; n = games in the cell)")
     _cell_ticks(ax, s)
     ax.set_ylim(bottom=0)
-    ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)",
-                 fontsize=11)
-    fig.legend(loc="outside lower center", ncols=3, fontsize=8)  # below the axes: never over a bar
+    ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)")
+    fig.legend(loc="outside lower center", ncols=3)  # below the axes: never over a bar
     ax.grid(axis="y", alpha=0.3)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
+
+
+CAUSE_COLOURS = {"ambush": "#8e44ad", "artillery": "#7f8c8d", "drone": "#e67e22", "assault": "#6e4b3a",
+                 "retreat": "#17a2b8", "surrender": "#e377c2", "air_defence": "#b7950b", "other": "#34495e"}
+"""A colour per cause of loss (the engine's causes; another cause takes one of `CELL_COLOURS`), none of them the
+attacker's red or the defender's blue of the other plots."""
+
+
+def cause_name(cause: str) -> str:
+    """A cause as the plot and caption write it: 'air defence' for column suffix `air_defence`."""
+    return cause.replace("_", " ")
+
+
+def causes_shown(s: Summary) -> list[str]:
+    """The causes `plot_losses_by_cause` draws: those either side lost a step to in some cell (a cause with no
+    losses anywhere would only add empty bar slots; the caption names them)."""
+    return [cause for cause in s.loss_causes
+            if any(sum(c.losses_by_cause.get(side, {}).get(cause, [])) for c in s.cells for side in c.losses_by_cause)]
+
+
+@projected
+def plot_losses_by_cause(s: Summary, path: Path) -> None:
+    """Per cell, each side's mean steps lost to each cause (ambush, artillery, ...), with 95% intervals: a
+    lesson's own measure ("steps lost to ambush") read off the plot rather than the results file."""
+    import matplotlib.pyplot as plt
+
+    causes = causes_shown(s)
+    sides = [side for side in ("attacker", "defender") if any(side in c.losses_by_cause for c in s.cells)]
+    fig, axes = plt.subplots(len(sides), 1, figsize=(bar_plot_width(s), 1.9 + 2.7 * len(sides)), sharex=True,
+                             sharey=True, squeeze=False, layout="constrained")  # one scale: the sides compare
+    w = min(0.3, 0.8 / max(1, len(causes)))  # (a few causes: bars no wider than the two of the all-causes plot)
+    values = len(causes) * len(s.cells) <= 16  # the means written over the bars while they fit
+    palette = iter(CELL_COLOURS)
+    colours = {cause: CAUSE_COLOURS.get(cause) or next(palette) for cause in causes}
+    for ax, side in zip(axes[:, 0], sides, strict=True):
+        for k, cause in enumerate(causes):
+            drawn = [(x, c.losses_by_cause[side][cause]) for x, c in
+                     zip(grouped_bar_x(len(s.cells), k, len(causes), w), s.cells, strict=True)
+                     if cause in c.losses_by_cause.get(side, {})]
+            if drawn:
+                mean_bars(ax, [x for x, _ in drawn], [xs for _, xs in drawn], w, colours[cause], cause_name(cause),
+                          "95% CI of the mean" if k == 0 else None, values)
+        if not causes:
+            ax.text(0.5, 0.5, "no steps lost in any cell", transform=ax.transAxes, ha="center", va="center",
+                    color="grey")
+        ax.set_title(f"{s.side(side)}", loc="left", fontsize="medium")
+        ax.grid(axis="y", alpha=0.3)
+    axes[0, 0].margins(y=0.12)
+    axes[0, 0].set_ylim(bottom=0)  # (after all the panels' bars: the shared scale fits them all)
+    fig.supylabel("strength steps lost per game (mean)", fontsize="medium")
+    _cell_ticks(axes[-1, 0], s)
+    fig.suptitle(f"Losses per side by cause{' and cell' if len(s.cells) > 1 else ''}\n"
+                 "(error bars: 95% confidence interval of the mean)")
+    legend = {label: handle for ax in axes[:, 0] for handle, label in zip(*ax.get_legend_handles_labels(),
+                                                                             strict=True)}
+    if legend:  # each cause once (it has bars in both panels), the interval last
+        legend["95% CI of the mean"] = legend.pop("95% CI of the mean")
+        fig.legend(legend.values(), legend.keys(), loc="outside lower center",
+                   ncols=min(len(legend), int(fig.get_figwidth() / 1.6)))
+    _save(fig, path)
 
 
 CELL_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
@@ -602,18 +929,19 @@ def _turn_axis(ax: Any, s: Summary, last: int) -> None:
     ticks = list(range(1, last + 1, step))
     ax.set_xticks(ticks)
     if s.turn_date(1):
-        ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize=7)
+        ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize="x-small")
     hours = s.meta.get("turn_hours")
-    ax.set_xlabel(f"turn ({hours}-hour turns; date the turn starts)" if hours else "turn", fontsize=8)
+    ax.set_xlabel(f"turn ({hours}-hour turns; date the turn starts)" if hours else "turn", fontsize="small")
 
 
+@projected
 def plot_objective_by_turn(s: Summary, path: Path) -> None:
     """Per cell, by turn: the share of games in which the attacker had held the whole objective (a cumulative
     capture curve, 95% Wilson band) and the mean objective hexes it held (95% interval of the mean)."""
     import matplotlib.pyplot as plt
 
     cells = [c for c in s.cells if c.by_turn is not None]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.2), layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.6), layout="constrained")
     total = max(c.by_turn.total_hexes for c in cells)  # type: ignore[union-attr]
     last = max(c.by_turn.turns[-1] for c in cells)  # type: ignore[union-attr]
     labels = cell_tick_labels(s)
@@ -625,53 +953,67 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         lo = [100 * ts.held_ci(i)[0] for i in range(len(ts.turns))]
         hi = [100 * ts.held_ci(i)[1] for i in range(len(ts.turns))]
         label = labels[s.cells.index(c)]
-        left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=1.8, label=label)
+        left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=2, label=label)
         left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.15, lw=0)
         lo_h = [m - e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
         hi_h = [m + e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
-        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=1.8, marker=marker, ms=2.5)
+        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3)
         right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.15, lw=0)
     left.set_ylim(0, 100)
-    left.set_ylabel(f"games in which the attacker had held all of {s.objective} (%)")
+    left.set_ylabel(f"games: attacker had held all of {s.objective} (%)")
     left.set_title(f"Share of games in which the attacker had held all {total} hexes of {s.objective}\n"
-                   "at the end of some turn so far (band: 95% Wilson score interval)", fontsize=10)
+                   "at the end of some turn so far (band: 95% Wilson score interval)", fontsize="medium")
     right.axhline(total, color="grey", ls="--", lw=1)
-    right.annotate(f"all {total} hexes", (0.6, total), textcoords="offset points", xytext=(2, -11), fontsize=8,
-                   color="grey")
+    right.annotate(f"all {total} hexes", (0.6, total), textcoords="offset points", xytext=(2, -13),
+                   fontsize="x-small", color="grey")
     right.set_ylim(0, total * 1.08 + 0.1)
     right.set_ylabel(f"{s.objective} hexes held by the attacker (mean)")
-    right.set_title(f"Mean {s.objective} hexes held by the attacker at the end of each turn\n"
-                    "(band: 95% confidence interval of the mean)", fontsize=10)
+    right.set_title(f"Mean {s.objective} hexes held by the attacker at each turn's end\n"
+                    "(band: 95% confidence interval of the mean)", fontsize="medium")
     for ax in (left, right):
         _turn_axis(ax, s, last)
         ax.grid(alpha=0.3)
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=min(3, len(cells)),
-               fontsize=8, title="cell (n = games; a game that ended earlier counts with its final state)",
-               title_fontsize=8)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+               title="cell (n = games; a game that ended earlier counts with its final state)")
+    _save(fig, path)
 
 
 PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turns),
          ("losses.png", plot_losses))
+CAUSE_PLOTS = (("losses_by_cause.png", plot_losses_by_cause),)
+"""Plots of the `losses_<side>_<cause>` columns: drawn when the results file has them."""
 TURN_PLOTS = (("objective_by_turn.png", plot_objective_by_turn),)
 """Plots of the per-turn file (`wargame batch --turns`): drawn when the batch has one."""
 
 
+def _causes_caption(s: Summary) -> str:
+    shown = causes_shown(s)
+    unused = [cause_name(c) for c in s.loss_causes if c not in shown]
+    text = (f"Causes drawn: {', '.join(map(cause_name, shown))}." if shown else "No steps were lost in any cell.")
+    if unused:
+        text += f" No steps lost to {', '.join(unused)} in any cell (not drawn)."
+    missing = [side for side in ("attacker", "defender") if not any(side in c.losses_by_cause for c in s.cells)]
+    if missing:
+        text += f" The results file has no losses by cause for the {' and the '.join(missing)}."
+    return text
+
+
 def figure_caption(s: Summary, name: str) -> str:
-    """What a plot of `PLOTS` shows, over how many games, and what its intervals mean (the HTML caption)."""
+    """What a plot of `PLOTS` (and the optional plots) shows, over how many games, what its intervals mean and,
+    when a plot calls cells by names or abbreviations, each cell's full sweep values (the HTML caption)."""
     n = games_per_cell(s)
     order = f" {cell_order_note(s, vs_cell0=False).capitalize()}." if len(s.cells) > 1 else ""
+    key = f" {cell_key(s)}" if cell_key(s) else ""
     if name == "win_rate.png":
         return (f"Share of games the {s.side('attacker')} won, per cell ({n}; n under each bar). Error bars: "
                 "95% Wilson score interval of the win rate: the uncertainty from playing a finite number of "
-                f"seeds, not of the model itself.{order}")
+                f"seeds, not of the model itself.{order}{key}")
     if name == "capture_turn.png":
         fell = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "") + f"{len(c.capture_turns)} of {c.n}"
                          for c in s.cells)
         return (f"Turn on which {s.objective} fell (the turn the attacker's final hold began), one histogram per "
                 f"cell ({n}). Only games in which it fell are counted ({fell}); the dashed line is their median "
-                "turn. No intervals are drawn.")
+                f"turn. No intervals are drawn.{key}")
     if name == "objective_by_turn.png":
         tp = s.turns_path.name if s.turns_path else "the per-turn file"
         total = max((c.by_turn.total_hexes for c in s.cells if c.by_turn), default=0)
@@ -681,12 +1023,16 @@ def figure_caption(s: Summary, name: str) -> str:
                 "capture-turn histogram); band: 95% Wilson score interval. Right: mean number of objective hexes "
                 "the attacker held at the end of each turn; band: 95% confidence interval of the mean (normal "
                 "approximation, ±1.96 standard errors). A game that ended before a turn counts with the state it "
-                "ended in, so every point rests on all the cell's games.")
+                f"ended in, so every point rests on all the cell's games.{key}")
     if name == "losses.png":
         return (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair of "
                 "bars). Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
-                f"errors).{order}")
-    return f"{name} ({n})."
+                f"errors).{order}{key}")
+    if name == "losses_by_cause.png":
+        return (f"Mean strength steps lost per game by each side to each cause, per cell ({n}; n under each group "
+                "of bars); a side's causes add up to its all-causes losses. Error bars: 95% confidence interval "
+                f"of the mean (normal approximation, ±1.96 standard errors). {_causes_caption(s)}{order}{key}")
+    return f"{name} ({n}).{key}"
 
 
 def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:
@@ -705,15 +1051,20 @@ def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:
 
 
 def write_plots(s: Summary, out_dir: Path) -> list[Path]:
-    """Write the plots of `PLOTS` (and `TURN_PLOTS`, with per-turn data) in `out_dir`; an old per-turn plot
-    of an earlier report is removed when this batch has none (`remove_stale_turn_plots`)."""
+    """Write the plots of `PLOTS` (and `CAUSE_PLOTS`, with losses by cause, and `TURN_PLOTS`, with per-turn
+    data) in `out_dir`; an optional plot of an earlier report is removed when this batch has no data for it (it
+    would sit next to this one's plots as if it were theirs)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_turn_plots(s, out_dir)
+    cause_plots = CAUSE_PLOTS if s.loss_causes else ()
+    if not cause_plots:
+        for name, _ in CAUSE_PLOTS:
+            (out_dir / name).unlink(missing_ok=True)
     paths = []
-    for name, fn in PLOTS + (TURN_PLOTS if s.has_turns else ()):
+    for name, fn in PLOTS + cause_plots + (TURN_PLOTS if s.has_turns else ()):
         p = out_dir / name
         fn(s, p)
         paths.append(p)
@@ -774,7 +1125,9 @@ SUMMARY_FILES = ("summary.json", "summary.csv")
 
 def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     """The per-cell table as numbers (rates as fractions, nulls where the table shows "—"): one dict per cell,
-    in the table's order; `wins_vs_cell0*` is the difference of win rates (fraction, Newcombe's 95% interval)."""
+    in the table's order; `wins_vs_cell0*` is the difference of win rates (fraction, Newcombe's 95% interval);
+    `losses_<side>_<cause>_mean` for each loss column the results file has (the losses-by-cause plot's bars);
+    `name`, the name the user gave the cell (or null)."""
     out = []
     base = s.cells[0]
     for c in s.cells:
@@ -783,7 +1136,7 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
         if len(s.cells) > 1 and c is not base and c.n and base.n:
             d, dlo, dhi = win_rate_difference(base, c)
         out.append({
-            "cell": c.cell, "label": c.label, "params": c.params, "games": c.n,
+            "cell": c.cell, "label": c.label, "name": c.name or None, "params": c.params, "games": c.n,
             "attacker_wins": c.attacker_wins, "defender_wins": c.defender_wins,
             "attacker_win_rate": c.win_rate, "win_ci": [lo, hi],
             "wins_vs_cell0": d, "wins_vs_cell0_ci": None if d is None else [dlo, dhi],
@@ -797,6 +1150,8 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             "weather_grounded_turns_mean": (None if not c.weather_grounded or not c.turns_played
                                             else _mean(c.weather_grounded)),
             "turns_played_mean": _mean(c.turns_played) if c.turns_played else None,
+            **{f"losses_{side}_{cause}_mean": _mean(lost) for side, by_cause in c.losses_by_cause.items()
+               for cause, lost in by_cause.items()},
             "run_options": c.run_options,
         })
     return out
