@@ -200,13 +200,14 @@ class WeatherReport(Event):
     precipitation: str
     ground_vision_hexes: int
     night: bool = False
-    """The turn is a night turn: the reason ground observers see so little."""
+    """The turn is a night turn: the reason ground observers see so little. (`ground_vision_hexes` is the
+    weather's cap: a unit sees no farther than its own `vision_hexes` either, 3 for most.)"""
 
     def text(self) -> str:
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
-                f"{fog}, {wet}; ground observers see {_n(self.ground_vision_hexes, 'hex', 'hexes')}"
+                f"{fog}, {wet}; ground observers see at most {_n(self.ground_vision_hexes, 'hex', 'hexes')}"
                 + (" (night)" if self.night else ""))
 
 

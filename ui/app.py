@@ -53,6 +53,7 @@ HELP = [
               "height"),
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
     ("0", "clear all overlays"),
+    ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
@@ -67,6 +68,8 @@ HELP = [
 PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
                                              "assault": (Assault,)}
 """The orders a unit gives in each phase: a unit with a legal one is "able to act" (Tab, roster, idle warning)."""
+FADED_COUNTER_ALPHA = 70
+"""Opacity (of 255) of a counter faded with key C: still there, the overlay under it readable."""
 TARGET_RING = (255, 140, 0)
 """Orange ring round each hex the selected unit may attack (outlines of events are magenta, reach yellow)."""
 OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarted", "ReinforcementArrived"})
@@ -118,6 +121,9 @@ class App:
         self.pending: tuple[Any, list[str]] | None = None
         self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
         self.overlays: set[int] = set()
+        self.counters_faded = False
+        """Key C: counters drawn see-through, so an overlay shows under them (a cliff lesson's hatching lay
+        under the very counters fighting there)."""
         self.mob_i = 0
         self.highlight: list[int] = []
         self.show_help = False
@@ -1360,6 +1366,9 @@ class App:
             if not view.colliderect(r):
                 continue
             r = r.move(-view.x, -view.y)
+            if self.counters_faded:
+                img = img.copy()
+                img.set_alpha(FADED_COUNTER_ALPHA)
             screen.blit(img, r)
             if selected:
                 pygame.draw.rect(screen, self.palette.select, r.inflate(4, 4), 2)
@@ -1459,6 +1468,10 @@ class App:
             mob = MOBILITY_CLASSES[self.mob_i % len(MOBILITY_CLASSES)]
             self.status = f"Movement-cost overlay (1) now shows the {mob} class" + (
                 "" if 1 in self.overlays else "; press 1 to show it")
+        elif key == pygame.K_c:
+            self.counters_faded = not self.counters_faded
+            self.status = ("Counters faded (C again: solid): the overlay shows under them" if self.counters_faded
+                           else "Counters solid")
         elif key == pygame.K_a:
             self.autoskip = not self.autoskip
             self.status = f"Auto-skip of empty phases {'on' if self.autoskip else 'off'}"

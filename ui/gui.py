@@ -510,7 +510,8 @@ def rules_brief(scen: Any) -> list[str]:
     c = scen.combat
     return [
         hit_chance_rule(c) + "; net = firepower - protection + every modifier (the preview lists each).",
-        "Ground units fight by assault, on an adjacent hex: at 1 km hexes and 12-hour turns a battalion's direct "
+        f"Ground units fight by assault, on an adjacent hex: at {scen.map.hex_km:g} km hexes and "
+        f"{scen.meta.turn_hours}-hour turns a battalion's direct "
         "fire is part of its assault and of its close defence. The attacker fires at the main defender, every "
         "defender fires back, at once.",
         "An assault's result: the attacker destroyed if it loses all its steps; else a lone defender that loses "

@@ -183,6 +183,7 @@ class ReplayApp(App):
         self.omniscient = side is None
         self.view_side = 0 if side in (None, "attacker") else 1
         self.show_units = model.kind == "save"
+        self.show_lesson = False  # (a teacher's review: the lesson window covered every replay screenshot; L opens it)
         self.sync()
 
     def sync(self) -> None:

@@ -1,0 +1,72 @@
+"""A teacher's review (session 20): counters hid the overlay where a lesson happens, a replay of a lesson opened
+under the lesson window, the help said 12-hour turns in lessons of one-day turns (dummy SDL video driver)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from pathlib import Path
+
+import numpy as np
+import pygame
+
+from engine.game import play_game
+from engine.rules import new_game
+from engine.savegame import save_dict
+from engine.scenario import load_scenario
+
+LESSONS = Path(__file__).resolve().parents[1] / "scenarios" / "lessons"
+SIZE = (1280, 800)
+
+
+def key(app, k: int, char: str = "") -> None:
+    app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=char))
+
+
+def test_key_c_fades_the_counters_so_the_cliff_overlay_shows_under_them(screen):
+    from ui.app import App
+
+    app = App(new_game(load_scenario(LESSONS / "cliff_below.json"), 1), {1}, size=SIZE)
+    app.show_lesson = False
+    app.overlays = {2}  # defence: the cliff top's hatching, where the defenders stand
+    app.render(screen)
+    box = next(b for u, (_, b) in app.unit_boxes.items() if app.state.unit(u).side == 1)
+    box = box.move(-int(app.vx), -int(app.vy)).inflate(-4, -4)
+    solid = pygame.surfarray.array3d(screen)[box.left:box.right, box.top:box.bottom].copy()
+    key(app, pygame.K_c, "c")
+    assert app.counters_faded and "faded" in app.status
+    app.render(screen)
+    faded = pygame.surfarray.array3d(screen)[box.left:box.right, box.top:box.bottom].copy()
+    assert (np.abs(faded.astype(int) - solid).sum(axis=2) > 30).mean() > 0.5  # most of the counter changed
+    app.overlays = set()
+    app.render(screen)
+    bare = pygame.surfarray.array3d(screen)[box.left:box.right, box.top:box.bottom].astype(int)
+    app.overlays = {2}
+    app.render(screen)
+    over = pygame.surfarray.array3d(screen)[box.left:box.right, box.top:box.bottom].astype(int)
+    assert (np.abs(over - bare).sum(axis=2) > 10).mean() > 0.1  # the overlay is seen through the counter
+    key(app, pygame.K_c, "c")
+    assert not app.counters_faded
+
+
+def test_a_replay_of_a_lesson_opens_on_the_map_not_under_the_lesson(screen):
+    from ui.replay import ReplayApp, ReplayModel
+
+    st = play_game(load_scenario(LESSONS / "ambush.json"), 1)
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(st)), size=SIZE)
+    viewer.goto(6)
+    viewer.render(screen)
+    assert not viewer.show_lesson and (viewer.lesson_win is None or not viewer.lesson_win.alive())
+    key(viewer, pygame.K_l, "l")
+    viewer.render(screen)
+    assert viewer.show_lesson and viewer.lesson_win is not None and viewer.lesson_win.alive()
+
+
+def test_the_rules_in_brief_give_the_scenarios_own_turn_length():
+    from ui.gui import rules_brief
+
+    assert "24-hour turns" in " ".join(rules_brief(load_scenario(LESSONS / "ambush.json")))
+    assert "12-hour turns" in " ".join(rules_brief(load_scenario(LESSONS.parent / "shusha_1120.json")))
