@@ -414,3 +414,30 @@ def test_last_seen_marks_on_one_hex_carry_one_label(screen, monkeypatch):
     tags = [pygame.image.tobytes(app.text.halo(t, max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True),
                                  "RGBA") for t in ("T4", "T3")]
     assert [pygame.image.tobytes(img, "RGBA") for img, _, _ in sprites[3:]] == tags and len(sprites) == 5
+
+
+def test_a_landscape_name_set_beside_its_hex_points_at_it(screen):
+    """A teacher's review: with counters on the Hunot canyon, its name was set two hexes west, over hills 400 m
+    higher, and read as naming them. A name laid out off its hex now has a leader line to a dot on the hex; a
+    name on its own hex has none."""
+    r = renderer(SHUSHA)
+    size = max(ZOOM_LEVELS)
+    g = r.geometry(size)
+    hunot = next(i for name, _, i in r.gmap.places if name == "Hunot canyon")
+    cx, cy = (int(v) for v in g.center(hunot))
+    cw, ch = counter_size(size)
+    surf = pygame.Surface((g.width, g.height))
+
+    def drawn(avoid: list[pygame.Rect]) -> tuple[pygame.Rect, tuple[int, int, int]]:
+        surf.fill((0, 128, 0))
+        placed = dict(r.draw_labels(surf, g, 0, 0, avoid))
+        return placed["Hunot canyon"], rgb(surf.get_at((cx, cy)))
+
+    blocked = [pygame.Rect(cx - cw, cy - ch, 2 * cw, 2 * ch)]  # a stack of counters on the canyon
+    rect, at_hex = drawn(blocked)
+    assert not rect.collidepoint(cx, cy)
+    assert at_hex == r.palette.label  # the dot on the hex
+    # a name across its hex's centre needs no pointer: nothing is drawn
+    surf.fill((0, 128, 0))
+    r._leader(surf, g, hunot, pygame.Rect(cx - 80, cy - 10, 160, 20), 0, 0)
+    assert rgb(surf.get_at((cx, cy))) == (0, 128, 0)

@@ -340,11 +340,27 @@ class MapRenderer:
         hide under it), so names and counters both stay readable. Returns the names drawn and their screen
         rectangles."""
         out = []
-        for name, _kind, _i, img, rect in self._label_layout(int(g.size), avoid):
+        for name, kind, i, img, rect in self._label_layout(int(g.size), avoid):
             r = rect.move(-int(dx), -int(dy))
+            if kind == "area":
+                self._leader(surf, g, i, r, dx, dy)
             surf.blit(img, r)
             out.append((name, r))
         return out
+
+    def _leader(self, surf: pygame.Surface, g: MapGeometry, i: int, r: pygame.Rect, dx: float, dy: float) -> None:
+        """A landscape feature's name set beside its hex (counters stand on it, or another name does) points at
+        it: a line from the name to a dot on the hex (a teacher's review: "Hunot canyon" read as the hills west
+        of the canyon, 1,470 m against the canyon's 1,080)."""
+        cx, cy = g.center(i)
+        c = (int(cx - int(dx)), int(cy - int(dy)))
+        if r.inflate(-r.h, 0).collidepoint(c):
+            return
+        near = (min(max(c[0], r.left + r.h // 2), r.right - r.h // 2), min(max(c[1], r.top), r.bottom))
+        dot = max(2, round(g.size / 8))
+        for colour, width, radius in ((self.palette.label_halo, 4, dot + 1), (self.palette.label, 2, dot)):
+            pygame.draw.line(surf, colour, near, c, width)
+            pygame.draw.circle(surf, colour, c, radius)
 
     def _peaks(self, surf: pygame.Surface, g: MapGeometry) -> None:
         s = g.size
