@@ -70,3 +70,28 @@ def test_the_rules_in_brief_give_the_scenarios_own_turn_length():
 
     assert "24-hour turns" in " ".join(rules_brief(load_scenario(LESSONS / "ambush.json")))
     assert "12-hour turns" in " ".join(rules_brief(load_scenario(LESSONS.parent / "shusha_1120.json")))
+
+
+def test_see_all_shows_the_hidden_ambush_parties_and_the_whole_log(screen):
+    """A teacher's review: no see-everything view in `play`, only in replay. `--see-all` (App.omniscient) draws
+    every unit of both sides, hidden ones too, and the log whole; the AI still plays on its own side's view."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app as cli_app
+    from ui.app import App
+
+    state = new_game(load_scenario(LESSONS / "ambush.json"), 1, track_sightings=True)
+    player = App(state, {0}, size=SIZE)  # the attacker, who cannot see the ambush parties
+    player.show_lesson = False
+    player.run_ai_until(1)
+    player.render(screen)
+    hidden = {u.id for u in state.units if u.side == 1 and u.hidden and u.active}
+    assert hidden and not hidden & set(player.unit_boxes)
+    assert len(player.visible_events()) < len(state.log)
+    teacher = App(state, {0}, size=SIZE)
+    teacher.show_lesson = False
+    teacher.omniscient = True
+    teacher.render(screen)
+    assert hidden <= set(teacher.unit_boxes)
+    assert [k for k, _ in teacher.visible_events()] == list(range(len(state.log)))
+    assert "--see-all" in CliRunner().invoke(cli_app, ["play", "--help"]).output

@@ -370,10 +370,11 @@ class App:
     def visible_events(self) -> list[tuple[int, Any]]:
         """(log index, event) pairs the viewing side may know about, as the engine decides
         (`engine.view.visible_log`; exact because every UI game tracks sightings)."""
-        key = (id(self.state), len(self.state.log), self.view_side)
+        key = (id(self.state), len(self.state.log), self.view_side, self.omniscient)
         if key != self._vis_key:
             self._vis_key = key
-            self._vis_events = visible_log(self.state, self.view_side)
+            self._vis_events = (list(enumerate(self.state.log)) if self.omniscient
+                                else visible_log(self.state, self.view_side))
         return self._vis_events
 
     def visible_event(self, k: int) -> Any | None:

@@ -192,6 +192,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         weather: Annotated[str | None, typer.Option(
             help="Weather mode: historical, stochastic, clear, overcast or fog")] = None,
         sandbox: Annotated[bool, typer.Option(help="Educator sandbox: free placement, weather switch")] = False,
+        see_all: Annotated[bool, typer.Option(
+            "--see-all", help="Educator view: every unit of both sides and the whole log on screen, hidden ambush "
+            "parties included (the AI still plays on what its side sees)")] = False,
         autoplay: Annotated[int, typer.Option(help="Let the AIs play N turns first (scripted use)")] = 0,
         screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
         size: Annotated[str | None, typer.Option(
@@ -253,6 +256,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=scale, size=screen.get_size(),
                    save_path=Path.cwd() / save_name(scenario, load), autosave_path=Path.cwd() / AUTOSAVE_NAME)
+        game.omniscient = see_all
         if autoplay:
             first = state.turn
             game.run_ai_until(state.turn + autoplay)

@@ -147,7 +147,9 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
         to_move = f"{SIDES[st.side]} ({scen.sides[SIDES[st.side]].name})"
         w.line(f"To move: {to_move}", side_col, bold=True)
         w.line(f"Phase: {st.phase.upper()}   (air › artillery › movement › assault)")
-    me = ("You see: both sides, every unit (replay without --side)" if app.omniscient else
+    me = ("You see: both sides, every unit " + ("(replay without --side)" if getattr(app, "read_only", False)
+                                                else "(--see-all)")
+          if app.omniscient else
           f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else ""))
     if st.sandbox:
         me += " — SANDBOX"

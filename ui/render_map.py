@@ -354,7 +354,7 @@ class MapRenderer:
         of the canyon, 1,470 m against the canyon's 1,080)."""
         cx, cy = g.center(i)
         c = (int(cx - int(dx)), int(cy - int(dy)))
-        if r.inflate(-r.h, 0).collidepoint(c):
+        if r.inflate(-r.h, int(g.size)).collidepoint(c):  # on the hex, or just above or below its centre
             return
         near = (min(max(c[0], r.left + r.h // 2), r.right - r.h // 2), min(max(c[1], r.top), r.bottom))
         dot = max(2, round(g.size / 8))

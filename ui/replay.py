@@ -226,9 +226,7 @@ class ReplayApp(App):
     def visible_events(self) -> list[tuple[int, Any]]:
         if self.model.kind == "log":
             return list(enumerate(self.model.events[: self.model.k + 1]))
-        if self.omniscient:
-            return list(enumerate(self.state.log))
-        return super().visible_events()  # engine.view.visible_log for the chosen side
+        return super().visible_events()  # the whole log, or engine.view.visible_log for the chosen side
 
     def click_hex(self, idx: int | None, shift: bool = False) -> None:
         if idx is not None:
