@@ -400,6 +400,28 @@ def _check_road(state: GameState) -> None:
             state.score.road_cut_turn = state.turn
 
 
+def victory_conditions(scen: Scenario) -> str:
+    """How the game is won, in the scenario's numbers: what `_end_turn` checks, said once for the briefing and
+    the help (players asked where the victory conditions were written).
+
+    >>> from engine.scenario import load_scenario
+    >>> print(victory_conditions(load_scenario("scenarios/lessons/ambush.json")))  # doctest: +NORMALIZE_WHITESPACE
+    Victory: the attacker wins as soon as it holds Dashkend at the end of a turn with no defender unit within
+    1 hex of it. After the last turn (turn 6, from 08 Nov 06:00) the attacker wins if it holds Dashkend;
+    otherwise the defender wins. A hex is held by the side whose unit last entered it.
+    """
+    v = scen.victory
+    ob = next((o for o in scen.objectives if o.name == v.objective), None)
+    n = len(ob.hexes) if ob is not None else 0
+    what, it = (f"all {n} hexes of {v.objective}", "them") if n > 1 else (v.objective, "it")
+    hexes = "hex" if v.contest_radius == 1 else "hexes"
+    early = (f"the attacker wins as soon as it holds {what} at the end of a turn with no defender unit within "
+             f"{v.contest_radius} {hexes} of {it}. After" if v.sudden_death else "after")
+    return (f"Victory: {early} the last turn (turn {scen.turns}, from {scen.turn_start(scen.turns):%d %b %H:%M}) "
+            f"the attacker wins if it holds {what}; otherwise the defender wins. A hex is held by the side whose "
+            "unit last entered it.")
+
+
 def _end_turn(state: GameState) -> None:
     scen = state.scenario
     gmap = state.map

@@ -668,6 +668,25 @@ NOTES = [
     "inside the massif; Mets Shen's height (~1,400 m) and all unnamed heights are estimates.",
 ]
 META["notes"] = NOTES
+META["briefing"] = [
+    "28 October 2020. Shusha stands on a plateau some 1,400 m up, ringed by cliffs, just south of Stepanakert. Its "
+    "last road to Armenia, the Lachin corridor, runs west from the town's foot through the Dashalti gorge. "
+    "Azerbaijan (the attacker, red) has taken the districts to the south; its special forces are in the beech "
+    "forest near Chanakchi and Sighnaq, more groups follow up a forest track, and its tanks and motor-rifle "
+    "battalions wait for the track to take them. Artsakh and Armenia (the defender, blue) hold the town, the road, "
+    "Stepanakert and the villages on the corridor; reservists and volunteers arrive over the coming days.",
+    "The attacker: cut the Lachin road below the town, then climb into Shusha and clear it before the "
+    "ceasefire. Light forces move hidden through ravines and forest (overlay 3); vehicles are slow there "
+    "(overlay 1). The town's cliffs make an assault from below costly (overlays 2 and 8); the open south-west "
+    "rim (Jidir Duzu) and the road are the ways in.",
+    "The defender: hold the town and keep the road open. Hidden parties in the ravines fire first at whatever "
+    "walks into them; artillery needs a spotter, and the recon drone over the approaches is one. A unit cut off "
+    "from its supply fires worse and does not recover (overlay 6).",
+    "The weather: clear or partly cloudy until about 2 November, then low cloud and fog until the 8th. Armed "
+    "drones cannot fly under a low ceiling (the panel's red GROUNDED box says why); the low-flying recon drone "
+    "still can, and still spots for artillery. Turns are 12 hours, day and night; each side plays air, artillery, "
+    "movement and assault in turn. H lists the keys and the rules in brief.",
+]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ supply ignores a cut road), one of these fails. The variants are built with the 
 from __future__ import annotations
 
 import copy
+import html
 import importlib.util
 import json
 import os
@@ -356,12 +357,22 @@ def test_lesson_window_opens_at_start_and_with_l() -> None:
     app.on_key(pygame.K_l, 0)
     app.render(screen)
     assert app.lesson_win is None
-    # a scenario without a lesson: no window, L only says so
-    app2 = App(new_game(load_scenario(ROOT / "scenarios" / "shusha_1120.json"), 1), {1}, size=(1280, 800))
+    # a scenario without a lesson: no window at the start (`wargame play` opens a new game's briefing), L opens
+    # the briefing with how to win (a player's review: the victory conditions were written nowhere)
+    from engine.rules import victory_conditions
+
+    shusha = load_scenario(ROOT / "scenarios" / "shusha_1120.json")
+    app2 = App(new_game(shusha, 1), {1}, size=(1280, 800))
     app2.render(screen)
+    assert not app2.show_lesson and app2.lesson_win is None
     app2.on_key(pygame.K_l, 0)
     app2.render(screen)
-    assert not app2.show_lesson and app2.lesson_win is None and "no lesson" in app2.status
+    assert app2.lesson_win is not None and app2.lesson_win.alive()
+    from ui import panels
+
+    text = panels.lesson_html(shusha)
+    assert shusha.meta.briefing[0][:40] in text and "Victory: the attacker wins as soon as it holds all 7 hexes" \
+        in victory_conditions(shusha) and html.escape(victory_conditions(shusha)) in text
 
 
 @pytest.mark.parametrize("name", ["ambush.json", "cliff_ridge.json", "drones.json"])

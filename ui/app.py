@@ -62,7 +62,8 @@ HELP = [
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave.json)"),
-    ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for"),
+    ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for; in another "
+          "scenario its briefing: the situation and how to win"),
     ("H or ?", "this help"),
 ]
 PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
@@ -790,9 +791,7 @@ class App:
             self.center_on(u.idx)
 
     def toggle_lesson(self) -> None:
-        if not self.state.scenario.meta.lesson:
-            self.status = "This scenario has no lesson (teaching scenarios are in scenarios/lessons/)"
-            return
+        """Key L: the lesson of a teaching scenario, else the scenario's briefing, with how to win."""
         self.show_lesson = not self.show_lesson
 
     def _sync_lesson(self) -> None:
@@ -806,8 +805,9 @@ class App:
         if self.show_lesson and win is None and not self.pass_screen:
             W, H = self.size  # wide enough to read on a projector without scrolling much
             r = self.gui._centred(max(720, min(1000, round(W * 0.62))), max(560, min(820, round(H * 0.8))))
+            title = "Lesson (L)" if self.state.scenario.meta.lesson else "Briefing (L)"
             self.lesson_win = win = pygame_gui.elements.UIWindow(r, self.gui.manager, resizable=True,
-                                                                 window_display_title="Lesson (L)")
+                                                                 window_display_title=title)
             html = panels.lesson_html(self.state.scenario)
             cw, ch = win.get_container().get_size()
             # a short lesson gets a window its size, not one half empty: its text's height, wrapped as narrow

@@ -257,6 +257,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=scale, size=screen.get_size(),
                    save_path=Path.cwd() / save_name(scenario, load), autosave_path=Path.cwd() / AUTOSAVE_NAME)
         game.omniscient = see_all
+        if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
+            game.show_lesson = True
         if autoplay:
             first = state.turn
             game.run_ai_until(state.turn + autoplay)

@@ -504,11 +504,13 @@ class Gui:
 def rules_brief(scen: Any) -> list[str]:
     """The rules a player needs to read the odds and results, in this scenario's numbers (its `combat`
     section): what the help window says under "Rules in brief"."""
+    from engine.rules import victory_conditions
     from engine.units import MAX_COHESION
     from ui.app import hit_chance_rule
 
     c = scen.combat
     return [
+        victory_conditions(scen),
         hit_chance_rule(c) + "; net = firepower - protection + every modifier (the preview lists each).",
         f"Ground units fight by assault, on an adjacent hex: at {scen.map.hex_km:g} km hexes and "
         f"{scen.meta.turn_hours}-hour turns a battalion's direct "

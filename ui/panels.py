@@ -132,7 +132,7 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
             w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
         else:
             w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase"
-                   f"{' (L: lesson)' if scen.meta.lesson else ''}", p.side[st.side], bold=True)
+                   f"{' (L: lesson)' if scen.meta.lesson else ' (L: briefing)'}", p.side[st.side], bold=True)
         return
     w.line(scen.meta.name, p.accent, px=15, bold=True)
     w.line(f"Turn {st.turn}/{scen.turns} — {when:%a %d %b %H:%M} — {'NIGHT' if st.night else 'day'}",
@@ -154,8 +154,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
     if st.sandbox:
         me += " — SANDBOX"
     w.line(me, p.panel_dim)
-    if scen.meta.lesson:
-        w.line("Teaching scenario: press L for the lesson", p.accent, px=12)
+    w.line("Teaching scenario: press L for the lesson" if scen.meta.lesson else "L: briefing and how to win",
+           p.accent if scen.meta.lesson else p.panel_dim, px=12)
 
 
 def _aircraft(app: Any, w: Writer, compact: bool) -> None:
@@ -290,11 +290,15 @@ def where(gm: Any, idx: int, near: int = 6) -> str:
 
 
 def lesson_html(scen: Any) -> str:
-    """`meta.lesson` (paragraphs) as the lesson window's text (pygame_gui HTML subset)."""
+    """The L window's text (pygame_gui HTML subset): a teaching scenario's `meta.lesson`, else the scenario's
+    `meta.briefing` (or its description), then how the game is won (`rules.victory_conditions`)."""
     import html
 
-    paras = "<br><br>".join(html.escape(p) for p in scen.meta.lesson)
-    return (f"<font size=5><b>{html.escape(scen.meta.name)}</b></font><br><br>{paras}<br><br>"
+    from engine.rules import victory_conditions
+
+    paras = scen.meta.lesson or scen.meta.briefing or [scen.meta.description]
+    body = "<br><br>".join(html.escape(p) for p in [*paras, victory_conditions(scen)] if p)
+    return (f"<font size=5><b>{html.escape(scen.meta.name)}</b></font><br><br>{body}<br><br>"
             "<i>L or Esc closes this window; L opens it again. H lists the keys.</i>")
 
 
@@ -584,7 +588,8 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
     st = app.state
     if st.outcome is None and app.human and st.side not in app.human:
         held = app.show_lesson or (app.lesson_win is not None and app.lesson_win.alive())
-        s = f"{SIDES[st.side]} waits until the lesson is closed (L)" if held else f"{SIDES[st.side]} is playing…"
+        what = "lesson" if st.scenario.meta.lesson else "briefing"
+        s = f"{SIDES[st.side]} waits until the {what} is closed (L)" if held else f"{SIDES[st.side]} is playing…"
         screen.blit(t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True), (mr.x + 8, mr.y + 6))
 
 
