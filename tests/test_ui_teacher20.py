@@ -95,3 +95,25 @@ def test_see_all_shows_the_hidden_ambush_parties_and_the_whole_log(screen):
     assert hidden <= set(teacher.unit_boxes)
     assert [k for k, _ in teacher.visible_events()] == list(range(len(state.log)))
     assert "--see-all" in CliRunner().invoke(cli_app, ["play", "--help"]).output
+
+
+def test_a_save_remembers_who_played_which_side(screen, tmp_path):
+    """A player's review: `wargame play --load` gave back the defender to a player who had saved as the attacker,
+    and the AI went on moving their special forces. The save keeps the human sides and the hotseat flag."""
+    from engine.savegame import load_game
+    from ui.app import App, saved_players
+
+    state = new_game(load_scenario(LESSONS / "ambush.json"), 1, track_sightings=True)
+    app = App(state, {0}, size=SIZE, save_path=tmp_path / "a.json")
+    app.show_lesson = False
+    app.run_ai_until(2)
+    app.save()
+    assert saved_players(load_game(tmp_path / "a.json")) == ({0}, False)
+    both = App(load_game(tmp_path / "a.json", track_sightings=True), {0, 1}, hotseat=True, size=SIZE,
+               save_path=tmp_path / "b.json")
+    both.save()
+    assert saved_players(load_game(tmp_path / "b.json")) == ({0, 1}, True)
+    state.extra = {"players": {"human": ["nobody"]}}
+    assert saved_players(state) is None
+    state.extra = {}
+    assert saved_players(state) is None

@@ -686,6 +686,8 @@ class App:
             self.ai_step()
         # the AI players' random streams go into the save, so a loaded game continues exactly as this one would
         self.state.extra[AI_RNG_KEY] = {SIDES[s]: self.rngs[s].bit_generator.state for s in (0, 1)}
+        # and who plays which side, so that `wargame play --load` gives the player back their own side
+        self.state.extra[PLAYERS_KEY] = {"human": [SIDES[s] for s in sorted(self.human)], "hotseat": self.hotseat}
         try:
             save_game(self.state, p)
             self.status = f"Saved to {p}"
@@ -1528,6 +1530,19 @@ class App:
 
 
 AI_RNG_KEY = "ai_rng"
+PLAYERS_KEY = "players"
+"""`state.extra` key of the sides the people at the screen played ({"human": ["attacker"], "hotseat": false})."""
+
+
+def saved_players(state: Any) -> tuple[set[int], bool] | None:
+    """The human sides and hotseat flag a save was made with (`PLAYERS_KEY`); None for a save without them (made
+    by `wargame run`, or by an older wargame) or with values this version does not know."""
+    got = state.extra.get(PLAYERS_KEY) if isinstance(state.extra, dict) else None
+    if not isinstance(got, dict) or not isinstance(got.get("human"), list):
+        return None
+    if not all(s in SIDES for s in got["human"]):
+        return None
+    return {SIDES.index(s) for s in got["human"]}, bool(got.get("hotseat", False))
 
 
 def _fits_memory(g: MapGeometry) -> bool:

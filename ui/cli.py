@@ -185,7 +185,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command()
     def play(
         scenario: Annotated[Path | None, typer.Argument(help="Scenario JSON file (optional with --load)")] = None,
-        side: Annotated[str, typer.Option(help="Your side: attacker or defender")] = "defender",
+        side: Annotated[str | None, typer.Option(
+            help="Your side: attacker or defender (default: defender; with --load, the side the game was saved "
+                 "by)")] = None,
         hotseat: Annotated[bool, typer.Option(help="Two players on one screen (both sides human)")] = False,
         seed: Annotated[int, typer.Option(help="Game seed (non-negative integer)")] = 0,
         load: Annotated[Path | None, typer.Option(help="Continue a save file")] = None,
@@ -210,7 +212,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from engine.errors import WargameError
         from engine.units import SIDES
 
-        if side not in SIDES:
+        if side is not None and side not in SIDES:
             fail(f"--side must be attacker or defender, got {side!r}")
         if palette not in ("default", "colorblind"):
             fail(f"--palette must be default or colorblind, got {palette!r}")
@@ -250,9 +252,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if not have_display():
             fail(NO_DISPLAY)
         screen = open_window(wh, f"wargame — {state.scenario.meta.name}", fail)
-        from ui.app import App
+        from ui.app import App, saved_players
 
-        human = {0, 1} if hotseat else {SIDES.index(side)}
+        saved = saved_players(state) if load is not None and side is None and not hotseat else None
+        if saved is not None and saved[0]:  # a loaded game goes on with the sides it was saved with
+            human, hotseat = saved
+        else:
+            human = {0, 1} if hotseat else {SIDES.index(side or "defender")}
         scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=scale, size=screen.get_size(),
                    save_path=Path.cwd() / save_name(scenario, load), autosave_path=Path.cwd() / AUTOSAVE_NAME)
@@ -284,7 +290,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         finally:
             if game.autosaved is not None:
                 then = ("replay it with: wargame replay" if game.state.outcome is not None
-                        else "continue with: wargame play --load")
+                        else "continue with: wargame play --load")  # (the save says who played which side)
                 typer.echo(f"Game saved to {game.autosaved}; {then} {game.autosaved}", err=True)
 
     @app.command()
