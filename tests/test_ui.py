@@ -473,7 +473,7 @@ def test_outlines_and_status_show_only_events_the_player_saw(scen, screen):
 
 
 @pytest.mark.parametrize(("size", "scale"), [((1280, 800), 1.0), ((1024, 700), 1.5)])
-def test_no_go_labels_stay_clear_of_place_names(scen, size, scale):
+def test_no_go_labels_stay_clear_of_place_names(scen, screen, size, scale):
     from ui.app import App
 
     app = App(new_game(scen, 3), {0}, size=size, ui_scale=scale)  # the attacker has closed sectors
@@ -484,6 +484,15 @@ def test_no_go_labels_stay_clear_of_place_names(scen, size, scale):
     assert placed  # at least one sector is named on screen
     for k, r in enumerate(placed):
         assert r.collidelist(names) < 0 and r.collidelist(placed[k + 1:]) < 0
+    # and each lies within the closed ground (a player's review: "closed to the attacker / Shosh and the eastern
+    # slopes" was written across Shusha, the attacker's objective)
+    closed = app.state.map.no_go[0]
+    for r in placed:
+        for x in (r.left, r.centerx, r.right):
+            for y in (r.top, r.bottom):
+                i = app.geo.hex_at(x + app.vx, y + app.vy)
+                assert i is not None and closed[i], (r, x, y)
+    assert not any(closed[i] for i in app.state.map.objective_hexes)
 
 
 def test_a_click_that_gives_no_order_says_why_and_keeps_the_selection(scen, screen):

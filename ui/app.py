@@ -1067,22 +1067,37 @@ class App:
                 hexes = [self.state.map.idx(h) for h in area.hexes()]
                 mx = sum(g.center(i)[0] for i in hexes) / len(hexes)
                 my = sum(g.center(i)[1] for i in hexes) / len(hexes)
-                rows = [self.text.halo(t, 12, (255, 255, 255), (20, 20, 25), bold=True)
-                        for t in (f"closed to the {SIDES[self.view_side]}", area.name)]
-                box = pygame.Rect(0, 0, max(r.get_width() for r in rows), sum(r.get_height() for r in rows))
                 spots = sorted(hexes, key=lambda i: (math.hypot(g.center(i)[0] - mx, g.center(i)[1] - my), i))
-                for i in spots[:60]:
-                    box.center = (int(g.center(i)[0] - self.vx), int(g.center(i)[1] - self.vy))
-                    if screen_r.contains(box) and box.collidelist(taken) < 0:
+                for words in ((f"closed to the {SIDES[self.view_side]}", area.name), ("closed:", area.name),
+                              ("closed",)):  # the full label, else shorter ones
+                    rows = [self.text.halo(t, 12, (255, 255, 255), (20, 20, 25), bold=True) for t in words]
+                    box = self._no_go_label_spot(rows, spots[:60], set(hexes), taken, screen_r)
+                    if box is not None:
                         y = box.y
                         for r in rows:
                             layer.blit(r, (box.centerx - r.get_width() // 2, y))
                             y += r.get_height()
-                        taken.append(box.copy())
+                        taken.append(box)
                         self.no_go_label_rects.append(box.copy())
                         break
             self._no_go_layer = (key, layer)
         screen.blit(self._no_go_layer[1], (0, 0))
+
+    def _no_go_label_spot(self, rows: list[pygame.Surface], spots: list[int], inside: set[int],
+                          taken: list[pygame.Rect], screen_r: pygame.Rect) -> pygame.Rect | None:
+        """Where a sector's label of `rows` goes (screen rectangle): centred on the first of `spots` where it is
+        on screen, clear of `taken`, and within the sector's own hexes `inside` (a player read "closed to the
+        attacker" written across Shusha, next to a small sector, as "Shusha is closed to me"); None if nowhere."""
+        g = self.geo
+        box = pygame.Rect(0, 0, max(r.get_width() for r in rows), sum(r.get_height() for r in rows))
+        for i in spots:
+            box.center = (int(g.center(i)[0] - self.vx), int(g.center(i)[1] - self.vy))
+            if not screen_r.contains(box) or box.collidelist(taken) >= 0:
+                continue
+            probes = [(box.left + fx * box.w, box.top + fy * box.h) for fx in (0, 0.5, 1) for fy in (0, 1)]
+            if all(g.hex_at(x + self.vx, y + self.vy) in inside for x, y in probes):
+                return box
+        return None
 
     def _overlay_layer(self, res: ov.OverlayResult) -> pygame.Surface:
         return ov.draw_layer(res, self.geo, self.map_rect.size, self.vx, self.vy, self._visible_indices(), self.text)
