@@ -27,7 +27,11 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for the scenario sha256 9a82ab465847: its briefing only
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.10.0, an AI change: the doctrine
+# defender keeps its units within the contest radius while the attacker holds the whole objective (a player saw
+# two units walk away from Shusha and hand over the game). Seed 1's game changed (it ends a turn later); seeds
+# 2 and 3 only in the GameStarted line (the version). Attacker wins 63% [60-66] of 1000 historical games, as
+# before. Before that, the scenario sha256 9a82ab465847: its briefing only
 # (`meta.briefing`), the same games (only the GameStarted line, which records the sha256, changed; checked on
 # 5 seeds). Before that, the scenario sha256 e035e3f278c7 (session 20, the
 # tempo recalibration, scenario data only): special forces march 2.5 MP a turn, the attacker's supply range is
@@ -61,9 +65,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "cf3ac41357951feb93fd2cd041623f800a12ed521b9bf596df6b4dd0d6fa34bb",
-    2: "beeb1e8ceeae0c97fedaeb4848f782a658daddb9b5b37cb8a7da352a626f6f45",
-    3: "b709ed77b0d49f44ba4323ac447d54647f2845b7759b223b8dd9e0f93913b27f",
+    1: "431fd90469e178effcf6cdf0e5b7c907c9241b6fb37422f1ac82e27675e9d519",
+    2: "7227d3bcfbec9af7ce331baf1a0af0e02cee30c97aa0836b64ddfc3fa47bb2aa",
+    3: "24e3d66ce6024067313a2e2003f5f7aee84aa64795e89c5cba6d77c146932dce",
 }
 
 

@@ -359,9 +359,15 @@ class DoctrineAgent:
         obj_sorted = tuple(sorted(obj))
         zone = self._contact_zone(view)
         table = view.scenario.unit_table
+        # the attacker holds the whole objective: a unit within the contest radius stays there, or the attacker
+        # wins at the end of the turn (a player saw two units walk away from the town and hand over the game)
+        contest = view.scenario.victory.contest_radius if len(lost) == len(obj) and obj else -1
+        to_obj = self._objective_distance(view)
         for u in self._free(view):
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
+                continue
+            if to_obj[u.idx] <= contest:
                 continue
             if u.idx in zone:  # next to a known enemy
                 if u.cohesion <= 0 and u.idx not in obj_set:
