@@ -22,6 +22,7 @@ from engine.terrain import (
     SUPPLY_OFFROAD_FACTOR,
     SUPPLY_ROAD_COST_BY_KIND,
 )
+from engine.units import SIDES
 
 ROAD_KINDS: tuple[str, ...] = ("main", "secondary", "track")  # best first
 
@@ -129,6 +130,13 @@ class GameMap:
             held[:] = [START_CONTROL_CODES[ch] for row in m.start_control for ch in row]
         self.start_control = _readonly(held)
         """Who holds each hex at the start by the scenario's `map.start_control` (-1: no one), before units."""
+        briefed = held.copy()
+        for ob in scen.objectives:
+            if ob.controller in SIDES:
+                briefed[[self.idx(h) for h in ob.hexes]] = SIDES.index(ob.controller)
+        self.briefed_control = _readonly(briefed)
+        """Who holds each hex in both sides' briefing: `start_control` and the objectives' controllers (what each
+        side's `known_control` starts from; ground the enemy holds beyond it, the side learned it took)."""
         q, r = hexgrid.offset_to_axial_arrays(cols_a, rows_a)
         self.q, self.r = _readonly(q.astype(np.int64)), _readonly(r.astype(np.int64))
         self._q_list: list[int] = self.q.tolist()

@@ -178,9 +178,7 @@ def new_game(
         state.known_control = [np.full(gmap.n, -1, dtype=np.int8), np.full(gmap.n, -1, dtype=np.int8)]
     held_objectives = [(gmap.idx(h), SIDES.index(ob.controller))
                        for ob in scen.objectives if ob.controller in SIDES for h in ob.hexes]
-    briefed = gmap.start_control.copy()  # the front line and the objectives: both briefings show them
-    for i, s in held_objectives:
-        briefed[i] = s
+    briefed = gmap.briefed_control  # the front line and the objectives: both briefings show them
     state.control[:] = briefed
     for u in units:  # the starting order of battle is placed, not announced as reinforcements
         if u.arrives_turn <= 1:

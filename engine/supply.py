@@ -40,25 +40,21 @@ def _trace(state: GameState, side: int, blocked: np.ndarray, goal: np.ndarray) -
 
 def supply_estimate(state: GameState, side: int) -> tuple[np.ndarray, np.ndarray]:
     """The side's supply field as it can believe it to be, and the hexes that belief blocks: a player's
-    overlay may not trace through enemies it cannot know of, nor through those it does. Blocked: the enemy
-    units it sees now, where it last saw others this turn or the last (`GameState.last_seen`), and ground it
-    knows the enemy has taken since the briefing (`GameState.known_control`: e.g. the hex a road cut was found
-    at), each with its zone of control, except where the side's own units stand."""
-    from engine.visibility import known_enemy_hexes
+    overlay may not trace through enemies it cannot know of, nor through those it does. Blocked, as the rule
+    blocks (a unit's hex and the hexes next to it, except where the side's own units stand): the enemy units it
+    sees now and those it saw this turn or the last (`SideView.last_seen`: not the ones it has destroyed); and,
+    as a possible unit's hex, ground it knows the enemy took since the briefing (`GameState.known_control`: the
+    hex a road cut was announced at) where it cannot see now."""
+    from engine.view import SideView
+    from engine.visibility import known_enemy_hexes, visible_hexes
 
     gmap = state.map
     enemy, zoc = known_enemy_hexes(state, side)
-    stop = set(enemy)
-    if state.last_seen is not None:
-        stop.update(idx for idx, turn, _ in state.last_seen[side].values() if turn >= state.turn - 1)
+    units = set(enemy) | {m.idx for m in SideView(state, side).last_seen if m.turn >= state.turn - 1}
     if state.known_control is not None:
-        briefed = gmap.start_control.copy()
-        for ob in state.scenario.objectives:
-            if ob.controller in SIDES:
-                briefed[[gmap.idx(h) for h in ob.hexes]] = SIDES.index(ob.controller)
-        taken = (state.known_control[side] == 1 - side) & (briefed != 1 - side)
-        stop.update(np.flatnonzero(taken).tolist())
-    stop = (stop | zoc | gmap.adjacent_to(stop)).difference(state.hexes_of(side))
+        taken = (state.known_control[side] == 1 - side) & (gmap.briefed_control != 1 - side)
+        units.update(np.flatnonzero(taken & ~visible_hexes(state, side)).tolist())
+    stop = (units | zoc | gmap.adjacent_to(units)).difference(state.hexes_of(side))
     known = np.zeros(gmap.n, dtype=bool)
     if stop:
         known[sorted(stop)] = True

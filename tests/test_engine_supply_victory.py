@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import add_unit, drop_units, events_of, goto, move_unit, next_turn, tiny_game, tiny_scenario, variant
 
@@ -272,3 +274,51 @@ def test_the_supply_estimate_blocks_at_least_what_the_side_sees_and_never_its_ow
     for side in (0, 1):
         est, _ = supply_estimate(fresh, side)
         assert np.array_equal(est, supply_field(fresh, side, known_only=True))
+
+
+def test_the_supply_estimate_forgets_destroyed_units_and_taken_ground_it_can_see_is_empty():
+    """A reviewer's findings: the estimate kept blocking at the last-seen hex of enemy units the side had
+    destroyed, and, for the rest of the game, at ground the enemy once took, even in plain view and empty (the
+    Shusha garrison showed "no route" while in supply)."""
+    import numpy as np
+    from conftest import shusha_scenario
+
+    from engine.ai.base import make_agent
+    from engine.game import run_agents
+    from engine.rules import new_game, seed_streams
+    from engine.scenario import load_scenario
+    from engine.supply import supply_estimate
+    from engine.visibility import visible_hexes
+
+    lesson = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "supply.json")
+    dead_seen = 0
+    for seed in range(1, 9):
+        st = new_game(lesson, seed, track_sightings=True)
+        agents, rngs = [make_agent("doctrine"), make_agent("doctrine")], seed_streams(seed)[2:4]
+        for t in range(2, lesson.turns + 1):
+            run_agents(st, agents, rngs, until_turn=t)
+            if st.outcome is not None:
+                break
+            for side in (0, 1):
+                dead = [uid for uid, v in st.last_seen[side].items()
+                        if st.unit(uid).strength <= 0 and v[1] >= st.turn - 1]
+                if dead:
+                    dead_seen += 1
+                    blocks = supply_estimate(st, side)[1]
+                    saved = {uid: st.last_seen[side].pop(uid) for uid in dead}
+                    assert np.array_equal(blocks, supply_estimate(st, side)[1])
+                    st.last_seen[side].update(saved)
+    assert dead_seen
+    st = new_game(shusha_scenario(), 2, track_sightings=True)
+    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(2)[2:4], until_turn=15)
+    gm, side = st.map, 1
+    taken = (st.known_control[side] == 0) & (gm.briefed_control != 0)
+    seen_empty = [i for i in np.flatnonzero(taken & visible_hexes(st, side)).tolist()
+                  if not any(u.idx == i for u in st.units if u.side == 0 and u.active)]
+    assert seen_empty  # e.g. (21,12): taken on the road below the town, in view, and left
+    est, blocks = supply_estimate(st, side)
+    assert not any(blocks[i] for i in seen_empty if i not in gm.adjacent_to(
+        u.idx for u in st.units if u.side == 0 and u.active and not u.hidden))
+    fed = [u.id for u in st.units if u.side == side and u.active and not u.offmap and u.supplied
+           and st.utype(u).domain == "ground"]
+    assert fed and not any(np.isinf(est[st.unit(uid).idx]) for uid in fed)  # the garrison looked cut off

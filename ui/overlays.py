@@ -372,6 +372,16 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
     if wrong:
         res.legend.append((_c(out_c, 255), "outlined: looks supplied, yet the unit IS out: an unseen enemy cuts "
                            "its route"))
+    # and the other way round: counted as cut off, yet in supply (the enemy has left ground the side counts as
+    # taken, or a route runs where it cannot see)
+    fed_anyway = {u.idx for u in units if u.supplied and not (u.moved and moved_since) and math.isinf(vals[u.idx])}
+    for i in fed_anyway - wrong:
+        for d in range(6):
+            res.edges[(i, d)] = _c(in_c, 255)
+        res.tags[i] = frozenset({"estimate contradicted"})
+    if fed_anyway - wrong:
+        res.legend.append((_c(in_c, 255), "outlined: looks cut off, yet the unit IS in supply: the enemy has "
+                           "left ground you count as taken"))
     return res
 
 
