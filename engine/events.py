@@ -78,12 +78,15 @@ class FireResult:
                 f"{_n(self.hits, 'hit')}, {_n(self.losses, 'step')} lost")
 
     def rolls_text(self) -> str:
-        """The dice, as percentages a class can check against the chance ("why did a 60 % shot miss?"):
-        floored to 0.1 so that a shown roll is below the chance exactly when the roll was."""
+        """The dice, as percentages a class can check against the chance ("why did a 60 % shot miss?"): floored
+        to 0.1 (0.01 when the chance itself has a finer percentage, e.g. a scenario's 11.25 %), so that a shown
+        roll is below the chance exactly when the logged roll is (the log keeps rolls to 6 decimals)."""
         if not self.rolls:
             return ""
-        shown = ", ".join(f"{math.floor(x * 1000) / 10:.1f}" for x in self.rolls)
-        return f", roll{'s' if len(self.rolls) > 1 else ''} {shown} (hits below {self.p_hit * 100:g})"
+        pct = self.p_hit * 100
+        step = 10 if abs(pct * 10 - round(pct * 10)) < 1e-6 else 100
+        shown = ", ".join(f"{math.floor(x * 100 * step + 1e-9) / step:.{1 if step == 10 else 2}f}" for x in self.rolls)
+        return f", roll{'s' if len(self.rolls) > 1 else ''} {shown} (hits below {pct:g})"
 
 
 @attrs.define(kw_only=True, unsafe_hash=True)

@@ -450,7 +450,7 @@ def parse_cell_names(specs: list[str]) -> dict[int, str]:
     names: dict[int, str] = {}
     for spec in specs:
         cell, sep, name = spec.partition("=")
-        if not sep or not cell.strip().isdigit() or not name.strip():
+        if not sep or not cell.strip().isdecimal() or not name.strip():
             raise ReportError(f"cell name {spec!r}: give CELL=NAME, a cell number and a name (0=gorge)")
         if int(cell) in names:
             raise ReportError(f"cell {int(cell)} is named twice ({names[int(cell)]!r} and {name.strip()!r})")

@@ -98,6 +98,9 @@ def test_a_fire_result_shows_its_dice_against_the_chance():
 
     assert "× 2, rolls 29.9, 30.0 (hits below 30): 1 hit" in fire([0.299999, 0.3]).text()
     assert "× 1, roll 5.0 (hits below 30): 1 hit" in fire([0.05]).text()
+    finer = FireResult.make(firer="a", target="b", target_type="infantry", firepower=1, protection=0, modifiers=[],
+                            net=1, p_hit=0.1125, shots=2, rolls=[0.112, 0.1125], hits=1, losses=1, strength_after=1)
+    assert "rolls 11.20, 11.25 (hits below 11.25): 1 hit" in finer.text()  # (a scenario's finer chance)
     assert "roll" not in FireResult.make(firer="a", target="b", target_type="infantry", firepower=1, protection=0,
                                          modifiers=[], net=1, p_hit=0.2, shots=0, rolls=[], hits=0, losses=0,
                                          strength_after=1).text()

@@ -430,6 +430,7 @@ def test_a_landscape_name_set_beside_its_hex_points_at_it(screen):
 
     def drawn(avoid: list[pygame.Rect]) -> tuple[pygame.Rect, tuple[int, int, int]]:
         surf.fill((0, 128, 0))
+        r.draw_leaders(surf, g, 0, 0, avoid)  # (the App draws them under the counters, the names above)
         placed = dict(r.draw_labels(surf, g, 0, 0, avoid))
         return placed["Hunot canyon"], rgb(surf.get_at((cx, cy)))
 

@@ -83,7 +83,7 @@ def test_see_all_shows_the_hidden_ambush_parties_and_the_whole_log(screen):
     state = new_game(load_scenario(LESSONS / "ambush.json"), 1, track_sightings=True)
     player = App(state, {0}, size=SIZE)  # the attacker, who cannot see the ambush parties
     player.show_lesson = False
-    player.run_ai_until(1)
+    player.run_ai_until(2)
     player.render(screen)
     hidden = {u.id for u in state.units if u.side == 1 and u.hidden and u.active}
     assert hidden and not hidden & set(player.unit_boxes)
@@ -94,6 +94,21 @@ def test_see_all_shows_the_hidden_ambush_parties_and_the_whole_log(screen):
     teacher.render(screen)
     assert hidden <= set(teacher.unit_boxes)
     assert [k for k, _ in teacher.visible_events()] == list(range(len(state.log)))
+    # the enemy's half-turn as the status line sums it up, and the hover over a hidden enemy, are whole too
+    # (a code review: they still used the side's own view)
+    start = next(k for k, ev in enumerate(state.log) if ev.kind == "PhaseStarted" and ev.side == "defender")
+    assert len(teacher.enemy_turn_seen(start)) >= len(player.enemy_turn_seen(start))
+    from ui import panels
+
+    lines: list[str] = []
+    uid = sorted(hidden)[0]
+    probe = panels.Writer(teacher, screen, teacher.panel_rect, measure=True)
+    probe.line = lambda s, *a, **kw: lines.append(s) or pygame.Rect(0, 0, 0, 0)  # type: ignore[method-assign]
+    panels.hover_info(teacher, probe, state.unit(uid).idx)
+    assert any(uid in s and "hidden from your side" in s for s in lines), lines
+    lines.clear()
+    panels.hover_info(player, probe, state.unit(uid).idx)
+    assert not any(uid in s for s in lines)
     assert "--see-all" in CliRunner().invoke(cli_app, ["play", "--help"]).output
 
 

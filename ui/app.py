@@ -418,7 +418,8 @@ class App:
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         first = len(self.state.log) - len(events)
         for k, ev in enumerate(events):  # an own recon sortie: its log line names what the status line names
-            if ev.kind == "ReconFlown" and ev.side == SIDES[self.view_side] and not (ev.shot_down or self.omniscient):
+            if ev.kind == "ReconFlown" and ev.side == SIDES[self.view_side] and not (
+                    ev.shot_down or getattr(self, "read_only", False)):
                 words = "; ".join(recon_in_view(ev, self.state, self.view, ids0))
                 if words:
                     self.recon_notes[first + k] = words
@@ -860,8 +861,9 @@ class App:
         """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less
         this side's own turn-start reports."""
         own = SIDES[self.view_side]
-        return [ev for _, ev in visible_log(self.state, self.view_side, start=start)
-                if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
+        events = (list(enumerate(self.state.log))[start:] if self.omniscient  # (--see-all: the whole of it)
+                  else visible_log(self.state, self.view_side, start=start))
+        return [ev for _, ev in events if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
 
     def enemy_turn_summary(self, start: int, seen: list[Any] | None = None) -> str:
         """The status line when the enemy's half-turn is over: what the viewing side saw of it (`seen`, else
@@ -981,10 +983,11 @@ class App:
         self._draw_orders_layer(screen, tags)
         # cliffs back on top of the washes (overlays, no-go shading), under the counters
         self.renderer.draw_annotations(screen, self.geo, self.vx, self.vy)
+        self.renderer.draw_leaders(screen, self.geo, self.vx, self.vy, keep_clear)  # (under the counters)
         self._draw_units(screen, sprites)
         # the cliff's line once more, over the counters' edges: a counter on a cliff hex must not hide it
         self.renderer.draw_cliff_lines(screen, self.geo, self.vx, self.vy)
-        self._draw_units(screen, marks)
+        self._draw_units(screen, marks, fade=False)
         # the place names above the counters, each laid out clear of them: both stay readable
         self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
         self._draw_path_tag(screen)
@@ -1378,13 +1381,15 @@ class App:
         self.unit_boxes = boxes
         return out
 
-    def _draw_units(self, screen: pygame.Surface, sprites: list[tuple[pygame.Surface, pygame.Rect, bool]]) -> None:
+    def _draw_units(self, screen: pygame.Surface, sprites: list[tuple[pygame.Surface, pygame.Rect, bool]],
+                    fade: bool = True) -> None:
+        """`fade`: see-through with key C (counters, not the overlay's own marks on them, which are its facts)."""
         view = pygame.Rect(int(self.vx), int(self.vy), *self.map_rect.size)
         for img, r, selected in sprites:
             if not view.colliderect(r):
                 continue
             r = r.move(-view.x, -view.y)
-            if self.counters_faded:
+            if self.counters_faded and fade:
                 img = img.copy()
                 img.set_alpha(FADED_COUNTER_ALPHA)
             screen.blit(img, r)

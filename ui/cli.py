@@ -133,8 +133,12 @@ def save_name(scenario: Path | None, load: Path | None) -> str:
 
     >>> save_name(Path("scenarios/lessons/ambush.json"), None), save_name(None, Path("x/ambush_save.json"))
     ('ambush_save.json', 'ambush_save.json')
+    >>> save_name(None, Path("wargame_autosave.json"))
+    'wargame_save.json'
     """
     stem = scenario.stem if scenario is not None else (load.stem if load is not None else "wargame")
+    if stem == Path(AUTOSAVE_NAME).stem:  # (a game continued from the autosave is saved as a game, not as it)
+        stem = "wargame"
     return f"{stem.removesuffix('_save')}_save.json"
 
 

@@ -432,7 +432,8 @@ class Gui:
         lines = self.app.ui_text.wrap(f"T{ev.turn} {ev.text()}", log_font_px(1.0), width)
         rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
         details = list(ev.details())  # each fire result: firepower, every modifier with its source, odds, rolls
-        if ev.kind == "ReconFlown" and not self.app.omniscient:  # what the sortie covered, "nothing found" too
+        # what the sortie covered, "nothing found" too
+        if ev.kind == "ReconFlown" and not getattr(self.app, "read_only", False):
             extra = recon_log_detail(ev, self.app.state, self.app.view_side, self.app.recon_notes.get(k))
             details += [extra] if extra else []
         for detail in details:

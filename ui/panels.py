@@ -159,7 +159,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
 
 
 def _aircraft(app: Any, w: Writer, compact: bool) -> None:
-    """Weather and what flies; `compact`: the weather and a count (the details below need the room)."""
+    """Weather and what flies; `compact`: the weather, the own aircraft that can fly (or have flown) by name and
+    the grounded ones on their red plate, no enemy or off-map gun lines (the details below need the room)."""
     st = app.state
     v = app.view
     p = app.palette
@@ -168,9 +169,11 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
     if compact:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
         air = [u for u in v.own if u.active and scen.unit_table[u.type].domain == "air"]
         w.line(weather_words(v.weather), p.panel_fg, px=12)
-        flying = [f"{u.id} ({type_label(scen.unit_table, u.type)})" for u in air if not v.grounded.get(u.id)]
-        if flying:
-            w.line(f"CAN FLY: {', '.join(flying)}", p.good, px=12, bold=True)
+        ready = [u for u in air if not v.grounded.get(u.id)]
+        for done, head in ((False, "CAN FLY"), (True, "has flown this turn")):  # (as the full list says)
+            names = [f"{u.id} ({type_label(scen.unit_table, u.type)})" for u in ready if bool(u.fired) == done]
+            if names:
+                w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12, bold=not done)
         if grounded:
             _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
         return
@@ -501,8 +504,15 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     here = []
     for u in app.own_units_at(idx):
         here.append(f"{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
-    for cv in app.contacts_at(idx):
-        here.append(f"ENEMY {cv.id} ({type_label(table, cv.type)}, {cv.strength})")
+    if app.omniscient:  # (--see-all, a replay of both sides: every enemy unit here, hidden ones too)
+        for u in st.units:
+            if u.side != app.view_side and u.idx == idx and u.active and not u.offmap \
+                    and table[u.type].domain == "ground":
+                here.append(f"ENEMY {u.id} ({type_label(table, u.type)}, {u.strength}"
+                            f"{', hidden from your side' if u.hidden else ''})")
+    else:
+        for cv in app.contacts_at(idx):
+            here.append(f"ENEMY {cv.id} ({type_label(table, cv.type)}, {cv.strength})")
     if here:
         w.line("Here: " + "; ".join(here), px=12)
     for m in app.last_seen_markers():

@@ -340,13 +340,19 @@ class MapRenderer:
         hide under it), so names and counters both stay readable. Returns the names drawn and their screen
         rectangles."""
         out = []
-        for name, kind, i, img, rect in self._label_layout(int(g.size), avoid):
+        for name, _kind, _i, img, rect in self._label_layout(int(g.size), avoid):
             r = rect.move(-int(dx), -int(dy))
-            if kind == "area":
-                self._leader(surf, g, i, r, dx, dy)
             surf.blit(img, r)
             out.append((name, r))
         return out
+
+    def draw_leaders(self, surf: pygame.Surface, g: MapGeometry, dx: float, dy: float,
+                     avoid: Sequence[pygame.Rect] = ()) -> None:
+        """The lines from landscape names set beside their hexes to a dot on each (`_leader`), laid out as
+        `draw_labels` lays the names out: for a caller to draw under the counters, which pushed the names off."""
+        for _name, kind, i, _img, rect in self._label_layout(int(g.size), avoid):
+            if kind == "area":
+                self._leader(surf, g, i, rect.move(-int(dx), -int(dy)), dx, dy)
 
     def _leader(self, surf: pygame.Surface, g: MapGeometry, i: int, r: pygame.Rect, dx: float, dy: float) -> None:
         """A landscape feature's name set beside its hex (counters stand on it, or another name does) points at
