@@ -685,3 +685,20 @@ def test_the_text_scale_follows_the_window_unless_given():
     assert auto_ui_scale((1280, 800)) == 1.0 == auto_ui_scale((800, 600))
     assert 1.0 < auto_ui_scale((1600, 1000)) < auto_ui_scale((1920, 1200)) <= 1.5
     assert auto_ui_scale((7680, 4320)) == 1.5
+
+
+def test_an_objective_taken_and_the_road_cut_come_first_in_a_summary():
+    """A player's review: "attacker takes control of (21,11) Shusha" was hidden behind the status line's "…",
+    after every fire and move of the enemy's half-turn."""
+    from engine.events import ControlChanged, RoadCut, UnitMoved
+    from ui.status import summary_parts
+
+    state = new_game(load_scenario(SHUSHA), 1)
+    town = state.map.hex_of(state.map.objective_hexes[0])
+    events = [UnitMoved.make(turn=9, side="attacker", unit="az_sf_1", path=[(30, 20), (30, 21)], cost=2.5),
+              ControlChanged.make(turn=9, side="attacker", hex=(30, 21), place=None, taken_unseen=False),
+              ControlChanged.make(turn=9, side="attacker", hex=town, place="Shusha", taken_unseen=False),
+              RoadCut.make(turn=9, road="Shusha–Lachin road", cut=True, reason="attacker astride the road")]
+    parts = summary_parts(events, state)
+    assert "Shusha" in parts[0] and "CUT" in parts[1]
+    assert parts.index(next(p for p in parts if "moves" in p)) > 1

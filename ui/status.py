@@ -130,12 +130,13 @@ def recon_log_detail(ev: Any, state: Any, side: int, seen: str | None = None) ->
 
 def summary_parts(events: list[Any], state: Any, view: Any = None,
                   known_before: frozenset[str] | set[str] | None = None) -> list[str]:
-    """The parts of an order's summary, most important first: destruction, steps lost (per unit, with what is
-    left), ambush, assault and retreat, fire, recon sorties, the move, control and road changes, reveals, then
-    the rest in log order. `events`: what the viewing side saw of the order. `view` (the viewing side's
-    `SideView`, None: a replay of both sides) and `known_before` (enemy ids it knew before the order): a recon
-    sortie then says what it looked at and what it found there (`recon_words`), and the units it detected are
-    not repeated as reveals."""
+    """The parts of an order's summary, most important first: destruction, objective hexes taken and the road
+    cut or reopened (a player found "attacker takes control of (21,11) Shusha" behind the status line's "…"),
+    steps lost (per unit, with what is left), ambush, assault and retreat, fire, recon sorties, the move, other
+    control changes, reveals, then the rest in log order. `events`: what the viewing side saw of the order.
+    `view` (the viewing side's `SideView`, None: a replay of both sides) and `known_before` (enemy ids it knew
+    before the order): a recon sortie then says what it looked at and what it found there (`recon_words`), and
+    the units it detected are not repeated as reveals."""
     ranked: list[tuple[int, int, str]] = []
     destroyed = {ev.unit for ev in events if ev.kind == "UnitDestroyed"}
     spotted = set() if view is None else {u for ev in events if ev.kind == "ReconFlown" for u in ev.detected}
@@ -154,7 +155,10 @@ def summary_parts(events: list[Any], state: Any, view: Any = None,
             continue  # (said in the sortie's part: "FOUND ...")
         text = recon_words(ev, state, view, known_before) if view is not None and ev.kind == "ReconFlown" \
             else _short(ev, table)
-        ranked.append((RANK.get(ev.kind, OTHER), k, text))
+        rank = RANK.get(ev.kind, OTHER)
+        if ev.kind == "RoadCut" or (ev.kind == "ControlChanged" and state.map.idx(ev.hex) in state.map.objective_set):
+            rank = RANK["UnitDestroyed"]  # the objective and the road: what the game is about, never cut off
+        ranked.append((rank, k, text))
         for f in ev.fire_results():
             if f.losses > 0 and f.target not in destroyed:
                 got = lost.setdefault(f.target, [0, f.strength_after, k])
