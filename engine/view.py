@@ -287,6 +287,20 @@ class SideView:
         no-go hex), or None: `rules.advance_blocked`, public map facts only."""
         return rules.advance_blocked(self._state, self._own(uid), idx)
 
+    def air_defence_risk(self, idx: int) -> tuple[float, list[str]]:
+        """The chance that a drone sortie over `idx` is shot down by the enemy air defence this side knows of
+        (each unit in range engages once, as `rules._ad_engagements` does, at its full kill chance: the side
+        cannot see its cohesion), and those units' ids. Air defence it has not seen may add to it."""
+        st = self._state
+        gmap, table = st.map, st.scenario.unit_table
+        miss, who = 1.0, []
+        for c in self.contacts:
+            at = table[c.type]
+            if at.ad_range_hexes > 0 and gmap.distance(c.idx, idx) <= at.ad_range_hexes:
+                miss *= 1.0 - at.ad_kill_p
+                who.append(c.id)
+        return 1.0 - miss, who
+
     def fire_odds(self, uid: str, idx: int, context: str = "artillery") -> list[combat.FireOdds]:
         """The odds of `uid` firing (artillery or strike) at each known enemy at `idx`, with every modifier
         the resolution will apply (an artillery mission's spotter: `rules.artillery_modifiers`)."""

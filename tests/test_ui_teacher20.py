@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pygame
+import pytest
 
 from engine.game import play_game
 from engine.rules import new_game
@@ -132,3 +133,32 @@ def test_a_save_remembers_who_played_which_side(screen, tmp_path):
     assert saved_players(state) is None
     state.extra = {}
     assert saved_players(state) is None
+
+
+def test_a_drone_preview_gives_the_known_air_defences_chance_and_an_illegal_order_says_so_first(screen):
+    """A player's review: a strike preview said only that air defence "may shoot the drone down" (the player
+    lost two drones), and an out-of-range fire mission showed its full odds with NOT ALLOWED on its last line."""
+    from engine.view import ContactView
+    from ui.app import App, air_defence_line
+
+    state = new_game(load_scenario(LESSONS.parent / "shusha_1120.json"), 1)
+    app = App(state, {0}, size=SIZE)
+    app.show_lesson = False
+    v = app.view
+    ad = next(u for u in state.units if u.side == 1 and state.utype(u).ad_range_hexes > 0)
+    at = state.utype(ad)
+    seen = ContactView(ad.id, 1, ad.type, ad.idx, state.map.hex_of(ad.idx), ad.strength)
+    v.__dict__["contacts"] = [seen]
+    assert v.air_defence_risk(ad.idx) == (pytest.approx(at.ad_kill_p), [ad.id])
+    far = next(i for i in range(state.map.n) if state.map.distance(i, ad.idx) > at.ad_range_hexes)
+    assert v.air_defence_risk(far) == (0.0, [])
+    v.__dict__["contacts"] = [seen, ContactView("x", 1, ad.type, ad.idx, seen.hex, 2)]
+    assert v.air_defence_risk(ad.idx)[0] == pytest.approx(1 - (1 - at.ad_kill_p) ** 2)
+    assert f"{1 - (1 - at.ad_kill_p) ** 2:.0%}" in air_defence_line(v, ad.idx)
+    # an order refused: NOT ALLOWED right under its name
+    from engine.orders import Fire
+
+    gun = next(u for u in state.units if u.side == 0 and state.utype(u).indirect and not u.offmap)
+    target = max(range(state.map.n), key=lambda i: state.map.distance(i, gun.idx))
+    app.preview(Fire(gun.id, state.map.hex_of(target)))  # (out of range, and not its phase)
+    assert app.pending is not None and app.pending[1][1].startswith("NOT ALLOWED")

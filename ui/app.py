@@ -597,7 +597,7 @@ class App:
             else:
                 odds = v.fire_odds(order.unit, idx, "strike")
                 lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
-                lines.append("enemy air defence in range may shoot the drone down")
+                lines.append(air_defence_line(v, idx))
                 for o in odds:
                     lines += _odds_lines("Strike", o, st.scenario.combat)
         elif isinstance(order, Recon):
@@ -607,10 +607,12 @@ class App:
             lines.append(f"grounded: {g}" if g else f"searches the {len(st.map.within(idx, radius))} hexes within "
                          f"{radius} of it (outlined) for hidden enemies, spots them for your artillery and keeps "
                          "watch on them until your next turn starts (through the enemy's turn)")
+            if not g:
+                lines.append(air_defence_line(v, idx))
         if isinstance(order, (Assault, Fire, Strike)) and any("per shot" in s for s in lines):
             lines.append(hit_chance_rule(st.scenario.combat))
-        if why:
-            lines.append(f"NOT ALLOWED: {why}")
+        if why:  # (first, under the order's name: a player read a long preview's odds before it)
+            lines.insert(1, f"NOT ALLOWED: {why}")
             self.status = f"Not allowed: {why}"
         else:
             lines.append("Click the target again or press Enter to confirm; Esc cancels.")
@@ -1653,6 +1655,16 @@ def hit_chance_bound(net: int, rules: Any) -> str:
     """
     raw = rules.hit_base + rules.hit_per_point * net
     return " (the floor)" if raw < rules.hit_min else " (the ceiling)" if raw > rules.hit_max else ""
+
+
+def air_defence_line(view: Any, idx: int) -> str:
+    """A drone sortie's risk in its preview: the chance the enemy air defence this side knows of shoots it down
+    (`SideView.air_defence_risk`), and that unseen air defence may add to it."""
+    p, who = view.air_defence_risk(idx)
+    if not who:
+        return "no enemy air defence known in range (unseen air defence may still shoot the drone down)"
+    return (f"shot down: {p:.0%} from the air defence you know of ({', '.join(who)}); unseen air defence may "
+            "add to it")
 
 
 def hit_chance_rule(rules: Any) -> str:
