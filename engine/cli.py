@@ -203,43 +203,21 @@ def score_row(state: Any) -> dict[str, Any]:
 
 
 def print_summary(state: Any, console: Console = console) -> None:
+    from engine.debrief import debrief_rows, key_moments
+
     sc = state.score
-    scen = state.scenario
-    console.rule(f"{scen.meta.name} — seed {state.seed}")
+    console.rule(f"{state.scenario.meta.name} — seed {state.seed}")
     colour = "red" if sc.winner == "attacker" else "blue"
-    console.print(f"[bold {colour}]{sc.winner} wins[/] on turn {sc.end_turn} "
-                  f"({scen.turn_start(sc.end_turn):%d %b %H:%M}): {sc.reason}", highlight=False)
-
-    def when(t: int | None) -> str:
-        return "—" if t is None else f"turn {t} ({scen.turn_start(t):%d %b %H:%M})"
-
-    road = f"   road cut: {when(sc.road_cut_turn)}" if scen.victory.road_watch is not None else ""
-    # the turn the attacker's final hold began: it took the objective then and kept it to the end
-    console.print(f"{scen.victory.objective} taken and held from: {when(sc.objective_taken_turn)}{road}",
-                  highlight=False)
+    head, *rest = key_moments(state)
+    console.print(f"[bold {colour}]{escape(head)}[/]", highlight=False)
+    for line in rest:
+        console.print(escape(line), highlight=False)
     t = Table(title="Losses and activity")
     t.add_column("")
     t.add_column("attacker", justify="right")
     t.add_column("defender", justify="right")
-
-    def total(d: dict[str, int]) -> int:
-        return sum(d.values())
-
-    rows = [("steps lost", *(str(total(sc.steps_lost[s])) for s in ("attacker", "defender")))]
-    causes = sorted({c for s in sc.losses_by_cause.values() for c in s})
-    rows += [(f"  of which to {c}", *(str(sc.losses_by_cause[s].get(c, 0)) for s in ("attacker", "defender")))
-             for c in causes]  # (they add up to the steps lost)
-    rows.append(("units destroyed", *(str(total(sc.units_destroyed[s])) for s in ("attacker", "defender"))))
-    for label, attr in (("armed-drone strikes flown", "drone_sorties_flown"),
-                        ("armed-drone drone-turns grounded", "drone_sorties_grounded"),
-                        ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
-                        ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
-                        ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults"),
-                        ("unit-turns out of supply", "unit_turns_out_of_supply")):
-        d = getattr(sc, attr)
-        rows.append((label, str(d["attacker"]), str(d["defender"])))
-    for r in rows:
-        t.add_row(*r)
+    for label, a, d in debrief_rows(state):
+        t.add_row(label, str(a), str(d))
     console.print(t)
 
 

@@ -50,6 +50,9 @@ class Meta:
     notes: list[str] = attrs.Factory(list)
     lesson: list[str] = attrs.Factory(list)
     """For teaching scenarios: what to try and what to look for (paragraphs), shown in the UI."""
+    history: list[str] = attrs.Factory(list)
+    """What happened in the record the scenario models, with dates and turns (lines): the game-over window sets
+    the game beside it."""
     briefing: list[str] = attrs.Factory(list)
     """The situation, each side's task and what the scenario shows (paragraphs): the window a new game opens
     with in `wargame play` (key L), with the victory conditions below it (`rules.victory_conditions`)."""

@@ -668,6 +668,15 @@ NOTES = [
     "inside the massif; Mets Shen's height (~1,400 m) and all unnamed heights are estimates.",
 ]
 META["notes"] = NOTES
+META["history"] = [
+    "29 Oct (turn 3): Chanakchi taken; the defenders say the enemy is within 5 km of Shusha.",
+    "Morning of 4 Nov (turn 15): the first special-forces groups reach the Shusha–Lachin road; close combat "
+    "along it on 5 Nov.",
+    "6 Nov (turn 19): a defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance.",
+    "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms "
+    "it on the 9th.",
+    "Shosh and Lachin stayed in Artsakh's hands until the ceasefire (night of 9/10 Nov).",
+]
 META["briefing"] = [
     "28 October 2020. Shusha stands on a plateau some 1,400 m up, ringed by cliffs, just south of Stepanakert. Its "
     "last road to Armenia, the Lachin corridor, runs west from the town's foot through the Dashalti gorge. "

@@ -162,3 +162,31 @@ def test_a_drone_preview_gives_the_known_air_defences_chance_and_an_illegal_orde
     target = max(range(state.map.n), key=lambda i: state.map.distance(i, gun.idx))
     app.preview(Fire(gun.id, state.map.hex_of(target)))  # (out of range, and not its phase)
     assert app.pending is not None and app.pending[1][1].startswith("NOT ALLOWED")
+
+
+def test_the_game_over_window_tells_the_game_beside_the_record(screen):
+    """A player's review: the game-over window was the raw score record ("objective first entry type:
+    special_forces"). It now leads with who won, when and why, the road and the town by date, the record the
+    scenario models, and losses by cause; `wargame run` prints the same lines (engine.debrief)."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app as cli_app
+    from engine.debrief import debrief_rows, key_moments
+    from ui.app import App
+
+    shusha = load_scenario(LESSONS.parent / "shusha_1120.json")
+    st = play_game(shusha, 7)
+    app = App(st, {1}, size=SIZE)
+    app.show_lesson = False
+    app.render(screen)
+    box = next(e for e in app.gui.over_win.get_container().elements if hasattr(e, "html_text"))
+    text = box.html_text
+    moments = key_moments(st)
+    assert moments[0].split(": ")[0] in text and " Nov " in moments[0]  # (dated by the scenario)
+    assert "In the record" in text and "Morning of 4 Nov (turn 15)" in text
+    assert text.index("Losses and activity") < text.index("Score record")
+    lost = debrief_rows(st)[0]
+    assert lost[0] == "steps lost" and f"steps lost: {lost[1]} / {lost[2]}" in text
+    assert sum(a for label, a, _ in debrief_rows(st) if label.startswith("  of which to")) == lost[1]
+    out = CliRunner().invoke(cli_app, ["run", str(LESSONS.parent / "shusha_1120.json"), "--seed", "7"]).output
+    assert all(m.split(": ")[0] in " ".join(out.split()) for m in moments)

@@ -392,24 +392,23 @@ class Gui:
                 self.over_win = None
             return
         self._over_key = key
-        o = st.outcome
-        rows = []
-        def words(v: Any) -> str:  # {side: {type: n}} as "attacker: tank 2, special forces 1; defender: -"
-            if isinstance(v, dict):
-                inner = ", " if not any(isinstance(x, dict) for x in v.values()) else "; "
-                return inner.join(f"{str(a).replace('_', ' ')}{':' if isinstance(b, dict) else ''} {words(b)}"
-                                  for a, b in v.items()) or "-"
-            if isinstance(v, list):
-                return ", ".join(str(x).replace("_", " ") for x in v) or "-"
-            if isinstance(v, bool):
-                return "yes" if v else "no"
-            return "-" if v is None else str(v)
+        from engine.debrief import debrief_rows, history_lines, key_moments, words
 
-        for k, v in st.score.to_dict().items():
-            rows.append(f"<b>{html.escape(str(k).replace('_', ' '))}</b>: {html.escape(words(v))}")
-        text = (f"<font size=5><b>{html.escape(str(o.winner))} wins on turn {o.turn}</b></font><br>"
-                f"{html.escape(str(o.reason))}<br><br><b>Score record</b><br>" + "<br>".join(rows) +
-                "<br><br>Save the game (Save… or Ctrl+S) to replay it later with <i>wargame replay FILE</i>.")
+        o = st.outcome
+        esc = html.escape
+        head, *moments = key_moments(st)
+        who, _, why = head.partition(": ")
+        text = f"<font size=5><b>{esc(who)}</b></font><br>{esc(why or str(o.reason))}<br>"
+        text += "".join(f"{esc(m)}<br>" for m in moments)
+        record = history_lines(st)
+        if record:  # the game beside the record it models
+            text += "<br><b>In the record</b><br>" + "".join(f"{esc(r)}<br>" for r in record)
+        text += "<br><b>Losses and activity</b> (attacker / defender)<br>" + "".join(
+            f"{'&nbsp;&nbsp;&nbsp;' if label.startswith(' ') else ''}{esc(label.strip())}: {a} / {d}<br>"
+            for label, a, d in debrief_rows(st))
+        rows = [f"<b>{esc(str(k).replace('_', ' '))}</b>: {esc(words(v))}" for k, v in st.score.to_dict().items()]
+        text += ("<br><b>Score record</b> (as <i>wargame run --json</i> writes it)<br>" + "<br>".join(rows) +
+                 "<br><br>Save the game (Save… or Ctrl+S) to replay it later with <i>wargame replay FILE</i>.")
         if self.over_win is not None:
             self.over_win.kill()
         self.over_win = UIWindow(self._centred(620, 600), self.manager, window_display_title="Game over",

@@ -1,0 +1,71 @@
+"""A finished game told as a player or a class reads it: what decided it, when, and at what cost. The
+`wargame run` summary and the game-over window both read these, so the two always agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.state import GameState
+
+ACTIVITY = (("armed-drone strikes flown", "drone_sorties_flown"),
+            ("armed-drone drone-turns grounded", "drone_sorties_grounded"),
+            ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
+            ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
+            ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults"),
+            ("unit-turns out of supply", "unit_turns_out_of_supply"))
+"""Score-record fields counted per side, in the order the debrief lists them, with their names there."""
+
+
+def when(state: GameState, turn: int | None) -> str:
+    """ "turn 15 (04 Nov 06:00)", or "—" for a turn that never came."""
+    return "—" if turn is None else f"turn {turn} ({state.scenario.turn_start(turn):%d %b %H:%M})"
+
+
+def key_moments(state: GameState) -> list[str]:
+    """The lines that say how the game went: who won, when and why; when the objective was taken and held, and
+    by what kind of unit first; when the watched road was cut."""
+    sc, scen = state.score, state.scenario
+    out = [f"{sc.winner} wins on {when(state, sc.end_turn)}: {sc.reason}"]
+    entry = sc.objective_first_entry_type
+    first = f"; first in: {entry.replace('_', ' ')} on {when(state, sc.objective_first_entry_turn)}" if entry else ""
+    out.append(f"{scen.victory.objective} taken and held from: {when(state, sc.objective_taken_turn)}{first}")
+    if scen.victory.road_watch is not None:
+        still = "" if sc.road_cut_turn is None else (", still cut at the end" if sc.road_cut_at_end
+                                                    else ", open again at the end")
+        out.append(f"{scen.victory.road_watch.name} cut: {when(state, sc.road_cut_turn)}{still}")
+    return out
+
+
+def debrief_rows(state: GameState) -> list[tuple[str, int, int]]:
+    """(what, attacker, defender) rows: steps lost, each cause of them (they add up), units destroyed, then
+    the activity counts (`ACTIVITY`)."""
+    sc = state.score
+
+    def total(d: dict[str, int]) -> int:
+        return sum(d.values())
+
+    rows = [("steps lost", total(sc.steps_lost["attacker"]), total(sc.steps_lost["defender"]))]
+    causes = sorted({c for s in sc.losses_by_cause.values() for c in s})
+    rows += [(f"  of which to {c}", sc.losses_by_cause["attacker"].get(c, 0), sc.losses_by_cause["defender"].get(c, 0))
+             for c in causes]
+    rows.append(("units destroyed", total(sc.units_destroyed["attacker"]), total(sc.units_destroyed["defender"])))
+    rows += [(label, getattr(sc, attr)["attacker"], getattr(sc, attr)["defender"]) for label, attr in ACTIVITY]
+    return rows
+
+
+def history_lines(state: GameState) -> list[str]:
+    """What happened in the record the scenario models (`meta.history`), to set the game beside it."""
+    return list(state.scenario.meta.history)
+
+
+def words(v: Any) -> str:
+    """A score-record value in words: {side: {type: n}} as "attacker: tank 2, special forces 1; defender: -"."""
+    if isinstance(v, dict):
+        inner = ", " if not any(isinstance(x, dict) for x in v.values()) else "; "
+        return inner.join(f"{str(a).replace('_', ' ')}{':' if isinstance(b, dict) else ''} {words(b)}"
+                          for a, b in v.items()) or "-"
+    if isinstance(v, list):
+        return ", ".join(str(x).replace("_", " ") for x in v) or "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return "-" if v is None else str(v)
