@@ -564,8 +564,9 @@ def _unit_check(state: GameState, uid: str, phase: str, what: str) -> tuple[Unit
     u = state.unit(uid)
     if u.side != state.side:
         return u, f"{uid} belongs to the {SIDES[u.side]}; it is the {state.side_name}'s turn"
-    if u.strength <= 0:
-        return u, f"{uid} has been destroyed"
+    if u.strength <= 0:  # (a loitering drone that spent its last munition is gone too, not shot down)
+        spent = state.scenario.unit_table[u.type].expendable
+        return u, f"{uid} has no munitions left (spent, or shot down)" if spent else f"{uid} has been destroyed"
     if not u.arrived:
         return u, f"{uid} has not arrived yet (arrives turn {u.arrives_turn})"
     if PHASES[state.phase_i] != phase:
