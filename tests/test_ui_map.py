@@ -402,11 +402,13 @@ def test_last_seen_marks_on_one_hex_carry_one_label(screen, monkeypatch):
     monkeypatch.setattr(App, "last_seen_markers", lambda self: marks)
     w, h = counter_size(app.geo.size)
     sprites = app._last_seen_sprites(w, h, 4)
-    assert [img.get_height() for img, _, _ in sprites[:3]] == [h, h, h] and len(sprites) == 4  # bodies, one label
-    want = app.text.halo("T3, T4", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
-    tag, rect, _ = sprites[3]
+    # session 20, a player's review: four marks on a hex read as a real stack; at most two are drawn, the
+    # latest, and the label says how many were seen and when
+    assert [img.get_height() for img, _, _ in sprites[:2]] == [h, h] and len(sprites) == 3  # bodies, one label
+    want = app.text.halo("3 seen T3, T4", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
+    tag, rect, _ = sprites[2]
     assert pygame.image.tobytes(tag, "RGBA") == pygame.image.tobytes(want, "RGBA")
-    assert rect.centerx == sprites[2][1].centerx and rect.top == sprites[2][1].bottom - 3  # under the last mark
+    assert rect.centerx == sprites[1][1].centerx and rect.top == sprites[1][1].bottom - 3  # under the last mark
     # marks on two hexes, one under the other: both labels come after every mark (no mark hides a label)
     j = gm.idx((30, 31))
     marks[2] = LastSeen(enemy[2].id, enemy[2].type, j, gm.hex_of(j), 3, enemy[2].strength)

@@ -1289,15 +1289,16 @@ class App:
         out, labels = [], []
         for idx, marks in at.items():
             x, y = g.center(idx)
-            n = len(marks)
-            for k, m in enumerate(marks):
+            shown = sorted(marks, key=lambda m: (m.turn, m.id))[-LAST_SEEN_SHOWN:]  # the latest sightings
+            n = len(shown)
+            for k, m in enumerate(shown):
                 d = (k - (n - 1) / 2) * off
                 img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text, label="")
                 r = img.get_rect(topleft=(int(x + d - img.get_width() / 2), int(y + d - h / 2)))
                 out.append((img, r, False))
-            # one label for the hex, under its last mark: the turns it saw them on ("T4", "T3, T4"); drawn after
-            # every mark, so that a mark in the next hex never hides it
-            words = ", ".join(f"T{t}" for t in sorted({m.turn for m in marks}))
+            # one label for the hex, under its last mark: the turns it saw them on ("T4", "T3, T4", "4 seen
+            # T12-T16"); drawn after every mark, so that a mark in the next hex never hides it
+            words = last_seen_label(marks)
             tag = self.text.halo(words, max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
             labels.append((tag, tag.get_rect(midtop=(r.centerx, r.bottom - 3)), False))
         return out + labels
@@ -1549,6 +1550,25 @@ class App:
                 self.autosaved = self.autosave()
             except Exception:  # (never hide the error that ended the loop behind the save's)
                 self.autosaved = None
+
+
+LAST_SEEN_SHOWN = 2
+"""Last-seen marks drawn on one hex at most: more piled up like a real stack (a player read four as one)."""
+
+
+def last_seen_label(marks: list[Any]) -> str:
+    """The label under a hex's last-seen marks: when they were seen, and how many when the marks do not show
+    them all.
+
+    >>> from types import SimpleNamespace as M
+    >>> last_seen_label([M(turn=4)]), last_seen_label([M(turn=3), M(turn=4), M(turn=4)])
+    ('T4', '3 seen T3, T4')
+    >>> last_seen_label([M(turn=t) for t in (12, 13, 14, 16)])
+    '4 seen T12-T16'
+    """
+    turns = sorted({m.turn for m in marks})
+    when = ", ".join(f"T{t}" for t in turns) if len(turns) <= 2 else f"T{turns[0]}-T{turns[-1]}"
+    return when if len(marks) <= LAST_SEEN_SHOWN else f"{len(marks)} seen {when}"
 
 
 AI_RNG_KEY = "ai_rng"
