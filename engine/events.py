@@ -546,6 +546,15 @@ _conv = cattrs.Converter()
 _conv.register_unstructure_hook(tuple, lambda t: list(t))
 
 
+def routine(ev: Event) -> bool:
+    """A report a log reader can leave out to follow the fighting (a player counted a third of a game's log as
+    such lines): a phase marker, a unit going to ground, an aircraft that can fly, a side all in supply. What
+    changes something or explains a loss (grounded aircraft, units out of supply) is never routine."""
+    kind = ev.kind
+    return (kind in ("PhaseStarted", "UnitHidden") or (kind == "AirStatus" and not getattr(ev, "grounded", True))
+            or (kind == "SupplyReport" and not getattr(ev, "out_of_supply", True)))
+
+
 PHASE_ENDS = frozenset({"PhaseStarted", "TurnStarted", "ObjectiveStatus", "GameOver"})
 """Event kinds that close a phase: a phase marker followed by one of them marks a phase in which nothing
 happened."""

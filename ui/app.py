@@ -54,6 +54,7 @@ HELP = [
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
     ("0", "clear all overlays"),
     ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
+    ("F", "event log: key events only, without the routine reports (F again: everything)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
@@ -122,6 +123,8 @@ class App:
         self.pending: tuple[Any, list[str]] | None = None
         self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
         self.overlays: set[int] = set()
+        self.log_key_only = False
+        """Key F: the event log leaves out routine reports (`engine.events.routine`)."""
         self.counters_faded = False
         """Key C: counters drawn see-through, so an overlay shows under them (a cliff lesson's hatching lay
         under the very counters fighting there)."""
@@ -1494,6 +1497,12 @@ class App:
             mob = MOBILITY_CLASSES[self.mob_i % len(MOBILITY_CLASSES)]
             self.status = f"Movement-cost overlay (1) now shows the {mob} class" + (
                 "" if 1 in self.overlays else "; press 1 to show it")
+        elif key == pygame.K_f:
+            self.log_key_only = not self.log_key_only
+            self.gui.set_log_title(self.log_key_only)
+            self.status = ("Event log: key events only - no phase markers, units going to ground, aircraft that "
+                           "can fly or sides all in supply (F again: everything)" if self.log_key_only
+                           else "Event log: everything")
         elif key == pygame.K_c:
             self.counters_faded = not self.counters_faded
             self.status = ("Counters faded (C again: solid): the overlay shows under them" if self.counters_faded

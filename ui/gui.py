@@ -18,9 +18,15 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 from pygame_gui.windows import UIFileDialog
 
-from engine.events import empty_phase, without_empty_phases
+from engine.events import empty_phase, routine, without_empty_phases
 from engine.units import SIDES
 from ui.status import recon_log_detail
+
+
+def log_title(key_only: bool) -> str:
+    """The event log's heading, which says when key F has it leave out the routine reports."""
+    return "Event log: key events only (F: all)" if key_only else "Event log (click a line: show it on the map)"
+
 
 LOG_CAP = 1500
 """How many of the newest visible events the log list holds (the whole game: `wargame replay SAVE`)."""
@@ -180,7 +186,7 @@ class Gui:
         box_top = y1 - 6 - log_h
         lh = max(18, round(20 * s))
         self.log_title = UILabel(pygame.Rect(pr.x + 6, box_top - lh, pr.w - 12, lh),
-                                 "Event log (click a line: show it on the map)", self.manager)
+                                 log_title(getattr(self.app, "log_key_only", False)), self.manager)
         self.log_box = UISelectionList(pygame.Rect(pr.x + 6, box_top, pr.w - 12, log_h), [], self.manager)
         self.info_bottom = box_top - lh - 2
         self.info_bottom_without_log = y1 - 6
@@ -449,7 +455,9 @@ class Gui:
         if box is None:
             return
         events = app.visible_events()
-        ident = (id(app.state), app.view_side, app.omniscient)
+        if app.log_key_only:  # (key F: the fighting, not the routine reports)
+            events = [p for p in events if not routine(p[1])]
+        ident = (id(app.state), app.view_side, app.omniscient, app.log_key_only)
         last = self._log_shown[-1] if self._log_shown else -1
         # the visible log of one game seen by one side only grows: find where the shown part ends
         pos = bisect.bisect_right(events, last, key=lambda e: e[0])
@@ -496,6 +504,9 @@ class Gui:
             follow = at_end or not same or self._log_anchored
             box.scroll_bar.set_scroll_from_start_percentage(1.0 if follow else start)
             self._log_anchored = False
+
+    def set_log_title(self, key_only: bool) -> None:
+        self.log_title.set_text(log_title(key_only))
 
     def shown_log_indices(self) -> list[int]:
         return list(self._log_shown)
