@@ -41,3 +41,38 @@ def test_key_f_leaves_the_routine_reports_out_of_the_log_and_back(screen):
     app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_f, mod=0, unicode="f"))
     app.gui._sync_log(force=True)
     assert app.gui.shown_log_indices() == everything and "click a line" in app.gui.log_title.text
+
+
+def test_a_long_preview_keeps_who_moves_on_top_and_is_drawn_whole(screen, monkeypatch):
+    """At 1280x800 an assault on three special-forces groups pushed the turn and phase below the preview, cut
+    off: the clock comes first now, and the preview, in fewer lines (its modifiers in brackets), whole below."""
+    from engine.orders import Assault
+    from ui import panels
+    from ui.app import App
+
+    app = App(new_game(load_scenario(SHUSHA), 3), {1}, size=(1280, 800))
+    app.show_lesson = False
+    fire = ["  firepower 5 − protection 1", "    higher ground: +1", "    night-trained vs untrained: +1",
+            "    out of supply: -1", "    shaken: -1", "  net +4 → 50% per shot × 2 shots",
+            "  expected losses 0.75, P(destroyed) 75%"]
+    lines = ["ASSAULT (21,12) with arm_inf_3", *[f"  outcome {k}" for k in range(5)]]
+    for k in range(5):
+        lines += [f"Return fire of az_sf_{k}: az_sf_{k} → arm_inf_3 (infantry)", *fire]
+    lines.append("Click the target again or press Enter to confirm; Esc cancels.")
+    app.pending = (Assault("arm_inf_3", (21, 12)), lines)
+    drawn: list[tuple[str, pygame.Rect]] = []
+    real = panels.Writer.line
+
+    def line(w, s, *a, **kw):
+        r = real(w, s, *a, **kw)
+        if not w.measure:
+            drawn.append((s, r))
+        return r
+
+    monkeypatch.setattr(panels.Writer, "line", line)
+    app.render(screen)
+    texts = [s for s, _ in drawn]
+    assert texts[0].startswith(app.state.scenario.meta.name) and "to move" in texts[1]
+    last = next(r for s, r in drawn if s.startswith("Click the target again"))
+    assert last.bottom <= app.gui.info_bottom_without_log
+    assert any("[higher ground: +1, night-trained vs untrained: +1" in s for s in texts)

@@ -103,10 +103,10 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
     w.limit = bottom
-    if not fits and pending:  # still too long (a small window, a large --ui-scale): the preview first,
-        _details(app, w, hover=False)  # the rest below it as far as it goes
+    if not fits and pending:  # still too long (a small window, a large --ui-scale): who moves in which phase,
+        _clock(app, w, True)  # then the preview in fewer lines (a player lost the header below a long one), the
+        _details(app, w, hover=False, condense=True)  # rest below it as far as it goes
         end = w.y
-        _clock(app, w, True)
         _aircraft(app, w, True)
         _objective(app, w)
         screen.set_clip(None)
@@ -237,13 +237,43 @@ def _objective(app: Any, w: Writer) -> None:
     w.rule()
 
 
-def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True) -> None:
-    """An order's preview, the selected unit or (if `hint`) the phase's hint, then (if `hover`) the hovered
-    hex."""
+def condensed(lines: list[str]) -> list[str]:
+    """A preview in fewer lines for a panel too short for it: each fire's modifiers (the lines indented four
+    spaces) in brackets after its firepower, its expected losses after its chance per shot.
+
+    >>> for s in condensed(["Fire: a → b", "  firepower 3 − protection 1", "    night: -1", "    uphill: -1",
+    ...                     "  net +0 → 10% × 1", "  expected losses 0.10", "Click"]):
+    ...     print(s)
+    Fire: a → b
+      firepower 3 − protection 1 [night: -1, uphill: -1]
+      net +0 → 10% × 1; expected losses 0.10
+    Click
+    """
+    out: list[str] = []
+    mods: list[str] = []
+    for s in lines:
+        if s.startswith("    ") and out:
+            mods.append(s.strip())
+            continue
+        if mods:
+            out[-1] += f" [{', '.join(mods)}]"
+            mods = []
+        if s.startswith("  expected losses") and out and out[-1].startswith("  net "):
+            out[-1] += f"; {s.strip()}"
+        else:
+            out.append(s)
+    if mods:
+        out[-1] += f" [{', '.join(mods)}]"
+    return out
+
+
+def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condense: bool = False) -> None:
+    """An order's preview (`condense`: in fewer lines), the selected unit or (if `hint`) the phase's hint, then
+    (if `hover`) the hovered hex."""
     st = app.state
     p = app.palette
     if app.pending is not None:
-        for s in app.pending[1]:
+        for s in condensed(app.pending[1]) if condense else app.pending[1]:
             bad = s.startswith("NOT") or s.startswith("NO ")
             w.line(s, p.bad if bad else p.panel_fg, px=12)
         w.rule()
