@@ -190,3 +190,31 @@ def test_the_game_over_window_tells_the_game_beside_the_record(screen):
     assert sum(a for label, a, _ in debrief_rows(st) if label.startswith("  of which to")) == lost[1]
     out = CliRunner().invoke(cli_app, ["run", str(LESSONS.parent / "shusha_1120.json"), "--seed", "7"]).output
     assert all(m.split(": ")[0] in " ".join(out.split()) for m in moments)
+
+
+def test_the_ambush_legend_draws_its_dots_to_scale(screen):
+    """A teacher's review: the legend showed "+1 (small dot)" and "+2 (large dot)" beside identical squares."""
+    from ui import overlays as ov
+    from ui import palette as pal
+    from ui import panels
+    from ui.app import App
+
+    app = App(new_game(load_scenario(LESSONS / "ambush.json"), 1), {1}, size=SIZE)
+    app.show_lesson = False
+    res = ov.concealment(app.state, pal.DEFAULT)
+    rows = {label: k for k, (_, label) in enumerate(res.legend)}
+    small, large = rows["ambush +1 (small dot)"], rows["ambush +2 (large dot)"]
+    assert res.legend_dots[small] < res.legend_dots[large]
+    surf = pygame.Surface(SIZE)
+    surf.fill((0, 0, 0))
+    panels.draw_legends(app, surf, [res])
+    dot = pygame.Color(*res.legend[small][0])
+
+    def ink(row: int) -> int:  # the dot's pixels in the legend row's square (rows are one line each here)
+        lh = app.ui_text.line_height(12)
+        h = 10 + lh * (len(res.legend) + 1)
+        top = app.map_rect.bottom - h - 50 + 5 + lh * (row + 1)
+        x0 = app.map_rect.x + 8 + 8
+        return sum(surf.get_at((x, y)) == dot for x in range(x0, x0 + 14) for y in range(top, top + lh))
+
+    assert 0 < ink(small) < ink(large)

@@ -67,6 +67,10 @@ class OverlayResult:
         """Own unit id -> (colour, tag) drawn ON TOP of its counter (a fact about the unit, not an estimate: the
         supply overlay's "NO SUPPLY"); an empty tag: a small tick badge ("in supply")."""
         self.legend: list[tuple[RGBA, str]] = []
+        self.legend_dots: dict[int, float] = {}
+        """Legend row index -> the radius of the dot it stands for (a fraction of the hex size, as in `dots`):
+        the legend draws that dot, to scale, instead of a square (a teacher saw "+1 small dot" and "+2 large
+        dot" beside two identical squares)."""
         self.tags: dict[int, frozenset[str]] = {}
         """idx -> the classes the overlay put the hex in (the drone overlay: ARMED_GROUNDED, RECON_FLY, ...)."""
 
@@ -211,6 +215,7 @@ def concealment(state: Any, p: pal.Palette) -> OverlayResult:
     for i in np.flatnonzero(amb > 0).tolist():
         res.dots[i] = ((120, 0, 160, 255), 0.12 + 0.08 * int(amb[i]))
     for v in sorted(set(int(a) for a in amb.tolist() if a > 0)):
+        res.legend_dots[len(res.legend)] = 0.12 + 0.08 * v
         res.legend.append(((120, 0, 160, 255), f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
     return res
 

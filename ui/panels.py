@@ -645,14 +645,21 @@ def fit_lines(t: Any, s: str, px: int, width: int, n: int) -> list[str]:
     return [*lines[:n - 1], last.rstrip(" ·|,;") + " …"]
 
 
+LEGEND_DOT_HEX_PX = 24
+"""The hex size a legend draws an overlay's dots for: the ambush dots' +1 and +2 differ as on the map."""
+
+
 def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     t = app.ui_text
     px = 12
     lh = t.line_height(px)
     rows: list[tuple[Any, str, bool]] = []
+    dots: dict[int, float] = {}  # row -> a dot's radius (fraction of a hex): drawn to scale, not as a square
     for res in results:
         rows.append((None, res.title, True))
-        for col, label in res.legend:
+        for k, (col, label) in enumerate(res.legend):
+            if k in res.legend_dots:
+                dots[len(rows)] = res.legend_dots[k]
             rows.append((col, label, False))
     if not rows:
         return
@@ -667,9 +674,13 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     box = pygame.Surface((width, height), pygame.SRCALPHA)
     box.fill((20, 22, 28, 215))
     y = 5
-    for col, lines, bold in wrapped:
+    for row, (col, lines, bold) in enumerate(wrapped):
         x = 8
-        if col is not None:
+        if col is not None and row in dots:  # the dot on a grey square, as big as on a hex of size 24 px
+            pygame.draw.rect(box, (150, 150, 150), (x, y + 2, 14, lh - 4))
+            pygame.draw.circle(box, col, (x + 7, y + lh // 2), max(1, round(dots[row] * LEGEND_DOT_HEX_PX)))
+            x += 20
+        elif col is not None:
             if col[3] > 0:
                 pygame.draw.rect(box, col, (x, y + 2, 14, lh - 4))
                 pygame.draw.rect(box, (200, 200, 200), (x, y + 2, 14, lh - 4), 1)
