@@ -303,7 +303,8 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
         res.legend.append((terr.swatch(fly, (i for i in plain if ARMED_FLY in tags[i]), tags),
                            "armed drones can fly: strike radius"))
     res.legend.append((terr.swatch(grounded, (i for i in plain if res.hatch.get(i)), tags),
-                       "GROUNDED by weather (hatched): radius of drones that cannot fly"))
+                       "GROUNDED by weather (hatched): radius of drones that cannot fly"
+                       + ("" if res.hatch else " - none this turn")))  # (the row stays: the class sees the key)
     if reach[RECON_FLY] or reach[RECON_GROUNDED]:
         res.legend += [(_c(recon_c, 255), "dot: recon drone can fly here, can spot for artillery"),
                        (terr.swatch(covered, cover, tags),
