@@ -218,3 +218,14 @@ def test_the_ambush_legend_draws_its_dots_to_scale(screen):
         return sum(surf.get_at((x, y)) == dot for x in range(x0, x0 + 14) for y in range(top, top + lh))
 
     assert 0 < ink(small) < ink(large)
+
+
+def test_the_lesson_window_sets_the_command_lines_apart_for_the_teacher():
+    """A teacher's review: the lesson window mixed long command lines (for the teacher) with what the class
+    should watch. They come last now, marked for the teacher, after how to win."""
+    from ui.panels import lesson_html
+
+    scen = load_scenario(LESSONS / "ambush.json")
+    text = lesson_html(scen)
+    assert text.index("In the game") < text.index("Victory:") < text.index("For the teacher - Commands:")
+    assert text.count("Commands:") == 1

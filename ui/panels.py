@@ -330,7 +330,11 @@ def lesson_html(scen: Any) -> str:
     from engine.rules import victory_conditions
 
     paras = scen.meta.lesson or scen.meta.briefing or [scen.meta.description]
-    body = "<br><br>".join(html.escape(p) for p in [*paras, victory_conditions(scen)] if p)
+    # the command lines are for the teacher at the keyboard, not the class: after what to watch, set apart
+    commands = [p for p in paras if p.startswith("Commands:")]
+    shown = [html.escape(p) for p in paras if p not in commands] + [html.escape(victory_conditions(scen))]
+    shown += [f"<i>For the teacher - {html.escape(p)}</i>" for p in commands]
+    body = "<br><br>".join(p for p in shown if p)
     return (f"<font size=5><b>{html.escape(scen.meta.name)}</b></font><br><br>{body}<br><br>"
             "<i>L or Esc closes this window; L opens it again. H lists the keys.</i>")
 

@@ -235,7 +235,8 @@ def cliff(variant: str) -> dict:
         "scenarios/lessons/cliff_ridge.json --seed 1 -v. Many games: wargame batch "
         "scenarios/lessons/cliff_below.json --games 200 --out below.parquet, the same for cliff_ridge.json, "
         "then wargame report on each: compare the attacker's win rate and its losses to 'assault'.",
-        "Look for AssaultResolved lines (the event log; click one to see the hexes) and for 'the assaulting "
+        "Look for the assault lines ('Assault ...: assault repulsed'; click one in the event log to see the "
+        "hexes) and for 'the assaulting "
         "unit advances': from below a victorious group still climbs into the town. In the game press 2 for the "
         "defence overlay and hover a town hex: the panel says 'cliff top (fires down +2)'. The cliffs are the "
         "heavy hachured lines; vehicles could not cross them at all, special forces climb them slowly.",
@@ -304,8 +305,9 @@ def drones() -> dict:
         "days of low cloud (cloud base 300-600 m), as at Shusha on 3-7 Nov 2020. (An invented map: Saribulag is "
         "made up.)",
         "Run it as it is, then under a clear sky: the same seed, the same units, only the weather differs. "
-        "Under low cloud the armed drone and the loitering munitions are GROUNDED every turn (AirStatus lines "
-        "give the reason: 'cloud ceiling 500 m < 1200 m needed'), while the low-flying recon drone still flies: "
+        "Under low cloud the armed drone and the loitering munitions are GROUNDED every turn (their lines in "
+        "the log give the reason: 'cloud ceiling 500 m < 1200 m needed'), while the low-flying recon drone still "
+        "flies: "
         "the post finds the targets, the drone flies over them, and the artillery's fire carries 'fire adjusted "
         "by recon drone +1' (drone-spotted). Under a clear sky the armed drones hunt the tanks and guns (in the "
         "summary: blue's steps lost 'of which to drone').",
@@ -393,8 +395,8 @@ def supply() -> dict:
         "Supply is traced from a side's source hexes: cheaply along roads, like porters (twice the foot cost) "
         "across country, and never through an enemy unit or the hexes next to it. In these mountains there is "
         "no way round a road block within the blue supply range (6): once a red group stands on the road, "
-        "every blue unit east of it is OUT OF SUPPLY. Look for the SupplyReport lines at the start of each "
-        "turn, and in every fire result of those units for 'out of supply -1'; unsupplied units also no longer "
+        "every blue unit east of it is OUT OF SUPPLY. Look for the 'out of supply' lines at the start of "
+        "each turn, and in every fire result of those units for 'out of supply -1'; unsupplied units also no longer "
         "rally (their cohesion does not recover). Press 6 in the game for the supply overlay.",
         "Then open the north pass - a second supply source at its end - and run the same seed: the road is "
         "still cut, but the garrison stays supplied through the pass. Commands: wargame run "
