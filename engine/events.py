@@ -546,12 +546,15 @@ _conv = cattrs.Converter()
 _conv.register_unstructure_hook(tuple, lambda t: list(t))
 
 
-def routine(ev: Event) -> bool:
+def routine(ev: Event, reader: str | None = None) -> bool:
     """A report a log reader can leave out to follow the fighting (a player counted a third of a game's log as
-    such lines): a phase marker, a unit going to ground, an aircraft that can fly, a side all in supply. What
+    such lines): a phase marker, the `reader` side's own unit going to ground (an enemy's, which only an
+    educator's view shows, is what the class watches), an aircraft that can fly, a side all in supply. What
     changes something or explains a loss (grounded aircraft, units out of supply) is never routine."""
     kind = ev.kind
-    return (kind in ("PhaseStarted", "UnitHidden") or (kind == "AirStatus" and not getattr(ev, "grounded", True))
+    if kind == "UnitHidden":
+        return reader is None or getattr(ev, "side", None) == reader
+    return (kind == "PhaseStarted" or (kind == "AirStatus" and not getattr(ev, "grounded", True))
             or (kind == "SupplyReport" and not getattr(ev, "out_of_supply", True)))
 
 

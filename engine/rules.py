@@ -62,7 +62,8 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 
 ENGINE_VERSION = "0.10.0"
 """0.10.0: the doctrine defender keeps its units within the contest radius while the attacker holds the whole
-objective (before, a unit could withdraw or move away and hand over a sudden-death win: a player saw it happen).
+objective and sudden death applies; they may move inside it, e.g. back into a hex of the objective (before, a unit
+could withdraw or move away and hand over a sudden-death win: a player saw it happen).
 Results change little (Shusha: attacker wins 63% [60-66] of 1000 historical games, as before; wins come a turn
 or two later in some games; all twelve calibration checks hold).
 0.9.0: the doctrine AI flies its recon sorties before its drone strikes and plans the strikes on what they
@@ -416,9 +417,10 @@ def victory_conditions(scen: Scenario) -> str:
     ob = next((o for o in scen.objectives if o.name == v.objective), None)
     n = len(ob.hexes) if ob is not None else 0
     what, it = (f"all {n} hexes of {v.objective}", "them") if n > 1 else (v.objective, "it")
-    hexes = "hex" if v.contest_radius == 1 else "hexes"
-    early = (f"the attacker wins as soon as it holds {what} at the end of a turn with no defender unit within "
-             f"{v.contest_radius} {hexes} of {it}. After" if v.sudden_death else "after")
+    near = (f"on {it}" if v.contest_radius == 0 else
+            f"within {v.contest_radius} {'hex' if v.contest_radius == 1 else 'hexes'} of {it}")
+    early = (f"the attacker wins as soon as it holds {what} at the end of a turn with no defender unit {near}. "
+             "After" if v.sudden_death else "after")
     return (f"Victory: {early} the last turn (turn {scen.turns}, from {scen.turn_start(scen.turns):%d %b %H:%M}) "
             f"the attacker wins if it holds {what}; otherwise the defender wins. A hex is held by the side whose "
             "unit last entered it.")
@@ -1009,7 +1011,8 @@ def _drone_lost(state: GameState, drone: Unit, shot_by: Unit) -> list[Event]:
     return combat.apply_losses(state, drone, 1, "air defence", shot_by.type)
 
 
-def _strike_target(state: GameState, side: int, idx: int) -> Unit:
+def strike_target(state: GameState, side: int, idx: int) -> Unit:
+    """The known enemy a drone strike on `idx` hits: heavy weapons first, air defence before all."""
     prio = {"air_defence": 0, "mlrs": 1, "howitzer": 2, "tank": 3, "mech_infantry": 4, "motor_rifle": 5}
     cands = _known_enemy_at(state, side, idx)
     return min(cands, key=lambda e: (not state.scenario.unit_table[e.type].heavy, prio.get(e.type, 9), -e.strength,
@@ -1024,7 +1027,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
     side = SIDES[u.side]
     u.fired = True
     state.score.drone_sorties_flown[side] += 1
-    target = _strike_target(state, u.side, t)
+    target = strike_target(state, u.side, t)
     engagements, down = _ad_engagements(state, u, t)
     after: list[Event] = []
     fire = []

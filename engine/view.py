@@ -287,18 +287,28 @@ class SideView:
         no-go hex), or None: `rules.advance_blocked`, public map facts only."""
         return rules.advance_blocked(self._state, self._own(uid), idx)
 
+    def strike_target(self, idx: int) -> str | None:
+        """The id of the known enemy a drone strike on `idx` would hit (`rules.strike_target`), None if none."""
+        st = self._state
+        if not any(e.idx == idx for e in known_enemies(st, self.side)):
+            return None
+        return rules.strike_target(st, self.side, idx).id
+
     def air_defence_risk(self, idx: int) -> tuple[float, list[str]]:
-        """The chance that a drone sortie over `idx` is shot down by the enemy air defence this side knows of
-        (each unit in range engages once, as `rules._ad_engagements` does, at its full kill chance: the side
-        cannot see its cohesion), and those units' ids. Air defence it has not seen may add to it."""
+        """The chance that a drone sortie over `idx` is shot down by the enemy air defence this side knows of,
+        seen now or where it was last seen (each unit in range engages once, as `rules._ad_engagements` does, at
+        its full kill chance: the side cannot see its cohesion, and a broken one fires at half), and which
+        units ("arm_ad_1", "arm_ad_2 (last seen T12)"). Air defence it has not seen may add to it."""
         st = self._state
         gmap, table = st.map, st.scenario.unit_table
         miss, who = 1.0, []
-        for c in self.contacts:
-            at = table[c.type]
-            if at.ad_range_hexes > 0 and gmap.distance(c.idx, idx) <= at.ad_range_hexes:
+        known = [(c.id, c.type, c.idx, "") for c in self.contacts]
+        known += [(m.id, m.type, m.idx, f" (last seen T{m.turn})") for m in self.last_seen]
+        for uid, utype, at_idx, note in known:
+            at = table[utype]
+            if at.ad_range_hexes > 0 and gmap.distance(at_idx, idx) <= at.ad_range_hexes:
                 miss *= 1.0 - at.ad_kill_p
-                who.append(c.id)
+                who.append(uid + note)
         return 1.0 - miss, who
 
     def fire_odds(self, uid: str, idx: int, context: str = "artillery") -> list[combat.FireOdds]:

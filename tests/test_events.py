@@ -148,3 +148,18 @@ def test_a_fire_result_says_which_firepower_applied():
     assert close.firepower_vs == "guns in close defence" and close.firepower == table[gun.type].close_fire
     res = combat.resolve(state, close)
     assert f"firepower {close.firepower} (guns in close defence) − protection" in res.text()
+
+
+def test_routine_reports_are_the_ones_a_reader_may_skip_and_never_a_grounding_or_a_unit_cut_off():
+    """Key F's filter (`routine`): a code review found the exceptions untested."""
+    from engine.events import AirStatus, PhaseStarted, SupplyReport, UnitHidden, routine
+
+    assert routine(PhaseStarted.make(turn=1, side="attacker", phase="air"))
+    assert routine(AirStatus.make(turn=1, side="attacker", unit="tb2", unit_type="armed_drone", grounded=False,
+                                  reason="ceiling 3000 m >= 1200 m"))
+    assert not routine(AirStatus.make(turn=1, side="attacker", unit="tb2", unit_type="armed_drone", grounded=True,
+                                      reason="cloud ceiling 300 m < 1200 m needed"))
+    assert routine(SupplyReport.make(turn=1, side="defender", in_supply=["a", "b"], out_of_supply=[]))
+    assert not routine(SupplyReport.make(turn=1, side="defender", in_supply=["a"], out_of_supply=["b"]))
+    hid = UnitHidden.make(turn=1, side="defender", unit="amb", hex=(3, 4))
+    assert routine(hid) and routine(hid, "defender") and not routine(hid, "attacker")  # (--see-all: the enemy's)

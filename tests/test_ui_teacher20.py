@@ -129,6 +129,10 @@ def test_a_save_remembers_who_played_which_side(screen, tmp_path):
                save_path=tmp_path / "b.json")
     both.save()
     assert saved_players(load_game(tmp_path / "b.json")) == ({0, 1}, True)
+    # and a game loaded in the window (Ctrl+O) goes on with the sides it was saved with too
+    defender = App(new_game(load_scenario(LESSONS / "ambush.json"), 2, track_sightings=True), {1}, size=SIZE)
+    defender.load(tmp_path / "a.json")
+    assert defender.human == {0} and defender.view_side == 0 and "you play the attacker" in defender.status
     state.extra = {"players": {"human": ["nobody"]}}
     assert saved_players(state) is None
     state.extra = {}
@@ -229,3 +233,24 @@ def test_the_lesson_window_sets_the_command_lines_apart_for_the_teacher():
     text = lesson_html(scen)
     assert text.index("In the game") < text.index("Victory:") < text.index("For the teacher - Commands:")
     assert text.count("Commands:") == 1
+
+
+def test_the_air_defence_risk_is_the_rules():
+    """A code review: the air-defence test checked the code's own formula. The preview's chance against the
+    rule's own engagements (`rules._ad_engagements`), drawn 4000 times."""
+    import numpy as np
+
+    from engine import rules
+    from engine.view import ContactView, SideView
+
+    state = new_game(load_scenario(LESSONS.parent / "shusha_1120.json"), 1)
+    ad = next(u for u in state.units if u.side == 1 and state.utype(u).ad_range_hexes > 0)
+    drone = next(u for u in state.units if u.side == 0 and state.utype(u).domain == "air"
+                 and state.utype(u).air_role != "recon")
+    view = SideView(state, 0)
+    view.__dict__["contacts"] = [ContactView(ad.id, 1, ad.type, ad.idx, state.map.hex_of(ad.idx), ad.strength)]
+    risk, who = view.air_defence_risk(ad.idx)
+    assert who == [ad.id] and risk > 0
+    state.rng = np.random.default_rng(5)
+    downs = sum(rules._ad_engagements(state, drone, ad.idx)[1] for _ in range(4000))
+    assert abs(downs / 4000 - risk) < 0.02, (downs / 4000, risk)

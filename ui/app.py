@@ -123,6 +123,8 @@ class App:
         self.pending: tuple[Any, list[str]] | None = None
         self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
         self.overlays: set[int] = set()
+        self.read_only = False
+        """A replay's viewer (`ReplayApp`): nothing to order, save or load."""
         self.log_key_only = False
         """Key F: the event log leaves out routine reports (`engine.events.routine`)."""
         self.counters_faded = False
@@ -422,7 +424,7 @@ class App:
         first = len(self.state.log) - len(events)
         for k, ev in enumerate(events):  # an own recon sortie: its log line names what the status line names
             if ev.kind == "ReconFlown" and ev.side == SIDES[self.view_side] and not (
-                    ev.shot_down or getattr(self, "read_only", False)):
+                    ev.shot_down or self.read_only):
                 words = "; ".join(recon_in_view(ev, self.state, self.view, ids0))
                 if words:
                     self.recon_notes[first + k] = words
@@ -598,8 +600,13 @@ class App:
             if g:
                 lines.append(f"grounded: {g}")
             else:
-                odds = v.fire_odds(order.unit, idx, "strike")
-                lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
+                # the strike hits one target (heavy weapons first), and not at all if the drone is shot down
+                hit = v.strike_target(idx)
+                odds = [o for o in v.fire_odds(order.unit, idx, "strike") if o.target == hit]
+                risk = v.air_defence_risk(idx)[0]
+                lines.append(f"target: {hit or '-'}; expected steps destroyed: "
+                             f"{(1 - risk) * sum(o.expected_losses for o in odds):.2f}"
+                             + (f" (counting the {risk:.0%} chance of being shot down first)" if risk else ""))
                 lines.append(air_defence_line(v, idx))
                 for o in odds:
                     lines += _odds_lines("Strike", o, st.scenario.combat)
@@ -704,7 +711,7 @@ class App:
     def autosave(self) -> Path | None:
         """Save the game to `autosave_path` if it has orders not saved yet; the path if it did."""
         p = self.autosave_path
-        if p is None or getattr(self, "read_only", False) or len(self.state.orders) == self.saved_orders:
+        if p is None or self.read_only or len(self.state.orders) == self.saved_orders:
             return None
         try:
             self.save(p)
@@ -724,8 +731,13 @@ class App:
         except WargameError as e:
             self.status = f"Cannot load: {e}"
             return
+        saved = saved_players(st)  # the sides the game was saved with, as `wargame play --load` restores them
+        if saved is not None and saved[0]:
+            self.human, self.hotseat = saved
+            self.view_side = min(self.human)
         self.set_state(st)
-        self.status = f"Loaded {p} (turn {st.turn}, {st.side_name} {st.phase} phase)"
+        you = "hotseat" if self.hotseat else f"you play the {SIDES[min(self.human)]}" if self.human else "AI vs AI"
+        self.status = f"Loaded {p} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
 
     def set_state(self, st: Any) -> None:
         self.state = st
@@ -866,7 +878,7 @@ class App:
         """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less
         this side's own turn-start reports."""
         own = SIDES[self.view_side]
-        events = (list(enumerate(self.state.log))[start:] if self.omniscient  # (--see-all: the whole of it)
+        events = (list(enumerate(self.state.log[start:], start)) if self.omniscient  # (--see-all: all of it)
                   else visible_log(self.state, self.view_side, start=start))
         return [ev for _, ev in events if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
 
@@ -1692,8 +1704,8 @@ def air_defence_line(view: Any, idx: int) -> str:
     p, who = view.air_defence_risk(idx)
     if not who:
         return "no enemy air defence known in range (unseen air defence may still shoot the drone down)"
-    return (f"shot down: {p:.0%} from the air defence you know of ({', '.join(who)}); unseen air defence may "
-            "add to it")
+    return (f"shot down: up to {p:.0%} from the air defence you know of ({', '.join(who)}); unseen air defence "
+            "may add to it")
 
 
 def hit_chance_rule(rules: Any) -> str:

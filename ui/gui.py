@@ -186,7 +186,7 @@ class Gui:
         box_top = y1 - 6 - log_h
         lh = max(18, round(20 * s))
         self.log_title = UILabel(pygame.Rect(pr.x + 6, box_top - lh, pr.w - 12, lh),
-                                 log_title(getattr(self.app, "log_key_only", False)), self.manager)
+                                 log_title(self.app.log_key_only), self.manager)
         self.log_box = UISelectionList(pygame.Rect(pr.x + 6, box_top, pr.w - 12, log_h), [], self.manager)
         self.info_bottom = box_top - lh - 2
         self.info_bottom_without_log = y1 - 6
@@ -202,7 +202,7 @@ class Gui:
     def sync(self) -> None:
         app = self.app
         mine = app.my_turn()
-        ro = getattr(app, "read_only", False)  # the replay viewer: nothing to order, save or load
+        ro = app.read_only  # the replay viewer: nothing to order, save or load
         for key, on in (("end", mine), ("undo", mine and bool(app.undo_stack)), ("save", not ro), ("load", not ro)):
             if self._enabled.get(key) != on:
                 self._enabled[key] = on
@@ -438,7 +438,7 @@ class Gui:
         rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
         details = list(ev.details())  # each fire result: firepower, every modifier with its source, odds, rolls
         # what the sortie covered, "nothing found" too
-        if ev.kind == "ReconFlown" and not getattr(self.app, "read_only", False):
+        if ev.kind == "ReconFlown" and not self.app.read_only:
             extra = recon_log_detail(ev, self.app.state, self.app.view_side, self.app.recon_notes.get(k))
             details += [extra] if extra else []
         for detail in details:
@@ -456,7 +456,7 @@ class Gui:
             return
         events = app.visible_events()
         if app.log_key_only:  # (key F: the fighting, not the routine reports)
-            events = [p for p in events if not routine(p[1])]
+            events = [p for p in events if not routine(p[1], SIDES[app.view_side])]
         ident = (id(app.state), app.view_side, app.omniscient, app.log_key_only)
         last = self._log_shown[-1] if self._log_shown else -1
         # the visible log of one game seen by one side only grows: find where the shown part ends

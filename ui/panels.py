@@ -65,7 +65,8 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     the phase's hint, then the aircraft list to one line. The choice ignores the hovered hex, which takes
     what room is left, so the panel does not jump as the mouse moves. An order's preview must be read whole:
     the hovered hex gives way to it, then the event log hides until the order is confirmed or cancelled, and
-    at the last the preview comes first. Returns where the text ends."""
+    at the last the clock (two lines) comes first and the preview, in fewer lines (`condensed`), below it.
+    Returns where the text ends."""
     p = app.palette
     pygame.draw.rect(screen, p.panel_bg, rect)
 
@@ -147,7 +148,7 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
         to_move = f"{SIDES[st.side]} ({scen.sides[SIDES[st.side]].name})"
         w.line(f"To move: {to_move}", side_col, bold=True)
         w.line(f"Phase: {st.phase.upper()}   (air › artillery › movement › assault)")
-    me = ("You see: both sides, every unit " + ("(replay without --side)" if getattr(app, "read_only", False)
+    me = ("You see: both sides, every unit " + ("(replay without --side)" if app.read_only
                                                 else "(--see-all)")
           if app.omniscient else
           f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else ""))
@@ -248,12 +249,14 @@ def condensed(lines: list[str]) -> list[str]:
       firepower 3 − protection 1 [night: -1, uphill: -1]
       net +0 → 10% × 1; expected losses 0.10
     Click
+    >>> condensed(["  What can happen:", "    destroyed: 5%", "    repulsed: 95%"])
+    ['  What can happen:', '    destroyed: 5%', '    repulsed: 95%']
     """
     out: list[str] = []
     mods: list[str] = []
     for s in lines:
-        if s.startswith("    ") and out:
-            mods.append(s.strip())
+        if s.startswith("    ") and out and out[-1].startswith("  firepower "):  # (an assault's outcomes, also
+            mods.append(s.strip())  # indented, stay lines of their own)
             continue
         if mods:
             out[-1] += f" [{', '.join(mods)}]"

@@ -359,18 +359,20 @@ class DoctrineAgent:
         obj_sorted = tuple(sorted(obj))
         zone = self._contact_zone(view)
         table = view.scenario.unit_table
-        # the attacker holds the whole objective: a unit within the contest radius stays there, or the attacker
-        # wins at the end of the turn (a player saw two units walk away from the town and hand over the game)
-        contest = view.scenario.victory.contest_radius if len(lost) == len(obj) and obj else -1
+        # the attacker holds the whole objective and wins at the end of the turn unless a defender unit stands
+        # within the contest radius: one that does stays within it (a player saw two units walk away from the
+        # town and hand over the game); it may still move inside it, e.g. back into a hex of the town
+        victory = view.scenario.victory
+        contest = victory.contest_radius if victory.sudden_death and obj and len(lost) == len(obj) else -1
         to_obj = self._objective_distance(view)
+        inside = np.asarray(to_obj) <= contest if contest >= 0 else None
         for u in self._free(view):
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved or ut.indirect:
                 continue
-            if to_obj[u.idx] <= contest:
-                continue
+            hold = to_obj[u.idx] <= contest
             if u.idx in zone:  # next to a known enemy
-                if u.cohesion <= 0 and u.idx not in obj_set:
+                if u.cohesion <= 0 and u.idx not in obj_set and not hold:
                     o = self._withdraw(view, u)
                     if o is not None:
                         orders.append(o)
@@ -390,7 +392,7 @@ class DoctrineAgent:
                 f = distance_field(gmap, ut.mobility, targets, view.side)
             if f is None:
                 continue
-            o = self._best_move(view, u, f, False, False)
+            o = self._best_move(view, u, f, False, False, inside if hold else None)
             if o is not None:
                 orders.append(o)
         return orders
