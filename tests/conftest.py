@@ -201,3 +201,22 @@ def screen() -> Any:
     pygame.display.init()
     pygame.font.init()
     return pygame.display.set_mode((1280, 800))
+
+
+def panel_lines(app: Any, surf: Any, monkeypatch: Any) -> list[tuple[str, Any]]:
+    """(text, rect) of every line the side panel writes, as drawn."""
+    from ui import panels
+
+    got: list[tuple[str, Any]] = []
+    real = panels.Writer.line
+
+    def line(w: Any, s: str, *a: Any, **kw: Any) -> Any:
+        r = real(w, s, *a, **kw)
+        if not w.measure:
+            got.append((s, r))
+        return r
+
+    monkeypatch.setattr(panels.Writer, "line", line)
+    app.render(surf)
+    monkeypatch.setattr(panels.Writer, "line", real)
+    return got

@@ -10,6 +10,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from pathlib import Path
 
 import pygame
+from conftest import panel_lines
 
 from engine.events import routine
 from engine.rules import new_game
@@ -46,7 +47,6 @@ def test_a_long_preview_keeps_who_moves_on_top_and_is_drawn_whole(screen, monkey
     """At 1280x800 an assault on three special-forces groups pushed the turn and phase below the preview, cut
     off: the clock comes first now, and the preview, in fewer lines (its modifiers in brackets), whole below."""
     from engine.orders import Assault
-    from ui import panels
     from ui.app import App
 
     app = App(new_game(load_scenario(SHUSHA), 3), {1}, size=(1280, 800))
@@ -59,17 +59,7 @@ def test_a_long_preview_keeps_who_moves_on_top_and_is_drawn_whole(screen, monkey
         lines += [f"Return fire of az_sf_{k}: az_sf_{k} → arm_inf_3 (infantry)", *fire]
     lines.append("Click the target again or press Enter to confirm; Esc cancels.")
     app.pending = (Assault("arm_inf_3", (21, 12)), lines)
-    drawn: list[tuple[str, pygame.Rect]] = []
-    real = panels.Writer.line
-
-    def line(w, s, *a, **kw):
-        r = real(w, s, *a, **kw)
-        if not w.measure:
-            drawn.append((s, r))
-        return r
-
-    monkeypatch.setattr(panels.Writer, "line", line)
-    app.render(screen)
+    drawn = panel_lines(app, screen, monkeypatch)
     texts = [s for s, _ in drawn]
     assert texts[0].startswith(app.state.scenario.meta.name) and "to move" in texts[1]
     last = next(r for s, r in drawn if s.startswith("Click the target again"))

@@ -16,7 +16,7 @@ from typing import Any
 
 import pygame
 import pytest
-from conftest import goto, tiny_game
+from conftest import goto, panel_lines, tiny_game
 
 from engine.orders import Move, Recon
 from engine.rules import new_game
@@ -468,25 +468,6 @@ def test_the_status_line_sums_up_the_enemys_half_turn_when_control_returns(shush
     assert "units in supply" not in hs.status and "can fly" not in hs.status and "grounded" not in hs.status
 
 
-def _panel_lines(app: Any, surf: pygame.Surface, monkeypatch: Any) -> list[tuple[str, pygame.Rect]]:
-    """(text, rect) of every line the side panel writes, as drawn."""
-    from ui import panels
-
-    got: list[tuple[str, pygame.Rect]] = []
-    real = panels.Writer.line
-
-    def line(w: Any, s: str, *a: Any, **kw: Any) -> pygame.Rect:
-        r = real(w, s, *a, **kw)
-        if not w.measure:
-            got.append((s, r))
-        return r
-
-    monkeypatch.setattr(panels.Writer, "line", line)
-    app.render(surf)
-    monkeypatch.setattr(panels.Writer, "line", real)
-    return got
-
-
 @pytest.mark.parametrize("size", [(1280, 800), (1560, 910)])
 def test_the_hex_panels_key_lines_fit_at_common_window_sizes(shusha, screen, monkeypatch, size):
     """A hidden unit selected, a hex hovered: "Move here … reveals" and "Last seen here …" are drawn whole above
@@ -502,12 +483,12 @@ def test_the_hex_panels_key_lines_fit_at_common_window_sizes(shusha, screen, mon
         if dest and app.last_seen_markers():
             break
     app.hover = dest[0]
-    lines = _panel_lines(app, surf, monkeypatch)
+    lines = panel_lines(app, surf, monkeypatch)
     move = [r for s, r in lines if "reveals arm_inf_1: " in s]
     assert move and move[0].bottom <= app.gui.info_bottom
     m = app.last_seen_markers()[0]
     app.hover = m.idx
-    lines = _panel_lines(app, surf, monkeypatch)
+    lines = panel_lines(app, surf, monkeypatch)
     seen = [r for s, r in lines if s.startswith(f"Last seen here on turn {m.turn}")]
     assert seen and seen[0].bottom <= app.gui.info_bottom
 
@@ -673,7 +654,7 @@ def test_a_larger_text_never_drops_which_aircraft_can_fly_or_the_lesson_key(scre
     app.run_ai_until(2)
     goto(app.state, "attacker", "air")
     assert app.view.grounded.get("red_tb2") and not app.view.grounded.get("red_orbiter")
-    drawn = " | ".join(s for s, _ in _panel_lines(app, pygame.Surface(SIZE), monkeypatch))
+    drawn = " | ".join(s for s, _ in panel_lines(app, pygame.Surface(SIZE), monkeypatch))
     assert "red_orbiter" in drawn and "CAN FLY" in drawn.upper()
     assert "GROUNDED" in drawn and "red_tb2" in drawn
     assert "L: lesson" in drawn or "press L for the lesson" in drawn
