@@ -65,3 +65,29 @@ def test_a_long_preview_keeps_who_moves_on_top_and_is_drawn_whole(screen, monkey
     last = next(r for s, r in drawn if s.startswith("Click the target again"))
     assert last.bottom <= app.gui.info_bottom_without_log
     assert any("[higher ground: +1, night-trained vs untrained: +1" in s for s in texts)
+
+
+def test_a_new_game_opens_on_its_own_forces_at_a_zoom_that_shows_the_counters(screen):
+    """Two players' reviews: at the whole-map zoom Shusha's counters were 12-15 px two-letter codes. `play` opens
+    zoomed in to NATO symbols, centred on the player's units; Home shows the whole map; a lesson's small map
+    is left whole."""
+    from ui.app import App
+    from ui.render_units import SMALL_COUNTER_H, counter_size
+
+    app = App(new_game(load_scenario(SHUSHA), 3), {1}, size=(1280, 800))
+    app.show_lesson = False
+    fitted = app.hex_size
+    assert counter_size(fitted)[1] < SMALL_COUNTER_H
+    app.open_on_own_forces()
+    assert counter_size(app.hex_size)[1] >= SMALL_COUNTER_H > counter_size(app.zoom_levels[app.zoom_i - 1])[1]
+    own = app.own_units_at_any()
+    g = app.geo
+    cx = sum(g.center(u.idx)[0] for u in own) / len(own) - app.vx
+    cy = sum(g.center(u.idx)[1] for u in own) / len(own) - app.vy
+    assert 0 < cx < app.map_rect.w and 0 < cy < app.map_rect.h
+    app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_HOME, mod=0, unicode=""))
+    assert app.hex_size == fitted
+    lesson = App(new_game(load_scenario(SHUSHA.parent / "lessons" / "ambush.json"), 1), {1}, size=(1280, 800))
+    whole = lesson.hex_size
+    lesson.open_on_own_forces()
+    assert lesson.hex_size == whole

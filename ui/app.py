@@ -24,7 +24,7 @@ from ui import overlays as ov
 from ui import palette as pal
 from ui import panels
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
-from ui.render_units import SMALL_CODES, counter_image, counter_size, last_seen_image
+from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
 from ui.status import SEP, order_summary, recon_in_view, summary_parts
 from ui.text import Text
 
@@ -46,6 +46,7 @@ HELP = [
           "click a line to select the unit"),
     ("Right/middle drag, arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
+    ("Home", "the whole map in the window"),
     ("Counters", "zoomed in: NATO symbol and strength pips; zoomed out: a type code and the strength as a digit "
                  f"({', '.join(f'{c} {name}' for c, name in SMALL_CODES.values())}); darkened: it has already "
                  "moved or fired this phase"),
@@ -307,6 +308,24 @@ class App:
     def hex_to_screen(self, idx: int) -> tuple[float, float]:
         cx, cy = self.geo.center(idx)
         return cx - self.vx, cy - self.vy
+
+    def open_on_own_forces(self) -> None:
+        """Zoom in to the first step at which counters show their NATO symbols and strength pips
+        (`SMALL_COUNTER_H`), centred on the viewing side's units on the map (players found the whole-map view's
+        counters too small to play on); nothing on a map small enough to show them whole. Home fits the map."""
+        levels = self.zoom_levels
+        if counter_size(self.hex_size)[1] >= SMALL_COUNTER_H:
+            return
+        k = next((i for i, size in enumerate(levels) if counter_size(size)[1] >= SMALL_COUNTER_H), None)
+        own = self.own_units_at_any()
+        if k is None or not own:
+            return
+        self.zoom_i = k
+        g = self.geo
+        xs, ys = zip(*(g.center(u.idx) for u in own), strict=True)
+        self.vx = sum(xs) / len(xs) - self.map_rect.w / 2
+        self.vy = sum(ys) / len(ys) - self.map_rect.h / 2
+        self.clamp_view()
 
     def center_on(self, idx: int) -> None:
         cx, cy = self.geo.center(idx)
@@ -1526,6 +1545,8 @@ class App:
             self.sandbox_weather(WEATHER_KEYS[key])
         elif key == pygame.K_F12:
             self.screenshot()
+        elif key == pygame.K_HOME:
+            self.fit_map()
         elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
             self.zoom(1)
         elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):

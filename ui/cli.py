@@ -275,6 +275,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             game.status = autoplay_status(game.state, first)
             if hotseat:
                 game.view_side = game.state.side
+        if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)
+            game.open_on_own_forces()
         for n in overlays:  # (after autoplay: a turn's start clears the overlays)
             game.overlays.add(n)
         if screenshot is not None:
