@@ -91,3 +91,24 @@ def test_a_new_game_opens_on_its_own_forces_at_a_zoom_that_shows_the_counters(sc
     whole = lesson.hex_size
     lesson.open_on_own_forces()
     assert lesson.hex_size == whole
+
+
+def test_a_new_games_briefing_offers_both_sides(screen):
+    """A player's review: the plain README command put them on the defender, watching the AI's first turn. With
+    no --side, the briefing of a new game has "Play the attacker / defender" buttons; the AI waits for them."""
+    import pygame_gui
+
+    from ui.app import App
+
+    state = new_game(load_scenario(SHUSHA), 3, track_sightings=True)
+    app = App(state, {1}, size=(1280, 800))
+    app.show_lesson = app.side_choice = True  # (as `wargame play SCENARIO` sets them)
+    app.render(screen)
+    assert len(app.side_buttons) == 2
+    app.update()
+    assert state.turn == 1 and state.side == 0 and state.phase == "air" and not state.orders  # the AI waits
+    attacker = next(b for b, side in app.side_buttons.items() if side == 0)
+    app.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=attacker))
+    assert app.human == {0} and app.view_side == 0 and not app.side_choice and "attacker" in app.status
+    app.render(screen)
+    assert app.lesson_win is None and app.my_turn()

@@ -71,6 +71,8 @@ HELP = [
 PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
                                              "assault": (Assault,)}
 """The orders a unit gives in each phase: a unit with a legal one is "able to act" (Tab, roster, idle warning)."""
+SIDE_BUTTON_H = 34
+"""Height of the briefing's "play the attacker / the defender" buttons (px)."""
 FADED_COUNTER_ALPHA = 70
 """Opacity (of 255) of a counter faded with key C: still there, the overlay under it readable."""
 TARGET_RING = (255, 140, 0)
@@ -124,6 +126,9 @@ class App:
         self.pending: tuple[Any, list[str]] | None = None
         self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
         self.overlays: set[int] = set()
+        self.side_choice = False
+        """The briefing offers "play the attacker / the defender" (a new game with no --side: `wargame play`)."""
+        self.side_buttons: dict[Any, int] = {}
         self.read_only = False
         """A replay's viewer (`ReplayApp`): nothing to order, save or load."""
         self.log_key_only = False
@@ -841,6 +846,8 @@ class App:
         if win is not None and not win.alive():  # closed with its own close button
             self.lesson_win = win = None
             self.show_lesson = False
+            self.side_choice = False
+            self.side_buttons = {}
         if self.show_lesson and win is None and not self.pass_screen:
             W, H = self.size  # wide enough to read on a projector without scrolling much
             r = self.gui._centred(max(720, min(1000, round(W * 0.62))), max(560, min(820, round(H * 0.8))))
@@ -853,18 +860,44 @@ class App:
             # as with a scroll bar (so that none appears)
             probe = pygame_gui.elements.UITextBox(html_text=html, relative_rect=pygame.Rect(0, 0, cw - 40, -1),
                                                   manager=self.gui.manager, container=win)
-            spare = ch - (probe.rect.height + 8)
+            bar = SIDE_BUTTON_H + 12 if self.side_choice else 0  # (room for "play the attacker / defender")
+            spare = ch - (probe.rect.height + 8 + bar)
             probe.kill()
             if spare > 0:
                 win.set_dimensions((win.rect.width, win.rect.height - spare))
                 win.set_position((win.rect.x, win.rect.y + spare // 2))
+            cw, ch = win.get_container().get_size()
             pygame_gui.elements.UITextBox(
-                html_text=html, relative_rect=pygame.Rect((0, 0), win.get_container().get_size()),
+                html_text=html, relative_rect=pygame.Rect(0, 0, cw, ch - bar),
                 manager=self.gui.manager, container=win,
                 anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
+            self.side_buttons = {}
+            if self.side_choice:  # a new game: the player picks a side here (the AI waits for the window)
+                names = self.state.scenario.sides
+                bw = (cw - 30) // 2
+                for k, side in enumerate(SIDES):
+                    b = pygame_gui.elements.UIButton(
+                        pygame.Rect(10 + k * (bw + 10), -SIDE_BUTTON_H - 6, bw, SIDE_BUTTON_H),  # (from the bottom)
+                        f"Play the {side} ({names[side].name})" + (" - default" if SIDES.index(side) in self.human
+                                                                   else ""),
+                        self.gui.manager, container=win, anchors={"left": "left", "bottom": "bottom"})
+                    self.side_buttons[b] = SIDES.index(side)
         elif not self.show_lesson and win is not None:
             win.kill()
             self.lesson_win = None
+            self.side_choice = False  # (closed without a choice: the side given stays)
+            self.side_buttons = {}
+
+    def choose_side(self, side: int) -> None:
+        """The side picked in a new game's briefing: the player takes it, the AI the other."""
+        self.human = {side}
+        self.view_side = side
+        self.side_choice = False
+        self.show_lesson = False
+        self.selected = None
+        self.pending = None
+        self.open_on_own_forces()
+        self.status = f"You play the {SIDES[side]} ({self.state.scenario.sides[SIDES[side]].name})"
 
     def show_event(self, k: int) -> None:
         """A log entry was clicked: highlight its hexes, explain it on the status line, centre the map on it.

@@ -269,6 +269,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         game.omniscient = see_all
         if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
             game.show_lesson = True
+        # with no --side, the briefing or lesson window of a new game offers both sides (a player: the plain
+        # command put them on the defender, watching the AI's first turn)
+        game.side_choice = load is None and side is None and not hotseat and not autoplay and game.show_lesson
         if autoplay:
             first = state.turn
             game.run_ai_until(state.turn + autoplay)

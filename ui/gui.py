@@ -229,6 +229,9 @@ class Gui:
         if ev.type == pygame_gui.UI_BUTTON_PRESSED and ev.ui_element in self.actions:
             self.actions[ev.ui_element]()
             return True
+        if ev.type == pygame_gui.UI_BUTTON_PRESSED and ev.ui_element in app.side_buttons:
+            app.choose_side(app.side_buttons[ev.ui_element])
+            return True
         if (ev.type in (pygame_gui.UI_SELECTION_LIST_NEW_SELECTION, pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION)
                 and self.roster_list is not None and ev.ui_element is self.roster_list):
             row = next((i for i, it in enumerate(self.roster_list.item_list) if it["selected"]), None)
