@@ -112,3 +112,28 @@ def test_a_new_games_briefing_offers_both_sides(screen):
     assert app.human == {0} and app.view_side == 0 and not app.side_choice and "attacker" in app.status
     app.render(screen)
     assert app.lesson_win is None and app.my_turn()
+
+
+def test_a_click_on_a_friendly_hex_in_reach_says_how_to_stack_there(screen):
+    """A player's review: clicking a reachable hex holding a friendly unit selected that unit instead of moving,
+    silently (stacking needs Ctrl+click, which only the help said)."""
+    from conftest import goto
+
+    from ui.app import App
+
+    state = goto(new_game(load_scenario(SHUSHA), 3, track_sightings=True), "defender", "movement")
+    app = App(state, {1}, size=(1280, 800))
+    app.show_lesson = False
+    app.autoskip = False
+    for u in app.own_units_at_any():
+        if u.moved:
+            continue
+        app.select(u.id)
+        dest = app.destinations()
+        friendly = [i for i in dest if i != u.idx and app.own_units_at(i)]
+        if friendly:
+            break
+    else:
+        raise AssertionError("no unit with a friendly hex in reach")
+    app.click_hex(friendly[0])
+    assert app.selected != u.id and "Ctrl+click" in app.status and u.id in app.status

@@ -553,7 +553,11 @@ class App:
                 nxt = ids[(ids.index(self.selected) + 1) % len(ids)]
             else:
                 nxt = ids[0]
+            could_stack = (sel is not None and self.my_turn() and st.phase == "movement" and idx != sel.idx
+                           and idx in self.destinations())
             self.select(nxt)
+            if could_stack:  # (a player clicked to move onto a friendly hex and found the selection changed)
+                self.status += f" - to move {sel.id} onto this hex instead, select it again and Ctrl+click here"
             return
         if self.contacts_at(idx):
             c = self.contacts_at(idx)[0]
