@@ -137,3 +137,30 @@ def test_a_click_on_a_friendly_hex_in_reach_says_how_to_stack_there(screen):
         raise AssertionError("no unit with a friendly hex in reach")
     app.click_hex(friendly[0])
     assert app.selected != u.id and "Ctrl+click" in app.status and u.id in app.status
+
+
+def test_choosing_the_attacker_centres_the_map_on_its_units(screen):
+    """The final check: after "Play the attacker" the map stayed on the defender's units."""
+    import math
+
+    import pygame_gui
+
+    from ui.app import App
+
+    app = App(new_game(load_scenario(SHUSHA), 3, track_sightings=True), {1}, size=(1280, 800))
+    app.open_on_own_forces()
+    app.show_lesson = app.side_choice = True
+    app.render(screen)
+    attackers = [u for u in app.state.units if u.side == 0 and u.arrived and not u.offmap
+                 and app.state.utype(u).domain == "ground"]
+
+    def off_centre() -> float:  # from the view's centre to the attacker's units' centroid, in pixels
+        g = app.geo
+        cx = sum(g.center(u.idx)[0] for u in attackers) / len(attackers) - app.vx
+        cy = sum(g.center(u.idx)[1] for u in attackers) / len(attackers) - app.vy
+        return math.hypot(cx - app.map_rect.w / 2, cy - app.map_rect.h / 2)
+
+    before = off_centre()
+    attacker = next(b for b, side in app.side_buttons.items() if side == 0)
+    app.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=attacker))
+    assert off_centre() < before / 2

@@ -319,13 +319,13 @@ class App:
         (`SMALL_COUNTER_H`), centred on the viewing side's units on the map (players found the whole-map view's
         counters too small to play on); nothing on a map small enough to show them whole. Home fits the map."""
         levels = self.zoom_levels
-        if counter_size(self.hex_size)[1] >= SMALL_COUNTER_H:
-            return
+        if counter_size(self.hex_size)[1] >= SMALL_COUNTER_H and self.hex_size == self._fit_size:
+            return  # (a small map, whole at this zoom)
         k = next((i for i, size in enumerate(levels) if counter_size(size)[1] >= SMALL_COUNTER_H), None)
         own = self.own_units_at_any()
         if k is None or not own:
             return
-        self.zoom_i = k
+        self.zoom_i = max(k, self.zoom_i)  # (zoomed in already: only centred on the units)
         g = self.geo
         xs, ys = zip(*(g.center(u.idx) for u in own), strict=True)
         self.vx = sum(xs) / len(xs) - self.map_rect.w / 2
