@@ -27,8 +27,13 @@ def key_moments(state: GameState) -> list[str]:
     sc, scen = state.score, state.scenario
     out = [f"{sc.winner} wins on {when(state, sc.end_turn)}: {sc.reason}"]
     entry = sc.objective_first_entry_type
-    first = f"; first in: {entry.replace('_', ' ')} on {when(state, sc.objective_first_entry_turn)}" if entry else ""
-    out.append(f"{scen.victory.objective} taken and held from: {when(state, sc.objective_taken_turn)}{first}")
+    first = (f"first entered on {when(state, sc.objective_first_entry_turn)} by {entry.replace('_', ' ')}"
+             if entry else "")
+    if sc.objective_taken_turn is not None:
+        out.append(f"{scen.victory.objective} taken and held from {when(state, sc.objective_taken_turn)}"
+                   + (f"; {first}" if first else ""))
+    else:
+        out.append(f"{scen.victory.objective} never held whole" + (f"; {first}" if first else ""))
     if scen.victory.road_watch is not None:
         still = "" if sc.road_cut_turn is None else (", still cut at the end" if sc.road_cut_at_end
                                                     else ", open again at the end")
@@ -38,7 +43,7 @@ def key_moments(state: GameState) -> list[str]:
 
 def debrief_rows(state: GameState) -> list[tuple[str, int, int]]:
     """(what, attacker, defender) rows: steps lost, each cause of them (they add up), units destroyed, then
-    the activity counts (`ACTIVITY`)."""
+    the activity counts (`ACTIVITY`) that are not 0 for both sides."""
     sc = state.score
 
     def total(d: dict[str, int]) -> int:
@@ -49,7 +54,8 @@ def debrief_rows(state: GameState) -> list[tuple[str, int, int]]:
     rows += [(f"  of which to {c}", sc.losses_by_cause["attacker"].get(c, 0), sc.losses_by_cause["defender"].get(c, 0))
              for c in causes]
     rows.append(("units destroyed", total(sc.units_destroyed["attacker"]), total(sc.units_destroyed["defender"])))
-    rows += [(label, getattr(sc, attr)["attacker"], getattr(sc, attr)["defender"]) for label, attr in ACTIVITY]
+    rows += [(label, getattr(sc, attr)["attacker"], getattr(sc, attr)["defender"]) for label, attr in ACTIVITY
+             if getattr(sc, attr)["attacker"] or getattr(sc, attr)["defender"]]  # (no drone rows on a map without)
     return rows
 
 

@@ -164,3 +164,24 @@ def test_choosing_the_attacker_centres_the_map_on_its_units(screen):
     attacker = next(b for b, side in app.side_buttons.items() if side == 0)
     app.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=attacker))
     assert off_centre() < before / 2
+
+
+def test_a_stray_click_does_not_choose_the_side_and_the_debrief_says_never_held(screen):
+    """The final check: a click beside the briefing made the player the defender for good; and a defender's
+    win read "Shusha taken and held from: —; first in: special forces on turn 21"."""
+    from engine.debrief import key_moments
+    from engine.game import play_game
+    from ui.app import CHOOSE_SIDE, App
+
+    app = App(new_game(load_scenario(SHUSHA), 3, track_sightings=True), {1}, size=(1280, 800))
+    app.show_lesson = app.side_choice = True
+    surf = pygame.Surface((1280, 800))
+    app.render(surf)
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(5, 5), button=1))
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(5, 5), button=1))
+    app.render(surf)
+    assert app.side_choice and app.lesson_win is not None and app.status == CHOOSE_SIDE
+    st = next(s for s in (play_game(load_scenario(SHUSHA), seed) for seed in range(2, 12))
+              if s.score.winner == "defender" and s.score.objective_first_entry_type)
+    held = key_moments(st)[1]
+    assert held.startswith("Shusha never held whole; first entered on turn") and "—" not in held

@@ -71,6 +71,7 @@ HELP = [
 PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
                                              "assault": (Assault,)}
 """The orders a unit gives in each phase: a unit with a legal one is "able to act" (Tab, roster, idle warning)."""
+CHOOSE_SIDE = "Choose a side with the buttons below the briefing (Esc or L: play the defender)"
 SIDE_BUTTON_H = 34
 """Height of the briefing's "play the attacker / the defender" buttons (px)."""
 FADED_COUNTER_ALPHA = 70
@@ -1504,7 +1505,9 @@ class App:
             self.show_help = False
             return
         if self.lesson_win is not None and self.lesson_win.alive():
-            if not self.lesson_win.rect.collidepoint(pos):  # a click outside the lesson window closes it
+            if self.side_choice:  # (a stray click must not choose the side: the buttons, Esc or L do)
+                self.status = CHOOSE_SIDE
+            elif not self.lesson_win.rect.collidepoint(pos):  # a click outside the lesson window closes it
                 self.show_lesson = False
             return
         for rect, action in self.click_regions:
@@ -1535,7 +1538,9 @@ class App:
         elif key == pygame.K_ESCAPE:
             if self.show_lesson:
                 self.show_lesson = False
-                self.status = "Lesson closed (L opens it again)"
+                what = "Lesson" if self.state.scenario.meta.lesson else "Briefing"
+                you = f"; you play the {SIDES[self.view_side]}" if self.side_choice else ""
+                self.status = f"{what} closed (L opens it again){you}"
             elif self.gui.close_top_window():
                 self.status = "Closed"
             elif self.pending or self.selected:

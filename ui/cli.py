@@ -280,6 +280,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 game.view_side = game.state.side
         if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)
             game.open_on_own_forces()
+        if load is not None and not autoplay:
+            you = "hotseat" if hotseat else f"you play the {SIDES[min(human)]}"
+            game.status = f"Loaded {load.name} (turn {state.turn}, {state.side_name} {state.phase} phase; {you})"
         for n in overlays:  # (after autoplay: a turn's start clears the overlays)
             game.overlays.add(n)
         if screenshot is not None:

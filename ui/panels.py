@@ -637,6 +637,8 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
         held = app.show_lesson or (app.lesson_win is not None and app.lesson_win.alive())
         what = "lesson" if st.scenario.meta.lesson else "briefing"
         s = f"{SIDES[st.side]} waits until the {what} is closed (L)" if held else f"{SIDES[st.side]} is playing…"
+        if held and app.side_choice:
+            s = "Choose your side below the briefing - the game starts when you do"
         screen.blit(t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True), (mr.x + 8, mr.y + 6))
 
 

@@ -141,9 +141,9 @@ def ambush() -> dict:
         f"--sweep 'set:sides.attacker.no_go=[],{AMBUSH_NO_GO}' --out ambush.parquet, then wargame report "
         "ambush.parquet --out ambush_report/ --label 0=gorge --label 1=road and look at the attacker's losses "
         "to 'ambush' in losses_by_cause.png.",
-        "In the game (wargame play scenarios/lessons/ambush.json plays the hidden defender; add --side "
-        "attacker --see-all to show the class the column's side with the ambush parties on screen): press 3 "
-        "for the concealment / ambush overlay - the gorge hexes are the best ambush ground, the hills give "
+        "In the game (wargame play scenarios/lessons/ambush.json; choose the defender to be the hidden ambush "
+        "parties, or play the column with --side attacker --see-all, which shows the class where they wait): "
+        "press 3 for the concealment / ambush overlay - the gorge hexes are the best ambush ground, the hills give "
         "cover but no ambush. Click an AMBUSH line in the event log to see where it happened. Then, with the gorge "
         "closed, put an ambush party on the hills above the north road (add --set units.blue_amb_1.hex=[6,1]): "
         "it hides there and the column runs into it ('contact'), but hills have no ambush value, so it never "
