@@ -404,9 +404,15 @@ class App:
         key = (id(self.state), len(self.state.log), self.view_side, self.omniscient)
         if key != self._vis_key:
             self._vis_key = key
-            self._vis_events = (list(enumerate(self.state.log)) if self.omniscient
-                                else visible_log(self.state, self.view_side))
+            self._vis_events = self._log_seen()
         return self._vis_events
+
+    def _log_seen(self, start: int = 0) -> list[tuple[int, Any]]:
+        """(log index, event) pairs from `start` as the viewing side saw them (`visible_log`), or all of them
+        in a view of both sides (--see-all, a replay without --side)."""
+        if self.omniscient:
+            return list(enumerate(self.state.log[start:], start))
+        return visible_log(self.state, self.view_side, start=start)
 
     def visible_event(self, k: int) -> Any | None:
         """Log entry `k` as the viewing side saw it (None if it did not see it)."""
@@ -483,10 +489,7 @@ class App:
         """`events`, the end of the log, as the viewing side saw them (`engine.view.visible_log`: an enemy move
         seen in part comes back holding the seen hexes only): what the status line and the map's outlines may
         show, never more than the event log. The replay of both sides shows them all."""
-        if self.omniscient:
-            return list(events)
-        first = len(self.state.log) - len(events)
-        return [ev for _, ev in visible_log(self.state, self.view_side, start=first)]
+        return [ev for _, ev in self._log_seen(len(self.state.log) - len(events))]
 
     def select(self, uid: str | None) -> None:
         self.selected = uid
@@ -765,8 +768,13 @@ class App:
             self.human, self.hotseat = saved
             self.view_side = min(self.human)
         self.set_state(st)
+        self.status = self.loaded_status(p)
+
+    def loaded_status(self, path: Path) -> str:
+        """The status line after a game is loaded: where it stands and which side the player has."""
+        st = self.state
         you = "hotseat" if self.hotseat else f"you play the {SIDES[min(self.human)]}" if self.human else "AI vs AI"
-        self.status = f"Loaded {p} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
+        return f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
 
     def set_state(self, st: Any) -> None:
         self.state = st
@@ -856,7 +864,7 @@ class App:
         if self.show_lesson and win is None and not self.pass_screen:
             W, H = self.size  # wide enough to read on a projector without scrolling much
             r = self.gui._centred(max(720, min(1000, round(W * 0.62))), max(560, min(820, round(H * 0.8))))
-            title = "Lesson (L)" if self.state.scenario.meta.lesson else "Briefing (L)"
+            title = f"{panels.lesson_window_name(self.state.scenario).capitalize()} (L)"
             self.lesson_win = win = pygame_gui.elements.UIWindow(r, self.gui.manager, resizable=True,
                                                                  window_display_title=title)
             html = panels.lesson_html(self.state.scenario)
@@ -935,9 +943,8 @@ class App:
         """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less
         this side's own turn-start reports."""
         own = SIDES[self.view_side]
-        events = (list(enumerate(self.state.log[start:], start)) if self.omniscient  # (--see-all: all of it)
-                  else visible_log(self.state, self.view_side, start=start))
-        return [ev for _, ev in events if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
+        return [ev for _, ev in self._log_seen(start)
+                if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
 
     def enemy_turn_summary(self, start: int, seen: list[Any] | None = None) -> str:
         """The status line when the enemy's half-turn is over: what the viewing side saw of it (`seen`, else
@@ -1538,7 +1545,7 @@ class App:
         elif key == pygame.K_ESCAPE:
             if self.show_lesson:
                 self.show_lesson = False
-                what = "Lesson" if self.state.scenario.meta.lesson else "Briefing"
+                what = panels.lesson_window_name(self.state.scenario).capitalize()
                 you = f"; you play the {SIDES[self.view_side]}" if self.side_choice else ""
                 self.status = f"{what} closed (L opens it again){you}"
             elif self.gui.close_top_window():

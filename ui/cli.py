@@ -281,8 +281,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)
             game.open_on_own_forces()
         if load is not None and not autoplay:
-            you = "hotseat" if hotseat else f"you play the {SIDES[min(human)]}"
-            game.status = f"Loaded {load.name} (turn {state.turn}, {state.side_name} {state.phase} phase; {you})"
+            game.status = game.loaded_status(load)
         for n in overlays:  # (after autoplay: a turn's start clears the overlays)
             game.overlays.add(n)
         if screenshot is not None:

@@ -325,6 +325,11 @@ def where(gm: Any, idx: int, near: int = 6) -> str:
     return out
 
 
+def lesson_window_name(scen: Any) -> str:
+    """What the L window is called: a teaching scenario's "lesson", another scenario's "briefing"."""
+    return "lesson" if scen.meta.lesson else "briefing"
+
+
 def lesson_html(scen: Any) -> str:
     """The L window's text (pygame_gui HTML subset): a teaching scenario's `meta.lesson`, else the scenario's
     `meta.briefing` (or its description), then how the game is won (`rules.victory_conditions`)."""
@@ -635,7 +640,7 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
     st = app.state
     if st.outcome is None and app.human and st.side not in app.human:
         held = app.show_lesson or (app.lesson_win is not None and app.lesson_win.alive())
-        what = "lesson" if st.scenario.meta.lesson else "briefing"
+        what = lesson_window_name(st.scenario)
         s = f"{SIDES[st.side]} waits until the {what} is closed (L)" if held else f"{SIDES[st.side]} is playing…"
         if held and app.side_choice:
             s = "Choose your side below the briefing - the game starts when you do"
