@@ -867,7 +867,7 @@ class App:
             title = f"{panels.lesson_window_name(self.state.scenario).capitalize()} (L)"
             self.lesson_win = win = pygame_gui.elements.UIWindow(r, self.gui.manager, resizable=True,
                                                                  window_display_title=title)
-            html = panels.lesson_html(self.state.scenario)
+            html = panels.lesson_html(self.state.scenario, self.ui_scale)
             cw, ch = win.get_container().get_size()
             # a short lesson gets a window its size, not one half empty: its text's height, wrapped as narrow
             # as with a scroll bar (so that none appears)

@@ -44,6 +44,21 @@ def log_font_px(scale: float) -> int:
     return max(9, round(13 * scale))
 
 
+def heading_px(scale: float) -> int:
+    """A window heading's size: 18 px at scale 1, growing with the text (pygame_gui's `<font size=5>` is a
+    fixed 18 px, which stayed small beside 1.5× text on a projector).
+
+    >>> heading_px(1.0), heading_px(1.5)
+    (18, 27)
+    """
+    return max(12, round(18 * scale))
+
+
+def heading(text: str, scale: float) -> str:
+    """`text` (HTML-escaped by the caller) as a window heading, in pygame_gui's HTML subset."""
+    return f"<font pixel_size={heading_px(scale)}><b>{text}</b></font>"
+
+
 def log_row_height(scale: float) -> int:
     return log_font_px(scale) + max(4, round(5 * scale))
 
@@ -117,7 +132,7 @@ class Gui:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.manager = pygame_gui.UIManager(app.size, theme(app.palette, app.ui_scale))
-        sizes = {max(9, round(13 * app.ui_scale)), max(9, round(14 * app.ui_scale)), 18}  # 18: <font size=5>
+        sizes = {max(9, round(13 * app.ui_scale)), max(9, round(14 * app.ui_scale)), heading_px(app.ui_scale)}
         with warnings.catch_warnings():  # "already loaded" is harmless
             warnings.simplefilter("ignore")
             self.manager.preload_fonts([{"name": "noto_sans", "point_size": n, "style": st, "antialiased": "1"}
@@ -345,17 +360,18 @@ class Gui:
             from ui.app import HELP
 
             rows = "".join(f"<b>{html.escape(k)}</b><br>&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(d)}<br>" for k, d in HELP)
-            text = ("<font size=5><b>How to play</b></font><br>"
+            s = app.ui_scale
+            text = (heading("How to play", s) + "<br>"
                     "Each turn both sides play four phases: <b>air</b> (drone sorties) &gt; <b>artillery</b> "
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
                     "enemies). Select one of your counters, then click a hex: the panel shows what the order "
                     "would do and the odds before you confirm.<br><br>"
-                    "<font size=5><b>Rules in brief</b></font><br>"
+                    + heading("Rules in brief", s) + "<br>"
                     + "".join(f"&bull; {html.escape(r)}<br>" for r in rules_brief(app.state.scenario)) + "<br>"
-                    "<font size=5><b>Keys and mouse</b></font><br>" + rows + "<br>"
-                    "<font size=5><b>Map</b></font><br>" + map_key(app.palette))
-            self.help_win = UIWindow(self._centred(720, 640), self.manager, window_display_title="Help",
-                                     resizable=True)
+                    + heading("Keys and mouse", s) + "<br>" + rows + "<br>"
+                    + heading("Map", s) + "<br>" + map_key(app.palette))
+            self.help_win = UIWindow(self._centred(round(720 * s), round(640 * s)), self.manager,
+                                     window_display_title="Help", resizable=True)
             UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.help_win.get_container().get_size()),
                       manager=self.manager, container=self.help_win,
                       anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
@@ -407,7 +423,7 @@ class Gui:
         esc = html.escape
         head, *moments = key_moments(st)
         who, _, why = head.partition(": ")
-        text = f"<font size=5><b>{esc(who)}</b></font><br>{esc(why or str(o.reason))}<br>"
+        text = f"{heading(esc(who[:1].upper() + who[1:]), self.app.ui_scale)}<br>{esc(why or str(o.reason))}<br>"
         text += "".join(f"{esc(m)}<br>" for m in moments)
         record = history_lines(st)
         if record:  # the game beside the record it models
@@ -420,7 +436,9 @@ class Gui:
                  "<br><br>Save the game (Save… or Ctrl+S) to replay it later with <i>wargame replay FILE</i>.")
         if self.over_win is not None:
             self.over_win.kill()
-        self.over_win = UIWindow(self._centred(620, 600), self.manager, window_display_title="Game over",
+        s = self.app.ui_scale  # (the text grows with the window: so does the window)
+        self.over_win = UIWindow(self._centred(round(640 * s), round(620 * s)), self.manager,
+                                 window_display_title="Game over",
                                  resizable=True)
         UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.over_win.get_container().get_size()),
                   manager=self.manager, container=self.over_win,

@@ -330,20 +330,23 @@ def lesson_window_name(scen: Any) -> str:
     return "lesson" if scen.meta.lesson else "briefing"
 
 
-def lesson_html(scen: Any) -> str:
-    """The L window's text (pygame_gui HTML subset): a teaching scenario's `meta.lesson`, else the scenario's
-    `meta.briefing` (or its description), then how the game is won (`rules.victory_conditions`)."""
+def lesson_html(scen: Any, scale: float = 1.0) -> str:
+    """The L window's text (pygame_gui HTML subset): a teaching scenario's `meta.lesson`, then how the game is
+    won (`rules.victory_conditions`); else the scenario's `meta.briefing` (or its description) with how to win
+    after its first paragraph, where a new player sees it without scrolling. `scale`: the UI's text scale."""
     import html
 
     from engine.rules import victory_conditions
+    from ui.gui import heading
 
     paras = scen.meta.lesson or scen.meta.briefing or [scen.meta.description]
     # the command lines are for the teacher at the keyboard, not the class: after what to watch, set apart
     commands = [p for p in paras if p.startswith("Commands:")]
-    shown = [html.escape(p) for p in paras if p not in commands] + [html.escape(victory_conditions(scen))]
+    shown = [html.escape(p) for p in paras if p not in commands]
+    shown.insert(len(shown) if scen.meta.lesson else 1, f"<b>{html.escape(victory_conditions(scen))}</b>")
     shown += [f"<i>For the teacher - {html.escape(p)}</i>" for p in commands]
     body = "<br><br>".join(p for p in shown if p)
-    return (f"<font size=5><b>{html.escape(scen.meta.name)}</b></font><br><br>{body}<br><br>"
+    return (f"{heading(html.escape(scen.meta.name), scale)}<br><br>{body}<br><br>"
             "<i>L or Esc closes this window; L opens it again. H lists the keys.</i>")
 
 

@@ -1,0 +1,59 @@
+"""Session 21: the windows' headings and sizes grow with the text; a new game's briefing says how to win before
+the reader has to scroll."""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import pygame
+
+from engine.rules import victory_conditions
+from engine.scenario import load_scenario
+from ui import panels
+from ui.app import App
+
+ROOT = Path(__file__).resolve().parents[1]
+SHUSHA = ROOT / "scenarios" / "shusha_1120.json"
+
+
+def test_the_briefing_says_how_to_win_after_its_first_paragraph():
+    """The final check of session 20: the victory conditions sat at the end of Shusha's briefing, below four
+    paragraphs; a new player had to scroll to find how to win."""
+    scen = load_scenario(SHUSHA)
+    text = panels.lesson_html(scen)
+    win = text.index(html.escape(victory_conditions(scen)))
+    first, second = (text.index(html.escape(p[:60])) for p in scen.meta.briefing[:2])
+    assert first < win < second
+
+
+def test_headings_grow_with_the_ui_scale():
+    scen = load_scenario(SHUSHA)
+    assert "pixel_size=18>" in panels.lesson_html(scen, 1.0)
+    assert "pixel_size=27>" in panels.lesson_html(scen, 1.5)
+    assert "size=5" not in panels.lesson_html(scen, 1.5)
+
+
+def _over_window(scale: float, size: tuple[int, int]) -> pygame.Rect:
+    from engine.game import play_game
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode(size)
+    state = play_game(load_scenario(SHUSHA), 3)
+    app = App(state, {0}, size=size, ui_scale=scale)
+    app.render(screen)
+    assert app.gui.over_win is not None and app.gui.over_win.alive()
+    return app.gui.over_win.rect
+
+
+def test_the_game_over_window_grows_with_the_text():
+    """It was a fixed 620×600 whatever the text scale: at 1.5× on a 1920×1080 projector its lines wrapped
+    every few words."""
+    small = _over_window(1.0, (1280, 800))
+    large = _over_window(1.5, (1920, 1080))
+    assert large.w > small.w * 1.3 and large.h > small.h * 1.3
+    assert large.right <= 1920 and large.bottom <= 1080
