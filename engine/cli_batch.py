@@ -171,7 +171,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         out_console.print(rich_table(s, title=f"{res.out}: {s.games} games, {len(s.cells)} cell(s), "
                                               f"{res.elapsed:.1f} s"
                                               f" ({(res.games - res.resumed_games) / max(res.elapsed, 1e-9):.2f}"
-                                              f" games/s)"))
+                                              f" games/s)", width=out_console.width))
         for c in res.cells:
             rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed SEED', 1)}"
             out_console.print(f"[dim]cell {c.index} re-run: {escape(rerun)}[/]", highlight=False, soft_wrap=True)
@@ -211,7 +211,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except ReportError as e:
             fail(str(e))
         console = Console(width=None if sys.stdout.isatty() else 160)
-        console.print(rich_table(s))
+        console.print(rich_table(s, width=console.width))
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)

@@ -557,7 +557,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     # attacker got into it at all)
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
             "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
-            f"att. armed drones:{sep}strikes / drone-turns grounded",
+            f"att. armed drones:{sep}strikes /{sep}drone-turns grounded",
             f"turns weather{sep}grounded drones{sep}/ turns played"]
     rows = []
     for c in s.cells:
@@ -592,25 +592,60 @@ def grounded_note(quotes: str = "''") -> str:
             "its weather kept every armed drone on the ground (—: not in the file, or no armed drones)")
 
 
-def rich_table(s: Summary, title: str | None = None) -> Any:
+def rich_table(s: Summary, title: str | None = None, width: int | None = None) -> Any:
+    """The per-cell table for a terminal `width` columns wide (None: one table, however wide). A table wider
+    than that comes in parts, each repeating the cell column: squeezed into 80-100 columns, the one table
+    wrapped every header and number mid-word ("entere d", "23.1/2 6.7")."""
+    from rich.console import Group
     from rich.table import Table
 
     head, rows = table_rows(s, compact=True)
     compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
                "points) with Newcombe's 95% interval; cells play independent seeds, and among many cells some "
                "intervals miss 0 by chance" if len(s.cells) > 1 else "")
-    t = Table(title=title or f"{s.path.name}: {s.games} games", title_justify="left",
-              caption="medians over games where it happened; losses and sorties are means per game; "
-                      + grounded_note() + compare,
-              caption_justify="left")
+    caption = ("medians over games where it happened; losses and sorties are means per game; " + grounded_note()
+               + compare)
+    parts = _column_groups(head, rows, width)
+    tables = []
     # a short cell label stays on one line: the other columns wrap their headers first (a long one wraps too)
     whole = max(len(r[0]) for r in rows) <= 28
-    for i, h in enumerate(head):
-        t.add_column(h, justify="left" if i == 0 else "right", overflow="fold", min_width=16 if i == 0 else None,
-                     no_wrap=whole and i == 0)
-    for r in rows:
-        t.add_row(*r)
-    return t
+    for k, cols in enumerate(parts):
+        t = Table(title=(title or f"{s.path.name}: {s.games} games") if k == 0 else None, title_justify="left",
+                  caption=caption if k == len(parts) - 1 else None, caption_justify="left")
+        for i in cols:
+            t.add_column(head[i], justify="left" if i == 0 else "right", overflow="fold",
+                         min_width=16 if i == 0 else None, no_wrap=whole and i == 0)
+        for r in rows:
+            t.add_row(*(r[i] for i in cols))
+        tables.append(t)
+    return tables[0] if len(tables) == 1 else Group(*tables)
+
+
+def _column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
+    """The table's columns in consecutive groups that each fit `width` terminal columns, the cell column
+    (0) first in each; one group if all fit or `width` is None.
+
+    >>> _column_groups(["cell", "aaaa", "bbbb", "cccc"], [["c0", "1", "2", "3"]], 34)
+    [[0, 1, 2], [0, 3]]
+    >>> _column_groups(["cell", "aaaa", "bbbb", "cccc"], [["c0", "1", "2", "3"]], 41)
+    [[0, 1, 2, 3]]
+    """
+    def natural(i: int) -> int:  # a column's width with nothing wrapped, plus its padding and border
+        texts = [head[i], *(r[i] for r in rows)]
+        return max(len(line) for t in texts for line in t.split("\n")) + 3
+
+    cols = [max(natural(i), 16 + 3) if i == 0 else natural(i) for i in range(len(head))]
+    if width is None or sum(cols) + 1 <= width:
+        return [list(range(len(head)))]
+    groups: list[list[int]] = [[0]]
+    used = cols[0] + 1
+    for i in range(1, len(head)):
+        if len(groups[-1]) > 1 and used + cols[i] > width:
+            groups.append([0])
+            used = cols[0] + 1
+        groups[-1].append(i)
+        used += cols[i]
+    return groups
 
 
 # ------------------------------------------------------------------------------------------------ plots
