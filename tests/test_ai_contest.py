@@ -18,7 +18,7 @@ def test_no_defender_leaves_the_contest_radius_while_the_attacker_holds_the_whol
     scen = shusha_scenario()
     radius = scen.victory.contest_radius
     situations = 0  # defender movement phases with the whole objective lost and a unit still within the radius
-    for seed in (7, 11, 12, 13):
+    for seed in (5, 19, 20, 28):  # (engine 0.11.0: games in which it happens)
         streams = seed_streams(seed)
         state = new_game(scen, seed, streams=streams)
         agents, rngs = [make_agent("doctrine"), make_agent("doctrine")], streams[2:4]

@@ -27,8 +27,13 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for the scenario sha256 8edc37cca88b: its `meta.history`
-# only (the record the game-over window sets the game beside), the same games (only the GameStarted line
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.11.0 (session 21), an AI change from a
+# scenario author's review of the doctrine AI on a new map: with no `victory.road_watch` the attacker goes for the
+# objective at once; once the road is cut a follower enters an objective hex next to a known enemy (it stopped one
+# hex short, for good); a defender unit alone in an objective hex does not assault out of it (its win advanced it
+# into the open and left the hex empty). Results changed: attacker wins 69% [66-72] of 1000 historical games
+# (63%), the town falls a median 8 turns after the cut (9). Before that, the scenario sha256 8edc37cca88b: its
+# `meta.history` only (the record the game-over window sets the game beside), the same games (only the GameStarted line
 # changed). Before that, ENGINE_VERSION 0.10.0, an AI change: the doctrine
 # defender keeps its units within the contest radius while the attacker holds the whole objective (a player saw
 # two units walk away from Shusha and hand over the game). Seed 1's game changed (it ends a turn later); seeds
@@ -67,9 +72,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "5940e28dc1fb2452fa2f3f6c01b73d3840f1f576b20462c390c985250d7bc392",
-    2: "10c50a4a311b4376518af298f6f6418f86d220f5d100e2696dd5f94528e4abc5",
-    3: "dfdd20eb6ab575402dcf7dd5233f14b3754228a3ecd6f7a0b001a38eab8f236e",
+    1: "66ef714e424744f568ae2389622c7e84c0c0e4931b21c7b7248eab9c9159afa7",
+    2: "178a3d6a5fa41cd8c63bb5caa3ce28bf2607af4ff63804d4bdf21bd5e7ebab88",
+    3: "3453ca43ba1e475fea0bdc826b8194b84750e0163b8c233daf1737e28fb0ba50",
 }
 
 

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from engine import kernels
+from engine.mapdata import _readonly
 from engine.movement import distance_field
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.units import ATTACKER, Unit
@@ -98,7 +99,19 @@ class DoctrineAgent:
             rw = view.scenario.victory.road_watch
             route = gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end)) if rw is not None else []
             out = sorted(i for i in route if i not in obj and 2 <= gmap.distance(i, centre) <= 5)
+            # a short road (a town on the map's edge): its hexes outside the objective, nearest or not
+            out = out or sorted(i for i in route if i not in obj)
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
+        return got
+
+    def _objective_mask(self, view: SideView) -> np.ndarray:
+        """The objective's hexes as a mask over the map (per map)."""
+        gmap = view.map
+        got = gmap.derived.get("doctrine.objective_mask")
+        if got is None:
+            got = np.zeros(gmap.n, dtype=bool)
+            got[list(self._objective(view))] = True
+            got = gmap.derived["doctrine.objective_mask"] = _readonly(got)
         return got
 
     def _not_held(self, view: SideView) -> tuple[int, ...]:
@@ -233,22 +246,26 @@ class DoctrineAgent:
         return self._defender_moves(view)
 
     def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
-                   avoid_contact: bool, allowed: np.ndarray | None = None) -> Order | None:
+                   avoid_contact: bool, allowed: np.ndarray | None = None, seize: bool = False) -> Order | None:
         """The destination that most lowers `score` = distance-to-goal field (− 0.4 × concealment when
-        `prefer_cover`, + 3 next to a known enemy when `avoid_contact`); None if no move improves it."""
+        `prefer_cover`, + 3 next to a known enemy when `avoid_contact`, except, with `seize`, in a hex of the
+        objective: a unit kept one hex short of an empty objective hex next to the enemy never took it); None
+        if no move improves it."""
         gmap = view.map
         if kernels.JIT:  # the destinations and the choice in one compiled call
             near = self._contact_zone_mask(view) if avoid_contact else gmap.no_hex
+            if seize and avoid_contact:
+                near = near & ~self._objective_mask(view)
             best = kernels.direct.best_destination(view.reach_order(u.id), u.idx, view.own_occupancy,
                                                    view.scenario.stack_limit,
                                                    gmap.all_hex if allowed is None else allowed, field,
                                                    gmap.concealment, near, prefer_cover, avoid_contact)
             return Move(u.id, gmap.hex_refs[best]) if best >= 0 else None
         ids = view.destination_indices(u.id)
-        return self._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed)
+        return self._best_move_py(view, u, ids, field, prefer_cover, avoid_contact, allowed, seize)
 
     def _best_move_py(self, view: SideView, u: Unit, ids: np.ndarray, field: np.ndarray, prefer_cover: bool,
-                      avoid_contact: bool, allowed: np.ndarray | None) -> Order | None:
+                      avoid_contact: bool, allowed: np.ndarray | None, seize: bool = False) -> Order | None:
         """The reference of `kernels.best_move` (used without numba)."""
         gmap = view.map
         if allowed is not None:
@@ -265,6 +282,8 @@ class DoctrineAgent:
             stay = here - 0.4 * int(conceal[u.idx])
         if avoid_contact and view.contacts:
             near = self._contact_zone(view)
+            if seize:
+                near = near - gmap.objective_set
             score = [s + 3.0 if i in near else s for s, i in zip(score, idl, strict=True)]
             if u.idx in near:
                 stay += 3.0
@@ -283,12 +302,15 @@ class DoctrineAgent:
 
     def _attacker_moves(self, view: SideView) -> list[Order]:
         gmap = view.map
+        # with no road to cut (no `victory.road_watch`) the plan starts where it would once the road is cut:
+        # the followers made for the objective behind the leaders and never caught them up
+        road_cut = view.road_cut or view.scenario.victory.road_watch is None
         obj = self._objective(view)
         open_obj = self._not_held(view) or tuple(sorted(obj))
         road = tuple(sorted(self._road_goal(view)))
         road_set = set(road)
         on_road = [u for u in self._active(view) if u.idx in road_set]
-        road_held = view.road_cut or len(on_road) >= 1
+        road_held = road_cut or len(on_road) >= 1
         orders: list[Order] = []
         # the leading arm (special forces historically; mechanised units in the counterfactual) goes for the
         # road block, then the town; the other arm keeps two forest hexes' march behind it until the road is cut
@@ -300,7 +322,7 @@ class DoctrineAgent:
         leaders = [u for u in movers if (table[u.type].mobility == "sf") == lead_sf]
         leader_rank = {id(u): k for k, u in enumerate(leaders)}  # by identity: Unit equality compares all fields
         behind = None
-        if leaders and not view.road_cut:
+        if leaders and not road_cut:
             progress = distance_field(gmap, "sf", road, view.side)
             front = min(progress[u.idx] for u in leaders)
             behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
@@ -328,19 +350,19 @@ class DoctrineAgent:
             is_sf = ut.mobility == "sf"
             rank = leader_rank.get(id(u))
             if rank is not None:
-                if u.idx in road_set and not view.road_cut:
+                if u.idx in road_set and not road_cut:
                     continue  # hold the road block
                 if u.cohesion <= 1:
                     continue  # rally before pushing on
-                goal = road if (not road_held or rank < 2) and not view.road_cut else open_obj
-                if u.idx in road_set and view.road_cut and rank < 1:
+                goal = road if (not road_held or rank < 2) and not road_cut else open_obj
+                if u.idx in road_set and road_cut and rank < 1:
                     continue
                 f = distance_field(gmap, ut.mobility, goal, view.side)
                 o = self._best_move(view, u, f, is_sf, False)
             else:
-                goal = open_obj if view.road_cut else road
+                goal = open_obj if road_cut else road
                 f = distance_field(gmap, ut.mobility, goal, view.side)
-                o = self._best_move(view, u, f, is_sf, not is_sf, behind)
+                o = self._best_move(view, u, f, is_sf, not is_sf, behind, seize=road_cut)
             if o is not None:
                 orders.append(o)
         return orders
@@ -432,8 +454,11 @@ class DoctrineAgent:
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect:
                 continue
+            # the defender's garrison holds: a unit alone in a hex of the objective does not assault out of it
+            # (the win would advance it into the open and leave the hex empty for the attacker to walk into)
+            lone_garrison = view.side != ATTACKER and u.idx in obj_set and view.own_occupancy[u.idx] == 1
             for j in gmap.nbr_list[u.idx]:
-                if j < 0 or j not in contact_idx:
+                if j < 0 or j not in contact_idx or (lone_garrison and j not in obj_set):
                     continue
                 gain, cost = view.assault_expectation(u.id, j)
                 bonus = 0.5 if j in obj_set else 0.0
