@@ -24,6 +24,7 @@ from engine.batch import MANIFEST, BatchSpec, iter_rows, parts_dir, read_batch_m
 from engine.errors import WargameError
 from engine.fileio import atomic_write_text, unwritable
 from engine.report import wilson
+from engine.rules import ENGINE_VERSION
 from engine.scenario import Scenario
 
 LIGHT_TYPES = ("special_forces", "infantry")
@@ -335,9 +336,10 @@ the cut to the capture in the attacker's wins within these."""
 
 
 def checks(res: dict[str, Any], scen: Scenario | None = None) -> list[dict[str, Any]]:
-    """The calibration targets of issue #5, each with the measured value and whether it holds (a
-    counterfactual's effect only when its 95% interval excludes no effect; the one exception, a median capture
-    turn earlier under clear skies, has no interval here). `scen` dates the turns (its own `turn_start`)."""
+    """The calibration targets of issue #5, each with the measured value and whether it holds: every part of
+    a target's text is tested ("and" is and), and a counterfactual's effect counts only when its 95% interval
+    excludes no effect (an analyst's review: "slower and costlier" held on a lower win rate alone, while the
+    attacker lost fewer steps). `scen` dates the turns (its own `turn_start`)."""
     late_from = f"turn ≥ {LATE_TURN}"
     if scen is not None:
         start = scen.turn_start(LATE_TURN)
@@ -378,25 +380,36 @@ def checks(res: dict[str, Any], scen: Scenario | None = None) -> list[dict[str, 
          f"{(statistics.fmean(low) if low else 0):.2f} vs {(statistics.fmean(high) if high else 0):.2f} "
          "sorties/turn/game", (statistics.fmean(low) if low else 0) < 0.1 and (statistics.fmean(high) if high else 0)
          > 0.1),
-        ("clear skies: attacker wins more or faster, defender heavy losses rise",
+        ("clear skies: attacker wins more, and defender heavy losses rise",
          f"win rate {_pm(e['clear_skies']['attacker_win_rate'], 'pts')}, heavy losses "
          f"{_pm(e['clear_skies']['defender_heavy_steps_lost'])} steps",
-         (_sure(e["clear_skies"]["attacker_win_rate"], +1) or (e["clear_skies"]["capture_turn_median"] or 0) < 0)
-         and _sure(e["clear_skies"]["defender_heavy_steps_lost"], +1)),
+         _sure(e["clear_skies"]["attacker_win_rate"], +1) and _sure(e["clear_skies"]["defender_heavy_steps_lost"], +1)),
         ("no recon drone: fewer effective artillery missions, lower attacker losses to artillery",
          f"drone-spotted missions {_pm(e['no_recon_drone']['defender_drone_spotted_missions'])}, attacker "
          f"losses to artillery {_pm(e['no_recon_drone']['attacker_lost_to_artillery'])}",
          _sure(e["no_recon_drone"]["defender_drone_spotted_missions"], -1)
          and _sure(e["no_recon_drone"]["attacker_lost_to_artillery"], -1)),
-        ("mechanised lead through the ravines: slower and costlier",
+        ("mechanised lead through the ravines: the attack fails more often (attacker losses shown, not tested: "
+         "an attack that stalls short of the town also loses fewer steps)",
          f"win rate {_pm(e['mech_lead']['attacker_win_rate'], 'pts')}, attacker losses "
          f"{_pm(e['mech_lead']['attacker_steps_lost'])} steps",
-         _sure(e["mech_lead"]["attacker_win_rate"], -1) or _sure(e["mech_lead"]["attacker_steps_lost"], +1)),
+         _sure(e["mech_lead"]["attacker_win_rate"], -1)),
     ]
     return [{"target": t, "measured": m, "holds": bool(ok)} for t, m, ok in out]
 
 
 # -------------------------------------------------------------------------------------------------- report
+HOLDS_RULE = (
+    "How \"holds\" is decided: every part of a target's text is tested. A share or a median holds when it is "
+    "inside the target's own band (no interval: medians and shares of the games played). A counterfactual's "
+    "effect holds only when its 95 % interval lies wholly on the side the target names. The drone check uses "
+    "its own sample of 40 historical games (sorties per turn against that turn's cloud base). The targets were "
+    "also the tuning targets (section \"Tuning choices\"): that they hold shows the model can tell the "
+    "record's story, fitted to it, not that it predicts it. All cells play the same seeds (the first games of "
+    "each cell start from the same seeds as the historical cell's first games: common random numbers); the "
+    "intervals treat the cells as independent samples.")
+"""How the calibration table's "holds" column is decided, printed above it."""
+
 TUNING_NOTES = [
     ("Special forces march 2.5 MP a turn and pay 2.5 per forest/ravine hex: one hex a turn off the roads",
      "the record has the approach through the forest taking ~5 days and the first groups reaching the road on "
@@ -503,9 +516,10 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     plt.close(fig)
 
     lines = [f"{REPORT_TITLE} — {scen.meta.name}", "",
-             f"Made by `{res['command']}` (engine {scen.sha256 and 'scenario sha256 ' + scen.sha256[:12]}).",
-             "Every number comes from that run; re-run it to check. Cells share nothing but the base seed.", "",
-             "## Calibration against the record", "", "| target | measured | holds |", "|---|---|---|"]
+             f"Made by `{res['command']}` (engine {ENGINE_VERSION}"
+             + (f", scenario sha256 {scen.sha256[:12]})." if scen.sha256 else ")."),
+             "Every number comes from that run; re-run it to check.", "",
+             "## Calibration against the record", "", HOLDS_RULE, "", "| target | measured | holds |", "|---|---|---|"]
     lines += [f"| {c['target']} | {c['measured']} | {'yes' if c['holds'] else '**no**'} |" for c in res["checks"]]
     lines += ["", "## Cells", "", "| cell | what | games | attacker wins [95 % CI] | median capture turn | "
               "median road-cut turn | road cut first | light forces first in | attacker steps lost | "
@@ -542,12 +556,12 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
         lines += [f"- {c['target']}: measured {c['measured']}." for c in failing]
     else:
         lines.append("- Every calibration target above holds in this run.")
-    lines += ["- The places on the approach fall later than the record says (a session-20 probe of 200 games read "
-              "the event logs): Chanakchi on turn 7 (31 Oct; the record: ~29 Oct) and Sighnaq on turn 10 (the "
-              "record: a group set out from it on 31 Oct), while the road falls on time. At one hex a turn "
-              "through the forest no data change gives both; a faster approach with a slower last leg would need "
+    lines += ["- The places on the approach fall later than the record says (a probe of 200 games read "
+              "the event logs, engine 0.11.0): Chanakchi on turn 7 (31 Oct; the record: ~29 Oct) and Sighnaq on "
+              "turn 10 (the record: a group set out from it on 31 Oct), while the road falls on time. At one hex a "
+              "turn through the forest no data change gives both; a faster approach with a slower last leg would need "
               "more fighting there, which costs the attacker the town.",
-              "- About a third of the attacker's wins come 10–13 turns after the cut, later than the record's "
+              "- About a quarter of the attacker's wins come 10 or more turns after the cut, later than the record's "
               "3–4 days: the defender's tank and BMP companies drive into the town on turn 1 and stay there (the "
               "record has a counter-attack at the town's entrance on 6 Nov), and the win needs every town hex "
               "held with no defender within 2 hexes.",
@@ -557,7 +571,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
               "equipment stays out of the attacker's view until the fighting reaches the town. The low cloud, "
               "not a lack of targets, grounds them from turn 12 (the AirStatus events say so every turn).",
               "- Shosh, 3 km east of the town, no longer falls (0 of those 200 games; before the no-go area "
-              "east of Shusha, every game). Lachin falls late (around turn 22) in about one game in ten; the "
+              "east of Shusha, every game). Lachin falls late (around turn 22) in about one game in eight; the "
               "record has the push on Lachin bogged down a few km short.",
               "- Battle losses are calibrated on ratios and directions only: reliable counts do not exist.", ""]
     report = out_dir / "README.md"

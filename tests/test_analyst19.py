@@ -230,7 +230,7 @@ def test_fidelity_prints_win_rate_differences_in_points_and_dates_turns_by_the_s
     text = {c["target"]: c["measured"] for c in checks(res, scen)}
     late = next(t for t in text if t.startswith("median fall"))
     assert "turn ≥ 19, from 10 Jan 06:00" in late
-    clear = text["clear skies: attacker wins more or faster, defender heavy losses rise"]
+    clear = text["clear skies: attacker wins more, and defender heavy losses rise"]
     assert clear.startswith("win rate +25 pts ± 5 pts"), clear
     assert "%" not in clear
     assert "Nov" not in next(t for t in (c["target"] for c in checks(res)) if t.startswith("median fall"))

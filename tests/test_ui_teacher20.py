@@ -186,7 +186,8 @@ def test_the_game_over_window_tells_the_game_beside_the_record(screen):
     box = next(e for e in app.gui.over_win.get_container().elements if hasattr(e, "html_text"))
     text = box.html_text
     moments = key_moments(st)
-    assert moments[0].split(": ")[0] in text and " Nov " in moments[0]  # (dated by the scenario)
+    who = moments[0].split(": ")[0]
+    assert who[:1].upper() + who[1:] in text and " Nov " in moments[0]  # (dated by the scenario; a capital)
     assert "In the record" in text and "Morning of 4 Nov (turn 15)" in text
     assert text.index("Losses and activity") < text.index("Score record")
     lost = debrief_rows(st)[0]

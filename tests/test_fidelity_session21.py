@@ -1,0 +1,39 @@
+"""Session 21, an analyst's review of the fidelity report: a check holds only when every part of its text does."""
+
+from __future__ import annotations
+
+import copy
+
+from test_analyst19 import _effect_cells
+
+from engine.fidelity import HOLDS_RULE, checks, effects
+
+
+def _holds(cells: dict) -> dict[str, bool]:
+    res = {"cells": cells, "effects": effects(cells),
+           "drones_by_weather": {"armed_sorties_per_game": [0.0, 0.5], "ceiling_m": [500, 2000]}}
+    return {c["target"].split(":")[0]: c["holds"] for c in checks(res)}
+
+
+def test_clear_skies_needs_both_more_wins_and_more_heavy_losses():
+    cells = _effect_cells()  # clear skies: 81% vs 56% wins; heavy losses equal
+    assert not _holds(cells)["clear skies"]
+    cells["clear_skies"]["defender_heavy_steps_lost"] = {"mean": 6.5, "ci95_half": 0.3}
+    assert _holds(cells)["clear skies"]
+    # a median capture turn earlier, without more wins, no longer counts (it has no interval)
+    same = copy.deepcopy(cells)
+    same["clear_skies"].update(attacker_wins=168, attacker_win_rate=0.56, capture_turn_median=18)
+    assert not _holds(same)["clear skies"]
+
+
+def test_mechanised_lead_holds_on_fewer_wins_and_not_on_higher_losses_alone():
+    cells = _effect_cells()  # mech lead: 50% vs 56%, within the noise at n=300
+    cells["mech_lead"]["attacker_steps_lost"] = {"mean": 9.0, "ci95_half": 0.5}  # costlier, clearly
+    assert not _holds(cells)["mechanised lead through the ravines"]
+    cells["mech_lead"].update(attacker_wins=60, attacker_win_rate=0.2)
+    cells["mech_lead"]["attacker_steps_lost"] = {"mean": 2.0, "ci95_half": 0.5}  # fewer losses: not tested
+    assert _holds(cells)["mechanised lead through the ravines"]
+
+
+def test_the_report_says_how_holds_is_decided():
+    assert "every part of a target's text is tested" in HOLDS_RULE and "common random numbers" in HOLDS_RULE
