@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import attrs
 import cattrs
+import cattrs.gen
 
 from engine.errors import SaveFormatError
 
@@ -263,9 +264,16 @@ class ReinforcementArrived(Event):
     side: str
     unit: str
     hex: HexRef
+    entry_hex: HexRef | None = None
+    """The scenario's entry hex when the unit could not arrive there (an enemy unit on it, or a full stack)
+    and came in at the nearest hex within 3 that was free, out of the enemy's zone of control and not an
+    objective hex the enemy holds; None (left out of the log): it arrived where the scenario says."""
 
     def text(self) -> str:
-        return f"{self.unit} arrives at {_h(self.hex)}"
+        if self.entry_hex is None:
+            return f"{self.unit} arrives at {_h(self.hex)}"
+        return (f"{self.unit} arrives at {_h(self.hex)}: its entry hex {_h(self.entry_hex)} was blocked (an enemy "
+                "unit or a full stack), and this is the nearest free hex out of the enemy's reach")
 
 
 @_event
@@ -544,6 +552,9 @@ EVENT_TYPES: dict[str, type[Event]] = dict(_REGISTRY)
 
 _conv = cattrs.Converter()
 _conv.register_unstructure_hook(tuple, lambda t: list(t))
+# an arrival where the scenario says keeps the log line it always had (no "entry_hex": null)
+_conv.register_unstructure_hook(ReinforcementArrived, cattrs.gen.make_dict_unstructure_fn(
+    ReinforcementArrived, _conv, entry_hex=cattrs.gen.override(omit_if_default=True)))
 
 
 def routine(ev: Event, reader: str | None = None) -> bool:

@@ -67,7 +67,10 @@ game: 2% attacker wins on the author's map, 52% with a road to cut); a short wat
 the road is cut a follower enters an objective hex next to a known enemy (it stopped one hex short, for good); a
 defender unit alone in an objective hex does not assault out of it (a won assault advanced it into the open and
 left the hex empty). Results change (Shusha: attacker wins 69% [66-72] of 1000 historical games, was 63%; the
-town falls a median 8 turns after the road is cut, was 9; all twelve calibration checks hold).
+town falls a median 8 turns after the road is cut, was 9; all twelve calibration checks hold). A reinforcement
+whose entry hex is blocked no longer comes in next to the enemy or on an objective hex it holds, and its
+`ReinforcementArrived` event gives the entry hex (`entry_hex`, left out of the log when it arrived there: no
+Shusha arrival is displaced, so its logs are those above).
 0.10.0: the doctrine defender keeps its units within the contest radius while the attacker holds the whole
 objective and sudden death applies; they may move inside it, e.g. back into a hex of the objective (before, a unit
 could withdraw or move away and hand over a sudden-death win: a player saw it happen).
@@ -342,8 +345,14 @@ def _arrive(state: GameState, u: Unit) -> None:
     occ = state.occupancy()
     limit = state.scenario.stack_limit
     enter = gmap.enterable[ut.mobility] & ~gmap.no_go[u.side]
+    entry = u.idx
     for r in range(0, 4):
         cands = [int(i) for i in gmap.within(u.idx, r) if gmap.distance(u.idx, int(i)) == r]
+        if r == 1:  # displaced: never into the enemy's zone of control or an objective hex it holds (an author
+            # saw a reinforcement appear in the enemy's town, next to its garrison, and take the hex)
+            zoc = state.zone_of(1 - u.side)
+            obj = gmap.objective_set
+            cands = [i for i in cands if i not in zoc and not (i in obj and state.control[i] == 1 - u.side)]
         for i in sorted(cands):
             if enter[i] and occ[1 - u.side][i] == 0 and occ[u.side][i] < limit:
                 u.idx = i
@@ -351,7 +360,9 @@ def _arrive(state: GameState, u: Unit) -> None:
                 later: list[Event] = []
                 _set_control(state, i, u.side, u, sink=later)
                 _emit(state, ReinforcementArrived.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                                       hex=gmap.hex_refs[i]), *later)
+                                                       hex=gmap.hex_refs[i],
+                                                       entry_hex=None if i == entry else gmap.hex_refs[entry]),
+                      *later)
                 state.touch()
                 return
     # no room: tries again next turn

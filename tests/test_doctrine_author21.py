@@ -12,7 +12,7 @@ import numpy as np
 from conftest import drop_units, goto, move_unit, tiny_dict
 
 from engine.ai.base import make_agent
-from engine.orders import Assault
+from engine.orders import END_PHASE, Assault
 from engine.rules import apply, new_game
 from engine.scenario import scenario_from_dict
 from engine.units import SIDES
@@ -65,3 +65,29 @@ def test_a_lone_garrison_does_not_assault_out_of_the_town():
     assert out, "the odds must tempt a garrison with company: else the test shows nothing"
     lone = new_game(scenario_from_dict(_garrison_doc(stacked=False)), 1)
     assert not [o for o in _phase_orders(lone, "defender", "assault") if isinstance(o, Assault)]
+
+
+def test_a_blocked_reinforcement_arrives_out_of_the_enemys_reach_and_the_log_says_so():
+    """An author placed a reinforcement on a hex an enemy unit held: it appeared in the enemy's town next to its
+    garrison and took the hex, and the log said only "arrives at (2,4)"."""
+    from engine.events import event_from_dict, event_to_dict, event_to_json
+
+    doc = tiny_dict()
+    move_unit(doc, "arm_inf_2", (0, 0))  # (3,4): an empty hex of the town, the defender's
+    doc["units"].append({"id": "az_late", "side": "attacker", "type": "motor_rifle", "hex": [3, 3],
+                         "arrives_turn": 2})  # on arm_inf_1
+    state = new_game(scenario_from_dict(doc), 1)
+    while state.turn < 2:
+        apply(state, END_PHASE[state.side_name])
+    arrived = [e for e in state.log if e.kind == "ReinforcementArrived" and e.unit == "az_late"]
+    assert len(arrived) == 1
+    ev = arrived[0]
+    gm = state.map
+    here = gm.idx(ev.hex)
+    assert ev.entry_hex == (3, 3) and "was blocked" in ev.text()
+    assert here not in state.zone_of(SIDES.index("defender")) and here not in gm.objective_set
+    assert gm.distance(here, gm.idx((3, 3))) <= 3
+    assert event_from_dict(event_to_dict(ev)) == ev
+    # an arrival where the scenario says keeps its old log line (the golden Shusha logs check it too)
+    plain = type(ev).make(turn=2, side="attacker", unit="u", hex=(1, 2))
+    assert event_to_json(plain) == '{"kind":"ReinforcementArrived","turn":2,"side":"attacker","unit":"u","hex":[1,2]}'
