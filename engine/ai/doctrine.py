@@ -46,6 +46,8 @@ class DoctrineAgent:
         self._air_second = False
         self._held_for: object = None
         self._held: frozenset[str] = frozenset()
+        self._seize_for: object = None
+        self._seize_near: np.ndarray | None = None
 
     # ------------------------------------------------------------------ protocol
     def choose(self, view: SideView, rng: np.random.Generator) -> Order:
@@ -103,6 +105,13 @@ class DoctrineAgent:
             out = out or sorted(i for i in route if i not in obj)
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
         return got
+
+    def _contact_zone_outside_objective(self, view: SideView) -> np.ndarray:
+        """`view.contact_zone_mask` less the objective's hexes (per view: a phase's plan asks once per unit)."""
+        if self._seize_for is not view:
+            self._seize_for = view
+            self._seize_near = view.contact_zone_mask & ~self._objective_mask(view)
+        return self._seize_near
 
     def _objective_mask(self, view: SideView) -> np.ndarray:
         """The objective's hexes as a mask over the map (per map)."""
@@ -255,7 +264,7 @@ class DoctrineAgent:
         if kernels.JIT:  # the destinations and the choice in one compiled call
             near = self._contact_zone_mask(view) if avoid_contact else gmap.no_hex
             if seize and avoid_contact:
-                near = near & ~self._objective_mask(view)
+                near = self._contact_zone_outside_objective(view)
             best = kernels.direct.best_destination(view.reach_order(u.id), u.idx, view.own_occupancy,
                                                    view.scenario.stack_limit,
                                                    gmap.all_hex if allowed is None else allowed, field,
