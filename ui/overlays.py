@@ -93,7 +93,7 @@ class _Terrain:
         gm = state.map
         self.codes = [gm.terrain_codes[t] for t in gm.terrain.tolist()]
         self.shade = hillshade(gm).tolist()
-        self.seen = [pal.shade(p.terrain.get(c, (200, 200, 200)), f)
+        self.seen = [pal.shade(pal.terrain_colour(p.terrain, c), f)
                      for c, f in zip(self.codes, self.shade, strict=True)]
         """The renderer's hex fill (`MapRenderer._build`): terrain colour with hill-shading."""
         on_road = np.zeros(gm.n, dtype=bool)

@@ -26,6 +26,22 @@ TERRAIN_CB: dict[str, Colour] = {
     "v": (226, 180, 205),
 }
 
+SCENARIO_TERRAIN: tuple[Colour, ...] = ((140, 186, 196), (228, 206, 140), (176, 132, 170), (120, 176, 150),
+                                        (206, 150, 96), (150, 150, 206))
+"""Fills for terrain codes a scenario adds (a marsh, a sand flat...): none of the built-in ones, nor the
+no-data grey, so an author's new terrain shows where it is (its name is in the hover panel)."""
+
+
+def terrain_colour(terrain: dict[str, Colour], code: str) -> Colour:
+    """The palette's fill for terrain `code`; a code the palette does not know gets one of
+    `SCENARIO_TERRAIN`, the same one for the same code every time.
+
+    >>> terrain_colour(TERRAIN_DEFAULT, "f"), terrain_colour(TERRAIN_DEFAULT, "w") in SCENARIO_TERRAIN
+    ((92, 138, 82), True)
+    """
+    got = terrain.get(code)
+    return got if got is not None else SCENARIO_TERRAIN[ord(code) % len(SCENARIO_TERRAIN)]
+
 
 @dataclass
 class Palette:

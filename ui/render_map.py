@@ -136,7 +136,7 @@ class MapRenderer:
         # terrain fill with hill-shading
         for i in range(n):
             code = self.codes[i]
-            base = p.terrain.get(code, (200, 200, 200))
+            base = pal.terrain_colour(p.terrain, code)
             col = pal.shade(base, float(self.shade[i]))
             pts = g.corners(i)
             pygame.draw.polygon(surf, col, pts)
