@@ -57,3 +57,38 @@ def test_the_game_over_window_grows_with_the_text():
     large = _over_window(1.5, (1920, 1080))
     assert large.w > small.w * 1.3 and large.h > small.h * 1.3
     assert large.right <= 1920 and large.bottom <= 1080
+
+
+def test_stacks_on_the_maps_edge_hexes_show_whole():
+    """A scenario author's stack in the last column of a small map was cut off by the panel: a stack's counters
+    fan out beyond their hex. On the map's edge hexes they are drawn inside the map, whole, at any zoom
+    (`App.unit_boxes`: each counter's rectangle on the map)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import add_unit, move_unit, tiny_dict
+
+    from engine.rules import new_game
+    from engine.scenario import scenario_from_dict
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1280, 800))
+    doc = tiny_dict()
+    cols = doc["map"]["cols"]
+    move_unit(doc, "az_mech", (cols - 1, 3))  # an odd row: its last hex is the map's easternmost
+    move_unit(doc, "az_tank", (cols - 1, 3))
+    add_unit(doc, "az_extra", "attacker", "motor_rifle", (cols - 1, 3))
+    move_unit(doc, "az_sf", (0, 0), hidden=False)  # the north-west corner
+    add_unit(doc, "az_extra2", "attacker", "motor_rifle", (0, 0))
+    app = App(new_game(scenario_from_dict(doc), 1), {0}, size=(1280, 800))
+    app.show_lesson = False
+    for zoom in (None, app.max_zoom_i):
+        if zoom is not None:  # zoomed in, scrolled as far east and north as the view goes
+            app.zoom_i = zoom
+            app.vx, app.vy = 1e9, -1e9
+            app.clamp_view()
+        app.render(screen)
+        view = pygame.Rect(int(app.vx), int(app.vy), app.map_rect.w, app.map_rect.h)
+        for uid in ("az_mech", "az_tank", "az_extra") if zoom is not None else app.unit_boxes:
+            assert view.contains(app.unit_boxes[uid][1]), (zoom, uid, app.unit_boxes[uid][1], view)

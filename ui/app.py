@@ -1451,6 +1451,12 @@ class App:
         for idx, items in stacks.items():
             x, y = g.center(idx)
             n = len(items)
+            # a stack fans out beyond its hex: on the map's edge hexes it is drawn inside the map, whole (an
+            # author's stack in the last column was cut off by the panel)
+            spread = off * (n - 1) / 2
+            label = 14 if n > 1 and g.size >= 11 else 0  # (the stack's count, above its top right corner)
+            x = min(max(x, w / 2 + spread), g.width - w / 2 - spread - label)
+            y = min(max(y, h / 2 + spread + label), g.height - h / 2 - spread)
             for k, (sym, side, stren, mxs, hidden, uid, done) in enumerate(items):
                 d = (k - (n - 1) / 2) * off
                 img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden, done=done)
