@@ -328,6 +328,7 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
     keys = [k for k, _ in sweeps]
     if len(set(keys)) != len(keys):
         raise BatchError(f"sweep key given twice: {next(k for k in keys if keys.count(k) > 1)}")
+    _check_repeated_sets(sets)
     for key, option in (("weather", weather), ("attacker_agent", attacker), ("defender_agent", defender)):
         if option is not None and key in keys:  # one would silently win over the other
             flag = "--" + key.removesuffix("_agent")
@@ -401,6 +402,46 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             aparams["attacker"] = {"lead": params["attacker_lead"]}
         cells.append(Cell(i, params, doc, w, agents, aparams, applied))
     return cells
+
+
+def _check_repeated_sets(sets: Sequence[tuple[str, Any]]) -> None:
+    """Refuse a `--set` that a later one would silently replace: the same path twice (the last value would win),
+    or a path inside one set later (``--set units.a.strength=2 --set 'units.a={...}'``: the object replaces it).
+    A later path inside an earlier one (``--set weather={...} --set weather.mode=fog``) edits it and is allowed.
+
+    >>> _check_repeated_sets([("turns", 10), ("turns", 12)])
+    Traceback (most recent call last):
+    ...
+    engine.batch.BatchError: --set turns is given twice (10 and 12): only the last would count; give it once
+    """
+    for i, (path, value) in enumerate(sets):
+        for later, later_value in sets[i + 1:]:
+            if later == path:
+                raise BatchError(f"--set {path} is given twice ({json.dumps(value)} and {json.dumps(later_value)}): "
+                                 "only the last would count; give it once")
+            if path.startswith(later + "."):
+                raise BatchError(f"--set {path}={json.dumps(value)} is replaced by the later --set "
+                                 f"{later}={json.dumps(later_value)}: only the last would count; give one of them, "
+                                 "or the whole value in the later one")
+
+
+def unchanged_sets(scen_doc: dict[str, Any], sets: Sequence[tuple[str, Any]]) -> list[str]:
+    """The `--set` overrides that leave the scenario document as it was (the value is already the scenario's,
+    2 and 2.0 alike), each as one line for a note: the batch is then the scenario's own, and says so. Applied in
+    order, so a path set twice reads the value before it. Assumes the overrides are valid (`build_cells`).
+
+    >>> unchanged_sets({"turns": 26, "units": [{"id": "a", "strength": 3}]},
+    ...                [("units.a.strength", 3), ("turns", 20)])
+    ['--set units.a.strength=3 changes nothing: the scenario has that value already']
+    """
+    doc = copy.deepcopy(scen_doc)
+    notes = []
+    for path, value in sets:
+        before = copy.deepcopy(doc)
+        apply_override(doc, path, value)
+        if doc == before:
+            notes.append(f"--set {path}={json.dumps(value)} changes nothing: the scenario has that value already")
+    return notes
 
 
 def _sets_field(path: str, value: Any, field_path: str) -> bool:
@@ -1476,6 +1517,9 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         _write_logs_marker(Path(logs_dir), spec, out)
     if overwrite and not resume:
         _discard_unfinished(pdir, on_message)
+    if resume and on_message and not (pdir.is_dir() and any(pdir.iterdir())):  # (a typo in --out replays all)
+        on_message(f"--resume: nothing to resume ({pdir} holds no unfinished batch, {out} no finished one): "
+                   "starting a new batch")
     chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)
     cells, tasks, schema = plan(spec, chunk, logs_dir, turns)
     meta = _schema_metadata(spec, cells)
@@ -1675,32 +1719,80 @@ def _close_dask(client: Any, cluster: Any) -> None:
             pass
 
 
+DASK_POLL_S = 1.0
+"""How often (seconds) a Dask batch waiting for its chunks checks that the scheduler still has workers."""
+DASK_NO_WORKERS_S = 30.0
+"""A Dask batch whose scheduler has had no worker for this long while chunks are pending stops (`_run_dask`):
+with every worker dead the chunks would wait for ever, the progress bar frozen. Long enough for a worker that
+restarts (a nanny's) or joins late."""
+
+
+def _dask_workers(client: Any) -> int | None:
+    """How many workers the scheduler has now (asked, not cached); None if it cannot be asked."""
+    try:
+        return len(client.nthreads())
+    except Exception:
+        return None
+
+
 def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any) -> None:
-    from distributed import as_completed
+    from distributed import wait
 
     futs = {client.submit(run_task, t, pure=False, key=f"wargame-{t.name}-{os.getpid()}-{time.time_ns()}"): t
             for t in todo}
     saved: set[Any] = set()
+
+    def keep_finished(but: Any = None) -> None:  # the chunks other workers did finish, before a report
+        for g, tg in futs.items():
+            if g not in saved and g is not but and g.status == "finished":
+                try:
+                    rows_g = g.result(timeout=5)
+                except Exception:
+                    continue
+                save(tg, rows_g)
+                saved.add(g)
+
+    pending = set(futs)
+    alone_since: float | None = None  # when the scheduler was first seen without a worker
     try:
-        for f in as_completed(list(futs)):
-            t = futs[f]
+        while pending:
             try:
-                rows = f.result()
-            except Exception as e:  # KilledWorker, lost worker, CommClosed ...
-                msg = str(e).splitlines()[0] if str(e) else ""
-                # keep the chunks that other workers did finish before reporting
-                for g, tg in futs.items():
-                    if g not in saved and g is not f and g.status == "finished":
-                        try:
-                            rows_g = g.result(timeout=5)
-                        except Exception:
-                            continue
-                        save(tg, rows_g)
-                        saved.add(g)
-                raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None
-            save(t, rows)
-            saved.add(f)
-            f.release()
+                done, _ = wait(list(pending), timeout=DASK_POLL_S, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            progressed = False
+            for f in sorted(done, key=lambda f: futs[f].name):
+                t = futs[f]
+                if f.status == "lost":  # finished, but its rows died with their worker: played again, or not
+                    continue
+                try:
+                    rows = f.result(timeout=max(5.0, DASK_POLL_S))
+                except TimeoutError:  # (lost meanwhile: as above)
+                    continue
+                except Exception as e:  # KilledWorker, lost worker, CommClosed ...
+                    msg = str(e).splitlines()[0] if str(e) else ""
+                    keep_finished(but=f)
+                    raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None
+                pending.discard(f)
+                save(t, rows)
+                saved.add(f)
+                f.release()
+                progressed = True
+            if progressed or not pending:
+                alone_since = None
+                continue
+            if done:  # only lost chunks: wait for them as for the others
+                time.sleep(DASK_POLL_S)
+            if _dask_workers(client) == 0:
+                now = time.monotonic()
+                alone_since = now if alone_since is None else alone_since
+                if now - alone_since >= DASK_NO_WORKERS_S:
+                    keep_finished()
+                    raise BatchAborted(f"the Dask scheduler has had no worker for {DASK_NO_WORKERS_S:g} s (all "
+                                       f"killed or gone) with {len(pending) - len(saved & pending)} chunks "
+                                       "left to play", 1, 0, 0)
+            else:
+                alone_since = None
     finally:
         try:
             client.cancel([f for f in futs if not f.done()])

@@ -17,9 +17,12 @@ from rich.markup import escape
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command()
     def batch(
+        ctx: typer.Context,
         scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")],
         games: Annotated[int, typer.Option(help="Games per cell")] = 100,
-        seed: Annotated[int, typer.Option(help="Base seed; every game's seed is derived from it")] = 0,
+        seed: Annotated[int, typer.Option(
+            help="Base seed; game g of cell k plays a seed derived from (seed, k, g): the same --seed replays the "
+                 "same games (docs/engine_api.md)")] = 0,
         out: Annotated[Path, typer.Option(help="Results Parquet file")] = Path("results.parquet"),
         workers: Annotated[int | None, typer.Option(
             help="Parallel worker processes (default: all cores; 1 = in this process)")] = None,
@@ -81,6 +84,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if resume and overwrite:
             fail("--resume and --overwrite contradict each other: --resume completes the unfinished batch of --out, "
                  "--overwrite discards it and starts over; give one of them")
+        if out.suffix.lower() not in ("", ".parquet"):
+            fail(f"--out {out}: the results are a Parquet file; give a name ending in .parquet (for a CSV copy "
+                 "add --csv FILE.csv)")
         try:
             sweeps = [B.parse_sweep(s) for s in (sweep or [])]
             sets = [B.parse_set(s) for s in (set_ or [])]
@@ -91,6 +97,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             B.plan(spec, 1)
         except B.WargameError as e:
             fail(str(e))
+        for note in B.unchanged_sets(scen.raw, sets):
+            console.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
         progress = None
         task_id = None
 
@@ -168,13 +176,19 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         out_console = C(width=None if sys.stdout.isatty() else 160)
         s = summarize(res.out)
-        out_console.print(rich_table(s, title=f"{res.out}: {s.games} games, {len(s.cells)} cell(s), "
-                                              f"{res.elapsed:.1f} s"
+        out_console.print(rich_table(s, title=f"{res.out}: {s.games} games, {len(s.cells)} cell(s), base seed "
+                                              f"{seed}, {res.elapsed:.1f} s"
                                               f" ({(res.games - res.resumed_games) / max(res.elapsed, 1e-9):.2f}"
                                               f" games/s)", width=out_console.width))
-        for c in res.cells:
-            rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed SEED', 1)}"
-            out_console.print(f"[dim]cell {c.index} re-run: {escape(rerun)}[/]", highlight=False, soft_wrap=True)
+        for c in res.cells:  # (S as in the file metadata and summary.csv: the game's `seed` column)
+            rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed S', 1)}"
+            out_console.print(f"[dim]cell {c.index} re-run (S = the game's seed column): {escape(rerun)}[/]",
+                              highlight=False, soft_wrap=True)
+        # (by name: typer may bring its own copy of click, with its own ParameterSource)
+        if getattr(ctx.get_parameter_source("seed"), "name", None) == "DEFAULT":
+            out_console.print(f"note: --seed was left at {seed}: the same seed replays the same games (another "
+                              "batch with the default seed repeats these); give --seed N for new ones",
+                              highlight=False, soft_wrap=True, markup=False)
         written = [str(res.out), *([str(res.turns_out)] if res.turns_out else []), *([str(csv)] if csv else [])]
         out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
                           else f"wrote {res.out}", highlight=False)
@@ -198,6 +212,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from engine.report import (
             ReportError,
             parse_cell_names,
+            remove_stale_html,
             remove_stale_turn_plots,
             rich_table,
             summarize,
@@ -206,6 +221,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             write_summary,
         )
 
+        out_dir = out or results.with_name(results.stem + "_report")
+        if out_dir.exists() and not out_dir.is_dir():  # (before the table: nothing printed for nothing written)
+            fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
         try:
             s = summarize(results, parse_cell_names(label or []))
         except ReportError as e:
@@ -215,12 +233,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)
-        out_dir = out or results.with_name(results.stem + "_report")
-        if out_dir.exists() and not out_dir.is_dir():
-            fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
+        if s.seed == 0:
+            console.print("note: base seed 0 (the default): every batch left at the default seed replays these "
+                          "same games; give --seed N for new ones", highlight=False, soft_wrap=True, markup=False)
         new_dir = not out_dir.exists()
         try:
             stale = remove_stale_turn_plots(s, out_dir) if not new_dir else []
+            old_html = remove_stale_html(out_dir) if not new_dir and not html else []
             pngs = write_plots(s, out_dir)
             summary = write_summary(s, out_dir)
             if html:
@@ -233,6 +252,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 f"this batch has no per-turn file (wargame batch --turns): {gone}"
         if s.turns_note:
             console.print(f"note: {s.turns_note}", highlight=False, soft_wrap=True, markup=False)
+        if old_html:  # an earlier report's page (of another batch, maybe) beside this report's plots
+            console.print(f"note: removed {old_html[0]} (left by an earlier report; add --html for a new one)",
+                          highlight=False, soft_wrap=True, markup=False)
         if new_dir:
             console.print(f"created report folder {out_dir}", highlight=False, soft_wrap=True, markup=False)
         console.print(f"wrote {', '.join(str(p) for p in [*pngs, *summary])}"

@@ -57,13 +57,66 @@ def _mean(xs: list[float]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
-def _ci_mean(xs: list[float]) -> float:
-    """Half-width of a normal-approximation 95 % interval of the mean."""
+def _sd(xs: list[float]) -> float | None:
+    """Sample standard deviation (n - 1); None for fewer than two values."""
     if len(xs) < 2:
-        return 0.0
+        return None
     m = _mean(xs)
-    sd = math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1))
-    return Z95 * sd / math.sqrt(len(xs))
+    return math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1))
+
+
+def _se(xs: list[float]) -> float | None:
+    """Standard error of the mean (`_sd` / sqrt(n)); None for fewer than two values."""
+    sd = _sd(xs)
+    return None if sd is None else sd / math.sqrt(len(xs))
+
+
+def _ci_mean(xs: list[float]) -> float:
+    """Half-width of a normal-approximation 95 % interval of the mean (1.96 `_se`: the plots' error bars)."""
+    se = _se(xs)
+    return 0.0 if se is None else Z95 * se
+
+
+def mean_stats(name: str, xs: list[float]) -> dict[str, float | None]:
+    """`{name}_mean`, `{name}_sd`, `{name}_se` of a per-game sample, for the summary files: the plots' error
+    bars are mean ± 1.96 se.
+
+    >>> mean_stats("x", [1, 2, 3])
+    {'x_mean': 2.0, 'x_sd': 1.0, 'x_se': 0.5773502691896258}
+    """
+    return {f"{name}_mean": _mean(xs), f"{name}_sd": _sd(xs), f"{name}_se": _se(xs)}
+
+
+def t975(df: float) -> float:
+    """The 97.5% quantile of Student's t with `df` degrees of freedom (Cornish-Fisher expansion about the normal
+    quantile; within 0.2% of the exact value from 3 degrees of freedom on, 0.01% from 5).
+
+    >>> round(t975(10), 3), round(t975(100), 3), round(t975(1e9), 3)
+    (2.228, 1.984, 1.96)
+    """
+    z, d = Z95, max(float(df), 1.0)
+    return (z + (z ** 3 + z) / (4 * d) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d ** 2)
+            + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * d ** 3)
+            + (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / (92160 * d ** 4))
+
+
+def welch_difference(a: list[float], b: list[float]) -> tuple[float, float, float] | None:
+    """Mean of `b` minus mean of `a` with Welch's 95% interval (unequal variances, Welch-Satterthwaite degrees of
+    freedom); None when either sample has fewer than two games.
+
+    >>> d, lo, hi = welch_difference([1, 2, 3, 4], [3, 4, 5, 6, 7]); round(d, 2), round(lo, 2), round(hi, 2)
+    (2.5, 0.23, 4.77)
+    """
+    if len(a) < 2 or len(b) < 2:
+        return None
+    va, vb = _sd(a) ** 2 / len(a), _sd(b) ** 2 / len(b)  # type: ignore[operator]
+    d = _mean(b) - _mean(a)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return d, d, d
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    half = t975(df) * se
+    return d, d - half, d + half
 
 
 @dataclass
@@ -149,6 +202,18 @@ class Summary:
     """Why a per-turn file next to the results was not used (one line for the user), or None."""
 
     @property
+    def fixed(self) -> dict[str, Any]:
+        """The batch's overrides common to every cell, keyed as a sweep would name them: `set:PATH` for each
+        `--set`, `weather` for `--weather`, `attacker_agent` / `defender_agent` for `--attacker` / `--defender`
+        (read from the file metadata; {} for a batch of the scenario as it is)."""
+        return fixed_overrides(self.meta.get("batch") or {})
+
+    @property
+    def seed(self) -> int | None:
+        """The batch's base seed (`--seed`), None if the file does not record it."""
+        return (self.meta.get("batch") or {}).get("seed")
+
+    @property
     def has_turns(self) -> bool:
         return any(c.by_turn is not None for c in self.cells)
 
@@ -199,6 +264,37 @@ class Summary:
         return list(causes)
 
 
+def fixed_overrides(batch: Mapping[str, Any]) -> dict[str, Any]:
+    """The overrides of a batch's identity (`engine.batch.BatchSpec.identity`) that every cell plays with, keyed
+    as sweep keys are (`set:PATH`, `weather`, `attacker_agent`, `defender_agent`).
+
+    >>> fixed_overrides({"sets": [["sides.defender.supply_range", 10]], "weather": "stochastic", "attacker": None})
+    {'set:sides.defender.supply_range': 10, 'weather': 'stochastic'}
+    """
+    out: dict[str, Any] = {f"set:{path}": value for path, value in batch.get("sets") or []}
+    for key, option in (("weather", "weather"), ("attacker_agent", "attacker"), ("defender_agent", "defender")):
+        if batch.get(option) is not None:
+            out[key] = batch[option]
+    return out
+
+
+def fixed_label(s: Summary, abbreviate: bool = False) -> str:
+    """The batch's fixed overrides (`Summary.fixed`) as a cell label reads ("defender.supply_range=10,
+    weather=stochastic"); "" when there are none."""
+    fixed = s.fixed
+    if not fixed:
+        return ""
+    return cell_label(fixed, short_labels([*s.sweep_keys, *fixed]), abbreviate=abbreviate)
+
+
+def fixed_note(s: Summary, abbreviate: bool = False) -> str:
+    """For a title or caption of a sweep: "in every cell: defender.supply_range=10"; "" when nothing is fixed or
+    the batch is a single cell (its label already says it)."""
+    if not s.fixed or not s.sweep_keys:
+        return ""
+    return f"in every cell: {fixed_label(s, abbreviate)}"
+
+
 LOSS_COLUMN = re.compile(r"losses_(attacker|defender)_(\w+)")
 """A column of steps lost by one side to one cause (`losses_attacker_ambush`): the cause is the rest of the name."""
 
@@ -239,7 +335,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
            if c in names]
     loss_columns = {n: m.groups() for n in names if (m := LOSS_COLUMN.fullmatch(n))}
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
-    short = short_labels(sweep_keys)
+    fixed = fixed_overrides(meta.get("batch") or {})
+    short = short_labels([*sweep_keys, *fixed])
     cells: dict[int, CellStats] = {}
     for i in range(pf.num_row_groups):
         for r in pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns)).to_pylist():
@@ -247,7 +344,10 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
             if c is None:
                 params = {k: r[k] for k in sweep_keys}
                 cm = cell_meta.get(r["cell"], {})
-                label, abbreviated = cell_label(params, short), cell_label(params, short, abbreviate=True)
+                # a batch without a sweep is one cell: labelled by what it fixed (--set, --weather, ...), so that
+                # a variant's plots and summaries never read like the baseline's ("all games")
+                shown = params or fixed
+                label, abbreviated = cell_label(shown, short), cell_label(shown, short, abbreviate=True)
                 c = cells[r["cell"]] = CellStats(r["cell"], label, params, run_options=cm.get("run_options", ""),
                                                  short_label=abbreviated if abbreviated != label else "")
             for column, (side, cause) in loss_columns.items():
@@ -566,9 +666,9 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             f"{c.cell}: {c.name} ({c.label})" if c.name else f"{c.cell}: {c.label}", str(c.n),
             f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]",
             "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
-            _fmt_turn(s, _median(c.capture_turns), sep),
+            _median_cell(s, c.capture_turns, sep),
             f"{100 * c.road_cut_rate:.0f}%",
-            _fmt_turn(s, _median(c.road_cut_turns), sep),
+            _median_cell(s, c.road_cut_turns, sep),
             f"{_mean(c.steps_lost['attacker']):.1f}/{_mean(c.steps_lost['defender']):.1f}",
             f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
             "—" if not c.weather_grounded or not c.turns_played
@@ -583,7 +683,31 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             else:
                 d, lo, hi = win_rate_difference(base, c)
                 r.insert(3, f"{100 * d:+.0f} pts{sep}[{100 * lo:+.0f}, {100 * hi:+.0f}]")
+        at = head.index(f"steps lost{sep}att/def") + 1
+        head.insert(at, f"att. steps lost{sep}vs cell 0{sep}[95% CI]")
+        for c, r in zip(s.cells, rows, strict=True):
+            diff = None if c is base else welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
+            r.insert(at, "—" if diff is None else f"{diff[0]:+.1f}{sep}[{diff[1]:+.1f}, {diff[2]:+.1f}]")
     return head, rows
+
+
+def _median_cell(s: Summary, turns: list[int], sep: str) -> str:
+    """A median turn for the table, with the number of games it is taken over (those where it happened)."""
+    if not turns:
+        return "—"
+    return f"{_fmt_turn(s, _median(turns), sep)}{sep}(n={len(turns)})"
+
+
+MEDIAN_NOTE = ("median turns are over the games where it happened (n = those games): conditional medians, so "
+               "between cells with different win rates they compare different sets of games")
+"""What the table's median columns mean (its caption and the HTML's)."""
+WELCH_NOTE = ("'att. steps lost vs cell 0': the difference in the attacker's mean steps lost per game, with "
+              "Welch's 95% interval")
+
+
+SEEDS_NOTE = ("the cells of a batch play different seeds (independent samples), while game g of cell k has the "
+              "same seed in every batch made with the same --seed")
+"""How the cells' seeds relate (`engine.batch.derive_seeds`), for the captions that compare cells."""
 
 
 def grounded_note(quotes: str = "''") -> str:
@@ -598,27 +722,32 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
     wrapped every header and number mid-word ("entere d", "23.1/2 6.7")."""
     from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     head, rows = table_rows(s, compact=True)
     compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
-               "points) with Newcombe's 95% interval; cells play independent seeds, and among many cells some "
-               "intervals miss 0 by chance" if len(s.cells) > 1 else "")
-    caption = ("medians over games where it happened; losses and sorties are means per game; " + grounded_note()
-               + compare)
+               f"points) with Newcombe's 95% interval; {WELCH_NOTE}; among many cells some intervals miss 0 by "
+               f"chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
+    fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
+    caption = (f"{fixed}{MEDIAN_NOTE}; losses and sorties are means per game; " + grounded_note() + compare)
+    if title is None:
+        title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
     parts = _column_groups(head, rows, width)
     tables = []
     # a short cell label stays on one line: the other columns wrap their headers first (a long one wraps too)
     whole = max(len(r[0]) for r in rows) <= 28
     for k, cols in enumerate(parts):
-        t = Table(title=(title or f"{s.path.name}: {s.games} games") if k == 0 else None, title_justify="left",
-                  caption=caption if k == len(parts) - 1 else None, caption_justify="left")
+        # (a table in parts: the caption under the last would wrap to that part's width; it is printed after
+        # them, across the terminal)
+        t = Table(title=title if k == 0 else None, title_justify="left",
+                  caption=caption if len(parts) == 1 else None, caption_justify="left")
         for i in cols:
             t.add_column(head[i], justify="left" if i == 0 else "right", overflow="fold",
                          min_width=16 if i == 0 else None, no_wrap=whole and i == 0)
         for r in rows:
             t.add_row(*(r[i] for i in cols))
         tables.append(t)
-    return tables[0] if len(tables) == 1 else Group(*tables)
+    return tables[0] if len(tables) == 1 else Group(*tables, Text(caption, style="table.caption"))
 
 
 def _column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
@@ -717,6 +846,39 @@ def cell_tick_labels(s: Summary, width: int | None = None) -> list[str]:
     return labels
 
 
+TITLE_WIDTH = 70
+"""Characters per line of a plot's line of fixed overrides (`fixed_title_line`)."""
+
+
+def fixed_title_line(s: Summary) -> str:
+    """For a plot's title: "\nin every cell: defender.supply_range=10" (or "in every game", one cell): the
+    overrides the batch fixed, so that a variant's plot never reads like the baseline's; "" when none."""
+    if not s.fixed:
+        return ""
+    where = "in every cell" if len(s.cells) > 1 else "in every game"
+    return "\n" + wrap_label(f"{where}: {fixed_label(s, abbreviate=True)}", TITLE_WIDTH, max_lines=2)
+
+
+KEY_LINE_IN = 0.24
+"""Height (inches) a line of a plot's cell key takes (`_cell_ticks`): the figure grows by it per cell."""
+
+
+def ticks_need_key(s: Summary, width: int) -> bool:
+    """Would a cell's tick label, wrapped to `width` characters, lose part of its sweep values (more than two
+    lines)? Then the ticks give the cell numbers and a key under the plot the labels (`_cell_ticks`)."""
+    return any(len(cell_name(s, c)) + 1 + len(f"(n={c.n})") > width
+               and wrap_label(c.plot_label, width, max_lines=99).count("\n") >= 2 for c in s.cells)
+
+
+def cell_list(s: Summary) -> str:
+    """For a caption: every cell's number and full sweep values ("Cells: 0 is weather=clear; 1 is ..."), ""
+    for a single cell."""
+    if len(s.cells) < 2:
+        return ""
+    return "Cells: " + "; ".join(f"{c.cell} is {c.label}" + (f" (“{c.name}”)" if c.name else "")
+                                 for c in s.cells) + "."
+
+
 def cell_key(s: Summary) -> str:
     """For a caption: each cell's full sweep values, when a plot calls some cell by a name or an abbreviation
     ("" when every plot label is the full one)."""
@@ -758,12 +920,24 @@ def _cell_ticks(ax: Any, s: Summary) -> None:
     room = (ax.figure.get_figwidth() - 1.6) / len(s.cells)  # inches per cell (about 1.6 for the y axis)
     chars = int(room * 72 / (0.6 * TICK_FONT_PT))
     upright = chars >= 16
-    labels = cell_tick_labels(s, min(32, chars) if upright else 26)  # (a slanted line may be longer)
+    width = min(32, chars) if upright else 26  # (a slanted line may be longer)
+    if len(s.cells) > 1 and ticks_need_key(s, width):
+        # several sweep keys: wrapped into a tick's room, a label would lose a factor ("0: defender.
+        # supply_range=16,…"); the ticks give the cell numbers, and a key under the axes each cell's label whole
+        ax.set_xticks(range(len(s.cells)))
+        ax.set_xticklabels([f"{c.cell}\n(n={c.n})" for c in s.cells], fontsize=TICK_FONT_PT)
+        key = "\n".join(f"{c.cell}: {c.plot_label}" for c in s.cells)
+        ax.set_xlabel(f"cell (n = games in the cell):\n{key}", multialignment="left")
+        fig = ax.figure  # taller by the key's lines: the axes keep their height
+        fig.set_figheight(fig.get_figheight() + KEY_LINE_IN * len(s.cells))
+        return
+    labels = cell_tick_labels(s, width)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=0 if upright else 30, ha="center" if upright else "right",
                        rotation_mode="default" if upright else "anchor", fontsize=TICK_FONT_PT)
-    ax.set_xlabel("cell (sweep parameters; n = games in the cell)" if not any(c.name for c in s.cells)
-                  else "cell (named; its sweep parameters in the caption; n = games in the cell)")
+    what = "sweep parameters" if s.sweep_keys or not s.fixed else "the batch's fixed overrides"
+    ax.set_xlabel(f"cell ({what}; n = games in the cell)" if not any(c.name for c in s.cells)
+                  else f"cell (named; its {what} in the caption; n = games in the cell)")
 
 
 def grouped_bar_x(n_cells: int, k: int, bars: int, width: float) -> list[float]:
@@ -809,7 +983,7 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     ax.set_ylabel("attacker win rate (% of games)")
     _cell_ticks(ax, s)
     ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval of "
-                 "the win rate)")
+                 f"the win rate){fixed_title_line(s)}")
     fig.legend(loc="outside lower center", ncols=2)  # below the axes: never over a bar's label
     ax.grid(axis="y", alpha=0.3)
     _save(fig, path)
@@ -858,7 +1032,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
     ax.set_xlabel(f"turn {s.objective} fell ({hours}-hour turns; date the turn starts)" if hours
                   else f"turn {s.objective} fell")
     fig.suptitle(f"When did {s.objective} fall? Capture turn per cell\n(games where it did not fall are not "
-                 "counted)")
+                 f"counted){fixed_title_line(s)}")
     _save(fig, path)
 
 
@@ -874,7 +1048,8 @@ def plot_losses(s: Summary, path: Path) -> None:
     ax.set_ylabel("strength steps lost per game (mean)")
     _cell_ticks(ax, s)
     ax.set_ylim(bottom=0)
-    ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)")
+    ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)"
+                 + fixed_title_line(s))
     fig.legend(loc="outside lower center", ncols=3)  # below the axes: never over a bar
     ax.grid(axis="y", alpha=0.3)
     _save(fig, path)
@@ -930,7 +1105,7 @@ def plot_losses_by_cause(s: Summary, path: Path) -> None:
     fig.supylabel("strength steps lost per game (mean)", fontsize="medium")
     _cell_ticks(axes[-1, 0], s)
     fig.suptitle(f"Losses per side by cause{' and cell' if len(s.cells) > 1 else ''}\n"
-                 "(error bars: 95% confidence interval of the mean)")
+                 f"(error bars: 95% confidence interval of the mean){fixed_title_line(s)}")
     legend = {label: handle for ax in axes[:, 0] for handle, label in zip(*ax.get_legend_handles_labels(),
                                                                              strict=True)}
     if legend:  # each cause once (it has bars in both panels), the interval last
@@ -1008,6 +1183,8 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     for ax in (left, right):
         _turn_axis(ax, s, last)
         ax.grid(alpha=0.3)
+    if s.fixed:
+        fig.suptitle(fixed_title_line(s).strip(), fontsize="medium")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=min(3, len(cells)),
                title="cell (n = games; a game that ended earlier counts with its final state)")
     _save(fig, path)
@@ -1038,7 +1215,9 @@ def figure_caption(s: Summary, name: str) -> str:
     when a plot calls cells by names or abbreviations, each cell's full sweep values (the HTML caption)."""
     n = games_per_cell(s)
     order = f" {cell_order_note(s, vs_cell0=False).capitalize()}." if len(s.cells) > 1 else ""
-    key = f" {cell_key(s)}" if cell_key(s) else ""
+    fixed = fixed_label(s)
+    key = (f" {cell_key(s)}" if cell_key(s) else "") + (f" {cell_list(s)}" if cell_list(s) else "") + \
+        (f" Fixed {'in every cell' if len(s.cells) > 1 else 'in every game'}: {fixed}." if fixed else "")
     if name == "win_rate.png":
         return (f"Share of games the {s.side('attacker')} won, per cell ({n}; n under each bar). Error bars: "
                 "95% Wilson score interval of the win rate: the uncertainty from playing a finite number of "
@@ -1048,7 +1227,8 @@ def figure_caption(s: Summary, name: str) -> str:
                          for c in s.cells)
         return (f"Turn on which {s.objective} fell (the turn the attacker's final hold began), one histogram per "
                 f"cell ({n}). Only games in which it fell are counted ({fell}); the dashed line is their median "
-                f"turn. No intervals are drawn.{key}")
+                "turn, a median conditional on the capture: between cells with different win rates it compares "
+                f"different sets of games. No intervals are drawn.{key}")
     if name == "objective_by_turn.png":
         tp = s.turns_path.name if s.turns_path else "the per-turn file"
         total = max((c.by_turn.total_hexes for c in s.cells if c.by_turn), default=0)
@@ -1062,11 +1242,12 @@ def figure_caption(s: Summary, name: str) -> str:
     if name == "losses.png":
         return (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair of "
                 "bars). Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
-                f"errors).{order}{key}")
+                f"errors; summary.csv has each mean's sd and se).{order}{key}")
     if name == "losses_by_cause.png":
         return (f"Mean strength steps lost per game by each side to each cause, per cell ({n}; n under each group "
                 "of bars); a side's causes add up to its all-causes losses. Error bars: 95% confidence interval "
-                f"of the mean (normal approximation, ±1.96 standard errors). {_causes_caption(s)}{order}{key}")
+                "of the mean (normal approximation, ±1.96 standard errors; summary.csv has each mean's sd and se). "
+                f"{_causes_caption(s)}{order}{key}")
     return f"{name} ({n}).{key}"
 
 
@@ -1083,6 +1264,17 @@ def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:
             p.unlink()
             removed.append(p)
     return removed
+
+
+def remove_stale_html(out_dir: Path) -> list[Path]:
+    """A report written without --html: remove the `report.html` an earlier report left in `out_dir` (of
+    another batch, or of this one before: it would sit next to this report's plots and summaries as if it were
+    theirs); only that name. Returns the files removed."""
+    p = out_dir / "report.html"
+    if p.is_file():
+        p.unlink()
+        return [p]
+    return []
 
 
 def write_plots(s: Summary, out_dir: Path) -> list[Path]:
@@ -1112,8 +1304,9 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     head, rows = table_rows(s)
     esc = html.escape
     compare = (f"; {cell_order_note(s)}: “wins vs cell 0” is the difference in attacker win rate (percentage "
-               "points) with Newcombe's 95% interval; cells play independent seeds, and among many cells some "
-               "intervals miss 0 by chance" if len(s.cells) > 1 else "")
+               f"points) with Newcombe's 95% interval; {WELCH_NOTE.replace(chr(39), '“', 1).replace(chr(39), '”', 1)}"
+               f"; among many cells some intervals miss 0 by chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
+    fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
         t.append("<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>")
@@ -1140,8 +1333,8 @@ figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;ma
 <p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
-Win-rate intervals are 95% Wilson score intervals{compare};
-{esc(grounded_note("“”"))};
+{esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)};
+{esc(MEDIAN_NOTE)}; {esc(grounded_note("“”"))};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}
@@ -1161,32 +1354,43 @@ SUMMARY_FILES = ("summary.json", "summary.csv")
 def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     """The per-cell table as numbers (rates as fractions, nulls where the table shows "—"): one dict per cell,
     in the table's order; `wins_vs_cell0*` is the difference of win rates (fraction, Newcombe's 95% interval);
+    `steps_lost_attacker_vs_cell0*` the difference of mean attacker steps lost (Welch's 95% interval); every
+    `<x>_mean` comes with `<x>_sd` and `<x>_se` (the plots' error bars are mean ± 1.96 se);
     `losses_<side>_<cause>_mean` for each loss column the results file has (the losses-by-cause plot's bars);
-    `name`, the name the user gave the cell (or null)."""
+    `fixed`, the overrides every cell plays with (`Summary.fixed`); `name`, the name the user gave the cell (or
+    null)."""
     out = []
     base = s.cells[0]
+    fixed = s.fixed
     for c in s.cells:
         lo, hi = c.win_ci
         d = dlo = dhi = None
         if len(s.cells) > 1 and c is not base and c.n and base.n:
             d, dlo, dhi = win_rate_difference(base, c)
+        welch = (welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
+                 if len(s.cells) > 1 and c is not base else None)
+        weather = None if not c.weather_grounded or not c.turns_played else c.weather_grounded
         out.append({
-            "cell": c.cell, "label": c.label, "name": c.name or None, "params": c.params, "games": c.n,
-            "attacker_wins": c.attacker_wins, "defender_wins": c.defender_wins,
+            "cell": c.cell, "label": c.label, "name": c.name or None, "params": c.params, "fixed": fixed,
+            "games": c.n, "attacker_wins": c.attacker_wins, "defender_wins": c.defender_wins,
             "attacker_win_rate": c.win_rate, "win_ci": [lo, hi],
             "wins_vs_cell0": d, "wins_vs_cell0_ci": None if d is None else [dlo, dhi],
             "objective_entered_share": None if c.entered is None or not c.n else c.entered / c.n,
             "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
             "road_cut_share": c.road_cut_rate, "road_cut_turn_median": _median(c.road_cut_turns),
-            "steps_lost_attacker_mean": _mean(c.steps_lost["attacker"]),
-            "steps_lost_defender_mean": _mean(c.steps_lost["defender"]),
-            "attacker_drone_sorties_flown_mean": _mean(c.sorties_flown),
-            "attacker_drone_sorties_grounded_mean": _mean(c.sorties_grounded),
-            "weather_grounded_turns_mean": (None if not c.weather_grounded or not c.turns_played
-                                            else _mean(c.weather_grounded)),
-            "turns_played_mean": _mean(c.turns_played) if c.turns_played else None,
-            **{f"losses_{side}_{cause}_mean": _mean(lost) for side, by_cause in c.losses_by_cause.items()
-               for cause, lost in by_cause.items()},
+            "road_cuts": len(c.road_cut_turns),
+            **mean_stats("steps_lost_attacker", c.steps_lost["attacker"]),
+            **mean_stats("steps_lost_defender", c.steps_lost["defender"]),
+            "steps_lost_attacker_vs_cell0": None if welch is None else welch[0],
+            "steps_lost_attacker_vs_cell0_ci": None if welch is None else [welch[1], welch[2]],
+            **mean_stats("attacker_drone_sorties_flown", c.sorties_flown),
+            **mean_stats("attacker_drone_sorties_grounded", c.sorties_grounded),
+            **(mean_stats("weather_grounded_turns", weather) if weather else
+               dict.fromkeys(mean_stats("weather_grounded_turns", []))),
+            **(mean_stats("turns_played", c.turns_played) if c.turns_played else
+               dict.fromkeys(mean_stats("turns_played", []))),
+            **{k: v for side, by_cause in c.losses_by_cause.items() for cause, lost in by_cause.items()
+               for k, v in mean_stats(f"losses_{side}_{cause}", lost).items()},
             "run_options": c.run_options,
         })
     return out
@@ -1196,25 +1400,37 @@ def cells_json(s: Summary) -> str:
     """`summary.json`: the results file, its batch command, how the table's numbers are made, and
     `cell_summaries`."""
     return json.dumps({
-        "results": str(s.path), "command": s.meta.get("command"), "games": s.games,
+        "results": str(s.path), "command": s.meta.get("command"), "seed": s.seed, "games": s.games,
+        "fixed": s.fixed,
         "intervals": {"win_ci": "95% Wilson score interval",
-                      "wins_vs_cell0_ci": "95% Newcombe interval (from the two Wilson intervals)"},
+                      "wins_vs_cell0_ci": "95% Newcombe interval (from the two Wilson intervals)",
+                      "steps_lost_attacker_vs_cell0_ci": "95% Welch interval (unequal variances, "
+                                                         "Welch-Satterthwaite degrees of freedom)",
+                      "_sd, _se": "sample standard deviation (n - 1) and standard error of the mean before them; "
+                                  "the plots' error bars are mean ± 1.96 se"},
+        "medians": MEDIAN_NOTE + " (captures, road_cuts)",
+        "seeds": SEEDS_NOTE,
         "cell_order": cell_order_note(s) or "a single cell",
         "cells": cell_summaries(s),
     }, indent=1, sort_keys=False) + "\n"
 
 
 def cells_csv(s: Summary) -> str:
-    """`summary.csv`: `cell_summaries` one row per cell, a column per sweep key (named as in the results file),
-    and the intervals as `_low` / `_high` columns."""
+    """`summary.csv`: `cell_summaries` one row per cell, a column per sweep key (named as in the results file)
+    and per fixed override (`Summary.fixed`: `set:PATH`, `weather`, ...), and the intervals as `_low` / `_high`
+    columns."""
     import csv
+
+    def flat(v: Any) -> Any:  # a structured override value (a list, an object) as its JSON text
+        return json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
 
     rows = []
     for d in cell_summaries(s):
         r: dict[str, Any] = {"cell": d["cell"], "label": d["label"]}
         r.update({k: d["params"].get(k) for k in s.sweep_keys})
+        r.update({k: flat(v) for k, v in d["fixed"].items()})  # (never a sweep key too: build_cells refuses it)
         for k, v in d.items():
-            if k in ("cell", "label", "params"):
+            if k in ("cell", "label", "params", "fixed"):
                 continue
             if k.endswith("_ci"):
                 r[k + "_low"], r[k + "_high"] = v if v is not None else (None, None)
