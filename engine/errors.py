@@ -8,12 +8,14 @@ class WargameError(Exception):
 
 
 class ScenarioError(WargameError, ValueError):
-    """A scenario file is unreadable or invalid; `problems` lists every problem with its JSON path."""
+    """A scenario file is unreadable or invalid; `problems` lists every problem with its JSON path. `notes`
+    are lines printed after them that are not problems (so not counted), e.g. that more checks run later."""
 
-    def __init__(self, problems: list[str], source: str = "scenario") -> None:
+    def __init__(self, problems: list[str], source: str = "scenario", notes: list[str] | None = None) -> None:
         self.problems = list(problems)
         self.source = source
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        self.notes = list(notes or [])
+        lines = "\n".join([*(f"  - {p}" for p in self.problems), *(f"  {n}" for n in self.notes)])
         super().__init__(f"{source}: {len(self.problems)} problem(s):\n{lines}")
 
 

@@ -210,7 +210,8 @@ class GameMap:
         # edge costs per mobility class: cost of moving from idx across side d into the neighbour
         self.edge_cost: dict[str, np.ndarray] = {}
         self.enterable: dict[str, np.ndarray] = {}
-        cliff, riv = DEFAULT_HEXSIDES["cliff"], DEFAULT_HEXSIDES["river"]
+        hexsides = scen.hexside_table or DEFAULT_HEXSIDES  # (the scenario's `hexside_types` merged on the default)
+        cliff, riv = hexsides["cliff"], hexsides["river"]
         valid = nbr >= 0
         safe_nbr = np.where(valid, nbr, 0)
         for mob in MOBILITY_CLASSES:

@@ -10,6 +10,8 @@ import copy
 import datetime as dt
 import functools
 import hashlib
+import importlib
+import inspect
 import json
 import math
 import re
@@ -24,7 +26,14 @@ from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, overri
 
 from engine import hexgrid
 from engine.errors import ScenarioError
-from engine.terrain import DEFAULT_HEXSIDES, DEFAULT_TERRAIN, MOBILITY_CLASSES, ROAD_COST, TerrainType
+from engine.terrain import (
+    DEFAULT_HEXSIDES,
+    DEFAULT_TERRAIN,
+    MOBILITY_CLASSES,
+    ROAD_COST,
+    HexsideFeature,
+    TerrainType,
+)
 from engine.units import DEFAULT_UNIT_TYPES, SIDES, UnitType
 
 FORMAT_VERSION = 1
@@ -36,6 +45,14 @@ START_CONTROL_CODES = {"A": 0, "D": 1, ".": -1}
 """`map.start_control` characters: the side index (`engine.units.SIDES`) holding the hex at the start, or -1."""
 MAX_MAP_SIDE = 400
 """Larger maps are refused: the per-scenario tables (costs, adjacency, line of sight) must fit a worker."""
+LATER_CHECKS_NOTE = "(the checks of values, hexes and names run once the problems above are fixed)"
+"""Printed after the problems of the first stage (types and keys), which stop the second from running."""
+AGENT_PARAM_CHOICES: dict[str, dict[str, tuple[Any, ...]]] = {"doctrine": {"lead": ("sf", "mech")}}
+"""Allowed values of agent parameters, by agent and parameter (their types come from the agent's signature,
+`agent_parameters`)."""
+AGENT_PARAM_RANGES: dict[str, dict[str, tuple[float, float]]] = {"doctrine": {"assault_ratio": (0.01, 100)}}
+"""Bounds of numeric agent parameters: `assault_ratio` is the force ratio the doctrine AI wants before it
+assaults (0 or less would assault at any odds, and a string crashed the game)."""
 
 HexRef = tuple[int, int]
 
@@ -251,12 +268,15 @@ class Scenario:
     victory: Victory
     terrain_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
     unit_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    hexside_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    """Overrides of the hexside features' move costs (`engine.terrain.DEFAULT_HEXSIDES`), by feature name."""
     stack_limit: int = 3
     combat: CombatRules = attrs.Factory(CombatRules)
     """Numbers of fire resolution (hit chances, modifiers, shots per mission)."""
     # Derived, filled by load: resolved tables, the raw document and its hash.
     terrain_table: dict[str, TerrainType] = attrs.field(factory=dict, eq=False, repr=False)
     unit_table: dict[str, UnitType] = attrs.field(factory=dict, eq=False, repr=False)
+    hexside_table: dict[str, HexsideFeature] = attrs.field(factory=dict, eq=False, repr=False)
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
     sha256: str = attrs.field(default="", eq=False)
 
@@ -386,7 +406,7 @@ def _make_converter() -> cattrs.Converter:
 
 _RENAMED = {"start": "from", "end": "to"}
 """Fields of `Area` and `RoadWatch` spelt otherwise in the file (`from` is a Python keyword)."""
-_DERIVED = ("terrain_table", "unit_table", "raw", "sha256")
+_DERIVED = ("terrain_table", "unit_table", "hexside_table", "raw", "sha256")
 """Fields of `Scenario` filled by `scenario_from_dict`, never read from the file."""
 
 
@@ -405,6 +425,8 @@ def file_keys(cls: type) -> list[str]:
         return [*(a.name for a in attrs.fields(cls) if a.name != "name"), "base"]
     if cls is TerrainType:
         return [a.name for a in attrs.fields(cls) if a.name != "code"]
+    if cls is HexsideFeature:
+        return [a.name for a in attrs.fields(cls) if a.name != "name"]
     return [_RENAMED.get(a.name, a.name) if cls in (Area, RoadWatch) else a.name for a in attrs.fields(cls)]
 
 
@@ -505,13 +527,13 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
         scen = CONVERTER.structure(doc, Scenario)
     except (cattrs.BaseValidationError, ValueError, TypeError) as e:
         msgs = _cattrs_messages(e) if isinstance(e, cattrs.BaseValidationError) else [f"$: {e}"]
-        msgs.append("$: (the checks of values, hexes and names run once the problems above are fixed)")
-        raise ScenarioError(msgs, source) from None
+        raise ScenarioError(msgs, source, notes=[LATER_CHECKS_NOTE]) from None
     except RecursionError:
         raise ScenarioError(["$: document nested too deeply"], source) from None
     problems: list[str] = []
     terrain_table = _resolve_terrain(scen, problems)
     unit_table = _resolve_unit_types(scen, problems)
+    hexside_table = _resolve_hexsides(scen, problems)
     if not problems:
         _check(scen, terrain_table, unit_table, problems)
     _check_combat(scen.combat, problems)  # reads no table: reported with the rest whatever they say
@@ -521,7 +543,8 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
     if bad:
         raise ScenarioError([f"{p}: expected a finite number, got NaN or infinity" for p in bad[:20]], source)
     sha = scenario_sha256(doc)
-    return attrs.evolve(scen, terrain_table=terrain_table, unit_table=unit_table, raw=copy.deepcopy(doc), sha256=sha)
+    return attrs.evolve(scen, terrain_table=terrain_table, unit_table=unit_table, hexside_table=hexside_table,
+                        raw=copy.deepcopy(doc), sha256=sha)
 
 
 def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainType]:
@@ -551,6 +574,50 @@ def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainTy
                 problems.append(f"{path}.move_cost.{mob}: expected 0.01..1000 or null (impassable), got {cost!r}")
         _check_ranges(tt, TERRAIN_RANGES, path, problems)
         table[code] = tt
+    return table
+
+
+def _resolve_hexsides(scen: Scenario, problems: list[str]) -> dict[str, HexsideFeature]:
+    """The hexside table: each entry of ``hexside_types`` merged on its default feature, class by class (as
+    ``terrain_types`` entries' ``move_cost``). Only the features the rules know can be given numbers: what a
+    cliff or a river does besides its cost (fire modifiers, the cliff's top) is rules, not data."""
+    table = dict(DEFAULT_HEXSIDES)
+    for name, over in scen.hexside_types.items():
+        path = f"$.hexside_types.{name}"
+        if name not in table:
+            problems.append(f"{path}: unknown hexside feature {name!r}; known: {', '.join(DEFAULT_HEXSIDES)}")
+            continue
+        extra = sorted(set(over) - set(file_keys(HexsideFeature)))
+        if extra:
+            problems.append(f"{path}: unknown field(s): {', '.join(extra)} (known: "
+                            f"{', '.join(file_keys(HexsideFeature))})")
+            continue
+        if name == "river" and "extra_cost_down" in over:
+            problems.append(f"{path}.extra_cost_down: a river is crossed at the same cost both ways; give its cost "
+                            "in extra_cost_up")
+            continue
+        default = table[name]
+        merged: dict[str, Any] = {"name": name}
+        for field in file_keys(HexsideFeature):
+            given = over.get(field, {})
+            merged[field] = {**getattr(default, field), **given} if isinstance(given, dict) else given
+        try:
+            feature = CONVERTER.structure(merged, HexsideFeature)
+        except cattrs.BaseValidationError as e:
+            problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+            continue
+        before = len(problems)
+        for field in file_keys(HexsideFeature):
+            for mob, cost in getattr(feature, field).items():
+                if mob not in MOBILITY_CLASSES:
+                    problems.append(f"{path}.{field}.{mob}: unknown mobility class; expected "
+                                    f"{', '.join(MOBILITY_CLASSES)}")
+                elif cost is not None and not 0 <= cost <= 1000:
+                    problems.append(f"{path}.{field}.{mob}: expected 0..1000 or null (impassable), got {cost!r}")
+        if name == "river":  # (both ways alike: the table says so to whoever reads either field)
+            feature = attrs.evolve(feature, extra_cost_down=feature.extra_cost_up)
+        if len(problems) == before:
+            table[name] = feature
     return table
 
 
@@ -791,6 +858,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
 
         if side.agent not in AGENTS:
             add(f"{path}.agent: unknown agent {side.agent!r}; known: {', '.join(sorted(AGENTS))}")
+        else:
+            _check_agent_params(side.agent, side.agent_params, f"{path}.agent_params", problems)
 
     # units
     ids: dict[str, int] = {}
@@ -812,6 +881,9 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             add(f"{path}.arrives_turn: expected 1..{scen.turns}, got {u.arrives_turn}")
         if ut is not None and u.strength is not None and not 1 <= u.strength <= ut.max_steps:
             add(f"{path}.strength: expected 1..{ut.max_steps} steps for {u.type}, got {u.strength}")
+        if ut is not None and u.hidden and not ut.can_hide:  # (the rules would keep it hidden until detected)
+            add(f"{path}.hidden: a {u.type} cannot hide (its type's can_hide is false); drop \"hidden\" or "
+                "use a type that can")
         if not need_on_map(u.hex, f"{path}.hex") or ut is None:
             continue
         if u.offmap:
@@ -834,7 +906,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             add(f"$.units: attacker and defender units start in the same hex {where(h)}: "
                 f"{', '.join(i for _, i in occ)}")
         elif len(occ) > scen.stack_limit:
-            add(f"$.units: {len(occ)} units start in {where(h)}, over the stack limit {scen.stack_limit}")
+            add(f"$.units: {len(occ)} units start in {where(h)}, over the stack limit {scen.stack_limit}: "
+                f"{', '.join(i for _, i in occ)}")
 
     # objectives and victory
     names: dict[str, int] = {}
@@ -857,6 +930,65 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         rw = scen.victory.road_watch
         need_on_map(rw.start, "$.victory.road_watch.from")
         need_on_map(rw.end, "$.victory.road_watch.to")
+
+
+def agent_class(name: str) -> type:
+    """The class of a registered agent (`engine.ai.AGENTS`), as `engine.ai.base.make_agent` finds it."""
+    from engine.ai import AGENTS  # local import: ai depends on scenario
+
+    module, cls_name = AGENTS[name].split(":")
+    return getattr(importlib.import_module(module), cls_name)
+
+
+@functools.cache
+def agent_parameters(name: str) -> dict[str, Any]:
+    """The parameters a registered agent takes, with their types: read from its class's signature, so the
+    check of a scenario's ``agent_params`` cannot drift from the agent. A parameter without an annotation
+    takes the type of its default (Any without either). Cached: do not change the dict.
+
+    >>> agent_parameters("doctrine")["assault_ratio"], agent_parameters("random")
+    (<class 'float'>, {})
+    """
+    init = agent_class(name).__init__
+    hints = typing.get_type_hints(init)
+    out: dict[str, Any] = {}
+    for param in list(inspect.signature(init).parameters.values())[1:]:  # (after self)
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        default = param.default
+        out[param.name] = hints.get(param.name, Any if default in (param.empty, None) else type(default))
+    return out
+
+
+def _check_agent_params(agent: str, params: dict[str, Any], path: str, problems: list[str]) -> None:
+    """Each of a side's `agent_params` against its agent: an unknown name (the agent would ignore it), a wrong
+    type or value (the game would fail, or crash, at run time)."""
+    known = agent_parameters(agent)
+    before = len(problems)
+    for key, value in params.items():
+        where = f"{path}.{key}"
+        if key not in known:
+            takes = f"known: {', '.join(known)}" if known else "it takes none"
+            problems.append(f"{where}: unknown parameter of the {agent} agent; {takes}")
+            continue
+        if known[key] is not Any:
+            try:
+                value = CONVERTER.structure(value, known[key])
+            except (cattrs.BaseValidationError, ValueError, TypeError) as e:
+                msgs = _cattrs_messages(e) if isinstance(e, cattrs.BaseValidationError) else [f"$: {e}"]
+                problems.extend(m.replace("$", where, 1) for m in msgs)
+                continue
+        choices = AGENT_PARAM_CHOICES.get(agent, {}).get(key)
+        if choices is not None and value not in choices:
+            problems.append(f"{where}: expected one of {', '.join(map(str, choices))}, got {value!r}")
+        bounds = AGENT_PARAM_RANGES.get(agent, {}).get(key)
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            problems.append(f"{where}: expected {bounds[0]:g}..{bounds[1]:g}, got {value!r}")
+    if len(problems) == before:  # the agent's own checks (a rule added there and not here yet)
+        try:
+            agent_class(agent)(**params)
+        except (ValueError, TypeError) as e:
+            problems.append(f"{path}: the {agent} agent refuses these parameters: {e}")
 
 
 def _offset_neighbor(h: HexRef, d: int) -> HexRef:

@@ -30,11 +30,16 @@ class TerrainType:
 
 @attrs.frozen
 class HexsideFeature:
+    """A feature on hex edges, added to the cost of entering the hex beyond it; a scenario's
+    ``"hexside_types"`` overrides the numbers (`engine.scenario._resolve_hexsides`). Its fire modifiers are the
+    scenario's combat rules (`engine.scenario.CombatRules`)."""
+
     name: str
     extra_cost_up: dict[str, float | None]
-    """Extra cost crossing the edge toward the top / across; None = impassable."""
+    """Extra cost, by mobility class, of crossing the edge: up a cliff (from its foot to its top), across a
+    river either way; None = impassable."""
     extra_cost_down: dict[str, float | None]
-    """(Its fire modifiers are the scenario's combat rules: `engine.scenario.CombatRules`.)"""
+    """Extra cost of going down a cliff (from its top); a river has no top, so it equals `extra_cost_up`."""
 
 
 DEFAULT_TERRAIN: dict[str, TerrainType] = {
@@ -78,3 +83,5 @@ DEFAULT_HEXSIDES: dict[str, HexsideFeature] = {
         extra_cost_down={"foot": 1, "sf": 0.5, "wheeled": 2, "tracked": 1},
     ),
 }
+"""The default hexside table; a road edge over a river replaces the river's cost (a bridge), and a road may
+not cross a cliff."""
