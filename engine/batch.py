@@ -49,7 +49,7 @@ SWEEP_KEYS: dict[str, tuple[str, ...]] = {
     "attacker_lead": LEADS,
 }
 SIDES = ("attacker", "defender")
-OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types")
+OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types", "hexside_types")
 """Top-level scenario objects whose keys all have defaults: `--set combat.cliff_up_modifier=-3` creates the
 section when the scenario leaves it out, `--set unit_types.tank.protection=4` the section and the entry."""
 RULE_TABLES = ("unit_types", "terrain_types")
@@ -213,6 +213,8 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
         raise BatchError(f"--set {path}: empty path segment")
     if parts[0] in RULE_TABLES and len(parts) > 2:
         _table_entry(doc, path, parts)
+    if parts[0] == "hexside_types" and len(parts) > 2:
+        _hexside_entry(doc, path, parts)
     node: Any = doc
     for i, seg in enumerate(parts):
         last = i == len(parts) - 1
@@ -223,6 +225,8 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
                 return
             if seg not in node and node is doc and seg in OPTIONAL_SECTIONS:
                 node[seg] = {}  # an optional section the scenario leaves at its defaults
+            if seg == "agent_params" and seg not in node and i == 2 and parts[0] == "sides":
+                node[seg] = {}  # a side whose agent keeps its default parameters
             if seg not in node:
                 raise BatchError(f"--set {path}: no key {seg!r} at {where}"
                                  f" (keys: {', '.join(map(str, node))})")
@@ -282,6 +286,27 @@ def _table_entry(doc: dict[str, Any], path: str, parts: list[str]) -> None:
         entry.setdefault("move_cost", {})  # merged on the default costs of the code, like the entry
     doc[section] = table
     table[name] = entry
+
+
+def _hexside_entry(doc: dict[str, Any], path: str, parts: list[str]) -> None:
+    """Make room in `doc` for ``--set hexside_types.FEATURE.FIELD.CLASS=V`` (``river.extra_cost_up.wheeled``):
+    the section, the feature's (partial) entry and the field's object, merged class by class on the defaults
+    (`engine.scenario._resolve_hexsides`); a BatchError naming what exists for an unknown feature or field."""
+    from engine.terrain import DEFAULT_HEXSIDES
+
+    table = doc.get("hexside_types", {})
+    if not isinstance(table, dict):
+        return  # the scenario's own mistake: its validation reports it
+    name, key = parts[1], parts[2]
+    if name not in DEFAULT_HEXSIDES:
+        raise BatchError(f"--set {path}: no hexside feature {name!r} (known: {', '.join(DEFAULT_HEXSIDES)})")
+    fields = ("extra_cost_up", "extra_cost_down")
+    if key not in fields:
+        raise BatchError(f"--set {path}: no field {key!r} in hexside_types.{name} (fields: {', '.join(fields)})")
+    entry = table.setdefault(name, {})
+    if isinstance(entry, dict) and len(parts) > 3:
+        entry.setdefault(key, {})
+    doc["hexside_types"] = table
 
 
 # ------------------------------------------------------------------------------------------------ cells

@@ -139,15 +139,17 @@ def movement(state: Any, p: pal.Palette, mob: str) -> OverlayResult:
         fill = _c(pal.ramp(p, (v - 1) / max(1.0, hi - 1)), FILL_ALPHA)
         res.legend.append((terr.swatch(fill, by_cost.get(v, ())), f"{v:g} MP"))
     res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), by_cost.get(None, ())), "impassable"))
-    res.legend += [((255, 255, 255, 0), t) for t in road_and_cliff_words(gm, mob)]
+    res.legend += [((255, 255, 255, 0), t) for t in road_and_cliff_words(gm, mob, state.scenario.hexside_table)]
     return res
 
 
-def road_and_cliff_words(gm: Any, mob: str) -> list[str]:
+def road_and_cliff_words(gm: Any, mob: str, hexsides: dict[str, Any] | None = None) -> list[str]:
     """What roads and cliffs cost `mob`, read from the map's edge costs (`GameMap.edge_cost`: the costs the
-    movement rules use) and the cliff hexside's rule (`engine.terrain.DEFAULT_HEXSIDES`), never numbers of ours."""
+    movement rules use) and the cliff hexside's rule (the scenario's `hexside_table`, else
+    `engine.terrain.DEFAULT_HEXSIDES`), never numbers of ours."""
     from engine.terrain import DEFAULT_HEXSIDES
 
+    hexsides = hexsides or DEFAULT_HEXSIDES
     out = []
     along = gm.edge_cost[mob][gm.road_edge]
     along = along[np.isfinite(along)]
@@ -156,7 +158,7 @@ def road_and_cliff_words(gm: Any, mob: str) -> list[str]:
         span = f"{lo:g} MP" if lo == hi else f"{lo:g}–{hi:g} MP"
         out.append(f"roads: {span} a hex along the road (hover a road hex for its cost)")
     if gm.cliff_up.any():
-        cliff = DEFAULT_HEXSIDES["cliff"]
+        cliff = hexsides["cliff"]
         up, down = cliff.extra_cost_up[mob], cliff.extra_cost_down[mob]
 
         def say(v: float | None) -> str:
