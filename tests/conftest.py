@@ -220,3 +220,17 @@ def panel_lines(app: Any, surf: Any, monkeypatch: Any) -> list[tuple[str, Any]]:
     app.render(surf)
     monkeypatch.setattr(panels.Writer, "line", real)
     return got
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list:
+    """The figures the report's plot functions draw, kept open (not saved) to read their texts or measure them."""
+    from engine import report as R
+
+    figs: list = []
+    monkeypatch.setattr(R, "_save", lambda fig, path: figs.append(fig))
+    yield figs
+    import matplotlib.pyplot as plt
+
+    for fig in figs:
+        plt.close(fig)

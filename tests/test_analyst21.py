@@ -44,18 +44,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def drawn(monkeypatch) -> list:
-    """The figures the plot functions draw, kept open (not saved) to read their texts."""
-    figs: list = []
-    monkeypatch.setattr(R, "_save", lambda fig, path: figs.append(fig))
-    yield figs
-    import matplotlib.pyplot as plt
-
-    for fig in figs:
-        plt.close(fig)
-
-
 def fig_texts(fig) -> str:
     texts = [t.get_text() for t in fig.texts]
     for ax in fig.axes:

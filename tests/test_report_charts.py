@@ -41,18 +41,6 @@ def without_columns(results: Path, keep: Callable[[str], bool], out: Path) -> Pa
     return out
 
 
-@pytest.fixture
-def drawn(monkeypatch) -> list:
-    """The figures the plot functions draw, kept open (not saved) to measure them."""
-    figs: list = []
-    monkeypatch.setattr(R, "_save", lambda fig, path: figs.append(fig))
-    yield figs
-    import matplotlib.pyplot as plt
-
-    for fig in figs:
-        plt.close(fig)
-
-
 def long_label_summary(cells: int) -> Summary:
     """`cells` cells whose sweep values are long JSON (the teacher's case), with losses by cause."""
     short = {"set:sides.attacker.no_go": "attacker.no_go", "weather": "weather"}
