@@ -399,6 +399,7 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             scenario_from_dict(copy.deepcopy(doc), source=source)
         except ScenarioError as e:
             probs = "; ".join(e.problems[:3]) + (f" (+{len(e.problems) - 3} more)" if len(e.problems) > 3 else "")
+            probs += "".join(f" {n}" for n in getattr(e, "notes", ()))  # ("the other checks run later")
             what = ", ".join(f"{p}={json.dumps(v)}" for p, v in applied) or "scenario"
             raise BatchError(f"scenario invalid after overrides ({what}): {probs}") from None
         agents = {}
@@ -1785,6 +1786,10 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
                 done, _ = wait(list(pending), timeout=DASK_POLL_S, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
+            except Exception as e:  # the scheduler lost: distributed cancels every future (FuturesCancelledError)
+                msg = str(e).splitlines()[0] if str(e) else ""
+                keep_finished()
+                raise BatchAborted(f"the Dask scheduler was lost: {type(e).__name__}: {msg}", 1, 0, 0) from None
             progressed = False
             for f in sorted(done, key=lambda f: futs[f].name):
                 t = futs[f]
@@ -1808,7 +1813,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
                 continue
             if done:  # only lost chunks: wait for them as for the others
                 time.sleep(DASK_POLL_S)
-            if _dask_workers(client) == 0:
+            if not _dask_workers(client):  # (None: the scheduler cannot be asked, which is no better)
                 now = time.monotonic()
                 alone_since = now if alone_since is None else alone_since
                 if now - alone_since >= DASK_NO_WORKERS_S:

@@ -270,7 +270,7 @@ class ReinforcementArrived(Event):
     objective hex the enemy holds; None (left out of the log): it arrived where the scenario says."""
 
     def text(self) -> str:
-        if self.entry_hex is None:
+        if self.entry_hex is None or tuple(self.entry_hex) == tuple(self.hex):
             return f"{self.unit} arrives at {_h(self.hex)}"
         return (f"{self.unit} arrives at {_h(self.hex)}: its entry hex {_h(self.entry_hex)} was blocked (an enemy "
                 "unit or a full stack), and this is the nearest free hex out of the enemy's reach")

@@ -346,12 +346,13 @@ def _arrive(state: GameState, u: Unit) -> None:
     limit = state.scenario.stack_limit
     enter = gmap.enterable[ut.mobility] & ~gmap.no_go[u.side]
     entry = u.idx
+    zoc = obj = None
     for r in range(0, 4):
         cands = [int(i) for i in gmap.within(u.idx, r) if gmap.distance(u.idx, int(i)) == r]
-        if r == 1:  # displaced: never into the enemy's zone of control or an objective hex it holds (an author
+        if r >= 1:  # displaced: never into the enemy's zone of control or an objective hex it holds (an author
             # saw a reinforcement appear in the enemy's town, next to its garrison, and take the hex)
-            zoc = state.zone_of(1 - u.side)
-            obj = gmap.objective_set
+            if zoc is None:
+                zoc, obj = state.zone_of(1 - u.side), gmap.objective_set
             cands = [i for i in cands if i not in zoc and not (i in obj and state.control[i] == 1 - u.side)]
         for i in sorted(cands):
             if enter[i] and occ[1 - u.side][i] == 0 and occ[u.side][i] < limit:

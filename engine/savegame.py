@@ -116,7 +116,12 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
         try:
             apply(state, order)
         except IllegalOrder as e:
-            raise SaveFormatError(f"{source}: order {n} ({od}) does not replay: {e.reason}") from None
+            from engine.rules import ENGINE_VERSION
+
+            saved_by = doc.get("engine_version")
+            why = (f"; it was saved by engine {saved_by} and this is {ENGINE_VERSION}, whose rules or AI may play "
+                   "it differently" if saved_by is not None and saved_by != ENGINE_VERSION else "")
+            raise SaveFormatError(f"{source}: order {n} ({od}) does not replay: {e.reason}{why}") from None
     extra = doc.get("extra", {})
     if not isinstance(extra, dict):
         raise SaveFormatError(f"{source}: extra must be an object")

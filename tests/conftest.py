@@ -61,6 +61,15 @@ def tiny_scenario() -> Scenario:
 
 
 @lru_cache(maxsize=1)
+def tiny_scenario_without_road() -> Scenario:
+    """The tiny scenario without `victory.road_watch`: the doctrine attacker goes for the town at once, and its
+    followers take the town hexes next to the enemy (engine 0.11.0's seize rule, on both search paths)."""
+    doc = tiny_dict()
+    del doc["victory"]["road_watch"]
+    return scenario_from_dict(doc, source="tiny without road")
+
+
+@lru_cache(maxsize=1)
 def shusha_scenario() -> Scenario:
     return load_scenario(SHUSHA_PATH)
 

@@ -6,6 +6,7 @@ Games use 2- and 4-turn cuts of the Shusha scenario and one worker: every test s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -201,14 +202,15 @@ def test_welch_difference_matches_a_hand_computation():
     va, vb = statistics.variance(a) / 5, statistics.variance(b) / 6
     df = (va + vb) ** 2 / (va ** 2 / 4 + vb ** 2 / 5)
     assert d == pytest.approx(statistics.mean(b) - statistics.mean(a))
-    try:
-        from scipy import stats
-
-        t = stats.t.ppf(0.975, df)
-    except ImportError:  # (scipy is not a dependency)
-        t = R.t975(df)
+    # Student's t 97.5% quantile at this df (8.72): t(8) = 2.3060 and t(9) = 2.2622 from tables, interpolated in
+    # 1/df (scipy is not a dependency)
+    t = 2.3060 + (1 / 8 - 1 / df) / (1 / 8 - 1 / 9) * (2.2622 - 2.3060)
+    assert df == pytest.approx(8.72, abs=0.01)
     assert hi - d == pytest.approx(t * math.sqrt(va + vb), rel=2e-3) and d - lo == pytest.approx(hi - d)
     assert R.welch_difference([1], [2, 3]) is None
+    # a few exact quantiles, low degrees of freedom included (a review: 11% short at 1)
+    for k, exact in ((1, 12.7062), (2, 4.3027), (3, 3.1824), (5, 2.5706), (30, 2.0423)):
+        assert R.t975(k) == pytest.approx(exact, rel=2e-3), k
 
 
 def test_the_table_gives_the_games_behind_each_median_and_the_losses_difference():
@@ -354,3 +356,32 @@ def test_a_dask_batch_whose_workers_all_die_stops_and_keeps_its_chunks(doc2, tmp
     import pyarrow.parquet as pq
 
     assert pq.read_table(out).to_pylist() == pq.read_table(ref).to_pylist()
+
+
+def test_a_dask_batch_whose_scheduler_is_lost_stops_and_keeps_its_chunks(doc2, tmp_path, monkeypatch):
+    """A review: with the scheduler gone, distributed cancels every future and `wait` raised
+    FuturesCancelledError as a traceback, the finished chunks unsaved."""
+    from distributed import LocalCluster
+
+    monkeypatch.setattr(B, "DASK_POLL_S", 0.3)
+    sp = spec(doc2, games=24)
+    out = tmp_path / "d.parquet"
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0")
+    done = []
+
+    def on_progress(n: int) -> None:
+        done.append(n)
+        if len(done) == 2:
+            import asyncio
+
+            asyncio.run_coroutine_threadsafe(cluster.scheduler.close(), cluster.loop.asyncio_loop).result(10)
+
+    try:
+        with pytest.raises(B.BatchAborted) as e:
+            B.run_batch(sp, out, scheduler=cluster.scheduler_address, chunk=1, on_progress=on_progress)
+    finally:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=1)  # (its scheduler is gone: a plain close waits 30 s for it)
+    assert "cancelled" in e.value.message or "scheduler was lost" in e.value.message, e.value.message
+    assert 1 <= e.value.done < 24
+    assert len(list(B.parts_dir(out).glob("part-*.parquet"))) == e.value.done

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import drop_units, goto, move_unit, tiny_dict
 
 from engine.ai.base import make_agent
@@ -67,13 +68,18 @@ def test_a_lone_garrison_does_not_assault_out_of_the_town():
     assert not [o for o in _phase_orders(lone, "defender", "assault") if isinstance(o, Assault)]
 
 
-def test_a_blocked_reinforcement_arrives_out_of_the_enemys_reach_and_the_log_says_so():
+@pytest.mark.parametrize("ambush_at", [None, (1, 1)])
+def test_a_blocked_reinforcement_arrives_out_of_the_enemys_reach_and_the_log_says_so(ambush_at):
     """An author placed a reinforcement on a hex an enemy unit held: it appeared in the enemy's town next to its
-    garrison and took the hex, and the log said only "arrives at (2,4)"."""
+    garrison and took the hex, and the log said only "arrives at (2,4)". `ambush_at`: an enemy next to the
+    first hex 2 away (a review: only distance 1 was kept out of the enemy's reach, and next to an enemy on the
+    entry hex every hex at distance 1 is in its zone of control)."""
     from engine.events import event_from_dict, event_to_dict, event_to_json
 
     doc = tiny_dict()
     move_unit(doc, "arm_inf_2", (0, 0))  # (3,4): an empty hex of the town, the defender's
+    if ambush_at is not None:
+        move_unit(doc, "arm_amb", ambush_at)
     doc["units"].append({"id": "az_late", "side": "attacker", "type": "motor_rifle", "hex": [3, 3],
                          "arrives_turn": 2})  # on arm_inf_1
     state = new_game(scenario_from_dict(doc), 1)

@@ -209,10 +209,14 @@ def _log_hash_elsewhere(scenario: str, seed: int, env: dict[str, str], check: st
     return out.stdout.strip()
 
 
-def test_a_game_without_numba_has_the_same_log():
-    """The pure-Python fallback (WARGAME_NO_JIT=1) plays the very same game."""
-    got = _log_hash_elsewhere("tiny_scenario", 11, {"WARGAME_NO_JIT": "1"}, check="assert not kernels.JIT;")
-    assert got == _log_hash(play_game(tiny_scenario(), 11))
+@pytest.mark.parametrize("scenario, seed", [("tiny_scenario", 11), ("tiny_scenario_without_road", 2)])
+def test_a_game_without_numba_has_the_same_log(scenario, seed):
+    """The pure-Python fallback (WARGAME_NO_JIT=1) plays the very same game: the tiny scenario, and without a
+    road to cut, where the doctrine's followers move under the seize rule from the first turn."""
+    import conftest
+
+    got = _log_hash_elsewhere(scenario, seed, {"WARGAME_NO_JIT": "1"}, check="assert not kernels.JIT;")
+    assert got == _log_hash(play_game(getattr(conftest, scenario)(), seed))
 
 
 def test_direct_calls_play_the_same_game():

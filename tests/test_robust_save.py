@@ -205,6 +205,10 @@ def test_wrong_types_and_unreplayable_orders_refused(edits):
 @pytest.mark.parametrize("mutate, words", [
     (lambda d: d.update(orders=d["orders"] + [{"order": "EndPhase", "side": "nobody"}]), ["does not replay"]),
     (lambda d: d["orders"].insert(0, {"order": "Move", "unit": "ghost", "to": [1, 1]}), ["order 0", "replay"]),
+    # a save of another engine version that no longer replays says so (a review: rules and AI change)
+    (lambda d: (d.update(engine_version="0.0.1"), d["orders"].insert(0, {"order": "Move", "unit": "ghost",
+                                                                          "to": [1, 1]})),
+     ["does not replay", "saved by engine 0.0.1 and this is"]),
     (lambda d: d["orders"].insert(0, {"order": "Move", "unit": "az_sf_1", "to": "1,1"}), ["to"]),
     (lambda d: d["orders"].insert(0, {"order": "Teleport", "unit": "az_sf_1"}), ["not a valid order"]),
     (lambda d: d["orders"].insert(0, 7), ["not a valid order"]),

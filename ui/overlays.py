@@ -93,7 +93,8 @@ class _Terrain:
         gm = state.map
         self.codes = [gm.terrain_codes[t] for t in gm.terrain.tolist()]
         self.shade = hillshade(gm).tolist()
-        self.seen = [pal.shade(pal.terrain_colour(p.terrain, c), f)
+        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes))
+        self.seen = [pal.shade(fills[c], f)
                      for c, f in zip(self.codes, self.shade, strict=True)]
         """The renderer's hex fill (`MapRenderer._build`): terrain colour with hill-shading."""
         on_road = np.zeros(gm.n, dtype=bool)

@@ -32,15 +32,25 @@ SCENARIO_TERRAIN: tuple[Colour, ...] = ((140, 186, 196), (228, 206, 140), (176, 
 no-data grey, so an author's new terrain shows where it is (its name is in the hover panel)."""
 
 
-def terrain_colour(terrain: dict[str, Colour], code: str) -> Colour:
-    """The palette's fill for terrain `code`; a code the palette does not know gets one of
-    `SCENARIO_TERRAIN`, the same one for the same code every time.
+def terrain_colours(terrain: dict[str, Colour], codes: list[str]) -> dict[str, Colour]:
+    """The palette's fill for each terrain code of a map; the codes the palette does not know get the
+    `SCENARIO_TERRAIN` colours in the order the map's table lists them (so two new codes differ, up to six).
 
-    >>> terrain_colour(TERRAIN_DEFAULT, "f"), terrain_colour(TERRAIN_DEFAULT, "w") in SCENARIO_TERRAIN
-    ((92, 138, 82), True)
+    >>> c = terrain_colours(TERRAIN_DEFAULT, ["p", "f", "w", "s"])
+    >>> c["f"], c["w"] == SCENARIO_TERRAIN[0], c["s"] == SCENARIO_TERRAIN[1]
+    ((92, 138, 82), True, True)
     """
-    got = terrain.get(code)
-    return got if got is not None else SCENARIO_TERRAIN[ord(code) % len(SCENARIO_TERRAIN)]
+    out: dict[str, Colour] = {}
+    new = 0
+    for code in codes:
+        if code in out:
+            continue
+        if code in terrain:
+            out[code] = terrain[code]
+        else:
+            out[code] = SCENARIO_TERRAIN[new % len(SCENARIO_TERRAIN)]
+            new += 1
+    return out
 
 
 @dataclass

@@ -133,10 +133,11 @@ class MapRenderer:
         surf = pygame.Surface((g.width, g.height))
         surf.fill((48, 52, 58))
         n = gm.n
+        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes))
         # terrain fill with hill-shading
         for i in range(n):
             code = self.codes[i]
-            base = pal.terrain_colour(p.terrain, code)
+            base = fills[code]
             col = pal.shade(base, float(self.shade[i]))
             pts = g.corners(i)
             pygame.draw.polygon(surf, col, pts)

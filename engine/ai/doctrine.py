@@ -15,11 +15,10 @@ import math
 import numpy as np
 
 from engine import kernels
-from engine.mapdata import _readonly
 from engine.movement import distance_field
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.units import ATTACKER, Unit
-from engine.view import SideView
+from engine.view import SideView, objective_mask
 
 DEEP_RECON = 0.5
 """Share of the attacker's searching recon sorties (no enemy known) flown over the road that feeds the town,
@@ -46,7 +45,7 @@ class DoctrineAgent:
         self._air_second = False
         self._held_for: object = None
         self._held: frozenset[str] = frozenset()
-        self._seize_for: object = None
+        self._seize_for: int | None = None
         self._seize_near: np.ndarray | None = None
 
     # ------------------------------------------------------------------ protocol
@@ -107,21 +106,12 @@ class DoctrineAgent:
         return got
 
     def _contact_zone_outside_objective(self, view: SideView) -> np.ndarray:
-        """`view.contact_zone_mask` less the objective's hexes (per view: a phase's plan asks once per unit)."""
-        if self._seize_for is not view:
-            self._seize_for = view
-            self._seize_near = view.contact_zone_mask & ~self._objective_mask(view)
+        """`view.contact_zone_mask` less the objective's hexes (per view: a phase's plan asks once per unit;
+        keyed by the view's identity while the plan runs, and dropped after it, not to keep a game alive)."""
+        if self._seize_for != id(view) or self._seize_near is None:
+            self._seize_for = id(view)
+            self._seize_near = view.contact_zone_mask & ~objective_mask(view.map)
         return self._seize_near
-
-    def _objective_mask(self, view: SideView) -> np.ndarray:
-        """The objective's hexes as a mask over the map (per map)."""
-        gmap = view.map
-        got = gmap.derived.get("doctrine.objective_mask")
-        if got is None:
-            got = np.zeros(gmap.n, dtype=bool)
-            got[list(self._objective(view))] = True
-            got = gmap.derived["doctrine.objective_mask"] = _readonly(got)
-        return got
 
     def _not_held(self, view: SideView) -> tuple[int, ...]:
         """The objective hexes this side does not control, ascending."""
@@ -250,9 +240,12 @@ class DoctrineAgent:
 
     # ------------------------------------------------------------------ movement
     def _plan_moves(self, view: SideView) -> list[Order]:
-        if view.side == ATTACKER:
+        if view.side != ATTACKER:
+            return self._defender_moves(view)
+        try:
             return self._attacker_moves(view)
-        return self._defender_moves(view)
+        finally:  # (the plan's cached mask goes with it: a later view may have this one's id)
+            self._seize_for = self._seize_near = None
 
     def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
                    avoid_contact: bool, allowed: np.ndarray | None = None, seize: bool = False) -> Order | None:
@@ -464,7 +457,8 @@ class DoctrineAgent:
             if ut.domain != "ground" or u.offmap or not ut.can_assault or ut.indirect:
                 continue
             # the defender's garrison holds: a unit alone in a hex of the objective does not assault out of it
-            # (the win would advance it into the open and leave the hex empty for the attacker to walk into)
+            # (the win would advance it into the open and leave the hex empty for the attacker to walk into);
+            # into another hex of the objective it may: a town hex retaken is worth the one it leaves
             lone_garrison = view.side != ATTACKER and u.idx in obj_set and view.own_occupancy[u.idx] == 1
             for j in gmap.nbr_list[u.idx]:
                 if j < 0 or j not in contact_idx or (lone_garrison and j not in obj_set):
