@@ -238,3 +238,19 @@ def test_the_movement_overlay_says_the_scenarios_cliff_cost():
     scen = scenario_from_dict(doc)
     words = road_and_cliff_words(GameMap(scen), "foot", scen.hexside_table)
     assert any(w.startswith("cliffs: up impassable") for w in words), words
+
+
+def test_every_json_snippet_of_the_format_doc_that_is_a_whole_scenario_validates_and_plays():
+    """The doc's complete example is there to be copied: it must stay valid as the format changes (an author's
+    review: the old example had comments and could not be pasted)."""
+    import re
+
+    from engine.game import play_game
+
+    text = (ROOT / "docs" / "scenario_format.md").read_text(encoding="utf-8")
+    blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.S)]
+    whole = [b for b in blocks if isinstance(b, dict) and {"format", "map", "units"} <= set(b)]
+    assert whole, "the doc has a complete example"
+    for doc in whole:
+        state = play_game(scenario_from_dict(doc, source="scenario_format.md"), 1)
+        assert state.outcome is not None
