@@ -694,13 +694,24 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
                 r.insert(3, "—")
             else:
                 d, lo, hi = win_rate_difference(base, c)
-                r.insert(3, f"{100 * d:+.0f} pts{sep}[{100 * lo:+.0f}, {100 * hi:+.0f}]")
+                r.insert(3, f"{_pts(d)} pts{sep}[{_pts(lo)}, {_pts(hi)}]")
         at = head.index(f"steps lost{sep}att/def") + 1
         head.insert(at, f"att. steps lost{sep}vs cell 0{sep}[95% CI]")
         for c, r in zip(s.cells, rows, strict=True):
             diff = None if c is base else welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
             r.insert(at, "—" if diff is None else f"{diff[0]:+.1f}{sep}[{diff[1]:+.1f}, {diff[2]:+.1f}]")
     return head, rows
+
+
+def _pts(x: float) -> str:
+    """A difference of rates in percentage points, signed; one decimal when the whole number would read 0 (an
+    interval's bound at +0.5 pts printed "+0", as if it touched no effect).
+
+    >>> _pts(0.23), _pts(0.00465), _pts(-0.004), _pts(0.0)
+    ('+23', '+0.5', '-0.4', '+0')
+    """
+    whole = f"{100 * x:+.0f}"
+    return f"{100 * x:+.1f}" if whole in ("+0", "-0") and x != 0 else whole
 
 
 def _median_cell(s: Summary, turns: list[int], sep: str) -> str:

@@ -212,7 +212,8 @@ def _effect_cells() -> dict:
         return {"games": n, "attacker_wins": wins, "attacker_win_rate": wins / n, "attacker_win_ci95": [0.4, 0.6],
                 "capture_turn_median": 20, "road_cut_before_capture_share": 0.6, "light_first_into_town_share": 0.6,
                 "light_share_of_manoeuvre_damage": 0.6, "attacker_steps_lost": m, "attacker_lost_to_ambush": m,
-                "attacker_lost_to_artillery": m, "defender_heavy_steps_lost": m, "defender_drone_spotted_missions": m}
+                "attacker_lost_to_artillery": m, "defender_heavy_steps_lost": m, "defender_drone_spotted_missions": m,
+                "defender_artillery_missions": m}
     return {"historical": cell(1000, 560), "clear_skies": cell(300, 243), "no_recon_drone": cell(300, 170),
             "mech_lead": cell(300, 150)}
 

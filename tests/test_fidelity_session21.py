@@ -37,3 +37,14 @@ def test_mechanised_lead_holds_on_fewer_wins_and_not_on_higher_losses_alone():
 
 def test_the_report_says_how_holds_is_decided():
     assert "every part of a target's text is tested" in HOLDS_RULE and "common random numbers" in HOLDS_RULE
+
+
+def test_no_recon_drone_is_judged_on_all_artillery_missions_not_the_drone_spotted_ones():
+    """A final check: without the drone there are no drone-spotted missions by construction, so that
+    difference could not fail. The check reads all the defender's missions."""
+    cells = _effect_cells()
+    cells["no_recon_drone"]["defender_drone_spotted_missions"] = {"mean": 0.0, "ci95_half": 0.0}
+    cells["no_recon_drone"]["attacker_lost_to_artillery"] = {"mean": 2.0, "ci95_half": 0.3}
+    assert not _holds(cells)["no recon drone"]  # as many missions as with the drone
+    cells["no_recon_drone"]["defender_artillery_missions"] = {"mean": 3.0, "ci95_half": 0.3}
+    assert _holds(cells)["no recon drone"]
