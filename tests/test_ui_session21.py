@@ -10,6 +10,7 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import pygame
+import pytest
 
 from engine.rules import victory_conditions
 from engine.scenario import load_scenario
@@ -92,3 +93,29 @@ def test_stacks_on_the_maps_edge_hexes_show_whole():
         view = pygame.Rect(int(app.vx), int(app.vy), app.map_rect.w, app.map_rect.h)
         for uid in ("az_mech", "az_tank", "az_extra") if zoom is not None else app.unit_boxes:
             assert view.contains(app.unit_boxes[uid][1]), (zoom, uid, app.unit_boxes[uid][1], view)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])  # (a compact panel, and the full one)
+def test_before_a_side_is_chosen_the_panel_says_to_choose_one(monkeypatch, size):
+    """A final check: with the new game's briefing open, the panel said "You see as: defender" while the banner
+    said the game starts when you choose."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import panel_lines
+
+    from engine.rules import new_game
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode(size)
+    app = App(new_game(load_scenario(SHUSHA), 3), {1}, size=size)
+    app.show_lesson = app.side_choice = True  # (as `wargame play SCENARIO` sets them)
+    app.render(screen)
+    texts = [t for t, _ in panel_lines(app, screen, monkeypatch)]
+    assert any(t.startswith("Choose your side in the briefing") for t in texts), texts
+    assert not any(t.startswith("You see as") or " to move" in t for t in texts), texts
+    app.choose_side(0)
+    app.render(screen)
+    texts = [t for t, _ in panel_lines(app, screen, monkeypatch)]
+    assert not any(t.startswith("Choose your side") for t in texts), texts

@@ -131,6 +131,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
                f"{' (NIGHT)' if st.night else ''}", p.accent, bold=True)
         if over is not None:
             w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
+        elif getattr(app, "side_choice", False) and not app.omniscient:
+            w.line("Choose your side in the briefing; the game starts when you do", p.accent, bold=True)
         else:
             w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase"
                    f"{' (L: lesson)' if scen.meta.lesson else ' (L: briefing)'}", p.side[st.side], bold=True)
@@ -152,6 +154,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
                                                 else "(--see-all)")
           if app.omniscient else
           f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else ""))
+    if getattr(app, "side_choice", False) and not app.omniscient:  # (a new game's briefing is open: no side yet)
+        me = "Choose your side in the briefing; the game starts when you do"
     if st.sandbox:
         me += " — SANDBOX"
     w.line(me, p.panel_dim)
