@@ -1045,9 +1045,9 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
         ax.set_ylabel("games")
         ax.grid(axis="y", alpha=0.3)
     ax = axes[-1, 0]
-    ax.set_xlim(0.5, max_turn + 0.5)
+    ax.set_xlim(0.5, max_turn + 1.0)  # (a little room after the last turn's bar: it touched the frame)
     step = max(1, round(max_turn / 13))
-    ticks = list(range(1, max_turn + 1, step))
+    ticks = sorted(range(max_turn, 0, -step))  # counted back from the last turn, which always has its tick
     ax.set_xticks(ticks)
     hours = s.meta.get("turn_hours")
     if s.turn_date(1):

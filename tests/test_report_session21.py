@@ -44,3 +44,17 @@ def test_one_table_without_a_width():
     console = Console(width=400, record=True)
     console.print(R.rich_table(s))
     assert console.export_text().count("┏") == 1
+
+
+def test_the_capture_turn_plot_ticks_the_last_turn_and_leaves_room_after_its_bar(drawn):
+    """A final check: with 26 turns the ticks ran 1, 3, ..., 25, and the turn-26 bar touched the frame."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    s = _summary(1)
+    s.meta["turns"] = 26
+    s.cells[0].capture_turns = [20, 26]
+    R.plot_capture_turns(s, Path("unused.png"))
+    ax = drawn[-1].axes[-1]
+    assert 26 in [round(t) for t in ax.get_xticks()]
+    assert ax.get_xlim()[1] > 26.5
