@@ -669,7 +669,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     # attacker got into it at all)
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
             "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
-            f"att. armed drones:{sep}strikes /{sep}drone-turns grounded",
+            f"att. armed-drone{sep}strikes flown /{sep}drone-turns grounded",
             f"turns weather{sep}grounded drones{sep}/ turns played"]
     rows = []
     for c in s.cells:
@@ -752,7 +752,8 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
                f"points) with Newcombe's 95% interval; {WELCH_NOTE}; among many cells some intervals miss 0 by "
                f"chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
-    caption = (f"{fixed}{MEDIAN_NOTE}; losses and sorties are means per game; " + grounded_note() + compare)
+    caption = (f"{fixed}{MEDIAN_NOTE}; losses, strikes flown (the drone_sorties_flown columns) and drone-turns "
+               "grounded are means per game; " + grounded_note() + compare)
     if title is None:
         title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
     parts = _column_groups(head, rows, width)
