@@ -10,7 +10,6 @@ import copy
 import datetime as dt
 import functools
 import hashlib
-import importlib
 import inspect
 import json
 import math
@@ -933,11 +932,10 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
 
 
 def agent_class(name: str) -> type:
-    """The class of a registered agent (`engine.ai.AGENTS`), as `engine.ai.base.make_agent` finds it."""
-    from engine.ai import AGENTS  # local import: ai depends on scenario
+    """The class of a registered agent: `engine.ai.base.agent_class`, the lookup `make_agent` uses."""
+    from engine.ai.base import agent_class as lookup  # local import: ai depends on scenario
 
-    module, cls_name = AGENTS[name].split(":")
-    return getattr(importlib.import_module(module), cls_name)
+    return lookup(name)
 
 
 @functools.cache

@@ -19,8 +19,8 @@ class Agent(Protocol):
 _CLASSES: dict[str, type] = {}
 
 
-def make_agent(name: str, params: dict | None = None) -> Agent:
-    """Build an agent by registry name (see `engine.ai.AGENTS`)."""
+def agent_class(name: str) -> type:
+    """The class of a registered agent (see `engine.ai.AGENTS`); the scenario check reads its parameters."""
     cls = _CLASSES.get(name)
     if cls is None:  # imported once per name (a batch makes two agents per game)
         import importlib
@@ -31,4 +31,9 @@ def make_agent(name: str, params: dict | None = None) -> Agent:
             raise ValueError(f"unknown agent {name!r}; known: {', '.join(sorted(AGENTS))}")
         mod, cls_name = AGENTS[name].split(":")
         cls = _CLASSES[name] = getattr(importlib.import_module(mod), cls_name)
-    return cls(**(params or {}))
+    return cls
+
+
+def make_agent(name: str, params: dict | None = None) -> Agent:
+    """Build an agent by registry name (see `engine.ai.AGENTS`)."""
+    return agent_class(name)(**(params or {}))
