@@ -145,6 +145,12 @@ class SideView:
         return known_enemy_masks(self._state, self.side)[1]
 
     @cached_property
+    def contact_zone_outside_objective_mask(self) -> np.ndarray:
+        """`contact_zone_mask` less the objective's hexes: where the doctrine AI's followers, once the road is
+        cut, still keep out of contact (they enter a town hex next to the enemy)."""
+        return self.contact_zone_mask & ~objective_mask(self._state.map)
+
+    @cached_property
     def visible(self) -> np.ndarray:
         return visible_hexes(self._state, self.side)
 

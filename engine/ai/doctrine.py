@@ -18,7 +18,7 @@ from engine import kernels
 from engine.movement import distance_field
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.units import ATTACKER, Unit
-from engine.view import SideView, objective_mask
+from engine.view import SideView
 
 DEEP_RECON = 0.5
 """Share of the attacker's searching recon sorties (no enemy known) flown over the road that feeds the town,
@@ -45,8 +45,6 @@ class DoctrineAgent:
         self._air_second = False
         self._held_for: object = None
         self._held: frozenset[str] = frozenset()
-        self._seize_for: int | None = None
-        self._seize_near: np.ndarray | None = None
 
     # ------------------------------------------------------------------ protocol
     def choose(self, view: SideView, rng: np.random.Generator) -> Order:
@@ -104,14 +102,6 @@ class DoctrineAgent:
             out = out or sorted(i for i in route if i not in obj)
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
         return got
-
-    def _contact_zone_outside_objective(self, view: SideView) -> np.ndarray:
-        """`view.contact_zone_mask` less the objective's hexes (per view: a phase's plan asks once per unit;
-        keyed by the view's identity while the plan runs, and dropped after it, not to keep a game alive)."""
-        if self._seize_for != id(view) or self._seize_near is None:
-            self._seize_for = id(view)
-            self._seize_near = view.contact_zone_mask & ~objective_mask(view.map)
-        return self._seize_near
 
     def _not_held(self, view: SideView) -> tuple[int, ...]:
         """The objective hexes this side does not control, ascending."""
@@ -240,12 +230,9 @@ class DoctrineAgent:
 
     # ------------------------------------------------------------------ movement
     def _plan_moves(self, view: SideView) -> list[Order]:
-        if view.side != ATTACKER:
-            return self._defender_moves(view)
-        try:
+        if view.side == ATTACKER:
             return self._attacker_moves(view)
-        finally:  # (the plan's cached mask goes with it: a later view may have this one's id)
-            self._seize_for = self._seize_near = None
+        return self._defender_moves(view)
 
     def _best_move(self, view: SideView, u: Unit, field: np.ndarray, prefer_cover: bool,
                    avoid_contact: bool, allowed: np.ndarray | None = None, seize: bool = False) -> Order | None:
@@ -257,7 +244,7 @@ class DoctrineAgent:
         if kernels.JIT:  # the destinations and the choice in one compiled call
             near = self._contact_zone_mask(view) if avoid_contact else gmap.no_hex
             if seize and avoid_contact:
-                near = self._contact_zone_outside_objective(view)
+                near = view.contact_zone_outside_objective_mask
             best = kernels.direct.best_destination(view.reach_order(u.id), u.idx, view.own_occupancy,
                                                    view.scenario.stack_limit,
                                                    gmap.all_hex if allowed is None else allowed, field,
