@@ -120,19 +120,24 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     return w.y
 
 
+CHOOSING_SIDE = "Choose your side in the briefing; the game starts when you do"
+"""The panel's line while a new game's briefing waits for the player's side (in place of whose view it is)."""
+
+
 def _clock(app: Any, w: Writer, compact: bool = False) -> None:
     st = app.state
     p = app.palette
     scen = st.scenario
     when = scen.turn_start(st.turn)
     over = st.outcome
+    choosing = getattr(app, "side_choice", False) and not app.omniscient  # (a new game's briefing: no side yet)
     if compact:
         w.line(f"{scen.meta.name} — turn {st.turn}/{scen.turns}, {when:%a %d %b %H:%M}"
                f"{' (NIGHT)' if st.night else ''}", p.accent, bold=True)
         if over is not None:
             w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
-        elif getattr(app, "side_choice", False) and not app.omniscient:
-            w.line("Choose your side in the briefing; the game starts when you do", p.accent, bold=True)
+        elif choosing:
+            w.line(CHOOSING_SIDE, p.accent, bold=True)
         else:
             w.line(f"{SIDES[st.side]} to move, {st.phase.upper()} phase"
                    f"{' (L: lesson)' if scen.meta.lesson else ' (L: briefing)'}", p.side[st.side], bold=True)
@@ -154,8 +159,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
                                                 else "(--see-all)")
           if app.omniscient else
           f"You see as: {SIDES[app.view_side]}" + (" (hotseat)" if app.hotseat else ""))
-    if getattr(app, "side_choice", False) and not app.omniscient:  # (a new game's briefing is open: no side yet)
-        me = "Choose your side in the briefing; the game starts when you do"
+    if choosing:
+        me = CHOOSING_SIDE
     if st.sandbox:
         me += " — SANDBOX"
     w.line(me, p.panel_dim)
