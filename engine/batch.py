@@ -40,14 +40,15 @@ from engine.errors import WargameError
 
 DEFAULT_CHUNK = 25
 WEATHER_MODES = ("historical", "stochastic", "clear", "overcast", "fog")
-AGENT_NAMES = ("doctrine", "random", "passive")
 LEADS = ("sf", "mech")
-SWEEP_KEYS: dict[str, tuple[str, ...]] = {
+SWEEP_KEYS: dict[str, tuple[str, ...] | None] = {
     "weather": WEATHER_MODES,
-    "attacker_agent": AGENT_NAMES,
-    "defender_agent": AGENT_NAMES,
+    "attacker_agent": None,
+    "defender_agent": None,
     "attacker_lead": LEADS,
 }
+"""Sweep keys and their allowed values; None for the agents: a built-in name (`engine.ai.AGENTS`) or the import
+path of an agent class, "package.module:ClassName", as `engine.ai.base.agent_class` resolves it (`check_agent`)."""
 SIDES = ("attacker", "defender")
 OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types", "hexside_types")
 """Top-level scenario objects whose keys all have defaults: `--set combat.cliff_up_modifier=-3` creates the
@@ -150,9 +151,13 @@ def parse_sweep(spec: str) -> tuple[str, list[Any]]:
         vals = [parse_value(v) for v in raw]
     elif key in SWEEP_KEYS:
         allowed = SWEEP_KEYS[key]
-        bad = [v for v in raw if v not in allowed]
-        if bad:
-            raise BatchError(f"--sweep {key}: unknown value {bad[0]!r}; choose from {', '.join(allowed)}")
+        if allowed is None:  # an agent
+            for v in raw:
+                check_agent(v, f"--sweep {key}")
+        else:
+            bad = [v for v in raw if v not in allowed]
+            if bad:
+                raise BatchError(f"--sweep {key}: unknown value {bad[0]!r}; choose from {', '.join(allowed)}")
         vals = list(raw)
     else:
         raise BatchError(f"unknown sweep key {key!r}; use one of {', '.join(SWEEP_KEYS)} "
@@ -167,6 +172,18 @@ def parse_sweep(spec: str) -> tuple[str, list[Any]]:
                              + (f" (equal to {first})" if first != json.dumps(v) else ""))
         seen[k] = v
     return key, vals
+
+
+def check_agent(name: str, what: str) -> None:
+    """Refuse, in one line naming the option (`what`), an agent that `engine.ai.base.agent_class` cannot resolve:
+    an unknown name, a module that does not import, no such class, a class without `choose`. (The agent is
+    imported here, in the process that plans the batch; its workers import it again: `_check_worker_agents`.)"""
+    from engine.ai.base import agent_class
+
+    try:
+        agent_class(name)
+    except ValueError as e:
+        raise BatchError(f"{what}: {e}") from None
 
 
 def with_overrides(scen: Any, specs: Sequence[str], source: str, weather: str | None = None,
@@ -329,7 +346,7 @@ class Cell:
             opts.append(f"--weather {self.weather}")
         for side in SIDES:
             if side in self.agents:
-                opts.append(f"--{side} {self.agents[side]}")
+                opts.append(f"--{side} {shlex.quote(self.agents[side])}")
         lead = self.agent_params.get("attacker", {}).get("lead")
         if lead:
             opts.append(f"--attacker-lead {lead}")
@@ -407,8 +424,7 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
         for side, default in (("attacker", attacker), ("defender", defender)):
             a = params.get(f"{side}_agent", default)
             if a:
-                if a not in AGENT_NAMES:
-                    raise BatchError(f"unknown {side} agent {a!r}; choose from {', '.join(AGENT_NAMES)}")
+                check_agent(a, f"--sweep {side}_agent" if f"{side}_agent" in params else f"--{side}")
                 agents[side] = a
         if w is not None and w not in WEATHER_MODES:
             raise BatchError(f"unknown weather mode {w!r}; choose from {', '.join(WEATHER_MODES)}")
@@ -870,12 +886,31 @@ def play_one(scen: Any, seed: int, weather: str | None, agents: dict[str, str],
     return play_game(scen, seed, agents=agents or None, weather_mode=weather, agent_params=agent_params or None)
 
 
+def _check_worker_agents(task: Task) -> None:
+    """Resolve the task's agents in this worker before any game, so that a worker that cannot import one says so
+    in one line. Local pool workers get the parent's `sys.path` (forked, or spawned: multiprocessing passes it
+    on); a Dask worker has its own: an agent named by import path must be installed there, or its folder on its
+    PYTHONPATH."""
+    import socket
+
+    from engine.ai.base import agent_class
+
+    for side in SIDES:
+        name = task.agents.get(side) or ((task.doc.get("sides") or {}).get(side) or {}).get("agent") or "doctrine"
+        try:
+            agent_class(name)
+        except ValueError as e:
+            raise BatchError(f"worker on {socket.gethostname()} (pid {os.getpid()}) cannot load the {side} agent "
+                             f"{name!r}: {e}") from None
+
+
 def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Play a chunk of games and return their rows (runs in a worker process / Dask worker); with
     `task.turns`, their rows and their per-turn rows."""
     from engine.cli import score_row
     from engine.game import settle_long_lived_objects
 
+    _check_worker_agents(task)
     scen = _scenario_for(task.doc)
     rows = []
     per_turn: list[dict[str, Any]] = []

@@ -74,7 +74,8 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
                   f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]})")
 
 
-AGENT_HELP = "Agent name: doctrine, random or passive (default: the scenario's)"
+AGENT_HELP = ("Agent: doctrine, random or passive, or the import path of your own agent class, "
+              "package.module:ClassName (importable: installed or on PYTHONPATH; default: the scenario's)")
 
 
 @app.command()
@@ -99,11 +100,16 @@ def run(
         help="Doctrine attacker: sf (special forces infiltrate first) or mech (mechanised units first)")] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="Scenario override PATH=VALUE, e.g. units.az_sf_1.strength=3 (repeatable)")] = None,
+    strict_agents: Annotated[bool, typer.Option(
+        "--strict-agents", help="Stop with an error at an agent's first refused order (illegal, or more than "
+                                "engine.game.MAX_ORDERS_PER_PHASE in a phase). Without it the phase is ended for "
+                                "the agent and the refusals are counted in a warning")] = False,
 ) -> None:
     """Play one headless game AI vs AI and print a summary.
 
     Output files (--log, --save) are checked before the game is played and written whole or not at all."""
     from engine.batch import LEADS
+    from engine.errors import IllegalOrder
     from engine.events import event_to_json, write_jsonl
     from engine.game import play_game
     from engine.savegame import save_game, save_text
@@ -140,7 +146,9 @@ def run(
              f"{attacker or scen.sides['attacker'].agent!r}")
     params = {"attacker": {"lead": attacker_lead}} if attacker_lead else None
     try:
-        state = play_game(scen, seed, agents=agents, weather_mode=weather, agent_params=params)
+        state = play_game(scen, seed, agents=agents, weather_mode=weather, agent_params=params, strict=strict_agents)
+    except IllegalOrder as e:  # (--strict-agents: the agent's order, not the user's options)
+        fail(f"--strict-agents: an agent's order was refused: {e}", 1)
     except (ValueError, WargameError) as e:
         fail(str(e))
     problems = []  # (both files are tried: a save that could be written is not lost to a failed log)
@@ -160,6 +168,8 @@ def run(
     if as_json:
         _write_stdout(json.dumps(score_row(state), sort_keys=True) + "\n")
     text = err if on_stdout else console  # (stdout carries only the machine-readable output)
+    for line in refusal_warnings(state):  # (on stderr: the game was played, but not as the agent meant)
+        err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if verbose:
         from engine.events import without_empty_phases
 
@@ -185,6 +195,27 @@ def _write_stdout(text: str) -> None:
         except (OSError, ValueError):
             pass
         raise typer.Exit(1) from None
+
+
+def refusal_warnings(state: Any) -> list[str]:
+    """One line per side whose agent had orders refused (`engine.game.agent_refusals`): the game went on, its
+    phase ended for it each time, so a weak-looking agent may be a broken one."""
+    from engine.game import MAX_ORDERS_PER_PHASE, agent_refusals
+
+    lines = []
+    for side, got in agent_refusals(state).items():
+        what = []
+        if got.get("illegal"):
+            n = got["illegal"]
+            what.append(f"{n} illegal order{'' if n == 1 else 's'} refused")
+        if got.get("order_cap"):
+            n = got["order_cap"]
+            what.append(f"{n} phase{'' if n == 1 else 's'} cut at {MAX_ORDERS_PER_PHASE} orders")
+        if what:
+            lines.append(f"the {side} agent ({(state.agents or {}).get(side, '?')}) had {' and '.join(what)}; the "
+                         f"driver ended its phase each time (last: {got.get('last', '?')}). --strict-agents stops "
+                         "at the first instead")
+    return lines
 
 
 def score_row(state: Any) -> dict[str, Any]:

@@ -13,6 +13,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+AGENT_CHOICES = ("doctrine, random or passive, or the import path of your own agent class, package.module:ClassName "
+                 "(every worker must be able to import it: local workers get this process's sys.path; on Dask "
+                 "install it on the workers or put its folder on their PYTHONPATH)")
+
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command()
@@ -27,15 +31,15 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         workers: Annotated[int | None, typer.Option(
             help="Parallel worker processes (default: all cores; 1 = in this process)")] = None,
         sweep: Annotated[list[str] | None, typer.Option(
-            help="KEY=V1,V2,... one grid axis: weather, attacker_agent, defender_agent, attacker_lead, "
-                 "or set:PATH (repeatable)")] = None,
+            help="KEY=V1,V2,... one grid axis: weather, attacker_agent, defender_agent (doctrine, random, "
+                 "passive or package.module:ClassName), attacker_lead, or set:PATH (repeatable)")] = None,
         set_: Annotated[list[str] | None, typer.Option(
             "--set", help="PATH=VALUE override in the scenario document, e.g. units.az_sf_1.strength=3 "
                           "(repeatable)")] = None,
         weather: Annotated[str | None, typer.Option(
             help="Weather mode for every cell: historical, stochastic, clear, overcast or fog")] = None,
-        attacker: Annotated[str | None, typer.Option(help="Attacker agent for every cell")] = None,
-        defender: Annotated[str | None, typer.Option(help="Defender agent for every cell")] = None,
+        attacker: Annotated[str | None, typer.Option(help="Attacker agent for every cell: " + AGENT_CHOICES)] = None,
+        defender: Annotated[str | None, typer.Option(help="Defender agent for every cell: " + AGENT_CHOICES)] = None,
         scheduler: Annotated[str | None, typer.Option(
             help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local' for a LocalCluster")] = None,
         chunk: Annotated[int | None, typer.Option(help="Games per task (default: up to 25)")] = None,

@@ -47,11 +47,13 @@ def play_game(
     agents: dict[str, str] | None = None,
     weather_mode: str | None = None,
     agent_params: dict[str, dict[str, Any]] | None = None,
+    strict: bool = False,
 ) -> GameState:
     """Play a full game AI vs AI and return the final state (its `log` and `score` hold the results).
 
+    `agents` names them (registry names or import paths "package.module:ClassName"; default: the scenario's).
     Each agent draws from its own stream spawned from the game seed, so the same scenario + seed + agents
-    give a bit-identical event log.
+    give a bit-identical event log. `strict`: see `agent_step`.
     """
     names = {s: (agents or {}).get(s) or scen.sides[s].agent for s in SIDES}
     params = {s: {**scen.sides[s].agent_params, **((agent_params or {}).get(s) or {})} for s in SIDES}
@@ -59,25 +61,60 @@ def play_game(
     streams = seed_streams(seed)
     rngs = streams[2:4]
     state = _new_game(scen, seed, weather_mode, agents=names, streams=streams)
-    run_agents(state, players, rngs)
+    run_agents(state, players, rngs, strict=strict)
     return state
 
 
-def agent_step(state: GameState, agent: Agent, rng: Any) -> list[Event]:
+REFUSALS_KEY = "agent_refusals"
+"""`state.extra` key of the orders the driver refused from the agents: {side: {"illegal": n, "order_cap": n,
+"last": why}}, only for a side with some (no key at all when there were none). Kept out of the log: the log is
+exactly what replaying `state.orders` through `apply` gives, and a refused order is not in `state.orders`."""
+
+
+def agent_refusals(state: GameState) -> dict[str, dict[str, Any]]:
+    """Per side, the orders the driver refused (`REFUSALS_KEY`); empty when every order was played."""
+    got = state.extra.get(REFUSALS_KEY) if isinstance(state.extra, dict) else None
+    return got if isinstance(got, dict) else {}
+
+
+def _count_refusal(state: GameState, side: int, kind: str, why: str) -> None:
+    counts = agent_refusals(state)  # (a damaged entry of an edited save starts again)
+    mine = counts.get(SIDES[side])
+    if not isinstance(mine, dict):
+        mine = counts[SIDES[side]] = {"illegal": 0, "order_cap": 0, "last": ""}
+    state.extra[REFUSALS_KEY] = counts
+    mine[kind] = mine.get(kind, 0) + 1
+    mine["last"] = f"turn {state.turn} {state.phase}: {why}"
+
+
+def agent_step(state: GameState, agent: Agent, rng: Any, strict: bool = False) -> list[Event]:
     """One order from `agent` for the side to move, applied. An agent that answers with an illegal order, or
     that has given MAX_ORDERS_PER_PHASE orders in this phase, ends the phase instead: no agent can stall a
-    game. The UI drives AI players one step per frame with this."""
+    game. Each such refusal is counted in `state.extra[REFUSALS_KEY]` (`agent_refusals`). With `strict`, the
+    refusal is raised instead: the agent's `IllegalOrder` as `apply` raised it, or an `IllegalOrder` saying the
+    agent hit the cap. The UI drives AI players one step per frame with this."""
     side = state.side
     if state.phase_orders >= MAX_ORDERS_PER_PHASE:
+        why = (f"the {SIDES[side]} agent gave {MAX_ORDERS_PER_PHASE} orders in one {state.phase} phase "
+               "(engine.game.MAX_ORDERS_PER_PHASE) without ending it")
+        if strict:
+            raise IllegalOrder(why)
+        _count_refusal(state, side, "order_cap", why)
         return apply(state, END_PHASE[SIDES[side]])
     order = agent.choose(SideView(state, side), rng)  # (`observe`)
     try:
         return apply(state, order)
-    except IllegalOrder:
+    except IllegalOrder as e:
+        if strict:
+            raise
+        _count_refusal(state, side, "illegal", f"{order!r} refused: {e.reason}")
         return apply(state, END_PHASE[SIDES[side]])
 
 
-def run_agents(state: GameState, players: list[Agent], rngs: list, until_turn: int | None = None) -> None:
-    """Let agents play from the current state until the game ends (or `until_turn` is reached)."""
+def run_agents(state: GameState, players: list[Agent], rngs: list, until_turn: int | None = None,
+               strict: bool = False) -> None:
+    """Let agents play from the current state until the game ends (or `until_turn` is reached). `players` and
+    `rngs` are indexed by side (0 attacker, 1 defender); a game's own agent streams are `seed_streams(seed)[2:4]`.
+    `strict`: see `agent_step`."""
     while state.outcome is None and (until_turn is None or state.turn < until_turn):
-        agent_step(state, players[state.side], rngs[state.side])
+        agent_step(state, players[state.side], rngs[state.side], strict)

@@ -1,6 +1,9 @@
 """Save files: scenario document + seed + weather mode + agents + orders (+ `extra`: front-end data such as
 the AI players' random-stream states, which the engine stores but never reads). Loading replays the orders, so a
-save always reproduces the exact game (and its event log). Written atomically; versioned."""
+save always reproduces the exact game (and its event log). Written atomically; versioned.
+
+Agent names (built-in or import paths "package.module:ClassName") are metadata: loading never imports an agent,
+so the game of an agent that is not installed here loads and replays too."""
 
 from __future__ import annotations
 
@@ -79,26 +82,28 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
         if key not in doc:
             raise SaveFormatError(f"{source}: save lacks {key!r}")
     try:
-        scen = scenario_from_dict(doc["scenario"], source=f"{source} (embedded scenario)")
+        # (an agent named by import path is not looked for: loading replays orders, and never needs the agent,
+        # so the game of an agent installed elsewhere loads too)
+        scen = scenario_from_dict(doc["scenario"], source=f"{source} (embedded scenario)", check_agents=False)
     except ScenarioError as e:
         raise SaveFormatError(str(e)) from None
     if "scenario_sha256" in doc and doc["scenario_sha256"] != scen.sha256:
         raise SaveFormatError(f"{source}: the embedded scenario does not match its recorded hash "
                               f"(save corrupted or edited)")
-    from engine.ai import AGENTS
     from engine.scenario import WEATHER_MODES
 
     mode = doc.get("weather_mode")
     if mode is not None and (not isinstance(mode, str) or mode not in WEATHER_MODES):
         raise SaveFormatError(f"{source}: weather_mode must be one of {', '.join(WEATHER_MODES)}, got {mode!r}")
     agents = doc.get("agents")
+    # (names only: the orders replay without the agents, so any agent's game loads, even where it is not installed)
     if agents is not None and (
         not isinstance(agents, dict)
-        or any(k not in ("attacker", "defender") or not isinstance(v, str) or v not in AGENTS
+        or any(k not in ("attacker", "defender") or not isinstance(v, str) or not v.strip()
                for k, v in agents.items())
     ):
-        raise SaveFormatError(f"{source}: agents must map attacker/defender to one of "
-                              f"{', '.join(sorted(AGENTS))}, got {agents!r}")
+        raise SaveFormatError(f"{source}: agents must map attacker/defender to agent names (non-empty strings), "
+                              f"got {agents!r}")
     sandbox = doc.get("sandbox", False)
     if not isinstance(sandbox, bool):
         raise SaveFormatError(f"{source}: sandbox must be true or false, got {sandbox!r}")
