@@ -30,6 +30,12 @@ ODDS_MEMO_MAX = 20_000
 worker's memory."""
 
 
+NIGHT_UNTRAINED = "night: unit not night-capable (model assumption)"
+NIGHT_TRAINED = "night-capable vs not (model assumption)"
+"""The night modifiers' sources: the record says nothing of either side's night training; the scenario's unit
+types say which are night-capable (special forces), and the log says that this is an assumption."""
+
+
 def _memo_name(name: str, rules: CombatRules) -> str:
     """The name of a map memo of `name` for games played by `rules`: odds found under one scenario's combat
     rules must never be served to a game under other rules, even on the same map (a scenario evolved with
@@ -304,29 +310,33 @@ def _fire_modifiers(state: GameState, firer: Unit, target: Unit, context: str, e
     if context in ("assault", "defence", "ambush") and state.night:
         rules = state.scenario.combat
         if not ft.night_capable:
-            if rules.night_untrained_modifier:
-                mods.append(Modifier("night: not trained for night fighting", rules.night_untrained_modifier))
+            if rules.night_untrained_modifier:  # (which units are night-capable is the model's assumption)
+                mods.append(Modifier(NIGHT_UNTRAINED, rules.night_untrained_modifier))
         elif not tt.night_capable and rules.night_trained_modifier:
-            mods.append(Modifier("night-trained vs untrained", rules.night_trained_modifier))
+            mods.append(Modifier(NIGHT_TRAINED, rules.night_trained_modifier))
     if context in ("assault", "ambush", "defence", "artillery"):
         mods.extend(_firer_state_mods(state, firer))
     net = firepower - tt.protection + sum(m.value for m in mods)
     return firepower, tuple(mods), net, hit_probability(net, state.scenario.combat), vs
 
 
-def assault_odds(state: GameState, attacker: Unit, target_idx: int) -> tuple[FireOdds, list[FireOdds]]:
+def assault_odds(state: GameState, attacker: Unit, target_idx: int, seen_only: bool = False
+                 ) -> tuple[FireOdds, list[FireOdds]]:
     """Odds of an assault: the attacker's fire at the main defender and every defender's return fire.
+    `seen_only`: count only the defenders that are not hidden (what the attacker's side can know of the hex:
+    a preview must not name, nor weigh, a hidden unit stacked with a seen one; the resolution counts them all).
 
     Memoised per map on everything it reads (an AI weighs the same assaults again after each one), like
     `fire_odds`; which defender takes the assault follows scenario order, the same in every game."""
-    got = _assault_entry(state, attacker, target_idx)
+    got = _assault_entry(state, attacker, target_idx, seen_only)
     return got[0], list(got[1])
 
 
-def assault_expectation(state: GameState, attacker: Unit, target_idx: int) -> tuple[float, float]:
+def assault_expectation(state: GameState, attacker: Unit, target_idx: int, seen_only: bool = False
+                        ) -> tuple[float, float]:
     """(steps the attacker is expected to destroy, steps it is expected to lose) in an assault on
     `target_idx`: the expected losses of `assault_odds`, the defenders' summed (memoised with the odds)."""
-    got = _assault_entry(state, attacker, target_idx)
+    got = _assault_entry(state, attacker, target_idx, seen_only)
     return got[2], got[3]
 
 
@@ -376,11 +386,13 @@ def assault_outcomes(a_odds: FireOdds, d_odds: list[FireOdds] | tuple[FireOdds, 
     return out
 
 
-def _assault_entry(state: GameState, attacker: Unit, target_idx: int
+def _assault_entry(state: GameState, attacker: Unit, target_idx: int, seen_only: bool = False
                    ) -> tuple[FireOdds, tuple[FireOdds, ...], float, float]:
     defenders = state.units_at(target_idx, 1 - attacker.side)
+    if seen_only:
+        defenders = [d for d in defenders if not d.hidden]
     if not defenders:
-        raise ValueError("no defender in the target hex")
+        raise ValueError("no defender in the target hex" if not seen_only else "no known enemy there")
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
     # those, as `fire_odds` is, so that one game's assaults serve the next
     terrain = state.map.terrain_list

@@ -376,10 +376,13 @@ class AssaultResolved(Event):
     defender_fire: list[FireResult]
     result: str
     advanced: bool
+    main_defender: str = ""  # the defender the assault's fire hit (`combat.main_defender`)
+    why: str = ""  # the rule that decided `result` (broken, or 2+ steps lost and more than the attacker; held)
 
     def text(self) -> str:
         who = ", ".join(self.defenders)
-        return f"Assault {self.attacker} {_h(self.hex)} → {_h(self.target_hex)} ({who}): {self.result}"
+        why = f" ({self.why})" if self.why else ""
+        return f"Assault {self.attacker} {_h(self.hex)} → {_h(self.target_hex)} ({who}): {self.result}{why}"
 
 
 @_event
@@ -428,7 +431,8 @@ class DroneStrike(Event):
 
     def text(self) -> str:
         if self.aborted:
-            return f"{self.unit} strike on {_h(self.target_hex)} aborted: drone lost to air defence"
+            return (f"{self.unit} strike on {_h(self.target_hex)} aborted: one drone shot down by air defence "
+                    "(a step lost)")
         lost = sum(f.losses for f in self.fire)
         used = ""
         if self.expended and self.munitions_left == 0:
@@ -451,7 +455,7 @@ class ReconFlown(Event):
 
     def text(self) -> str:
         if self.shot_down:
-            return f"{self.unit} recon over {_h(self.center)}: shot down"
+            return f"{self.unit} recon over {_h(self.center)}: one drone shot down (a step lost)"
         det = f"; detected {', '.join(self.detected)}" if self.detected else ""
         return f"{self.unit} flies recon over {_h(self.center)} (radius {self.radius}), spotting for artillery{det}"
 
@@ -555,6 +559,10 @@ _conv.register_unstructure_hook(tuple, lambda t: list(t))
 # an arrival where the scenario says keeps the log line it always had (no "entry_hex": null)
 _conv.register_unstructure_hook(ReinforcementArrived, cattrs.gen.make_dict_unstructure_fn(
     ReinforcementArrived, _conv, entry_hex=cattrs.gen.override(omit_if_default=True)))
+# logs written before the assault's reason was recorded read as they were written
+_conv.register_unstructure_hook(AssaultResolved, cattrs.gen.make_dict_unstructure_fn(
+    AssaultResolved, _conv, main_defender=cattrs.gen.override(omit_if_default=True),
+    why=cattrs.gen.override(omit_if_default=True)))
 
 
 def routine(ev: Event, reader: str | None = None) -> bool:

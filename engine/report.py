@@ -24,6 +24,12 @@ class ReportError(WargameError):
     pass
 
 
+MODEL_RATE_NOTE = ("A win rate is the model's, under its rules and the scenario's data, not a probability of "
+                   "the historical outcome; where a scenario was calibrated to a record (Shusha's notes; "
+                   "`wargame fidelity`), its win rate was among the tuning targets.")
+"""Said beside every win rate a class may see (a historian's review: "67%" read as "a two-in-three chance")."""
+
+
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     """95 % Wilson score interval for k successes out of n.
 
@@ -1245,7 +1251,7 @@ def figure_caption(s: Summary, name: str) -> str:
     if name == "win_rate.png":
         return (f"Share of games the {s.side('attacker')} won, per cell ({n}; n under each bar). Error bars: "
                 "95% Wilson score interval of the win rate: the uncertainty from playing a finite number of "
-                f"seeds, not of the model itself.{order}{key}")
+                f"seeds, not of the model itself. {MODEL_RATE_NOTE}{order}{key}")
     if name == "capture_turn.png":
         fell = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "") + f"{len(c.capture_turns)} of {c.n}"
                          for c in s.cells)
@@ -1357,7 +1363,7 @@ figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;ma
 <p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
-{esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)};
+{esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)}. {esc(MODEL_RATE_NOTE)}
 {esc(MEDIAN_NOTE)}; {esc(grounded_note("“”"))};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>

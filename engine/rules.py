@@ -7,9 +7,11 @@ side (units go to ground, road watch) → end of turn (objective, victory).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.random.bit_generator import ISpawnableSeedSequence
 
@@ -60,8 +62,22 @@ from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.11.0"
-"""0.11.0: the doctrine AI on maps it was not written for (a scenario author's review): with no
+ENGINE_VERSION = "0.12.0"
+"""0.12.0: fog of war and honest logs (an AI author's, a player's and a historian's reviews): the assault preview
+(`SideView.assault_odds`/`assault_expectation`, which the doctrine AI and the UI use) counts only the defenders
+the side sees, and only for a neighbouring hex (it weighed and named hidden units stacked with a seen one); a
+unit moving onto a hidden friend reveals it only where the enemy sees the hex (it did unseen, and said "was seen");
+an order's hex must be (col, row) integers (numpy integers are taken as ints; anything else is refused);
+`AssaultResolved` says which rule decided the result (`main_defender`, `why`: the main defender's cohesion and the
+steps lost); the night modifiers say they are a model assumption; a lost drone falls over its sortie's hex, not
+its base; texts on infiltration and drones shot down say what happened. The doctrine AI: the attacker's searching
+recon sorties also cover the roads 2-5 hexes from the objective; new defender parameters (`reserve`,
+`commit_reserve`, `road_counterattack`, `counterattack_ratio`; off by default) hold a reserve back and send the
+reserves against the hexes where the watched road is cut, which the Shusha scenario now uses (with its data
+recalibrated: a historian found the tanks drove into the town on the first morning and the counter-attack the
+record has never happened). Results change (Shusha: attacker wins 73% [70-75] of 1000 historical games, was 69%;
+counter-attacks on the cut made in 65% of games, failing in 70% of those; all thirteen calibration checks hold).
+0.11.0: the doctrine AI on maps it was not written for (a scenario author's review): with no
 `victory.road_watch` the attacker goes for the objective at once (its followers hung back behind the leaders all
 game: 2% attacker wins on the author's map, 52% with a road to cut); a short watched road is still a goal; once
 the road is cut a follower enters an objective hex next to a known enemy (it stopped one hex short, for good); a
@@ -613,6 +629,15 @@ def check(state: GameState, order: Order) -> str | None:
 
     The last answer is remembered for the state's version: an agent that checks an order and then applies
     it (which checks again) pays once."""
+    try:
+        order = _well_formed(order)  # (first: the memo compares orders, and a numpy array does not compare)
+    except IllegalOrder as e:
+        return str(e)
+    return _check_remembered(state, order)
+
+
+def _check_remembered(state: GameState, order: Order) -> str | None:
+    """`check` of a well-formed order (`_well_formed`), through the memo."""
     memo = state._check_memo
     if memo is not None and memo[0] == state.version and (memo[1] is order or memo[1] == order):
         return memo[2]
@@ -826,9 +851,35 @@ def legal_orders(state: GameState, side: int | None = None) -> list[Order]:
 
 
 # ============================================================================================ apply
+INFILTRATION_CONCEALMENT = 2
+"""The concealment a hex needs for an infiltrating unit to move through it unseen (forest, ravines)."""
+
+_HEX_FIELD = {Move: "to", Fire: "target", Strike: "target", Recon: "target", Assault: "target", SandboxPlace: "to"}
+
+
+def _well_formed(order: Order) -> Order:
+    """`order` with its hex as a (col, row) tuple of ints: integers of any kind (numpy's, which an AI scoring
+    hexes with numpy produces) become ints, so that the order is saved and compared like any other; anything
+    else (floats, None, three numbers) is refused with IllegalOrder, state unchanged."""
+    field = _HEX_FIELD.get(type(order))
+    if field is None:
+        return order
+    h = getattr(order, field)
+    if type(h) is tuple and len(h) == 2 and type(h[0]) is int and type(h[1]) is int:
+        return order
+    try:
+        if isinstance(h, (str, bytes)) or len(h) != 2 or isinstance(h[0], bool) or isinstance(h[1], bool):
+            raise TypeError
+        col, row = operator.index(h[0]), operator.index(h[1])
+    except (TypeError, ValueError):
+        raise IllegalOrder(f"{type(order).__name__}.{field} must be a hex as (col, row) integers, got {h!r}") from None
+    return attrs.evolve(order, **{field: (col, row)})
+
+
 def apply(state: GameState, order: Order) -> list[Event]:
     """Validate and execute `order`; returns the events it caused. Illegal ⇒ IllegalOrder, state unchanged."""
-    reason = check(state, order)
+    order = _well_formed(order)
+    reason = _check_remembered(state, order)
     if reason is not None:
         raise IllegalOrder(reason)
     return apply_unchecked(state, order)
@@ -877,11 +928,16 @@ def move_reveal_reason(state: GameState, u: Unit, path: list[int], name_hex: boo
         return f"only infiltrating units move unseen ({kinds})"
     conceal = gmap.concealment_list
     for i in path[1:]:
-        if conceal[i] < 2:
+        if conceal[i] < INFILTRATION_CONCEALMENT:
+            cover = gmap.derived.get("rules.cover_terrain")
+            if cover is None:  # the terrain an infiltrator moves unseen in, by name: what a class understands
+                cover = gmap.derived["rules.cover_terrain"] = " or ".join(
+                    t.name.lower() for t in state.scenario.terrain_table.values()
+                    if t.concealment >= INFILTRATION_CONCEALMENT) or "none"
             if not name_hex:
-                return "its route leaves cover (infiltrators move unseen only through concealment 2 or more)"
-            return (f"the path leaves cover at {gmap.describe(i)} (concealment {conceal[i]}; infiltrators move "
-                    f"unseen only through concealment 2 or more)")
+                return f"its route left cover (infiltrators move unseen only through {cover})"
+            return (f"the path leaves cover at {gmap.describe(i)}: infiltrators move unseen only through {cover} "
+                    f"(concealment 2 or more; here {conceal[i]})")
     return None
 
 
@@ -919,7 +975,7 @@ def _do_move(state: GameState, o: Move) -> None:
     path, path_cost = walk_of(r, gmap.idx(o.to), state.reach_workspace()[3])  # the search's output: free now
     u.moved = True
     conceal = gmap.concealment_list  # (a list: a numpy scalar read costs more than the comparison it feeds)
-    quiet = ut.infiltrates and all(conceal[i] >= 2 for i in path[1:])
+    quiet = ut.infiltrates and all(conceal[i] >= INFILTRATION_CONCEALMENT for i in path[1:])
     walked = [path[0]]
     stopped: str | None = None
     later: list[Event] = []
@@ -973,7 +1029,7 @@ def _do_move(state: GameState, o: Move) -> None:
         if contacts:
             for e in contacts:  # (an infiltrator passing unseen is not named: its move is not in the enemy's log)
                 _reveal(state, e, f"contact with {u.id}" if not u.hidden else "contact with an unseen enemy", later)
-            if not (ut.infiltrates and conceal[step] >= 2):
+            if not (ut.infiltrates and conceal[step] >= INFILTRATION_CONCEALMENT):
                 stopped = f"contact with {contacts[0].id}"
                 break
     if untouched:
@@ -988,11 +1044,13 @@ def _do_move(state: GameState, o: Move) -> None:
                                        reason="in contact with the enemy"))
     alone = 1 if u.strength > 0 else 0  # the mover itself, if still in play
     if not u.hidden and state.positions(u.side).count(u.idx) > alone:  # others of its side on the hex
-        for v in state.units_at(u.idx, u.side):
-            if v.hidden:  # a seen position shows the whole stack
-                state.set_hidden(v, False)
-                later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[v.idx],
-                                               reason=f"{u.id} was seen moving onto its hex"))
+        # a seen position shows the whole stack; unseen, the stack stays hidden (what the enemy sees is asked
+        # only when there is a hidden unit to give away: it makes the enemy's picture anew mid-move)
+        mates = [v for v in state.units_at(u.idx, u.side) if v.hidden]
+        for v in mates if mates and visible_hexes(state, 1 - u.side)[u.idx] else ():
+            state.set_hidden(v, False)
+            later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[v.idx],
+                                           reason=f"{u.id} was seen moving onto its hex"))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     # hidden all the way (quiet), the move itself was not seen, even if the unit is seen where it ends
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
@@ -1023,11 +1081,15 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
     return out, False
 
 
-def _drone_lost(state: GameState, drone: Unit, shot_by: Unit) -> list[Event]:
+def _drone_lost(state: GameState, drone: Unit, shot_by: Unit, over: int) -> list[Event]:
     """`shot_by`: the air-defence unit whose engagement brought the drone down (credited with the step, as
-    every other loss is credited to the type that caused it)."""
+    every other loss is credited to the type that caused it); `over`: the hex of the sortie, where the last
+    drone of the unit falls (not its base, the unit's hex, which the log named)."""
     state.score.drones_lost[SIDES[drone.side]] += 1
-    return combat.apply_losses(state, drone, 1, "air defence", shot_by.type)
+    out = combat.apply_losses(state, drone, 1, "air defence", shot_by.type)
+    for ev in out:
+        ev.hex = state.map.hex_refs[over]
+    return out
 
 
 def strike_target(state: GameState, side: int, idx: int) -> Unit:
@@ -1051,7 +1113,7 @@ def _do_strike(state: GameState, o: Strike) -> None:
     after: list[Event] = []
     fire = []
     if down:
-        after = _drone_lost(state, u, state.unit(engagements[-1].ad_unit))
+        after = _drone_lost(state, u, state.unit(engagements[-1].ad_unit), t)
     else:
         res = combat.resolve(state, combat.fire_odds(state, u, target, "strike"))
         fire.append(res)
@@ -1078,7 +1140,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
     detected: list[str] = []
     after: list[Event] = []
     if down:
-        after = _drone_lost(state, u, state.unit(engagements[-1].ad_unit))
+        after = _drone_lost(state, u, state.unit(engagements[-1].ad_unit), t)
     else:
         covered = gmap.within(t, ut.recon_radius_hexes)
         state.recon_cover[u.side][covered] = True
@@ -1177,12 +1239,19 @@ def _do_assault(state: GameState, o: Assault) -> None:
     alive = [d for d in defenders if d.strength > 0]
     main = state.unit(a_res.target)
     advanced = False
+    # (the main defender's cohesion is not given: the enemy cannot see it, and reads this line; it shows only
+    # as the defence breaking or holding, as the return fire's "broken"/"shaken" modifiers show it)
+    lost = f"steps lost: {main.id} {a_res.losses}, {a.id} {att_losses}"
     if a.strength <= 0:
         result = "assaulting unit destroyed"
+        why = ""  # (the result says it all)
     elif not alive:
         result = "defenders destroyed"
+        why = ""
         advanced = _advance(state, a, t)
     elif main.cohesion <= 0 or (a_res.losses >= 2 and a_res.losses > att_losses):
+        why = (f"{main.id} {'was already broken' if main.id in broken_before else 'broke'}; {lost}"
+               if main.cohesion <= 0 else f"{main.id} lost 2 or more steps and more than the attacker; {lost}")
         for d in alive:
             j = _retreat_hex(state, d, a)
             frm = gmap.hex_refs[d.idx]
@@ -1194,10 +1263,10 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 d.idx = j
                 state.touch(roster=False, side=d.side)  # positions changed: the next retreat must see this one
                 d.cohesion = 0
-                if d.id in broken_before:  # a second rout in a row costs men and equipment
+                if d.id in broken_before:  # a unit already broken (by fire or a rout) loses men and equipment
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
-                                                    hex=gmap.hex_refs[j], reason="routed again: one step lost",
-                                                    steps_lost=1))
+                                                    hex=gmap.hex_refs[j], steps_lost=1,
+                                                    reason="broken before the assault: one step lost in the rout"))
                     after.extend(combat.apply_losses(state, d, 1, "retreat", a.type))
                 else:
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
@@ -1206,13 +1275,14 @@ def _do_assault(state: GameState, o: Assault) -> None:
         advanced = _advance(state, a, t)
     else:
         result = "assault repulsed"
+        why = f"{main.id} held: not broken, and did not lose 2 or more steps and more than the attacker; {lost}"
         a.cohesion = max(0, a.cohesion - 1)
     if advanced:
         result += "; the assaulting unit advances"
     _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_refs[from_idx],
                                       target_hex=gmap.hex_refs[t],
                                       defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
-                                      result=result, advanced=advanced), *after)
+                                      result=result, advanced=advanced, main_defender=main.id, why=why), *after)
     if advanced:
         _set_control(state, t, a.side, a, witnessed=True)
     state.bump()

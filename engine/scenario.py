@@ -24,6 +24,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, override
 
 from engine import hexgrid
+from engine.ai import is_import_path
 from engine.errors import ScenarioError
 from engine.terrain import (
     DEFAULT_HEXSIDES,
@@ -46,12 +47,15 @@ MAX_MAP_SIDE = 400
 """Larger maps are refused: the per-scenario tables (costs, adjacency, line of sight) must fit a worker."""
 LATER_CHECKS_NOTE = "(the checks of values, hexes and names run once the problems above are fixed)"
 """Printed after the problems of the first stage (types and keys), which stop the second from running."""
-AGENT_PARAM_CHOICES: dict[str, dict[str, tuple[Any, ...]]] = {"doctrine": {"lead": ("sf", "mech")}}
+AGENT_PARAM_CHOICES: dict[str, dict[str, tuple[Any, ...]]] = {
+    "doctrine": {"lead": ("sf", "mech"), "commit_reserve": ("road_cut", "objective_entered")}}
 """Allowed values of agent parameters, by agent and parameter (their types come from the agent's signature,
 `agent_parameters`)."""
-AGENT_PARAM_RANGES: dict[str, dict[str, tuple[float, float]]] = {"doctrine": {"assault_ratio": (0.01, 100)}}
+AGENT_PARAM_RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    "doctrine": {"assault_ratio": (0.01, 100), "counterattack_ratio": (0.01, 100)}}
 """Bounds of numeric agent parameters: `assault_ratio` is the force ratio the doctrine AI wants before it
-assaults (0 or less would assault at any odds, and a string crashed the game)."""
+assaults (0 or less would assault at any odds, and a string crashed the game); `counterattack_ratio` the same
+for a counter-attack on the cut road (None: `assault_ratio`)."""
 
 HexRef = tuple[int, int]
 
@@ -237,7 +241,7 @@ class CombatRules:
     """Close fire at night (assault, return fire, ambush) by a unit not trained for it ("night: not trained for
     night fighting")."""
     night_trained_modifier: int = 1
-    """Close fire at night by a night-trained unit at an untrained one ("night-trained vs untrained")."""
+    """Close fire at night by a night-trained unit at an untrained one ("night-capable vs not (model assumption)")."""
     artillery_steps_per_shot: int = 2
     """Strength steps of a battery per shot of an artillery mission, rounded up (2: a 3-step battery fires 2
     shots): a battery's fire over a turn against a dispersed target."""
@@ -514,8 +518,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid JSON: {name} is not allowed (use a finite number)")
 
 
-def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
-    """Structure a parsed JSON document into a checked Scenario."""
+def scenario_from_dict(doc: Any, source: str = "scenario", check_agents: bool = True) -> Scenario:
+    """Structure a parsed JSON document into a checked Scenario. A side's agent named by import path is not
+    imported (reading a data file must not run code): its module is looked for (`agent_path_problem`), and it
+    and its parameters are checked when a game makes it (`engine.ai.base.make_agent`). `check_agents` false:
+    not even looked for (a save's scenario: loading replays orders, and never needs the agent)."""
     if not isinstance(doc, dict):
         raise ScenarioError([f"$: expected a JSON object at the top level, got {type(doc).__name__}"], source)
     if "format" in doc and doc.get("format") != FORMAT_VERSION:
@@ -534,7 +541,7 @@ def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
     unit_table = _resolve_unit_types(scen, problems)
     hexside_table = _resolve_hexsides(scen, problems)
     if not problems:
-        _check(scen, terrain_table, unit_table, problems)
+        _check(scen, terrain_table, unit_table, problems, check_agents)
     _check_combat(scen.combat, problems)  # reads no table: reported with the rest whatever they say
     if problems:
         raise ScenarioError(problems, source)
@@ -694,7 +701,8 @@ def _on_map(h: HexRef, scen: Scenario) -> bool:
     return 0 <= h[0] < scen.map.cols and 0 <= h[1] < scen.map.rows
 
 
-def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, UnitType], problems: list[str]) -> None:
+def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, UnitType], problems: list[str],
+           check_agents: bool = True) -> None:
     m = scen.map
     add = problems.append
 
@@ -853,12 +861,12 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             need_on_map(area.end, f"{path}.no_go[{j}].to")
         if not 0 <= side.supply_range <= 1000:
             add(f"{path}.supply_range: expected 0..1000, got {side.supply_range}")
-        from engine.ai import AGENTS  # local import: ai depends on scenario
-
-        if side.agent not in AGENTS:
-            add(f"{path}.agent: unknown agent {side.agent!r}; known: {', '.join(sorted(AGENTS))}")
-        else:
-            _check_agent_params(side.agent, side.agent_params, f"{path}.agent_params", problems)
+        if not is_import_path(side.agent):
+            _check_agent_params(side.agent, side.agent_params, f"{path}.agent_params", problems)  # (and the agent)
+        elif check_agents:
+            why = agent_path_problem(side.agent)
+            if why:
+                add(f"{path}.agent: {why}")
 
     # units
     ids: dict[str, int] = {}
@@ -932,7 +940,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
 
 
 def agent_class(name: str) -> type:
-    """The class of a registered agent: `engine.ai.base.agent_class`, the lookup `make_agent` uses."""
+    """The class of an agent, by registry name or import path "package.module:ClassName":
+    `engine.ai.base.agent_class`, the lookup `make_agent` uses (ValueError says what is wrong)."""
     from engine.ai.base import agent_class as lookup  # local import: ai depends on scenario
 
     return lookup(name)
@@ -940,15 +949,19 @@ def agent_class(name: str) -> type:
 
 @functools.cache
 def agent_parameters(name: str) -> dict[str, Any]:
-    """The parameters a registered agent takes, with their types: read from its class's signature, so the
-    check of a scenario's ``agent_params`` cannot drift from the agent. A parameter without an annotation
-    takes the type of its default (Any without either). Cached: do not change the dict.
+    """The parameters an agent (registry name or import path) takes, with their types: read from its class's
+    signature, so the check of a scenario's ``agent_params`` cannot drift from the agent. A parameter without an
+    annotation takes the type of its default (Any without either; also when the annotation cannot be
+    resolved). Cached: do not change the dict.
 
     >>> agent_parameters("doctrine")["assault_ratio"], agent_parameters("random")
     (<class 'float'>, {})
     """
     init = agent_class(name).__init__
-    hints = typing.get_type_hints(init)
+    try:
+        hints = typing.get_type_hints(init)
+    except Exception:  # an outside agent's annotation that does not resolve here (a name under TYPE_CHECKING)
+        hints = {}
     out: dict[str, Any] = {}
     for param in list(inspect.signature(init).parameters.values())[1:]:  # (after self)
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
@@ -958,10 +971,36 @@ def agent_parameters(name: str) -> dict[str, Any]:
     return out
 
 
+def agent_path_problem(name: str) -> str | None:
+    """What is wrong with an agent's import path "package.module:ClassName" that can be told without running
+    the module's code (its form; a module that cannot be found), or None. Finding a submodule imports the
+    packages above it, as any import would."""
+    import importlib.util
+
+    mod, _, cls = name.partition(":")
+    if not mod.strip() or not cls.strip() or ":" in cls:
+        return (f"agent {name!r}: an import path is package.module:ClassName (one colon, a module before it and "
+                "a class after it)")
+    try:
+        found = importlib.util.find_spec(mod.strip())
+    except (ImportError, ValueError) as e:
+        return f"agent {name!r}: module {mod.strip()!r} cannot be found ({e})"
+    if found is None:
+        return (f"agent {name!r}: no module named {mod.strip()!r} (is it installed, or its folder on PYTHONPATH? "
+                "batch workers must be able to import it too)")
+    return None
+
+
 def _check_agent_params(agent: str, params: dict[str, Any], path: str, problems: list[str]) -> None:
     """Each of a side's `agent_params` against its agent: an unknown name (the agent would ignore it), a wrong
-    type or value (the game would fail, or crash, at run time)."""
-    known = agent_parameters(agent)
+    type or value (the game would fail, or crash, at run time). It imports the agent: a scenario's check calls it
+    for the built-in agents only, `engine.ai.base.make_agent` for an agent named by import path; one that does
+    not import, or is no agent, is a problem of the side's `agent`."""
+    try:
+        known = agent_parameters(agent)
+    except ValueError as e:
+        problems.append(f"{path.removesuffix('.agent_params')}.agent: {e}")
+        return
     before = len(problems)
     for key, value in params.items():
         where = f"{path}.{key}"
@@ -980,13 +1019,14 @@ def _check_agent_params(agent: str, params: dict[str, Any], path: str, problems:
         if choices is not None and value not in choices:
             problems.append(f"{where}: expected one of {', '.join(map(str, choices))}, got {value!r}")
         bounds = AGENT_PARAM_RANGES.get(agent, {}).get(key)
-        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        if bounds is not None and value is not None and not bounds[0] <= value <= bounds[1]:
             problems.append(f"{where}: expected {bounds[0]:g}..{bounds[1]:g}, got {value!r}")
     if len(problems) == before:  # the agent's own checks (a rule added there and not here yet)
         try:
             agent_class(agent)(**params)
-        except (ValueError, TypeError) as e:
-            problems.append(f"{path}: the {agent} agent refuses these parameters: {e}")
+        except Exception as e:  # (an outside agent's constructor may raise anything)
+            why = e if isinstance(e, (ValueError, TypeError)) else f"{type(e).__name__}: {e}"
+            problems.append(f"{path}: the {agent} agent refuses these parameters: {why}")
 
 
 def _offset_neighbor(h: HexRef, d: int) -> HexRef:

@@ -276,17 +276,26 @@ class SideView:
         return reachable(self._state, self._own(uid))
 
     def assault_odds(self, uid: str, idx: int) -> tuple[combat.FireOdds, list[combat.FireOdds]]:
-        """Odds of assaulting hex `idx`: the same function the resolution uses."""
-        if idx not in self.contact_hexes:
-            raise ValueError("no known enemy there")
-        return combat.assault_odds(self._state, self._own(uid), idx)
+        """Odds of `uid` assaulting hex `idx` as this side knows it: the function the resolution uses, against
+        the enemies the side sees there. A hidden enemy in the hex is left out (neither named nor weighed):
+        the resolution will count it too, and the contact will reveal it."""
+        u = self._assault_check(uid, idx)
+        return combat.assault_odds(self._state, u, idx, seen_only=True)
 
     def assault_expectation(self, uid: str, idx: int) -> tuple[float, float]:
         """(enemy steps `uid` is expected to destroy, own steps it is expected to lose) assaulting hex `idx`:
-        the expected losses of `assault_odds`."""
+        the expected losses of `assault_odds` (the enemies the side sees there)."""
+        u = self._assault_check(uid, idx)
+        return combat.assault_expectation(self._state, u, idx, seen_only=True)
+
+    def _assault_check(self, uid: str, idx: int) -> Unit:
+        u = self._own(uid)
         if idx not in self.contact_hexes:
             raise ValueError("no known enemy there")
-        return combat.assault_expectation(self._state, self._own(uid), idx)
+        if idx not in self._state.map.nbr_list[u.idx]:
+            raise ValueError(f"{uid} is not next to {self._state.map.describe(idx)}: only a neighbouring hex can "
+                             "be assaulted")
+        return u
 
     def advance_blocked(self, uid: str, idx: int) -> str | None:
         """Why `uid` could not advance into hex `idx` after winning an assault on it (the map's hexside, a

@@ -451,7 +451,8 @@ def unit(uid, side, utype, hex_, strength, name, hidden=False, arrives=1, offmap
 
 A, D = "attacker", "defender"
 UNITS = [
-    # ---- attacker: special forces in the forest near Chanakchi / Sighnaq, more groups arriving
+    # ---- attacker: special forces in the forest 8-9 hexes south of Chanakchi (set back so that the one-hex-a-turn
+    # march reaches the road on 4 Nov), more groups arriving
     unit("az_sf_1", A, "special_forces", (31, 26), 3, "Special Forces Command, 1st assault group",
          hidden=True),
     unit("az_sf_2", A, "special_forces", (32, 27), 3, "Special Forces Command, 2nd assault group",
@@ -479,7 +480,7 @@ UNITS = [
     unit("az_tank_2", A, "tank", (8, 44), 2, "Tank company (Qubadli axis)", arrives=13),
     # ---- attacker: artillery south-east of Shusha
     unit("az_how_1", A, "howitzer", (31, 20), 3, "Howitzer battalion (D-30)"),
-    unit("az_how_2", A, "howitzer", (30, 22), 2, "Howitzer battalion (2S3)"),
+    unit("az_how_2", A, "sp_howitzer", (30, 22), 2, "Howitzer battalion (2S3)"),
     unit("az_mlrs_1", A, "mlrs", (30, 19), 2, "MLRS battalion (BM-21 Grad / Smerch)"),
     # ---- attacker: air (hex = base)
     unit("az_tb2", A, "armed_drone", AIR_BASE, 3, "Bayraktar TB2 flight"),
@@ -502,7 +503,8 @@ UNITS = [
     unit("arm_inf_9", D, "infantry", LACHIN, 3, "Lachin district defence battalion"),
     unit("arm_inf_10", D, "infantry", (5, 28), 2, "Hakari valley ambush party", hidden=True),
     # ---- defender: counter-attack reserve, artillery, air defence, drones
-    unit("arm_tank_1", D, "tank", (22, 5), 3, "Tank company (7 tanks)"),
+    # 7 tanks [Arm account]: two thirds of a 10-tank company, 2 of 3 steps
+    unit("arm_tank_1", D, "tank", (22, 5), 2, "Tank company (7 tanks)"),
     unit("arm_mech_1", D, "mech_infantry", (22, 6), 2, "Motor-rifle company (BMP-2)"),
     unit("arm_how_1", D, "howitzer", (19, 3), 2, "Howitzer battery (D-30), Stepanakert"),
     unit("arm_how_2", D, "howitzer", (24, 8), 2, "Howitzer battery (D-20), Shosh"),
@@ -515,10 +517,10 @@ UNITS = [
     unit("arm_vol_1", D, "infantry", WEST_ENTRY, 2, "Volunteer detachment from Armenia", arrives=8),
     unit("arm_res_3", D, "infantry", (21, 2), 3, "Reservist battalion (Stepanakert)", arrives=10),
 ]
-GROUND = {"special_forces", "mech_infantry", "motor_rifle", "tank", "infantry", "howitzer", "mlrs",
+GROUND = {"special_forces", "mech_infantry", "motor_rifle", "tank", "infantry", "howitzer", "sp_howitzer", "mlrs",
           "air_defence"}
 AIR = {"armed_drone", "loitering_munition", "recon_drone", "orbiter"}
-VEHICLE = {"mech_infantry", "motor_rifle", "tank", "howitzer", "mlrs", "air_defence"}
+VEHICLE = {"mech_infantry", "motor_rifle", "tank", "howitzer", "sp_howitzer", "mlrs", "air_defence"}
 
 # (ceiling_m above ground, visibility_km, fog, precipitation) per turn; turn 1 = 28 Oct 06:00 (day)
 WEATHER = [
@@ -606,8 +608,9 @@ NOTES = [
     "by engineers]; a secondary road joins it from Hadrut. The Qubadli-Lachin valley road is left out on "
     "purpose: the western group must work up the hills and ravines, as it did.",
     "Attacker order of battle: nine special-forces groups of several services (army, border guard, "
-    "internal troops, Nakhchivan army, security service) [Az account], three in the forest near "
-    "Chanakchi/Sighnaq at the start and six more arriving one a turn on turns 2-7 on the forest track south "
+    "internal troops, Nakhchivan army, security service) [Az account], three in the forest 8-9 hexes south of "
+    "Chanakchi at the start (set back so that the march reaches the road on 4 Nov; the record has a group "
+    "setting out from Sighnaq on 31 Oct) and six more arriving one a turn on turns 2-7 on the forest track south "
     "of Chanakchi (the approach march through the forest took ~5 days [Az account]; the later waves stand for "
     "the groups and motor-rifle infantry the attacker kept feeding into the forest). Special forces march "
     "2.5 MP a turn (unit_types.special_forces): one hex a turn off the roads, on the forest track too, with "
@@ -626,11 +629,21 @@ NOTES = [
     "companies at Lisagor and Zarysly on the corridor road; a battalion holding Lachin and a hidden ambush "
     "party in the forest above the Hakari valley (the push on Lachin bogged down a few km short under "
     "artillery fire [facts]); a counter-attack group near Stepanakert (tank "
-    "company '7 tanks' [Arm account] and BMP company); artillery moved out of the town to Stepanakert and "
-    "Shosh; an air-defence battery and Orlan-10 drones at Stepanakert; off-map artillery 'from Armenia "
+    "company '7 tanks' [Arm account], 2 steps, and BMP company) that the doctrine AI holds back until the "
+    "attacker is in the town, then sends against the road cut (sides.defender.agent_params); artillery moved "
+    "out of the town to Stepanakert and Shosh; an air-defence battery and Orlan-10 drones at Stepanakert; off-map "
+    "artillery 'from Armenia "
     "proper' firing from the W edge (Meduza); reservists and volunteers arriving on turns 4-10 (after "
     "29 Oct) at the W edge and at Stepanakert. Battle strengths are not reliably known: calibrate on ratios "
     "and directions, not counts.",
+    "The defender's counter-attack to reopen the road [facts: 'Defender reinforcements failed to dislodge "
+    "them'; 6 Nov, 2 platoons and 7 tanks stopped at the town's entrance]: the doctrine defender keeps the "
+    "tank and BMP companies near Stepanakert until the attacker enters the town, then sends them, and the "
+    "reinforcements from Armenia from the west, against the hexes where the road is cut, accepting worse odds "
+    "than for an ordinary assault (agent_params: road_counterattack, reserve, commit_reserve, "
+    "counterattack_ratio 0.9). It fails for the record's reasons: light infantry with anti-tank weapons at "
+    "close range (special forces firepower_hard 5, default 2) on broken ground; docs/fidelity checks that it "
+    "is made in most games and fails in most of those.",
     "Weather (ceiling_m above ground): the facts' default is clear/partly cloudy to ~2 Nov, low cloud and "
     "fog ~3-8 Nov, clearing 8-9 Nov. Azerbaijan's defence minister said it was cloudy throughout the "
     "operation [Az account]; reconciled by giving late October partly cloudy skies with several marginal "
@@ -640,10 +653,12 @@ NOTES = [
     "8 Nov day (ceiling 1,500 m rising to 3,000 m), matching Meduza's forecast of improvement by Sunday "
     "8 Nov. No dated source says when it actually cleared.",
     "Supply: attacker sources on the south and south-east edges (Qubadli and Hadrut/Fuzuli approaches), "
-    "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 24 (attacker) and "
+    "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 28 (attacker) and "
     "16 (defender) in supply points (at 20 every special-forces group that cut the road below the town or "
     "climbed into it was out of supply, 99% of its unit-turns there, and the town held 12 turns after the "
-    "cut instead of the record's 3-4 days): roads cost 0.25-0.5 a hex, porters off road twice the foot cost (5 a "
+    "cut instead of the record's 3-4 days; at 24 the groups holding the cut were often out of supply, could "
+    "not rally, and the defender's counter-attack reopened the road in most games): roads cost 0.25-0.5 a hex, "
+    "porters off road twice the foot cost (5 a "
     "forest hex), so Shusha (~30 road km from the W edge) costs 7.5 and Stepanakert ~9, while a forest hex "
     "4 km off the road is cut off. Every unit starts in supply (a test checks it): the Hunot ambush "
     "party starts at (19,11), in the canyon below Jidir Duzu, and the Shosh battery at (24,8), because the "
@@ -663,6 +678,21 @@ NOTES = [
     "district with the corridor (handed over only on 1 Dec); the attacker holds the districts taken in "
     "October (the south of the map) and the Hadrut-Tugh axis; the forest belt and the Kirs massif between "
     "them are no one's. The line is a sketch at district scale, not a surveyed front.",
+    "Times are local (UTC+4): turn 1 starts at 06:00 on 28 Oct; the ceasefire at 00:00 Moscow time on 10 Nov was "
+    "01:00 local, an hour into the last turn (night of 9/10 Nov, ending 06:00).",
+    "Left out on purpose: the two Iskander missiles fired at the town on 7 Nov, and the attacker's MLRS fire on "
+    "Stepanakert (29 Oct; Stepanakert lies in the attacker's no-go area and its MLRS fires only at units it "
+    "has spotted).",
+    "Illustrative, not sourced in the facts file: the gun and air-defence models (D-30, D-20, 2S3, Osa / Strela), "
+    "where the reservists came from ('from Syunik'), and every unit's strength in steps (battle strengths are not "
+    "reliably known: calibrate on ratios and directions). The 2S3 battalion is self-propelled (unit type "
+    "sp_howitzer, tracked); the other guns are towed.",
+    "Model assumptions: only special forces are night-capable (the combat log's 'night: unit not night-capable "
+    "(model assumption)' and 'night-capable vs not' modifiers); the facts say nothing about either side's night "
+    "training. The attacker's Orbiter-class recon drone needs an 800 m cloud base (unit_types.orbiter."
+    "min_ceiling_m): Azerbaijan's defence minister said that under the cloud 'reconnaissance was hard and no "
+    "aircraft flew over the town'; the defenders' Orlan-10 flies down to 150 m, as the record has it flying "
+    "under the clouds.",
     "Stylised: Stepanakert as an 8-hex town, Lachin 2 hexes, Shusha's 7 hexes all town (Jidir Duzu is the "
     "open SW rim but counted as town for the objective); Mets Kirs placed by the facts' formula at (19,23) "
     "inside the massif; Mets Shen's height (~1,400 m) and all unnamed heights are estimates.",
@@ -678,10 +708,12 @@ META["history"] = [
     "Shosh and Lachin stayed in Artsakh's hands until the ceasefire (night of 9/10 Nov).",
 ]
 META["briefing"] = [
-    "28 October 2020. Shusha stands on a plateau some 1,400 m up, ringed by cliffs, just south of Stepanakert. Its "
+    "28 October 2020. Shusha stands on a plateau some 1,400 m up, with cliffs on its south, south-west and west "
+    "sides, just south of Stepanakert. Its "
     "last road to Armenia, the Lachin corridor, runs west from the town's foot through the Dashalti gorge. "
-    "Azerbaijan (the attacker, red) has taken the districts to the south; its special forces are in the beech "
-    "forest near Chanakchi and Sighnaq, more groups follow up a forest track, and its tanks and motor-rifle "
+    "Azerbaijan (the attacker, red) has taken the districts to the south; its first special-forces groups are in the "
+    "beech forest 8-9 km south of Chanakchi (the approach march through the forest took ~5 days), more groups "
+    "follow up a forest track, and its tanks and motor-rifle "
     "battalions wait for the track to take them. Artsakh and Armenia (the defender, blue) hold the town, the road, "
     "Stepanakert and the villages on the corridor; reservists and volunteers arrive over the coming days.",
     "The attacker: cut the Lachin road below the town, then climb into Shusha and clear it before the "
@@ -691,9 +723,11 @@ META["briefing"] = [
     "The defender: hold the town and keep the road open. Hidden parties in the ravines fire first at whatever "
     "walks into them; artillery needs a spotter, and the recon drone over the approaches is one. A unit cut off "
     "from its supply fires worse and does not recover (overlay 6).",
-    "The weather: clear or partly cloudy until about 2 November, then low cloud and fog until the 8th. Armed "
-    "drones cannot fly under a low ceiling (the panel's red GROUNDED box says why); the low-flying recon drone "
-    "still can, and still spots for artillery. Turns are 12 hours, day and night; each side plays air, artillery, "
+    "The weather: clear or partly cloudy until about 2 November, then low cloud and fog; the forecast was for "
+    "improvement by Sunday 8 November, and no source says when it cleared (the scenario clears it on the 8th). Armed "
+    "drones cannot fly under a low ceiling (the panel's red GROUNDED box says why), nor can the attacker's "
+    "recon drone; the defenders' low-flying recon drone still can, and still spots for artillery. Turns are 12 "
+    "hours, day and night; each side plays air, artillery, "
     "movement and assault in turn. H lists the keys and the rules in brief.",
 ]
 
@@ -755,7 +789,10 @@ def build():
         },
         "sides": {
             "attacker": {"name": "Azerbaijan", "agent": "doctrine",
-                         "supply_sources": [list(h) for h in ATTACKER_SOURCES], "supply_range": 24,
+                         # 28 (was 24): at 24 the groups holding the road cut below the town were often out
+                         # of supply, could not rally, and the defender's counter-attacks reopened the road
+                         # against broken groups in most games; the record has them hold it [facts]
+                         "supply_sources": [list(h) for h in ATTACKER_SOURCES], "supply_range": 28,
                          # fronts held by Artsakh forces outside this scenario: the attack on Shusha came
                          # through the southern forest, not round these sectors
                          "no_go": [{"name": "Martuni front (Artsakh eastern group)", "from": [37, 0],
@@ -772,16 +809,35 @@ def build():
                                    # covered by Armenia's own army, not attacked
                                    {"name": "Armenian border (Goris road)", "from": [0, 18], "to": [2, 28]}]},
             "defender": {"name": "Armenia / Artsakh", "agent": "doctrine",
-                         "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 16},
+                         "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 16,
+                         # the counter-attack to reopen the road [facts: "Defender reinforcements failed to
+                         # dislodge them"; 6 Nov, "a defender counter-attack with 2 platoons and 7 tanks is
+                         # stopped at the town's entrance"; "tanks used in counter-attacks"]: the tank and BMP
+                         # companies wait near Stepanakert until the attacker is in the town, then go for the
+                         # road cut; the arrivals from Armenia go for it from the west; the air-defence battery
+                         # stays in Stepanakert. Without this the doctrine drove all three into the town on the
+                         # first morning and no counter-attack was ever made.
+                         "agent_params": {"road_counterattack": True, "reserve": ["arm_tank_1", "arm_mech_1"],
+                                          "commit_reserve": "objective_entered", "counterattack_ratio": 0.9}},
         },
         # The Orbiter flies from the attacker's air base (40,44), 36 hexes from Shusha: with the Orlan-class
         # radius of 25 it could reach no hex of the battle, and the attacker flew no recon sortie in any game.
         # Orbiter-2/3 drones have 50-100+ km of data link; 45 hexes covers the battle from the base.
+        # It needs an 800 m ceiling: Azerbaijan's defence minister said that under the cloud "reconnaissance was
+        # hard and no aircraft flew over the town", and the only drone the record has flying under the clouds is
+        # the defenders' Orlan-10 (at the Orlan's 150 m it flew 6.6 sorties a game on 2-8 Nov and spotted the
+        # MLRS onto the town's garrison while the special forces fought "without artillery or air support").
         "unit_types": {"orbiter": {"base": "recon_drone", "label": "Recon drone (Orbiter-class)",
-                                   "sortie_radius_hexes": 45},
+                                   "sortie_radius_hexes": 45, "min_ceiling_m": 800},
+                       # the 2S3 is self-propelled: the default howitzer type is towed (its label said so)
+                       "sp_howitzer": {"base": "howitzer", "label": "Self-propelled artillery (2S3-class)",
+                                       "mobility": "tracked"},
                        # ~40 kg loads through beech forest and ravines: one hex a turn off the roads, on the
                        # forest track too (at 3 MP the track's 1.5 let them march two hexes a turn)
-                       "special_forces": {"move_points": 2.5}},
+                       # firepower_hard 5 (default 2): light anti-tank weapons (RPGs, ATGMs) at close range,
+                       # what stopped the counter-attack at the town's entrance; at 2 the tank company retook
+                       # the road in four games of five
+                       "special_forces": {"move_points": 2.5, "firepower_hard": 5}},
         "units": UNITS,
         "objectives": [{"name": "Shusha", "hexes": [list(h) for h in SHUSHA_TOWN]}],
         "victory": {"objective": "Shusha", "sudden_death": True,
@@ -899,7 +955,7 @@ def check(s, ter, elev):
                     or (u["side"] == "attacker" and (c, r) == FOREST_STAGING)), u["id"]
     # artillery within ~15 hexes of Shusha
     for u in s["units"]:
-        if u["side"] == "attacker" and u["type"] in ("howitzer", "mlrs"):
+        if u["side"] == "attacker" and u["type"] in ("howitzer", "sp_howitzer", "mlrs"):
             assert distance(tuple(u["hex"]), SHUSHA) <= 15, u["id"]
 
 

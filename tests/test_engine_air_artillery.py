@@ -271,13 +271,16 @@ def test_every_step_lost_is_credited_to_the_enemy_type_that_caused_it() -> None:
     from engine.scenario import load_scenario
 
     scen = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json")
-    shot_down = 0
-    for seed in (2, 8, 15):  # games in which air defence brings attacker drones down
+    shot_down, games = 0, 0
+    for seed in range(40):  # until three games in which air defence brought attacker drones down
         sc = play_game(scen, seed).score
-        shot_down += sc.losses_by_cause["attacker"].get("air defence", 0)
+        games += 1
+        shot_down += sc.losses_by_cause["attacker"].get("air defence", 0) > 0
         for side, enemy in (("attacker", "defender"), ("defender", "attacker")):
             assert sum(sc.steps_lost[side].values()) == sum(sc.steps_inflicted[enemy].values()), (seed, side)
-    assert shot_down > 0
+        if shot_down >= 3:
+            break
+    assert shot_down >= 3, f"air defence shot down attacker drones in only {shot_down} of {games} games"
 
 
 def test_every_shusha_drone_can_reach_the_objective_from_its_base():

@@ -21,7 +21,7 @@ def test_fidelity_report_on_tiny_scenario(tmp_path):
         assert 0.0 <= c["attacker_win_rate"] <= 1.0
         lo, hi = c["attacker_win_ci95"]
         assert lo <= c["attacker_win_rate"] <= hi
-    assert len(res["checks"]) == 12 and all(isinstance(c["holds"], bool) for c in res["checks"])
+    assert len(res["checks"]) == 13 and all(isinstance(c["holds"], bool) for c in res["checks"])
     report = write_report(res, tmp_path, scen)
     text = report.read_text()
     assert "## Calibration against the record" in text and "| mech_lead |" in text

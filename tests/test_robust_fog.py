@@ -527,7 +527,7 @@ def test_a_reveal_names_no_hex_the_enemy_did_not_see():
     n = len(st.log)
     apply(st, Move("az_sf", (9, 5)))
     rev = [e for _, e in visible_log(st, 1, n) if e.kind == "UnitRevealed" and e.unit == "az_sf"]
-    assert rev and rev[0].reason.startswith("its route leaves cover")
+    assert rev and rev[0].reason.startswith("its route left cover")
     assert not re.search(r"\(\d+,\d+\)", rev[0].reason)
 
 

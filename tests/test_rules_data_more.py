@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 
 from engine import combat
 from engine.batch import BatchError, apply_override, build_cells, parse_sweep, with_overrides
+from engine.combat import NIGHT_TRAINED, NIGHT_UNTRAINED
 from engine.errors import ScenarioError
 from engine.events import Modifier
 from engine.game import play_game
@@ -45,8 +46,8 @@ OLD_NUMBERS = {"out_of_supply_modifier": -1, "broken_modifier": -2, "shaken_modi
 """The numbers engine/combat.py hard-coded before they became data (this change)."""
 
 RULE_OF_SOURCE = {"out of supply": "out_of_supply_modifier", "broken": "broken_modifier",
-                  "shaken": "shaken_modifier", "night: not trained for night fighting": "night_untrained_modifier",
-                  "night-trained vs untrained": "night_trained_modifier"}
+                  "shaken": "shaken_modifier", NIGHT_UNTRAINED: "night_untrained_modifier",
+                  NIGHT_TRAINED: "night_trained_modifier"}
 """The `source` of each firer-state and night modifier in the events, and the rule that gives its value."""
 
 CHANGED = {"out_of_supply_modifier": -3, "broken_modifier": -4, "shaken_modifier": -2,
@@ -89,9 +90,9 @@ def test_default_modifiers_are_the_old_ones():
     assert Modifier("out of supply", -1) in o.modifiers and Modifier("shaken", -1) in o.modifiers
     assert Modifier("broken", -2) in odds(scen, cohesion=0).modifiers
     # special forces are night-trained, infantry is not
-    assert Modifier("night-trained vs untrained", +1) in odds(scen, night=True).modifiers
+    assert Modifier(NIGHT_TRAINED, +1) in odds(scen, night=True).modifiers
     back = odds(scen, "arm_inf_1", "az_sf", "defence", night=True)
-    assert Modifier("night: not trained for night fighting", -1) in back.modifiers
+    assert Modifier(NIGHT_UNTRAINED, -1) in back.modifiers
 
 
 def test_default_shots_are_the_old_ones():
@@ -121,9 +122,9 @@ def test_state_modifiers_take_the_scenarios_values(context):
 
 def test_night_modifiers_take_the_scenarios_values():
     changed = tiny_with(**CHANGED)
-    assert Modifier("night-trained vs untrained", 3) in odds(changed, night=True).modifiers
+    assert Modifier(NIGHT_TRAINED, 3) in odds(changed, night=True).modifiers
     back = odds(changed, "arm_inf_1", "az_sf", "defence", night=True)
-    assert Modifier("night: not trained for night fighting", -2) in back.modifiers
+    assert Modifier(NIGHT_UNTRAINED, -2) in back.modifiers
     assert not state_mods(odds(changed, night=False))  # by day, none
 
 
@@ -195,7 +196,7 @@ def test_odds_memos_never_mix_the_new_numbers():
             assault = combat.assault_odds(state, a, state.map.idx((3, 3)))[0]
             assert Modifier("shaken", -3 if name == "shaken" else -1) in shaken.modifiers
             assert Modifier("shaken", -3 if name == "shaken" else -1) in assault.modifiers
-            assert Modifier("night-trained vs untrained", 2 if name == "night" else 1) in night.modifiers
+            assert Modifier(NIGHT_TRAINED, 2 if name == "night" else 1) in night.modifiers
             assert battery.shots == (3 if name == "battery" else 2)
             got = (shaken, night, battery, assault)
             assert want.setdefault(name, got) == got

@@ -51,7 +51,7 @@ def test_a_long_preview_keeps_who_moves_on_top_and_is_drawn_whole(screen, monkey
 
     app = App(new_game(load_scenario(SHUSHA), 3), {1}, size=(1280, 800))
     app.show_lesson = False
-    fire = ["  firepower 5 − protection 1", "    higher ground: +1", "    night-trained vs untrained: +1",
+    fire = ["  firepower 5 − protection 1", "    higher ground: +1", "    night-capable vs not (model assumption): +1",
             "    out of supply: -1", "    shaken: -1", "  net +4 → 50% per shot × 2 shots",
             "  expected losses 0.75, P(destroyed) 75%"]
     lines = ["ASSAULT (21,12) with arm_inf_3", *[f"  outcome {k}" for k in range(5)]]
@@ -64,7 +64,7 @@ def test_a_long_preview_keeps_who_moves_on_top_and_is_drawn_whole(screen, monkey
     assert texts[0].startswith(app.state.scenario.meta.name) and "to move" in texts[1]
     last = next(r for s, r in drawn if s.startswith("Click the target again"))
     assert last.bottom <= app.gui.info_bottom_without_log
-    assert any("[higher ground: +1, night-trained vs untrained: +1" in s for s in texts)
+    assert any("[higher ground: +1, night-capable vs not (model assumption): +1" in s for s in texts)
 
 
 def test_a_new_game_opens_on_its_own_forces_at_a_zoom_that_shows_the_counters(screen):

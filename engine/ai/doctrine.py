@@ -21,9 +21,10 @@ from engine.units import ATTACKER, Unit
 from engine.view import SideView
 
 DEEP_RECON = 0.5
-"""Share of the attacker's searching recon sorties (no enemy known) flown over the road that feeds the town,
-2-5 hexes out (its reinforcements and supply), rather than over the approaches next to its own units: without
-them the armed drones found nothing to strike on the clear days before the cloud came down."""
+"""Share of the attacker's searching recon sorties (no enemy known) flown over the roads that feed the town,
+2-5 hexes out (its reinforcements, reserves and supply: `_deep_recon`), rather than over the approaches next to
+its own units: without them the armed drones found nothing to strike on the clear days before the cloud came
+down."""
 
 HEAVY_PRIORITY = {"air_defence": 6, "mlrs": 5, "howitzer": 4, "tank": 4, "mech_infantry": 3, "motor_rifle": 2}
 
@@ -32,14 +33,42 @@ class DoctrineAgent:
     name = "doctrine"
 
     def __init__(self, lead: str = "sf", assault_ratio: float = 1.2, counterattack: bool = True,
-                 **_: object) -> None:
+                 reserve: tuple[str, ...] = (), counterattack_ratio: float | None = None,
+                 road_counterattack: bool = False, commit_reserve: str = "road_cut", **_: object) -> None:
         """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
-        are sent through the ravines first, special forces follow) — a counterfactual for analysts."""
+        are sent through the ravines first, special forces follow) — a counterfactual for analysts.
+
+        `reserve`: ids of the defender's units held back as its counter-attack reserve: they stay where they
+        stand until `commit_reserve` says ("road_cut": the watched road is cut or an objective hex lost;
+        "objective_entered": an objective hex lost), then counter-attack the hexes where the road is cut (the
+        record: the tanks were kept for counter-attacks, not put in the town, and the counter-attack with 7 tanks
+        came on 6 Nov, after the special forces were in the town; without this every vehicle drove into the town
+        on the first morning and the counter-attack never happened).
+
+        `road_counterattack`: once the watched road is cut, the defender's reserves (mobile units, arrivals, the
+        `reserve`) make for the hexes from which they can retake the cut (not over a cliff) and assault it, and
+        units that cannot assault (an air-defence battery) stay where they are instead of joining the town's
+        garrison. Off by default: without it the reserves march into the objective and fight from there (the
+        earlier behaviour, kept for the scenarios calibrated on it).
+
+        `counterattack_ratio`: with `road_counterattack`, the force ratio a defender unit accepts to assault an
+        enemy on a cut hex of the road (None: `assault_ratio`): reopening the last road is worth worse odds than
+        an ordinary assault, and the record has the attempts made (and failing)."""
         if lead not in ("sf", "mech"):
             raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
+        if isinstance(reserve, str) or not all(isinstance(r, str) and r for r in reserve):
+            raise ValueError(f"reserve must be a list of unit ids, got {reserve!r}")
+        if commit_reserve not in ("road_cut", "objective_entered"):
+            raise ValueError(f"commit_reserve must be 'road_cut' or 'objective_entered', got {commit_reserve!r}")
+        if counterattack_ratio is not None and not 0 < counterattack_ratio <= 100:
+            raise ValueError(f"counterattack_ratio must be in (0, 100], got {counterattack_ratio!r}")
         self.lead = lead
         self.assault_ratio = assault_ratio
         self.counterattack = counterattack
+        self.reserve = frozenset(reserve)
+        self.counterattack_ratio = assault_ratio if counterattack_ratio is None else counterattack_ratio
+        self.road_counterattack = road_counterattack
+        self.commit_reserve = commit_reserve
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
         self._air_second = False
@@ -101,6 +130,22 @@ class DoctrineAgent:
             # a short road (a town on the map's edge): its hexes outside the objective, nearest or not
             out = out or sorted(i for i in route if i not in obj)
             got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
+        return got
+
+    def _deep_recon(self, view: SideView) -> list[int]:
+        """Where the attacker's searching recon sorties look beyond its own units: the hexes of every road 2–5
+        hexes from the objective, outside it (its supply line and the roads its reserves would come by), or the
+        watched road's (`_road_goal`) on a map without such roads. Watching only the road to be cut, the recon
+        drone never found the defender's reserve held back on the road from Stepanakert."""
+        gmap = view.map
+        got = gmap.derived.get("doctrine.deep_recon")
+        if got is None:
+            centre = self._centre(view)
+            obj = gmap.objective_set
+            from_centre = gmap.distances_from(centre)
+            out = [int(i) for i in np.flatnonzero(gmap.road_hex)
+                   if int(i) not in obj and 2 <= from_centre[i] <= 5]
+            got = gmap.derived["doctrine.deep_recon"] = sorted(out) or self._road_goal(view)
         return got
 
     def _not_held(self, view: SideView) -> tuple[int, ...]:
@@ -191,7 +236,7 @@ class DoctrineAgent:
             return centre
         own = [u.idx for u in self._active(view) if view.scenario.unit_table[u.type].domain == "ground"]
         if view.side == ATTACKER and own and rng.random() < DEEP_RECON:
-            deep = self._road_goal(view)  # over the enemy's line of supply (sorted)
+            deep = self._deep_recon(view)  # over the roads that feed the town (sorted)
             return deep[int(rng.integers(len(deep)))]
         if view.side == ATTACKER and own:
             # one of the six nearest to our own units (ties: lower index)
@@ -356,6 +401,26 @@ class DoctrineAgent:
                 orders.append(o)
         return orders
 
+    def _road_route(self, view: SideView) -> tuple[int, ...]:
+        """The watched road's hexes from end to end, outside the objective (empty: no road watched)."""
+        gmap = view.map
+        got = gmap.derived.get("doctrine.road_route")
+        if got is None:
+            rw = view.scenario.victory.road_watch
+            route = gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end)) if rw is not None else []
+            got = gmap.derived["doctrine.road_route"] = tuple(i for i in route if i not in gmap.objective_set)
+        return got
+
+    def _cut_hexes(self, view: SideView) -> frozenset[int]:
+        """Where the defender sees the watched road cut: the road's hexes outside the objective with an enemy
+        unit it sees now. Empty while the road is open. (Not the hexes it remembers the enemy holding,
+        `SideView.control`: that memory is kept only in games that track sightings, and tracking must not
+        change the game.)"""
+        if not view.road_cut:
+            return frozenset()
+        seen = view.contact_hexes
+        return frozenset(i for i in self._road_route(view) if i in seen)
+
     def _defender_moves(self, view: SideView) -> list[Order]:
         gmap = view.map
         obj = self._objective(view)
@@ -367,6 +432,14 @@ class DoctrineAgent:
         from_centre = gmap.distance_list(centre)
         threats = [c for c in view.contacts if c.idx in obj_set or c.idx in road or from_centre[c.idx] <= 3]
         counter_targets = tuple(sorted(gmap.adjacent_to(c.idx for c in threats) | set(lost)))
+        # the road is cut: the reserves make for the hexes next to the cut, to assault it and reopen the road
+        cut = self._cut_hexes(view) if self.counterattack and self.road_counterattack else frozenset()
+        # (from below or beside, not from a cliff top: a counter-attack must be able to take the hex back, and
+        # tanks on Jidir Duzu firing down the cliff into the gorge was no attempt to reopen the road)
+        cut_targets = tuple(sorted({j for c in cut for d, j in enumerate(gmap.nbr_list[c])
+                                    if j >= 0 and not gmap.cliff_up[c, d] and not gmap.cliff_down[c, d]} - cut))
+        # when the held-back reserve is committed: the enemy in the objective, or ("road_cut") the road cut too
+        committed = bool(lost) if self.commit_reserve == "objective_entered" else view.road_cut or bool(lost)
         obj_sorted = tuple(sorted(obj))
         zone = self._contact_zone(view)
         table = view.scenario.unit_table
@@ -388,21 +461,27 @@ class DoctrineAgent:
                     if o is not None:
                         orders.append(o)
                 continue
-            if u.hidden and gmap.ambush_list[u.idx] > 0:
-                continue  # ambush parties wait
             if u.idx in obj_set and not lost:
                 continue  # the garrison holds
-            reserve = ut.mobility in ("tracked", "wheeled") or u.arrives_turn > 1
-            if not reserve:
+            held_back = u.id in self.reserve
+            # the mobile units and the arrivals are the reserve; a unit that cannot assault (an air-defence
+            # battery) is no counter-attack force and stays where it covers (it drove into the town and fought
+            # there as infantry)
+            reserve = ((held_back or ut.mobility in ("tracked", "wheeled") or u.arrives_turn > 1)
+                       and (ut.can_assault or not self.road_counterattack))
+            if u.hidden and gmap.ambush_list[u.idx] > 0 and not (reserve and cut_targets):
+                continue  # ambush parties wait; a reserve gone to ground on its way leaves to counter-attack the cut
+            if not reserve or (held_back and not committed and not hold):
                 continue
-            if self.counterattack and (threats or lost):
+            if cut_targets:
+                targets = cut_targets
+            elif self.counterattack and (threats or lost):
                 targets = counter_targets
-                f = distance_field(gmap, ut.mobility, targets, view.side) if targets else None
             else:
                 targets = obj_sorted
-                f = distance_field(gmap, ut.mobility, targets, view.side)
-            if f is None:
+            if not targets:
                 continue
+            f = distance_field(gmap, ut.mobility, targets, view.side)
             o = self._best_move(view, u, f, False, False, inside if hold else None)
             if o is not None:
                 orders.append(o)
@@ -437,6 +516,8 @@ class DoctrineAgent:
             turns_left = view.scenario.turns - view.turn
             ratio *= 0.5 + 0.5 * min(1.0, turns_left / 8)
         table = view.scenario.unit_table
+        cut = (self._cut_hexes(view) if view.side != ATTACKER and self.counterattack and self.road_counterattack
+               else frozenset())
         for u in self._free(view):
             if u.idx not in in_contact or u.fired or u.cohesion <= 0:
                 continue  # no known enemy next to it, or it cannot fight now
@@ -446,15 +527,19 @@ class DoctrineAgent:
             # the defender's garrison holds: a unit alone in a hex of the objective does not assault out of it
             # (the win would advance it into the open and leave the hex empty for the attacker to walk into);
             # into another hex of the objective it may: a town hex retaken is worth the one it leaves
-            lone_garrison = view.side != ATTACKER and u.idx in obj_set and view.own_occupancy[u.idx] == 1
-            for j in gmap.nbr_list[u.idx]:
+            # (the held-back reserve is no garrison: it went into the town to counter-attack out of it)
+            lone_garrison = (view.side != ATTACKER and u.idx in obj_set and view.own_occupancy[u.idx] == 1
+                             and u.id not in self.reserve)
+            for d, j in enumerate(gmap.nbr_list[u.idx]):
                 if j < 0 or j not in contact_idx or (lone_garrison and j not in obj_set):
                     continue
                 gain, cost = view.assault_expectation(u.id, j)
+                # the counter-attack on the road accepts worse odds, where it could take the hex (not over a cliff)
+                counter = j in cut and not gmap.cliff_up[u.idx, d] and not gmap.cliff_down[u.idx, d]
                 bonus = 0.5 if j in obj_set else 0.0
                 if view.side != ATTACKER and (view.road_cut or j in obj_set):
                     bonus += 0.3
-                if gain + bonus < ratio * cost:
+                if gain + bonus < (self.counterattack_ratio if counter else ratio) * cost:
                     continue
                 score = gain - cost + bonus
                 if score > best_score:
