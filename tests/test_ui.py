@@ -330,7 +330,7 @@ def test_widgets_buttons_log_dialogs_and_game_over(scen, screen, tmp_path):
     app.render(screen)
     assert lst.item_list[row]["button_element"] is not None  # the row is on screen: click it for real
     _click(app, lst.item_list[row]["button_element"].rect.center)
-    assert app.highlight and seen[k].text() in app.status
+    assert app.highlight and app.names.rewrite(seen[k].text()) in app.status  # (units by name: `ui.names`)
     # Ctrl+S opens the save dialog at the default path; while it is open, game keys do nothing
     app.on_key(pygame.K_s, pygame.KMOD_CTRL)
     dlg = app.gui.dialog

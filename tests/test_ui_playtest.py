@@ -261,7 +261,7 @@ def test_status_and_outlines_use_the_engines_visible_log_moves_seen_in_part_incl
     # a click on its log line outlines the hexes seen, not the whole path
     app.show_event(k)
     assert set(app.highlight) == {st.map.idx(h) for h in ev.hexes()}
-    assert ev.text() in app.status
+    assert app.names.rewrite(ev.text()) in app.status
     app.omniscient = True  # (the replay of both sides sees it all)
     assert app.seen_events(st.log[k:])[0] is whole
 
@@ -378,7 +378,7 @@ def test_a_move_that_brings_new_enemies_into_view_cannot_be_undone(screen):
     app.issue(Move("az_sf", (6, 3)), undoable=True)
     assert [c.id for c in app.view.contacts] == ["arm_inf_1"]
     assert app.undo_stack == []
-    assert app.status.endswith("undo no longer possible, you saw new enemy units (arm_inf_1)")
+    assert app.status.endswith("undo no longer possible, you saw new enemy units (enemy Infantry (arm_inf_1))")
     app.undo()
     assert app.status.startswith("Nothing to undo") and app.state.unit("az_sf").idx == app.state.map.idx((6, 3))
     plain = app_of(goto(tiny_game(1), "attacker", "movement"), (0,))
@@ -450,7 +450,7 @@ def test_the_status_line_sums_up_the_enemys_half_turn_when_control_returns(shush
 
     seen = [ev for _, ev in visible_log(app.state, 1, start=k0)
             if not (getattr(ev, "side", None) == "defender" and ev.kind in OWN_REPORTS)]
-    parts = summary_parts(seen, app.state, app.view)  # (the view: a recon sortie says what it found)
+    parts = summary_parts(seen, app.state, app.view, names=app.names)  # (the view: what a recon sortie found)
     assert parts and app.status == "Enemy turn: " + SEP.join(parts)
     # hotseat: the other player's half-turn, from where it got the screen
     hs = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
@@ -608,8 +608,9 @@ def test_a_recon_sortie_names_what_it_found_hidden_new_and_already_known(screen)
     assert "arm_inf_2" in known and "arm_ad" not in known and app.state.unit("arm_hid").hidden
     app.issue(Recon("az_orlan", (1, 5)))
     s = app.status
-    assert s.startswith("az_orlan recon over (1,5) looked at 18 hexes (radius 2): FOUND 1 hidden: arm_hid")
-    assert "newly in view: arm_ad" in s and "already known there: arm_inf_2" in s
+    assert s.startswith("az_orlan recon over (1,5) looked at 18 hexes (radius 2): FOUND 1 hidden: "
+                        "enemy Infantry (arm_hid)")  # (an own unit the scenario gives no name: its id)
+    assert "newly in view: enemy Air defence (arm_ad)" in s and "already known there: enemy Infantry (arm_inf_2)" in s
     assert "revealed" not in s  # (the reveal is the sortie's find, said once)
     # everything named is what the side now knows: its contacts
     contacts = {c.id for c in app.view.contacts}
@@ -621,13 +622,13 @@ def test_an_enemy_recon_sortie_tells_the_player_what_it_found_of_theirs(screen):
     start = len(app.state.log)
     apply_order(app, Recon("az_orlan", (1, 5)))
     s = app.enemy_turn_summary(start)
-    assert s.startswith("Enemy turn: az_orlan recon over (1,5) looked at 18 hexes (radius 2): FOUND your hidden "
-                        "arm_hid")
+    assert s.startswith("Enemy turn: enemy Recon drone (az_orlan) recon over (1,5) looked at 18 hexes (radius 2): "
+                        "FOUND your hidden arm_hid")
     assert "sees your arm_inf_2, arm_ad" in s
     app = recon_app(human=1)
     start = len(app.state.log)
     apply_order(app, Recon("az_orlan", (5, 6)))
-    assert app.enemy_turn_summary(start).endswith("did not find your hidden arm_amb")
+    assert app.enemy_turn_summary(start).endswith("did not find your hidden Ravine ambushers (arm_amb)")
     app = recon_app(human=1)
     start = len(app.state.log)
     apply_order(app, Recon("az_orlan", (6, 2)))  # a hex the defender sees, none of its units near

@@ -20,12 +20,13 @@ from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, Sa
 from engine.rules import apply, seed_streams
 from engine.units import SIDES
 from engine.view import observe, visible_log
+from ui import goto_orders, panels
 from ui import overlays as ov
 from ui import palette as pal
-from ui import panels
+from ui.names import Namer, namer
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
-from ui.status import SEP, order_summary, recon_in_view, summary_parts
+from ui.status import SEP, order_summary, recon_in_view, summary_parts, summary_sections
 from ui.text import Text
 
 GUN_RANGE = (80, 230, 255)
@@ -44,6 +45,9 @@ HELP = [
     ("Tab", "select the next own unit that can act"),
     ("R", "the roster: your units, what each has done this turn, those that can still act first (\">\"); "
           "click a line to select the unit"),
+    ("V, or a click on the status bar", "the enemy-turn report: all you saw of the enemy's last turn, losses and "
+                                        "contacts first, and the phases of yours skipped since, with why"),
+    ("O", "last-seen marks of enemy units: also those older than 3 turns (fainter with age)"),
     ("Right/middle drag, arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
     ("Home", "the whole map in the window"),
@@ -60,7 +64,12 @@ HELP = [
     ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
     ("Event log", "click a line: its hexes are outlined on the map and the map centres on them"),
-    ("Shift+click", "sandbox: place the selected unit on the hex"),
+    ("Shift+click or G", "go-to order: the selected unit heads for the hex (clicked, or under the mouse for G) "
+                         "over as many turns as it takes, a step at the start of each of your movement phases; it "
+                         "stops on arrival, when blocked, ambushed, revealed, cut off from supply or an enemy is "
+                         "known within 2 hexes (dashed route; a flag marks units with one)"),
+    ("Backspace / Delete", "cancel the selected unit's go-to order (moving it by hand cancels it too)"),
+    ("Shift+click (sandbox)", "place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave.json)"),
@@ -80,14 +89,17 @@ TARGET_RING = (255, 140, 0)
 """Orange ring round each hex the selected unit may attack (outlines of events are magenta, reach yellow)."""
 OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarted", "ReinforcementArrived"})
 """A side's own turn-start bookkeeping: not part of the enemy's turn it is shown a summary of."""
+BOOKKEEPING = frozenset({"TurnStarted", "WeatherReport", "ObjectiveStatus", "PhaseStarted"})
+"""The game's routine turn reports (the new turn, its weather, the objective's count): nobody's action, so not
+presented as the enemy's turn (a player read "Enemy turn: Shusha: attacker controls 0/7 hexes · Turn 9 ...")."""
+LAST_SEEN_MAX_AGE = 3
+"""Last-seen marks older than this many turns are not drawn unless the player asks for them (key O)."""
 
 
 class App:
     def __init__(self, state: Any, human_sides: set[int], *, hotseat: bool = False, palette: str = "default",
                  ui_scale: float = 1.0, size: tuple[int, int] = (1280, 800), autoskip: bool = True,
                  save_path: str | Path = "shusha_save.json", autosave_path: str | Path | None = None) -> None:
-        from engine.ai.base import make_agent
-
         state = with_sightings(state)
         self.state = state
         self.human = set(human_sides)
@@ -110,8 +122,7 @@ class App:
         """Where `run` saves a game left with orders not saved (closed window, Ctrl+Q, a crash); None: never."""
         self.saved_orders = len(state.orders)  # orders in the game when it was last saved or loaded
         self.autosaved: Path | None = None
-        self.agents = [make_agent(state.scenario.sides[s].agent, state.scenario.sides[s].agent_params)
-                       for s in SIDES]
+        self.agents, self.agent_notes = game_agents(state)
         self.rngs = ai_rngs(state)
         self.view_side = min(self.human) if self.human else 1
         if hotseat:
@@ -142,6 +153,14 @@ class App:
         self.show_help = False
         self.show_roster = False
         """The roster window (R): the player's units, what each has done and can still do."""
+        self.show_report = False
+        """The enemy-turn report window (V, or a click on the status bar): all of what was seen of it."""
+        self.report: tuple[str, list[tuple[str, list[str]]]] | None = None
+        """The last enemy-turn report: (its title, [(heading, parts)]); None before the first."""
+        self.report_notes: list[str] = []
+        """The phases skipped since the report, with why (shown in it, and below the status line)."""
+        self.old_sightings = False
+        """Key O: last-seen marks older than `LAST_SEEN_MAX_AGE` turns drawn too."""
         self.show_lesson = bool(state.scenario.meta.lesson)  # a teaching scenario opens with its lesson
         self.lesson_win: Any = None
         self.pass_screen = False
@@ -158,7 +177,12 @@ class App:
         self._overlay_res: list[ov.OverlayResult] = []
         self._ov_cache: dict[int, list[Any]] = {}
         self._no_go_layer: tuple[Any, pygame.Surface] | None = None
+        self._fade_cache: dict[Any, tuple[pygame.Surface, pygame.Surface]] = {}
+        self.last_seen_label_rects: list[pygame.Rect] = []
+        """Where the last-seen marks' labels stood on the map surface in the last frame (clear of counters)."""
         self._skip_key: Any = None
+        self._goto_key: Any = None
+        """The movement phase (turn, side, phase) whose standing go-to orders have been carried out."""
         self._vis_key: Any = None
         self._ai_key: Any = None
         self._ai_from: int | None = None
@@ -341,6 +365,12 @@ class App:
 
     # ------------------------------------------------------------------ knowledge
     @property
+    def names(self) -> Namer:
+        """Units named for display as the viewing side knows them (`ui.names`): own units by their scenario
+        name, enemy units by type label and id; in a replay of both sides, every unit by name."""
+        return namer(self.state, None if self.omniscient else self.view_side)
+
+    @property
     def view(self) -> Any:
         key = (self.state.version, len(self.state.orders), self.view_side, id(self.state))
         if key != self._view_key:
@@ -462,9 +492,10 @@ class App:
         # the whole order summed up, most important first (the last event alone hid an ambush's losses)
         self.status = order_summary(seen, self.state,
                                     "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done",
-                                    None if self.omniscient else self.view, ids0)
+                                    None if self.omniscient else self.view, ids0, self.names)
         if spotted:
-            self.status += f": undo no longer possible, you saw new enemy units ({', '.join(spotted)})"
+            self.status += (": undo no longer possible, you saw new enemy units "
+                            f"({', '.join(self.names.name(u) for u in spotted)})")
         self.highlight = []
         for ev in seen:
             for h in ev.hexes():
@@ -499,7 +530,7 @@ class App:
             ut = self.state.utype(u)
             g = self.view.grounded.get(uid)
             extra = f" — grounded: {g}" if g else ""
-            self.status = f"Selected {u.name} ({ut.label}), strength {u.strength}{extra}"
+            self.status = f"Selected {self.names.name(uid)}: {ut.label}, strength {u.strength}{extra}"
 
     def click_hex(self, idx: int | None, shift: bool = False, ctrl: bool = False) -> None:
         """A left click on hex `idx`: an order for the selected unit there, or else a selection. A click on
@@ -510,6 +541,9 @@ class App:
         h = st.map.hex_of(idx)
         if shift and self.selected and st.sandbox:
             self.issue(SandboxPlace(self.selected, h))
+            return
+        if shift and self.selected:
+            goto_orders.give(self, idx)
             return
         if self.pending is not None and self.pending[0].target == h:
             self.confirm()
@@ -522,7 +556,10 @@ class App:
             contacts = self.contacts_at(idx)
             if phase == "movement" and ut.domain == "ground" and idx != sel.idx and idx in self.destinations() \
                     and (ctrl or not own_here):
-                self.issue(Move(sel.id, h), undoable=True)
+                had = goto_orders.goal_of(st, sel.id)
+                if self.issue(Move(sel.id, h), undoable=True) is not None and had is not None:
+                    goto_orders.clear(self.state, sel.id)  # (moved by hand: the player has taken over)
+                    self.status += f" - its go-to order to {st.map.describe(had)} is cancelled"
                 return
             if phase == "assault" and contacts and ut.domain == "ground":
                 self.preview(Assault(sel.id, h))
@@ -547,6 +584,8 @@ class App:
             if phase == "movement" and not own_here and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
                 self.status = f"Cannot move there: {why or 'out of reach this turn'}"
+                if not sel.moved and idx not in self.view.destinations(sel.id):  # (beyond this turn's reach)
+                    self.status += " - Shift+click (or G) orders it to go there over several turns"
                 return
             if not own_here and idx != sel.idx:  # a click that gives no order: say why, keep the selection
                 self.status = self._no_order_here(sel, ut, phase, idx, contacts)
@@ -606,28 +645,30 @@ class App:
         idx = st.map.idx(order.target)
         why = v.check(order)
         lines: list[str] = []
+        nm = self.names
+        who = nm.name(order.unit) if hasattr(order, "unit") else ""
         if isinstance(order, Assault):
-            lines.append(f"ASSAULT {st.map.describe(idx)} with {order.unit}")
+            lines.append(f"ASSAULT {st.map.describe(idx)} with {who}")
             try:
                 a, ds = v.assault_odds(order.unit, idx)
                 lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat,
                                                v.advance_blocked(order.unit, idx))
-                lines += _odds_lines("Your fire", a, st.scenario.combat)
+                lines += _odds_lines("Your fire", a, st.scenario.combat, nm)
                 for d in ds:
-                    lines += _odds_lines(f"Return fire of {d.firer}", d, st.scenario.combat)
+                    lines += _odds_lines(f"Return fire of {nm.name(d.firer)}", d, st.scenario.combat, nm)
             except (ValueError, KeyError) as e:
                 lines.append(str(e))
         elif isinstance(order, Fire):
             sp = v.spotter(idx)
-            lines.append(f"FIRE MISSION at {st.map.describe(idx)} by {order.unit}")
-            lines.append(f"spotter: {sp}" if sp else "NO SPOTTER sees the target: fire not possible")
+            lines.append(f"FIRE MISSION at {st.map.describe(idx)} by {who}")
+            lines.append(f"spotter: {nm(sp)}" if sp else "NO SPOTTER sees the target: fire not possible")
             if sp:
                 odds = v.fire_odds(order.unit, idx, "artillery")
                 lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
                 for o in odds:
-                    lines += _odds_lines("Fire", o, st.scenario.combat)
+                    lines += _odds_lines("Fire", o, st.scenario.combat, nm)
         elif isinstance(order, Strike):
-            lines.append(f"DRONE STRIKE at {st.map.describe(idx)} by {order.unit}")
+            lines.append(f"DRONE STRIKE at {st.map.describe(idx)} by {who}")
             g = v.grounded.get(order.unit)
             if g:
                 lines.append(f"grounded: {g}")
@@ -636,21 +677,24 @@ class App:
                 hit = v.strike_target(idx)
                 odds = [o for o in v.fire_odds(order.unit, idx, "strike") if o.target == hit]
                 risk = v.air_defence_risk(idx)[0]
-                lines.append(f"target: {hit or '-'}; expected steps destroyed: "
+                lines.append(f"target: {nm.name(hit) if hit else '-'}; expected steps destroyed: "
                              f"{(1 - risk) * sum(o.expected_losses for o in odds):.2f}"
                              + (f" (counting the {risk:.0%} chance of being shot down first)" if risk else ""))
-                lines.append(air_defence_line(v, idx))
+                spend = munition_line(st.unit(order.unit), st.utype(st.unit(order.unit)))
+                if spend:
+                    lines.append(spend)
+                lines.append(nm(air_defence_line(v, idx)))
                 for o in odds:
-                    lines += _odds_lines("Strike", o, st.scenario.combat)
+                    lines += _odds_lines("Strike", o, st.scenario.combat, nm)
         elif isinstance(order, Recon):
             g = v.grounded.get(order.unit)
-            lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {order.unit}")
+            lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {who}")
             radius = st.utype(st.unit(order.unit)).recon_radius_hexes
             lines.append(f"grounded: {g}" if g else f"searches the {len(st.map.within(idx, radius))} hexes within "
                          f"{radius} of it (outlined) for hidden enemies, spots them for your artillery and keeps "
                          "watch on them until your next turn starts (through the enemy's turn)")
             if not g:
-                lines.append(air_defence_line(v, idx))
+                lines.append(nm(air_defence_line(v, idx)))
         if isinstance(order, (Assault, Fire, Strike)) and any("per shot" in s for s in lines):
             lines.append(hit_chance_rule(st.scenario.combat))
         if why:  # (first, under the order's name: a player read a long preview's odds before it)
@@ -696,7 +740,7 @@ class App:
         ids = sorted(self.able_units())
         if not ids:
             return ""
-        shown = ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+        shown = ", ".join(self.names.name(u) for u in ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
         n = f"{len(ids)} unit{'s' if len(ids) > 1 else ''}"
         doing = "have not moved" if ph == "movement" else "could still assault"
         if len(ids) == 1:
@@ -774,9 +818,12 @@ class App:
         """The status line after a game is loaded: where it stands and which side the player has."""
         st = self.state
         you = "hotseat" if self.hotseat else f"you play the {SIDES[min(self.human)]}" if self.human else "AI vs AI"
-        return f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
+        ai = "".join(f"; {n}" for n in self.agent_notes if not self.hotseat)
+        return f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you}){ai}"
 
     def set_state(self, st: Any) -> None:
+        self.agents, self.agent_notes = game_agents(st)  # (the loaded game's own AI players; first:
+        # nothing is changed if it fails)
         self.state = st
         self.recon_notes = {}  # (about another game's log)
         self.saved_orders = len(st.orders)
@@ -791,8 +838,10 @@ class App:
         self.highlight = []
         self.undo_stack.clear()
         self.rngs = ai_rngs(st)
+        self.report, self.report_notes, self.show_report = None, [], False
         self._ai_key = None
         self._ai_from = None
+        self._goto_key = None  # (a game loaded at its movement phase's start carries out its standing orders)
         self._turn_from = len(st.log)
         if self.hotseat:  # the loaded game's side to move gets the screen only after the curtain
             self.pass_screen = True
@@ -806,42 +855,47 @@ class App:
 
     def roster_rows(self) -> list[tuple[str, str]]:
         """(line, unit id) for each of the viewing side's units, those that can act in this phase first (a
-        ">" before them, as Tab finds them): type, strength, cohesion, supply and what it has done this turn.
-        Units still to arrive come last. The side's own units only."""
+        ">" before them, as Tab finds them). The flags a long row must not lose come first (OUT OF SUPPLY,
+        grounded, hidden, what it has done this turn), then strength, the unit's name and id, its type and
+        cohesion. Units still to arrive come last. The side's own units only."""
         st = self.state
         v = self.view
         table = st.scenario.unit_table
         able = self.able_units() if self.my_turn() else set()
+        nm = self.names
         rows: list[tuple[int, str, str]] = []
         for u in v.own:
             ut = table[u.type]
             if u.strength <= 0:
                 continue
+            kind = ut.label.split(" (")[0]
             if not u.arrived:
-                rows.append((2, f"   {u.id}: {ut.label}, arrives on turn {u.arrives_turn}", u.id))
+                rows.append((2, f"   arrives on turn {u.arrives_turn}: {nm.name(u.id)}, {kind}", u.id))
                 continue
-            bits = [f"{u.strength}/{ut.max_steps}"]
-            if ut.domain == "ground":
-                bits.append(f"cohesion {u.cohesion}")
-                if not u.supplied:
-                    bits.append("OUT OF SUPPLY")
+            flags = []
+            if ut.domain == "ground" and not u.supplied:
+                flags.append("OUT OF SUPPLY")
             if v.grounded.get(u.id):
-                bits.append("grounded")
+                flags.append("GROUNDED")
             if u.hidden:
-                bits.append("hidden")
+                flags.append("hidden")
             if u.moved:
-                bits.append("moved")
+                flags.append("moved")
             if u.fired:
-                bits.append("fired" if ut.domain == "air" or ut.indirect else "fought")
+                flags.append("fired" if ut.domain == "air" or ut.indirect else "fought")
+            tail = f", cohesion {u.cohesion}" if ut.domain == "ground" else ""
             mark = ">" if u.id in able else " "
-            rows.append((0 if u.id in able else 1, f"{mark}  {u.id}: {ut.label}, {', '.join(bits)}", u.id))
+            head = f"{' '.join(f'[{f}]' for f in flags)} " if flags else ""
+            rows.append((0 if u.id in able else 1,
+                         f"{mark}  {head}{u.strength}/{ut.max_steps} {nm.name(u.id)} - {kind}{tail}", u.id))
         return [(text, uid) for _, text, uid in sorted(rows, key=lambda r: r[0])]
 
     def select_from_roster(self, uid: str) -> None:
         """A roster line clicked: select that unit and bring its counter into view."""
         u = self.state.unit(uid)
         if not u.arrived or u.strength <= 0:
-            self.status = f"{uid} is not on the map yet" if not u.arrived else f"{uid} is destroyed"
+            who = self.names.name(uid)
+            self.status = f"{who} is not on the map yet" if not u.arrived else f"{who} is destroyed"
             return
         self.select(uid)
         if self.state.utype(u).domain == "ground" or u.offmap:
@@ -919,7 +973,7 @@ class App:
         if ev is None:
             return
         self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
-        self.status = f"T{ev.turn} {ev.text()}"
+        self.status = f"T{ev.turn} {self.names(ev.text())}"
         if self.highlight:
             self.center_on(self.highlight[0])
 
@@ -941,16 +995,42 @@ class App:
 
     def enemy_turn_seen(self, start: int) -> list[Any]:
         """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less
-        this side's own turn-start reports."""
+        this side's own turn-start reports and the game's routine turn reports (`BOOKKEEPING`: the new turn,
+        its weather, the objective's count), which are nobody's action."""
         own = SIDES[self.view_side]
         return [ev for _, ev in self._log_seen(start)
-                if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS)]
+                if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS) and ev.kind not in BOOKKEEPING]
 
     def enemy_turn_summary(self, start: int, seen: list[Any] | None = None) -> str:
         """The status line when the enemy's half-turn is over: what the viewing side saw of it (`seen`, else
-        `enemy_turn_seen(start)`), most important first, as an order's summary is."""
-        parts = summary_parts(self.enemy_turn_seen(start) if seen is None else seen, self.state, self.view)
+        `enemy_turn_seen(start)`), most important first, as an order's summary is, units by name (`names`).
+        Also keeps the whole of it, under headings, for the report window (`report`, key V)."""
+        seen = self.enemy_turn_seen(start) if seen is None else seen
+        parts = summary_parts(seen, self.state, self.view, names=self.names)
+        sections = summary_sections(seen, self.state, self.view, self.names)
+        self.report = (f"What you saw of the enemy's turn (before your turn {self.state.turn})", sections)
+        self.report_notes = []
         return "Enemy turn: " + (SEP.join(parts) if parts else "you saw nothing of it")
+
+    def report_lines(self) -> list[tuple[str, bool]]:
+        """The enemy-turn report as (line, is a heading): losses and contacts first, the phases of the player's
+        own turn skipped since, with why; "you saw nothing of it" when nothing of the enemy was seen."""
+        if self.report is None:
+            return [("No enemy turn yet", True)]
+        title, sections = self.report
+        out: list[tuple[str, bool]] = [(title, True)]
+        for head, parts in sections:
+            out.append((head, True))
+            out += [(p, False) for p in parts]
+        if not sections:
+            out.append(("You saw nothing of it: none of its moves, fire or losses came into your view", False))
+        if self.report_notes:
+            out.append(("Your turn so far", True))
+            out += [(n, False) for n in self.report_notes]
+        return out
+
+    def toggle_report(self) -> None:
+        self.show_report = not self.show_report
 
     def show_enemy_turn(self, start: int) -> None:
         """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
@@ -1003,21 +1083,55 @@ class App:
             self.selected = None
             self.pending = None
             return
+        if self.my_turn() and st.phase == "movement" and not self.read_only:
+            key = (st.turn, st.side, st.phase_i)  # (not the state's id: an undone step must not be redone)
+            if key != self._goto_key:
+                self._goto_key = key
+                goto_orders.run_phase_start(self)
+                st = self.state
         if self.autoskip and self.my_turn():
             key = (id(st), st.turn, st.side, st.phase_i)
             if key != self._skip_key:
                 self._skip_key = key
                 legal = self.view.legal_orders()
                 if all(isinstance(o, EndPhase) for o in legal):
-                    grounded = [f"{k} grounded: {r}" for k, r in self.view.grounded.items() if r]
+                    grounded = [f"{self.names.name(k)} grounded: {r}" for k, r in self.view.grounded.items() if r]
                     ph = st.phase
+                    why = self.artillery_skip_reason() if ph == "artillery" else ""
                     last_status, last_outlines = self.status, self.highlight
                     self.issue(EndPhase(SIDES[st.side]))
-                    skipped = f"skipped the {ph} phase (nothing to order)" + (
+                    skipped = f"skipped the {ph} phase ({why or 'nothing to order'})" + (
                         "; " + "; ".join(grounded) if grounded and ph == "air" else "")
+                    self.report_notes.append(skipped[0].upper() + skipped[1:])
                     # the result of the player's last order stays in view (a recon's finds, an ambush)
                     self.highlight = last_outlines + self.highlight
                     self.status = skip_status(last_status, skipped)
+
+    def artillery_skip_reason(self) -> str:
+        """Why the viewing side's artillery has no fire mission this phase though it has spotted enemies ("" if
+        it has none in view): its guns' ranges (`SideView.fire_range`) against the contacts a spotter sees
+        (`SideView.spotter`), and the nearest gun and how far it falls short."""
+        v = self.view
+        st = self.state
+        spotted = [c for c in v.contacts if v.spotter(c.idx)]
+        if not spotted:
+            return ""
+        table = st.scenario.unit_table
+        guns = [u for u in v.own if u.active and u.strength > 0 and table[u.type].indirect]
+        if not guns:
+            return "you have no artillery for the enemies you spotted"
+        ready = [u for u in guns if not u.fired]
+        if not ready:
+            return "every gun has fired this turn"
+        gm = st.map
+        best = min(((gm.distance(u.idx, c.idx), u.id, c.id) for u in ready for c in spotted
+                    if not v.fire_range(u.id)[c.idx]), default=None)
+        if best is None:
+            return f"{len(spotted)} spotted enem{'y' if len(spotted) == 1 else 'ies'} in range, no fire mission legal"
+        d, uid, cid = best
+        rng = table[st.unit(uid).type].range_hexes
+        return (f"no gun in range of a spotted enemy: nearest {self.names.name(uid)} is {d} hexes from "
+                f"{self.names.name(cid)}, range {rng}")
 
     def ai_step(self) -> None:
         st = self.state
@@ -1069,6 +1183,7 @@ class App:
         # the cliff's line once more, over the counters' edges: a counter on a cliff hex must not hide it
         self.renderer.draw_cliff_lines(screen, self.geo, self.vx, self.vy)
         self._draw_units(screen, marks, fade=False)
+        goto_orders.draw_markers(self, screen)
         # the place names above the counters, each laid out clear of them: both stay readable
         self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
         self._draw_path_tag(screen)
@@ -1218,6 +1333,7 @@ class App:
             if len(pts) >= 2:
                 pygame.draw.lines(screen, (0, 0, 0), False, pts, max(3, g.size // 4) + 2)
                 pygame.draw.lines(screen, p.path, False, pts, max(3, g.size // 4))
+        goto_orders.draw_route(self, screen)
         self._draw_gun_reach(screen)
         for i in self.targets():  # what the selected unit can strike, fire on or assault: no hunting by click
             pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 1.0), max(3, g.size // 5) + 2)
@@ -1288,16 +1404,25 @@ class App:
         lines = rows[:1] + [part for t in rows[1:] for part in self.text.wrap(t, 11, wide)]
         imgs = [self.text.halo(t, 13 if k == 0 else 11, (0, 0, 0), (255, 255, 255), bold=k == 0)
                 for k, t in enumerate(lines)]
-        x, y = self.hex_to_screen(self.hover)  # type: ignore[arg-type]
-        s = self.geo.size
-        box = pygame.Rect(int(x + s * 0.6), int(y - s), max(i.get_width() for i in imgs),
-                          sum(i.get_height() for i in imgs))
-        if box.right > self.map_rect.w:  # near the map's right edge: to the left of the hex instead
-            box.right = int(x - s * 0.6)
-        box.clamp_ip(pygame.Rect(0, 0, *self.map_rect.size))
+        box = self.path_tag_rect(imgs)
         for img in imgs:
             screen.blit(img, box.topleft)
             box.y += img.get_height()
+
+    def path_tag_rect(self, imgs: list[pygame.Surface]) -> pygame.Rect:
+        """Where the hovered move's tag goes (screen): beside the hovered hex, up and to the right, else up-left,
+        down-right or down-left - the first that is on the map and clear of the place names (a tag "4 MP" was
+        printed over "Mets Shen"); else the first on the map."""
+        x, y = self.hex_to_screen(self.hover)  # type: ignore[arg-type]
+        s = self.geo.size
+        w, h = max(i.get_width() for i in imgs), sum(i.get_height() for i in imgs)
+        area = pygame.Rect(0, 0, *self.map_rect.size)
+        names = [r.move(-int(self.vx), -int(self.vy)) for _, r in self.place_labels]
+        spots = [pygame.Rect(int(x + s * 0.6), int(y - s), w, h), pygame.Rect(int(x - s * 0.6) - w, int(y - s), w, h),
+                 pygame.Rect(int(x + s * 0.6), int(y + s * 0.3), w, h),
+                 pygame.Rect(int(x - s * 0.6) - w, int(y + s * 0.3), w, h)]
+        on_map = [r for r in spots if area.contains(r)] or [spots[0].clamp(area)]
+        return next((r for r in on_map if r.collidelist(names) < 0), on_map[0])
 
     def gun_reach(self) -> tuple[int, list[tuple[int, int]]] | None:
         """The selected own artillery's firing hex and the edges (hex, direction) of its range: its range is
@@ -1356,31 +1481,84 @@ class App:
         own = {u.idx for u in self.own_units_at_any()}
         return [m for m in self.view.last_seen if m.idx not in own]
 
-    def _last_seen_sprites(self, w: int, h: int, off: int) -> list[tuple[pygame.Surface, pygame.Rect, bool]]:
-        """The last-seen marks as (image, rectangle on the map surface, False)."""
+    def shown_last_seen(self) -> list[Any]:
+        """The last-seen marks drawn on the map: ground units, seen within the last `LAST_SEEN_MAX_AGE` turns
+        unless key O asks for all (marks from T6 stayed on the map for the rest of a game); the hover panel and
+        a click still tell of the older ones."""
+        table = self.state.scenario.unit_table
+        turn = self.state.turn
+        return [m for m in self.last_seen_markers() if table[m.type].domain == "ground"
+                and (self.old_sightings or turn - m.turn <= LAST_SEEN_MAX_AGE)]
+
+    def _faded(self, img: pygame.Surface, age: int) -> pygame.Surface:
+        """A last-seen mark `age` turns old, fainter the older it is (`last_seen_alpha`)."""
+        a = last_seen_alpha(age)
+        if a >= 255:
+            return img
+        key = (id(img), a)
+        got = self._fade_cache.get(key)
+        if got is None or got[0] is not img:
+            if len(self._fade_cache) > 500:
+                self._fade_cache.clear()
+            faded = img.copy()
+            faded.set_alpha(a)
+            got = self._fade_cache[key] = (img, faded)
+        return got[1]
+
+    def _last_seen_sprites(self, w: int, h: int, off: int, avoid: list[pygame.Rect] | None = None
+                           ) -> list[tuple[pygame.Surface, pygame.Rect, bool]]:
+        """The last-seen marks and then their labels (`_last_seen_layout`), in drawing order."""
+        marks, labels = self._last_seen_layout(w, h, off, avoid or [])
+        return marks + labels
+
+    def _last_seen_layout(self, w: int, h: int, off: int, avoid: list[pygame.Rect]
+                          ) -> tuple[list[tuple[pygame.Surface, pygame.Rect, bool]],
+                                     list[tuple[pygame.Surface, pygame.Rect, bool]]]:
+        """The last-seen marks (`shown_last_seen`) as (image, rectangle on the map surface, False), and their
+        labels: one per hex, laid out clear of `avoid` (the live counters) and of each other - below the marks,
+        else above, right or left, else in a shorter form, else left out (hovering the hex still tells)."""
         table = self.state.scenario.unit_table
         at: dict[int, list[Any]] = {}
-        for m in self.last_seen_markers():
-            if table[m.type].domain == "ground":
-                at.setdefault(m.idx, []).append(m)
+        for m in self.shown_last_seen():
+            at.setdefault(m.idx, []).append(m)
         enemy = 1 - self.view_side
         g = self.geo
-        out, labels = [], []
-        for idx, marks in at.items():
+        turn = self.state.turn
+        out: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
+        groups: list[tuple[int, list[Any], pygame.Rect]] = []
+        for idx in sorted(at, key=lambda i: (g.center(i)[1], g.center(i)[0])):
+            marks = at[idx]
             x, y = g.center(idx)
             shown = sorted(marks, key=lambda m: (m.turn, m.id))[-LAST_SEEN_SHOWN:]  # the latest sightings
             n = len(shown)
+            rects = []
             for k, m in enumerate(shown):
                 d = (k - (n - 1) / 2) * off
                 img = last_seen_image(table[m.type].symbol, enemy, m.turn, w, h, self.palette, self.text, label="")
                 r = img.get_rect(topleft=(int(x + d - img.get_width() / 2), int(y + d - h / 2)))
-                out.append((img, r, False))
-            # one label for the hex, under its last mark: the turns it saw them on ("T4", "T3, T4", "4 seen
-            # T12-T16"); drawn after every mark, so that a mark in the next hex never hides it
-            words = last_seen_label(marks)
-            tag = self.text.halo(words, max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
-            labels.append((tag, tag.get_rect(midtop=(r.centerx, r.bottom - 3)), False))
-        return out + labels
+                out.append((self._faded(img, turn - m.turn), r, False))
+                rects.append(r)
+            groups.append((idx, marks, rects[-1], rects[0].unionall(rects[1:])))
+        taken = list(avoid) + [grp for _, _, _, grp in groups]
+        labels: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
+        px = max(9, int(h * 0.62))
+        for _idx, marks, last, grp in groups:
+            age = turn - max(m.turn for m in marks)
+            for words in dict.fromkeys((last_seen_label(marks), f"T{max(m.turn for m in marks)}")):
+                tag = self._faded(self.text.halo(words, px, (0, 0, 0), (255, 255, 255), bold=True), age)
+                tw, th = tag.get_size()
+                spots = [pygame.Rect(last.centerx - tw // 2, last.bottom - 3, tw, th),  # (under the last mark)
+                         pygame.Rect(grp.centerx - tw // 2, grp.top - th + 3, tw, th),
+                         pygame.Rect(grp.right - 1, grp.centery - th // 2, tw, th),
+                         pygame.Rect(grp.left - tw + 1, grp.centery - th // 2, tw, th)]
+                # (its own marks may be touched: they are what it labels)
+                others = [r for r in taken if r != grp]
+                spot = next((r for r in spots if r.collidelist(others) < 0), None)
+                if spot is not None:
+                    labels.append((tag, spot, False))
+                    taken.append(spot)
+                    break
+        return out, labels
 
     def move_reveals(self) -> dict[int, str | None]:
         """For the selected own unit while it is hidden, in the movement phase: per reachable hex, why moving
@@ -1446,7 +1624,7 @@ class App:
                 continue
             stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id, False))
         off = max(3, w // 6)
-        out = self._last_seen_sprites(w, h, off)
+        out: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
         boxes: dict[str, tuple[int, pygame.Rect]] = {}
         for idx, items in stacks.items():
             x, y = g.center(idx)
@@ -1467,7 +1645,10 @@ class App:
                 out.append((img, img.get_rect(topleft=(int(x + w / 2 + off * (n - 1) / 2 - 2), int(y - h / 2 - 12))),
                             False))
         self.unit_boxes = boxes
-        return out
+        # the remembered enemies under the live counters, their labels clear of them (and of each other)
+        marks, labels = self._last_seen_layout(w, h, off, [r for _, r, _ in out])
+        self.last_seen_label_rects = [r for _, r, _ in labels]
+        return marks + out + labels
 
     def _draw_units(self, screen: pygame.Surface, sprites: list[tuple[pygame.Surface, pygame.Rect, bool]],
                     fade: bool = True) -> None:
@@ -1568,8 +1749,24 @@ class App:
             self.toggle_lesson()
         elif key == pygame.K_r:
             self.toggle_roster()
+        elif key == pygame.K_v:
+            self.toggle_report()
+        elif key == pygame.K_o:
+            self.old_sightings = not self.old_sightings
+            self.status = (f"Last-seen marks: all of them, the old ones too (O again: only those of the last "
+                           f"{LAST_SEEN_MAX_AGE} turns)" if self.old_sightings else
+                           f"Last-seen marks: only those of the last {LAST_SEEN_MAX_AGE} turns (O: all of them)")
         elif key == pygame.K_TAB:
             self.next_unit()
+        elif key == pygame.K_g:
+            if self.selected is None:
+                self.status = "Select a unit, point at a hex and press G (or Shift+click it) to give a go-to order"
+            elif self.hover is None:
+                self.status = "Point the mouse at the hex to go to, then press G"
+            else:
+                goto_orders.give(self, self.hover)
+        elif key in (pygame.K_BACKSPACE, pygame.K_DELETE):
+            goto_orders.cancel(self)
         elif key == pygame.K_0:
             self.overlays.clear()
         elif pygame.K_1 <= key <= pygame.K_0 + max(ov.OVERLAYS):
@@ -1668,6 +1865,15 @@ def last_seen_label(marks: list[Any]) -> str:
     return when if len(marks) <= LAST_SEEN_SHOWN else f"{len(marks)} seen {when}"
 
 
+def last_seen_alpha(age: int) -> int:
+    """Opacity (of 255) of a last-seen mark seen `age` turns ago: whole for the last two turns, then fainter.
+
+    >>> [last_seen_alpha(a) for a in (0, 1, 2, 3, 6)]
+    [255, 255, 200, 150, 110]
+    """
+    return 255 if age <= 1 else 200 if age == 2 else 150 if age == 3 else 110
+
+
 AI_RNG_KEY = "ai_rng"
 PLAYERS_KEY = "players"
 """`state.extra` key of the sides the people at the screen played ({"human": ["attacker"], "hotseat": false})."""
@@ -1682,6 +1888,45 @@ def saved_players(state: Any) -> tuple[set[int], bool] | None:
     if not all(s in SIDES for s in got["human"]):
         return None
     return {SIDES.index(s) for s in got["human"]}, bool(got.get("hotseat", False))
+
+
+def game_agents(state: Any) -> tuple[list[Any], list[str]]:
+    """The AI players of a game and what the player should be told of them. The agents a loaded game recorded
+    (`state.agents`, by side: a game run with `--attacker random` goes on against the random agent), else the
+    scenario's (`sides[s].agent`), through `engine.ai.base.make_agent` (a registered name or an import path
+    "module:Class"), for both sides (the player may choose a side later). An agent that cannot be made here (an
+    import path not installed on this machine: a save loads without it) is replaced by the scenario's, or by the
+    doctrine AI, and a note says so."""
+    from engine.ai.base import make_agent
+
+    saved = getattr(state, "agents", None) or {}
+    out: list[Any] = []
+    notes: list[str] = []
+    for s in SIDES:
+        side = state.scenario.sides[s]
+        got = saved.get(s) if isinstance(saved, dict) else None
+        name, params = side.agent, side.agent_params
+        if isinstance(got, str) and got:
+            name = got
+        elif isinstance(got, dict) and got.get("name"):
+            name, params = got["name"], got.get("params", params)
+        if name != side.agent and params is side.agent_params:
+            params = {}  # (the scenario's parameters are for its own agent)
+        tried: list[str] = []
+        for cand, cand_params in ((name, params), (side.agent, side.agent_params), ("doctrine", {})):
+            if cand in tried:
+                continue
+            try:
+                out.append(make_agent(cand, cand_params))
+            except (ValueError, TypeError, ImportError, AttributeError) as e:
+                tried.append(cand)
+                notes.append(f"the {s}'s AI {cand!r} cannot be made here ({e})")
+                continue
+            if tried:
+                notes[-1] += f": the {cand} AI plays the {s} instead"
+            break
+    return out, notes
+
 
 
 def _fits_memory(g: MapGeometry) -> bool:
@@ -1714,10 +1959,34 @@ def ai_rngs(state: Any) -> list[Any]:
     return rngs
 
 
-def _odds_lines(title: str, o: Any, rules: Any = None) -> list[str]:
+def munition_line(u: Any, ut: Any) -> str:
+    """What a strike by an expendable drone (a loitering munition, `UnitType.expendable`) costs: one of the
+    munitions it has left, whatever the strike hits; "" for another drone.
+
+    >>> from types import SimpleNamespace as N
+    >>> munition_line(N(strength=4), N(expendable=True))
+    'uses 1 of 4 munitions, hit or miss (it is spent even if it hits nothing; shot down, it is lost too)'
+    >>> munition_line(N(strength=1), N(expendable=True))[:45], munition_line(N(strength=3), N(expendable=False))
+    ('uses its last munition, hit or miss: the unit', '')
+    """
+    if not getattr(ut, "expendable", False):
+        return ""
+    if u.strength <= 1:
+        return "uses its last munition, hit or miss: the unit is gone after this strike"
+    return (f"uses 1 of {u.strength} munitions, hit or miss (it is spent even if it hits nothing; shot down, it is "
+            "lost too)")
+
+
+def _odds_lines(title: str, o: Any, rules: Any = None, names: Namer | None = None) -> list[str]:
     """The odds as the preview shows them; with the scenario's combat `rules`, a chance per shot that a bound
-    holds up or caps says so (`hit_chance_rule` gives the whole rule, once per preview)."""
-    lines = [f"{title}: {o.firer} → {o.target} ({o.target_type})",
+    holds up or caps says so (`hit_chance_rule` gives the whole rule, once per preview). `names`: the firer and
+    target named for display (`ui.names.Namer`: an enemy by its type label and id); else their ids, the target's
+    type as a word, never its raw key."""
+    if names is not None:
+        head = f"{title}: {names.name(o.firer)} → {names.name(o.target, typed=True)}"
+    else:
+        head = f"{title}: {o.firer} → {o.target} ({str(o.target_type).replace('_', ' ')})"
+    lines = [head,
              f"  firepower {o.firepower} − protection {o.protection}"]
     for m in o.modifiers:
         lines.append(f"    {m.source}: {m.value:+d}")  # (indented under the firepower they add to)

@@ -21,6 +21,7 @@ from pygame_gui.windows import UIFileDialog
 from engine.events import empty_phase, routine, without_empty_phases
 from engine.units import SIDES
 from ui.status import recon_log_detail
+from ui.text import clean
 
 
 def log_title(key_only: bool) -> str:
@@ -125,7 +126,8 @@ def map_key(palette: Any) -> str:
         "road = main road (at Shusha, the Lachin corridor); gold outline = the objective.",
         "Overlay 6 (supply): the colours are your ESTIMATE of the routes, traced through the enemies you see; a "
         "NO SUPPLY tag or a green tick on your counters is each unit's real supply at the turn's start.",
-        "Overlays 1-8 show a legend at the bottom left of the map; 8 tints the map by height, in metres."])
+        "Overlays 1-8 show a legend in a corner of the map (the bottom left unless it would cover counters or "
+        "place names); 8 tints the map by height, in metres."])
 
 
 class Gui:
@@ -153,6 +155,8 @@ class Gui:
         self._roster_row: int | None = None
         self.over_win: UIWindow | None = None
         self._over_key: Any = None
+        self.report_win: UIWindow | None = None
+        self._report_key: Any = None
         self.dialog: UIFileDialog | None = None
         self.dialog_mode = ""
         self._log_ident: Any = None
@@ -224,6 +228,7 @@ class Gui:
                 (self.buttons[key].enable if on else self.buttons[key].disable)()
         self._sync_help()
         self._sync_roster()
+        self._sync_report()
         self._sync_game_over()
         self._sync_log()
 
@@ -275,6 +280,9 @@ class Gui:
                 app.show_roster = False
             elif ev.ui_element is self.over_win:
                 self.over_win = None
+            elif ev.ui_element is self.report_win:
+                self.report_win = None
+                app.show_report = False
             elif ev.ui_element is self.dialog:
                 self.dialog = None
             return True
@@ -295,14 +303,14 @@ class Gui:
     def over_window(self) -> bool:
         pos = pygame.mouse.get_pos()
         return any(w is not None and w.alive() and w.rect.collidepoint(pos)
-                   for w in (self.help_win, self.over_win, self.dialog))
+                   for w in (self.help_win, self.over_win, self.dialog, self.report_win))
 
     def over_log(self, pos: tuple[int, int]) -> bool:
         return self.log_box is not None and self.log_box.rect.collidepoint(pos)
 
     def close_top_window(self) -> bool:
         """Esc: close the file dialog, else help, else the game-over window. True if one was closed."""
-        for name in ("dialog", "help_win", "roster_win", "over_win"):
+        for name in ("dialog", "help_win", "roster_win", "report_win", "over_win"):
             w = getattr(self, name)
             if w is not None and w.alive():
                 w.kill()
@@ -312,6 +320,8 @@ class Gui:
                 if name == "roster_win":
                     self.app.show_roster = False
                     self.roster_list = None
+                if name == "report_win":
+                    self.app.show_report = False
                 return True
         return False
 
@@ -390,7 +400,8 @@ class Gui:
             return
         if not alive:
             mr = app.map_rect
-            w, h = min(560, mr.w - 40), min(440, mr.h - 60)
+            # wide enough for a unit's name, flags first (a long row is still cut at the right edge)
+            w, h = min(round(820 * app.ui_scale), mr.w - 40), min(round(460 * app.ui_scale), mr.h - 60)
             self.roster_win = UIWindow(pygame.Rect(mr.x + 20, mr.y + 20, w, h), self.manager,
                                        window_display_title="Your units (R closes; click one to select it)",
                                        resizable=True)
@@ -407,6 +418,39 @@ class Gui:
             rows = app.roster_rows()
             self._roster_ids = [uid for _, uid in rows]
             self.roster_list.set_item_list([text for text, _ in rows])
+
+    def _sync_report(self) -> None:
+        """The enemy-turn report window (V, or a click on the status bar): the whole of what the side saw of the
+        enemy's last turn under headings, scrollable, rebuilt when the report or its skip notes change."""
+        app = self.app
+        alive = self.report_win is not None and self.report_win.alive()
+        if not app.show_report or app.pass_screen:
+            if alive:
+                self.report_win.kill()
+            self.report_win = None
+            return
+        key = (id(app.report), len(app.report_notes))
+        if alive and key == self._report_key:
+            return
+        self._report_key = key
+        rect = self.report_win.rect.copy() if alive else None
+        if alive:
+            self.report_win.kill()
+        if rect is None:
+            mr = app.map_rect
+            s = app.ui_scale
+            rect = pygame.Rect(mr.x + 20, mr.y + 20, min(round(640 * s), mr.w - 40), min(round(520 * s), mr.h - 80))
+        def esc(s: str) -> str:  # (pygame_gui's font has no arrow glyph: "->", as in the event log)
+            return html.escape(clean(s))
+
+        rows = app.report_lines()
+        text = "".join((f"<br><b>{esc(line)}</b><br>" if k else f"<b>{esc(line)}</b><br>") if head
+                       else f"&bull; {esc(line)}<br>" for k, (line, head) in enumerate(rows))
+        self.report_win = UIWindow(rect, self.manager, window_display_title="Enemy turn report (V closes)",
+                                   resizable=True)
+        UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.report_win.get_container().get_size()),
+                  manager=self.manager, container=self.report_win,
+                  anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
 
     def _sync_game_over(self) -> None:
         st = self.app.state
@@ -455,7 +499,8 @@ class Gui:
             kind = "#log_turn"
         elif ev.kind == "AirStatus" and getattr(ev, "grounded", False):
             kind = "#log_bad"
-        lines = self.app.ui_text.wrap(f"T{ev.turn} {ev.text()}", log_font_px(1.0), width)
+        names = self.app.names
+        lines = self.app.ui_text.wrap(f"T{ev.turn} {names(ev.text())}", log_font_px(1.0), width)
         rows = [(s if j == 0 else "    " + s, kind) for j, s in enumerate(lines)]
         details = list(ev.details())  # each fire result: firepower, every modifier with its source, odds, rolls
         # what the sortie covered, "nothing found" too
@@ -463,7 +508,7 @@ class Gui:
             extra = recon_log_detail(ev, self.app.state, self.app.view_side, self.app.recon_notes.get(k))
             details += [extra] if extra else []
         for detail in details:
-            more = self.app.ui_text.wrap(detail, log_font_px(1.0), width - 24)
+            more = self.app.ui_text.wrap(names(detail), log_font_px(1.0), width - 24)
             rows += [(("      " if j else "   · ") + s, "#log_plain") for j, s in enumerate(more)]
         return rows
 

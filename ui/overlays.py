@@ -212,13 +212,23 @@ def defence(state: Any, p: pal.Palette) -> OverlayResult:
     return res
 
 
+def ambush_dot(bonus: int) -> float:
+    """The radius (a fraction of the hex size) of the concealment overlay's dot for an ambush bonus: +2 more
+    than twice as wide as +1 (a player could not tell 0.20 from 0.28 apart at normal zoom).
+
+    >>> ambush_dot(1), ambush_dot(2), ambush_dot(5)
+    (0.13, 0.32, 0.45)
+    """
+    return min(0.45, round(0.13 + 0.19 * (bonus - 1), 2))
+
+
 def concealment(state: Any, p: pal.Palette) -> OverlayResult:
     res = _levels(state, state.map.concealment, p, "3 Concealment (fill) and ambush bonus (dots)", "concealment")
     amb = state.map.ambush
     for i in np.flatnonzero(amb > 0).tolist():
-        res.dots[i] = ((120, 0, 160, 255), 0.12 + 0.08 * int(amb[i]))
+        res.dots[i] = ((120, 0, 160, 255), ambush_dot(int(amb[i])))
     for v in sorted(set(int(a) for a in amb.tolist() if a > 0)):
-        res.legend_dots[len(res.legend)] = 0.12 + 0.08 * v
+        res.legend_dots[len(res.legend)] = ambush_dot(v)
         res.legend.append(((120, 0, 160, 255), f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
     return res
 
@@ -551,6 +561,20 @@ def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: 
     return layer
 
 
+def _tag_plate(tag: str, colour: RGBA, h: int, w: int, text: Any) -> pygame.Surface:
+    """A tag's white letters on a plate of `colour`, no wider than a counter `w` px wide (`h` high) as long as
+    the letters stay readable."""
+    px = max(8, round(h * 0.36))
+    while px > 8 and text.font(px, bold=True).size(text.clean(tag, px, True))[0] > w - 8:
+        px -= 1  # (no wider than the counter, so neighbours' tags do not meet, while it stays readable)
+    img = text.render(tag, px, (255, 255, 255), bold=True)
+    plate = pygame.Surface((img.get_width() + 6, img.get_height()), pygame.SRCALPHA)
+    pygame.draw.rect(plate, colour, plate.get_rect(), border_radius=3)
+    pygame.draw.rect(plate, (255, 255, 255), plate.get_rect(), 1, border_radius=3)
+    plate.blit(img, (3, 0))
+    return plate
+
+
 def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rect]], text: Any
                       ) -> list[tuple[pygame.Surface, pygame.Rect]]:
     """The overlay's marks on own counters (`OverlayResult.unit_marks`), as (image, rectangle on the map
@@ -564,7 +588,8 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
             by_hex.setdefault(got[0], []).append((got[1], colour, tag))
     rings: list[tuple[pygame.Surface, pygame.Rect]] = []
     tags: list[tuple[pygame.Surface, pygame.Rect]] = []
-    for marks in by_hex.values():
+    placed: list[pygame.Rect] = []
+    for _, marks in sorted(by_hex.items(), key=lambda kv: (kv[1][0][0].top, kv[1][0][0].left)):
         tagged = [m for m in marks if m[2]]
         if tagged:
             colour, tag = tagged[0][1], tagged[0][2]
@@ -576,15 +601,20 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
             pygame.draw.rect(ring, (255, 255, 255), rr, lw)  # a white casing: reads on a counter of any colour
             pygame.draw.rect(ring, colour, rr.inflate(-2 * lw, -2 * lw), lw)
             rings.append((ring, ring.get_rect(center=area.center)))
-            px = max(8, round(h * 0.36))
-            while px > 8 and text.font(px, bold=True).size(text.clean(tag, px, True))[0] > w - 8:
-                px -= 1  # (no wider than the counter, so neighbours' tags do not meet, while it stays readable)
-            img = text.render(tag, px, (255, 255, 255), bold=True)
-            plate = pygame.Surface((img.get_width() + 6, img.get_height()), pygame.SRCALPHA)
-            pygame.draw.rect(plate, colour, plate.get_rect(), border_radius=3)
-            pygame.draw.rect(plate, (255, 255, 255), plate.get_rect(), 1, border_radius=3)
-            plate.blit(img, (3, 0))
-            tags.append((plate, plate.get_rect(midbottom=(area.centerx, area.top + plate.get_height() // 2))))
+            # one tag per hex, with how many of its units it is about; across the top of the stack, else its
+            # foot, else shorter: never over a neighbour's tag (a player read "NO SUPPLY SUPPLY" on Shusha)
+            n = len(tagged)
+            words = [f"{tag} ×{n}" if n > 1 else tag, f"×{n}" if n > 1 else "!"]
+            for t in words:
+                plate = _tag_plate(t, colour, h, w, text)
+                ph = plate.get_height()
+                spots = [plate.get_rect(midbottom=(area.centerx, area.top + ph // 2)),
+                         plate.get_rect(midtop=(area.centerx, area.bottom - ph // 2))]
+                spot = next((r for r in spots if r.collidelist(placed) < 0), None)
+                if spot is not None:
+                    tags.append((plate, spot))
+                    placed.append(spot)
+                    break
         else:
             top = max((r for r, _, _ in marks), key=lambda r: (r.right, r.top))  # the last of a stack: on top
             colour = marks[0][1]

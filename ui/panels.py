@@ -10,6 +10,7 @@ from typing import Any
 import pygame
 
 from engine.units import SIDES
+from ui import goto_orders
 
 FS = 13  # base text size (scaled by --ui-scale)
 HOVER_LINES = 4
@@ -181,7 +182,7 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
         w.line(weather_words(v.weather), p.panel_fg, px=12)
         ready = [u for u in air if not v.grounded.get(u.id)]
         for done, head in ((False, "CAN FLY"), (True, "has flown this turn")):  # (as the full list says)
-            names = [f"{u.id} ({type_label(scen.unit_table, u.type)})" for u in ready if bool(u.fired) == done]
+            names = [app.names.name(u.id, typed=True) for u in ready if bool(u.fired) == done]
             if names:
                 w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12, bold=not done)
         if grounded:
@@ -202,7 +203,8 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
     for u in guns:
         ut = table[u.type]
         mark = "▶ " if u.id == app.selected else ""
-        r = w.line(f"{mark}{u.id} ({ut.label.split(' (')[0]}, {u.strength}): off-map guns firing from "
+        r = w.line(f"{mark}{app.names.name(u.id)}: {ut.label.split(' (')[0]}, strength {u.strength}, off-map guns "
+                   "firing from "
                    f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'} "
                    "(click to select)", p.good, px=12, indent=4)
         if r.bottom <= app.gui.info_bottom and not w.measure:
@@ -308,6 +310,9 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
             flags.append("OUT OF SUPPLY")
         w.line(", ".join(flags), px=12)
         w.line(unit_hint(app, u, ut), p.panel_dim, px=12)
+        goal = goto_orders.goal_of(st, u.id) if u.side == app.view_side else None
+        if goal is not None:
+            w.line(f"{goto_orders.plan_words(app, u.id, goal)}; Backspace cancels", goto_orders.ROUTE, px=12)
         w.rule()
     elif app.my_turn() and hint:
         w.line(phase_hint(app), p.panel_dim, px=12)
@@ -446,13 +451,13 @@ def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
     for u in own:
         ut = table[u.type]
         g = v.grounded.get(u.id)
-        name = ut.label.split(" (")[0]
+        name = app.names.name(u.id, typed=True)
         mark = "▶ " if u.id == app.selected else ""
         if g:
-            out.append((f"{mark}{u.id} {name}: GROUNDED - {g} ({_needs(ut)})", p.bad, u.id))
+            out.append((f"{mark}{name}: GROUNDED - {g} ({_needs(ut)})", p.bad, u.id))
         else:
             done = "has flown this turn" if u.fired else "CAN FLY"
-            out.append((f"{mark}{u.id} {name}: {done} ({_needs(ut)})", p.good, u.id))
+            out.append((f"{mark}{name}: {done} ({_needs(ut)})", p.good, u.id))
     enemy = 1 - app.view_side
     seen: set[str] = set()
     for us in st.scenario.units:
@@ -535,6 +540,8 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     w.line(f"Hex ({c},{r}){' ' + place if place else ''}: {t.name}, {gm.elevation[idx]:.0f} m", p.accent,
            bold=True)
     dest = app.destinations()
+    if idx not in dest and app.selected and app.my_turn() and st.phase == "movement" and dest:
+        w.line(goto_orders.hover_words(app, idx), goto_orders.ROUTE, px=12)
     if idx in dest:
         move = f"Move here: {dest[idx][0]:g} MP"
         reveals = app.move_reveals()
@@ -557,7 +564,8 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     table = st.scenario.unit_table
     here = []
     for u in app.own_units_at(idx):
-        here.append(f"{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
+        name = f"{u.name} - " if u.name and u.name != u.id else ""
+        here.append(f"{name}{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
     if app.omniscient:  # (--see-all, a replay of both sides: every enemy unit here, hidden ones too)
         for u in st.units:
             if u.side != app.view_side and u.idx == idx and u.active and not u.offmap \
@@ -635,18 +643,52 @@ def last_seen_words(table: Any, m: Any, with_id: bool = True) -> str:
             "since)")
 
 
+REPORT_HINT = "… V: the whole report"
+"""How a cut enemy-turn summary ends on the status line: the report window (V, or a click on the bar) has it all."""
+
+
+def split_skip(status: str) -> tuple[str, str]:
+    """(the status line's main text, the note of a phase skipped after it): the note gets a line of its own, so
+    a long summary never pushes it out of sight ("skipped the air phase (nothing to order); ... thick fog").
+
+    >>> split_skip("a moves | skipped the air phase (nothing to order)")
+    ('a moves', 'Skipped the air phase (nothing to order)')
+    >>> split_skip("Skipped the air phase (nothing to order)")
+    ('Skipped the air phase (nothing to order)', '')
+    """
+    main, sep, note = status.partition(" | skipped the ")
+    return (main, "Skipped the " + note) if sep else (status, "")
+
+
+def status_lines(app: Any, width: int) -> tuple[list[str], int]:
+    """The status bar's lines at `width` px, and how many of them are the main text (two at most, cut with "…";
+    an enemy turn's summary cut says V opens the whole report); a skipped phase's note below, on one line."""
+    t = app.ui_text
+    main, note = split_skip(app.status)
+    more = REPORT_HINT if main.startswith("Enemy turn:") and getattr(app, "report", None) else "…"
+    lines = fit_lines(t, main, FS, width, 2, more)
+    n = len(lines)
+    if note:
+        lines += fit_lines(t, note, FS, width, 1)
+    return lines, n
+
+
 def draw_status(app: Any, screen: pygame.Surface) -> None:
     p = app.palette
     mr = app.map_rect
     t = app.ui_text
-    lines = fit_lines(t, app.status, FS, mr.w - 20, 2)
+    lines, n_main = status_lines(app, mr.w - 20)
     lh = t.line_height(FS)
     h = lh * len(lines) + 8
     bar = pygame.Surface((mr.w, h), pygame.SRCALPHA)
     bar.fill((20, 22, 28, 210))
     screen.blit(bar, (mr.x, mr.bottom - h))
+    if getattr(app, "report", None) is not None:  # a click on the bar opens the enemy-turn report
+        app.click_regions.append((pygame.Rect(mr.x, mr.bottom - h, mr.w, h), app.toggle_report))
     for k, s in enumerate(lines):
         col = p.bad if app.status.startswith(("Not allowed", "Cannot", "Error")) else p.panel_fg
+        if k >= n_main:  # (the skipped phase's note: in the accent colour, apart from the summary)
+            col = p.accent
         screen.blit(t.render(s, FS, col), (mr.x + 10, mr.bottom - h + 4 + k * lh))
     # top-left hint: turn owner (aircraft grounded by the weather are on the panel's red plate: `_aircraft`)
     st = app.state
@@ -659,16 +701,17 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
         screen.blit(t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True), (mr.x + 8, mr.y + 6))
 
 
-def fit_lines(t: Any, s: str, px: int, width: int, n: int) -> list[str]:
-    """`s` wrapped to `width` in at most `n` lines; if cut, the last line ends in "…" so the reader knows there is
-    more (an order's summary puts its most important parts first; the event log has the rest)."""
+def fit_lines(t: Any, s: str, px: int, width: int, n: int, more: str = "…") -> list[str]:
+    """`s` wrapped to `width` in at most `n` lines; if cut, the last line ends in `more` ("…") so the reader knows
+    there is more (an order's summary puts its most important parts first; the event log has the rest)."""
     lines = t.wrap(s, px, width)
     if len(lines) <= n:
         return lines
     last = lines[n - 1]
-    while last and t.font(px).size(last + " ...")[0] > width:
+    tail = " " + t.clean(more, px)
+    while last and t.font(px).size(last + tail)[0] > width:
         last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
-    return [*lines[:n - 1], last.rstrip(" ·|,;") + " …"]
+    return [*lines[:n - 1], last.rstrip(" ·|,;") + " " + more]
 
 
 LEGEND_DOT_HEX_PX = 24
@@ -714,7 +757,30 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
         for s in lines:
             box.blit(t.render(s, px, (240, 240, 240), bold=bold), (x, y))
             y += lh
-    screen.blit(box, (app.map_rect.x + 8, app.map_rect.bottom - height - 50))
+    spot = legend_spot(app, width, height)
+    app.legend_rect = spot
+    screen.blit(box, spot)
+
+
+def legend_spot(app: Any, width: int, height: int) -> pygame.Rect:
+    """Where the overlay legend goes on screen: the corner of the map area (bottom left first, above the status
+    bar, then bottom right, top right, top left) that covers the fewest counters, last-seen marks and place names
+    (at Shusha the bottom left is Lachin, the defender's supply source and entry hex)."""
+    mr = app.map_rect
+    bottom = mr.bottom - 50  # (above the status bar)
+    corners = [(mr.x + 8, bottom - height), (mr.right - 8 - width, bottom - height),
+               (mr.right - 8 - width, mr.y + 34), (mr.x + 8, mr.y + 34)]
+    off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)  # (the map surface's rectangles, on screen)
+    busy = [r.move(*off) for r in getattr(app, "counter_boxes", [])]
+    busy += [r.move(*off) for _, r in getattr(app, "place_labels", [])]
+    weights = [3] * len(getattr(app, "counter_boxes", [])) + [2] * len(getattr(app, "place_labels", []))
+    best = None
+    for k, (x, y) in enumerate(corners):
+        r = pygame.Rect(x, max(mr.y, y), width, height)
+        score = sum(wt for wt, b in zip(weights, busy, strict=True) if r.colliderect(b))
+        if best is None or score < best[0]:
+            best = (score, k, r)
+    return best[2]
 
 
 def _modal(app: Any, screen: pygame.Surface, lines: list[tuple[str, int, tuple[int, int, int], bool]],

@@ -299,7 +299,7 @@ class MapRenderer:
                     pygame.draw.circle(surf, p.road_secondary, pt, w / 2)
             else:
                 w = max(2, int(s / 7))
-                _dashed(surf, p.road_track, pts, w, dash=max(3.0, s * 0.4))
+                dashed_line(surf, p.road_track, pts, w, dash=max(3.0, s * 0.4))
 
     def _objectives(self, surf: pygame.Surface, g: MapGeometry) -> None:
         gm = self.gmap
@@ -528,14 +528,15 @@ def _chord(pts: list[tuple[float, float]], proj: list[float], c: float) -> tuple
     return (out[0], out[1]) if len(out) == 2 else None
 
 
-def _dashed(surf: pygame.Surface, col: tuple[int, int, int], pts: list[tuple[float, float]], w: int,
-            dash: float) -> None:
+def dashed_line(surf: pygame.Surface, col: tuple[int, int, int], pts: list[tuple[float, float]], w: int,
+                dash: float, gap: float = 0.6) -> None:
+    """A dashed polyline, the dashes carried on across its corners; `gap`: a gap's length, in dashes."""
     on = True
     left = dash
     for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         seg = math.hypot(x1 - x0, y1 - y0)
         t = 0.0
-        while t < seg:
+        while t < seg - 1e-6:
             step = min(left, seg - t)
             if on:
                 a = (x0 + (x1 - x0) * t / seg, y0 + (y1 - y0) * t / seg)
@@ -545,4 +546,4 @@ def _dashed(surf: pygame.Surface, col: tuple[int, int, int], pts: list[tuple[flo
             left -= step
             if left <= 1e-6:
                 on = not on
-                left = dash * (1.0 if on else 0.6)
+                left = dash * (1.0 if on else gap)

@@ -206,7 +206,7 @@ class ReplayApp(App):
         # the whole order, most important first (as in the game); a side's view of a save's game says what a
         # recon sortie found (an event log's replay holds no game state to know it from)
         view = self.view if m.kind == "save" and not self.omniscient else None
-        last = order_summary(evs, self.state, "", view)
+        last = order_summary(evs, self.state, "", view, names=self.names)
         self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
                        "[Right/Left step, PageDown/PageUp turn, Home/End]")
 

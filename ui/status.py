@@ -5,6 +5,7 @@ viewing side saw); wording only, no rule."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.units import SIDES
@@ -26,11 +27,13 @@ GROUPED = "UnitHidden"
 """Units going to ground at a turn's start make one part ("a, b and c go to ground"), not one each."""
 
 
-def _short(ev: Any, table: Any) -> str:
+def _short(ev: Any, table: Any, named: bool = False) -> str:
     """One event as a part of the summary: its own text, shortened where the fire details make it long
-    (they stay in the event log)."""
+    (they stay in the event log). `named`: the ids will be named (`ui.names.Namer`), which folds in the type."""
     if ev.kind == "AmbushSprung":
         return f"AMBUSH at {_h(ev.target_hex)}: {ev.ambusher} fired first from {_h(ev.hex)}; {ev.target} stopped"
+    if ev.kind == "UnitDestroyed" and named:
+        return f"{ev.unit} ({ev.unit_type}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
     if ev.kind == "UnitDestroyed":
         ut = table.get(ev.unit_type)
         kind = ut.label.split(" (")[0].lower() if ut is not None else ev.unit_type.replace("_", " ")
@@ -129,17 +132,49 @@ def recon_log_detail(ev: Any, state: Any, side: int, seen: str | None = None) ->
 
 
 def summary_parts(events: list[Any], state: Any, view: Any = None,
-                  known_before: frozenset[str] | set[str] | None = None) -> list[str]:
+                  known_before: frozenset[str] | set[str] | None = None,
+                  names: Callable[[str], str] | None = None) -> list[str]:
     """The parts of an order's summary, most important first: destruction, objective hexes taken and the road
     cut or reopened (a player found "attacker takes control of (21,11) Shusha" behind the status line's "…"),
     steps lost (per unit, with what is left), ambush, assault and retreat, fire, recon sorties, the move, other
     control changes, reveals, then the rest in log order. `events`: what the viewing side saw of the order.
     `view` (the viewing side's `SideView`, None: a replay of both sides) and `known_before` (enemy ids it knew
     before the order): a recon sortie then says what it looked at and what it found there (`recon_words`), and
-    the units it detected are not repeated as reveals."""
+    the units it detected are not repeated as reveals. `names`: rewrites the unit ids of each part for display
+    (`ui.names.Namer`: own units by name, enemies by type label and id); None: the ids as the events give them."""
+    return [s for _, s in ranked_parts(events, state, view, known_before, names)]
+
+
+SECTIONS = ((LOSSES, "Losses, the objective and the road"), (5, "Contacts and fighting"),
+            (7, "Moves seen and ground taken"),
+            (OTHER, "Reveals and the rest"))
+"""The enemy-turn report's headings: each takes the parts of rank up to its number (`ranked_parts`)."""
+
+
+def summary_sections(events: list[Any], state: Any, view: Any = None,
+                     names: Callable[[str], str] | None = None) -> list[tuple[str, list[str]]]:
+    """The parts of `summary_parts` under the report's headings (`SECTIONS`), empty sections left out: losses
+    and contacts first, moves, then reveals and the rest."""
+    out: list[tuple[str, list[str]]] = [(head, []) for _, head in SECTIONS]
+    for rank, s in ranked_parts(events, state, view, None, names):
+        k = next(j for j, (top, _) in enumerate(SECTIONS) if rank <= top or j == len(SECTIONS) - 1)
+        out[k][1].append(s)
+    return [(head, parts) for head, parts in out if parts]
+
+
+def ranked_parts(events: list[Any], state: Any, view: Any = None,
+                 known_before: frozenset[str] | set[str] | None = None,
+                 names: Callable[[str], str] | None = None) -> list[tuple[int, str]]:
+    """(rank, part) of `summary_parts`, in order. A unit seen setting out on a move it was seen making is said
+    in the move's part ("... (seen setting out: its route leaves cover)"), not in a reveal part of its own."""
     ranked: list[tuple[int, int, str]] = []
     destroyed = {ev.unit for ev in events if ev.kind == "UnitDestroyed"}
     spotted = set() if view is None else {u for ev in events if ev.kind == "ReconFlown" for u in ev.detected}
+    movers = {ev.unit for ev in events if ev.kind in ("UnitMoved", "MoveGlimpsed")}
+    setting_out: dict[str, list[str]] = {}  # mover -> why it was seen setting out (said with its move)
+    for ev in events:
+        if ev.kind == "UnitRevealed" and getattr(ev, "setting_out", False) and ev.unit in movers:
+            setting_out.setdefault(ev.unit, []).append(ev.reason)
     lost: dict[str, list[int]] = {}  # target -> [steps lost, strength after, first position]
     hid: list[str] = []
     table = state.scenario.unit_table
@@ -153,8 +188,14 @@ def summary_parts(events: list[Any], state: Any, view: Any = None,
             continue
         if ev.kind == "UnitRevealed" and ev.unit in spotted and ev.reason.startswith("detected by"):
             continue  # (said in the sortie's part: "FOUND ...")
+        if ev.kind == "UnitRevealed" and ev.unit in setting_out and getattr(ev, "setting_out", False):
+            continue  # (said with its move)
         text = recon_words(ev, state, view, known_before) if view is not None and ev.kind == "ReconFlown" \
-            else _short(ev, table)
+            else _short(ev, table, names is not None)
+        if ev.kind in ("UnitMoved", "MoveGlimpsed") and ev.unit in setting_out:
+            why = "; ".join(dict.fromkeys(setting_out[ev.unit]))
+            text += f" (seen setting out: {why})"
+            setting_out[ev.unit] = []  # (said once, with its first move)
         rank = RANK.get(ev.kind, OTHER)
         if ev.kind == "RoadCut" or (ev.kind == "ControlChanged" and state.map.idx(ev.hex) in state.map.objective_set):
             rank = RANK["UnitDestroyed"]  # the objective and the road: what the game is about, never cut off
@@ -169,18 +210,23 @@ def summary_parts(events: list[Any], state: Any, view: Any = None,
         top = f"/{table[state.units[i].type].max_steps}" if i is not None else ""
         ranked.append((LOSSES, k, f"{uid} lost {n} step{'s' if n != 1 else ''} ({after}{top} left)"))
     ranked.sort(key=lambda t: (t[0], t[1]))
-    out: list[str] = []
-    for _, _, s in ranked:
+    out: list[tuple[int, str]] = []
+    said: set[str] = set()
+    for rank, _, s in ranked:
         if not s:
             s = f"{', '.join(hid)} {'goes' if len(hid) == 1 else 'go'} to ground"
-        if s not in out:
-            out.append(s)
+        if names is not None:
+            s = names(s)
+        if s not in said:
+            said.add(s)
+            out.append((rank, s))
     return out
 
 
 def order_summary(events: list[Any], state: Any, fallback: str, view: Any = None,
-                  known_before: frozenset[str] | set[str] | None = None) -> str:
+                  known_before: frozenset[str] | set[str] | None = None,
+                  names: Callable[[str], str] | None = None) -> str:
     """The status line after an order: its summary parts joined (`fallback` when the side saw nothing);
-    `view`, `known_before`: as `summary_parts`."""
-    parts = summary_parts(events, state, view, known_before)
+    `view`, `known_before`, `names`: as `summary_parts`."""
+    parts = summary_parts(events, state, view, known_before, names)
     return SEP.join(parts) if parts else fallback

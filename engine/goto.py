@@ -1,0 +1,247 @@
+"""Multi-turn move orders ("go to"): which hex a unit should move to this phase to get nearer a distant goal.
+
+Pure and fog-safe: everything here is computed from a `SideView`, so a standing order never knows more than
+the player who gave it. The step it proposes is issued as an ordinary `Move` through `rules.apply` (the
+front end keeps the order itself, e.g. in `GameState.extra`): the engine log holds only those moves, and
+replays and saves need nothing new. Remaining distance is the static movement-cost field of the unit's
+mobility class (`movement.distance_field`, which respects the side's no-go areas and ignores units): it is
+what the unit could know of the ground, while this phase's legal destinations (`SideView.destination_indices`)
+bring in the zones of control, known enemies and stack limits.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+
+import numpy as np
+
+from engine.mapdata import GameMap
+from engine.movement import distance_field
+from engine.orders import Move
+from engine.rules import INFILTRATION_CONCEALMENT
+from engine.view import SideView
+
+PROGRESS_EPS = 1e-9
+"""A destination makes progress when its remaining cost is lower than the start's by more than this."""
+
+
+COVER_CONCEALMENT = INFILTRATION_CONCEALMENT  # (the rules' threshold: a route through less gives it away)
+"""Concealment an infiltrator moves unseen through (`rules.move_reveal_reason`: 2 or more)."""
+COVER_FIELDS_MAX = 64
+"""Cover-only fields kept per map (one per mobility class, goal and side: a handful in a game)."""
+
+
+def remaining_cost(view: SideView, uid: str, goal_idx: int) -> np.ndarray:
+    """Movement cost from every hex to `goal_idx` for `uid` (read-only; inf: no way). For a hidden unit that
+    infiltrates, the cost by a way through cover only (`cover_field`) when there is one from where it stands:
+    the route that keeps it hidden, even if longer. Otherwise the plain field of its mobility class."""
+    return _field_of(view, uid, goal_idx)[0]
+
+
+def _field_of(view: SideView, uid: str, goal_idx: int) -> tuple[np.ndarray, bool]:
+    """`remaining_cost`, and whether it is the cover-only field."""
+    u = view.unit(uid)
+    ut = view.scenario.unit_table[u.type]
+    if u.hidden and ut.infiltrates:
+        field = cover_field(view.map, ut.mobility, int(goal_idx), view.side)
+        if math.isfinite(float(field[u.idx])):
+            return field, True
+    return distance_field(view.map, ut.mobility, (int(goal_idx),), view.side), False
+
+
+def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int) -> np.ndarray:
+    """Movement cost from every hex to `goal_idx` by ways whose every hex after the first lies in cover
+    (concealment 2 or more, where an infiltrator moves unseen), the goal excepted (inf: no such way); the
+    side's no-go areas are never entered. Cached per map."""
+    memo = gmap.derived.setdefault("goto.cover_field", {})
+    key = (mobility, goal_idx, side)
+    got = memo.get(key)
+    if got is not None:
+        return got
+    costs = gmap.edge_cost_list[mobility]
+    nbrs = gmap.nbr_list
+    conceal = gmap.concealment_list
+    forbidden = gmap.no_go_list[side]
+    dist = [math.inf] * gmap.n
+    dist[goal_idx] = 0.0
+    heap = [(0.0, goal_idx)]
+    opp = (3, 4, 5, 0, 1, 2)
+    while heap:
+        c, i = heapq.heappop(heap)
+        if c > dist[i] or (i != goal_idx and conceal[i] < COVER_CONCEALMENT):
+            continue  # (a hex out of cover may start a way, never lie on one)
+        for d, j in enumerate(nbrs[i]):
+            if j < 0 or forbidden[j]:
+                continue
+            nc = c + costs[j][opp[d]]  # moving j -> i
+            if nc < dist[j]:
+                dist[j] = nc
+                heapq.heappush(heap, (nc, j))
+    out = np.array(dist)
+    out.setflags(write=False)
+    if len(memo) >= COVER_FIELDS_MAX:
+        memo.clear()
+    memo[key] = out
+    return out
+
+
+def next_step(view: SideView, uid: str, goal_idx: int) -> int | None:
+    """The hex `uid` should move to this phase on its way to `goal_idx`, or None: it is there already, or no
+    legal destination brings it nearer (blocked: a known enemy or its zone of control in the way, the goal's
+    stack full, a goal it can never reach, or it has already moved).
+
+    Only this phase's legal destinations are considered, so the answer is always a legal `Move` as far as the
+    side knows. Among those that make progress it picks the least remaining cost to the goal. A hidden unit
+    prefers a destination whose move keeps it hidden (`SideView.move_reveal` is None) whenever one makes
+    progress: an infiltrator moving through cover must not give itself away for a faster route. Ties go to
+    the lower hex index, so the choice is deterministic.
+
+    When the only hexes that would bring it nearer are full of the side's own units (the stack limit; they
+    may be passed through, not stopped in), it steps aside to the destination with the least remaining cost
+    if that loses less than one phase's move points: such a detour usually arrives as soon as waiting would.
+    A hidden unit takes such a detour only if it stays hidden.
+
+    >>> from engine.scenario import load_scenario
+    >>> from engine.rules import new_game
+    >>> from engine.view import observe
+    >>> from engine.orders import EndPhase
+    >>> from engine.rules import apply
+    >>> from pathlib import Path
+    >>> st = new_game(load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"), 0)
+    >>> while st.phase != "movement":
+    ...     _ = apply(st, EndPhase(st.side_name))
+    >>> v = observe(st, 0)
+    >>> step = next_step(v, "az_sf_1", st.map.idx((21, 13)))
+    >>> st.map.hex_of(step), step in v.destination_indices("az_sf_1").tolist(), v.move_reveal("az_sf_1", step)
+    ((31, 25), True, None)
+    """
+    u = view.unit(uid)
+    if u.idx == goal_idx or u.moved:
+        return None
+    field = remaining_cost(view, uid, goal_idx)
+    here = float(field[u.idx])
+    if not math.isfinite(here):
+        return None
+    dests = view.destination_indices(uid)
+    if dests.size == 0:
+        return None
+    left = field[dests]
+    better = left < here - PROGRESS_EPS
+    if better.any():
+        return _pick(view, uid, u.hidden, left[better], dests[better], must_hide=False)
+    full = _own_stacks_in_the_way(view, uid, field, here)
+    if not full or goal_idx in full:  # (a goal full of one's own units: the player decides)
+        return None
+    # a detour round the own units in the way, losing less than a phase's move: moving aside now and on next
+    # phase often arrives as soon as waiting would (a hex full of one's own units cannot be moved into)
+    slack = left < here + float(view.scenario.unit_table[u.type].move_points) - PROGRESS_EPS
+    if not slack.any():
+        return None
+    return _pick(view, uid, u.hidden, left[slack], dests[slack], must_hide=True)
+
+
+def _pick(view: SideView, uid: str, hidden: bool, left: np.ndarray, dests: np.ndarray, must_hide: bool) -> int | None:
+    """The least remaining cost among `dests` (ties: the lower index); a hidden unit's first choice keeps it
+    hidden; `must_hide`: a hidden unit takes none that reveals it."""
+    first = None
+    for _, idx in sorted(zip(left.tolist(), dests.tolist(), strict=True)):
+        if view.check(Move(uid, view.map.hex_of(idx))) is not None:
+            continue  # (the rules' own word on each)
+        if not hidden or view.move_reveal(uid, idx) is None:
+            return int(idx)
+        if first is None:
+            first = int(idx)
+    return None if must_hide else first
+
+
+def _own_stacks_in_the_way(view: SideView, uid: str, field: np.ndarray, here: float) -> list[int]:
+    """The hexes in reach this phase that would bring `uid` nearer but are full of the side's own units, when
+    those are all there are (else empty: something else blocks it)."""
+    reached = view.reach_order(uid)
+    better = reached[field[reached] < here - PROGRESS_EPS]
+    full = [int(i) for i in better.tolist() if view.own_occupancy[i] >= view.scenario.stack_limit]
+    return full if full and len(full) == better.size else []
+
+
+def why_no_step(view: SideView, uid: str, goal_idx: int) -> tuple[str, bool]:
+    """Why `next_step` gives no step for `uid` towards `goal_idx`, and whether it is only a wait: (reason,
+    True) when the only hexes that would bring it nearer are full of the side's own units (the stack limit),
+    which may have moved on by the next phase; (reason, False) when the order cannot go on as it is (there
+    already, no way to the goal, known enemies or their zones of control in the way, the goal's stack full)."""
+    u = view.unit(uid)
+    gmap = view.map
+    if u.idx == goal_idx:
+        return f"arrived at {gmap.describe(goal_idx)}", False
+    if u.moved:
+        return "it has moved this phase already", True
+    field = remaining_cost(view, uid, goal_idx)
+    here = float(field[u.idx])
+    if not math.isfinite(here):
+        return f"no way to {gmap.describe(goal_idx)} for its mobility class", False
+    full = _own_stacks_in_the_way(view, uid, field, here)
+    if full:
+        if goal_idx in full and gmap.distance(u.idx, goal_idx) == 1:
+            return f"the goal {gmap.describe(goal_idx)} is full of your own units (stack limit)", False
+        return (f"the way on is full of your own units at {gmap.describe(min(full, key=lambda i: field[i]))} "
+                f"(stack limit {view.scenario.stack_limit})"), True
+    if view.contact_zone & set(gmap.nbr_list[u.idx]):
+        return "a known enemy's zone of control holds it", False
+    return "no move this phase brings it nearer: known enemies or their zones of control in the way", False
+
+
+def route(view: SideView, uid: str, goal_idx: int) -> list[int]:
+    """The cheapest path (hex indices, the unit's hex first, the goal last) from `uid` to `goal_idx` over the
+    whole map by the unit's mobility class, as the side knows the ground: what the front end draws as the
+    planned route. Empty if the goal cannot be reached. Units are ignored (the moves themselves go round the
+    enemies known when they are made), so the drawn route is a plan, not a promise."""
+    u = view.unit(uid)
+    field, cover_only = _field_of(view, uid, goal_idx)
+    if not math.isfinite(float(field[u.idx])):
+        return []
+    conceal = view.map.concealment_list
+    mobility = view.scenario.unit_table[u.type].mobility
+    cost = view.map.edge_cost[mobility]
+    nbrs = view.map.nbr_list
+    path = [u.idx]  # (downhill on the field: each step's cost plus what is left after it equals what was left)
+    seen = {u.idx}
+    while path[-1] != goal_idx and len(path) <= view.map.n:
+        i = path[-1]
+        best, best_j = math.inf, -1
+        for d, j in enumerate(nbrs[i]):
+            if j < 0 or j in seen or (cover_only and j != goal_idx and conceal[j] < COVER_CONCEALMENT):
+                continue
+            c = float(cost[i, d]) + float(field[j])
+            if c < best - 1e-12 or (abs(c - best) <= 1e-12 and j < best_j):
+                best, best_j = c, j
+        if best_j < 0 or not math.isfinite(best):
+            return []
+        path.append(best_j)
+        seen.add(best_j)
+    return path if path[-1] == goal_idx else []
+
+
+def turns_along(view: SideView, uid: str, path: list[int]) -> int | None:
+    """How many movement phases `uid` needs to walk `path` (from `route`) at its full move points each phase,
+    counting whole hexes only (a move cannot end part-way into a hex), or None if a step costs more than a
+    whole phase's move points. Zones of control and enemies are not counted: "at this pace", an estimate."""
+    if len(path) < 2:
+        return 0
+    u = view.unit(uid)
+    ut = view.scenario.unit_table[u.type]
+    cost = view.map.edge_cost[ut.mobility]
+    nbrs = view.map.nbr_list
+    steps = [float(cost[a, nbrs[a].index(b)]) for a, b in itertools.pairwise(path)]
+    turns, k = 0, 0
+    while k < len(steps):
+        turns += 1
+        mp = float(ut.move_points)
+        moved = False
+        while k < len(steps) and steps[k] <= mp + 1e-9:
+            mp -= steps[k]
+            k += 1
+            moved = True
+        if not moved:
+            return None
+    return turns

@@ -1,0 +1,335 @@
+"""Standing "go to" orders (multi-turn moves) in the front end: where they are kept, when they run, when they stop.
+
+The order itself is the player's plan, not a rule: it lives in `GameState.extra[GOTO_KEY]` ({unit id: [col,
+row]}), which is saved with the game and which no rule reads. Each movement phase of the human side, the step is
+chosen by `engine.goto.next_step` from the side's own view and issued as an ordinary `Move` through
+`App.issue` (the code a click uses), so the engine log, undo and the event log behave as for a hand-made move.
+
+Stop conditions (the order is cleared and the player told why): the unit arrives; it is blocked (no legal move
+brings it nearer; only a way full of its own units makes it wait a phase instead, since those move on); its
+move was cut short (ambush, contact, an enemy's zone of control) or revealed it; the next step would reveal a
+hidden unit (the player decides whether to accept that); an enemy becomes known within `ENEMY_NEAR_HEXES` of it;
+it is newly cut off from supply (the first turn out of supply: a unit ordered on while already cut off goes on,
+or the order would stop every turn).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import goto
+from engine.orders import Move
+from engine.units import SIDES
+
+GOTO_KEY = "ui_goto"
+"""`GameState.extra` key of the standing orders: {unit id: [col, row] of its goal}."""
+ENEMY_NEAR_HEXES = 2
+"""A known enemy this close (hexes) stops a standing order: the player decides what to do about it."""
+STOP_EVENTS = {"AmbushSprung": "ambushed", "AssaultResolved": "in combat", "UnitDestroyed": "destroyed",
+               "UnitRetreated": "driven back"}
+"""Events of a step that end its unit's standing order, and the words for them."""
+
+
+def orders(state: Any) -> dict[str, list[int]]:
+    """The standing orders of the game (the dict in `state.extra`, created on first use)."""
+    got = state.extra.get(GOTO_KEY)
+    if not isinstance(got, dict):
+        got = state.extra[GOTO_KEY] = {}
+    return got
+
+
+def goal_of(state: Any, uid: str | None) -> int | None:
+    """The goal hex of `uid`'s standing order, or None."""
+    if uid is None:
+        return None
+    got = state.extra.get(GOTO_KEY)
+    if not isinstance(got, dict) or uid not in got:
+        return None
+    c, r = got[uid]
+    h = (int(c), int(r))
+    return state.map.idx(h) if state.map.on_map(h) else None
+
+
+def side_orders(state: Any, side: int) -> list[tuple[str, int]]:
+    """(unit id, goal hex) of `side`'s standing orders (in hotseat the dict holds both players')."""
+    out = []
+    for uid in sorted(state.extra.get(GOTO_KEY) or {}):
+        if uid in state.unit_index and state.unit(uid).side == side:
+            g = goal_of(state, uid)
+            if g is not None:
+                out.append((uid, g))
+    return out
+
+
+def clear(state: Any, uid: str) -> bool:
+    """Drop `uid`'s standing order; whether it had one."""
+    got = state.extra.get(GOTO_KEY)
+    if isinstance(got, dict) and uid in got:
+        del got[uid]
+        return True
+    return False
+
+
+def plan_words(app: Any, uid: str, goal: int) -> str:
+    """"Going to Dashalti (21,13): 4 turns at this pace" (or why there is no way)."""
+    v = app.view
+    path = goto.route(v, uid, goal)
+    named = place_first(app.state.map, goal)
+    if not path:
+        return f"Going to {named}: no way there"
+    n = goto.turns_along(v, uid, path)
+    pace = "" if n is None else f": {n} turn{'s' if n != 1 else ''} at this pace"
+    return f"Going to {named}{pace}"
+
+
+def hover_words(app: Any, idx: int) -> str:
+    """The panel's line for a hex beyond the selected unit's reach: how to order it there, and how long."""
+    try:
+        path = goto.route(app.view, app.selected, idx)
+        n = goto.turns_along(app.view, app.selected, path) if path else None
+    except (KeyError, ValueError):
+        return ""
+    if not path:
+        return "Beyond reach, and no way there for it"
+    pace = f" ({n} turn{'s' if n != 1 else ''} at this pace)" if n else ""
+    return f"Beyond reach this turn: Shift+click or G orders it to go here{pace}"
+
+
+def place_first(gmap: Any, idx: int) -> str:
+    """"Dashalti (21,13)": the place's name first (`GameMap.describe` puts the hex first)."""
+    name = gmap.place_name(idx)
+    c, r = gmap.hex_of(idx)
+    return f"{name} ({c},{r})" if name else f"({c},{r})"
+
+
+def give(app: Any, idx: int) -> None:
+    """The selected unit is ordered to go to hex `idx` over as many turns as it takes. In one's own movement
+    phase it takes its first step at once (if it has not moved)."""
+    st = app.state
+    uid = app.selected
+    if uid is None or st.outcome is not None:
+        return
+    u = st.unit(uid)
+    ut = st.utype(u)
+    if u.side != app.view_side or not app.my_turn():
+        app.status = "Go-to orders are given to your own units, in your turn"
+        return
+    if ut.domain != "ground" or u.offmap:
+        app.status = f"{app.names.name(uid)} ({ut.label}) does not move on the map: no go-to order"
+        return
+    if idx == u.idx:
+        app.status = f"{app.names.name(uid)} is there already"
+        return
+    if not goto.route(app.view, uid, idx):
+        app.status = f"No way to {st.map.describe(idx)} for {app.names.name(uid)} ({ut.mobility})"
+        return
+    orders(st)[uid] = list(st.map.hex_of(idx))
+    words = plan_words(app, uid, idx)
+    app.status = (f"{app.names.name(uid)}: {words}. It moves on at the start of each of your movement phases "
+                  "(Backspace cancels)")
+    if st.phase == "movement" and not u.moved:
+        said = app.status
+        notes = run(app, only=uid)
+        app.status = said + (" - " + "; ".join(notes) if notes else "")
+
+
+def cancel(app: Any, uid: str | None = None) -> None:
+    """Cancel the standing order of `uid` (the selected unit if None)."""
+    uid = uid or app.selected
+    if uid is None:
+        app.status = "Select a unit to cancel its go-to order"
+        return
+    if clear(app.state, uid):
+        app.status = f"Go-to order of {app.names.name(uid)} cancelled"
+    else:
+        app.status = f"{app.names.name(uid)} has no go-to order"
+
+
+def near_enemy(app: Any, idx: int) -> Any | None:
+    """A known enemy within `ENEMY_NEAR_HEXES` of hex `idx` (the nearest), or None."""
+    gm = app.state.map
+    near = [(gm.distance(c.idx, idx), c.id, c) for c in app.view.contacts
+            if gm.distance(c.idx, idx) <= ENEMY_NEAR_HEXES]
+    return min(near, key=lambda t: t[:2])[2] if near else None
+
+
+def run(app: Any, only: str | None = None) -> list[str]:
+    """Carry out the viewing side's standing orders (or `only` that unit's): one step each, nearest its goal
+    first (the leaders clear the hexes those behind them move into), each through `App.issue`. Returns what
+    happened, a phrase a unit, for the status line; the stops also go to the turn's notes (report window)."""
+    st = app.state
+    side = app.view_side
+    names = app.names
+    todo = side_orders(st, side)
+    if only is not None:
+        todo = [(uid, g) for uid, g in todo if uid == only]
+    v = app.view
+    todo.sort(key=lambda t: (float(goto.remaining_cost(v, t[0], t[1])[st.unit(t[0]).idx]), t[0]))
+    said: list[str] = []
+    stopped_at: list[int] = []
+
+    def stop(uid: str, why: str) -> None:
+        clear(st, uid)
+        said.append(f"{uid} {why}" if why.startswith("arrived") else f"{uid} stopped: {why}")
+        app.report_notes.append(f"Go-to order of {names.name(uid)} ended: {why}")
+        stopped_at.append(st.unit(uid).idx)
+
+    for uid, goal in todo:
+        if st.outcome is not None or st.side != side or st.phase != "movement":
+            break
+        st = app.state
+        u = st.unit(uid)
+        if not u.active or u.strength <= 0:
+            clear(st, uid)
+            continue
+        where = st.map.describe(goal)
+        if u.idx == goal:
+            stop(uid, f"arrived at {where}")
+            continue
+        if u.moved:
+            continue
+        v = app.view
+        enemy = near_enemy(app, u.idx)
+        if enemy is not None:
+            stop(uid, f"{names.name(enemy.id)} known {st.map.distance(enemy.idx, u.idx)} hex(es) away at "
+                      f"{st.map.describe(enemy.idx)}")
+            continue
+        if not u.supplied and u.turns_out_of_supply == 1:
+            stop(uid, "cut off from supply this turn")
+            continue
+        step = goto.next_step(v, uid, goal)
+        if step is None:
+            why, wait = goto.why_no_step(v, uid, goal)
+            if wait:
+                said.append(f"{uid} waits: {why}")
+            else:
+                stop(uid, f"blocked - {why}")
+            continue
+        reveal = v.move_reveal(uid, step) if u.hidden else None
+        if reveal is not None:
+            stop(uid, f"its next step to {st.map.describe(step)} would reveal it ({reveal}); move it by hand "
+                      "if you accept that")
+            continue
+        known0 = {c.id for c in v.contacts}
+        events = app.issue(Move(uid, st.map.hex_of(step)), undoable=True)
+        st = app.state
+        if events is None:  # refused (the status says why)
+            stop(uid, app.status)
+            continue
+        u = st.unit(uid)
+        moved = next((e for e in events if e.kind == "UnitMoved" and e.unit == uid), None)
+        why = next((w for e in events for k, w in STOP_EVENTS.items() if e.kind == k and uid in e.units()), None)
+        if u.strength <= 0:
+            clear(st, uid)
+            said.append(f"{uid} destroyed on the way")
+            continue
+        if why is None and any(e.kind == "UnitRevealed" and e.unit == uid for e in events):
+            why = "revealed"
+        if why is None and moved is not None and moved.stopped:
+            why = f"move cut short ({moved.stopped})"
+        new = [c for c in app.view.contacts if c.id not in known0]
+        if why is None and new:
+            why = "new enemy contact: " + ", ".join(names.name(c.id) for c in new)
+        to = st.map.describe(u.idx)
+        if why is not None:
+            stop(uid, f"{why} at {to}")
+        elif u.idx == goal:
+            stop(uid, f"arrived at {where}")
+        else:
+            said.append(f"{uid} to {to}")
+    app.highlight = app.highlight + stopped_at  # (each order's `issue` set the outlines to its own events)
+    return said
+
+
+def run_phase_start(app: Any) -> None:
+    """At the start of the human side's movement phase: run its standing orders, sum them up on the status
+    line (the moves themselves are in the event log)."""
+    if not side_orders(app.state, app.view_side):
+        return
+    said = run(app)
+    if said:
+        app.status = f"Go-to orders ({SIDES[app.view_side]}): " + "; ".join(said)
+
+
+# ---------------------------------------------------------------------------------------------- drawing
+ROUTE = (120, 220, 255)
+"""The planned route of a go-to order (dashed) and its goal's ring: apart from this turn's white path, the
+yellow reach, the orange target rings and the gold objective."""
+DASH_PX = 9
+"""Length of a dash (and of the gap after it) of the planned route, in pixels."""
+
+
+def planned_route(app: Any) -> tuple[list[int], int] | None:
+    """(route, goal) of the selected unit's standing order, computed once per game state and selection."""
+    st = app.state
+    goal = goal_of(st, app.selected)
+    if goal is None or st.unit(app.selected).side != app.view_side or app.pass_screen:
+        return None
+    key = (st.version, len(st.orders), id(st), app.selected, goal, app.view_side)
+    got = getattr(app, "_goto_route", None)
+    if got is None or got[0] != key:
+        try:
+            path = goto.route(app.view, app.selected, goal)
+        except (KeyError, ValueError):
+            path = []
+        got = app._goto_route = (key, path)
+    return got[1], goal
+
+
+def dashed(screen: Any, colour: tuple[int, int, int], pts: list[tuple[float, float]], width: int) -> None:
+    """The route's dashed polyline (gaps as long as the dashes)."""
+    from ui.render_map import dashed_line
+
+    dashed_line(screen, colour, pts, width, float(DASH_PX), gap=1.0)
+
+
+def draw_route(app: Any, screen: Any) -> None:
+    """The selected unit's standing order: a dashed line along its planned route to a ringed goal (under the
+    counters: the route is a plan, the counters the facts)."""
+    import pygame
+
+    got = planned_route(app)
+    if got is None:
+        return
+    path, goal = got
+    size = app.geo.size
+    pts = [app.hex_to_screen(i) for i in path]
+    w = max(2, size // 6)
+    if len(pts) >= 2:
+        dashed(screen, (0, 0, 0), pts, w + 2)
+        dashed(screen, ROUTE, pts, w)
+    x, y = app.hex_to_screen(goal)
+    r = max(5, int(size * 0.55))
+    pygame.draw.circle(screen, (0, 0, 0), (int(x), int(y)), r, w + 2)
+    pygame.draw.circle(screen, ROUTE, (int(x), int(y)), r, w)
+
+
+def flag_image(app: Any, px: int) -> Any:
+    """A small pennant on a staff: the mark of a counter with a standing go-to order."""
+    import pygame
+
+    img = pygame.Surface((px, px), pygame.SRCALPHA)
+    staff = max(1, px // 8)
+    pygame.draw.line(img, (0, 0, 0), (staff, 0), (staff, px - 1), staff + 1)
+    pts = [(staff + 1, 0), (px - 1, px // 4), (staff + 1, px // 2)]
+    pygame.draw.polygon(img, ROUTE, pts)
+    pygame.draw.polygon(img, (0, 0, 0), pts, 1)
+    return img
+
+
+def draw_markers(app: Any, screen: Any) -> None:
+    """A small pennant at the top-left corner of each own counter with a standing go-to order (over the
+    counters; the route itself is drawn for the selected unit only, so the map does not fill with lines)."""
+    if app.pass_screen:
+        return
+    ids = [uid for uid, _ in side_orders(app.state, app.view_side)]
+    if not ids:
+        return
+    px = max(8, min(16, app.geo.size // 2))
+    img = flag_image(app, px)
+    for uid in ids:
+        box = app.unit_boxes.get(uid)
+        if box is None:
+            continue
+        r = box[1]
+        screen.blit(img, (r.left - px // 3 - int(app.vx), r.top - px + px // 4 - int(app.vy)))
