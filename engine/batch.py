@@ -195,13 +195,36 @@ def with_overrides(scen: Any, specs: Sequence[str], source: str, weather: str | 
     beat, or a schedule the weather mode ignores, is refused."""
     from engine.scenario import scenario_from_dict
 
-    sets = [parse_set(spec) for spec in specs]
+    sets = [parse_set(spec) for spec in specs or ()]
     doc = copy.deepcopy(scen.raw)
     for path, value in sets:
         apply_override(doc, path, value)
+    agents = {side: a for side, a in (("attacker", attacker), ("defender", defender)) if a}
+    for side, a in agents.items():
+        check_agent(a, f"--{side}")
+    with_agents(doc, agents, [p for p, _ in sets])  # (the document a batch's cell plays: `build_cells`)
     out = scenario_from_dict(doc, source=f"{source} with --set")
     build_cells(scen.raw, [], sets, weather, attacker, defender, source=f"{source} with --set")
     return out
+
+
+def with_agents(doc: dict[str, Any], agents: dict[str, str], set_paths: Sequence[str]) -> None:
+    """Write the agents a game is played with (`--attacker`/`--defender`, an agent sweep) into its scenario
+    document (in place), so that the document is checked, hashed and played with them. A side whose agent is
+    replaced drops the scenario's `agent_params` (they are its own agent's: the Shusha defender's counter-attack
+    settings are the doctrine AI's, and another agent would refuse them), unless a `--set` gave that side's
+    `agent_params` (then they are the new agent's)."""
+    sides = doc.get("sides")
+    if not isinstance(sides, dict):
+        return  # (the scenario's own mistake: its check reports it)
+    for side, name in agents.items():
+        spec = sides.get(side)
+        if not isinstance(spec, dict) or spec.get("agent", "doctrine") == name:
+            continue
+        spec["agent"] = name
+        key = f"sides.{side}.agent_params"
+        if not any(p == key or p.startswith(key + ".") for p in set_paths):
+            spec.pop("agent_params", None)
 
 
 def _path_label(parts: Sequence[str]) -> str:
@@ -412,13 +435,6 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
                 except BatchError as e:  # name the option the user wrote
                     raise BatchError(str(e).replace(f"--set {k[4:]}", f"--sweep {k}", 1)) from None
                 applied.append((k[4:], v))
-        try:
-            scenario_from_dict(copy.deepcopy(doc), source=source)
-        except ScenarioError as e:
-            probs = "; ".join(e.problems[:3]) + (f" (+{len(e.problems) - 3} more)" if len(e.problems) > 3 else "")
-            probs += "".join(f" {n}" for n in getattr(e, "notes", ()))  # ("the other checks run later")
-            what = ", ".join(f"{p}={json.dumps(v)}" for p, v in applied) or "scenario"
-            raise BatchError(f"scenario invalid after overrides ({what}): {probs}") from None
         agents = {}
         w = params.get("weather", weather)
         for side, default in (("attacker", attacker), ("defender", defender)):
@@ -426,6 +442,14 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             if a:
                 check_agent(a, f"--sweep {side}_agent" if f"{side}_agent" in params else f"--{side}")
                 agents[side] = a
+        with_agents(doc, agents, [p for p, _ in applied])
+        try:
+            scenario_from_dict(copy.deepcopy(doc), source=source)
+        except ScenarioError as e:
+            probs = "; ".join(e.problems[:3]) + (f" (+{len(e.problems) - 3} more)" if len(e.problems) > 3 else "")
+            probs += "".join(f" {n}" for n in getattr(e, "notes", ()))  # ("the other checks run later")
+            what = ", ".join(f"{p}={json.dumps(v)}" for p, v in applied) or "scenario"
+            raise BatchError(f"scenario invalid after overrides ({what}): {probs}") from None
         if w is not None and w not in WEATHER_MODES:
             raise BatchError(f"unknown weather mode {w!r}; choose from {', '.join(WEATHER_MODES)}")
         mode = w or (doc.get("weather") or {}).get("mode") or "historical"
@@ -571,6 +595,7 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
                pa.field("attacker_types_in_objective", pa.string()),
                pa.field("objective_first_entry_type", pa.string()),
                pa.field("objective_first_entry_turn", pa.int32())]
+    fields += [pa.field(f"agent_orders_refused_{side}", pa.int32()) for side in SIDES]
     # last, so that adding them left the position of every older column (in a CSV copy) as it was
     fields += [pa.field("weather_grounded_turns", pa.int32()), pa.field("weather_fog_turns", pa.int32()),
                pa.field("weather_min_ceiling_m", pa.float64()), pa.field("weather_min_visibility_km", pa.float64())]
@@ -635,6 +660,24 @@ def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[st
     row["objective_first_entry_type"] = score.get("objective_first_entry_type")
     row["objective_first_entry_turn"] = score.get("objective_first_entry_turn")
     return row
+
+
+def refused_games(path: Path | str) -> dict[str, tuple[int, int]]:
+    """Per side, (games, orders) of a results file's agent orders the driver refused (`agent_orders_refused_*`
+    columns; a file without them has none)."""
+    import pyarrow.parquet as pq
+
+    names = pq.read_schema(path).names
+    cols = [f"agent_orders_refused_{side}" for side in SIDES if f"agent_orders_refused_{side}" in names]
+    if not cols:
+        return {}
+    t = pq.read_table(path, columns=cols).to_pydict()
+    out = {}
+    for col in cols:
+        vals = [v or 0 for v in t[col]]
+        if any(vals):
+            out[col.removeprefix("agent_orders_refused_")] = (sum(1 for v in vals if v), sum(vals))
+    return out
 
 
 def weather_columns(state: Any) -> dict[str, Any]:
@@ -908,7 +951,7 @@ def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], l
     """Play a chunk of games and return their rows (runs in a worker process / Dask worker); with
     `task.turns`, their rows and their per-turn rows."""
     from engine.cli import score_row
-    from engine.game import settle_long_lived_objects
+    from engine.game import agent_refusals, settle_long_lived_objects
 
     _check_worker_agents(task)
     scen = _scenario_for(task.doc)
@@ -925,6 +968,10 @@ def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], l
             write_jsonl(state.log, str(d / f"cell{task.cell:04d}-game{g:06d}-seed{seed}.jsonl"))
         row = {"cell": task.cell, "game": g, **task.sweep, **flatten_score(score_row(state), task.types)}
         row["run_options"] = task.run_options[j]
+        refused = agent_refusals(state)
+        for side in SIDES:  # (an agent's orders the driver refused and ended its phase for: `engine.game`)
+            got = refused.get(side) or {}
+            row[f"agent_orders_refused_{side}"] = int(got.get("illegal", 0)) + int(got.get("order_cap", 0))
         row.update(weather_columns(state))
         rows.append(row)
         if task.turns:

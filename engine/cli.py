@@ -131,7 +131,7 @@ def run(
     if attacker_lead is not None and attacker_lead not in LEADS:
         fail(f"--attacker-lead must be {' or '.join(LEADS)}, got {attacker_lead!r}")
     scen = load_or_exit(scenario)
-    if set_:
+    if set_ or attacker or defender:  # (the agents are written into the document, as a batch's cell does)
         from engine.batch import with_overrides
 
         try:

@@ -186,6 +186,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                                               f" games/s)", width=out_console.width))
         for c in res.cells:  # (S as in the file metadata and summary.csv: the game's `seed` column)
             rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed S', 1)}"
+            if any(":" in a for a in c.agents.values()):  # (an agent named by import path)
+                rerun += "  (with the agent's module importable, as for this batch: PYTHONPATH)"
             out_console.print(f"[dim]cell {c.index} re-run (S = the game's seed column): {escape(rerun)}[/]",
                               highlight=False, soft_wrap=True)
         # (by name: typer may bring its own copy of click, with its own ParameterSource)
@@ -193,6 +195,12 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             out_console.print(f"note: --seed was left at {seed}: the same seed replays the same games (another "
                               "batch with the default seed repeats these); give --seed N for new ones",
                               highlight=False, soft_wrap=True, markup=False)
+        refused = B.refused_games(res.out)
+        for side, (games, orders) in refused.items():  # a weak-looking agent may be one whose orders are refused
+            out_console.print(f"warning: the {side} agent had {orders} order(s) refused (its phase ended for it) "
+                              f"in {games} game(s): column agent_orders_refused_{side}; `wargame run ... "
+                              "--strict-agents` on one of them shows why", highlight=False, soft_wrap=True,
+                              markup=False)
         written = [str(res.out), *([str(res.turns_out)] if res.turns_out else []), *([str(csv)] if csv else [])]
         out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
                           else f"wrote {res.out}", highlight=False)

@@ -284,6 +284,9 @@ def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
     rw = scen.victory.road_watch
     seeds = [int(s.generate_state(1, dtype=np.uint32)[0]) for s in np.random.SeedSequence(seed).spawn(games)]
     attempted = failed = assaults = repulsed = 0
+    by_type: dict[str, int] = {}  # assaults on the cut by the assaulting unit's type (label)
+    heavy_games = 0  # games in which a heavy unit (tanks, BMPs) assaulted the cut
+    heavy_cut = heavy_town = 0  # heavy units' assaults on the cut, and on the objective's hexes
     for s in seeds:
         st = play_game(scen, s)
         gmap = st.map
@@ -293,13 +296,21 @@ def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
         obj = gmap.objective_set
         near = {gmap.hex_refs[i] for i in gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end))
                 if i not in obj and min(gmap.distance(i, j) for j in obj) <= COUNTERATTACK_RADIUS}
-        tried = reopened = False
+        tried = reopened = heavy = False
         won_turn = None
+        table = st.scenario.unit_table
         for ev in st.log:
+            if (ev.kind == "AssaultResolved" and ev.side == "defender" and ev.turn >= cut_turn
+                    and gmap.idx(tuple(ev.target_hex)) in obj and table[st.unit(ev.attacker).type].heavy):
+                heavy_town += 1
             if (ev.kind == "AssaultResolved" and ev.side == "defender" and ev.turn >= cut_turn
                     and tuple(ev.target_hex) in near):
                 tried = True
                 assaults += 1
+                ut = table[st.unit(ev.attacker).type]
+                by_type[ut.label] = by_type.get(ut.label, 0) + 1
+                heavy |= ut.heavy
+                heavy_cut += ut.heavy
                 if ev.result.startswith("defenders"):
                     won_turn = ev.turn
                 else:
@@ -308,8 +319,11 @@ def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
                 reopened = True
         attempted += tried
         failed += tried and not reopened
+        heavy_games += heavy
     return {"games": games, "attempted": attempted, "failed": failed, "assaults": assaults,
-            "assaults_repulsed": repulsed, "radius_hexes": COUNTERATTACK_RADIUS}
+            "assaults_repulsed": repulsed, "radius_hexes": COUNTERATTACK_RADIUS,
+            "by_type": dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))), "heavy_games": heavy_games,
+            "heavy_assaults_on_cut": heavy_cut, "heavy_assaults_in_objective": heavy_town}
 
 
 DIFF_INTERVALS = ("95 % intervals: win-rate differences by the Wald (normal-approximation) interval of a "
@@ -526,6 +540,24 @@ TUNING_NOTES = [
 ]
 
 
+RECORD_CLEARED_TURNS = (21, 22)
+"""The turns of 7 Nov, the day the record has the town cleared (the announcement came on 8 Nov, turn 23)."""
+
+
+def _fall_date(h: dict[str, Any]) -> str:
+    """Where the median fall lies against the record's day (its check only asks for the last days: an acceptance
+    check found the fall had moved a day later while the check still held)."""
+    med = h.get("capture_turn_median")
+    if med is None:
+        return "- The town never falls in the historical cell."
+    lo, hi = RECORD_CLEARED_TURNS
+    if lo <= med <= hi:
+        return f"- The town falls on a median turn {med:g}, the day the record has it cleared (7 Nov)."
+    when = "later" if med > hi else "earlier"
+    return (f"- The town falls on a median turn {med:g}, {when} than the record's 7 Nov (turns {lo}–{hi}; the "
+            "capture was announced on 8 Nov, turn 23): the calibration check asks only for the last days.")
+
+
 def _late_captures(h: dict[str, Any]) -> str:
     """The share of the attacker's wins that come long after the cut, from the cell."""
     late = h.get("late_capture_share")
@@ -542,7 +574,22 @@ def _counterattack_story(ca: dict[str, Any] | None) -> str:
     return (f"- The defender's counter-attacks on the road cut ({ca['assaults'] / ca['attempted']:.1f} assaults "
             f"a game where made, {ca['assaults_repulsed'] / ca['assaults']:.0%} of them repulsed) still reopen the "
             f"road for a while in {1 - ca['failed'] / ca['attempted']:.0%} of those games, mostly against groups "
-            "already broken or shaken (a probe of the logs, engine 0.12.0); the record has them fail.")
+            "already broken or shaken (a probe of the logs, engine 0.12.0); the record has them fail."
+            + _counterattack_makers(ca))
+
+
+def _counterattack_makers(ca: dict[str, Any]) -> str:
+    """Who makes the counter-attacks on the cut (an acceptance check: the record's is the tank company's; most of
+    the model's are the infantry's)."""
+    by_type = ca.get("by_type") or {}
+    if not by_type:
+        return ""
+    total = sum(by_type.values())
+    who = ", ".join(f"{label} {n / total:.0%}" for label, n in by_type.items())
+    return (f" The assaults on the cut are made by: {who}; tanks or other armour take part in "
+            f"{ca.get('heavy_games', 0)} of the {ca['attempted']} games with one (the record's 6 Nov attack was "
+            f"the tank company's); after the cut the armour made {ca.get('heavy_assaults_on_cut', 0)} assaults on "
+            f"the cut and {ca.get('heavy_assaults_in_objective', 0)} on the town's own hexes.")
 
 
 def _early_strikes(dw: dict[str, Any]) -> str:
@@ -689,6 +736,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
               "turn 10 (the record: a group set out from it on 31 Oct), while the road falls on time. At one hex a "
               "turn through the forest no data change gives both; a faster approach with a slower last leg would need "
               "more fighting there, which costs the attacker the town.",
+              _fall_date(cells["historical"]),
               _late_captures(cells["historical"]),
               _counterattack_story(res.get("counterattacks")),
               _early_strikes(res["drones_by_weather"]),

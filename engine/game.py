@@ -56,7 +56,9 @@ def play_game(
     give a bit-identical event log. `strict`: see `agent_step`.
     """
     names = {s: (agents or {}).get(s) or scen.sides[s].agent for s in SIDES}
-    params = {s: {**scen.sides[s].agent_params, **((agent_params or {}).get(s) or {})} for s in SIDES}
+    # the scenario's parameters are its own agent's: another agent named here does not get them
+    params = {s: {**(scen.sides[s].agent_params if names[s] == scen.sides[s].agent else {}),
+                  **((agent_params or {}).get(s) or {})} for s in SIDES}
     players: list[Agent] = [make_agent(names[s], params[s]) for s in SIDES]
     streams = seed_streams(seed)
     rngs = streams[2:4]

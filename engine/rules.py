@@ -1275,7 +1275,8 @@ def _do_assault(state: GameState, o: Assault) -> None:
         advanced = _advance(state, a, t)
     else:
         result = "assault repulsed"
-        why = f"{main.id} held: not broken, and did not lose 2 or more steps and more than the attacker; {lost}"
+        why = (f"{main.id} held: not broken, and lost "
+               f"{'fewer than 2 steps' if a_res.losses < 2 else 'no more steps than the attacker'}; {lost}")
         a.cohesion = max(0, a.cohesion - 1)
     if advanced:
         result += "; the assaulting unit advances"

@@ -622,7 +622,7 @@ NOTES = [
     "2 howitzer units and 1 MLRS within ~15 hexes of Shusha (MLRS fire on Stepanakert and Shusha from "
     "29 Oct); TB2, Harop and Orbiter drones based at the south edge. Strengths are deliberately modest so "
     "that capture takes ~10 days from contact (target: road cut ~turn 15-17, town falls ~turn 21-23; the "
-    "doctrine AI cuts the road around turn 15 and takes the town around turn 23: see docs/fidelity).",
+    "doctrine AI cuts the road around turn 14 and takes the town around turn 24: see docs/fidelity).",
     "Defender order of battle: Shusha garrison (Defence Army infantry, a hidden outpost on Jidir Duzu, "
     "Armenian police special battalion); four hidden ambush parties in the Dashalti gorge, the Sighnaq "
     "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines); "

@@ -8,6 +8,7 @@ import copy
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -122,8 +123,8 @@ def test_run_with_pythonpath_in_a_fresh_process(tmp_path) -> None:
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert bad.stderr.strip().splitlines() == [
-        "error: agent 'wg_test_agents:Picky': no module named 'wg_test_agents' (is it installed, or its folder on "
-        "PYTHONPATH? batch workers must be able to import it too)"]
+        "error: --attacker: agent 'wg_test_agents:Picky': no module named 'wg_test_agents' (is it installed, or its "
+        "folder on PYTHONPATH? batch workers must be able to import it too)"]
 
 
 @pytest.mark.parametrize("agent, expect", [
@@ -364,3 +365,43 @@ def test_builtin_agents_have_no_order_refused(path) -> None:
         for seed in (0, 1, 2):
             state = play_game(scen, seed, agents=agents, strict=True)
             assert REFUSALS_KEY not in state.extra
+
+
+def test_another_agent_does_not_get_the_scenarios_agent_params_unless_set_for_it(importable, tmp_path) -> None:
+    """Shusha's defender has the doctrine AI's counter-attack settings: `--defender` with another agent plays
+    without them (it refused them); a `--set` of that side's agent_params gives the new agent its own."""
+    res = CliRunner().invoke(app, ["run", str(SHUSHA_PATH), "--defender", PICKY, "--json"])
+    assert res.exit_code == 0, res.output
+    set_ = ["--set", 'sides.attacker.agent_params={"patience": 2}']
+    res = CliRunner().invoke(app, ["run", str(AMBUSH), "--attacker", PICKY, *set_, "--json"])
+    assert res.exit_code == 0, res.output
+    bad = CliRunner().invoke(app, ["run", str(AMBUSH), "--attacker", PICKY, "--set",
+                                   'sides.attacker.agent_params={"hurry": 2}'])
+    assert bad.exit_code != 0 and "unknown parameter of the wg_test_agents:Picky agent" in bad.output
+    scen = load_scenario(SHUSHA_PATH)
+    state = play_game(scen, 1, agents={"defender": PICKY})  # (the API: the same rule)
+    assert state.agents["defender"] == PICKY
+    # a batch's rows replay with `wargame run <run_options>`: the same document, the same log
+    rows = B.run_batch(B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 1, 1, attacker=PICKY,
+                                   sets=[("sides.attacker.agent_params", {"patience": 1})]),
+                       tmp_path / "r.parquet", workers=1, chunk=1)
+    del rows
+    row = pq.read_table(tmp_path / "r.parquet").to_pylist()[0]
+    log = tmp_path / "g.jsonl"
+    res = CliRunner().invoke(app, ["run", str(AMBUSH), *shlex.split(row["run_options"]), "--log", str(log)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(log.read_text().splitlines()[0])["scenario_sha256"] == row["scenario_sha256"]
+
+
+def test_a_batch_counts_an_agents_refused_orders_and_says_so(importable, tmp_path) -> None:
+    out = tmp_path / "r.parquet"
+    res = CliRunner().invoke(app, ["batch", str(AMBUSH), "--attacker", STUBBORN, "--games", "2", "--workers", "1",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = pq.read_table(out).to_pylist()
+    assert all(r["agent_orders_refused_attacker"] > 0 and r["agent_orders_refused_defender"] == 0 for r in rows)
+    assert "warning: the attacker agent had" in res.output and "agent_orders_refused_attacker" in res.output
+    assert B.refused_games(out) == {"attacker": (2, sum(r["agent_orders_refused_attacker"] for r in rows))}
+    fine = tmp_path / "f.parquet"
+    res = CliRunner().invoke(app, ["batch", str(AMBUSH), "--games", "2", "--workers", "1", "--out", str(fine)])
+    assert res.exit_code == 0 and "warning: the" not in res.output and B.refused_games(fine) == {}

@@ -133,7 +133,10 @@ def test_an_assault_event_says_which_rule_decided_it() -> None:
         assert ev.main_defender == "arm_inf_1"
         seen.setdefault(ev.result.split(";")[0], ev.why)
         if ev.result.startswith("assault repulsed"):
-            assert "held: not broken" in ev.why and "steps lost: arm_inf_1" in ev.why and "cohesion" not in ev.why
+            assert "held: not broken, and lost " in ev.why and "steps lost: arm_inf_1" in ev.why
+            assert "cohesion" not in ev.why
+            n_def = int(ev.why.split("steps lost: arm_inf_1 ")[1].split(",")[0])
+            assert ("fewer than 2 steps" in ev.why) == (n_def < 2)
         elif ev.result.startswith("defenders retreat"):
             assert "arm_inf_1 broke;" in ev.why or "lost 2 or more steps and more than the attacker;" in ev.why
         else:

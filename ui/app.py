@@ -818,8 +818,10 @@ class App:
         """The status line after a game is loaded: where it stands and which side the player has."""
         st = self.state
         you = "hotseat" if self.hotseat else f"you play the {SIDES[min(self.human)]}" if self.human else "AI vs AI"
-        ai = "".join(f"; {n}" for n in self.agent_notes if not self.hotseat)
-        return f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you}){ai}"
+        loaded = f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
+        notes = [] if self.hotseat else self.agent_notes
+        said = "; ".join(notes)
+        return f"{said[:1].upper()}{said[1:]} | {loaded}" if notes else loaded  # (first: a long line is cut)
 
     def set_state(self, st: Any) -> None:
         self.agents, self.agent_notes = game_agents(st)  # (the loaded game's own AI players; first:

@@ -78,8 +78,15 @@ def plan_words(app: Any, uid: str, goal: int) -> str:
     if not path:
         return f"Going to {named}: no way there"
     n = goto.turns_along(v, uid, path)
-    pace = "" if n is None else f": {n} turn{'s' if n != 1 else ''} at this pace"
+    pace = "" if n is None else f": {pace_words(app, n)}"
     return f"Going to {named}{pace}"
+
+
+def pace_words(app: Any, n: int) -> str:
+    """"4 turns at this pace", or that the game ends first (a player saw "44 turns" in a 26-turn game)."""
+    left = app.state.scenario.turns - app.state.turn + 1  # (this turn's movement phase counts)
+    words = f"{n} turn{'s' if n != 1 else ''} at this pace"
+    return words if n <= left else f"{words}: more than the {left} left in the game"
 
 
 def hover_words(app: Any, idx: int) -> str:
@@ -91,7 +98,7 @@ def hover_words(app: Any, idx: int) -> str:
         return ""
     if not path:
         return "Beyond reach, and no way there for it"
-    pace = f" ({n} turn{'s' if n != 1 else ''} at this pace)" if n else ""
+    pace = f" ({pace_words(app, n)})" if n else ""
     return f"Beyond reach this turn: Shift+click or G orders it to go here{pace}"
 
 
