@@ -212,8 +212,8 @@ def with_agents(doc: dict[str, Any], agents: dict[str, str], set_paths: Sequence
     """Write the agents a game is played with (`--attacker`/`--defender`, an agent sweep) into its scenario
     document (in place), so that the document is checked, hashed and played with them. A side whose agent is
     replaced drops the scenario's `agent_params` (they are its own agent's: the Shusha defender's counter-attack
-    settings are the doctrine AI's, and another agent would refuse them), unless a `--set` gave that side's
-    `agent_params` (then they are the new agent's)."""
+    settings are the doctrine AI's, and another agent would refuse them) and keeps what a `--set` gave it (the
+    whole `agent_params`, or the keys set one by one: those are the new agent's)."""
     sides = doc.get("sides")
     if not isinstance(sides, dict):
         return  # (the scenario's own mistake: its check reports it)
@@ -223,8 +223,12 @@ def with_agents(doc: dict[str, Any], agents: dict[str, str], set_paths: Sequence
             continue
         spec["agent"] = name
         key = f"sides.{side}.agent_params"
-        if not any(p == key or p.startswith(key + ".") for p in set_paths):
-            spec.pop("agent_params", None)
+        if key in set_paths:
+            continue  # (the user's whole object)
+        mine = {p[len(key) + 1:].split(".")[0] for p in set_paths if p.startswith(key + ".")}
+        params = spec.pop("agent_params", None)
+        if mine and isinstance(params, dict):
+            spec["agent_params"] = {k: v for k, v in params.items() if k in mine}
 
 
 def _path_label(parts: Sequence[str]) -> str:
@@ -595,8 +599,9 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
                pa.field("attacker_types_in_objective", pa.string()),
                pa.field("objective_first_entry_type", pa.string()),
                pa.field("objective_first_entry_turn", pa.int32())]
-    fields += [pa.field(f"agent_orders_refused_{side}", pa.int32()) for side in SIDES]
-    # last, so that adding them left the position of every older column (in a CSV copy) as it was
+    fields += [pa.field(f"agent_orders_refused_{side}", pa.int32()) for side in SIDES]  # (engine 0.12.0)
+    # last (added before the refusal columns, whose arrival moved them two places along in a CSV copy): a
+    # results file without them is played again on --resume (`WEATHER_COLUMNS`)
     fields += [pa.field("weather_grounded_turns", pa.int32()), pa.field("weather_fog_turns", pa.int32()),
                pa.field("weather_min_ceiling_m", pa.float64()), pa.field("weather_min_visibility_km", pa.float64())]
     return pa.schema(fields)

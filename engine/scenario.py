@@ -862,7 +862,13 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         if not 0 <= side.supply_range <= 1000:
             add(f"{path}.supply_range: expected 0..1000, got {side.supply_range}")
         if not is_import_path(side.agent):
+            before = len(problems)
             _check_agent_params(side.agent, side.agent_params, f"{path}.agent_params", problems)  # (and the agent)
+            hook = getattr(agent_class(side.agent), "scenario_problems", None) if len(problems) == before else None
+            if hook is not None:  # what the agent's parameters name in the scenario (a unit id, ...)
+                unit_sides = {u.id: u.side for u in scen.units}
+                problems.extend(f"{path}.agent_params.{where}: {why}"
+                                for where, why in hook(side.agent_params, name, unit_sides))
         elif check_agents:
             why = agent_path_problem(side.agent)
             if why:

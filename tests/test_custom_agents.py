@@ -382,15 +382,31 @@ def test_another_agent_does_not_get_the_scenarios_agent_params_unless_set_for_it
     state = play_game(scen, 1, agents={"defender": PICKY})  # (the API: the same rule)
     assert state.agents["defender"] == PICKY
     # a batch's rows replay with `wargame run <run_options>`: the same document, the same log
-    rows = B.run_batch(B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 1, 1, attacker=PICKY,
-                                   sets=[("sides.attacker.agent_params", {"patience": 1})]),
-                       tmp_path / "r.parquet", workers=1, chunk=1)
-    del rows
+    logs = tmp_path / "logs"
+    B.run_batch(B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 1, 1, attacker=PICKY,
+                            sets=[("sides.attacker.agent_params", {"patience": 1})]),
+                tmp_path / "r.parquet", workers=1, chunk=1, logs_dir=str(logs))
     row = pq.read_table(tmp_path / "r.parquet").to_pylist()[0]
     log = tmp_path / "g.jsonl"
     res = CliRunner().invoke(app, ["run", str(AMBUSH), *shlex.split(row["run_options"]), "--log", str(log)])
     assert res.exit_code == 0, res.output
+    (batch_log,) = logs.glob("*.jsonl")
+    assert log.read_bytes() == batch_log.read_bytes()  # the whole game, byte for byte
     assert json.loads(log.read_text().splitlines()[0])["scenario_sha256"] == row["scenario_sha256"]
+
+
+def test_with_agents_keeps_only_the_agent_params_a_set_gave_the_new_agent() -> None:
+    doc = {"sides": {"defender": {"agent": "doctrine", "agent_params": {"reserve": ["a"], "patience": 9}},
+                     "attacker": {"agent": "doctrine", "agent_params": {"lead": "mech"}}}}
+    B.with_agents(doc, {"defender": "random", "attacker": "doctrine"}, ["sides.defender.agent_params.patience"])
+    assert doc["sides"]["defender"] == {"agent": "random", "agent_params": {"patience": 9}}
+    assert doc["sides"]["attacker"] == {"agent": "doctrine", "agent_params": {"lead": "mech"}}  # (not replaced)
+    doc = {"sides": {"defender": {"agent": "doctrine", "agent_params": {"reserve": ["a"]}}}}
+    B.with_agents(doc, {"defender": "random"}, [])
+    assert doc["sides"]["defender"] == {"agent": "random"}
+    doc = {"sides": {"defender": {"agent": "doctrine", "agent_params": {"x": 1}}}}
+    B.with_agents(doc, {"defender": "random"}, ["sides.defender.agent_params"])
+    assert doc["sides"]["defender"] == {"agent": "random", "agent_params": {"x": 1}}
 
 
 def test_a_batch_counts_an_agents_refused_orders_and_says_so(importable, tmp_path) -> None:

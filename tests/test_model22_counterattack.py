@@ -141,3 +141,17 @@ def test_tracking_sightings_does_not_change_the_counterattack(scen, seed):
     agents = [make_agent("doctrine", dict(scen.sides[s].agent_params)) for s in ("attacker", "defender")]
     run_agents(tracked, agents, seed_streams(seed)[2:])
     assert [e.text() for e in tracked.log] == [e.text() for e in plain.log]
+
+
+def test_a_reserve_that_names_no_unit_of_the_side_is_a_scenario_problem():
+    """A typo or an enemy unit in `reserve` would silently hold nothing back (a reviewer's finding)."""
+    from conftest import SHUSHA_PATH
+
+    doc = json.loads(SHUSHA_PATH.read_text())
+    doc["sides"]["defender"]["agent_params"]["reserve"] = ["arm_tank_9", "az_sf_1", "arm_tank_1"]
+    with pytest.raises(ScenarioError) as e:
+        scenario_from_dict(doc)
+    assert e.value.problems == [
+        "$.sides.defender.agent_params.reserve[0]: no unit 'arm_tank_9' in the scenario",
+        "$.sides.defender.agent_params.reserve[1]: 'az_sf_1' belongs to the attacker; the reserve is the "
+        "defender's own"]

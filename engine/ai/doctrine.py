@@ -11,6 +11,7 @@ Agents plan once per phase (cheap), then hand out one order per call, re-checkin
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -400,6 +401,19 @@ class DoctrineAgent:
             if o is not None:
                 orders.append(o)
         return orders
+
+    @staticmethod
+    def scenario_problems(params: dict[str, Any], side: str, unit_sides: dict[str, str]) -> list[tuple[str, str]]:
+        """(where, problem) of the parameters that name the scenario's units: a `reserve` id that is no unit of
+        `side` would silently hold nothing back (the scenario's check calls this)."""
+        out = []
+        for k, uid in enumerate(params.get("reserve", ())):
+            if uid not in unit_sides:
+                out.append((f"reserve[{k}]", f"no unit {uid!r} in the scenario"))
+            elif unit_sides[uid] != side:
+                out.append((f"reserve[{k}]",
+                            f"{uid!r} belongs to the {unit_sides[uid]}; the reserve is the {side}'s own"))
+        return out
 
     def _road_route(self, view: SideView) -> tuple[int, ...]:
         """The watched road's hexes from end to end, outside the objective (empty: no road watched)."""
