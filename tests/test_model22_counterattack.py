@@ -155,3 +155,23 @@ def test_a_reserve_that_names_no_unit_of_the_side_is_a_scenario_problem():
         "$.sides.defender.agent_params.reserve[0]: no unit 'arm_tank_9' in the scenario",
         "$.sides.defender.agent_params.reserve[1]: 'az_sf_1' belongs to the attacker; the reserve is the "
         "defender's own"]
+
+
+def test_the_defender_finds_the_cut_only_where_it_sees_the_enemy():
+    """`_cut_hexes` reads the side's view: a hidden attacker on the road cuts it, but the defender does not learn
+    its hex from the cut (a seen one's hex it does)."""
+    from conftest import add_unit, goto, variant
+
+    from engine.ai.doctrine import DoctrineAgent
+    from engine.rules import new_game
+    from engine.view import observe
+
+    def on_the_road(doc):
+        add_unit(doc, "az_cut", "attacker", "special_forces", (1, 4), hidden=True)
+        add_unit(doc, "az_seen", "attacker", "infantry", (2, 4))
+
+    st = goto(new_game(variant(on_the_road), 1), "defender", "movement")
+    v = observe(st, 1)
+    assert v.road_cut and st.unit("az_cut").hidden and [c.id for c in v.contacts] == ["az_seen"]
+    cut = DoctrineAgent(road_counterattack=True)._cut_hexes(v)
+    assert sorted(st.map.hex_of(i) for i in cut) == [(2, 4)]
