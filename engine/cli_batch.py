@@ -176,6 +176,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                               "--resume to play it again with them", highlight=False, soft_wrap=True, markup=False)
         from rich.console import Console as C
 
+        from engine.ai import is_import_path
         from engine.report import rich_table, summarize
 
         out_console = C(width=None if sys.stdout.isatty() else 160)
@@ -186,7 +187,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                                               f" games/s)", width=out_console.width))
         for c in res.cells:  # (S as in the file metadata and summary.csv: the game's `seed` column)
             rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed S', 1)}"
-            if any(":" in a for a in c.agents.values()):  # (an agent named by import path)
+            if any(is_import_path(a) for a in c.agents.values()):  # (its module must be found to replay it)
                 rerun += "  (with the agent's module importable, as for this batch: PYTHONPATH)"
             out_console.print(f"[dim]cell {c.index} re-run (S = the game's seed column): {escape(rerun)}[/]",
                               highlight=False, soft_wrap=True)

@@ -16,7 +16,7 @@ import math
 import re
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
@@ -553,6 +553,19 @@ def scenario_from_dict(doc: Any, source: str = "scenario", check_agents: bool = 
                         raw=copy.deepcopy(doc), sha256=sha)
 
 
+T = TypeVar("T")
+
+
+def _structure_entry(merged: dict[str, Any], cls: type[T], path: str, problems: list[str]) -> T | None:
+    """A rule table's entry (a default merged with the scenario's override) structured as `cls`, or None with
+    its problems added under `path` (the terrain, hexside and unit-type tables check theirs alike)."""
+    try:
+        return CONVERTER.structure(merged, cls)
+    except cattrs.BaseValidationError as e:
+        problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+        return None
+
+
 def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainType]:
     table = dict(DEFAULT_TERRAIN)
     for code, over in scen.terrain_types.items():
@@ -564,10 +577,8 @@ def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainTy
         merged = {**base, **over, "code": code}
         if "move_cost" in over and code in table and isinstance(over["move_cost"], dict):
             merged["move_cost"] = {**table[code].move_cost, **over["move_cost"]}
-        try:
-            tt = CONVERTER.structure(merged, TerrainType)
-        except cattrs.BaseValidationError as e:
-            problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+        tt = _structure_entry(merged, TerrainType, path, problems)
+        if tt is None:
             continue
         missing = [m for m in MOBILITY_CLASSES if m not in tt.move_cost]
         if missing:
@@ -607,10 +618,8 @@ def _resolve_hexsides(scen: Scenario, problems: list[str]) -> dict[str, HexsideF
         for field in file_keys(HexsideFeature):
             given = over.get(field, {})
             merged[field] = {**getattr(default, field), **given} if isinstance(given, dict) else given
-        try:
-            feature = CONVERTER.structure(merged, HexsideFeature)
-        except cattrs.BaseValidationError as e:
-            problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+        feature = _structure_entry(merged, HexsideFeature, path, problems)
+        if feature is None:
             continue
         before = len(problems)
         for field in file_keys(HexsideFeature):
@@ -640,10 +649,8 @@ def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitTy
             problems.append(f"{path}.base: unknown unit type {base_name!r}")
             continue
         merged = {**attrs.asdict(table[base_name]), **over, "name": name}
-        try:
-            ut = CONVERTER.structure(merged, UnitType)
-        except cattrs.BaseValidationError as e:
-            problems.extend(m.replace("$", path, 1) for m in _cattrs_messages(e))
+        ut = _structure_entry(merged, UnitType, path, problems)
+        if ut is None:
             continue
         before = len(problems)
         _check_ranges(ut, UNIT_TYPE_RANGES, path, problems)
