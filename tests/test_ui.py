@@ -417,12 +417,12 @@ def test_a_sides_replay_shows_only_what_that_side_saw(scen, screen):
                 unseen += 1
                 assert viewer.highlight == []
         elif order_side(viewer.state, order) == 1:
-            assert describe_order(order) in viewer.status
+            assert describe_order(order, viewer.names) in viewer.status
     assert unseen > 0
     assert describe_order(m.orders[0]).count("(") <= 1 and "Move(" not in viewer.status
     both = ReplayApp(m, size=SIZE)
     both.goto(5)
-    assert describe_order(m.orders[4]) in both.status
+    assert describe_order(m.orders[4], both.names) in both.status
     from ui import panels
 
     probe = panels.Writer(both, screen, both.panel_rect, measure=True)

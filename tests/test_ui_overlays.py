@@ -320,7 +320,8 @@ def test_a_selected_units_reach_stays_apart_from_the_overlay_below_it(screen, mo
     monkeypatch.setattr(app.ui_text, "render", lambda t, *a, **k: got.append(t) or real(t, *a, **k))
     panels.draw_legends(app, screen, app._overlay_res)
     said = " ".join(got)  # (a long note wraps onto several lines)
-    assert f"where {uid} can move" in said and "MP" in said.split(f"where {uid} can move", 1)[1]
+    who = app.names.short(uid)
+    assert f"where {who} can move" in said and "MP" in said.split(f"where {who} can move", 1)[1]
 
 
 def test_defence_overlay_marks_cliff_tops_and_feet_with_the_engines_modifiers():

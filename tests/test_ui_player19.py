@@ -304,4 +304,4 @@ def test_moving_guns_onto_enemy_held_ground_is_flagged_even_with_no_enemy_in_sig
     lines: list[str] = []
     monkeypatch.setattr(panels.Writer, "line", lambda self, s, *a, **k: lines.append(s))
     panels.hover_info(app, panels.Writer(app, screen, app.panel_rect), town)
-    assert any("enemy-held ground: az_art" in s and "cannot assault" in s for s in lines), lines
+    assert any("enemy-held ground: Off-map battery (az_art)" in s and "cannot assault" in s for s in lines), lines

@@ -334,7 +334,8 @@ def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypa
     app.render(screen)
     assert len(calls) == n  # worked out once per selection and state, not per frame
     lines = panel_text(app, screen, panels.hover_info, dest[0])
-    assert any(s.startswith("Move here: ") and " - reveals arm_amb: " in s and "infiltrating" in s for s in lines)
+    assert any(s.startswith("Move here: ") and " - reveals Ravine ambushers (arm_amb): " in s and "infiltrating" in s
+               for s in lines)
     assert "any move will reveal it" in panels.unit_hint(app, app.state.unit("arm_amb"), app.state.utype(
         app.state.unit("arm_amb")))
     # an infiltrator in the Shusha forest stays hidden: its hexes are ringed, the panel says so
@@ -349,7 +350,8 @@ def test_a_hidden_units_move_says_whether_it_reveals_it(shusha, screen, monkeypa
     stay = [i for i, why in sf.move_reveals().items() if why is None]
     assert stay
     lines = panel_text(sf, screen, panels.hover_info, stay[0])
-    assert any(s.endswith(" - az_sf_1 stays hidden (unless it meets an enemy you have not seen; then hidden until "
+    assert any(s.endswith(" - Special Forces Command, 1st assault group (az_sf_1) stays hidden "
+                          "(unless it meets an enemy you have not seen; then hidden until "
                           "the enemy spots it or it fires)") for s in lines)
     # the tag at the end of the hovered path on the map says so too, with the same conditions
     sf.hover = stay[0]
@@ -484,7 +486,7 @@ def test_the_hex_panels_key_lines_fit_at_common_window_sizes(shusha, screen, mon
             break
     app.hover = dest[0]
     lines = panel_lines(app, surf, monkeypatch)
-    move = [r for s, r in lines if "reveals arm_inf_1: " in s]
+    move = [r for s, r in lines if "reveals Shushi garrison, Artsakh Defence Army (arm_inf_1): " in s]
     assert move and move[0].bottom <= app.gui.info_bottom
     m = app.last_seen_markers()[0]
     app.hover = m.idx

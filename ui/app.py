@@ -459,11 +459,11 @@ class App:
         ids0 = frozenset(c.id for c in self.view.contacts)  # (a recon sortie's summary: what was known already)
         try:
             events = apply(self.state, order)
-        except IllegalOrder as e:
-            self.status = f"Not allowed: {e.reason}"
+        except IllegalOrder as e:  # (the engine's reasons name units by id: named for display, `ui.names`)
+            self.status = f"Not allowed: {self.names(e.reason)}"
             return None
         except (WargameError, ValueError, KeyError) as e:
-            self.status = f"Error: {e}"
+            self.status = f"Error: {self.names(str(e))}"
             return None
         self.pending = None
         if undoable and before is not None:
@@ -570,7 +570,8 @@ class App:
             if phase == "air" and ut.domain == "air":
                 grounded = self.view.grounded.get(sel.id)
                 if grounded:
-                    self.status = f"{sel.id} is grounded this turn: {grounded} (see Weather & aircraft)"
+                    self.status = (f"{self.names.name(sel.id)} is grounded this turn: {grounded} "
+                                   "(see Weather & aircraft)")
                     return
                 if ut.air_role == "recon":
                     self.preview(Recon(sel.id, h))
@@ -583,8 +584,8 @@ class App:
                 return
             if phase == "movement" and not own_here and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
-                self.status = f"Cannot move there: {why or 'out of reach this turn'}"
-                if not sel.moved and idx not in self.view.destinations(sel.id):  # (beyond this turn's reach)
+                self.status = f"Cannot move there: {self.names(why) if why else 'out of reach this turn'}"
+                if not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id):  # (beyond reach)
                     self.status += " - Shift+click (or G) orders it to go there over several turns"
                 return
             if not own_here and idx != sel.idx:  # a click that gives no order: say why, keep the selection
@@ -600,7 +601,8 @@ class App:
                            and idx in self.destinations())
             self.select(nxt)
             if could_stack:  # (a player clicked to move onto a friendly hex and found the selection changed)
-                self.status += f" - to move {sel.id} onto this hex instead, select it again and Ctrl+click here"
+                self.status += (f" - to move {self.names.name(sel.id)} onto this hex instead, select it again and "
+                                "Ctrl+click here")
             return
         if self.contacts_at(idx):
             c = self.contacts_at(idx)[0]
@@ -619,24 +621,26 @@ class App:
                           if self.my_turn() else ""))
 
     def _no_order_here(self, u: Any, ut: Any, phase: str, idx: int, contacts: list[Any]) -> str:
-        """Why clicking hex `idx` with `u` selected gives no order in this phase."""
+        """Why clicking hex `idx` with `u` selected gives no order in this phase (the unit by name, `ui.names`)."""
         where = self.state.map.describe(idx)
+        who = self.names.name(u.id)
+        typed = self.names.name(u.id, typed=True)  # (its type said when its name does not say it)
         enemy = (f"Enemy {self.state.scenario.unit_table[contacts[0].type].label} (strength {contacts[0].strength}) at "
                  f"{where}. " if contacts else "")
         if phase == "artillery":
             if ut.indirect:
-                return (f"{enemy}No spotted enemy at {where}: {u.id} fires only at enemies your units or a recon "
+                return (f"{enemy}No spotted enemy at {where}: {who} fires only at enemies your units or a recon "
                         "drone can see")
-            return f"{enemy}Only artillery fires in the artillery phase ({u.id} is {ut.label}); Space ends it"
+            return f"{enemy}Only artillery fires in the artillery phase ({who} is {ut.label}); Space ends it"
         if phase == "assault":
             if ut.domain != "ground" or ut.indirect or not ut.can_assault:
-                return f"{enemy}{u.id} ({ut.label}) does not assault"
-            return f"{enemy}No known enemy at {where} to assault: click an enemy counter next to {u.id}"
+                return f"{enemy}{typed} does not assault"
+            return f"{enemy}No known enemy at {where} to assault: click an enemy counter next to {who}"
         if phase == "air":
             return f"{enemy}Only aircraft act in the air phase; Space ends it"
         if ut.domain != "ground" or u.offmap:
-            return f"{enemy}{u.id} ({ut.label}) does not move on the map"
-        return f"{enemy}{u.id} cannot go there this phase"
+            return f"{enemy}{typed} does not move on the map"
+        return f"{enemy}{who} cannot go there this phase"
 
     def preview(self, order: Any) -> None:
         """Show the odds of an attack/fire/sortie; a second click or Enter confirms."""
@@ -698,6 +702,7 @@ class App:
         if isinstance(order, (Assault, Fire, Strike)) and any("per shot" in s for s in lines):
             lines.append(hit_chance_rule(st.scenario.combat))
         if why:  # (first, under the order's name: a player read a long preview's odds before it)
+            why = nm(why)  # (the engine's reason names units by id)
             lines.insert(1, f"NOT ALLOWED: {why}")
             self.status = f"Not allowed: {why}"
         else:
@@ -1469,7 +1474,7 @@ class App:
                              (x + dx * r * 1.35, y + dy * r * 1.35), lw + 2)
             pygame.draw.line(screen, GUN_RANGE, (x + dx * r * 0.4, y + dy * r * 0.4),
                              (x + dx * r * 1.35, y + dy * r * 1.35), lw)
-        img = self.text.halo(f"{u.id} fires from here", 12, (0, 0, 0), (255, 255, 255), bold=True)
+        img = self.text.halo(f"{self.names.short(u.id)} fires from here", 12, (0, 0, 0), (255, 255, 255), bold=True)
         box = img.get_rect(midleft=(int(x + r * 1.5), int(y)))
         box.clamp_ip(pygame.Rect(0, 0, *self.map_rect.size))
         screen.blit(img, box)

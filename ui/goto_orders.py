@@ -163,7 +163,8 @@ def near_enemy(app: Any, idx: int) -> Any | None:
 def run(app: Any, only: str | None = None) -> list[str]:
     """Carry out the viewing side's standing orders (or `only` that unit's): one step each, nearest its goal
     first (the leaders clear the hexes those behind them move into), each through `App.issue`. Returns what
-    happened, a phrase a unit, for the status line; the stops also go to the turn's notes (report window)."""
+    happened, a phrase a unit, for the status line (each unit by its short name, `ui.names.Namer.short`: the line
+    holds two rows); the stops also go to the turn's notes (report window), the unit by its full name."""
     st = app.state
     side = app.view_side
     names = app.names
@@ -177,7 +178,8 @@ def run(app: Any, only: str | None = None) -> list[str]:
 
     def stop(uid: str, why: str) -> None:
         clear(st, uid)
-        said.append(f"{uid} {why}" if why.startswith("arrived") else f"{uid} stopped: {why}")
+        who = names.short(uid)
+        said.append(f"{who} {why}" if why.startswith("arrived") else f"{who} stopped: {why}")
         app.report_notes.append(f"Go-to order of {names.name(uid)} ended: {why}")
         stopped_at.append(st.unit(uid).idx)
 
@@ -208,13 +210,13 @@ def run(app: Any, only: str | None = None) -> list[str]:
         if step is None:
             why, wait = goto.why_no_step(v, uid, goal)
             if wait:
-                said.append(f"{uid} waits: {why}")
+                said.append(f"{names.short(uid)} waits: {names(why)}")
             else:
-                stop(uid, f"blocked - {why}")
+                stop(uid, f"blocked - {names(why)}")
             continue
         reveal = v.move_reveal(uid, step) if u.hidden else None
         if reveal is not None:
-            stop(uid, f"its next step to {st.map.describe(step)} would reveal it ({reveal}); move it by hand "
+            stop(uid, f"its next step to {st.map.describe(step)} would reveal it ({names(reveal)}); move it by hand "
                       "if you accept that")
             continue
         known0 = {c.id for c in v.contacts}
@@ -228,7 +230,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
         why = next((w for e in events for k, w in STOP_EVENTS.items() if e.kind == k and uid in e.units()), None)
         if u.strength <= 0:
             clear(st, uid)
-            said.append(f"{uid} destroyed on the way")
+            said.append(f"{names.short(uid)} destroyed on the way")
             continue
         if why is None and any(e.kind == "UnitRevealed" and e.unit == uid for e in events):
             why = "revealed"
@@ -243,7 +245,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
         elif u.idx == goal:
             stop(uid, f"arrived at {where}")
         else:
-            said.append(f"{uid} to {to}")
+            said.append(f"{names.short(uid)} to {to}")
     app.highlight = app.highlight + stopped_at  # (each order's `issue` set the outlines to its own events)
     return said
 

@@ -66,8 +66,9 @@ class Namer:
 
     def rewrite(self, text: str) -> str:
         """`text` with every unit id (a whole word, matched against the scenario's ids, longest first) named as
-        `name` does at its first mention, by its id alone after that (an assault's line named its units three
-        times); a raw type key in brackets right after an id ("arm_inf_6 (infantry)") is folded in.
+        `name` does at its first mention and as `short` does after that (an assault's line names its units three
+        times: the bracket of its result gave them as bare ids); a raw type key in brackets right after an id
+        ("arm_inf_6 (infantry)") is folded in.
 
         >>> from engine.rules import new_game
         >>> from engine.scenario import load_scenario
@@ -78,7 +79,7 @@ class Namer:
         'Dashalti forest ambush party (arm_inf_6) destroyed at (22,14) by enemy Special forces (az_sf_4)'
         >>> n("Assault az_sf_5 (23,14) → (22,14) (arm_inf_6): repulsed (arm_inf_6 held; lost: az_sf_5 1)")
         'Assault enemy Special forces (az_sf_5) (23,14) → (22,14) (Dashalti forest ambush party (arm_inf_6)):
-        repulsed (arm_inf_6 held; lost: az_sf_5 1)'
+        repulsed (Dashalti forest ambush party held; lost: Special forces az_sf_5 1)'
         """
         if self._re is None or not text:
             return text
@@ -89,7 +90,7 @@ class Namer:
             def one(m: re.Match[str]) -> str:
                 uid = m.group(1)
                 if uid in said:
-                    return uid
+                    return self.short(uid)
                 said.add(uid)
                 return self.name(uid, typed=m.group(2) is not None)
 

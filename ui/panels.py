@@ -381,9 +381,10 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
     if not app.my_turn():
         return "It is not your turn."
     if u.fired and ph in ("air", "artillery", "assault"):
-        return f"{u.id} has already acted this turn (fired, flown or fought); select another unit or end the phase."
+        return (f"{app.names.name(u.id)} has already acted this turn (fired, flown or fought); select another unit "
+                "or end the phase.")
     if u.moved and ph == "movement":
-        return f"{u.id} has already moved this turn; select another unit or end the phase."
+        return f"{app.names.name(u.id)} has already moved this turn; select another unit or end the phase."
     if ut.domain == "air":
         if ph != "air":
             return "Aircraft act in the air phase."
@@ -477,7 +478,8 @@ def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
 
 
 def grounded_rows(app: Any) -> list[tuple[str, str, str | None]]:
-    """The aircraft grounded this turn, one row per aircraft type: (its name, the engine's reason for that type -
+    """The aircraft grounded this turn, one row per aircraft type: (its type's label and its units by name
+    (`ui.names`: "Armed drones - Bayraktar TB2 flight (az_tb2)"), the engine's reason for that type -
     the limits the weather breaks, e.g. "cloud ceiling 400 m < 1200 m needed" - and the unit to select, or None
     for several). Own aircraft (`view.grounded`, the AirStatus reasons); in a replay of both sides, every side's,
     named by side."""
@@ -490,10 +492,11 @@ def grounded_rows(app: Any) -> list[tuple[str, str, str | None]]:
         if u.active and g and table[u.type].domain == "air":
             types.setdefault(u.type, (g, []))[1].append(u.id)
     side_of = {u.type: SIDES[u.side] for u in app.state.units}
+    nm = app.names
     out = []
     for t, (why, ids) in types.items():
         name = (f"{side_of[t]}'s " if omniscient else "") + table[t].label.split(" (")[0]
-        out.append((f"{name} ({', '.join(ids)})", why, ids[0] if len(ids) == 1 else None))
+        out.append((f"{name} - {', '.join(nm.name(u) for u in ids)}", why, ids[0] if len(ids) == 1 else None))
     return out
 
 
@@ -542,39 +545,42 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     dest = app.destinations()
     if idx not in dest and app.selected and app.my_turn() and st.phase == "movement" and dest:
         w.line(goto_orders.hover_words(app, idx), goto_orders.ROUTE, px=12)
+    nm = app.names
     if idx in dest:
         move = f"Move here: {dest[idx][0]:g} MP"
         reveals = app.move_reveals()
         why = reveals.get(idx, "")
+        who = nm.name(app.selected)
         if why:
-            w.line(f"{move} - reveals {app.selected}: {why}", p.bad, px=12)
+            w.line(f"{move} - reveals {who}: {nm(why)}", p.bad, px=12)
         elif why is None:
-            w.line(f"{move} - {app.selected} stays hidden ({UNSEEN_CAVEAT}; {AFTER_CAVEAT})", p.good, px=12)
+            w.line(f"{move} - {who} stays hidden ({UNSEEN_CAVEAT}; {AFTER_CAVEAT})", p.good, px=12)
         else:
             w.line(move, p.good, px=12)
         sel = st.unit(app.selected)
         sut = st.utype(sel)
         if sut.indirect or not sut.can_assault:  # guns at the front: what the side knows of it
+            typed = nm.name(sel.id, typed=True)  # (its type said when its name does not say it)
             if idx in app.view.contact_zone:
-                w.line(f"next to known enemies: {sel.id} ({sut.label}) cannot assault; it can only be assaulted "
+                w.line(f"next to known enemies: {typed} cannot assault; it can only be assaulted "
                        "there", p.bad, px=12)
             elif int(app.view.control[idx]) == 1 - sel.side:
-                w.line(f"enemy-held ground: {sel.id} ({sut.label}) cannot assault, and enemies you have not seen "
+                w.line(f"enemy-held ground: {typed} cannot assault, and enemies you have not seen "
                        "may be next to it", p.bad, px=12)
     table = st.scenario.unit_table
     here = []
     for u in app.own_units_at(idx):
         name = f"{u.name} - " if u.name and u.name != u.id else ""
         here.append(f"{name}{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
-    if app.omniscient:  # (--see-all, a replay of both sides: every enemy unit here, hidden ones too)
+    if app.omniscient:  # (--see-all, a replay of both sides: every enemy unit here, hidden ones too, by name)
         for u in st.units:
             if u.side != app.view_side and u.idx == idx and u.active and not u.offmap \
                     and table[u.type].domain == "ground":
-                here.append(f"ENEMY {u.id} ({type_label(table, u.type)}, {u.strength}"
+                here.append(f"ENEMY {nm.name(u.id)} ({type_label(table, u.type)}, {u.strength}"
                             f"{', hidden from your side' if u.hidden else ''})")
-    else:
+    else:  # the enemies the side knows of here (its contacts; a hidden one is not among them), by type and id
         for cv in app.contacts_at(idx):
-            here.append(f"ENEMY {cv.id} ({type_label(table, cv.type)}, {cv.strength})")
+            here.append(f"{enemy_words(nm, cv.id)}, strength {cv.strength}")
     if here:
         w.line("Here: " + "; ".join(here), px=12)
     for m in app.last_seen_markers():
@@ -628,6 +634,18 @@ def road_costs(gm: Any, idx: int) -> dict[str, float | None]:
         best = min(float(cost[j, back]) for j, back in ins)
         out[mob] = best if math.isfinite(best) else None
     return out
+
+
+def enemy_words(names: Any, uid: str) -> str:
+    """An enemy unit in the hover panel's "Here:" line: as `ui.names.Namer.name` gives it (its type's label and
+    id, never its scenario name), "ENEMY" in capitals to stand out among one's own units.
+
+    >>> from types import SimpleNamespace as N
+    >>> enemy_words(N(name=lambda uid: f"enemy Tanks ({uid})"), "az_tank_1")
+    'ENEMY Tanks (az_tank_1)'
+    """
+    s = names.name(uid)
+    return "ENEMY" + s[len("enemy"):] if s.startswith("enemy ") else f"ENEMY {s}"
 
 
 def type_label(table: Any, type_id: str) -> str:
@@ -733,7 +751,8 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     if not rows:
         return
     if app.destinations():  # the selected unit's reach is drawn over the overlay: say it is not part of it
-        rows.append(((*app.palette.reach, 255), f"yellow outline, figures on dark tags: where {app.selected} can "
+        who = app.names.short(app.selected)
+        rows.append(((*app.palette.reach, 255), f"yellow outline, figures on dark tags: where {who} can "
                      "move and its cost in MP (not the overlay)", False))
     # at most half the map wide (long notes wrap), so the legend never hides most of a small window's map
     limit = max(260, app.map_rect.w // 2) - 36

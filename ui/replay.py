@@ -160,8 +160,9 @@ def order_side(state: Any, order: Any) -> int | None:
     return state.unit(uid).side if uid is not None and uid in state.unit_index else None
 
 
-def describe_order(order: Any) -> str:
-    """An order in words for the status line ("az_sf_2: move to (32,26)"), not its Python form."""
+def describe_order(order: Any, names: Any = None) -> str:
+    """An order in words for the status line ("az_sf_2: move to (32,26)"), not its Python form; `names` (a
+    `ui.names.Namer`): the unit by name ("Special Forces Command, 2nd assault group (az_sf_2): move to ...")."""
     if isinstance(order, EndPhase):
         return f"{order.side} ends the phase"
     if isinstance(order, SandboxWeather):
@@ -169,7 +170,8 @@ def describe_order(order: Any) -> str:
     verb = {"Move": "move to", "Fire": "fire at", "Strike": "strike", "Recon": "recon over", "Assault": "assault",
             "SandboxPlace": "placed (sandbox) at"}.get(order.kind, order.kind)
     h = getattr(order, "to", None) or getattr(order, "target", None)
-    return f"{order.unit}: {verb} ({h[0]},{h[1]})" if h is not None else f"{order.unit}: {verb}"
+    who = order.unit if names is None else names.name(order.unit)
+    return f"{who}: {verb} ({h[0]},{h[1]})" if h is not None else f"{who}: {verb}"
 
 
 class ReplayApp(App):
@@ -197,7 +199,7 @@ class ReplayApp(App):
             order = m.orders[m.k - 1]
             evs = self.seen_events(evs)  # a side's replay shows what that side saw of the order, nothing more
             mine = self.omniscient or order_side(self.state, order) in (None, self.view_side)
-            cur = f" — {describe_order(order)}" if mine else (" — an enemy order" if evs else
+            cur = f" — {describe_order(order, self.names)}" if mine else (" — an enemy order" if evs else
                                                               " — an enemy order you did not observe")
         self.highlight = []
         for ev in evs:
