@@ -82,7 +82,8 @@ def test_the_parameter_table_is_the_agents_signature():
     # pinned, not read back from the signature the code reads (a review: that was circular)
     assert agent_parameters("doctrine") == {"lead": str, "assault_ratio": float, "counterattack": bool,
                                             "reserve": tuple[str, ...], "counterattack_ratio": float | None,
-                                            "road_counterattack": bool, "commit_reserve": str}
+                                            "road_counterattack": bool, "commit_reserve": str,
+                                            "release_road_block": bool}
     assert agent_parameters("random") == {} and agent_parameters("passive") == {}
     for table in (AGENT_PARAM_CHOICES, AGENT_PARAM_RANGES):
         for agent, keys in table.items():
