@@ -62,6 +62,9 @@ PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sor
                      "unit_turns_out_of_supply")
 WEATHER_COLUMNS = ("weather_grounded_turns", "weather_fog_turns", "weather_min_ceiling_m", "weather_min_visibility_km")
 """The weather a game actually had, over the turns it played (`weather_columns`); the last columns of a row."""
+LOSS_DOMAINS = ("ground", "air")
+"""`steps_lost_{side}_{domain}`: the side's steps lost split by the unit types' `domain` (air: the drones; a
+drone shot down is one step), summing to `steps_lost_{side}_total` (`domain_loss_columns`)."""
 ARMED_AIR_ROLES = ("strike", "loiter")
 """Air roles of armed drones: the ones `rules._weather_events` counts in `drone_sorties_grounded`."""
 MANIFEST = "manifest.json"
@@ -204,7 +207,9 @@ def with_overrides(scen: Any, specs: Sequence[str], source: str, weather: str | 
         check_agent(a, f"--{side}")
     with_agents(doc, agents, [p for p, _ in sets])  # (the document a batch's cell plays: `build_cells`)
     out = scenario_from_dict(doc, source=f"{source} with --set")
-    build_cells(scen.raw, [], sets, weather, attacker, defender, source=f"{source} with --set")
+    # then the batch's checks of the options against the overrides: the cell's document is the one validated
+    # just above (`out.raw`), so `build_cells` does not validate it again (half the setup of a single game)
+    build_cells(scen.raw, [], sets, weather, attacker, defender, source=f"{source} with --set", checked=out.raw)
     return out
 
 
@@ -386,8 +391,11 @@ class Cell:
 def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]],
                 sets: Sequence[tuple[str, Any]], weather: str | None = None,
                 attacker: str | None = None, defender: str | None = None,
-                source: str = "scenario") -> list[Cell]:
-    """The grid of cells (cartesian product of sweep values, first key slowest); validates every scenario."""
+                source: str = "scenario", checked: dict[str, Any] | None = None) -> list[Cell]:
+    """The grid of cells (cartesian product of sweep values, first key slowest); validates every scenario.
+
+    `checked`: a scenario document the caller has validated already (`with_overrides`, which reports its
+    problems itself): a cell whose document equals it is not validated again; any other cell is."""
     from itertools import product
 
     from engine.errors import ScenarioError
@@ -448,7 +456,8 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
                 agents[side] = a
         with_agents(doc, agents, [p for p, _ in applied])
         try:
-            scenario_from_dict(copy.deepcopy(doc), source=source)
+            if checked is None or doc != checked:
+                scenario_from_dict(copy.deepcopy(doc), source=source)
         except ScenarioError as e:
             probs = "; ".join(e.problems[:3]) + (f" (+{len(e.problems) - 3} more)" if len(e.problems) > 3 else "")
             probs += "".join(f" {n}" for n in getattr(e, "notes", ()))  # ("the other checks run later")
@@ -600,6 +609,10 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
                pa.field("objective_first_entry_type", pa.string()),
                pa.field("objective_first_entry_turn", pa.int32())]
     fields += [pa.field(f"agent_orders_refused_{side}", pa.int32()) for side in SIDES]  # (engine 0.12.0)
+    # added after engine 0.12.0, before the weather columns (which stay last); finished parts without them are
+    # played again on --resume, as for the weather columns (`outcome_columns`, `domain_loss_columns`)
+    fields.append(pa.field("outcome", pa.string()))
+    fields += [pa.field(f"steps_lost_{side}_{d}", pa.int32()) for side in SIDES for d in LOSS_DOMAINS]
     # last (added before the refusal columns, whose arrival moved them two places along in a CSV copy): a
     # results file without them is played again on --resume (`WEATHER_COLUMNS`)
     fields += [pa.field("weather_grounded_turns", pa.int32()), pa.field("weather_fog_turns", pa.int32()),
@@ -720,6 +733,33 @@ def armed_drones_grounded(state: Any, weather: Any) -> bool | None:
     return all(flight_check(table[t], weather) is not None for t in sorted(armed))
 
 
+def outcome_columns(state: Any) -> dict[str, Any]:
+    """How a finished game ended, as a category (`engine.rules.OUTCOMES`; None for a game that has not ended):
+    the branch of the engine's victory check that ended it, as the engine recorded it (`Score.outcome`), never
+    parsed from the `reason` sentence nor worked out again here."""
+    return {"outcome": state.score.outcome}
+
+
+def domain_loss_columns(score: dict[str, Any], unit_table: dict[str, Any]) -> dict[str, int]:
+    """`steps_lost_{side}_ground` and `steps_lost_{side}_air` from a score record's steps lost by unit type,
+    split by the type's `domain` in the game's unit table (`Scenario.unit_table`, the scenario's overrides
+    included): drones (recon drones, armed drones, loitering munitions: domain "air") are not casualties of the
+    ground battle. They sum to `steps_lost_{side}_total`.
+
+    >>> from engine.units import DEFAULT_UNIT_TYPES as T
+    >>> cols = domain_loss_columns({"steps_lost": {"attacker": {"armed_drone": 1, "special_forces": 3}}}, T)
+    >>> cols["steps_lost_attacker_ground"], cols["steps_lost_attacker_air"], cols["steps_lost_defender_air"]
+    (3, 1, 0)
+    """
+    row = {}
+    for side in SIDES:
+        d = (score.get("steps_lost") or {}).get(side) or {}
+        air = sum(int(n) for t, n in d.items() if getattr(unit_table.get(t), "domain", "ground") == "air")
+        row[f"steps_lost_{side}_ground"] = int(sum(d.values())) - air
+        row[f"steps_lost_{side}_air"] = air
+    return row
+
+
 # -------------------------------------------------------------------------------------------- per turn
 
 TURN_COUNTERS = ("units_out_of_supply", "drone_sorties_flown", "armed_drones_grounded")
@@ -763,6 +803,8 @@ def turn_schema(sweep_cols: dict[str, str]) -> Any:
     fields += [pa.field("weather_grounded_armed_drones", pa.bool_()), pa.field("night", pa.bool_()),
                pa.field("weather_ceiling_m", pa.float64()), pa.field("weather_visibility_km", pa.float64()),
                pa.field("weather_fog", pa.string())]
+    # (added after engine 0.12.0, last: the ground/air split of steps_lost_{side}_cum, as in the results rows)
+    fields += [pa.field(f"steps_lost_{side}_{d}_cum", pa.int32()) for side in SIDES for d in LOSS_DOMAINS]
     return pa.schema(fields)
 
 
@@ -777,7 +819,9 @@ def turn_rows(log: Sequence[Any], scen: Any) -> list[dict[str, Any]]:
     - `armed_drones_grounded_{side}`: the side's armed drones grounded this turn (the drone-turns the game row's
       `drone_sorties_grounded_{side}` sums); `drone_sorties_flown_{side}`: its `DroneStrike`s this turn;
       `units_out_of_supply_{side}`: its ground units out of supply at the turn's start (`SupplyReport`).
-    - `steps_lost_{side}_cum`, `units_destroyed_{side}_cum`: totals so far, at the end of the turn. Steps are
+    - `steps_lost_{side}_cum`, `units_destroyed_{side}_cum`: totals so far, at the end of the turn (and
+      `steps_lost_{side}_ground_cum`, `steps_lost_{side}_air_cum`: the steps of ground units and of drones, by
+      the unit type's `domain`, summing to `steps_lost_{side}_cum`). Steps are
       the losses of the fire results (`Event.fire_results()`; never more than the unit still has, as the rules
       apply them: an assault's defenders' results on the attacker are capped together), a drone shot down
       (`DroneStrike.aborted`, `ReconFlown.shot_down`: one step), a routed unit's step
@@ -796,7 +840,9 @@ def turn_rows(log: Sequence[Any], scen: Any) -> list[dict[str, Any]]:
         if us.present:
             side_of[us.id] = us.side
             strength[us.id] = us.strength if us.strength is not None else table[us.type].max_steps
+    air = {us.id for us in scen.units if table[us.type].domain == "air"}
     lost = dict.fromkeys(SIDES, 0)
+    lost_air = dict.fromkeys(SIDES, 0)
     destroyed = dict.fromkeys(SIDES, 0)
     road_cut = False
     rows: list[dict[str, Any]] = []
@@ -807,6 +853,8 @@ def turn_rows(log: Sequence[Any], scen: Any) -> list[dict[str, Any]]:
         r["weather_grounded_armed_drones"] = None if armed_up + armed_down == 0 else armed_up == 0
         for side in SIDES:
             r[f"steps_lost_{side}_cum"] = lost[side]
+            r[f"steps_lost_{side}_ground_cum"] = lost[side] - lost_air[side]
+            r[f"steps_lost_{side}_air_cum"] = lost_air[side]
             r[f"units_destroyed_{side}_cum"] = destroyed[side]
         r["road_cut"] = road_cut
         rows.append(r)
@@ -817,6 +865,8 @@ def turn_rows(log: Sequence[Any], scen: Any) -> list[dict[str, Any]]:
         if steps > 0:
             strength[uid] = have - steps
             lost[side_of[uid]] += steps
+            if uid in air:
+                lost_air[side_of[uid]] += steps
 
     for ev in log:
         kind = ev.kind
@@ -971,12 +1021,15 @@ def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], l
             d = Path(task.logs_dir)
             d.mkdir(parents=True, exist_ok=True)
             write_jsonl(state.log, str(d / f"cell{task.cell:04d}-game{g:06d}-seed{seed}.jsonl"))
-        row = {"cell": task.cell, "game": g, **task.sweep, **flatten_score(score_row(state), task.types)}
+        row_score = score_row(state)
+        row = {"cell": task.cell, "game": g, **task.sweep, **flatten_score(row_score, task.types)}
         row["run_options"] = task.run_options[j]
         refused = agent_refusals(state)
         for side in SIDES:  # (an agent's orders the driver refused and ended its phase for: `engine.game`)
             got = refused.get(side) or {}
             row[f"agent_orders_refused_{side}"] = int(got.get("illegal", 0)) + int(got.get("order_cap", 0))
+        row.update(outcome_columns(state))
+        row.update(domain_loss_columns(row_score, state.scenario.unit_table))
         row.update(weather_columns(state))
         rows.append(row)
         if task.turns:

@@ -177,7 +177,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from rich.console import Console as C
 
         from engine.ai import is_import_path
-        from engine.report import rich_table, summarize
+        from engine.report import outcome_rich_table, rich_table, summarize
 
         out_console = C(width=None if sys.stdout.isatty() else 160)
         s = summarize(res.out)
@@ -185,6 +185,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                                               f"{seed}, {res.elapsed:.1f} s"
                                               f" ({(res.games - res.resumed_games) / max(res.elapsed, 1e-9):.2f}"
                                               f" games/s)", width=out_console.width))
+        out_console.print(outcome_rich_table(s, width=out_console.width))
         for c in res.cells:  # (S as in the file metadata and summary.csv: the game's `seed` column)
             rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed S', 1)}"
             if any(is_import_path(a) for a in c.agents.values()):  # (its module must be found to replay it)
@@ -210,26 +211,30 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     def report(
         results: Annotated[Path, typer.Argument(help="Results Parquet file from `wargame batch`")],
         out: Annotated[Path | None, typer.Option(
-            help="Folder for the PNG plots and summary.json/summary.csv (default: <results>_report)")]
+            help="Folder for the PNG plots, summary.json/summary.csv and report.md (default: <results>_report)")]
         = None,
         html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html")] = False,
         label: Annotated[list[str] | None, typer.Option(
             "--label", help="Name a cell on the plots and in the table, CELL=NAME (e.g. --label 0=gorge --label "
             "1=road); repeatable")] = None,
     ) -> None:
-        """Win rates (95% Wilson intervals), capture and road-cut turns, losses; PNG plots, the per-cell table as
-        summary.json and summary.csv, optional HTML. With the per-turn file beside the results (`wargame batch
-        --turns`), the objective by turn too."""
+        """Win rates (95% Wilson intervals), how the games ended (outcome, near misses), capture and road-cut
+        turns, ground losses; PNG plots, the per-cell table as summary.json and summary.csv, the tables as
+        report.md, optional HTML. With the per-turn file beside the results (`wargame batch --turns`), the
+        objective by turn too."""
         from rich.console import Console
 
         from engine.report import (
             ReportError,
+            outcome_rich_table,
             parse_cell_names,
             remove_stale_html,
             remove_stale_turn_plots,
             rich_table,
             summarize,
             write_html,
+            write_markdown,
+            write_outcome_plots,
             write_plots,
             write_summary,
         )
@@ -243,6 +248,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(str(e))
         console = Console(width=None if sys.stdout.isatty() else 160)
         console.print(rich_table(s, width=console.width))
+        console.print(outcome_rich_table(s, width=console.width))
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)
@@ -254,7 +260,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             stale = remove_stale_turn_plots(s, out_dir) if not new_dir else []
             old_html = remove_stale_html(out_dir) if not new_dir and not html else []
             pngs = write_plots(s, out_dir)
-            summary = write_summary(s, out_dir)
+            pngs[1:1] = write_outcome_plots(s, out_dir)  # (after the win rate: how the wins and losses came)
+            summary = [*write_summary(s, out_dir), write_markdown(s, out_dir)]
             if html:
                 write_html(s, pngs, out_dir / "report.html")
         except OSError as e:

@@ -185,6 +185,31 @@ class CellStats:
     losses_by_cause: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     """{side: {cause: steps lost per game}} from the `losses_<side>_<cause>` columns the file has (none in a file
     written before they existed)."""
+    ground_steps_lost: dict[str, list[int]] | None = None
+    """{side: steps its ground units lost, per game} (`steps_lost_<side>_ground`: drones shot down not counted);
+    None when the file has no such columns (written by an older wargame): the report then shows all steps."""
+    air_steps_lost: dict[str, list[int]] | None = None
+    """{side: steps its drones lost, per game} (`steps_lost_<side>_air`); None when not in the file."""
+    outcomes: dict[str, int] | None = None
+    """Games per way the game ended (column `outcome`, `engine.rules.OUTCOMES`); None when the file has no such
+    column (written by an older wargame)."""
+    objective_total: int | None = None
+    """Hexes of the objective (column `objective_hexes_total`); None when not in the file."""
+    defender_win_hexes: list[int] = field(default_factory=list)
+    """Per defender win: the objective hexes the attacker held at the end (`objective_hexes_attacker`)."""
+
+    def casualties(self, side: str) -> list[int]:
+        """A side's steps lost per game as the report speaks of casualties: its ground units' steps
+        (`ground_steps_lost`), or every step (drones included) in a file without the ground columns."""
+        return (self.ground_steps_lost or self.steps_lost)[side]
+
+    @property
+    def near_misses(self) -> int | None:
+        """Defender wins in which the attacker held all but one objective hex at the end (6 of 7); None when the
+        file does not record the objective hexes, or the objective is a single hex."""
+        if not self.objective_total or self.objective_total < 2:
+            return None
+        return sum(1 for h in self.defender_win_hexes if h == self.objective_total - 1)
 
     @property
     def plot_label(self) -> str:
@@ -273,6 +298,17 @@ class Summary:
         return self.meta.get("turns") or None
 
     @property
+    def ground_losses(self) -> bool:
+        """Do the loss figures of the table and `losses.png` count ground units only (every cell has the
+        `steps_lost_<side>_ground` columns), rather than all steps, drones included (an older file)?"""
+        return all(c.ground_steps_lost is not None for c in self.cells)
+
+    @property
+    def has_outcomes(self) -> bool:
+        """Does the file say how each game ended (column `outcome`)?"""
+        return all(c.outcomes is not None for c in self.cells)
+
+    @property
     def loss_causes(self) -> list[str]:
         """The causes of loss the results file has a column for (either side), in the file's order."""
         causes: dict[str, None] = {}
@@ -349,8 +385,11 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
     if missing:
         raise ReportError(f"{path} is not a wargame batch results file (missing columns: {', '.join(missing)})")
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
-    opt = [c for c in ("run_options", "objective_first_entry_type", "end_turn", "weather_grounded_turns")
+    opt = [c for c in ("run_options", "objective_first_entry_type", "end_turn", "weather_grounded_turns", "outcome",
+                       "objective_hexes_attacker", "objective_hexes_total",
+                       *(f"steps_lost_{side}_{d}" for side in ("attacker", "defender") for d in ("ground", "air")))
            if c in names]
+    domains = all(f"steps_lost_{side}_{d}" in names for side in ("attacker", "defender") for d in ("ground", "air"))
     loss_columns = {n: m.groups() for n in names if (m := LOSS_COLUMN.fullmatch(n))}
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
     fixed = fixed_overrides(meta.get("batch") or {})
@@ -368,6 +407,11 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                 label, abbreviated = cell_label(shown, short), cell_label(shown, short, abbreviate=True)
                 c = cells[r["cell"]] = CellStats(r["cell"], label, params, run_options=cm.get("run_options", ""),
                                                  short_label=abbreviated if abbreviated != label else "")
+                if domains:
+                    c.ground_steps_lost = {"attacker": [], "defender": []}
+                    c.air_steps_lost = {"attacker": [], "defender": []}
+                if "outcome" in r:
+                    c.outcomes = {}
             for column, (side, cause) in loss_columns.items():
                 if r[column] is not None:
                     c.losses_by_cause.setdefault(side, {}).setdefault(cause, []).append(r[column])
@@ -384,6 +428,16 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                 c.road_cut_turns.append(r["road_cut_turn"])
             c.steps_lost["attacker"].append(r["steps_lost_attacker_total"])
             c.steps_lost["defender"].append(r["steps_lost_defender_total"])
+            if c.ground_steps_lost is not None and c.air_steps_lost is not None:
+                for side in ("attacker", "defender"):
+                    c.ground_steps_lost[side].append(r[f"steps_lost_{side}_ground"])
+                    c.air_steps_lost[side].append(r[f"steps_lost_{side}_air"])
+            if c.outcomes is not None and r["outcome"] is not None:
+                c.outcomes[r["outcome"]] = c.outcomes.get(r["outcome"], 0) + 1
+            if r.get("objective_hexes_total") is not None:
+                c.objective_total = max(c.objective_total or 0, r["objective_hexes_total"])
+                if r["winner"] == "defender" and r.get("objective_hexes_attacker") is not None:
+                    c.defender_win_hexes.append(r["objective_hexes_attacker"])
             c.sorties_flown.append(r["drone_sorties_flown_attacker"])
             c.sorties_grounded.append(r["drone_sorties_grounded_attacker"])
             if r.get("end_turn") is not None:
@@ -669,12 +723,23 @@ def win_rate_difference(a: CellStats, b: CellStats) -> tuple[float, float, float
     return d, d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
 
 
+def losses_head(s: Summary, sep: str = " ") -> str:
+    """The table's losses column: "ground steps lost att/def" (drones not counted), or "steps lost att/def" (all
+    steps) for a file without the ground columns."""
+    return f"{'ground steps' if s.ground_losses else 'steps'} lost{sep}att/def"
+
+
+def welch_head(s: Summary, sep: str = " ") -> str:
+    """The table's column of the difference in the attacker's losses from cell 0."""
+    return f"att. {'ground steps' if s.ground_losses else 'steps'} lost{sep}vs cell 0{sep}[95% CI]"
+
+
 def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     sep = "\n" if compact else " "
     # (taking the objective is winning, so its rate would repeat the win rate: the table gives how often the
     # attacker got into it at all)
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
-            "road cut", f"median turn{sep}road cut", f"steps lost{sep}att/def",
+            "road cut", f"median turn{sep}road cut", losses_head(s, sep),
             f"att. armed-drone{sep}strikes flown /{sep}drone-turns grounded",
             f"turns weather{sep}grounded drones{sep}/ turns played"]
     rows = []
@@ -687,7 +752,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             _median_cell(s, c.capture_turns, sep),
             f"{100 * c.road_cut_rate:.0f}%",
             _median_cell(s, c.road_cut_turns, sep),
-            f"{_mean(c.steps_lost['attacker']):.1f}/{_mean(c.steps_lost['defender']):.1f}",
+            f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}",
             f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
             "—" if not c.weather_grounded or not c.turns_played
             else f"{_mean(c.weather_grounded):.1f}/{_mean(c.turns_played):.1f}",
@@ -701,10 +766,10 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             else:
                 d, lo, hi = win_rate_difference(base, c)
                 r.insert(3, f"{_pts(d)} pts{sep}[{_pts(lo)}, {_pts(hi)}]")
-        at = head.index(f"steps lost{sep}att/def") + 1
-        head.insert(at, f"att. steps lost{sep}vs cell 0{sep}[95% CI]")
+        at = head.index(losses_head(s, sep)) + 1
+        head.insert(at, welch_head(s, sep))
         for c, r in zip(s.cells, rows, strict=True):
-            diff = None if c is base else welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
+            diff = None if c is base else welch_difference(base.casualties("attacker"), c.casualties("attacker"))
             r.insert(at, "—" if diff is None else f"{diff[0]:+.1f}{sep}[{diff[1]:+.1f}, {diff[2]:+.1f}]")
     return head, rows
 
@@ -732,6 +797,14 @@ MEDIAN_NOTE = ("median turns are over the games where it happened (n = those gam
 """What the table's median columns mean (its caption and the HTML's)."""
 WELCH_NOTE = ("'att. steps lost vs cell 0': the difference in the attacker's mean steps lost per game, with "
               "Welch's 95% interval")
+GROUND_NOTE = ("ground steps lost: strength steps of ground units, drones shot down not counted (the results' "
+               "steps_lost_<side>_air; steps_lost_<side>_total counts both)")
+"""What the losses columns count when the file has the ground/air split (`Summary.ground_losses`)."""
+
+
+def welch_note(s: Summary) -> str:
+    """`WELCH_NOTE` as this report's column is named (ground steps, or all steps in an older file)."""
+    return WELCH_NOTE.replace("steps lost", "ground steps lost", 2) if s.ground_losses else WELCH_NOTE
 
 
 SEEDS_NOTE = ("the cells of a batch play different seeds (independent samples), while game g of cell k has the "
@@ -755,11 +828,12 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
 
     head, rows = table_rows(s, compact=True)
     compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
-               f"points) with Newcombe's 95% interval; {WELCH_NOTE}; among many cells some intervals miss 0 by "
+               f"points) with Newcombe's 95% interval; {welch_note(s)}; among many cells some intervals miss 0 by "
                f"chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
+    ground = f"{GROUND_NOTE}; " if s.ground_losses else ""
     caption = (f"{fixed}{MEDIAN_NOTE}; losses, strikes flown (the drone_sorties_flown columns) and drone-turns "
-               "grounded are means per game; " + grounded_note() + compare)
+               f"grounded are means per game; {ground}" + grounded_note() + compare)
     if title is None:
         title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
     parts = _column_groups(head, rows, width)
@@ -778,6 +852,157 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
             t.add_row(*(r[i] for i in cols))
         tables.append(t)
     return tables[0] if len(tables) == 1 else Group(*tables, Text(caption, style="table.caption"))
+
+
+OUTCOME_NAMES = {
+    "objective_taken": ("attacker win", "taken, no defender near"),
+    "held_all": ("attacker win", "held all at the end"),
+    "held_partial": ("defender win", "attacker held part"),
+    "held_none": ("defender win", "attacker held none"),
+}
+"""How the report names each `outcome` (`engine.rules.OUTCOMES`): who won, and how the game ended."""
+
+
+def _count(k: int, n: int) -> str:
+    return f"{k} ({100 * k / n:.0f}%)" if n else "—"
+
+
+def _hexes_held(c: CellStats) -> str:
+    """The objective hexes the attacker held at the end of the cell's defender wins, most first: "6/7: 12 ·
+    0/7: 30" ("—" with none, or when the file does not record them)."""
+    if not c.defender_win_hexes or not c.objective_total:
+        return "—"
+    counts: dict[int, int] = {}
+    for h in c.defender_win_hexes:
+        counts[h] = counts.get(h, 0) + 1
+    return " · ".join(f"{h}/{c.objective_total}: {counts[h]}" for h in sorted(counts, reverse=True))
+
+
+def outcome_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+    """The outcome breakdown (`has_outcomes` files): per cell, the games of each `outcome` (count and share of
+    the cell's games), the near misses among the defender wins (the attacker held all hexes but one at the end;
+    their share of the defender wins) and the hexes the attacker held in the defender wins."""
+    sep = "\n" if compact else " "
+    total = max((c.objective_total or 0 for c in s.cells), default=0)
+    head = ["cell", "games", *(f"{who}:{sep}{how}" for who, how in OUTCOME_NAMES.values()),
+            f"near misses{sep}(held {total - 1} of {total}){sep}/ defender wins" if total > 1 else
+            f"near misses{sep}/ defender wins",
+            f"defender wins by{sep}hexes held at end"]
+    rows = []
+    for c in s.cells:
+        got = c.outcomes or {}
+        near = c.near_misses
+        rows.append([f"{c.cell}: {c.name} ({c.label})" if c.name else f"{c.cell}: {c.label}", str(c.n),
+                     *(_count(got.get(k, 0), c.n) for k in OUTCOME_NAMES),
+                     "—" if near is None else _count(near, c.defender_wins),
+                     _hexes_held(c)])
+    return head, rows
+
+
+def near_miss_lines(s: Summary) -> list[str]:
+    """One sentence per cell calling out the near misses: how many of the defender's wins the attacker lost
+    holding all of the objective but one hex ("" cells left out when the file does not record the hexes)."""
+    out = []
+    for c in s.cells:
+        near = c.near_misses
+        if near is None:
+            continue
+        where = f"cell {c.cell}: " if len(s.cells) > 1 else ""
+        total = c.objective_total
+        share = f" ({100 * near / c.defender_wins:.0f}%)" if c.defender_wins else ""
+        were = "was a near miss" if near == 1 else "were near misses"
+        wins = "defender win" if c.defender_wins == 1 else "defender wins"
+        out.append(f"{where}{near} of the {c.defender_wins} {wins}{share} {were}: the attacker held "
+                   f"{total - 1} of the {total} hexes of {s.objective} at the end "  # type: ignore[operator]
+                   f"({100 * near / c.n:.0f}% of all {c.n} games).")
+    return out
+
+
+OUTCOME_NOTE = ("how each game ended (column outcome): 'taken, no defender near' is a sudden-death win (the attacker "
+                "held the whole objective at a turn's end with no defender within the contest radius), 'held all "
+                "at the end' a win on the last turn with defenders still near; a defender win is split by whether "
+                "the attacker held some objective hexes at the end; shares are of the cell's games, near misses of "
+                "its defender wins")
+
+
+def outcome_rich_table(s: Summary, width: int | None = None) -> Any:
+    """The outcome breakdown for a terminal (`outcome_rows`, in parts when wider than `width`), with the near-miss
+    sentences; a one-line note instead for a file without the `outcome` column."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    if not s.has_outcomes:
+        return Text(f"note: {s.path.name} has no outcome column (written by an older wargame): no breakdown of "
+                    "how the games ended; `wargame batch ... --overwrite` plays it again with it",
+                    style="table.caption")
+    head, rows = outcome_rows(s, compact=True)
+    caption = OUTCOME_NOTE + "."
+    parts = _column_groups(head, rows, width)
+    tables = []
+    for k, cols in enumerate(parts):
+        t = Table(title=f"How the games ended ({s.objective})" if k == 0 else None, title_justify="left")
+        for i in cols:
+            t.add_column(head[i], justify="left" if i == 0 else "right", overflow="fold",
+                         min_width=16 if i == 0 else None)
+        for r in rows:
+            t.add_row(*(r[i] for i in cols))
+        tables.append(t)
+    return Group(*tables, Text(caption, style="table.caption"), *(Text(line) for line in near_miss_lines(s)))
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(head: list[str], rows: list[list[str]]) -> str:
+    """A Markdown (GitHub) table, the first column left-aligned and the others right-aligned.
+
+    >>> print(markdown_table(["cell", "games"], [["0: all games", "10"]]))
+    | cell | games |
+    |:--|--:|
+    | 0: all games | 10 |
+    """
+    lines = ["| " + " | ".join(map(_md_cell, head)) + " |", "|" + "|".join(":--" if i == 0 else "--:"
+                                                                          for i in range(len(head))) + "|"]
+    lines += ["| " + " | ".join(map(_md_cell, r)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _sentence(text: str) -> str:
+    """`text` as a sentence: its first letter upper-case (the rest as it is: not `str.capitalize`) and a full stop.
+
+    >>> _sentence("ground steps: Welch's interval")
+    "Ground steps: Welch's interval."
+    """
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def report_markdown(s: Summary) -> str:
+    """`report.md`: the per-cell table and the outcome breakdown as Markdown, with what their columns mean (the
+    report's text for notes and reviews; the plots are the PNG files beside it)."""
+    head, rows = table_rows(s)
+    seed = f", base seed {s.seed}" if s.seed is not None else ""
+    fixed = f" {_sentence(fixed_note(s))}" if fixed_note(s) else ""
+    notes = [MEDIAN_NOTE, "losses, strikes flown and drone-turns grounded are means per game", grounded_note()]
+    if s.ground_losses:
+        notes.insert(1, GROUND_NOTE)
+    if len(s.cells) > 1:
+        notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
+                  "with Newcombe's 95% interval", welch_note(s), SEEDS_NOTE]
+    out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
+           f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}.{fixed} Win-rate intervals are 95% "
+           f"Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
+           _sentence("; ".join(notes)), "", f"## How the games ended ({s.objective})", ""]
+    if s.has_outcomes:
+        out += [markdown_table(*outcome_rows(s)), "", _sentence(OUTCOME_NOTE), ""]
+        out += [f"- {line}" for line in near_miss_lines(s)]
+    else:
+        out.append(f"{s.path.name} has no outcome column (written by an older wargame): `wargame batch ... "
+                   "--overwrite` plays it again with it.")
+    if s.meta.get("command"):
+        out += ["", "## Reproduce", "", f"Command that made the data: `{s.meta['command']}`"]
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
@@ -1073,15 +1298,72 @@ def plot_losses(s: Summary, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(bar_plot_width(s), 5.6), layout="constrained")
     w = 0.38
     for k, (side, colour) in enumerate((("attacker", ATT_COLOUR), ("defender", DEF_COLOUR))):
-        mean_bars(ax, grouped_bar_x(len(s.cells), k, 2, w), [c.steps_lost[side] for c in s.cells], w, colour,
+        mean_bars(ax, grouped_bar_x(len(s.cells), k, 2, w), [c.casualties(side) for c in s.cells], w, colour,
                   s.side(side), "95% CI of the mean" if k == 1 else None)
-    ax.set_ylabel("strength steps lost per game (mean)")
+    ground = s.ground_losses
+    ax.set_ylabel(f"{'ground units’ strength' if ground else 'strength'} steps lost per game (mean)")
     _cell_ticks(ax, s)
     ax.set_ylim(bottom=0)
-    ax.set_title("Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)"
+    ax.set_title(("Ground losses per side by cell, all causes (no drones)\n(error bars: 95% "
+                  "confidence interval of the mean)" if ground else
+                  "Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)")
                  + fixed_title_line(s))
     fig.legend(loc="outside lower center", ncols=3)  # below the axes: never over a bar
     ax.grid(axis="y", alpha=0.3)
+    _save(fig, path)
+
+
+OUTCOME_SEGMENTS = (
+    ("objective_taken", "attacker win: taken, no defender near", "#922b21", ""),
+    ("held_all", "attacker win: held all at the end", "#e6776b", ""),
+    ("near_miss", "defender win: attacker held all but one hex (near miss)", "#aed6f1", "//"),
+    ("held_partial", "defender win: attacker held fewer hexes", "#5499c7", ""),
+    ("held_none", "defender win: attacker held none", "#1b4f72", ""),
+)
+"""The stacked segments of `outcomes.png`, bottom up: (key, legend label, colour, hatch); attacker wins in the
+attacker's reds, defender wins in the defender's blues, the near misses lightest."""
+
+
+def outcome_shares(c: CellStats) -> dict[str, int]:
+    """A cell's games per `OUTCOME_SEGMENTS` key: `held_partial` without its near misses (`near_miss`)."""
+    got = dict(c.outcomes or {})
+    near = c.near_misses or 0
+    return {"objective_taken": got.get("objective_taken", 0), "held_all": got.get("held_all", 0),
+            "near_miss": near, "held_partial": got.get("held_partial", 0) - near, "held_none": got.get("held_none", 0)}
+
+
+@projected
+def plot_outcomes(s: Summary, path: Path) -> None:
+    """Per cell, the share of games that ended each way (`outcome`), stacked: the attacker's wins split into
+    uncontested (sudden-death) and end-of-game holds, the defender's into near misses (the attacker held all
+    hexes but one), fewer hexes and none."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(bar_plot_width(s), 6.2), layout="constrained")
+    x = list(range(len(s.cells)))
+    bottom = [0.0] * len(s.cells)
+    total = max((c.objective_total or 0 for c in s.cells), default=0)
+    for key, label, colour, hatch in OUTCOME_SEGMENTS:
+        if key == "near_miss" and total > 1:
+            label = f"defender win: attacker held {total - 1} of {total} hexes (near miss)"
+        counts = [outcome_shares(c)[key] for c in s.cells]
+        shares = [100 * k / c.n if c.n else 0.0 for k, c in zip(counts, s.cells, strict=True)]
+        ax.bar(x, shares, 0.6, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", lw=0.8, label=label)
+        for i, (share, k) in enumerate(zip(shares, counts, strict=True)):
+            if share >= 4:  # (a thinner segment has no room for its number)
+                dark = colour in ("#922b21", "#1b4f72", "#5499c7")
+                ax.text(i, bottom[i] + share / 2, f"{share:.0f}% ({k})", ha="center", va="center",
+                        fontsize="x-small", color="white" if dark else "black")
+        bottom = [b + v for b, v in zip(bottom, shares, strict=True)]
+    ax.set_ylim(0, 100)
+    if len(s.cells) == 1:  # (one bar as wide as the plot reads as a background)
+        ax.set_xlim(-0.9, 0.9)
+    ax.set_ylabel("share of the cell's games (%)")
+    _cell_ticks(ax, s)
+    ax.set_title(f"How the games ended: who held {s.objective} at the end\n(shares of each cell's games; no "
+                 f"intervals drawn){fixed_title_line(s)}")
+    handles, labels = ax.get_legend_handles_labels()  # (below the axes, as in the other plots; top segment first)
+    fig.legend(handles[::-1], labels[::-1], loc="outside lower center", ncols=2, fontsize="x-small")
     _save(fig, path)
 
 
@@ -1224,6 +1506,8 @@ PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turn
          ("losses.png", plot_losses))
 CAUSE_PLOTS = (("losses_by_cause.png", plot_losses_by_cause),)
 """Plots of the `losses_<side>_<cause>` columns: drawn when the results file has them."""
+OUTCOME_PLOTS = (("outcomes.png", plot_outcomes),)
+"""Plots of the `outcome` column: drawn when the results file has it."""
 TURN_PLOTS = (("objective_by_turn.png", plot_objective_by_turn),)
 """Plots of the per-turn file (`wargame batch --turns`): drawn when the batch has one."""
 
@@ -1270,9 +1554,27 @@ def figure_caption(s: Summary, name: str) -> str:
                 "approximation, ±1.96 standard errors). A game that ended before a turn counts with the state it "
                 f"ended in, so every point rests on all the cell's games.{key}")
     if name == "losses.png":
-        return (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair of "
-                "bars). Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
+        if s.ground_losses:
+            drones = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "")
+                               + ", ".join(f"{side} {_mean(c.air_steps_lost[side]):.2f}"  # type: ignore[index]
+                                           for side in ("attacker", "defender")) for c in s.cells)
+            what = (f"Mean strength steps lost per game by each side's ground units, all causes, per cell ({n}; n "
+                    "under each pair of bars). Drones shot down are not casualties of the ground battle and are not "
+                    f"counted (mean drone steps lost per game: {drones}; the results' steps_lost_<side>_air, and "
+                    "steps_lost_<side>_total with both).")
+        else:
+            what = (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair "
+                    "of bars); this results file does not split ground units from drones (written by an older "
+                    "wargame), so drones shot down are counted too.")
+        return (f"{what} Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
                 f"errors; summary.csv has each mean's sd and se).{order}{key}")
+    if name == "outcomes.png":
+        near = " ".join(near_miss_lines(s))
+        return (f"How each game ended, per cell ({n}; n under each bar): the attacker's wins split into "
+                f"sudden-death captures (the whole of {s.objective} held at a turn's end with no defender within the "
+                "contest radius) and holds of all of it at the end of the last turn; the defender's wins by the "
+                f"hexes the attacker still held at the end. {near} Shares of the cell's games; no intervals are "
+                f"drawn (the win-rate plot has them).{order}{key}")
     if name == "losses_by_cause.png":
         return (f"Mean strength steps lost per game by each side to each cause, per cell ({n}; n under each group "
                 "of bars); a side's causes add up to its all-causes losses. Error bars: 95% confidence interval "
@@ -1310,7 +1612,7 @@ def remove_stale_html(out_dir: Path) -> list[Path]:
 def write_plots(s: Summary, out_dir: Path) -> list[Path]:
     """Write the plots of `PLOTS` (and `CAUSE_PLOTS`, with losses by cause, and `TURN_PLOTS`, with per-turn
     data) in `out_dir`; an optional plot of an earlier report is removed when this batch has no data for it (it
-    would sit next to this one's plots as if it were theirs)."""
+    would sit next to this one's plots as if it were theirs). `write_outcome_plots` draws `OUTCOME_PLOTS`."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -1328,19 +1630,46 @@ def write_plots(s: Summary, out_dir: Path) -> list[Path]:
     return paths
 
 
+def write_outcome_plots(s: Summary, out_dir: Path) -> list[Path]:
+    """Write `OUTCOME_PLOTS` in `out_dir` when the results have the `outcome` column; otherwise remove the one an
+    earlier report left there (of another batch: it would sit beside this one's plots as if it were theirs).
+    `wargame report` lists it after the win rate."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, fn in OUTCOME_PLOTS:
+        p = out_dir / name
+        if s.has_outcomes:
+            fn(s, p)
+            paths.append(p)
+        else:
+            p.unlink(missing_ok=True)
+    return paths
+
+
 def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     from engine.fileio import atomic_write_text
 
     head, rows = table_rows(s)
     esc = html.escape
+    welch = welch_note(s).replace(chr(39), "“", 1).replace(chr(39), "”", 1)
     compare = (f"; {cell_order_note(s)}: “wins vs cell 0” is the difference in attacker win rate (percentage "
-               f"points) with Newcombe's 95% interval; {WELCH_NOTE.replace(chr(39), '“', 1).replace(chr(39), '”', 1)}"
+               f"points) with Newcombe's 95% interval; {welch}"
                f"; among many cells some intervals miss 0 by chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
         t.append("<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>")
     t.append("</tbody></table>")
+    if s.has_outcomes:
+        o_head, o_rows = outcome_rows(s)
+        t.append(f"<h2>How the games ended ({esc(s.objective)})</h2><table><thead><tr>"
+                 + "".join(f"<th>{esc(h)}</th>" for h in o_head) + "</tr></thead><tbody>")
+        t += ["<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>" for r in o_rows]
+        t.append(f"</tbody></table><p>{esc(_sentence(OUTCOME_NOTE))}</p>")
+        t += [f"<p><strong>{esc(line)}</strong></p>" for line in near_miss_lines(s)]
     imgs = "".join(
         f'<figure><img alt="{esc(p.stem)}" src="data:image/png;base64,'
         f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{esc(figure_caption(s, p.name))}'
@@ -1364,7 +1693,7 @@ figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;ma
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
 {esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)}. {esc(MODEL_RATE_NOTE)}
-{esc(MEDIAN_NOTE)}; {esc(grounded_note("“”"))};
+{esc(MEDIAN_NOTE)}; {esc(GROUND_NOTE + "; " if s.ground_losses else "")}{esc(grounded_note("“”"))};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}
@@ -1413,6 +1742,8 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             **mean_stats("steps_lost_defender", c.steps_lost["defender"]),
             "steps_lost_attacker_vs_cell0": None if welch is None else welch[0],
             "steps_lost_attacker_vs_cell0_ci": None if welch is None else [welch[1], welch[2]],
+            **_domain_summary(s, c),
+            **_outcome_summary(c),
             **mean_stats("attacker_drone_sorties_flown", c.sorties_flown),
             **mean_stats("attacker_drone_sorties_grounded", c.sorties_grounded),
             **(mean_stats("weather_grounded_turns", weather) if weather else
@@ -1424,6 +1755,38 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             "run_options": c.run_options,
         })
     return out
+
+
+def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
+    """`steps_lost_<side>_ground_*` and `_air_*` means (with sd and se) and the Welch difference of the attacker's
+    ground losses from cell 0 (what the table shows), for a file with the ground/air split; {} without it."""
+    if c.ground_steps_lost is None or c.air_steps_lost is None:
+        return {}
+    out: dict[str, Any] = {}
+    for side in ("attacker", "defender"):
+        out.update(mean_stats(f"steps_lost_{side}_ground", c.ground_steps_lost[side]))
+        out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
+    base = s.cells[0]
+    welch = (welch_difference(base.casualties("attacker"), c.casualties("attacker"))
+             if len(s.cells) > 1 and c is not base and s.ground_losses else None)
+    out["steps_lost_attacker_ground_vs_cell0"] = None if welch is None else welch[0]
+    out["steps_lost_attacker_ground_vs_cell0_ci"] = None if welch is None else [welch[1], welch[2]]
+    return out
+
+
+def _outcome_summary(c: CellStats) -> dict[str, Any]:
+    """`outcome_<name>` (games of each `engine.rules.OUTCOMES`), `near_misses` and `near_miss_share` (of the
+    defender wins), `defender_wins_by_attacker_hexes` ({hexes held at the end: games}); {} for a file without the
+    `outcome` column."""
+    if c.outcomes is None:
+        return {}
+    near = c.near_misses
+    counts: dict[str, int] = {}
+    for h in sorted(c.defender_win_hexes, reverse=True):
+        counts[str(h)] = counts.get(str(h), 0) + 1
+    return {**{f"outcome_{k}": c.outcomes.get(k, 0) for k in OUTCOME_NAMES},
+            "near_misses": near, "near_miss_share": near / c.defender_wins if near is not None and c.defender_wins
+            else None, "objective_hexes_total": c.objective_total, "defender_wins_by_attacker_hexes": counts}
 
 
 def cells_json(s: Summary) -> str:
@@ -1465,7 +1828,7 @@ def cells_csv(s: Summary) -> str:
             if k.endswith("_ci"):
                 r[k + "_low"], r[k + "_high"] = v if v is not None else (None, None)
             else:
-                r[k] = v
+                r[k] = flat(v) if isinstance(v, dict) else v
         rows.append(r)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -1483,6 +1846,16 @@ def write_summary(s: Summary, out_dir: Path) -> list[Path]:
     atomic_write_text(paths[0], cells_json(s))
     atomic_write_text(paths[1], cells_csv(s))
     return paths
+
+
+def write_markdown(s: Summary, out_dir: Path) -> Path:
+    """Write `report.md` (`report_markdown`: the per-cell table and the outcome breakdown) in `out_dir`."""
+    from engine.fileio import atomic_write_text
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "report.md"
+    atomic_write_text(path, report_markdown(s))
+    return path
 
 
 def png_bytes(fig: Any) -> bytes:  # pragma: no cover - helper kept for notebooks

@@ -479,24 +479,34 @@ def _end_turn(state: GameState) -> None:
         contest = [u for u in state.ground_units(DEFENDER) if to_objective[u.idx] <= radius]
         if not contest:
             _finish(state, "attacker", f"{scen.victory.objective} taken; no defender within {radius} "
-                                       f"{'hex' if radius == 1 else 'hexes'} to contest it")
+                                       f"{'hex' if radius == 1 else 'hexes'} to contest it", "objective_taken")
             return
     if state.turn >= scen.turns:
         if all_held:
-            _finish(state, "attacker", f"holds all of {scen.victory.objective} at the end")
+            _finish(state, "attacker", f"holds all of {scen.victory.objective} at the end", "held_all")
         else:
             _finish(state, "defender", f"{scen.victory.objective} not taken: attacker holds {held}/{len(hexes)} "
-                                       "hexes at the end")
+                                       "hexes at the end", "held_partial" if held else "held_none")
         return
     state.turn += 1
     _begin_turn(state)
     _begin_side(state, ATTACKER)
 
 
-def _finish(state: GameState, winner: str, reason: str) -> None:
+OUTCOMES = ("objective_taken", "held_all", "held_partial", "held_none")
+"""How a game ended (`Score.outcome`, the batch's `outcome` column). `objective_taken`: the attacker held the whole
+objective at a turn's end with no defender within the contest radius (sudden death, on any turn, the last
+included); `held_all`: it held the whole objective at the end of the last turn, contested or without sudden
+death; `held_partial`: the defender won, the attacker holding some objective hexes at the end
+(`objective_hexes_attacker` of `objective_hexes_total`: 6 of 7 is a near miss); `held_none`: the defender won
+holding every objective hex."""
+
+
+def _finish(state: GameState, winner: str, reason: str, outcome: str) -> None:
     sc = state.score
     sc.winner = winner
     sc.reason = reason
+    sc.outcome = outcome
     sc.end_turn = state.turn
     hexes = state.map.objective_hexes
     sc.objective_hexes_total = len(hexes)

@@ -34,6 +34,9 @@ class Score:
 
     winner: str | None = None
     reason: str = ""
+    outcome: str | None = None
+    """Which branch of the victory check ended the game, as a category (`rules.OUTCOMES`): the batch's `outcome`
+    column, for grouping games that `reason` (a sentence) tells apart only in words."""
     end_turn: int = 0
     objective_taken_turn: int | None = None
     """The turn the attacker's final hold of the whole objective began (None: it did not end the game
