@@ -211,8 +211,9 @@ def cell_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "late_capture_share": sum(g >= 10 for g in gaps) / len(gaps) if gaps else None,
     }
     for label, values in (
-        ("attacker_steps_lost", col("steps_lost_attacker_total")),
-        ("defender_steps_lost", col("steps_lost_defender_total")),
+        # ground steps: a drone shot down by air defence is no casualty of the ground battle the record tells
+        ("attacker_steps_lost", col("steps_lost_attacker_ground")),
+        ("defender_steps_lost", col("steps_lost_defender_ground")),
         ("attacker_lost_to_ambush", col("losses_attacker_ambush")),
         ("attacker_lost_to_artillery", col("losses_attacker_artillery")),
         ("defender_heavy_steps_lost", heavy("defender")),
@@ -458,7 +459,7 @@ def checks(res: dict[str, Any], scen: Scenario | None = None) -> list[dict[str, 
         ("light forces do most of the attacker's close-combat killing (vs tanks and mechanised units)",
          f"{h['light_share_of_manoeuvre_damage']:.0%}" if h["light_share_of_manoeuvre_damage"] is not None
          else "—", (h["light_share_of_manoeuvre_damage"] or 0) > 0.5),
-        ("ambushes and artillery inflict heavy attacker losses (≥ 1/3 of its steps lost)",
+        ("ambushes and artillery inflict heavy attacker losses (≥ 1/3 of its ground steps lost)",
          f"{(h['attacker_lost_to_ambush']['mean'] + h['attacker_lost_to_artillery']['mean']):.1f} of "
          f"{h['attacker_steps_lost']['mean']:.1f} steps",
          h["attacker_lost_to_ambush"]["mean"] + h["attacker_lost_to_artillery"]["mean"]
