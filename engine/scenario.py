@@ -486,21 +486,64 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
     if isinstance(data, bytes):
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise ScenarioError(["$: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as "
+                                 "UTF-8"], source)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ScenarioError([f"$: not UTF-8 text (bad byte at offset {e.start})"], source) from None
     else:
         text = data
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors write one): not part of the JSON
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        noted: list[_RepeatsNoted] = []  # (the walk for their paths runs only when the hook found one)
+        doc = json.loads(text, parse_constant=_reject_constant,
+                         object_pairs_hook=lambda pairs: _object_noting_repeats(pairs, noted))
+        repeated = list(_repeated_keys(doc, "$")) if noted else []
     except json.JSONDecodeError as e:
         raise ScenarioError([f"$: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"], source) from None
     except ValueError as e:
         raise ScenarioError([f"$: {e}"], source) from None
     except RecursionError:
         raise ScenarioError(["$: JSON nested too deeply"], source) from None
+    if repeated:
+        raise ScenarioError(repeated[:20], source)
     return scenario_from_dict(doc, source=source)
+
+
+class _RepeatsNoted(dict):  # type: ignore[type-arg]
+    """A JSON object with a key given more than once (`json` keeps the last value without a word): `repeats` maps
+    each such key to its values in the file's order, for `_repeated_keys` to report with the object's path."""
+
+    repeats: dict[str, list[Any]]
+
+
+def _object_noting_repeats(pairs: list[tuple[str, Any]], sink: list[_RepeatsNoted]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    noted = _RepeatsNoted(pairs)
+    sink.append(noted)
+    values: dict[str, list[Any]] = {}
+    for k, v in pairs:
+        values.setdefault(k, []).append(v)
+    noted.repeats = {k: vs for k, vs in values.items() if len(vs) > 1}
+    return noted
+
+
+def _repeated_keys(value: Any, path: str) -> Any:
+    """A problem for each key written twice in one object (the author meant one of the values), with its path."""
+    if isinstance(value, dict):
+        if isinstance(value, _RepeatsNoted):
+            for k, vs in value.repeats.items():
+                given = " then ".join(_describe(v) for v in vs)
+                yield f"{path}.{k}: key given {len(vs)} times in the same object ({given}); give it once"
+        for k, v in value.items():
+            yield from _repeated_keys(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _repeated_keys(v, f"{path}[{i}]")
 
 
 def _non_finite_paths(value: Any, path: str) -> Any:
@@ -921,6 +964,10 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
                 add(f"{path}.hex: {u.type} ({ut.mobility}) cannot be on {terrain_at(u.hex).name} at {where(u.hex)}")
             if u.side in SIDES and u.arrives_turn == 1 and u.present:
                 start_occupancy.setdefault(u.hex, []).append((SIDES.index(u.side), u.id))
+    sides_with_units = {u.side for u in scen.units}
+    for name in SIDES:  # (a merge that cut the units list short, more often than a sandbox: the game would play on)
+        if name not in sides_with_units:
+            add(f"$.units: the {name} has no units (starting or arriving); a side needs at least one")
     for h, occ in start_occupancy.items():
         if len({s for s, _ in occ}) > 1:
             add(f"$.units: attacker and defender units start in the same hex {where(h)}: "
@@ -948,8 +995,37 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         add(f"$.victory.contest_radius: expected 0..20, got {scen.victory.contest_radius}")
     if scen.victory.road_watch is not None:
         rw = scen.victory.road_watch
-        need_on_map(rw.start, "$.victory.road_watch.from")
-        need_on_map(rw.end, "$.victory.road_watch.to")
+        ends_on_map = need_on_map(rw.start, "$.victory.road_watch.from")
+        ends_on_map = need_on_map(rw.end, "$.victory.road_watch.to") and ends_on_map
+        if ends_on_map:
+            for why in _road_watch_problems(rw, m.roads, where):
+                add(why)
+
+
+def _road_watch_problems(rw: RoadWatch, roads: list[Road], where: Any) -> list[str]:
+    """A watched road's ends must be road hexes joined by roads: else the road reads as cut from the first turn
+    in every game (`supply._road_open` finds no way along it), and the AI plans on a road that is not there."""
+    links: dict[HexRef, set[HexRef]] = {}
+    for road in roads:
+        for a, b in zip(road.path, road.path[1:], strict=False):
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+    out = [f"$.victory.road_watch.{key}: {where(h)} is on no road of $.map.roads"
+           for key, h in (("from", rw.start), ("to", rw.end)) if h not in links]
+    if out:
+        return out
+    if rw.start == rw.end:
+        return [f"$.victory.road_watch: from and to are the same hex {where(rw.start)}; give the road's two ends"]
+    seen, stack = {rw.start}, [rw.start]
+    while stack:
+        for nb in links[stack.pop()]:
+            if nb not in seen:
+                seen.add(nb)
+                stack.append(nb)
+    if rw.end not in seen:
+        return [f"$.victory.road_watch: no road joins {where(rw.start)} to {where(rw.end)} (the road would read as "
+                "cut from the first turn)"]
+    return []
 
 
 def agent_class(name: str) -> type:
