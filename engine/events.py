@@ -294,9 +294,14 @@ class UnitMoved(Event):
     path: list[HexRef]
     cost: float
     stopped: str | None = None
+    why: str = ""
+    """Why a unit moved outside its side's own orders (an ambush party breaking contact: `rules._ambush_withdrawal`);
+    empty for an ordered move (and absent from logs written before it was recorded)."""
 
     def text(self) -> str:
         why = f" — stopped: {self.stopped}" if self.stopped else ""
+        if self.why:
+            why += f" — {self.why}"
         return f"{self.unit} moves {_h(self.path[0])}→{_h(self.path[-1])} ({self.cost:g} MP){why}"
 
 
@@ -559,6 +564,9 @@ _conv.register_unstructure_hook(tuple, lambda t: list(t))
 # an arrival where the scenario says keeps the log line it always had (no "entry_hex": null)
 _conv.register_unstructure_hook(ReinforcementArrived, cattrs.gen.make_dict_unstructure_fn(
     ReinforcementArrived, _conv, entry_hex=cattrs.gen.override(omit_if_default=True)))
+# an ordered move's line reads as it always did (no "why": "")
+_conv.register_unstructure_hook(UnitMoved, cattrs.gen.make_dict_unstructure_fn(
+    UnitMoved, _conv, why=cattrs.gen.override(omit_if_default=True)))
 # logs written before the assault's reason was recorded read as they were written
 _conv.register_unstructure_hook(AssaultResolved, cattrs.gen.make_dict_unstructure_fn(
     AssaultResolved, _conv, main_defender=cattrs.gen.override(omit_if_default=True),

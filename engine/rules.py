@@ -59,11 +59,17 @@ from engine.orders import (
 from engine.scenario import HexRef, Scenario
 from engine.state import PHASES, GameState, Outcome
 from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
-from engine.visibility import detect_hidden, known_enemies, spotter_for, visible_hexes
+from engine.visibility import detect_hidden, known_enemies, known_enemy_hexes, spotter_for, visible_hexes
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.12.0"
-"""0.12.0: fog of war and honest logs (an AI author's, a player's and a historian's reviews): the assault preview
+ENGINE_VERSION = "0.13.0"
+"""0.13.0: ambushes set daily (Meduza: "ambushes the defenders set daily in the ravines"; a historian found the
+parties fired once and were destroyed where they stood): a unit type with `ambush_withdraw` breaks contact after
+firing from ambush, slipping one hex into cover away from the enemies its side knows of (`UnitMoved.why` says so),
+so that it can go to ground and ambush again; off by default, on for the Shusha scenario's infantry. The score
+records how the game ended (`Score.outcome`: the batch's `outcome` column). Scenarios without the flag play the
+games of 0.12.0.
+0.12.0: fog of war and honest logs (an AI author's, a player's and a historian's reviews): the assault preview
 (`SideView.assault_odds`/`assault_expectation`, which the doctrine AI and the UI use) counts only the defenders
 the side sees, and only for a neighbouring hex (it weighed and named hidden units stacked with a seen one); a
 unit moving onto a hidden friend reveals it only where the enemy sees the hex (it did unseen, and said "was seen");
@@ -976,6 +982,43 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
     return evs
 
 
+def _ambush_withdrawal(state: GameState, e: Unit) -> list[Event]:
+    """An ambusher whose type has `ambush_withdraw` breaks contact once it has fired: it slips into a neighbouring
+    hex it can enter, with concealment (so that it can go to ground again at the end of its side), no enemy unit
+    in it, no enemy its side knows of next to it (an unseen one it cannot avoid: next to one it is still in
+    contact, and does not go to ground), and room in the stack; the best ambush terrain first, then the best
+    cover, then the lower hex index; logged as its move of one hex (`UnitMoved`, right after the ambush and the
+    reveal: the enemy sees the part of it it sees). It stays revealed until it goes to ground. No such hex: it
+    stays in contact, as without the rule."""
+    if e.strength <= 0 or not state.scenario.unit_table[e.type].ambush_withdraw:
+        return []
+    gmap = state.map
+    mobility = state.scenario.unit_table[e.type].mobility
+    cost = gmap.edge_cost[mobility]
+    occ = state.occupancy()
+    state.bump()  # (the knowledge below is judged after the move and the ambush)
+    enemy_zone = known_enemy_hexes(state, e.side)[1]  # the enemies its side knows of: it cannot avoid unseen ones
+    conceal, ambush = gmap.concealment_list, gmap.ambush_list
+    best = None
+    for d, j in enumerate(gmap.nbr_list[e.idx]):
+        if (j < 0 or not np.isfinite(cost[e.idx, d]) or gmap.no_go[e.side][j] or occ[1 - e.side][j]
+                or j in enemy_zone or occ[e.side][j] >= state.scenario.stack_limit or conceal[j] < 1):
+            continue
+        key = (-ambush[j], -conceal[j], j)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return []
+    frm, j = e.idx, best[-1]
+    step_cost = float(cost[frm, gmap.direction_between(frm, j)])
+    e.idx = j
+    state.touch(roster=False, side=e.side)
+    # a move of one hex, logged as one: the enemy's log shows as much of it as the enemy sees (`view.glimpse`),
+    # and where it last saw the party is where it lost sight of it, not a hex in the ravine it cannot see
+    return [UnitMoved.make(turn=state.turn, side=SIDES[e.side], unit=e.id, path=[gmap.hex_refs[frm], gmap.hex_refs[j]],
+                           cost=round(step_cost, 2), why="breaks contact after firing from ambush (ambush_withdraw)")]
+
+
 def _do_move(state: GameState, o: Move) -> None:
     gmap = state.map
     u = state.unit(o.unit)
@@ -989,6 +1032,7 @@ def _do_move(state: GameState, o: Move) -> None:
     walked = [path[0]]
     stopped: str | None = None
     later: list[Event] = []
+    fired_from_ambush: list[Unit] = []
     was_hidden = u.hidden
     if not quiet:
         state.set_hidden(u, False)
@@ -1009,6 +1053,7 @@ def _do_move(state: GameState, o: Move) -> None:
             stopped = f"ran into hidden {b.id} at {gmap.describe(step)}"
             for e in _ambush_candidates(state, u, u.idx):
                 later.extend(_ambush(state, e, u))
+                fired_from_ambush.append(e)
                 if u.strength <= 0:
                     break
             _reveal(state, b, f"{u.id} ran into it", later)
@@ -1033,6 +1078,7 @@ def _do_move(state: GameState, o: Move) -> None:
                     break
                 later.extend(_ambush(state, e, u))
                 _reveal(state, e, "fired from ambush", later)
+                fired_from_ambush.append(e)
             break
         around = nbr[step]
         contacts = [e for e in state.ground_units(1 - u.side) if e.hidden and e.idx in around]
@@ -1061,6 +1107,8 @@ def _do_move(state: GameState, o: Move) -> None:
             state.set_hidden(v, False)
             later.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[v.idx],
                                            reason=f"{u.id} was seen moving onto its hex"))
+    for e in fired_from_ambush:
+        later.extend(_ambush_withdrawal(state, e))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
     # hidden all the way (quiet), the move itself was not seen, even if the unit is seen where it ends
     _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,

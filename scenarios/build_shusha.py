@@ -623,10 +623,14 @@ NOTES = [
     "Shusha from 29 Oct; here on the battle's units only: see below); TB2, Harop and Orbiter drones based at "
     "the south edge. Strengths are deliberately modest so "
     "that capture takes ~10 days from contact (target: road cut ~turn 15-17, town falls ~turn 21-23; the "
-    "doctrine AI cuts the road around turn 14 and takes the town around turn 24: see docs/fidelity).",
+    "doctrine AI cuts the road around turn 15 and takes the town around turn 24: see docs/fidelity).",
     "Defender order of battle: Shusha garrison (Defence Army infantry, a hidden outpost on Jidir Duzu, "
     "Armenian police special battalion); four hidden ambush parties in the Dashalti gorge, the Sighnaq "
-    "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines); "
+    "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines: "
+    "an infantry party that fires from ambush breaks contact at once, one hex into cover "
+    "(unit_types.infantry.ambush_withdraw), goes to ground there and fires again when the enemy walks into "
+    "it; without this each party fired once, stayed in contact and was assaulted or shelled until destroyed, "
+    "and ambushes cost the attacker about 3 steps a game against 6 to artillery); "
     "companies at Lisagor and Zarysly on the corridor road; a battalion holding Lachin and a hidden ambush "
     "party in the forest above the Hakari valley (the push on Lachin bogged down a few km short under "
     "artillery fire [facts]); a counter-attack group near Stepanakert (tank "
@@ -839,7 +843,13 @@ def build():
                        # firepower_hard 5 (default 2): light anti-tank weapons (RPGs, ATGMs) at close range,
                        # what stopped the counter-attack at the town's entrance; at 2 the tank company retook
                        # the road in four games of five
-                       "special_forces": {"move_points": 2.5, "firepower_hard": 5}},
+                       "special_forces": {"move_points": 2.5, "firepower_hard": 5},
+                       # Meduza: "ambushes the defenders set daily in the ravines". An infantry party that fires
+                       # from ambush slips one hex into cover, out of contact, goes to ground at the end of its
+                       # side and can fire again (rules._ambush_withdrawal). Without it a party fired once, was
+                       # assaulted where it stood and destroyed: 3.1 attacker steps a game to ambushes, ~5 with
+                       # it (docs/fidelity)
+                       "infantry": {"ambush_withdraw": True}},
         "units": UNITS,
         "objectives": [{"name": "Shusha", "hexes": [list(h) for h in SHUSHA_TOWN]}],
         "victory": {"objective": "Shusha", "sudden_death": True,

@@ -27,8 +27,14 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for the scenario sha256 921f9ed5e246 (its notes: the
-# counter-attack's failure and the supply range told as calibration choices, with a reviewer's measurements; the
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.13.0 and the scenario sha256
+# a9d4757af032 (session 23: ambushes set daily, as the record has them; a historian found the parties fired once
+# and were destroyed where they stood). Rule (off by default): a unit type with `ambush_withdraw` breaks contact
+# after firing from ambush, one hex into cover, and can go to ground and ambush again (`UnitMoved.why` says so);
+# the scenario sets it for infantry. Results changed (300 games, seed 1): ambushes cost the attacker 5.1 steps a
+# game (3.1), 6.5 ambushes a game (3.6), attacker wins 69% (74%), the road is cut a median turn 15 (14).
+# Before that, the scenario sha256 921f9ed5e246 (its notes: the counter-attack's failure and the supply range told
+# as calibration choices, with a reviewer's measurements; the
 # same games). Before that, the scenario sha256 4eff67a9a378 (its notes: the turns the
 # AI cuts the road and takes the town) and a repulsed assault's reason ("lost fewer than 2 steps" / "no more steps
 # than the attacker": the same games, the log's texts only). Before that, ENGINE_VERSION 0.12.0 and the scenario
@@ -89,9 +95,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "0a05e684e9338be73088364ee99f331e7b3349037a96425967002900614ef00d",
-    2: "624963c45b3ab18b95396013092002a797d08e195b42238749a009b7145eeea5",
-    3: "866174cbeb7af24263542b51fd14740140374baa1fcbb241b8f3e9916698df5c",
+    1: "50be3d52a3815bf36981bc4affcee8563ff1d86ee4d03e588c10c4a9d689d312",
+    2: "4ad6e184e732d0bf40f1fd1f10c962e9d51f25f7ba0e2d3b8995152d126ac7a1",
+    3: "5f40bb081226f34099261ec85d1be7eb5a1f9eb4b45630e46e90a666d899e4b4",
 }
 
 

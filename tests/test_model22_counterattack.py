@@ -75,11 +75,12 @@ def test_without_the_parameters_the_reserve_drives_into_town_on_turn_1(scen):
 
 
 def test_counterattack_goes_for_the_cut_and_the_town_entrance(scen):
-    """Over a dozen seeded games the committed reserve assaults the road-cut hexes below the town in several,
+    """Over two dozen seeded games the committed reserve assaults the road-cut hexes below the town in several
+    (about 40% of games, measured over 200; 12 seeds were too few to test that reliably),
     and its assaults are nearly all on the road or the town (the record: stopped at the town's entrance)."""
     on_road = 0
     targets = []
-    for seed in range(5000, 5012):
+    for seed in range(5000, 5024):
         st = play_game(scen, seed)
         gmap = st.map
         rw = st.scenario.victory.road_watch
@@ -90,7 +91,7 @@ def test_counterattack_goes_for_the_cut_and_the_town_entrance(scen):
         assert all(e.turn >= st.score.road_cut_turn for e in hits)
         on_road += any(tuple(e.target_hex) in road for e in hits)
         targets += [tuple(e.target_hex) in road | town for e in hits]
-    assert on_road >= 4
+    assert on_road >= 6
     assert targets and sum(targets) >= 0.8 * len(targets)
 
 
