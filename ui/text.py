@@ -114,11 +114,9 @@ class Text:
         wider)."""
         key = ("w", s, px, width, bold)
         hit = self._cache.get(key)
-        if hit is not None:
-            return hit  # type: ignore[return-value]
-        out = self._wrap(s, px, width, bold)
-        self._cache[key] = out  # type: ignore[assignment]
-        return out
+        if hit is None:
+            hit = self._cache[key] = tuple(self._wrap(s, px, width, bold))  # type: ignore[assignment]
+        return list(hit)  # type: ignore[arg-type]  # (a new list: callers add to it; the cache keeps a tuple)
 
     def _wrap(self, s: str, px: int, width: int, bold: bool = False) -> list[str]:
         f = self.font(px, bold)
