@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -403,6 +403,10 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
     from engine.weather import PRESETS
 
     keys = [k for k, _ in sweeps]
+    for side, option in (("attacker", attacker), ("defender", defender)):
+        if option is not None and not str(option).strip():  # (a shell-quoting slip, more likely than a wish)
+            raise BatchError(f"--{side} is empty; give an agent (doctrine, random, passive or "
+                             f"package.module:ClassName), or leave --{side} out for the scenario's")
     if len(set(keys)) != len(keys):
         raise BatchError(f"sweep key given twice: {next(k for k in keys if keys.count(k) > 1)}")
     _check_repeated_sets(sets)
@@ -455,6 +459,7 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
                 check_agent(a, f"--sweep {side}_agent" if f"{side}_agent" in params else f"--{side}")
                 agents[side] = a
         with_agents(doc, agents, [p for p, _ in applied])
+        _check_document_agents(doc, agents, applied, source)
         try:
             if checked is None or doc != checked:
                 scenario_from_dict(copy.deepcopy(doc), source=source)
@@ -481,6 +486,24 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
             aparams["attacker"] = {"lead": params["attacker_lead"]}
         cells.append(Cell(i, params, doc, w, agents, aparams, applied))
     return cells
+
+
+def _check_document_agents(doc: dict[str, Any], agents: dict[str, str], applied: Sequence[tuple[str, Any]],
+                           source: str) -> None:
+    """Import, before any game, an agent the scenario document names by import path (the scenario check does not
+    import code): refused in one line naming where it was written, `--set sides.<side>.agent` or the scenario's
+    `$.sides.<side>.agent`, rather than by every worker. (An agent of an option is checked by `check_agent`.)"""
+    from engine.ai import is_import_path
+
+    sides = doc.get("sides") if isinstance(doc, dict) else None
+    for side in SIDES:
+        spec = sides.get(side) if isinstance(sides, dict) else None
+        name = spec.get("agent") if isinstance(spec, dict) else None
+        if side in agents or not isinstance(name, str) or not is_import_path(name):
+            continue  # (a built-in name is the scenario check's)
+        field_path = f"sides.{side}.agent"
+        written = [p for p, v in applied if _sets_field(p, v, field_path)]
+        check_agent(name, f"--set {written[-1]}" if written else f"{source}: $.{field_path}")
 
 
 def _check_repeated_sets(sets: Sequence[tuple[str, Any]]) -> None:
@@ -1084,9 +1107,124 @@ class _HeldSignals:
             signal.raise_signal(self.noted[0])
 
 
+LOCK = "batch.lock"
+"""The lock file in the parts folder (`BatchLock`): the pid of the batch writing this --out."""
+
+
+class BatchLock:
+    """An exclusive lock on an --out while a batch writes it: a second batch (a `--resume` started in another
+    terminal while the first still runs) is refused at once, naming the first's pid. An advisory lock on
+    `<out>.parts/batch.lock` (flock; msvcrt on Windows), which the kernel drops when the process ends, however
+    it ends: a file left by a batch killed outright (SIGKILL) holds no lock, and the next batch takes it over.
+    Without either module, no lock is taken. The file is removed on release (and the parts folder, if empty)."""
+
+    _held: ClassVar[set[int]] = set()  # (fds of the locks this process holds: a forked worker closes its copies)
+
+    def __init__(self, pdir: Path, out: Path) -> None:
+        self.pdir, self.out, self.fd = pdir, out, None
+
+    def __enter__(self) -> BatchLock:
+        try:
+            self.pdir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # before any game is played: a typo in --out costs nothing
+            raise BatchError(f"cannot write next to --out {self.out}: cannot create {self.pdir} "
+                             f"({e.strerror or e})") from None
+        path = self.pdir / LOCK
+        for _ in range(5):  # (again when the file was removed by the batch that held it, between open and lock)
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as e:
+                raise BatchError(f"cannot write next to --out {self.out}: cannot create {path} "
+                                 f"({e.strerror or e})") from None
+            try:
+                locked = _try_lock(fd)
+            except OSError as e:
+                os.close(fd)
+                raise BatchError(f"cannot lock {path} ({e.strerror or e})") from None
+            if not locked:
+                try:
+                    pid = os.read(fd, 32).decode("ascii", "replace").strip()
+                except OSError:
+                    pid = ""
+                os.close(fd)
+                who = f"another wargame batch (pid {pid})" if pid.isdigit() else "another wargame batch"
+                raise BatchError(f"{who} is writing {self.out} (lock {path}); wait for it to finish, or stop it "
+                                 "first (its finished games are kept for --resume)")
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except OSError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        else:
+            raise BatchError(f"cannot lock {path}: it keeps being replaced (another wargame batch?)")
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self.fd = fd
+        BatchLock._held.add(fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is None:
+            return
+        try:  # (removed while still locked: a batch waiting on it then finds no file of ours)
+            (self.pdir / LOCK).unlink()
+        except OSError:
+            pass
+        BatchLock._held.discard(self.fd)
+        os.close(self.fd)
+        self.fd = None
+        try:
+            self.pdir.rmdir()
+        except OSError:
+            pass  # (parts of an unfinished batch, or the user's files)
+
+    @classmethod
+    def close_inherited(cls) -> None:
+        """In a forked worker: close the copies of the parent's lock fds (the lock stays the parent's alone)."""
+        for fd in cls._held:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        cls._held = set()
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on the open file `fd` without waiting; False when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError as e:
+            if e.errno in (errno.EAGAIN, errno.EACCES):
+                return False
+            if e.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                return True  # (a file system without locks: run unlocked, as before locks existed)
+            raise
+        return True
+    try:
+        import msvcrt
+    except ImportError:
+        return True  # (no lock on this platform)
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
 def _worker_init(parent_pid: int | None = None) -> None:
     """Process-pool workers ignore Ctrl+C (the parent handles it and stops them) and die quietly on SIGTERM
-    (they must not inherit the CLI's SIGTERM-as-Ctrl+C handler, which would print a traceback)."""
+    (they must not inherit the CLI's SIGTERM-as-Ctrl+C handler, which would print a traceback). A forked worker
+    closes its copy of the batch's lock (`BatchLock`): the lock is the parent's, and goes when the parent does."""
+    BatchLock.close_inherited()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORK_MASK)  # born with them blocked (see _run_pool)
@@ -1235,7 +1373,7 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
             atomic_write_text(mpath, json.dumps(man, indent=1, sort_keys=True))
         spec.command = man.get("command", spec.command)
         return int(man.get("chunk", chunk))
-    if resume and pdir.exists() and any(pdir.iterdir()):
+    if resume and pdir.exists() and any(p.name != LOCK for p in pdir.iterdir()):
         raise BatchError(f"--resume: no manifest in {pdir}; rerun with --overwrite instead of --resume to discard "
                          "its parts and start over")
     try:
@@ -1444,13 +1582,15 @@ def run_batch(
         return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=n_total,
                            already_complete=True, missing_columns=_missing_columns(out, schema),
                            turns_out=turns_path(out) if turns else None)
-    client = _connect_dask(scheduler, workers) if scheduler else None
-    try:
-        return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                          on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs)
-    finally:
-        if client is not None:
-            _close_dask(*client)
+    _make_results_folder(out, on_message)
+    with BatchLock(pdir, out):  # (before anything in the parts folder is read or written)
+        client = _connect_dask(scheduler, workers) if scheduler else None
+        try:
+            return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
+                              on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs)
+        finally:
+            if client is not None:
+                _close_dask(*client)
 
 
 def _missing_columns(path: Path, schema: Any) -> list[str]:
@@ -1683,7 +1823,8 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         _write_logs_marker(Path(logs_dir), spec, out)
     if overwrite and not resume:
         _discard_unfinished(pdir, on_message)
-    if resume and on_message and not (pdir.is_dir() and any(pdir.iterdir())):  # (a typo in --out replays all)
+    if resume and on_message and not (pdir.is_dir() and any(p.name != LOCK for p in pdir.iterdir())):
+        # (a typo in --out replays all)
         on_message(f"--resume: nothing to resume ({pdir} holds no unfinished batch, {out} no finished one): "
                    "starting a new batch")
     chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)
@@ -1782,6 +1923,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
 def _run_pool(todo: list[Task], save: Callable[[Task, list], None], workers: int) -> None:
     import concurrent.futures as cf
 
+    workers = max(1, min(workers, len(todo)))  # (Linux forks them all at once: no idle ones for a small batch)
     ex = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     pending: dict[cf.Future, Task] = {}
     it = iter(todo)
@@ -1971,8 +2113,11 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
 
 
 def _remove_parts(pdir: Path, names: list[str]) -> None:
-    """After a successful combine the parts are redundant: remove them (only files this batch wrote)."""
-    for name in [*names, MANIFEST]:
+    """After a successful combine the parts are redundant: remove them (only files this batch wrote), and the
+    temp files of part writes that a batch killed outright (SIGKILL) left (`_OWN_TEMP`; no other batch is
+    writing in the folder: this one holds its lock, `BatchLock`)."""
+    temps = [p.name for p in pdir.iterdir() if _OWN_TEMP.fullmatch(p.name)] if pdir.is_dir() else []
+    for name in [*names, MANIFEST, *temps]:
         try:
             (pdir / name).unlink()
         except FileNotFoundError:

@@ -63,7 +63,70 @@ def load_or_exit(path: Path) -> Any:
     try:
         return load_scenario(path)
     except WargameError as e:
-        fail(str(e))
+        fail(not_a_scenario(path) or str(e))
+
+
+def not_a_scenario(path: Path) -> str | None:
+    """For a file refused as a scenario: a one-line message when it is a save or an event log instead (the
+    commands that read those), else None: a save is one JSON object with `save_format`, an event log's first
+    line is its GameStarted event."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    doc = None
+    for candidate in (text, text.split("\n", 1)[0]):  # (an event log is JSON lines: its first line alone)
+        try:
+            doc = json.loads(candidate)
+            break
+        except (ValueError, RecursionError):
+            continue
+    if not isinstance(doc, dict):
+        return None
+    if "save_format" in doc:
+        return (f"{path} looks like a save file, not a scenario: continue the game with `wargame play --load "
+                f"{path}`, or step through it with `wargame replay {path}`")
+    if doc.get("kind") == "GameStarted":
+        return (f"{path} looks like an event log, not a scenario: step through it with `wargame replay {path} "
+                "--scenario SCENARIO`")
+    return None
+
+
+AGENT_NAMES = "doctrine, random, passive or package.module:ClassName"
+
+
+def agent_problem(name: str) -> str | None:
+    """Why the agent `name` cannot be made (`engine.ai.base.agent_class`: an import path is imported), or None."""
+    from engine.ai.base import agent_class
+
+    try:
+        agent_class(name)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def replaced_input(path: Path, scenario: Path, overwrite: bool) -> str | None:
+    """Why the output file `path` must not be written: it is the scenario file (never replaced), or an existing
+    file and no `overwrite` (as `wargame batch` does for --csv). A device or pipe (/dev/null) is fine."""
+    import os
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None  # (nothing there yet)
+    if not stat.S_ISREG(mode):
+        return None
+    try:
+        same = os.path.samefile(path, scenario)
+    except (OSError, ValueError):
+        same = False
+    if same:
+        return "is the scenario file itself; give another file name"
+    if not overwrite:
+        return "exists already and would be replaced; give another file name, or add --overwrite to replace it"
+    return None
 
 
 @app.command()
@@ -104,10 +167,14 @@ def run(
         "--strict-agents", help="Stop with an error at an agent's first refused order (illegal, or more than "
                                 "engine.game.MAX_ORDERS_PER_PHASE in a phase). Without it the phase is ended for "
                                 "the agent and the refusals are counted in a warning")] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace an existing --log or --save file (without it, one is refused before the game; "
+                            "the scenario file itself is never replaced)")] = False,
 ) -> None:
     """Play one headless game AI vs AI and print a summary.
 
-    Output files (--log, --save) are checked before the game is played and written whole or not at all."""
+    Output files (--log, --save) are checked before the game is played and written whole or not at all; an
+    existing file is replaced only with --overwrite, and never the scenario itself."""
     from engine.batch import LEADS
     from engine.errors import IllegalOrder
     from engine.events import event_to_json, write_jsonl
@@ -128,6 +195,12 @@ def run(
             fail(f"cannot write {opt} {path}: {why}")
     if len(outputs) == 2 and outputs[0][1].resolve() == outputs[1][1].resolve():
         fail(f"--log and --save name the same file ({log}); give each its own")
+    for opt, path in outputs:
+        if why := replaced_input(path, scenario, overwrite):
+            fail(f"{opt} {path} {why}")
+    for opt, value in (("--attacker", attacker), ("--defender", defender)):
+        if value is not None and not value.strip():
+            fail(f"{opt} is empty; give an agent ({AGENT_NAMES}), or leave {opt} out for the scenario's")
     if attacker_lead is not None and attacker_lead not in LEADS:
         fail(f"--attacker-lead must be {' or '.join(LEADS)}, got {attacker_lead!r}")
     scen = load_or_exit(scenario)
@@ -141,6 +214,9 @@ def run(
     if seed < 0:
         fail(f"--seed must be a non-negative integer, got {seed}")
     agents = {k: v for k, v in (("attacker", attacker), ("defender", defender)) if v}
+    for side in ("attacker", "defender"):  # (the scenario's own agent named by import path: imported here first)
+        if side not in agents and (why := agent_problem(scen.sides[side].agent)):
+            fail(f"{scenario}: $.sides.{side}.agent: {why}")
     if attacker_lead and (attacker or scen.sides["attacker"].agent) != "doctrine":
         fail(f"--attacker-lead is an option of the doctrine attacker; the attacker here is "
              f"{attacker or scen.sides['attacker'].agent!r}")

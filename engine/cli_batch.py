@@ -79,10 +79,16 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         try:
             scen = load_scenario(scenario)
         except B.WargameError as e:
-            fail(str(e))
+            from engine.cli import not_a_scenario
+
+            fail(not_a_scenario(scenario) or str(e))
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if n_workers < 1:
             fail(f"--workers must be at least 1, got {n_workers}")
+        for opt, value in (("--attacker", attacker), ("--defender", defender)):
+            if value is not None and not value.strip():
+                fail(f"{opt} is empty; give an agent (doctrine, random, passive or package.module:ClassName), or "
+                     f"leave {opt} out for the scenario's")
         if chunk is not None and chunk < 1:
             fail(f"--chunk must be at least 1, got {chunk}")
         if resume and overwrite:
@@ -103,6 +109,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(str(e))
         for note in B.unchanged_sets(scen.raw, sets):
             console.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
+        cores = os.cpu_count() or 1
+        if workers is not None and workers > cores and scheduler is None:  # (a typo costs ~120 MB a worker)
+            console.print(f"note: --workers {workers} on a {cores}-core machine: the games will not run faster "
+                          "than with one worker a core, and each worker holds ~120 MB (at most one is started "
+                          "per task of games)", highlight=False, soft_wrap=True, markup=False)
         progress = None
         task_id = None
 
@@ -228,15 +239,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             ReportError,
             outcome_rich_table,
             parse_cell_names,
-            remove_stale_html,
-            remove_stale_turn_plots,
             rich_table,
             summarize,
-            write_html,
-            write_markdown,
-            write_outcome_plots,
-            write_plots,
-            write_summary,
+            write_report,
         )
 
         out_dir = out or results.with_name(results.stem + "_report")
@@ -255,17 +260,14 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if s.seed == 0:
             console.print("note: base seed 0 (the default): every batch left at the default seed replays these "
                           "same games; give --seed N for new ones", highlight=False, soft_wrap=True, markup=False)
+        for line in s.warnings:  # (read, but suspect: the numbers above leave those rows out)
+            Console(stderr=True).print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
         new_dir = not out_dir.exists()
-        try:
-            stale = remove_stale_turn_plots(s, out_dir) if not new_dir else []
-            old_html = remove_stale_html(out_dir) if not new_dir and not html else []
-            pngs = write_plots(s, out_dir)
-            pngs[1:1] = write_outcome_plots(s, out_dir)  # (after the win rate: how the wins and losses came)
-            summary = [*write_summary(s, out_dir), write_markdown(s, out_dir)]
-            if html:
-                write_html(s, pngs, out_dir / "report.html")
-        except OSError as e:
-            fail(f"cannot write report to {out_dir}: {e.strerror or e}")
+        try:  # (all or nothing: a failure leaves the folder as it was)
+            written = write_report(s, out_dir, html)
+        except ReportError as e:
+            fail(str(e))
+        pngs, summary, stale, old_html = written.pngs, written.summary, written.stale_turn_plots, written.old_html
         if stale:  # an earlier report's plot by turn, of another batch: not left next to this one's plots
             gone = f"removed {', '.join(str(p) for p in stale)} (left by an earlier report)"
             s.turns_note = f"{s.turns_note}; {gone}" if s.turns_note else \

@@ -59,7 +59,13 @@ def play_game(
     # the scenario's parameters are its own agent's: another agent named here does not get them
     params = {s: {**(scen.sides[s].agent_params if names[s] == scen.sides[s].agent else {}),
                   **((agent_params or {}).get(s) or {})} for s in SIDES}
-    players: list[Agent] = [make_agent(names[s], params[s]) for s in SIDES]
+    players: list[Agent] = []
+    for s in SIDES:
+        try:
+            players.append(make_agent(names[s], params[s]))
+        except ValueError as e:  # (where the name came from: `agents`, else the scenario's field)
+            where = f"the {s} agent" if (agents or {}).get(s) else f"$.sides.{s}.agent"
+            raise ValueError(f"{where}: {e}") from None
     streams = seed_streams(seed)
     rngs = streams[2:4]
     state = _new_game(scen, seed, weather_mode, agents=names, streams=streams)

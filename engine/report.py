@@ -9,6 +9,7 @@ import html
 import io
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -197,6 +198,9 @@ class CellStats:
     """Hexes of the objective (column `objective_hexes_total`); None when not in the file."""
     defender_win_hexes: list[int] = field(default_factory=list)
     """Per defender win: the objective hexes the attacker held at the end (`objective_hexes_attacker`)."""
+    unknown_winners: dict[str, int] = field(default_factory=dict)
+    """Games whose `winner` is neither attacker nor defender, by value (a damaged or foreign file): counted
+    apart, left out of the win rate (`decided`), and warned about (`Summary.warnings`)."""
 
     def casualties(self, side: str) -> list[int]:
         """A side's steps lost per game as the report speaks of casualties: its ground units' steps
@@ -217,12 +221,17 @@ class CellStats:
         return self.name or self.short_label or self.label
 
     @property
+    def decided(self) -> int:
+        """Games with a winner, attacker or defender: the win rate's denominator (`n` in a sound file)."""
+        return self.n - sum(self.unknown_winners.values())
+
+    @property
     def win_rate(self) -> float:
-        return self.attacker_wins / self.n if self.n else 0.0
+        return self.attacker_wins / self.decided if self.decided else 0.0
 
     @property
     def win_ci(self) -> tuple[float, float]:
-        return wilson(self.attacker_wins, self.n)
+        return wilson(self.attacker_wins, self.decided)
 
     @property
     def capture_rate(self) -> float:
@@ -243,6 +252,8 @@ class Summary:
     """The per-turn file the cells' `by_turn` series were read from."""
     turns_note: str | None = None
     """Why a per-turn file next to the results was not used (one line for the user), or None."""
+    warnings: list[str] = field(default_factory=list)
+    """What in the results file was read but is suspect (unknown winners), one line each for the user."""
 
     @property
     def fixed(self) -> dict[str, Any]:
@@ -391,12 +402,23 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
            if c in names]
     domains = all(f"steps_lost_{side}_{d}" in names for side in ("attacker", "defender") for d in ("ground", "air"))
     loss_columns = {n: m.groups() for n in names if (m := LOSS_COLUMN.fullmatch(n))}
+    keyed = ["game"] if "game" in names else []  # (a batch writes each (cell, game) once)
+    _check_column_types(path, pf.schema_arrow, [*need, *opt, *loss_columns, *keyed])
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
     fixed = fixed_overrides(meta.get("batch") or {})
     short = short_labels([*sweep_keys, *fixed])
     cells: dict[int, CellStats] = {}
+    seen: set[tuple[int, int]] = set()
+    repeated: dict[tuple[int, int], int] = {}
     for i in range(pf.num_row_groups):
-        for r in pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns)).to_pylist():
+        table = pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns) + keyed)
+        for r in _as_read(path, table).to_pylist():
+            if keyed:
+                key = (r["cell"], r["game"])
+                if key in seen:
+                    repeated[key] = repeated.get(key, 1) + 1
+                    continue
+                seen.add(key)
             c = cells.get(r["cell"])
             if c is None:
                 params = {k: r[k] for k in sweep_keys}
@@ -422,6 +444,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                 c.entered += 1
             c.attacker_wins += r["winner"] == "attacker"
             c.defender_wins += r["winner"] == "defender"
+            if r["winner"] not in ("attacker", "defender"):
+                c.unknown_winners[r["winner"]] = c.unknown_winners.get(r["winner"], 0) + 1
             if r["objective_taken_turn"] is not None:
                 c.capture_turns.append(r["objective_taken_turn"])
             if r["road_cut_turn"] is not None:
@@ -446,12 +470,87 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                 c.weather_grounded = None
             elif c.weather_grounded is not None:
                 c.weather_grounded.append(r["weather_grounded_turns"])
+    if repeated:  # (refused, not dropped: which copy is the batch's, and whether the copies agree, is unknown)
+        shown = ", ".join(f"cell {c} game {g} ({n} times)" for (c, g), n in sorted(repeated.items())[:3])
+        more = f" and {len(repeated) - 3} more" if len(repeated) > 3 else ""
+        raise ReportError(f"{path}: {sum(repeated.values()) - len(repeated)} row(s) repeat a (cell, game) of another "
+                          f"row: {shown}{more}; `wargame batch` writes each game once, so the games would be counted "
+                          "more than once (results put together from copies?): keep one row per (cell, game)")
     if not cells:
         raise ReportError(f"{path} holds no games")
     s = Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
+    s.warnings += unknown_winner_warnings(s)
     read_turns(s)
     name_cells(s, cell_names or {})
     return s
+
+
+STRING_COLUMNS = ("winner", "outcome", "run_options", "objective_first_entry_type")
+"""Columns of a results file that hold text; every other column `summarize` reads holds whole numbers."""
+NOT_NULL_COLUMNS = ("cell", "game", "steps_lost_attacker_total", "steps_lost_defender_total",
+                    "drone_sorties_flown_attacker", "drone_sorties_grounded_attacker",
+                    *(f"steps_lost_{side}_{d}" for side in ("attacker", "defender") for d in ("ground", "air")))
+"""Columns `wargame batch` fills in every row (a null there is a damaged file, not a game without the event)."""
+
+
+def _check_column_types(path: Path, schema: Any, columns: list[str]) -> None:
+    """Refuse, in one line naming the column, a column of another type than `wargame batch` writes: text where
+    the report counts, numbers where it reads names. Floats are accepted where whole numbers are expected (a
+    file rewritten by pandas, NaN for null): `_as_read` converts them, and refuses a fraction."""
+    import pyarrow as pa
+
+    for name in dict.fromkeys(columns):
+        t = schema.field(name).type
+        if pa.types.is_null(t):
+            continue  # (all null: the null checks decide)
+        if name in STRING_COLUMNS:
+            ok, want = pa.types.is_string(t) or pa.types.is_large_string(t), "text"
+        else:
+            ok, want = pa.types.is_integer(t) or pa.types.is_floating(t), "whole numbers"
+        if not ok:
+            raise ReportError(f"{path}: column {name} holds {t} values; a `wargame batch` results file has {want} "
+                              "there (file written or edited by something else?)")
+
+
+def _as_read(path: Path, table: Any) -> Any:
+    """`table` (a row group) with float columns of whole numbers as integers (NaN as null), after refusing a
+    null where `wargame batch` always writes a value (`NOT_NULL_COLUMNS`) and a fraction where it writes whole
+    numbers: the report then counts what the batch would have written, or says what is wrong."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, name in enumerate(table.column_names):
+        col = table.column(i)
+        if pa.types.is_floating(col.type) and name not in STRING_COLUMNS:
+            col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
+            whole = pc.equal(col, pc.floor(col))
+            if pc.all(whole).as_py() not in (True, None):
+                bad = col.filter(pc.invert(whole))[0].as_py()
+                raise ReportError(f"{path}: column {name} holds {bad}; a `wargame batch` results file has whole "
+                                  "numbers there")
+            col = pc.cast(col, pa.int64())
+            table = table.set_column(i, name, col)
+        if name in NOT_NULL_COLUMNS and col.null_count:
+            raise ReportError(f"{path}: column {name} is empty (null) in {col.null_count} row(s); `wargame batch` "
+                              "fills it in every row (file damaged or edited?)")
+    return table
+
+
+def unknown_winner_warnings(s: Summary) -> list[str]:
+    """One line for the games whose `winner` is neither attacker nor defender: they are counted apart, out of
+    the win rates, rather than silently as defender wins (or as nothing, a 0% rate)."""
+    got: dict[Any, int] = {}
+    for c in s.cells:
+        for value, n in c.unknown_winners.items():
+            got[value] = got.get(value, 0) + n
+    if not got:
+        return []
+    total = sum(got.values())
+    values = ", ".join(f"{v!r} in {n} row{'' if n == 1 else 's'}" for v, n in sorted(got.items(), key=str)[:5])
+    cells = "; ".join(f"cell {c.cell}: {sum(c.unknown_winners.values())} of {c.n}" for c in s.cells
+                      if c.unknown_winners)
+    return [f"column winner: unexpected value {values} (attacker or defender expected): {total} of {s.games} games "
+            f"left out of the win rates ({cells})"]
 
 
 TURN_COLUMNS = ["cell", "game", "turn", "objective_hexes_attacker", "objective_hexes_total", "objective_held"]
@@ -747,7 +846,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         lo, hi = c.win_ci
         rows.append([
             f"{c.cell}: {c.name} ({c.label})" if c.name else f"{c.cell}: {c.label}", str(c.n),
-            f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]",
+            f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—",
             "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
             _median_cell(s, c.capture_turns, sep),
             f"{100 * c.road_cut_rate:.0f}%",
@@ -761,7 +860,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         head.insert(3, f"wins vs{sep}cell 0{sep}[95% CI]")
         base = s.cells[0]
         for c, r in zip(s.cells, rows, strict=True):
-            if c is base or not c.n or not base.n:
+            if c is base or not c.decided or not base.decided:
                 r.insert(3, "—")
             else:
                 d, lo, hi = win_rate_difference(base, c)
@@ -993,7 +1092,8 @@ def report_markdown(s: Summary) -> str:
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
            f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}.{fixed} Win-rate intervals are 95% "
            f"Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
-           _sentence("; ".join(notes)), "", f"## How the games ended ({s.objective})", ""]
+           _sentence("; ".join(notes)), "", *(f"**Warning:** {_sentence(w)}" for w in s.warnings),
+           *([""] if s.warnings else []), f"## How the games ended ({s.objective})", ""]
     if s.has_outcomes:
         out += [markdown_table(*outcome_rows(s)), "", _sentence(OUTCOME_NOTE), ""]
         out += [f"- {line}" for line in near_miss_lines(s)]
@@ -1064,10 +1164,16 @@ def projected(plot: Callable[[Summary, Path], None]) -> Callable[[Summary, Path]
 
 
 def _save(fig: Any, path: Path) -> None:
+    """Write the figure whole or not at all (`engine.fileio.atomic_write_with`): a plot cut short by a full disk
+    never replaces the previous one."""
     import matplotlib.pyplot as plt
 
-    fig.savefig(path, dpi=PLOT_DPI)
-    plt.close(fig)
+    from engine.fileio import atomic_write_with
+
+    try:
+        atomic_write_with(path, lambda fh: fig.savefig(fh, format=Path(path).suffix[1:] or "png", dpi=PLOT_DPI))
+    finally:
+        plt.close(fig)
 
 
 def cell_number(s: Summary, c: CellStats) -> str:
@@ -1231,7 +1337,7 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     ax.errorbar(x, rates, yerr=[los, his], fmt="none", ecolor="black", capsize=5, lw=1.2,
                 label="95% Wilson interval")
     for i, c in enumerate(s.cells):
-        ax.annotate(f"{rates[i]:.0f}%\n({c.attacker_wins} of {c.n})", (i, 100 * c.win_ci[1]),
+        ax.annotate(f"{rates[i]:.0f}%\n({c.attacker_wins} of {c.decided})", (i, 100 * c.win_ci[1]),
                     textcoords="offset points", xytext=(0, 4), ha="center", va="bottom", fontsize="small")
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 20))
@@ -1649,6 +1755,96 @@ def write_outcome_plots(s: Summary, out_dir: Path) -> list[Path]:
     return paths
 
 
+@dataclass
+class WrittenReport:
+    """What `write_report` wrote in the report folder, in the order `wargame report` lists it."""
+
+    pngs: list[Path]
+    summary: list[Path]
+    """summary.json, summary.csv and report.md."""
+    html: Path | None
+    stale_turn_plots: list[Path]
+    """Per-turn plots of an earlier report removed (this batch has no per-turn file)."""
+    old_html: list[Path]
+    """An earlier report's report.html removed (this report written without --html)."""
+
+
+REPORT_FILES = ("summary.json", "summary.csv", "report.md", "report.html",
+                *(name for name, _ in PLOTS + CAUSE_PLOTS + OUTCOME_PLOTS + TURN_PLOTS))
+"""Every file a report may write in its folder: the ones this report does not write are an earlier report's."""
+
+
+class ReportWriteError(ReportError):
+    """The report could not be written (disk full, no permission); the message says what the folder holds."""
+
+
+def write_report(s: Summary, out_dir: Path, with_html: bool = False) -> WrittenReport:
+    """Write the whole report (plots, summaries, report.md, with `with_html` report.html) into `out_dir`, all or
+    nothing: every file is first written into a temp folder inside `out_dir`, then moved in by renames (which
+    need no space) and only then are the earlier report's files this one does not have removed. A failure
+    while writing (a full disk) leaves `out_dir` as it was, an earlier report whole; `ReportWriteError` says
+    so."""
+    import shutil
+    import tempfile
+
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".report-", suffix=".tmp", dir=out_dir))
+    except OSError as e:
+        raise ReportWriteError(f"cannot write report to {out_dir}: {e.strerror or e}") from None
+    done = False
+    try:
+        try:
+            pngs = write_plots(s, stage)
+            pngs[1:1] = write_outcome_plots(s, stage)  # (after the win rate: how the wins and losses came)
+            summary = [*write_summary(s, stage), write_markdown(s, stage)]
+            page = stage / "report.html" if with_html else None
+            if page is not None:
+                write_html(s, pngs, page)
+        except OSError as e:
+            was = ("nothing was written" if created else
+                   f"{out_dir} was left as it was (the earlier report's files, none of this one's)")
+            raise ReportWriteError(f"cannot write report to {out_dir}: {e.strerror or e}; {was}") from None
+        staged = [*pngs, *summary, *([page] if page is not None else [])]
+        moved: list[str] = []
+        try:
+            for p in staged:
+                os.replace(p, out_dir / p.name)
+                moved.append(p.name)
+        except OSError as e:
+            rest = [p.name for p in staged if p.name not in moved]
+            raise ReportWriteError(f"cannot write report to {out_dir}: {e.strerror or e}; these files are the new "
+                                   f"report's: {', '.join(moved) or 'none'}; these are an earlier report's or "
+                                   f"missing: {', '.join(rest)}") from None
+        turn_names = {name for name, _ in TURN_PLOTS}
+        stale_turn, old_html = [], []
+        for name in REPORT_FILES:  # (the earlier report's files that this one does not have)
+            p = out_dir / name
+            if name in moved or not p.is_file():
+                continue
+            try:
+                p.unlink()
+            except OSError:
+                continue
+            if name in turn_names:
+                stale_turn.append(p)
+            elif name == "report.html":
+                old_html.append(p)
+        done = True
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not done:
+            try:
+                out_dir.rmdir()  # (a folder made for a report that was not written)
+            except OSError:
+                pass
+    final = {p: out_dir / p.name for p in staged}
+    return WrittenReport([final[p] for p in pngs], [final[p] for p in summary],
+                         final[page] if page is not None else None, stale_turn, old_html)
+
+
 def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     from engine.fileio import atomic_write_text
 
@@ -1724,7 +1920,7 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     for c in s.cells:
         lo, hi = c.win_ci
         d = dlo = dhi = None
-        if len(s.cells) > 1 and c is not base and c.n and base.n:
+        if len(s.cells) > 1 and c is not base and c.decided and base.decided:
             d, dlo, dhi = win_rate_difference(base, c)
         welch = (welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
                  if len(s.cells) > 1 and c is not base else None)
@@ -1732,7 +1928,8 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
         out.append({
             "cell": c.cell, "label": c.label, "name": c.name or None, "params": c.params, "fixed": fixed,
             "games": c.n, "attacker_wins": c.attacker_wins, "defender_wins": c.defender_wins,
-            "attacker_win_rate": c.win_rate, "win_ci": [lo, hi],
+            "attacker_win_rate": c.win_rate if c.decided else None, "win_ci": [lo, hi] if c.decided else None,
+            **({"unknown_winner_games": sum(c.unknown_winners.values())} if c.unknown_winners else {}),
             "wins_vs_cell0": d, "wins_vs_cell0_ci": None if d is None else [dlo, dhi],
             "objective_entered_share": None if c.entered is None or not c.n else c.entered / c.n,
             "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),

@@ -117,7 +117,10 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
     except ValueError as e:
         raise SaveFormatError(f"{source}: {e}") from None
     for n, od in enumerate(doc["orders"]):
-        order = order_from_dict(od)
+        try:
+            order = order_from_dict(od)
+        except SaveFormatError as e:  # (named as an order that does not replay is: the file and the number)
+            raise SaveFormatError(f"{source}: order {n}: {e}") from None
         try:
             apply(state, order)
         except IllegalOrder as e:
