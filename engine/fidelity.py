@@ -625,6 +625,18 @@ def _early_strikes(dw: dict[str, Any]) -> str:
             "the schedule clears.")
 
 
+def _save_png(fig: Any, path: Path) -> None:
+    """The plot whole or not at all (a full disk never leaves a cut PNG in place of the last run's)."""
+    import matplotlib.pyplot as plt
+
+    from engine.fileio import atomic_write_with
+
+    try:
+        atomic_write_with(path, lambda fh: fig.savefig(fh, format="png", dpi=110))
+    finally:
+        plt.close(fig)
+
+
 def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     import matplotlib
 
@@ -649,8 +661,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     ax.set_ylabel("attacker win rate (95 % Wilson)")
     ax.set_title("Who takes Shusha: historical setup and counterfactuals")
     fig.tight_layout()
-    fig.savefig(out_dir / "win_rate.png", dpi=110)
-    plt.close(fig)
+    _save_png(fig, out_dir / "win_rate.png")
 
     # capture turn distribution
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -666,8 +677,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     ax.set_title("When Shusha falls (attacker wins only)")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out_dir / "capture_turn.png", dpi=110)
-    plt.close(fig)
+    _save_png(fig, out_dir / "capture_turn.png")
 
     # drones vs weather
     dw = res["drones_by_weather"]
@@ -683,8 +693,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     ax.set_title(f"Armed drones fly when the cloud lifts (historical weather, {dw['games']} games)")
     fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.88), fontsize=8)
     fig.tight_layout()
-    fig.savefig(out_dir / "drones_by_weather.png", dpi=110)
-    plt.close(fig)
+    _save_png(fig, out_dir / "drones_by_weather.png")
 
     # losses by cause
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -701,8 +710,7 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     ax.set_title("Losses by cause")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out_dir / "losses.png", dpi=110)
-    plt.close(fig)
+    _save_png(fig, out_dir / "losses.png")
 
     lines = [f"{REPORT_TITLE} — {scen.meta.name}", "",
              f"Made by `{res['command']}` (engine {ENGINE_VERSION}"
