@@ -918,7 +918,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             if hook is not None:  # what the agent's parameters name in the scenario (a unit id, ...)
                 unit_sides = {u.id: u.side for u in scen.units}
                 problems.extend(f"{path}.agent_params.{where}: {why}"
-                                for where, why in hook(side.agent_params, name, unit_sides))
+                                for where, why in hook(side.agent_params, name, unit_sides, (m.cols, m.rows)))
         elif check_agents:
             why = agent_path_problem(side.agent)
             if why:

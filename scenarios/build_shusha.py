@@ -473,11 +473,12 @@ UNITS = [
     unit("az_mr_2", A, "motor_rifle", (31, 23), 3, "Motor-rifle battalion (Tugh axis)"),
     unit("az_mech_1", A, "mech_infantry", (32, 24), 2, "Mechanised battalion (BMP)"),
     unit("az_tank_1", A, "tank", (33, 25), 2, "Tank company (T-72)"),
-    # ---- attacker: the western group, up from Qubadli toward Lachin / Lisagor
-    # (arriving from the Qubadli direction once the southern front closes up: early November)
-    unit("az_mr_3", A, "motor_rifle", (10, 44), 3, "Motor-rifle battalion (Qubadli axis)", arrives=11),
-    unit("az_mech_2", A, "mech_infantry", (9, 44), 2, "Mechanised battalion (Qubadli axis)", arrives=12),
-    unit("az_tank_2", A, "tank", (8, 44), 2, "Tank company (Qubadli axis)", arrives=13),
+    # ---- attacker: the western group, up from Qubadli through the western hills to the corridor road at
+    # Lisagor (WESTERN_GROUP, sides.attacker.agent_params.detachment); arriving from the Qubadli direction on
+    # turns 9-11 (1-2 Nov; 11-13 before: it reached the road after the fighting there [facts: 4-5 Nov])
+    unit("az_mr_3", A, "motor_rifle", (10, 44), 3, "Motor-rifle battalion (Qubadli axis)", arrives=9),
+    unit("az_mech_2", A, "mech_infantry", (9, 44), 2, "Mechanised battalion (Qubadli axis)", arrives=10),
+    unit("az_tank_2", A, "tank", (8, 44), 2, "Tank company (Qubadli axis)", arrives=11),
     # ---- attacker: artillery south-east of Shusha
     unit("az_how_1", A, "howitzer", (31, 20), 3, "Howitzer battalion (D-30)"),
     unit("az_how_2", A, "sp_howitzer", (30, 22), 2, "Howitzer battalion (2S3)"),
@@ -517,6 +518,10 @@ UNITS = [
     unit("arm_vol_1", D, "infantry", WEST_ENTRY, 2, "Volunteer detachment from Armenia", arrives=8),
     unit("arm_res_3", D, "infantry", (21, 2), 3, "Reservist battalion (Stepanakert)", arrives=10),
 ]
+WESTERN_GROUP = ["az_mr_3", "az_mech_2", "az_tank_2"]
+# where the western group goes: the corridor road at Lisagor / Turshsu, fought over on 4-5 Nov [facts] (the road
+# hex on its south-west side, where the group comes up out of the hills, and the village itself)
+LISAGOR_GOAL = [(11, 21), LISAGOR]
 GROUND = {"special_forces", "mech_infantry", "motor_rifle", "tank", "infantry", "howitzer", "sp_howitzer", "mlrs",
           "air_defence"}
 AIR = {"armed_drone", "loitering_munition", "recon_drone", "orbiter"}
@@ -618,7 +623,8 @@ NOTES = [
     "the road fell on turn 11, not on 4 Nov. A mechanised column (2 motor-rifle, "
     "1 mechanised, 1 tank) on the track south-east of Chanakchi that historically could not follow through "
     "the ravines until ~5-6 Nov; a western group (motor-rifle, mechanised, tank) on the Qubadli axis, "
-    "arriving on turns 11-13 (2-3 Nov) at the south edge below the Hakari valley; "
+    "arriving on turns 9-11 (1-2 Nov) at the south edge below the Hakari valley and sent up through the "
+    "western hills to the corridor road at Lisagor (below); "
     "2 howitzer units and 1 MLRS within ~15 hexes of Shusha (the record has MLRS fire on Stepanakert and "
     "Shusha from 29 Oct; here on the battle's units only: see below); TB2, Harop and Orbiter drones based at "
     "the south edge. Strengths are deliberately modest so "
@@ -678,7 +684,24 @@ NOTES = [
     "of Shusha, which stayed in Artsakh's hands (before this box the doctrine's motor-rifle battalions took "
     "Shosh on turn 12 in every game and entered the town from the east; now they come up the forest track "
     "behind the special forces). With Lachin holding, two special-forces groups (Nakhchivan commandos, State "
-    "Security) were raised from 2 to 3 steps to keep the attacker's historical win rate a clear majority.",
+    "Security) were raised from 2 to 3 steps to keep the attacker's historical win rate a clear majority. "
+    "Lachin and the Hakari valley below it are closed too: the push on Lachin had bogged down a few km short, "
+    "under artillery fire, before this battle [facts] (before this box the western group drove up the valley, "
+    "sat at Lachin's edge out of supply for the rest of the game and took it in about one game in eight, around "
+    "turn 22; there was no fighting at Lisagor).",
+    "The western group fights for the corridor road at Lisagor [facts: the attackers held 'the road toward "
+    "Lachin' by 4 Nov; fighting at Lisagor / Turshsu on 4-5 Nov]: the doctrine attacker detaches it from the "
+    "main plan (sides.attacker.agent_params: detachment, detachment_goal) and sends it to the road hex "
+    "south-west of Lisagor and the village itself, where it holds and fights the Lisagor road-block and the "
+    "reinforcements sent against it. It reaches the road on turn 15 (4 Nov 06:00) and fights there in every "
+    "game; Lachin no longer falls. The main plan is played on the road being cut by the other units: a cut at "
+    "Lisagor alone does not send the mechanised column into the ravines. Probes (300 games each, engine "
+    "0.13.0): arriving on turns 11-13 it reached the road only on turn 17; on turns 8-10 it cut the road on "
+    "turn 14, before the special forces, and the town fell a median 10 turns after the cut; sent on along the "
+    "road to the town (no detachment) it drove to the town's foot and the mechanised-lead counterfactual lost "
+    "its effect. As shipped the attacker wins 69% of 300 historical games (69% before), the road is first cut "
+    "at Lisagor in 30% of games, still on a median turn 15, and, held at Lisagor, the road is no longer "
+    "reopened by the defender's counter-attacks at the town.",
     "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
     "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "
     "district with the corridor (handed over only on 1 Dec); the attacker holds the districts taken in "
@@ -711,6 +734,8 @@ META["history"] = [
     "6 Nov (turn 19): a defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance.",
     "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms "
     "it on the 9th.",
+    "4-5 Nov (turns 15-18): fighting at Lisagor / Turshsu, on the corridor road 17-18 km west of Shusha; the "
+    "attackers hold the road toward Lachin.",
     "Shosh and Lachin stayed in Artsakh's hands until the ceasefire (night of 9/10 Nov).",
 ]
 META["briefing"] = [
@@ -813,7 +838,17 @@ def build():
                                    {"name": "Stepanakert and the Karkar valley", "from": [12, 0], "to": [26, 6]},
                                    # the border strip with Armenia where the corridor road enters from Goris:
                                    # covered by Armenia's own army, not attacked
-                                   {"name": "Armenian border (Goris road)", "from": [0, 18], "to": [2, 28]}]},
+                                   {"name": "Armenian border (Goris road)", "from": [0, 18], "to": [2, 28]},
+                                   # Lachin and the Hakari valley below it: the push on Lachin had bogged down a
+                                   # few km short, under artillery fire, before this battle [facts]; without this
+                                   # box the western group drove up the valley, sat at Lachin's edge and took it
+                                   # in one game in eight, and never fought at Lisagor
+                                   {"name": "Lachin and the Hakari valley", "from": [3, 21], "to": [7, 28]}],
+                         # the western group fights for the corridor road at Lisagor (4-5 Nov [facts]) instead of
+                         # following the special forces to the town: without it, once on the road it drove on
+                         # along it to the town's foot and the Lisagor fighting came and went on the way
+                         "agent_params": {"detachment": WESTERN_GROUP,
+                                          "detachment_goal": [list(h) for h in LISAGOR_GOAL]}},
             "defender": {"name": "Armenia / Artsakh", "agent": "doctrine",
                          "supply_sources": [list(h) for h in DEFENDER_SOURCES], "supply_range": 16,
                          # the counter-attack to reopen the road [facts: "Defender reinforcements failed to

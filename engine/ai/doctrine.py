@@ -19,7 +19,7 @@ from engine import kernels
 from engine.movement import distance_field
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.supply import _road_open
-from engine.units import ATTACKER, Unit
+from engine.units import ATTACKER, SIDES, Unit
 from engine.view import SideView
 
 DEEP_RECON = 0.5
@@ -37,7 +37,8 @@ class DoctrineAgent:
     def __init__(self, lead: str = "sf", assault_ratio: float = 1.2, counterattack: bool = True,
                  reserve: tuple[str, ...] = (), counterattack_ratio: float | None = None,
                  road_counterattack: bool = False, commit_reserve: str = "road_cut",
-                 release_road_block: bool = False, **_: object) -> None:
+                 release_road_block: bool = False, detachment: tuple[str, ...] = (),
+                 detachment_goal: tuple[tuple[int, int], ...] = (), **_: object) -> None:
         """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
         are sent through the ravines first, special forces follow) — a counterfactual for analysts.
 
@@ -62,13 +63,27 @@ class DoctrineAgent:
         the attack on the objective when the road stays cut without it: its own units hold a hex of the objective
         on the road and stay there (in contact, not broken; `_cut_without`). Off by default: without it the block
         is held to the end of the game (the behaviour the Shusha scenario is calibrated on; with it Shusha's
-        games change, its attacker wins 72% [67-77] of 300 historical games instead of 74% [68-78])."""
+        games change, its attacker wins 72% [67-77] of 300 historical games instead of 74% [68-78]).
+
+        `detachment` and `detachment_goal`: the attacker's units (ids) detached from the main plan, and the hexes
+        ([col, row]) they make for: whatever `lead` says they are neither leaders nor followers; each makes for
+        the nearest goal hex it can reach (outside its side's no-go areas), holds it to the end of the game, and
+        fights what it meets on the way (the Shusha scenario's western group, sent for the corridor road at
+        Lisagor rather than to the town). Both empty by default: every unit plays the main plan."""
         if lead not in ("sf", "mech"):
             raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
         if isinstance(reserve, str) or not all(isinstance(r, str) and r for r in reserve):
             raise ValueError(f"reserve must be a list of unit ids, got {reserve!r}")
         if commit_reserve not in ("road_cut", "objective_entered"):
             raise ValueError(f"commit_reserve must be 'road_cut' or 'objective_entered', got {commit_reserve!r}")
+        if isinstance(detachment, str) or not all(isinstance(r, str) and r for r in detachment):
+            raise ValueError(f"detachment must be a list of unit ids, got {detachment!r}")
+        goal = tuple(tuple(h) for h in detachment_goal)
+        if not all(len(h) == 2 and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in h)
+                   for h in goal):
+            raise ValueError(f"detachment_goal must be a list of [col, row] hexes, got {detachment_goal!r}")
+        if bool(detachment) != bool(goal):
+            raise ValueError("detachment and detachment_goal go together: the units and the hexes they make for")
         if counterattack_ratio is not None and not 0 < counterattack_ratio <= 100:
             raise ValueError(f"counterattack_ratio must be in (0, 100], got {counterattack_ratio!r}")
         self.lead = lead
@@ -79,6 +94,8 @@ class DoctrineAgent:
         self.road_counterattack = road_counterattack
         self.commit_reserve = commit_reserve
         self.release_road_block = bool(release_road_block)
+        self.detachment = frozenset(detachment)
+        self.detachment_goal: tuple[tuple[int, ...], ...] = goal
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
         self._air_second = False
@@ -349,6 +366,8 @@ class DoctrineAgent:
         # with no road to cut (no `victory.road_watch`) the plan starts where it would once the road is cut:
         # the followers made for the objective behind the leaders and never caught them up
         road_cut = view.road_cut or view.scenario.victory.road_watch is None
+        if road_cut and self.detachment and view.scenario.victory.road_watch is not None:
+            road_cut = self._cut_by_main_body(view)  # (a cut the detachment alone makes changes no plan)
         obj = self._objective(view)
         open_obj = self._not_held(view) or tuple(sorted(obj))
         road = tuple(sorted(self._road_goal(view)))
@@ -361,8 +380,9 @@ class DoctrineAgent:
         lead_sf = self.lead == "sf"
         table = view.scenario.unit_table
         free = self._free(view)
-        movers = [u for u in free
-                  if table[u.type].domain == "ground" and not u.offmap and not table[u.type].indirect]
+        detached = self.detachment
+        movers = [u for u in free if table[u.type].domain == "ground" and not u.offmap
+                  and not table[u.type].indirect and u.id not in detached]
         leaders = [u for u in movers if (table[u.type].mobility == "sf") == lead_sf]
         leader_rank = {id(u): k for k, u in enumerate(leaders)}  # by identity: Unit equality compares all fields
         behind = None
@@ -386,14 +406,18 @@ class DoctrineAgent:
                         orders.append(o)
                 continue
             if u.idx in zone:  # next to a known enemy
-                if u.cohesion <= 0 and u.idx not in road_set:
+                # (a broken detached unit on its goal holds it, as the road block does)
+                if (u.cohesion <= 0 and u.idx not in road_set
+                        and not (u.id in detached and u.idx in self._detachment_goal(view))):
                     o = self._withdraw(view, u)  # broken: pull back and rally rather than be routed
                     if o is not None:
                         orders.append(o)
                 continue  # in contact: fight in the assault phase
             is_sf = ut.mobility == "sf"
             rank = leader_rank.get(id(u))
-            if rank is not None:
+            if u.id in detached:
+                o = self._detachment_move(view, u, is_sf)
+            elif rank is not None:
                 if u.idx in road_set and not road_cut:
                     continue  # hold the road block
                 if u.cohesion <= 1:
@@ -414,10 +438,45 @@ class DoctrineAgent:
                 orders.append(o)
         return orders
 
+    def _detachment_goal(self, view: SideView) -> tuple[int, ...]:
+        """The `detachment_goal` hexes on the map and outside this side's no-go areas, ascending (per map)."""
+        if not self.detachment_goal:
+            return ()
+        gmap = view.map
+        key = ("doctrine.detachment_goal", self.detachment_goal, view.side)
+        got = gmap.derived.get(key)
+        if got is None:
+            forbidden = gmap.no_go_list[view.side]
+            got = gmap.derived[key] = tuple(sorted(
+                {gmap.idx(h) for h in self.detachment_goal if gmap.on_map(h) and not forbidden[gmap.idx(h)]}))
+        return got
+
+    def _cut_by_main_body(self, view: SideView) -> bool:
+        """Is the watched road cut by this side's units outside the `detachment`? The main plan is played on
+        that: a detachment astride the road far from the objective (the corridor at Lisagor) did not send the
+        followers into the ravines, nor stop the leaders making for the road by the town."""
+        rw = view.scenario.victory.road_watch
+        gmap, table = view.map, view.scenario.unit_table
+        main = frozenset(v.idx for v in view.own_active if v.id not in self.detachment and not v.offmap
+                         and table[v.type].domain == "ground")
+        return not _road_open(gmap, gmap.idx(rw.start), gmap.idx(rw.end), main)[0]
+
+    def _detachment_move(self, view: SideView, u: Unit, is_sf: bool) -> Order | None:
+        """A detached unit (`detachment`) out of contact: it holds a goal hex it stands on, rallies when shaken,
+        else makes for the nearest goal hex (none left on the map: it stays)."""
+        goal = self._detachment_goal(view)
+        if not goal or u.idx in goal or u.cohesion <= 1:
+            return None
+        ut = view.scenario.unit_table[u.type]
+        f = distance_field(view.map, ut.mobility, goal, view.side)
+        return self._best_move(view, u, f, is_sf, False)
+
     @staticmethod
-    def scenario_problems(params: dict[str, Any], side: str, unit_sides: dict[str, str]) -> list[tuple[str, str]]:
-        """(where, problem) of the parameters that name the scenario's units: a `reserve` id that is no unit of
-        `side` would silently hold nothing back (the scenario's check calls this)."""
+    def scenario_problems(params: dict[str, Any], side: str, unit_sides: dict[str, str],
+                          map_size: tuple[int, int] = (0, 0)) -> list[tuple[str, str]]:
+        """(where, problem) of the parameters that name the scenario's units or hexes: a `reserve` id that is no
+        unit of `side` would silently hold nothing back, a `detachment_goal` hex off the map (`map_size`: cols,
+        rows) would silently be dropped (the scenario's check calls this)."""
         out = []
         for k, uid in enumerate(params.get("reserve", ())):
             if uid not in unit_sides:
@@ -425,6 +484,18 @@ class DoctrineAgent:
             elif unit_sides[uid] != side:
                 out.append((f"reserve[{k}]",
                             f"{uid!r} belongs to the {unit_sides[uid]}; the reserve is the {side}'s own"))
+        for k, uid in enumerate(params.get("detachment", ())):
+            if uid not in unit_sides:
+                out.append((f"detachment[{k}]", f"no unit {uid!r} in the scenario"))
+            elif unit_sides[uid] != side:
+                out.append((f"detachment[{k}]",
+                            f"{uid!r} belongs to the {unit_sides[uid]}; the detachment is the {side}'s own"))
+        if params.get("detachment") and side != SIDES[ATTACKER]:
+            out.append(("detachment", "only the attacker's doctrine AI detaches units"))
+        cols, rows = map_size
+        for k, h in enumerate(params.get("detachment_goal", ())):
+            if cols and rows and not (0 <= h[0] < cols and 0 <= h[1] < rows):
+                out.append((f"detachment_goal[{k}]", f"[{h[0]}, {h[1]}] is off the {cols}×{rows} map"))
         return out
 
     def _cut_without(self, view: SideView, u: Unit) -> bool:
