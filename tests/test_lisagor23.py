@@ -144,3 +144,13 @@ def test_only_the_attacker_detaches():
     doc = tiny_dict()
     doc["sides"]["defender"]["agent_params"] = {"detachment": ["arm_inf_1"], "detachment_goal": [[1, 1]]}
     assert_problem(scenario_problems(doc), "$.sides.defender.agent_params.detachment", "attacker")
+
+
+def test_the_counterattack_measure_is_not_made_trivial_by_the_second_cut():
+    """With the road held at Lisagor no counter-attack at the town reopens it: "failed" as "the road not reopened"
+    held in every game. The check counts a success when an assault clears the attacker off the road by the town."""
+    from engine.fidelity import counterattacks
+
+    ca = counterattacks(shusha_scenario(), 1, 40)
+    assert ca["attempted"] >= 20 and ca["reopened"] == 0
+    assert 0 < ca["failed"] < ca["attempted"]  # some cleared the road by the town, most did not
