@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import math
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ HELP = [
     ("Shift+click (sandbox)", "place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
-    ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave.json)"),
+    ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave_<scenario>_seed<N>.json in the "
+               "current folder, numbered _2, _3 rather than replace another game's; the console says where)"),
     ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for; in another "
           "scenario its briefing: the situation and how to win"),
     ("H or ?", "this help"),
@@ -99,7 +101,8 @@ LAST_SEEN_MAX_AGE = 3
 class App:
     def __init__(self, state: Any, human_sides: set[int], *, hotseat: bool = False, palette: str = "default",
                  ui_scale: float = 1.0, size: tuple[int, int] = (1280, 800), autoskip: bool = True,
-                 save_path: str | Path = "shusha_save.json", autosave_path: str | Path | None = None) -> None:
+                 save_path: str | Path = "shusha_save.json", autosave_path: str | Path | None = None,
+                 autosave_fallbacks: Sequence[str | Path] = ()) -> None:
         state = with_sightings(state)
         self.state = state
         self.human = set(human_sides)
@@ -119,9 +122,20 @@ class App:
         self._targets: list[int] = []
         self.save_path = Path(save_path)
         self.autosave_path = None if autosave_path is None else Path(autosave_path)
-        """Where `run` saves a game left with orders not saved (closed window, Ctrl+Q, a crash); None: never."""
+        """Where `run` saves a game left with orders not saved (closed window, Ctrl+Q, a crash); None: never.
+        A file there that holds another game is not replaced: `autosave_file` numbers the name instead."""
+        self.autosave_fallbacks = [Path(f) for f in autosave_fallbacks]
+        """Folders the autosave goes to when `autosave_path`'s cannot be written (read-only, disk full)."""
         self.saved_orders = len(state.orders)  # orders in the game when it was last saved or loaded
         self.autosaved: Path | None = None
+        """Where the game was autosaved (the last time), or None."""
+        self.autosave_error: str | None = None
+        """Why the last autosave failed everywhere it was tried (None: it did not fail); the player is told."""
+        self._quit_refused = False
+        """A quit was held back because the autosave failed (the player was told): the next quit quits, unless
+        the game was saved since (then a failing autosave is told again)."""
+        self.load_notes = goto_orders.drop_bad(state)
+        """What loading the game dropped (a hand-edited save's bad go-to orders), for the status line."""
         self.agents, self.agent_notes = game_agents(state)
         self.rngs = ai_rngs(state)
         self.view_side = min(self.human) if self.human else 1
@@ -771,37 +785,104 @@ class App:
         self.issue(SandboxWeather(preset))
 
     def save(self, path: str | Path | None = None) -> None:
-        from engine.savegame import save_game
-
         p = Path(path or self.save_path)
+        self.finish_ai_phase()
+        try:
+            self.write_save(p)
+            self.status = f"Saved to {p}"
+        except OSError as e:
+            self.status = f"Cannot save to {p}: {e}"
+
+    def finish_ai_phase(self) -> None:
+        """An AI mid-phase holds that phase's plan in memory (not in the save): let it finish the phase first."""
         st = self.state
-        # an AI mid-phase holds that phase's plan in memory (not in the save): let it finish the phase first
         while st.outcome is None and self._ai_key == (st.turn, st.side, st.phase_i):
             self.ai_step()
+
+    def write_save(self, p: Path) -> None:
+        """Write the game to `p` (atomically: `engine.savegame.save_game`); OSError if it cannot be."""
+        from engine.savegame import save_game
+
         # the AI players' random streams go into the save, so a loaded game continues exactly as this one would
         self.state.extra[AI_RNG_KEY] = {SIDES[s]: self.rngs[s].bit_generator.state for s in (0, 1)}
         # and who plays which side, so that `wargame play --load` gives the player back their own side
         self.state.extra[PLAYERS_KEY] = {"human": [SIDES[s] for s in sorted(self.human)], "hotseat": self.hotseat}
-        try:
-            save_game(self.state, p)
-            self.status = f"Saved to {p}"
-            self.saved_orders = len(self.state.orders)
-        except OSError as e:
-            self.status = f"Cannot save to {p}: {e}"
+        save_game(self.state, p)
+        self.saved_orders = len(self.state.orders)
+        self.autosave_error = None  # (nothing is left to lose)
+        self._quit_refused = False
+
+    def unsaved(self) -> bool:
+        """Whether the game has orders not saved yet (that an autosave would keep)."""
+        return self.autosave_path is not None and not self.read_only and len(self.state.orders) != self.saved_orders
 
     def autosave(self) -> Path | None:
-        """Save the game to `autosave_path` if it has orders not saved yet; the path if it did."""
+        """Save the game if it has orders not saved yet: to `autosave_path` (or a numbered name beside it, never
+        over another game's autosave: `autosave_file`), else into the first `autosave_fallbacks` folder that
+        takes it. The path if it did (also in `autosaved`); if every place failed, why is in `autosave_error`."""
         p = self.autosave_path
-        if p is None or self.read_only or len(self.state.orders) == self.saved_orders:
+        if p is None or not self.unsaved():
             return None
         try:
-            self.save(p)
+            self.finish_ai_phase()
         except Exception:  # (the AI finishing its phase failed: the orders so far are still worth keeping)
-            from engine.savegame import save_game
+            pass
+        errors = []
+        for folder in (p.parent, *self.autosave_fallbacks):
+            target = autosave_file(folder / p.name, self.state)
+            try:
+                self.write_save(target)
+            except OSError as e:
+                errors.append(f"{target}: {e.strerror or e}")
+                continue
+            self.autosaved, self.autosave_error = target, None
+            return target
+        self.autosave_error = "; ".join(errors)
+        return None
 
-            save_game(self.state, p)
-            self.saved_orders = len(self.state.orders)
-        return p if len(self.state.orders) == self.saved_orders else None
+    def autosave_note(self) -> str | None:
+        """At the start of a game: why a game left unsaved could not be autosaved where the player expects it
+        (a read-only folder), and where it would go instead, or None. Checked by a real try
+        (`engine.fileio.unwritable`), so the player learns it before playing, not when quitting."""
+        from engine.fileio import unwritable
+
+        p = self.autosave_path
+        if p is None or self.read_only:
+            return None
+        why = unwritable(p)
+        if why is None:
+            return None
+        for folder in self.autosave_fallbacks:
+            if unwritable(folder / p.name) is None:
+                return (f"Autosave: cannot write {p} ({why}); a game left unsaved goes to {folder} instead. "
+                        "Save… (Ctrl+S) saves it where you choose")
+        return (f"Autosave is off: cannot write {p} ({why}). Save the game with Save… (Ctrl+S) in a folder you "
+                "can write")
+
+    def not_saved_words(self) -> str:
+        """The status line after an autosave failed: why, and where the game can still be saved."""
+        return (f"NOT SAVED: {self.autosave_error}. Save with Save… (Ctrl+S) in a folder you can write, or close "
+                "again to quit and lose the game")
+
+    def request_quit(self) -> None:
+        """The window closed or Ctrl+Q. A game with orders not saved is autosaved first, while the window is
+        still open: if that fails everywhere, the game stays open and says so (a window and the status line:
+        where it can still be saved, the Save… dialog); a second request quits without it (the console then
+        says the game is lost, and `wargame play` exits 1). Before, a quit that could not save lost the game
+        without a word."""
+        if not self.unsaved() or self._quit_refused:
+            self.running = False
+            return
+        if self.autosave() is not None:
+            self.running = False
+            return
+        self._quit_refused = True
+        self.status = self.not_saved_words()
+        if self.gui is not None:
+            self.gui.alert("The game could not be saved", [
+                f"Leaving the game saves it, but it could not be written: {self.autosave_error}.",
+                "Save it with Save… (Ctrl+S) in a folder you can write (your home folder, a USB stick).",
+                "Close the window again (or Ctrl+Q) to quit without saving: the game is then lost."])
 
     def load(self, path: str | Path | None = None) -> None:
         from engine.savegame import load_game
@@ -824,13 +905,14 @@ class App:
         st = self.state
         you = "hotseat" if self.hotseat else f"you play the {SIDES[min(self.human)]}" if self.human else "AI vs AI"
         loaded = f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
-        notes = [] if self.hotseat else self.agent_notes
+        notes = ([] if self.hotseat else self.agent_notes) + self.load_notes
         said = "; ".join(notes)
         return f"{said[:1].upper()}{said[1:]} | {loaded}" if notes else loaded  # (first: a long line is cut)
 
     def set_state(self, st: Any) -> None:
         self.agents, self.agent_notes = game_agents(st)  # (the loaded game's own AI players; first:
         # nothing is changed if it fails)
+        self.load_notes = goto_orders.drop_bad(st)
         self.state = st
         self.recon_notes = {}  # (about another game's log)
         self.saved_orders = len(st.orders)
@@ -1679,7 +1761,7 @@ class App:
         if ev.type not in (pygame.QUIT, pygame.VIDEORESIZE) and self.gui.process_event(ev):
             return
         if ev.type == pygame.QUIT:
-            self.running = False
+            self.request_quit()
         elif ev.type == pygame.VIDEORESIZE:
             self.resize((ev.w, ev.h))
         elif ev.type == pygame.MOUSEMOTION:
@@ -1731,7 +1813,7 @@ class App:
         elif ctrl and key == pygame.K_o:
             self.gui.open_file_dialog("load")
         elif ctrl and key == pygame.K_q:
-            self.running = False
+            self.request_quit()
         elif key in (pygame.K_SPACE, pygame.K_e):
             self.end_phase()
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
@@ -1825,14 +1907,19 @@ class App:
             surf = pygame.Surface(self.size)
             self.render(surf)
         p = Path(path or time.strftime("wargame_%Y%m%d_%H%M%S.png"))
-        pygame.image.save(surf, str(p))
+        try:
+            pygame.image.save(surf, str(p))
+        except (pygame.error, OSError) as e:  # (a read-only folder: said, not a crash of the game)
+            self.status = f"Cannot save the screenshot to {p}: {e}"
+            return p
         self.status = f"Screenshot saved to {p}"
         return p
 
     # ------------------------------------------------------------------ main loop
     def run(self, screen: pygame.Surface, max_frames: int | None = None) -> None:
         """The main loop, until the window is closed (or `max_frames`). A game left with orders not saved is
-        saved to `autosave_path` on the way out, even when the loop fails: nothing is lost (`autosaved`)."""
+        saved on the way out (`autosave`), even when the loop fails: nothing is lost (`autosaved`), or the
+        failure is kept (`autosave_error`) for the console."""
         clock = pygame.time.Clock()
         frames = 0
         try:
@@ -1848,9 +1935,11 @@ class App:
                     break
         finally:
             try:
-                self.autosaved = self.autosave()
-            except Exception:  # (never hide the error that ended the loop behind the save's)
-                self.autosaved = None
+                self.autosave()
+            except Exception as e:  # (never hide the error that ended the loop behind the save's)
+                self.autosave_error = f"{type(e).__name__}: {e}"
+            if self.autosave_error is not None and self.unsaved():
+                self.status = self.not_saved_words()
 
 
 LAST_SEEN_SHOWN = 2
@@ -1879,6 +1968,42 @@ def last_seen_alpha(age: int) -> int:
     [255, 255, 200, 150, 110]
     """
     return 255 if age <= 1 else 200 if age == 2 else 150 if age == 3 else 110
+
+
+def autosave_file(path: Path, state: Any) -> Path:
+    """`path`, or the first of `<stem>_2<suffix>`, `_3`, ... beside it that is free or holds an earlier point of
+    this same game: an autosave replaces only its own game's older autosave, never another game's (a second
+    game's autosave replaced the first one's without a word)."""
+    for n in range(1, 1000):
+        p = path if n == 1 else path.with_name(f"{path.stem}_{n}{path.suffix}")
+        if not (p.exists() or p.is_symlink()) or same_game_before(p, state):
+            return p
+    return path.with_name(f"{path.stem}_{len(state.orders)}{path.suffix}")  # (a thousand games: no more looking)
+
+
+SAME_GAME_KEYS = ("scenario_sha256", "seed", "weather_mode", "agents", "sandbox")
+"""A save's entries that, with its orders a prefix of another's, make the two saves points of one game."""
+
+
+def same_game_before(p: Path, state: Any) -> bool:
+    """Whether the file `p` is a save of this game at this point or an earlier one (the same scenario, seed,
+    weather, agents and sandbox; its orders the first of this game's). Anything else (another game, a game
+    that went another way after an undo, a file that is no save) is not to be replaced."""
+    import json
+
+    from engine.savegame import save_dict
+
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    if not isinstance(doc, dict) or not isinstance(doc.get("orders"), list):
+        return False
+    mine = json.loads(json.dumps(save_dict(state), ensure_ascii=False))  # (as a file holds it: lists, not tuples)
+    if any(doc.get(k) != mine[k] for k in SAME_GAME_KEYS):
+        return False
+    n = len(doc["orders"])
+    return n <= len(mine["orders"]) and doc["orders"] == mine["orders"][:n]
 
 
 AI_RNG_KEY = "ai_rng"

@@ -23,8 +23,59 @@ NO_DISPLAY_REPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not se
                      "session or xvfb-run, or set SDL_VIDEODRIVER=dummy with --step N --screenshot FILE.")
 
 
-AUTOSAVE_NAME = "wargame_autosave.json"
-"""Where `wargame play` saves a game closed with orders not saved (in the working directory)."""
+AUTOSAVE_PREFIX = "wargame_autosave"
+"""The start of the name of the file `wargame play` saves a game closed with orders not saved to (in the working
+directory): `autosave_name`."""
+SCREENSHOT_TYPES = (".png", ".jpg", ".jpeg", ".bmp", ".tga")
+"""The file name endings `--screenshot` takes: those pygame writes (any other name got a Targa file)."""
+
+
+def autosave_name(scenario: Path | None, load: Path | None, seed: int) -> str:
+    """The autosave's file name: the scenario and the seed of the game (a second game's autosave replaced the
+    first's under one fixed name); a game continued from an autosave keeps its file (it is the same game). The
+    App numbers the name when the file holds another game (`ui.app.autosave_file`).
+
+    >>> autosave_name(Path("scenarios/lessons/ambush.json"), None, 3)
+    'wargame_autosave_ambush_seed3.json'
+    >>> autosave_name(None, Path("x/wargame_autosave_ambush_seed3_2.json"), 3)
+    'wargame_autosave_ambush_seed3_2.json'
+    >>> autosave_name(None, Path("saves/ambush_save.json"), 7)
+    'wargame_autosave_ambush_seed7.json'
+    """
+    if load is not None and load.stem.startswith(AUTOSAVE_PREFIX):
+        return load.name
+    stem = load.stem.removesuffix("_save") if load is not None else scenario.stem if scenario is not None else "game"
+    return f"{AUTOSAVE_PREFIX}_{stem}_seed{seed}.json"
+
+
+def autosave_fallbacks() -> list[Path]:
+    """Folders the autosave goes to when the working directory cannot be written (a system folder, a read-only
+    share, a full disk): the user's state folder (XDG), then the temp folder."""
+    import tempfile
+
+    out = []
+    try:
+        state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        out.append(Path(state) / "wargame")
+    except RuntimeError:  # (no home folder)
+        pass
+    out.append(Path(tempfile.gettempdir()))
+    return out
+
+
+def check_screenshot(path: Path | None, fail: Callable[..., Any]) -> None:
+    """Refuse a `--screenshot` name pygame cannot write as what it says (`out.jpgx` got a Targa file) or a
+    place no file can be written (before the game is built: a typo costs nothing)."""
+    if path is None:
+        return
+    from engine.fileio import unwritable
+
+    if path.suffix.lower() not in SCREENSHOT_TYPES:
+        fail(f"--screenshot {path}: the name must end in {', '.join(SCREENSHOT_TYPES)} (the image types that can be "
+             f"written), got {path.suffix or 'no extension'!r}")
+    why = unwritable(path)
+    if why is not None:
+        fail(f"cannot write screenshot {path}: {why}")
 
 
 def have_display() -> bool:
@@ -133,12 +184,12 @@ def save_name(scenario: Path | None, load: Path | None) -> str:
 
     >>> save_name(Path("scenarios/lessons/ambush.json"), None), save_name(None, Path("x/ambush_save.json"))
     ('ambush_save.json', 'ambush_save.json')
-    >>> save_name(None, Path("wargame_autosave.json"))
-    'wargame_save.json'
+    >>> save_name(None, Path("wargame_autosave.json")), save_name(None, Path("wargame_autosave_ambush_seed3.json"))
+    ('wargame_save.json', 'ambush_seed3_save.json')
     """
     stem = scenario.stem if scenario is not None else (load.stem if load is not None else "wargame")
-    if stem == Path(AUTOSAVE_NAME).stem:  # (a game continued from the autosave is saved as a game, not as it)
-        stem = "wargame"
+    if stem.startswith(AUTOSAVE_PREFIX):  # (a game continued from an autosave is saved as a game, not as it)
+        stem = stem.removeprefix(AUTOSAVE_PREFIX).lstrip("_") or "wargame"
     return f"{stem.removesuffix('_save')}_save.json"
 
 
@@ -202,7 +253,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--see-all", help="Educator view: every unit of both sides and the whole log on screen, hidden ambush "
             "parties included (the AI still plays on what its side sees)")] = False,
         autoplay: Annotated[int, typer.Option(help="Let the AIs play N turns first (scripted use)")] = 0,
-        screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
+        screenshot: Annotated[Path | None, typer.Option(
+            help="Render, save this image (.png, .jpg, .bmp or .tga) and exit")] = None,
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
@@ -212,7 +264,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         overlay: Annotated[list[str] | None, typer.Option(
             help="Start with this overlay on, by key or name (repeatable): " + OVERLAY_CHOICES)] = None,
     ) -> None:
-        """Play a game in a window (you against the AI, or --hotseat)."""
+        """Play a game in a window (you against the AI, or --hotseat). A game left with orders not saved is saved
+        on the way out to wargame_autosave_<scenario>_seed<N>.json in the current folder (numbered _2, _3, ...
+        rather than replace another game's autosave; elsewhere if the folder cannot be written: the console says
+        where)."""
         from engine.errors import WargameError
         from engine.units import SIDES
 
@@ -233,6 +288,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         overlays = parse_overlays(overlay or [], fail)
         if load is not None and set_:
             fail("--set changes a scenario before a new game; a save (--load) keeps the scenario it was played on")
+        check_screenshot(screenshot, fail)
         if load is not None:
             from engine.savegame import load_game
 
@@ -240,6 +296,19 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 state = load_game(load, track_sightings=True)
             except WargameError as e:
                 fail(str(e))
+            if scenario is not None:  # (a save carries its scenario: SCENARIO is not used, so it must be that one)
+                from engine.scenario import load_scenario
+
+                try:
+                    given = load_scenario(scenario)
+                except WargameError as e:
+                    fail(str(e))
+                from ui.replay import scenario_mismatch
+
+                wrong = scenario_mismatch(given, state.scenario.sha256, state.scenario.meta.name, str(load))
+                if wrong is not None:
+                    fail(f"{wrong}. A save continues on the scenario it holds: leave out SCENARIO "
+                         f"(wargame play --load {load})")
         else:
             from engine.rules import new_game
             from engine.scenario import load_scenario
@@ -265,7 +334,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             human = {0, 1} if hotseat else {SIDES.index(side or "defender")}
         scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=scale, size=screen.get_size(),
-                   save_path=Path.cwd() / save_name(scenario, load), autosave_path=Path.cwd() / AUTOSAVE_NAME)
+                   save_path=Path.cwd() / save_name(scenario, load),
+                   autosave_path=Path.cwd() / autosave_name(scenario, load, state.seed),
+                   autosave_fallbacks=autosave_fallbacks())
+        for note in game.load_notes:  # (a hand-edited save's bad go-to orders: dropped, the game loads)
+            typer.echo(f"warning: {load}: {note}", err=True)
         game.omniscient = see_all
         if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
             game.show_lesson = True
@@ -284,6 +357,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             game.status = game.loaded_status(load)
         for n in overlays:  # (after autoplay: a turn's start clears the overlays)
             game.overlays.add(n)
+        note = None if screenshot is not None else game.autosave_note()
+        if note is not None:  # (told before playing, not on quitting: on the console and the status line)
+            typer.echo(f"warning: {note}", err=True)
+            game.status = f"{note} | {game.status}"
         if screenshot is not None:
             game.update()
             game.render(screen)
@@ -302,15 +379,28 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             if game.autosaved is not None:
                 then = ("replay it with: wargame replay" if game.state.outcome is not None
                         else "continue with: wargame play --load")  # (the save says who played which side)
+                if game.autosaved.parent != Path.cwd():
+                    typer.echo(f"warning: the autosave could not be written in {Path.cwd()}; it went elsewhere",
+                               err=True)
                 typer.echo(f"Game saved to {game.autosaved}; {then} {game.autosaved}", err=True)
+            elif game.autosave_error is not None and game.unsaved():
+                typer.echo(f"error: the game could not be saved ({game.autosave_error}): its orders since the last "
+                           "save are lost. Next time save it with Save… (Ctrl+S) in a folder you can write",
+                           err=True)
+        if game.autosave_error is not None and game.unsaved():
+            raise typer.Exit(1)
 
     @app.command()
     def replay(
         log_or_save: Annotated[Path, typer.Argument(help="Save file (wargame run --save) or JSON-lines event log")],
         scenario: Annotated[Path | None, typer.Option(help="Scenario file (needed for an event log)")] = None,
+        force_scenario: Annotated[bool, typer.Option(
+            "--force-scenario", help="Replay an event log on --scenario even if it is not the scenario the log "
+            "was played on (its sha256 differs: units may be missing or different)")] = False,
         side: Annotated[str | None, typer.Option(
             help="Show only what this side knew (saves only); default: everything")] = None,
-        screenshot: Annotated[Path | None, typer.Option(help="Render, save this PNG and exit")] = None,
+        screenshot: Annotated[Path | None, typer.Option(
+            help="Render, save this image (.png, .jpg, .bmp or .tga) and exit")] = None,
         step: Annotated[int, typer.Option(help="Start at this order/event number")] = 0,
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
@@ -329,10 +419,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--palette must be default or colorblind, got {palette!r}")
         if side is not None and side not in ("attacker", "defender"):
             fail(f"--side must be attacker or defender, got {side!r}")
+        check_screenshot(screenshot, fail)
         try:
-            model = ReplayModel.open(log_or_save, scenario)
+            model = ReplayModel.open(log_or_save, scenario, force_scenario=force_scenario)
         except WargameError as e:
             fail(str(e))
+        for note in model.notes:  # (a forced scenario, a hand-edited save's bad go-to orders)
+            typer.echo(f"warning: {log_or_save}: {note}", err=True)
         if side is not None and model.kind == "log":
             fail(f"--side needs a save file: an event log does not record what each side saw. Save the game "
                  f"(wargame run --save FILE, or Save in the game) and replay that, or drop --side to see "
@@ -349,7 +442,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             import pygame
 
             viewer.render(screen)
-            pygame.image.save(screen, str(screenshot))
+            try:
+                pygame.image.save(screen, str(screenshot))
+            except (pygame.error, OSError) as e:
+                fail(f"cannot write screenshot {screenshot}: {e}")
             typer.echo(f"screenshot written to {screenshot}")
             return
         viewer.run(screen)

@@ -39,21 +39,83 @@ def orders(state: Any) -> dict[str, list[int]]:
 
 
 def goal_of(state: Any, uid: str | None) -> int | None:
-    """The goal hex of `uid`'s standing order, or None."""
+    """The goal hex of `uid`'s standing order, or None (also for an entry that is no hex on the map: a
+    hand-edited save's junk is dropped with a message when the game is loaded, `drop_bad`; never a traceback)."""
     if uid is None:
         return None
     got = state.extra.get(GOTO_KEY)
     if not isinstance(got, dict) or uid not in got:
         return None
-    c, r = got[uid]
-    h = (int(c), int(r))
-    return state.map.idx(h) if state.map.on_map(h) else None
+    h = _hex(got[uid])
+    return state.map.idx(h) if h is not None and state.map.on_map(h) else None
+
+
+def _hex(v: Any) -> tuple[int, int] | None:
+    """`v` as a hex (col, row) if it is a [col, row] pair of integers (as the UI writes it), else None.
+
+    >>> _hex([3, 4]), _hex("north"), _hex([1, 2, 3]), _hex([1, "a"]), _hex([True, 1]), _hex([1.0, 2])
+    ((3, 4), None, None, None, None, None)
+    """
+    if not isinstance(v, (list, tuple)) or len(v) != 2:
+        return None
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
+        return None
+    return int(v[0]), int(v[1])
+
+
+def bad_entry(state: Any, uid: Any, goal: Any) -> str | None:
+    """Why a standing order `uid: goal` cannot be carried out in this game (the save was edited by hand, or
+    written for another scenario), or None: an order the UI could have given."""
+    if not isinstance(uid, str) or uid not in state.unit_index:
+        return "no such unit in this game"
+    h = _hex(goal)
+    if h is None:
+        return "the goal is not a hex [col, row] of two integers"
+    if not state.map.on_map(h):
+        return f"the goal ({h[0]},{h[1]}) is off the {state.map.cols}×{state.map.rows} map"
+    u = state.unit(uid)
+    if state.utype(u).domain != "ground" or u.offmap:
+        return "the unit does not move on the map"
+    return None
+
+
+def drop_bad(state: Any) -> list[str]:
+    """Drop the standing orders of a loaded game (`state.extra[GOTO_KEY]`) that cannot be carried out, each
+    named in a message (for the status line and the console). The game itself loads: the orders are the
+    player's plans, which no rule reads, so a bad one costs the player only that plan (a hand-edited save
+    crashed `play --load` and `replay` with a traceback)."""
+    if not isinstance(state.extra, dict) or GOTO_KEY not in state.extra:
+        return []
+    got = state.extra[GOTO_KEY]
+    if not isinstance(got, dict):
+        state.extra[GOTO_KEY] = {}
+        return [f"go-to orders dropped: extra.{GOTO_KEY} must map unit ids to [col, row], got "
+                f"{type(got).__name__} {_short(got)}"]
+    out = []
+    for uid in sorted(got, key=str):
+        why = bad_entry(state, uid, got[uid])
+        if why is not None:
+            out.append(f"go-to order {uid!r}: {_short(got[uid])} dropped ({why})")
+            del got[uid]
+    return out
+
+
+def _short(v: Any, n: int = 40) -> str:
+    """`v` as JSON, cut to `n` characters (a message names the entry, not a whole edited file)."""
+    import json
+
+    try:
+        s = json.dumps(v, ensure_ascii=False)
+    except (TypeError, ValueError):
+        s = repr(v)
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def side_orders(state: Any, side: int) -> list[tuple[str, int]]:
     """(unit id, goal hex) of `side`'s standing orders (in hotseat the dict holds both players')."""
     out = []
-    for uid in sorted(state.extra.get(GOTO_KEY) or {}):
+    got = state.extra.get(GOTO_KEY)
+    for uid in sorted(got if isinstance(got, dict) else {}, key=str):
         if uid in state.unit_index and state.unit(uid).side == side:
             g = goal_of(state, uid)
             if g is not None:

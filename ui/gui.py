@@ -159,6 +159,8 @@ class Gui:
         self._report_key: Any = None
         self.dialog: UIFileDialog | None = None
         self.dialog_mode = ""
+        self.alert_win: UIWindow | None = None
+        """A warning the player must see before going on (the autosave failed on quitting), over everything."""
         self._log_ident: Any = None
         self._log_shown: list[int] = []
         self._log_time = 0.0
@@ -285,6 +287,8 @@ class Gui:
                 app.show_report = False
             elif ev.ui_element is self.dialog:
                 self.dialog = None
+            elif ev.ui_element is self.alert_win:
+                self.alert_win = None
             return True
         if ev.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and ev.ui_element is self.dialog:
             mode, self.dialog = self.dialog_mode, None
@@ -303,14 +307,14 @@ class Gui:
     def over_window(self) -> bool:
         pos = pygame.mouse.get_pos()
         return any(w is not None and w.alive() and w.rect.collidepoint(pos)
-                   for w in (self.help_win, self.over_win, self.dialog, self.report_win))
+                   for w in (self.help_win, self.over_win, self.dialog, self.report_win, self.alert_win))
 
     def over_log(self, pos: tuple[int, int]) -> bool:
         return self.log_box is not None and self.log_box.rect.collidepoint(pos)
 
     def close_top_window(self) -> bool:
         """Esc: close the file dialog, else help, else the game-over window. True if one was closed."""
-        for name in ("dialog", "help_win", "roster_win", "report_win", "over_win"):
+        for name in ("dialog", "alert_win", "help_win", "roster_win", "report_win", "over_win"):
             w = getattr(self, name)
             if w is not None and w.alive():
                 w.kill()
@@ -350,6 +354,19 @@ class Gui:
         self.dialog_mode = mode
         app.status = ("Pick a file and press OK (Esc cancels)" if mode == "load" else
                       "Type or pick a file name and press OK (Esc cancels)")
+
+    def alert(self, title: str, paragraphs: list[str]) -> None:
+        """A window the player has to see (its title bar's X or Esc closes it): what went wrong and what to
+        do. The Save… dialog opened from it comes up over it."""
+        if self.alert_win is not None and self.alert_win.alive():
+            self.alert_win.kill()
+        s = self.app.ui_scale
+        text = "<br><br>".join(html.escape(clean(p)) for p in paragraphs)
+        self.alert_win = UIWindow(self._centred(round(520 * s), round(300 * s)), self.manager,
+                                  window_display_title=title, resizable=True)
+        UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.alert_win.get_container().get_size()),
+                  manager=self.manager, container=self.alert_win,
+                  anchors={"left": "left", "right": "right", "top": "top", "bottom": "bottom"})
 
     # ------------------------------------------------------------------ windows
     def _centred(self, w: int, h: int) -> pygame.Rect:

@@ -13,10 +13,20 @@ from engine.errors import IllegalOrder, SaveFormatError
 from engine.orders import EndPhase, SandboxWeather, order_from_dict
 from engine.rules import apply
 from engine.savegame import game_from_save_dict, read_text
+from ui import goto_orders
 from ui.app import App
 from ui.status import order_summary
 
 CACHE_EVERY = 40
+
+
+def scenario_mismatch(given: Any, recorded_sha: str, recorded_name: str, what: str) -> str | None:
+    """The message when the scenario file `given` (a Scenario) is not the one a save or log recorded (by sha256,
+    not only by name: a scenario edited under the same name replayed with no complaint), else None."""
+    if given.sha256 == recorded_sha:
+        return None
+    return (f"{what} was played on {recorded_name!r} (sha256 {recorded_sha[:12]}), but the scenario given is "
+            f"{given.meta.name!r} (sha256 {given.sha256[:12]})")
 
 
 class ReplayModel:
@@ -31,10 +41,14 @@ class ReplayModel:
         self.base: Any = None
         self.k = 0
         self.state: Any = None
+        self.notes: list[str] = []
+        """What the viewer must say before anything else: bad go-to orders dropped from a save, a log replayed on
+        another scenario (`--force-scenario`)."""
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | Path, scenario: str | Path | None = None) -> ReplayModel:
+    def open(cls, path: str | Path, scenario: str | Path | None = None,
+             force_scenario: bool = False) -> ReplayModel:
         p = Path(path)
         text = read_text(p)
         doc = None
@@ -44,7 +58,7 @@ class ReplayModel:
             pass
         if isinstance(doc, dict) and "save_format" in doc:
             return cls.from_save_dict(doc, source=str(p))
-        return cls.from_log(p, scenario)
+        return cls.from_log(p, scenario, force_scenario)
 
     @classmethod
     def from_save_dict(cls, doc: dict[str, Any], source: str = "save") -> ReplayModel:
@@ -52,8 +66,13 @@ class ReplayModel:
         m.kind = "save"
         if not isinstance(doc.get("orders"), list):
             raise SaveFormatError(f"{source}: orders must be a list")
-        m.orders = [order_from_dict(od) for od in doc["orders"]]
+        for n, od in enumerate(doc["orders"]):
+            try:
+                m.orders.append(order_from_dict(od))
+            except SaveFormatError as e:  # (the file and the number, as `wargame play --load` says it)
+                raise SaveFormatError(f"{source}: order {n}: {e}") from None
         m.base = game_from_save_dict({**doc, "orders": []}, source=source, track_sightings=True)
+        m.notes = goto_orders.drop_bad(m.base)  # (before the states are copied from it)
         st = m.base.copy()
         m.cache[0] = st.copy()
         m.turn_at = [st.turn]
@@ -69,10 +88,14 @@ class ReplayModel:
         return m
 
     @classmethod
-    def from_log(cls, path: Path, scenario: str | Path | None) -> ReplayModel:
+    def from_log(cls, path: Path, scenario: str | Path | None, force_scenario: bool = False) -> ReplayModel:
+        """The log's events over the scenario's map. The scenario must be the one the log was played on (its
+        sha256, which the log's first event records; a scenario edited under the same name showed a map with no
+        counters beside a log about units that were not there), unless `force_scenario` (then a note says so).
+        """
         from engine.events import read_jsonl
         from engine.rules import new_game
-        from engine.scenario import load_scenario
+        from engine.scenario import WEATHER_MODES, load_scenario
 
         if scenario is None:
             raise SaveFormatError(f"{path}: not a save file; to replay an event log give --scenario FILE "
@@ -85,13 +108,27 @@ class ReplayModel:
             raise SaveFormatError(f"{path}: empty event log")
         scen = load_scenario(scenario)
         started = events[0]
-        if started.kind == "GameStarted" and getattr(started, "scenario", scen.meta.name) != scen.meta.name:
-            raise SaveFormatError(f"{path}: log is of scenario {started.scenario!r}, not {scen.meta.name!r}")
         m = cls()
+        if started.kind == "GameStarted":
+            wrong = scenario_mismatch(scen, started.scenario_sha256, started.scenario, str(path))
+            if wrong is not None and not force_scenario:
+                raise SaveFormatError(f"{wrong}; units may be missing or different. Give the scenario the game was "
+                                      "played on (with the same --set changes), or add --force-scenario to "
+                                      "replay it anyway")
+            if wrong is not None:
+                said = scenario_mismatch(scen, started.scenario_sha256, started.scenario, "the log")
+                m.notes.append(f"{said}: replayed anyway (--force-scenario); units may be missing or different")
         m.kind = "log"
         m.events = events
         seed = getattr(started, "seed", 0) if started.kind == "GameStarted" else 0
-        m.state = new_game(scen, seed, track_sightings=True)
+        mode = getattr(started, "weather_mode", None) if started.kind == "GameStarted" else None
+        if mode is not None and mode not in WEATHER_MODES:  # (a hand-edited log: the scenario's weather)
+            m.notes.append(f"weather mode {mode!r} is unknown: the scenario's weather is shown")
+            mode = None
+        try:
+            m.state = new_game(scen, seed, mode, track_sightings=True)
+        except ValueError as e:
+            raise SaveFormatError(f"{path}: {e}") from None
         m.turn_at = [ev.turn for ev in events]
         return m
 
@@ -186,6 +223,8 @@ class ReplayApp(App):
         self.view_side = 0 if side in (None, "attacker") else 1
         self.show_units = model.kind == "save"
         self.show_lesson = False  # (a teacher's review: the lesson window covered every replay screenshot; L opens it)
+        self.notes = list(model.notes)
+        """Warnings shown first on the status line until the first key (also on the console: `wargame replay`)."""
         self.sync()
 
     def sync(self) -> None:
@@ -211,6 +250,8 @@ class ReplayApp(App):
         last = order_summary(evs, self.state, "", view, names=self.names)
         self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
                        "[Right/Left step, PageDown/PageUp turn, Home/End]")
+        if self.notes:
+            self.status = "Warning: " + "; ".join(self.notes) + "  |  " + self.status
 
     def goto(self, k: int) -> None:
         self.model.goto(k)
@@ -236,6 +277,7 @@ class ReplayApp(App):
 
     def on_key(self, key: int, mod: int, uni: str = "") -> None:
         m = self.model
+        self.notes = []  # (read: the status line is the replay's again)
         if key == pygame.K_RIGHT:
             self.goto(m.k + 1)
         elif key == pygame.K_LEFT:
