@@ -70,6 +70,8 @@ HELP = [
                          "stops on arrival, when blocked, ambushed, revealed, cut off from supply or an enemy is "
                          "known within 2 hexes (dashed route; a flag marks units with one)"),
     ("Backspace / Delete", "cancel the selected unit's go-to order (moving it by hand cancels it too)"),
+    ("K", "mark the selected unit to hold where it is (a HOLD tag under its counter): the end-of-phase warning "
+          "no longer counts it among the units that have not moved (K again, a go-to order or a move lifts it)"),
     ("Shift+click (sandbox)", "place the selected unit on the hex"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
     ("F12", "save a screenshot PNG"),
@@ -209,6 +211,8 @@ class App:
         self._reveals: dict[int, str | None] = {}
         self._reach: tuple[int, list[tuple[int, int]]] = (0, [])
         self._reach_tags: dict[Any, pygame.Surface] = {}
+        self.goto_stops: list[int] = []
+        """Hexes of the units whose go-to order stopped short in this movement phase's run (the map shows them)."""
         self.recon_notes: dict[int, str] = {}
         """Log index of an own recon sortie ordered in this window -> the enemies it brought into view, as the
         status line named them (the event lists only the hidden ones it detected): the event log says the same."""
@@ -503,6 +507,10 @@ class App:
                 words = "; ".join(recon_in_view(ev, self.state, self.view, ids0))
                 if words:
                     self.recon_notes[first + k] = words
+                # what it found (hidden units detected, others newly in view), brought into view on the map
+                area = set(self.state.map.within(self.state.map.idx(ev.center), ev.radius).tolist())
+                found = [c.idx for c in self.view.contacts if c.idx in area and c.id not in ids0]
+                self.bring_into_view(found)
         # the whole order summed up, most important first (the last event alone hid an ambush's losses)
         self.status = order_summary(seen, self.state,
                                     "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done",
@@ -545,6 +553,27 @@ class App:
             g = self.view.grounded.get(uid)
             extra = f" — grounded: {g}" if g else ""
             self.status = f"Selected {self.names.name(uid)}: {ut.label}, strength {u.strength}{extra}"
+            if 1 in self.overlays:
+                self.follow_mobility()
+
+    def follow_mobility(self) -> bool:
+        """The movement-cost overlay (1) shows the selected unit's mobility class (a player read foot costs with
+        a tank selected); whether a class was taken from it."""
+        from engine.terrain import MOBILITY_CLASSES
+
+        if self.selected is None:
+            return False
+        mob = self.state.utype(self.state.unit(self.selected)).mobility
+        if mob not in MOBILITY_CLASSES:
+            return False
+        self.mob_i = MOBILITY_CLASSES.index(mob)
+        return True
+
+    def mobility_shown(self) -> str:
+        """The mobility class the movement-cost overlay shows."""
+        from engine.terrain import MOBILITY_CLASSES
+
+        return MOBILITY_CLASSES[self.mob_i % len(MOBILITY_CLASSES)]
 
     def click_hex(self, idx: int | None, shift: bool = False, ctrl: bool = False) -> None:
         """A left click on hex `idx`: an order for the selected unit there, or else a selection. A click on
@@ -571,7 +600,10 @@ class App:
             if phase == "movement" and ut.domain == "ground" and idx != sel.idx and idx in self.destinations() \
                     and (ctrl or not own_here):
                 had = goto_orders.goal_of(st, sel.id)
-                if self.issue(Move(sel.id, h), undoable=True) is not None and had is not None:
+                moved = self.issue(Move(sel.id, h), undoable=True) is not None
+                if moved and sel.id in goto_orders.held(self.state):  # (moved by hand: no longer holding)
+                    goto_orders.set_hold(self.state, sel.id, False)
+                if moved and had is not None:
                     goto_orders.clear(self.state, sel.id)  # (moved by hand: the player has taken over)
                     self.status += f" - its go-to order to {st.map.describe(had)} is cancelled"
                 return
@@ -712,6 +744,10 @@ class App:
                          f"{radius} of it (outlined) for hidden enemies, spots them for your artillery and keeps "
                          "watch on them until your next turn starts (through the enemy's turn)")
             if not g:
+                cover = panels.recon_cover_words(st.scenario, st.utype(st.unit(order.unit)).detect,
+                                                 SIDES[1 - st.unit(order.unit).side])
+                if cover:  # (what it can find, from the rule tables: whether the sortie is worth it)
+                    lines.append(cover)
                 lines.append(nm(air_defence_line(v, idx)))
         if isinstance(order, (Assault, Fire, Strike)) and any("per shot" in s for s in lines):
             lines.append(hit_chance_rule(st.scenario.combat))
@@ -751,20 +787,58 @@ class App:
         self.issue(EndPhase(SIDES[self.state.side]))
 
     def idle_warning(self) -> str:
-        """Before the movement or assault phase ends, the units that could still act in it ("" if none): one
-        press of Space must not throw away a turn's moves."""
+        """Before the movement or assault phase ends, the units that could still act in it and are expected to
+        ("" if none): one press of Space must not throw away a turn's moves, but units that need not move are not
+        counted (`need_not_act`): a defender's whole line, the guns, asked about twice every turn."""
         ph = self.state.phase
         if ph not in ("movement", "assault"):
             return ""
-        ids = sorted(self.able_units())
+        skip = self.need_not_act()
+        ids = sorted(u for u in self.able_units() if u not in skip)
         if not ids:
             return ""
-        shown = ", ".join(self.names.name(u) for u in ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+        nm = self.names  # (two units named: the warning fits the status bar's two lines)
+        shown = ", ".join(nm.name(u) for u in ids[:2]) + (f" and {len(ids) - 2} more" if len(ids) > 2 else "")
         n = f"{len(ids)} unit{'s' if len(ids) > 1 else ''}"
         doing = "have not moved" if ph == "movement" else "could still assault"
         if len(ids) == 1:
             doing = "has not moved" if ph == "movement" else "could still assault"
-        return f"{n} {doing} ({shown}): press Space again to end the {ph} phase, or Tab to go to them"
+        hold = "; K marks one to hold" if ph == "movement" else ""
+        return f"{n} {doing} ({shown}): press Space again to end the {ph} phase, or Tab to go to them{hold}"
+
+    def need_not_act(self) -> set[str]:
+        """Own units the end-of-phase warning leaves out: those marked to hold (key K); in the movement phase also
+        artillery (it fires, it need not move), off-map units, and units next to a known enemy or on an objective
+        hex (holding what they are there for)."""
+        st = self.state
+        out = set(goto_orders.held(st))
+        if st.phase != "movement":
+            return out
+        zone = self.view.contact_zone
+        objective = set(self.renderer.objective)
+        for u in self.view.own:
+            ut = st.scenario.unit_table[u.type]
+            if ut.indirect or u.offmap or u.idx in zone or u.idx in objective:
+                out.add(u.id)
+        return out
+
+    def bring_into_view(self, idxs: list[int]) -> bool:
+        """Centre the map on hexes `idxs` (what a recon sortie found, go-to units stopped by a contact) when one
+        of them is out of the map area or under the status bar; whether the view moved."""
+        if not idxs:
+            return False
+        mr = self.map_rect
+        margin = self.hex_size
+        room = pygame.Rect(margin, margin, mr.w - 2 * margin,  # (in the map area: `hex_to_screen`)
+                           mr.h - self.status_reserve - 3 * self.ui_text.line_height(panels.FS) - 2 * margin)
+        if all(room.collidepoint(self.hex_to_screen(i)) for i in idxs):
+            return False
+        g = self.geo
+        xs, ys = zip(*(g.center(i) for i in idxs), strict=True)
+        self.vx = (min(xs) + max(xs)) / 2 - mr.w / 2
+        self.vy = (min(ys) + max(ys)) / 2 - (mr.h - self.status_reserve) / 2
+        self.clamp_view()
+        return True
 
     def undo(self) -> None:
         if not self.undo_stack:
@@ -1054,6 +1128,8 @@ class App:
         self.pending = None
         self.open_on_own_forces()
         self.status = f"You play the {SIDES[side]} ({self.state.scenario.sides[SIDES[side]].name})"
+        if self.my_turn() and self.state.outcome is None:  # what to do first, on the line the player reads
+            self.status += ". " + panels.phase_hint(self)
 
     def show_event(self, k: int) -> None:
         """A log entry was clicked: highlight its hexes, explain it on the status line, centre the map on it.
@@ -1273,6 +1349,7 @@ class App:
         self.renderer.draw_cliff_lines(screen, self.geo, self.vx, self.vy)
         self._draw_units(screen, marks, fade=False)
         goto_orders.draw_markers(self, screen)
+        goto_orders.draw_hold_marks(self, screen)
         # the place names above the counters, each laid out clear of them: both stay readable
         self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
         self._draw_path_tag(screen)
@@ -1856,12 +1933,16 @@ class App:
                 goto_orders.give(self, self.hover)
         elif key in (pygame.K_BACKSPACE, pygame.K_DELETE):
             goto_orders.cancel(self)
+        elif key == pygame.K_k:
+            goto_orders.toggle_hold(self)
         elif key == pygame.K_0:
             self.overlays.clear()
         elif pygame.K_1 <= key <= pygame.K_0 + max(ov.OVERLAYS):
             n = key - pygame.K_0
             self.overlays ^= {n}
             self.status = f"Overlay {n} ({ov.OVERLAYS[n]}) {'on' if n in self.overlays else 'off'}"
+            if n == 1 and n in self.overlays and self.follow_mobility():
+                self.status += f": the {self.mobility_shown()} class of the selected unit (M cycles the classes)"
         elif key == pygame.K_m:
             from engine.terrain import MOBILITY_CLASSES
 

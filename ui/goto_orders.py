@@ -193,6 +193,8 @@ def give(app: Any, idx: int) -> None:
         app.status = f"No way to {st.map.describe(idx)} for {app.names.name(uid)} ({ut.mobility})"
         return
     orders(st)[uid] = list(st.map.hex_of(idx))
+    if uid in held(st):  # (going somewhere: no longer holding)
+        set_hold(st, uid, False)
     words = plan_words(app, uid, idx)
     app.status = (f"{app.names.name(uid)}: {words}. It moves on at the start of each of your movement phases "
                   "(Backspace cancels)")
@@ -226,7 +228,9 @@ def run(app: Any, only: str | None = None) -> list[str]:
     """Carry out the viewing side's standing orders (or `only` that unit's): one step each, nearest its goal
     first (the leaders clear the hexes those behind them move into), each through `App.issue`. Returns what
     happened, a phrase a unit, for the status line (each unit by its short name, `ui.names.Namer.short`: the line
-    holds two rows); the stops also go to the turn's notes (report window), the unit by its full name."""
+    holds two rows); the stops also go to the turn's notes (report window), the unit by its full name. The
+    units that stopped (contact, ambush, blocked) come first, those that waited, arrived or simply moved after
+    them (a contact on a far flank was the last of ten)."""
     st = app.state
     side = app.view_side
     names = app.names
@@ -236,14 +240,24 @@ def run(app: Any, only: str | None = None) -> list[str]:
     v = app.view
     todo.sort(key=lambda t: (float(goto.remaining_cost(v, t[0], t[1])[st.unit(t[0]).idx]), t[0]))
     said: list[str] = []
+    rank: list[int] = []  # (0 stopped or destroyed, 1 waits, 2 arrived, 3 moved on: the order of the status line)
     stopped_at: list[int] = []
+
+    def say(text: str, r: int) -> None:
+        said.append(text)
+        rank.append(r)
 
     def stop(uid: str, why: str) -> None:
         clear(st, uid)
         who = names.short(uid)
-        said.append(f"{who} {why}" if why.startswith("arrived") else f"{who} stopped: {why}")
+        if why.startswith("arrived"):
+            say(f"{who} {why}", 2)
+        else:
+            say(f"{who} stopped: {why}", 0)
         app.report_notes.append(f"Go-to order of {names.name(uid)} ended: {why}")
         stopped_at.append(st.unit(uid).idx)
+        if not why.startswith("arrived"):
+            app.goto_stops.append(st.unit(uid).idx)
 
     for uid, goal in todo:
         if st.outcome is not None or st.side != side or st.phase != "movement":
@@ -272,7 +286,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
         if step is None:
             why, wait = goto.why_no_step(v, uid, goal)
             if wait:
-                said.append(f"{names.short(uid)} waits: {names(why)}")
+                say(f"{names.short(uid)} waits: {names(why)}", 1)
             else:
                 stop(uid, f"blocked - {names(why)}")
             continue
@@ -292,12 +306,12 @@ def run(app: Any, only: str | None = None) -> list[str]:
         why = next((w for e in events for k, w in STOP_EVENTS.items() if e.kind == k and uid in e.units()), None)
         if u.strength <= 0:
             clear(st, uid)
-            said.append(f"{names.short(uid)} destroyed on the way")
+            say(f"{names.short(uid)} destroyed on the way", 0)
             continue
         if why is None and any(e.kind == "UnitRevealed" and e.unit == uid for e in events):
             why = "revealed"
         if why is None and moved is not None and moved.stopped:
-            why = f"move cut short ({moved.stopped})"
+            why = f"move cut short ({names(moved.stopped)})"
         new = [c for c in app.view.contacts if c.id not in known0]
         if why is None and new:
             why = "new enemy contact: " + ", ".join(names.name(c.id) for c in new)
@@ -307,19 +321,35 @@ def run(app: Any, only: str | None = None) -> list[str]:
         elif u.idx == goal:
             stop(uid, f"arrived at {where}")
         else:
-            said.append(f"{names.short(uid)} to {to}")
+            say(f"{names.short(uid)} to {to}", 3)
     app.highlight = app.highlight + stopped_at  # (each order's `issue` set the outlines to its own events)
-    return said
+    order = sorted(range(len(said)), key=lambda k: rank[k])
+    return [said[k] for k in order]
+
+
+GOTO_NOTE = " | go-to orders: "
+"""Where the go-to report begins on a status line that keeps the enemy turn's summary before it
+(`ui.panels.split_notes` shows it on lines of its own)."""
 
 
 def run_phase_start(app: Any) -> None:
     """At the start of the human side's movement phase: run its standing orders, sum them up on the status
-    line (the moves themselves are in the event log)."""
+    line (the moves themselves are in the event log). The enemy turn's summary stays in front of them (a unit
+    destroyed in the enemy's turn went unnoticed behind the report of the go-to moves), and the map centres on
+    the units that stopped (contact, ambush) when they are out of view."""
     if not side_orders(app.state, app.view_side):
         return
+    before = app.status
+    app.goto_stops = []
     said = run(app)
-    if said:
+    if not said:
+        return
+    if before.startswith("Enemy turn:"):
+        app.status = before + GOTO_NOTE + "; ".join(said)
+    else:
         app.status = f"Go-to orders ({SIDES[app.view_side]}): " + "; ".join(said)
+    if app.goto_stops:
+        app.bring_into_view(app.goto_stops)
 
 
 # ---------------------------------------------------------------------------------------------- drawing
@@ -404,3 +434,65 @@ def draw_markers(app: Any, screen: Any) -> None:
             continue
         r = box[1]
         screen.blit(img, (r.left - px // 3 - int(app.vx), r.top - px + px // 4 - int(app.vy)))
+
+
+# ---------------------------------------------------------------------------------------------- hold marks
+HOLD_KEY = "ui_hold"
+"""`GameState.extra` key of the units the player marked to hold where they are (key K): a list of unit ids, saved
+with the game, read by no rule. The end-of-phase warning leaves them out ("N units have not moved")."""
+HOLD = (255, 225, 90)
+"""The hold mark's colour (a small bar under the counter)."""
+
+
+def held(state: Any) -> set[str]:
+    """The ids of the units marked to hold (a hand-edited save's junk is ignored)."""
+    got = state.extra.get(HOLD_KEY) if isinstance(state.extra, dict) else None
+    return {u for u in got if isinstance(u, str) and u in state.unit_index} if isinstance(got, list) else set()
+
+
+def set_hold(state: Any, uid: str, on: bool) -> None:
+    """Mark `uid` to hold (or not); the list is kept sorted (saves compare equal)."""
+    ids = held(state)
+    ids = ids | {uid} if on else ids - {uid}
+    state.extra[HOLD_KEY] = sorted(ids)
+
+
+def toggle_hold(app: Any) -> None:
+    """Key K: the selected own ground unit is marked to hold (or the mark is taken off); a hold replaces a go-to
+    order, and a move by hand takes the mark off."""
+    uid = app.selected
+    st = app.state
+    if uid is None:
+        app.status = "Select one of your units, then press K to mark it to hold (it is not counted as idle)"
+        return
+    u = st.unit(uid)
+    if u.side != app.view_side or st.utype(u).domain != "ground" or u.offmap:
+        app.status = f"{app.names.name(uid)} cannot be marked to hold (K marks your own units on the map)"
+        return
+    on = uid not in held(st)
+    set_hold(st, uid, on)
+    if on:
+        dropped = clear(st, uid)
+        app.status = (f"{app.names.name(uid)} holds where it is: not counted among the units that have not moved"
+                      f"{'; its go-to order is cancelled' if dropped else ''} (K again lifts the mark)")
+    else:
+        app.status = f"{app.names.name(uid)} no longer marked to hold"
+
+
+def draw_hold_marks(app: Any, screen: Any) -> None:
+    """A small "HOLD" tag under each own counter marked to hold."""
+    if app.pass_screen:
+        return
+    ids = sorted(held(app.state))
+    if not ids:
+        return
+    px = max(8, min(12, app.geo.size // 2))
+    img = app.ui_text.halo("HOLD", px, (0, 0, 0), HOLD, bold=True)
+    for uid in ids:
+        u = app.state.unit(uid)
+        box = app.unit_boxes.get(uid)
+        if box is None or u.side != app.view_side:
+            continue
+        r = box[1]
+        spot = img.get_rect(midtop=(r.centerx - int(app.vx), r.bottom - 2 - int(app.vy)))
+        screen.blit(img, spot)

@@ -63,17 +63,19 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     player is doing (an order's preview, the selected unit or the phase's hint, the hovered hex).
 
     When it does not fit above the event log, the top gives way step by step: the clock to two lines, then
-    the phase's hint, then the aircraft list to one line. The choice ignores the hovered hex, which takes
-    what room is left, so the panel does not jump as the mouse moves. An order's preview must be read whole:
-    the hovered hex gives way to it, then the event log hides until the order is confirmed or cancelled, and
-    at the last the clock (two lines) comes first and the preview, in fewer lines (`condensed`), below it.
+    each drone's limits, then the aircraft list to one line and the red GROUNDED plate to a line per cause.
+    The phase's hint (nothing selected) is never dropped: it says what to do now. The choice ignores the
+    hovered hex, which takes what room is left, so the panel does not jump as the mouse moves. An order's
+    preview and the selected unit's own lines must be read whole: the hovered hex gives way to them, then the
+    event log hides until the order is confirmed or the unit unselected, and at the last the clock (two
+    lines) comes first and the preview (in fewer lines, `condensed`) or the unit below it.
     Returns where the text ends."""
     p = app.palette
     pygame.draw.rect(screen, p.panel_bg, rect)
 
-    heights: dict[tuple[str, bool], int] = {}
+    heights: dict[tuple[str, int], int] = {}
 
-    def height(part: str, flag: bool, draw: Callable[[Writer], None]) -> int:
+    def height(part: str, flag: int, draw: Callable[[Writer], None]) -> int:
         """How tall one part is drawn (each part and variant measured once per frame)."""
         got = heights.get((part, flag))
         if got is None:
@@ -82,41 +84,60 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
             got = heights[(part, flag)] = probe.y - (rect.y + 8)
         return got
 
-    levels = [(False, False, True), (False, True, True), (False, True, False), (True, True, False)]
+    # (aircraft detail: False whole, 1 without each drone's limits, 2 one line; the clock in two lines; the
+    # phase's hint short): the hint is never dropped - with nothing selected it is the one line that says what
+    # to do now - but a drone lesson's per-drone lines come before its long form
+    levels = [(False, False, False), (False, True, False), (False, True, True), (1, True, True), (2, True, True)]
     pending = app.pending is not None
     t = app.ui_text
     # room kept for the hovered hex's first lines (where it is, the move there and whether it reveals the unit,
     # who is or was last seen here), whether or not a hex is hovered now: the panel does not jump
     hover_room = t.line_height(FS) + HOVER_LINES * t.line_height(12) + 6
-    bottoms = (app.gui.info_bottom, app.gui.info_bottom_without_log) if pending else (app.gui.info_bottom,)
-    for bottom in bottoms:
-        for compact_air, compact_clock, hint in levels:
-            need = (height("clock", compact_clock, lambda w, c=compact_clock: _clock(app, w, c))
-                    + height("aircraft", compact_air, lambda w, c=compact_air: _aircraft(app, w, c))
-                    + height("objective", False, lambda w: _objective(app, w))
-                    + height("details", hint, lambda w, h=hint: _details(app, w, hover=False, hint=h))
-                    + (0 if pending else hover_room))
-            fits = rect.y + 8 + need <= bottom
-            if fits:
-                break
+
+    def need(air: int, clock: bool, short: bool, hover: int) -> int:
+        return (height("clock", clock, lambda w, c=clock: _clock(app, w, c))
+                + height("aircraft", air, lambda w, c=air: _aircraft(app, w, c))
+                + height("objective", 0, lambda w: _objective(app, w))
+                + height("details", short, lambda w, s=short: _details(app, w, hover=False, short=s))
+                + hover)
+
+    # an order's preview and the selected unit's own lines (strength, supply, its go-to order) must be read
+    # whole: when they do not fit, the hovered hex gives way, then the event log hides. With nothing selected,
+    # the hovered hex may give way to its first two lines before the aircraft list is shortened.
+    whole = pending or app.selected is not None
+    hover_min = t.line_height(FS) + t.line_height(12) + 6
+    top, info = app.gui.info_bottom, levels[:3]
+    if pending:
+        tries = [(top, 0, lv) for lv in levels]
+    else:
+        tries = [(top, hover_room, lv) for lv in info] + [(top, hover_min, levels[2])]
+        tries += [(top, hover, lv) for hover in (hover_room, hover_min) for lv in levels[3:]]
+        if whole:
+            tries.append((top, 0, levels[-1]))
+    if whole:  # (the log hidden: the hovered hex's first lines kept if they fit)
+        low = app.gui.info_bottom_without_log
+        tries += [(low, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels]
+    fits = False
+    for bottom, hover, (compact_air, compact_clock, short) in tries:
+        fits = rect.y + 8 + need(compact_air, compact_clock, short, hover) <= bottom
         if fits:
             break
     app.gui.hide_log(bottom != app.gui.info_bottom)
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
     w.limit = bottom
-    if not fits and pending:  # still too long (a small window, a large --ui-scale): who moves in which phase,
-        _clock(app, w, True)  # then the preview in fewer lines (a player lost the header below a long one), the
-        _details(app, w, hover=False, condense=True)  # rest below it as far as it goes
+    if not fits and whole:  # still too long (a small window, a large --ui-scale): who moves in which phase,
+        _clock(app, w, True)  # then the preview in fewer lines (a player lost the header below a long one) or the
+        _details(app, w, hover=False, condense=True)  # selected unit, the rest below it as far as it goes
         end = w.y
-        _aircraft(app, w, True)
+        _aircraft(app, w, 2)
         _objective(app, w)
         screen.set_clip(None)
         return end
     _clock(app, w, compact_clock)
     _aircraft(app, w, compact_air)
     _objective(app, w)
-    _details(app, w, hover=not pending, hint=hint)  # (the hovered hex last: it is cut off first)
+    _details(app, w, hover=not pending, short=short)  # (the hovered hex last: it is cut off first)
     screen.set_clip(None)
     return w.y
 
@@ -169,30 +190,37 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
            p.accent if scen.meta.lesson else p.panel_dim, px=12)
 
 
-def _aircraft(app: Any, w: Writer, compact: bool) -> None:
-    """Weather and what flies; `compact`: the weather, the own aircraft that can fly (or have flown) by name and
-    the grounded ones on their red plate, no enemy or off-map gun lines (the details below need the room)."""
+def _aircraft(app: Any, w: Writer, compact: int) -> None:
+    """Weather and what flies. `compact` 1: each own drone on one line, without the limits it needs, and the
+    grounded ones on a plate a line per cause (`grounded_causes`); 2: the weather, the own aircraft that can fly
+    (or have flown) by name on one line and the condensed plate, no enemy or off-map gun lines (the details
+    below need the room)."""
     st = app.state
     v = app.view
     p = app.palette
     scen = st.scenario
     grounded = grounded_rows(app)
-    if compact:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
+    if compact >= 2:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
         air = [u for u in v.own if u.active and scen.unit_table[u.type].domain == "air"]
         w.line(weather_words(v.weather), p.panel_fg, px=12)
         ready = [u for u in air if not v.grounded.get(u.id)]
-        for done, head in ((False, "CAN FLY"), (True, "has flown this turn")):  # (as the full list says)
+        for done, head in ((False, "CAN FLY (click or Tab to select)"), (True, "has flown this turn")):
             names = [app.names.name(u.id, typed=True) for u in ready if bool(u.fired) == done]
             if names:
-                w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12, bold=not done)
+                r = w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12,
+                           bold=not done)
+                if not done and not w.measure and r.bottom <= app.gui.info_bottom:
+                    app.click_regions.append((r, (lambda: select_next_aircraft(app))))
         if grounded:
-            _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
+            _alert(app, w, grounded_causes(app), bold_all=True)
         return
     w.line("Weather & aircraft", p.accent, bold=True)
     w.line(weather_words(v.weather), p.panel_fg)
-    if grounded:  # what cannot fly and the limit that grounds each, at a glance: on a red plate, off the map
+    if grounded and compact:
+        _alert(app, w, grounded_causes(app), bold_all=True)
+    elif grounded:  # what cannot fly and the limit that grounds each, at a glance: on a red plate, off the map
         _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
-    for text, col, uid in air_lines(app):
+    for text, col, uid in air_lines(app, needs=not compact):
         if uid is not None and v.grounded.get(uid) and grounded:
             continue  # (on the red plate above)
         r = w.line(text, col, px=12, indent=4)
@@ -211,26 +239,70 @@ def _aircraft(app: Any, w: Writer, compact: bool) -> None:
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
 
 
+def select_next_aircraft(app: Any) -> None:
+    """A click on the panel's one-line "CAN FLY" list: the next own aircraft that can still fly is selected."""
+    v = app.view
+    table = app.state.scenario.unit_table
+    ids = [u.id for u in v.own if u.active and table[u.type].domain == "air" and not v.grounded.get(u.id)
+           and not u.fired]
+    if ids:
+        app.select(ids[(ids.index(app.selected) + 1) % len(ids)] if app.selected in ids else ids[0])
+
+
+def cause_key(reason: str) -> str:
+    """A grounding cause as the weather has it, without the drone's own limit (one plate line names every drone
+    it grounds).
+
+    >>> cause_key("cloud ceiling 400 m < 1200 m needed"), cause_key("patchy fog")
+    ('cloud ceiling 400 m', 'patchy fog')
+    """
+    return reason.split(" < ")[0].strip()
+
+
+def grounded_causes(app: Any) -> list[tuple[str, str | None]]:
+    """The GROUNDED plate in fewer lines, one a set of causes: "GROUNDED: Bayraktar TB2 flight (az_tb2), Harop
+    loitering munitions (az_harop) — patchy fog, cloud ceiling 400 m" (the engine's reasons, `view.grounded`,
+    less each drone's own limits); with the unit a click selects (the first named)."""
+    v = app.view
+    table = app.state.scenario.unit_table
+    units = app.state.units if app.omniscient else v.own
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for u in units:
+        g = v.grounded.get(u.id)
+        if u.active and g and table[u.type].domain == "air":
+            key = tuple(cause_key(c) for c in g.split(";") if c.strip())
+            groups.setdefault(key, []).append(u.id)
+    return [(f"GROUNDED: {', '.join(app.names.name(u) for u in ids)} — {', '.join(key)}", ids[0])
+            for key, ids in groups.items()]
+
+
 ALERT_BG = (120, 24, 14)
 """The plate under the "GROUNDED this turn" lines (the red banner that used to cover the top of the map)."""
 
 
-def _alert(app: Any, w: Writer, rows: list[tuple[str, str | None]]) -> None:
+def _alert(app: Any, w: Writer, rows: list[tuple[str, str | None]], bold_all: bool = False) -> None:
     """`rows` (text, own unit id to select on a click or None) in white on a red plate across the panel; the
-    first row is the heading."""
+    first row is the heading (`bold_all`: every row is one, each its own line of causes)."""
     t = app.ui_text
     pad = 3
+
+    def look(k: int) -> tuple[bool, int]:
+        head = bold_all or k == 0
+        return head, 0 if head else 8
+
     probe = Writer(app, w.surf, w.rect, measure=True)
     probe.y = w.y + pad
     for k, (text, _) in enumerate(rows):
-        probe.line(text, px=12, bold=k == 0, indent=0 if k == 0 else 8)
+        bold, indent = look(k)
+        probe.line(text, px=12, bold=bold, indent=indent)
     height = probe.y - w.y + pad
     if not w.measure:
         room = height if w.limit is None else max(0, min(height, w.limit - w.y))
         pygame.draw.rect(w.surf, ALERT_BG, (w.x - 5, w.y, w.w + 10, room), border_radius=4)
     w.y += pad
     for k, (text, uid) in enumerate(rows):
-        r = w.line(text, (255, 255, 255), px=12, bold=k == 0, indent=0 if k == 0 else 8)
+        bold, indent = look(k)
+        r = w.line(text, (255, 255, 255), px=12, bold=bold, indent=indent)
         if uid is not None and not w.measure and r.bottom <= app.gui.info_bottom:
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     w.y += pad + t.line_height(12) // 4
@@ -281,9 +353,10 @@ def condensed(lines: list[str]) -> list[str]:
     return out
 
 
-def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condense: bool = False) -> None:
-    """An order's preview (`condense`: in fewer lines), the selected unit or (if `hint`) the phase's hint, then
-    (if `hover`) the hovered hex."""
+def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condense: bool = False,
+             short: bool = False) -> None:
+    """An order's preview (`condense`: in fewer lines), the selected unit or (if `hint`) the phase's hint
+    (`short`: its short form), then (if `hover`) the hovered hex."""
     st = app.state
     p = app.palette
     if app.pending is not None:
@@ -314,8 +387,8 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         if goal is not None:
             w.line(f"{goto_orders.plan_words(app, u.id, goal)}; Backspace cancels", goto_orders.ROUTE, px=12)
         w.rule()
-    elif app.my_turn() and hint:
-        w.line(phase_hint(app), p.panel_dim, px=12)
+    elif app.my_turn() and hint:  # (in the accent colour: the one line that says what to do now)
+        w.line(phase_hint(app, short), p.accent, px=12)
         w.rule()
     # hovered hex
     if app.hover is not None and hover:
@@ -364,10 +437,16 @@ def lesson_html(scen: Any, scale: float = 1.0) -> str:
             "<i>L or Esc closes this window; L opens it again. H lists the keys.</i>")
 
 
-def phase_hint(app: Any) -> str:
-    """What a new player can do now (no unit selected)."""
-    return {"air": "Your AIR phase: select an aircraft above (or press Tab), then click a hex. Recon drones find "
-                   "enemies; armed drones strike enemies already spotted. Space ends the phase.",
+def phase_hint(app: Any, short: bool = False) -> str:
+    """What a new player can do now (no unit selected); `short`: in a line or two, for a short panel."""
+    if short:
+        return {"air": "AIR phase: click an aircraft's line above (or Tab), then a hex. Space ends the phase.",
+                "artillery": "ARTILLERY phase: select a gun (Tab), then click a spotted enemy. Space ends it.",
+                "movement": "MOVEMENT phase: click one of your counters, then a lit hex. Space ends the phase.",
+                "assault": "ASSAULT phase: select a unit next to a known enemy, click the enemy. Space ends it."
+                }[app.state.phase]
+    return {"air": "Your AIR phase: click an aircraft's line above (or press Tab) to select it, then click a hex. "
+                   "Recon drones find enemies; armed drones strike enemies already spotted. Space ends the phase.",
             "artillery": "Your ARTILLERY phase: select a gun (Tab), then click an enemy one of your units or a "
                          "recon drone can see. Space ends the phase.",
             "movement": "Your MOVEMENT phase: click one of your counters; reachable hexes light up with their "
@@ -437,10 +516,11 @@ def _needs(ut: Any, verb: str = "needs") -> str:
     return f"{verb} cloud base {ut.min_ceiling_m:.0f} m, visibility {ut.min_visibility_km:g} km{fog}"
 
 
-def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
+def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, int], str | None]]:
     """Which aircraft fly this turn and why not: own units from the engine's grounding (`view.grounded`, the
     AirStatus reasons); enemy aircraft *types* of the scenario judged against the public weather with the
-    engine's own `flight_check`. (text, colour, own unit id to select or None)."""
+    engine's own `flight_check`. (text, colour, own unit id to select or None; an own one says a click selects
+    it). `needs`: each own drone's weather limits too."""
     from engine.weather import flight_check
 
     st = app.state
@@ -454,11 +534,12 @@ def air_lines(app: Any) -> list[tuple[str, tuple[int, int, int], str | None]]:
         g = v.grounded.get(u.id)
         name = app.names.name(u.id, typed=True)
         mark = "▶ " if u.id == app.selected else ""
+        limits = f" ({_needs(ut)})" if needs else ""
         if g:
-            out.append((f"{mark}{name}: GROUNDED - {g} ({_needs(ut)})", p.bad, u.id))
+            out.append((f"{mark}{name}: GROUNDED - {g}{limits}", p.bad, u.id))
         else:
-            done = "has flown this turn" if u.fired else "CAN FLY"
-            out.append((f"{mark}{name}: {done} ({_needs(ut)})", p.good, u.id))
+            done = "has flown this turn" if u.fired else "CAN FLY - click to select"
+            out.append((f"{mark}{name}: {done}{limits}", p.good, u.id))
     enemy = 1 - app.view_side
     seen: set[str] = set()
     for us in st.scenario.units:
@@ -678,16 +759,38 @@ def split_skip(status: str) -> tuple[str, str]:
     return (main, "Skipped the " + note) if sep else (status, "")
 
 
+NOTE_HEADS = {"skipped the ": 1, "go-to orders: ": 2}
+"""The notes a status line may carry after its main text (" | skipped the ...", " | go-to orders: ..."), each
+shown on lines of its own below it, and how many lines each may take."""
+
+
+def split_notes(status: str) -> tuple[str, list[tuple[str, int]]]:
+    """(the status line's main text, [(a note after it, the lines it may take)]): a skipped phase's note and the
+    go-to report each get lines of their own, so the enemy turn's summary keeps its two.
+
+    >>> split_notes("Enemy turn: x | skipped the air phase (y) | go-to orders: a to (1,2)")
+    ('Enemy turn: x', [('Skipped the air phase (y)', 1), ('Go-to orders: a to (1,2)', 2)])
+    >>> split_notes("Skipped the air phase (nothing to order)")
+    ('Skipped the air phase (nothing to order)', [])
+    """
+    import re
+
+    parts = re.split(r" \| (?=" + "|".join(re.escape(h) for h in NOTE_HEADS) + ")", status)
+    notes = [(p[0].upper() + p[1:], next(n for h, n in NOTE_HEADS.items() if p.startswith(h))) for p in parts[1:]]
+    return parts[0], notes
+
+
 def status_lines(app: Any, width: int) -> tuple[list[str], int]:
     """The status bar's lines at `width` px, and how many of them are the main text (two at most, cut with "…";
-    an enemy turn's summary cut says V opens the whole report); a skipped phase's note below, on one line."""
+    an enemy turn's summary cut says V opens the whole report); a skipped phase's note below, on one line, and
+    the go-to report on two."""
     t = app.ui_text
-    main, note = split_skip(app.status)
+    main, notes = split_notes(app.status)
     more = REPORT_HINT if main.startswith("Enemy turn:") and getattr(app, "report", None) else "…"
     lines = fit_lines(t, main, FS, width, 2, more)
     n = len(lines)
-    if note:
-        lines += fit_lines(t, note, FS, width, 1)
+    for note, most in notes:
+        lines = [*lines, *fit_lines(t, note, FS, width, most)]
     return lines, n
 
 
@@ -828,3 +931,49 @@ def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
               15, app.palette.panel_fg, False),
              ("Click or press Enter when ready.", 15, app.palette.panel_dim, False)]
     _modal(app, screen, lines, dim=255)
+
+
+def recon_cover_words(scen: Any, detect: int, enemy: str) -> str:
+    """Which cover a recon drone of `detect` sees into, from the rule tables alone (never from where hidden
+    units are: fog of war): a hidden unit is found when its hex's concealment < detect + its type's signature
+    (`engine.rules`, the recon sortie). The `enemy` side's ground unit types of the scenario, lowest signature
+    first; terrain of concealment 0 is left out (no unit hides there).
+
+    >>> from types import SimpleNamespace as N
+    >>> T = {"p": N(name="plain", concealment=0), "t": N(name="town", concealment=1),
+    ...      "f": N(name="forest", concealment=2)}
+    >>> U = {"inf": N(label="Infantry", signature=0, domain="ground"), "tank": N(label="Tanks (T-72)",
+    ...      signature=2, domain="ground")}
+    >>> scen = N(terrain_table=T, unit_table=U, map=N(terrain=["ptf"]),
+    ...          units=[N(side="defender", type="inf"), N(side="defender", type="tank")])
+    >>> recon_cover_words(scen, 2, "defender")
+    'Hidden Infantry: found in town (concealment < 2), not in forest; Tanks: found in any cover'
+    """
+    used = set("".join(scen.map.terrain))
+    covers = sorted(((t.concealment, t.name) for c, t in scen.terrain_table.items() if c in used and t.concealment),
+                    key=lambda x: (x[0], x[1]))
+    sigs: dict[int, list[str]] = {}
+    for u in scen.units:
+        ut = scen.unit_table[u.type]
+        if u.side == enemy and ut.domain == "ground":
+            label = type_label(scen.unit_table, u.type)
+            if label not in sigs.setdefault(ut.signature, []):
+                sigs[ut.signature].append(label)
+    if not covers or not sigs:
+        return ""
+    outcome: dict[tuple[tuple[str, ...], int], list[str]] = {}  # (the cover it does not see into, the limit)
+    for sig in sorted(sigs):
+        limit = detect + sig
+        not_seen = tuple(n for c, n in covers if c >= limit)
+        outcome.setdefault((not_seen, limit if not_seen else 0), []).extend(sigs[sig])
+    parts = []
+    for (not_seen, limit), labels in outcome.items():
+        who = ", ".join(labels)
+        seen = [n for c, n in covers if c < limit]
+        if not not_seen:
+            parts.append(f"{who}: found in any cover")
+        elif not seen:
+            parts.append(f"{who}: not found in any cover ({', '.join(not_seen)})")
+        else:
+            parts.append(f"{who}: found in {', '.join(seen)} (concealment < {limit}), not in {', '.join(not_seen)}")
+    return "Hidden " + "; ".join(parts)
