@@ -40,3 +40,12 @@ def test_the_skipped_phase_note_is_shown_once_however_often_the_bar_is_drawn(scr
     got = app.ui_text.wrap("a moves", 13, 900)
     got.append("extra")
     assert app.ui_text.wrap("a moves", 13, 900) == ["a moves"]
+
+
+def test_help_shows_the_keys_before_the_rules(screen):
+    """A player opens help to find a key; the rules in brief came first, two screens of them on a laptop."""
+    app = app_of(new_game(load_scenario(SHUSHA), 0), (0,))
+    app.show_help = True
+    app.render(screen)
+    text = app.gui.help_win.get_container().elements[0].html_text
+    assert text.index("Keys and mouse") < text.index("Rules in brief") < text.index("Map")

@@ -393,9 +393,11 @@ class Gui:
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
                     "enemies). Select one of your counters, then click a hex: the panel shows what the order "
                     "would do and the odds before you confirm.<br><br>"
+                    # the keys before the rules: a player opens help to find how to do something (a player on a
+                    # laptop screen met two screens of rules first)
+                    + heading("Keys and mouse", s) + "<br>" + rows + "<br>"
                     + heading("Rules in brief", s) + "<br>"
                     + "".join(f"&bull; {html.escape(r)}<br>" for r in rules_brief(app.state.scenario)) + "<br>"
-                    + heading("Keys and mouse", s) + "<br>" + rows + "<br>"
                     + heading("Map", s) + "<br>" + map_key(app.palette))
             self.help_win = UIWindow(self._centred(round(720 * s), round(640 * s)), self.manager,
                                      window_display_title="Help", resizable=True)
