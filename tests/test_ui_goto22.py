@@ -59,7 +59,9 @@ def test_shift_click_gives_the_order_and_takes_the_first_step_now(screen):
     assert "Shift+click or G orders it to go here (2 turns at this pace)" in goto_orders.hover_words(app, goal)
     app.click_hex(goal, shift=True)
     assert st.extra[goto_orders.GOTO_KEY] == {"az_sf": [8, 7]}
-    assert "Going to (8,7): 2 turns at this pace" in app.status and "Backspace cancels" in app.status
+    # counted from where the first step left it, as the panel beside it counts (it said 2, the panel 1)
+    assert "Going to (8,7): 1 turn at this pace" in app.status and "Backspace cancels" in app.status
+    assert goto_orders.plan_words(app, "az_sf", goal) in app.status
     u = app.state.unit("az_sf")
     assert u.idx != start and u.moved  # the first step, this phase, as a Move order
     assert app.state.orders[-1].kind == "Move" and app.state.orders[-1].unit == "az_sf"

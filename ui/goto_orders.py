@@ -195,13 +195,14 @@ def give(app: Any, idx: int) -> None:
     orders(st)[uid] = list(st.map.hex_of(idx))
     if uid in held(st):  # (going somewhere: no longer holding)
         set_hold(st, uid, False)
-    words = plan_words(app, uid, idx)
-    app.status = (f"{app.names.name(uid)}: {words}. It moves on at the start of each of your movement phases "
-                  "(Backspace cancels)")
-    if st.phase == "movement" and not u.moved:
-        said = app.status
-        notes = run(app, only=uid)
-        app.status = said + (" - " + "; ".join(notes) if notes else "")
+    notes = run(app, only=uid) if st.phase == "movement" and not u.moved else []  # (the first leg, at once)
+    if goal_of(app.state, uid) is None:  # arrived or stopped on the first leg: that is the news
+        app.status = "; ".join(notes)
+        return
+    # the plan as the panel then shows it: from where the first leg left the unit (said before the leg, the
+    # status counted one turn more than the panel beside it)
+    app.status = (f"{app.names.name(uid)}: {plan_words(app, uid, idx)}. It moves on at the start of each of your "
+                  "movement phases (Backspace cancels)") + (" - " + "; ".join(notes) if notes else "")
 
 
 def cancel(app: Any, uid: str | None = None) -> None:
