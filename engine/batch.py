@@ -388,6 +388,15 @@ class Cell:
         return " ".join(opts)
 
 
+def empty_agent_option(option: str, value: str | None) -> str | None:
+    """The refusal of an agent option given empty (`--attacker ''`: a shell-quoting slip, more likely than a wish),
+    else None; `wargame run` and `wargame batch` say the same."""
+    if value is None or str(value).strip():
+        return None
+    return (f"{option} is empty; give an agent (doctrine, random, passive or package.module:ClassName), or leave "
+            f"{option} out for the scenario's")
+
+
 def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]],
                 sets: Sequence[tuple[str, Any]], weather: str | None = None,
                 attacker: str | None = None, defender: str | None = None,
@@ -404,9 +413,8 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
 
     keys = [k for k, _ in sweeps]
     for side, option in (("attacker", attacker), ("defender", defender)):
-        if option is not None and not str(option).strip():  # (a shell-quoting slip, more likely than a wish)
-            raise BatchError(f"--{side} is empty; give an agent (doctrine, random, passive or "
-                             f"package.module:ClassName), or leave --{side} out for the scenario's")
+        if why := empty_agent_option(f"--{side}", option):
+            raise BatchError(why)
     if len(set(keys)) != len(keys):
         raise BatchError(f"sweep key given twice: {next(k for k in keys if keys.count(k) > 1)}")
     _check_repeated_sets(sets)
@@ -1584,7 +1592,8 @@ def run_batch(
                            turns_out=turns_path(out) if turns else None)
     _make_results_folder(out, on_message)
     with BatchLock(pdir, out):  # (before anything in the parts folder is read or written)
-        client = _connect_dask(scheduler, workers) if scheduler else None
+        # (a local cluster starts every worker it is given: no more than there are games)
+        client = _connect_dask(scheduler, min(workers, n_total)) if scheduler else None
         try:
             return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
                               on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs)

@@ -92,9 +92,6 @@ def not_a_scenario(path: Path) -> str | None:
     return None
 
 
-AGENT_NAMES = "doctrine, random, passive or package.module:ClassName"
-
-
 def agent_problem(name: str) -> str | None:
     """Why the agent `name` cannot be made (`engine.ai.base.agent_class`: an import path is imported), or None."""
     from engine.ai.base import agent_class
@@ -175,7 +172,7 @@ def run(
 
     Output files (--log, --save) are checked before the game is played and written whole or not at all; an
     existing file is replaced only with --overwrite, and never the scenario itself."""
-    from engine.batch import LEADS
+    from engine.batch import LEADS, empty_agent_option
     from engine.errors import IllegalOrder
     from engine.events import event_to_json, write_jsonl
     from engine.game import play_game
@@ -199,8 +196,8 @@ def run(
         if why := replaced_input(path, scenario, overwrite):
             fail(f"{opt} {path} {why}")
     for opt, value in (("--attacker", attacker), ("--defender", defender)):
-        if value is not None and not value.strip():
-            fail(f"{opt} is empty; give an agent ({AGENT_NAMES}), or leave {opt} out for the scenario's")
+        if why := empty_agent_option(opt, value):
+            fail(why)
     if attacker_lead is not None and attacker_lead not in LEADS:
         fail(f"--attacker-lead must be {' or '.join(LEADS)}, got {attacker_lead!r}")
     scen = load_or_exit(scenario)

@@ -86,9 +86,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if n_workers < 1:
             fail(f"--workers must be at least 1, got {n_workers}")
         for opt, value in (("--attacker", attacker), ("--defender", defender)):
-            if value is not None and not value.strip():
-                fail(f"{opt} is empty; give an agent (doctrine, random, passive or package.module:ClassName), or "
-                     f"leave {opt} out for the scenario's")
+            if why := B.empty_agent_option(opt, value):
+                fail(why)
         if chunk is not None and chunk < 1:
             fail(f"--chunk must be at least 1, got {chunk}")
         if resume and overwrite:

@@ -1163,15 +1163,15 @@ def projected(plot: Callable[[Summary, Path], None]) -> Callable[[Summary, Path]
     return draw
 
 
-def _save(fig: Any, path: Path) -> None:
+def save_figure(fig: Any, path: Path, dpi: int = PLOT_DPI) -> None:
     """Write the figure whole or not at all (`engine.fileio.atomic_write_with`): a plot cut short by a full disk
-    never replaces the previous one."""
+    never replaces the previous one. The figure is closed."""
     import matplotlib.pyplot as plt
 
     from engine.fileio import atomic_write_with
 
     try:
-        atomic_write_with(path, lambda fh: fig.savefig(fh, format=Path(path).suffix[1:] or "png", dpi=PLOT_DPI))
+        atomic_write_with(path, lambda fh: fig.savefig(fh, format=Path(path).suffix[1:] or "png", dpi=dpi))
     finally:
         plt.close(fig)
 
@@ -1347,7 +1347,7 @@ def plot_win_rate(s: Summary, path: Path) -> None:
                  f"the win rate){fixed_title_line(s)}")
     fig.legend(loc="outside lower center", ncols=2)  # below the axes: never over a bar's label
     ax.grid(axis="y", alpha=0.3)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 @projected
@@ -1394,7 +1394,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
                   else f"turn {s.objective} fell")
     fig.suptitle(f"When did {s.objective} fall? Capture turn per cell\n(games where it did not fall are not "
                  f"counted){fixed_title_line(s)}")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 @projected
@@ -1416,7 +1416,7 @@ def plot_losses(s: Summary, path: Path) -> None:
                  + fixed_title_line(s))
     fig.legend(loc="outside lower center", ncols=3)  # below the axes: never over a bar
     ax.grid(axis="y", alpha=0.3)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 OUTCOME_SEGMENTS = (
@@ -1470,7 +1470,7 @@ def plot_outcomes(s: Summary, path: Path) -> None:
                  f"intervals drawn){fixed_title_line(s)}")
     handles, labels = ax.get_legend_handles_labels()  # (below the axes, as in the other plots; top segment first)
     fig.legend(handles[::-1], labels[::-1], loc="outside lower center", ncols=2, fontsize="x-small")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 CAUSE_COLOURS = {"ambush": "#8e44ad", "artillery": "#7f8c8d", "drone": "#e67e22", "assault": "#6e4b3a",
@@ -1530,7 +1530,7 @@ def plot_losses_by_cause(s: Summary, path: Path) -> None:
         legend["95% CI of the mean"] = legend.pop("95% CI of the mean")
         fig.legend(legend.values(), legend.keys(), loc="outside lower center",
                    ncols=min(len(legend), int(fig.get_figwidth() / 1.6)))
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 CELL_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
@@ -1605,7 +1605,7 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         fig.suptitle(fixed_title_line(s).strip(), fontsize="medium")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=min(3, len(cells)),
                title="cell (n = games; a game that ended earlier counts with its final state)")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turns),

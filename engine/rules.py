@@ -65,7 +65,7 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 ENGINE_VERSION = "0.13.0"
 """0.13.0: ambushes set daily (Meduza: "ambushes the defenders set daily in the ravines"; a historian found the
 parties fired once and were destroyed where they stood): a unit type with `ambush_withdraw` breaks contact after
-firing from ambush, slipping one hex into cover away from the enemies its side knows of (`UnitMoved.why` says so),
+firing from ambush, slipping one hex into cover next to no enemy its side knows of (`UnitMoved.why` says so),
 so that it can go to ground and ambush again; off by default, on for the Shusha scenario's infantry. The score
 records how the game ended (`Score.outcome`: the batch's `outcome` column). Scenarios without the flag play the
 games of 0.12.0.
@@ -984,39 +984,58 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
 
 def _ambush_withdrawal(state: GameState, e: Unit) -> list[Event]:
     """An ambusher whose type has `ambush_withdraw` breaks contact once it has fired: it slips into a neighbouring
-    hex it can enter, with concealment (so that it can go to ground again at the end of its side), no enemy unit
-    in it, no enemy its side knows of next to it (an unseen one it cannot avoid: next to one it is still in
-    contact, and does not go to ground), and room in the stack; the best ambush terrain first, then the best
-    cover, then the lower hex index; logged as its move of one hex (`UnitMoved`, right after the ambush and the
-    reveal: the enemy sees the part of it it sees). It stays revealed until it goes to ground. No such hex: it
-    stays in contact, as without the rule."""
+    hex it can enter, with concealment (so that it can go to ground again at the end of its side), no enemy unit its
+    side knows of in it or next to it, and room in the stack; the best ambush terrain first, then the best cover,
+    then the lower hex index. The choice reads only what its side knows: an unseen enemy in the chosen hex stops it
+    (it runs into it, and both are in contact), an unseen one next to it is met there (contact: revealed). Logged
+    as its move of one hex (`UnitMoved` with `why`, right after the ambush and the reveal: the enemy sees the part of
+    it it sees), with what a move's step brings: the hex taken for its side, seen hidden friends there revealed.
+    It stays revealed until it goes to ground. No such hex: it stays in contact, as without the rule."""
     if e.strength <= 0 or not state.scenario.unit_table[e.type].ambush_withdraw:
         return []
     gmap = state.map
     mobility = state.scenario.unit_table[e.type].mobility
     cost = gmap.edge_cost[mobility]
-    occ = state.occupancy()
+    own = state.occupancy()[e.side]
     state.bump()  # (the knowledge below is judged after the move and the ambush)
-    enemy_zone = known_enemy_hexes(state, e.side)[1]  # the enemies its side knows of: it cannot avoid unseen ones
+    enemy_at, enemy_zone = known_enemy_hexes(state, e.side)  # what its side knows: never an unseen enemy
     conceal, ambush = gmap.concealment_list, gmap.ambush_list
     best = None
     for d, j in enumerate(gmap.nbr_list[e.idx]):
-        if (j < 0 or not np.isfinite(cost[e.idx, d]) or gmap.no_go[e.side][j] or occ[1 - e.side][j]
-                or j in enemy_zone or occ[e.side][j] >= state.scenario.stack_limit or conceal[j] < 1):
+        if (j < 0 or not np.isfinite(cost[e.idx, d]) or gmap.no_go[e.side][j] or j in enemy_at or j in enemy_zone
+                or own[j] >= state.scenario.stack_limit or conceal[j] < 1):
             continue
         key = (-ambush[j], -conceal[j], j)
         if best is None or key < best:
             best = key
     if best is None:
         return []
-    frm, j = e.idx, best[-1]
-    step_cost = float(cost[frm, gmap.direction_between(frm, j)])
+    j = best[-1]
+    why = "breaks contact after firing from ambush (ambush_withdraw)"
+    out: list[Event] = []
+    blockers = state.units_at(j, 1 - e.side)
+    if blockers:  # an enemy it did not know of holds the hex: it runs into it and stays where it fired
+        _reveal(state, blockers[0], f"{e.id} ran into it breaking contact", out)
+        return out
+    frm = e.idx
     e.idx = j
     state.touch(roster=False, side=e.side)
     # a move of one hex, logged as one: the enemy's log shows as much of it as the enemy sees (`view.glimpse`),
     # and where it last saw the party is where it lost sight of it, not a hex in the ravine it cannot see
-    return [UnitMoved.make(turn=state.turn, side=SIDES[e.side], unit=e.id, path=[gmap.hex_refs[frm], gmap.hex_refs[j]],
-                           cost=round(step_cost, 2), why="breaks contact after firing from ambush (ambush_withdraw)")]
+    out.append(UnitMoved.make(turn=state.turn, side=SIDES[e.side], unit=e.id, path=[gmap.hex_refs[frm],
+                              gmap.hex_refs[j]], cost=round(float(cost[frm, gmap.direction_between(frm, j)]), 2),
+                              why=why))
+    if state.control[j] != e.side:
+        _set_control(state, j, e.side, e, sink=out)
+    mates = [v for v in state.units_at(j, e.side) if v.hidden]  # (it is seen: a seen hex shows the whole stack)
+    for v in mates if mates and visible_hexes(state, 1 - e.side)[j] else ():
+        state.set_hidden(v, False)
+        out.append(UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=gmap.hex_refs[j],
+                                     reason=f"{e.id} was seen moving onto its hex"))
+    around = gmap.nbr_list[j]
+    for x in [x for x in state.ground_units(1 - e.side) if x.hidden and x.idx in around]:
+        _reveal(state, x, f"contact with {e.id}", out)
+    return out
 
 
 def _do_move(state: GameState, o: Move) -> None:
@@ -1053,6 +1072,7 @@ def _do_move(state: GameState, o: Move) -> None:
             stopped = f"ran into hidden {b.id} at {gmap.describe(step)}"
             for e in _ambush_candidates(state, u, u.idx):
                 later.extend(_ambush(state, e, u))
+                _reveal(state, e, "fired from ambush", later)  # (as an ambush on the way reveals its ambusher)
                 fired_from_ambush.append(e)
                 if u.strength <= 0:
                     break

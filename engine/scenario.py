@@ -964,10 +964,11 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
                 add(f"{path}.hex: {u.type} ({ut.mobility}) cannot be on {terrain_at(u.hex).name} at {where(u.hex)}")
             if u.side in SIDES and u.arrives_turn == 1 and u.present:
                 start_occupancy.setdefault(u.hex, []).append((SIDES.index(u.side), u.id))
-    sides_with_units = {u.side for u in scen.units}
+    sides_with_units = {u.side for u in scen.units if u.present}  # (a unit switched off is not in the game)
     for name in SIDES:  # (a merge that cut the units list short, more often than a sandbox: the game would play on)
         if name not in sides_with_units:
-            add(f"$.units: the {name} has no units (starting or arriving); a side needs at least one")
+            add(f"$.units: the {name} has no units (starting or arriving, with present true); a side needs at least "
+                "one")
     for h, occ in start_occupancy.items():
         if len({s for s, _ in occ}) > 1:
             add(f"$.units: attacker and defender units start in the same hex {where(h)}: "
@@ -1004,7 +1005,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
 
 def _road_watch_problems(rw: RoadWatch, roads: list[Road], where: Any) -> list[str]:
     """A watched road's ends must be road hexes joined by roads: else the road reads as cut from the first turn
-    in every game (`supply._road_open` finds no way along it), and the AI plans on a road that is not there."""
+    in every game (`supply.road_open_between` finds no way along it), and the AI plans on a road that is not there."""
     links: dict[HexRef, set[HexRef]] = {}
     for road in roads:
         for a, b in zip(road.path, road.path[1:], strict=False):

@@ -227,12 +227,13 @@ def road_open(state: GameState) -> tuple[bool, str, int]:
     if got is None:
         if len(memo) >= 10_000:
             trim_memo(memo)
-        got = memo[key] = _road_open(gmap, start, end, state.hexes_of(0))  # (a set: no occupancy arrays to build)
+        # (the attackers' hexes as a set: no occupancy arrays to build)
+        got = memo[key] = road_open_between(gmap, start, end, state.hexes_of(0))
     state._road_cache = (pos, got)
     return got
 
 
-def _road_open(gmap: GameMap, start: int, end: int, blocked: frozenset[int] | set[int]) -> tuple[bool, str, int]:
+def road_open_between(gmap: GameMap, start: int, end: int, blocked: frozenset[int] | set[int]) -> tuple[bool, str, int]:
     """Is the road open from `start` to `end`, with attacker units on the `blocked` hexes? And why not, and
     where (-1: open, or cut only by blocking the detours too)."""
     if start in blocked or end in blocked:

@@ -46,7 +46,7 @@ class UnitType:
     can_ambush: bool = False
     ambush_withdraw: bool = False
     """After firing from ambush the unit breaks contact at once (`rules._ambush_withdrawal`): it slips one hex
-    away into cover, next to no enemy its side knows of, goes to ground there at the end of its side and can
+    into cover, next to no enemy its side knows of, goes to ground there at the end of its side and can
     fire from ambush again. False (the default): it stays where it fired, in contact with its target."""
     can_assault: bool = True
     night_capable: bool = False

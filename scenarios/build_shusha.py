@@ -636,7 +636,7 @@ NOTES = [
     "an infantry party that fires from ambush breaks contact at once, one hex into cover "
     "(unit_types.infantry.ambush_withdraw), goes to ground there and fires again when the enemy walks into "
     "it; without this each party fired once, stayed in contact and was assaulted or shelled until destroyed, "
-    "and ambushes cost the attacker about 3 steps a game against 6 to artillery); "
+    "and ambushes cost the attacker about 3 steps a game, not 5.5: docs/fidelity); "
     "companies at Lisagor and Zarysly on the corridor road; a battalion holding Lachin and a hidden ambush "
     "party in the forest above the Hakari valley (the push on Lachin bogged down a few km short under "
     "artillery fire [facts]); a counter-attack group near Stepanakert (tank "
@@ -700,7 +700,8 @@ NOTES = [
     "turn 14, before the special forces, and the town fell a median 10 turns after the cut; sent on along the "
     "road to the town (no detachment) it drove to the town's foot and the mechanised-lead counterfactual lost "
     "its effect. As shipped the attacker wins 69% of 300 historical games (69% before), the road is first cut "
-    "at Lisagor in 30% of games, still on a median turn 15, and, held at Lisagor, the road is no longer "
+    "at Lisagor in about a quarter of games (26-30% on two seed sets), still on a median turn 15, and, held "
+    "at Lisagor, the road is no longer "
     "reopened by the defender's counter-attacks at the town.",
     "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
     "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "

@@ -237,7 +237,7 @@ def drawn(monkeypatch) -> list:
     from engine import report as R
 
     figs: list = []
-    monkeypatch.setattr(R, "_save", lambda fig, path: figs.append(fig))
+    monkeypatch.setattr(R, "save_figure", lambda fig, path, dpi=0: figs.append(fig))
     yield figs
     import matplotlib.pyplot as plt
 

@@ -28,7 +28,7 @@ from engine.orders import EndPhase, Move
 from engine.rules import apply, check, new_game
 from engine.scenario import load_scenario, scenario_from_dict
 from engine.units import DEFAULT_UNIT_TYPES
-from engine.visibility import known_enemy_hexes
+from engine.visibility import known_enemy_hexes, visible_hexes
 
 PARTY = "arm_amb"
 
@@ -191,6 +191,12 @@ def test_withdrawal_bounds(seed, party_at, rows, mover, dest_pick):
     assert known_zone and j not in known_zone[-1]
     assert state.occupancy()[party.side][j] <= state.scenario.stack_limit
     assert not party.hidden
+    # what a move's step brings (a review: the first version only set the hex): the hex is its side's, a seen
+    # hex shows the hidden friends there, and an enemy it had not seen next to it is met (revealed)
+    assert state.control[j] == party.side
+    if visible_hexes(state, 1 - party.side)[j]:
+        assert not [v for v in state.units_at(j, party.side) if v.hidden]
+    assert not [x for x in state.ground_units(1 - party.side) if x.hidden and g.distance(x.idx, j) == 1]
 
 
 # ------------------------------------------------------------------------------ other scenarios unchanged

@@ -273,12 +273,12 @@ def test_the_outcomes_plot_stacks_every_game_once(supply_results, tmp_path) -> N
 
     s = R.summarize(supply_results)
     drawn = []
-    real_save = R._save
-    R._save = lambda fig, path: drawn.append(fig)
+    real_save = R.save_figure
+    R.save_figure = lambda fig, path, dpi=0: drawn.append(fig)
     try:
         R.plot_outcomes(s, tmp_path / "o.png")
     finally:
-        R._save = real_save
+        R.save_figure = real_save
     (fig,) = drawn
     ax = fig.axes[0]
     heights = [[p.get_height() for p in c] for c in ax.containers]

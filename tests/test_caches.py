@@ -20,7 +20,7 @@ from engine.mapdata import game_map
 from engine.movement import dijkstra, reach
 from engine.rules import new_game, seed_streams
 from engine.state import GameState
-from engine.supply import _road_open, road_open, supplied_at, supply_field, trace_py
+from engine.supply import road_open, road_open_between, supplied_at, supply_field, trace_py
 from engine.units import SIDES
 from engine.view import observe
 from engine.visibility import known_enemies, known_enemy_hexes, visible_hexes, vision_ranges
@@ -65,7 +65,8 @@ def check_caches(state: GameState) -> None:
     rw = state.scenario.victory.road_watch
     if rw is not None:  # the road answer kept per attacker positions equals a fresh trace
         attackers = {u.idx for u in _ground(state, 0)}
-        assert road_open(state) == _road_open(gmap, gmap.idx(rw.start), gmap.idx(rw.end), attackers), "road stale"
+        fresh = road_open_between(gmap, gmap.idx(rw.start), gmap.idx(rw.end), attackers)
+        assert road_open(state) == fresh, "road stale"
     assert state.ground_units() == _ground(state)
     assert list(state.positions()) == [u.idx for u in _ground(state)]
     occ = state.occupancy()

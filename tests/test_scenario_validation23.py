@@ -73,9 +73,15 @@ def test_a_utf8_byte_order_mark_is_read_and_utf16_is_named() -> None:
 def test_a_side_without_units_is_refused(side: str) -> None:
     doc = tiny_dict()
     doc["units"] = [u for u in doc["units"] if u["side"] != side]
-    assert problems_of(doc) == [f"$.units: the {side} has no units (starting or arriving); a side needs at least one"]
+    assert problems_of(doc) == [f"$.units: the {side} has no units (starting or arriving, with present true); a side "
+                                "needs at least one"]
     doc["units"] = []
     assert len(problems_of(doc)) == 2
+    switched_off = tiny_dict()  # (a review: units with "present": false were counted)
+    for u in switched_off["units"]:
+        if u["side"] == side:
+            u["present"] = False
+    assert problems_of(switched_off) == problems_of(doc)[:1] if side == "attacker" else problems_of(doc)[1:]
 
 
 def test_a_side_whose_only_units_arrive_later_is_accepted() -> None:

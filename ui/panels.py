@@ -827,7 +827,7 @@ def fit_lines(t: Any, s: str, px: int, width: int, n: int, more: str = "…") ->
     there is more (an order's summary puts its most important parts first; the event log has the rest)."""
     lines = t.wrap(s, px, width)
     if len(lines) <= n:
-        return list(lines)  # (a copy: `wrap` hands out the list it caches, and callers add to theirs)
+        return lines  # (`Text.wrap` hands out a new list each call: callers may add to it)
     last = lines[n - 1]
     tail = " " + t.clean(more, px)
     while last and t.font(px).size(last + tail)[0] > width:
