@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import TINY_PATH, tiny_dict
+from test_cli_robust import one_line_error
 from typer.testing import CliRunner
 
 import engine.batch as B
@@ -31,16 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def invoke(args: list[str]):
     return CliRunner().invoke(app, args)
-
-
-def one_line_error(res, code: int = 2) -> str:
-    """A clean user error: exit `code`, one `error:` line on stderr, no traceback."""
-    assert res.exit_code == code, res.output
-    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
-    assert "Traceback" not in res.output
-    lines = [ln for ln in res.stderr.splitlines() if ln.strip() and "━" not in ln]
-    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
-    return lines[0]
 
 
 @pytest.fixture

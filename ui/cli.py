@@ -254,7 +254,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "parties included (the AI still plays on what its side sees)")] = False,
         autoplay: Annotated[int, typer.Option(help="Let the AIs play N turns first (scripted use)")] = 0,
         screenshot: Annotated[Path | None, typer.Option(
-            help="Render, save this image (.png, .jpg, .bmp or .tga) and exit")] = None,
+            help="Render, save this image (.png, .jpg, .jpeg, .bmp or .tga) and exit")] = None,
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
@@ -397,10 +397,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         force_scenario: Annotated[bool, typer.Option(
             "--force-scenario", help="Replay an event log on --scenario even if it is not the scenario the log "
             "was played on (its sha256 differs: units may be missing or different)")] = False,
+        set_: Annotated[list[str] | None, typer.Option(
+            "--set", help="Scenario override PATH=VALUE the event log's game was played with, as given to "
+                          "`wargame run` (repeatable; event logs only)")] = None,
         side: Annotated[str | None, typer.Option(
             help="Show only what this side knew (saves only); default: everything")] = None,
         screenshot: Annotated[Path | None, typer.Option(
-            help="Render, save this image (.png, .jpg, .bmp or .tga) and exit")] = None,
+            help="Render, save this image (.png, .jpg, .jpeg, .bmp or .tga) and exit")] = None,
         step: Annotated[int, typer.Option(help="Start at this order/event number")] = 0,
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
@@ -421,7 +424,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--side must be attacker or defender, got {side!r}")
         check_screenshot(screenshot, fail)
         try:
-            model = ReplayModel.open(log_or_save, scenario, force_scenario=force_scenario)
+            model = ReplayModel.open(log_or_save, scenario, force_scenario=force_scenario, sets=set_ or ())
         except WargameError as e:
             fail(str(e))
         for note in model.notes:  # (a forced scenario, a hand-edited save's bad go-to orders)

@@ -4,6 +4,7 @@ for stepping back) or through a JSON-lines event log (highlighting each event's 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pygame
 
 from engine.errors import IllegalOrder, SaveFormatError
 from engine.orders import EndPhase, SandboxWeather, order_from_dict
-from engine.rules import apply
+from engine.rules import apply, new_game
 from engine.savegame import game_from_save_dict, read_text
 from ui import goto_orders
 from ui.app import App
@@ -48,7 +49,9 @@ class ReplayModel:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, path: str | Path, scenario: str | Path | None = None,
-             force_scenario: bool = False) -> ReplayModel:
+             force_scenario: bool = False, sets: Sequence[str] = ()) -> ReplayModel:
+        """A save (it carries its scenario) or an event log over `scenario` with the `--set` overrides `sets` the
+        game was played with (`wargame run --set ... --log`)."""
         p = Path(path)
         text = read_text(p)
         doc = None
@@ -57,8 +60,11 @@ class ReplayModel:
         except json.JSONDecodeError:
             pass
         if isinstance(doc, dict) and "save_format" in doc:
+            if sets:
+                raise SaveFormatError(f"{p}: --set changes the scenario of an event log; a save carries the "
+                                      "scenario it was played on, changes included")
             return cls.from_save_dict(doc, source=str(p))
-        return cls.from_log(p, scenario, force_scenario)
+        return cls.from_log(p, scenario, force_scenario, sets)
 
     @classmethod
     def from_save_dict(cls, doc: dict[str, Any], source: str = "save") -> ReplayModel:
@@ -73,6 +79,12 @@ class ReplayModel:
                 raise SaveFormatError(f"{source}: order {n}: {e}") from None
         m.base = game_from_save_dict({**doc, "orders": []}, source=source, track_sightings=True)
         m.notes = goto_orders.drop_bad(m.base)  # (before the states are copied from it)
+        m._step_through(source)
+        return m
+
+    def _step_through(self, source: str) -> None:
+        """The states along `orders` from `base`: every CACHE_EVERY-th kept, and the turn of each position."""
+        m = self
         st = m.base.copy()
         m.cache[0] = st.copy()
         m.turn_at = [st.turn]
@@ -85,16 +97,15 @@ class ReplayModel:
                 m.cache[n + 1] = st.copy()
             m.turn_at.append(st.turn)
         m.state = m.cache[0].copy()
-        return m
 
     @classmethod
-    def from_log(cls, path: Path, scenario: str | Path | None, force_scenario: bool = False) -> ReplayModel:
+    def from_log(cls, path: Path, scenario: str | Path | None, force_scenario: bool = False,
+                 sets: Sequence[str] = ()) -> ReplayModel:
         """The log's events over the scenario's map. The scenario must be the one the log was played on (its
         sha256, which the log's first event records; a scenario edited under the same name showed a map with no
         counters beside a log about units that were not there), unless `force_scenario` (then a note says so).
         """
         from engine.events import read_jsonl
-        from engine.rules import new_game
         from engine.scenario import WEATHER_MODES, load_scenario
 
         if scenario is None:
@@ -107,14 +118,18 @@ class ReplayModel:
         if not events:
             raise SaveFormatError(f"{path}: empty event log")
         scen = load_scenario(scenario)
+        if sets:  # (a log of `wargame run --set ...`: its scenario is the file with those changes)
+            from engine.batch import with_overrides
+
+            scen = with_overrides(scen, sets, str(scenario))
         started = events[0]
         m = cls()
         if started.kind == "GameStarted":
             wrong = scenario_mismatch(scen, started.scenario_sha256, started.scenario, str(path))
             if wrong is not None and not force_scenario:
                 raise SaveFormatError(f"{wrong}; units may be missing or different. Give the scenario the game was "
-                                      "played on (with the same --set changes), or add --force-scenario to "
-                                      "replay it anyway")
+                                      "played on (with the same --set changes, given to replay too), or add "
+                                      "--force-scenario to replay it anyway")
             if wrong is not None:
                 said = scenario_mismatch(scen, started.scenario_sha256, started.scenario, "the log")
                 m.notes.append(f"{said}: replayed anyway (--force-scenario); units may be missing or different")
@@ -129,7 +144,38 @@ class ReplayModel:
             m.state = new_game(scen, seed, mode, track_sightings=True)
         except ValueError as e:
             raise SaveFormatError(f"{path}: {e}") from None
+        if started.kind == "GameStarted" and not m.notes:  # (not on a forced scenario: it would not match)
+            replayed = cls._played_again(scen, seed, mode, getattr(started, "agents", {}), events, str(path))
+            if replayed is not None:
+                return replayed
+            m.notes.append("the log is not an AI game this engine plays again from its seed (a player's game, "
+                           "another engine version or an agent not installed): its events are shown, not the "
+                           "units as they moved; replay a save (wargame run --save, Save in the game) for that")
         m.turn_at = [ev.turn for ev in events]
+        return m
+
+    @classmethod
+    def _played_again(cls, scen: Any, seed: int, mode: str | None, agents: Any, events: list[Any],
+                      source: str) -> ReplayModel | None:
+        """An AI game's log stepped through as a save is: the same scenario, seed, weather and agents give the same
+        log (the engine's determinism), so the game is played again and, when its log is the file's to the byte,
+        its orders are stepped through with every unit on the map. None otherwise."""
+        from engine.events import event_to_json
+        from engine.game import play_game
+
+        names = {k: v for k, v in (agents or {}).items() if isinstance(v, str)} if isinstance(agents, dict) else {}
+        try:
+            st = play_game(scen, seed, agents=names or None, weather_mode=mode)
+        except Exception:  # (an agent not installed here, a bad name in a hand-edited log: the events only)
+            return None
+        if len(st.log) != len(events) or any(event_to_json(a) != event_to_json(b) for a, b in zip(st.log, events,
+                                                                                                    strict=True)):
+            return None
+        m = cls()
+        m.kind = "save"
+        m.orders = list(st.orders)
+        m.base = new_game(scen, seed, mode, track_sightings=True)
+        m._step_through(source)
         return m
 
     # ------------------------------------------------------------------ stepping

@@ -478,18 +478,13 @@ class DoctrineAgent:
         unit of `side` would silently hold nothing back, a `detachment_goal` hex off the map (`map_size`: cols,
         rows) would silently be dropped (the scenario's check calls this)."""
         out = []
-        for k, uid in enumerate(params.get("reserve", ())):
-            if uid not in unit_sides:
-                out.append((f"reserve[{k}]", f"no unit {uid!r} in the scenario"))
-            elif unit_sides[uid] != side:
-                out.append((f"reserve[{k}]",
-                            f"{uid!r} belongs to the {unit_sides[uid]}; the reserve is the {side}'s own"))
-        for k, uid in enumerate(params.get("detachment", ())):
-            if uid not in unit_sides:
-                out.append((f"detachment[{k}]", f"no unit {uid!r} in the scenario"))
-            elif unit_sides[uid] != side:
-                out.append((f"detachment[{k}]",
-                            f"{uid!r} belongs to the {unit_sides[uid]}; the detachment is the {side}'s own"))
+        for key in ("reserve", "detachment"):  # (lists of the side's own unit ids)
+            for k, uid in enumerate(params.get(key, ())):
+                if uid not in unit_sides:
+                    out.append((f"{key}[{k}]", f"no unit {uid!r} in the scenario"))
+                elif unit_sides[uid] != side:
+                    out.append((f"{key}[{k}]",
+                                f"{uid!r} belongs to the {unit_sides[uid]}; the {key} is the {side}'s own"))
         if params.get("detachment") and side != SIDES[ATTACKER]:
             out.append(("detachment", "only the attacker's doctrine AI detaches units"))
         cols, rows = map_size
