@@ -1069,7 +1069,7 @@ def _do_move(state: GameState, o: Move) -> None:
                 state.touch(roster=False, side=u.side)
                 untouched = False
             b = blockers[0]
-            stopped = f"ran into hidden {b.id} at {gmap.describe(step)}"
+            stopped = f"ran into {b.id}, unseen until then, at {gmap.describe(step)}"
             for e in _ambush_candidates(state, u, u.idx):
                 later.extend(_ambush(state, e, u))
                 _reveal(state, e, "fired from ambush", later)  # (as an ambush on the way reveals its ambusher)
