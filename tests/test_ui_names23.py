@@ -13,9 +13,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import re
 from typing import Any
 
-import pygame
 import pytest
 from conftest import goto, shusha_scenario
+from test_ui_playtest import panel_text
 
 from engine.events import AmbushSprung, AssaultResolved, DroneStrike, FireResult
 from engine.orders import Fire, Move, Recon
@@ -59,14 +59,6 @@ def clean(app: Any, text: str) -> bool:
     return not bare_ids(app, text) and not any(n in text for n in enemy_names(app))
 
 
-def panel_text(app: Any, screen: pygame.Surface, part: Any, *args: Any) -> list[str]:
-    from ui import panels
-
-    probe = panels.Writer(app, screen, app.panel_rect, measure=True)
-    texts: list[str] = []
-    probe.line = lambda s, *a, **kw: texts.append(s) or pygame.Rect(0, 0, 0, 0)  # type: ignore[method-assign]
-    part(app, probe, *args)
-    return texts
 
 
 def fire(firer: str, target: str) -> FireResult:
