@@ -74,3 +74,16 @@ def test_an_ai_games_event_log_replays_with_its_units(tmp_path):
     log.write_text("\n".join(log.read_text().splitlines()[:-2]) + "\n")
     m = ReplayModel.open(log, scen, sets=["turns=6"])
     assert m.kind == "log" and any("its events are shown" in n for n in m.notes)
+
+
+def test_the_roster_shows_hold_marks_and_go_to_orders(screen):
+    """The acceptance tester: the roster did not show which units were marked to hold (K)."""
+    from ui import goto_orders
+
+    app = app_of(new_game(load_scenario(SHUSHA), 0), (0,))
+    own = [u.id for u in app.state.units if u.side == 0 and u.arrived and app.state.utype(u).domain == "ground"]
+    goto_orders.set_hold(app.state, own[0], True)
+    goto_orders.orders(app.state)[own[1]] = [21, 10]
+    rows = dict((uid, text) for text, uid in app.roster_rows())
+    assert "[HOLD]" in rows[own[0]] and "[go-to]" in rows[own[1]]
+    assert "[HOLD]" not in rows[own[1]] and "[go-to]" not in rows[own[0]]

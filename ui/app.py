@@ -1026,6 +1026,8 @@ class App:
         table = st.scenario.unit_table
         able = self.able_units() if self.my_turn() else set()
         nm = self.names
+        holding = goto_orders.held(st)
+        going = {uid for uid, _ in goto_orders.side_orders(st, v.side)}
         rows: list[tuple[int, str, str]] = []
         for u in v.own:
             ut = table[u.type]
@@ -1046,6 +1048,10 @@ class App:
                 flags.append("moved")
             if u.fired:
                 flags.append("fired" if ut.domain == "air" or ut.indirect else "fought")
+            if u.id in holding:  # (marked with K: the idle reminder leaves it out)
+                flags.append("HOLD")
+            elif u.id in going:
+                flags.append("go-to")
             tail = f", cohesion {u.cohesion}" if ut.domain == "ground" else ""
             mark = ">" if u.id in able else " "
             head = f"{' '.join(f'[{f}]' for f in flags)} " if flags else ""
