@@ -1439,8 +1439,13 @@ class App:
                 mx = sum(g.center(i)[0] for i in hexes) / len(hexes)
                 my = sum(g.center(i)[1] for i in hexes) / len(hexes)
                 spots = sorted(hexes, key=lambda i: (math.hypot(g.center(i)[0] - mx, g.center(i)[1] - my), i))
+                name = area.name.split(" ")
+                half = (len(name) + 1) // 2  # (the name on two rows: a narrow sector, "Lachin and the Hakari valley")
+                narrow = ("closed:", " ".join(name[:half]), " ".join(name[half:])) if len(name) > 1 else ()
                 for words in ((f"closed to the {SIDES[self.view_side]}", area.name), ("closed:", area.name),
-                              ("closed",)):  # the full label, else shorter ones
+                              narrow, ("closed",)):  # the full label, else shorter ones
+                    if not words:
+                        continue
                     rows = [self.text.halo(t, 12, (255, 255, 255), (20, 20, 25), bold=True) for t in words]
                     box = self._no_go_label_spot(rows, spots[:60], set(hexes), taken, screen_r)
                     if box is not None:
