@@ -87,3 +87,17 @@ def test_the_roster_shows_hold_marks_and_go_to_orders(screen):
     rows = dict((uid, text) for text, uid in app.roster_rows())
     assert "[HOLD]" in rows[own[0]] and "[go-to]" in rows[own[1]]
     assert "[HOLD]" not in rows[own[1]] and "[go-to]" not in rows[own[0]]
+
+
+def test_every_attacker_no_go_sector_is_named_on_the_whole_map(screen):
+    """The narrow sector over Lachin and the Hakari valley read only "closed": a name too long for one row now
+    goes on two before the label gives up on it."""
+    import pygame
+
+    app = app_of(new_game(load_scenario(SHUSHA), 0), (0,), size=(1920, 1080))
+    big = pygame.Surface((1920, 1080))
+    app.on_key(pygame.K_HOME, 0)  # the whole map
+    app.render(big)
+    areas = app.state.scenario.sides["attacker"].no_go
+    assert len(app.no_go_label_rects) == len(areas)
+    assert any(r.h >= 3 * app.text.line_height(12) - 6 for r in app.no_go_label_rects)  # (a three-row label)
