@@ -59,7 +59,14 @@ from engine.orders import (
 from engine.scenario import HexRef, Scenario
 from engine.state import PHASES, GameState, Outcome
 from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
-from engine.visibility import detect_hidden, known_enemies, known_enemy_hexes, spotter_for, visible_hexes
+from engine.visibility import (
+    detect_hidden,
+    known_enemies,
+    known_enemy_hexes,
+    recon_finds,
+    spotter_for,
+    visible_hexes,
+)
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
 ENGINE_VERSION = "0.13.0"
@@ -1227,7 +1234,7 @@ def _do_recon(state: GameState, o: Recon) -> None:
         cover = set(covered.tolist())
         for e in state.ground_units(1 - u.side):
             if e.hidden and e.idx in cover:
-                if gmap.concealment[e.idx] < ut.detect + state.scenario.unit_table[e.type].signature:
+                if recon_finds(int(gmap.concealment[e.idx]), ut.detect, state.scenario.unit_table[e.type].signature):
                     detected.append(e.id)
     _emit(state, ReconFlown.make(turn=state.turn, side=side, unit=u.id, center=gmap.hex_refs[t],
                                  radius=ut.recon_radius_hexes, engagements=engagements, shot_down=down,

@@ -19,6 +19,12 @@ from engine.units import Unit
 from engine.weather import ground_vision_cap
 
 
+def recon_finds(concealment: int, detect: int, signature: int) -> bool:
+    """Does a recon sortie find a hidden unit: its hex's concealment below the drone's detect plus the unit type's
+    signature (the rule `engine.rules` applies, and the UI's recon preview tells from the tables)."""
+    return concealment < detect + signature
+
+
 def vision_ranges(state: GameState) -> dict[str, int]:
     """Unit type -> hexes its units see this turn: the type's vision capped by weather and darkness.
 

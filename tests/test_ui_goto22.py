@@ -14,7 +14,7 @@ from typing import Any
 import pygame
 from conftest import goto, tiny_game
 
-from engine.orders import EndPhase
+from engine.orders import EndPhase, Move
 from ui import goto_orders
 
 SIZE = (1280, 800)
@@ -191,3 +191,20 @@ def test_no_auto_move_in_hotseat_for_the_player_not_at_the_screen(screen):
     app.dismiss_pass()
     app.update()
     assert sf_moves() == 1 and "az_sf to" in app.status
+
+
+def test_undo_keeps_the_plans_made_since_for_other_units(screen):
+    """A reviewer: a hold mark (K) set on another unit after a move was lost when the move was undone."""
+    app = app_of(at_movement(), (0,))
+    app.update()
+    st = app.state
+    start = st.unit("az_sf").idx
+    dest = sorted(app.view.destinations("az_sf"))
+    app.issue(Move("az_sf", st.map.hex_of(dest[0])), undoable=True)
+    assert app.undo_stack
+    other = next(u.id for u in app.state.units if u.side == 0 and u.id != "az_sf" and u.arrived)
+    goto_orders.set_hold(app.state, other, True)
+    goto_orders.orders(app.state)[other] = [8, 7]
+    app.undo()
+    assert other in goto_orders.held(app.state) and goto_orders.goal_of(app.state, other) is not None
+    assert app.state.unit("az_sf").idx == start  # the move itself is undone

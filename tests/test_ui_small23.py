@@ -101,3 +101,50 @@ def test_every_attacker_no_go_sector_is_named_on_the_whole_map(screen):
     areas = app.state.scenario.sides["attacker"].no_go
     assert len(app.no_go_label_rects) == len(areas)
     assert any(r.h >= 3 * app.text.line_height(12) - 6 for r in app.no_go_label_rects)  # (a three-row label)
+
+
+def test_replaying_a_log_never_imports_an_agent_it_names(tmp_path, monkeypatch):
+    """A reviewer put `this:Foo` in a log's agents and replay printed the Zen of Python: a file must not run code."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+    from ui.replay import ReplayModel
+
+    scen = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
+    log = tmp_path / "g.jsonl"
+    assert CliRunner().invoke(app, ["run", str(scen), "--seed", "2", "--log", str(log)]).exit_code == 0
+    lines = log.read_text().splitlines()
+    lines[0] = lines[0].replace('"attacker":"doctrine"', '"attacker":"this:Foo"', 1)
+    assert "this:Foo" in lines[0]
+    log.write_text("\n".join(lines) + "\n")
+    imported: list[str] = []
+    real = importlib.import_module
+    monkeypatch.setattr(importlib, "import_module", lambda name, *a: imported.append(name) or real(name, *a))
+    m = ReplayModel.open(log, scen)
+    assert "this" not in imported and m.kind == "log"
+
+
+def test_the_open_roster_follows_hold_marks_and_a_replay_takes_no_plans(screen, tmp_path):
+    """A reviewer: K, G and Backspace changed only the plans, and the open roster window was not rebuilt; the
+    replay viewer accepted them and changed its own state."""
+    import pygame
+
+    from engine.savegame import save_dict
+    from ui import goto_orders
+    from ui.replay import ReplayApp, ReplayModel
+
+    app = app_of(new_game(load_scenario(SHUSHA), 0), (0,))
+    app.toggle_roster()
+    app.render(screen)
+    uid = next(u.id for u in app.state.units if u.side == 0 and u.arrived and app.state.utype(u).domain == "ground")
+    row = app.gui._roster_ids.index(uid)
+    goto_orders.set_hold(app.state, uid, True)
+    app.render(screen)
+    assert "[HOLD]" in app.gui.roster_list.item_list[app.gui._roster_ids.index(uid)]["text"], row
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(app.state)), size=(1326, 700))
+    viewer.select(uid)
+    before = dict(viewer.state.extra)
+    viewer.on_key(pygame.K_k, 0)
+    assert viewer.state.extra == before and "read-only" in viewer.status

@@ -100,6 +100,15 @@ LAST_SEEN_MAX_AGE = 3
 """Last-seen marks older than this many turns are not drawn unless the player asks for them (key O)."""
 
 
+
+def save_image(surf: pygame.Surface, path: str | Path) -> None:
+    """The image whole or not at all (temp file + rename: a full disk never leaves a cut PNG); its type from the
+    name's extension (`ui.cli.SCREENSHOT_TYPES`)."""
+    from engine.fileio import atomic_write_with
+
+    p = Path(path)
+    atomic_write_with(p, lambda fh: pygame.image.save(surf, fh, p.name))
+
 class App:
     def __init__(self, state: Any, human_sides: set[int], *, hotseat: bool = False, palette: str = "default",
                  ui_scale: float = 1.0, size: tuple[int, int] = (1280, 800), autoskip: bool = True,
@@ -845,6 +854,16 @@ class App:
             self.status = "Nothing to undo (only moves without random draws can be undone)"
             return
         before, side = self.undo_stack.pop()
+        # the plans (go-to orders, hold marks) are the player's, not the move's: other units' plans made since
+        # stay; only the undone unit's go back to what they were (a reviewer lost a K mark to an undo)
+        undone = {o.unit for o in self.state.orders[len(before.orders):] if hasattr(o, "unit")}
+        plans = goto_orders.orders(self.state)
+        kept = {u: g for u, g in plans.items() if u not in undone}
+        old = goto_orders.orders(before)
+        before.extra[goto_orders.GOTO_KEY] = {**kept, **{u: g for u, g in old.items() if u in undone}}
+        holds = (goto_orders.held(self.state) - undone) | (goto_orders.held(before) & undone)
+        for u in goto_orders.held(before) | holds:
+            goto_orders.set_hold(before, u, u in holds)
         self.state = before
         self.renderer.state = before
         self.view_side = side
@@ -2000,7 +2019,7 @@ class App:
             self.render(surf)
         p = Path(path or time.strftime("wargame_%Y%m%d_%H%M%S.png"))
         try:
-            pygame.image.save(surf, str(p))
+            save_image(surf, p)
         except (pygame.error, OSError) as e:  # (a read-only folder: said, not a crash of the game)
             self.status = f"Cannot save the screenshot to {p}: {e}"
             return p

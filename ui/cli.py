@@ -325,7 +325,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if not have_display():
             fail(NO_DISPLAY)
         screen = open_window(wh, f"wargame — {state.scenario.meta.name}", fail)
-        from ui.app import App, saved_players
+        from ui.app import App, save_image, saved_players
 
         saved = saved_players(state) if load is not None and side is None and not hotseat else None
         if saved is not None and saved[0]:  # a loaded game goes on with the sides it was saved with
@@ -368,7 +368,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
             pygame.display.flip()
             try:
-                pygame.image.save(screen, str(screenshot))
+                save_image(screen, screenshot)
             except (pygame.error, OSError) as e:
                 fail(f"cannot write screenshot {screenshot}: {e}")
             typer.echo(f"screenshot written to {screenshot}")
@@ -436,6 +436,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if not have_display():
             fail(NO_DISPLAY_REPLAY)
         screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
+        from ui.app import save_image
         from ui.replay import ReplayApp
 
         scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
@@ -446,7 +447,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
             viewer.render(screen)
             try:
-                pygame.image.save(screen, str(screenshot))
+                save_image(screen, screenshot)
             except (pygame.error, OSError) as e:
                 fail(f"cannot write screenshot {screenshot}: {e}")
             typer.echo(f"screenshot written to {screenshot}")

@@ -431,7 +431,9 @@ class Gui:
                                                         "bottom": "bottom"})
             self._roster_key = None
             self._roster_row = None
-        key = (id(app.state), app.state.version, len(app.state.orders), app.view_side, app.state.phase_i)
+        extra = app.state.extra if isinstance(app.state.extra, dict) else {}
+        key = (id(app.state), app.state.version, len(app.state.orders), app.view_side, app.state.phase_i,
+               repr(extra.get("ui_goto")), repr(extra.get("ui_hold")))  # (K, G and Backspace change only these)
         if key != self._roster_key and self.roster_list is not None:
             self._roster_key = key
             rows = app.roster_rows()

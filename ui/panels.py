@@ -10,6 +10,7 @@ from typing import Any
 import pygame
 
 from engine.units import SIDES
+from engine.visibility import recon_finds
 from ui import goto_orders
 
 FS = 13  # base text size (scaled by --ui-scale)
@@ -955,7 +956,7 @@ def recon_cover_words(scen: Any, detect: int, enemy: str) -> str:
     sigs: dict[int, list[str]] = {}
     for u in scen.units:
         ut = scen.unit_table[u.type]
-        if u.side == enemy and ut.domain == "ground":
+        if u.side == enemy and ut.domain == "ground" and getattr(ut, "can_hide", True):  # (else never hidden)
             label = type_label(scen.unit_table, u.type)
             if label not in sigs.setdefault(ut.signature, []):
                 sigs[ut.signature].append(label)
@@ -964,12 +965,12 @@ def recon_cover_words(scen: Any, detect: int, enemy: str) -> str:
     outcome: dict[tuple[tuple[str, ...], int], list[str]] = {}  # (the cover it does not see into, the limit)
     for sig in sorted(sigs):
         limit = detect + sig
-        not_seen = tuple(n for c, n in covers if c >= limit)
+        not_seen = tuple(n for c, n in covers if not recon_finds(c, detect, sig))  # (the engine's rule)
         outcome.setdefault((not_seen, limit if not_seen else 0), []).extend(sigs[sig])
     parts = []
     for (not_seen, limit), labels in outcome.items():
         who = ", ".join(labels)
-        seen = [n for c, n in covers if c < limit]
+        seen = [n for c, n in covers if n not in not_seen]
         if not not_seen:
             parts.append(f"{who}: found in any cover")
         elif not seen:

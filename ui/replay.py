@@ -10,7 +10,7 @@ from typing import Any
 
 import pygame
 
-from engine.errors import IllegalOrder, SaveFormatError
+from engine.errors import IllegalOrder, SaveFormatError, WargameError
 from engine.orders import EndPhase, SandboxWeather, order_from_dict
 from engine.rules import apply, new_game
 from engine.savegame import game_from_save_dict, read_text
@@ -159,14 +159,18 @@ class ReplayModel:
                       source: str) -> ReplayModel | None:
         """An AI game's log stepped through as a save is: the same scenario, seed, weather and agents give the same
         log (the engine's determinism), so the game is played again and, when its log is the file's to the byte,
-        its orders are stepped through with every unit on the map. None otherwise."""
+        its orders are stepped through with every unit on the map. None otherwise, and for a game any of whose
+        agents is not one of the engine's own: reading a file must not import and run code it names."""
+        from engine.ai import AGENTS
         from engine.events import event_to_json
         from engine.game import play_game
 
         names = {k: v for k, v in (agents or {}).items() if isinstance(v, str)} if isinstance(agents, dict) else {}
+        if set(names) != {"attacker", "defender"} or not all(v in AGENTS for v in names.values()):
+            return None
         try:
-            st = play_game(scen, seed, agents=names or None, weather_mode=mode)
-        except Exception:  # (an agent not installed here, a bad name in a hand-edited log: the events only)
+            st = play_game(scen, seed, agents=names, weather_mode=mode)
+        except (WargameError, ValueError):  # (a hand-edited log's weather mode, say: the events only)
             return None
         if len(st.log) != len(events) or any(event_to_json(a) != event_to_json(b) for a, b in zip(st.log, events,
                                                                                                     strict=True)):
@@ -340,6 +344,8 @@ class ReplayApp(App):
             self.goto(m.n)
         elif key in (pygame.K_SPACE, pygame.K_e) or (mod & pygame.KMOD_CTRL):
             return
+        elif key in (pygame.K_k, pygame.K_g, pygame.K_BACKSPACE, pygame.K_DELETE):  # (plans: not in a replay)
+            self.status = "A replay is read-only: no go-to orders or hold marks"
         else:
             super().on_key(key, mod, uni)
 
