@@ -641,7 +641,7 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
                pa.field("objective_first_entry_turn", pa.int32())]
     fields += [pa.field(f"agent_orders_refused_{side}", pa.int32()) for side in SIDES]  # (engine 0.12.0)
     # added after engine 0.12.0, before the weather columns (which stay last); finished parts without them are
-    # played again on --resume, as for the weather columns (`outcome_columns`, `domain_loss_columns`)
+    # played again on --resume, as for the weather columns (`flatten_score`, `domain_loss_columns`)
     fields.append(pa.field("outcome", pa.string()))
     fields += [pa.field(f"steps_lost_{side}_{d}", pa.int32()) for side in SIDES for d in LOSS_DOMAINS]
     # last (added before the refusal columns, whose arrival moved them two places along in a CSV copy): a
@@ -681,6 +681,7 @@ def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[st
         "agent_attacker": (score.get("agents") or {}).get("attacker"),
         "agent_defender": (score.get("agents") or {}).get("defender"),
         "winner": score.get("winner"), "reason": score.get("reason"), "end_turn": score.get("end_turn"),
+        "outcome": score.get("outcome"),  # (`Score.outcome`: the branch of the victory check, `rules.OUTCOMES`)
         "objective_taken_turn": score.get("objective_taken_turn"), "road_cut_turn": score.get("road_cut_turn"),
         "road_cut_at_end": bool(score.get("road_cut_at_end")),
     }
@@ -762,13 +763,6 @@ def armed_drones_grounded(state: Any, weather: Any) -> bool | None:
     if not armed:
         return None
     return all(flight_check(table[t], weather) is not None for t in sorted(armed))
-
-
-def outcome_columns(state: Any) -> dict[str, Any]:
-    """How a finished game ended, as a category (`engine.rules.OUTCOMES`; None for a game that has not ended):
-    the branch of the engine's victory check that ended it, as the engine recorded it (`Score.outcome`), never
-    parsed from the `reason` sentence nor worked out again here."""
-    return {"outcome": state.score.outcome}
 
 
 def domain_loss_columns(score: dict[str, Any], unit_table: dict[str, Any]) -> dict[str, int]:
@@ -1059,7 +1053,6 @@ def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], l
         for side in SIDES:  # (an agent's orders the driver refused and ended its phase for: `engine.game`)
             got = refused.get(side) or {}
             row[f"agent_orders_refused_{side}"] = int(got.get("illegal", 0)) + int(got.get("order_cap", 0))
-        row.update(outcome_columns(state))
         row.update(domain_loss_columns(row_score, state.scenario.unit_table))
         row.update(weather_columns(state))
         rows.append(row)

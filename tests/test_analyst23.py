@@ -68,7 +68,7 @@ def test_the_outcome_is_the_branch_of_the_victory_check_that_ended_the_game(ambu
         scen = scenario_from_dict(copy.deepcopy(doc))
         for seed in range(6):
             st = play_game(scen, seed)
-            got = B.outcome_columns(st)["outcome"]
+            got = B.flatten_score(score_row(st), {"attacker": [], "defender": []})["outcome"]
             want, held = expected_outcome(st.score.reason)
             assert got == want, (st.score.reason, got)
             assert got in OUTCOMES
