@@ -455,11 +455,18 @@ class DoctrineAgent:
         """Is the watched road cut by this side's units outside the `detachment`? The main plan is played on
         that: a detachment astride the road far from the objective (the corridor at Lisagor) did not send the
         followers into the ravines, nor stop the leaders making for the road by the town."""
+        table = view.scenario.unit_table
+        return self._cut_by(view, frozenset(v.idx for v in view.own_active if v.id not in self.detachment
+                                            and not v.offmap and table[v.type].domain == "ground"))
+
+    @staticmethod
+    def _cut_by(view: SideView, hexes: frozenset[int]) -> bool:
+        """Would own units on `hexes` cut the watched road (the engine's test, `supply.road_open_between`)?"""
         rw = view.scenario.victory.road_watch
-        gmap, table = view.map, view.scenario.unit_table
-        main = frozenset(v.idx for v in view.own_active if v.id not in self.detachment and not v.offmap
-                         and table[v.type].domain == "ground")
-        return not road_open_between(gmap, gmap.idx(rw.start), gmap.idx(rw.end), main)[0]
+        if rw is None or not hexes:
+            return False
+        gmap = view.map
+        return not road_open_between(gmap, gmap.idx(rw.start), gmap.idx(rw.end), hexes)[0]
 
     def _detachment_move(self, view: SideView, u: Unit, is_sf: bool) -> Order | None:
         """A detached unit (`detachment`) out of contact: it holds a goal hex it stands on, rallies when shaken,
@@ -495,20 +502,16 @@ class DoctrineAgent:
 
     def _cut_without(self, view: SideView, u: Unit) -> bool:
         """Does the watched road stay cut without `u`, by this side's units that hold the objective and will stay
-        there (in contact with a known enemy and not broken: they fight, they do not move)? The engine's test
-        (`supply.road_open_between`) on their hexes. The first leader kept its road block to the end of the game after a
-        unit in the town hex at the road's end had cut the road for good: a third of the lesson's special forces
-        (`scenarios/lessons/supply.json`) sat out the assault on the town. (Not any unit on the road: the others
-        move on in the same phase, and the road would reopen.)"""
-        rw = view.scenario.victory.road_watch
-        if rw is None:
+        there (in contact with a known enemy and not broken: they fight, they do not move)? The first leader kept
+        its road block to the end of the game after a unit in the town hex at the road's end had cut the road for
+        good: a third of the lesson's special forces (`scenarios/lessons/supply.json`) sat out the assault on the
+        town. (Not any unit on the road: the others move on in the same phase, and the road would reopen.)"""
+        if view.scenario.victory.road_watch is None:
             return False
-        gmap = view.map
-        obj, zone, table = gmap.objective_set, self._contact_zone(view), view.scenario.unit_table
-        stay = frozenset(v.idx for v in view.own_active
-                         if v is not u and v.idx in obj and v.idx in zone and v.cohesion > 0 and not v.offmap
-                         and table[v.type].domain == "ground")
-        return bool(stay) and not road_open_between(gmap, gmap.idx(rw.start), gmap.idx(rw.end), stay)[0]
+        obj, zone, table = view.map.objective_set, self._contact_zone(view), view.scenario.unit_table
+        return self._cut_by(view, frozenset(v.idx for v in view.own_active
+                                            if v is not u and v.idx in obj and v.idx in zone and v.cohesion > 0
+                                            and not v.offmap and table[v.type].domain == "ground"))
 
     def _road_route(self, view: SideView) -> tuple[int, ...]:
         """The watched road's hexes from end to end, outside the objective (empty: no road watched)."""
