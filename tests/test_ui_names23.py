@@ -126,15 +126,20 @@ def test_a_fire_preview_out_of_range_names_the_gun(shusha, screen):
     assert clean(app2, app2.status), app2.status
 
 
+def attacker_moving(shusha: Any) -> Any:
+    """The attacker's app at its first movement phase of Shusha seed 3, phases not skipped by themselves."""
+    app = app_of(goto(new_game(shusha, 3), "attacker", "movement"), (0,))
+    app.autoskip = False
+    app.update()
+    return app
+
+
 # ------------------------------------------------------------------ the hover panel
 def test_the_hover_panel_names_the_mover_and_labels_the_enemy(shusha, screen):
     """"Move here: 1.5 MP - az_sf_1 stays hidden", "Here: ENEMY arm_inf_6 (Infantry, 2)"."""
     from ui import panels
 
-    st = goto(new_game(shusha, 3), "attacker", "movement")
-    app = app_of(st, (0,))
-    app.autoskip = False
-    app.update()
+    app = attacker_moving(shusha)
     app.select("az_sf_1")
     reveals = app.move_reveals()
     assert reveals
@@ -161,10 +166,7 @@ def test_the_hover_panel_names_the_mover_and_labels_the_enemy(shusha, screen):
 def test_unit_hints_and_no_order_texts_name_the_unit(shusha, screen):
     from ui import panels
 
-    st = goto(new_game(shusha, 3), "attacker", "movement")
-    app = app_of(st, (0,))
-    app.autoskip = False
-    app.update()
+    app = attacker_moving(shusha)
     app.select("az_sf_1")
     dest = next(i for i in app.destinations() if i != app.state.unit("az_sf_1").idx)
     app.issue(Move("az_sf_1", app.state.map.hex_of(dest)))
@@ -185,10 +187,7 @@ def test_the_go_to_status_line_names_the_units(shusha, screen):
     """"Go-to orders (attacker): az_sf_1 to (29,24); az_sf_2 stopped: …": the status line gave bare ids."""
     from ui import goto_orders
 
-    st = goto(new_game(shusha, 3), "attacker", "movement")
-    app = app_of(st, (0,))
-    app.autoskip = False
-    app.update()
+    app = attacker_moving(shusha)
     goal = app.state.map.idx((24, 15))
     for uid in ("az_sf_1", "az_sf_2"):
         goto_orders.orders(app.state)[uid] = list(app.state.map.hex_of(goal))
