@@ -20,7 +20,7 @@ from engine.scenario import Scenario
 from engine.state import PHASES, GameState
 from engine.units import SIDES, Unit
 from engine.visibility import known_enemies, known_enemy_hexes, known_enemy_masks, spotter_for, visible_hexes
-from engine.weather import WeatherTurn
+from engine.weather import FlightLimit, WeatherTurn, flight_limits
 
 T = TypeVar("T")
 
@@ -212,6 +212,15 @@ class SideView:
     def grounded(self) -> dict[str, str | None]:
         st = self._state
         return {k: v for k, v in st.grounded.items() if st.unit(k).side == self.side}
+
+    @cached_property
+    def grounded_limits(self) -> dict[str, tuple[FlightLimit, ...]]:
+        """Own grounded air unit id -> the weather limits that ground it this turn, as data (`grounded` has the
+        same as one text): what the UI's GROUNDED plate groups by, without parsing the engine's wording."""
+        st = self._state
+        table = st.scenario.unit_table
+        return {k: flight_limits(table[st.unit(k).type], st.weather) for k, v in st.grounded.items()
+                if v is not None and st.unit(k).side == self.side}
 
     # ------------------------------------------------------------------ knowledge-safe queries
     def unit(self, uid: str) -> Unit:

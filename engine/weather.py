@@ -66,9 +66,43 @@ def _stochastic(base: list[WeatherEntry], rng: np.random.Generator) -> list[Weat
     return out
 
 
+@attrs.frozen
+class FlightLimit:
+    """One way the weather grounds an air unit type, as data: the UI groups grounded drones by `condition`
+    and analysts count causes without parsing the event text."""
+
+    kind: str
+    """"fog", "ceiling" or "visibility"."""
+    condition: str
+    """The weather as it is: "patchy fog", "cloud ceiling 400 m", "visibility 2 km"."""
+    needed: str = ""
+    """What the type needs ("1200 m needed"); empty for fog, which grounds the type outright."""
+
+    def text(self) -> str:
+        return f"{self.condition} < {self.needed}" if self.needed else self.condition
+
+
+def flight_limits(ut: UnitType, w: WeatherTurn) -> tuple[FlightLimit, ...]:
+    """Every weather limit that grounds the air unit type this turn (none: it can fly), fog first.
+
+    >>> from engine.units import DEFAULT_UNIT_TYPES as T
+    >>> [x.condition for x in flight_limits(T["armed_drone"], WeatherTurn(1, 400, 2, "patchy", "none"))]
+    ['patchy fog', 'cloud ceiling 400 m', 'visibility 2 km']
+    """
+    out = []
+    if ut.grounded_by_fog != "none" and FOG_LEVELS.index(w.fog) >= FOG_LEVELS.index(ut.grounded_by_fog):
+        out.append(FlightLimit("fog", f"{w.fog} fog"))
+    if w.ceiling_m < ut.min_ceiling_m:
+        out.append(FlightLimit("ceiling", f"cloud ceiling {w.ceiling_m:.0f} m", f"{ut.min_ceiling_m:.0f} m needed"))
+    if w.visibility_km < ut.min_visibility_km:
+        out.append(FlightLimit("visibility", f"visibility {w.visibility_km:g} km",
+                               f"{ut.min_visibility_km:g} km needed"))
+    return tuple(out)
+
+
 def flight_check(ut: UnitType, w: WeatherTurn) -> str | None:
     """None if the air unit can fly in this weather, else every reason it is grounded (a lesson needs the
-    low cloud named even on a foggy morning).
+    low cloud named even on a foggy morning): `flight_limits` as one text, the reason `AirStatus` gives.
 
     >>> from engine.units import DEFAULT_UNIT_TYPES as T
     >>> flight_check(T["armed_drone"], WeatherTurn(1, 400, 5, "none", "none"))
@@ -78,14 +112,7 @@ def flight_check(ut: UnitType, w: WeatherTurn) -> str | None:
     >>> flight_check(T["recon_drone"], WeatherTurn(1, 400, 5, "none", "none")) is None
     True
     """
-    reasons = []
-    if ut.grounded_by_fog != "none" and FOG_LEVELS.index(w.fog) >= FOG_LEVELS.index(ut.grounded_by_fog):
-        reasons.append(f"{w.fog} fog")
-    if w.ceiling_m < ut.min_ceiling_m:
-        reasons.append(f"cloud ceiling {w.ceiling_m:.0f} m < {ut.min_ceiling_m:.0f} m needed")
-    if w.visibility_km < ut.min_visibility_km:
-        reasons.append(f"visibility {w.visibility_km:g} km < {ut.min_visibility_km:g} km needed")
-    return "; ".join(reasons) or None
+    return "; ".join(x.text() for x in flight_limits(ut, w)) or None
 
 
 def ground_vision_cap(w: WeatherTurn, night: bool, night_capable: bool, hex_km: float) -> int:
