@@ -131,7 +131,8 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
     """Check a scenario file and list every problem with its JSON path."""
     scen = load_or_exit(scenario)
     console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
-                  f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]})")
+                  f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]}, of its canonical JSON: "
+                  "not the file's bytes that sha256sum reads)")
 
 
 AGENT_HELP = ("Agent: doctrine, random or passive, or the import path of your own agent class, "

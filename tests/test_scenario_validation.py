@@ -191,6 +191,9 @@ def test_cli_validate_good_file():
     res = CliRunner().invoke(app, ["validate", str(TINY_PATH)])
     assert res.exit_code == 0, res.output
     assert "OK" in res.output
+    out = " ".join(res.output.split())  # (rich wraps at the terminal's width)
+    # the id shown is not what `sha256sum FILE` prints: the line says so, and of what it is
+    assert f"sha256 {load_scenario(TINY_PATH).sha256[:12]}, of its canonical JSON" in out
 
 
 # ------------------------------------------------------------------------------------ fuzz
