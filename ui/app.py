@@ -25,7 +25,7 @@ from ui import goto_orders, panels
 from ui import overlays as ov
 from ui import palette as pal
 from ui.names import Namer, namer
-from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, MapGeometry, MapRenderer
+from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, ZOOM_NEAR, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
 from ui.status import SEP, order_summary, recon_in_view, summary_parts, summary_sections
 from ui.text import Text
@@ -43,7 +43,8 @@ HELP = [
     ("Click again / Enter", "confirm an attack, fire mission or sortie after its preview"),
     ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
-    ("Tab", "select the next own unit that can act"),
+    ("Tab", "select the next own unit that can act (after the end-of-phase warning: the next of the units it "
+            "names)"),
     ("R", "the roster: your units, what each has done this turn, those that can still act first (\">\"); "
           "click a line to select the unit"),
     ("V, or a click on the status bar", "the enemy-turn report: all you saw of the enemy's last turn, losses and "
@@ -253,11 +254,13 @@ class App:
     @property
     def zoom_levels(self) -> tuple[int, ...]:
         """Hex sizes (px) the zoom steps through: the standard `ZOOM_LEVELS` this map's surface may use
-        (`MAX_MAP_PIXELS`) and the size that fits the whole map in the map area (`fit_size`), in order."""
+        (`MAX_MAP_PIXELS`) and the size that fits the whole map in the map area (`fit_size`), in order; a standard
+        level within `ZOOM_NEAR` of the fitted size is left out (the steps stay about 1.4× apart)."""
         if self._zoom_levels is None:
             ok = [s for s in ZOOM_LEVELS if _fits_memory(self.renderer.geometry(s))] or [ZOOM_LEVELS[0]]
-            self._fit_size = self.fit_size()
-            self._zoom_levels = tuple(sorted(set(ok) | {self._fit_size}))
+            fit = self._fit_size = self.fit_size()
+            ok = [s for s in ok if max(s, fit) / min(s, fit) >= ZOOM_NEAR]
+            self._zoom_levels = tuple(sorted(set(ok) | {fit}))
         return self._zoom_levels
 
     @property
@@ -800,10 +803,7 @@ class App:
         ("" if none): one press of Space must not throw away a turn's moves, but units that need not move are not
         counted (`need_not_act`): a defender's whole line, the guns, asked about twice every turn."""
         ph = self.state.phase
-        if ph not in ("movement", "assault"):
-            return ""
-        skip = self.need_not_act()
-        ids = sorted(u for u in self.able_units() if u not in skip)
+        ids = self.idle_units()
         if not ids:
             return ""
         nm = self.names  # (two units named: the warning fits the status bar's two lines)
@@ -814,6 +814,19 @@ class App:
             doing = "has not moved" if ph == "movement" else "could still assault"
         hold = "; K marks one to hold" if ph == "movement" else ""
         return f"{n} {doing} ({shown}): press Space again to end the {ph} phase, or Tab to go to them{hold}"
+
+    def idle_units(self) -> list[str]:
+        """The units the end-of-phase warning names, in its order: able to act in the movement or assault phase
+        and expected to (not in `need_not_act`); Tab goes through these once the warning was given."""
+        if self.state.phase not in ("movement", "assault"):
+            return []
+        skip = self.need_not_act()
+        return sorted(u for u in self.able_units() if u not in skip)
+
+    def idle_warned(self) -> bool:
+        """Whether this phase's end was asked for and met by the idle-units warning (`end_phase`)."""
+        st = self.state
+        return self._end_warned == (id(st), st.turn, st.side, st.phase_i)
 
     def need_not_act(self) -> set[str]:
         """Own units the end-of-phase warning leaves out: those marked to hold (key K); in the movement phase also
@@ -1028,6 +1041,8 @@ class App:
         if self.hotseat:  # the loaded game's side to move gets the screen only after the curtain
             self.pass_screen = True
             self.pending = None
+        else:  # the loaded game's units in view, as a new game opens (the view stayed on the last game's spot)
+            self.open_on_own_forces()
 
     def toggle_help(self) -> None:
         self.show_help = not self.show_help
@@ -1109,6 +1124,8 @@ class App:
             title = f"{panels.lesson_window_name(self.state.scenario).capitalize()} (L)"
             self.lesson_win = win = pygame_gui.elements.UIWindow(r, self.gui.manager, resizable=True,
                                                                  window_display_title=title)
+            win.set_blocking(True)  # (the panel's buttons and log neither light up nor show tips under it)
+            self.hover = None
             html = panels.lesson_html(self.state.scenario, self.ui_scale)
             cw, ch = win.get_container().get_size()
             # a short lesson gets a window its size, not one half empty: its text's height, wrapped as narrow
@@ -1238,14 +1255,23 @@ class App:
         return {o.unit for o in self.view.legal_orders() if isinstance(o, kinds)}
 
     def next_unit(self) -> None:
-        units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
-        able = self.able_units()
-        cand = [u for u in units if u.id in able] or [u for u in units if not u.offmap]
-        if not cand:
-            return
-        ids = [u.id for u in cand]
+        """Tab: the next own unit that can act; once the end-of-phase warning was given in this phase, only the
+        units it named that are still idle ("Tab to go to them": not the guns, units in contact or on the
+        objective, held with K, that it leaves out), and all of them again when none is left."""
+        idle = self.idle_units() if self.idle_warned() else []
+        if idle:
+            ids = idle
+        else:
+            units = [u for u in self.view.own if u.active and (not u.offmap or self.state.phase == "artillery")]
+            able = self.able_units()
+            cand = [u for u in units if u.id in able] or [u for u in units if not u.offmap]
+            if not cand:
+                return
+            ids = [u.id for u in cand]
         k = (ids.index(self.selected) + 1) % len(ids) if self.selected in ids else 0
         self.select(ids[k])
+        if idle:  # (the status says which of the warning's units this is)
+            self.status += f" - {k + 1} of the {len(ids)} the end-of-phase warning names (Tab: the next)"
         u = self.state.unit(ids[k])
         if self.state.utype(u).domain == "ground":  # (an off-map battery: the map-edge hex it fires from)
             self.center_on(u.idx)
@@ -1376,7 +1402,8 @@ class App:
         goto_orders.draw_markers(self, screen)
         goto_orders.draw_hold_marks(self, screen)
         # the place names above the counters, each laid out clear of them: both stay readable
-        self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
+        names = self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
+        self._draw_tags_over_names(screen, tags, names)
         self._draw_path_tag(screen)
         screen.set_clip(None)
         self.click_regions = []
@@ -1567,6 +1594,20 @@ class App:
             x, y = g.center(i)
             out.append((i, self.reach_tag(cost, g.size).get_rect(center=(int(x), int(y + g.size * 0.55)))))
         return out
+
+    def _draw_tags_over_names(self, screen: pygame.Surface, tags: list[tuple[int, pygame.Rect]],
+                              names: list[tuple[str, pygame.Rect]]) -> None:
+        """The move-cost tags a place name was laid over, drawn again above it (a town's or an objective's name
+        keeps its least-bad spot even over them): the cost is what the player reads to move now, the name the
+        hover panel gives too. `names`: the names drawn, with their screen rectangles."""
+        if not tags or not names:
+            return
+        dest = self.destinations()
+        size = self.geo.size
+        for i, r in tags:
+            spot = r.move(-int(self.vx), -int(self.vy))
+            if i in dest and spot.collidelist([nr for _, nr in names]) >= 0:
+                screen.blit(self.reach_tag(dest[i][0], size), spot)
 
     def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
         """A reachable hex's move cost as drawn on it: reach-yellow figures on a dark plate ("3 MP" where the
@@ -1862,9 +1903,15 @@ class App:
                 pygame.draw.rect(screen, self.palette.select, r.inflate(4, 4), 2)
 
     # ------------------------------------------------------------------ input
+    def briefing_open(self) -> bool:
+        """Whether the briefing or lesson window is on screen: it takes the mouse and keys (`handle_event`)."""
+        return self.lesson_win is not None and self.lesson_win.alive()
+
     def handle_event(self, ev: Any) -> None:
         if ev.type == pygame.MOUSEBUTTONUP and ev.button in (2, 3):
             self.drag = None
+        if self.briefing_open() and self._briefing_takes(ev):
+            return
         if ev.type not in (pygame.QUIT, pygame.VIDEORESIZE) and self.gui.process_event(ev):
             return
         if ev.type == pygame.QUIT:
@@ -1886,6 +1933,24 @@ class App:
                 self.zoom(1 if ev.y > 0 else -1, pos)
         elif ev.type == pygame.KEYDOWN:
             self.on_key(ev.key, ev.mod, getattr(ev, "unicode", ""))
+
+    def _briefing_takes(self, ev: Any) -> bool:
+        """While the briefing is open the mouse is its alone (the window is blocking: `_sync_lesson`): the map and
+        the panel under it neither hover nor scroll (a player saw the panel's hex and button tips change under
+        the briefing), a click outside it is the briefing's (`on_left_click`). True if `ev` is used up here."""
+        if ev.type == pygame.MOUSEMOTION:
+            self.hover = None
+            self.drag = None
+            self.gui.process_event(ev)  # (the briefing's own widgets: its buttons, its scroll bar)
+            return True
+        inside = self.lesson_win.rect.collidepoint(getattr(ev, "pos", None) or pygame.mouse.get_pos())
+        if ev.type == pygame.MOUSEBUTTONDOWN and not inside:
+            if ev.button == 1:
+                self.on_left_click(ev.pos)
+            return True
+        if ev.type == pygame.MOUSEWHEEL and not inside:
+            return True
+        return False
 
     def on_left_click(self, pos: tuple[int, int]) -> None:
         if self.pass_screen:
@@ -1911,6 +1976,11 @@ class App:
 
     def on_key(self, key: int, mod: int, uni: str = "") -> None:
         ctrl = mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        if self.briefing_open() and key not in (pygame.K_ESCAPE, pygame.K_l, pygame.K_F12) and not (
+                ctrl and key == pygame.K_q):  # (the keys go to the briefing too: Esc or L closes it)
+            what = panels.lesson_window_name(self.state.scenario).capitalize()
+            self.status = CHOOSE_SIDE if self.side_choice else f"{what} open: Esc or L closes it"
+            return
         if self.pass_screen and key in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
             self.dismiss_pass()
         elif ctrl and key == pygame.K_z:

@@ -497,3 +497,12 @@ def draw_hold_marks(app: Any, screen: Any) -> None:
         r = box[1]
         spot = img.get_rect(midtop=(r.centerx - int(app.vx), r.bottom - 2 - int(app.vy)))
         screen.blit(img, spot)
+
+
+def drop_plans(state: Any) -> None:
+    """Take the player's plans (go-to orders, hold marks) out of `state`: a save keeps only those standing when it
+    was saved, not when each was given or lifted, so a replay that showed them would show the last ones at every
+    step (`ui.replay`)."""
+    if isinstance(state.extra, dict):
+        for key in (GOTO_KEY, HOLD_KEY):
+            state.extra.pop(key, None)

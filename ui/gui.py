@@ -35,6 +35,9 @@ LOG_REFRESH_S = (0.1, 0.6)
 """The log list is refreshed at most this often (s) on a human's turn / while an AI plays (each refresh
 rebuilds the rows on screen, ~2 ms a row)."""
 LOG_KINDS = ("#log_plain", "#log_attacker", "#log_defender", "#log_turn", "#log_bad")
+LOG_MIN_ROWS = 4
+"""Rows the event log keeps when an order's preview or the selected unit needs the panel's room (`Gui.hide_log`):
+it shrinks to these, never out of sight (on a 1326x700 screen with grounded drones it was gone)."""
 
 
 def _hex(c: tuple[int, ...]) -> str:
@@ -204,15 +207,27 @@ class Gui:
                 self.actions[b] = action
                 x += bw + gap
         log_h = max(140, round(pr.h * 0.33))
+        small_h = min(log_h, LOG_MIN_ROWS * log_row_height(s) + 8)  # (+ the list's border and padding)
         box_top = y1 - 6 - log_h
         lh = max(18, round(20 * s))
-        self.log_title = UILabel(pygame.Rect(pr.x + 6, box_top - lh, pr.w - 12, lh),
-                                 log_title(self.app.log_key_only), self.manager)
-        self.log_box = UISelectionList(pygame.Rect(pr.x + 6, box_top, pr.w - 12, log_h), [], self.manager)
+        self._log_rects = {
+            False: (pygame.Rect(pr.x + 6, box_top - lh, pr.w - 12, lh), pygame.Rect(pr.x + 6, box_top, pr.w - 12,
+                                                                                     log_h)),
+            True: (pygame.Rect(pr.x + 6, y1 - 6 - small_h - lh, pr.w - 12, lh),
+                   pygame.Rect(pr.x + 6, y1 - 6 - small_h, pr.w - 12, small_h))}
+        """(title, list) rectangles of the event log: whole (False) and shrunk to `LOG_MIN_ROWS` rows (True)."""
+        self.log_title = UILabel(self._log_rects[False][0], log_title(self.app.log_key_only), self.manager)
+        self.log_box = UISelectionList(self._log_rects[False][1], [], self.manager)
         self.info_bottom = box_top - lh - 2
+        self.info_bottom_small_log = self._log_rects[True][0].top - 2
+        """Where the panel text may reach while the event log is shrunk for an order's preview or a unit."""
         self.info_bottom_without_log = y1 - 6
-        """Where the panel text may reach while the event log is hidden for an order's preview."""
+        """Where it may reach with the log hidden: the last resort (a small window at a large --ui-scale)."""
         self._log_hidden = False
+        """The event log is not whole: shrunk to its `LOG_MIN_ROWS` rows, or hidden (`hide_log`)."""
+        self._log_level = 0
+        self._log_small = False
+        """The log's list and title stand at their shrunk rectangles (`_log_rects[True]`)."""
         self._log_ident = None
         self._log_shown = []
         self._log_rows = []
@@ -329,16 +344,28 @@ class Gui:
                 return True
         return False
 
-    def hide_log(self, hide: bool) -> None:
-        """Hide the event log (and its title) while an order's preview needs its room; show it again after."""
-        if hide == self._log_hidden:
+    def hide_log(self, level: int) -> None:
+        """The event log whole (0), shrunk to its last `LOG_MIN_ROWS` rows under its title (1: an order's preview
+        or the selected unit needs the panel's room; what just happened stays readable, a 1326x700 screen with
+        grounded drones lost the whole log), or hidden (2: only when the preview does not fit even so)."""
+        if level == self._log_level:
             return
-        self._log_hidden = hide
+        if level < 2 and (level == 1) != self._log_small:
+            self._log_small = level == 1
+            title, box = self._log_rects[self._log_small]
+            self.log_title.set_relative_position(title.topleft)
+            self.log_box.set_relative_position(box.topleft)
+            self.log_box.set_dimensions(box.size)
+            self._log_ident = None  # (rebuilt at the new height, following its newest line)
         for el in (self.log_box, self.log_title):
-            if hide:
+            if level == 2:
                 el.hide()
             else:
                 el.show()
+        self._log_level = level
+        self._log_hidden = level > 0
+        if level < 2:
+            self._sync_log(force=True)
 
     # ------------------------------------------------------------------ file dialogs
     def open_file_dialog(self, mode: str) -> None:

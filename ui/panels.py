@@ -68,8 +68,9 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     The phase's hint (nothing selected) is never dropped: it says what to do now. The choice ignores the
     hovered hex, which takes what room is left, so the panel does not jump as the mouse moves. An order's
     preview and the selected unit's own lines must be read whole: the hovered hex gives way to them, then the
-    event log hides until the order is confirmed or the unit unselected, and at the last the clock (two
-    lines) comes first and the preview (in fewer lines, `condensed`) or the unit below it.
+    event log shrinks to a few rows (`ui.gui.LOG_MIN_ROWS`) until the order is confirmed or the unit unselected,
+    and hides only if that is not enough; at the last the clock (two lines) comes first and the preview (in
+    fewer lines, `condensed`) or the unit below it.
     Returns where the text ends."""
     p = app.palette
     pygame.draw.rect(screen, p.panel_bg, rect)
@@ -115,15 +116,16 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         tries += [(top, hover, lv) for hover in (hover_room, hover_min) for lv in levels[3:]]
         if whole:
             tries.append((top, 0, levels[-1]))
-    if whole:  # (the log hidden: the hovered hex's first lines kept if they fit)
-        low = app.gui.info_bottom_without_log
-        tries += [(low, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels]
+    low = app.gui.info_bottom_small_log
+    if whole:  # (the log shrunk to a few rows, at the last hidden: the hovered hex's first lines kept if they fit)
+        for room in (low, app.gui.info_bottom_without_log):
+            tries += [(room, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels]
     fits = False
     for bottom, hover, (compact_air, compact_clock, short) in tries:
         fits = rect.y + 8 + need(compact_air, compact_clock, short, hover) <= bottom
         if fits:
             break
-    app.gui.hide_log(bottom != app.gui.info_bottom)
+    app.gui.hide_log(0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2)
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
     w.limit = bottom

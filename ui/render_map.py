@@ -24,8 +24,12 @@ PLATE_ALPHA = 190
 """Opacity of the light plate under a town's or village's name."""
 COUNTER_COST = 200.0
 """Layout cost of a name spot per counter it would cover: above every soft cost, below a name over a name."""
-ZOOM_LEVELS: tuple[int, ...] = (7, 9, 10, 11, 12, 14, 16, 20, 25, 31, 38, 46, 56)
-"""Hex radius in pixels per zoom level."""
+ZOOM_LEVELS: tuple[int, ...] = (7, 10, 14, 20, 28, 40, 56)
+"""Hex radius in pixels per zoom level: geometric, each about 1.4× the last (a wheel click is a step one sees;
+a player needed eight clicks from the whole map to a readable close-up with the old 10 % steps)."""
+ZOOM_NEAR = 1.2
+"""A standard level closer than this factor to the size that fits the whole map is left out of the zoom steps
+(`App.zoom_levels`): no step of a few percent next to the fitted one."""
 MAX_MAP_PIXELS = 16_000_000
 """The largest whole-map surface a zoom level may need (64 MB): a small map (a lesson's) may be zoomed until
 it fills a large window, a large one (Shusha) stops where its surface would take too much memory."""

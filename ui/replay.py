@@ -78,7 +78,10 @@ class ReplayModel:
             except SaveFormatError as e:  # (the file and the number, as `wargame play --load` says it)
                 raise SaveFormatError(f"{source}: order {n}: {e}") from None
         m.base = game_from_save_dict({**doc, "orders": []}, source=source, track_sightings=True)
-        m.notes = goto_orders.drop_bad(m.base)  # (before the states are copied from it)
+        m.notes = goto_orders.drop_bad(m.base)  # (said as the game says it: the save is hand-edited)
+        # no plans at all: the save holds the go-to orders and hold marks of its end only, and those shown at
+        # every step told of plans not yet made, or long since carried out (before the states are copied)
+        goto_orders.drop_plans(m.base)
         m._step_through(source)
         return m
 
