@@ -252,29 +252,18 @@ def select_next_aircraft(app: Any) -> None:
         app.select(ids[(ids.index(app.selected) + 1) % len(ids)] if app.selected in ids else ids[0])
 
 
-def cause_key(reason: str) -> str:
-    """A grounding cause as the weather has it, without the drone's own limit (one plate line names every drone
-    it grounds).
-
-    >>> cause_key("cloud ceiling 400 m < 1200 m needed"), cause_key("patchy fog")
-    ('cloud ceiling 400 m', 'patchy fog')
-    """
-    return reason.split(" < ")[0].strip()
-
-
 def grounded_causes(app: Any) -> list[tuple[str, str | None]]:
     """The GROUNDED plate in fewer lines, one a set of causes: "GROUNDED: Bayraktar TB2 flight (az_tb2), Harop
-    loitering munitions (az_harop) — patchy fog, cloud ceiling 400 m" (the engine's reasons, `view.grounded`,
-    less each drone's own limits); with the unit a click selects (the first named)."""
+    loitering munitions (az_harop) — patchy fog, cloud ceiling 400 m" (the weather as it is, from the engine's
+    `view.grounded_limits`, without each drone's own limit); with the unit a click selects (the first named)."""
     v = app.view
-    table = app.state.scenario.unit_table
+    limits = v.grounded_limits
     units = app.state.units if app.omniscient else v.own
     groups: dict[tuple[str, ...], list[str]] = {}
     for u in units:
-        g = v.grounded.get(u.id)
-        if u.active and g and table[u.type].domain == "air":
-            key = tuple(cause_key(c) for c in g.split(";") if c.strip())
-            groups.setdefault(key, []).append(u.id)
+        got = limits.get(u.id)
+        if u.active and got:
+            groups.setdefault(tuple(x.condition for x in got), []).append(u.id)
     return [(f"GROUNDED: {', '.join(app.names.name(u) for u in ids)} — {', '.join(key)}", ids[0])
             for key, ids in groups.items()]
 
