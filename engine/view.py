@@ -217,10 +217,7 @@ class SideView:
     def grounded_limits(self) -> dict[str, tuple[FlightLimit, ...]]:
         """Own grounded air unit id -> the weather limits that ground it this turn, as data (`grounded` has the
         same as one text): what the UI's GROUNDED plate groups by, without parsing the engine's wording."""
-        st = self._state
-        table = st.scenario.unit_table
-        return {k: flight_limits(table[st.unit(k).type], st.weather) for k, v in st.grounded.items()
-                if v is not None and st.unit(k).side == self.side}
+        return grounded_limits(self._state, self.side)
 
     # ------------------------------------------------------------------ knowledge-safe queries
     def unit(self, uid: str) -> Unit:
@@ -376,6 +373,14 @@ def objective_mask(gmap: GameMap) -> np.ndarray:
         got.setflags(write=False)
         gmap.derived["view.objective"] = got
     return got
+
+
+def grounded_limits(state: GameState, side: int | None = None) -> dict[str, tuple[FlightLimit, ...]]:
+    """Grounded air unit id -> the weather limits that ground it this turn: a side's (`SideView.grounded_limits`),
+    or both sides' (None: a replay of both sides, `--see-all`)."""
+    table = state.scenario.unit_table
+    return {k: flight_limits(table[state.unit(k).type], state.weather) for k, v in state.grounded.items()
+            if v is not None and (side is None or state.unit(k).side == side)}
 
 
 def observe(state: GameState, side: int) -> SideView:

@@ -77,6 +77,10 @@ class FlightLimit:
     """The weather as it is: "patchy fog", "cloud ceiling 400 m", "visibility 2 km"."""
     needed: str = ""
     """What the type needs ("1200 m needed"); empty for fog, which grounds the type outright."""
+    value: float | None = None
+    """The weather's figure: the cloud ceiling in m or the visibility in km (None for fog)."""
+    minimum: float | None = None
+    """The type's minimum of that figure (`min_ceiling_m`, `min_visibility_km`; None for fog)."""
 
     def text(self) -> str:
         return f"{self.condition} < {self.needed}" if self.needed else self.condition
@@ -93,10 +97,12 @@ def flight_limits(ut: UnitType, w: WeatherTurn) -> tuple[FlightLimit, ...]:
     if ut.grounded_by_fog != "none" and FOG_LEVELS.index(w.fog) >= FOG_LEVELS.index(ut.grounded_by_fog):
         out.append(FlightLimit("fog", f"{w.fog} fog"))
     if w.ceiling_m < ut.min_ceiling_m:
-        out.append(FlightLimit("ceiling", f"cloud ceiling {w.ceiling_m:.0f} m", f"{ut.min_ceiling_m:.0f} m needed"))
+        out.append(FlightLimit("ceiling", f"cloud ceiling {w.ceiling_m:.0f} m", f"{ut.min_ceiling_m:.0f} m needed",
+                               float(w.ceiling_m), float(ut.min_ceiling_m)))
     if w.visibility_km < ut.min_visibility_km:
         out.append(FlightLimit("visibility", f"visibility {w.visibility_km:g} km",
-                               f"{ut.min_visibility_km:g} km needed"))
+                               f"{ut.min_visibility_km:g} km needed", float(w.visibility_km),
+                               float(ut.min_visibility_km)))
     return tuple(out)
 
 
