@@ -48,3 +48,16 @@ def test_no_recon_drone_is_judged_on_all_artillery_missions_not_the_drone_spotte
     assert not _holds(cells)["no recon drone"]  # as many missions as with the drone
     cells["no_recon_drone"]["defender_artillery_missions"] = {"mean": 3.0, "ci95_half": 0.3}
     assert _holds(cells)["no recon drone"]
+
+
+def test_a_late_fall_is_told_with_the_share_of_all_games_fallen_by_the_announcement():
+    """Session 24: the median among wins is capped by the game's 26 turns; the report also says how many of all
+    games saw the town fall by turn 23 (the announcement) and by the record's last cleared turn."""
+    from engine.fidelity import _fall_date
+
+    h = {"capture_turn_median": 24, "capture_turns": [20, 22, 23, 24, 25, 26], "games": 10}
+    text = _fall_date(h)
+    assert "later than the record's 7 Nov" in text
+    assert "fallen in 30% of all games (20% by turn 22)" in text
+    on_time = _fall_date({"capture_turn_median": 22, "capture_turns": [22], "games": 1})
+    assert "the day the record has it cleared" in on_time and "By the announcement" not in on_time
