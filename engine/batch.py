@@ -973,6 +973,11 @@ class Task:
     logs_dir: str | None = None
     turns: bool = False
     """Also return the games' per-turn rows (`turn_rows`): `run_task` then returns (rows, turn rows)."""
+    return_logs: bool = False
+    """With `logs_dir`: return the event logs instead of writing them, (rows, turn rows or None, [(file name,
+    JSON lines)]), for the batch to write in its own `logs_dir` (a Dask worker's folder is not the client's)."""
+    expect: tuple[str, str] | None = None
+    """`engine_identity()` of the batch's process: a worker whose own differs refuses the task (Dask)."""
 
     @property
     def name(self) -> str:
@@ -1027,25 +1032,33 @@ def _check_worker_agents(task: Task) -> None:
                              f"{name!r}: {e}") from None
 
 
-def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def run_task(task: Task) -> Any:
     """Play a chunk of games and return their rows (runs in a worker process / Dask worker); with
-    `task.turns`, their rows and their per-turn rows."""
+    `task.turns`, their rows and their per-turn rows; with `task.return_logs`, (rows, per-turn rows or None,
+    event logs) (`Task.return_logs`)."""
     from engine.cli import score_row
     from engine.game import agent_refusals, settle_long_lived_objects
 
+    if task.expect is not None:
+        _check_worker_engine(task.expect)
     _check_worker_agents(task)
     scen = _scenario_for(task.doc)
     rows = []
     per_turn: list[dict[str, Any]] = []
+    logs: list[tuple[str, str]] = []
     for j, seed in enumerate(task.seeds):
         g = task.start + j
         state = play_one(scen, seed, task.weather, task.agents, task.agent_params)
         if task.logs_dir:
-            from engine.events import write_jsonl
+            from engine.events import event_to_json, write_jsonl
 
-            d = Path(task.logs_dir)
-            d.mkdir(parents=True, exist_ok=True)
-            write_jsonl(state.log, str(d / f"cell{task.cell:04d}-game{g:06d}-seed{seed}.jsonl"))
+            name = log_name(task.cell, g, seed)
+            if task.return_logs:
+                logs.append((name, "".join(event_to_json(e) + "\n" for e in state.log)))
+            else:
+                d = Path(task.logs_dir)
+                d.mkdir(parents=True, exist_ok=True)
+                write_jsonl(state.log, str(d / name))
         row_score = score_row(state)
         row = {"cell": task.cell, "game": g, **task.sweep, **flatten_score(row_score, task.types)}
         row["run_options"] = task.run_options[j]
@@ -1061,9 +1074,72 @@ def run_task(task: Task) -> list[dict[str, Any]] | tuple[list[dict[str, Any]], l
             per_turn.extend({**head, **r} for r in turn_rows(state.log, state.scenario))
         del state
         settle_long_lived_objects()  # once per worker process, after its first game
+    if task.return_logs:
+        return rows, per_turn if task.turns else None, logs
     if task.turns:
         return rows, per_turn
     return rows
+
+
+def log_name(cell: int, game: int, seed: int) -> str:
+    """The file name of a game's event log in `--logs`."""
+    return f"cell{cell:04d}-game{game:06d}-seed{seed}.jsonl"
+
+
+_ENGINE_CODE: str | None = None
+
+
+def engine_code() -> str:
+    """A fingerprint (16 hex digits of sha256) of this process's engine package: its Python sources, read once
+    per process (the first call), line endings normalised. Two processes with the same one play the same games;
+    a long-lived Dask worker started before the package changed keeps its old one."""
+    global _ENGINE_CODE
+    if _ENGINE_CODE is None:
+        import hashlib
+
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
+            h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            h.update(p.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+        _ENGINE_CODE = h.hexdigest()[:16]
+    return _ENGINE_CODE
+
+
+def engine_identity() -> tuple[str, str]:
+    """(ENGINE_VERSION, engine_code()): what every worker of a Dask batch must share with the client."""
+    from engine.rules import ENGINE_VERSION
+
+    return ENGINE_VERSION, engine_code()
+
+
+def worker_identity() -> dict[str, Any]:
+    """What a Dask worker tells the batch before any game (`_check_dask_workers`): its engine and where it is."""
+    import socket
+
+    version, code = engine_identity()
+    return {"engine_version": version, "engine_code": code, "host": socket.gethostname(), "pid": os.getpid(),
+            "python": sys.version.split()[0]}
+
+
+def _engine_mismatch(version: str, code: str, expect: tuple[str, str]) -> str | None:
+    if version != expect[0]:
+        return f"engine {version}, not {expect[0]}"
+    if code != expect[1]:
+        return (f"engine {version} with other code (fingerprint {code}, the client's {expect[1]}: a copy changed "
+                "since, or a worker started before the package changed)")
+    return None
+
+
+def _check_worker_engine(expect: tuple[str, str]) -> None:
+    """Refuse a task in a worker whose engine is not the client's (`engine_identity`): its rows would not be the
+    games the batch's seeds stand for (a worker that joined a Dask cluster after the batch's check)."""
+    import socket
+
+    version, code = engine_identity()
+    if why := _engine_mismatch(version, code, expect):
+        raise BatchError(f"Dask worker on {socket.gethostname()} (pid {os.getpid()}) runs {why}: install the "
+                         f"client's wargame (engine {expect[0]}) on every worker and restart the workers")
 
 
 _FORK_MASK = {signal.SIGINT, signal.SIGTERM}
@@ -1560,9 +1636,11 @@ def run_batch(
     t0 = time.perf_counter()
     out = Path(out)
     n_total = spec.games * max(1, int(np.prod([len(v) for _, v in spec.sweeps]))) if spec.sweeps else spec.games
+    remote = bool(scheduler) and scheduler != "local"
+    auto_chunk = chunk is None
     if chunk is None:
         # tens of games per task, but enough tasks to keep every worker busy on small batches
-        chunk = max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
+        chunk = _default_chunk(n_total, workers)
     pdir = parts_dir(out)
     cells, _, schema = plan(spec, 1)  # validate options before connecting or touching the output folder
     complete = _check_out(spec, out, pdir, resume, overwrite, turns)
@@ -1588,11 +1666,19 @@ def run_batch(
         # (a local cluster starts every worker it is given: no more than there are games)
         client = _connect_dask(scheduler, min(workers, n_total)) if scheduler else None
         try:
+            if remote:  # (the cluster's workers, not this machine's --workers, play the games)
+                threads = _check_dask_workers(client[0], str(scheduler), on_message)
+                if auto_chunk and threads:
+                    chunk = _default_chunk(n_total, threads)
             return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
                               on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs)
         finally:
             if client is not None:
                 _close_dask(*client)
+
+
+def _default_chunk(n_total: int, workers: int) -> int:
+    return max(1, min(DEFAULT_CHUNK, -(-n_total // (max(workers, 1) * 4))))
 
 
 def _missing_columns(path: Path, schema: Any) -> list[str]:
@@ -1869,8 +1955,18 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
     def save(task: Task, result: Any) -> None:
         import pyarrow as pa
 
-        rows, per_turn = result if isinstance(result, tuple) else (result, None)
+        rows, per_turn, *more = result if isinstance(result, tuple) else (result, None)
         table = pa.Table.from_pylist(rows, schema=schema)
+        if more and logs_dir:  # a Dask worker's logs, written here: before the part that says they are done
+            from engine.fileio import atomic_write_text
+
+            for name, text in more[0]:
+                try:
+                    atomic_write_text(str(Path(logs_dir) / name), text)
+                except OSError as e:
+                    what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+                    raise BatchAborted(f"cannot write {Path(logs_dir) / name}: {what}", 1, state["done"],
+                                       n_total) from None
         # a Ctrl+C or SIGTERM that arrives while a part is written waits until the part is counted: otherwise
         # the part could be on disk but missing from the "N of M games saved" report
         with _HeldSignals():
@@ -1893,7 +1989,9 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
 
     try:
         if client is not None:
-            _run_dask(todo, save, client[0])
+            # (a remote cluster's workers may be long-lived: each task checks its worker's engine; a LocalCluster's
+            # are started from this install just now)
+            _run_dask(todo, save, client[0], expect=engine_identity() if client[1] is None else None)
         elif workers <= 1:
             for t in todo:
                 save(t, run_task(t))
@@ -2000,21 +2098,131 @@ def _pool_loop(pending: dict, fill: Callable[[], None], save: Callable[[Task, li
 def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any]:
     import logging
 
-    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
-                 "distributed.core", "distributed.comm", "distributed.client"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     from distributed import Client, LocalCluster
+
+    # (after the import: importing distributed sets its loggers' levels from its config, WARNING for the client's
+    # "Couldn't gather 1 keys, rescheduling" when a worker dies, which would print under the progress bar)
+    for name in ["distributed", *(n for n in list(logging.root.manager.loggerDict) if n.startswith("distributed."))]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    if not any(isinstance(f, _NoAllExit) for f in logging.getLogger("asyncio").filters):
+        logging.getLogger("asyncio").addFilter(_NoAllExit())
 
     if scheduler == "local":
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                dashboard_address=None)
         return Client(cluster), cluster
-    try:
-        client = Client(scheduler, timeout="10s")
-    except Exception as e:  # OSError, TimeoutError, ValueError (bad address) ...
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise BatchError(f"cannot connect to Dask scheduler {scheduler} within 10 s: {msg}") from None
+    try:  # (distributed bounds the connection by `timeout`, not the handshake that follows: hence `_within`)
+        client = _within(DASK_CONNECT_S * 1.5 + 1, lambda: Client(scheduler, timeout=f"{DASK_CONNECT_S:g}s"))
+    except _Late:
+        raise BatchError(f"{scheduler} accepted the connection but did not answer as a Dask scheduler within "
+                         f"{DASK_CONNECT_S * 1.5 + 1:g} s: not a Dask scheduler (another service on that port?)") \
+            from None
+    except ValueError as e:  # unknown scheme, no port, ...
+        raise BatchError(f"--scheduler {scheduler}: not a scheduler address ({_first_line(e)}); give "
+                         "tcp://HOST:PORT as `dask scheduler` prints it (e.g. tcp://192.168.1.5:8786), or 'local'") \
+            from None
+    except (OSError, TimeoutError) as e:
+        if "Timed out trying to connect" in str(e):
+            raise BatchError(f"cannot connect to Dask scheduler {scheduler}: nothing answered within "
+                             f"{DASK_CONNECT_S:g} s (is `dask scheduler` running there, and the port open to this "
+                             "machine?)") from None
+        raise BatchError(f"{scheduler} answered, but not as a Dask scheduler ({_first_line(e)}): another service "
+                         "on that port, or another version of distributed?") from None
+    except Exception as e:  # a reply that does not decode (MemoryError on a huge bogus length, ...)
+        raise BatchError(f"{scheduler} answered, but not as a Dask scheduler ({_first_line(e)}): another service "
+                         "on that port, or another version of distributed?") from None
     return client, None
+
+
+class _NoAllExit:
+    """Drops asyncio's "Task exception was never retrieved ... AllExit": a gather of a chunk whose worker died,
+    given up by the batch (`_run_dask`), ends with this when the client closes; a traceback for nothing."""
+
+    def filter(self, record: Any) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (exc is not None and type(exc).__name__ == "AllExit")
+
+
+DASK_CONNECT_S = 10.0
+"""How long `--scheduler tcp://...` tries to connect; a peer that accepts but never answers as a scheduler is
+given up on after 1.5 times this (+1 s)."""
+
+
+def _first_line(e: BaseException) -> str:
+    return f"{type(e).__name__}: {str(e).splitlines()[0]}" if str(e).strip() else type(e).__name__
+
+
+class _Late(Exception):
+    """`_within` gave up waiting."""
+
+
+def _within(seconds: float, fn: Callable[[], Any]) -> Any:
+    """`fn()`, or `_Late` after `seconds` (it goes on in a daemon thread, abandoned): for calls into distributed
+    that can wait for ever on a peer that does not answer."""
+    box: dict[str, Any] = {}
+
+    def go() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # (re-raised in the caller's thread)
+            box["error"] = e
+
+    th = threading.Thread(target=go, name="wargame-dask", daemon=True)
+    th.start()
+    th.join(seconds)
+    if th.is_alive():
+        raise _Late
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str], None] | None) -> int:
+    """Before any game: every worker of the scheduler must import this wargame's engine, same version and code
+    (`engine_identity`), else a BatchError names them (the tasks check again: `Task.expect`). Says what the batch
+    runs on; returns the workers' thread count (0: none yet, the batch waits for one: `_run_dask`)."""
+    mine = engine_identity()
+    try:
+        info = _within(DASK_CONNECT_S * 3, lambda: client.run(worker_identity, on_error="return"))
+    except _Late:
+        raise BatchError(f"the workers of Dask scheduler {scheduler} did not answer within {DASK_CONNECT_S * 3:g} s"
+                         ) from None
+    except Exception as e:
+        raise BatchError(f"cannot ask the workers of Dask scheduler {scheduler} what they run: {_first_line(e)}") \
+            from None
+    try:
+        threads = {a: int(n) for a, n in client.nthreads().items()}
+    except Exception:
+        threads = {}
+    bad = []
+    for addr in sorted(info):
+        got = info[addr]
+        if isinstance(got, BaseException):
+            why = str(got) if type(got) is Exception and str(got) else _first_line(got)  # (a remote one, wrapped)
+            bad.append(f"{addr} cannot import this wargame's batch runner ({why})")
+        elif not isinstance(got, dict):
+            bad.append(f"{addr} answered {got!r}")
+        elif why := _engine_mismatch(str(got.get("engine_version")), str(got.get("engine_code")), mine):
+            bad.append(f"{addr} on {got.get('host')} runs {why}")
+    if bad:
+        raise BatchError(f"{len(bad)} of {len(info)} Dask workers cannot play this batch: {'; '.join(bad[:4])}"
+                         f"{f'; and {len(bad) - 4} more' if len(bad) > 4 else ''}. Every worker needs this wargame "
+                         f"(engine {mine[0]}) installed, the same code as here: install it, restart the workers "
+                         "(`dask worker` loads the engine once) and run the batch again")
+    n = sum(threads.get(a, 1) for a in info)
+    if on_message:
+        if not info:
+            on_message(f"Dask scheduler {scheduler} has no worker yet: waiting up to {DASK_NO_WORKERS_S:g} s for "
+                       f"one (start them with `dask worker {scheduler} --nthreads 1`)")
+        else:
+            on_message(f"on Dask scheduler {scheduler}: {len(info)} worker{'s' if len(info) != 1 else ''}, {n} "
+                       f"thread{'s' if n != 1 else ''}, engine {mine[0]}")
+        multi = sorted(a for a in info if threads.get(a, 1) > 1)
+        if multi:
+            on_message(f"note: {len(multi)} worker(s) run several threads ({multi[0]}: {threads[multi[0]]}): games "
+                       "hold Python's GIL, so the threads of one worker share one core; start workers with "
+                       "`dask worker ... --nthreads 1 --nworkers N` (one process per core)")
+    return n
 
 
 def _close_dask(client: Any, cluster: Any) -> None:
@@ -2045,11 +2253,18 @@ def _dask_workers(client: Any) -> int | None:
         return None
 
 
-def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any) -> None:
+def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
+              expect: tuple[str, str] | None = None) -> None:
+    """Run the tasks on Dask: their logs come back to be written here; with `expect` (`engine_identity()`),
+    each task checks that its worker's engine is that one (`Task.expect`)."""
+    import dataclasses
+
     from distributed import wait
 
+    sent = [dataclasses.replace(t, return_logs=bool(t.logs_dir), expect=expect) for t in todo]
     futs = {client.submit(run_task, t, pure=False, key=f"wargame-{t.name}-{os.getpid()}-{time.time_ns()}"): t
-            for t in todo}
+            for t in sent}
+    had_worker = bool(_dask_workers(client))
     saved: set[Any] = set()
 
     def keep_finished(but: Any = None) -> None:  # the chunks other workers did finish, before a report
@@ -2083,6 +2298,9 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
                     rows = f.result(timeout=max(5.0, DASK_POLL_S))
                 except TimeoutError:  # (lost meanwhile: as above)
                     continue
+                except BatchError as e:  # (a worker's own one-line refusal: another engine, an agent it lacks)
+                    keep_finished(but=f)
+                    raise BatchAborted(f"{e}", 1, 0, 0) from None
                 except Exception as e:  # KilledWorker, lost worker, CommClosed ...
                     msg = str(e).splitlines()[0] if str(e) else ""
                     keep_finished(but=f)
@@ -2102,11 +2320,17 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any)
                 alone_since = now if alone_since is None else alone_since
                 if now - alone_since >= DASK_NO_WORKERS_S:
                     keep_finished()
-                    raise BatchAborted(f"the Dask scheduler has had no worker for {DASK_NO_WORKERS_S:g} s (all "
-                                       f"killed or gone) with {len(pending) - len(saved & pending)} chunks "
-                                       "left to play", 1, 0, 0)
+                    left = len(pending) - len(saved & pending)
+                    if had_worker:
+                        raise BatchAborted(f"the Dask scheduler has had no worker for {DASK_NO_WORKERS_S:g} s (all "
+                                           f"killed or gone) with {left} chunks left to play; start workers with "
+                                           f"`dask worker {client.scheduler.address} --nthreads 1`", 1, 0, 0)
+                    raise BatchAborted(f"the Dask scheduler has no worker: none joined in {DASK_NO_WORKERS_S:g} s, "
+                                       f"{left} chunks left to play; start workers with `dask worker "
+                                       f"{client.scheduler.address} --nthreads 1`", 1, 0, 0)
             else:
                 alone_since = None
+                had_worker = True
     finally:
         try:
             client.cancel([f for f in futs if not f.done()])

@@ -41,7 +41,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         attacker: Annotated[str | None, typer.Option(help="Attacker agent for every cell: " + AGENT_CHOICES)] = None,
         defender: Annotated[str | None, typer.Option(help="Defender agent for every cell: " + AGENT_CHOICES)] = None,
         scheduler: Annotated[str | None, typer.Option(
-            help="Run on Dask: tcp://HOST:PORT of a scheduler, or 'local' for a LocalCluster")] = None,
+            help="Run on Dask: tcp://HOST:PORT of a scheduler (its workers play the games: each needs this wargame "
+                 "installed, the same version; the scenario is sent to them, and the event logs of --logs come "
+                 "back here), or 'local' for a LocalCluster of --workers processes")] = None,
         chunk: Annotated[int | None, typer.Option(help="Games per task (default: up to 25)")] = None,
         resume: Annotated[bool, typer.Option(
             "--resume", help="Complete the unfinished batch of --out (kept in <out>.parts by an interrupted run; "
@@ -85,6 +87,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if n_workers < 1:
             fail(f"--workers must be at least 1, got {n_workers}")
+        if workers is not None and scheduler not in (None, "local"):  # (it would be ignored: the cluster's count)
+            fail(f"--workers {workers} with --scheduler {scheduler}: the cluster's workers play the games, as many as "
+                 f"were started (`dask worker {scheduler} --nworkers N --nthreads 1` on each machine); leave "
+                 "--workers out (it sizes this machine's pool, or a --scheduler local cluster)")
         for opt, value in (("--attacker", attacker), ("--defender", defender)):
             if why := B.empty_agent_option(opt, value):
                 fail(why)
@@ -168,7 +174,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except B.BatchAborted as e:
             if progress is not None:
                 progress.stop()
-            hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns)
+            hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns, scheduler=scheduler)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
             fail(f"{e.message}; {saved}. Resume with: {hint}", 128 + signal.SIGTERM if terminated else e.code)
@@ -298,13 +304,15 @@ def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker
     return shlex.join(args)
 
 
-def resume_hint(command: str, csv: Path | None = None, logs: Path | None = None, turns: bool = False) -> str:
+def resume_hint(command: str, csv: Path | None = None, logs: Path | None = None, turns: bool = False,
+                scheduler: str | None = None) -> str:
     """`command` (the results' own options) with --resume, and the output options it needs to finish the same
-    outputs: the CSV copy, the event logs and the per-turn file."""
+    outputs: the CSV copy, the event logs and the per-turn file; and the Dask scheduler it ran on (a resume
+    without it would play the rest on this machine alone)."""
     args = shlex.split(command)
     if turns and "--turns" not in args:
         args.append("--turns")
-    for name, v in (("--csv", csv), ("--logs", logs)):
+    for name, v in (("--csv", csv), ("--logs", logs), ("--scheduler", scheduler)):
         if v is not None and name not in args:
             args += [name, str(v)]
     if "--resume" not in args:
