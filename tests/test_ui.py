@@ -379,10 +379,10 @@ def test_an_order_preview_is_never_cut_off_by_the_event_log(scen, screen, size, 
     app.pending = (None, [f"preview line {k}: a modifier or the odds" for k in range(13)])  # a cliff assault's
     bottom = panels.draw_panel(app, surf, app.panel_rect)
     assert bottom <= app.gui.info_bottom_without_log
-    assert app.gui._log_hidden == (bottom > app.gui.info_bottom)
+    assert (app.gui._log_level > 0) == (bottom > app.gui.info_bottom)
     app.pending, app.hover = None, None
     panels.draw_panel(app, surf, app.panel_rect)
-    assert not app.gui._log_hidden  # back as soon as nothing is previewed
+    assert app.gui._log_level == 0  # back as soon as nothing is previewed
     if size != (1280, 800) or scale != 1.0:
         return
     app = make_app(scen, human=(1,), seed=3)

@@ -286,3 +286,253 @@ def test_the_event_log_hides_only_when_a_preview_does_not_fit_beside_its_rows(sh
         levels.append(app.gui._log_level)
     assert levels == [2, 1, 0]
     assert app.gui.log_box.visible and app.gui.log_box.rect == full
+
+
+# =============================================================================== review of the above (uifix2)
+@pytest.fixture(scope="module")
+def ended_ai_game(shusha) -> Any:
+    """An AI game of Shusha played to its end (a long log: ~2300 rows)."""
+    from ui.app import App
+
+    app = App(new_game(shusha, 0, track_sightings=True), set(), size=(1326, 700))
+    app.show_lesson = False
+    app.run_ai_until(shusha.turns + 1)
+    assert app.state.outcome is not None
+    return app.state
+
+
+def newest_row_on_screen(app: Any) -> bool:
+    """Whether the event log's last row is laid out (pygame_gui makes widgets only for the rows in view)."""
+    items = app.gui.log_box.item_list
+    return bool(items) and items[-1]["button_element"] is not None
+
+
+def test_a_long_event_log_shows_its_newest_rows(ended_ai_game, screen):
+    """pygame_gui keeps a scroll bar's slider >= 5 px, and stopped a 2268-row log ~60 rows short of its end."""
+    from ui.app import App
+
+    app = App(ended_ai_game, set(), size=(1326, 700))
+    app.show_lesson = False
+    app.log_anchor = None
+    for _ in range(2):
+        app.render(screen)
+        app.gui.manager.update(0.7)
+    sb = app.gui.log_box.scroll_bar
+    assert sb is not None and sb.visible_percentage * sb.scrollable_height < 5  # (the case: a slider too tall)
+    assert newest_row_on_screen(app)
+    # scrolled up, then back to the bottom by the reader (the slider at the end of its track): the newest again
+    sb.set_scroll_from_start_percentage(0.0)
+    app.gui.manager.update(0.05)
+    assert not newest_row_on_screen(app)
+    sb.set_scroll_from_start_percentage(1.0)
+    app.gui.manager.update(0.05)
+    assert not newest_row_on_screen(app)  # (pygame_gui alone: short of the end)
+    app.render(screen)
+    app.gui.manager.update(0.05)
+    assert newest_row_on_screen(app)
+
+
+def test_the_shrunk_event_log_shows_its_newest_rows(shusha, screen):
+    """Shrunk to 4 rows for a recon sortie's preview (1326x700), the log showed rows from two turns before."""
+    from ui.gui import LOG_MIN_ROWS, log_row_height
+
+    app = app_of(new_game(shusha, 0, "overcast", track_sightings=True), (), (1326, 700))
+    app.run_ai_until(14)
+    app.human = {1}
+    app.state = goto(app.state, "defender", "air")
+    surf = pygame.Surface(app.size)
+    app.render(surf)
+    app.select("arm_orlan")
+    app.preview(Recon("arm_orlan", (0, 0)))
+    for _ in range(2):
+        app.render(surf)
+        app.gui.manager.update(0.05)
+    sb = app.gui.log_box.scroll_bar
+    assert app.gui._log_level == 1 and app.gui.log_box.rect.h < (LOG_MIN_ROWS + 1) * log_row_height(1.0) + 8
+    assert sb is not None and sb.visible_percentage * sb.scrollable_height < 5  # (the case: a slider too tall)
+    assert newest_row_on_screen(app)
+    app.gui.set_log_room(0)  # (the log whole, then shrunk again by hand: it follows its end each time)
+    app.gui.set_log_room(1)
+    app.gui.manager.update(0.05)
+    assert newest_row_on_screen(app)
+
+
+def test_the_wheel_over_the_open_briefing_scrolls_its_text_not_the_map(shusha, screen):
+    """The wheel over the briefing (its title bar, its text before pygame_gui saw the mouse there) zoomed the map
+    under it."""
+    from ui.app import App
+
+    app = App(new_game(shusha, 0, track_sightings=True), {1}, size=(1280, 800))
+    app.show_lesson = True
+    app.render(screen)
+    app.zoom_i = 2
+    app.clamp_view()
+    win = app.lesson_win
+    text = next(e for e in win.get_container().elements if getattr(e, "scroll_bar", None) is not None)
+    down = pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False, precise_x=0.0, precise_y=-1.0)
+    for spot in (win.rect.center, (win.rect.x + 5, win.rect.y + 5)):
+        pygame.mouse.set_pos(spot)
+        if pygame.mouse.get_pos() != spot:
+            pytest.skip("the dummy video driver did not move the mouse")
+        for _ in range(3):
+            app.handle_event(down)
+            app.render(screen)
+        assert app.zoom_i == 2, spot
+    assert text.scroll_bar.start_percentage > 0
+
+
+def test_see_all_shows_both_sides_grounded_drones(shusha, screen):
+    """`--see-all` named only the viewing side's grounded drones on the GROUNDED plate."""
+    from ui import panels
+
+    st = goto(new_game(shusha, 0, "overcast", track_sightings=True), "defender", "air")
+    app = app_of(st, (1,))
+    assert not panels.grounded_rows(app) and not panels.grounded_causes(app)  # (the defender's Orlan flies)
+    app.omniscient = True
+    rows = panels.grounded_rows(app)
+    assert rows and all(r[0].startswith("attacker's ") for r in rows)
+    causes = panels.grounded_causes(app)
+    assert causes and "az_tb2" in causes[0][0] and "cloud ceiling 400 m" in causes[0][0]
+
+
+def test_a_replay_leaves_the_games_own_plans_and_document_alone(shusha):
+    """Building a replay from a live game's `save_dict` took the game's hold marks away (the document shares its
+    `extra`), and dropping a bad go-to entry changed the document."""
+    from engine.savegame import save_dict
+    from ui import goto_orders
+    from ui.replay import ReplayModel
+
+    st = goto(new_game(shusha, 0, track_sightings=True), "attacker", "movement")
+    uid = next(u.id for u in st.units if u.side == 0 and u.active and not u.offmap)
+    goto_orders.set_hold(st, uid, True)
+    goto_orders.orders(st)["no_such_unit"] = [3, 3]
+    doc = save_dict(st)
+    m = ReplayModel.from_save_dict(doc)
+    assert goto_orders.held(st) == {uid}
+    assert doc["extra"][goto_orders.GOTO_KEY] == {"no_such_unit": [3, 3]}
+    assert any("no_such_unit" in n for n in m.notes)  # (the file's fault is still named)
+    assert not goto_orders.held(m.state)
+
+
+def test_move_cost_tags_over_a_name_stay_under_the_counters(shusha, screen, monkeypatch):
+    """The tags redrawn over a place name were drawn over the counters they touched too."""
+    from ui.app import App
+
+    magenta = (255, 0, 255)
+
+    def solid(self: Any, cost: float, hex_size: float) -> pygame.Surface:
+        img = pygame.Surface((22, 12))
+        img.fill(magenta)
+        return img
+
+    monkeypatch.setattr(App, "reach_tag", solid)
+    app = app_of(goto(new_game(shusha, 0, track_sightings=True), "defender", "movement"), (1,))
+    app.zoom_i = app.zoom_levels.index(14)
+    app.select("arm_tank_1")
+    app.center_on(app.state.unit("arm_tank_1").idx)
+    surf = pygame.Surface(app.size)
+    app.render(surf)
+    labels = [r for _, r in app.place_labels]
+    counters = [r for _, r in app.unit_boxes.values()]
+    both = [r for _, r in app._reach_tag_rects() if r.collidelist(labels) >= 0 and r.collidelist(counters) >= 0]
+    assert both  # (a tag under a town's name and a counter)
+    view = pygame.Rect(int(app.vx), int(app.vy), *app.map_rect.size)
+    for r in both:
+        for c in counters:
+            part = r.clip(c).clip(view).move(-view.x, -view.y)
+            assert not any(surf.get_at((x, y))[:3] == magenta for x in range(part.left, part.right)
+                           for y in range(part.top, part.bottom))
+
+
+def test_panel_lines_beside_the_shrunk_log_can_be_clicked(shusha, screen):
+    """Lines the panel drew below the whole log's top (while the log was shrunk) were not clickable."""
+    from ui import panels
+
+    app = app_of(goto(new_game(shusha, 0, "overcast", track_sightings=True), "attacker", "air"), (0,))
+    app.render(screen)
+    g = app.gui
+    probe = panels.Writer(app, screen, app.panel_rect, measure=True)
+    panels._aircraft(app, probe, 0)
+    w = panels.Writer(app, screen, app.panel_rect)
+    w.limit = g.info_bottom_small_log
+    w.y = w.limit - (probe.y - probe.rect.y - 8) + 40  # (the last lines run past the limit)
+    assert g.info_bottom < w.limit
+    app.click_regions = []
+    panels._aircraft(app, w, 0)
+    lower = [r for r, _ in app.click_regions if r.bottom > g.info_bottom]
+    assert lower and all(r.bottom <= w.limit for r in lower)  # (those below the limit, not drawn, are not)
+    assert w.y > w.limit
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
+def test_the_closest_zoom_is_the_largest_size_that_fits_in_memory(shusha, screen, size):
+    """Shusha's closest zoom fell from 46 px to 40 px (56 px takes too much memory)."""
+    from ui.app import App, _fits_memory
+    from ui.render_map import ZOOM_NEAR, MapGeometry
+
+    app = App(new_game(shusha, 1), {1}, size=size)
+    levels = app.zoom_levels
+    top = levels[-1]
+    assert top >= 46 and _fits_memory(MapGeometry(app.renderer.gmap, top))
+    assert not _fits_memory(MapGeometry(app.renderer.gmap, top + 1))
+    assert min(b / a for a, b in itertools.pairwise(levels)) >= ZOOM_NEAR
+
+
+def test_an_alert_closes_the_briefing_so_that_ctrl_s_works(shusha, screen):
+    """The autosave alert says "Save with Ctrl+S", which the open briefing blocked."""
+    app = app_of(new_game(shusha, 0, track_sightings=True), (1,))
+    app.show_lesson = True
+    app.render(screen)
+    assert app.briefing_open()
+    app.gui.alert("The game could not be saved", ["Save it with Save… (Ctrl+S)."])
+    assert not app.briefing_open() and not app.show_lesson
+    app.on_key(pygame.K_s, pygame.KMOD_CTRL)
+    assert app.gui.dialog is not None and app.gui.dialog.alive()
+
+
+def test_the_game_over_window_over_the_briefing_takes_its_own_clicks(shusha, screen):
+    """A finished game with the briefing open: a click on the game-over window's close button closed the
+    briefing under it instead."""
+    from ui.app import App
+
+    scen = load_scenario(SHUSHA.parent / "lessons" / "ambush.json")
+    ai = App(new_game(scen, 0, track_sightings=True), set(), size=(1024, 700))
+    ai.show_lesson = False
+    ai.run_ai_until(scen.turns + 1)
+    app = App(ai.state, {1}, size=(1024, 700))
+    app.show_lesson = True
+    screen = pygame.Surface(app.size)  # (`render` follows its surface's size)
+    app.render(screen)
+    over = app.gui.over_win
+    assert over is not None and over.alive()
+    spot = over.close_window_button.rect.center
+    assert not app.lesson_win.rect.collidepoint(spot)  # (the case: the game-over window is the taller)
+    pygame.event.clear()
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+        app.handle_event(pygame.event.Event(kind, pos=spot, button=1))
+        for ev in pygame.event.get():
+            app.handle_event(ev)
+    app.gui.manager.update(0.05)
+    for ev in pygame.event.get():
+        app.handle_event(ev)
+    assert app.briefing_open() and not over.alive()
+    app.render(screen)
+    assert app.gui.over_win is None or not app.gui.over_win.alive()
+
+
+def test_the_replay_does_not_step_under_the_briefing(shusha, screen):
+    from engine.savegame import save_dict
+    from ui.replay import ReplayApp, ReplayModel
+
+    st = goto(new_game(shusha, 0, track_sightings=True), "attacker", "assault")
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(st)), size=(1280, 800))
+    viewer.goto(2)
+    viewer.show_lesson = True
+    viewer.render(screen)
+    for key in (pygame.K_RIGHT, pygame.K_LEFT, pygame.K_PAGEDOWN, pygame.K_PAGEUP, pygame.K_HOME, pygame.K_END):
+        viewer.on_key(key, 0)
+        assert viewer.model.k == 2 and "Esc or L closes it" in viewer.status
+    viewer.on_key(pygame.K_ESCAPE, 0)
+    viewer.render(screen)
+    viewer.on_key(pygame.K_RIGHT, 0)
+    assert viewer.model.k == 3

@@ -255,13 +255,35 @@ class App:
     def zoom_levels(self) -> tuple[int, ...]:
         """Hex sizes (px) the zoom steps through: the standard `ZOOM_LEVELS` this map's surface may use
         (`MAX_MAP_PIXELS`) and the size that fits the whole map in the map area (`fit_size`), in order; a standard
-        level within `ZOOM_NEAR` of the fitted size is left out (the steps stay about 1.4× apart)."""
+        level within `ZOOM_NEAR` of the fitted size is left out, so the steps next to the fitted one may be up to
+        ~1.7x apart (1.4 x `ZOOM_NEAR`), the others ~1.4x. When the next standard level would take too much
+        memory, the largest size that fits is the last step if it is `ZOOM_NEAR` above the one before (Shusha's
+        closest zoom was 46 px with the old steps: it stays about that, not 40)."""
         if self._zoom_levels is None:
             ok = [s for s in ZOOM_LEVELS if _fits_memory(self.renderer.geometry(s))] or [ZOOM_LEVELS[0]]
             fit = self._fit_size = self.fit_size()
             ok = [s for s in ok if max(s, fit) / min(s, fit) >= ZOOM_NEAR]
-            self._zoom_levels = tuple(sorted(set(ok) | {fit}))
+            levels = sorted(set(ok) | {fit})
+            top = self._largest_in_memory()
+            if top / levels[-1] >= ZOOM_NEAR:
+                levels.append(top)
+            self._zoom_levels = tuple(levels)
         return self._zoom_levels
+
+    def _largest_in_memory(self) -> int:
+        """The largest hex size up to the last of `ZOOM_LEVELS` whose whole-map surface fits `MAX_MAP_PIXELS` (at
+        least the first level): the map's surface grows with the size, so a bisection finds it."""
+        gm = self.renderer.gmap
+        lo, hi = ZOOM_LEVELS[0], ZOOM_LEVELS[-1]
+        if _fits_memory(MapGeometry(gm, hi)):
+            return hi
+        while hi - lo > 1:  # (lo fits or is the floor; hi does not fit)
+            mid = (lo + hi) // 2
+            if _fits_memory(MapGeometry(gm, mid)):
+                lo = mid
+            else:
+                hi = mid
+        return lo
 
     @property
     def max_zoom_i(self) -> int:
@@ -1160,6 +1182,22 @@ class App:
             self.side_choice = False  # (closed without a choice: the side given stays)
             self.side_buttons = {}
 
+    def close_briefing(self) -> None:
+        """Close the briefing or lesson window now (an alert must not open under it: its input is blocked there)."""
+        if self.show_lesson or self.briefing_open():
+            self.show_lesson = False
+            self._sync_lesson()
+
+    def windows_over_briefing(self) -> list[Any]:
+        """The pygame_gui windows stacked above the open briefing (the game-over window of a finished game loaded
+        with the briefing open): they take their own clicks, and Esc closes them before the briefing."""
+        if not self.briefing_open():
+            return []
+        stack = self.gui.manager.get_window_stack().get_full_stack()
+        if self.lesson_win not in stack:
+            return []
+        return [w for w in stack[stack.index(self.lesson_win) + 1:] if w.alive() and w.visible]
+
     def choose_side(self, side: int) -> None:
         """The side picked in a new game's briefing: the player takes it, the AI the other."""
         self.human = {side}
@@ -1599,14 +1637,16 @@ class App:
                               names: list[tuple[str, pygame.Rect]]) -> None:
         """The move-cost tags a place name was laid over, drawn again above it (a town's or an objective's name
         keeps its least-bad spot even over them): the cost is what the player reads to move now, the name the
-        hover panel gives too. `names`: the names drawn, with their screen rectangles."""
+        hover panel gives too. `names`: the names drawn, with their screen rectangles. A tag that meets a counter
+        (`counter_boxes`, map-surface rectangles like `tags`) stays under it: the counters are drawn over the tags."""
         if not tags or not names:
             return
         dest = self.destinations()
         size = self.geo.size
+        drawn = [nr for _, nr in names]
         for i, r in tags:
             spot = r.move(-int(self.vx), -int(self.vy))
-            if i in dest and spot.collidelist([nr for _, nr in names]) >= 0:
+            if i in dest and spot.collidelist(drawn) >= 0 and r.collidelist(self.counter_boxes) < 0:
                 screen.blit(self.reach_tag(dest[i][0], size), spot)
 
     def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
@@ -1937,18 +1977,26 @@ class App:
     def _briefing_takes(self, ev: Any) -> bool:
         """While the briefing is open the mouse is its alone (the window is blocking: `_sync_lesson`): the map and
         the panel under it neither hover nor scroll (a player saw the panel's hex and button tips change under
-        the briefing), a click outside it is the briefing's (`on_left_click`). True if `ev` is used up here."""
+        the briefing), a click outside it is the briefing's (`on_left_click`), the wheel scrolls its text and never
+        zooms the map. A window stacked over it (`windows_over_briefing`: the game-over window) takes its own
+        clicks. True if `ev` is used up here."""
         if ev.type == pygame.MOUSEMOTION:
             self.hover = None
             self.drag = None
             self.gui.process_event(ev)  # (the briefing's own widgets: its buttons, its scroll bar)
             return True
-        inside = self.lesson_win.rect.collidepoint(getattr(ev, "pos", None) or pygame.mouse.get_pos())
+        pos = getattr(ev, "pos", None) or pygame.mouse.get_pos()
+        if ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL) and any(
+                w.rect.collidepoint(pos) for w in self.windows_over_briefing()):
+            return False  # (a window over the briefing: its button is pressed, the briefing stays)
+        inside = self.lesson_win.rect.collidepoint(pos)
         if ev.type == pygame.MOUSEBUTTONDOWN and not inside:
             if ev.button == 1:
                 self.on_left_click(ev.pos)
             return True
-        if ev.type == pygame.MOUSEWHEEL and not inside:
+        if ev.type == pygame.MOUSEWHEEL:  # the briefing's text scrolls; the map under it never zooms
+            if inside:
+                self.gui.manager.process_events(ev)
             return True
         return False
 
@@ -1996,7 +2044,9 @@ class App:
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.confirm()
         elif key == pygame.K_ESCAPE:
-            if self.show_lesson:
+            if self.show_lesson and self.windows_over_briefing() and self.gui.close_top_window():
+                self.status = "Closed"  # (the window over the briefing first, as it is on top)
+            elif self.show_lesson:
                 self.show_lesson = False
                 what = panels.lesson_window_name(self.state.scenario).capitalize()
                 you = f"; you play the {SIDES[self.view_side]}" if self.side_choice else ""

@@ -88,15 +88,18 @@ def drop_bad(state: Any) -> list[str]:
         return []
     got = state.extra[GOTO_KEY]
     if not isinstance(got, dict):
-        state.extra[GOTO_KEY] = {}
+        state.extra = {**state.extra, GOTO_KEY: {}}
         return [f"go-to orders dropped: extra.{GOTO_KEY} must map unit ids to [col, row], got "
                 f"{type(got).__name__} {_short(got)}"]
     out = []
+    kept = dict(got)  # (a copy: `state.extra` may be the loaded document's own dict, or a live game's)
     for uid in sorted(got, key=str):
         why = bad_entry(state, uid, got[uid])
         if why is not None:
             out.append(f"go-to order {uid!r}: {_short(got[uid])} dropped ({why})")
-            del got[uid]
+            del kept[uid]
+    if out:
+        state.extra = {**state.extra, GOTO_KEY: kept}
     return out
 
 
@@ -502,7 +505,7 @@ def draw_hold_marks(app: Any, screen: Any) -> None:
 def drop_plans(state: Any) -> None:
     """Take the player's plans (go-to orders, hold marks) out of `state`: a save keeps only those standing when it
     was saved, not when each was given or lifted, so a replay that showed them would show the last ones at every
-    step (`ui.replay`)."""
+    step (`ui.replay`). `state.extra` is replaced, not changed: it may be the dict of the document the state was
+    built from, which `engine.savegame.save_dict` takes from a live game as it is."""
     if isinstance(state.extra, dict):
-        for key in (GOTO_KEY, HOLD_KEY):
-            state.extra.pop(key, None)
+        state.extra = {k: v for k, v in state.extra.items() if k not in (GOTO_KEY, HOLD_KEY)}

@@ -36,7 +36,7 @@ LOG_REFRESH_S = (0.1, 0.6)
 rebuilds the rows on screen, ~2 ms a row)."""
 LOG_KINDS = ("#log_plain", "#log_attacker", "#log_defender", "#log_turn", "#log_bad")
 LOG_MIN_ROWS = 4
-"""Rows the event log keeps when an order's preview or the selected unit needs the panel's room (`Gui.hide_log`):
+"""Rows the event log keeps when an order's preview or the selected unit needs the panel's room (`Gui.set_log_room`):
 it shrinks to these, never out of sight (on a 1326x700 screen with grounded drones it was gone)."""
 
 
@@ -223,9 +223,8 @@ class Gui:
         """Where the panel text may reach while the event log is shrunk for an order's preview or a unit."""
         self.info_bottom_without_log = y1 - 6
         """Where it may reach with the log hidden: the last resort (a small window at a large --ui-scale)."""
-        self._log_hidden = False
-        """The event log is not whole: shrunk to its `LOG_MIN_ROWS` rows, or hidden (`hide_log`)."""
         self._log_level = 0
+        """The event log's room (`set_log_room`): 0 whole, 1 shrunk to its `LOG_MIN_ROWS` rows, 2 hidden."""
         self._log_small = False
         """The log's list and title stand at their shrunk rectangles (`_log_rects[True]`)."""
         self._log_ident = None
@@ -248,6 +247,7 @@ class Gui:
         self._sync_report()
         self._sync_game_over()
         self._sync_log()
+        self._log_bottom_reachable()
 
     def draw(self, screen: pygame.Surface) -> None:
         now = time.perf_counter()
@@ -344,7 +344,7 @@ class Gui:
                 return True
         return False
 
-    def hide_log(self, level: int) -> None:
+    def set_log_room(self, level: int) -> None:
         """The event log whole (0), shrunk to its last `LOG_MIN_ROWS` rows under its title (1: an order's preview
         or the selected unit needs the panel's room; what just happened stays readable, a 1326x700 screen with
         grounded drones lost the whole log), or hidden (2: only when the preview does not fit even so)."""
@@ -363,7 +363,6 @@ class Gui:
             else:
                 el.show()
         self._log_level = level
-        self._log_hidden = level > 0
         if level < 2:
             self._sync_log(force=True)
 
@@ -384,9 +383,12 @@ class Gui:
 
     def alert(self, title: str, paragraphs: list[str]) -> None:
         """A window the player has to see (its title bar's X or Esc closes it): what went wrong and what to
-        do. The Save… dialog opened from it comes up over it."""
+        do. The Save… dialog opened from it comes up over it. An open briefing is closed first: it blocks the
+        keys and buttons the alert asks for (Ctrl+S, Save…), and its first click would have closed it, not the
+        alert (L opens it again)."""
         if self.alert_win is not None and self.alert_win.alive():
             self.alert_win.kill()
+        self.app.close_briefing()
         s = self.app.ui_scale
         text = "<br><br>".join(html.escape(clean(p)) for p in paragraphs)
         self.alert_win = UIWindow(self._centred(round(520 * s), round(300 * s)), self.manager,
@@ -584,7 +586,7 @@ class Gui:
             return
         self._log_time = now
         sb = box.scroll_bar
-        at_end = sb is None or sb.start_percentage >= 1.0 - sb.visible_percentage - 0.02
+        at_end = sb is None or sb.start_percentage >= 1.0 - sb.visible_percentage - 0.02 or _slider_at_bottom(sb)
         start = sb.start_percentage if sb is not None else 0.0
         width = box.rect.w - 48  # scroll bar, padding and the indent of continuation rows
         if same and len(self._log_shown) + len(events) - pos <= LOG_CAP * 1.2:
@@ -612,18 +614,40 @@ class Gui:
             # the next new line follows the bottom again
             row = next((r for r, k in enumerate(self._log_rows) if k >= anchor), len(items))
             row = max(0, row - 1)  # (one row of what came before: the half-turn's first line is never cut)
-            box.scroll_bar.set_scroll_from_start_percentage(min(1.0, row / len(items)))
+            _scroll_to(box.scroll_bar, min(1.0, row / len(items)))
             self._log_anchored = True
         elif box.scroll_bar is not None:
             follow = at_end or not same or self._log_anchored
-            box.scroll_bar.set_scroll_from_start_percentage(1.0 if follow else start)
+            _scroll_to(box.scroll_bar, 1.0 if follow else start)
             self._log_anchored = False
+
+    def _log_bottom_reachable(self) -> None:
+        """A reader who scrolls the log to its bottom sees its newest rows: pygame_gui stops the start of a long
+        list short of its end when the slider is drawn taller than its share (>= 5 px), which it is in a long log
+        or the shrunk one (383 rows in 4: the newest 60 were out of reach)."""
+        sb = self.log_box.scroll_bar if self.log_box is not None else None
+        if sb is not None and _slider_at_bottom(sb) and sb.start_percentage < 1.0 - sb.visible_percentage:
+            sb.start_percentage = 1.0 - sb.visible_percentage
+            sb.has_moved_recently = True  # (the list lays its rows out again)
 
     def set_log_title(self, key_only: bool) -> None:
         self.log_title.set_text(log_title(key_only))
 
     def shown_log_indices(self) -> list[int]:
         return list(self._log_shown)
+
+
+def _slider_at_bottom(sb: Any) -> bool:
+    """Whether a pygame_gui scroll bar's slider stands at the bottom of its track."""
+    return sb.sliding_button is not None and sb.scroll_position >= sb.bottom_limit - sb.sliding_button.rect.height - 1
+
+
+def _scroll_to(sb: Any, start: float) -> None:
+    """Scroll a pygame_gui list so that `start` (0-1) of it is above the view, 1.0 its end. pygame_gui keeps the
+    slider at least 5 px tall and so stops the start of a long list short of its end (a 2268-row game log
+    showed rows ~60 short of its newest): the start is set as asked, at most `1 - visible`."""
+    sb.set_scroll_from_start_percentage(start)
+    sb.start_percentage = max(sb.start_percentage, min(start, 1.0 - sb.visible_percentage))
 
 
 def rules_brief(scen: Any) -> list[str]:

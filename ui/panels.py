@@ -50,6 +50,11 @@ class Writer:
             self.y += t.line_height(px)
         return pygame.Rect(self.rect.x, y0, self.rect.w, self.y - y0)
 
+    def shown_whole(self, r: pygame.Rect) -> bool:
+        """Whether the lines `line` returned as `r` were drawn, every part (not measured, not below `limit`): only
+        those may be clicked. `limit` is the bottom the panel uses, lower while the event log is shrunk."""
+        return not self.measure and (self.limit is None or r.bottom <= self.limit)
+
     def gap(self, n: int = 5) -> None:
         self.y += n
 
@@ -125,7 +130,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         fits = rect.y + 8 + need(compact_air, compact_clock, short, hover) <= bottom
         if fits:
             break
-    app.gui.hide_log(0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2)
+    app.gui.set_log_room(0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2)
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
     w.limit = bottom
@@ -212,7 +217,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
             if names:
                 r = w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12,
                            bold=not done)
-                if not done and not w.measure and r.bottom <= app.gui.info_bottom:
+                if not done and w.shown_whole(r):
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
         if grounded:
             _alert(app, w, grounded_causes(app), bold_all=True)
@@ -227,7 +232,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
         if uid is not None and v.grounded.get(uid) and grounded:
             continue  # (on the red plate above)
         r = w.line(text, col, px=12, indent=4)
-        if uid is not None and r.bottom <= app.gui.info_bottom and not w.measure:
+        if uid is not None and w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     table = scen.unit_table
     guns = [u for u in v.own if u.active and u.offmap and table[u.type].domain != "air"]
@@ -238,7 +243,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
                    "firing from "
                    f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'} "
                    "(click to select)", p.good, px=12, indent=4)
-        if r.bottom <= app.gui.info_bottom and not w.measure:
+        if w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
 
 
@@ -255,12 +260,13 @@ def select_next_aircraft(app: Any) -> None:
 def grounded_causes(app: Any) -> list[tuple[str, str | None]]:
     """The GROUNDED plate in fewer lines, one a set of causes: "GROUNDED: Bayraktar TB2 flight (az_tb2), Harop
     loitering munitions (az_harop) — patchy fog, cloud ceiling 400 m" (the weather as it is, from the engine's
-    `view.grounded_limits`, without each drone's own limit); with the unit a click selects (the first named)."""
-    v = app.view
-    limits = v.grounded_limits
-    units = app.state.units if app.omniscient else v.own
+    `view.grounded_limits`, without each drone's own limit); with the unit a click selects (the first named).
+    Both sides' drones in a view of both (`--see-all`, a replay of both sides), the viewing side's otherwise."""
+    from engine.view import grounded_limits
+
+    limits = grounded_limits(app.state) if app.omniscient else app.view.grounded_limits
     groups: dict[tuple[str, ...], list[str]] = {}
-    for u in units:
+    for u in app.state.units:
         got = limits.get(u.id)
         if u.active and got:
             groups.setdefault(tuple(x.condition for x in got), []).append(u.id)
@@ -295,7 +301,7 @@ def _alert(app: Any, w: Writer, rows: list[tuple[str, str | None]], bold_all: bo
     for k, (text, uid) in enumerate(rows):
         bold, indent = look(k)
         r = w.line(text, (255, 255, 255), px=12, bold=bold, indent=indent)
-        if uid is not None and not w.measure and r.bottom <= app.gui.info_bottom:
+        if uid is not None and w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     w.y += pad + t.line_height(12) // 4
 
@@ -554,14 +560,14 @@ def grounded_rows(app: Any) -> list[tuple[str, str, str | None]]:
     """The aircraft grounded this turn, one row per aircraft type: (its type's label and its units by name
     (`ui.names`: "Armed drones - Bayraktar TB2 flight (az_tb2)"), the engine's reason for that type -
     the limits the weather breaks, e.g. "cloud ceiling 400 m < 1200 m needed" - and the unit to select, or None
-    for several). Own aircraft (`view.grounded`, the AirStatus reasons); in a replay of both sides, every side's,
-    named by side."""
-    v = app.view
+    for several). Own aircraft (`view.grounded`, the AirStatus reasons); in a view of both sides (`--see-all`, a
+    replay of both sides), every side's, named by side."""
     table = app.state.scenario.unit_table
     omniscient = app.omniscient
+    grounded = app.state.grounded if omniscient else app.view.grounded
     types: dict[str, tuple[str, list[str]]] = {}
-    for u in (app.state.units if omniscient else v.own):
-        g = v.grounded.get(u.id)
+    for u in app.state.units:
+        g = grounded.get(u.id)
         if u.active and g and table[u.type].domain == "air":
             types.setdefault(u.type, (g, []))[1].append(u.id)
     side_of = {u.type: SIDES[u.side] for u in app.state.units}

@@ -78,7 +78,9 @@ class ReplayModel:
             except SaveFormatError as e:  # (the file and the number, as `wargame play --load` says it)
                 raise SaveFormatError(f"{source}: order {n}: {e}") from None
         m.base = game_from_save_dict({**doc, "orders": []}, source=source, track_sightings=True)
-        m.notes = goto_orders.drop_bad(m.base)  # (said as the game says it: the save is hand-edited)
+        # bad go-to entries are named although the replay draws no plans: the note is about the file (hand-edited
+        # or damaged), said as `play --load` says it, for a teacher who will load it to play on
+        m.notes = goto_orders.drop_bad(m.base)
         # no plans at all: the save holds the go-to orders and hold marks of its end only, and those shown at
         # every step told of plans not yet made, or long since carried out (before the states are copied)
         goto_orders.drop_plans(m.base)
@@ -330,6 +332,9 @@ class ReplayApp(App):
 
     def on_key(self, key: int, mod: int, uni: str = "") -> None:
         m = self.model
+        if self.briefing_open():  # (it takes the keys, as in the game: the replay does not step under it)
+            super().on_key(key, mod, uni)
+            return
         self.notes = []  # (read: the status line is the replay's again)
         if key == pygame.K_RIGHT:
             self.goto(m.k + 1)
