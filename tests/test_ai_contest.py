@@ -36,3 +36,34 @@ def test_no_defender_leaves_the_contest_radius_while_the_attacker_holds_the_whol
             except IllegalOrder:
                 apply(state, END_PHASE[SIDES[side]])
     assert situations  # the rule was put to the test
+
+
+def test_an_attacker_unit_alone_in_a_town_hex_does_not_assault_out_of_the_town():
+    """Session 24 (engine 0.14.0): the doctrine attacker keeps a lone unit in an objective hex, as the defender's
+    garrison does; a calibration study saw special forces leave Jidir Duzu for the Hunot canyon, the town hex behind
+    them empty. Into another town hex it may still assault."""
+    from engine.orders import Assault
+
+    scen = shusha_scenario()
+    situations = 0  # attacker assault choices with a lone unit in a town hex next to a known enemy outside it
+    for seed in (1, 2, 3, 4):
+        streams = seed_streams(seed)
+        state = new_game(scen, seed, streams=streams)
+        agents, rngs = [make_agent("doctrine"), make_agent("doctrine")], streams[2:4]
+        obj = state.map.objective_set
+        while state.outcome is None:
+            side = state.side
+            view = SideView(state, side)
+            order = agents[side].choose(view, rngs[side])
+            if side == ATTACKER and state.phase == "assault":
+                lone = [u for u in state.ground_units(ATTACKER) if u.idx in obj
+                        and state.positions(ATTACKER).count(u.idx) == 1 and not u.fired]
+                situations += any(j in view.contact_hexes and j not in obj
+                                  for u in lone for j in state.map.nbr_list[u.idx] if j >= 0)
+                if isinstance(order, Assault) and state.unit(order.unit) in lone:
+                    assert state.map.idx(order.target) in obj, (seed, state.turn, order)
+            try:
+                apply(state, order)
+            except IllegalOrder:
+                apply(state, END_PHASE[SIDES[side]])
+    assert situations  # the rule was put to the test

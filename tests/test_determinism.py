@@ -27,7 +27,11 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for a move's stop text ("ran into X, unseen until then": it
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.14.0 (session 24, an AI change from a
+# calibration study: the doctrine attacker keeps a unit alone in an objective hex there, as the defender does; it
+# assaulted out of the town into the open and left the hex empty). Results changed: attacker wins 70% [67-73] of
+# 1000 historical games, as before; the town has fallen by turn 23 in 35% of all games (32%). Before that, a move's
+# stop text ("ran into X, unseen until then": it
 # said "hidden" of a party seen firing a moment before; seed 1's log text only). Before that, the scenario sha256
 # e485e30f98fd (its notes' numbers
 # restated) and a review of the ambush withdrawal: it now brings what a move's step brings (the hex taken for its
@@ -107,9 +111,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "bbefb438abddaac683eb595e0a04613280450f0e9bbd5a3ef9c56e1e5bd83945",
-    2: "c425ac94ad78cabdf61c044500c1323649bba821a1b127380cd9fc3345dfc210",
-    3: "ddb36b79db52929a40b6d954d2e3c41ab4495b643f8cc40b2a90ad24a1efd991",
+    1: "c4c081907f2489b198ff3aeb46790089695ad65279e49b1ca108097673e1952c",
+    2: "9cfc95972458e5e0520f0816bc4ceaa93197c3c5a011369cb56b4d4cb2341f49",
+    3: "8d05d15defdfe9cf301201aa9e4dca9c7e0e33e42451d99f13eb3dd0fa4c0bdb",
 }
 
 
