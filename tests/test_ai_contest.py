@@ -18,24 +18,32 @@ def test_no_defender_leaves_the_contest_radius_while_the_attacker_holds_the_whol
     scen = shusha_scenario()
     radius = scen.victory.contest_radius
     situations = 0  # defender movement phases with the whole objective lost and a unit still within the radius
-    for seed in (5, 19, 20, 28):  # (engine 0.11.0: games in which it happens)
+    for seed, state, view, order in doctrine_choices(scen, (5, 19, 20, 28)):  # (engine 0.11.0: games where it happens)
+        to_obj = state.map.objective_distance
+        all_held = all(state.control[i] == ATTACKER for i in state.map.objective_hexes)
+        if view.side == DEFENDER and all_held and state.phase == "movement":
+            situations += any(to_obj[u.idx] <= radius for u in state.ground_units(DEFENDER))
+            if isinstance(order, Move) and to_obj[state.unit(order.unit).idx] <= radius:
+                assert to_obj[state.map.idx(order.to)] <= radius, (seed, state.turn, order)
+    assert situations  # the rule was put to the test
+
+
+def doctrine_choices(scen, seeds):
+    """(seed, state, the mover's view, the order its doctrine AI chose) before each order of doctrine-vs-doctrine
+    games, as `play_game` plays them; the order is applied after the caller looks (an illegal one ends the phase)."""
+    for seed in seeds:
         streams = seed_streams(seed)
         state = new_game(scen, seed, streams=streams)
         agents, rngs = [make_agent("doctrine"), make_agent("doctrine")], streams[2:4]
-        to_obj = state.map.objective_distance
         while state.outcome is None:
             side = state.side
-            order = agents[side].choose(SideView(state, side), rngs[side])
-            all_held = all(state.control[i] == ATTACKER for i in state.map.objective_hexes)
-            if side == DEFENDER and all_held and state.phase == "movement":
-                situations += any(to_obj[u.idx] <= radius for u in state.ground_units(DEFENDER))
-                if isinstance(order, Move) and to_obj[state.unit(order.unit).idx] <= radius:
-                    assert to_obj[state.map.idx(order.to)] <= radius, (seed, state.turn, order)
+            view = SideView(state, side)
+            order = agents[side].choose(view, rngs[side])
+            yield seed, state, view, order
             try:
                 apply(state, order)
             except IllegalOrder:
                 apply(state, END_PHASE[SIDES[side]])
-    assert situations  # the rule was put to the test
 
 
 def test_an_attacker_unit_alone_in_a_town_hex_does_not_assault_out_of_the_town():
@@ -46,24 +54,13 @@ def test_an_attacker_unit_alone_in_a_town_hex_does_not_assault_out_of_the_town()
 
     scen = shusha_scenario()
     situations = 0  # attacker assault choices with a lone unit in a town hex next to a known enemy outside it
-    for seed in (1, 2, 3, 4):
-        streams = seed_streams(seed)
-        state = new_game(scen, seed, streams=streams)
-        agents, rngs = [make_agent("doctrine"), make_agent("doctrine")], streams[2:4]
+    for seed, state, view, order in doctrine_choices(scen, (1, 2, 3, 4)):
         obj = state.map.objective_set
-        while state.outcome is None:
-            side = state.side
-            view = SideView(state, side)
-            order = agents[side].choose(view, rngs[side])
-            if side == ATTACKER and state.phase == "assault":
-                lone = [u for u in state.ground_units(ATTACKER) if u.idx in obj
-                        and state.positions(ATTACKER).count(u.idx) == 1 and not u.fired]
-                situations += any(j in view.contact_hexes and j not in obj
-                                  for u in lone for j in state.map.nbr_list[u.idx] if j >= 0)
-                if isinstance(order, Assault) and state.unit(order.unit) in lone:
-                    assert state.map.idx(order.target) in obj, (seed, state.turn, order)
-            try:
-                apply(state, order)
-            except IllegalOrder:
-                apply(state, END_PHASE[SIDES[side]])
+        if view.side == ATTACKER and state.phase == "assault":
+            lone = [u for u in state.ground_units(ATTACKER) if u.idx in obj
+                    and state.positions(ATTACKER).count(u.idx) == 1 and not u.fired]
+            situations += any(j in view.contact_hexes and j not in obj
+                              for u in lone for j in state.map.nbr_list[u.idx] if j >= 0)
+            if isinstance(order, Assault) and state.unit(order.unit) in lone:
+                assert state.map.idx(order.target) in obj, (seed, state.turn, order)
     assert situations  # the rule was put to the test

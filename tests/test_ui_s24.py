@@ -213,14 +213,10 @@ def test_the_wheel_keeps_the_point_under_the_mouse(shusha, screen):
 
 
 # ------------------------------------------------------------------------------- 6: move costs over place names
-def test_move_cost_tags_are_drawn_above_place_names(shusha, screen, monkeypatch):
-    """A town's name keeps its spot over the reach's cost tags when it must; the tags were drawn under it."""
+def solid_reach_tags(monkeypatch: Any) -> tuple[int, int, int]:
+    """Make every move-cost tag a solid magenta block (returned), easy to find in the rendered pixels."""
     from ui.app import App
 
-    app = app_of(goto(new_game(shusha, 0, track_sightings=True), "defender", "movement"), (1,))
-    app.zoom_i = app.zoom_levels.index(14)
-    app.select("arm_tank_1")
-    app.center_on(app.state.unit("arm_tank_1").idx)
     magenta = (255, 0, 255)
 
     def solid(self: Any, cost: float, hex_size: float) -> pygame.Surface:
@@ -229,6 +225,17 @@ def test_move_cost_tags_are_drawn_above_place_names(shusha, screen, monkeypatch)
         return img
 
     monkeypatch.setattr(App, "reach_tag", solid)
+    return magenta
+
+
+def test_move_cost_tags_are_drawn_above_place_names(shusha, screen, monkeypatch):
+    """A town's name keeps its spot over the reach's cost tags when it must; the tags were drawn under it."""
+
+    app = app_of(goto(new_game(shusha, 0, track_sightings=True), "defender", "movement"), (1,))
+    app.zoom_i = app.zoom_levels.index(14)
+    app.select("arm_tank_1")
+    app.center_on(app.state.unit("arm_tank_1").idx)
+    magenta = solid_reach_tags(monkeypatch)
     surf = pygame.Surface(app.size)
     app.render(surf)
     labels = [r for _, r in app.place_labels]
@@ -416,16 +423,8 @@ def test_a_replay_leaves_the_games_own_plans_and_document_alone(shusha):
 
 def test_move_cost_tags_over_a_name_stay_under_the_counters(shusha, screen, monkeypatch):
     """The tags redrawn over a place name were drawn over the counters they touched too."""
-    from ui.app import App
 
-    magenta = (255, 0, 255)
-
-    def solid(self: Any, cost: float, hex_size: float) -> pygame.Surface:
-        img = pygame.Surface((22, 12))
-        img.fill(magenta)
-        return img
-
-    monkeypatch.setattr(App, "reach_tag", solid)
+    magenta = solid_reach_tags(monkeypatch)
     app = app_of(goto(new_game(shusha, 0, track_sightings=True), "defender", "movement"), (1,))
     app.zoom_i = app.zoom_levels.index(14)
     app.select("arm_tank_1")
