@@ -36,11 +36,20 @@ STAYS_HIDDEN = (60, 230, 110)
 """Inner outline of the reachable hexes a selected hidden unit can move to and stay hidden."""
 RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
+CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
+"""Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
+SCROLL_KEYS = {pygame.K_UP: -0.15, pygame.K_DOWN: 0.15, pygame.K_PAGEUP: -0.9, pygame.K_PAGEDOWN: 0.9}
+"""Keys that scroll the open help, briefing or report window's text (in pages of its height)."""
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
 HELP = [
     ("Left click", "select own unit (click again: next in stack) / order to the clicked hex"),
     ("Ctrl+click", "move the selected unit onto a hex of your own units (stack with them)"),
     ("Click again / Enter", "confirm an attack, fire mission or sortie after its preview"),
+    ("Arrow keys, Enter", "play without the mouse: the arrows move a cursor from hex to hex (starting on the selected "
+                          "unit) and Enter acts on its hex as a left click does: select, move, show the odds, Enter "
+                          "again confirms; Ctrl+Enter stacks, Shift+Enter gives a go-to order (so does G)"),
+    ("T", "the cursor to the next hex the selected unit can attack (the orange rings), for fire, strikes and "
+          "assaults without the mouse"),
     ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
     ("Tab", "select the next own unit that can act (after the end-of-phase warning: the next of the units it "
@@ -50,7 +59,7 @@ HELP = [
     ("V, or a click on the status bar", "the enemy-turn report: all you saw of the enemy's last turn, losses and "
                                         "contacts first, and the phases of yours skipped since, with why"),
     ("O", "last-seen marks of enemy units: also those older than 3 turns (fainter with age)"),
-    ("Right/middle drag, arrows", "pan the map"),
+    ("Right/middle drag, Shift+arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
     ("Home", "the whole map in the window"),
     ("Counters", "zoomed in: NATO symbol and strength pips; zoomed out: a type code and the strength as a digit "
@@ -78,14 +87,19 @@ HELP = [
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave_<scenario>_seed<N>.json in the "
                "current folder, numbered _2, _3 rather than replace another game's; the console says where)"),
+    ("A / D (briefing)", "a new game's briefing: play the attacker / the defender"),
     ("L", "the lesson of a teaching scenario (scenarios/lessons/): what to try, what to look for; in another "
           "scenario its briefing: the situation and how to win"),
-    ("H or ?", "this help"),
+    ("H or ?", "this help (Up / Down / Page Up / Page Down scroll it, as they do the briefing and the report)"),
 ]
 PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
                                              "assault": (Assault,)}
 """The orders a unit gives in each phase: a unit with a legal one is "able to act" (Tab, roster, idle warning)."""
-CHOOSE_SIDE = "Choose a side with the buttons below the briefing (Esc or L: play the defender)"
+CHOOSE_SIDE = ("Choose a side with the buttons below the briefing, or the keys A (attacker) / D (defender) "
+               "(Esc or L: play the defender)")
+SIDE_KEYS = {pygame.K_a: 0, pygame.K_d: 1}
+"""The briefing's side choice from the keyboard (its buttons say which key is whose)."""
+KEY_OF_SIDE = {side: key for key, side in SIDE_KEYS.items()}
 SIDE_BUTTON_H = 34
 """Height of the briefing's "play the attacker / the defender" buttons (px)."""
 FADED_COUNTER_ALPHA = 70
@@ -161,6 +175,9 @@ class App:
         """The map-surface pixel at the map area's top-left corner (whole pixels: `clamp_view`)."""
         self.selected: str | None = None
         self.hover: int | None = None
+        self.kb_cursor = False
+        """The hovered hex was put there with the arrow keys (the keyboard cursor, `move_cursor`), not by the mouse:
+        Enter then acts on it as a click would. A mouse move hands the hover back to the mouse."""
         self.pending: tuple[Any, list[str]] | None = None
         self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
         self.overlays: set[int] = set()
@@ -1172,8 +1189,8 @@ class App:
                 for k, side in enumerate(SIDES):
                     b = pygame_gui.elements.UIButton(
                         pygame.Rect(10 + k * (bw + 10), -SIDE_BUTTON_H - 6, bw, SIDE_BUTTON_H),  # (from the bottom)
-                        f"Play the {side} ({names[side].name})" + (" - default" if SIDES.index(side) in self.human
-                                                                   else ""),
+                        f"{pygame.key.name(KEY_OF_SIDE[k]).upper()}: play the {side} ({names[side].name})"
+                        + (" - default" if SIDES.index(side) in self.human else ""),
                         self.gui.manager, container=win, anchors={"left": "left", "bottom": "bottom"})
                     self.side_buttons[b] = SIDES.index(side)
         elif not self.show_lesson and win is not None:
@@ -1604,7 +1621,11 @@ class App:
         if self.pending is not None:
             i = self.state.map.idx(self.pending[0].target)
             pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
-        if self.hover is not None:
+        if self.hover is not None and self.kb_cursor:  # (the keyboard's cursor: as plain as the mouse's pointer)
+            w = max(3, g.size // 8)
+            pygame.draw.polygon(screen, (0, 0, 0), self._hex_poly(self.hover), w + 4)
+            pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), w)
+        elif self.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
 
     def targets(self) -> list[int]:
@@ -1962,6 +1983,7 @@ class App:
             if self.drag is not None:
                 self.pan(-ev.rel[0], -ev.rel[1])
             self.hover = self.screen_to_hex(*ev.pos)
+            self.kb_cursor = False
         elif ev.type == pygame.MOUSEBUTTONDOWN:
             if ev.button in (2, 3):
                 self.drag = ev.pos
@@ -2024,6 +2046,12 @@ class App:
 
     def on_key(self, key: int, mod: int, uni: str = "") -> None:
         ctrl = mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
+        if self.briefing_open() and self.side_choice and key in SIDE_KEYS and not ctrl:
+            self.choose_side(SIDE_KEYS[key])  # (a keyboard-only player could take only the default side)
+            return
+        if key in SCROLL_KEYS and not ctrl and (self.briefing_open() or self.show_help or self.show_report) \
+                and self.gui.scroll_window_text(SCROLL_KEYS[key]):
+            return  # (the open window's text scrolls: the map's cursor under it stays)
         if self.briefing_open() and key not in (pygame.K_ESCAPE, pygame.K_l, pygame.K_F12) and not (
                 ctrl and key == pygame.K_q):  # (the keys go to the briefing too: Esc or L closes it)
             what = panels.lesson_window_name(self.state.scenario).capitalize()
@@ -2042,7 +2070,10 @@ class App:
         elif key in (pygame.K_SPACE, pygame.K_e):
             self.end_phase()
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.confirm()
+            if self.kb_cursor and self.hover is not None:  # (the keyboard's click: on the cursor's hex)
+                self.click_hex(self.hover, shift=bool(mod & pygame.KMOD_SHIFT), ctrl=bool(ctrl))
+            else:
+                self.confirm()
         elif key == pygame.K_ESCAPE:
             if self.show_lesson and self.windows_over_briefing() and self.gui.close_top_window():
                 self.status = "Closed"  # (the window over the briefing first, as it is on top)
@@ -2074,11 +2105,17 @@ class App:
                            f"Last-seen marks: only those of the last {LAST_SEEN_MAX_AGE} turns (O: all of them)")
         elif key == pygame.K_TAB:
             self.next_unit()
+            if self.kb_cursor and self.selected is not None:  # (the cursor goes with the selection)
+                u = self.state.unit(self.selected)
+                if not u.offmap and self.state.utype(u).domain == "ground":
+                    self.hover = u.idx
+        elif key == pygame.K_t:
+            self.cursor_to_target()
         elif key == pygame.K_g:
             if self.selected is None:
                 self.status = "Select a unit, point at a hex and press G (or Shift+click it) to give a go-to order"
             elif self.hover is None:
-                self.status = "Point the mouse at the hex to go to, then press G"
+                self.status = "Point the mouse (or the arrow keys' cursor) at the hex to go to, then press G"
             else:
                 goto_orders.give(self, self.hover)
         elif key in (pygame.K_BACKSPACE, pygame.K_DELETE):
@@ -2119,18 +2156,75 @@ class App:
             self.screenshot()
         elif key == pygame.K_HOME:
             self.fit_map()
-        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            self.zoom(1)
-        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            self.zoom(-1)
-        elif key == pygame.K_LEFT:
-            self.pan(-80, 0)
-        elif key == pygame.K_RIGHT:
-            self.pan(80, 0)
-        elif key == pygame.K_UP:
-            self.pan(0, -80)
-        elif key == pygame.K_DOWN:
-            self.pan(0, 80)
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_MINUS, pygame.K_KP_MINUS):
+            at = None
+            if self.kb_cursor and self.hover is not None:  # (about the keyboard's cursor, as the wheel about the
+                x, y = self.hex_to_screen(self.hover)      # mouse: it stays where it is on the screen)
+                at = (int(x), int(y))
+            self.zoom(-1 if key in (pygame.K_MINUS, pygame.K_KP_MINUS) else 1, at)
+            if at is not None:
+                self.keep_in_view(self.hover)
+        elif key in CURSOR_KEYS:
+            dx, dy = CURSOR_KEYS[key]
+            if mod & pygame.KMOD_SHIFT:
+                self.pan(80 * dx, 80 * dy)
+            else:
+                self.move_cursor(dx, dy)
+
+    def move_cursor(self, dcol: int, drow: int) -> None:
+        """Arrow keys: move the keyboard cursor a hex (a column or a row) and keep it in view; Enter then acts on
+        its hex as a click, so a whole turn can be played without the mouse. The first press puts it on the
+        selected unit, else on the hex the mouse points at, else on the middle of the map area."""
+        st = self.state
+        m = st.map
+        if not self.kb_cursor or self.hover is None:
+            idx = self.hover
+            if self.selected is not None:
+                u = st.unit(self.selected)
+                if not u.offmap and st.utype(u).domain == "ground":
+                    idx = u.idx
+            if idx is None:
+                mr = self.map_rect
+                idx = self.screen_to_hex(mr.centerx, mr.y + (mr.h - self.status_reserve) // 2)
+            if idx is None:
+                idx = m.idx((m.cols // 2, m.rows // 2))
+            self.status = (f"Keyboard cursor at {m.describe(idx)}: arrows move it, Enter acts on its hex as a click "
+                           "(Shift+Enter: go-to order), T jumps to the next target, Shift+arrows pan the map")
+        else:
+            col, row = m.hex_of(self.hover)
+            col = max(0, min(m.cols - 1, col + dcol))
+            row = max(0, min(m.rows - 1, row + drow))
+            idx = m.idx((col, row))
+        self.hover = idx
+        self.kb_cursor = True
+        self.keep_in_view(idx)
+
+    def keep_in_view(self, idx: int) -> None:
+        """Scroll the map just enough that hex `idx` stands a hex clear of the map area's edges and the status
+        bar (the keyboard cursor never walks off the screen)."""
+        mr = self.map_rect
+        m = self.hex_size * 1.5
+        x, y = self.hex_to_screen(idx)
+        bottom = mr.h - self.status_reserve
+        dx = min(0.0, x - m) + max(0.0, x - (mr.w - m))
+        dy = min(0.0, y - m) + max(0.0, y - (bottom - m))
+        if dx or dy:
+            self.pan(dx, dy)
+
+    def cursor_to_target(self) -> None:
+        """T: the keyboard cursor to the next hex the selected unit may attack (its orange target rings), so fire,
+        strike and assault need no mouse either; Enter then previews the order, Enter again confirms it."""
+        ts = self.targets()
+        if not ts:
+            self.status = ("Nothing the selected unit can attack now (T moves the cursor to its targets)"
+                           if self.selected else "Select a unit first (Tab), then T moves the cursor to its targets")
+            return
+        k = (ts.index(self.hover) + 1) % len(ts) if self.hover in ts else 0
+        self.hover = ts[k]
+        self.kb_cursor = True
+        self.keep_in_view(ts[k])
+        self.status = (f"Target {k + 1} of {len(ts)}: {self.state.map.describe(ts[k])} - Enter shows the odds, Enter "
+                       "again confirms (T: the next target)")
 
     def screenshot(self, path: str | Path | None = None) -> Path:
         surf = pygame.display.get_surface()

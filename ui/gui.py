@@ -67,6 +67,15 @@ def log_row_height(scale: float) -> int:
     return log_font_px(scale) + max(4, round(5 * scale))
 
 
+def log_colours(palette: Any) -> tuple[tuple[int, int, int], ...]:
+    """The event log's attacker, defender and turn-start rows: the palette's `log`, else its side colours
+    lightened (to read on the log's dark ground) and its accent."""
+    if getattr(palette, "log", None):
+        return tuple(palette.log)
+    return (tuple(min(255, v + 70) for v in palette.side[0]), tuple(min(255, v + 70) for v in palette.side[1]),
+            tuple(palette.accent))
+
+
 def theme(palette: Any, scale: float) -> dict[str, Any]:
     fs = str(max(9, round(14 * scale)))
     small = str(log_font_px(scale))
@@ -103,9 +112,8 @@ def theme(palette: Any, scale: float) -> dict[str, Any]:
             "misc": {"text_horiz_alignment": "left", "text_horiz_alignment_padding": "4", "border_width": "0",
                      "shape": "rectangle", "shadow_width": "0"}},
         **{f"selection_list.{k}": {"colours": {"normal_text": c, "hovered_text": c, "selected_text": "#ffffff"}}
-           for k, c in zip(LOG_KINDS, (fg, _hex(tuple(min(255, v + 70) for v in palette.side[0])),
-                                       _hex(tuple(min(255, v + 70) for v in palette.side[1])),
-                                       _hex(palette.accent), _hex(palette.bad)), strict=True)},
+           for k, c in zip(LOG_KINDS, (fg, *(_hex(c) for c in log_colours(palette)), _hex(palette.bad)),
+                           strict=True)},
         "text_entry_line": {"font": font},
         "file_dialog.#file_display_list.#file_list_item": {"font": font},
         "file_dialog.#file_display_list.#directory_list_item": {"font": font},
@@ -309,12 +317,28 @@ class Gui:
             mode, self.dialog = self.dialog_mode, None
             (app.save if mode == "save" else app.load)(Path(ev.text))
             return True
-        if ev.type == pygame.KEYDOWN and (self.typing() or (self.dialog is not None and self.dialog.alive()
-                                                            and ev.key != pygame.K_ESCAPE)):
-            return True  # while a file dialog is open, keys go to it (its file name box), not to the game
+        if (ev.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.dialog is not None and self.dialog.alive()
+                and ev.ui_element is self.dialog.file_path_text_line):
+            return self._dialog_enter()
+        if ev.type == pygame.KEYDOWN and ev.key != pygame.K_ESCAPE and (
+                self.typing() or (self.dialog is not None and self.dialog.alive())):
+            return True  # while a file dialog is open, keys go to it (its file name box), not to the game; Esc
+            # closes it (its name box has the keys from the start: Esc must not be typed into it)
         if ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL) and self.over_window():
             return True
         return used
+
+    def _dialog_enter(self) -> bool:
+        """Enter in the file dialog's name box: its OK button, when the box names a file it would accept (a folder
+        is opened by the dialog itself). Without it a keyboard-only player could not save: OK needed the mouse."""
+        d = self.dialog
+        path = d.current_file_path
+        if path is None or not d.ok_button.is_enabled or Path(path).is_dir():
+            return True
+        mode, self.dialog = self.dialog_mode, None
+        d.kill()
+        (self.app.save if mode == "save" else self.app.load)(Path(path))
+        return True
 
     def typing(self) -> bool:
         return any(isinstance(el, UITextEntryLine) for el in self.manager.get_focus_set() or ())
@@ -342,6 +366,27 @@ class Gui:
                 if name == "report_win":
                     self.app.show_report = False
                 return True
+        return False
+
+    def scroll_window_text(self, pages: float) -> bool:
+        """Scroll the text of the topmost open window (help, briefing, enemy-turn report, alert) by `pages` of its
+        height (negative: up), for the keys: pygame_gui scrolls it by the wheel or its bar only, and a keyboard-only
+        player saw the first screen of the help and no more. False if no open window has text to scroll."""
+        stack = self.manager.get_window_stack().get_full_stack()
+        for win in reversed(stack):
+            if not (win.alive() and win.visible):
+                continue
+            box = next((el for el in win.get_container().elements
+                        if isinstance(el, UITextBox) and el.alive() and el.visible), None)
+            if box is None:
+                continue
+            sb = box.scroll_bar
+            if sb is None:
+                return True  # (all of it in sight: the key is used up, not passed to the map under it)
+            start = max(0.0, min(1.0 - sb.visible_percentage, sb.start_percentage + pages * sb.visible_percentage))
+            sb.set_scroll_from_start_percentage(start)
+            box.update(0.0)  # (the text follows the bar now, not at the next frame's update)
+            return True
         return False
 
     def set_log_room(self, level: int) -> None:
@@ -378,8 +423,10 @@ class Gui:
         self.dialog = UIFileDialog(r, self.manager, window_title=title, initial_file_path=str(app.save_path),
                                    allow_existing_files_only=(mode == "load"), allowed_suffixes={".json"})
         self.dialog_mode = mode
-        app.status = ("Pick a file and press OK (Esc cancels)" if mode == "load" else
-                      "Type or pick a file name and press OK (Esc cancels)")
+        self.dialog.file_path_text_line.focus()  # (typing goes to the name box at once: no click needed)
+        self.manager.set_focus_set(self.dialog.file_path_text_line)
+        app.status = ("Pick a file, or type its name, and press OK or Enter (Esc cancels)" if mode == "load" else
+                      "Type or pick a file name and press OK or Enter (Esc cancels)")
 
     def alert(self, title: str, paragraphs: list[str]) -> None:
         """A window the player has to see (its title bar's X or Esc closes it): what went wrong and what to

@@ -83,6 +83,10 @@ class Palette:
     path: Colour = (255, 255, 255)
     select: Colour = (255, 240, 0)
     highlight: Colour = (255, 0, 255)
+    log: tuple[Colour, Colour, Colour] | None = None
+    """The event log's text for the attacker's rows, the defender's and the turn's first row (the grounded ones
+    are `bad`); None: the side colours lightened and `accent`. Set where those come too close on the log's dark
+    ground (the colour-blind palette's lightened orange was the accent's yellow)."""
     words: dict[str, str] = field(default_factory=lambda: {"attacker": "red", "defender": "blue",
                                                             "road_main": "red", "river": "blue"})
     """What the help calls the colours that carry meaning (it must match the palette in use)."""
@@ -101,6 +105,9 @@ DEFAULT = Palette("default", TERRAIN_DEFAULT, side=((214, 78, 64), (70, 120, 210
 COLORBLIND = Palette("colorblind", TERRAIN_CB, side=((230, 159, 0), (86, 180, 233)),
                      side_dark=((140, 70, 0), (0, 80, 140)),
                      road_main=(213, 94, 0), road_secondary=(240, 228, 66), river=(0, 114, 178),
+                     # "bad" pink, not red: red on "good" green was one olive to deuteranopes (GROUNDED / CAN FLY,
+                     # reveals / stays hidden); the log's rows told apart under deutan/protan simulation too
+                     bad=(255, 100, 200), log=((240, 160, 40), (120, 200, 255), (255, 240, 120)),
                      highlight=(204, 121, 167), cliff=(0, 0, 0), cliff_light=(255, 255, 255),
                      ravine_line=(150, 150, 172), ravine_rim=(20, 20, 35),
                      words={"attacker": "orange", "defender": "light blue", "road_main": "vermilion",

@@ -326,7 +326,9 @@ class ReplayApp(App):
             return list(enumerate(self.model.events[: self.model.k + 1]))
         return super().visible_events()  # the whole log, or engine.view.visible_log for the chosen side
 
-    def click_hex(self, idx: int | None, shift: bool = False) -> None:
+    def click_hex(self, idx: int | None, shift: bool = False, ctrl: bool = False) -> None:
+        """A click (or Enter on the keyboard cursor) names the hex: nothing to order in a replay. It takes the game's
+        arguments: a click on the map passes Ctrl (a replay's map clicked was a TypeError)."""
         if idx is not None:
             self.status = self.state.map.describe(idx)
 

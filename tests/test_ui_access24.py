@@ -1,0 +1,318 @@
+"""Session 24, accessibility review: a whole turn without the mouse (keyboard cursor, T for targets, Enter as a
+click, the briefing's side choice, Enter in the file dialog), and the colour-blind palette's colours told apart
+under simulated deuteranopia and protanopia (dummy SDL video)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pygame
+import pytest
+from conftest import goto, tiny_dict
+
+from engine.game import run_agents
+from engine.orders import Assault, Move, Recon
+from engine.rules import new_game
+from engine.savegame import save_dict
+from engine.scenario import load_scenario, scenario_from_dict
+
+SHUSHA = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
+
+
+@pytest.fixture(scope="module")
+def shusha() -> Any:
+    return load_scenario(SHUSHA)
+
+
+def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
+    from ui.app import App
+
+    app = App(state, set(human), **kw)
+    app.show_lesson = False
+    return app
+
+
+def press(app: Any, screen: Any, key: int, mod: int = 0, uni: str = "") -> None:
+    """A key pressed and released as the main loop sees it (the widgets first), then a frame."""
+    for t in (pygame.KEYDOWN, pygame.KEYUP):
+        pygame.event.post(pygame.event.Event(t, key=key, mod=mod, unicode=uni, scancode=0))
+    for _ in range(2):  # (pygame_gui answers some keys with events of its own: the next round delivers them)
+        for ev in pygame.event.get():
+            app.handle_event(ev)
+        app.gui.manager.update(0.05)
+    app.update()
+    app.render(screen)
+
+
+def walk_cursor_to(app: Any, screen: Any, idx: int) -> None:
+    """Arrow keys until the keyboard cursor stands on hex `idx`."""
+    m = app.state.map
+    for _ in range(200):
+        if app.hover == idx and app.kb_cursor:
+            return
+        if app.hover is None or not app.kb_cursor:
+            press(app, screen, pygame.K_RIGHT)
+            continue
+        (c, r), (tc, tr) = m.hex_of(app.hover), m.hex_of(idx)
+        key = (pygame.K_RIGHT if tc > c else pygame.K_LEFT if tc < c else pygame.K_DOWN if tr > r else pygame.K_UP)
+        press(app, screen, key)
+    raise AssertionError(f"the cursor never reached {m.hex_of(idx)}: at {app.hover}")
+
+
+# ------------------------------------------------------------------------------- 1: a move without the mouse
+def test_arrow_keys_and_enter_move_a_unit(shusha, screen):
+    """The arrows only panned the map and G said "point the mouse": no destination could be chosen without it.
+    Now Tab selects, the arrows walk a cursor from hex to hex (kept in view), Enter acts on its hex."""
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,))
+    app.render(screen)
+    press(app, screen, pygame.K_TAB)
+    uid = app.selected
+    assert uid is not None
+    start = app.state.unit(uid).idx
+    dest = app.destinations()
+    m = app.state.map
+    far = max((i for i in dest if i != start and not app.own_units_at(i)),
+              key=lambda i: (m.distance(i, start), i))
+    walk_cursor_to(app, screen, far)
+    x, y = app.hex_to_screen(far)  # the cursor is in sight, above the status bar
+    assert 0 <= x <= app.map_rect.w and 0 <= y <= app.map_rect.h - app.status_reserve
+    n = len(app.state.orders)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n + 1 and isinstance(app.state.orders[-1], Move)
+    assert app.state.unit(uid).idx == far
+
+
+def test_shift_arrows_still_pan_and_the_mouse_takes_the_hover_back(shusha, screen):
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,))
+    app.render(screen)
+    app.zoom_i = app.max_zoom_i
+    app.center_on(app.state.map.idx((app.state.map.cols // 2, app.state.map.rows // 2)))
+    vx = app.vx
+    press(app, screen, pygame.K_RIGHT, pygame.KMOD_SHIFT)
+    assert app.vx > vx and not app.kb_cursor
+    press(app, screen, pygame.K_DOWN)
+    assert app.kb_cursor and app.hover is not None
+    app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(1, 1), buttons=(0, 0, 0)))
+    assert not app.kb_cursor
+    # a mouse player's Enter still confirms the preview, wherever the mouse is
+    app.pending = None
+    press(app, screen, pygame.K_RETURN, uni="\r")  # (nothing pending: nothing happens, no error)
+
+
+def test_zoom_keys_zoom_about_the_keyboard_cursor(shusha, screen):
+    """+ zoomed about the middle of the map: the cursor's hex could leave the screen."""
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,))
+    app.render(screen)
+    app.fit_map()
+    press(app, screen, pygame.K_TAB)
+    press(app, screen, pygame.K_LEFT)
+    idx = app.hover
+    before = app.hex_to_screen(idx)
+    for _ in range(3):
+        press(app, screen, pygame.K_PLUS, uni="+")
+    x, y = app.hex_to_screen(idx)
+    assert app.hover == idx and 0 <= x <= app.map_rect.w and 0 <= y <= app.map_rect.h - app.status_reserve
+    assert abs(x - before[0]) + abs(y - before[1]) < 4 * app.hex_size
+
+
+# ------------------------------------------------------------------------- 2: a sortie and an assault by keys
+def test_recon_sortie_by_keys(shusha, screen):
+    """Air phase: Tab to the recon drone, the cursor to a hex, Enter shows the preview, Enter again flies it."""
+    app = app_of(new_game(shusha, 2, track_sightings=True), (0,))
+    app.autoskip = False
+    app.render(screen)
+    assert app.state.phase == "air"
+    for _ in range(6):
+        press(app, screen, pygame.K_TAB)
+        if app.state.utype(app.state.unit(app.selected)).air_role == "recon":
+            break
+    drone = app.selected
+    assert app.state.utype(app.state.unit(drone)).air_role == "recon"
+    for _ in range(3):
+        press(app, screen, pygame.K_UP)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert app.pending is not None and isinstance(app.pending[0], Recon)
+    n = len(app.state.orders)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n + 1 and isinstance(app.state.orders[-1], Recon)
+    assert app.state.orders[-1].unit == drone
+
+
+def test_T_goes_to_the_targets_and_enter_assaults(screen):
+    """Assault phase: T puts the cursor on the next enemy the selected unit can attack (the orange rings), Enter
+    previews the odds, Enter again assaults."""
+    doc = tiny_dict()
+    for u in doc["units"]:
+        if u["id"] == "az_mech":
+            u["hex"] = [4, 4]  # next to arm_inf_2 in Tinytown (3, 4)
+    app = app_of(goto(new_game(scenario_from_dict(doc, source="tiny"), 1, track_sightings=True), "attacker",
+                      "assault"), (0,))
+    app.autoskip = False
+    app.render(screen)
+    app.select("az_mech")
+    press(app, screen, pygame.K_t, uni="t")
+    assert app.kb_cursor and app.hover in app.targets()
+    target = app.hover
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert app.pending is not None and isinstance(app.pending[0], Assault)
+    assert app.state.map.idx(app.pending[0].target) == target
+    n = len(app.state.orders)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n + 1 and isinstance(app.state.orders[-1], Assault)
+
+
+def test_replay_takes_a_map_click_and_the_keyboard_cursor(shusha, screen):
+    """`wargame replay`: a left click on the map was a TypeError (the game passes Ctrl to `click_hex`, the
+    replay's did not take it); the keyboard cursor's Enter names the hex as a click does."""
+    from ui.app import ai_rngs, game_agents
+    from ui.replay import ReplayApp, ReplayModel
+
+    st = new_game(shusha, 5)
+    run_agents(st, game_agents(st)[0], ai_rngs(st), until_turn=2)
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(st)), size=(1280, 800))
+    viewer.show_lesson = False
+    viewer.render(screen)
+    mr = viewer.map_rect
+    viewer.on_left_click((mr.centerx, mr.centery - 100))
+    assert viewer.status == st.map.describe(viewer.screen_to_hex(mr.centerx, mr.centery - 100))
+    viewer.on_key(pygame.K_UP, 0)
+    viewer.on_key(pygame.K_RETURN, 0)
+    assert viewer.kb_cursor and viewer.status == st.map.describe(viewer.hover)
+
+
+# -------------------------------------------------------------------------------- 3: the briefing's side choice
+def test_briefing_side_chosen_with_keys(shusha, screen):
+    """A new game's briefing offered the attacker only as a button: Esc or L took the defender, no key the
+    attacker."""
+    from ui.app import App
+
+    for key, side in ((pygame.K_a, 0), (pygame.K_d, 1)):
+        app = App(new_game(shusha, 2, track_sightings=True), {1})
+        app.side_choice = True
+        app.show_lesson = True
+        app.render(screen)
+        assert app.briefing_open()
+        assert any(b.text.startswith(f"{pygame.key.name(key).upper()}: play the ")
+                   for b, s in app.side_buttons.items() if s == side)
+        press(app, screen, key, uni=pygame.key.name(key))
+        assert app.human == {side} and app.view_side == side and not app.side_choice
+
+
+# ------------------------------------------------------------------------------------- 4: the file dialogs
+def test_file_dialog_takes_enter(shusha, screen, tmp_path):
+    """Ctrl+S opened a dialog whose name box had no focus and whose OK only the mouse could press: no save
+    without the mouse. Now the box has the keys at once and Enter is OK; Esc still closes it."""
+    path = tmp_path / "kb_save.json"
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,), save_path=path)
+    app.render(screen)
+    press(app, screen, pygame.K_s, pygame.KMOD_CTRL)
+    assert app.gui.dialog is not None and app.gui.typing()
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert path.exists() and app.gui.dialog is None
+    press(app, screen, pygame.K_o, pygame.KMOD_CTRL)
+    press(app, screen, pygame.K_ESCAPE, uni="\x1b")
+    assert app.gui.dialog is None
+    press(app, screen, pygame.K_o, pygame.KMOD_CTRL)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert app.gui.dialog is None and app.status.startswith("Loaded")
+
+
+def test_page_keys_scroll_the_help_and_the_briefing(shusha, screen):
+    """The help and the briefing scrolled by the wheel or their bar only: a keyboard-only player read their first
+    screen and no more (the arrows moved the map's cursor under the help)."""
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,), size=(1280, 800))
+    app.render(screen)
+    press(app, screen, pygame.K_h, uni="h")
+    app.gui.draw(screen)
+    sb = next(el for el in app.gui.help_win.get_container().elements if hasattr(el, "scroll_bar")).scroll_bar
+    assert sb is not None and sb.start_percentage == 0
+    press(app, screen, pygame.K_PAGEDOWN)
+    assert sb.start_percentage > 0.05
+    press(app, screen, pygame.K_DOWN)
+    down = sb.start_percentage
+    assert not app.kb_cursor and down > 0.05
+    press(app, screen, pygame.K_PAGEUP)
+    assert sb.start_percentage < down
+    press(app, screen, pygame.K_ESCAPE, uni="\x1b")
+    app.show_lesson = True  # the briefing too
+    app.render(screen)
+    app.gui.draw(screen)
+    assert app.briefing_open()
+    box = next(el for el in app.lesson_win.get_container().elements if hasattr(el, "scroll_bar"))
+    assert box.scroll_bar is not None  # (Shusha's briefing is longer than its window at 1280x800)
+    press(app, screen, pygame.K_PAGEDOWN)
+    assert box.scroll_bar.start_percentage > 0.05
+
+
+def test_help_documents_the_keyboard():
+    from ui.app import HELP
+
+    keys = " | ".join(k for k, _ in HELP)
+    text = " ".join(d for _, d in HELP)
+    assert "Arrow keys, Enter" in keys and "T" in [k for k, _ in HELP]
+    assert "Shift+arrows" in keys and "without the mouse" in text
+    assert any("briefing" in k for k, _ in HELP)
+
+
+# ------------------------------------------------------------------------------- 5: colours for colour blindness
+MACHADO = {"deutan": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                               [-0.011820, 0.042940, 0.968881]]),
+           "protan": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                               [-0.003882, -0.048116, 1.051998]]),
+           "normal": np.eye(3)}
+"""Machado, Oliveira and Fernandes (2009), severity 1.0, applied in linear RGB."""
+
+
+def _lab(rgb: Any, kind: str) -> np.ndarray:
+    c = np.asarray(rgb, float) / 255
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    c = np.clip(MACHADO[kind] @ c, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ c
+    xyz = xyz / np.array([0.9505, 1.0, 1.089])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(a: Any, b: Any, kind: str) -> float:
+    """CIE76 distance between two colours as a viewer with `kind` of vision sees them."""
+    return float(np.linalg.norm(_lab(a, kind) - _lab(b, kind)))
+
+
+@pytest.mark.parametrize("kind", ["normal", "deutan", "protan"])
+def test_colorblind_event_log_rows_differ(kind):
+    """The colour-blind palette's attacker rows (orange lightened) were the turn rows' yellow (CIE76 5.4 under
+    deuteranopia, 11.6 for normal vision)."""
+    from ui import palette as pal
+    from ui.gui import log_colours
+
+    p = pal.get("colorblind")
+    rows = {"plain": p.panel_fg, "bad": p.bad, **dict(zip(("attacker", "defender", "turn"), log_colours(p),
+                                                          strict=True))}
+    for a, b in itertools.combinations(rows, 2):
+        assert delta_e(rows[a], rows[b], kind) >= 15, (a, b, kind)
+
+
+@pytest.mark.parametrize("kind", ["deutan", "protan"])
+def test_colorblind_good_and_bad_differ(kind):
+    """GROUNDED / CAN FLY, reveals / stays hidden: red on green, one olive under deuteranopia (12.5)."""
+    from ui import palette as pal
+
+    p = pal.get("colorblind")
+    assert delta_e(p.good, p.bad, kind) >= 40
+
+
+def test_default_palette_log_unchanged():
+    from ui import palette as pal
+    from ui.gui import log_colours
+
+    p = pal.get("default")
+    assert log_colours(p) == (tuple(min(255, v + 70) for v in p.side[0]),
+                              tuple(min(255, v + 70) for v in p.side[1]), p.accent)
