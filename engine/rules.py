@@ -73,9 +73,10 @@ ENGINE_VERSION = "0.14.0"
 """0.14.0: the doctrine attacker, like the defender since 0.11.0, keeps a unit that is alone in a hex of the
 objective there: it does not assault out of it into a hex outside the objective (a won assault advanced it into
 the open and left the town hex empty; a calibration study saw special forces leave Jidir Duzu for the Hunot
-canyon 47 times in 60 games). Results change (Shusha: attacker wins 70% [67-73] of 1000 historical games, as
-before; the town has fallen by turn 23 in 35% of all games, was 32%; wins 10+ turns after the cut 33%, were 37%;
-all thirteen calibration checks hold).
+canyon 47 times in 60 games), unless it holds the whole objective and the hex's defender contests it (within the
+victory's contest radius: the one thing between it and the win). Results change (Shusha: attacker wins 70%
+[67-73] of 1000 historical games, as before; the town has fallen by turn 23 in 35% of all games, was 32%; wins
+10+ turns after the cut 33%, were 37%; all thirteen calibration checks hold).
 0.13.0: ambushes set daily (Meduza: "ambushes the defenders set daily in the ravines"; a historian found the
 parties fired once and were destroyed where they stood): a unit type with `ambush_withdraw` breaks contact after
 firing from ambush, slipping one hex into cover next to no enemy its side knows of (`UnitMoved.why` says so),

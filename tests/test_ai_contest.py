@@ -49,18 +49,29 @@ def doctrine_choices(scen, seeds):
 def test_an_attacker_unit_alone_in_a_town_hex_does_not_assault_out_of_the_town():
     """Session 24 (engine 0.14.0): the doctrine attacker keeps a lone unit in an objective hex, as the defender's
     garrison does; a calibration study saw special forces leave Jidir Duzu for the Hunot canyon, the town hex behind
-    them empty. Into another town hex it may still assault."""
+    them empty. Into another town hex it may still assault, and, holding the whole town, a defender within the
+    contest radius (the one thing between it and the win; a review found the first version left such a defender
+    unassaulted for four turns in seed 8)."""
     from engine.orders import Assault
 
     scen = shusha_scenario()
+    radius = scen.victory.contest_radius
     situations = 0  # attacker assault choices with a lone unit in a town hex next to a known enemy outside it
-    for seed, state, view, order in doctrine_choices(scen, (1, 2, 3, 4)):
-        obj = state.map.objective_set
+    contests = 0  # ... of which, the attacker holding the whole town and the enemy contesting it
+    cleared = 0  # contesting defenders a lone garrison assaulted
+    for seed, state, view, order in doctrine_choices(scen, (1, 2, 3, 4, 8)):
+        gmap = state.map
+        obj = gmap.objective_set
         if view.side == ATTACKER and state.phase == "assault":
+            holds_all = all(state.control[i] == ATTACKER for i in gmap.objective_hexes)
             lone = [u for u in state.ground_units(ATTACKER) if u.idx in obj
                     and state.positions(ATTACKER).count(u.idx) == 1 and not u.fired]
-            situations += any(j in view.contact_hexes and j not in obj
-                              for u in lone for j in state.map.nbr_list[u.idx] if j >= 0)
+            outside = [j for u in lone for j in gmap.nbr_list[u.idx] if j >= 0 and j in view.contact_hexes
+                       and j not in obj]
+            situations += bool(outside)
+            contests += holds_all and any(gmap.objective_distance[j] <= radius for j in outside)
             if isinstance(order, Assault) and state.unit(order.unit) in lone:
-                assert state.map.idx(order.target) in obj, (seed, state.turn, order)
-    assert situations  # the rule was put to the test
+                t = gmap.idx(order.target)
+                assert t in obj or (holds_all and gmap.objective_distance[t] <= radius), (seed, state.turn, order)
+                cleared += t not in obj
+    assert situations and contests and cleared  # both sides of the rule were put to the test

@@ -29,7 +29,8 @@ def log_hash(state) -> str:
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
 # historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.14.0 (session 24, an AI change from a
 # calibration study: the doctrine attacker keeps a unit alone in an objective hex there, as the defender does; it
-# assaulted out of the town into the open and left the hex empty). Results changed: attacker wins 70% [67-73] of
+# assaulted out of the town into the open and left the hex empty; holding the whole town it still assaults a
+# defender that contests the win: seed 1 changed with that). Results changed: attacker wins 70% [67-73] of
 # 1000 historical games, as before; the town has fallen by turn 23 in 35% of all games (32%). Before that, a move's
 # stop text ("ran into X, unseen until then": it
 # said "hidden" of a party seen firing a moment before; seed 1's log text only). Before that, the scenario sha256
@@ -111,7 +112,7 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "c4c081907f2489b198ff3aeb46790089695ad65279e49b1ca108097673e1952c",
+    1: "9d9c8be4abb802d4d5fd73bfaedee61d03672df1e28fa5b38b0e535bb681fe0d",
     2: "9cfc95972458e5e0520f0816bc4ceaa93197c3c5a011369cb56b4d4cb2341f49",
     3: "8d05d15defdfe9cf301201aa9e4dca9c7e0e33e42451d99f13eb3dd0fa4c0bdb",
 }

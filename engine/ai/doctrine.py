@@ -630,6 +630,9 @@ class DoctrineAgent:
         table = view.scenario.unit_table
         cut = (self._cut_hexes(view) if view.side != ATTACKER and self.counterattack and self.road_counterattack
                else frozenset())
+        holds_all: bool | None = None  # (asked only of a lone garrison next to a known enemy outside the objective)
+        to_objective = self._objective_distance(view)
+        contest_radius = view.scenario.victory.contest_radius
         for u in self._free(view):
             if u.idx not in in_contact or u.fired or u.cohesion <= 0:
                 continue  # no known enemy next to it, or it cannot fight now
@@ -645,8 +648,15 @@ class DoctrineAgent:
             lone_garrison = (u.idx in obj_set and view.own_occupancy[u.idx] == 1
                              and (view.side == ATTACKER or u.id not in self.reserve))
             for d, j in enumerate(gmap.nbr_list[u.idx]):
-                if j < 0 or j not in contact_idx or (lone_garrison and j not in obj_set):
+                if j < 0 or j not in contact_idx:
                     continue
+                if lone_garrison and j not in obj_set:
+                    # holding it all, the attacker's garrison may clear a defender that contests the win
+                    if holds_all is None:
+                        holds_all = view.side == ATTACKER and all(
+                            c == ATTACKER for c in view.controllers(np.array(gmap.objective_hexes, dtype=np.int64)))
+                    if not (holds_all and to_objective[j] <= contest_radius):
+                        continue
                 gain, cost = view.assault_expectation(u.id, j)
                 # the counter-attack on the road accepts worse odds, where it could take the hex (not over a cliff)
                 counter = j in cut and not gmap.cliff_up[u.idx, d] and not gmap.cliff_down[u.idx, d]
