@@ -502,7 +502,10 @@ def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
                          object_pairs_hook=lambda pairs: _object_noting_repeats(pairs, noted))
         repeated = list(_repeated_keys(doc, "$")) if noted else []
     except json.JSONDecodeError as e:
-        raise ScenarioError([f"$: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"], source) from None
+        # (json's "Unterminated string starting at" and "Invalid control character at" end where it put the
+        # position, which is said first here)
+        msg = e.msg[:-3] + " there" if e.msg.endswith(" at") else e.msg
+        raise ScenarioError([f"$: invalid JSON at line {e.lineno}, column {e.colno}: {msg}"], source) from None
     except ValueError as e:
         raise ScenarioError([f"$: {e}"], source) from None
     except RecursionError:

@@ -124,3 +124,11 @@ def test_validate_names_the_problems_without_a_traceback(tmp_path: Any) -> None:
     res = CliRunner().invoke(app, ["validate", str(p)])
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "$.turns: key given 2 times" in res.output
+
+
+def test_an_unterminated_string_is_said_whole():
+    """Session 24: json's "Unterminated string starting at" lost its position and ended on "at"."""
+    with pytest.raises(ScenarioError) as e:
+        parse_scenario(b'{"meta": {"name": "Shusha')
+    (line,) = e.value.problems
+    assert line.startswith("$: invalid JSON at line 1, column ") and line.endswith("Unterminated string starting there")
