@@ -88,7 +88,9 @@ def test_click_select_move_undo_and_attack(scen, screen):
     assert app.status.startswith("Not allowed")
     app.render(screen)
     # let the AIs play whole turns; at each attacker assault phase look for a unit next to a known enemy
-    for turn in range(2, 14):
+    # (contact comes late in Shusha: the road is cut around turn 15; the loop stopped at turn 13 and skipped for
+    # sessions before an acceptance test noticed)
+    for turn in range(2, app.state.scenario.turns + 1):
         app.run_ai_until(turn)
         while app.state.phase != "assault" and app.state.outcome is None:
             app.ai_step()  # the attacker's AI plays air, artillery and movement for us
@@ -106,7 +108,7 @@ def test_click_select_move_undo_and_attack(scen, screen):
                     app.confirm()
                     assert len(app.state.orders) == n + 1 and isinstance(app.state.orders[-1], Assault)
                     return
-    pytest.skip("no assault opportunity came up")
+    pytest.fail("no assault opportunity came up in the whole game")
 
 
 def test_save_load_round_trip(scen, tmp_path, screen):
