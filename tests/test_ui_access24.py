@@ -102,9 +102,55 @@ def test_shift_arrows_still_pan_and_the_mouse_takes_the_hover_back(shusha, scree
     assert app.kb_cursor and app.hover is not None
     app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(1, 1), buttons=(0, 0, 0)))
     assert not app.kb_cursor
-    # a mouse player's Enter still confirms the preview, wherever the mouse is
-    app.pending = None
-    press(app, screen, pygame.K_RETURN, uni="\r")  # (nothing pending: nothing happens, no error)
+
+
+def tiny_assault_app(screen: Any) -> Any:
+    """Tinytown's assault phase, az_mech selected next to arm_inf_2 (3, 4): one target."""
+    doc = tiny_dict()
+    for u in doc["units"]:
+        if u["id"] == "az_mech":
+            u["hex"] = [4, 4]
+    app = app_of(goto(new_game(scenario_from_dict(doc, source="tiny"), 1, track_sightings=True), "attacker",
+                      "assault"), (0,))
+    app.autoskip = False
+    app.render(screen)
+    app.select("az_mech")
+    return app
+
+
+def test_a_mouse_players_enter_confirms_the_preview_after_the_keyboard_cursor(screen):
+    """The mouse moved after the keyboard cursor was used: Enter confirms the mouse's preview, not a click on the
+    cursor's hex (this test's line before set `pending = None`, pressed Enter and asserted nothing)."""
+    app = tiny_assault_app(screen)
+    press(app, screen, pygame.K_DOWN)  # the keyboard cursor on, on az_mech's own hex
+    assert app.kb_cursor and app.hover == app.state.unit("az_mech").idx
+    target = app.targets()[0]
+    app.click_hex(target)
+    assert app.pending is not None and isinstance(app.pending[0], Assault)
+    away = app.state.map.idx((4, 6))  # (an empty hex two from az_mech: the mouse is elsewhere, Enter still
+    x, y = app.hex_to_screen(away)    # confirms the preview, as a mouse player's Enter does)
+    app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=(int(x), int(y)), rel=(1, 1), buttons=(0, 0, 0)))
+    assert app.hover == away and not app.kb_cursor
+    n = len(app.state.orders)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n + 1 and isinstance(app.state.orders[-1], Assault)
+    assert app.state.orders[-1].unit == "az_mech"
+
+
+def test_a_map_click_takes_the_map_back_from_the_keyboard_cursor(screen):
+    """A click (no mouse motion before it) left `kb_cursor` on: the next Enter clicked the keyboard's hex (here
+    az_mech's own) instead of confirming the preview the click showed."""
+    app = tiny_assault_app(screen)
+    press(app, screen, pygame.K_DOWN)
+    assert app.kb_cursor
+    target = app.targets()[0]
+    x, y = app.hex_to_screen(target)
+    app.on_left_click((int(x), int(y)))
+    assert not app.kb_cursor and app.hover == target
+    assert app.pending is not None and isinstance(app.pending[0], Assault)
+    n = len(app.state.orders)
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n + 1 and isinstance(app.state.orders[-1], Assault)
 
 
 def test_zoom_keys_zoom_about_the_keyboard_cursor(shusha, screen):
@@ -316,3 +362,160 @@ def test_default_palette_log_unchanged():
     p = pal.get("default")
     assert log_colours(p) == (tuple(min(255, v + 70) for v in p.side[0]),
                               tuple(min(255, v + 70) for v in p.side[1]), p.accent)
+
+
+# ------------------------------------------------------------------- 6: review 2: keys under windows and curtains
+def _covering(app: Any) -> list[str]:
+    """The windows open over the map (help, report, alert, game over)."""
+    return [n for n in ("alert_win", "help_win", "report_win", "over_win")
+            if getattr(app.gui, n) is not None and getattr(app.gui, n).alive()]
+
+
+def _open_help(app: Any, screen: Any) -> None:
+    press(app, screen, pygame.K_h, uni="h")
+
+
+def _open_report(app: Any, screen: Any) -> None:
+    press(app, screen, pygame.K_v, uni="v")
+
+
+def _open_alert(app: Any, screen: Any) -> None:
+    app.gui.alert("Test alert", ["Something the player must read."])
+    app.render(screen)
+
+
+@pytest.mark.parametrize("opener", [_open_help, _open_report, _open_alert], ids=["help", "report", "alert"])
+def test_enter_and_the_cursor_keys_do_not_act_under_a_window(shusha, screen, opener):
+    """Tab, the cursor to a reachable hex, H, Enter: the unit moved while the help stayed open (as under the
+    enemy-turn report and an alert). Now Enter closes the window, as a click outside the help does, and the
+    arrows and T wait for it; the next Enter moves the unit."""
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,))
+    app.render(screen)
+    press(app, screen, pygame.K_TAB)
+    uid = app.selected
+    start = app.state.unit(uid).idx
+    dest = [i for i in app.destinations() if i != start and not app.own_units_at(i)]
+    walk_cursor_to(app, screen, dest[0])
+    opener(app, screen)
+    assert len(_covering(app)) == 1
+    n = len(app.state.orders)
+    for key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_t):
+        press(app, screen, key)
+        assert app.hover == dest[0]
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n and app.state.unit(uid).idx == start
+    app.render(screen)
+    assert not _covering(app) and not app.show_help and not app.show_report
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert len(app.state.orders) == n + 1 and app.state.unit(uid).idx == dest[0]
+
+
+def test_cursor_keys_wait_under_the_game_over_window(screen):
+    from conftest import tiny_scenario
+
+    from ui.app import App
+
+    scen = tiny_scenario()
+    ai = App(new_game(scen, 0, track_sightings=True), set())
+    ai.show_lesson = False
+    ai.run_ai_until(scen.turns + 1)
+    app = app_of(ai.state, (0,))
+    app.render(screen)
+    assert app.state.outcome is not None and _covering(app) == ["over_win"]
+    press(app, screen, pygame.K_RIGHT)
+    assert app.hover is None and not app.kb_cursor
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert not _covering(app)
+    press(app, screen, pygame.K_RIGHT)
+    assert app.kb_cursor and app.hover is not None
+
+
+def test_keys_do_nothing_behind_the_hotseat_pass_screen(shusha, screen):
+    """The arrows, Tab and T moved the cursor and the selection behind the curtain: only Enter, Space (lift it),
+    Ctrl+Q and F12 do anything there."""
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0, 1), hotseat=True)
+    app.render(screen)
+    app.pass_screen = True
+    for key, uni in ((pygame.K_RIGHT, ""), (pygame.K_TAB, "\t"), (pygame.K_t, "t"), (pygame.K_DOWN, ""),
+                     (pygame.K_h, "h"), (pygame.K_o, "o"), (pygame.K_1, "1")):
+        press(app, screen, key, uni=uni)
+        assert app.pass_screen and app.hover is None and not app.kb_cursor and app.selected is None
+        assert not app.show_help and not app.old_sightings and not app.overlays
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert not app.pass_screen
+
+
+def test_tab_puts_the_cursor_on_a_drone(shusha, screen):
+    """Tab to a drone left the keyboard cursor on the last ground unit's hex: the first Enter selected that unit.
+    The cursor's first placement (an arrow key) skipped the drone's hex too."""
+    app = app_of(new_game(shusha, 2, track_sightings=True), (0,))
+    app.autoskip = False
+    app.render(screen)
+    assert app.state.phase == "air"
+    press(app, screen, pygame.K_DOWN)  # the cursor on
+    for _ in range(8):
+        press(app, screen, pygame.K_TAB)
+        u = app.state.unit(app.selected)
+        if app.state.utype(u).domain == "air" and not u.offmap:
+            break
+    drone = app.selected
+    u = app.state.unit(drone)
+    assert app.state.utype(u).domain == "air" and not u.offmap
+    assert app.kb_cursor and app.hover == u.idx
+    x, y = app.hex_to_screen(u.idx)
+    assert 0 <= x <= app.map_rect.w and 0 <= y <= app.map_rect.h - app.status_reserve
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert app.selected is not None and app.state.utype(app.state.unit(app.selected)).domain == "air"
+    # the first arrow press puts the cursor on the selected drone's hex
+    app2 = app_of(new_game(shusha, 2, track_sightings=True), (0,))
+    app2.autoskip = False
+    app2.render(screen)
+    app2.select(drone)
+    press(app2, screen, pygame.K_DOWN)
+    assert app2.kb_cursor and app2.hover == u.idx
+
+
+def test_page_keys_scroll_the_help_in_a_replay(shusha, screen):
+    """In a replay Page Down stepped a turn under the help, which says Page Up/Down scroll it."""
+    from ui.app import ai_rngs, game_agents
+    from ui.replay import ReplayApp, ReplayModel
+
+    st = new_game(shusha, 5)
+    run_agents(st, game_agents(st)[0], ai_rngs(st), until_turn=2)
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(st)), size=(1280, 800))
+    viewer.show_lesson = False
+    viewer.render(screen)
+    press(viewer, screen, pygame.K_h, uni="h")
+    viewer.gui.draw(screen)
+    sb = next(el for el in viewer.gui.help_win.get_container().elements if hasattr(el, "scroll_bar")).scroll_bar
+    k0 = viewer.model.k
+    press(viewer, screen, pygame.K_PAGEDOWN)
+    assert viewer.model.k == k0 and sb.start_percentage > 0.05
+    down = sb.start_percentage
+    press(viewer, screen, pygame.K_PAGEUP)
+    assert viewer.model.k == k0 and sb.start_percentage < down
+    press(viewer, screen, pygame.K_ESCAPE, uni="\x1b")
+    press(viewer, screen, pygame.K_PAGEDOWN)  # (no help: the replay steps a turn)
+    assert viewer.model.k > k0
+
+
+def test_typing_in_the_save_box_replaces_the_file_name_not_the_folder(shusha, screen, tmp_path):
+    """pygame_gui selected the stem's first occurrence in the path: in ".../box/x.json" typing replaced the "x" of
+    "box"."""
+    folder = tmp_path / "box"
+    folder.mkdir()
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,),
+                 save_path=folder / "x.json")
+    app.render(screen)
+    press(app, screen, pygame.K_s, pygame.KMOD_CTRL)
+    box = app.gui.dialog.file_path_text_line
+    for ch, key in (("a", pygame.K_a), ("d", pygame.K_d), ("t", pygame.K_t)):
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=ch, scancode=0))
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=ch, scancode=0))
+        for ev in pygame.event.get():
+            app.handle_event(ev)
+        app.gui.manager.update(0.05)
+    assert box.get_text() == str(folder / "adt.json")
+    press(app, screen, pygame.K_RETURN, uni="\r")
+    assert (folder / "adt.json").exists() and not (folder / "x.json").exists()

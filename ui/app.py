@@ -36,6 +36,8 @@ STAYS_HIDDEN = (60, 230, 110)
 """Inner outline of the reachable hexes a selected hidden unit can move to and stay hidden."""
 RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
+MAP_COVERS = ("alert_win", "help_win", "report_win", "over_win")
+"""The windows over the map that Enter closes (the topmost first) before it may act on the map again."""
 CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 """Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
 SCROLL_KEYS = {pygame.K_UP: -0.15, pygame.K_DOWN: 0.15, pygame.K_PAGEUP: -0.9, pygame.K_PAGEDOWN: 0.9}
@@ -1964,6 +1966,13 @@ class App:
                 pygame.draw.rect(screen, self.palette.select, r.inflate(4, 4), 2)
 
     # ------------------------------------------------------------------ input
+    def window_over_map(self) -> bool:
+        """Help, the enemy-turn report, an alert or the game-over window is open over the map: Enter closes it
+        and the keyboard cursor's keys wait (`on_key`), rather than act on the map unseen under it."""
+        g = self.gui
+        return bool(self.show_help or self.show_report or (g is not None and any(
+            getattr(g, name) is not None and getattr(g, name).alive() for name in MAP_COVERS)))
+
     def briefing_open(self) -> bool:
         """Whether the briefing or lesson window is on screen: it takes the mouse and keys (`handle_event`)."""
         return self.lesson_win is not None and self.lesson_win.alive()
@@ -2041,6 +2050,8 @@ class App:
                 return
         if self.map_rect.collidepoint(pos):
             mods = pygame.key.get_mods()
+            self.kb_cursor = False  # (the mouse has the map back: the next Enter confirms its preview, not a click
+            self.hover = self.screen_to_hex(*pos)  # on the keyboard cursor's hex)
             self.click_hex(self.screen_to_hex(*pos), shift=bool(mods & pygame.KMOD_SHIFT),
                            ctrl=bool(mods & pygame.KMOD_CTRL))
 
@@ -2049,7 +2060,15 @@ class App:
         if self.briefing_open() and self.side_choice and key in SIDE_KEYS and not ctrl:
             self.choose_side(SIDE_KEYS[key])  # (a keyboard-only player could take only the default side)
             return
-        if key in SCROLL_KEYS and not ctrl and (self.briefing_open() or self.show_help or self.show_report) \
+        if self.pass_screen:  # (only its own keys: the arrows, Tab and T moved the cursor behind the curtain)
+            if key in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
+                self.dismiss_pass()
+            elif ctrl and key == pygame.K_q:
+                self.request_quit()
+            elif key == pygame.K_F12:
+                self.screenshot()
+            return
+        if key in SCROLL_KEYS and not ctrl and (self.briefing_open() or self.window_over_map()) \
                 and self.gui.scroll_window_text(SCROLL_KEYS[key]):
             return  # (the open window's text scrolls: the map's cursor under it stays)
         if self.briefing_open() and key not in (pygame.K_ESCAPE, pygame.K_l, pygame.K_F12) and not (
@@ -2057,9 +2076,18 @@ class App:
             what = panels.lesson_window_name(self.state.scenario).capitalize()
             self.status = CHOOSE_SIDE if self.side_choice else f"{what} open: Esc or L closes it"
             return
-        if self.pass_screen and key in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
-            self.dismiss_pass()
-        elif ctrl and key == pygame.K_z:
+        if self.window_over_map() and (key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_t) or (
+                key in CURSOR_KEYS and not mod & pygame.KMOD_SHIFT)):
+            # (Enter moved a unit under the help: as a click outside the help closes it, Enter closes the window
+            # on top; the cursor's keys wait for it to close)
+            if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                if not self.gui.close_top_window(MAP_COVERS):
+                    self.show_help = self.show_report = False  # (asked for, not drawn yet)
+                self.status = "Closed"
+            else:
+                self.status = "A window is open over the map: Enter or Esc closes it"
+            return
+        if ctrl and key == pygame.K_z:
             self.undo()
         elif ctrl and key == pygame.K_s:
             self.gui.open_file_dialog("save")
@@ -2105,10 +2133,11 @@ class App:
                            f"Last-seen marks: only those of the last {LAST_SEEN_MAX_AGE} turns (O: all of them)")
         elif key == pygame.K_TAB:
             self.next_unit()
-            if self.kb_cursor and self.selected is not None:  # (the cursor goes with the selection)
-                u = self.state.unit(self.selected)
-                if not u.offmap and self.state.utype(u).domain == "ground":
+            if self.kb_cursor and self.selected is not None:  # (the cursor goes with the selection, a drone's
+                u = self.state.unit(self.selected)              # too: Enter on the last unit's hex selected it)
+                if not u.offmap:
                     self.hover = u.idx
+                    self.keep_in_view(u.idx)  # (a drone is not centred on as a ground unit is)
         elif key == pygame.K_t:
             self.cursor_to_target()
         elif key == pygame.K_g:
@@ -2181,7 +2210,7 @@ class App:
             idx = self.hover
             if self.selected is not None:
                 u = st.unit(self.selected)
-                if not u.offmap and st.utype(u).domain == "ground":
+                if not u.offmap:  # (a drone's too)
                     idx = u.idx
             if idx is None:
                 mr = self.map_rect

@@ -141,6 +141,34 @@ def map_key(palette: Any) -> str:
         "place names); 8 tints the map by height, in metres."])
 
 
+def select_file_stem(d: UIFileDialog) -> None:
+    """Select the file name's stem in a save dialog's name box, so that typing replaces the name. pygame_gui 0.6
+    selects `text.find(stem)`, the stem's first occurrence in the whole path: with a folder named like the file
+    (".../save_box0/x.json") typing replaced a piece of the folder's name. The file name part is the path's end."""
+    p = d.current_file_path
+    if p is None or d.allow_existing_files_only:
+        return  # (pygame_gui selects nothing there either)
+    line = d.file_path_text_line
+    text = line.get_text()
+    start = text.rfind(p.name)  # (the name, not the bare stem: "s" would be found in the suffix ".json")
+    if start < 0:
+        start = text.rfind(p.stem)
+    if start < 0:
+        return
+    line.select_range = [start, start + len(p.stem)]
+    line.edit_position = start + len(p.stem)
+    line.cursor_has_moved_recently = True
+
+
+class FileDialog(UIFileDialog):
+    """pygame_gui's file dialog, its name box's selection on the file name (`select_file_stem`), also when a file
+    is picked from its list."""
+
+    def _highlight_file_name_for_editing(self) -> None:
+        super()._highlight_file_name_for_editing()
+        select_file_stem(self)
+
+
 class Gui:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -351,9 +379,11 @@ class Gui:
     def over_log(self, pos: tuple[int, int]) -> bool:
         return self.log_box is not None and self.log_box.rect.collidepoint(pos)
 
-    def close_top_window(self) -> bool:
-        """Esc: close the file dialog, else help, else the game-over window. True if one was closed."""
-        for name in ("dialog", "alert_win", "help_win", "roster_win", "report_win", "over_win"):
+    def close_top_window(self, names: tuple[str, ...] = ("dialog", "alert_win", "help_win", "roster_win",
+                                                         "report_win", "over_win")) -> bool:
+        """Esc: close the file dialog, else the alert, help, roster, report, the game-over window (Enter: those of
+        them over the map, `names`). True if one was closed."""
+        for name in names:
             w = getattr(self, name)
             if w is not None and w.alive():
                 w.kill()
@@ -420,11 +450,12 @@ class Gui:
         r = pygame.Rect(0, 0, min(620, w - 40), min(480, h - 40))
         r.center = (w // 2, h // 2)
         title = "Save the game as (a .json file)" if mode == "save" else "Load a saved game"
-        self.dialog = UIFileDialog(r, self.manager, window_title=title, initial_file_path=str(app.save_path),
-                                   allow_existing_files_only=(mode == "load"), allowed_suffixes={".json"})
+        self.dialog = FileDialog(r, self.manager, window_title=title, initial_file_path=str(app.save_path),
+                                 allow_existing_files_only=(mode == "load"), allowed_suffixes={".json"})
         self.dialog_mode = mode
         self.dialog.file_path_text_line.focus()  # (typing goes to the name box at once: no click needed)
         self.manager.set_focus_set(self.dialog.file_path_text_line)
+        select_file_stem(self.dialog)
         app.status = ("Pick a file, or type its name, and press OK or Enter (Esc cancels)" if mode == "load" else
                       "Type or pick a file name and press OK or Enter (Esc cancels)")
 

@@ -15,7 +15,7 @@ from engine.orders import EndPhase, SandboxWeather, order_from_dict
 from engine.rules import apply, new_game
 from engine.savegame import game_from_save_dict, read_text
 from ui import goto_orders
-from ui.app import App
+from ui.app import SCROLL_KEYS, App
 from ui.status import order_summary
 
 CACHE_EVERY = 40
@@ -337,6 +337,9 @@ class ReplayApp(App):
         if self.briefing_open():  # (it takes the keys, as in the game: the replay does not step under it)
             super().on_key(key, mod, uni)
             return
+        if key in SCROLL_KEYS and not mod & (pygame.KMOD_CTRL | pygame.KMOD_META) and (
+                self.show_help or self.show_report) and self.gui.scroll_window_text(SCROLL_KEYS[key]):
+            return  # (Page Up/Down scroll the help, as it says, rather than step the replay under it)
         self.notes = []  # (read: the status line is the replay's again)
         if key == pygame.K_RIGHT:
             self.goto(m.k + 1)
