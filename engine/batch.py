@@ -976,7 +976,7 @@ class Task:
     return_logs: bool = False
     """With `logs_dir`: return the event logs instead of writing them, (rows, turn rows or None, [(file name,
     JSON lines)]), for the batch to write in its own `logs_dir` (a Dask worker's folder is not the client's)."""
-    expect: tuple[str, str] | None = None
+    expect: tuple[str, ...] | None = None
     """`engine_identity()` of the batch's process: a worker whose own differs refuses the task (Dask)."""
 
     @property
@@ -1106,40 +1106,53 @@ def engine_code() -> str:
     return _ENGINE_CODE
 
 
-def engine_identity() -> tuple[str, str]:
-    """(ENGINE_VERSION, engine_code()): what every worker of a Dask batch must share with the client."""
+def engine_identity() -> tuple[str, str, str, str]:
+    """(ENGINE_VERSION, engine_code(), numpy's version, Python's major.minor): what every worker of a Dask batch
+    must share with the client (another numpy or Python can draw other numbers or round otherwise)."""
     from engine.rules import ENGINE_VERSION
 
-    return ENGINE_VERSION, engine_code()
+    return ENGINE_VERSION, engine_code(), np.__version__, "{}.{}".format(*sys.version_info[:2])
 
 
 def worker_identity() -> dict[str, Any]:
     """What a Dask worker tells the batch before any game (`_check_dask_workers`): its engine and where it is."""
     import socket
 
-    version, code = engine_identity()
-    return {"engine_version": version, "engine_code": code, "host": socket.gethostname(), "pid": os.getpid(),
-            "python": sys.version.split()[0]}
+    version, code, numpy_version, python = engine_identity()
+    return {"engine_version": version, "engine_code": code, "numpy": numpy_version, "python_minor": python,
+            "host": socket.gethostname(), "pid": os.getpid(), "python": sys.version.split()[0]}
 
 
-def _engine_mismatch(version: str, code: str, expect: tuple[str, str]) -> str | None:
-    if version != expect[0]:
-        return f"engine {version}, not {expect[0]}"
-    if code != expect[1]:
-        return (f"engine {version} with other code (fingerprint {code}, the client's {expect[1]}: a copy changed "
-                "since, or a worker started before the package changed)")
-    return None
+def _engine_mismatch(got: Sequence[Any], expect: Sequence[Any]) -> str | None:
+    """How a worker's `engine_identity()` (`got`) differs from the client's, or None."""
+    got = tuple(str(x) for x in got) + ("?",) * (4 - len(got))
+    expect = tuple(str(x) for x in expect) + ("?",) * (4 - len(expect))
+    why = []
+    if got[0] != expect[0]:
+        why.append(f"engine {got[0]}, not {expect[0]}")
+    elif got[1] != expect[1]:
+        why.append(f"engine {got[0]} with other code (fingerprint {got[1]}, the client's {expect[1]}: a copy "
+                   "changed since, an extra file in engine/, or a worker started before the package changed)")
+    for i, what in ((2, "numpy"), (3, "Python")):
+        if got[i] != expect[i]:
+            why.append(f"{what} {got[i]}, not {expect[i]}")
+    return " and ".join(why) or None
 
 
-def _check_worker_engine(expect: tuple[str, str]) -> None:
+def _client_setup(expect: Sequence[Any]) -> str:
+    return f"engine {expect[0]}, numpy {expect[2]}, Python {expect[3]}" if len(expect) >= 4 else f"engine {expect[0]}"
+
+
+def _check_worker_engine(expect: Sequence[Any]) -> None:
     """Refuse a task in a worker whose engine is not the client's (`engine_identity`): its rows would not be the
-    games the batch's seeds stand for (a worker that joined a Dask cluster after the batch's check)."""
+    games the batch's seeds stand for (a worker that joined a Dask cluster after the batch's check, or a local
+    cluster's worker that imported an engine edited since the batch started)."""
     import socket
 
-    version, code = engine_identity()
-    if why := _engine_mismatch(version, code, expect):
+    if why := _engine_mismatch(engine_identity(), expect):
         raise BatchError(f"Dask worker on {socket.gethostname()} (pid {os.getpid()}) runs {why}: install the "
-                         f"client's wargame (engine {expect[0]}) on every worker and restart the workers")
+                         f"client's wargame ({_client_setup(expect)}) on every worker and restart the workers (with "
+                         "--scheduler local: the files in engine/ changed after the batch started; run it again)")
 
 
 _FORK_MASK = {signal.SIGINT, signal.SIGTERM}
@@ -1634,6 +1647,9 @@ def run_batch(
     `turns`: also write one row per game per turn played (`turn_rows`) to `turns_path(out)`, from per-turn
     parts saved with the game parts (so an interrupted batch resumes with them too)."""
     t0 = time.perf_counter()
+    # the engine every worker must run, read before any cluster starts (a local cluster's workers import the engine
+    # from disk at their first task, or when restarted: a tree edited since then plays other games)
+    ident = engine_identity()
     out = Path(out)
     n_total = spec.games * max(1, int(np.prod([len(v) for _, v in spec.sweeps]))) if spec.sweeps else spec.games
     remote = bool(scheduler) and scheduler != "local"
@@ -1667,11 +1683,11 @@ def run_batch(
         client = _connect_dask(scheduler, min(workers, n_total)) if scheduler else None
         try:
             if remote:  # (the cluster's workers, not this machine's --workers, play the games)
-                threads = _check_dask_workers(client[0], str(scheduler), on_message)
+                threads = _check_dask_workers(client[0], str(scheduler), on_message, ident)
                 if auto_chunk and threads:
                     chunk = _default_chunk(n_total, threads)
             return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                              on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs)
+                              on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs, ident)
         finally:
             if client is not None:
                 _close_dask(*client)
@@ -1903,7 +1919,8 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
                resume: bool, logs_dir: str | None, csv: Path | None, on_start: Any, on_progress: Any,
                stop_after_chunks: int | None, t0: float,
                on_message: Callable[[str], None] | None = None, turns: bool = False,
-               overwrite: bool = False, old_logs: Sequence[Path] = ()) -> BatchResult:
+               overwrite: bool = False, old_logs: Sequence[Path] = (),
+               ident: tuple[str, ...] | None = None) -> BatchResult:
     _make_results_folder(out, on_message)
     if logs_dir:
         _make_logs_folder(Path(logs_dir), on_message)
@@ -1989,9 +2006,9 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
 
     try:
         if client is not None:
-            # (a remote cluster's workers may be long-lived: each task checks its worker's engine; a LocalCluster's
-            # are started from this install just now)
-            _run_dask(todo, save, client[0], expect=engine_identity() if client[1] is None else None)
+            # each task checks its worker's engine: a remote cluster's workers may be long-lived, and a local
+            # cluster's import the engine from disk at their first task (again when restarted)
+            _run_dask(todo, save, client[0], expect=ident or engine_identity())
         elif workers <= 1:
             for t in todo:
                 save(t, run_task(t))
@@ -2095,24 +2112,33 @@ def _pool_loop(pending: dict, fill: Callable[[], None], save: Callable[[Task, li
             raise BatchAborted("a worker process died (killed or out of memory)", 1, 0, 0)
 
 
-def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any]:
-    import logging
-
+def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any, _QuietDask]:
+    """(client, LocalCluster or None, the logging to restore): `_close_dask` closes them and restores it."""
     from distributed import Client, LocalCluster
 
     # (after the import: importing distributed sets its loggers' levels from its config, WARNING for the client's
     # "Couldn't gather 1 keys, rescheduling" when a worker dies, which would print under the progress bar)
-    for name in ["distributed", *(n for n in list(logging.root.manager.loggerDict) if n.startswith("distributed."))]:
-        logging.getLogger(name).setLevel(logging.CRITICAL)
-    if not any(isinstance(f, _NoAllExit) for f in logging.getLogger("asyncio").filters):
-        logging.getLogger("asyncio").addFilter(_NoAllExit())
+    quiet = _QuietDask()
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            try:
+                return Client(cluster), cluster, quiet
+            except BaseException:
+                cluster.close(timeout=10)
+                raise
+        return _connect_remote(scheduler, Client), None, quiet
+    except BaseException:
+        quiet.restore()
+        raise
 
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        return Client(cluster), cluster
+
+def _connect_remote(scheduler: str, client_class: Any) -> Any:
     try:  # (distributed bounds the connection by `timeout`, not the handshake that follows: hence `_within`)
-        client = _within(DASK_CONNECT_S * 1.5 + 1, lambda: Client(scheduler, timeout=f"{DASK_CONNECT_S:g}s"))
+        # (a Client that connects after all, too late, is closed: else it would stay this process's default client)
+        client = _within(DASK_CONNECT_S * 1.5 + 1, lambda: client_class(scheduler, timeout=f"{DASK_CONNECT_S:g}s"),
+                         on_late=lambda c: c.close(timeout=5))
     except _Late:
         raise BatchError(f"{scheduler} accepted the connection but did not answer as a Dask scheduler within "
                          f"{DASK_CONNECT_S * 1.5 + 1:g} s: not a Dask scheduler (another service on that port?)") \
@@ -2131,7 +2157,35 @@ def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any]:
     except Exception as e:  # a reply that does not decode (MemoryError on a huge bogus length, ...)
         raise BatchError(f"{scheduler} answered, but not as a Dask scheduler ({_first_line(e)}): another service "
                          "on that port, or another version of distributed?") from None
-    return client, None
+    return client
+
+
+class _QuietDask:
+    """distributed's loggers at CRITICAL and asyncio's `_NoAllExit` filter while a batch uses Dask; `restore()`
+    puts back the levels and filters there were before (the rest of the process keeps its logging)."""
+
+    def __init__(self) -> None:
+        import logging
+
+        names = ["distributed", *sorted(n for n in list(logging.root.manager.loggerDict)
+                                        if n.startswith("distributed."))]
+        self.levels = {name: logging.getLogger(name).level for name in names}
+        for name in names:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        self.filter: _NoAllExit | None = None
+        if not any(isinstance(f, _NoAllExit) for f in logging.getLogger("asyncio").filters):
+            self.filter = _NoAllExit()
+            logging.getLogger("asyncio").addFilter(self.filter)
+
+    def restore(self) -> None:
+        import logging
+
+        for name, level in self.levels.items():
+            logging.getLogger(name).setLevel(level)
+        self.levels = {}
+        if self.filter is not None:
+            logging.getLogger("asyncio").removeFilter(self.filter)
+            self.filter = None
 
 
 class _NoAllExit:
@@ -2156,32 +2210,48 @@ class _Late(Exception):
     """`_within` gave up waiting."""
 
 
-def _within(seconds: float, fn: Callable[[], Any]) -> Any:
+def _within(seconds: float, fn: Callable[[], Any], on_late: Callable[[Any], None] | None = None) -> Any:
     """`fn()`, or `_Late` after `seconds` (it goes on in a daemon thread, abandoned): for calls into distributed
-    that can wait for ever on a peer that does not answer."""
+    that can wait for ever on a peer that does not answer. A value `fn` returns after that goes to `on_late` (to
+    close what nobody will use)."""
     box: dict[str, Any] = {}
+    lock = threading.Lock()
 
     def go() -> None:
         try:
-            box["value"] = fn()
+            value = fn()
         except BaseException as e:  # (re-raised in the caller's thread)
-            box["error"] = e
+            with lock:
+                box["error"] = e
+            return
+        with lock:
+            box["value"] = value
+            late = box.get("late", False)
+        if late and on_late is not None:
+            try:
+                on_late(value)
+            except Exception:
+                pass
 
     th = threading.Thread(target=go, name="wargame-dask", daemon=True)
     th.start()
     th.join(seconds)
-    if th.is_alive():
-        raise _Late
+    with lock:  # (a value set just now is taken, not left to on_late)
+        if "value" not in box and "error" not in box:
+            box["late"] = True
+            raise _Late
     if "error" in box:
         raise box["error"]
     return box["value"]
 
 
-def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str], None] | None) -> int:
-    """Before any game: every worker of the scheduler must import this wargame's engine, same version and code
-    (`engine_identity`), else a BatchError names them (the tasks check again: `Task.expect`). Says what the batch
-    runs on; returns the workers' thread count (0: none yet, the batch waits for one: `_run_dask`)."""
-    mine = engine_identity()
+def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str], None] | None,
+                        expect: Sequence[Any] | None = None) -> int:
+    """Before any game: every worker of the scheduler must import this wargame's engine, same version and code,
+    numpy and Python (`expect`, the batch's `engine_identity()`), else a BatchError names them (the tasks check
+    again: `Task.expect`). Says what the batch runs on; returns the workers' thread count (0: none yet, the batch
+    waits for one: `_run_dask`)."""
+    mine = tuple(expect) if expect is not None else engine_identity()
     try:
         info = _within(DASK_CONNECT_S * 3, lambda: client.run(worker_identity, on_error="return"))
     except _Late:
@@ -2202,12 +2272,13 @@ def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str],
             bad.append(f"{addr} cannot import this wargame's batch runner ({why})")
         elif not isinstance(got, dict):
             bad.append(f"{addr} answered {got!r}")
-        elif why := _engine_mismatch(str(got.get("engine_version")), str(got.get("engine_code")), mine):
+        elif why := _engine_mismatch([got.get(k) for k in ("engine_version", "engine_code", "numpy", "python_minor")],
+                                     mine):
             bad.append(f"{addr} on {got.get('host')} runs {why}")
     if bad:
         raise BatchError(f"{len(bad)} of {len(info)} Dask workers cannot play this batch: {'; '.join(bad[:4])}"
                          f"{f'; and {len(bad) - 4} more' if len(bad) > 4 else ''}. Every worker needs this wargame "
-                         f"(engine {mine[0]}) installed, the same code as here: install it, restart the workers "
+                         f"({_client_setup(mine)}) installed, the same code as here: install it, restart the workers "
                          "(`dask worker` loads the engine once) and run the batch again")
     n = sum(threads.get(a, 1) for a in info)
     if on_message:
@@ -2225,7 +2296,8 @@ def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str],
     return n
 
 
-def _close_dask(client: Any, cluster: Any) -> None:
+def _close_dask(client: Any, cluster: Any, quiet: _QuietDask | None = None) -> None:
+    """Close what `_connect_dask` opened, then give the process back its logging (`_QuietDask`)."""
     try:
         client.close(timeout=5)
     except Exception:
@@ -2235,6 +2307,11 @@ def _close_dask(client: Any, cluster: Any) -> None:
             cluster.close(timeout=10)
         except Exception:
             pass
+    if quiet is not None:
+        import gc
+
+        gc.collect()  # (a gather given up ends with AllExit when its task is collected: while still filtered)
+        quiet.restore()
 
 
 DASK_POLL_S = 1.0
@@ -2254,7 +2331,7 @@ def _dask_workers(client: Any) -> int | None:
 
 
 def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
-              expect: tuple[str, str] | None = None) -> None:
+              expect: tuple[str, ...] | None = None) -> None:
     """Run the tasks on Dask: their logs come back to be written here; with `expect` (`engine_identity()`),
     each task checks that its worker's engine is that one (`Task.expect`)."""
     import dataclasses

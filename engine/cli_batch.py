@@ -29,7 +29,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                  "same games (docs/engine_api.md)")] = 0,
         out: Annotated[Path, typer.Option(help="Results Parquet file")] = Path("results.parquet"),
         workers: Annotated[int | None, typer.Option(
-            help="Parallel worker processes (default: all cores; 1 = in this process)")] = None,
+            help="Parallel worker processes: this machine's pool or a --scheduler local cluster (default: all "
+                 "cores; 1 = in this process); refused with a remote --scheduler")] = None,
         sweep: Annotated[list[str] | None, typer.Option(
             help="KEY=V1,V2,... one grid axis: weather, attacker_agent, defender_agent (doctrine, random, "
                  "passive or package.module:ClassName), attacker_lead, or set:PATH (repeatable)")] = None,
@@ -42,8 +43,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         defender: Annotated[str | None, typer.Option(help="Defender agent for every cell: " + AGENT_CHOICES)] = None,
         scheduler: Annotated[str | None, typer.Option(
             help="Run on Dask: tcp://HOST:PORT of a scheduler (its workers play the games: each needs this wargame "
-                 "installed, the same version; the scenario is sent to them, and the event logs of --logs come "
-                 "back here), or 'local' for a LocalCluster of --workers processes")] = None,
+                 "installed, the same version and code, numpy and Python version; the scenario is sent to them, "
+                 "and the event logs of --logs come back here), or 'local' for a LocalCluster of --workers "
+                 "processes")] = None,
         chunk: Annotated[int | None, typer.Option(help="Games per task (default: up to 25)")] = None,
         resume: Annotated[bool, typer.Option(
             "--resume", help="Complete the unfinished batch of --out (kept in <out>.parts by an interrupted run; "

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from conftest import short_shusha_doc
@@ -131,7 +132,8 @@ def test_a_worker_that_missed_the_check_refuses_the_tasks(doc, cluster, tmp_path
     """A worker that joins after the check before the games (or restarts with other code) refuses each task."""
     address, _ = cluster
     monkeypatch.setattr(B, "_check_dask_workers", lambda *a: 1)
-    monkeypatch.setattr(B, "engine_identity", lambda: ("0.0.9", "0" * 16))  # (what the client expects)
+    real = B.engine_identity()
+    monkeypatch.setattr(B, "engine_identity", lambda: ("0.0.9", "0" * 16, *real[2:]))  # (what the client expects)
     out = tmp_path / "r.parquet"
     with pytest.raises(B.BatchAborted) as e:
         B.run_batch(spec(doc), out, scheduler=address)
@@ -169,11 +171,12 @@ def test_workers_with_another_engine_or_none_are_refused_before_any_game(doc, tm
 def test_a_worker_that_joins_later_with_other_code_stops_the_batch(doc) -> None:
     """The check before the games covers the workers there then; each task checks its worker too."""
     _, tasks, _ = B.plan(spec(doc), 2)
-    task = dataclasses.replace(tasks[0], expect=("0.0.1", "0" * 16))
+    real = B.engine_identity()
+    task = dataclasses.replace(tasks[0], expect=("0.0.1", "0" * 16, *real[2:]))
     with pytest.raises(B.BatchError) as e:
         B.run_task(task)
     assert "0.0.1" in str(e.value) and f"runs engine {ENGINE_VERSION}" in str(e.value), e.value
-    same = dataclasses.replace(tasks[0], expect=(ENGINE_VERSION, "0" * 16))
+    same = dataclasses.replace(tasks[0], expect=(ENGINE_VERSION, "0" * 16, *real[2:]))
     with pytest.raises(B.BatchError, match="other code"):
         B.run_task(same)
     assert B.run_task(dataclasses.replace(tasks[0], expect=B.engine_identity()))
@@ -281,3 +284,125 @@ def test_an_abandoned_gather_prints_no_traceback() -> None:
                                 sys.exc_info())
     assert not f.filter(rec)
     assert f.filter(logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "something else", None, None))
+
+
+# ------------------------------------------------------------------------------------------- review 2 fixes
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_a_local_cluster_worker_whose_engine_differs_refuses_the_tasks(doc, tmp_path, monkeypatch) -> None:
+    """`--scheduler local` checks each task too: its workers import the engine from disk at their first task (and
+    when a nanny restarts one), so a tree edited after the batch read its engine plays other games. Here the
+    batch's fingerprint stands for the code before an edit (the tree itself is shared: never edited by tests)."""
+    import logging
+
+    monkeypatch.setattr(B, "_ENGINE_CODE", "f" * 16)
+    levels = {n: logging.getLogger(n).level for n in ("distributed", "distributed.client", "distributed.worker")}
+    filters = list(logging.getLogger("asyncio").filters)
+    out = tmp_path / "r.parquet"
+    with pytest.raises(B.BatchAborted) as e:
+        B.run_batch(spec(doc, games=1), out, workers=1, scheduler="local")
+    msg = e.value.message
+    assert "with other code" in msg and "ffffffffffffffff" in msg and "an extra file in engine/" in msg, msg
+    assert "--scheduler local: the files in engine/ changed" in msg, msg
+    assert e.value.done == 0 and not out.exists()
+    # the batch gave the process its logging back (finding 10)
+    assert {n: logging.getLogger(n).level for n in levels} == levels
+    assert logging.getLogger("asyncio").filters == filters
+
+
+def test_the_batch_reads_its_engine_before_starting_a_cluster(doc, tmp_path, monkeypatch) -> None:
+    """The fingerprint the workers are held to is the one of the tree when the batch started, not when its first
+    chunk came back (a local cluster's workers start, and import the engine, after `_connect_dask`)."""
+    monkeypatch.setattr(B, "_ENGINE_CODE", None)
+    seen = []
+
+    def connect(scheduler: str, workers: int):
+        seen.append(B._ENGINE_CODE)
+        raise B.BatchError("stop here")
+
+    monkeypatch.setattr(B, "_connect_dask", connect)
+    with pytest.raises(B.BatchError, match="stop here"):
+        B.run_batch(spec(doc, games=1), tmp_path / "r.parquet", workers=1, scheduler="local")
+    assert seen and seen[0] is not None
+
+
+def test_a_client_that_connects_too_late_is_closed(monkeypatch) -> None:
+    """`_within` gives up on a Client that does not connect in time; one that does connect afterwards was never
+    closed and stayed this process's default Dask client."""
+    import distributed
+
+    closed = threading.Event()
+
+    class SlowClient:  # connects, but only after the deadline
+        def __init__(self, address: str, timeout: str) -> None:
+            time.sleep(2.0)
+
+        def close(self, timeout: float | None = None) -> None:
+            closed.set()
+
+    monkeypatch.setattr(distributed, "Client", SlowClient)
+    monkeypatch.setattr(B, "DASK_CONNECT_S", 0.1)  # (gives up after 1.15 s)
+    with pytest.raises(B.BatchError, match="did not answer"):
+        B._connect_dask("tcp://127.0.0.1:1", 1)
+    assert not closed.is_set()
+    assert closed.wait(5), "the late client was left open"
+
+
+def test_dask_logging_is_restored_when_the_batch_closes(cluster) -> None:
+    """The batch quietens distributed's loggers and filters asyncio's AllExit records while it runs, not for the
+    rest of the process; a connection that fails restores them too."""
+    import logging
+
+    address, _ = cluster
+    dist = logging.getLogger("distributed")
+    old = dist.level
+    dist.setLevel(logging.INFO)
+    try:
+        filters = list(logging.getLogger("asyncio").filters)
+        conn = B._connect_dask(address, 1)
+        assert dist.level == logging.CRITICAL
+        assert any(isinstance(f, B._NoAllExit) for f in logging.getLogger("asyncio").filters)
+        B._close_dask(*conn)
+        assert dist.level == logging.INFO and logging.getLogger("asyncio").filters == filters
+        with pytest.raises(B.BatchError):
+            B._connect_dask("bogus", 1)
+        assert dist.level == logging.INFO and logging.getLogger("asyncio").filters == filters
+    finally:
+        dist.setLevel(old)
+
+
+def test_workers_with_another_numpy_or_python_are_named(doc) -> None:
+    """numpy draws the games' numbers: a worker with another numpy (or Python) can play other games."""
+    mine = B.engine_identity()
+    assert mine[2] == np.__version__ and mine[3] == "{}.{}".format(*sys.version_info[:2])
+    _, tasks, _ = B.plan(spec(doc), 2)
+    with pytest.raises(B.BatchError) as e:
+        B.run_task(dataclasses.replace(tasks[0], expect=(*mine[:2], "1.0.0", "3.0")))
+    msg = str(e.value)
+    assert f"numpy {np.__version__}, not 1.0.0" in msg and f"Python {mine[3]}, not 3.0" in msg, msg
+    assert "other code" not in msg and "numpy 1.0.0" in msg.split("install")[1], msg
+
+    class Fake:
+        def run(self, fn, on_error="raise"):
+            return {"tcp://h:1": {**fn(), "host": "h", "numpy": "1.26.4"}}
+
+        def nthreads(self):
+            return {"tcp://h:1": 1}
+
+    with pytest.raises(B.BatchError) as e:
+        B._check_dask_workers(Fake(), "tcp://h:8786", None, mine)
+    msg = str(e.value)
+    assert "tcp://h:1 on h runs numpy 1.26.4, not " + np.__version__ in msg and "\n" not in msg, msg
+    assert B._check_dask_workers(type("Same", (Fake,), {"run": lambda self, fn, on_error="raise": {
+        "tcp://h:1": fn()}})(), "tcp://h:8786", None, mine) == 1
+
+
+def test_the_workers_help_says_where_it_applies() -> None:
+    r = CliRunner().invoke(app, ["batch", "--help"], terminal_width=200)
+    text = _flat(r.output)
+    assert "this machine's pool or a --scheduler local cluster" in text, text
+    assert "refused with a remote --scheduler" in text, text
