@@ -199,9 +199,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         out_console = C(width=None if sys.stdout.isatty() else 160)
         s = summarize(res.out)
-        out_console.print(rich_table(s, title=f"{res.out}: {s.games} games, {len(s.cells)} cell(s), base seed "
+        played = res.games - res.resumed_games  # (a resumed batch's time and rate are this run's games only)
+        now = f" ({played} played now, {res.resumed_games} resumed)" if res.resumed_games else ""
+        out_console.print(rich_table(s, title=f"{res.out}: {s.games} games{now}, {len(s.cells)} cell(s), base seed "
                                               f"{seed}, {res.elapsed:.1f} s"
-                                              f" ({(res.games - res.resumed_games) / max(res.elapsed, 1e-9):.2f}"
+                                              f" ({played / max(res.elapsed, 1e-9):.2f}"
                                               f" games/s)", width=out_console.width))
         out_console.print(outcome_rich_table(s, width=out_console.width))
         for c in res.cells:  # (S as in the file metadata and summary.csv: the game's `seed` column)

@@ -206,3 +206,13 @@ def test_an_empty_sweep_value_is_refused(file4, tmp_path, values, where) -> None
     with pytest.raises(B.BatchError, match="no values given"):
         B.parse_sweep("weather=")
     assert B.parse_sweep("set:units.az_sf_1.strength=2,3") == ("set:units.az_sf_1.strength", [2, 3])
+
+
+def test_a_resumed_batch_says_how_many_games_it_played_now(doc4, file4, tmp_path) -> None:
+    """Session 24 (acceptance): "2000 games, 32.6 s (28.38 games/s)" read as if all had been played in that time."""
+    out = tmp_path / "r.parquet"
+    with pytest.raises(B.BatchAborted):
+        B.run_batch(B.BatchSpec(str(file4), doc4, 3, 3, command="x"), out, workers=1, chunk=1, stop_after_chunks=1)
+    code, text = cli(file4, out, "--games", "3", "--resume")
+    assert code == 0, text
+    assert "3 games (2 played now, 1 resumed)" in " ".join(text.split())
