@@ -20,7 +20,7 @@ from engine.game import agent_step
 from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
 from engine.rules import apply, seed_streams
 from engine.units import SIDES
-from engine.view import observe, visible_log
+from engine.view import PUBLIC_EVENTS, observe, visible_log
 from ui import goto_orders, panels
 from ui import overlays as ov
 from ui import palette as pal
@@ -113,9 +113,37 @@ OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarte
 BOOKKEEPING = frozenset({"TurnStarted", "WeatherReport", "ObjectiveStatus", "PhaseStarted"})
 """The game's routine turn reports (the new turn, its weather, the objective's count): nobody's action, so not
 presented as the enemy's turn (a player read "Enemy turn: Shusha: attacker controls 0/7 hexes · Turn 9 ...")."""
+SIDE_OVERLAYS = frozenset({5, 6, 7})
+"""Overlays that draw one side's knowledge (its drones' cover, its supply, the ground it knows it holds): not
+drawn while a new game waits for the player's side (`App.choosing`)."""
 LAST_SEEN_MAX_AGE = 3
 """Last-seen marks older than this many turns are not drawn unless the player asks for them (key O)."""
 
+
+
+HEADLESS_DRIVERS = ("dummy", "offscreen")
+"""SDL video drivers whose window no one sees and nothing but the program itself can send events to."""
+INPUT_EVENTS = (pygame.QUIT, pygame.WINDOWCLOSE, pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.MOUSEMOTION,
+                pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL, pygame.VIDEORESIZE, pygame.USEREVENT)
+"""Events a player's input makes (a script posts them beforehand on a headless driver: `no_window_input`)."""
+
+
+class NoWindowInput(RuntimeError):
+    """`App.run` on a headless SDL driver (`HEADLESS_DRIVERS`) with no input queued: no one can see the window or
+    send it a key, so the loop would wait forever, unseen (`SDL_VIDEODRIVER=dummy wargame play` did, at ~45% CPU).
+    `wargame play` / `replay` say so instead; scripted runs post their events before the loop (tests)."""
+
+    def __init__(self, driver: str) -> None:
+        super().__init__(f"SDL's {driver} video driver shows no window and takes no input")
+        self.driver = driver
+
+
+def no_window_input() -> str | None:
+    """The headless driver a main loop would wait on forever (nothing queued for it to play), or None."""
+    driver = pygame.display.get_driver() if pygame.display.get_init() else None
+    if driver not in HEADLESS_DRIVERS or pygame.event.peek(INPUT_EVENTS):
+        return None
+    return driver
 
 
 def save_image(surf: pygame.Surface, path: str | Path) -> None:
@@ -436,6 +464,14 @@ class App:
 
     # ------------------------------------------------------------------ knowledge
     @property
+    def choosing(self) -> bool:
+        """A new game's briefing waits for the player's side (`side_choice`): until then the screen shows what both
+        sides know - the map, its places, the objective, the weather, the public log - and no side's units, drones,
+        guns, supply or reports (a player about to take the attacker was shown the defender's, the default side's).
+        A view of both sides (--see-all) shows everything anyway."""
+        return self.side_choice and not self.omniscient
+
+    @property
     def names(self) -> Namer:
         """Units named for display as the viewing side knows them (`ui.names`): own units by their scenario
         name, enemy units by type label and id; in a replay of both sides, every unit by name."""
@@ -488,21 +524,27 @@ class App:
         return out[::-1]
 
     def own_units_at(self, idx: int) -> list[Any]:
+        if self.choosing:
+            return []
         return [u for u in self.view.own if u.idx == idx and u.active and not u.offmap
                 and self.state.scenario.unit_table[u.type].domain == "ground"]
 
     def own_units_at_any(self) -> list[Any]:
-        """Own active on-map ground units."""
+        """Own active on-map ground units (none before a side is chosen: `choosing`)."""
+        if self.choosing:
+            return []
         return [u for u in self.view.own if u.active and not u.offmap
                 and self.state.scenario.unit_table[u.type].domain == "ground"]
 
     def contacts_at(self, idx: int) -> list[Any]:
+        if self.choosing:
+            return []
         return [c for c in self.view.contacts if c.idx == idx]
 
     def visible_events(self) -> list[tuple[int, Any]]:
         """(log index, event) pairs the viewing side may know about, as the engine decides
         (`engine.view.visible_log`; exact because every UI game tracks sightings)."""
-        key = (id(self.state), len(self.state.log), self.view_side, self.omniscient)
+        key = (id(self.state), len(self.state.log), self.view_side, self.omniscient, self.choosing)
         if key != self._vis_key:
             self._vis_key = key
             self._vis_events = self._log_seen()
@@ -510,7 +552,11 @@ class App:
 
     def _log_seen(self, start: int = 0) -> list[tuple[int, Any]]:
         """(log index, event) pairs from `start` as the viewing side saw them (`visible_log`), or all of them
-        in a view of both sides (--see-all, a replay without --side)."""
+        in a view of both sides (--see-all, a replay without --side); before a side is chosen (`choosing`), the
+        events every side knows of (`engine.view.PUBLIC_EVENTS`: the clock, the weather, the objective)."""
+        if self.choosing:
+            log = self.state.log
+            return [(k, log[k]) for k in range(start, len(log)) if log[k].kind in PUBLIC_EVENTS]
         if self.omniscient:
             return list(enumerate(self.state.log[start:], start))
         return visible_log(self.state, self.view_side, start=start)
@@ -1479,10 +1525,14 @@ class App:
         m = (g.cx >= x0) & (g.cx <= x1) & (g.cy >= y0) & (g.cy <= y1)
         return np.flatnonzero(m).tolist()
 
+    def shown_overlays(self) -> list[int]:
+        """The overlays switched on and drawn: not one side's knowledge (`SIDE_OVERLAYS`) before a side is chosen."""
+        return sorted(n for n in self.overlays if not (self.choosing and n in SIDE_OVERLAYS))
+
     def _compute_overlays(self) -> list[ov.OverlayResult]:
         """The overlays switched on, each computed once and cached on exactly what it depends on."""
         results = []
-        for n in sorted(self.overlays):
+        for n in self.shown_overlays():
             dep: Any = None
             if n == 1:
                 dep = self.mob_i
@@ -1504,7 +1554,7 @@ class App:
     def _draw_overlays(self, screen: pygame.Surface) -> None:
         """Each overlay drawn to its own layer (`_compute_overlays` first), cached until the view moves."""
         view_key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size)
-        for n in sorted(self.overlays):
+        for n in self.shown_overlays():
             cached = self._ov_cache[n]
             if cached[2] != view_key:
                 cached[2] = view_key
@@ -1514,7 +1564,7 @@ class App:
     def _draw_no_go(self, screen: pygame.Surface) -> None:
         """Sectors the viewing side may not enter (scenario no-go areas), hatched: always visible, cached."""
         mask = self.state.map.no_go[self.view_side]
-        if not mask.any():
+        if self.choosing or not mask.any():  # (whose no-go areas, before a side is chosen?)
             return
         names = self.place_labels
         key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size, self.view_side,
@@ -1774,8 +1824,9 @@ class App:
 
     def last_seen_markers(self) -> list[Any]:
         """Enemy units the viewing side saw before and does not see now, where it last saw them
-        (`SideView.last_seen`): none in the replay of both sides, which shows every unit itself."""
-        if self.omniscient:
+        (`SideView.last_seen`): none in the replay of both sides, which shows every unit itself, nor before a side
+        is chosen (`choosing`)."""
+        if self.omniscient or self.choosing:
             return []
         # (a hex the side's own unit stands on holds no enemy, and the unit sees so: a mark there is stale)
         own = {u.idx for u in self.own_units_at_any()}
@@ -1901,7 +1952,7 @@ class App:
         on screen or not: the place names are laid out clear of them wherever the view is. Also sets
         `unit_boxes`: unit id -> (hex, its counter's rectangle on the map surface)."""
         self.unit_boxes = {}
-        if not self.show_units:
+        if not self.show_units or self.choosing:  # (no side's counters before the player has chosen a side)
             return []
         st = self.state
         v = self.view
@@ -2273,7 +2324,11 @@ class App:
     def run(self, screen: pygame.Surface, max_frames: int | None = None) -> None:
         """The main loop, until the window is closed (or `max_frames`). A game left with orders not saved is
         saved on the way out (`autosave`), even when the loop fails: nothing is lost (`autosaved`), or the
-        failure is kept (`autosave_error`) for the console."""
+        failure is kept (`autosave_error`) for the console. On a headless SDL driver with no input queued (no one
+        could ever close the window) it raises `NoWindowInput` at once, before anything is played or saved."""
+        driver = no_window_input() if max_frames is None else None
+        if driver is not None:
+            raise NoWindowInput(driver)
         clock = pygame.time.Clock()
         frames = 0
         try:

@@ -15,12 +15,21 @@ from ui.overlay_names import OVERLAYS
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-NO_DISPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not set, so no window can be opened. "
+NO_DISPLAY_WHY = "DISPLAY / WAYLAND_DISPLAY are not set"
+NO_DISPLAY = (f"no display available: no window can be opened ({NO_DISPLAY_WHY}). "
               "Use `wargame run SCENARIO` to play headless (AI vs AI), run under a desktop session or xvfb-run, "
               "or set SDL_VIDEODRIVER=dummy with --autoplay N --screenshot FILE for scripted screenshots.")
-NO_DISPLAY_REPLAY = ("no display available: DISPLAY / WAYLAND_DISPLAY are not set, so no window can be opened. "
+NO_DISPLAY_REPLAY = (f"no display available: no window can be opened ({NO_DISPLAY_WHY}). "
                      "Use `wargame run SCENARIO --seed S -v` to read a game's events headless, run under a desktop "
                      "session or xvfb-run, or set SDL_VIDEODRIVER=dummy with --step N --screenshot FILE.")
+HEADLESS_DRIVERS = ("offscreen", "dummy")
+"""SDL video drivers that open no window anyone can see (as `ui.app.HEADLESS_DRIVERS`; this module imports no
+pygame before a command runs): SDL falls back to `offscreen` when DISPLAY or
+WAYLAND_DISPLAY is set but no display server answers (the game then ran unseen until killed)."""
+NO_WINDOW_INPUT = ("SDL_VIDEODRIVER={driver} opens no window you can see or use: the game would wait for input "
+                   "that can never come. It is for scripted pictures: {how}. Unset SDL_VIDEODRIVER to play in a "
+                   "window, or use {headless}.")
+"""Why `play` / `replay` refuse SDL's dummy (or offscreen) driver without --screenshot (`ui.app.NoWindowInput`)."""
 
 
 AUTOSAVE_PREFIX = "wargame_autosave"
@@ -79,11 +88,34 @@ def check_screenshot(path: Path | None, fail: Callable[..., Any]) -> None:
 
 
 def have_display() -> bool:
+    """Whether a display is named at all (Linux: DISPLAY or WAYLAND_DISPLAY; SDL_VIDEODRIVER chooses its own).
+    A display named but not answering is found when the window opens (`open_window`)."""
     if os.environ.get("SDL_VIDEODRIVER"):
         return True
     if not sys.platform.startswith("linux"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def unreachable_display(driver: str, env: dict[str, str] | None = None) -> str | None:
+    """Why no window can be seen although one opened: SDL fell back to a driver that shows nothing (`offscreen`,
+    `dummy`) that the user did not ask for with SDL_VIDEODRIVER - a DISPLAY or WAYLAND_DISPLAY set but with no
+    display server behind it. None: the window is a real one, or the headless driver was asked for.
+
+    >>> unreachable_display("offscreen", {"DISPLAY": ":77"})
+    'DISPLAY=:77 is set but no display server answered'
+    >>> unreachable_display("offscreen", {"DISPLAY": ":77", "WAYLAND_DISPLAY": "wayland-9"})
+    'DISPLAY=:77 and WAYLAND_DISPLAY=wayland-9 are set but no display server answered'
+    >>> unreachable_display("x11", {"DISPLAY": ":0"}), unreachable_display("dummy", {"SDL_VIDEODRIVER": "dummy"})
+    (None, None)
+    """
+    env = dict(os.environ) if env is None else env
+    if driver not in HEADLESS_DRIVERS or env.get("SDL_VIDEODRIVER"):
+        return None
+    named = [f"{k}={env[k]}" for k in ("DISPLAY", "WAYLAND_DISPLAY") if env.get(k)]
+    if not named:
+        return f"SDL found no display and fell back to its {driver} driver"
+    return f"{' and '.join(named)} {'is' if len(named) == 1 else 'are'} set but no display server answered"
 
 
 def parse_size(s: str) -> tuple[int, int] | None:
@@ -138,19 +170,25 @@ def desktop_size() -> tuple[int, int] | None:
     return (info.current_w, info.current_h) if info.current_w > 0 and info.current_h > 0 else None
 
 
-def open_window(size: tuple[int, int] | None, title: str, fail: Callable[..., None]) -> Any:
-    """The game window: `size`, or (None: no --size) fitted to the desktop."""
+def open_window(size: tuple[int, int] | None, title: str, fail: Callable[..., None],
+                no_display: str = NO_DISPLAY) -> Any:
+    """The game window: `size`, or (None: no --size) fitted to the desktop. `no_display` is what to say when no
+    window can be seen (`NO_DISPLAY`, `NO_DISPLAY_REPLAY`)."""
     import pygame
 
     try:
         pygame.display.init()
+        why = unreachable_display(pygame.display.get_driver())
+        if why is not None:  # (SDL's offscreen fallback: the game ran unseen, at full speed, until killed)
+            pygame.display.quit()
+            fail(no_display.replace(NO_DISPLAY_WHY, why))
         pygame.font.init()
         if size is None:
             size = fit_to_desktop(desktop_size())
         flags = pygame.RESIZABLE if os.environ.get("SDL_VIDEODRIVER") != "dummy" else 0
         screen = pygame.display.set_mode(size, flags)
     except pygame.error as e:
-        fail(f"{NO_DISPLAY} (SDL: {e})")
+        fail(no_display.replace(NO_DISPLAY_WHY, f"SDL: {e}"))
     pygame.display.set_caption(title)
     pygame.key.set_repeat(300, 40)
     return screen
@@ -325,7 +363,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if not have_display():
             fail(NO_DISPLAY)
         screen = open_window(wh, f"wargame — {state.scenario.meta.name}", fail)
-        from ui.app import App, save_image, saved_players
+        from ui.app import CHOOSE_SIDE, App, save_image, saved_players
 
         saved = saved_players(state) if load is not None and side is None and not hotseat else None
         if saved is not None and saved[0]:  # a loaded game goes on with the sides it was saved with
@@ -345,6 +383,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         # with no --side, the briefing or lesson window of a new game offers both sides (a player: the plain
         # command put them on the defender, watching the AI's first turn)
         game.side_choice = load is None and side is None and not hotseat and not autoplay and game.show_lesson
+        if game.side_choice:  # (no unit to select until then: the screen shows no side's, `App.choosing`)
+            game.status = CHOOSE_SIDE
         if autoplay:
             first = state.turn
             game.run_ai_until(state.turn + autoplay)
@@ -373,8 +413,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 fail(f"cannot write screenshot {screenshot}: {e}")
             typer.echo(f"screenshot written to {screenshot}")
             return
+        from ui.app import NoWindowInput
+
         try:
             game.run(screen)
+        except NoWindowInput as e:  # (SDL_VIDEODRIVER=dummy without --screenshot: it ran unseen until killed)
+            fail(NO_WINDOW_INPUT.format(driver=e.driver, how="--autoplay N --screenshot FILE",
+                                        headless="`wargame run SCENARIO` to play headless (AI vs AI)"))
         finally:
             if game.autosaved is not None:
                 then = ("replay it with: wargame replay" if game.state.outcome is not None
@@ -435,7 +480,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                  f"{log_or_save.name} whole")
         if not have_display():
             fail(NO_DISPLAY_REPLAY)
-        screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail)
+        screen = open_window(wh, f"wargame replay — {log_or_save.name}", fail, NO_DISPLAY_REPLAY)
         from ui.app import save_image
         from ui.replay import ReplayApp
 
@@ -452,4 +497,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 fail(f"cannot write screenshot {screenshot}: {e}")
             typer.echo(f"screenshot written to {screenshot}")
             return
-        viewer.run(screen)
+        from ui.app import NoWindowInput
+
+        try:
+            viewer.run(screen)
+        except NoWindowInput as e:
+            fail(NO_WINDOW_INPUT.format(driver=e.driver, how="--step N --screenshot FILE",
+                                        headless="`wargame run SCENARIO --seed S -v` to read a game's events"))

@@ -651,7 +651,7 @@ class Gui:
         events = app.visible_events()
         if app.log_key_only:  # (key F: the fighting, not the routine reports)
             events = [p for p in events if not routine(p[1], SIDES[app.view_side])]
-        ident = (id(app.state), app.view_side, app.omniscient, app.log_key_only)
+        ident = (id(app.state), app.view_side, app.omniscient, app.log_key_only, getattr(app, "choosing", False))
         last = self._log_shown[-1] if self._log_shown else -1
         # the visible log of one game seen by one side only grows: find where the shown part ends
         pos = bisect.bisect_right(events, last, key=lambda e: e[0])

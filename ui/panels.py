@@ -154,6 +154,27 @@ CHOOSING_SIDE = "Choose your side in the briefing; the game starts when you do"
 """The panel's line while a new game's briefing waits for the player's side (in place of whose view it is)."""
 
 
+def sideless(app: Any) -> bool:
+    """A view of both sides that no player plays (a replay without --side): the panel lists every side's
+    aircraft and guns and names each side; no one is the "Enemy" (the replay read as the attacker's view).
+    --see-all in a game keeps "enemy" for the side the player plays against."""
+    return bool(app.omniscient and not app.human)
+
+
+def panel_units(app: Any) -> tuple[list[Any], dict[str, Any]]:
+    """The units whose aircraft and guns the panel lists, and their grounding (unit id -> why, `AirStatus`): the
+    viewing side's own, or every side's in a `sideless` view."""
+    if sideless(app):
+        return app.state.units, app.state.grounded
+    v = app.view
+    return v.own, v.grounded
+
+
+def side_word(app: Any, u: Any) -> str:
+    """The side a panel line's unit belongs to, before its name in a `sideless` view ("defender's "); else ""."""
+    return f"{SIDES[u.side]}'s " if sideless(app) else ""
+
+
 def _clock(app: Any, w: Writer, compact: bool = False) -> None:
     st = app.state
     p = app.palette
@@ -207,13 +228,19 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
     v = app.view
     p = app.palette
     scen = st.scenario
+    if getattr(app, "choosing", False):  # (no side chosen yet: the weather everyone sees, no side's aircraft)
+        if not compact:
+            w.line("Weather", p.accent, bold=True)
+        w.line(weather_words(v.weather), p.panel_fg, px=12 if compact >= 2 else FS)
+        return
     grounded = grounded_rows(app)
+    units, grounded_now = panel_units(app)
     if compact >= 2:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
-        air = [u for u in v.own if u.active and scen.unit_table[u.type].domain == "air"]
+        air = [u for u in units if u.active and scen.unit_table[u.type].domain == "air"]
         w.line(weather_words(v.weather), p.panel_fg, px=12)
-        ready = [u for u in air if not v.grounded.get(u.id)]
+        ready = [u for u in air if not grounded_now.get(u.id)]
         for done, head in ((False, "CAN FLY (click or Tab to select)"), (True, "has flown this turn")):
-            names = [app.names.name(u.id, typed=True) for u in ready if bool(u.fired) == done]
+            names = [side_word(app, u) + app.names.name(u.id, typed=True) for u in ready if bool(u.fired) == done]
             if names:
                 r = w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12,
                            bold=not done)
@@ -229,18 +256,18 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
     elif grounded:  # what cannot fly and the limit that grounds each, at a glance: on a red plate, off the map
         _alert(app, w, [("GROUNDED this turn:", None)] + [(f"{name}: {why}", uid) for name, why, uid in grounded])
     for text, col, uid in air_lines(app, needs=not compact):
-        if uid is not None and v.grounded.get(uid) and grounded:
+        if uid is not None and grounded_now.get(uid) and grounded:
             continue  # (on the red plate above)
         r = w.line(text, col, px=12, indent=4)
         if uid is not None and w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     table = scen.unit_table
-    guns = [u for u in v.own if u.active and u.offmap and table[u.type].domain != "air"]
+    guns = [u for u in units if u.active and u.offmap and table[u.type].domain != "air"]
     for u in guns:
         ut = table[u.type]
         mark = "▶ " if u.id == app.selected else ""
-        r = w.line(f"{mark}{app.names.name(u.id)}: {ut.label.split(' (')[0]}, strength {u.strength}, off-map guns "
-                   "firing from "
+        r = w.line(f"{mark}{side_word(app, u)}{app.names.name(u.id)}: {ut.label.split(' (')[0]}, strength "
+                   f"{u.strength}, off-map guns firing from "
                    f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'} "
                    "(click to select)", p.good, px=12, indent=4)
         if w.shown_whole(r):
@@ -249,9 +276,9 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
 
 def select_next_aircraft(app: Any) -> None:
     """A click on the panel's one-line "CAN FLY" list: the next own aircraft that can still fly is selected."""
-    v = app.view
+    units, grounded = panel_units(app)
     table = app.state.scenario.unit_table
-    ids = [u.id for u in v.own if u.active and table[u.type].domain == "air" and not v.grounded.get(u.id)
+    ids = [u.id for u in units if u.active and table[u.type].domain == "air" and not grounded.get(u.id)
            and not u.fired]
     if ids:
         app.select(ids[(ids.index(app.selected) + 1) % len(ids)] if app.selected in ids else ids[0])
@@ -518,7 +545,8 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
     """Which aircraft fly this turn and why not: own units from the engine's grounding (`view.grounded`, the
     AirStatus reasons); enemy aircraft *types* of the scenario judged against the public weather with the
     engine's own `flight_check`. (text, colour, own unit id to select or None; an own one says a click selects
-    it). `needs`: each own drone's weather limits too."""
+    it). `needs`: each own drone's weather limits too. In a `sideless` view every side's aircraft, named by side.
+    """
     from engine.weather import flight_check
 
     st = app.state
@@ -526,11 +554,12 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
     p = app.palette
     table = st.scenario.unit_table
     out: list[tuple[str, tuple[int, int, int], str | None]] = []
-    own = [u for u in v.own if u.active and table[u.type].domain == "air"]
+    units, grounded = panel_units(app)
+    own = [u for u in units if u.active and table[u.type].domain == "air"]
     for u in own:
         ut = table[u.type]
-        g = v.grounded.get(u.id)
-        name = app.names.name(u.id, typed=True)
+        g = grounded.get(u.id)
+        name = side_word(app, u) + app.names.name(u.id, typed=True)
         mark = "▶ " if u.id == app.selected else ""
         limits = f" ({_needs(ut)})" if needs else ""
         if g:
@@ -540,7 +569,7 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
             out.append((f"{mark}{name}: {done}{limits}", p.good, u.id))
     enemy = 1 - app.view_side
     seen: set[str] = set()
-    for us in st.scenario.units:
+    for us in [] if sideless(app) else st.scenario.units:  # (a view of both sides has no enemy: all are above)
         ut = table[us.type]
         if ut.domain != "air" or us.side != SIDES[enemy] or us.type in seen:
             continue
@@ -648,16 +677,23 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
                        "may be next to it", p.bad, px=12)
     table = st.scenario.unit_table
     here = []
-    for u in app.own_units_at(idx):
-        name = f"{u.name} - " if u.name and u.name != u.id else ""
-        here.append(f"{name}{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
-    if app.omniscient:  # (--see-all, a replay of both sides: every enemy unit here, hidden ones too, by name)
+    if sideless(app):  # (a replay of both sides: each unit here by side and name, no one's "ENEMY")
+        on_hex = [u for u in st.units if u.idx == idx and u.active and not u.offmap
+                  and table[u.type].domain == "ground"]
+        for u in sorted(on_hex, key=lambda u: u.side):
+            here.append(f"{SIDES[u.side]}'s {nm.name(u.id)} ({type_label(table, u.type)}, {u.strength}"
+                        f"{', hidden' if u.hidden else ''})")
+    else:
+        for u in app.own_units_at(idx):
+            name = f"{u.name} - " if u.name and u.name != u.id else ""
+            here.append(f"{name}{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
+    if app.omniscient and not sideless(app):  # (--see-all: every enemy unit here, hidden ones too, by name)
         for u in st.units:
             if u.side != app.view_side and u.idx == idx and u.active and not u.offmap \
                     and table[u.type].domain == "ground":
                 here.append(f"ENEMY {nm.name(u.id)} ({type_label(table, u.type)}, {u.strength}"
                             f"{', hidden from your side' if u.hidden else ''})")
-    else:  # the enemies the side knows of here (its contacts; a hidden one is not among them), by type and id
+    elif not app.omniscient:  # the enemies the side knows of here (its contacts; a hidden one is not among them)
         for cv in app.contacts_at(idx):
             here.append(f"{enemy_words(nm, cv.id)}, strength {cv.strength}")
     if here:
