@@ -562,10 +562,22 @@ TUNING_NOTES = [
      "with and without it (`wargame batch … --games 500 --seed 1 --sweep "
      "'set:unit_types.infantry.ambush_withdraw=true,false'`, engine 0.13.0): ambushes cost the attacker 5.5 "
      "steps a game against 3.1 (artillery 4.3 against 4.6), 6.8 ambushes a game against 3.7, the attacker wins "
-     "70% against 76%, and the road is cut a median turn later (15 against 14). Ambushes still "
-     "begin only at the foot of the town (turn 12 on): in the forest the special forces are never found, and "
-     "an AI that sent parties each night onto the approaches walked them into the hidden groups (tried, "
-     "dropped)."),
+     "70% against 76%, and the road is cut a median turn later (15 against 14). An AI that sent parties each "
+     "night onto the approaches walked them into the hidden groups (tried, dropped)."),
+    ("Two small local ambush parties (1 step) by the forest track at Chanakchi and Sighnaq",
+     "without them every hidden party waited 0–4 hexes from Dashalti and the special forces walked the forest "
+     "track unseen: the first ambush came on turn 12, at the foot of the town, in every game. The record gives "
+     "no places (ambushes 'set daily in the ravines'; losses on the way through the forest): where they stand "
+     "is a calibration choice. Measured (300 games, seed 1, engine 0.14.0): 4 ambushes a game before turn 12, "
+     "on turns 5, 7, 9 and 11, in every game (1.6 attacker steps lost to them); the Sighnaq party is destroyed "
+     "on turn 11 or 12 in 96% of games; the cut (turn 15) and the median fall (turn 24) do not move, but the "
+     "attacker wins about 3-8 points less (on three seed sets of 1000 games: 67/66/69% against 70/74/75%) and "
+     "its wins come later: the town has fallen by turn 23 in 25-28% of all games against 33-36% (the price of "
+     "the approach's losses; either party alone left the last act as it was but weakened the counter-attack "
+     "check: failed in 53-54% of games where made, against 72%). With "
+     "mechanised units leading up the track the attack now fails far more often (−33 points, was −16): "
+     "vehicles are ambushed in the forest too. Each party alone gave 2 (Chanakchi) or 3 (Sighnaq) ambushes "
+     "on the approach; weakening the parties at the town by as many steps failed the counter-attack check."),
     ("Artillery fires (strength + 1) // 2 shots per mission; air defence downs a drone 15 % per engagement",
      "at one shot per step, artillery alone destroyed the first special-forces groups in two turns."),
     ("Supply: track 0.5/hex, attacker range 28, defender 16",

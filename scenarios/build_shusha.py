@@ -496,6 +496,12 @@ UNITS = [
     unit("arm_inf_4", D, "infantry", (23, 12), 2, "Sighnaq ravine ambush party", hidden=True),
     unit("arm_inf_5", D, "infantry", (19, 11), 2, "Hunot canyon ambush party", hidden=True),
     unit("arm_inf_6", D, "infantry", (22, 14), 2, "Dashalti forest ambush party", hidden=True),
+    # local defenders on the approach (Meduza: ambushes "set daily in the ravines" leading to the town; the special
+    # forces took losses on the way through the forest): two small parties by the forest track at Chanakchi and
+    # Sighnaq. Without them the first ambush came on turn 12, at the foot of the town, in every game: every other
+    # party waits 0-4 hexes from Dashalti and the special forces walk the track unseen until then
+    unit("arm_inf_11", D, "infantry", (28, 19), 1, "Chanakchi forest ambush party (local defenders)", hidden=True),
+    unit("arm_inf_12", D, "infantry", (26, 16), 1, "Sighnaq forest ambush party (local defenders)", hidden=True),
     # ---- defender: the corridor road
     unit("arm_inf_7", D, "infantry", LISAGOR, 2, "Lisagor road-block (Defence Army)"),
     unit("arm_inf_8", D, "infantry", ZARYSLY, 2, "Zarysly company (Defence Army)"),
@@ -632,7 +638,9 @@ NOTES = [
     "doctrine AI cuts the road around turn 15 and takes the town around turn 24: see docs/fidelity).",
     "Defender order of battle: Shusha garrison (Defence Army infantry, a hidden outpost on Jidir Duzu, "
     "Armenian police special battalion); four hidden ambush parties in the Dashalti gorge, the Sighnaq "
-    "ravine, the Hunot canyon and the forest below Dashalti (Meduza: ambushes set daily in the ravines: "
+    "ravine, the Hunot canyon and the forest below Dashalti, and two small ones (1 step, local defenders) by "
+    "the forest track at Chanakchi and Sighnaq, which ambush the special forces on the approach from turn 5 "
+    "(without them the first ambush came on turn 12) (Meduza: ambushes set daily in the ravines: "
     "an infantry party that fires from ambush breaks contact at once, one hex into cover "
     "(unit_types.infantry.ambush_withdraw), goes to ground there and fires again when the enemy walks into "
     "it; without this each party fired once, stayed in contact and was assaulted or shelled until destroyed, "

@@ -27,7 +27,10 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.14.0 (session 24, an AI change from a
+# historical weather) for seeds 1, 2, 3; last updated for the scenario sha256 4c36b454fdb0 (session 24: two small
+# local ambush parties, 1 step, by the forest track at Chanakchi and Sighnaq; a calibration study found the first
+# ambush came on turn 12, at the foot of the town, in every game; now 4 a game on turns 5-11; 1000 games: attacker
+# wins 67% [64-70], was 70%; all 13 checks hold). Before that, ENGINE_VERSION 0.14.0 (session 24, an AI change from a
 # calibration study: the doctrine attacker keeps a unit alone in an objective hex there, as the defender does; it
 # assaulted out of the town into the open and left the hex empty; holding the whole town it still assaults a
 # defender that contests the win: seed 1 changed with that). Results changed: attacker wins 70% [67-73] of
@@ -112,9 +115,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "9d9c8be4abb802d4d5fd73bfaedee61d03672df1e28fa5b38b0e535bb681fe0d",
-    2: "9cfc95972458e5e0520f0816bc4ceaa93197c3c5a011369cb56b4d4cb2341f49",
-    3: "8d05d15defdfe9cf301201aa9e4dca9c7e0e33e42451d99f13eb3dd0fa4c0bdb",
+    1: "43625b800125fea826378504759b58422efec9ba68efd15ccba8433f3eafec18",
+    2: "1124b62e1175b150d1a015c2c5a9fb9aea528dace6f058ac427557ecc2e654c8",
+    3: "5479be65e900db3109c7b8eb9ad2ff355d8308ef2ef6f30fda5e2566496eb704",
 }
 
 

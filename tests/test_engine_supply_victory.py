@@ -310,7 +310,9 @@ def test_the_supply_estimate_forgets_destroyed_units_and_taken_ground_it_can_see
                     st.last_seen[side].update(saved)
     assert dead_seen
     st = new_game(shusha_scenario(), 2, track_sightings=True)
-    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(2)[2:4], until_turn=15)
+    # (turn 16: since the local parties on the approach (session 24) seed 2's attacker takes its first hexes below
+    # the town a turn later)
+    run_agents(st, [make_agent("doctrine"), make_agent("doctrine")], seed_streams(2)[2:4], until_turn=16)
     gm, side = st.map, 1
     taken = (st.known_control[side] == 0) & (gm.briefed_control != 0)
     seen_empty = [i for i in np.flatnonzero(taken & visible_hexes(st, side)).tolist()
