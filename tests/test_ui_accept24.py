@@ -93,9 +93,9 @@ def test_the_main_loop_runs_scripted_input_on_the_dummy_driver(screen):
 
     app = App(new_game(load_scenario(TINY_PATH), 0, track_sightings=True), {1}, size=SIZE)
     with pytest.raises(NoWindowInput):
-        app.run(screen)
+        app.run(screen, refuse_headless=True)  # (as `wargame play` runs it)
     pygame.event.post(pygame.event.Event(pygame.QUIT))
-    app.run(screen)  # (a scripted close: it quits)
+    app.run(screen, refuse_headless=True)  # (a scripted close: it quits)
     assert not app.running
 
 

@@ -122,10 +122,10 @@ def test_play_says_a_lost_game_on_the_console_and_exits_1(tmp_path, monkeypatch,
     monkeypatch.setattr(ui.cli, "autosave_fallbacks", lambda: [])
     real_run = ui.app.App.run
 
-    def run(self, screen, max_frames=None):  # the player closes the window twice
+    def run(self, screen, max_frames=None, **kw):  # the player closes the window twice
         pygame.event.post(pygame.event.Event(pygame.QUIT))
         pygame.event.post(pygame.event.Event(pygame.QUIT))
-        real_run(self, screen, max_frames)
+        real_run(self, screen, max_frames, **kw)
 
     monkeypatch.setattr(ui.app.App, "run", run)
     r = CliRunner().invoke(cli_app, ["play", str(TINY_PATH), "--autoplay", "1", "--side", "defender",
@@ -140,9 +140,9 @@ def test_play_autosave_is_named_after_the_game_and_said(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     real_run = ui.app.App.run
 
-    def run(self, screen, max_frames=None):
+    def run(self, screen, max_frames=None, **kw):
         pygame.event.post(pygame.event.Event(pygame.QUIT))
-        real_run(self, screen, max_frames)
+        real_run(self, screen, max_frames, **kw)
 
     monkeypatch.setattr(ui.app.App, "run", run)
     r = CliRunner().invoke(cli_app, ["play", str(TINY_PATH), "--autoplay", "1", "--seed", "4", "--size", "1024x700"])

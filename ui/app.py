@@ -2321,12 +2321,13 @@ class App:
         return p
 
     # ------------------------------------------------------------------ main loop
-    def run(self, screen: pygame.Surface, max_frames: int | None = None) -> None:
+    def run(self, screen: pygame.Surface, max_frames: int | None = None, refuse_headless: bool = False) -> None:
         """The main loop, until the window is closed (or `max_frames`). A game left with orders not saved is
         saved on the way out (`autosave`), even when the loop fails: nothing is lost (`autosaved`), or the
-        failure is kept (`autosave_error`) for the console. On a headless SDL driver with no input queued (no one
-        could ever close the window) it raises `NoWindowInput` at once, before anything is played or saved."""
-        driver = no_window_input() if max_frames is None else None
+        failure is kept (`autosave_error`) for the console. `refuse_headless` (`wargame play` / `replay`): on a
+        headless SDL driver with no input queued (no one could ever close the window) it raises `NoWindowInput` at
+        once, before anything is played or saved; a script driving the loop leaves it off."""
+        driver = no_window_input() if refuse_headless and max_frames is None else None
         if driver is not None:
             raise NoWindowInput(driver)
         clock = pygame.time.Clock()

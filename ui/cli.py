@@ -416,7 +416,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from ui.app import NoWindowInput
 
         try:
-            game.run(screen)
+            game.run(screen, refuse_headless=True)
         except NoWindowInput as e:  # (SDL_VIDEODRIVER=dummy without --screenshot: it ran unseen until killed)
             fail(NO_WINDOW_INPUT.format(driver=e.driver, how="--autoplay N --screenshot FILE",
                                         headless="`wargame run SCENARIO` to play headless (AI vs AI)"))
@@ -500,7 +500,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from ui.app import NoWindowInput
 
         try:
-            viewer.run(screen)
+            viewer.run(screen, refuse_headless=True)
         except NoWindowInput as e:
             fail(NO_WINDOW_INPUT.format(driver=e.driver, how="--step N --screenshot FILE",
                                         headless="`wargame run SCENARIO --seed S -v` to read a game's events"))

@@ -706,7 +706,7 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
             area = next((a.name for a in st.scenario.sides[SIDES[side]].no_go if a.contains(gm.hex_of(idx))), "")
             w.line(f"closed to the {SIDES[side]}: {area} (held outside this scenario)", p.bad, px=12)
     feats = []
-    ctl = int(app.view.control[idx])
+    ctl = -1 if getattr(app, "choosing", False) else int(app.view.control[idx])  # (no side yet: no side's map)
     if ctl >= 0:
         feats.append(f"held by {SIDES[ctl]}")
     for name, kind, path in gm.roads:
