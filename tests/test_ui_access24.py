@@ -388,7 +388,7 @@ def _open_alert(app: Any, screen: Any) -> None:
 def test_enter_and_the_cursor_keys_do_not_act_under_a_window(shusha, screen, opener):
     """Tab, the cursor to a reachable hex, H, Enter: the unit moved while the help stayed open (as under the
     enemy-turn report and an alert). Now Enter closes the window, as a click outside the help does, and the
-    arrows and T wait for it; the next Enter moves the unit."""
+    arrows, T, Space/E (end of phase), Tab, G and K wait for it; the next Enter moves the unit."""
     app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,))
     app.render(screen)
     press(app, screen, pygame.K_TAB)
@@ -399,9 +399,16 @@ def test_enter_and_the_cursor_keys_do_not_act_under_a_window(shusha, screen, ope
     opener(app, screen)
     assert len(_covering(app)) == 1
     n = len(app.state.orders)
-    for key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_t):
+    phase = (app.state.turn, app.state.side, app.state.phase_i)
+    for key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_t, pygame.K_SPACE, pygame.K_e, pygame.K_TAB, pygame.K_g,
+                pygame.K_k):
         press(app, screen, key)
-        assert app.hover == dest[0]
+        assert app.hover == dest[0] and app.selected == uid, key
+        assert (app.state.turn, app.state.side, app.state.phase_i) == phase, key  # (Space ended the phase unseen)
+        assert len(_covering(app)) == 1  # (still open: the key waited)
+    from ui.goto_orders import GOTO_KEY, HOLD_KEY
+
+    assert not app.state.extra.get(GOTO_KEY) and not app.state.extra.get(HOLD_KEY)  # (G and K made no plan)
     press(app, screen, pygame.K_RETURN, uni="\r")
     assert len(app.state.orders) == n and app.state.unit(uid).idx == start
     app.render(screen)

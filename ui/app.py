@@ -40,6 +40,11 @@ MAP_COVERS = ("alert_win", "help_win", "report_win", "over_win")
 """The windows over the map that Enter closes (the topmost first) before it may act on the map again."""
 CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 """Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
+WAIT_KEYS = frozenset({pygame.K_t, pygame.K_SPACE, pygame.K_e, pygame.K_TAB, pygame.K_g, pygame.K_k,
+                       pygame.K_BACKSPACE, pygame.K_DELETE})
+"""Keys that act on the game under the map (a target, the end of the phase, the next unit, a go-to order, a hold
+mark, cancelling one): with a window over the map they wait for it to close (Space under the help ended a phase
+unseen)."""
 SCROLL_KEYS = {pygame.K_UP: -0.15, pygame.K_DOWN: 0.15, pygame.K_PAGEUP: -0.9, pygame.K_PAGEDOWN: 0.9}
 """Keys that scroll the open help, briefing or report window's text (in pages of its height)."""
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
@@ -2127,8 +2132,8 @@ class App:
             what = panels.lesson_window_name(self.state.scenario).capitalize()
             self.status = CHOOSE_SIDE if self.side_choice else f"{what} open: Esc or L closes it"
             return
-        if self.window_over_map() and (key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_t) or (
-                key in CURSOR_KEYS and not mod & pygame.KMOD_SHIFT)):
+        if self.window_over_map() and not ctrl and (key in (pygame.K_RETURN, pygame.K_KP_ENTER) or key in WAIT_KEYS
+                                                    or (key in CURSOR_KEYS and not mod & pygame.KMOD_SHIFT)):
             # (Enter moved a unit under the help: as a click outside the help closes it, Enter closes the window
             # on top; the cursor's keys wait for it to close)
             if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
