@@ -171,6 +171,12 @@ def fire_results(events: list[Any]) -> list[Any]:
 
 
 @pytest.fixture(scope="module")
+def shusha() -> Scenario:
+    """The Shusha scenario, loaded once per test module (the UI tests' game)."""
+    return load_scenario(SHUSHA_PATH)
+
+
+@pytest.fixture(scope="module")
 def doc4() -> dict[str, Any]:
     """The Shusha scenario cut to 4 turns, as a dict (batch tests)."""
     return short_shusha_doc(4)
@@ -212,17 +218,19 @@ def screen() -> Any:
     return pygame.display.set_mode((1280, 800))
 
 
-def panel_lines(app: Any, surf: Any, monkeypatch: Any) -> list[tuple[str, Any]]:
-    """(text, rect) of every line the side panel writes, as drawn."""
+def panel_lines(app: Any, surf: Any, monkeypatch: Any,
+                what: Callable[[Any, str, Any], Any] = lambda w, s, r: (s, r)) -> list[Any]:
+    """(text, rect) of every line the side panel writes, as drawn in one frame; or `what(writer, text, rect)` of
+    each, read just after the line is written."""
     from ui import panels
 
-    got: list[tuple[str, Any]] = []
+    got: list[Any] = []
     real = panels.Writer.line
 
     def line(w: Any, s: str, *a: Any, **kw: Any) -> Any:
         r = real(w, s, *a, **kw)
         if not w.measure:
-            got.append((s, r))
+            got.append(what(w, s, r))
         return r
 
     monkeypatch.setattr(panels.Writer, "line", line)

@@ -100,11 +100,6 @@ def test_the_main_loop_runs_scripted_input_on_the_dummy_driver(screen):
 
 
 # ------------------------------------------------------------------- 2. nothing of a side before it is chosen
-@pytest.fixture(scope="module")
-def shusha() -> Any:
-    return load_scenario(SHUSHA_PATH)
-
-
 def choosing_app(shusha: Any) -> Any:
     """A new game's window as `wargame play SCENARIO` opens it: the briefing offers the sides, defender by default."""
     from ui.app import App

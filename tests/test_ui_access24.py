@@ -10,7 +10,6 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,14 +21,7 @@ from engine.game import run_agents
 from engine.orders import Assault, Move, Recon
 from engine.rules import new_game
 from engine.savegame import save_dict
-from engine.scenario import load_scenario, scenario_from_dict
-
-SHUSHA = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
-
-
-@pytest.fixture(scope="module")
-def shusha() -> Any:
-    return load_scenario(SHUSHA)
+from engine.scenario import scenario_from_dict
 
 
 def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:

@@ -13,8 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import re
 from typing import Any
 
-import pytest
-from conftest import goto, shusha_scenario
+from conftest import goto
 from test_ui_playtest import panel_text
 
 from engine.events import AmbushSprung, AssaultResolved, DroneStrike, FireResult
@@ -22,11 +21,6 @@ from engine.orders import Fire, Move, Recon
 from engine.rules import new_game
 
 SIZE = (1280, 800)
-
-
-@pytest.fixture(scope="module")
-def shusha() -> Any:
-    return shusha_scenario()
 
 
 def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:

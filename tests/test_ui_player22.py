@@ -8,7 +8,6 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,16 +18,10 @@ from conftest import goto, tiny_dict, tiny_game
 from engine.events import ObjectiveStatus, TurnStarted, UnitDestroyed, UnitMoved, UnitRevealed, WeatherReport
 from engine.orders import Recon, Strike
 from engine.rules import new_game
-from engine.scenario import load_scenario, scenario_from_dict
+from engine.scenario import scenario_from_dict
 
-SHUSHA = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
 SIZE = (1280, 800)
 TYPE_KEYS = ("special_forces", "motor_rifle", "(infantry)", "mech_infantry", "(orbiter)")
-
-
-@pytest.fixture(scope="module")
-def shusha() -> Any:
-    return load_scenario(SHUSHA)
 
 
 def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:

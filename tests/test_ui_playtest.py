@@ -28,11 +28,6 @@ SHUSHA = ROOT / "shusha_1120.json"
 SIZE = (1280, 800)
 
 
-@pytest.fixture(scope="module")
-def shusha():
-    return load_scenario(SHUSHA)
-
-
 def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
     from ui.app import App
 

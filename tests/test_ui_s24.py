@@ -24,11 +24,6 @@ from engine.scenario import load_scenario
 SHUSHA = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
 
 
-@pytest.fixture(scope="module")
-def shusha() -> Any:
-    return load_scenario(SHUSHA)
-
-
 def idle(app: Any) -> list[str]:
     """The units the idle warning names, in its order (able to act, not left out by `need_not_act`)."""
     skip = app.need_not_act()

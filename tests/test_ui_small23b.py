@@ -11,24 +11,16 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from pathlib import Path
 from typing import Any
 
 import pygame
 import pytest
-from conftest import goto, tiny_game
+from conftest import goto, panel_lines, tiny_game
 
 from engine.orders import EndPhase, Recon
 from engine.rules import new_game
-from engine.scenario import load_scenario
 
-SHUSHA = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
 SMALL = ((1326, 700), (1240, 700), (1280, 800))
-
-
-@pytest.fixture(scope="module")
-def shusha() -> Any:
-    return load_scenario(SHUSHA)
 
 
 def app_of(state: Any, human: tuple[int, ...], size: tuple[int, int] = (1326, 700)) -> Any:
@@ -41,21 +33,7 @@ def app_of(state: Any, human: tuple[int, ...], size: tuple[int, int] = (1326, 70
 
 def drawn_lines(app: Any, surf: Any, monkeypatch: Any) -> list[tuple[str, bool]]:
     """The panel's lines of one frame: (text, drawn whole above the panel's limit)."""
-    from ui import panels
-
-    out: list[tuple[str, bool]] = []
-    real = panels.Writer.line
-
-    def line(self: Any, s: str, *a: Any, **k: Any) -> Any:
-        r = real(self, s, *a, **k)
-        if not self.measure:
-            out.append((s, self.limit is None or self.y <= self.limit))
-        return r
-
-    monkeypatch.setattr(panels.Writer, "line", line)
-    app.render(surf)
-    monkeypatch.setattr(panels.Writer, "line", real)
-    return out
+    return panel_lines(app, surf, monkeypatch, lambda w, s, r: (s, w.limit is None or w.y <= w.limit))
 
 
 @pytest.mark.parametrize("size", SMALL)
