@@ -24,6 +24,7 @@ from engine.view import PUBLIC_EVENTS, observe, visible_log
 from ui import goto_orders, panels
 from ui import overlays as ov
 from ui import palette as pal
+from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
 from ui.names import Namer, namer
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, ZOOM_NEAR, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
@@ -124,10 +125,6 @@ drawn while a new game waits for the player's side (`App.choosing`)."""
 LAST_SEEN_MAX_AGE = 3
 """Last-seen marks older than this many turns are not drawn unless the player asks for them (key O)."""
 
-
-
-HEADLESS_DRIVERS = ("dummy", "offscreen")
-"""SDL video drivers whose window no one sees and nothing but the program itself can send events to."""
 INPUT_EVENTS = (pygame.QUIT, pygame.WINDOWCLOSE, pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.MOUSEMOTION,
                 pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL, pygame.VIDEORESIZE, pygame.USEREVENT)
 """Events a player's input makes (a script posts them beforehand on a headless driver: `no_window_input`)."""

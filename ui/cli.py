@@ -23,9 +23,10 @@ NO_DISPLAY_REPLAY = (f"no display available: no window can be opened ({NO_DISPLA
                      "Use `wargame run SCENARIO --seed S -v` to read a game's events headless, run under a desktop "
                      "session or xvfb-run, or set SDL_VIDEODRIVER=dummy with --step N --screenshot FILE.")
 HEADLESS_DRIVERS = ("offscreen", "dummy")
-"""SDL video drivers that open no window anyone can see (as `ui.app.HEADLESS_DRIVERS`; this module imports no
-pygame before a command runs): SDL falls back to `offscreen` when DISPLAY or
-WAYLAND_DISPLAY is set but no display server answers (the game then ran unseen until killed)."""
+"""SDL video drivers that open no window anyone can see, nor take input but what the program posts (`ui.app`'s
+main loop checks for them too; defined here, where no pygame is imported before a command runs): SDL falls back to
+`offscreen` when DISPLAY or WAYLAND_DISPLAY is set but no display server answers (the game then ran unseen until
+killed)."""
 NO_WINDOW_INPUT = ("SDL_VIDEODRIVER={driver} opens no window you can see or use: the game would wait for input "
                    "that can never come. It is for scripted pictures: {how}. Unset SDL_VIDEODRIVER to play in a "
                    "window, or use {headless}.")
