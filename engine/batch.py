@@ -1050,11 +1050,11 @@ def run_task(task: Task) -> Any:
         g = task.start + j
         state = play_one(scen, seed, task.weather, task.agents, task.agent_params)
         if task.logs_dir:
-            from engine.events import event_to_json, write_jsonl
+            from engine.events import jsonl_text, write_jsonl
 
             name = log_name(task.cell, g, seed)
             if task.return_logs:
-                logs.append((name, "".join(event_to_json(e) + "\n" for e in state.log)))
+                logs.append((name, jsonl_text(state.log)))
             else:
                 d = Path(task.logs_dir)
                 d.mkdir(parents=True, exist_ok=True)

@@ -175,7 +175,7 @@ def run(
     existing file is replaced only with --overwrite, and never the scenario itself."""
     from engine.batch import LEADS, empty_agent_option
     from engine.errors import IllegalOrder
-    from engine.events import event_to_json, write_jsonl
+    from engine.events import jsonl_text, write_jsonl
     from engine.game import play_game
     from engine.savegame import save_game, save_text
 
@@ -234,7 +234,7 @@ def run(
             except OSError as e:
                 problems.append(f"cannot write {opt} {path}: {e.strerror or e}")
     if log_to_stdout:  # (before a failed file is reported: what stdout carries is not lost with it)
-        _write_stdout("".join(event_to_json(ev) + "\n" for ev in state.log))
+        _write_stdout(jsonl_text(state.log))
     if save_to_stdout:
         _write_stdout(save_text(state))
     if problems:  # (checked before the game: this is the disk filling up, or the folder changing meanwhile)

@@ -621,10 +621,16 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         raise SaveFormatError(f"not a valid event: {str(d)[:80]} ({type(e).__name__})") from None
 
 
+def jsonl_text(events: list[Event]) -> str:
+    """The event log as JSON lines, one event a line: what `write_jsonl` writes, `wargame run --log -` prints and
+    a Dask worker sends back for `--logs`."""
+    return "".join(event_to_json(e) + "\n" for e in events)
+
+
 def write_jsonl(events: list[Event], path: str) -> None:
     from engine.fileio import atomic_write_text
 
-    atomic_write_text(path, "".join(event_to_json(e) + "\n" for e in events))
+    atomic_write_text(path, jsonl_text(events))
 
 
 def read_jsonl(path: str) -> list[Event]:
