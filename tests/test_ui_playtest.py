@@ -181,7 +181,8 @@ def test_without_size_the_window_fits_the_desktop(monkeypatch, tmp_path):
     from ui.cli import fit_to_desktop
 
     assert fit_to_desktop((1920, 1080)) == (1880, 990)
-    assert fit_to_desktop((3840, 2160)) == (2560, 1600)  # bounded
+    assert fit_to_desktop((3840, 2160)) == (3800, 2070)  # a 4K screen's whole width (session 25)
+    assert fit_to_desktop((7680, 4320)) == (3840, 2400)  # bounded
     assert fit_to_desktop((1024, 600)) == (1024, 600)  # never larger than the screen
     assert fit_to_desktop(None) == (1280, 800)
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
@@ -663,7 +664,9 @@ def test_the_text_scale_follows_the_window_unless_given():
 
     assert auto_ui_scale((1280, 800)) == 1.0 == auto_ui_scale((800, 600))
     assert 1.0 < auto_ui_scale((1600, 1000)) < auto_ui_scale((1920, 1200)) <= 1.5
-    assert auto_ui_scale((7680, 4320)) == 1.5
+    assert auto_ui_scale((2560, 1600)) == 1.5 == auto_ui_scale((2520, 1350))  # (a 1440p screen: as before)
+    # beyond 2560x1600 (a 4K screen's window) the text keeps its share of the window, up to --ui-scale's top
+    assert 1.5 < auto_ui_scale((3800, 2070)) < auto_ui_scale((3840, 2400)) < auto_ui_scale((7680, 4320)) == 2.5
 
 
 def test_an_objective_taken_and_the_road_cut_come_first_in_a_summary():

@@ -119,6 +119,12 @@ OWN_REPORTS = frozenset({"AirStatus", "SupplyReport", "UnitHidden", "PhaseStarte
 BOOKKEEPING = frozenset({"TurnStarted", "WeatherReport", "ObjectiveStatus", "PhaseStarted"})
 """The game's routine turn reports (the new turn, its weather, the objective's count): nobody's action, so not
 presented as the enemy's turn (a player read "Enemy turn: Shusha: attacker controls 0/7 hexes · Turn 9 ...")."""
+CURTAIN_GRACE_S = 0.8
+"""Hotseat: the pass-the-screen curtain cannot be lifted for this long (s) after it falls. The player who just
+ended the turn lifted it with a second click on End phase, a key held down or a double Space, and saw the
+other side's screen before handing it over."""
+CURTAIN_KEYS = frozenset({pygame.K_RETURN, pygame.K_KP_ENTER})
+"""The keys that lift the curtain (not Space: it is the end-phase key the player leaving the screen presses)."""
 SIDE_OVERLAYS = frozenset({5, 6, 7})
 """Overlays that draw one side's knowledge (its drones' cover, its supply, the ground it knows it holds): not
 drawn while a new game waits for the player's side (`App.choosing`)."""
@@ -239,6 +245,10 @@ class App:
         self.show_lesson = bool(state.scenario.meta.lesson)  # a teaching scenario opens with its lesson
         self.lesson_win: Any = None
         self.pass_screen = False
+        self.curtain_at: float | None = None
+        """When (`clock`) the hotseat curtain last fell; None: lifting it needs no wait (`CURTAIN_GRACE_S`)."""
+        self.clock = time.perf_counter
+        """The UI's clock (the curtain's grace period); a test gives its own."""
         self.undo_stack: list[tuple[Any, int]] = []
         self.running = True
         self.omniscient = False
@@ -873,7 +883,7 @@ class App:
 
     def end_phase(self) -> None:
         if self.pass_screen:
-            self.dismiss_pass()
+            self.lift_curtain()
             return
         if not self.my_turn():
             self.status = "Wait: it is not your turn"
@@ -1128,8 +1138,7 @@ class App:
         self._goto_key = None  # (a game loaded at its movement phase's start carries out its standing orders)
         self._turn_from = len(st.log)
         if self.hotseat:  # the loaded game's side to move gets the screen only after the curtain
-            self.pass_screen = True
-            self.pending = None
+            self.raise_curtain()
         else:  # the loaded game's units in view, as a new game opens (the view stayed on the last game's spot)
             self.open_on_own_forces()
 
@@ -1289,16 +1298,40 @@ class App:
         if self.highlight:
             self.center_on(self.highlight[0])
 
+    def raise_curtain(self) -> None:
+        """Hotseat: the pass-the-screen curtain falls over the side that has the screen. The windows it had open
+        (roster, report, help) close: the next player starts on a clean screen, not on the last one's."""
+        self.pass_screen = True
+        self.curtain_at = self.clock()
+        self.selected = None
+        self.pending = None
+        self.show_roster = self.show_report = self.show_help = False
+        self.drag = None
+
+    def curtain_ready(self) -> bool:
+        """The curtain may be lifted by a click or a key (`CURTAIN_GRACE_S` after it fell): a double click or a
+        key held by the player leaving the screen does not lift it."""
+        return self.curtain_at is None or self.clock() - self.curtain_at >= CURTAIN_GRACE_S
+
+    def lift_curtain(self) -> None:
+        """A click or a key on the curtain: lifted once it has been up `CURTAIN_GRACE_S`, else nothing."""
+        if self.curtain_ready():
+            self.dismiss_pass()
+
     def dismiss_pass(self) -> None:
         """The curtain is lifted for the side to move: nothing of the other player's view stays (where it looked,
-        its overlays, the hex under its mouse); the status sums up what this side saw of the other's half-turn."""
+        its overlays, the hex under its mouse or keyboard cursor); the status sums up what this side saw of the
+        other's half-turn."""
         self.pass_screen = False
+        self.curtain_at = None
         self.view_side = self.state.side
         self.selected = None
         self.pending = None
         self.highlight = []  # the other player's outlines are not this one's to see
         self.overlays.clear()
         self.hover = None
+        self.kb_cursor = False
+        self.drag = None
         self.fit_map()
         start, self._turn_from = self._turn_from, len(self.state.log)
         self.status = f"{SIDES[self.view_side]} to play"
@@ -1400,9 +1433,7 @@ class App:
                 self._ai_from = None
             return
         if self.hotseat and st.side != self.view_side and not self.pass_screen:
-            self.pass_screen = True
-            self.selected = None
-            self.pending = None
+            self.raise_curtain()
             return
         if self.my_turn() and st.phase == "movement" and not self.read_only:
             key = (st.turn, st.side, st.phase_i)  # (not the state's id: an undone step must not be redone)
@@ -1427,6 +1458,8 @@ class App:
                     # the result of the player's last order stays in view (a recon's finds, an ambush)
                     self.highlight = last_outlines + self.highlight
                     self.status = skip_status(last_status, skipped)
+                    if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
+                        self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
 
     def artillery_skip_reason(self) -> str:
         """Why the viewing side's artillery has no fire mission this phase though it has spotted enemies ("" if
@@ -1514,8 +1547,9 @@ class App:
         self.click_regions = []
         panels.draw_panel(self, screen, self.panel_rect)
         panels.draw_status(self, screen)
-        if self.overlays:
-            panels.draw_legends(self, screen, self._overlay_res)
+        legends = self._overlay_res + self.no_go_legend()  # (the full replay: whose hatched areas they are)
+        if legends:
+            panels.draw_legends(self, screen, legends)
         self._sync_lesson()
         self.gui.draw(screen)  # buttons, event log, help / game-over windows, file dialogs (pygame_gui)
 
@@ -1563,54 +1597,98 @@ class App:
                 cached[3] = self._overlay_layer(cached[1])
             screen.blit(cached[3], (0, 0))
 
+    def no_go_sides(self) -> list[int]:
+        """The sides whose no-go areas the map hatches. A no-go area is a side's order constraint (its units may
+        not enter; the ground is held outside the scenario), not terrain: a side's own view shows its own; the
+        full replay (both sides, read-only) shows every side's, each in its side's colour, named in the labels
+        and a legend (`no_go_legend`), never as unlabelled shading that reads as ground; no side before a side is
+        chosen."""
+        gm = self.state.map
+        if self.choosing:
+            return []
+        if self.omniscient and self.read_only:
+            return [s for s in range(len(SIDES)) if gm.no_go[s].any()]
+        return [self.view_side] if gm.no_go[self.view_side].any() else []
+
+    def both_sides_no_go(self) -> bool:
+        """The no-go areas are drawn as the full replay's, by side (`no_go_sides`)."""
+        return self.omniscient and self.read_only
+
+    def no_go_legend(self) -> list[ov.OverlayResult]:
+        """The full replay's legend of the hatched no-go areas, one row a side (empty in a side's own view: its
+        labels say "closed to the attacker" and the side knows its orders)."""
+        sides = self.no_go_sides()
+        if not sides or not self.both_sides_no_go():
+            return []
+        res = ov.OverlayResult("Hatched: no-go areas (an order constraint, not terrain)")
+        for s in sides:
+            res.legend.append(((*self.palette.side[s], 255), f"closed to the {SIDES[s]}: its units may not enter "
+                               "(held outside this scenario)"))
+        return [res]
+
     def _draw_no_go(self, screen: pygame.Surface) -> None:
-        """Sectors the viewing side may not enter (scenario no-go areas), hatched: always visible, cached."""
-        mask = self.state.map.no_go[self.view_side]
-        if self.choosing or not mask.any():  # (whose no-go areas, before a side is chosen?)
+        """Sectors a side may not enter (scenario no-go areas, `no_go_sides`), hatched and named: cached."""
+        sides = self.no_go_sides()
+        if not sides:
             return
+        by_side = self.both_sides_no_go()
         names = self.place_labels
-        key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size, self.view_side,
-               tuple(tuple(r) for _, r in names))
+        key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size, tuple(sides), by_side,
+               self.palette.name, tuple(tuple(r) for _, r in names))
         if self._no_go_layer is None or self._no_go_layer[0] != key:
             g = self.geo
             layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
-            for i in self._visible_indices():
-                if not mask[i]:
-                    continue
-                pts = [(x - self.vx, y - self.vy) for x, y in g.corners(i)]
-                pygame.draw.polygon(layer, (25, 25, 30, 105), pts)
-                x, y = g.center(i)
-                x, y = x - self.vx, y - self.vy
-                d = g.size * 0.6
-                pygame.draw.line(layer, (15, 15, 20, 170), (x - d, y + d), (x + d, y - d), 2)
+            shown = self._visible_indices()
+            for side in sides:
+                mask = self.state.map.no_go[side]
+                col = self.palette.side[side]
+                fill, hatch = ((*col, 45), (*col, 210)) if by_side else ((25, 25, 30, 105), (15, 15, 20, 170))
+                for i in shown:
+                    if not mask[i]:
+                        continue
+                    pts = [(x - self.vx, y - self.vy) for x, y in g.corners(i)]
+                    pygame.draw.polygon(layer, fill, pts)
+                    x, y = g.center(i)
+                    x, y = x - self.vx, y - self.vy
+                    d = g.size * 0.6
+                    pygame.draw.line(layer, hatch, (x - d, y + d), (x + d, y - d), 2)
             # each sector's label on one of its own hexes, nearest its middle first, clear of the place names
             # and of the other sectors' labels; a sector with no free spot on screen goes without (hovering
             # one of its hexes names it in the panel)
             taken = [r.move(-int(self.vx), -int(self.vy)) for _, r in names]
             screen_r = pygame.Rect(0, 0, *self.map_rect.size)
             self.no_go_label_rects: list[pygame.Rect] = []
-            for area in self.state.scenario.sides[SIDES[self.view_side]].no_go:
-                hexes = [self.state.map.idx(h) for h in area.hexes()]
-                mx = sum(g.center(i)[0] for i in hexes) / len(hexes)
-                my = sum(g.center(i)[1] for i in hexes) / len(hexes)
-                spots = sorted(hexes, key=lambda i: (math.hypot(g.center(i)[0] - mx, g.center(i)[1] - my), i))
-                name = area.name.split(" ")
-                half = (len(name) + 1) // 2  # (the name on two rows: a narrow sector, "Lachin and the Hakari valley")
-                narrow = ("closed:", " ".join(name[:half]), " ".join(name[half:])) if len(name) > 1 else ()
-                for words in ((f"closed to the {SIDES[self.view_side]}", area.name), ("closed:", area.name),
-                              narrow, ("closed",)):  # the full label, else shorter ones
-                    if not words:
-                        continue
-                    rows = [self.text.halo(t, 12, (255, 255, 255), (20, 20, 25), bold=True) for t in words]
-                    box = self._no_go_label_spot(rows, spots[:60], set(hexes), taken, screen_r)
-                    if box is not None:
-                        y = box.y
-                        for r in rows:
-                            layer.blit(r, (box.centerx - r.get_width() // 2, y))
-                            y += r.get_height()
-                        taken.append(box)
-                        self.no_go_label_rects.append(box.copy())
-                        break
+            for side in sides:
+                who = SIDES[side]
+                for area in self.state.scenario.sides[who].no_go:
+                    hexes = [self.state.map.idx(h) for h in area.hexes()]
+                    mx = sum(g.center(i)[0] for i in hexes) / len(hexes)
+                    my = sum(g.center(i)[1] for i in hexes) / len(hexes)
+                    spots = sorted(hexes, key=lambda i: (math.hypot(g.center(i)[0] - mx, g.center(i)[1] - my), i))
+                    name = area.name.split(" ")
+                    half = (len(name) + 1) // 2  # (the name on two rows: a narrow sector, "Lachin and the Hakari
+                    # valley")
+                    if by_side:  # (both sides' areas on one map: every label names whose it is)
+                        narrow = (f"closed to the {who}:", " ".join(name[:half]), " ".join(name[half:])) \
+                            if len(name) > 1 else ()
+                        options = ((f"closed to the {who}", area.name), narrow, (f"closed to the {who}",),
+                                   (f"{who}: closed",), ("closed",))  # (last: the hatching's colour says whose)
+                    else:
+                        narrow = ("closed:", " ".join(name[:half]), " ".join(name[half:])) if len(name) > 1 else ()
+                        options = ((f"closed to the {who}", area.name), ("closed:", area.name), narrow, ("closed",))
+                    for words in options:  # the full label, else shorter ones
+                        if not words:
+                            continue
+                        rows = [self.text.halo(t, 12, (255, 255, 255), (20, 20, 25), bold=True) for t in words]
+                        box = self._no_go_label_spot(rows, spots[:60], set(hexes), taken, screen_r)
+                        if box is not None:
+                            y = box.y
+                            for r in rows:
+                                layer.blit(r, (box.centerx - r.get_width() // 2, y))
+                                y += r.get_height()
+                            taken.append(box)
+                            self.no_go_label_rects.append(box.copy())
+                            break
             self._no_go_layer = (key, layer)
         screen.blit(self._no_go_layer[1], (0, 0))
 
@@ -2035,6 +2113,9 @@ class App:
             self.drag = None
         if self.briefing_open() and self._briefing_takes(ev):
             return
+        if self.pass_screen and ev.type in (pygame.MOUSEMOTION, pygame.MOUSEWHEEL):
+            self.hover = None  # (nothing behind the curtain follows the mouse: no hover, zoom, pan or list scroll)
+            return
         if ev.type not in (pygame.QUIT, pygame.VIDEORESIZE) and self.gui.process_event(ev):
             return
         if ev.type == pygame.QUIT:
@@ -2086,7 +2167,7 @@ class App:
 
     def on_left_click(self, pos: tuple[int, int]) -> None:
         if self.pass_screen:
-            self.dismiss_pass()
+            self.lift_curtain()
             return
         if self.show_help:  # a click outside the help window closes it
             self.show_help = False
@@ -2114,8 +2195,8 @@ class App:
             self.choose_side(SIDE_KEYS[key])  # (a keyboard-only player could take only the default side)
             return
         if self.pass_screen:  # (only its own keys: the arrows, Tab and T moved the cursor behind the curtain)
-            if key in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
-                self.dismiss_pass()
+            if key in CURTAIN_KEYS:
+                self.lift_curtain()
             elif ctrl and key == pygame.K_q:
                 self.request_quit()
             elif key == pygame.K_F12:

@@ -132,7 +132,9 @@ def parse_size(s: str) -> tuple[int, int] | None:
 DEFAULT_SIZE = (1280, 800)
 """The window without --size when the desktop's size is not known (SDL's dummy driver: scripted screenshots)."""
 MIN_SIZE = (1024, 700)
-MAX_SIZE = (2560, 1600)
+MAX_SIZE = (3840, 2400)
+"""The largest fitted window: a 4K desktop's whole screen (the window stopped at 2560x1600, most of a 4K
+screen left empty)."""
 MARGIN = (40, 90)
 """Room left round a fitted window (its title bar, a taskbar)."""
 
@@ -142,7 +144,7 @@ def fit_to_desktop(desktop: tuple[int, int] | None) -> tuple[int, int]:
     than the desktop itself (a small screen gets a window it can show whole).
 
     >>> fit_to_desktop((1920, 1080)), fit_to_desktop((1366, 768)), fit_to_desktop((3840, 2160))
-    ((1880, 990), (1326, 700), (2560, 1600))
+    ((1880, 990), (1326, 700), (3800, 2070))
     >>> fit_to_desktop((800, 600)), fit_to_desktop(None)
     ((800, 600), (1280, 800))
     """
@@ -198,23 +200,34 @@ def open_window(size: tuple[int, int] | None, title: str, fail: Callable[..., No
 UI_SCALE_RANGE = (0.75, 2.5)
 """What `--ui-scale` of `play` and `replay` accepts."""
 UI_SCALE_HELP = (f"Scale of UI text ({UI_SCALE_RANGE[0]:g}–{UI_SCALE_RANGE[1]:g}; default: by the window, 1 at "
-                 "1280x800, larger in a larger window, up to 1.5)")
+                 "1280x800, larger in a larger window: 1.5 at 2560x1600, about 1.9 on a 4K screen)")
 AUTO_SCALE_BASE = (1280, 800)
 """The window size UI text is drawn for at scale 1 (a classroom projector's, a laptop's)."""
 AUTO_SCALE_MAX = 1.5
-"""The most a larger window scales the text by itself: beyond it, the map needs the room (--ui-scale goes on)."""
+"""The most text grows with a window up to `AUTO_SCALE_FULL`: beyond the base size the map needs the room more than
+the text does (--ui-scale goes on)."""
+AUTO_SCALE_FULL = (2560, 1600)
+"""The window at which text reaches `AUTO_SCALE_MAX`; a larger one (a 4K screen, `MAX_SIZE`) scales it on in
+proportion from there, so the text keeps the share of the window it has at this size (1.5 left text of ~3 mm on
+a 4K screen's 3800x2070 window, in a corner of it before the window grew past this size)."""
 
 
 def auto_ui_scale(size: tuple[int, int]) -> float:
     """The text scale for a window of `size` when --ui-scale is not given: text that grows with the window (a
     teacher's review: 13 px text on a 1920x1080 projector cannot be read from the back of the room), in steps of
-    0.05, never below 1.
+    0.05, never below 1 nor above the --ui-scale range.
 
-    >>> auto_ui_scale((1280, 800)), auto_ui_scale((1920, 1080)), auto_ui_scale((3840, 2160))
+    >>> auto_ui_scale((1280, 800)), auto_ui_scale((1920, 1080)), auto_ui_scale((2560, 1600))
     (1.0, 1.35, 1.5)
+    >>> auto_ui_scale((3800, 2070)), auto_ui_scale((3840, 2400)), auto_ui_scale((2520, 1350))
+    (1.9, 2.25, 1.5)
     """
     ratio = min(size[0] / AUTO_SCALE_BASE[0], size[1] / AUTO_SCALE_BASE[1])
-    return max(1.0, min(AUTO_SCALE_MAX, math.floor(ratio * 20) / 20))
+    scale = min(AUTO_SCALE_MAX, ratio)
+    beyond = min(size[0] / AUTO_SCALE_FULL[0], size[1] / AUTO_SCALE_FULL[1])
+    if beyond > 1:
+        scale = AUTO_SCALE_MAX * beyond
+    return max(1.0, min(UI_SCALE_RANGE[1], math.floor(scale * 20 + 1e-9) / 20))
 
 
 def save_name(scenario: Path | None, load: Path | None) -> str:
@@ -394,6 +407,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 game.view_side = game.state.side
         if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)
             game.open_on_own_forces()
+        elif not autoplay:  # whoever started it may not be the side to move (a loaded game's, or the attacker):
+            game.raise_curtain()  # that side takes the screen behind the curtain first, as at every hand-over
+            game.curtain_at = None  # (nobody is leaving the screen: no wait to lift it)
         if load is not None and not autoplay:
             game.status = game.loaded_status(load)
         for n in overlays:  # (after autoplay: a turn's start clears the overlays)

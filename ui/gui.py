@@ -660,7 +660,9 @@ class Gui:
             return
         now = time.perf_counter()
         ai_playing = app.state.outcome is None and app.state.side not in app.human
-        if not force and self._log_ident is not None and now - self._log_time < LOG_REFRESH_S[ai_playing]:
+        # (throttled only while the same side's log grows: another side's view - a hotseat curtain lifted - or
+        # another game shows its own log in the very first frame, never the last one's rows)
+        if not force and ident == self._log_ident and now - self._log_time < LOG_REFRESH_S[ai_playing]:
             return
         self._log_time = now
         sb = box.scroll_bar
