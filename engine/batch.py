@@ -964,6 +964,8 @@ class Task:
     start: int
     seeds: list[int]
     doc: dict[str, Any]
+    """The cell's scenario document; None in the task a Dask worker receives, which gets it from the document's
+    own task (`_submit_shared`, `_run_shared`)."""
     weather: str | None
     agents: dict[str, str]
     agent_params: dict[str, dict[str, Any]]
@@ -993,9 +995,13 @@ def part_name(cell: int, start: int) -> str:
 
 
 _SCEN_CACHE: dict[str, Any] = {}
+_SCEN_LOADS = [0]
+"""How many scenario documents this process has parsed (`_scenario_for`; `scenario_loads`)."""
 
 
 def _scenario_for(doc: dict[str, Any]) -> Any:
+    """The parsed scenario of `doc`, parsed once per process per document content (a worker plays many chunks of
+    the same cell: parsing and precomputing it is a good part of a short game's setup)."""
     from engine.scenario import scenario_from_dict, scenario_sha256
 
     key = scenario_sha256(doc)
@@ -1004,7 +1010,14 @@ def _scenario_for(doc: dict[str, Any]) -> Any:
         if len(_SCEN_CACHE) > 16:
             _SCEN_CACHE.clear()
         scen = _SCEN_CACHE[key] = scenario_from_dict(copy.deepcopy(doc))
+        _SCEN_LOADS[0] += 1
     return scen
+
+
+def scenario_loads() -> int:
+    """How many scenario documents this process has parsed so far: asked of Dask workers by the tests, which
+    check that a worker parses each document once, whatever number of its chunks it plays."""
+    return _SCEN_LOADS[0]
 
 
 def play_one(scen: Any, seed: int, weather: str | None, agents: dict[str, str],
@@ -2334,13 +2347,9 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
               expect: tuple[str, ...] | None = None) -> None:
     """Run the tasks on Dask: their logs come back to be written here; with `expect` (`engine_identity()`),
     each task checks that its worker's engine is that one (`Task.expect`)."""
-    import dataclasses
-
     from distributed import wait
 
-    sent = [dataclasses.replace(t, return_logs=bool(t.logs_dir), expect=expect) for t in todo]
-    futs = {client.submit(run_task, t, pure=False, key=f"wargame-{t.name}-{os.getpid()}-{time.time_ns()}"): t
-            for t in sent}
+    futs, shared = _submit_shared(client, todo, expect)
     had_worker = bool(_dask_workers(client))
     saved: set[Any] = set()
 
@@ -2410,9 +2419,49 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 had_worker = True
     finally:
         try:
-            client.cancel([f for f in futs if not f.done()])
+            client.cancel([f for f in futs if not f.done()] + shared)
         except Exception:
             pass
+
+
+def _share_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    """The task whose result is a scenario document, on the Dask cluster: chunks depend on it (`_submit_shared`)."""
+    return doc
+
+
+def _run_shared(fn: Callable[[Task], Any], task: Task, doc: dict[str, Any]) -> Any:
+    """`fn(task)` (`run_task`) on a Dask worker, with the task's scenario document put back: Dask passes the result
+    of the cell's `_share_doc` task, fetched once per worker and the same object for all its chunks."""
+    import dataclasses
+
+    return fn(dataclasses.replace(task, doc=doc))
+
+
+def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | None) -> tuple[dict[Any, Task], list]:
+    """Submit the chunks, each distinct scenario document once: a `_share_doc` task per document (content-addressed:
+    cells that differ only in options outside it share one), whose result the chunks depend on, so a task ships a
+    ~1 KB instead of the ~40 KB document (Shusha's), and a worker fetches each document once. A submitted task,
+    not `client.scatter`: scattered data dies with the worker holding it (distributed cannot recompute it, and the
+    chunks depending on it would fail), while Dask recomputes a lost task's result and replays the chunks of a
+    killed worker as before. Returns {chunk future: task (with its document)} and the document futures."""
+    import dataclasses
+
+    from engine.scenario import scenario_sha256
+
+    stamp = f"{os.getpid()}-{time.time_ns()}"
+    docs: dict[str, Any] = {}
+    by_id: dict[int, str] = {}  # (the tasks of a cell share its document object: hashed once)
+    futs = {}
+    for t in todo:
+        sha = by_id.get(id(t.doc))
+        if sha is None:
+            sha = by_id[id(t.doc)] = scenario_sha256(t.doc)
+        if sha not in docs:
+            docs[sha] = client.submit(_share_doc, t.doc, pure=False, key=f"wargame-scenario-{sha[:16]}-{stamp}")
+        slim = dataclasses.replace(t, doc=None, return_logs=bool(t.logs_dir), expect=expect)
+        futs[client.submit(_run_shared, run_task, slim, docs[sha], pure=False,
+                           key=f"wargame-{t.name}-{stamp}")] = t
+    return futs, list(docs.values())
 
 
 def _remove_parts(pdir: Path, names: list[str]) -> None:
