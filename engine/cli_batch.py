@@ -227,7 +227,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
                           else f"wrote {res.out}", highlight=False)
 
-    @app.command()
+    @app.command(short_help="Win rates with intervals, how the games ended, capture and road-cut turns, losses; "
+                            "plots, summary.csv/json and report.md (optional HTML).")
     def report(
         results: Annotated[Path, typer.Argument(help="Results Parquet file from `wargame batch`")],
         out: Annotated[Path | None, typer.Option(

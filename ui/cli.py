@@ -289,7 +289,8 @@ def parse_overlays(values: list[str], fail: Callable[..., None]) -> list[int]:
 
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
-    @app.command()
+    @app.command(short_help="Play a game in a window (you against the AI, or --hotseat); a game left unsaved is "
+                            "autosaved on the way out.")
     def play(
         scenario: Annotated[Path | None, typer.Argument(help="Scenario JSON file (optional with --load)")] = None,
         side: Annotated[str | None, typer.Option(

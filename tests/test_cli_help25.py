@@ -1,0 +1,16 @@
+"""The command list of `wargame --help`: Typer's rich help keeps a summary's line breaks, so a summary
+hard-wrapped in its docstring came out ragged ("capture and road-cut / turns")."""
+import typer
+
+from engine.cli import app
+
+
+def test_every_command_summary_is_one_paragraph_without_line_breaks() -> None:
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)
+    assert {"validate", "run", "batch", "report", "fidelity", "play", "replay"} <= set(names)
+    for name in names:
+        cmd = group.commands[name]
+        summary = cmd.short_help or (cmd.help or "").strip().split("\n\n")[0]
+        assert summary, name
+        assert "\n" not in summary, f"{name}: {summary!r}"
