@@ -171,6 +171,9 @@ class App:
         self.state = state
         self.human = set(human_sides)
         self.hotseat = hotseat
+        self.status_after_curtain: str | None = None
+        """Said on the status line when the first curtain is lifted (a hotseat game opened by `play`: the load's
+        notes, the autosave note), which replaces the status set behind it."""
         self.palette = pal.get(palette)
         self.text = Text(ui_scale)
         self.ui_text = Text(ui_scale, ui=True)
@@ -1307,6 +1310,8 @@ class App:
         self.pending = None
         self.show_roster = self.show_report = self.show_help = False
         self.drag = None
+        self.highlight = []  # the other player's outlines and overlays are not the next one's to see
+        self.overlays.clear()
 
     def curtain_ready(self) -> bool:
         """The curtain may be lifted by a click or a key (`CURTAIN_GRACE_S` after it fell): a double click or a
@@ -1320,15 +1325,13 @@ class App:
 
     def dismiss_pass(self) -> None:
         """The curtain is lifted for the side to move: nothing of the other player's view stays (where it looked,
-        its overlays, the hex under its mouse or keyboard cursor); the status sums up what this side saw of the
-        other's half-turn."""
+        the hex under its mouse or keyboard cursor; its overlays went when the curtain fell); the status sums up
+        what this side saw of the other's half-turn."""
         self.pass_screen = False
         self.curtain_at = None
         self.view_side = self.state.side
         self.selected = None
         self.pending = None
-        self.highlight = []  # the other player's outlines are not this one's to see
-        self.overlays.clear()
         self.hover = None
         self.kb_cursor = False
         self.drag = None
@@ -1337,6 +1340,9 @@ class App:
         self.status = f"{SIDES[self.view_side]} to play"
         if start < len(self.state.log):
             self.status = self.enemy_turn_summary(start)
+        if self.status_after_curtain:  # (what `play` had to say at the start: the load's notes, the autosave's)
+            self.status = f"{self.status_after_curtain} | {self.status}"
+            self.status_after_curtain = None
 
     def enemy_turn_seen(self, start: int) -> list[Any]:
         """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less

@@ -419,6 +419,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if note is not None:  # (told before playing, not on quitting: on the console and the status line)
             typer.echo(f"warning: {note}", err=True)
             game.status = f"{note} | {game.status}"
+        if game.pass_screen and (load is not None or note is not None):  # (lifting the first curtain sets the
+            # status: what was said here is kept)
+            game.status_after_curtain = game.status
         if screenshot is not None:
             game.update()
             game.render(screen)
