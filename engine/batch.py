@@ -963,9 +963,9 @@ class Task:
     cell: int
     start: int
     seeds: list[int]
-    doc: dict[str, Any]
+    doc: dict[str, Any] | None
     """The cell's scenario document; None in the task a Dask worker receives, which gets it from the document's
-    own task (`_submit_shared`, `_run_shared`)."""
+    own task as `run_task`'s second argument (`_submit_shared`)."""
     weather: str | None
     agents: dict[str, str]
     agent_params: dict[str, dict[str, Any]]
@@ -1045,15 +1045,20 @@ def _check_worker_agents(task: Task) -> None:
                              f"{name!r}: {e}") from None
 
 
-def run_task(task: Task) -> Any:
+def run_task(task: Task, doc: dict[str, Any] | None = None) -> Any:
     """Play a chunk of games and return their rows (runs in a worker process / Dask worker); with
     `task.turns`, their rows and their per-turn rows; with `task.return_logs`, (rows, per-turn rows or None,
-    event logs) (`Task.return_logs`)."""
+    event logs) (`Task.return_logs`). `doc`: the task's scenario document, when the task comes without it (on
+    Dask, the result of the document's own task: `_submit_shared`)."""
+    import dataclasses
+
     from engine.cli import score_row
     from engine.game import agent_refusals, settle_long_lived_objects
 
     if task.expect is not None:
         _check_worker_engine(task.expect)
+    if doc is not None:
+        task = dataclasses.replace(task, doc=doc)
     _check_worker_agents(task)
     scen = _scenario_for(task.doc)
     rows = []
@@ -2390,6 +2395,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 except Exception as e:  # KilledWorker, lost worker, CommClosed ...
                     msg = str(e).splitlines()[0] if str(e) else ""
                     keep_finished(but=f)
+                    _refuse_mismatched_workers(client, expect)  # (a worker of another engine joined late: say so)
                     raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None
                 pending.discard(f)
                 save(t, rows)
@@ -2424,26 +2430,30 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
             pass
 
 
-def _share_doc(doc: dict[str, Any]) -> dict[str, Any]:
-    """The task whose result is a scenario document, on the Dask cluster: chunks depend on it (`_submit_shared`)."""
-    return doc
-
-
-def _run_shared(fn: Callable[[Task], Any], task: Task, doc: dict[str, Any]) -> Any:
-    """`fn(task)` (`run_task`) on a Dask worker, with the task's scenario document put back: Dask passes the result
-    of the cell's `_share_doc` task, fetched once per worker and the same object for all its chunks."""
-    import dataclasses
-
-    return fn(dataclasses.replace(task, doc=doc))
+def _refuse_mismatched_workers(client: Any, expect: tuple[str, ...] | None) -> None:
+    """After a task failed: if a worker now runs another engine (one that joined after the check before the games;
+    an older engine's `run_task` fails on this one's tasks before its own check can refuse them), the batch stops
+    with that worker named (`_check_dask_workers`), not with the task's error."""
+    if expect is None:
+        return
+    try:
+        _check_dask_workers(client, client.scheduler.address, None, expect)
+    except BatchError as e:
+        raise BatchAborted(f"{e}", 1, 0, 0) from None
+    except Exception:  # (the scheduler cannot be asked: the task's own error is the report)
+        pass
 
 
 def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | None) -> tuple[dict[Any, Task], list]:
-    """Submit the chunks, each distinct scenario document once: a `_share_doc` task per document (content-addressed:
-    cells that differ only in options outside it share one), whose result the chunks depend on, so a task ships a
-    ~1 KB instead of the ~40 KB document (Shusha's), and a worker fetches each document once. A submitted task,
-    not `client.scatter`: scattered data dies with the worker holding it (distributed cannot recompute it, and the
-    chunks depending on it would fail), while Dask recomputes a lost task's result and replays the chunks of a
-    killed worker as before. Returns {chunk future: task (with its document)} and the document futures."""
+    """Submit the chunks, each distinct scenario document once: a task per document (content-addressed: cells that
+    differ only in options outside it share one), whose result the chunks take as `run_task`'s second argument, so
+    a task ships ~1 KB instead of the ~40 KB document (Shusha's), and a worker fetches each document once. A
+    submitted task, not `client.scatter`: scattered data dies with the worker holding it (distributed cannot
+    recompute it, and the chunks depending on it would fail), while Dask recomputes a lost task's result and
+    replays the chunks of a killed worker as before. The document's task is the builtin `dict` and the chunk's
+    `run_task`, names an older engine's worker can unpickle: it fails inside the task and the batch says why
+    (`_run_dask`), where a function of this engine's alone killed the worker at unpickling. Returns {chunk
+    future: task (with its document)} and the document futures."""
     import dataclasses
 
     from engine.scenario import scenario_sha256
@@ -2457,10 +2467,9 @@ def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | 
         if sha is None:
             sha = by_id[id(t.doc)] = scenario_sha256(t.doc)
         if sha not in docs:
-            docs[sha] = client.submit(_share_doc, t.doc, pure=False, key=f"wargame-scenario-{sha[:16]}-{stamp}")
+            docs[sha] = client.submit(dict, t.doc, pure=False, key=f"wargame-scenario-{sha[:16]}-{stamp}")
         slim = dataclasses.replace(t, doc=None, return_logs=bool(t.logs_dir), expect=expect)
-        futs[client.submit(_run_shared, run_task, slim, docs[sha], pure=False,
-                           key=f"wargame-{t.name}-{stamp}")] = t
+        futs[client.submit(run_task, slim, docs[sha], pure=False, key=f"wargame-{t.name}-{stamp}")] = t
     return futs, list(docs.values())
 
 

@@ -58,7 +58,7 @@ def no_temp_files(folder: Path) -> None:
         assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def killing_run_task(task):
+def killing_run_task(task, doc=None):
     """Run a chunk, but SIGKILL the worker process running chunk (cell 1, game 0) while the flag file exists
     (a one-shot kill when ROBUST_KILL_ONCE is set: the flag is removed first)."""
     flag = os.environ.get("ROBUST_KILL_FLAG")
@@ -66,7 +66,7 @@ def killing_run_task(task):
         if os.environ.get("ROBUST_KILL_ONCE"):
             os.unlink(flag)
         os.kill(os.getpid(), signal.SIGKILL)
-    return _REAL_RUN_TASK(task)
+    return _REAL_RUN_TASK(task, doc)
 
 
 # ------------------------------------------------------------------------------------ process pool killed
