@@ -251,3 +251,25 @@ def test_a_new_state_of_the_same_view_keeps_the_log_throttled(shusha, screen, mo
     app.state.log.append(app.state.log[-1])  # (the same view, another state whose log differs)
     app.render(screen)
     assert app.gui._log_rows == rows, "rebuilt within the refresh interval"
+
+
+def test_the_curtain_says_when_it_can_be_lifted(shusha, screen, monkeypatch):
+    """In its grace period the curtain takes no click nor key: it said "Click or press Enter when ready" all the
+    same (a review: the player arriving pressed Enter and nothing happened, with no sign why)."""
+    import ui.panels
+    from ui.app import CURTAIN_GRACE_S
+
+    said: list[str] = []
+    real = ui.panels._modal
+    monkeypatch.setattr(ui.panels, "_modal", lambda app, scr, lines, **kw: (said.extend(s for s, *_ in lines),
+                                                                            real(app, scr, lines, **kw)))
+    app = hotseat_app(shusha)
+    app.render(screen)
+    end_half_turn(app, screen)
+    said.clear()
+    app.render(screen)
+    assert "A moment…" in said and not any(s.startswith("Click") for s in said)
+    app.clock.t += CURTAIN_GRACE_S + 0.01
+    said.clear()
+    app.render(screen)
+    assert "Click or press Enter when ready." in said

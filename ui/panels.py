@@ -963,7 +963,8 @@ def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
     lines = [(f"Pass the screen to the {SIDES[side].upper()}", 24, app.palette.side[side], True),
              (f"({app.state.scenario.sides[SIDES[side]].name}) — turn {app.state.turn}, {app.state.phase} phase",
               15, app.palette.panel_fg, False),
-             ("Click or press Enter when ready.", 15, app.palette.panel_dim, False)]
+             ("Click or press Enter when ready." if app.curtain_ready() else "A moment…", 15,
+              app.palette.panel_dim, False)]  # (in its grace the curtain takes no click nor key: `App.curtain_ready`)
     _modal(app, screen, lines, dim=255)
 
 
