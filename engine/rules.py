@@ -69,8 +69,18 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.14.0"
-"""0.14.0: the doctrine attacker, like the defender since 0.11.0, keeps a unit that is alone in a hex of the
+ENGINE_VERSION = "0.15.0"
+"""0.15.0: the doctrine's `infiltrate_objective` parameter (off by default: other scenarios play as before): once
+the road is cut, an attacker's steady unit in a hex of the objective next to a known enemy, with another own unit
+staying in its hex, moves into an empty hex of the objective it can reach (no enemy known there, the road still
+cut without it) and fights from there; once the whole objective is held, steady units out of contact sweep it for
+the defenders contesting the win. Two calibration studies of the late fall found groups that had broken into the
+town sitting next to a held hex they would not assault while its empty quarters stayed the defender's, and (a first
+version without the companion unit and the sweep) defenders going to ground beside town hexes left empty and
+contesting the win to the end. Shusha's attacker sets it (1000 games: attacker wins 70% [67-73], was 67%; clean
+captures 571, were 542; the town has fallen by turn 23 in 28% of all games, was 25%; wins 10+ turns after the cut
+41%, were 44%; all thirteen calibration checks hold).
+0.14.0: the doctrine attacker, like the defender since 0.11.0, keeps a unit that is alone in a hex of the
 objective there: it does not assault out of it into a hex outside the objective (a won assault advanced it into
 the open and left the town hex empty; a calibration study saw special forces leave Jidir Duzu for the Hunot
 canyon 47 times in 60 games), unless it holds the whole objective and the hex's defender contests it (within the

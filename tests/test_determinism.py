@@ -27,7 +27,14 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for the scenario sha256 4c36b454fdb0 (session 24: two small
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.15.0 and the scenario sha256
+# c92a30d2dfd2 (session 25, an AI rule from a calibration study of the late fall: the doctrine's new
+# `infiltrate_objective` parameter, off by default, set by Shusha's attacker: once the road is cut, its steady
+# units in the town and in contact, leaving another unit in their hex, slip into the town's empty hexes instead of
+# sitting next to a held hex they would not assault, and once the whole town is held its units sweep it for the
+# defenders contesting the win; 1000 games: attacker wins 70% [67-73], was 67%; clean captures 571 (542); the town
+# has fallen by turn 23 in 28% of all games (25%); all 13 checks hold). Before that, the scenario sha256
+# 4c36b454fdb0 (session 24: two small
 # local ambush parties, 1 step, by the forest track at Chanakchi and Sighnaq; a calibration study found the first
 # ambush came on turn 12, at the foot of the town, in every game; now 4 a game on turns 5-11; 1000 games: attacker
 # wins 67% [64-70], was 70%; all 13 checks hold). Before that, ENGINE_VERSION 0.14.0 (session 24, an AI change from a
@@ -115,9 +122,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "43625b800125fea826378504759b58422efec9ba68efd15ccba8433f3eafec18",
-    2: "1124b62e1175b150d1a015c2c5a9fb9aea528dace6f058ac427557ecc2e654c8",
-    3: "5479be65e900db3109c7b8eb9ad2ff355d8308ef2ef6f30fda5e2566496eb704",
+    1: "87239d27807ece63a3f1d04455232b0464df9176df978a3d241e22b46d143c00",
+    2: "e45ba2f5645ac9954ffd28dba9683449728a5a8339fbb7b6821c0904499bbeb1",
+    3: "18e719e594988d3aff204d13a7bec8b430b6334a1d4943a940852107f0ff67b7",
 }
 
 

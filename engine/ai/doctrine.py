@@ -38,7 +38,8 @@ class DoctrineAgent:
                  reserve: tuple[str, ...] = (), counterattack_ratio: float | None = None,
                  road_counterattack: bool = False, commit_reserve: str = "road_cut",
                  release_road_block: bool = False, detachment: tuple[str, ...] = (),
-                 detachment_goal: tuple[tuple[int, int], ...] = (), **_: object) -> None:
+                 detachment_goal: tuple[tuple[int, int], ...] = (), infiltrate_objective: bool = False,
+                 **_: object) -> None:
         """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
         are sent through the ravines first, special forces follow) — a counterfactual for analysts.
 
@@ -69,7 +70,19 @@ class DoctrineAgent:
         ([col, row]) they make for: whatever `lead` says they are neither leaders nor followers; each makes for
         the nearest goal hex it can reach (outside its side's no-go areas), holds it to the end of the game, and
         fights what it meets on the way (the Shusha scenario's western group, sent for the corridor road at
-        Lisagor rather than to the town). Both empty by default: every unit plays the main plan."""
+        Lisagor rather than to the town). Both empty by default: every unit plays the main plan.
+
+        `infiltrate_objective`: once the road is cut, the attacker's units in a hex of the objective and in contact
+        (steady: cohesion 2 or more) that leave another own unit in their hex slip on into an empty hex of the
+        objective they can reach, one the enemy is not known to hold and their side does not, where the road stays
+        cut without them (`_infiltration_move`); they fight from there in the assault phase, the one left behind
+        where it stands. Once their side holds the whole objective, its steady units out of contact sweep it for
+        the defenders that contest the win (`_sweep_move`). Off by default: a unit next to a known enemy stays where
+        it is to fight (the behaviour the lessons are calibrated on). The Shusha scenario sets it: the special
+        forces spread through the town in small groups, past its strongpoints. Without the companion rule and the
+        sweep, units left town hexes held but empty, the defenders they had been fighting went to ground beside
+        them and contested the win to the end: the town was held earlier, but cleared less often (400 games:
+        clean captures 48% to 37%)."""
         if lead not in ("sf", "mech"):
             raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
         if isinstance(reserve, str) or not all(isinstance(r, str) and r for r in reserve):
@@ -96,6 +109,7 @@ class DoctrineAgent:
         self.release_road_block = bool(release_road_block)
         self.detachment = frozenset(detachment)
         self.detachment_goal: tuple[tuple[int, ...], ...] = goal
+        self.infiltrate_objective = bool(infiltrate_objective)
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
         self._air_second = False
@@ -393,6 +407,10 @@ class DoctrineAgent:
             behind.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
         zone = self._contact_zone(view)
         obj_dist = self._objective_distance(view)
+        # `infiltrate_objective`, the whole objective held: the units sweep it for the enemy that contests the win
+        sweep = self.infiltrate_objective and road_cut and bool(obj) and not self._not_held(view)
+        left: set[str] = set()  # (infiltration, sweep) units ordered out of their hex this phase
+        claimed: set[int] = set()  # (sweep) empty objective hexes a unit is ordered into this phase
         for u in free:
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -412,7 +430,18 @@ class DoctrineAgent:
                     o = self._withdraw(view, u)  # broken: pull back and rally rather than be routed
                     if o is not None:
                         orders.append(o)
+                elif (self.infiltrate_objective and road_cut and u.cohesion >= 2 and u.idx in gmap.objective_set
+                      and u.id not in detached and ut.can_assault and self._keeps_company(view, u, left)):
+                    o = self._infiltration_move(view, u)  # (it fights from there in the assault phase)
+                    if o is not None:
+                        orders.append(o)
+                        left.add(u.id)
                 continue  # in contact: fight in the assault phase
+            if sweep and u.cohesion >= 2 and u.id not in detached and ut.can_assault:
+                o = self._sweep_move(view, u, left, claimed)
+                if o is not None:
+                    orders.append(o)
+                    continue
             is_sf = ut.mobility == "sf"
             rank = leader_rank.get(id(u))
             if u.id in detached:
@@ -437,6 +466,77 @@ class DoctrineAgent:
             if o is not None:
                 orders.append(o)
         return orders
+
+    def _sweep_move(self, view: SideView, u: Unit, left: set[str], claimed: set[int]) -> Order | None:
+        """A move for `u`, out of contact, once its side holds the whole objective (`infiltrate_objective`): the win
+        waits on the defenders within the contest radius, often gone to ground next to a town hex no unit stands
+        in. A unit in the objective moves next to a known one (into the objective first, the nearest, then
+        the lowest index) to assault it; else a unit outside the objective, or one whose hex keeps another own
+        unit, moves into the nearest objective hex no own unit stands in, where it finds and fights them. The
+        watched road stays cut. `left`/`claimed`: the units ordered out of their hex and the empty hexes ordered
+        into this phase (updated)."""
+        gmap = view.map
+        obj = gmap.objective_set
+        if u.idx in obj:
+            to_obj = self._objective_distance(view)
+            radius = view.scenario.victory.contest_radius
+            contest = [c.idx for c in view.contacts if to_obj[c.idx] <= radius]
+            if contest:
+                seen = view.contact_hexes
+                near = sorted((j not in obj, gmap.distance(u.idx, j), j) for j in gmap.adjacent_to(contest)
+                              if j not in seen and j != u.idx)
+                j = self._reachable_keeping_cut(view, u, [j for *_, j in near])
+                if j is not None:
+                    left.add(u.id)
+                    claimed.add(j)
+                    return Move(u.id, gmap.hex_of(j))
+            staying = view.own_occupancy[u.idx] - sum(1 for v in view.own_active if v.idx == u.idx and v.id in left)
+            if staying < 2:
+                return None  # (it would leave its hex empty)
+        occ = view.own_occupancy
+        empty = sorted((gmap.distance(u.idx, j), j) for j in obj if occ[j] == 0 and j not in claimed)
+        j = self._reachable_keeping_cut(view, u, [j for _, j in empty])
+        if j is None:
+            return None
+        left.add(u.id)
+        claimed.add(j)
+        return Move(u.id, gmap.hex_of(j))
+
+    @staticmethod
+    def _keeps_company(view: SideView, u: Unit, left: set[str]) -> bool:
+        """Does another own ground unit stay in `u`'s hex (one not in `left`, ordered out this phase)? An
+        infiltrating unit leaves one behind to go on fighting the enemy it was in contact with."""
+        table = view.scenario.unit_table
+        return any(v is not u and v.idx == u.idx and v.id not in left and not v.offmap
+                   and table[v.type].domain == "ground" for v in view.own_active)
+
+    def _reachable_keeping_cut(self, view: SideView, u: Unit, hexes: list[int]) -> int | None:
+        """The first of `hexes` (in their order) `u` can reach this phase and where, with a `victory.road_watch`,
+        the road stays cut once it is there; None: none."""
+        if not hexes:
+            return None
+        dests = set(view.destination_indices(u.id).tolist())
+        table = view.scenario.unit_table
+        for j in hexes:
+            if j not in dests or j == u.idx:
+                continue
+            if view.scenario.victory.road_watch is not None:
+                held = frozenset(v.idx if v is not u else j for v in view.own_active
+                                 if not v.offmap and table[v.type].domain == "ground")
+                if not self._cut_by(view, held):
+                    continue
+            return j
+        return None
+
+    def _infiltration_move(self, view: SideView, u: Unit) -> Order | None:
+        """A move for `u`, in contact, into an empty hex of the objective (`infiltrate_objective`): one its side
+        does not hold, that it can reach this phase, with no enemy known there, and with the watched road still cut
+        once it is there; the nearest, then the lowest index. None: no such hex."""
+        seen = view.contact_hexes
+        gmap = view.map
+        targets = sorted((gmap.distance(u.idx, j), j) for j in self._not_held(view) if j not in seen)
+        j = self._reachable_keeping_cut(view, u, [j for _, j in targets])
+        return None if j is None else Move(u.id, gmap.hex_of(j))
 
     def _detachment_goal(self, view: SideView) -> tuple[int, ...]:
         """The `detachment_goal` hexes on the map and outside this side's no-go areas, ascending (per map)."""
@@ -494,6 +594,8 @@ class DoctrineAgent:
                                 f"{uid!r} belongs to the {unit_sides[uid]}; the {key} is the {side}'s own"))
         if params.get("detachment") and side != SIDES[ATTACKER]:
             out.append(("detachment", "only the attacker's doctrine AI detaches units"))
+        if params.get("infiltrate_objective") and side != SIDES[ATTACKER]:
+            out.append(("infiltrate_objective", "only the attacker's doctrine AI infiltrates the objective"))
         cols, rows = map_size
         for k, h in enumerate(params.get("detachment_goal", ())):
             if cols and rows and not (0 <= h[0] < cols and 0 <= h[1] < rows):
