@@ -1332,6 +1332,7 @@ class App:
         self.view_side = self.state.side
         self.selected = None
         self.pending = None
+        self.highlight = []  # (outlines of anything done behind the curtain are not this player's either)
         self.hover = None
         self.kb_cursor = False
         self.drag = None
