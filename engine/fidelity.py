@@ -587,7 +587,7 @@ TUNING_NOTES = [
      "(no enemy known there, the road still cut without it); once the whole town is held, steady units out of "
      "contact sweep it for the defenders contesting the win. Measured (1000 games, seed 1, against the rule "
      "off): the attacker wins 70% against 67%, clean captures (the whole town held, no defender within 2 "
-     "hexes) 571 against 542, 224 against 205 of them by turn 23, wins 10+ turns after the cut 41% against "
+     "hexes) 557 against 542, 219 against 205 of them by turn 23, wins 10+ turns after the cut 41% against "
      "44%; seeds 5 and 6 (400 games) alike. Tried and dropped: infiltrating without the companion unit and the "
      "sweep (74% wins, the town held by turn 23 in 35% of games, but clean captures fell from 48% to 37% of "
      "games: the defenders went to ground beside town hexes left empty and contested the win to the end); "

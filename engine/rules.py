@@ -78,7 +78,7 @@ the defenders contesting the win. Two calibration studies of the late fall found
 town sitting next to a held hex they would not assault while its empty quarters stayed the defender's, and (a first
 version without the companion unit and the sweep) defenders going to ground beside town hexes left empty and
 contesting the win to the end. Shusha's attacker sets it (1000 games: attacker wins 70% [67-73], was 67%; clean
-captures 571, were 542; the town has fallen by turn 23 in 28% of all games, was 25%; wins 10+ turns after the cut
+captures 557, were 542; the town has fallen by turn 23 in 28% of all games, was 25%; wins 10+ turns after the cut
 41%, were 44%; all thirteen calibration checks hold).
 0.14.0: the doctrine attacker, like the defender since 0.11.0, keeps a unit that is alone in a hex of the
 objective there: it does not assault out of it into a hex outside the objective (a won assault advanced it into

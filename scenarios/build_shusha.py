@@ -866,7 +866,7 @@ def build():
                                           # 1000 games, seed 1 (captures: whole town, no defender within 2 hexes;
                                           # holds: whole town at the last turn, defenders near): without it the
                                           # attacker won 67%, captures 54% (21% by turn 23), holds 13%; with it
-                                          # 70%, 57% (22%), 13%. Infiltrating from a lone unit's hex too, no
+                                          # 70%, 56% (22%), 14%. Infiltrating from a lone unit's hex too, no
                                           # sweep (400 games, seed 5): 70% wins but captures 48% -> 37%, holds
                                           # 12% -> 34% (the hexes left empty, the defenders went to ground beside
                                           # them and contested the win); with the sweep: 75% (seed 1), captures

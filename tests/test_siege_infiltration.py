@@ -129,10 +129,68 @@ def sweep_orders(st, **params) -> list[Move]:
 
 
 def test_holding_it_all_a_unit_moves_next_to_the_contesting_enemy():
-    """The win waits on the defender two hexes from (3,4): the unit moves into the town hex next to it, to assault."""
-    st = sweep_state()
-    assert sweep_orders(st, infiltrate_objective=True) == [Move("az_town", (3, 3))]
+    """The win waits on the defender two hexes from (3,4): one of the two units there moves into the town hex next
+    to it, to assault; a lone one stays (a review: it left its town hex empty)."""
+    st = sweep_state(pair=True)
+    got = sweep_orders(st, infiltrate_objective=True)
+    # ((3,3) itself is claimed first by the mechanised unit sweeping into the town: one sweeper a hex a phase)
+    assert len(got) == 1 and got[0].unit == "az_town"
+    assert st.map.distance(st.map.idx(got[0].to), st.map.idx((3, 2))) == 1
+    sweepers = [o.to for o in DoctrineAgent(infiltrate_objective=True)._plan_moves(observe(st, 0))
+                if isinstance(o, Move) and o.unit in ("az_mech", "az_tank", "az_town")]
+    assert len(sweepers) == len(set(sweepers)) == 3, sweepers
     assert sweep_orders(st) == []
+    assert sweep_orders(sweep_state(), infiltrate_objective=True) == []
+
+
+def test_a_broken_companion_does_not_count():
+    """A broken unit withdraws in the same phase: the steady one stays, or the town hex at the road's end would be
+    left empty (a review)."""
+    st = siege_state(block=False)
+    st.unit("az_town2").cohesion = 0
+    assert [o for o in town_orders(st, infiltrate_objective=True) if o.unit == "az_town"] == []
+
+
+def test_the_road_check_counts_the_moves_ordered_this_phase():
+    """Each move was checked against the phase's starting positions: two units leaving the road's end one after
+    the other each found the road cut by the other (a review)."""
+    st = siege_state(block=False)
+    view = observe(st, 0)
+    agent = DoctrineAgent(infiltrate_objective=True)
+    empty = st.map.idx(EMPTY)
+    assert agent._reachable_keeping_cut(view, st.unit("az_town2"), [empty], {}) == empty
+    planned = {"az_town": empty}
+    assert agent._reachable_keeping_cut(view, st.unit("az_town2"), [empty], planned) is None
+    assert planned == {"az_town": empty}
+
+
+def test_the_road_check_leaves_the_detachment_out():
+    """The plan's own cut is the main body's: a detachment on the watched road does not let the last main-body unit
+    at the road's end leave it (a review: Shusha's Lisagor goal hexes cut the road alone)."""
+    st = siege_state(pair=False)  # (az_block on the road at (1,4))
+    view = observe(st, 0)
+    empty = st.map.idx(EMPTY)
+    az_town = st.unit("az_town")
+    assert DoctrineAgent(infiltrate_objective=True)._reachable_keeping_cut(view, az_town, [empty], {}) == empty
+    detached = DoctrineAgent(infiltrate_objective=True, detachment=("az_block",), detachment_goal=(BLOCK,))
+    assert detached._reachable_keeping_cut(view, az_town, [empty], {}) is None
+
+
+def test_the_first_leader_keeps_its_road_block_in_the_sweep():
+    """`release_road_block` off: the first leader holds the block to the end of the game, sweep or not."""
+    def edit(doc):
+        _third_town_hex(doc)
+        drop_units(doc, "arm_ad", "arm_inf_2", "arm_amb")
+        move_unit(doc, "arm_inf_1", (9, 7))
+        move_unit(doc, "az_sf", BLOCK)
+        add_unit(doc, "az_town", "attacker", "infantry", (3, 4))
+
+    st = goto(goto(new_game(variant(edit), 1), "defender", "movement"), "attacker", "movement")
+    for h in ((3, 3), (3, 4), EMPTY):
+        st.control[st.map.idx(h)] = 0
+    moves = [o for o in DoctrineAgent(infiltrate_objective=True)._plan_moves(observe(st, 0))
+             if isinstance(o, Move) and o.unit == "az_sf"]
+    assert moves == []
 
 
 def test_the_sweep_keeps_the_road_cut():

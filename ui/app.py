@@ -1123,6 +1123,8 @@ class App:
         self.load_notes = goto_orders.drop_bad(st)
         self.state = st
         self.recon_notes = {}  # (about another game's log)
+        if self.gui is not None:  # (the next frame shows the loaded game's log, not the last game's rows)
+            self.gui._log_ident = None
         self.saved_orders = len(st.orders)
         self.renderer = MapRenderer(st, self.palette, self.text)
         old = self.hex_size

@@ -410,7 +410,8 @@ class DoctrineAgent:
         # `infiltrate_objective`, the whole objective held: the units sweep it for the enemy that contests the win
         sweep = self.infiltrate_objective and road_cut and bool(obj) and not self._not_held(view)
         left: set[str] = set()  # (infiltration, sweep) units ordered out of their hex this phase
-        claimed: set[int] = set()  # (sweep) empty objective hexes a unit is ordered into this phase
+        claimed: set[int] = set()  # (sweep) objective hexes a unit is ordered into this phase
+        planned: dict[str, int] = {}  # (infiltration, sweep) where those units go: the road check counts them there
         for u in free:
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -432,18 +433,19 @@ class DoctrineAgent:
                         orders.append(o)
                 elif (self.infiltrate_objective and road_cut and u.cohesion >= 2 and u.idx in gmap.objective_set
                       and u.id not in detached and ut.can_assault and self._keeps_company(view, u, left)):
-                    o = self._infiltration_move(view, u)  # (it fights from there in the assault phase)
+                    o = self._infiltration_move(view, u, planned)  # (it fights from there in the assault phase)
                     if o is not None:
                         orders.append(o)
                         left.add(u.id)
                 continue  # in contact: fight in the assault phase
-            if sweep and u.cohesion >= 2 and u.id not in detached and ut.can_assault:
-                o = self._sweep_move(view, u, left, claimed)
+            rank = leader_rank.get(id(u))
+            if (sweep and u.cohesion >= 2 and u.id not in detached and ut.can_assault
+                    and not (rank == 0 and u.idx in road_set)):  # (the first leader holds its road block)
+                o = self._sweep_move(view, u, left, claimed, planned)
                 if o is not None:
                     orders.append(o)
                     continue
             is_sf = ut.mobility == "sf"
-            rank = leader_rank.get(id(u))
             if u.id in detached:
                 o = self._detachment_move(view, u, is_sf)
             elif rank is not None:
@@ -467,35 +469,35 @@ class DoctrineAgent:
                 orders.append(o)
         return orders
 
-    def _sweep_move(self, view: SideView, u: Unit, left: set[str], claimed: set[int]) -> Order | None:
+    def _sweep_move(self, view: SideView, u: Unit, left: set[str], claimed: set[int],
+                    planned: dict[str, int]) -> Order | None:
         """A move for `u`, out of contact, once its side holds the whole objective (`infiltrate_objective`): the win
         waits on the defenders within the contest radius, often gone to ground next to a town hex no unit stands
-        in. A unit in the objective moves next to a known one (into the objective first, the nearest, then
-        the lowest index) to assault it; else a unit outside the objective, or one whose hex keeps another own
-        unit, moves into the nearest objective hex no own unit stands in, where it finds and fights them. The
-        watched road stays cut. `left`/`claimed`: the units ordered out of their hex and the empty hexes ordered
-        into this phase (updated)."""
+        in. A unit in the objective whose hex keeps another own unit (a lone one stays: its hex is not left
+        empty) moves next to a known one (into the objective first, the nearest, then the lowest index) to assault
+        it, or else into the nearest objective hex no own unit stands in, where it finds and fights them; a unit
+        outside the objective moves into such a hex. The watched road stays cut. `left`/`claimed`/`planned`: the
+        units ordered out of their hex, the hexes ordered into and where each goes, this phase (updated)."""
         gmap = view.map
         obj = gmap.objective_set
         if u.idx in obj:
+            if not self._keeps_company(view, u, left):
+                return None  # (it would leave its hex empty)
             to_obj = self._objective_distance(view)
             radius = view.scenario.victory.contest_radius
             contest = [c.idx for c in view.contacts if to_obj[c.idx] <= radius]
             if contest:
                 seen = view.contact_hexes
                 near = sorted((j not in obj, gmap.distance(u.idx, j), j) for j in gmap.adjacent_to(contest)
-                              if j not in seen and j != u.idx)
-                j = self._reachable_keeping_cut(view, u, [j for *_, j in near])
+                              if j not in seen and j != u.idx and j not in claimed)
+                j = self._reachable_keeping_cut(view, u, [j for *_, j in near], planned)
                 if j is not None:
                     left.add(u.id)
                     claimed.add(j)
                     return Move(u.id, gmap.hex_of(j))
-            staying = view.own_occupancy[u.idx] - sum(1 for v in view.own_active if v.idx == u.idx and v.id in left)
-            if staying < 2:
-                return None  # (it would leave its hex empty)
         occ = view.own_occupancy
         empty = sorted((gmap.distance(u.idx, j), j) for j in obj if occ[j] == 0 and j not in claimed)
-        j = self._reachable_keeping_cut(view, u, [j for _, j in empty])
+        j = self._reachable_keeping_cut(view, u, [j for _, j in empty], planned)
         if j is None:
             return None
         left.add(u.id)
@@ -504,15 +506,17 @@ class DoctrineAgent:
 
     @staticmethod
     def _keeps_company(view: SideView, u: Unit, left: set[str]) -> bool:
-        """Does another own ground unit stay in `u`'s hex (one not in `left`, ordered out this phase)? An
-        infiltrating unit leaves one behind to go on fighting the enemy it was in contact with."""
+        """Does another own ground unit stay in `u`'s hex (one not in `left`, ordered out this phase, nor broken: a
+        broken one withdraws)? An infiltrating unit leaves one behind to go on fighting the enemy it was in
+        contact with."""
         table = view.scenario.unit_table
-        return any(v is not u and v.idx == u.idx and v.id not in left and not v.offmap
+        return any(v is not u and v.idx == u.idx and v.id not in left and not v.offmap and v.cohesion > 0
                    and table[v.type].domain == "ground" for v in view.own_active)
 
-    def _reachable_keeping_cut(self, view: SideView, u: Unit, hexes: list[int]) -> int | None:
+    def _reachable_keeping_cut(self, view: SideView, u: Unit, hexes: list[int], planned: dict[str, int]) -> int | None:
         """The first of `hexes` (in their order) `u` can reach this phase and where, with a `victory.road_watch`,
-        the road stays cut once it is there; None: none."""
+        the main body (the detachment left out, as the plan's own cut is) still cuts the road once it is there, its
+        units ordered on this phase counted where they go (`planned`, updated with `u`'s hex); None: none."""
         if not hexes:
             return None
         dests = set(view.destination_indices(u.id).tolist())
@@ -521,21 +525,22 @@ class DoctrineAgent:
             if j not in dests or j == u.idx:
                 continue
             if view.scenario.victory.road_watch is not None:
-                held = frozenset(v.idx if v is not u else j for v in view.own_active
-                                 if not v.offmap and table[v.type].domain == "ground")
+                held = frozenset(j if v is u else planned.get(v.id, v.idx) for v in view.own_active
+                                 if not v.offmap and table[v.type].domain == "ground" and v.id not in self.detachment)
                 if not self._cut_by(view, held):
                     continue
+            planned[u.id] = j
             return j
         return None
 
-    def _infiltration_move(self, view: SideView, u: Unit) -> Order | None:
+    def _infiltration_move(self, view: SideView, u: Unit, planned: dict[str, int]) -> Order | None:
         """A move for `u`, in contact, into an empty hex of the objective (`infiltrate_objective`): one its side
         does not hold, that it can reach this phase, with no enemy known there, and with the watched road still cut
         once it is there; the nearest, then the lowest index. None: no such hex."""
         seen = view.contact_hexes
         gmap = view.map
         targets = sorted((gmap.distance(u.idx, j), j) for j in self._not_held(view) if j not in seen)
-        j = self._reachable_keeping_cut(view, u, [j for _, j in targets])
+        j = self._reachable_keeping_cut(view, u, [j for _, j in targets], planned)
         return None if j is None else Move(u.id, gmap.hex_of(j))
 
     def _detachment_goal(self, view: SideView) -> tuple[int, ...]:
@@ -607,7 +612,9 @@ class DoctrineAgent:
         there (in contact with a known enemy and not broken: they fight, they do not move)? The first leader kept
         its road block to the end of the game after a unit in the town hex at the road's end had cut the road for
         good: a third of the lesson's special forces (`scenarios/lessons/supply.json`) sat out the assault on the
-        town. (Not any unit on the road: the others move on in the same phase, and the road would reopen.)"""
+        town. (Not any unit on the road: the others move on in the same phase, and the road would reopen. With
+        `infiltrate_objective` a unit in contact may move on, but never the last steady one of its hex:
+        `_keeps_company`.)"""
         if view.scenario.victory.road_watch is None:
             return False
         obj, zone, table = view.map.objective_set, self._contact_zone(view), view.scenario.unit_table
