@@ -273,3 +273,31 @@ def test_the_curtain_says_when_it_can_be_lifted(shusha, screen, monkeypatch):
     said.clear()
     app.render(screen)
     assert "Click or press Enter when ready." in said
+
+
+def test_a_quit_that_cannot_save_behind_the_curtain_says_so_on_it(shusha, screen, monkeypatch):
+    """Ctrl+Q behind the curtain with an autosave that fails: the window saying so was drawn behind the curtain,
+    where nobody saw it (a review). The curtain now says it too."""
+    import ui.panels
+
+    said: list[str] = []
+    real = ui.panels._modal
+    monkeypatch.setattr(ui.panels, "_modal", lambda app, scr, lines, **kw: (said.extend(s for s, *_ in lines),
+                                                                            real(app, scr, lines, **kw)))
+    app = hotseat_app(shusha)
+    app.render(screen)
+    end_half_turn(app, screen)
+
+    def fails() -> None:
+        app.autosave_error = "cannot write /nowhere/auto.json (No space left on device)"
+
+    monkeypatch.setattr(app, "autosave", fails)
+    monkeypatch.setattr(app, "unsaved", lambda: True)
+    app.on_key(pygame.K_q, pygame.KMOD_CTRL, "q")
+    assert app.running and app.quit_refused and app.pass_screen
+    said.clear()
+    app.render(screen)
+    text = " ".join(said)
+    assert "NOT SAVED" in text and "No space left" in text and "Ctrl+S" in text
+    app.on_key(pygame.K_q, pygame.KMOD_CTRL, "q")  # asked again: quits
+    assert not app.running

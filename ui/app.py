@@ -198,7 +198,7 @@ class App:
         """Where the game was autosaved (the last time), or None."""
         self.autosave_error: str | None = None
         """Why the last autosave failed everywhere it was tried (None: it did not fail); the player is told."""
-        self._quit_refused = False
+        self.quit_refused = False
         """A quit was held back because the autosave failed (the player was told): the next quit quits, unless
         the game was saved since (then a failing autosave is told again)."""
         self.load_notes = goto_orders.drop_bad(state)
@@ -1018,7 +1018,7 @@ class App:
         save_game(self.state, p)
         self.saved_orders = len(self.state.orders)
         self.autosave_error = None  # (nothing is left to lose)
-        self._quit_refused = False
+        self.quit_refused = False
 
     def unsaved(self) -> bool:
         """Whether the game has orders not saved yet (that an autosave would keep)."""
@@ -1078,13 +1078,13 @@ class App:
         where it can still be saved, the Save… dialog); a second request quits without it (the console then
         says the game is lost, and `wargame play` exits 1). Before, a quit that could not save lost the game
         without a word."""
-        if not self.unsaved() or self._quit_refused:
+        if not self.unsaved() or self.quit_refused:
             self.running = False
             return
         if self.autosave() is not None:
             self.running = False
             return
-        self._quit_refused = True
+        self.quit_refused = True
         self.status = self.not_saved_words()
         if self.gui is not None:
             self.gui.alert("The game could not be saved", [

@@ -965,6 +965,10 @@ def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
               15, app.palette.panel_fg, False),
              ("Click or press Enter when ready." if app.curtain_ready() else "A moment…", 15,
               app.palette.panel_dim, False)]  # (in its grace the curtain takes no click nor key: `App.curtain_ready`)
+    if app.quit_refused:  # (Ctrl+Q behind the curtain could not save: its window waits behind the curtain)
+        import textwrap
+
+        lines += [(row, 15, app.palette.bad, False) for row in textwrap.wrap(app.not_saved_words(), 72)]
     _modal(app, screen, lines, dim=255)
 
 
