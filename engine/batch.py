@@ -995,6 +995,8 @@ def part_name(cell: int, start: int) -> str:
 
 
 _SCEN_CACHE: dict[str, Any] = {}
+SCENARIO_CACHE_SIZE = 16
+"""Parsed scenarios a worker process keeps (`_scenario_for`), least recently used first out."""
 _SCEN_LOADS = [0]
 """How many scenario documents this process has parsed (`_scenario_for`; `scenario_loads`)."""
 
@@ -1005,12 +1007,13 @@ def _scenario_for(doc: dict[str, Any]) -> Any:
     from engine.scenario import scenario_from_dict, scenario_sha256
 
     key = scenario_sha256(doc)
-    scen = _SCEN_CACHE.get(key)
+    scen = _SCEN_CACHE.pop(key, None)
     if scen is None:
-        if len(_SCEN_CACHE) > 16:
-            _SCEN_CACHE.clear()
-        scen = _SCEN_CACHE[key] = scenario_from_dict(copy.deepcopy(doc))
+        if len(_SCEN_CACHE) >= SCENARIO_CACHE_SIZE:  # (the least recently used goes: a sweep of many cells
+            del _SCEN_CACHE[next(iter(_SCEN_CACHE))]  # parsed them all again when the cache was emptied whole)
+        scen = scenario_from_dict(copy.deepcopy(doc))
         _SCEN_LOADS[0] += 1
+    _SCEN_CACHE[key] = scen  # (last: the most recently used)
     return scen
 
 

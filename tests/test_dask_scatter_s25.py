@@ -4,6 +4,7 @@ document loses nothing (the document is a task Dask recomputes, not scattered da
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
@@ -223,3 +224,23 @@ def test_a_late_worker_of_another_engine_is_named_when_its_task_fails() -> None:
     B._refuse_mismatched_workers(FakeClient(), None)  # (no identity asked for: nothing to say)
     for fn in (dict, B.run_task):
         assert pickle.loads(pickle.dumps(fn)) is fn and fn.__module__ in ("builtins", "engine.batch")
+
+
+def test_the_parse_cache_keeps_the_most_recently_used(doc, monkeypatch) -> None:
+    """More documents than the cache holds, one used again and again: it stays parsed (the cache was emptied whole
+    once full, so a sweep of many cells parsed its documents again and again)."""
+    monkeypatch.setattr(B, "_SCEN_CACHE", {})
+    size = B.SCENARIO_CACHE_SIZE
+
+    def variant_doc(k: int) -> dict:
+        d = json.loads(json.dumps(doc))
+        d["sides"]["defender"]["supply_range"] = 10 + k
+        return d
+
+    hot = variant_doc(0)
+    first = B._scenario_for(hot)
+    loads = B.scenario_loads()
+    for k in range(1, size + 5):
+        B._scenario_for(variant_doc(k))
+        assert B._scenario_for(hot) is first  # (used between every other: never the least recently used)
+    assert B.scenario_loads() == loads + size + 4 and len(B._SCEN_CACHE) == size
