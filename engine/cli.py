@@ -330,7 +330,7 @@ DEFAULT_FIDELITY_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios"
 """The Shusha scenario of this wargame checkout: `wargame fidelity` checks it wherever it is run from."""
 
 
-@app.command()
+@app.command(short_help="Check the model against the historical record.")
 def fidelity(
     scenario: Annotated[Path | None, typer.Argument(
         help="Scenario JSON file (default: the Shusha scenario that comes with wargame, "

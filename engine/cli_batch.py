@@ -19,7 +19,7 @@ AGENT_CHOICES = ("doctrine, random or passive, or the import path of your own ag
 
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
-    @app.command()
+    @app.command(short_help="Play many headless games (a sweep grid; in parallel, or on Dask).")
     def batch(
         ctx: typer.Context,
         scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")],
@@ -227,8 +227,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
                           else f"wrote {res.out}", highlight=False)
 
-    @app.command(short_help="Win rates with intervals, how the games ended, capture and road-cut turns, losses; "
-                            "plots, summary.csv/json and report.md (optional HTML).")
+    @app.command(short_help="Tables and plots of a batch's results.")
     def report(
         results: Annotated[Path, typer.Argument(help="Results Parquet file from `wargame batch`")],
         out: Annotated[Path | None, typer.Option(

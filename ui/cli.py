@@ -289,8 +289,7 @@ def parse_overlays(values: list[str], fail: Callable[..., None]) -> list[int]:
 
 
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
-    @app.command(short_help="Play a game in a window (you against the AI, or --hotseat); a game left unsaved is "
-                            "autosaved on the way out.")
+    @app.command(short_help="Play a game in a window (against the AI, or --hotseat).")
     def play(
         scenario: Annotated[Path | None, typer.Argument(help="Scenario JSON file (optional with --load)")] = None,
         side: Annotated[str | None, typer.Option(
@@ -456,7 +455,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if game.autosave_error is not None and game.unsaved():
             raise typer.Exit(1)
 
-    @app.command()
+    @app.command(short_help="Step through a finished game, order by order, turn by turn.")
     def replay(
         log_or_save: Annotated[Path, typer.Argument(help="Save file (wargame run --save) or JSON-lines event log")],
         scenario: Annotated[Path | None, typer.Option(help="Scenario file (needed for an event log)")] = None,
