@@ -75,6 +75,10 @@ class BatchError(WargameError):
     """A user mistake in batch options (bad sweep key, bad override path, ...): one-line message."""
 
 
+class WorkersMismatch(BatchError):
+    """Dask workers that run another engine, numpy or Python than the batch (`_check_dask_workers`)."""
+
+
 class BatchAborted(Exception):
     """The batch stopped early (interrupt, broken worker, disk full); finished parts are kept."""
 
@@ -2297,7 +2301,7 @@ def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str],
                                      mine):
             bad.append(f"{addr} on {got.get('host')} runs {why}")
     if bad:
-        raise BatchError(f"{len(bad)} of {len(info)} Dask workers cannot play this batch: {'; '.join(bad[:4])}"
+        raise WorkersMismatch(f"{len(bad)} of {len(info)} Dask workers cannot play this batch: {'; '.join(bad[:4])}"
                          f"{f'; and {len(bad) - 4} more' if len(bad) > 4 else ''}. Every worker needs this wargame "
                          f"({_client_setup(mine)}) installed, the same code as here: install it, restart the workers "
                          "(`dask worker` loads the engine once) and run the batch again")
@@ -2398,7 +2402,8 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 except Exception as e:  # KilledWorker, lost worker, CommClosed ...
                     msg = str(e).splitlines()[0] if str(e) else ""
                     keep_finished(but=f)
-                    _refuse_mismatched_workers(client, expect)  # (a worker of another engine joined late: say so)
+                    if isinstance(e, TypeError):  # (an older engine's run_task takes no document: a worker of
+                        _refuse_mismatched_workers(client, expect)  # another engine joined late, say so)
                     raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None
                 pending.discard(f)
                 save(t, rows)
@@ -2441,9 +2446,9 @@ def _refuse_mismatched_workers(client: Any, expect: tuple[str, ...] | None) -> N
         return
     try:
         _check_dask_workers(client, client.scheduler.address, None, expect)
-    except BatchError as e:
+    except WorkersMismatch as e:
         raise BatchAborted(f"{e}", 1, 0, 0) from None
-    except Exception:  # (the scheduler cannot be asked: the task's own error is the report)
+    except Exception:  # (the workers cannot be asked: the task's own error is the report)
         pass
 
 

@@ -222,6 +222,12 @@ def test_a_late_worker_of_another_engine_is_named_when_its_task_fails() -> None:
         B._refuse_mismatched_workers(FakeClient(), tuple(mine))
     assert "tcp://10.0.0.2:4000 on oldbox runs" in e.value.message and "0.0.1" in e.value.message
     B._refuse_mismatched_workers(FakeClient(), None)  # (no identity asked for: nothing to say)
+
+    class GoneClient(FakeClient):
+        def run(self, fn, on_error="raise"):
+            raise OSError("Timed out trying to connect")
+
+    B._refuse_mismatched_workers(GoneClient(), tuple(mine))  # (the scheduler lost: the task's own error says so)
     for fn in (dict, B.run_task):
         assert pickle.loads(pickle.dumps(fn)) is fn and fn.__module__ in ("builtins", "engine.batch")
 
