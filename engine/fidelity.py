@@ -659,7 +659,7 @@ def _late_captures(h: dict[str, Any]) -> str:
             "firepower, the cliff's cost, earlier waves: 300 games each) raised the win rate more than they "
             "brought the fall forward; so did a stacking rule and wider infiltration (\"Tuning choices\"). "
             "Infiltrating the town's empty quarters and sweeping it (engine 0.15.0) brought the share of late "
-            "wins down only a little: 44% with the rule off, 41% with it on (1000 games, seed 1).")
+            "wins down only a little: 44% with the rule off, 41% with it on (engine 0.15.0, 1000 games, seed 1).")
 
 
 def _counterattack_story(ca: dict[str, Any] | None) -> str:

@@ -298,6 +298,8 @@ def test_a_quit_that_cannot_save_behind_the_curtain_says_so_on_it(shusha, screen
     said.clear()
     app.render(screen)
     text = " ".join(said)
-    assert "NOT SAVED" in text and "No space left" in text and "Ctrl+S" in text
+    assert "NOT SAVED" in text and "No space left" in text and "Lift the curtain (Enter) to save" in text
+    app.on_key(pygame.K_s, pygame.KMOD_CTRL, "s")  # (the curtain takes no Ctrl+S: it does not say it does)
+    assert app.pass_screen
     app.on_key(pygame.K_q, pygame.KMOD_CTRL, "q")  # asked again: quits
     assert not app.running

@@ -1123,6 +1123,7 @@ class App:
         self.load_notes = goto_orders.drop_bad(st)
         self.state = st
         self.recon_notes = {}  # (about another game's log)
+        self.quit_refused = False  # (a quit held back in the last game: this one's unsaved orders are autosaved)
         if self.gui is not None:  # (the next frame shows the loaded game's log, not the last game's rows)
             self.gui._log_ident = None
         self.saved_orders = len(st.orders)

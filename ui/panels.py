@@ -4,6 +4,7 @@ widgets - buttons, event log, help and game-over windows, file dialogs - are pyg
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -965,10 +966,11 @@ def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
               15, app.palette.panel_fg, False),
              ("Click or press Enter when ready." if app.curtain_ready() else "A moment…", 15,
               app.palette.panel_dim, False)]  # (in its grace the curtain takes no click nor key: `App.curtain_ready`)
-    if app.quit_refused:  # (Ctrl+Q behind the curtain could not save: its window waits behind the curtain)
-        import textwrap
-
-        lines += [(row, 15, app.palette.bad, False) for row in textwrap.wrap(app.not_saved_words(), 72)]
+    if app.quit_refused:  # (Ctrl+Q behind the curtain could not save: its window waits behind the curtain, and
+        # the curtain takes no Ctrl+S)
+        said = (f"NOT SAVED: {app.autosave_error}. Lift the curtain (Enter) to save with Save… (Ctrl+S); Ctrl+Q "
+                "again quits and the game is lost")
+        lines += [(row, 15, app.palette.bad, False) for row in textwrap.wrap(said, 72)]
     _modal(app, screen, lines, dim=255)
 
 

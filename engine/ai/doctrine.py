@@ -515,8 +515,9 @@ class DoctrineAgent:
 
     def _reachable_keeping_cut(self, view: SideView, u: Unit, hexes: list[int], planned: dict[str, int]) -> int | None:
         """The first of `hexes` (in their order) `u` can reach this phase and where, with a `victory.road_watch`,
-        the main body (the detachment left out, as the plan's own cut is) still cuts the road once it is there, its
-        units ordered on this phase counted where they go (`planned`, updated with `u`'s hex); None: none."""
+        the main body (the detachment left out, as the plan's own cut is) still cuts the road once it is there, the
+        units this rule has already ordered this phase counted where they go (`planned`, updated with `u`'s hex);
+        None: none."""
         if not hexes:
             return None
         dests = set(view.destination_indices(u.id).tolist())
