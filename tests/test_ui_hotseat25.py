@@ -253,16 +253,23 @@ def test_a_new_state_of_the_same_view_keeps_the_log_throttled(shusha, screen, mo
     assert app.gui._log_rows == rows, "rebuilt within the refresh interval"
 
 
-def test_the_curtain_says_when_it_can_be_lifted(shusha, screen, monkeypatch):
-    """In its grace period the curtain takes no click nor key: it said "Click or press Enter when ready" all the
-    same (a review: the player arriving pressed Enter and nothing happened, with no sign why)."""
+def curtain_words(monkeypatch) -> list[str]:
+    """The lines the curtain writes from now on (`panels._modal`), appended to the returned list."""
     import ui.panels
-    from ui.app import CURTAIN_GRACE_S
 
     said: list[str] = []
     real = ui.panels._modal
     monkeypatch.setattr(ui.panels, "_modal", lambda app, scr, lines, **kw: (said.extend(s for s, *_ in lines),
                                                                             real(app, scr, lines, **kw)))
+    return said
+
+
+def test_the_curtain_says_when_it_can_be_lifted(shusha, screen, monkeypatch):
+    """In its grace period the curtain takes no click nor key: it said "Click or press Enter when ready" all the
+    same (a review: the player arriving pressed Enter and nothing happened, with no sign why)."""
+    from ui.app import CURTAIN_GRACE_S
+
+    said = curtain_words(monkeypatch)
     app = hotseat_app(shusha)
     app.render(screen)
     end_half_turn(app, screen)
@@ -278,12 +285,7 @@ def test_the_curtain_says_when_it_can_be_lifted(shusha, screen, monkeypatch):
 def test_a_quit_that_cannot_save_behind_the_curtain_says_so_on_it(shusha, screen, monkeypatch):
     """Ctrl+Q behind the curtain with an autosave that fails: the window saying so was drawn behind the curtain,
     where nobody saw it (a review). The curtain now says it too."""
-    import ui.panels
-
-    said: list[str] = []
-    real = ui.panels._modal
-    monkeypatch.setattr(ui.panels, "_modal", lambda app, scr, lines, **kw: (said.extend(s for s, *_ in lines),
-                                                                            real(app, scr, lines, **kw)))
+    said = curtain_words(monkeypatch)
     app = hotseat_app(shusha)
     app.render(screen)
     end_half_turn(app, screen)
