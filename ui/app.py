@@ -1611,8 +1611,8 @@ class App:
         """The sides whose no-go areas the map hatches. A no-go area is a side's order constraint (its units may
         not enter; the ground is held outside the scenario), not terrain: a side's own view shows its own; the
         full replay (both sides, read-only) shows every side's, each in its side's colour, named in the labels
-        and a legend (`no_go_legend`), never as unlabelled shading that reads as ground; no side before a side is
-        chosen."""
+        where there is room and in a legend (`no_go_legend`), so that the shading does not read as ground; no
+        side before a side is chosen."""
         gm = self.state.map
         if self.choosing:
             return []
