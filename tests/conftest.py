@@ -129,6 +129,12 @@ def goto(state: GameState, side: str | int, phase: str, max_steps: int = 200) ->
     raise AssertionError(f"never reached {side} {phase}")
 
 
+def second_turn_attacker_movement(edit: Callable[[dict[str, Any]], Any], seed: int = 1) -> GameState:
+    """The tiny scenario edited by `edit` (`variant`), played by EndPhase orders to the attacker's movement phase of
+    turn 2 (past the defender's movement of turn 1: the AI tests' situations, both sides placed as edited)."""
+    return goto(goto(new_game(variant(edit), seed), "defender", "movement"), "attacker", "movement")
+
+
 def next_turn(state: GameState) -> GameState:
     """EndPhase until the next turn starts (attacker's air phase)."""
     t = state.turn

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import add_unit, drop_units, goto, move_unit, variant
+from conftest import add_unit, drop_units, goto, move_unit, second_turn_attacker_movement, variant
 
 from engine.ai.doctrine import DoctrineAgent
 from engine.orders import Assault, EndPhase, Move
@@ -83,7 +83,7 @@ def block_state(town_unit_cohesion: int | None = None):
         move_unit(doc, "az_sf", CUT)
         add_unit(doc, "az_town", "attacker", "motor_rifle", (3, 4))
 
-    st = goto(goto(new_game(variant(edit), 1), "defender", "movement"), "attacker", "movement")
+    st = second_turn_attacker_movement(edit)
     if town_unit_cohesion is not None:
         st.unit("az_town").cohesion = town_unit_cohesion
     v = observe(st, 0)

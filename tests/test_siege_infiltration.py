@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import json
 
-from conftest import SHUSHA_PATH, add_unit, drop_units, goto, move_unit, scenario_problems, tiny_dict, variant
+from conftest import (
+    SHUSHA_PATH,
+    add_unit,
+    drop_units,
+    move_unit,
+    scenario_problems,
+    second_turn_attacker_movement,
+    tiny_dict,
+)
 
 from engine.ai.doctrine import DoctrineAgent
 from engine.orders import Move
-from engine.rules import new_game
 from engine.view import observe
 
 EMPTY = (2, 5)  # next to (3,4), not next to the defender at (3,3), off the road (0,4)-(3,4)
@@ -40,7 +47,7 @@ def siege_state(unit_hex=(3, 4), block: bool = True, cohesion: int | None = None
             add_unit(doc, "az_block", "attacker", "infantry", BLOCK)
         move_unit(doc, "az_sf", (8, 0))
 
-    st = goto(goto(new_game(variant(edit), 1), "defender", "movement"), "attacker", "movement")
+    st = second_turn_attacker_movement(edit)
     if cohesion is not None:
         st.unit("az_town").cohesion = cohesion
     v = observe(st, 0)
@@ -114,7 +121,7 @@ def sweep_state(enemy=(3, 2), pair: bool = False, block: bool = True):
         add_unit(doc, "az_block", "attacker", "infantry", BLOCK if block else (5, 2))
         move_unit(doc, "az_sf", (8, 0))
 
-    st = goto(goto(new_game(variant(edit), 1), "defender", "movement"), "attacker", "movement")
+    st = second_turn_attacker_movement(edit)
     for h in ((3, 3), (3, 4), EMPTY):
         st.control[st.map.idx(h)] = 0
     v = observe(st, 0)
@@ -185,7 +192,7 @@ def test_the_first_leader_keeps_its_road_block_in_the_sweep():
         move_unit(doc, "az_sf", BLOCK)
         add_unit(doc, "az_town", "attacker", "infantry", (3, 4))
 
-    st = goto(goto(new_game(variant(edit), 1), "defender", "movement"), "attacker", "movement")
+    st = second_turn_attacker_movement(edit)
     for h in ((3, 3), (3, 4), EMPTY):
         st.control[st.map.idx(h)] = 0
     moves = [o for o in DoctrineAgent(infiltrate_objective=True)._plan_moves(observe(st, 0))
