@@ -72,30 +72,24 @@ def _assault_mods(state: Any, target: tuple[int, int]) -> tuple[list[str], list[
 
 def test_high_ground_applies_at_exactly_high_ground_m() -> None:
     """`uphill_modifier`: fire at a hex *at least* `high_ground_m` higher; `downhill_modifier` likewise lower."""
-    def edit(doc: dict[str, Any]) -> None:
-        doc["combat"] = {"high_ground_m": 50}
-        _pair(doc, (1, 2), (2, 2))
-        _set_elev(doc, 2, 2, 650)  # 600 + exactly 50
+    def mods(raised: tuple[int, int], metres: float) -> tuple[list[str], list[str]]:
+        """The assault (1,2) -> (2,2) with `raised` at `metres` (the map elsewhere at 600 m)."""
+        def edit(doc: dict[str, Any]) -> None:
+            doc["combat"] = {"high_ground_m": 50}
+            _pair(doc, (1, 2), (2, 2))
+            _set_elev(doc, *raised, metres)
 
-    up, ret = _assault_mods(_state_with(edit), (2, 2))
+        return _assault_mods(_state_with(edit), (2, 2))
+
+    up, ret = mods((2, 2), 650)  # the defender exactly 50 m above
     assert "attacking uphill (50 m)" in up
     assert "higher ground" in ret
 
-    def edit_down(doc: dict[str, Any]) -> None:
-        doc["combat"] = {"high_ground_m": 50}
-        _pair(doc, (1, 2), (2, 2))
-        _set_elev(doc, 1, 2, 650)  # the attacker exactly 50 m above
-
-    down, ret = _assault_mods(_state_with(edit_down), (2, 2))
+    down, ret = mods((1, 2), 650)  # the attacker exactly 50 m above
     assert "higher ground" in down
     assert "firing uphill (50 m)" in ret
 
-    def edit_below(doc: dict[str, Any]) -> None:
-        doc["combat"] = {"high_ground_m": 50}
-        _pair(doc, (1, 2), (2, 2))
-        _set_elev(doc, 2, 2, 649)  # one metre short: no slope modifier either way
-
-    up, ret = _assault_mods(_state_with(edit_below), (2, 2))
+    up, ret = mods((2, 2), 649)  # one metre short: no slope modifier either way
     assert not any("uphill" in s or "higher ground" in s for s in up + ret)
 
 
