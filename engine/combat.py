@@ -388,9 +388,16 @@ def assault_outcomes(a_odds: FireOdds, d_odds: list[FireOdds] | tuple[FireOdds, 
 
 def _assault_entry(state: GameState, attacker: Unit, target_idx: int, seen_only: bool = False
                    ) -> tuple[FireOdds, tuple[FireOdds, ...], float, float]:
-    defenders = state.units_at(target_idx, 1 - attacker.side)
-    if seen_only:
-        defenders = [d for d in defenders if not d.hidden]
+    found = state.units_at(target_idx, 1 - attacker.side)
+    # (loops, not comprehensions, here and below: a comprehension is a function object and a call in Python 3.11,
+    # a large share of what a few-unit list costs in the game's hottest functions)
+    defenders = []
+    who = []  # the defenders' part of the memo key
+    for d in found:
+        if seen_only and d.hidden:
+            continue
+        defenders.append(d)
+        who.append((d.id, d.type, d.strength, d.cohesion if d.cohesion < STEADY else STEADY, d.supplied))
     if not defenders:
         raise ValueError("no defender in the target hex" if not seen_only else "no known enemy there")
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
@@ -399,9 +406,7 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int, seen_only:
     edge = _edge_mods(state, attacker.idx, target_idx)
     key = (attacker.id, attacker.type, terrain[attacker.idx], attacker.strength,
            attacker.cohesion if attacker.cohesion < STEADY else STEADY, attacker.supplied, terrain[target_idx],
-           edge, state.night,
-           tuple([(d.id, d.type, d.strength, d.cohesion if d.cohesion < STEADY else STEADY, d.supplied)
-                  for d in defenders]))
+           edge, state.night, tuple(who))
     memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)
     if got is None:
@@ -447,12 +452,17 @@ def resolve(state: GameState, odds: FireOdds) -> FireResult:
     """Draw `shots` uniforms from the game's generator; the outcome follows `odds.pmf` exactly."""
     rolls = state.rng.random(odds.shots).tolist() if odds.shots else []
     p = odds.p_hit
-    hits = sum([x < p for x in rolls])
+    hits = 0
+    logged = []
+    for x in rolls:  # (a loop: comprehensions' closures would cost every call a cell and two function objects)
+        if x < p:
+            hits += 1
+        logged.append(round6(x))
     losses = hits if hits < odds.target_strength else odds.target_strength
     return FireResult.make(
         firer=odds.firer, target=odds.target, target_type=odds.target_type, firepower=odds.firepower,
         protection=odds.protection, modifiers=list(odds.modifiers), net=odds.net, p_hit=odds.p_hit,
-        shots=odds.shots, rolls=[round6(x) for x in rolls], hits=hits, losses=losses,
+        shots=odds.shots, rolls=logged, hits=hits, losses=losses,
         strength_after=odds.target_strength - losses, firepower_vs=odds.firepower_vs,
     )
 

@@ -347,8 +347,7 @@ class GameMap:
 
     def adjacent_to(self, hexes: Iterable[int]) -> frozenset[int]:
         """Every on-map hex next to one of `hexes` (a zone of control, a contact zone)."""
-        nbr = self.neighbour_sets
-        return frozenset().union(*[nbr[i] for i in hexes])
+        return frozenset().union(*map(self.neighbour_sets.__getitem__, hexes))
 
     @functools.cached_property
     def objective_distance(self) -> list[int]:

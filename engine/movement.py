@@ -230,6 +230,12 @@ def walk_of(r: Reach, dest: int, scratch: np.ndarray | None = None) -> tuple[lis
             scratch = np.empty((2, r.order.shape[0]), dtype=np.int64)
         k = kernels.direct.path_in_reach(r.data, dest, scratch)
         return scratch[0, :k].tolist(), scratch[1, :k].view(np.float64).tolist()
+    return _walk_py(r, dest)
+
+
+def _walk_py(r: Reach, dest: int) -> tuple[list[int], list[float]]:
+    """`walk_of` without numba. (A function of its own: its comprehensions' closures made every call of
+    `walk_of` allocate cells.)"""
     index = r.index()
     prev = r.order_prev.tolist()
     cost = r.order_cost.tolist()

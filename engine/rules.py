@@ -269,22 +269,28 @@ def _emit(state: GameState, *events: Event, first_unseen_by: int | None = None,
     place taken from a side by assault)."""
     state.log.extend(events)
     if state.sightings is not None:
-        from engine.view import seen_by
+        _sight(state, events, first_unseen_by, first_seen_by_all)
 
-        state.bump()  # who saw what is judged on the state as it is now, not on knowledge cached earlier
-        sights = [seen_by(state, ev) for ev in events]
-        if first_unseen_by is not None:
-            sights[0] = (False, sights[0][1]) if first_unseen_by == 0 else (sights[0][0], False)
-        if first_seen_by_all:
-            sights[0] = (True, True)
-        for k, ev in enumerate(events):
-            if ev.kind == "UnitMoved":
-                _glimpsed(state, len(state.sightings) + k, ev, sights[k])  # type: ignore[arg-type]
-            elif ev.kind in _PLACING:
-                _placed(state, ev, sights[k])
-        state.sightings.extend(sights)
-        if state.control_news:
-            _hear_news(state)
+
+def _sight(state: GameState, events: tuple[Event, ...], first_unseen_by: int | None, first_seen_by_all: bool) -> None:
+    """`_emit`'s record of who saw `events`, in games that track sightings. (A function of its own: its
+    comprehension's closure would make every `_emit`, a few hundred a game, allocate two cells.)"""
+    from engine.view import seen_by
+
+    state.bump()  # who saw what is judged on the state as it is now, not on knowledge cached earlier
+    sights = [seen_by(state, ev) for ev in events]
+    if first_unseen_by is not None:
+        sights[0] = (False, sights[0][1]) if first_unseen_by == 0 else (sights[0][0], False)
+    if first_seen_by_all:
+        sights[0] = (True, True)
+    for k, ev in enumerate(events):
+        if ev.kind == "UnitMoved":
+            _glimpsed(state, len(state.sightings) + k, ev, sights[k])  # type: ignore[arg-type]
+        elif ev.kind in _PLACING:
+            _placed(state, ev, sights[k])
+    state.sightings.extend(sights)
+    if state.control_news:
+        _hear_news(state)
 
 
 def _glimpsed(state: GameState, k: int, ev: UnitMoved, sights: tuple[bool, bool]) -> None:
@@ -661,7 +667,11 @@ def _known_enemy_at(state: GameState, side: int, idx: int) -> list[Unit]:
     vis = visible_hexes(state, side)
     if not vis[idx]:
         return []
-    return [u for u in state.units_at(idx, 1 - side) if not u.hidden]
+    out = []
+    for u in state.units_at(idx, 1 - side):  # (a loop: a comprehension is a function object and a call)
+        if not u.hidden:
+            out.append(u)
+    return out
 
 
 def check(state: GameState, order: Order) -> str | None:
@@ -918,8 +928,12 @@ def _well_formed(order: Order) -> Order:
 
 def apply(state: GameState, order: Order) -> list[Event]:
     """Validate and execute `order`; returns the events it caused. Illegal ⇒ IllegalOrder, state unchanged."""
-    order = _well_formed(order)
-    reason = _check_remembered(state, order)
+    memo = state._check_memo
+    if memo is not None and memo[1] is order and memo[0] == state.version:
+        reason = memo[2]  # this very order was checked just now (an agent's `check`): well formed, and this answer
+    else:
+        order = _well_formed(order)
+        reason = _check_remembered(state, order)
     if reason is not None:
         raise IllegalOrder(reason)
     return apply_unchecked(state, order)
@@ -1062,6 +1076,11 @@ def _ambush_withdrawal(state: GameState, e: Unit) -> list[Event]:
     return out
 
 
+def _in_cover(conceal: list[int], path: list[int]) -> bool:
+    """Does every hex of `path` after its first give an infiltrator cover (`INFILTRATION_CONCEALMENT`)?"""
+    return all(conceal[i] >= INFILTRATION_CONCEALMENT for i in path[1:])
+
+
 def _do_move(state: GameState, o: Move) -> None:
     gmap = state.map
     u = state.unit(o.unit)
@@ -1071,7 +1090,7 @@ def _do_move(state: GameState, o: Move) -> None:
     path, path_cost = walk_of(r, gmap.idx(o.to), state.reach_workspace()[3])  # the search's output: free now
     u.moved = True
     conceal = gmap.concealment_list  # (a list: a numpy scalar read costs more than the comparison it feeds)
-    quiet = ut.infiltrates and all(conceal[i] >= INFILTRATION_CONCEALMENT for i in path[1:])
+    quiet = ut.infiltrates and _in_cover(conceal, path)
     walked = [path[0]]
     stopped: str | None = None
     later: list[Event] = []
@@ -1125,7 +1144,10 @@ def _do_move(state: GameState, o: Move) -> None:
                 fired_from_ambush.append(e)
             break
         around = nbr[step]
-        contacts = [e for e in state.ground_units(1 - u.side) if e.hidden and e.idx in around]
+        contacts = []
+        for e in state.ground_units(1 - u.side):  # (a loop: a comprehension's closure would cost every move a cell)
+            if e.hidden and e.idx in around:
+                contacts.append(e)
         if contacts:
             for e in contacts:  # (an infiltrator passing unseen is not named: its move is not in the enemy's log)
                 _reveal(state, e, f"contact with {u.id}" if not u.hidden else "contact with an unseen enemy", later)
@@ -1154,10 +1176,13 @@ def _do_move(state: GameState, o: Move) -> None:
     for e in fired_from_ambush:
         later.extend(_ambush_withdrawal(state, e))
     cost = path_cost[len(walked) - 1]  # where it stopped, on its path
+    refs = gmap.hex_refs
+    hexes = []
+    for i in walked:  # (a loop: a comprehension's closure would cost every move a cell)
+        hexes.append(refs[i])
     # hidden all the way (quiet), the move itself was not seen, even if the unit is seen where it ends
-    _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
-                                path=[gmap.hex_refs[i] for i in walked], cost=round(cost, 2), stopped=stopped), *later,
-          first_unseen_by=1 - u.side if quiet and was_hidden else None)
+    _emit(state, UnitMoved.make(turn=state.turn, side=SIDES[u.side], unit=u.id, path=hexes, cost=round(cost, 2),
+                                stopped=stopped), *later, first_unseen_by=1 - u.side if quiet and was_hidden else None)
     state.bump()
 
 
@@ -1168,7 +1193,10 @@ def _ad_engagements(state: GameState, drone: Unit, idx: int) -> tuple[list[AirDe
     units = state.ground_units(1 - drone.side)
     got = state._ad_cache.get(drone.side)  # the enemy's air-defence units, while its roster lasts
     if got is None or got[0] is not units:
-        got = state._ad_cache[drone.side] = (units, [u for u in units if table[u.type].ad_range_hexes > 0])
+        got = state._ad_cache[drone.side] = (units, [])
+        for u in units:  # (a loop: a comprehension's closure would cost every call a cell)
+            if table[u.type].ad_range_hexes > 0:
+                got[1].append(u)
     for ad in got[1]:
         at = table[ad.type]
         if gmap.distance(ad.idx, idx) > at.ad_range_hexes:
@@ -1325,20 +1353,34 @@ def _do_assault(state: GameState, o: Assault) -> None:
     from_idx = a.idx
     a_odds, d_odds = combat.assault_odds(state, a, t)
     defenders = state.units_at(t, 1 - a.side)
-    broken_before = {d.id for d in defenders if d.cohesion <= 0}
+    # (loops, not comprehensions: each is a function object and a call in Python 3.11, one reading `state` a
+    # cell at every call of this function)
+    names, broken_before = [], set()
+    for d in defenders:
+        names.append(d.id)
+        if d.cohesion <= 0:
+            broken_before.add(d.id)
     a_res = combat.resolve(state, a_odds)
-    d_res = [combat.resolve(state, od) for od in d_odds]
+    d_res = []
+    for od in d_odds:
+        d_res.append(combat.resolve(state, od))
     a.fired = True
     state.set_hidden(a, False)
     state.score.assaults[side] += 1
     after: list[Event] = []
     after.extend(combat.apply_losses(state, state.unit(a_res.target), a_res.losses, "assault", a.type))
-    att_losses = min(a.strength, sum(r.losses for r in d_res))
-    top = max(d_res, key=lambda r: r.losses)
+    returned, top = 0, d_res[0]  # the steps the return fire takes, and the defender whose fire took most
+    for r in d_res:
+        returned += r.losses
+        if r.losses > top.losses:
+            top = r
+    att_losses = returned if returned < a.strength else a.strength
     after.extend(combat.apply_losses(state, a, att_losses, "assault", state.unit(top.firer).type))
+    alive = []
     for d in defenders:
         state.set_hidden(d, False)
-    alive = [d for d in defenders if d.strength > 0]
+        if d.strength > 0:
+            alive.append(d)
     main = state.unit(a_res.target)
     advanced = False
     # (the main defender's cohesion is not given: the enemy cannot see it, and reads this line; it shows only
@@ -1384,7 +1426,7 @@ def _do_assault(state: GameState, o: Assault) -> None:
         result += "; the assaulting unit advances"
     _emit(state, AssaultResolved.make(turn=state.turn, side=side, attacker=a.id, hex=gmap.hex_refs[from_idx],
                                       target_hex=gmap.hex_refs[t],
-                                      defenders=[d.id for d in defenders], attacker_fire=[a_res], defender_fire=d_res,
+                                      defenders=names, attacker_fire=[a_res], defender_fire=d_res,
                                       result=result, advanced=advanced, main_defender=main.id, why=why), *after)
     if advanced:
         _set_control(state, t, a.side, a, witnessed=True)

@@ -242,23 +242,28 @@ class GameState:
         gained units), so caches keyed on it stay valid. The lists are shared: do not mutate them."""
         got = self._ground_now
         if got is None:
-            cands = self._ground_kind
-            if cands is None:  # units of a ground type, not off-map: fixed for a game (types and off-map never change)
-                table = self.scenario.unit_table
-                cands = self._ground_kind = [u for u in self.units
-                                             if not u.offmap and table[u.type].domain == "ground"]
-            both = [u for u in cands if u.strength > 0 and u.arrived]
-            old = self._ground_cache
-            if old is None or not _same_units(both, old[0]):
-                s0, s1 = [u for u in both if u.side == 0], [u for u in both if u.side == 1]
-                if old is not None:  # a side whose units are the same keeps its list (a loss on one side only)
-                    s0 = old[1] if _same_units(s0, old[1]) else s0
-                    s1 = old[2] if _same_units(s1, old[2]) else s1
-                got = self._ground_cache = (both, s0, s1)
-            else:
-                got = old
-            self._ground_now = got
+            got = self._ground_rebuild()
         return got[0] if side is None else got[1 + side]
+
+    def _ground_rebuild(self) -> tuple[list[Unit], list[Unit], list[Unit]]:
+        """`ground_units`' lists after a `touch()`. (A method of its own: its comprehension's closure would make
+        every call of `ground_units`, a few hundred a game, allocate a cell.)"""
+        cands = self._ground_kind
+        if cands is None:  # units of a ground type, not off-map: fixed for a game (types and off-map never change)
+            table = self.scenario.unit_table
+            cands = self._ground_kind = [u for u in self.units if not u.offmap and table[u.type].domain == "ground"]
+        both = [u for u in cands if u.strength > 0 and u.arrived]
+        old = self._ground_cache
+        if old is None or not _same_units(both, old[0]):
+            s0, s1 = [u for u in both if u.side == 0], [u for u in both if u.side == 1]
+            if old is not None:  # a side whose units are the same keeps its list (a loss on one side only)
+                s0 = old[1] if _same_units(s0, old[1]) else s0
+                s1 = old[2] if _same_units(s1, old[2]) else s1
+            got = self._ground_cache = (both, s0, s1)
+        else:
+            got = old
+        self._ground_now = got
+        return got
 
     def side_units(self, side: int) -> list[Unit]:
         """All units of a side, in scenario order, whatever their state (the list never changes)."""
@@ -272,7 +277,10 @@ class GameState:
         got = self._air_units
         if got is None:
             table = self.scenario.unit_table
-            got = self._air_units = [u for u in self.units if table[u.type].domain == "air"]
+            got = self._air_units = []
+            for u in self.units:  # (a loop: a comprehension's closure would cost every call a cell)
+                if table[u.type].domain == "air":
+                    got.append(u)
         return got
 
     def based_units(self, side: int) -> list[Unit]:
@@ -281,8 +289,10 @@ class GameState:
         got = self._based_units
         if got is None:
             table = self.scenario.unit_table
-            based = [u for u in self.units if u.offmap or table[u.type].domain == "air"]
-            got = self._based_units = ([u for u in based if u.side == 0], [u for u in based if u.side == 1])
+            got = self._based_units = ([], [])
+            for u in self.units:  # (a loop: a comprehension's closure would cost every call a cell)
+                if u.offmap or table[u.type].domain == "air":
+                    got[u.side].append(u)
         return got[side]
 
     def active_units(self, side: int) -> list[Unit]:
@@ -290,8 +300,11 @@ class GameState:
         Cached per roster version (arrivals and losses call `touch()`); shared: do not mutate."""
         got = self._active_cache[side]
         if got[0] != self.roster_version:
-            got = self._active_cache[side] = (self.roster_version, [u for u in self.side_units(side)
-                                                                    if u.arrived and u.strength > 0])  # (`active`)
+            active = []
+            for u in self.side_units(side):  # (a loop: a comprehension is a function object and a call)
+                if u.arrived and u.strength > 0:  # (`active`)
+                    active.append(u)
+            got = self._active_cache[side] = (self.roster_version, active)
         return got[1]
 
     def units_at(self, idx: int, side: int | None = None) -> list[Unit]:
@@ -307,7 +320,11 @@ class GameState:
         units = g[1 + side] if g is not None and side is not None else self.ground_units(side)
         if n == 1:
             return [units[pos.index(idx)]]
-        return [u for u in units if u.idx == idx]
+        out = []
+        for u in units:  # (a loop, not a comprehension, whose closure would cost every call a cell)
+            if u.idx == idx:
+                out.append(u)
+        return out
 
     def positions(self, side: int | None = None) -> tuple[int, ...]:
         """Hexes of `ground_units(side)`, in the same order. The same tuple object is returned until a unit
@@ -324,7 +341,10 @@ class GameState:
         if now is not None:
             return now
         units = self.ground_units(side)
-        now = tuple([u.idx for u in units])
+        hexes = []
+        for u in units:  # (a loop: a comprehension is a function object and a call)
+            hexes.append(u.idx)
+        now = tuple(hexes)
         got = self._pos_cache[side]
         if got[0] is units and got[1] == now:  # same units on the same hexes: keep the object
             now = got[1]

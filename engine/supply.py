@@ -176,7 +176,11 @@ def update_supply(state: GameState, side: int) -> list:
     beyond: tuple[str, ...] = ()
     if outs:
         limit, reach = reach_without_enemies(state, side)
-        beyond = tuple(u.id for u in ground if not u.supplied and not reach[u.idx] < INF)
+        far = []
+        for u in ground:  # (a loop: a generator's closure would cost every call of this function a cell)
+            if not u.supplied and not reach[u.idx] < INF:
+                far.append(u.id)
+        beyond = tuple(far)
     else:
         got = state._supply_cache.get(side)
         limit = got[0] if got is not None else float(state.scenario.sides[SIDES[side]].supply_range)
@@ -221,7 +225,7 @@ def road_open(state: GameState) -> tuple[bool, str, int]:
     if road is None:
         road = gmap.derived[("supply.road_hexes", start, end)] = frozenset(
             np.flatnonzero(gmap.road_hex).tolist()) | {start, end}
-    key = (start, end, tuple(sorted({i for i in pos if i in road})))
+    key = (start, end, tuple(sorted(road.intersection(pos))))
     memo = gmap.derived.setdefault("supply.road_open", {})
     got = memo.get(key)
     if got is None:

@@ -6,6 +6,7 @@ that use only that knowledge.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -23,6 +24,7 @@ from engine.visibility import known_enemies, known_enemy_hexes, known_enemy_mask
 from engine.weather import FlightLimit, WeatherTurn, flight_limits
 
 T = TypeVar("T")
+_EXPECTED_LOSSES = attrgetter("expected_losses")
 
 
 class cached_property(Generic[T]):
@@ -107,7 +109,9 @@ class SideView:
     def own_active(self) -> list[Unit]:
         """`own_live` units in play (arrived, not destroyed) when the view was taken: a list shared until units
         join or leave play. Never mutate it or them."""
-        return self._state.active_units(self.side)
+        st = self._state
+        got = st._active_cache[self.side]  # (`active_units`' fast path, inline)
+        return got[1] if got[0] == st.roster_version else st.active_units(self.side)
 
     @cached_property
     def contacts(self) -> list[ContactView]:
@@ -119,25 +123,31 @@ class SideView:
         got = st._contacts_cache.get(self.side)
         if got is not None and got[0] is known and got[1] is pos and got[2] == st.strength_version:
             return list(got[4])
-        key = tuple([(u.id, u.idx, u.strength) for u in known])
+        seen = []
+        for u in known:  # (loops: a comprehension is a function object and a call, its closure a cell per call)
+            seen.append((u.id, u.idx, u.strength))
+        key = tuple(seen)
         if got is not None and got[3] == key:
             st._contacts_cache[self.side] = (known, pos, st.strength_version, key, got[4])
             return list(got[4])
-        gmap = st.map
-        refs = gmap.hex_refs
-        out = [ContactView(u.id, u.side, u.type, u.idx, refs[u.idx], u.strength) for u in known]
+        refs = st.map.hex_refs
+        out = []
+        for u in known:
+            out.append(ContactView(u.id, u.side, u.type, u.idx, refs[u.idx], u.strength))
         st._contacts_cache[self.side] = (known, pos, st.strength_version, key, out)
         return list(out)
 
     @cached_property
     def contact_hexes(self) -> frozenset[int]:
         """Hexes holding known enemies."""
-        return known_enemy_hexes(self._state, self.side)[0]
+        occ, self.contact_zone = known_enemy_hexes(self._state, self.side)  # (both at once: the AIs read both)
+        return occ
 
     @cached_property
     def contact_zone(self) -> frozenset[int]:
         """Hexes next to known enemies: their zones of control as this side knows them."""
-        return known_enemy_hexes(self._state, self.side)[1]
+        self.contact_hexes, zone = known_enemy_hexes(self._state, self.side)
+        return zone
 
     @cached_property
     def contact_zone_mask(self) -> np.ndarray:
@@ -211,7 +221,11 @@ class SideView:
     @cached_property
     def grounded(self) -> dict[str, str | None]:
         st = self._state
-        return {k: v for k, v in st.grounded.items() if st.unit(k).side == self.side}
+        out = {}
+        for k, v in st.grounded.items():  # (a loop: a comprehension's closure would cost every call two cells)
+            if st.unit(k).side == self.side:
+                out[k] = v
+        return out
 
     @cached_property
     def grounded_limits(self) -> dict[str, tuple[FlightLimit, ...]]:
@@ -340,12 +354,15 @@ class SideView:
         extra = None
         if context == "artillery" and st.recon_cover[self.side][idx]:  # (else no drone spots it: no lookup)
             extra = rules.artillery_modifiers(st, "recon drone")
-        # the units behind `contacts`, in the same order
-        return [combat.fire_odds(st, u, e, context, extra) for e in known_enemies(st, self.side) if e.idx == idx]
+        out = []
+        for e in known_enemies(st, self.side):  # the units behind `contacts`, in the same order (a loop: a
+            if e.idx == idx:                     # comprehension's closure would cost every call five cells)
+                out.append(combat.fire_odds(st, u, e, context, extra))
+        return out
 
     def fire_preview(self, uid: str, idx: int, context: str = "artillery") -> float:
         """Expected steps destroyed by `uid` firing (artillery or strike) at the known enemies at `idx`."""
-        return sum(o.expected_losses for o in self.fire_odds(uid, idx, context))
+        return sum(map(_EXPECTED_LOSSES, self.fire_odds(uid, idx, context)))
 
     def check(self, order: Order) -> str | None:
         """Why `order` would be refused now, or None."""

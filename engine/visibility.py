@@ -41,13 +41,18 @@ def vision_ranges(state: GameState) -> dict[str, int]:
         light = (w.visibility_km, w.fog, night)  # all that ground_vision_cap reads of the weather and the clock
         ranges = interned.get(light)
         if ranges is None:
-            hex_km = state.map.hex_km
-            new = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
-                   for name, ut in table.items()}
-            ranges = next((r for r in interned.values() if r == new), new)
-            interned[light] = ranges
+            ranges = interned[light] = _new_ranges(state, interned)
         state._vision_ranges = (key, ranges)
     return ranges
+
+
+def _new_ranges(state: GameState, interned: dict) -> dict[str, int]:
+    """`vision_ranges` for a light not met before on this map: an equal dict met before, else a new one.
+    (A function of its own: its comprehensions' closures made every call of `vision_ranges` allocate cells.)"""
+    w, night, hex_km = state.weather, state.night, state.map.hex_km
+    new = {name: min(ut.vision_hexes, ground_vision_cap(w, night, ut.night_capable, hex_km))
+           for name, ut in state.scenario.unit_table.items()}
+    return next((r for r in interned.values() if r == new), new)
 
 
 def vision_range(state: GameState, u: Unit) -> int:
@@ -143,13 +148,19 @@ def _know(state: GameState, side: int) -> _Knowledge:
     hidden = state.hidden_version
     if vis is not k.known_vis or enemy_pos is not k.enemy_pos or enemy_units is not k.enemy_units or \
             hidden != k.hidden_version:
-        known = [u for u in enemy_units if not u.hidden and vis[u.idx]]
+        known = []
+        for u in enemy_units:  # (a loop: a comprehension's closure would cost every call of `_know` a cell)
+            if not u.hidden and vis[u.idx]:
+                known.append(u)
         if known != k.known:  # else the same units: keep the object
             k.known = known
         k.known_vis, k.enemy_pos, k.enemy_units, k.hidden_version = vis, enemy_pos, enemy_units, hidden
     known = k.known
     if known is not k.sets_known or enemy_pos is not k.sets_pos:
-        occ = frozenset([u.idx for u in known])
+        hexes = []
+        for u in known:  # (a loop: a comprehension is a function object and a call)
+            hexes.append(u.idx)
+        occ = frozenset(hexes)
         if occ != k.sets[0]:  # else unchanged: keep the same object
             k.sets = (occ, state.map.adjacent_to(occ))
         k.sets_known, k.sets_pos = known, enemy_pos
@@ -194,6 +205,12 @@ def _update_ground(state: GameState, k: _Knowledge, side: int, ranges: dict[str,
     k.ranges, k.own_units, k.own_pos = ranges, units, pos
 
 
+def _clamped(ranges: dict[str, int], radius: int) -> dict[str, int]:
+    """`ranges` within the viewshed store's `radius`. (A function of its own: its comprehension's closure made
+    every call of `_ground_from_scratch` allocate a cell.)"""
+    return {t: max(0, min(r, radius)) for t, r in ranges.items()}
+
+
 def _ground_from_scratch(state: GameState, k: _Knowledge, side: int, ranges: dict[str, int], units: list[Unit]
                          ) -> None:
     """Observers per hex and the ground view (read-only) of `units`, `side`'s ground units, from scratch: at a
@@ -208,9 +225,11 @@ def _ground_from_scratch(state: GameState, k: _Knowledge, side: int, ranges: dic
                 max([ut.vision_hexes for ut in state.scenario.unit_table.values()], default=0))
         got = memo.get(id(ranges))  # the ranges clamped to the store's radius, per (interned, long-lived) ranges
         if got is None or got[0] is not ranges:
-            got = memo[id(ranges)] = (ranges, {t: max(0, min(r, store.radius)) for t, r in ranges.items()})
+            got = memo[id(ranges)] = (ranges, _clamped(ranges, store.radius))
         clamped = got[1]
-        radius = [clamped[u.type] for u in units]
+        radius = []
+        for u in units:  # (a loop: a comprehension's closure would cost every call a cell)
+            radius.append(clamped[u.type])
         counts = np.zeros(gmap.n, dtype=np.int32)
         mask = np.zeros(gmap.n, dtype=bool)
         pos = state.positions_array(side)  # the hexes of `units`, in the same order
@@ -294,6 +313,12 @@ def detection_range(state: GameState, observer: Unit, target: Unit) -> int:
     return table[observer.type].detect + table[target.type].signature - int(gmap.concealment[target.idx])
 
 
+def _observer_arrays(table: dict, ranges: dict[str, int], observers: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """The observers' detection values and vision ranges, as `detect_hidden`'s kernel reads them."""
+    return (np.array([table[o.type].detect for o in observers], dtype=np.int64),
+            np.array([ranges[o.type] for o in observers], dtype=np.int64))
+
+
 def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     """Hidden enemy units that `side`'s ground units detect now, with the reason. Does not mutate.
 
@@ -302,20 +327,25 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     gmap = state.map
     found: list[tuple[Unit, str]] = []
     observers = state.ground_units(side)
-    targets = [t for t in state.ground_units(1 - side) if t.hidden]
+    table = state.scenario.unit_table
+    # (loops, not comprehensions, here and in other hot functions: a comprehension is a function object and a
+    # call in Python 3.11, and one that reads a local makes every call of its function allocate a cell)
+    targets, t_hexes, t_sig = [], [], []
+    for t in state.ground_units(1 - side):
+        if t.hidden:
+            targets.append(t)
+            t_hexes.append(t.idx)
+            t_sig.append(table[t.type].signature)
     if not observers or not targets:
         return found
-    table = state.scenario.unit_table
     ranges = vision_ranges(state)
     # every (target, observer) pair at once: hex distance and detection reach
     o_idx = state.positions_array(side)  # the observers' hexes, in the same order
-    t_idx = np.array([t.idx for t in targets], dtype=np.int64)
-    sig = np.array([table[t.type].signature for t in targets], dtype=np.int64)
+    t_idx = np.array(t_hexes, dtype=np.int64)
+    sig = np.array(t_sig, dtype=np.int64)
     got = state._observer_cache.get(side)  # the observers' detection and vision, while they and the light last
     if got is None or got[0] is not observers or got[1] is not ranges:
-        got = state._observer_cache[side] = (
-            observers, ranges, np.array([table[o.type].detect for o in observers], dtype=np.int64),
-            np.array([ranges[o.type] for o in observers], dtype=np.int64))
+        got = state._observer_cache[side] = (observers, ranges, *_observer_arrays(table, ranges, observers))
     detect, vision = got[2], got[3]
     # the candidate pairs as (target, observer, distance) triples, by target then observer
     if kernels.JIT:

@@ -197,7 +197,11 @@ class DoctrineAgent:
             hexes = sorted(self._objective(view))
             got = gmap.derived["doctrine.objective_sorted"] = (tuple(hexes), np.array(hexes, dtype=np.int64))
         side = view.side
-        return tuple([i for i, c in zip(got[0], view.controllers(got[1]), strict=True) if c != side])
+        out = []
+        for i, c in zip(got[0], view.controllers(got[1]), strict=True):  # (a loop: a comprehension's closure
+            if c != side:                                                 # would cost every call a cell)
+                out.append(i)
+        return tuple(out)
 
     def _objective_distance(self, view: SideView) -> list[int]:
         """Hex distance from every hex to the nearest objective hex (per map)."""
@@ -213,7 +217,13 @@ class DoctrineAgent:
             self._held_for = view.scenario
             self._held = frozenset(s.id for s in view.scenario.units if s.ai_hold)
         held = self._held
-        return [u for u in view.own_active if u.id not in held] if held else view.own_active
+        if not held:
+            return view.own_active
+        out = []
+        for u in view.own_active:  # (a loop: a comprehension's closure would cost every call a cell)
+            if u.id not in held:
+                out.append(u)
+        return out
 
     # ------------------------------------------------------------------ air
     def _plan_air(self, view: SideView, rng: np.random.Generator, strikes: bool = False) -> list[Order]:
