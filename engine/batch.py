@@ -1433,6 +1433,7 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
     meta = spec.scen_doc.get("meta") or {}
     info = {
         "batch": spec.identity(), "command": spec.command, "scenario_path": spec.scenario_path,
+        "engine_code": engine_code(),  # (which code played the games: the version alone spans many edits)
         "scenario_name": meta.get("name"), "start": meta.get("start", "2020-10-28T06:00"),
         "turn_hours": meta.get("turn_hours", 12),
         "objective": (spec.scen_doc.get("victory") or {}).get("objective") or "the objective",
@@ -1477,6 +1478,13 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
             raise BatchError(f"--resume: parameters differ from the interrupted batch in {pdir} "
                              f"({describe_differences(ident, old, diff, 'in the manifest')}); use the same options "
                              "or a new --out")
+        if man.get("engine_code") not in (None, engine_code()):  # (an older manifest does not say: resumed)
+            raise BatchError(f"--resume: the engine's code has changed since the interrupted batch in {pdir} was "
+                             f"started (fingerprint {man['engine_code']} then, {engine_code()} now; "
+                             "`engine.batch.engine_code`): its finished games were played by the old code, and "
+                             "the results would mix games of two engines under one engine version; run the same "
+                             "command with --overwrite instead of --resume to play every game with this code, or "
+                             "resume with the code it started with")
         started_with = bool(man.get("turns", False))
         if started_with and not turns:
             out = pdir.with_name(pdir.name.removesuffix(".parts"))
@@ -1497,7 +1505,8 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
         raise BatchError(f"cannot write next to --out {pdir.parent / pdir.name.removesuffix('.parts')}: cannot "
                          f"create {pdir} ({e.strerror or e})") from None
     atomic_write_text(mpath, json.dumps({"version": MANIFEST_VERSION, "batch": ident, "command": spec.command,
-                                         "chunk": chunk, "turns": turns}, indent=1, sort_keys=True))
+                                         "chunk": chunk, "turns": turns, "engine_code": engine_code()},
+                                        indent=1, sort_keys=True))
     return chunk
 
 
@@ -2146,8 +2155,12 @@ def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any, _QuietDask]:
     quiet = _QuietDask()
     try:
         if scheduler == "local":
+            import logging
+
+            # (silence_logs: the workers' own loggers, in their processes; at its default each refused or failed
+            # chunk printed distributed's "Compute Failed ... Traceback" block before the batch's one-line error)
             cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
             try:
                 return Client(cluster), cluster, quiet
             except BaseException:

@@ -195,10 +195,14 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from rich.console import Console as C
 
         from engine.ai import is_import_path
-        from engine.report import outcome_rich_table, rich_table, summarize
+        from engine.report import ReportError, outcome_rich_table, rich_table, summarize
 
         out_console = C(width=None if sys.stdout.isatty() else 160)
-        s = summarize(res.out)
+        try:
+            s = summarize(res.out)
+        except ReportError as e:  # (the results are written: say so, and why there is no table)
+            written = [str(res.out), *([str(res.turns_out)] if res.turns_out else []), *([str(csv)] if csv else [])]
+            fail(f"wrote {', '.join(written)}, but cannot summarise it: {e}", 1)
         played = res.games - res.resumed_games  # (a resumed batch's time and rate are this run's games only)
         now = f" ({played} played now, {res.resumed_games} resumed)" if res.resumed_games else ""
         out_console.print(rich_table(s, title=f"{res.out}: {s.games} games{now}, {len(s.cells)} cell(s), base seed "

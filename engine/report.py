@@ -11,7 +11,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -412,7 +412,7 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
     repeated: dict[tuple[int, int], int] = {}
     for i in range(pf.num_row_groups):
         table = pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns) + keyed)
-        for r in _as_read(path, table).to_pylist():
+        for r in _as_read(path, table, sweep_keys).to_pylist():
             if keyed:
                 key = (r["cell"], r["game"])
                 if key in seen:
@@ -512,15 +512,19 @@ def _check_column_types(path: Path, schema: Any, columns: list[str]) -> None:
                               "there (file written or edited by something else?)")
 
 
-def _as_read(path: Path, table: Any) -> Any:
+def _as_read(path: Path, table: Any, values: Sequence[str] = ()) -> Any:
     """`table` (a row group) with float columns of whole numbers as integers (NaN as null), after refusing a
     null where `wargame batch` always writes a value (`NOT_NULL_COLUMNS`) and a fraction where it writes whole
-    numbers: the report then counts what the batch would have written, or says what is wrong."""
+    numbers: the report then counts what the batch would have written, or says what is wrong. The `values`
+    columns (the sweep keys) are left as written: a swept `set:PATH` holds the values given (0.9, or 1.0 that
+    must not become 1), not counts."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     for i, name in enumerate(table.column_names):
         col = table.column(i)
+        if name in values:
+            continue
         if pa.types.is_floating(col.type) and name not in STRING_COLUMNS:
             col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
             whole = pc.equal(col, pc.floor(col))
@@ -1148,6 +1152,10 @@ PLOT_WIDTH_IN = 8.0
 """Width of a bar plot of a few cells (inches); it grows with the number of cells."""
 TICK_FONT_PT = 11
 """Size of the cell tick labels (points)."""
+LEGEND_FONT_PT = 10
+"""Size of a legend's text (points): `PLOT_STYLE`'s "small" of its 12-point font."""
+TITLE_FONT_PT = 12
+"""Size of a panel title drawn "medium" (points)."""
 
 
 def projected(plot: Callable[[Summary, Path], None]) -> Callable[[Summary, Path], None]:
@@ -1350,6 +1358,18 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     save_figure(fig, path)
 
 
+def capture_title(s: Summary, c: CellStats, fig_width: float) -> str:
+    """A capture-turn panel's title, "0: weather=fog: Shusha taken in 30 of 50 games (60%)", on as many lines as
+    the panel's width needs (one line ran off the figure's right edge, cutting the count off), the cell's label
+    never cut short."""
+    taken = f"{s.objective} taken in {len(c.capture_turns)} of {c.n} games ({100 * c.capture_rate:.0f}%)"
+    width = max(20, int((fig_width - 1.2) * 72 / (0.6 * TITLE_FONT_PT)))
+    name = cell_name(s, c)
+    if len(name) + 2 + len(taken) <= width:
+        return f"{name}: {taken}"
+    return f"{wrap_label(name, width, max_lines=99)}:\n{taken}"
+
+
 @projected
 def plot_capture_turns(s: Summary, path: Path) -> None:
     import matplotlib.pyplot as plt
@@ -1357,8 +1377,11 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
 
     n = len(s.cells)
     max_turn = s.turns or max([t for c in s.cells for t in c.capture_turns] or [1])
-    fig, axes = plt.subplots(n, 1, figsize=(PLOT_WIDTH_IN + 1, 1.4 + 2.0 * n), sharex=True, squeeze=False,
-                             layout="constrained")
+    width_in = PLOT_WIDTH_IN + 1
+    titles = [capture_title(s, c, width_in) for c in s.cells]
+    extra = sum(t.count("\n") for t in titles)  # (a wrapped title takes its panel's room: the figure grows)
+    fig, axes = plt.subplots(n, 1, figsize=(width_in, 1.4 + 2.0 * n + KEY_LINE_IN * extra), sharex=True,
+                             squeeze=False, layout="constrained")
     bins = [t - 0.5 for t in range(1, max_turn + 2)]
     top = 1
     for c in s.cells:
@@ -1366,7 +1389,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
         for t in c.capture_turns:
             counts[t] = counts.get(t, 0) + 1
         top = max(top, *counts.values()) if counts else top
-    for ax, c in zip(axes[:, 0], s.cells, strict=True):
+    for ax, c, title in zip(axes[:, 0], s.cells, titles, strict=True):
         if c.capture_turns:
             ax.hist(c.capture_turns, bins=bins, color=ATT_COLOUR, alpha=0.8, edgecolor="white",
                     label=f"games in which {s.objective} fell on that turn")
@@ -1378,8 +1401,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
                     va="center", fontsize="small", color="grey")
         ax.set_ylim(0, top * 1.35 + 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-        ax.set_title(f"{cell_name(s, c)}: {s.objective} taken in {len(c.capture_turns)} of {c.n} games "
-                     f"({100 * c.capture_rate:.0f}%)", fontsize="medium", loc="left")
+        ax.set_title(title, fontsize="medium", loc="left")
         ax.set_ylabel("games")
         ax.grid(axis="y", alpha=0.3)
     ax = axes[-1, 0]
@@ -1562,6 +1584,23 @@ def _turn_axis(ax: Any, s: Summary, last: int) -> None:
     ax.set_xlabel(f"turn ({hours}-hour turns; date the turn starts)" if hours else "turn", fontsize="small")
 
 
+OBJECTIVE_PLOT_WIDTH_IN = 12.0
+"""Width of the objective-by-turn plot (inches): two panels side by side."""
+
+
+def legend_labels(s: Summary, fig_width: float, ncols: int) -> tuple[list[str], int]:
+    """The line plots' legend entries, one per cell with per-turn data ("0: weather=fog (n=50)"), each wrapped to
+    the room one of `ncols` legend columns has across a figure `fig_width` inches wide (a whole label ran off
+    both sides of the figure, hiding which line is which cell), never cut short; and how many lines the
+    wrapping added to the legend (the figure grows by them, so the panels keep their height)."""
+    room = fig_width / ncols - 0.6  # inches of text per column (the line's handle and the padding take the rest)
+    width = max(16, int(room * 72 / (0.6 * LEGEND_FONT_PT)))
+    cells = [c for c in s.cells if c.by_turn is not None]
+    labels = [wrap_label(f"{cell_name(s, c)} (n={c.n})", width, max_lines=99) for c in cells]
+    rows = [labels[i:i + ncols] for i in range(0, len(labels), ncols)]
+    return labels, sum(max(label.count("\n") for label in row) for row in rows)
+
+
 @projected
 def plot_objective_by_turn(s: Summary, path: Path) -> None:
     """Per cell, by turn: the share of games in which the attacker had held the whole objective (a cumulative
@@ -1569,10 +1608,12 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     cells = [c for c in s.cells if c.by_turn is not None]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.6), layout="constrained")
+    ncols = min(3, len(cells))
+    labels, extra_lines = legend_labels(s, OBJECTIVE_PLOT_WIDTH_IN, ncols)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(OBJECTIVE_PLOT_WIDTH_IN, 5.6 + KEY_LINE_IN * extra_lines),
+                                      layout="constrained")
     total = max(c.by_turn.total_hexes for c in cells)  # type: ignore[union-attr]
     last = max(c.by_turn.turns[-1] for c in cells)  # type: ignore[union-attr]
-    labels = cell_tick_labels(s)
     for k, c in enumerate(cells):
         ts = c.by_turn
         assert ts is not None
@@ -1580,7 +1621,7 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         share = [100 * h / ts.n if ts.n else 0.0 for h in ts.held_by]
         lo = [100 * ts.held_ci(i)[0] for i in range(len(ts.turns))]
         hi = [100 * ts.held_ci(i)[1] for i in range(len(ts.turns))]
-        label = labels[s.cells.index(c)]
+        label = labels[k]
         left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=2, label=label)
         left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.15, lw=0)
         lo_h = [m - e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
@@ -1603,7 +1644,7 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         ax.grid(alpha=0.3)
     if s.fixed:
         fig.suptitle(fixed_title_line(s).strip(), fontsize="medium")
-    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=min(3, len(cells)),
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=ncols,
                title="cell (n = games; a game that ended earlier counts with its final state)")
     save_figure(fig, path)
 
