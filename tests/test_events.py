@@ -67,7 +67,8 @@ def test_run_verbose_prints_every_modifier_of_every_fire_result() -> None:
     assert "[ravine ambush +2, vehicles blind in ravine +2]" in out
     out = CliRunner().invoke(app, ["run", str(lessons / "drones.json"), "--seed", "1", "-v"]).output
     lines = out.splitlines()
-    k = next(i for i, line in enumerate(lines) if "fires on (2,3) (spotter: recon drone)" in line)
+    # blue's Orlan spots red's special forces at (3,5) for blue's guns under the lesson's low cloud
+    k = next(i for i, line in enumerate(lines) if "blue_how fires on (3,5) (spotter: recon drone)" in line)
     assert "[fire adjusted by recon drone +1]" in lines[k + 1]
 
 

@@ -673,6 +673,16 @@ def test_clicking_an_own_counter_selects_it_and_ctrl_click_stacks(screen):
 LESSONS = Path(__file__).resolve().parents[1] / "scenarios" / "lessons"
 
 
+def drones_red_recon_flies():
+    """The drones lesson with red's recon drone made the engine's Orlan-class `recon_drone` (150 m): the lesson's own is
+    an Orbiter (800 m), grounded under its low cloud like the armed drones, as at Shusha; these tests need a side
+    whose armed drones are grounded while its recon drone flies."""
+    from engine.batch import with_overrides
+
+    return with_overrides(load_scenario(LESSONS / "drones.json"), ("units.red_orbiter.type=recon_drone",),
+                          "drones.json")
+
+
 def test_grounded_aircraft_are_told_in_the_panel_per_type_and_cover_no_map(screen):
     """M4: the GROUNDED banner covered the top of the map (the drones lesson's objective; Stepanakert at
     1280×720, --ui-scale 1.5) and listed its reasons without saying which drone each was for. The panel now
@@ -682,7 +692,7 @@ def test_grounded_aircraft_are_told_in_the_panel_per_type_and_cover_no_map(scree
     from ui.app import App
 
     for size, scale in ((SIZE, 1.0), ((1280, 720), 1.5)):
-        app = App(new_game(load_scenario(LESSONS / "drones.json"), 1), {0}, size=size, ui_scale=scale)
+        app = App(new_game(drones_red_recon_flies(), 1), {0}, size=size, ui_scale=scale)
         app.show_lesson = False
         view = app.view
         assert view.grounded["red_tb2"] and view.grounded["red_harop"] and not view.grounded["red_orbiter"]
@@ -739,7 +749,7 @@ def test_recon_log_line_and_status_line_tell_the_same_facts(screen):
     from ui.app import App
     from ui.status import NONE_HIDDEN, recon_log_detail
 
-    app = App(new_game(load_scenario(LESSONS / "drones.json"), 1), {0}, size=SIZE)
+    app = App(new_game(drones_red_recon_flies(), 1), {0}, size=SIZE)
     app.show_lesson = False
     app.select("red_orbiter")
     app.click_hex(app.state.map.idx((4, 3)))

@@ -18,6 +18,7 @@ import pygame
 import pytest
 from conftest import goto, panel_lines, tiny_game
 
+from engine.batch import with_overrides
 from engine.orders import Move, Recon
 from engine.rules import new_game
 from engine.scenario import load_scenario
@@ -201,10 +202,18 @@ def test_without_size_the_window_fits_the_desktop(monkeypatch, tmp_path):
 
 
 # ------------------------------------------------------------------ 5. recon cover lasts until the next turn
+def drones_red_recon_flies() -> Any:
+    """The drones lesson with red's recon drone made the engine's Orlan-class `recon_drone` (150 m): the lesson's own is
+    an Orbiter (800 m), grounded under its low cloud like the armed drones, as at Shusha; these tests need a side
+    whose armed drones are grounded while its recon drone flies."""
+    return with_overrides(load_scenario(ROOT / "lessons" / "drones.json"), ("units.red_orbiter.type=recon_drone",),
+                          "drones.json")
+
+
 def test_recon_cover_is_said_to_last_until_the_sides_next_turn(screen):
     from ui import overlays as ov
 
-    st = new_game(load_scenario(ROOT / "lessons" / "drones.json"), 0)
+    st = new_game(drones_red_recon_flies(), 0)
     app = app_of(st, (0,))
     app.preview(Recon("red_orbiter", (4, 3)))
     said = " ".join(app.pending[1])
@@ -648,7 +657,7 @@ def test_a_larger_text_never_drops_which_aircraft_can_fly_or_the_lesson_key(scre
     """A teacher's review: at --ui-scale 1.5 the drones lesson's panel kept the red GROUNDED plate but lost
     "red_orbiter Recon drone: CAN FLY" (the compact panel gave a count), and at 2.0 "press L for the lesson":
     the lesson's two halves are on screen at any scale."""
-    state = new_game(load_scenario(ROOT / "lessons" / "drones.json"), 1)
+    state = new_game(drones_red_recon_flies(), 1)
     app = app_of(state, (0,), ui_scale=scale)
     app.run_ai_until(2)
     goto(app.state, "attacker", "air")

@@ -274,10 +274,11 @@ def cliff(variant: str) -> dict:
 
 
 # ================================================================================================ 3 drones
-OBSERVATION_POST = {"base": "special_forces", "label": "Special-forces observation post", "move_points": 0,
-                    "can_assault": False}
-"""The doctrine agent sends every special-forces group of the attacker toward the enemy's road (it has no rule
-to hold a hill), so the post that the lesson needs on its hill cannot move: 0 movement points, no assaults."""
+ORBITER = {"base": "recon_drone", "label": "Recon drone (Orbiter-class)", "min_ceiling_m": 800}
+"""Red's recon drone, as the main scenario defines it (``scenarios/build_shusha.py``, unit type ``orbiter``): the
+engine's ``recon_drone`` is the defenders' Orlan-10, which flies down to a 150 m cloud base; the attacker's
+Orbiter needs 800 m (the record: under the cloud "reconnaissance was hard and no aircraft flew over the town").
+The main scenario's longer sortie radius (45, for its distant air base) is not needed on this small map."""
 
 
 def drones() -> dict:
@@ -295,32 +296,36 @@ def drones() -> dict:
     ]
     heights = {"h": 1000, "t": 950, "p": 850, "f": 1050}
     special = {(c, 6): 950 for c in range(9)}
-    special[(5, 1)] = 1150  # Observation hill: a wooded summit above the town and the valley
+    special[(5, 1)] = 1150  # a wooded summit above the town and the valley
     elev = elevations(terrain, heights, special)
     lesson = [
-        "WEATHER AND DRONES. Red has a TB2-class armed drone, Harop-class loitering munitions, an "
-        "Orbiter-class recon drone and an off-map howitzer battery. A special-forces observation post (red_obs), "
-        "hidden in the wood on Observation hill, watches Saribulag and the valley road where the blue tanks and "
-        "BMPs come up; it has no movement points here, so it stays all game. The scenario's own weather is five "
-        "days of low cloud (cloud base 300-600 m), as at Shusha on 3-7 Nov 2020. (An invented map: Saribulag is "
-        "made up.)",
+        "WEATHER AND DRONES. Red attacks the town of Saribulag with a special-forces group and a motor-rifle "
+        "company, backed by TB2-class armed drones, Harop-class loitering munitions and an Orbiter-class recon "
+        "drone. Blue holds the town and the valley road with infantry, tanks, BMPs, a howitzer battery and an "
+        "Orlan-10-class recon drone. The scenario's own weather is five days of low cloud (cloud base 300-600 m), "
+        "as at Shusha on 3-7 Nov 2020. (An invented map: Saribulag is made up.)",
         "Run it as it is, then under a clear sky: the same seed, the same units, only the weather differs. "
-        "Under low cloud the armed drone and the loitering munitions are GROUNDED every turn (their lines in "
-        "the log give the reason: 'cloud ceiling 500 m < 1200 m needed'), while the low-flying recon drone still "
-        "flies: "
-        "the post finds the targets, the drone flies over them, and the artillery's fire carries 'fire adjusted "
-        "by recon drone +1' (drone-spotted). Under a clear sky the armed drones hunt the tanks and guns (in the "
-        "summary: blue's steps lost 'of which to drone').",
+        "Under low cloud ALL of red's drones are GROUNDED every turn, each line in the log with its reason: "
+        "'cloud ceiling 500 m < 1200 m needed' for the armed drone, 1000 m for the loitering munitions, 800 m "
+        "for the Orbiter. Blue's Orlan flies down to a 150 m cloud base: it still flies under the cloud, finds "
+        "the red units on the approaches, and blue's howitzers fire on them with 'fire adjusted by recon drone "
+        "+1' (spotter: recon drone). So it was at Shusha: the defenders' Orlan-10s spotted for their artillery "
+        "under the clouds while the attackers' drones stayed on the ground. Under a clear sky red's Orbiter finds "
+        "blue's tanks and guns and the armed drones hunt them (in the summary: blue's steps lost 'of which to "
+        "drone').",
         "Commands: wargame run scenarios/lessons/drones.json --seed 1 -v   (low cloud)   and   wargame run "
         "scenarios/lessons/drones.json --seed 1 -v --weather clear. Try --weather fog too: thick fog grounds "
-        "even the recon drone, and the post sees only the next hex. Many games: wargame batch "
+        "even the Orlan, and ground observers see only the next hex. Many games: wargame batch "
         "scenarios/lessons/drones.json --games 200 --sweep weather=historical,clear,fog --out drones.parquet "
-        "and wargame report drones.parquet --out drones_report/: compare the armed-drone strikes, and the "
-        "Parquet columns recon_sorties_attacker, drone_spotted_missions_attacker, losses_defender_drone.",
+        "and wargame report drones.parquet --out drones_report/: compare the Parquet columns "
+        "drone_sorties_flown_attacker, losses_defender_drone, drone_spotted_missions_defender and "
+        "losses_attacker_artillery.",
         "In the game, play red (wargame play scenarios/lessons/drones.json --side attacker --sandbox): the "
-        "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 for the "
-        "drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, overcast, "
-        "fog): press one in red's air phase, before the drones fly.",
+        "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 "
+        "for the drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, "
+        "overcast, fog): press one in red's air phase, before the drones fly. Or play blue (--side defender "
+        "instead) and fly the Orlan yourself: a recon sortie over a red unit in the air phase, then a fire "
+        "mission on it in the artillery phase.",
     ]
     notes = [
         "One day per turn, all in daylight. Both sides play the doctrine agent. There is no air defence, so "
@@ -328,38 +333,36 @@ def drones() -> dict:
         "The weather modes 'clear' (4,000 m, 30 km) and 'fog' (100 m, 0.3 km, thick fog) are the engine's "
         "presets; 'historical' is this file's schedule (3-7 Nov 2020: cloud base 300-600 m, visibility 3-5 km). "
         "The file stops on 7 Nov: on 8 Nov the cloud lifts in the record's forecast and in the main scenario.",
-        "The observation post is a unit type of this file ('observation_post': special forces with 0 movement "
-        "points that do not assault). The doctrine agent sends every attacking special-forces group toward the "
-        "enemy's road; a post that is to stay on its hill must not be able to move. Hidden in a wood (concealment "
-        "2), it is found only by a blue unit next to it.",
+        "Red's recon drone is a unit type of this file, 'orbiter' (as in the main scenario: the engine's "
+        "recon_drone with an 800 m minimum cloud base); blue's is the engine's recon_drone, the Orlan-10 class, "
+        "which flies down to 150 m and is grounded only by thick fog. Red has no artillery: under the cloud its "
+        "special forces and motor rifles fight without artillery or air support, as the attackers at Shusha "
+        "said they did.",
     ]
     doc = base_doc("Lesson 3: weather and drones",
-                   "Five days of low cloud over the Saribulag valley: armed drones grounded, a low-flying recon "
-                   "drone still spotting for the guns. Compare with a clear sky.", 5, terrain, elev, lesson, notes,
-                   "Saribulag, its valley and Observation hill")
+                   "Five days of low cloud over the Saribulag valley: the attacker's drones grounded, the "
+                   "defender's low-flying recon drone still spotting for its guns. Compare with a clear sky.",
+                   5, terrain, elev, lesson, notes, "Saribulag and its valley")
     doc["map"]["roads"] = [{"name": "Valley road", "kind": "main", "path": walk((0, 1), "3E 8SE")}]
-    doc["map"]["places"] = [{"name": "Saribulag", "hex": [2, 1], "kind": "town"},
-                            {"name": "Observation hill", "hex": [5, 1], "kind": "peak"}]
-    doc["unit_types"] = {"observation_post": OBSERVATION_POST}
+    doc["map"]["places"] = [{"name": "Saribulag", "hex": [2, 1], "kind": "town"}]
+    doc["unit_types"] = {"orbiter": ORBITER}
     doc["weather"] = weather(5)
     doc["sides"] = {
         "attacker": {"name": "Red", "agent": "doctrine", "supply_sources": [[7, 9], [11, 9]], "supply_range": 14},
         "defender": {"name": "Blue", "agent": "doctrine", "supply_sources": [[0, 1]], "supply_range": 14},
     }
     doc["units"] = [
-        unit("red_obs", "attacker", "observation_post", (5, 1), "Observation post (special forces)", strength=2,
-             hidden=True),
-        unit("red_sf_2", "attacker", "special_forces", (2, 7), "Special-forces group", strength=3, hidden=True),
-        unit("red_mr_1", "attacker", "motor_rifle", (7, 8), "Motor-rifle company", strength=3),
-        unit("red_how", "attacker", "howitzer", (6, 9), "Howitzer battery (off-map)", strength=3, offmap=True),
+        unit("red_sf", "attacker", "special_forces", (2, 7), "Special-forces group", strength=3, hidden=True),
+        unit("red_mr", "attacker", "motor_rifle", (7, 8), "Motor-rifle company", strength=3),
         unit("red_tb2", "attacker", "armed_drone", (11, 9), "TB2 armed drones", strength=3),
         unit("red_harop", "attacker", "loitering_munition", (11, 9), "Harop loitering munitions", strength=4),
-        unit("red_orbiter", "attacker", "recon_drone", (11, 9), "Orbiter recon drones", strength=2),
+        unit("red_orbiter", "attacker", "orbiter", (11, 9), "Orbiter recon drones", strength=2),
         unit("blue_inf_1", "defender", "infantry", (2, 1), "Saribulag garrison", strength=3),
         unit("blue_inf_2", "defender", "infantry", (3, 1), "Saribulag east company", strength=2),
         unit("blue_tank", "defender", "tank", (4, 3), "Tank company", strength=3),
         unit("blue_mech", "defender", "mech_infantry", (6, 3), "BMP company", strength=2),
-        unit("blue_how", "defender", "howitzer", (2, 3), "Howitzer battery", strength=2),
+        unit("blue_how", "defender", "howitzer", (2, 3), "Howitzer battery", strength=3),
+        unit("blue_orlan", "defender", "recon_drone", (0, 1), "Orlan-10 recon drones", strength=2),
     ]
     doc["objectives"] = [{"name": "Saribulag", "hexes": [[2, 1], [3, 1]]}]
     doc["victory"] = {"objective": "Saribulag", "sudden_death": True, "contest_radius": 1,
@@ -392,12 +395,13 @@ def supply() -> dict:
         "special-forces groups start in the forest to the south; their plan is to climb to the road, sit "
         "astride it a few kilometres short of the town and then attack the town. (An invented map: Vank is made "
         "up. The weather is Shusha's on these dates; no aircraft here.)",
-        "Supply is traced from a side's source hexes: cheaply along roads, like porters (twice the foot cost) "
-        "across country, and never through an enemy unit or the hexes next to it. In these mountains there is "
-        "no way round a road block within the blue supply range (6): once a red group stands on the road, "
-        "every blue unit east of it is OUT OF SUPPLY. Look for the 'out of supply' lines at the start of "
-        "each turn, and in every fire result of those units for 'out of supply -1'; unsupplied units also no longer "
-        "rally (their cohesion does not recover). Press 6 in the game for the supply overlay.",
+        "Supply is traced from a side's source hexes: cheaply along roads, like porters across country (twice the "
+        "cheaper of the foot and special-forces costs: 5 a mountain hex), and never through an enemy unit or the "
+        "hexes next to it. In these mountains there is no way round a road block within the blue supply range "
+        "(6): once a red group stands on the road, every blue unit east of it is OUT OF SUPPLY. Look for the 'out "
+        "of supply' lines at the start of each turn, and in every fire result of those units for 'out of supply "
+        "-1'; unsupplied units also no longer rally (their cohesion does not recover). Press 6 in the game for "
+        "the supply overlay.",
         "Then open the north pass - a second supply source at its end - and run the same seed: the road is "
         "still cut, but the garrison stays supplied through the pass. Commands: wargame run "
         "scenarios/lessons/supply.json --seed 1 -v   and   wargame run scenarios/lessons/supply.json --seed 1 "

@@ -4,11 +4,8 @@
     python scenarios/lessons/measure_lessons.py                  # all lessons, 200 games per variant
     python scenarios/lessons/measure_lessons.py drones --games 40 --workers 2
 
-Each game is played as ``engine.game.play_game`` plays it (the scenario's own agents, the same seed streams);
-the variants are built with the override code of ``wargame run --set``. For the drones lesson the loop also
-looks, at the start of each of red's artillery phases, at what the observation post on its hill sees: where
-it is, and which blue ground units it sees (within its vision range and line of sight, and not hidden). That
-watching does not change the game: it only reads the state.
+Each game is played by ``engine.game.play_game`` (the scenario's own agents, the seed's streams); the
+variants are built with the override code of ``wargame run --set``, the weather with ``--weather``'s mode.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ if str(ROOT) not in sys.path:
 
 GORGE_CLOSED = 'sides.attacker.no_go=[{"name":"Gorge closed","from":[3,4],"to":[10,6]}]'
 NORTH_PASS = "sides.defender.supply_sources=[[0,5],[11,0]]"
-OBSERVER = "red_obs"
 
 # lesson -> [(variant, file, --set overrides, weather mode)]
 VARIANTS: dict[str, list[tuple[str, str, tuple[str, ...], str | None]]] = {
@@ -55,43 +51,11 @@ def scenario(name: str, sets: tuple[str, ...]) -> Any:
     return with_overrides(scen, sets, name) if sets else scen
 
 
-def play(scen: Any, seed: int, weather: str | None) -> tuple[Any, list[dict[str, Any]]]:
-    """`play_game`, step by step, looking at the observation post (if any) before each red artillery phase."""
-    from engine.ai.base import make_agent
-    from engine.game import agent_step
-    from engine.rules import new_game, seed_streams
-    from engine.units import SIDES
-    from engine.visibility import vision_range
-
-    names = {s: scen.sides[s].agent for s in SIDES}
-    players = [make_agent(names[s], dict(scen.sides[s].agent_params)) for s in SIDES]
-    streams = seed_streams(seed)
-    rngs = streams[2:4]
-    state = new_game(scen, seed, weather, agents=names, streams=streams)
-    has_obs = any(u.id == OBSERVER for u in state.units)
-    looks: list[dict[str, Any]] = []
-    seen_turn = 0
-    while state.outcome is None:
-        if has_obs and state.side == 0 and state.phase == "artillery" and state.turn != seen_turn:
-            seen_turn = state.turn
-            obs = state.unit(OBSERVER)
-            gmap = state.map
-            in_sight = []
-            if obs.active:
-                rng = vision_range(state, obs)
-                in_sight = [u for u in state.ground_units(1) if u.active and not u.offmap
-                            and gmap.distance(obs.idx, u.idx) <= rng and gmap.has_los(obs.idx, u.idx)]
-            looks.append({"turn": state.turn, "alive": obs.active, "hex": gmap.hex_of(obs.idx),
-                          "in_sight": sorted(u.id for u in in_sight),
-                          "watched": sorted(u.id for u in in_sight if not u.hidden)})
-        agent_step(state, players[state.side], rngs[state.side])
-    return state, looks
-
-
 def game_row(args: tuple[str, str, tuple[str, ...], str | None, int]) -> dict[str, float]:
     lesson, name, sets, weather, seed = args
-    scen = scenario(name, sets)
-    st, looks = play(scen, seed, weather)
+    from engine.game import play_game
+
+    st = play_game(scenario(name, sets), seed, weather_mode=weather)
     sc = st.score
     row: dict[str, float] = {
         "attacker wins": float(sc.winner == "attacker"),
@@ -107,24 +71,22 @@ def game_row(args: tuple[str, str, tuple[str, ...], str | None, int]) -> dict[st
         row["contacts with a hidden party"] = sum(1 for e in st.log if e.kind == "UnitRevealed"
                                                   and e.side == "defender" and "contact" in e.reason)
     if lesson == "drones":
-        row["armed sorties flown"] = sc.drone_sorties_flown["attacker"]
-        row["armed drone-turns grounded"] = sc.drone_sorties_grounded["attacker"]
-        row["recon sorties"] = sc.recon_sorties["attacker"]
-        row["artillery missions"] = sc.artillery_missions["attacker"]
-        row["drone-spotted missions"] = sc.drone_spotted_missions["attacker"]
-        row[f"missions spotted by {OBSERVER}"] = sum(1 for e in st.log if e.kind == "ArtilleryFired"
-                                                     and e.spotter == OBSERVER)
-        if looks:
-            start = looks[0]["hex"]
-            row["observer stays on its hill (all turns)"] = float(all(lk["alive"] and lk["hex"] == start
-                                                                      for lk in looks))
-            row["observer moved"] = float(any(e.kind == "UnitMoved" and e.unit == OBSERVER for e in st.log))
-            row["observer destroyed"] = float(any(e.kind == "UnitDestroyed" and e.unit == OBSERVER for e in st.log))
-            row["observer watches >= 1 blue unit (share of turns)"] = statistics.mean(
-                float(bool(lk["watched"])) for lk in looks)
-            row["blue units in the observer's sight per turn"] = statistics.mean(len(lk["watched"]) for lk in looks)
-            row["observer watches the tanks (share of turns)"] = statistics.mean(
-                float("blue_tank" in lk["watched"]) for lk in looks)
+        # red (the attacker): TB2 + Harop (armed) and the Orbiter (recon); blue (the defender): the Orlan
+        red_air = [e for e in st.log if e.kind == "AirStatus" and e.side == "attacker"]
+        blue_fire = [e for e in st.log if e.kind == "ArtilleryFired" and e.side == "defender"]
+        spotted = [e for e in blue_fire if e.spotter == "recon drone"]
+        row["red armed sorties flown"] = sc.drone_sorties_flown["attacker"]
+        row["red armed drone-turns grounded"] = sc.drone_sorties_grounded["attacker"]
+        row["red Orbiter sorties"] = sc.recon_sorties["attacker"]
+        row["red drones grounded every turn (share of games)"] = float(
+            bool(red_air) and all(e.grounded for e in red_air))
+        row["blue Orlan sorties"] = sc.recon_sorties["defender"]
+        row["blue artillery missions"] = sc.artillery_missions["defender"]
+        row["blue drone-spotted missions"] = sc.drone_spotted_missions["defender"]
+        row["blue drone-spotted fire, share of games"] = float(bool(spotted))
+        row["red steps lost to drone-spotted fire"] = sum(f.losses for e in spotted for f in e.fire)
+        row["games where drone-spotted fire hits red (share)"] = float(
+            any(f.losses for e in spotted for f in e.fire))
     if lesson == "supply":
         oos_fire = sum(1 for e in st.log for f in e.fire_results() if st.unit(f.firer).side == 1
                        and any(m.source == "out of supply" for m in f.modifiers))
@@ -170,9 +132,8 @@ def main(argv: list[str]) -> None:
             for v in variants:
                 x = res[v].get(k)
                 cells.append("—" if x is None else (f"{x:.1%}" if k in ("attacker wins", "road cut")
-                                                    or "share" in k or "(all turns)" in k
-                                                    or k.startswith(("observer moved", "observer destroyed",
-                                                                     "road post")) else f"{x:.2f}"))
+                                                    or "share" in k or k.startswith("road post")
+                                                    else f"{x:.2f}"))
             print(f"| {k} | " + " | ".join(cells) + " |")
 
 
