@@ -23,7 +23,7 @@ def when(state: GameState, turn: int | None) -> str:
 
 def key_moments(state: GameState) -> list[str]:
     """The lines that say how the game went: who won, when and why; when the objective was taken and held, and
-    by what kind of unit first; when the watched road was cut."""
+    by what kind of unit first; when and where the watched road was first cut."""
     sc, scen = state.score, state.scenario
     out = [f"{sc.winner} wins on {when(state, sc.end_turn)}: {sc.reason}"]
     entry = sc.objective_first_entry_type
@@ -37,7 +37,11 @@ def key_moments(state: GameState) -> list[str]:
     if scen.victory.road_watch is not None:
         still = "" if sc.road_cut_turn is None else (", still cut at the end" if sc.road_cut_at_end
                                                     else ", open again at the end")
-        out.append(f"{scen.victory.road_watch.name} cut: {when(state, sc.road_cut_turn)}{still}")
+        # where: an educator's review saw "cut: turn 15" set beside the record's special forces on the road by the
+        # town, when the first cut was the western group's, 10 km away at Lisagor
+        first = next((ev for ev in state.log if ev.kind == "RoadCut" and ev.cut), None)
+        where = f" ({first.reason})" if first is not None and sc.road_cut_turn is not None else ""
+        out.append(f"{scen.victory.road_watch.name} first cut: {when(state, sc.road_cut_turn)}{where}{still}")
     return out
 
 

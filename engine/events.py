@@ -522,6 +522,8 @@ class RoadCut(Event):
     reason: str
 
     def text(self) -> str:
+        if not self.cut and self.reason == "open":  # (not "reopened: open", which an educator found odd)
+            return f"{self.road} reopened"
         return f"{self.road} {'CUT' if self.cut else 'reopened'}: {self.reason}"
 
 

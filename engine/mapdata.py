@@ -426,6 +426,17 @@ class GameMap:
         name = self.place_name(idx)
         return f"({c},{r}){' ' + name if name else ''}"
 
+    def describe_near(self, idx: int) -> str:
+        """`describe`, or "(11,21) by Lisagor" for a hex next to a named place (the first of its neighbours, in
+        the map's neighbour order, that has one): a road cut 'at (11,21)' told a class nothing of where it was."""
+        if self.place_name(idx) is None:
+            for j in self.nbr_list[idx]:
+                name = self.place_name(j) if j >= 0 else None
+                if name is not None:
+                    c, r = self.hex_of(idx)
+                    return f"({c},{r}) by {name}"
+        return self.describe(idx)
+
     # ------------------------------------------------------------------ line of sight
     def viewshed(self, idx: int, radius: int) -> np.ndarray:
         """Flat indices visible from `idx` within `radius` hexes, over elevation plus trees and buildings.

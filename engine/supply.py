@@ -242,7 +242,7 @@ def road_open_between(gmap: GameMap, start: int, end: int, blocked: frozenset[in
     where (-1: open, or cut only by blocking the detours too)."""
     if start in blocked or end in blocked:
         where = start if start in blocked else end
-        return False, f"attacker at {gmap.describe(where)}", where
+        return False, f"attacker at {gmap.describe_near(where)}", where
     seen = {start}
     stack = [start]
     road = gmap.road_neighbours
@@ -257,6 +257,6 @@ def road_open_between(gmap: GameMap, start: int, end: int, blocked: frozenset[in
     on_route = [i for i in gmap.road_route(start, end) if i in blocked]
     if not on_route:
         return False, "attacker astride the road at a detour", -1
-    return False, f"attacker astride the road at {gmap.describe(on_route[0])}", on_route[0]
+    return False, f"attacker astride the road at {gmap.describe_near(on_route[0])}", on_route[0]
 
 

@@ -492,7 +492,7 @@ UNITS = [
     unit("arm_inf_2", D, "infantry", JIDIR_DUZU, 2, "Jidir Duzu outpost company", hidden=True),
     unit("arm_pol_1", D, "infantry", (21, 9), 2, "Armenian police special battalion"),
     # ---- defender: ambush parties in the ravines on the southern approaches
-    unit("arm_inf_3", D, "infantry", DASHALTI_GORGE, 2, "Karin Tak ambush party", hidden=True),
+    unit("arm_inf_3", D, "infantry", DASHALTI_GORGE, 2, "Dashalti gorge ambush party", hidden=True),
     unit("arm_inf_4", D, "infantry", (23, 12), 2, "Sighnaq ravine ambush party", hidden=True),
     unit("arm_inf_5", D, "infantry", (19, 11), 2, "Hunot canyon ambush party", hidden=True),
     unit("arm_inf_6", D, "infantry", (22, 14), 2, "Dashalti forest ambush party", hidden=True),
@@ -517,7 +517,7 @@ UNITS = [
     unit("arm_how_2", D, "howitzer", (24, 8), 2, "Howitzer battery (D-20), Shosh"),
     unit("arm_ad_1", D, "air_defence", (22, 2), 2, "Air-defence battery (Osa / Strela)"),
     unit("arm_orlan", D, "recon_drone", STEPANAKERT, 2, "Orlan-10 reconnaissance drones"),
-    unit("arm_art_offmap", D, "howitzer", WEST_ENTRY, 3, "Artillery from Armenia proper", offmap=True),
+    unit("arm_art_offmap", D, "border_artillery", WEST_ENTRY, 3, "Artillery from Armenia proper", offmap=True),
     # ---- defender: reservists and volunteers rushed in after 29 Oct
     unit("arm_res_1", D, "infantry", WEST_ENTRY, 2, "Reservist battalion from Syunik", arrives=4),
     unit("arm_res_2", D, "infantry", STEPANAKERT, 2, "Artsakh reservist company", arrives=6),
@@ -529,9 +529,9 @@ WESTERN_GROUP = ["az_mr_3", "az_mech_2", "az_tank_2"]
 # hex on its south-west side, where the group comes up out of the hills, and the village itself)
 LISAGOR_GOAL = [(11, 21), LISAGOR]
 GROUND = {"special_forces", "mech_infantry", "motor_rifle", "tank", "infantry", "howitzer", "sp_howitzer", "mlrs",
-          "air_defence"}
+          "air_defence", "border_artillery"}
 AIR = {"armed_drone", "loitering_munition", "recon_drone", "orbiter"}
-VEHICLE = {"mech_infantry", "motor_rifle", "tank", "howitzer", "sp_howitzer", "mlrs", "air_defence"}
+VEHICLE = {"mech_infantry", "motor_rifle", "tank", "howitzer", "sp_howitzer", "mlrs", "air_defence", "border_artillery"}
 
 # (ceiling_m above ground, visibility_km, fog, precipitation) per turn; turn 1 = 28 Oct 06:00 (day)
 WEATHER = [
@@ -593,6 +593,9 @@ META = {
 }
 
 NOTES = [
+    "Place names: one name each on the map and in the log (the facts file's names); the pairs are Shusha / "
+    "Shushi, Stepanakert / Khankendi, Lachin / Berdzor, Dashalti / Karin Tak (one village: the gorge below it "
+    "is the Dashalti gorge), Shosh / Shushikend, Lisagor / Turshsu.",
     "Map: 49 x 45 hexes of 1 km covering 39.50-39.84 N x 46.50-47.05 E, hex positions from the facts "
     "file's formula. Relief is stylised: an inverse-distance blend of hand-placed heights, smoothed, with "
     "the Shusha plateau (1,400-1,540 m), the Karkar gorge floor (1,290 m at Karin Tak falling to 950 m "
@@ -652,7 +655,8 @@ NOTES = [
     "attacker is in the town, then sends against the road cut (sides.defender.agent_params); artillery moved "
     "out of the town to Stepanakert and Shosh; an air-defence battery and Orlan-10 drones at Stepanakert; off-map "
     "artillery 'from Armenia "
-    "proper' firing from the W edge (Meduza); reservists and volunteers arriving on turns 4-10 (after "
+    "proper' firing from the W edge (Meduza; unit_types.border_artillery: 15 hexes, enough to reach the fight "
+    "for the road at Lisagor); reservists and volunteers arriving on turns 4-10 (after "
     "29 Oct) at the W edge and at Stepanakert. Battle strengths are not reliably known: calibrate on ratios "
     "and directions, not counts.",
     "The defender's counter-attack to reopen the road [facts: 'Defender reinforcements failed to dislodge "
@@ -678,7 +682,7 @@ NOTES = [
     "climbed into it was out of supply, 99% of its unit-turns there, and the town held 12 turns after the "
     "cut instead of the record's 3-4 days; at 24 the attacker won a few points less, 65% against 71% in 200 "
     "games): roads cost 0.25-0.5 a hex, "
-    "porters off road twice the foot cost (5 a "
+    "porters off road twice the cheaper of the foot and special-forces costs (5 a "
     "forest hex), so Shusha (~30 road km from the W edge) costs 7.5 and Stepanakert ~9, while a forest hex "
     "4 km off the road is cut off. Every unit starts in supply (a test checks it): the Hunot ambush "
     "party starts at (19,11), in the canyon below Jidir Duzu, and the Shosh battery at (24,8), because the "
@@ -743,8 +747,8 @@ META["history"] = [
     "6 Nov (turn 19): a defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance.",
     "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms "
     "it on the 9th.",
-    "4-5 Nov (turns 15-18): fighting at Lisagor / Turshsu, on the corridor road 17-18 km west of Shusha; the "
-    "attackers hold the road toward Lachin.",
+    "4-5 Nov (turns 15-18): fighting at Lisagor / Turshsu, on the corridor road 17-18 km by road (about 12 km in "
+    "a straight line) south-west of Shusha; the attackers hold the road toward Lachin.",
     "Shosh and Lachin stayed in Artsakh's hands until the ceasefire (night of 9/10 Nov).",
 ]
 META["briefing"] = [
@@ -758,8 +762,9 @@ META["briefing"] = [
     "Stepanakert and the villages on the corridor; reservists and volunteers arrive over the coming days.",
     "The attacker: cut the Lachin road below the town, then climb into Shusha and clear it before the "
     "ceasefire. Light forces move hidden through ravines and forest (overlay 3); vehicles are slow there "
-    "(overlay 1). The town's cliffs make an assault from below costly (overlays 2 and 8); the open south-west "
-    "rim (Jidir Duzu) and the road are the ways in.",
+    "(overlay 1). The town's cliffs make an assault from below costly (overlays 2 and 8); the one face without a "
+    "cliff is the road's, from the Dashalti gorge at (21,12) into (21,11); Jidir Duzu, the south-west rim, is a "
+    "cliff climb from the gorge.",
     "The defender: hold the town and keep the road open. Hidden parties in the ravines fire first at whatever "
     "walks into them; artillery needs a spotter, and the recon drone over the approaches is one. A unit cut off "
     "from its supply fires worse and does not recover (overlay 6).",
@@ -897,6 +902,16 @@ def build():
                        # the 2S3 is self-propelled: the default howitzer type is towed (its label said so)
                        "sp_howitzer": {"base": "howitzer", "label": "Self-propelled artillery (2S3-class)",
                                        "mobility": "tracked"},
+                       # the fire "from Armenia proper" on the Lachin axis [facts]: the guns stand in Armenia, about
+                       # 4 km west of the map's edge hex they fire from, so 15 hexes is ~19 km from the guns
+                       # (152 mm, 2S3 / D-20 class, with extended-range shells: a model assumption). At the
+                       # default 12 they could reach Lachin and the Hakari valley only, where the attacker no
+                       # longer goes (its no-go box), and fired in no game: an educator's review found the
+                       # battery described and never firing; at 15 they reach the fight for the road at Lisagor
+                       # (400 games, seed 1: defender artillery missions 10.8 -> 15.4 a game, attacker steps lost
+                       # to artillery 4.0 -> 5.4, attacker wins 71.8% -> 70.5%, the road still first cut on turn 15)
+                       "border_artillery": {"base": "howitzer", "label": "Artillery from Armenia proper (152 mm)",
+                                            "range_hexes": 15},
                        # ~40 kg loads through beech forest and ravines: one hex a turn off the roads, on the
                        # forest track too (at 3 MP the track's 1.5 let them march two hexes a turn)
                        # firepower_hard 5 (default 2): light anti-tank weapons (RPGs, ATGMs) at close range,

@@ -43,29 +43,32 @@ def test_a_counterfactual_effect_counts_only_beyond_its_noise():
     assert _sure({"diff": -0.2, "ci95_half": 0.05}, -1) and not _sure({"diff": -0.2, "ci95_half": 0.05}, +1)
 
 
-def _row(winner: str, cut: int | None, taken: int | None) -> dict:
-    return {"winner": winner, "road_cut_turn": cut, "objective_taken_turn": taken}
+def _row(winner: str, cut: int | None, taken: int | None, town_cut: int | None = -1) -> dict:
+    """A game's row; the cut by the town is the first cut unless `town_cut` says otherwise."""
+    return {"winner": winner, "road_cut_turn": cut, "objective_taken_turn": taken,
+            "town_cut_turn": cut if town_cut == -1 else town_cut}
 
 
 def test_the_road_cut_and_the_fall_after_it_are_checked_against_the_record():
     """Session 20: the road was cut on turn ~11 (the record: 4 Nov, turn 15) and the town fell 12 turns later
-    (the record: 3-4 days) while every check held; both are calibration targets now, dated by the scenario."""
+    (the record: 3-4 days) while every check held; both are calibration targets now, dated by the scenario.
+    Session 26: they measure the cut by the town (the record's), not the first cut anywhere on the road."""
     from conftest import shusha_scenario
 
-    from engine.fidelity import checks, effects
+    from engine.fidelity import checks, effects, town_cut_stats
 
     def measured(rows: list[dict]) -> dict[str, tuple[str, bool]]:
         from engine.fidelity import cell_stats
 
         h = cell_stats(rows)
         cells = {n: dict(h) for n in ("historical", "clear_skies", "no_recon_drone", "mech_lead")}
-        res = {"cells": cells, "effects": effects(cells),
+        res = {"cells": cells, "effects": effects(cells), "counterattacks": {"town_cut": town_cut_stats(rows)},
                "drones_by_weather": {"armed_sorties_per_game": [0.0], "ceiling_m": [500]}}
         return {c["target"]: (c["measured"], c["holds"]) for c in checks(res, shusha_scenario())}
 
     def road_and_gap(got: dict[str, tuple[str, bool]]) -> tuple[tuple[str, bool], tuple[str, bool]]:
-        road = next(v for k, v in got.items() if k.startswith("the road is cut around 4 Nov"))
-        gap = next(v for k, v in got.items() if k.startswith("the town falls 3–4 days after the cut"))
+        road = next(v for k, v in got.items() if k.startswith("the road is cut by the town around 4 Nov"))
+        gap = next(v for k, v in got.items() if k.startswith("the town falls 3–4 days after the cut by the town"))
         return road, gap
 
     early = [_row("attacker", 11, 23)] * 3 + [_row("defender", 11, None)]
@@ -74,5 +77,13 @@ def test_the_road_cut_and_the_fall_after_it_are_checked_against_the_record():
     on_time = [_row("attacker", 15, 22), _row("attacker", 15, 23), _row("defender", 16, None)]
     road, gap = road_and_gap(measured(on_time))
     assert road == ("turn 15 (04 Nov 06:00)", True) and gap == ("7.5 turns", True)
+    # cut far away on turn 11, by the town on turn 15: the checks follow the town's cut and say the other
+    elsewhere = [_row("attacker", 11, 22, 15), _row("attacker", 11, 23, 15), _row("defender", 11, None, 16)]
+    road, gap = road_and_gap(measured(elsewhere))
+    assert road == ("turn 15 (04 Nov 06:00); the first cut anywhere: turn 11, away from the town first in 100%", True)
+    assert gap == ("7.5 turns", True)
+    # reached by the town only after the fall: no cut before the capture
+    got = measured([_row("attacker", 11, 14, 20), _row("attacker", 11, 15, None)])
+    assert got["the road is cut by the town before the town falls in most attacker wins"] == ("0%", False)
     road, gap = road_and_gap(measured([_row("defender", None, None)]))
     assert road == ("—", False) and gap == ("—", False)
