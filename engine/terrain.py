@@ -67,7 +67,8 @@ ROAD_COST: dict[str, dict[str, float]] = {
 """Cost of moving along a road edge, by road kind; replaces terrain and river costs (bridges, switchbacks).
 A `track` is a forest path widened by engineers: passable for vehicles, but slow."""
 SUPPLY_ROAD_COST_BY_KIND: dict[str, float] = {"main": 0.25, "secondary": 0.35, "track": 0.5}
-"""Supply is traced like a truck along roads, like porters (2× foot cost) elsewhere."""
+"""Supply is traced like a truck along roads, like porters elsewhere: `SUPPLY_OFFROAD_FACTOR` times the cheaper of
+the foot and special-forces move costs (a mountain hex: 2 × 2.5 = 5, not 2 × 3)."""
 
 SUPPLY_OFFROAD_FACTOR = 2.0
 
