@@ -302,6 +302,8 @@ class App:
 
         self.gui = Gui(self)
         self.fit_map()
+        if not hotseat:  # (a saved game's last enemy half-turn for V; hotseat: when the curtain is lifted)
+            self.restore_report()
 
     # ------------------------------------------------------------------ geometry / view
     def layout_screen(self, size: tuple[int, int]) -> None:
@@ -692,17 +694,18 @@ class App:
     def click_hex(self, idx: int | None, shift: bool = False, ctrl: bool = False) -> None:
         """A left click on hex `idx`: an order for the selected unit there, or else a selection. A click on
         one's own counters selects them; Ctrl+click moves the selected unit onto them (a stack)."""
-        if idx is None or self.pass_screen or self.state.outcome is not None:
+        if idx is None or self.pass_screen:
             return
         st = self.state
         h = st.map.hex_of(idx)
-        if shift and self.selected and st.sandbox:
+        over = st.outcome is not None  # (after the end a click still selects and describes, as Tab did: no orders)
+        if shift and self.selected and st.sandbox and not over:
             self.issue(SandboxPlace(self.selected, h))
             return
-        if shift and self.selected:
+        if shift and self.selected and not over:
             goto_orders.give(self, idx)
             return
-        if self.pending is not None and self.pending[0].target == h:
+        if self.pending is not None and self.pending[0].target == h and not over:
             self.confirm()
             return
         own_here = self.own_units_at(idx)
@@ -755,8 +758,8 @@ class App:
             ids = [u.id for u in own_here]
             if self.selected in ids:
                 nxt = ids[(ids.index(self.selected) + 1) % len(ids)]
-            else:
-                nxt = ids[0]
+            else:  # (the first of the stack that can act in this phase, else of a type that acts in it: a click
+                nxt = min(ids, key=self._stack_rank(ids))  # on a gun under tanks in the artillery phase got the tanks)
             could_stack = (sel is not None and self.my_turn() and st.phase == "movement" and idx != sel.idx
                            and idx in self.destinations())
             self.select(nxt)
@@ -765,9 +768,7 @@ class App:
                                 "Ctrl+click here")
             return
         if self.contacts_at(idx):
-            c = self.contacts_at(idx)[0]
-            label = st.scenario.unit_table[c.type].label
-            self.status = f"Enemy {label} (strength {c.strength}) at {st.map.describe(idx)}"
+            self.status = self.enemy_here(self.contacts_at(idx), idx)
             return
         self.select(None)
         marks = [m for m in self.last_seen_markers() if m.idx == idx]
@@ -780,13 +781,38 @@ class App:
                        + ("Click one of your counters (or press Tab) to give it an order."
                           if self.my_turn() else ""))
 
+    def _stack_rank(self, ids: list[str]) -> Any:
+        """Sort key for which of a stack's units (`ids`, top first) a click selects: one with an order of this
+        phase first (`able_units`), then one of a type that acts in it (a gun in the artillery phase, a unit that
+        assaults in the assault phase), then the top one."""
+        st = self.state
+        able = self.able_units() if self.my_turn() else set()
+        phase = st.phase
+
+        def fits(uid: str) -> bool:
+            ut = st.utype(st.unit(uid))
+            if phase == "artillery":
+                return ut.indirect
+            if phase == "assault":
+                return ut.can_assault and not ut.indirect
+            return False
+
+        return lambda uid: (uid not in able, not fits(uid), ids.index(uid))
+
+    def enemy_here(self, contacts: list[Any], idx: int) -> str:
+        """The known enemy units on hex `idx`, each with its strength (a click on a stack named only its top
+        unit: "Enemy Infantry (strength 3)" over a mechanised battalion too)."""
+        table = self.state.scenario.unit_table
+        where = self.state.map.describe(idx)
+        units = "; ".join(f"{table[c.type].label} (strength {c.strength})" for c in contacts)
+        return f"Enemy {units} at {where}" if len(contacts) == 1 else f"{len(contacts)} enemy units at {where}: {units}"
+
     def _no_order_here(self, u: Any, ut: Any, phase: str, idx: int, contacts: list[Any]) -> str:
         """Why clicking hex `idx` with `u` selected gives no order in this phase (the unit by name, `ui.names`)."""
         where = self.state.map.describe(idx)
         who = self.names.name(u.id)
         typed = self.names.name(u.id, typed=True)  # (its type said when its name does not say it)
-        enemy = (f"Enemy {self.state.scenario.unit_table[contacts[0].type].label} (strength {contacts[0].strength}) at "
-                 f"{where}. " if contacts else "")
+        enemy = f"{self.enemy_here(contacts, idx)}. " if contacts else ""
         if phase == "artillery":
             if ut.indirect:
                 return (f"{enemy}No spotted enemy at {where}: {who} fires only at enemies your units or a recon "
@@ -888,6 +914,9 @@ class App:
         if self.pass_screen:
             self.lift_curtain()
             return
+        if self.state.outcome is not None:  # (it said "Wait: it is not your turn" after the game had ended)
+            self.status = game_over_words(self.state.outcome)
+            return
         if not self.my_turn():
             self.status = "Wait: it is not your turn"
             return
@@ -932,8 +961,9 @@ class App:
 
     def need_not_act(self) -> set[str]:
         """Own units the end-of-phase warning leaves out: those marked to hold (key K); in the movement phase also
-        artillery (it fires, it need not move), off-map units, and units next to a known enemy or on an objective
-        hex (holding what they are there for)."""
+        artillery (it fires, it need not move), off-map units, units next to a known enemy or on an objective
+        hex (holding what they are there for), and hidden units that no move leaves hidden (`SideView.move_reveal`:
+        an ambush party in its ravine; the defender was told "13 units have not moved" every turn)."""
         st = self.state
         out = set(goto_orders.held(st))
         if st.phase != "movement":
@@ -942,9 +972,19 @@ class App:
         objective = set(self.renderer.objective)
         for u in self.view.own:
             ut = st.scenario.unit_table[u.type]
-            if ut.indirect or u.offmap or u.idx in zone or u.idx in objective:
+            if ut.indirect or u.offmap or u.idx in zone or u.idx in objective or self.in_hiding(u):
                 out.add(u.id)
         return out
+
+    def in_hiding(self, u: Any) -> bool:
+        """Whether own unit `u` is hidden and every move it can make now would give it away."""
+        if not u.hidden or not u.active:
+            return False
+        v = self.view
+        try:
+            return all(v.move_reveal(u.id, i) is not None for i in v.destinations(u.id) if i != u.idx)
+        except (KeyError, ValueError, WargameError):
+            return False
 
     def bring_into_view(self, idxs: list[int]) -> bool:
         """Centre the map on hexes `idxs` (what a recon sortie found, go-to units stopped by a contact) when one
@@ -1101,12 +1141,36 @@ class App:
         except WargameError as e:
             self.status = f"Cannot load: {e}"
             return
+        left = self.keep_left_game()
         saved = saved_players(st)  # the sides the game was saved with, as `wargame play --load` restores them
         if saved is not None and saved[0]:
             self.human, self.hotseat = saved
             self.view_side = min(self.human)
         self.set_state(st)
-        self.status = self.loaded_status(p)
+        self.status = self.loaded_status(p) + left
+
+    def keep_left_game(self) -> str:
+        """Before another game is loaded: the one on screen, if it has orders not saved, is written beside the
+        autosave as `<autosave>_left.json` (Load… threw a turn's moves away without a word); one such file, the
+        last game left, so that reloading a save again and again leaves no trail of files. What the status line
+        adds about it ("" if nothing)."""
+        p = self.autosave_path
+        if p is None or not self.unsaved():
+            return ""
+        try:
+            self.finish_ai_phase()
+        except Exception:  # (as `autosave`: the orders so far are still worth keeping)
+            pass
+        errors = []
+        for folder in (p.parent, *self.autosave_fallbacks):
+            target = folder / f"{p.stem}_left{p.suffix}"
+            try:
+                self.write_save(target)
+            except OSError as e:
+                errors.append(f"{target}: {e.strerror or e}")
+                continue
+            return f" | the game you left (orders not saved) is kept in {target}"
+        return f" | the game you left was NOT saved ({'; '.join(errors)})"
 
     def loaded_status(self, path: Path) -> str:
         """The status line after a game is loaded: where it stands and which side the player has."""
@@ -1147,6 +1211,7 @@ class App:
             self.raise_curtain()
         else:  # the loaded game's units in view, as a new game opens (the view stayed on the last game's spot)
             self.open_on_own_forces()
+            self.restore_report()
 
     def toggle_help(self) -> None:
         self.show_help = not self.show_help
@@ -1344,17 +1409,51 @@ class App:
         self.status = f"{SIDES[self.view_side]} to play"
         if start < len(self.state.log):
             self.status = self.enemy_turn_summary(start)
+        elif (said := self.restore_report()) is not None:  # (a loaded game: its last half-turn, from the log)
+            self.status = said
         if self.status_after_curtain:  # (what `play` had to say at the start: the load's notes, the autosave's)
             self.status = f"{self.status_after_curtain} | {self.status}"
             self.status_after_curtain = None
 
-    def enemy_turn_seen(self, start: int) -> list[Any]:
-        """What the viewing side saw of the enemy's half-turn: log entries from `start` (`visible_log`), less
-        this side's own turn-start reports and the game's routine turn reports (`BOOKKEEPING`: the new turn,
-        its weather, the objective's count), which are nobody's action."""
+    def enemy_turn_seen(self, start: int, end: int | None = None) -> list[Any]:
+        """What the viewing side saw of the enemy's half-turn: log entries from `start` (to `end`, else the log's
+        end) (`visible_log`), less this side's own turn-start reports and the game's routine turn reports
+        (`BOOKKEEPING`: the new turn, its weather, the objective's count), which are nobody's action."""
         own = SIDES[self.view_side]
-        return [ev for _, ev in self._log_seen(start)
-                if not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS) and ev.kind not in BOOKKEEPING]
+        return [ev for k, ev in self._log_seen(start) if (end is None or k < end)
+                and not (getattr(ev, "side", None) == own and ev.kind in OWN_REPORTS) and ev.kind not in BOOKKEEPING]
+
+    def last_enemy_half_turn(self) -> tuple[int, int] | None:
+        """Log indices [start, end) of the other side's last half-turn before the viewing side's current one, read
+        from the phase markers (None: it has had none yet)."""
+        log = self.state.log
+        enemy = SIDES[1 - self.view_side]
+        end = len(log)
+        k = len(log) - 1
+        while k >= 0 and not (log[k].kind == "PhaseStarted" and log[k].side == enemy):  # (back past our phases)
+            if log[k].kind == "PhaseStarted":
+                end = k
+            k -= 1
+        if k < 0:
+            return None
+        start = k
+        while k >= 0 and not (log[k].kind == "PhaseStarted" and log[k].side != enemy):
+            if log[k].kind == "PhaseStarted":
+                start = k
+            k -= 1
+        return start, end
+
+    def restore_report(self) -> str | None:
+        """A game opened from a save (`--load`, Ctrl+O, a hotseat curtain over a loaded game): the enemy-turn
+        report (V) of its last enemy half-turn, read from the log (V said "No enemy turn yet" at turn 18). The
+        status line's summary of it, or None if there is none (or the enemy is still playing)."""
+        self.report, self.report_notes = None, []
+        if self.state.side != self.view_side or self.choosing:
+            return None
+        span = self.last_enemy_half_turn()
+        if span is None:
+            return None
+        return self.enemy_turn_summary(span[0], self.enemy_turn_seen(*span))
 
     def enemy_turn_summary(self, start: int, seen: list[Any] | None = None) -> str:
         """The status line when the enemy's half-turn is over: what the viewing side saw of it (`seen`, else
@@ -1407,6 +1506,7 @@ class App:
         units it named that are still idle ("Tab to go to them": not the guns, units in contact or on the
         objective, held with K, that it leaves out), and all of them again when none is left."""
         idle = self.idle_units() if self.idle_warned() else []
+        able: set[str] = set()
         if idle:
             ids = idle
         else:
@@ -1420,6 +1520,8 @@ class App:
         self.select(ids[k])
         if idle:  # (the status says which of the warning's units this is)
             self.status += f" - {k + 1} of the {len(ids)} the end-of-phase warning names (Tab: the next)"
+        elif not able and self.my_turn():  # (Tab went on through guns and tanks with nothing to do, unsaid)
+            self.status += f" - no unit of yours can act in this {self.state.phase} phase: Space ends it"
         u = self.state.unit(ids[k])
         if self.state.utype(u).domain == "ground":  # (an off-map battery: the map-edge hex it fires from)
             self.center_on(u.idx)
@@ -1459,7 +1561,8 @@ class App:
                 if all(isinstance(o, EndPhase) for o in legal):
                     grounded = [f"{self.names.name(k)} grounded: {r}" for k, r in self.view.grounded.items() if r]
                     ph = st.phase
-                    why = self.artillery_skip_reason() if ph == "artillery" else ""
+                    why = (self.artillery_skip_reason() if ph == "artillery" else "you have no aircraft"
+                           if ph == "air" and not self.own_aircraft() else "")
                     last_status, last_outlines = self.status, self.highlight
                     self.issue(EndPhase(SIDES[st.side]))
                     skipped = f"skipped the {ph} phase ({why or 'nothing to order'})" + (
@@ -1471,17 +1574,24 @@ class App:
                     if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
                         self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
 
+    def own_aircraft(self) -> list[Any]:
+        """The viewing side's aircraft in the game (flying or grounded): none, and its air phase is skipped for
+        that reason, not "nothing to order"."""
+        table = self.state.scenario.unit_table
+        return [u for u in self.view.own if u.active and u.strength > 0 and table[u.type].domain == "air"]
+
     def artillery_skip_reason(self) -> str:
         """Why the viewing side's artillery has no fire mission this phase though it has spotted enemies ("" if
-        it has none in view): its guns' ranges (`SideView.fire_range`) against the contacts a spotter sees
-        (`SideView.spotter`), and the nearest gun and how far it falls short."""
+        it has none in view; "you have no artillery" if it has no guns): its guns' ranges (`SideView.fire_range`)
+        against the contacts a spotter sees (`SideView.spotter`), and the nearest gun and how far it falls
+        short."""
         v = self.view
         st = self.state
         spotted = [c for c in v.contacts if v.spotter(c.idx)]
-        if not spotted:
-            return ""
         table = st.scenario.unit_table
         guns = [u for u in v.own if u.active and u.strength > 0 and table[u.type].indirect]
+        if not spotted:
+            return "" if guns else "you have no artillery"
         if not guns:
             return "you have no artillery for the enemies you spotted"
         ready = [u for u in guns if not u.fired]
@@ -1511,6 +1621,7 @@ class App:
         run_agents(self.state, self.agents, self.rngs, until_turn=turn)
         self.show_lesson = False  # scripted play (--autoplay): nobody is reading the lesson; L still opens it
         self._ai_key = None  # stopped at the start of a turn (or the end): no AI is mid-phase
+        self.restore_report()  # (V after --autoplay said "No enemy turn yet")
 
     # ------------------------------------------------------------------ drawing
     def render(self, screen: pygame.Surface) -> None:
@@ -2244,8 +2355,11 @@ class App:
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             if self.kb_cursor and self.hover is not None:  # (the keyboard's click: on the cursor's hex)
                 self.click_hex(self.hover, shift=bool(mod & pygame.KMOD_SHIFT), ctrl=bool(ctrl))
-            else:
+            elif self.pending is not None:
                 self.confirm()
+            else:  # (Enter with nothing previewed did nothing at all)
+                self.status = ("Nothing to confirm: click a target first to see the odds (or move the keyboard "
+                               "cursor with the arrows, T to a target, then Enter)")
         elif key == pygame.K_ESCAPE:
             if self.show_lesson and self.windows_over_briefing() and self.gui.close_top_window():
                 self.status = "Closed"  # (the window over the briefing first, as it is on top)
@@ -2447,6 +2561,12 @@ class App:
 
 LAST_SEEN_SHOWN = 2
 """Last-seen marks drawn on one hex at most: more piled up like a real stack (a player read four as one)."""
+
+
+def game_over_words(outcome: Any) -> str:
+    """The status line when the player asks for a move after the game has ended."""
+    return (f"The game is over: the {outcome.winner} won on turn {outcome.turn} ({outcome.reason}). Click a unit "
+            "to look at it; Load… (Ctrl+O) opens another game")
 
 
 def last_seen_label(marks: list[Any]) -> str:

@@ -240,12 +240,14 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
         air = [u for u in units if u.active and scen.unit_table[u.type].domain == "air"]
         w.line(weather_words(v.weather), p.panel_fg, px=12)
         ready = [u for u in air if not grounded_now.get(u.id)]
-        for done, head in ((False, "CAN FLY (click or Tab to select)"), (True, "has flown this turn")):
-            names = [side_word(app, u) + app.names.name(u.id, typed=True) for u in ready if bool(u.fired) == done]
+        now = "CAN FLY (click or Tab to select)"
+        words = {u.id: flight_words(app, u, now) for u in ready}
+        for head in (now, LATER, FLOWN, DID_NOT_FLY):
+            names = [side_word(app, u) + app.names.name(u.id, typed=True) for u in ready if words[u.id] == head]
             if names:
-                r = w.line(f"{head}: {', '.join(names)}", p.good if not done else p.panel_dim, px=12,
-                           bold=not done)
-                if not done and w.shown_whole(r):
+                live = head in (now, LATER)
+                r = w.line(f"{head}: {', '.join(names)}", p.good if live else p.panel_dim, px=12, bold=live)
+                if live and w.shown_whole(r):
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
         if grounded:
             _alert(app, w, grounded_causes(app), bold_all=True)
@@ -465,6 +467,14 @@ def lesson_html(scen: Any, scale: float = 1.0) -> str:
 
 def phase_hint(app: Any, short: bool = False) -> str:
     """What a new player can do now (no unit selected); `short`: in a line or two, for a short panel."""
+    ph = app.state.phase
+    if ph in ("air", "artillery"):  # (a lesson with no aircraft said "click an aircraft's line above")
+        table = app.state.scenario.unit_table
+        have = [u for u in app.view.own if u.active and u.strength > 0
+                and (table[u.type].domain == "air" if ph == "air" else table[u.type].indirect)]
+        if not have:
+            what = "aircraft" if ph == "air" else "artillery"
+            return f"{'' if short else 'Your '}{ph.upper()} phase: you have no {what}. Space ends the phase."
     if short:
         return {"air": "AIR phase: click an aircraft's line above (or Tab), then a hex. Space ends the phase.",
                 "artillery": "ARTILLERY phase: select a gun (Tab), then click a spotted enemy. Space ends it.",
@@ -483,6 +493,8 @@ def phase_hint(app: Any, short: bool = False) -> str:
 
 def unit_hint(app: Any, u: Any, ut: Any) -> str:
     ph = app.state.phase
+    if app.state.outcome is not None:
+        return "The game is over."
     if not app.my_turn():
         return "It is not your turn."
     if u.fired and ph in ("air", "artillery", "assault"):
@@ -542,6 +554,27 @@ def _needs(ut: Any, verb: str = "needs") -> str:
     return f"{verb} cloud base {ut.min_ceiling_m:.0f} m, visibility {ut.min_visibility_km:g} km{fog}"
 
 
+def flight_words(app: Any, u: Any, now: str) -> str:
+    """How aircraft `u`, not grounded, is listed: `now` in its side's air phase; "CAN FLY in this turn's air
+    phase" while its side's half-turn is still to come (its `fired` mark is then the last turn's: the defender's
+    drone "has flown this turn" during the attacker's half); else whether it flew. The panel said "CAN FLY (click
+    or Tab to select)" in the artillery phase, when Tab selects guns and no drone may fly until the next turn."""
+    st = app.state
+    if st.outcome is None and st.side < u.side:
+        return LATER
+    if u.fired:
+        return FLOWN
+    if st.outcome is None and st.phase == "air" and st.side == u.side:
+        return now
+    return DID_NOT_FLY
+
+
+LATER = "CAN FLY in this turn's air phase"
+FLOWN = "has flown this turn"
+DID_NOT_FLY = "did not fly this turn"
+"""A drone that could have flown in its side's air phase, now over (`flight_words`)."""
+
+
 def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, int], str | None]]:
     """Which aircraft fly this turn and why not: own units from the engine's grounding (`view.grounded`, the
     AirStatus reasons); enemy aircraft *types* of the scenario judged against the public weather with the
@@ -566,8 +599,8 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
         if g:
             out.append((f"{mark}{name}: GROUNDED - {g}{limits}", p.bad, u.id))
         else:
-            done = "has flown this turn" if u.fired else "CAN FLY - click to select"
-            out.append((f"{mark}{name}: {done}{limits}", p.good, u.id))
+            done = flight_words(app, u, "CAN FLY - click to select")
+            out.append((f"{mark}{name}: {done}{limits}", p.panel_dim if done == DID_NOT_FLY else p.good, u.id))
     enemy = 1 - app.view_side
     seen: set[str] = set()
     for us in [] if sideless(app) else st.scenario.units:  # (a view of both sides has no enemy: all are above)
