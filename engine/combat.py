@@ -162,8 +162,20 @@ def _firer_state_mods(state: GameState, firer: Unit) -> list[Modifier]:
 
 def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[tuple[Modifier, ...], tuple[Modifier, ...]]:
     """Modifiers for (firing from `from_idx` at `to_idx`, return fire from `to_idx`) across their hexside
-    (static: memoised per map and combat rules; the same tuples each time, which the odds memos key on as they
-    are)."""
+    (static: memoised per map and combat rules; the same tuples each time)."""
+    got = _edge_entry(state, from_idx, to_idx)
+    return got[0], got[1]
+
+
+_EDGE_NAMES: dict[tuple[tuple[Modifier, ...], tuple[Modifier, ...]], int] = {}
+"""A small int per distinct value of a hexside's (attack, return fire) modifiers, in the order first met (any map)."""
+
+
+def _edge_entry(state: GameState, from_idx: int, to_idx: int
+                ) -> tuple[tuple[Modifier, ...], tuple[Modifier, ...], int]:
+    """`_edge_mods`, and an int that names their value (`_EDGE_NAMES`) for the assault memo's key: hashing a
+    `Modifier` calls attrs' Python `__hash__` (about 1 500 instructions), and an assault's weighing would hash
+    the hexside's modifiers at every call."""
     memo = state._memos.get("combat.edge_mods")  # looked up in the map once per game
     if memo is None:
         name = _memo_name("combat.edge_mods", state.scenario.combat)
@@ -172,7 +184,8 @@ def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[tuple[Modi
     got = memo.get(key)
     if got is None:
         attack, ret = _edge_mods_uncached(state, from_idx, to_idx)
-        got = memo[key] = (tuple(attack), tuple(ret))
+        edge = (tuple(attack), tuple(ret))
+        got = memo[key] = (*edge, _EDGE_NAMES.setdefault(edge, len(_EDGE_NAMES)))
     return got
 
 
@@ -232,22 +245,33 @@ def fire_odds(
     # hexes enter only through their terrain (see `_fire_modifiers`): keyed on it, the odds found in one game
     # serve the next wherever the same units meet on the same ground
     terrain = state.map.terrain_list
+    extra_key = _mods_key(extra) if extra else ()
     key = (firer.id, firer.type, terrain[firer.idx], firer.strength,
            firer.cohesion if firer.cohesion < STEADY else STEADY, firer.supplied, target.id, target.type,
-           terrain[target.idx], target.strength, context, tuple(extra) if extra else (), state.night)
+           terrain[target.idx], target.strength, context, extra_key, state.night)
     memo = _map_memo(state, "combat.fire_odds")
     got = memo.get(key)
     if got is None:
-        got = memo[key] = _fire_odds(state, firer, target, context, extra)
+        got = memo[key] = _fire_odds(state, firer, target, context, extra, extra_key)
     return got
 
 
-def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: Sequence[Modifier] | None
-               ) -> FireOdds:
+def _mods_key(mods: Sequence[Modifier]) -> tuple[tuple[str, int], ...]:
+    """`mods` as a memo key, (source, value) pairs: hashing a `Modifier` itself calls attrs' Python `__hash__`
+    (about 1 500 instructions)."""
+    out = []
+    for m in mods:  # (a loop: a comprehension is a function object and a call)
+        out.append((m.source, m.value))
+    return tuple(out)
+
+
+def _fire_odds(state: GameState, firer: Unit, target: Unit, context: str, extra: Sequence[Modifier] | None,
+               extra_key: tuple[tuple[str, int], ...]) -> FireOdds:
+    """`extra_key`: `extra` as `_mods_key` gives it."""
     # the modifiers do not depend on strengths: a unit that lost a step reuses them
     terrain = state.map.terrain_list
     key = (firer.type, terrain[firer.idx], firer.cohesion if firer.cohesion < STEADY else STEADY, firer.supplied,
-           target.type, terrain[target.idx], context, tuple(extra) if extra else (), state.night)
+           target.type, terrain[target.idx], context, extra_key, state.night)
     memo = _map_memo(state, "combat.fire_modifiers")
     got = memo.get(key)
     if got is None:
@@ -403,14 +427,14 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int, seen_only:
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
     # those, as `fire_odds` is, so that one game's assaults serve the next
     terrain = state.map.terrain_list
-    edge = _edge_mods(state, attacker.idx, target_idx)
+    atk_mods, ret_mods, edge_name = _edge_entry(state, attacker.idx, target_idx)
     key = (attacker.id, attacker.type, terrain[attacker.idx], attacker.strength,
            attacker.cohesion if attacker.cohesion < STEADY else STEADY, attacker.supplied, terrain[target_idx],
-           edge, state.night, tuple(who))
+           edge_name, state.night, tuple(who))
     memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)
     if got is None:
-        a, ds = _assault_odds(state, attacker, defenders, edge)
+        a, ds = _assault_odds(state, attacker, defenders, (atk_mods, ret_mods))
         got = memo[key] = (a, ds, a.expected_losses, sum(d.expected_losses for d in ds))
     return got
 

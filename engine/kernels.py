@@ -19,6 +19,14 @@ import os
 
 import numpy as np
 
+# dtypes as instances, for the numpy calls the games make per order (`np.zeros(n, BOOL)`): numpy converts a
+# type such as `np.int64` or `bool` to its dtype at every call (about 500 instructions), and reads a dtype
+# passed positionally cheaper than by keyword
+BOOL = np.dtype(np.bool_)
+INT32 = np.dtype(np.int32)
+INT64 = np.dtype(np.int64)
+INTP = np.dtype(np.intp)
+
 JIT = False
 if os.environ.get("WARGAME_NO_JIT", "") in ("", "0"):
     try:
@@ -202,9 +210,8 @@ def supply_workspace(n: int, n_edges: int, n_sources: int, n_targets: int) -> tu
     `n_sources` sources and at most `n_targets` targets a call: the blocked mask, enemy zones, per-target
     status, the targets left to search, and the search's costs, wanted flags and heap."""
     room = n_edges + n_sources + 1
-    return (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n_targets, dtype=np.int64),
-            np.zeros(n_targets, dtype=np.int64), np.zeros(n), np.zeros(n, dtype=bool), np.zeros(room),
-            np.zeros(room, dtype=np.int64))
+    return (np.zeros(n, BOOL), np.zeros(n, BOOL), np.zeros(n_targets, INT64), np.zeros(n_targets, INT64),
+            np.zeros(n), np.zeros(n, BOOL), np.zeros(room), np.zeros(room, INT64))
 
 
 @njit(cache=True, nogil=True, _nrt=False)

@@ -342,7 +342,7 @@ class GameMap:
     def distance_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Hex distance between every hex of index array `a` (rows) and of `b` (columns)."""
         if kernels.JIT:  # one compiled call instead of a dozen small numpy ones
-            return kernels.distance_matrix(self.q, self.r, np.array(a, dtype=np.int64), np.array(b, dtype=np.int64))
+            return kernels.distance_matrix(self.q, self.r, np.array(a, kernels.INT64), np.array(b, kernels.INT64))
         return hexgrid.distance_arrays(self.q[a][:, None], self.r[a][:, None], self.q[b][None, :], self.r[b][None, :])
 
     def adjacent_to(self, hexes: Iterable[int]) -> frozenset[int]:

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from engine.events import Event
-from engine.kernels import reach_workspace
+from engine.kernels import INT64, reach_workspace
 from engine.mapdata import GameMap
 from engine.orders import Order
 from engine.scenario import Scenario
@@ -360,7 +360,7 @@ class GameState:
             pos = self.positions(side)
         got = self._pos_arrays[side]
         if got[0] is not pos:
-            arr = np.array(pos, dtype=np.int64)
+            arr = np.array(pos, INT64)
             arr.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
             got = self._pos_arrays[side] = (pos, arr)
         return got[1]

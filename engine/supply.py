@@ -9,6 +9,7 @@ import numpy as np
 
 from engine import kernels
 from engine.events import SupplyReport
+from engine.kernels import BOOL
 from engine.mapdata import INF, GameMap, _readonly, trim_memo
 from engine.state import GameState
 from engine.units import SIDES
@@ -120,7 +121,7 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
     if hexes.shape[0] > ws[2].shape[0]:  # more hexes than the side has units: a workspace for this call
         ws = kernels.supply_workspace(gmap.n, gmap.csr("supply")[1].shape[0], sources.shape[0], hexes.shape[0])
     # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
-    out = np.empty(hexes.shape[0], dtype=bool)
+    out = np.empty(hexes.shape[0], BOOL)
     kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr, state.positions_array(1 - side),
                                  state.positions_array(side), sources, limit, tree[0], tree[1], hexes, out, *ws)
     return out.tolist()

@@ -13,6 +13,7 @@ from operator import ne
 import numpy as np
 
 from engine import kernels
+from engine.kernels import BOOL, INT32, INT64, INTP
 from engine.mapdata import ViewshedStore
 from engine.state import GameState
 from engine.units import Unit
@@ -230,10 +231,10 @@ def _ground_from_scratch(state: GameState, k: _Knowledge, side: int, ranges: dic
         radius = []
         for u in units:  # (a loop: a comprehension's closure would cost every call a cell)
             radius.append(clamped[u.type])
-        counts = np.zeros(gmap.n, dtype=np.int32)
-        mask = np.zeros(gmap.n, dtype=bool)
+        counts = np.zeros(gmap.n, INT32)
+        mask = np.zeros(gmap.n, BOOL)
         pos = state.positions_array(side)  # the hexes of `units`, in the same order
-        radius_a = np.array(radius, dtype=np.int64)
+        radius_a = np.array(radius, INT64)
         while (missing := kernels.direct.ground_counts(store.start, store.length, store.data, pos, radius_a, counts,
                                                        mask)) < 0:
             store.fill(-1 - missing)  # a hex no unit stood on before (on this map): its viewshed, once
@@ -296,10 +297,10 @@ def known_enemy_masks(state: GameState, side: int) -> tuple[np.ndarray, np.ndarr
     if k.masks_sets is not k.sets:
         n = state.map.n
         occ_set, zoc_set = k.sets
-        occ = np.zeros(n, dtype=bool)
-        occ[np.fromiter(occ_set, np.intp, len(occ_set))] = True  # (from a set: cheaper than through a list)
-        zoc = np.zeros(n, dtype=bool)
-        zoc[np.fromiter(zoc_set, np.intp, len(zoc_set))] = True
+        occ = np.zeros(n, BOOL)
+        occ[np.fromiter(occ_set, INTP, len(occ_set))] = True  # (from a set: cheaper than through a list)
+        zoc = np.zeros(n, BOOL)
+        zoc[np.fromiter(zoc_set, INTP, len(zoc_set))] = True
         occ.setflags(False)
         zoc.setflags(False)
         k.masks, k.masks_sets = (occ, zoc), k.sets
@@ -315,8 +316,8 @@ def detection_range(state: GameState, observer: Unit, target: Unit) -> int:
 
 def _observer_arrays(table: dict, ranges: dict[str, int], observers: list[Unit]) -> tuple[np.ndarray, np.ndarray]:
     """The observers' detection values and vision ranges, as `detect_hidden`'s kernel reads them."""
-    return (np.array([table[o.type].detect for o in observers], dtype=np.int64),
-            np.array([ranges[o.type] for o in observers], dtype=np.int64))
+    return (np.array([table[o.type].detect for o in observers], INT64),
+            np.array([ranges[o.type] for o in observers], INT64))
 
 
 def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
@@ -341,15 +342,15 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     ranges = vision_ranges(state)
     # every (target, observer) pair at once: hex distance and detection reach
     o_idx = state.positions_array(side)  # the observers' hexes, in the same order
-    t_idx = np.array(t_hexes, dtype=np.int64)
-    sig = np.array(t_sig, dtype=np.int64)
+    t_idx = np.array(t_hexes, INT64)
+    sig = np.array(t_sig, INT64)
     got = state._observer_cache.get(side)  # the observers' detection and vision, while they and the light last
     if got is None or got[0] is not observers or got[1] is not ranges:
         got = state._observer_cache[side] = (observers, ranges, *_observer_arrays(table, ranges, observers))
     detect, vision = got[2], got[3]
     # the candidate pairs as (target, observer, distance) triples, by target then observer
     if kernels.JIT:
-        out = np.empty(3 * len(targets) * len(observers), dtype=np.int64)
+        out = np.empty(3 * len(targets) * len(observers), INT64)
         pairs = out[:kernels.direct.detection_pairs(gmap.q, gmap.r, t_idx, o_idx, gmap.concealment, sig, detect,
                                                      vision, out)].tolist()
     else:

@@ -8,12 +8,14 @@ comprehension. Taking them off the hot paths cut a 10×10 game's instructions by
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import add_unit, goto, move_unit, tiny_game, variant
 
 from engine import combat, movement, rules, supply, visibility
 from engine.ai.doctrine import DoctrineAgent
 from engine.errors import IllegalOrder
+from engine.events import Modifier
 from engine.orders import Move
 from engine.rules import apply, check, new_game
 from engine.state import GameState
@@ -26,7 +28,7 @@ HOT = [
     visibility.detect_hidden, rules._emit, rules._known_enemy_at, rules._ad_engagements, rules._do_move,
     rules._do_assault, combat.resolve, combat._assault_entry, supply.update_supply, supply.road_open,
     movement.walk_of, SideView.fire_odds, SideView.contacts.func, SideView.grounded.func, DoctrineAgent._free,
-    DoctrineAgent._not_held,
+    DoctrineAgent._not_held, DoctrineAgent._road_goal, DoctrineAgent._recon_target,
 ]
 """Functions called tens to hundreds of times a game (most allocated cells at every call before session 26)."""
 
@@ -84,3 +86,35 @@ def test_a_views_contact_hexes_and_zone_are_the_sides_knowledge() -> None:
         a, b = observe(state, side), observe(state, side)
         assert (a.contact_hexes, a.contact_zone) == (occ, zone)
         assert (b.contact_zone, b.contact_hexes) == (zone, occ)
+
+
+def test_the_odds_memos_key_modifiers_by_value() -> None:
+    """The odds memos key on modifiers' (source, value) pairs and on a number per distinct hexside value
+    (hashing a `Modifier` runs attrs' Python hash): equal values share a key, different ones never do."""
+    mods = [Modifier("river", -1), Modifier("slope", -2)]
+    assert combat._mods_key(mods) == combat._mods_key([Modifier("river", -1), Modifier("slope", -2)])
+    assert combat._mods_key(mods) != combat._mods_key([Modifier("river", -2), Modifier("slope", -2)])
+    assert combat._mods_key(mods) != combat._mods_key(mods[::-1])
+    state = tiny_game()
+    names: dict[tuple, int] = {}
+    for i in range(state.map.n):
+        for j in state.map.nbr_list[i]:
+            if j < 0:
+                continue
+            attack, ret, name = combat._edge_entry(state, i, j)
+            assert (attack, ret) == combat._edge_mods(state, i, j)
+            assert names.setdefault((attack, ret), name) == name
+    assert len(names) > 1  # the tiny map has hexsides of more than one kind
+    assert len(set(names.values())) == len(names)
+
+
+def test_arrays_made_with_dtype_instances_have_the_dtypes_the_kernels_take() -> None:
+    """The hot numpy calls pass dtype instances (cheaper than `np.int64` or `bool`): the arrays are unchanged."""
+    state = tiny_game()
+    assert state.positions_array(0).dtype == np.int64
+    k = visibility._know(state, 0)
+    assert (k.counts.dtype, k.ground.dtype) == (np.int32, np.bool_)
+    assert [m.dtype for m in visibility.known_enemy_masks(state, 0)] == [np.bool_, np.bool_]
+    observers = state.ground_units(0)
+    arrays = visibility._observer_arrays(state.scenario.unit_table, visibility.vision_ranges(state), observers)
+    assert [a.dtype for a in arrays] == [np.int64, np.int64]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from engine import kernels
+from engine.mapdata import GameMap
 from engine.movement import distance_field
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.supply import road_open_between
@@ -29,6 +30,19 @@ its own units: without them the armed drones found nothing to strike on the clea
 down."""
 
 HEAVY_PRIORITY = {"air_defence": 6, "mlrs": 5, "howitzer": 4, "tank": 4, "mech_infantry": 3, "motor_rifle": 2}
+
+
+def _closest(contacts: list[Any], dist: list[int]) -> Any:
+    """The contact nearest by `dist` (per hex), ties to the lower id."""
+    return min(contacts, key=lambda c: (dist[c.idx], c.id))
+
+
+def _recon_ring(gmap: GameMap, centre: int) -> tuple[np.ndarray, list[int], list[int]]:
+    """The hexes 2-5 hexes from `centre` (as an array and a list), and those of them south of it."""
+    from_centre = gmap.distances_from(centre)
+    ring_a = np.flatnonzero((from_centre >= 2) & (from_centre <= 5))
+    ring = ring_a.tolist()
+    return ring_a, ring, [i for i in ring if gmap.row[i] > gmap.row[centre]]
 
 
 class DoctrineAgent:
@@ -160,18 +174,21 @@ class DoctrineAgent:
 
     def _road_goal(self, view: SideView) -> list[int]:
         """Hexes of the watched road 2–5 hexes from the objective, outside it: where to cut the road."""
-        gmap = view.map
-        got = gmap.derived.get("doctrine.road_goal")
-        if got is None:
-            obj = set(self._objective(view))
-            centre = self._centre(view)
-            rw = view.scenario.victory.road_watch
-            route = gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end)) if rw is not None else []
-            out = sorted(i for i in route if i not in obj and 2 <= gmap.distance(i, centre) <= 5)
-            # a short road (a town on the map's edge): its hexes outside the objective, nearest or not
-            out = out or sorted(i for i in route if i not in obj)
-            got = gmap.derived["doctrine.road_goal"] = out or sorted(obj)
+        got = view.map.derived.get("doctrine.road_goal")
+        if got is None:  # (found in a helper: its comprehensions' cells would cost every call of this one)
+            got = view.map.derived["doctrine.road_goal"] = self._road_goal_uncached(view)
         return got
+
+    def _road_goal_uncached(self, view: SideView) -> list[int]:
+        gmap = view.map
+        obj = set(self._objective(view))
+        centre = self._centre(view)
+        rw = view.scenario.victory.road_watch
+        route = gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end)) if rw is not None else []
+        out = sorted(i for i in route if i not in obj and 2 <= gmap.distance(i, centre) <= 5)
+        # a short road (a town on the map's edge): its hexes outside the objective, nearest or not
+        out = out or sorted(i for i in route if i not in obj)
+        return out or sorted(obj)
 
     def _deep_recon(self, view: SideView) -> list[int]:
         """Where the attacker's searching recon sorties look beyond its own units: the hexes of every road 2–5
@@ -268,24 +285,24 @@ class DoctrineAgent:
         return orders
 
     def _recon_target(self, view: SideView, rng: np.random.Generator, centre: int) -> int | None:
+        # (the closest contact and the ring are found in helpers, and `own` by a loop: a comprehension or a lambda
+        # here would make cells that every call of this function allocates)
         gmap = view.map
         if view.contact_hexes:  # (a set: cheaper to test than the contact list)
-            # the known enemy closest to the objective
-            to_centre = gmap.distance_list(centre)
-            return min(view.contacts, key=lambda c: (to_centre[c.idx], c.id)).idx
+            return _closest(view.contacts, gmap.distance_list(centre)).idx  # the known enemy closest to the objective
         # search the approaches: a hex 2–5 hexes from the objective, toward our own units for the attacker,
         # toward the southern approaches for the defender
         got = gmap.derived.get(("doctrine.recon_ring", centre))
         if got is None:
-            from_centre = gmap.distances_from(centre)
-            ring_a = np.flatnonzero((from_centre >= 2) & (from_centre <= 5))
-            ring = ring_a.tolist()
-            got = gmap.derived[("doctrine.recon_ring", centre)] = (
-                ring_a, ring, [i for i in ring if gmap.row[i] > gmap.row[centre]])
+            got = gmap.derived[("doctrine.recon_ring", centre)] = _recon_ring(gmap, centre)
         ring_a, ring, south = got
         if not ring:
             return centre
-        own = [u.idx for u in self._active(view) if view.scenario.unit_table[u.type].domain == "ground"]
+        own = []
+        table = view.scenario.unit_table
+        for u in self._active(view):
+            if table[u.type].domain == "ground":
+                own.append(u.idx)
         if view.side == ATTACKER and own and rng.random() < DEEP_RECON:
             deep = self._deep_recon(view)  # over the roads that feed the town (sorted)
             return deep[int(rng.integers(len(deep)))]
