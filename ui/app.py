@@ -29,7 +29,7 @@ from ui.names import Namer, namer
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, ZOOM_NEAR, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
 from ui.status import SEP, order_summary, recon_in_view, summary_parts, summary_sections
-from ui.text import Text
+from ui.text import Text, pct
 
 GUN_RANGE = (80, 230, 255)
 """The selected gun's range ring and off-map firing marker (apart from the gold objective and yellow reach)."""
@@ -869,7 +869,7 @@ class App:
                 risk = v.air_defence_risk(idx)[0]
                 lines.append(f"target: {nm.name(hit) if hit else '-'}; expected steps destroyed: "
                              f"{(1 - risk) * sum(o.expected_losses for o in odds):.2f}"
-                             + (f" (counting the {risk:.0%} chance of being shot down first)" if risk else ""))
+                             + (f" (counting the {pct(risk)} chance of being shot down first)" if risk else ""))
                 spend = munition_line(st.unit(order.unit), st.utype(st.unit(order.unit)))
                 if spend:
                     lines.append(spend)
@@ -1573,6 +1573,29 @@ class App:
                     self.status = skip_status(last_status, skipped)
                     if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
                         self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
+
+    SETTLE_FRAMES = 20000
+    """`settle`'s bound on frames (each advances the game or ends it): a scripted screenshot never hangs."""
+
+    def _settle_key(self) -> tuple[Any, ...]:
+        st = self.state
+        return (id(st), st.turn, st.side, st.phase_i, len(st.log), len(st.orders), st.outcome is not None,
+                self.show_lesson, self.pass_screen, self.status)
+
+    def settle(self, screen: pygame.Surface) -> None:
+        """Frames of the interactive loop (without input) until one changes nothing, then the screen drawn: a
+        scripted screenshot (`--screenshot`) shows what a player would see, not a phase that autoskip ends a
+        frame later (an AIR phase prompt beside "No aircraft in this scenario")."""
+        for _ in range(self.SETTLE_FRAMES):
+            before = self._settle_key()
+            self.update()
+            if self._settle_key() != before:
+                continue
+            self.render(screen)  # (drawing may open a window, which the next frame waits on)
+            self.update()
+            if self._settle_key() == before:
+                break
+        self.render(screen)
 
     def own_aircraft(self) -> list[Any]:
         """The viewing side's aircraft in the game (flying or grounded): none, and its air phase is skipped for
@@ -2475,13 +2498,14 @@ class App:
                 idx = self.screen_to_hex(mr.centerx, mr.y + (mr.h - self.status_reserve) // 2)
             if idx is None:
                 idx = m.idx((m.cols // 2, m.rows // 2))
-            self.status = (f"Keyboard cursor at {m.describe(idx)}: arrows move it, Enter acts on its hex as a click "
-                           "(Shift+Enter: go-to order), T jumps to the next target, Shift+arrows pan the map")
+            self.status = cursor_status(m, idx)
         else:
             col, row = m.hex_of(self.hover)
             col = max(0, min(m.cols - 1, col + dcol))
             row = max(0, min(m.rows - 1, row + drow))
             idx = m.idx((col, row))
+            if self.status.startswith(CURSOR_AT):  # (the line follows the cursor; any other news stays)
+                self.status = cursor_status(m, idx)
         self.hover = idx
         self.kb_cursor = True
         self.keep_in_view(idx)
@@ -2557,6 +2581,15 @@ class App:
                 self.autosave_error = f"{type(e).__name__}: {e}"
             if self.autosave_error is not None and self.unsaved():
                 self.status = self.not_saved_words()
+
+
+CURSOR_AT = "Keyboard cursor at "
+
+
+def cursor_status(gmap: Any, idx: int) -> str:
+    """The status line while the arrow keys move the keyboard cursor: where it stands now, and the keys."""
+    return (f"{CURSOR_AT}{gmap.describe(idx)}: arrows move it, Enter acts on its hex as a click "
+            "(Shift+Enter: go-to order), T jumps to the next target, Shift+arrows pan the map")
 
 
 LAST_SEEN_SHOWN = 2
@@ -2746,8 +2779,8 @@ def _odds_lines(title: str, o: Any, rules: Any = None, names: Namer | None = Non
     for m in o.modifiers:
         lines.append(f"    {m.source}: {m.value:+d}")  # (indented under the firepower they add to)
     bound = "" if rules is None else hit_chance_bound(o.net, rules)
-    lines.append(f"  net {o.net:+d} → {o.p_hit:.0%} per shot{bound} × {o.shots} shot{'' if o.shots == 1 else 's'}")
-    lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {o.p_destroyed:.0%}")
+    lines.append(f"  net {o.net:+d} → {pct(o.p_hit)} per shot{bound} × {o.shots} shot{'' if o.shots == 1 else 's'}")
+    lines.append(f"  expected losses {o.expected_losses:.2f}, P(destroyed) {pct(o.p_destroyed)}")
     return lines
 
 
@@ -2779,7 +2812,7 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
     out = ["  What can happen (they fall back if broken, or if they lose 2+ steps and more than you):"]
     ranged = False
     for r in ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]:
-        lo, hi = f"{min(run[r] for run in runs):.0%}", f"{max(run[r] for run in runs):.0%}"
+        lo, hi = pct(min(run[r] for run in runs)), pct(max(run[r] for run in runs))
         ranged |= lo != hi
         out.append(f"    {words[r]}: {lo if lo == hi else f'{lo}-{hi}'}")
     if ranged:
@@ -2804,7 +2837,7 @@ def air_defence_line(view: Any, idx: int) -> str:
     p, who = view.air_defence_risk(idx)
     if not who:
         return "no enemy air defence known in range (unseen air defence may still shoot the drone down)"
-    return (f"shot down: up to {p:.0%} from the air defence you know of ({', '.join(who)}); unseen air defence "
+    return (f"shot down: up to {pct(p)} from the air defence you know of ({', '.join(who)}); unseen air defence "
             "may add to it")
 
 
@@ -2815,8 +2848,8 @@ def hit_chance_rule(rules: Any) -> str:
     >>> hit_chance_rule(CombatRules())
     'Chance per shot: 10% + 10% per net point, never below 2% (the floor) or above 90% (the ceiling)'
     """
-    return (f"Chance per shot: {rules.hit_base:.0%} + {rules.hit_per_point:.0%} per net point, never below "
-            f"{rules.hit_min:.0%} (the floor) or above {rules.hit_max:.0%} (the ceiling)")
+    return (f"Chance per shot: {pct(rules.hit_base)} + {pct(rules.hit_per_point)} per net point, never below "
+            f"{pct(rules.hit_min)} (the floor) or above {pct(rules.hit_max)} (the ceiling)")
 
 
 def skip_status(last_status: str, skipped: str) -> str:

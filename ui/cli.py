@@ -422,8 +422,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             # status: what was said here is kept)
             game.status_after_curtain = game.status
         if screenshot is not None:
-            game.update()
-            game.render(screen)
+            game.settle(screen)  # (as the interactive loop would show it: empty phases autoskipped)
             import pygame
 
             pygame.display.flip()

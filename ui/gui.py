@@ -740,6 +740,8 @@ def rules_brief(scen: Any) -> list[str]:
     from ui.app import hit_chance_rule
 
     c = scen.combat
+    on_map = set("".join(scen.map.terrain))  # (the scenario's own table, as it may override it: the types it uses)
+    terrain = [t for code, t in scen.terrain_table.items() if code in on_map]
     return [
         victory_conditions(scen),
         hit_chance_rule(c) + "; net = firepower - protection + every modifier (the preview lists each).",
@@ -757,10 +759,25 @@ def rules_brief(scen: Any) -> list[str]:
         "point at the start of their turn, even in contact.",
         f"Supply is traced from the side's sources within its supply range, blocked by enemy units and the hexes "
         f"next to them. Out of supply: fires {c.out_of_supply_modifier:+d} and does not rally.",
-        "Hidden units are found only close up, by a recon drone or when they fire; a hidden unit in ravine or "
-        "forest ambushes an enemy that moves next to it: it fires first, with the terrain's ambush bonus, and "
-        "the mover stops.",
-        "Artillery needs a spotter (a unit in sight of the target, or a recon drone over it). Armed drones strike "
-        "only enemies already spotted, and the weather grounds them first (the panel says why).",
+        "Terrain defence (added to the protection of a unit fired at or assaulted there): "
+        + _terrain_list(terrain, "defence") + ".",
+        f"Height and edges (fire across a hexside): up a cliff {c.cliff_up_modifier:+d} (assaulting up one), down "
+        f"from a cliff's top {c.cliff_down_modifier:+d}; at a hex {c.high_ground_m:g} m or more higher (uphill) "
+        f"{c.uphill_modifier:+d}, lower (higher ground) {c.downhill_modifier:+d}; assaulting across a river with "
+        f"no road over it {c.river_crossing_modifier:+d}. At night, close fire by a unit not trained for it "
+        f"{c.night_untrained_modifier:+d}, by a night-trained one at an untrained one {c.night_trained_modifier:+d}.",
+        "Hidden units are found only close up, by a recon drone or when they fire; a hidden unit in "
+        + (" or ".join(t.name for t in terrain if t.ambush) or "no terrain here")
+        + " ambushes an enemy that moves next to it: it fires first, with the terrain's ambush bonus ("
+        + _terrain_list(terrain, "ambush") + "), and the mover stops.",
+        "Artillery needs a spotter (a unit in sight of the target, or a recon drone over it: fire adjusted by a "
+        f"recon drone {c.recon_adjust_modifier:+d}). Armed drones strike only enemies already spotted, and the "
+        "weather grounds them first (the panel says why).",
     ]
+
+
+def _terrain_list(terrain: list[Any], field: str) -> str:
+    """The scenario's terrain types with a non-zero `field` ("town +2, ravine +1"), the rest as "others 0"."""
+    got = [f"{t.name} {getattr(t, field):+d}" for t in terrain if getattr(t, field)]
+    return ", ".join(got + (["others 0"] if len(got) < len(terrain) else [])) or "none"
 

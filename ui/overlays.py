@@ -266,27 +266,49 @@ def line_of_sight(state: Any, p: pal.Palette, origin: int | None, radius: int = 
     return res
 
 
-def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
+def enemy_air_types(state: Any, side: int) -> list[tuple[str, str | None]]:
+    """The enemy's aircraft *types* as the scenario's order of battle lists them (public: the briefing), each
+    judged against the public weather with the engine's `flight_check`: (type label, why grounded or None). No
+    position, strength or unit: only what the type can do in today's sky, the other half of the drone lesson."""
+    from engine.weather import flight_check
+
+    table = state.scenario.unit_table
+    out: list[tuple[str, str | None]] = []
+    seen: set[str] = set()
+    for us in state.scenario.units:
+        ut = table[us.type]
+        if ut.domain != "air" or us.side != SIDES[1 - side] or us.type in seen:
+            continue
+        seen.add(us.type)
+        out.append((ut.label, flight_check(ut, state.weather)))
+    return out
+
+
+def drones(state: Any, view: Any, p: pal.Palette, omniscient: bool = False) -> OverlayResult:
     """Armed drones' strike radius (solid where one can fly, hatched where all are grounded) and the recon
-    drone's reach (dots) are separate layers, so low cloud shows both "armed grounded" and "recon still spots"."""
-    res = OverlayResult("5 Drones: armed drones' strike radius, recon drone's reach and cover")
+    drone's reach (dots) are separate layers, so low cloud shows both "armed grounded" and "recon still spots".
+    A side's view draws its own aircraft and says in the legend what the weather does to the enemy's aircraft
+    types (`enemy_air_types`): the lesson has two sides. `omniscient` (`--see-all`): both sides' drawn."""
+    res = OverlayResult("5 Drones: armed drones' strike radius, recon drone's reach and cover"
+                        + (" (both sides)" if omniscient else ""))
     gm = state.map
     terr = _Terrain(state, p)
     fly_c, down_c, cover_c, recon_c = _DRONE_COLOURS.get(p.name, _DRONE_COLOURS["default"])
     reach: dict[str, set[int]] = {ARMED_FLY: set(), ARMED_GROUNDED: set(), RECON_FLY: set(), RECON_GROUNDED: set()}
     bases: set[int] = set()
-    for u in view.own:
+    grounded_now = state.grounded if omniscient else view.grounded
+    for u in state.units if omniscient else view.own:
         ut = state.scenario.unit_table[u.type]
-        if ut.domain != "air" or not u.active:
+        if ut.domain != "air" or not u.active or u.strength <= 0:
             continue
         recon = ut.air_role == "recon"
-        down = bool(view.grounded.get(u.id))
+        down = bool(grounded_now.get(u.id))
         kind = (RECON_GROUNDED if down else RECON_FLY) if recon else (ARMED_GROUNDED if down else ARMED_FLY)
         reach[kind].update(gm.within(u.idx, ut.sortie_radius_hexes).tolist())
         bases.add(u.idx)
     armed_down = reach[ARMED_GROUNDED] - reach[ARMED_FLY]
     recon_down = reach[RECON_GROUNDED] - reach[RECON_FLY]
-    cover = set(np.flatnonzero(view.recon_cover).tolist())
+    cover = set(np.flatnonzero(np.logical_or.reduce(state.recon_cover) if omniscient else view.recon_cover).tolist())
     fly, grounded, covered = _c(fly_c, AREA_ALPHA), _c(down_c, AREA_ALPHA), _c(cover_c, 175)
     hatch = _c(pal.shade(down_c, -0.25), 255)
     tags: dict[int, set[str]] = {}
@@ -308,8 +330,10 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
             res.dots[i] = (_c(recon_c, 255), 0.13)
     for i in bases:
         res.dots[i] = ((255, 255, 255, 255), 0.35)
+    enemy = [] if omniscient else enemy_air_types(state, view.side)
     if not bases:
         res.legend.append(((0, 0, 0, 0), "no own aircraft in play"))
+        _enemy_air_legend(res, enemy)
         return res
     plain = [i for i, t in tags.items() if RECON_COVER not in t]
     if reach[ARMED_FLY] or reach[ARMED_GROUNDED]:  # rows for the roles the side has, in every weather
@@ -317,13 +341,25 @@ def drones(state: Any, view: Any, p: pal.Palette) -> OverlayResult:
                            "armed drones can fly: strike radius"))
     res.legend.append((terr.swatch(grounded, (i for i in plain if res.hatch.get(i)), tags),
                        "GROUNDED by weather (hatched): radius of drones that cannot fly"
-                       + ("" if res.hatch else " - none this turn")))  # (the row stays: the class sees the key)
+                       + ("" if res.hatch else " - none " + ("this turn" if omniscient else "of yours this turn"))))
+    # (the row stays: the class sees the key)
     if reach[RECON_FLY] or reach[RECON_GROUNDED]:
         res.legend += [(_c(recon_c, 255), "dot: recon drone can fly here, can spot for artillery"),
                        (terr.swatch(covered, cover, tags),
                         "recon cover until your next turn starts: artillery spotted here")]
     res.legend.append(((255, 255, 255, 255), "air base (large white dot)"))
+    _enemy_air_legend(res, enemy)
     return res
+
+
+def _enemy_air_legend(res: OverlayResult, enemy: list[tuple[str, str | None]]) -> None:
+    """The enemy's aircraft types in today's weather, below the own ones (no swatch: nothing of theirs is drawn)."""
+    if not enemy:
+        return
+    res.legend.append(((0, 0, 0, 0), "ENEMY aircraft in this weather (types from the briefing; not shown on map):"))
+    for label, why in enemy:
+        res.legend.append(((0, 0, 0, 0), f"  enemy {label[:1].lower()}{label[1:]}: "
+                           + (f"GROUNDED - {why}" if why else "CAN FLY")))
 
 
 SUPPLY_TITLE = "6 Supply - YOUR ESTIMATE: routes traced around the enemies you know of"
@@ -506,7 +542,7 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
     if n == 4:
         return line_of_sight(state, p, hover)
     if n == 5:
-        return drones(state, view, p)
+        return drones(state, view, p, omniscient)
     if n == 6:
         return supply(state, view, side, p)
     if n == 7:

@@ -95,7 +95,8 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     # (aircraft detail: False whole, 1 without each drone's limits, 2 one line; the clock in two lines; the
     # phase's hint short): the hint is never dropped - with nothing selected it is the one line that says what
     # to do now - but a drone lesson's per-drone lines come before its long form
-    levels = [(False, False, False), (False, True, False), (False, True, True), (1, True, True), (2, True, True)]
+    levels = [(False, False, False), (False, True, False), (False, True, True), (1, True, True), (2, True, True),
+              (3, True, True)]
     pending = app.pending is not None
     t = app.ui_text
     # room kept for the hovered hex's first lines (where it is, the move there and whether it reveals the unit,
@@ -137,7 +138,17 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     w.limit = bottom
     if not fits and whole:  # still too long (a small window, a large --ui-scale): who moves in which phase,
         _clock(app, w, True)  # then the preview in fewer lines (a player lost the header below a long one) or the
-        _details(app, w, hover=False, condense=True)  # selected unit, the rest below it as far as it goes
+        probe = Writer(app, screen, rect, measure=True)  # selected unit, the rest below it as far as it goes
+        probe.y = w.y
+        _details(app, probe, hover=False, condense=True)
+        more = t.line_height(12)
+        cut = probe.y > bottom  # (a preview cut off with no sign read as if it ended there: say more follows)
+        if cut:
+            w.limit = bottom - more
+        _details(app, w, hover=False, condense=True)
+        if cut:
+            w.limit, w.y = bottom, bottom - more
+            w.line(MORE_BELOW, p.accent, px=12, bold=True, wrap=False)
         end = w.y
         _aircraft(app, w, 2)
         _objective(app, w)
@@ -149,6 +160,10 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     _details(app, w, hover=not pending, short=short)  # (the hovered hex last: it is cut off first)
     screen.set_clip(None)
     return w.y
+
+
+MORE_BELOW = "… (more not shown: enlarge the window)"
+"""The last line of an order's preview or a unit's lines cut off by a panel too short for them."""
 
 
 CHOOSING_SIDE = "Choose your side in the briefing; the game starts when you do"
@@ -223,8 +238,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
 def _aircraft(app: Any, w: Writer, compact: int) -> None:
     """Weather and what flies. `compact` 1: each own drone on one line, without the limits it needs, and the
     grounded ones on a plate a line per cause (`grounded_causes`); 2: the weather, the own aircraft that can fly
-    (or have flown) by name on one line and the condensed plate, no enemy or off-map gun lines (the details
-    below need the room)."""
+    (or have flown) by name on one line, the condensed plate and the enemy's aircraft types on one line
+    (`enemy_air_words`), no off-map gun lines (the details below need the room); 3: as 2 without the enemy's."""
     st = app.state
     v = app.view
     p = app.palette
@@ -251,6 +266,9 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
         if grounded:
             _alert(app, w, grounded_causes(app), bold_all=True)
+        enemy = enemy_air_words(app) if compact == 2 else ""  # (3: without it, the last to give way)
+        if enemy:  # (the lesson's other half: what the same sky does to the enemy's aircraft types)
+            w.line(enemy, p.panel_fg, px=12)
         return
     w.line("Weather & aircraft", p.accent, bold=True)
     w.line(weather_words(v.weather), p.panel_fg)
@@ -275,6 +293,21 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
                    "(click to select)", p.good, px=12, indent=4)
         if w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
+
+
+def enemy_air_words(app: Any) -> str:
+    """The enemy's aircraft types in this weather on one line ("Enemy aircraft GROUNDED: armed drones, loitering
+    munitions; can fly: recon drone"), from the order of battle and the public weather
+    (`ui.overlays.enemy_air_types`); "" in a view of both sides or with no enemy aircraft."""
+    from ui.overlays import enemy_air_types
+
+    if sideless(app):
+        return ""
+    types = enemy_air_types(app.state, app.view_side)
+    down = [label.split(" (")[0].lower() for label, why in types if why]
+    up = [label.split(" (")[0].lower() for label, why in types if not why]
+    parts = ([f"GROUNDED: {', '.join(down)}"] if down else []) + ([f"can fly: {', '.join(up)}"] if up else [])
+    return f"Enemy aircraft {'; '.join(parts)}" if parts else ""
 
 
 def select_next_aircraft(app: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,17 @@ SUBSTITUTES: dict[str, str] = {"→": "->", "−": "-", "▶": ">", "›": ">", 
 _SUBST = str.maketrans(SUBSTITUTES)
 _MISSING: dict[Any, dict[int, str]] = {}
 """Per font face: the translation table of the `SUBSTITUTES` characters it has no glyph for."""
+
+
+def pct(p: float) -> str:
+    """A probability as a whole percent, the one rounding every preview uses: half up, after the float noise of
+    a sum of products is rounded away, so the same chance never shows as 12% in one line and 13% in the next
+    (`:.0%` rounds half to even, and 0.125 computed two ways may land either side of it).
+
+    >>> pct(0.125), pct(0.12499999999997), pct(0.12500000000003), pct(0.0), pct(1.0), pct(0.004)
+    ('13%', '13%', '13%', '0%', '100%', '0%')
+    """
+    return f"{math.floor(round(p * 100.0, 6) + 0.5):d}%"
 
 
 def clean(s: str, font: pygame.font.Font | None = None, face: Any = None) -> str:
