@@ -611,6 +611,14 @@ TUNING_NOTES = [
      "Lisagor on a median turn 15 (4 Nov) and fights there in every game, and Lachin does not fall (300 games, "
      "engine 0.13.0). With the no-go area alone it drove on along the road into the town; arriving on turns "
      "11–13 the attacker won 58%."),
+    ("The artillery 'from Armenia proper' reaches 15 hexes from the W edge (its own unit type, "
+     "`border_artillery`)",
+     "the record has fire 'from Armenia proper' on the Lachin axis. At the howitzer's default 12 it reached only "
+     "Lachin and the Hakari valley, where the attacker no longer goes, and fired in no game (an educator's "
+     "review, session 26); at 15, about 19 km from guns standing ~4 km behind the map's edge (152 mm with "
+     "extended-range shells: a model assumption), it fires on the fight for the road at Lisagor (400 games, "
+     "seed 1: defender artillery missions 10.8 → 15.4 a game, attacker steps lost to artillery 4.0 → 5.4, "
+     "attacker wins 71.8% → 70.5%, the road still first cut on turn 15)."),
     ("Infantry ambush parties break contact after firing (unit type `ambush_withdraw`)",
      "the record has ambushes set daily in the ravines; before, a party fired once and was assaulted where it "
      "stood. Slipping one hex into cover, it goes to ground and can fire again. Measured on the shipped scenario "

@@ -69,8 +69,11 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.15.0"
-"""0.15.0: the doctrine's `infiltrate_objective` parameter (off by default: other scenarios play as before): once
+ENGINE_VERSION = "0.15.1"
+"""0.15.1: a road cut's reason names the place next to its hex ("attacker astride the road at (11,21) by
+Lisagor"), and ambushers keep a last-seen mark of the unit they fired on (games that track sightings): the logs'
+text changes, the games are 0.15.0's.
+0.15.0: the doctrine's `infiltrate_objective` parameter (off by default: other scenarios play as before): once
 the road is cut, an attacker's steady unit in a hex of the objective next to a known enemy, with another own unit
 staying in its hex, moves into an empty hex of the objective it can reach (no enemy known there, the road still
 cut without it) and fights from there; once the whole objective is held, steady units out of contact sweep it for
@@ -318,9 +321,13 @@ def _placed(state: GameState, ev: Event, sights: tuple[bool, bool]) -> None:
     unit there, as strong as it is now (`GameState.last_seen`): an arrival, a reveal, a retreat, an ambusher, an
     assaulting unit that advanced."""
     enemy = 1 - SIDES.index(ev.side)  # type: ignore[attr-defined]
+    kind = ev.kind
+    if kind == "AmbushSprung" and sights[1 - enemy]:
+        # the ambushers know where the unit they fired on stood, even after they slip away (a player's review:
+        # after an ambush party withdrew, its side had no mark of the enemy it had just hit)
+        _mark(state, 1 - enemy, ev.target, ev.target_hex)  # type: ignore[attr-defined]
     if not sights[enemy]:
         return
-    kind = ev.kind
     if kind == "AmbushSprung":
         uid, where = ev.ambusher, ev.hex  # type: ignore[attr-defined]
     elif kind == "AssaultResolved":
@@ -331,11 +338,17 @@ def _placed(state: GameState, ev: Event, sights: tuple[bool, bool]) -> None:
         uid, where = ev.unit, ev.hex  # type: ignore[attr-defined]
     if where is None:  # (a surrender: the unit is gone)
         return
+    _mark(state, enemy, uid, where)
+
+
+def _mark(state: GameState, side: int, uid: str, where: HexRef) -> None:
+    """`side` last saw unit `uid` on `where`, as strong as it is now, if it is still there (else it moved on
+    since: the move's own sighting tells where)."""
     u = state.unit(uid)
     idx = state.map.idx(where)
-    if u.strength > 0 and u.idx == idx:  # (else it moved on since: the move's own sighting tells where)
+    if u.strength > 0 and u.idx == idx:
         assert state.last_seen is not None
-        state.last_seen[enemy][uid] = (idx, state.turn, u.strength)
+        state.last_seen[side][uid] = (idx, state.turn, u.strength)
 
 
 # ============================================================================================ turn sequence

@@ -68,3 +68,28 @@ def test_the_briefing_does_not_call_the_cliff_rim_open():
     names = {u.id: u.name for u in scen.units}
     assert "Karin Tak" not in names["arm_inf_3"] and "Dashalti" in names["arm_inf_3"]
     assert any("Dashalti / Karin Tak" in n for n in scen.meta.notes)
+
+
+def test_ambushers_keep_a_mark_of_the_enemy_they_fired_on():
+    """A player's review: after an ambush party fired and slipped away, its side had no mark of the enemy it had
+    just hit (the last-seen record held the ambusher for the victim's side only)."""
+    from engine.ai.base import make_agent
+    from engine.game import agent_step, seed_streams
+
+    scen = shusha_scenario()
+    st = new_game(scen, 0, track_sightings=True)
+    players = [make_agent(scen.sides[s].agent, scen.sides[s].agent_params) for s in ("attacker", "defender")]
+    rngs = seed_streams(0)[2:4]
+    checked = 0
+    while st.outcome is None and st.turn <= 12 and checked < 3:
+        n = len(st.log)
+        agent_step(st, players[st.side], rngs[st.side])
+        for ev in st.log[n:]:
+            if ev.kind != "AmbushSprung":
+                continue
+            target = st.unit(ev.target)
+            side = ("attacker", "defender").index(ev.side)
+            if target.strength > 0 and st.map.hex_of(target.idx) == tuple(ev.target_hex):
+                assert st.last_seen[side].get(target.id, (None,))[0] == target.idx, ev.text()
+                checked += 1
+    assert checked >= 1  # (seed 0 has ambushes on the approach from turn 5)
