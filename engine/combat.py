@@ -167,15 +167,11 @@ def _edge_mods(state: GameState, from_idx: int, to_idx: int) -> tuple[tuple[Modi
     return got[0], got[1]
 
 
-_EDGE_NAMES: dict[tuple[tuple[Modifier, ...], tuple[Modifier, ...]], int] = {}
-"""A small int per distinct value of a hexside's (attack, return fire) modifiers, in the order first met (any map)."""
-
-
 def _edge_entry(state: GameState, from_idx: int, to_idx: int
-                ) -> tuple[tuple[Modifier, ...], tuple[Modifier, ...], int]:
-    """`_edge_mods`, and an int that names their value (`_EDGE_NAMES`) for the assault memo's key: hashing a
-    `Modifier` calls attrs' Python `__hash__` (about 1 500 instructions), and an assault's weighing would hash
-    the hexside's modifiers at every call."""
+                ) -> tuple[tuple[Modifier, ...], tuple[Modifier, ...], tuple[tuple[tuple[str, int], ...], ...]]:
+    """`_edge_mods`, and their value as (source, value) pairs for the assault memo's key: hashing a `Modifier`
+    calls attrs' Python `__hash__` (about 1 500 instructions), and an assault's weighing would hash the hexside's
+    modifiers at every call. (A process-wide counter naming each value was not safe with threads: a review.)"""
     memo = state._memos.get("combat.edge_mods")  # looked up in the map once per game
     if memo is None:
         name = _memo_name("combat.edge_mods", state.scenario.combat)
@@ -184,8 +180,7 @@ def _edge_entry(state: GameState, from_idx: int, to_idx: int
     got = memo.get(key)
     if got is None:
         attack, ret = _edge_mods_uncached(state, from_idx, to_idx)
-        edge = (tuple(attack), tuple(ret))
-        got = memo[key] = (*edge, _EDGE_NAMES.setdefault(edge, len(_EDGE_NAMES)))
+        got = memo[key] = (tuple(attack), tuple(ret), (_mods_key(attack), _mods_key(ret)))
     return got
 
 
@@ -427,10 +422,10 @@ def _assault_entry(state: GameState, attacker: Unit, target_idx: int, seen_only:
     # the two hexes enter through their terrain and the hexside between them (cliff, river, slope): keyed on
     # those, as `fire_odds` is, so that one game's assaults serve the next
     terrain = state.map.terrain_list
-    atk_mods, ret_mods, edge_name = _edge_entry(state, attacker.idx, target_idx)
+    atk_mods, ret_mods, edge_key = _edge_entry(state, attacker.idx, target_idx)
     key = (attacker.id, attacker.type, terrain[attacker.idx], attacker.strength,
            attacker.cohesion if attacker.cohesion < STEADY else STEADY, attacker.supplied, terrain[target_idx],
-           edge_name, state.night, tuple(who))
+           edge_key, state.night, tuple(who))
     memo = _map_memo(state, "combat.assault_odds")
     got = memo.get(key)
     if got is None:

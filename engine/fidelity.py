@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from engine.batch import MANIFEST, BatchSpec, iter_rows, parts_dir, read_batch_metadata, run_batch
+from engine.batch import MANIFEST, BatchSpec, engine_code, iter_rows, parts_dir, read_batch_metadata, run_batch
 from engine.errors import WargameError
 from engine.fileio import atomic_write_text, unwritable
 from engine.report import wilson
@@ -106,6 +106,11 @@ def check_out(out_dir: Path, cells: list[tuple[str, str, BatchSpec]], resume: bo
                 raise FidelityError(f"--resume: the {what} cell {name} in {data_dir} was run with other "
                                     f"parameters ({said}); use the same options, --overwrite to start over, or a "
                                     "new --out")
+            if what == "finished" and (code := _finished_code(path)) not in (None, engine_code()):
+                # (a review: the cells of old code were reused while the report's samples were played anew)
+                raise FidelityError(f"--resume: the finished cell {name} in {data_dir} was played by other engine "
+                                    f"code (fingerprint {code} then, {engine_code()} now); --overwrite to play "
+                                    "every cell with this code, or a new --out")
     if found and not resume and not overwrite:
         raise FidelityError(f"--out {out_dir} holds cells of an earlier fidelity run ({', '.join(found)}); add "
                             "--resume to reuse the finished cells and complete the unfinished ones, or --overwrite "
@@ -127,6 +132,15 @@ def _finished_identity(path: Path) -> dict[str, Any] | None:
     except Exception:  # (pyarrow raises its own errors for files that are not Parquet)
         return None
     return old if isinstance(old, dict) else None
+
+
+def _finished_code(path: Path) -> str | None:
+    """The engine code's fingerprint a finished cell's results file records (None: unreadable, or older)."""
+    try:
+        code = read_batch_metadata(path).get("engine_code")
+    except Exception:  # (pyarrow raises its own errors for files that are not Parquet)
+        return None
+    return code if isinstance(code, str) else None
 
 
 def _unfinished_identity(pdir: Path) -> dict[str, Any] | None:

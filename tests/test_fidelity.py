@@ -87,3 +87,21 @@ def test_the_road_cut_and_the_fall_after_it_are_checked_against_the_record():
     assert got["the road is cut by the town before the town falls in most attacker wins"] == ("0%", False)
     road, gap = road_and_gap(measured([_row("defender", None, None)]))
     assert road == ("—", False) and gap == ("—", False)
+
+
+def test_a_resume_does_not_reuse_cells_played_by_other_engine_code(tmp_path, monkeypatch):
+    """A review: `--resume` reused finished cells whatever code had played them, while the report's samples (the
+    drones, the counter-attacks, the cut by the town) were played anew by the code of the day."""
+    import pytest
+
+    import engine.batch as B
+    from engine.fidelity import FidelityError
+
+    scen = tiny_scenario()
+    run_fidelity(scen, "tiny.json", tmp_path, games=2, counterfactual_games=2, seed=3, workers=1, resume=False,
+                 command="test")
+    monkeypatch.setattr(B, "_ENGINE_CODE", "0123456789abcdef")  # (as if the engine's files had been edited)
+    with pytest.raises(FidelityError, match="other engine code") as e:
+        run_fidelity(scen, "tiny.json", tmp_path, games=2, counterfactual_games=2, seed=3, workers=1, resume=True,
+                     command="test")
+    assert "--overwrite" in str(e.value)

@@ -152,5 +152,8 @@ def test_the_counterattack_measure_is_not_made_trivial_by_the_second_cut():
     from engine.fidelity import counterattacks
 
     ca = counterattacks(shusha_scenario(), 1, 40)
-    assert ca["attempted"] >= 16 and ca["reopened"] == 0  # (19 of 40 with the approach's local parties; 26 before)
+    # (19 of 40 with the approach's local parties; 26 before). Reopened: none until session 26, when the battery
+    # from Armenia proper began to shell the western group at Lisagor: now and then it is off the road there when
+    # an assault clears the cut by the town (1 of these 40 games; 4 of 300 in the fidelity run)
+    assert ca["attempted"] >= 16 and ca["reopened"] <= 2
     assert 0 < ca["failed"] < ca["attempted"]  # some cleared the road by the town, most did not

@@ -96,7 +96,7 @@ def test_the_odds_memos_key_modifiers_by_value() -> None:
     assert combat._mods_key(mods) != combat._mods_key([Modifier("river", -2), Modifier("slope", -2)])
     assert combat._mods_key(mods) != combat._mods_key(mods[::-1])
     state = tiny_game()
-    names: dict[tuple, int] = {}
+    names: dict[tuple, tuple] = {}
     for i in range(state.map.n):
         for j in state.map.nbr_list[i]:
             if j < 0:
