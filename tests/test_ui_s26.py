@@ -262,6 +262,27 @@ def test_loading_another_game_keeps_the_one_left_with_orders_not_saved(shusha, s
     app.render(screen)
 
 
+def test_a_load_that_cannot_keep_the_game_left_is_held_back_once(shusha, screen, tmp_path):
+    """A review: when the game left could not be written anywhere, Load… went ahead and its unsaved orders were
+    lost, said only at the end of the status line. Now held back once, as a quit that cannot save is."""
+    from engine.orders import Move
+
+    st = goto(new_game(shusha, 0, track_sightings=True), "attacker", "movement")
+    (tmp_path / "afile").write_text("x")
+    app = app_of(st, {0}, autosave_path=tmp_path / "afile" / "auto.json")  # (a folder that is a file)
+    app.autosave_fallbacks = []
+    path = tmp_path / "g.json"
+    app.save(path)
+    app.issue(next(o for o in app.view.legal_orders() if isinstance(o, Move)))
+    before = len(app.state.orders)
+    app.load(path)
+    assert app.status.startswith("Not loaded") and "Load… again" in app.status
+    assert len(app.state.orders) == before  # the game on screen is still this one
+    app.load(path)
+    assert len(app.state.orders) == before - 1 and "NOT saved" in app.status
+    app.render(screen)
+
+
 # ------------------------------------------------------------------- 7: a click on an enemy stack
 def test_a_click_on_an_enemy_stack_names_every_unit_in_it(shusha, screen, monkeypatch):
     """A click on two enemy units said "Enemy Infantry (reservists/volunteers) (strength 3) at (21,10) Shusha",

@@ -170,3 +170,23 @@ def test_the_keyboard_cursor_status_follows_the_arrows(shusha, screen):
     app.status = "Something else happened"
     app.move_cursor(0, 1)
     assert app.status == "Something else happened"  # (other news is not overwritten)
+
+
+def test_the_enemy_aircraft_listed_are_those_in_the_game_by_now(shusha):
+    """A review: with the Orlan switched off (the fidelity report's 'no recon drone' counterfactual) the attacker
+    was still told the enemy's recon drone can fly, and a drone due on turn 20 was listed from turn 1."""
+    from types import SimpleNamespace as N
+
+    from ui import panels
+
+    gone = with_overrides(shusha, ("units.arm_orlan.present=false",), "shusha")
+    st = low_cloud(gone, "attacker")
+    assert not any("Orlan" in label for label, _ in ov.enemy_air_types(st, ATTACKER))
+    assert any("Orlan" in label for label, _ in ov.enemy_air_types(low_cloud(shusha, "attacker"), ATTACKER))
+    late = with_overrides(shusha, ("units.az_tb2.arrives_turn=20",), "shusha")
+    st = low_cloud(late, "defender")
+    assert st.turn < 20 and not any("TB2" in label for label, _ in ov.enemy_air_types(st, DEFENDER))
+    assert any("TB2" in label for label, _ in ov.enemy_air_types(low_cloud(shusha, "defender"), DEFENDER))
+    # the side panel's list is the same one
+    app = N(state=st, view_side=DEFENDER, palette=pal.DEFAULT, omniscient=False, hotseat=False)
+    assert "armed drones" not in panels.enemy_air_words(app).lower() or not panels.enemy_air_words(app)

@@ -201,6 +201,11 @@ class App:
         self.quit_refused = False
         """A quit was held back because the autosave failed (the player was told): the next quit quits, unless
         the game was saved since (then a failing autosave is told again)."""
+        self.load_refused = False
+        """A Load… was held back because the game on screen could not be kept (`keep_left_game`): the next one
+        loads."""
+        self.left_error = ""
+        """Why the game left by a Load… could not be kept."""
         self.load_notes = goto_orders.drop_bad(state)
         """What loading the game dropped (a hand-edited save's bad go-to orders), for the status line."""
         self.agents, self.agent_notes = game_agents(state)
@@ -1142,6 +1147,13 @@ class App:
             self.status = f"Cannot load: {e}"
             return
         left = self.keep_left_game()
+        if left is None:  # (as a quit that cannot save: held back once, with why; a second Load… goes ahead)
+            if not self.load_refused:
+                self.load_refused = True
+                self.status = (f"Not loaded: the game on screen has orders not saved, and it could not be kept "
+                               f"({self.left_error}). Save it with Save… first, or Load… again to leave it unsaved.")
+                return
+            left = " | the game you left was NOT saved"
         saved = saved_players(st)  # the sides the game was saved with, as `wargame play --load` restores them
         if saved is not None and saved[0]:
             self.human, self.hotseat = saved
@@ -1149,11 +1161,11 @@ class App:
         self.set_state(st)
         self.status = self.loaded_status(p) + left
 
-    def keep_left_game(self) -> str:
+    def keep_left_game(self) -> str | None:
         """Before another game is loaded: the one on screen, if it has orders not saved, is written beside the
         autosave as `<autosave>_left.json` (Load… threw a turn's moves away without a word); one such file, the
         last game left, so that reloading a save again and again leaves no trail of files. What the status line
-        adds about it ("" if nothing)."""
+        adds about it ("" if nothing); None if it could not be written anywhere (`left_error` says why)."""
         p = self.autosave_path
         if p is None or not self.unsaved():
             return ""
@@ -1170,7 +1182,8 @@ class App:
                 errors.append(f"{target}: {e.strerror or e}")
                 continue
             return f" | the game you left (orders not saved) is kept in {target}"
-        return f" | the game you left was NOT saved ({'; '.join(errors)})"
+        self.left_error = "; ".join(errors)
+        return None
 
     def loaded_status(self, path: Path) -> str:
         """The status line after a game is loaded: where it stands and which side the player has."""
@@ -1188,6 +1201,7 @@ class App:
         self.state = st
         self.recon_notes = {}  # (about another game's log)
         self.quit_refused = False  # (a quit held back in the last game: this one's unsaved orders are autosaved)
+        self.load_refused = False
         if self.gui is not None:  # (the next frame shows the loaded game's log, not the last game's rows)
             self.gui._log_ident = None
         self.saved_orders = len(st.orders)

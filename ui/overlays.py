@@ -269,7 +269,9 @@ def line_of_sight(state: Any, p: pal.Palette, origin: int | None, radius: int = 
 def enemy_air_types(state: Any, side: int) -> list[tuple[str, str | None]]:
     """The enemy's aircraft *types* as the scenario's order of battle lists them (public: the briefing), each
     judged against the public weather with the engine's `flight_check`: (type label, why grounded or None). No
-    position, strength or unit: only what the type can do in today's sky, the other half of the drone lesson."""
+    position, strength or unit: only what the type can do in today's sky, the other half of the drone lesson.
+    Only units in the game and arrived by now (a review: a unit switched off, `present: false`, was listed as
+    flying, and a drone due on turn 20 gave itself away from turn 1)."""
     from engine.weather import flight_check
 
     table = state.scenario.unit_table
@@ -277,7 +279,8 @@ def enemy_air_types(state: Any, side: int) -> list[tuple[str, str | None]]:
     seen: set[str] = set()
     for us in state.scenario.units:
         ut = table[us.type]
-        if ut.domain != "air" or us.side != SIDES[1 - side] or us.type in seen:
+        if (ut.domain != "air" or us.side != SIDES[1 - side] or us.type in seen or not us.present
+                or us.arrives_turn > state.turn):
             continue
         seen.add(us.type)
         out.append((ut.label, flight_check(ut, state.weather)))

@@ -614,10 +614,7 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
     engine's own `flight_check`. (text, colour, own unit id to select or None; an own one says a click selects
     it). `needs`: each own drone's weather limits too. In a `sideless` view every side's aircraft, named by side.
     """
-    from engine.weather import flight_check
-
     st = app.state
-    v = app.view
     p = app.palette
     table = st.scenario.unit_table
     out: list[tuple[str, tuple[int, int, int], str | None]] = []
@@ -634,15 +631,11 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
         else:
             done = flight_words(app, u, "CAN FLY - click to select")
             out.append((f"{mark}{name}: {done}{limits}", p.panel_dim if done == DID_NOT_FLY else p.good, u.id))
-    enemy = 1 - app.view_side
-    seen: set[str] = set()
-    for us in [] if sideless(app) else st.scenario.units:  # (a view of both sides has no enemy: all are above)
-        ut = table[us.type]
-        if ut.domain != "air" or us.side != SIDES[enemy] or us.type in seen:
-            continue
-        seen.add(us.type)
-        why = flight_check(ut, v.weather)
-        name = ut.label.split(" (")[0]
+    from ui.overlays import enemy_air_types
+
+    seen = [] if sideless(app) else enemy_air_types(st, app.view_side)  # (a view of both sides has no enemy)
+    for label, why in seen:
+        name = label.split(" (")[0]
         if why:
             out.append((f"Enemy {name}: grounded - {why}", p.panel_fg, None))
         else:
