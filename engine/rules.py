@@ -1313,6 +1313,14 @@ def artillery_modifiers(state: GameState, spotter: str | None) -> list[Modifier]
     return []
 
 
+def fire_reveal_reason(u: Unit) -> str | None:
+    """Why a fire mission by `u` gives its position away (None: it stays as it is): a hidden battery on the map is
+    revealed by its muzzle flashes; an off-map one is not on the map to be seen. The fire preview says it too."""
+    if not u.offmap and u.hidden:
+        return "its fire gives the battery away"
+    return None
+
+
 def _do_fire(state: GameState, o: Fire) -> None:
     gmap = state.map
     u = state.unit(o.unit)
@@ -1324,10 +1332,10 @@ def _do_fire(state: GameState, o: Fire) -> None:
         state.score.drone_spotted_missions[side] += 1
     u.fired = True
     after: list[Event] = []
-    if not u.offmap and u.hidden:  # muzzle flashes give the battery away
+    if reveal := fire_reveal_reason(u):
         state.set_hidden(u, False)
         after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=gmap.hex_refs[u.idx],
-                                       reason="its fire gives the battery away"))
+                                       reason=reveal))
     state.score.artillery_missions[side] += 1
     fire = []
     # the mission is laid on the units its side sees there, as a strike is and as the preview counts them: a

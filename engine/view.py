@@ -285,6 +285,10 @@ class SideView:
             why = "the hex is next to a known enemy"
         return why
 
+    def fire_reveal(self, uid: str) -> str | None:
+        """Why a fire mission by own unit `uid` would reveal it (`rules.fire_reveal_reason`; None: it would not)."""
+        return rules.fire_reveal_reason(self._own(uid))
+
     def fire_range(self, uid: str) -> np.ndarray:
         """Hexes within `uid`'s fire range (read-only mask), counted from its hex as the rules count it (an
         off-map battery's is its firing hex on the map edge). A mission also needs a spotter (`spotter`)."""

@@ -190,3 +190,25 @@ def test_the_enemy_aircraft_listed_are_those_in_the_game_by_now(shusha):
     # the side panel's list is the same one
     app = N(state=st, view_side=DEFENDER, palette=pal.DEFAULT, omniscient=False, hotseat=False)
     assert "armed drones" not in panels.enemy_air_words(app).lower() or not panels.enemy_air_words(app)
+
+
+def test_a_fire_preview_warns_that_a_hidden_battery_gives_itself_away(shusha, screen, monkeypatch):
+    """A player's review: the move preview warned of a move that reveals the unit, the fire preview never said that
+    a hidden battery's fire gives it away (the engine's rule: `rules.fire_reveal_reason`)."""
+    from engine.orders import Fire
+    from engine.rules import fire_reveal_reason
+    from engine.view import SideView
+
+    st = goto(new_game(shusha, 0), "attacker", "artillery")
+    monkeypatch.setattr(SideView, "spotter", lambda self, idx: "az_sf_1")  # (a target seen, its odds not needed)
+    monkeypatch.setattr(SideView, "fire_odds", lambda self, uid, idx, kind: [])
+    for hidden in (False, True):
+        app = app_of(st, {ATTACKER})
+        gun = app.state.unit("az_how_1")  # (the app plays its own copy of the state)
+        app.state.set_hidden(gun, hidden)
+        app.state.bump()
+        app.preview(Fire(gun.id, (21, 10)))
+        said = [s for s in app.pending[1] if s.startswith("REVEALS")]
+        assert said == ([f"REVEALS the battery: {fire_reveal_reason(gun)}"] if hidden else [])
+    off = st.unit("arm_art_offmap")
+    assert off.offmap and fire_reveal_reason(off) is None

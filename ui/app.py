@@ -860,6 +860,8 @@ class App:
             if sp:
                 odds = v.fire_odds(order.unit, idx, "artillery")
                 lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
+                if reveal := v.fire_reveal(order.unit):  # (as the move preview warns of a move that reveals)
+                    lines.append(f"REVEALS the battery: {reveal}")
                 for o in odds:
                     lines += _odds_lines("Fire", o, st.scenario.combat, nm)
         elif isinstance(order, Strike):
