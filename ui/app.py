@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -1078,22 +1078,29 @@ class App:
         p = self.autosave_path
         if p is None or not self.unsaved():
             return None
+        target, self.autosave_error = self.save_somewhere(lambda folder: autosave_file(folder / p.name, self.state))
+        if target is not None:
+            self.autosaved = target
+        return target
+
+    def save_somewhere(self, name_in: Callable[[Path], Path]) -> tuple[Path | None, str | None]:
+        """The game, its AI's phase finished, written to `name_in(folder)` of the autosave's folder, else of the
+        first `autosave_fallbacks` folder that takes it: (the path, None), or (None, why every place failed)."""
+        assert self.autosave_path is not None
         try:
             self.finish_ai_phase()
         except Exception:  # (the AI finishing its phase failed: the orders so far are still worth keeping)
             pass
         errors = []
-        for folder in (p.parent, *self.autosave_fallbacks):
-            target = autosave_file(folder / p.name, self.state)
+        for folder in (self.autosave_path.parent, *self.autosave_fallbacks):
+            target = name_in(folder)
             try:
                 self.write_save(target)
             except OSError as e:
                 errors.append(f"{target}: {e.strerror or e}")
                 continue
-            self.autosaved, self.autosave_error = target, None
-            return target
-        self.autosave_error = "; ".join(errors)
-        return None
+            return target, None
+        return None, "; ".join(errors)
 
     def autosave_note(self) -> str | None:
         """At the start of a game: why a game left unsaved could not be autosaved where the player expects it
@@ -1171,21 +1178,11 @@ class App:
         p = self.autosave_path
         if p is None or not self.unsaved():
             return ""
-        try:
-            self.finish_ai_phase()
-        except Exception:  # (as `autosave`: the orders so far are still worth keeping)
-            pass
-        errors = []
-        for folder in (p.parent, *self.autosave_fallbacks):
-            target = folder / f"{p.stem}_left{p.suffix}"
-            try:
-                self.write_save(target)
-            except OSError as e:
-                errors.append(f"{target}: {e.strerror or e}")
-                continue
-            return f" | the game you left (orders not saved) is kept in {target}"
-        self.left_error = "; ".join(errors)
-        return None
+        target, why = self.save_somewhere(lambda folder: folder / f"{p.stem}_left{p.suffix}")
+        if target is None:
+            self.left_error = why or ""
+            return None
+        return f" | the game you left (orders not saved) is kept in {target}"
 
     def loaded_status(self, path: Path) -> str:
         """The status line after a game is loaded: where it stands and which side the player has."""
