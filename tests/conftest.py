@@ -74,6 +74,16 @@ def shusha_scenario() -> Scenario:
     return load_scenario(SHUSHA_PATH)
 
 
+def drones_red_recon_flies() -> Scenario:
+    """The drones lesson with red's recon drone made the engine's Orlan-class `recon_drone` (150 m): the lesson's own
+    is an Orbiter (800 m), grounded under its low cloud like the armed drones, as at Shusha; the UI tests that use it
+    need a side whose armed drones are grounded while its recon drone flies."""
+    from engine.batch import with_overrides
+
+    return with_overrides(load_scenario(ROOT / "scenarios" / "lessons" / "drones.json"),
+                          ("units.red_orbiter.type=recon_drone",), "drones.json")
+
+
 def short_shusha_doc(turns: int) -> dict[str, Any]:
     """The Shusha scenario's dict cut to its first `turns` turns (weather and arrivals with it): fast batches."""
     doc = copy.deepcopy(shusha_scenario().raw)

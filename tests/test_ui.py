@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pygame
 import pytest
+from conftest import drones_red_recon_flies
 
 from engine.game import run_agents
 from engine.orders import Assault, Fire, Move
@@ -671,16 +672,6 @@ def test_clicking_an_own_counter_selects_it_and_ctrl_click_stacks(screen):
 
 # ------------------------------------------------------------------ teacher's review (edu18): M4, L8, L9, L10
 LESSONS = Path(__file__).resolve().parents[1] / "scenarios" / "lessons"
-
-
-def drones_red_recon_flies():
-    """The drones lesson with red's recon drone made the engine's Orlan-class `recon_drone` (150 m): the lesson's own is
-    an Orbiter (800 m), grounded under its low cloud like the armed drones, as at Shusha; these tests need a side
-    whose armed drones are grounded while its recon drone flies."""
-    from engine.batch import with_overrides
-
-    return with_overrides(load_scenario(LESSONS / "drones.json"), ("units.red_orbiter.type=recon_drone",),
-                          "drones.json")
 
 
 def test_grounded_aircraft_are_told_in_the_panel_per_type_and_cover_no_map(screen):

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
+from conftest import drones_red_recon_flies
 
-from engine.batch import with_overrides
 from engine.orders import Recon
 from engine.rules import apply, new_game
 from engine.scenario import load_scenario
@@ -31,16 +31,10 @@ LESSONS = ROOT / "scenarios" / "lessons"
 SIZE = (1280, 800)
 
 
-RED_FLYING_RECON = "units.red_orbiter.type=recon_drone"
-"""The drones lesson with red's recon drone made the engine's Orlan-class `recon_drone` (150 m): the lesson's own is
-an Orbiter (800 m), grounded under its low cloud like the armed drones, as at Shusha; these tests need a side
-whose armed drones are grounded while its recon drone flies."""
-
-
 def drones_game(weather: str | None = None):
-    """The drones lesson (`RED_FLYING_RECON`) at the attacker's first air phase; its own schedule is low cloud."""
-    st = new_game(with_overrides(load_scenario(LESSONS / "drones.json"), (RED_FLYING_RECON,), "drones.json"), 0,
-                  weather)
+    """The drones lesson (`drones_red_recon_flies`) at the attacker's first air phase; its own schedule is low
+    cloud."""
+    st = new_game(drones_red_recon_flies(), 0, weather)
     assert st.side == ATTACKER and st.phase == "air"
     return st
 

@@ -16,9 +16,8 @@ from typing import Any
 
 import pygame
 import pytest
-from conftest import goto, panel_lines, tiny_game
+from conftest import drones_red_recon_flies, goto, panel_lines, tiny_game
 
-from engine.batch import with_overrides
 from engine.orders import Move, Recon
 from engine.rules import new_game
 from engine.scenario import load_scenario
@@ -203,14 +202,6 @@ def test_without_size_the_window_fits_the_desktop(monkeypatch, tmp_path):
 
 
 # ------------------------------------------------------------------ 5. recon cover lasts until the next turn
-def drones_red_recon_flies() -> Any:
-    """The drones lesson with red's recon drone made the engine's Orlan-class `recon_drone` (150 m): the lesson's own is
-    an Orbiter (800 m), grounded under its low cloud like the armed drones, as at Shusha; these tests need a side
-    whose armed drones are grounded while its recon drone flies."""
-    return with_overrides(load_scenario(ROOT / "lessons" / "drones.json"), ("units.red_orbiter.type=recon_drone",),
-                          "drones.json")
-
-
 def test_recon_cover_is_said_to_last_until_the_sides_next_turn(screen):
     from ui import overlays as ov
 
