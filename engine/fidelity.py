@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -379,16 +379,24 @@ def town_cut_stats(games: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _town_cut_turn(scen: Scenario, seed: int, st: Any, near: frozenset[int]) -> int | None:
-    """The first turn an attacker ground unit stands on one of the `near` road hexes (None: never), replayed from
-    the game's orders (the log does not hold every unit's hex after each order)."""
+def _replayed(scen: Scenario, seed: int, st: Any) -> Iterator[tuple[Any, list[Any]]]:
+    """The game `st` replayed from its orders (the log does not hold every unit's hex after each order): the replay
+    state as the game starts and after each order, with the events that order caused (none at the start)."""
     from engine.rules import apply, new_game
-    from engine.units import ATTACKER
 
     replay = new_game(scen, seed)
-    for o in [None, *st.orders]:
-        if o is not None:
-            apply(replay, o)
+    yield replay, []
+    for o in st.orders:
+        n = len(replay.log)
+        apply(replay, o)
+        yield replay, replay.log[n:]
+
+
+def _town_cut_turn(scen: Scenario, seed: int, st: Any, near: frozenset[int]) -> int | None:
+    """The first turn an attacker ground unit stands on one of the `near` road hexes (None: never)."""
+    from engine.units import ATTACKER
+
+    for replay, _ in _replayed(scen, seed, st):
         if any(u.idx in near for u in replay.ground_units(ATTACKER)):
             return replay.turn
     return None
@@ -396,16 +404,11 @@ def _town_cut_turn(scen: Scenario, seed: int, st: Any, near: frozenset[int]) -> 
 
 def _cleared_after(scen: Scenario, seed: int, st: Any, near: frozenset[int], cut_turn: int) -> bool:
     """Did a defender assault (from `cut_turn` on) that drove the attacker off one of the `near` road hexes leave none
-    of them held by an attacker ground unit? The game is replayed from its orders (the log does not hold every
-    unit's hex after each order), only for games with such an assault."""
-    from engine.rules import apply, new_game
+    of them held by an attacker ground unit? Replayed only for games with such an assault."""
     from engine.units import ATTACKER
 
-    replay = new_game(scen, seed)
-    for o in st.orders:
-        n = len(replay.log)
-        apply(replay, o)
-        for ev in replay.log[n:]:
+    for replay, events in _replayed(scen, seed, st):
+        for ev in events:
             if (ev.kind == "AssaultResolved" and ev.side == "defender" and ev.turn >= cut_turn
                     and ev.result.startswith("defenders") and replay.map.idx(tuple(ev.target_hex)) in near
                     and not any(u.idx in near for u in replay.ground_units(ATTACKER))):
