@@ -233,7 +233,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
     @app.command(short_help="Tables and plots of a batch's results.")
     def report(
-        results: Annotated[Path, typer.Argument(help="Results Parquet file from `wargame batch`")],
+        results: Annotated[list[Path], typer.Argument(
+            help="Results Parquet file from `wargame batch` (to put two or more side by side: `wargame compare`)")],
         out: Annotated[Path | None, typer.Option(
             help="Folder for the PNG plots, summary.json/summary.csv and report.md (default: <results>_report)")]
         = None,
@@ -257,11 +258,15 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             write_report,
         )
 
-        out_dir = out or results.with_name(results.stem + "_report")
+        if len(results) > 1:  # (a report is of one batch; several are compared)
+            fail(f"wargame report reads one results file, got {len(results)}; to put them side by side: wargame "
+                 f"compare {' '.join(shlex.quote(str(r)) for r in results)}")
+        path = results[0]
+        out_dir = out or path.with_name(path.stem + "_report")
         if out_dir.exists() and not out_dir.is_dir():  # (before the table: nothing printed for nothing written)
             fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
         try:
-            s = summarize(results, parse_cell_names(label or []))
+            s = summarize(path, parse_cell_names(label or []))
         except ReportError as e:
             fail(str(e))
         console = Console(width=None if sys.stdout.isatty() else 160)
@@ -294,6 +299,41 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             console.print(f"created report folder {out_dir}", highlight=False, soft_wrap=True, markup=False)
         console.print(f"wrote {', '.join(str(p) for p in [*pngs, *summary])}"
                       + (f", {out_dir / 'report.html'}" if html else ""), highlight=False, soft_wrap=True)
+
+
+    @app.command(short_help="Two or more batches' results side by side, with differences.")
+    def compare(
+        results: Annotated[list[Path], typer.Argument(
+            help="Results Parquet files from `wargame batch` (two or more); differences are vs the first")],
+        out: Annotated[Path | None, typer.Option(
+            help="Also write compare.md and compare.csv into this folder (created if missing)")] = None,
+    ) -> None:
+        """Put batches side by side (two scenarios, two engine versions, two sets of overrides): a row per file per
+        cell, cells matched by their sweep values, with each one's difference from the first file's cell. Where
+        game g of both cells was played on the same seed (batches made with the same --seed: checked in the
+        files' seed column), the differences are paired, game by game; else as for independent samples."""
+        from rich.console import Console
+
+        from engine.report import ReportError, compare_files, compare_rich_table, write_compare
+
+        if out is not None and out.exists() and not out.is_dir():
+            fail(f"--out {out} is a file; the comparison needs a folder (give another --out)")
+        try:
+            cmp = compare_files(results)
+        except ReportError as e:
+            fail(str(e))
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        console.print(compare_rich_table(cmp, width=console.width))
+        for lab, s in zip(cmp.labels, cmp.files, strict=True):
+            for line in s.warnings:
+                Console(stderr=True).print(f"[bold yellow]warning:[/] {escape(lab)}: {escape(line)}",
+                                           highlight=False, soft_wrap=True)
+        if out is not None:
+            try:
+                written = write_compare(cmp, out)
+            except ReportError as e:
+                fail(str(e))
+            console.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
 
 
 def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.errors import WargameError
 
@@ -79,14 +79,15 @@ def _se(xs: list[float]) -> float | None:
 
 
 def _ci_mean(xs: list[float]) -> float:
-    """Half-width of a normal-approximation 95 % interval of the mean (1.96 `_se`: the plots' error bars)."""
+    """Half-width of a normal-approximation 95 % interval of the mean (1.96 `_se`); the plots draw the Student-t
+    one (`_t_ci_mean`), the right width for a few games."""
     se = _se(xs)
     return 0.0 if se is None else Z95 * se
 
 
 def mean_stats(name: str, xs: list[float]) -> dict[str, float | None]:
     """`{name}_mean`, `{name}_sd`, `{name}_se` of a per-game sample, for the summary files: the plots' error
-    bars are mean ± 1.96 se.
+    bars are mean ± t(0.975, n - 1) se.
 
     >>> mean_stats("x", [1, 2, 3])
     {'x_mean': 2.0, 'x_sd': 1.0, 'x_se': 0.5773502691896258}
@@ -138,6 +139,67 @@ def welch_difference(a: list[float], b: list[float]) -> tuple[float, float, floa
     return d, d - half, d + half
 
 
+def _t_ci_mean(xs: list[float]) -> float:
+    """Half-width of the 95% Student-t interval of the mean, t(0.975, n - 1) `_se` (the plots' error bars): at
+    5 games per cell t is 2.78, and 1.96 `_se` (`_ci_mean`) would draw a bar some 30% too short."""
+    se = _se(xs)
+    return 0.0 if se is None else t975(len(xs) - 1) * se
+
+
+T_BARS = "± t(0.975, n−1)·SE"
+"""How the plots' error bars are drawn (`_t_ci_mean`), for their titles."""
+T_CAPTION = ("Student's t: mean ± t(0.975, n−1) standard errors, n the games behind the mean; wider than ±1.96 "
+             "standard errors with few games, 2.78 at 5")
+"""The same, for the captions."""
+
+
+def newcombe_paired(both: int, only_a: int, only_b: int, neither: int,
+                    z: float = Z95) -> tuple[float, float, float]:
+    """Rate of b minus rate of a for paired yes/no outcomes (game g of a and of b played on the same seed), with
+    Newcombe's 95% square-and-add interval for paired proportions (Newcombe 1998, Stat. Med. 17:2635, method
+    10; as in Altman et al., Statistics with Confidence, ch. 6, and Fagerland et al. 2017, ch. 8): the two
+    Wilson intervals combined as for independent rates, less their covariance, estimated by the phi
+    correlation of the 2x2 table (with its n/2 correction; 0 when a margin is empty). Newcombe's and
+    Fagerland's reviews found it near its nominal coverage from small n on, unlike the Wald interval.
+
+    >>> d, lo, hi = newcombe_paired(10, 2, 8, 10); round(d, 3), round(lo, 3), round(hi, 3)
+    (0.2, -0.006, 0.38)
+    """
+    n = both + only_a + only_b + neither
+    if n <= 0:
+        return 0.0, -1.0, 1.0
+    pa, pb = (both + only_a) / n, (both + only_b) / n
+    la, ua = wilson(both + only_a, n, z)
+    lb, ub = wilson(both + only_b, n, z)
+    margins = (both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
+    phi = 0.0
+    if margins > 0:
+        cross = both * neither - only_a * only_b
+        phi = (cross - n / 2) / math.sqrt(margins) if cross > n / 2 else min(cross, 0) / math.sqrt(margins)
+    d = pb - pa
+    down = math.sqrt(max(0.0, (pb - lb) ** 2 - 2 * phi * (pb - lb) * (ua - pa) + (ua - pa) ** 2))
+    up = math.sqrt(max(0.0, (ub - pb) ** 2 - 2 * phi * (ub - pb) * (pa - la) + (pa - la) ** 2))
+    return d, d - down, d + up
+
+
+def paired_t_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float] | None:
+    """Mean of `b[i] - a[i]` (the two games of pair i played on one seed) with its 95% paired-t interval, t(0.975,
+    n - 1) times the standard error of the differences; None for fewer than two pairs.
+
+    >>> d, lo, hi = paired_t_difference([1, 2, 3, 4], [2, 4, 5, 5]); round(d, 2), round(lo, 2), round(hi, 2)
+    (1.5, 0.58, 2.42)
+    """
+    if len(a) != len(b):
+        raise ValueError("paired samples of different lengths")
+    diffs = [y - x for x, y in zip(a, b, strict=True)]
+    se = _se(diffs)
+    if se is None:
+        return None
+    d = _mean(diffs)
+    half = t975(len(diffs) - 1) * se
+    return d, d - half, d + half
+
+
 @dataclass
 class TurnSeries:
     """One cell's objective by turn (1 to `turns[-1]`), over all its `n` games, from the per-turn file. A game
@@ -151,10 +213,22 @@ class TurnSeries:
     mean_hexes: list[float]
     """Mean objective hexes the attacker held at the end of the turn."""
     ci_hexes: list[float]
-    """Half-width of the 95% interval of `mean_hexes` (normal approximation)."""
+    """Half-width of the 95% interval of `mean_hexes` (Student's t, n - 1 degrees of freedom: `_t_ci_mean`)."""
 
     def held_ci(self, i: int) -> tuple[float, float]:
         return wilson(self.held_by[i], self.n)
+
+
+class GameRow(NamedTuple):
+    """One game of a cell as a paired comparison sees it (`paired_games`)."""
+
+    seed: int | None
+    """The game's seed (column `seed`); None in a file without it: such a game pairs with none."""
+    winner: str
+    capture_turn: int | None
+    lost_attacker: int
+    """The attacker's casualties (`CellStats.casualties`: ground steps, or every step in an older file)."""
+    lost_defender: int
 
 
 @dataclass
@@ -198,6 +272,9 @@ class CellStats:
     """Hexes of the objective (column `objective_hexes_total`); None when not in the file."""
     defender_win_hexes: list[int] = field(default_factory=list)
     """Per defender win: the objective hexes the attacker held at the end (`objective_hexes_attacker`)."""
+    games: dict[int, GameRow] = field(default_factory=dict)
+    """Per game (column `game`): what a paired comparison needs (`paired_games`); {} in a file without a `game`
+    column."""
     unknown_winners: dict[str, int] = field(default_factory=dict)
     """Games whose `winner` is neither attacker nor defender, by value (a damaged or foreign file): counted
     apart, left out of the win rate (`decided`), and warned about (`Summary.warnings`)."""
@@ -396,8 +473,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
     if missing:
         raise ReportError(f"{path} is not a wargame batch results file (missing columns: {', '.join(missing)})")
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
-    opt = [c for c in ("run_options", "objective_first_entry_type", "end_turn", "weather_grounded_turns", "outcome",
-                       "objective_hexes_attacker", "objective_hexes_total",
+    opt = [c for c in ("run_options", "seed", "objective_first_entry_type", "end_turn", "weather_grounded_turns",
+                       "outcome", "objective_hexes_attacker", "objective_hexes_total",
                        *(f"steps_lost_{side}_{d}" for side in ("attacker", "defender") for d in ("ground", "air")))
            if c in names]
     domains = all(f"steps_lost_{side}_{d}" in names for side in ("attacker", "defender") for d in ("ground", "air"))
@@ -466,6 +543,9 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
             c.sorties_grounded.append(r["drone_sorties_grounded_attacker"])
             if r.get("end_turn") is not None:
                 c.turns_played.append(r["end_turn"])
+            if keyed:
+                c.games[r["game"]] = GameRow(r.get("seed"), r["winner"], r["objective_taken_turn"],
+                                             c.casualties("attacker")[-1], c.casualties("defender")[-1])
             if r.get("weather_grounded_turns") is None:
                 c.weather_grounded = None
             elif c.weather_grounded is not None:
@@ -623,7 +703,7 @@ def turn_series(games: dict[int, list[tuple[int, int, bool, int]]], last: int) -
             held_by[t - 1] += ever
             by_turn[t - 1].append(hexes)
     return TurnSeries(n, total, list(range(1, last + 1)), held_by, [_mean(x) for x in by_turn],
-                      [_ci_mean(x) for x in by_turn])
+                      [_t_ci_mean(x) for x in by_turn])
 
 
 OWNED_TABLES = frozenset({"units", "unit_types", "terrain_types", "sides"})
@@ -826,6 +906,55 @@ def win_rate_difference(a: CellStats, b: CellStats) -> tuple[float, float, float
     return d, d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
 
 
+def paired_games(a: CellStats, b: CellStats) -> list[tuple[GameRow, GameRow]] | None:
+    """The games of `a` and `b` as pairs, game g of each, when the pairing is real: both cells hold the same
+    games and game g of each was played on the same seed (read from the files' `seed` column, not assumed);
+    else None. The cells of one batch play different seeds (`SEEDS_NOTE`), so they pair only across batches
+    made with the same --seed (`compare`), or in a file put together from such batches."""
+    if not a.games or a.games.keys() != b.games.keys():
+        return None
+    pairs = [(a.games[g], b.games[g]) for g in sorted(a.games)]
+    if any(x.seed is None or x.seed != y.seed for x, y in pairs):
+        return None
+    return pairs
+
+
+def paired_win_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[float, float, float] | None:
+    """Attacker win rate of the second games minus the first's, over the pairs both of whose games have a
+    winner, with Newcombe's paired interval (`newcombe_paired`); None when no pair has."""
+    decided = [(x.winner == "attacker", y.winner == "attacker") for x, y in pairs
+               if x.winner in ("attacker", "defender") and y.winner in ("attacker", "defender")]
+    if not decided:
+        return None
+    both = sum(1 for x, y in decided if x and y)
+    only_a = sum(1 for x, y in decided if x and not y)
+    only_b = sum(1 for x, y in decided if y and not x)
+    return newcombe_paired(both, only_a, only_b, len(decided) - both - only_a - only_b)
+
+
+def paired_capture_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[tuple[float, float, float] | None, int]:
+    """Capture turn of the second games minus the first's, paired t, over the pairs in which both games saw the
+    objective taken (a conditional difference, as the medians are), and how many such pairs there are."""
+    both = [(x.capture_turn, y.capture_turn) for x, y in pairs
+            if x.capture_turn is not None and y.capture_turn is not None]
+    return paired_t_difference([x for x, _ in both], [y for _, y in both]), len(both)
+
+
+def paired_loss_difference(pairs: list[tuple[GameRow, GameRow]], side: str = "attacker"
+                           ) -> tuple[float, float, float] | None:
+    """`side`'s casualties in the second games minus the first's, paired t over all pairs."""
+    get = (lambda r: r.lost_attacker) if side == "attacker" else (lambda r: r.lost_defender)
+    return paired_t_difference([get(x) for x, _ in pairs], [get(y) for _, y in pairs])
+
+
+PAIRED_NOTE = ("'paired': game g of both was played on the same seed (checked game by game in the seed column), so "
+               "the difference is taken game by game: for win rates Newcombe's paired score interval (the two "
+               "Wilson intervals less their covariance, phi of the 2x2 table), for steps lost and capture turns a "
+               "paired t interval, t(0.975, pairs−1); capture turns only over the pairs in which both games saw it "
+               "taken (n = those pairs)")
+"""What a difference marked 'paired' is (the table's caption, report.md, compare)."""
+
+
 def losses_head(s: Summary, sep: str = " ") -> str:
     """The table's losses column: "ground steps lost att/def" (drones not counted), or "steps lost att/def" (all
     steps) for a file without the ground columns."""
@@ -863,18 +992,56 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     if len(s.cells) > 1:  # each cell against the first: what an analyst otherwise works out by hand
         head.insert(3, f"wins vs{sep}cell 0{sep}[95% CI]")
         base = s.cells[0]
+        paired = cells_paired(s)
         for c, r in zip(s.cells, rows, strict=True):
-            if c is base or not c.decided or not base.decided:
+            pw = paired_win_difference(paired[c.cell]) if c.cell in paired else None
+            if pw is not None:
+                r.insert(3, fmt_pts_difference(pw, sep, paired=True))
+            elif c is base or not c.decided or not base.decided:
                 r.insert(3, "—")
             else:
-                d, lo, hi = win_rate_difference(base, c)
-                r.insert(3, f"{_pts(d)} pts{sep}[{_pts(lo)}, {_pts(hi)}]")
+                r.insert(3, fmt_pts_difference(win_rate_difference(base, c), sep))
         at = head.index(losses_head(s, sep)) + 1
         head.insert(at, welch_head(s, sep))
         for c, r in zip(s.cells, rows, strict=True):
-            diff = None if c is base else welch_difference(base.casualties("attacker"), c.casualties("attacker"))
-            r.insert(at, "—" if diff is None else f"{diff[0]:+.1f}{sep}[{diff[1]:+.1f}, {diff[2]:+.1f}]")
+            if c.cell in paired:
+                r.insert(at, fmt_difference(paired_loss_difference(paired[c.cell]), sep, paired=True))
+            else:
+                diff = None if c is base else welch_difference(base.casualties("attacker"), c.casualties("attacker"))
+                r.insert(at, fmt_difference(diff, sep))
+        if paired:  # (only where the seeds pair the games: never in one `wargame batch` file)
+            at = head.index(f"median turn{sep}taken") + 1
+            head.insert(at, f"turn taken{sep}vs cell 0{sep}[95% CI]")
+            for c, r in zip(s.cells, rows, strict=True):
+                r.insert(at, fmt_capture_difference(paired[c.cell], sep) if c.cell in paired else "—")
     return head, rows
+
+
+def cells_paired(s: Summary) -> dict[int, list[tuple[GameRow, GameRow]]]:
+    """{cell: its games paired with cell 0's} for the cells other than cell 0 whose games pair with cell 0's
+    (`paired_games`: same games, same seeds); {} for a file from one `wargame batch`, whose cells play different
+    seeds."""
+    base = s.cells[0]
+    return {c.cell: pairs for c in s.cells[1:] if (pairs := paired_games(base, c)) is not None}
+
+
+def fmt_pts_difference(diff: tuple[float, float, float], sep: str = " ", paired: bool = False) -> str:
+    """A difference of rates and its interval in percentage points, "+5 pts [-3, +12]", " paired" when it is."""
+    d, lo, hi = diff
+    return f"{_pts(d)} pts{sep}[{_pts(lo)}, {_pts(hi)}]" + (f"{sep}paired" if paired else "")
+
+
+def fmt_difference(diff: tuple[float, float, float] | None, sep: str = " ", paired: bool = False) -> str:
+    """A difference of means and its interval, "+1.5 [+0.2, +2.8]" ("—" for none), " paired" when it is."""
+    if diff is None:
+        return "—"
+    return f"{diff[0]:+.1f}{sep}[{diff[1]:+.1f}, {diff[2]:+.1f}]" + (f"{sep}paired" if paired else "")
+
+
+def fmt_capture_difference(pairs: list[tuple[GameRow, GameRow]], sep: str = " ") -> str:
+    """The paired difference of capture turns, with the pairs it is over: "-1.2 [-2.0, -0.4] paired (n=12)"."""
+    diff, n = paired_capture_difference(pairs)
+    return "—" if diff is None else f"{fmt_difference(diff, sep, paired=True)} (n={n})"
 
 
 def _pts(x: float) -> str:
@@ -935,6 +1102,8 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
                f"chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
     ground = f"{GROUND_NOTE}; " if s.ground_losses else ""
+    if len(s.cells) > 1 and cells_paired(s):
+        compare += f"; {PAIRED_NOTE}"
     caption = (f"{fixed}{MEDIAN_NOTE}; losses, strikes flown (the drone_sorties_flown columns) and drone-turns "
                f"grounded are means per game; {ground}" + grounded_note() + compare)
     if title is None:
@@ -1093,6 +1262,8 @@ def report_markdown(s: Summary) -> str:
     if len(s.cells) > 1:
         notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
                   "with Newcombe's 95% interval", welch_note(s), SEEDS_NOTE]
+        if cells_paired(s):
+            notes.append(PAIRED_NOTE)
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
            f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}.{fixed} Win-rate intervals are 95% "
            f"Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
@@ -1320,10 +1491,10 @@ def grouped_bar_x(n_cells: int, k: int, bars: int, width: float) -> list[float]:
 
 def mean_bars(ax: Any, xs: list[float], samples: list[list[int]], width: float, colour: str, label: str,
               ci_label: str | None = None, values: bool = False) -> None:
-    """Bars of the samples' means at `xs`, with the 95% interval of each mean (normal approximation); `values`
+    """Bars of the samples' means at `xs`, with the 95% Student-t interval of each mean (`_t_ci_mean`); `values`
     writes each mean over its bar."""
     means = [_mean(x) for x in samples]
-    errs = [_ci_mean(x) for x in samples]
+    errs = [_t_ci_mean(x) for x in samples]
     ax.bar(xs, means, width, color=colour, alpha=0.85, label=label)
     ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1, label=ci_label)
     if values:
@@ -1432,10 +1603,9 @@ def plot_losses(s: Summary, path: Path) -> None:
     ax.set_ylabel(f"{'ground units’ strength' if ground else 'strength'} steps lost per game (mean)")
     _cell_ticks(ax, s)
     ax.set_ylim(bottom=0)
-    ax.set_title(("Ground losses per side by cell, all causes (no drones)\n(error bars: 95% "
-                  "confidence interval of the mean)" if ground else
-                  "Losses per side by cell, all causes\n(error bars: 95% confidence interval of the mean)")
-                 + fixed_title_line(s))
+    ax.set_title(("Ground losses per side by cell, all causes (no drones)" if ground else
+                  "Losses per side by cell, all causes") + f"\n(error bars: 95% confidence interval of the mean, "
+                 f"{T_BARS})" + fixed_title_line(s))
     fig.legend(loc="outside lower center", ncols=3)  # below the axes: never over a bar
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
@@ -1545,7 +1715,7 @@ def plot_losses_by_cause(s: Summary, path: Path) -> None:
     fig.supylabel("strength steps lost per game (mean)", fontsize="medium")
     _cell_ticks(axes[-1, 0], s)
     fig.suptitle(f"Losses per side by cause{' and cell' if len(s.cells) > 1 else ''}\n"
-                 f"(error bars: 95% confidence interval of the mean){fixed_title_line(s)}")
+                 f"(error bars: 95% confidence interval of the mean, {T_BARS}){fixed_title_line(s)}")
     legend = {label: handle for ax in axes[:, 0] for handle, label in zip(*ax.get_legend_handles_labels(),
                                                                              strict=True)}
     if legend:  # each cause once (it has bars in both panels), the interval last
@@ -1624,8 +1794,9 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         label = labels[k]
         left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=2, label=label)
         left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.15, lw=0)
-        lo_h = [m - e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
-        hi_h = [m + e for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
+        # (a mean of hexes held lies in 0..total: a few games' t band, wider than that, is cut to it)
+        lo_h = [max(0.0, m - e) for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
+        hi_h = [min(float(ts.total_hexes), m + e) for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
         right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3)
         right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.15, lw=0)
     left.set_ylim(0, 100)
@@ -1638,7 +1809,8 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     right.set_ylim(0, total * 1.08 + 0.1)
     right.set_ylabel(f"{s.objective} hexes held by the attacker (mean)")
     right.set_title(f"Mean {s.objective} hexes held by the attacker at each turn's end\n"
-                    "(band: 95% confidence interval of the mean)", fontsize="medium")
+                    f"(band: 95% confidence interval of the mean,\n{T_BARS}, within 0 to {total})",
+                    fontsize="medium")
     for ax in (left, right):
         _turn_axis(ax, s, last)
         ax.grid(alpha=0.3)
@@ -1697,8 +1869,8 @@ def figure_caption(s: Summary, name: str) -> str:
                 f"games in which the attacker had held all {total} hexes of {s.objective} at the end of some turn "
                 "up to this one (a cumulative capture curve: it counts a hold that was lost again, unlike the "
                 "capture-turn histogram); band: 95% Wilson score interval. Right: mean number of objective hexes "
-                "the attacker held at the end of each turn; band: 95% confidence interval of the mean (normal "
-                "approximation, ±1.96 standard errors). A game that ended before a turn counts with the state it "
+                "the attacker held at the end of each turn; band: 95% confidence interval of the mean "
+                f"({T_CAPTION}; cut to 0 to {total} hexes). A game that ended before a turn counts with the state it "
                 f"ended in, so every point rests on all the cell's games.{key}")
     if name == "losses.png":
         if s.ground_losses:
@@ -1713,8 +1885,8 @@ def figure_caption(s: Summary, name: str) -> str:
             what = (f"Mean strength steps lost per game by each side, all causes, per cell ({n}; n under each pair "
                     "of bars); this results file does not split ground units from drones (written by an older "
                     "wargame), so drones shot down are counted too.")
-        return (f"{what} Error bars: 95% confidence interval of the mean (normal approximation, ±1.96 standard "
-                f"errors; summary.csv has each mean's sd and se).{order}{key}")
+        return (f"{what} Error bars: 95% confidence interval of the mean ({T_CAPTION}; summary.csv has each "
+                f"mean's sd and se).{order}{key}")
     if name == "outcomes.png":
         near = " ".join(near_miss_lines(s))
         return (f"How each game ended, per cell ({n}; n under each bar): the attacker's wins split into "
@@ -1725,7 +1897,7 @@ def figure_caption(s: Summary, name: str) -> str:
     if name == "losses_by_cause.png":
         return (f"Mean strength steps lost per game by each side to each cause, per cell ({n}; n under each group "
                 "of bars); a side's causes add up to its all-causes losses. Error bars: 95% confidence interval "
-                "of the mean (normal approximation, ±1.96 standard errors; summary.csv has each mean's sd and se). "
+                f"of the mean ({T_CAPTION}; summary.csv has each mean's sd and se). "
                 f"{_causes_caption(s)}{order}{key}")
     return f"{name} ({n}).{key}"
 
@@ -1951,7 +2123,7 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     """The per-cell table as numbers (rates as fractions, nulls where the table shows "—"): one dict per cell,
     in the table's order; `wins_vs_cell0*` is the difference of win rates (fraction, Newcombe's 95% interval);
     `steps_lost_attacker_vs_cell0*` the difference of mean attacker steps lost (Welch's 95% interval); every
-    `<x>_mean` comes with `<x>_sd` and `<x>_se` (the plots' error bars are mean ± 1.96 se);
+    `<x>_mean` comes with `<x>_sd` and `<x>_se` (the plots' error bars are mean ± t(0.975, n - 1) se);
     `losses_<side>_<cause>_mean` for each loss column the results file has (the losses-by-cause plot's bars);
     `fixed`, the overrides every cell plays with (`Summary.fixed`); `name`, the name the user gave the cell (or
     null)."""
@@ -1992,6 +2164,21 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
                for k, v in mean_stats(f"losses_{side}_{cause}", lost).items()},
             "run_options": c.run_options,
         })
+    paired = cells_paired(s) if len(s.cells) > 1 else {}
+    if paired:  # (the keys only where some cell pairs with cell 0: a `wargame batch` file's summary is unchanged)
+        for c, d in zip(s.cells, out, strict=True):
+            pairs = paired.get(c.cell)
+            win = paired_win_difference(pairs) if pairs else None
+            loss = paired_loss_difference(pairs) if pairs else None
+            capture, n_capture = paired_capture_difference(pairs) if pairs else (None, 0)
+            d.update({"paired_vs_cell0": pairs is not None, "paired_games": len(pairs) if pairs else 0,
+                      "wins_vs_cell0_paired": None if win is None else win[0],
+                      "wins_vs_cell0_paired_ci": None if win is None else [win[1], win[2]],
+                      "casualties_attacker_vs_cell0_paired": None if loss is None else loss[0],
+                      "casualties_attacker_vs_cell0_paired_ci": None if loss is None else [loss[1], loss[2]],
+                      "capture_turn_vs_cell0_paired": None if capture is None else capture[0],
+                      "capture_turn_vs_cell0_paired_ci": None if capture is None else [capture[1], capture[2]],
+                      "capture_turn_pairs": n_capture})
     return out
 
 
@@ -2038,9 +2225,11 @@ def cells_json(s: Summary) -> str:
                       "steps_lost_attacker_vs_cell0_ci": "95% Welch interval (unequal variances, "
                                                          "Welch-Satterthwaite degrees of freedom)",
                       "_sd, _se": "sample standard deviation (n - 1) and standard error of the mean before them; "
-                                  "the plots' error bars are mean ± 1.96 se"},
+                                  "the plots' error bars are mean ± t(0.975, n - 1) se (Student's t)"},
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",
         "seeds": SEEDS_NOTE,
+        **({"paired": PAIRED_NOTE + "; casualties_attacker: ground steps lost, or all steps in a file without the "
+                                    "ground columns"} if len(s.cells) > 1 and cells_paired(s) else {}),
         "cell_order": cell_order_note(s) or "a single cell",
         "cells": cell_summaries(s),
     }, indent=1, sort_keys=False) + "\n"
@@ -2094,6 +2283,281 @@ def write_markdown(s: Summary, out_dir: Path) -> Path:
     path = out_dir / "report.md"
     atomic_write_text(path, report_markdown(s))
     return path
+
+
+# ------------------------------------------------------------------------------------ comparing result files
+
+
+@dataclass
+class Comparison:
+    """Two or more results files side by side (`compare_files`): `groups[k]` holds the matching cell of every
+    file, the first file's first; differences are each file's cell minus the first file's."""
+
+    files: list[Summary]
+    labels: list[str]
+    """How the table calls each file: its name without .parquet, or A, B, ... when two share a name."""
+    groups: list[list[CellStats]]
+    matched_by: str
+    """How the cells were matched: "sweep values" or "single cell"."""
+    differences: list[str] = field(default_factory=list)
+    """What differs between the files' batches (scenario, overrides, seeds, engine), one line each."""
+
+    def pairs(self, k: int, i: int) -> list[tuple[GameRow, GameRow]] | None:
+        """Group `k`'s cell of file `i` paired game by game with the first file's (`paired_games`), or None."""
+        return paired_games(self.groups[k][0], self.groups[k][i])
+
+
+IDENTITY_KEYS = (("scenario_sha256", "scenario (sha256)"), ("sets", "--set"), ("weather", "--weather"),
+                 ("attacker", "--attacker"), ("defender", "--defender"), ("seed", "--seed"), ("games", "--games"),
+                 ("engine_version", "engine version"))
+"""The batch identity fields `compare_files` says differ between files (with the engine code, from the metadata)."""
+
+
+def _hashable(v: Any) -> Any:
+    return json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
+
+
+def _cell_key(c: CellStats) -> tuple[Any, ...]:
+    return tuple(sorted((k, _hashable(v)) for k, v in c.params.items()))
+
+
+def file_labels(paths: Sequence[Path]) -> list[str]:
+    """Names for the files in a comparison: their stems when these differ, else A, B, C, ...
+
+    >>> file_labels([Path("a/base.parquet"), Path("b/fog.parquet")]), file_labels([Path("a/r.parquet"),
+    ...                                                                             Path("b/r.parquet")])
+    (['base', 'fog'], ['A', 'B'])
+    """
+    stems = [Path(p).stem for p in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    return [chr(ord("A") + i) if i < 26 else f"F{i + 1}" for i in range(len(paths))]
+
+
+def compare_files(paths: Sequence[Path]) -> Comparison:
+    """Read two or more results files and match their cells: by sweep values when every file swept the same keys
+    over the same values (in any order), or the one cell of each when no file has more. Refuses (`ReportError`,
+    naming why) fewer than two files, a file given twice, an unreadable file, files whose losses count
+    different things (ground steps in one, every step in an older one) and cells that cannot be matched."""
+    paths = [Path(p) for p in paths]
+    if len(paths) < 2:
+        raise ReportError("compare needs two or more results files (for one, use `wargame report`)")
+    seen: dict[Path, Path] = {}
+    for p in paths:
+        real = p.resolve()
+        if real in seen:
+            raise ReportError(f"{p} is given twice ({seen[real]}): compare different results files")
+        seen[real] = p
+    files = []
+    for p in paths:
+        try:
+            files.append(summarize(p))
+        except ReportError as e:
+            raise ReportError(str(e) if str(p) in str(e) else f"{p}: {e}") from None
+    labels = file_labels(paths)
+    if len({s.ground_losses for s in files}) > 1:
+        old = [lab for lab, s in zip(labels, files, strict=True) if not s.ground_losses]
+        raise ReportError(f"{', '.join(old)} {'has' if len(old) == 1 else 'have'} no ground/air split of the steps "
+                          "lost (written by an older wargame): its losses count drones shot down, the others' do "
+                          "not, so they do not compare; play it again with `wargame batch ... --overwrite`")
+    if all(len(s.cells) == 1 for s in files):
+        groups, how = [[s.cells[0] for s in files]], "single cell"
+    else:
+        keys = [sorted(s.sweep_keys) for s in files]
+        if any(k != keys[0] for k in keys[1:]):
+            said = "; ".join(f"{lab}: {len(s.cells)} cell(s), swept over {', '.join(s.sweep_keys) or 'nothing'}"
+                             for lab, s in zip(labels, files, strict=True))
+            raise ReportError(f"the files' cells cannot be matched: {said}; compare files swept over the same "
+                              "keys and values (or files of one cell each)")
+        by_key = [{_cell_key(c): c for c in s.cells} for s in files]
+        for lab, s, cells in zip(labels, files, by_key, strict=True):
+            if cells.keys() != by_key[0].keys():
+                missing = [c.label for c in files[0].cells if _cell_key(c) not in cells]
+                extra = [c.label for c in s.cells if _cell_key(c) not in by_key[0]]
+                said = "; ".join(x for x in (f"{lab} lacks {', '.join(missing)}" if missing else "",
+                                             f"{labels[0]} lacks {', '.join(extra)}" if extra else "") if x)
+                raise ReportError(f"the files' cells cannot be matched: {said}; compare files swept over the same "
+                                  "values")
+        groups = [[cells[_cell_key(c)] for cells in by_key] for c in files[0].cells]
+        how = "sweep values"
+    return Comparison(files, labels, groups, how, batch_differences(files, labels))
+
+
+def batch_differences(files: Sequence[Summary], labels: Sequence[str]) -> list[str]:
+    """What differs between the files' batches, one line a field: "--set: base: none; tb2weak: units.x=1"."""
+    out = []
+    metas = [s.meta.get("batch") or {} for s in files]
+    for key, name in (*IDENTITY_KEYS, ("engine_code", "engine code")):
+        values = [(s.meta.get(key) if key == "engine_code" else m.get(key)) for s, m in zip(files, metas,
+                                                                                         strict=True)]
+        if all(v == values[0] for v in values[1:]):
+            continue
+
+        def shown(v: Any, key: str = key) -> str:
+            if v is None or v == []:
+                return "none"
+            if key == "sets":
+                return ", ".join(f"{p}={json.dumps(x)}" for p, x in v)
+            return str(v)[:12] if key in ("scenario_sha256",) else str(v)
+        out.append(f"{name}: " + "; ".join(f"{lab}: {shown(v)}" for lab, v in zip(labels, values, strict=True)))
+    return out
+
+
+def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+    """The comparison table: a row per file per matched cell, each with its difference from the first file's
+    cell: paired (game by game, `paired_games`) where the seeds pair the games, else as for independent samples
+    (Newcombe's interval for win rates, Welch's for means)."""
+    sep = "\n" if compact else " "
+    first = cmp.labels[0]
+    s0 = cmp.files[0]
+    head = ["file", "cell", "games", f"attacker wins{sep}[95% CI]", f"wins vs{sep}{first}{sep}[95% CI]",
+            f"median turn{sep}taken", f"mean turn taken{sep}vs {first}{sep}[95% CI]", losses_head(s0, sep),
+            f"att. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]",
+            f"def. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]"]
+    rows = []
+    for k, group in enumerate(cmp.groups):
+        base = group[0]
+        for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
+            lo, hi = c.win_ci
+            row = [lab, f"{c.cell}: {c.label}", str(c.n),
+                   f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—"]
+            pairs = cmp.pairs(k, i) if i else None
+            if i == 0:
+                row += ["—", _median_cell(s, c.capture_turns, sep), "—"]
+            elif pairs is not None:
+                win = paired_win_difference(pairs)
+                row += ["—" if win is None else fmt_pts_difference(win, sep, paired=True),
+                        _median_cell(s, c.capture_turns, sep), fmt_capture_difference(pairs, sep)]
+            else:
+                win = win_rate_difference(base, c) if c.decided and base.decided else None
+                cap = welch_difference(base.capture_turns, c.capture_turns)
+                row += ["—" if win is None else fmt_pts_difference(win, sep), _median_cell(s, c.capture_turns, sep),
+                        "—" if cap is None else f"{fmt_difference(cap, sep)}{sep}(n={len(base.capture_turns)}/"
+                                                f"{len(c.capture_turns)})"]
+            row.append(f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}")
+            for side in ("attacker", "defender"):
+                if i == 0:
+                    row.append("—")
+                elif pairs is not None:
+                    row.append(fmt_difference(paired_loss_difference(pairs, side), sep, paired=True))
+                else:
+                    row.append(fmt_difference(welch_difference(base.casualties(side), c.casualties(side)), sep))
+            rows.append(row)
+    return head, rows
+
+
+COMPARE_UNPAIRED_NOTE = ("differences without 'paired' treat the two cells as independent samples (their games "
+                         "played on different seeds): win rates with Newcombe's 95% interval from the two Wilson "
+                         "intervals, means with Welch's; 'mean turn taken' is over the games where the objective "
+                         "was taken (n = those games in each cell), a conditional difference")
+
+
+def compare_notes(cmp: Comparison) -> list[str]:
+    """The comparison table's caption, a note a line: the files, how cells were matched, what the batches differ
+    in, and what each interval is."""
+    files = [f"{lab} = {s.path} ({s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "") + ")"
+             for lab, s in zip(cmp.labels, cmp.files, strict=True)]
+    matched = ("each file's one cell" if cmp.matched_by == "single cell" else
+               "cells matched by their sweep values (cell numbers may differ between files)")
+    notes = ["files: " + "; ".join(files), f"differences are each file's cell minus {cmp.labels[0]}'s; {matched}"]
+    notes.append("the batches differ in: " + " | ".join(cmp.differences) if cmp.differences else
+                 "the batches' identities are the same (scenario, overrides, seed, games, engine): the same games, "
+                 "so every difference is 0")
+    paired = [(k, i) for k in range(len(cmp.groups)) for i in range(1, len(cmp.files)) if cmp.pairs(k, i)]
+    if paired:
+        notes.append(PAIRED_NOTE)
+    if len(paired) < len(cmp.groups) * (len(cmp.files) - 1):
+        notes.append(COMPARE_UNPAIRED_NOTE)
+    hours = {s.meta.get("turn_hours") for s in cmp.files}
+    if len(hours) > 1:
+        notes.append("the files' turns are of different lengths (" + ", ".join(
+            f"{lab}: {s.meta.get('turn_hours')} h" for lab, s in zip(cmp.labels, cmp.files, strict=True))
+            + "): their turn numbers do not compare")
+    notes.append(MODEL_RATE_NOTE)
+    return notes
+
+
+def compare_rich_table(cmp: Comparison, width: int | None = None) -> Any:
+    """The comparison table for a terminal (in parts when wider than `width`, as `rich_table`), its notes
+    under it."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head, rows = compare_rows(cmp, compact=True)
+    parts = _column_groups(head, rows, width)
+    tables = []
+    for j, cols in enumerate(parts):
+        cols = cols if 1 in cols else [0, 1, *cols[1:]]  # (every part says whose cell a row is)
+        t = Table(title=f"{len(cmp.files)} results files compared" if j == 0 else None, title_justify="left")
+        for i in cols:
+            t.add_column(head[i], justify="left" if i < 2 else "right", overflow="fold")
+        for k, r in enumerate(rows):
+            t.add_row(*(r[i] for i in cols), end_section=(k + 1) % len(cmp.files) == 0)
+        tables.append(t)
+    return Group(*tables, *(Text(_sentence(n), style="table.caption") for n in compare_notes(cmp)))
+
+
+def compare_markdown(cmp: Comparison) -> str:
+    """`compare.md`: the comparison table as Markdown with its notes."""
+    head, rows = compare_rows(cmp)
+    out = [f"# {len(cmp.files)} results files compared", "", markdown_table(head, rows), "",
+           *(f"- {_sentence(n)}" for n in compare_notes(cmp))]
+    return "\n".join(out) + "\n"
+
+
+def compare_csv(cmp: Comparison) -> str:
+    """`compare.csv`: the comparison as numbers, a row per file per matched cell: the cell's win rate and means,
+    and each difference from the first file's cell with its interval and whether it is paired."""
+    import csv
+
+    rows = []
+    for k, group in enumerate(cmp.groups):
+        base = group[0]
+        for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
+            pairs = cmp.pairs(k, i) if i else None
+            if i == 0:
+                win = cap = att = dfn = None
+            elif pairs is not None:
+                win, (cap, _) = paired_win_difference(pairs), paired_capture_difference(pairs)
+                att, dfn = paired_loss_difference(pairs), paired_loss_difference(pairs, "defender")
+            else:
+                win = win_rate_difference(base, c) if c.decided and base.decided else None
+                cap = welch_difference(base.capture_turns, c.capture_turns)
+                att = welch_difference(base.casualties("attacker"), c.casualties("attacker"))
+                dfn = welch_difference(base.casualties("defender"), c.casualties("defender"))
+            lo, hi = c.win_ci
+            r: dict[str, Any] = {"file": lab, "results": str(s.path), "cell": c.cell, "label": c.label,
+                                 "games": c.n, "attacker_win_rate": c.win_rate if c.decided else None,
+                                 "win_ci_low": lo if c.decided else None, "win_ci_high": hi if c.decided else None,
+                                 "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
+                                 "casualties_attacker_mean": _mean(c.casualties("attacker")),
+                                 "casualties_defender_mean": _mean(c.casualties("defender")),
+                                 "paired_vs_first": pairs is not None}
+            for name, diff in (("wins", win), ("capture_turn", cap), ("casualties_attacker", att),
+                               ("casualties_defender", dfn)):
+                r[f"{name}_vs_first"], r[f"{name}_vs_first_low"], r[f"{name}_vs_first_high"] = \
+                    diff if diff is not None else (None, None, None)
+            rows.append(r)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_compare(cmp: Comparison, out_dir: Path) -> list[Path]:
+    """Write compare.md and compare.csv into `out_dir` (created if missing), each atomically."""
+    from engine.fileio import atomic_write_text
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = [out_dir / "compare.md", out_dir / "compare.csv"]
+        atomic_write_text(paths[0], compare_markdown(cmp))
+        atomic_write_text(paths[1], compare_csv(cmp))
+    except OSError as e:
+        raise ReportWriteError(f"cannot write the comparison to {out_dir}: {e.strerror or e}") from None
+    return paths
 
 
 def png_bytes(fig: Any) -> bytes:  # pragma: no cover - helper kept for notebooks
