@@ -53,7 +53,7 @@ class DoctrineAgent:
                  road_counterattack: bool = False, commit_reserve: str = "road_cut",
                  release_road_block: bool = False, detachment: tuple[str, ...] = (),
                  detachment_goal: tuple[tuple[int, int], ...] = (), infiltrate_objective: bool = False,
-                 **_: object) -> None:
+                 endgame_turns: int = 8, endgame_floor: float = 0.5, **_: object) -> None:
         """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
         are sent through the ravines first, special forces follow) — a counterfactual for analysts.
 
@@ -96,7 +96,12 @@ class DoctrineAgent:
         forces spread through the town in small groups, past its strongpoints. Without the companion rule and the
         sweep, units left town hexes held but empty, the defenders they had been fighting went to ground beside
         them and contested the win to the end: the town was held earlier, but cleared less often (400 games:
-        clean captures 48% to 37%)."""
+        clean captures 48% to 37%).
+
+        `endgame_turns` and `endgame_floor`: as the attacker's last `endgame_turns` turns run out, its
+        `assault_ratio` falls in even steps towards `endgame_floor` × itself on the last turn (0 turns: never;
+        floor 1: never either). A clock in the AI, not in the rules, kept as data so that a study can see and
+        sweep it (the Shusha scenario keeps the defaults: 8 turns, half)."""
         if lead not in ("sf", "mech"):
             raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
         if isinstance(reserve, str) or not all(isinstance(r, str) and r for r in reserve):
@@ -111,6 +116,11 @@ class DoctrineAgent:
             raise ValueError(f"detachment_goal must be a list of [col, row] hexes, got {detachment_goal!r}")
         if bool(detachment) != bool(goal):
             raise ValueError("detachment and detachment_goal go together: the units and the hexes they make for")
+        if isinstance(endgame_turns, bool) or not isinstance(endgame_turns, int) or endgame_turns < 0:
+            raise ValueError(f"endgame_turns must be a whole number of turns, 0 or more, got {endgame_turns!r}")
+        if isinstance(endgame_floor, bool) or not isinstance(endgame_floor, (int, float)) \
+                or not 0.01 <= endgame_floor <= 1:
+            raise ValueError(f"endgame_floor must be in [0.01, 1], got {endgame_floor!r}")
         if counterattack_ratio is not None and not 0 < counterattack_ratio <= 100:
             raise ValueError(f"counterattack_ratio must be in (0, 100], got {counterattack_ratio!r}")
         self.lead = lead
@@ -124,6 +134,8 @@ class DoctrineAgent:
         self.detachment = frozenset(detachment)
         self.detachment_goal: tuple[tuple[int, ...], ...] = goal
         self.infiltrate_objective = bool(infiltrate_objective)
+        self.endgame_turns = endgame_turns
+        self.endgame_floor = float(endgame_floor)
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
         self._air_second = False
@@ -760,10 +772,11 @@ class DoctrineAgent:
         contact_idx = view.contact_hexes
         in_contact = self._contact_zone(view)
         ratio = self.assault_ratio
-        if view.side == ATTACKER:
+        if view.side == ATTACKER and self.endgame_turns:
             # as the clock runs out the attacker accepts worse odds for the objective
             turns_left = view.scenario.turns - view.turn
-            ratio *= 0.5 + 0.5 * min(1.0, turns_left / 8)
+            floor = self.endgame_floor
+            ratio *= floor + (1.0 - floor) * min(1.0, turns_left / self.endgame_turns)
         table = view.scenario.unit_table
         cut = (self._cut_hexes(view) if view.side != ATTACKER and self.counterattack and self.road_counterattack
                else frozenset())
