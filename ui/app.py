@@ -166,7 +166,9 @@ class App:
     def __init__(self, state: Any, human_sides: set[int], *, hotseat: bool = False, palette: str = "default",
                  ui_scale: float = 1.0, size: tuple[int, int] = (1280, 800), autoskip: bool = True,
                  save_path: str | Path = "shusha_save.json", autosave_path: str | Path | None = None,
-                 autosave_fallbacks: Sequence[str | Path] = ()) -> None:
+                 autosave_fallbacks: Sequence[str | Path] = (), omniscient: bool = False) -> None:
+        """`omniscient` (`--see-all`): both sides' view from the start, so the report of a loaded game's last
+        enemy half-turn (`restore_report`, below) is read for it."""
         state = with_sightings(state)
         self.state = state
         self.human = set(human_sides)
@@ -259,7 +261,7 @@ class App:
         """The UI's clock (the curtain's grace period); a test gives its own."""
         self.undo_stack: list[tuple[Any, int]] = []
         self.running = True
-        self.omniscient = False
+        self._omniscient = omniscient
         self.show_units = True
         self._view: Any = None
         self._view_key: Any = None
@@ -308,6 +310,19 @@ class App:
         self.gui = Gui(self)
         self.fit_map()
         if not hotseat:  # (a saved game's last enemy half-turn for V; hotseat: when the curtain is lifted)
+            self.restore_report()
+
+    @property
+    def omniscient(self) -> bool:
+        """`--see-all` (or a replay of both sides): every unit of both sides and the whole log on screen."""
+        return self._omniscient
+
+    @omniscient.setter
+    def omniscient(self, on: bool) -> None:
+        """Switched after the window was made (`wargame play --see-all` sets it on the made App): the enemy-turn
+        report `__init__` restored was read for the side's view, so it is read again for the new one."""
+        was, self._omniscient = self._omniscient, on
+        if on != was and self.gui is not None and not self.hotseat:
             self.restore_report()
 
     # ------------------------------------------------------------------ geometry / view
@@ -887,9 +902,12 @@ class App:
             g = v.grounded.get(order.unit)
             lines.append(f"RECON SORTIE over {st.map.describe(idx)} by {who}")
             radius = st.utype(st.unit(order.unit)).recon_radius_hexes
+            # (--see-all: an observer of both sides has no "your" turn; the cover lasts until its side's starts)
+            whose, other = ((f"the {SIDES[st.unit(order.unit).side]}'s", "the other side's") if self.omniscient
+                            else ("your", "the enemy's"))
             lines.append(f"grounded: {g}" if g else f"searches the {len(st.map.within(idx, radius))} hexes within "
-                         f"{radius} of it (outlined) for hidden enemies, spots them for your artillery and keeps "
-                         "watch on them until your next turn starts (through the enemy's turn)")
+                         f"{radius} of it (outlined) for hidden enemies, spots them for {whose} artillery and keeps "
+                         f"watch on them until {whose} next turn starts (through {other} turn)")
             if not g:
                 cover = panels.recon_cover_words(st.scenario, st.utype(st.unit(order.unit)).detect,
                                                  SIDES[1 - st.unit(order.unit).side])
@@ -1598,8 +1616,11 @@ class App:
     def settle(self, screen: pygame.Surface) -> None:
         """Frames of the interactive loop (without input) until one changes nothing, then the screen drawn: a
         scripted screenshot (`--screenshot`) shows what a player would see, not a phase that autoskip ends a
-        frame later (an AIR phase prompt beside "No aircraft in this scenario")."""
+        frame later (an AIR phase prompt beside "No aircraft in this scenario"). It stops before an AI's move
+        (`ai_to_move`): `--autoplay N` shows the game after its N turns, not the AI's next half-turn played too."""
         for _ in range(self.SETTLE_FRAMES):
+            if self.ai_to_move():
+                break
             before = self._settle_key()
             self.update()
             if self._settle_key() != before:
@@ -1610,11 +1631,21 @@ class App:
                 break
         self.render(screen)
 
+    def ai_to_move(self) -> bool:
+        """An AI plays the side to move (the game not over): the next frame's `update` would play its move."""
+        return self.state.outcome is None and self.state.side not in self.human
+
     def own_aircraft(self) -> list[Any]:
         """The viewing side's aircraft in the game (flying or grounded): none, and its air phase is skipped for
         that reason, not "nothing to order"."""
         table = self.state.scenario.unit_table
         return [u for u in self.view.own if u.active and u.strength > 0 and table[u.type].domain == "air"]
+
+    def own_guns(self) -> list[Any]:
+        """The viewing side's artillery in the game (indirect fire, on or off the map): none, and its artillery
+        phase is skipped for that reason (`artillery_skip_reason`, `ui.panels.phase_hint`)."""
+        table = self.state.scenario.unit_table
+        return [u for u in self.view.own if u.active and u.strength > 0 and table[u.type].indirect]
 
     def artillery_skip_reason(self) -> str:
         """Why the viewing side's artillery has no fire mission this phase though it has spotted enemies ("" if
@@ -1625,7 +1656,7 @@ class App:
         st = self.state
         spotted = [c for c in v.contacts if v.spotter(c.idx)]
         table = st.scenario.unit_table
-        guns = [u for u in v.own if u.active and u.strength > 0 and table[u.type].indirect]
+        guns = self.own_guns()
         if not spotted:
             return "" if guns else "you have no artillery"
         if not guns:
@@ -1790,8 +1821,9 @@ class App:
             return
         by_side = self.both_sides_no_go()
         names = self.place_labels
+        counters = self.counter_boxes  # (this frame's: `render` lays them out first)
         key = (self.hex_size, int(self.vx), int(self.vy), self.map_rect.size, tuple(sides), by_side,
-               self.palette.name, tuple(tuple(r) for _, r in names))
+               self.palette.name, tuple(tuple(r) for _, r in names), tuple(tuple(r) for r in counters))
         if self._no_go_layer is None or self._no_go_layer[0] != key:
             g = self.geo
             layer = pygame.Surface(self.map_rect.size, pygame.SRCALPHA)
@@ -1809,10 +1841,11 @@ class App:
                     x, y = x - self.vx, y - self.vy
                     d = g.size * 0.6
                     pygame.draw.line(layer, hatch, (x - d, y + d), (x + d, y - d), 2)
-            # each sector's label on one of its own hexes, nearest its middle first, clear of the place names
-            # and of the other sectors' labels; a sector with no free spot on screen goes without (hovering
-            # one of its hexes names it in the panel)
-            taken = [r.move(-int(self.vx), -int(self.vy)) for _, r in names]
+            # each sector's label on one of its own hexes, nearest its middle first, clear of the place names,
+            # of the counters (a label drawn across an enemy's counter in the sector) and of the other sectors'
+            # labels; a sector with no free spot on screen goes without (hovering one of its hexes names it in
+            # the panel)
+            taken = [r.move(-int(self.vx), -int(self.vy)) for r in [*(r for _, r in names), *counters]]
             screen_r = pygame.Rect(0, 0, *self.map_rect.size)
             self.no_go_label_rects: list[pygame.Rect] = []
             for side in sides:

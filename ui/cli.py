@@ -388,10 +388,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         game = App(state, human, hotseat=hotseat, palette=palette, ui_scale=scale, size=screen.get_size(),
                    save_path=Path.cwd() / save_name(scenario, load),
                    autosave_path=Path.cwd() / autosave_name(scenario, load, state.seed),
-                   autosave_fallbacks=autosave_fallbacks())
+                   autosave_fallbacks=autosave_fallbacks(), omniscient=see_all)
         for note in game.load_notes:  # (a hand-edited save's bad go-to orders: dropped, the game loads)
             typer.echo(f"warning: {load}: {note}", err=True)
-        game.omniscient = see_all
         if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
             game.show_lesson = True
         # with no --side, the briefing or lesson window of a new game offers both sides (a player: the plain

@@ -16,7 +16,7 @@ from typing import Any
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
-from pygame_gui.windows import UIFileDialog
+from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
 from engine.events import empty_phase, routine, without_empty_phases
 from engine.units import SIDES
@@ -98,7 +98,9 @@ def theme(palette: Any, scale: float) -> dict[str, Any]:
                      "misc": {"link_normal_underline": "0", "link_hover_underline": "1", "padding": "4,3",
                               "line_spacing": "1.0"}},
         "window": {"colours": {"dark_bg": "#23262e", "normal_border": _hex(palette.accent)},
-                   "misc": {"border_width": "2", "shadow_width": "6"}},
+                   # (the title's bold text grows with the scale: at 2 it was cut in pygame_gui's 28 px bar)
+                   "misc": {"border_width": "2", "shadow_width": "6",
+                            "title_bar_height": str(max(28, round(28 * scale)))}},
         "window.#title_bar": {"font": {**font, "bold": "1"}},
         "window.text_box": {"font": {"name": "noto_sans", "size": fs}, "misc": {"line_spacing": "1.15"}},
         "tool_tip": {"font": {"name": "noto_sans", "size": small}},
@@ -198,6 +200,9 @@ class Gui:
         self._report_key: Any = None
         self.dialog: UIFileDialog | None = None
         self.dialog_mode = ""
+        self.confirm_win: UIConfirmationDialog | None = None
+        """Save as... named a file that exists: whether to replace it (`confirm_path`), asked before writing."""
+        self.confirm_path: Path | None = None
         self.alert_win: UIWindow | None = None
         """A warning the player must see before going on (the autosave failed on quitting), over everything."""
         self._log_ident: Any = None
@@ -338,18 +343,27 @@ class Gui:
                 app.show_report = False
             elif ev.ui_element is self.dialog:
                 self.dialog = None
+            elif ev.ui_element is self.confirm_win:  # (its Cancel, its X: the file stays as it was)
+                self.keep_file()
             elif ev.ui_element is self.alert_win:
                 self.alert_win = None
             return True
         if ev.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and ev.ui_element is self.dialog:
             mode, self.dialog = self.dialog_mode, None
-            (app.save if mode == "save" else app.load)(Path(ev.text))
+            self.picked(mode, Path(ev.text))
+            return True
+        if ev.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and ev.ui_element is self.confirm_win:
+            self.replace_file()
+            return True
+        if (ev.type == pygame.KEYDOWN and ev.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+                and self.confirm_win is not None and self.confirm_win.alive()):
+            self.replace_file()  # (Enter: its Replace button, as Enter is the file dialog's OK; Esc: Cancel)
             return True
         if (ev.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.dialog is not None and self.dialog.alive()
                 and ev.ui_element is self.dialog.file_path_text_line):
             return self._dialog_enter()
         if ev.type == pygame.KEYDOWN and ev.key != pygame.K_ESCAPE and (
-                self.typing() or (self.dialog is not None and self.dialog.alive())):
+                self.typing() or any(w is not None and w.alive() for w in (self.dialog, self.confirm_win))):
             return True  # while a file dialog is open, keys go to it (its file name box), not to the game; Esc
             # closes it (its name box has the keys from the start: Esc must not be typed into it)
         if ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL) and self.over_window():
@@ -365,8 +379,47 @@ class Gui:
             return True
         mode, self.dialog = self.dialog_mode, None
         d.kill()
-        (self.app.save if mode == "save" else self.app.load)(Path(path))
+        self.picked(mode, Path(path))
         return True
+
+    def picked(self, mode: str, path: Path) -> None:
+        """The file dialog's choice: load it, or save to it; a save over a file that exists waits for the player
+        to say so (`ask_replace`): Save as... replaced another game's save without a word."""
+        if mode == "save" and path.exists() and not path.is_dir():
+            self.ask_replace(path)
+        else:
+            (self.app.save if mode == "save" else self.app.load)(path)
+
+    def ask_replace(self, path: Path) -> None:
+        """A window naming the file, over everything, whose Replace (or Enter) saves over it and whose Cancel (or
+        Esc, or its X) leaves it alone (`keep_file`)."""
+        if self.confirm_win is not None and self.confirm_win.alive():
+            self.confirm_win.kill()
+        s = self.app.ui_scale
+        r = self._centred(max(300, round(440 * s)), max(220, round(210 * s)))
+        text = (f"<b>{html.escape(path.name)}</b> already exists in {html.escape(str(path.parent))}.<br><br>"
+                "Replace it with this game? What it holds is lost. (Enter: replace; Esc: keep it)")
+        with warnings.catch_warnings():  # (pygame_gui warns of a window below its minimum size: a small screen)
+            warnings.simplefilter("ignore")
+            self.confirm_win = UIConfirmationDialog(r, text, self.manager, window_title=f"Replace {path.name}?",
+                                                    action_short_name="Replace", always_on_top=True)
+        self.confirm_path = path
+        self.app.status = f"{path.name} already exists: Replace it, or Cancel to keep it"
+
+    def replace_file(self) -> None:
+        """The player said to save over the file `ask_replace` named."""
+        path, win = self.confirm_path, self.confirm_win
+        self.confirm_win, self.confirm_path = None, None
+        if win is not None and win.alive():
+            win.kill()
+        if path is not None:
+            self.app.save(path)
+
+    def keep_file(self) -> None:
+        """The replace window closed without Replace: nothing written, and the status line says so."""
+        path, self.confirm_win, self.confirm_path = self.confirm_path, None, None
+        if path is not None:
+            self.app.status = f"Not saved: {path} kept as it was (Ctrl+S: save under another name)"
 
     def typing(self) -> bool:
         return any(isinstance(el, UITextEntryLine) for el in self.manager.get_focus_set() or ())
@@ -374,20 +427,23 @@ class Gui:
     def over_window(self) -> bool:
         pos = pygame.mouse.get_pos()
         return any(w is not None and w.alive() and w.rect.collidepoint(pos)
-                   for w in (self.help_win, self.over_win, self.dialog, self.report_win, self.alert_win))
+                   for w in (self.help_win, self.over_win, self.dialog, self.report_win, self.alert_win,
+                             self.confirm_win))
 
     def over_log(self, pos: tuple[int, int]) -> bool:
         return self.log_box is not None and self.log_box.rect.collidepoint(pos)
 
-    def close_top_window(self, names: tuple[str, ...] = ("dialog", "alert_win", "help_win", "roster_win",
-                                                         "report_win", "over_win")) -> bool:
-        """Esc: close the file dialog, else the alert, help, roster, report, the game-over window (Enter: those of
-        them over the map, `names`). True if one was closed."""
+    def close_top_window(self, names: tuple[str, ...] = ("confirm_win", "dialog", "alert_win", "help_win",
+                                                         "roster_win", "report_win", "over_win")) -> bool:
+        """Esc: close the replace question (the file kept), else the file dialog, the alert, help, roster, report,
+        the game-over window (Enter: those of them over the map, `names`). True if one was closed."""
         for name in names:
             w = getattr(self, name)
             if w is not None and w.alive():
                 w.kill()
                 setattr(self, name, None)
+                if name == "confirm_win":
+                    self.keep_file()
                 if name == "help_win":
                     self.app.show_help = False
                 if name == "roster_win":

@@ -287,6 +287,12 @@ def enemy_air_types(state: Any, side: int) -> list[tuple[str, str | None]]:
     return out
 
 
+RECON_COVER_OWN = "recon cover until your next turn starts: artillery spotted here"
+RECON_COVER_BOTH = "recon cover of either side until that side's next turn starts: its artillery spotted here"
+"""The drone overlay's cover row in a side's view, and in a view of both sides (`--see-all`): each side's cover
+lasts until that side's own turn starts, and an observer of both has no "your" turn."""
+
+
 def drones(state: Any, view: Any, p: pal.Palette, omniscient: bool = False) -> OverlayResult:
     """Armed drones' strike radius (solid where one can fly, hatched where all are grounded) and the recon
     drone's reach (dots) are separate layers, so low cloud shows both "armed grounded" and "recon still spots".
@@ -348,8 +354,7 @@ def drones(state: Any, view: Any, p: pal.Palette, omniscient: bool = False) -> O
     # (the row stays: the class sees the key)
     if reach[RECON_FLY] or reach[RECON_GROUNDED]:
         res.legend += [(_c(recon_c, 255), "dot: recon drone can fly here, can spot for artillery"),
-                       (terr.swatch(covered, cover, tags),
-                        "recon cover until your next turn starts: artillery spotted here")]
+                       (terr.swatch(covered, cover, tags), RECON_COVER_BOTH if omniscient else RECON_COVER_OWN)]
     res.legend.append(((255, 255, 255, 255), "air base (large white dot)"))
     _enemy_air_legend(res, enemy)
     return res

@@ -95,18 +95,21 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     # (aircraft detail: False whole, 1 without each drone's limits, 2 one line; the clock in two lines; the
     # phase's hint short): the hint is never dropped - with nothing selected it is the one line that says what
     # to do now - but a drone lesson's per-drone lines come before its long form
-    levels = [(False, False, False), (False, True, False), (False, True, True), (1, True, True), (2, True, True),
-              (3, True, True)]
+    levels = [(False, False, False, False), (False, True, False, False), (False, True, True, False),
+              (1, True, True, False), (2, True, True, False), (3, True, True, False)]
+    # then, when nothing else is left to give, the objective in fewer words and the clock without the scenario's
+    # name (the objective, then the hint, were cut off at 1280x800 with --ui-scale 2)
+    tight = [(3, True, True, True), (3, 2, True, True)]
     pending = app.pending is not None
     t = app.ui_text
     # room kept for the hovered hex's first lines (where it is, the move there and whether it reveals the unit,
     # who is or was last seen here), whether or not a hex is hovered now: the panel does not jump
     hover_room = t.line_height(FS) + HOVER_LINES * t.line_height(12) + 6
 
-    def need(air: int, clock: bool, short: bool, hover: int) -> int:
+    def need(air: int, clock: bool, short: bool, brief: bool, hover: int) -> int:
         return (height("clock", clock, lambda w, c=clock: _clock(app, w, c))
                 + height("aircraft", air, lambda w, c=air: _aircraft(app, w, c))
-                + height("objective", 0, lambda w: _objective(app, w))
+                + height("objective", brief, lambda w, b=brief: _objective(app, w, b))
                 + height("details", short, lambda w, s=short: _details(app, w, hover=False, short=s))
                 + hover)
 
@@ -123,13 +126,15 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         tries += [(top, hover, lv) for hover in (hover_room, hover_min) for lv in levels[3:]]
         if whole:
             tries.append((top, 0, levels[-1]))
+        else:
+            tries += [(top, hover_min, lv) for lv in tight]
     low = app.gui.info_bottom_small_log
     if whole:  # (the log shrunk to a few rows, at the last hidden: the hovered hex's first lines kept if they fit)
         for room in (low, app.gui.info_bottom_without_log):
-            tries += [(room, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels]
+            tries += [(room, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels + tight]
     fits = False
-    for bottom, hover, (compact_air, compact_clock, short) in tries:
-        fits = rect.y + 8 + need(compact_air, compact_clock, short, hover) <= bottom
+    for bottom, hover, (compact_air, compact_clock, short, brief) in tries:
+        fits = rect.y + 8 + need(compact_air, compact_clock, short, brief, hover) <= bottom
         if fits:
             break
     app.gui.set_log_room(0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2)
@@ -151,12 +156,12 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
             w.line(MORE_BELOW, p.accent, px=12, bold=True, wrap=False)
         end = w.y
         _aircraft(app, w, 2)
-        _objective(app, w)
+        _objective(app, w, True)
         screen.set_clip(None)
         return end
     _clock(app, w, compact_clock)
     _aircraft(app, w, compact_air)
-    _objective(app, w)
+    _objective(app, w, brief)
     _details(app, w, hover=not pending, short=short)  # (the hovered hex last: it is cut off first)
     screen.set_clip(None)
     return w.y
@@ -191,7 +196,9 @@ def side_word(app: Any, u: Any) -> str:
     return f"{SIDES[u.side]}'s " if sideless(app) else ""
 
 
-def _clock(app: Any, w: Writer, compact: bool = False) -> None:
+def _clock(app: Any, w: Writer, compact: int = False) -> None:
+    """The clock and who moves; `compact`: in two lines (2: shorter still, without the scenario's name, which the
+    window's title has, for the shortest panels; the L key stays: a lesson is read from it)."""
     st = app.state
     p = app.palette
     scen = st.scenario
@@ -199,8 +206,8 @@ def _clock(app: Any, w: Writer, compact: bool = False) -> None:
     over = st.outcome
     choosing = getattr(app, "side_choice", False) and not app.omniscient  # (a new game's briefing: no side yet)
     if compact:
-        w.line(f"{scen.meta.name} — turn {st.turn}/{scen.turns}, {when:%a %d %b %H:%M}"
-               f"{' (NIGHT)' if st.night else ''}", p.accent, bold=True)
+        turn = f"turn {st.turn}/{scen.turns}, {when:%a %d %b %H:%M}{' (NIGHT)' if st.night else ''}"
+        w.line(f"T{turn[1:]}" if compact >= 2 else f"{scen.meta.name} — {turn}", p.accent, bold=True)
         if over is not None:
             w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
         elif choosing:
@@ -369,7 +376,8 @@ def _alert(app: Any, w: Writer, rows: list[tuple[str, str | None]], bold_all: bo
     w.y += pad + t.line_height(12) // 4
 
 
-def _objective(app: Any, w: Writer) -> None:
+def _objective(app: Any, w: Writer, brief: bool = False) -> None:
+    """How the objective stands; `brief`: in fewer words and smaller (one line at 1280x800, --ui-scale 2)."""
     st = app.state
     v = app.view
     p = app.palette
@@ -377,8 +385,11 @@ def _objective(app: Any, w: Writer) -> None:
     obj_hexes = list(app.renderer.objective)
     held = sum(1 for i in obj_hexes if v.control[i] == 0)
     vic = scen.victory
-    w.line(f"Objective {vic.objective}: attacker holds {held}/{len(obj_hexes)} hexes; "
-           f"road {'CUT' if st.road_cut else 'open'}", p.accent)
+    road = "CUT" if st.road_cut else "open"
+    if brief:
+        w.line(f"Objective {vic.objective}: attacker {held}/{len(obj_hexes)}, road {road}", p.accent, px=12)
+    else:
+        w.line(f"Objective {vic.objective}: attacker holds {held}/{len(obj_hexes)} hexes; road {road}", p.accent)
     w.rule()
 
 
@@ -502,10 +513,7 @@ def phase_hint(app: Any, short: bool = False) -> str:
     """What a new player can do now (no unit selected); `short`: in a line or two, for a short panel."""
     ph = app.state.phase
     if ph in ("air", "artillery"):  # (a lesson with no aircraft said "click an aircraft's line above")
-        table = app.state.scenario.unit_table
-        have = [u for u in app.view.own if u.active and u.strength > 0
-                and (table[u.type].domain == "air" if ph == "air" else table[u.type].indirect)]
-        if not have:
+        if not (app.own_aircraft() if ph == "air" else app.own_guns()):  # (as the autoskip's reason says it)
             what = "aircraft" if ph == "air" else "artillery"
             return f"{'' if short else 'Your '}{ph.upper()} phase: you have no {what}. Space ends the phase."
     if short:
