@@ -17,8 +17,9 @@ ACTIVITY = (("armed-drone strikes flown", "drone_sorties_flown"),
 
 
 def when(state: GameState, turn: int | None) -> str:
-    """ "turn 15 (04 Nov 06:00)", or "—" for a turn that never came."""
-    return "—" if turn is None else f"turn {turn} ({state.scenario.turn_start(turn):%d %b %H:%M})"
+    """ "turn 15, 04 Nov 06:00", or "—" for a turn that never came. (Not in parentheses: the road line follows
+    it with where the road was cut in parentheses, and "turn 16 (04 Nov 06:00) (attacker astride …)" read badly.)"""
+    return "—" if turn is None else f"turn {turn}, {state.scenario.turn_start(turn):%d %b %H:%M}"
 
 
 def key_moments(state: GameState) -> list[str]:
@@ -27,7 +28,7 @@ def key_moments(state: GameState) -> list[str]:
     sc, scen = state.score, state.scenario
     out = [f"{sc.winner} wins on {when(state, sc.end_turn)}: {sc.reason}"]
     entry = sc.objective_first_entry_type
-    first = (f"first entered on {when(state, sc.objective_first_entry_turn)} by {entry.replace('_', ' ')}"
+    first = (f"first entered on {when(state, sc.objective_first_entry_turn)}, by {entry.replace('_', ' ')}"
              if entry else "")
     if sc.objective_taken_turn is not None:
         out.append(f"{scen.victory.objective} taken and held from {when(state, sc.objective_taken_turn)}"

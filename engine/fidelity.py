@@ -173,8 +173,9 @@ def run_fidelity(
         run_batch(spec, out, workers=workers, resume=resume, overwrite=overwrite,
                   on_progress=(lambda k, _n=name, _t=spec.games: progress(_n, k, _t)) if progress else None)
         results["cells"][name] = {"description": desc, **cell_stats(list(iter_rows(out)))}
-    results["drones_by_weather"] = drones_by_weather(scen, seed, min(40, games))
-    results["counterattacks"] = counterattacks(scen, seed, min(300, games))
+    played: dict[int, Any] = {}  # (the drone games are the counter-attack sample's first: played once for both)
+    results["drones_by_weather"] = drones_by_weather(scen, seed, min(40, games), keep=played)
+    results["counterattacks"] = counterattacks(scen, seed, min(300, games), played=played)
     results["effects"] = effects(results["cells"])
     results["checks"] = checks(results, scen)
     return results
@@ -242,8 +243,10 @@ def cell_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def drones_by_weather(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
-    """Armed-drone sorties per turn in historical games, against each turn's cloud ceiling (from the logs)."""
+def drones_by_weather(scen: Scenario, seed: int, games: int, keep: dict[int, Any] | None = None) -> dict[str, Any]:
+    """Armed-drone sorties per turn in historical games, against each turn's cloud ceiling (from the logs).
+    `keep`: filled with the finished games by game seed, for `counterattacks` (the same seeds) not to play them
+    again."""
     import numpy as np
 
     from engine.game import play_game
@@ -256,6 +259,8 @@ def drones_by_weather(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
     gmap = None
     for s in seeds:
         st = play_game(scen, s)
+        if keep is not None:
+            keep[s] = st
         gmap = st.map
         for ev in st.log:
             if ev.kind == "WeatherReport":
@@ -285,16 +290,17 @@ many hexes of it (the record's counter-attack was "stopped at the town's entranc
 Lachin, 20 km away, is another story)."""
 
 
-def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
+def counterattacks(scen: Scenario, seed: int, games: int, played: dict[int, Any] | None = None) -> dict[str, Any]:
     """Defender counter-attacks on the road-cut hexes in historical games (from the logs): in how many games the
     defender assaults an attacker unit on the watched road near the objective after the road is first cut; in how
     many of those none of them clears the attacker off the road by the town (an assault that drives it off a cut
-    hex, after which no attacker ground unit stands on those hexes: `_cleared_after`); and in how many the road is
+    hex, after which no attacker ground unit stands on those hexes: `_replay_measures`); and in how many the road is
     reported open again the turn one did. The record: "Defender reinforcements failed to dislodge them"; 6 Nov, "a
     defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance". (Failure was "the road
     not reopened" until the western group held the road at Lisagor: a second cut, far from the town, which no
     counter-attack at the town can reopen. Driving one group off one hex while others hold the road beside it is
-    not dislodging "them" either.)"""
+    not dislodging "them" either.) `played`: games played already, by game seed (`drones_by_weather`'s `keep`),
+    taken out of it as they are used."""
     import numpy as np
 
     from engine.game import play_game
@@ -307,7 +313,9 @@ def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
     heavy_cut = heavy_town = 0  # heavy units' assaults on the cut, and on the objective's hexes
     town_games: list[dict[str, Any]] = []  # per game: the first cut anywhere, the cut by the town, the result
     for s in seeds:
-        st = play_game(scen, s)
+        st = (played or {}).pop(s, None)  # (a game `drones_by_weather` played already: the same game)
+        if st is None:
+            st = play_game(scen, s)
         gmap = st.map
         cut_turn = st.score.road_cut_turn
         if rw is None:
@@ -316,9 +324,11 @@ def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
         near = {gmap.hex_refs[i] for i in gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end))
                 if i not in obj and min(gmap.distance(i, j) for j in obj) <= COUNTERATTACK_RADIUS}
         near_idx = frozenset(gmap.idx(h) for h in near)
-        town_games.append({"winner": st.score.winner, "objective_taken_turn": st.score.objective_taken_turn,
-                           "road_cut_turn": cut_turn, "town_cut_turn": _town_cut_turn(scen, s, st, near_idx)})
+        game = {"winner": st.score.winner, "objective_taken_turn": st.score.objective_taken_turn,
+                "road_cut_turn": cut_turn, "town_cut_turn": None}
+        town_games.append(game)
         if cut_turn is None:
+            game["town_cut_turn"] = _replay_measures(scen, s, st, near_idx, None)[0]
             continue
         tried = dislodged = reopened = heavy = False
         won_turn = None
@@ -342,8 +352,11 @@ def counterattacks(scen: Scenario, seed: int, games: int) -> dict[str, Any]:
                     repulsed += 1
             elif ev.kind == "RoadCut" and not ev.cut and won_turn == ev.turn:
                 reopened = True
+        # one replay gives both measures that need the units' hexes (the cleared check only where it can be true)
+        game["town_cut_turn"], cleared = _replay_measures(scen, s, st, near_idx,
+                                                          cut_turn if tried and dislodged else None)
         attempted += tried
-        failed += tried and not (dislodged and _cleared_after(scen, s, st, near_idx, cut_turn))
+        failed += tried and not (dislodged and cleared)
         reopened_games += tried and reopened
         heavy_games += heavy
     return {"games": games, "attempted": attempted, "failed": failed, "reopened": reopened_games,
@@ -392,28 +405,31 @@ def _replayed(scen: Scenario, seed: int, st: Any) -> Iterator[tuple[Any, list[An
         yield replay, replay.log[n:]
 
 
-def _town_cut_turn(scen: Scenario, seed: int, st: Any, near: frozenset[int]) -> int | None:
-    """The first turn an attacker ground unit stands on one of the `near` road hexes (None: never)."""
+def _replay_measures(scen: Scenario, seed: int, st: Any, near: frozenset[int],
+                     cut_turn: int | None) -> tuple[int | None, bool]:
+    """(town cut turn, cleared) from one replay of the game `st` (both measures need the units' hexes after each
+    order, which only a replay gives, and a replay costs some 40 % of a game). Town cut turn: the first turn an
+    attacker ground unit stands on one of the `near` road hexes (None: never). Cleared, when `cut_turn` is given:
+    did a defender assault from `cut_turn` on that drove the attacker off one of the `near` road hexes leave none
+    of them held by an attacker ground unit (False when `cut_turn` is None: the caller asks only for games with
+    such an assault). The replay stops as soon as both are known."""
     from engine.units import ATTACKER
 
-    for replay, _ in _replayed(scen, seed, st):
-        if any(u.idx in near for u in replay.ground_units(ATTACKER)):
-            return replay.turn
-    return None
-
-
-def _cleared_after(scen: Scenario, seed: int, st: Any, near: frozenset[int], cut_turn: int) -> bool:
-    """Did a defender assault (from `cut_turn` on) that drove the attacker off one of the `near` road hexes leave none
-    of them held by an attacker ground unit? Replayed only for games with such an assault."""
-    from engine.units import ATTACKER
-
+    town_cut: int | None = None
+    cleared = False
     for replay, events in _replayed(scen, seed, st):
-        for ev in events:
-            if (ev.kind == "AssaultResolved" and ev.side == "defender" and ev.turn >= cut_turn
-                    and ev.result.startswith("defenders") and replay.map.idx(tuple(ev.target_hex)) in near
-                    and not any(u.idx in near for u in replay.ground_units(ATTACKER))):
-                return True
-    return False
+        if town_cut is None and any(u.idx in near for u in replay.ground_units(ATTACKER)):
+            town_cut = replay.turn
+        if cut_turn is not None and not cleared:
+            for ev in events:
+                if (ev.kind == "AssaultResolved" and ev.side == "defender" and ev.turn >= cut_turn
+                        and ev.result.startswith("defenders") and replay.map.idx(tuple(ev.target_hex)) in near
+                        and not any(u.idx in near for u in replay.ground_units(ATTACKER))):
+                    cleared = True
+                    break
+        if town_cut is not None and (cleared or cut_turn is None):
+            break
+    return town_cut, cleared
 
 
 DIFF_INTERVALS = ("95 % intervals: win-rate differences by the Wald (normal-approximation) interval of a "

@@ -851,10 +851,13 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     u = state.unit(o.unit)
     ut = state.scenario.unit_table[u.type]
     t = state.map.idx(o.to)
-    if ut.domain == "ground" and not state.map.enterable[ut.mobility][t]:
-        return f"{u.id} ({ut.mobility}) cannot stand on {state.map.terrain_at(t).name}"
-    if ut.domain == "ground" and state.units_at(t, 1 - u.side):
-        return f"an enemy unit is at ({o.to[0]},{o.to[1]})"
+    # One refusal for every hex a ground unit may not be placed on, whatever the cause: its terrain, or an enemy
+    # unit there, known to the unit's side or not. A refusal naming an enemy the side has not seen (it once read
+    # "an enemy unit is at (c,r)") told the player where hidden enemies stood; worded apart from the terrain's it
+    # would still tell it. (A refusal there cannot be avoided: two sides never share a hex.)
+    if ut.domain == "ground" and (not state.map.enterable[ut.mobility][t] or state.units_at(t, 1 - u.side)):
+        return (f"{u.id} cannot be placed at {state.map.describe(t)}: a sandbox placement needs a hex a "
+                f"{ut.mobility} unit can stand on, with no enemy unit in it")
     return None
 
 

@@ -1,0 +1,40 @@
+"""The debrief (game-over window, `wargame run` summary) dates its moments without a second pair of parentheses:
+it read "first cut: turn 16 (04 Nov 06:00) (attacker astride the road at (11,21) by Lisagor)"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import shusha_scenario
+
+from engine.debrief import key_moments, when
+from engine.game import play_game
+from engine.rules import new_game
+
+
+@pytest.fixture(scope="module")
+def lisagor_game():
+    return play_game(shusha_scenario(), 7)  # (seed 7: the first cut is the western group's, by Lisagor)
+
+
+def test_a_turn_is_dated_without_parentheses():
+    st = new_game(shusha_scenario(), 1)
+    assert when(st, 15) == f"turn 15, {st.scenario.turn_start(15):%d %b %H:%M}"
+    assert when(st, None) == "—"
+
+
+def test_the_road_line_has_one_pair_of_parentheses_round_where_it_was_cut(lisagor_game):
+    st = lisagor_game
+    first = next(ev for ev in st.log if ev.kind == "RoadCut" and ev.cut)
+    line = next(m for m in key_moments(st) if "first cut" in m)
+    assert f"first cut: {when(st, first.turn)} ({first.reason})" in line
+    assert ") (" not in line
+
+
+@pytest.mark.parametrize("seed", [3, 7])
+def test_no_debrief_line_sets_two_parentheticals_side_by_side(seed):
+    st = play_game(shusha_scenario(), seed)
+    for line in key_moments(st):
+        assert not re.search(r"\)\s*\(", line), line
+        assert line.count("(") == line.count(")"), line
