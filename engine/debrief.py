@@ -28,8 +28,8 @@ def key_moments(state: GameState) -> list[str]:
     sc, scen = state.score, state.scenario
     out = [f"{sc.winner} wins on {when(state, sc.end_turn)}: {sc.reason}"]
     entry = sc.objective_first_entry_type
-    first = (f"first entered on {when(state, sc.objective_first_entry_turn)}, by {entry.replace('_', ' ')}"
-             if entry else "")
+    label = scen.unit_table[entry].label if entry in scen.unit_table else str(entry).replace("_", " ")
+    first = f"first entered on {when(state, sc.objective_first_entry_turn)}, by {label}" if entry else ""
     if sc.objective_taken_turn is not None:
         out.append(f"{scen.victory.objective} taken and held from {when(state, sc.objective_taken_turn)}"
                    + (f"; {first}" if first else ""))
@@ -69,14 +69,45 @@ def history_lines(state: GameState) -> list[str]:
     return list(state.scenario.meta.history)
 
 
-def words(v: Any) -> str:
-    """A score-record value in words: {side: {type: n}} as "attacker: tank 2, special forces 1; defender: -"."""
+SCORE_NOTES: dict[str, str] = {
+    "steps_lost": "by the type of the unit that lost them",
+    "units_destroyed": "by type",
+    "losses_by_cause": "a side's steps lost, by what took them",
+    "steps_inflicted": "the enemy steps destroyed, by the type of the unit whose fire did it (not the same "
+                       "count as the other side's steps lost: losses in a retreat have no firer)",
+    "objective_first_entry_type": "the first attacker unit into a hex of the objective",
+    "drone_sorties_grounded": "armed drones x turns the weather kept them down, meant to fly or not",
+    "unit_turns_out_of_supply": "ground units out of supply at a turn's start, summed over the turns",
+    "drone_spotted_missions": "artillery missions fired on a recon drone's spotting",
+}
+"""What a score-record field counts, where its name alone could be misread (a player's review: "steps inflicted"
+and "steps lost" by type did not add up, and nothing said why)."""
+
+
+def score_lines(state: GameState) -> list[tuple[str, str, str]]:
+    """The score record as (name, value, note) lines for a reader: the fields of `wargame run --json`, unit types
+    by their labels in the scenario ("Artillery from Armenia proper (152 mm)", not "border_artillery")."""
+    labels = {k: t.label for k, t in state.scenario.unit_table.items()}
+    return [(k.replace("_", " "), words(v, labels), SCORE_NOTES.get(k, ""))
+            for k, v in state.score.to_dict().items()]
+
+
+def words(v: Any, labels: dict[str, str] | None = None) -> str:
+    """A score-record value in words: {side: {type: n}} as "attacker: tank 2, special forces 1; defender: -";
+    with `labels`, a unit type id is given as its label."""
+    labels = labels or {}
+
+    def name(x: Any) -> str:
+        return labels.get(x, str(x).replace("_", " ")) if isinstance(x, str) else str(x)
+
     if isinstance(v, dict):
         inner = ", " if not any(isinstance(x, dict) for x in v.values()) else "; "
-        return inner.join(f"{str(a).replace('_', ' ')}{':' if isinstance(b, dict) else ''} {words(b)}"
+        return inner.join(f"{name(a)}{':' if isinstance(b, dict) else ''} {words(b, labels)}"
                           for a, b in v.items()) or "-"
     if isinstance(v, list):
-        return ", ".join(str(x).replace("_", " ") for x in v) or "-"
+        return ", ".join(name(x) for x in v) or "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
+    if isinstance(v, str):
+        return name(v)
     return "-" if v is None else str(v)

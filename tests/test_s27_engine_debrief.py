@@ -38,3 +38,22 @@ def test_no_debrief_line_sets_two_parentheticals_side_by_side(seed):
     for line in key_moments(st):
         assert not re.search(r"\)\s*\(", line), line
         assert line.count("(") == line.count(")"), line
+
+
+def test_the_score_record_names_unit_types_by_their_labels_and_says_what_inflicted_counts():
+    """A player's review: the game-over window said "objective first entry type: special_forces" and "border
+    artillery" (a name shown nowhere else), and "steps inflicted" beside "steps lost" without saying how they are
+    counted."""
+    from engine.debrief import key_moments, score_lines, words
+
+    state = play_game(shusha_scenario(), 3)
+    lines = {name: (value, note) for name, value, note in score_lines(state)}
+    assert lines["objective first entry type"][0] == "Special forces"
+    assert "border artillery" not in lines["steps inflicted"][0]
+    assert "Artillery from Armenia proper (152 mm)" in lines["steps lost"][0] + lines["steps inflicted"][0] \
+        + lines["units destroyed"][0]
+    assert "by the type of the unit whose fire" in lines["steps inflicted"][1]
+    assert not any("_" in value for value, _ in lines.values())
+    assert any(", by Special forces" in m for m in key_moments(state))
+    assert words({"attacker": {"tank": 2}}, {"tank": "Tanks"}) == "attacker: Tanks 2"
+    assert words({"attacker": {"tank": 2}}) == "attacker: tank 2"  # (no labels: the id in words, as before)

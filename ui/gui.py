@@ -645,7 +645,7 @@ class Gui:
                 self.over_win = None
             return
         self._over_key = key
-        from engine.debrief import debrief_rows, history_lines, key_moments, words
+        from engine.debrief import debrief_rows, history_lines, key_moments, score_lines
 
         o = st.outcome
         esc = html.escape
@@ -659,8 +659,9 @@ class Gui:
         text += "<br><b>Losses and activity</b> (attacker / defender)<br>" + "".join(
             f"{'&nbsp;&nbsp;&nbsp;' if label.startswith(' ') else ''}{esc(label.strip())}: {a} / {d}<br>"
             for label, a, d in debrief_rows(st))
-        rows = [f"<b>{esc(str(k).replace('_', ' '))}</b>: {esc(words(v))}" for k, v in st.score.to_dict().items()]
-        text += ("<br><b>Score record</b> (as <i>wargame run --json</i> writes it)<br>" + "<br>".join(rows) +
+        rows = [f"<b>{esc(k)}</b>: {esc(v)}" + (f" <i>({esc(note)})</i>" if note else "")
+                for k, v, note in score_lines(st)]
+        text += ("<br><b>Score record</b> (the fields <i>wargame run --json</i> writes)<br>" + "<br>".join(rows) +
                  "<br><br>Save the game (Save… or Ctrl+S) to replay it later with <i>wargame replay FILE</i>.")
         if self.over_win is not None:
             self.over_win.kill()
