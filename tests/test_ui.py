@@ -297,6 +297,8 @@ def test_widgets_buttons_log_dialogs_and_game_over(scen, screen, tmp_path):
     # the End phase button, clicked with real mouse events
     assert app.state.phase == "air"
     _click(app, app.gui.buttons["end"].rect.center)
+    assert app.state.phase == "air" and "could still fly a sortie" in app.status  # (asked once: drones unflown)
+    _click(app, app.gui.buttons["end"].rect.center)
     assert app.state.phase != "air"
     # the event log box holds the engine's visible log; a clicked entry highlights its hexes
     app.run_ai_until(3)

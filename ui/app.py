@@ -28,7 +28,7 @@ from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver b
 from ui.names import Namer, namer
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, ZOOM_NEAR, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
-from ui.status import SEP, order_summary, recon_in_view, summary_parts, summary_sections
+from ui.status import SEP, autoplay_words, order_summary, recon_in_view, summary_sections, timeline_parts
 from ui.text import Text, pct
 
 GUN_RANGE = (80, 230, 255)
@@ -103,6 +103,12 @@ HELP = [
 PHASE_ORDERS: dict[str, tuple[type, ...]] = {"air": (Strike, Recon), "artillery": (Fire,), "movement": (Move,),
                                              "assault": (Assault,)}
 """The orders a unit gives in each phase: a unit with a legal one is "able to act" (Tab, roster, idle warning)."""
+IDLE_WORDS = {"movement": ("unit", "units", "have not moved", "has not moved"),
+              "assault": ("unit", "units", "could still assault", "could still assault"),
+              "air": ("aircraft", "aircraft", "could still fly a sortie", "could still fly a sortie"),
+              "artillery": ("battery", "batteries", "could still fire", "could still fire")}
+"""The phases whose end is asked twice while units could still act in them (`App.idle_warning`): (one, many,
+what they could do, the same for one). A double Space press ended the air phase with the drones unflown."""
 CHOOSE_SIDE = ("Choose a side with the buttons below the briefing, or the keys A (attacker) / D (defender) "
                "(Esc or L: play the defender)")
 SIDE_KEYS = {pygame.K_a: 0, pygame.K_d: 1}
@@ -292,6 +298,14 @@ class App:
         self._reach_tags: dict[Any, pygame.Surface] = {}
         self.goto_stops: list[int] = []
         """Hexes of the units whose go-to order stopped short in this movement phase's run (the map shows them)."""
+        self.goto_stalled: dict[str, tuple[int, int, int]] = {}
+        """Unit id -> the phase its go-to order stopped short or waited in (`goto_orders.stalled`): the
+        end-of-movement reminder names it even when hidden."""
+        self.autoplayed: tuple[int, str | None] | None = None
+        """(turn, who had played it) where `--autoplay` took the game over (`run_ai_until`, `autoplay_status`)."""
+        self.goto_asked: Any = None
+        """(unit, goal, turn, phase) of a go-to order that was asked about once (its first step reveals a hidden
+        infiltrator): the same order again confirms it (`goto_orders.give`)."""
         self.recon_notes: dict[int, str] = {}
         """Log index of an own recon sortie ordered in this window -> the enemies it brought into view, as the
         status line named them (the event lists only the hidden ones it detected): the event log says the same."""
@@ -963,21 +977,24 @@ class App:
         if not ids:
             return ""
         nm = self.names  # (two units named: the warning fits the status bar's two lines)
-        shown = ", ".join(nm.name(u) for u in ids[:2]) + (f" and {len(ids) - 2} more" if len(ids) > 2 else "")
-        n = f"{len(ids)} unit{'s' if len(ids) > 1 else ''}"
-        doing = "have not moved" if ph == "movement" else "could still assault"
-        if len(ids) == 1:
-            doing = "has not moved" if ph == "movement" else "could still assault"
+        stopped = goto_orders.stalled_now(self) if ph == "movement" else set()
+        stuck = " - its go-to order did not move it"
+        shown = ", ".join(nm.name(u) + (stuck if u in stopped else "") for u in ids[:2]) + (
+            f" and {len(ids) - 2} more" if len(ids) > 2 else "")
+        one, many, doing, doing1 = IDLE_WORDS[ph]
+        n = f"{len(ids)} {one if len(ids) == 1 else many}"
         hold = "; K marks one to hold" if ph == "movement" else ""
-        return f"{n} {doing} ({shown}): press Space again to end the {ph} phase, or Tab to go to them{hold}"
+        return (f"{n} {doing1 if len(ids) == 1 else doing} ({shown}): press Space again to end the {ph} phase, "
+                f"or Tab to go to them{hold}")
 
     def idle_units(self) -> list[str]:
         """The units the end-of-phase warning names, in its order: able to act in the movement or assault phase
         and expected to (not in `need_not_act`); Tab goes through these once the warning was given."""
-        if self.state.phase not in ("movement", "assault"):
+        if self.state.phase not in IDLE_WORDS:
             return []
         skip = self.need_not_act()
-        return sorted(u for u in self.able_units() if u not in skip)
+        first = goto_orders.stalled_now(self) if self.state.phase == "movement" else set()
+        return sorted((u for u in self.able_units() if u not in skip), key=lambda u: (u not in first, u))
 
     def idle_warned(self) -> bool:
         """Whether this phase's end was asked for and met by the idle-units warning (`end_phase`)."""
@@ -995,8 +1012,11 @@ class App:
             return out
         zone = self.view.contact_zone
         objective = set(self.renderer.objective)
+        going = {uid for uid, _ in goto_orders.side_orders(st, self.view_side)} | goto_orders.stalled_now(self)
         for u in self.view.own:
             ut = st.scenario.unit_table[u.type]
+            if u.id in going and not u.moved and not ut.indirect:  # (a go-to that did not move it is news, even
+                continue  # for a hidden unit: a player's reinforcements stalled every turn, never mentioned)
             if ut.indirect or u.offmap or u.idx in zone or u.idx in objective or self.in_hiding(u):
                 out.add(u.id)
         return out
@@ -1044,6 +1064,9 @@ class App:
         holds = (goto_orders.held(self.state) - undone) | (goto_orders.held(before) & undone)
         for u in goto_orders.held(before) | holds:
             goto_orders.set_hold(before, u, u in holds)
+        opened = (goto_orders.marching(self.state) - undone) | (goto_orders.marching(before) & undone)
+        for u in goto_orders.marching(before) | opened:
+            goto_orders.set_open(before, u, u in opened)
         self.state = before
         self.renderer.state = before
         self.view_side = side
@@ -1301,6 +1324,7 @@ class App:
             self.status = f"{who} is not on the map yet" if not u.arrived else f"{who} is destroyed"
             return
         self.select(uid)
+        self.show_roster = False  # (its window stood over the unit it had just centred the map on)
         if self.state.utype(u).domain == "ground" or u.offmap:
             self.center_on(u.idx)
 
@@ -1488,10 +1512,18 @@ class App:
 
     def enemy_turn_summary(self, start: int, seen: list[Any] | None = None) -> str:
         """The status line when the enemy's half-turn is over: what the viewing side saw of it (`seen`, else
-        `enemy_turn_seen(start)`), most important first, as an order's summary is, units by name (`names`).
+        `enemy_turn_seen(start)`), in the order it happened (`timeline_parts`), units by name (`names`).
         Also keeps the whole of it, under headings, for the report window (`report`, key V)."""
         seen = self.enemy_turn_seen(start) if seen is None else seen
-        parts = summary_parts(seen, self.state, self.view, names=self.names)
+        # the status bar's two lines: what fits chosen most important first, all said in the order it happened
+        # (an assault read before the move that led to it); the rest after, where the bar's cut drops it
+        width = self.map_rect.w - 20  # (the status bar's, `panels.draw_status`)
+
+        def fits(parts: list[str]) -> bool:
+            line = f"Enemy turn: {SEP.join(parts)} {panels.REPORT_HINT}"
+            return len(self.ui_text.wrap(line, panels.FS, width)) <= 2
+
+        parts = timeline_parts(seen, self.state, self.view, names=self.names, fits=fits)
         sections = summary_sections(seen, self.state, self.view, self.names)
         self.report = (f"What you saw of the enemy's turn (before your turn {self.state.turn})", sections)
         self.report_notes = []
@@ -1685,10 +1717,19 @@ class App:
         """Scripted: let the agents play both sides until `turn` (uses engine.game.run_agents)."""
         from engine.game import run_agents
 
+        played = ("hotseat" if self.hotseat else f"the {SIDES[min(self.human)]}" if self.human else None) \
+            if self.state.orders else None  # (a loaded game a player had played part of)
+        self.autoplayed = (self.state.turn, played)
         run_agents(self.state, self.agents, self.rngs, until_turn=turn)
         self.show_lesson = False  # scripted play (--autoplay): nobody is reading the lesson; L still opens it
         self._ai_key = None  # stopped at the start of a turn (or the end): no AI is mid-phase
         self.restore_report()  # (V after --autoplay said "No enemy turn yet")
+
+    def autoplay_status(self) -> str:
+        """The status line after `--autoplay` (`run_ai_until`): what the AIs played, and from which turn when a
+        player had played the game before (it said "(AI vs AI)" over a game the player had played to turn 13)."""
+        first, played = self.autoplayed or (self.state.turn, None)
+        return autoplay_words(self.state, first, played)
 
     # ------------------------------------------------------------------ drawing
     def render(self, screen: pygame.Surface) -> None:
@@ -2013,7 +2054,21 @@ class App:
         dest = self.destinations()
         if self.hover is None or self.hover not in dest or len(self.path_to(self.hover)) < 2:
             return []
-        return panels.move_tag(dest[self.hover][0], self.move_reveals().get(self.hover, ""))
+        rows = panels.move_tag(dest[self.hover][0], self.move_reveals().get(self.hover, ""))
+        held = self.held_hex_words(self.hover)
+        return [held, f"Ctrl+click moves here: {rows[0]}", *rows[1:]] if held else rows
+
+    def held_hex_words(self, idx: int) -> str:
+        """What a click on hex `idx` does when own units hold it and the selected unit could move there: it selects
+        them (Ctrl+click moves), "" otherwise. The hover said "Move here: 2.5 MP" and the click selected the
+        garrison."""
+        sel = self.selected
+        here = [u for u in self.own_units_at(idx) if u.id != sel]
+        if not here or sel is None or idx not in self.destinations():
+            return ""
+        ids = [u.id for u in here]
+        who = self.names.short(min(ids, key=self._stack_rank(ids)))
+        return f"Click selects {who} here{f' (+{len(ids) - 1})' if len(ids) > 1 else ''}"
 
     def _draw_path_tag(self, screen: pygame.Surface) -> None:
         """The hovered move's tag, above counters and names (it is what the player is reading now)."""

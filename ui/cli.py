@@ -254,21 +254,6 @@ def check_ui_scale(scale: float | None, fail: Callable[..., Any]) -> None:
         fail(f"--ui-scale must be between {lo:g} and {hi:g}, got {scale:g}")
 
 
-def autoplay_status(state: Any, first_turn: int) -> str:
-    """What `--autoplay` did, as it happened: the game may end before the turns asked for.
-
-    >>> from types import SimpleNamespace as N
-    >>> autoplay_status(N(turn=24, outcome=N(winner="attacker", turn=24)), 1)
-    'Game over on turn 24 (AI vs AI): attacker wins'
-    >>> autoplay_status(N(turn=4, outcome=None), 1)
-    'After 3 turns of AI vs AI play'
-    """
-    if state.outcome is not None:
-        return f"Game over on turn {state.outcome.turn} (AI vs AI): {state.outcome.winner} wins"
-    n = state.turn - first_turn
-    return f"After {n} turn{'' if n == 1 else 's'} of AI vs AI play"
-
-
 OVERLAY_CHOICES = ", ".join(f"{n} {name}" for n, name in OVERLAYS.items())
 
 
@@ -399,9 +384,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if game.side_choice:  # (no unit to select until then: the screen shows no side's, `App.choosing`)
             game.status = CHOOSE_SIDE
         if autoplay:
-            first = state.turn
             game.run_ai_until(state.turn + autoplay)
-            game.status = autoplay_status(game.state, first)
+            game.status = game.autoplay_status()
             if hotseat:
                 game.view_side = game.state.side
         if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)

@@ -7,10 +7,16 @@ chosen by `engine.goto.next_step` from the side's own view and issued as an ordi
 
 Stop conditions (the order is cleared and the player told why): the unit arrives; it is blocked (no legal move
 brings it nearer; only a way full of its own units makes it wait a phase instead, since those move on); its
-move was cut short (ambush, contact, an enemy's zone of control) or revealed it; the next step would reveal a
-hidden unit (the player decides whether to accept that); an enemy becomes known within `ENEMY_NEAR_HEXES` of it;
+move was cut short (ambush, contact, an enemy's zone of control) or revealed a unit that was to stay hidden; the
+next step would reveal a unit that is to stay hidden (the player decides whether to accept that); an enemy
+becomes known within `ENEMY_NEAR_HEXES` of it;
 it is newly cut off from supply (the first turn out of supply: a unit ordered on while already cut off goes on,
 or the order would stop every turn).
+
+Which orders may reveal their unit (`OPEN_KEY`): one given to a unit in view (it had nothing to hide: going to
+ground at a turn's end it stopped every turn, a player's reinforcements never arrived), to a unit that cannot move
+unseen anyway (only infiltrators can), or one the player confirmed with a second Shift+click after being told its
+first step gives the unit away. Only a hidden infiltrator ordered on keeps to cover and stops rather than show itself.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from engine.units import SIDES
 
 GOTO_KEY = "ui_goto"
 """`GameState.extra` key of the standing orders: {unit id: [col, row] of its goal}."""
+OPEN_KEY = "ui_goto_open"
+"""`GameState.extra` key of the units whose standing order marches on even if a step reveals them (a sorted list of
+unit ids; see the module's docstring). An order not in it stops rather than give its hidden unit away."""
 ENEMY_NEAR_HEXES = 2
 """A known enemy this close (hexes) stops a standing order: the player decides what to do about it."""
 STOP_EVENTS = {"AmbushSprung": "ambushed", "AssaultResolved": "in combat", "UnitDestroyed": "destroyed",
@@ -128,11 +137,40 @@ def side_orders(state: Any, side: int) -> list[tuple[str, int]]:
 
 def clear(state: Any, uid: str) -> bool:
     """Drop `uid`'s standing order; whether it had one."""
+    set_open(state, uid, False)
     got = state.extra.get(GOTO_KEY)
     if isinstance(got, dict) and uid in got:
         del got[uid]
         return True
     return False
+
+
+def marching(state: Any) -> set[str]:
+    """The ids of the units whose standing order may reveal them (`OPEN_KEY`; a hand-edited save's junk ignored)."""
+    got = state.extra.get(OPEN_KEY) if isinstance(state.extra, dict) else None
+    return {u for u in got if isinstance(u, str) and u in state.unit_index} if isinstance(got, list) else set()
+
+
+def set_open(state: Any, uid: str, on: bool) -> None:
+    """Let `uid`'s standing order reveal it (or not); the list is kept sorted (saves compare equal), and the key
+    left out while empty (a game without such orders saves as before)."""
+    if not isinstance(state.extra, dict):
+        return
+    ids = marching(state)
+    if (uid in ids) == on:
+        return
+    ids = ids | {uid} if on else ids - {uid}
+    if ids:
+        state.extra[OPEN_KEY] = sorted(ids)
+    else:
+        state.extra.pop(OPEN_KEY, None)
+
+
+def stays_hidden(state: Any, uid: str) -> bool:
+    """Whether a go-to order given to `uid` now would keep it hidden (stop rather than reveal it): only a hidden
+    unit that can move unseen (an infiltrator) has that to keep."""
+    u = state.unit(uid)
+    return bool(u.hidden and state.utype(u).infiltrates)
 
 
 def plan_words(app: Any, uid: str, goal: int) -> str:
@@ -156,6 +194,10 @@ def pace_words(app: Any, n: int) -> str:
 
 def hover_words(app: Any, idx: int) -> str:
     """The panel's line for a hex beyond the selected unit's reach: how to order it there, and how long."""
+    sel = app.state.unit(app.selected) if app.selected else None
+    if sel is not None and sel.idx == idx:  # (its own hex: G answered "is there already")
+        return (f"{app.names.name(sel.id)} is here: click a yellow hex to move it, or Shift+click a hex beyond its "
+                "reach to order it there over several turns")
     try:
         path = goto.route(app.view, app.selected, idx)
         n = goto.turns_along(app.view, app.selected, path) if path else None
@@ -195,7 +237,19 @@ def give(app: Any, idx: int) -> None:
     if not goto.route(app.view, uid, idx):
         app.status = f"No way to {st.map.describe(idx)} for {app.names.name(uid)} ({ut.mobility})"
         return
+    hide = stays_hidden(st, uid)
+    ask = (uid, idx, st.turn, st.phase_i)
+    if hide and getattr(app, "goto_asked", None) == ask:  # (the second Shift+click: the player accepts it)
+        hide = False
+    elif hide and (why := first_reveal(app, uid, idx)) is not None:
+        app.goto_asked = ask  # ask once, at order time (a go-to that stopped at once left the player guessing)
+        app.status = (f"{app.names.name(uid)} is hidden and its first step to {st.map.describe(why[0])} would reveal "
+                      f"it ({app.names(why[1])}): Shift+click (or G) again to order it there anyway - it then marches "
+                      "on in the open")
+        return
+    app.goto_asked = None
     orders(st)[uid] = list(st.map.hex_of(idx))
+    set_open(st, uid, not hide)
     if uid in held(st):  # (going somewhere: no longer holding)
         set_hold(st, uid, False)
     notes = run(app, only=uid) if st.phase == "movement" and not u.moved else []  # (the first leg, at once)
@@ -204,8 +258,21 @@ def give(app: Any, idx: int) -> None:
         return
     # the plan as the panel then shows it: from where the first leg left the unit (said before the leg, the
     # status counted one turn more than the panel beside it)
+    keep = "; it keeps to cover and stops rather than show itself" if hide else ""
     app.status = (f"{app.names.name(uid)}: {plan_words(app, uid, idx)}. It moves on at the start of each of your "
-                  "movement phases (Backspace cancels)") + (" - " + "; ".join(notes) if notes else "")
+                  f"movement phases{keep} (Backspace cancels)") + (" - " + "; ".join(notes) if notes else "")
+
+
+def first_reveal(app: Any, uid: str, goal: int) -> tuple[int, str] | None:
+    """(the hex of `uid`'s next go-to step towards `goal`, why that step reveals it) when it does, else None (no
+    step this phase, or one that keeps it hidden)."""
+    st = app.state
+    u = st.unit(uid)
+    if st.phase != "movement" or u.moved or not u.hidden or not app.my_turn():
+        return None
+    step = goto.next_step(app.view, uid, goal)
+    why = app.view.move_reveal(uid, step) if step is not None else None
+    return None if why is None else (step, why)
 
 
 def cancel(app: Any, uid: str | None = None) -> None:
@@ -262,7 +329,9 @@ def run(app: Any, only: str | None = None) -> list[str]:
         stopped_at.append(st.unit(uid).idx)
         if not why.startswith("arrived"):
             app.goto_stops.append(st.unit(uid).idx)
+            stalled(app)[uid] = phase_key(app.state)  # (the end-of-movement reminder names it, hidden or not)
 
+    open_ids = marching(st)
     for uid, goal in todo:
         if st.outcome is not None or st.side != side or st.phase != "movement":
             break
@@ -291,13 +360,14 @@ def run(app: Any, only: str | None = None) -> list[str]:
             why, wait = goto.why_no_step(v, uid, goal)
             if wait:
                 say(f"{names.short(uid)} waits: {names(why)}", 1)
+                stalled(app)[uid] = phase_key(st)
             else:
                 stop(uid, f"blocked - {names(why)}")
             continue
         reveal = v.move_reveal(uid, step) if u.hidden else None
-        if reveal is not None:
-            stop(uid, f"its next step to {st.map.describe(step)} would reveal it ({names(reveal)}); move it by hand "
-                      "if you accept that")
+        if reveal is not None and uid not in open_ids:
+            stop(uid, f"its next step to {st.map.describe(step)} would reveal it ({names(reveal)}); move it by hand, "
+                      "or Shift+click its goal twice to let it march on in the open")
             continue
         known0 = {c.id for c in v.contacts}
         events = app.issue(Move(uid, st.map.hex_of(step)), undoable=True)
@@ -312,7 +382,11 @@ def run(app: Any, only: str | None = None) -> list[str]:
             clear(st, uid)
             say(f"{names.short(uid)} destroyed on the way", 0)
             continue
-        if why is None and any(e.kind == "UnitRevealed" and e.unit == uid for e in events):
+        shown = next((e for e in events if e.kind == "UnitRevealed" and e.unit == uid), None)
+        out_of_hiding = ""
+        if shown is not None and uid in open_ids:  # (an order that may reveal it marches on, and says so)
+            out_of_hiding = f" (out of hiding: {names(shown.reason)})"
+        elif why is None and shown is not None:
             why = "revealed"
         if why is None and moved is not None and moved.stopped:
             why = f"move cut short ({names(moved.stopped)})"
@@ -321,14 +395,38 @@ def run(app: Any, only: str | None = None) -> list[str]:
             why = "new enemy contact: " + ", ".join(names.name(c.id) for c in new)
         to = st.map.describe(u.idx)
         if why is not None:
-            stop(uid, f"{why} at {to}")
+            stop(uid, f"{why} at {to}{out_of_hiding}")
         elif u.idx == goal:
-            stop(uid, f"arrived at {where}")
+            stop(uid, f"arrived at {where}{out_of_hiding}")
         else:
-            say(f"{names.short(uid)} to {to}", 3)
+            say(f"{names.short(uid)} to {to}{out_of_hiding}", 3)
+            if out_of_hiding:  # (the stops above go to the notes anyway)
+                app.report_notes.append(f"Go-to order of {names.name(uid)}: revealed on its way to {where} "
+                                        f"({names(shown.reason)}); it marches on")
     app.highlight = app.highlight + stopped_at  # (each order's `issue` set the outlines to its own events)
     order = sorted(range(len(said)), key=lambda k: rank[k])
     return [said[k] for k in order]
+
+
+def phase_key(state: Any) -> tuple[int, int, int]:
+    """(turn, side, phase index): which phase a note about the go-to orders belongs to."""
+    return state.turn, state.side, state.phase_i
+
+
+def stalled(app: Any) -> dict[str, tuple[int, int, int]]:
+    """{unit id: the phase its go-to order stopped short in} (not arrived): the end-of-movement reminder names
+    such a unit in that phase even if it is hidden (`App.need_not_act` leaves hidden units out)."""
+    got = getattr(app, "goto_stalled", None)
+    if not isinstance(got, dict):
+        got = app.goto_stalled = {}
+    return got
+
+
+def stalled_now(app: Any) -> set[str]:
+    """The units whose go-to order stopped short in this phase and that have not moved since."""
+    st = app.state
+    key = phase_key(st)
+    return {uid for uid, k in stalled(app).items() if k == key and uid in st.unit_index and not st.unit(uid).moved}
 
 
 GOTO_NOTE = " | go-to orders: "
@@ -336,11 +434,15 @@ GOTO_NOTE = " | go-to orders: "
 (`ui.panels.split_notes` shows it on lines of its own)."""
 
 
+SKIP_NOTE = " | skipped the "
+"""How a skipped phase's note follows the status line (`ui.app.skip_status`)."""
+
+
 def run_phase_start(app: Any) -> None:
     """At the start of the human side's movement phase: run its standing orders, sum them up on the status
     line (the moves themselves are in the event log). The enemy turn's summary stays in front of them (a unit
     destroyed in the enemy's turn went unnoticed behind the report of the go-to moves), and the map centres on
-    the units that stopped (contact, ambush) when they are out of view."""
+    the units that stopped (contact, ambush) when they are out of view. A skipped phase's note stays as well."""
     if not side_orders(app.state, app.view_side):
         return
     before = app.status
@@ -348,7 +450,8 @@ def run_phase_start(app: Any) -> None:
     said = run(app)
     if not said:
         return
-    if before.startswith("Enemy turn:"):
+    if before.startswith(("Enemy turn:", "Skipped the ")) or SKIP_NOTE in before:
+        # (why a phase was skipped stays too: the artillery's reason was lost behind the go-to report)
         app.status = before + GOTO_NOTE + "; ".join(said)
     else:
         app.status = f"Go-to orders ({SIDES[app.view_side]}): " + "; ".join(said)
@@ -508,4 +611,4 @@ def drop_plans(state: Any) -> None:
     step (`ui.replay`). `state.extra` is replaced, not changed: it may be the dict of the document the state was
     built from, which `engine.savegame.save_dict` takes from a live game as it is."""
     if isinstance(state.extra, dict):
-        state.extra = {k: v for k, v in state.extra.items() if k not in (GOTO_KEY, HOLD_KEY)}
+        state.extra = {k: v for k, v in state.extra.items() if k not in (GOTO_KEY, HOLD_KEY, OPEN_KEY)}

@@ -145,21 +145,51 @@ def summary_parts(events: list[Any], state: Any, view: Any = None,
     return [s for _, s in ranked_parts(events, state, view, known_before, names)]
 
 
-SECTIONS = ((LOSSES, "Losses, the objective and the road"), (5, "Contacts and fighting"),
-            (7, "Moves seen and ground taken"),
-            (OTHER, "Reveals and the rest"))
-"""The enemy-turn report's headings: each takes the parts of rank up to its number (`ranked_parts`)."""
+SECTIONS = ((LOSSES, "Losses, the objective and the road"), (OTHER, "What you saw, in the order it happened"))
+"""The enemy-turn report's headings: each takes the parts of rank up to its number (`ranked_parts`), in the order
+they happened (grouped by kind, an assault read before the move that led to it, the artillery after the assaults
+though it fired first)."""
 
 
 def summary_sections(events: list[Any], state: Any, view: Any = None,
                      names: Callable[[str], str] | None = None) -> list[tuple[str, list[str]]]:
-    """The parts of `summary_parts` under the report's headings (`SECTIONS`), empty sections left out: losses
-    and contacts first, moves, then reveals and the rest."""
-    out: list[tuple[str, list[str]]] = [(head, []) for _, head in SECTIONS]
-    for rank, s in ranked_parts(events, state, view, None, names):
-        k = next(j for j, (top, _) in enumerate(SECTIONS) if rank <= top or j == len(SECTIONS) - 1)
-        out[k][1].append(s)
-    return [(head, parts) for head, parts in out if parts]
+    """The parts of `summary_parts` under the report's headings (`SECTIONS`), each in the order they happened,
+    empty sections left out: what it cost first, then the rest as it happened."""
+    out: list[tuple[str, list[tuple[float, str]]]] = [(head, []) for _, head in SECTIONS]
+    for rank, k, s in _ranked(events, state, view, None, names):
+        j = next(j for j, (top, _) in enumerate(SECTIONS) if rank <= top or j == len(SECTIONS) - 1)
+        out[j][1].append((k, s))
+    return [(head, [s for _, s in sorted(parts)]) for head, parts in out if parts]
+
+
+def timeline_parts(events: list[Any], state: Any, view: Any = None,
+                   known_before: frozenset[str] | set[str] | None = None,
+                   names: Callable[[str], str] | None = None,
+                   fits: Callable[[list[str]], bool] | None = None) -> list[str]:
+    """The parts of `summary_parts` in the order they happened, for a line that may be cut short: the most
+    important first as long as they all `fits` (the parts, joined as the line shows them, fit its space), said
+    in the order they happened; then the others, also in that order, where the line's cut drops them. None:
+    all of them in the order they happened.
+
+    >>> from types import SimpleNamespace as N
+    >>> ev = lambda kind, text: N(kind=kind, unit="a", text=lambda: text, fire_results=lambda: [])
+    >>> st = N(scenario=N(unit_table={}), map=N(objective_set=set()))
+    >>> evs = [ev("UnitMoved", "a moves"), ev("AssaultResolved", "a assaults b"), ev("UnitMoved", "c moves")]
+    >>> timeline_parts(evs, st)
+    ['a moves', 'a assaults b', 'c moves']
+    >>> timeline_parts(evs, st, fits=lambda parts: len(SEP.join(parts)) <= 12)
+    ['a assaults b', 'a moves', 'c moves']
+    >>> timeline_parts(evs, st, fits=lambda parts: len(SEP.join(parts)) <= 22)
+    ['a moves', 'a assaults b', 'c moves']
+    """
+    got = _ranked(events, state, view, known_before, names)
+    if fits is None:
+        return [s for _, _, s in sorted(got, key=lambda t: t[1])]
+    n = 1
+    while n < len(got) and fits([s for _, _, s in sorted(got[:n + 1], key=lambda t: t[1])]):
+        n += 1  # (the most important first: once one does not fit, those after it wait for the cut)
+    return [s for _, _, s in sorted(got[:n], key=lambda t: t[1])] + [s for _, _, s in sorted(got[n:],
+                                                                                           key=lambda t: t[1])]
 
 
 def ranked_parts(events: list[Any], state: Any, view: Any = None,
@@ -167,7 +197,15 @@ def ranked_parts(events: list[Any], state: Any, view: Any = None,
                  names: Callable[[str], str] | None = None) -> list[tuple[int, str]]:
     """(rank, part) of `summary_parts`, in order. A unit seen setting out on a move it was seen making is said
     in the move's part ("... (seen setting out: its route leaves cover)"), not in a reveal part of its own."""
-    ranked: list[tuple[int, int, str]] = []
+    return [(rank, s) for rank, _, s in _ranked(events, state, view, known_before, names)]
+
+
+def _ranked(events: list[Any], state: Any, view: Any = None,
+            known_before: frozenset[str] | set[str] | None = None,
+            names: Callable[[str], str] | None = None) -> list[tuple[int, float, str]]:
+    """(rank, position in `events`, part) of `ranked_parts`, most important first (ties: the order they
+    happened)."""
+    ranked: list[tuple[int, float, str]] = []  # (rank, when: a unit's steps lost just after the fire, part)
     destroyed = {ev.unit for ev in events if ev.kind == "UnitDestroyed"}
     spotted = set() if view is None else {u for ev in events if ev.kind == "ReconFlown" for u in ev.detected}
     movers = {ev.unit for ev in events if ev.kind in ("UnitMoved", "MoveGlimpsed")}
@@ -208,18 +246,18 @@ def ranked_parts(events: list[Any], state: Any, view: Any = None,
     for uid, (n, after, k) in lost.items():
         i = state.unit_index.get(uid)
         top = f"/{table[state.units[i].type].max_steps}" if i is not None else ""
-        ranked.append((LOSSES, k, f"{uid} lost {n} step{'s' if n != 1 else ''} ({after}{top} left)"))
+        ranked.append((LOSSES, k + 0.5, f"{uid} lost {n} step{'s' if n != 1 else ''} ({after}{top} left)"))
     ranked.sort(key=lambda t: (t[0], t[1]))
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, float, str]] = []
     said: set[str] = set()
-    for rank, _, s in ranked:
+    for rank, k, s in ranked:
         if not s:
             s = f"{', '.join(hid)} {'goes' if len(hid) == 1 else 'go'} to ground"
         if names is not None:
             s = names(s)
         if s not in said:
             said.add(s)
-            out.append((rank, s))
+            out.append((rank, k, s))
     return out
 
 
@@ -230,3 +268,30 @@ def order_summary(events: list[Any], state: Any, fallback: str, view: Any = None
     `view`, `known_before`, `names`: as `summary_parts`."""
     parts = summary_parts(events, state, view, known_before, names)
     return SEP.join(parts) if parts else fallback
+
+
+def autoplay_words(state: Any, first_turn: int, played: str | None = None) -> str:
+    """What `--autoplay` did, as it happened: the game may end before the turns asked for; a game a player had
+    played part of (`played`: who, e.g. "the defender") says from which turn the AIs took over, not "(AI vs AI)"
+    as if nobody had played it.
+
+    >>> from types import SimpleNamespace as N
+    >>> autoplay_words(N(turn=24, outcome=N(winner="attacker", turn=24)), 1)
+    'Game over on turn 24 (AI vs AI): attacker wins'
+    >>> autoplay_words(N(turn=4, outcome=None), 1)
+    'After 3 turns of AI vs AI play'
+    >>> autoplay_words(N(turn=24, outcome=N(winner="attacker", turn=24)), 13, "the defender")
+    'Game over on turn 24 (autoplayed from turn 13; you had played the defender until then): attacker wins'
+    >>> autoplay_words(N(turn=15, outcome=None), 13, "hotseat")
+    'After 2 turns autoplayed from turn 13 (played hotseat until then)'
+    """
+    n = state.turn - first_turn
+    if played is None:
+        if state.outcome is not None:
+            return f"Game over on turn {state.outcome.turn} (AI vs AI): {state.outcome.winner} wins"
+        return f"After {n} turn{'' if n == 1 else 's'} of AI vs AI play"
+    who = "played hotseat" if played == "hotseat" else f"you had played {played}"
+    if state.outcome is not None:
+        return (f"Game over on turn {state.outcome.turn} (autoplayed from turn {first_turn}; {who} until then): "
+                f"{state.outcome.winner} wins")
+    return f"After {n} turn{'' if n == 1 else 's'} autoplayed from turn {first_turn} ({who} until then)"
