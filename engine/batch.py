@@ -210,11 +210,33 @@ def with_overrides(scen: Any, specs: Sequence[str], source: str, weather: str | 
     for side, a in agents.items():
         check_agent(a, f"--{side}")
     with_agents(doc, agents, [p for p, _ in sets])  # (the document a batch's cell plays: `build_cells`)
+    if weather in WEATHER_MODES:  # (an unknown mode is refused by `build_cells`, by name)
+        with_weather_preset(doc, weather)
     out = scenario_from_dict(doc, source=f"{source} with --set")
     # then the batch's checks of the options against the overrides: the cell's document is the one validated
     # just above (`out.raw`), so `build_cells` does not validate it again (half the setup of a single game)
     build_cells(scen.raw, [], sets, weather, attacker, defender, source=f"{source} with --set", checked=out.raw)
     return out
+
+
+def with_weather_preset(doc: dict[str, Any], mode: str | None) -> None:
+    """Write a preset weather mode (`--weather clear`, overcast, fog) the game plays into the document as its
+    `weather.mode` where the document's schedule does not cover every turn: a preset reads no schedule, so the
+    check that it covers every turn (which historical and stochastic need) must not refuse the game (`--weather
+    clear --sweep set:turns=26,34` was refused for the turns 27-34 it had no schedule for). The games are the
+    same: the mode they play was the option's already. A document whose schedule covers every turn is left as
+    it is (its results' scenario_sha256 stay those of the scenario played)."""
+    from engine.weather import PRESETS
+
+    weather = doc.get("weather", {})
+    if mode not in PRESETS or not isinstance(weather, dict) or weather.get("mode", "historical") == mode:
+        return
+    turns, schedule = doc.get("turns"), weather.get("schedule", [])
+    if isinstance(turns, bool) or not isinstance(turns, int) or not isinstance(schedule, list):
+        return  # (the scenario check names what is wrong with them)
+    given = {e.get("turn") for e in schedule if isinstance(e, dict)}
+    if any(t not in given for t in range(1, turns + 1)):
+        doc["weather"] = {**weather, "mode": mode}
 
 
 def with_agents(doc: dict[str, Any], agents: dict[str, str], set_paths: Sequence[str]) -> None:
@@ -471,6 +493,7 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
                 check_agent(a, f"--sweep {side}_agent" if f"{side}_agent" in params else f"--{side}")
                 agents[side] = a
         with_agents(doc, agents, [p for p, _ in applied])
+        with_weather_preset(doc, w)
         _check_document_agents(doc, agents, applied, source)
         try:
             if checked is None or doc != checked:
@@ -578,16 +601,25 @@ def _sets_field(path: str, value: Any, field_path: str) -> bool:
     return True
 
 
-def derive_seeds(base_seed: int, n_cells: int, games: int) -> list[list[int]]:
+def derive_seeds(base_seed: int, n_cells: int, games: int, common: bool = False) -> list[list[int]]:
     """Plain-int game seeds, cell by cell, from one base seed (SeedSequence spawning, never seed + i).
+
+    `common` (`--common-seeds`): every cell plays cell 0's seeds, game g the same seed in every cell, so that the
+    cells' games pair (common random numbers); cell 0 plays what it plays without it.
 
     >>> derive_seeds(1, 2, 3) == derive_seeds(1, 2, 3)
     True
     >>> len({s for cell in derive_seeds(1, 2, 3) for s in cell})
     6
+    >>> c = derive_seeds(1, 2, 3, common=True)
+    >>> c[0] == c[1] == derive_seeds(1, 2, 3)[0]
+    True
     """
     if isinstance(base_seed, bool) or not isinstance(base_seed, int) or base_seed < 0:
         raise BatchError(f"--seed must be a non-negative integer, got {base_seed!r}")
+    if common:
+        first = derive_seeds(base_seed, 1, games)[0]
+        return [list(first) for _ in range(n_cells)]
     out = []
     for cell_ss in np.random.SeedSequence(base_seed).spawn(n_cells):
         out.append([int(g.generate_state(1, dtype=np.uint32)[0]) for g in cell_ss.spawn(games)])
@@ -648,6 +680,9 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
     # played again on --resume, as for the weather columns (`flatten_score`, `domain_loss_columns`)
     fields.append(pa.field("outcome", pa.string()))
     fields += [pa.field(f"steps_lost_{side}_{d}", pa.int32()) for side in SIDES for d in LOSS_DOMAINS]
+    # (session 27, `road_cut_columns`) before the weather columns, which stay last; a finished part without them
+    # is played again on --resume, as for the weather columns
+    fields += [pa.field("road_cut_where", pa.string()), pa.field("road_cut_near_objective_turn", pa.int32())]
     # last (added before the refusal columns, whose arrival moved them two places along in a CSV copy): a
     # results file without them is played again on --resume (`WEATHER_COLUMNS`)
     fields += [pa.field("weather_grounded_turns", pa.int32()), pa.field("weather_fog_turns", pa.int32()),
@@ -732,6 +767,92 @@ def refused_games(path: Path | str) -> dict[str, tuple[int, int]]:
         if any(vals):
             out[col.removeprefix("agent_orders_refused_")] = (sum(1 for v in vals if v), sum(vals))
     return out
+
+
+ROAD_CUT_AT = re.compile(r"attacker (?:astride the road )?at (.+)")
+"""Where a `RoadCut` event's reason says the road is cut (`supply.road_open_between`): "(11,21) by Lisagor"."""
+
+NEAR_OBJECTIVE_BOUNDARIES = frozenset({"UnitMoved", "AssaultResolved", "ArtilleryFired", "DroneStrike", "ReconFlown",
+                                       "PhaseStarted", "TurnStarted", "GameOver"})
+"""Event kinds that open an order's events (or a phase's): the units' hexes are looked at before each, as the
+replay of `engine.fidelity._replay_measures` looks after each order (a unit that steps onto the road and is shot
+dead by an ambush in the same move never stood there)."""
+
+
+def near_objective_road(gmap: Any, rw: Any) -> frozenset[int]:
+    """The watched road's hexes outside the objective and within `engine.fidelity.COUNTERATTACK_RADIUS` hexes of it:
+    fidelity's "cut by the town" hexes (memoised per map)."""
+    from engine.fidelity import COUNTERATTACK_RADIUS
+
+    key = ("batch.near_objective_road", tuple(rw.start), tuple(rw.end), COUNTERATTACK_RADIUS)
+    got = gmap.derived.get(key)
+    if got is None:
+        obj = gmap.objective_set
+        got = gmap.derived[key] = frozenset(
+            i for i in gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end))
+            if obj and i not in obj and min(gmap.distance(i, j) for j in obj) <= COUNTERATTACK_RADIUS)
+    return got
+
+
+def road_cut_columns(state: Any) -> dict[str, Any]:
+    """`road_cut_where`: where the watched road was first cut (the first cutting `RoadCut` event's place: in Shusha
+    the western group at Lisagor, 10 km from the town, in nearly every game); and `road_cut_near_objective_turn`:
+    the first turn an attacker ground unit stands on the road by the objective (`near_objective_road`), the cut
+    `wargame fidelity` measures (`town_cut_turn`). Read from the event log while the batch has it: the units'
+    hexes followed through the events that move them, no replay. None: never (or no road watched)."""
+    where = None
+    for ev in state.log:
+        if ev.kind == "RoadCut" and ev.cut:
+            m = ROAD_CUT_AT.fullmatch(ev.reason)
+            where = m.group(1) if m else ev.reason
+            break
+    return {"road_cut_where": where, "road_cut_near_objective_turn": near_objective_cut_turn(state)}
+
+
+def near_objective_cut_turn(state: Any) -> int | None:
+    """The first turn an attacker ground unit stands on `near_objective_road` (`road_cut_columns`), from the
+    scenario's starting hexes and the events that move a unit (arrival, move, retreat, advance, destruction),
+    looked at before each order's first event (`NEAR_OBJECTIVE_BOUNDARIES`)."""
+    scen = state.scenario
+    rw = scen.victory.road_watch
+    if rw is None:
+        return None
+    gmap = state.map
+    near = near_objective_road(gmap, rw)
+    if not near:
+        return None
+    table = scen.unit_table
+    ground = {us.id for us in scen.units
+              if us.present and us.side == "attacker" and not us.offmap and table[us.type].domain == "ground"}
+    at: dict[str, int] = {us.id: gmap.idx(us.hex) for us in scen.units if us.id in ground and us.arrives_turn <= 1}
+    on = sum(1 for i in at.values() if i in near)
+    log = state.log
+    turn = log[0].turn if log else state.turn
+    for ev in log:
+        kind = ev.kind
+        if on and kind in NEAR_OBJECTIVE_BOUNDARIES:
+            return turn
+        turn = ev.turn
+        if kind == "UnitMoved":
+            uid, to = ev.unit, ev.path[-1]
+        elif kind == "ReinforcementArrived" or kind == "UnitRetreated":
+            uid, to = ev.unit, ev.hex
+        elif kind == "AssaultResolved":
+            if not ev.advanced:
+                continue
+            uid, to = ev.attacker, ev.target_hex
+        elif kind == "UnitDestroyed":
+            uid, to = ev.unit, None
+        else:
+            continue
+        if uid not in ground:
+            continue
+        old = at.pop(uid, None)
+        on -= old is not None and old in near
+        if to is not None:
+            i = at[uid] = gmap.idx(tuple(to))
+            on += i in near
+    return turn if on else None
 
 
 def weather_columns(state: Any) -> dict[str, Any]:
@@ -1092,6 +1213,7 @@ def run_task(task: Task, doc: dict[str, Any] | None = None) -> Any:
             got = refused.get(side) or {}
             row[f"agent_orders_refused_{side}"] = int(got.get("illegal", 0)) + int(got.get("order_cap", 0))
         row.update(domain_loss_columns(row_score, state.scenario.unit_table))
+        row.update(road_cut_columns(state))
         row.update(weather_columns(state))
         rows.append(row)
         if task.turns:
@@ -1378,18 +1500,25 @@ class BatchSpec:
     attacker: str | None = None
     defender: str | None = None
     command: str = ""
+    common_seeds: bool = False
+    """`--common-seeds`: every cell plays the same seeds (`derive_seeds`), so that its games pair with the other
+    cells' (`engine.report.paired_games`)."""
 
     def identity(self) -> dict[str, Any]:
-        """What must match for --resume (not workers/scheduler/output options)."""
+        """What must match for --resume (not workers/scheduler/output options). `common_seeds` only when set: a
+        batch without it has the identity it had before the option existed (its --resume, its report)."""
         from engine.rules import ENGINE_VERSION
         from engine.scenario import scenario_sha256
 
-        return {
+        ident = {
             "scenario_sha256": scenario_sha256(self.scen_doc), "games": self.games, "seed": self.seed,
             "sweeps": [[k, v] for k, v in self.sweeps], "sets": [[p, v] for p, v in self.sets],
             "weather": self.weather, "attacker": self.attacker, "defender": self.defender,
             "engine_version": ENGINE_VERSION,
         }
+        if self.common_seeds:
+            ident["common_seeds"] = True
+        return ident
 
 
 def parts_dir(out: Path) -> Path:
@@ -1404,7 +1533,7 @@ def plan(spec: BatchSpec, chunk: int, logs_dir: str | None = None,
         raise BatchError(f"--games must be at least 1, got {spec.games}")
     cells = build_cells(spec.scen_doc, spec.sweeps, spec.sets, spec.weather, spec.attacker, spec.defender,
                         source=spec.scenario_path)
-    seeds = derive_seeds(spec.seed, len(cells), spec.games)
+    seeds = derive_seeds(spec.seed, len(cells), spec.games, common=spec.common_seeds)
     types = unit_types_by_side([c.doc for c in cells])
     kinds = sweep_column_types(spec.sweeps)
     schema = row_schema(kinds, types)

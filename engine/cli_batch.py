@@ -25,8 +25,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")],
         games: Annotated[int, typer.Option(help="Games per cell")] = 100,
         seed: Annotated[int, typer.Option(
-            help="Base seed; game g of cell k plays a seed derived from (seed, k, g): the same --seed replays the "
-                 "same games (docs/engine_api.md)")] = 0,
+            help="Base seed; game g of cell k plays a seed derived from (seed, k, g), with --common-seeds from (seed, "
+                 "g): the same --seed replays the same games (docs/engine_api.md)")] = 0,
         out: Annotated[Path, typer.Option(help="Results Parquet file")] = Path("results.parquet"),
         workers: Annotated[int | None, typer.Option(
             help="Parallel worker processes: this machine's pool or a --scheduler local cluster (default: all "
@@ -71,6 +71,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                             "row per game per turn played, read from its event log (objective hexes held, road "
                             "cut, steps lost so far, units out of supply, armed-drone sorties, weather); `wargame "
                             "report` then plots the objective by turn. Columns: docs/engine_api.md")] = False,
+        common_seeds: Annotated[bool, typer.Option(
+            "--common-seeds", help="Every cell plays the same seeds (game g of each cell the same seed: cell 0's "
+                                   "seeds without this option), so that cells differ by their settings, not by "
+                                   "their dice alone; `wargame report` then compares them game by game "
+                                   "(paired). Default: each cell its own seeds")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     ) -> None:
         """Play many headless games (optionally a sweep grid) in parallel; write one row per game."""
@@ -109,7 +114,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             sets = [B.parse_set(s) for s in (set_ or [])]
             spec = B.BatchSpec(str(scenario), scen.raw, games, seed, sweeps, sets, weather, attacker, defender,
                                command=canonical_command(scenario, games, seed, out, sweep, set_, weather,
-                                                         attacker, defender, turns=turns))
+                                                         attacker, defender, turns=turns,
+                                                         common_seeds=common_seeds),
+                               common_seeds=common_seeds)
             # validate everything (overrides, agents) before touching the output folder
             B.plan(spec, 1)
         except B.WargameError as e:
@@ -336,10 +343,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             console.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
 
 
-def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False) -> str:
+def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False,
+                      common_seeds: bool = False) -> str:
     """The `wargame batch` command with every option that determines the results (not workers/scheduler), and
     `--turns` (which files it writes)."""
     args = ["wargame", "batch", str(scenario), "--games", str(games), "--seed", str(seed), "--out", str(out)]
+    if common_seeds:
+        args.append("--common-seeds")
     for s in sweep or []:
         args += ["--sweep", s]
     for s in sets or []:

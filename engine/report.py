@@ -241,6 +241,13 @@ class CellStats:
     defender_wins: int = 0
     capture_turns: list[int] = field(default_factory=list)
     road_cut_turns: list[int] = field(default_factory=list)
+    """Per game whose road was cut: the turn of the first cut anywhere on the watched road (`road_cut_turn`)."""
+    near_cut_turns: list[int] | None = field(default_factory=list)
+    """Per game whose road was cut by the objective: the first turn an attacker ground unit stood on the road
+    within 3 hexes of it (`road_cut_near_objective_turn`, fidelity's cut by the town); None when the file has no
+    such column (written by an older wargame)."""
+    cut_places: dict[str, int] | None = field(default_factory=dict)
+    """Games by where the road was first cut (`road_cut_where`); None when the file has no such column."""
     steps_lost: dict[str, list[int]] = field(default_factory=lambda: {"attacker": [], "defender": []})
     sorties_flown: list[int] = field(default_factory=list)
     sorties_grounded: list[int] = field(default_factory=list)
@@ -318,6 +325,10 @@ class CellStats:
     def road_cut_rate(self) -> float:
         return len(self.road_cut_turns) / self.n if self.n else 0.0
 
+    def fallen_by(self, turn: int) -> int:
+        """Games (of all `n`, won or lost) in which the objective was taken by the end of `turn`."""
+        return sum(1 for t in self.capture_turns if t <= turn)
+
 
 @dataclass
 class Summary:
@@ -347,6 +358,21 @@ class Summary:
     @property
     def has_turns(self) -> bool:
         return any(c.by_turn is not None for c in self.cells)
+
+    @property
+    def common_seeds(self) -> bool:
+        """Did every cell play the same seeds (`wargame batch --common-seeds`, recorded in the batch identity)?"""
+        return bool((self.meta.get("batch") or {}).get("common_seeds"))
+
+    @property
+    def fallen_turns(self) -> list[int]:
+        """The turns of the "fallen by turn T" shares (`fallen_checkpoints`)."""
+        return fallen_checkpoints(self.turns or max((t for c in self.cells for t in c.turns_played), default=0))
+
+    @property
+    def has_near_cut(self) -> bool:
+        """Does the file record the cut by the objective (`road_cut_near_objective_turn`)?"""
+        return all(c.near_cut_turns is not None for c in self.cells)
 
     @property
     def games(self) -> int:
@@ -404,6 +430,24 @@ class Summary:
             for by_cause in c.losses_by_cause.values():
                 causes.update(dict.fromkeys(by_cause))
         return list(causes)
+
+
+FALLEN_FRACTIONS = (0.7, 0.85, 1.0)
+"""Where in the game the report looks at how many games have seen the objective fall: 70%, 85% and 100% of the
+turns (Shusha's 26: turns 18, 22 and 26). A median capture turn over the wins alone barely moves in a game whose
+captures all come between the road cut and the last turn (a modelling review: defender firepower 1/3/5 gave the
+town fallen by turn 22 in 42%/22%/0% of the games, while the median over the wins went 23 -> 23.5 -> 25)."""
+
+
+def fallen_checkpoints(turns: int) -> list[int]:
+    """The turns of the "fallen by turn T" shares for a game of `turns` turns ([] when unknown).
+
+    >>> fallen_checkpoints(26), fallen_checkpoints(6), fallen_checkpoints(2)
+    ([18, 22, 26], [4, 5, 6], [1, 2])
+    """
+    if turns < 1:
+        return []
+    return sorted({max(1, min(turns, math.floor(f * turns + 0.5))) for f in FALLEN_FRACTIONS})
 
 
 def fixed_overrides(batch: Mapping[str, Any]) -> dict[str, Any]:
@@ -474,7 +518,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
         raise ReportError(f"{path} is not a wargame batch results file (missing columns: {', '.join(missing)})")
     sweep_keys = [k for k, _ in (meta.get("batch", {}).get("sweeps") or []) if k in names]
     opt = [c for c in ("run_options", "seed", "objective_first_entry_type", "end_turn", "weather_grounded_turns",
-                       "outcome", "objective_hexes_attacker", "objective_hexes_total",
+                       "outcome", "objective_hexes_attacker", "objective_hexes_total", "road_cut_where",
+                       "road_cut_near_objective_turn",
                        *(f"steps_lost_{side}_{d}" for side in ("attacker", "defender") for d in ("ground", "air")))
            if c in names]
     domains = all(f"steps_lost_{side}_{d}" in names for side in ("attacker", "defender") for d in ("ground", "air"))
@@ -511,6 +556,10 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                     c.air_steps_lost = {"attacker": [], "defender": []}
                 if "outcome" in r:
                     c.outcomes = {}
+                if "road_cut_near_objective_turn" not in r:  # (a file written before these columns)
+                    c.near_cut_turns = None
+                if "road_cut_where" not in r:
+                    c.cut_places = None
             for column, (side, cause) in loss_columns.items():
                 if r[column] is not None:
                     c.losses_by_cause.setdefault(side, {}).setdefault(cause, []).append(r[column])
@@ -527,6 +576,10 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                 c.capture_turns.append(r["objective_taken_turn"])
             if r["road_cut_turn"] is not None:
                 c.road_cut_turns.append(r["road_cut_turn"])
+            if c.near_cut_turns is not None and r["road_cut_near_objective_turn"] is not None:
+                c.near_cut_turns.append(r["road_cut_near_objective_turn"])
+            if c.cut_places is not None and r["road_cut_where"] is not None:
+                c.cut_places[r["road_cut_where"]] = c.cut_places.get(r["road_cut_where"], 0) + 1
             c.steps_lost["attacker"].append(r["steps_lost_attacker_total"])
             c.steps_lost["defender"].append(r["steps_lost_defender_total"])
             if c.ground_steps_lost is not None and c.air_steps_lost is not None:
@@ -565,7 +618,7 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
     return s
 
 
-STRING_COLUMNS = ("winner", "outcome", "run_options", "objective_first_entry_type")
+STRING_COLUMNS = ("winner", "outcome", "run_options", "objective_first_entry_type", "road_cut_where")
 """Columns of a results file that hold text; every other column `summarize` reads holds whole numbers."""
 NOT_NULL_COLUMNS = ("cell", "game", "steps_lost_attacker_total", "steps_lost_defender_total",
                     "drone_sorties_flown_attacker", "drone_sorties_grounded_attacker",
@@ -910,7 +963,8 @@ def paired_games(a: CellStats, b: CellStats) -> list[tuple[GameRow, GameRow]] | 
     """The games of `a` and `b` as pairs, game g of each, when the pairing is real: both cells hold the same
     games and game g of each was played on the same seed (read from the files' `seed` column, not assumed);
     else None. The cells of one batch play different seeds (`SEEDS_NOTE`), so they pair only across batches
-    made with the same --seed (`compare`), or in a file put together from such batches."""
+    made with the same --seed (`compare`), in a file put together from such batches, or within one batch made
+    with `--common-seeds` (every cell the same seeds)."""
     if not a.games or a.games.keys() != b.games.keys():
         return None
     pairs = [(a.games[g], b.games[g]) for g in sorted(a.games)]
@@ -970,8 +1024,10 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     sep = "\n" if compact else " "
     # (taking the objective is winning, so its rate would repeat the win rate: the table gives how often the
     # attacker got into it at all)
+    fallen = s.fallen_turns
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
-            "road cut", f"median turn{sep}road cut", losses_head(s, sep),
+            *([fallen_head(s, sep)] if fallen else []),
+            road_cut_head(s, sep), losses_head(s, sep),
             f"att. armed-drone{sep}strikes flown /{sep}drone-turns grounded",
             f"turns weather{sep}grounded drones{sep}/ turns played"]
     rows = []
@@ -982,8 +1038,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—",
             "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
             _median_cell(s, c.capture_turns, sep),
-            f"{100 * c.road_cut_rate:.0f}%",
-            _median_cell(s, c.road_cut_turns, sep),
+            *([fallen_cell(c, fallen)] if fallen else []),
+            road_cut_cell(s, c, sep),
             f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}",
             f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
             "—" if not c.weather_grounded or not c.turns_played
@@ -1009,7 +1065,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             else:
                 diff = None if c is base else welch_difference(base.casualties("attacker"), c.casualties("attacker"))
                 r.insert(at, fmt_difference(diff, sep))
-        if paired:  # (only where the seeds pair the games: never in one `wargame batch` file)
+        if paired:  # (only where the seeds pair the games: in one `wargame batch` file, with --common-seeds)
             at = head.index(f"median turn{sep}taken") + 1
             head.insert(at, f"turn taken{sep}vs cell 0{sep}[95% CI]")
             for c, r in zip(s.cells, rows, strict=True):
@@ -1017,10 +1073,74 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     return head, rows
 
 
+NOT_RECORDED = "n/a"
+"""A table entry for a column the results file does not have (written by an older wargame)."""
+
+
+def fallen_head(s: Summary, sep: str = " ") -> str:
+    """The table's column of the shares of all games fallen by each checkpoint turn (`FALLEN_FRACTIONS`)."""
+    return f"{s.objective}{sep}fallen by{sep}turn{sep}{'/'.join(map(str, s.fallen_turns))}{sep}(all games)"
+
+
+def fallen_cell(c: CellStats, turns: list[int]) -> str:
+    """"10/42/70%": the share of the cell's games (all of them) with the objective taken by each of `turns`."""
+    if not c.n:
+        return "—"
+    return "/".join(f"{100 * c.fallen_by(t) / c.n:.0f}" for t in turns) + "%"
+
+
+def road_cut_head(s: Summary, sep: str = " ") -> str:
+    """The table's road-cut column: the first cut anywhere beside the cut by the objective (one column: the
+    table must fit a 200-column terminal whole)."""
+    return f"median turn{sep}road cut:{sep}first anywhere{sep}/ by {s.objective}"
+
+
+def road_cut_cell(s: Summary, c: CellStats, sep: str = " ") -> str:
+    """"15 / 16 (n=40 / 40) at (11,21) by Lisagor": the median turns of the first cut anywhere and of the cut by
+    the objective, the games behind each, and where the first cut was (`_cut_place_cell`). Dated in report.md
+    (`sep` " "); in the terminal's narrow columns the turns alone."""
+    near = c.near_cut_turns
+    first_t, near_t = _median(c.road_cut_turns), None if near is None else _median(near)
+    if sep == " ":
+        a, b = _fmt_turn(s, first_t), NOT_RECORDED if near is None else _fmt_turn(s, near_t)
+    else:
+        a = "—" if first_t is None else f"{first_t:g}"
+        b = NOT_RECORDED if near is None else "—" if near_t is None else f"{near_t:g}"
+    n_near = NOT_RECORDED if near is None else len(near)
+    return f"{a} / {b}{sep}(n={len(c.road_cut_turns)} / {n_near}){_cut_place_cell(c, sep)}"
+
+
+def _cut_place_cell(c: CellStats, sep: str) -> str:
+    """Where the road was first cut, to follow the median turn of the first cut: the commonest place, with its
+    share of the cell's cut games when it is not all of them ("at (11,21) by Lisagor", "at (11,21) by Lisagor
+    in 90%, +2 more"); "" when not cut or not recorded (an older file)."""
+    if not c.cut_places:
+        return ""
+    place, k = max(c.cut_places.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))
+    total = sum(c.cut_places.values())
+    if k == total:
+        return f"{sep}at {place}"
+    more = len(c.cut_places) - 1
+    return f"{sep}at {place}{sep}in {100 * k / total:.0f}%, +{more} more"
+
+
+FALLEN_NOTE = ("'fallen by turn T (all games)': the share of all the cell's games, wins and losses, in which the "
+               "objective was taken by the end of turn T (a game never taken counts as not fallen), at 70%, 85% and "
+               "100% of the turns")
+ROAD_CUT_NOTE = ("'road cut: first anywhere / by' the objective: the median turn of the first cut anywhere on the "
+                 "watched road (column road_cut_turn), then the median first turn an attacker ground unit stood on "
+                 "the road within 3 hexes of the objective (column road_cut_near_objective_turn: the cut by the "
+                 "town, as `wargame fidelity` measures it), the games behind each (n), and where the first cut was "
+                 "(column road_cut_where: the commonest place, with its share of the cut games when not all); n/a: "
+                 "not in the results file (written by an older wargame)")
+"""What the table's road-cut columns mean (a modelling review: the first cut was a detached group's arrival far
+from the town in every game, and the median was read as the cut by the town)."""
+
+
 def cells_paired(s: Summary) -> dict[int, list[tuple[GameRow, GameRow]]]:
     """{cell: its games paired with cell 0's} for the cells other than cell 0 whose games pair with cell 0's
-    (`paired_games`: same games, same seeds); {} for a file from one `wargame batch`, whose cells play different
-    seeds."""
+    (`paired_games`: same games, same seeds); {} for a file from one `wargame batch` made without
+    `--common-seeds`, whose cells play different seeds."""
     base = s.cells[0]
     return {c.cell: pairs for c in s.cells[1:] if (pairs := paired_games(base, c)) is not None}
 
@@ -1080,6 +1200,20 @@ def welch_note(s: Summary) -> str:
 SEEDS_NOTE = ("the cells of a batch play different seeds (independent samples), while game g of cell k has the "
               "same seed in every batch made with the same --seed")
 """How the cells' seeds relate (`engine.batch.derive_seeds`), for the captions that compare cells."""
+COMMON_SEEDS_NOTE = ("the cells of this batch play the same seeds (--common-seeds: game g has the same seed in every "
+                     "cell, and in cell 0 of every batch made with the same --seed), so they differ by their "
+                     "settings, not by their dice, and are compared game by game (paired)")
+"""`SEEDS_NOTE` for a batch made with `--common-seeds`."""
+
+
+def seeds_note(s: Summary) -> str:
+    """How this batch's cells' seeds relate (`SEEDS_NOTE`, `COMMON_SEEDS_NOTE`)."""
+    return COMMON_SEEDS_NOTE if s.common_seeds else SEEDS_NOTE
+
+
+def table_notes(s: Summary) -> str:
+    """The notes on the fall and the road-cut columns (the table's caption, report.md and the HTML)."""
+    return "; ".join([*([FALLEN_NOTE] if s.fallen_turns else []), ROAD_CUT_NOTE])
 
 
 def grounded_note(quotes: str = "''") -> str:
@@ -1099,13 +1233,13 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
     head, rows = table_rows(s, compact=True)
     compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
                f"points) with Newcombe's 95% interval; {welch_note(s)}; among many cells some intervals miss 0 by "
-               f"chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
+               f"chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
     ground = f"{GROUND_NOTE}; " if s.ground_losses else ""
     if len(s.cells) > 1 and cells_paired(s):
         compare += f"; {PAIRED_NOTE}"
-    caption = (f"{fixed}{MEDIAN_NOTE}; losses, strikes flown (the drone_sorties_flown columns) and drone-turns "
-               f"grounded are means per game; {ground}" + grounded_note() + compare)
+    caption = (f"{fixed}{MEDIAN_NOTE}; {table_notes(s)}; losses, strikes flown (the drone_sorties_flown columns) "
+               f"and drone-turns grounded are means per game; {ground}" + grounded_note() + compare)
     if title is None:
         title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
     parts = _column_groups(head, rows, width)
@@ -1256,12 +1390,13 @@ def report_markdown(s: Summary) -> str:
     head, rows = table_rows(s)
     seed = f", base seed {s.seed}" if s.seed is not None else ""
     fixed = f" {_sentence(fixed_note(s))}" if fixed_note(s) else ""
-    notes = [MEDIAN_NOTE, "losses, strikes flown and drone-turns grounded are means per game", grounded_note()]
+    notes = [MEDIAN_NOTE, table_notes(s), "losses, strikes flown and drone-turns grounded are means per game",
+             grounded_note()]
     if s.ground_losses:
         notes.insert(1, GROUND_NOTE)
     if len(s.cells) > 1:
         notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
-                  "with Newcombe's 95% interval", welch_note(s), SEEDS_NOTE]
+                  "with Newcombe's 95% interval", welch_note(s), seeds_note(s)]
         if cells_paired(s):
             notes.append(PAIRED_NOTE)
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
@@ -2066,7 +2201,7 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     welch = welch_note(s).replace(chr(39), "“", 1).replace(chr(39), "”", 1)
     compare = (f"; {cell_order_note(s)}: “wins vs cell 0” is the difference in attacker win rate (percentage "
                f"points) with Newcombe's 95% interval; {welch}"
-               f"; among many cells some intervals miss 0 by chance; {SEEDS_NOTE}" if len(s.cells) > 1 else "")
+               f"; among many cells some intervals miss 0 by chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
@@ -2102,7 +2237,8 @@ figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;ma
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
 {esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)}. {esc(MODEL_RATE_NOTE)}
-{esc(MEDIAN_NOTE)}; {esc(GROUND_NOTE + "; " if s.ground_losses else "")}{esc(grounded_note("“”"))};
+{esc(MEDIAN_NOTE)}; {esc(table_notes(s))};
+{esc(GROUND_NOTE + "; " if s.ground_losses else "")}{esc(grounded_note("“”"))};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}
@@ -2146,8 +2282,15 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             "wins_vs_cell0": d, "wins_vs_cell0_ci": None if d is None else [dlo, dhi],
             "objective_entered_share": None if c.entered is None or not c.n else c.entered / c.n,
             "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
+            **fallen_summary(s, c),
             "road_cut_share": c.road_cut_rate, "road_cut_turn_median": _median(c.road_cut_turns),
             "road_cuts": len(c.road_cut_turns),
+            "road_cut_where": None if c.cut_places is None else dict(sorted(c.cut_places.items(),
+                                                                            key=lambda kv: (-kv[1], kv[0]))),
+            "road_cut_near_objective_share": None if c.near_cut_turns is None or not c.n
+            else len(c.near_cut_turns) / c.n,
+            "road_cut_near_objective_turn_median": None if c.near_cut_turns is None else _median(c.near_cut_turns),
+            "road_cuts_near_objective": None if c.near_cut_turns is None else len(c.near_cut_turns),
             **mean_stats("steps_lost_attacker", c.steps_lost["attacker"]),
             **mean_stats("steps_lost_defender", c.steps_lost["defender"]),
             "steps_lost_attacker_vs_cell0": None if welch is None else welch[0],
@@ -2179,6 +2322,24 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
                       "capture_turn_vs_cell0_paired": None if capture is None else capture[0],
                       "capture_turn_vs_cell0_paired_ci": None if capture is None else [capture[1], capture[2]],
                       "capture_turn_pairs": n_capture})
+    return out
+
+
+def fallen_summary(s: Summary, c: CellStats) -> dict[str, Any]:
+    """`fallen_by_turn_<T>` (share of all the cell's games with the objective taken by the end of turn T) and its
+    Wilson interval `_ci`, for each checkpoint (`Summary.fallen_turns`); and `capture_turn_median_all_games`, the
+    median capture turn over all games with a game never taken counted as after the last turn (None when half or
+    more were never taken: `capture_turn_median_all_games_after_last` is then true)."""
+    out: dict[str, Any] = {}
+    for t in s.fallen_turns:
+        k = c.fallen_by(t)
+        out[f"fallen_by_turn_{t}"] = k / c.n if c.n else None
+        out[f"fallen_by_turn_{t}_ci"] = list(wilson(k, c.n)) if c.n else None
+    ranked = sorted(c.capture_turns) + [math.inf] * (c.n - len(c.capture_turns))
+    med = _median(ranked) if ranked else None
+    after = med is not None and (math.isinf(med) or math.isnan(med))
+    out["capture_turn_median_all_games"] = None if med is None or after else med
+    out["capture_turn_median_all_games_after_last"] = bool(after)
     return out
 
 
@@ -2227,7 +2388,14 @@ def cells_json(s: Summary) -> str:
                       "_sd, _se": "sample standard deviation (n - 1) and standard error of the mean before them; "
                                   "the plots' error bars are mean ± t(0.975, n - 1) se (Student's t)"},
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",
-        "seeds": SEEDS_NOTE,
+        "seeds": seeds_note(s),
+        "common_seeds": s.common_seeds,
+        "fallen_by_turn": FALLEN_NOTE + " (fallen_by_turn_<T>, with its 95% Wilson interval)",
+        "capture_turn_median_all_games": ("the median capture turn over all the cell's games, a game never taken "
+                                          "counted as after the last turn: null, with "
+                                          "capture_turn_median_all_games_after_last true, when half or more were "
+                                          "never taken"),
+        "road_cut": ROAD_CUT_NOTE,
         **({"paired": PAIRED_NOTE + "; casualties_attacker: ground steps lost, or all steps in a file without the "
                                     "ground columns"} if len(s.cells) > 1 and cells_paired(s) else {}),
         "cell_order": cell_order_note(s) or "a single cell",
