@@ -299,6 +299,7 @@ def test_a_selected_units_reach_stays_apart_from_the_overlay_below_it(screen, mo
     app.overlays = {6}
     app.render(screen)
     plain = pygame.surfarray.array3d(screen).copy()
+    before = [r.move(-int(app.vx), -int(app.vy)) for _, r in app.place_labels]  # (a name may make way for a tag)
     app.select(uid)
     dest = app.destinations()
     assert len(dest) > 2
@@ -310,7 +311,7 @@ def test_a_selected_units_reach_stays_apart_from_the_overlay_below_it(screen, mo
     for i in set(dest) - taken:
         x, y = app.hex_to_screen(i)
         spot = (int(x - 0.35 * s), int(y - 0.2 * s))  # inside the hex, off its outline and its cost tag
-        labels = [r.move(-int(app.vx), -int(app.vy)) for _, r in app.place_labels]  # (names make way for tags)
+        labels = [r.move(-int(app.vx), -int(app.vy)) for _, r in app.place_labels] + before  # (names make way)
         if (app.map_rect.collidepoint(spot) and not any(r.collidepoint(spot) for r in app.counter_boxes)
                 and not any(r.collidepoint(spot) for r in labels)):
             assert (shown[spot] == plain[spot]).all(), "the reach changed the overlay's colour"

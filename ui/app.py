@@ -1979,8 +1979,12 @@ class App:
         for i in self.targets():  # what the selected unit can strike, fire on or assault: no hunting by click
             pygame.draw.polygon(screen, (10, 10, 10), self._hex_poly(i, 1.0), max(3, g.size // 5) + 2)
             pygame.draw.polygon(screen, TARGET_RING, self._hex_poly(i, 1.0), max(3, g.size // 5))
-        for i in self.highlight:
-            pygame.draw.polygon(screen, p.highlight, self._hex_poly(i, 0.9), max(2, g.size // 6))
+        reach = self._air_reach()
+        if reach is not None:  # a selected drone: where its sorties may go
+            ov.draw_air_reach(screen, g, self.vx, self.vy, reach[1], self._visible_indices())
+        far = (reach is not None and self.pending is not None and isinstance(self.pending[0], Recon)
+               and not reach[0][self.state.map.idx(self.pending[0].target)])
+        ov.draw_footprint(screen, g, self.vx, self.vy, self.highlight, not far, p.highlight, self.text)
         if self.pending is not None:
             i = self.state.map.idx(self.pending[0].target)
             pygame.draw.polygon(screen, (255, 40, 40), self._hex_poly(i, 0.95), max(3, g.size // 5))
@@ -1990,6 +1994,14 @@ class App:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), w)
         elif self.hover is not None:
             pygame.draw.polygon(screen, (255, 255, 255), self._hex_poly(self.hover), 2)
+
+    def _air_reach(self) -> tuple[Any, list[tuple[int, int]]] | None:
+        """The selected own drone's reach (`ov.air_reach`), in its side's air phase; else None."""
+        if not self.selected or self.omniscient or self.choosing or self.state.phase != "air":
+            return None
+        if self.state.unit(self.selected).side != self.view_side:
+            return None
+        return ov.air_reach(self.state, self.selected)
 
     def targets(self) -> list[int]:
         """The hexes the selected unit may attack now: the targets of its legal Assault, Fire and Strike orders
@@ -2054,7 +2066,8 @@ class App:
         dest = self.destinations()
         if self.hover is None or self.hover not in dest or len(self.path_to(self.hover)) < 2:
             return []
-        rows = panels.move_tag(dest[self.hover][0], self.move_reveals().get(self.hover, ""))
+        rows = panels.move_tag(dest[self.hover][0], self.move_reveals().get(self.hover, ""),
+                               panels.near_tag(self, self.hover))
         held = self.held_hex_words(self.hover)
         return [held, f"Ctrl+click moves here: {rows[0]}", *rows[1:]] if held else rows
 
@@ -2076,13 +2089,8 @@ class App:
         if not rows:
             return
         wide = max(200, min(420, self.map_rect.w // 3))  # (an engine reason may be long: wrapped, not cut)
-        lines = rows[:1] + [part for t in rows[1:] for part in self.text.wrap(t, 11, wide)]
-        imgs = [self.text.halo(t, 13 if k == 0 else 11, (0, 0, 0), (255, 255, 255), bold=k == 0)
-                for k, t in enumerate(lines)]
-        box = self.path_tag_rect(imgs)
-        for img in imgs:
-            screen.blit(img, box.topleft)
-            box.y += img.get_height()
+        img = panels.path_tag_plate(self.ui_text, rows, wide, self.palette)  # (opaque: readable over counters)
+        screen.blit(img, self.path_tag_rect([img]))
 
     def path_tag_rect(self, imgs: list[pygame.Surface]) -> pygame.Rect:
         """Where the hovered move's tag goes (screen): beside the hovered hex, up and to the right, else up-left,
@@ -2093,11 +2101,15 @@ class App:
         w, h = max(i.get_width() for i in imgs), sum(i.get_height() for i in imgs)
         area = pygame.Rect(0, 0, *self.map_rect.size)
         names = [r.move(-int(self.vx), -int(self.vy)) for _, r in self.place_labels]
+        counters = [r.move(-int(self.vx), -int(self.vy)) for r in self.counter_boxes]
         spots = [pygame.Rect(int(x + s * 0.6), int(y - s), w, h), pygame.Rect(int(x - s * 0.6) - w, int(y - s), w, h),
                  pygame.Rect(int(x + s * 0.6), int(y + s * 0.3), w, h),
-                 pygame.Rect(int(x - s * 0.6) - w, int(y + s * 0.3), w, h)]
-        on_map = [r for r in spots if area.contains(r)] or [spots[0].clamp(area)]
-        return next((r for r in on_map if r.collidelist(names) < 0), on_map[0])
+                 pygame.Rect(int(x - s * 0.6) - w, int(y + s * 0.3), w, h),
+                 pygame.Rect(int(x + s * 0.6), int(y - s * 2) - h // 2, w, h),
+                 pygame.Rect(int(x - s * 0.6) - w, int(y - s * 2) - h // 2, w, h),
+                 pygame.Rect(int(x + s * 0.6), int(y + s * 1.5), w, h),
+                 pygame.Rect(int(x - s * 0.6) - w, int(y + s * 1.5), w, h)]
+        return panels.clear_spot(spots, area, counters + names)  # (clear of counters: it sat on an enemy's)
 
     def gun_reach(self) -> tuple[int, list[tuple[int, int]]] | None:
         """The selected own artillery's firing hex and the edges (hex, direction) of its range: its range is

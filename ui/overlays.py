@@ -672,3 +672,81 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
             tags.append((badge, badge.get_rect(center=(top.right - 1, top.top + 1))))
     out = rings + tags  # (every ring first: a neighbour's ring never cuts a tag)
     return out
+
+
+AIR_REACH = (255, 120, 255)
+"""The selected drone's reach: the outline of the hexes it may send a sortie to (its target ring is magenta)."""
+OUT_OF_REACH = (150, 150, 150)
+"""A sortie's footprint beyond the drone's reach: grey and hatched, unlike a valid one's magenta."""
+
+
+def air_reach(state: Any, uid: str) -> tuple[np.ndarray, list[tuple[int, int]]] | None:
+    """The hexes own aircraft `uid` may send a sortie to (mask) and the edges (hex, direction) round them; None
+    for a unit that is no aircraft. The reach is the unit table's `sortie_radius_hexes` counted from its base,
+    as the order's legality counts it (`engine.rules`: "... is N hexes from the base; its radius is R")."""
+    u = state.unit(uid)
+    ut = state.scenario.unit_table[u.type]
+    if ut.domain != "air" or u.strength <= 0:
+        return None
+    gm = state.map
+    key = (id(gm), u.idx, ut.sortie_radius_hexes)
+    hit = _AIR_REACH.get(key)
+    if hit is None:
+        inside = gm.distances_from(u.idx) <= ut.sortie_radius_hexes
+        nbr = gm.nbr
+        out = inside[:, None] & (nbr >= 0) & ~inside[np.maximum(nbr, 0)]  # edges to outside it on the map
+        hit = (inside, [(int(i), int(d)) for i, d in zip(*np.nonzero(out), strict=False)])
+        if len(_AIR_REACH) > 16:
+            _AIR_REACH.clear()
+        _AIR_REACH[key] = hit
+    return hit
+
+
+_AIR_REACH: dict[tuple[int, int, int], tuple[np.ndarray, list[tuple[int, int]]]] = {}
+"""`air_reach` per (map, base hex, radius): drawn each frame while a drone is selected."""
+
+
+def draw_air_reach(screen: pygame.Surface, geo: MapGeometry, vx: float, vy: float,
+                   edges: Iterable[tuple[int, int]], visible: Iterable[int] = ()) -> None:
+    """The drone's reach as a dashed line round it (`air_reach`'s edges): where its sorties may go (a player
+    picked a recon target out of reach that looked like a valid one). `visible`: the hexes on screen (all if
+    empty)."""
+    vis = set(visible)
+    lw = max(2, round(geo.size / 9))
+    for i, d in edges:
+        if vis and i not in vis:
+            continue
+        a, b = geo.edge(i, d)
+        pts = [(a[0] + (b[0] - a[0]) * t - vx, a[1] + (b[1] - a[1]) * t - vy) for t in (0.15, 0.85)]
+        pygame.draw.line(screen, (10, 10, 10), *pts, lw + 3)
+        pygame.draw.line(screen, AIR_REACH, *pts, lw)
+
+
+def draw_footprint(screen: pygame.Surface, geo: MapGeometry, vx: float, vy: float, hexes: Iterable[int],
+                   ok: bool, colour: tuple[int, int, int], text: Any = None) -> None:
+    """A sortie's footprint (the hexes it would search): each outlined in `colour` when the order is allowed;
+    grey and hatched, with "out of reach" on it, when the target is beyond the drone's reach."""
+    s = geo.size
+    w = max(2, int(s // 6))
+    hexes = list(hexes)
+    if ok:
+        for i in hexes:
+            pygame.draw.polygon(screen, colour, [(x - vx, y - vy) for x, y in geo.corners(i, 0.9)], w)
+        return
+    hl = max(1, round(s / 10))
+    for i in hexes:
+        pygame.draw.polygon(screen, OUT_OF_REACH, [(x - vx, y - vy) for x, y in geo.corners(i, 0.9)], w)
+        x, y = geo.center(i)
+        x, y = x - vx, y - vy
+        for k in (-1, 0, 1):
+            ox = k * 0.42 * s
+            pygame.draw.line(screen, OUT_OF_REACH, (x + ox - 0.3 * s, y + 0.3 * s), (x + ox + 0.3 * s, y - 0.3 * s), hl)
+    if text is not None and hexes:
+        xs = [geo.center(i) for i in hexes]
+        cx = sum(p[0] for p in xs) / len(xs) - vx
+        cy = min(p[1] for p in xs) - vy - s
+        img = text.halo(OUT_OF_REACH_WORDS, 13, (0, 0, 0), (230, 230, 230), bold=True)
+        screen.blit(img, img.get_rect(midbottom=(int(cx), int(cy))))
+
+
+OUT_OF_REACH_WORDS = "out of reach"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pygame
@@ -33,6 +33,10 @@ class Writer:
         self.measure = measure
         self.limit: int | None = None
         """Lines (wrapped parts) that would end below this y are not drawn: none is shown cut in half."""
+        self.whole = False
+        """Draw a line only if all its wrapped parts fit above `limit`, and none after one that did not (the
+        hovered hex's lines: "closed to the attacker: Askeran sector (held outside" was cut by the event log)."""
+        self.stopped = False
 
     def line(self, s: str, colour: tuple[int, int, int] | None = None, px: int = FS, bold: bool = False,
              wrap: bool = True, indent: int = 0) -> pygame.Rect:
@@ -44,8 +48,12 @@ class Writer:
             s = s[lead:]
             indent += round(INDENT_PER_SPACE * lead * t.scale)
         # continuation lines are drawn 10 px further in: wrap to the width they have
-        for k, part in enumerate(t.wrap(s, px, self.w - indent - 10, bold) if wrap else [s]):
-            if not self.measure and (self.limit is None or self.y + t.line_height(px) <= self.limit):
+        parts = t.wrap(s, px, self.w - indent - 10, bold) if wrap else [s]
+        if self.whole and self.limit is not None and self.y + len(parts) * t.line_height(px) > self.limit:
+            self.stopped = True
+        skip = self.whole and self.stopped
+        for k, part in enumerate(parts):
+            if not self.measure and not skip and (self.limit is None or self.y + t.line_height(px) <= self.limit):
                 img = t.render(part, px, col, bold=bold)
                 self.surf.blit(img, (self.x + indent + (10 if k else 0), self.y))
             self.y += t.line_height(px)
@@ -464,7 +472,9 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         w.rule()
     # hovered hex
     if app.hover is not None and hover:
+        w.whole, w.stopped = True, False  # (each of its lines whole or not at all: none cut mid-phrase)
         hover_info(app, w, app.hover)
+        w.whole = False
         w.rule()
 
 
@@ -685,10 +695,11 @@ is still found by the enemy's observers and recon drones (`UnitRevealed` "spotte
 itself away by firing ("fired from ambush", "its fire gives the battery away")."""
 
 
-def move_tag(cost: float, why: str | None) -> list[str]:
+def move_tag(cost: float, why: str | None, near: Sequence[str] = ()) -> list[str]:
     """The tag at the end of a hovered move's path: its cost, then for a hidden unit whether the move reveals it
     (`why`: the engine's reason, `SideView.move_reveal`; None: it stays hidden; "": the unit is not hidden).
-    "Stays hidden" always comes with its conditions, never alone.
+    "Stays hidden" always comes with its conditions, never alone. `near`: the known enemies the move ends or
+    passes next to (`near_tag`), each a line after.
 
     >>> move_tag(2.5, "")
     ['2.5 MP']
@@ -697,13 +708,110 @@ def move_tag(cost: float, why: str | None) -> list[str]:
      'then hidden until the enemy spots it or it fires']
     >>> move_tag(1, "only infiltrating units move unseen (Special forces)")
     ['1 MP - reveals it', 'only infiltrating units move unseen (Special forces)']
+    >>> move_tag(2, "", ["next to enemy Tanks: will be in contact"])
+    ['2 MP', 'next to enemy Tanks: will be in contact']
     """
     head = f"{cost:g} MP"
     if why is None:
-        return [f"{head} - stays hidden", f"{UNSEEN_CAVEAT};", AFTER_CAVEAT]
-    if why:
-        return [f"{head} - reveals it", why]
-    return [head]
+        out = [f"{head} - stays hidden", f"{UNSEEN_CAVEAT};", AFTER_CAVEAT]
+    elif why:
+        out = [f"{head} - reveals it", why]
+    else:
+        out = [head]
+    return out + list(near)
+
+
+def path_tag_plate(text: Any, rows: list[str], width: int, p: Any) -> pygame.Surface:
+    """The hovered move's tag (`move_tag`) on an opaque dark plate, in the panel's typeface (the map's small bold
+    face drew "reveals i t"): the cost in reach-yellow, a warning of enemies near in red, the rest light. Opaque,
+    and drawn above the counters, so it reads over an enemy counter it may cross."""
+    lines: list[tuple[str, int, tuple[int, int, int], bool]] = []
+    for k, row in enumerate(rows):
+        px = 13 if k == 0 else 11
+        col = p.reach if k == 0 else NEAR_WARN if row.startswith(NEAR_HEADS) else (235, 235, 235)
+        lines += [(part, px, col, k == 0) for part in text.wrap(row, px, width, k == 0)]
+    imgs = [text.render(s, px, col, bold=b) for s, px, col, b in lines]
+    w = max(i.get_width() for i in imgs) + 8
+    h = sum(i.get_height() for i in imgs) + 4
+    plate = pygame.Surface((w, h), pygame.SRCALPHA)
+    pygame.draw.rect(plate, (15, 15, 20, 235), plate.get_rect(), border_radius=4)
+    pygame.draw.rect(plate, (200, 200, 200, 255), plate.get_rect(), 1, border_radius=4)
+    y = 2
+    for img in imgs:
+        plate.blit(img, (4, y))
+        y += img.get_height()
+    return plate
+
+
+NEAR_WARN = (255, 120, 100)
+"""The map tag's enemy warnings (`near_tag`): red, readable on the tag's dark plate."""
+NEAR_HEADS = ("next to enemy", "enemy ", "and ")
+
+
+def clear_spot(spots: list[pygame.Rect], area: pygame.Rect, avoid: Sequence[pygame.Rect]) -> pygame.Rect:
+    """The first of `spots` on the map (`area`) that meets none of `avoid` (counters, place names), else the one
+    on the map that meets the fewest (a move tag sat on an enemy counter: "5.5 MP")."""
+    on_map = [r for r in spots if area.contains(r)] or [spots[0].clamp(area)]
+    return min(on_map, key=lambda r: len(r.collidelistall(list(avoid))))
+
+
+NEAR_TAG_MAX = 2
+"""Enemy warnings at most on the map's move tag (the panel lists them all)."""
+
+
+def enemies_near(app: Any, idx: int) -> list[tuple[str, str]]:
+    """(map tag words, panel words) for each enemy the side knows of that the hovered move to `idx` passes or ends
+    next to: a unit seen now next to `idx` (the move ends in contact) and a last-seen mark next to any hex of the
+    path or on it (it may still be there, hidden: then it may ambush). Only the side's knowledge (`SideView`
+    contacts and `last_seen`), never a hidden unit; the ambush condition is the unit table's `can_ambush` and the
+    terrain's `ambush` at the mark, the engine's own data (a player's unit was ambushed and destroyed next to a
+    mark the move preview did not mention)."""
+    if getattr(app, "choosing", False) or getattr(app, "omniscient", False):
+        return []
+    st = app.state
+    gm = st.map
+    table = st.scenario.unit_table
+    nm = app.names
+    path = app.path_to(idx) or [idx]
+    steps = path[1:] or [idx]
+    around = set(gm.nbr_list[idx]) - {-1}
+    on_path = set(steps)
+    beside = {int(j) for i in steps for j in gm.nbr_list[i] if j >= 0} - on_path
+    out: list[tuple[str, str]] = []
+    for cv in sorted(app.view.contacts, key=lambda c: c.id):
+        if cv.idx in around:
+            kind = type_label(table, cv.type)
+            out.append((f"next to enemy {kind}: will be in contact",
+                        f"next to {enemy_words(nm, cv.id)} (seen now): the move ends in contact with it"))
+    for m in sorted(app.last_seen_markers(), key=lambda m: (-m.turn, m.id)):
+        if m.idx not in on_path and m.idx not in beside:
+            continue
+        ut = table.get(m.type) if hasattr(table, "get") else table[m.type]
+        kind = type_label(table, m.type)
+        amb = int(gm.ambush_list[m.idx])
+        where_ = "on the path" if m.idx in on_path else "next to the path" if m.idx not in around else "next to it"
+        if m.idx in on_path:
+            tag, risk = f"enemy {kind} last seen on the way T{m.turn}", "the move stops if it is still there"
+        elif ut is not None and ut.can_ambush and amb > 0:
+            tag = f"next to enemy {kind} last seen T{m.turn}: may be ambushed"
+            risk = f"if it is still there, hidden, it may ambush (it can ambush; ambush {amb} at its hex)"
+        else:
+            tag = f"next to enemy {kind} last seen T{m.turn}: may be in contact"
+            risk = "if it is still there, the move stops in contact with it"
+        who = enemy_words(nm, m.id)
+        out.append((tag, f"{who} last seen T{m.turn} at ({m.hex[0]},{m.hex[1]}), {where_}: {risk}"))
+    return out
+
+
+def near_tag(app: Any, idx: int) -> list[str]:
+    """The map tag's lines of `enemies_near` (at most `NEAR_TAG_MAX`, then how many more)."""
+    count: dict[str, int] = {}
+    for t, _ in enemies_near(app, idx):  # (two units of a type in one line: "next to 2 enemy Special forces")
+        count[t] = count.get(t, 0) + 1
+    rows = [t.replace("enemy ", f"{n} enemy ", 1) if n > 1 else t for t, n in count.items()]
+    if len(rows) > NEAR_TAG_MAX:
+        rows = [*rows[:NEAR_TAG_MAX - 1], f"and {len(rows) - NEAR_TAG_MAX + 1} more enemies near (see panel)"]
+    return rows
 
 
 def hover_info(app: Any, w: Writer, idx: int) -> None:
@@ -723,7 +831,8 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
         w.line(goto_orders.hover_words(app, idx), goto_orders.ROUTE, px=12)
     nm = app.names
     if idx in dest:
-        move = f"Move here: {dest[idx][0]:g} MP"
+        held = app.held_hex_words(idx)  # (a click there selects the units there)
+        move = f"{held}; Ctrl+click moves here: {dest[idx][0]:g} MP" if held else f"Move here: {dest[idx][0]:g} MP"
         reveals = app.move_reveals()
         why = reveals.get(idx, "")
         who = nm.name(app.selected)
@@ -733,6 +842,8 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
             w.line(f"{move} - {who} stays hidden ({UNSEEN_CAVEAT}; {AFTER_CAVEAT})", p.good, px=12)
         else:
             w.line(move, p.good, px=12)
+        for _tag, words in enemies_near(app, idx):  # (what it may meet: the ambushes the preview did not warn of)
+            w.line(words, p.bad, px=12)
         sel = st.unit(app.selected)
         sut = st.utype(sel)
         if sut.indirect or not sut.can_assault:  # guns at the front: what the side knows of it

@@ -23,6 +23,18 @@ Label = tuple[str, str, int, pygame.Surface, pygame.Rect]
 PLATE_ALPHA = 190
 """Opacity of the light plate under a town's or village's name."""
 COUNTER_COST = 200.0
+NEAR_GAP = 0.8
+"""A place name within this many hex sizes of its hex's centre (its nearest edge) reads as that place's."""
+AWAY_COST = 1.5
+"""Layout cost per hex size a name sits farther out than `NEAR_GAP`: one soft obstacle (a cliff, a town's
+counter) is worth less than a name two hexes off ("Chanakchi" was drawn on the ravine two hexes west)."""
+VILLAGE_REACH = 1.3
+"""A village's or peak's name no farther out than this (hex sizes, nearest edge): else it is left out."""
+STAY_BONUS = 0.5
+"""Layout bonus for the spot a name had last frame: it stays there unless another spot is clearly better."""
+LEADER_GAP = 0.95
+"""A village's or peak's name set farther out than this (hex sizes) gets a leader line to its hex (a town's name
+sits by the town's own hexes, round its centre)."""
 """Layout cost of a name spot per counter it would cover: above every soft cost, below a name over a name."""
 ZOOM_LEVELS: tuple[int, ...] = (7, 10, 14, 20, 28, 40, 56)
 """Hex radius in pixels per zoom level: geometric, each about 1.4× the last (a wheel click is a step one sees;
@@ -103,6 +115,10 @@ class MapRenderer:
         self.codes = [self.gmap.terrain_codes[t] for t in self.gmap.terrain]
         self._label_cache: dict[Any, list[Label]] = {}
         self._spot_bounds: dict[int, list[pygame.Rect]] = {}
+        self._last_spot: dict[tuple[int, str], tuple[int, int]] = {}
+        """(zoom, place name) -> where its name was last laid out, relative to its hex's centre: a name keeps its
+        spot while that is still free ("Shusha" jumped between north, right and left of the town as counters
+        moved)."""
         self._label_imgs: dict[tuple[str, str, float], pygame.Surface] = {}
         self._cliff_cache: dict[int, tuple[int, int, list[Any]]] = {}
         self.objective: set[int] = set()
@@ -356,7 +372,7 @@ class MapRenderer:
         """The lines from landscape names set beside their hexes to a dot on each (`_leader`), laid out as
         `draw_labels` lays the names out: for a caller to draw under the counters, which pushed the names off."""
         for _name, kind, i, _img, rect in self._label_layout(int(g.size), avoid):
-            if kind == "area":
+            if kind == "area" or (kind != "town" and label_gap(rect, g.center(i)) > LEADER_GAP * g.size):
                 self._leader(surf, g, i, rect.move(-int(dx), -int(dy)), dx, dy)
 
     def _leader(self, surf: pygame.Surface, g: MapGeometry, i: int, r: pygame.Rect, dx: float, dy: float) -> None:
@@ -397,11 +413,19 @@ class MapRenderer:
         key = (size, tuple(near))
         hit = self._label_cache.get(key)
         if hit is not None:
+            self._remember(size, hit)
             return hit
         if len(self._label_cache) > 64:
             self._label_cache.clear()
         out = self._label_cache[key] = self._place_labels(size, [pygame.Rect(r) for r in near])
+        self._remember(size, out)
         return out
+
+    def _remember(self, size: int, layout: list[Label]) -> None:
+        g = self.geometry(size)
+        for name, _kind, i, _img, rect in layout:
+            cx, cy = g.center(i)
+            self._last_spot[(size, name)] = (rect.x - int(cx), rect.y - int(cy))
 
     def _label_layout_static(self, size: int) -> list[Label]:
         """The layout with no counters on the map (also records where each name's spots reach)."""
@@ -436,14 +460,22 @@ class MapRenderer:
             img = self._label_image(name, kind, s)
             must = kind == "town" or name in obj_names
             best: tuple[float, pygame.Rect] | None = None
-            spots = _label_spots(img.get_rect(), g.center(i), s, kind, ch / 2 + 1, far=must)
+            c = g.center(i)
+            spots = _label_spots(img.get_rect(), c, s, kind, ch / 2 + 1, far=must)
             spot_bounds.append(spots[0].unionall([*spots[1:], *(r.clamp(bounds) for r in spots)]))
             mine = [q for q in avoid if q.colliderect(spot_bounds[-1])]
+            last = self._last_spot.get((size, name))
             for k, r in enumerate(spots):
                 cost = 0.05 * k
                 if not bounds.contains(r):
                     cost += 50.0
                     r = r.clamp(bounds)
+                away = label_gap(r, c) / s  # (in hex sizes: a name far from its place names the wrong one)
+                if kind != "area" and not must and away > VILLAGE_REACH:
+                    continue
+                cost += AWAY_COST * max(0.0, away - NEAR_GAP)
+                if last is not None and (r.x - int(c[0]), r.y - int(c[1])) == last:
+                    cost -= STAY_BONUS
                 cost += 1000.0 * sum(_overlap(r, q[4]) > 0 for q in placed)
                 cost += COUNTER_COST * sum(r.colliderect(q) for q in mine)
                 cost += sum(1.0 + _overlap(r, q) / (cw * ch) for q in soft if r.colliderect(q))
@@ -512,6 +544,12 @@ def _label_spots(r: pygame.Rect, c: tuple[float, float], s: float, kind: str, ga
         setattr(q, attr, (int(x), int(y)))
         out.append(q)
     return out
+
+
+def label_gap(r: pygame.Rect, c: tuple[float, float]) -> float:
+    """Pixels from a hex centre `c` to the nearest point of a name's rectangle `r` (0: the name covers it)."""
+    nx, ny = min(max(c[0], r.left), r.right), min(max(c[1], r.top), r.bottom)
+    return math.hypot(nx - c[0], ny - c[1])
 
 
 def _overlap(a: pygame.Rect, b: pygame.Rect) -> int:
