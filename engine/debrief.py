@@ -84,11 +84,17 @@ SCORE_NOTES: dict[str, str] = {
 and "steps lost" by type did not add up, and nothing said why)."""
 
 
+UNIT_TYPE_FIELDS = frozenset({"steps_lost", "units_destroyed", "steps_inflicted", "objective_first_entry_type",
+                              "attacker_types_in_objective"})
+"""The score-record fields whose keys or values are unit types (a cause such as "artillery" is not, even where a
+scenario names a unit type so)."""
+
+
 def score_lines(state: GameState) -> list[tuple[str, str, str]]:
     """The score record as (name, value, note) lines for a reader: the fields of `wargame run --json`, unit types
     by their labels in the scenario ("Artillery from Armenia proper (152 mm)", not "border_artillery")."""
     labels = {k: t.label for k, t in state.scenario.unit_table.items()}
-    return [(k.replace("_", " "), words(v, labels), SCORE_NOTES.get(k, ""))
+    return [(k.replace("_", " "), words(v, labels if k in UNIT_TYPE_FIELDS else None), SCORE_NOTES.get(k, ""))
             for k, v in state.score.to_dict().items()]
 
 
@@ -108,6 +114,6 @@ def words(v: Any, labels: dict[str, str] | None = None) -> str:
         return ", ".join(name(x) for x in v) or "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, str):
+    if isinstance(v, str) and labels:
         return name(v)
     return "-" if v is None else str(v)

@@ -95,25 +95,28 @@ def mean_stats(name: str, xs: list[float]) -> dict[str, float | None]:
     return {f"{name}_mean": _mean(xs), f"{name}_sd": _sd(xs), f"{name}_se": _se(xs)}
 
 
-T975_SMALL_DF = {1: 12.7062047, 2: 4.30265273, 3: 3.18244631}
-"""Exact 97.5% quantiles of Student's t for 1-3 degrees of freedom, where the expansion in `t975` is 11% short
-at 1 (a Welch interval between cells of 2-3 games gets there)."""
+T975_SMALL_DF = {1: 12.706205, 1.25: 8.027951, 1.5: 6.016663, 1.75: 4.948848, 2: 4.302653, 2.25: 3.875480, 2.5:
+                 3.574655, 2.75: 3.352545, 3: 3.182446}
+"""Exact 97.5% quantiles of Student's t (scipy.stats.t.ppf) from 1 to 3 degrees of freedom in steps of 1/4, where
+the expansion in `t975` is 11% short at 1 (a Welch interval between cells of 2-3 games gets there)."""
 
 
 def t975(df: float) -> float:
     """The 97.5% quantile of Student's t with `df` degrees of freedom (Cornish-Fisher expansion about the normal
     quantile; within 0.2% of the exact value from 3 degrees of freedom on, 0.01% from 5; below 3, the exact
-    values at 1, 2 and 3, interpolated in 1/df: within 3% between them).
+    values every 1/4 from 1 to 3, their logarithm interpolated in 1/df: within 0.4% between them; a review found
+    the earlier table of 1, 2 and 3 alone 18% wide at 1.5).
 
     >>> round(t975(1), 3), round(t975(2), 3), round(t975(10), 3), round(t975(100), 3), round(t975(1e9), 3)
     (12.706, 4.303, 2.228, 1.984, 1.96)
     """
     d = max(float(df), 1.0)
-    if d < 3:
-        lo = math.floor(d)
-        hi = lo + 1
+    if d <= 3:
+        lo = min(math.floor(d * 4) / 4, 2.75)
+        hi = lo + 0.25
         w = (1 / lo - 1 / d) / (1 / lo - 1 / hi)
-        return T975_SMALL_DF[lo] + w * (T975_SMALL_DF[hi] - T975_SMALL_DF[lo])
+        a, b = math.log(T975_SMALL_DF[lo]), math.log(T975_SMALL_DF[hi])
+        return math.exp(a + w * (b - a))
     z = Z95
     return (z + (z ** 3 + z) / (4 * d) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d ** 2)
             + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * d ** 3)
@@ -1053,8 +1056,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             pw = paired_win_difference(paired[c.cell]) if c.cell in paired else None
             if pw is not None:
                 r.insert(3, fmt_pts_difference(pw, sep, paired=True))
-            elif c is base or not c.decided or not base.decided:
-                r.insert(3, "—")
+            elif c is base or not c.decided or not base.decided or c.cell in paired:
+                r.insert(3, "—")  # (paired cells with no pair decided in both: not an unlabelled unpaired interval)
             else:
                 r.insert(3, fmt_pts_difference(win_rate_difference(base, c), sep))
         at = head.index(losses_head(s, sep)) + 1
@@ -2477,7 +2480,7 @@ class Comparison:
 
 IDENTITY_KEYS = (("scenario_sha256", "scenario (sha256)"), ("sets", "--set"), ("weather", "--weather"),
                  ("attacker", "--attacker"), ("defender", "--defender"), ("seed", "--seed"), ("games", "--games"),
-                 ("engine_version", "engine version"))
+                 ("engine_version", "engine version"), ("sweeps", "--sweep"), ("common_seeds", "--common-seeds"))
 """The batch identity fields `compare_files` says differ between files (with the engine code, from the metadata)."""
 
 
@@ -2558,7 +2561,8 @@ def batch_differences(files: Sequence[Summary], labels: Sequence[str]) -> list[s
     for key, name in (*IDENTITY_KEYS, ("engine_code", "engine code")):
         values = [(s.meta.get(key) if key == "engine_code" else m.get(key)) for s, m in zip(files, metas,
                                                                                          strict=True)]
-        if all(v == values[0] for v in values[1:]):
+        same = [sorted(map(_hashable, v)) if key == "sets" and isinstance(v, list) else v for v in values]
+        if all(v == same[0] for v in same[1:]):  # (the same --set given in another order: the same batch)
             continue
 
         def shown(v: Any, key: str = key) -> str:
@@ -2615,9 +2619,10 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
 
 
 COMPARE_UNPAIRED_NOTE = ("differences without 'paired' treat the two cells as independent samples (their games "
-                         "played on different seeds): win rates with Newcombe's 95% interval from the two Wilson "
-                         "intervals, means with Welch's; 'mean turn taken' is over the games where the objective "
-                         "was taken (n = those games in each cell), a conditional difference")
+                         "not on the same seeds game by game: other seeds, or other numbers of games): win rates "
+                         "with Newcombe's 95% interval from the two Wilson intervals, means with Welch's; 'mean turn "
+                         "taken' is over the games where the objective was taken (n = those games in each cell), a "
+                         "conditional difference")
 
 
 def compare_notes(cmp: Comparison) -> list[str]:
@@ -2628,13 +2633,16 @@ def compare_notes(cmp: Comparison) -> list[str]:
     matched = ("each file's one cell" if cmp.matched_by == "single cell" else
                "cells matched by their sweep values (cell numbers may differ between files)")
     notes = ["files: " + "; ".join(files), f"differences are each file's cell minus {cmp.labels[0]}'s; {matched}"]
-    notes.append("the batches differ in: " + " | ".join(cmp.differences) if cmp.differences else
-                 "the batches' identities are the same (scenario, overrides, seed, games, engine): the same games, "
-                 "so every difference is 0")
     paired = [(k, i) for k in range(len(cmp.groups)) for i in range(1, len(cmp.files)) if cmp.pairs(k, i)]
+    all_paired = len(paired) == len(cmp.groups) * (len(cmp.files) - 1)
+    if cmp.differences:
+        notes.append("the batches differ in: " + " | ".join(cmp.differences))
+    else:  # (a review: the note said "every difference is 0" beside rows that were not, for sweeps in another order)
+        notes.append("the batches' identities are the same (scenario, overrides, sweep, seed, games, engine)"
+                     + (": the same games, so every difference is 0" if all_paired else ""))
     if paired:
         notes.append(PAIRED_NOTE)
-    if len(paired) < len(cmp.groups) * (len(cmp.files) - 1):
+    if not all_paired:
         notes.append(COMPARE_UNPAIRED_NOTE)
     hours = {s.meta.get("turn_hours") for s in cmp.files}
     if len(hours) > 1:

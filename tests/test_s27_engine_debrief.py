@@ -53,7 +53,19 @@ def test_the_score_record_names_unit_types_by_their_labels_and_says_what_inflict
     assert "Artillery from Armenia proper (152 mm)" in lines["steps lost"][0] + lines["steps inflicted"][0] \
         + lines["units destroyed"][0]
     assert "by the type of the unit whose fire" in lines["steps inflicted"][1]
-    assert not any("_" in value for value, _ in lines.values())
+    assert not any("_" in lines[f.replace("_", " ")][0] for f in ("steps lost", "units destroyed", "steps inflicted",
+                                                                  "objective first entry type",
+                                                                  "attacker types in objective"))
     assert any(", by Special forces" in m for m in key_moments(state))
     assert words({"attacker": {"tank": 2}}, {"tank": "Tanks"}) == "attacker: Tanks 2"
     assert words({"attacker": {"tank": 2}}) == "attacker: tank 2"  # (no labels: the id in words, as before)
+
+
+def test_only_unit_type_fields_are_relabelled():
+    """A review: a scenario with a unit type named like a cause ("artillery") would have had its causes relabelled,
+    and a free-text value lost its underscores."""
+    from engine.debrief import UNIT_TYPE_FIELDS, words
+
+    assert "losses_by_cause" not in UNIT_TYPE_FIELDS and "steps_lost" in UNIT_TYPE_FIELDS
+    assert words("held_all") == "held_all"
+    assert words("special_forces", {"special_forces": "Special forces"}) == "Special forces"

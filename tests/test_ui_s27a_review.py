@@ -62,7 +62,7 @@ def test_a_go_to_given_in_view_marches_on_after_the_unit_went_to_ground(shusha, 
     app.status = "Enemy turn: you saw nothing of it"
     goto_orders.run_phase_start(app)
     moved = app.state.unit("arm_tank_1")
-    assert moved.idx != start and moved.moved  # (it stopped: "its next step ... would reveal it")
+    assert moved.idx != start and moved.moved  # (it used to stop: "its next step ... would reveal it")
     assert goto_orders.goal_of(app.state, "arm_tank_1") == goal  # the order stands
     assert "out of hiding" in app.status
     assert any("revealed on its way" in n and "marches on" in n for n in app.report_notes)
