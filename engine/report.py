@@ -1197,7 +1197,14 @@ GROUND_NOTE = ("ground steps lost: strength steps of ground units, drones shot d
 
 def welch_note(s: Summary) -> str:
     """`WELCH_NOTE` as this report's column is named (ground steps, or all steps in an older file)."""
-    return WELCH_NOTE.replace("steps lost", "ground steps lost", 2) if s.ground_losses else WELCH_NOTE
+    note = WELCH_NOTE.replace("steps lost", "ground steps lost", 2) if s.ground_losses else WELCH_NOTE
+    return note + unpaired_only(s)
+
+
+def unpaired_only(s: Summary) -> str:
+    """" (where not marked 'paired')" after the independent-sample intervals' names when some cells pair with cell
+    0 (`--common-seeds`): the caption called the paired numbers beside them Welch's (an acceptance test)."""
+    return " (where not marked 'paired')" if len(s.cells) > 1 and cells_paired(s) else ""
 
 
 SEEDS_NOTE = ("the cells of a batch play different seeds (independent samples), while game g of cell k has the "
@@ -1235,8 +1242,8 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
 
     head, rows = table_rows(s, compact=True)
     compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
-               f"points) with Newcombe's 95% interval; {welch_note(s)}; among many cells some intervals miss 0 by "
-               f"chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
+               f"points) with Newcombe's 95% interval{unpaired_only(s)}; {welch_note(s)}; among many cells some "
+               f"intervals miss 0 by chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
     fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
     ground = f"{GROUND_NOTE}; " if s.ground_losses else ""
     if len(s.cells) > 1 and cells_paired(s):
@@ -1399,7 +1406,7 @@ def report_markdown(s: Summary) -> str:
         notes.insert(1, GROUND_NOTE)
     if len(s.cells) > 1:
         notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
-                  "with Newcombe's 95% interval", welch_note(s), seeds_note(s)]
+                  "with Newcombe's 95% interval" + unpaired_only(s), welch_note(s), seeds_note(s)]
         if cells_paired(s):
             notes.append(PAIRED_NOTE)
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
@@ -2477,6 +2484,12 @@ class Comparison:
         """Group `k`'s cell of file `i` paired game by game with the first file's (`paired_games`), or None."""
         return paired_games(self.groups[k][0], self.groups[k][i])
 
+    @property
+    def turns_compare(self) -> bool:
+        """The files' turns are of one length, so their turn numbers compare (an acceptance test saw "mean turn
+        taken vs b1 -20.5" between 6-hour and 12-hour turns, beside the note that they do not compare)."""
+        return len({s.meta.get("turn_hours") for s in self.files}) == 1
+
 
 IDENTITY_KEYS = (("scenario_sha256", "scenario (sha256)"), ("sets", "--set"), ("weather", "--weather"),
                  ("attacker", "--attacker"), ("defender", "--defender"), ("seed", "--seed"), ("games", "--games"),
@@ -2599,13 +2612,14 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
             elif pairs is not None:
                 win = paired_win_difference(pairs)
                 row += ["—" if win is None else fmt_pts_difference(win, sep, paired=True),
-                        _median_cell(s, c.capture_turns, sep), fmt_capture_difference(pairs, sep)]
+                        _median_cell(s, c.capture_turns, sep),
+                        fmt_capture_difference(pairs, sep) if cmp.turns_compare else "n/a"]
             else:
                 win = win_rate_difference(base, c) if c.decided and base.decided else None
-                cap = welch_difference(base.capture_turns, c.capture_turns)
+                cap = welch_difference(base.capture_turns, c.capture_turns) if cmp.turns_compare else None
                 row += ["—" if win is None else fmt_pts_difference(win, sep), _median_cell(s, c.capture_turns, sep),
-                        "—" if cap is None else f"{fmt_difference(cap, sep)}{sep}(n={len(base.capture_turns)}/"
-                                                f"{len(c.capture_turns)})"]
+                        ("n/a" if not cmp.turns_compare else "—") if cap is None
+                        else f"{fmt_difference(cap, sep)}{sep}(n={len(base.capture_turns)}/{len(c.capture_turns)})"]
             row.append(f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}")
             for side in ("attacker", "defender"):
                 if i == 0:
@@ -2700,6 +2714,8 @@ def compare_csv(cmp: Comparison) -> str:
             else:
                 win = win_rate_difference(base, c) if c.decided and base.decided else None
                 cap = welch_difference(base.capture_turns, c.capture_turns)
+            if not cmp.turns_compare:
+                cap = None
                 att = welch_difference(base.casualties("attacker"), c.casualties("attacker"))
                 dfn = welch_difference(base.casualties("defender"), c.casualties("defender"))
             lo, hi = c.win_ci

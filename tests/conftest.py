@@ -23,6 +23,11 @@ import os
 # every call of a compiled kernel through `kernels.direct` is checked against its declared types (set before
 # the engine is imported; subprocesses the tests start inherit it)
 os.environ.setdefault("WARGAME_KERNEL_CHECK", "1")
+# no window, no sound, no plot window: what `.ci/run` sets, so that the README's plain `pytest -q` on a desktop runs
+# the same tests the same way (an acceptance test: only the `screen` fixture set the video driver)
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 import copy
 import json

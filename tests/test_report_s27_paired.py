@@ -301,3 +301,16 @@ def test_t975_is_close_to_the_exact_quantile_between_and_at_the_table_points(df,
     from engine.report import t975
 
     assert t975(df) == pytest.approx(exact, rel=0.004)
+
+
+def test_compare_gives_no_turn_difference_between_turns_of_other_lengths(files) -> None:
+    """An acceptance test: "mean turn taken vs b1 -20.5" between 6-hour and 12-hour turns, beside the note that
+    their turn numbers do not compare."""
+    cmp = R.compare_files([files["base"], files["reseeded"]])
+    assert cmp.turns_compare
+    cmp.files[1].meta["turn_hours"] = (cmp.files[0].meta.get("turn_hours") or 6) * 2
+    assert not cmp.turns_compare
+    head, rows = R.compare_rows(cmp)
+    col = next(i for i, h in enumerate(head) if "turn" in h and "vs" in h)
+    assert all(r[col] in ("—", "n/a") for r in rows) and any(r[col] == "n/a" for r in rows)
+    assert all(r["capture_turn_vs_first"] == "" for r in csv.DictReader(io.StringIO(R.compare_csv(cmp))))

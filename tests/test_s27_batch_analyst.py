@@ -219,8 +219,11 @@ def test_a_common_seeds_batch_pairs_its_cells_in_the_report(ambush_doc, tmp_path
     assert table[1][head.index("wins vs cell 0 [95% CI]")].endswith("paired")
     assert R.COMMON_SEEDS_NOTE in R.report_markdown(s) and R.PAIRED_NOTE in R.report_markdown(s)
     assert R.cell_summaries(s)[1]["paired_vs_cell0"] is True
+    # an acceptance test: the caption called the paired numbers Welch's
+    assert "Welch's 95% interval (where not marked 'paired')" in R.report_markdown(s)
     p = R.summarize(plain)  # (without the option: different seeds, nothing paired, as before)
     assert not p.common_seeds and R.cells_paired(p) == {} and R.SEEDS_NOTE in R.report_markdown(p)
+    assert "where not marked" not in R.report_markdown(p)
     # cell 0 is the same games either way
     plain0 = sorted((r["game"], r["seed"], r["winner"]) for r in pq.read_table(plain).to_pylist() if r["cell"] == 0)
     assert plain0 == sorted((r["game"], r["seed"], r["winner"]) for r in rows if r["cell"] == 0)
