@@ -8,7 +8,7 @@ from typing import Any
 from engine.state import GameState
 
 ACTIVITY = (("armed-drone strikes flown", "drone_sorties_flown"),
-            ("armed-drone drone-turns grounded", "drone_sorties_grounded"),
+            ("armed drones grounded (drones × turns)", "drone_sorties_grounded"),
             ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
             ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
             ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults"),
