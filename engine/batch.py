@@ -50,7 +50,7 @@ SWEEP_KEYS: dict[str, tuple[str, ...] | None] = {
 """Sweep keys and their allowed values; None for the agents: a built-in name (`engine.ai.AGENTS`) or the import
 path of an agent class, "package.module:ClassName", as `engine.ai.base.agent_class` resolves it (`check_agent`)."""
 SIDES = ("attacker", "defender")
-OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types", "hexside_types")
+OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types", "hexside_types", "weather_movement")
 """Top-level scenario objects whose keys all have defaults: `--set combat.cliff_up_modifier=-3` creates the
 section when the scenario leaves it out, `--set unit_types.tank.protection=4` the section and the entry."""
 RULE_TABLES = ("unit_types", "terrain_types")
@@ -300,6 +300,9 @@ def apply_override(doc: dict[str, Any], path: str, value: Any) -> None:
                 return
             if seg not in node and node is doc and seg in OPTIONAL_SECTIONS:
                 node[seg] = {}  # an optional section the scenario leaves at its defaults
+            elif seg not in node and parts[0] == "weather_movement" and i > 0:
+                node[seg] = {}  # a precipitation, mobility class or terrain level with no factor yet (the
+                #                 scenario check names a wrong one: weather_movement.sleet is "unknown precipitation")
             if seg == "agent_params" and seg not in node and i == 2 and parts[0] == "sides":
                 node[seg] = {}  # a side whose agent keeps its default parameters
             if seg not in node:

@@ -195,6 +195,18 @@ class TurnStarted(Event):
         return f"Turn {self.turn}: {self.date} ({'night' if self.night else 'day'})"
 
 
+@attrs.frozen
+class MoveCostFactor:
+    """One factor the weather puts on a mobility class's move costs (`WeatherReport.move_factors`)."""
+
+    mobility: str
+    where: str
+    """"off road", "on roads" or "in <terrain code>"."""
+    factor: float
+    source: str
+    """Its path in the scenario: "weather_movement.snow.wheeled.off_road"."""
+
+
 @_event
 @attrs.define(kw_only=True, unsafe_hash=True)
 class WeatherReport(Event):
@@ -206,13 +218,18 @@ class WeatherReport(Event):
     night: bool = False
     """The turn is a night turn: the reason ground observers see so little. (`ground_vision_hexes` is the
     weather's cap: a unit sees no farther than its own `vision_hexes` either, 3 for most.)"""
+    move_factors: tuple[MoveCostFactor, ...] = ()
+    """What the precipitation does to move costs this turn, factor by factor with its source in the scenario's
+    ``weather_movement`` (`engine.movement.weather_move_factors`); none: dry costs (and no key in the log)."""
+    movement: str = ""
+    """The same in words (`engine.movement.weather_move_note`): "snow: foot move costs ×1.25 off road"."""
 
     def text(self) -> str:
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
                 f"{fog}, {wet}; ground observers see at most {_n(self.ground_vision_hexes, 'hex', 'hexes')}"
-                + (" (night)" if self.night else ""))
+                + (" (night)" if self.night else "") + (f"; {self.movement}" if self.movement else ""))
 
 
 @_event
@@ -566,6 +583,10 @@ _conv.register_unstructure_hook(tuple, lambda t: list(t))
 # an arrival where the scenario says keeps the log line it always had (no "entry_hex": null)
 _conv.register_unstructure_hook(ReinforcementArrived, cattrs.gen.make_dict_unstructure_fn(
     ReinforcementArrived, _conv, entry_hex=cattrs.gen.override(omit_if_default=True)))
+# a turn whose weather moves nothing reads as it always did (no "move_factors": [], "movement": "")
+_conv.register_unstructure_hook(WeatherReport, cattrs.gen.make_dict_unstructure_fn(
+    WeatherReport, _conv, move_factors=cattrs.gen.override(omit_if_default=True),
+    movement=cattrs.gen.override(omit_if_default=True)))
 # an ordered move's line reads as it always did (no "why": "")
 _conv.register_unstructure_hook(UnitMoved, cattrs.gen.make_dict_unstructure_fn(
     UnitMoved, _conv, why=cattrs.gen.override(omit_if_default=True)))

@@ -2,6 +2,10 @@
 
 Only what the moving side knows is used here (fog of war): hidden enemies do not block or exert control;
 they are met during execution (`rules`), where they may ambush the mover.
+
+The turn's precipitation scales the costs by the scenario's ``weather_movement`` table (`weather_factor`):
+the scaled arrays are built once per map, class and state (`weather_edge_cost`, `weather_csr`); a class the
+table leaves alone searches the map's own arrays, so a scenario without the table moves exactly as before.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ import heapq
 
 import numpy as np
 
-from engine import kernels
+from engine import hexgrid, kernels
 from engine.mapdata import DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap, trim_memo
+from engine.scenario import Scenario
 from engine.state import GameState
+from engine.terrain import MOBILITY_CLASSES, WeatherMoveFactor
 from engine.units import Unit
 from engine.visibility import known_enemy_hexes, known_enemy_masks
 
@@ -112,23 +118,28 @@ def reach(state: GameState, u: Unit) -> Reach:
     """Where `u` can move this phase, from what its side knows (cached per unit until its hex or the known
     enemy positions change). See `reachable` for the rules."""
     enemy_occ, enemy_zoc = known_enemy_hexes(state, u.side)
+    ut = state.scenario.unit_table[u.type]
+    table = state.scenario.weather_move_table
+    # the ground this turn: None (dry costs) unless the table scales this class's costs in this weather
+    wet = state.weather.precipitation if table and ut.mobility in table.get(state.weather.precipitation, ()) \
+        else None
     got = state._reach_cache.get(u.id)
     if got is not None:
         key = got[0]
-        if key[0] == u.idx:
+        if key[0] == u.idx and key[3] == wet:
             if key[1] is enemy_occ and key[2] is enemy_zoc:
                 return got[1]
             # same start; only what the side knows of the enemy changed: if only in hexes the last search
             # never read, it still holds
             changed = (key[1] ^ enemy_occ) | (key[2] ^ enemy_zoc)
             if got[1].still_valid(state.map, changed):
-                state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc), got[1])
+                state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc, wet), got[1])
                 return got[1]
-    ut = state.scenario.unit_table[u.type]
     gmap = state.map
     if kernels.JIT:
         occ_mask, zoc_mask = known_enemy_masks(state, u.side)
-        indptr, nbr, weight = gmap.csr(ut.mobility)
+        indptr, nbr, weight = gmap.csr(ut.mobility) if wet is None else \
+            weather_csr(gmap, state.scenario, ut.mobility, wet)
         exempt = gmap.deep_cover if ut.infiltrates else gmap.no_hex
         ws = state.reach_workspace()
         k = kernels.direct.unit_reach(indptr, nbr, weight, int(u.idx), float(ut.move_points), occ_mask,
@@ -136,9 +147,10 @@ def reach(state: GameState, u: Unit) -> Reach:
         out = Reach(ws[3][:, :k].copy(), gmap.n)
     else:
         tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, enemy_occ, enemy_zoc,
-                        gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
+                        gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side],
+                        None if wet is None else weather_adjacency(gmap, state.scenario, ut.mobility, wet))
         out = Reach.from_tree(tree, gmap.n)
-    state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc), out)
+    state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc, wet), out)
     return out
 
 
@@ -161,10 +173,13 @@ def dijkstra(
     zoc: frozenset[int],
     zoc_exempt: list[bool] | None,
     forbidden: list[bool] | None = None,
+    adjacency: list[tuple[tuple[int, float], ...]] | None = None,
 ) -> dict[int, tuple[float, int]]:
     """Bounded Dijkstra from `start`. `blocked`: hexes that cannot be entered (known enemies), `forbidden`:
-    likewise, per hex (no-go areas); `zoc`: hexes where a move must end unless `zoc_exempt[idx]` is true."""
-    adjacency = gmap.adjacency[mobility]
+    likewise, per hex (no-go areas); `zoc`: hexes where a move must end unless `zoc_exempt[idx]` is true.
+    `adjacency`: the edges with their costs (`weather_adjacency`), else the map's dry ones for `mobility`."""
+    if adjacency is None:
+        adjacency = gmap.adjacency[mobility]
     exempt_l = zoc_exempt
     best: dict[int, tuple[float, int]] = {start: (0.0, -1)}
     heap: list[tuple[float, int]] = [(0.0, start)]
@@ -309,3 +324,135 @@ def _field_py(gmap: GameMap, mobility: str, target: int, side: int | None) -> np
                 dist[j] = nc
                 heapq.heappush(heap, (nc, j))
     return np.array(dist)
+
+
+# ------------------------------------------------------------------ ground conditions (weather_movement)
+def weather_factor(scen: Scenario, mobility: str, precipitation: str) -> WeatherMoveFactor | None:
+    """The scenario's factors on `mobility`'s move costs in `precipitation`, None where it moves at dry costs."""
+    return scen.weather_move_table.get(precipitation, {}).get(mobility)
+
+
+def weather_edge_cost(gmap: GameMap, scen: Scenario, mobility: str, precipitation: str) -> np.ndarray:
+    """Edge costs of `mobility` in `precipitation` (the form of `GameMap.edge_cost`, which it is when the table
+    does not touch the class): each edge's dry cost times the road factor along a road, else the factor of the
+    terrain entered. Factors are finite and positive, so what is passable stays so. Cached per map and table."""
+    f = weather_factor(scen, mobility, precipitation)
+    base = gmap.edge_cost[mobility]
+    if f is None:
+        return base
+    memo = gmap.memo_for("movement.weather_cost", scen.weather_move_table)
+    key = (mobility, precipitation)
+    got = memo.get(key)
+    if got is None:
+        by_terrain = np.array([f.terrain.get(code, f.off_road) for code in gmap.terrain_codes], dtype=np.float64)
+        entered = gmap.terrain[np.where(gmap.nbr >= 0, gmap.nbr, 0)]
+        got = base * np.where(gmap.road_edge, f.road, by_terrain[entered])
+        got.setflags(False)
+        memo[key] = got
+    return got
+
+
+def weather_csr(gmap: GameMap, scen: Scenario, mobility: str, precipitation: str,
+                reverse: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`GameMap.csr` of `weather_edge_cost`: the same edges (indptr and neighbours shared), scaled costs."""
+    if weather_factor(scen, mobility, precipitation) is None:
+        return gmap.csr(mobility, reverse)
+    memo = gmap.memo_for("movement.weather_csr", scen.weather_move_table)
+    key = (mobility, precipitation, reverse)
+    got = memo.get(key)
+    if got is None:
+        indptr, nbr, _ = gmap.csr(mobility, reverse)
+        base = gmap.edge_cost[mobility]
+        cost = weather_edge_cost(gmap, scen, mobility, precipitation)
+        if reverse:  # as `GameMap.csr`: edge i -> nbr[i, d] costs what nbr[i, d] pays to come into i
+            opp = np.array([hexgrid.opposite(d) for d in range(6)])
+            safe = np.where(gmap.nbr >= 0, gmap.nbr, 0)
+            base = np.where(gmap.nbr >= 0, base[safe, opp[None, :]], INF)
+            cost = np.where(gmap.nbr >= 0, cost[safe, opp[None, :]], INF)
+        weight = cost[(gmap.nbr >= 0) & (base != INF)].astype(np.float64)
+        weight.setflags(False)
+        got = memo[key] = (indptr, nbr, weight)
+    return got
+
+
+def weather_adjacency(gmap: GameMap, scen: Scenario, mobility: str,
+                      precipitation: str) -> list[tuple[tuple[int, float], ...]]:
+    """`GameMap.adjacency` of `weather_edge_cost` (the pure-Python search's edges)."""
+    if weather_factor(scen, mobility, precipitation) is None:
+        return gmap.adjacency[mobility]
+    memo = gmap.memo_for("movement.weather_adjacency", scen.weather_move_table)
+    key = (mobility, precipitation)
+    got = memo.get(key)
+    if got is None:
+        costs = weather_edge_cost(gmap, scen, mobility, precipitation).tolist()
+        got = memo[key] = [tuple((j, c) for j, c in zip(row, crow, strict=True) if j >= 0 and c != INF)
+                           for row, crow in zip(gmap.nbr_list, costs, strict=True)]
+    return got
+
+
+def weather_move_note(scen: Scenario, precipitation: str) -> str:
+    """What `precipitation` does to move costs, for the turn's weather report and the move-cost displays
+    ("" when nothing): classes with the same factors are named together.
+
+    >>> from engine.terrain import WeatherMoveFactor as F
+    >>> class S: weather_move_table = {"snow": {"foot": F(1.5, 1.0), "sf": F(1.5, 1.0), "tracked": F(2.0, 2.0)}}
+    >>> weather_move_note(S, "snow")
+    'snow: foot and sf move costs ×1.5 off road; tracked ×2'
+    """
+    by_class = scen.weather_move_table.get(precipitation)
+    if not by_class:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for mob in MOBILITY_CLASSES:  # (the classes' own order, not the file's)
+        f = by_class.get(mob)
+        if f is not None:
+            groups.setdefault(_factor_text(f), []).append(mob)
+    parts = []
+    for k, (text, mobs) in enumerate(groups.items()):
+        names = " and ".join(mobs) if len(mobs) <= 2 else ", ".join(mobs[:-1]) + " and " + mobs[-1]
+        parts.append(f"{names} {'move costs ' if k == 0 else ''}{text}")
+    return f"{precipitation}: " + "; ".join(parts)
+
+
+def terrain_move_costs(scen: Scenario, code: str, precipitation: str) -> dict[str, float | None]:
+    """Cost of entering a hex of terrain `code` off the road, by mobility class, in `precipitation` (None:
+    impassable): the terrain panel's figures as the movement rules count them that turn."""
+    out: dict[str, float | None] = {}
+    for mob, cost in scen.terrain_table[code].move_cost.items():
+        f = weather_factor(scen, mob, precipitation)
+        out[mob] = cost if cost is None or f is None else cost * f.terrain.get(code, f.off_road)
+    return out
+
+
+def weather_move_factors(scen: Scenario, precipitation: str) -> list[tuple[str, str, float, str]]:
+    """The factors of `precipitation` as records for a structured event: (mobility class, where: "off road",
+    "on roads" or "in <terrain code>", factor, source: its JSON path in the scenario), factors of 1 left out.
+
+    >>> from engine.terrain import WeatherMoveFactor as F
+    >>> class S: weather_move_table = {"rain": {"wheeled": F(1.5, 1.0)}}
+    >>> weather_move_factors(S, "rain")
+    [('wheeled', 'off road', 1.5, 'weather_movement.rain.wheeled.off_road')]
+    """
+    out = []
+    by_class = scen.weather_move_table.get(precipitation, {})
+    for mob in MOBILITY_CLASSES:
+        f = by_class.get(mob)
+        if f is None:
+            continue
+        src = f"weather_movement.{precipitation}.{mob}"
+        if f.off_road != 1:
+            out.append((mob, "off road", f.off_road, f"{src}.off_road"))
+        out += [(mob, f"in {code}", v, f"{src}.terrain.{code}") for code, v in sorted(f.terrain.items())
+                if v != f.off_road]
+        if f.road != 1:
+            out.append((mob, "on roads", f.road, f"{src}.road"))
+    return out
+
+
+def _factor_text(f: WeatherMoveFactor) -> str:
+    if f.off_road == f.road and not f.terrain:
+        return f"×{f.off_road:g}"
+    off = [f"×{f.off_road:g} off road"] if f.off_road != 1 else []
+    off += [f"×{v:g} in {code}" for code, v in sorted(f.terrain.items()) if v != f.off_road]
+    road = [f"×{f.road:g} on roads"] if f.road != 1 else []
+    return ", ".join(off + road) or "×1"

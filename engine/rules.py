@@ -29,6 +29,7 @@ from engine.events import (
     GameOver,
     GameStarted,
     Modifier,
+    MoveCostFactor,
     ObjectiveStatus,
     PhaseStarted,
     ReconFlown,
@@ -43,7 +44,7 @@ from engine.events import (
     WeatherReport,
 )
 from engine.mapdata import game_map
-from engine.movement import legal_destinations, reach, walk_of
+from engine.movement import legal_destinations, reach, walk_of, weather_move_factors, weather_move_note
 from engine.orders import (
     END_PHASE,
     Assault,
@@ -369,12 +370,21 @@ def _begin_turn(state: GameState) -> None:
         _emit(state, *supply.update_supply(state, side))
 
 
+def _move_factor_fields(scen: Scenario, precipitation: str) -> dict[str, Any]:
+    """`WeatherReport`'s account of the ground this turn (`weather_movement`): nothing when dry costs hold."""
+    if not scen.weather_move_table:
+        return {}
+    factors = tuple(MoveCostFactor(*f) for f in weather_move_factors(scen, precipitation))
+    return {"move_factors": factors, "movement": weather_move_note(scen, precipitation)} if factors else {}
+
+
 def _weather_events(state: GameState) -> None:
     w = state.weather
     _emit(state, WeatherReport.make(
         turn=state.turn, ceiling_m=w.ceiling_m, visibility_km=w.visibility_km, fog=w.fog,
         precipitation=w.precipitation,
         ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km), night=state.night,
+        **_move_factor_fields(state.scenario, w.precipitation),
     ))
     state.grounded = {}
     memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies

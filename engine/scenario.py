@@ -31,8 +31,10 @@ from engine.terrain import (
     DEFAULT_TERRAIN,
     MOBILITY_CLASSES,
     ROAD_COST,
+    WEATHER_MOVE_FACTOR_RANGE,
     HexsideFeature,
     TerrainType,
+    WeatherMoveFactor,
 )
 from engine.units import DEFAULT_UNIT_TYPES, SIDES, UnitType
 
@@ -274,6 +276,8 @@ class Scenario:
     unit_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
     hexside_types: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Overrides of the hexside features' move costs (`engine.terrain.DEFAULT_HEXSIDES`), by feature name."""
+    weather_movement: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    """Move-cost factors by precipitation and mobility class (`engine.terrain.WeatherMoveFactor`); none: dry costs."""
     stack_limit: int = 3
     combat: CombatRules = attrs.Factory(CombatRules)
     """Numbers of fire resolution (hit chances, modifiers, shots per mission)."""
@@ -281,6 +285,8 @@ class Scenario:
     terrain_table: dict[str, TerrainType] = attrs.field(factory=dict, eq=False, repr=False)
     unit_table: dict[str, UnitType] = attrs.field(factory=dict, eq=False, repr=False)
     hexside_table: dict[str, HexsideFeature] = attrs.field(factory=dict, eq=False, repr=False)
+    weather_move_table: dict[str, dict[str, WeatherMoveFactor]] = attrs.field(factory=dict, eq=False, repr=False)
+    """`weather_movement` resolved: only the (precipitation, class) pairs whose factors are not all 1."""
     raw: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
     sha256: str = attrs.field(default="", eq=False)
 
@@ -410,7 +416,7 @@ def _make_converter() -> cattrs.Converter:
 
 _RENAMED = {"start": "from", "end": "to"}
 """Fields of `Area` and `RoadWatch` spelt otherwise in the file (`from` is a Python keyword)."""
-_DERIVED = ("terrain_table", "unit_table", "hexside_table", "raw", "sha256")
+_DERIVED = ("terrain_table", "unit_table", "hexside_table", "weather_move_table", "raw", "sha256")
 """Fields of `Scenario` filled by `scenario_from_dict`, never read from the file."""
 
 
@@ -587,6 +593,7 @@ def scenario_from_dict(doc: Any, source: str = "scenario", check_agents: bool = 
     terrain_table = _resolve_terrain(scen, problems)
     unit_table = _resolve_unit_types(scen, problems)
     hexside_table = _resolve_hexsides(scen, problems)
+    weather_move_table = _resolve_weather_movement(scen, terrain_table, problems)
     if not problems:
         _check(scen, terrain_table, unit_table, problems, check_agents)
     _check_combat(scen.combat, problems)  # reads no table: reported with the rest whatever they say
@@ -597,7 +604,7 @@ def scenario_from_dict(doc: Any, source: str = "scenario", check_agents: bool = 
         raise ScenarioError([f"{p}: expected a finite number, got NaN or infinity" for p in bad[:20]], source)
     sha = scenario_sha256(doc)
     return attrs.evolve(scen, terrain_table=terrain_table, unit_table=unit_table, hexside_table=hexside_table,
-                        raw=copy.deepcopy(doc), sha256=sha)
+                        weather_move_table=weather_move_table, raw=copy.deepcopy(doc), sha256=sha)
 
 
 T = TypeVar("T")
@@ -680,6 +687,65 @@ def _resolve_hexsides(scen: Scenario, problems: list[str]) -> dict[str, HexsideF
             feature = attrs.evolve(feature, extra_cost_down=feature.extra_cost_up)
         if len(problems) == before:
             table[name] = feature
+    return table
+
+
+WEATHER_MOVE_KEYS = ("off_road", "road", "terrain")
+"""The fields of an entry of ``weather_movement.STATE.CLASS`` given as an object (`WeatherMoveFactor`)."""
+
+
+def _move_factor(value: Any, path: str, problems: list[str]) -> float | None:
+    lo, hi = WEATHER_MOVE_FACTOR_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(f"{path}: expected a number (a factor on move costs), got {_describe(value)}")
+        return None
+    if not (lo <= value <= hi):  # (NaN fails both)
+        problems.append(f"{path}: expected a factor in {lo:g}..{hi:g}, got {value!r}")
+        return None
+    return float(value)
+
+
+def _resolve_weather_movement(scen: Scenario, terrain: dict[str, TerrainType],
+                              problems: list[str]) -> dict[str, dict[str, WeatherMoveFactor]]:
+    """The ``weather_movement`` table: per precipitation state and mobility class, a factor on every move cost
+    (a number) or an object of `WEATHER_MOVE_KEYS` (missing ones: 1). Pairs whose factors are all 1 are left
+    out, so that a table of ones moves as no table."""
+    table: dict[str, dict[str, WeatherMoveFactor]] = {}
+    for precip, by_class in scen.weather_movement.items():
+        path = f"$.weather_movement.{precip}"
+        if precip not in PRECIPITATION:
+            problems.append(f"{path}: unknown precipitation {precip!r}; expected one of {', '.join(PRECIPITATION)}")
+            continue
+        for mob, spec in by_class.items():
+            mpath = f"{path}.{mob}"
+            if mob not in MOBILITY_CLASSES:
+                problems.append(f"{mpath}: unknown mobility class; expected {', '.join(MOBILITY_CLASSES)}")
+                continue
+            before = len(problems)
+            if isinstance(spec, dict):
+                extra = sorted(set(spec) - set(WEATHER_MOVE_KEYS))
+                if extra:
+                    problems.append(f"{mpath}: unknown field(s): {', '.join(extra)} (known: "
+                                    f"{', '.join(WEATHER_MOVE_KEYS)})")
+                off = _move_factor(spec.get("off_road", 1.0), f"{mpath}.off_road", problems)
+                road = _move_factor(spec.get("road", 1.0), f"{mpath}.road", problems)
+                by_code: dict[str, float] = {}
+                given = spec.get("terrain", {})
+                if not isinstance(given, dict):
+                    problems.append(f"{mpath}.terrain: expected an object (terrain code -> factor), got "
+                                    f"{_describe(given)}")
+                    given = {}
+                for code, v in given.items():
+                    if code not in terrain:
+                        problems.append(f"{mpath}.terrain.{code}: unknown terrain code; known: {', '.join(terrain)}")
+                    elif (f := _move_factor(v, f"{mpath}.terrain.{code}", problems)) is not None:
+                        by_code[code] = f
+                factor = WeatherMoveFactor(off or 1.0, road or 1.0, by_code)
+            else:
+                f = _move_factor(spec, mpath, problems)
+                factor = WeatherMoveFactor(f or 1.0, f or 1.0)
+            if len(problems) == before and not factor.is_identity():
+                table.setdefault(precip, {})[mob] = factor
     return table
 
 

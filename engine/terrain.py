@@ -86,3 +86,27 @@ DEFAULT_HEXSIDES: dict[str, HexsideFeature] = {
 }
 """The default hexside table; a road edge over a river replaces the river's cost (a bridge), and a road may
 not cross a cliff."""
+
+
+@attrs.frozen
+class WeatherMoveFactor:
+    """How the ground of one precipitation state slows one mobility class: factors on its edge costs (mud for
+    wheels off the road, snow on the heights). A scenario's ``"weather_movement"`` gives them; a class or state
+    it leaves out moves at the dry costs."""
+
+    off_road: float = 1.0
+    """Factor on the cost of entering a hex off the road (terrain and hexside costs together)."""
+    road: float = 1.0
+    """Factor on the cost of a move along a road edge."""
+    terrain: dict[str, float] = attrs.Factory(dict)
+    """Off-road factor by terrain code of the hex entered, in place of `off_road` (snow on mountains)."""
+
+    def is_identity(self) -> bool:
+        return self.off_road == 1 and self.road == 1 and all(v == 1 for v in self.terrain.values())
+
+
+DEFAULT_WEATHER_MOVEMENT: dict[str, dict[str, WeatherMoveFactor]] = {}
+"""The default weather-movement table: none, so the weather moves nothing unless a scenario says how (every
+scenario written before the table moves as it did)."""
+WEATHER_MOVE_FACTOR_RANGE: tuple[float, float] = (0.1, 100.0)
+"""Allowed factors: above 0 (a factor of 0 would make moves free; passability is the terrain table's)."""

@@ -10,6 +10,7 @@ from typing import Any
 
 import pygame
 
+from engine.movement import terrain_move_costs, weather_factor, weather_move_note
 from engine.units import SIDES
 from engine.visibility import recon_finds
 from ui import goto_orders
@@ -906,12 +907,21 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     def mp(v: float | None) -> str:
         return "—" if v is None else f"{v:g}"
 
+    wet = st.weather.precipitation  # (the scenario's weather_movement factors, as the movement rules count them)
+    costs = terrain_move_costs(st.scenario, gm.terrain_codes[gm.terrain[idx]], wet) if st.scenario.weather_move_table \
+        else t.move_cost
     road = road_costs(gm, idx)
+    for k, v in road.items():
+        f = weather_factor(st.scenario, k, wet)
+        if f is not None and v is not None:
+            road[k] = v * f.road
     if road:  # one line, so a short panel cuts neither of the two (off the road, then along it)
-        w.line("move cost (by road): " + ", ".join(f"{k} {mp(v)} ({mp(road.get(k))})" for k, v in t.move_cost.items()),
+        w.line("move cost (by road): " + ", ".join(f"{k} {mp(v)} ({mp(road.get(k))})" for k, v in costs.items()),
                px=12)
     else:
-        w.line("move cost: " + ", ".join(f"{k} {mp(v)}" for k, v in t.move_cost.items()), px=12)
+        w.line("move cost: " + ", ".join(f"{k} {mp(v)}" for k, v in costs.items()), px=12)
+    if note := weather_move_note(st.scenario, wet):
+        w.line(f"({note})", p.bad, px=12)
 
 
 def road_costs(gm: Any, idx: int) -> dict[str, float | None]:

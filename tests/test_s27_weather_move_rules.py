@@ -1,0 +1,292 @@
+"""Ground conditions as data: the scenario's `weather_movement` table scales move costs by the turn's
+precipitation (validation with JSON paths, the scaled cost arrays, reach / legal moves, the note players read,
+and: no table, no change)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import assert_problem, scenario_problems, set_weather, tiny_dict, tiny_scenario, variant
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import kernels
+from engine.errors import IllegalOrder
+from engine.mapdata import INF
+from engine.movement import (
+    legal_destinations,
+    reach,
+    terrain_move_costs,
+    weather_adjacency,
+    weather_csr,
+    weather_edge_cost,
+    weather_factor,
+    weather_move_factors,
+    weather_move_note,
+)
+from engine.orders import EndPhase, Move
+from engine.rules import apply, new_game
+from engine.scenario import scenario_from_dict
+from engine.terrain import MOBILITY_CLASSES, WeatherMoveFactor
+from engine.weather import WeatherTurn
+
+MUD = {
+    "rain": {"wheeled": {"off_road": 1.5}, "tracked": {"off_road": 1.25}},
+    "snow": {"foot": 1.5, "sf": {"off_road": 1.25, "terrain": {"f": 2}}, "tracked": {"off_road": 2, "road": 1.5}},
+}
+
+
+def _with_table(table: dict, snow_turn1: bool = True):
+    def edit(doc: dict) -> None:
+        doc["weather_movement"] = table
+        if snow_turn1:
+            set_weather(doc, 1, 3000, 20, precip="snow")
+    return variant(edit)
+
+
+def _dry_turn1():
+    return variant(lambda doc: set_weather(doc, 1, 3000, 20, precip="snow"))
+
+
+# ------------------------------------------------------------------ validation
+def _problems(table: object) -> list[str]:
+    doc = tiny_dict()
+    doc["weather_movement"] = table
+    return scenario_problems(doc)
+
+
+@pytest.mark.parametrize(("table", "path", "words"), [
+    ({"hail": {"foot": 2}}, "$.weather_movement.hail", ("unknown precipitation", "none, rain, snow")),
+    ({"snow": {"hover": 2}}, "$.weather_movement.snow.hover", ("unknown mobility class", "foot, sf, wheeled")),
+    ({"snow": {"foot": 0}}, "$.weather_movement.snow.foot", ("expected a factor",)),
+    ({"snow": {"foot": -1.5}}, "$.weather_movement.snow.foot", ("expected a factor", "-1.5")),
+    ({"snow": {"foot": "x"}}, "$.weather_movement.snow.foot", ("expected a number", '"x"')),
+    ({"snow": {"foot": True}}, "$.weather_movement.snow.foot", ("expected a number",)),
+    ({"snow": {"foot": None}}, "$.weather_movement.snow.foot", ("expected a number",)),
+    ({"rain": {"wheeled": {"off_road": 0}}}, "$.weather_movement.rain.wheeled.off_road", ("expected a factor",)),
+    ({"rain": {"wheeled": {"road": "1"}}}, "$.weather_movement.rain.wheeled.road", ("expected a number",)),
+    ({"rain": {"wheeled": {"mud": 2}}}, "$.weather_movement.rain.wheeled", ("unknown field", "mud", "off_road")),
+    ({"rain": {"wheeled": {"terrain": {"z": 2}}}}, "$.weather_movement.rain.wheeled.terrain.z",
+     ("unknown terrain code",)),
+    ({"rain": {"wheeled": {"terrain": {"f": 0}}}}, "$.weather_movement.rain.wheeled.terrain.f", ("expected a factor",)),
+    ({"rain": {"wheeled": {"terrain": 2}}}, "$.weather_movement.rain.wheeled.terrain", ("expected an object",)),
+    ({"rain": 2}, "$.weather_movement.rain", ("expected an object",)),
+])
+def test_bad_tables_are_refused_with_their_json_path(table: object, path: str, words: tuple[str, ...]) -> None:
+    assert_problem(_problems(table), path, *words)
+
+
+def test_every_problem_of_a_table_is_reported_at_once() -> None:
+    problems = _problems({"hail": {"foot": 2}, "snow": {"hover": 2, "foot": 0, "sf": {"road": "x"}}})
+    for path in ("$.weather_movement.hail", "$.weather_movement.snow.hover", "$.weather_movement.snow.foot",
+                 "$.weather_movement.snow.sf.road"):
+        assert_problem(problems, path)
+
+
+def test_the_table_resolves_and_drops_pairs_of_ones() -> None:
+    scen = _with_table({**MUD, "none": {"foot": 1, "sf": {"off_road": 1, "road": 1}}})
+    t = scen.weather_move_table
+    assert "none" not in t  # all ones: as no entry
+    assert t["rain"]["wheeled"] == WeatherMoveFactor(1.5, 1.0)
+    assert t["snow"]["foot"] == WeatherMoveFactor(1.5, 1.5)  # a number: on and off the road
+    assert t["snow"]["sf"] == WeatherMoveFactor(1.25, 1.0, {"f": 2.0})
+    assert weather_factor(scen, "wheeled", "snow") is None and weather_factor(scen, "foot", "none") is None
+    assert tiny_scenario().weather_move_table == {}  # the default: no effect
+
+
+# ------------------------------------------------------------------ cost arrays
+def test_scaled_costs_follow_roads_terrain_and_keep_passability() -> None:
+    scen = _with_table(MUD)
+    g = new_game(scen, 1).map
+    dry = g.edge_cost["sf"]
+    wet = weather_edge_cost(g, scen, "sf", "snow")
+    assert np.array_equal(np.isinf(wet), np.isinf(dry))  # passability is the terrain table's
+    ok = np.isfinite(dry)
+    entered = g.terrain[np.where(g.nbr >= 0, g.nbr, 0)]
+    forest = np.array([c == "f" for c in g.terrain_codes])[entered]
+    assert (ok & g.road_edge).any() and (ok & forest & ~g.road_edge).any()
+    assert np.array_equal(wet[ok & g.road_edge], dry[ok & g.road_edge])  # road factor 1
+    assert np.allclose(wet[ok & forest & ~g.road_edge], 2 * dry[ok & forest & ~g.road_edge])
+    other = ok & ~forest & ~g.road_edge
+    assert np.allclose(wet[other], 1.25 * dry[other])
+    tr = weather_edge_cost(g, scen, "tracked", "snow")
+    tok = np.isfinite(g.edge_cost["tracked"])
+    assert np.allclose(tr[tok & g.road_edge], 1.5 * g.edge_cost["tracked"][tok & g.road_edge])
+    assert weather_edge_cost(g, scen, "wheeled", "snow") is g.edge_cost["wheeled"]  # untouched: the map's own
+    assert weather_edge_cost(g, scen, "sf", "snow") is wet  # built once per map
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_scaled_search_tables_match_the_scaled_costs(reverse: bool) -> None:
+    scen = _with_table(MUD)
+    g = new_game(scen, 1).map
+    indptr, nbr, weight = weather_csr(g, scen, "sf", "snow", reverse)
+    d_indptr, d_nbr, _ = g.csr("sf", reverse)
+    assert indptr is d_indptr and nbr is d_nbr  # same edges
+    cost = weather_edge_cost(g, scen, "sf", "snow")
+    opp = (3, 4, 5, 0, 1, 2)
+    for i in range(g.n):
+        for k in range(indptr[i], indptr[i + 1]):
+            j = int(nbr[k])
+            want = cost[j, opp[g.nbr_list[i].index(j)]] if reverse else cost[i, g.nbr_list[i].index(j)]
+            assert weight[k] == pytest.approx(want)
+    adj = weather_adjacency(g, scen, "sf", "snow")
+    assert [[j for j, _ in row] for row in adj] == [[j for j, _ in row] for row in g.adjacency["sf"]]
+    assert weather_csr(g, scen, "wheeled", "snow") is g.csr("wheeled")
+    assert weather_adjacency(g, scen, "wheeled", "snow") is g.adjacency["wheeled"]
+
+
+def test_no_table_searches_the_maps_own_arrays() -> None:
+    scen = tiny_scenario()
+    g = new_game(scen, 1).map
+    for mob in MOBILITY_CLASSES:
+        for p in ("none", "rain", "snow"):
+            assert weather_csr(g, scen, mob, p) is g.csr(mob)
+            assert weather_edge_cost(g, scen, mob, p) is g.edge_cost[mob]
+            assert weather_move_note(scen, p) == ""
+
+
+# ------------------------------------------------------------------ reach, legal moves, orders
+def _reach_of(scen, uid: str, jit: bool) -> dict[int, float]:
+    saved = kernels.JIT
+    kernels.JIT = jit and saved
+    try:
+        s = new_game(scen, 1)
+        r = reach(s, s.unit(uid))
+        return dict(zip(r.order.tolist(), r.order_cost.tolist(), strict=True))
+    finally:
+        kernels.JIT = saved
+
+
+@pytest.mark.parametrize("jit", [True, False] if kernels.JIT else [False])
+def test_snow_scales_reach_costs_and_shrinks_reach(jit: bool) -> None:
+    dry = _reach_of(_dry_turn1(), "az_mech", jit)
+    wet = _reach_of(_with_table({"snow": {"tracked": 2}}), "az_mech", jit)
+    assert set(wet) < set(dry)  # strictly less ground
+    for h, c in wet.items():
+        assert c == pytest.approx(2 * dry[h])  # a uniform factor: the same paths at twice the cost
+    assert _reach_of(_with_table({"rain": {"tracked": 2}}), "az_mech", jit) == dry  # not this turn's weather
+
+
+def test_the_compiled_and_python_searches_agree_in_the_wet() -> None:
+    if not kernels.JIT:
+        pytest.skip("numba not available")
+    scen = _with_table(MUD)
+    for uid in ("az_sf", "az_mech", "az_tank"):
+        a, b = _reach_of(scen, uid, True), _reach_of(scen, uid, False)
+        assert a.keys() == b.keys() and all(a[h] == pytest.approx(b[h]) for h in a)
+
+
+def test_a_move_the_snow_puts_out_of_reach_is_refused_and_the_state_unchanged() -> None:
+    dry_state = new_game(_dry_turn1(), 1)
+    scen = _with_table({"snow": {"tracked": 2}})
+    s = new_game(scen, 1)
+    while s.phase != "movement":
+        apply(s, EndPhase(s.side_name))
+    while dry_state.phase != "movement":
+        apply(dry_state, EndPhase(dry_state.side_name))
+    u = s.unit("az_mech")
+    lost = sorted(set(legal_destinations(dry_state, dry_state.unit("az_mech"))) - set(legal_destinations(s, u)))
+    assert lost
+    before = (u.idx, len(s.log), len(s.orders))
+    with pytest.raises(IllegalOrder):
+        apply(s, Move("az_mech", s.map.hex_of(lost[0])))
+    assert (u.idx, len(s.log), len(s.orders)) == before
+
+
+def test_a_change_of_weather_is_not_hidden_by_the_reach_cache() -> None:
+    scen = _with_table({"snow": {"tracked": 2}}, snow_turn1=False)
+    s = new_game(scen, 1)
+    u = s.unit("az_mech")
+    dry = reach(s, u)
+    assert reach(s, u) is dry  # cached
+    s.weather_override = WeatherTurn(s.turn, 3000.0, 20.0, "none", "snow")
+    s.update_clock()
+    wet = reach(s, u)
+    assert wet is not dry and wet.reached() < dry.reached()
+    s.weather_override = None
+    s.update_clock()
+    assert reach(s, u).reached() == dry.reached()
+
+
+# ------------------------------------------------------------------ the note players read
+def test_the_note_names_each_class_and_where() -> None:
+    scen = _with_table(MUD)
+    assert weather_move_note(scen, "snow") == ("snow: foot move costs ×1.5; sf ×1.25 off road, ×2 in f; "
+                                               "tracked ×2 off road, ×1.5 on roads")
+    assert weather_move_note(scen, "rain") == "rain: wheeled move costs ×1.5 off road; tracked ×1.25 off road"
+    assert weather_move_note(scen, "none") == ""
+    same = _with_table({"snow": {"foot": 1.5, "sf": 1.5, "wheeled": 1.5}})
+    assert weather_move_note(same, "snow") == "snow: foot, sf and wheeled move costs ×1.5"
+
+
+def test_the_factors_as_records_and_the_terrain_panels_costs() -> None:
+    scen = _with_table(MUD)
+    assert weather_move_factors(scen, "snow") == [
+        ("foot", "off road", 1.5, "weather_movement.snow.foot.off_road"),
+        ("foot", "on roads", 1.5, "weather_movement.snow.foot.road"),
+        ("sf", "off road", 1.25, "weather_movement.snow.sf.off_road"),
+        ("sf", "in f", 2.0, "weather_movement.snow.sf.terrain.f"),
+        ("tracked", "off road", 2.0, "weather_movement.snow.tracked.off_road"),
+        ("tracked", "on roads", 1.5, "weather_movement.snow.tracked.road")]
+    assert weather_move_factors(scen, "none") == []
+    dry = scen.terrain_table["f"].move_cost
+    wet = terrain_move_costs(scen, "f", "snow")
+    assert wet == {"foot": dry["foot"] * 1.5, "sf": dry["sf"] * 2, "wheeled": dry["wheeled"],
+                   "tracked": dry["tracked"] * 2}
+    assert terrain_move_costs(scen, "f", "none") == dry
+
+
+def test_the_format_docs_example_table_loads() -> None:
+    import json
+    import re
+
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "scenario_format.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```json\n(.*?)```", text, re.S) if '"weather_movement"' in b]
+    doc = tiny_dict()
+    doc.update(json.loads(block))
+    assert scenario_from_dict(doc).weather_move_table["snow"]["wheeled"] == WeatherMoveFactor(2.0, 1.25)
+
+
+# ------------------------------------------------------------------ property: slower ground never reaches farther
+_factor = st.sampled_from([1.0, 1.1, 1.25, 1.5, 2.0, 3.0])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mob=st.sampled_from(MOBILITY_CLASSES), off=_factor, road=_factor, forest=_factor,
+       uid=st.sampled_from(["az_sf", "az_mech", "az_tank"]))
+def test_factors_of_one_or_more_never_reach_farther_or_cheaper(mob: str, off: float, road: float, forest: float,
+                                                               uid: str) -> None:
+    doc = tiny_dict()
+    set_weather(doc, 1, 3000, 20, precip="snow")
+    dry_scen = scenario_from_dict(doc)
+    doc["weather_movement"] = {"snow": {m: {"off_road": off, "road": road, "terrain": {"f": forest}}
+                                        for m in MOBILITY_CLASSES if m == mob or m == "sf"}}
+    wet_scen = scenario_from_dict(doc)
+    dry, wet = _reach_of(dry_scen, uid, True), _reach_of(wet_scen, uid, True)
+    assert set(wet) <= set(dry)
+    for h, c in wet.items():
+        assert c >= dry[h] - 1e-9
+    assert not any(math.isinf(c) for c in wet.values()) and INF not in wet.values()
+
+
+def test_a_set_override_creates_the_table_on_a_scenario_without_one() -> None:
+    """`--set weather_movement.snow.sf.terrain.h=1.5` on the shipped Shusha scenario, which has no table: the levels
+    are created, and a wrong name is the scenario check's error, with its path."""
+    from conftest import shusha_scenario
+
+    from engine.batch import with_overrides
+    from engine.errors import ScenarioError
+
+    base = shusha_scenario()
+    assert not base.weather_move_table
+    scen = with_overrides(base, ("weather_movement.snow.sf.terrain.h=1.5", "weather_movement.rain.wheeled=1.25"),
+                          "shusha")
+    assert scen.weather_move_table
+    with pytest.raises(ScenarioError) as ei:
+        with_overrides(base, ("weather_movement.sleet.foot=1.5",), "shusha")
+    assert ei.value.problems[0].startswith("$.weather_movement.sleet:")
