@@ -70,8 +70,12 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.15.1"
-"""0.15.1: a road cut's reason names the place next to its hex ("attacker astride the road at (11,21) by
+ENGINE_VERSION = "0.16.0"
+"""0.16.0: the scenario's `weather_movement` table (rain or snow slow movement, per mobility class; none by default:
+the shipped scenarios play as before) and the doctrine's `endgame_turns` / `endgame_floor` parameters (the
+attacker's end-game clock as data; the defaults play as before); a turn's weather report names its move-cost
+factors. The games are 0.15.1's.
+0.15.1: a road cut's reason names the place next to its hex ("attacker astride the road at (11,21) by
 Lisagor"), and ambushers keep a last-seen mark of the unit they fired on (games that track sightings): the logs'
 text changes, the games are 0.15.0's.
 0.15.0: the doctrine's `infiltrate_objective` parameter (off by default: other scenarios play as before): once

@@ -27,7 +27,10 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.15.1 (session 26: the version in
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.16.0 (session 27: the version in the
+# log only; with the version string put back to 0.15.1 the three logs hash to 0.15.1's values: the games and every
+# other line are unchanged; the new `weather_movement` table is absent from the shipped scenarios). Before that,
+# ENGINE_VERSION 0.15.1 (session 26: the version in
 # the log; a road cut's reason names the place next to its hex; the games are 0.15.0's) and the scenario sha256
 # 6a5a4e92618a (session 26, an educator's review: the artillery "from Armenia proper" had range 12 from the W edge
 # and fired in no game, since the attacker no longer goes near Lachin; its own unit type `border_artillery` has 15
@@ -129,9 +132,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "13e6f596b8acc25eb90ef0e23279b3409dacd4cf4d4ad2403084182d692fdd66",
-    2: "8f79cffd0087dcded4a869839014a1921198d4226b49e048da5582414a1d9a29",
-    3: "4a6fc8531ede2d011b6c127a847cd59c4574c122049ae7c2b9f5e9e9f895a3bb",
+    1: "d101b3af6485b189b3035c005390ed7a3e02fb89569c93a6562b9586792c38a9",
+    2: "2a59b2394ba17daf70f7a074efcece1bb9f2203f84416638e5c9fffca0969f34",
+    3: "b37b622f5d7df962fa3c6c303d84bad11b17e5d21fca5f06dc2feb7c639ed8be",
 }
 
 
