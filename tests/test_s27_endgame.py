@@ -50,3 +50,12 @@ def test_the_agent_itself_refuses_bad_clock_settings():
         DoctrineAgent(endgame_turns=True)
     with pytest.raises(ValueError, match="endgame_floor"):
         DoctrineAgent(endgame_floor=0.0)
+
+
+def test_the_defender_has_no_clock_to_set():
+    """An acceptance test: `--set sides.defender.agent_params.endgame_turns=3` was accepted and ignored."""
+    for key, value in (("endgame_turns", "3"), ("endgame_floor", "0.7")):
+        with pytest.raises(ScenarioError) as ei:
+            with_overrides(shusha_scenario(), (f"sides.defender.agent_params.{key}={value}",), "shusha")
+        assert ei.value.problems[0] == (f"$.sides.defender.agent_params.{key}: only the attacker's doctrine AI has "
+                                        "an end-game clock")

@@ -641,6 +641,9 @@ class DoctrineAgent:
             out.append(("detachment", "only the attacker's doctrine AI detaches units"))
         if params.get("infiltrate_objective") and side != SIDES[ATTACKER]:
             out.append(("infiltrate_objective", "only the attacker's doctrine AI infiltrates the objective"))
+        for key in ("endgame_turns", "endgame_floor"):  # (the defender has no end-game clock: a value would be ignored)
+            if key in params and side != SIDES[ATTACKER]:
+                out.append((key, "only the attacker's doctrine AI has an end-game clock"))
         cols, rows = map_size
         for k, h in enumerate(params.get("detachment_goal", ())):
             if cols and rows and not (0 <= h[0] < cols and 0 <= h[1] < rows):
