@@ -2417,8 +2417,6 @@ def cells_csv(s: Summary) -> str:
     """`summary.csv`: `cell_summaries` one row per cell, a column per sweep key (named as in the results file)
     and per fixed override (`Summary.fixed`: `set:PATH`, `weather`, ...), and the intervals as `_low` / `_high`
     columns."""
-    import csv
-
     def flat(v: Any) -> Any:  # a structured override value (a list, an object) as its JSON text
         return json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
 
@@ -2435,6 +2433,13 @@ def cells_csv(s: Summary) -> str:
             else:
                 r[k] = flat(v) if isinstance(v, dict) else v
         rows.append(r)
+    return csv_text(rows)
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows of one shape as CSV text, the first row's keys the header (the summary's and the comparison's)."""
+    import csv
+
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
@@ -2699,8 +2704,6 @@ def compare_markdown(cmp: Comparison) -> str:
 def compare_csv(cmp: Comparison) -> str:
     """`compare.csv`: the comparison as numbers, a row per file per matched cell: the cell's win rate and means,
     and each difference from the first file's cell with its interval and whether it is paired."""
-    import csv
-
     rows = []
     for k, group in enumerate(cmp.groups):
         base = group[0]
@@ -2731,11 +2734,7 @@ def compare_csv(cmp: Comparison) -> str:
                 r[f"{name}_vs_first"], r[f"{name}_vs_first_low"], r[f"{name}_vs_first_high"] = \
                     diff if diff is not None else (None, None, None)
             rows.append(r)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
+    return csv_text(rows)
 
 
 def write_compare(cmp: Comparison, out_dir: Path) -> list[Path]:

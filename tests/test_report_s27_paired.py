@@ -15,24 +15,13 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from test_analyst21 import cli, flat
 
 from engine import batch as B
 from engine import report as R
-from engine.cli import app
 from engine.report import CellStats, GameRow, Summary
 
 AMBUSH = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
-
-
-def cli(*args: str) -> tuple[int, str]:
-    r = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in r.output and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
-    return r.exit_code, r.output
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def play(out: Path, seed: int, values: str = "1,2", sets: tuple[str, ...] = (), games: int = 8) -> Path:
