@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from engine.mapdata import GameMap
-from engine.movement import distance_field
+from engine.movement import distance_field, weather_edge_cost
 from engine.orders import Move
 from engine.rules import INFILTRATION_CONCEALMENT
 from engine.view import SideView
@@ -225,12 +225,13 @@ def route(view: SideView, uid: str, goal_idx: int) -> list[int]:
 def turns_along(view: SideView, uid: str, path: list[int]) -> int | None:
     """How many movement phases `uid` needs to walk `path` (from `route`) at its full move points each phase,
     counting whole hexes only (a move cannot end part-way into a hex), or None if a step costs more than a
-    whole phase's move points. Zones of control and enemies are not counted: "at this pace", an estimate."""
+    whole phase's move points. Zones of control and enemies are not counted: "at this pace", an estimate, at this
+    turn's ground (the scenario's `weather_movement`: in snow a march takes longer than its dry costs say)."""
     if len(path) < 2:
         return 0
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
-    cost = view.map.edge_cost[ut.mobility]
+    cost = weather_edge_cost(view.map, view.scenario, ut.mobility, view.weather.precipitation)
     nbrs = view.map.nbr_list
     steps = [float(cost[a, nbrs[a].index(b)]) for a, b in itertools.pairwise(path)]
     turns, k = 0, 0

@@ -290,3 +290,26 @@ def test_a_set_override_creates_the_table_on_a_scenario_without_one() -> None:
     with pytest.raises(ScenarioError) as ei:
         with_overrides(base, ("weather_movement.sleet.foot=1.5",), "shusha")
     assert ei.value.problems[0].startswith("$.weather_movement.sleet:")
+
+
+def test_a_go_to_estimate_counts_this_turns_ground() -> None:
+    """A review: go-to's turn estimate used dry costs, so in snow it promised a march faster than the unit makes."""
+    from conftest import tiny_dict
+
+    from engine import goto
+    from engine.rules import new_game
+    from engine.scenario import scenario_from_dict
+    from engine.view import SideView
+
+    d = tiny_dict()
+    dry = new_game(scenario_from_dict(d), seed=1)
+    d["weather_movement"] = {"none": {"foot": 3, "sf": 3, "wheeled": 3, "tracked": 3}}
+    wet = new_game(scenario_from_dict(d), seed=1)
+    side = dry.side
+    u = next(u for u in dry.units if u.side == side and dry.scenario.unit_table[u.type].domain == "ground")
+    far = max(range(dry.map.n), key=lambda i: (dry.map.distance(u.idx, i), -i))
+    path = goto.route(SideView(dry, side), u.id, far)
+    assert len(path) > 3
+    t_dry = goto.turns_along(SideView(dry, side), u.id, path)
+    t_wet = goto.turns_along(SideView(wet, side), u.id, path)
+    assert t_dry is not None and (t_wet is None or t_wet > t_dry)

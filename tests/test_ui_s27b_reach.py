@@ -100,3 +100,24 @@ def test_clear_spot_keeps_the_tag_off_counters():
     assert panels.clear_spot(spots, area, []) == spots[0]
     off = [pygame.Rect(480, 100, 80, 20), spots[2]]
     assert panels.clear_spot(off, area, []) == spots[2]  # (on the map first)
+
+
+def test_air_reach_cache_is_not_fooled_by_a_reused_map_id(shusha, screen, monkeypatch):
+    """A review: the cache was keyed by `id(map)`, which another map can get once the first is freed."""
+    st = new_game(shusha, seed=1)
+    drone = next(u for u in st.units if st.scenario.unit_table[u.type].domain == "air" and u.strength > 0)
+    ut = st.scenario.unit_table[drone.type]
+    stale = (object(), (np.zeros(3, dtype=bool), []))  # another map's entry under this map's key
+    monkeypatch.setattr(ov, "_AIR_REACH", {(id(st.map), drone.idx, ut.sortie_radius_hexes): stale})
+    inside, _ = ov.air_reach(st, drone.id)
+    assert len(inside) == st.map.n
+
+
+def test_merged_map_tag_warnings_stay_red():
+    """A review: `near_tag` merges "next to enemy Tanks" into "next to 2 enemy Tanks", which was then drawn light."""
+    from ui.panels import NEAR_ROW
+
+    for row in ("next to enemy Tanks: will be in contact", "next to 2 enemy Tanks: will be in contact",
+                "2 enemy Tanks last seen on the way T3", "and 3 more enemies near (see panel)"):
+        assert NEAR_ROW.match(row), row
+    assert not NEAR_ROW.match("5 MP - reveals it")

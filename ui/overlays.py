@@ -690,7 +690,8 @@ def air_reach(state: Any, uid: str) -> tuple[np.ndarray, list[tuple[int, int]]] 
         return None
     gm = state.map
     key = (id(gm), u.idx, ut.sortie_radius_hexes)
-    hit = _AIR_REACH.get(key)
+    got = _AIR_REACH.get(key)
+    hit = got[1] if got is not None and got[0] is gm else None  # (an id reused by another map: not its reach)
     if hit is None:
         inside = gm.distances_from(u.idx) <= ut.sortie_radius_hexes
         nbr = gm.nbr
@@ -698,11 +699,11 @@ def air_reach(state: Any, uid: str) -> tuple[np.ndarray, list[tuple[int, int]]] 
         hit = (inside, [(int(i), int(d)) for i, d in zip(*np.nonzero(out), strict=False)])
         if len(_AIR_REACH) > 16:
             _AIR_REACH.clear()
-        _AIR_REACH[key] = hit
+        _AIR_REACH[key] = (gm, hit)
     return hit
 
 
-_AIR_REACH: dict[tuple[int, int, int], tuple[np.ndarray, list[tuple[int, int]]]] = {}
+_AIR_REACH: dict[tuple[int, int, int], tuple[Any, tuple[np.ndarray, list[tuple[int, int]]]]] = {}
 """`air_reach` per (map, base hex, radius): drawn each frame while a drone is selected."""
 
 

@@ -4,6 +4,7 @@ widgets - buttons, event log, help and game-over windows, file dialogs - are pyg
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -729,7 +730,7 @@ def path_tag_plate(text: Any, rows: list[str], width: int, p: Any) -> pygame.Sur
     lines: list[tuple[str, int, tuple[int, int, int], bool]] = []
     for k, row in enumerate(rows):
         px = 13 if k == 0 else 11
-        col = p.reach if k == 0 else NEAR_WARN if row.startswith(NEAR_HEADS) else (235, 235, 235)
+        col = p.reach if k == 0 else NEAR_WARN if NEAR_ROW.match(row) else (235, 235, 235)
         lines += [(part, px, col, k == 0) for part in text.wrap(row, px, width, k == 0)]
     imgs = [text.render(s, px, col, bold=b) for s, px, col, b in lines]
     w = max(i.get_width() for i in imgs) + 8
@@ -747,6 +748,8 @@ def path_tag_plate(text: Any, rows: list[str], width: int, p: Any) -> pygame.Sur
 NEAR_WARN = (255, 120, 100)
 """The map tag's enemy warnings (`near_tag`): red, readable on the tag's dark plate."""
 NEAR_HEADS = ("next to enemy", "enemy ", "and ")
+NEAR_ROW = re.compile(r"(next to (\d+ )?enemy |(\d+ )?enemy |and \d+ more enemies)")
+"""A row of `near_tag` (a review: "next to 2 enemy Tanks", merged by `near_tag`, was drawn light, not red)."""
 
 
 def clear_spot(spots: list[pygame.Rect], area: pygame.Rect, avoid: Sequence[pygame.Rect]) -> pygame.Rect:
