@@ -2593,6 +2593,34 @@ def batch_differences(files: Sequence[Summary], labels: Sequence[str]) -> list[s
     return out
 
 
+def compare_differences(cmp: Comparison, k: int, i: int) -> dict[str, Any]:
+    """File `i`'s cell of matched group `k` minus the first file's: `paired` (game by game, `paired_games`), and
+    `win`, `capture`, `attacker`, `defender` as (difference, low, high) or None, `capture_n` the games each is over
+    (the pairs, or (first's, this one's)). Paired where the seeds pair the games, else as independent samples
+    (Newcombe's interval, Welch's); no capture difference between turns of other lengths. One account for the
+    table and the CSV (each had its own, and the CSV's lost its loss differences)."""
+    base, c = cmp.groups[k][0], cmp.groups[k][i]
+    pairs = cmp.pairs(k, i) if i else None
+    out: dict[str, Any] = {"paired": pairs is not None, "win": None, "capture": None, "capture_n": None,
+                           "attacker": None, "defender": None}
+    if i == 0:
+        return out
+    if pairs is not None:
+        out["win"] = paired_win_difference(pairs)
+        out["capture"], out["capture_n"] = paired_capture_difference(pairs)
+        for side in ("attacker", "defender"):
+            out[side] = paired_loss_difference(pairs, side)
+    else:
+        out["win"] = win_rate_difference(base, c) if c.decided and base.decided else None
+        out["capture"] = welch_difference(base.capture_turns, c.capture_turns)
+        out["capture_n"] = (len(base.capture_turns), len(c.capture_turns))
+        for side in ("attacker", "defender"):
+            out[side] = welch_difference(base.casualties(side), c.casualties(side))
+    if not cmp.turns_compare:
+        out["capture"] = None
+    return out
+
+
 def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     """The comparison table: a row per file per matched cell, each with its difference from the first file's
     cell: paired (game by game, `paired_games`) where the seeds pair the games, else as for independent samples
@@ -2606,33 +2634,26 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
             f"def. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]"]
     rows = []
     for k, group in enumerate(cmp.groups):
-        base = group[0]
         for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
             lo, hi = c.win_ci
             row = [lab, f"{c.cell}: {c.label}", str(c.n),
                    f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—"]
-            pairs = cmp.pairs(k, i) if i else None
+            d = compare_differences(cmp, k, i)
+            paired, win, cap, n = d["paired"], d["win"], d["capture"], d["capture_n"]
             if i == 0:
-                row += ["—", _median_cell(s, c.capture_turns, sep), "—"]
-            elif pairs is not None:
-                win = paired_win_difference(pairs)
-                row += ["—" if win is None else fmt_pts_difference(win, sep, paired=True),
-                        _median_cell(s, c.capture_turns, sep),
-                        fmt_capture_difference(pairs, sep) if cmp.turns_compare else "n/a"]
+                turn = "—"
+            elif not cmp.turns_compare:
+                turn = "n/a"
+            elif cap is None:
+                turn = "—"
             else:
-                win = win_rate_difference(base, c) if c.decided and base.decided else None
-                cap = welch_difference(base.capture_turns, c.capture_turns) if cmp.turns_compare else None
-                row += ["—" if win is None else fmt_pts_difference(win, sep), _median_cell(s, c.capture_turns, sep),
-                        ("n/a" if not cmp.turns_compare else "—") if cap is None
-                        else f"{fmt_difference(cap, sep)}{sep}(n={len(base.capture_turns)}/{len(c.capture_turns)})"]
-            row.append(f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}")
-            for side in ("attacker", "defender"):
-                if i == 0:
-                    row.append("—")
-                elif pairs is not None:
-                    row.append(fmt_difference(paired_loss_difference(pairs, side), sep, paired=True))
-                else:
-                    row.append(fmt_difference(welch_difference(base.casualties(side), c.casualties(side)), sep))
+                turn = (f"{fmt_difference(cap, sep, paired=True)} (n={n})" if paired
+                        else f"{fmt_difference(cap, sep)}{sep}(n={n[0]}/{n[1]})")
+            row += ["—" if win is None else fmt_pts_difference(win, sep, paired=paired),
+                    _median_cell(s, c.capture_turns, sep), turn,
+                    f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}"]
+            row += ["—" if i == 0 else fmt_difference(d[side], sep, paired=paired)
+                    for side in ("attacker", "defender")]
             rows.append(row)
     return head, rows
 
@@ -2706,21 +2727,8 @@ def compare_csv(cmp: Comparison) -> str:
     and each difference from the first file's cell with its interval and whether it is paired."""
     rows = []
     for k, group in enumerate(cmp.groups):
-        base = group[0]
         for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
-            pairs = cmp.pairs(k, i) if i else None
-            if i == 0:
-                win = cap = att = dfn = None
-            elif pairs is not None:
-                win, (cap, _) = paired_win_difference(pairs), paired_capture_difference(pairs)
-                att, dfn = paired_loss_difference(pairs), paired_loss_difference(pairs, "defender")
-            else:
-                win = win_rate_difference(base, c) if c.decided and base.decided else None
-                cap = welch_difference(base.capture_turns, c.capture_turns)
-            if not cmp.turns_compare:
-                cap = None
-                att = welch_difference(base.casualties("attacker"), c.casualties("attacker"))
-                dfn = welch_difference(base.casualties("defender"), c.casualties("defender"))
+            d = compare_differences(cmp, k, i)
             lo, hi = c.win_ci
             r: dict[str, Any] = {"file": lab, "results": str(s.path), "cell": c.cell, "label": c.label,
                                  "games": c.n, "attacker_win_rate": c.win_rate if c.decided else None,
@@ -2728,9 +2736,9 @@ def compare_csv(cmp: Comparison) -> str:
                                  "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
                                  "casualties_attacker_mean": _mean(c.casualties("attacker")),
                                  "casualties_defender_mean": _mean(c.casualties("defender")),
-                                 "paired_vs_first": pairs is not None}
-            for name, diff in (("wins", win), ("capture_turn", cap), ("casualties_attacker", att),
-                               ("casualties_defender", dfn)):
+                                 "paired_vs_first": d["paired"]}
+            for name, diff in (("wins", d["win"]), ("capture_turn", d["capture"]),
+                               ("casualties_attacker", d["attacker"]), ("casualties_defender", d["defender"])):
                 r[f"{name}_vs_first"], r[f"{name}_vs_first_low"], r[f"{name}_vs_first_high"] = \
                     diff if diff is not None else (None, None, None)
             rows.append(r)

@@ -303,3 +303,18 @@ def test_compare_gives_no_turn_difference_between_turns_of_other_lengths(files) 
     col = next(i for i, h in enumerate(head) if "turn" in h and "vs" in h)
     assert all(r[col] in ("—", "n/a") for r in rows) and any(r[col] == "n/a" for r in rows)
     assert all(r["capture_turn_vs_first"] == "" for r in csv.DictReader(io.StringIO(R.compare_csv(cmp))))
+
+
+def test_compare_csv_gives_the_loss_differences_of_unpaired_files(files) -> None:
+    """The unpaired branch of compare.csv lost its loss differences when the turn-length check was added (they
+    were left at the first file's None): the CSV must carry the Welch differences the table shows."""
+    cmp = R.compare_files([files["base"], files["reseeded"]])
+    assert cmp.turns_compare and cmp.pairs(0, 1) is None
+    rows = list(csv.DictReader(io.StringIO(R.compare_csv(cmp))))
+    second = [r for r in rows if r["file"] == cmp.labels[1]]
+    for r in second:
+        c = next(g[1] for g in cmp.groups if g[1].cell == int(r["cell"]))
+        base = next(g[0] for g in cmp.groups if g[1] is c)
+        want = R.welch_difference(base.casualties("attacker"), c.casualties("attacker"))
+        assert want is not None and float(r["casualties_attacker_vs_first"]) == pytest.approx(want[0])
+        assert r["casualties_defender_vs_first"] != ""
