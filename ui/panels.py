@@ -747,7 +747,6 @@ def path_tag_plate(text: Any, rows: list[str], width: int, p: Any) -> pygame.Sur
 
 NEAR_WARN = (255, 120, 100)
 """The map tag's enemy warnings (`near_tag`): red, readable on the tag's dark plate."""
-NEAR_HEADS = ("next to enemy", "enemy ", "and ")
 NEAR_ROW = re.compile(r"(next to (\d+ )?enemy |(\d+ )?enemy |and \d+ more enemies)")
 """A row of `near_tag` (a review: "next to 2 enemy Tanks", merged by `near_tag`, was drawn light, not red)."""
 
