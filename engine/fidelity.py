@@ -20,7 +20,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from engine.batch import MANIFEST, BatchSpec, engine_code, iter_rows, parts_dir, read_batch_metadata, run_batch
+from engine.batch import (
+    MANIFEST,
+    BatchSpec,
+    engine_code,
+    iter_rows,
+    near_objective_road,
+    parts_dir,
+    read_batch_metadata,
+    run_batch,
+)
 from engine.errors import WargameError
 from engine.fileio import atomic_write_text, unwritable
 from engine.report import wilson
@@ -321,9 +330,8 @@ def counterattacks(scen: Scenario, seed: int, games: int, played: dict[int, Any]
         if rw is None:
             continue
         obj = gmap.objective_set
-        near = {gmap.hex_refs[i] for i in gmap.road_route(gmap.idx(rw.start), gmap.idx(rw.end))
-                if i not in obj and min(gmap.distance(i, j) for j in obj) <= COUNTERATTACK_RADIUS}
-        near_idx = frozenset(gmap.idx(h) for h in near)
+        near_idx = near_objective_road(gmap, rw)  # (the batch's `road_cut_near_objective_turn` hexes: one definition)
+        near = {gmap.hex_refs[i] for i in near_idx}
         game = {"winner": st.score.winner, "objective_taken_turn": st.score.objective_taken_turn,
                 "road_cut_turn": cut_turn, "town_cut_turn": None}
         town_games.append(game)
