@@ -4,9 +4,10 @@ Pure and fog-safe: everything here is computed from a `SideView`, so a standing 
 the player who gave it. The step it proposes is issued as an ordinary `Move` through `rules.apply` (the
 front end keeps the order itself, e.g. in `GameState.extra`): the engine log holds only those moves, and
 replays and saves need nothing new. Remaining distance is the static movement-cost field of the unit's
-mobility class (`movement.distance_field`, which respects the side's no-go areas and ignores units): it is
-what the unit could know of the ground, while this phase's legal destinations (`SideView.destination_indices`)
-bring in the zones of control, known enemies and stack limits.
+mobility class (`movement.distance_field`, which respects the side's no-go areas and ignores units) on this
+turn's ground (the public weather, by the scenario's ``weather_movement``): it is what the unit could know of
+the ground, while this phase's legal destinations (`SideView.destination_indices`) bring in the zones of
+control, known enemies and stack limits.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import math
 import numpy as np
 
 from engine.mapdata import GameMap
-from engine.movement import distance_field, weather_edge_cost
+from engine.movement import distance_field, weather_cost_list, weather_edge_cost, weather_factor
 from engine.orders import Move
 from engine.rules import INFILTRATION_CONCEALMENT
+from engine.scenario import Scenario
 from engine.view import SideView
 
 PROGRESS_EPS = 1e-9
@@ -45,22 +47,31 @@ def _field_of(view: SideView, uid: str, goal_idx: int) -> tuple[np.ndarray, bool
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
     if u.hidden and ut.infiltrates:
-        field = cover_field(view.map, ut.mobility, int(goal_idx), view.side)
+        field = cover_field(view.map, ut.mobility, int(goal_idx), view.side, view.weather.precipitation,
+                            view.scenario)
         if math.isfinite(float(field[u.idx])):
             return field, True
-    return distance_field(view.map, ut.mobility, (int(goal_idx),), view.side), False
+    return distance_field(view.map, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
+                          view.scenario), False
 
 
-def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int) -> np.ndarray:
+def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, precipitation: str = "none",
+                scen: Scenario | None = None) -> np.ndarray:
     """Movement cost from every hex to `goal_idx` by ways whose every hex after the first lies in cover
     (concealment 2 or more, where an infiltrator moves unseen), the goal excepted (inf: no such way); the
-    side's no-go areas are never entered. Cached per map."""
-    memo = gmap.derived.setdefault("goto.cover_field", {})
-    key = (mobility, goal_idx, side)
+    side's no-go areas are never entered. Cached per map. `precipitation`, `scen`: the turn's ground, as in
+    `distance_field` (dry costs where the scenario's ``weather_movement`` leaves the class alone)."""
+    if scen is not None and weather_factor(scen, mobility, precipitation) is not None:
+        memo = gmap.memo_for("goto.cover_field.weather", scen.weather_move_table)
+        key: tuple = (mobility, goal_idx, side, precipitation)
+        costs = weather_cost_list(gmap, scen, mobility, precipitation)
+    else:
+        memo = gmap.derived.setdefault("goto.cover_field", {})
+        key = (mobility, goal_idx, side)
+        costs = gmap.edge_cost_list[mobility]
     got = memo.get(key)
     if got is not None:
         return got
-    costs = gmap.edge_cost_list[mobility]
     nbrs = gmap.nbr_list
     conceal = gmap.concealment_list
     forbidden = gmap.no_go_list[side]
@@ -202,7 +213,7 @@ def route(view: SideView, uid: str, goal_idx: int) -> list[int]:
         return []
     conceal = view.map.concealment_list
     mobility = view.scenario.unit_table[u.type].mobility
-    cost = view.map.edge_cost[mobility]
+    cost = weather_edge_cost(view.map, view.scenario, mobility, view.weather.precipitation)  # (the field's own)
     nbrs = view.map.nbr_list
     path = [u.idx]  # (downhill on the field: each step's cost plus what is left after it equals what was left)
     seen = {u.idx}

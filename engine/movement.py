@@ -6,6 +6,7 @@ they are met during execution (`rules`), where they may ambush the mover.
 The turn's precipitation scales the costs by the scenario's ``weather_movement`` table (`weather_factor`):
 the scaled arrays are built once per map, class and state (`weather_edge_cost`, `weather_csr`); a class the
 table leaves alone searches the map's own arrays, so a scenario without the table moves exactly as before.
+The heading fields of the AIs and go-to orders (`distance_field`) count the same turn's costs.
 """
 
 from __future__ import annotations
@@ -262,13 +263,18 @@ def _walk_py(r: Reach, dest: int) -> tuple[list[int], list[float]]:
     return [order[k] for k in at], [cost[k] for k in at]
 
 
-def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side: int | None = None) -> np.ndarray:
+def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side: int | None = None,
+                   precipitation: str = "none", scen: Scenario | None = None) -> np.ndarray:
     """Movement cost from every hex to the nearest target for a mobility class (cached per map).
 
     Used by AIs to head for objectives; it ignores units (static terrain only) but, given a `side`, respects
     that side's no-go areas. Built as the minimum of single-target fields, which are cached, so changing
-    target sets cost a numpy minimum, not a search.
+    target sets cost a numpy minimum, not a search. `precipitation` and `scen`: the turn's ground, as the
+    move rules count it (`weather_edge_cost`; public, so fog-safe): in snow a road may beat the shorter way
+    across. Where the scenario's ``weather_movement`` leaves the class alone the dry field is the answer.
     """
+    if scen is not None and scen.weather_move_table and weather_factor(scen, mobility, precipitation) is not None:
+        return _wet_field(gmap, scen, mobility, targets, side, precipitation)
     key = (mobility, targets, side)
     cache = gmap._field_cache
     got = cache.get(key)
@@ -286,25 +292,55 @@ def distance_field(gmap: GameMap, mobility: str, targets: tuple[int, ...], side:
     return got
 
 
-def _single_field(gmap: GameMap, mobility: str, target: int, side: int | None) -> np.ndarray:
-    key = ("field1", mobility, target, side)
-    got = gmap._dist_cache.get(key)
+def _wet_field(gmap: GameMap, scen: Scenario, mobility: str, targets: tuple[int, ...], side: int | None,
+               precipitation: str) -> np.ndarray:
+    """`distance_field` on the weather's costs: memos of their own, emptied with the table (`memo_for`), so
+    the dry caches hold what they always held."""
+    cache = gmap.memo_for("movement.weather_field", scen.weather_move_table)
+    key = (mobility, targets, side, precipitation)
+    got = cache.get(key)
+    if got is not None:
+        return got
+    if not targets:
+        raise ValueError("distance_field needs at least one target")
+    got = _single_field(gmap, mobility, targets[0], side, precipitation, scen).copy()
+    for t in targets[1:]:
+        np.minimum(got, _single_field(gmap, mobility, t, side, precipitation, scen), out=got)
+    got.setflags(False)
+    if len(cache) >= FIELD_CACHE_MAX:
+        trim_memo(cache)
+    cache[key] = got
+    return got
+
+
+def _single_field(gmap: GameMap, mobility: str, target: int, side: int | None, precipitation: str = "none",
+                  scen: Scenario | None = None) -> np.ndarray:
+    wet = scen is not None and weather_factor(scen, mobility, precipitation) is not None
+    if wet:
+        memo = gmap.memo_for("movement.weather_field1", scen.weather_move_table)
+        key: tuple = (mobility, target, side, precipitation)
+    else:
+        memo, key = gmap._dist_cache, ("field1", mobility, target, side)
+    got = memo.get(key)
     if got is not None:
         return got
     if kernels.JIT:
-        indptr, nbr, weight = gmap.csr(mobility, reverse=True)
+        indptr, nbr, weight = (weather_csr(gmap, scen, mobility, precipitation, reverse=True) if wet
+                               else gmap.csr(mobility, reverse=True))
         arr = kernels.field_to(indptr, nbr, weight, target, gmap.no_hex if side is None else gmap.no_go[side])
     else:
-        arr = _field_py(gmap, mobility, target, side)
+        arr = _field_py(gmap, mobility, target, side, precipitation, scen)
     arr.setflags(False)
-    if len(gmap._dist_cache) < DIST_CACHE_MAX:
-        gmap._dist_cache[key] = arr
+    if len(memo) < DIST_CACHE_MAX:
+        memo[key] = arr
     return arr
 
 
-def _field_py(gmap: GameMap, mobility: str, target: int, side: int | None) -> np.ndarray:
+def _field_py(gmap: GameMap, mobility: str, target: int, side: int | None, precipitation: str = "none",
+              scen: Scenario | None = None) -> np.ndarray:
     """The reference search of `_single_field` (pure Python; `engine.kernels.field_to` is its compiled twin)."""
-    costs = gmap.edge_cost_list[mobility]
+    costs = (weather_cost_list(gmap, scen, mobility, precipitation) if scen is not None
+             else gmap.edge_cost_list[mobility])
     nbrs = gmap.nbr_list
     dist = [INF] * gmap.n
     dist[target] = 0.0
@@ -349,6 +385,19 @@ def weather_edge_cost(gmap: GameMap, scen: Scenario, mobility: str, precipitatio
         got = base * np.where(gmap.road_edge, f.road, by_terrain[entered])
         got.setflags(False)
         memo[key] = got
+    return got
+
+
+def weather_cost_list(gmap: GameMap, scen: Scenario, mobility: str, precipitation: str) -> list[list[float]]:
+    """`weather_edge_cost` as nested lists (`GameMap.edge_cost_list`'s form, which it is when the table does not
+    touch the class): what the pure-Python searches index."""
+    if weather_factor(scen, mobility, precipitation) is None:
+        return gmap.edge_cost_list[mobility]
+    memo = gmap.memo_for("movement.weather_cost_list", scen.weather_move_table)
+    key = (mobility, precipitation)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = weather_edge_cost(gmap, scen, mobility, precipitation).tolist()
     return got
 
 

@@ -47,7 +47,14 @@ def weather_schedule(scen: Scenario, mode: str | None, rng: np.random.Generator)
 
 
 def _stochastic(base: list[WeatherEntry], rng: np.random.Generator) -> list[WeatherTurn]:
-    """Persistent (AR(1)) log-normal noise around the schedule, and fog that may come or go by one level."""
+    """Persistent (AR(1)) log-normal noise around the schedule, and fog that may come or go by one level.
+
+    Precipitation is kept as scheduled, on purpose: what it moves is the ground (``weather_movement``: mud,
+    snow cover), a state with days of memory that whether it rains in a given turn does not capture, while this
+    noise models the hour-to-hour cloud, visibility and fog that decide whether aircraft fly. Flipping it turn
+    by turn would make mud come and go every few hours; other ground is a what-if to sweep (`--set` on the
+    schedule or the ``weather_movement`` table), not noise. (And the weather stream's draws stay as they were.)
+    """
     out: list[WeatherTurn] = []
     dev = 0.0
     for e in base:

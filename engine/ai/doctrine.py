@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import kernels
 from engine.mapdata import GameMap
-from engine.movement import distance_field
+from engine.movement import distance_field, terrain_move_costs
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.supply import road_open_between
 from engine.units import ATTACKER, SIDES, Unit
@@ -440,9 +440,10 @@ class DoctrineAgent:
         leader_rank = {id(u): k for k, u in enumerate(leaders)}  # by identity: Unit equality compares all fields
         behind = None
         if leaders and not road_cut:
-            progress = distance_field(gmap, "sf", road, view.side)
+            progress = distance_field(gmap, "sf", road, view.side, view.weather.precipitation, view.scenario)
             front = min(progress[u.idx] for u in leaders)
-            behind = progress >= front + 2 * view.scenario.terrain_table["f"].move_cost["sf"]
+            forest_sf = terrain_move_costs(view.scenario, "f", view.weather.precipitation)["sf"]  # (the field's costs)
+            behind = progress >= front + 2 * forest_sf
             behind.setflags(False)  # read-only (write=False, passed positionally: 3x cheaper)
         zone = self._contact_zone(view)
         obj_dist = self._objective_distance(view)
@@ -458,7 +459,8 @@ class DoctrineAgent:
             if ut.indirect:
                 # guns move up only if the objective is out of range
                 if obj_dist[u.idx] > ut.range_hexes - 1:
-                    f = distance_field(gmap, ut.mobility, tuple(sorted(obj)), view.side)
+                    f = distance_field(gmap, ut.mobility, tuple(sorted(obj)), view.side, view.weather.precipitation,
+                                       view.scenario)
                     o = self._best_move(view, u, f, False, True)
                     if o:
                         orders.append(o)
@@ -498,11 +500,11 @@ class DoctrineAgent:
                 if (u.idx in road_set and road_cut and rank < 1
                         and not (self.release_road_block and self._cut_without(view, u))):
                     continue
-                f = distance_field(gmap, ut.mobility, goal, view.side)
+                f = distance_field(gmap, ut.mobility, goal, view.side, view.weather.precipitation, view.scenario)
                 o = self._best_move(view, u, f, is_sf, False)
             else:
                 goal = open_obj if road_cut else road
-                f = distance_field(gmap, ut.mobility, goal, view.side)
+                f = distance_field(gmap, ut.mobility, goal, view.side, view.weather.precipitation, view.scenario)
                 o = self._best_move(view, u, f, is_sf, not is_sf, behind, seize=road_cut)
             if o is not None:
                 orders.append(o)
@@ -620,7 +622,7 @@ class DoctrineAgent:
         if not goal or u.idx in goal or u.cohesion <= 1:
             return None
         ut = view.scenario.unit_table[u.type]
-        f = distance_field(view.map, ut.mobility, goal, view.side)
+        f = distance_field(view.map, ut.mobility, goal, view.side, view.weather.precipitation, view.scenario)
         return self._best_move(view, u, f, is_sf, False)
 
     @staticmethod
@@ -745,7 +747,7 @@ class DoctrineAgent:
                 targets = obj_sorted
             if not targets:
                 continue
-            f = distance_field(gmap, ut.mobility, targets, view.side)
+            f = distance_field(gmap, ut.mobility, targets, view.side, view.weather.precipitation, view.scenario)
             o = self._best_move(view, u, f, False, False, inside if hold else None)
             if o is not None:
                 orders.append(o)
