@@ -1240,20 +1240,57 @@ _ENGINE_CODE: str | None = None
 
 
 def engine_code() -> str:
-    """A fingerprint (16 hex digits of sha256) of this process's engine package: its Python sources, read once
-    per process (the first call), line endings normalised. Two processes with the same one play the same games;
-    a long-lived Dask worker started before the package changed keeps its old one."""
+    """A fingerprint (16 hex digits of sha256) of the code this process's engine package runs
+    (`code_fingerprint` of its directory), worked out once per process (the first call). Two processes with the same
+    one play the same games; a long-lived Dask worker started before the package changed keeps its old one."""
     global _ENGINE_CODE
     if _ENGINE_CODE is None:
-        import hashlib
-
-        root = Path(__file__).resolve().parent
-        h = hashlib.sha256()
-        for p in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0")
-            h.update(p.read_bytes().replace(b"\r\n", b"\n") + b"\0")
-        _ENGINE_CODE = h.hexdigest()[:16]
+        _ENGINE_CODE = code_fingerprint(Path(__file__).resolve().parent)
     return _ENGINE_CODE
+
+
+def code_fingerprint(root: Path) -> str:
+    """16 hex digits of sha256 over what the `.py` files under `root` execute: each file's syntax tree (`ast.dump`,
+    no line numbers) with its docstrings left out, in the order of the files' paths. An edit of comments,
+    docstrings, blank lines or layout keeps it (a resume stays allowed: the games would be the same); any edit of
+    code changes it. The same on every machine and process for one Python minor version (its `ast` may differ
+    from another's, and `engine_identity` already sets the minor version apart)."""
+    import ast
+    import gc
+    import hashlib
+
+    h = hashlib.sha256()
+    collecting = gc.isenabled()
+    gc.disable()  # (the trees' many small objects would start collections of everything: twice the time)
+    try:
+        for p in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
+            tree = ast.parse(p.read_bytes(), filename=str(p))
+            tree.body = _code_only(tree.body)
+            h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            h.update(ast.dump(tree, annotate_fields=False, include_attributes=False).encode() + b"\0")
+    finally:
+        if collecting:
+            gc.enable()
+    return h.hexdigest()[:16]
+
+
+def _code_only(body: list[Any]) -> list[Any]:
+    """`body` (statements) without its bare strings, nested bodies included: a module's, class's or function's
+    docstring, or an attribute's (read by no rule: `__doc__` is help text)."""
+    import ast
+
+    out = []
+    for st in body:
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(st, name, None)
+            if inner and isinstance(inner[0], ast.stmt):
+                setattr(st, name, _code_only(inner))
+        for part in (*(getattr(st, "handlers", None) or ()), *(getattr(st, "cases", None) or ())):
+            part.body = _code_only(part.body)
+        out.append(st)
+    return out
 
 
 def engine_identity() -> tuple[str, str, str, str]:

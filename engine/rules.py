@@ -872,6 +872,11 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     if ut.domain == "ground" and (not state.map.enterable[ut.mobility][t] or state.units_at(t, 1 - u.side)):
         return (f"{u.id} cannot be placed at {state.map.describe(t)}: a sandbox placement needs a hex a "
                 f"{ut.mobility} unit can stand on, with no enemy unit in it")
+    # The stack limit holds as for a Move, in its words; own units only (the unit itself, if there, not counted),
+    # so the refusal tells nothing of the enemy.
+    if ut.domain == "ground" and not u.offmap and sum(
+            w is not u for w in state.units_at(t, u.side)) >= state.scenario.stack_limit:
+        return f"{state.map.describe(t)} is full (stack limit {state.scenario.stack_limit})"
     return None
 
 
@@ -1497,17 +1502,34 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     return True
 
 
+def _sandbox_weather_events(state: GameState) -> None:
+    """A new turn's weather events, for the weather set mid-turn. `drone_sorties_grounded` counts drones x turns
+    grounded: the drones the turn's earlier weather grounded are counted again only if the new one does."""
+    armed = ("strike", "loiter")
+    table = state.scenario.unit_table
+    counted = [u.side for u in state.air_units()  # (the ones `_weather_events` will count again, if grounded)
+               if u.arrived and u.strength > 0 and table[u.type].air_role in armed
+               and state.grounded.get(u.id) is not None]
+    _weather_events(state)
+    for side in counted:
+        state.score.drone_sorties_grounded[SIDES[side]] -= 1
+
+
 def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     gmap = state.map
     if isinstance(o, SandboxWeather):
+        was = state.weather
         if o.preset == "historical":
             state.weather_override = None
         else:
             c, v, f, p = PRESETS[o.preset]
             state.weather_override = WeatherTurn(state.turn, c, v, f, p)
         state.update_clock()
+        if state.weather == was:  # the turn's report and air status stand: said again, they would only repeat
+            _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset} (unchanged)"))
+            return
         _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}"))
-        _weather_events(state)
+        _sandbox_weather_events(state)
         return
     u = state.unit(o.unit)
     u.idx = gmap.idx(o.to)

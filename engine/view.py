@@ -212,10 +212,20 @@ class SideView:
         now = {c.id for c in self.contacts}
         refs = st.map.hex_refs
         out = []
+        seen_lost = None
         for uid, (idx, turn, strength) in sorted(st.last_seen[self.side].items()):
             u = st.unit(uid)
-            if uid not in now and u.strength > 0:  # (every loss is dealt by this side: it saw the destruction)
-                out.append(LastSeen(uid, u.type, idx, refs[idx], turn, strength))
+            if uid in now:
+                continue
+            if u.strength <= 0:
+                # Gone only once the side saw it go (`_destroyed_seen`). Every loss the rules deal today is dealt
+                # by the other side, which sees it (tests/test_s28_eng_fog_losses.py); a loss it did not see (a
+                # new cause, a blind fire) must not take the mark away and tell it the unit died.
+                if seen_lost is None:
+                    seen_lost = _destroyed_seen(st, self.side)
+                if seen_lost is True or uid in seen_lost:
+                    continue
+            out.append(LastSeen(uid, u.type, idx, refs[idx], turn, strength))
         return out
 
     @cached_property
@@ -382,6 +392,40 @@ class SideView:
 
     def enemy_side(self) -> int:
         return 1 - self.side
+
+
+_CONSEQUENCES = frozenset({"UnitDestroyed", "UnitRetreated", "UnitRevealed"})
+"""Events logged after the order that caused them (`rules._emit(state, cause, *after)`)."""
+
+
+def _destroyed_seen(state: GameState, side: int) -> frozenset[str] | bool:
+    """The units `side` saw destroyed: it saw their `UnitDestroyed`, or the event that destroyed them, naming them
+    (its own fire or assault; an ambush it sprang, its ambushers gone when the loss is judged; an assault on its
+    units). True when the game's sightings do not cover its log (every loss counts as seen, as before).
+
+    Read incrementally: one memo (on the map: games are scanned one at a time) keyed by the log list itself,
+    holding how far it has read; a copied state has its own list, and starts again."""
+    log, sights = state.log, state.sightings
+    if sights is None or len(sights) != len(log):
+        return True
+    memo = state.map.derived.get("view.destroyed_seen")
+    if memo is None or memo[0] is not log or memo[1] > len(log):
+        memo = (log, 0, (set(), set()))
+    _, start, seen = memo
+    for k in range(start, len(log)):
+        ev = log[k]
+        if ev.kind != "UnitDestroyed":
+            continue
+        uid = ev.unit  # type: ignore[attr-defined]
+        j = k - 1
+        while j >= 0 and log[j].kind in _CONSEQUENCES:
+            j -= 1
+        named = j >= 0 and uid in _involved_units(log[j])
+        for s in (0, 1):
+            if sights[k][s] or (named and sights[j][s]):
+                seen[s].add(uid)
+    state.map.derived["view.destroyed_seen"] = (log, len(log), seen)
+    return frozenset(seen[side])
 
 
 def objective_mask(gmap: GameMap) -> np.ndarray:
