@@ -313,7 +313,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         results: Annotated[list[Path], typer.Argument(
             help="Results Parquet files from `wargame batch` (two or more); differences are vs the first")],
         out: Annotated[Path | None, typer.Option(
-            help="Also write compare.md and compare.csv into this folder (created if missing)")] = None,
+            help="Also write compare.md, compare.csv and plots (compare.png, compare_fallen.png) into this folder "
+                 "(created if missing)")] = None,
     ) -> None:
         """Put batches side by side (two scenarios, two engine versions, two sets of overrides): a row per file per
         cell, cells matched by their sweep values, with each one's difference from the first file's cell. Where
@@ -321,7 +322,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         files' seed column), the differences are paired, game by game; else as for independent samples."""
         from rich.console import Console
 
-        from engine.report import ReportError, compare_files, compare_rich_table, write_compare
+        from engine.compare import compare_files, compare_rich_table, write_compare
+        from engine.report import ReportError
 
         if out is not None and out.exists() and not out.is_dir():
             fail(f"--out {out} is a file; the comparison needs a folder (give another --out)")

@@ -78,13 +78,6 @@ def _se(xs: list[float]) -> float | None:
     return None if sd is None else sd / math.sqrt(len(xs))
 
 
-def _ci_mean(xs: list[float]) -> float:
-    """Half-width of a normal-approximation 95 % interval of the mean (1.96 `_se`); the plots draw the Student-t
-    one (`_t_ci_mean`), the right width for a few games."""
-    se = _se(xs)
-    return 0.0 if se is None else Z95 * se
-
-
 def mean_stats(name: str, xs: list[float]) -> dict[str, float | None]:
     """`{name}_mean`, `{name}_sd`, `{name}_se` of a per-game sample, for the summary files: the plots' error
     bars are mean ± t(0.975, n - 1) se.
@@ -144,7 +137,7 @@ def welch_difference(a: list[float], b: list[float]) -> tuple[float, float, floa
 
 def _t_ci_mean(xs: list[float]) -> float:
     """Half-width of the 95% Student-t interval of the mean, t(0.975, n - 1) `_se` (the plots' error bars): at
-    5 games per cell t is 2.78, and 1.96 `_se` (`_ci_mean`) would draw a bar some 30% too short."""
+    5 games per cell t is 2.78, and 1.96 `_se` would draw a bar some 30% too short."""
     se = _se(xs)
     return 0.0 if se is None else t975(len(xs) - 1) * se
 
@@ -367,10 +360,32 @@ class Summary:
         """Did every cell play the same seeds (`wargame batch --common-seeds`, recorded in the batch identity)?"""
         return bool((self.meta.get("batch") or {}).get("common_seeds"))
 
+    def cell_turns(self, c: CellStats) -> int:
+        """The turns cell `c`'s games were played over: its `set:turns` sweep value, else the scenario's (0 when
+        the file says neither and no game was played)."""
+        v = c.params.get("set:turns")
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+            return v
+        return self.turns or max((t for c in self.cells for t in c.turns_played), default=0)
+
     @property
     def fallen_turns(self) -> list[int]:
-        """The turns of the "fallen by turn T" shares (`fallen_checkpoints`)."""
-        return fallen_checkpoints(self.turns or max((t for c in self.cells for t in c.turns_played), default=0))
+        """The turns of the "fallen by turn T" shares: every cell's checkpoints (`fallen_checkpoints` of its own
+        turns), so a sweep over `turns` gives each cell its 70/85/100% turns and compares them at each other's
+        (the longest cell's alone read 0% at turns 18/22/26 for a 16-turn cell, as if the town had held)."""
+        return sorted({t for c in self.cells for t in fallen_checkpoints(self.cell_turns(c))})
+
+    @property
+    def turns_vary(self) -> bool:
+        """Do the cells play different numbers of turns (a sweep over `turns`)?"""
+        return len({self.cell_turns(c) for c in self.cells}) > 1
+
+    def fallen_share(self, c: CellStats, turn: int) -> float | None:
+        """The share of all `c`'s games with the objective taken by the end of `turn`; None when `turn` is after
+        the cell's last turn (no game of it reached that turn) or the cell has no games."""
+        if not c.n or turn > self.cell_turns(c):
+            return None
+        return c.fallen_by(turn) / c.n
 
     @property
     def has_near_cut(self) -> bool:
@@ -955,9 +970,19 @@ def win_rate_difference(a: CellStats, b: CellStats) -> tuple[float, float, float
     >>> round(d, 3), round(lo, 3), round(hi, 3)
     (0.2, 0.12, 0.277)
     """
-    p1, p2 = a.win_rate, b.win_rate
-    l1, u1 = a.win_ci
-    l2, u2 = b.win_ci
+    return newcombe_difference(a.attacker_wins, a.decided, b.attacker_wins, b.decided)
+
+
+def newcombe_difference(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float, float]:
+    """Rate k2/n2 minus k1/n1 of independent samples, with Newcombe's 95% square-and-add interval from the two
+    Wilson intervals (Newcombe 1998, Stat. Med. 17:873, method 10).
+
+    >>> d, lo, hi = newcombe_difference(5, 20, 10, 20); round(d, 3), round(lo, 3), round(hi, 3)
+    (0.25, -0.047, 0.494)
+    """
+    p1, p2 = k1 / n1 if n1 else 0.0, k2 / n2 if n2 else 0.0
+    l1, u1 = wilson(k1, n1)
+    l2, u2 = wilson(k2, n2)
     d = p2 - p1
     return d, d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
 
@@ -997,11 +1022,49 @@ def paired_capture_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[tup
     return paired_t_difference([x for x, _ in both], [y for _, y in both]), len(both)
 
 
+def paired_fallen_difference(pairs: list[tuple[GameRow, GameRow]], turn: int) -> tuple[float, float, float]:
+    """Share of the second games with the objective taken by the end of `turn` minus the first's, over all the
+    pairs (a game never taken counts as not fallen), with Newcombe's paired interval (`newcombe_paired`)."""
+    fell = [tuple(r.capture_turn is not None and r.capture_turn <= turn for r in pair) for pair in pairs]
+    both = sum(1 for x, y in fell if x and y)
+    only_a = sum(1 for x, y in fell if x and not y)
+    only_b = sum(1 for x, y in fell if y and not x)
+    return newcombe_paired(both, only_a, only_b, len(fell) - both - only_a - only_b)
+
+
 def paired_loss_difference(pairs: list[tuple[GameRow, GameRow]], side: str = "attacker"
                            ) -> tuple[float, float, float] | None:
     """`side`'s casualties in the second games minus the first's, paired t over all pairs."""
     get = (lambda r: r.lost_attacker) if side == "attacker" else (lambda r: r.lost_defender)
     return paired_t_difference([get(x) for x, _ in pairs], [get(y) for _, y in pairs])
+
+
+def cell_difference(base: CellStats, c: CellStats, pairs: list[tuple[GameRow, GameRow]] | None,
+                    fallen_turns: Sequence[int] = ()) -> dict[str, Any]:
+    """Cell `c` minus `base`, the one place where paired or unpaired is chosen (the report's table and summary
+    files and `wargame compare` each had their own copy): game by game when `pairs` (`paired_games`) is given,
+    else as independent samples. `paired`; `win`, `capture`, `attacker`, `defender` as (difference, low, high)
+    or None: win rates by Newcombe's paired interval or his unpaired one (None unless both cells have decided
+    games), capture turns and casualties (`CellStats.casualties`) by paired t or Welch's; `capture_n` the games
+    the capture difference is over (the pairs where both saw it taken, or (base's, c's) captures); `fallen`,
+    {turn: difference of the shares of all games fallen by it}, for each of `fallen_turns` (Newcombe's paired or
+    unpaired interval; None for a cell without games)."""
+    out: dict[str, Any] = {"paired": pairs is not None}
+    if pairs is not None:
+        out["win"] = paired_win_difference(pairs)
+        out["capture"], out["capture_n"] = paired_capture_difference(pairs)
+        for side in ("attacker", "defender"):
+            out[side] = paired_loss_difference(pairs, side)
+        out["fallen"] = {t: paired_fallen_difference(pairs, t) for t in fallen_turns}
+    else:
+        out["win"] = win_rate_difference(base, c) if c.decided and base.decided else None
+        out["capture"] = welch_difference(base.capture_turns, c.capture_turns)
+        out["capture_n"] = (len(base.capture_turns), len(c.capture_turns))
+        for side in ("attacker", "defender"):
+            out[side] = welch_difference(base.casualties(side), c.casualties(side))
+        out["fallen"] = {t: newcombe_difference(base.fallen_by(t), base.n, c.fallen_by(t), c.n)
+                         if base.n and c.n else None for t in fallen_turns}
+    return out
 
 
 PAIRED_NOTE = ("'paired': game g of both was played on the same seed (checked game by game in the seed column), so "
@@ -1041,7 +1104,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—",
             "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
             _median_cell(s, c.capture_turns, sep),
-            *([fallen_cell(c, fallen)] if fallen else []),
+            *([fallen_cell(s, c, fallen)] if fallen else []),
             road_cut_cell(s, c, sep),
             f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}",
             f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
@@ -1052,27 +1115,20 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         head.insert(3, f"wins vs{sep}cell 0{sep}[95% CI]")
         base = s.cells[0]
         paired = cells_paired(s)
-        for c, r in zip(s.cells, rows, strict=True):
-            pw = paired_win_difference(paired[c.cell]) if c.cell in paired else None
-            if pw is not None:
-                r.insert(3, fmt_pts_difference(pw, sep, paired=True))
-            elif c is base or not c.decided or not base.decided or c.cell in paired:
-                r.insert(3, "—")  # (paired cells with no pair decided in both: not an unlabelled unpaired interval)
-            else:
-                r.insert(3, fmt_pts_difference(win_rate_difference(base, c), sep))
+        diffs = [None if c is base else cell_difference(base, c, paired.get(c.cell)) for c in s.cells]
+        for d, r in zip(diffs, rows, strict=True):
+            # (paired cells with no pair decided in both: "—", not an unlabelled unpaired interval)
+            r.insert(3, "—" if d is None or d["win"] is None else fmt_pts_difference(d["win"], sep,
+                                                                                     paired=d["paired"]))
         at = head.index(losses_head(s, sep)) + 1
         head.insert(at, welch_head(s, sep))
-        for c, r in zip(s.cells, rows, strict=True):
-            if c.cell in paired:
-                r.insert(at, fmt_difference(paired_loss_difference(paired[c.cell]), sep, paired=True))
-            else:
-                diff = None if c is base else welch_difference(base.casualties("attacker"), c.casualties("attacker"))
-                r.insert(at, fmt_difference(diff, sep))
+        for d, r in zip(diffs, rows, strict=True):
+            r.insert(at, "—" if d is None else fmt_difference(d["attacker"], sep, paired=d["paired"]))
         if paired:  # (only where the seeds pair the games: in one `wargame batch` file, with --common-seeds)
             at = head.index(f"median turn{sep}taken") + 1
             head.insert(at, f"turn taken{sep}vs cell 0{sep}[95% CI]")
-            for c, r in zip(s.cells, rows, strict=True):
-                r.insert(at, fmt_capture_difference(paired[c.cell], sep) if c.cell in paired else "—")
+            for d, r in zip(diffs, rows, strict=True):
+                r.insert(at, fmt_capture_difference(d, sep) if d is not None and d["paired"] else "—")
     return head, rows
 
 
@@ -1085,11 +1141,13 @@ def fallen_head(s: Summary, sep: str = " ") -> str:
     return f"{s.objective}{sep}fallen by{sep}turn{sep}{'/'.join(map(str, s.fallen_turns))}{sep}(all games)"
 
 
-def fallen_cell(c: CellStats, turns: list[int]) -> str:
-    """"10/42/70%": the share of the cell's games (all of them) with the objective taken by each of `turns`."""
+def fallen_cell(s: Summary, c: CellStats, turns: list[int]) -> str:
+    """"10/42/70%": the share of the cell's games (all of them) with the objective taken by each of `turns`; "—"
+    for a turn after the cell's last (`Summary.fallen_share`)."""
     if not c.n:
         return "—"
-    return "/".join(f"{100 * c.fallen_by(t) / c.n:.0f}" for t in turns) + "%"
+    shares = [s.fallen_share(c, t) for t in turns]
+    return "/".join("—" if x is None else f"{100 * x:.0f}" for x in shares) + "%"
 
 
 def road_cut_head(s: Summary, sep: str = " ") -> str:
@@ -1161,10 +1219,15 @@ def fmt_difference(diff: tuple[float, float, float] | None, sep: str = " ", pair
     return f"{diff[0]:+.1f}{sep}[{diff[1]:+.1f}, {diff[2]:+.1f}]" + (f"{sep}paired" if paired else "")
 
 
-def fmt_capture_difference(pairs: list[tuple[GameRow, GameRow]], sep: str = " ") -> str:
-    """The paired difference of capture turns, with the pairs it is over: "-1.2 [-2.0, -0.4] paired (n=12)"."""
-    diff, n = paired_capture_difference(pairs)
-    return "—" if diff is None else f"{fmt_difference(diff, sep, paired=True)} (n={n})"
+def fmt_capture_difference(d: dict[str, Any], sep: str = " ") -> str:
+    """The difference of capture turns of a `cell_difference`, with the games it is over: "-1.2 [-2.0, -0.4]
+    paired (n=12)" (the pairs where both saw it taken), "+0.5 [-1.0, +2.0] (n=10/12)" unpaired."""
+    diff, n = d["capture"], d["capture_n"]
+    if diff is None:
+        return "—"
+    if d["paired"]:
+        return f"{fmt_difference(diff, sep, paired=True)} (n={n})"
+    return f"{fmt_difference(diff, sep)}{sep}(n={n[0]}/{n[1]})"
 
 
 def _pts(x: float) -> str:
@@ -1221,9 +1284,21 @@ def seeds_note(s: Summary) -> str:
     return COMMON_SEEDS_NOTE if s.common_seeds else SEEDS_NOTE
 
 
+def fallen_note(s: Summary) -> str:
+    """`FALLEN_NOTE`, and when the cells play different numbers of turns, how their checkpoints are put together."""
+    if not s.turns_vary:
+        return FALLEN_NOTE
+    return FALLEN_NOTE + FALLEN_VARY_NOTE
+
+
+FALLEN_VARY_NOTE = (" (of each cell's own turns: the cells play different numbers of turns, so every cell's "
+                    "checkpoints are shown for all; —, null in the summary files: a turn after the cell's last, "
+                    "which no game of it reached)")
+
+
 def table_notes(s: Summary) -> str:
     """The notes on the fall and the road-cut columns (the table's caption, report.md and the HTML)."""
-    return "; ".join([*([FALLEN_NOTE] if s.fallen_turns else []), ROAD_CUT_NOTE])
+    return "; ".join([*([fallen_note(s)] if s.fallen_turns else []), ROAD_CUT_NOTE])
 
 
 def grounded_note(quotes: str = "''") -> str:
@@ -2265,6 +2340,13 @@ SUMMARY_FILES = ("summary.json", "summary.csv")
 """The machine-readable copies of the per-cell table that `wargame report` writes next to its plots."""
 
 
+def loss_column(s: Summary, side: str) -> str:
+    """The name of `side`'s casualties in the summary files (`CellStats.casualties`): `steps_lost_<side>_ground`,
+    or `steps_lost_<side>` (every step, drones included) for a file without the ground/air split; one vocabulary
+    for summary.csv and compare.csv (compare's `casualties_*` named neither)."""
+    return f"steps_lost_{side}_ground" if s.ground_losses else f"steps_lost_{side}"
+
+
 def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     """The per-cell table as numbers (rates as fractions, nulls where the table shows "—"): one dict per cell,
     in the table's order; `wins_vs_cell0*` is the difference of win rates (fraction, Newcombe's 95% interval);
@@ -2279,8 +2361,8 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     for c in s.cells:
         lo, hi = c.win_ci
         d = dlo = dhi = None
-        if len(s.cells) > 1 and c is not base and c.decided and base.decided:
-            d, dlo, dhi = win_rate_difference(base, c)
+        if len(s.cells) > 1 and c is not base and (unpaired := cell_difference(base, c, None)["win"]) is not None:
+            d, dlo, dhi = unpaired  # (the unpaired difference for every cell; a paired one below where it pairs)
         welch = (welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
                  if len(s.cells) > 1 and c is not base else None)
         weather = None if not c.weather_grounded or not c.turns_played else c.weather_grounded
@@ -2319,16 +2401,18 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
         })
     paired = cells_paired(s) if len(s.cells) > 1 else {}
     if paired:  # (the keys only where some cell pairs with cell 0: a `wargame batch` file's summary is unchanged)
+        att = loss_column(s, "attacker")
         for c, d in zip(s.cells, out, strict=True):
             pairs = paired.get(c.cell)
-            win = paired_win_difference(pairs) if pairs else None
-            loss = paired_loss_difference(pairs) if pairs else None
-            capture, n_capture = paired_capture_difference(pairs) if pairs else (None, 0)
+            diff = cell_difference(base, c, pairs) if pairs else None
+            win = diff["win"] if diff else None
+            loss = diff["attacker"] if diff else None
+            capture, n_capture = (diff["capture"], diff["capture_n"]) if diff else (None, 0)
             d.update({"paired_vs_cell0": pairs is not None, "paired_games": len(pairs) if pairs else 0,
                       "wins_vs_cell0_paired": None if win is None else win[0],
                       "wins_vs_cell0_paired_ci": None if win is None else [win[1], win[2]],
-                      "casualties_attacker_vs_cell0_paired": None if loss is None else loss[0],
-                      "casualties_attacker_vs_cell0_paired_ci": None if loss is None else [loss[1], loss[2]],
+                      f"{att}_vs_cell0_paired": None if loss is None else loss[0],
+                      f"{att}_vs_cell0_paired_ci": None if loss is None else [loss[1], loss[2]],
                       "capture_turn_vs_cell0_paired": None if capture is None else capture[0],
                       "capture_turn_vs_cell0_paired_ci": None if capture is None else [capture[1], capture[2]],
                       "capture_turn_pairs": n_capture})
@@ -2342,9 +2426,9 @@ def fallen_summary(s: Summary, c: CellStats) -> dict[str, Any]:
     more were never taken: `capture_turn_median_all_games_after_last` is then true)."""
     out: dict[str, Any] = {}
     for t in s.fallen_turns:
-        k = c.fallen_by(t)
-        out[f"fallen_by_turn_{t}"] = k / c.n if c.n else None
-        out[f"fallen_by_turn_{t}_ci"] = list(wilson(k, c.n)) if c.n else None
+        share = s.fallen_share(c, t)
+        out[f"fallen_by_turn_{t}"] = share
+        out[f"fallen_by_turn_{t}_ci"] = None if share is None else list(wilson(c.fallen_by(t), c.n))
     ranked = sorted(c.capture_turns) + [math.inf] * (c.n - len(c.capture_turns))
     med = _median(ranked) if ranked else None
     after = med is not None and (math.isinf(med) or math.isnan(med))
@@ -2363,7 +2447,7 @@ def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
         out.update(mean_stats(f"steps_lost_{side}_ground", c.ground_steps_lost[side]))
         out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
     base = s.cells[0]
-    welch = (welch_difference(base.casualties("attacker"), c.casualties("attacker"))
+    welch = (cell_difference(base, c, None)["attacker"]
              if len(s.cells) > 1 and c is not base and s.ground_losses else None)
     out["steps_lost_attacker_ground_vs_cell0"] = None if welch is None else welch[0]
     out["steps_lost_attacker_ground_vs_cell0_ci"] = None if welch is None else [welch[1], welch[2]]
@@ -2400,14 +2484,16 @@ def cells_json(s: Summary) -> str:
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",
         "seeds": seeds_note(s),
         "common_seeds": s.common_seeds,
-        "fallen_by_turn": FALLEN_NOTE + " (fallen_by_turn_<T>, with its 95% Wilson interval)",
+        "fallen_by_turn": fallen_note(s) + " (fallen_by_turn_<T>, with its 95% Wilson interval)",
         "capture_turn_median_all_games": ("the median capture turn over all the cell's games, a game never taken "
                                           "counted as after the last turn: null, with "
                                           "capture_turn_median_all_games_after_last true, when half or more were "
                                           "never taken"),
         "road_cut": ROAD_CUT_NOTE,
-        **({"paired": PAIRED_NOTE + "; casualties_attacker: ground steps lost, or all steps in a file without the "
-                                    "ground columns"} if len(s.cells) > 1 and cells_paired(s) else {}),
+        **({"paired": PAIRED_NOTE + f"; {loss_column(s, 'attacker')}_vs_cell0_paired: the attacker's "
+                                    + ("ground steps lost" if s.ground_losses else "steps lost (all steps: a file "
+                                       "without the ground columns)")} if len(s.cells) > 1 and cells_paired(s)
+           else {}),
         "cell_order": cell_order_note(s) or "a single cell",
         "cells": cell_summaries(s),
     }, indent=1, sort_keys=False) + "\n"
@@ -2466,297 +2552,6 @@ def write_markdown(s: Summary, out_dir: Path) -> Path:
     path = out_dir / "report.md"
     atomic_write_text(path, report_markdown(s))
     return path
-
-
-# ------------------------------------------------------------------------------------ comparing result files
-
-
-@dataclass
-class Comparison:
-    """Two or more results files side by side (`compare_files`): `groups[k]` holds the matching cell of every
-    file, the first file's first; differences are each file's cell minus the first file's."""
-
-    files: list[Summary]
-    labels: list[str]
-    """How the table calls each file: its name without .parquet, or A, B, ... when two share a name."""
-    groups: list[list[CellStats]]
-    matched_by: str
-    """How the cells were matched: "sweep values" or "single cell"."""
-    differences: list[str] = field(default_factory=list)
-    """What differs between the files' batches (scenario, overrides, seeds, engine), one line each."""
-
-    def pairs(self, k: int, i: int) -> list[tuple[GameRow, GameRow]] | None:
-        """Group `k`'s cell of file `i` paired game by game with the first file's (`paired_games`), or None."""
-        return paired_games(self.groups[k][0], self.groups[k][i])
-
-    @property
-    def turns_compare(self) -> bool:
-        """The files' turns are of one length, so their turn numbers compare (an acceptance test saw "mean turn
-        taken vs b1 -20.5" between 6-hour and 12-hour turns, beside the note that they do not compare)."""
-        return len({s.meta.get("turn_hours") for s in self.files}) == 1
-
-
-IDENTITY_KEYS = (("scenario_sha256", "scenario (sha256)"), ("sets", "--set"), ("weather", "--weather"),
-                 ("attacker", "--attacker"), ("defender", "--defender"), ("seed", "--seed"), ("games", "--games"),
-                 ("engine_version", "engine version"), ("sweeps", "--sweep"), ("common_seeds", "--common-seeds"))
-"""The batch identity fields `compare_files` says differ between files (with the engine code, from the metadata)."""
-
-
-def _hashable(v: Any) -> Any:
-    return json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
-
-
-def _cell_key(c: CellStats) -> tuple[Any, ...]:
-    return tuple(sorted((k, _hashable(v)) for k, v in c.params.items()))
-
-
-def file_labels(paths: Sequence[Path]) -> list[str]:
-    """Names for the files in a comparison: their stems when these differ, else A, B, C, ...
-
-    >>> file_labels([Path("a/base.parquet"), Path("b/fog.parquet")]), file_labels([Path("a/r.parquet"),
-    ...                                                                             Path("b/r.parquet")])
-    (['base', 'fog'], ['A', 'B'])
-    """
-    stems = [Path(p).stem for p in paths]
-    if len(set(stems)) == len(stems):
-        return stems
-    return [chr(ord("A") + i) if i < 26 else f"F{i + 1}" for i in range(len(paths))]
-
-
-def compare_files(paths: Sequence[Path]) -> Comparison:
-    """Read two or more results files and match their cells: by sweep values when every file swept the same keys
-    over the same values (in any order), or the one cell of each when no file has more. Refuses (`ReportError`,
-    naming why) fewer than two files, a file given twice, an unreadable file, files whose losses count
-    different things (ground steps in one, every step in an older one) and cells that cannot be matched."""
-    paths = [Path(p) for p in paths]
-    if len(paths) < 2:
-        raise ReportError("compare needs two or more results files (for one, use `wargame report`)")
-    seen: dict[Path, Path] = {}
-    for p in paths:
-        real = p.resolve()
-        if real in seen:
-            raise ReportError(f"{p} is given twice ({seen[real]}): compare different results files")
-        seen[real] = p
-    files = []
-    for p in paths:
-        try:
-            files.append(summarize(p))
-        except ReportError as e:
-            raise ReportError(str(e) if str(p) in str(e) else f"{p}: {e}") from None
-    labels = file_labels(paths)
-    if len({s.ground_losses for s in files}) > 1:
-        old = [lab for lab, s in zip(labels, files, strict=True) if not s.ground_losses]
-        raise ReportError(f"{', '.join(old)} {'has' if len(old) == 1 else 'have'} no ground/air split of the steps "
-                          "lost (written by an older wargame): its losses count drones shot down, the others' do "
-                          "not, so they do not compare; play it again with `wargame batch ... --overwrite`")
-    if all(len(s.cells) == 1 for s in files):
-        groups, how = [[s.cells[0] for s in files]], "single cell"
-    else:
-        keys = [sorted(s.sweep_keys) for s in files]
-        if any(k != keys[0] for k in keys[1:]):
-            said = "; ".join(f"{lab}: {len(s.cells)} cell(s), swept over {', '.join(s.sweep_keys) or 'nothing'}"
-                             for lab, s in zip(labels, files, strict=True))
-            raise ReportError(f"the files' cells cannot be matched: {said}; compare files swept over the same "
-                              "keys and values (or files of one cell each)")
-        by_key = [{_cell_key(c): c for c in s.cells} for s in files]
-        for lab, s, cells in zip(labels, files, by_key, strict=True):
-            if cells.keys() != by_key[0].keys():
-                missing = [c.label for c in files[0].cells if _cell_key(c) not in cells]
-                extra = [c.label for c in s.cells if _cell_key(c) not in by_key[0]]
-                said = "; ".join(x for x in (f"{lab} lacks {', '.join(missing)}" if missing else "",
-                                             f"{labels[0]} lacks {', '.join(extra)}" if extra else "") if x)
-                raise ReportError(f"the files' cells cannot be matched: {said}; compare files swept over the same "
-                                  "values")
-        groups = [[cells[_cell_key(c)] for cells in by_key] for c in files[0].cells]
-        how = "sweep values"
-    return Comparison(files, labels, groups, how, batch_differences(files, labels))
-
-
-def batch_differences(files: Sequence[Summary], labels: Sequence[str]) -> list[str]:
-    """What differs between the files' batches, one line a field: "--set: base: none; tb2weak: units.x=1"."""
-    out = []
-    metas = [s.meta.get("batch") or {} for s in files]
-    for key, name in (*IDENTITY_KEYS, ("engine_code", "engine code")):
-        values = [(s.meta.get(key) if key == "engine_code" else m.get(key)) for s, m in zip(files, metas,
-                                                                                         strict=True)]
-        same = [sorted(map(_hashable, v)) if key == "sets" and isinstance(v, list) else v for v in values]
-        if all(v == same[0] for v in same[1:]):  # (the same --set given in another order: the same batch)
-            continue
-
-        def shown(v: Any, key: str = key) -> str:
-            if v is None or v == []:
-                return "none"
-            if key == "sets":
-                return ", ".join(f"{p}={json.dumps(x)}" for p, x in v)
-            return str(v)[:12] if key in ("scenario_sha256",) else str(v)
-        out.append(f"{name}: " + "; ".join(f"{lab}: {shown(v)}" for lab, v in zip(labels, values, strict=True)))
-    return out
-
-
-def compare_differences(cmp: Comparison, k: int, i: int) -> dict[str, Any]:
-    """File `i`'s cell of matched group `k` minus the first file's: `paired` (game by game, `paired_games`), and
-    `win`, `capture`, `attacker`, `defender` as (difference, low, high) or None, `capture_n` the games each is over
-    (the pairs, or (first's, this one's)). Paired where the seeds pair the games, else as independent samples
-    (Newcombe's interval, Welch's); no capture difference between turns of other lengths. One account for the
-    table and the CSV (each had its own, and the CSV's lost its loss differences)."""
-    base, c = cmp.groups[k][0], cmp.groups[k][i]
-    pairs = cmp.pairs(k, i) if i else None
-    out: dict[str, Any] = {"paired": pairs is not None, "win": None, "capture": None, "capture_n": None,
-                           "attacker": None, "defender": None}
-    if i == 0:
-        return out
-    if pairs is not None:
-        out["win"] = paired_win_difference(pairs)
-        out["capture"], out["capture_n"] = paired_capture_difference(pairs)
-        for side in ("attacker", "defender"):
-            out[side] = paired_loss_difference(pairs, side)
-    else:
-        out["win"] = win_rate_difference(base, c) if c.decided and base.decided else None
-        out["capture"] = welch_difference(base.capture_turns, c.capture_turns)
-        out["capture_n"] = (len(base.capture_turns), len(c.capture_turns))
-        for side in ("attacker", "defender"):
-            out[side] = welch_difference(base.casualties(side), c.casualties(side))
-    if not cmp.turns_compare:
-        out["capture"] = None
-    return out
-
-
-def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], list[list[str]]]:
-    """The comparison table: a row per file per matched cell, each with its difference from the first file's
-    cell: paired (game by game, `paired_games`) where the seeds pair the games, else as for independent samples
-    (Newcombe's interval for win rates, Welch's for means)."""
-    sep = "\n" if compact else " "
-    first = cmp.labels[0]
-    s0 = cmp.files[0]
-    head = ["file", "cell", "games", f"attacker wins{sep}[95% CI]", f"wins vs{sep}{first}{sep}[95% CI]",
-            f"median turn{sep}taken", f"mean turn taken{sep}vs {first}{sep}[95% CI]", losses_head(s0, sep),
-            f"att. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]",
-            f"def. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]"]
-    rows = []
-    for k, group in enumerate(cmp.groups):
-        for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
-            lo, hi = c.win_ci
-            row = [lab, f"{c.cell}: {c.label}", str(c.n),
-                   f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—"]
-            d = compare_differences(cmp, k, i)
-            paired, win, cap, n = d["paired"], d["win"], d["capture"], d["capture_n"]
-            if i == 0:
-                turn = "—"
-            elif not cmp.turns_compare:
-                turn = "n/a"
-            elif cap is None:
-                turn = "—"
-            else:
-                turn = (f"{fmt_difference(cap, sep, paired=True)} (n={n})" if paired
-                        else f"{fmt_difference(cap, sep)}{sep}(n={n[0]}/{n[1]})")
-            row += ["—" if win is None else fmt_pts_difference(win, sep, paired=paired),
-                    _median_cell(s, c.capture_turns, sep), turn,
-                    f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}"]
-            row += ["—" if i == 0 else fmt_difference(d[side], sep, paired=paired)
-                    for side in ("attacker", "defender")]
-            rows.append(row)
-    return head, rows
-
-
-COMPARE_UNPAIRED_NOTE = ("differences without 'paired' treat the two cells as independent samples (their games "
-                         "not on the same seeds game by game: other seeds, or other numbers of games): win rates "
-                         "with Newcombe's 95% interval from the two Wilson intervals, means with Welch's; 'mean turn "
-                         "taken' is over the games where the objective was taken (n = those games in each cell), a "
-                         "conditional difference")
-
-
-def compare_notes(cmp: Comparison) -> list[str]:
-    """The comparison table's caption, a note a line: the files, how cells were matched, what the batches differ
-    in, and what each interval is."""
-    files = [f"{lab} = {s.path} ({s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "") + ")"
-             for lab, s in zip(cmp.labels, cmp.files, strict=True)]
-    matched = ("each file's one cell" if cmp.matched_by == "single cell" else
-               "cells matched by their sweep values (cell numbers may differ between files)")
-    notes = ["files: " + "; ".join(files), f"differences are each file's cell minus {cmp.labels[0]}'s; {matched}"]
-    paired = [(k, i) for k in range(len(cmp.groups)) for i in range(1, len(cmp.files)) if cmp.pairs(k, i)]
-    all_paired = len(paired) == len(cmp.groups) * (len(cmp.files) - 1)
-    if cmp.differences:
-        notes.append("the batches differ in: " + " | ".join(cmp.differences))
-    else:  # (a review: the note said "every difference is 0" beside rows that were not, for sweeps in another order)
-        notes.append("the batches' identities are the same (scenario, overrides, sweep, seed, games, engine)"
-                     + (": the same games, so every difference is 0" if all_paired else ""))
-    if paired:
-        notes.append(PAIRED_NOTE)
-    if not all_paired:
-        notes.append(COMPARE_UNPAIRED_NOTE)
-    hours = {s.meta.get("turn_hours") for s in cmp.files}
-    if len(hours) > 1:
-        notes.append("the files' turns are of different lengths (" + ", ".join(
-            f"{lab}: {s.meta.get('turn_hours')} h" for lab, s in zip(cmp.labels, cmp.files, strict=True))
-            + "): their turn numbers do not compare")
-    notes.append(MODEL_RATE_NOTE)
-    return notes
-
-
-def compare_rich_table(cmp: Comparison, width: int | None = None) -> Any:
-    """The comparison table for a terminal (in parts when wider than `width`, as `rich_table`), its notes
-    under it."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    head, rows = compare_rows(cmp, compact=True)
-    parts = _column_groups(head, rows, width)
-    tables = []
-    for j, cols in enumerate(parts):
-        cols = cols if 1 in cols else [0, 1, *cols[1:]]  # (every part says whose cell a row is)
-        t = Table(title=f"{len(cmp.files)} results files compared" if j == 0 else None, title_justify="left")
-        for i in cols:
-            t.add_column(head[i], justify="left" if i < 2 else "right", overflow="fold")
-        for k, r in enumerate(rows):
-            t.add_row(*(r[i] for i in cols), end_section=(k + 1) % len(cmp.files) == 0)
-        tables.append(t)
-    return Group(*tables, *(Text(_sentence(n), style="table.caption") for n in compare_notes(cmp)))
-
-
-def compare_markdown(cmp: Comparison) -> str:
-    """`compare.md`: the comparison table as Markdown with its notes."""
-    head, rows = compare_rows(cmp)
-    out = [f"# {len(cmp.files)} results files compared", "", markdown_table(head, rows), "",
-           *(f"- {_sentence(n)}" for n in compare_notes(cmp))]
-    return "\n".join(out) + "\n"
-
-
-def compare_csv(cmp: Comparison) -> str:
-    """`compare.csv`: the comparison as numbers, a row per file per matched cell: the cell's win rate and means,
-    and each difference from the first file's cell with its interval and whether it is paired."""
-    rows = []
-    for k, group in enumerate(cmp.groups):
-        for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
-            d = compare_differences(cmp, k, i)
-            lo, hi = c.win_ci
-            r: dict[str, Any] = {"file": lab, "results": str(s.path), "cell": c.cell, "label": c.label,
-                                 "games": c.n, "attacker_win_rate": c.win_rate if c.decided else None,
-                                 "win_ci_low": lo if c.decided else None, "win_ci_high": hi if c.decided else None,
-                                 "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
-                                 "casualties_attacker_mean": _mean(c.casualties("attacker")),
-                                 "casualties_defender_mean": _mean(c.casualties("defender")),
-                                 "paired_vs_first": d["paired"]}
-            for name, diff in (("wins", d["win"]), ("capture_turn", d["capture"]),
-                               ("casualties_attacker", d["attacker"]), ("casualties_defender", d["defender"])):
-                r[f"{name}_vs_first"], r[f"{name}_vs_first_low"], r[f"{name}_vs_first_high"] = \
-                    diff if diff is not None else (None, None, None)
-            rows.append(r)
-    return csv_text(rows)
-
-
-def write_compare(cmp: Comparison, out_dir: Path) -> list[Path]:
-    """Write compare.md and compare.csv into `out_dir` (created if missing), each atomically."""
-    from engine.fileio import atomic_write_text
-
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths = [out_dir / "compare.md", out_dir / "compare.csv"]
-        atomic_write_text(paths[0], compare_markdown(cmp))
-        atomic_write_text(paths[1], compare_csv(cmp))
-    except OSError as e:
-        raise ReportWriteError(f"cannot write the comparison to {out_dir}: {e.strerror or e}") from None
-    return paths
 
 
 def png_bytes(fig: Any) -> bytes:  # pragma: no cover - helper kept for notebooks

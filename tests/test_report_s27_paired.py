@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from test_analyst21 import cli, flat
 
 from engine import batch as B
+from engine import compare as C
 from engine import report as R
 from engine.report import CellStats, GameRow, Summary
 
@@ -157,7 +158,7 @@ def test_cells_played_on_the_same_seeds_are_compared_paired_in_the_table(files, 
     assert "Newcombe's paired score interval" in R.report_markdown(s)
     cells = json.loads(R.cells_json(s))["cells"]
     assert cells[1]["paired_vs_cell0"] and cells[1]["wins_vs_cell0_paired"] == pytest.approx(win[0])
-    assert cells[1]["casualties_attacker_vs_cell0_paired_ci"] == pytest.approx([loss[1], loss[2]])
+    assert cells[1]["steps_lost_attacker_ground_vs_cell0_paired_ci"] == pytest.approx([loss[1], loss[2]])
 
 
 # ------------------------------------------------------------------------------------------------ the plots
@@ -193,7 +194,7 @@ def test_compare_puts_files_side_by_side_paired_where_the_seeds_are_the_same(fil
     text = flat(out)
     assert "2 results files compared" in text and "base" in text and "variant" in text
     assert "paired" in text and "units.blue_amb_1.strength=1" in text  # (what the batches differ in)
-    cmp = R.compare_files([files["base"], files["variant"]])
+    cmp = C.compare_files([files["base"], files["variant"]])
     assert cmp.matched_by == "sweep values" and [len(g) for g in cmp.groups] == [2, 2]
     rows = list(csv.DictReader(io.StringIO((tmp_path / "cmp" / "compare.csv").read_text())))
     assert [r["file"] for r in rows] == ["base", "variant", "base", "variant"]
@@ -204,35 +205,35 @@ def test_compare_puts_files_side_by_side_paired_where_the_seeds_are_the_same(fil
         assert float(r["wins_vs_first"]) == pytest.approx(win[0])
         assert float(r["wins_vs_first_low"]) == pytest.approx(win[1])
         att = R.paired_loss_difference(pairs)
-        assert float(r["casualties_attacker_vs_first_high"]) == pytest.approx(att[2])
+        assert float(r["steps_lost_attacker_ground_vs_first_high"]) == pytest.approx(att[2])
     assert rows[0]["wins_vs_first"] == ""  # (the first file: no difference)
     md = (tmp_path / "cmp" / "compare.md").read_text()
     assert "| file | cell |" in md and "paired" in md
 
 
 def test_compare_of_batches_on_other_seeds_is_unpaired(files) -> None:
-    cmp = R.compare_files([files["base"], files["reseeded"]])
+    cmp = C.compare_files([files["base"], files["reseeded"]])
     assert cmp.pairs(0, 1) is None and cmp.pairs(1, 1) is None
-    head, rows = R.compare_rows(cmp)
+    head, rows = C.compare_rows(cmp)
     assert not any("paired" in x for r in rows for x in r)
     base, other = cmp.groups[0]
     d, lo, hi = R.win_rate_difference(base, other)
     assert rows[1][head.index("wins vs base [95% CI]")] == R.fmt_pts_difference((d, lo, hi))
     welch = R.welch_difference(base.casualties("attacker"), other.casualties("attacker"))
     assert rows[1][head.index("att. ground steps lost vs base [95% CI]")] == R.fmt_difference(welch)
-    assert any("--seed: base: 5; reseeded: 6" in n for n in R.compare_notes(cmp))
-    assert any("independent samples" in n for n in R.compare_notes(cmp))
+    assert any("--seed: base: 5; reseeded: 6" in n for n in C.compare_notes(cmp))
+    assert any("independent samples" in n for n in C.compare_notes(cmp))
 
 
 def test_compare_matches_cells_by_sweep_values_and_checks_the_pairing_in_the_data(files) -> None:
     """Same --seed, sweep values in the other order: garrison 1 is cell 0 of one file and cell 1 of the other,
     played on different seeds: matched, but not paired."""
-    cmp = R.compare_files([files["base"], files["reversed"]])
+    cmp = C.compare_files([files["base"], files["reversed"]])
     assert [(g[0].cell, g[1].cell) for g in cmp.groups] == [(0, 1), (1, 0)]
     assert [g[0].params == g[1].params for g in cmp.groups] == [True, True]
     assert cmp.pairs(0, 1) is None and cmp.pairs(1, 1) is None
     # a review: with only the sweep's order differing, the note said "the same games, so every difference is 0"
-    notes = " ".join(R.compare_notes(cmp))
+    notes = " ".join(C.compare_notes(cmp))
     assert "--sweep" in notes and "every difference is 0" not in notes
 
 
@@ -253,16 +254,16 @@ def test_compare_refuses_files_it_cannot_compare_saying_why(files, tmp_path) -> 
         code, out = cli("compare", *map(str, args))
         assert code != 0 and words in flat(out), (args, out)
     with pytest.raises(R.ReportError, match="cannot be matched"):
-        R.compare_files([files["base"], one_cell])
+        C.compare_files([files["base"], one_cell])
 
 
 def test_compare_of_single_cell_files_matches_their_one_cell(files, tmp_path) -> None:
     a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
     for path, sets in ((a, []), (b, [B.parse_set("units.blue_amb_1.strength=1")])):
         B.run_batch(B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 4, 3, sets=sets), path, workers=1)
-    cmp = R.compare_files([a, b])
+    cmp = C.compare_files([a, b])
     assert cmp.matched_by == "single cell" and cmp.pairs(0, 1) is not None
-    head, rows = R.compare_rows(cmp)
+    head, rows = C.compare_rows(cmp)
     assert rows[1][0] == "b" and rows[1][head.index("wins vs a [95% CI]")].endswith("paired")
 
 
@@ -295,26 +296,26 @@ def test_t975_is_close_to_the_exact_quantile_between_and_at_the_table_points(df,
 def test_compare_gives_no_turn_difference_between_turns_of_other_lengths(files) -> None:
     """An acceptance test: "mean turn taken vs b1 -20.5" between 6-hour and 12-hour turns, beside the note that
     their turn numbers do not compare."""
-    cmp = R.compare_files([files["base"], files["reseeded"]])
+    cmp = C.compare_files([files["base"], files["reseeded"]])
     assert cmp.turns_compare
     cmp.files[1].meta["turn_hours"] = (cmp.files[0].meta.get("turn_hours") or 6) * 2
     assert not cmp.turns_compare
-    head, rows = R.compare_rows(cmp)
+    head, rows = C.compare_rows(cmp)
     col = next(i for i, h in enumerate(head) if "turn" in h and "vs" in h)
     assert all(r[col] in ("—", "n/a") for r in rows) and any(r[col] == "n/a" for r in rows)
-    assert all(r["capture_turn_vs_first"] == "" for r in csv.DictReader(io.StringIO(R.compare_csv(cmp))))
+    assert all(r["capture_turn_vs_first"] == "" for r in csv.DictReader(io.StringIO(C.compare_csv(cmp))))
 
 
 def test_compare_csv_gives_the_loss_differences_of_unpaired_files(files) -> None:
     """The unpaired branch of compare.csv lost its loss differences when the turn-length check was added (they
     were left at the first file's None): the CSV must carry the Welch differences the table shows."""
-    cmp = R.compare_files([files["base"], files["reseeded"]])
+    cmp = C.compare_files([files["base"], files["reseeded"]])
     assert cmp.turns_compare and cmp.pairs(0, 1) is None
-    rows = list(csv.DictReader(io.StringIO(R.compare_csv(cmp))))
+    rows = list(csv.DictReader(io.StringIO(C.compare_csv(cmp))))
     second = [r for r in rows if r["file"] == cmp.labels[1]]
     for r in second:
         c = next(g[1] for g in cmp.groups if g[1].cell == int(r["cell"]))
         base = next(g[0] for g in cmp.groups if g[1] is c)
         want = R.welch_difference(base.casualties("attacker"), c.casualties("attacker"))
-        assert want is not None and float(r["casualties_attacker_vs_first"]) == pytest.approx(want[0])
-        assert r["casualties_defender_vs_first"] != ""
+        assert want is not None and float(r["steps_lost_attacker_ground_vs_first"]) == pytest.approx(want[0])
+        assert r["steps_lost_defender_ground_vs_first"] != ""
