@@ -293,6 +293,8 @@ class App:
         self._vis_events: list[tuple[int, Any]] = []
         self._reach_key: Any = None
         self._reveal_key: Any = None
+        self._near_memo: tuple[Any, list[tuple[str, str]]] | None = None
+        """`panels.enemies_near`'s last answer and what it depended on (`panels.near_key`)."""
         self._reveals: dict[int, str | None] = {}
         self._reach: tuple[int, list[tuple[int, int]]] = (0, [])
         self._reach_tags: dict[Any, pygame.Surface] = {}
@@ -1356,7 +1358,8 @@ class App:
             # as with a scroll bar (so that none appears)
             probe = pygame_gui.elements.UITextBox(html_text=html, relative_rect=pygame.Rect(0, 0, cw - 40, -1),
                                                   manager=self.gui.manager, container=win)
-            bar = SIDE_BUTTON_H + 12 if self.side_choice else 0  # (room for "play the attacker / defender")
+            bh = max(SIDE_BUTTON_H, round(SIDE_BUTTON_H * self.ui_scale))  # (its bold text grows with the scale)
+            bar = bh + 12 if self.side_choice else 0  # (room for "play the attacker / defender")
             spare = ch - (probe.rect.height + 8 + bar)
             probe.kill()
             if spare > 0:
@@ -1373,7 +1376,7 @@ class App:
                 bw = (cw - 30) // 2
                 for k, side in enumerate(SIDES):
                     b = pygame_gui.elements.UIButton(
-                        pygame.Rect(10 + k * (bw + 10), -SIDE_BUTTON_H - 6, bw, SIDE_BUTTON_H),  # (from the bottom)
+                        pygame.Rect(10 + k * (bw + 10), -bh - 6, bw, bh),  # (from the bottom)
                         f"{pygame.key.name(KEY_OF_SIDE[k]).upper()}: play the {side} ({names[side].name})"
                         + (" - default" if SIDES.index(side) in self.human else ""),
                         self.gui.manager, container=win, anchors={"left": "left", "bottom": "bottom"})
@@ -1799,8 +1802,8 @@ class App:
         results = []
         for n in self.shown_overlays():
             dep: Any = None
-            if n == 1:
-                dep = self.mob_i
+            if n == 1:  # (and the turn's ground: `weather_movement` factors by precipitation)
+                dep = (self.mob_i, self.state.weather.precipitation, id(self.state.scenario))
             elif n == 4:  # (and the turn's light: the weather, the sandbox's override, night)
                 dep = (self.hover, self.state.turn, id(self.state), self.state.weather_override)
             elif n in (5, 6, 7):
@@ -2230,22 +2233,40 @@ class App:
         taken = list(avoid) + [grp for _, _, _, grp in groups]
         labels: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
         px = max(9, int(h * 0.62))
-        for _idx, marks, last, grp in groups:
+
+        def place(marks: list[Any], texts: tuple[str, ...], own: list[pygame.Rect], under: pygame.Rect) -> None:
+            """The first of `texts` that fits below `under` (the last mark), else around the marks `own`."""
+            grp = own[0].unionall(own[1:])
             age = turn - max(m.turn for m in marks)
-            for words in dict.fromkeys((last_seen_label(marks), f"T{max(m.turn for m in marks)}")):
+            others = [r for r in taken if r not in own]  # (its own marks may be touched: they are what it labels)
+            for words in dict.fromkeys(texts):
                 tag = self._faded(self.text.halo(words, px, (0, 0, 0), (255, 255, 255), bold=True), age)
                 tw, th = tag.get_size()
-                spots = [pygame.Rect(last.centerx - tw // 2, last.bottom - 3, tw, th),  # (under the last mark)
+                spots = [pygame.Rect(under.centerx - tw // 2, under.bottom - 3, tw, th),
                          pygame.Rect(grp.centerx - tw // 2, grp.top - th + 3, tw, th),
                          pygame.Rect(grp.right - 1, grp.centery - th // 2, tw, th),
                          pygame.Rect(grp.left - tw + 1, grp.centery - th // 2, tw, th)]
-                # (its own marks may be touched: they are what it labels)
-                others = [r for r in taken if r != grp]
                 spot = next((r for r in spots if r.collidelist(others) < 0), None)
                 if spot is not None:
                     labels.append((tag, spot, False))
                     taken.append(spot)
-                    break
+                    others.append(spot)
+                    return
+
+        for cluster in last_seen_clusters(self.state.map, [idx for idx, _, _, _ in groups]):
+            members = [groups[k] for k in cluster]
+            newest = f"T{max(m.turn for _, marks, _, _ in members for m in marks)}"
+            if not merge_last_seen([marks for _, marks, _, _ in members]):
+                for _idx, marks, last, grp in members:
+                    place(marks, (last_seen_label(marks), f"T{max(m.turn for m in marks)}"), [grp], last)
+                continue
+            # several marks close together (a village's approaches): one label for them all, under the lowest
+            # (three or more labels around a village could not be told apart; `merge_last_seen`)
+            every = [m for _, marks, _, _ in members for m in marks]
+            drawn = sum(min(len(marks), LAST_SEEN_SHOWN) for _, marks, _, _ in members)
+            own = [grp for _, _, _, grp in members]
+            low = max(own, key=lambda r: (r.bottom, r.centerx))
+            place(every, (cluster_label(every, drawn), newest), own, low)
         return out, labels
 
     def move_reveals(self) -> dict[int, str | None]:
@@ -2728,6 +2749,65 @@ def last_seen_label(marks: list[Any]) -> str:
     turns = sorted({m.turn for m in marks})
     when = ", ".join(f"T{t}" for t in turns) if len(turns) <= 2 else f"T{turns[0]}-T{turns[-1]}"
     return when if len(marks) <= LAST_SEEN_SHOWN else f"{len(marks)} seen {when}"
+
+
+LAST_SEEN_MERGE_HEXES = 3
+"""Last-seen marks on this many touching hexes or more share one label (`merge_last_seen`)."""
+
+
+def last_seen_clusters(gmap: Any, hexes: list[int]) -> list[list[int]]:
+    """`hexes` (positions in that list) in groups of touching hexes, each group in the list's order, the groups
+    by their first member: the marks of a village's approaches together."""
+    where = {i: k for k, i in enumerate(hexes)}
+    root = list(range(len(hexes)))
+
+    def find(k: int) -> int:
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
+
+    for k, i in enumerate(hexes):
+        for j in gmap.nbr_list[i]:
+            if j >= 0 and int(j) in where:
+                a, b = find(k), find(where[int(j)])
+                if a != b:
+                    root[max(a, b)] = min(a, b)
+    out: dict[int, list[int]] = {}
+    for k in range(len(hexes)):
+        out.setdefault(find(k), []).append(k)
+    return list(out.values())
+
+
+def merge_last_seen(per_hex: list[list[Any]]) -> bool:
+    """Whether the marks of touching hexes (`per_hex`: the marks of each) share one label: on
+    `LAST_SEEN_MERGE_HEXES` hexes or more (a review: "T13", "T13", "T12" around Sighnaq could not be told apart),
+    or on two whose own labels would read the same ("T13" beside "T13").
+
+    >>> from types import SimpleNamespace as M
+    >>> merge_last_seen([[M(turn=4)], [M(turn=3)]]), merge_last_seen([[M(turn=4)], [M(turn=4)]])
+    (False, True)
+    >>> merge_last_seen([[M(turn=4)], [M(turn=3)], [M(turn=2)]]), merge_last_seen([[M(turn=4)]])
+    (True, False)
+    """
+    if len(per_hex) < 2:
+        return False
+    return len(per_hex) >= LAST_SEEN_MERGE_HEXES or len({last_seen_label(ms) for ms in per_hex}) == 1
+
+
+def cluster_label(marks: list[Any], drawn: int) -> str:
+    """The one label of marks close together (`merge_last_seen`): when, shortened ("T12-14"), and how many
+    when fewer than all are drawn (`drawn`).
+
+    >>> from types import SimpleNamespace as M
+    >>> cluster_label([M(turn=13), M(turn=12), M(turn=13)], 3), cluster_label([M(turn=9)] * 2, 2)
+    ('T12-13', 'T9')
+    >>> cluster_label([M(turn=t) for t in (3, 7, 7, 7, 8)], 4)
+    '5 seen T3-8'
+    """
+    turns = sorted({m.turn for m in marks})
+    when = f"T{turns[0]}" if len(turns) == 1 else f"T{turns[0]}-{turns[-1]}"
+    return when if len(marks) <= drawn else f"{len(marks)} seen {when}"
 
 
 def last_seen_alpha(age: int) -> int:

@@ -162,9 +162,75 @@ def select_file_stem(d: UIFileDialog) -> None:
     line.cursor_has_moved_recently = True
 
 
+DIALOG_BUTTON_H = 30
+"""pygame_gui's own height of a dialog's buttons (OK, Cancel, Replace, Delete) and its gap to the window's edge."""
+DIALOG_GAP = 10
+
+
+def dialog_button_height(scale: float) -> int:
+    """A dialog button's height at `scale`: pygame_gui's 30 px grows with the text (its bold 28 px text at
+    --ui-scale 2 filled the whole button)."""
+    return max(DIALOG_BUTTON_H, round(DIALOG_BUTTON_H * scale))
+
+
+def scale_dialog_buttons(buttons: list[Any], scale: float) -> int:
+    """Resize a pygame_gui dialog's bottom-right buttons (each right-anchored to the window's edge or to the one
+    before it, right to left, as pygame_gui lays them out) to `dialog_button_height`, a little wider with the
+    scale. Returns the room they take at the window's foot (button and gaps)."""
+    h = dialog_button_height(scale)
+    extra = max(0, round(12 * (scale - 1)))
+    for b in buttons:  # (right to left: each is placed beside the one before, which must be where it ends up)
+        w = b.relative_rect.w + extra
+        b.set_dimensions((w, h))
+        b.set_relative_position((-(w + DIALOG_GAP), -(h + DIALOG_GAP)))
+        b.rebuild()  # (resized, pygame_gui leaves the text where it was: at the top of the taller button)
+    return h + 2 * DIALOG_GAP
+
+
+def scale_confirmation(win: UIConfirmationDialog, scale: float) -> None:
+    """A confirmation window's buttons at the UI's scale, its text above them."""
+    foot = scale_dialog_buttons([win.cancel_button, win.confirm_button], scale)
+    ch = win.get_container().get_size()[1]
+    win.confirmation_text.set_dimensions((win.confirmation_text.relative_rect.w, max(20, ch - foot)))
+
+
 class FileDialog(UIFileDialog):
     """pygame_gui's file dialog, its name box's selection on the file name (`select_file_stem`), also when a file
-    is picked from its list."""
+    is picked from its list; its buttons at the UI's scale (`scale`)."""
+
+    def __init__(self, *args: Any, scale: float = 1.0, **kwargs: Any) -> None:
+        self.scale = scale
+        super().__init__(*args, **kwargs)
+
+    def _setup_ui_elements(self) -> None:
+        super()._setup_ui_elements()
+        s = self.scale
+        if s <= 1:
+            return
+        foot = scale_dialog_buttons([self.cancel_button, self.ok_button], s)
+        icon = max(20, round(20 * s))
+        for k, b in enumerate((self.home_button, self.delete_button, self.parent_directory_button,
+                               self.refresh_button)):
+            b.set_dimensions((icon, icon))
+            b.set_relative_position((DIALOG_GAP + k * (icon + 2), DIALOG_GAP))
+            b.rebuild()
+        line = self.file_path_text_line
+        line.set_relative_position((DIALOG_GAP, 2 * DIALOG_GAP + icon))
+        top = 2 * DIALOG_GAP + icon + line.relative_rect.h + DIALOG_GAP
+        cw, ch = self.get_container().get_size()
+        self.file_selection_list.set_relative_position((DIALOG_GAP, top))
+        self.file_selection_list.set_dimensions((cw - 2 * DIALOG_GAP, max(40, ch - top - foot)))
+
+    def _process_mini_file_operation_button_events(self, event: Any) -> None:
+        before = self.delete_confirmation_dialog
+        super()._process_mini_file_operation_button_events(event)
+        win = self.delete_confirmation_dialog
+        if win is not None and win is not before and self.scale > 1:  # (its Delete? window: as big as ours)
+            r = pygame.Rect(0, 0, max(300, round(300 * self.scale)), max(200, round(200 * self.scale)))
+            r.center = self.rect.center
+            win.set_dimensions(r.size)
+            win.set_position(r.topleft)
+            scale_confirmation(win, self.scale)
 
     def _highlight_file_name_for_editing(self) -> None:
         super()._highlight_file_name_for_editing()
@@ -403,6 +469,7 @@ class Gui:
             warnings.simplefilter("ignore")
             self.confirm_win = UIConfirmationDialog(r, text, self.manager, window_title=f"Replace {path.name}?",
                                                     action_short_name="Replace", always_on_top=True)
+        scale_confirmation(self.confirm_win, s)
         self.confirm_path = path
         self.app.status = f"{path.name} already exists: Replace it, or Cancel to keep it"
 
@@ -503,11 +570,13 @@ class Gui:
         if self.dialog is not None and self.dialog.alive():
             self.dialog.kill()
         w, h = app.size
-        r = pygame.Rect(0, 0, min(620, w - 40), min(480, h - 40))
+        s = app.ui_scale
+        grow = max(1.0, (1 + s) / 2)  # (half the scale's growth: the list needs no more room at a larger scale)
+        r = pygame.Rect(0, 0, min(round(620 * grow), w - 40), min(round(480 * grow), h - 40))
         r.center = (w // 2, h // 2)
         title = "Save the game as (a .json file)" if mode == "save" else "Load a saved game"
         self.dialog = FileDialog(r, self.manager, window_title=title, initial_file_path=str(app.save_path),
-                                 allow_existing_files_only=(mode == "load"), allowed_suffixes={".json"})
+                                 allow_existing_files_only=(mode == "load"), allowed_suffixes={".json"}, scale=s)
         self.dialog_mode = mode
         self.dialog.file_path_text_line.focus()  # (typing goes to the name box at once: no click needed)
         self.manager.set_focus_set(self.dialog.file_path_text_line)

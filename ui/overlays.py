@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -124,11 +125,19 @@ class _Terrain:
 
 
 def movement(state: Any, p: pal.Palette, mob: str) -> OverlayResult:
+    """What entering each hex costs `mob` this turn: the terrain's costs times the scenario's `weather_movement`
+    factors for the turn's precipitation (`engine.movement.terrain_move_costs`, as the movement rules count them;
+    a snow turn showed the dry costs), and the legend says so when they differ from the dry ones."""
+    from engine.movement import terrain_move_costs, weather_edge_cost
+
+    scen = state.scenario
+    wet = state.weather.precipitation
     res = OverlayResult(f"1 Movement cost to enter, {mob} (M cycles class)")
     gm = state.map
     terr = _Terrain(state, p)
-    table = state.scenario.terrain_table
-    costs = [table[code].move_cost.get(mob) for code in gm.terrain_codes]
+    table = scen.terrain_table
+    dry = [table[code].move_cost.get(mob) for code in gm.terrain_codes]
+    costs = [terrain_move_costs(scen, code, wet).get(mob) for code in gm.terrain_codes]
     finite = [c for c in costs if c is not None]
     hi = max(finite) if finite else 1.0
     by_cost: dict[float | None, list[int]] = {}
@@ -140,19 +149,38 @@ def movement(state: Any, p: pal.Palette, mob: str) -> OverlayResult:
         fill = _c(pal.ramp(p, (v - 1) / max(1.0, hi - 1)), FILL_ALPHA)
         res.legend.append((terr.swatch(fill, by_cost.get(v, ())), f"{v:g} MP"))
     res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), by_cost.get(None, ())), "impassable"))
-    res.legend += [((255, 255, 255, 0), t) for t in road_and_cliff_words(gm, mob, state.scenario.hexside_table)]
+    edges = weather_edge_cost(gm, scen, mob, wet)
+    res.legend += [((255, 255, 255, 0), t) for t in road_and_cliff_words(gm, mob, scen.hexside_table, edges)]
+    note = weather_cost_note(scen, mob, wet)
+    if note and (costs != dry or edges is not gm.edge_cost[mob]):
+        res.title = f"1 Movement cost to enter, {mob} in {wet} (M cycles class)"
+        res.legend.append(((255, 255, 255, 0), f"{note} (the costs shown are this turn's)"))
     return res
 
 
-def road_and_cliff_words(gm: Any, mob: str, hexsides: dict[str, Any] | None = None) -> list[str]:
+def weather_cost_note(scen: Any, mob: str, precipitation: str) -> str:
+    """What `precipitation` does to `mob`'s move costs in words ("snow: foot move costs ×1.25 off road"; "" when
+    nothing), `engine.movement.weather_move_note` for that one class."""
+    from engine.movement import weather_factor, weather_move_note
+
+    f = weather_factor(scen, mob, precipitation)
+    if f is None:
+        return ""
+
+    one = SimpleNamespace(weather_move_table={precipitation: {mob: f}})  # (the table cut to this class)
+    return weather_move_note(one, precipitation)  # type: ignore[arg-type]
+
+
+def road_and_cliff_words(gm: Any, mob: str, hexsides: dict[str, Any] | None = None,
+                         edge_cost: np.ndarray | None = None) -> list[str]:
     """What roads and cliffs cost `mob`, read from the map's edge costs (`GameMap.edge_cost`: the costs the
-    movement rules use) and the cliff hexside's rule (the scenario's `hexside_table`, else
-    `engine.terrain.DEFAULT_HEXSIDES`), never numbers of ours."""
+    movement rules use; `edge_cost`: the turn's, `engine.movement.weather_edge_cost`) and the cliff hexside's rule
+    (the scenario's `hexside_table`, else `engine.terrain.DEFAULT_HEXSIDES`), never numbers of ours."""
     from engine.terrain import DEFAULT_HEXSIDES
 
     hexsides = hexsides or DEFAULT_HEXSIDES
     out = []
-    along = gm.edge_cost[mob][gm.road_edge]
+    along = (gm.edge_cost[mob] if edge_cost is None else edge_cost)[gm.road_edge]
     along = along[np.isfinite(along)]
     if along.size:
         lo, hi = float(along.min()), float(along.max())

@@ -136,15 +136,16 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         tries += [(top, hover, lv) for hover in (hover_room, hover_min) for lv in levels[3:]]
         if whole:
             tries.append((top, 0, levels[-1]))
-        else:
-            tries += [(top, hover_min, lv) for lv in tight]
+        else:  # (at the last the hovered hex gives way to the hint: it says what to do now)
+            tries += [(top, hover_min, lv) for lv in tight] + [(top, 0, tight[-1])]
     low = app.gui.info_bottom_small_log
     if whole:  # (the log shrunk to a few rows, at the last hidden: the hovered hex's first lines kept if they fit)
         for room in (low, app.gui.info_bottom_without_log):
             tries += [(room, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels + tight]
     fits = False
     for bottom, hover, (compact_air, compact_clock, short, brief) in tries:
-        fits = rect.y + 8 + need(compact_air, compact_clock, short, brief, hover) <= bottom
+        # (with no room kept for the hovered hex, the rule under the last part may fall below the foot, clipped)
+        fits = rect.y + 8 + need(compact_air, compact_clock, short, brief, hover) - (0 if hover else 6) <= bottom
         if fits:
             break
     app.gui.set_log_room(0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2)
@@ -169,12 +170,40 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         _objective(app, w, True)
         screen.set_clip(None)
         return end
+    if not fits and app.my_turn():  # the phase's hint does not fit even at the tightest (a small window, a large
+        # --ui-scale; at 1280x800 and 2 its last line, or all of it, fell below the panel's foot): who moves in
+        # which phase, then the hint, whole or cut with "…" (`fitted_lines`), then the objective and the aircraft
+        # as far as they go
+        _clock(app, w, 2)
+        lh = t.line_height(12)
+        for k, part in enumerate(fitted_lines(t, phase_hint(app, True), 12, w.w - 10, (bottom - w.y - 6) // lh)):
+            w.line(part, p.accent, px=12, wrap=False, indent=10 if k else 0)
+        w.rule()
+        end = w.y
+        _objective(app, w, True)  # (a line; the aircraft list, the longest, last)
+        _aircraft(app, w, 3)
+        screen.set_clip(None)
+        return end
     _clock(app, w, compact_clock)
     _aircraft(app, w, compact_air)
     _objective(app, w, brief)
     _details(app, w, hover=not pending, short=short)  # (the hovered hex last: it is cut off first)
     screen.set_clip(None)
     return w.y
+
+
+def fitted_lines(t: Any, s: str, px: int, width: int, rows: int, bold: bool = False) -> list[str]:
+    """`s` wrapped to `width` in at most `rows` lines (at least one), the last cut with "…" when the rest does not
+    fit: a line that must show never runs below the panel's foot."""
+    parts = t.wrap(s, px, width, bold)
+    rows = max(1, rows)
+    if len(parts) <= rows:
+        return parts
+    last = " ".join(parts[rows - 1:])
+    f = t.font(px, bold)
+    while last and f.size(t.clean(last + "…", px, bold))[0] > width:
+        last = last[:-1].rstrip()
+    return [*parts[:rows - 1], last + "…"]
 
 
 MORE_BELOW = "… (more not shown: enlarge the window)"
@@ -762,7 +791,30 @@ NEAR_TAG_MAX = 2
 """Enemy warnings at most on the map's move tag (the panel lists them all)."""
 
 
+def near_key(app: Any, idx: int) -> tuple[Any, ...]:
+    """What `enemies_near` depends on: the hovered hex, the game state's point, the viewing side (its contacts and
+    last-seen marks), the selected unit and whether it may move now (its reachable hexes and path)."""
+    st = app.state
+    mine = app.my_turn() if hasattr(app, "my_turn") else None
+    return (idx, id(st), st.version, len(st.orders), st.phase, getattr(app, "view_side", None),
+            getattr(app, "selected", None), mine, getattr(app, "choosing", False), getattr(app, "omniscient", False))
+
+
 def enemies_near(app: Any, idx: int) -> list[tuple[str, str]]:
+    """`find_enemies_near`, worked out once per hovered hex and game state, not per caller: the side panel and the
+    map's move tag both ask in every frame (`near_key`)."""
+    key = near_key(app, idx)
+    memo = getattr(app, "_near_memo", None)
+    if memo is None or memo[0] != key:
+        memo = (key, find_enemies_near(app, idx))
+        try:
+            app._near_memo = memo
+        except AttributeError:  # (a stand-in app with slots: no memo)
+            pass
+    return list(memo[1])
+
+
+def find_enemies_near(app: Any, idx: int) -> list[tuple[str, str]]:
     """(map tag words, panel words) for each enemy the side knows of that the hovered move to `idx` passes or ends
     next to: a unit seen now next to `idx` (the move ends in contact) and a last-seen mark next to any hex of the
     path or on it (it may still be there, hidden: then it may ambush). Only the side's knowledge (`SideView`
