@@ -1245,8 +1245,33 @@ def engine_code() -> str:
     one play the same games; a long-lived Dask worker started before the package changed keeps its old one."""
     global _ENGINE_CODE
     if _ENGINE_CODE is None:
-        _ENGINE_CODE = code_fingerprint(Path(__file__).resolve().parent)
+        _ENGINE_CODE = _stored_fingerprint(Path(__file__).resolve().parent)
     return _ENGINE_CODE
+
+
+def _stored_fingerprint(root: Path) -> str:
+    """`code_fingerprint(root)`, kept in `root/__pycache__` under the sources' byte hash (as Python keeps
+    bytecode): parsing every file costs most of a second, hashing their bytes a few milliseconds."""
+    import hashlib
+
+    from engine.fileio import atomic_write_text
+
+    raw = hashlib.sha256(sys.implementation.cache_tag.encode() + b"\0")
+    for p in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
+        raw.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    memo = root / "__pycache__" / "engine_code.txt"
+    try:
+        key, got = memo.read_text(encoding="utf-8").split()
+        if key == raw.hexdigest():
+            return got
+    except (OSError, ValueError):
+        pass
+    got = code_fingerprint(root)
+    try:
+        atomic_write_text(memo, f"{raw.hexdigest()} {got}\n")
+    except OSError:
+        pass  # (a read-only install: worked out again next time)
+    return got
 
 
 def code_fingerprint(root: Path) -> str:
@@ -1264,9 +1289,14 @@ def code_fingerprint(root: Path) -> str:
     gc.disable()  # (the trees' many small objects would start collections of everything: twice the time)
     try:
         for p in sorted(root.rglob("*.py"), key=lambda p: p.relative_to(root).as_posix()):
-            tree = ast.parse(p.read_bytes(), filename=str(p))
-            tree.body = _code_only(tree.body)
+            data = p.read_bytes()
             h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            try:
+                tree = ast.parse(data, filename=str(p))
+            except (SyntaxError, ValueError):  # (a file no import reads, half written: its bytes, as before)
+                h.update(b"bytes\0" + data.replace(b"\r\n", b"\n") + b"\0")
+                continue
+            tree.body = _code_only(tree.body)
             h.update(ast.dump(tree, annotate_fields=False, include_attributes=False).encode() + b"\0")
     finally:
         if collecting:
@@ -1650,7 +1680,9 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
         if man.get("engine_code") not in (None, engine_code()):  # (an older manifest does not say: resumed)
             raise BatchError(f"--resume: the engine's code has changed since the interrupted batch in {pdir} was "
                              f"started (fingerprint {man['engine_code']} then, {engine_code()} now; "
-                             "`engine.batch.engine_code`): its finished games were played by the old code, and "
+                             "`engine.batch.engine_code`, of the syntax trees as Python "
+                             f"{sys.version_info[0]}.{sys.version_info[1]} writes them: another Python minor version "
+                             "gives another): its finished games were played by the old code, and "
                              "the results would mix games of two engines under one engine version; run the same "
                              "command with --overwrite instead of --resume to play every game with this code, or "
                              "resume with the code it started with")

@@ -513,8 +513,9 @@ def trim_memo(memo: dict[Any, Any]) -> None:
     """Make room in a full memo by dropping its newer half. The entries a process's first games put in are
     the situations games meet most often, and the newer ones ever rarer; emptying the memo outright made a
     long batch's workers fill it again from scratch every few hundred games."""
-    for key in list(itertools.islice(reversed(memo), len(memo) // 2)):
-        del memo[key]
+    keys = list(memo)  # (one step: a Dask worker's other threads may fill or trim the same memo meanwhile)
+    for key in keys[len(keys) - len(keys) // 2:]:
+        memo.pop(key, None)
 
 
 def _adjacency(nbrs: list[list[int]], costs: list[list[float]]) -> list[tuple[tuple[int, float], ...]]:

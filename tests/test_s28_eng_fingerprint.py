@@ -81,3 +81,23 @@ def test_the_same_in_another_process_whatever_its_hash_seed(tree: Path) -> None:
              "print(code_fingerprint(Path(sys.argv[1])))", str(tree)],
             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
         assert out.stdout.strip() == here
+
+
+def test_a_file_that_does_not_parse_is_hashed_as_bytes(tree: Path) -> None:
+    """A half-written or scratch file in engine/ (no import reads it) must not crash `wargame batch`."""
+    bad = tree / "scratch_s28.py"
+    bad.write_text("def f(:\n", encoding="utf-8")
+    a = code_fingerprint(tree)
+    bad.write_text("def f(:\n# edited\n", encoding="utf-8")
+    assert code_fingerprint(tree) != a
+
+
+def test_the_stored_fingerprint_is_the_fingerprint_and_follows_the_bytes(tree: Path) -> None:
+    from engine.batch import _stored_fingerprint
+
+    first = _stored_fingerprint(tree)
+    assert first == code_fingerprint(tree)
+    assert (tree / "__pycache__" / "engine_code.txt").exists()
+    assert _stored_fingerprint(tree) == first  # (read back)
+    _edit(tree / "rules.py", "def _check_sandbox(", "X_S28 = 1\n\n\ndef _check_sandbox(")
+    assert _stored_fingerprint(tree) == code_fingerprint(tree) != first  # (new bytes: worked out again)
