@@ -70,8 +70,13 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.16.0"
-"""0.16.0: the scenario's `weather_movement` table (rain or snow slow movement, per mobility class; none by default:
+ENGINE_VERSION = "0.17.0"
+"""0.17.0: the AIs' heading fields and go-to orders count the turn's ground (`weather_movement`) as the move rules
+do; a sandbox placement keeps the stack limit, a sandbox weather change counts grounded drones once and logs
+nothing new when the weather stays; a last-seen mark goes only when the side saw the unit destroyed (no game
+changes by it today). Shusha now has a `weather_movement` table (its scenario file, not this version, changes its
+games: the road is cut by the town a turn later in snow).
+0.16.0: the scenario's `weather_movement` table (rain or snow slow movement, per mobility class; none by default:
 the shipped scenarios play as before) and the doctrine's `endgame_turns` / `endgame_floor` parameters (the
 attacker's end-game clock as data; the defaults play as before); a turn's weather report names its move-cost
 factors. The games are 0.15.1's.

@@ -451,23 +451,23 @@ def unit(uid, side, utype, hex_, strength, name, hidden=False, arrives=1, offmap
 
 A, D = "attacker", "defender"
 UNITS = [
-    # ---- attacker: special forces in the forest 8-9 hexes south of Chanakchi (set back so that the one-hex-a-turn
-    # march reaches the road on 4 Nov), more groups arriving
-    unit("az_sf_1", A, "special_forces", (31, 26), 3, "Special Forces Command, 1st assault group",
+    # ---- attacker: special forces in the forest 7-8 hexes south of Chanakchi, placed so that the one-hex-a-turn
+    # march reaches the road by the town on the morning of 4 Nov (turn 15, the record) in dry going; the snow of
+    # 4-5 Nov (WEATHER_MOVEMENT) costs it about a turn. More groups arrive, one a turn from the start
+    unit("az_sf_1", A, "special_forces", (31, 25), 3, "Special Forces Command, 1st assault group",
          hidden=True),
-    unit("az_sf_2", A, "special_forces", (32, 27), 3, "Special Forces Command, 2nd assault group",
+    unit("az_sf_2", A, "special_forces", (32, 26), 3, "Special Forces Command, 2nd assault group",
          hidden=True),
-    unit("az_sf_3", A, "special_forces", (31, 27), 3, "State Border Service special-purpose group",
+    unit("az_sf_3", A, "special_forces", (31, 26), 3, "State Border Service special-purpose group",
          hidden=True),
-    unit("az_sf_4", A, "special_forces", FOREST_STAGING, 3, "Internal Troops special-purpose group",
-         arrives=2),
-    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 3, "Nakhchivan Army commando group", arrives=3),
-    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 3, "State Security Service special group", arrives=4),
+    unit("az_sf_4", A, "special_forces", FOREST_STAGING, 3, "Internal Troops special-purpose group"),
+    unit("az_sf_5", A, "special_forces", FOREST_STAGING, 3, "Nakhchivan Army commando group", arrives=2),
+    unit("az_sf_6", A, "special_forces", FOREST_STAGING, 3, "State Security Service special group", arrives=3),
     # later waves: the attacker kept feeding special-forces groups and motor-rifle infantry into the forest
     # [Az account: several services' special forces took part]
-    unit("az_sf_7", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, 3rd assault group", arrives=5),
-    unit("az_sf_8", A, "special_forces", FOREST_STAGING, 3, "Army commando company", arrives=6),
-    unit("az_sf_9", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, reserve group", arrives=7),
+    unit("az_sf_7", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, 3rd assault group", arrives=4),
+    unit("az_sf_8", A, "special_forces", FOREST_STAGING, 3, "Army commando company", arrives=5),
+    unit("az_sf_9", A, "special_forces", FOREST_STAGING, 3, "Special Forces Command, reserve group", arrives=6),
     # ---- attacker: the mechanised column on the forest track / Hadrut road (south-east)
     unit("az_mr_1", A, "motor_rifle", (30, 21), 3, "Motor-rifle battalion (Hadrut axis)"),
     unit("az_mr_2", A, "motor_rifle", (31, 23), 3, "Motor-rifle battalion (Tugh axis)"),
@@ -564,6 +564,23 @@ WEATHER = [
 ]
 TURNS = 26
 
+# Ground conditions (scenario "weather_movement"): factors on move costs by precipitation and mobility class
+WEATHER_MOVEMENT = {
+    # rain of 2-3 and 6 Nov: unmetalled ground and the forest track's verges turn to mud for wheeled vehicles
+    "rain": {"wheeled": {"off_road": 1.25}},
+    "snow": {
+        # snow on the heights on 4-5 Nov slows infantry off the roads
+        "foot": {"off_road": 1.25},
+        # special forces: the snow on the open hill slopes (the climb from Dashalti to the road); forest and
+        # ravine are left at dry cost, under tree cover (and at 2.5 MP any factor on their 2.5 would keep the
+        # groups out of them altogether: docs/scenario_format.md)
+        "sf": {"terrain": {"h": 1.25}},
+        # snow and slush off the roads for vehicles
+        "wheeled": {"off_road": 1.5},
+        "tracked": {"off_road": 1.25},
+    },
+}
+
 META = {
     "name": "Shusha, 28 Oct – 9 Nov 2020",
     "description": (
@@ -622,10 +639,12 @@ NOTES = [
     "by engineers]; a secondary road joins it from Hadrut. The Qubadli-Lachin valley road is left out on "
     "purpose: the western group must work up the hills and ravines, as it did.",
     "Attacker order of battle: nine special-forces groups of several services (army, border guard, "
-    "internal troops, Nakhchivan army, security service) [Az account], three in the forest 8-9 hexes south of "
-    "Chanakchi at the start (set back so that the march reaches the road on 4 Nov; the record has a group "
-    "setting out from Sighnaq on 31 Oct) and six more arriving one a turn on turns 2-7 on the forest track south "
-    "of Chanakchi (the approach march through the forest took ~5 days [Az account]; the later waves stand for "
+    "internal troops, Nakhchivan army, security service) [Az account], three in the forest 7-8 hexes south of "
+    "Chanakchi at the start (placed so that in dry going the march reaches the road by the town on the morning of "
+    "4 Nov, turn 15, the record; the snow of 4-5 Nov costs it about a turn: see Ground conditions; the record has "
+    "a group setting out from Sighnaq on 31 Oct) and six more on the forest track south of Chanakchi, one at the "
+    "start and one a turn on turns 2-6 "
+    "(the approach march through the forest took ~5 days [Az account]; the later waves stand for "
     "the groups and motor-rifle infantry the attacker kept feeding into the forest). Special forces march "
     "2.5 MP a turn (unit_types.special_forces): one hex a turn off the roads, on the forest track too, with "
     "~40 kg loads through beech forest and ravines; at 3 MP the track let them march two hexes a turn and "
@@ -676,6 +695,16 @@ NOTES = [
     "fog on the nights of 3/4 Nov (infiltration) and 5/6 Nov, rain and snow on the heights. Clearing from "
     "8 Nov day (ceiling 1,500 m rising to 3,000 m), matching Meduza's forecast of improvement by Sunday "
     "8 Nov. No dated source says when it actually cleared.",
+    "Ground conditions (weather_movement; the facts: frost, and snow on the heights, in the low-cloud days): rain "
+    "(turns 11-13, 19) costs wheeled vehicles x1.25 off the roads; snow (turns 15, 16, 18) costs infantry x1.25 "
+    "and wheeled x1.5, tracked x1.25 off the roads, and special forces x1.25 on open hill slopes, the last "
+    "climb from Dashalti (21,13) up to the road at (21,12): the two-hex move from the gorge's edge (22,14) "
+    "through Dashalti to the road, 2.5 MP dry (1 + 1.5), costs 2.875 in snow and no longer fits in a turn. "
+    "Forest and ravine stay at dry cost for them (under tree cover; at 2.5 MP any factor "
+    "there would keep them out altogether). So the road is cut by the town on turn 15 (4 Nov 06:00, the "
+    "record) in clear weather and on turn 16 (15 in about one game in ten) in the historical weather "
+    "(engine 0.17.0, 300 games on each of two seed sets); the attacker wins 64-67% of historical games, "
+    "78-79% under clear skies.",
     "Supply: attacker sources on the south and south-east edges (Qubadli and Hadrut/Fuzuli approaches), "
     "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 28 (attacker) and "
     "16 (defender) in supply points (at 20 every special-forces group that cut the road below the town or "
@@ -756,7 +785,7 @@ META["briefing"] = [
     "sides, just south of Stepanakert. Its "
     "last road to Armenia, the Lachin corridor, runs west from the town's foot through the Dashalti gorge. "
     "Azerbaijan (the attacker, red) has taken the districts to the south; its first special-forces groups are in the "
-    "beech forest 8-9 km south of Chanakchi (the approach march through the forest took ~5 days), more groups "
+    "beech forest 7-8 km south of Chanakchi (the approach march through the forest took ~5 days), more groups "
     "follow up a forest track, and its tanks and motor-rifle "
     "battalions wait for the track to take them. Artsakh and Armenia (the defender, blue) hold the town, the road, "
     "Stepanakert and the villages on the corridor; reservists and volunteers arrive over the coming days.",
@@ -832,6 +861,7 @@ def build():
             "schedule": [{"turn": i + 1, "ceiling_m": w[0], "visibility_km": w[1], "fog": w[2],
                           "precipitation": w[3]} for i, w in enumerate(WEATHER)],
         },
+        "weather_movement": WEATHER_MOVEMENT,
         "sides": {
             "attacker": {"name": "Azerbaijan", "agent": "doctrine",
                          # 28 (was 24): at 24 the groups holding the road cut below the town were often out

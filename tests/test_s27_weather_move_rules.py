@@ -275,14 +275,19 @@ def test_factors_of_one_or_more_never_reach_farther_or_cheaper(mob: str, off: fl
 
 
 def test_a_set_override_creates_the_table_on_a_scenario_without_one() -> None:
-    """`--set weather_movement.snow.sf.terrain.h=1.5` on the shipped Shusha scenario, which has no table: the levels
-    are created, and a wrong name is the scenario check's error, with its path."""
-    from conftest import shusha_scenario
+    """`--set weather_movement.snow.sf.terrain.h=1.5` on the Shusha scenario without its table (the shipped one has
+    had one since session 28): the levels are created, and a wrong name is the scenario check's error, with its
+    path."""
+    import json
+    from pathlib import Path
 
     from engine.batch import with_overrides
     from engine.errors import ScenarioError
+    from engine.scenario import scenario_from_dict
 
-    base = shusha_scenario()
+    doc = json.loads((Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json").read_text("utf-8"))
+    del doc["weather_movement"]
+    base = scenario_from_dict(doc)
     assert not base.weather_move_table
     scen = with_overrides(base, ("weather_movement.snow.sf.terrain.h=1.5", "weather_movement.rain.wheeled=1.25"),
                           "shusha")
