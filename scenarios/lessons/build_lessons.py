@@ -454,6 +454,105 @@ def supply() -> dict:
     return doc
 
 
+# ================================================================================================ 5 ground
+GROUND_MOVEMENT = {
+    # the Shusha scenario's table (scenarios/build_shusha.py, WEATHER_MOVEMENT), unchanged
+    "rain": {"wheeled": {"off_road": 1.25}},
+    "snow": {"foot": {"off_road": 1.25}, "sf": {"terrain": {"h": 1.25}},
+             "wheeled": {"off_road": 1.5}, "tracked": {"off_road": 1.25}},
+}
+"""Snow on the open hill slopes costs special forces x1.25 (1.5 -> 1.875 MP a hills hex): at 3 MP two hills hexes
+(3.0) fit in a turn when dry, one (3.75 for two) in snow. Roads are left at dry cost, so the blue reserve's march
+up the pass road is the same in every weather."""
+DRY_GROUND = "weather_movement={}"
+
+
+def ground() -> dict:
+    terrain = [
+        "pppppppppppp",
+        "xxxxxhhhxxxx",
+        "xxxxxhhhxxxx",
+        "xxxxxhhhxxxx",
+        "xxxxxhhhxxxx",
+        "xxxxhhhhxxxx",
+        "xxxxhhhhxxxx",
+        "ffffffffffff",
+        "ffffffffffff",
+        "pppppppppppp",
+    ]
+    heights = {"p": 1100, "x": 2400, "h": 1700, "f": 1250}
+    special = {(c, 3): 1900 for c in range(5, 8)}
+    special.update({(c, r): 1750 for c in range(4, 8) for r in (2, 4)})
+    special.update({(c, r): 1550 for c in range(4, 8) for r in (1, 5)})
+    special.update({(c, 6): 1400 for c in range(4, 8)})
+    elev = elevations(terrain, heights, special)
+    lesson = [
+        "GROUND CONDITIONS: WHO GETS THERE FIRST. Two red special-forces groups climb four hexes of open hill "
+        "slope to seize the Kepez pass. Blue's reserve (infantry and BMPs) arrives in the north valley on turn 2 "
+        "and marches up the pass road: one turn's march in any weather. Whoever is on the pass first holds it. "
+        "The weather is Shusha's: rain on 3 Nov, SNOW on 4 Nov (turn 2), then dry. (An invented map: Kepez and "
+        "its pass are made up; no aircraft here.)",
+        "The ground table is the Shusha scenario's (weather_movement): in snow special forces pay x1.25 on hills, "
+        "1.875 MP a hex instead of 1.5. At 3 MP they climb two hills hexes a turn when dry (1.5 + 1.5 = 3) but "
+        "one in snow (1.875 + 1.875 = 3.75 > 3). On turn 2 the snow leaves them one hex short, and the reserve, "
+        "on the road (roads are not slowed), takes the pass first. Dry, red is there on turn 2, first.",
+        "Commands: wargame run scenarios/lessons/ground.json --seed 1 -v   (snow)   and the same with "
+        f"--set '{DRY_GROUND}'   (dry ground; --weather clear plays the same games here). Many games: wargame "
+        "batch scenarios/lessons/ground.json --games 200 --sweep weather=historical,clear --out ground.parquet: "
+        "red wins about 1 game in 5 in snow, 19 in 20 dry.",
+        "Look for (seed 1) the turn-2 weather line '... snow: ... sf x1.25 in h'; in snow 'red_sf_1 moves "
+        "(5,5)->(6,4) (1.88 MP)', then 'blue_inf moves (11,0)->(6,3)': red must assault uphill. Dry: 'red_sf_1 "
+        "moves (5,5)->(6,3) (3 MP)' and 'attacker takes control of (6,3) Kepez pass': blue must assault. In the "
+        "game (wargame play scenarios/lessons/ground.json --side attacker) select a red group on turn 2 and press "
+        "1: hills cost 1.875 and the reach stops one hex short of the pass. Try more legs: --set "
+        "'unit_types={\"special_forces\":{\"move_points\":4}}': 3.75 MP fits, and snow no longer decides.",
+        "Simplified: one day, one turn, one weather; the same snow on every slope and none on the road; nobody "
+        "tires or gets lost; the crags ('x') cannot be climbed. The point is the arithmetic: a small factor "
+        "matters when it pushes a move past what fits in a turn.",
+    ]
+    notes = [
+        "One day per turn, all in daylight. Both sides play the doctrine agent.",
+        "weather_movement is the Shusha scenario's table (scenarios/build_shusha.py, WEATHER_MOVEMENT): rain "
+        "slows wheeled vehicles off road x1.25; snow slows foot infantry off road x1.25, special forces on hills "
+        "x1.25, wheeled vehicles off road x1.5, tracked x1.25. Roads keep their dry cost.",
+        "Terrain 'x' is added for this map: high crags that no unit can enter, so the slope is the only way "
+        "up.",
+        "Special forces keep the engine's default 3 move points (the Shusha scenario gives them 2.5; there the "
+        "same snow turns a 2.5 MP move into 2.875 MP).",
+    ]
+    doc = base_doc("Lesson 5: ground conditions - snow on the climb",
+                   "Red special forces climb to the Kepez pass while blue's reserve marches up the road to it; "
+                   "snow on the slopes on 4 Nov decides who gets there first.", 5, terrain, elev, lesson, notes,
+                   "Kepez, its pass and its valleys")
+    doc["map"]["roads"] = [{"name": "Pass road", "kind": "secondary", "path": walk((6, 3), "NW NE NW 5E")}]
+    doc["map"]["places"] = [{"name": "Kepez pass", "hex": [6, 3], "kind": "area"},
+                            {"name": "Kepez", "hex": [11, 0], "kind": "village"}]
+    doc["terrain_types"] = {"x": {"name": "high crags", "move_cost": {"foot": None, "sf": None, "wheeled": None,
+                                                                       "tracked": None},
+                                  "defence": 2, "concealment": 1, "ambush": 0, "los_height_m": 0,
+                                  "vehicle_cover": 0}}
+    doc["weather_movement"] = GROUND_MOVEMENT
+    doc["weather"] = weather(5)
+    doc["sides"] = {
+        "attacker": {"name": "Red special forces", "agent": "doctrine", "supply_sources": [[6, 9]],
+                     "supply_range": 40},
+        "defender": {"name": "Blue reserve", "agent": "doctrine", "supply_sources": [[11, 0]],
+                     "supply_range": 20},
+    }
+    doc["units"] = [
+        unit("red_sf_1", "attacker", "special_forces", (6, 7), "Special-forces group 1", strength=3),
+        unit("red_sf_2", "attacker", "special_forces", (5, 7), "Special-forces group 2", strength=3),
+        unit("blue_inf", "defender", "infantry", (11, 0), "Reserve infantry company", strength=3,
+             arrives_turn=2),
+        unit("blue_mech", "defender", "mech_infantry", (11, 0), "Reserve BMP company", strength=2,
+             arrives_turn=2),
+    ]
+    doc["objectives"] = [{"name": "Kepez pass", "hexes": [[6, 3]]}]
+    doc["victory"] = {"objective": "Kepez pass", "sudden_death": True, "contest_radius": 1,
+                      "road_watch": {"name": "Pass road", "from": [6, 3], "to": [11, 0]}}
+    return doc
+
+
 # ================================================================================================ main
 def ascii_map(doc: dict) -> str:
     rows = doc["map"]["terrain"]
@@ -462,7 +561,8 @@ def ascii_map(doc: dict) -> str:
 
 def build() -> dict[str, dict]:
     return {"ambush.json": ambush(), "cliff_below.json": cliff("below"), "cliff_ridge.json": cliff("ridge"),
-            "drones.json": drones(), "supply.json": supply()}
+            "drones.json": drones(), "supply.json": supply(),
+            "ground.json": ground()}
 
 
 def main(argv: list[str]) -> None:

@@ -24,6 +24,8 @@ if str(ROOT) not in sys.path:
 
 GORGE_CLOSED = 'sides.attacker.no_go=[{"name":"Gorge closed","from":[3,4],"to":[10,6]}]'
 NORTH_PASS = "sides.defender.supply_sources=[[0,5],[11,0]]"
+DRY_GROUND = "weather_movement={}"
+KEPEZ_PASS = (6, 3)
 
 # lesson -> [(variant, file, --set overrides, weather mode)]
 VARIANTS: dict[str, list[tuple[str, str, tuple[str, ...], str | None]]] = {
@@ -40,7 +42,18 @@ VARIANTS: dict[str, list[tuple[str, str, tuple[str, ...], str | None]]] = {
                ("range 20", "supply.json", ("sides.defender.supply_range=20",), None),
                ("range 30", "supply.json", ("sides.defender.supply_range=30",), None),
                ("range 40", "supply.json", ("sides.defender.supply_range=40",), None)],
+    "ground": [("snow on 4 Nov (file)", "ground.json", (), None),
+               ("dry ground", "ground.json", (DRY_GROUND,), None),
+               ("--weather clear", "ground.json", (), "clear"),
+               ("snow, special forces 4 MP", "ground.json",
+                ('unit_types={"special_forces":{"move_points":4}}',), None)],
 }
+
+
+def first_on(st: Any, side: str, h: tuple[int, int]) -> int | None:
+    """The turn a unit of `side` first stands on hex `h`, by a move or an assault's advance (None: never)."""
+    return next((e.turn for e in st.log if (e.kind == "UnitMoved" and e.side == side and tuple(e.path[-1]) == h)
+                 or (e.kind == "ControlChanged" and e.side == side and tuple(e.hex) == h)), None)
 
 
 def scenario(name: str, sets: tuple[str, ...]) -> Any:
@@ -98,6 +111,15 @@ def game_row(args: tuple[str, str, tuple[str, ...], str | None, int]) -> dict[st
         row["blue unit-turns out of supply (SupplyReport)"] = sum(len(e.out_of_supply) for e in reports)
         row["blue fire results with 'out of supply'"] = oos_fire
         row["road post ever out of supply"] = float(any("blue_pass" in e.out_of_supply for e in reports))
+    if lesson == "ground":
+        red, blue = first_on(st, "attacker", KEPEZ_PASS), first_on(st, "defender", KEPEZ_PASS)
+        row["red on the pass first (share)"] = float(red is not None and (blue is None or red <= blue))
+        for t in (2, 3, 4, 5):
+            row[f"red first on the pass on turn {t} (share)"] = float(red == t)
+        row["red never on the pass (share)"] = float(red is None)
+        if red is not None:
+            row["red's arrival turn (when it arrives)"] = red
+        row["blue on the pass on turn 2 (share)"] = float(blue == 2)
     return row
 
 
