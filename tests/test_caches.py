@@ -17,7 +17,7 @@ from engine.ai.base import make_agent
 from engine.events import event_to_json
 from engine.game import agent_step, play_game
 from engine.mapdata import game_map
-from engine.movement import dijkstra, reach
+from engine.movement import dijkstra, reach, weather_adjacency
 from engine.rules import new_game, seed_streams
 from engine.state import GameState
 from engine.supply import road_open, road_open_between, supplied_at, supply_field, trace_py
@@ -94,8 +94,10 @@ def check_caches(state: GameState) -> None:
         assert supplied_at(state, side, pos) == (field[pos] < np.inf).tolist(), "supply-tree shortcut wrong"
         for u in _ground(state, side)[:6]:
             ut = state.utype(u)
+            wet = weather_adjacency(gmap, state.scenario, ut.mobility, state.weather.precipitation)  # (the turn's)
             want_tree = dijkstra(gmap, u.idx, ut.mobility, ut.move_points, frozenset(occ_set), frozenset(zoc_set),
-                                 gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side])
+                                 gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side],
+                                 adjacency=wet)
             r = reach(state, u)
             assert r.order.tolist() == list(want_tree), f"reach of {u.id} stale"
             assert r.cost[r.order].tolist() == [v[0] for v in want_tree.values()]
