@@ -46,32 +46,86 @@ def _field_of(view: SideView, uid: str, goal_idx: int) -> tuple[np.ndarray, bool
     """`remaining_cost`, and whether it is the cover-only field."""
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
+    mp = float(ut.move_points)
     if u.hidden and ut.infiltrates:
         field = cover_field(view.map, ut.mobility, int(goal_idx), view.side, view.weather.precipitation,
-                            view.scenario)
+                            view.scenario, max_step=mp)
         if math.isfinite(float(field[u.idx])):
             return field, True
+    if _has_dear_steps(view, ut.mobility, mp):  # (a step dearer than a whole phase's move can never be taken)
+        return capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
+                            view.scenario), False
     return distance_field(view.map, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
                           view.scenario), False
 
 
+def _step_costs(view: SideView, mobility: str) -> np.ndarray:
+    """The edge costs of `mobility` on this turn's ground (`weather_edge_cost`: what the move rules count)."""
+    return weather_edge_cost(view.map, view.scenario, mobility, view.weather.precipitation)
+
+
+def _has_dear_steps(view: SideView, mobility: str, mp: float) -> bool:
+    """Whether some passable edge costs `mobility` more than `mp` (cached per map, class, ground and `mp`)."""
+    memo = view.map.memo_for("goto.dear_steps", view.scenario.weather_move_table)
+    key = (mobility, view.weather.precipitation, mp)
+    got = memo.get(key)
+    if got is None:
+        c = _step_costs(view, mobility)
+        got = memo[key] = bool(np.any(np.isfinite(c) & (c > mp + 1e-9)))
+    return got
+
+
+def capped_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, max_step: float,
+                 precipitation: str = "none", scen: Scenario | None = None) -> np.ndarray:
+    """`movement.distance_field` to `goal_idx` by ways none of whose steps costs more than `max_step` (a whole
+    phase's move points: a move cannot end part-way into a hex, so such a step is never taken; a tank's 6 MP
+    never enter a ravine that costs 8). Cached per map."""
+    if scen is not None and weather_factor(scen, mobility, precipitation) is not None:
+        memo = gmap.memo_for("goto.capped_field.weather", scen.weather_move_table)
+        costs = weather_cost_list(gmap, scen, mobility, precipitation)
+    else:
+        memo = gmap.derived.setdefault("goto.capped_field", {})
+        costs = gmap.edge_cost_list[mobility]
+    key = (mobility, goal_idx, side, precipitation, max_step)
+    got = memo.get(key)
+    if got is None:
+        got = _search(gmap, costs, goal_idx, side, 0, max_step)
+        if len(memo) >= COVER_FIELDS_MAX:
+            memo.clear()
+        memo[key] = got
+    return got
+
+
 def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, precipitation: str = "none",
-                scen: Scenario | None = None) -> np.ndarray:
+                scen: Scenario | None = None, max_step: float = math.inf) -> np.ndarray:
     """Movement cost from every hex to `goal_idx` by ways whose every hex after the first lies in cover
     (concealment 2 or more, where an infiltrator moves unseen), the goal excepted (inf: no such way); the
     side's no-go areas are never entered. Cached per map. `precipitation`, `scen`: the turn's ground, as in
-    `distance_field` (dry costs where the scenario's ``weather_movement`` leaves the class alone)."""
+    `distance_field` (dry costs where the scenario's ``weather_movement`` leaves the class alone). `max_step`: no
+    step dearer than this (`capped_field`)."""
     if scen is not None and weather_factor(scen, mobility, precipitation) is not None:
         memo = gmap.memo_for("goto.cover_field.weather", scen.weather_move_table)
-        key: tuple = (mobility, goal_idx, side, precipitation)
+        key: tuple = (mobility, goal_idx, side, precipitation, max_step)
         costs = weather_cost_list(gmap, scen, mobility, precipitation)
     else:
         memo = gmap.derived.setdefault("goto.cover_field", {})
-        key = (mobility, goal_idx, side)
+        key = (mobility, goal_idx, side, max_step)
         costs = gmap.edge_cost_list[mobility]
     got = memo.get(key)
     if got is not None:
         return got
+    out = _search(gmap, costs, goal_idx, side, COVER_CONCEALMENT, max_step)
+    if len(memo) >= COVER_FIELDS_MAX:
+        memo.clear()
+    memo[key] = out
+    return out
+
+
+def _search(gmap: GameMap, costs: list[list[float]], goal_idx: int, side: int, min_conceal: int,
+            max_step: float) -> np.ndarray:
+    """Cost to `goal_idx` from every hex (Dijkstra backwards from the goal) through hexes of concealment
+    `min_conceal` or more (the goal and the start excepted), by steps of `max_step` or less, the side's no-go
+    areas never entered. Read-only."""
     nbrs = gmap.nbr_list
     conceal = gmap.concealment_list
     forbidden = gmap.no_go_list[side]
@@ -81,20 +135,20 @@ def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, precipit
     opp = (3, 4, 5, 0, 1, 2)
     while heap:
         c, i = heapq.heappop(heap)
-        if c > dist[i] or (i != goal_idx and conceal[i] < COVER_CONCEALMENT):
+        if c > dist[i] or (i != goal_idx and conceal[i] < min_conceal):
             continue  # (a hex out of cover may start a way, never lie on one)
         for d, j in enumerate(nbrs[i]):
             if j < 0 or forbidden[j]:
                 continue
-            nc = c + costs[j][opp[d]]  # moving j -> i
+            step = costs[j][opp[d]]  # moving j -> i
+            if step > max_step + 1e-9:
+                continue
+            nc = c + step
             if nc < dist[j]:
                 dist[j] = nc
                 heapq.heappush(heap, (nc, j))
     out = np.array(dist)
     out.setflags(write=False)
-    if len(memo) >= COVER_FIELDS_MAX:
-        memo.clear()
-    memo[key] = out
     return out
 
 
@@ -126,7 +180,7 @@ def next_step(view: SideView, uid: str, goal_idx: int) -> int | None:
     >>> v = observe(st, 0)
     >>> step = next_step(v, "az_sf_1", st.map.idx((21, 13)))
     >>> st.map.hex_of(step), step in v.destination_indices("az_sf_1").tolist(), v.move_reveal("az_sf_1", step)
-    ((31, 25), True, None)
+    ((32, 24), True, None)
     """
     u = view.unit(uid)
     if u.idx == goal_idx or u.moved:
@@ -190,7 +244,8 @@ def why_no_step(view: SideView, uid: str, goal_idx: int) -> tuple[str, bool]:
     field = remaining_cost(view, uid, goal_idx)
     here = float(field[u.idx])
     if not math.isfinite(here):
-        return f"no way to {gmap.describe(goal_idx)} for its mobility class", False
+        why = never_reaches(view, uid, goal_idx) or f"no way to {gmap.describe(goal_idx)}"
+        return why, weather_only(view, uid, goal_idx)  # (a way the weather closes opens again: it waits)
     full = _own_stacks_in_the_way(view, uid, field, here)
     if full:
         if goal_idx in full and gmap.distance(u.idx, goal_idx) == 1:
@@ -199,29 +254,107 @@ def why_no_step(view: SideView, uid: str, goal_idx: int) -> tuple[str, bool]:
                 f"(stack limit {view.scenario.stack_limit})"), True
     if view.contact_zone & set(gmap.nbr_list[u.idx]):
         return "a known enemy's zone of control holds it", False
-    return "no move this phase brings it nearer: known enemies or their zones of control in the way", False
+    near = _known_enemies_within_reach(view, uid)
+    if near is not None:
+        return (f"no move this phase brings it nearer: known enemies or their zones of control in the way "
+                f"(nearest at {gmap.describe(near)})"), False
+    # (nothing the side knows of is in the way: say so rather than blame enemies that are not there)
+    path = route(view, uid, goal_idx)
+    nxt = f": the next hex of its route, {gmap.describe(path[1])}, is not open to it" if len(path) > 1 else ""
+    return f"no move this phase brings it nearer (no known enemy in the way){nxt}", False
 
 
-def route(view: SideView, uid: str, goal_idx: int) -> list[int]:
+def _known_enemies_within_reach(view: SideView, uid: str) -> int | None:
+    """The nearest hex holding a known enemy or in its zone of control that `uid` could get to this phase were
+    no enemy there (within its move points at its class's cheapest step), or None: no known enemy could be
+    what blocks it."""
+    u = view.unit(uid)
+    ut = view.scenario.unit_table[u.type]
+    c = _step_costs(view, ut.mobility)
+    finite = c[np.isfinite(c) & (c > 0)]
+    if finite.size == 0:
+        return None
+    radius = int(float(ut.move_points) // float(finite.min())) + 1
+    gmap = view.map
+    hexes = sorted(set(view.contact_hexes) | set(view.contact_zone))
+    near = [(gmap.distance(u.idx, h), h) for h in hexes if gmap.distance(u.idx, h) <= radius]
+    return min(near)[1] if near else None
+
+
+def weather_only(view: SideView, uid: str, goal_idx: int) -> bool:
+    """Whether `uid`'s only ways to `goal_idx` are closed by this turn's weather alone (in dry going every step
+    of some way costs at most its move points): the order waits for better going rather than ends."""
+    u = view.unit(uid)
+    ut = view.scenario.unit_table[u.type]
+    if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None:
+        return False
+    dry = capped_field(view.map, ut.mobility, int(goal_idx), view.side, float(ut.move_points))
+    return math.isfinite(float(dry[u.idx]))
+
+
+def never_reaches(view: SideView, uid: str, goal_idx: int) -> str | None:
+    """Why `uid` can never get to `goal_idx` however many phases it is given (None: it can, as far as the side
+    knows the ground): "entering ravine at (25,16) costs 8 MP, more than its 6 MP a turn" when the only ways
+    there take a step dearer than a whole phase's move points (a move never ends part-way into a hex), else
+    that there is no way for its mobility class (impassable ground, cliffs, no-go areas)."""
+    u = view.unit(uid)
+    if u.idx == goal_idx or math.isfinite(float(remaining_cost(view, uid, goal_idx)[u.idx])):
+        return None
+    ut = view.scenario.unit_table[u.type]
+    gmap = view.map
+    plain = distance_field(gmap, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
+                           view.scenario)
+    if not math.isfinite(float(plain[u.idx])):
+        return f"no way to {gmap.describe(goal_idx)} for its mobility class ({ut.mobility})"
+    cost = _step_costs(view, ut.mobility)
+    mp = float(ut.move_points)
+    nbrs = gmap.nbr_list
+    i, seen = u.idx, {u.idx}  # (down the plain field to the first step no phase can take)
+    while i != goal_idx:
+        best, best_j, best_c = math.inf, -1, math.inf
+        for d, j in enumerate(nbrs[i]):
+            if j < 0 or j in seen:
+                continue
+            c = float(cost[i, d]) + float(plain[j])
+            if c < best - 1e-12 or (abs(c - best) <= 1e-12 and j < best_j):
+                best, best_j, best_c = c, j, float(cost[i, d])
+        if best_j < 0:
+            break
+        if best_c > mp + 1e-9:
+            ground = "" if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None else \
+                f" in this weather ({view.weather.precipitation})"
+            return (f"entering {gmap.terrain_at(best_j).name} at {gmap.describe(best_j)} costs {best_c:g} MP"
+                    f"{ground}, more than its {mp:g} MP a turn")
+        i = best_j
+        seen.add(i)
+    return f"no way to {gmap.describe(goal_idx)} in steps of at most {mp:g} MP (its move a turn)"
+
+
+def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> list[int]:
     """The cheapest path (hex indices, the unit's hex first, the goal last) from `uid` to `goal_idx` over the
     whole map by the unit's mobility class, as the side knows the ground: what the front end draws as the
     planned route. Empty if the goal cannot be reached. Units are ignored (the moves themselves go round the
-    enemies known when they are made), so the drawn route is a plan, not a promise."""
+    enemies known when they are made), so the drawn route is a plan, not a promise. `start`: from that hex
+    instead of the unit's (a later leg of an order with waypoints)."""
     u = view.unit(uid)
     field, cover_only = _field_of(view, uid, goal_idx)
-    if not math.isfinite(float(field[u.idx])):
+    here = u.idx if start is None else int(start)
+    if not math.isfinite(float(field[here])):
         return []
     conceal = view.map.concealment_list
-    mobility = view.scenario.unit_table[u.type].mobility
-    cost = weather_edge_cost(view.map, view.scenario, mobility, view.weather.precipitation)  # (the field's own)
+    ut = view.scenario.unit_table[u.type]
+    cost = _step_costs(view, ut.mobility)  # (the field's own)
+    mp = float(ut.move_points)
     nbrs = view.map.nbr_list
-    path = [u.idx]  # (downhill on the field: each step's cost plus what is left after it equals what was left)
-    seen = {u.idx}
+    path = [here]  # (downhill on the field: each step's cost plus what is left after it equals what was left)
+    seen = {here}
     while path[-1] != goal_idx and len(path) <= view.map.n:
         i = path[-1]
         best, best_j = math.inf, -1
         for d, j in enumerate(nbrs[i]):
             if j < 0 or j in seen or (cover_only and j != goal_idx and conceal[j] < COVER_CONCEALMENT):
+                continue
+            if float(cost[i, d]) > mp + 1e-9:  # (a step no phase's move can take: the field has none)
                 continue
             c = float(cost[i, d]) + float(field[j])
             if c < best - 1e-12 or (abs(c - best) <= 1e-12 and j < best_j):

@@ -87,6 +87,8 @@ HELP = [
                          "over as many turns as it takes, a step at the start of each of your movement phases; it "
                          "stops on arrival, when blocked, ambushed, revealed, cut off from supply or an enemy is "
                          "known within 2 hexes (dashed route; a flag marks units with one)"),
+    ("Shift+G", "add a leg to the selected unit's go-to order: the hex under the mouse becomes its goal, the old "
+                "goal a waypoint it passes first (small rings on the dashed route)"),
     ("Backspace / Delete", "cancel the selected unit's go-to order (moving it by hand cancels it too)"),
     ("K", "mark the selected unit to hold where it is (a HOLD tag under its counter): the end-of-phase warning "
           "no longer counts it among the units that have not moved (K again, a go-to order or a move lifts it)"),
@@ -247,11 +249,15 @@ class App:
         under the very counters fighting there)."""
         self.mob_i = 0
         self.highlight: list[int] = []
+        self._preview_outline: tuple[list[int], list[int]] | None = None
+        """(the outline a previewed order drew, the outlines before it): what cancelling the preview takes off."""
         self.show_help = False
         self.show_roster = False
         """The roster window (R): the player's units, what each has done and can still do."""
         self.show_report = False
         """The enemy-turn report window (V, or a click on the status bar): all of what was seen of it."""
+        self.status_cut: tuple[str, list[str]] | None = None
+        """(the status message the bar last had to cut, its parts cut) (`panels.draw_status`): V shows them whole."""
         self.report: tuple[str, list[tuple[str, list[str]]]] | None = None
         """The last enemy-turn report: (its title, [(heading, parts)]); None before the first."""
         self.report_notes: list[str] = []
@@ -283,6 +289,8 @@ class App:
         """Where the last-seen marks' labels stood on the map surface in the last frame (clear of counters)."""
         self._skip_key: Any = None
         self._goto_key: Any = None
+        self._phase_seen: tuple[int, int, int] = (state.turn, state.side, state.phase_i)
+        """The player's phase the selection was last checked in (`phase_started`)."""
         """The movement phase (turn, side, phase) whose standing go-to orders have been carried out."""
         self._vis_key: Any = None
         self._ai_key: Any = None
@@ -698,7 +706,7 @@ class App:
 
     def select(self, uid: str | None) -> None:
         self.selected = uid
-        self.pending = None
+        self.drop_preview()
         if uid:
             u = self.state.unit(uid)
             ut = self.state.utype(u)
@@ -939,10 +947,21 @@ class App:
         else:
             lines.append("Click the target again or press Enter to confirm; Esc cancels.")
             self.status = lines[0] + " — confirm with Enter / click"
+        showing = self._preview_outline is not None and self.pending is not None  # (a preview replaced by another)
+        before = self._preview_outline[1] if showing else self.highlight
         self.pending = (order, lines)
         self.highlight = [idx]
         if isinstance(order, Recon):  # the area the sortie will search and watch, not only its centre
             self.highlight = st.map.within(idx, st.utype(st.unit(order.unit)).recon_radius_hexes).tolist()
+        self._preview_outline = (list(self.highlight), list(before))
+
+    def drop_preview(self) -> None:
+        """Cancel the previewed order and take its outline off the map (the outlines shown before it come back):
+        one Esc left a recon sortie's outlined area on the map until a second Esc."""
+        got, self._preview_outline = self._preview_outline, None
+        if got is not None and self.pending is not None and self.highlight == got[0]:
+            self.highlight = got[1]
+        self.pending = None
 
     def confirm(self) -> None:
         if self.pending is None:
@@ -1063,6 +1082,11 @@ class App:
         kept = {u: g for u, g in plans.items() if u not in undone}
         old = goto_orders.orders(before)
         before.extra[goto_orders.GOTO_KEY] = {**kept, **{u: g for u, g in old.items() if u in undone}}
+        vias = {u: goto_orders.via_of(self.state if u not in undone else before, u)
+                for u in set(before.extra[goto_orders.GOTO_KEY])}  # (the waypoints go with their orders)
+        before.extra.pop(goto_orders.VIA_KEY, None)
+        for u in sorted(vias):
+            goto_orders.set_via(before, u, vias[u])
         holds = (goto_orders.held(self.state) - undone) | (goto_orders.held(before) & undone)
         for u in goto_orders.held(before) | holds:
             goto_orders.set_hold(before, u, u in holds)
@@ -1298,7 +1322,8 @@ class App:
                 continue
             flags = []
             if ut.domain == "ground" and not u.supplied:
-                flags.append("OUT OF SUPPLY")
+                why = panels.supply_reason(self, u.id)  # (the rule's reason: "too far ..." said nowhere but the log)
+                flags.append(f"OUT OF SUPPLY: {why}" if why else "OUT OF SUPPLY")
             if v.grounded.get(u.id):
                 flags.append("GROUNDED")
             if u.hidden:
@@ -1535,10 +1560,11 @@ class App:
     def report_lines(self) -> list[tuple[str, bool]]:
         """The enemy-turn report as (line, is a heading): losses and contacts first, the phases of the player's
         own turn skipped since, with why; "you saw nothing of it" when nothing of the enemy was seen."""
+        full = self.status_in_full()
         if self.report is None:
-            return [("No enemy turn yet", True)]
+            return [*full, ("No enemy turn yet", True)]
         title, sections = self.report
-        out: list[tuple[str, bool]] = [(title, True)]
+        out: list[tuple[str, bool]] = [*full, (title, True)]
         for head, parts in sections:
             out.append((head, True))
             out += [(p, False) for p in parts]
@@ -1548,6 +1574,13 @@ class App:
             out.append(("Your turn so far", True))
             out += [(n, False) for n in self.report_notes]
         return out
+
+    def status_in_full(self) -> list[tuple[str, bool]]:
+        """The status line's message whole, as report rows, when the bar had to cut it (its "… V: the whole
+        message"); else nothing. An enemy turn's summary is not repeated: the report below is its whole."""
+        if self.status_cut is None or self.status_cut[0] != self.status:
+            return []
+        return [("The status line in full", True), *((part, False) for part in self.status_cut[1])]
 
     def toggle_report(self) -> None:
         self.show_report = not self.show_report
@@ -1560,6 +1593,32 @@ class App:
         gm = self.state.map
         self.highlight = [gm.idx(h) for ev in seen for h in ev.hexes() if gm.on_map(h)]
         self.log_anchor = start
+        self.report_notes += self.arrived_out_of_supply(start)
+
+    def arrived_out_of_supply(self, start: int) -> list[str]:
+        """Notes for the report (V) on the player's units that arrived since log index `start` and are out of
+        supply, with the rule's reason: the western group was "out of supply" from its arrival on, and only the
+        event log said why ("too far from its supply sources")."""
+        side = SIDES[self.view_side]
+        come = [ev.unit for k, ev in self.visible_events() if k >= start and ev.kind == "ReinforcementArrived"
+                and ev.side == side]
+        out = []
+        for uid in come:
+            why = panels.supply_reason(self, uid) if uid in self.state.unit_index else None
+            if why and not self.state.unit(uid).supplied:
+                out.append(f"{self.names.name(uid)} arrived out of supply: {why}")
+        return out
+
+    def phase_started(self) -> None:
+        """A new phase of the player's: a selection that cannot act in it is dropped, with its preview, hints and
+        rings (a Harop stayed selected into the artillery phase, "has already acted"; a gun that had fired stayed
+        selected into movement with its range ring drawn). One that can act stays: the unit just moved next to an
+        enemy is the one to assault with, and Tab goes on from it. The hover panel starts afresh too."""
+        self.drop_preview()
+        if self.selected is not None and self.selected not in self.able_units():
+            self.select(None)
+        if not self.kb_cursor:  # (the keyboard's cursor is where it is; the mouse's next move fills it again)
+            self.hover = None  # (the hex panel's words were of the last phase)
 
     def able_units(self) -> set[str]:
         """The own units with an order of this phase's kind they may give now (the legal orders, as the target
@@ -1613,6 +1672,9 @@ class App:
         if self.hotseat and st.side != self.view_side and not self.pass_screen:
             self.raise_curtain()
             return
+        if self.my_turn() and (st.turn, st.side, st.phase_i) != self._phase_seen:
+            self._phase_seen = (st.turn, st.side, st.phase_i)
+            self.phase_started()
         if self.my_turn() and st.phase == "movement" and not self.read_only:
             key = (st.turn, st.side, st.phase_i)  # (not the state's id: an undone step must not be redone)
             if key != self._goto_key:
@@ -2528,7 +2590,7 @@ class App:
             elif self.gui.close_top_window():
                 self.status = "Closed"
             elif self.pending or self.selected:
-                self.pending = None
+                self.drop_preview()
                 self.select(None)
                 self.status = "Cancelled"
             else:
@@ -2555,6 +2617,8 @@ class App:
                     self.keep_in_view(u.idx)  # (a drone is not centred on as a ground unit is)
         elif key == pygame.K_t:
             self.cursor_to_target()
+        elif key == pygame.K_g and mod & pygame.KMOD_SHIFT and self.selected is not None and self.hover is not None:
+            goto_orders.add_waypoint(self, self.hover)  # (Shift+G: one more leg of the go-to order)
         elif key == pygame.K_g:
             if self.selected is None:
                 self.status = "Select a unit, point at a hex and press G (or Shift+click it) to give a go-to order"

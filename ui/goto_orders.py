@@ -32,6 +32,10 @@ GOTO_KEY = "ui_goto"
 OPEN_KEY = "ui_goto_open"
 """`GameState.extra` key of the units whose standing order marches on even if a step reveals them (a sorted list of
 unit ids; see the module's docstring). An order not in it stops rather than give its hidden unit away."""
+VIA_KEY = "ui_goto_via"
+"""`GameState.extra` key of the waypoints of the standing orders: {unit id: [[col, row], ...]}, the hexes each
+passes on its way, in order, before its goal (Shift+G adds one: the goal becomes a waypoint and the new hex the
+goal). Kept beside `GOTO_KEY`, left out while empty (a game without waypoints saves as before)."""
 ENEMY_NEAR_HEXES = 2
 """A known enemy this close (hexes) stops a standing order: the player decides what to do about it."""
 STOP_EVENTS = {"AmbushSprung": "ambushed", "AssaultResolved": "in combat", "UnitDestroyed": "destroyed",
@@ -109,7 +113,73 @@ def drop_bad(state: Any) -> list[str]:
             del kept[uid]
     if out:
         state.extra = {**state.extra, GOTO_KEY: kept}
+    return out + _drop_bad_via(state)
+
+
+def _drop_bad_via(state: Any) -> list[str]:
+    """Drop the waypoints of a loaded game that cannot be followed (no go-to order for the unit, a waypoint that
+    is no hex on the map), each named in a message; the go-to orders themselves stay."""
+    got = state.extra.get(VIA_KEY)
+    if got is None:
+        return []
+    if not isinstance(got, dict):
+        state.extra = {k: v for k, v in state.extra.items() if k != VIA_KEY}
+        return [f"go-to waypoints dropped: extra.{VIA_KEY} must map unit ids to [[col, row], ...], got "
+                f"{type(got).__name__} {_short(got)}"]
+    out, kept = [], {}
+    for uid in sorted(got, key=str):
+        hexes = got[uid]
+        if not isinstance(uid, str) or goal_of(state, uid) is None:
+            out.append(f"go-to waypoints of {uid!r} dropped (no go-to order of that unit)")
+        elif not isinstance(hexes, list) or not hexes or any(
+                _hex(h) is None or not state.map.on_map(_hex(h)) for h in hexes):
+            out.append(f"go-to waypoints {uid!r}: {_short(hexes)} dropped (each must be a hex [col, row] on the map)")
+        else:
+            kept[uid] = hexes
+    if out:
+        state.extra = {k: v for k, v in state.extra.items() if k != VIA_KEY}
+        if kept:
+            state.extra[VIA_KEY] = kept
     return out
+
+
+def via_of(state: Any, uid: str | None) -> list[int]:
+    """The waypoints (hex indices, in order) of `uid`'s standing order still to pass (empty: none)."""
+    got = state.extra.get(VIA_KEY) if isinstance(state.extra, dict) else None
+    if uid is None or not isinstance(got, dict) or not isinstance(got.get(uid), list):
+        return []
+    hexes = [_hex(h) for h in got[uid]]
+    return [state.map.idx(h) for h in hexes if h is not None and state.map.on_map(h)]
+
+
+def set_via(state: Any, uid: str, idxs: list[int]) -> None:
+    """Set `uid`'s waypoints (the key left out of the game while no order has any)."""
+    if not isinstance(state.extra, dict):
+        return
+    got = state.extra.get(VIA_KEY)
+    got = dict(got) if isinstance(got, dict) else {}
+    if idxs:
+        got[uid] = [list(state.map.hex_of(i)) for i in idxs]
+    else:
+        got.pop(uid, None)
+    if got:
+        state.extra[VIA_KEY] = got
+    else:
+        state.extra.pop(VIA_KEY, None)
+
+
+def legs_route(app: Any, uid: str, goal: int) -> list[int]:
+    """The planned route of `uid`'s order through its waypoints to `goal` (empty: some leg has no way)."""
+    v = app.view
+    path: list[int] = []
+    here = None
+    for target in [*via_of(app.state, uid), goal]:
+        leg = goto.route(v, uid, target, start=here)
+        if not leg:
+            return []
+        path += leg if not path else leg[1:]
+        here = target
+    return path
 
 
 def _short(v: Any, n: int = 40) -> str:
@@ -138,6 +208,7 @@ def side_orders(state: Any, side: int) -> list[tuple[str, int]]:
 def clear(state: Any, uid: str) -> bool:
     """Drop `uid`'s standing order; whether it had one."""
     set_open(state, uid, False)
+    set_via(state, uid, [])
     got = state.extra.get(GOTO_KEY)
     if isinstance(got, dict) and uid in got:
         del got[uid]
@@ -176,9 +247,15 @@ def stays_hidden(state: Any, uid: str) -> bool:
 def plan_words(app: Any, uid: str, goal: int) -> str:
     """"Going to Dashalti (21,13): 4 turns at this pace" (or why there is no way)."""
     v = app.view
-    path = goto.route(v, uid, goal)
+    path = legs_route(app, uid, goal)
     named = place_first(app.state.map, goal)
+    via = via_of(app.state, uid)
+    if via:
+        named += " via " + ", ".join(place_first(app.state.map, i) for i in via)
     if not path:
+        if goto.never_reaches(v, uid, goal) is not None and goto.weather_only(v, uid, goal):
+            return (f"Going to {named}: this turn's weather ({v.weather.precipitation}) closes the way; it waits "
+                    "for better going")
         return f"Going to {named}: no way there"
     n = goto.turns_along(v, uid, path)
     pace = "" if n is None else f": {pace_words(app, n)}"
@@ -204,7 +281,8 @@ def hover_words(app: Any, idx: int) -> str:
     except (KeyError, ValueError):
         return ""
     if not path:
-        return "Beyond reach, and no way there for it"
+        never = goto.never_reaches(app.view, app.selected, idx)
+        return f"Beyond reach, and it cannot get there: {never}" if never else "Beyond reach, and no way there for it"
     pace = f" ({pace_words(app, n)})" if n else ""
     return f"Beyond reach this turn: Shift+click or G orders it to go here{pace}"
 
@@ -234,8 +312,12 @@ def give(app: Any, idx: int) -> None:
     if idx == u.idx:
         app.status = f"{app.names.name(uid)} is there already"
         return
-    if not goto.route(app.view, uid, idx):
-        app.status = f"No way to {st.map.describe(idx)} for {app.names.name(uid)} ({ut.mobility})"
+    never = goto.never_reaches(app.view, uid, idx)
+    if never is not None and goto.weather_only(app.view, uid, idx):
+        never = None  # (closed by this turn's weather only: the order waits for better going)
+    if never is not None:  # (refused, with the reason: a go-to it could never finish was accepted silently,
+        # then "blocked" every turn with enemies blamed that were not there)
+        app.status = f"{app.names.name(uid)} cannot reach {st.map.describe(idx)}: {never}"
         return
     hide = stays_hidden(st, uid)
     ask = (uid, idx, st.turn, st.phase_i)
@@ -248,6 +330,7 @@ def give(app: Any, idx: int) -> None:
                       "on in the open")
         return
     app.goto_asked = None
+    set_via(st, uid, [])  # (a new order replaces the old one, its waypoints too; Shift+G adds them)
     orders(st)[uid] = list(st.map.hex_of(idx))
     set_open(st, uid, not hide)
     if uid in held(st):  # (going somewhere: no longer holding)
@@ -261,6 +344,33 @@ def give(app: Any, idx: int) -> None:
     keep = "; it keeps to cover and stops rather than show itself" if hide else ""
     app.status = (f"{app.names.name(uid)}: {plan_words(app, uid, idx)}. It moves on at the start of each of your "
                   f"movement phases{keep} (Backspace cancels)") + (" - " + "; ".join(notes) if notes else "")
+
+
+def add_waypoint(app: Any, idx: int) -> None:
+    """Shift+G: hex `idx` becomes the selected unit's new goal, its go-to goal so far a waypoint it passes first
+    (the order's legs are followed in turn). Without a go-to order it is an ordinary one (G)."""
+    st = app.state
+    uid = app.selected
+    goal = goal_of(st, uid)
+    if uid is None or goal is None or st.unit(uid).side != app.view_side:
+        give(app, idx)
+        return
+    if not app.my_turn() or st.outcome is not None:
+        app.status = "Go-to orders are given to your own units, in your turn"
+        return
+    name = app.names.name(uid)
+    if idx == goal:
+        app.status = f"{st.map.describe(idx)} is the goal of {name}'s go-to order already"
+        return
+    if not goto.route(app.view, uid, idx, start=goal):
+        never = goto.never_reaches(app.view, uid, idx)
+        app.status = f"{name} cannot go on from {st.map.describe(goal)} to {st.map.describe(idx)}: " + (
+            never or "no way there")
+        return
+    set_via(st, uid, [*via_of(st, uid), goal])
+    orders(st)[uid] = list(st.map.hex_of(idx))
+    app.status = (f"{name}: waypoint {place_first(st.map, goal)} kept; {plan_words(app, uid, idx)} "
+                  "(Shift+G adds another leg, Backspace cancels the order)")
 
 
 def first_reveal(app: Any, uid: str, goal: int) -> tuple[int, str] | None:
@@ -341,11 +451,16 @@ def run(app: Any, only: str | None = None) -> list[str]:
             clear(st, uid)
             continue
         where = st.map.describe(goal)
-        if u.idx == goal:
+        via = via_of(st, uid)
+        while via and u.idx == via[0]:  # (a waypoint reached: on to the next leg)
+            via = via[1:]
+            set_via(st, uid, via)
+        if u.idx == goal and not via:
             stop(uid, f"arrived at {where}")
             continue
         if u.moved:
             continue
+        target = via[0] if via else goal  # (the step heads for the next waypoint, then the goal)
         v = app.view
         enemy = near_enemy(app, u.idx)
         if enemy is not None:
@@ -355,9 +470,9 @@ def run(app: Any, only: str | None = None) -> list[str]:
         if not u.supplied and u.turns_out_of_supply == 1:
             stop(uid, "cut off from supply this turn")
             continue
-        step = goto.next_step(v, uid, goal)
+        step = goto.next_step(v, uid, target)
         if step is None:
-            why, wait = goto.why_no_step(v, uid, goal)
+            why, wait = goto.why_no_step(v, uid, target)
             if wait:
                 say(f"{names.short(uid)} waits: {names(why)}", 1)
                 stalled(app)[uid] = phase_key(st)
@@ -396,10 +511,14 @@ def run(app: Any, only: str | None = None) -> list[str]:
         to = st.map.describe(u.idx)
         if why is not None:
             stop(uid, f"{why} at {to}{out_of_hiding}")
-        elif u.idx == goal:
+        elif u.idx == goal and not via:
             stop(uid, f"arrived at {where}{out_of_hiding}")
         else:
-            say(f"{names.short(uid)} to {to}{out_of_hiding}", 3)
+            passed = ""
+            if via and u.idx == via[0]:
+                set_via(st, uid, via[1:])
+                passed = " (waypoint passed)"
+            say(f"{names.short(uid)} to {to}{passed}{out_of_hiding}", 3)
             if out_of_hiding:  # (the stops above go to the notes anyway)
                 app.report_notes.append(f"Go-to order of {names.name(uid)}: revealed on its way to {where} "
                                         f"({names(shown.reason)}); it marches on")
@@ -473,11 +592,11 @@ def planned_route(app: Any) -> tuple[list[int], int] | None:
     goal = goal_of(st, app.selected)
     if goal is None or st.unit(app.selected).side != app.view_side or app.pass_screen:
         return None
-    key = (st.version, len(st.orders), id(st), app.selected, goal, app.view_side)
+    key = (st.version, len(st.orders), id(st), app.selected, goal, app.view_side, tuple(via_of(st, app.selected)))
     got = getattr(app, "_goto_route", None)
     if got is None or got[0] != key:
         try:
-            path = goto.route(app.view, app.selected, goal)
+            path = legs_route(app, app.selected, goal)
         except (KeyError, ValueError):
             path = []
         got = app._goto_route = (key, path)
@@ -510,6 +629,10 @@ def draw_route(app: Any, screen: Any) -> None:
     r = max(5, int(size * 0.55))
     pygame.draw.circle(screen, (0, 0, 0), (int(x), int(y)), r, w + 2)
     pygame.draw.circle(screen, ROUTE, (int(x), int(y)), r, w)
+    for i in via_of(app.state, app.selected):  # (the waypoints: smaller rings on the route)
+        x, y = app.hex_to_screen(i)
+        pygame.draw.circle(screen, (0, 0, 0), (int(x), int(y)), max(3, r // 2), w + 2)
+        pygame.draw.circle(screen, ROUTE, (int(x), int(y)), max(3, r // 2), w)
 
 
 def flag_image(app: Any, px: int) -> Any:
@@ -611,4 +734,4 @@ def drop_plans(state: Any) -> None:
     step (`ui.replay`). `state.extra` is replaced, not changed: it may be the dict of the document the state was
     built from, which `engine.savegame.save_dict` takes from a live game as it is."""
     if isinstance(state.extra, dict):
-        state.extra = {k: v for k, v in state.extra.items() if k not in (GOTO_KEY, HOLD_KEY, OPEN_KEY)}
+        state.extra = {k: v for k, v in state.extra.items() if k not in (GOTO_KEY, HOLD_KEY, OPEN_KEY, VIA_KEY)}

@@ -682,7 +682,8 @@ class Gui:
                 self.report_win.kill()
             self.report_win = None
             return
-        key = (id(app.report), len(app.report_notes))
+        cut = app.status_cut[0] if app.status_cut else None  # (the cut message shown whole, too)
+        key = (id(app.report), len(app.report_notes), cut)
         if alive and key == self._report_key:
             return
         self._report_key = key

@@ -425,11 +425,48 @@ def _objective(app: Any, w: Writer, brief: bool = False) -> None:
     held = sum(1 for i in obj_hexes if v.control[i] == 0)
     vic = scen.victory
     road = "CUT" if st.road_cut else "open"
+    note = road_note(app)
     if brief:
-        w.line(f"Objective {vic.objective}: attacker {held}/{len(obj_hexes)}, road {road}", p.accent, px=12)
+        short = f" ({note[1]})" if note else ""
+        w.line(f"Objective {vic.objective}: attacker {held}/{len(obj_hexes)}, road {road}{short}", p.accent, px=12)
     else:
         w.line(f"Objective {vic.objective}: attacker holds {held}/{len(obj_hexes)} hexes; road {road}", p.accent)
+        if note:
+            w.line(f"  road {road} — {note[0]}", p.accent, px=12)
     w.rule()
+
+
+def road_note(app: Any) -> tuple[str, str] | None:
+    """(the words, a short form) when the attacker's own units stand where the watched road's state will change:
+    the rule (`engine.rules._check_road`, `engine.supply.road_open`) judges the road only at the end of each
+    half-turn, blocked where attacker units stand on road hexes so that no road (any may serve as a detour) joins
+    its two ends; the panel said "road open" with the player's unit standing on it. Fog-safe: only the attacker's
+    own units, for the attacker's player; the defender is told nothing it could not know. None: nothing to add."""
+    from engine.supply import road_open_between
+    from engine.units import ATTACKER
+
+    st = app.state
+    rw = st.scenario.victory.road_watch
+    if rw is None or app.view_side != ATTACKER or st.outcome is not None:
+        return None
+    gmap = st.map
+    start, end = gmap.idx(rw.start), gmap.idx(rw.end)
+    mine = st.hexes_of(ATTACKER)  # (the player's own ground units: what the rule counts)
+    route = set(gmap.road_route(start, end))  # (the watched road itself, not every track on the map)
+    on_road = sorted(i for i in mine if i in route)
+    would_open, _, where = road_open_between(gmap, start, end, mine)
+    if not st.road_cut and not would_open:
+        at = gmap.describe(where if where >= 0 else on_road[0])
+        return (f"your unit on it at {at}: the cut is judged at the end of this half-turn; the road is cut then if "
+                "your units still block it (no road round them)", f"cut at half-turn end if you hold {at}")
+    if not st.road_cut and on_road:
+        at = gmap.describe(on_road[0])
+        return (f"your unit on it at {at}, but other roads still join its ends: it is cut only where no road "
+                "gets round your units", "a detour stays open")
+    if st.road_cut and would_open:
+        return ("your units no longer block it: it reopens at the end of this half-turn unless they block it "
+                "again (the road is judged then)", "reopens at half-turn end")
+    return None
 
 
 def condensed(lines: list[str]) -> list[str]:
@@ -491,7 +528,8 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         if u.hidden:
             flags.append("HIDDEN")
         if not u.supplied:
-            flags.append("OUT OF SUPPLY")
+            why = supply_reason(app, u.id)
+            flags.append(f"OUT OF SUPPLY: {why}" if why else "OUT OF SUPPLY")
         w.line(", ".join(flags), px=12)
         w.line(unit_hint(app, u, ut), p.panel_dim, px=12)
         goal = goto_orders.goal_of(st, u.id) if u.side == app.view_side else None
@@ -920,7 +958,10 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
     else:
         for u in app.own_units_at(idx):
             name = f"{u.name} - " if u.name and u.name != u.id else ""
-            here.append(f"{name}{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''})")
+            why = supply_reason(app, u.id) if not u.supplied and table[u.type].domain == "ground" else None
+            cut = f", out of supply: {why}" if why else ""
+            here.append(f"{name}{u.id} ({type_label(table, u.type)}, {u.strength}{', hidden' if u.hidden else ''}"
+                        f"{cut})")
     if app.omniscient and not sideless(app):  # (--see-all: every enemy unit here, hidden ones too, by name)
         for u in st.units:
             if u.side != app.view_side and u.idx == idx and u.active and not u.offmap \
@@ -1012,6 +1053,33 @@ def type_label(table: Any, type_id: str) -> str:
     return ut.label.split(" (")[0] if ut is not None else type_id.replace("_", " ")
 
 
+def supply_reasons(app: Any) -> dict[str, str]:
+    """{own unit id: why it is out of supply} from the side's last supply report in its log (`SupplyReport`: the
+    rule's own reason, said once at the turn's start): "too far from its supply sources (range 16)" or "cut off by
+    enemy units or their zones of control". The western group was "OUT OF SUPPLY" from its arrival on and only the
+    log said why. Fog-safe: the side's own report, from the events it may see. Cached per log length."""
+    key = (id(app.state), len(app.state.log), app.view_side)
+    got = getattr(app, "_supply_reasons", None)
+    if got is not None and got[0] == key:
+        return got[1]
+    side = SIDES[app.view_side]
+    out: dict[str, str] = {}
+    for _, ev in reversed(app.visible_events()):
+        if ev.kind == "SupplyReport" and ev.side == side:
+            far = set(ev.beyond_range)
+            for uid in ev.out_of_supply:
+                out[uid] = (f"too far from its supply sources (range {ev.supply_range:g}, even with no enemy in the "
+                            "way)" if uid in far else "cut off by enemy units or their zones of control")
+            break
+    app._supply_reasons = (key, out)
+    return out
+
+
+def supply_reason(app: Any, uid: str) -> str | None:
+    """Why own unit `uid` is out of supply, as its side's last supply report says (None: not said)."""
+    return supply_reasons(app).get(uid)
+
+
 def last_seen_words(table: Any, m: Any, with_id: bool = True) -> str:
     """A last-seen mark in words (the hover panel, a click on its hex)."""
     who = f"{m.id}; " if with_id else ""
@@ -1021,6 +1089,9 @@ def last_seen_words(table: Any, m: Any, with_id: bool = True) -> str:
 
 REPORT_HINT = "… V: the whole report"
 """How a cut enemy-turn summary ends on the status line: the report window (V, or a click on the bar) has it all."""
+STATUS_HINT = "… V: the whole message"
+"""How any other cut status line ends: the report window (V, or a click on the bar) shows the message in full (a
+player found the rest of end-of-phase and go-to summaries only by reading the help)."""
 
 
 def split_skip(status: str) -> tuple[str, str]:
@@ -1063,12 +1134,24 @@ def status_lines(app: Any, width: int) -> tuple[list[str], int]:
     the go-to report on two."""
     t = app.ui_text
     main, notes = split_notes(app.status)
-    more = REPORT_HINT if main.startswith("Enemy turn:") and getattr(app, "report", None) else "…"
+    more = REPORT_HINT if main.startswith("Enemy turn:") and getattr(app, "report", None) else STATUS_HINT
     lines = fit_lines(t, main, FS, width, 2, more)
     n = len(lines)
     for note, most in notes:
-        lines = [*lines, *fit_lines(t, note, FS, width, most)]
+        lines = [*lines, *fit_lines(t, note, FS, width, most, STATUS_HINT)]
     return lines, n
+
+
+def status_cut_parts(app: Any, width: int) -> list[str]:
+    """The parts of the status message (its main text, its notes) that the bar at `width` px cuts, and the report
+    window does not already hold (an enemy turn's summary is its report): what V then shows whole."""
+    t = app.ui_text
+    main, notes = split_notes(app.status)
+    out = []
+    if len(t.wrap(main, FS, width)) > 2 and not (main.startswith("Enemy turn:") and getattr(app, "report", None)):
+        out.append(main)
+    out += [note for note, most in notes if len(t.wrap(note, FS, width)) > most]
+    return out
 
 
 def draw_status(app: Any, screen: pygame.Surface) -> None:
@@ -1076,12 +1159,15 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
     mr = app.map_rect
     t = app.ui_text
     lines, n_main = status_lines(app, mr.w - 20)
+    parts = status_cut_parts(app, mr.w - 20)
+    cut = bool(parts)
+    app.status_cut = (app.status, parts) if cut else None  # (the report window then shows those parts in full)
     lh = t.line_height(FS)
     h = lh * len(lines) + 8
     bar = pygame.Surface((mr.w, h), pygame.SRCALPHA)
     bar.fill((20, 22, 28, 210))
     screen.blit(bar, (mr.x, mr.bottom - h))
-    if getattr(app, "report", None) is not None:  # a click on the bar opens the enemy-turn report
+    if getattr(app, "report", None) is not None or cut:  # a click on the bar opens the report (and the message)
         app.click_regions.append((pygame.Rect(mr.x, mr.bottom - h, mr.w, h), app.toggle_report))
     for k, s in enumerate(lines):
         col = p.bad if app.status.startswith(("Not allowed", "Cannot", "Error")) else p.panel_fg
