@@ -342,3 +342,14 @@ def test_fitted_lines(screen):
 
 def test_no_stray_files(tmp_path):
     assert not list(Path(tmp_path).iterdir())
+
+
+def test_grounded_drones_keep_a_worded_plate_when_the_hint_takes_the_room(shusha, screen, monkeypatch):
+    """A review: at 1280x800, scale 2, the hint's fallback left the grounded-drones plate cut to an empty red bar
+    (its words fell below the panel's limit and were not drawn)."""
+    st = goto(new_game(shusha, 0, weather_mode="fog"), "attacker", "movement")  # (every armed drone grounded)
+    app = app_of(st, {0}, scale=2.0)
+    app.render(screen)
+    rows = panel_lines(app, screen, monkeypatch, lambda w, s, r: (s, r, w.limit))
+    drawn = [s for s, r, lim in rows if lim is None or r.bottom <= lim]
+    assert any(s.startswith("GROUNDED:") and len(s) > len("GROUNDED: ") for s in drawn), "|".join(drawn)

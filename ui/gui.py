@@ -190,8 +190,9 @@ def scale_dialog_buttons(buttons: list[Any], scale: float) -> int:
 def scale_confirmation(win: UIConfirmationDialog, scale: float) -> None:
     """A confirmation window's buttons at the UI's scale, its text above them."""
     foot = scale_dialog_buttons([win.cancel_button, win.confirm_button], scale)
-    ch = win.get_container().get_size()[1]
-    win.confirmation_text.set_dimensions((win.confirmation_text.relative_rect.w, max(20, ch - foot)))
+    cw, ch = win.get_container().get_size()
+    win.confirmation_text.set_dimensions((cw - 2 * DIALOG_GAP, max(20, ch - foot)))
+    win.confirmation_text.rebuild()
 
 
 class FileDialog(UIFileDialog):

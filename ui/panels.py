@@ -176,12 +176,27 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         # as far as they go
         _clock(app, w, 2)
         lh = t.line_height(12)
-        for k, part in enumerate(fitted_lines(t, phase_hint(app, True), 12, w.w - 10, (bottom - w.y - 6) // lh)):
+        # (room kept under the hint for the objective and, when aircraft are grounded, a one-line red plate: the
+        # plate cut to its empty top read as an alarm with no words)
+        keep = height("objective", True, lambda w_: _objective(app, w_, True))
+        grounded = grounded_rows(app)
+        plate = ""
+        if grounded:
+            names = ", ".join(name.split(" - ", 1)[0] for name, _why, _uid in grounded)  # (the types: shortest)
+            plate = fitted_lines(t, f"GROUNDED: {names}", 12, w.w - 10, 1, bold=True)[0]
+            keep += lh + 6 + lh // 4
+        for k, part in enumerate(fitted_lines(t, phase_hint(app, True), 12, w.w - 10,
+                                              (bottom - w.y - 6 - keep) // lh)):
             w.line(part, p.accent, px=12, wrap=False, indent=10 if k else 0)
         w.rule()
         end = w.y
-        _objective(app, w, True)  # (a line; the aircraft list, the longest, last)
-        _aircraft(app, w, 3)
+        _objective(app, w, True)
+        if plate:
+            _alert(app, w, [(plate, None)], bold_all=True)
+            sky = fitted_lines(t, weather_words(app.view.weather), 12, w.w - 10, 1)[0]
+            w.line(sky, p.panel_fg, px=12, wrap=False)
+        else:
+            _aircraft(app, w, 3)  # (the aircraft list, the longest, last)
         screen.set_clip(None)
         return end
     _clock(app, w, compact_clock)
@@ -397,6 +412,8 @@ def _alert(app: Any, w: Writer, rows: list[tuple[str, str | None]], bold_all: bo
         head = bold_all or k == 0
         return head, 0 if head else 8
 
+    if not w.measure and w.limit is not None and w.y + pad + t.line_height(12) > w.limit:
+        return  # (not even its first row fits: no empty red plate)
     probe = Writer(app, w.surf, w.rect, measure=True)
     probe.y = w.y + pad
     for k, (text, _) in enumerate(rows):
