@@ -46,7 +46,7 @@ def test_the_score_record_names_unit_types_by_their_labels_and_says_what_inflict
     counted."""
     from engine.debrief import key_moments, score_lines, words
 
-    state = play_game(shusha_scenario(), 3)
+    state = play_game(shusha_scenario(), 9)  # (a game where the artillery from Armenia proper loses or inflicts)
     lines = {name: (value, note) for name, value, note in score_lines(state)}
     assert lines["objective first entry type"][0] == "Special forces"
     assert "border artillery" not in lines["steps inflicted"][0]

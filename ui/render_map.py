@@ -442,7 +442,8 @@ class MapRenderer:
         cw, ch = counter_size(size)
         obj_names = {ob.name for ob in self.scen.objectives}
         rank = {"town": 1, "village": 2, "peak": 3, "area": 4}
-        places = [pl for pl in self.gmap.places if not (pl[1] == "area" and s < 14)]
+        # (area names from zoom 14, unless one names an objective: lesson 5's "Kepez pass" vanished zoomed out)
+        places = [pl for pl in self.gmap.places if not (pl[1] == "area" and s < 14 and pl[0] not in obj_names)]
         places.sort(key=lambda pl: 0 if pl[0] in obj_names else rank.get(pl[1], 5))
         soft: list[pygame.Rect] = []
         for i in set(self.objective) | {pl[2] for pl in places if pl[1] != "area"}:
