@@ -451,11 +451,13 @@ def weather_move_note(scen: Scenario, precipitation: str) -> str:
     by_class = scen.weather_move_table.get(precipitation)
     if not by_class:
         return ""
+    table = getattr(scen, "terrain_table", None) or {}
+    terrain_names = {code: t.name for code, t in table.items()}  # ("in hills", not the file's "in h")
     groups: dict[str, list[str]] = {}
     for mob in MOBILITY_CLASSES:  # (the classes' own order, not the file's)
         f = by_class.get(mob)
         if f is not None:
-            groups.setdefault(_factor_text(f), []).append(mob)
+            groups.setdefault(_factor_text(f, terrain_names), []).append(mob)
     parts = []
     for k, (text, mobs) in enumerate(groups.items()):
         names = " and ".join(mobs) if len(mobs) <= 2 else ", ".join(mobs[:-1]) + " and " + mobs[-1]
@@ -498,10 +500,11 @@ def weather_move_factors(scen: Scenario, precipitation: str) -> list[tuple[str, 
     return out
 
 
-def _factor_text(f: WeatherMoveFactor) -> str:
+def _factor_text(f: WeatherMoveFactor, terrain_names: dict[str, str] | None = None) -> str:
     if f.off_road == f.road and not f.terrain:
         return f"×{f.off_road:g}"
+    names = terrain_names or {}
     off = [f"×{f.off_road:g} off road"] if f.off_road != 1 else []
-    off += [f"×{v:g} in {code}" for code, v in sorted(f.terrain.items()) if v != f.off_road]
+    off += [f"×{v:g} in {names.get(code, code)}" for code, v in sorted(f.terrain.items()) if v != f.off_road]
     road = [f"×{f.road:g} on roads"] if f.road != 1 else []
     return ", ".join(off + road) or "×1"

@@ -214,7 +214,7 @@ def test_a_change_of_weather_is_not_hidden_by_the_reach_cache() -> None:
 # ------------------------------------------------------------------ the note players read
 def test_the_note_names_each_class_and_where() -> None:
     scen = _with_table(MUD)
-    assert weather_move_note(scen, "snow") == ("snow: foot move costs ×1.5; sf ×1.25 off road, ×2 in f; "
+    assert weather_move_note(scen, "snow") == ("snow: foot move costs ×1.5; sf ×1.25 off road, ×2 in forest; "
                                                "tracked ×2 off road, ×1.5 on roads")
     assert weather_move_note(scen, "rain") == "rain: wheeled move costs ×1.5 off road; tracked ×1.25 off road"
     assert weather_move_note(scen, "none") == ""

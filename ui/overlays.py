@@ -167,7 +167,8 @@ def weather_cost_note(scen: Any, mob: str, precipitation: str) -> str:
     if f is None:
         return ""
 
-    one = SimpleNamespace(weather_move_table={precipitation: {mob: f}})  # (the table cut to this class)
+    one = SimpleNamespace(weather_move_table={precipitation: {mob: f}},  # (the table cut to this class)
+                          terrain_table=scen.terrain_table)
     return weather_move_note(one, precipitation)  # type: ignore[arg-type]
 
 

@@ -500,7 +500,7 @@ def ground() -> dict:
         f"--set '{DRY_GROUND}'   (dry ground; --weather clear plays the same games here). Many games: wargame "
         "batch scenarios/lessons/ground.json --games 200 --sweep weather=historical,clear --out ground.parquet: "
         "red wins about 1 game in 5 in snow, 19 in 20 dry.",
-        "Look for (seed 1) the turn-2 weather line '... snow: ... sf x1.25 in h'; in snow 'red_sf_1 moves "
+        "Look for (seed 1) the turn-2 weather line '... snow: ... sf x1.25 in hills'; in snow 'red_sf_1 moves "
         "(5,5)->(6,4) (1.88 MP)', then 'blue_inf moves (11,0)->(6,3)': red must assault uphill. Dry: 'red_sf_1 "
         "moves (5,5)->(6,3) (3 MP)' and 'attacker takes control of (6,3) Kepez pass': blue must assault. In the "
         "game (wargame play scenarios/lessons/ground.json --side attacker) select a red group on turn 2 and press "
