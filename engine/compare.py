@@ -372,9 +372,14 @@ def compare_csv(cmp: Comparison) -> str:
 
 
 def _group_label(cmp: Comparison, k: int, width: int) -> str:
-    """A matched cell's tick label, its first file's cell ("0: weather=fog"), wrapped to `width` characters."""
+    """A matched cell's tick label, its first file's cell ("0: weather=fog"), wrapped to `width` characters. Files
+    of one cell each whose cells differ get each file's own ("A: weather=historical / B: weather=clear"): the first
+    file's alone would name the other file's point after a setting it was not played under."""
     c = cmp.groups[k][0]
     if cmp.matched_by == "single cell":
+        own = [(lab, g.label) for lab, g in zip(cmp.labels, cmp.groups[k], strict=False) if g is not None]
+        if len({text for _lab, text in own}) > 1:
+            return wrap_label(" / ".join(f"{lab}: {text}" for lab, text in own), width)
         return wrap_label(c.label, width)
     return wrap_label(f"{c.cell}: {c.label}", width)
 

@@ -232,3 +232,16 @@ def test_a_sweep_over_turns_gives_every_cell_its_checkpoints_and_none_after_its_
     same = summary(cell(0, [20] + [None] * 9), cell(1, [None] * 10), turns=26)
     assert not same.turns_vary and same.fallen_turns == [18, 22, 26]
     assert "own turns" not in R.table_notes(same)
+
+
+def test_single_cell_files_played_under_other_settings_name_each_file_on_the_tick() -> None:
+    """Acceptance test: compare.png's tick under B's point said "weather=historical" (A's cell) for a clear batch."""
+    from types import SimpleNamespace
+
+    from engine.compare import _group_label
+
+    a, b = SimpleNamespace(label="weather=historical", cell=0), SimpleNamespace(label="weather=clear", cell=0)
+    cmp = SimpleNamespace(matched_by="single cell", labels=["A", "B"], groups=[[a, b]])
+    assert _group_label(cmp, 0, 80) == "A: weather=historical / B: weather=clear"
+    same = SimpleNamespace(matched_by="single cell", labels=["A", "B"], groups=[[a, a]])
+    assert _group_label(same, 0, 80) == "weather=historical"
