@@ -182,9 +182,16 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         grounded = grounded_rows(app)
         plate = ""
         if grounded:
-            names = ", ".join(name.split(" - ", 1)[0] for name, _why, _uid in grounded)  # (the types: shortest)
-            plate = fitted_lines(t, f"GROUNDED: {names}", 12, w.w - 10, 1, bold=True)[0]
+            # (the units' ids first, then the types: a cut line still says which of the side's aircraft)
+            ids = [u.id for u in app.state.units if u.active and grounded_now_of(app).get(u.id)
+                   and app.state.scenario.unit_table[u.type].domain == "air"]
+            names = ", ".join(name.split(" - ", 1)[0] for name, _why, _uid in grounded)
+            plate = fitted_lines(t, f"GROUNDED: {', '.join(ids)} ({names})" if ids else f"GROUNDED: {names}", 12,
+                                 w.w - 10, 1, bold=True)[0]
             keep += lh + 6 + lh // 4
+        flies = _can_fly_words(app) if plate else ""  # (what can fly, by name: the lesson's other half)
+        if flies:
+            keep += lh
         for k, part in enumerate(fitted_lines(t, phase_hint(app, True), 12, w.w - 10,
                                               (bottom - w.y - 6 - keep) // lh)):
             w.line(part, p.accent, px=12, wrap=False, indent=10 if k else 0)
@@ -192,6 +199,10 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         end = w.y
         _objective(app, w, True)
         if plate:
+            if flies:
+                r = w.line(fitted_lines(t, flies, 12, w.w - 10, 1, bold=True)[0], p.good, px=12, bold=True, wrap=False)
+                if w.shown_whole(r):
+                    app.click_regions.append((r, (lambda: select_next_aircraft(app))))
             _alert(app, w, [(plate, None)], bold_all=True)
             sky = fitted_lines(t, weather_words(app.view.weather), 12, w.w - 10, 1)[0]
             w.line(sky, p.panel_fg, px=12, wrap=False)
@@ -294,6 +305,27 @@ def _clock(app: Any, w: Writer, compact: int = False) -> None:
     w.line(me, p.panel_dim)
     w.line("Teaching scenario: press L for the lesson" if scen.meta.lesson else "L: briefing and how to win",
            p.accent if scen.meta.lesson else p.panel_dim, px=12)
+
+
+def grounded_now_of(app: Any) -> dict[str, Any]:
+    """The panel's aircraft grounded now, by unit id (`panel_units`)."""
+    return panel_units(app)[1]
+
+
+def _can_fly_words(app: Any) -> str:
+    """"CAN FLY: az_orbiter (Orbiter reconnaissance drones)": the own aircraft that can fly this phase, ids first
+    so that a line cut short still names them ("" when none); the short form of `_aircraft`'s compact line."""
+    if getattr(app, "choosing", False):
+        return ""
+    scen = app.state.scenario
+    units, grounded_now = panel_units(app)
+    now = "CAN FLY (click or Tab to select)"
+    ready = [u for u in units if u.active and scen.unit_table[u.type].domain == "air" and not grounded_now.get(u.id)
+             and flight_words(app, u, now) == now]
+    if not ready:
+        return ""
+    return (f"CAN FLY: {', '.join(u.id for u in ready)} "
+            f"({', '.join(side_word(app, u) + app.names.name(u.id) for u in ready)})")
 
 
 def _aircraft(app: Any, w: Writer, compact: int) -> None:
