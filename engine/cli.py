@@ -133,6 +133,27 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
     console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
                   f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]}, of its canonical JSON: "
                   "not the file's bytes that sha256sum reads)")
+    for line in schedule_warnings(scen):  # (accepted, since `--set turns=16` may shorten a schedule; said here)
+        err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def schedule_warnings(scen: Any) -> list[str]:
+    """Weather schedule entries the game never plays (after its last turn): a shortened copy's are meant, a
+    scenario file's are more likely a typo (turn 72 for 12) or a `turns` left too low."""
+    out = []
+    late = [(i, e.turn) for i, e in enumerate(scen.weather.schedule) if e.turn > scen.turns]
+    if late:
+        shown = ", ".join(f"schedule[{i}] turn {t}" for i, t in late[:5]) + (" …" if len(late) > 5 else "")
+        out.append(f"$.weather.schedule: {len(late)} entr{'y' if len(late) == 1 else 'ies'} after the last turn "
+                   f"({scen.turns}) will not be played: {shown}")
+    given = {e.turn for e in scen.weather.schedule}
+    gaps = [t for t in range(1, scen.turns + 1) if t not in given]
+    if scen.weather.schedule and gaps and scen.weather.mode not in ("historical", "stochastic"):
+        # (`weather.schedule` fills a gap with 3000 m, 20 km, dry: the check that refuses it runs for those modes)
+        out.append(f"$.weather.schedule: no entry for turn{'' if len(gaps) == 1 else 's'} "
+                   f"{', '.join(map(str, gaps[:10]))}{' …' if len(gaps) > 10 else ''}: --weather historical or "
+                   "stochastic would play them at 3000 m, 20 km, dry")
+    return out
 
 
 AGENT_HELP = ("Agent: doctrine, random or passive, or the import path of your own agent class, "

@@ -42,15 +42,18 @@ def remaining_cost(view: SideView, uid: str, goal_idx: int) -> np.ndarray:
     return _field_of(view, uid, goal_idx)[0]
 
 
-def _field_of(view: SideView, uid: str, goal_idx: int) -> tuple[np.ndarray, bool]:
-    """`remaining_cost`, and whether it is the cover-only field."""
+def _field_of(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> tuple[np.ndarray, bool]:
+    """`remaining_cost`, and whether it is the cover-only field. `start`: the hex the way begins at (a later leg
+    of an order with waypoints), else the unit's: the cover-only field only when there is a way through cover
+    from there."""
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
     mp = float(ut.move_points)
+    here = u.idx if start is None else int(start)
     if u.hidden and ut.infiltrates:
         field = cover_field(view.map, ut.mobility, int(goal_idx), view.side, view.weather.precipitation,
                             view.scenario, max_step=mp)
-        if math.isfinite(float(field[u.idx])):
+        if math.isfinite(float(field[here])):
             return field, True
     if _has_dear_steps(view, ut.mobility, mp):  # (a step dearer than a whole phase's move can never be taken)
         return capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
@@ -281,15 +284,16 @@ def _known_enemies_within_reach(view: SideView, uid: str) -> int | None:
     return min(near)[1] if near else None
 
 
-def weather_only(view: SideView, uid: str, goal_idx: int) -> bool:
-    """Whether `uid`'s only ways to `goal_idx` are closed by this turn's weather alone (in dry going every step
-    of some way costs at most its move points): the order waits for better going rather than ends."""
+def weather_only(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> bool:
+    """Whether `uid`'s only ways to `goal_idx` (from `start`, else its hex) are closed by this turn's weather alone
+    (in dry going every step of some way costs at most its move points): the order waits for better going rather
+    than ends."""
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
     if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None:
         return False
     dry = capped_field(view.map, ut.mobility, int(goal_idx), view.side, float(ut.move_points))
-    return math.isfinite(float(dry[u.idx]))
+    return math.isfinite(float(dry[u.idx if start is None else int(start)]))
 
 
 def never_reaches(view: SideView, uid: str, goal_idx: int) -> str | None:
@@ -337,8 +341,8 @@ def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> 
     enemies known when they are made), so the drawn route is a plan, not a promise. `start`: from that hex
     instead of the unit's (a later leg of an order with waypoints)."""
     u = view.unit(uid)
-    field, cover_only = _field_of(view, uid, goal_idx)
     here = u.idx if start is None else int(start)
+    field, cover_only = _field_of(view, uid, goal_idx, here)
     if not math.isfinite(float(field[here])):
         return []
     conceal = view.map.concealment_list

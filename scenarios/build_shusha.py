@@ -740,9 +740,10 @@ NOTES = [
     "0.13.0): arriving on turns 11-13 it reached the road only on turn 17; on turns 8-10 it cut the road on "
     "turn 14, before the special forces, and the town fell a median 10 turns after the cut; sent on along the "
     "road to the town (no detachment) it drove to the town's foot and the mechanised-lead counterfactual lost "
-    "its effect. As shipped the attacker wins 69% of 300 historical games (69% before), the road is first cut "
-    "at Lisagor in about a quarter of games (26-30% on two seed sets), still on a median turn 15, and, held "
-    "at Lisagor, the road is no longer "
+    "its effect. Then (engine 0.13.0) the attacker won 69% of 300 historical games (69% before), the road was "
+    "first cut at Lisagor in about a quarter of games (26-30% on two seed sets), still on a median turn 15 (since "
+    "the ground conditions, which delay the cut by the town a turn in the snow, Lisagor's comes first in 87% of "
+    "games: docs/fidelity), and, held at Lisagor, the road is no longer "
     "reopened by the defender's counter-attacks at the town.",
     "Start of play (28 Oct, map.start_control): the defender holds the north (Stepanakert valley, Shusha, "
     "Shosh, the Askeran sector), the Martuni front, the Karkar valley to Dashalti and Zarysly, and the Lachin "

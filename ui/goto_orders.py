@@ -168,17 +168,26 @@ def set_via(state: Any, uid: str, idxs: list[int]) -> None:
         state.extra.pop(VIA_KEY, None)
 
 
-def legs_route(app: Any, uid: str, goal: int) -> list[int]:
-    """The planned route of `uid`'s order through its waypoints to `goal` (empty: some leg has no way)."""
+def route_legs(app: Any, uid: str, goal: int) -> list[list[int]]:
+    """The planned route of `uid`'s order leg by leg, through its waypoints to `goal` (empty: some leg has no
+    way). Each leg ends a phase's move: the step is chosen for the next waypoint (`run`)."""
     v = app.view
-    path: list[int] = []
+    legs: list[list[int]] = []
     here = None
     for target in [*via_of(app.state, uid), goal]:
         leg = goto.route(v, uid, target, start=here)
         if not leg:
             return []
-        path += leg if not path else leg[1:]
+        legs.append(leg)
         here = target
+    return legs
+
+
+def legs_route(app: Any, uid: str, goal: int) -> list[int]:
+    """The planned route of `uid`'s order through its waypoints to `goal` (empty: some leg has no way)."""
+    path: list[int] = []
+    for leg in route_legs(app, uid, goal):
+        path += leg if not path else leg[1:]
     return path
 
 
@@ -247,17 +256,19 @@ def stays_hidden(state: Any, uid: str) -> bool:
 def plan_words(app: Any, uid: str, goal: int) -> str:
     """"Going to Dashalti (21,13): 4 turns at this pace" (or why there is no way)."""
     v = app.view
-    path = legs_route(app, uid, goal)
+    legs = route_legs(app, uid, goal)
     named = place_first(app.state.map, goal)
     via = via_of(app.state, uid)
     if via:
         named += " via " + ", ".join(place_first(app.state.map, i) for i in via)
-    if not path:
-        if goto.never_reaches(v, uid, goal) is not None and goto.weather_only(v, uid, goal):
+    if not legs:
+        closed = [(s, t) for s, t in zip([None, *via], [*via, goal], strict=True) if not goto.route(v, uid, t, s)]
+        if closed and all(goto.weather_only(v, uid, t, s) for s, t in closed):
             return (f"Going to {named}: this turn's weather ({v.weather.precipitation}) closes the way; it waits "
                     "for better going")
         return f"Going to {named}: no way there"
-    n = goto.turns_along(v, uid, path)
+    turns = [goto.turns_along(v, uid, leg) for leg in legs]  # (each waypoint ends a phase's move: `run`)
+    n = None if any(t is None for t in turns) else sum(turns)
     pace = "" if n is None else f": {pace_words(app, n)}"
     return f"Going to {named}{pace}"
 
@@ -362,7 +373,8 @@ def add_waypoint(app: Any, idx: int) -> None:
     if idx == goal:
         app.status = f"{st.map.describe(idx)} is the goal of {name}'s go-to order already"
         return
-    if not goto.route(app.view, uid, idx, start=goal):
+    if not goto.route(app.view, uid, idx, start=goal) and not goto.weather_only(app.view, uid, idx, start=goal):
+        # (a leg closed by this turn's weather only is kept, as `give` keeps such an order: it waits)
         never = goto.never_reaches(app.view, uid, idx)
         app.status = f"{name} cannot go on from {st.map.describe(goal)} to {st.map.describe(idx)}: " + (
             never or "no way there")
