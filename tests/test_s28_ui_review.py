@@ -353,3 +353,17 @@ def test_grounded_drones_keep_a_worded_plate_when_the_hint_takes_the_room(shusha
     rows = panel_lines(app, screen, monkeypatch, lambda w, s, r: (s, r, w.limit))
     drawn = [s for s, r, lim in rows if lim is None or r.bottom <= lim]
     assert any(s.startswith("GROUNDED:") and len(s) > len("GROUNDED: ") for s in drawn), "|".join(drawn)
+
+
+def test_the_weather_block_says_what_the_rain_does_to_the_ground(shusha, screen, monkeypatch):
+    """A lesson author's review: the side panel said "rain" or "snow" but not what it slows (only the log line,
+    the overlay's legend and the hex panel did)."""
+    st = goto(new_game(shusha, 0, weather_mode="overcast"), "attacker", "movement")  # (rain every turn)
+    app = app_of(st, {0}, size=(1600, 1000))
+    app.render(screen)
+    texts = " ".join(s for s, _r in panel_lines(app, screen, monkeypatch, lambda w, s, r: (s, r)))
+    assert "Ground: rain: wheeled move costs ×1.25 off road" in texts
+    dry = goto(new_game(shusha, 0, weather_mode="clear"), "attacker", "movement")
+    app = app_of(dry, {0}, size=(1600, 1000))
+    app.render(screen)
+    assert "Ground:" not in " ".join(s for s, _r in panel_lines(app, screen, monkeypatch, lambda w, s, r: (s, r)))

@@ -365,6 +365,8 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
         return
     w.line("Weather & aircraft", p.accent, bold=True)
     w.line(weather_words(v.weather), p.panel_fg)
+    if note := weather_move_note(scen, v.weather.precipitation):  # (the ground: what the rain or snow slows)
+        w.line(f"Ground: {note}", p.accent, px=12, indent=4)
     if grounded and compact:
         _alert(app, w, grounded_causes(app), bold_all=True)
     elif grounded:  # what cannot fly and the limit that grounds each, at a glance: on a red plate, off the map
