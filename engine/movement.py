@@ -433,7 +433,7 @@ def weather_adjacency(gmap: GameMap, scen: Scenario, mobility: str,
     key = (mobility, precipitation)
     got = memo.get(key)
     if got is None:
-        costs = weather_edge_cost(gmap, scen, mobility, precipitation).tolist()
+        costs = weather_cost_list(gmap, scen, mobility, precipitation)
         got = memo[key] = [tuple((j, c) for j, c in zip(row, crow, strict=True) if j >= 0 and c != INF)
                            for row, crow in zip(gmap.nbr_list, costs, strict=True)]
     return got
