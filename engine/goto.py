@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -280,8 +281,8 @@ def _known_enemies_within_reach(view: SideView, uid: str) -> int | None:
     radius = int(float(ut.move_points) // float(finite.min())) + 1
     gmap = view.map
     hexes = sorted(set(view.contact_hexes) | set(view.contact_zone))
-    near = [(gmap.distance(u.idx, h), h) for h in hexes if gmap.distance(u.idx, h) <= radius]
-    return min(near)[1] if near else None
+    near = min(((gmap.distance(u.idx, h), h) for h in hexes), default=None)
+    return near[1] if near is not None and near[0] <= radius else None
 
 
 def weather_only(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> bool:
@@ -312,26 +313,39 @@ def never_reaches(view: SideView, uid: str, goal_idx: int) -> str | None:
         return f"no way to {gmap.describe(goal_idx)} for its mobility class ({ut.mobility})"
     cost = _step_costs(view, ut.mobility)
     mp = float(ut.move_points)
-    nbrs = gmap.nbr_list
-    i, seen = u.idx, {u.idx}  # (down the plain field to the first step no phase can take)
-    while i != goal_idx:
-        best, best_j, best_c = math.inf, -1, math.inf
-        for d, j in enumerate(nbrs[i]):
-            if j < 0 or j in seen:
-                continue
-            c = float(cost[i, d]) + float(plain[j])
-            if c < best - 1e-12 or (abs(c - best) <= 1e-12 and j < best_j):
-                best, best_j, best_c = c, j, float(cost[i, d])
-        if best_j < 0:
-            break
-        if best_c > mp + 1e-9:
+    path = _downhill(gmap, cost, plain, u.idx, goal_idx)  # (down the plain field to the first step no phase takes)
+    for i, j in itertools.pairwise(path):
+        step = float(cost[i, gmap.nbr_list[i].index(j)])
+        if step > mp + 1e-9:
             ground = "" if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None else \
                 f" in this weather ({view.weather.precipitation})"
-            return (f"entering {gmap.terrain_at(best_j).name} at {gmap.describe(best_j)} costs {best_c:g} MP"
+            return (f"entering {gmap.terrain_at(j).name} at {gmap.describe(j)} costs {step:g} MP"
                     f"{ground}, more than its {mp:g} MP a turn")
-        i = best_j
-        seen.add(i)
     return f"no way to {gmap.describe(goal_idx)} in steps of at most {mp:g} MP (its move a turn)"
+
+
+def _downhill(gmap: GameMap, cost: np.ndarray, field: np.ndarray, start: int, goal: int,
+              skip: Callable[[int, int, int], bool] | None = None) -> list[int]:
+    """The path from `start` down `field` towards `goal`: each step to the neighbour (not yet on the path, not
+    `skip(i, d, j)`) with the least step cost plus what is left after it, the lower index on a tie. It ends at
+    `goal`, or where no step is left (the caller tells which by its last hex)."""
+    nbrs = gmap.nbr_list
+    path = [start]
+    seen = {start}
+    while path[-1] != goal and len(path) <= gmap.n:
+        i = path[-1]
+        best, best_j = math.inf, -1
+        for d, j in enumerate(nbrs[i]):
+            if j < 0 or j in seen or (skip is not None and skip(i, d, j)):
+                continue
+            c = float(cost[i, d]) + float(field[j])
+            if c < best - 1e-12 or (abs(c - best) <= 1e-12 and j < best_j):
+                best, best_j = c, j
+        if best_j < 0 or not math.isfinite(best):
+            break
+        path.append(best_j)
+        seen.add(best_j)
+    return path
 
 
 def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> list[int]:
@@ -349,24 +363,12 @@ def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> 
     ut = view.scenario.unit_table[u.type]
     cost = _step_costs(view, ut.mobility)  # (the field's own)
     mp = float(ut.move_points)
-    nbrs = view.map.nbr_list
-    path = [here]  # (downhill on the field: each step's cost plus what is left after it equals what was left)
-    seen = {here}
-    while path[-1] != goal_idx and len(path) <= view.map.n:
-        i = path[-1]
-        best, best_j = math.inf, -1
-        for d, j in enumerate(nbrs[i]):
-            if j < 0 or j in seen or (cover_only and j != goal_idx and conceal[j] < COVER_CONCEALMENT):
-                continue
-            if float(cost[i, d]) > mp + 1e-9:  # (a step no phase's move can take: the field has none)
-                continue
-            c = float(cost[i, d]) + float(field[j])
-            if c < best - 1e-12 or (abs(c - best) <= 1e-12 and j < best_j):
-                best, best_j = c, j
-        if best_j < 0 or not math.isfinite(best):
-            return []
-        path.append(best_j)
-        seen.add(best_j)
+
+    def skip(i: int, d: int, j: int) -> bool:
+        """Off the cover-only field's ways, or a step no phase's move can take (the field has none)."""
+        return (cover_only and j != goal_idx and conceal[j] < COVER_CONCEALMENT) or float(cost[i, d]) > mp + 1e-9
+
+    path = _downhill(view.map, cost, field, here, goal_idx, skip)
     return path if path[-1] == goal_idx else []
 
 

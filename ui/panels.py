@@ -183,7 +183,8 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         plate = ""
         if grounded:
             # (the units' ids first, then the types: a cut line still says which of the side's aircraft)
-            ids = [u.id for u in app.state.units if u.active and grounded_now_of(app).get(u.id)
+            grounded_now = panel_units(app)[1]
+            ids = [u.id for u in app.state.units if u.active and grounded_now.get(u.id)
                    and app.state.scenario.unit_table[u.type].domain == "air"]
             names = ", ".join(name.split(" - ", 1)[0] for name, _why, _uid in grounded)
             plate = fitted_lines(t, f"GROUNDED: {', '.join(ids)} ({names})" if ids else f"GROUNDED: {names}", 12,
@@ -305,11 +306,6 @@ def _clock(app: Any, w: Writer, compact: int = False) -> None:
     w.line(me, p.panel_dim)
     w.line("Teaching scenario: press L for the lesson" if scen.meta.lesson else "L: briefing and how to win",
            p.accent if scen.meta.lesson else p.panel_dim, px=12)
-
-
-def grounded_now_of(app: Any) -> dict[str, Any]:
-    """The panel's aircraft grounded now, by unit id (`panel_units`)."""
-    return panel_units(app)[1]
 
 
 def _can_fly_words(app: Any) -> str:
