@@ -16,6 +16,7 @@ from typing import Any
 import pygame
 import pytest
 from conftest import goto, panel_lines, tiny_dict
+from test_ui_player22 import assert_last_seen_labels_clear
 
 from engine.rules import new_game
 from engine.scenario import scenario_from_dict
@@ -134,12 +135,7 @@ def test_marks_near_counters_keep_labels_clear_at_both_window_sizes(shusha, scre
         marks = _marks_on(app, [(gm.hex_of(i), 1 + k % 3) for k, i in enumerate(near)])
         monkeypatch.setattr(App, "last_seen_markers", lambda self, ms=marks: ms)
         app.render(pygame.Surface(size))
-        labels = app.last_seen_label_rects
-        assert labels
-        counters = [r for _, r in app.unit_boxes.values()]
-        for k, r in enumerate(labels):
-            assert r.collidelist(counters) < 0
-            assert r.collidelist(labels[:k] + labels[k + 1:]) < 0
+        assert_last_seen_labels_clear(app)
 
 
 # ------------------------------------------------------------------ 2. dialog buttons

@@ -207,12 +207,7 @@ def test_last_seen_labels_stay_clear_of_each_other_and_of_counters_and_old_marks
     marks.append(LastSeen(enemy[8].id, enemy[8].type, near[0], gm.hex_of(near[0]), 10 - LAST_SEEN_MAX_AGE - 2, 3))
     monkeypatch.setattr(App, "last_seen_markers", lambda self: [m for m in marks if m.idx != own.idx])
     app.counter_sprites()
-    labels = app.last_seen_label_rects
-    assert labels
-    counters = [r for _, r in app.unit_boxes.values()]
-    for k, r in enumerate(labels):
-        assert r.collidelist(counters) < 0
-        assert r.collidelist(labels[:k] + labels[k + 1:]) < 0
+    assert_last_seen_labels_clear(app)
     assert enemy[8].id not in {m.id for m in app.shown_last_seen()}  # (too old: hidden)
     app.on_key(pygame.K_o, 0, "o")
     assert enemy[8].id in {m.id for m in app.shown_last_seen()}
@@ -294,3 +289,13 @@ def test_a_save_played_by_an_agent_not_installed_here_loads_against_the_scenario
     assert isinstance(app.agents[0], DoctrineAgent) and app.state.agents["attacker"] == "wg_not_installed_here:Agent"
     assert "'wg_not_installed_here:Agent' cannot be made here" in app.status
     assert "the doctrine AI plays the attacker instead" in app.status
+
+
+def assert_last_seen_labels_clear(app) -> None:
+    """The last frame drew last-seen labels, none on a counter or on another label."""
+    labels = app.last_seen_label_rects
+    assert labels
+    counters = [r for _, r in app.unit_boxes.values()]
+    for k, r in enumerate(labels):
+        assert r.collidelist(counters) < 0
+        assert r.collidelist(labels[:k] + labels[k + 1:]) < 0
