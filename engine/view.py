@@ -403,29 +403,71 @@ def _destroyed_seen(state: GameState, side: int) -> frozenset[str] | bool:
     (its own fire or assault; an ambush it sprang, its ambushers gone when the loss is judged; an assault on its
     units). True when the game's sightings do not cover its log (every loss counts as seen, as before).
 
-    Read incrementally: one memo (on the map: games are scanned one at a time) keyed by the log list itself,
-    holding how far it has read; a copied state has its own list, and starts again."""
+    Read incrementally: one memo per game, on the state (`GameState._memos`: it lives and dies with the game, and a
+    copied state starts again), holding how far it has read of the log it was read from. (It was on the map, which
+    every game of a scenario shares: it kept the last game's whole log alive after the game was dropped.)"""
     log, sights = state.log, state.sightings
     if sights is None or len(sights) != len(log):
         return True
-    memo = state.map.derived.get("view.destroyed_seen")
-    if memo is None or memo[0] is not log or memo[1] > len(log):
-        memo = (log, 0, (set(), set()))
-    _, start, seen = memo
-    for k in range(start, len(log)):
+    memo = state._memos.get("view.destroyed_seen")
+    if memo is None or memo["log"] is not log or memo["read"] > len(log):
+        memo = state._memos["view.destroyed_seen"] = {"log": log, "read": 0, "seen": (set(), set())}
+    seen = memo["seen"]
+    for k in range(memo["read"], len(log)):
         ev = log[k]
         if ev.kind != "UnitDestroyed":
             continue
         uid = ev.unit  # type: ignore[attr-defined]
-        j = k - 1
-        while j >= 0 and log[j].kind in _CONSEQUENCES:
-            j -= 1
+        j = _cause_index(log, k)
         named = j >= 0 and uid in _involved_units(log[j])
         for s in (0, 1):
             if sights[k][s] or (named and sights[j][s]):
                 seen[s].add(uid)
-    state.map.derived["view.destroyed_seen"] = (log, len(log), seen)
+    memo["read"] = len(log)
     return frozenset(seen[side])
+
+
+def _cause_index(log: list[Event], k: int) -> int:
+    """The index of the event that caused log entry `k` (a consequence, `_CONSEQUENCES`): the last earlier entry
+    that is not itself a consequence (-1: none)."""
+    j = k - 1
+    while j >= 0 and log[j].kind in _CONSEQUENCES:
+        j -= 1
+    return j
+
+
+def _index_in_log(log: list[Event], ev: Event) -> int:
+    """Where `ev` itself (not an equal event) is in `log`, searched from the end: the rules judge an event's
+    sightings right after logging it (-1: not there)."""
+    for k in range(len(log) - 1, -1, -1):
+        if log[k] is ev:
+            return k
+    return -1
+
+
+def _dealt_by(state: GameState, ev: Event, side: int, k: int | None = None) -> bool:
+    """Was the loss `ev` (a `UnitDestroyed`, log entry `k`) dealt by `side`: its cause (`_cause_index`) is the
+    side's own fire, strike, assault or ambush, or has a unit of the side firing at the unit, and names the unit on
+    the hex it died on? A side knows the result of its own fire even when its firer no longer sees the hex (an
+    ambush party that slipped away into cover). Nothing new leaks: the cause, which the side saw, named the unit
+    and its hex; a unit that died elsewhere (a retreat, a drone shot down over its target) is judged as before."""
+    log = state.log
+    if k is None:
+        k = _index_in_log(log, ev)
+    j = _cause_index(log, k) if k >= 0 else -1
+    if j < 0:
+        return False
+    cause = log[j]
+    uid = ev.unit  # type: ignore[attr-defined]
+    if uid not in _involved_units(cause) or tuple(ev.hex) not in cause.hexes():  # type: ignore[attr-defined]
+        return False
+    if getattr(cause, "side", None) == SIDES[side]:
+        return True
+    index, units = state.unit_index, state.units
+    for fr in cause.fire_results():
+        if fr.target == uid and fr.firer in index and units[index[fr.firer]].side == side:
+            return True
+    return False
 
 
 def objective_mask(gmap: GameMap) -> np.ndarray:
@@ -474,9 +516,10 @@ def _involved_units(ev: Event) -> set[str]:
     return ids
 
 
-def seen_by(state: GameState, ev: Event) -> tuple[bool, bool]:
+def seen_by(state: GameState, ev: Event, k: int | None = None) -> tuple[bool, bool]:
     """Could each side observe `ev` when it happened? Own events and public ones always; the enemy's when
-    they touch the side's own units or happen on a hex the side sees."""
+    they touch the side's own units or happen on a hex the side sees; an enemy unit's destruction also when the
+    side dealt it (`_dealt_by`; `k`: `ev`'s index in `state.log`, found there when not given)."""
     out = []
     ev_side = getattr(ev, "side", None)
     for s in (0, 1):
@@ -494,7 +537,8 @@ def seen_by(state: GameState, ev: Event) -> tuple[bool, bool]:
                        or (not ev.taken_unseen and bool(visible_hexes(state, s)[idx])))
         else:
             vis = visible_hexes(state, s)
-            out.append(any(vis[state.map.idx(h)] for h in ev.hexes() if state.map.on_map(h)))
+            out.append(any(vis[state.map.idx(h)] for h in ev.hexes() if state.map.on_map(h))
+                       or (ev.kind == "UnitDestroyed" and _dealt_by(state, ev, s, k)))
     return out[0], out[1]
 
 
@@ -528,7 +572,7 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
     out: list[tuple[int, Event]] = []
     for k in range(start, len(log)):
         ev = log[k]
-        if not (sights[k][side] if tracked else seen_by(state, ev)[side]):  # type: ignore[index]
+        if not (sights[k][side] if tracked else seen_by(state, ev, k)[side]):  # type: ignore[index]
             continue
         seen = None
         if ev.kind == "UnitMoved" and ev.side != own:  # type: ignore[attr-defined]
