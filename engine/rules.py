@@ -371,6 +371,7 @@ def _begin_turn(state: GameState) -> None:
     if date is None:
         date = dates[state.turn] = scen.turn_start(state.turn).strftime("%a %d %b %Y %H:%M")
     _emit(state, TurnStarted.make(turn=state.turn, date=date, night=state.night))
+    state.grounded = {}  # (last turn's: nothing is grounded by this turn's weather until `_weather_events` says)
     for u in state.units:  # arrivals of both sides are placed at the start of the turn
         if not u.arrived and u.arrives_turn <= state.turn:
             _arrive(state, u)
@@ -388,6 +389,10 @@ def _move_factor_fields(scen: Scenario, precipitation: str) -> dict[str, Any]:
 
 
 def _weather_events(state: GameState) -> None:
+    """The turn's weather report and what it lets fly (`state.grounded`). Said again when the weather changes
+    mid-turn (a sandbox edit): `drone_sorties_grounded` counts armed drones x turns grounded, so it moves by the
+    change only, the drones the turn's weather grounds now less those its earlier weather grounded (none at the
+    turn's start: `_begin_turn` empties `state.grounded`); called any number of times, a turn counts once."""
     w = state.weather
     _emit(state, WeatherReport.make(
         turn=state.turn, ceiling_m=w.ceiling_m, visibility_km=w.visibility_km, fog=w.fog,
@@ -395,7 +400,7 @@ def _weather_events(state: GameState) -> None:
         ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km), night=state.night,
         **_move_factor_fields(state.scenario, w.precipitation),
     ))
-    state.grounded = {}
+    before, state.grounded = state.grounded, {}
     memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
     for u in state.air_units():
         if not (u.arrived and u.strength > 0):  # (`u.active`, without the property call)
@@ -408,12 +413,12 @@ def _weather_events(state: GameState) -> None:
                                                     f"visibility {w.visibility_km:g} km, fog {w.fog}")
         reason, ok = got
         state.grounded[u.id] = reason
+        if ut.air_role in ("strike", "loiter") and (reason is None) != (before.get(u.id) is None):
+            state.score.drone_sorties_grounded[SIDES[u.side]] += 1 if reason is not None else -1
         if reason is None:
             _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                         grounded=False, reason=ok))
         else:
-            if ut.air_role in ("strike", "loiter"):
-                state.score.drone_sorties_grounded[SIDES[u.side]] += 1
             _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
                                         grounded=True, reason=reason))
     state.bump()
@@ -1507,19 +1512,6 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     return True
 
 
-def _sandbox_weather_events(state: GameState) -> None:
-    """A new turn's weather events, for the weather set mid-turn. `drone_sorties_grounded` counts drones x turns
-    grounded: the drones the turn's earlier weather grounded are counted again only if the new one does."""
-    armed = ("strike", "loiter")
-    table = state.scenario.unit_table
-    counted = [u.side for u in state.air_units()  # (the ones `_weather_events` will count again, if grounded)
-               if u.arrived and u.strength > 0 and table[u.type].air_role in armed
-               and state.grounded.get(u.id) is not None]
-    _weather_events(state)
-    for side in counted:
-        state.score.drone_sorties_grounded[SIDES[side]] -= 1
-
-
 def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     gmap = state.map
     if isinstance(o, SandboxWeather):
@@ -1534,7 +1526,7 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
             _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset} (unchanged)"))
             return
         _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}"))
-        _sandbox_weather_events(state)
+        _weather_events(state)  # (it counts grounded drones once a turn, however often it is said)
         return
     u = state.unit(o.unit)
     u.idx = gmap.idx(o.to)
