@@ -20,7 +20,7 @@ from engine.terrain import MOBILITY_CLASSES
 from engine.units import SIDES
 from ui import palette as pal
 from ui.overlay_names import OVERLAYS  # noqa: F401 (re-exported: ov.OVERLAYS)
-from ui.render_map import MapGeometry, hillshade
+from ui.render_map import MapGeometry, hillshade, terrain_names
 
 RGBA = tuple[int, int, int, int]
 
@@ -74,6 +74,8 @@ class OverlayResult:
         dot" beside two identical squares)."""
         self.tags: dict[int, frozenset[str]] = {}
         """idx -> the classes the overlay put the hex in (the drone overlay: ARMED_GROUNDED, RECON_FLY, ...)."""
+        self.mobility: str | None = None
+        """The movement-cost overlay's mobility class: the legend says whose class it is (`panels.legend_rows`)."""
 
 
 def _c(rgb: tuple[int, int, int], a: int) -> RGBA:
@@ -94,7 +96,7 @@ class _Terrain:
         gm = state.map
         self.codes = [gm.terrain_codes[t] for t in gm.terrain.tolist()]
         self.shade = hillshade(gm).tolist()
-        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes))
+        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes), terrain_names(state.scenario))
         self.seen = [pal.shade(fills[c], f)
                      for c, f in zip(self.codes, self.shade, strict=True)]
         """The renderer's hex fill (`MapRenderer._build`): terrain colour with hill-shading."""
@@ -133,6 +135,7 @@ def movement(state: Any, p: pal.Palette, mob: str) -> OverlayResult:
     scen = state.scenario
     wet = state.weather.precipitation
     res = OverlayResult(f"1 Movement cost to enter, {mob} (M cycles class)")
+    res.mobility = mob
     gm = state.map
     terr = _Terrain(state, p)
     table = scen.terrain_table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 Colour = tuple[int, int, int]
@@ -32,13 +33,38 @@ SCENARIO_TERRAIN: tuple[Colour, ...] = ((140, 186, 196), (228, 206, 140), (176, 
 no-data grey, so an author's new terrain shows where it is (its name is in the hover panel)."""
 
 
-def terrain_colours(terrain: dict[str, Colour], codes: list[str]) -> dict[str, Colour]:
-    """The palette's fill for each terrain code of a map; the codes the palette does not know get the
-    `SCENARIO_TERRAIN` colours in the order the map's table lists them (so two new codes differ, up to six).
+ROCK_WORDS: tuple[str, ...] = ("crag", "rock", "scree", "cliff", "boulder", "karst", "peak", "summit",
+                               "mountain", "massif")
+"""Words in the name of a terrain a scenario adds that make it bare rock on the map: the palette's mountain
+colour, darker (lesson 5's "high crags" got `SCENARIO_TERRAIN`'s first colour, a pale blue, and read as ice)."""
+
+ROCK_DARKER = -0.22
+"""How much darker than the palette's mountain an added rock terrain is: rock, yet not the passable mountain."""
+
+
+def looks_like_rock(name: str) -> bool:
+    """Whether a terrain's name says bare rock (`ROCK_WORDS`, whole words or their start: "crags", "rocky").
+
+    >>> looks_like_rock("high crags"), looks_like_rock("Rocky scree"), looks_like_rock("marsh"), looks_like_rock("")
+    (True, True, False, False)
+    """
+    words = re.findall(r"[a-z]+", name.lower())
+    return any(w.startswith(r) for w in words for r in ROCK_WORDS)
+
+
+def terrain_colours(terrain: dict[str, Colour], codes: list[str],
+                    names: dict[str, str] | None = None) -> dict[str, Colour]:
+    """The palette's fill for each terrain code of a map; the codes the palette does not know get rock (the
+    mountain colour, `ROCK_DARKER`) when their name in `names` (code -> the terrain table's name) says rock
+    (`looks_like_rock`), else the `SCENARIO_TERRAIN` colours in the order the map's table lists them (so two
+    new codes differ, up to six).
 
     >>> c = terrain_colours(TERRAIN_DEFAULT, ["p", "f", "w", "s"])
     >>> c["f"], c["w"] == SCENARIO_TERRAIN[0], c["s"] == SCENARIO_TERRAIN[1]
     ((92, 138, 82), True, True)
+    >>> c = terrain_colours(TERRAIN_DEFAULT, ["p", "x", "w"], {"x": "high crags", "w": "marsh"})
+    >>> c["x"] == shade(TERRAIN_DEFAULT["m"], ROCK_DARKER), c["w"] == SCENARIO_TERRAIN[0]
+    (True, True)
     """
     out: dict[str, Colour] = {}
     new = 0
@@ -47,6 +73,8 @@ def terrain_colours(terrain: dict[str, Colour], codes: list[str]) -> dict[str, C
             continue
         if code in terrain:
             out[code] = terrain[code]
+        elif names is not None and "m" in terrain and looks_like_rock(names.get(code, "")):
+            out[code] = shade(terrain["m"], ROCK_DARKER)
         else:
             out[code] = SCENARIO_TERRAIN[new % len(SCENARIO_TERRAIN)]
             new += 1

@@ -615,6 +615,10 @@ def lesson_window_name(scen: Any) -> str:
     return "lesson" if scen.meta.lesson else "briefing"
 
 
+CLOSE_LINE = "L or Esc closes this window; L opens it again. H lists the keys."
+"""The lesson window's last line."""
+
+
 def lesson_html(scen: Any, scale: float = 1.0) -> str:
     """The L window's text (pygame_gui HTML subset): a teaching scenario's `meta.lesson`, then how the game is
     won (`rules.victory_conditions`); else the scenario's `meta.briefing` (or its description) with how to win
@@ -622,17 +626,20 @@ def lesson_html(scen: Any, scale: float = 1.0) -> str:
     import html
 
     from engine.rules import victory_conditions
-    from ui.gui import heading
+    from ui.gui import heading, log_font_px
 
     paras = scen.meta.lesson or scen.meta.briefing or [scen.meta.description]
-    # the command lines are for the teacher at the keyboard, not the class: after what to watch, set apart
+    # the command lines are for the teacher at the keyboard, not the class: after what to watch, set apart, in
+    # the smaller print of the log, with the closing line under them (no blank line): at the default UI scale
+    # of a 1600x1000 window (1.25) a lesson's last lines scrolled out of its window
+    small = f"<font pixel_size={log_font_px(scale)}>"
     commands = [p for p in paras if p.startswith("Commands:")]
     shown = [html.escape(p) for p in paras if p not in commands]
     shown.insert(len(shown) if scen.meta.lesson else 1, f"<b>{html.escape(victory_conditions(scen))}</b>")
-    shown += [f"<i>For the teacher - {html.escape(p)}</i>" for p in commands]
+    shown += [f"{small}<i>For the teacher - {html.escape(p)}</i></font>" for p in commands]
     body = "<br><br>".join(p for p in shown if p)
-    return (f"{heading(html.escape(scen.meta.name), scale)}<br><br>{body}<br><br>"
-            "<i>L or Esc closes this window; L opens it again. H lists the keys.</i>")
+    return (f"{heading(html.escape(scen.meta.name), scale)}<br><br>{body}<br>"
+            f"{small}<i>{CLOSE_LINE}</i></font>")
 
 
 def phase_hint(app: Any, short: bool = False) -> str:
@@ -1249,24 +1256,49 @@ LEGEND_DOT_HEX_PX = 24
 """The hex size a legend draws an overlay's dots for: the ambush dots' +1 and +2 differ as on the map."""
 
 
-def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
-    t = app.ui_text
-    px = 12
-    lh = t.line_height(px)
+def movement_class_note(app: Any, mob: str) -> str:
+    """Whose costs the movement-cost overlay shows: the selected unit's class, another one cycled to with M, or,
+    with no unit selected, a class the player did not choose (a player read the foot costs as every unit's)."""
+    from engine.terrain import MOBILITY_CLASSES
+
+    sel = app.selected
+    if sel is not None:
+        own = app.state.utype(app.state.unit(sel)).mobility
+        who = app.names.short(sel)
+        if own == mob:
+            return f"Class shown: {mob.upper()}, the selected {who}'s (M: next class)"
+        return f"Class shown: {mob.upper()}, not the selected {who}'s ({own}); M: next class"
+    others = ", ".join(m for m in MOBILITY_CLASSES if m != mob)
+    return f"Class shown: {mob.upper()}. No unit selected: select one for its class, or press M ({others})"
+
+
+def legend_rows(app: Any, results: list[Any]) -> tuple[list[tuple[Any, str, bool]], dict[int, float]]:
+    """The overlay legends' rows, (swatch colour or None, text, bold), and the rows that draw a dot (row ->
+    its radius as a fraction of a hex: drawn to scale, not as a square)."""
     rows: list[tuple[Any, str, bool]] = []
-    dots: dict[int, float] = {}  # row -> a dot's radius (fraction of a hex): drawn to scale, not as a square
+    dots: dict[int, float] = {}
     for res in results:
         rows.append((None, res.title, True))
+        if getattr(res, "mobility", None) is not None:  # (the class shown, right under the title: never unsaid)
+            rows.append((None, movement_class_note(app, res.mobility), True))
         for k, (col, label) in enumerate(res.legend):
             if k in res.legend_dots:
                 dots[len(rows)] = res.legend_dots[k]
             rows.append((col, label, False))
-    if not rows:
-        return
-    if app.destinations():  # the selected unit's reach is drawn over the overlay: say it is not part of it
+    if rows and app.destinations():  # the selected unit's reach is drawn over the overlay: not part of it
         who = app.names.short(app.selected)
         rows.append(((*app.palette.reach, 255), f"yellow outline, figures on dark tags: where {who} can "
                      "move and its cost in MP (not the overlay)", False))
+    return rows, dots
+
+
+def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
+    t = app.ui_text
+    px = 12
+    lh = t.line_height(px)
+    rows, dots = legend_rows(app, results)
+    if not rows:
+        return
     # at most half the map wide (long notes wrap), so the legend never hides most of a small window's map
     limit = max(260, app.map_rect.w // 2) - 36
     wrapped = [(col, t.wrap(label, px, limit, bold) or [""], bold) for col, label, bold in rows]

@@ -100,6 +100,11 @@ def hillshade(gmap: GameMap) -> np.ndarray:
     return np.clip(base + np.clip(slope * 0.9, -0.3, 0.3), -0.5, 0.5)
 
 
+def terrain_names(scen: Any) -> dict[str, str]:
+    """Each terrain code's name in the scenario's table: what the palette reads an added terrain's look from."""
+    return {code: t.name for code, t in scen.terrain_table.items()}
+
+
 class MapRenderer:
     """Builds and caches the static map surface for each zoom level."""
 
@@ -153,7 +158,9 @@ class MapRenderer:
         surf = pygame.Surface((g.width, g.height))
         surf.fill((48, 52, 58))
         n = gm.n
-        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes))
+        names = terrain_names(self.scen)
+        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes), names)
+        rock = {c for c in gm.terrain_codes if c not in p.terrain and pal.looks_like_rock(names.get(c, ""))}
         # terrain fill with hill-shading
         for i in range(n):
             code = self.codes[i]
@@ -175,6 +182,8 @@ class MapRenderer:
                 s = size * 0.35
                 pygame.draw.lines(surf, pal.shade(p.terrain["m"], -0.45), False,
                                   [(cx - s, cy + s * 0.5), (cx, cy - s * 0.5), (cx + s, cy + s * 0.5)], 1)
+            elif code in rock and size >= 11:
+                self._crags(surf, g, i, pal.shade(pal.shade(fills[code], float(self.shade[i])), -0.5))
         self._ravines(surf, g)
         self._rivers(surf, g)
         self._roads(surf, g)
@@ -182,6 +191,15 @@ class MapRenderer:
         self._cliffs(surf, g)  # above the objective outline: a cliff on the town's edge must stay visible
         self._peaks(surf, g)  # (the names themselves are drawn each frame above the counters: `draw_labels`)
         return surf.convert() if pygame.display.get_surface() is not None else surf
+
+    def _crags(self, surf: pygame.Surface, g: MapGeometry, i: int, colour: tuple[int, int, int]) -> None:
+        """An added rock terrain's jagged teeth (two peaks, a step lower on the right): bare rock, as the
+        mountain's single ridge line says mountain, and never a flat pale fill that reads as ice or snow."""
+        cx, cy = g.center(i)
+        s = g.size * 0.3
+        pts = [(cx - 1.3 * s, cy + 0.6 * s), (cx - 0.55 * s, cy - 0.55 * s), (cx - 0.1 * s, cy + 0.15 * s),
+               (cx + 0.45 * s, cy - 0.3 * s), (cx + 1.3 * s, cy + 0.6 * s)]
+        pygame.draw.lines(surf, colour, False, pts, max(1, int(g.size / 16)))
 
     def _trees(self, surf: pygame.Surface, g: MapGeometry, i: int) -> None:
         cx, cy = g.center(i)
