@@ -7,7 +7,8 @@ replays and saves need nothing new. Remaining distance is the static movement-co
 mobility class (`movement.distance_field`, which respects the side's no-go areas and ignores units) on this
 turn's ground (the public weather, by the scenario's ``weather_movement``): it is what the unit could know of
 the ground, while this phase's legal destinations (`SideView.destination_indices`) bring in the zones of
-control, known enemies and stack limits.
+control, known enemies and stack limits. An order with waypoints (`step_through`, `plan_through`) still makes one
+`Move` a phase: it passes a waypoint and goes on where the engine's cheapest path to a hex beyond runs through it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.mapdata import GameMap
-from engine.movement import distance_field, weather_cost_list, weather_edge_cost, weather_factor
+from engine.movement import (
+    dijkstra,
+    distance_field,
+    path_to,
+    weather_adjacency,
+    weather_cost_list,
+    weather_edge_cost,
+    weather_factor,
+)
 from engine.orders import Move
 from engine.rules import INFILTRATION_CONCEALMENT
 from engine.scenario import Scenario
@@ -291,7 +300,8 @@ def weather_only(view: SideView, uid: str, goal_idx: int, start: int | None = No
     than ends."""
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
-    if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None:
+    if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None or view.map.no_go[view.side][
+            goal_idx]:
         return False
     dry = capped_field(view.map, ut.mobility, int(goal_idx), view.side, float(ut.move_points))
     return math.isfinite(float(dry[u.idx if start is None else int(start)]))
@@ -303,10 +313,12 @@ def never_reaches(view: SideView, uid: str, goal_idx: int) -> str | None:
     there take a step dearer than a whole phase's move points (a move never ends part-way into a hex), else
     that there is no way for its mobility class (impassable ground, cliffs, no-go areas)."""
     u = view.unit(uid)
+    gmap = view.map
+    if u.idx != goal_idx and gmap.no_go[view.side][goal_idx]:  # (the fields start at the goal: they never say so)
+        return f"{gmap.describe(goal_idx)} lies in a sector the {view.side_name} may not enter (scenario no-go area)"
     if u.idx == goal_idx or math.isfinite(float(remaining_cost(view, uid, goal_idx)[u.idx])):
         return None
     ut = view.scenario.unit_table[u.type]
-    gmap = view.map
     plain = distance_field(gmap, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
                            view.scenario)
     if not math.isfinite(float(plain[u.idx])):
@@ -356,6 +368,8 @@ def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> 
     instead of the unit's (a later leg of an order with waypoints)."""
     u = view.unit(uid)
     here = u.idx if start is None else int(start)
+    if here != goal_idx and view.map.no_go[view.side][goal_idx]:
+        return []  # (a goal in the side's no-go area: no move may end there, though the field starts at it)
     field, cover_only = _field_of(view, uid, goal_idx, here)
     if not math.isfinite(float(field[here])):
         return []
@@ -396,3 +410,122 @@ def turns_along(view: SideView, uid: str, path: list[int]) -> int | None:
         if not moved:
             return None
     return turns
+
+
+# ---------------------------------------------------------------------------------------------- waypoints
+def passed_along(path: list[int], via: list[int]) -> int:
+    """How many of the waypoints `via` a walk along `path` passes, in their order (each after the one before).
+
+    >>> passed_along([5, 6, 7, 8], [6, 8, 9]), passed_along([5, 6, 7], [7, 6]), passed_along([5], [5, 5, 4])
+    (2, 1, 2)
+    """
+    k = 0
+    for i in path:
+        while k < len(via) and i == via[k]:
+            k += 1
+    return k
+
+
+def _staged(view: SideView, uid: str, targets: list[int]) -> tuple[list[np.ndarray], list[float]]:
+    """Per target of an order (its waypoints in order, the goal last): the field to it (each leg from the target
+    before it, the first from the unit) and the cost of the legs after it: from a hex with `k` waypoints passed
+    what is left is ``fields[k][hex] + rest[k]``."""
+    fields = [_field_of(view, uid, t, None if k == 0 else targets[k - 1])[0] for k, t in enumerate(targets)]
+    rest = [0.0] * len(targets)
+    for k in range(len(targets) - 2, -1, -1):
+        rest[k] = rest[k + 1] + float(fields[k + 1][targets[k]])
+    return fields, rest
+
+
+def _passed_in_tree(tree: dict[int, tuple[float, int]], start: int, via: list[int]) -> dict[int, int]:
+    """{hex of `tree`: how many of `via` the move there passes} (the move walks the tree's path, `path_to`)."""
+    got = {start: passed_along([start], via)}
+    for i in tree:
+        chain = []
+        j = i
+        while j not in got:
+            chain.append(j)
+            j = tree[j][1]
+        k = got[j]
+        for h in reversed(chain):
+            while k < len(via) and h == via[k]:
+                k += 1
+            got[h] = k
+    return got
+
+
+def step_through(view: SideView, uid: str, via: list[int], goal_idx: int) -> int | None:
+    """The hex `uid` should move to this phase when its move can pass its next waypoint `via[0]` and go on: a
+    legal destination whose path (the engine walks the cheapest, `SideView.reachable`'s tree) passes the
+    waypoint, with the least cost left through the waypoints it has not passed to `goal_idx` (the lower index on
+    a tie). None when no legal destination passes the waypoint (not in reach this phase): `next_step` towards
+    the waypoint then, as without one. One `Move`: the rules allow a unit one move a phase, so a waypoint is
+    passed only where the cheapest way to somewhere beyond it goes through it (else the move ends on it).
+
+    A hidden unit prefers a destination that keeps it hidden; if none does, it takes one that reveals it only
+    when heading for the waypoint (`next_step`) would reveal it as well."""
+    u = view.unit(uid)
+    if not via or u.moved:
+        return None
+    tree = view.reachable(uid)
+    if via[0] not in tree:
+        return None
+    passed = _passed_in_tree(tree, u.idx, via)
+    targets = [*via, int(goal_idx)]
+    fields, rest = _staged(view, uid, targets)
+    scored = []
+    for d in view.destination_indices(uid).tolist():
+        k = passed[d]
+        if k == 0:
+            continue
+        left = float(fields[k][d]) + rest[k]
+        if math.isfinite(left):
+            scored.append((left, d))
+    first = None
+    for _, d in sorted(scored):
+        if view.check(Move(uid, view.map.hex_of(d))) is not None:
+            continue  # (the rules' own word on each)
+        if not u.hidden or view.move_reveal(uid, d) is None:
+            return int(d)
+        if first is None:
+            first = int(d)
+    if first is None:
+        return None
+    alt = next_step(view, uid, via[0])
+    return None if alt is not None and view.move_reveal(uid, alt) is None else first
+
+
+def plan_through(view: SideView, uid: str, via: list[int], goal_idx: int,
+                 start: int | None = None) -> tuple[list[int], int | None]:
+    """(the hexes walked, the number of movement phases) of `uid`'s order through the waypoints `via` to
+    `goal_idx` from `start` (else its hex), phase by phase as the order moves it (`step_through`, else
+    `next_step`'s least cost left): each phase the destination of its reach at full move points that leaves the
+    least cost through the waypoints not passed yet, the cheapest way there. All units, zones of control and
+    stack limits are ignored, as in `turns_along`: "at this pace", at this turn's ground. ([], None): no way."""
+    u = view.unit(uid)
+    ut = view.scenario.unit_table[u.type]
+    gmap = view.map
+    here = u.idx if start is None else int(start)
+    targets = [*via, int(goal_idx)]
+    fields, rest = _staged(view, uid, targets)
+    adjacency = weather_adjacency(gmap, view.scenario, ut.mobility, view.weather.precipitation)
+    k = passed_along([here], via)
+    path = [here]
+    turns = 0
+    while k < len(via) or here != goal_idx:
+        now = float(fields[k][here]) + rest[k]
+        if not math.isfinite(now) or turns > gmap.n:
+            return [], None
+        tree = dijkstra(gmap, here, ut.mobility, float(ut.move_points), frozenset(), frozenset(), None,
+                        gmap.no_go_list[view.side], adjacency)
+        passed = _passed_in_tree(tree, here, via[k:])
+        best = min(((float(fields[k + passed[d]][d]) + rest[k + passed[d]], d) for d in tree if d != here),
+                   default=(math.inf, -1))
+        if not best[0] < now - PROGRESS_EPS:
+            return [], None
+        d = best[1]
+        path += path_to(tree, d)[1:]
+        k += passed[d]
+        here = d
+        turns += 1
+    return path, turns

@@ -12,8 +12,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import math
 from typing import Any
 
-import pygame
-from conftest import goto, tiny_game
+from conftest import goto
 
 from engine import goto as eg
 from engine.movement import distance_field
@@ -30,28 +29,6 @@ def _app(st: Any) -> Any:
     app.autoskip = False
     app.update()
     return app
-
-
-def test_the_pace_counts_a_waypoint_as_a_stop(screen):
-    from engine.orders import EndPhase
-
-    st = tiny_game(seed=2)
-    goto(st, 0, "air")
-    app = _app(st)
-    goal = st.map.idx((9, 2))
-    path = eg.route(app.view, "az_tank", goal)
-    assert eg.turns_along(app.view, "az_tank", path) == 1
-    app.select("az_tank")
-    app.hover = path[1]
-    app.on_key(pygame.K_g, 0)
-    app.select("az_tank")
-    app.hover = goal
-    app.on_key(pygame.K_g, pygame.KMOD_SHIFT)
-    assert "2 turns at this pace" in app.status
-    for _ in range(2):
-        app.issue(EndPhase(app.state.side_name))
-    app.update()
-    assert app.state.unit("az_tank").idx == path[1]  # (it stopped at the waypoint: the second turn is real)
 
 
 def test_a_leg_from_a_waypoint_out_of_cover_is_judged_from_the_waypoint(screen):

@@ -35,7 +35,8 @@ unit ids; see the module's docstring). An order not in it stops rather than give
 VIA_KEY = "ui_goto_via"
 """`GameState.extra` key of the waypoints of the standing orders: {unit id: [[col, row], ...]}, the hexes each
 passes on its way, in order, before its goal (Shift+G adds one: the goal becomes a waypoint and the new hex the
-goal). Kept beside `GOTO_KEY`, left out while empty (a game without waypoints saves as before)."""
+goal). Kept beside `GOTO_KEY`, left out while empty (a game without waypoints saves as before). A waypoint reached
+with move points left is passed in the same move, not stopped at (`run`)."""
 ENEMY_NEAR_HEXES = 2
 """A known enemy this close (hexes) stops a standing order: the player decides what to do about it."""
 STOP_EVENTS = {"AmbushSprung": "ambushed", "AssaultResolved": "in combat", "UnitDestroyed": "destroyed",
@@ -169,8 +170,9 @@ def set_via(state: Any, uid: str, idxs: list[int]) -> None:
 
 
 def route_legs(app: Any, uid: str, goal: int) -> list[list[int]]:
-    """The planned route of `uid`'s order leg by leg, through its waypoints to `goal` (empty: some leg has no
-    way). Each leg ends a phase's move: the step is chosen for the next waypoint (`run`)."""
+    """The cheapest way of `uid`'s order leg by leg, through its waypoints to `goal` (empty: some leg has no
+    way): whether each leg is open. The moves themselves pass a waypoint and go on in the same phase where they
+    can (`plan`)."""
     v = app.view
     legs: list[list[int]] = []
     here = None
@@ -184,11 +186,39 @@ def route_legs(app: Any, uid: str, goal: int) -> list[list[int]]:
 
 
 def legs_route(app: Any, uid: str, goal: int) -> list[int]:
-    """The planned route of `uid`'s order through its waypoints to `goal` (empty: some leg has no way)."""
-    path: list[int] = []
+    """The planned route of `uid`'s order through its waypoints to `goal` (empty: some leg has no way): the way
+    its moves will walk (`plan`), else, when that finds none, its legs joined."""
+    path = plan(app, uid, goal)[0]
+    if path:
+        return path
     for leg in route_legs(app, uid, goal):
         path += leg if not path else leg[1:]
     return path
+
+
+def plan(app: Any, uid: str, goal: int) -> tuple[list[int], int | None]:
+    """(the hexes `uid`'s order will walk, in how many movement phases; None: no pace to give) at this turn's
+    going, units ignored. Without waypoints the cheapest way and `goto.turns_along`; with them, phase by phase as
+    `run` moves it (`goto.plan_through`: a waypoint reached with move points left is passed, not stopped at),
+    so the pace counts the turns the moves will take. Cached per game state, unit, goal and waypoints (the panel
+    asks every frame)."""
+    st = app.state
+    via = via_of(st, uid)
+    key = (st.version, len(st.orders), id(st), uid, goal, app.view_side, tuple(via))
+    got = getattr(app, "_goto_plan", None)
+    if got is not None and got[0] == key:
+        return got[1]
+    v = app.view
+    try:
+        if via:
+            out = goto.plan_through(v, uid, via, goal)
+        else:
+            path = goto.route(v, uid, goal)
+            out = (path, goto.turns_along(v, uid, path) if path else None)
+    except (KeyError, ValueError):
+        out = ([], None)
+    app._goto_plan = (key, out)
+    return out
 
 
 def _short(v: Any, n: int = 40) -> str:
@@ -267,8 +297,7 @@ def plan_words(app: Any, uid: str, goal: int) -> str:
             return (f"Going to {named}: this turn's weather ({v.weather.precipitation}) closes the way; it waits "
                     "for better going")
         return f"Going to {named}: no way there"
-    turns = [goto.turns_along(v, uid, leg) for leg in legs]  # (each waypoint ends a phase's move: `run`)
-    n = None if any(t is None for t in turns) else sum(turns)
+    n = plan(app, uid, goal)[1]  # (the moves' own count: a waypoint reached with points left is passed)
     pace = "" if n is None else f": {pace_words(app, n)}"
     return f"Going to {named}{pace}"
 
@@ -418,12 +447,13 @@ def near_enemy(app: Any, idx: int) -> Any | None:
 
 
 def run(app: Any, only: str | None = None) -> list[str]:
-    """Carry out the viewing side's standing orders (or `only` that unit's): one step each, nearest its goal
-    first (the leaders clear the hexes those behind them move into), each through `App.issue`. Returns what
-    happened, a phrase a unit, for the status line (each unit by its short name, `ui.names.Namer.short`: the line
-    holds two rows); the stops also go to the turn's notes (report window), the unit by its full name. The
-    units that stopped (contact, ambush, blocked) come first, those that waited, arrived or simply moved after
-    them (a contact on a far flank was the last of ten)."""
+    """Carry out the viewing side's standing orders (or `only` that unit's): one move each, nearest its goal
+    first (the leaders clear the hexes those behind them move into), each through `App.issue`; a move whose path
+    passes waypoints drops them (`goto.step_through` goes on past one where the rules' cheapest path allows).
+    Returns what happened, a phrase a unit, for the status line (each unit by its short name,
+    `ui.names.Namer.short`: the line holds two rows); the stops also go to the turn's notes (report window), the
+    unit by its full name. The units that stopped (contact, ambush, blocked) come first, those that waited,
+    arrived or simply moved after them (a contact on a far flank was the last of ten)."""
     st = app.state
     side = app.view_side
     names = app.names
@@ -482,7 +512,10 @@ def run(app: Any, only: str | None = None) -> list[str]:
         if not u.supplied and u.turns_out_of_supply == 1:
             stop(uid, "cut off from supply this turn")
             continue
-        step = goto.next_step(v, uid, target)
+        # (a waypoint in reach is passed and the move goes on towards the next one, as far as its points allow)
+        step = goto.step_through(v, uid, via, goal) if via else None
+        if step is None:
+            step = goto.next_step(v, uid, target)
         if step is None:
             why, wait = goto.why_no_step(v, uid, target)
             if wait:
@@ -521,15 +554,19 @@ def run(app: Any, only: str | None = None) -> list[str]:
         if why is None and new:
             why = "new enemy contact: " + ", ".join(names.name(c.id) for c in new)
         to = st.map.describe(u.idx)
+        walked = [st.map.idx(tuple(h)) for h in moved.path] if moved is not None else [u.idx]
+        n_passed = goto.passed_along(walked, via)  # (the hexes it walked: a move cut short passed fewer)
+        if n_passed:
+            via = via[n_passed:]
+            set_via(st, uid, via)
         if why is not None:
             stop(uid, f"{why} at {to}{out_of_hiding}")
         elif u.idx == goal and not via:
             stop(uid, f"arrived at {where}{out_of_hiding}")
         else:
             passed = ""
-            if via and u.idx == via[0]:
-                set_via(st, uid, via[1:])
-                passed = " (waypoint passed)"
+            if n_passed:
+                passed = " (waypoint passed)" if n_passed == 1 else f" ({n_passed} waypoints passed)"
             say(f"{names.short(uid)} to {to}{passed}{out_of_hiding}", 3)
             if out_of_hiding:  # (the stops above go to the notes anyway)
                 app.report_notes.append(f"Go-to order of {names.name(uid)}: revealed on its way to {where} "
