@@ -1370,8 +1370,11 @@ class App:
             self.side_choice = False
             self.side_buttons = {}
         if self.show_lesson and win is None and not self.pass_screen:
-            W, H = self.size  # wide enough to read on a projector without scrolling much
-            r = self.gui._centred(max(720, min(1000, round(W * 0.62))), max(560, min(820, round(H * 0.8))))
+            W, H = self.size  # wide enough to read on a projector without scrolling much; larger text (the UI
+            # scale), a larger window: at the default 1.25 of a 1600x1000 window a lesson's text scrolled
+            s = max(1.0, self.ui_scale)
+            r = self.gui._centred(max(720, min(round(1000 * s), round(W * min(0.8, 0.62 * s)))),
+                                  max(560, min(round(820 * s), round(H * min(0.92, 0.8 * s)))))
             title = f"{panels.lesson_window_name(self.state.scenario).capitalize()} (L)"
             self.lesson_win = win = pygame_gui.elements.UIWindow(r, self.gui.manager, resizable=True,
                                                                  window_display_title=title)
