@@ -34,7 +34,8 @@ def key_moments(state: GameState) -> list[str]:
         out.append(f"{scen.victory.objective} taken and held from {when(state, sc.objective_taken_turn)}"
                    + (f"; {first}" if first else ""))
     else:
-        out.append(f"{scen.victory.objective} never held whole" + (f"; {first}" if first else ""))
+        whole = " whole" if len(state.map.objective_hexes) > 1 else ""  # ("Kepez pass never held whole": one hex)
+        out.append(f"{scen.victory.objective} never held{whole} by the attacker" + (f"; {first}" if first else ""))
     if scen.victory.road_watch is not None:
         still = "" if sc.road_cut_turn is None else (", still cut at the end" if sc.road_cut_at_end
                                                     else ", open again at the end")
