@@ -401,27 +401,34 @@ def _weather_events(state: GameState) -> None:
         **_move_factor_fields(state.scenario, w.precipitation),
     ))
     before, state.grounded = state.grounded, {}
-    memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
     for u in state.air_units():
-        if not (u.arrived and u.strength > 0):  # (`u.active`, without the property call)
-            continue
-        ut = state.scenario.unit_table[u.type]
-        key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
-        got = memo.get(key)
-        if got is None:
-            got = memo[key] = (flight_check(ut, w), f"ceiling {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, "
-                                                    f"visibility {w.visibility_km:g} km, fog {w.fog}")
-        reason, ok = got
-        state.grounded[u.id] = reason
-        if ut.air_role in ("strike", "loiter") and (reason is None) != (before.get(u.id) is None):
-            state.score.drone_sorties_grounded[SIDES[u.side]] += 1 if reason is not None else -1
-        if reason is None:
-            _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
-                                        grounded=False, reason=ok))
-        else:
-            _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
-                                        grounded=True, reason=reason))
+        if u.arrived and u.strength > 0:  # (`u.active`, without the property call)
+            _air_status(state, u, before.get(u.id) is not None)
     state.bump()
+
+
+def _air_status(state: GameState, u: Unit, was_grounded: bool) -> None:
+    """Whether the turn's weather lets air unit `u` fly (`state.grounded`, its `AirStatus`), counted in
+    `drone_sorties_grounded` by the change from `was_grounded` (`_weather_events`; a drone placed mid-turn by a
+    sandbox edit, which no report judged yet: it was flying whatever the weather)."""
+    w = state.weather
+    memo = state.map.derived.setdefault("rules.flight", {})  # (type, weather) -> why grounded / why it flies
+    ut = state.scenario.unit_table[u.type]
+    key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = (flight_check(ut, w), f"ceiling {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, "
+                                                f"visibility {w.visibility_km:g} km, fog {w.fog}")
+    reason, ok = got
+    state.grounded[u.id] = reason
+    if ut.air_role in ("strike", "loiter") and (reason is None) == was_grounded:
+        state.score.drone_sorties_grounded[SIDES[u.side]] += 1 if reason is not None else -1
+    if reason is None:
+        _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
+                                    grounded=False, reason=ok))
+    else:
+        _emit(state, AirStatus.make(turn=state.turn, side=SIDES[u.side], unit=u.id, unit_type=u.type,
+                                    grounded=True, reason=reason))
 
 
 def _arrive(state: GameState, u: Unit) -> None:
@@ -1531,9 +1538,13 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     u = state.unit(o.unit)
     u.idx = gmap.idx(o.to)
     u.arrived = True
-    if state.scenario.unit_table[u.type].domain == "ground":
+    domain = state.scenario.unit_table[u.type].domain
+    if domain == "ground":
         _set_control(state, u.idx, u.side, u, witnessed=True)  # (a public edit)
     _emit(state, SandboxEdit.make(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
+    if domain == "air" and u.id not in state.grounded and u.strength > 0:  # (joined the turn after its report:
+        _air_status(state, u, False)  # unjudged, it flew in any weather)
+        state.bump()
     state.touch()
 
 
