@@ -38,6 +38,12 @@ ROCK_WORDS: tuple[str, ...] = ("crag", "rock", "scree", "cliff", "boulder", "kar
 """Words in the name of a terrain a scenario adds that make it bare rock on the map: the palette's mountain
 colour, darker (lesson 5's "high crags" got `SCENARIO_TERRAIN`'s first colour, a pale blue, and read as ice)."""
 
+NOT_ROCK_WORDS: tuple[str, ...] = ("forest", "wood", "tree", "meadow", "pasture", "grass", "scrub", "bush", "orchard",
+                                   "vineyard", "farm", "village", "town", "road", "marsh", "swamp", "bog", "lake",
+                                   "river", "rocket")
+"""Words that say a terrain is not bare rock whatever else its name says: "mountain forest", "summit road" and
+"cliff village" keep a look of their own (`SCENARIO_TERRAIN`), not the dark rock with teeth."""
+
 ROCK_DARKER = -0.22
 """How much darker than the palette's mountain an added rock terrain is: rock, yet not the passable mountain."""
 
@@ -47,8 +53,12 @@ def looks_like_rock(name: str) -> bool:
 
     >>> looks_like_rock("high crags"), looks_like_rock("Rocky scree"), looks_like_rock("marsh"), looks_like_rock("")
     (True, True, False, False)
+    >>> looks_like_rock("mountain forest"), looks_like_rock("summit road"), looks_like_rock("boulder field")
+    (False, False, True)
     """
     words = re.findall(r"[a-z]+", name.lower())
+    if any(w.startswith(v) for w in words for v in NOT_ROCK_WORDS):
+        return False
     return any(w.startswith(r) for w in words for r in ROCK_WORDS)
 
 

@@ -638,7 +638,8 @@ def lesson_html(scen: Any, scale: float = 1.0) -> str:
     shown.insert(len(shown) if scen.meta.lesson else 1, f"<b>{html.escape(victory_conditions(scen))}</b>")
     shown += [f"{small}<i>For the teacher - {html.escape(p)}</i></font>" for p in commands]
     body = "<br><br>".join(p for p in shown if p)
-    return (f"{heading(html.escape(scen.meta.name), scale)}<br><br>{body}<br>"
+    gap = "<br>" if commands else "<br><br>"  # (under the teacher's small print; else set apart from the text)
+    return (f"{heading(html.escape(scen.meta.name), scale)}<br><br>{body}{gap}"
             f"{small}<i>{CLOSE_LINE}</i></font>")
 
 
@@ -1267,6 +1268,8 @@ def movement_class_note(app: Any, mob: str) -> str:
         who = app.names.short(sel)
         if own == mob:
             return f"Class shown: {mob.upper()}, the selected {who}'s (M: next class)"
+        if own not in MOBILITY_CLASSES:  # (a drone: no ground class, no cost to read for it)
+            return f"Class shown: {mob.upper()}; the selected {who} flies (no ground costs); M: next class"
         return f"Class shown: {mob.upper()}, not the selected {who}'s ({own}); M: next class"
     others = ", ".join(m for m in MOBILITY_CLASSES if m != mob)
     return f"Class shown: {mob.upper()}. No unit selected: select one for its class, or press M ({others})"
