@@ -19,29 +19,27 @@ from engine.report import (
     ReportError,
     ReportWriteError,
     Summary,
-    _column_groups,
-    _ellipsize,
-    _mean,
-    _median,
-    _median_cell,
-    _pts,
-    _sentence,
+    as_sentence,
     cell_difference,
     cell_line_style,
+    column_groups,
     csv_text,
+    ellipsize,
     fmt_capture_difference,
     fmt_difference,
+    fmt_pts,
     fmt_pts_difference,
     grouped_bar_x,
     loss_column,
     losses_head,
     markdown_table,
+    median_cell,
     paired_games,
     save_figure,
     summarize,
-    wilson,
     wrap_label,
 )
+from engine.stats import mean, median, wilson
 
 
 @dataclass
@@ -220,8 +218,8 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
             else:
                 turn = fmt_capture_difference(d, sep)
             row += ["—" if win is None else fmt_pts_difference(win, sep, paired=paired),
-                    _median_cell(s, c.capture_turns, sep), turn,
-                    f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}"]
+                    median_cell(s, c.capture_turns, sep), turn,
+                    f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}"]
             row += ["—" if i == 0 else fmt_difference(d[side], sep, paired=paired)
                     for side in ("attacker", "defender")]
             rows.append(row)
@@ -317,7 +315,7 @@ def compare_rich_table(cmp: Comparison, width: int | None = None) -> Any:
     if cmp.fallen_turns:
         tables_of.append((compare_fallen_title(cmp), compare_fallen_rows(cmp, compact=True)))
     for title, (head, rows) in tables_of:
-        for j, cols in enumerate(_column_groups(head, rows, width)):
+        for j, cols in enumerate(column_groups(head, rows, width)):
             cols = cols if 1 in cols else [0, 1, *cols[1:]]  # (every part says whose cell a row is)
             t = Table(title=title if j == 0 else None, title_justify="left")
             for i in cols:
@@ -325,7 +323,7 @@ def compare_rich_table(cmp: Comparison, width: int | None = None) -> Any:
             for k, r in enumerate(rows):
                 t.add_row(*(r[i] for i in cols), end_section=(k + 1) % len(cmp.files) == 0)
             tables.append(t)
-    return Group(*tables, *(Text(_sentence(n), style="table.caption") for n in compare_notes(cmp)))
+    return Group(*tables, *(Text(as_sentence(n), style="table.caption") for n in compare_notes(cmp)))
 
 
 def compare_markdown(cmp: Comparison) -> str:
@@ -334,7 +332,7 @@ def compare_markdown(cmp: Comparison) -> str:
     out = [f"# {len(cmp.files)} results files compared", "", markdown_table(head, rows), ""]
     if cmp.fallen_turns:
         out += [f"## {compare_fallen_title(cmp)}", "", markdown_table(*compare_fallen_rows(cmp)), ""]
-    out += [f"- {_sentence(n)}" for n in compare_notes(cmp)]
+    out += [f"- {as_sentence(n)}" for n in compare_notes(cmp)]
     return "\n".join(out) + "\n"
 
 
@@ -353,9 +351,9 @@ def compare_csv(cmp: Comparison) -> str:
             r: dict[str, Any] = {"file": lab, "results": str(s.path), "cell": c.cell, "label": c.label,
                                  "games": c.n, "attacker_win_rate": c.win_rate if c.decided else None,
                                  "win_ci_low": lo if c.decided else None, "win_ci_high": hi if c.decided else None,
-                                 "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
-                                 f"{att}_mean": _mean(c.casualties("attacker")),
-                                 f"{dfd}_mean": _mean(c.casualties("defender")),
+                                 "capture_turn_median": median(c.capture_turns), "captures": len(c.capture_turns),
+                                 f"{att}_mean": mean(c.casualties("attacker")),
+                                 f"{dfd}_mean": mean(c.casualties("defender")),
                                  "paired_vs_first": d["paired"]}
             for t in cmp.fallen_turns:
                 share = cmp.fallen_share(k, i, t)
@@ -390,7 +388,7 @@ def _file_legend(cmp: Comparison) -> list[str]:
     for lab, s in zip(cmp.labels, cmp.files, strict=True):
         ns = sorted({c.n for c in s.cells})
         games = f"{ns[0]} games a cell" if len(ns) == 1 else f"{min(ns)}–{max(ns)} games a cell"
-        out.append(f"{lab}: {_ellipsize(s.path.name, 32)} ({games})")
+        out.append(f"{lab}: {ellipsize(s.path.name, 32)} ({games})")
     return out
 
 
@@ -429,7 +427,7 @@ def plot_compare(cmp: Comparison, path: Path) -> None:
                 v, lo, hi = (100 * y for y in d["win"])
                 dx.errorbar([x], [v], yerr=[[v - lo], [hi - v]], fmt="o" if d["paired"] else "s", color=colour,
                             mfc=colour if d["paired"] else "white", capsize=4, lw=1.3, ms=7)
-                dx.annotate(f"{_pts(d['win'][0])}", (x, hi), textcoords="offset points", xytext=(0, 3),
+                dx.annotate(f"{fmt_pts(d['win'][0])}", (x, hi), textcoords="offset points", xytext=(0, 3),
                             ha="center", va="bottom", fontsize="x-small")
         ax.set_ylim(0, 122)
         ax.set_yticks(range(0, 101, 20))

@@ -32,9 +32,9 @@ from engine.batch import (
 )
 from engine.errors import WargameError
 from engine.fileio import atomic_write_text, unwritable
-from engine.report import wilson
 from engine.rules import ENGINE_VERSION
 from engine.scenario import Scenario
+from engine.stats import wilson
 
 LIGHT_TYPES = ("special_forces", "infantry")
 HEAVY_TYPES = ("tank", "mech_infantry", "motor_rifle", "howitzer", "mlrs", "air_defence")

@@ -17,8 +17,22 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from engine.errors import WargameError
-
-Z95 = 1.959963984540054
+from engine.stats import (  # noqa: F401  (re-exported: `engine.report.wilson` and the others were here first)
+    T975_SMALL_DF,
+    Z95,
+    mean,
+    mean_stats,
+    median,
+    newcombe_difference,
+    newcombe_paired,
+    paired_t_difference,
+    sample_sd,
+    standard_error,
+    t975,
+    t_half_width,
+    welch_difference,
+    wilson,
+)
 
 
 class ReportError(WargameError):
@@ -31,169 +45,11 @@ MODEL_RATE_NOTE = ("A win rate is the model's, under its rules and the scenario'
 """Said beside every win rate a class may see (a historian's review: "67%" read as "a two-in-three chance")."""
 
 
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """95 % Wilson score interval for k successes out of n.
-
-    >>> lo, hi = wilson(5, 10); round(lo, 3), round(hi, 3)
-    (0.237, 0.763)
-    >>> wilson(0, 0)
-    (0.0, 1.0)
-    >>> wilson(0, 12)[0], wilson(12, 12)[1]  # exactly: rounding left 3e-17 above a rate of 0
-    (0.0, 1.0)
-    """
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    lo = 0.0 if k <= 0 else max(0.0, centre - half)
-    hi = 1.0 if k >= n else min(1.0, centre + half)
-    return lo, hi
-
-
-def _median(xs: list[float]) -> float | None:
-    if not xs:
-        return None
-    s = sorted(xs)
-    m = len(s) // 2
-    return float(s[m]) if len(s) % 2 else (s[m - 1] + s[m]) / 2
-
-
-def _mean(xs: list[float]) -> float:
-    return sum(xs) / len(xs) if xs else 0.0
-
-
-def _sd(xs: list[float]) -> float | None:
-    """Sample standard deviation (n - 1); None for fewer than two values."""
-    if len(xs) < 2:
-        return None
-    m = _mean(xs)
-    return math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1))
-
-
-def _se(xs: list[float]) -> float | None:
-    """Standard error of the mean (`_sd` / sqrt(n)); None for fewer than two values."""
-    sd = _sd(xs)
-    return None if sd is None else sd / math.sqrt(len(xs))
-
-
-def mean_stats(name: str, xs: list[float]) -> dict[str, float | None]:
-    """`{name}_mean`, `{name}_sd`, `{name}_se` of a per-game sample, for the summary files: the plots' error
-    bars are mean ± t(0.975, n - 1) se.
-
-    >>> mean_stats("x", [1, 2, 3])
-    {'x_mean': 2.0, 'x_sd': 1.0, 'x_se': 0.5773502691896258}
-    """
-    return {f"{name}_mean": _mean(xs), f"{name}_sd": _sd(xs), f"{name}_se": _se(xs)}
-
-
-T975_SMALL_DF = {1: 12.706205, 1.25: 8.027951, 1.5: 6.016663, 1.75: 4.948848, 2: 4.302653, 2.25: 3.875480, 2.5:
-                 3.574655, 2.75: 3.352545, 3: 3.182446}
-"""Exact 97.5% quantiles of Student's t (scipy.stats.t.ppf) from 1 to 3 degrees of freedom in steps of 1/4, where
-the expansion in `t975` is 11% short at 1 (a Welch interval between cells of 2-3 games gets there)."""
-
-
-def t975(df: float) -> float:
-    """The 97.5% quantile of Student's t with `df` degrees of freedom (Cornish-Fisher expansion about the normal
-    quantile; within 0.2% of the exact value from 3 degrees of freedom on, 0.01% from 5; below 3, the exact
-    values every 1/4 from 1 to 3, their logarithm interpolated in 1/df: within 0.4% between them; a review found
-    the earlier table of 1, 2 and 3 alone 18% wide at 1.5).
-
-    >>> round(t975(1), 3), round(t975(2), 3), round(t975(10), 3), round(t975(100), 3), round(t975(1e9), 3)
-    (12.706, 4.303, 2.228, 1.984, 1.96)
-    """
-    d = max(float(df), 1.0)
-    if d <= 3:
-        lo = min(math.floor(d * 4) / 4, 2.75)
-        hi = lo + 0.25
-        w = (1 / lo - 1 / d) / (1 / lo - 1 / hi)
-        a, b = math.log(T975_SMALL_DF[lo]), math.log(T975_SMALL_DF[hi])
-        return math.exp(a + w * (b - a))
-    z = Z95
-    return (z + (z ** 3 + z) / (4 * d) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d ** 2)
-            + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * d ** 3)
-            + (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / (92160 * d ** 4))
-
-
-def welch_difference(a: list[float], b: list[float]) -> tuple[float, float, float] | None:
-    """Mean of `b` minus mean of `a` with Welch's 95% interval (unequal variances, Welch-Satterthwaite degrees of
-    freedom); None when either sample has fewer than two games.
-
-    >>> d, lo, hi = welch_difference([1, 2, 3, 4], [3, 4, 5, 6, 7]); round(d, 2), round(lo, 2), round(hi, 2)
-    (2.5, 0.23, 4.77)
-    """
-    if len(a) < 2 or len(b) < 2:
-        return None
-    va, vb = _sd(a) ** 2 / len(a), _sd(b) ** 2 / len(b)  # type: ignore[operator]
-    d = _mean(b) - _mean(a)
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return d, d, d
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-    half = t975(df) * se
-    return d, d - half, d + half
-
-
-def _t_ci_mean(xs: list[float]) -> float:
-    """Half-width of the 95% Student-t interval of the mean, t(0.975, n - 1) `_se` (the plots' error bars): at
-    5 games per cell t is 2.78, and 1.96 `_se` would draw a bar some 30% too short."""
-    se = _se(xs)
-    return 0.0 if se is None else t975(len(xs) - 1) * se
-
-
 T_BARS = "± t(0.975, n−1)·SE"
-"""How the plots' error bars are drawn (`_t_ci_mean`), for their titles."""
+"""How the plots' error bars are drawn (`t_half_width`), for their titles."""
 T_CAPTION = ("Student's t: mean ± t(0.975, n−1) standard errors, n the games behind the mean; wider than ±1.96 "
              "standard errors with few games, 2.78 at 5")
 """The same, for the captions."""
-
-
-def newcombe_paired(both: int, only_a: int, only_b: int, neither: int,
-                    z: float = Z95) -> tuple[float, float, float]:
-    """Rate of b minus rate of a for paired yes/no outcomes (game g of a and of b played on the same seed), with
-    Newcombe's 95% square-and-add interval for paired proportions (Newcombe 1998, Stat. Med. 17:2635, method
-    10; as in Altman et al., Statistics with Confidence, ch. 6, and Fagerland et al. 2017, ch. 8): the two
-    Wilson intervals combined as for independent rates, less their covariance, estimated by the phi
-    correlation of the 2x2 table (with its n/2 correction; 0 when a margin is empty). Newcombe's and
-    Fagerland's reviews found it near its nominal coverage from small n on, unlike the Wald interval.
-
-    >>> d, lo, hi = newcombe_paired(10, 2, 8, 10); round(d, 3), round(lo, 3), round(hi, 3)
-    (0.2, -0.006, 0.38)
-    """
-    n = both + only_a + only_b + neither
-    if n <= 0:
-        return 0.0, -1.0, 1.0
-    pa, pb = (both + only_a) / n, (both + only_b) / n
-    la, ua = wilson(both + only_a, n, z)
-    lb, ub = wilson(both + only_b, n, z)
-    margins = (both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
-    phi = 0.0
-    if margins > 0:
-        cross = both * neither - only_a * only_b
-        phi = (cross - n / 2) / math.sqrt(margins) if cross > n / 2 else min(cross, 0) / math.sqrt(margins)
-    d = pb - pa
-    down = math.sqrt(max(0.0, (pb - lb) ** 2 - 2 * phi * (pb - lb) * (ua - pa) + (ua - pa) ** 2))
-    up = math.sqrt(max(0.0, (ub - pb) ** 2 - 2 * phi * (ub - pb) * (pa - la) + (pa - la) ** 2))
-    return d, d - down, d + up
-
-
-def paired_t_difference(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float] | None:
-    """Mean of `b[i] - a[i]` (the two games of pair i played on one seed) with its 95% paired-t interval, t(0.975,
-    n - 1) times the standard error of the differences; None for fewer than two pairs.
-
-    >>> d, lo, hi = paired_t_difference([1, 2, 3, 4], [2, 4, 5, 5]); round(d, 2), round(lo, 2), round(hi, 2)
-    (1.5, 0.58, 2.42)
-    """
-    if len(a) != len(b):
-        raise ValueError("paired samples of different lengths")
-    diffs = [y - x for x, y in zip(a, b, strict=True)]
-    se = _se(diffs)
-    if se is None:
-        return None
-    d = _mean(diffs)
-    half = t975(len(diffs) - 1) * se
-    return d, d - half, d + half
 
 
 @dataclass
@@ -209,7 +65,7 @@ class TurnSeries:
     mean_hexes: list[float]
     """Mean objective hexes the attacker held at the end of the turn."""
     ci_hexes: list[float]
-    """Half-width of the 95% interval of `mean_hexes` (Student's t, n - 1 degrees of freedom: `_t_ci_mean`)."""
+    """Half-width of the 95% interval of `mean_hexes` (Student's t, n - 1 degrees of freedom: `t_half_width`)."""
 
     def held_ci(self, i: int) -> tuple[float, float]:
         return wilson(self.held_by[i], self.n)
@@ -773,8 +629,8 @@ def turn_series(games: dict[int, list[tuple[int, int, bool, int]]], last: int) -
                 k += 1
             held_by[t - 1] += ever
             by_turn[t - 1].append(hexes)
-    return TurnSeries(n, total, list(range(1, last + 1)), held_by, [_mean(x) for x in by_turn],
-                      [_t_ci_mean(x) for x in by_turn])
+    return TurnSeries(n, total, list(range(1, last + 1)), held_by, [mean(x) for x in by_turn],
+                      [t_half_width(x) for x in by_turn])
 
 
 OWNED_TABLES = frozenset({"units", "unit_types", "terrain_types", "sides"})
@@ -812,7 +668,7 @@ VALUE_WIDTH = 24
 """Characters a sweep value may take in a plot's cell label before it is abbreviated (`abbreviate_value`)."""
 
 
-def _ellipsize(text: str, width: int) -> str:
+def ellipsize(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
@@ -840,7 +696,7 @@ def abbreviate_value(value: Any, width: int = VALUE_WIDTH) -> str:
         except ValueError:
             pass
     if not isinstance(parsed, list | dict):
-        return _ellipsize(str(value), width)
+        return ellipsize(str(value), width)
     compact = json.dumps(parsed, separators=(",", ":"), ensure_ascii=False)
     if len(compact) <= width:
         return compact
@@ -851,13 +707,13 @@ def abbreviate_value(value: Any, width: int = VALUE_WIDTH) -> str:
         inner = ", ".join(str(x["name"]) for x in items)
         if len(inner) + 2 > width and len(items) > 1:  # the first name and how many more
             more = f", +{len(items) - 1} more"
-            inner = _ellipsize(str(items[0]["name"]), width - 2 - len(more)) + more
+            inner = ellipsize(str(items[0]["name"]), width - 2 - len(more)) + more
     elif isinstance(parsed, list):
         inner = f"{len(parsed)} items"
     else:
         inner = ", ".join(parsed)
-    return "[" + _ellipsize(inner, width - 2) + "]" if isinstance(parsed, list) else \
-        "{" + _ellipsize(inner, width - 2) + "}"
+    return "[" + ellipsize(inner, width - 2) + "]" if isinstance(parsed, list) else \
+        "{" + ellipsize(inner, width - 2) + "}"
 
 
 def cell_label(params: dict[str, Any], short: dict[str, str], abbreviate: bool = False) -> str:
@@ -973,18 +829,6 @@ def win_rate_difference(a: CellStats, b: CellStats) -> tuple[float, float, float
     return newcombe_difference(a.attacker_wins, a.decided, b.attacker_wins, b.decided)
 
 
-def newcombe_difference(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float, float]:
-    """Rate k2/n2 minus k1/n1 of independent samples, with Newcombe's 95% square-and-add interval from the two
-    Wilson intervals (Newcombe 1998, Stat. Med. 17:873, method 10).
-
-    >>> d, lo, hi = newcombe_difference(5, 20, 10, 20); round(d, 3), round(lo, 3), round(hi, 3)
-    (0.25, -0.047, 0.494)
-    """
-    p1, p2 = k1 / n1 if n1 else 0.0, k2 / n2 if n2 else 0.0
-    l1, u1 = wilson(k1, n1)
-    l2, u2 = wilson(k2, n2)
-    d = p2 - p1
-    return d, d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
 
 
 def paired_games(a: CellStats, b: CellStats) -> list[tuple[GameRow, GameRow]] | None:
@@ -1103,13 +947,13 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             f"{c.cell}: {c.name} ({c.label})" if c.name else f"{c.cell}: {c.label}", str(c.n),
             f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—",
             "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
-            _median_cell(s, c.capture_turns, sep),
+            median_cell(s, c.capture_turns, sep),
             *([fallen_cell(s, c, fallen)] if fallen else []),
             road_cut_cell(s, c, sep),
-            f"{_mean(c.casualties('attacker')):.1f}/{_mean(c.casualties('defender')):.1f}",
-            f"{_mean(c.sorties_flown):.1f}/{_mean(c.sorties_grounded):.1f}",
+            f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}",
+            f"{mean(c.sorties_flown):.1f}/{mean(c.sorties_grounded):.1f}",
             "—" if not c.weather_grounded or not c.turns_played
-            else f"{_mean(c.weather_grounded):.1f}/{_mean(c.turns_played):.1f}",
+            else f"{mean(c.weather_grounded):.1f}/{mean(c.turns_played):.1f}",
         ])
     if len(s.cells) > 1:  # each cell against the first: what an analyst otherwise works out by hand
         head.insert(3, f"wins vs{sep}cell 0{sep}[95% CI]")
@@ -1151,9 +995,10 @@ def fallen_cell(s: Summary, c: CellStats, turns: list[int]) -> str:
 
 
 def road_cut_head(s: Summary, sep: str = " ") -> str:
-    """The table's road-cut column: the first cut anywhere beside the cut by the objective (one column: the
-    table must fit a 200-column terminal whole)."""
-    return f"median turn{sep}road cut:{sep}first anywhere{sep}/ by {s.objective}"
+    """The table's road-cut column: the first cut anywhere beside the cut near the objective (one column: the
+    table must fit a 200-column terminal whole). "Near", not "by": lesson 5's "/ by Kepez pass" read as the pass
+    doing the cutting."""
+    return f"median turn{sep}road cut:{sep}first anywhere{sep}/ near {s.objective}"
 
 
 def road_cut_cell(s: Summary, c: CellStats, sep: str = " ") -> str:
@@ -1161,7 +1006,7 @@ def road_cut_cell(s: Summary, c: CellStats, sep: str = " ") -> str:
     the objective, the games behind each, and where the first cut was (`_cut_place_cell`). Dated in report.md
     (`sep` " "); in the terminal's narrow columns the turns alone."""
     near = c.near_cut_turns
-    first_t, near_t = _median(c.road_cut_turns), None if near is None else _median(near)
+    first_t, near_t = median(c.road_cut_turns), None if near is None else median(near)
     if sep == " ":
         a, b = _fmt_turn(s, first_t), NOT_RECORDED if near is None else _fmt_turn(s, near_t)
     else:
@@ -1188,7 +1033,7 @@ def _cut_place_cell(c: CellStats, sep: str) -> str:
 FALLEN_NOTE = ("'fallen by turn T (all games)': the share of all the cell's games, wins and losses, in which the "
                "objective was taken by the end of turn T (a game never taken counts as not fallen), at 70%, 85% and "
                "100% of the turns")
-ROAD_CUT_NOTE = ("'road cut: first anywhere / by' the objective: the median turn of the first cut anywhere on the "
+ROAD_CUT_NOTE = ("'road cut: first anywhere / near' the objective: the median turn of the first cut anywhere on the "
                  "watched road (column road_cut_turn), then the median first turn an attacker ground unit stood on "
                  "the road within 3 hexes of the objective (column road_cut_near_objective_turn: the cut by the "
                  "town, as `wargame fidelity` measures it), the games behind each (n), and where the first cut was "
@@ -1209,7 +1054,7 @@ def cells_paired(s: Summary) -> dict[int, list[tuple[GameRow, GameRow]]]:
 def fmt_pts_difference(diff: tuple[float, float, float], sep: str = " ", paired: bool = False) -> str:
     """A difference of rates and its interval in percentage points, "+5 pts [-3, +12]", " paired" when it is."""
     d, lo, hi = diff
-    return f"{_pts(d)} pts{sep}[{_pts(lo)}, {_pts(hi)}]" + (f"{sep}paired" if paired else "")
+    return f"{fmt_pts(d)} pts{sep}[{fmt_pts(lo)}, {fmt_pts(hi)}]" + (f"{sep}paired" if paired else "")
 
 
 def fmt_difference(diff: tuple[float, float, float] | None, sep: str = " ", paired: bool = False) -> str:
@@ -1230,22 +1075,22 @@ def fmt_capture_difference(d: dict[str, Any], sep: str = " ") -> str:
     return f"{fmt_difference(diff, sep)}{sep}(n={n[0]}/{n[1]})"
 
 
-def _pts(x: float) -> str:
+def fmt_pts(x: float) -> str:
     """A difference of rates in percentage points, signed; one decimal when the whole number would read 0 (an
     interval's bound at +0.5 pts printed "+0", as if it touched no effect).
 
-    >>> _pts(0.23), _pts(0.00465), _pts(-0.004), _pts(0.0)
+    >>> fmt_pts(0.23), fmt_pts(0.00465), fmt_pts(-0.004), fmt_pts(0.0)
     ('+23', '+0.5', '-0.4', '+0')
     """
     whole = f"{100 * x:+.0f}"
     return f"{100 * x:+.1f}" if whole in ("+0", "-0") and x != 0 else whole
 
 
-def _median_cell(s: Summary, turns: list[int], sep: str) -> str:
+def median_cell(s: Summary, turns: list[int], sep: str) -> str:
     """A median turn for the table, with the number of games it is taken over (those where it happened)."""
     if not turns:
         return "—"
-    return f"{_fmt_turn(s, _median(turns), sep)}{sep}(n={len(turns)})"
+    return f"{_fmt_turn(s, median(turns), sep)}{sep}(n={len(turns)})"
 
 
 MEDIAN_NOTE = ("median turns are over the games where it happened (n = those games): conditional medians, so "
@@ -1296,9 +1141,29 @@ FALLEN_VARY_NOTE = (" (of each cell's own turns: the cells play different number
                     "which no game of it reached)")
 
 
+ENTERED_NOTE = ("'{objective} entered': the share of the cell's games in which an attacker unit entered a hex of "
+                "the objective at all (column objective_first_entry_type), taken or not")
+"""What the table's "entered" column means: an analyst's review found it the one column no note explained."""
+TURN_DATE_NOTE = ("the date beside a turn is when it starts (turn {turn}: {date}); a turn lasts {hours} hours, so a "
+                  "capture on turn T came by {hours} hours after T's date")
+"""The dates beside the table's turns are their starts (`Summary.turn_date`); read as the capture's own date, a
+median capture turn looked half a day earlier than the games had it (an analyst's review)."""
+
+
+def turn_date_note(s: Summary) -> str | None:
+    """`TURN_DATE_NOTE` for this scenario's turns (turn 1 as the example), or None when its turns have no dates."""
+    hours = s.meta.get("turn_hours")
+    if not s.turn_date(1) or not hours:
+        return None
+    return TURN_DATE_NOTE.format(turn=1, date=s.turn_date(1), hours=hours)
+
+
 def table_notes(s: Summary) -> str:
-    """The notes on the fall and the road-cut columns (the table's caption, report.md and the HTML)."""
-    return "; ".join([*([fallen_note(s)] if s.fallen_turns else []), ROAD_CUT_NOTE])
+    """The notes on the entered, fall and road-cut columns and the turns' dates (the table's caption, report.md
+    and the HTML)."""
+    dates = turn_date_note(s)
+    return "; ".join([ENTERED_NOTE.format(objective=s.objective), *([fallen_note(s)] if s.fallen_turns else []),
+                      ROAD_CUT_NOTE, *([dates] if dates else [])])
 
 
 def grounded_note(quotes: str = "''") -> str:
@@ -1327,7 +1192,7 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
                f"and drone-turns grounded are means per game; {ground}" + grounded_note() + compare)
     if title is None:
         title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
-    parts = _column_groups(head, rows, width)
+    parts = column_groups(head, rows, width)
     tables = []
     # a short cell label stays on one line: the other columns wrap their headers first (a long one wraps too)
     whole = max(len(r[0]) for r in rows) <= 28
@@ -1429,7 +1294,7 @@ def outcome_rich_table(s: Summary, width: int | None = None) -> Any:
                     style="table.caption")
     head, rows = outcome_rows(s, compact=True)
     caption = OUTCOME_NOTE + "."
-    parts = _column_groups(head, rows, width)
+    parts = column_groups(head, rows, width)
     tables = []
     for k, cols in enumerate(parts):
         t = Table(title=f"How the games ended ({s.objective})" if k == 0 else None, title_justify="left")
@@ -1440,6 +1305,17 @@ def outcome_rich_table(s: Summary, width: int | None = None) -> Any:
             t.add_row(*(r[i] for i in cols))
         tables.append(t)
     return Group(*tables, Text(caption, style="table.caption"), *(Text(line) for line in near_miss_lines(s)))
+
+
+def md_text(text: str) -> str:
+    r"""`text` for a Markdown paragraph: "<" escaped outside `code spans`, or a renderer takes the notes'
+    "steps_lost_<side>_air" for an HTML tag and drops "<side>" (GitHub does).
+
+    >>> md_text("steps_lost_<side>_air, `a<b`")
+    'steps_lost_\\<side>_air, `a<b`'
+    """
+    parts = text.split("`")
+    return "`".join(p if k % 2 else p.replace("<", "\\<") for k, p in enumerate(parts))
 
 
 def _md_cell(text: str) -> str:
@@ -1460,21 +1336,22 @@ def markdown_table(head: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
     """`text` as a sentence: its first letter upper-case (the rest as it is: not `str.capitalize`) and a full stop.
 
-    >>> _sentence("ground steps: Welch's interval")
+    >>> as_sentence("ground steps: Welch's interval")
     "Ground steps: Welch's interval."
     """
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def report_markdown(s: Summary) -> str:
+def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
     """`report.md`: the per-cell table and the outcome breakdown as Markdown, with what their columns mean (the
-    report's text for notes and reviews; the plots are the PNG files beside it)."""
+    report's text for notes and reviews), and the plots beside it (`pngs`, file names) each with its caption: a
+    reader of report.md alone had the plots without what their bars and bands are (only report.html said)."""
     head, rows = table_rows(s)
     seed = f", base seed {s.seed}" if s.seed is not None else ""
-    fixed = f" {_sentence(fixed_note(s))}" if fixed_note(s) else ""
+    fixed = f" {as_sentence(fixed_note(s))}" if fixed_note(s) else ""
     notes = [MEDIAN_NOTE, table_notes(s), "losses, strikes flown and drone-turns grounded are means per game",
              grounded_note()]
     if s.ground_losses:
@@ -1487,26 +1364,31 @@ def report_markdown(s: Summary) -> str:
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
            f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}.{fixed} Win-rate intervals are 95% "
            f"Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
-           _sentence("; ".join(notes)), "", *(f"**Warning:** {_sentence(w)}" for w in s.warnings),
+           md_text(as_sentence("; ".join(notes))), "",
+           *(f"**Warning:** {md_text(as_sentence(w))}" for w in s.warnings),
            *([""] if s.warnings else []), f"## How the games ended ({s.objective})", ""]
     if s.has_outcomes:
-        out += [markdown_table(*outcome_rows(s)), "", _sentence(OUTCOME_NOTE), ""]
+        out += [markdown_table(*outcome_rows(s)), "", md_text(as_sentence(OUTCOME_NOTE)), ""]
         out += [f"- {line}" for line in near_miss_lines(s)]
     else:
         out.append(f"{s.path.name} has no outcome column (written by an older wargame): `wargame batch ... "
                    "--overwrite` plays it again with it.")
+    if pngs:
+        out += ["", "## Plots"]
+        for name in pngs:
+            out += ["", f"![{name}]({name})", "", md_text(figure_caption(s, name).replace("\n", " "))]
     if s.meta.get("command"):
         out += ["", "## Reproduce", "", f"Command that made the data: `{s.meta['command']}`"]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
+def column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
     """The table's columns in consecutive groups that each fit `width` terminal columns, the cell column
     (0) first in each; one group if all fit or `width` is None.
 
-    >>> _column_groups(["cell", "aaaa", "bbbb", "cccc"], [["c0", "1", "2", "3"]], 34)
+    >>> column_groups(["cell", "aaaa", "bbbb", "cccc"], [["c0", "1", "2", "3"]], 34)
     [[0, 1, 2], [0, 3]]
-    >>> _column_groups(["cell", "aaaa", "bbbb", "cccc"], [["c0", "1", "2", "3"]], 41)
+    >>> column_groups(["cell", "aaaa", "bbbb", "cccc"], [["c0", "1", "2", "3"]], 41)
     [[0, 1, 2, 3]]
     """
     def natural(i: int) -> int:  # a column's width with nothing wrapped, plus its padding and border
@@ -1711,10 +1593,10 @@ def grouped_bar_x(n_cells: int, k: int, bars: int, width: float) -> list[float]:
 
 def mean_bars(ax: Any, xs: list[float], samples: list[list[int]], width: float, colour: str, label: str,
               ci_label: str | None = None, values: bool = False) -> None:
-    """Bars of the samples' means at `xs`, with the 95% Student-t interval of each mean (`_t_ci_mean`); `values`
+    """Bars of the samples' means at `xs`, with the 95% Student-t interval of each mean (`t_half_width`); `values`
     writes each mean over its bar."""
-    means = [_mean(x) for x in samples]
-    errs = [_t_ci_mean(x) for x in samples]
+    means = [mean(x) for x in samples]
+    errs = [t_half_width(x) for x in samples]
     ax.bar(xs, means, width, color=colour, alpha=0.85, label=label)
     ax.errorbar(xs, means, yerr=errs, fmt="none", ecolor="black", capsize=4, lw=1, label=ci_label)
     if values:
@@ -1784,7 +1666,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
         if c.capture_turns:
             ax.hist(c.capture_turns, bins=bins, color=ATT_COLOUR, alpha=0.8, edgecolor="white",
                     label=f"games in which {s.objective} fell on that turn")
-            med = _median(c.capture_turns)
+            med = median(c.capture_turns)
             ax.axvline(med, color="black", ls="--", lw=1, label=f"median: turn {med:g} ({s.turn_date(med)})")
             ax.legend(fontsize="x-small", loc="upper left")
         else:
@@ -1864,6 +1746,8 @@ def plot_outcomes(s: Summary, path: Path) -> None:
     for key, label, colour, hatch in OUTCOME_SEGMENTS:
         if key == "near_miss" and total > 1:
             label = f"defender win: attacker held {total - 1} of {total} hexes (near miss)"
+        elif key == "held_partial" and total > 2:  # ("fewer hexes": fewer than what? a review asked)
+            label = f"defender win: attacker held 1–{total - 2} of {total} hexes"
         counts = [outcome_shares(c)[key] for c in s.cells]
         shares = [100 * k / c.n if c.n else 0.0 for k, c in zip(counts, s.cells, strict=True)]
         ax.bar(x, shares, 0.6, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", lw=0.8, label=label)
@@ -1894,6 +1778,16 @@ attacker's red or the defender's blue of the other plots."""
 def cause_name(cause: str) -> str:
     """A cause as the plot and caption write it: 'air defence' for column suffix `air_defence`."""
     return cause.replace("_", " ")
+
+
+def causes_total_note(s: Summary) -> str:
+    """What a side's bars of `plot_losses_by_cause` add up to: every step it lost, its drones shot down ('air
+    defence') with its ground units', so more than the ground losses of `plot_losses` (an analyst's review: the
+    caption said "its all-causes losses", and the all-causes plot, of ground units alone, drew less)."""
+    if not s.ground_losses:
+        return "a side's causes add up to its all-causes losses"
+    return ("a side's causes add up to every step it lost, ground units' and drones' (steps_lost_<side>_total): "
+            "the 'air defence' bars are drones shot down, which the ground-losses plot leaves out")
 
 
 def causes_shown(s: Summary) -> list[str]:
@@ -1934,7 +1828,8 @@ def plot_losses_by_cause(s: Summary, path: Path) -> None:
     axes[0, 0].set_ylim(bottom=0)  # (after all the panels' bars: the shared scale fits them all)
     fig.supylabel("strength steps lost per game (mean)", fontsize="medium")
     _cell_ticks(axes[-1, 0], s)
-    fig.suptitle(f"Losses per side by cause{' and cell' if len(s.cells) > 1 else ''}\n"
+    air = ", ground units and drones" if s.ground_losses and "air_defence" in causes else ""
+    fig.suptitle(f"Losses per side by cause{' and cell' if len(s.cells) > 1 else ''}{air}\n"
                  f"(error bars: 95% confidence interval of the mean, {T_BARS}){fixed_title_line(s)}")
     legend = {label: handle for ax in axes[:, 0] for handle, label in zip(*ax.get_legend_handles_labels(),
                                                                              strict=True)}
@@ -1964,9 +1859,14 @@ def cell_line_style(k: int) -> tuple[str, str, str]:
 
 
 def _turn_axis(ax: Any, s: Summary, last: int) -> None:
+    """The turn axis of the objective-by-turn plot: ticks from turn 1 every few turns, the last one moved to the
+    last turn (Shusha's 26 turns had ticks up to 25, and the end of the game, where the table's fall and the win
+    rate are read, went unlabelled: an analyst's review)."""
     ax.set_xlim(0.5, last + 0.5)
     step = max(1, round(last / 9))
     ticks = list(range(1, last + 1, step))
+    if len(ticks) > 1:
+        ticks[-1] = last
     ax.set_xticks(ticks)
     if s.turn_date(1):
         ax.set_xticklabels([f"{t}\n{s.turn_date(t)[:6]}" for t in ticks], fontsize="x-small")
@@ -2095,7 +1995,7 @@ def figure_caption(s: Summary, name: str) -> str:
     if name == "losses.png":
         if s.ground_losses:
             drones = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "")
-                               + ", ".join(f"{side} {_mean(c.air_steps_lost[side]):.2f}"  # type: ignore[index]
+                               + ", ".join(f"{side} {mean(c.air_steps_lost[side]):.2f}"  # type: ignore[index]
                                            for side in ("attacker", "defender")) for c in s.cells)
             what = (f"Mean strength steps lost per game by each side's ground units, all causes, per cell ({n}; n "
                     "under each pair of bars). Drones shot down are not casualties of the ground battle and are not "
@@ -2116,7 +2016,7 @@ def figure_caption(s: Summary, name: str) -> str:
                 f"drawn (the win-rate plot has them).{order}{key}")
     if name == "losses_by_cause.png":
         return (f"Mean strength steps lost per game by each side to each cause, per cell ({n}; n under each group "
-                "of bars); a side's causes add up to its all-causes losses. Error bars: 95% confidence interval "
+                f"of bars); {causes_total_note(s)}. Error bars: 95% confidence interval "
                 f"of the mean ({T_CAPTION}; summary.csv has each mean's sd and se). "
                 f"{_causes_caption(s)}{order}{key}")
     return f"{name} ({n}).{key}"
@@ -2232,7 +2132,7 @@ def write_report(s: Summary, out_dir: Path, with_html: bool = False) -> WrittenR
         try:
             pngs = write_plots(s, stage)
             pngs[1:1] = write_outcome_plots(s, stage)  # (after the win rate: how the wins and losses came)
-            summary = [*write_summary(s, stage), write_markdown(s, stage)]
+            summary = [*write_summary(s, stage), write_markdown(s, stage, pngs)]
             page = stage / "report.html" if with_html else None
             if page is not None:
                 write_html(s, pngs, page)
@@ -2297,7 +2197,7 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
         t.append(f"<h2>How the games ended ({esc(s.objective)})</h2><table><thead><tr>"
                  + "".join(f"<th>{esc(h)}</th>" for h in o_head) + "</tr></thead><tbody>")
         t += ["<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>" for r in o_rows]
-        t.append(f"</tbody></table><p>{esc(_sentence(OUTCOME_NOTE))}</p>")
+        t.append(f"</tbody></table><p>{esc(as_sentence(OUTCOME_NOTE))}</p>")
         t += [f"<p><strong>{esc(line)}</strong></p>" for line in near_miss_lines(s)]
     imgs = "".join(
         f'<figure><img alt="{esc(p.stem)}" src="data:image/png;base64,'
@@ -2373,15 +2273,15 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             **({"unknown_winner_games": sum(c.unknown_winners.values())} if c.unknown_winners else {}),
             "wins_vs_cell0": d, "wins_vs_cell0_ci": None if d is None else [dlo, dhi],
             "objective_entered_share": None if c.entered is None or not c.n else c.entered / c.n,
-            "capture_turn_median": _median(c.capture_turns), "captures": len(c.capture_turns),
+            "capture_turn_median": median(c.capture_turns), "captures": len(c.capture_turns),
             **fallen_summary(s, c),
-            "road_cut_share": c.road_cut_rate, "road_cut_turn_median": _median(c.road_cut_turns),
+            "road_cut_share": c.road_cut_rate, "road_cut_turn_median": median(c.road_cut_turns),
             "road_cuts": len(c.road_cut_turns),
             "road_cut_where": None if c.cut_places is None else dict(sorted(c.cut_places.items(),
                                                                             key=lambda kv: (-kv[1], kv[0]))),
             "road_cut_near_objective_share": None if c.near_cut_turns is None or not c.n
             else len(c.near_cut_turns) / c.n,
-            "road_cut_near_objective_turn_median": None if c.near_cut_turns is None else _median(c.near_cut_turns),
+            "road_cut_near_objective_turn_median": None if c.near_cut_turns is None else median(c.near_cut_turns),
             "road_cuts_near_objective": None if c.near_cut_turns is None else len(c.near_cut_turns),
             **mean_stats("steps_lost_attacker", c.steps_lost["attacker"]),
             **mean_stats("steps_lost_defender", c.steps_lost["defender"]),
@@ -2430,7 +2330,7 @@ def fallen_summary(s: Summary, c: CellStats) -> dict[str, Any]:
         out[f"fallen_by_turn_{t}"] = share
         out[f"fallen_by_turn_{t}_ci"] = None if share is None else list(wilson(c.fallen_by(t), c.n))
     ranked = sorted(c.capture_turns) + [math.inf] * (c.n - len(c.capture_turns))
-    med = _median(ranked) if ranked else None
+    med = median(ranked) if ranked else None
     after = med is not None and (math.isinf(med) or math.isnan(med))
     out["capture_turn_median_all_games"] = None if med is None or after else med
     out["capture_turn_median_all_games_after_last"] = bool(after)
@@ -2490,6 +2390,7 @@ def cells_json(s: Summary) -> str:
                                           "capture_turn_median_all_games_after_last true, when half or more were "
                                           "never taken"),
         "road_cut": ROAD_CUT_NOTE,
+        "objective_entered_share": ENTERED_NOTE.format(objective=s.objective),
         **({"paired": PAIRED_NOTE + f"; {loss_column(s, 'attacker')}_vs_cell0_paired: the attacker's "
                                     + ("ground steps lost" if s.ground_losses else "steps lost (all steps: a file "
                                        "without the ground columns)")} if len(s.cells) > 1 and cells_paired(s)
@@ -2544,13 +2445,14 @@ def write_summary(s: Summary, out_dir: Path) -> list[Path]:
     return paths
 
 
-def write_markdown(s: Summary, out_dir: Path) -> Path:
-    """Write `report.md` (`report_markdown`: the per-cell table and the outcome breakdown) in `out_dir`."""
+def write_markdown(s: Summary, out_dir: Path, pngs: Sequence[Path] = ()) -> Path:
+    """Write `report.md` (`report_markdown`: the per-cell table, the outcome breakdown and the plots `pngs`
+    written beside it) in `out_dir`."""
     from engine.fileio import atomic_write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "report.md"
-    atomic_write_text(path, report_markdown(s))
+    atomic_write_text(path, report_markdown(s, [p.name for p in pngs]))
     return path
 
 
@@ -2558,3 +2460,4 @@ def png_bytes(fig: Any) -> bytes:  # pragma: no cover - helper kept for notebook
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+

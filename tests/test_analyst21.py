@@ -186,8 +186,8 @@ def test_the_summary_gives_sd_and_se_of_every_mean(set_results):
     xs = c.steps_lost["attacker"]
     assert d["steps_lost_attacker_sd"] == pytest.approx(statistics.stdev(xs))
     assert d["steps_lost_attacker_se"] == pytest.approx(statistics.stdev(xs) / math.sqrt(len(xs)))
-    # the plots' error bars are mean ± t(0.975, n - 1) se (`_t_ci_mean`, what `mean_bars` draws)
-    assert R._t_ci_mean(xs) == pytest.approx(R.t975(len(xs) - 1) * d["steps_lost_attacker_se"])
+    # the plots' error bars are mean ± t(0.975, n - 1) se (`engine.stats.t_half_width`, what `mean_bars` draws)
+    assert R.t_half_width(xs) == pytest.approx(R.t975(len(xs) - 1) * d["steps_lost_attacker_se"])
     for k in [k for k in d if k.endswith("_mean")]:
         stem = k.removesuffix("_mean")
         assert f"{stem}_sd" in d and f"{stem}_se" in d, k

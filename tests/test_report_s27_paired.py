@@ -139,7 +139,7 @@ def test_a_batchs_cells_do_not_pair_and_its_table_is_as_before(files) -> None:
     head, rows = R.table_rows(s)
     assert not any("paired" in x for r in rows for x in r) and not any("turn taken vs" in h for h in head)
     d, lo, hi = R.win_rate_difference(s.cells[0], s.cells[1])
-    assert rows[1][3] == f"{R._pts(d)} pts [{R._pts(lo)}, {R._pts(hi)}]"
+    assert rows[1][3] == f"{R.fmt_pts(d)} pts [{R.fmt_pts(lo)}, {R.fmt_pts(hi)}]"
     assert "paired" not in R.report_markdown(s) and "paired" not in R.cells_json(s)
 
 

@@ -127,11 +127,11 @@ def test_the_report_shows_both_cuts_and_where(tmp_path) -> None:
     col = head.index(R.road_cut_head(s))
     c = s.cells[0]
     assert c.near_cut_turns and c.cut_places
-    assert rows[0][col].startswith(f"{R._fmt_turn(s, R._median(c.road_cut_turns))} / "
-                                   f"{R._fmt_turn(s, R._median(c.near_cut_turns))}")
+    assert rows[0][col].startswith(f"{R._fmt_turn(s, R.median(c.road_cut_turns))} / "
+                                   f"{R._fmt_turn(s, R.median(c.near_cut_turns))}")
     assert f"at {next(iter(c.cut_places))}" in rows[0][col]
     data = R.cell_summaries(s)[0]
-    assert data["road_cut_near_objective_turn_median"] == R._median(c.near_cut_turns)
+    assert data["road_cut_near_objective_turn_median"] == R.median(c.near_cut_turns)
     assert data["road_cut_where"] == c.cut_places and data["road_cuts_near_objective"] == len(c.near_cut_turns)
     assert "road_cut_near_objective_turn" in R.report_markdown(s)
 
