@@ -75,9 +75,13 @@ def cliff_odds_and_expectation(scen) -> tuple[Any, tuple[Any, ...], tuple[float,
 
 # ------------------------------------------------------------------------------------------------ defaults
 def test_defaults_are_the_old_constants():
-    assert attrs.asdict(CombatRules()) == OLD_CONSTANTS
+    # (fire on a suspected position came later, off by default: tests/test_s29_suspected_fire.py)
+    assert {k: v for k, v in attrs.asdict(CombatRules()).items() if not k.startswith("suspected_")} == OLD_CONSTANTS
+    assert CombatRules().suspected_fire is False
     assert DEFAULT_COMBAT == CombatRules()
-    assert shusha_scenario().combat == DEFAULT_COMBAT  # the file has no section
+    # the file's section allows only fire on suspected positions: every old number is the default
+    assert attrs.evolve(shusha_scenario().combat, suspected_fire=False, suspected_fire_modifier=-2,
+                        suspected_fire_max_age_turns=1) == DEFAULT_COMBAT
     assert [combat.hit_probability(n) for n in (-9, -5, 0, 3, 8, 20)] == [0.02, 0.02, 0.1, 0.4, 0.9, 0.9]
     assert (combat.HIT_MIN, combat.HIT_MAX) == (0.02, 0.90)
 
