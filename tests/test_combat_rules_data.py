@@ -226,7 +226,9 @@ def test_combat_problems_are_reported_with_the_others():
 
 # ------------------------------------------------------------------------------------------------ --set, sweeps
 def test_set_creates_the_missing_section():
-    scen = load_scenario(SHUSHA_PATH)
+    doc0 = copy.deepcopy(load_scenario(SHUSHA_PATH).raw)
+    doc0.pop("combat")  # (Shusha's file has a section since session 29: fire on suspected positions)
+    scen = scenario_from_dict(doc0, source="shusha without its combat section")
     assert "combat" not in scen.raw
     changed = with_overrides(scen, ["combat.cliff_down_modifier=3"], "shusha")
     assert changed.combat == attrs.evolve(DEFAULT_COMBAT, cliff_down_modifier=3)
@@ -242,6 +244,7 @@ def test_set_creates_the_missing_section():
 
 def test_sweep_over_a_combat_key():
     doc = copy.deepcopy(shusha_scenario().raw)
+    doc.pop("combat")  # (Shusha's file has a section since session 29: fire on suspected positions)
     cells = build_cells(doc, [parse_sweep("set:combat.cliff_up_modifier=-1,-3")], [], source="shusha")
     assert [scenario_from_dict(c.doc).combat.cliff_up_modifier for c in cells] == [-1, -3]
     assert "combat" not in doc  # the cells' documents are copies
