@@ -808,7 +808,7 @@ SUSPECTED_HIT_REASON = "hit by fire on its suspected position"
 def suspected_marks(state: GameState, side: int, idx: int) -> list[Any]:
     """`side`'s last-seen marks on hex `idx` (`engine.view.SideView.last_seen`: enemy units out of sight now),
     the freshest first (then by unit id): what fire on a suspected position is laid on."""
-    if state.last_seen is None:
+    if state.last_seen is None or state.units_at(idx, side):  # (its own unit there: the side knows it is empty)
         return []
     from engine.view import observe
 
@@ -847,7 +847,7 @@ def suspected_targets(state: GameState, side: int) -> frozenset[int]:
     from engine.view import observe
 
     return frozenset(m.idx for m in observe(state, side).last_seen
-                     if state.turn - m.turn <= rules.suspected_fire_max_age_turns)
+                     if state.turn - m.turn <= rules.suspected_fire_max_age_turns and not state.units_at(m.idx, side))
 
 
 def suspected_fire_modifiers(state: GameState, spotter: str | None) -> list[Modifier]:
