@@ -587,10 +587,13 @@ WEATHER_MOVEMENT = {
 # the attacker's guns on positions in the woods and on the heights that their observers had lost sight of. A
 # player needs it too: a party that fires from cover and goes to ground again otherwise leaves nothing to answer
 # (a playtest: one motor-rifle battalion ambushed five times, its artillery unable to fire at the last-seen mark).
-# The modifier is kept modest (-2, the size of a town's cover or a cliff's): the guns fire at a hex, not at a
-# target, and the position may already be empty; marks of this or the last turn only (12 h turns: a group seen
-# at dusk may be shelled at dawn, not a day later). The AIs do not use it: AI games are unchanged by it.
-COMBAT = {"suspected_fire": True, "suspected_fire_modifier": -2, "suspected_fire_max_age_turns": 1}
+# The modifier is -1, not the engine's default -2: the guns fire at a hex, not at a seen target, and the position
+# may already be empty (that part is the mark's, not the modifier's: a unit gone is simply not hit). On this
+# scenario's numbers a howitzer's shot at infantry or special forces in forest or a ravine hits 20% of the time
+# when seen (net +1); -1 halves it (10%), -2 puts it on the 2% floor (net -1), no answer at all, and the MLRS's
+# 30% becomes 20% (10% at -2). Marks of this or the last turn only (12 h turns: a group seen at dusk may be
+# shelled at dawn, not a day later). The AIs do not use it: AI games are unchanged by it.
+COMBAT = {"suspected_fire": True, "suspected_fire_modifier": -1, "suspected_fire_max_age_turns": 1}
 
 META = {
     "name": "Shusha, 28 Oct – 9 Nov 2020",
@@ -717,8 +720,9 @@ NOTES = [
     "(engine 0.17.0, 300 games on each of two seed sets); the attacker wins 64-67% of historical games, "
     "78-79% under clear skies.",
     "Fire on suspected positions (combat.suspected_fire): both sides shelled the forests and ravines where the "
-    "other had been seen; a battery may fire at a last-seen mark of this or the last turn, at -2 (the guns fire "
-    "at a hex, which may be empty by then). The AIs do not use it, so AI games are as before.",
+    "other had been seen; a battery may fire at a last-seen mark of this or the last turn, at -1 (the guns fire "
+    "at a hex, not at a seen target: a howitzer's shot at infantry in forest hits 10% of the time, not 20%; at -2 "
+    "it would be on the 2% floor). The AIs do not use it, so AI games are as before.",
     "Supply: attacker sources on the south and south-east edges (Qubadli and Hadrut/Fuzuli approaches), "
     "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 28 (attacker) and "
     "16 (defender) in supply points (at 20 every special-forces group that cut the road below the town or "
