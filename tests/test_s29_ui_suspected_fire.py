@@ -58,9 +58,10 @@ def test_a_fresh_mark_is_a_target_with_its_odds_on_hover_and_click(screen, monke
     assert town in app.targets()  # (ringed as a target: the engine's legal orders)
     hover = _hover(app, town, monkeypatch)
     head = next(s for s in hover if s.startswith("Fire on this suspected position (click"))
-    assert "steps destroyed if it is still there" in head
-    assert any("fire on a suspected position -2" in s and "per shot" in s for s in hover)
-    assert any("the position may be empty now" in s.lower() and "only what your observer sees" in s for s in hover)
+    assert "steps expected if it is still there" in head
+    assert "fire on a suspected position -2" in head and "per shot" in head
+    assert any("may be empty now" in s and "only what your observer sees" in s for s in hover)
+    assert hover.index(head) < next(k for k, s in enumerate(hover) if s.startswith("Last seen here"))
     app.click_hex(town)
     order, lines = app.pending
     assert order == Fire("az_art", TOWN)

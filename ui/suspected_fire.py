@@ -47,11 +47,10 @@ def hover_lines(app: Any, idx: int) -> list[tuple[str, bool]]:
     if why:
         return [(f"Fire on this suspected position: not allowed - {nm(why)}", True)]
     odds = v.suspected_fire_odds(app.selected, idx)
-    out = [(f"Fire on this suspected position (click: the odds, again: fire): expected "
-            f"{sum(o.expected_losses for o in odds):.2f} steps destroyed if it is still there", False)]
-    for o in odds:
-        mods = ", ".join(f"{m.source} {m.value:+d}" for m in o.modifiers) or "no modifiers"
-        out.append((f"  vs {nm.name(o.target, typed=True)}: {mods}; net {o.net:+d}, {pct(o.p_hit)} per shot x "
-                    f"{o.shots}", False))
-    out.append((CAVEAT[0].upper() + CAVEAT[1:], True))
-    return out
+    # (few, short lines, above the mark's own: the hover panel's foot is cut off in a short window; the preview,
+    # a click away, has it all)
+    odds_words = "; ".join(f"{', '.join(f'{m.source} {m.value:+d}' for m in o.modifiers) or 'no modifiers'}: "
+                           f"{pct(o.p_hit)} per shot x {o.shots}" for o in odds)
+    return [(f"Fire on this suspected position (click): {sum(o.expected_losses for o in odds):.2f} steps expected "
+             f"if it is still there ({odds_words})", False),
+            ("It may be empty now: you will see only what your observer sees", True)]
