@@ -16,7 +16,7 @@ import pytest
 from conftest import drop_units, goto, move_unit, panel_lines, tiny_dict
 
 from engine.orders import Fire
-from engine.rules import new_game
+from engine.rules import apply, new_game
 from engine.scenario import scenario_from_dict
 from engine.units import ATTACKER
 from engine.view import visible_log
@@ -108,3 +108,20 @@ def test_other_phases_say_nothing_of_it(screen, monkeypatch, phase):
     app = _app(state)
     town = state.map.idx(TOWN)
     assert not any(s.startswith("Fire on this suspected position") for s in _hover(app, town, monkeypatch))
+
+
+def test_wargame_replay_steps_through_a_save_with_such_a_mission():
+    """`wargame replay SAVE` (ui/replay.py) replays the orders with sightings tracked: the mission replays."""
+    import json
+
+    from engine.events import jsonl_text
+    from engine.savegame import save_text
+    from ui.replay import ReplayModel
+
+    state = _state(suspected_fire=True)
+    apply(state, Fire("az_art", TOWN))
+    goto(state, "defender", "air")
+    m = ReplayModel.from_save_dict(json.loads(save_text(state)))
+    end = m.goto(m.n)
+    assert jsonl_text(end.log) == jsonl_text(state.log)
+    assert "SuspectedFire" in [e.kind for e in end.log]
