@@ -125,3 +125,13 @@ def test_wargame_replay_steps_through_a_save_with_such_a_mission():
     end = m.goto(m.n)
     assert jsonl_text(end.log) == jsonl_text(state.log)
     assert "SuspectedFire" in [e.kind for e in end.log]
+
+
+def test_the_help_tells_the_rule_in_the_scenarios_numbers(shusha):
+    from ui.gui import rules_brief
+
+    line = rules_brief(shusha)[-1]
+    assert line.startswith("Fire on a suspected position") and "at -1" in line and "this or the last turn" in line
+    assert "The AI does not use it" in line
+    plain = _state().scenario
+    assert not any("suspected position" in s for s in rules_brief(plain))

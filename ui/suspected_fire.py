@@ -54,3 +54,15 @@ def hover_lines(app: Any, idx: int) -> list[tuple[str, bool]]:
     return [(f"Fire on this suspected position (click): {sum(o.expected_losses for o in odds):.2f} steps expected "
              f"if it is still there ({odds_words})", False),
             ("It may be empty now: you will see only what your observer sees", True)]
+
+
+def rules_lines(rules: Any) -> list[str]:
+    """The help window's words on the rule, in the scenario's numbers (`CombatRules`); none when it is off."""
+    if not rules.suspected_fire:
+        return []
+    age = rules.suspected_fire_max_age_turns
+    when = "this turn" if age == 0 else "this or the last turn" if age == 1 else f"the last {age} turns"
+    return [f"Fire on a suspected position: artillery may fire at a hex where you last saw an enemy ({when}), with "
+            f"a spotter in sight of it as always, at {rules.suspected_fire_modifier:+d}. It fires at whoever is there "
+            "now; you see only what your observer sees: a unit hit is revealed, an unhurt one stays hidden, and an "
+            "empty hex reads the same ('no observed effect'). The AI does not use it."]
