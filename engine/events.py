@@ -423,6 +423,49 @@ class ArtilleryFired(Event):
 
 @_event
 @attrs.define(kw_only=True, unsafe_hash=True)
+class SuspectedFire(Event):
+    """An artillery mission on a suspected position: a hex with no known enemy but a fresh last-seen mark of one
+    (`rules._do_suspected_fire`). The firer's side reads only what its observer saw: `fire` holds the results on
+    units it now sees (hit, hence revealed); a unit that stayed hidden is in a `HiddenUnitShelled` of its own side,
+    never here (an empty hex and an unhurt hidden unit read the same: "no observed effect")."""
+
+    side: str
+    unit: str
+    target_hex: HexRef
+    spotter: str
+    mark_turn: int
+    """The turn of the last-seen mark the mission was laid on."""
+    modifiers: list[Modifier]
+    """The mission's own modifiers (the suspected position's, the spotter's), as every result carries them too."""
+    fire: list[FireResult]
+
+    def text(self) -> str:
+        mods = ", ".join(m.text() for m in self.modifiers)
+        lost = sum(f.losses for f in self.fire)
+        seen = f"{_n(lost, 'step')} lost" if self.fire else "no observed effect"
+        return (f"{self.unit} fires on a suspected position at {_h(self.target_hex)} (last seen T{self.mark_turn}; "
+                f"spotter: {self.spotter}; {mods}): {seen}")
+
+
+@_event
+@attrs.define(kw_only=True, unsafe_hash=True)
+class HiddenUnitShelled(Event):
+    """A hidden unit under fire on its suspected position that lost no step and stays hidden: its own side's
+    record (`engine.view.PRIVATE_EVENTS`: the firer must not learn it was there), with the roll."""
+
+    side: str
+    unit: str
+    hex: HexRef
+    firer: str
+    fire: FireResult
+
+    def text(self) -> str:
+        return (f"{self.unit}, hidden at {_h(self.hex)}, comes under fire on its suspected position: "
+                f"{self.fire.text()}; still hidden")
+
+
+@_event
+@attrs.define(kw_only=True, unsafe_hash=True)
 class AirDefenceEngaged(Event):
     side: str
     ad_unit: str

@@ -28,6 +28,7 @@ from engine.events import (
     Event,
     GameOver,
     GameStarted,
+    HiddenUnitShelled,
     Modifier,
     MoveCostFactor,
     ObjectiveStatus,
@@ -36,6 +37,7 @@ from engine.events import (
     ReinforcementArrived,
     RoadCut,
     SandboxEdit,
+    SuspectedFire,
     TurnStarted,
     UnitHidden,
     UnitMoved,
@@ -806,8 +808,65 @@ def _check_fire(state: GameState, o: Fire) -> str | None:
         return (f"no spotter: no friendly unit sees {gmap.describe(t)} and no recon drone covers it "
                 "(indirect fire must be observed)")
     if not _known_enemy_at(state, u.side, t):
-        return f"no known enemy at {gmap.describe(t)}"
+        return suspected_fire_refusal(state, u.side, t)
     return None
+
+
+SUSPECTED_FIRE = "fire on a suspected position"
+"""The source of the modifier of fire on a suspected position (`CombatRules.suspected_fire_modifier`)."""
+SUSPECTED_HIT_REASON = "hit by fire on its suspected position"
+
+
+def suspected_marks(state: GameState, side: int, idx: int) -> list[Any]:
+    """`side`'s last-seen marks on hex `idx` (`engine.view.SideView.last_seen`: enemy units out of sight now),
+    the freshest first (then by unit id): what fire on a suspected position is laid on."""
+    if state.last_seen is None or state.units_at(idx, side):  # (its own unit there: the side knows it is empty)
+        return []
+    from engine.view import observe
+
+    marks = [m for m in observe(state, side).last_seen if m.idx == idx]
+    return sorted(marks, key=lambda m: (-m.turn, m.id))
+
+
+def suspected_fire_refusal(state: GameState, side: int, idx: int) -> str | None:
+    """Why `side` may not fire on hex `idx`, which holds no enemy it knows of, as a suspected position (None: it
+    may: the scenario allows it and the side has a last-seen mark there no older than its
+    `suspected_fire_max_age_turns`). Range, spotter and the battery are `_check_fire`'s."""
+    rules = state.scenario.combat
+    no_enemy = f"no known enemy at {state.map.describe(idx)}"
+    if not rules.suspected_fire:
+        marked = state.last_seen is not None and any(m[0] == idx for m in state.last_seen[side].values())
+        return no_enemy + ("; fire on suspected positions is off in this scenario" if marked else "")
+    if state.last_seen is None:
+        return (no_enemy + "; fire on a suspected position needs the game's last-seen marks, and this game does not "
+                "track sightings")
+    marks = suspected_marks(state, side, idx)
+    if not marks:
+        return no_enemy + " and no last-seen mark there"
+    age = rules.suspected_fire_max_age_turns
+    if state.turn - marks[0].turn > age:
+        limit = "only this turn's marks may be fired on" if age == 0 else f"older than {age} turn{'s' * (age != 1)}"
+        return f"{no_enemy}; the last-seen mark there is from T{marks[0].turn}, {limit}"
+    return None
+
+
+def suspected_targets(state: GameState, side: int) -> frozenset[int]:
+    """Hexes `side` may fire on as suspected positions (fresh marks), range and spotter aside: none when the
+    scenario does not allow it or the game does not track sightings (`legal_orders` is then as it was)."""
+    rules = state.scenario.combat
+    if not rules.suspected_fire or state.last_seen is None:
+        return frozenset()
+    from engine.view import observe
+
+    return frozenset(m.idx for m in observe(state, side).last_seen
+                     if state.turn - m.turn <= rules.suspected_fire_max_age_turns and not state.units_at(m.idx, side))
+
+
+def suspected_fire_modifiers(state: GameState, spotter: str | None) -> list[Modifier]:
+    """The modifiers of a mission on a suspected position: the spotter's (`artillery_modifiers`) and the
+    suspected position's own (none when the scenario sets it to 0)."""
+    mod = state.scenario.combat.suspected_fire_modifier
+    return [Modifier(SUSPECTED_FIRE, mod)] * (mod != 0) + artillery_modifiers(state, spotter)
 
 
 def _check_air(
@@ -925,7 +984,7 @@ def legal_orders(state: GameState, side: int | None = None) -> list[Order]:
             elif ut.air_role == "recon":
                 out.extend(Recon(u.id, gmap.hex_of(int(t))) for t in np.flatnonzero(dist <= ut.sortie_radius_hexes))
     elif phase == "artillery":
-        targets = sorted({e.idx for e in known_enemies(state, side)})
+        targets = sorted({e.idx for e in known_enemies(state, side)} | suspected_targets(state, side))
         for u in mine:
             ut = state.scenario.unit_table[u.type]
             if not ut.indirect or u.fired:
@@ -1364,6 +1423,9 @@ def _do_fire(state: GameState, o: Fire) -> None:
     gmap = state.map
     u = state.unit(o.unit)
     t = gmap.idx(o.target)
+    if state.scenario.combat.suspected_fire and not _known_enemy_at(state, u.side, t):
+        _do_suspected_fire(state, u, t)  # (`_check_fire` allowed it: a fresh last-seen mark there)
+        return
     side = SIDES[u.side]
     spotter = spotter_for(state, u.side, t)
     extra = artillery_modifiers(state, spotter)
@@ -1386,6 +1448,39 @@ def _do_fire(state: GameState, o: Fire) -> None:
         after.extend(combat.apply_losses(state, state.unit(res.target), res.losses, "artillery", u.type))
     _emit(state, ArtilleryFired.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_refs[t],
                                      spotter=spotter or "?", fire=fire), *after)
+
+
+def _do_suspected_fire(state: GameState, u: Unit, t: int) -> None:
+    """Fire on a suspected position: at every enemy unit in hex `t`, hidden ones included, in scenario order, with
+    the suspected position's modifier. A unit that loses a step is revealed (and its stack with it). The firer's
+    side reads only what its observer sees (`SuspectedFire`: results on units now seen); a unit that stays hidden
+    reads its own result (`HiddenUnitShelled`, private to its side)."""
+    gmap = state.map
+    side = SIDES[u.side]
+    spotter = spotter_for(state, u.side, t)
+    mark_turn = suspected_marks(state, u.side, t)[0].turn
+    extra = suspected_fire_modifiers(state, spotter)
+    if spotter == "recon drone":
+        state.score.drone_spotted_missions[side] += 1
+    u.fired = True
+    after: list[Event] = []
+    if reveal := fire_reveal_reason(u):
+        state.set_hidden(u, False)
+        after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=gmap.hex_refs[u.idx],
+                                       reason=reveal))
+    state.score.artillery_missions[side] += 1
+    shot = [(e, combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra)))
+            for e in list(state.units_at(t, 1 - u.side))]
+    for e, res in shot:
+        after.extend(combat.apply_losses(state, e, res.losses, "artillery", u.type))
+        if res.losses and e.strength > 0 and e.hidden:
+            _reveal(state, e, SUSPECTED_HIT_REASON, after)
+    seen = [res for e, res in shot if not e.hidden]
+    unseen = [HiddenUnitShelled.make(turn=state.turn, side=SIDES[e.side], unit=e.id, hex=gmap.hex_refs[t],
+                                     firer=u.id, fire=res) for e, res in shot if e.hidden]
+    _emit(state, SuspectedFire.make(turn=state.turn, side=side, unit=u.id, target_hex=gmap.hex_refs[t],
+                                    spotter=spotter or "?", mark_turn=mark_turn, modifiers=extra, fire=seen),
+          *after, *unseen)
 
 
 def _retreat_hex(state: GameState, u: Unit, attacker: Unit) -> int | None:

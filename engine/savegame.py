@@ -112,6 +112,9 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
         raise SaveFormatError(f"{source}: invalid seed {seed!r}")
     if not isinstance(doc["orders"], list):
         raise SaveFormatError(f"{source}: orders must be a list")
+    # a fire on a suspected position is laid on a last-seen mark, which only a game that tracks sightings keeps:
+    # such a game replays tracked (the log is the same either way; tracking only records who saw what)
+    track_sightings = track_sightings or _may_fire_on_marks(scen, doc["orders"])
     try:
         state = new_game(scen, seed, mode, agents=agents, sandbox=sandbox, track_sightings=track_sightings)
     except ValueError as e:
@@ -135,3 +138,8 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
         raise SaveFormatError(f"{source}: extra must be an object")
     state.extra = extra
     return state
+
+
+def _may_fire_on_marks(scen: Any, orders: list[Any]) -> bool:
+    """Could `orders` hold a fire on a suspected position (`CombatRules.suspected_fire`, a Fire order)?"""
+    return bool(scen.combat.suspected_fire) and any(isinstance(od, dict) and od.get("order") == "Fire" for od in orders)

@@ -256,6 +256,14 @@ class CombatRules:
     """Artillery fire whose spotter is a recon drone over the target ("fire adjusted by recon drone")."""
     ad_broken_kill_factor: float = 0.5
     """Factor on an air-defence unit's chance to shoot a drone down while the unit is broken (cohesion 0)."""
+    suspected_fire: bool = False
+    """Artillery may fire at a hex with no known enemy but a fresh last-seen mark of one (`rules._check_fire`):
+    fire on a suspected position. Off by default: scenarios without it play as before. (The AIs do not use it.)"""
+    suspected_fire_modifier: int = -2
+    """Fire on a suspected position ("fire on a suspected position"): the target's exact place in the hex is
+    not known, and it may have gone."""
+    suspected_fire_max_age_turns: int = 1
+    """How old a last-seen mark may be for fire on it: 0 marks from this turn only, 1 this or the last turn."""
 
 
 DEFAULT_COMBAT = CombatRules()
@@ -795,6 +803,7 @@ COMBAT_RANGES: dict[str, tuple[float, float]] = {
     "night_untrained_modifier": (-20, 20), "night_trained_modifier": (-20, 20),
     "artillery_steps_per_shot": (1, 20), "strike_max_shots": (1, 20), "expendable_strike_shots": (1, 20),
     "recon_adjust_modifier": (-20, 20), "ad_broken_kill_factor": (0, 1),
+    "suspected_fire_modifier": (-20, 20), "suspected_fire_max_age_turns": (0, 100),
 }
 TERRAIN_RANGES: dict[str, tuple[float, float]] = {
     "defence": (-20, 20), "concealment": (0, 20), "ambush": (0, 20), "los_height_m": (0, 1000),

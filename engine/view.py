@@ -393,6 +393,29 @@ class SideView:
     def enemy_side(self) -> int:
         return 1 - self.side
 
+    def suspected_marks(self, idx: int) -> list[LastSeen]:
+        """The side's last-seen marks on hex `idx`, the freshest first: what fire on a suspected position there
+        would be laid on (`rules.suspected_marks`; whether it may be is `check` of the Fire order)."""
+        return rules.suspected_marks(self._state, self.side, idx)
+
+    def suspected_fire_odds(self, uid: str, idx: int) -> list[combat.FireOdds]:
+        """The odds of `uid` firing on hex `idx` as a suspected position, as this side can know them: at each unit
+        it marked there recently enough (`CombatRules.suspected_fire_max_age_turns`), of the type it saw and as
+        strong as it was then, with every modifier the resolution applies (the suspected position's, the
+        spotter's). The hex may be empty now, or hold others: the resolution fires at whoever is there."""
+        st = self._state
+        u = self._own(uid)
+        rules_ = st.scenario.combat
+        extra = rules.suspected_fire_modifiers(st, self.spotter(idx))
+        out = []
+        for m in self.suspected_marks(idx):
+            if st.turn - m.turn > rules_.suspected_fire_max_age_turns:
+                continue
+            ghost = st.unit(m.id).copy()  # (the unit as the side saw it: its type, where and how strong)
+            ghost.idx, ghost.strength = m.idx, m.strength
+            out.append(combat.fire_odds(st, u, ghost, "artillery", extra))
+        return out
+
 
 _CONSEQUENCES = frozenset({"UnitDestroyed", "UnitRetreated", "UnitRevealed"})
 """Events logged after the order that caused them (`rules._emit(state, cause, *after)`)."""
@@ -498,7 +521,7 @@ def observe(state: GameState, side: int) -> SideView:
 PUBLIC_EVENTS = frozenset({"GameStarted", "TurnStarted", "WeatherReport", "PhaseStarted", "ObjectiveStatus",
                            "RoadCut", "GameOver", "SandboxEdit"})
 """Events every side knows about (the clock, the weather, the objectives; `ControlChanged` on an objective)."""
-PRIVATE_EVENTS = frozenset({"UnitHidden", "SupplyReport", "AirStatus"})
+PRIVATE_EVENTS = frozenset({"UnitHidden", "SupplyReport", "AirStatus", "HiddenUnitShelled"})
 """The other side's bookkeeping, never shown to its enemy."""
 
 

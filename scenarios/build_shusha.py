@@ -581,6 +581,20 @@ WEATHER_MOVEMENT = {
     },
 }
 
+# Combat rules (scenario "combat"): the engine's defaults, and fire on suspected positions. Both sides shelled
+# where they believed the other to be in the forests and ravines around Shusha: the defenders' artillery fired
+# on the wooded approaches and the gorge where special-forces groups had been seen or had sprung an ambush, and
+# the attacker's guns on positions in the woods and on the heights that their observers had lost sight of. A
+# player needs it too: a party that fires from cover and goes to ground again otherwise leaves nothing to answer
+# (a playtest: one motor-rifle battalion ambushed five times, its artillery unable to fire at the last-seen mark).
+# The modifier is -1, not the engine's default -2: the guns fire at a hex, not at a seen target, and the position
+# may already be empty (that part is the mark's, not the modifier's: a unit gone is simply not hit). On this
+# scenario's numbers a howitzer's shot at infantry or special forces in forest or a ravine hits 20% of the time
+# when seen (net +1); -1 halves it (10%), -2 puts it on the 2% floor (net -1), no answer at all, and the MLRS's
+# 30% becomes 20% (10% at -2). Marks of this or the last turn only (12 h turns: a group seen at dusk may be
+# shelled at dawn, not a day later). The AIs do not use it: AI games are unchanged by it.
+COMBAT = {"suspected_fire": True, "suspected_fire_modifier": -1, "suspected_fire_max_age_turns": 1}
+
 META = {
     "name": "Shusha, 28 Oct – 9 Nov 2020",
     "description": (
@@ -705,6 +719,10 @@ NOTES = [
     "record) in clear weather and on turn 16 (15 in about one game in ten) in the historical weather "
     "(engine 0.17.0, 300 games on each of two seed sets); the attacker wins 64-67% of historical games, "
     "78-79% under clear skies.",
+    "Fire on suspected positions (combat.suspected_fire): both sides shelled the forests and ravines where the "
+    "other had been seen; a battery may fire at a last-seen mark of this or the last turn, at -1 (the guns fire "
+    "at a hex, not at a seen target: a howitzer's shot at infantry in forest hits 10% of the time, not 20%; at -2 "
+    "it would be on the 2% floor). The AIs do not use it, so AI games are as before.",
     "Supply: attacker sources on the south and south-east edges (Qubadli and Hadrut/Fuzuli approaches), "
     "defender source at the W edge where the Lachin corridor enters from Armenia. Ranges 28 (attacker) and "
     "16 (defender) in supply points (at 20 every special-forces group that cut the road below the town or "
@@ -863,6 +881,7 @@ def build():
                           "precipitation": w[3]} for i, w in enumerate(WEATHER)],
         },
         "weather_movement": WEATHER_MOVEMENT,
+        "combat": COMBAT,
         "sides": {
             "attacker": {"name": "Azerbaijan", "agent": "doctrine",
                          # 28 (was 24): at 24 the groups holding the road cut below the town were often out

@@ -75,9 +75,13 @@ def cliff_odds_and_expectation(scen) -> tuple[Any, tuple[Any, ...], tuple[float,
 
 # ------------------------------------------------------------------------------------------------ defaults
 def test_defaults_are_the_old_constants():
-    assert attrs.asdict(CombatRules()) == OLD_CONSTANTS
+    # (fire on a suspected position came later, off by default: tests/test_s29_suspected_fire.py)
+    assert {k: v for k, v in attrs.asdict(CombatRules()).items() if not k.startswith("suspected_")} == OLD_CONSTANTS
+    assert CombatRules().suspected_fire is False
     assert DEFAULT_COMBAT == CombatRules()
-    assert shusha_scenario().combat == DEFAULT_COMBAT  # the file has no section
+    # the file's section allows only fire on suspected positions: every old number is the default
+    assert attrs.evolve(shusha_scenario().combat, suspected_fire=False, suspected_fire_modifier=-2,
+                        suspected_fire_max_age_turns=1) == DEFAULT_COMBAT
     assert [combat.hit_probability(n) for n in (-9, -5, 0, 3, 8, 20)] == [0.02, 0.02, 0.1, 0.4, 0.9, 0.9]
     assert (combat.HIT_MIN, combat.HIT_MAX) == (0.02, 0.90)
 
@@ -222,7 +226,9 @@ def test_combat_problems_are_reported_with_the_others():
 
 # ------------------------------------------------------------------------------------------------ --set, sweeps
 def test_set_creates_the_missing_section():
-    scen = load_scenario(SHUSHA_PATH)
+    doc0 = copy.deepcopy(load_scenario(SHUSHA_PATH).raw)
+    doc0.pop("combat")  # (Shusha's file has a section since session 29: fire on suspected positions)
+    scen = scenario_from_dict(doc0, source="shusha without its combat section")
     assert "combat" not in scen.raw
     changed = with_overrides(scen, ["combat.cliff_down_modifier=3"], "shusha")
     assert changed.combat == attrs.evolve(DEFAULT_COMBAT, cliff_down_modifier=3)
@@ -238,6 +244,7 @@ def test_set_creates_the_missing_section():
 
 def test_sweep_over_a_combat_key():
     doc = copy.deepcopy(shusha_scenario().raw)
+    doc.pop("combat")  # (Shusha's file has a section since session 29: fire on suspected positions)
     cells = build_cells(doc, [parse_sweep("set:combat.cliff_up_modifier=-1,-3")], [], source="shusha")
     assert [scenario_from_dict(c.doc).combat.cliff_up_modifier for c in cells] == [-1, -3]
     assert "combat" not in doc  # the cells' documents are copies

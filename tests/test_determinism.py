@@ -27,9 +27,13 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.17.0 and the scenario sha256 b4b2dbb60c7a
-# (of its canonical JSON, as `wargame validate` prints it) (session 28: Shusha gets a `weather_movement` table, its
-# first three special-forces groups start a hex further north and the later waves arrive a turn earlier: the road is
+# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.17.0 and the scenario sha256 e342e99e425e
+# (of its canonical JSON, as `wargame validate` prints it) (session 29: Shusha turns on fire on suspected positions,
+# `combat.suspected_fire`, which the AIs do not use: the same games, only the GameStarted line, which records the
+# sha256, changed; with the old sha put back the three logs hash to the values below it replaced, and seeds 4 and 5
+# are the same games too). Before that, the scenario sha256 b4b2dbb60c7a
+# (session 28: Shusha gets a `weather_movement` table, its first three special-forces groups start a hex further
+# north and the later waves arrive a turn earlier: the road is
 # cut by the town on turn 15 in dry going, a turn later in the snow; calibration in the scenario's notes; the snow
 # turns' weather report names terrain by name, "in hills"). Before that, ENGINE_VERSION 0.16.0 (session 27: the
 # version in the log only; with the version string put back to 0.15.1 the three logs hash to 0.15.1's values: the
@@ -124,9 +128,9 @@ def log_hash(state) -> str:
 # The lead updates these values when rules change; do not "fix" this test by pasting new hashes without that
 # explanation.
 GOLDEN = {
-    1: "34de7f07942d3ab565635b92230b3f7a3962be2e445250f1bd18a02ceeb7640a",
-    2: "60e314157f7c33aea4a05d3e996bf45f2c3711e014bba9ca3c0d56c3e873dc21",
-    3: "5f7dcc8cbb5132ab67c5f6f88b4327df652bf9657ed292d804c81c8e3ad668c0",
+    1: "abbb4fc6fcad9fd2e439bd971a3c0603a2d86a2fde07c4d883eceee649065a11",
+    2: "7b2be90e3755a3a064bfbbaf70e3cc11e9ba11964e6a8a264b1d564ffea37f0a",
+    3: "bf44d4ae9a71869f5497ebcf5408ef7e49a93d1ad9ca1c845dc4ac033b23f758",
 }
 
 

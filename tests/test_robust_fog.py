@@ -121,7 +121,12 @@ def view_problems(st, full: bool = True, evidence: list[set[int]] | None = None)
             known = {c.idx for c in v.contacts}
             for o in legal_orders(st, side):
                 if isinstance(o, Assault | Fire | Strike) and st.map.idx(o.target) not in known:
-                    out.append(f"{SIDES[side]}: legal {o} targets a hex with no known enemy")
+                    # (a Fire order on a suspected position: the side's own last-seen mark there, Shusha's rule)
+                    marked = isinstance(o, Fire) and st.scenario.combat.suspected_fire and any(
+                        st.turn - m.turn <= st.scenario.combat.suspected_fire_max_age_turns
+                        for m in v.suspected_marks(st.map.idx(o.target)))
+                    if not marked:
+                        out.append(f"{SIDES[side]}: legal {o} targets a hex with no known enemy")
     return out
 
 

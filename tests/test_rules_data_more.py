@@ -229,6 +229,9 @@ def test_the_docs_table_lists_every_combat_key_with_its_default():
     rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", text, re.M))
     for field in attrs.fields(CombatRules):
         assert field.name in rows, f"{field.name} is not in the combat table of docs/scenario_format.md"
+        if isinstance(field.default, bool):  # (a switch: "false" / "true")
+            assert rows[field.name] == str(field.default).lower(), field.name
+            continue
         assert float(rows[field.name].replace("−", "-")) == field.default, field.name
 
 

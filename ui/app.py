@@ -21,7 +21,7 @@ from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, Sa
 from engine.rules import apply, seed_streams
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
-from ui import goto_orders, panels
+from ui import goto_orders, panels, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
 from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
@@ -774,6 +774,9 @@ class App:
             if phase == "artillery" and ut.indirect and contacts:
                 self.preview(Fire(sel.id, h))
                 return
+            if suspected_fire.battery_at_mark(self, idx):  # (a last-seen mark: fire on a suspected position)
+                self.preview(Fire(sel.id, h))
+                return
             if phase == "air" and ut.domain == "air":
                 grounded = self.view.grounded.get(sel.id)
                 if grounded:
@@ -898,6 +901,9 @@ class App:
             lines.append(f"spotter: {nm(sp)}" if sp else "NO SPOTTER sees the target: fire not possible")
             if sp:
                 odds = v.fire_odds(order.unit, idx, "artillery")
+                if not odds and v.suspected_marks(idx):  # no enemy seen there: its last-seen mark (suspected_fire)
+                    odds = v.suspected_fire_odds(order.unit, idx)
+                    lines += suspected_fire.preview_lines(v, idx, nm)
                 lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
                 if reveal := v.fire_reveal(order.unit):  # (as the move preview warns of a move that reveals)
                     lines.append(f"REVEALS the battery: {reveal}")

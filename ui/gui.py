@@ -865,6 +865,7 @@ def rules_brief(scen: Any) -> list[str]:
     section): what the help window says under "Rules in brief"."""
     from engine.rules import victory_conditions
     from engine.units import MAX_COHESION
+    from ui import suspected_fire
     from ui.app import hit_chance_rule
 
     c = scen.combat
@@ -901,6 +902,7 @@ def rules_brief(scen: Any) -> list[str]:
         "Artillery needs a spotter (a unit in sight of the target, or a recon drone over it: fire adjusted by a "
         f"recon drone {c.recon_adjust_modifier:+d}). Armed drones strike only enemies already spotted, and the "
         "weather grounds them first (the panel says why).",
+        *suspected_fire.rules_lines(c),
     ]
 
 

@@ -1028,6 +1028,10 @@ def hover_info(app: Any, w: Writer, idx: int) -> None:
             here.append(f"{enemy_words(nm, cv.id)}, strength {cv.strength}")
     if here:
         w.line("Here: " + "; ".join(here), px=12)
+    from ui.suspected_fire import hover_lines  # (fire on a suspected position: the selected battery's odds there)
+
+    for words, warn in hover_lines(app, idx):
+        w.line(words, p.bad if warn else p.good, px=12)
     for m in app.last_seen_markers():
         if m.idx == idx:
             w.line(last_seen_words(table, m), p.panel_dim, px=12)

@@ -14,7 +14,7 @@ SEP = " · "
 """Between the parts of a summary (the status bar wraps and cuts it to two lines, least important last)."""
 
 RANK = {"GameOver": 0, "UnitDestroyed": 1, "AmbushSprung": 3, "AssaultResolved": 4, "UnitRetreated": 4,
-        "ArtilleryFired": 5, "DroneStrike": 5, "AirDefenceEngaged": 5, "ReconFlown": 5,
+        "ArtilleryFired": 5, "SuspectedFire": 5, "DroneStrike": 5, "AirDefenceEngaged": 5, "ReconFlown": 5,
         "UnitMoved": 6, "MoveGlimpsed": 6, "RoadCut": 7, "ControlChanged": 7, "UnitRevealed": 8,
         # what ending a phase may set off: the new turn, arrivals and supply before the routine reports
         "TurnStarted": 9, "ObjectiveStatus": 9, "ReinforcementArrived": 10, "SupplyReport": 10,
