@@ -1763,8 +1763,8 @@ class App:
         spotted = [c for c in v.contacts if v.spotter(c.idx)]
         table = st.scenario.unit_table
         guns = self.own_guns()
-        if not spotted:
-            return "" if guns else "you have no artillery"
+        if not spotted:  # (a fresh last-seen mark no gun may fire on: why, as the player expects to)
+            return suspected_fire.skip_words(self) if guns else "you have no artillery"
         if not guns:
             return "you have no artillery for the enemies you spotted"
         ready = [u for u in guns if not u.fired]

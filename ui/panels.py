@@ -713,8 +713,11 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
     if ph == "artillery":
         if not ut.indirect:
             return "Only artillery fires in this phase; Space ends it."
-        return ("Click an enemy ringed orange (spotted, in range) to preview a fire mission." if app.targets() else
-                "No spotted enemy in its range: a recon drone or a unit in sight of the enemy spots for it.")
+        from ui.suspected_fire import battery_hint  # (a ringed last-seen mark: fire on a suspected position)
+
+        return battery_hint(app) or (
+            "Click an enemy ringed orange (spotted, in range) to preview a fire mission." if app.targets() else
+            "No spotted enemy in its range: a recon drone or a unit in sight of the enemy spots for it.")
     return "Ground units do not act in the air phase; Space ends it."
 
 

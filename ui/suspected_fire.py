@@ -47,13 +47,66 @@ def hover_lines(app: Any, idx: int) -> list[tuple[str, bool]]:
     if why:
         return [(f"Fire on this suspected position: not allowed - {nm(why)}", True)]
     odds = v.suspected_fire_odds(app.selected, idx)
-    # (few, short lines, above the mark's own: the hover panel's foot is cut off in a short window; the preview,
-    # a click away, has it all)
+    # (few, short lines, above the mark's own: the hover panel's foot is cut off in a short window, and with it
+    # the mark's line and its turn, which says how fresh it is; the preview, a click away, has it all)
     odds_words = "; ".join(f"{', '.join(f'{m.source} {m.value:+d}' for m in o.modifiers) or 'no modifiers'}: "
                            f"{pct(o.p_hit)} per shot x {o.shots}" for o in odds)
-    return [(f"Fire on this suspected position (click): {sum(o.expected_losses for o in odds):.2f} steps expected "
-             f"if it is still there ({odds_words})", False),
+    mark = v.suspected_marks(idx)[0]  # (the freshest)
+    return [(f"Fire on this suspected position (click): last seen here T{mark.turn} ({age_words(st.turn, mark.turn)}"
+             f"); {sum(o.expected_losses for o in odds):.2f} steps expected if it is still there ({odds_words})",
+             False),
             ("It may be empty now: you will see only what your observer sees", True)]
+
+
+def age_words(turn: int, mark_turn: int) -> str:
+    """How old a last-seen mark is, in the words a player judges its freshness by."""
+    age = turn - mark_turn
+    return "this turn" if age <= 0 else "last turn" if age == 1 else f"{age} turns ago"
+
+
+def battery_hint(app: Any) -> str | None:
+    """The unit panel's hint for the selected battery in the artillery phase when a ringed target is a last-seen
+    mark (fire on a suspected position), which "click an enemy ringed orange (spotted, in range)" does not name;
+    None when no ringed hex is a mark (the panel's own hint stands)."""
+    st = app.state
+    if not st.scenario.combat.suspected_fire or st.phase != "artillery" or not hasattr(app, "contacts_at"):
+        return None  # (the rule off; or a stand-in of the app, which draws no targets)
+    targets = app.targets()
+    marks = [i for i in targets if not app.contacts_at(i)]
+    if not marks:
+        return None
+    v = app.view
+    turns = sorted({m.turn for i in marks for m in v.suspected_marks(i)[:1]}, reverse=True)
+    when = ", ".join(f"T{t}" for t in turns)
+    mod = st.scenario.combat.suspected_fire_modifier
+    n = len(marks)
+    what = (f"{'a' if n == 1 else n} last-seen mark{'s' * (n != 1)} ({when}) ringed orange: fire on "
+            f"{'it' if n == 1 else 'one'} as a suspected position at {mod:+d} (click to preview; you see only what "
+            "your observer sees)")
+    if len(marks) == len(targets):
+        return f"No spotted enemy in its range, but {what}."
+    return f"Click an enemy ringed orange (spotted, in range) to preview a fire mission, or {what}."
+
+
+def skip_words(app: Any) -> str:
+    """Why the artillery phase has nothing to order though the side has a fresh last-seen mark (the player saw a
+    unit vanish and expects to fire on it): the engine's reason for the mark's hex and the nearest ready gun; ""
+    when it has no fresh mark (`App.artillery_skip_reason` then says what it said before)."""
+    st = app.state
+    rules = st.scenario.combat
+    if not rules.suspected_fire:
+        return ""
+    v = app.view
+    fresh = sorted({m.idx for m in v.last_seen if st.turn - m.turn <= rules.suspected_fire_max_age_turns
+                    and v.suspected_marks(m.idx)})
+    guns = [u for u in app.own_guns() if not u.fired]
+    if not fresh or not guns:
+        return ""
+    gm = st.map
+    _, idx, uid = min((gm.distance(u.idx, i), i, u.id) for i in fresh for u in guns)  # (off-map: its anchor)
+    why = v.check(Fire(uid, gm.hex_of(idx))) or "no fire mission legal"
+    more = f" (and {len(fresh) - 1} more)" if len(fresh) > 1 else ""
+    return f"the last-seen mark at {gm.describe(idx)}{more} cannot be fired on: {app.names(why)}"
 
 
 def rules_lines(rules: Any) -> list[str]:
@@ -63,6 +116,7 @@ def rules_lines(rules: Any) -> list[str]:
     age = rules.suspected_fire_max_age_turns
     when = "this turn" if age == 0 else "this or the last turn" if age == 1 else f"the last {age} turns"
     return [f"Fire on a suspected position: artillery may fire at a hex where you last saw an enemy ({when}), with "
-            f"a spotter in sight of it as always, at {rules.suspected_fire_modifier:+d}. It fires at whoever is there "
+            f"a spotter in sight of it as always, at {rules.suspected_fire_modifier:+d} on the net fire value "
+            f"({pct(rules.hit_per_point)} less a shot per point). It fires at whoever is there "
             "now; you see only what your observer sees: a unit hit is revealed, an unhurt one stays hidden, and an "
             "empty hex reads the same ('no observed effect'). The AI does not use it."]
