@@ -581,9 +581,24 @@ def _as_glimpsed(ev: Event, seen: tuple[int, ...]) -> MoveGlimpsed:
                              end_unseen=seen[-1] != len(path) - 1)
 
 
+UNSEEN_SPOTTER = "an observer"
+"""What the target's side reads for the spotter of an enemy fire mission (`visible_log`): the spotter may be a unit
+it does not see (a hidden special-forces team), and the event named it."""
+_SPOTTED_FIRE = frozenset({"ArtilleryFired", "SuspectedFire"})
+
+
+def _as_target_reads(ev: Event) -> Event:
+    """An enemy fire mission as its target's side reads it: the spotter not named (a recon drone is: its modifier is
+    in the results)."""
+    if ev.spotter in ("recon drone", "?", UNSEEN_SPOTTER):  # type: ignore[attr-defined]
+        return ev
+    return attrs.evolve(ev, spotter=UNSEEN_SPOTTER)
+
+
 def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, Event]]:
     """(index in state.log, event) pairs `side` may know about, from index `start`, as it saw them: an enemy
-    move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone.
+    move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone; an enemy fire mission does not
+    name its spotter (`_as_target_reads`).
 
     Exact when the game tracks sightings (`new_game(..., track_sightings=True)`, as every UI game does);
     otherwise judged with the side's present knowledge and hidden flags: it may hide enemy moves that were
@@ -600,5 +615,7 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
         seen = None
         if ev.kind == "UnitMoved" and ev.side != own:  # type: ignore[attr-defined]
             seen = glimpses.get(k) if tracked else glimpse(state, ev, side)
+        elif ev.kind in _SPOTTED_FIRE and ev.side != own:  # type: ignore[attr-defined]
+            ev = _as_target_reads(ev)
         out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
     return out
