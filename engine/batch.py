@@ -58,8 +58,8 @@ RULE_TABLES = ("unit_types", "terrain_types")
 default entry (`engine.scenario._resolve_unit_types`, `_resolve_terrain`), so `--set` writes a partial one."""
 LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender", "air defence")
 PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
-                     "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "assaults",
-                     "unit_turns_out_of_supply")
+                     "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "suspected_fire_missions",
+                     "assaults", "unit_turns_out_of_supply")
 WEATHER_COLUMNS = ("weather_grounded_turns", "weather_fog_turns", "weather_min_ceiling_m", "weather_min_visibility_km")
 """The weather a game actually had, over the turns it played (`weather_columns`); the last columns of a row."""
 LOSS_DOMAINS = ("ground", "air")
@@ -775,8 +775,8 @@ def refused_games(path: Path | str) -> dict[str, tuple[int, int]]:
 ROAD_CUT_AT = re.compile(r"attacker (?:astride the road )?at (.+)")
 """Where a `RoadCut` event's reason says the road is cut (`supply.road_open_between`): "(11,21) by Lisagor"."""
 
-NEAR_OBJECTIVE_BOUNDARIES = frozenset({"UnitMoved", "AssaultResolved", "ArtilleryFired", "DroneStrike", "ReconFlown",
-                                       "PhaseStarted", "TurnStarted", "GameOver"})
+NEAR_OBJECTIVE_BOUNDARIES = frozenset({"UnitMoved", "AssaultResolved", "ArtilleryFired", "SuspectedFire", "DroneStrike",
+                                       "ReconFlown", "PhaseStarted", "TurnStarted", "GameOver"})
 """Event kinds that open an order's events (or a phase's): the units' hexes are looked at before each, as the
 replay of `engine.fidelity._replay_measures` looks after each order (a unit that steps onto the road and is shot
 dead by an ambush in the same move never stood there)."""
@@ -920,8 +920,8 @@ TURN_COUNTERS = ("units_out_of_supply", "drone_sorties_flown", "armed_drones_gro
 TURN_CUMULATIVE = ("steps_lost", "units_destroyed")
 """Per-side running totals in the per-turn table: `{name}_{side}_cum`, at the end of the turn."""
 _TURN_KINDS = frozenset({"TurnStarted", "WeatherReport", "AirStatus", "SupplyReport", "AmbushSprung",
-                         "ArtilleryFired", "DroneStrike", "ReconFlown", "AssaultResolved", "UnitRetreated",
-                         "UnitDestroyed", "RoadCut", "ObjectiveStatus"})
+                         "ArtilleryFired", "SuspectedFire", "DroneStrike", "ReconFlown", "AssaultResolved",
+                         "UnitRetreated", "UnitDestroyed", "RoadCut", "ObjectiveStatus"})
 
 
 def turns_path(out: Path) -> Path:
@@ -1065,7 +1065,7 @@ def turn_rows(log: Sequence[Any], scen: Any) -> list[dict[str, Any]]:
             row["objective_hexes_attacker"] = ev.attacker_hexes
             row["objective_hexes_total"] = ev.total_hexes
             row["objective_held"] = ev.held_by == "attacker"
-        else:  # fire: AmbushSprung, ArtilleryFired, DroneStrike, ReconFlown, AssaultResolved
+        else:  # fire: AmbushSprung, ArtilleryFired, SuspectedFire, DroneStrike, ReconFlown, AssaultResolved
             if kind == "DroneStrike":
                 row[f"drone_sorties_flown_{ev.side}"] += 1
                 if ev.aborted:

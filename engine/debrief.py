@@ -11,7 +11,8 @@ ACTIVITY = (("armed-drone strikes flown", "drone_sorties_flown"),
             ("armed drones grounded (drones × turns)", "drone_sorties_grounded"),
             ("recon sorties", "recon_sorties"), ("drones lost", "drones_lost"),
             ("ambushes sprung", "ambushes_sprung"), ("artillery missions", "artillery_missions"),
-            ("  of which drone-spotted", "drone_spotted_missions"), ("assaults", "assaults"),
+            ("  of which drone-spotted", "drone_spotted_missions"),
+            ("  of which on suspected positions", "suspected_fire_missions"), ("assaults", "assaults"),
             ("unit-turns out of supply", "unit_turns_out_of_supply"))
 """Score-record fields counted per side, in the order the debrief lists them, with their names there."""
 
@@ -80,6 +81,7 @@ SCORE_NOTES: dict[str, str] = {
     "drone_sorties_grounded": "armed drones x turns the weather kept them down, meant to fly or not",
     "unit_turns_out_of_supply": "ground units out of supply at a turn's start, summed over the turns",
     "drone_spotted_missions": "artillery missions fired on a recon drone's spotting",
+    "suspected_fire_missions": "artillery missions fired on a last-seen mark, with no enemy seen there",
 }
 """What a score-record field counts, where its name alone could be misread (a player's review: "steps inflicted"
 and "steps lost" by type did not add up, and nothing said why)."""

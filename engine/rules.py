@@ -840,8 +840,9 @@ def suspected_fire_refusal(state: GameState, side: int, idx: int) -> str | None:
     rules = state.scenario.combat
     no_enemy = f"no known enemy at {state.map.describe(idx)}"
     if not rules.suspected_fire:
-        marked = state.last_seen is not None and any(m[0] == idx for m in state.last_seen[side].values())
-        return no_enemy + ("; fire on suspected positions is off in this scenario" if marked else "")
+        # (a mark the side still holds: not one of a unit it saw destroyed, nor on a hex its own unit stands on)
+        return no_enemy + ("; fire on suspected positions is off in this scenario"
+                           if suspected_marks(state, side, idx) else "")
     if state.last_seen is None:
         return (no_enemy + "; fire on a suspected position needs the game's last-seen marks, and this game does not "
                 "track sightings")
@@ -1474,6 +1475,7 @@ def _do_suspected_fire(state: GameState, u: Unit, t: int) -> None:
         after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=gmap.hex_refs[u.idx],
                                        reason=reveal))
     state.score.artillery_missions[side] += 1
+    state.score.suspected_fire_missions[side] += 1
     shot = [(e, combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra)))
             for e in list(state.units_at(t, 1 - u.side))]
     for e, res in shot:

@@ -67,6 +67,9 @@ class Score:
     ambushes_sprung: dict[str, int] = attrs.Factory(_per_side)
     artillery_missions: dict[str, int] = attrs.Factory(_per_side)
     drone_spotted_missions: dict[str, int] = attrs.Factory(_per_side)
+    suspected_fire_missions: dict[str, int] = attrs.Factory(_per_side)
+    """Of `artillery_missions`, those fired on a suspected position (`CombatRules.suspected_fire`): laid on a
+    last-seen mark, they may fall on an empty hex, so a reader of the record tells them from fire at seen units."""
     assaults: dict[str, int] = attrs.Factory(_per_side)
     objective_hexes_attacker: int = 0
     objective_hexes_total: int = 0
