@@ -68,7 +68,9 @@ def play_game(
             raise ValueError(f"{where}: {e}") from None
     streams = seed_streams(seed)
     rngs = streams[2:4]
-    state = _new_game(scen, seed, weather_mode, agents=names, streams=streams)
+    # the doctrine's `fire_on_suspected` fires on last-seen marks, which only games that track sightings keep
+    track = bool(scen.combat.suspected_fire) and any(p.get("fire_on_suspected") for p in params.values())
+    state = _new_game(scen, seed, weather_mode, agents=names, streams=streams, track_sightings=track)
     run_agents(state, players, rngs, strict=strict)
     return state
 

@@ -29,6 +29,12 @@ DEEP_RECON = 0.5
 its own units: without them the armed drones found nothing to strike on the clear days before the cloud came
 down."""
 
+SUSPECTED_FIRE_MIN_STEPS = 0.1
+"""The least value (expected steps destroyed, halved for each turn of the mark's age) for which the doctrine's
+`fire_on_suspected` fires on a suspected position: below it a mission on a hex the side cannot see is a shell
+spent for nothing, and a hidden battery gives itself away by firing. (Known targets need 0.05, before the
+weighting by distance to the objective.)"""
+
 HEAVY_PRIORITY = {"air_defence": 6, "mlrs": 5, "howitzer": 4, "tank": 4, "mech_infantry": 3, "motor_rifle": 2}
 
 
@@ -53,7 +59,8 @@ class DoctrineAgent:
                  road_counterattack: bool = False, commit_reserve: str = "road_cut",
                  release_road_block: bool = False, detachment: tuple[str, ...] = (),
                  detachment_goal: tuple[tuple[int, int], ...] = (), infiltrate_objective: bool = False,
-                 endgame_turns: int = 8, endgame_floor: float = 0.5, **_: object) -> None:
+                 endgame_turns: int = 8, endgame_floor: float = 0.5, fire_on_suspected: bool = False,
+                 **_: object) -> None:
         """`lead`: "sf" (special forces infiltrate first, the historical plan) or "mech" (mechanised units
         are sent through the ravines first, special forces follow) — a counterfactual for analysts.
 
@@ -101,7 +108,17 @@ class DoctrineAgent:
         `endgame_turns` and `endgame_floor`: as the attacker's last `endgame_turns` turns run out, its
         `assault_ratio` falls in even steps towards `endgame_floor` × itself on the last turn (0 turns: never;
         floor 1: never either). A clock in the AI, not in the rules, kept as data so that a study can see and
-        sweep it (the Shusha scenario keeps the defaults: 8 turns, half)."""
+        sweep it (the Shusha scenario keeps the defaults: 8 turns, half).
+
+        `fire_on_suspected`: a battery with no known enemy worth a mission (`_plan_artillery`) fires on a
+        suspected position instead: the hex of a fresh last-seen mark (one the rules let it fire on: the scenario's
+        `combat.suspected_fire`, no older than its `suspected_fire_max_age_turns`, in range and observed) whose
+        expected steps destroyed, reckoned on the units as the side last saw them and halved for each turn of the
+        mark's age, is at least `SUSPECTED_FIRE_MIN_STEPS`; the best such value, nearer the objective first, as
+        for known targets (`_suspected_choice`). Off by default: the AIs fire only on what they see (the games
+        the scenarios are calibrated on). It needs the marks, which only games that track sightings keep
+        (`new_game(..., track_sightings=True)`: every UI game; batch games do not): without them it does
+        nothing."""
         if lead not in ("sf", "mech"):
             raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
         if isinstance(reserve, str) or not all(isinstance(r, str) and r for r in reserve):
@@ -136,6 +153,7 @@ class DoctrineAgent:
         self.infiltrate_objective = bool(infiltrate_objective)
         self.endgame_turns = endgame_turns
         self.endgame_floor = float(endgame_floor)
+        self.fire_on_suspected = bool(fire_on_suspected)
         self._key: tuple[int, int, str] | None = None
         self._queue: list[Order] = []
         self._air_second = False
@@ -336,7 +354,8 @@ class DoctrineAgent:
         orders: list[Order] = []
         from_centre = gmap.distance_list(centre)
         targets = sorted(view.contacts, key=lambda c: (from_centre[c.idx], c.id))
-        if not targets:
+        suspected = self._suspected_targets(view) if self.fire_on_suspected else ()
+        if not targets and not suspected:
             return orders  # nothing known to fire at
         for u in self._active(view):
             ut = view.scenario.unit_table[u.type]
@@ -351,7 +370,52 @@ class DoctrineAgent:
                     best, best_score = c, score
             if best is not None:
                 orders.append(Fire(u.id, best.hex))
+            elif suspected:  # (`fire_on_suspected`: no known enemy worth a mission)
+                o = self._suspected_choice(view, u, suspected, from_centre)
+                if o is not None:
+                    orders.append(o)
         return orders
+
+    @staticmethod
+    def _suspected_targets(view: SideView) -> tuple[tuple[int, int], ...]:
+        """(hex, age in turns of its freshest mark) of the side's fresh last-seen marks (`fire_on_suspected`): the
+        hexes the rules let it fire on as suspected positions, range and spotter aside (`rules.suspected_targets`),
+        less those with an enemy it sees now (a known target); ascending by hex. None in a scenario without
+        `combat.suspected_fire` or a game that does not track sightings (`SideView.last_seen` is then empty)."""
+        rules_ = view.scenario.combat
+        if not rules_.suspected_fire:
+            return ()
+        seen, occ, limit = view.contact_hexes, view.own_occupancy, rules_.suspected_fire_max_age_turns
+        ages: dict[int, int] = {}
+        for m in view.last_seen:
+            age = view.turn - m.turn
+            if age <= limit and m.idx not in seen and not occ[m.idx]:
+                ages[m.idx] = min(age, ages.get(m.idx, age))
+        return tuple(sorted(ages.items()))
+
+    def _suspected_choice(self, view: SideView, u: Unit, suspected: tuple[tuple[int, int], ...],
+                          from_centre: list[int]) -> Order | None:
+        """`u`'s mission on a suspected position (`fire_on_suspected`): of the `suspected` hexes in range and
+        observed, the one of best value (expected steps destroyed on the units as last seen there, halved per
+        turn of the mark's age, over 1 + 0.1 × distance to the objective, as for known targets; ties to the lower
+        hex), if its value before the distance is at least `SUSPECTED_FIRE_MIN_STEPS` and the rules allow the
+        mission now (`check`). None: no such hex."""
+        gmap = view.map
+        reach = view.scenario.unit_table[u.type].range_hexes
+        best, best_score = None, 0.0
+        for idx, age in suspected:
+            if gmap.distance(u.idx, idx) > reach or view.spotter(idx) is None:
+                continue
+            value = sum(o.expected_losses for o in view.suspected_fire_odds(u.id, idx)) * 0.5 ** age
+            if value < SUSPECTED_FIRE_MIN_STEPS:
+                continue
+            score = value / (1 + 0.1 * from_centre[idx])
+            if score > best_score:
+                best, best_score = idx, score
+        if best is None:
+            return None
+        o = Fire(u.id, gmap.hex_of(best))
+        return o if view.check(o) is None else None
 
     # ------------------------------------------------------------------ movement
     def _plan_moves(self, view: SideView) -> list[Order]:
