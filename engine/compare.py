@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,6 @@ from engine.report import (
     Summary,
     as_sentence,
     cell_difference,
-    cell_line_style,
     column_groups,
     csv_text,
     ellipsize,
@@ -192,6 +192,16 @@ def compare_differences(cmp: Comparison, k: int, i: int) -> dict[str, Any]:
     return out
 
 
+def mean_turn_cell(turns: list[int], sep: str) -> str:
+    """The mean turn taken, with the games it is over, beside the difference of means (the table put a median
+    there alone, and a reader took the difference for one of medians: an analyst's review).
+
+    >>> mean_turn_cell([20, 21, 25], " "), mean_turn_cell([], " ")
+    ('22.0 (n=3)', '—')
+    """
+    return f"{mean(turns):.1f}{sep}(n={len(turns)})" if turns else "—"
+
+
 def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     """The comparison table: a row per file per matched cell, each with its difference from the first file's
     cell: paired (game by game, `paired_games`) where the seeds pair the games, else as for independent samples
@@ -200,7 +210,8 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
     first = cmp.labels[0]
     s0 = cmp.files[0]
     head = ["file", "cell", "games", f"attacker wins{sep}[95% CI]", f"wins vs{sep}{first}{sep}[95% CI]",
-            f"median turn{sep}taken", f"mean turn taken{sep}vs {first}{sep}[95% CI]", losses_head(s0, sep),
+            f"median turn{sep}taken", f"mean turn{sep}taken", f"mean turn taken{sep}vs {first}{sep}[95% CI]",
+            losses_head(s0, sep),
             f"att. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]",
             f"def. {'ground steps' if s0.ground_losses else 'steps'} lost{sep}vs {first}{sep}[95% CI]"]
     rows = []
@@ -218,7 +229,7 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
             else:
                 turn = fmt_capture_difference(d, sep)
             row += ["—" if win is None else fmt_pts_difference(win, sep, paired=paired),
-                    median_cell(s, c.capture_turns, sep), turn,
+                    median_cell(s, c.capture_turns, sep), mean_turn_cell(c.capture_turns, sep), turn,
                     f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}"]
             row += ["—" if i == 0 else fmt_difference(d[side], sep, paired=paired)
                     for side in ("attacker", "defender")]
@@ -273,6 +284,15 @@ COMPARE_UNPAIRED_NOTE = ("differences without 'paired' treat the two cells as in
                          "conditional difference")
 
 
+COMPARE_TURN_NOTE = ("'median turn taken' and 'mean turn taken': the median and the mean of the cell's capture "
+                     "turns, over the games where the objective was taken (n = those games); 'mean turn taken vs "
+                     "{first}': the difference of the mean capture turns (a mean, not a median): unpaired, of the two "
+                     "means shown; paired, over the pairs in which both games saw it taken (n = those pairs), so it "
+                     "can differ from the two means shown")
+"""What the comparison's capture-turn columns are: a median sat beside a difference of means (an analyst's
+review)."""
+
+
 def compare_notes(cmp: Comparison) -> list[str]:
     """The comparison table's caption, a note a line: the files, how cells were matched, what the batches differ
     in, and what each interval is."""
@@ -280,7 +300,8 @@ def compare_notes(cmp: Comparison) -> list[str]:
              for lab, s in zip(cmp.labels, cmp.files, strict=True)]
     matched = ("each file's one cell" if cmp.matched_by == "single cell" else
                "cells matched by their sweep values (cell numbers may differ between files)")
-    notes = ["files: " + "; ".join(files), f"differences are each file's cell minus {cmp.labels[0]}'s; {matched}"]
+    notes = ["files: " + "; ".join(files), f"differences are each file's cell minus {cmp.labels[0]}'s; {matched}",
+             COMPARE_TURN_NOTE.format(first=cmp.labels[0])]
     paired = [(k, i) for k in range(len(cmp.groups)) for i in range(1, len(cmp.files)) if cmp.pairs(k, i)]
     all_paired = len(paired) == len(cmp.groups) * (len(cmp.files) - 1)
     if cmp.differences:
@@ -351,7 +372,9 @@ def compare_csv(cmp: Comparison) -> str:
             r: dict[str, Any] = {"file": lab, "results": str(s.path), "cell": c.cell, "label": c.label,
                                  "games": c.n, "attacker_win_rate": c.win_rate if c.decided else None,
                                  "win_ci_low": lo if c.decided else None, "win_ci_high": hi if c.decided else None,
-                                 "capture_turn_median": median(c.capture_turns), "captures": len(c.capture_turns),
+                                 "capture_turn_median": median(c.capture_turns),
+                                 "capture_turn_mean": mean(c.capture_turns) if c.capture_turns else None,
+                                 "captures": len(c.capture_turns),
                                  f"{att}_mean": mean(c.casualties("attacker")),
                                  f"{dfd}_mean": mean(c.casualties("defender")),
                                  "paired_vs_first": d["paired"]}
@@ -382,14 +405,85 @@ def _group_label(cmp: Comparison, k: int, width: int) -> str:
     return wrap_label(f"{c.cell}: {c.label}", width)
 
 
+FILE_COLOURS = ("#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#f0e442", "#999999")
+"""The files' colours in the comparison's plots: Okabe and Ito's colour-blind-safe orange, bluish green, reddish
+purple, sky blue, yellow and grey, none of them the report's attacker red or defender blue (`ATT_COLOUR`,
+`DEF_COLOUR`): with those, a reader took two files for the two sides (an analyst's review)."""
+FILE_HATCHES = ("", "//", "..", "xx", "\\", "--", "++")
+"""The files' bar hatches, a second cue beside the colour (in grey print, or for a reader who tells no colours)."""
+
+
+def file_style(i: int) -> tuple[str, str]:
+    """(colour, hatch) of the `i`-th file's bars and points in the comparison's plots.
+
+    >>> file_style(0), file_style(1)
+    (('#e69f00', ''), ('#009e73', '//'))
+    """
+    return FILE_COLOURS[i % len(FILE_COLOURS)], FILE_HATCHES[i % len(FILE_HATCHES)]
+
+
+LEGEND_SETTINGS = (("sets", "--set"), ("weather", "--weather"), ("attacker", "--attacker"),
+                   ("defender", "--defender"), ("seed", "--seed"), ("common_seeds", "--common-seeds"))
+"""The batch settings a plot's legend names for each file where the files differ in them (`batch_differences`
+names all of them, and the scenario and engine, in the table's notes)."""
+
+
+def file_settings(cmp: Comparison) -> list[str]:
+    """Each file's own value of the settings (`LEGEND_SETTINGS`) in which the files' batches differ, for the plots'
+    legends: "--set units.az_sf_1.strength=3; --seed 5" ("" where the files differ in none of them)."""
+    metas = [s.meta.get("batch") or {} for s in cmp.files]
+    out: list[list[str]] = [[] for _ in cmp.files]
+    for key, name in LEGEND_SETTINGS:
+        values = [m.get(key) for m in metas]
+        same = [sorted(map(_hashable, v)) if key == "sets" and isinstance(v, list) else v for v in values]
+        if all(v == same[0] for v in same[1:]):
+            continue
+        for mine, v in zip(out, values, strict=True):
+            if key == "sets":
+                mine.append(f"{name} " + (", ".join(f"{p}={json.dumps(x)}" for p, x in v) if v else "none"))
+            elif key == "common_seeds":
+                mine.append(name if v else f"no {name}")
+            else:
+                mine.append(f"{name} {'none' if v is None else v}")
+    return ["; ".join(x) for x in out]
+
+
 def _file_legend(cmp: Comparison) -> list[str]:
-    """"c: c.parquet (20 games a cell)": each file's bar in the legend, with the games behind it."""
+    """"c: c.parquet (20 games a cell; --weather fog)": each file's bar in the legend, with the games behind it
+    and the settings its batch differs in from the others' (`file_settings`): the plot names what it compares."""
     out = []
-    for lab, s in zip(cmp.labels, cmp.files, strict=True):
+    for lab, s, settings in zip(cmp.labels, cmp.files, file_settings(cmp), strict=True):
         ns = sorted({c.n for c in s.cells})
         games = f"{ns[0]} games a cell" if len(ns) == 1 else f"{min(ns)}–{max(ns)} games a cell"
-        out.append(f"{lab}: {ellipsize(s.path.name, 32)} ({games})")
+        out.append(f"{lab}: {ellipsize(s.path.name, 32)} ({games}{'; ' + ellipsize(settings, 60) if settings else ''})")
     return out
+
+
+def fit_legend(fig: Any, handles: list[Any], labels: list[str], ncols: int) -> Any:
+    """The files' legend under the plot in as many columns, up to `ncols`, as fit the figure's width, its labels
+    wrapped when one column is too wide: with the settings in the files' names, three columns ran off both edges
+    of compare_fallen.png."""
+    import textwrap
+
+    renderer = fig.canvas.get_renderer()
+    room = 0.98 * fig.bbox.width
+    for n in range(ncols, 0, -1):
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=n, fontsize="small")
+        wide = legend.get_window_extent(renderer).width
+        if wide <= room:
+            return legend
+        legend.remove()
+    chars = max(len(x) for x in labels)
+    for _ in range(4):  # (each round narrower by what still overflows; a few rounds at most)
+        chars = max(20, int(chars * room / wide) - 2)
+        wrapped = [textwrap.fill(re.sub(r"(--[a-z-]+) ", "\\1\u00a0", x), chars, subsequent_indent="  ",
+                                 break_on_hyphens=False).replace("\u00a0", " ") for x in labels]  # ("--seed 5" whole)
+        legend = fig.legend(handles, wrapped, loc="outside lower center", ncols=1, fontsize="small")
+        wide = legend.get_window_extent(renderer).width
+        if wide <= room or chars == 20:
+            return legend
+        legend.remove()
+    return fig.legend(handles, labels, loc="outside lower center", ncols=1, fontsize="small")
 
 
 def plot_compare(cmp: Comparison, path: Path) -> None:
@@ -410,8 +504,9 @@ def plot_compare(cmp: Comparison, path: Path) -> None:
             rates = [100 * c.win_rate if c.decided else 0.0 for c in cells]
             los = [max(0.0, 100 * (c.win_rate - c.win_ci[0])) if c.decided else 0.0 for c in cells]
             his = [max(0.0, 100 * (c.win_ci[1] - c.win_rate)) if c.decided else 0.0 for c in cells]
-            colour = cell_line_style(i)[0]
-            ax.bar(xs, rates, bar * 0.92, color=colour, alpha=0.8, label=lab)
+            colour, hatch = file_style(i)
+            ax.bar(xs, rates, bar * 0.92, color=colour, alpha=0.8, label=lab, hatch=hatch, edgecolor="#333333",
+                   linewidth=0.6)
             ax.errorbar(xs, rates, yerr=[los, his], fmt="none", ecolor="black", capsize=4, lw=1.1)
             for x, c in zip(xs, cells, strict=True):
                 if c.decided:
@@ -433,7 +528,7 @@ def plot_compare(cmp: Comparison, path: Path) -> None:
         ax.set_yticks(range(0, 101, 20))
         ax.set_ylabel("attacker win rate (%)")
         ax.grid(axis="y", alpha=0.3)
-        fig.legend(loc="outside lower center", ncols=min(nf, 2), fontsize="small")  # (never over a bar's label)
+        fit_legend(fig, *ax.get_legend_handles_labels(), min(nf, 2))  # (below the axes: never over a bar's label)
         ax.set_title(f"Win rate of the {cmp.files[0].side('attacker')}, {nf} results files\n(error bars: 95% "
                      "Wilson score interval of each win rate)")
         dx.axhline(0, color="black", lw=0.8)
@@ -484,7 +579,8 @@ def plot_compare_fallen(cmp: Comparison, path: Path) -> None:
                     continue
                 cis = [wilson(c.fallen_by(t), c.n) for _, _, t in keep]
                 ys = [y for _, y, _ in keep]
-                ax.bar([x for x, _, _ in keep], ys, bar * 0.92, color=cell_line_style(i)[0], alpha=0.8)
+                ax.bar([x for x, _, _ in keep], ys, bar * 0.92, color=file_style(i)[0], alpha=0.8,
+                       hatch=file_style(i)[1], edgecolor="#333333", linewidth=0.6)
                 ax.errorbar([x for x, _, _ in keep], ys, yerr=[[max(0.0, y - 100 * lo) for y, (lo, _) in
                                                                  zip(ys, cis, strict=True)],
                                                                 [max(0.0, 100 * hi - y) for y, (_, hi) in
@@ -504,8 +600,9 @@ def plot_compare_fallen(cmp: Comparison, path: Path) -> None:
                 ax.set_ylabel(f"{cmp.files[0].objective} fallen (% of all games)")
         for k in range(ng, nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
-        handles = [Patch(color=cell_line_style(i)[0], alpha=0.8) for i in range(nf)]
-        fig.legend(handles, _file_legend(cmp), loc="outside lower center", ncols=min(nf, 3), fontsize="small")
+        handles = [Patch(facecolor=file_style(i)[0], hatch=file_style(i)[1], edgecolor="#333333", linewidth=0.6,
+                         alpha=0.8) for i in range(nf)]
+        fit_legend(fig, handles, _file_legend(cmp), min(nf, 3))
         fig.suptitle(f"{cmp.files[0].objective} fallen by turn T (all games, wins and losses)\n(error bars: 95% "
                      "Wilson score interval; “not played”: a turn after the cell's last)")
         save_figure(fig, path)

@@ -2369,18 +2369,41 @@ def _outcome_summary(c: CellStats) -> dict[str, Any]:
             else None, "objective_hexes_total": c.objective_total, "defender_wins_by_attacker_hexes": counts}
 
 
+WELCH_INTERVAL = "95% Welch interval (unequal variances, Welch-Satterthwaite degrees of freedom)"
+
+
+def summary_intervals(s: Summary) -> dict[str, str]:
+    """summary.json's "intervals": each interval key of `cell_summaries` as this file has it, named as it is (it
+    named `steps_lost_attacker_vs_cell0_ci`, every step, beside a table of ground steps: an analyst's review).
+    The paired keys are there only where cells pair with cell 0 (`cells_paired`)."""
+    att = loss_column(s, "attacker")
+    shown = "ground steps lost" if s.ground_losses else "steps lost"
+    out = {"win_ci": "95% Wilson score interval",
+           "wins_vs_cell0_ci": "95% Newcombe interval (from the two Wilson intervals) of the difference of attacker "
+                               "win rates from cell 0's (fraction)",
+           f"{att}_vs_cell0_ci": f"{WELCH_INTERVAL} of the difference of the attacker's mean {shown} per game from "
+                                 f"cell 0's (the table's 'att. {shown} vs cell 0'"
+                                 + (", where not marked 'paired')" if unpaired_only(s) else ")")}
+    if s.ground_losses:
+        out["steps_lost_attacker_vs_cell0_ci"] = (f"{WELCH_INTERVAL} of the difference of the attacker's mean steps "
+                                                  "lost per game from cell 0's over every step, drones shot down "
+                                                  "included (of steps_lost_attacker_mean): not in the table")
+    out["fallen_by_turn_<T>_ci"] = "95% Wilson score interval"
+    if len(s.cells) > 1 and cells_paired(s):
+        for key in ("wins_vs_cell0_paired_ci", f"{att}_vs_cell0_paired_ci", "capture_turn_vs_cell0_paired_ci"):
+            out[key] = "paired 95% interval (see 'paired')"
+    out["_sd, _se"] = ("sample standard deviation (n - 1) and standard error of the mean before them; the plots' "
+                       "error bars are mean ± t(0.975, n - 1) se (Student's t)")
+    return out
+
+
 def cells_json(s: Summary) -> str:
     """`summary.json`: the results file, its batch command, how the table's numbers are made, and
     `cell_summaries`."""
     return json.dumps({
         "results": str(s.path), "command": s.meta.get("command"), "seed": s.seed, "games": s.games,
         "fixed": s.fixed,
-        "intervals": {"win_ci": "95% Wilson score interval",
-                      "wins_vs_cell0_ci": "95% Newcombe interval (from the two Wilson intervals)",
-                      "steps_lost_attacker_vs_cell0_ci": "95% Welch interval (unequal variances, "
-                                                         "Welch-Satterthwaite degrees of freedom)",
-                      "_sd, _se": "sample standard deviation (n - 1) and standard error of the mean before them; "
-                                  "the plots' error bars are mean ± t(0.975, n - 1) se (Student's t)"},
+        "intervals": summary_intervals(s),
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",
         "seeds": seeds_note(s),
         "common_seeds": s.common_seeds,
@@ -2389,7 +2412,8 @@ def cells_json(s: Summary) -> str:
                                           "counted as after the last turn: null, with "
                                           "capture_turn_median_all_games_after_last true, when half or more were "
                                           "never taken"),
-        "road_cut": ROAD_CUT_NOTE,
+        "road_cut": ROAD_CUT_NOTE + "; here road_cut_turn_median and road_cut_near_objective_turn_median, the games "
+                    "behind them road_cuts and road_cuts_near_objective, and road_cut_where ({place: games})",
         "objective_entered_share": ENTERED_NOTE.format(objective=s.objective),
         **({"paired": PAIRED_NOTE + f"; {loss_column(s, 'attacker')}_vs_cell0_paired: the attacker's "
                                     + ("ground steps lost" if s.ground_losses else "steps lost (all steps: a file "
