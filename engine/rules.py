@@ -1425,6 +1425,23 @@ def fire_reveal_reason(u: Unit) -> str | None:
     return None
 
 
+def _open_mission(state: GameState, u: Unit, t: int) -> tuple[str, str | None, list[Event]]:
+    """What every fire mission of battery `u` on hex `t` does first, on a known enemy or a suspected position:
+    (its side's name, its spotter, the events that follow the mission's own: the battery given away)."""
+    side = SIDES[u.side]
+    spotter = spotter_for(state, u.side, t)
+    if spotter == "recon drone":
+        state.score.drone_spotted_missions[side] += 1
+    u.fired = True
+    after: list[Event] = []
+    if reveal := fire_reveal_reason(u):
+        state.set_hidden(u, False)
+        after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=state.map.hex_refs[u.idx],
+                                       reason=reveal))
+    state.score.artillery_missions[side] += 1
+    return side, spotter, after
+
+
 def _do_fire(state: GameState, o: Fire) -> None:
     gmap = state.map
     u = state.unit(o.unit)
@@ -1432,18 +1449,8 @@ def _do_fire(state: GameState, o: Fire) -> None:
     if state.scenario.combat.suspected_fire and not _known_enemy_at(state, u.side, t):
         _do_suspected_fire(state, u, t)  # (`_check_fire` allowed it: a fresh last-seen mark there)
         return
-    side = SIDES[u.side]
-    spotter = spotter_for(state, u.side, t)
+    side, spotter, after = _open_mission(state, u, t)
     extra = artillery_modifiers(state, spotter)
-    if spotter == "recon drone":
-        state.score.drone_spotted_missions[side] += 1
-    u.fired = True
-    after: list[Event] = []
-    if reveal := fire_reveal_reason(u):
-        state.set_hidden(u, False)
-        after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=gmap.hex_refs[u.idx],
-                                       reason=reveal))
-    state.score.artillery_missions[side] += 1
     fire = []
     # the mission is laid on the units its side sees there, as a strike is and as the preview counts them: a
     # hidden unit in the same hex is not its target (and the results would name it to the firer)
@@ -1462,19 +1469,9 @@ def _do_suspected_fire(state: GameState, u: Unit, t: int) -> None:
     side reads only what its observer sees (`SuspectedFire`: results on units now seen); a unit that stays hidden
     reads its own result (`HiddenUnitShelled`, private to its side)."""
     gmap = state.map
-    side = SIDES[u.side]
-    spotter = spotter_for(state, u.side, t)
     mark_turn = suspected_marks(state, u.side, t)[0].turn
+    side, spotter, after = _open_mission(state, u, t)
     extra = suspected_fire_modifiers(state, spotter)
-    if spotter == "recon drone":
-        state.score.drone_spotted_missions[side] += 1
-    u.fired = True
-    after: list[Event] = []
-    if reveal := fire_reveal_reason(u):
-        state.set_hidden(u, False)
-        after.append(UnitRevealed.make(turn=state.turn, side=side, unit=u.id, hex=gmap.hex_refs[u.idx],
-                                       reason=reveal))
-    state.score.artillery_missions[side] += 1
     state.score.suspected_fire_missions[side] += 1
     shot = [(e, combat.resolve(state, combat.fire_odds(state, u, e, "artillery", extra)))
             for e in list(state.units_at(t, 1 - u.side))]
