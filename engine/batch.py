@@ -60,6 +60,9 @@ LOSS_CAUSES = ("ambush", "artillery", "drone", "assault", "retreat", "surrender"
 PER_SIDE_COUNTERS = ("drone_sorties_flown", "drone_sorties_grounded", "recon_sorties", "drones_lost",
                      "ambushes_sprung", "artillery_missions", "drone_spotted_missions", "suspected_fire_missions",
                      "assaults", "unit_turns_out_of_supply")
+LATE_COUNTERS = ("suspected_fire_missions",)
+"""Of `PER_SIDE_COUNTERS`, those added after engine 0.17.0: their columns come after the road-cut columns, before the
+weather columns (which stay last), so that the columns of an older results file keep their places in a CSV copy."""
 WEATHER_COLUMNS = ("weather_grounded_turns", "weather_fog_turns", "weather_min_ceiling_m", "weather_min_visibility_km")
 """The weather a game actually had, over the turns it played (`weather_columns`); the last columns of a row."""
 LOSS_DOMAINS = ("ground", "air")
@@ -673,7 +676,8 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
     for side in SIDES:
         fields += [pa.field(f"steps_inflicted_{side}_{_col(t)}", pa.int32()) for t in types[side]]
     for name in PER_SIDE_COUNTERS:
-        fields += [pa.field(f"{name}_{side}", pa.int32()) for side in SIDES]
+        if name not in LATE_COUNTERS:
+            fields += [pa.field(f"{name}_{side}", pa.int32()) for side in SIDES]
     fields += [pa.field("objective_hexes_attacker", pa.int32()), pa.field("objective_hexes_total", pa.int32()),
                pa.field("attacker_types_in_objective", pa.string()),
                pa.field("objective_first_entry_type", pa.string()),
@@ -686,6 +690,7 @@ def row_schema(sweep_cols: dict[str, str], types: dict[str, list[str]]) -> Any:
     # (session 27, `road_cut_columns`) before the weather columns, which stay last; a finished part without them
     # is played again on --resume, as for the weather columns
     fields += [pa.field("road_cut_where", pa.string()), pa.field("road_cut_near_objective_turn", pa.int32())]
+    fields += [pa.field(f"{name}_{side}", pa.int32()) for name in LATE_COUNTERS for side in SIDES]  # (0.18.0)
     # last (added before the refusal columns, whose arrival moved them two places along in a CSV copy): a
     # results file without them is played again on --resume (`WEATHER_COLUMNS`)
     fields += [pa.field("weather_grounded_turns", pa.int32()), pa.field("weather_fog_turns", pa.int32()),

@@ -21,3 +21,14 @@ def test_the_batch_row_has_the_count():
     from engine.batch import PER_SIDE_COUNTERS
 
     assert "suspected_fire_missions" in PER_SIDE_COUNTERS  # (`suspected_fire_missions_{side}` columns)
+
+
+def test_the_new_columns_leave_the_older_ones_in_their_places():
+    """`suspected_fire_missions_<side>` (engine 0.18.0) come just before the weather columns: the columns an older
+    results file has keep their order, and their places in a CSV copy, up to the weather columns."""
+    from engine.batch import SIDES, WEATHER_COLUMNS, row_schema
+
+    names = row_schema({}, {s: [] for s in SIDES}).names
+    new = [f"suspected_fire_missions_{s}" for s in SIDES]
+    assert names[-len(WEATHER_COLUMNS) - len(new):-len(WEATHER_COLUMNS)] == new
+    assert names[-len(WEATHER_COLUMNS):] == list(WEATHER_COLUMNS)
