@@ -223,7 +223,8 @@ def new_game(
 
     `track_sightings` records, for every event, which sides could observe it when it happened (for a
     player's log under fog of war: `engine.view.visible_log`), and who each side believes holds each hex
-    (`GameState.known_control`, for its control map); batch runs leave it off, it costs time.
+    (`GameState.known_control`, for its control map); batch runs leave it off, it costs time (`play_game` turns it
+    on only for a doctrine side's `fire_on_suspected`, which fires on the last-seen marks it keeps).
     `streams`: the game's `seed_streams(seed)`, when the caller has already made them for its agents (unused
     generators only: the game draws its combat and weather streams from them).
     """

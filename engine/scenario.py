@@ -258,8 +258,9 @@ class CombatRules:
     """Factor on an air-defence unit's chance to shoot a drone down while the unit is broken (cohesion 0)."""
     suspected_fire: bool = False
     """Artillery may fire at a hex with no known enemy but a fresh last-seen mark of one (`rules._check_fire`):
-    fire on a suspected position. Off by default: scenarios without it play as before. (The doctrine AI does not use
-    it; the random AI, which picks among `legal_orders`, does in a game that tracks sightings.)"""
+    fire on a suspected position. Off by default: scenarios without it play as before. (The doctrine AI uses it only
+    with its `fire_on_suspected` parameter; the random AI, which picks among `legal_orders`, does in a game that
+    tracks sightings.)"""
     suspected_fire_modifier: int = -2
     """Fire on a suspected position ("fire on a suspected position"): the target's exact place in the hex is
     not known, and it may have gone."""

@@ -64,7 +64,7 @@ def test_off_is_the_default_and_plays_the_same_game_tracked_or_not():
     plain = jsonl_text(_play(scen, 3, False).log)
     off = {s: {"fire_on_suspected": False} for s in SIDES}
     assert jsonl_text(_play(scen, 3, True, off).log) == plain
-    # on, but the game keeps no marks (batch games): nothing to fire on, the same game
+    # on, but the game keeps no marks (a game started untracked): nothing to fire on, the same game
     assert jsonl_text(_play(scen, 3, False, BOTH_ON).log) == plain
 
 
@@ -173,3 +173,18 @@ def test_play_game_tracks_sightings_when_a_side_sets_the_parameter():
     assert on.last_seen is not None
     assert any(ev.kind == "SuspectedFire" for ev in on.log)
     assert on.score.suspected_fire_missions["attacker"] > 0
+
+
+def test_play_game_does_not_track_where_the_rule_is_off():
+    """The parameter set in a scenario without `combat.suspected_fire`: nothing to fire on, so the game is not
+    tracked (tracking costs about +38% a Shusha game) and plays as without it."""
+    from conftest import shusha_scenario
+
+    from engine.batch import with_overrides
+    from engine.game import play_game
+
+    scen = with_overrides(shusha_scenario(), ["combat.suspected_fire=false"], "shusha")
+    assert not scen.combat.suspected_fire
+    on = play_game(scen, seed=1, agent_params=BOTH_ON)
+    assert on.last_seen is None
+    assert jsonl_text(on.log) == jsonl_text(play_game(scen, seed=1).log)

@@ -132,6 +132,6 @@ def test_the_help_tells_the_rule_in_the_scenarios_numbers(shusha):
 
     line = rules_brief(shusha)[-1]
     assert line.startswith("Fire on a suspected position") and "at -1" in line and "this or the last turn" in line
-    assert "The doctrine AI does not use it" in line
+    assert "The doctrine AI uses it only if the scenario sets its fire_on_suspected" in line
     plain = _state().scenario
     assert not any("suspected position" in s for s in rules_brief(plain))

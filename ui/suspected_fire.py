@@ -119,4 +119,5 @@ def rules_lines(rules: Any) -> list[str]:
             f"a spotter in sight of it as always, at {rules.suspected_fire_modifier:+d} on the net fire value "
             f"({pct(rules.hit_per_point)} less a shot per point). It fires at whoever is there "
             "now; you see only what your observer sees: a unit hit is revealed, an unhurt one stays hidden, and an "
-            "empty hex reads the same ('no observed effect'). The doctrine AI does not use it (the random AI may)."]
+            "empty hex reads the same ('no observed effect'). The doctrine AI uses it only if the scenario sets its "
+            "fire_on_suspected (the random AI may)."]

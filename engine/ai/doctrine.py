@@ -117,8 +117,8 @@ class DoctrineAgent:
         mark's age, is at least `SUSPECTED_FIRE_MIN_STEPS`; the best such value, nearer the objective first, as
         for known targets (`_suspected_choice`). Off by default: the AIs fire only on what they see (the games
         the scenarios are calibrated on). It needs the marks, which only games that track sightings keep
-        (`new_game(..., track_sightings=True)`: every UI game; batch games do not): without them it does
-        nothing."""
+        (`new_game(..., track_sightings=True)`: every UI game, and every `play_game` game (batch, run, fidelity)
+        in which a side sets it and the scenario allows the rule): without them it does nothing."""
         if lead not in ("sf", "mech"):
             raise ValueError(f"lead must be 'sf' or 'mech', got {lead!r}")
         if isinstance(reserve, str) or not all(isinstance(r, str) and r for r in reserve):
