@@ -183,7 +183,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except B.BatchAborted as e:
             if progress is not None:
                 progress.stop()
-            hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns, scheduler=scheduler)
+            hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns, scheduler=scheduler, workers=workers)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
             fail(f"{e.message}; {saved}. Resume with: {hint}", 128 + signal.SIGTERM if terminated else e.code)
@@ -365,14 +365,15 @@ def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker
 
 
 def resume_hint(command: str, csv: Path | None = None, logs: Path | None = None, turns: bool = False,
-                scheduler: str | None = None) -> str:
+                scheduler: str | None = None, workers: int | None = None) -> str:
     """`command` (the results' own options) with --resume, and the output options it needs to finish the same
-    outputs: the CSV copy, the event logs and the per-turn file; and the Dask scheduler it ran on (a resume
-    without it would play the rest on this machine alone)."""
+    outputs: the CSV copy, the event logs and the per-turn file; the Dask scheduler it ran on (a resume
+    without it would play the rest on this machine alone) and the --workers it was given (the results do not
+    depend on it, the time does)."""
     args = shlex.split(command)
     if turns and "--turns" not in args:
         args.append("--turns")
-    for name, v in (("--csv", csv), ("--logs", logs), ("--scheduler", scheduler)):
+    for name, v in (("--csv", csv), ("--logs", logs), ("--scheduler", scheduler), ("--workers", workers)):
         if v is not None and name not in args:
             args += [name, str(v)]
     if "--resume" not in args:

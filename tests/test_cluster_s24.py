@@ -406,3 +406,10 @@ def test_the_workers_help_says_where_it_applies() -> None:
     text = _flat(r.output)
     assert "this machine's pool or a --scheduler local cluster" in text, text
     assert "refused with a remote --scheduler" in text, text
+
+
+def test_resume_hint_keeps_the_workers_given() -> None:
+    """An acceptance tester's Ctrl+C of a `--workers 2` batch got a resume command without it (session 29)."""
+    assert resume_hint("wargame batch s.json", workers=2) == "wargame batch s.json --workers 2 --resume"
+    assert resume_hint("wargame batch s.json --workers 3", workers=3) == "wargame batch s.json --workers 3 --resume"
+    assert resume_hint("wargame batch s.json") == "wargame batch s.json --resume"
