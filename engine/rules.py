@@ -75,9 +75,10 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 ENGINE_VERSION = "0.18.0"
 """0.18.0: fire on a suspected position (the combat table's `suspected_fire`, off by default): a battery may fire on
 a fresh last-seen mark, at a modifier, hitting whatever is there unseen; the firer sees only what its observer
-sees. Shusha turns it on at -1 for the players; the AIs do not use it, so the games are 0.17.0's. A side sees
-the destruction its own fire dealt after its party withdrew; grounded drones are counted once a turn by the
-change (the same counts); a sandbox-placed drone is judged by the turn's weather at once.
+sees. Shusha turns it on at -1; the doctrine AI uses it only with its `fire_on_suspected` parameter (off), so
+the games are 0.17.0's. A side sees the destruction its own fire dealt after its party withdrew; grounded drones
+are counted once a turn by the change (the same counts); a sandbox-placed drone is judged by the turn's weather at
+once.
 0.17.0: the AIs' heading fields and go-to orders count the turn's ground (`weather_movement`) as the move rules
 do; a sandbox placement keeps the stack limit, a sandbox weather change counts grounded drones once and logs
 nothing new when the weather stays; a last-seen mark goes only when the side saw the unit destroyed (no game
