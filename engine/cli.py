@@ -133,8 +133,19 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
     console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
                   f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]}, of its canonical JSON: "
                   "not the file's bytes that sha256sum reads)")
-    for line in schedule_warnings(scen):  # (accepted, since `--set turns=16` may shorten a schedule; said here)
+    for line in schedule_warnings(scen) + doctrine_warnings(scen):  # (accepted: `--set` may mean them; said here)
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def doctrine_warnings(scen: Any) -> list[str]:
+    """AI parameters the scenario's rules make idle: `fire_on_suspected` with `combat.suspected_fire` off plays
+    exactly the default game (the rules refuse every such mission), which a study would read as "no effect"."""
+    out = []
+    for side in sorted(scen.sides):
+        if scen.sides[side].agent_params.get("fire_on_suspected") and not scen.combat.suspected_fire:
+            out.append(f"$.sides.{side}.agent_params.fire_on_suspected: true, but $.combat.suspected_fire is false: "
+                       "the rules refuse fire on suspected positions, so this side never fires one")
+    return out
 
 
 def schedule_warnings(scen: Any) -> list[str]:
