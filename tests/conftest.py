@@ -262,11 +262,14 @@ def panel_lines(app: Any, surf: Any, monkeypatch: Any,
 
 @pytest.fixture
 def drawn(monkeypatch) -> list:
-    """The figures the report's plot functions draw, kept open (not saved) to read their texts or measure them."""
+    """The figures the report's and the comparison's plot functions draw, kept open (not saved) to read their texts
+    or measure them."""
+    from engine import compare as C
     from engine import report as R
 
     figs: list = []
-    monkeypatch.setattr(R, "save_figure", lambda fig, path, dpi=0: figs.append(fig))
+    for module in (R, C):
+        monkeypatch.setattr(module, "save_figure", lambda fig, path, dpi=0: figs.append(fig))
     yield figs
     import matplotlib.pyplot as plt
 

@@ -57,18 +57,6 @@ def comparison(*files: Summary) -> Comparison:
 
 
 @pytest.fixture
-def figures(monkeypatch) -> list:
-    """The figures the comparison's plot functions draw, kept open (not saved)."""
-    import matplotlib.pyplot as plt
-
-    figs: list = []
-    monkeypatch.setattr(C, "save_figure", lambda fig, path, dpi=0: figs.append(fig))
-    yield figs
-    for fig in figs:
-        plt.close(fig)
-
-
-@pytest.fixture
 def three_files() -> Comparison:
     long_set = [["units.az_sf_1.strength", 3], ["units.az_sf_2.strength", 2], ["rules.fog_of_war", True]]
     return comparison(summary("historical_weather_baseline.parquet", [5, 6, 7, None, 8, 9, None, 6], {"seed": 5}),
@@ -85,9 +73,9 @@ def bar_colours(ax) -> list[tuple[float, float, float]]:
     return [tuple(p.get_facecolor()[:3]) for p in ax.patches]
 
 
-def test_the_compare_plot_draws_no_file_in_a_side_colour_and_names_each_files_settings(three_files, figures) -> None:
+def test_the_compare_plot_draws_no_file_in_a_side_colour_and_names_each_files_settings(three_files, drawn) -> None:
     C.plot_compare(three_files, Path("unused.png"))
-    fig = figures[-1]
+    fig = drawn[-1]
     colours = bar_colours(fig.axes[0])
     assert len(colours) == 3
     assert not set(colours) & SIDE_COLOURS  # (file a was the attacker's red, file b the defender's blue)
@@ -99,9 +87,9 @@ def test_the_compare_plot_draws_no_file_in_a_side_colour_and_names_each_files_se
     assert "--weather fog" in texts[2] and "--seed 6" in texts[2]
 
 
-def test_the_fallen_plot_uses_the_files_colours_and_its_legend_fits_the_figure(three_files, figures) -> None:
+def test_the_fallen_plot_uses_the_files_colours_and_its_legend_fits_the_figure(three_files, drawn) -> None:
     C.plot_compare_fallen(three_files, Path("unused.png"))
-    fig = figures[-1]
+    fig = drawn[-1]
     colours = set(bar_colours(fig.axes[0]))
     assert colours and not colours & SIDE_COLOURS
     assert colours == {to_rgb(C.file_style(i)[0]) for i in range(3)}
