@@ -239,6 +239,18 @@ def screen() -> Any:
     return pygame.display.set_mode((1280, 800))
 
 
+def quiet_app(state: GameState, size: tuple[int, int] = (1280, 800)) -> Any:
+    """An `App` on `state` playing the attacker, with the lesson window shut and no phase skipped by itself, updated
+    once: the go-to tests drive it order by order."""
+    from ui.app import App
+
+    app = App(state, {0}, size=size)
+    app.show_lesson = False
+    app.autoskip = False
+    app.update()
+    return app
+
+
 def panel_lines(app: Any, surf: Any, monkeypatch: Any,
                 what: Callable[[Any, str, Any], Any] = lambda w, s, r: (s, r)) -> list[Any]:
     """(text, rect) of every line the side panel writes, as drawn in one frame; or `what(writer, text, rect)` of

@@ -10,25 +10,12 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import math
-from typing import Any
 
-from conftest import goto
+from conftest import goto, quiet_app
 
 from engine import goto as eg
 from engine.movement import distance_field
 from ui import goto_orders
-
-SIZE = (1280, 800)
-
-
-def _app(st: Any) -> Any:
-    from ui.app import App
-
-    app = App(st, {0}, size=SIZE)
-    app.show_lesson = False
-    app.autoskip = False
-    app.update()
-    return app
 
 
 def test_a_leg_from_a_waypoint_out_of_cover_is_judged_from_the_waypoint(screen):
@@ -38,7 +25,7 @@ def test_a_leg_from_a_waypoint_out_of_cover_is_judged_from_the_waypoint(screen):
 
     st = new_game(shusha_scenario(), 1)
     goto(st, 0, "air")
-    app = _app(st)
+    app = quiet_app(st)
     v, g, uid = app.view, st.map, "az_sf_1"
     a, b = g.idx((22, 25)), g.idx((25, 25))  # (b reached through cover from the start, not from a: a is open)
     assert eg._field_of(v, uid, b)[1] and not math.isfinite(float(eg.cover_field(

@@ -12,7 +12,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from typing import Any
 
-from conftest import drop_units, goto, set_weather, tiny_game, variant
+from conftest import drop_units, goto, quiet_app, set_weather, tiny_game, variant
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st_
 
@@ -32,16 +32,6 @@ def quiet_doc(doc: dict) -> None:
     last = doc["weather"]["schedule"][-1]
     doc["weather"]["schedule"] += [{**last, "turn": t} for t in range(last["turn"] + 1, 13)]
     doc["turns"] = 12
-
-
-def app_of(state: Any) -> Any:
-    from ui.app import App
-
-    app = App(state, {0}, size=SIZE)
-    app.show_lesson = False
-    app.autoskip = False
-    app.update()
-    return app
 
 
 def order(app: Any, uid: str, hexes: list[tuple[int, int]]) -> int:
@@ -88,7 +78,7 @@ def moves_of(st: Any, uid: str) -> list[Any]:
 def test_a_waypoint_reached_with_points_left_is_passed_in_the_same_move(screen):
     st = tiny_game(seed=2)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     goal = order(app, "az_tank", [(8, 5), (8, 4), (9, 2)])  # (two waypoints on the tank's 6 MP way)
     assert goto_orders.via_of(st, "az_tank") == [g.idx((8, 5)), g.idx((8, 4))]
@@ -113,7 +103,7 @@ def test_the_session_28_case_a_waypoint_one_hex_on_no_longer_costs_a_turn(screen
     waypoint: the rule this session changes. The same order now takes the one turn its plan gives."""
     st = tiny_game(seed=2)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     goal = st.map.idx((9, 2))
     path = eg.route(app.view, "az_tank", goal)
     assert eg.turns_along(app.view, "az_tank", path) == 1
@@ -128,7 +118,7 @@ def test_the_session_28_case_a_waypoint_one_hex_on_no_longer_costs_a_turn(screen
 def test_a_waypoint_passed_mid_route_is_dropped_and_the_order_goes_on(screen):
     st = new_game(variant(quiet_doc), 1)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     goal = order(app, "az_sf", [(6, 2), (2, 6)])
     n = pace(app, "az_sf", goal)
     assert n == 5 and "5 turns at this pace" in app.status
@@ -152,7 +142,7 @@ def test_a_waypoint_passed_mid_route_is_dropped_and_the_order_goes_on(screen):
 def test_a_waypoint_reached_with_no_points_left_ends_the_move_there(screen):
     st = new_game(variant(quiet_doc), 1)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     goal = order(app, "az_sf", [(7, 5), (6, 7)])  # (the waypoint costs the special forces all their 3 MP)
     n = pace(app, "az_sf", goal)
@@ -173,7 +163,7 @@ def test_the_pace_of_an_order_with_waypoints_is_the_turn_it_arrives_and_survives
 
     st = new_game(variant(quiet_doc), 3)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     goal = order(app, "az_mech", [(9, 2), (5, 3), (1, 5)])
     n = pace(app, "az_mech", goal)
     assert n is not None and f"{n} turns at this pace" in app.status
@@ -196,7 +186,7 @@ def test_the_pace_of_an_order_with_waypoints_is_the_turn_it_arrives_and_survives
 def test_a_waypoint_on_the_units_own_hex_is_passed_at_once(screen):
     st = new_game(variant(quiet_doc), 1)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     here = st.unit("az_tank").idx
     goal = order(app, "az_tank", [(6, 6), (3, 6)])
@@ -212,7 +202,7 @@ def test_a_waypoint_on_the_units_own_hex_is_passed_at_once(screen):
 def test_an_ambush_stops_a_move_going_on_past_a_waypoint(screen):
     st = tiny_game(seed=2)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     order(app, "az_tank", [(8, 5), (1, 6)])  # (the hidden ambushers wait at (5,6), on the way on)
     for _ in range(2):
@@ -235,7 +225,7 @@ def test_a_leg_closed_by_this_turns_weather_waits_at_the_waypoint(screen):
 
     st = new_game(variant(edit), 2)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     forest = g.idx((3, 7))  # (a forest step costs the tank 10 MP in this snow: more than its 6)
     goal = order(app, "az_tank", [(7, 6), (3, 7)])
@@ -261,7 +251,7 @@ def test_an_order_with_waypoints_arrives_in_the_turn_its_plan_says(screen, uid, 
     made while it is seen does not foresee, with waypoints or without.)"""
     st = new_game(variant(quiet_doc), 1)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     assume(g.idx(hexes[0]) != st.unit(uid).idx)
     goal = order(app, uid, hexes)
@@ -287,7 +277,7 @@ def test_a_goal_or_waypoint_in_the_sides_no_go_area_is_refused(screen):
 
     st = new_game(shusha_scenario(), 88)
     goto(st, 0, "air")
-    app = app_of(st)
+    app = quiet_app(st)
     g = st.map
     bad = g.idx((37, 26))
     assert g.no_go[0][bad]
