@@ -266,7 +266,8 @@ def test_file_dialog_takes_enter(shusha, screen, tmp_path):
 def test_page_keys_scroll_the_help_and_the_briefing(shusha, screen):
     """The help and the briefing scrolled by the wheel or their bar only: a keyboard-only player read their first
     screen and no more (the arrows moved the map's cursor under the help)."""
-    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,), size=(1280, 800))
+    app = app_of(goto(new_game(shusha, 2, track_sightings=True), "attacker", "movement"), (0,), size=(1280, 800),
+                 ui_scale=2.0)  # (at scale 1 the briefing fits its window now: no scroll bar)
     app.render(screen)
     press(app, screen, pygame.K_h, uni="h")
     app.gui.draw(screen)

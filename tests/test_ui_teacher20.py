@@ -210,17 +210,15 @@ def test_the_ambush_legend_draws_its_dots_to_scale(screen):
     rows = {label: k for k, (_, label) in enumerate(res.legend)}
     small, large = rows["ambush +1 (small dot)"], rows["ambush +2 (large dot)"]
     assert res.legend_dots[small] < res.legend_dots[large]
-    surf = pygame.Surface(SIZE)
-    surf.fill((0, 0, 0))
-    panels.draw_legends(app, surf, [res])
+    rows_, dots_ = panels.legend_rows(app, [res])  # (the tall legend, one row a line: where it goes is
+    lines = panels.legend_lines(app, rows_, dots_, 12, 10_000, inline=False)  # tests/test_ui_legend_placement.py's)
+    surf = panels.legend_surface(app, lines, 12, panels.LEGEND_FOLD)
     dot = pygame.Color(*res.legend[small][0])
 
     def ink(row: int) -> int:  # the dot's pixels in the legend row's square (rows are one line each here)
         lh = app.ui_text.line_height(12)
-        h = 10 + lh * (len(res.legend) + 1)
-        top = app.map_rect.bottom - h - 50 + 5 + lh * (row + 1)
-        x0 = app.map_rect.x + 8 + 8
-        return sum(surf.get_at((x, y)) == dot for x in range(x0, x0 + 14) for y in range(top, top + lh))
+        top = 5 + lh * (row + 1)
+        return sum(surf.get_at((x, y)) == dot for x in range(8, 8 + 14) for y in range(top, top + lh))
 
     assert 0 < ink(small) < ink(large)
 

@@ -21,7 +21,7 @@ from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, Sa
 from engine.rules import apply, seed_streams
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
-from ui import goto_orders, panels, suspected_fire
+from ui import goto_orders, lesson_window, panels, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
 from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
@@ -901,12 +901,16 @@ class App:
             lines.append(f"spotter: {nm(sp)}" if sp else "NO SPOTTER sees the target: fire not possible")
             if sp:
                 odds = v.fire_odds(order.unit, idx, "artillery")
+                refused = False
                 if not odds and v.suspected_marks(idx):  # no enemy seen there: its last-seen mark (suspected_fire)
-                    odds = v.suspected_fire_odds(order.unit, idx)
-                    lines += suspected_fire.preview_lines(v, idx, nm)
-                lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
-                if reveal := v.fire_reveal(order.unit):  # (as the move preview warns of a move that reveals)
-                    lines.append(f"REVEALS the battery: {reveal}")
+                    # (refused, e.g. a stale mark: the engine's reason and no odds, not "0.00 expected steps")
+                    refused = bool(why)
+                    odds = [] if refused else v.suspected_fire_odds(order.unit, idx)
+                    lines += suspected_fire.preview_lines(v, idx, nm, nm(why) if why else None)
+                if not refused:
+                    lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
+                    if reveal := v.fire_reveal(order.unit):  # (as the move preview warns of a move that reveals)
+                        lines.append(f"REVEALS the battery: {reveal}")
                 for o in odds:
                     lines += _odds_lines("Fire", o, st.scenario.combat, nm)
         elif isinstance(order, Strike):
@@ -1387,18 +1391,11 @@ class App:
             win.set_blocking(True)  # (the panel's buttons and log neither light up nor show tips under it)
             self.hover = None
             html = panels.lesson_html(self.state.scenario, self.ui_scale)
-            cw, ch = win.get_container().get_size()
-            # a short lesson gets a window its size, not one half empty: its text's height, wrapped as narrow
-            # as with a scroll bar (so that none appears)
-            probe = pygame_gui.elements.UITextBox(html_text=html, relative_rect=pygame.Rect(0, 0, cw - 40, -1),
-                                                  manager=self.gui.manager, container=win)
             bh = max(SIDE_BUTTON_H, round(SIDE_BUTTON_H * self.ui_scale))  # (its bold text grows with the scale)
             bar = bh + 12 if self.side_choice else 0  # (room for "play the attacker / defender")
-            spare = ch - (probe.rect.height + 8 + bar)
-            probe.kill()
-            if spare > 0:
-                win.set_dimensions((win.rect.width, win.rect.height - spare))
-                win.set_position((win.rect.x, win.rect.y + spare // 2))
+            # the whole text without scrolling: wider, up to the screen, if it must; a short lesson gets a window
+            # its size, not one half empty (ui/lesson_window.py); else a title that says the text scrolls
+            lesson_window.fit(self, win, html, bar)
             cw, ch = win.get_container().get_size()
             pygame_gui.elements.UITextBox(
                 html_text=html, relative_rect=pygame.Rect(0, 0, cw, ch - bar),

@@ -1302,59 +1302,146 @@ def legend_rows(app: Any, results: list[Any]) -> tuple[list[tuple[Any, str, bool
     return rows, dots
 
 
-def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
+LEGEND_FOLD = "[-] fold"
+"""The mark at the top right of an unfolded overlay legend: a click on the legend folds it to its titles."""
+LEGEND_UNFOLD = "[+] key"
+"""The mark at the end of a folded legend's title: a click shows the whole legend again."""
+
+
+def toggle_legend_fold(app: Any) -> None:
+    """A click on the overlay legend: fold it to its titles (no spot on a small map leaves all hexes clear:
+    `legend_place`), or show it whole again. The fold lasts until clicked again, whatever overlay is on."""
+    app.legend_folded = not getattr(app, "legend_folded", False)
+    app.status = ("Overlay legend folded to its title: click it to show the key again" if app.legend_folded
+                  else "Overlay legend shown: click it to fold it away")
+
+
+LEGEND_CHIP_PX = 150
+"""The widest label a swatch row may have to sit beside others on one line in the wide legend (`legend_lines`)."""
+
+LegendSeg = tuple[Any, float | None, str, bool, bool]
+"""One piece of a legend line: (swatch colour or None, dot radius or None, text, bold, indented past a swatch)."""
+
+
+def legend_lines(app: Any, rows: list[tuple[Any, str, bool]], dots: dict[int, float], px: int, limit: int,
+                 inline: bool) -> list[list[LegendSeg]]:
+    """The legend's rows wrapped to `limit` px, a line a list of pieces; `inline`: the short swatch rows (the
+    movement overlay's "1 MP", "2 MP", ...) side by side, so that a wide, low legend fits the strip of the map
+    area under or over a small map (`legend_place`) and hides no hex."""
     t = app.ui_text
-    px = 12
+    out: list[list[LegendSeg]] = []
+    chips: list[LegendSeg] = []
+
+    def flush() -> None:
+        line: list[LegendSeg] = []
+        used = 0
+        for seg in chips:
+            w = 20 + t.font(px).size(seg[2])[0] + 16
+            if line and used + w > limit:
+                out.append(line)
+                line, used = [], 0
+            line.append(seg)
+            used += w
+        if line:
+            out.append(line)
+        chips.clear()
+
+    for k, (col, label, bold) in enumerate(rows):
+        if inline and col is not None and not bold and t.font(px).size(label)[0] <= LEGEND_CHIP_PX:
+            chips.append((col, dots.get(k), label, False, True))
+            continue
+        flush()
+        for j, s in enumerate(t.wrap(label, px, limit, bold) or [""]):
+            out.append([(col if j == 0 else None, dots.get(k) if j == 0 else None, s, bold, col is not None)])
+    flush()
+    return out
+
+
+def legend_surface(app: Any, lines: list[list[LegendSeg]], px: int, mark: str) -> pygame.Surface:
+    """The legend drawn: each piece's swatch (a dot drawn to scale on a grey square, or a colour square) and
+    text; `mark` (fold / unfold) at the top right."""
+    t = app.ui_text
     lh = t.line_height(px)
-    rows, dots = legend_rows(app, results)
-    if not rows:
-        return
-    # at most half the map wide (long notes wrap), so the legend never hides most of a small window's map
-    limit = max(260, app.map_rect.w // 2) - 36
-    wrapped = [(col, t.wrap(label, px, limit, bold) or [""], bold) for col, label, bold in rows]
-    width = max(t.font(px, bold=bold).size(s)[0] for _, lines, bold in wrapped for s in lines) + 36
-    height = lh * sum(len(lines) for _, lines, _ in wrapped) + 10
-    box = pygame.Surface((width, height), pygame.SRCALPHA)
+    mw = t.font(px).size(mark)[0] + 12
+
+    def seg_w(seg: LegendSeg) -> int:
+        return (20 if seg[4] else 0) + t.font(px, bold=seg[3]).size(seg[2])[0]
+
+    widths = [sum(seg_w(g) for g in line) + 16 * (len(line) - 1) + (mw if k == 0 else 0)
+              for k, line in enumerate(lines)]
+    width = max(widths) + 36
+    box = pygame.Surface((width, lh * len(lines) + 10), pygame.SRCALPHA)
     box.fill((20, 22, 28, 215))
+    box.blit(t.render(mark, px, (170, 200, 240)), (width - mw, 5))
     y = 5
-    for row, (col, lines, bold) in enumerate(wrapped):
+    for line in lines:
         x = 8
-        if col is not None and row in dots:  # the dot on a grey square, as big as on a hex of size 24 px
-            pygame.draw.rect(box, (150, 150, 150), (x, y + 2, 14, lh - 4))
-            pygame.draw.circle(box, col, (x + 7, y + lh // 2), max(1, round(dots[row] * LEGEND_DOT_HEX_PX)))
-            x += 20
-        elif col is not None:
-            if col[3] > 0:
+        for col, dot, s, bold, indent in line:
+            if col is not None and dot is not None:  # the dot on a grey square, as big as on a hex of size 24 px
+                pygame.draw.rect(box, (150, 150, 150), (x, y + 2, 14, lh - 4))
+                pygame.draw.circle(box, col, (x + 7, y + lh // 2), max(1, round(dot * LEGEND_DOT_HEX_PX)))
+            elif col is not None and col[3] > 0:
                 pygame.draw.rect(box, col, (x, y + 2, 14, lh - 4))
                 pygame.draw.rect(box, (200, 200, 200), (x, y + 2, 14, lh - 4), 1)
-            x += 20
-        for s in lines:
+            x += 20 if indent else 0
             box.blit(t.render(s, px, (240, 240, 240), bold=bold), (x, y))
-            y += lh
-    spot = legend_spot(app, width, height)
+            x += t.font(px, bold=bold).size(s)[0] + 16
+        y += lh
+    return box
+
+
+def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
+    """The overlay legend, in whichever of two shapes hides less of the map (`legend_place`): the tall one, at
+    most half the map wide (long notes wrap), or a wide, low one with the short swatch rows side by side (it fits
+    the strip of the map area under or over a small map); folded to its titles after a click on it."""
+    from ui import legend_place
+
+    px = 12
+    folded = getattr(app, "legend_folded", False)
+    rows, dots = legend_rows(app, results)
+    if folded:  # (each overlay's title alone: the map under the legend shows)
+        rows, dots = [(None, res.title, True) for res in results if res.title], {}
+    if not rows:
+        return
+    mark = LEGEND_UNFOLD if folded else LEGEND_FOLD
+    mr = app.map_rect
+    # (drawn every frame: laid out and placed again only when what it shows or what it may hide has changed)
+    key = (tuple(rows), tuple(sorted(dots.items())), folded, tuple(mr), int(app.vx), int(app.vy),
+           getattr(app, "hex_size", None), tuple(tuple(r) for r in getattr(app, "counter_boxes", [])),
+           tuple(tuple(r) for _, r in getattr(app, "place_labels", [])), getattr(app, "selected", None),
+           getattr(getattr(app, "state", None), "version", None), id(app.ui_text))
+    cached = getattr(app, "_legend_cache", None)
+    if cached is not None and cached[0] == key:
+        lines, spot = cached[1], cached[2]
+        box = legend_surface(app, lines, px, mark)
+    else:
+        mw = app.ui_text.font(px).size(mark)[0] + 12
+        shapes = [(max(260, mr.w // 2) - 36, False), (mr.w - 2 * legend_place.INSET - 36, True)]
+        best: tuple[int, int, Any, pygame.Rect, pygame.Surface] | None = None
+        for k, (limit, inline) in enumerate(shapes):
+            lines = legend_lines(app, rows, dots, px, limit - mw, inline)
+            box = legend_surface(app, lines, px, mark)
+            cost, spot = legend_place.best_spot_cost(app, *box.get_size())
+            if best is None or cost < best[0]:
+                best = (cost, k, lines, spot, box)
+        assert best is not None
+        _, _, lines, spot, box = best
+        app._legend_cache = (key, lines, spot)
     app.legend_rect = spot
     screen.blit(box, spot)
+    regions = getattr(app, "click_regions", None)
+    if regions is not None:  # (a click on it folds or unfolds it, and does not reach the hex under it)
+        regions.append((spot, lambda: toggle_legend_fold(app)))
 
 
 def legend_spot(app: Any, width: int, height: int) -> pygame.Rect:
-    """Where the overlay legend goes on screen: the corner of the map area (bottom left first, above the status
-    bar, then bottom right, top right, top left) that covers the fewest counters, last-seen marks and place names
-    (at Shusha the bottom left is Lachin, the defender's supply source and entry hex)."""
-    mr = app.map_rect
-    bottom = mr.bottom - 50  # (above the status bar)
-    corners = [(mr.x + 8, bottom - height), (mr.right - 8 - width, bottom - height),
-               (mr.right - 8 - width, mr.y + 34), (mr.x + 8, mr.y + 34)]
-    off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)  # (the map surface's rectangles, on screen)
-    busy = [r.move(*off) for r in getattr(app, "counter_boxes", [])]
-    busy += [r.move(*off) for _, r in getattr(app, "place_labels", [])]
-    weights = [3] * len(getattr(app, "counter_boxes", [])) + [2] * len(getattr(app, "place_labels", []))
-    best = None
-    for k, (x, y) in enumerate(corners):
-        r = pygame.Rect(x, max(mr.y, y), width, height)
-        score = sum(wt for wt, b in zip(weights, busy, strict=True) if r.colliderect(b))
-        if best is None or score < best[0]:
-            best = (score, k, r)
-    return best[2]
+    """Where the overlay legend goes on screen: the spot along the map area's edges (the bottom left first, above
+    the status bar) that hides the fewest hexes, counters, objectives and place names (`ui/legend_place.py`: in
+    the bottom left it hid the hexes a player chose moves among; at Shusha that corner is Lachin, the defender's
+    supply source and entry hex)."""
+    from ui import legend_place
+
+    return legend_place.best_spot(app, width, height)
 
 
 def _modal(app: Any, screen: pygame.Surface, lines: list[tuple[str, int, tuple[int, int, int], bool]],

@@ -28,13 +28,20 @@ def battery_at_mark(app: Any, idx: int) -> bool:
     return bool(app.view.suspected_marks(idx))
 
 
-def preview_lines(view: Any, idx: int, names: Any) -> list[str]:
-    """What the fire preview says of a suspected position, above the odds: the marks it is laid on, the caveat."""
+def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -> list[str]:
+    """What the fire preview says of a suspected position, above the odds: the marks it is laid on, the caveat.
+    When the engine refuses the mission (`refused`, its reason: a stale mark, ...) the preview has no odds to
+    explain, so it says only how old the mark is against the rule's limit (the reason itself heads the preview)."""
     table = view.scenario.unit_table
     marks = view.suspected_marks(idx)
     seen = "; ".join(f"{table[m.type].label.split(' (')[0]}, strength {m.strength}, on turn {m.turn}" for m in marks)
-    return [f"SUSPECTED POSITION: no enemy seen here now; last seen here: {seen}",
-            CAVEAT[0].upper() + CAVEAT[1:] + "; the odds below are against the unit as last seen"]
+    head = f"SUSPECTED POSITION: no enemy seen here now; last seen here: {seen}"
+    if refused:
+        age = view.scenario.combat.suspected_fire_max_age_turns
+        limit = "this turn" if age == 0 else "this or the last turn" if age == 1 else f"the last {age} turns"
+        return [head, f"No odds: the engine refuses this mission (above). Artillery may fire only on a mark from "
+                      f"{limit} (now turn {view.turn}), with a spotter in sight of it"]
+    return [head, CAVEAT[0].upper() + CAVEAT[1:] + "; the odds below are against the unit as last seen"]
 
 
 def hover_lines(app: Any, idx: int) -> list[tuple[str, bool]]:

@@ -1,0 +1,107 @@
+"""Where the overlay legend goes (`panels.legend_spot`): the spot along the map area's edges that hides the least of
+what a player reads on the map. The legend of the movement overlay (key 1) sat in the bottom-left corner whenever
+that corner held no counter, and so hid rows of hexes a player was choosing moves among. Now every hex it would
+cover counts; a counter, an objective hex, a place name or a hex the selected unit can reach counts more; and a spot
+off the map's hexes (the map area's margin round a small map) costs nothing. A click on the legend folds it to its
+title line (`panels.draw_legends`), for the hexes no spot leaves clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pygame
+
+TOP = 34
+"""Pixels kept clear at the top of the map area (the line saying who is playing)."""
+BOTTOM = 50
+"""Pixels kept clear at the bottom of the map area (the status bar)."""
+INSET = 8
+"""The legend's distance from the map area's sides."""
+STEP = 24
+"""Pixels between the spots tried along each edge."""
+WEIGHTS = {"hex": 1, "reach": 6, "counter": 30, "objective": 30, "place": 10}
+"""What hiding each thing costs: a hex of the map; a hex the selected unit can move to (lit, with its cost); a
+counter or a last-seen mark; an objective hex; a place name."""
+HEX_REACH = 0.5
+"""A hex counts as hidden when its centre is within this many hex radii inside the legend's edge or beyond it
+(half a hex and more under the box)."""
+
+
+def spots(area: pygame.Rect, width: int, height: int) -> list[pygame.Rect]:
+    """The legend's possible places, corners first (bottom left, bottom right, top right, top left: the order a
+    tie is settled in, as before), then along the bottom, top, left and right edges every `STEP` pixels."""
+    x0, x1 = area.x, max(area.x, area.right - width)
+    y0, y1 = area.y, max(area.y, area.bottom - height)
+    out = [(x0, y1), (x1, y1), (x1, y0), (x0, y0)]
+    xs = list(range(x0 + STEP, x1, STEP))
+    ys = list(range(y0 + STEP, y1, STEP))
+    out += [(x, y1) for x in xs] + [(x, y0) for x in xs] + [(x0, y) for y in ys] + [(x1, y) for y in ys]
+    return [pygame.Rect(x, y, width, height) for x, y in out]
+
+
+def hex_centres(app: Any) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """Screen x, y of every hex's centre, the hex radius and each hex's weight beyond a plain hex's (an objective's,
+    a hex in the selected unit's reach); none for a stand-in of the app without a map."""
+    geo = getattr(app, "geo", None)
+    if geo is None:
+        e = np.zeros(0)
+        return e, e, 0.0, np.zeros(0, int)
+    mr = app.map_rect
+    sx = geo.cx - int(app.vx) + mr.x
+    sy = geo.cy - int(app.vy) + mr.y
+    extra = np.zeros(len(sx), int)
+    reach = sorted(app.destinations()) if hasattr(app, "destinations") else []
+    if reach:
+        extra[reach] = WEIGHTS["reach"] - WEIGHTS["hex"]
+    objective = sorted(getattr(getattr(app, "renderer", None), "objective", ()) or ())
+    if objective:
+        extra[objective] = WEIGHTS["objective"] - WEIGHTS["hex"]
+    return sx, sy, float(geo.size), extra
+
+
+def cost(r: pygame.Rect, centres: tuple[np.ndarray, np.ndarray, float, np.ndarray], busy: list[tuple[int, Any]],
+         ) -> int:
+    """What the legend at `r` hides: every hex under it (see `HEX_REACH`), more for an objective hex or one in
+    the selected unit's reach, and the counters and place names it overlaps."""
+    return int(costs([r], centres, busy)[0])
+
+
+def costs(rects: list[pygame.Rect], centres: tuple[np.ndarray, np.ndarray, float, np.ndarray],
+          busy: list[tuple[int, Any]]) -> np.ndarray:
+    """`cost` of each of `rects` at once (every frame draws the legend: some hundred spots, thousands of hexes)."""
+    sx, sy, size, extra = centres
+    m = size * HEX_REACH
+    box = np.array([(r.left, r.top, r.right, r.bottom) for r in rects], float).reshape(-1, 4)
+    lo_x, lo_y, hi_x, hi_y = (box[:, k:k + 1] for k in range(4))
+    near = (sx > box[:, 0].min() - m) & (sx < box[:, 2].max() + m) & (sy > box[:, 1].min() - m) \
+        & (sy < box[:, 3].max() + m)  # (only the hexes any spot could cover)
+    hx, hy, hw = sx[near][None, :], sy[near][None, :], WEIGHTS["hex"] + extra[near]
+    under = (hx > lo_x - m) & (hx < hi_x + m) & (hy > lo_y - m) & (hy < hi_y + m)
+    out = under.astype(np.int64) @ hw.astype(np.int64)
+    if busy:
+        wt = np.array([w for w, _ in busy], np.int64)
+        b = np.array([(r.left, r.top, r.right, r.bottom) for _, r in busy], float)
+        hit = (lo_x < b[:, 2]) & (hi_x > b[:, 0]) & (lo_y < b[:, 3]) & (hi_y > b[:, 1])
+        hit &= (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1]) & (hi_x > lo_x) & (hi_y > lo_y)  # (an empty rectangle
+        # overlaps nothing, as in pygame)
+        out = out + hit.astype(np.int64) @ wt
+    return out
+
+
+def best_spot_cost(app: Any, width: int, height: int) -> tuple[int, pygame.Rect]:
+    """The spot (`spots`) that hides the least (`cost`), the first such in `spots`' order, and its cost."""
+    mr = app.map_rect
+    area = pygame.Rect(mr.x + INSET, mr.y + TOP, max(1, mr.w - 2 * INSET), max(1, mr.h - TOP - BOTTOM))
+    off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)  # (the map surface's rectangles, on screen)
+    busy = [(WEIGHTS["counter"], r.move(*off)) for r in getattr(app, "counter_boxes", [])]
+    busy += [(WEIGHTS["place"], r.move(*off)) for _, r in getattr(app, "place_labels", [])]
+    rects = spots(area, width, height)
+    c = costs(rects, hex_centres(app), busy)
+    k = int(np.argmin(c))  # (the first of the cheapest)
+    return int(c[k]), rects[k]
+
+
+def best_spot(app: Any, width: int, height: int) -> pygame.Rect:
+    """The spot (`spots`) that hides the least (`cost`); the first such in `spots`' order."""
+    return best_spot_cost(app, width, height)[1]
