@@ -1645,12 +1645,27 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
                        for side in SIDES},
         "turns": max(int(c.doc.get("turns", 0) or 0) for c in cells),
         "cells": [{"cell": c.index, "params": c.params,
-                   "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1)}
+                   "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1),
+                   "suspected_fire_sides": cell_suspected_fire_sides(c)}
                   for c in cells],
     }
     if table is not None:
         info["table"] = table
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
+
+
+def cell_suspected_fire_sides(cell: Cell) -> dict[str, bool]:
+    """Per side: could its agent fire on a suspected position in the cell's games (`engine.game.suspected_fire_sides`,
+    from the cell's document as validated: its rule and the agents `with_agents` wrote into it)? Recorded in the
+    results' metadata for the report: the missions columns alone do not tell a rule that was off from one unused."""
+    from engine.game import agent_settings, suspected_fire_sides
+
+    sides = cell.doc.get("sides") or {}
+    spec = {s: sides.get(s) or {} for s in SIDES}
+    names, params = agent_settings({s: spec[s].get("agent") or "doctrine" for s in SIDES},
+                                   {s: spec[s].get("agent_params") or {} for s in SIDES},
+                                   cell.agents, cell.agent_params)
+    return suspected_fire_sides(bool((cell.doc.get("combat") or {}).get("suspected_fire", False)), names, params)
 
 
 def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int, turns: bool = False) -> int:

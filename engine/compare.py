@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.report import (
+    MISSION_COUNTERS,
+    MISSIONS_NOTE,
     MODEL_RATE_NOTE,
     PAIRED_NOTE,
     PLOT_STYLE,
     PLOT_WIDTH_IN,
+    SUSPECTED_NOTE,
     TICK_FONT_PT,
     CellStats,
     GameRow,
@@ -27,13 +30,16 @@ from engine.report import (
     ellipsize,
     fmt_capture_difference,
     fmt_difference,
+    fmt_missions_difference,
     fmt_pts,
     fmt_pts_difference,
     grouped_bar_x,
     loss_column,
     losses_head,
     markdown_table,
+    mean_interval,
     median_cell,
+    missions_cell,
     paired_games,
     save_figure,
     summarize,
@@ -265,6 +271,73 @@ def compare_fallen_rows(cmp: Comparison, compact: bool = False) -> tuple[list[st
     return head, rows
 
 
+def compare_has_missions(cmp: Comparison) -> bool:
+    """Does some file record its artillery missions (`Summary.has_missions`)?"""
+    return any(s.has_missions for s in cmp.files)
+
+
+def compare_suspected_column(cmp: Comparison) -> bool:
+    """Show the missions on suspected positions: some file shows them (`Summary.suspected_column`); never a
+    column of zeros for a rule off in every game of every file."""
+    return any(s.suspected_column for s in cmp.files)
+
+
+def compare_mission_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+    """The comparison's artillery table: per file per matched cell, each side's mean fire missions per game with
+    the 95% interval of the mean, those on suspected positions ("off" for a side that could not fire them), and
+    the difference of the missions from the first file's cell (paired t or Welch's, as `cell_difference`); n/a:
+    not in that file (written by an older wargame)."""
+    sep = "\n" if compact else " "
+    first = cmp.labels[0]
+    suspected = compare_suspected_column(cmp)
+    head = ["file", "cell", "games", f"artillery missions{sep}per game att/def{sep}[95% CI]",
+            *([f"of which on{sep}suspected positions{sep}att/def [95% CI]"] if suspected else []),
+            f"artillery missions{sep}vs {first} att/def{sep}[95% CI]"]
+    rows = []
+    for k, group in enumerate(cmp.groups):
+        for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
+            row = [lab, f"{c.cell}: {c.label}", str(c.n),
+                   missions_cell(s, c, "artillery_missions", sep) if "artillery_missions" in c.missions else "n/a"]
+            if suspected:
+                row.append(missions_cell(s, c, "suspected_fire_missions", sep)
+                           if "suspected_fire_missions" in c.missions else "n/a")
+            row.append("—" if i == 0 else fmt_missions_difference(compare_differences(cmp, k, i),
+                                                                  "artillery_missions", sep))
+            rows.append(row)
+    return head, rows
+
+
+def compare_missions_notes(cmp: Comparison) -> list[str]:
+    """The notes on the artillery table: what it counts, and why the suspected-positions column is left out
+    when it is."""
+    if not compare_has_missions(cmp):
+        return []
+    out = [MISSIONS_NOTE, f"'artillery missions vs {cmp.labels[0]}': the difference of each side's mean missions "
+           "per game from the first file's cell, paired t where marked 'paired', else Welch's 95% interval"]
+    if compare_suspected_column(cmp):
+        out.append(SUSPECTED_NOTE)
+        unknown = [f"{lab}: {s.suspected_why}" for lab, s in zip(cmp.labels, cmp.files, strict=True)
+                   if s.suspected_why]
+        if unknown:
+            out.append("no side is shown off where the file's settings are not known (" + "; ".join(unknown) + ")")
+    elif any(s.suspected_none for s in cmp.files):
+        out.append("no artillery mission was fired on a suspected position in any game of any file (column "
+                   "suspected_fire_missions_<side>), so no column for them")
+    elif all(s.has_suspected for s in cmp.files):
+        out.append("fire on suspected positions was off in every game of every file (the scenario's "
+                   "combat.suspected_fire false, or no side's agent using it: the doctrine's fire_on_suspected "
+                   "false), so the table has no column for it")
+    missing = [lab for lab, s in zip(cmp.labels, cmp.files, strict=True) if not s.has_missions]
+    if missing:
+        out.append(f"n/a: {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no artillery_missions "
+                   "columns (written by an older wargame)")
+    return out
+
+
+def compare_missions_title(cmp: Comparison) -> str:
+    return "Artillery fire missions per game"
+
+
 def compare_fallen_title(cmp: Comparison) -> str:
     """The second table's title: "Shusha fallen by turn T (all games)", the first file's objective."""
     return f"{cmp.files[0].objective} fallen by turn T (all games)"
@@ -320,6 +393,7 @@ def compare_notes(cmp: Comparison) -> list[str]:
             + "): their turn numbers do not compare")
     if cmp.fallen_turns:
         notes.append(COMPARE_FALLEN_NOTE)
+    notes += compare_missions_notes(cmp)
     notes.append(MODEL_RATE_NOTE)
     return notes
 
@@ -335,6 +409,8 @@ def compare_rich_table(cmp: Comparison, width: int | None = None) -> Any:
     tables_of = [(f"{len(cmp.files)} results files compared", compare_rows(cmp, compact=True))]
     if cmp.fallen_turns:
         tables_of.append((compare_fallen_title(cmp), compare_fallen_rows(cmp, compact=True)))
+    if compare_has_missions(cmp):
+        tables_of.append((compare_missions_title(cmp), compare_mission_rows(cmp, compact=True)))
     for title, (head, rows) in tables_of:
         for j, cols in enumerate(column_groups(head, rows, width)):
             cols = cols if 1 in cols else [0, 1, *cols[1:]]  # (every part says whose cell a row is)
@@ -353,6 +429,8 @@ def compare_markdown(cmp: Comparison) -> str:
     out = [f"# {len(cmp.files)} results files compared", "", markdown_table(head, rows), ""]
     if cmp.fallen_turns:
         out += [f"## {compare_fallen_title(cmp)}", "", markdown_table(*compare_fallen_rows(cmp)), ""]
+    if compare_has_missions(cmp):
+        out += [f"## {compare_missions_title(cmp)}", "", markdown_table(*compare_mission_rows(cmp)), ""]
     out += [f"- {as_sentence(n)}" for n in compare_notes(cmp)]
     return "\n".join(out) + "\n"
 
@@ -365,6 +443,7 @@ def compare_csv(cmp: Comparison) -> str:
     last turn."""
     rows = []
     att, dfd = loss_column(cmp.files[0], "attacker"), loss_column(cmp.files[0], "defender")
+    missions = compare_has_missions(cmp)
     for k, group in enumerate(cmp.groups):
         for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
             d = compare_differences(cmp, k, i)
@@ -388,8 +467,29 @@ def compare_csv(cmp: Comparison) -> str:
                                                        for t in cmp.fallen_turns)):
                 r[f"{name}_vs_first"], r[f"{name}_vs_first_low"], r[f"{name}_vs_first_high"] = \
                     diff if diff is not None else (None, None, None)
+            if missions:  # (last: a comparison of files without them keeps its columns)
+                r.update(_missions_csv(s, c, d))
             rows.append(r)
     return csv_text(rows)
+
+
+def _missions_csv(s: Summary, c: CellStats, d: dict[str, Any]) -> dict[str, Any]:
+    """compare.csv's artillery columns for one row: `<counter>_<side>_mean` with `_ci_low`/`_high` (empty in a file
+    without them), `suspected_fire_sides` (JSON: could each side fire on a suspected position; empty when not
+    known) and `<counter>_<side>_vs_first` with `_low`/`_high` (`cell_difference`)."""
+    r: dict[str, Any] = {}
+    for n in MISSION_COUNTERS:
+        for side in ("attacker", "defender"):
+            xs = c.missions.get(n, {}).get(side)
+            m = mean_interval(xs) if xs else (None, None, None)
+            r[f"{n}_{side}_mean"], r[f"{n}_{side}_ci_low"], r[f"{n}_{side}_ci_high"] = m
+    r["suspected_fire_sides"] = json.dumps(c.suspected_sides, sort_keys=True) if c.suspected_sides else None
+    for n in MISSION_COUNTERS:
+        for side in ("attacker", "defender"):
+            diff = (d.get("missions") or {}).get(f"{n}_{side}")
+            r[f"{n}_{side}_vs_first"], r[f"{n}_{side}_vs_first_low"], r[f"{n}_{side}_vs_first_high"] = \
+                diff if diff is not None else (None, None, None)
+    return r
 
 
 def _group_label(cmp: Comparison, k: int, width: int) -> str:

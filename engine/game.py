@@ -41,6 +41,38 @@ def settle_long_lived_objects() -> None:
         gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
+def agent_settings(scenario_agents: dict[str, str], scenario_params: dict[str, dict[str, Any]],
+                   agents: dict[str, str] | None = None, agent_params: dict[str, dict[str, Any]] | None = None,
+                   ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """The agent of each side and its parameters in a game `play_game` plays: `agents` (else the scenario's),
+    and `agent_params` over the scenario's. The scenario's parameters are its own agent's: another agent named
+    in `agents` does not get them."""
+    names = {s: (agents or {}).get(s) or scenario_agents[s] for s in SIDES}
+    params = {s: {**(scenario_params[s] if names[s] == scenario_agents[s] else {}),
+                  **((agent_params or {}).get(s) or {})} for s in SIDES}
+    return names, params
+
+
+def tracks_sightings(rule_on: bool, params: dict[str, dict[str, Any]]) -> bool:
+    """Does a game keep last-seen marks? The doctrine's `fire_on_suspected` fires on them, and only games that
+    track sightings keep them; tracking costs about a third more a game, so only when some side asks for it
+    and the scenario allows the rule (`combat.suspected_fire`)."""
+    return rule_on and any(p.get("fire_on_suspected") for p in params.values())
+
+
+def suspected_fire_sides(rule_on: bool, names: dict[str, str],
+                         params: dict[str, dict[str, Any]]) -> dict[str, bool]:
+    """Per side: can its agent fire on a suspected position in a game `play_game` plays with these agents
+    (`names`) and their parameters? Only when the game tracks sightings (`tracks_sightings`), and then the
+    doctrine with its own `fire_on_suspected`, or an agent that picks among the legal orders (random, or a
+    user's); `passive` fires nothing. The batch records it with its results (a column of zero missions does
+    not tell a rule that was off from one never used)."""
+    track = tracks_sightings(rule_on, params)
+    return {s: track and names[s] != "passive"
+            and (names[s] != "doctrine" or bool((params.get(s) or {}).get("fire_on_suspected")))
+            for s in SIDES}
+
+
 def play_game(
     scen: Scenario,
     seed: int,
@@ -55,10 +87,8 @@ def play_game(
     Each agent draws from its own stream spawned from the game seed, so the same scenario + seed + agents
     give a bit-identical event log. `strict`: see `agent_step`.
     """
-    names = {s: (agents or {}).get(s) or scen.sides[s].agent for s in SIDES}
-    # the scenario's parameters are its own agent's: another agent named here does not get them
-    params = {s: {**(scen.sides[s].agent_params if names[s] == scen.sides[s].agent else {}),
-                  **((agent_params or {}).get(s) or {})} for s in SIDES}
+    names, params = agent_settings({s: scen.sides[s].agent for s in SIDES},
+                                   {s: scen.sides[s].agent_params for s in SIDES}, agents, agent_params)
     players: list[Agent] = []
     for s in SIDES:
         try:
@@ -68,8 +98,7 @@ def play_game(
             raise ValueError(f"{where}: {e}") from None
     streams = seed_streams(seed)
     rngs = streams[2:4]
-    # the doctrine's `fire_on_suspected` fires on last-seen marks, which only games that track sightings keep
-    track = bool(scen.combat.suspected_fire) and any(p.get("fire_on_suspected") for p in params.values())
+    track = tracks_sightings(bool(scen.combat.suspected_fire), params)
     state = _new_game(scen, seed, weather_mode, agents=names, streams=streams, track_sightings=track)
     run_agents(state, players, rngs, strict=strict)
     return state

@@ -81,6 +81,14 @@ class GameRow(NamedTuple):
     lost_attacker: int
     """The attacker's casualties (`CellStats.casualties`: ground steps, or every step in an older file)."""
     lost_defender: int
+    missions: Mapping[str, int] | None = None
+    """The game's `MISSION_COUNTERS` columns ({"artillery_missions_attacker": 12, ...}); None in a file without
+    them."""
+
+
+MISSION_COUNTERS = ("artillery_missions", "suspected_fire_missions")
+"""The per-side counters of artillery fire the report shows (columns `<counter>_<side>`): every fire mission, and
+of them those on a suspected position (`CombatRules.suspected_fire`, engine 0.18.0)."""
 
 
 @dataclass
@@ -137,6 +145,12 @@ class CellStats:
     unknown_winners: dict[str, int] = field(default_factory=dict)
     """Games whose `winner` is neither attacker nor defender, by value (a damaged or foreign file): counted
     apart, left out of the win rate (`decided`), and warned about (`Summary.warnings`)."""
+    missions: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    """{counter: {side: per game}} for each of `MISSION_COUNTERS` whose two columns the file has ({} in an older
+    file)."""
+    suspected_sides: dict[str, bool] | None = None
+    """Per side: could its agent fire on a suspected position in this cell's games (the batch's record,
+    `read_suspected_sides`)? None when not known (a file written before engine 0.19.0)."""
 
     def casualties(self, side: str) -> list[int]:
         """A side's steps lost per game as the report speaks of casualties: its ground units' steps
@@ -194,6 +208,8 @@ class Summary:
     """Why a per-turn file next to the results was not used (one line for the user), or None."""
     warnings: list[str] = field(default_factory=list)
     """What in the results file was read but is suspect (unknown winners), one line each for the user."""
+    suspected_why: str | None = None
+    """Why the cells' `suspected_sides` are not known (one clause), or None."""
 
     @property
     def fixed(self) -> dict[str, Any]:
@@ -297,6 +313,43 @@ class Summary:
         return all(c.outcomes is not None for c in self.cells)
 
     @property
+    def has_missions(self) -> bool:
+        """Does the file have the `artillery_missions_<side>` columns (every cell)?"""
+        return all("artillery_missions" in c.missions for c in self.cells)
+
+    @property
+    def has_suspected(self) -> bool:
+        """Does the file have the `suspected_fire_missions_<side>` columns (engine 0.18.0 on)?"""
+        return all("suspected_fire_missions" in c.missions for c in self.cells)
+
+    def suspected_off(self, c: CellStats, side: str) -> bool:
+        """Was fire on suspected positions out of `side`'s play in all of `c`'s games: known off
+        (`CellStats.suspected_sides`) and none fired (a count the games recorded outweighs the settings read)."""
+        got = c.missions.get("suspected_fire_missions", {}).get(side)
+        return c.suspected_sides is not None and not c.suspected_sides[side] and not any(got or ())
+
+    @property
+    def suspected_column(self) -> bool:
+        """Show the missions on suspected positions: the file has them and, in some cell, some side could fire
+        them or did (never a column of zeros for a rule that was off in every game)."""
+        if not self.has_suspected:
+            return False
+        if any(any(by_side) for c in self.cells for by_side in c.missions["suspected_fire_missions"].values()):
+            return True
+        return any(c.suspected_sides is None or any(c.suspected_sides.values()) for c in self.cells) and \
+            not self.suspected_none
+
+    @property
+    def suspected_none(self) -> bool:
+        """No mission on a suspected position in any game, and whether the rule was in play is not known in some
+        cell (`suspected_note` says why): a column of zeros would not tell the rule off from never used."""
+        if not self.has_suspected or any(c.suspected_sides is not None and any(c.suspected_sides.values())
+                                         for c in self.cells):
+            return False
+        return not any(any(v) for c in self.cells for v in c.missions["suspected_fire_missions"].values()) and \
+            any(c.suspected_sides is None for c in self.cells)
+
+    @property
     def loss_causes(self) -> list[str]:
         """The causes of loss the results file has a column for (either side), in the file's order."""
         causes: dict[str, None] = {}
@@ -398,8 +451,10 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
            if c in names]
     domains = all(f"steps_lost_{side}_{d}" in names for side in ("attacker", "defender") for d in ("ground", "air"))
     loss_columns = {n: m.groups() for n in names if (m := LOSS_COLUMN.fullmatch(n))}
+    counters = [n for n in MISSION_COUNTERS if all(f"{n}_{side}" in names for side in ("attacker", "defender"))]
+    mission_columns = [f"{n}_{side}" for n in counters for side in ("attacker", "defender")]
     keyed = ["game"] if "game" in names else []  # (a batch writes each (cell, game) once)
-    _check_column_types(path, pf.schema_arrow, [*need, *opt, *loss_columns, *keyed])
+    _check_column_types(path, pf.schema_arrow, [*need, *opt, *loss_columns, *keyed, *mission_columns])
     cell_meta = {c["cell"]: c for c in meta.get("cells", [])}
     fixed = fixed_overrides(meta.get("batch") or {})
     short = short_labels([*sweep_keys, *fixed])
@@ -407,7 +462,7 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
     seen: set[tuple[int, int]] = set()
     repeated: dict[tuple[int, int], int] = {}
     for i in range(pf.num_row_groups):
-        table = pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns) + keyed)
+        table = pf.read_row_group(i, columns=need + sweep_keys + opt + list(loss_columns) + keyed + mission_columns)
         for r in _as_read(path, table, sweep_keys).to_pylist():
             if keyed:
                 key = (r["cell"], r["game"])
@@ -434,6 +489,10 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                     c.near_cut_turns = None
                 if "road_cut_where" not in r:
                     c.cut_places = None
+                c.missions = {n: {"attacker": [], "defender": []} for n in counters}
+            for n, by_side in c.missions.items():
+                for side, got in by_side.items():
+                    got.append(r[f"{n}_{side}"])
             for column, (side, cause) in loss_columns.items():
                 if r[column] is not None:
                     c.losses_by_cause.setdefault(side, {}).setdefault(cause, []).append(r[column])
@@ -472,7 +531,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
                 c.turns_played.append(r["end_turn"])
             if keyed:
                 c.games[r["game"]] = GameRow(r.get("seed"), r["winner"], r["objective_taken_turn"],
-                                             c.casualties("attacker")[-1], c.casualties("defender")[-1])
+                                             c.casualties("attacker")[-1], c.casualties("defender")[-1],
+                                             {k: r[k] for k in mission_columns} if mission_columns else None)
             if r.get("weather_grounded_turns") is None:
                 c.weather_grounded = None
             elif c.weather_grounded is not None:
@@ -487,6 +547,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
         raise ReportError(f"{path} holds no games")
     s = Summary(path, [cells[k] for k in sorted(cells)], meta, sweep_keys)
     s.warnings += unknown_winner_warnings(s)
+    if s.has_suspected:
+        read_suspected_sides(s)
     read_turns(s)
     name_cells(s, cell_names or {})
     return s
@@ -496,7 +558,8 @@ STRING_COLUMNS = ("winner", "outcome", "run_options", "objective_first_entry_typ
 """Columns of a results file that hold text; every other column `summarize` reads holds whole numbers."""
 NOT_NULL_COLUMNS = ("cell", "game", "steps_lost_attacker_total", "steps_lost_defender_total",
                     "drone_sorties_flown_attacker", "drone_sorties_grounded_attacker",
-                    *(f"steps_lost_{side}_{d}" for side in ("attacker", "defender") for d in ("ground", "air")))
+                    *(f"steps_lost_{side}_{d}" for side in ("attacker", "defender") for d in ("ground", "air")),
+                    *(f"{n}_{side}" for n in MISSION_COUNTERS for side in ("attacker", "defender")))
 """Columns `wargame batch` fills in every row (a null there is a damaged file, not a game without the event)."""
 
 
@@ -562,6 +625,22 @@ def unknown_winner_warnings(s: Summary) -> list[str]:
                       if c.unknown_winners)
     return [f"column winner: unexpected value {values} (attacker or defender expected): {total} of {s.games} games "
             f"left out of the win rates ({cells})"]
+
+
+def read_suspected_sides(s: Summary) -> None:
+    """Fill the cells' `suspected_sides` from the results' metadata (`engine.batch.cell_suspected_fire_sides`:
+    the batch records, per cell, whether each side could fire on a suspected position), or say in
+    `s.suspected_why` why they are not known: the missions columns do not tell a rule that was off from one
+    never used."""
+    recorded = {c.get("cell"): c.get("suspected_fire_sides") for c in s.meta.get("cells") or []
+                if isinstance(c, dict)}
+    for c in s.cells:
+        got = recorded.get(c.cell)
+        c.suspected_sides = ({side: bool(got.get(side)) for side in ("attacker", "defender")}
+                             if isinstance(got, dict) else None)
+    if any(c.suspected_sides is None for c in s.cells):
+        s.suspected_why = ("the results file does not record it (written by `wargame batch` before engine "
+                           "0.19.0, or not by `wargame batch`)")
 
 
 TURN_COLUMNS = ["cell", "game", "turn", "objective_hexes_attacker", "objective_hexes_total", "objective_held"]
@@ -892,14 +971,21 @@ def cell_difference(base: CellStats, c: CellStats, pairs: list[tuple[GameRow, Ga
     games), capture turns and casualties (`CellStats.casualties`) by paired t or Welch's; `capture_n` the games
     the capture difference is over (the pairs where both saw it taken, or (base's, c's) captures); `fallen`,
     {turn: difference of the shares of all games fallen by it}, for each of `fallen_turns` (Newcombe's paired or
-    unpaired interval; None for a cell without games)."""
+    unpaired interval; None for a cell without games); `missions`, {"<counter>_<side>": difference of the mean
+    missions per game} for the `MISSION_COUNTERS` both cells have (paired t or Welch's)."""
     out: dict[str, Any] = {"paired": pairs is not None}
+    counted = [(n, side) for n in MISSION_COUNTERS if n in base.missions and n in c.missions
+               for side in ("attacker", "defender")]
     if pairs is not None:
         out["win"] = paired_win_difference(pairs)
         out["capture"], out["capture_n"] = paired_capture_difference(pairs)
         for side in ("attacker", "defender"):
             out[side] = paired_loss_difference(pairs, side)
         out["fallen"] = {t: paired_fallen_difference(pairs, t) for t in fallen_turns}
+        got = [(x.missions, y.missions) for x, y in pairs if x.missions is not None and y.missions is not None]
+        out["missions"] = {f"{n}_{side}": paired_t_difference([x[f"{n}_{side}"] for x, _ in got],
+                                                              [y[f"{n}_{side}"] for _, y in got])
+                           for n, side in counted if len(got) == len(pairs)}
     else:
         out["win"] = win_rate_difference(base, c) if c.decided and base.decided else None
         out["capture"] = welch_difference(base.capture_turns, c.capture_turns)
@@ -908,6 +994,8 @@ def cell_difference(base: CellStats, c: CellStats, pairs: list[tuple[GameRow, Ga
             out[side] = welch_difference(base.casualties(side), c.casualties(side))
         out["fallen"] = {t: newcombe_difference(base.fallen_by(t), base.n, c.fallen_by(t), c.n)
                          if base.n and c.n else None for t in fallen_turns}
+        out["missions"] = {f"{n}_{side}": welch_difference(base.missions[n][side], c.missions[n][side])
+                           for n, side in counted}
     return out
 
 
@@ -938,6 +1026,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
             *([fallen_head(s, sep)] if fallen else []),
             road_cut_head(s, sep), losses_head(s, sep),
+            *([missions_head(sep)] if s.has_missions else []),
+            *([suspected_head(sep)] if s.suspected_column else []),
             f"att. armed-drone{sep}strikes flown /{sep}drone-turns grounded",
             f"turns weather{sep}grounded drones{sep}/ turns played"]
     rows = []
@@ -951,6 +1041,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             *([fallen_cell(s, c, fallen)] if fallen else []),
             road_cut_cell(s, c, sep),
             f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}",
+            *([missions_cell(s, c, "artillery_missions", sep)] if s.has_missions else []),
+            *([missions_cell(s, c, "suspected_fire_missions", sep)] if s.suspected_column else []),
             f"{mean(c.sorties_flown):.1f}/{mean(c.sorties_grounded):.1f}",
             "—" if not c.weather_grounded or not c.turns_played
             else f"{mean(c.weather_grounded):.1f}/{mean(c.turns_played):.1f}",
@@ -968,12 +1060,121 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         head.insert(at, welch_head(s, sep))
         for d, r in zip(diffs, rows, strict=True):
             r.insert(at, "—" if d is None else fmt_difference(d["attacker"], sep, paired=d["paired"]))
+        if s.has_missions:  # (after the missions columns: the difference a sweep of the doctrine's fire is after)
+            at = head.index(suspected_head(sep) if s.suspected_column else missions_head(sep)) + 1
+            head.insert(at, missions_vs_head(sep))
+            for d, r in zip(diffs, rows, strict=True):
+                r.insert(at, "—" if d is None else fmt_missions_difference(d, "artillery_missions", sep))
         if paired:  # (only where the seeds pair the games: in one `wargame batch` file, with --common-seeds)
             at = head.index(f"median turn{sep}taken") + 1
             head.insert(at, f"turn taken{sep}vs cell 0{sep}[95% CI]")
             for d, r in zip(diffs, rows, strict=True):
                 r.insert(at, fmt_capture_difference(d, sep) if d is not None and d["paired"] else "—")
     return head, rows
+
+
+def missions_head(sep: str = " ") -> str:
+    """The table's column of artillery fire missions per game (`MISSION_COUNTERS`)."""
+    return f"artillery missions{sep}per game att/def{sep}[95% CI]"
+
+
+def suspected_head(sep: str = " ") -> str:
+    """The table's column of the missions fired on suspected positions (`Summary.suspected_column`)."""
+    return f"of which on{sep}suspected positions{sep}att/def [95% CI]"
+
+
+def missions_vs_head(sep: str = " ") -> str:
+    return f"artillery missions{sep}vs cell 0 att/def{sep}[95% CI]"
+
+
+def mean_interval(xs: Sequence[float]) -> tuple[float, float, float]:
+    """A mean count and its 95% interval (Student's t, `t_half_width`), cut at 0: a count is never negative.
+
+    >>> m, lo, hi = mean_interval([0, 0, 0, 4]); m, lo, round(hi, 3)  # (1 - 3.18 < 0: cut at 0)
+    (1.0, 0.0, 4.182)
+    """
+    m, h = mean(xs), t_half_width(list(xs))
+    return m, max(0.0, m - h), m + h
+
+
+def fmt_mean_interval(xs: Sequence[float]) -> str:
+    """"11.4 [10.2–12.7]": a mean count per game and its interval (`mean_interval`)."""
+    m, lo, hi = mean_interval(xs)
+    return f"{m:.1f} [{lo:.1f}–{hi:.1f}]"
+
+
+SUSPECTED_OFF = "off"
+"""The table's entry for a side that could not fire on suspected positions in the cell's games."""
+
+
+def missions_cell(s: Summary, c: CellStats, counter: str, sep: str = " ") -> str:
+    """"11.4 [10.2–12.7] / 16.4 [15.0–17.9]": the attacker's and the defender's mean missions of `counter` per
+    game with their intervals; `SUSPECTED_OFF` for a side that could not fire on a suspected position."""
+    by_side = c.missions[counter]
+    shown = [SUSPECTED_OFF if counter == "suspected_fire_missions" and s.suspected_off(c, side)
+             else fmt_mean_interval(by_side[side]) for side in ("attacker", "defender")]
+    return f"{shown[0]}{sep}/ {shown[1]}"
+
+
+def fmt_missions_difference(d: dict[str, Any], counter: str, sep: str = " ") -> str:
+    """Both sides' differences of mean missions of `counter` from cell 0 (`cell_difference`): "+5.1 [+3.9, +6.3]
+    / -0.6 [-2.0, +0.8] paired"."""
+    got = d.get("missions") or {}
+    if f"{counter}_attacker" not in got:
+        return "—"
+    a, b = (fmt_difference(got[f"{counter}_{side}"]) for side in ("attacker", "defender"))
+    return f"{a}{sep}/ {b}" + (f"{sep}paired" if d["paired"] else "")
+
+
+MISSIONS_NOTE = ("'artillery missions per game': the mean fire missions of each side's artillery per game (column "
+                 "artillery_missions_<side>: every fire mission resolved, on seen units and on suspected positions), "
+                 f"with the 95% interval of the mean (Student's t, {T_BARS}, cut at 0)")
+"""What the table's artillery column means."""
+SUSPECTED_NOTE = ("'of which on suspected positions': those fired on a last-seen mark with no enemy seen there "
+                  "(column suspected_fire_missions_<side>; the rule combat.suspected_fire, used by the doctrine "
+                  "with its agent parameter fire_on_suspected), same interval; off: the side could not fire them in "
+                  "the cell's games (the scenario's rule off, or its agent does not use it)")
+"""What the table's suspected-positions column means."""
+
+
+def missions_notes(s: Summary) -> list[str]:
+    """The notes on the artillery columns (table caption, report.md, the HTML): what they count, and, where the
+    suspected-positions column is left out, why (never a column of zeros for a rule that was off)."""
+    if not s.has_missions:
+        return []
+    out = [MISSIONS_NOTE]
+    if s.suspected_column:
+        out.append(SUSPECTED_NOTE + (f" (not known here, so never shown: {s.suspected_why})" if s.suspected_why
+                                     else ""))
+    elif not s.has_suspected:
+        out.append("the results file has no suspected_fire_missions columns (written before engine 0.18.0): "
+                   "missions on suspected positions are not known")
+    elif s.suspected_none:
+        out.append("no artillery mission was fired on a suspected position in any game (column "
+                   f"suspected_fire_missions_<side>; whether the rule was in play is not known: {s.suspected_why}), "
+                   "so no column for them")
+    else:
+        out.append("fire on suspected positions was off in every game (the scenario's combat.suspected_fire false, "
+                   "or no side's agent using it: the doctrine's fire_on_suspected false), so the table has no column "
+                   "for it")
+    if len(s.cells) > 1:
+        out.append("'artillery missions vs cell 0': the difference of each side's mean missions per game from cell "
+                   "0's, with Welch's 95% interval" + unpaired_only(s)
+                   + ("; where marked 'paired', a paired t interval" if cells_paired(s) else ""))
+    return out
+
+
+def missions_json_note(s: Summary) -> str:
+    """summary.json's account of its artillery keys (every name in it a key or, after "column", a results column)."""
+    text = ("artillery_missions_<side>_mean: the mean fire missions per game of each side's artillery (column "
+            "artillery_missions_<side>: on seen units and on suspected positions), with its 95% interval")
+    if s.has_suspected:
+        text += ("; suspected_fire_missions_<side>_mean: those fired on a suspected position, a last-seen mark with "
+                 "no enemy seen there (column suspected_fire_missions_<side>); suspected_fire_sides: could each "
+                 "side fire on suspected positions in the cell's games (the scenario's rule on, sightings tracked, "
+                 "an agent that uses it), null when not known (a results file written before engine 0.19.0)")
+    return text + ("; the table leaves the missions on suspected positions out when the rule was off in every game, "
+                   "or none was fired and the settings are not known" if s.has_suspected else "")
 
 
 NOT_RECORDED = "n/a"
@@ -1189,7 +1390,8 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
     if len(s.cells) > 1 and cells_paired(s):
         compare += f"; {PAIRED_NOTE}"
     caption = (f"{fixed}{MEDIAN_NOTE}; {table_notes(s)}; losses, strikes flown (the drone_sorties_flown columns) "
-               f"and drone-turns grounded are means per game; {ground}" + grounded_note() + compare)
+               f"and drone-turns grounded are means per game; {ground}" + grounded_note()
+               + "".join(f"; {n}" for n in missions_notes(s)) + compare)
     if title is None:
         title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
     parts = column_groups(head, rows, width)
@@ -1353,7 +1555,7 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
     seed = f", base seed {s.seed}" if s.seed is not None else ""
     fixed = f" {as_sentence(fixed_note(s))}" if fixed_note(s) else ""
     notes = [MEDIAN_NOTE, table_notes(s), "losses, strikes flown and drone-turns grounded are means per game",
-             grounded_note()]
+             grounded_note(), *missions_notes(s)]
     if s.ground_losses:
         notes.insert(1, GROUND_NOTE)
     if len(s.cells) > 1:
@@ -1840,6 +2042,50 @@ def plot_losses_by_cause(s: Summary, path: Path) -> None:
     save_figure(fig, path)
 
 
+@projected
+def plot_artillery_missions(s: Summary, path: Path) -> None:
+    """Per cell, each side's mean artillery fire missions per game with the 95% interval of the mean, and inside
+    each bar, hatched, those fired on suspected positions (where some side could fire them:
+    `Summary.suspected_column`): what a sweep of the doctrine's `fire_on_suspected` changes."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    fig, ax = plt.subplots(figsize=(bar_plot_width(s), 5.6), layout="constrained")
+    w = 0.38
+    suspected = s.suspected_column
+    handles = []
+    top = 1.0
+    for k, (side, colour) in enumerate((("attacker", ATT_COLOUR), ("defender", DEF_COLOUR))):
+        xs = grouped_bar_x(len(s.cells), k, 2, w)
+        alls = [mean_interval(c.missions["artillery_missions"][side]) for c in s.cells]
+        ax.bar(xs, [m for m, _, _ in alls], w, color=colour, alpha=0.85)
+        ax.errorbar(xs, [m for m, _, _ in alls], yerr=[[m - lo for m, lo, _ in alls], [hi - m for m, _, hi in alls]],
+                    fmt="none", ecolor="black", capsize=4, lw=1)
+        handles.append(Patch(facecolor=colour, alpha=0.85, label=f"{s.side(side)}: all missions"))
+        top = max(top, *(hi for _, _, hi in alls))
+        for x, c, (m, _, hi) in zip(xs, s.cells, alls, strict=True):
+            label = f"{m:.1f}"
+            if suspected and s.suspected_off(c, side):
+                label += "\nsusp. off"
+            elif suspected:
+                sm, slo, shi = mean_interval(c.missions["suspected_fire_missions"][side])
+                ax.bar([x], [sm], w * 0.6, color="white", alpha=0.55, hatch="//", edgecolor="black", lw=0.6)
+                ax.errorbar([x], [sm], yerr=[[sm - slo], [shi - sm]], fmt="none", ecolor="dimgray", capsize=3, lw=0.9)
+                label += f"\n({sm:.1f} susp.)"
+            ax.annotate(label, (x, hi), textcoords="offset points", xytext=(0, 2), ha="center", va="bottom",
+                        fontsize="x-small")
+    if suspected:
+        handles.append(Patch(facecolor="white", hatch="//", edgecolor="black", label="of which on suspected positions"))
+    ax.set_ylabel("artillery fire missions per game (mean)")
+    _cell_ticks(ax, s)
+    ax.set_ylim(0, top * 1.2)  # (room for the means written over the bars)
+    ax.set_title(f"Artillery fire missions per side{' by cell' if len(s.cells) > 1 else ''}\n(error bars: 95% "
+                 f"confidence interval of the mean, {T_BARS}){fixed_title_line(s)}")
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)  # (three ran off the figure's edges)
+    ax.grid(axis="y", alpha=0.3)
+    save_figure(fig, path)
+
+
 CELL_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
 CELL_LINES = ("-", "--", ":", "-.")
 CELL_MARKERS = ("o", "s", "^", "D")
@@ -1945,6 +2191,10 @@ PLOTS = (("win_rate.png", plot_win_rate), ("capture_turn.png", plot_capture_turn
          ("losses.png", plot_losses))
 CAUSE_PLOTS = (("losses_by_cause.png", plot_losses_by_cause),)
 """Plots of the `losses_<side>_<cause>` columns: drawn when the results file has them."""
+MISSION_PLOTS = (("artillery_missions.png", plot_artillery_missions),)
+"""Plots of the artillery columns: drawn when some side could fire on suspected positions, or did
+(`Summary.suspected_column`: what the plot is for; the table has the missions in every report)."""
+"""Plots of the `losses_<side>_<cause>` columns: drawn when the results file has them."""
 OUTCOME_PLOTS = (("outcomes.png", plot_outcomes),)
 """Plots of the `outcome` column: drawn when the results file has it."""
 TURN_PLOTS = (("objective_by_turn.png", plot_objective_by_turn),)
@@ -1961,6 +2211,23 @@ def _causes_caption(s: Summary) -> str:
     if missing:
         text += f" The results file has no losses by cause for the {' and the '.join(missing)}."
     return text
+
+
+def _missions_caption(s: Summary) -> str:
+    """What the artillery plot says of the missions on suspected positions: drawn, off, unknown or not recorded."""
+    if s.suspected_column:
+        return ("Hatched, inside each bar: those fired on a suspected position (a last-seen mark with no enemy seen "
+                "there; suspected_fire_missions_<side>), with their own interval (grey); 'susp. off': that side "
+                "could not fire on suspected positions in the cell's games."
+                + (f" Whether a side could is not known here ({s.suspected_why}): none is marked off."
+                   if s.suspected_why else ""))
+    if not s.has_suspected:
+        return "The results file does not record missions on suspected positions (written before engine 0.18.0)."
+    if s.suspected_none:
+        return (f"No mission was fired on a suspected position in any game (whether the rule was in play is not "
+                f"known here: {s.suspected_why}).")
+    return ("Fire on suspected positions was off in every game (the scenario's combat.suspected_fire false, or no "
+            "side's agent using it: the doctrine's fire_on_suspected false): none of these missions was on one.")
 
 
 def figure_caption(s: Summary, name: str) -> str:
@@ -2014,6 +2281,11 @@ def figure_caption(s: Summary, name: str) -> str:
                 "contest radius) and holds of all of it at the end of the last turn; the defender's wins by the "
                 f"hexes the attacker still held at the end. {near} Shares of the cell's games; no intervals are "
                 f"drawn (the win-rate plot has them).{order}{key}")
+    if name == "artillery_missions.png":
+        return (f"Mean artillery fire missions per game of each side, per cell ({n}; n under each pair of bars): "
+                "every fire mission resolved, on seen units and on suspected positions (the results' "
+                "artillery_missions_<side>). Error bars: 95% confidence interval of the mean "
+                f"({T_CAPTION}; cut at 0; summary.csv has each mean's sd and se). {_missions_caption(s)}{order}{key}")
     if name == "losses_by_cause.png":
         return (f"Mean strength steps lost per game by each side to each cause, per cell ({n}; n under each group "
                 f"of bars); {causes_total_note(s)}. Error bars: 95% confidence interval "
@@ -2049,9 +2321,10 @@ def remove_stale_html(out_dir: Path) -> list[Path]:
 
 
 def write_plots(s: Summary, out_dir: Path) -> list[Path]:
-    """Write the plots of `PLOTS` (and `CAUSE_PLOTS`, with losses by cause, and `TURN_PLOTS`, with per-turn
-    data) in `out_dir`; an optional plot of an earlier report is removed when this batch has no data for it (it
-    would sit next to this one's plots as if it were theirs). `write_outcome_plots` draws `OUTCOME_PLOTS`."""
+    """Write the plots of `PLOTS` (and `CAUSE_PLOTS`, with losses by cause, `MISSION_PLOTS`, with fire on
+    suspected positions, and `TURN_PLOTS`, with per-turn data) in `out_dir`; an optional plot of an earlier
+    report is removed when this batch has no data for it (it would sit next to this one's plots as if it were
+    theirs). `write_outcome_plots` draws `OUTCOME_PLOTS`."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -2061,8 +2334,12 @@ def write_plots(s: Summary, out_dir: Path) -> list[Path]:
     if not cause_plots:
         for name, _ in CAUSE_PLOTS:
             (out_dir / name).unlink(missing_ok=True)
+    mission_plots = MISSION_PLOTS if s.suspected_column else ()
+    if not mission_plots:
+        for name, _ in MISSION_PLOTS:
+            (out_dir / name).unlink(missing_ok=True)
     paths = []
-    for name, fn in PLOTS + cause_plots + (TURN_PLOTS if s.has_turns else ()):
+    for name, fn in PLOTS + cause_plots + mission_plots + (TURN_PLOTS if s.has_turns else ()):
         p = out_dir / name
         fn(s, p)
         paths.append(p)
@@ -2103,7 +2380,7 @@ class WrittenReport:
 
 
 REPORT_FILES = ("summary.json", "summary.csv", "report.md", "report.html",
-                *(name for name, _ in PLOTS + CAUSE_PLOTS + OUTCOME_PLOTS + TURN_PLOTS))
+                *(name for name, _ in PLOTS + CAUSE_PLOTS + MISSION_PLOTS + OUTCOME_PLOTS + TURN_PLOTS))
 """Every file a report may write in its folder: the ones this report does not write are an earlier report's."""
 
 
@@ -2207,6 +2484,7 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     rerun = "".join(f"<li><code>{c.cell}</code>: <code>wargame run {esc(s.meta.get('scenario_path', 'SCENARIO'))} "
                     f"{esc(c.run_options)}</code></li>" for c in s.cells if c.run_options)
     b = s.meta.get("batch", {})
+    missions = "".join(f"; {n}" for n in missions_notes(s))
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Batch report: {esc(s.meta.get('scenario_name') or s.path.name)}</title>
@@ -2223,7 +2501,7 @@ base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version'
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
 {esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)}. {esc(MODEL_RATE_NOTE)}
 {esc(MEDIAN_NOTE)}; {esc(table_notes(s))};
-{esc(GROUND_NOTE + "; " if s.ground_losses else "")}{esc(grounded_note("“”"))};
+{esc(GROUND_NOTE + "; " if s.ground_losses else "")}{esc(grounded_note("“”"))}{esc(missions)};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}
@@ -2316,6 +2594,31 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
                       "capture_turn_vs_cell0_paired": None if capture is None else capture[0],
                       "capture_turn_vs_cell0_paired_ci": None if capture is None else [capture[1], capture[2]],
                       "capture_turn_pairs": n_capture})
+    if s.has_missions:  # (last: the columns of a file without them keep their places)
+        for c, d in zip(s.cells, out, strict=True):
+            d.update(_missions_summary(s, c, paired.get(c.cell)))
+    return out
+
+
+def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameRow]] | None) -> dict[str, Any]:
+    """`<counter>_<side>_mean` (with sd, se and `_ci`, the 95% Student-t interval cut at 0) for each of
+    `MISSION_COUNTERS` the file has, `suspected_fire_sides` (could each side fire on a suspected position: null
+    when not known), and `<counter>_<side>_vs_cell0` with `_ci`: the difference from cell 0, paired t where the
+    cell pairs with cell 0 (`paired_vs_cell0`), else Welch's; null for cell 0."""
+    out: dict[str, Any] = {}
+    for n, by_side in c.missions.items():
+        for side, xs in by_side.items():
+            out.update(mean_stats(f"{n}_{side}", xs))
+            out[f"{n}_{side}_ci"] = list(mean_interval(xs)[1:]) if xs else None
+    if s.has_suspected:
+        out["suspected_fire_sides"] = c.suspected_sides
+    base = s.cells[0]
+    diff = cell_difference(base, c, pairs)["missions"] if c is not base else {}
+    for n, by_side in c.missions.items():
+        for side in by_side:
+            got = diff.get(f"{n}_{side}")
+            out[f"{n}_{side}_vs_cell0"] = None if got is None else got[0]
+            out[f"{n}_{side}_vs_cell0_ci"] = None if got is None else [got[1], got[2]]
     return out
 
 
@@ -2392,6 +2695,14 @@ def summary_intervals(s: Summary) -> dict[str, str]:
     if len(s.cells) > 1 and cells_paired(s):
         for key in ("wins_vs_cell0_paired_ci", f"{att}_vs_cell0_paired_ci", "capture_turn_vs_cell0_paired_ci"):
             out[key] = "paired 95% interval (see 'paired')"
+    if s.has_missions:
+        names = [f"{n}_<side>" for n in MISSION_COUNTERS if n in s.cells[0].missions]
+        for name in names:
+            out[f"{name}_ci"] = "95% interval of the mean per game (Student's t, mean ± t(0.975, n - 1) se), cut at 0"
+        for name in names:
+            out[f"{name}_vs_cell0_ci"] = (f"{WELCH_INTERVAL} of the difference of the mean per game from cell 0's"
+                                          + ("; paired t, t(0.975, pairs - 1), where paired_vs_cell0"
+                                             if len(s.cells) > 1 and cells_paired(s) else ""))
     out["_sd, _se"] = ("sample standard deviation (n - 1) and standard error of the mean before them; the plots' "
                        "error bars are mean ± t(0.975, n - 1) se (Student's t)")
     return out
@@ -2415,6 +2726,7 @@ def cells_json(s: Summary) -> str:
         "road_cut": ROAD_CUT_NOTE + "; here road_cut_turn_median and road_cut_near_objective_turn_median, the games "
                     "behind them road_cuts and road_cuts_near_objective, and road_cut_where ({place: games})",
         "objective_entered_share": ENTERED_NOTE.format(objective=s.objective),
+        **({"artillery_missions": missions_json_note(s)} if s.has_missions else {}),
         **({"paired": PAIRED_NOTE + f"; {loss_column(s, 'attacker')}_vs_cell0_paired: the attacker's "
                                     + ("ground steps lost" if s.ground_losses else "steps lost (all steps: a file "
                                        "without the ground columns)")} if len(s.cells) > 1 and cells_paired(s)
