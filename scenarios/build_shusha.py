@@ -793,10 +793,10 @@ META["history"] = [
     "Morning of 4 Nov (turn 15): the first special-forces groups reach the Shusha–Lachin road; close combat "
     "along it on 5 Nov.",
     "6 Nov (turn 19): a defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance.",
-    "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms "
-    "it on the 9th.",
     "4-5 Nov (turns 15-18): fighting at Lisagor / Turshsu, on the corridor road 17-18 km by road (about 12 km in "
     "a straight line) south-west of Shusha; the attackers hold the road toward Lachin.",
+    "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms "
+    "it on the 9th.",
     "Shosh and Lachin stayed in Artsakh's hands until the ceasefire (night of 9/10 Nov).",
 ]
 META["briefing"] = [
@@ -813,9 +813,12 @@ META["briefing"] = [
     "(overlay 1). The town's cliffs make an assault from below costly (overlays 2 and 8); the one face without a "
     "cliff is the road's, from the Dashalti gorge at (21,12) into (21,11); Jidir Duzu, the south-west rim, is a "
     "cliff climb from the gorge.",
-    "The defender: hold the town and keep the road open. Hidden parties in the ravines fire first at whatever "
-    "walks into them; artillery needs a spotter, and the recon drone over the approaches is one. A unit cut off "
-    "from its supply fires worse and does not recover (overlay 6).",
+    "The defender: hold the town and keep the road open. All its supply comes up the Lachin road from Armenia "
+    "(the west edge); Stepanakert is not a source, so once the road is cut, the town, Stepanakert and every unit "
+    "beyond the cut are out of supply. A unit cut off from its supply fires worse and does not recover (overlay 6). "
+    "Hidden parties in the ravines fire first at whatever walks into them (at night, worse: only the attacker's "
+    "special forces are night-capable, and every other unit fights at -1 in the dark); artillery needs a "
+    "spotter, and the recon drone over the approaches is one.",
     "The weather: clear or partly cloudy until about 2 November, then low cloud and fog; the forecast was for "
     "improvement by Sunday 8 November, and no source says when it cleared (the scenario clears it on the 8th). Armed "
     "drones cannot fly under a low ceiling (the panel's red GROUNDED box says why), nor can the attacker's "
