@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import shusha_scenario, tiny_scenario
-from test_analyst19 import _effect_cells
+from test_batch_options_and_outputs import _effect_cells
 
 import engine.fidelity as fidelity
 import engine.game
