@@ -133,7 +133,7 @@ def test_a_loss_the_side_did_not_see_keeps_its_mark():
 # Session 29, fog of war: a side knows the result of its own fire (`view._dealt_by`), and the memo of the losses a
 # side saw (`view._destroyed_seen`) lives and dies with its game.
 #
-# Test map (the tiny scenario, row 6 edited as in tests/test_ambush23.py): (4,6) and (5,6) ravine, the party
+# Test map (the tiny scenario, row 6 edited as in tests/test_ambush_withdrawal.py): (4,6) and (5,6) ravine, the party
 # `arm_amb` at (5,6) with `ambush_withdraw`; the tank, cut to 1 step, drives west along row 6 into it. Destroyed,
 # the tank leaves the party, which slipped away to (4,6), no eye on (6,6).
 

@@ -30,7 +30,7 @@ TOWN = (3, 4)
 
 def _state(turns: int = 1, **combat_rules: Any) -> Any:
     """The tiny valley at the attacker's artillery phase `turns` turns after turn 1's: the town's two defenders
-    seen on turn 1 and gone to ground since (tests/test_s29_suspected_fire.py)."""
+    seen on turn 1 and gone to ground since (tests/test_suspected_fire.py)."""
     d = tiny_dict()
     move_unit(d, "az_sf", (5, 4))
     drop_units(d, "arm_ad")
@@ -200,7 +200,7 @@ def test_the_help_says_what_the_modifier_costs(shusha):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# (To add as tests/test_s29_play_wiring.py once /tmp/s29/play_other.diff is applied.) The battery's unit hint and
+# The battery's unit hint and
 # the artillery phase's skip reason use ui.suspected_fire (dummy SDL video).
 
 def test_the_battery_hint_and_the_skip_reason_name_the_marks(screen):
