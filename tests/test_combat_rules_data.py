@@ -75,7 +75,7 @@ def cliff_odds_and_expectation(scen) -> tuple[Any, tuple[Any, ...], tuple[float,
 
 # ------------------------------------------------------------------------------------------------ defaults
 def test_defaults_are_the_old_constants():
-    # (fire on a suspected position came later, off by default: tests/test_s29_suspected_fire.py)
+    # (fire on a suspected position came later, off by default: tests/test_suspected_fire.py)
     assert {k: v for k, v in attrs.asdict(CombatRules()).items() if not k.startswith("suspected_")} == OLD_CONSTANTS
     assert CombatRules().suspected_fire is False
     assert DEFAULT_COMBAT == CombatRules()

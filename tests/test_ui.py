@@ -597,7 +597,7 @@ def test_a_replay_of_both_sides_shows_the_true_control_map(scen, screen):
 def test_replay_of_an_event_log_refuses_side(tmp_path):
     """An event log does not record what each side saw: `--side` with one must be refused with the way out,
     not open a window that claims to show one side's knowledge and shows everything. (An AI game's log that the
-    engine plays again to the byte is stepped through as a save, `--side` included: tests/test_ui_small23.py.)"""
+    engine plays again to the byte is stepped through as a save, `--side` included: tests/test_ui_laptop_screen.py.)"""
     from typer.testing import CliRunner
 
     from engine.cli import app

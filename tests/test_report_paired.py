@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_analyst21 import cli, flat
+from test_batch_cell_labels_and_seeds import cli, flat
 
 from engine import batch as B
 from engine import compare as C

@@ -1,17 +1,19 @@
-"""The doctrine's `fire_on_suspected` parameter: off (the default) the AI's games are as before, tracked or not; on,
-a battery with no known enemy worth a mission fires on a fresh last-seen mark worth one, never an illegal order,
-and only where the rules allow it (the scenario's `combat.suspected_fire`, a game that tracks sightings)."""
+"""The doctrine AI's `fire_on_suspected`: its games off and on, and validate's warning when it is idle."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
-from conftest import drop_units, move_unit, shusha_scenario, tiny_dict
+from conftest import SHUSHA_PATH, drop_units, move_unit, shusha_scenario, tiny_dict
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from engine.ai.base import make_agent
 from engine.ai.doctrine import SUSPECTED_FIRE_MIN_STEPS, DoctrineAgent
+from engine.cli import app, doctrine_warnings
 from engine.events import jsonl_text
 from engine.game import agent_refusals, run_agents
 from engine.orders import END_PHASE, Fire
@@ -19,6 +21,11 @@ from engine.rules import check, legal_orders, new_game, seed_streams
 from engine.scenario import ScenarioError, agent_parameters, scenario_from_dict
 from engine.units import SIDES
 from engine.view import observe
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The doctrine's `fire_on_suspected` parameter: off (the default) the AI's games are as before, tracked or not; on,
+# a battery with no known enemy worth a mission fires on a fresh last-seen mark worth one, never an illegal order,
+# and only where the rules allow it (the scenario's `combat.suspected_fire`, a game that tracks sightings).
 
 TOWN = (3, 4)
 """arm_inf_2's hex in the tiny scenario with az_sf at (5,4): seen on turn 1, hidden (the town conceals it) at the
@@ -188,3 +195,32 @@ def test_play_game_does_not_track_where_the_rule_is_off():
     on = play_game(scen, seed=1, agent_params=BOTH_ON)
     assert on.last_seen is None
     assert jsonl_text(on.log) == jsonl_text(play_game(scen, seed=1).log)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# `wargame validate` warns of a doctrine parameter the scenario's rules make idle (an acceptance tester set
+# `fire_on_suspected` with the rule off and got the default game without a word).
+
+def _doc(rule: bool, param: bool) -> dict:
+    doc = json.loads(SHUSHA_PATH.read_text())
+    doc.setdefault("combat", {})["suspected_fire"] = rule
+    doc["sides"]["attacker"].setdefault("agent_params", {})["fire_on_suspected"] = param
+    return doc
+
+
+def test_idle_parameter_is_named_with_both_paths() -> None:
+    (w,) = doctrine_warnings(scenario_from_dict(_doc(rule=False, param=True)))
+    assert "$.sides.attacker.agent_params.fire_on_suspected" in w and "$.combat.suspected_fire is false" in w
+
+
+def test_no_warning_when_the_rule_allows_it_or_the_parameter_is_off() -> None:
+    assert doctrine_warnings(scenario_from_dict(_doc(rule=True, param=True))) == []
+    assert doctrine_warnings(scenario_from_dict(_doc(rule=False, param=False))) == []
+
+
+def test_validate_prints_it_and_still_passes(tmp_path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(_doc(rule=False, param=True)))
+    r = CliRunner().invoke(app, ["validate", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "fire_on_suspected" in r.output and "warning" in r.output

@@ -1,6 +1,4 @@
-"""Fire on a suspected position (`CombatRules.suspected_fire`): a battery may fire at a hex with no known enemy but a
-fresh last-seen mark of one. Legality and its refusals, the resolution (hidden units hit and revealed, an empty hex
-wasted), the fog (the firer reads only what its observer sees), saves and replays, the rule as data."""
+"""Fire on a suspected position: targets, refusals, results, events, saves, fog and counts."""
 
 from __future__ import annotations
 
@@ -13,7 +11,8 @@ from hypothesis import strategies as st
 
 from engine import combat
 from engine.ai.base import make_agent
-from engine.batch import with_overrides
+from engine.batch import turn_rows, with_overrides
+from engine.debrief import debrief_rows
 from engine.errors import IllegalOrder, ScenarioError
 from engine.events import Modifier, event_from_dict, event_to_dict, jsonl_text
 from engine.game import run_agents
@@ -29,7 +28,12 @@ from engine.rules import (
 )
 from engine.savegame import game_from_save_dict, load_game, save_game, save_text
 from engine.scenario import CombatRules, scenario_from_dict
-from engine.view import observe, seen_by, visible_log
+from engine.view import UNSEEN_SPOTTER, observe, seen_by, visible_log
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Fire on a suspected position (`CombatRules.suspected_fire`): a battery may fire at a hex with no known enemy but a
+# fresh last-seen mark of one. Legality and its refusals, the resolution (hidden units hit and revealed, an empty hex
+# wasted), the fog (the firer reads only what its observer sees), saves and replays, the rule as data.
 
 TOWN = (3, 4)
 """arm_inf_2's hex: the attacker's special forces at (5,4) see it on turn 1, it goes to ground at the end of the
@@ -336,3 +340,92 @@ def test_the_suspected_position_never_makes_the_odds_better(mod, target, col, ro
     suspected = combat.fire_odds(state, firer, ghost, "artillery", suspected_fire_modifiers(state, spotter))
     assert suspected.p_hit <= plain.p_hit and suspected.expected_losses <= plain.expected_losses
     assert suspected.net == plain.net + mod
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# With fire on suspected positions off, the refusal speaks of the rule only where the side holds a last-seen mark
+# (`SideView.last_seen`): not where it saw the unit destroyed.
+
+def test_a_hex_where_the_side_saw_the_unit_destroyed_reads_as_any_empty_hex():
+    d = _doc(hit_min=1.0, hit_max=1.0)
+    unit_spec(d, "arm_inf_2")["strength"] = 2
+    state = goto(new_game(scenario_from_dict(d), 2, track_sightings=True), "attacker", "artillery")
+    apply(state, Fire("az_art", TOWN))  # (seen on turn 1: destroyed by 2 sure hits)
+    assert state.unit("arm_inf_2").strength == 0
+    goto(goto(state, "defender", "artillery"), "attacker", "artillery")
+    assert "arm_inf_2" not in {m.id for m in observe(state, 0).last_seen}
+    assert check(state, Fire("az_art", TOWN)) == "no known enemy at (3,4)"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The target's side of an enemy fire mission does not read who spotted it: the spotter may be a unit it does not
+# see (`engine.view.visible_log`), on a suspected position or a seen one.
+
+def test_a_hidden_spotter_is_not_named_to_the_target_side():
+    state = _turn2(_sure(False))
+    sf = state.unit("az_sf")
+    state.set_hidden(sf, True)  # (a hidden special-forces team in sight of the town)
+    state.touch()
+    assert "az_sf" not in {c.id for c in observe(state, 1).contacts}
+    k = _fire(state, TOWN)
+    theirs = [e for _, e in visible_log(state, 1, k) if e.kind == "SuspectedFire"]
+    assert theirs and all("az_sf" not in e.text() and e.spotter == UNSEEN_SPOTTER for e in theirs)
+    mine = [e for _, e in visible_log(state, 0, k) if e.kind == "SuspectedFire"]
+    assert mine[0].spotter == "az_sf" and state.log[k].spotter == "az_sf"  # (the firer and the log keep it)
+
+
+def test_a_hidden_spotter_of_fire_on_a_seen_enemy_is_not_named_either():
+    """`ArtilleryFired` (a known target) reads the same to the target's side: the spotter is 'an observer'."""
+    state = _turn2(_sure(False))
+    state.set_hidden(state.unit("az_sf"), True)
+    state.set_hidden(state.unit("arm_inf_2"), False)  # (seen: the mission is an ordinary one)
+    state.touch()
+    assert "arm_inf_2" in {c.id for c in observe(state, 0).contacts}
+    assert "az_sf" not in {c.id for c in observe(state, 1).contacts}
+    k = _fire(state, TOWN)
+    assert state.log[k].kind == "ArtilleryFired" and state.log[k].spotter == "az_sf"
+    theirs = [e for _, e in visible_log(state, 1, k) if e.kind == "ArtilleryFired"]
+    assert theirs and all("az_sf" not in e.text() and e.spotter == UNSEEN_SPOTTER for e in theirs)
+    assert [e.spotter for _, e in visible_log(state, 0, k) if e.kind == "ArtilleryFired"] == ["az_sf"]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The score record tells missions on suspected positions from those at seen units (`Score.suspected_fire_missions`,
+# a part of `artillery_missions`), and the debrief lists them when there were any.
+
+def test_a_mission_on_a_suspected_position_is_counted_apart():
+    state = _turn2(_sure(False))
+    assert not [r for r in debrief_rows(state) if "suspected" in r[0]]  # (none yet: no row)
+    _fire(state, TOWN)
+    sc = state.score
+    assert sc.artillery_missions["attacker"] == 1 and sc.suspected_fire_missions == {"attacker": 1, "defender": 0}
+    assert ("  of which on suspected positions", 1, 0) in debrief_rows(state)
+
+
+def test_the_batch_row_has_the_count():
+    from engine.batch import PER_SIDE_COUNTERS
+
+    assert "suspected_fire_missions" in PER_SIDE_COUNTERS  # (`suspected_fire_missions_{side}` columns)
+
+
+def test_the_new_columns_leave_the_older_ones_in_their_places():
+    """`suspected_fire_missions_<side>` (engine 0.18.0) come just before the weather columns: the columns an older
+    results file has keep their order, and their places in a CSV copy, up to the weather columns."""
+    from engine.batch import SIDES, WEATHER_COLUMNS, row_schema
+
+    names = row_schema({}, {s: [] for s in SIDES}).names
+    new = [f"suspected_fire_missions_{s}" for s in SIDES]
+    assert names[-len(WEATHER_COLUMNS) - len(new):-len(WEATHER_COLUMNS)] == new
+    assert names[-len(WEATHER_COLUMNS):] == list(WEATHER_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The per-turn table (`engine.batch.turn_rows`) counts the steps a fire on a suspected position destroyed, as the
+# score record does (a hidden unit's `HiddenUnitShelled` lost none).
+
+def test_steps_lost_to_a_suspected_position_reach_the_per_turn_table():
+    state = _turn2(_sure(True))
+    _fire(state, TOWN)
+    assert state.score.steps_lost["defender"] == {"infantry": 2}
+    rows = turn_rows(state.log, state.scenario)
+    assert rows[-1]["steps_lost_defender_cum"] == 2 and rows[-1]["steps_lost_defender_ground_cum"] == 2

@@ -1,7 +1,4 @@
-"""Session 29, an analyst's read of a Shusha weather sweep: the plot of losses by cause said its bars add up to
-the all-causes losses (the all-causes plot draws ground units alone; the cause plot counts the drones shot down
-too), the "entered" column had no note, the table's dates are the turns' starts, and the outcomes plot called
-the defender's other wins "fewer hexes"."""
+"""The report's table and plots: the terminal width, column notes and words, captions, axes, report.md."""
 
 from __future__ import annotations
 
@@ -10,10 +7,70 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 import engine.batch as B
-import engine.report as R
+from engine import report as R
+from engine.report import CellStats, Summary
 from engine.scenario import load_scenario
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Session 21: the batch/report table in a narrow terminal comes in parts instead of wrapping mid-word.
+
+def _summary(n_cells: int) -> Summary:
+    cells = []
+    for i in range(n_cells):
+        c = CellStats(i, f"weather=historical{i}", {"weather": i}, n=40, attacker_wins=25)
+        c.capture_turns = [23, 24]
+        c.road_cut_turns = [15]
+        cells.append(c)
+    return Summary(Path("r.parquet"), cells, {"turns": 26, "objective": "Shusha"}, ["weather"])
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 200])
+@pytest.mark.parametrize("n_cells", [1, 3])
+def test_the_table_fits_the_terminal_without_splitting_words(width, n_cells):
+    """At 100 columns the one table wrapped its headers and numbers mid-word ("entere d", "23.1/2 6.7")."""
+    s = _summary(n_cells)
+    console = Console(width=width, record=True)
+    console.print(R.rich_table(s, width=width))
+    text = console.export_text()
+    lines = text.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    for word in ("entered", "attacker wins", "steps lost", "road cut", "weather=historical0", "[95% CI]"):
+        assert word in text, (word, text)
+    # every cell appears in every part of the table, and every number whole
+    parts = text.count("┏")
+    assert text.count("│ 0: weather=historical0") == parts
+    assert parts == 1 if width == 200 else parts >= 2
+
+
+def test_one_table_without_a_width():
+    s = _summary(2)
+    console = Console(width=400, record=True)
+    console.print(R.rich_table(s))
+    assert console.export_text().count("┏") == 1
+
+
+def test_the_capture_turn_plot_ticks_the_last_turn_and_leaves_room_after_its_bar(drawn):
+    """A final check: with 26 turns the ticks ran 1, 3, ..., 25, and the turn-26 bar touched the frame."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    s = _summary(1)
+    s.meta["turns"] = 26
+    s.cells[0].capture_turns = [20, 26]
+    R.plot_capture_turns(s, Path("unused.png"))
+    ax = drawn[-1].axes[-1]
+    assert 26 in [round(t) for t in ax.get_xticks()]
+    assert ax.get_xlim()[1] > 26.5
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Session 29, an analyst's read of a Shusha weather sweep: the plot of losses by cause said its bars add up to
+# the all-causes losses (the all-causes plot draws ground units alone; the cause plot counts the drones shot down
+# too), the "entered" column had no note, the table's dates are the turns' starts, and the outcomes plot called
+# the defender's other wins "fewer hexes".
 
 SHUSHA = Path(__file__).resolve().parent.parent / "scenarios" / "shusha_1120.json"
 
@@ -110,3 +167,16 @@ def test_the_turn_axis_labels_the_last_turn(shusha_clear, drawn) -> None:
     assert len(panels) == 2
     for ax in panels:
         assert last in [round(x) for x in ax.get_xticks()]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The batch table's road-cut column says "near" the objective: "first anywhere / by Kepez pass" (lesson 5) read
+# as the pass doing the cutting; "/ near Shusha" reads for the town as well.
+
+@pytest.mark.parametrize("objective", ["Kepez pass", "Shusha", "Dashkend"])
+def test_the_road_cut_column_says_near_the_objective(objective: str) -> None:
+    s = Summary(Path("r.parquet"), [], {"turns": 5, "objective": objective}, ["x"])
+    head = R.road_cut_head(s)
+    assert head == f"median turn road cut: first anywhere / near {objective}" and " by " not in head
+    assert R.road_cut_head(s, "\n").endswith(f"\n/ near {objective}")
+    assert R.ROAD_CUT_NOTE.startswith("'road cut: first anywhere / near' the objective")

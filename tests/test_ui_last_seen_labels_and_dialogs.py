@@ -16,7 +16,7 @@ from typing import Any
 import pygame
 import pytest
 from conftest import goto, panel_lines, tiny_dict
-from test_ui_player22 import assert_last_seen_labels_clear
+from test_ui_enemy_turn_report_and_previews import assert_last_seen_labels_clear
 
 from engine.rules import new_game
 from engine.scenario import scenario_from_dict
