@@ -250,9 +250,9 @@ def test_compare_of_files_with_the_rule_off_says_so() -> None:
 
 def test_summary_json_names_only_what_it_writes(sweep_results: Path) -> None:
     """Every name in the artillery note and intervals is a key written, or after "column" a results column; every
-    artillery interval written is described (as `test_s29_an2_findings` checks the others)."""
+    artillery interval written is described (as `test_compare` checks the others)."""
     import pyarrow.parquet as pq
-    from test_s29_an2_findings import NAME, as_pattern
+    from test_compare import NAME, as_pattern
 
     doc = json.loads(R.cells_json(R.summarize(sweep_results)))
     keys = set(doc) | {k for c in doc["cells"] for k in c}

@@ -25,7 +25,7 @@ TOWN = (3, 4)
 
 def _app(turns: int, max_age: int = 1) -> Any:
     """The attacker's battery selected in its artillery phase `turns` turns after the town's defenders were last
-    seen (turn 1) and went to ground (as tests/test_s29_ui_suspected_fire.py)."""
+    seen (turn 1) and went to ground (as tests/test_suspected_fire_ui.py)."""
     from ui.app import App
 
     d = tiny_dict()
