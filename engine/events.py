@@ -354,10 +354,17 @@ class UnitRevealed(Event):
     reason: str
     setting_out: bool = False
     """Seen as it set out from `hex` on a move (the move's event says where it went)."""
+    stack_of: str = ""
+    """Revealed along with the stack of this unit, which `reason` is about (a unit hit by fire on its suspected
+    position, `rules._reveal`); "": `reason` is about `unit` itself. (The mate's own result, if the same fire
+    hit it too, is in the mission's event.)"""
 
     def text(self) -> str:
         if self.setting_out:
             return f"{self.unit} seen setting out from {_h(self.hex)}: {self.reason}"
+        if self.stack_of:
+            return f"{self.unit} revealed at {_h(self.hex)} with the stack of {self.stack_of} ({self.stack_of}: " \
+                   f"{self.reason})"
         return f"{self.unit} revealed at {_h(self.hex)}: {self.reason}"
 
 
@@ -433,8 +440,9 @@ class SuspectedFire(Event):
     unit: str
     target_hex: HexRef
     spotter: str
-    mark_turn: int
-    """The turn of the last-seen mark the mission was laid on."""
+    mark_turn: int | None
+    """The turn of the last-seen mark the mission was laid on. None in the target's side's reading
+    (`engine.view.visible_log`): it learns that it came under fire at its hex, not when the firer marked it."""
     modifiers: list[Modifier]
     """The mission's own modifiers (the suspected position's, the spotter's), as every result carries them too."""
     fire: list[FireResult]
@@ -442,6 +450,9 @@ class SuspectedFire(Event):
     def text(self) -> str:
         mods = ", ".join(m.text() for m in self.modifiers)
         lost = sum(f.losses for f in self.fire)
+        if self.mark_turn is None:  # (the target's reading: its units still hidden lost no step, else they'd show)
+            return (f"{self.unit} fires on a suspected position at {_h(self.target_hex)} (spotter: {self.spotter}; "
+                    f"{mods}): {_n(lost, 'step')} lost")
         seen = f"{_n(lost, 'step')} lost" if self.fire else "no observed effect"
         return (f"{self.unit} fires on a suspected position at {_h(self.target_hex)} (last seen T{self.mark_turn}; "
                 f"spotter: {self.spotter}; {mods}): {seen}")
@@ -633,6 +644,9 @@ _conv.register_unstructure_hook(WeatherReport, cattrs.gen.make_dict_unstructure_
 # an ordered move's line reads as it always did (no "why": "")
 _conv.register_unstructure_hook(UnitMoved, cattrs.gen.make_dict_unstructure_fn(
     UnitMoved, _conv, why=cattrs.gen.override(omit_if_default=True)))
+# a unit revealed for its own reason reads as it always did (no "stack_of": "")
+_conv.register_unstructure_hook(UnitRevealed, cattrs.gen.make_dict_unstructure_fn(
+    UnitRevealed, _conv, stack_of=cattrs.gen.override(omit_if_default=True)))
 # logs written before the assault's reason was recorded read as they were written
 _conv.register_unstructure_hook(AssaultResolved, cattrs.gen.make_dict_unstructure_fn(
     AssaultResolved, _conv, main_defender=cattrs.gen.override(omit_if_default=True),

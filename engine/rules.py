@@ -72,7 +72,7 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.18.0"
+ENGINE_VERSION = "0.19.0"
 """0.18.0: fire on a suspected position (the combat table's `suspected_fire`, off by default): a battery may fire on
 a fresh last-seen mark, at a modifier, hitting whatever is there unseen; the firer sees only what its observer
 sees. Shusha turns it on at -1; the doctrine AI uses it only with its `fire_on_suspected` parameter (off), so
@@ -677,15 +677,18 @@ def _learn_control(state: GameState) -> None:
             seen[u.id] = (u.idx, turn, u.strength)
 
 
-def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
+def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None, name_stack: bool = False) -> None:
     """Reveal `u` and everything stacked with it (a seen position shows the whole stack).
 
-    Events go to `sink` when given (so a move can log them after the move itself, in causal order)."""
+    Events go to `sink` when given (so a move can log them after the move itself, in causal order). With
+    `name_stack`, a stack-mate's event says it was revealed with `u`'s stack (`UnitRevealed.stack_of`): `reason` is
+    about `u` alone (hit by fire on its suspected position). The other reasons keep their events as they were
+    logged (the golden games' logs)."""
     for v in state.units_at(u.idx, u.side):
         if v.hidden:
             state.set_hidden(v, False)
             ev = UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
-                                   reason=reason)
+                                   reason=reason, stack_of=u.id if name_stack and v is not u else "")
             if sink is None:
                 _emit(state, ev)
             else:
@@ -824,15 +827,52 @@ SUSPECTED_FIRE = "fire on a suspected position"
 SUSPECTED_HIT_REASON = "hit by fire on its suspected position"
 
 
+_MARK_TURN = operator.attrgetter("turn")
+
+
+def marks_by_hex(state: GameState, side: int) -> dict[int, list[Any]]:
+    """`side`'s last-seen marks (`engine.view.SideView.last_seen`: enemy units out of sight now) by hex, each list
+    the freshest first (then by unit id); empty in a game that does not track sightings. Shared: never mutate it.
+
+    Built once and kept (`GameState._memos`) while what the list depends on stands: the side's record of
+    sightings (compared by value: tests and tools write into it), the enemies it sees now (`known_enemies`, the same
+    list object while they are unchanged), the roster and strengths (a unit destroyed), and the log and its
+    sightings (the losses the side saw). The doctrine's `fire_on_suspected` asked for it for every battery and mark
+    (`SideView.suspected_fire_odds`), each a new view rebuilding the whole list."""
+    if state.last_seen is None:
+        return {}
+    record = state.last_seen[side]
+    known = known_enemies(state, side)
+    log, sights = state.log, state.sightings
+    key = (len(log), -1 if sights is None else len(sights), state.roster_version, state.strength_version)
+    memo = state._memos.setdefault("rules.marks_by_hex", {})
+    got = memo.get(side)
+    if got is not None and got[0] is log and got[1] is known and got[2] == key and got[3] == record:
+        return got[4]
+    from engine.view import observe
+
+    out: dict[int, list[Any]] = {}
+    several = []
+    for m in observe(state, side).last_seen:  # (by unit id)
+        at = out.get(m.idx)
+        if at is None:
+            out[m.idx] = [m]
+        else:
+            if len(at) == 1:
+                several.append(at)
+            at.append(m)
+    for at in several:  # the freshest first; a stable sort keeps the unit ids' order (reverse sorts are stable too)
+        at.sort(key=_MARK_TURN, reverse=True)
+    memo[side] = (log, known, key, dict(record), out)
+    return out
+
+
 def suspected_marks(state: GameState, side: int, idx: int) -> list[Any]:
     """`side`'s last-seen marks on hex `idx` (`engine.view.SideView.last_seen`: enemy units out of sight now),
     the freshest first (then by unit id): what fire on a suspected position is laid on."""
     if state.last_seen is None or state.units_at(idx, side):  # (its own unit there: the side knows it is empty)
         return []
-    from engine.view import observe
-
-    marks = [m for m in observe(state, side).last_seen if m.idx == idx]
-    return sorted(marks, key=lambda m: (-m.turn, m.id))
+    return list(marks_by_hex(state, side).get(idx, ()))
 
 
 def suspected_fire_refusal(state: GameState, side: int, idx: int) -> str | None:
@@ -864,10 +904,9 @@ def suspected_targets(state: GameState, side: int) -> frozenset[int]:
     rules = state.scenario.combat
     if not rules.suspected_fire or state.last_seen is None:
         return frozenset()
-    from engine.view import observe
-
-    return frozenset(m.idx for m in observe(state, side).last_seen
-                     if state.turn - m.turn <= rules.suspected_fire_max_age_turns and not state.units_at(m.idx, side))
+    oldest = state.turn - rules.suspected_fire_max_age_turns
+    return frozenset(idx for idx, marks in marks_by_hex(state, side).items()
+                     if marks[0].turn >= oldest and not state.units_at(idx, side))
 
 
 def suspected_fire_modifiers(state: GameState, spotter: str | None) -> list[Modifier]:
@@ -1480,7 +1519,7 @@ def _do_suspected_fire(state: GameState, u: Unit, t: int) -> None:
     for e, res in shot:
         after.extend(combat.apply_losses(state, e, res.losses, "artillery", u.type))
         if res.losses and e.strength > 0 and e.hidden:
-            _reveal(state, e, SUSPECTED_HIT_REASON, after)
+            _reveal(state, e, SUSPECTED_HIT_REASON, after, name_stack=True)
     seen = [res for e, res in shot if not e.hidden]
     unseen = [HiddenUnitShelled.make(turn=state.turn, side=SIDES[e.side], unit=e.id, hex=gmap.hex_refs[t],
                                      firer=u.id, fire=res) for e, res in shot if e.hidden]

@@ -219,7 +219,7 @@ class SideView:
                 continue
             if u.strength <= 0:
                 # Gone only once the side saw it go (`_destroyed_seen`). Every loss the rules deal today is dealt
-                # by the other side, which sees it (tests/test_s28_eng_fog_losses.py); a loss it did not see (a
+                # by the other side, which sees it (tests/test_fog_losses.py); a loss it did not see (a
                 # new cause, a blind fire) must not take the mark away and tell it the unit died.
                 if seen_lost is None:
                     seen_lost = _destroyed_seen(st, self.side)
@@ -392,6 +392,12 @@ class SideView:
 
     def enemy_side(self) -> int:
         return 1 - self.side
+
+    @cached_property
+    def marks_by_hex(self) -> dict[int, list[LastSeen]]:
+        """`last_seen` by hex, each the freshest first (then by unit id) (`rules.marks_by_hex`: built once while
+        the side's knowledge stands, not per battery and mark; shared, never mutate it)."""
+        return rules.marks_by_hex(self._state, self.side)
 
     def suspected_marks(self, idx: int) -> list[LastSeen]:
         """The side's last-seen marks on hex `idx`, the freshest first: what fire on a suspected position there
@@ -589,16 +595,20 @@ _SPOTTED_FIRE = frozenset({"ArtilleryFired", "SuspectedFire"})
 
 def _as_target_reads(ev: Event) -> Event:
     """An enemy fire mission as its target's side reads it: the spotter not named (a recon drone is: its modifier is
-    in the results)."""
-    if ev.spotter in ("recon drone", "?", UNSEEN_SPOTTER):  # type: ignore[attr-defined]
-        return ev
-    return attrs.evolve(ev, spotter=UNSEEN_SPOTTER)
+    in the results); on a suspected position, not when the firer marked it (`SuspectedFire.mark_turn`: the target
+    learns only that it came under fire at its hex, and what it lost)."""
+    changes: dict[str, Any] = {}
+    if ev.spotter not in ("recon drone", "?", UNSEEN_SPOTTER):  # type: ignore[attr-defined]
+        changes["spotter"] = UNSEEN_SPOTTER
+    if getattr(ev, "mark_turn", None) is not None:
+        changes["mark_turn"] = None
+    return attrs.evolve(ev, **changes) if changes else ev
 
 
 def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, Event]]:
     """(index in state.log, event) pairs `side` may know about, from index `start`, as it saw them: an enemy
     move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone; an enemy fire mission does not
-    name its spotter (`_as_target_reads`).
+    name its spotter, nor, on a suspected position, the turn of the mark it was laid on (`_as_target_reads`).
 
     Exact when the game tracks sightings (`new_game(..., track_sightings=True)`, as every UI game does);
     otherwise judged with the side's present knowledge and hidden flags: it may hide enemy moves that were

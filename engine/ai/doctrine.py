@@ -354,9 +354,11 @@ class DoctrineAgent:
         orders: list[Order] = []
         from_centre = gmap.distance_list(centre)
         targets = sorted(view.contacts, key=lambda c: (from_centre[c.idx], c.id))
-        suspected = self._suspected_targets(view) if self.fire_on_suspected else ()
-        if not targets and not suspected:
+        if not targets and not self.fire_on_suspected:
             return orders  # nothing known to fire at
+        # (`fire_on_suspected`: the suspected positions are looked up once, when a battery first has no known
+        # target worth a mission: a phase with none, or no battery to fire, never builds the side's marks)
+        suspected: tuple[tuple[int, int], ...] | None = None
         for u in self._active(view):
             ut = view.scenario.unit_table[u.type]
             if not ut.indirect or u.fired:
@@ -370,8 +372,10 @@ class DoctrineAgent:
                     best, best_score = c, score
             if best is not None:
                 orders.append(Fire(u.id, best.hex))
-            elif suspected:  # (`fire_on_suspected`: no known enemy worth a mission)
-                o = self._suspected_choice(view, u, suspected, from_centre)
+            elif self.fire_on_suspected:  # (no known enemy worth a mission)
+                if suspected is None:
+                    suspected = self._suspected_targets(view)
+                o = self._suspected_choice(view, u, suspected, from_centre) if suspected else None
                 if o is not None:
                     orders.append(o)
         return orders
@@ -387,10 +391,10 @@ class DoctrineAgent:
             return ()
         seen, occ, limit = view.contact_hexes, view.own_occupancy, rules_.suspected_fire_max_age_turns
         ages: dict[int, int] = {}
-        for m in view.last_seen:
-            age = view.turn - m.turn
-            if age <= limit and m.idx not in seen and not occ[m.idx]:
-                ages[m.idx] = min(age, ages.get(m.idx, age))
+        for idx, marks in view.marks_by_hex.items():  # (the list the rules and `suspected_fire_odds` read: one build)
+            age = view.turn - marks[0].turn  # (the freshest mark's)
+            if age <= limit and idx not in seen and not occ[idx]:
+                ages[idx] = age
         return tuple(sorted(ages.items()))
 
     def _suspected_choice(self, view: SideView, u: Unit, suspected: tuple[tuple[int, int], ...],
