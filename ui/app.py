@@ -288,6 +288,8 @@ class App:
         self.last_seen_label_rects: list[pygame.Rect] = []
         """Where the last-seen marks' labels stood on the map surface in the last frame (clear of counters)."""
         self._skip_key: Any = None
+        self._loaded: list[Any] | None = None
+        """After a load (`show_loaded`): [path, what follows the line, the phases skipped since, the line shown]."""
         self._goto_key: Any = None
         self._phase_seen: tuple[int, int, int] = (state.turn, state.side, state.phase_i)
         """The player's phase the selection was last checked in (`phase_started`)."""
@@ -985,7 +987,7 @@ class App:
             self.lift_curtain()
             return
         if self.state.outcome is not None:  # (it said "Wait: it is not your turn" after the game had ended)
-            self.status = game_over_words(self.state.outcome)
+            self.status = game_over_words(self.state.outcome, self.human, self.hotseat)
             return
         if not self.my_turn():
             self.status = "Wait: it is not your turn"
@@ -1114,7 +1116,16 @@ class App:
         if not self.state.sandbox:
             self.status = "Weather presets need --sandbox"
             return
-        self.issue(SandboxWeather(preset))
+        if self.issue(SandboxWeather(preset)) is None:
+            return
+        own = self.own_aircraft()
+        if own:  # (what the player pressed it for first: the engine's weather line is long and cut off)
+            g = self.view.grounded
+            fly = [self.names.short(u.id) for u in own if not g.get(u.id)]
+            ground = [self.names.short(u.id) for u in own if g.get(u.id)]
+            said = "; ".join(p for p in (f"{', '.join(fly)} can fly" if fly else "",
+                                         f"{', '.join(ground)} grounded" if ground else "") if p)
+            self.status = f"Sandbox weather {preset}: {said} | {self.status}"
 
     def save(self, path: str | Path | None = None) -> None:
         p = Path(path or self.save_path)
@@ -1245,7 +1256,7 @@ class App:
             self.human, self.hotseat = saved
             self.view_side = min(self.human)
         self.set_state(st)
-        self.status = self.loaded_status(p) + left
+        self.show_loaded(p, left)
 
     def keep_left_game(self) -> str | None:
         """Before another game is loaded: the one on screen, if it has orders not saved, is written beside the
@@ -1269,6 +1280,12 @@ class App:
         notes = ([] if self.hotseat else self.agent_notes) + self.load_notes
         said = "; ".join(notes)
         return f"{said[:1].upper()}{said[1:]} | {loaded}" if notes else loaded  # (first: a long line is cut)
+
+    def show_loaded(self, path: Path, after: str = "") -> None:
+        """The status line after a load; autoskip then names the phases it skips there and the phase the player
+        is in (the line said "defender air phase" over a panel showing MOVEMENT)."""
+        self.status = self.loaded_status(path) + after
+        self._loaded = [path, after, [], self.status]
 
     def set_state(self, st: Any) -> None:
         self.agents, self.agent_notes = game_agents(st)  # (the loaded game's own AI players; first:
@@ -1692,7 +1709,9 @@ class App:
             if key != self._skip_key:
                 self._skip_key = key
                 legal = self.view.legal_orders()
-                if all(isinstance(o, EndPhase) for o in legal):
+                if all(isinstance(o, EndPhase) for o in legal) and self.weather_keys_may_fly():
+                    self.status = skip_status(self.status, self.grounded_wait_words())
+                elif all(isinstance(o, EndPhase) for o in legal):
                     grounded = [f"{self.names.name(k)} grounded: {r}" for k, r in self.view.grounded.items() if r]
                     ph = st.phase
                     why = (self.artillery_skip_reason() if ph == "artillery" else "you have no aircraft"
@@ -1704,7 +1723,13 @@ class App:
                     self.report_notes.append(skipped[0].upper() + skipped[1:])
                     # the result of the player's last order stays in view (a recon's finds, an ambush)
                     self.highlight = last_outlines + self.highlight
-                    self.status = skip_status(last_status, skipped)
+                    if self._loaded is not None and last_status == self._loaded[3]:  # (just loaded: where now)
+                        path, after, skips, _ = self._loaded
+                        skips.append(skipped)
+                        self.status = f"{self.loaded_status(path)} | {'; '.join(skips)}{after}"
+                        self._loaded[3] = self.status
+                    else:
+                        self.status = skip_status(last_status, skipped)
                     if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
                         self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
 
@@ -1744,6 +1769,24 @@ class App:
         table = self.state.scenario.unit_table
         return [u for u in self.view.own if u.active and u.strength > 0 and table[u.type].domain == "air"]
 
+    def grounded_own(self) -> list[Any]:
+        """The viewing side's aircraft the weather grounds this turn (`SideView.grounded`, with its reasons)."""
+        g = self.view.grounded
+        return [u for u in self.own_aircraft() if g.get(u.id)]
+
+    def weather_keys_may_fly(self) -> bool:
+        """A sandbox air phase of the player's with aircraft grounded by the weather: F5-F8 (`sandbox_weather`) may
+        clear the sky and let them fly, so autoskip leaves the phase to the player (the drones lesson says "press
+        one in red's air phase, before the drones fly"; skipped, that phase was gone the moment the lesson
+        closed)."""
+        return bool(self.state.sandbox and self.state.phase == "air" and self.my_turn() and self.grounded_own())
+
+    def grounded_wait_words(self) -> str:
+        """The status line's words for a sandbox air phase left to the player though nothing can fly."""
+        names = ", ".join(self.names.short(u.id) for u in self.grounded_own())
+        return (f"your air phase waits (sandbox): {names} grounded by the weather. F5-F8 set this turn's weather "
+                f"(F6 clear sky), then fly them; Space ends the phase")
+
     def own_guns(self) -> list[Any]:
         """The viewing side's artillery in the game (indirect fire, on or off the map): none, and its artillery
         phase is skipped for that reason (`artillery_skip_reason`, `ui.panels.phase_hint`)."""
@@ -1760,10 +1803,10 @@ class App:
         spotted = [c for c in v.contacts if v.spotter(c.idx)]
         table = st.scenario.unit_table
         guns = self.own_guns()
+        if not guns:  # (not "for the enemies you spotted": that read as if guns stood elsewhere)
+            return "you have no artillery"
         if not spotted:  # (a fresh last-seen mark no gun may fire on: why, as the player expects to)
-            return suspected_fire.skip_words(self) if guns else "you have no artillery"
-        if not guns:
-            return "you have no artillery for the enemies you spotted"
+            return suspected_fire.skip_words(self)
         ready = [u for u in guns if not u.fired]
         if not ready:
             return "every gun has fired this turn"
@@ -2551,6 +2594,9 @@ class App:
         if key in SCROLL_KEYS and not ctrl and (self.briefing_open() or self.window_over_map()) \
                 and self.gui.scroll_window_text(SCROLL_KEYS[key]):
             return  # (the open window's text scrolls: the map's cursor under it stays)
+        if self.briefing_open() and key in WEATHER_KEYS and self.state.sandbox and not self.side_choice:
+            self.sandbox_weather(WEATHER_KEYS[key])  # (the drones lesson's F5-F8, pressed as its window says them)
+            return
         if self.briefing_open() and key not in (pygame.K_ESCAPE, pygame.K_l, pygame.K_F12) and not (
                 ctrl and key == pygame.K_q):  # (the keys go to the briefing too: Esc or L closes it)
             what = panels.lesson_window_name(self.state.scenario).capitalize()
@@ -2800,10 +2846,28 @@ LAST_SEEN_SHOWN = 2
 """Last-seen marks drawn on one hex at most: more piled up like a real stack (a player read four as one)."""
 
 
-def game_over_words(outcome: Any) -> str:
-    """The status line when the player asks for a move after the game has ended."""
-    return (f"The game is over: the {outcome.winner} won on turn {outcome.turn} ({outcome.reason}). Click a unit "
-            "to look at it; Load… (Ctrl+O) opens another game")
+def game_over_words(outcome: Any, players: set[int] | None = None, hotseat: bool = False) -> str:
+    """The status line when the player asks for a move after the game has ended (`players`: the human sides)."""
+    said = verdict(outcome, players or set(), hotseat)
+    you = f": {said.split(':')[0]}" if said.startswith("you") else ""
+    return (f"The game is over: the {outcome.winner} won on turn {outcome.turn} ({outcome.reason}){you}. Click a "
+            "unit to look at it; Load… (Ctrl+O) opens another game")
+
+
+def verdict(outcome: Any, players: set[int], hotseat: bool = False) -> str:
+    """Who won, said to the player: "you (defender) lost" when one side is played against the computer; the
+    winning side alone in hotseat or AI-vs-AI, where "you" would be nobody or both (the debrief never said it).
+
+    >>> from types import SimpleNamespace as N
+    >>> verdict(N(winner="attacker"), {1}), verdict(N(winner="defender"), {1}), verdict(N(winner="attacker"), {0})
+    ('you (defender) lost: the attacker won', 'you (defender) won', 'you (attacker) won')
+    >>> verdict(N(winner="defender"), {0, 1}, hotseat=True), verdict(N(winner="attacker"), set())
+    ('the defender won', 'the attacker won')
+    """
+    if hotseat or len(players) != 1:
+        return f"the {outcome.winner} won"
+    me = SIDES[min(players)]
+    return f"you ({me}) won" if outcome.winner == me else f"you ({me}) lost: the {outcome.winner} won"
 
 
 def last_seen_label(marks: list[Any]) -> str:

@@ -394,7 +394,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             game.raise_curtain()  # that side takes the screen behind the curtain first, as at every hand-over
             game.curtain_at = None  # (nobody is leaving the screen: no wait to lift it)
         if load is not None and not autoplay:
-            game.status = game.loaded_status(load)
+            game.show_loaded(load)
         for n in overlays:  # (after autoplay: a turn's start clears the overlays)
             game.overlays.add(n)
         note = None if screenshot is not None else game.autosave_note()

@@ -10,6 +10,7 @@ import bisect
 import html
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +241,20 @@ class FileDialog(UIFileDialog):
 
 
 class Gui:
+    def add_code_font(self, sizes: set[int]) -> None:
+        """The lesson window's monospace for commands (`ui.panels.CODE_FONT`): pygame_gui's own Fira Code, in
+        every style (it has only the regular one: a command inside the teacher's italics stays upright)."""
+        from importlib.resources import files
+
+        from ui.panels import CODE_FONT
+
+        path = str(files("pygame_gui.data") / "FiraCode-Regular.ttf")
+        self.manager.add_font_paths(CODE_FONT, path, path, path, path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.manager.preload_fonts([{"name": CODE_FONT, "point_size": n, "style": "regular", "antialiased": "1"}
+                                        for n in sizes])
+
     def __init__(self, app: Any) -> None:
         self.app = app
         self.manager = pygame_gui.UIManager(app.size, theme(app.palette, app.ui_scale))
@@ -248,6 +263,7 @@ class Gui:
             warnings.simplefilter("ignore")
             self.manager.preload_fonts([{"name": "noto_sans", "point_size": n, "style": st, "antialiased": "1"}
                                         for n in sizes for st in ("bold", "italic")])
+        self.add_code_font(sizes)
         self.buttons: dict[str, UIButton] = {}
         self.actions: dict[Any, Any] = {}
         self.log_title: UILabel | None = None
@@ -723,7 +739,11 @@ class Gui:
         esc = html.escape
         head, *moments = key_moments(st)
         who, _, why = head.partition(": ")
-        text = f"{heading(esc(who[:1].upper() + who[1:]), self.app.ui_scale)}<br>{esc(why or str(o.reason))}<br>"
+        from ui.app import verdict
+
+        said = verdict(o, self.app.human, self.app.hotseat)  # (from the player's side: "You (defender) lost")
+        text = (f"{heading(esc(said[:1].upper() + said[1:]), self.app.ui_scale)}<br>"
+                f"<b>{esc(who[:1].upper() + who[1:])}</b><br>{esc(why or str(o.reason))}<br>")
         text += "".join(f"{esc(m)}<br>" for m in moments)
         record = history_lines(st)
         if record:  # the game beside the record it models
@@ -739,7 +759,7 @@ class Gui:
             self.over_win.kill()
         s = self.app.ui_scale  # (the text grows with the window: so does the window)
         self.over_win = UIWindow(self._centred(round(640 * s), round(620 * s)), self.manager,
-                                 window_display_title="Game over",
+                                 window_display_title=f"Game over - {said}",
                                  resizable=True)
         UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.over_win.get_container().get_size()),
                   manager=self.manager, container=self.over_win,
@@ -895,16 +915,52 @@ def rules_brief(scen: Any) -> list[str]:
         f"from a cliff's top {c.cliff_down_modifier:+d}; at a hex {c.high_ground_m:g} m or more higher (uphill) "
         f"{c.uphill_modifier:+d}, lower (higher ground) {c.downhill_modifier:+d}; assaulting across a river with "
         f"no road over it {c.river_crossing_modifier:+d}. At night, close fire by a unit not trained for it "
-        f"{c.night_untrained_modifier:+d}, by a night-trained one at an untrained one {c.night_trained_modifier:+d}.",
+        f"{c.night_untrained_modifier:+d}, by a night-trained one at an untrained one {c.night_trained_modifier:+d}"
+        f" (night-trained here: {', '.join(_types_in_play(scen, lambda ut: ut.night_capable)) or 'none'}).",
         "Hidden units are found only close up, by a recon drone or when they fire; a hidden unit in "
         + (" or ".join(t.name for t in terrain if t.ambush) or "no terrain here")
         + " ambushes an enemy that moves next to it: it fires first, with the terrain's ambush bonus ("
         + _terrain_list(terrain, "ambush") + "), and the mover stops.",
+        *vehicle_lines(scen, terrain),
+        *withdraw_lines(scen),
         "Artillery needs a spotter (a unit in sight of the target, or a recon drone over it: fire adjusted by a "
         f"recon drone {c.recon_adjust_modifier:+d}). Armed drones strike only enemies already spotted, and the "
         "weather grounds them first (the panel says why).",
         *suspected_fire.rules_lines(c),
     ]
+
+
+def _types_in_play(scen: Any, keep: Callable[[Any], bool]) -> list[str]:
+    """The labels of the unit types the scenario's units have that `keep` picks, short ("Tanks", not "Tanks
+    (T-72)"), in the scenario's order."""
+    used = dict.fromkeys(u.type for u in scen.units)
+    table = scen.unit_table
+    return [table[t].label.split(" (")[0] for t in used if t in table and keep(table[t])]
+
+
+def vehicle_lines(scen: Any, terrain: list[Any]) -> list[str]:
+    """Why a fight against vehicles goes as it does (`engine.combat.fire_result`: the terrain's concealment, as
+    "vehicles blind in ravine +2" and "anti-tank weapons at close range (town) +1"): none if the scenario has no
+    heavy ground units or no concealing terrain."""
+    heavy = _types_in_play(scen, lambda ut: ut.heavy and ut.domain == "ground")
+    if not heavy or not any(t.concealment for t in terrain):
+        return []
+    cover = _terrain_list(terrain, "concealment")
+    return [f"Vehicles and guns (heavy: {', '.join(heavy)}) see little at close range. An ambush on one adds the "
+            f"concealment of the hex it stands in ('vehicles blind in ...': {cover}); a unit that is not heavy "
+            "assaulting one, or defending against its assault, adds the concealment of the hex they fight in "
+            f"('anti-tank weapons at close range (...)': the vehicle's hex when assaulting it, its own when "
+            "defending)."]
+
+
+def withdraw_lines(scen: Any) -> list[str]:
+    """The ambush withdrawal (`engine.rules._ambush_withdrawal`), for the unit types that have it."""
+    who = _types_in_play(scen, lambda ut: ut.can_ambush and ut.ambush_withdraw)
+    if not who:
+        return []
+    return [f"After firing from ambush, {', '.join(who)} break contact: the party slips one hex into cover next to "
+            "no enemy its side knows of, goes to ground at the end of its side's turn and can ambush again (it "
+            "stays where it fired if no such hex is free)."]
 
 
 def _terrain_list(terrain: list[Any], field: str) -> str:

@@ -50,7 +50,7 @@ def fit(app: Any, win: Any, html: str, bar: int) -> bool:
     scroll bar: the narrowest width tried that holds it in the screen's height, then only as tall as the text.
     Returns False (the window as large as the screen, its title saying so) when no width does."""
     W, H = app.size
-    most_w, most_h = W - 2 * MARGIN, H - 2 * MARGIN
+    most_w, most_h = W - 2 * MARGIN, H - MARGIN - top_edge(app)
     cw, ch = win.get_container().get_size()
     fw, fh = win.rect.w - cw, win.rect.h - ch  # (the frame: border and title bar)
     room = most_h - fh - bar
@@ -76,5 +76,17 @@ def place(app: Any, w: int, h: int) -> pygame.Rect:
     m = app.map_rect
     r = pygame.Rect(0, 0, w, h)
     r.center = (m.centerx, H // 2)
-    r.clamp_ip(pygame.Rect(MARGIN, MARGIN, W - 2 * MARGIN, H - 2 * MARGIN))
+    top = top_edge(app)
+    r.clamp_ip(pygame.Rect(MARGIN, top, W - 2 * MARGIN, H - MARGIN - top))
     return r
+
+
+def top_edge(app: Any) -> int:
+    """The highest the window's top may go: below the map's top-left hint when there is one ("Choose your side
+    below the briefing", half hidden under a window grown to the screen's height at 1280x800), else `MARGIN`."""
+    from ui import panels
+
+    s = panels.top_hint(app)
+    if not s:
+        return MARGIN
+    return max(MARGIN, app.map_rect.y + panels.TOP_HINT_Y + panels.top_hint_image(app, s).get_height() + 2)

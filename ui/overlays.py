@@ -665,7 +665,7 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
     rings: list[tuple[pygame.Surface, pygame.Rect]] = []
     tags: list[tuple[pygame.Surface, pygame.Rect]] = []
     placed: list[pygame.Rect] = []
-    for _, marks in sorted(by_hex.items(), key=lambda kv: (kv[1][0][0].top, kv[1][0][0].left)):
+    for at, marks in sorted(by_hex.items(), key=lambda kv: (kv[1][0][0].top, kv[1][0][0].left)):
         tagged = [m for m in marks if m[2]]
         if tagged:
             colour, tag = tagged[0][1], tagged[0][2]
@@ -679,18 +679,30 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
             rings.append((ring, ring.get_rect(center=area.center)))
             # one tag per hex, with how many of its units it is about; across the top of the stack, else its
             # foot, else shorter: never over a neighbour's tag (a player read "NO SUPPLY SUPPLY" on Shusha)
+            # nor over a counter of another hex (Shusha's stacked "NO SUPPLY ×2" tags lay over the counter above):
+            # across the stack's top or foot, else inside its own counters' top or foot
             n = len(tagged)
             words = [f"{tag} ×{n}" if n > 1 else tag, f"×{n}" if n > 1 else "!"]
+            others = [r for i, r in boxes.values() if i != at]
+            chosen = None
             for t in words:
                 plate = _tag_plate(t, colour, h, w, text)
                 ph = plate.get_height()
                 spots = [plate.get_rect(midbottom=(area.centerx, area.top + ph // 2)),
-                         plate.get_rect(midtop=(area.centerx, area.bottom - ph // 2))]
-                spot = next((r for r in spots if r.collidelist(placed) < 0), None)
-                if spot is not None:
-                    tags.append((plate, spot))
-                    placed.append(spot)
+                         plate.get_rect(midtop=(area.centerx, area.bottom - ph // 2)),
+                         plate.get_rect(midtop=(area.centerx, area.top + lw)),
+                         plate.get_rect(midbottom=(area.centerx, area.bottom - lw))]
+                chosen = next(((plate, r) for r in spots if r.collidelist(placed) < 0 and r.collidelist(others) < 0),
+                              None)
+                if chosen is not None:
                     break
+            if chosen is None:  # (crowded all round: the short tag on its own counters, over no other tag)
+                plate = _tag_plate(words[-1], colour, h, w, text)
+                spot = plate.get_rect(midtop=(area.centerx, area.top + lw))
+                chosen = (plate, spot) if spot.collidelist(placed) < 0 else None
+            if chosen is not None:
+                tags.append(chosen)
+                placed.append(chosen[1])
         else:
             top = max((r for r, _, _ in marks), key=lambda r: (r.right, r.top))  # the last of a stack: on top
             colour = marks[0][1]

@@ -570,8 +570,8 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
             flags.insert(3, f"fires from {where(st.map, u.idx)} (marked on the map)")
         if u.moved:
             flags.append("moved")
-        if u.fired:
-            flags.append("fought/fired")
+        if u.fired:  # (an Orlan's recon sortie read "fought/fired")
+            flags.append("sortie flown" if ut.domain == "air" else "fired" if ut.indirect else "fought/fired")
         if u.hidden:
             flags.append("HIDDEN")
         if not u.supplied:
@@ -619,6 +619,89 @@ CLOSE_LINE = "L or Esc closes this window; L opens it again. H lists the keys."
 """The lesson window's last line."""
 
 
+CODE_FONT = "wg_code"
+"""The lesson window's face for commands and data paths (`code_html`): pygame_gui's own Fira Code, a monospace
+whose dots read ("sides.defender.supply_sources" read "defendersupply" in Noto Sans: the dot tucks under the r).
+Registered with the UI manager in `ui.gui.Gui`."""
+
+_CODE_WORD = re.compile(r"[A-Za-z_\]][./=_][A-Za-z_\[{'\"][\w\[{'\"]|^--?[a-z]")
+"""A word that is code: a path, a data path, a key=value or a file name (a letter, then . / = or _, then two
+more: "e.g." is not), or an option ("--set", "-v")."""
+_PROSE = frozenset({"and", "then", "or", "on", "the", "to", "in", "for", "with", "look", "compare"})
+"""Words that end a command run on into the sentence ("... --out x.parquet and wargame report ...")."""
+_TRAIL = ".,;:)"
+"""Punctuation after a word that belongs to the sentence, not to the code; it ends a command too."""
+
+
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_code): every `wargame ...` command to its end (a punctuation mark after a word,
+    or a gap of more than one space), a quoted argument whole, and any other word that looks like code
+    (`_CODE_WORD`); one space between two code pieces joins them. A prose word (`_PROSE`) ends a command too.
+
+    >>> code_spans("try --set 'a.b=[1, 2]': then wargame run x.json --seed 1   (gorge).")
+    [('try ', False), ("--set 'a.b=[1, 2]'", True), (': then ', False), ('wargame run x.json --seed 1', True), \
+('   (gorge).', False)]
+    >>> code_spans("wargame report r.parquet and look")
+    [('wargame report r.parquet', True), (' and look', False)]
+    >>> code_spans("The cliff (x1.25, 1.88 MP) and e.g. F5-F8")
+    [('The cliff (x1.25, 1.88 MP) and e.g. F5-F8', False)]
+    """
+    words = re.split(r"(\s+)", text)
+    out: list[tuple[str, bool]] = []
+    in_cmd = False
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if k % 2:  # whitespace: a wide gap ends a command
+            in_cmd = in_cmd and w == " "
+            out.append((w, False))
+            k += 1
+            continue
+        if w.lstrip("(").startswith("'") and w.count("'") % 2 == 1:  # a quoted argument with spaces: whole
+            j = k + 2
+            while j < len(words) and "'" not in words[j]:
+                j += 2
+            w = "".join(words[k:j + 1])
+            k = j
+        core = w.lstrip("(")
+        lead = w[:len(w) - len(core)]
+        stripped = core.rstrip(_TRAIL)
+        tail = core[len(stripped):]
+        if stripped == "wargame":
+            in_cmd = True
+        elif stripped in _PROSE:
+            in_cmd = False
+        out += [(lead, False), (stripped, bool(stripped) and (in_cmd or bool(_CODE_WORD.search(stripped)))),
+                (tail, False)]
+        if tail:
+            in_cmd = False
+        k += 1
+    out = [(a, c) for a, c in out if a]
+    for i in range(1, len(out) - 1):  # (a space between two code pieces is code: one span)
+        if out[i] == (" ", False) and out[i - 1][1] and out[i + 1][1]:
+            out[i] = (" ", True)
+    merged: list[tuple[str, bool]] = []
+    for piece, code in out:
+        if merged and merged[-1][1] == code:
+            merged[-1] = (merged[-1][0] + piece, code)
+        else:
+            merged.append((piece, code))
+    return merged
+
+
+def code_html(text: str, italic: bool = False) -> str:
+    """`text` escaped for pygame_gui's HTML, its commands and data paths (`code_spans`) in `CODE_FONT`, upright
+    (`italic`: the text around them is in italics)."""
+    import html
+
+    out = []
+    for piece, code in code_spans(text):
+        e = html.escape(piece)
+        out.append((f"</i><font face={CODE_FONT}>{e}</font><i>" if italic else f"<font face={CODE_FONT}>{e}</font>")
+                   if code else e)
+    return "".join(out)
+
+
 def lesson_html(scen: Any, scale: float = 1.0) -> str:
     """The L window's text (pygame_gui HTML subset): a teaching scenario's `meta.lesson`, then how the game is
     won (`rules.victory_conditions`); else the scenario's `meta.briefing` (or its description) with how to win
@@ -634,9 +717,9 @@ def lesson_html(scen: Any, scale: float = 1.0) -> str:
     # of a 1600x1000 window (1.25) a lesson's last lines scrolled out of its window
     small = f"<font pixel_size={log_font_px(scale)}>"
     commands = [p for p in paras if p.startswith("Commands:")]
-    shown = [html.escape(p) for p in paras if p not in commands]
+    shown = [code_html(p) for p in paras if p not in commands]
     shown.insert(len(shown) if scen.meta.lesson else 1, f"<b>{html.escape(victory_conditions(scen))}</b>")
-    shown += [f"{small}<i>For the teacher - {html.escape(p)}</i></font>" for p in commands]
+    shown += [f"{small}<i>For the teacher - {code_html(p, italic=True)}</i></font>" for p in commands]
     body = "<br><br>".join(p for p in shown if p)
     gap = "<br>" if commands else "<br><br>"  # (under the teacher's small print; else set apart from the text)
     return (f"{heading(html.escape(scen.meta.name), scale)}<br><br>{body}{gap}"
@@ -650,6 +733,9 @@ def phase_hint(app: Any, short: bool = False) -> str:
         if not (app.own_aircraft() if ph == "air" else app.own_guns()):  # (as the autoskip's reason says it)
             what = "aircraft" if ph == "air" else "artillery"
             return f"{'' if short else 'Your '}{ph.upper()} phase: you have no {what}. Space ends the phase."
+        if ph == "air" and app.weather_keys_may_fly() and not app.able_units():
+            return (f"{'' if short else 'Your '}AIR phase: the weather grounds your aircraft. Sandbox: F5-F8 set this "
+                    "turn's weather (F6 clear sky), then fly them. Space ends the phase.")
     if short:
         return {"air": "AIR phase: click an aircraft's line above (or Tab), then a hex. Space ends the phase.",
                 "artillery": "ARTILLERY phase: select a gun (Tab), then click a spotted enemy. Space ends it.",
@@ -1237,6 +1323,17 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
             col = p.accent
         screen.blit(t.render(s, FS, col), (mr.x + 10, mr.bottom - h + 4 + k * lh))
     # top-left hint: turn owner (aircraft grounded by the weather are on the panel's red plate: `_aircraft`)
+    s = top_hint(app)
+    if s:
+        screen.blit(top_hint_image(app, s), (mr.x + 8, mr.y + TOP_HINT_Y))
+
+
+TOP_HINT_Y = 6
+"""The top-left hint's distance from the map's top edge (the lesson window keeps below it: `ui.lesson_window`)."""
+
+
+def top_hint(app: Any) -> str:
+    """The map's top-left hint: whose turn it is while an AI plays or waits for the lesson window ("" if none)."""
     st = app.state
     if st.outcome is None and app.human and st.side not in app.human:
         held = app.show_lesson or (app.lesson_win is not None and app.lesson_win.alive())
@@ -1244,7 +1341,13 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
         s = f"{SIDES[st.side]} waits until the {what} is closed (L)" if held else f"{SIDES[st.side]} is playing…"
         if held and app.side_choice:
             s = "Choose your side below the briefing - the game starts when you do"
-        screen.blit(t.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True), (mr.x + 8, mr.y + 6))
+        return s
+    return ""
+
+
+def top_hint_image(app: Any, s: str) -> pygame.Surface:
+    """The hint drawn (white with a dark halo, bold)."""
+    return app.ui_text.halo(s, 15, (0, 0, 0), (255, 255, 255), bold=True)
 
 
 def fit_lines(t: Any, s: str, px: int, width: int, n: int, more: str = "…") -> list[str]:

@@ -31,7 +31,8 @@ def _short(ev: Any, table: Any, named: bool = False) -> str:
     """One event as a part of the summary: its own text, shortened where the fire details make it long
     (they stay in the event log). `named`: the ids will be named (`ui.names.Namer`), which folds in the type."""
     if ev.kind == "AmbushSprung":
-        return f"AMBUSH at {_h(ev.target_hex)}: {ev.ambusher} fired first from {_h(ev.hex)}; {ev.target} stopped"
+        return (f"AMBUSH at {_h(ev.target_hex)}: {ev.ambusher} fired first from {_h(ev.hex)}; {ev.target} stopped, "
+                f"{ambush_result(ev.fire)}")
     if ev.kind == "UnitDestroyed" and named:
         return f"{ev.unit} ({ev.unit_type}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
     if ev.kind == "UnitDestroyed":
@@ -39,6 +40,23 @@ def _short(ev: Any, table: Any, named: bool = False) -> str:
         kind = ut.label.split(" (")[0].lower() if ut is not None else ev.unit_type.replace("_", " ")
         return f"{ev.unit} ({kind}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
     return str(ev.text())
+
+
+def ambush_result(fire: Any) -> str:
+    """What an ambush's fire did, from its `FireResult`: a miss said as plainly as a hit (the line said "stopped"
+    either way, and a player took a miss for a hit).
+
+    >>> from types import SimpleNamespace as N
+    >>> ambush_result(N(losses=0, hits=0, shots=2))
+    'no steps lost (2 shots, no hit)'
+    >>> ambush_result(N(losses=1, hits=1, shots=2))
+    'lost 1 step'
+    """
+    if fire.losses > 0:
+        return f"lost {fire.losses} step{'s' if fire.losses != 1 else ''}"
+    shots = f"{fire.shots} shot{'s' if fire.shots != 1 else ''}"
+    hits = "no hit" if fire.hits == 0 else f"{fire.hits} hit{'s' if fire.hits != 1 else ''}"
+    return f"no steps lost ({shots}, {hits})"
 
 
 def _h(h: Any) -> str:

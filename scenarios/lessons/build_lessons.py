@@ -323,9 +323,9 @@ def drones() -> dict:
         "In the game, play red (wargame play scenarios/lessons/drones.json --side attacker --sandbox): the "
         "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 "
         "for the drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, "
-        "overcast, fog): press one in red's air phase, before the drones fly. Or play blue (--side defender "
-        "instead) and fly the Orlan yourself: a recon sortie over a red unit in the air phase, then a fire "
-        "mission on it in the artillery phase.",
+        "overcast, fog): press one now, or in red's air phase (it waits, all drones grounded). Or play blue "
+        "(--side defender instead) and fly the Orlan yourself: a recon sortie over a red unit in the air "
+        "phase, then a fire mission on it in the artillery phase.",
     ]
     notes = [
         "One day per turn, all in daylight. Both sides play the doctrine agent. There is no air defence, so "
