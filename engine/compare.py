@@ -481,7 +481,7 @@ def _missions_csv(s: Summary, c: CellStats, d: dict[str, Any]) -> dict[str, Any]
     for n in MISSION_COUNTERS:
         for side in ("attacker", "defender"):
             xs = c.missions.get(n, {}).get(side)
-            m = mean_interval(xs) if xs else (None, None, None)
+            m = mean_interval(xs) if xs and len(xs) > 1 else (mean(xs) if xs else None, None, None)
             r[f"{n}_{side}_mean"], r[f"{n}_{side}_ci_low"], r[f"{n}_{side}_ci_high"] = m
     r["suspected_fire_sides"] = json.dumps(c.suspected_sides, sort_keys=True) if c.suspected_sides else None
     for n in MISSION_COUNTERS:

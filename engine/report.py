@@ -636,8 +636,10 @@ def read_suspected_sides(s: Summary) -> None:
                 if isinstance(c, dict)}
     for c in s.cells:
         got = recorded.get(c.cell)
-        c.suspected_sides = ({side: bool(got.get(side)) for side in ("attacker", "defender")}
-                             if isinstance(got, dict) else None)
+        # (both sides, each a bool, or not known: a side missing from a damaged record must not read "off")
+        c.suspected_sides = ({side: got[side] for side in ("attacker", "defender")}
+                             if isinstance(got, dict) and all(isinstance(got.get(side), bool)
+                                                              for side in ("attacker", "defender")) else None)
     if any(c.suspected_sides is None for c in s.cells):
         s.suspected_why = ("the results file does not record it (written by `wargame batch` before engine "
                            "0.19.0, or not by `wargame batch`)")
@@ -1098,7 +1100,10 @@ def mean_interval(xs: Sequence[float]) -> tuple[float, float, float]:
 
 
 def fmt_mean_interval(xs: Sequence[float]) -> str:
-    """"11.4 [10.2–12.7]": a mean count per game and its interval (`mean_interval`)."""
+    """"11.4 [10.2–12.7]": a mean count per game and its interval (`mean_interval`); one game has none (its
+    sd is unknown), not a zero-wide one: "12.0 [n=1]"."""
+    if len(xs) < 2:
+        return f"{mean(xs):.1f} [n={len(xs)}]"
     m, lo, hi = mean_interval(xs)
     return f"{m:.1f} [{lo:.1f}–{hi:.1f}]"
 
@@ -2194,7 +2199,6 @@ CAUSE_PLOTS = (("losses_by_cause.png", plot_losses_by_cause),)
 MISSION_PLOTS = (("artillery_missions.png", plot_artillery_missions),)
 """Plots of the artillery columns: drawn when some side could fire on suspected positions, or did
 (`Summary.suspected_column`: what the plot is for; the table has the missions in every report)."""
-"""Plots of the `losses_<side>_<cause>` columns: drawn when the results file has them."""
 OUTCOME_PLOTS = (("outcomes.png", plot_outcomes),)
 """Plots of the `outcome` column: drawn when the results file has it."""
 TURN_PLOTS = (("objective_by_turn.png", plot_objective_by_turn),)
@@ -2609,7 +2613,7 @@ def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameR
     for n, by_side in c.missions.items():
         for side, xs in by_side.items():
             out.update(mean_stats(f"{n}_{side}", xs))
-            out[f"{n}_{side}_ci"] = list(mean_interval(xs)[1:]) if xs else None
+            out[f"{n}_{side}_ci"] = list(mean_interval(xs)[1:]) if len(xs) > 1 else None  # (as _sd: none of 1)
     if s.has_suspected:
         out["suspected_fire_sides"] = c.suspected_sides
     base = s.cells[0]

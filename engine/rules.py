@@ -8,7 +8,8 @@ side (units go to ground, road watch) → end of turn (objective, victory).
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -828,11 +829,14 @@ SUSPECTED_HIT_REASON = "hit by fire on its suspected position"
 
 
 _MARK_TURN = operator.attrgetter("turn")
+_NO_MARKS: Mapping[int, tuple[Any, ...]] = MappingProxyType({})
 
 
-def marks_by_hex(state: GameState, side: int) -> dict[int, list[Any]]:
+def marks_by_hex(state: GameState, side: int) -> Mapping[int, tuple[Any, ...]]:
     """`side`'s last-seen marks (`engine.view.SideView.last_seen`: enemy units out of sight now) by hex, each list
-    the freshest first (then by unit id); empty in a game that does not track sightings. Shared: never mutate it.
+    the freshest first (then by unit id); empty in a game that does not track sightings. Shared, so read-only (a
+    mapping proxy of tuples): an agent reaches it through `SideView.marks_by_hex`, and an edit would change what the
+    rules allow.
 
     Built once and kept (`GameState._memos`) while what the list depends on stands: the side's record of
     sightings (compared by value: tests and tools write into it), the enemies it sees now (`known_enemies`, the same
@@ -840,7 +844,7 @@ def marks_by_hex(state: GameState, side: int) -> dict[int, list[Any]]:
     sightings (the losses the side saw). The doctrine's `fire_on_suspected` asked for it for every battery and mark
     (`SideView.suspected_fire_odds`), each a new view rebuilding the whole list."""
     if state.last_seen is None:
-        return {}
+        return _NO_MARKS
     record = state.last_seen[side]
     known = known_enemies(state, side)
     log, sights = state.log, state.sightings
@@ -863,8 +867,9 @@ def marks_by_hex(state: GameState, side: int) -> dict[int, list[Any]]:
             at.append(m)
     for at in several:  # the freshest first; a stable sort keeps the unit ids' order (reverse sorts are stable too)
         at.sort(key=_MARK_TURN, reverse=True)
-    memo[side] = (log, known, key, dict(record), out)
-    return out
+    frozen = MappingProxyType({idx: tuple(at) for idx, at in out.items()})
+    memo[side] = (log, known, key, dict(record), frozen)
+    return frozen
 
 
 def suspected_marks(state: GameState, side: int, idx: int) -> list[Any]:

@@ -5,7 +5,7 @@ that use only that knowledge.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -394,9 +394,9 @@ class SideView:
         return 1 - self.side
 
     @cached_property
-    def marks_by_hex(self) -> dict[int, list[LastSeen]]:
+    def marks_by_hex(self) -> Mapping[int, tuple[LastSeen, ...]]:
         """`last_seen` by hex, each the freshest first (then by unit id) (`rules.marks_by_hex`: built once while
-        the side's knowledge stands, not per battery and mark; shared, never mutate it)."""
+        the side's knowledge stands, not per battery and mark; shared with the rules, so read-only)."""
         return rules.marks_by_hex(self._state, self.side)
 
     def suspected_marks(self, idx: int) -> list[LastSeen]:

@@ -72,6 +72,13 @@ def test_the_mean_missions_come_with_students_t_interval_cut_at_zero() -> None:
     assert d["artillery_missions_defender_ci"] == pytest.approx([11 - half_d, 11 + half_d])
 
 
+def test_one_game_has_no_interval_not_a_zero_wide_one() -> None:
+    c = cell(0, {"attacker": [12], "defender": [16]})
+    assert column(summary(c), R.missions_head()) == ["12.0 [n=1] / 16.0 [n=1]"]
+    d = json.loads(R.cells_json(summary(c)))["cells"][0]
+    assert d["artillery_missions_attacker_mean"] == 12.0 and d["artillery_missions_attacker_ci"] is None
+
+
 def test_the_difference_from_cell_0_is_paired_t_on_common_seeds_and_welch_otherwise() -> None:
     base = cell(0, {"attacker": [1, 2, 3], "defender": [5, 5, 5]}, {"attacker": [0, 0, 0], "defender": [0, 0, 0]},
                 OFF)
@@ -188,6 +195,15 @@ def test_a_results_file_without_the_record_says_the_settings_are_unknown() -> No
     s.suspected_why = None
     R.read_suspected_sides(s)
     assert s.cells[0].suspected_sides == ATT_ON and s.suspected_why is None
+
+
+@pytest.mark.parametrize("record", [{"attacker": True}, {"attacker": True, "defender": "no"}, [True, False]])
+def test_a_damaged_record_is_not_known_rather_than_off(record) -> None:
+    s = summary(cell(0, {"attacker": [3, 4], "defender": [1, 2]}, {"attacker": [1, 0], "defender": [0, 0]}))
+    s.meta["cells"] = [{"cell": 0, "suspected_fire_sides": record}]
+    R.read_suspected_sides(s)
+    assert s.cells[0].suspected_sides is None and s.suspected_why
+    assert R.SUSPECTED_OFF not in column(s, R.suspected_head())[0]
 
 
 # ----------------------------------------------------------------------------------- a real batch, end to end

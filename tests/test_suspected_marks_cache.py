@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from engine.ai.base import make_agent
 from engine.game import agent_step
-from engine.rules import marks_by_hex, new_game, seed_streams, suspected_marks, suspected_targets
+from engine.rules import (
+    marks_by_hex,
+    new_game,
+    seed_streams,
+    suspected_fire_refusal,
+    suspected_marks,
+    suspected_targets,
+)
 from engine.scenario import scenario_from_dict
 from engine.units import SIDES
 from engine.view import SideView, observe
@@ -22,7 +29,7 @@ def _fresh(state, side):
     out: dict[int, list] = {}
     for m in observe(state, side).last_seen:
         out.setdefault(m.idx, []).append(m)
-    return {idx: sorted(ms, key=lambda m: (-m.turn, m.id)) for idx, ms in out.items()}
+    return {idx: tuple(sorted(ms, key=lambda m: (-m.turn, m.id))) for idx, ms in out.items()}
 
 
 def _check(state):
@@ -32,7 +39,7 @@ def _check(state):
         assert marks_by_hex(state, side) == want, (state.turn, state.phase, side)
         for idx, ms in want.items():
             own = bool(state.units_at(idx, side))
-            assert suspected_marks(state, side, idx) == ([] if own else ms)
+            assert suspected_marks(state, side, idx) == ([] if own else list(ms))
         if state.scenario.combat.suspected_fire:
             old = frozenset(m.idx for m in observe(state, side).last_seen
                             if state.turn - m.turn <= limit and not state.units_at(m.idx, side))
@@ -77,7 +84,7 @@ def test_one_build_serves_every_battery_and_mark():
         for _ in range(3):
             for idx in hexes:
                 assert view.suspected_fire_odds("az_art", idx)
-                assert view.suspected_marks(idx) == marks_by_hex(state, 0)[idx]
+                assert view.suspected_marks(idx) == list(marks_by_hex(state, 0)[idx])
         assert suspected_targets(state, 0) == frozenset(hexes)
         assert builds == [0]
         state.last_seen[0][next(iter(state.last_seen[0]))] = (hexes[0], 0, 1)  # a write into the record: built again
@@ -110,3 +117,17 @@ def test_direct_writes_into_the_record_are_read(writes, drop):
 def test_a_game_without_sightings_has_no_marks():
     state = new_game(_tiny(), 1, track_sightings=False)
     assert marks_by_hex(state, 0) == {} and suspected_marks(state, 0, 0) == []
+
+
+def test_an_agent_cannot_edit_the_marks_the_rules_read():
+    """`SideView.marks_by_hex` is the rules' own cache: an agent's edit must fail, not change what fire is legal."""
+    state = goto(new_game(_tiny(), 2, track_sightings=True), "attacker", "artillery")
+    goto(goto(state, "defender", "artillery"), "attacker", "artillery")
+    view = observe(state, 0)
+    idx = sorted(view.marks_by_hex)[0]
+    assert suspected_fire_refusal(state, 0, idx) is None
+    with pytest.raises(TypeError):
+        del view.marks_by_hex[idx]  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        view.marks_by_hex[idx].clear()  # type: ignore[attr-defined]
+    assert suspected_fire_refusal(state, 0, idx) is None and suspected_marks(state, 0, idx)
