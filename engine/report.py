@@ -777,7 +777,7 @@ def abbreviate_value(value: Any, width: int = VALUE_WIDTH) -> str:
         except ValueError:
             pass
     if not isinstance(parsed, list | dict):
-        return ellipsize(str(value), width)
+        return ellipsize(str(_typed(value)), width)
     compact = json.dumps(parsed, separators=(",", ":"), ensure_ascii=False)
     if len(compact) <= width:
         return compact
@@ -800,8 +800,17 @@ def abbreviate_value(value: Any, width: int = VALUE_WIDTH) -> str:
 def cell_label(params: dict[str, Any], short: dict[str, str], abbreviate: bool = False) -> str:
     """A cell's label from its sweep values ("weather=clear, tank.protection=2"; "all games" with no sweep), the
     keys as `short_labels` names them, the values abbreviated (`abbreviate_value`) for the plots if asked."""
-    return ", ".join(f"{short[k]}={abbreviate_value(v) if abbreviate else v}" for k, v in params.items()) \
+    return ", ".join(f"{short[k]}={abbreviate_value(v) if abbreviate else _typed(v)}" for k, v in params.items()) \
         or "all games"
+
+
+def _typed(value: Any) -> Any:
+    """A sweep value as the user typed it on the command line: JSON's true/false/null, not Python's True/False/None.
+
+    >>> _typed(True), _typed(None), _typed("clear"), _typed(2)
+    ('true', 'null', 'clear', 2)
+    """
+    return json.dumps(value) if value is None or isinstance(value, bool) else value
 
 
 def parse_cell_names(specs: list[str]) -> dict[int, str]:
@@ -2091,7 +2100,10 @@ def plot_artillery_missions(s: Summary, path: Path) -> None:
     save_figure(fig, path)
 
 
-CELL_COLOURS = ("#c0392b", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
+CELL_COLOURS = ("#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#7f7f7f", "#000000", "#b7950b", "#8e44ad")
+"""The cells' colours in per-cell plots: Okabe and Ito's colour-blind-safe orange, bluish green, reddish purple and
+sky blue first, then grey, black, ochre and purple; never the sides' red and blue (an acceptance test read the first
+two cells' lines as the attacker and the defender)."""
 CELL_LINES = ("-", "--", ":", "-.")
 CELL_MARKERS = ("o", "s", "^", "D")
 
@@ -2102,7 +2114,7 @@ def cell_line_style(k: int) -> tuple[str, str, str]:
     not be drawn alike).
 
     >>> cell_line_style(0), cell_line_style(8)
-    (('#c0392b', '-', 'o'), ('#c0392b', '--', 's'))
+    (('#e69f00', '-', 'o'), ('#e69f00', '--', 's'))
     """
     round_ = k // len(CELL_COLOURS)
     return (CELL_COLOURS[k % len(CELL_COLOURS)], CELL_LINES[round_ % len(CELL_LINES)],
