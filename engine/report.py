@@ -1184,8 +1184,9 @@ def missions_json_note(s: Summary) -> str:
             "artillery_missions_<side>: on seen units and on suspected positions), with its 95% interval")
     if s.has_suspected:
         text += ("; suspected_fire_missions_<side>_mean: those fired on a suspected position, a last-seen mark with "
-                 "no enemy seen there (column suspected_fire_missions_<side>); suspected_fire_sides: could each "
-                 "side fire on suspected positions in the cell's games (the scenario's rule on, sightings tracked, "
+                 "no enemy seen there (column suspected_fire_missions_<side>), null for a side that could not "
+                 "fire them; suspected_fire_sides: could each side fire on suspected positions in the cell's games "
+                 "(the scenario's rule on, sightings tracked, "
                  "an agent that uses it), null when not known (a results file written before engine 0.19.0)")
     return text + ("; the table leaves the missions on suspected positions out when the rule was off in every game, "
                    "or none was fired and the settings are not known" if s.has_suspected else "")
@@ -2618,12 +2619,17 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
 
 def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameRow]] | None) -> dict[str, Any]:
     """`<counter>_<side>_mean` (with sd, se and `_ci`, the 95% Student-t interval cut at 0) for each of
-    `MISSION_COUNTERS` the file has, `suspected_fire_sides` (could each side fire on a suspected position: null
+    `MISSION_COUNTERS` the file has (null for the missions on suspected positions of a side that could not fire
+    them: `Summary.suspected_off`), `suspected_fire_sides` (could each side fire on a suspected position: null
     when not known), and `<counter>_<side>_vs_cell0` with `_ci`: the difference from cell 0, paired t where the
     cell pairs with cell 0 (`paired_vs_cell0`), else Welch's; null for cell 0."""
     out: dict[str, Any] = {}
     for n, by_side in c.missions.items():
         for side, xs in by_side.items():
+            if n == "suspected_fire_missions" and s.suspected_off(c, side):  # (null, as the table's "off": not a 0)
+                out.update(dict.fromkeys(mean_stats(f"{n}_{side}", xs)))
+                out[f"{n}_{side}_ci"] = None
+                continue
             out.update(mean_stats(f"{n}_{side}", xs))
             out[f"{n}_{side}_ci"] = list(mean_interval(xs)[1:]) if len(xs) > 1 else None  # (as _sd: none of 1)
     if s.has_suspected:
