@@ -321,6 +321,7 @@ def test_a_selected_units_reach_stays_apart_from_the_overlay_below_it(screen, mo
     got: list[str] = []
     real = app.ui_text.render
     monkeypatch.setattr(app.ui_text, "render", lambda t, *a, **k: got.append(t) or real(t, *a, **k))
+    app._legend_cache = None  # (the legend drawn by `render` above is kept, surface and all: draw it anew)
     panels.draw_legends(app, screen, app._overlay_res)
     said = " ".join(got)  # (a long note wraps onto several lines)
     who = app.names.short(uid)

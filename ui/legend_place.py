@@ -23,6 +23,8 @@ STEP = 24
 WEIGHTS = {"hex": 1, "reach": 6, "counter": 30, "objective": 30, "place": 10}
 """What hiding each thing costs: a hex of the map; a hex the selected unit can move to (lit, with its cost); a
 counter or a last-seen mark; an objective hex; a place name."""
+OVERFLOW = 1000
+"""The cost of each pixel of a legend's height beyond the map area (`best_spot_cost`): the shape that fits wins."""
 HEX_REACH = 0.5
 """A hex counts as hidden when its centre is within this many hex radii inside the legend's edge or beyond it
 (half a hex and more under the box)."""
@@ -92,14 +94,27 @@ def costs(rects: list[pygame.Rect], centres: tuple[np.ndarray, np.ndarray, float
 def best_spot_cost(app: Any, width: int, height: int) -> tuple[int, pygame.Rect]:
     """The spot (`spots`) that hides the least (`cost`), the first such in `spots`' order, and its cost."""
     mr = app.map_rect
-    area = pygame.Rect(mr.x + INSET, mr.y + TOP, max(1, mr.w - 2 * INSET), max(1, mr.h - TOP - BOTTOM))
+    bottom = max(BOTTOM, getattr(app, "status_bar_h", 0) + INSET)  # (taller at --ui-scale 2, or on 3 lines)
+    area = pygame.Rect(mr.x + INSET, mr.y + TOP, max(1, mr.w - 2 * INSET), max(1, mr.h - TOP - bottom))
     off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)  # (the map surface's rectangles, on screen)
     busy = [(WEIGHTS["counter"], r.move(*off)) for r in getattr(app, "counter_boxes", [])]
     busy += [(WEIGHTS["place"], r.move(*off)) for _, r in getattr(app, "place_labels", [])]
     rects = spots(area, width, height)
     c = costs(rects, hex_centres(app), busy)
+    if height > area.h:  # (a shape taller than the map area spills over the status bar and off the screen: it
+        c = c + OVERFLOW * (height - area.h)  # hid "fewer hexes" there only because none are drawn)
     k = int(np.argmin(c))  # (the first of the cheapest)
     return int(c[k]), rects[k]
+
+
+def cost_at(app: Any, r: pygame.Rect) -> int:
+    """What the legend at `r` hides, counters and place names included (`panels.draw_legends` keeps its last spot
+    while this is near the best)."""
+    mr = app.map_rect
+    off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)
+    busy = [(WEIGHTS["counter"], b.move(*off)) for b in getattr(app, "counter_boxes", [])]
+    busy += [(WEIGHTS["place"], b.move(*off)) for _, b in getattr(app, "place_labels", [])]
+    return cost(r, hex_centres(app), busy)
 
 
 def best_spot(app: Any, width: int, height: int) -> pygame.Rect:

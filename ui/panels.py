@@ -1315,6 +1315,7 @@ def draw_status(app: Any, screen: pygame.Surface) -> None:
     bar = pygame.Surface((mr.w, h), pygame.SRCALPHA)
     bar.fill((20, 22, 28, 210))
     screen.blit(bar, (mr.x, mr.bottom - h))
+    app.status_bar_h = h  # (the overlay legend keeps above it: `legend_place.best_spot_cost`)
     if getattr(app, "report", None) is not None or cut:  # a click on the bar opens the report (and the message)
         app.click_regions.append((pygame.Rect(mr.x, mr.bottom - h, mr.w, h), app.toggle_report))
     for k, s in enumerate(lines):
@@ -1419,6 +1420,10 @@ def toggle_legend_fold(app: Any) -> None:
                   else "Overlay legend shown: click it to fold it away")
 
 
+LEGEND_STAY_COST = 6
+"""How much more (`legend_place.WEIGHTS`: a reach hex) the legend's last spot may hide than the best one before it
+moves: a legend that hopped between two spots at every step of a pan read as flicker."""
+
 LEGEND_CHIP_PX = 150
 """The widest label a swatch row may have to sit beside others on one line in the wide legend (`legend_lines`)."""
 
@@ -1512,11 +1517,10 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     key = (tuple(rows), tuple(sorted(dots.items())), folded, tuple(mr), int(app.vx), int(app.vy),
            getattr(app, "hex_size", None), tuple(tuple(r) for r in getattr(app, "counter_boxes", [])),
            tuple(tuple(r) for _, r in getattr(app, "place_labels", [])), getattr(app, "selected", None),
-           getattr(getattr(app, "state", None), "version", None), id(app.ui_text))
+           getattr(getattr(app, "state", None), "version", None), id(app.ui_text), getattr(app, "status_bar_h", 0))
     cached = getattr(app, "_legend_cache", None)
     if cached is not None and cached[0] == key:
-        lines, spot = cached[1], cached[2]
-        box = legend_surface(app, lines, px, mark)
+        spot, box = cached[2], cached[3]  # (the surface too: rebuilt each frame it cost 1.5 ms at Shusha)
     else:
         mw = app.ui_text.font(px).size(mark)[0] + 12
         shapes = [(max(260, mr.w // 2) - 36, False), (mr.w - 2 * legend_place.INSET - 36, True)]
@@ -1529,12 +1533,19 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
                 best = (cost, k, lines, spot, box)
         assert best is not None
         _, _, lines, spot, box = best
-        app._legend_cache = (key, lines, spot)
+        prev = getattr(app, "_legend_last", None)  # (panning moved it 36 times in 60 steps at 800x600: it stays
+        if prev is not None and prev[0] == box.get_size() and mr.contains(prev[1]):  # unless clearly worse)
+            if legend_place.cost_at(app, prev[1]) <= best[0] + LEGEND_STAY_COST:
+                spot = prev[1]
+        app._legend_last = (box.get_size(), spot)
+        app._legend_cache = (key, lines, spot, box)
     app.legend_rect = spot
     screen.blit(box, spot)
     regions = getattr(app, "click_regions", None)
-    if regions is not None:  # (a click on it folds or unfolds it, and does not reach the hex under it)
-        regions.append((spot, lambda: toggle_legend_fold(app)))
+    if regions is not None:  # (a click on its top line, title and fold mark, folds or unfolds it; a click on
+        # the rest reaches the hex under it: a reach hex or a counter under a large legend stays clickable)
+        head = pygame.Rect(spot.x, spot.y, spot.w, app.ui_text.line_height(px) + 5)
+        regions.append((head, lambda: toggle_legend_fold(app)))
 
 
 def legend_spot(app: Any, width: int, height: int) -> pygame.Rect:

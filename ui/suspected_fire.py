@@ -37,7 +37,10 @@ def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -
     seen = "; ".join(f"{table[m.type].label.split(' (')[0]}, strength {m.strength}, on turn {m.turn}" for m in marks)
     head = f"SUSPECTED POSITION: no enemy seen here now; last seen here: {seen}"
     if refused:
-        age = view.scenario.combat.suspected_fire_max_age_turns
+        rules = view.scenario.combat
+        age = rules.suspected_fire_max_age_turns
+        if not (rules.suspected_fire and marks and view.turn - marks[0].turn > age):  # (range, a gun that fired,
+            return [head, "No odds: the engine refuses this mission (above)"]  # the rule off: the reason says it)
         limit = "this turn" if age == 0 else "this or the last turn" if age == 1 else f"the last {age} turns"
         return [head, f"No odds: the engine refuses this mission (above). Artillery may fire only on a mark from "
                       f"{limit} (now turn {view.turn}), with a spotter in sight of it"]
