@@ -70,6 +70,19 @@ def test_weather_keys_work_with_the_lesson_window_open(screen):
     assert app.state.phase == "air" and app.able_units()
 
 
+def test_a_replay_of_a_sandbox_game_takes_no_weather_keys(screen):
+    """A reviewer: F5-F8 reached `sandbox_weather` in the replay viewer, and a sandbox save's replay changed."""
+    from engine.savegame import save_dict
+    from ui.replay import ReplayApp, ReplayModel
+
+    app = drones_app(screen)
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(app.state)), size=(1280, 800))
+    before = (len(viewer.state.log), viewer.state.weather)
+    for key in (pygame.K_F6, pygame.K_F8):
+        viewer.on_key(key, 0)
+        assert (len(viewer.state.log), viewer.state.weather) == before and "read-only" in viewer.status
+
+
 def test_without_sandbox_the_grounded_air_phase_is_still_skipped(screen):
     app = drones_app(screen, sandbox=False)
     app.on_key(pygame.K_F6, 0)

@@ -318,6 +318,10 @@ class ReplayApp(App):
     def my_turn(self) -> bool:
         return False
 
+    def sandbox_weather(self, preset: str) -> None:
+        """F5-F8 change nothing in a replay, a sandbox game's included (its state is the replay's, not a game's)."""
+        self.status = "A replay is read-only: no weather presets"
+
     def toggle_roster(self) -> None:
         self.status = "No roster in a replay: step through the orders (Right/Left) to see each unit act"
 
