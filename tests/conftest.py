@@ -239,6 +239,16 @@ def screen() -> Any:
     return pygame.display.set_mode((1280, 800))
 
 
+def app_of(state: GameState, human: tuple[int, ...], **kw: Any) -> Any:
+    """An `App` on `state` for the sides in `human` (`App`'s options in `kw`; its size 1280x800 unless given), with
+    the lesson window shut."""
+    from ui.app import App
+
+    app = App(state, set(human), **kw)
+    app.show_lesson = False
+    return app
+
+
 def quiet_app(state: GameState, size: tuple[int, int] = (1280, 800)) -> Any:
     """An `App` on `state` playing the attacker, with the lesson window shut and no phase skipped by itself, updated
     once: the go-to tests drive it order by order."""

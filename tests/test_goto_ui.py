@@ -12,20 +12,13 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from typing import Any
 
 import pygame
-from conftest import goto, tiny_game
+from conftest import app_of, goto, tiny_game
 
 from engine.orders import EndPhase, Move
 from ui import goto_orders
 
 SIZE = (1280, 800)
 
-
-def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
-    from ui.app import App
-
-    app = App(state, set(human), size=kw.pop("size", SIZE), **kw)
-    app.show_lesson = False
-    return app
 
 
 def at_movement(side: int = 0) -> Any:

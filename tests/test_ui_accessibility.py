@@ -15,21 +15,13 @@ from typing import Any
 import numpy as np
 import pygame
 import pytest
-from conftest import goto, tiny_dict
+from conftest import app_of, goto, tiny_dict
 
 from engine.game import run_agents
 from engine.orders import Assault, Move, Recon
 from engine.rules import new_game
 from engine.savegame import save_dict
 from engine.scenario import scenario_from_dict
-
-
-def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
-    from ui.app import App
-
-    app = App(state, set(human), **kw)
-    app.show_lesson = False
-    return app
 
 
 def press(app: Any, screen: Any, key: int, mod: int = 0, uni: str = "") -> None:

@@ -9,11 +9,10 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from types import SimpleNamespace
-from typing import Any
 
 import pygame
 import pytest
-from conftest import goto, tiny_dict, tiny_game
+from conftest import app_of, goto, tiny_dict, tiny_game
 
 from engine.events import ObjectiveStatus, TurnStarted, UnitDestroyed, UnitMoved, UnitRevealed, WeatherReport
 from engine.orders import Recon, Strike
@@ -23,13 +22,6 @@ from engine.scenario import scenario_from_dict
 SIZE = (1280, 800)
 TYPE_KEYS = ("special_forces", "motor_rifle", "(infantry)", "mech_infantry", "(orbiter)")
 
-
-def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
-    from ui.app import App
-
-    app = App(state, set(human), size=kw.pop("size", SIZE), **kw)
-    app.show_lesson = False
-    return app
 
 
 def no_type_keys(s: str) -> bool:

@@ -12,8 +12,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from typing import Any
 
 import pygame
-from conftest import goto, shusha_scenario
-from test_ui_playtest import app_of, panel_text
+from conftest import app_of, goto, shusha_scenario
+from test_ui_playtest import panel_text
 
 from engine.game import play_game
 from engine.orders import EndPhase, Move

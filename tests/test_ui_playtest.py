@@ -16,7 +16,7 @@ from typing import Any
 
 import pygame
 import pytest
-from conftest import drones_red_recon_flies, goto, panel_lines, tiny_game
+from conftest import app_of, drones_red_recon_flies, goto, panel_lines, tiny_game
 
 from engine.orders import Move, Recon
 from engine.rules import new_game
@@ -27,13 +27,6 @@ ROOT = Path(__file__).resolve().parents[1] / "scenarios"
 SHUSHA = ROOT / "shusha_1120.json"
 SIZE = (1280, 800)
 
-
-def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
-    from ui.app import App
-
-    app = App(state, set(human), size=kw.pop("size", SIZE), **kw)
-    app.show_lesson = False
-    return app
 
 
 def panel_text(app: Any, screen: pygame.Surface, part: Any, *args: Any) -> list[str]:

@@ -13,7 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import re
 from typing import Any
 
-from conftest import goto
+from conftest import app_of, goto
 from test_ui_playtest import panel_text
 
 from engine.events import AmbushSprung, AssaultResolved, DroneStrike, FireResult
@@ -22,13 +22,6 @@ from engine.rules import new_game
 
 SIZE = (1280, 800)
 
-
-def app_of(state: Any, human: tuple[int, ...], **kw: Any) -> Any:
-    from ui.app import App
-
-    app = App(state, set(human), size=kw.pop("size", SIZE), **kw)
-    app.show_lesson = False
-    return app
 
 
 def bare_ids(app: Any, text: str) -> list[str]:
