@@ -74,7 +74,11 @@ from engine.visibility import (
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
 ENGINE_VERSION = "0.19.0"
-"""0.18.0: fire on a suspected position (the combat table's `suspected_fire`, off by default): a battery may fire on
+"""0.19.0: the target's side reads an enemy `SuspectedFire` without the mark's turn, and a stack-mate revealed with
+a unit hit by such fire names it (`UnitRevealed.stack_of`); the batch records per cell who could fire on suspected
+positions. AI games are 0.18.0's but for the version.
+
+0.18.0: fire on a suspected position (the combat table's `suspected_fire`, off by default): a battery may fire on
 a fresh last-seen mark, at a modifier, hitting whatever is there unseen; the firer sees only what its observer
 sees. Shusha turns it on at -1; the doctrine AI uses it only with its `fire_on_suspected` parameter (off), so
 the games are 0.17.0's. A side sees the destruction its own fire dealt after its party withdrew; grounded drones
