@@ -216,6 +216,7 @@ def test_rules_in_brief_name_the_vehicle_and_withdrawal_rules_from_the_tables(sh
     text = " ".join(rules_brief(shusha))
     assert "'vehicles blind in ...': hills +1, mountain +1, forest +2, ravine +2, town +1" in text
     assert "'anti-tank weapons at close range (...)'" in text and "Tanks" in text
+    assert "Artillery from Armenia" not in text  # (off-map guns are never met close up: not listed as heavy)
     assert "After firing from ambush, Infantry break contact" in text and "can ambush again" in text
     assert "(night-trained here: Special forces)" in text
     changed = with_overrides(shusha, ['terrain_types={"r": {"concealment": 3}}',

@@ -930,10 +930,10 @@ def rules_brief(scen: Any) -> list[str]:
     ]
 
 
-def _types_in_play(scen: Any, keep: Callable[[Any], bool]) -> list[str]:
+def _types_in_play(scen: Any, keep: Callable[[Any], bool], on_map: bool = False) -> list[str]:
     """The labels of the unit types the scenario's units have that `keep` picks, short ("Tanks", not "Tanks
-    (T-72)"), in the scenario's order."""
-    used = dict.fromkeys(u.type for u in scen.units)
+    (T-72)"), in the scenario's order; `on_map`: of its units on the map only (off-map guns fight no one close)."""
+    used = dict.fromkeys(u.type for u in scen.units if not (on_map and u.offmap))
     table = scen.unit_table
     return [table[t].label.split(" (")[0] for t in used if t in table and keep(table[t])]
 
@@ -942,7 +942,7 @@ def vehicle_lines(scen: Any, terrain: list[Any]) -> list[str]:
     """Why a fight against vehicles goes as it does (`engine.combat.fire_result`: the terrain's concealment, as
     "vehicles blind in ravine +2" and "anti-tank weapons at close range (town) +1"): none if the scenario has no
     heavy ground units or no concealing terrain."""
-    heavy = _types_in_play(scen, lambda ut: ut.heavy and ut.domain == "ground")
+    heavy = _types_in_play(scen, lambda ut: ut.heavy and ut.domain == "ground", on_map=True)
     if not heavy or not any(t.concealment for t in terrain):
         return []
     cover = _terrain_list(terrain, "concealment")
