@@ -327,6 +327,11 @@ def compare_missions_notes(cmp: Comparison) -> list[str]:
         out.append("fire on suspected positions was off in every game of every file (the scenario's "
                    "combat.suspected_fire false, or no side's agent using it: the doctrine's fire_on_suspected "
                    "false), so the table has no column for it")
+    else:  # (some files do not record them; in the others the rule was off)
+        older = [lab for lab, s in zip(cmp.labels, cmp.files, strict=True) if not s.has_suspected]
+        out.append(f"no column for the missions on suspected positions: {', '.join(older)} "
+                   f"{'does' if len(older) == 1 else 'do'} not record them (no suspected_fire_missions_<side> "
+                   "columns: written before engine 0.18.0), and in the other files the rule was off in every game")
     missing = [lab for lab, s in zip(cmp.labels, cmp.files, strict=True) if not s.has_missions]
     if missing:
         out.append(f"n/a: {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no artillery_missions "

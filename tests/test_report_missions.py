@@ -264,6 +264,17 @@ def test_compare_of_files_with_the_rule_off_says_so() -> None:
     assert any("off in every game of every file" in n for n in C.compare_notes(cmp))
 
 
+def test_compare_of_an_older_file_and_one_with_the_rule_off_says_why_there_is_no_column() -> None:
+    zeros = {"attacker": [0, 0, 0], "defender": [0, 0, 0]}
+    old = summary(cell(0, {"attacker": [3, 4, 5], "defender": [1, 2, 3]}))  # (no suspected_fire_missions columns)
+    off = summary(cell(0, {"attacker": [3, 5, 7], "defender": [1, 2, 3]}, zeros, OFF))
+    cmp = Comparison([old, off], ["old", "off"], [[old.cells[0], off.cells[0]]], "single cell")
+    head, _ = C.compare_mission_rows(cmp)
+    assert not any("suspected" in h for h in head)
+    said = [n for n in C.compare_notes(cmp) if "no column for the missions on suspected positions" in n]
+    assert len(said) == 1 and said[0].startswith("no column for the missions on suspected positions: old does not")
+
+
 def test_summary_json_names_only_what_it_writes(sweep_results: Path) -> None:
     """Every name in the artillery note and intervals is a key written, or after "column" a results column; every
     artillery interval written is described (as `test_compare` checks the others)."""
