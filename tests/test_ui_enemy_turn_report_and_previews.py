@@ -226,16 +226,16 @@ def test_supply_tags_one_per_hex_with_a_count_never_overlap(screen):
 
 
 def test_the_overlay_legend_leaves_a_corner_with_place_names_or_counters():
-    from ui import panels
+    from ui import legend_place
 
     mr = pygame.Rect(0, 0, 1000, 700)
     lachin = pygame.Rect(20, 560, 90, 24)  # a place name in the bottom-left corner, as Lachin at Shusha
     app = SimpleNamespace(map_rect=mr, vx=0, vy=0, counter_boxes=[pygame.Rect(60, 600, 40, 30)],
                           place_labels=[("Lachin", lachin)], status_reserve=52)
-    r = panels.legend_spot(app, 300, 200)
+    r = legend_place.best_spot(app, 300, 200)
     assert not r.colliderect(lachin) and mr.contains(r)
     free = SimpleNamespace(map_rect=mr, vx=0, vy=0, counter_boxes=[], place_labels=[], status_reserve=52)
-    assert panels.legend_spot(free, 300, 200).left == 8  # (the bottom left, when it covers nothing)
+    assert legend_place.best_spot(free, 300, 200).left == 8  # (the bottom left, when it covers nothing)
 
 
 def test_the_path_tag_makes_way_for_a_place_name(shusha, screen):

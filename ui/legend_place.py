@@ -1,4 +1,4 @@
-"""Where the overlay legend goes (`panels.legend_spot`): the spot along the map area's edges that hides the least of
+"""Where the overlay legend goes (`panels.draw_legends`): the spot along the map area's edges that hides the least of
 what a player reads on the map. The legend of the movement overlay (key 1) sat in the bottom-left corner whenever
 that corner held no counter, and so hid rows of hexes a player was choosing moves among. Now every hex it would
 cover counts; a counter, an objective hex, a place name or a hex the selected unit can reach counts more; and a spot
@@ -96,11 +96,8 @@ def best_spot_cost(app: Any, width: int, height: int) -> tuple[int, pygame.Rect]
     mr = app.map_rect
     bottom = max(BOTTOM, getattr(app, "status_bar_h", 0) + INSET)  # (taller at --ui-scale 2, or on 3 lines)
     area = pygame.Rect(mr.x + INSET, mr.y + TOP, max(1, mr.w - 2 * INSET), max(1, mr.h - TOP - bottom))
-    off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)  # (the map surface's rectangles, on screen)
-    busy = [(WEIGHTS["counter"], r.move(*off)) for r in getattr(app, "counter_boxes", [])]
-    busy += [(WEIGHTS["place"], r.move(*off)) for _, r in getattr(app, "place_labels", [])]
     rects = spots(area, width, height)
-    c = costs(rects, hex_centres(app), busy)
+    c = costs(rects, hex_centres(app), busy_boxes(app))
     if height > area.h:  # (a shape taller than the map area spills over the status bar and off the screen: it
         c = c + OVERFLOW * (height - area.h)  # hid "fewer hexes" there only because none are drawn)
     k = int(np.argmin(c))  # (the first of the cheapest)
@@ -110,11 +107,17 @@ def best_spot_cost(app: Any, width: int, height: int) -> tuple[int, pygame.Rect]
 def cost_at(app: Any, r: pygame.Rect) -> int:
     """What the legend at `r` hides, counters and place names included (`panels.draw_legends` keeps its last spot
     while this is near the best)."""
+    return cost(r, hex_centres(app), busy_boxes(app))
+
+
+def busy_boxes(app: Any) -> list[tuple[int, pygame.Rect]]:
+    """The counters and place names on screen, each with what hiding it costs (`WEIGHTS`); their rectangles are
+    the map surface's, moved by the view's scroll."""
     mr = app.map_rect
     off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)
     busy = [(WEIGHTS["counter"], b.move(*off)) for b in getattr(app, "counter_boxes", [])]
     busy += [(WEIGHTS["place"], b.move(*off)) for _, b in getattr(app, "place_labels", [])]
-    return cost(r, hex_centres(app), busy)
+    return busy
 
 
 def best_spot(app: Any, width: int, height: int) -> pygame.Rect:

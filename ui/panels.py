@@ -1520,25 +1520,24 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
            getattr(getattr(app, "state", None), "version", None), id(app.ui_text), getattr(app, "status_bar_h", 0))
     cached = getattr(app, "_legend_cache", None)
     if cached is not None and cached[0] == key:
-        spot, box = cached[2], cached[3]  # (the surface too: rebuilt each frame it cost 1.5 ms at Shusha)
+        spot, box = cached[1], cached[2]  # (the surface too: rebuilt each frame it cost 1.5 ms at Shusha)
     else:
         mw = app.ui_text.font(px).size(mark)[0] + 12
         shapes = [(max(260, mr.w // 2) - 36, False), (mr.w - 2 * legend_place.INSET - 36, True)]
-        best: tuple[int, int, Any, pygame.Rect, pygame.Surface] | None = None
-        for k, (limit, inline) in enumerate(shapes):
-            lines = legend_lines(app, rows, dots, px, limit - mw, inline)
-            box = legend_surface(app, lines, px, mark)
+        best: tuple[int, pygame.Rect, pygame.Surface] | None = None
+        for limit, inline in shapes:
+            box = legend_surface(app, legend_lines(app, rows, dots, px, limit - mw, inline), px, mark)
             cost, spot = legend_place.best_spot_cost(app, *box.get_size())
             if best is None or cost < best[0]:
-                best = (cost, k, lines, spot, box)
+                best = (cost, spot, box)
         assert best is not None
-        _, _, lines, spot, box = best
+        _, spot, box = best
         prev = getattr(app, "_legend_last", None)  # (panning moved it 36 times in 60 steps at 800x600: it stays
         if prev is not None and prev[0] == box.get_size() and mr.contains(prev[1]):  # unless clearly worse)
             if legend_place.cost_at(app, prev[1]) <= best[0] + LEGEND_STAY_COST:
                 spot = prev[1]
         app._legend_last = (box.get_size(), spot)
-        app._legend_cache = (key, lines, spot, box)
+        app._legend_cache = (key, spot, box)
     app.legend_rect = spot
     screen.blit(box, spot)
     regions = getattr(app, "click_regions", None)
@@ -1546,16 +1545,6 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
         # the rest reaches the hex under it: a reach hex or a counter under a large legend stays clickable)
         head = pygame.Rect(spot.x, spot.y, spot.w, app.ui_text.line_height(px) + 5)
         regions.append((head, lambda: toggle_legend_fold(app)))
-
-
-def legend_spot(app: Any, width: int, height: int) -> pygame.Rect:
-    """Where the overlay legend goes on screen: the spot along the map area's edges (the bottom left first, above
-    the status bar) that hides the fewest hexes, counters, objectives and place names (`ui/legend_place.py`: in
-    the bottom left it hid the hexes a player chose moves among; at Shusha that corner is Lachin, the defender's
-    supply source and entry hex)."""
-    from ui import legend_place
-
-    return legend_place.best_spot(app, width, height)
 
 
 def _modal(app: Any, screen: pygame.Surface, lines: list[tuple[str, int, tuple[int, int, int], bool]],
