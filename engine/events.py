@@ -32,10 +32,10 @@ def _h(h: HexRef | None) -> str:
     return "-" if h is None else f"({h[0]},{h[1]})"
 
 
-def _n(count: int, noun: str, plural: str = "") -> str:
+def counted(count: int, noun: str, plural: str = "") -> str:
     """A count with its noun as players write it: "1 step", "0 steps", "2 hits", "3 hexes".
 
-    >>> _n(1, "step"), _n(0, "hit"), _n(2, "hit"), _n(3, "hex", "hexes")
+    >>> counted(1, "step"), counted(0, "hit"), counted(2, "hit"), counted(3, "hex", "hexes")
     ('1 step', '0 hits', '2 hits', '3 hexes')
     """
     return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
@@ -76,7 +76,7 @@ class FireResult:
         vs = f" ({self.firepower_vs})" if self.firepower_vs else ""
         return (f"{self.firer} → {self.target}: firepower {self.firepower}{vs} − protection {self.protection}"
                 f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}{self.rolls_text()}: "
-                f"{_n(self.hits, 'hit')}, {_n(self.losses, 'step')} lost")
+                f"{counted(self.hits, 'hit')}, {counted(self.losses, 'step')} lost")
 
     def rolls_text(self) -> str:
         """The dice, as percentages a class can check against the chance ("why did a 60 % shot miss?"): floored
@@ -228,7 +228,7 @@ class WeatherReport(Event):
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
-                f"{fog}, {wet}; ground observers see at most {_n(self.ground_vision_hexes, 'hex', 'hexes')}"
+                f"{fog}, {wet}; ground observers see at most {counted(self.ground_vision_hexes, 'hex', 'hexes')}"
                 + (" (night)" if self.night else "") + (f"; {self.movement}" if self.movement else ""))
 
 
@@ -425,7 +425,7 @@ class ArtilleryFired(Event):
 
     def text(self) -> str:
         lost = sum(f.losses for f in self.fire)
-        return f"{self.unit} fires on {_h(self.target_hex)} (spotter: {self.spotter}): {_n(lost, 'step')} lost"
+        return f"{self.unit} fires on {_h(self.target_hex)} (spotter: {self.spotter}): {counted(lost, 'step')} lost"
 
 
 @_event
@@ -452,8 +452,8 @@ class SuspectedFire(Event):
         lost = sum(f.losses for f in self.fire)
         if self.mark_turn is None:  # (the target's reading: its units still hidden lost no step, else they'd show)
             return (f"{self.unit} fires on a suspected position at {_h(self.target_hex)} (spotter: {self.spotter}; "
-                    f"{mods}): {_n(lost, 'step')} lost")
-        seen = f"{_n(lost, 'step')} lost" if self.fire else "no observed effect"
+                    f"{mods}): {counted(lost, 'step')} lost")
+        seen = f"{counted(lost, 'step')} lost" if self.fire else "no observed effect"
         return (f"{self.unit} fires on a suspected position at {_h(self.target_hex)} (last seen T{self.mark_turn}; "
                 f"spotter: {self.spotter}; {mods}): {seen}")
 
@@ -515,7 +515,7 @@ class DroneStrike(Event):
             used = f"; its last munition: {self.unit} is used up"
         elif self.expended and self.munitions_left > 0:
             used = f"; one munition expended, {self.munitions_left} left"
-        return f"{self.unit} strikes {_h(self.target_hex)}: {_n(lost, 'step')} lost{used}"
+        return f"{self.unit} strikes {_h(self.target_hex)}: {counted(lost, 'step')} lost{used}"
 
 
 @_event

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.events import counted
 from engine.units import SIDES
 
 SEP = " · "
@@ -53,10 +54,8 @@ def ambush_result(fire: Any) -> str:
     'lost 1 step'
     """
     if fire.losses > 0:
-        return f"lost {fire.losses} step{'s' if fire.losses != 1 else ''}"
-    shots = f"{fire.shots} shot{'s' if fire.shots != 1 else ''}"
-    hits = "no hit" if fire.hits == 0 else f"{fire.hits} hit{'s' if fire.hits != 1 else ''}"
-    return f"no steps lost ({shots}, {hits})"
+        return f"lost {counted(fire.losses, 'step')}"
+    return f"no steps lost ({counted(fire.shots, 'shot')}, {'no hit' if fire.hits == 0 else counted(fire.hits, 'hit')})"
 
 
 def _h(h: Any) -> str:
