@@ -1658,14 +1658,18 @@ def cell_suspected_fire_sides(cell: Cell) -> dict[str, bool]:
     """Per side: could its agent fire on a suspected position in the cell's games (`engine.game.suspected_fire_sides`,
     from the cell's document as validated: its rule and the agents `with_agents` wrote into it)? Recorded in the
     results' metadata for the report: the missions columns alone do not tell a rule that was off from one unused."""
+    import attrs
+
     from engine.game import agent_settings, suspected_fire_sides
+    from engine.scenario import CombatRules, SideSpec
 
     sides = cell.doc.get("sides") or {}
     spec = {s: sides.get(s) or {} for s in SIDES}
-    names, params = agent_settings({s: spec[s].get("agent") or "doctrine" for s in SIDES},
+    names, params = agent_settings({s: spec[s].get("agent") or attrs.fields(SideSpec).agent.default for s in SIDES},
                                    {s: spec[s].get("agent_params") or {} for s in SIDES},
                                    cell.agents, cell.agent_params)
-    return suspected_fire_sides(bool((cell.doc.get("combat") or {}).get("suspected_fire", False)), names, params)
+    rule = (cell.doc.get("combat") or {}).get("suspected_fire", attrs.fields(CombatRules).suspected_fire.default)
+    return suspected_fire_sides(bool(rule), names, params)  # (the parsed scenario's defaults, not copies of them)
 
 
 def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int, turns: bool = False) -> int:
