@@ -41,9 +41,8 @@ def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -
         age = rules.suspected_fire_max_age_turns
         if not (rules.suspected_fire and marks and view.turn - marks[0].turn > age):  # (range, a gun that fired,
             return [head, "No odds: the engine refuses this mission (above)"]  # the rule off: the reason says it)
-        limit = "this turn" if age == 0 else "this or the last turn" if age == 1 else f"the last {age} turns"
         return [head, f"No odds: the engine refuses this mission (above). Artillery may fire only on a mark from "
-                      f"{limit} (now turn {view.turn}), with a spotter in sight of it"]
+                      f"{window_words(age)} (now turn {view.turn}), with a spotter in sight of it"]
     return [head, CAVEAT[0].upper() + CAVEAT[1:] + "; the odds below are against the unit as last seen"]
 
 
@@ -66,6 +65,15 @@ def hover_lines(app: Any, idx: int) -> list[tuple[str, bool]]:
              f"); {sum(o.expected_losses for o in odds):.2f} steps expected if it is still there ({odds_words})",
              False),
             ("It may be empty now: you will see only what your observer sees", True)]
+
+
+def window_words(max_age: int) -> str:
+    """The turns whose marks may be fired on (`CombatRules.suspected_fire_max_age_turns`), in words.
+
+    >>> window_words(0), window_words(1), window_words(3)
+    ('this turn', 'this or the last turn', 'the last 3 turns')
+    """
+    return "this turn" if max_age == 0 else "this or the last turn" if max_age == 1 else f"the last {max_age} turns"
 
 
 def age_words(turn: int, mark_turn: int) -> str:
@@ -123,8 +131,7 @@ def rules_lines(rules: Any) -> list[str]:
     """The help window's words on the rule, in the scenario's numbers (`CombatRules`); none when it is off."""
     if not rules.suspected_fire:
         return []
-    age = rules.suspected_fire_max_age_turns
-    when = "this turn" if age == 0 else "this or the last turn" if age == 1 else f"the last {age} turns"
+    when = window_words(rules.suspected_fire_max_age_turns)
     return [f"Fire on a suspected position: artillery may fire at a hex where you last saw an enemy ({when}), with "
             f"a spotter in sight of it as always, at {rules.suspected_fire_modifier:+d} on the net fire value "
             f"({pct(rules.hit_per_point)} less a shot per point). It fires at whoever is there "
