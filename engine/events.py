@@ -355,9 +355,9 @@ class UnitRevealed(Event):
     setting_out: bool = False
     """Seen as it set out from `hex` on a move (the move's event says where it went)."""
     stack_of: str = ""
-    """Revealed along with the stack of this unit, which `reason` is about (a unit hit by fire on its suspected
-    position, `rules._reveal`); "": `reason` is about `unit` itself. (The mate's own result, if the same fire
-    hit it too, is in the mission's event.)"""
+    """Revealed along with the stack of this unit, which `reason` is about (it fired from ambush, was detected, was
+    hit by fire on its suspected position…: `rules._reveal`); "": `reason` is about `unit` itself. (A mate's own
+    result, if the same fire hit it too, is in the mission's event.)"""
 
     def text(self) -> str:
         if self.setting_out:
@@ -644,7 +644,7 @@ _conv.register_unstructure_hook(WeatherReport, cattrs.gen.make_dict_unstructure_
 # an ordered move's line reads as it always did (no "why": "")
 _conv.register_unstructure_hook(UnitMoved, cattrs.gen.make_dict_unstructure_fn(
     UnitMoved, _conv, why=cattrs.gen.override(omit_if_default=True)))
-# a unit revealed for its own reason reads as it always did (no "stack_of": "")
+# a unit revealed for its own reason has no "stack_of": "" (logs before 0.19.0 read as they were written)
 _conv.register_unstructure_hook(UnitRevealed, cattrs.gen.make_dict_unstructure_fn(
     UnitRevealed, _conv, stack_of=cattrs.gen.override(omit_if_default=True)))
 # logs written before the assault's reason was recorded read as they were written

@@ -73,8 +73,12 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.19.0"
-"""0.19.0: the target's side reads an enemy `SuspectedFire` without the mark's turn, and a stack-mate revealed with
+ENGINE_VERSION = "0.20.0"
+"""0.20.0: every unit revealed with a stack-mate names it (`UnitRevealed.stack_of`), whatever the reason (it fired
+from ambush, was detected, ran into an enemy…): a mate that did none of that no longer reads as if it had. AI games
+are 0.19.0's; only those events' text and fields differ.
+
+0.19.0: the target's side reads an enemy `SuspectedFire` without the mark's turn, and a stack-mate revealed with
 a unit hit by such fire names it (`UnitRevealed.stack_of`); the batch records per cell who could fire on suspected
 positions. AI games are 0.18.0's but for the version.
 
@@ -682,18 +686,17 @@ def _learn_control(state: GameState) -> None:
             seen[u.id] = (u.idx, turn, u.strength)
 
 
-def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None, name_stack: bool = False) -> None:
+def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:
     """Reveal `u` and everything stacked with it (a seen position shows the whole stack).
 
-    Events go to `sink` when given (so a move can log them after the move itself, in causal order). With
-    `name_stack`, a stack-mate's event says it was revealed with `u`'s stack (`UnitRevealed.stack_of`): `reason` is
-    about `u` alone (hit by fire on its suspected position). The other reasons keep their events as they were
-    logged (the golden games' logs)."""
+    Events go to `sink` when given (so a move can log them after the move itself, in causal order). A
+    stack-mate's event says it was revealed with `u`'s stack (`UnitRevealed.stack_of`): `reason` is about `u`
+    alone (it fired from ambush, was detected, hit…), and a mate that did none of that must not read as if it had."""
     for v in state.units_at(u.idx, u.side):
         if v.hidden:
             state.set_hidden(v, False)
             ev = UnitRevealed.make(turn=state.turn, side=SIDES[v.side], unit=v.id, hex=state.map.hex_of(v.idx),
-                                   reason=reason, stack_of=u.id if name_stack and v is not u else "")
+                                   reason=reason, stack_of=u.id if v is not u else "")
             if sink is None:
                 _emit(state, ev)
             else:
@@ -1528,7 +1531,7 @@ def _do_suspected_fire(state: GameState, u: Unit, t: int) -> None:
     for e, res in shot:
         after.extend(combat.apply_losses(state, e, res.losses, "artillery", u.type))
         if res.losses and e.strength > 0 and e.hidden:
-            _reveal(state, e, SUSPECTED_HIT_REASON, after, name_stack=True)
+            _reveal(state, e, SUSPECTED_HIT_REASON, after)
     seen = [res for e, res in shot if not e.hidden]
     unseen = [HiddenUnitShelled.make(turn=state.turn, side=SIDES[e.side], unit=e.id, hex=gmap.hex_refs[t],
                                      firer=u.id, fire=res) for e, res in shot if e.hidden]

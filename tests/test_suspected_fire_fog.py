@@ -84,16 +84,37 @@ def test_a_stack_mate_is_revealed_with_the_stack_of_the_hit_unit():
         assert [e for _, e in visible_log(state, side, k) if e.kind == "UnitRevealed"] == revealed
 
 
-def test_other_reveals_of_a_stack_keep_their_events():
-    """Only fire on a suspected position names the stack (the golden games' reveals are logged as they were)."""
+def test_every_reveal_of_a_stack_names_the_unit_it_is_about():
+    """Whatever the reason (detected here), a stack-mate's line names the unit the reason is about: the mate was not
+    detected itself, and must not read as if it had been."""
     state, _ = _fired(_scen(stacked=True, hit_min=0.0, hit_max=0.0))
     a, b = state.units_at(state.map.idx(TOWN), 1)
     assert a.hidden and b.hidden
     out = []
     _reveal(state, a, "detected by az_sf", out)
     assert [(e.unit, e.reason, e.stack_of) for e in out] == [(a.id, "detected by az_sf", ""),
-                                                              (b.id, "detected by az_sf", "")]
-    assert all("stack_of" not in event_to_dict(e) for e in out)
+                                                              (b.id, "detected by az_sf", a.id)]
+    assert "stack_of" not in event_to_dict(out[0]) and event_to_dict(out[1])["stack_of"] == a.id
+    assert out[1].text() == f"{b.id} revealed at (3,4) with the stack of {a.id} ({a.id}: detected by az_sf)"
+
+
+def test_in_a_shusha_game_only_an_ambusher_reveals_as_having_fired_from_ambush():
+    """Seed 1 has defenders stacked with an ambush party: each "fired from ambush" line is the ambusher's own (the
+    one `AmbushSprung` names just before), and its stack-mates' lines name it."""
+    from conftest import shusha_scenario
+
+    from engine.game import play_game
+
+    log = play_game(shusha_scenario(), 1).log
+    own = mates = 0
+    for k, ev in enumerate(log):
+        if ev.kind != "UnitRevealed" or ev.reason != "fired from ambush":
+            continue
+        fired = next(e for e in reversed(log[:k]) if e.kind == "AmbushSprung")
+        assert (ev.stack_of or ev.unit) == fired.ambusher, ev.text()
+        own += not ev.stack_of
+        mates += bool(ev.stack_of)
+    assert own and mates  # (both kinds of line happen in this game: the check above is not vacuous)
 
 
 def test_an_old_unit_revealed_line_reads_back():
