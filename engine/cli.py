@@ -272,7 +272,15 @@ def run(
     if problems:  # (checked before the game: this is the disk filling up, or the folder changing meanwhile)
         fail("; ".join(problems) + " (the game was played; nothing half-written was left)", 1)
     if as_json:
-        _write_stdout(json.dumps(score_row(state), sort_keys=True) + "\n")
+        from engine.game import agent_settings, suspected_fire_sides
+        from engine.units import SIDES
+
+        names, resolved = agent_settings({s: scen.sides[s].agent for s in SIDES},
+                                         {s: scen.sides[s].agent_params for s in SIDES}, agents, params)
+        # (as the batch records it per cell: a side that could not fire on suspected positions has 0 missions, and
+        # the 0 alone does not say "off")
+        could = suspected_fire_sides(bool(scen.combat.suspected_fire), names, resolved)
+        _write_stdout(json.dumps({**score_row(state), "suspected_fire_sides": could}, sort_keys=True) + "\n")
     text = err if on_stdout else console  # (stdout carries only the machine-readable output)
     for line in refusal_warnings(state):  # (on stderr: the game was played, but not as the agent meant)
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
