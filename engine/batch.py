@@ -1637,6 +1637,7 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
     meta = spec.scen_doc.get("meta") or {}
     info = {
         "batch": spec.identity(), "command": spec.command, "scenario_path": spec.scenario_path,
+        "cwd": os.getcwd(),  # (the command's paths are as typed: where they were typed, to reproduce it elsewhere)
         "engine_code": engine_code(),  # (which code played the games: the version alone spans many edits)
         "scenario_name": meta.get("name"), "start": meta.get("start", "2020-10-28T06:00"),
         "turn_hours": meta.get("turn_hours", 12),

@@ -1595,8 +1595,23 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
         for name in pngs:
             out += ["", f"![{name}]({name})", "", md_text(figure_caption(s, name).replace("\n", " "))]
     if s.meta.get("command"):
-        out += ["", "## Reproduce", "", f"Command that made the data: `{s.meta['command']}`"]
+        where = f" (run in `{run_folder(s)}`)" if run_folder(s) else ""
+        out += ["", "## Reproduce", "", f"Command that made the data{where}: `{s.meta['command']}`"]
     return "\n".join(out).rstrip() + "\n"
+
+
+def run_folder(s: Summary) -> str:
+    """The folder the batch was run from when its scenario path is relative (the report may be read, and its
+    commands re-run, from another folder); "" when the path is absolute or the file predates the record.
+
+    >>> class S: meta = {"scenario_path": "scenarios/x.json", "cwd": "/home/a"}
+    >>> run_folder(S)
+    '/home/a'
+    >>> S.meta["scenario_path"] = "/abs/x.json"; run_folder(S)
+    ''
+    """
+    folder, path = s.meta.get("cwd"), s.meta.get("scenario_path")
+    return "" if not folder or not path or Path(str(path)).is_absolute() else str(folder)
 
 
 def column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
@@ -2502,6 +2517,7 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
                     f"{esc(c.run_options)}</code></li>" for c in s.cells if c.run_options)
     b = s.meta.get("batch", {})
     missions = "".join(f"; {n}" for n in missions_notes(s))
+    where = f" (run in <code>{esc(run_folder(s))}</code>)" if run_folder(s) else ""
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Batch report: {esc(s.meta.get('scenario_name') or s.path.name)}</title>
@@ -2524,8 +2540,8 @@ turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {''.join(t)}
 <h2>Plots</h2>{imgs}
 <h2>Reproduce</h2>
-<p>Command that made the data:</p><pre>{esc(cmd) or '(not recorded)'}</pre>
-<p>Re-run one game of a cell (S = the game's <code>seed</code> column):</p><ul>{rerun}</ul>
+<p>Command that made the data{where}:</p><pre>{esc(cmd) or '(not recorded)'}</pre>
+<p>Re-run one game of a cell (S = the game's <code>seed</code> column{where and "; run in <code>" + esc(run_folder(s)) + "</code>"}):</p><ul>{rerun}</ul>
 </body></html>
 """
     atomic_write_text(path, page)
