@@ -2518,6 +2518,7 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     b = s.meta.get("batch", {})
     missions = "".join(f"; {n}" for n in missions_notes(s))
     where = f" (run in <code>{esc(run_folder(s))}</code>)" if run_folder(s) else ""
+    rerun_where = f"; run in <code>{esc(run_folder(s))}</code>" if run_folder(s) else ""
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Batch report: {esc(s.meta.get('scenario_name') or s.path.name)}</title>
@@ -2541,7 +2542,7 @@ turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 <h2>Plots</h2>{imgs}
 <h2>Reproduce</h2>
 <p>Command that made the data{where}:</p><pre>{esc(cmd) or '(not recorded)'}</pre>
-<p>Re-run one game of a cell (S = the game's <code>seed</code> column{where and "; run in <code>" + esc(run_folder(s)) + "</code>"}):</p><ul>{rerun}</ul>
+<p>Re-run one game of a cell (S = the game's <code>seed</code> column{rerun_where}):</p><ul>{rerun}</ul>
 </body></html>
 """
     atomic_write_text(path, page)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import html
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -111,32 +112,63 @@ def test_lesson_files_are_what_the_builder_writes() -> None:
         assert json.loads((LESSONS / name).read_text(encoding="utf-8")) == doc, f"{name}: run build_lessons.py"
 
 
+def marked(name: str) -> list[str]:
+    """The spans a lesson's text marks as code (between backticks: what the lesson window shows in a code font)."""
+    from ui.panels import code_spans
+
+    return [piece for para in load_scenario(LESSONS / name).meta.lesson for piece, code in code_spans(para) if code]
+
+
 def test_commands_in_the_lesson_texts_work() -> None:
-    """Every `--set` and `--sweep set:` quoted in a lesson text applies cleanly to its scenario."""
+    """Every command a lesson marks names an existing lesson (`play`: its own), and its `--set` and `--sweep set:`
+    options, and those marked alone, apply cleanly to its scenario."""
+    import shlex
+
     n_checked = 0
     for name in FILES:
         scen = load_scenario(LESSONS / name)
-        text = " ".join(scen.meta.lesson)
-        for m in re.finditer(r"wargame (?:run|batch|play) scenarios/lessons/(\w+\.json)", text):
-            assert (LESSONS / m.group(1)).exists(), (name, m.group(0))
-        # "in the game, play ..." opens this lesson, not another one (cliff_ridge.json named cliff_below.json)
-        for m in re.finditer(r"wargame play scenarios/lessons/(\w+\.json)", text):
-            assert m.group(1) == name, (name, m.group(0))
-        sets = re.findall(r"--set '([^']+)'", text) + re.findall(r"--set ([^'\s)]+)", text)
-        for spec in sets:
-            lesson(name, spec)
-            n_checked += 1
-        sweeps = re.findall(r"--sweep '(set:[^']+)'", text) + re.findall(r"--sweep (set:[^'\s]+)", text)
-        for spec in sweeps:
-            key, values = parse_sweep(spec)
-            for v in values:
-                doc = copy.deepcopy(scen.raw)
-                apply_override(doc, key[4:], v)
-                scenario_from_dict(doc)
-                n_checked += 1
-        for spec in re.findall(r"--sweep weather=(\S+)", text):
-            parse_sweep(f"weather={spec}")
+        for span in marked(name):
+            words = shlex.split(span)
+            if words[0] == "wargame":
+                assert words[1] in ("run", "batch", "play", "report"), (name, span)
+                if words[1] != "report":
+                    target = Path(words[2]).name
+                    assert (LESSONS / target).exists() and words[2].startswith("scenarios/lessons/"), (name, span)
+                    # "in the game, play ..." opens this lesson, not another (cliff_ridge.json named cliff_below.json)
+                    assert words[1] != "play" or target == name, (name, span)
+            for opt, value in itertools.pairwise(words):
+                if opt == "--set":
+                    lesson(name, value)
+                    n_checked += 1
+                elif opt == "--sweep" and value.startswith("set:"):
+                    key, values = parse_sweep(value)
+                    for v in values:
+                        doc = copy.deepcopy(scen.raw)
+                        apply_override(doc, key[4:], v)
+                        scenario_from_dict(doc)
+                        n_checked += 1
+                elif opt == "--sweep":
+                    parse_sweep(value)
     assert n_checked >= 8
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_command_in_a_lesson_is_marked(name: str) -> None:
+    """The lesson window shows exactly the backticked spans in a code font: a command, an option or a Parquet
+    column written without its backticks would read as prose (and the test above would not try it)."""
+    from ui.panels import code_spans
+
+    scen = load_scenario(LESSONS / name)
+    prose = " ".join(piece for para in scen.meta.lesson for piece, code in code_spans(para) if not code)
+    assert "`" not in prose, name  # (an unmatched backtick)
+    for u in scen.units:  # (unit ids in the log lines a lesson quotes, 'red_sf_1 moves ...', are prose)
+        prose = re.sub(rf"\b{re.escape(u.id)}\b", "UNIT", prose)
+    for pattern in (r"\bwargame (run|batch|play|report)\b", r"(^|\s|\()--?[a-z]", r"\b\w+\.(json|parquet|png)\b",
+                    r"\b[a-z]+_[a-z_]+\b"):
+        found = re.search(pattern, prose)
+        assert found is None, (name, pattern, prose[max(0, found.start() - 40):found.end() + 40])
+    spans = marked(name)
+    assert spans and all(s.startswith(("wargame ", "-")) or re.fullmatch(r"[\w./]+", s) for s in spans), spans
 
 
 def test_the_maps_are_said_to_be_invented() -> None:

@@ -624,73 +624,28 @@ CODE_FONT = "wg_code"
 whose dots read ("sides.defender.supply_sources" read "defendersupply" in Noto Sans: the dot tucks under the r).
 Registered with the UI manager in `ui.gui.Gui`."""
 
-_CODE_WORD = re.compile(r"[A-Za-z_\]][./=_][A-Za-z_\[{'\"][\w\[{'\"]|^--?[a-z]")
-"""A word that is code: a path, a data path, a key=value or a file name (a letter, then . / = or _, then two
-more: "e.g." is not), or an option ("--set", "-v")."""
-_PROSE = frozenset({"and", "then", "or", "on", "the", "to", "in", "for", "with", "look", "compare"})
-"""Words that end a command run on into the sentence ("... --out x.parquet and wargame report ...")."""
-_TRAIL = ".,;:)"
-"""Punctuation after a word that belongs to the sentence, not to the code; it ends a command too."""
-
-
 def code_spans(text: str) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, is_code): every `wargame ...` command to its end (a punctuation mark after a word,
-    or a gap of more than one space), a quoted argument whole, and any other word that looks like code
-    (`_CODE_WORD`); one space between two code pieces joins them. A prose word (`_PROSE`) ends a command too.
+    """`text` cut into (piece, is_code) at its backticks, as in Markdown: what a lesson's author marked as a command,
+    an option, a data path or a file name (`` `wargame run x.json --seed 1` ``) is code, the rest prose; the
+    backticks themselves are not shown. An unmatched last backtick stays in the prose as written (a typo in a
+    user's lesson shows, and swallows nothing); an empty pair is dropped.
 
-    >>> code_spans("try --set 'a.b=[1, 2]': then wargame run x.json --seed 1   (gorge).")
+    >>> code_spans("try `--set 'a.b=[1, 2]'`: then `wargame run x.json --seed 1`   (gorge).")
     [('try ', False), ("--set 'a.b=[1, 2]'", True), (': then ', False), ('wargame run x.json --seed 1', True), \
 ('   (gorge).', False)]
-    >>> code_spans("wargame report r.parquet and look")
-    [('wargame report r.parquet', True), (' and look', False)]
-    >>> code_spans("The cliff (x1.25, 1.88 MP) and e.g. F5-F8")
-    [('The cliff (x1.25, 1.88 MP) and e.g. F5-F8', False)]
+    >>> code_spans("The cliff (x1.25, 1.88 MP) and e.g. wargame")
+    [('The cliff (x1.25, 1.88 MP) and e.g. wargame', False)]
+    >>> code_spans("a `b` c `d and e")
+    [('a ', False), ('b', True), (' c `d and e', False)]
     """
-    words = re.split(r"(\s+)", text)
-    out: list[tuple[str, bool]] = []
-    in_cmd = False
-    k = 0
-    while k < len(words):
-        w = words[k]
-        if k % 2:  # whitespace: a wide gap ends a command
-            in_cmd = in_cmd and w == " "
-            out.append((w, False))
-            k += 1
-            continue
-        if w.lstrip("(").startswith("'") and w.count("'") % 2 == 1:  # a quoted argument with spaces: whole
-            j = k + 2
-            while j < len(words) and "'" not in words[j]:
-                j += 2
-            w = "".join(words[k:j + 1])
-            k = j
-        core = w.lstrip("(")
-        lead = w[:len(w) - len(core)]
-        stripped = core.rstrip(_TRAIL)
-        tail = core[len(stripped):]
-        if stripped == "wargame":
-            in_cmd = True
-        elif stripped in _PROSE:
-            in_cmd = False
-        out += [(lead, False), (stripped, bool(stripped) and (in_cmd or bool(_CODE_WORD.search(stripped)))),
-                (tail, False)]
-        if tail:
-            in_cmd = False
-        k += 1
-    out = [(a, c) for a, c in out if a]
-    for i in range(1, len(out) - 1):  # (a space between two code pieces is code: one span)
-        if out[i] == (" ", False) and out[i - 1][1] and out[i + 1][1]:
-            out[i] = (" ", True)
-    merged: list[tuple[str, bool]] = []
-    for piece, code in out:
-        if merged and merged[-1][1] == code:
-            merged[-1] = (merged[-1][0] + piece, code)
-        else:
-            merged.append((piece, code))
-    return merged
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one opens nothing
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return [(piece, k % 2 == 1) for k, piece in enumerate(parts) if piece]
 
 
 def code_html(text: str, italic: bool = False) -> str:
-    """`text` escaped for pygame_gui's HTML, its commands and data paths (`code_spans`) in `CODE_FONT`, upright
+    """`text` escaped for pygame_gui's HTML, its backticked spans (`code_spans`) in `CODE_FONT`, upright
     (`italic`: the text around them is in italics)."""
     import html
 

@@ -135,17 +135,17 @@ def ambush() -> dict:
         "the hidden platoon fires first, with 'ravine ambush +2' and 'vehicles blind in ravine +2' among the "
         "modifiers, and the column stops. Then close the gorge and run the same seed again: the column goes "
         "round by the road and no ambush can happen.",
-        "Commands: wargame run scenarios/lessons/ambush.json --seed 1 -v   (gorge)   and   "
-        f"wargame run scenarios/lessons/ambush.json --seed 1 -v --set 'sides.attacker.no_go={AMBUSH_NO_GO}'"
-        "   (road). Compare many games: wargame batch scenarios/lessons/ambush.json --games 200 "
-        f"--sweep 'set:sides.attacker.no_go=[],{AMBUSH_NO_GO}' --out ambush.parquet, then wargame report "
-        "ambush.parquet --out ambush_report/ --label 0=gorge --label 1=road and look at the attacker's losses "
-        "to 'ambush' in losses_by_cause.png.",
-        "In the game (wargame play scenarios/lessons/ambush.json; choose the defender to be the hidden ambush "
-        "parties, or play the column with --side attacker --see-all, which shows the class where they wait): "
+        "Commands: `wargame run scenarios/lessons/ambush.json --seed 1 -v`   (gorge)   and   "
+        f"`wargame run scenarios/lessons/ambush.json --seed 1 -v --set 'sides.attacker.no_go={AMBUSH_NO_GO}'`"
+        "   (road). Compare many games: `wargame batch scenarios/lessons/ambush.json --games 200 "
+        f"--sweep 'set:sides.attacker.no_go=[],{AMBUSH_NO_GO}' --out ambush.parquet`, then `wargame report "
+        "ambush.parquet --out ambush_report/ --label 0=gorge --label 1=road` and look at the attacker's losses "
+        "to 'ambush' in `losses_by_cause.png`.",
+        "In the game (`wargame play scenarios/lessons/ambush.json`; choose the defender to be the hidden ambush "
+        "parties, or play the column with `--side attacker --see-all`, which shows the class where they wait): "
         "press 3 for the concealment / ambush overlay - the gorge hexes are the best ambush ground, the hills give "
         "cover but no ambush. Click an AMBUSH line in the event log to see where it happened. Then, with the gorge "
-        "closed, put an ambush party on the hills above the north road (add --set units.blue_amb_1.hex=[6,1]): "
+        "closed, put an ambush party on the hills above the north road (add `--set units.blue_amb_1.hex=[6,1]`): "
         "it hides there and the column runs into it ('contact'), but hills have no ambush value, so it never "
         "fires first.",
     ]
@@ -223,18 +223,18 @@ def cliff(variant: str) -> dict:
              "on the plateau north and east of the town, level with it")
     lesson = [
         "THE CLIFF. Three special-forces groups (red) must take the little hill town of Karaköy, held by two "
-        f"infantry companies (blue). In this file they start {where}. The other file, {other}, is the same "
+        f"infantry companies (blue). In this file they start {where}. The other file, `{other}`, is the same "
         "battle with the other start: run both and compare. (An invented map: Karaköy is made up, its cliff "
         "modelled on Shusha's. The weather is Shusha's on these dates; no aircraft here.)",
-        f"In the game, play red (wargame play scenarios/lessons/{this} --side attacker). Select a red "
+        f"In the game, play red (`wargame play scenarios/lessons/{this} --side attacker`). Select a red "
         "unit next to the town in the assault phase and click a town hex: the odds preview lists "
         "every modifier. From below you read 'assaulting up a cliff -2' on your fire and 'cliff: firing down "
         "+2' on the defenders' return fire: per shot 10% to hit against their 50%. Along the ridge neither "
         "appears: 30% against 30%. Town cover (-2) counts in both.",
-        "Commands: wargame run scenarios/lessons/cliff_below.json --seed 1 -v   and   wargame run "
-        "scenarios/lessons/cliff_ridge.json --seed 1 -v. Many games: wargame batch "
-        "scenarios/lessons/cliff_below.json --games 200 --out below.parquet, the same for cliff_ridge.json, "
-        "then wargame report on each: compare the attacker's win rate and its losses to 'assault'.",
+        "Commands: `wargame run scenarios/lessons/cliff_below.json --seed 1 -v`   and   `wargame run "
+        "scenarios/lessons/cliff_ridge.json --seed 1 -v`. Many games: `wargame batch "
+        "scenarios/lessons/cliff_below.json --games 200 --out below.parquet`, the same for `cliff_ridge.json`, "
+        "then `wargame report` on each: compare the attacker's win rate and its losses to 'assault'.",
         "Look for the assault lines ('Assault ...: assault repulsed'; click one in the event log to see the "
         "hexes) and for 'the assaulting "
         "unit advances': from below a victorious group still climbs into the town. In the game press 2 for the "
@@ -313,18 +313,18 @@ def drones() -> dict:
         "under the clouds while the attackers' drones stayed on the ground. Under a clear sky red's Orbiter finds "
         "blue's tanks and guns and the armed drones hunt them (in the summary: blue's steps lost 'of which to "
         "drone').",
-        "Commands: wargame run scenarios/lessons/drones.json --seed 1 -v   (low cloud)   and   wargame run "
-        "scenarios/lessons/drones.json --seed 1 -v --weather clear. Try --weather fog too: thick fog grounds "
-        "even the Orlan, and ground observers see only the next hex. Many games: wargame batch "
-        "scenarios/lessons/drones.json --games 200 --sweep weather=historical,clear,fog --out drones.parquet "
-        "and wargame report drones.parquet --out drones_report/: compare the Parquet columns "
-        "drone_sorties_flown_attacker, losses_defender_drone, drone_spotted_missions_defender and "
-        "losses_attacker_artillery.",
-        "In the game, play red (wargame play scenarios/lessons/drones.json --side attacker --sandbox): the "
+        "Commands: `wargame run scenarios/lessons/drones.json --seed 1 -v`   (low cloud)   and   `wargame run "
+        "scenarios/lessons/drones.json --seed 1 -v --weather clear`. Try `--weather fog` too: thick fog grounds "
+        "even the Orlan, and ground observers see only the next hex. Many games: `wargame batch "
+        "scenarios/lessons/drones.json --games 200 --sweep weather=historical,clear,fog --out drones.parquet` "
+        "and `wargame report drones.parquet --out drones_report/`: compare the Parquet columns "
+        "`drone_sorties_flown_attacker`, `losses_defender_drone`, `drone_spotted_missions_defender` and "
+        "`losses_attacker_artillery`.",
+        "In the game, play red (`wargame play scenarios/lessons/drones.json --side attacker --sandbox`): the "
         "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 "
         "for the drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, "
         "overcast, fog): press one now, or in red's air phase (it waits, all drones grounded). Or play blue "
-        "(--side defender instead) and fly the Orlan yourself: a recon sortie over a red unit in the air "
+        "(`--side defender` instead) and fly the Orlan yourself: a recon sortie over a red unit in the air "
         "phase, then a fire mission on it in the artillery phase.",
     ]
     notes = [
@@ -403,12 +403,12 @@ def supply() -> dict:
         "-1'; unsupplied units also no longer rally (their cohesion does not recover). Press 6 in the game for "
         "the supply overlay.",
         "Then open the north pass - a second supply source at its end - and run the same seed: the road is "
-        "still cut, but the garrison stays supplied through the pass. Commands: wargame run "
-        "scenarios/lessons/supply.json --seed 1 -v   and   wargame run scenarios/lessons/supply.json --seed 1 "
-        f"-v --set '{NORTH_PASS}'. Many games: wargame batch scenarios/lessons/supply.json --games 200 "
-        "--sweep 'set:sides.defender.supply_sources=[[0,5]],[[0,5],[11,0]]' --out supply.parquet and wargame "
-        "report supply.parquet --out supply_report/.",
-        "Also try longer supply ranges: with --set sides.defender.supply_range=40 porters carry supplies round "
+        "still cut, but the garrison stays supplied through the pass. Commands: `wargame run "
+        "scenarios/lessons/supply.json --seed 1 -v`   and   `wargame run scenarios/lessons/supply.json --seed 1 "
+        f"-v --set '{NORTH_PASS}'`. Many games: `wargame batch scenarios/lessons/supply.json --games 200 "
+        "--sweep 'set:sides.defender.supply_sources=[[0,5]],[[0,5],[11,0]]' --out supply.parquet` and `wargame "
+        "report supply.parquet --out supply_report/`.",
+        "Also try longer supply ranges: with `--set sides.defender.supply_range=40` porters carry supplies round "
         "the block over the mountains (5 a hex) and the cut almost never starves anyone; 20 changes nothing, 30 "
         "only sometimes. In mountains a road block is worth far more than on a plain.",
     ]
@@ -492,20 +492,20 @@ def ground() -> dict:
         "and marches up the pass road: one turn's march in any weather. Whoever is on the pass first holds it. "
         "The weather is Shusha's: rain on 3 Nov, SNOW on 4 Nov (turn 2), then dry. (An invented map: Kepez and "
         "its pass are made up; no aircraft here.)",
-        "The ground table is the Shusha scenario's (weather_movement): in snow special forces pay x1.25 on hills, "
+        "The ground table is the Shusha scenario's (`weather_movement`): in snow special forces pay x1.25 on hills, "
         "1.875 MP a hex instead of 1.5. At 3 MP they climb two hills hexes a turn when dry (1.5 + 1.5 = 3) but "
         "one in snow (1.875 + 1.875 = 3.75 > 3). On turn 2 the snow leaves them one hex short, and the reserve, "
         "on the road (roads are not slowed), takes the pass first. Dry, red is there on turn 2, first.",
-        "Commands: wargame run scenarios/lessons/ground.json --seed 1 -v   (snow)   and the same with "
-        f"--set '{DRY_GROUND}'   (dry ground; --weather clear plays the same games here). Many games: wargame "
-        "batch scenarios/lessons/ground.json --games 200 --sweep weather=historical,clear --out ground.parquet: "
+        "Commands: `wargame run scenarios/lessons/ground.json --seed 1 -v`   (snow)   and the same with "
+        f"`--set '{DRY_GROUND}'`   (dry ground; `--weather clear` plays the same games here). Many games: `wargame "
+        "batch scenarios/lessons/ground.json --games 200 --sweep weather=historical,clear --out ground.parquet`: "
         "red wins about 1 game in 5 in snow, 19 in 20 dry.",
         "Look for (seed 1) the turn-2 weather line '... snow: ... sf x1.25 in hills'; in snow 'red_sf_1 moves "
         "(5,5)->(6,4) (1.88 MP)', then 'blue_inf moves (11,0)->(6,3)': red must assault uphill. Dry: 'red_sf_1 "
         "moves (5,5)->(6,3) (3 MP)' and 'attacker takes control of (6,3) Kepez pass': blue must assault. In the "
-        "game (wargame play scenarios/lessons/ground.json --side attacker) select a red group on turn 2 and press "
-        "1: hills cost 1.875 and the reach stops one hex short of the pass. Try more legs: --set "
-        "'unit_types={\"special_forces\":{\"move_points\":4}}': 3.75 MP fits, and snow no longer decides.",
+        "game (`wargame play scenarios/lessons/ground.json --side attacker`) select a red group on turn 2 and press "
+        "1: hills cost 1.875 and the reach stops one hex short of the pass. Try more legs: `--set "
+        "'unit_types={\"special_forces\":{\"move_points\":4}}'`: 3.75 MP fits, and snow no longer decides.",
         "Simplified: one day, one turn, one weather; the same snow on every slope and none on the road; nobody "
         "tires or gets lost; the crags ('x') cannot be climbed. The point is the arithmetic: a small factor "
         "matters when it pushes a move past what fits in a turn.",
