@@ -887,6 +887,12 @@ def suspected_marks(state: GameState, side: int, idx: int) -> list[Any]:
     return list(marks_by_hex(state, side).get(idx, ()))
 
 
+def mark_is_fresh(state: GameState, mark_turn: int) -> bool:
+    """Whether a last-seen mark made on `mark_turn` may be fired on now (the combat table's
+    `suspected_fire_max_age_turns`): the one rule the refusal, the legal targets, the odds and the UI all ask."""
+    return state.turn - mark_turn <= state.scenario.combat.suspected_fire_max_age_turns
+
+
 def suspected_fire_refusal(state: GameState, side: int, idx: int) -> str | None:
     """Why `side` may not fire on hex `idx`, which holds no enemy it knows of, as a suspected position (None: it
     may: the scenario allows it and the side has a last-seen mark there no older than its
@@ -903,8 +909,8 @@ def suspected_fire_refusal(state: GameState, side: int, idx: int) -> str | None:
     marks = suspected_marks(state, side, idx)
     if not marks:
         return no_enemy + " and no last-seen mark there"
-    age = rules.suspected_fire_max_age_turns
-    if state.turn - marks[0].turn > age:
+    if not mark_is_fresh(state, marks[0].turn):
+        age = rules.suspected_fire_max_age_turns
         limit = "only this turn's marks may be fired on" if age == 0 else f"older than {age} turn{'s' * (age != 1)}"
         return f"{no_enemy}; the last-seen mark there is from T{marks[0].turn}, {limit}"
     return None
@@ -916,9 +922,8 @@ def suspected_targets(state: GameState, side: int) -> frozenset[int]:
     rules = state.scenario.combat
     if not rules.suspected_fire or state.last_seen is None:
         return frozenset()
-    oldest = state.turn - rules.suspected_fire_max_age_turns
     return frozenset(idx for idx, marks in marks_by_hex(state, side).items()
-                     if marks[0].turn >= oldest and not state.units_at(idx, side))
+                     if mark_is_fresh(state, marks[0].turn) and not state.units_at(idx, side))
 
 
 def suspected_fire_modifiers(state: GameState, spotter: str | None) -> list[Modifier]:

@@ -404,6 +404,11 @@ class SideView:
         would be laid on (`rules.suspected_marks`; whether it may be is `check` of the Fire order)."""
         return rules.suspected_marks(self._state, self.side, idx)
 
+    def mark_fresh(self, mark: LastSeen) -> bool:
+        """Whether fire on a suspected position may be laid on `mark` now, by its age (`rules.mark_is_fresh`);
+        range, spotter and the rest are `check`'s."""
+        return rules.mark_is_fresh(self._state, mark.turn)
+
     def suspected_fire_odds(self, uid: str, idx: int) -> list[combat.FireOdds]:
         """The odds of `uid` firing on hex `idx` as a suspected position, as this side can know them: at each unit
         it marked there recently enough (`CombatRules.suspected_fire_max_age_turns`), of the type it saw and as
@@ -411,11 +416,10 @@ class SideView:
         spotter's). The hex may be empty now, or hold others: the resolution fires at whoever is there."""
         st = self._state
         u = self._own(uid)
-        rules_ = st.scenario.combat
         extra = rules.suspected_fire_modifiers(st, self.spotter(idx))
         out = []
         for m in self.suspected_marks(idx):
-            if st.turn - m.turn > rules_.suspected_fire_max_age_turns:
+            if not rules.mark_is_fresh(st, m.turn):
                 continue
             ghost = st.unit(m.id).copy()  # (the unit as the side saw it: its type, where and how strong)
             ghost.idx, ghost.strength = m.idx, m.strength

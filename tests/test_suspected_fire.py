@@ -105,6 +105,23 @@ def test_max_age_zero_takes_only_this_turns_marks():
     assert check(state, Fire("az_art", TOWN)) is None
 
 
+@pytest.mark.parametrize("max_age, turns", [(0, 1), (1, 1), (1, 2), (2, 2), (2, 3)])
+def test_the_refusal_the_targets_the_odds_and_the_view_agree_on_a_marks_age(max_age, turns):
+    """One rule (`rules.mark_is_fresh`) for every asker: a mark the check accepts is a legal target, has odds and
+    reads fresh to the UI (`SideView.mark_fresh`); a stale one is none of these."""
+    from engine.rules import mark_is_fresh, suspected_targets
+
+    state = _turn2(_scen(suspected_fire=True, suspected_fire_max_age_turns=max_age), turns=turns)
+    idx = state.map.idx(TOWN)
+    view = observe(state, 0)
+    mark = view.suspected_marks(idx)[0]
+    fresh = state.turn - mark.turn <= max_age
+    assert mark_is_fresh(state, mark.turn) is view.mark_fresh(mark) is fresh
+    assert (check(state, Fire("az_art", TOWN)) is None) is fresh
+    assert (idx in suspected_targets(state, 0)) is fresh
+    assert bool(view.suspected_fire_odds("az_art", idx)) is fresh
+
+
 def test_a_hex_with_no_mark_is_refused():
     state = _turn2()
     empty = (4, 4)

@@ -39,7 +39,7 @@ def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -
     if refused:
         rules = view.scenario.combat
         age = rules.suspected_fire_max_age_turns
-        if not (rules.suspected_fire and marks and view.turn - marks[0].turn > age):  # (range, a gun that fired,
+        if not (rules.suspected_fire and marks and not view.mark_fresh(marks[0])):  # (range, a gun that fired,
             return [head, "No odds: the engine refuses this mission (above)"]  # the rule off: the reason says it)
         return [head, f"No odds: the engine refuses this mission (above). Artillery may fire only on a mark from "
                       f"{window_words(age)} (now turn {view.turn}), with a spotter in sight of it"]
@@ -115,8 +115,7 @@ def skip_words(app: Any) -> str:
     if not rules.suspected_fire:
         return ""
     v = app.view
-    fresh = sorted({m.idx for m in v.last_seen if st.turn - m.turn <= rules.suspected_fire_max_age_turns
-                    and v.suspected_marks(m.idx)})
+    fresh = sorted({m.idx for m in v.last_seen if v.mark_fresh(m) and v.suspected_marks(m.idx)})
     guns = [u for u in app.own_guns() if not u.fired]
     if not fresh or not guns:
         return ""
