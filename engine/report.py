@@ -1374,12 +1374,16 @@ def turn_date_note(s: Summary) -> str | None:
     return TURN_DATE_NOTE.format(turn=1, date=s.turn_date(1), hours=hours)
 
 
-def table_notes(s: Summary) -> str:
-    """The notes on the entered, fall and road-cut columns and the turns' dates (the table's caption, report.md
-    and the HTML)."""
+def table_note_list(s: Summary) -> list[str]:
+    """The notes on the entered, fall and road-cut columns and the turns' dates, one by one."""
     dates = turn_date_note(s)
-    return "; ".join([ENTERED_NOTE.format(objective=s.objective), *([fallen_note(s)] if s.fallen_turns else []),
-                      ROAD_CUT_NOTE, *([dates] if dates else [])])
+    return [ENTERED_NOTE.format(objective=s.objective), *([fallen_note(s)] if s.fallen_turns else []),
+            ROAD_CUT_NOTE, *([dates] if dates else [])]
+
+
+def table_notes(s: Summary) -> str:
+    """`table_note_list` in one sentence (report.md and the HTML)."""
+    return "; ".join(table_note_list(s))
 
 
 def grounded_note(quotes: str = "''") -> str:
@@ -1397,16 +1401,16 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
     from rich.text import Text
 
     head, rows = table_rows(s, compact=True)
-    compare = (f"; {cell_order_note(s)}; 'wins vs cell 0': the difference in attacker win rate (percentage "
-               f"points) with Newcombe's 95% interval{unpaired_only(s)}; {welch_note(s)}; among many cells some "
-               f"intervals miss 0 by chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
-    fixed = f"{fixed_note(s)}; " if fixed_note(s) else ""
-    ground = f"{GROUND_NOTE}; " if s.ground_losses else ""
-    if len(s.cells) > 1 and cells_paired(s):
-        compare += f"; {PAIRED_NOTE}"
-    caption = (f"{fixed}{MEDIAN_NOTE}; {table_notes(s)}; losses, strikes flown (the drone_sorties_flown columns) "
-               f"and drone-turns grounded are means per game; {ground}" + grounded_note()
-               + "".join(f"; {n}" for n in missions_notes(s)) + compare)
+    notes = [*([fixed_note(s)] if fixed_note(s) else []), MEDIAN_NOTE, *table_note_list(s),
+             "losses, strikes flown (the drone_sorties_flown columns) and drone-turns grounded are means per game",
+             *([GROUND_NOTE] if s.ground_losses else []), grounded_note(), *missions_notes(s)]
+    if len(s.cells) > 1:
+        notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
+                  f"with Newcombe's 95% interval{unpaired_only(s)}", welch_note(s),
+                  "among many cells some intervals miss 0 by chance", seeds_note(s),
+                  *([PAIRED_NOTE] if cells_paired(s) else [])]
+    # one note a line (as one paragraph they ran to twenty lines of a terminal, hard to find a column's note in)
+    caption = "\n".join(f"- {n}" for n in notes)
     if title is None:
         title = f"{s.path.name}: {s.games} games" + (f", base seed {s.seed}" if s.seed is not None else "")
     parts = column_groups(head, rows, width)

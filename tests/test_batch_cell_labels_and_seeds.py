@@ -241,9 +241,13 @@ def test_a_table_in_parts_prints_its_caption_across_the_terminal(width):
     lines = text.splitlines()
     assert text.count("┏") >= 2
     assert max(len(x.rstrip()) for x in lines) <= width
-    start = next(i for i, x in enumerate(lines) if x.startswith("median turns"))
+    start = next(i for i, x in enumerate(lines) if x.startswith("- median turns"))
     caption = [x.rstrip() for x in lines[start:]]
     assert max(len(x) for x in caption) > width - 20  # as wide as the terminal, not as the last part
+    # one note a line, each begun with "- " (as one paragraph they ran to twenty lines)
+    begun = [x for x in caption if x.startswith("- ")]
+    assert len(begun) >= 10 and any(x.startswith("- among many cells") for x in begun)
+    assert not any("; among many cells" in x for x in caption)
 
 
 # ------------------------------------------------------------------ 7. a repeated --set
