@@ -236,9 +236,10 @@ def test_the_game_over_window_says_whether_you_won(shusha, screen):
 
     app = App(new_game(shusha, 0, track_sightings=True), {1}, size=(1280, 800))
     app.show_lesson = False
-    app.run_ai_until(shusha.turns + 1)
+    app.run_ai_until(10)
+    while app.state.outcome is None:  # (the game's end played step by step, as the UI drives it: not autoplayed)
+        app.ai_step()
     o = app.state.outcome
-    assert o is not None
     app.render(screen)
     mine = "won" if o.winner == "defender" else "lost"
     assert f"You (defender) {mine}" in over_text(app)
@@ -250,6 +251,26 @@ def test_the_game_over_window_says_whether_you_won(shusha, screen):
     app.gui._over_key = None
     app.render(screen)
     assert f"The {o.winner} won" in over_text(app) and "You (" not in over_text(app)
+
+
+def test_a_game_autoplay_played_to_its_end_is_nobodys_win(shusha, screen):
+    """`--side attacker --autoplay 40`: the AIs played the whole game, and the status line says "(AI vs AI)"; the
+    game-over window said "you (attacker) won" all the same."""
+    from ui.app import App
+
+    app = App(new_game(shusha, 0, track_sightings=True), {0}, size=(1280, 800))
+    app.show_lesson = False
+    app.run_ai_until(shusha.turns + 1)
+    o = app.state.outcome
+    assert o is not None and app.addressed() == set()
+    app.render(screen)
+    assert f"The {o.winner} won" in over_text(app) and "You (" not in over_text(app)
+    assert app.gui.over_win.window_display_title == f"Game over - the {o.winner} won"
+    app.on_key(pygame.K_ESCAPE, 0)
+    app.on_key(pygame.K_SPACE, 0)
+    assert "The game is over" in app.status and "you (" not in app.status
+    app.set_state(new_game(shusha, 1, track_sightings=True))  # another game: its ending will be the player's
+    assert app.addressed() == {0}
 
 
 # ------------------------------------------------------------------------ 9: the Orlan's flags; supply tags

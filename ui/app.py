@@ -315,6 +315,8 @@ class App:
         end-of-movement reminder names it even when hidden."""
         self.autoplayed: tuple[int, str | None] | None = None
         """(turn, who had played it) where `--autoplay` took the game over (`run_ai_until`, `autoplay_status`)."""
+        self.ended_in_autoplay = False
+        """The AIs played the game to its end in `run_ai_until` (`addressed`: nobody to call "you")."""
         self.goto_asked: Any = None
         """(unit, goal, turn, phase) of a go-to order that was asked about once (its first step reveals a hidden
         infiltrator): the same order again confirms it (`goto_orders.give`)."""
@@ -987,7 +989,7 @@ class App:
             self.lift_curtain()
             return
         if self.state.outcome is not None:  # (it said "Wait: it is not your turn" after the game had ended)
-            self.status = game_over_words(self.state.outcome, self.human, self.hotseat)
+            self.status = game_over_words(self.state.outcome, self.addressed(), self.hotseat)
             return
         if not self.my_turn():
             self.status = "Wait: it is not your turn"
@@ -1292,6 +1294,7 @@ class App:
         # nothing is changed if it fails)
         self.load_notes = goto_orders.drop_bad(st)
         self.state = st
+        self.ended_in_autoplay = False  # (another game: its ending was not autoplayed here)
         self.recon_notes = {}  # (about another game's log)
         self.quit_refused = False  # (a quit held back in the last game: this one's unsaved orders are autosaved)
         self.load_refused = False
@@ -1835,9 +1838,15 @@ class App:
             if self.state.orders else None  # (a loaded game a player had played part of)
         self.autoplayed = (self.state.turn, played)
         run_agents(self.state, self.agents, self.rngs, until_turn=turn)
+        self.ended_in_autoplay = self.state.outcome is not None
         self.show_lesson = False  # scripted play (--autoplay): nobody is reading the lesson; L still opens it
         self._ai_key = None  # stopped at the start of a turn (or the end): no AI is mid-phase
         self.restore_report()  # (V after --autoplay said "No enemy turn yet")
+
+    def addressed(self) -> set[int]:
+        """The human sides the game-over words speak to ("you (attacker) won"): none when `--autoplay` played the
+        game to its end, as the status line's "(AI vs AI)" says (the window said "you" of a game the AIs played)."""
+        return set() if self.ended_in_autoplay else self.human
 
     def autoplay_status(self) -> str:
         """The status line after `--autoplay` (`run_ai_until`): what the AIs played, and from which turn when a

@@ -741,7 +741,7 @@ class Gui:
         who, _, why = head.partition(": ")
         from ui.app import verdict
 
-        said = verdict(o, self.app.human, self.app.hotseat)  # (from the player's side: "You (defender) lost")
+        said = verdict(o, self.app.addressed(), self.app.hotseat)  # (from the player's side: "You (defender) lost")
         text = (f"{heading(esc(said[:1].upper() + said[1:]), self.app.ui_scale)}<br>"
                 f"<b>{esc(who[:1].upper() + who[1:])}</b><br>{esc(why or str(o.reason))}<br>")
         text += "".join(f"{esc(m)}<br>" for m in moments)
