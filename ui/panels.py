@@ -790,8 +790,9 @@ def flight_words(app: Any, u: Any, now: str) -> str:
 
 LATER = "CAN FLY in this turn's air phase"
 FLOWN = "has flown this turn"
-DID_NOT_FLY = "did not fly this turn"
-"""A drone that could have flown in its side's air phase, now over (`flight_words`)."""
+DID_NOT_FLY = "could fly, not flown this turn"
+"""A drone that could have flown in its side's air phase, now over (`flight_words`). ("did not fly this turn",
+followed by its weather limits, read as if the weather had grounded it: an attacker playtest.)"""
 
 
 def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, int], str | None]]:
