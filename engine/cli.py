@@ -272,11 +272,9 @@ def run(
     if problems:  # (checked before the game: this is the disk filling up, or the folder changing meanwhile)
         fail("; ".join(problems) + " (the game was played; nothing half-written was left)", 1)
     if as_json:
-        from engine.game import agent_settings, suspected_fire_sides
-        from engine.units import SIDES
+        from engine.game import game_agent_settings, suspected_fire_sides
 
-        names, resolved = agent_settings({s: scen.sides[s].agent for s in SIDES},
-                                         {s: scen.sides[s].agent_params for s in SIDES}, agents, params)
+        names, resolved = game_agent_settings(scen, agents, params)  # (as `play_game` resolved them)
         # (as the batch records it per cell: a side that could not fire on suspected positions has 0 missions, and
         # the 0 alone does not say "off")
         could = suspected_fire_sides(bool(scen.combat.suspected_fire), names, resolved)

@@ -73,6 +73,14 @@ def suspected_fire_sides(rule_on: bool, names: dict[str, str],
             for s in SIDES}
 
 
+def game_agent_settings(scen: Scenario, agents: dict[str, str] | None = None,
+                        agent_params: dict[str, dict[str, Any]] | None = None,
+                        ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """`agent_settings` of a parsed scenario: the agents and parameters `play_game` plays it with."""
+    return agent_settings({s: scen.sides[s].agent for s in SIDES},
+                          {s: scen.sides[s].agent_params for s in SIDES}, agents, agent_params)
+
+
 def play_game(
     scen: Scenario,
     seed: int,
@@ -87,8 +95,7 @@ def play_game(
     Each agent draws from its own stream spawned from the game seed, so the same scenario + seed + agents
     give a bit-identical event log. `strict`: see `agent_step`.
     """
-    names, params = agent_settings({s: scen.sides[s].agent for s in SIDES},
-                                   {s: scen.sides[s].agent_params for s in SIDES}, agents, agent_params)
+    names, params = game_agent_settings(scen, agents, agent_params)
     players: list[Agent] = []
     for s in SIDES:
         try:

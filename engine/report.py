@@ -1599,7 +1599,8 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
         for name in pngs:
             out += ["", f"![{name}]({name})", "", md_text(figure_caption(s, name).replace("\n", " "))]
     if s.meta.get("command"):
-        where = f" (run in `{run_folder(s)}`)" if run_folder(s) else ""
+        folder = run_folder(s)
+        where = f" (run in `{folder}`)" if folder else ""
         out += ["", "## Reproduce", "", f"Command that made the data{where}: `{s.meta['command']}`"]
     return "\n".join(out).rstrip() + "\n"
 
@@ -2521,8 +2522,9 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
                     f"{esc(c.run_options)}</code></li>" for c in s.cells if c.run_options)
     b = s.meta.get("batch", {})
     missions = "".join(f"; {n}" for n in missions_notes(s))
-    where = f" (run in <code>{esc(run_folder(s))}</code>)" if run_folder(s) else ""
-    rerun_where = f"; run in <code>{esc(run_folder(s))}</code>" if run_folder(s) else ""
+    folder = esc(run_folder(s))
+    where = f" (run in <code>{folder}</code>)" if folder else ""
+    rerun_where = f"; run in <code>{folder}</code>" if folder else ""
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Batch report: {esc(s.meta.get('scenario_name') or s.path.name)}</title>
