@@ -73,8 +73,12 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.20.0"
-"""0.20.0: every unit revealed with a stack-mate names it (`UnitRevealed.stack_of`), whatever the reason (it fired
+ENGINE_VERSION = "0.21.0"
+"""0.21.0: a last-seen mark remembers whether its side saw the unit leave the hex, going on out of sight
+(`LastSeen.left`); the doctrine's `fire_on_suspected` no longer fires on a hex it saw every marked unit leave. AI
+games without `fire_on_suspected` are 0.20.0's but for the version; with it, fewer missions go into empty hexes.
+
+0.20.0: every unit revealed with a stack-mate names it (`UnitRevealed.stack_of`), whatever the reason (it fired
 from ambush, was detected, ran into an enemy…): a mate that did none of that no longer reads as if it had. AI games
 are 0.19.0's; only those events' text and fields differ.
 
@@ -337,7 +341,9 @@ def _glimpsed(state: GameState, k: int, ev: UnitMoved, sights: tuple[bool, bool]
         assert state.glimpses is not None and state.last_seen is not None
         state.glimpses[k] = seen
         u = state.unit(ev.unit)
-        state.last_seen[enemy][u.id] = (state.map.idx(ev.path[seen[-1]]), state.turn, u.strength)
+        # (seen leaving the last hex it was seen on: the move went on out of sight from there)
+        state.last_seen[enemy][u.id] = (state.map.idx(ev.path[seen[-1]]), state.turn, u.strength,
+                                        seen[-1] != len(ev.path) - 1)
 
 
 _PLACING = frozenset({"UnitRevealed", "ReinforcementArrived", "UnitRetreated", "AmbushSprung", "AssaultResolved"})
@@ -376,7 +382,7 @@ def _mark(state: GameState, side: int, uid: str, where: HexRef) -> None:
     idx = state.map.idx(where)
     if u.strength > 0 and u.idx == idx:
         assert state.last_seen is not None
-        state.last_seen[side][uid] = (idx, state.turn, u.strength)
+        state.last_seen[side][uid] = (idx, state.turn, u.strength, False)
 
 
 # ============================================================================================ turn sequence
@@ -683,7 +689,7 @@ def _learn_control(state: GameState) -> None:
         seen = last_seen[side]
         for u in known_enemies(state, side):
             known[side][u.idx] = control[u.idx]
-            seen[u.id] = (u.idx, turn, u.strength)
+            seen[u.id] = (u.idx, turn, u.strength, False)
 
 
 def _reveal(state: GameState, u: Unit, reason: str, sink: list[Event] | None = None) -> None:

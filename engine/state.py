@@ -170,10 +170,10 @@ class GameState:
         self.glimpses: dict[int, tuple[int, ...]] | None = None
         """In games that track sightings: log index of an enemy move its enemy saw only in part -> the positions
         in its path that were seen (`engine.view.visible_log` shows only those)."""
-        self.last_seen: list[dict[str, tuple[int, int, int]]] | None = None
-        """Per side, in games that track sightings: enemy unit id -> (hex, turn, strength) where and when the side
-        last saw it, and how strong (`rules._learn_control`, `_glimpsed`, `_placed` keep it; `SideView.last_seen`
-        shows the ones out of sight now)."""
+        self.last_seen: list[dict[str, tuple[int, int, int, bool]]] | None = None
+        """Per side, in games that track sightings: enemy unit id -> (hex, turn, strength, left) where and when the
+        side last saw it, how strong, and whether it saw it leave that hex out of sight (`rules._learn_control`,
+        `_glimpsed`, `_placed` keep it; `SideView.last_seen` shows the ones out of sight now)."""
         self._know: list[Any] = [None, None]
         """Per side: what it sees and knows (`visibility._know`)."""
         self._contacts_cache: dict[int, tuple[Any, ...]] = {}

@@ -53,7 +53,10 @@ class cached_property(Generic[T]):
 
 @attrs.frozen
 class LastSeen:
-    """An enemy unit out of sight now, where the side last saw it: the hex, the turn and its strength then."""
+    """An enemy unit out of sight now, where the side last saw it: the hex, the turn and its strength then, and
+    whether it was seen leaving that hex (`left`: its move went on out of sight, so the side knows it is not
+    there any more, only not where it went; a player fired two howitzers into such a hex on odds that read as if
+    the unit still stood there)."""
 
     id: str
     type: str
@@ -61,6 +64,7 @@ class LastSeen:
     hex: tuple[int, int]
     turn: int
     strength: int
+    left: bool = False
 
 
 @attrs.frozen
@@ -213,7 +217,7 @@ class SideView:
         refs = st.map.hex_refs
         out = []
         seen_lost = None
-        for uid, (idx, turn, strength) in sorted(st.last_seen[self.side].items()):
+        for uid, (idx, turn, strength, left) in sorted(st.last_seen[self.side].items()):
             u = st.unit(uid)
             if uid in now:
                 continue
@@ -225,7 +229,7 @@ class SideView:
                     seen_lost = _destroyed_seen(st, self.side)
                 if seen_lost is True or uid in seen_lost:
                     continue
-            out.append(LastSeen(uid, u.type, idx, refs[idx], turn, strength))
+            out.append(LastSeen(uid, u.type, idx, refs[idx], turn, strength, left))
         return out
 
     @cached_property

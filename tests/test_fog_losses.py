@@ -125,7 +125,7 @@ def test_a_loss_the_side_did_not_see_keeps_its_mark():
     rules._emit(state, *combat.apply_losses(state, d, d.strength, "test"))
     assert state.log[-1].kind == "UnitDestroyed" and not state.sightings[-1][0]  # (unseen by the attacker)
     kept = [m for m in observe(state, 0).last_seen if m.id == d.id]
-    assert [(m.idx, m.turn, m.strength) for m in kept] == [mark]
+    assert [(m.idx, m.turn, m.strength, m.left) for m in kept] == [mark]
     assert d.id not in {m.id for m in observe(state, 1).last_seen}  # (own units are never marks)
 
 

@@ -814,6 +814,6 @@ def test_the_supply_estimate_blocks_where_an_enemy_was_seen_this_turn_or_the_las
     amb = state.unit("arm_amb")  # hidden: not seen now
     assert amb.hidden and amb.strength > 0
     for turn, blocked in ((3, True), (2, True), (1, False)):
-        state.last_seen[0][amb.id] = (spot, turn, amb.strength)
+        state.last_seen[0][amb.id] = (spot, turn, amb.strength, False)
         state.bump()
         assert bool(supply_estimate(state, 0)[1][spot]) is blocked, turn

@@ -133,7 +133,7 @@ def test_a_mark_on_a_hex_the_side_stands_on_is_no_target():
     """The side's own unit on the hex sees it empty (two sides never share a hex): a mark there is stale."""
     state = _turn2()
     at = state.unit("az_sf").idx
-    state.last_seen[0]["arm_inf_2"] = (at, state.turn, 3)  # (a mark left on the hex az_sf has moved onto)
+    state.last_seen[0]["arm_inf_2"] = (at, state.turn, 3, False)  # (a mark left on the hex az_sf has moved onto)
     state.bump()
     assert observe(state, 0).spotter(at) and not observe(state, 0).suspected_marks(at)
     _refused(state, Fire("az_art", state.map.hex_of(at)), "no last-seen mark there")

@@ -115,7 +115,7 @@ def test_a_mark_of_this_turn_counts_in_full(monkeypatch):
     idx = state.map.idx(TOWN)
     assert observe(state, 0).suspected_fire_odds("az_art", idx)[0].expected_losses == pytest.approx(0.2)
     assert _choice(state, fire_on_suspected=True) == END_PHASE["attacker"]
-    state.last_seen[0]["arm_inf_2"] = (idx, state.turn, 3)  # (seen there this turn)
+    state.last_seen[0]["arm_inf_2"] = (idx, state.turn, 3, False)  # (seen there this turn)
     state.bump()
     assert _choice(state, fire_on_suspected=True) == Fire("az_art", TOWN)
 

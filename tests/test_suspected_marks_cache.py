@@ -87,7 +87,8 @@ def test_one_build_serves_every_battery_and_mark():
                 assert view.suspected_marks(idx) == list(marks_by_hex(state, 0)[idx])
         assert suspected_targets(state, 0) == frozenset(hexes)
         assert builds == [0]
-        state.last_seen[0][next(iter(state.last_seen[0]))] = (hexes[0], 0, 1)  # a write into the record: built again
+        # a write into the record: built again
+        state.last_seen[0][next(iter(state.last_seen[0]))] = (hexes[0], 0, 1, False)
         marks_by_hex(state, 0)
         assert builds == [0, 0]
     finally:
@@ -96,7 +97,8 @@ def test_one_build_serves_every_battery_and_mark():
 
 @settings(max_examples=25, deadline=None)
 @given(writes=st.lists(st.tuples(st.sampled_from(["arm_inf_1", "arm_inf_2", "arm_amb", "arm_art"]),
-                                 st.integers(0, 99), st.integers(0, 3), st.integers(1, 3)), max_size=6),
+                                 st.integers(0, 99), st.integers(0, 3), st.integers(1, 3), st.booleans()),
+                       max_size=6),
        drop=st.booleans())
 def test_direct_writes_into_the_record_are_read(writes, drop):
     """Tests and tools write into `GameState.last_seen` without telling the state: the cache compares the record
@@ -105,8 +107,8 @@ def test_direct_writes_into_the_record_are_read(writes, drop):
     goto(goto(state, "defender", "artillery"), "attacker", "artillery")
     _check(state)
     record = state.last_seen[0]
-    for uid, idx, turn, strength in writes:
-        record[uid] = (idx % state.map.n, turn, strength)
+    for uid, idx, turn, strength, left in writes:
+        record[uid] = (idx % state.map.n, turn, strength, left)
         _check(state)
     if drop:
         record.clear()

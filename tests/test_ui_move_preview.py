@@ -60,7 +60,7 @@ def marked(shusha: Any) -> tuple[Any, str, int, int]:
     st = goto(new_game(shusha, 0, track_sightings=True), "defender", "movement")
     uid, d, n = _spot(st)
     sf = next(u for u in st.units if u.side == 0 and u.hidden and u.type == "special_forces")
-    st.last_seen[1][sf.id] = (n, 1, sf.strength)
+    st.last_seen[1][sf.id] = (n, 1, sf.strength, False)
     return st, uid, d, n
 
 
@@ -122,7 +122,7 @@ def test_near_tag_keeps_the_map_tag_short(marked, screen):
     st, uid, d, n = marked
     sfs = [u for u in st.units if u.side == 0 and u.type == "special_forces"][:4]
     for k, u in enumerate(sfs):
-        st.last_seen[1][u.id] = (n, 1 + k, u.strength)
+        st.last_seen[1][u.id] = (n, 1 + k, u.strength, False)
     for u in sfs:
         u.hidden = True
     st.bump()

@@ -537,7 +537,7 @@ def test_a_last_seen_mark_is_explained_on_click_and_not_shown_under_an_own_unit(
     assert app.status == f"Last seen here on turn {m.turn}: {label}, strength {m.strength} (it may have moved since)"
     # a stale entry under an own unit (the engine may keep one): the unit there sees no enemy, no mark is shown
     own = app.own_units_at_any()[0]
-    app.state.last_seen[1][m.id] = (own.idx, m.turn, m.strength)
+    app.state.last_seen[1][m.id] = (own.idx, m.turn, m.strength, False)
     app._view_key = None
     assert m.id in {x.id for x in app.view.last_seen}
     assert m.id not in {x.id for x in app.last_seen_markers()}

@@ -10,6 +10,9 @@ from typing import Any
 from engine.orders import Fire
 from ui.text import pct
 
+LEFT_WORDS = ", seen leaving it (went on out of sight)"
+"""What a mark says of a unit its side saw leave the hex (`LastSeen.left`): it knows the unit is not there now."""
+
 CAVEAT = ("the position may be empty now, or hold others: you will see only what your observer sees (an unhurt "
           "unit stays hidden, and the mission reads 'no observed effect' as it would on an empty hex)")
 
@@ -34,7 +37,8 @@ def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -
     explain, so it says only how old the mark is against the rule's limit (the reason itself heads the preview)."""
     table = view.scenario.unit_table
     marks = view.suspected_marks(idx)
-    seen = "; ".join(f"{table[m.type].label.split(' (')[0]}, strength {m.strength}, on turn {m.turn}" for m in marks)
+    seen = "; ".join(f"{table[m.type].label.split(' (')[0]}, strength {m.strength}, on turn {m.turn}"
+                     f"{LEFT_WORDS * m.left}" for m in marks)
     head = f"SUSPECTED POSITION: no enemy seen here now; last seen here: {seen}"
     if refused:
         rules = view.scenario.combat
@@ -43,6 +47,10 @@ def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -
             return [head, "No odds: the engine refuses this mission (above)"]  # the rule off: the reason says it)
         return [head, f"No odds: the engine refuses this mission (above). Artillery may fire only on a mark from "
                       f"{window_words(age)} (now turn {view.turn}), with a spotter in sight of it"]
+    if all(m.left for m in marks if view.mark_fresh(m)):
+        gone = "it" if len(marks) == 1 else "them"
+        return [head, f"You saw {gone} leave this hex, going on out of sight: it is most likely empty now. The odds "
+                      "below are only for the unit as last seen, if it were still here"]
     return [head, CAVEAT[0].upper() + CAVEAT[1:] + "; the odds below are against the unit as last seen"]
 
 
@@ -61,10 +69,12 @@ def hover_lines(app: Any, idx: int) -> list[tuple[str, bool]]:
     odds_words = "; ".join(f"{', '.join(f'{m.source} {m.value:+d}' for m in o.modifiers) or 'no modifiers'}: "
                            f"{pct(o.p_hit)} per shot x {o.shots}" for o in odds)
     mark = v.suspected_marks(idx)[0]  # (the freshest)
-    return [(f"Fire on this suspected position (click): last seen here T{mark.turn} ({age_words(st.turn, mark.turn)}"
+    seen = "seen leaving here" if mark.left else "last seen here"
+    return [(f"Fire on this suspected position (click): {seen} T{mark.turn} ({age_words(st.turn, mark.turn)}"
              f"); {sum(o.expected_losses for o in odds):.2f} steps expected if it is still there ({odds_words})",
              False),
-            ("It may be empty now: you will see only what your observer sees", True)]
+            ("You saw it leave: most likely empty now" if mark.left else
+             "It may be empty now: you will see only what your observer sees", True)]
 
 
 def window_words(max_age: int) -> str:

@@ -384,7 +384,8 @@ class DoctrineAgent:
     def _suspected_targets(view: SideView) -> tuple[tuple[int, int], ...]:
         """(hex, age in turns of its freshest mark) of the side's fresh last-seen marks (`fire_on_suspected`): the
         hexes the rules let it fire on as suspected positions, range and spotter aside (`rules.suspected_targets`),
-        less those with an enemy it sees now (a known target); ascending by hex. None in a scenario without
+        less those with an enemy it sees now (a known target) and those it saw every marked unit leave
+        (`LastSeen.left`); ascending by hex. None in a scenario without
         `combat.suspected_fire` or a game that does not track sightings (`SideView.last_seen` is then empty)."""
         rules_ = view.scenario.combat
         if not rules_.suspected_fire:
@@ -393,24 +394,27 @@ class DoctrineAgent:
         ages: dict[int, int] = {}
         for idx, marks in view.marks_by_hex.items():  # (the list the rules and `suspected_fire_odds` read: one build)
             age = view.turn - marks[0].turn  # (the freshest mark's)
-            if age <= limit and idx not in seen and not occ[idx]:
+            if age <= limit and idx not in seen and not occ[idx] and not all(m.left for m in marks):
                 ages[idx] = age
         return tuple(sorted(ages.items()))
 
     def _suspected_choice(self, view: SideView, u: Unit, suspected: tuple[tuple[int, int], ...],
                           from_centre: list[int]) -> Order | None:
         """`u`'s mission on a suspected position (`fire_on_suspected`): of the `suspected` hexes in range and
-        observed, the one of best value (expected steps destroyed on the units as last seen there, halved per
-        turn of the mark's age, over 1 + 0.1 × distance to the objective, as for known targets; ties to the lower
-        hex), if its value before the distance is at least `SUSPECTED_FIRE_MIN_STEPS` and the rules allow the
-        mission now (`check`). None: no such hex."""
+        observed, the one of best value (expected steps destroyed on the units as last seen there and not seen
+        leaving it, halved per turn of the mark's age, over 1 + 0.1 × distance to the objective, as for known
+        targets; ties to the lower hex), if its value before the distance is at least `SUSPECTED_FIRE_MIN_STEPS` and
+        the rules allow the mission now (`check`). None: no such hex."""
         gmap = view.map
         reach = view.scenario.unit_table[u.type].range_hexes
         best, best_score = None, 0.0
         for idx, age in suspected:
             if gmap.distance(u.idx, idx) > reach or view.spotter(idx) is None:
                 continue
-            value = sum(o.expected_losses for o in view.suspected_fire_odds(u.id, idx)) * 0.5 ** age
+            # (the odds are per fresh mark, in `suspected_marks`' order: a unit seen leaving the hex adds nothing)
+            fresh = [m for m in view.suspected_marks(idx) if view.mark_fresh(m)]
+            odds = view.suspected_fire_odds(u.id, idx)
+            value = sum(o.expected_losses for o, m in zip(odds, fresh, strict=True) if not m.left) * 0.5 ** age
             if value < SUSPECTED_FIRE_MIN_STEPS:
                 continue
             score = value / (1 + 0.1 * from_centre[idx])
