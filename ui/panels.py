@@ -39,6 +39,9 @@ class Writer:
         """Draw a line only if all its wrapped parts fit above `limit`, and none after one that did not (the
         hovered hex's lines: "closed to the attacker: Askeran sector (held outside" was cut by the event log)."""
         self.stopped = False
+        self.text_end = self.y
+        """Where the last line's text ends (`y` less any rule or gap under it): the panel's foot as `draw_panel`
+        judges the fit, which lets a trailing rule fall below it."""
 
     def line(self, s: str, colour: tuple[int, int, int] | None = None, px: int = FS, bold: bool = False,
              wrap: bool = True, indent: int = 0) -> pygame.Rect:
@@ -59,6 +62,7 @@ class Writer:
                 img = t.render(part, px, col, bold=bold)
                 self.surf.blit(img, (self.x + indent + (10 if k else 0), self.y))
             self.y += t.line_height(px)
+        self.text_end = self.y
         return pygame.Rect(self.rect.x, y0, self.rect.w, self.y - y0)
 
     def shown_whole(self, r: pygame.Rect) -> bool:
@@ -216,7 +220,9 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     _objective(app, w, brief)
     _details(app, w, hover=not pending, short=short)  # (the hovered hex last: it is cut off first)
     screen.set_clip(None)
-    return w.y
+    # (the text's end, as the fit above judged it: with the rule under the last part counted, a preview that fit
+    # over the full log by the rule's 6 px was reported below its foot)
+    return w.text_end
 
 
 def fitted_lines(t: Any, s: str, px: int, width: int, rows: int, bold: bool = False) -> list[str]:
@@ -308,6 +314,14 @@ def _clock(app: Any, w: Writer, compact: int = False) -> None:
            p.accent if scen.meta.lesson else p.panel_dim, px=12)
 
 
+def can_fly_words(app: Any, short: bool = True) -> str:
+    """How an aircraft that may fly now is listed (`short`: the one-line list's head; else a drone's own line): with
+    the click that selects it in a game, without in the replay viewer, where no order can be given."""
+    if app.read_only:
+        return "CAN FLY" if short else "can fly"
+    return "CAN FLY (click or Tab to select)" if short else "CAN FLY - click to select"
+
+
 def _can_fly_words(app: Any) -> str:
     """"CAN FLY: az_orbiter (Orbiter reconnaissance drones)": the own aircraft that can fly this phase, ids first
     so that a line cut short still names them ("" when none); the short form of `_aircraft`'s compact line."""
@@ -315,7 +329,7 @@ def _can_fly_words(app: Any) -> str:
         return ""
     scen = app.state.scenario
     units, grounded_now = panel_units(app)
-    now = "CAN FLY (click or Tab to select)"
+    now = can_fly_words(app)
     ready = [u for u in units if u.active and scen.unit_table[u.type].domain == "air" and not grounded_now.get(u.id)
              and flight_words(app, u, now) == now]
     if not ready:
@@ -342,15 +356,20 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
     units, grounded_now = panel_units(app)
     if compact >= 2:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
         air = [u for u in units if u.active and scen.unit_table[u.type].domain == "air"]
-        w.line(weather_words(v.weather), p.panel_fg, px=12)
+        _fitted_line(app, w, weather_words(v.weather), p.panel_fg)
         ready = [u for u in air if not grounded_now.get(u.id)]
-        now = "CAN FLY (click or Tab to select)"
+        now = can_fly_words(app)
         words = {u.id: flight_words(app, u, now) for u in ready}
         for head in (now, LATER, FLOWN, DID_NOT_FLY):
-            names = [side_word(app, u) + app.names.name(u.id, typed=True) for u in ready if words[u.id] == head]
-            if names:
+            these = [u for u in ready if words[u.id] == head]
+            if these:
                 live = head in (now, LATER)
-                r = w.line(f"{head}: {', '.join(names)}", p.good if live else p.panel_dim, px=12, bold=live)
+                text = f"{head}: {', '.join(side_word(app, u) + app.names.name(u.id, typed=True) for u in these)}"
+                if compact >= 3:  # (the ids first: a line cut short still names every aircraft; the phase's hint,
+                    # drawn above, says to click it or press Tab)
+                    text = (f"{'CAN FLY' if head == now else head}: {', '.join(u.id for u in these)} "
+                            f"({', '.join(side_word(app, u) + app.names.name(u.id) for u in these)})")
+                r = _fitted_line(app, w, text, p.good if live else p.panel_dim, bold=live)
                 if live and w.shown_whole(r):
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
         if grounded:
@@ -380,10 +399,27 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
         mark = "▶ " if u.id == app.selected else ""
         r = w.line(f"{mark}{side_word(app, u)}{app.names.name(u.id)}: {ut.label.split(' (')[0]}, strength "
                    f"{u.strength}, off-map guns firing from "
-                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'} "
-                   "(click to select)", p.good, px=12, indent=4)
+                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'}"
+                   f"{'' if app.read_only else ' (click to select)'}", p.good, px=12, indent=4)
         if w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
+
+
+def _fitted_line(app: Any, w: Writer, s: str, colour: tuple[int, int, int], bold: bool = False) -> pygame.Rect:
+    """`s` (12 px) in the rows left above the panel's foot (`Writer.limit`), the last cut with "…" (`fitted_lines`):
+    a wrapped line whose later parts fell below the foot read "CAN FLY (click or Tab to select): Bayraktar" and
+    stopped. Measured, or with no foot, it wraps whole."""
+    if w.measure or w.limit is None:
+        return w.line(s, colour, px=12, bold=bold)
+    t = w.app.ui_text
+    rows = (w.limit - w.y) // t.line_height(12)
+    if rows < 1:  # (nothing fits: advance as the Writer would, draw nothing)
+        return w.line(s, colour, px=12, bold=bold)
+    parts = fitted_lines(t, s, 12, w.w - 10, rows, bold=bold)
+    y0 = w.y
+    for k, part in enumerate(parts):
+        w.line(part, colour, px=12, bold=bold, wrap=False, indent=10 if k else 0)
+    return pygame.Rect(w.rect.x, y0, w.rect.w, w.y - y0)
 
 
 def enemy_air_words(app: Any) -> str:
@@ -816,7 +852,7 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
         if g:
             out.append((f"{mark}{name}: GROUNDED - {g}{limits}", p.bad, u.id))
         else:
-            done = flight_words(app, u, "CAN FLY - click to select")
+            done = flight_words(app, u, can_fly_words(app, short=False))
             out.append((f"{mark}{name}: {done}{limits}", p.panel_dim if done == DID_NOT_FLY else p.good, u.id))
     from ui.overlays import enemy_air_types
 
