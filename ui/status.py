@@ -230,6 +230,7 @@ def _ranked(events: list[Any], state: Any, view: Any = None,
     for ev in events:
         if ev.kind == "UnitRevealed" and getattr(ev, "setting_out", False) and ev.unit in movers:
             setting_out.setdefault(ev.unit, []).append(ev.reason)
+    last_move = {ev.unit: k for k, ev in enumerate(events) if ev.kind in ("UnitMoved", "MoveGlimpsed")}
     lost: dict[str, list[int]] = {}  # target -> [steps lost, strength after, first position]
     hid: list[str] = []
     table = state.scenario.unit_table
@@ -252,6 +253,9 @@ def _ranked(events: list[Any], state: Any, view: Any = None,
             text += f" (seen setting out: {why})"
             setting_out[ev.unit] = []  # (said once, with its first move)
         rank = RANK.get(ev.kind, OTHER)
+        if ev.kind == "UnitRevealed" and last_move.get(ev.unit, -1) > k:
+            rank = RANK["UnitMoved"]  # (said before the same unit's later move, as it happened: an ambusher was
+            # "seen leaving (28,19)" before it was "revealed at (28,19): fired from ambush")
         if ev.kind == "RoadCut" or (ev.kind == "ControlChanged" and state.map.idx(ev.hex) in state.map.objective_set):
             rank = RANK["UnitDestroyed"]  # the objective and the road: what the game is about, never cut off
         ranked.append((rank, k, text))
