@@ -3147,12 +3147,36 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
              "assaulting unit destroyed": "your unit destroyed"}
     out = ["  What can happen (they fall back if broken, or if they lose 2+ steps and more than you):"]
     ranged = False
-    for r in ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]:
-        lo, hi = pct(min(run[r] for run in runs)), pct(max(run[r] for run in runs))
+    order = ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]
+    # (each cohesion's shares in whole percents that add up to 100: each rounded half up made 101%)
+    shares = [dict(zip(order, whole_shares([run[r] for r in order]), strict=True)) for run in runs]
+    for r in order:
+        lo, hi = f"{min(s[r] for s in shares)}%", f"{max(s[r] for s in shares)}%"
         ranged |= lo != hi
         out.append(f"    {words[r]}: {lo if lo == hi else f'{lo}-{hi}'}")
     if ranged:
         out.append("    (a range: their exact cohesion is not known to you)")
+    return out
+
+
+def whole_shares(probs: Sequence[float]) -> list[int]:
+    """`probs` as whole percents: when they add up to 1 (the outcomes of one assault), percents that add up to 100,
+    by largest remainder - each rounded down or up, the ups going to the largest fractions (ties: the first);
+    otherwise each as `pct` rounds it. Display only: the engine's odds are not changed. The float noise of a sum
+    of products is rounded away first, as `pct` does.
+
+    >>> whole_shares([0.335, 0.335, 0.33, 0.0]), whole_shares([0.125, 0.875]), whole_shares([1 / 3] * 3)
+    ([34, 33, 33, 0], [13, 87], [34, 33, 33])
+    >>> whole_shares([0.125] * 4)  # (not one distribution: each as `pct` says it)
+    [13, 13, 13, 13]
+    """
+    raw = [round(p * 100.0, 6) for p in probs]
+    if abs(sum(raw) - 100.0) > 1e-4:
+        return [math.floor(x + 0.5) for x in raw]
+    out = [math.floor(x) for x in raw]
+    left = 100 - sum(out)
+    for k in sorted(range(len(raw)), key=lambda k: (out[k] - raw[k], k))[:max(0, left)]:
+        out[k] += 1
     return out
 
 
