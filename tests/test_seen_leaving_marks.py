@@ -94,3 +94,22 @@ def test_the_preview_and_hover_say_the_unit_was_seen_leaving():
         assert (suspected_fire.LEFT_WORDS in head) is left
         assert ("most likely empty" in caveat) is left
         assert ("may be empty now" in caveat.lower()) is not left
+
+
+def test_a_click_and_the_batterys_hover_on_the_mark_say_it_was_seen_leaving(screen):
+    from conftest import quiet_app
+
+    state, idx = _left_mark_state()
+    app = quiet_app(state)
+    for left, words in ((False, "Last seen here on turn"), (True, "Seen leaving here on turn")):
+        app.state.last_seen[0]["arm_inf_2"] = (idx, app.state.turn, 3, left)
+        app.state.bump()
+        app._view_key = None
+        app.selected = None
+        app.click_hex(idx)
+        assert app.status.startswith(words), app.status
+        assert ("most likely not here now" in app.status) is left
+        app.select("az_art")
+        lines = suspected_fire.hover_lines(app, idx)
+        assert ("seen leaving here T" in lines[0][0]) is left, lines
+        assert ("You saw it leave" in lines[1][0]) is left, lines

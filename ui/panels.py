@@ -1223,6 +1223,9 @@ def supply_reason(app: Any, uid: str) -> str | None:
 def last_seen_words(table: Any, m: Any, with_id: bool = True) -> str:
     """A last-seen mark in words (the hover panel, a click on its hex)."""
     who = f"{m.id}; " if with_id else ""
+    if m.left:  # (seen leaving the hex, its move going on out of sight: `LastSeen.left`)
+        return (f"Seen leaving here on turn {m.turn}: {table[m.type].label}, strength {m.strength} ({who}it went on "
+                "out of sight: most likely not here now)")
     return (f"Last seen here on turn {m.turn}: {table[m.type].label}, strength {m.strength} ({who}it may have moved "
             "since)")
 
