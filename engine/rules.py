@@ -74,9 +74,11 @@ from engine.visibility import (
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
 ENGINE_VERSION = "0.21.0"
-"""0.21.0: a last-seen mark remembers whether its side saw the unit leave the hex, going on out of sight
-(`LastSeen.left`); the doctrine's `fire_on_suspected` no longer fires on a hex it saw every marked unit leave. AI
-games without `fire_on_suspected` are 0.20.0's but for the version; with it, fewer missions go into empty hexes.
+"""0.21.0: a unit destroyed by the ambush it runs into as it enters a hex does not take the hex, and one that survives
+takes it after the ambush (its `ControlChanged` follows the ambush's events); the side under fire reads a battery it
+did not see fire as `engine.view.UNSEEN_FIRER`, not by id and type; a last-seen mark remembers whether its side saw
+the unit leave the hex, going on out of sight (`LastSeen.left`), and the doctrine's `fire_on_suspected` no longer
+fires on a hex it saw every marked unit leave.
 
 0.20.0: every unit revealed with a stack-mate names it (`UnitRevealed.stack_of`), whatever the reason (it fired
 from ambush, was detected, ran into an enemy…): a mate that did none of that no longer reads as if it had. AI games
@@ -266,6 +268,7 @@ def new_game(
     if track_sightings:
         state.sightings = []
         state.glimpses = {}
+        state.unseen_firers = set()
         state.last_seen = [{}, {}]
         state.known_control = [np.full(gmap.n, -1, dtype=np.int8), np.full(gmap.n, -1, dtype=np.int8)]
     held_objectives = [(gmap.idx(h), SIDES.index(ob.controller))
@@ -323,6 +326,8 @@ def _sight(state: GameState, events: tuple[Event, ...], first_unseen_by: int | N
             _glimpsed(state, len(state.sightings) + k, ev, sights[k])  # type: ignore[arg-type]
         elif ev.kind in _PLACING:
             _placed(state, ev, sights[k])
+        elif ev.kind in _FIRE_MISSIONS:
+            _firer_seen(state, len(state.sightings) + k, ev, sights[k])
     state.sightings.extend(sights)
     if state.control_news:
         _hear_news(state)
@@ -344,6 +349,28 @@ def _glimpsed(state: GameState, k: int, ev: UnitMoved, sights: tuple[bool, bool]
         # (seen leaving the last hex it was seen on: the move went on out of sight from there)
         state.last_seen[enemy][u.id] = (state.map.idx(ev.path[seen[-1]]), state.turn, u.strength,
                                         seen[-1] != len(ev.path) - 1)
+
+
+_FIRE_MISSIONS = frozenset({"ArtilleryFired", "SuspectedFire", "HiddenUnitShelled"})
+"""Events of a fire mission that the side under fire reads (`_firer_seen`)."""
+
+
+def _firer_seen(state: GameState, k: int, ev: Event, sights: tuple[bool, bool]) -> None:
+    """Log entry `k`, a fire mission: if the side under fire reads it but does not see the firer now (an off-map
+    battery, one beyond its sight; a battery its fire gave away is seen only where the side sees its hex), keep
+    it (`GameState.unseen_firers`): its log then says "an unseen battery", not the unit's id and type (a defender
+    playtest read "enemy Towed artillery (arm_how_2) fires on (30,19)" with no contact on the battery)."""
+    if ev.kind == "HiddenUnitShelled":  # (the hidden unit's own side's record: it names the firer)
+        firer, target = ev.firer, SIDES.index(ev.side)  # type: ignore[attr-defined]
+    else:
+        firer, target = ev.unit, 1 - SIDES.index(ev.side)  # type: ignore[attr-defined]
+    if not sights[target]:
+        return
+    for u in known_enemies(state, target):  # (a loop: a comprehension's closure would cost every call a cell)
+        if u.id == firer:
+            return
+    assert state.unseen_firers is not None
+    state.unseen_firers.add(k)
 
 
 _PLACING = frozenset({"UnitRevealed", "ReinforcementArrived", "UnitRetreated", "AmbushSprung", "AssaultResolved"})
@@ -1305,11 +1332,12 @@ def _do_move(state: GameState, o: Move) -> None:
         u.idx = step
         untouched = True
         walked.append(step)
-        if control[step] != u.side:
-            _set_control(state, step, u.side, u, sink=later)
-        elif state.known_control is not None:  # seen crossing its side's hexes, it shows the enemy they are held
-            state.control_news.append((step, u.side, u.hidden))
+        take = control[step] != u.side
+        if not take and state.known_control is not None:  # seen crossing its side's hexes, it shows the enemy
+            state.control_news.append((step, u.side, u.hidden))  # they are held
         if step not in enemy_zone:
+            if take:
+                _set_control(state, step, u.side, u, sink=later)
             continue  # no enemy next to this hex: no ambush, no contact
         state.touch(roster=False, side=u.side)
         untouched = False
@@ -1323,6 +1351,9 @@ def _do_move(state: GameState, o: Move) -> None:
                 later.extend(_ambush(state, e, u))
                 _reveal(state, e, "fired from ambush", later)
                 fired_from_ambush.append(e)
+        if take and u.strength > 0:  # (after the ambush it ran into: a unit destroyed entering the hex takes nothing)
+            _set_control(state, step, u.side, u, sink=later)
+        if ambushers:
             break
         around = nbr[step]
         contacts = []

@@ -105,8 +105,8 @@ class GameState:
                  "grounded", "hidden_version", "known_control", "last_seen", "log", "map", "night", "orders",
                  "outcome", "phase_i", "phase_orders", "pos_version", "recon_cover", "recon_version", "rng",
                  "road_cut", "roster_version", "sandbox", "scenario", "score", "seed", "side", "side_pos_version",
-                 "sightings", "strength_version", "turn", "unit_index", "units", "version", "weather",
-                 "weather_by_turn", "weather_mode", "weather_override")
+                 "sightings", "strength_version", "turn", "unit_index", "units", "unseen_firers", "version",
+                 "weather", "weather_by_turn", "weather_mode", "weather_override")
 
     def __init__(
         self,
@@ -170,6 +170,10 @@ class GameState:
         self.glimpses: dict[int, tuple[int, ...]] | None = None
         """In games that track sightings: log index of an enemy move its enemy saw only in part -> the positions
         in its path that were seen (`engine.view.visible_log` shows only those)."""
+        self.unseen_firers: set[int] | None = None
+        """In games that track sightings: log indices of fire missions whose firer the side under fire did not see
+        when it fired (an off-map battery, one out of its sight): `engine.view.visible_log` names it to that side
+        as `UNSEEN_FIRER`, not by its id and type."""
         self.last_seen: list[dict[str, tuple[int, int, int, bool]]] | None = None
         """Per side, in games that track sightings: enemy unit id -> (hex, turn, strength, left) where and when the
         side last saw it, how strong, and whether it saw it leave that hex out of sight (`rules._learn_control`,
@@ -477,6 +481,7 @@ class GameState:
         new.log = list(self.log)
         new.sightings = None if self.sightings is None else list(self.sightings)
         new.glimpses = None if self.glimpses is None else dict(self.glimpses)
+        new.unseen_firers = None if self.unseen_firers is None else set(self.unseen_firers)
         new.last_seen = None if self.last_seen is None else [dict(d) for d in self.last_seen]
         new.orders = list(self.orders)
         new.score = copy.deepcopy(self.score)

@@ -601,22 +601,46 @@ it does not see (a hidden special-forces team), and the event named it."""
 _SPOTTED_FIRE = frozenset({"ArtilleryFired", "SuspectedFire"})
 
 
-def _as_target_reads(ev: Event) -> Event:
+UNSEEN_FIRER = "an unseen battery"
+"""What the side under fire reads for a firer it did not see when it fired (`GameState.unseen_firers`): an off-map
+battery, or one beyond its sight. The results keep their numbers (the firepower, the rolls: what the shells did)."""
+
+
+def _as_target_reads(ev: Event, firer_unseen: bool = False) -> Event:
     """An enemy fire mission as its target's side reads it: the spotter not named (a recon drone is: its modifier is
     in the results); on a suspected position, not when the firer marked it (`SuspectedFire.mark_turn`: the target
-    learns only that it came under fire at its hex, and what it lost)."""
+    learns only that it came under fire at its hex, and what it lost); a firer it did not see, not named
+    (`firer_unseen`: `UNSEEN_FIRER`, in the results too)."""
     changes: dict[str, Any] = {}
     if ev.spotter not in ("recon drone", "?", UNSEEN_SPOTTER):  # type: ignore[attr-defined]
         changes["spotter"] = UNSEEN_SPOTTER
     if getattr(ev, "mark_turn", None) is not None:
         changes["mark_turn"] = None
+    if firer_unseen:
+        changes["unit"] = UNSEEN_FIRER
+        changes["fire"] = [attrs.evolve(f, firer=UNSEEN_FIRER) for f in ev.fire]  # type: ignore[attr-defined]
     return attrs.evolve(ev, **changes) if changes else ev
+
+
+def _as_shelled_reads(ev: Event) -> Event:
+    """A hidden unit's own record of coming under fire (`HiddenUnitShelled`) when its side did not see the firer."""
+    return attrs.evolve(ev, firer=UNSEEN_FIRER, fire=attrs.evolve(ev.fire, firer=UNSEEN_FIRER))  # type: ignore[attr-defined]
+
+
+def _firer_unseen(state: GameState, ev: Event, k: int, side: int, tracked: bool) -> bool:
+    """Whether `side`, under fire in log entry `k`, did not see the firer: as recorded when it fired in a game that
+    tracks sightings (`GameState.unseen_firers`), else judged on what it knows now."""
+    if tracked:
+        return k in state.unseen_firers  # type: ignore[operator]
+    firer = ev.firer if ev.kind == "HiddenUnitShelled" else ev.unit  # type: ignore[attr-defined]
+    return not any(u.id == firer for u in known_enemies(state, side))
 
 
 def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, Event]]:
     """(index in state.log, event) pairs `side` may know about, from index `start`, as it saw them: an enemy
     move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone; an enemy fire mission does not
-    name its spotter, nor, on a suspected position, the turn of the mark it was laid on (`_as_target_reads`).
+    name its spotter, nor, on a suspected position, the turn of the mark it was laid on, nor a firer the side did not
+    see when it fired (`_as_target_reads`, `UNSEEN_FIRER`).
 
     Exact when the game tracks sightings (`new_game(..., track_sightings=True)`, as every UI game does);
     otherwise judged with the side's present knowledge and hidden flags: it may hide enemy moves that were
@@ -634,6 +658,8 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
         if ev.kind == "UnitMoved" and ev.side != own:  # type: ignore[attr-defined]
             seen = glimpses.get(k) if tracked else glimpse(state, ev, side)
         elif ev.kind in _SPOTTED_FIRE and ev.side != own:  # type: ignore[attr-defined]
-            ev = _as_target_reads(ev)
+            ev = _as_target_reads(ev, _firer_unseen(state, ev, k, side, tracked))
+        elif ev.kind == "HiddenUnitShelled" and _firer_unseen(state, ev, k, side, tracked):
+            ev = _as_shelled_reads(ev)
         out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
     return out

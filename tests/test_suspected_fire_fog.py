@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from conftest import drop_units, goto, move_unit, shusha_scenario, tiny_dict
 
@@ -16,7 +17,7 @@ from engine.orders import Fire
 from engine.rules import SUSPECTED_HIT_REASON, _reveal, apply, new_game, seed_streams
 from engine.scenario import scenario_from_dict
 from engine.units import SIDES
-from engine.view import UNSEEN_SPOTTER, visible_log
+from engine.view import UNSEEN_FIRER, UNSEEN_SPOTTER, visible_log
 
 TOWN = (3, 4)
 """arm_inf_2's hex: the attacker's special forces at (5,4) see it on turn 1, it goes to ground (the town conceals it)
@@ -57,9 +58,11 @@ def test_the_target_does_not_learn_when_it_was_marked(hit):
     assert event_from_dict(event_to_dict(read)) == read  # (a side's log written out reads back)
     for e in theirs:  # nothing the defender reads tells it when or by whom it was seen
         words = " ".join([e.text(), *e.details(), event_to_json(e)])
-        assert "last seen" not in words and "T1" not in words and "az_sf" not in words
+        assert "last seen" not in words and "T1" not in words and "az_sf" not in words and "az_art" not in words
     # what it does learn: fire at its hex, and what it lost (the hidden unit's own record says the rest)
-    assert "(3,4)" in read.text() and read.target_hex == fired.target_hex and read.fire == fired.fire
+    # (not which battery: the off-map howitzer is out of its sight, `UNSEEN_FIRER`)
+    assert "(3,4)" in read.text() and read.target_hex == fired.target_hex and read.unit == UNSEEN_FIRER
+    assert read.fire == [attrs.evolve(f, firer=UNSEEN_FIRER) for f in fired.fire]
     assert read.modifiers == fired.modifiers
     if hit:
         assert "2 steps lost" in read.text() and [e.kind for e in theirs] == ["SuspectedFire", "UnitRevealed"]
