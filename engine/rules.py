@@ -78,7 +78,8 @@ ENGINE_VERSION = "0.21.0"
 takes it after the ambush (its `ControlChanged` follows the ambush's events); the side under fire reads a battery it
 did not see fire as `engine.view.UNSEEN_FIRER`, not by id and type; a last-seen mark remembers whether its side saw
 the unit leave the hex, going on out of sight (`LastSeen.left`), and the doctrine's `fire_on_suspected` no longer
-fires on a hex it saw every marked unit leave.
+fires on a hex it saw every marked unit leave; an ambush party breaking contact (`ambush_withdraw`) takes a hex within
+its side's supply range first (every Shusha game changes; docs/fidelity, 13/13 checks, the same win rate).
 
 0.20.0: every unit revealed with a stack-mate names it (`UnitRevealed.stack_of`), whatever the reason (it fired
 from ambush, was detected, ran into an enemy…): a mate that did none of that no longer reads as if it had. AI games
@@ -1231,32 +1232,30 @@ def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:
 def _ambush_withdrawal(state: GameState, e: Unit) -> list[Event]:
     """An ambusher whose type has `ambush_withdraw` breaks contact once it has fired: it slips into a neighbouring
     hex it can enter, with concealment (so that it can go to ground again at the end of its side), no enemy unit its
-    side knows of in it or next to it, and room in the stack; the best ambush terrain first, then the best cover,
-    then the lower hex index. The choice reads only what its side knows: an unseen enemy in the chosen hex stops it
-    (it runs into it, and both are in contact), an unseen one next to it is met there (contact: revealed). Logged
-    as its move of one hex (`UnitMoved` with `why`, right after the ambush and the reveal: the enemy sees the part of
-    it it sees), with what a move's step brings: the hex taken for its side, seen hidden friends there revealed.
-    It stays revealed until it goes to ground. No such hex: it stays in contact, as without the rule."""
+    side knows of in it or next to it, and room in the stack; a hex within its side's supply range first (as the map
+    has it, no enemy counted: a playtest saw a party slip from a supplied hex into one its porters could never
+    reach, and fight on out of supply), then the best ambush terrain, then the best cover, then the lower hex index.
+    The choice reads only what its side knows: an unseen enemy in the chosen hex stops it (it runs into it, and both
+    are in contact), an unseen one next to it is met there (contact: revealed). Logged as its move of one hex
+    (`UnitMoved` with `why`, right after the ambush and the reveal: the enemy sees the part of it it sees), with
+    what a move's step brings: the hex taken for its side, seen hidden friends there revealed. It stays revealed
+    until it goes to ground. No such hex: it stays in contact, as without the rule."""
     if e.strength <= 0 or not state.scenario.unit_table[e.type].ambush_withdraw:
         return []
     gmap = state.map
-    mobility = state.scenario.unit_table[e.type].mobility
-    cost = gmap.edge_cost[mobility]
-    own = state.occupancy()[e.side]
     state.bump()  # (the knowledge below is judged after the move and the ambush)
-    enemy_at, enemy_zone = known_enemy_hexes(state, e.side)  # what its side knows: never an unseen enemy
     conceal, ambush = gmap.concealment_list, gmap.ambush_list
+    supply_reach = supply.reach_without_enemies(state, e.side)[1]  # (the map's, no enemy counted: all it knows)
     best = None
-    for d, j in enumerate(gmap.nbr_list[e.idx]):
-        if (j < 0 or not np.isfinite(cost[e.idx, d]) or gmap.no_go[e.side][j] or j in enemy_at or j in enemy_zone
-                or own[j] >= state.scenario.stack_limit or conceal[j] < 1):
-            continue
-        key = (-ambush[j], -conceal[j], j)
+    for j in _withdrawal_hexes(state, e):
+        key = (not np.isfinite(supply_reach[j]), -ambush[j], -conceal[j], j)
         if best is None or key < best:
             best = key
     if best is None:
         return []
     j = best[-1]
+    mobility = state.scenario.unit_table[e.type].mobility
+    cost = gmap.edge_cost[mobility]
     why = "breaks contact after firing from ambush (ambush_withdraw)"
     out: list[Event] = []
     blockers = state.units_at(j, 1 - e.side)
@@ -1281,6 +1280,24 @@ def _ambush_withdrawal(state: GameState, e: Unit) -> list[Event]:
     around = gmap.nbr_list[j]
     for x in [x for x in state.ground_units(1 - e.side) if x.hidden and x.idx in around]:
         _reveal(state, x, f"contact with {e.id}", out)
+    return out
+
+
+def _withdrawal_hexes(state: GameState, e: Unit) -> list[int]:
+    """The hexes ambusher `e` may break contact into (`_ambush_withdrawal`), as its side knows the enemy: next to it,
+    enterable, outside its no-go areas, with concealment, room in the stack, and no enemy it knows of in or next to
+    them."""
+    gmap = state.map
+    cost = gmap.edge_cost[state.scenario.unit_table[e.type].mobility]
+    own = state.occupancy()[e.side]
+    enemy_at, enemy_zone = known_enemy_hexes(state, e.side)  # what its side knows: never an unseen enemy
+    conceal = gmap.concealment_list
+    out = []
+    for d, j in enumerate(gmap.nbr_list[e.idx]):
+        if (j < 0 or not np.isfinite(cost[e.idx, d]) or gmap.no_go[e.side][j] or j in enemy_at or j in enemy_zone
+                or own[j] >= state.scenario.stack_limit or conceal[j] < 1):
+            continue
+        out.append(j)
     return out
 
 
