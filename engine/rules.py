@@ -1205,16 +1205,39 @@ def move_reveal_reason(state: GameState, u: Unit, path: list[int], name_hex: boo
 
 
 def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
-    gmap = state.map
-    around = gmap.nbr_list[idx]
+    around = state.map.nbr_list[idx]
     out = []
     for e in state.ground_units(1 - mover.side):
-        if not e.hidden or e.idx not in around:
-            continue
-        et = state.scenario.unit_table[e.type]
-        if et.can_ambush and gmap.ambush_list[e.idx] > 0 and not e.fired and e.cohesion > 0:
+        if e.hidden and e.idx in around and ambush_refusal(state, e) is None:
             out.append(e)
     return out
+
+
+GO_TO_GROUND = ("it goes to ground at the end of its side's turn if it has not fired, stands in cover (concealment 1 "
+                "or more) and has no enemy next to it")
+"""The rule of `_end_side` in words (`ambush_refusal`)."""
+
+
+def ambush_refusal(state: GameState, e: Unit) -> str | None:
+    """Why unit `e` cannot fire from ambush now, at an enemy entering a hex next to it (None: it can); the words
+    before " (" are its short form. The one rule the move's ambush check (`_ambush_candidates`) and a player's unit
+    panel both ask: a defender playtest could tell why an ambush fired (its log line) but never why one of its
+    parties did not."""
+    et = state.scenario.unit_table[e.type]
+    if not et.can_ambush:
+        return f"its type ({et.label}) does not set ambushes"
+    if e.strength <= 0 or e.offmap:
+        return "it is not on the map"
+    if state.map.ambush_list[e.idx] <= 0:  # (first: going to ground would not help here)
+        return (f"{state.map.terrain_at(e.idx).name} gives no ambush (only terrain with an ambush bonus does: the "
+                "terrain table's ambush column)")
+    if not e.hidden:
+        return f"it is seen (it must go to ground first: {GO_TO_GROUND})"
+    if e.fired:
+        return "it has already fired this turn"
+    if e.cohesion <= 0:
+        return "it is broken (cohesion 0)"
+    return None
 
 
 def _ambush(state: GameState, ambusher: Unit, mover: Unit) -> list[Event]:

@@ -408,6 +408,11 @@ class SideView:
         would be laid on (`rules.suspected_marks`; whether it may be is `check` of the Fire order)."""
         return rules.suspected_marks(self._state, self.side, idx)
 
+    def ambush_refusal(self, uid: str) -> str | None:
+        """Why own unit `uid` could not fire from ambush now at an enemy entering a hex next to it (None: it could;
+        `rules.ambush_refusal`, the rule the move's ambush check asks)."""
+        return rules.ambush_refusal(self._state, self._own(uid))
+
     def mark_fresh(self, mark: LastSeen) -> bool:
         """Whether fire on a suspected position may be laid on `mark` now, by its age (`rules.mark_is_fresh`);
         range, spotter and the rest are `check`'s."""

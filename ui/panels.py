@@ -613,6 +613,9 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         if not u.supplied:
             why = supply_reason(app, u.id)
             flags.append(f"OUT OF SUPPLY: {why}" if why else "OUT OF SUPPLY")
+        ambush = ambush_words(app, u, ut)
+        if ambush:
+            flags.append(ambush)
         w.line(", ".join(flags), px=12)
         w.line(unit_hint(app, u, ut), p.panel_dim, px=12)
         goal = goto_orders.goal_of(st, u.id) if u.side == app.view_side else None
@@ -628,6 +631,19 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         hover_info(app, w, app.hover)
         w.whole = False
         w.rule()
+
+
+def ambush_words(app: Any, u: Any, ut: Any) -> str | None:
+    """Whether an own unit that can set ambushes could fire from one now, for its line of flags (the engine's rule,
+    `SideView.ambush_refusal`, in its short form: the hover of its hex below needs the room); None for another
+    unit, or an enemy's (its readiness is its side's secret)."""
+    if not ut.can_ambush or u.side != app.view_side or u.offmap or u.strength <= 0 or app.read_only:
+        return None
+    why = app.view.ambush_refusal(u.id)
+    if why is None:
+        gm = app.state.map
+        return f"AMBUSH READY ({gm.terrain_at(u.idx).name} +{int(gm.ambush[u.idx])})"
+    return f"no ambush: {why.split(' (')[0]}"
 
 
 def where(gm: Any, idx: int, near: int = 6) -> str:
