@@ -49,6 +49,15 @@ SWEEP_KEYS: dict[str, tuple[str, ...] | None] = {
 }
 """Sweep keys and their allowed values; None for the agents: a built-in name (`engine.ai.AGENTS`) or the import
 path of an agent class, "package.module:ClassName", as `engine.ai.base.agent_class` resolves it (`check_agent`)."""
+SWEEP_PATHS: dict[str, str] = {
+    "weather": "weather.mode",
+    "attacker_agent": "sides.attacker.agent",
+    "defender_agent": "sides.defender.agent",
+    "attacker_lead": "sides.attacker.agent_params.lead",
+}
+"""The scenario field each named sweep key (and its option: --weather, --attacker, --defender) plays instead of the
+document's: a `--set` of it, or of an object holding it, is refused with the key (`build_cells`), since the key
+would silently win over it."""
 SIDES = ("attacker", "defender")
 OPTIONAL_SECTIONS = ("combat", "unit_types", "terrain_types", "hexside_types", "weather_movement")
 """Top-level scenario objects whose keys all have defaults: `--set combat.cliff_up_modifier=-3` creates the
@@ -457,17 +466,18 @@ def build_cells(scen_doc: dict[str, Any], sweeps: Sequence[tuple[str, list[Any]]
                              "give one of them")
     overrides = [(f"--set {path}=...", path, value) for path, value in sets]
     overrides += [(f"--sweep {k}=...", k[4:], v) for k, vals in sweeps if k.startswith("set:") for v in vals]
-    for key, option, field_path in (("weather", weather, "weather.mode"),
-                                    ("attacker_agent", attacker, "sides.attacker.agent"),
-                                    ("defender_agent", defender, "sides.defender.agent")):
+    for key, option, field_path in (("weather", weather, SWEEP_PATHS["weather"]),
+                                    ("attacker_agent", attacker, SWEEP_PATHS["attacker_agent"]),
+                                    ("defender_agent", defender, SWEEP_PATHS["defender_agent"]),
+                                    ("attacker_lead", None, SWEEP_PATHS["attacker_lead"])):
         # the option (or its sweep key) is what the game plays with: a scenario field it overrides would show,
-        # in its own column, a value the games never used
+        # in its own column (or as "in every cell: ..."), a value the games never used
         given = (f"--{key.removesuffix('_agent')} {option}" if option is not None
                  else f"--sweep {key}=..." if key in keys else None)
         if given is None:
             continue
         for written, path, value in overrides:
-            if _sets_field(path, value, field_path):
+            if _sets_field(path, value, field_path) or path.startswith(field_path + "."):
                 raise BatchError(f"{given} and {written} both set the {key.replace('_', ' ')} ({field_path}); "
                                  "give one of them")
     for key in keys:  # a --set and a swept path that overlap: the sweep would silently win
@@ -2280,20 +2290,23 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         e.done, e.total = state["done"], n_total
         raise
     tpath = None
-    if turns:  # first: finished results in `out` come with their per-turn file
-        tpath = turns_path(out)
-        combine_parts(pdir, [t.turns_name for t in tasks], tpath, tschema)
-        _readable(tpath)
-    combine_parts(pdir, [t.name for t in tasks], out, schema)
-    _readable(out)
-    if csv:
-        try:
-            write_csv(out, Path(csv))
-        except OSError as e:
-            what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
-            raise BatchAborted(f"cannot write {csv}: {what} ({out} is complete)", 1, -1, -1) from None
-        _readable(Path(csv))
-    _remove_parts(pdir, [t.name for t in tasks] + ([t.turns_name for t in tasks] if turns else []))
+    try:  # (a Ctrl+C here, every game played: the parts are on disk, and --resume combines them)
+        if turns:  # first: finished results in `out` come with their per-turn file
+            tpath = turns_path(out)
+            combine_parts(pdir, [t.turns_name for t in tasks], tpath, tschema)
+            _readable(tpath)
+        combine_parts(pdir, [t.name for t in tasks], out, schema)
+        _readable(out)
+        if csv:
+            try:
+                write_csv(out, Path(csv))
+            except OSError as e:
+                what = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+                raise BatchAborted(f"cannot write {csv}: {what} ({out} is complete)", 1, -1, -1) from None
+            _readable(Path(csv))
+        _remove_parts(pdir, [t.name for t in tasks] + ([t.turns_name for t in tasks] if turns else []))
+    except KeyboardInterrupt:
+        raise BatchAborted("interrupted", 130, state["done"], n_total) from None
     return BatchResult(out, n_total, cells, time.perf_counter() - t0, resumed_games=done_games, turns_out=tpath)
 
 
