@@ -41,6 +41,9 @@ from engine.report import (
     median_cell,
     missions_cell,
     paired_games,
+    pct,
+    provenance_text,
+    run_folder,
     save_figure,
     summarize,
     wrap_label,
@@ -225,7 +228,7 @@ def compare_rows(cmp: Comparison, compact: bool = False) -> tuple[list[str], lis
         for i, (lab, s, c) in enumerate(zip(cmp.labels, cmp.files, group, strict=True)):
             lo, hi = c.win_ci
             row = [lab, f"{c.cell}: {c.label}", str(c.n),
-                   f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—"]
+                   f"{pct(c.win_rate)}%{sep}[{pct(lo)}–{pct(hi)}%]" if c.decided else "—"]
             d = compare_differences(cmp, k, i)
             paired, win = d["paired"], d["win"]
             if i == 0:
@@ -263,7 +266,7 @@ def compare_fallen_rows(cmp: Comparison, compact: bool = False) -> tuple[list[st
                     row += ["—", "—"]
                     continue
                 lo, hi = wilson(c.fallen_by(t), c.n)
-                row.append(f"{100 * share:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]")
+                row.append(f"{pct(share)}%{sep}[{pct(lo)}–{pct(hi)}%]")
                 diff = d["fallen"].get(t)
                 row.append("—" if i == 0 else "n/a" if not cmp.turns_compare else
                            "—" if diff is None else fmt_pts_difference(diff, sep, paired=d["paired"]))
@@ -437,7 +440,26 @@ def compare_markdown(cmp: Comparison) -> str:
     if compare_has_missions(cmp):
         out += [f"## {compare_missions_title(cmp)}", "", markdown_table(*compare_mission_rows(cmp)), ""]
     out += [f"- {as_sentence(n)}" for n in compare_notes(cmp)]
+    out += ["", "## The files", "", *compare_provenance_lines(cmp)]
     return "\n".join(out) + "\n"
+
+
+def compare_provenance_lines(cmp: Comparison) -> list[str]:
+    """compare.md's account of each file, from its own metadata: which engine played it on which scenario, and the
+    `wargame batch` command that made it (the note named the files only)."""
+    out = []
+    for lab, s in zip(cmp.labels, cmp.files, strict=True):
+        seed = f", base seed {s.seed}" if s.seed is not None else ""
+        name = s.meta.get("scenario_name")
+        line = (f"- **{lab}**: `{s.path}`, {s.games} games{seed}; {provenance_text(s)}"
+                + (f" ({name})" if name else "") + ".")
+        if s.meta.get("command"):
+            folder = run_folder(s)
+            line += f" Made by `{s.meta['command']}`" + (f" (run in `{folder}`)" if folder else "") + "."
+        else:
+            line += " The command that made it is not recorded."
+        out.append(line)
+    return out
 
 
 def compare_csv(cmp: Comparison) -> str:
@@ -615,7 +637,7 @@ def plot_compare(cmp: Comparison, path: Path) -> None:
             ax.errorbar(xs, rates, yerr=[los, his], fmt="none", ecolor="black", capsize=4, lw=1.1)
             for x, c in zip(xs, cells, strict=True):
                 if c.decided:
-                    ax.annotate(f"{100 * c.win_rate:.0f}%\n{c.attacker_wins}/{c.decided}", (x, 100 * c.win_ci[1]),
+                    ax.annotate(f"{pct(c.win_rate)}%\n{c.attacker_wins}/{c.decided}", (x, 100 * c.win_ci[1]),
                                 textcoords="offset points", xytext=(0, 3), ha="center", va="bottom",
                                 fontsize="x-small")
             if i == 0:
@@ -692,7 +714,7 @@ def plot_compare_fallen(cmp: Comparison, path: Path) -> None:
                                                                  zip(ys, cis, strict=True)]],
                             fmt="none", ecolor="black", capsize=3, lw=1)
                 for (x, y, _), (_, hi) in zip(keep, cis, strict=True):
-                    ax.annotate(f"{y:.0f}%", (x, 100 * hi), textcoords="offset points", xytext=(0, 2),
+                    ax.annotate(f"{pct(y / 100)}%", (x, 100 * hi), textcoords="offset points", xytext=(0, 2),
                                 ha="center", va="bottom", fontsize="xx-small")
             ax.set_xticks(range(len(turns)))
             ax.set_xticklabels([str(t) for t in turns])

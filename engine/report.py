@@ -1016,6 +1016,15 @@ PAIRED_NOTE = ("'paired': game g of both was played on the same seed (checked ga
                "paired t interval, t(0.975, pairs−1); capture turns only over the pairs in which both games saw it "
                "taken (n = those pairs)")
 """What a difference marked 'paired' is (the table's caption, report.md, compare)."""
+CAPTURE_VS_NOTE = ("'mean turn taken vs cell 0': the difference of the mean capture turns from cell 0's (a mean, not "
+                   "a median), over the pairs of games in which both saw the objective taken (n = those pairs), so it "
+                   "can differ from the difference of the median turns beside it")
+"""What the table's paired capture-turn column is: a difference of means sat beside medians (an analyst's review)."""
+
+
+def capture_vs_head(sep: str = " ") -> str:
+    """The table's column of the paired difference of capture turns from cell 0 (`CAPTURE_VS_NOTE`)."""
+    return f"mean turn taken{sep}vs cell 0{sep}[95% CI]"
 
 
 def losses_head(s: Summary, sep: str = " ") -> str:
@@ -1046,8 +1055,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         lo, hi = c.win_ci
         rows.append([
             f"{c.cell}: {c.name} ({c.label})" if c.name else f"{c.cell}: {c.label}", str(c.n),
-            f"{100 * c.win_rate:.0f}%{sep}[{100 * lo:.0f}–{100 * hi:.0f}%]" if c.decided else "—",
-            "—" if c.entered is None else f"{100 * c.entered / c.n:.0f}%",
+            f"{pct(c.win_rate)}%{sep}[{pct(lo)}–{pct(hi)}%]" if c.decided else "—",
+            "—" if c.entered is None else f"{pct(c.entered / c.n)}%",
             median_cell(s, c.capture_turns, sep),
             *([fallen_cell(s, c, fallen)] if fallen else []),
             road_cut_cell(s, c, sep),
@@ -1078,7 +1087,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
                 r.insert(at, "—" if d is None else fmt_missions_difference(d, "artillery_missions", sep))
         if paired:  # (only where the seeds pair the games: in one `wargame batch` file, with --common-seeds)
             at = head.index(f"median turn{sep}taken") + 1
-            head.insert(at, f"turn taken{sep}vs cell 0{sep}[95% CI]")
+            head.insert(at, capture_vs_head(sep))
             for d, r in zip(diffs, rows, strict=True):
                 r.insert(at, fmt_capture_difference(d, sep) if d is not None and d["paired"] else "—")
     return head, rows
@@ -1207,7 +1216,7 @@ def fallen_cell(s: Summary, c: CellStats, turns: list[int]) -> str:
     if not c.n:
         return "—"
     shares = [s.fallen_share(c, t) for t in turns]
-    return "/".join("—" if x is None else f"{100 * x:.0f}" for x in shares) + "%"
+    return "/".join("—" if x is None else pct(x) for x in shares) + "%"
 
 
 def road_cut_head(s: Summary, sep: str = " ") -> str:
@@ -1243,7 +1252,7 @@ def _cut_place_cell(c: CellStats, sep: str) -> str:
     if k == total:
         return f"{sep}at {place}"
     more = len(c.cut_places) - 1
-    return f"{sep}at {place}{sep}in {100 * k / total:.0f}%, +{more} more"
+    return f"{sep}at {place}{sep}in {pct(k / total)}%, +{more} more"
 
 
 FALLEN_NOTE = ("'fallen by turn T (all games)': the share of all the cell's games, wins and losses, in which the "
@@ -1291,15 +1300,31 @@ def fmt_capture_difference(d: dict[str, Any], sep: str = " ") -> str:
     return f"{fmt_difference(diff, sep)}{sep}(n={n[0]}/{n[1]})"
 
 
+def half_up(x: float, digits: int = 0) -> float:
+    """`x` rounded half up (22.5 -> 23, 2.5 -> 3, -2.5 -> -2), not half to even as `round` and format do (2.5% read
+    "2%" and 67.5% "68%" in one table: an analyst's review). A hair's tolerance: 100 * 0.225 is 22.499999..."""
+    scale = 10 ** digits
+    return math.floor(x * scale + 0.5 + 1e-9) / scale
+
+
+def pct(share: float) -> str:
+    """A share (0.225) as a whole percentage, without the sign: "23" (`half_up`).
+
+    >>> pct(0.025), pct(0.225), pct(0.675), pct(9 / 40), pct(1.0)
+    ('3', '23', '68', '23', '100')
+    """
+    return f"{half_up(100 * share):.0f}"
+
+
 def fmt_pts(x: float) -> str:
     """A difference of rates in percentage points, signed; one decimal when the whole number would read 0 (an
     interval's bound at +0.5 pts printed "+0", as if it touched no effect).
 
-    >>> fmt_pts(0.23), fmt_pts(0.00465), fmt_pts(-0.004), fmt_pts(0.0)
-    ('+23', '+0.5', '-0.4', '+0')
+    >>> fmt_pts(0.23), fmt_pts(0.00465), fmt_pts(-0.004), fmt_pts(0.0), fmt_pts(-0.025), fmt_pts(0.025)
+    ('+23', '+0.5', '-0.4', '+0', '-2', '+3')
     """
-    whole = f"{100 * x:+.0f}"
-    return f"{100 * x:+.1f}" if whole in ("+0", "-0") and x != 0 else whole
+    whole = f"{half_up(100 * x):+.0f}"
+    return f"{half_up(100 * x, 1):+.1f}" if whole in ("+0", "-0") and x != 0 else whole
 
 
 def median_cell(s: Summary, turns: list[int], sep: str) -> str:
@@ -1408,7 +1433,7 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
         notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
                   f"with Newcombe's 95% interval{unpaired_only(s)}", welch_note(s),
                   "among many cells some intervals miss 0 by chance", seeds_note(s),
-                  *([PAIRED_NOTE] if cells_paired(s) else [])]
+                  *([PAIRED_NOTE, CAPTURE_VS_NOTE] if cells_paired(s) else [])]
     # one note a line (as one paragraph they ran to twenty lines of a terminal, hard to find a column's note in)
     caption = "\n".join(f"- {n}" for n in notes)
     if title is None:
@@ -1441,7 +1466,7 @@ OUTCOME_NAMES = {
 
 
 def _count(k: int, n: int) -> str:
-    return f"{k} ({100 * k / n:.0f}%)" if n else "—"
+    return f"{k} ({pct(k / n)}%)" if n else "—"
 
 
 def _hexes_held(c: CellStats) -> str:
@@ -1486,12 +1511,12 @@ def near_miss_lines(s: Summary) -> list[str]:
             continue
         where = f"cell {c.cell}: " if len(s.cells) > 1 else ""
         total = c.objective_total
-        share = f" ({100 * near / c.defender_wins:.0f}%)" if c.defender_wins else ""
+        share = f" ({pct(near / c.defender_wins)}%)" if c.defender_wins else ""
         were = "was a near miss" if near == 1 else "were near misses"
         wins = "defender win" if c.defender_wins == 1 else "defender wins"
         out.append(f"{where}{near} of the {c.defender_wins} {wins}{share} {were}: the attacker held "
                    f"{total - 1} of the {total} hexes of {s.objective} at the end "  # type: ignore[operator]
-                   f"({100 * near / c.n:.0f}% of all {c.n} games).")
+                   f"({pct(near / c.n)}% of all {c.n} games).")
     return out
 
 
@@ -1581,10 +1606,10 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
         notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
                   "with Newcombe's 95% interval" + unpaired_only(s), welch_note(s), seeds_note(s)]
         if cells_paired(s):
-            notes.append(PAIRED_NOTE)
+            notes += [PAIRED_NOTE, CAPTURE_VS_NOTE]
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
-           f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}.{fixed} Win-rate intervals are 95% "
-           f"Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
+           f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}; {provenance_text(s)}.{fixed} "
+           f"Win-rate intervals are 95% Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
            md_text(as_sentence("; ".join(notes))), "",
            *(f"**Warning:** {md_text(as_sentence(w))}" for w in s.warnings),
            *([""] if s.warnings else []), f"## How the games ended ({s.objective})", ""]
@@ -1602,6 +1627,13 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
         folder = run_folder(s)
         where = f" (run in `{folder}`)" if folder else ""
         out += ["", "## Reproduce", "", f"Command that made the data{where}: `{s.meta['command']}`"]
+    if rerun := rerun_commands(s):
+        if not s.meta.get("command"):
+            out += ["", "## Reproduce"]
+        folder = run_folder(s)
+        out += ["", "Re-run one game of a cell (S = the game's `seed` column" + (f"; run in `{folder}`" if folder
+                                                                                   else "") + "):", ""]
+        out += [f"- cell {k}: `{cmd}`" for k, cmd in rerun]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -1617,6 +1649,42 @@ def run_folder(s: Summary) -> str:
     """
     folder, path = s.meta.get("cwd"), s.meta.get("scenario_path")
     return "" if not folder or not path or Path(str(path)).is_absolute() else str(folder)
+
+
+def provenance(s: Summary) -> dict[str, Any]:
+    """Which engine played the batch and on which scenario, as its results' metadata records them (None where a
+    file does not say): report.md, summary.json and compare.md give them, not report.html alone."""
+    b = s.meta.get("batch") or {}
+    return {"engine_version": b.get("engine_version"), "engine_code": s.meta.get("engine_code"),
+            "scenario_name": s.meta.get("scenario_name"), "scenario_path": s.meta.get("scenario_path"),
+            "scenario_sha256": b.get("scenario_sha256")}
+
+
+def provenance_text(s: Summary) -> str:
+    """`provenance` in one Markdown sentence (without its full stop): "engine 0.19.0 (code 1a2b...), scenario
+    `scenarios/x.json` sha256 `ab12...`"."""
+    p = provenance(s)
+    code = f" (code `{p['engine_code']}`)" if p["engine_code"] else ""
+    engine = f"engine {p['engine_version']}{code}" if p["engine_version"] else "engine version not recorded"
+    path = f" `{p['scenario_path']}`" if p["scenario_path"] else ""
+    sha = f"sha256 `{p['scenario_sha256']}`" if p["scenario_sha256"] else "sha256 not recorded"
+    return f"{engine}, scenario{path} {sha}"
+
+
+def rerun_commands(s: Summary) -> list[tuple[int, str]]:
+    """(cell, the `wargame run` command of one of its games, S for the game's `seed` column) for each cell whose
+    run options the results record: report.md's and report.html's reproduce lists, as `wargame batch` prints."""
+    scen = s.meta.get("scenario_path") or "SCENARIO"
+    return [(c.cell, f"wargame run {scen} {c.run_options}") for c in s.cells if c.run_options]
+
+
+def html_text(text: str) -> str:
+    """`text` escaped for HTML with its `code spans` as <code> (the notes are written for Markdown: the page
+    showed their backticks); an unmatched backtick is dropped."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # (an odd number of backticks: no spans to trust)
+        return html.escape(text.replace("`", ""))
+    return "".join(f"<code>{html.escape(p)}</code>" if k % 2 else html.escape(p) for k, p in enumerate(parts))
 
 
 def column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
@@ -1855,7 +1923,7 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     ax.errorbar(x, rates, yerr=[los, his], fmt="none", ecolor="black", capsize=5, lw=1.2,
                 label="95% Wilson interval")
     for i, c in enumerate(s.cells):
-        ax.annotate(f"{rates[i]:.0f}%\n({c.attacker_wins} of {c.decided})", (i, 100 * c.win_ci[1]),
+        ax.annotate(f"{pct(c.win_rate)}%\n({c.attacker_wins} of {c.decided})", (i, 100 * c.win_ci[1]),
                     textcoords="offset points", xytext=(0, 4), ha="center", va="bottom", fontsize="small")
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 20))
@@ -1872,7 +1940,7 @@ def capture_title(s: Summary, c: CellStats, fig_width: float) -> str:
     """A capture-turn panel's title, "0: weather=fog: Shusha taken in 30 of 50 games (60%)", on as many lines as
     the panel's width needs (one line ran off the figure's right edge, cutting the count off), the cell's label
     never cut short."""
-    taken = f"{s.objective} taken in {len(c.capture_turns)} of {c.n} games ({100 * c.capture_rate:.0f}%)"
+    taken = f"{s.objective} taken in {len(c.capture_turns)} of {c.n} games ({pct(c.capture_rate)}%)"
     width = max(20, int((fig_width - 1.2) * 72 / (0.6 * TITLE_FONT_PT)))
     name = cell_name(s, c)
     if len(name) + 2 + len(taken) <= width:
@@ -1991,7 +2059,7 @@ def plot_outcomes(s: Summary, path: Path) -> None:
         for i, (share, k) in enumerate(zip(shares, counts, strict=True)):
             if share >= 4:  # (a thinner segment has no room for its number)
                 dark = colour in ("#922b21", "#1b4f72", "#5499c7")
-                ax.text(i, bottom[i] + share / 2, f"{share:.0f}% ({k})", ha="center", va="center",
+                ax.text(i, bottom[i] + share / 2, f"{pct(share / 100)}% ({k})", ha="center", va="center",
                         fontsize="x-small", color="white" if dark else "black")
         bottom = [b + v for b, v in zip(bottom, shares, strict=True)]
     ax.set_ylim(0, 100)
@@ -2501,6 +2569,8 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     compare = (f"; {cell_order_note(s)}: “wins vs cell 0” is the difference in attacker win rate (percentage "
                f"points) with Newcombe's 95% interval; {welch}"
                f"; among many cells some intervals miss 0 by chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
+    if len(s.cells) > 1 and cells_paired(s):
+        compare += f"; {PAIRED_NOTE}; {CAPTURE_VS_NOTE}"
     fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
@@ -2511,15 +2581,14 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
         t.append(f"<h2>How the games ended ({esc(s.objective)})</h2><table><thead><tr>"
                  + "".join(f"<th>{esc(h)}</th>" for h in o_head) + "</tr></thead><tbody>")
         t += ["<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>" for r in o_rows]
-        t.append(f"</tbody></table><p>{esc(as_sentence(OUTCOME_NOTE))}</p>")
-        t += [f"<p><strong>{esc(line)}</strong></p>" for line in near_miss_lines(s)]
+        t.append(f"</tbody></table><p>{html_text(as_sentence(OUTCOME_NOTE))}</p>")
+        t += [f"<p><strong>{html_text(line)}</strong></p>" for line in near_miss_lines(s)]
     imgs = "".join(
         f'<figure><img alt="{esc(p.stem)}" src="data:image/png;base64,'
-        f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{esc(figure_caption(s, p.name))}'
+        f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{html_text(figure_caption(s, p.name))}'
         '</figcaption></figure>' for p in pngs)
     cmd = s.meta.get("command") or ""
-    rerun = "".join(f"<li><code>{c.cell}</code>: <code>wargame run {esc(s.meta.get('scenario_path', 'SCENARIO'))} "
-                    f"{esc(c.run_options)}</code></li>" for c in s.cells if c.run_options)
+    rerun = "".join(f"<li><code>{k}</code>: <code>{esc(cmd)}</code></li>" for k, cmd in rerun_commands(s))
     b = s.meta.get("batch", {})
     missions = "".join(f"; {n}" for n in missions_notes(s))
     folder = esc(run_folder(s))
@@ -2539,9 +2608,9 @@ figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;ma
 <p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
 base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
 scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
-{esc(fixed)}Win-rate intervals are 95% Wilson score intervals{esc(compare)}. {esc(MODEL_RATE_NOTE)}
-{esc(MEDIAN_NOTE)}; {esc(table_notes(s))};
-{esc(GROUND_NOTE + "; " if s.ground_losses else "")}{esc(grounded_note("“”"))}{esc(missions)};
+{html_text(fixed)}Win-rate intervals are 95% Wilson score intervals{html_text(compare)}. {html_text(MODEL_RATE_NOTE)}
+{html_text(MEDIAN_NOTE)}; {html_text(table_notes(s))};
+{html_text(GROUND_NOTE + "; " if s.ground_losses else "")}{html_text(grounded_note("“”"))}{html_text(missions)};
 turns are {esc(str(s.meta.get('turn_hours', '?')))}-hour turns from
 {esc(str(s.meta.get('start', '?')))}.</p>
 {''.join(t)}
@@ -2758,6 +2827,7 @@ def cells_json(s: Summary) -> str:
     `cell_summaries`."""
     return json.dumps({
         "results": str(s.path), "command": s.meta.get("command"), "seed": s.seed, "games": s.games,
+        "provenance": provenance(s),  # (engine and scenario; null where the results do not record them)
         "fixed": s.fixed,
         "intervals": summary_intervals(s),
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",

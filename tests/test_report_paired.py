@@ -154,7 +154,7 @@ def test_cells_played_on_the_same_seeds_are_compared_paired_in_the_table(files, 
     loss = R.paired_loss_difference(pairs)
     assert loss == pytest.approx(R.paired_t_difference(s.cells[0].casualties("attacker"),
                                                        s.cells[1].casualties("attacker")))
-    assert "turn taken vs cell 0 [95% CI]" in head
+    assert "mean turn taken vs cell 0 [95% CI]" in head
     assert "Newcombe's paired score interval" in R.report_markdown(s)
     cells = json.loads(R.cells_json(s))["cells"]
     assert cells[1]["paired_vs_cell0"] and cells[1]["wins_vs_cell0_paired"] == pytest.approx(win[0])
