@@ -91,7 +91,7 @@ def test_an_assault_up_a_cliff_wins_the_hex_but_cannot_advance_into_it(screen) -
     app.show_lesson = False
     app.preview(Assault("az_mech", (4, 1)))
     text = "\n".join(app.pending[1])
-    assert "defenders fall back (you stay: " in text and "cannot climb the cliff into it" in text
+    assert "the enemy falls back (you stay: " in text and "cannot climb the cliff into it" in text
     assert rules.check(state, Assault("az_mech", (4, 1))) is None
     results = set()
     for k in range(60):  # whatever the result, the mech never ends on the plateau

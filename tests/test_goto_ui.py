@@ -49,7 +49,8 @@ def test_shift_click_gives_the_order_and_takes_the_first_step_now(screen):
     goal = st.map.idx((8, 7))
     assert goal not in app.view.destinations("az_sf")  # beyond this turn's reach
     app.select("az_sf")
-    assert "Shift+click or G orders it to go here (2 turns at this pace)" in goto_orders.hover_words(app, goal)
+    words = goto_orders.hover_words(app, goal)
+    assert "Shift+click or G orders it to go here (2 turns at this pace, counting this one)" in words
     app.click_hex(goal, shift=True)
     assert st.extra[goto_orders.GOTO_KEY] == {"az_sf": [8, 7]}
     # counted from where the first step left it, as the panel beside it counts (it said 2, the panel 1)

@@ -755,7 +755,7 @@ def test_recon_log_line_and_status_line_tell_the_same_facts(screen):
     assert seen in rows and NONE_HIDDEN in rows
     # a sortie the window did not order (the AI's, a loaded game's): no claim that nothing was found
     alone = recon_log_detail(ev, app.state, 0)
-    assert NONE_HIDDEN in alone and "come into view" in alone
+    assert NONE_HIDDEN in alone and "units in the open there are in view" in alone
 
 
 def test_ui_text_keeps_the_engines_symbols_its_font_can_draw(screen):

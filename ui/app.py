@@ -60,8 +60,8 @@ HELP = [
           "assaults without the mouse"),
     ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
-    ("Tab", "select the next own unit that can act (after the end-of-phase warning: the next of the units it "
-            "names)"),
+    ("Tab / Shift+Tab", "select the next / the previous own unit that can act (after the end-of-phase warning: "
+                        "the next of the units it names)"),
     ("R", "the roster: your units, what each has done this turn, those that can still act first (\">\"); "
           "click a line to select the unit"),
     ("V, or a click on the status bar", "the enemy-turn report: all you saw of the enemy's last turn, losses and "
@@ -235,7 +235,7 @@ class App:
         """The hovered hex was put there with the arrow keys (the keyboard cursor, `move_cursor`), not by the mouse:
         Enter then acts on it as a click would. A mouse move hands the hover back to the mouse."""
         self.pending: tuple[Any, list[str]] | None = None
-        self.status = "Welcome. Press H for help. Select a unit with the left mouse button."
+        self.status = "Welcome. Press H for help. Select a unit: click it, or press Tab."
         self.overlays: set[int] = set()
         self.side_choice = False
         """The briefing offers "play the attacker / the defender" (a new game with no --side: `wargame play`)."""
@@ -1652,10 +1652,11 @@ class App:
         kinds = PHASE_ORDERS.get(self.state.phase, ())
         return {o.unit for o in self.view.legal_orders() if isinstance(o, kinds)}
 
-    def next_unit(self) -> None:
+    def next_unit(self, back: bool = False) -> None:
         """Tab: the next own unit that can act; once the end-of-phase warning was given in this phase, only the
         units it named that are still idle ("Tab to go to them": not the guns, units in contact or on the
-        objective, held with K, that it leaves out), and all of them again when none is left."""
+        objective, held with K, that it leaves out), and all of them again when none is left. `back` (Shift+Tab):
+        the one before, in the same list (a player who tabbed one too far had to go round them all)."""
         idle = self.idle_units() if self.idle_warned() else []
         able: set[str] = set()
         if idle:
@@ -1667,10 +1668,12 @@ class App:
             if not cand:
                 return
             ids = [u.id for u in cand]
-        k = (ids.index(self.selected) + 1) % len(ids) if self.selected in ids else 0
+        step = -1 if back else 1
+        k = (ids.index(self.selected) + step) % len(ids) if self.selected in ids else (len(ids) - 1 if back else 0)
         self.select(ids[k])
         if idle:  # (the status says which of the warning's units this is)
-            self.status += f" - {k + 1} of the {len(ids)} the end-of-phase warning names (Tab: the next)"
+            self.status += (f" - {k + 1} of the {len(ids)} the end-of-phase warning names (Tab: the next, "
+                            "Shift+Tab: the one before)")
         elif not able and self.my_turn():  # (Tab went on through guns and tanks with nothing to do, unsaid)
             self.status += f" - no unit of yours can act in this {self.state.phase} phase: Space ends it"
         u = self.state.unit(ids[k])
@@ -2670,7 +2673,7 @@ class App:
                            f"{LAST_SEEN_MAX_AGE} turns)" if self.old_sightings else
                            f"Last-seen marks: only those of the last {LAST_SEEN_MAX_AGE} turns (O: all of them)")
         elif key == pygame.K_TAB:
-            self.next_unit()
+            self.next_unit(back=bool(mod & pygame.KMOD_SHIFT))
             if self.kb_cursor and self.selected is not None:  # (the cursor goes with the selection, a drone's
                 u = self.state.unit(self.selected)              # too: Enter on the last unit's hex selected it)
                 if not u.offmap:
@@ -3141,11 +3144,14 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
         cohesions = list(range(MAX_COHESION + 1))
     runs = [assault_outcomes(a, ds, strength, c) for c in cohesions]
     then = "you advance" if no_advance is None else "you stay: " + no_advance
-    words = {"defenders destroyed": f"defenders destroyed ({then})",
-             "defenders retreat": f"defenders fall back ({then})",
-             "assault repulsed": "repulsed (your unit -1 cohesion)",
+    # (said from the player's seat: a defending player read "defenders destroyed" as their own units)
+    fired_on = any(getattr(d, "expected_losses", 0) > 0 for d in ds)
+    words = {"defenders destroyed": f"the enemy there destroyed ({then})",
+             "defenders retreat": f"the enemy falls back ({then})",
+             "assault repulsed": "repulsed (your unit -1 cohesion" + (
+                 "; it may also lose steps to the return fire below)" if fired_on else ")"),
              "assaulting unit destroyed": "your unit destroyed"}
-    out = ["  What can happen (they fall back if broken, or if they lose 2+ steps and more than you):"]
+    out = ["  What can happen (the enemy falls back if broken, or if it loses 2+ steps and more than you):"]
     ranged = False
     order = ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]
     # (each cohesion's shares in whole percents that add up to 100: each rounded half up made 101%)

@@ -273,13 +273,20 @@ def parse_overlays(values: list[str], fail: Callable[..., None]) -> list[int]:
     return chosen
 
 
+def hotseat_side_warning(side: str, first: str) -> str:
+    """Why `--side` does nothing in a hotseat game: both sides are human and the side to move, `first`, takes
+    the screen first (the turn order is the game's, not the command's)."""
+    return (f"warning: --side {side} is not used with --hotseat: both sides play here, and the {first} (the side to "
+            "move) takes the screen first")
+
+
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command(short_help="Play a game in a window (against the AI, or --hotseat).")
     def play(
         scenario: Annotated[Path | None, typer.Argument(help="Scenario JSON file (optional with --load)")] = None,
         side: Annotated[str | None, typer.Option(
             help="Your side: attacker or defender (default: defender; with --load, the side the game was saved "
-                 "by)")] = None,
+                 "by). Not used with --hotseat: both sides play, the side to move takes the screen first")] = None,
         hotseat: Annotated[bool, typer.Option(help="Two players on one screen (both sides human)")] = False,
         seed: Annotated[int, typer.Option(help="Game seed (non-negative integer)")] = 0,
         load: Annotated[Path | None, typer.Option(help="Continue a save file")] = None,
@@ -388,6 +395,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             game.status = game.autoplay_status()
             if hotseat:
                 game.view_side = game.state.side
+        if hotseat and side is not None:  # (it was silently ignored: the game's turn order says who goes first)
+            typer.echo(hotseat_side_warning(side, SIDES[game.state.side]), err=True)
         if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)
             game.open_on_own_forces()
         elif not autoplay:  # whoever started it may not be the side to move (a loaded game's, or the attacker):

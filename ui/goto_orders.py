@@ -25,6 +25,7 @@ from typing import Any
 
 from engine import goto
 from engine.orders import Move
+from engine.state import PHASES
 from engine.units import SIDES
 
 GOTO_KEY = "ui_goto"
@@ -284,7 +285,7 @@ def stays_hidden(state: Any, uid: str) -> bool:
 
 
 def plan_words(app: Any, uid: str, goal: int) -> str:
-    """"Going to Dashalti (21,13): 4 turns at this pace" (or why there is no way)."""
+    """"Going to Dashalti (21,13): 4 turns at this pace, counting this one" (or why there is no way)."""
     v = app.view
     legs = route_legs(app, uid, goal)
     named = place_first(app.state.map, goal)
@@ -298,15 +299,45 @@ def plan_words(app: Any, uid: str, goal: int) -> str:
                     "for better going")
         return f"Going to {named}: no way there"
     n = plan(app, uid, goal)[1]  # (the moves' own count: a waypoint reached with points left is passed)
-    pace = "" if n is None else f": {pace_words(app, n)}"
+    pace = "" if n is None else f": {pace_words(app, n, uid)}"
     return f"Going to {named}{pace}"
 
 
-def pace_words(app: Any, n: int) -> str:
-    """"4 turns at this pace", or that the game ends first (a player saw "44 turns" in a 26-turn game)."""
-    left = app.state.scenario.turns - app.state.turn + 1  # (this turn's movement phase counts)
-    words = f"{n} turn{'s' if n != 1 else ''} at this pace"
-    return words if n <= left else f"{words}: more than the {left} left in the game"
+def pace_words(app: Any, n: int, uid: str) -> str:
+    """How long `uid`'s way takes: `n`, the movement phases it needs from where it is at full move points (`plan`,
+    `goto.turns_along`), counts this turn's only while its move of this turn is still to come (a player read
+    "3 turns at this pace" after the move as 3 turns counting this one); and when the game ends first (a player
+    saw "44 turns" in a 26-turn game).
+
+    >>> from types import SimpleNamespace as N
+    >>> app = N(state=N(scenario=N(turns=26), turn=25, side=0, phase_i=3, unit=lambda u: N(side=0, moved=True)))
+    >>> pace_words(app, 1, "x")
+    '1 turn at this pace: arrives next turn'
+    >>> pace_words(app, 3, "x")
+    '3 turns at this pace, after this one: more than the 1 left in the game after this one'
+    """
+    st = app.state
+    now = this_turn_moves(st, st.unit(uid))
+    left = st.scenario.turns - st.turn + (1 if now else 0)
+    s = "s" if n != 1 else ""
+    if n == 1:
+        words = f"1 turn at this pace: arrives {'this' if now else 'next'} turn"
+    else:
+        words = f"{n} turn{s} at this pace, {'counting this one' if now else 'after this one'}"
+    if n <= left:
+        return words
+    return f"{words}: more than the {left} left in the game" + ("" if now else " after this one")
+
+
+PHASE_MOVEMENT = PHASES.index("movement")
+
+
+def this_turn_moves(state: Any, u: Any) -> bool:
+    """Whether `u` still has this turn's movement phase ahead: its side's half of the turn is still to come, or
+    it is before or in its movement phase and it has not moved."""
+    if state.side != u.side:
+        return state.side < u.side  # (the attacker's half comes first: the defender's is still to come)
+    return state.phase_i < PHASE_MOVEMENT or (state.phase_i == PHASE_MOVEMENT and not u.moved)
 
 
 def hover_words(app: Any, idx: int) -> str:
@@ -323,7 +354,7 @@ def hover_words(app: Any, idx: int) -> str:
     if not path:
         never = goto.never_reaches(app.view, app.selected, idx)
         return f"Beyond reach, and it cannot get there: {never}" if never else "Beyond reach, and no way there for it"
-    pace = f" ({pace_words(app, n)})" if n else ""
+    pace = f" ({pace_words(app, n, app.selected)})" if n else ""
     return f"Beyond reach this turn: Shift+click or G orders it to go here{pace}"
 
 

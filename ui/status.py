@@ -144,8 +144,10 @@ def recon_log_detail(ev: Any, state: Any, side: int, seen: str | None = None) ->
         return head
     if seen:
         return f"{head}: {seen}; {NONE_HIDDEN} {DEEP_COVER}"
-    return (f"{head}; {NONE_HIDDEN}: it finds units that were hiding, and those in the open there come into view "
-            f"{DEEP_COVER}")
+    # (nothing found: "it finds units that were hiding, and those in the open there come into view" read as a
+    # find; the event does not list the units in the open, so the line says what a sortie does, not what it saw)
+    return (f"{head}; {NONE_HIDDEN} there (a recon sortie reveals the hidden units in its area, though one deep in "
+            "cover may escape it; units in the open there are in view)")
 
 
 def summary_parts(events: list[Any], state: Any, view: Any = None,
