@@ -385,8 +385,8 @@ class DoctrineAgent:
         """(hex, age in turns of its freshest mark) of the side's fresh last-seen marks (`fire_on_suspected`): the
         hexes the rules let it fire on as suspected positions, range and spotter aside (`rules.suspected_targets`),
         less those with an enemy it sees now (a known target) and those it saw every marked unit leave
-        (`LastSeen.left`); ascending by hex. None in a scenario without
-        `combat.suspected_fire` or a game that does not track sightings (`SideView.last_seen` is then empty)."""
+        (`LastSeen.left`); ascending by hex. None in a scenario without `combat.suspected_fire` or a game that does
+        not track sightings (`SideView.last_seen` is then empty)."""
         rules_ = view.scenario.combat
         if not rules_.suspected_fire:
             return ()
