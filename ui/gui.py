@@ -959,8 +959,8 @@ def withdraw_lines(scen: Any) -> list[str]:
     if not who:
         return []
     return [f"After firing from ambush, {', '.join(who)} break contact: the party slips one hex into cover next to "
-            "no enemy its side knows of, goes to ground at the end of its side's turn and can ambush again (it "
-            "stays where it fired if no such hex is free)."]
+            "no enemy its side knows of, within its side's supply reach if such a hex is free, goes to ground at the "
+            "end of its side's turn and can ambush again (it stays where it fired if no such hex is free)."]
 
 
 def _terrain_list(terrain: list[Any], field: str) -> str:
