@@ -598,9 +598,10 @@ def test_last_seen_holds_only_positions_the_side_saw(seed):
                 if before[s].get(uid) == rec:
                     continue
                 written += 1
-                idx, turn, strength = rec
+                idx, turn, strength, left = rec
                 u = st.unit(uid)
                 assert u.side != s and turn == st.turn and strength >= u.strength
+                assert not left or u.idx != idx, (uid, st.map.hex_of(idx))  # (seen leaving: not there now)
                 placed = {st.map.idx(e.hex) for _, e in visible_log(st, s, n)
                           if e.kind == "AmbushSprung" and e.ambusher == uid}  # (its victim may be dead now)
                 assert vb[s][idx] or va[s][idx] or idx in placed, (uid, st.map.hex_of(idx))
