@@ -76,7 +76,8 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 ENGINE_VERSION = "0.21.0"
 """0.21.0: a unit destroyed by the ambush it runs into as it enters a hex does not take the hex, and one that survives
 takes it after the ambush (its `ControlChanged` follows the ambush's events); the side under fire reads a battery it
-did not see fire as `engine.view.UNSEEN_FIRER`, not by id and type; a last-seen mark remembers whether its side saw
+did not see fire as `engine.view.UNSEEN_FIRER`, not by id and type, and a drone's side an air-defence unit it did
+not see engage it as `UNSEEN_AIR_DEFENCE`; a last-seen mark remembers whether its side saw
 the unit leave the hex, going on out of sight (`LastSeen.left`), and the doctrine's `fire_on_suspected` no longer
 fires on a hex it saw every marked unit leave; an ambush party breaking contact (`ambush_withdraw`) takes a hex within
 its side's supply range first (every Shusha game changes; docs/fidelity, 13/13 checks, the same win rate).
@@ -270,6 +271,7 @@ def new_game(
         state.sightings = []
         state.glimpses = {}
         state.unseen_firers = set()
+        state.unseen_air_defence = {}
         state.last_seen = [{}, {}]
         state.known_control = [np.full(gmap.n, -1, dtype=np.int8), np.full(gmap.n, -1, dtype=np.int8)]
     held_objectives = [(gmap.idx(h), SIDES.index(ob.controller))
@@ -329,6 +331,8 @@ def _sight(state: GameState, events: tuple[Event, ...], first_unseen_by: int | N
             _placed(state, ev, sights[k])
         elif ev.kind in _FIRE_MISSIONS:
             _firer_seen(state, len(state.sightings) + k, ev, sights[k])
+        elif ev.kind in _SORTIES and ev.engagements:  # type: ignore[attr-defined]
+            _air_defence_seen(state, len(state.sightings) + k, ev)
     state.sightings.extend(sights)
     if state.control_news:
         _hear_news(state)
@@ -372,6 +376,21 @@ def _firer_seen(state: GameState, k: int, ev: Event, sights: tuple[bool, bool]) 
             return
     assert state.unseen_firers is not None
     state.unseen_firers.add(k)
+
+
+_SORTIES = frozenset({"DroneStrike", "ReconFlown"})
+"""Drone sorties, which carry the enemy air defence's engagements (`_air_defence_seen`)."""
+
+
+def _air_defence_seen(state: GameState, k: int, ev: Event) -> None:
+    """Log entry `k`, a drone sortie that air defence engaged: the engagements by units its side does not see now
+    (`GameState.unseen_air_defence`): its log names them "unseen air defence", as a battery it cannot see is "an
+    unseen battery" (`_firer_seen`): a missile seen coming does not say which unit launched it."""
+    known = [u.id for u in known_enemies(state, SIDES.index(ev.side))]  # type: ignore[attr-defined]
+    unseen = tuple(i for i, eng in enumerate(ev.engagements) if eng.ad_unit not in known)  # type: ignore[attr-defined]
+    if unseen:
+        assert state.unseen_air_defence is not None
+        state.unseen_air_defence[k] = unseen
 
 
 _PLACING = frozenset({"UnitRevealed", "ReinforcementArrived", "UnitRetreated", "AmbushSprung", "AssaultResolved"})

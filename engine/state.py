@@ -105,8 +105,8 @@ class GameState:
                  "grounded", "hidden_version", "known_control", "last_seen", "log", "map", "night", "orders",
                  "outcome", "phase_i", "phase_orders", "pos_version", "recon_cover", "recon_version", "rng",
                  "road_cut", "roster_version", "sandbox", "scenario", "score", "seed", "side", "side_pos_version",
-                 "sightings", "strength_version", "turn", "unit_index", "units", "unseen_firers", "version",
-                 "weather", "weather_by_turn", "weather_mode", "weather_override")
+                 "sightings", "strength_version", "turn", "unit_index", "units", "unseen_air_defence", "unseen_firers",
+                 "version", "weather", "weather_by_turn", "weather_mode", "weather_override")
 
     def __init__(
         self,
@@ -174,6 +174,9 @@ class GameState:
         """In games that track sightings: log indices of fire missions whose firer the side under fire did not see
         when it fired (an off-map battery, one out of its sight): `engine.view.visible_log` names it to that side
         as `UNSEEN_FIRER`, not by its id and type."""
+        self.unseen_air_defence: dict[int, tuple[int, ...]] | None = None
+        """In games that track sightings: log index of a drone sortie -> the positions in its `engagements` of
+        air-defence units its side did not see when they fired: its log names them `UNSEEN_AIR_DEFENCE`."""
         self.last_seen: list[dict[str, tuple[int, int, int, bool]]] | None = None
         """Per side, in games that track sightings: enemy unit id -> (hex, turn, strength, left) where and when the
         side last saw it, how strong, and whether it saw it leave that hex out of sight (`rules._learn_control`,
@@ -482,6 +485,7 @@ class GameState:
         new.sightings = None if self.sightings is None else list(self.sightings)
         new.glimpses = None if self.glimpses is None else dict(self.glimpses)
         new.unseen_firers = None if self.unseen_firers is None else set(self.unseen_firers)
+        new.unseen_air_defence = None if self.unseen_air_defence is None else dict(self.unseen_air_defence)
         new.last_seen = None if self.last_seen is None else [dict(d) for d in self.last_seen]
         new.orders = list(self.orders)
         new.score = copy.deepcopy(self.score)

@@ -604,6 +604,7 @@ UNSEEN_SPOTTER = "an observer"
 """What the target's side reads for the spotter of an enemy fire mission (`visible_log`): the spotter may be a unit
 it does not see (a hidden special-forces team), and the event named it."""
 _SPOTTED_FIRE = frozenset({"ArtilleryFired", "SuspectedFire"})
+_SORTIES = frozenset({"DroneStrike", "ReconFlown"})
 
 
 UNSEEN_FIRER = "an unseen battery"
@@ -627,6 +628,26 @@ def _as_target_reads(ev: Event, firer_unseen: bool = False) -> Event:
     return attrs.evolve(ev, **changes) if changes else ev
 
 
+UNSEEN_AIR_DEFENCE = "unseen air defence"
+"""What a drone's side reads for an air-defence unit it did not see when it engaged (`GameState.unseen_air_defence`)."""
+
+
+def _as_engaged_reads(ev: Event, unseen: tuple[int, ...]) -> Event:
+    """An own drone sortie with the engagements at `unseen` by air defence the side did not see, not named."""
+    engagements = [attrs.evolve(eng, ad_unit=UNSEEN_AIR_DEFENCE) if i in unseen else eng
+                   for i, eng in enumerate(ev.engagements)]  # type: ignore[attr-defined]
+    return attrs.evolve(ev, engagements=engagements)
+
+
+def _unseen_engagements(state: GameState, ev: Event, k: int, side: int, tracked: bool) -> tuple[int, ...]:
+    """The positions in own sortie `k`'s engagements of air defence `side` did not see: as recorded when it flew
+    in a game that tracks sightings, else judged on what it knows now."""
+    if tracked:
+        return state.unseen_air_defence.get(k, ())  # type: ignore[union-attr]
+    known = {u.id for u in known_enemies(state, side)}
+    return tuple(i for i, eng in enumerate(ev.engagements) if eng.ad_unit not in known)  # type: ignore[attr-defined]
+
+
 def _as_shelled_reads(ev: Event) -> Event:
     """A hidden unit's own record of coming under fire (`HiddenUnitShelled`) when its side did not see the firer."""
     return attrs.evolve(ev, firer=UNSEEN_FIRER, fire=attrs.evolve(ev.fire, firer=UNSEEN_FIRER))  # type: ignore[attr-defined]
@@ -645,7 +666,8 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
     """(index in state.log, event) pairs `side` may know about, from index `start`, as it saw them: an enemy
     move seen only in part comes as a `MoveGlimpsed` holding the seen hexes alone; an enemy fire mission does not
     name its spotter, nor, on a suspected position, the turn of the mark it was laid on, nor a firer the side did not
-    see when it fired (`_as_target_reads`, `UNSEEN_FIRER`).
+    see when it fired (`_as_target_reads`, `UNSEEN_FIRER`); an own drone sortie does not name the air defence that
+    engaged it unseen (`UNSEEN_AIR_DEFENCE`).
 
     Exact when the game tracks sightings (`new_game(..., track_sightings=True)`, as every UI game does);
     otherwise judged with the side's present knowledge and hidden flags: it may hide enemy moves that were
@@ -666,5 +688,9 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
             ev = _as_target_reads(ev, _firer_unseen(state, ev, k, side, tracked))
         elif ev.kind == "HiddenUnitShelled" and _firer_unseen(state, ev, k, side, tracked):
             ev = _as_shelled_reads(ev)
+        elif ev.kind in _SORTIES and ev.side == own and ev.engagements:  # type: ignore[attr-defined]
+            unseen = _unseen_engagements(state, ev, k, side, tracked)
+            if unseen:
+                ev = _as_engaged_reads(ev, unseen)
         out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
     return out

@@ -99,3 +99,39 @@ def test_a_battery_in_sight_is_named_and_an_off_map_one_is_not():
         assert ev.unit == ("az_art" if on_map else UNSEEN_FIRER)
         assert ev.text().startswith("az_art fires on (3,4)" if on_map else f"{UNSEEN_FIRER} fires on (3,4)")
         assert [ev.unit for _, ev in visible_log(state, 0) if ev.kind == "ArtilleryFired"] == ["az_art"]
+
+
+def test_an_own_sortie_does_not_name_air_defence_it_did_not_see():
+    """The drone's side reads "unseen air defence engages ..." for an air-defence unit it did not see when it fired
+    (a missile seen coming does not say which unit launched it); the air defence's own side reads its id."""
+    from engine.view import UNSEEN_AIR_DEFENCE
+
+    scen = shusha_scenario()
+    unseen = 0
+    for seed in (1, 3):
+        streams = seed_streams(seed)
+        state = new_game(scen, seed, streams=streams, track_sightings=True)
+        players = [make_agent("doctrine", scen.sides[s].agent_params) for s in SIDES]
+        knew: dict[int, list[bool]] = {}
+        while state.outcome is None:
+            n = len(state.log)
+            agent_step(state, players[state.side], streams[2 + state.side])
+            for k in range(n, len(state.log)):
+                ev = state.log[k]
+                if ev.kind in ("DroneStrike", "ReconFlown"):
+                    known = {u.id for u in known_enemies(state, SIDES.index(ev.side))}
+                    knew[k] = [eng.ad_unit in known for eng in ev.engagements]
+        for side in (0, 1):
+            for k, ev in visible_log(state, side):
+                if ev.kind not in ("DroneStrike", "ReconFlown") or not ev.engagements:
+                    continue
+                raw = state.log[k]
+                for i, (eng, was) in enumerate(zip(ev.engagements, raw.engagements, strict=True)):
+                    if ev.side != SIDES[side]:  # (the air defence's own side)
+                        assert eng.ad_unit == was.ad_unit
+                    elif i in state.unseen_air_defence.get(k, ()):
+                        unseen += 1
+                        assert eng.ad_unit == UNSEEN_AIR_DEFENCE and was.ad_unit not in ev.text()
+                    else:
+                        assert eng.ad_unit == was.ad_unit and knew[k][i]
+    assert unseen > 0
