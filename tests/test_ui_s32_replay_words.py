@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pygame
 import pytest
-from conftest import app_of, shusha_scenario
+from conftest import app_of, goto, shusha_scenario
 
 from engine.rules import new_game
 from engine.savegame import save_dict
@@ -39,8 +39,8 @@ def test_the_replay_panel_invites_no_click(screen, monkeypatch, size, scale, sid
     text = panel_text(viewer, monkeypatch)
     assert any("can fly" in s.lower() for s in text)
     assert not [s for s in text if "to select" in s]
-    if size == (1600, 1000) and side != "attacker":  # (the whole list: the defender's off-map guns too)
-        assert any(s.endswith("- ready") for s in text)
+    if size == (1600, 1000) and side != "attacker":  # (the whole list: the defender's off-map guns too; turn 1's
+        assert any(s.endswith("- fires in its side's artillery phase") for s in text)  # air phase, the attacker's)
 
 
 def test_a_game_keeps_the_click_invitation(screen, monkeypatch):
@@ -49,4 +49,10 @@ def test_a_game_keeps_the_click_invitation(screen, monkeypatch):
     assert any("CAN FLY - click to select" in s for s in panel_text(app, monkeypatch))
     app = app_of(new_game(shusha_scenario(), 0), (1,), size=(1600, 1000), ui_scale=1.0)  # (the defender's guns)
     app.render(pygame.Surface(app.size))
-    assert any(s.endswith("ready (click to select)") for s in panel_text(app, monkeypatch))
+    # ("ready" only in its own artillery phase: a playtest read "ready" in the attacker's turn)
+    assert any(s.endswith("- fires in its side's artillery phase (click to select)")
+               for s in panel_text(app, monkeypatch))
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "artillery"), (1,), size=(1600, 1000),
+                 ui_scale=1.0)
+    app.render(pygame.Surface(app.size))
+    assert any(s.endswith("- ready (click to select)") for s in panel_text(app, monkeypatch))

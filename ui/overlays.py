@@ -237,10 +237,11 @@ def defence(state: Any, p: pal.Palette) -> OverlayResult:
         res.hatch[j] = _c(light, 255)
     for j in feet:
         res.hatch[j] = _c(dark, 255)
-    res.legend.append((_c(light, 255), "hatched light: cliff top; fire down it: "
-                       + (", ".join(m.text() for m in down) or "no modifier")))
-    res.legend.append((_c(dark, 255), "hatched dark: below a cliff; an assault up it: "
-                       + (", ".join(m.text() for m in up) or "no modifier")))
+    # (the log's modifiers quoted as it prints them: "fire down it: cliff: firing down +2" read doubled)
+    res.legend.append((_c(light, 255), "hatched light: cliff top; fire down from it gets "
+                       + (", ".join(f'"{m.text()}"' for m in down) or "no modifier")))
+    res.legend.append((_c(dark, 255), "hatched dark: below a cliff; an assault up it gets "
+                       + (", ".join(f'"{m.text()}"' for m in up) or "no modifier")))
     return res
 
 

@@ -394,12 +394,16 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
             app.click_regions.append((r, (lambda uid=uid: app.select(uid))))
     table = scen.unit_table
     guns = [u for u in units if u.active and u.offmap and table[u.type].domain != "air"]
+    st = app.state
     for u in guns:
         ut = table[u.type]
         mark = "▶ " if u.id == app.selected else ""
+        # ("ready" only when it may fire: a defender read "ready (click to select)" in the attacker's turn)
+        now = "fired" if u.fired else "ready" if st.phase == "artillery" and st.side == u.side else \
+            "fires in its side's artillery phase"
         r = w.line(f"{mark}{side_word(app, u)}{app.names.name(u.id)}: {ut.label.split(' (')[0]}, strength "
                    f"{u.strength}, off-map guns firing from "
-                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {'fired' if u.fired else 'ready'}"
+                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes} - {now}"
                    f"{'' if app.read_only else ' (click to select)'}", p.good, px=12, indent=4)
         if w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))

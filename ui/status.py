@@ -250,7 +250,7 @@ def _ranked(events: list[Any], state: Any, view: Any = None,
             continue  # (said with its move)
         text = recon_words(ev, state, view, known_before) if view is not None and ev.kind == "ReconFlown" \
             else _short(ev, table, names is not None)
-        if ev.kind in ("UnitMoved", "MoveGlimpsed") and ev.unit in setting_out:
+        if ev.kind in ("UnitMoved", "MoveGlimpsed") and setting_out.get(ev.unit):  # (its later moves: no "()")
             why = "; ".join(dict.fromkeys(setting_out[ev.unit]))
             text += f" (seen setting out: {why})"
             setting_out[ev.unit] = []  # (said once, with its first move)
