@@ -386,6 +386,20 @@ def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> 
     return path if path[-1] == goal_idx else []
 
 
+def beyond_supply(view: SideView, path: list[int]) -> int | None:
+    """The first hex of `path` beyond the side's supply range whatever the enemy does (`SideView.supply_reach`),
+    when it starts within it; else None. The route is the cheapest way by move points, and it may leave supply: a
+    playtest's order took a unit along a way it could not be supplied on, and stopped it there "cut off from supply"
+    (the player was never told the way left supply)."""
+    reach = view.supply_reach()
+    if not path or not math.isfinite(float(reach[path[0]])):
+        return None
+    for i in path:
+        if not math.isfinite(float(reach[i])):
+            return i
+    return None
+
+
 def turns_along(view: SideView, uid: str, path: list[int]) -> int | None:
     """How many movement phases `uid` needs to walk `path` (from `route`) at its full move points each phase,
     counting whole hexes only (a move cannot end part-way into a hex), or None if a step costs more than a

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import numpy as np
 
-from engine import combat, rules
+from engine import combat, rules, supply
 from engine.events import Event, MoveGlimpsed
 from engine.mapdata import GameMap
 from engine.movement import destination_indices, legal_destinations, reach, reachable, walk_of
@@ -407,6 +407,11 @@ class SideView:
         """The side's last-seen marks on hex `idx`, the freshest first: what fire on a suspected position there
         would be laid on (`rules.suspected_marks`; whether it may be is `check` of the Fire order)."""
         return rules.suspected_marks(self._state, self.side, idx)
+
+    def supply_reach(self) -> np.ndarray:
+        """The side's supply cost to every hex with no enemy counted (inf: beyond its supply range whatever the
+        enemy does; `supply.reach_without_enemies`): the map's, so every side may read it. Read-only."""
+        return supply.reach_without_enemies(self._state, self.side)[1]
 
     def ambush_refusal(self, uid: str) -> str | None:
         """Why own unit `uid` could not fire from ambush now at an enemy entering a hex next to it (None: it could;

@@ -300,7 +300,16 @@ def plan_words(app: Any, uid: str, goal: int) -> str:
         return f"Going to {named}: no way there"
     n = plan(app, uid, goal)[1]  # (the moves' own count: a waypoint reached with points left is passed)
     pace = "" if n is None else f": {pace_words(app, n, uid)}"
-    return f"Going to {named}{pace}"
+    return f"Going to {named}{pace}{supply_words(app, [i for leg in legs for i in leg])}"
+
+
+def supply_words(app: Any, path: list[int]) -> str:
+    """"; the way leaves your supply range at (30,14): ..." when the route does (`goto.beyond_supply`), else ""."""
+    out = goto.beyond_supply(app.view, path)
+    if out is None:
+        return ""
+    return (f"; the way leaves your supply range at {app.state.map.describe(out)} (no supply reaches it, whatever "
+            "the enemy does): the order stops once the unit is cut off")
 
 
 def pace_words(app: Any, n: int, uid: str) -> str:
@@ -355,7 +364,7 @@ def hover_words(app: Any, idx: int) -> str:
         never = goto.never_reaches(app.view, app.selected, idx)
         return f"Beyond reach, and it cannot get there: {never}" if never else "Beyond reach, and no way there for it"
     pace = f" ({pace_words(app, n, app.selected)})" if n else ""
-    return f"Beyond reach this turn: Shift+click or G orders it to go here{pace}"
+    return f"Beyond reach this turn: Shift+click or G orders it to go here{pace}{supply_words(app, path)}"
 
 
 def place_first(gmap: Any, idx: int) -> str:
