@@ -29,23 +29,35 @@ def _under_fire(ev):
     return SIDES.index(ev.side) if ev.kind == "HiddenUnitShelled" else 1 - SIDES.index(ev.side)
 
 
+def _tracked_game(seed, judge):
+    """A Shusha game (doctrine both sides, sightings tracked, as a UI game is), and `judge(state, event)` of every
+    event read just after the order that logged it: {log index: the judgement}."""
+    scen = shusha_scenario()
+    streams = seed_streams(seed)
+    state = new_game(scen, seed, streams=streams, track_sightings=True)
+    players = [make_agent("doctrine", scen.sides[s].agent_params) for s in SIDES]
+    judged = {}
+    while state.outcome is None:
+        n = len(state.log)
+        agent_step(state, players[state.side], streams[2 + state.side])
+        for k in range(n, len(state.log)):
+            got = judge(state, state.log[k])
+            if got is not None:
+                judged[k] = got
+    return state, judged
+
+
 def test_a_battery_the_side_under_fire_did_not_see_is_not_named_to_it():
     """Each mission, judged when it is logged: the side under fire reads the firer's id exactly when it knew the
     firer then; its own side always reads it; an off-map battery is never named to its target."""
-    scen = shusha_scenario()
+    def knew_firer(state, ev):
+        if ev.kind in FIRE:
+            return any(u.id == _firer(ev) for u in known_enemies(state, _under_fire(ev)))
+        return None
+
     unseen = 0
     for seed in (1, 4):
-        streams = seed_streams(seed)
-        state = new_game(scen, seed, streams=streams, track_sightings=True)
-        players = [make_agent("doctrine", scen.sides[s].agent_params) for s in SIDES]
-        knew: dict[int, bool] = {}
-        while state.outcome is None:
-            n = len(state.log)
-            agent_step(state, players[state.side], streams[2 + state.side])
-            for k in range(n, len(state.log)):
-                ev = state.log[k]
-                if ev.kind in FIRE:
-                    knew[k] = any(u.id == _firer(ev) for u in known_enemies(state, _under_fire(ev)))
+        state, knew = _tracked_game(seed, knew_firer)
         for side in (0, 1):
             for k, ev in visible_log(state, side):
                 if ev.kind not in FIRE:
@@ -106,21 +118,15 @@ def test_an_own_sortie_does_not_name_air_defence_it_did_not_see():
     (a missile seen coming does not say which unit launched it); the air defence's own side reads its id."""
     from engine.view import UNSEEN_AIR_DEFENCE
 
-    scen = shusha_scenario()
+    def knew_air_defence(state, ev):
+        if ev.kind in ("DroneStrike", "ReconFlown"):
+            known = {u.id for u in known_enemies(state, SIDES.index(ev.side))}
+            return [eng.ad_unit in known for eng in ev.engagements]
+        return None
+
     unseen = 0
     for seed in (1, 3):
-        streams = seed_streams(seed)
-        state = new_game(scen, seed, streams=streams, track_sightings=True)
-        players = [make_agent("doctrine", scen.sides[s].agent_params) for s in SIDES]
-        knew: dict[int, list[bool]] = {}
-        while state.outcome is None:
-            n = len(state.log)
-            agent_step(state, players[state.side], streams[2 + state.side])
-            for k in range(n, len(state.log)):
-                ev = state.log[k]
-                if ev.kind in ("DroneStrike", "ReconFlown"):
-                    known = {u.id for u in known_enemies(state, SIDES.index(ev.side))}
-                    knew[k] = [eng.ad_unit in known for eng in ev.engagements]
+        state, knew = _tracked_game(seed, knew_air_defence)
         for side in (0, 1):
             for k, ev in visible_log(state, side):
                 if ev.kind not in ("DroneStrike", "ReconFlown") or not ev.engagements:
