@@ -249,6 +249,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         label: Annotated[list[str] | None, typer.Option(
             "--label", help="Name a cell on the plots and in the table, CELL=NAME (e.g. --label 0=gorge --label "
             "1=road); repeatable")] = None,
+        baseline: Annotated[int | None, typer.Option(
+            "--baseline", metavar="K", help="Take every difference (the 'vs cell K' columns, notes and summary keys "
+            "*_vs_cellK) against cell K instead of cell 0: in a grid, the effect of one factor at another's level "
+            "(e.g. cell 5 vs cell 3); default: the first cell, 0")] = None,
     ) -> None:
         """Win rates (95% Wilson intervals), how the games ended (outcome, near misses), capture and road-cut
         turns, ground losses; PNG plots, the per-cell table as summary.json and summary.csv, the tables as
@@ -273,7 +277,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if out_dir.exists() and not out_dir.is_dir():  # (before the table: nothing printed for nothing written)
             fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
         try:
-            s = summarize(path, parse_cell_names(label or []))
+            s = summarize(path, parse_cell_names(label or []), baseline=baseline)
         except ReportError as e:
             fail(str(e))
         console = Console(width=None if sys.stdout.isatty() else 160)

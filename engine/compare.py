@@ -18,6 +18,7 @@ from engine.report import (
     PLOT_WIDTH_IN,
     SUSPECTED_NOTE,
     TICK_FONT_PT,
+    TOO_FEW_NOTE,
     CellStats,
     GameRow,
     ReportError,
@@ -369,7 +370,7 @@ COMPARE_TURN_NOTE = ("'median turn taken' and 'mean turn taken': the median and 
                      "turns, over the games where the objective was taken (n = those games); 'mean turn taken vs "
                      "{first}': the difference of the mean capture turns (a mean, not a median): unpaired, of the two "
                      "means shown; paired, over the pairs in which both games saw it taken (n = those pairs), so it "
-                     "can differ from the two means shown")
+                     "can differ from the two means shown; " + TOO_FEW_NOTE)  # (no braces in it)
 """What the comparison's capture-turn columns are: a median sat beside a difference of means (an analyst's
 review)."""
 
@@ -649,8 +650,10 @@ def plot_compare(cmp: Comparison, path: Path) -> None:
                 v, lo, hi = (100 * y for y in d["win"])
                 dx.errorbar([x], [v], yerr=[[v - lo], [hi - v]], fmt="o" if d["paired"] else "s", color=colour,
                             mfc=colour if d["paired"] else "white", capsize=4, lw=1.3, ms=7)
-                dx.annotate(f"{fmt_pts(d['win'][0])}", (x, hi), textcoords="offset points", xytext=(0, 3),
-                            ha="center", va="bottom", fontsize="x-small")
+                # (beside the point, clear of the caps: over the upper cap the label overprinted it)
+                dx.annotate(f"{fmt_pts(d['win'][0])}", (x, v), textcoords="offset points", xytext=(8, 0),
+                            ha="left", va="center", fontsize="x-small",
+                            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
         ax.set_ylim(0, 122)
         ax.set_yticks(range(0, 101, 20))
         ax.set_ylabel("attacker win rate (%)")
@@ -660,7 +663,7 @@ def plot_compare(cmp: Comparison, path: Path) -> None:
                      "Wilson score interval of each win rate)")
         dx.axhline(0, color="black", lw=0.8)
         lo_, hi_ = dx.get_ylim()
-        dx.set_ylim(lo_, hi_ + 0.15 * (hi_ - lo_))  # (room for the labels over the highest interval)
+        dx.set_ylim(lo_ - 0.05 * (hi_ - lo_), hi_ + 0.05 * (hi_ - lo_))
         dx.grid(axis="y", alpha=0.3)
         dx.set_ylabel(f"vs {cmp.labels[0]} (pts)")
         kinds = {compare_differences(cmp, k, i)["paired"] for k in range(ng) for i in range(1, nf)}

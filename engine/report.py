@@ -210,6 +210,29 @@ class Summary:
     """What in the results file was read but is suspect (unknown winners), one line each for the user."""
     suspected_why: str | None = None
     """Why the cells' `suspected_sides` are not known (one clause), or None."""
+    baseline: int | None = None
+    """The cell every difference is taken against (`wargame report --baseline K`; `set_baseline`); None: the
+    first (cell 0 of a whole batch). In a grid (weather x assault_ratio) the effect of one factor at another's
+    level needs another."""
+
+    @property
+    def base(self) -> CellStats:
+        """The baseline cell (`baseline`), or the first when none is chosen."""
+        return next((c for c in self.cells if c.cell == self.baseline), self.cells[0])
+
+    @property
+    def vs(self) -> str:
+        """"cell 3": what the differences are taken against, as the table's headers and notes say it."""
+        return f"cell {self.base.cell}"
+
+    @property
+    def vs_key(self) -> str:
+        """"vs_cell3": the summary files' name for the differences from the baseline (`vs_cell0` by default)."""
+        return f"vs_cell{self.base.cell}"
+
+    def at_base(self, text: str) -> str:
+        """A note written of cell 0 (`WELCH_NOTE`, ...) as of the baseline: "cell 0" -> "cell 3"."""
+        return text.replace("cell 0", self.vs).replace("vs_cell0", self.vs_key)
 
     @property
     def fixed(self) -> dict[str, Any]:
@@ -412,9 +435,10 @@ LOSS_COLUMN = re.compile(r"losses_(attacker|defender)_(\w+)")
 """A column of steps lost by one side to one cause (`losses_attacker_ambush`): the cause is the rest of the name."""
 
 
-def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summary:
+def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline: int | None = None) -> Summary:
     """Per-cell statistics from a results Parquet file (reads only the columns it needs); `cell_names` names
-    cells for the plots ({0: "gorge"}; see `name_cells`)."""
+    cells for the plots ({0: "gorge"}; see `name_cells`); `baseline`, the cell differences are taken against
+    (`set_baseline`; None: the first)."""
     import pyarrow.parquet as pq
 
     from engine.batch import read_batch_metadata
@@ -551,7 +575,18 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None) -> Summar
         read_suspected_sides(s)
     read_turns(s)
     name_cells(s, cell_names or {})
+    if baseline is not None:
+        set_baseline(s, baseline)
     return s
+
+
+def set_baseline(s: Summary, cell: int) -> None:
+    """Take every difference against `cell` (`wargame report --baseline`); a cell the results do not hold is an
+    error (a difference from nothing would be no difference at all)."""
+    have = [c.cell for c in s.cells]
+    if cell not in have:
+        raise ReportError(f"--baseline {cell}: {s.path} has no cell {cell} (its cells: {', '.join(map(str, have))})")
+    s.baseline = cell
 
 
 STRING_COLUMNS = ("winner", "outcome", "run_options", "objective_first_entry_type", "road_cut_where")
@@ -1016,15 +1051,19 @@ PAIRED_NOTE = ("'paired': game g of both was played on the same seed (checked ga
                "paired t interval, t(0.975, pairs−1); capture turns only over the pairs in which both games saw it "
                "taken (n = those pairs)")
 """What a difference marked 'paired' is (the table's caption, report.md, compare)."""
+TOO_FEW_NOTE = ("'— (n=1)' for a difference of capture turns: too few games to take it with an interval (a paired "
+                "one needs two pairs in which both games saw the objective taken, an unpaired one two captures in "
+                "each cell; n: how many there were)")
+"""Why a capture-turn difference is "—" (an analyst's review: a "—" beside one pair was unexplained)."""
 CAPTURE_VS_NOTE = ("'mean turn taken vs cell 0': the difference of the mean capture turns from cell 0's (a mean, not "
                    "a median), over the pairs of games in which both saw the objective taken (n = those pairs), so it "
-                   "can differ from the difference of the median turns beside it")
+                   "can differ from the difference of the median turns beside it; " + TOO_FEW_NOTE)
 """What the table's paired capture-turn column is: a difference of means sat beside medians (an analyst's review)."""
 
 
-def capture_vs_head(sep: str = " ") -> str:
-    """The table's column of the paired difference of capture turns from cell 0 (`CAPTURE_VS_NOTE`)."""
-    return f"mean turn taken{sep}vs cell 0{sep}[95% CI]"
+def capture_vs_head(sep: str = " ", vs: str = "cell 0") -> str:
+    """The table's column of the paired difference of capture turns from the baseline `vs` (`CAPTURE_VS_NOTE`)."""
+    return f"mean turn taken{sep}vs {vs}{sep}[95% CI]"
 
 
 def losses_head(s: Summary, sep: str = " ") -> str:
@@ -1034,8 +1073,8 @@ def losses_head(s: Summary, sep: str = " ") -> str:
 
 
 def welch_head(s: Summary, sep: str = " ") -> str:
-    """The table's column of the difference in the attacker's losses from cell 0."""
-    return f"att. {'ground steps' if s.ground_losses else 'steps'} lost{sep}vs cell 0{sep}[95% CI]"
+    """The table's column of the difference in the attacker's losses from the baseline cell."""
+    return f"att. {'ground steps' if s.ground_losses else 'steps'} lost{sep}vs {s.vs}{sep}[95% CI]"
 
 
 def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[str]]]:
@@ -1044,7 +1083,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
     # attacker got into it at all)
     fallen = s.fallen_turns
     head = ["cell", "games", f"attacker wins{sep}[95% CI]", f"{s.objective}{sep}entered", f"median turn{sep}taken",
-            *([fallen_head(s, sep)] if fallen else []),
+            *([fallen_head(s, sep) + ("" if compact else " [95% CI]")] if fallen else []),
             road_cut_head(s, sep), losses_head(s, sep),
             *([missions_head(sep)] if s.has_missions else []),
             *([suspected_head(sep)] if s.suspected_column else []),
@@ -1058,7 +1097,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             f"{pct(c.win_rate)}%{sep}[{pct(lo)}–{pct(hi)}%]" if c.decided else "—",
             "—" if c.entered is None else f"{pct(c.entered / c.n)}%",
             median_cell(s, c.capture_turns, sep),
-            *([fallen_cell(s, c, fallen)] if fallen else []),
+            *([fallen_cell(s, c, fallen, intervals=not compact)] if fallen else []),
             road_cut_cell(s, c, sep),
             f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}",
             *([missions_cell(s, c, "artillery_missions", sep)] if s.has_missions else []),
@@ -1068,8 +1107,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             else f"{mean(c.weather_grounded):.1f}/{mean(c.turns_played):.1f}",
         ])
     if len(s.cells) > 1:  # each cell against the first: what an analyst otherwise works out by hand
-        head.insert(3, f"wins vs{sep}cell 0{sep}[95% CI]")
-        base = s.cells[0]
+        head.insert(3, f"wins vs{sep}{s.vs}{sep}[95% CI]")
+        base = s.base
         paired = cells_paired(s)
         diffs = [None if c is base else cell_difference(base, c, paired.get(c.cell)) for c in s.cells]
         for d, r in zip(diffs, rows, strict=True):
@@ -1082,12 +1121,12 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             r.insert(at, "—" if d is None else fmt_difference(d["attacker"], sep, paired=d["paired"]))
         if s.has_missions:  # (after the missions columns: the difference a sweep of the doctrine's fire is after)
             at = head.index(suspected_head(sep) if s.suspected_column else missions_head(sep)) + 1
-            head.insert(at, missions_vs_head(sep))
+            head.insert(at, missions_vs_head(sep, s.vs))
             for d, r in zip(diffs, rows, strict=True):
                 r.insert(at, "—" if d is None else fmt_missions_difference(d, "artillery_missions", sep))
         if paired:  # (only where the seeds pair the games: in one `wargame batch` file, with --common-seeds)
             at = head.index(f"median turn{sep}taken") + 1
-            head.insert(at, capture_vs_head(sep))
+            head.insert(at, capture_vs_head(sep, s.vs))
             for d, r in zip(diffs, rows, strict=True):
                 r.insert(at, fmt_capture_difference(d, sep) if d is not None and d["paired"] else "—")
     return head, rows
@@ -1103,8 +1142,8 @@ def suspected_head(sep: str = " ") -> str:
     return f"of which on{sep}suspected positions{sep}att/def [95% CI]"
 
 
-def missions_vs_head(sep: str = " ") -> str:
-    return f"artillery missions{sep}vs cell 0 att/def{sep}[95% CI]"
+def missions_vs_head(sep: str = " ", vs: str = "cell 0") -> str:
+    return f"artillery missions{sep}vs {vs} att/def{sep}[95% CI]"
 
 
 def mean_interval(xs: Sequence[float]) -> tuple[float, float, float]:
@@ -1181,8 +1220,8 @@ def missions_notes(s: Summary) -> list[str]:
                    "or no side's agent using it: the doctrine's fire_on_suspected false), so the table has no column "
                    "for it")
     if len(s.cells) > 1:
-        out.append("'artillery missions vs cell 0': the difference of each side's mean missions per game from cell "
-                   "0's, with Welch's 95% interval" + unpaired_only(s)
+        out.append(s.at_base("'artillery missions vs cell 0': the difference of each side's mean missions per game "
+                             "from cell 0's, with Welch's 95% interval") + unpaired_only(s)
                    + ("; where marked 'paired', a paired t interval" if cells_paired(s) else ""))
     return out
 
@@ -1210,13 +1249,24 @@ def fallen_head(s: Summary, sep: str = " ") -> str:
     return f"{s.objective}{sep}fallen by{sep}turn{sep}{'/'.join(map(str, s.fallen_turns))}{sep}(all games)"
 
 
-def fallen_cell(s: Summary, c: CellStats, turns: list[int]) -> str:
+def fallen_cell(s: Summary, c: CellStats, turns: list[int], intervals: bool = False) -> str:
     """"10/42/70%": the share of the cell's games (all of them) with the objective taken by each of `turns`; "—"
-    for a turn after the cell's last (`Summary.fallen_share`)."""
+    for a turn after the cell's last (`Summary.fallen_share`). With `intervals` (report.md, the HTML: the
+    terminal's column has no room) each with its 95% Wilson interval, "10% [4–23] / 42% [28–57] / ...": "13%"
+    of 30 games alone read as firmer than it is (an analyst's review; summary.csv had the intervals)."""
     if not c.n:
         return "—"
     shares = [s.fallen_share(c, t) for t in turns]
-    return "/".join("—" if x is None else pct(x) for x in shares) + "%"
+    if not intervals:
+        return "/".join("—" if x is None else pct(x) for x in shares) + "%"
+    shown = []
+    for t, x in zip(turns, shares, strict=True):
+        if x is None:
+            shown.append("—")
+            continue
+        lo, hi = wilson(c.fallen_by(t), c.n)
+        shown.append(f"{pct(x)}% [{pct(lo)}–{pct(hi)}]")
+    return " / ".join(shown)
 
 
 def road_cut_head(s: Summary, sep: str = " ") -> str:
@@ -1244,15 +1294,15 @@ def road_cut_cell(s: Summary, c: CellStats, sep: str = " ") -> str:
 def _cut_place_cell(c: CellStats, sep: str) -> str:
     """Where the road was first cut, to follow the median turn of the first cut: the commonest place, with its
     share of the cell's cut games when it is not all of them ("at (11,21) by Lisagor", "at (11,21) by Lisagor
-    in 90%, +2 more"); "" when not cut or not recorded (an older file)."""
+    in 90%, +2 other places"); "" when not cut or not recorded (an older file)."""
     if not c.cut_places:
         return ""
     place, k = max(c.cut_places.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))
     total = sum(c.cut_places.values())
     if k == total:
         return f"{sep}at {place}"
-    more = len(c.cut_places) - 1
-    return f"{sep}at {place}{sep}in {pct(k / total)}%, +{more} more"
+    more = len(c.cut_places) - 1  # (other places, not games: "+1 more" was read as one more game)
+    return f"{sep}at {place}{sep}in {pct(k / total)}%, +{more} other place{'s' if more > 1 else ''}"
 
 
 FALLEN_NOTE = ("'fallen by turn T (all games)': the share of all the cell's games, wins and losses, in which the "
@@ -1262,18 +1312,19 @@ ROAD_CUT_NOTE = ("'road cut: first anywhere / near' the objective: the median tu
                  "watched road (column road_cut_turn), then the median first turn an attacker ground unit stood on "
                  "the road within 3 hexes of the objective (column road_cut_near_objective_turn: the cut by the "
                  "town, as `wargame fidelity` measures it), the games behind each (n), and where the first cut was "
-                 "(column road_cut_where: the commonest place, with its share of the cut games when not all); n/a: "
-                 "not in the results file (written by an older wargame)")
+                 "(column road_cut_where: the commonest place, with its share of the cut games when not all, and "
+                 "how many other places the rest were first cut at); n/a: not in the results file (written by an "
+                 "older wargame)")
 """What the table's road-cut columns mean (a modelling review: the first cut was a detached group's arrival far
 from the town in every game, and the median was read as the cut by the town)."""
 
 
 def cells_paired(s: Summary) -> dict[int, list[tuple[GameRow, GameRow]]]:
-    """{cell: its games paired with cell 0's} for the cells other than cell 0 whose games pair with cell 0's
-    (`paired_games`: same games, same seeds); {} for a file from one `wargame batch` made without
-    `--common-seeds`, whose cells play different seeds."""
-    base = s.cells[0]
-    return {c.cell: pairs for c in s.cells[1:] if (pairs := paired_games(base, c)) is not None}
+    """{cell: its games paired with the baseline's} for the cells other than the baseline (`Summary.base`, cell
+    0 by default) whose games pair with its games (`paired_games`: same games, same seeds); {} for a file from
+    one `wargame batch` made without `--common-seeds`, whose cells play different seeds."""
+    base = s.base
+    return {c.cell: pairs for c in s.cells if c is not base and (pairs := paired_games(base, c)) is not None}
 
 
 def fmt_pts_difference(diff: tuple[float, float, float], sep: str = " ", paired: bool = False) -> str:
@@ -1291,10 +1342,13 @@ def fmt_difference(diff: tuple[float, float, float] | None, sep: str = " ", pair
 
 def fmt_capture_difference(d: dict[str, Any], sep: str = " ") -> str:
     """The difference of capture turns of a `cell_difference`, with the games it is over: "-1.2 [-2.0, -0.4]
-    paired (n=12)" (the pairs where both saw it taken), "+0.5 [-1.0, +2.0] (n=10/12)" unpaired."""
+    paired (n=12)" (the pairs where both saw it taken), "+0.5 [-1.0, +2.0] (n=10/12)" unpaired; "— (n=1)" when
+    too few games for an interval (`TOO_FEW_NOTE`)."""
     diff, n = d["capture"], d["capture_n"]
-    if diff is None:
-        return "—"
+    if diff is None:  # (with the games it would be over: an interval needs two pairs, or two captures a cell)
+        if n is None or (isinstance(n, int) and n >= 2) or (isinstance(n, tuple) and min(n) >= 2):
+            return "—"
+        return f"—{sep}(n={n})" if d["paired"] else f"—{sep}(n={n[0]}/{n[1]})"
     if d["paired"]:
         return f"{fmt_difference(diff, sep, paired=True)} (n={n})"
     return f"{fmt_difference(diff, sep)}{sep}(n={n[0]}/{n[1]})"
@@ -1347,7 +1401,7 @@ GROUND_NOTE = ("ground steps lost: strength steps of ground units, drones shot d
 def welch_note(s: Summary) -> str:
     """`WELCH_NOTE` as this report's column is named (ground steps, or all steps in an older file)."""
     note = WELCH_NOTE.replace("steps lost", "ground steps lost", 2) if s.ground_losses else WELCH_NOTE
-    return note + unpaired_only(s)
+    return s.at_base(note) + unpaired_only(s)
 
 
 def unpaired_only(s: Summary) -> str:
@@ -1370,11 +1424,12 @@ def seeds_note(s: Summary) -> str:
     return COMMON_SEEDS_NOTE if s.common_seeds else SEEDS_NOTE
 
 
-def fallen_note(s: Summary) -> str:
-    """`FALLEN_NOTE`, and when the cells play different numbers of turns, how their checkpoints are put together."""
-    if not s.turns_vary:
-        return FALLEN_NOTE
-    return FALLEN_NOTE + FALLEN_VARY_NOTE
+def fallen_note(s: Summary, intervals: bool = False) -> str:
+    """`FALLEN_NOTE` (with `intervals`, as report.md shows it: each share with its Wilson interval), and when the
+    cells play different numbers of turns, how their checkpoints are put together."""
+    note = FALLEN_NOTE + ("; each share with its 95% Wilson score interval in brackets (of all the cell's games)"
+                          if intervals else "")
+    return note + FALLEN_VARY_NOTE if s.turns_vary else note
 
 
 FALLEN_VARY_NOTE = (" (of each cell's own turns: the cells play different numbers of turns, so every cell's "
@@ -1399,16 +1454,19 @@ def turn_date_note(s: Summary) -> str | None:
     return TURN_DATE_NOTE.format(turn=1, date=s.turn_date(1), hours=hours)
 
 
-def table_note_list(s: Summary) -> list[str]:
-    """The notes on the entered, fall and road-cut columns and the turns' dates, one by one."""
+def table_note_list(s: Summary, intervals: bool = False) -> list[str]:
+    """The notes on the entered, fall and road-cut columns and the turns' dates, one by one (`intervals`: the fall
+    as report.md shows it, with its intervals)."""
     dates = turn_date_note(s)
-    return [ENTERED_NOTE.format(objective=s.objective), *([fallen_note(s)] if s.fallen_turns else []),
+    fallen = fallen_note(s, intervals) + ("" if intervals else " (with their 95% intervals in report.md and "
+                                                               "summary.csv: the terminal's column has no room)")
+    return [ENTERED_NOTE.format(objective=s.objective), *([fallen] if s.fallen_turns else []),
             ROAD_CUT_NOTE, *([dates] if dates else [])]
 
 
 def table_notes(s: Summary) -> str:
-    """`table_note_list` in one sentence (report.md and the HTML)."""
-    return "; ".join(table_note_list(s))
+    """`table_note_list` in one sentence (report.md and the HTML, whose fall column has the intervals)."""
+    return "; ".join(table_note_list(s, intervals=True))
 
 
 def grounded_note(quotes: str = "''") -> str:
@@ -1430,10 +1488,10 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
              "losses, strikes flown (the drone_sorties_flown columns) and drone-turns grounded are means per game",
              *([GROUND_NOTE] if s.ground_losses else []), grounded_note(), *missions_notes(s)]
     if len(s.cells) > 1:
-        notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
+        notes += [cell_order_note(s), f"'wins vs {s.vs}': the difference in attacker win rate (percentage points) "
                   f"with Newcombe's 95% interval{unpaired_only(s)}", welch_note(s),
                   "among many cells some intervals miss 0 by chance", seeds_note(s),
-                  *([PAIRED_NOTE, CAPTURE_VS_NOTE] if cells_paired(s) else [])]
+                  *([PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)] if cells_paired(s) else [])]
     # one note a line (as one paragraph they ran to twenty lines of a terminal, hard to find a column's note in)
     caption = "\n".join(f"- {n}" for n in notes)
     if title is None:
@@ -1603,10 +1661,10 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
     if s.ground_losses:
         notes.insert(1, GROUND_NOTE)
     if len(s.cells) > 1:
-        notes += [cell_order_note(s), "'wins vs cell 0': the difference in attacker win rate (percentage points) "
+        notes += [cell_order_note(s), f"'wins vs {s.vs}': the difference in attacker win rate (percentage points) "
                   "with Newcombe's 95% interval" + unpaired_only(s), welch_note(s), seeds_note(s)]
         if cells_paired(s):
-            notes += [PAIRED_NOTE, CAPTURE_VS_NOTE]
+            notes += [PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)]
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
            f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}; {provenance_text(s)}.{fixed} "
            f"Win-rate intervals are 95% Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
@@ -1810,6 +1868,16 @@ KEY_LINE_IN = 0.24
 """Height (inches) a line of a plot's cell key takes (`_cell_ticks`): the figure grows by it per cell."""
 
 
+def named_key_lines(s: Summary, width: int = 110) -> list[str]:
+    """The lines of a plot's key of named cells, "0: gorge = weather=historical, tank.protection=2" (each wrapped
+    to `width` characters): with --label the plots called the cells by their names alone."""
+    lines: list[str] = []
+    for c in s.cells:
+        if c.name:
+            lines += wrap_label(f"{c.cell}: {c.name} = {c.label}", width, max_lines=3).split("\n")
+    return lines
+
+
 def ticks_need_key(s: Summary, width: int) -> bool:
     """Would a cell's tick label, wrapped to `width` characters, lose part of its sweep values (more than two
     lines)? Then the ticks give the cell numbers and a key under the plot the labels (`_cell_ticks`)."""
@@ -1837,12 +1905,14 @@ def cell_key(s: Summary) -> str:
 
 
 def cell_order_note(s: Summary, vs_cell0: bool = True) -> str:
-    """How the cells are ordered and (`vs_cell0`) what "vs cell 0" compares against ("" for a single cell): the
-    order is the one the sweeps were typed in, so cell 0 is a baseline only by position."""
+    """How the cells are ordered and (`vs_cell0`) what "vs cell K" compares against ("" for a single cell): the
+    order is the one the sweeps were typed in, so cell 0 is a baseline only by position (`--baseline K` picks
+    another)."""
     if len(s.cells) < 2:
         return ""
     order = "cells in the order given (sweep values as typed, the first --sweep slowest)"
-    return f"{order}; differences are vs cell 0 ({s.cells[0].label})" if vs_cell0 else order
+    how = "" if s.base is not s.cells[0] else " (`wargame report --baseline K` takes them against cell K)"
+    return f"{order}; differences are vs {s.vs} ({s.base.label}){how}" if vs_cell0 else order
 
 
 def games_per_cell(s: Summary) -> str:
@@ -1873,7 +1943,7 @@ def _cell_ticks(ax: Any, s: Summary) -> None:
         # supply_range=16,…"); the ticks give the cell numbers, and a key under the axes each cell's label whole
         ax.set_xticks(range(len(s.cells)))
         ax.set_xticklabels([f"{c.cell}\n(n={c.n})" for c in s.cells], fontsize=TICK_FONT_PT)
-        key = "\n".join(f"{c.cell}: {c.plot_label}" for c in s.cells)
+        key = "\n".join(f"{c.cell}: {c.plot_label}" + (f" = {c.label}" if c.name else "") for c in s.cells)
         ax.set_xlabel(f"cell (n = games in the cell):\n{key}", multialignment="left")
         fig = ax.figure  # taller by the key's lines: the axes keep their height
         fig.set_figheight(fig.get_figheight() + KEY_LINE_IN * len(s.cells))
@@ -1883,8 +1953,15 @@ def _cell_ticks(ax: Any, s: Summary) -> None:
     ax.set_xticklabels(labels, rotation=0 if upright else 30, ha="center" if upright else "right",
                        rotation_mode="default" if upright else "anchor", fontsize=TICK_FONT_PT)
     what = "sweep parameters" if s.sweep_keys or not s.fixed else "the batch's fixed overrides"
-    ax.set_xlabel(f"cell ({what}; n = games in the cell)" if not any(c.name for c in s.cells)
-                  else f"cell (named; its {what} in the caption; n = games in the cell)")
+    if not any(c.name for c in s.cells):
+        ax.set_xlabel(f"cell ({what}; n = games in the cell)")
+        return
+    # (named cells: the names alone lost the sweep values a reader of the plot needs: an analyst's review)
+    key = named_key_lines(s)
+    ax.set_xlabel(f"cell (n = games in the cell); the names stand for these {what}:\n" + "\n".join(key),
+                  multialignment="left")
+    fig = ax.figure
+    fig.set_figheight(fig.get_figheight() + KEY_LINE_IN * len(key))
 
 
 def grouped_bar_x(n_cells: int, k: int, bars: int, width: float) -> list[float]:
@@ -1942,7 +2019,7 @@ def capture_title(s: Summary, c: CellStats, fig_width: float) -> str:
     never cut short."""
     taken = f"{s.objective} taken in {len(c.capture_turns)} of {c.n} games ({pct(c.capture_rate)}%)"
     width = max(20, int((fig_width - 1.2) * 72 / (0.6 * TITLE_FONT_PT)))
-    name = cell_name(s, c)
+    name = cell_name(s, c) + (f" = {c.label}" if c.name else "")
     if len(name) + 2 + len(taken) <= width:
         return f"{name}: {taken}"
     return f"{wrap_label(name, width, max_lines=99)}:\n{taken}"
@@ -1954,7 +2031,7 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
     from matplotlib.ticker import MaxNLocator
 
     n = len(s.cells)
-    max_turn = s.turns or max([t for c in s.cells for t in c.capture_turns] or [1])
+    max_turn = max([s.cell_turns(c) for c in s.cells] + [t for c in s.cells for t in c.capture_turns] + [1])
     width_in = PLOT_WIDTH_IN + 1
     titles = [capture_title(s, c, width_in) for c in s.cells]
     extra = sum(t.count("\n") for t in titles)  # (a wrapped title takes its panel's room: the figure grows)
@@ -1978,6 +2055,17 @@ def plot_capture_turns(s: Summary, path: Path) -> None:
             ax.text(0.5, 0.5, f"{s.objective} never fell in this cell", transform=ax.transAxes, ha="center",
                     va="center", fontsize="small", color="grey")
         ax.set_ylim(0, top * 1.35 + 0.5)
+        last = s.cell_turns(c)
+        if s.turns_vary and last > 0:
+            # (a 26-turn cell on a 34-turn axis read as if it had played, and never taken it, turns 27-34: an
+            # analyst's review) each cell's last turn marked, the turns it did not play greyed
+            ax.axvline(last + 0.5, color="black", lw=1.2, ls="-.")
+            short = last < max_turn
+            if short:
+                ax.axvspan(last + 0.5, max_turn + 1.0, color="#bbbbbb", alpha=0.35, lw=0, hatch="//")
+            ax.annotate(f"last turn: {last}" + ("\n(turns after it not played)" if short else ""), (last + 0.5, 1),
+                        xycoords=("data", "axes fraction"), xytext=(4 if short else -4, -4),
+                        textcoords="offset points", ha="left" if short else "right", va="top", fontsize="x-small")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.set_title(title, fontsize="medium", loc="left")
         ax.set_ylabel("games")
@@ -2037,6 +2125,36 @@ def outcome_shares(c: CellStats) -> dict[str, int]:
             "near_miss": near, "held_partial": got.get("held_partial", 0) - near, "held_none": got.get("held_none", 0)}
 
 
+OUTCOME_LABEL_MIN = 4
+"""The thinnest segment (% of the cell's games) of `outcomes.png` that has its number written on it."""
+
+
+def outcome_segment_label(s: Summary, key: str) -> str:
+    """A segment's legend label (`OUTCOME_SEGMENTS`), with the objective's hexes where it has several."""
+    label = next(lab for k, lab, _, _ in OUTCOME_SEGMENTS if k == key)
+    total = max((c.objective_total or 0 for c in s.cells), default=0)
+    if key == "near_miss" and total > 1:
+        return f"defender win: attacker held {total - 1} of {total} hexes (near miss)"
+    if key == "held_partial" and total > 2:  # ("fewer hexes": fewer than what? a review asked)
+        return f"defender win: attacker held 1–{total - 2} of {total} hexes"
+    return label
+
+
+def small_segments(s: Summary) -> str:
+    """For the outcomes caption: the segments too thin for their number on the plot, with their games ("cell 0:
+    defender win: attacker held none 1 (3%)"); "" when every drawn segment has its number."""
+    out = []
+    for c in s.cells:
+        got = [f"{outcome_segment_label(s, key)} {k} ({pct(k / c.n)}%)" for key, _, _, _ in OUTCOME_SEGMENTS
+               if c.n and (k := outcome_shares(c)[key]) and 100 * k / c.n < OUTCOME_LABEL_MIN]
+        if got:
+            out.append((f"cell {c.cell}: " if len(s.cells) > 1 else "") + ", ".join(got))
+    if not out:
+        return ""
+    return (f" Segments under {OUTCOME_LABEL_MIN}% of the games carry no number on the plot; they are: "
+            + "; ".join(out) + ".")
+
+
 @projected
 def plot_outcomes(s: Summary, path: Path) -> None:
     """Per cell, the share of games that ended each way (`outcome`), stacked: the attacker's wins split into
@@ -2047,17 +2165,13 @@ def plot_outcomes(s: Summary, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(bar_plot_width(s), 6.2), layout="constrained")
     x = list(range(len(s.cells)))
     bottom = [0.0] * len(s.cells)
-    total = max((c.objective_total or 0 for c in s.cells), default=0)
-    for key, label, colour, hatch in OUTCOME_SEGMENTS:
-        if key == "near_miss" and total > 1:
-            label = f"defender win: attacker held {total - 1} of {total} hexes (near miss)"
-        elif key == "held_partial" and total > 2:  # ("fewer hexes": fewer than what? a review asked)
-            label = f"defender win: attacker held 1–{total - 2} of {total} hexes"
+    for key, _, colour, hatch in OUTCOME_SEGMENTS:
+        label = outcome_segment_label(s, key)
         counts = [outcome_shares(c)[key] for c in s.cells]
         shares = [100 * k / c.n if c.n else 0.0 for k, c in zip(counts, s.cells, strict=True)]
         ax.bar(x, shares, 0.6, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", lw=0.8, label=label)
         for i, (share, k) in enumerate(zip(shares, counts, strict=True)):
-            if share >= 4:  # (a thinner segment has no room for its number)
+            if share >= OUTCOME_LABEL_MIN:  # (a thinner segment has no room: the caption gives it, `small_segments`)
                 dark = colour in ("#922b21", "#1b4f72", "#5499c7")
                 ax.text(i, bottom[i] + share / 2, f"{pct(share / 100)}% ({k})", ha="center", va="center",
                         fontsize="x-small", color="white" if dark else "black")
@@ -2238,9 +2352,38 @@ def legend_labels(s: Summary, fig_width: float, ncols: int) -> tuple[list[str], 
     room = fig_width / ncols - 0.6  # inches of text per column (the line's handle and the padding take the rest)
     width = max(16, int(room * 72 / (0.6 * LEGEND_FONT_PT)))
     cells = [c for c in s.cells if c.by_turn is not None]
-    labels = [wrap_label(f"{cell_name(s, c)} (n={c.n})", width, max_lines=99) for c in cells]
+    labels = [wrap_label(f"{cell_name(s, c)}" + (f" = {c.label}" if c.name else "") + f" (n={c.n})", width,
+                         max_lines=99) for c in cells]  # (a name with the sweep values it stands for)
     rows = [labels[i:i + ncols] for i in range(0, len(labels), ncols)]
     return labels, sum(max(label.count("\n") for label in row) for row in rows)
+
+
+MAX_BANDS = 3
+"""The objective-by-turn plot draws its interval bands for up to this many cells: six overlapping bands made one
+grey block (an analyst's review); with more, the lines alone, and the fall's intervals are in report.md."""
+LINE_OFFSET_PT = 1.6
+"""Points between the lines of neighbouring cells on the objective-by-turn plot, so that equal curves show side by
+side instead of one hiding the others."""
+
+
+def _end_labels(ax: Any, ends: list[tuple[float, float, str, str]]) -> None:
+    """Each cell's number beside its line's last point, just right of the axes; cells ending at one value share a
+    label ("1, 5") and labels close together are pushed apart, so every cell can be found."""
+    groups: dict[float, list[tuple[str, str]]] = {}
+    for _, y, cell, colour in ends:
+        groups.setdefault(round(y, 6), []).append((cell, colour))
+    x = max(t for t, _, _, _ in ends)
+    placed: list[float] = []
+    low, high = ax.get_ylim()
+    gap = 0.045 * (high - low)
+    for y in sorted(groups):
+        at = max(y, placed[-1] + gap) if placed else y
+        placed.append(at)
+        cells = groups[y]
+        ax.annotate(", ".join(cell for cell, _ in cells), (x, y), xytext=(x + 0.7, at), textcoords="data",
+                    fontsize="x-small", va="center", ha="left", annotation_clip=False,
+                    color=cells[0][1] if len(cells) == 1 else "black",
+                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5} if at != y else None)
 
 
 @projected
@@ -2254,35 +2397,53 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     labels, extra_lines = legend_labels(s, OBJECTIVE_PLOT_WIDTH_IN, ncols)
     fig, (left, right) = plt.subplots(1, 2, figsize=(OBJECTIVE_PLOT_WIDTH_IN, 5.6 + KEY_LINE_IN * extra_lines),
                                       layout="constrained")
+    from matplotlib.transforms import offset_copy
+
     total = max(c.by_turn.total_hexes for c in cells)  # type: ignore[union-attr]
     last = max(c.by_turn.turns[-1] for c in cells)  # type: ignore[union-attr]
+    bands = len(cells) <= MAX_BANDS
+    ends: list[tuple[float, float, str, str]] = []  # (turn, share, cell number, colour) at each line's end
     for k, c in enumerate(cells):
         ts = c.by_turn
         assert ts is not None
         colour, ls, marker = cell_line_style(k)
+        # each line shifted a little up or down (points, not data): equal curves, drawn side by side, each stay
+        # visible (identical curves hid each other: an analyst's review)
+        shift = LINE_OFFSET_PT * (k - (len(cells) - 1) / 2)
+        moved = {ax: offset_copy(ax.transData, fig=fig, x=0, y=shift, units="points") for ax in (left, right)}
         share = [100 * h / ts.n if ts.n else 0.0 for h in ts.held_by]
         lo = [100 * ts.held_ci(i)[0] for i in range(len(ts.turns))]
         hi = [100 * ts.held_ci(i)[1] for i in range(len(ts.turns))]
         label = labels[k]
-        left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=2, label=label)
-        left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.15, lw=0)
+        every = max(1, len(ts.turns) // 8)  # (the cell's marker every few turns, staggered between cells)
+        left.step(ts.turns, share, where="mid", color=colour, ls=ls, lw=2, label=label, transform=moved[left],
+                  marker=marker, ms=4, markevery=(k % every, every))
+        ends.append((ts.turns[-1], share[-1], str(c.cell), colour))
+        if bands:  # (six overlapping bands made a grey block: lighter, and none beyond `MAX_BANDS` cells)
+            left.fill_between(ts.turns, lo, hi, step="mid", color=colour, alpha=0.08, lw=0)
         # (a mean of hexes held lies in 0..total: a few games' t band, wider than that, is cut to it)
         lo_h = [max(0.0, m - e) for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
         hi_h = [min(float(ts.total_hexes), m + e) for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
-        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3)
-        right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.15, lw=0)
-    left.set_ylim(0, 100)
+        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3, transform=moved[right])
+        if bands:
+            right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.08, lw=0)
+    left.set_ylim(-2.5, 102.5)  # (room for the lines shifted below 0 and above 100)
+    left.set_yticks(range(0, 101, 20))
+    _end_labels(left, ends)
     left.set_ylabel(f"games: attacker had held all of {s.objective} (%)")
     left.set_title(f"Share of games in which the attacker had held all {total} hexes of {s.objective}\n"
-                   "at the end of some turn so far (band: 95% Wilson score interval)", fontsize="medium")
+                   "at the end of some turn so far " + ("(band: 95% Wilson score interval)" if bands else
+                                                        f"(no bands: more than {MAX_BANDS} cells)"),
+                   fontsize="medium")
     right.axhline(total, color="grey", ls="--", lw=1)
     right.annotate(f"all {total} hexes", (0.6, total), textcoords="offset points", xytext=(2, -13),
                    fontsize="x-small", color="grey")
-    right.set_ylim(0, total * 1.08 + 0.1)
+    right.set_ylim(-0.025 * total * 1.08, total * 1.08 + 0.1)
+    right.set_yticks(range(0, total + 1, max(1, total // 7)))
     right.set_ylabel(f"{s.objective} hexes held by the attacker (mean)")
     right.set_title(f"Mean {s.objective} hexes held by the attacker at each turn's end\n"
-                    f"(band: 95% confidence interval of the mean,\n{T_BARS}, within 0 to {total})",
-                    fontsize="medium")
+                    + (f"(band: 95% confidence interval of the mean,\n{T_BARS}, within 0 to {total})" if bands
+                       else f"(no bands: more than {MAX_BANDS} cells)"), fontsize="medium")
     for ax in (left, right):
         _turn_axis(ax, s, last)
         ax.grid(alpha=0.3)
@@ -2353,17 +2514,24 @@ def figure_caption(s: Summary, name: str) -> str:
         return (f"Turn on which {s.objective} fell (the turn the attacker's final hold began), one histogram per "
                 f"cell ({n}). Only games in which it fell are counted ({fell}); the dashed line is their median "
                 "turn, a median conditional on the capture: between cells with different win rates it compares "
-                f"different sets of games. No intervals are drawn.{key}")
+                f"different sets of games. No intervals are drawn.{_last_turns_caption(s)}{key}")
     if name == "objective_by_turn.png":
         tp = s.turns_path.name if s.turns_path else "the per-turn file"
         total = max((c.by_turn.total_hexes for c in s.cells if c.by_turn), default=0)
+        if sum(1 for c in s.cells if c.by_turn) <= MAX_BANDS:
+            bands = ("; band: 95% Wilson score interval", "; band: 95% confidence interval of the mean "
+                     f"({T_CAPTION}; cut to 0 to {total} hexes)")
+        else:
+            bands = (f"; no interval bands with more than {MAX_BANDS} cells (they overlapped into one block): the "
+                     "table's 'fallen by turn T' gives the share's 95% interval at its checkpoint turns", "")
         return (f"The objective turn by turn, one line per cell ({n}; n in the legend), from {tp}. Left: share of "
                 f"games in which the attacker had held all {total} hexes of {s.objective} at the end of some turn "
                 "up to this one (a cumulative capture curve: it counts a hold that was lost again, unlike the "
-                "capture-turn histogram); band: 95% Wilson score interval. Right: mean number of objective hexes "
-                "the attacker held at the end of each turn; band: 95% confidence interval of the mean "
-                f"({T_CAPTION}; cut to 0 to {total} hexes). A game that ended before a turn counts with the state it "
-                f"ended in, so every point rests on all the cell's games.{key}")
+                f"capture-turn histogram){bands[0]}. Right: mean number of objective hexes the attacker held at the "
+                f"end of each turn{bands[1]}. A game that ended before a turn counts with the state it ended in, so "
+                "every point rests on all the cell's games. Each line is shifted a point or two up or down from the "
+                "next, so that cells with equal curves show side by side, and the cell numbers at the right of the "
+                f"left panel mark where each line ends (cells ending at the same share share a label).{key}")
     if name == "losses.png":
         if s.ground_losses:
             drones = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "")
@@ -2385,7 +2553,7 @@ def figure_caption(s: Summary, name: str) -> str:
                 f"sudden-death captures (the whole of {s.objective} held at a turn's end with no defender within the "
                 "contest radius) and holds of all of it at the end of the last turn; the defender's wins by the "
                 f"hexes the attacker still held at the end. {near} Shares of the cell's games; no intervals are "
-                f"drawn (the win-rate plot has them).{order}{key}")
+                f"drawn (the win-rate plot has them).{small_segments(s)}{order}{key}")
     if name == "artillery_missions.png":
         return (f"Mean artillery fire missions per game of each side, per cell ({n}; n under each pair of bars): "
                 "every fire mission resolved, on seen units and on suspected positions (the results' "
@@ -2397,6 +2565,16 @@ def figure_caption(s: Summary, name: str) -> str:
                 f"of the mean ({T_CAPTION}; summary.csv has each mean's sd and se). "
                 f"{_causes_caption(s)}{order}{key}")
     return f"{name} ({n}).{key}"
+
+
+def _last_turns_caption(s: Summary) -> str:
+    """For the capture-turn caption when the cells play different numbers of turns: each cell's last turn, marked
+    on its panel (the turns after it greyed); "" when all play the same."""
+    if not s.turns_vary:
+        return ""
+    return (" The cells play different numbers of turns: the dash-dotted line marks each cell's last turn and the "
+            "greyed turns after it were not played (" + "; ".join(f"cell {c.cell}: {s.cell_turns(c)}"
+                                                                for c in s.cells) + ").")
 
 
 def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:
@@ -2566,11 +2744,11 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     head, rows = table_rows(s)
     esc = html.escape
     welch = welch_note(s).replace(chr(39), "“", 1).replace(chr(39), "”", 1)
-    compare = (f"; {cell_order_note(s)}: “wins vs cell 0” is the difference in attacker win rate (percentage "
+    compare = (f"; {cell_order_note(s)}: “wins vs {s.vs}” is the difference in attacker win rate (percentage "
                f"points) with Newcombe's 95% interval; {welch}"
                f"; among many cells some intervals miss 0 by chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
     if len(s.cells) > 1 and cells_paired(s):
-        compare += f"; {PAIRED_NOTE}; {CAPTURE_VS_NOTE}"
+        compare += f"; {PAIRED_NOTE}; {s.at_base(CAPTURE_VS_NOTE)}"
     fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
@@ -2643,7 +2821,7 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     `fixed`, the overrides every cell plays with (`Summary.fixed`); `name`, the name the user gave the cell (or
     null)."""
     out = []
-    base = s.cells[0]
+    base = s.base
     fixed = s.fixed
     for c in s.cells:
         lo, hi = c.win_ci
@@ -2706,7 +2884,7 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
     if s.has_missions:  # (last: the columns of a file without them keep their places)
         for c, d in zip(s.cells, out, strict=True):
             d.update(_missions_summary(s, c, paired.get(c.cell)))
-    return out
+    return [{s.at_base(k): v for k, v in d.items()} for d in out]  # (`vs_cell0` keys named for the baseline)
 
 
 def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameRow]] | None) -> dict[str, Any]:
@@ -2726,11 +2904,14 @@ def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameR
             out[f"{n}_{side}_ci"] = list(mean_interval(xs)[1:]) if len(xs) > 1 else None  # (as _sd: none of 1)
     if s.has_suspected:
         out["suspected_fire_sides"] = c.suspected_sides
-    base = s.cells[0]
+    base = s.base
     diff = cell_difference(base, c, pairs)["missions"] if c is not base else {}
     for n, by_side in c.missions.items():
         for side in by_side:
-            got = diff.get(f"{n}_{side}")
+            # (null where either cell's mean is null, the rule off: "0.0 [0, 0]" beside a blank mean read as a
+            # measured no-difference: an analyst's review)
+            off = n == "suspected_fire_missions" and (s.suspected_off(c, side) or s.suspected_off(base, side))
+            got = None if off else diff.get(f"{n}_{side}")
             out[f"{n}_{side}_vs_cell0"] = None if got is None else got[0]
             out[f"{n}_{side}_vs_cell0_ci"] = None if got is None else [got[1], got[2]]
     return out
@@ -2763,7 +2944,7 @@ def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
     for side in ("attacker", "defender"):
         out.update(mean_stats(f"steps_lost_{side}_ground", c.ground_steps_lost[side]))
         out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
-    base = s.cells[0]
+    base = s.base
     welch = (cell_difference(base, c, None)["attacker"]
              if len(s.cells) > 1 and c is not base and s.ground_losses else None)
     out["steps_lost_attacker_ground_vs_cell0"] = None if welch is None else welch[0]
@@ -2819,7 +3000,7 @@ def summary_intervals(s: Summary) -> dict[str, str]:
                                              if len(s.cells) > 1 and cells_paired(s) else ""))
     out["_sd, _se"] = ("sample standard deviation (n - 1) and standard error of the mean before them; the plots' "
                        "error bars are mean ± t(0.975, n - 1) se (Student's t)")
-    return out
+    return {s.at_base(k): s.at_base(v) for k, v in out.items()}
 
 
 def cells_json(s: Summary) -> str:
@@ -2842,11 +3023,12 @@ def cells_json(s: Summary) -> str:
                     "behind them road_cuts and road_cuts_near_objective, and road_cut_where ({place: games})",
         "objective_entered_share": ENTERED_NOTE.format(objective=s.objective),
         **({"artillery_missions": missions_json_note(s)} if s.has_missions else {}),
-        **({"paired": PAIRED_NOTE + f"; {loss_column(s, 'attacker')}_vs_cell0_paired: the attacker's "
+        **({"paired": PAIRED_NOTE + f"; {loss_column(s, 'attacker')}_{s.vs_key}_paired: the attacker's "
                                     + ("ground steps lost" if s.ground_losses else "steps lost (all steps: a file "
                                        "without the ground columns)")} if len(s.cells) > 1 and cells_paired(s)
            else {}),
         "cell_order": cell_order_note(s) or "a single cell",
+        "baseline": s.base.cell if len(s.cells) > 1 else None,
         "cells": cell_summaries(s),
     }, indent=1, sort_keys=False) + "\n"
 

@@ -172,10 +172,14 @@ def test_fallen_by_turn_is_over_all_games_where_the_median_over_wins_hides_the_e
     b = _cell(1, [25, 26])  # 2 wins of 10, both late
     s = _summary(a, b)
     assert s.fallen_turns == [18, 22, 26]
-    head, rows = R.table_rows(s)
-    col = head.index(R.fallen_head(s))
-    assert head[col] == "Shusha fallen by turn 18/22/26 (all games)"
+    head, rows = R.table_rows(s, compact=True)  # (the terminal's: no room for the intervals)
+    col = head.index(R.fallen_head(s, "\n"))
     assert rows[0][col] == "0/40/80%" and rows[1][col] == "0/0/20%"
+    head, rows = R.table_rows(s)  # (report.md's: each share with its Wilson interval)
+    col = head.index(R.fallen_head(s) + " [95% CI]")
+    assert head[col] == "Shusha fallen by turn 18/22/26 (all games) [95% CI]"
+    assert rows[0][col] == "0% [0–28] / 40% [17–69] / 80% [49–94]"
+    assert rows[1][col] == "0% [0–28] / 0% [0–28] / 20% [6–51]"
     da, db = R.cell_summaries(s)
     assert da["fallen_by_turn_22"] == pytest.approx(0.4) and db["fallen_by_turn_22"] == 0.0
     lo, hi = da["fallen_by_turn_22_ci"]

@@ -233,10 +233,14 @@ def test_a_sweep_over_turns_gives_every_cell_its_checkpoints_and_none_after_its_
     long_ = cell(1, [20, 22, 24] + [None] * 7, params={"set:turns": 26})
     s = summary(short, long_, turns=26, keys=["set:turns"])
     assert s.turns_vary and s.fallen_turns == [11, 14, 16, 18, 22, 26]
-    head, rows = R.table_rows(s)
-    col = head.index(R.fallen_head(s))
+    head, rows = R.table_rows(s, compact=True)
+    col = head.index(R.fallen_head(s, "\n"))
     assert rows[0][col] == "0/0/0/—/—/—%"  # (0% by turn 26 read as if the town had held 10 more turns)
     assert rows[1][col] == "0/0/0/0/20/30%"
+    head, rows = R.table_rows(s)
+    col = head.index(R.fallen_head(s) + " [95% CI]")
+    assert rows[0][col] == "0% [0–28] / 0% [0–28] / 0% [0–28] / — / — / —"
+    assert rows[1][col] == "0% [0–28] / 0% [0–28] / 0% [0–28] / 0% [0–28] / 20% [6–51] / 30% [11–60]"
     d0, d1 = R.cell_summaries(s)
     assert d0["fallen_by_turn_16"] == 0.0 and d0["fallen_by_turn_26"] is None and d0["fallen_by_turn_26_ci"] is None
     assert d1["fallen_by_turn_22"] == pytest.approx(0.2)
