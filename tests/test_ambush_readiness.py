@@ -59,3 +59,12 @@ def test_the_unit_panel_says_it(uid, words, screen, monkeypatch):
     assert any(s.startswith("strength ") and s.endswith(words) for s in lines), lines
     enemy = app_of(tiny_game(1), (0,))  # (the attacker selecting nothing of its own: no such line for an enemy)
     assert not any("ambush" in s.lower() for s, _ in panel_lines(enemy, screen, monkeypatch))
+
+
+def test_see_all_shows_the_enemys_parties_readiness_too(screen, monkeypatch):
+    """The ambush lesson has a class play the column with --see-all to watch where the parties wait: their flags
+    say whether each could fire (the attacker's screen showed only "HIDDEN")."""
+    app = app_of(tiny_game(1), (0,), omniscient=True)
+    app.select("arm_amb")
+    lines = [s for s, _ in panel_lines(app, screen, monkeypatch)]
+    assert any(s.startswith("strength ") and s.endswith(", HIDDEN, AMBUSH READY (ravine +2)") for s in lines), lines

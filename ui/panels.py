@@ -12,6 +12,7 @@ from typing import Any
 import pygame
 
 from engine.movement import terrain_move_costs, weather_factor, weather_move_note
+from engine.rules import ambush_refusal
 from engine.units import SIDES
 from engine.visibility import recon_finds
 from ui import goto_orders
@@ -368,7 +369,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
                 if compact >= 3:  # (the ids first: a line cut short still names every aircraft; the phase's hint,
                     # drawn above, says to click it or press Tab)
                     text = (f"{'CAN FLY' if head == now else head}: {', '.join(u.id for u in these)} "
-                            f"({', '.join(side_word(app, u) + app.names.name(u.id) for u in these)})")
+                            f"({', '.join(side_word(app, u) + app.names.short(u.id) for u in these)})")
                 r = _fitted_line(app, w, text, p.good if live else p.panel_dim, bold=live)
                 if live and w.shown_whole(r):
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
@@ -639,11 +640,14 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
 
 def ambush_words(app: Any, u: Any, ut: Any) -> str | None:
     """Whether an own unit that can set ambushes could fire from one now, for its line of flags (the engine's rule,
-    `SideView.ambush_refusal`, in its short form: the hover of its hex below needs the room); None for another
-    unit, or an enemy's (its readiness is its side's secret)."""
-    if not ut.can_ambush or u.side != app.view_side or u.offmap or u.strength <= 0 or app.read_only:
+    `engine.rules.ambush_refusal`, in its short form: the hover of its hex below needs the room); an enemy's too
+    when the screen shows both sides (`--see-all`: the ambush lesson has a class watch where the parties wait); None
+    for another unit, or an enemy's otherwise (its readiness is its side's secret)."""
+    if not ut.can_ambush or u.offmap or u.strength <= 0:
         return None
-    why = app.view.ambush_refusal(u.id)
+    if u.side != app.view_side and not getattr(app, "omniscient", False):
+        return None
+    why = ambush_refusal(app.state, u)
     if why is None:
         gm = app.state.map
         return f"AMBUSH READY ({gm.terrain_at(u.idx).name} +{int(gm.ambush[u.idx])})"
