@@ -80,7 +80,9 @@ did not see fire as `engine.view.UNSEEN_FIRER`, not by id and type, and a drone'
 not see engage it as `UNSEEN_AIR_DEFENCE`; a last-seen mark remembers whether its side saw
 the unit leave the hex, going on out of sight (`LastSeen.left`), and the doctrine's `fire_on_suspected` no longer
 fires on a hex it saw every marked unit leave; an ambush party breaking contact (`ambush_withdraw`) takes a hex within
-its side's supply range first (every Shusha game changes; docs/fidelity, 13/13 checks, the same win rate).
+its side's supply range first (every Shusha game changes; docs/fidelity, 13/13 checks, the same win rate); a hidden
+party found next to a mover because its ground gives no ambush says so in its reveal ("; no ambush: town gives
+none").
 
 0.20.0: every unit revealed with a stack-mate names it (`UnitRevealed.stack_of`), whatever the reason (it fired
 from ambush, was detected, ran into an enemy…): a mate that did none of that no longer reads as if it had. AI games
@@ -1232,6 +1234,15 @@ def _ambush_candidates(state: GameState, mover: Unit, idx: int) -> list[Unit]:
     return out
 
 
+def _no_ambush_ground(state: GameState, e: Unit) -> str:
+    """"; no ambush: hills gives none" when hidden unit `e`, of a type that sets ambushes, is found next to a mover
+    because its ground gives no ambush (the ambush lesson's contrast, which the log never said: a class read only
+    "contact"). Only the ground, which both sides see: that it had fired or was broken stays its side's secret."""
+    if not state.scenario.unit_table[e.type].can_ambush or state.map.ambush_list[e.idx] > 0:
+        return ""
+    return f"; no ambush: {state.map.terrain_at(e.idx).name} gives none"
+
+
 GO_TO_GROUND = ("it goes to ground at the end of its side's turn if it has not fired, stands in cover (concealment 1 "
                 "or more) and has no enemy next to it")
 """The rule of `_end_side` in words (`ambush_refusal`)."""
@@ -1421,7 +1432,8 @@ def _do_move(state: GameState, o: Move) -> None:
                 contacts.append(e)
         if contacts:
             for e in contacts:  # (an infiltrator passing unseen is not named: its move is not in the enemy's log)
-                _reveal(state, e, f"contact with {u.id}" if not u.hidden else "contact with an unseen enemy", later)
+                why = f"contact with {u.id}" if not u.hidden else "contact with an unseen enemy"
+                _reveal(state, e, why + _no_ambush_ground(state, e), later)
             if not (ut.infiltrates and conceal[step] >= INFILTRATION_CONCEALMENT):
                 stopped = f"contact with {contacts[0].id}"
                 break

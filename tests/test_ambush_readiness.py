@@ -68,3 +68,21 @@ def test_see_all_shows_the_enemys_parties_readiness_too(screen, monkeypatch):
     app.select("arm_amb")
     lines = [s for s, _ in panel_lines(app, screen, monkeypatch)]
     assert any(s.startswith("strength ") and s.endswith(", HIDDEN, AMBUSH READY (ravine +2)") for s in lines), lines
+
+
+def test_the_log_says_a_party_found_on_ground_without_ambush_could_not_fire():
+    """The ambush lesson's contrast: a party on the hills is found by the column ("contact"), not ambushing it;
+    its reveal now says why ("no ambush: hills gives none"), where the log said only "contact with red_mr_1"."""
+    from pathlib import Path
+
+    from engine.batch import with_overrides
+    from engine.game import play_game
+    from engine.scenario import load_scenario
+
+    lesson = load_scenario(Path(__file__).parents[1] / "scenarios" / "lessons" / "ambush.json")
+    hills = with_overrides(lesson, ('sides.attacker.no_go=[{"name":"Gorge closed","from":[3,4],"to":[10,6]}]',
+                                    "units.blue_amb_1.hex=[6,1]"), "ambush.json")
+    reasons = [ev.reason for ev in play_game(hills, 1).log if ev.kind == "UnitRevealed" and ev.unit == "blue_amb_1"]
+    assert any(r.startswith("contact with ") and r.endswith("; no ambush: hills gives none") for r in reasons), reasons
+    gorge = [ev for ev in play_game(lesson, 1).log if ev.kind == "UnitRevealed"]
+    assert not any("no ambush" in ev.reason for ev in gorge if ev.unit == "blue_amb_1")  # (in the ravine it fired)

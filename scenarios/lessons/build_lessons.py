@@ -147,7 +147,8 @@ def ambush() -> dict:
         "cover but no ambush. Click an AMBUSH line in the event log to see where it happened. Then, with the gorge "
         "closed, put an ambush party on the hills above the north road (add `--set units.blue_amb_1.hex=[6,1]`): "
         "it hides there and the column runs into it ('contact'), but hills have no ambush value, so it never "
-        "fires first.",
+        "fires first: its line in the log says 'no ambush: hills gives none'. Select a party to read, among its "
+        "flags, whether it could fire from ambush now ('AMBUSH READY (ravine +2)') or why not.",
     ]
     notes = [
         "One day per turn, all in daylight, so night modifiers stay out of the comparison.",
@@ -497,7 +498,8 @@ def ground() -> dict:
         "one in snow (1.875 + 1.875 = 3.75 > 3). On turn 2 the snow leaves them one hex short, and the reserve, "
         "on the road (roads are not slowed), takes the pass first. Dry, red is there on turn 2, first.",
         "Commands: `wargame run scenarios/lessons/ground.json --seed 1 -v`   (snow)   and the same with "
-        f"`--set '{DRY_GROUND}'`   (dry ground; `--weather clear` plays the same games here). Many games: `wargame "
+        f"`--set '{DRY_GROUND}'`   (snow that costs nothing: the weather line still says snow, but the ground table "
+        "is empty; `--weather clear`, dry weather, plays the same games here). Many games: `wargame "
         "batch scenarios/lessons/ground.json --games 200 --sweep weather=historical,clear --out ground.parquet`: "
         "red wins about 1 game in 5 in snow, 19 in 20 dry.",
         "Look for (seed 1) the turn-2 weather line '... snow: ... sf x1.25 in hills'; in snow 'red_sf_1 moves "
