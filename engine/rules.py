@@ -333,7 +333,7 @@ def _sight(state: GameState, events: tuple[Event, ...], first_unseen_by: int | N
             _placed(state, ev, sights[k])
         elif ev.kind in _FIRE_MISSIONS:
             _firer_seen(state, len(state.sightings) + k, ev, sights[k])
-        elif ev.kind in _SORTIES and ev.engagements:  # type: ignore[attr-defined]
+        elif ev.kind in SORTIES and ev.engagements:  # type: ignore[attr-defined]
             _air_defence_seen(state, len(state.sightings) + k, ev)
     state.sightings.extend(sights)
     if state.control_news:
@@ -362,34 +362,50 @@ _FIRE_MISSIONS = frozenset({"ArtilleryFired", "SuspectedFire", "HiddenUnitShelle
 """Events of a fire mission that the side under fire reads (`_firer_seen`)."""
 
 
-def _firer_seen(state: GameState, k: int, ev: Event, sights: tuple[bool, bool]) -> None:
-    """Log entry `k`, a fire mission: if the side under fire reads it but does not see the firer now (an off-map
-    battery, one beyond its sight; a battery its fire gave away is seen only where the side sees its hex), keep
-    it (`GameState.unseen_firers`): its log then says "an unseen battery", not the unit's id and type (a defender
-    playtest read "enemy Towed artillery (arm_how_2) fires on (30,19)" with no contact on the battery)."""
+def firer_unknown(state: GameState, ev: Event) -> bool:
+    """Whether the side under fire in fire mission `ev` (`_FIRE_MISSIONS`) does not see its firer now: an off-map
+    battery, one beyond its sight (a battery its fire gave away is seen only where the side sees its hex). What
+    `_firer_seen` records when the mission is logged, and `engine.view.visible_log` judges in a game that does not
+    track sightings."""
     if ev.kind == "HiddenUnitShelled":  # (the hidden unit's own side's record: it names the firer)
         firer, target = ev.firer, SIDES.index(ev.side)  # type: ignore[attr-defined]
     else:
         firer, target = ev.unit, 1 - SIDES.index(ev.side)  # type: ignore[attr-defined]
-    if not sights[target]:
-        return
     for u in known_enemies(state, target):  # (a loop: a comprehension's closure would cost every call a cell)
         if u.id == firer:
-            return
-    assert state.unseen_firers is not None
-    state.unseen_firers.add(k)
+            return False
+    return True
 
 
-_SORTIES = frozenset({"DroneStrike", "ReconFlown"})
+def _firer_seen(state: GameState, k: int, ev: Event, sights: tuple[bool, bool]) -> None:
+    """Log entry `k`, a fire mission: if the side under fire reads it but does not see the firer now
+    (`firer_unknown`), keep it (`GameState.unseen_firers`): its log then says "an unseen battery", not the unit's
+    id and type (a defender playtest read "enemy Towed artillery (arm_how_2) fires on (30,19)" with no contact on
+    the battery)."""
+    target = SIDES.index(ev.side) if ev.kind == "HiddenUnitShelled" else 1 - SIDES.index(ev.side)  # type: ignore[attr-defined]
+    if sights[target] and firer_unknown(state, ev):
+        assert state.unseen_firers is not None
+        state.unseen_firers.add(k)
+
+
+SORTIES = frozenset({"DroneStrike", "ReconFlown"})
 """Drone sorties, which carry the enemy air defence's engagements (`_air_defence_seen`)."""
+
+
+def engagements_unknown(state: GameState, ev: Event) -> tuple[int, ...]:
+    """The positions in drone sortie `ev`'s engagements (`SORTIES`) of air-defence units its side does not see now.
+    What `_air_defence_seen` records when the sortie is logged, and `engine.view.visible_log` judges in a game that
+    does not track sightings."""
+    known = [u.id for u in known_enemies(state, SIDES.index(ev.side))]  # type: ignore[attr-defined]
+    return tuple(i for i, eng in enumerate(ev.engagements) if eng.ad_unit not in known)  # type: ignore[attr-defined]
 
 
 def _air_defence_seen(state: GameState, k: int, ev: Event) -> None:
     """Log entry `k`, a drone sortie that air defence engaged: the engagements by units its side does not see now
-    (`GameState.unseen_air_defence`): its log names them "unseen air defence", as a battery it cannot see is "an
-    unseen battery" (`_firer_seen`): a missile seen coming does not say which unit launched it."""
-    known = [u.id for u in known_enemies(state, SIDES.index(ev.side))]  # type: ignore[attr-defined]
-    unseen = tuple(i for i, eng in enumerate(ev.engagements) if eng.ad_unit not in known)  # type: ignore[attr-defined]
+    (`engagements_unknown`; `GameState.unseen_air_defence`): its log names them "unseen air defence", as a battery
+    it cannot see is "an unseen battery" (`_firer_seen`): a missile seen coming does not say which unit launched
+    it."""
+    unseen = engagements_unknown(state, ev)
     if unseen:
         assert state.unseen_air_defence is not None
         state.unseen_air_defence[k] = unseen

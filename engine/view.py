@@ -609,7 +609,6 @@ UNSEEN_SPOTTER = "an observer"
 """What the target's side reads for the spotter of an enemy fire mission (`visible_log`): the spotter may be a unit
 it does not see (a hidden special-forces team), and the event named it."""
 _SPOTTED_FIRE = frozenset({"ArtilleryFired", "SuspectedFire"})
-_SORTIES = frozenset({"DroneStrike", "ReconFlown"})
 
 
 UNSEEN_FIRER = "an unseen battery"
@@ -644,13 +643,12 @@ def _as_engaged_reads(ev: Event, unseen: tuple[int, ...]) -> Event:
     return attrs.evolve(ev, engagements=engagements)
 
 
-def _unseen_engagements(state: GameState, ev: Event, k: int, side: int, tracked: bool) -> tuple[int, ...]:
-    """The positions in own sortie `k`'s engagements of air defence `side` did not see: as recorded when it flew
-    in a game that tracks sightings, else judged on what it knows now."""
+def _unseen_engagements(state: GameState, ev: Event, k: int, tracked: bool) -> tuple[int, ...]:
+    """The positions in own sortie `k`'s engagements of air defence its side did not see: as recorded when it flew
+    in a game that tracks sightings, else judged on what it knows now (`rules.engagements_unknown`)."""
     if tracked:
         return state.unseen_air_defence.get(k, ())  # type: ignore[union-attr]
-    known = {u.id for u in known_enemies(state, side)}
-    return tuple(i for i, eng in enumerate(ev.engagements) if eng.ad_unit not in known)  # type: ignore[attr-defined]
+    return rules.engagements_unknown(state, ev)
 
 
 def _as_shelled_reads(ev: Event) -> Event:
@@ -658,13 +656,12 @@ def _as_shelled_reads(ev: Event) -> Event:
     return attrs.evolve(ev, firer=UNSEEN_FIRER, fire=attrs.evolve(ev.fire, firer=UNSEEN_FIRER))  # type: ignore[attr-defined]
 
 
-def _firer_unseen(state: GameState, ev: Event, k: int, side: int, tracked: bool) -> bool:
-    """Whether `side`, under fire in log entry `k`, did not see the firer: as recorded when it fired in a game that
-    tracks sightings (`GameState.unseen_firers`), else judged on what it knows now."""
+def _firer_unseen(state: GameState, ev: Event, k: int, tracked: bool) -> bool:
+    """Whether the side under fire in log entry `k` did not see the firer: as recorded when it fired in a game that
+    tracks sightings (`GameState.unseen_firers`), else judged on what it knows now (`rules.firer_unknown`)."""
     if tracked:
         return k in state.unseen_firers  # type: ignore[operator]
-    firer = ev.firer if ev.kind == "HiddenUnitShelled" else ev.unit  # type: ignore[attr-defined]
-    return not any(u.id == firer for u in known_enemies(state, side))
+    return rules.firer_unknown(state, ev)
 
 
 def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, Event]]:
@@ -690,11 +687,11 @@ def visible_log(state: GameState, side: int, start: int = 0) -> list[tuple[int, 
         if ev.kind == "UnitMoved" and ev.side != own:  # type: ignore[attr-defined]
             seen = glimpses.get(k) if tracked else glimpse(state, ev, side)
         elif ev.kind in _SPOTTED_FIRE and ev.side != own:  # type: ignore[attr-defined]
-            ev = _as_target_reads(ev, _firer_unseen(state, ev, k, side, tracked))
-        elif ev.kind == "HiddenUnitShelled" and _firer_unseen(state, ev, k, side, tracked):
+            ev = _as_target_reads(ev, _firer_unseen(state, ev, k, tracked))
+        elif ev.kind == "HiddenUnitShelled" and _firer_unseen(state, ev, k, tracked):
             ev = _as_shelled_reads(ev)
-        elif ev.kind in _SORTIES and ev.side == own and ev.engagements:  # type: ignore[attr-defined]
-            unseen = _unseen_engagements(state, ev, k, side, tracked)
+        elif ev.kind in rules.SORTIES and ev.side == own and ev.engagements:  # type: ignore[attr-defined]
+            unseen = _unseen_engagements(state, ev, k, tracked)
             if unseen:
                 ev = _as_engaged_reads(ev, unseen)
         out.append((k, ev if seen is None else _as_glimpsed(ev, seen)))
