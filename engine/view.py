@@ -413,11 +413,6 @@ class SideView:
         enemy does; `supply.reach_without_enemies`): the map's, so every side may read it. Read-only."""
         return supply.reach_without_enemies(self._state, self.side)[1]
 
-    def ambush_refusal(self, uid: str) -> str | None:
-        """Why own unit `uid` could not fire from ambush now at an enemy entering a hex next to it (None: it could;
-        `rules.ambush_refusal`, the rule the move's ambush check asks)."""
-        return rules.ambush_refusal(self._state, self._own(uid))
-
     def mark_fresh(self, mark: LastSeen) -> bool:
         """Whether fire on a suspected position may be laid on `mark` now, by its age (`rules.mark_is_fresh`);
         range, spotter and the rest are `check`'s."""
