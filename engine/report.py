@@ -20,6 +20,7 @@ from engine.errors import WargameError
 from engine.stats import (  # noqa: F401  (re-exported: `engine.report.wilson` and the others were here first)
     T975_SMALL_DF,
     Z95,
+    half_up,
     mean,
     mean_stats,
     median,
@@ -1352,13 +1353,6 @@ def fmt_capture_difference(d: dict[str, Any], sep: str = " ") -> str:
     if d["paired"]:
         return f"{fmt_difference(diff, sep, paired=True)} (n={n})"
     return f"{fmt_difference(diff, sep)}{sep}(n={n[0]}/{n[1]})"
-
-
-def half_up(x: float, digits: int = 0) -> float:
-    """`x` rounded half up (22.5 -> 23, 2.5 -> 3, -2.5 -> -2), not half to even as `round` and format do (2.5% read
-    "2%" and 67.5% "68%" in one table: an analyst's review). A hair's tolerance: 100 * 0.225 is 22.499999..."""
-    scale = 10 ** digits
-    return math.floor(x * scale + 0.5 + 1e-9) / scale
 
 
 def pct(share: float) -> str:

@@ -32,6 +32,19 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return lo, hi
 
 
+def half_up(x: float, digits: int = 0) -> float:
+    """`x` rounded half up to `digits` decimals (22.5 -> 23, 2.5 -> 3, -2.5 -> -2), not half to even as `round`
+    and format do (one report table read 2.5% as "2%" and 67.5% as "68%"), after the float noise of a product is
+    rounded away (100 * 0.225 is 22.500000000000004, 0.125 computed two ways may land either side of 12.5): the
+    one rounding every percentage shown uses, in the reports and in the game's previews.
+
+    >>> half_up(22.5), half_up(2.5), half_up(-2.5), half_up(12.49999999999997), half_up(4.65, 0), half_up(0.465, 1)
+    (23.0, 3.0, -2.0, 13.0, 5.0, 0.5)
+    """
+    scale = 10 ** digits
+    return math.floor(round(x * scale, 6) + 0.5) / scale
+
+
 def median(xs: Sequence[float]) -> float | None:
     """The middle value (the mean of the two middle ones for an even count); None for no values, so that a cell
     where the event never happened shows "—" rather than a turn 0.

@@ -19,6 +19,7 @@ from engine.errors import IllegalOrder, WargameError
 from engine.game import agent_step
 from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
 from engine.rules import apply, seed_streams
+from engine.stats import half_up
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
 from ui import goto_orders, lesson_window, panels, suspected_fire
@@ -3178,7 +3179,7 @@ def whole_shares(probs: Sequence[float]) -> list[int]:
     """
     raw = [round(p * 100.0, 6) for p in probs]
     if abs(sum(raw) - 100.0) > 1e-4:
-        return [math.floor(x + 0.5) for x in raw]
+        return [int(half_up(x)) for x in raw]
     out = [math.floor(x) for x in raw]
     left = 100 - sum(out)
     for k in sorted(range(len(raw)), key=lambda k: (out[k] - raw[k], k))[:max(0, left)]:

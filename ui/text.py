@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 import pygame
+
+from engine.stats import half_up
 
 SUBSTITUTES: dict[str, str] = {"→": "->", "−": "-", "▶": ">", "›": ">", "…": "...", "×": "x", "≥": ">=",
                                "≤": "<=", "—": "-", "–": "-"}
@@ -24,7 +25,7 @@ def pct(p: float) -> str:
     >>> pct(0.125), pct(0.12499999999997), pct(0.12500000000003), pct(0.0), pct(1.0), pct(0.004)
     ('13%', '13%', '13%', '0%', '100%', '0%')
     """
-    return f"{math.floor(round(p * 100.0, 6) + 0.5):d}%"
+    return f"{half_up(p * 100.0):.0f}%"
 
 
 def clean(s: str, font: pygame.font.Font | None = None, face: Any = None) -> str:
