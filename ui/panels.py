@@ -357,7 +357,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
     units, grounded_now = panel_units(app)
     if compact >= 2:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
         air = [u for u in units if u.active and scen.unit_table[u.type].domain == "air"]
-        _fitted_line(app, w, weather_words(v.weather), p.panel_fg)
+        _fitted_line(w, weather_words(v.weather), p.panel_fg)
         ready = [u for u in air if not grounded_now.get(u.id)]
         now = can_fly_words(app)
         words = {u.id: flight_words(app, u, now) for u in ready}
@@ -370,7 +370,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
                     # drawn above, says to click it or press Tab)
                     text = (f"{'CAN FLY' if head == now else head}: {', '.join(u.id for u in these)} "
                             f"({', '.join(side_word(app, u) + app.names.short(u.id) for u in these)})")
-                r = _fitted_line(app, w, text, p.good if live else p.panel_dim, bold=live)
+                r = _fitted_line(w, text, p.good if live else p.panel_dim, bold=live)
                 if live and w.shown_whole(r):
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
         if grounded:
@@ -410,7 +410,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
 
 
-def _fitted_line(app: Any, w: Writer, s: str, colour: tuple[int, int, int], bold: bool = False) -> pygame.Rect:
+def _fitted_line(w: Writer, s: str, colour: tuple[int, int, int], bold: bool = False) -> pygame.Rect:
     """`s` (12 px) in the rows left above the panel's foot (`Writer.limit`), the last cut with "…" (`fitted_lines`):
     a wrapped line whose later parts fell below the foot read "CAN FLY (click or Tab to select): Bayraktar" and
     stopped. Measured, or with no foot, it wraps whole."""
