@@ -423,6 +423,11 @@ class SideView:
         it marked there recently enough (`CombatRules.suspected_fire_max_age_turns`), of the type it saw and as
         strong as it was then, with every modifier the resolution applies (the suspected position's, the
         spotter's). The hex may be empty now, or hold others: the resolution fires at whoever is there."""
+        return [odds for _, odds in self.suspected_fire_odds_by_mark(uid, idx)]
+
+    def suspected_fire_odds_by_mark(self, uid: str, idx: int) -> list[tuple[LastSeen, combat.FireOdds]]:
+        """`suspected_fire_odds` with the mark each odds are at, for a caller that weighs the marks (one seen
+        leaving the hex, `LastSeen.left`) without matching two lists by their order."""
         st = self._state
         u = self._own(uid)
         extra = rules.suspected_fire_modifiers(st, self.spotter(idx))
@@ -432,7 +437,7 @@ class SideView:
                 continue
             ghost = st.unit(m.id).copy()  # (the unit as the side saw it: its type, where and how strong)
             ghost.idx, ghost.strength = m.idx, m.strength
-            out.append(combat.fire_odds(st, u, ghost, "artillery", extra))
+            out.append((m, combat.fire_odds(st, u, ghost, "artillery", extra)))
         return out
 
 

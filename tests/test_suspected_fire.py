@@ -120,6 +120,11 @@ def test_the_refusal_the_targets_the_odds_and_the_view_agree_on_a_marks_age(max_
     assert (check(state, Fire("az_art", TOWN)) is None) is fresh
     assert (idx in suspected_targets(state, 0)) is fresh
     assert bool(view.suspected_fire_odds("az_art", idx)) is fresh
+    # the odds by mark (what the doctrine weighs) are the same odds, each with the fresh mark it is at
+    by_mark = view.suspected_fire_odds_by_mark("az_art", idx)
+    assert [o for _, o in by_mark] == view.suspected_fire_odds("az_art", idx)
+    assert [m for m, _ in by_mark] == ([mark] if fresh else [])
+    assert all(o.target == m.id for m, o in by_mark)
 
 
 def test_a_hex_with_no_mark_is_refused():

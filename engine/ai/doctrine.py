@@ -411,10 +411,9 @@ class DoctrineAgent:
         for idx, age in suspected:
             if gmap.distance(u.idx, idx) > reach or view.spotter(idx) is None:
                 continue
-            # (the odds are per fresh mark, in `suspected_marks`' order: a unit seen leaving the hex adds nothing)
-            fresh = [m for m in view.suspected_marks(idx) if view.mark_fresh(m)]
-            odds = view.suspected_fire_odds(u.id, idx)
-            value = sum(o.expected_losses for o, m in zip(odds, fresh, strict=True) if not m.left) * 0.5 ** age
+            # (a unit seen leaving the hex adds nothing)
+            odds = view.suspected_fire_odds_by_mark(u.id, idx)
+            value = sum(o.expected_losses for m, o in odds if not m.left) * 0.5 ** age
             if value < SUSPECTED_FIRE_MIN_STEPS:
                 continue
             score = value / (1 + 0.1 * from_centre[idx])
