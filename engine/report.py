@@ -710,7 +710,6 @@ def read_turns(s: Summary) -> None:
         s.turns_note = f"cannot read {tp} ({str(e).splitlines()[0] if str(e) else type(e).__name__}): the plot by " \
                        "turn is left out"
         return
-    last = s.turns or max(turn for cell in games.values() for g in cell.values() for turn, *_ in g)
     short = [c for c in s.cells if len(games.get(c.cell, {})) != c.n]
     if short:
         c = short[0]
@@ -718,7 +717,10 @@ def read_turns(s: Summary) -> None:
                         "plot by turn is left out")
         return
     for c in s.cells:
-        c.by_turn = turn_series(games[c.cell], last)
+        # each cell's series up to its own last turn: a sweep over `turns` carried a 26-turn cell's final state on
+        # to turn 34 of the longest cell, as if its games had gone on (an analyst's review)
+        played = max((turn for g in games[c.cell].values() for turn, *_ in g), default=0)
+        c.by_turn = turn_series(games[c.cell], max(s.cell_turns(c), played))
     s.turns_path = tp
 
 
@@ -1469,6 +1471,10 @@ def grounded_note(quotes: str = "''") -> str:
             "its weather kept every armed drone on the ground (—: not in the file, or no armed drones)")
 
 
+MANY_CELLS_NOTE = "among many cells some intervals miss 0 by chance"
+"""Said with three cells or more: two cells have a single difference, not many (the note read as a warning there)."""
+
+
 def rich_table(s: Summary, title: str | None = None, width: int | None = None) -> Any:
     """The per-cell table for a terminal `width` columns wide (None: one table, however wide). A table wider
     than that comes in parts, each repeating the cell column: squeezed into 80-100 columns, the one table
@@ -1484,7 +1490,7 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
     if len(s.cells) > 1:
         notes += [cell_order_note(s), f"'wins vs {s.vs}': the difference in attacker win rate (percentage points) "
                   f"with Newcombe's 95% interval{unpaired_only(s)}", welch_note(s),
-                  "among many cells some intervals miss 0 by chance", seeds_note(s),
+                  *([MANY_CELLS_NOTE] if len(s.cells) > 2 else []), seeds_note(s),
                   *([PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)] if cells_paired(s) else [])]
     # one note a line (as one paragraph they ran to twenty lines of a terminal, hard to find a column's note in)
     caption = "\n".join(f"- {n}" for n in notes)
@@ -1732,11 +1738,13 @@ def rerun_commands(s: Summary) -> list[tuple[int, str]]:
 
 def html_text(text: str) -> str:
     """`text` escaped for HTML with its `code spans` as <code> (the notes are written for Markdown: the page
-    showed their backticks); an unmatched backtick is dropped."""
+    showed their backticks). An unmatched last backtick stays as written, as in Markdown and the lesson window
+    (`ui.panels.code_spans`): dropping it hid the typo and the spans before it; an empty pair shows nothing."""
     parts = text.split("`")
-    if len(parts) % 2 == 0:  # (an odd number of backticks: no spans to trust)
-        return html.escape(text.replace("`", ""))
-    return "".join(f"<code>{html.escape(p)}</code>" if k % 2 else html.escape(p) for k, p in enumerate(parts))
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one opens nothing
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return "".join(f"<code>{html.escape(p)}</code>" if k % 2 else html.escape(p)
+                   for k, p in enumerate(parts) if p)
 
 
 def column_groups(head: list[str], rows: list[list[str]], width: int | None) -> list[list[int]]:
@@ -2361,23 +2369,24 @@ side instead of one hiding the others."""
 
 
 def _end_labels(ax: Any, ends: list[tuple[float, float, str, str]]) -> None:
-    """Each cell's number beside its line's last point, just right of the axes; cells ending at one value share a
-    label ("1, 5") and labels close together are pushed apart, so every cell can be found."""
-    groups: dict[float, list[tuple[str, str]]] = {}
-    for _, y, cell, colour in ends:
-        groups.setdefault(round(y, 6), []).append((cell, colour))
+    """Each cell's number just right of the axes, level with its line's last point (a line that ends before the
+    last turn, in a sweep over `turns`, is pointed at where it ends); cells ending at one point share a label
+    ("1, 5") and labels close together are pushed apart, so every cell can be found."""
+    groups: dict[tuple[float, float], list[tuple[str, str]]] = {}
+    for t, y, cell, colour in ends:
+        groups.setdefault((round(y, 6), t), []).append((cell, colour))
     x = max(t for t, _, _, _ in ends)
     placed: list[float] = []
     low, high = ax.get_ylim()
     gap = 0.045 * (high - low)
-    for y in sorted(groups):
+    for y, t in sorted(groups):
         at = max(y, placed[-1] + gap) if placed else y
         placed.append(at)
-        cells = groups[y]
-        ax.annotate(", ".join(cell for cell, _ in cells), (x, y), xytext=(x + 0.7, at), textcoords="data",
+        cells = groups[y, t]
+        ax.annotate(", ".join(cell for cell, _ in cells), (t, y), xytext=(x + 0.7, at), textcoords="data",
                     fontsize="x-small", va="center", ha="left", annotation_clip=False,
                     color=cells[0][1] if len(cells) == 1 else "black",
-                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5} if at != y else None)
+                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5} if (at, t) != (y, x) else None)
 
 
 @projected
@@ -2421,6 +2430,9 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3, transform=moved[right])
         if bands:
             right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.08, lw=0)
+        if ts.turns[-1] < last:  # (a shorter cell of a sweep over turns: its lines stop, and the stop is marked)
+            for ax in (left, right):
+                ax.axvline(ts.turns[-1] + 0.5, color=colour, ls="-.", lw=1, alpha=0.8)
     left.set_ylim(-2.5, 102.5)  # (room for the lines shifted below 0 and above 100)
     left.set_yticks(range(0, 101, 20))
     _end_labels(left, ends)
@@ -2443,8 +2455,10 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         ax.grid(alpha=0.3)
     if s.fixed:
         fig.suptitle(fixed_title_line(s).strip(), fontsize="medium")
+    ends_note = ("; each line stops at its cell's last turn (dash-dotted mark)"
+                 if any(c.by_turn and c.by_turn.turns[-1] < last for c in cells) else "")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=ncols,
-               title="cell (n = games; a game that ended earlier counts with its final state)")
+               title=f"cell (n = games; a game that ended earlier counts with its final state{ends_note})")
     save_figure(fig, path)
 
 
@@ -2525,7 +2539,8 @@ def figure_caption(s: Summary, name: str) -> str:
                 f"end of each turn{bands[1]}. A game that ended before a turn counts with the state it ended in, so "
                 "every point rests on all the cell's games. Each line is shifted a point or two up or down from the "
                 "next, so that cells with equal curves show side by side, and the cell numbers at the right of the "
-                f"left panel mark where each line ends (cells ending at the same share share a label).{key}")
+                "left panel mark where each line ends (cells ending at the same share share a label)."
+                f"{_turn_lines_end_caption(s)}{key}")
     if name == "losses.png":
         if s.ground_losses:
             drones = "; ".join((f"cell {c.cell}: " if len(s.cells) > 1 else "")
@@ -2569,6 +2584,18 @@ def _last_turns_caption(s: Summary) -> str:
     return (" The cells play different numbers of turns: the dash-dotted line marks each cell's last turn and the "
             "greyed turns after it were not played (" + "; ".join(f"cell {c.cell}: {s.cell_turns(c)}"
                                                                 for c in s.cells) + ").")
+
+
+def _turn_lines_end_caption(s: Summary) -> str:
+    """For the objective-by-turn caption when the cells' series end at different turns: where each stops (no
+    game of a shorter cell reached the turns after its last, so its lines are not drawn on them)."""
+    cells = [c for c in s.cells if c.by_turn is not None]
+    ends = [c.by_turn.turns[-1] for c in cells]  # type: ignore[union-attr]
+    if len(set(ends)) < 2:
+        return ""
+    return (" The cells play different numbers of turns: each cell's lines stop at its last turn, marked by a "
+            "dash-dotted line in its colour, since none of its games reached the turns after it (" +
+            "; ".join(f"cell {c.cell}: {e}" for c, e in zip(cells, ends, strict=True)) + ").")
 
 
 def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:
@@ -2738,9 +2765,9 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     head, rows = table_rows(s)
     esc = html.escape
     welch = welch_note(s).replace(chr(39), "“", 1).replace(chr(39), "”", 1)
+    many = f"; {MANY_CELLS_NOTE}" if len(s.cells) > 2 else ""
     compare = (f"; {cell_order_note(s)}: “wins vs {s.vs}” is the difference in attacker win rate (percentage "
-               f"points) with Newcombe's 95% interval; {welch}"
-               f"; among many cells some intervals miss 0 by chance; {seeds_note(s)}" if len(s.cells) > 1 else "")
+               f"points) with Newcombe's 95% interval; {welch}{many}; {seeds_note(s)}" if len(s.cells) > 1 else "")
     if len(s.cells) > 1 and cells_paired(s):
         compare += f"; {PAIRED_NOTE}; {s.at_base(CAPTURE_VS_NOTE)}"
     fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
