@@ -1054,9 +1054,9 @@ PAIRED_NOTE = ("'paired': game g of both was played on the same seed (checked ga
                "paired t interval, t(0.975, pairs−1); capture turns only over the pairs in which both games saw it "
                "taken (n = those pairs)")
 """What a difference marked 'paired' is (the table's caption, report.md, compare)."""
-TOO_FEW_NOTE = ("'— (n=1)' for a difference of capture turns: too few games to take it with an interval (a paired "
-                "one needs two pairs in which both games saw the objective taken, an unpaired one two captures in "
-                "each cell; n: how many there were)")
+TOO_FEW_NOTE = ("'— (n=0)' or '— (n=1)' for a difference of capture turns: too few games to take it with an "
+                "interval (a paired one needs two pairs in which both games saw the objective taken, an unpaired one "
+                "two captures in each cell; n: how many there were)")
 """Why a capture-turn difference is "—" (an analyst's review: a "—" beside one pair was unexplained)."""
 CAPTURE_VS_NOTE = ("'mean turn taken vs cell 0': the difference of the mean capture turns from cell 0's (a mean, not "
                    "a median), over the pairs of games in which both saw the objective taken (n = those pairs), so it "
