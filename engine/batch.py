@@ -887,7 +887,14 @@ def weather_columns(state: Any) -> dict[str, Any]:
     a fixed weather mode (historical, clear, ...) the columns vary between games only with the game's length.
     """
     played = state.weather_by_turn[:max(1, state.turn)]
-    grounded = [armed_drones_grounded(state, w) for w in played]
+    armed = _armed_types(state)
+    said: dict[tuple[Any, ...], bool] = {}  # (a game repeats a few weathers: each decided once)
+    grounded: list[bool | None] = []
+    for w in played:
+        key = (w.ceiling_m, w.visibility_km, w.fog, w.precipitation)
+        if key not in said:
+            said[key] = _all_grounded(state, armed, w)
+        grounded.append(said[key])
     return {
         "weather_grounded_turns": None if None in grounded else sum(grounded),
         "weather_fog_turns": sum(1 for w in played if w.fog != "none"),
@@ -899,13 +906,22 @@ def weather_columns(state: Any) -> dict[str, Any]:
 def armed_drones_grounded(state: Any, weather: Any) -> bool | None:
     """True when `weather` (a `WeatherTurn`) grounds every armed drone type of the game, by the rule the engine
     applies each turn (`weather.flight_check`); None when the game has no armed drones."""
+    return _all_grounded(state, _armed_types(state), weather)
+
+
+def _armed_types(state: Any) -> list[str]:
+    """The game's armed drone types (air role strike or loiter), sorted."""
+    table = state.scenario.unit_table
+    return sorted({u.type for u in state.air_units() if table[u.type].air_role in ARMED_AIR_ROLES})
+
+
+def _all_grounded(state: Any, armed: list[str], weather: Any) -> bool | None:
     from engine.weather import flight_check
 
-    table = state.scenario.unit_table
-    armed = {u.type for u in state.air_units() if table[u.type].air_role in ARMED_AIR_ROLES}
     if not armed:
         return None
-    return all(flight_check(table[t], weather) is not None for t in sorted(armed))
+    table = state.scenario.unit_table
+    return all(flight_check(table[t], weather) is not None for t in armed)
 
 
 def domain_loss_columns(score: dict[str, Any], unit_table: dict[str, Any]) -> dict[str, int]:
