@@ -2595,7 +2595,9 @@ def _turn_lines_end_caption(s: Summary) -> str:
         return ""
     return (" The cells play different numbers of turns: each cell's lines stop at its last turn, marked by a "
             "dash-dotted line in its colour, since none of its games reached the turns after it (" +
-            "; ".join(f"cell {c.cell}: {e}" for c, e in zip(cells, ends, strict=True)) + ").")
+            "; ".join(f"cell {c.cell}: {e}" for c, e in zip(cells, ends, strict=True)) + "). A shorter game is "
+            "not the longer one cut short: the doctrine AI plays its endgame over its last `endgame_turns` turns (8 "
+            "unless set), so games on one seed part before the shorter one's last turn.")
 
 
 def remove_stale_turn_plots(s: Summary, out_dir: Path) -> list[Path]:

@@ -47,6 +47,7 @@ def test_the_plot_stops_the_shorter_cells_lines_and_marks_where(swept, drawn, tm
     assert label.xy[0] == 4
     assert "stops at its cell's last turn" in drawn[-1].legends[0].get_title().get_text()
     assert "cell 0: 4; cell 1: 6" in R.figure_caption(s, "objective_by_turn.png")
+    assert "not the longer one cut short" in R.figure_caption(s, "objective_by_turn.png")
 
 
 def test_cells_of_one_length_have_no_end_marks_or_note() -> None:
