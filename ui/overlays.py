@@ -20,7 +20,7 @@ from engine.terrain import MOBILITY_CLASSES
 from engine.units import SIDES
 from ui import palette as pal
 from ui.overlay_names import OVERLAYS  # noqa: F401 (re-exported: ov.OVERLAYS)
-from ui.render_map import MapGeometry, hillshade, terrain_names
+from ui.render_map import SQRT3, MapGeometry, hillshade, terrain_names
 
 RGBA = tuple[int, int, int, int]
 
@@ -58,6 +58,11 @@ class OverlayResult:
         """idx -> colour of diagonal hatching over the hex (a pattern, so the class reads without colour)."""
         self.dots: dict[int, tuple[RGBA, float]] = {}
         """idx -> (colour, radius as a fraction of the hex size): small markers."""
+        self.dot_min_px: dict[int, float] = {}
+        """idx -> the dot's smallest radius in pixels (else `DOT_MIN_PX`): a dot whose size carries a value keeps
+        its size apart from the others' when the hexes are small (`ambush_dot_px`)."""
+        self.dot_rims: dict[int, RGBA] = {}
+        """idx -> colour of a thin casing round the dot: it reads over trees and buildings as a marker."""
         self.edges: dict[tuple[int, int], RGBA] = {}
         """(idx, direction) -> colour of a line along that side of the hex, just inside it (the control
         overlay's area outlines: two sides' outlines side by side make the front line)."""
@@ -255,14 +260,31 @@ def ambush_dot(bonus: int) -> float:
     return min(0.45, round(0.13 + 0.19 * (bonus - 1), 2))
 
 
+def ambush_dot_px(bonus: int) -> float:
+    """The smallest radius (px) of the ambush dot for `bonus`: at the zoom that shows the whole of Shusha at
+    1280x800 (9 px hexes) `ambush_dot`'s fractions gave +1 and +2 the same 2-3 px dot; +2 stays over twice +1.
+
+    >>> ambush_dot_px(1), ambush_dot_px(2), ambush_dot_px(4)
+    (2.0, 4.5, 6.0)
+    """
+    return min(6.0, DOT_MIN_PX + 2.5 * (bonus - 1))
+
+
+AMBUSH_COLOUR: RGBA = (120, 0, 160, 255)
+AMBUSH_RIM: RGBA = (255, 255, 255, 230)
+"""The ambush dot's casing: the purple alone read as one more tree on a forest hex."""
+
+
 def concealment(state: Any, p: pal.Palette) -> OverlayResult:
     res = _levels(state, state.map.concealment, p, "3 Concealment (fill) and ambush bonus (dots)", "concealment")
     amb = state.map.ambush
     for i in np.flatnonzero(amb > 0).tolist():
-        res.dots[i] = ((120, 0, 160, 255), ambush_dot(int(amb[i])))
+        res.dots[i] = (AMBUSH_COLOUR, ambush_dot(int(amb[i])))
+        res.dot_min_px[i] = ambush_dot_px(int(amb[i]))
+        res.dot_rims[i] = AMBUSH_RIM
     for v in sorted(set(int(a) for a in amb.tolist() if a > 0)):
         res.legend_dots[len(res.legend)] = ambush_dot(v)
-        res.legend.append(((120, 0, 160, 255), f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
+        res.legend.append((AMBUSH_COLOUR, f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
     return res
 
 
@@ -456,6 +478,8 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
     if not units:
         return res
     res.legend.append((_c(out_c, 255), f"{NO_SUPPLY_TAG} on a counter: that unit IS out of supply (a fact)"))
+    if any(not u.supplied for u in units):  # (the key to the tag's count and short forms, where there are tags)
+        res.legend += [(_c(out_c, 255), words) for words in tag_legend(NO_SUPPLY_TAG, "out of supply")]
     res.legend.append((_c(in_c, 255), "tick on a counter: that unit is in supply (a fact)"))
     # the estimate contradicted: a unit out of supply where the trace says supplied (a unit that has moved since
     # the turn-start report, in its side's half of this turn, is left out: the report was about the hex it left)
@@ -593,6 +617,20 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
     raise ValueError(n)
 
 
+DOT_MIN_PX = 2.0
+"""The smallest radius (px) of an overlay's dot."""
+
+
+def dot_radius(size: float, frac: float, min_px: float = DOT_MIN_PX) -> float:
+    """A dot's radius (px) on hexes of radius `size`: `frac` of the hex, at least `min_px`, never wider than most
+    of the hex (a floor larger than a small hex is cut to it).
+
+    >>> dot_radius(9, 0.13, 2.0), dot_radius(9, 0.32, 4.5), dot_radius(7, 0.32, 4.5), dot_radius(28, 0.32, 4.5)
+    (2.0, 4.5, 4.34, 8.96)
+    """
+    return round(max(DOT_MIN_PX, min(max(min_px, size * frac), 0.62 * size)), 2)
+
+
 LABEL_MIN_HEX = 20
 """The smallest hex radius (px) at which an overlay prints its per-hex labels (they must fit the hex's top)."""
 
@@ -627,7 +665,11 @@ def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: 
     for i, (c, r) in res.dots.items():
         if i in vis:
             x, y = geo.center(i)
-            pygame.draw.circle(layer, c, (x - vx, y - vy), max(2, s * r))
+            rad = dot_radius(s, r, res.dot_min_px.get(i, DOT_MIN_PX))
+            rim = res.dot_rims.get(i)
+            if rim is not None:
+                pygame.draw.circle(layer, rim, (x - vx, y - vy), rad + 1)
+            pygame.draw.circle(layer, c, (x - vx, y - vy), rad)
     if text is not None and res.labels and s >= LABEL_MIN_HEX:
         px = max(9, round(s * 0.36))
         for i, words in res.labels.items():
@@ -650,6 +692,32 @@ def _tag_plate(tag: str, colour: RGBA, h: int, w: int, text: Any) -> pygame.Surf
     pygame.draw.rect(plate, (255, 255, 255), plate.get_rect(), 1, border_radius=3)
     plate.blit(img, (3, 0))
     return plate
+
+
+SHORT_TAG_ONE = "!"
+"""A tag cut short where its words have no room, on a hex where one unit is marked (with more: "×N")."""
+
+
+def tag_words(tag: str, n: int) -> tuple[str, str]:
+    """(full, short) words of a counter tag (`unit_mark_sprites`) on a hex where `n` units carry it: the count
+    after the tag when more than one, and the short form, drawn where the full one has no room.
+
+    >>> tag_words("NO SUPPLY", 1), tag_words("NO SUPPLY", 2)
+    (('NO SUPPLY', '!'), ('NO SUPPLY ×2', '×2'))
+    """
+    return (f"{tag} ×{n}", f"×{n}") if n > 1 else (tag, SHORT_TAG_ONE)
+
+
+def tag_legend(tag: str, meaning: str) -> list[str]:
+    """The legend's lines for a counter tag's count and short forms (`tag_words`), `meaning` what a unit with the
+    tag is: "!" and "×2" on the map said nothing of what they stood for.
+
+    >>> tag_legend("NO SUPPLY", "out of supply")[0]
+    '"NO SUPPLY ×2": 2 units on that hex are out of supply'
+    """
+    full2, short2 = tag_words(tag, 2)
+    return [f'"{full2}": 2 units on that hex are {meaning}',
+            f'"{tag_words(tag, 1)[1]}" (1 unit) or "{short2}" alone: the same tag, shortened to fit']
 
 
 def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rect]], text: Any
@@ -682,8 +750,7 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
             # foot, else shorter: never over a neighbour's tag (a player read "NO SUPPLY SUPPLY" on Shusha)
             # nor over a counter of another hex (Shusha's stacked "NO SUPPLY ×2" tags lay over the counter above):
             # across the stack's top or foot, else inside its own counters' top or foot
-            n = len(tagged)
-            words = [f"{tag} ×{n}" if n > 1 else tag, f"×{n}" if n > 1 else "!"]
+            words = list(tag_words(tag, len(tagged)))
             others = [r for i, r in boxes.values() if i != at]
             chosen = None
             for t in words:
@@ -716,6 +783,81 @@ def unit_mark_sprites(res: OverlayResult, boxes: dict[str, tuple[int, pygame.Rec
                                                                (d * 0.75, d * 0.3)], lw)
             tags.append((badge, badge.get_rect(center=(top.right - 1, top.top + 1))))
     out = rings + tags  # (every ring first: a neighbour's ring never cuts a tag)
+    return out
+
+
+REACH_TAG_PX = 11
+"""The type size of a move-cost tag (`reach_tag_plate`) where the hex has room for it (scaled by --ui-scale)."""
+REACH_TAG_MIN_FONT = 10
+"""The smallest font size (after --ui-scale) a move-cost tag shrinks to: below it the figures do not read."""
+REACH_TAG_MIN_HEX = 13
+"""The smallest hex radius (px) with move-cost tags: below it the reach's outlines say enough."""
+REACH_TAG_PLATE = (15, 15, 20, 225)
+_REACH_TAGS: dict[tuple[Any, ...], pygame.Surface] = {}
+
+
+def reach_tag_px(text: Any, hex_size: float, units: bool) -> float:
+    """The type size of the move-cost tags on hexes of radius `hex_size`, one for all (a cost of "8.5", with
+    " MP" if `units`, measures them): the largest from `REACH_TAG_PX` down whose tag fits the width between two
+    neighbours' centres and the height between two rows, never below `REACH_TAG_MIN_FONT`; with `units`, 0 when
+    the figures and " MP" do not fit at full size (on hexes under 24 px, always: the figures alone then)."""
+    wide, high = SQRT3 * hex_size - 2, 1.5 * hex_size - 2
+    probe = "8.5 MP" if units else "8.5"
+
+    def fits(px: float) -> bool:
+        w, h = text.font(px, bold=True).size(text.clean(probe, px, True))
+        return w + 6 <= wide and h <= high
+
+    if units:
+        return REACH_TAG_PX if hex_size >= 24 and fits(REACH_TAG_PX) else 0
+    real = round(REACH_TAG_PX * text.scale)  # (stepped in the font's own sizes: --ui-scale 1.5 jumped 12 to 10)
+    while real > REACH_TAG_MIN_FONT and not fits(real / text.scale):
+        real -= 1
+    return max(real, REACH_TAG_MIN_FONT) / text.scale
+
+
+def reach_tag_plate(text: Any, cost: float, hex_size: float, colour: tuple[int, int, int]) -> pygame.Surface:
+    """A reachable hex's move cost as drawn on it: figures in `colour` on a dark plate, so they never read as part
+    of an overlay's colours or numbers below them. It fits its hex: "3 MP" where that fits the hex's width, else
+    "3", in the largest type from `REACH_TAG_PX` down to `REACH_TAG_MIN_FONT` that fits the width between two
+    neighbours' centres and the height between two rows (at --ui-scale 1.5 the fixed 11 px tags ran into each
+    other along every row of the reach)."""
+    words, px = f"{cost:g}", reach_tag_px(text, hex_size, True)
+    if px:
+        words = f"{words} MP"
+    else:
+        px = reach_tag_px(text, hex_size, False)
+    key = (text.scale, getattr(text, "ui", False), words, px, tuple(colour))
+    img = _REACH_TAGS.get(key)
+    if img is None:
+        txt = text.render(words, px, tuple(colour), bold=True)
+        img = pygame.Surface((txt.get_width() + 6, txt.get_height()), pygame.SRCALPHA)
+        pygame.draw.rect(img, REACH_TAG_PLATE, img.get_rect(), border_radius=3)
+        img.blit(txt, (3, 0))
+        if len(_REACH_TAGS) > 256:
+            _REACH_TAGS.clear()
+        _REACH_TAGS[key] = img
+    return img
+
+
+def reach_tag_layout(costs: dict[int, float], geo: MapGeometry, text: Any, colour: tuple[int, int, int],
+                     first: Iterable[int] = ()) -> list[tuple[int, pygame.Rect]]:
+    """(hex, rectangle on the map surface) of each move-cost tag drawn (`reach_tag_plate`), just below its hex's
+    centre: `first` (the hovered destination) and then the cheapest hexes take their place, and a tag that would
+    meet one already placed is left out (the hover panel and the path's tag still give its cost). None on hexes
+    smaller than `REACH_TAG_MIN_HEX`. No two of the rectangles meet."""
+    s = geo.size
+    if not costs or s < REACH_TAG_MIN_HEX:
+        return []
+    order = list(dict.fromkeys([i for i in first if i in costs] + sorted(costs, key=lambda i: (costs[i], i))))
+    out: list[tuple[int, pygame.Rect]] = []
+    placed: list[pygame.Rect] = []
+    for i in order:
+        x, y = geo.center(i)
+        r = reach_tag_plate(text, costs[i], s, colour).get_rect(center=(int(x), int(y + s * 0.55)))
+        if r.collidelist(placed) < 0:
+            out.append((i, r))
+            placed.append(r)
     return out
 
 
