@@ -1372,9 +1372,13 @@ def fmt_pts(x: float) -> str:
 
     >>> fmt_pts(0.23), fmt_pts(0.00465), fmt_pts(-0.004), fmt_pts(0.0), fmt_pts(-0.025), fmt_pts(0.025)
     ('+23', '+0.5', '-0.4', '+0', '-2', '+3')
+    >>> fmt_pts(-0.0004), fmt_pts(0.0004)
+    ('-0.0', '+0.0')
     """
     whole = f"{half_up(100 * x):+.0f}"
-    return f"{half_up(100 * x, 1):+.1f}" if whole in ("+0", "-0") and x != 0 else whole
+    if whole in ("+0", "-0") and x != 0:  # (the sign of `x` kept: a bound at -0.04 pts read "+0.0", above 0)
+        return f"{'-' if x < 0 else '+'}{abs(half_up(100 * x, 1)):.1f}"
+    return whole
 
 
 def median_cell(s: Summary, turns: list[int], sep: str) -> str:

@@ -428,8 +428,16 @@ def _placed(state: GameState, ev: Event, sights: tuple[bool, bool]) -> None:
     if not sights[enemy]:
         return
     if kind == "AmbushSprung":
-        uid, where = ev.ambusher, ev.hex  # type: ignore[attr-defined]
-    elif kind == "AssaultResolved":
+        # seen firing from its hex: marked there even if it has slipped away since (`_ambush_withdrawal`; `_mark`
+        # would drop it). The withdrawal's move, later in this batch, moves the mark if the side saw any of it, and
+        # `_learn_control` after the order if it sees the party where it ends; unseen, this is where it was last
+        # seen (its target destroyed, nobody saw it go: the side kept no mark of the ambush it just read)
+        u = state.unit(ev.ambusher)  # type: ignore[attr-defined]
+        if u.strength > 0:
+            assert state.last_seen is not None
+            state.last_seen[enemy][u.id] = (state.map.idx(ev.hex), state.turn, u.strength, False)  # type: ignore[attr-defined]
+        return
+    if kind == "AssaultResolved":
         if not ev.advanced:  # type: ignore[attr-defined]
             return
         uid, where = ev.attacker, ev.target_hex  # type: ignore[attr-defined]
@@ -1083,6 +1091,8 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     if ut.domain == "ground" and (not state.map.enterable[ut.mobility][t] or state.units_at(t, 1 - u.side)):
         return (f"{u.id} cannot be placed at {state.map.describe(t)}: a sandbox placement needs a hex a "
                 f"{ut.mobility} unit can stand on, with no enemy unit in it")
+    if ut.domain == "ground" and state.map.no_go[u.side][t]:  # (as a start, a move, an arrival: public map data)
+        return f"{u.id} cannot be placed at {state.map.describe(t)}: the hex is closed to the {SIDES[u.side]}"
     # The stack limit holds as for a Move, in its words; own units only (the unit itself, if there, not counted),
     # so the refusal tells nothing of the enemy.
     if ut.domain == "ground" and not u.offmap and sum(

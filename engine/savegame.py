@@ -23,6 +23,11 @@ SAVE_FORMAT = 1
 def save_dict(state: GameState) -> dict[str, Any]:
     from engine.rules import ENGINE_VERSION
 
+    orders = [order_to_dict(o) for o in state.orders]
+    # a game that kept last-seen marks resumes keeping them: an agent that fires on them (`fire_on_suspected`) played
+    # another game from a save made before any Fire order, whose reload did not track sightings. Said only where the
+    # orders alone would not make the reload track them, so that saving a loaded game gives the same file.
+    flag = state.sightings is not None and not _may_fire_on_marks(state.scenario, orders)
     return {
         "save_format": SAVE_FORMAT,
         "engine_version": ENGINE_VERSION,
@@ -32,8 +37,9 @@ def save_dict(state: GameState) -> dict[str, Any]:
         "agents": state.agents,
         "sandbox": state.sandbox,
         "scenario": state.scenario.raw,
-        "orders": [order_to_dict(o) for o in state.orders],
+        "orders": orders,
         "extra": state.extra,
+        **({"track_sightings": True} if flag else {}),
     }
 
 
@@ -114,7 +120,10 @@ def game_from_save_dict(doc: Any, source: str = "save", track_sightings: bool = 
         raise SaveFormatError(f"{source}: orders must be a list")
     # a fire on a suspected position is laid on a last-seen mark, which only a game that tracks sightings keeps:
     # such a game replays tracked (the log is the same either way; tracking only records who saw what)
-    track_sightings = track_sightings or _may_fire_on_marks(scen, doc["orders"])
+    tracked = doc.get("track_sightings", False)
+    if not isinstance(tracked, bool):
+        raise SaveFormatError(f"{source}: track_sightings must be true or false, got {tracked!r}")
+    track_sightings = track_sightings or tracked or _may_fire_on_marks(scen, doc["orders"])
     try:
         state = new_game(scen, seed, mode, agents=agents, sandbox=sandbox, track_sightings=track_sightings)
     except ValueError as e:
