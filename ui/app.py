@@ -112,6 +112,11 @@ IDLE_WORDS = {"movement": ("unit", "units", "have not moved", "has not moved"),
               "artillery": ("battery", "batteries", "could still fire", "could still fire")}
 """The phases whose end is asked twice while units could still act in them (`App.idle_warning`): (one, many,
 what they could do, the same for one). A double Space press ended the air phase with the drones unflown."""
+WELCOME = "Welcome. Press H for help. Select a unit: click it, or press Tab."
+"""The status line a new game opens on."""
+WELCOME_NOTE = "welcome: press H for help; select a unit: click it, or press Tab"
+"""The same hint as a note under the enemy-turn report (`panels.NOTE_HEADS`), for a side whose first view is that
+report (the defender, a hotseat player): the report replaced the welcome before the player ever saw it."""
 CHOOSE_SIDE = ("Choose a side with the buttons below the briefing, or the keys A (attacker) / D (defender) "
                "(Esc or L: play the defender)")
 SIDE_KEYS = {pygame.K_a: 0, pygame.K_d: 1}
@@ -236,7 +241,7 @@ class App:
         """The hovered hex was put there with the arrow keys (the keyboard cursor, `move_cursor`), not by the mouse:
         Enter then acts on it as a click would. A mouse move hands the hover back to the mouse."""
         self.pending: tuple[Any, list[str]] | None = None
-        self.status = "Welcome. Press H for help. Select a unit: click it, or press Tab."
+        self.status = WELCOME
         self.overlays: set[int] = set()
         self.side_choice = False
         """The briefing offers "play the attacker / the defender" (a new game with no --side: `wargame play`)."""
@@ -308,7 +313,6 @@ class App:
         """`panels.enemies_near`'s last answer and what it depended on (`panels.near_key`)."""
         self._reveals: dict[int, str | None] = {}
         self._reach: tuple[int, list[tuple[int, int]]] = (0, [])
-        self._reach_tags: dict[Any, pygame.Surface] = {}
         self.goto_stops: list[int] = []
         """Hexes of the units whose go-to order stopped short in this movement phase's run (the map shows them)."""
         self.goto_stalled: dict[str, tuple[int, int, int]] = {}
@@ -1521,6 +1525,7 @@ class App:
             self.status = self.enemy_turn_summary(start)
         elif (said := self.restore_report()) is not None:  # (a loaded game: its last half-turn, from the log)
             self.status = said
+        self.status = self.welcome_note(self.status)
         if self.status_after_curtain:  # (what `play` had to say at the start: the load's notes, the autosave's)
             self.status = f"{self.status_after_curtain} | {self.status}"
             self.status_after_curtain = None
@@ -1616,11 +1621,21 @@ class App:
         """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
         seen = self.enemy_turn_seen(start)
-        self.status = self.enemy_turn_summary(start, seen)
+        self.status = self.welcome_note(self.enemy_turn_summary(start, seen))
         gm = self.state.map
         self.highlight = [gm.idx(h) for ev in seen for h in ev.hexes() if gm.on_map(h)]
         self.log_anchor = start
         self.report_notes += self.arrived_out_of_supply(start)
+
+    def welcome_note(self, status: str) -> str:
+        """`status` with the welcome's hint as a note below it (`WELCOME_NOTE`) while the viewing side has not yet
+        played a phase of its own (no `EndPhase` of its in the game's orders): a defender's first view was the
+        enemy-turn report, and the hint was never seen. A game played on (`--autoplay`, a save) gets none."""
+        own = SIDES[self.view_side]
+        if self.state.outcome is not None or self.read_only or any(
+                isinstance(o, EndPhase) and o.side == own for o in self.state.orders):
+            return status
+        return f"{status} | {WELCOME_NOTE}"
 
     def arrived_out_of_supply(self, start: int) -> list[str]:
         """Notes for the report (V) on the player's units that arrived since log index `start` and are out of
@@ -2145,16 +2160,14 @@ class App:
         return self._targets
 
     def _reach_tag_rects(self) -> list[tuple[int, pygame.Rect]]:
-        """(hex, rectangle on the map surface) of each reachable hex's cost tag (none on small hexes)."""
-        g = self.geo
+        """(hex, rectangle on the map surface) of each reachable hex's cost tag that is drawn: none meet, the
+        hovered destination's and the cheapest first (`ov.reach_tag_layout`; none on small hexes)."""
         dest = self.destinations()
-        if not dest or g.size < 13:
+        if not dest:
             return []
-        out = []
-        for i, (cost, _) in dest.items():
-            x, y = g.center(i)
-            out.append((i, self.reach_tag(cost, g.size).get_rect(center=(int(x), int(y + g.size * 0.55)))))
-        return out
+        first = [self.hover] if self.hover in dest else []
+        return ov.reach_tag_layout({i: c for i, (c, _) in dest.items()}, self.geo, self.text, self.palette.reach,
+                                   first)
 
     def _draw_tags_over_names(self, screen: pygame.Surface, tags: list[tuple[int, pygame.Rect]],
                               names: list[tuple[str, pygame.Rect]]) -> None:
@@ -2173,19 +2186,9 @@ class App:
                 screen.blit(self.reach_tag(dest[i][0], size), spot)
 
     def reach_tag(self, cost: float, hex_size: float) -> pygame.Surface:
-        """A reachable hex's move cost as drawn on it: reach-yellow figures on a dark plate ("3 MP" where the
-        hex is large enough), so they never read as part of an overlay's colours or numbers below them."""
-        words = f"{cost:g} MP" if hex_size >= 24 else f"{cost:g}"
-        key = (words, self.palette.name)
-        cache = self._reach_tags
-        img = cache.get(key)
-        if img is None:
-            txt = self.text.render(words, 11, self.palette.reach, bold=True)
-            img = pygame.Surface((txt.get_width() + 6, txt.get_height()), pygame.SRCALPHA)
-            pygame.draw.rect(img, (15, 15, 20, 225), img.get_rect(), border_radius=3)
-            img.blit(txt, (3, 0))
-            cache[key] = img
-        return img
+        """A reachable hex's move cost as drawn on it (`ov.reach_tag_plate`: sized to fit its hex at any
+        --ui-scale)."""
+        return ov.reach_tag_plate(self.text, cost, hex_size, self.palette.reach)
 
     def path_tag(self) -> list[str]:
         """The words at the end of the hovered move's path: its cost and, for a hidden unit, whether the move

@@ -158,10 +158,16 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     w = Writer(app, screen, rect)
     w.limit = bottom
     if not fits and whole:  # still too long (a small window, a large --ui-scale): who moves in which phase,
-        _clock(app, w, True)  # then the preview in fewer lines (a player lost the header below a long one) or the
-        probe = Writer(app, screen, rect, measure=True)  # selected unit, the rest below it as far as it goes
-        probe.y = w.y
-        _details(app, probe, hover=False, condense=True)
+        # then the preview in fewer lines (a player lost the header below a long one) or the selected unit, the
+        # rest below it as far as it goes; the clock without the scenario's name when that lets it all show (a
+        # cliff assault's preview at 1280x800, --ui-scale 1.5, was cut)
+        for clock in (True, 2):
+            probe = Writer(app, screen, rect, measure=True)
+            _clock(app, probe, clock)
+            _details(app, probe, hover=False, condense=True)
+            if probe.y <= bottom:
+                break
+        _clock(app, w, clock)
         more = t.line_height(12)
         cut = probe.y > bottom  # (a preview cut off with no sign read as if it ended there: say more follows)
         if cut:
@@ -453,9 +459,11 @@ def select_next_aircraft(app: Any) -> None:
 
 
 def grounded_causes(app: Any) -> list[tuple[str, str | None]]:
-    """The GROUNDED plate in fewer lines, one a set of causes: "GROUNDED: Bayraktar TB2 flight (az_tb2), Harop
-    loitering munitions (az_harop) — patchy fog, cloud ceiling 400 m" (the weather as it is, from the engine's
-    `view.grounded_limits`, without each drone's own limit); with the unit a click selects (the first named).
+    """The GROUNDED plate in fewer lines, one a set of causes: "GROUNDED: TB2 (az_tb2) needs 1200 m / 3 km, Harop
+    (az_harop) 1000 m / 2 km — patchy fog, cloud ceiling 400 m, visibility 2 km": each drone type with its units'
+    ids and the minima it needs of the figures that ground it (the plate said the weather alone, not what each drone
+    waits for), then the weather as it is (from the engine's `view.grounded_limits`); with the unit a click selects
+    (the first named).
     Both sides' drones in a view of both (`--see-all`, a replay of both sides), the viewing side's otherwise."""
     from engine.view import grounded_limits
 
@@ -465,8 +473,32 @@ def grounded_causes(app: Any) -> list[tuple[str, str | None]]:
         got = limits.get(u.id)
         if u.active and got:
             groups.setdefault(tuple(x.condition for x in got), []).append(u.id)
-    return [(f"GROUNDED: {', '.join(app.names.name(u) for u in ids)} — {', '.join(key)}", ids[0])
-            for key, ids in groups.items()]
+    st = app.state
+    out = []
+    for key, ids in groups.items():
+        types: dict[str, list[str]] = {}  # (type -> its units here, in the order of battle)
+        for uid in ids:
+            types.setdefault(st.unit(uid).type, []).append(uid)
+        said = []
+        for k, (type_id, uids) in enumerate(types.items()):
+            figs = [f"{x.minimum:.0f} m" if x.kind == "ceiling" else f"{x.minimum:g} km" for x in limits[uids[0]]
+                    if x.minimum is not None]
+            who = f"{side_word(app, st.unit(uids[0]))}{type_tag(st.scenario.unit_table[type_id])} ({', '.join(uids)})"
+            said.append(f"{who} {'needs ' if k == 0 else ''}{' / '.join(figs)}" if figs else who)
+        out.append((f"GROUNDED: {', '.join(said)} — {', '.join(key)}", ids[0]))
+    return out
+
+
+def type_tag(ut: Any) -> str:
+    """A unit type's short name on the GROUNDED plate: the class its label names ("Armed drones (TB2-class)":
+    "TB2"), else the label before any bracket.
+
+    >>> from types import SimpleNamespace as N
+    >>> type_tag(N(label="Armed drones (TB2-class)")), type_tag(N(label="Recon drone"))
+    ('TB2', 'Recon drone')
+    """
+    m = re.search(r"\(([^()]+)-class\)", ut.label)
+    return m.group(1) if m else ut.label.split(" (")[0]
 
 
 ALERT_BG = (120, 24, 14)
@@ -573,7 +605,7 @@ def condensed(lines: list[str]) -> list[str]:
     """
     out: list[str] = []
     mods: list[str] = []
-    for s in lines:
+    for s in map(_tighter, lines):
         if s.startswith("    ") and out and out[-1].startswith("  firepower "):  # (an assault's outcomes, also
             mods.append(s.strip())  # indented, stay lines of their own)
             continue
@@ -587,6 +619,31 @@ def condensed(lines: list[str]) -> list[str]:
     if mods:
         out[-1] += f" [{', '.join(mods)}]"
     return out
+
+
+TIGHTER = ((re.compile(r"^(Your fire): .+? (→ .+)$"), r"\1 \2"),
+           (re.compile(r"^Return fire of (.+): \1 → .+$"), r"Return fire of \1 → your unit"),
+           (re.compile(r"^Chance per shot: (\S+) \+ (\S+) per net point, never below (\S+) \(the floor\) or above "
+                       r"(\S+) \(the ceiling\)$"), r"Per shot: \1 + \2/net point; floor \3, ceiling \4"),
+           (re.compile(r"^Click the target again or press Enter to confirm; Esc cancels\.$"),
+            "Click the target again or Enter: confirm; Esc: cancel"))
+"""A preview's lines in fewer words for a panel too short for them (`condensed`): the firing unit the header
+names already, the return fire's target (the unit assaulting), the hit-chance rule and the confirm line short."""
+
+
+def _tighter(s: str) -> str:
+    """One preview line as `TIGHTER` shortens it.
+
+    >>> _tighter("Return fire of enemy Infantry (b): enemy Infantry (b) → Special Forces (a)")
+    'Return fire of enemy Infantry (b) → your unit'
+    >>> _tighter("Your fire: Special Forces (a) → enemy Infantry (b)")
+    'Your fire → enemy Infantry (b)'
+    >>> _tighter("Chance per shot: 10% + 10% per net point, never below 2% (the floor) or above 90% (the ceiling)")
+    'Per shot: 10% + 10%/net point; floor 2%, ceiling 90%'
+    """
+    for pat, rep in TIGHTER:
+        s = pat.sub(rep, s)
+    return s
 
 
 def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condense: bool = False,
@@ -650,8 +707,27 @@ def ambush_words(app: Any, u: Any, ut: Any) -> str | None:
     why = ambush_refusal(app.state, u)
     if why is None:
         gm = app.state.map
-        return f"AMBUSH READY ({gm.terrain_at(u.idx).name} +{int(gm.ambush[u.idx])})"
+        return f"AMBUSH READY ({gm.terrain_at(u.idx).name} +{int(gm.ambush[u.idx])}{vehicle_ambush_words(gm, u.idx)})"
     return f"no ambush: {why.split(' (')[0]}"
+
+
+def vehicle_ambush_words(gm: Any, idx: int) -> str:
+    """The ambush's extra bonus against a vehicle, which depends on the hex it enters next to the party at `idx`
+    (`engine.combat`'s "vehicles blind in <terrain>": the concealment of the vehicle's hex, from the terrain table),
+    as "; +2 more vs vehicles in ravine or forest, +1 in hills" ("" if no hex around gives one): the flag said the
+    party's own bonus alone, though against a vehicle the ambush fires with both."""
+    by: dict[int, list[str]] = {}
+    for i in gm.nbr_list[idx]:
+        c = int(gm.concealment[i])
+        name = gm.terrain_at(i).name
+        if c > 0 and name not in by.setdefault(c, []):
+            by[c].append(name)
+    groups = [(c, by[c]) for c in sorted(by, reverse=True) if by[c]]
+    if not groups:
+        return ""
+    said = [f"+{c}{' more vs vehicles' if k == 0 else ''} in {' or '.join(names)}"
+            for k, (c, names) in enumerate(groups)]
+    return "; " + ", ".join(said)
 
 
 def where(gm: Any, idx: int, near: int = 6) -> str:
@@ -1274,7 +1350,7 @@ def split_skip(status: str) -> tuple[str, str]:
     return (main, "Skipped the " + note) if sep else (status, "")
 
 
-NOTE_HEADS = {"skipped the ": 1, "go-to orders: ": 2}
+NOTE_HEADS = {"skipped the ": 1, "go-to orders: ": 2, "welcome: ": 1}
 """The notes a status line may carry after its main text (" | skipped the ...", " | go-to orders: ..."), each
 shown on lines of its own below it, and how many lines each may take."""
 
