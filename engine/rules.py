@@ -73,8 +73,15 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.21.0"
-"""0.21.0: a unit destroyed by the ambush it runs into as it enters a hex does not take the hex, and one that survives
+ENGINE_VERSION = "0.22.0"
+"""0.22.0: a unit that retreats into a hex takes it, as a move, an ambush withdrawal, an assault's advance and a sandbox
+placement do (a review found retreats onto hexes the enemy held, objective hexes among them, left under the enemy's
+control); some Shusha games change (docs/fidelity: 13/13 checks, the same win rate). The side an ambush party fired
+on keeps a last-seen mark where it fired from when none of its units saw the party slip away (its target destroyed),
+read by AIs only with `fire_on_suspected`; a save of a game that tracks sightings says so (`"track_sightings": true`)
+and reloads tracking them.
+
+0.21.0: a unit destroyed by the ambush it runs into as it enters a hex does not take the hex, and one that survives
 takes it after the ambush (its `ControlChanged` follows the ambush's events); the side under fire reads a battery it
 did not see fire as `engine.view.UNSEEN_FIRER`, not by id and type, and a drone's side an air-defence unit it did
 not see engage it as `UNSEEN_AIR_DEFENCE`; a last-seen mark remembers whether its side saw
@@ -1766,6 +1773,8 @@ def _do_assault(state: GameState, o: Assault) -> None:
                 else:
                     after.append(UnitRetreated.make(turn=state.turn, side=SIDES[d.side], unit=d.id, from_hex=frm,
                                                     hex=gmap.hex_refs[j], reason="defence broken"))
+                if d.strength > 0:  # it stands on the hex now, as a move, a withdrawal or an advance would
+                    _set_control(state, j, d.side, d, witnessed=True, sink=after)
         result = "defenders retreat"
         advanced = _advance(state, a, t)
     else:
