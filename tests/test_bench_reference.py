@@ -48,3 +48,14 @@ def test_only_what_was_paired_with_atlatl() -> None:
     ref = run.at_reference_speed(_res([_round(THERE, 0.1, None)]))
     assert "shusha_game_ms" not in ref  # no Shusha games in the rounds: no Shusha estimate
     assert run.at_reference_speed({"shusha": {"game_ms_median": 22.0}}) is None  # no Atlatl at all
+
+
+def test_the_wargame_batch_rate_is_a_row_of_the_targets_table() -> None:
+    """The rate an analyst gets from `wargame batch` (start to exit: workers, rows, Parquet) beside the pool's."""
+    res = {"shusha": {"parallel": {"workers": 2, "games_per_s_all_cores": 60.0},
+                      "wargame_batch": {"workers": 2, "games": 400, "wall_s": 8.0, "games_per_s": 50.0}}}
+    rows = {r["target"].strip(): r for r in run.targets_table(res)}
+    row = rows["`wargame batch` of 400 games, start to exit"]
+    assert (row["measured"], row["limit"], row["status"]) == (50.0, 90, "MISS")
+    assert "`wargame batch` of 400 games, start to exit" not in {
+        r["target"].strip() for r in run.targets_table({"shusha": {"wargame_batch": {"error": ["boom"]}}})}
