@@ -131,7 +131,7 @@ def test_tab_after_the_idle_warning_goes_through_the_units_it_names(shusha, scre
         app.on_key(pygame.K_TAB, 0)
         seen.append(app.selected)
     assert set(seen) == set(named) and seen[: len(named)] == named
-    assert "the end-of-phase warning names" in app.status
+    assert app.status.startswith("Not yet moved: ")
     # a unit marked to hold drops out of the cycle
     from ui import goto_orders
 

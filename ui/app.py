@@ -40,6 +40,10 @@ RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenc
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
 MAP_COVERS = ("alert_win", "help_win", "report_win", "over_win")
 """The windows over the map that Enter closes (the topmost first) before it may act on the map again."""
+UNDO_EMPTY = {"random": "Nothing to undo (only moves without random draws can be undone)",
+              "loaded": "Nothing to undo since the game was loaded",
+              "phase": "Nothing to undo this phase"}
+"""Ctrl+Z with no move to take back, by why the undo history is empty (`App.undo_empty_why`)."""
 CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 """Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
 WAIT_KEYS = frozenset({pygame.K_t, pygame.K_SPACE, pygame.K_e, pygame.K_TAB, pygame.K_g, pygame.K_k,
@@ -62,7 +66,7 @@ HELP = [
     ("Esc", "close a window or dialog / cancel the selection / clear highlights"),
     ("Space or E", "end the current phase"),
     ("Tab / Shift+Tab", "select the next / the previous own unit that can act (after the end-of-phase warning: "
-                        "the next of the units it names)"),
+                        "the next of the units it names, until Esc)"),
     ("R", "the roster: your units, what each has done this turn, those that can still act first (\">\"); "
           "click a line to select the unit"),
     ("V, or a click on the status bar", "the enemy-turn report: all you saw of the enemy's last turn, losses and "
@@ -112,6 +116,11 @@ IDLE_WORDS = {"movement": ("unit", "units", "have not moved", "has not moved"),
               "artillery": ("battery", "batteries", "could still fire", "could still fire")}
 """The phases whose end is asked twice while units could still act in them (`App.idle_warning`): (one, many,
 what they could do, the same for one). A double Space press ended the air phase with the drones unflown."""
+IDLE_TAB_WORDS = {"movement": "not yet moved", "assault": "could still assault", "air": "could still fly",
+                  "artillery": "could still fire"}
+"""What the units Tab goes through after the idle warning have in common, for the status line (`next_unit`): it
+said "... strength 2 - 6 of the 6 the end-of-phase warning names (Tab: the next, ...)", hard to read (s33
+playtest); now "Not yet moved: 6 of 6 (Tab: next, Esc: all units) — Selected ..."."""
 WELCOME = "Welcome. Press H for help. Select a unit: click it, or press Tab."
 """The status line a new game opens on."""
 WELCOME_NOTE = "welcome: press H for help; select a unit: click it, or press Tab"
@@ -197,6 +206,9 @@ class App:
         self.size = size
         self.autoskip = autoskip
         self._end_warned: Any = None
+        self._tab_idle: Any = None
+        """The phase (as `_end_warned`) in which Tab goes through the units the idle warning named: from the warning
+        until Esc or a unit selected by a click (it stayed so for the rest of the phase: s33 playtest)."""
         """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
         self.log_anchor: int | None = None
         """A log index the event log should scroll to once (the enemy's half-turn's first line); the GUI clears
@@ -278,6 +290,10 @@ class App:
         self.clock = time.perf_counter
         """The UI's clock (the curtain's grace period); a test gives its own."""
         self.undo_stack: list[tuple[Any, int]] = []
+        self.status_after_dialog = ""
+        """The status line held back while a file dialog is open (`show_enemy_turn`), shown when it is shut."""
+        self.undo_empty_why = "phase"
+        """Why `undo_stack` last emptied (`UNDO_EMPTY`): a phase began, the game was loaded, or an order drew."""
         self.running = True
         self._omniscient = omniscient
         self.show_units = True
@@ -329,7 +345,15 @@ class App:
         """Log index of an own recon sortie ordered in this window -> the enemies it brought into view, as the
         status line named them (the event lists only the hidden ones it detected): the event log says the same."""
         self.click_regions: list[tuple[pygame.Rect, Any]] = []
+        self.legend_folded = False
+        """The player folded the overlay legend to its titles (`panels.toggle_legend_fold`)."""
+        self.legend_opened = False
+        """The player showed the legend whole: it no longer folds by itself over units it tags (`draw_legends`)."""
+        self.legend_shown_folded = False
+        """The legend as last drawn: folded (by the player, or by itself), or whole."""
         self.counter_boxes: list[pygame.Rect] = []
+        self.mark_boxes: list[pygame.Rect] = []
+        """Where an overlay's marks on own counters (rings, "NO SUPPLY" tags, ticks) stood in the last frame."""
         self.unit_boxes: dict[str, tuple[int, pygame.Rect]] = {}
         """Where each shown counter stood in the last frame: unit id -> (hex, rectangle on the map surface)."""
         """Where the counters, last-seen marks and stack counts stood on the map surface in the last frame."""
@@ -644,6 +668,7 @@ class App:
         rng0 = self.state.rng.bit_generator.state["state"]["state"] if undoable else None
         known0 = self.known_enemies() if undoable else None
         ids0 = frozenset(c.id for c in self.view.contacts)  # (a recon sortie's summary: what was known already)
+        phase0 = (self.state.turn, self.state.side, self.state.phase_i)
         try:
             events = apply(self.state, order)
         except IllegalOrder as e:  # (the engine's reasons name units by id: named for display, `ui.names`)
@@ -663,11 +688,14 @@ class App:
             spotted = self.newly_known(known0) if known0 is not None else []
             if drew or learned or spotted:
                 self.undo_stack.clear()
+                self.undo_empty_why = "random"
             else:
                 self.undo_stack.append((before, self.view_side))
         else:
             spotted = []
             self.undo_stack.clear()
+            self.undo_empty_why = "phase" if (self.state.turn, self.state.side, self.state.phase_i) != phase0 \
+                else "random"
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         first = len(self.state.log) - len(events)
         for k, ev in enumerate(events):  # an own recon sortie: its log line names what the status line names
@@ -1003,6 +1031,7 @@ class App:
         key = (id(st), st.turn, st.side, st.phase_i)
         if self._end_warned != key and (idle := self.idle_warning()):
             self._end_warned = key  # a second press ends the phase
+            self._tab_idle = key
             self.status = idle
             return
         self.pending = None
@@ -1035,6 +1064,13 @@ class App:
         skip = self.need_not_act()
         first = goto_orders.stalled_now(self) if self.state.phase == "movement" else set()
         return sorted((u for u in self.able_units() if u not in skip), key=lambda u: (u not in first, u))
+
+    def tab_all_again(self) -> str:
+        """Esc: Tab goes through all units again, no longer only those the idle warning named; the words to add
+        to the status line if it did go through those ("" if not)."""
+        was = self._tab_idle is not None and self._tab_idle == self._end_warned and self.idle_warned()
+        self._tab_idle = None
+        return " (Tab: all your units again)" if was else ""
 
     def idle_warned(self) -> bool:
         """Whether this phase's end was asked for and met by the idle-units warning (`end_phase`)."""
@@ -1090,8 +1126,8 @@ class App:
         return True
 
     def undo(self) -> None:
-        if not self.undo_stack:
-            self.status = "Nothing to undo (only moves without random draws can be undone)"
+        if not self.undo_stack:  # (after a load it blamed the random draws: s33 playtest)
+            self.status = UNDO_EMPTY.get(self.undo_empty_why, UNDO_EMPTY["random"])
             return
         before, side = self.undo_stack.pop()
         # the plans (go-to orders, hold marks) are the player's, not the move's: other units' plans made since
@@ -1291,6 +1327,7 @@ class App:
     def show_loaded(self, path: Path, after: str = "") -> None:
         """The status line after a load; autoskip then names the phases it skips there and the phase the player
         is in (the line said "defender air phase" over a panel showing MOVEMENT)."""
+        self.undo_empty_why = "loaded"
         self.status = self.loaded_status(path) + after
         self._loaded = [path, after, [], self.status]
 
@@ -1316,6 +1353,7 @@ class App:
         self.pending = None
         self.highlight = []
         self.undo_stack.clear()
+        self.undo_empty_why = "phase"
         self.rngs = ai_rngs(st)
         self.report, self.report_notes, self.show_report = None, [], False
         self._ai_key = None
@@ -1621,11 +1659,23 @@ class App:
         """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
         seen = self.enemy_turn_seen(start)
-        self.status = self.welcome_note(self.enemy_turn_summary(start, seen))
+        summary = self.welcome_note(self.enemy_turn_summary(start, seen))
+        dialog = getattr(getattr(self, "gui", None), "dialog", None)
+        if dialog is not None and dialog.alive():  # (the save dialog's hint stays while it is open: Ctrl+S in the
+            self.status_after_dialog = summary  # enemy's half-turn had it overwritten, s33 playtest)
+        else:
+            self.status = summary
         gm = self.state.map
         self.highlight = [gm.idx(h) for ev in seen for h in ev.hexes() if gm.on_map(h)]
         self.log_anchor = start
         self.report_notes += self.arrived_out_of_supply(start)
+
+    def file_dialog_shut(self, picked: bool) -> None:
+        """The file dialog closed: the status line held back while it was open (`status_after_dialog`) is shown,
+        unless a file was picked (what the save or load did says more; the enemy's turn is in the event log)."""
+        held, self.status_after_dialog = self.status_after_dialog, ""
+        if held and not picked:
+            self.status = held
 
     def welcome_note(self, status: str) -> str:
         """`status` with the welcome's hint as a note below it (`WELCOME_NOTE`) while the viewing side has not yet
@@ -1673,7 +1723,7 @@ class App:
         units it named that are still idle ("Tab to go to them": not the guns, units in contact or on the
         objective, held with K, that it leaves out), and all of them again when none is left. `back` (Shift+Tab):
         the one before, in the same list (a player who tabbed one too far had to go round them all)."""
-        idle = self.idle_units() if self.idle_warned() else []
+        idle = self.idle_units() if self.idle_warned() and self._tab_idle == self._end_warned else []
         able: set[str] = set()
         if idle:
             ids = idle
@@ -1688,8 +1738,9 @@ class App:
         k = (ids.index(self.selected) + step) % len(ids) if self.selected in ids else (len(ids) - 1 if back else 0)
         self.select(ids[k])
         if idle:  # (the status says which of the warning's units this is)
-            self.status += (f" - {k + 1} of the {len(ids)} the end-of-phase warning names (Tab: the next, "
-                            "Shift+Tab: the one before)")
+            what = IDLE_TAB_WORDS.get(self.state.phase, "named by the warning").capitalize()  # (first: a long
+            # unit name left it cut off the status bar's two lines at --ui-scale 1.5)
+            self.status = f"{what}: {k + 1} of {len(ids)} (Tab: next, Esc: all units) — {self.status}"
         elif not able and self.my_turn():  # (Tab went on through guns and tanks with nothing to do, unsaid)
             self.status += f" - no unit of yours can act in this {self.state.phase} phase: Space ends it"
         u = self.state.unit(ids[k])
@@ -1848,6 +1899,7 @@ class App:
         self._ai_key = (st.turn, st.side, st.phase_i)  # this AI now has a plan for this phase
         agent_step(st, self.agents[side], self.rngs[side])
         self.undo_stack.clear()
+        self.undo_empty_why = "phase"
 
     def run_ai_until(self, turn: int) -> None:
         """Scripted: let the agents play both sides until `turn` (uses engine.game.run_agents)."""
@@ -1894,6 +1946,7 @@ class App:
         marks = [(img, r, False) for res in self._overlay_res
                  for img, r in ov.unit_mark_sprites(res, self.unit_boxes, self.text)]
         self.counter_boxes = [r for _, r, _ in sprites + marks]
+        self.mark_boxes = [r for _, r, _ in marks]  # (a tag wider than its counter: `legend_place.own_boxes`)
         tags = self._reach_tag_rects()
         keep_clear = self.counter_boxes + [r for _, r in tags]  # place names make way for the move costs too
         self.place_labels = self.renderer.label_rects(self.hex_size, keep_clear)
@@ -2591,8 +2644,11 @@ class App:
             mods = pygame.key.get_mods()
             self.kb_cursor = False  # (the mouse has the map back: the next Enter confirms its preview, not a click
             self.hover = self.screen_to_hex(*pos)  # on the keyboard cursor's hex)
+            was = self.selected
             self.click_hex(self.screen_to_hex(*pos), shift=bool(mods & pygame.KMOD_SHIFT),
                            ctrl=bool(mods & pygame.KMOD_CTRL))
+            if self.selected is not None and self.selected != was:  # (a unit chosen by hand: Tab is for all)
+                self._tab_idle = None
 
     def on_key(self, key: int, mod: int, uni: str = "") -> None:
         ctrl = mod & (pygame.KMOD_CTRL | pygame.KMOD_META)
@@ -2657,12 +2713,16 @@ class App:
                 self.status = f"{what} closed (L opens it again){you}"
             elif self.gui.close_top_window():
                 self.status = "Closed"
+                if self.gui.dialog is None:
+                    self.file_dialog_shut(picked=False)
             elif self.pending or self.selected:
                 self.drop_preview()
                 self.select(None)
-                self.status = "Cancelled"
+                self.status = "Cancelled" + self.tab_all_again()
             else:
                 self.highlight = []
+                if self.tab_all_again():
+                    self.status = "Tab goes through all your units again"
         elif key in (pygame.K_h,) or uni == "?":
             self.toggle_help()
         elif key == pygame.K_l:

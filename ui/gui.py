@@ -427,6 +427,7 @@ class Gui:
                 app.show_report = False
             elif ev.ui_element is self.dialog:
                 self.dialog = None
+                app.file_dialog_shut(picked=False)
             elif ev.ui_element is self.confirm_win:  # (its Cancel, its X: the file stays as it was)
                 self.keep_file()
             elif ev.ui_element is self.alert_win:
@@ -434,6 +435,7 @@ class Gui:
             return True
         if ev.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and ev.ui_element is self.dialog:
             mode, self.dialog = self.dialog_mode, None
+            self.app.file_dialog_shut(picked=True)
             self.picked(mode, Path(ev.text))
             return True
         if ev.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and ev.ui_element is self.confirm_win:
@@ -463,6 +465,7 @@ class Gui:
             return True
         mode, self.dialog = self.dialog_mode, None
         d.kill()
+        self.app.file_dialog_shut(picked=True)
         self.picked(mode, Path(path))
         return True
 

@@ -3,7 +3,9 @@ what a player reads on the map. The legend of the movement overlay (key 1) sat i
 that corner held no counter, and so hid rows of hexes a player was choosing moves among. Now every hex it would
 cover counts; a counter, an objective hex, a place name or a hex the selected unit can reach counts more; and a spot
 off the map's hexes (the map area's margin round a small map) costs nothing. A click on the legend folds it to its
-title line (`panels.draw_legends`), for the hexes no spot leaves clear."""
+title line (`panels.draw_legends`), for the hexes no spot leaves clear. The player's own counters count more than
+an enemy's, and one an overlay tags ("NO SUPPLY") more than all the rest: the supply legend sat over the tags it
+explains (s33 playtest); where no spot leaves those clear the legend folds by itself."""
 
 from __future__ import annotations
 
@@ -20,9 +22,11 @@ INSET = 8
 """The legend's distance from the map area's sides."""
 STEP = 24
 """Pixels between the spots tried along each edge."""
-WEIGHTS = {"hex": 1, "reach": 6, "counter": 30, "objective": 30, "place": 10}
+WEIGHTS = {"hex": 1, "reach": 6, "counter": 30, "objective": 30, "place": 10, "own": 500, "tagged": 100_000}
 """What hiding each thing costs: a hex of the map; a hex the selected unit can move to (lit, with its cost); a
-counter or a last-seen mark; an objective hex; a place name."""
+counter or a last-seen mark; an objective hex; a place name; one of the player's own counters (more than a spot's
+whole spread of hexes: the legend goes where it hides none when it can); an own counter an overlay tags ("NO
+SUPPLY"), with its tag: the supply legend explains those tags, and sat over them on Shusha (seed 3, turn 16)."""
 OVERFLOW = 1000
 """The cost of each pixel of a legend's height beyond the map area (`best_spot_cost`): the shape that fits wins."""
 HEX_REACH = 0.5
@@ -111,13 +115,41 @@ def cost_at(app: Any, r: pygame.Rect) -> int:
 
 
 def busy_boxes(app: Any) -> list[tuple[int, pygame.Rect]]:
-    """The counters and place names on screen, each with what hiding it costs (`WEIGHTS`); their rectangles are
-    the map surface's, moved by the view's scroll."""
+    """The counters and place names on screen, each with what hiding it costs (`WEIGHTS`), the player's own
+    counters (`own_boxes`) once more; their rectangles are the map surface's, moved by the view's scroll."""
     mr = app.map_rect
     off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)
     busy = [(WEIGHTS["counter"], b.move(*off)) for b in getattr(app, "counter_boxes", [])]
     busy += [(WEIGHTS["place"], b.move(*off)) for _, b in getattr(app, "place_labels", [])]
+    busy += [(w, b.move(*off)) for w, b in own_boxes(app)]
     return busy
+
+
+def own_boxes(app: Any) -> list[tuple[int, pygame.Rect]]:
+    """The player's own counters (`app.unit_boxes`, map-surface rectangles), each with its cost beyond a plain
+    counter's: `WEIGHTS["own"]`, or `WEIGHTS["tagged"]` for one an overlay shown tags, with the marks over it
+    (`app.mark_boxes`: its ring and its tag, across the top or foot of the stack and wider than the counter), in
+    unit-id order."""
+    boxes = getattr(app, "unit_boxes", None) or {}
+    view = getattr(app, "view", None)
+    if not boxes or view is None:
+        return []
+    own = sorted(u.id for u in (app.state.units if getattr(app, "omniscient", False) else view.own))
+    tagged = {uid for res in getattr(app, "_overlay_res", None) or [] for uid, (_, tag) in res.unit_marks.items()
+              if tag}
+    marks = list(getattr(app, "mark_boxes", None) or [])
+    out = []
+    for uid in own:
+        got = boxes.get(uid)
+        if got is None:
+            continue
+        r = got[1]
+        if uid in tagged:
+            near = r.inflate(4, r.h)
+            out.append((WEIGHTS["tagged"], near.unionall([m for m in marks if m.colliderect(near)] or [near])))
+        else:
+            out.append((WEIGHTS["own"], r))
+    return out
 
 
 def best_spot(app: Any, width: int, height: int) -> pygame.Rect:

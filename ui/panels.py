@@ -1510,7 +1510,9 @@ LEGEND_UNFOLD = "[+] key"
 def toggle_legend_fold(app: Any) -> None:
     """A click on the overlay legend: fold it to its titles (no spot on a small map leaves all hexes clear:
     `legend_place`), or show it whole again. The fold lasts until clicked again, whatever overlay is on."""
-    app.legend_folded = not getattr(app, "legend_folded", False)
+    shown_folded = getattr(app, "legend_shown_folded", getattr(app, "legend_folded", False))
+    app.legend_folded = not shown_folded
+    app.legend_opened = shown_folded  # (shown whole by the player: no more folding by itself, `draw_legends`)
     app.status = ("Overlay legend folded to its title: click it to show the key again" if app.legend_folded
                   else "Overlay legend shown: click it to fold it away")
 
@@ -1593,47 +1595,67 @@ def legend_surface(app: Any, lines: list[list[LegendSeg]], px: int, mark: str) -
     return box
 
 
+def _best_legend(app: Any, rows: list[tuple[Any, str, bool]], dots: dict[int, float], px: int, mark: str
+                 ) -> tuple[int, pygame.Rect, pygame.Surface]:
+    """The legend's two shapes (`draw_legends`) laid out, and the one hiding less at its best spot, with the cost."""
+    from ui import legend_place
+
+    mr = app.map_rect
+    mw = app.ui_text.font(px).size(mark)[0] + 12
+    shapes = [(max(260, mr.w // 2) - 36, False), (mr.w - 2 * legend_place.INSET - 36, True)]
+    best: tuple[int, pygame.Rect, pygame.Surface] | None = None
+    for limit, inline in shapes:
+        box = legend_surface(app, legend_lines(app, rows, dots, px, limit - mw, inline), px, mark)
+        cost, spot = legend_place.best_spot_cost(app, *box.get_size())
+        if best is None or cost < best[0]:
+            best = (cost, spot, box)
+    assert best is not None
+    return best
+
+
 def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     """The overlay legend, in whichever of two shapes hides less of the map (`legend_place`): the tall one, at
     most half the map wide (long notes wrap), or a wide, low one with the short swatch rows side by side (it fits
-    the strip of the map area under or over a small map); folded to its titles after a click on it."""
+    the strip of the map area under or over a small map); folded to its titles after a click on it, or by itself
+    when every spot of both shapes would hide an own counter an overlay tags ("NO SUPPLY": what the legend
+    explains), until a click shows it whole."""
     from ui import legend_place
 
     px = 12
     folded = getattr(app, "legend_folded", False)
+    opened = getattr(app, "legend_opened", False)
     rows, dots = legend_rows(app, results)
+    titles: list[tuple[Any, str, bool]] = [(None, res.title, True) for res in results if res.title]
     if folded:  # (each overlay's title alone: the map under the legend shows)
-        rows, dots = [(None, res.title, True) for res in results if res.title], {}
+        rows, dots = titles, {}
     if not rows:
         return
-    mark = LEGEND_UNFOLD if folded else LEGEND_FOLD
     mr = app.map_rect
     # (drawn every frame: laid out and placed again only when what it shows or what it may hide has changed)
-    key = (tuple(rows), tuple(sorted(dots.items())), folded, tuple(mr), int(app.vx), int(app.vy),
+    key = (tuple(rows), tuple(sorted(dots.items())), folded, opened, tuple(mr), int(app.vx), int(app.vy),
            getattr(app, "hex_size", None), tuple(tuple(r) for r in getattr(app, "counter_boxes", [])),
            tuple(tuple(r) for _, r in getattr(app, "place_labels", [])), getattr(app, "selected", None),
            getattr(getattr(app, "state", None), "version", None), id(app.ui_text), getattr(app, "status_bar_h", 0))
     cached = getattr(app, "_legend_cache", None)
     if cached is not None and cached[0] == key:
-        spot, box = cached[1], cached[2]  # (the surface too: rebuilt each frame it cost 1.5 ms at Shusha)
+        spot, box, shown_folded = cached[1], cached[2], cached[3]  # (the surface too: rebuilt each frame it cost
+        # 1.5 ms at Shusha)
     else:
-        mw = app.ui_text.font(px).size(mark)[0] + 12
-        shapes = [(max(260, mr.w // 2) - 36, False), (mr.w - 2 * legend_place.INSET - 36, True)]
-        best: tuple[int, pygame.Rect, pygame.Surface] | None = None
-        for limit, inline in shapes:
-            box = legend_surface(app, legend_lines(app, rows, dots, px, limit - mw, inline), px, mark)
-            cost, spot = legend_place.best_spot_cost(app, *box.get_size())
-            if best is None or cost < best[0]:
-                best = (cost, spot, box)
-        assert best is not None
+        shown_folded = folded
+        best = _best_legend(app, rows, dots, px, LEGEND_UNFOLD if folded else LEGEND_FOLD)
+        if not folded and not opened and titles and best[0] >= legend_place.WEIGHTS["tagged"]:
+            shown_folded = True  # (every spot hides a unit an overlay tags, "NO SUPPLY", which this legend is
+            # about: its title alone, until a click shows it whole, `toggle_legend_fold`)
+            best = _best_legend(app, titles, {}, px, LEGEND_UNFOLD)
         _, spot, box = best
         prev = getattr(app, "_legend_last", None)  # (panning moved it 36 times in 60 steps at 800x600: it stays
         if prev is not None and prev[0] == box.get_size() and mr.contains(prev[1]):  # unless clearly worse)
             if legend_place.cost_at(app, prev[1]) <= best[0] + LEGEND_STAY_COST:
                 spot = prev[1]
         app._legend_last = (box.get_size(), spot)
-        app._legend_cache = (key, spot, box)
+        app._legend_cache = (key, spot, box, shown_folded)
     app.legend_rect = spot
+    app.legend_shown_folded = shown_folded
     screen.blit(box, spot)
     regions = getattr(app, "click_regions", None)
     if regions is not None:  # (a click on its top line, title and fold mark, folds or unfolds it; a click on
