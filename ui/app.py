@@ -206,10 +206,10 @@ class App:
         self.size = size
         self.autoskip = autoskip
         self._end_warned: Any = None
+        """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
         self._tab_idle: Any = None
         """The phase (as `_end_warned`) in which Tab goes through the units the idle warning named: from the warning
         until Esc or a unit selected by a click (it stayed so for the rest of the phase: s33 playtest)."""
-        """The phase (game, turn, side, phase) whose end was asked for once with units still able to act."""
         self.log_anchor: int | None = None
         """A log index the event log should scroll to once (the enemy's half-turn's first line); the GUI clears
         it."""
