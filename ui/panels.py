@@ -1504,6 +1504,8 @@ def legend_rows(app: Any, results: list[Any]) -> tuple[list[tuple[Any, str, bool
 LEGEND_FOLD = "[-] fold"
 """The mark at the top right of an unfolded overlay legend: a click on the legend folds it to its titles."""
 LEGEND_UNFOLD = "[+] key"
+AUTO_FOLD_NOTE = "folded so as not to hide your tagged units: click to show"
+"""The line under the titles of a legend that folded itself (`draw_legends`): "[+] key" alone did not say why."""
 """The mark at the end of a folded legend's title: a click shows the whole legend again."""
 
 
@@ -1646,7 +1648,7 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
         if not folded and not opened and titles and best[0] >= legend_place.WEIGHTS["tagged"]:
             shown_folded = True  # (every spot hides a unit an overlay tags, "NO SUPPLY", which this legend is
             # about: its title alone, until a click shows it whole, `toggle_legend_fold`)
-            best = _best_legend(app, titles, {}, px, LEGEND_UNFOLD)
+            best = _best_legend(app, [*titles, (None, AUTO_FOLD_NOTE, False)], {}, px, LEGEND_UNFOLD)
         _, spot, box = best
         prev = getattr(app, "_legend_last", None)  # (panning moved it 36 times in 60 steps at 800x600: it stays
         if prev is not None and prev[0] == box.get_size() and mr.contains(prev[1]):  # unless clearly worse)
