@@ -42,7 +42,9 @@ MAP_COVERS = ("alert_win", "help_win", "report_win", "over_win")
 """The windows over the map that Enter closes (the topmost first) before it may act on the map again."""
 UNDO_EMPTY = {"random": "Nothing to undo (only moves without random draws can be undone)",
               "loaded": "Nothing to undo since the game was loaded",
-              "phase": "Nothing to undo this phase"}
+              "phase": "Nothing to undo this phase",
+              "sandbox": "Nothing to undo: a sandbox placement or weather change is not taken back by Ctrl+Z (place "
+                         "the unit again, or load the saved set-up)"}
 """Ctrl+Z with no move to take back, by why the undo history is empty (`App.undo_empty_why`)."""
 CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 """Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
@@ -695,7 +697,7 @@ class App:
             spotted = []
             self.undo_stack.clear()
             self.undo_empty_why = "phase" if (self.state.turn, self.state.side, self.state.phase_i) != phase0 \
-                else "random"
+                else "sandbox" if isinstance(order, (SandboxPlace, SandboxWeather)) else "random"
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         first = len(self.state.log) - len(events)
         for k, ev in enumerate(events):  # an own recon sortie: its log line names what the status line names
