@@ -794,13 +794,26 @@ REACH_TAG_MIN_HEX = 13
 """The smallest hex radius (px) with move-cost tags: below it the reach's outlines say enough."""
 REACH_TAG_PLATE = (15, 15, 20, 225)
 _REACH_TAGS: dict[tuple[Any, ...], pygame.Surface] = {}
+_REACH_TAG_PX: dict[tuple[Any, ...], float] = {}
 
 
 def reach_tag_px(text: Any, hex_size: float, units: bool) -> float:
     """The type size of the move-cost tags on hexes of radius `hex_size`, one for all (a cost of "8.5", with
     " MP" if `units`, measures them): the largest from `REACH_TAG_PX` down whose tag fits the width between two
     neighbours' centres and the height between two rows, never below `REACH_TAG_MIN_FONT`; with `units`, 0 when
-    the figures and " MP" do not fit at full size (on hexes under 24 px, always: the figures alone then)."""
+    the figures and " MP" do not fit at full size (on hexes under 24 px, always: the figures alone then). One
+    answer per zoom, remembered: every tag of every frame asks (measuring the fonts each time cost 1.6 ms a frame
+    on Shusha's 81 destinations)."""
+    key = (text.scale, getattr(text, "ui", False), hex_size, units)
+    got = _REACH_TAG_PX.get(key)
+    if got is None:
+        if len(_REACH_TAG_PX) > 64:
+            _REACH_TAG_PX.clear()
+        got = _REACH_TAG_PX[key] = _reach_tag_px(text, hex_size, units)
+    return got
+
+
+def _reach_tag_px(text: Any, hex_size: float, units: bool) -> float:
     wide, high = SQRT3 * hex_size - 2, 1.5 * hex_size - 2
     probe = "8.5 MP" if units else "8.5"
 
