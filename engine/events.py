@@ -615,6 +615,12 @@ class ObjectiveStatus(Event):
 @attrs.define(kw_only=True, unsafe_hash=True)
 class SandboxEdit(Event):
     description: str
+    side: str | None = None
+    """A placement's unit's side, unit and hex; None for a weather edit, which every side sees. A placement is
+    seen as a move is: by its own side, and by the enemy only if the unit stands unhidden in its view (a
+    teacher's placing of a hidden ambush party once told the other side where it lay)."""
+    unit: str | None = None
+    hex: HexRef | None = None
 
     def text(self) -> str:
         return f"[sandbox] {self.description}"
@@ -647,6 +653,10 @@ _conv.register_unstructure_hook(UnitMoved, cattrs.gen.make_dict_unstructure_fn(
 # a unit revealed for its own reason has no "stack_of": "" (logs before 0.19.0 read as they were written)
 _conv.register_unstructure_hook(UnitRevealed, cattrs.gen.make_dict_unstructure_fn(
     UnitRevealed, _conv, stack_of=cattrs.gen.override(omit_if_default=True)))
+# a weather edit reads as it always did (no "side", "unit", "hex": null)
+_conv.register_unstructure_hook(SandboxEdit, cattrs.gen.make_dict_unstructure_fn(
+    SandboxEdit, _conv, side=cattrs.gen.override(omit_if_default=True),
+    unit=cattrs.gen.override(omit_if_default=True), hex=cattrs.gen.override(omit_if_default=True)))
 # logs written before the assault's reason was recorded read as they were written
 _conv.register_unstructure_hook(AssaultResolved, cattrs.gen.make_dict_unstructure_fn(
     AssaultResolved, _conv, main_defender=cattrs.gen.override(omit_if_default=True),

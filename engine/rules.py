@@ -62,6 +62,7 @@ from engine.orders import (
 )
 from engine.scenario import HexRef, Scenario
 from engine.state import PHASES, GameState, Outcome
+from engine.terrain import MOBILITY_WORDS
 from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
 from engine.visibility import (
     detect_hidden,
@@ -1097,7 +1098,7 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     # would still tell it. (A refusal there cannot be avoided: two sides never share a hex.)
     if ut.domain == "ground" and (not state.map.enterable[ut.mobility][t] or state.units_at(t, 1 - u.side)):
         return (f"{u.id} cannot be placed at {state.map.describe(t)}: a sandbox placement needs a hex a "
-                f"{ut.mobility} unit can stand on, with no enemy unit in it")
+                f"{MOBILITY_WORDS.get(ut.mobility, ut.mobility)} unit can stand on, with no enemy unit in it")
     if ut.domain == "ground" and state.map.no_go[u.side][t]:  # (as a start, a move, an arrival: public map data)
         return f"{u.id} cannot be placed at {state.map.describe(t)}: the hex is closed to the {SIDES[u.side]}"
     # The stack limit holds as for a Move, in its words; own units only (the unit itself, if there, not counted),
@@ -1839,9 +1840,11 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     u.idx = gmap.idx(o.to)
     u.arrived = True
     domain = state.scenario.unit_table[u.type].domain
-    if domain == "ground":
-        _set_control(state, u.idx, u.side, u, witnessed=True)  # (a public edit)
-    _emit(state, SandboxEdit.make(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}"))
+    taken: list[Event] = []
+    if domain == "ground":  # (taken as a move takes it: the enemy learns of it if it sees the unit there)
+        _set_control(state, u.idx, u.side, u, sink=taken)
+    _emit(state, SandboxEdit.make(turn=state.turn, description=f"{u.id} placed at {gmap.describe(u.idx)}",
+                                  side=SIDES[u.side], unit=u.id, hex=gmap.hex_refs[u.idx]), *taken)
     if domain == "air" and u.id not in state.grounded and u.strength > 0:  # (joined the turn after its report:
         _air_status(state, u, False)  # unjudged, it flew in any weather)
         state.bump()

@@ -9,6 +9,9 @@ import attrs
 
 MOBILITY_CLASSES: tuple[str, ...] = ("foot", "sf", "wheeled", "tracked")
 """Ground mobility classes; `sf` is special forces (foot, trained for ravines, forest and cliffs)."""
+MOBILITY_WORDS: dict[str, str] = {"foot": "foot", "sf": "special forces", "wheeled": "wheeled",
+                                  "tracked": "tracked"}
+"""Each class as a sentence names it ("a special forces unit", not "a sf unit")."""
 
 
 @attrs.frozen

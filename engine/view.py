@@ -543,8 +543,9 @@ def observe(state: GameState, side: int) -> SideView:
 
 # ---------------------------------------------------------------------------------------------- event log
 PUBLIC_EVENTS = frozenset({"GameStarted", "TurnStarted", "WeatherReport", "PhaseStarted", "ObjectiveStatus",
-                           "RoadCut", "GameOver", "SandboxEdit"})
-"""Events every side knows about (the clock, the weather, the objectives; `ControlChanged` on an objective)."""
+                           "RoadCut", "GameOver"})
+"""Events every side knows about (the clock, the weather, the objectives; `ControlChanged` on an objective). A
+sandbox edit with no side (the weather) is seen by both as every sideless event is; a placement as a move is."""
 PRIVATE_EVENTS = frozenset({"UnitHidden", "SupplyReport", "AirStatus", "HiddenUnitShelled"})
 """The other side's bookkeeping, never shown to its enemy."""
 
@@ -576,7 +577,7 @@ def seen_by(state: GameState, ev: Event, k: int | None = None) -> tuple[bool, bo
             out.append(False)
         elif any(uid in state.unit_index and state.unit(uid).side == s for uid in _involved_units(ev)):
             out.append(True)
-        elif ev.kind in ("UnitMoved", "ReinforcementArrived") and state.unit(ev.unit).hidden:
+        elif ev.kind in ("UnitMoved", "ReinforcementArrived", "SandboxEdit") and state.unit(ev.unit).hidden:
             out.append(False)  # an infiltrating unit that stayed hidden (or arrived so) is not seen, wherever it is
         elif ev.kind == "ControlChanged":  # objectives are public; another place only if the taker was seen there
             idx = state.map.idx(ev.hex)
