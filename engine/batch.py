@@ -813,11 +813,12 @@ def near_objective_road(gmap: Any, rw: Any) -> frozenset[int]:
 
 
 def road_cut_columns(state: Any) -> dict[str, Any]:
-    """`road_cut_where`: where the watched road was first cut (the first cutting `RoadCut` event's place: in Shusha
-    the western group at Lisagor, 10 km from the town, in nearly every game); and `road_cut_near_objective_turn`:
-    the first turn an attacker ground unit stands on the road by the objective (`near_objective_road`), the cut
-    `wargame fidelity` measures (`town_cut_turn`). Read from the event log while the batch has it: the units'
-    hexes followed through the events that move them, no replay. None: never (or no road watched)."""
+    """`road_cut_where`: where the watched road was first cut (the first cutting `RoadCut` event's place: in Shusha the
+    western group at Lisagor, 10 km from the town, in 40-50% of historical-weather games); and
+    `road_cut_near_objective_turn`: the first turn an attacker ground unit stands on the road by the objective
+    (`near_objective_road`), the cut `wargame fidelity` measures (`town_cut_turn`). Read from the event log while
+    the batch has it: the units' hexes followed through the events that move them, no replay. None: never (or no
+    road watched)."""
     where = None
     for ev in state.log:
         if ev.kind == "RoadCut" and ev.cut:

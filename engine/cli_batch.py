@@ -234,6 +234,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                               f"in {games} game(s): column agent_orders_refused_{side}; `wargame run ... "
                               "--strict-agents` on one of them shows why", highlight=False, soft_wrap=True,
                               markup=False)
+        for line in s.warnings:  # (as `wargame report` says them: cells that played the very same games, ...)
+            out_console.print(f"warning: {line}", highlight=False, soft_wrap=True, markup=False)
         written = [str(res.out), *([str(res.turns_out)] if res.turns_out else []), *([str(csv)] if csv else [])]
         out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
                           else f"wrote {res.out}", highlight=False)

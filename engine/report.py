@@ -85,6 +85,9 @@ class GameRow(NamedTuple):
     missions: Mapping[str, int] | None = None
     """The game's `MISSION_COUNTERS` columns ({"artillery_missions_attacker": 12, ...}); None in a file without
     them."""
+    more: tuple[Any, ...] = ()
+    """The rest of what tells the game apart (turns played, outcome, every step lost, drone sorties flown and
+    grounded): only for `same_games_warning`, which says when a cell played the very games of the baseline."""
 
 
 MISSION_COUNTERS = ("artillery_missions", "suspected_fire_missions")
@@ -208,7 +211,8 @@ class Summary:
     turns_note: str | None = None
     """Why a per-turn file next to the results was not used (one line for the user), or None."""
     warnings: list[str] = field(default_factory=list)
-    """What in the results file was read but is suspect (unknown winners), one line each for the user."""
+    """What in the results file was read but is suspect (unknown winners), or what the numbers alone would not
+    tell (cells that played the very same games: `same_games_warning`), one line each for the user."""
     suspected_why: str | None = None
     """Why the cells' `suspected_sides` are not known (one clause), or None."""
     baseline: int | None = None
@@ -557,7 +561,10 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
             if keyed:
                 c.games[r["game"]] = GameRow(r.get("seed"), r["winner"], r["objective_taken_turn"],
                                              c.casualties("attacker")[-1], c.casualties("defender")[-1],
-                                             {k: r[k] for k in mission_columns} if mission_columns else None)
+                                             {k: r[k] for k in mission_columns} if mission_columns else None,
+                                             (r.get("end_turn"), r.get("outcome"), r["steps_lost_attacker_total"],
+                                              r["steps_lost_defender_total"], r["drone_sorties_flown_attacker"],
+                                              r["drone_sorties_grounded_attacker"]))
             if r.get("weather_grounded_turns") is None:
                 c.weather_grounded = None
             elif c.weather_grounded is not None:
@@ -578,7 +585,30 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
     name_cells(s, cell_names or {})
     if baseline is not None:
         set_baseline(s, baseline)
+    if same := same_games_warning(s):
+        s.warnings.append(same)
     return s
+
+
+def same_games_warning(s: Summary) -> str | None:
+    """A warning when cells played the very games of the baseline, game for game (same seeds, and every game's
+    winner, capture turn, turns, outcome, losses, drone sorties and fire missions the same): what they change made
+    no difference in these games. A sweep of the armed drone's cloud ceiling gave three identical cells, whose
+    differences read "+0 pts [-1, +1]" with no word of why (the scenario's fog grounded the drones first: an
+    analyst's review). Only cells that pair with the baseline (`cells_paired`) are compared."""
+    if len(s.cells) < 2:
+        return None
+    base = s.base
+    paired = cells_paired(s)
+    same = [c for c in s.cells if c.cell in paired and c.n == base.n and c.games == base.games]
+    if not same:
+        return None
+    names = ", ".join(f"cell {c.cell} ({c.label})" for c in same)
+    what = "its setting" if len(same) == 1 else "their settings"
+    return (f"{names} played the very games of {s.vs} ({base.label}), game for game: same seeds, and every game's "
+            f"winner, capture turn, turns, losses, drone sorties and fire missions the same; {what} made no "
+            "difference in these games (something else may decide first: e.g. a rule that grounds the drones before "
+            "a swept ceiling would)")
 
 
 def set_baseline(s: Summary, cell: int) -> None:
@@ -2012,8 +2042,10 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("attacker win rate (% of games)")
     _cell_ticks(ax, s)
+    paired = ("\nthe cells played the same seeds: the paired differences\n(report table, _paired_ci) are surer "
+              "than overlapping bars suggest" if len(s.cells) > 1 and cells_paired(s) else "")
     ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval of "
-                 f"the win rate){fixed_title_line(s)}")
+                 f"the win rate){paired}{fixed_title_line(s)}")
     fig.legend(loc="outside lower center", ncols=2)  # below the axes: never over a bar's label
     ax.grid(axis="y", alpha=0.3)
     save_figure(fig, path)
@@ -2910,16 +2942,19 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
                       "capture_turn_pairs": n_capture})
     if s.has_missions:  # (last: the columns of a file without them keep their places)
         for c, d in zip(s.cells, out, strict=True):
-            d.update(_missions_summary(s, c, paired.get(c.cell)))
+            d.update(_missions_summary(s, c, paired.get(c.cell), bool(paired)))
     return [{s.at_base(k): v for k, v in d.items()} for d in out]  # (`vs_cell0` keys named for the baseline)
 
 
-def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameRow]] | None) -> dict[str, Any]:
+def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameRow]] | None,
+                      any_paired: bool = False) -> dict[str, Any]:
     """`<counter>_<side>_mean` (with sd, se and `_ci`, the 95% Student-t interval cut at 0) for each of
     `MISSION_COUNTERS` the file has (null for the missions on suspected positions of a side that could not fire
     them: `Summary.suspected_off`), `suspected_fire_sides` (could each side fire on a suspected position: null
-    when not known), and `<counter>_<side>_vs_cell0` with `_ci`: the difference from cell 0, paired t where the
-    cell pairs with cell 0 (`paired_vs_cell0`), else Welch's; null for cell 0."""
+    when not known), and `<counter>_<side>_vs_cell0` with `_ci`: the difference from cell 0 by Welch's interval,
+    and where the cell pairs with cell 0 (`paired_vs_cell0`) `_vs_cell0_paired` with `_ci` by paired t; null for
+    cell 0. As for the win rate and the losses, a plain `_vs_cell0_ci` is always the unpaired interval (the
+    missions' was the paired one where cells paired, the win rate's not: an analyst's review)."""
     out: dict[str, Any] = {}
     for n, by_side in c.missions.items():
         for side, xs in by_side.items():
@@ -2932,16 +2967,21 @@ def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameR
     if s.has_suspected:
         out["suspected_fire_sides"] = c.suspected_sides
     base = s.base
-    diff = cell_difference(base, c, pairs)["missions"] if c is not base else {}
+    diff = cell_difference(base, c, None)["missions"] if c is not base else {}
+    paired = cell_difference(base, c, pairs)["missions"] if c is not base and pairs else None
     for n, by_side in c.missions.items():
         for side in by_side:
             # (null where either cell's mean is null, the rule off: "0.0 [0, 0]" beside a blank mean read as a
             # measured no-difference: an analyst's review)
             off = n == "suspected_fire_missions" and (s.suspected_off(c, side) or s.suspected_off(base, side))
-            got = None if off else diff.get(f"{n}_{side}")
-            out[f"{n}_{side}_vs_cell0"] = None if got is None else got[0]
-            out[f"{n}_{side}_vs_cell0_ci"] = None if got is None else [got[1], got[2]]
+            for tail, source in (("", diff), ("_paired", paired)):
+                if tail and not any_paired:
+                    continue  # (the paired keys only in a file whose cells pair, as the win rate's)
+                got = None if off or source is None else source.get(f"{n}_{side}")
+                out[f"{n}_{side}_vs_cell0{tail}"] = None if got is None else got[0]
+                out[f"{n}_{side}_vs_cell0{tail}_ci"] = None if got is None else [got[1], got[2]]
     return out
+
 
 
 def fallen_summary(s: Summary, c: CellStats) -> dict[str, Any]:
@@ -3003,6 +3043,7 @@ def summary_intervals(s: Summary) -> dict[str, str]:
     The paired keys are there only where cells pair with cell 0 (`cells_paired`)."""
     att = loss_column(s, "attacker")
     shown = "ground steps lost" if s.ground_losses else "steps lost"
+    pairs_any = len(s.cells) > 1 and bool(cells_paired(s))
     out = {"win_ci": "95% Wilson score interval",
            "wins_vs_cell0_ci": "95% Newcombe interval (from the two Wilson intervals) of the difference of attacker "
                                "win rates from cell 0's (fraction)",
@@ -3014,7 +3055,7 @@ def summary_intervals(s: Summary) -> dict[str, str]:
                                                   "lost per game from cell 0's over every step, drones shot down "
                                                   "included (of steps_lost_attacker_mean): not in the table")
     out["fallen_by_turn_<T>_ci"] = "95% Wilson score interval"
-    if len(s.cells) > 1 and cells_paired(s):
+    if pairs_any:
         for key in ("wins_vs_cell0_paired_ci", f"{att}_vs_cell0_paired_ci", "capture_turn_vs_cell0_paired_ci"):
             out[key] = "paired 95% interval (see 'paired')"
     if s.has_missions:
@@ -3022,9 +3063,15 @@ def summary_intervals(s: Summary) -> dict[str, str]:
         for name in names:
             out[f"{name}_ci"] = "95% interval of the mean per game (Student's t, mean ± t(0.975, n - 1) se), cut at 0"
         for name in names:
-            out[f"{name}_vs_cell0_ci"] = (f"{WELCH_INTERVAL} of the difference of the mean per game from cell 0's"
-                                          + ("; paired t, t(0.975, pairs - 1), where paired_vs_cell0"
-                                             if len(s.cells) > 1 and cells_paired(s) else ""))
+            out[f"{name}_vs_cell0_ci"] = f"{WELCH_INTERVAL} of the difference of the mean per game from cell 0's"
+            if pairs_any:
+                out[f"{name}_vs_cell0_paired_ci"] = ("paired t interval, t(0.975, pairs - 1), of the difference of "
+                                                     "the mean per game from cell 0's, where paired_vs_cell0")
+    if pairs_any:
+        out["_vs_cell0_ci, _vs_cell0_paired_ci"] = ("every plain _vs_cell0_ci treats the cells as independent "
+                                                    "samples; where the cells pair game by game (paired_vs_cell0) "
+                                                    "the _vs_cell0_paired_ci beside it is the interval the table "
+                                                    "shows, narrower")
     out["_sd, _se"] = ("sample standard deviation (n - 1) and standard error of the mean before them; the plots' "
                        "error bars are mean ± t(0.975, n - 1) se (Student's t)")
     return {s.at_base(k): s.at_base(v) for k, v in out.items()}
