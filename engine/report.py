@@ -1505,6 +1505,11 @@ def grounded_note(quotes: str = "''") -> str:
             "its weather kept every armed drone on the ground (—: not in the file, or no armed drones)")
 
 
+DRONE_TURNS = ("a drone-turn grounded is one armed drone unit kept on the ground for one turn: two grounded "
+               "units make two a turn, so the count can exceed the turns played")
+"""What the table's drone-turns grounded count (an analyst read 51.1 beside 25.5 turns played as an error)."""
+
+
 MANY_CELLS_NOTE = "among many cells some intervals miss 0 by chance"
 """Said with three cells or more: two cells have a single difference, not many (the note read as a warning there)."""
 
@@ -1519,7 +1524,8 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
 
     head, rows = table_rows(s, compact=True)
     notes = [*([fixed_note(s)] if fixed_note(s) else []), MEDIAN_NOTE, *table_note_list(s),
-             "losses, strikes flown (the drone_sorties_flown columns) and drone-turns grounded are means per game",
+             "losses, strikes flown (the drone_sorties_flown columns) and drone-turns grounded are means per game "
+             f"({DRONE_TURNS})",
              *([GROUND_NOTE] if s.ground_losses else []), grounded_note(), *missions_notes(s)]
     if len(s.cells) > 1:
         notes += [cell_order_note(s), f"'wins vs {s.vs}': the difference in attacker win rate (percentage points) "
@@ -1690,7 +1696,8 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
     head, rows = table_rows(s)
     seed = f", base seed {s.seed}" if s.seed is not None else ""
     fixed = f" {as_sentence(fixed_note(s))}" if fixed_note(s) else ""
-    notes = [MEDIAN_NOTE, table_notes(s), "losses, strikes flown and drone-turns grounded are means per game",
+    notes = [MEDIAN_NOTE, table_notes(s), f"losses, strikes flown and drone-turns grounded are means per game "
+             f"({DRONE_TURNS})",
              grounded_note(), *missions_notes(s)]
     if s.ground_losses:
         notes.insert(1, GROUND_NOTE)
