@@ -74,8 +74,13 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.22.0"
-"""0.22.0: a unit that retreats into a hex takes it, as a move, an ambush withdrawal, an assault's advance and a sandbox
+ENGINE_VERSION = "0.23.0"
+"""0.23.0: a sandbox placement is seen as a move is: by its own side, and by the enemy only if the unit stands
+unhidden in its view, and the hex it takes as a move's (an educator's playtest: placing a hidden ambush party told the
+other side where it lay); `SandboxEdit` carries the placement's side, unit and hex (a weather edit's line is as it
+was). Games without sandbox edits are unchanged (the golden hashes hold).
+
+0.22.0: a unit that retreats into a hex takes it, as a move, an ambush withdrawal, an assault's advance and a sandbox
 placement do (a review found retreats onto hexes the enemy held, objective hexes among them, left under the enemy's
 control); some Shusha games change (docs/fidelity: 13/13 checks, the same win rate). The side an ambush party fired
 on keeps a last-seen mark where it fired from when none of its units saw the party slip away (its target destroyed),
