@@ -36,6 +36,8 @@ LOG_REFRESH_S = (0.1, 0.6)
 """The log list is refreshed at most this often (s) on a human's turn / while an AI plays (each refresh
 rebuilds the rows on screen, ~2 ms a row)."""
 LOG_KINDS = ("#log_plain", "#log_attacker", "#log_defender", "#log_turn", "#log_bad")
+LOG_ROW_PAD = 4
+"""Pixels between a log row's words and the list's edges (the theme's `text_horiz_alignment_padding`)."""
 LOG_MIN_ROWS = 4
 """Rows the event log keeps when an order's preview or the selected unit needs the panel's room (`Gui.set_log_room`):
 it shrinks to these, never out of sight (on a 1326x700 screen with grounded drones it was gone)."""
@@ -112,7 +114,8 @@ def theme(palette: Any, scale: float) -> dict[str, Any]:
             "colours": {"normal_bg": "#16181e", "hovered_bg": "#2d3440", "selected_bg": "#4a3d10",
                         "active_bg": "#4a3d10", "normal_border": "#16181e", "hovered_border": "#2d3440",
                         "selected_border": "#4a3d10"},
-            "misc": {"text_horiz_alignment": "left", "text_horiz_alignment_padding": "4", "border_width": "0",
+            "misc": {"text_horiz_alignment": "left", "text_horiz_alignment_padding": str(LOG_ROW_PAD),
+                     "border_width": "0",
                      "shape": "rectangle", "shadow_width": "0"}},
         **{f"selection_list.{k}": {"colours": {"normal_text": c, "hovered_text": c, "selected_text": "#ffffff"}}
            for k, c in zip(LOG_KINDS, (fg, *(_hex(c) for c in log_colours(palette)), _hex(palette.bad)),
@@ -297,6 +300,9 @@ class Gui:
         self._enabled: dict[str, bool] = {}
         self._last = time.perf_counter()
         self.info_bottom = app.size[1]
+        self.pointer_on_map = False
+        """The mouse was last seen over the map: the panel keeps room for the hovered hex's lines there, which the
+        event log takes while the mouse is over the panel or outside the window (`ui.panels.draw_panel`)."""
         self.layout()
 
     # ------------------------------------------------------------------ layout
@@ -350,8 +356,9 @@ class Gui:
         """Where it may reach with the log hidden: the last resort (a small window at a large --ui-scale)."""
         self._log_level = 0
         """The event log's room (`set_log_room`): 0 whole, 1 shrunk to its `LOG_MIN_ROWS` rows, 2 hidden."""
-        self._log_small = False
-        """The log's list and title stand at their shrunk rectangles (`_log_rects[True]`)."""
+        self._log_at = self._log_rects[False]
+        """Where the log's title and list stand now: `_log_rects`' or, the panel's text ending above them, risen
+        to take the room it leaves (`set_log_room`'s `top`)."""
         self._log_ident = None
         self._log_shown = []
         self._log_rows = []
@@ -385,6 +392,10 @@ class Gui:
     def process_event(self, ev: Any) -> bool:
         """Give an event to the widgets first; True if they used it (the map must then ignore it)."""
         app = self.app
+        if ev.type == pygame.MOUSEMOTION:
+            self.pointer_on_map = app.map_rect.collidepoint(ev.pos)
+        elif ev.type == pygame.WINDOWLEAVE:
+            self.pointer_on_map = False
         if app.pass_screen and ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.KEYDOWN):
             return False  # nothing of the other side's screen may be clicked through the curtain
         used = bool(self.manager.process_events(ev))
@@ -563,19 +574,19 @@ class Gui:
             return True
         return False
 
-    def set_log_room(self, level: int) -> None:
+    def set_log_room(self, level: int, top: int | None = None) -> None:
         """The event log whole (0), shrunk to its last `LOG_MIN_ROWS` rows under its title (1: an order's preview
         or the selected unit needs the panel's room; what just happened stays readable, a 1326x700 screen with
-        grounded drones lost the whole log), or hidden (2: only when the preview does not fit even so)."""
+        grounded drones lost the whole log), or hidden (2: only when the preview does not fit even so).
+        `top`: where the panel's text (and the room it keeps for the hovered hex) ends, when above the level's
+        rectangles: the log's title rises to it and its list grows, so no empty band is left above the log (at
+        1280x800 and --ui-scale 1.5 the log showed ~4 events under ~170 px of empty panel)."""
+        if level < 2:
+            title, box = self.log_rects_at(level, top)
+            if (title, box) != self._log_at:
+                self._place_log(title, box)
         if level == self._log_level:
             return
-        if level < 2 and (level == 1) != self._log_small:
-            self._log_small = level == 1
-            title, box = self._log_rects[self._log_small]
-            self.log_title.set_relative_position(title.topleft)
-            self.log_box.set_relative_position(box.topleft)
-            self.log_box.set_dimensions(box.size)
-            self._log_ident = None  # (rebuilt at the new height, following its newest line)
         for el in (self.log_box, self.log_title):
             if level == 2:
                 el.hide()
@@ -584,6 +595,42 @@ class Gui:
         self._log_level = level
         if level < 2:
             self._sync_log(force=True)
+
+    def log_rects_at(self, level: int, top: int | None = None) -> tuple[pygame.Rect, pygame.Rect]:
+        """The log's (title, list) rectangles at `level` (0 or 1), its title risen to `top` if that is higher. The
+        list holds whole rows: followed to its end, its top row was cut to a sliver of descenders; what is over
+        goes to the title (its words centred in it)."""
+        title, box = self._log_rects[level == 1]
+        if top is not None and top < title.top:
+            title = title.move(0, top - title.top)
+            box = pygame.Rect(box.x, title.bottom, box.w, box.bottom - title.bottom)
+        lst = self.log_box
+        inset = lst.rect.h - lst.list_and_scroll_bar_container.rect.h  # (its border and shadow)
+        over = (box.h - inset) % lst.list_item_height if box.h - inset > lst.list_item_height else 0
+        return (pygame.Rect(title.x, title.y, title.w, title.h + over),
+                pygame.Rect(box.x, box.y + over, box.w, box.h - over))
+
+    def log_top(self) -> int:
+        """Where the panel's text may reach above the event log as it stands (its title's top less 2 px)."""
+        return self._log_at[0].top - 2
+
+    def _place_log(self, title: pygame.Rect, box: pygame.Rect) -> None:
+        """Move the log's title and list to `title` and `box`, the list keeping its rows (no rewrap of the log):
+        following its newest line if it did, else where the reader scrolled it."""
+        lst = self.log_box
+        sb = lst.scroll_bar
+        at_end = sb is None or _slider_at_bottom(sb) or sb.start_percentage >= 1.0 - sb.visible_percentage - 0.02
+        start = sb.start_percentage if sb is not None else 0.0
+        self._log_at = (title, box)
+        self.log_title.set_relative_position(title.topleft)
+        self.log_title.set_dimensions(title.size)
+        lst.set_relative_position(box.topleft)
+        lst.set_dimensions(box.size)
+        if sb is not None and lst.scroll_bar is None:  # (grown past its rows: pygame_gui lays the rows out
+            lst.set_item_list(list(self._log_items))  # again only while it has a scroll bar)
+        if lst.scroll_bar is not None:
+            _scroll_to(lst.scroll_bar, 1.0 if at_end else start)
+            lst.update(0.0)  # (the rows follow the bar now: a new row in view gets its widget)
 
     # ------------------------------------------------------------------ file dialogs
     def open_file_dialog(self, mode: str) -> None:
@@ -792,6 +839,15 @@ class Gui:
             rows += [(("      " if j else "   · ") + s, "#log_plain") for j, s in enumerate(more)]
         return rows
 
+    def _log_width(self) -> int:
+        """The width `_event_rows` wraps the log's words to: what a row holds after its indent (4 spaces; a fire
+        detail's 6 with 24 px less). The list's width less a fixed 48 px was too wide at --ui-scale 1.5 and 2, whose
+        indent is wider: "12" of "see at most 12" was cut off at the list's edge."""
+        lst = self.log_box
+        font = self.app.ui_text.font(log_font_px(1.0))  # (`ui_text` scales it: the list's own font size)
+        inside = lst.list_and_scroll_bar_container.rect.w - lst.scroll_bar_width - 2 * LOG_ROW_PAD
+        return min(lst.rect.w - 48, inside - font.size("    ")[0], inside - font.size("      ")[0] + 24)
+
     def _sync_log(self, force: bool = False) -> None:
         """The list shows `App.visible_events()` (the engine's `visible_log`), newest at the bottom. It follows
         new events unless the reader has scrolled up. Only the rows on screen are widgets (pygame_gui's list
@@ -822,7 +878,7 @@ class Gui:
         sb = box.scroll_bar
         at_end = sb is None or sb.start_percentage >= 1.0 - sb.visible_percentage - 0.02 or _slider_at_bottom(sb)
         start = sb.start_percentage if sb is not None else 0.0
-        width = box.rect.w - 48  # scroll bar, padding and the indent of continuation rows
+        width = self._log_width()
         if same and len(self._log_shown) + len(events) - pos <= LOG_CAP * 1.2:
             new = events[pos:]
             last_ev = events[pos - 1][1] if pos else None

@@ -20,6 +20,10 @@ from ui import goto_orders
 FS = 13  # base text size (scaled by --ui-scale)
 HOVER_LINES = 4
 """Small lines of the panel kept for the hovered hex below its title (`draw_panel`)."""
+HOVER_ROOM_LINES = 9
+"""Small lines under its title the event log leaves the hovered hex while the mouse is over the map, when the panel's
+text leaves that room (`log_top`): Shusha's longest hex of own units (two, named) whole, its defence and move costs
+too (a hex of own units takes 5 to 9 lines; `HOVER_LINES` cut its move costs, what it is hovered for)."""
 INDENT_PER_SPACE = 6
 """Pixels of indent per leading space of a panel line (at --ui-scale 1)."""
 
@@ -153,7 +157,13 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         fits = rect.y + 8 + need(compact_air, compact_clock, short, brief, hover) - (0 if hover else 6) <= bottom
         if fits:
             break
-    app.gui.set_log_room(0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2)
+    level = 0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2
+    hint_cut = not fits and not whole and app.my_turn()  # (the log rises to that text's end once it is drawn)
+    if not hint_cut:
+        app.gui.set_log_room(level, log_top(app, rect.y + 8 + need(compact_air, compact_clock, short, brief, 0),
+                                            hover, hover_room))
+        if level < 2:  # (the log risen to the text: the text's foot with it)
+            bottom = min(bottom, app.gui.log_top())
     screen.set_clip(pygame.Rect(rect.x, rect.y, rect.w, max(0, bottom - rect.y)))
     w = Writer(app, screen, rect)
     w.limit = bottom
@@ -181,7 +191,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         _objective(app, w, True)
         screen.set_clip(None)
         return end
-    if not fits and app.my_turn():  # the phase's hint does not fit even at the tightest (a small window, a large
+    if hint_cut:  # the phase's hint does not fit even at the tightest (a small window, a large
         # --ui-scale; at 1280x800 and 2 its last line, or all of it, fell below the panel's foot): who moves in
         # which phase, then the hint, whole or cut with "…" (`fitted_lines`), then the objective and the aircraft
         # as far as they go
@@ -221,6 +231,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         else:
             _aircraft(app, w, 3)  # (the aircraft list, the longest, last)
         screen.set_clip(None)
+        app.gui.set_log_room(level, w.y + 2)  # (what the last line left: at 1280x800, --ui-scale 2, a line's room)
         return end
     _clock(app, w, compact_clock)
     _aircraft(app, w, compact_air)
@@ -230,6 +241,20 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     # (the text's end, as the fit above judged it: with the rule under the last part counted, a preview that fit
     # over the full log by the rule's 6 px was reported below its foot)
     return w.text_end
+
+
+def log_top(app: Any, text_foot: int, hover: int, hover_room: int) -> int | None:
+    """Where the event log's title may rise to (`ui.gui.Gui.set_log_room`'s `top`), the panel's text ending at
+    `text_foot` (its last rule counted) with `hover` px kept for the hovered hex: the log takes the room the text
+    leaves (it stood at a third of the panel's height, under an empty band: ~4 events at 1280x800, --ui-scale
+    1.5). The hovered hex keeps its room while the mouse is over the map, `HOVER_ROOM_LINES` when the text leaves
+    them, else what the text left (None: the log where its level puts it, as when the text is long); over the
+    panel, where the class reads the log, or with an order's preview (which hides the hex) the log takes it."""
+    if app.pending is not None or not (app.hover is not None or app.gui.pointer_on_map):
+        return text_foot + 2
+    if not hover:
+        return None
+    return text_foot + hover_room + (HOVER_ROOM_LINES - HOVER_LINES) * app.ui_text.line_height(12) + 2
 
 
 def fitted_lines(t: Any, s: str, px: int, width: int, rows: int, bold: bool = False) -> list[str]:
