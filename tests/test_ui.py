@@ -168,7 +168,8 @@ def test_hotseat_pass_screen_and_sandbox(scen, screen):
     uid = "az_sf_1"
     app.select(uid)
     target = app.state.map.idx((26, 17))
-    app.click_hex(target, shift=True)
+    app.on_key(pygame.K_p, 0)  # (the place mode: Shift+click is the go-to order, in a sandbox too)
+    app.click_hex(target)
     assert app.state.unit(uid).idx == target
     while app.state.side == 0:
         app.end_phase()

@@ -22,7 +22,7 @@ from engine.rules import apply, seed_streams
 from engine.stats import half_up
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
-from ui import goto_orders, lesson_window, panels, suspected_fire
+from ui import goto_orders, lesson_window, panels, sandbox, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
 from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
@@ -42,10 +42,9 @@ MAP_COVERS = ("alert_win", "help_win", "report_win", "over_win")
 """The windows over the map that Enter closes (the topmost first) before it may act on the map again."""
 UNDO_EMPTY = {"random": "Nothing to undo (only moves without random draws can be undone)",
               "loaded": "Nothing to undo since the game was loaded",
-              "phase": "Nothing to undo this phase",
-              "sandbox": "Nothing to undo: a sandbox placement or weather change is not taken back by Ctrl+Z (place "
-                         "the unit again, or load the saved set-up)"}
-"""Ctrl+Z with no move to take back, by why the undo history is empty (`App.undo_empty_why`)."""
+              "phase": "Nothing to undo this phase"}
+"""Ctrl+Z with no move to take back, by why the undo history is empty (`App.undo_empty_why`). (A sandbox placement
+or weather change is always taken back: `App.issue`.)"""
 CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 """Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
 WAIT_KEYS = frozenset({pygame.K_t, pygame.K_SPACE, pygame.K_e, pygame.K_TAB, pygame.K_g, pygame.K_k,
@@ -87,7 +86,7 @@ HELP = [
     ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
     ("F", "event log: key events only, without the routine reports (F again: everything)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
-    ("Ctrl+Z", "undo the last move (only if it caused no random draw)"),
+    ("Ctrl+Z", "undo the last move (only if it caused no random draw), or a sandbox placement or weather change"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
     ("Event log", "click a line: its hexes are outlined on the map and the map centres on them"),
     ("Shift+click or G", "go-to order: the selected unit heads for the hex (clicked, or under the mouse for G) "
@@ -99,8 +98,13 @@ HELP = [
     ("Backspace / Delete", "cancel the selected unit's go-to order (moving it by hand cancels it too)"),
     ("K", "mark the selected unit to hold where it is (a HOLD tag under its counter): the end-of-phase warning "
           "no longer counts it among the units that have not moved (K again, a go-to order or a move lifts it)"),
-    ("Shift+click (sandbox)", "place the selected unit on the hex"),
-    ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog"),
+    ("P (sandbox)", "place mode, shown by the SANDBOX - PLACE MODE tag and a frame round the map: a click on a hex "
+                    "puts the selected unit there (Enter on the keyboard cursor's hex too), a click on a counter "
+                    "chooses the unit to place, Ctrl+click places onto a stack; Ctrl+Z takes a placement back; P or "
+                    "Esc leaves the mode (Shift+click stays the go-to order)"),
+    ("Click an enemy counter (sandbox)", "select it for a placement, the only order it takes (with --see-all any "
+                                         "unit, hidden ones too; the roster, R, lists them as well)"),
+    ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog (Ctrl+Z takes it back)"),
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave_<scenario>_seed<N>.json in the "
                "current folder, numbered _2, _3 rather than replace another game's; the console says where)"),
@@ -250,6 +254,10 @@ class App:
         self.vx = self.vy = 0.0
         """The map-surface pixel at the map area's top-left corner (whole pixels: `clamp_view`)."""
         self.selected: str | None = None
+        """The selected unit: the viewing side's own, or in a sandbox any unit the screen shows, for a placement only
+        (`ui.sandbox`: orders are given to own units alone)."""
+        self.place_mode = False
+        """Key P in a sandbox: a click on a hex places the selected unit there (`ui.sandbox.place_click`)."""
         self.hover: int | None = None
         self.kb_cursor = False
         """The hovered hex was put there with the arrow keys (the keyboard cursor, `move_cursor`), not by the mouse:
@@ -538,10 +546,9 @@ class App:
         """Zoom in to the first step at which counters show their NATO symbols and strength pips
         (`SMALL_COUNTER_H`), centred on the viewing side's units on the map (players found the whole-map view's
         counters too small to play on); nothing on a map small enough to show them whole. Home fits the map."""
-        levels = self.zoom_levels
         if counter_size(self.hex_size)[1] >= SMALL_COUNTER_H and self.hex_size == self._fit_size:
             return  # (a small map, whole at this zoom)
-        k = next((i for i, size in enumerate(levels) if counter_size(size)[1] >= SMALL_COUNTER_H), None)
+        k = self.play_zoom_i()
         own = self.own_units_at_any()
         if k is None or not own:
             return
@@ -557,6 +564,22 @@ class App:
         self.vx = cx - self.map_rect.w / 2
         self.vy = cy - self.map_rect.h / 2
         self.clamp_view()
+
+    def play_zoom_i(self) -> int | None:
+        """The zoom step a game is played at (`open_on_own_forces`): the first at which counters show their NATO
+        symbols and strength pips (`SMALL_COUNTER_H`); None if no step does."""
+        return next((i for i, size in enumerate(self.zoom_levels) if counter_size(size)[1] >= SMALL_COUNTER_H), None)
+
+    def zoom_in_on(self, idx: int) -> bool:
+        """From the whole-map zoom (Home) or further out, where a counter is a dot: back to the play zoom
+        (`play_zoom_i`), centred on hex `idx` (Tab, Shift+Tab and T chose a unit or target the player could not
+        see); whether it zoomed. Nearer zooms are the player's: kept."""
+        k = self.play_zoom_i()
+        if k is None or self.zoom_i >= k or self._fit_size is None or self.hex_size > self._fit_size:
+            return False
+        self.zoom_i = k
+        self.center_on(idx)
+        return True
 
     # ------------------------------------------------------------------ knowledge
     @property
@@ -588,7 +611,8 @@ class App:
                 and self.state.side in self.human and not self.pass_screen)
 
     def destinations(self) -> dict[int, tuple[float, int]]:
-        if not self.selected or self.state.phase != "movement" or not self.my_turn():
+        if not self.selected or self.state.phase != "movement" or not self.my_turn() \
+                or sandbox.is_other(self, self.selected):  # (an enemy picked for a placement: no reach shown)
             return {}
         key = (self.state.version, self.selected)
         if key != self._dest_key:
@@ -665,8 +689,11 @@ class App:
 
     # ------------------------------------------------------------------ orders
     def issue(self, order: Any, undoable: bool = False) -> list[Any] | None:
-        """Apply an order through the engine; an illegal order only sets the status line."""
-        before = self.state.copy() if undoable else None
+        """Apply an order through the engine; an illegal order only sets the status line. A sandbox edit (placement,
+        weather) can always be undone: it draws nothing and the teacher learns nothing by it that undoing would
+        hide, and the state copy brings back the random generator and the order list, so a replay stays exact."""
+        edit = isinstance(order, (SandboxPlace, SandboxWeather))
+        before = self.state.copy() if undoable or edit else None
         rng0 = self.state.rng.bit_generator.state["state"]["state"] if undoable else None
         known0 = self.known_enemies() if undoable else None
         ids0 = frozenset(c.id for c in self.view.contacts)  # (a recon sortie's summary: what was known already)
@@ -680,7 +707,10 @@ class App:
             self.status = f"Error: {self.names(str(e))}"
             return None
         self.pending = None
-        if undoable and before is not None:
+        if edit and before is not None:
+            spotted = []
+            self.undo_stack.append((before, self.view_side))
+        elif undoable and before is not None:
             drew = self.state.rng.bit_generator.state["state"]["state"] != rng0
             # (a unit of one's own revealed by moving in the open tells the player nothing new: undoable)
             learned = [ev for ev in events if ev.kind in RANDOM_EVENTS
@@ -697,7 +727,7 @@ class App:
             spotted = []
             self.undo_stack.clear()
             self.undo_empty_why = "phase" if (self.state.turn, self.state.side, self.state.phase_i) != phase0 \
-                else "sandbox" if isinstance(order, (SandboxPlace, SandboxWeather)) else "random"
+                else "random"
         seen = self.seen_events(events)  # an order may set off events the viewing side does not see
         first = len(self.state.log) - len(events)
         for k, ev in enumerate(events):  # an own recon sortie: its log line names what the status line names
@@ -752,6 +782,8 @@ class App:
             g = self.view.grounded.get(uid)
             extra = f" — grounded: {g}" if g else ""
             self.status = f"Selected {self.names.name(uid)}: {ut.label}, strength {u.strength}{extra}"
+            if sandbox.on(self) and (u.side != self.view_side or self.place_mode or not u.arrived):
+                self.status = sandbox.selected_words(self, uid)  # (what it is, and how to place it)
             if 1 in self.overlays:
                 self.follow_mobility()
 
@@ -782,8 +814,8 @@ class App:
         st = self.state
         h = st.map.hex_of(idx)
         over = st.outcome is not None  # (after the end a click still selects and describes, as Tab did: no orders)
-        if shift and self.selected and st.sandbox and not over:
-            self.issue(SandboxPlace(self.selected, h))
+        if self.place_mode and sandbox.on(self) and not over:  # (key P: a click places. It was Shift+click, which
+            sandbox.place_click(self, idx, ctrl)  # everywhere else gives a go-to order: a teacher's unit jumped)
             return
         if shift and self.selected and not over:
             goto_orders.give(self, idx)
@@ -792,6 +824,7 @@ class App:
             self.confirm()
             return
         own_here = self.own_units_at(idx)
+        others = sandbox.others_at(self, idx)  # (a sandbox: the enemy counters shown, to pick one for a placement)
         sel = st.unit(self.selected) if self.selected else None
         if sel is not None and self.my_turn() and sel.side == self.view_side:
             ut = st.utype(sel)
@@ -831,13 +864,13 @@ class App:
                 self.status = (f"No spotted enemy at {st.map.describe(idx)} to strike: an armed drone hits only "
                                "enemies you can see - fly a recon drone first, or end the phase (Space)")
                 return
-            if phase == "movement" and not own_here and ut.domain == "ground" and idx != sel.idx:
+            if phase == "movement" and not own_here and not others and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
                 self.status = f"Cannot move there: {self.names(why) if why else 'out of reach this turn'}"
                 if not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id):  # (beyond reach)
                     self.status += " - Shift+click (or G) orders it to go there over several turns"
                 return
-            if not own_here and idx != sel.idx:  # a click that gives no order: say why, keep the selection
+            if not own_here and not others and idx != sel.idx:  # no order here: say why, keep the selection
                 self.status = self._no_order_here(sel, ut, phase, idx, contacts)
                 return
         if own_here:
@@ -852,6 +885,9 @@ class App:
             if could_stack:  # (a player clicked to move onto a friendly hex and found the selection changed)
                 self.status += (f" - to move {self.names.name(sel.id)} onto this hex instead, select it again and "
                                 "Ctrl+click here")
+            return
+        if others:  # (no own unit's order there: the enemy is picked for a placement, the only order it takes)
+            self.select(sandbox.pick_in_stack(self, [u.id for u in others]))
             return
         if self.contacts_at(idx):
             self.status = self.enemy_here(self.contacts_at(idx), idx)
@@ -1132,6 +1168,7 @@ class App:
             self.status = UNDO_EMPTY.get(self.undo_empty_why, UNDO_EMPTY["random"])
             return
         before, side = self.undo_stack.pop()
+        edit = sandbox.undone_words(self, before, self.state.orders[len(before.orders):])
         # the plans (go-to orders, hold marks) are the player's, not the move's: other units' plans made since
         # stay; only the undone unit's go back to what they were (a reviewer lost a K mark to an undo)
         undone = {o.unit for o in self.state.orders[len(before.orders):] if hasattr(o, "unit")}
@@ -1155,7 +1192,7 @@ class App:
         self.view_side = side
         self.pending = None
         self.highlight = []
-        self.status = "Move undone"
+        self.status = edit or "Move undone"
 
     def sandbox_weather(self, preset: str) -> None:
         if not self.state.sandbox:
@@ -1352,6 +1389,7 @@ class App:
         self.zoom_i = min(range(len(levels)), key=lambda k: abs(levels[k] - old))
         self.clamp_view()
         self.selected = None
+        self.place_mode = False  # (the loaded game may be no sandbox)
         self.pending = None
         self.highlight = []
         self.undo_stack.clear()
@@ -1416,11 +1454,19 @@ class App:
             head = f"{' '.join(f'[{f}]' for f in flags)} " if flags else ""
             rows.append((0 if u.id in able else 1,
                          f"{mark}  {head}{u.strength}/{ut.max_steps} {nm.name(u.id)} - {kind}{tail}", u.id))
-        return [(text, uid) for _, text, uid in sorted(rows, key=lambda r: r[0])]
+        return [(text, uid) for _, text, uid in sorted(rows, key=lambda r: r[0])] + sandbox.roster_rows(self)
 
     def select_from_roster(self, uid: str) -> None:
-        """A roster line clicked: select that unit and bring its counter into view."""
+        """A roster line clicked: select that unit and bring its counter into view. In a sandbox a unit still to
+        arrive is selected too: a placement brings it in."""
+        if not uid:  # (the heading of the other side's units in a sandbox: `ui.sandbox.roster_rows`)
+            self.status = "Click a unit's line to select it"
+            return
         u = self.state.unit(uid)
+        if not u.arrived and u.strength > 0 and sandbox.on(self):
+            self.select(uid)
+            self.show_roster = False
+            return
         if not u.arrived or u.strength <= 0:
             who = self.names.name(uid)
             self.status = f"{who} is not on the map yet" if not u.arrived else f"{who} is destroyed"
@@ -1529,6 +1575,7 @@ class App:
         self.pass_screen = True
         self.curtain_at = self.clock()
         self.selected = None
+        self.place_mode = False  # (the next player's clicks give orders, as they expect)
         self.pending = None
         self.show_roster = self.show_report = self.show_help = False
         self.drag = None
@@ -1747,7 +1794,8 @@ class App:
             self.status += f" - no unit of yours can act in this {self.state.phase} phase: Space ends it"
         u = self.state.unit(ids[k])
         if self.state.utype(u).domain == "ground":  # (an off-map battery: the map-edge hex it fires from)
-            self.center_on(u.idx)
+            if not self.zoom_in_on(u.idx):
+                self.center_on(u.idx)
 
     # ------------------------------------------------------------------ per-frame logic
     def update(self, budget_s: float = 0.02) -> None:
@@ -1976,6 +2024,9 @@ class App:
         legends = self._overlay_res + self.no_go_legend()  # (the full replay: whose hatched areas they are)
         if legends:
             panels.draw_legends(self, screen, legends)
+        tag = sandbox.draw_tag(self, screen)  # (over a legend: what a click does must never be hidden)
+        if tag is not None:
+            self.click_regions.insert(0, (tag, lambda: sandbox.toggle_place_mode(self)))
         self._sync_lesson()
         self.gui.draw(screen)  # buttons, event log, help / game-over windows, file dialogs (pygame_gui)
 
@@ -2717,6 +2768,8 @@ class App:
                 self.status = "Closed"
                 if self.gui.dialog is None:
                     self.file_dialog_shut(picked=False)
+            elif self.place_mode:  # (the mode first, the selection kept: the next unit to place is a click away)
+                sandbox.leave_place_mode(self)
             elif self.pending or self.selected:
                 self.drop_preview()
                 self.select(None)
@@ -2747,6 +2800,8 @@ class App:
                     self.keep_in_view(u.idx)  # (a drone is not centred on as a ground unit is)
         elif key == pygame.K_t:
             self.cursor_to_target()
+        elif key == sandbox.PLACE_KEY and not ctrl:
+            sandbox.toggle_place_mode(self)
         elif key == pygame.K_g and mod & pygame.KMOD_SHIFT and self.selected is not None and self.hover is not None:
             goto_orders.add_waypoint(self, self.hover)  # (Shift+G: one more leg of the go-to order)
         elif key == pygame.K_g:
@@ -2861,7 +2916,8 @@ class App:
         k = (ts.index(self.hover) + 1) % len(ts) if self.hover in ts else 0
         self.hover = ts[k]
         self.kb_cursor = True
-        self.keep_in_view(ts[k])
+        if not self.zoom_in_on(ts[k]):
+            self.keep_in_view(ts[k])
         self.status = (f"Target {k + 1} of {len(ts)}: {self.state.map.describe(ts[k])} - Enter shows the odds, Enter "
                        "again confirms (T: the next target)")
 

@@ -324,7 +324,7 @@ class Gui:
         y2 = pr.bottom - 8 - bh
         y1 = y2 - gap - bh
         row1 = [("end", "End phase (Space)", 0.64, app.end_phase, "End your current phase (Space or E)"),
-                ("undo", "Undo", 0.36, app.undo, "Undo the last move if it drew no dice (Ctrl+Z)")]
+                ("undo", "Undo", 0.36, app.undo, "Undo the last move if it drew no dice, or a sandbox edit (Ctrl+Z)")]
         row2 = [("save", "Save…", 1 / 3, lambda: self.open_file_dialog("save"), "Save the game (Ctrl+S)"),
                 ("load", "Load…", 1 / 3, lambda: self.open_file_dialog("load"), "Load a saved game (Ctrl+O)"),
                 ("help", "Help (H)", 1 / 3, app.toggle_help, "Keys, mouse and map symbols (H)")]
@@ -721,8 +721,10 @@ class Gui:
             mr = app.map_rect
             # wide enough for a unit's name, flags first (a long row is still cut at the right edge)
             w, h = min(round(820 * app.ui_scale), mr.w - 40), min(round(460 * app.ui_scale), mr.h - 60)
+            title = ("Units (R closes; click one to select it; the other side's are listed last)" if app.state.sandbox
+                     else "Your units (R closes; click one to select it)")
             self.roster_win = UIWindow(pygame.Rect(mr.x + 20, mr.y + 20, w, h), self.manager,
-                                       window_display_title="Your units (R closes; click one to select it)",
+                                       window_display_title=title,
                                        resizable=True)
             size = self.roster_win.get_container().get_size()
             self.roster_list = UISelectionList(pygame.Rect((0, 0), size), [], self.manager,

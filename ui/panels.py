@@ -15,7 +15,7 @@ from engine.movement import terrain_move_costs, weather_factor, weather_move_not
 from engine.rules import ambush_refusal
 from engine.units import SIDES
 from engine.visibility import recon_finds
-from ui import goto_orders
+from ui import goto_orders, sandbox
 
 FS = 13  # base text size (scaled by --ui-scale)
 HOVER_LINES = 4
@@ -681,6 +681,14 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         for s in condensed(app.pending[1]) if condense else app.pending[1]:
             bad = s.startswith("NOT") or s.startswith("NO ")
             w.line(s, p.bad if bad else p.panel_fg, px=12)
+        w.rule()
+    elif app.selected and (other := sandbox.panel_lines(app, app.selected)) is not None:
+        # the other side's unit, picked for a sandbox placement: what the screen may show of it (its name, cohesion
+        # and supply were shown, a fog leak without --see-all), and how to place it
+        title, lines = other
+        w.line(title, p.side[st.unit(app.selected).side], bold=True)
+        for s in lines:
+            w.line(s, px=12)
         w.rule()
     elif app.selected:
         u = st.unit(app.selected)
