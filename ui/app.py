@@ -514,9 +514,19 @@ class App:
         """Pixels at the map's foot the status bar covers (two lines): the map fits and scrolls above them."""
         return 2 * self.ui_text.line_height(panels.FS) + 8
 
+    @property
+    def status_cover(self) -> int:
+        """Pixels at the map's foot the status bar covers now: its two lines (`status_reserve`), or more when the
+        last frame drew it taller (3-4 lines: a go-to order's stops, a skipped phase's note). The map scrolls, and
+        clicks and the keyboard cursor keep, above it (a player could not reach units on the map's bottom row under
+        a 4-line bar: the click opened the report). The zoom's fit keeps to `status_reserve`: a longer message
+        must not change the zoom steps."""
+        return max(self.status_reserve, int(getattr(self, "status_bar_h", 0) or 0))
+
     def clamp_view(self) -> None:
         """Keep the map in its area: a map smaller than the area (above the status bar) is centred in it; a
-        larger one is never scrolled past its edges (centring on a hex near an edge left an empty band)."""
+        larger one is never scrolled past its edges (centring on a hex near an edge left an empty band), but may
+        scroll its foot above a status bar taller than two lines (`status_cover`)."""
         g = self.geo
         mw, mh = self.map_rect.w, self.map_rect.h - self.status_reserve
         if g.width <= mw:
@@ -526,7 +536,7 @@ class App:
         if g.height <= mh:
             self.vy = (g.height - mh) / 2
         else:
-            self.vy = max(0.0, min(g.height - mh, self.vy))
+            self.vy = max(0.0, min(g.height - (self.map_rect.h - self.status_cover), self.vy))
         # whole pixels: the map surface is drawn at a whole-pixel offset, and the counters, names and outlines
         # drawn over it must land on the same pixels
         self.vx, self.vy = float(round(self.vx)), float(round(self.vy))
@@ -534,7 +544,7 @@ class App:
     def screen_to_hex(self, x: int, y: int) -> int | None:
         """The hex under a point of the map area; None off it, and over the status bar at its foot (a click on
         the bar's text must not order a move to the hex scrolled under it)."""
-        if not self.map_rect.collidepoint(x, y) or y >= self.map_rect.bottom - self.status_reserve:
+        if not self.map_rect.collidepoint(x, y) or y >= self.map_rect.bottom - self.status_cover:
             return None
         return self.geo.hex_at(x + self.vx, y + self.vy)
 
@@ -1153,13 +1163,13 @@ class App:
         mr = self.map_rect
         margin = self.hex_size
         room = pygame.Rect(margin, margin, mr.w - 2 * margin,  # (in the map area: `hex_to_screen`)
-                           mr.h - self.status_reserve - 3 * self.ui_text.line_height(panels.FS) - 2 * margin)
+                           mr.h - self.status_cover - 3 * self.ui_text.line_height(panels.FS) - 2 * margin)
         if all(room.collidepoint(self.hex_to_screen(i)) for i in idxs):
             return False
         g = self.geo
         xs, ys = zip(*(g.center(i) for i in idxs), strict=True)
         self.vx = (min(xs) + max(xs)) / 2 - mr.w / 2
-        self.vy = (min(ys) + max(ys)) / 2 - (mr.h - self.status_reserve) / 2
+        self.vy = (min(ys) + max(ys)) / 2 - (mr.h - self.status_cover) / 2
         self.clamp_view()
         return True
 
@@ -2899,7 +2909,7 @@ class App:
         mr = self.map_rect
         m = self.hex_size * 1.5
         x, y = self.hex_to_screen(idx)
-        bottom = mr.h - self.status_reserve
+        bottom = mr.h - self.status_cover
         dx = min(0.0, x - m) + max(0.0, x - (mr.w - m))
         dy = min(0.0, y - m) + max(0.0, y - (bottom - m))
         if dx or dy:

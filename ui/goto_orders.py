@@ -570,6 +570,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
                       "or Shift+click its goal twice to let it march on in the open")
             continue
         known0 = {c.id for c in v.contacts}
+        strength0 = u.strength
         events = app.issue(Move(uid, st.map.hex_of(step)), undoable=True)
         st = app.state
         if events is None:  # refused (the status says why)
@@ -600,7 +601,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
             via = via[n_passed:]
             set_via(st, uid, via)
         if why is not None:
-            stop(uid, f"{why} at {to}{out_of_hiding}")
+            stop(uid, f"{why} at {to}{lost_words(st, u, strength0)}{out_of_hiding}")
         elif u.idx == goal and not via:
             stop(uid, f"arrived at {where}{out_of_hiding}")
         else:
@@ -614,6 +615,17 @@ def run(app: Any, only: str | None = None) -> list[str]:
     app.highlight = app.highlight + stopped_at  # (each order's `issue` set the outlines to its own events)
     order = sorted(range(len(said)), key=lambda k: rank[k])
     return [said[k] for k in order]
+
+
+def lost_words(state: Any, u: Any, before: int) -> str:
+    """", lost 2 steps (1/3 left)" when unit `u` came out of its go-to step weaker than `before`, else "": a march
+    ambushed on the way said only "stopped: ambushed at (23,14)", its losses in no line the player saw (a player's
+    playtest)."""
+    lost = before - u.strength
+    if lost <= 0:
+        return ""
+    steps = "step" if lost == 1 else "steps"
+    return f", lost {lost} {steps} ({u.strength}/{state.utype(u).max_steps} left)"
 
 
 def phase_key(state: Any) -> tuple[int, int, int]:

@@ -871,7 +871,8 @@ def phase_hint(app: Any, short: bool = False) -> str:
             "artillery": "Your ARTILLERY phase: select a gun (Tab), then click an enemy one of your units or a "
                          "recon drone can see. Space ends the phase.",
             "movement": "Your MOVEMENT phase: click one of your counters; reachable hexes light up with their "
-                        "cost in move points. Space ends the phase.",
+                        "cost in move points; Shift+click a far hex and it marches there by itself, turn after "
+                        "turn. Space ends the phase.",
             "assault": "Your ASSAULT phase: select a unit next to a known enemy and click the enemy to see the "
                        "odds. Space ends the phase."}[app.state.phase]
 
@@ -900,7 +901,8 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
         return (f"Off-map guns do not move on the map; they fire in the artillery phase from "
                 f"{where(app.state.map, u.idx)}.")
     if ph == "movement":
-        base = "Click a highlighted hex to move (numbers = move-point cost); Ctrl+Z undoes a move."
+        base = ("Click a highlighted hex to move (numbers = move-point cost); Shift+click a far hex: it marches "
+                "there over the turns; Ctrl+Z undoes a move.")
         reveals = app.move_reveals()
         if not reveals:
             return base

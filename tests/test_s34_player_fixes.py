@@ -1,0 +1,93 @@
+"""A player's playtest (session 34): units on the map's bottom row sat under a status bar grown to four lines and could
+not be clicked (the click opened the report), and a go-to march ambushed on the way said nothing of what it lost."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+
+from typing import Any
+
+import pygame
+from conftest import app_of, shusha_scenario
+
+from engine.rules import new_game
+
+
+def _shusha_app(size=(1280, 800), scale=1.5) -> Any:
+    app = app_of(new_game(shusha_scenario(), 1), (0,), size=size, ui_scale=scale)
+    app.open_on_own_forces()
+    app.render(pygame.Surface(app.size))
+    return app
+
+
+def test_the_bottom_row_scrolls_above_a_status_bar_of_four_lines(screen: Any) -> None:
+    app = _shusha_app()
+    lh = app.ui_text.line_height(13)
+    app.status_bar_h = 4 * lh + 8  # (as `panels.draw_status` records a bar of four lines)
+    assert app.status_cover > app.status_reserve
+    bottom = app.state.map.idx((10, app.state.map.rows - 1))
+    app.center_on(bottom)
+    app.vy = 1e9
+    app.clamp_view()
+    x, y = app.hex_to_screen(bottom)
+    assert y + app.hex_size * 0.5 <= app.map_rect.h - app.status_cover + 1
+    assert app.screen_to_hex(app.map_rect.x + int(x), app.map_rect.y + int(y)) == bottom
+    # a point over the bar's upper lines is the bar's, not the hex scrolled under it
+    assert app.screen_to_hex(app.map_rect.x + 50, app.map_rect.bottom - app.status_cover + 2) is None
+
+
+def test_keep_in_view_keeps_the_cursor_above_the_taller_bar(screen: Any) -> None:
+    app = _shusha_app()
+    app.status_bar_h = 4 * app.ui_text.line_height(13) + 8
+    bottom = app.state.map.idx((10, app.state.map.rows - 1))
+    app.keep_in_view(bottom)
+    _, y = app.hex_to_screen(bottom)
+    assert y <= app.map_rect.h - app.status_cover
+
+
+def test_a_go_to_march_ambushed_on_the_way_says_what_it_lost(screen: Any, monkeypatch: Any) -> None:
+    from engine.events import AmbushSprung
+    from engine.orders import EndPhase
+    from engine.rules import apply
+    from ui import goto_orders
+
+    st = new_game(shusha_scenario(), 0)
+    while not (st.side == 1 and st.phase == "air"):
+        apply(st, EndPhase(st.side_name))
+    app = app_of(st, (1,), size=(1280, 800))
+    app.select("arm_tank_1")
+    goto_orders.give(app, st.map.idx((12, 20)))
+    while app.state.phase != "movement":
+        app.issue(EndPhase(app.state.side_name))
+    real = app.issue
+
+    def ambushed(order: Any, undoable: bool = False) -> Any:  # (the step runs into an ambush that costs a step)
+        events = real(order, undoable)
+        tank = app.state.unit("arm_tank_1")
+        tank.strength -= 1
+        amb = AmbushSprung.__new__(AmbushSprung)
+        monkeypatch.setattr(type(amb), "units", lambda self: ["arm_tank_1"], raising=False)
+        return [*events, amb]
+
+    monkeypatch.setattr(app, "issue", ambushed)
+    said = goto_orders.run(app)
+    tank = app.state.unit("arm_tank_1")
+    line = next(s for s in said if "stopped: ambushed" in s)
+    assert f"lost 1 step ({tank.strength}/{app.state.utype(tank).max_steps} left)" in line
+    assert any("lost 1 step" in n for n in app.report_notes)
+
+
+def test_the_movement_hints_name_the_go_to_order(screen: Any) -> None:
+    """The march to Shusha is 15 turns of clicks; the go-to order (Shift+click) was named only in the hovered hex's
+    lines, which a selected unit pushes off a 1280x800 panel at --ui-scale 1.5."""
+    from engine.orders import EndPhase
+    from ui import panels
+
+    app = _shusha_app()
+    while app.state.phase != "movement":
+        app.issue(EndPhase(app.state.side_name))
+    assert "Shift+click a far hex" in panels.phase_hint(app)
+    u = app.state.unit("az_sf_1")
+    assert "Shift+click a far hex" in panels.unit_hint(app, u, app.state.utype(u))
