@@ -12,7 +12,7 @@ from typing import Any
 import pygame
 from conftest import app_of, shusha_scenario
 
-from engine.rules import new_game
+from engine.rules import apply, new_game
 
 
 def _shusha_app(size=(1280, 800), scale=1.5) -> Any:
@@ -91,3 +91,41 @@ def test_the_movement_hints_name_the_go_to_order(screen: Any) -> None:
     assert "Shift+click a far hex" in panels.phase_hint(app)
     u = app.state.unit("az_sf_1")
     assert "Shift+click a far hex" in panels.unit_hint(app, u, app.state.utype(u))
+
+
+def _shares(d: int, r: int, rep: int, lost: int) -> dict[str, int]:
+    return {"defenders destroyed": d, "defenders retreat": r, "assault repulsed": rep,
+            "assaulting unit destroyed": lost}
+
+
+def test_the_assault_headline_gives_the_odds_and_says_when_it_cannot_succeed() -> None:
+    from ui.app import assault_headline
+
+    assert assault_headline([_shares(10, 21, 69, 0)]) == "takes it 31%, your unit destroyed 0%"
+    assert assault_headline([_shares(5, 20, 70, 5), _shares(10, 35, 50, 5)]) == \
+        "takes it 25-45%, your unit destroyed 5%"
+    assert assault_headline([_shares(0, 0, 100, 0), _shares(0, 0, 60, 40)]) == "CANNOT SUCCEED (repulsed 60-100%)"
+    assert assault_headline([]) == ""
+
+
+def test_an_assault_preview_puts_its_odds_on_the_status_line(screen: Any) -> None:
+    from conftest import goto, tiny_game
+
+    from engine.orders import Assault, SandboxPlace
+    from engine.rules import check, legal_orders
+
+    state = goto(tiny_game(1, sandbox=True), "attacker", "assault")
+    m = state.map
+    enemy = next(u for u in state.units if u.side == 1 and u.active and not u.hidden and not u.offmap
+                 and state.utype(u).domain == "ground")
+    mover = next(u for u in state.units if u.side == 0 and u.active and not u.offmap and state.utype(u).can_assault
+                 and not state.utype(u).indirect and state.utype(u).domain == "ground")
+    spot = next(j for j in m.nbr_list[enemy.idx]
+                if j >= 0 and check(state, SandboxPlace(mover.id, m.hex_of(j))) is None)
+    apply(state, SandboxPlace(mover.id, m.hex_of(spot)))
+    assaults = [o for o in legal_orders(state) if isinstance(o, Assault) and o.unit == mover.id]
+    assert assaults
+    app = app_of(state, (0,))
+    app.preview(assaults[0])
+    assert ("takes it " in app.status or "CANNOT SUCCEED" in app.status) and "confirm with Enter" in app.status
+    assert any(s.startswith("NO CHANCE") for s in app.pending[1]) is ("CANNOT SUCCEED" in app.status)

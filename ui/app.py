@@ -967,12 +967,16 @@ class App:
         idx = st.map.idx(order.target)
         why = v.check(order)
         lines: list[str] = []
+        head = ""  # (an assault's odds in a few words, for the status line: `assault_headline`)
         nm = self.names
         who = nm.name(order.unit) if hasattr(order, "unit") else ""
         if isinstance(order, Assault):
             lines.append(f"ASSAULT {st.map.describe(idx)} with {who}")
             try:
                 a, ds = v.assault_odds(order.unit, idx)
+                head = assault_headline(assault_share_runs(a, ds, st.unit(order.unit).strength, st.scenario.combat))
+                if head.startswith("CANNOT"):  # (in the panel's red, as a refusal: "NO ..." lines are)
+                    lines.append(f"NO CHANCE to take the hex: {head.split('(', 1)[1].rstrip(')')}")
                 lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat,
                                                v.advance_blocked(order.unit, idx))
                 lines += _odds_lines("Your fire", a, st.scenario.combat, nm)
@@ -1041,7 +1045,7 @@ class App:
             self.status = f"Not allowed: {why}"
         else:
             lines.append("Click the target again or press Enter to confirm; Esc cancels.")
-            self.status = lines[0] + " — confirm with Enter / click"
+            self.status = lines[0] + (f": {head}" if head else "") + " — confirm with Enter / click"
         showing = self._preview_outline is not None and self.pending is not None  # (a preview replaced by another)
         before = self._preview_outline[1] if showing else self.highlight
         self.pending = (order, lines)
@@ -3255,12 +3259,10 @@ def _odds_lines(title: str, o: Any, rules: Any = None, names: Namer | None = Non
     return lines
 
 
-def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_advance: str | None = None
-                          ) -> list[str]:
-    """What can come of an assault, from the odds the resolution uses (`combat.assault_outcomes`). The main
-    defender's cohesion is known only as its return fire shows it (broken, shaken or steady), so a result
-    that hangs on it is given as a range over the cohesions it may have. `no_advance`: why the unit could not
-    advance into the hex if it won (`SideView.advance_blocked`)."""
+def assault_share_runs(a: Any, ds: list[Any], strength: int, rules: Any) -> list[dict[str, int]]:
+    """What can come of an assault, as whole-percent shares of each result (adding up to 100: each rounded half up
+    made 101%), one dict per cohesion the main defender may have. Its cohesion is known only as its return fire
+    shows it (broken, shaken or steady), so a result that hangs on it has as many shares as cohesions it may have."""
     from engine.combat import ASSAULT_RESULTS, STEADY, assault_outcomes
     from engine.units import MAX_COHESION
 
@@ -3274,7 +3276,39 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
         cohesions = list(range(STEADY, MAX_COHESION + 1))
     else:  # (rules without those modifiers: the return fire does not show it)
         cohesions = list(range(MAX_COHESION + 1))
-    runs = [assault_outcomes(a, ds, strength, c) for c in cohesions]
+    order = ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]
+    return [dict(zip(order, whole_shares([run[r] for r in order]), strict=True))
+            for run in (assault_outcomes(a, ds, strength, c) for c in cohesions)]
+
+
+def assault_headline(shares: list[dict[str, int]]) -> str:
+    """The odds in a few words for the status line: "takes it 31-45%, your unit destroyed 0%", or "CANNOT SUCCEED
+    (repulsed 100%)" (a player confirmed an assault at 0% with the status line saying only "confirm with Enter":
+    the odds were on the panel alone). Ranges over the cohesions the defender may have (`assault_share_runs`)."""
+    if not shares:
+        return ""
+    win = [s["defenders destroyed"] + s["defenders retreat"] for s in shares]
+    lost = [s["assaulting unit destroyed"] for s in shares]
+    repulsed = [s["assault repulsed"] for s in shares]
+    if max(win) == 0:
+        return f"CANNOT SUCCEED (repulsed {_pct_range(repulsed)})"
+    return f"takes it {_pct_range(win)}, your unit destroyed {_pct_range(lost)}"
+
+
+def _pct_range(xs: list[int]) -> str:
+    lo, hi = min(xs), max(xs)
+    return f"{lo}%" if lo == hi else f"{lo}-{hi}%"
+
+
+def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_advance: str | None = None
+                          ) -> list[str]:
+    """What can come of an assault, from the odds the resolution uses (`combat.assault_outcomes`). The main
+    defender's cohesion is known only as its return fire shows it (broken, shaken or steady), so a result
+    that hangs on it is given as a range over the cohesions it may have. `no_advance`: why the unit could not
+    advance into the hex if it won (`SideView.advance_blocked`)."""
+    from engine.combat import ASSAULT_RESULTS
+
+    shares = assault_share_runs(a, ds, strength, rules)
     then = "you advance" if no_advance is None else "you stay: " + no_advance
     # (said from the player's seat: a defending player read "defenders destroyed" as their own units)
     fired_on = any(getattr(d, "expected_losses", 0) > 0 for d in ds)
@@ -3286,8 +3320,6 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
     out = ["  What can happen (the enemy falls back if broken, or if it loses 2+ steps and more than you):"]
     ranged = False
     order = ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]
-    # (each cohesion's shares in whole percents that add up to 100: each rounded half up made 101%)
-    shares = [dict(zip(order, whole_shares([run[r] for r in order]), strict=True)) for run in runs]
     for r in order:
         lo, hi = f"{min(s[r] for s in shares)}%", f"{max(s[r] for s in shares)}%"
         ranged |= lo != hi
