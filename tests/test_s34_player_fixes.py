@@ -129,3 +129,22 @@ def test_an_assault_preview_puts_its_odds_on_the_status_line(screen: Any) -> Non
     app.preview(assaults[0])
     assert ("takes it " in app.status or "CANNOT SUCCEED" in app.status) and "confirm with Enter" in app.status
     assert any(s.startswith("NO CHANCE") for s in app.pending[1]) is ("CANNOT SUCCEED" in app.status)
+
+
+def test_go_to_news_leads_the_status_line_when_nothing_of_the_enemy_was_seen(screen: Any) -> None:
+    from engine.orders import EndPhase
+    from ui import goto_orders
+
+    st = new_game(shusha_scenario(), 0)
+    while not (st.side == 1 and st.phase == "air"):
+        apply(st, EndPhase(st.side_name))
+    app = app_of(st, (1,), size=(1280, 800))
+    app.select("arm_tank_1")
+    goto_orders.give(app, st.map.idx((12, 20)))
+    while app.state.phase != "movement":
+        app.issue(EndPhase(app.state.side_name))
+    app.status = goto_orders.NOTHING_SEEN + goto_orders.SKIP_NOTE + "artillery phase (nothing to order)"
+    goto_orders.run_phase_start(app)
+    assert app.status.startswith("Go-to orders (defender): ")
+    assert "you saw nothing" not in app.status
+    assert app.status.endswith(goto_orders.SKIP_NOTE + "artillery phase (nothing to order)")

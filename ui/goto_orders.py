@@ -654,6 +654,9 @@ GOTO_NOTE = " | go-to orders: "
 (`ui.panels.split_notes` shows it on lines of its own)."""
 
 
+NOTHING_SEEN = "Enemy turn: you saw nothing of it"
+"""The enemy-turn summary when nothing of the enemy was seen (`ui.app.App.enemy_turn_summary`): left out of the status
+line before the go-to orders' news (the report, V, still says it)."""
 SKIP_NOTE = " | skipped the "
 """How a skipped phase's note follows the status line (`ui.app.skip_status`)."""
 
@@ -670,7 +673,11 @@ def run_phase_start(app: Any) -> None:
     said = run(app)
     if not said:
         return
-    if before.startswith(("Enemy turn:", "Skipped the ")) or SKIP_NOTE in before:
+    if before.startswith(NOTHING_SEEN):
+        # (nothing seen of the enemy: the go-to news leads, a skipped phase's note after it. "Enemy turn: you saw
+        # nothing of it" took the first line every turn of a long march, its ambushes behind it: a player's playtest)
+        app.status = f"Go-to orders ({SIDES[app.view_side]}): " + "; ".join(said) + before[len(NOTHING_SEEN):]
+    elif before.startswith(("Enemy turn:", "Skipped the ")) or SKIP_NOTE in before:
         # (why a phase was skipped stays too: the artillery's reason was lost behind the go-to report)
         app.status = before + GOTO_NOTE + "; ".join(said)
     else:
