@@ -148,3 +148,19 @@ def test_go_to_news_leads_the_status_line_when_nothing_of_the_enemy_was_seen(scr
     assert app.status.startswith("Go-to orders (defender): ")
     assert "you saw nothing" not in app.status
     assert app.status.endswith(goto_orders.SKIP_NOTE + "artillery phase (nothing to order)")
+
+
+def test_the_players_reinforcements_are_named_on_the_status_line_and_in_the_report(screen: Any) -> None:
+    from engine.orders import EndPhase
+
+    st = new_game(shusha_scenario(), 0)
+    app = app_of(st, (0,), size=(1280, 800))
+    while not (app.state.turn == 2 and app.state.side == 0):
+        apply(app.state, EndPhase(app.state.side_name))
+    start, _ = app.last_enemy_half_turn()
+    app.show_enemy_turn(start)
+    arrived = [ev for ev in app.state.log[start:] if ev.kind == "ReinforcementArrived" and ev.side == "attacker"]
+    assert arrived, "the Shusha attacker gets reinforcements on turn 2"
+    name = app.names.short(arrived[0].unit)
+    assert "your reinforcements: " in app.status and name in app.status
+    assert any(n.startswith("Your reinforcements: ") and name in n for n in app.report_notes)

@@ -1722,7 +1722,8 @@ class App:
         """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
         seen = self.enemy_turn_seen(start)
-        summary = self.welcome_note(self.enemy_turn_summary(start, seen))
+        arrivals = self.arrivals_words(start)
+        summary = self.welcome_note(self.enemy_turn_summary(start, seen) + (f" | {arrivals}" if arrivals else ""))
         dialog = getattr(getattr(self, "gui", None), "dialog", None)
         if dialog is not None and dialog.alive():  # (the save dialog's hint stays while it is open: Ctrl+S in the
             self.status_after_dialog = summary  # enemy's half-turn had it overwritten, s33 playtest)
@@ -1731,7 +1732,24 @@ class App:
         gm = self.state.map
         self.highlight = [gm.idx(h) for ev in seen for h in ev.hexes() if gm.on_map(h)]
         self.log_anchor = start
+        if arrivals:
+            self.report_notes.append(arrivals[0].upper() + arrivals[1:])
         self.report_notes += self.arrived_out_of_supply(start)
+
+    def arrivals_words(self, start: int) -> str:
+        """"your reinforcements: A and B at (10,44)": the player's units that arrived since log index `start`, by
+        hex, for the status line and the report (V). They were only an event-log line each, 30 hexes from the
+        fighting, and a player found them on the map's edge turns later (a player's playtest)."""
+        side = SIDES[self.view_side]
+        by_hex: dict[tuple[int, int], list[str]] = {}
+        for k, ev in self.visible_events():
+            if k >= start and ev.kind == "ReinforcementArrived" and ev.side == side:
+                by_hex.setdefault(tuple(ev.hex), []).append(self.names.short(ev.unit))
+        if not by_hex:
+            return ""
+        places = [f"{', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]} at "
+                  f"{self.state.map.describe(self.state.map.idx(h))}" for h, names in by_hex.items()]
+        return "your reinforcements: " + "; ".join(places)
 
     def file_dialog_shut(self, picked: bool) -> None:
         """The file dialog closed: the status line held back while it was open (`status_after_dialog`) is shown,
