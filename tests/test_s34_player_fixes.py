@@ -164,3 +164,21 @@ def test_the_players_reinforcements_are_named_on_the_status_line_and_in_the_repo
     name = app.names.short(arrived[0].unit)
     assert "your reinforcements: " in app.status and name in app.status
     assert any(n.startswith("Your reinforcements: ") and name in n for n in app.report_notes)
+
+
+def test_the_roster_says_where_each_unit_stands_and_cuts_long_rows_with_an_ellipsis(screen: Any) -> None:
+    from ui.gui import fit_row
+
+    app = _shusha_app()
+    rows = dict((uid, text) for text, uid in app.roster_rows())
+    u = app.state.unit("az_sf_1")
+    c, r = app.state.map.hex_refs[u.idx]
+    assert f"({c},{r}) " in rows["az_sf_1"]
+    app.toggle_roster()
+    app.render(pygame.Surface(app.size))
+    items = [it["text"] for it in app.gui.roster_list.item_list]
+    font = app.ui_text.font(13)
+    room = app.gui.roster_list.rect.w - round(30 * app.ui_scale)
+    assert any(t.endswith("…") for t in items)  # (at 1280x800 and 1.5 the long rows are cut, and say so)
+    assert all(font.size(t)[0] <= room for t in items)
+    assert fit_row(font, "short", 500) == "short" and fit_row(font, "x" * 400, 100).endswith("…")

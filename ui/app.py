@@ -1466,8 +1466,12 @@ class App:
             tail = f", cohesion {u.cohesion}" if ut.domain == "ground" else ""
             mark = ">" if u.id in able else " "
             head = f"{' '.join(f'[{f}]' for f in flags)} " if flags else ""
+            # where it stands, before its name: a long row is cut at the right (a player's playtest: no column said
+            # where each unit was)
+            c, r = st.map.hex_refs[u.idx]
+            at = f"({c},{r}) " if ut.domain == "ground" and not u.offmap else ""
             rows.append((0 if u.id in able else 1,
-                         f"{mark}  {head}{u.strength}/{ut.max_steps} {nm.name(u.id)} - {kind}{tail}", u.id))
+                         f"{mark}  {head}{u.strength}/{ut.max_steps} {at}{nm.name(u.id)} - {kind}{tail}", u.id))
         return [(text, uid) for _, text, uid in sorted(rows, key=lambda r: r[0])] + sandbox.roster_rows(self)
 
     def select_from_roster(self, uid: str) -> None:

@@ -47,6 +47,20 @@ def _hex(c: tuple[int, ...]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(v) for v in c[:3]))
 
 
+def fit_row(font: pygame.font.Font, text: str, width: int) -> str:
+    """`text` cut to `width` pixels in `font`, ending in "…" when cut (the roster's rows)."""
+    if width <= 0 or font.size(text)[0] <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # (the longest prefix that fits with its ellipsis)
+        mid = (lo + hi + 1) // 2
+        if font.size(text[:mid].rstrip() + "…")[0] <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
 def log_font_px(scale: float) -> int:
     return max(9, round(13 * scale))
 
@@ -740,7 +754,10 @@ class Gui:
             self._roster_key = key
             rows = app.roster_rows()
             self._roster_ids = [uid for _, uid in rows]
-            self.roster_list.set_item_list([text for text, _ in rows])
+            # a row too long for the list ends in "…" (it was cut mid-word, "Special f", with nothing to say so)
+            room = self.roster_list.rect.w - round(30 * app.ui_scale)  # (the scroll bar and the items' padding)
+            font = app.ui_text.font(13)
+            self.roster_list.set_item_list([fit_row(font, text, room) for text, _ in rows])
 
     def _sync_report(self) -> None:
         """The enemy-turn report window (V, or a click on the status bar): the whole of what the side saw of the
