@@ -182,3 +182,37 @@ def test_the_roster_says_where_each_unit_stands_and_cuts_long_rows_with_an_ellip
     assert any(t.endswith("…") for t in items)  # (at 1280x800 and 1.5 the long rows are cut, and say so)
     assert all(font.size(t)[0] <= room for t in items)
     assert fit_row(font, "short", 500) == "short" and fit_row(font, "x" * 400, 100).endswith("…")
+
+
+def test_hold_tags_of_neighbours_do_not_run_together(screen: Any) -> None:
+    """Two marked units side by side read "HOLDHOLD" (a player's playtest): a tag that would touch one drawn
+    already is the short "H", and no two tags overlap."""
+    from engine.orders import EndPhase
+    from ui import goto_orders
+
+    st = new_game(shusha_scenario(), 0)
+    while not (st.side == 1 and st.phase == "movement"):
+        apply(st, EndPhase(st.side_name))
+    app = app_of(st, (1,), size=(1600, 1000))
+    app.open_on_own_forces()
+    own = [u.id for u in app.state.units if u.side == 1 and u.active and app.state.utype(u).domain == "ground"
+           and not u.offmap]
+    for uid in own:
+        goto_orders.set_hold(app.state, uid, True)
+
+    class Screen:
+        def __init__(self) -> None:
+            self.rects: list[Any] = []
+
+        def blit(self, img: Any, spot: Any) -> None:
+            self.rects.append(pygame.Rect(spot))
+
+    play = app.zoom_i
+    for zoom in range(max(0, play - 3), play + 1):  # (the play zoom and the steps out from it)
+        app.zoom_i = zoom
+        app.clamp_view()
+        app.render(pygame.Surface(app.size))
+        s = Screen()
+        goto_orders.draw_hold_marks(app, s)
+        assert len(s.rects) >= 2
+        assert all(not a.colliderect(b) for k, a in enumerate(s.rects) for b in s.rects[:k]), zoom
