@@ -216,3 +216,31 @@ def test_hold_tags_of_neighbours_do_not_run_together(screen: Any) -> None:
         goto_orders.draw_hold_marks(app, s)
         assert len(s.rects) >= 2
         assert all(not a.colliderect(b) for k, a in enumerate(s.rects) for b in s.rects[:k]), zoom
+
+
+def test_stack_counts_are_drawn_after_every_counter(screen: Any, monkeypatch: Any) -> None:
+    """A stack's count ("2") went under the counters of a stack drawn after it (a player's playtest)."""
+    import ui.app as ui_app
+
+    app = _shusha_app(size=(1600, 1000), scale=1.0)
+    counters, counts = set(), set()
+    real_counter, real_halo = ui_app.counter_image, app.text.halo
+
+    def counter(*a: Any, **kw: Any) -> Any:
+        img = real_counter(*a, **kw).copy()  # (a copy: the cache may hand back one image for two counters)
+        counters.add(id(img))
+        return img
+
+    def halo(text: str, *a: Any, **kw: Any) -> Any:
+        img = real_halo(text, *a, **kw).copy()
+        if text.isdigit():
+            counts.add(id(img))
+        return img
+
+    monkeypatch.setattr(ui_app, "counter_image", counter)
+    monkeypatch.setattr(app.text, "halo", halo)
+    sprites = app.counter_sprites()
+    where = [("counter" if id(img) in counters else "count" if id(img) in counts else "") for img, _, _ in sprites]
+    assert "count" in where  # (Shusha's start has stacks)
+    last_counter = max(k for k, kind in enumerate(where) if kind == "counter")
+    assert all(k > last_counter for k, kind in enumerate(where) if kind == "count")

@@ -2603,6 +2603,7 @@ class App:
             stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id, False))
         off = max(3, w // 6)
         out: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
+        counts: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
         boxes: dict[str, tuple[int, pygame.Rect]] = {}
         for idx, items in stacks.items():
             x, y = g.center(idx)
@@ -2620,8 +2621,9 @@ class App:
                 boxes[uid] = (idx, pygame.Rect(0, 0, w, h).move(int(x + d) - w // 2, int(y + d) - h // 2))
             if n > 1 and g.size >= 11:
                 img = self.text.halo(str(n), 11, (0, 0, 0), (255, 255, 255), bold=True)
-                out.append((img, img.get_rect(topleft=(int(x + w / 2 + off * (n - 1) / 2 - 2), int(y - h / 2 - 12))),
-                            False))
+                counts.append((img, img.get_rect(topleft=(int(x + w / 2 + off * (n - 1) / 2 - 2),
+                                                          int(y - h / 2 - 12))), False))
+        out += counts  # (over every counter: a neighbouring stack drawn later hid the count, a player's playtest)
         self.unit_boxes = boxes
         # the remembered enemies under the live counters, their labels clear of them (and of each other)
         marks, labels = self._last_seen_layout(w, h, off, [r for _, r, _ in out])
