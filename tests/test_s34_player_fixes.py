@@ -244,3 +244,22 @@ def test_stack_counts_are_drawn_after_every_counter(screen: Any, monkeypatch: An
     assert "count" in where  # (Shusha's start has stacks)
     last_counter = max(k for k, kind in enumerate(where) if kind == "counter")
     assert all(k > last_counter for k, kind in enumerate(where) if kind == "count")
+
+
+def test_the_report_says_why_an_unseen_battery_could_hit_and_what_helps(screen: Any) -> None:
+    from engine.events import ArtilleryFired, FireResult
+
+    app = _shusha_app()
+    own = next(u for u in app.state.units if u.side == 0 and u.active and not u.offmap)
+    c, r = app.state.map.hex_refs[own.idx]
+    fr = FireResult(firer="an unseen battery", target=own.id, target_type=own.type, firepower=3, protection=0,
+                    modifiers=[], net=3, p_hit=0.3, shots=1, rolls=[0.1], hits=1, losses=1,
+                    strength_after=own.strength - 1)
+    ev = ArtilleryFired(turn=3, side="defender", unit="an unseen battery", target_hex=(c, r), spotter="recon drone",
+                        fire=[fr])
+    notes = app.drone_spotting_notes([ev])
+    assert len(notes) == 1 and f"({c},{r})" in notes[0] and "recon drone spotted" in notes[0]
+    assert "no air defence" in notes[0]  # (the Shusha attacker has none)
+    other = ArtilleryFired(turn=3, side="defender", unit="x", target_hex=(c, r), spotter="a forward observer",
+                           fire=[fr])
+    assert app.drone_spotting_notes([other]) == []

@@ -1738,7 +1738,28 @@ class App:
         self.log_anchor = start
         if arrivals:
             self.report_notes.append(arrivals[0].upper() + arrivals[1:])
+        self.report_notes += self.drone_spotting_notes(seen)
         self.report_notes += self.arrived_out_of_supply(start)
+
+    def drone_spotting_notes(self, seen: list[Any]) -> list[str]:
+        """A note for the report (V) when the enemy's artillery fired on the player's units with its recon drone
+        as the spotter: why a battery nobody saw could hit them, and what helps. A player lost a step a turn to
+        "an unseen battery (spotter: recon drone)" with no word of either (a player's playtest)."""
+        own = SIDES[self.view_side]
+        st = self.state
+        hit = sorted({tuple(ev.target_hex) for ev in seen if ev.kind == "ArtilleryFired" and ev.side != own
+                      and ev.spotter == "recon drone"
+                      and any(f.target in st.unit_index and st.unit(f.target).side == self.view_side
+                              for f in ev.fire)})
+        if not hit:
+            return []
+        where = ", ".join(st.map.describe(st.map.idx(h)) for h in hit[:3]) + (" ..." if len(hit) > 3 else "")
+        ad = [u for u in self.view.own if u.active and st.utype(u).ad_range_hexes > 0]
+        shoot = ("your air defence can shoot it down within its range" if ad
+                 else "you have no air defence to shoot it down")
+        return [f"The enemy's recon drone spotted for its artillery at {where}: while a drone watches them your "
+                f"units can be shelled by batteries you cannot see. Leave its view or go to ground in cover (forest, "
+                f"ravines) where it cannot find you; {shoot}; the weather may ground it (Weather & aircraft)."]
 
     def arrivals_words(self, start: int) -> str:
         """"your reinforcements: A and B at (10,44)": the player's units that arrived since log index `start`, by
