@@ -47,10 +47,9 @@ def test_keep_in_view_keeps_the_cursor_above_the_taller_bar(screen: Any) -> None
     assert y <= app.map_rect.h - app.status_cover
 
 
-def test_a_go_to_march_ambushed_on_the_way_says_what_it_lost(screen: Any, monkeypatch: Any) -> None:
-    from engine.events import AmbushSprung
+def _tank_marching() -> Any:
+    """The Shusha defender's tank company with a go-to order to Lisagor, at the start of its movement phase."""
     from engine.orders import EndPhase
-    from engine.rules import apply
     from ui import goto_orders
 
     st = new_game(shusha_scenario(), 0)
@@ -61,6 +60,14 @@ def test_a_go_to_march_ambushed_on_the_way_says_what_it_lost(screen: Any, monkey
     goto_orders.give(app, st.map.idx((12, 20)))
     while app.state.phase != "movement":
         app.issue(EndPhase(app.state.side_name))
+    return app
+
+
+def test_a_go_to_march_ambushed_on_the_way_says_what_it_lost(screen: Any, monkeypatch: Any) -> None:
+    from engine.events import AmbushSprung
+    from ui import goto_orders
+
+    app = _tank_marching()
     real = app.issue
 
     def ambushed(order: Any, undoable: bool = False) -> Any:  # (the step runs into an ambush that costs a step)
@@ -132,17 +139,9 @@ def test_an_assault_preview_puts_its_odds_on_the_status_line(screen: Any) -> Non
 
 
 def test_go_to_news_leads_the_status_line_when_nothing_of_the_enemy_was_seen(screen: Any) -> None:
-    from engine.orders import EndPhase
     from ui import goto_orders
 
-    st = new_game(shusha_scenario(), 0)
-    while not (st.side == 1 and st.phase == "air"):
-        apply(st, EndPhase(st.side_name))
-    app = app_of(st, (1,), size=(1280, 800))
-    app.select("arm_tank_1")
-    goto_orders.give(app, st.map.idx((12, 20)))
-    while app.state.phase != "movement":
-        app.issue(EndPhase(app.state.side_name))
+    app = _tank_marching()
     app.status = goto_orders.NOTHING_SEEN + goto_orders.SKIP_NOTE + "artillery phase (nothing to order)"
     goto_orders.run_phase_start(app)
     assert app.status.startswith("Go-to orders (defender): ")
