@@ -394,3 +394,15 @@ def test_the_side_panel_draws_a_picked_enemy_with_those_words_only(screen: Any, 
     drawn = " ".join(s for s, _ in panel_lines(app, pygame.Surface(app.size), monkeypatch))
     assert "Secret" not in drawn and "cohesion" not in drawn and "Click a highlighted hex" not in drawn
     assert "Sandbox: picked to place" in drawn
+
+
+def test_an_enemy_placed_out_of_sight_is_not_described_by_its_true_strength(screen: Any) -> None:
+    """Without --see-all the status line named the strength of a picked enemy the side no longer saw."""
+    from ui import sandbox
+
+    app = _sandbox_app()
+    app.click_hex(app.state.unit("arm_inf_1").idx)
+    assert app.selected == "arm_inf_1"
+    app.view.contacts = [c for c in app.view.contacts if c.id != "arm_inf_1"]  # (out of the side's sight now)
+    words = sandbox.selected_words(app, "arm_inf_1")
+    assert "not in sight now" in words and "strength" not in words

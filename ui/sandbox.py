@@ -85,10 +85,13 @@ def selected_words(app: Any, uid: str) -> str:
         return f"Selected {app.names.name(uid)}: {table[u.type].label}, strength {u.strength} - sandbox: " \
                f"{how_to_place(app)}"
     seen = next((c for c in app.view.contacts if c.id == uid), None)
-    strength = u.strength if app.omniscient or seen is None else seen.strength
+    # (without --see-all only what the side sees: an enemy placed out of its sight is not in sight, its strength
+    # not known)
+    strength = (f"strength {u.strength}" if app.omniscient else f"strength {seen.strength}" if seen is not None
+                else "not in sight now")
     whose = f"the {SIDES[u.side]}'s " if app.omniscient else ""  # (else its name says "enemy")
     hidden = ", hidden from you" if app.omniscient and u.hidden else ""
-    return (f"Selected {whose}{app.names.name(uid)}, strength {strength}{hidden}, to place (it takes no other "
+    return (f"Selected {whose}{app.names.name(uid)}, {strength}{hidden}, to place (it takes no other "
             f"order): {how_to_place(app)}")
 
 
