@@ -406,3 +406,15 @@ def test_an_enemy_placed_out_of_sight_is_not_described_by_its_true_strength(scre
     app.view.contacts = [c for c in app.view.contacts if c.id != "arm_inf_1"]  # (out of the side's sight now)
     words = sandbox.selected_words(app, "arm_inf_1")
     assert "not in sight now" in words and "strength" not in words
+
+
+def test_with_see_all_a_picked_enemy_gets_its_whole_panel(screen: Any, monkeypatch: Any) -> None:
+    """--see-all shows a class every unit as it is (an ambush party's readiness is what it watches): a picked
+    enemy's panel is the whole one, not the fog's short form."""
+    from conftest import panel_lines
+
+    app = _sandbox_app(see_all=True)
+    app.click_hex(app.state.unit("arm_inf_1").idx)
+    assert app.selected == "arm_inf_1"
+    drawn = " ".join(s for s, _ in panel_lines(app, pygame.Surface(app.size), monkeypatch))
+    assert "cohesion" in drawn and "Sandbox: picked to place" not in drawn

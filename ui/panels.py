@@ -682,9 +682,10 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
             bad = s.startswith("NOT") or s.startswith("NO ")
             w.line(s, p.bad if bad else p.panel_fg, px=12)
         w.rule()
-    elif app.selected and (other := sandbox.panel_lines(app, app.selected)) is not None:
+    elif app.selected and not app.omniscient and (other := sandbox.panel_lines(app, app.selected)) is not None:
         # the other side's unit, picked for a sandbox placement: what the screen may show of it (its name, cohesion
-        # and supply were shown, a fog leak without --see-all), and how to place it
+        # and supply were shown, a fog leak without --see-all), and how to place it. With --see-all the unit's whole
+        # panel, as for an own unit (an ambush party's readiness is what the class watches)
         title, lines = other
         w.line(title, p.side[st.unit(app.selected).side], bold=True)
         for s in lines:

@@ -100,7 +100,7 @@ def panel_lines(app: Any, uid: str) -> tuple[str, list[str]] | None:
     (picked for a sandbox placement), None for an own unit: what the screen may show of it (without --see-all only
     what the side sees: its contact's type and strength, not its name, cohesion or supply) and how to place it, in
     place of the own unit's flags and move hint."""
-    if not is_other(app, uid):
+    if not on(app) or not is_other(app, uid):
         return None
     st = app.state
     u = st.unit(uid)
