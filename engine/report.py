@@ -596,11 +596,9 @@ def same_games_warning(s: Summary) -> str | None:
     no difference in these games. A sweep of the armed drone's cloud ceiling gave three identical cells, whose
     differences read "+0 pts [-1, +1]" with no word of why (the scenario's fog grounded the drones first: an
     analyst's review). Only cells that pair with the baseline (`cells_paired`) are compared."""
-    if len(s.cells) < 2:
-        return None
     base = s.base
-    paired = cells_paired(s)
-    same = [c for c in s.cells if c.cell in paired and c.n == base.n and c.games == base.games]
+    paired = cells_paired(s)  # (cells whose games have the baseline's seeds, game for game: as many games too)
+    same = [c for c in s.cells if c.cell in paired and c.games == base.games]
     if not same:
         return None
     names = ", ".join(f"cell {c.cell} ({c.label})" for c in same)
@@ -2988,7 +2986,6 @@ def _missions_summary(s: Summary, c: CellStats, pairs: list[tuple[GameRow, GameR
                 out[f"{n}_{side}_vs_cell0{tail}"] = None if got is None else got[0]
                 out[f"{n}_{side}_vs_cell0{tail}_ci"] = None if got is None else [got[1], got[2]]
     return out
-
 
 
 def fallen_summary(s: Summary, c: CellStats) -> dict[str, Any]:

@@ -974,11 +974,12 @@ class App:
             lines.append(f"ASSAULT {st.map.describe(idx)} with {who}")
             try:
                 a, ds = v.assault_odds(order.unit, idx)
-                head = assault_headline(assault_share_runs(a, ds, st.unit(order.unit).strength, st.scenario.combat))
+                shares = assault_share_runs(a, ds, st.unit(order.unit).strength, st.scenario.combat)
+                head = assault_headline(shares)
                 if head.startswith("CANNOT"):  # (in the panel's red, as a refusal: "NO ..." lines are)
                     lines.append(f"NO CHANCE to take the hex: {head.split('(', 1)[1].rstrip(')')}")
                 lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat,
-                                               v.advance_blocked(order.unit, idx))
+                                               v.advance_blocked(order.unit, idx), shares)
                 lines += _odds_lines("Your fire", a, st.scenario.combat, nm)
                 for d in ds:
                     lines += _odds_lines(f"Return fire of {nm.name(d.firer)}", d, st.scenario.combat, nm)
@@ -1761,15 +1762,19 @@ class App:
                 f"units can be shelled by batteries you cannot see. Leave its view or go to ground in cover (forest, "
                 f"ravines) where it cannot find you; {shoot}; the weather may ground it (Weather & aircraft)."]
 
+    def own_arrivals(self, start: int) -> list[Any]:
+        """The viewing side's `ReinforcementArrived` events since log index `start`."""
+        side = SIDES[self.view_side]
+        return [ev for k, ev in self.visible_events() if k >= start and ev.kind == "ReinforcementArrived"
+                and ev.side == side]
+
     def arrivals_words(self, start: int) -> str:
         """"your reinforcements: A and B at (10,44)": the player's units that arrived since log index `start`, by
         hex, for the status line and the report (V). They were only an event-log line each, 30 hexes from the
         fighting, and a player found them on the map's edge turns later (a player's playtest)."""
-        side = SIDES[self.view_side]
         by_hex: dict[tuple[int, int], list[str]] = {}
-        for k, ev in self.visible_events():
-            if k >= start and ev.kind == "ReinforcementArrived" and ev.side == side:
-                by_hex.setdefault(tuple(ev.hex), []).append(self.names.short(ev.unit))
+        for ev in self.own_arrivals(start):
+            by_hex.setdefault(tuple(ev.hex), []).append(self.names.short(ev.unit))
         if not by_hex:
             return ""
         places = [f"{', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]} at "
@@ -1797,9 +1802,7 @@ class App:
         """Notes for the report (V) on the player's units that arrived since log index `start` and are out of
         supply, with the rule's reason: the western group was "out of supply" from its arrival on, and only the
         event log said why ("too far from its supply sources")."""
-        side = SIDES[self.view_side]
-        come = [ev.unit for k, ev in self.visible_events() if k >= start and ev.kind == "ReinforcementArrived"
-                and ev.side == side]
+        come = [ev.unit for ev in self.own_arrivals(start)]
         out = []
         for uid in come:
             why = panels.supply_reason(self, uid) if uid in self.state.unit_index else None
@@ -3345,15 +3348,17 @@ def _pct_range(xs: list[int]) -> str:
     return f"{lo}%" if lo == hi else f"{lo}-{hi}%"
 
 
-def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_advance: str | None = None
-                          ) -> list[str]:
+def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_advance: str | None = None,
+                          shares: list[dict[str, int]] | None = None) -> list[str]:
     """What can come of an assault, from the odds the resolution uses (`combat.assault_outcomes`). The main
     defender's cohesion is known only as its return fire shows it (broken, shaken or steady), so a result
     that hangs on it is given as a range over the cohesions it may have. `no_advance`: why the unit could not
-    advance into the hex if it won (`SideView.advance_blocked`)."""
+    advance into the hex if it won (`SideView.advance_blocked`). `shares`: `assault_share_runs` of these odds, when
+    the caller has them already."""
     from engine.combat import ASSAULT_RESULTS
 
-    shares = assault_share_runs(a, ds, strength, rules)
+    if shares is None:
+        shares = assault_share_runs(a, ds, strength, rules)
     then = "you advance" if no_advance is None else "you stay: " + no_advance
     # (said from the player's seat: a defending player read "defenders destroyed" as their own units)
     fired_on = any(getattr(d, "expected_losses", 0) > 0 for d in ds)
