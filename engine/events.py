@@ -223,13 +223,17 @@ class WeatherReport(Event):
     ``weather_movement`` (`engine.movement.weather_move_factors`); none: dry costs (and no key in the log)."""
     movement: str = ""
     """The same in words (`engine.movement.weather_move_note`): "snow: foot move costs ×1.25 off road"."""
+    sandbox: str = ""
+    """A sandbox weather setting this weather is, and the turn it was set on ("fog, set on turn 3"); empty: the
+    scenario's weather (and no key in the log)."""
 
     def text(self) -> str:
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
         return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
                 f"{fog}, {wet}; ground observers see at most {counted(self.ground_vision_hexes, 'hex', 'hexes')}"
-                + (" (night)" if self.night else "") + (f"; {self.movement}" if self.movement else ""))
+                + (" (night)" if self.night else "") + (f"; {self.movement}" if self.movement else "")
+                + (f" [sandbox weather: {self.sandbox}]" if self.sandbox else ""))
 
 
 @_event
@@ -646,7 +650,7 @@ _conv.register_unstructure_hook(ReinforcementArrived, cattrs.gen.make_dict_unstr
 # a turn whose weather moves nothing reads as it always did (no "move_factors": [], "movement": "")
 _conv.register_unstructure_hook(WeatherReport, cattrs.gen.make_dict_unstructure_fn(
     WeatherReport, _conv, move_factors=cattrs.gen.override(omit_if_default=True),
-    movement=cattrs.gen.override(omit_if_default=True)))
+    movement=cattrs.gen.override(omit_if_default=True), sandbox=cattrs.gen.override(omit_if_default=True)))
 # an ordered move's line reads as it always did (no "why": "")
 _conv.register_unstructure_hook(UnitMoved, cattrs.gen.make_dict_unstructure_fn(
     UnitMoved, _conv, why=cattrs.gen.override(omit_if_default=True)))

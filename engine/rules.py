@@ -74,8 +74,13 @@ from engine.visibility import (
 )
 from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.23.0"
-"""0.23.0: a sandbox placement is seen as a move is: by its own side, and by the enemy only if the unit stands
+ENGINE_VERSION = "0.24.0"
+"""0.24.0: a sandbox weather setting holds until the sandbox changes it (F5, "historical", returns to the
+scenario's weather); it had lasted to the end of the turn, and a teacher showing low cloud over several turns had to
+set it again each turn. Each turn's weather report under a held setting says so (`WeatherReport.sandbox`). Games
+without sandbox edits are unchanged (the golden hashes hold).
+
+0.23.0: a sandbox placement is seen as a move is: by its own side, and by the enemy only if the unit stands
 unhidden in its view, and the hex it takes as a move's (an educator's playtest: placing a hidden ambush party told the
 other side where it lay); `SandboxEdit` carries the placement's side, unit and hex (a weather edit's line is as it
 was). Games without sandbox edits are unchanged (the golden hashes hold).
@@ -474,7 +479,9 @@ def _mark(state: GameState, side: int, uid: str, where: HexRef) -> None:
 # ============================================================================================ turn sequence
 def _begin_turn(state: GameState) -> None:
     scen = state.scenario
-    state.weather_override = None
+    held = state.weather_override
+    if held is not None:  # (a sandbox setting holds until the sandbox changes it: `_do_sandbox`)
+        state.weather_override = attrs.evolve(held, turn=state.turn)
     state.update_clock()
     dates = state.map.derived.setdefault(("rules.turn_dates", scen.meta.start, scen.meta.turn_hours), {})
     date = dates.get(state.turn)
@@ -504,11 +511,13 @@ def _weather_events(state: GameState) -> None:
     change only, the drones the turn's weather grounds now less those its earlier weather grounded (none at the
     turn's start: `_begin_turn` empties `state.grounded`); called any number of times, a turn counts once."""
     w = state.weather
+    held = state.weather_held
     _emit(state, WeatherReport.make(
         turn=state.turn, ceiling_m=w.ceiling_m, visibility_km=w.visibility_km, fog=w.fog,
         precipitation=w.precipitation,
         ground_vision_hexes=ground_vision_cap(w, state.night, False, state.map.hex_km), night=state.night,
         **_move_factor_fields(state.scenario, w.precipitation),
+        **({} if held is None else {"sandbox": f"{held[0]}, set on turn {held[1]}"}),
     ))
     before, state.grounded = state.grounded, {}
     for u in state.air_units():
@@ -1828,17 +1837,21 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
 def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
     gmap = state.map
     if isinstance(o, SandboxWeather):
-        was = state.weather
+        was, held_was = state.weather, state.weather_held
         if o.preset == "historical":
-            state.weather_override = None
+            state.weather_override = state.weather_held = None
+            until = " (the scenario's, turn by turn)"
         else:
             c, v, f, p = PRESETS[o.preset]
             state.weather_override = WeatherTurn(state.turn, c, v, f, p)
+            same = held_was is not None and held_was[0] == o.preset
+            state.weather_held = held_was if same else (o.preset, state.turn)
+            until = " (it holds until the sandbox changes it)"
         state.update_clock()
-        if state.weather == was:  # the turn's report and air status stand: said again, they would only repeat
+        if state.weather == was and state.weather_held == held_was:  # the turn's report and air status stand
             _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset} (unchanged)"))
             return
-        _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}"))
+        _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}{until}"))
         _weather_events(state)  # (it counts grounded drones once a turn, however often it is said)
         return
     u = state.unit(o.unit)

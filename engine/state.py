@@ -106,7 +106,8 @@ class GameState:
                  "outcome", "phase_i", "phase_orders", "pos_version", "recon_cover", "recon_version", "rng",
                  "road_cut", "roster_version", "sandbox", "scenario", "score", "seed", "side", "side_pos_version",
                  "sightings", "strength_version", "turn", "unit_index", "units", "unseen_air_defence", "unseen_firers",
-                 "version", "weather", "weather_by_turn", "weather_mode", "weather_override")
+                 "version", "weather", "weather_by_turn", "weather_held", "weather_mode",
+                 "weather_override")
 
     def __init__(
         self,
@@ -142,6 +143,9 @@ class GameState:
         self.grounded: dict[str, str | None] = {}
         """air unit id -> reason it is grounded this turn (None: can fly)."""
         self.weather_override: WeatherTurn | None = None
+        self.weather_held: tuple[str, int] | None = None
+        """A sandbox weather setting: (preset, the turn it was set on). It holds from turn to turn
+        (`weather_override` follows it) until the sandbox sets "historical"."""
         self.road_cut = False
         self.capture_streak_from: int | None = None
         self.log: list[Event] = []
@@ -525,6 +529,7 @@ class GameState:
             tuple(attrs.astuple(u) for u in self.units),
             self.turn, self.side, self.phase_i, self.control.tobytes(),
             tuple(c.tobytes() for c in self.recon_cover), tuple(sorted(self.grounded.items())),
-            self.weather_override, self.road_cut, self.capture_streak_from, len(self.log), len(self.orders),
+            self.weather_override, self.weather_held, self.road_cut, self.capture_streak_from, len(self.log),
+            len(self.orders),
             repr(self.score), self.outcome, self.rng.bit_generator.state["state"]["state"],
         )

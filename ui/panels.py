@@ -859,8 +859,8 @@ def phase_hint(app: Any, short: bool = False) -> str:
             what = "aircraft" if ph == "air" else "artillery"
             return f"{'' if short else 'Your '}{ph.upper()} phase: you have no {what}. Space ends the phase."
         if ph == "air" and app.weather_keys_may_fly() and not app.able_units():
-            return (f"{'' if short else 'Your '}AIR phase: the weather grounds your aircraft. Sandbox: F5-F8 set this "
-                    "turn's weather (F6 clear sky), then fly them. Space ends the phase.")
+            return (f"{'' if short else 'Your '}AIR phase: the weather grounds your aircraft. Sandbox: F5-F8 set the "
+                    "weather (F6 clear sky), then fly them. Space ends the phase.")
     if short:
         return {"air": "AIR phase: click an aircraft's line above (or Tab), then a hex. Space ends the phase.",
                 "artillery": "ARTILLERY phase: select a gun (Tab), then click a spotted enemy. Space ends it.",

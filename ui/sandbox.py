@@ -226,9 +226,13 @@ def roster_rows(app: Any) -> list[tuple[str, str]]:
 
 
 def tag_lines(app: Any) -> list[str]:
-    """The tag's lines: SANDBOX, or SANDBOX - PLACE MODE with what a click does now."""
+    """The tag's lines: SANDBOX, or SANDBOX - PLACE MODE with what a click does now; a weather setting the sandbox
+    holds from turn to turn (`GameState.weather_held`) is named, as a reminder that the weather is not history's."""
     if not app.place_mode:
-        return [TAG, TAG_HINT]
+        held = app.state.weather_held
+        if held is None:
+            return [TAG, TAG_HINT]
+        return [TAG, f"{TAG_HINT} - weather held: {held[0]}, since turn {held[1]} (F5: the scenario's again)"]
     if app.selected is None:
         return [PLACE_TAG, "click a counter to choose the unit - P or Esc: leave"]
     return [PLACE_TAG, f"click a hex: put {app.names.short(app.selected)} there - P or Esc: leave"]

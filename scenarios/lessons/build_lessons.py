@@ -323,8 +323,9 @@ def drones() -> dict:
         "`losses_attacker_artillery`.",
         "In the game, play red (`wargame play scenarios/lessons/drones.json --side attacker --sandbox`): the "
         "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 "
-        "for the drone-coverage overlay. In sandbox mode F5-F8 set this turn's weather (historical, clear, "
-        "overcast, fog): press one now, or in red's air phase (it waits, all drones grounded). Or play blue "
+        "for the drone-coverage overlay. In sandbox mode F5-F8 set the weather (historical, clear, overcast, fog), "
+        "which holds until you change it: press one now, or in red's air phase (it waits, all drones grounded). "
+        "Or play blue "
         "(`--side defender` instead) and fly the Orlan yourself: a recon sortie over a red unit in the air "
         "phase, then a fire mission on it in the artillery phase.",
     ]
