@@ -104,3 +104,16 @@ def test_the_sandbox_tag_names_the_held_weather_and_how_to_end_it(screen) -> Non
     assert head == sandbox.TAG and "weather held: overcast, since turn 1" in hint and "F5" in hint
     app.sandbox_weather("historical")
     assert sandbox.tag_lines(app) == [sandbox.TAG, sandbox.TAG_HINT]
+
+
+def test_the_panels_weather_line_says_a_held_setting_is_the_sandboxs(screen) -> None:
+    from conftest import app_of
+
+    from ui import panels
+
+    app = app_of(tiny_game(1, sandbox=True), (0,))
+    assert panels.weather_words(app.view.weather, app).startswith("Cloud base")
+    app.sandbox_weather("fog")
+    assert panels.weather_words(app.view.weather, app).startswith("Sandbox weather: cloud base")
+    app.sandbox_weather("historical")
+    assert panels.weather_words(app.view.weather, app).startswith("Cloud base")

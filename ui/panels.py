@@ -226,7 +226,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
                 if w.shown_whole(r):
                     app.click_regions.append((r, (lambda: select_next_aircraft(app))))
             _alert(app, w, [(plate, None)], bold_all=True)
-            sky = fitted_lines(t, weather_words(app.view.weather), 12, w.w - 10, 1)[0]
+            sky = fitted_lines(t, weather_words(app.view.weather, app), 12, w.w - 10, 1)[0]
             w.line(sky, p.panel_fg, px=12, wrap=False)
         else:
             _aircraft(app, w, 3)  # (the aircraft list, the longest, last)
@@ -382,13 +382,13 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
     if getattr(app, "choosing", False):  # (no side chosen yet: the weather everyone sees, no side's aircraft)
         if not compact:
             w.line("Weather", p.accent, bold=True)
-        w.line(weather_words(v.weather), p.panel_fg, px=12 if compact >= 2 else FS)
+        w.line(weather_words(v.weather, app), p.panel_fg, px=12 if compact >= 2 else FS)
         return
     grounded = grounded_rows(app)
     units, grounded_now = panel_units(app)
     if compact >= 2:  # the weather, then by name what can fly and (on the plate) what cannot: the lesson's two halves
         air = [u for u in units if u.active and scen.unit_table[u.type].domain == "air"]
-        _fitted_line(w, weather_words(v.weather), p.panel_fg)
+        _fitted_line(w, weather_words(v.weather, app), p.panel_fg)
         ready = [u for u in air if not grounded_now.get(u.id)]
         now = can_fly_words(app)
         words = {u.id: flight_words(app, u, now) for u in ready}
@@ -411,7 +411,7 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
             w.line(enemy, p.panel_fg, px=12)
         return
     w.line("Weather & aircraft", p.accent, bold=True)
-    w.line(weather_words(v.weather), p.panel_fg)
+    w.line(weather_words(v.weather, app), p.panel_fg)
     if note := weather_move_note(scen, v.weather.precipitation):  # (the ground: what the rain or snow slows)
         w.line(f"Ground: {note}", p.accent, px=12, indent=4)
     if grounded and compact:
@@ -934,10 +934,13 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
     return "Ground units do not act in the air phase; Space ends it."
 
 
-def weather_words(wx: Any) -> str:
+def weather_words(wx: Any, app: Any = None) -> str:
+    """The weather in one line, led by "Sandbox weather" when it is a sandbox setting held from turn to turn
+    (`GameState.weather_held`), not the scenario's."""
     fog = "no fog" if wx.fog == "none" else f"{wx.fog} fog"
     pr = "dry" if wx.precipitation == "none" else wx.precipitation
-    return f"Cloud base {wx.ceiling_m:.0f} m, visibility {wx.visibility_km:g} km, {fog}, {pr}"
+    held = "Sandbox weather: c" if app is not None and app.state.weather_held is not None else "C"
+    return f"{held}loud base {wx.ceiling_m:.0f} m, visibility {wx.visibility_km:g} km, {fog}, {pr}"
 
 
 def _needs(ut: Any, verb: str = "needs") -> str:
