@@ -104,7 +104,8 @@ HELP = [
                     "Esc leaves the mode (Shift+click stays the go-to order)"),
     ("Click an enemy counter (sandbox)", "select it for a placement, the only order it takes (with --see-all any "
                                          "unit, hidden ones too; the roster, R, lists them as well)"),
-    ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog (Ctrl+Z takes it back)"),
+    ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog; a setting holds from turn to turn until F5 "
+                     "(Ctrl+Z takes it back)"),
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave_<scenario>_seed<N>.json in the "
                "current folder, numbered _2, _3 rather than replace another game's; the console says where)"),
@@ -1967,7 +1968,7 @@ class App:
     def grounded_wait_words(self) -> str:
         """The status line's words for a sandbox air phase left to the player though nothing can fly."""
         names = ", ".join(self.names.short(u.id) for u in self.grounded_own())
-        return (f"your air phase waits (sandbox): {names} grounded by the weather. F5-F8 set this turn's weather "
+        return (f"your air phase waits (sandbox): {names} grounded by the weather. F5-F8 set the weather "
                 f"(F6 clear sky), then fly them; Space ends the phase")
 
     def own_guns(self) -> list[Any]:
