@@ -388,6 +388,19 @@ def weather_edge_cost(gmap: GameMap, scen: Scenario, mobility: str, precipitatio
     return got
 
 
+def cheapest_way_in(gmap: GameMap, scen: Scenario, mobility: str, dest: int, precipitation: str = "none") -> float:
+    """The least a `mobility` unit pays to step into hex `dest` from any neighbour, in `precipitation` (INF: no
+    edge lets it in). More than a unit's move points and it can never enter the hex in that weather, whatever its
+    route: a refusal that said "out of reach this turn" sent a teacher's BMP on a go-to order into a ravine (8 MP
+    for tracked, 6 MP a turn) that it could never reach."""
+    cost = weather_edge_cost(gmap, scen, mobility, precipitation)
+    best = INF
+    for d, j in enumerate(gmap.nbr_list[dest]):
+        if j >= 0 and cost[j, hexgrid.opposite(d)] < best:
+            best = float(cost[j, hexgrid.opposite(d)])
+    return best
+
+
 def weather_cost_list(gmap: GameMap, scen: Scenario, mobility: str, precipitation: str) -> list[list[float]]:
     """`weather_edge_cost` as nested lists (`GameMap.edge_cost_list`'s form, which it is when the table does not
     touch the class): what the pure-Python searches index."""

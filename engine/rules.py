@@ -46,8 +46,15 @@ from engine.events import (
     UnitRevealed,
     WeatherReport,
 )
-from engine.mapdata import game_map
-from engine.movement import legal_destinations, reach, walk_of, weather_move_factors, weather_move_note
+from engine.mapdata import INF, game_map
+from engine.movement import (
+    cheapest_way_in,
+    legal_destinations,
+    reach,
+    walk_of,
+    weather_move_factors,
+    weather_move_note,
+)
 from engine.orders import (
     END_PHASE,
     Assault,
@@ -63,7 +70,7 @@ from engine.orders import (
 from engine.scenario import HexRef, Scenario
 from engine.state import PHASES, GameState, Outcome
 from engine.terrain import MOBILITY_WORDS
-from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit
+from engine.units import ATTACKER, DEFENDER, MAX_COHESION, SIDES, Unit, UnitType
 from engine.visibility import (
     detect_hidden,
     known_enemies,
@@ -903,8 +910,26 @@ def _check_move(state: GameState, o: Move) -> str | None:
         return f"{gmap.describe(dest)} lies in a sector the {SIDES[u.side]} may not enter (scenario no-go area)"
     if reach(state, u).reaches(dest):
         return f"{gmap.describe(dest)} is full (stack limit {state.scenario.stack_limit})"
-    return (f"{gmap.describe(dest)} is out of reach for {u.id} this turn ({ut.move_points:g} MP; impassable "
-            f"edges such as cliffs for {ut.mobility}, and enemy zones of control, stop movement)")
+    return _never_in(state, u, ut, dest) or (
+        f"{gmap.describe(dest)} is out of reach for {u.id} this turn ({ut.move_points:g} MP; impassable "
+        f"edges such as cliffs for {ut.mobility}, and enemy zones of control, stop movement)")
+
+
+def _never_in(state: GameState, u: Unit, ut: UnitType, dest: int) -> str | None:
+    """Why `u` cannot step into `dest` from any side, this turn's weather or any (`cheapest_way_in`), or None."""
+    gmap, scen = state.map, state.scenario
+    where, mob, mp = gmap.describe(dest), ut.mobility, ut.move_points
+    dry = cheapest_way_in(gmap, scen, mob, dest)
+    if dry > mp:
+        cost = "every side of it is closed to it" if dry >= INF else f"the cheapest way in costs {dry:g} MP"
+        return (f"{u.id} ({mob}) can never enter {gmap.terrain_at(dest).name} at {where}: {cost}, and it has "
+                f"{mp:g} MP a turn")
+    wet = state.weather.precipitation
+    now = cheapest_way_in(gmap, scen, mob, dest, wet) if wet != "none" else dry
+    if now > mp:
+        return (f"{u.id} ({mob}) cannot enter {gmap.terrain_at(dest).name} at {where} in this turn's {wet}: the "
+                f"cheapest way in costs {now:g} MP ({dry:g} dry), and it has {mp:g} MP a turn")
+    return None
 
 
 def _check_fire(state: GameState, o: Fire) -> str | None:

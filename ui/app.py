@@ -17,6 +17,7 @@ import pygame
 
 from engine.errors import IllegalOrder, WargameError
 from engine.game import agent_step
+from engine.movement import cheapest_way_in
 from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
 from engine.rules import apply, seed_streams
 from engine.stats import half_up
@@ -878,7 +879,9 @@ class App:
             if phase == "movement" and not own_here and not others and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
                 self.status = f"Cannot move there: {self.names(why) if why else 'out of reach this turn'}"
-                if not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id):  # (beyond reach)
+                # beyond reach this turn, and not for good (a hex it can never step into: no go-to gets it there)
+                if (not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id)
+                        and cheapest_way_in(st.map, st.scenario, ut.mobility, idx) <= ut.move_points):
                     self.status += " - Shift+click (or G) orders it to go there over several turns"
                 return
             if not own_here and not others and idx != sel.idx:  # no order here: say why, keep the selection
