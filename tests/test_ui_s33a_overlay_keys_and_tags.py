@@ -101,7 +101,7 @@ def _ink(layer: pygame.Surface, geo: MapGeometry, i: int, colour: tuple[int, int
 def test_ambush_plus_two_dots_are_clearly_larger_than_plus_one_at_every_zoom(shusha, fonts, size):
     """At the zoom that shows the whole of Shusha at 1280x800 (9 px hexes) both dots were drawn 2-3 px wide: +1
     and +2 looked alike. The +2 dot now covers at least three times the +1 dot's pixels at every zoom, as the
-    legend's "small dot" / "large dot" say (the legend draws them to scale: the same order)."""
+    legend's "small pale dot" / "large dark dot" say (the legend draws them to scale: the same order)."""
     state = new_game(shusha, 0)
     res = ov.concealment(state, pal.DEFAULT)
     amb = state.map.ambush
@@ -109,23 +109,24 @@ def test_ambush_plus_two_dots_are_clearly_larger_than_plus_one_at_every_zoom(shu
     ones, twos = np.flatnonzero(amb == 1)[:5].tolist(), np.flatnonzero(amb == 2)[:5].tolist()
     assert ones and twos
     layer = ov.draw_layer(res, geo, (geo.width, geo.height), 0, 0, ones + twos)
-    colour = ov.AMBUSH_COLOUR[:3]
-    one = [_ink(layer, geo, i, colour) for i in ones]
-    two = [_ink(layer, geo, i, colour) for i in twos]
+    one = [_ink(layer, geo, i, ov.ambush_colours(1)[0][:3]) for i in ones]
+    two = [_ink(layer, geo, i, ov.ambush_colours(2)[0][:3]) for i in twos]
     assert min(one) > 0
     assert min(two) >= 3 * max(one), (one, two)
     rows = {label: k for k, (_, label) in enumerate(res.legend)}
-    small, large = res.legend_dots[rows["ambush +1 (small dot)"]], res.legend_dots[rows["ambush +2 (large dot)"]]
+    small = res.legend_dots[rows["ambush +1 (small pale dot)"]]
+    large = res.legend_dots[rows["ambush +2 (large dark dot)"]]
     assert large >= 2 * small
 
 
 def test_an_ambush_dot_is_cased_so_it_is_not_read_as_a_tree(shusha, fonts):
     state = new_game(shusha, 0)
     res = ov.concealment(state, pal.DEFAULT)
-    i = int(np.flatnonzero(state.map.ambush == 1)[0])
-    geo = MapGeometry(state.map, 9)
-    layer = ov.draw_layer(res, geo, (geo.width, geo.height), 0, 0, [i])
-    assert _ink(layer, geo, i, ov.AMBUSH_RIM[:3]) > 0
+    for bonus in (1, 2):
+        i = int(np.flatnonzero(state.map.ambush == bonus)[0])
+        geo = MapGeometry(state.map, 9)
+        layer = ov.draw_layer(res, geo, (geo.width, geo.height), 0, 0, [i])
+        assert _ink(layer, geo, i, ov.ambush_colours(bonus)[1][:3]) > 0
 
 
 def test_a_dot_never_outgrows_a_small_hex():
@@ -221,3 +222,15 @@ def test_the_plate_stays_a_dark_plate_with_the_reach_colour(fonts):
     assert img.get_at((1, 1))[:3] == ov.REACH_TAG_PLATE[:3]
     px = pygame.surfarray.array3d(img)
     assert (np.all(px == (255, 255, 120), axis=2)).any()
+
+
+def test_plus_one_and_plus_two_ambush_dots_differ_in_shade_too(shusha, fonts):
+    """An educator: at the zoom that shows the whole of Shusha the two sizes alone looked alike on a map whose
+    forests are all +1; a +1 dot is pale in a dark casing, a +2 dark in a white one."""
+    state = new_game(shusha, 0)
+    res = ov.concealment(state, pal.DEFAULT)
+    one = int(np.flatnonzero(state.map.ambush == 1)[0])
+    two = int(np.flatnonzero(state.map.ambush == 2)[0])
+    lum = [sum(res.dots[i][0][:3]) for i in (one, two)]
+    assert lum[0] > 2 * lum[1]  # (pale against dark)
+    assert sum(res.dot_rims[one][:3]) < sum(res.dot_rims[two][:3])

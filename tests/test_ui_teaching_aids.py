@@ -208,14 +208,14 @@ def test_the_ambush_legend_draws_its_dots_to_scale(screen):
     app.show_lesson = False
     res = ov.concealment(app.state, pal.DEFAULT)
     rows = {label: k for k, (_, label) in enumerate(res.legend)}
-    small, large = rows["ambush +1 (small dot)"], rows["ambush +2 (large dot)"]
+    small, large = rows["ambush +1 (small pale dot)"], rows["ambush +2 (large dark dot)"]
     assert res.legend_dots[small] < res.legend_dots[large]
     rows_, dots_ = panels.legend_rows(app, [res])  # (the tall legend, one row a line: where it goes is
     lines = panels.legend_lines(app, rows_, dots_, 12, 10_000, inline=False)  # tests/test_ui_legend_placement.py's)
     surf = panels.legend_surface(app, lines, 12, panels.LEGEND_FOLD)
-    dot = pygame.Color(*res.legend[small][0])
 
     def ink(row: int) -> int:  # the dot's pixels in the legend row's square (rows are one line each here)
+        dot = pygame.Color(*res.legend[row][0])
         lh = app.ui_text.line_height(12)
         top = 5 + lh * (row + 1)
         return sum(surf.get_at((x, y)) == dot for x in range(8, 8 + 14) for y in range(top, top + lh))

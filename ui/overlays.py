@@ -273,18 +273,28 @@ def ambush_dot_px(bonus: int) -> float:
 AMBUSH_COLOUR: RGBA = (120, 0, 160, 255)
 AMBUSH_RIM: RGBA = (255, 255, 255, 230)
 """The ambush dot's casing: the purple alone read as one more tree on a forest hex."""
+AMBUSH_WEAK_COLOUR: RGBA = (215, 185, 240, 255)
+AMBUSH_WEAK_RIM: RGBA = (70, 0, 100, 255)
+"""A +1 ambush dot: pale in a dark casing, the reverse of the larger ones, so that the ravines' +2 stand out on a map
+whose forests are all +1 (an educator: at the zoom that shows the whole of Shusha the two sizes alone looked alike)."""
+
+
+def ambush_colours(bonus: int) -> tuple[RGBA, RGBA]:
+    """(dot, casing) of the concealment overlay's ambush dot for `bonus`."""
+    return (AMBUSH_WEAK_COLOUR, AMBUSH_WEAK_RIM) if bonus <= 1 else (AMBUSH_COLOUR, AMBUSH_RIM)
 
 
 def concealment(state: Any, p: pal.Palette) -> OverlayResult:
     res = _levels(state, state.map.concealment, p, "3 Concealment (fill) and ambush bonus (dots)", "concealment")
     amb = state.map.ambush
     for i in np.flatnonzero(amb > 0).tolist():
-        res.dots[i] = (AMBUSH_COLOUR, ambush_dot(int(amb[i])))
+        dot, rim = ambush_colours(int(amb[i]))
+        res.dots[i] = (dot, ambush_dot(int(amb[i])))
         res.dot_min_px[i] = ambush_dot_px(int(amb[i]))
-        res.dot_rims[i] = AMBUSH_RIM
+        res.dot_rims[i] = rim
     for v in sorted(set(int(a) for a in amb.tolist() if a > 0)):
         res.legend_dots[len(res.legend)] = ambush_dot(v)
-        res.legend.append((AMBUSH_COLOUR, f"ambush +{v} ({'large' if v > 1 else 'small'} dot)"))
+        res.legend.append((ambush_colours(v)[0], f"ambush +{v} ({'large dark' if v > 1 else 'small pale'} dot)"))
     return res
 
 
