@@ -1250,7 +1250,8 @@ class App:
         # the AI players' random streams go into the save, so a loaded game continues exactly as this one would
         self.state.extra[AI_RNG_KEY] = {SIDES[s]: self.rngs[s].bit_generator.state for s in (0, 1)}
         # and who plays which side, so that `wargame play --load` gives the player back their own side
-        self.state.extra[PLAYERS_KEY] = {"human": [SIDES[s] for s in sorted(self.human)], "hotseat": self.hotseat}
+        self.state.extra[PLAYERS_KEY] = {"human": [SIDES[s] for s in sorted(self.human)], "hotseat": self.hotseat,
+                                         **({"see_all": True} if self.omniscient else {})}
         save_game(self.state, p)
         self.saved_orders = len(self.state.orders)
         self.autosave_error = None  # (nothing is left to lose)
@@ -1378,9 +1379,18 @@ class App:
         st = self.state
         you = "hotseat" if self.hotseat else f"you play the {SIDES[min(self.human)]}" if self.human else "AI vs AI"
         loaded = f"Loaded {path} (turn {st.turn}, {st.side_name} {st.phase} phase; {you})"
-        notes = ([] if self.hotseat else self.agent_notes) + self.load_notes
+        notes = ([] if self.hotseat else self.agent_notes) + self.load_notes + self.see_all_notes()
         said = "; ".join(notes)
         return f"{said[:1].upper()}{said[1:]} | {loaded}" if notes else loaded  # (first: a long line is cut)
+
+    def see_all_notes(self) -> list[str]:
+        """A game saved with --see-all and loaded without it: say how to show both sides again (a teacher's prepared
+        sandbox reloaded with the hidden ambush party, the point of the lesson, out of sight). The option is not
+        restored by itself: a save may pass to a player who should see only their side."""
+        got = self.state.extra.get(PLAYERS_KEY) if isinstance(self.state.extra, dict) else None
+        if self.omniscient or not isinstance(got, dict) or got.get("see_all") is not True:
+            return []
+        return ["saved with --see-all: add --see-all to `wargame play --load` to show both sides' units again"]
 
     def show_loaded(self, path: Path, after: str = "") -> None:
         """The status line after a load; autoskip then names the phases it skips there and the phase the player

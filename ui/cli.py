@@ -383,6 +383,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                    autosave_fallbacks=autosave_fallbacks(), omniscient=see_all)
         for note in game.load_notes:  # (a hand-edited save's bad go-to orders: dropped, the game loads)
             typer.echo(f"warning: {load}: {note}", err=True)
+        for note in game.see_all_notes() if load is not None else ():
+            typer.echo(f"note: {load}: {note}", err=True)
         if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
             game.show_lesson = True
         # with no --side, the briefing or lesson window of a new game offers both sides (a player: the plain
