@@ -1627,14 +1627,30 @@ def parts_dir(out: Path) -> Path:
     return out.with_name(out.name + ".parts")
 
 
+MAX_BATCH_GAMES = 1_000_000
+"""The most games one batch plans (games per cell x cells). Its plan is built before the first game: a million
+games take some 20 s and 600 MB to plan; a typing slip of --games 1000000000 filled the memory silently."""
+
+
+def too_many_games(games: int, cells: int) -> str:
+    """The refusal of a batch larger than `MAX_BATCH_GAMES`."""
+    total = f"{games:,} games" if cells == 1 else f"{games:,} games x {cells} cells = {games * cells:,} games"
+    return (f"--games: {total} is more than one batch plays (at most {MAX_BATCH_GAMES:,}); run it as several "
+            "batches with different --seed values and compare or report them together")
+
+
 def plan(spec: BatchSpec, chunk: int, logs_dir: str | None = None,
          turns: bool = False) -> tuple[list[Cell], list[Task], Any]:
     """Cells, tasks (chunks of games) and the row schema of a batch (`turns`: tasks that return per-turn rows
     too; their schema is `turn_schema(sweep_column_types(spec.sweeps))`)."""
     if spec.games < 1:
         raise BatchError(f"--games must be at least 1, got {spec.games}")
+    if spec.games > MAX_BATCH_GAMES:  # (before the cells are built: a sweep's cells only multiply it)
+        raise BatchError(too_many_games(spec.games, 1))
     cells = build_cells(spec.scen_doc, spec.sweeps, spec.sets, spec.weather, spec.attacker, spec.defender,
                         source=spec.scenario_path)
+    if spec.games * len(cells) > MAX_BATCH_GAMES:
+        raise BatchError(too_many_games(spec.games, len(cells)))
     seeds = derive_seeds(spec.seed, len(cells), spec.games, common=spec.common_seeds)
     types = unit_types_by_side([c.doc for c in cells])
     kinds = sweep_column_types(spec.sweeps)

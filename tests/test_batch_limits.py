@@ -1,0 +1,32 @@
+"""A batch too large to plan is refused at once (a robustness test: --games 1000000000 filled the memory at some
+33 MB/s, with no output, before a game was played)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SHUSHA_PATH
+
+from engine.batch import MAX_BATCH_GAMES, BatchError, BatchSpec, plan
+
+
+def _spec(games, sweeps=()):
+    return BatchSpec(str(SHUSHA_PATH), json.loads(SHUSHA_PATH.read_text(encoding="utf-8")), games, 1,
+                     sweeps=list(sweeps))
+
+
+def test_a_billion_games_are_refused_before_any_is_planned():
+    with pytest.raises(BatchError, match=r"1,000,000,000 games is more than one batch plays \(at most 1,000,000\)"):
+        plan(_spec(10**9), 25)
+
+
+def test_the_limit_counts_games_over_every_cell():
+    games = MAX_BATCH_GAMES // 2 + 1
+    with pytest.raises(BatchError, match=r"x 2 cells = 1,000,002 games"):
+        plan(_spec(games, [("weather", ["historical", "clear"])]), 25)
+
+
+def test_a_batch_under_the_limit_is_planned():
+    cells, tasks, _ = plan(_spec(1000, [("weather", ["historical", "clear"])]), 25)
+    assert len(cells) == 2 and sum(len(t.seeds) for t in tasks) == 2000
