@@ -63,12 +63,27 @@ def read_text(path: str | Path) -> str:
         raise SaveFormatError(f"{p}: cannot read ({e})") from None
 
 
+def looks_like_event_log(text: str) -> bool:
+    """Whether `text`, which is not one JSON document, is an event log (JSON lines, an event on each: `wargame run
+    --log`): its first line is a whole event. A damaged save is not: it is one line, cut short."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        doc = json.loads(first)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("kind"), str)
+
+
 def load_game(path: str | Path, track_sightings: bool = False) -> GameState:
     p = Path(path)
     text = read_text(p)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
+        if looks_like_event_log(text):  # (it was told "invalid JSON at line 2: Extra data; truncated?")
+            raise SaveFormatError(f"{p}: an event log, not a save file: step through it with `wargame replay {p} "
+                                  "--scenario FILE` (the scenario it was played on); to play on from a game, save "
+                                  "it (`wargame run --save`, or Save in the game)") from None
         raise SaveFormatError(f"{p}: not a save file (invalid JSON at line {e.lineno}: {e.msg}; truncated?)") from None
     except RecursionError:
         raise SaveFormatError(f"{p}: not a save file (JSON nested too deeply)") from None

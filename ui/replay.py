@@ -13,7 +13,7 @@ import pygame
 from engine.errors import IllegalOrder, SaveFormatError, WargameError
 from engine.orders import EndPhase, SandboxWeather, order_from_dict
 from engine.rules import apply, new_game
-from engine.savegame import game_from_save_dict, read_text
+from engine.savegame import game_from_save_dict, looks_like_event_log, read_text
 from ui import goto_orders
 from ui.app import SCROLL_KEYS, App
 from ui.status import order_summary
@@ -114,6 +114,13 @@ class ReplayModel:
         from engine.scenario import WEATHER_MODES, load_scenario
 
         if scenario is None:
+            text = read_text(path)
+            if text.strip() and not looks_like_event_log(text):  # (a save cut short was told to add --scenario)
+                try:
+                    json.loads(text)
+                except json.JSONDecodeError as e:
+                    raise SaveFormatError(f"{path}: a damaged or truncated file, neither a save nor an event log "
+                                          f"(invalid JSON at line {e.lineno}, column {e.colno}: {e.msg})") from None
             raise SaveFormatError(f"{path}: not a save file; to replay an event log give --scenario FILE "
                                   "(the scenario the log was played on)")
         try:
