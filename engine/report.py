@@ -1429,7 +1429,17 @@ GROUND_NOTE = ("ground steps lost: strength steps of ground units, drones shot d
 def welch_note(s: Summary) -> str:
     """`WELCH_NOTE` as this report's column is named (ground steps, or all steps in an older file)."""
     note = WELCH_NOTE.replace("steps lost", "ground steps lost", 2) if s.ground_losses else WELCH_NOTE
-    return s.at_base(note) + unpaired_only(s)
+    return s.at_base(note) + unpaired_only(s) + defender_note(s)
+
+
+def defender_note(s: Summary) -> str:
+    """Where the defender's loss differences are (the table has no room for them beside the attacker's; a sweep of
+    the defender's drones or guns is about what the defender loses as much: an analyst's review)."""
+    if len(s.cells) < 2:
+        return ""
+    dfd = loss_column(s, "defender")
+    paired = f", {dfd}_vs_cell0_paired with _ci where 'paired'" if cells_paired(s) else ""
+    return s.at_base(f"; the defender's difference is in summary.csv/summary.json: {dfd}_vs_cell0 with _ci{paired}")
 
 
 def unpaired_only(s: Summary) -> str:
@@ -2894,6 +2904,8 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             d, dlo, dhi = unpaired  # (the unpaired difference for every cell; a paired one below where it pairs)
         welch = (welch_difference(base.steps_lost["attacker"], c.steps_lost["attacker"])
                  if len(s.cells) > 1 and c is not base else None)
+        welch_def = (welch_difference(base.steps_lost["defender"], c.steps_lost["defender"])
+                     if len(s.cells) > 1 and c is not base else None)
         weather = None if not c.weather_grounded or not c.turns_played else c.weather_grounded
         out.append({
             "cell": c.cell, "label": c.label, "name": c.name or None, "params": c.params, "fixed": fixed,
@@ -2916,6 +2928,10 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
             **mean_stats("steps_lost_defender", c.steps_lost["defender"]),
             "steps_lost_attacker_vs_cell0": None if welch is None else welch[0],
             "steps_lost_attacker_vs_cell0_ci": None if welch is None else [welch[1], welch[2]],
+            # (the defender's beside the attacker's: a sweep of the defender's drones or guns is about what the
+            # defender loses as much: an analyst's review)
+            "steps_lost_defender_vs_cell0": None if welch_def is None else welch_def[0],
+            "steps_lost_defender_vs_cell0_ci": None if welch_def is None else [welch_def[1], welch_def[2]],
             **_domain_summary(s, c),
             **_outcome_summary(c),
             **mean_stats("attacker_drone_sorties_flown", c.sorties_flown),
@@ -2930,18 +2946,21 @@ def cell_summaries(s: Summary) -> list[dict[str, Any]]:
         })
     paired = cells_paired(s) if len(s.cells) > 1 else {}
     if paired:  # (the keys only where some cell pairs with cell 0: a `wargame batch` file's summary is unchanged)
-        att = loss_column(s, "attacker")
+        att, dfd = loss_column(s, "attacker"), loss_column(s, "defender")
         for c, d in zip(s.cells, out, strict=True):
             pairs = paired.get(c.cell)
             diff = cell_difference(base, c, pairs) if pairs else None
             win = diff["win"] if diff else None
             loss = diff["attacker"] if diff else None
+            loss_def = diff["defender"] if diff else None
             capture, n_capture = (diff["capture"], diff["capture_n"]) if diff else (None, 0)
             d.update({"paired_vs_cell0": pairs is not None, "paired_games": len(pairs) if pairs else 0,
                       "wins_vs_cell0_paired": None if win is None else win[0],
                       "wins_vs_cell0_paired_ci": None if win is None else [win[1], win[2]],
                       f"{att}_vs_cell0_paired": None if loss is None else loss[0],
                       f"{att}_vs_cell0_paired_ci": None if loss is None else [loss[1], loss[2]],
+                      f"{dfd}_vs_cell0_paired": None if loss_def is None else loss_def[0],
+                      f"{dfd}_vs_cell0_paired_ci": None if loss_def is None else [loss_def[1], loss_def[2]],
                       "capture_turn_vs_cell0_paired": None if capture is None else capture[0],
                       "capture_turn_vs_cell0_paired_ci": None if capture is None else [capture[1], capture[2]],
                       "capture_turn_pairs": n_capture})
@@ -3007,8 +3026,9 @@ def fallen_summary(s: Summary, c: CellStats) -> dict[str, Any]:
 
 
 def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
-    """`steps_lost_<side>_ground_*` and `_air_*` means (with sd and se) and the Welch difference of the attacker's
-    ground losses from cell 0 (what the table shows), for a file with the ground/air split; {} without it."""
+    """`steps_lost_<side>_ground_*` and `_air_*` means (with sd and se) and the Welch difference of each side's
+    ground losses from cell 0 (the attacker's is what the table shows), for a file with the ground/air split; {}
+    without it."""
     if c.ground_steps_lost is None or c.air_steps_lost is None:
         return {}
     out: dict[str, Any] = {}
@@ -3016,10 +3036,11 @@ def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
         out.update(mean_stats(f"steps_lost_{side}_ground", c.ground_steps_lost[side]))
         out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
     base = s.base
-    welch = (cell_difference(base, c, None)["attacker"]
-             if len(s.cells) > 1 and c is not base and s.ground_losses else None)
-    out["steps_lost_attacker_ground_vs_cell0"] = None if welch is None else welch[0]
-    out["steps_lost_attacker_ground_vs_cell0_ci"] = None if welch is None else [welch[1], welch[2]]
+    diff = cell_difference(base, c, None) if len(s.cells) > 1 and c is not base and s.ground_losses else None
+    for side in ("attacker", "defender"):
+        welch = None if diff is None else diff[side]
+        out[f"steps_lost_{side}_ground_vs_cell0"] = None if welch is None else welch[0]
+        out[f"steps_lost_{side}_ground_vs_cell0_ci"] = None if welch is None else [welch[1], welch[2]]
     return out
 
 
@@ -3045,7 +3066,7 @@ def summary_intervals(s: Summary) -> dict[str, str]:
     """summary.json's "intervals": each interval key of `cell_summaries` as this file has it, named as it is (it
     named `steps_lost_attacker_vs_cell0_ci`, every step, beside a table of ground steps: an analyst's review).
     The paired keys are there only where cells pair with cell 0 (`cells_paired`)."""
-    att = loss_column(s, "attacker")
+    att, dfd = loss_column(s, "attacker"), loss_column(s, "defender")
     shown = "ground steps lost" if s.ground_losses else "steps lost"
     pairs_any = len(s.cells) > 1 and bool(cells_paired(s))
     out = {"win_ci": "95% Wilson score interval",
@@ -3053,14 +3074,20 @@ def summary_intervals(s: Summary) -> dict[str, str]:
                                "win rates from cell 0's (fraction)",
            f"{att}_vs_cell0_ci": f"{WELCH_INTERVAL} of the difference of the attacker's mean {shown} per game from "
                                  f"cell 0's (the table's 'att. {shown} vs cell 0'"
-                                 + (", where not marked 'paired')" if unpaired_only(s) else ")")}
+                                 + (", where not marked 'paired')" if unpaired_only(s) else ")"),
+           f"{dfd}_vs_cell0_ci": f"{WELCH_INTERVAL} of the difference of the defender's mean {shown} per game from "
+                                 "cell 0's (not in the table: its counterpart of the attacker's)"}
     if s.ground_losses:
         out["steps_lost_attacker_vs_cell0_ci"] = (f"{WELCH_INTERVAL} of the difference of the attacker's mean steps "
                                                   "lost per game from cell 0's over every step, drones shot down "
                                                   "included (of steps_lost_attacker_mean): not in the table")
+        out["steps_lost_defender_vs_cell0_ci"] = (f"{WELCH_INTERVAL} of the difference of the defender's mean steps "
+                                                  "lost per game from cell 0's over every step, drones shot down "
+                                                  "included (of steps_lost_defender_mean): not in the table")
     out["fallen_by_turn_<T>_ci"] = "95% Wilson score interval"
     if pairs_any:
-        for key in ("wins_vs_cell0_paired_ci", f"{att}_vs_cell0_paired_ci", "capture_turn_vs_cell0_paired_ci"):
+        for key in ("wins_vs_cell0_paired_ci", f"{att}_vs_cell0_paired_ci", f"{dfd}_vs_cell0_paired_ci",
+                    "capture_turn_vs_cell0_paired_ci"):
             out[key] = "paired 95% interval (see 'paired')"
     if s.has_missions:
         names = [f"{n}_<side>" for n in MISSION_COUNTERS if n in s.cells[0].missions]
