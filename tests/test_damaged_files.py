@@ -59,3 +59,13 @@ def test_replaying_a_cut_save_says_it_is_damaged_not_to_add_a_scenario(files):
     with pytest.raises(SaveFormatError, match=r"to replay an event log give --scenario FILE"):
         ReplayModel.open(log)
     assert ReplayModel.open(save).kind == "save"
+
+
+def test_replay_refuses_a_negative_step(files):
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    save, _, _ = files
+    r = CliRunner().invoke(app, ["replay", str(save), "--step", "-5"])
+    assert r.exit_code == 2 and "--step must be 0 (the start) or more, got -5" in r.output

@@ -480,6 +480,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--palette must be default or colorblind, got {palette!r}")
         if side is not None and side not in ("attacker", "defender"):
             fail(f"--side must be attacker or defender, got {side!r}")
+        if step < 0:
+            fail(f"--step must be 0 (the start) or more, got {step}")
         check_screenshot(screenshot, fail)
         try:
             model = ReplayModel.open(log_or_save, scenario, force_scenario=force_scenario, sets=set_ or ())
