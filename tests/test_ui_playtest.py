@@ -149,7 +149,8 @@ def test_own_hidden_counters_are_opaque_with_a_dashed_frame(shusha, screen):
     app.render(screen)
     ut = app.state.utype(u)
     cw, ch = counter_size_of(app)
-    img = counter_image(ut.symbol, 1, u.strength, ut.max_steps, cw, ch, app.palette, app.text, hidden=True)
+    img = counter_image(ut.symbol, 1, u.strength, ut.max_steps, cw, ch, app.palette, app.text, hidden=True,
+                        label="2")
     x, y = app.hex_to_screen(u.idx)
     box = img.get_rect(center=(int(x), int(y)))
     shown = pygame.image.tobytes(screen.subsurface(box).copy(), "RGB")

@@ -27,6 +27,7 @@ from ui import goto_orders, lesson_window, panels, sandbox, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
 from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
+from ui.designations import designations
 from ui.names import Namer, namer
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, ZOOM_NEAR, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
@@ -77,7 +78,9 @@ HELP = [
     ("Right/middle drag, Shift+arrows", "pan the map"),
     ("Wheel, + / -", "zoom the map (the wheel over the event log scrolls it)"),
     ("Home", "the whole map in the window"),
-    ("Counters", "zoomed in: NATO symbol and strength pips; zoomed out: a type code and the strength as a digit "
+    ("Counters", "zoomed in: NATO symbol, strength pips and, bottom left on your own units, a designation from the "
+                 "unit's id (\"3\": ..._3; \"R2\": ..._res_2 among units numbered alike); "
+                 "zoomed out: a type code and the strength as a digit "
                  f"({', '.join(f'{c} {name}' for c, name in SMALL_CODES.values())}); darkened: it has already "
                  "moved or fired this phase"),
     ("1 … 8", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control, "
@@ -2625,20 +2628,26 @@ class App:
         g = self.geo
         table = st.scenario.unit_table
         w, h = counter_size(g.size)
-        stacks: dict[int, list[tuple[str, int, int, int, bool, str, bool]]] = {}
+        stacks: dict[int, list[tuple[str, int, int, int, bool, str, bool, str]]] = {}
         own = st.units if self.omniscient else v.own
         acted = self.acted_this_phase()
+        # designations only on own counters (all with --see-all): a contact is a sighting, not an identification
+        des = getattr(self, "_designations", None)
+        if des is None or des[0] is not st.scenario or any(u.id not in des[1] for u in own):
+            des = self._designations = (st.scenario, designations(
+                (u.id, u.side, table[u.type].symbol) for u in st.units))
         for u in own:
             ut = table[u.type]
             if not u.active or u.offmap or ut.domain != "ground":
                 continue
             stacks.setdefault(u.idx, []).append((ut.symbol, u.side, u.strength, ut.max_steps, u.hidden, u.id,
-                                                 acted(u)))
+                                                 acted(u), des[1].get(u.id, "")))
         for c in ([] if self.omniscient else v.contacts):
             ut = table[c.type]
             if ut.domain != "ground":
                 continue
-            stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id, False))
+            stacks.setdefault(c.idx, []).append((ut.symbol, c.side, c.strength, ut.max_steps, False, c.id, False,
+                                                 ""))
         off = max(3, w // 6)
         out: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
         counts: list[tuple[pygame.Surface, pygame.Rect, bool]] = []
@@ -2652,9 +2661,9 @@ class App:
             label = 14 if n > 1 and g.size >= 11 else 0  # (the stack's count, above its top right corner)
             x = min(max(x, w / 2 + spread), g.width - w / 2 - spread - label)
             y = min(max(y, h / 2 + spread + label), g.height - h / 2 - spread)
-            for k, (sym, side, stren, mxs, hidden, uid, done) in enumerate(items):
+            for k, (sym, side, stren, mxs, hidden, uid, done, tag) in enumerate(items):
                 d = (k - (n - 1) / 2) * off
-                img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden, done=done)
+                img = counter_image(sym, side, stren, mxs, w, h, p, self.text, hidden=hidden, done=done, label=tag)
                 out.append((img, img.get_rect(center=(int(x + d), int(y + d))), uid == self.selected))
                 boxes[uid] = (idx, pygame.Rect(0, 0, w, h).move(int(x + d) - w // 2, int(y + d) - h // 2))
             if n > 1 and g.size >= 11:

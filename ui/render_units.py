@@ -81,11 +81,14 @@ def hidden_ring_width(w: int) -> int:
 
 
 def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int, h: int, p: pal.Palette,
-                  text: Text, hidden: bool = False, done: bool = False) -> pygame.Surface:
-    """A counter; `hidden` (a unit the enemy has not found): as opaque and legible as any, with a dashed
-    black-and-white border (a faded counter let the map and its names show through). `done`: an own unit that
-    has already acted in this phase (moved, fired): darkened, as a wargame turns a counter that has moved."""
-    key = (symbol, side, strength, max_steps, w, h, p.name, hidden, done)
+                  text: Text, hidden: bool = False, done: bool = False, label: str = "") -> pygame.Surface:
+    """A counter; `label`: the unit's designation (`ui.designations`), drawn in its bottom left corner, left of
+    the pips, on counters at least `LABEL_MIN_W` wide (none on smaller ones: it would not read). `hidden` (a unit
+    the enemy has not found): as opaque and legible as any, with a dashed black-and-white border (a faded counter
+    let the map and its names show through). `done`: an own unit that has already acted in this phase (moved,
+    fired): darkened, as a wargame turns a counter that has moved."""
+    label = label if w >= LABEL_MIN_W and h >= SMALL_COUNTER_H else ""
+    key = (symbol, side, strength, max_steps, w, h, p.name, hidden, done, label)
     img = _cache.get(key)
     if img is not None:
         return img
@@ -97,7 +100,7 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
     if h < SMALL_COUNTER_H:
         _small_counter(img, symbol, strength, dark, text)
     else:
-        _pips_counter(img, symbol, strength, max_steps, dark, text)
+        _pips_counter(img, symbol, strength, max_steps, dark, text, label)
     if done:
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill((0, 0, 0, DONE_SHADE))
@@ -116,6 +119,12 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
 
 DONE_SHADE = 120
 """Alpha of the black laid over a counter that has acted this phase: clearly darker, still legible."""
+
+LABEL_MIN_W = 40
+"""Counters narrower than this carry no designation: its characters would be under 9 px, or crowd the pips."""
+
+LABEL_MIN_PX = 10
+"""The smallest type a designation is drawn in."""
 
 SMALL_COUNTER_H = 20
 """Below this height (the zoom that shows a whole large map) pips and a symbol under them are too small to read
@@ -163,8 +172,27 @@ def _small_counter(img: pygame.Surface, symbol: str, strength: int, dark: tuple[
     img.blit(digit, digit.get_rect(midright=(w - 1, h // 2 + 1)))
 
 
+def label_image(label: str, h: int, text: Text) -> pygame.Surface:
+    """A designation's white bold characters cut to their ink, sized to the counter's height `h`: no taller than
+    the strip under the symbol box (at a UI scale of 1.5 the characters reached up onto the white box, and its
+    upper half vanished there)."""
+    key = ("label", label, h, text.scale)
+    img = _cache.get(key)
+    if img is None:
+        room = max(3, h // 5) + 2  # (the pips' height and the gaps above and below them)
+        px = max(LABEL_MIN_PX, round(h * 0.36))
+        while True:
+            raw = text.render(label, px, (255, 255, 255), bold=True)
+            ink = raw.get_bounding_rect()
+            if ink.h <= room or px <= 6:
+                break
+            px -= 1
+        img = _cache[key] = raw.subsurface(ink).copy()
+    return img
+
+
 def _pips_counter(img: pygame.Surface, symbol: str, strength: int, max_steps: int, dark: tuple[int, int, int],
-                  text: Text) -> None:
+                  text: Text, label: str = "") -> None:
     w, h = img.get_size()
     pip_h = max(3, h // 5)
     m = int(w * 0.15)  # the symbol box as wide as the pips below it allow: it carries the unit's type
@@ -172,10 +200,15 @@ def _pips_counter(img: pygame.Surface, symbol: str, strength: int, max_steps: in
     pygame.draw.rect(img, (250, 250, 250), box)
     pygame.draw.rect(img, (10, 10, 10), box, 1)
     draw_symbol(img, symbol, box.inflate(-2, -2), (10, 10, 10), text)
+    left = 3  # (the pips' row starts here: right of the designation, if any)
+    if label:  # in the bottom left corner, under the symbol box, its foot on the pips' foot
+        tag = label_image(label, h, text)
+        img.blit(tag, tag.get_rect(bottomleft=(3, h - 2)))
+        left = 3 + tag.get_width() + 2
     # strength pips: filled for remaining steps
     n = max(max_steps, strength)
-    pw = max(2, min(pip_h + 1, (w - 6) // max(1, n) - 1))
-    x0 = (w - (pw + 1) * n) // 2
+    pw = max(2, min(pip_h + 1, (w - left - 3) // max(1, n) - 1))
+    x0 = left + (w - left - 3 - (pw + 1) * n) // 2 if label else (w - (pw + 1) * n) // 2
     for k in range(n):
         r = pygame.Rect(x0 + k * (pw + 1), h - pip_h - 2, pw, pip_h)
         if k < strength:
