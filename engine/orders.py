@@ -86,6 +86,26 @@ class SandboxPlace(Order):
 
 @_order
 @attrs.frozen
+class SandboxStrength(Order):
+    """Educator sandbox: set a unit's strength, 1 step to its type's `max_steps` (an ambush party of one step
+    fired one shot at 50%: a teacher's set-up missed half the time)."""
+
+    unit: str
+    strength: int
+
+
+@_order
+@attrs.frozen
+class SandboxHide(Order):
+    """Educator sandbox: hide a ground unit that stands in cover (concealment 1 or more), or reveal it: an ambush
+    set up again after it was sprung, without playing to the end of the side's turn."""
+
+    unit: str
+    hidden: bool
+
+
+@_order
+@attrs.frozen
 class SandboxWeather(Order):
     """Educator sandbox: replace the weather of the current turn with a preset or the scheduled weather."""
 
@@ -120,6 +140,12 @@ def order_from_dict(d: Any) -> Order:
             if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)):
                 raise SaveFormatError(f"order {d['order']}.{f.name}: expected [col, row], got {v!r}")
             v = (v[0], v[1])
+        elif f.name == "strength":
+            if type(v) is not int:
+                raise SaveFormatError(f"order {d['order']}.{f.name}: expected an integer, got {v!r}")
+        elif f.name == "hidden":
+            if type(v) is not bool:
+                raise SaveFormatError(f"order {d['order']}.{f.name}: expected true or false, got {v!r}")
         elif not isinstance(v, str):
             raise SaveFormatError(f"order {d['order']}.{f.name}: expected a string, got {v!r}")
         kwargs[f.name] = v

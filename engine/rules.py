@@ -63,7 +63,9 @@ from engine.orders import (
     Move,
     Order,
     Recon,
+    SandboxHide,
     SandboxPlace,
+    SandboxStrength,
     SandboxWeather,
     Strike,
 )
@@ -84,8 +86,11 @@ from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap
 ENGINE_VERSION = "0.24.0"
 """0.24.0: a sandbox weather setting holds until the sandbox changes it (F5, "historical", returns to the
 scenario's weather); it had lasted to the end of the turn, and a teacher showing low cloud over several turns had to
-set it again each turn. Each turn's weather report under a held setting says so (`WeatherReport.sandbox`). Games
-without sandbox edits are unchanged (the golden hashes hold).
+set it again each turn. Each turn's weather report under a held setting says so (`WeatherReport.sandbox`). Two new
+sandbox orders: `SandboxStrength` sets a unit's strength, `SandboxHide` hides a unit in cover or reveals it (an
+educator: a one-step ambush party missed half the time, and a sprung ambush could not be set up again). A move onto
+a hex the unit can never step into is refused in those words. Games without sandbox edits are unchanged (the golden
+hashes hold but for the version).
 
 0.23.0: a sandbox placement is seen as a move is: by its own side, and by the enemy only if the unit stands
 unhidden in its view, and the hex it takes as a move's (an educator's playtest: placing a hidden ambush party told the
@@ -875,7 +880,7 @@ def _check(state: GameState, order: Order) -> str | None:
         if order.side != SIDES[state.side]:
             return f"it is the {state.side_name}'s turn, not the {order.side}'s"
         return None
-    if isinstance(order, (SandboxPlace, SandboxWeather)):
+    if isinstance(order, SANDBOX_ORDERS):
         return _check_sandbox(state, order)
     checker = _CHECKS.get(type(order))
     if checker is None:
@@ -1117,15 +1122,22 @@ def _check_assault(state: GameState, o: Assault) -> str | None:
     return None
 
 
-def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | None:
+SANDBOX_ORDERS = (SandboxPlace, SandboxWeather, SandboxStrength, SandboxHide)
+"""The educator's edits (`wargame play --sandbox`): refused in any other game."""
+
+
+def _check_sandbox(state: GameState, o: Order) -> str | None:
     if not state.sandbox:
         return "sandbox orders need a game started in sandbox mode"
     if isinstance(o, SandboxWeather):
         if o.preset not in ("historical", *PRESETS):
             return f"unknown weather preset {o.preset!r}; expected historical, {', '.join(PRESETS)}"
         return None
-    if o.unit not in state.unit_index:
-        return f"unknown unit {o.unit!r}"
+    if not isinstance(o.unit, str) or o.unit not in state.unit_index:  # type: ignore[attr-defined]
+        return f"unknown unit {o.unit!r}"  # type: ignore[attr-defined]
+    if isinstance(o, (SandboxStrength, SandboxHide)):
+        return _check_sandbox_unit(state, o)
+    assert isinstance(o, SandboxPlace)
     if why := _hex_check(state, o.to):
         return why
     u = state.unit(o.unit)
@@ -1145,6 +1157,30 @@ def _check_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> str | 
     if ut.domain == "ground" and not u.offmap and sum(
             w is not u for w in state.units_at(t, u.side)) >= state.scenario.stack_limit:
         return f"{state.map.describe(t)} is full (stack limit {state.scenario.stack_limit})"
+    return None
+
+
+def _check_sandbox_unit(state: GameState, o: SandboxStrength | SandboxHide) -> str | None:
+    """A strength or hidden-flag edit: of a unit on the map (placed, if it has not arrived yet: a placement brings
+    it), alive; hidden only in cover, as a unit goes to ground (`GO_TO_GROUND`), a ground unit of a type that hides.
+    The refusals tell nothing the screen does not (the unit's own hex and type)."""
+    u = state.unit(o.unit)
+    ut = state.scenario.unit_table[u.type]
+    if u.strength <= 0:
+        return f"{u.id} is destroyed: a sandbox edit does not bring it back"
+    if not u.arrived or u.offmap:
+        return f"{u.id} is not on the map: place it first (a sandbox placement)"
+    if isinstance(o, SandboxStrength):
+        if type(o.strength) is not int or not 1 <= o.strength <= ut.max_steps:
+            return f"{u.id}'s strength must be 1 to {ut.max_steps} steps, got {o.strength!r}"
+        return None
+    if type(o.hidden) is not bool:
+        return f"hidden must be true or false, got {o.hidden!r}"
+    if o.hidden and (ut.domain != "ground" or not ut.can_hide):
+        return f"{u.id} ({ut.label}) never hides"
+    if o.hidden and state.map.concealment_list[u.idx] < 1:
+        return (f"{u.id} cannot hide at {state.map.describe(u.idx)}: {state.map.terrain_at(u.idx).name} gives no "
+                "cover (a unit hides in concealment 1 or more)")
     return None
 
 
@@ -1859,8 +1895,21 @@ def _advance(state: GameState, a: Unit, t: int) -> bool:
     return True
 
 
-def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
+def _do_sandbox(state: GameState, o: Order) -> None:
     gmap = state.map
+    if isinstance(o, (SandboxStrength, SandboxHide)):
+        u = state.unit(o.unit)
+        if isinstance(o, SandboxStrength):
+            what = f"{u.id} strength set to {o.strength}/{state.scenario.unit_table[u.type].max_steps}"
+            u.strength = o.strength
+        else:
+            what = f"{u.id} {'hidden' if o.hidden else 'revealed'} at {gmap.describe(u.idx)}"
+            u.hidden = o.hidden
+        # (seen as a placement is: by its own side, by the enemy only if the unit stands unhidden in its view)
+        _emit(state, SandboxEdit.make(turn=state.turn, description=what, side=SIDES[u.side], unit=u.id,
+                                      hex=gmap.hex_refs[u.idx]))
+        state.touch()
+        return
     if isinstance(o, SandboxWeather):
         was, held_was = state.weather, state.weather_held
         if o.preset == "historical":
@@ -1896,5 +1945,6 @@ def _do_sandbox(state: GameState, o: SandboxPlace | SandboxWeather) -> None:
 
 _EXECUTE: dict[type, Callable[[GameState, Order], None]] = {
     EndPhase: _do_end_phase, Move: _do_move, Fire: _do_fire, Strike: _do_strike, Recon: _do_recon,
-    Assault: _do_assault, SandboxPlace: _do_sandbox, SandboxWeather: _do_sandbox,
+    Assault: _do_assault, SandboxPlace: _do_sandbox, SandboxWeather: _do_sandbox, SandboxStrength: _do_sandbox,
+    SandboxHide: _do_sandbox,
 }

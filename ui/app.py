@@ -18,8 +18,8 @@ import pygame
 from engine.errors import IllegalOrder, WargameError
 from engine.game import agent_step
 from engine.movement import cheapest_way_in
-from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxPlace, SandboxWeather, Strike
-from engine.rules import apply, seed_streams
+from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxWeather, Strike
+from engine.rules import SANDBOX_ORDERS, apply, seed_streams
 from engine.stats import half_up
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
@@ -108,6 +108,8 @@ HELP = [
                     "Esc leaves the mode (Shift+click stays the go-to order)"),
     ("Click an enemy counter (sandbox)", "select it for a placement, the only order it takes (with --see-all any "
                                          "unit, hidden ones too; the roster, R, lists them as well)"),
+    ("[ ]  Ctrl+H (sandbox)", "the selected unit (either side's) a step weaker / stronger; hide it (in cover) or "
+                              "reveal it (Ctrl+Z takes either back)"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog; a setting holds from turn to turn until F5 "
                      "(Ctrl+Z takes it back)"),
     ("F12", "save a screenshot PNG"),
@@ -707,7 +709,7 @@ class App:
         """Apply an order through the engine; an illegal order only sets the status line. A sandbox edit (placement,
         weather) can always be undone: it draws nothing and the teacher learns nothing by it that undoing would
         hide, and the state copy brings back the random generator and the order list, so a replay stays exact."""
-        edit = isinstance(order, (SandboxPlace, SandboxWeather))
+        edit = isinstance(order, SANDBOX_ORDERS)
         before = self.state.copy() if undoable or edit else None
         rng0 = self.state.rng.bit_generator.state["state"]["state"] if undoable else None
         known0 = self.known_enemies() if undoable else None
@@ -2863,6 +2865,8 @@ class App:
                 self.highlight = []
                 if self.tab_all_again():
                     self.status = "Tab goes through all your units again"
+        elif key == pygame.K_h and ctrl:
+            sandbox.toggle_hidden(self)
         elif key in (pygame.K_h,) or uni == "?":
             self.toggle_help()
         elif key == pygame.K_l:
@@ -2887,6 +2891,8 @@ class App:
             self.cursor_to_target()
         elif key == sandbox.PLACE_KEY and not ctrl:
             sandbox.toggle_place_mode(self)
+        elif key in (pygame.K_LEFTBRACKET, pygame.K_RIGHTBRACKET) and not ctrl:
+            sandbox.change_strength(self, -1 if key == pygame.K_LEFTBRACKET else 1)
         elif key == pygame.K_g and mod & pygame.KMOD_SHIFT and self.selected is not None and self.hover is not None:
             goto_orders.add_waypoint(self, self.hover)  # (Shift+G: one more leg of the go-to order)
         elif key == pygame.K_g:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pygame
 
-from engine.orders import SandboxPlace, SandboxWeather
+from engine.orders import SandboxHide, SandboxPlace, SandboxStrength, SandboxWeather
 from engine.units import SIDES
 from ui.status import order_summary
 
@@ -22,7 +22,7 @@ TAG = "SANDBOX"
 """The tag on the map's top right corner while the game is a sandbox (`draw_tag`)."""
 PLACE_TAG = "SANDBOX - PLACE MODE"
 """The tag while the place mode is on."""
-TAG_HINT = "P: place units - F5-F8: weather"
+TAG_HINT = "P: place units - [ ]: strength - Ctrl+H: hide - F5-F8: weather"
 """Under the tag, with the place mode off: how to use the sandbox (nothing else on screen said it)."""
 TAG_INK = (20, 20, 20)
 FRAME_W = 3
@@ -138,6 +138,47 @@ def toggle_place_mode(app: Any) -> None:
         app.status = f"Place mode on: {app.names.name(app.selected)} selected - {how_to_place(app)}"
 
 
+def change_strength(app: Any, delta: int) -> None:
+    """Keys [ and ]: the selected unit (either side's) a step weaker or stronger (`SandboxStrength`, undoable)."""
+    uid = _edit_target(app, "[ and ] (a unit's strength)")
+    if uid is None:
+        return
+    u = app.state.unit(uid)
+    top = app.state.utype(u).max_steps
+    want = u.strength + delta
+    if not 1 <= want <= top:
+        app.status = f"{app.names.name(uid)} has {u.strength} of {top} steps: [ and ] set 1 to {top}"
+        return
+    if app.issue(SandboxStrength(uid, want)) is not None:
+        app.status = f"{app.names.name(uid)}: strength {want}/{top} (Ctrl+Z takes it back)"
+
+
+def toggle_hidden(app: Any) -> None:
+    """Ctrl+H: the selected unit (either side's) hidden, or revealed if it is hidden (`SandboxHide`, undoable): an
+    ambush set up again after it was sprung."""
+    uid = _edit_target(app, "Ctrl+H (hide a unit)")
+    if uid is None:
+        return
+    u = app.state.unit(uid)
+    if app.issue(SandboxHide(uid, not u.hidden)) is not None:
+        app.status = (f"{app.names.name(uid)} {'hidden' if u.hidden else 'revealed'} at "
+                      f"{app.state.map.describe(u.idx)} (Ctrl+Z takes it back)")
+
+
+def _edit_target(app: Any, what: str) -> str | None:
+    """The unit a strength or hide key edits (the selected one), or None with the status line saying why."""
+    if not on(app):
+        app.status = f"{what} needs a sandbox game: wargame play SCENARIO --sandbox"
+        return None
+    if app.state.outcome is not None:
+        app.status = "The game is over: nothing more is edited"
+        return None
+    if app.selected is None:
+        app.status = f"{what}: select a unit first (click its counter, either side's)"
+        return None
+    return app.selected
+
+
 def leave_place_mode(app: Any) -> None:
     """Esc or P again: the place mode off, the selection kept."""
     app.place_mode = False
@@ -178,9 +219,16 @@ def place(app: Any, uid: str, idx: int) -> bool:
 def undone_words(app: Any, before: Any, orders: list[Any]) -> str | None:
     """What an undo took back when it was a sandbox edit (`orders`: the orders undone, the last one last; `before`:
     the state it returns to), for the status line; None for a move."""
-    if not orders or not isinstance(orders[-1], (SandboxPlace, SandboxWeather)):
+    if not orders or not isinstance(orders[-1], (SandboxPlace, SandboxWeather, SandboxStrength, SandboxHide)):
         return None
     o = orders[-1]
+    if isinstance(o, SandboxStrength):
+        u = before.unit(o.unit)
+        return f"Sandbox strength change undone: {app.names.name(o.unit)} has {u.strength} steps again"
+    if isinstance(o, SandboxHide):
+        u = before.unit(o.unit)
+        return f"Sandbox {'hiding' if o.hidden else 'reveal'} undone: {app.names.name(o.unit)} is " \
+            f"{'hidden' if u.hidden else 'in the open'} again"
     if isinstance(o, SandboxWeather):
         w = before.weather
         return (f"Sandbox weather change ({o.preset}) undone: cloud base {w.ceiling_m:g} m, visibility "
