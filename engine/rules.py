@@ -491,9 +491,9 @@ def _mark(state: GameState, side: int, uid: str, where: HexRef) -> None:
 # ============================================================================================ turn sequence
 def _begin_turn(state: GameState) -> None:
     scen = state.scenario
-    held = state.weather_override
-    if held is not None:  # (a sandbox setting holds until the sandbox changes it: `_do_sandbox`)
-        state.weather_override = attrs.evolve(held, turn=state.turn)
+    over = state.weather_override  # a sandbox setting holds until the sandbox changes it (`_do_sandbox`); any other
+    state.weather_override = (None if over is None or state.weather_held is None  # override lasts its turn
+                              else attrs.evolve(over, turn=state.turn))
     state.update_clock()
     dates = state.map.derived.setdefault(("rules.turn_dates", scen.meta.start, scen.meta.turn_hours), {})
     date = dates.get(state.turn)

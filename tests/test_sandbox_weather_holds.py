@@ -117,3 +117,14 @@ def test_the_panels_weather_line_says_a_held_setting_is_the_sandboxs(screen) -> 
     assert panels.weather_words(app.view.weather, app).startswith("Sandbox weather: cloud base")
     app.sandbox_weather("historical")
     assert panels.weather_words(app.view.weather, app).startswith("Cloud base")
+
+
+def test_an_override_set_outside_the_sandbox_keys_still_lasts_its_turn():
+    """Only a sandbox setting (`weather_held`) holds; a tool's or test's `weather_override` ends with its turn."""
+    from engine.weather import WeatherTurn
+
+    state = tiny_game(1)
+    state.weather_override = WeatherTurn(state.turn, 300.0, 2.0, "thick", "none")
+    state.update_clock()
+    _to_next_turn(state)
+    assert state.weather_override is None and state.weather.fog == "none"
