@@ -13,6 +13,7 @@ from typing import Any
 import pygame
 
 from engine.orders import SandboxHide, SandboxPlace, SandboxStrength, SandboxWeather
+from engine.rules import SANDBOX_ORDERS
 from engine.units import SIDES
 from ui.status import order_summary
 
@@ -219,7 +220,7 @@ def place(app: Any, uid: str, idx: int) -> bool:
 def undone_words(app: Any, before: Any, orders: list[Any]) -> str | None:
     """What an undo took back when it was a sandbox edit (`orders`: the orders undone, the last one last; `before`:
     the state it returns to), for the status line; None for a move."""
-    if not orders or not isinstance(orders[-1], (SandboxPlace, SandboxWeather, SandboxStrength, SandboxHide)):
+    if not orders or not isinstance(orders[-1], SANDBOX_ORDERS):
         return None
     o = orders[-1]
     if isinstance(o, SandboxStrength):
