@@ -92,7 +92,8 @@ HELP = [
     ("A", "toggle auto-skip of phases where you can only end the phase"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw), or a sandbox placement or weather change"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
-    ("Event log", "click a line: its hexes are outlined on the map and the map centres on them"),
+    ("Event log", "click a line: its hexes are outlined on the map and the map centres on them (zoomed in to the "
+                  "play zoom from the whole map)"),
     ("Shift+click or G", "go-to order: the selected unit heads for the hex (clicked, or under the mouse for G) "
                          "over as many turns as it takes, a step at the start of each of your movement phases; it "
                          "stops on arrival, when blocked, ambushed, revealed, cut off from supply or an enemy is "
@@ -1604,7 +1605,9 @@ class App:
             return
         self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
         self.status = f"T{ev.turn} {self.names(ev.text())}"
-        if self.highlight:
+        # from the whole-map zoom, in to the play zoom (an educator: on the whole Shusha map an ambush was 40 px of
+        # a 1000 px map, unseen from the back of the class); nearer zooms are kept, the map only centred
+        if self.highlight and not self.zoom_in_on(self.highlight[0]):
             self.center_on(self.highlight[0])
 
     def raise_curtain(self) -> None:
