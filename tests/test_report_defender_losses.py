@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from scipy import stats
 
 from engine import batch as B
 from engine import report as R
+from engine.stats import t975
 
 AMBUSH = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
 
@@ -46,20 +46,25 @@ def _welch(a: list[float], b: list[float]) -> tuple[float, float, float]:
     va, vb = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
     d = statistics.fmean(b) - statistics.fmean(a)
     df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-    h = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    h = t975(df) * math.sqrt(va + vb)
     return d, d - h, d + h
 
 
 def _paired(a: list[float], b: list[float]) -> tuple[float, float, float]:
     diffs = [y - x for x, y in zip(a, b, strict=True)]
     d = statistics.fmean(diffs)
-    h = stats.t.ppf(0.975, len(diffs) - 1) * statistics.stdev(diffs) / math.sqrt(len(diffs))
+    h = t975(len(diffs) - 1) * statistics.stdev(diffs) / math.sqrt(len(diffs))
     return d, d - h, d + h
+
+
+def test_the_t_quantile_the_hand_computation_uses_is_students():
+    """(Tables of Student's t: the hand computation below takes the engine's quantile, so it is checked here.)"""
+    assert t975(7) == pytest.approx(2.364624, abs=1e-4) and t975(30) == pytest.approx(2.042272, abs=1e-4)
 
 
 def _check(got: float, ci: list[float], want: tuple[float, float, float]) -> None:
     assert got == pytest.approx(want[0])
-    assert ci == pytest.approx([want[1], want[2]], abs=1e-4)  # (the engine's t quantile to about 1e-6)
+    assert ci == pytest.approx([want[1], want[2]], abs=1e-4)
 
 
 @pytest.mark.parametrize("kind", ["unpaired", "paired"])
