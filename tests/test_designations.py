@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pygame
+from conftest import SHUSHA_PATH, app_of, move_unit, shusha_scenario, unit_spec
 
 from engine.rules import new_game
 from engine.scenario import scenario_from_dict
-from tests.conftest import SHUSHA_PATH, app_of, move_unit, shusha_scenario, unit_spec
 from ui.designations import designations
 from ui.render_units import LABEL_MIN_W, counter_image, counter_size
 
