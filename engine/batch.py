@@ -1894,14 +1894,17 @@ def _check_out(spec: BatchSpec, out: Path, pdir: Path, resume: bool, overwrite: 
             raise BatchError(f"--turns: {tpath} already exists (left by an earlier batch?); give a new --out, or "
                              "add --overwrite to replace it")
         return False  # a new batch, or an interrupted one (its manifest decides)
+    damaged = ""
     try:
         old = read_batch_metadata(out).get("batch")
-    except Exception:
+    except Exception as e:  # (ArrowInvalid: not Parquet, or cut short: a results file copied or written in half)
         old = None
+        first = (str(e).splitlines()[0] if str(e) else type(e).__name__).rstrip(".")
+        damaged = f" (it cannot be read as Parquet: {first}; damaged or truncated?)"
     if old is None:
         if overwrite:
             return False
-        raise BatchError(f"--out {out} exists and is not a `wargame batch` results file; give another --out"
+        raise BatchError(f"--out {out} exists and is not a `wargame batch` results file{damaged}; give another --out"
                          + ("" if resume else ", or add --overwrite to replace it"))
     diff = _same_identity(spec, old)
     if resume:

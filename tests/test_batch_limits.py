@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import SHUSHA_PATH
 
-from engine.batch import MAX_BATCH_GAMES, BatchError, BatchSpec, plan
+from engine.batch import MAX_BATCH_GAMES, BatchError, BatchSpec, plan, run_batch
 
 
 def _spec(games, sweeps=()):
@@ -30,3 +30,18 @@ def test_the_limit_counts_games_over_every_cell():
 def test_a_batch_under_the_limit_is_planned():
     cells, tasks, _ = plan(_spec(1000, [("weather", ["historical", "clear"])]), 25)
     assert len(cells) == 2 and sum(len(t.seeds) for t in tasks) == 2000
+
+
+def test_a_results_file_cut_short_is_called_damaged(tmp_path):
+    """A robustness test: a finished results file cut in half was called "not a `wargame batch` results file", with
+    nothing to say it looked damaged."""
+    lesson = SHUSHA_PATH.parent / "lessons" / "ambush.json"  # (a small scenario: two games play fast)
+    spec = BatchSpec(str(lesson), json.loads(lesson.read_text(encoding="utf-8")), 2, 1)
+    out = tmp_path / "r.parquet"
+    run_batch(spec, out, workers=1)
+    whole = out.read_bytes()
+    out.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(BatchError, match=r"not a `wargame batch` results file \(it cannot be read as Parquet: .*"
+                                         r"damaged or truncated\?\); give another --out, or add --overwrite"):
+        run_batch(spec, out, workers=1)
+    assert out.read_bytes() == whole[: len(whole) // 2]  # (left as it was)
