@@ -1727,6 +1727,11 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
 
     mpath = pdir / MANIFEST
     ident = spec.identity()
+    if mpath.exists() and not resume and not any(p.name.startswith("part-") and _OWN_PART.fullmatch(p.name)
+                                                 for p in pdir.iterdir()):
+        # (stopped before its first game was written: nothing to keep, so a new batch starts in its place; it
+        # asked for --resume or --overwrite, a robustness test found, over a batch of no game)
+        _discard_unfinished(pdir, None)
     if mpath.exists():
         try:
             man = json.loads(mpath.read_text())

@@ -45,3 +45,25 @@ def test_a_results_file_cut_short_is_called_damaged(tmp_path):
                                          r"damaged or truncated\?\); give another --out, or add --overwrite"):
         run_batch(spec, out, workers=1)
     assert out.read_bytes() == whole[: len(whole) // 2]  # (left as it was)
+
+
+def test_a_batch_stopped_before_its_first_game_leaves_nothing_to_resume(tmp_path):
+    """A robustness test: a batch interrupted before any game was written left its folder, and the next plain run
+    was refused ("holds an unfinished batch; add --resume") over a batch of no game."""
+    from engine.batch import BatchAborted, parts_dir
+
+    lesson = SHUSHA_PATH.parent / "lessons" / "ambush.json"
+    doc = json.loads(lesson.read_text(encoding="utf-8"))
+    out = tmp_path / "r.parquet"
+    with pytest.raises(BatchAborted):
+        run_batch(BatchSpec(str(lesson), doc, 4, 1), out, workers=1, chunk=1, stop_after_chunks=1)
+    pdir = parts_dir(out)
+    for p in pdir.glob("*-c*.parquet"):  # (as an interrupt before the first chunk was written leaves it)
+        p.unlink()
+    assert (pdir / "manifest.json").exists() and not list(pdir.glob("part-*"))
+    res = run_batch(BatchSpec(str(lesson), doc, 2, 5), out, workers=1)  # (another batch: nothing was lost)
+    assert out.exists() and res.resumed_games == 0
+    with pytest.raises(BatchAborted):  # one finished game is kept: a plain run is still refused over it
+        run_batch(BatchSpec(str(lesson), doc, 4, 1), tmp_path / "s.parquet", workers=1, chunk=1, stop_after_chunks=1)
+    with pytest.raises(BatchError, match="holds an unfinished batch; add --resume"):
+        run_batch(BatchSpec(str(lesson), doc, 4, 1), tmp_path / "s.parquet", workers=1)
