@@ -725,6 +725,7 @@ class App:
             self.status = f"Error: {self.names(str(e))}"
             return None
         self.pending = None
+        sandbox_redo = False
         if edit and before is not None:
             spotted = []
             self.undo_stack.append((before, self.view_side))
@@ -736,11 +737,14 @@ class App:
             # coming into view of enemies not known before (or looking at a hex where one was last seen) gives
             # no event, but undoing the move would scout for free: it ends the undo history too
             spotted = self.newly_known(known0) if known0 is not None else []
-            if drew or learned or spotted:
+            # (in a sandbox there is no fairness to keep: a teacher takes back the move that set off an ambush, and
+            # the dice come back with it)
+            if (drew or learned or spotted) and not sandbox.on(self):
                 self.undo_stack.clear()
                 self.undo_empty_why = "random"
             else:
                 self.undo_stack.append((before, self.view_side))
+                sandbox_redo = bool(drew or learned or spotted)
         else:
             spotted = []
             self.undo_stack.clear()
@@ -762,7 +766,10 @@ class App:
         self.status = order_summary(seen, self.state,
                                     "Phase ended" if isinstance(order, EndPhase) else f"{order.kind} done",
                                     None if self.omniscient else self.view, ids0, self.names)
-        if spotted:
+        if sandbox_redo:
+            self.status += (" (sandbox: Ctrl+Z takes it back, dice and all: made again, the same move rolls the "
+                            "same; change a strength with [ ] first)")
+        elif spotted:
             self.status += (": undo no longer possible, you saw new enemy units "
                             f"({', '.join(self.names.name(u) for u in spotted)})")
         self.highlight = []
