@@ -112,6 +112,16 @@ class SandboxWeather(Order):
     preset: str  # historical | clear | overcast | fog
 
 
+@_order
+@attrs.frozen
+class SandboxCloudBase(Order):
+    """Educator sandbox: set the cloud base, the rest of the weather kept. No preset shows the record's case of
+    armed drones grounded while a recon drone flies: overcast's 400 m grounds the attacker's Orbiter (800 m) too.
+    A cloud base between two aircraft's limits does (`engine.weather.cloud_base_steps`)."""
+
+    ceiling_m: int
+
+
 ORDER_TYPES: dict[str, type[Order]] = dict(_ORDERS)
 
 END_PHASE: dict[str, EndPhase] = {side: EndPhase(side) for side in SIDES}
@@ -140,7 +150,7 @@ def order_from_dict(d: Any) -> Order:
             if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)):
                 raise SaveFormatError(f"order {d['order']}.{f.name}: expected [col, row], got {v!r}")
             v = (v[0], v[1])
-        elif f.name == "strength":
+        elif f.name in ("strength", "ceiling_m"):
             if type(v) is not int:
                 raise SaveFormatError(f"order {d['order']}.{f.name}: expected an integer, got {v!r}")
         elif f.name == "hidden":

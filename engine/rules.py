@@ -63,6 +63,7 @@ from engine.orders import (
     Move,
     Order,
     Recon,
+    SandboxCloudBase,
     SandboxHide,
     SandboxPlace,
     SandboxStrength,
@@ -81,10 +82,14 @@ from engine.visibility import (
     spotter_for,
     visible_hexes,
 )
-from engine.weather import PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
+from engine.weather import CLOUD_BASE_RANGE_M, PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.24.0"
-"""0.24.0: a sandbox weather setting holds until the sandbox changes it (F5, "historical", returns to the
+ENGINE_VERSION = "0.25.0"
+"""0.25.0: a sandbox order sets the cloud base alone (`SandboxCloudBase`, keys F9 / Shift+F9), the rest of the
+weather kept: no preset showed the record's low cloud that grounds the armed drones while a recon drone spots (an
+educator: overcast's 400 m grounded the attacker's Orbiter too). Games without sandbox edits are unchanged.
+
+0.24.0: a sandbox weather setting holds until the sandbox changes it (F5, "historical", returns to the
 scenario's weather); it had lasted to the end of the turn, and a teacher showing low cloud over several turns had to
 set it again each turn. Each turn's weather report under a held setting says so (`WeatherReport.sandbox`). Two new
 sandbox orders: `SandboxStrength` sets a unit's strength, `SandboxHide` hides a unit in cover or reveals it (an
@@ -1122,7 +1127,7 @@ def _check_assault(state: GameState, o: Assault) -> str | None:
     return None
 
 
-SANDBOX_ORDERS = (SandboxPlace, SandboxWeather, SandboxStrength, SandboxHide)
+SANDBOX_ORDERS = (SandboxPlace, SandboxWeather, SandboxCloudBase, SandboxStrength, SandboxHide)
 """The educator's edits (`wargame play --sandbox`): refused in any other game."""
 
 
@@ -1132,6 +1137,11 @@ def _check_sandbox(state: GameState, o: Order) -> str | None:
     if isinstance(o, SandboxWeather):
         if o.preset not in ("historical", *PRESETS):
             return f"unknown weather preset {o.preset!r}; expected historical, {', '.join(PRESETS)}"
+        return None
+    if isinstance(o, SandboxCloudBase):
+        lo, hi = CLOUD_BASE_RANGE_M
+        if type(o.ceiling_m) is not int or not lo <= o.ceiling_m <= hi:
+            return f"a cloud base must be a whole number of metres from {lo} to {hi}, got {o.ceiling_m!r}"
         return None
     if not isinstance(o.unit, str) or o.unit not in state.unit_index:  # type: ignore[attr-defined]
         return f"unknown unit {o.unit!r}"  # type: ignore[attr-defined]
@@ -1910,22 +1920,30 @@ def _do_sandbox(state: GameState, o: Order) -> None:
                                       hex=gmap.hex_refs[u.idx]))
         state.touch()
         return
-    if isinstance(o, SandboxWeather):
+    if isinstance(o, (SandboxWeather, SandboxCloudBase)):
         was, held_was = state.weather, state.weather_held
-        if o.preset == "historical":
-            state.weather_override = state.weather_held = None
-            until = " (the scenario's, turn by turn)"
+        if isinstance(o, SandboxCloudBase):  # (the rest of the weather as it is now: fog, visibility, rain)
+            name = f"cloud base {o.ceiling_m} m"
+            state.weather_override = attrs.evolve(state.weather, turn=state.turn, ceiling_m=float(o.ceiling_m))
+        elif o.preset == "historical":
+            name = "historical"
+            state.weather_override = None
         else:
+            name = o.preset
             c, v, f, p = PRESETS[o.preset]
             state.weather_override = WeatherTurn(state.turn, c, v, f, p)
-            same = held_was is not None and held_was[0] == o.preset
-            state.weather_held = held_was if same else (o.preset, state.turn)
+        if state.weather_override is None:
+            state.weather_held = None
+            until = " (the scenario's, turn by turn)"
+        else:
+            same = held_was is not None and held_was[0] == name
+            state.weather_held = held_was if same else (name, state.turn)
             until = " (it holds until the sandbox changes it)"
         state.update_clock()
         if state.weather == was and state.weather_held == held_was:  # the turn's report and air status stand
-            _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset} (unchanged)"))
+            _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {name} (unchanged)"))
             return
-        _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {o.preset}{until}"))
+        _emit(state, SandboxEdit.make(turn=state.turn, description=f"weather set to {name}{until}"))
         _weather_events(state)  # (it counts grounded drones once a turn, however often it is said)
         return
     u = state.unit(o.unit)
@@ -1945,6 +1963,7 @@ def _do_sandbox(state: GameState, o: Order) -> None:
 
 _EXECUTE: dict[type, Callable[[GameState, Order], None]] = {
     EndPhase: _do_end_phase, Move: _do_move, Fire: _do_fire, Strike: _do_strike, Recon: _do_recon,
-    Assault: _do_assault, SandboxPlace: _do_sandbox, SandboxWeather: _do_sandbox, SandboxStrength: _do_sandbox,
+    Assault: _do_assault, SandboxPlace: _do_sandbox, SandboxWeather: _do_sandbox,
+    SandboxCloudBase: _do_sandbox, SandboxStrength: _do_sandbox,
     SandboxHide: _do_sandbox,
 }

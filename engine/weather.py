@@ -22,6 +22,22 @@ PRESETS: dict[str, tuple[float, float, str, str]] = {
 }
 
 
+CLOUD_BASE_RANGE_M = (10, 10000)
+"""The cloud bases a sandbox may set (`SandboxCloudBase`), in metres above the ground."""
+
+
+def cloud_base_steps(scen: Scenario) -> tuple[int, ...]:
+    """The cloud bases at which the scenario's air units change between flying and grounded: one under the lowest
+    limit (everything grounded by cloud), each air type's `min_ceiling_m`, and clear's high base. A sandbox key
+    steps through them, so each step lets one more type fly (Shusha: 75, 150, 800, 1000, 1200, 4000 m: at 800 m
+    the attacker's Orbiter spots while the armed drones and the Harop stay grounded)."""
+    limits = sorted({math.ceil(t.min_ceiling_m) for t in (scen.unit_table[u.type] for u in scen.units)
+                     if t.domain == "air" and t.min_ceiling_m > 0})
+    top = int(PRESETS["clear"][0])
+    low = [max(CLOUD_BASE_RANGE_M[0], limits[0] // 2)] if limits and limits[0] > CLOUD_BASE_RANGE_M[0] else []
+    return tuple(low + [c for c in limits if c < top] + [top])
+
+
 @attrs.frozen
 class WeatherTurn:
     turn: int

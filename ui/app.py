@@ -18,11 +18,12 @@ import pygame
 from engine.errors import IllegalOrder, WargameError
 from engine.game import agent_step
 from engine.movement import cheapest_way_in
-from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxWeather, Strike
+from engine.orders import Assault, EndPhase, Fire, Move, Recon, SandboxCloudBase, SandboxWeather, Strike
 from engine.rules import SANDBOX_ORDERS, apply, seed_streams
 from engine.stats import half_up
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
+from engine.weather import cloud_base_steps
 from ui import goto_orders, lesson_window, panels, sandbox, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
@@ -57,6 +58,8 @@ unseen)."""
 SCROLL_KEYS = {pygame.K_UP: -0.15, pygame.K_DOWN: 0.15, pygame.K_PAGEUP: -0.9, pygame.K_PAGEDOWN: 0.9}
 """Keys that scroll the open help, briefing or report window's text (in pages of its height)."""
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
+CLOUD_BASE_KEY = pygame.K_F9
+"""F9 raises the sandbox's cloud base a step, Shift+F9 lowers it (`App.sandbox_cloud_base`)."""
 HELP = [
     ("Left click", "select own unit (click again: next in stack) / order to the clicked hex"),
     ("Ctrl+click", "move the selected unit onto a hex of your own units (stack with them)"),
@@ -113,6 +116,9 @@ HELP = [
                               "reveal it (Ctrl+Z takes either back)"),
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog; a setting holds from turn to turn until F5 "
                      "(Ctrl+Z takes it back)"),
+    ("F9  Shift+F9 (sandbox)", "the cloud base a step up / down through the heights at which aircraft start to "
+                               "fly (e.g. 800 m: the recon drone flies, the armed drones stay grounded), the rest "
+                               "of the weather kept; it holds as F6-F8 do"),
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave_<scenario>_seed<N>.json in the "
                "current folder, numbered _2, _3 rather than replace another game's; the console says where)"),
@@ -1232,6 +1238,34 @@ class App:
             return
         if self.issue(SandboxWeather(preset)) is None:
             return
+        self._say_who_flies(f"Sandbox weather {preset}")
+
+    def sandbox_cloud_base(self, up: bool) -> None:
+        """F9 / Shift+F9: the cloud base a step up or down through the heights at which the scenario's aircraft
+        change between flying and grounded (`engine.weather.cloud_base_steps`), the rest of the weather kept. No
+        preset shows the record's low cloud that grounds the armed drones while the recon drone flies."""
+        if not self.state.sandbox:
+            self.status = "Cloud base steps need --sandbox"
+            return
+        steps = cloud_base_steps(self.state.scenario)
+        now = self.state.weather.ceiling_m
+        nxt = [c for c in steps if c > now] if up else [c for c in steps if c < now][::-1]
+        if not nxt:
+            self.status = (f"Cloud base {now:g} m: already at or {'above the highest' if up else 'below the lowest'}"
+                           f" step ({', '.join(f'{c:g}' for c in steps)} m; {'Shift+F9 lowers' if up else 'F9 raises'}"
+                           " it)")
+            return
+        if self.issue(SandboxCloudBase(nxt[0])) is None:
+            return
+        limits = {}  # (each step is some aircraft type's limit: say whose)
+        for u in self.state.units:
+            t = self.state.scenario.unit_table[u.type]
+            if t.domain == "air" and math.ceil(t.min_ceiling_m) == nxt[0]:
+                limits.setdefault(t.label, None)
+        whose = f" ({', '.join(limits)} need{'s' if len(limits) == 1 else ''} {nxt[0]} m)" if limits else ""
+        self._say_who_flies(f"Sandbox cloud base {nxt[0]} m{whose}")
+
+    def _say_who_flies(self, lead: str) -> None:
         own = self.own_aircraft()
         if own:  # (what the player pressed it for first: the engine's weather line is long and cut off)
             g = self.view.grounded
@@ -1239,7 +1273,7 @@ class App:
             ground = [self.names.short(u.id) for u in own if g.get(u.id)]
             said = "; ".join(p for p in (f"{', '.join(fly)} can fly" if fly else "",
                                          f"{', '.join(ground)} grounded" if ground else "") if p)
-            self.status = f"Sandbox weather {preset}: {said} | {self.status}"
+            self.status = f"{lead}: {said} | {self.status}"
 
     def save(self, path: str | Path | None = None) -> None:
         p = Path(path or self.save_path)
@@ -2819,6 +2853,9 @@ class App:
         if self.briefing_open() and key in WEATHER_KEYS and self.state.sandbox and not self.side_choice:
             self.sandbox_weather(WEATHER_KEYS[key])  # (the drones lesson's F5-F8, pressed as its window says them)
             return
+        if self.briefing_open() and key == CLOUD_BASE_KEY and self.state.sandbox and not self.side_choice:
+            self.sandbox_cloud_base(up=not mod & pygame.KMOD_SHIFT)
+            return
         if self.briefing_open() and key not in (pygame.K_ESCAPE, pygame.K_l, pygame.K_F12) and not (
                 ctrl and key == pygame.K_q):  # (the keys go to the briefing too: Esc or L closes it)
             what = panels.lesson_window_name(self.state.scenario).capitalize()
@@ -2946,6 +2983,8 @@ class App:
             self.status = f"Auto-skip of empty phases {'on' if self.autoskip else 'off'}"
         elif key in WEATHER_KEYS:
             self.sandbox_weather(WEATHER_KEYS[key])
+        elif key == CLOUD_BASE_KEY:
+            self.sandbox_cloud_base(up=not mod & pygame.KMOD_SHIFT)
         elif key == pygame.K_F12:
             self.screenshot()
         elif key == pygame.K_HOME:

@@ -11,7 +11,7 @@ from typing import Any
 import pygame
 
 from engine.errors import IllegalOrder, SaveFormatError, WargameError
-from engine.orders import EndPhase, SandboxWeather, order_from_dict
+from engine.orders import EndPhase, SandboxCloudBase, SandboxWeather, order_from_dict
 from engine.rules import apply, new_game
 from engine.savegame import game_from_save_dict, looks_like_event_log, read_text
 from ui import goto_orders
@@ -266,6 +266,8 @@ def describe_order(order: Any, names: Any = None) -> str:
         return f"{order.side} ends the phase"
     if isinstance(order, SandboxWeather):
         return f"sandbox: weather set to {order.preset}"
+    if isinstance(order, SandboxCloudBase):
+        return f"sandbox: cloud base set to {order.ceiling_m} m"
     verb = {"Move": "move to", "Fire": "fire at", "Strike": "strike", "Recon": "recon over", "Assault": "assault",
             "SandboxPlace": "placed (sandbox) at"}.get(order.kind, order.kind)
     h = getattr(order, "to", None) or getattr(order, "target", None)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pygame
 
-from engine.orders import SandboxHide, SandboxPlace, SandboxStrength, SandboxWeather
+from engine.orders import SandboxCloudBase, SandboxHide, SandboxPlace, SandboxStrength, SandboxWeather
 from engine.rules import SANDBOX_ORDERS
 from engine.units import SIDES
 from ui.status import order_summary
@@ -230,9 +230,10 @@ def undone_words(app: Any, before: Any, orders: list[Any]) -> str | None:
         u = before.unit(o.unit)
         return f"Sandbox {'hiding' if o.hidden else 'reveal'} undone: {app.names.name(o.unit)} is " \
             f"{'hidden' if u.hidden else 'in the open'} again"
-    if isinstance(o, SandboxWeather):
+    if isinstance(o, (SandboxWeather, SandboxCloudBase)):
         w = before.weather
-        return (f"Sandbox weather change ({o.preset}) undone: cloud base {w.ceiling_m:g} m, visibility "
+        what = o.preset if isinstance(o, SandboxWeather) else f"cloud base {o.ceiling_m} m"
+        return (f"Sandbox weather change ({what}) undone: cloud base {w.ceiling_m:g} m, visibility "
                 f"{w.visibility_km:g} km, fog {w.fog} again")
     u = before.unit(o.unit)
     where = f"back at {before.map.describe(u.idx)}" if u.arrived else \
