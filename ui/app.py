@@ -1299,6 +1299,7 @@ class App:
         # and who plays which side, so that `wargame play --load` gives the player back their own side
         self.state.extra[PLAYERS_KEY] = {"human": [SIDES[s] for s in sorted(self.human)], "hotseat": self.hotseat,
                                          **({"see_all": True} if self.omniscient else {})}
+        self.state.extra[VIEW_KEY] = self.view_record()  # (and what the screen showed: `restore_view`)
         save_game(self.state, p)
         self.saved_orders = len(self.state.orders)
         self.autosave_error = None  # (nothing is left to lose)
@@ -1430,6 +1431,59 @@ class App:
         said = "; ".join(notes)
         return f"{said[:1].upper()}{said[1:]} | {loaded}" if notes else loaded  # (first: a long line is cut)
 
+    def view_record(self) -> dict[str, Any]:
+        """What the screen shows, for a save (`VIEW_KEY`): whose view, the overlays, the zoom (hex size in px) and
+        the hex at the map's centre, the selected unit, faded counters, the key-events filter. A teacher's prepared
+        sandbox reopened on the whole map with no overlay and nothing selected, and the class watched the set-up
+        again."""
+        g = self.geo
+        mid = g.hex_at(self.vx + self.map_rect.w / 2, self.vy + (self.map_rect.h - self.status_reserve) / 2)
+        return {"side": SIDES[self.view_side], "overlays": sorted(self.overlays), "hex_px": self.hex_size,
+                "centre": None if mid is None else list(self.state.map.hex_refs[mid]), "selected": self.selected,
+                "counters_faded": self.counters_faded, "log_key_only": self.log_key_only}
+
+    def restore_view(self) -> bool:
+        """The view a save was made with (`view_record`), on a loaded game played from the same side's screen (a
+        hotseat game opens behind its curtain on each player's forces, as ever). A save without one (older, or
+        from `wargame run`), or with values that do not fit this game, opens as a new game does; parts that do not
+        fit are left out one by one (an overlay this version does not have, a unit no longer the player's to
+        select). Whether anything was restored."""
+        got = self.state.extra.get(VIEW_KEY) if isinstance(self.state.extra, dict) else None
+        if not isinstance(got, dict) or self.hotseat or got.get("side") != SIDES[self.view_side]:
+            return False
+        done = False
+        overlays = got.get("overlays")
+        if isinstance(overlays, list):
+            ok = sorted({n for n in overlays if type(n) is int and n in ov.OVERLAYS})
+            if ok:
+                self.overlays.update(ok)
+                done = True
+        px, centre = got.get("hex_px"), got.get("centre")
+        if type(px) is int and px > 0:
+            levels = self.zoom_levels
+            self.zoom_i = min(range(len(levels)), key=lambda k: abs(levels[k] - px))
+            self.clamp_view()
+            done = True
+        if (isinstance(centre, list) and len(centre) == 2 and all(type(x) is int for x in centre)
+                and self.state.map.on_map((centre[0], centre[1]))):
+            self.center_on(self.state.map.idx((centre[0], centre[1])))
+            done = True
+        for flag in ("counters_faded", "log_key_only"):
+            if type(got.get(flag)) is bool and got[flag] != getattr(self, flag):
+                setattr(self, flag, got[flag])
+                done = True
+        if self.gui is not None:
+            self.gui.set_log_title(self.log_key_only)
+        uid = got.get("selected")
+        if isinstance(uid, str) and uid in self.state.unit_index:
+            u = self.state.unit(uid)
+            if u.side == self.view_side and u.strength > 0 and u.arrived and not u.offmap:
+                status = self.status
+                self.select(uid)
+                self.status = status  # (the load's own line says what was loaded)
+                done = True
+        return done
+
     def see_all_notes(self) -> list[str]:
         """A game saved with --see-all and loaded without it: say how to show both sides again (a teacher's prepared
         sandbox reloaded with the hidden ambush party, the point of the lesson, out of sight). The option is not
@@ -1478,8 +1532,9 @@ class App:
         self._turn_from = len(st.log)
         if self.hotseat:  # the loaded game's side to move gets the screen only after the curtain
             self.raise_curtain()
-        else:  # the loaded game's units in view, as a new game opens (the view stayed on the last game's spot)
-            self.open_on_own_forces()
+        else:  # the loaded game's units in view, as a new game opens (the view stayed on the last game's spot),
+            self.open_on_own_forces()  # or the view it was saved with
+            self.restore_view()
             self.restore_report()
 
     def toggle_help(self) -> None:
@@ -3266,6 +3321,8 @@ def same_game_before(p: Path, state: Any) -> bool:
 AI_RNG_KEY = "ai_rng"
 PLAYERS_KEY = "players"
 """`state.extra` key of the sides the people at the screen played ({"human": ["attacker"], "hotseat": false})."""
+VIEW_KEY = "view"
+"""`state.extra` key of what the screen showed when the game was saved (`App.view_record`)."""
 
 
 def saved_players(state: Any) -> tuple[set[int], bool] | None:

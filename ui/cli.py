@@ -401,6 +401,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             typer.echo(hotseat_side_warning(side, SIDES[game.state.side]), err=True)
         if not hotseat:  # (a hotseat game fits the map for each player behind the curtain)
             game.open_on_own_forces()
+            if load is not None:  # (or the view the game was saved with: overlays, zoom, selection)
+                game.restore_view()
         elif not autoplay:  # whoever started it may not be the side to move (a loaded game's, or the attacker):
             game.raise_curtain()  # that side takes the screen behind the curtain first, as at every hand-over
             game.curtain_at = None  # (nobody is leaving the screen: no wait to lift it)
