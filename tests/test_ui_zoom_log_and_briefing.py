@@ -5,6 +5,7 @@ a small screen (dummy SDL video)."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -56,6 +57,9 @@ def test_loading_a_save_in_the_game_opens_on_the_players_units(shusha, screen, t
     app.render(screen)
     path = tmp_path / "g.json"
     app.save(path)
+    doc = json.loads(path.read_text())
+    del doc["extra"]["view"]  # (a save without the view it was made with: older, or `wargame run`'s; one with it
+    path.write_text(json.dumps(doc))  # opens on that view: tests/test_s36_save_view.py)
     app.fit_map()  # Home: the whole map, counters too small to read
     app.load(path)
     assert counter_size(app.hex_size)[1] >= SMALL_COUNTER_H
