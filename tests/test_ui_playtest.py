@@ -387,19 +387,26 @@ def test_a_move_that_brings_new_enemies_into_view_cannot_be_undone(screen):
 
 
 def test_hotseat_pass_resets_the_view_and_a_loaded_game_waits_behind_the_curtain(shusha, screen, tmp_path):
-    app = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
-    fit = (app.zoom_i, app.vx, app.vy)
-    for _ in range(3):
-        app.zoom(1)
-    app.pan(200, 100)
-    app.overlays = {7}
-    app.hover = app.state.map.idx((22, 13))
-    while app.state.side == 0:
-        app.end_phase()
-    app.update()
-    assert app.pass_screen
-    app.dismiss_pass()
-    assert app.view_side == 1 and (app.zoom_i, app.vx, app.vy) == fit
+    def passed(look_around: bool) -> Any:
+        app = app_of(new_game(shusha, 0), (0, 1), hotseat=True)
+        if look_around:
+            for _ in range(3):
+                app.zoom(1)
+            app.pan(200, 100)
+            app.overlays = {7}
+            app.hover = app.state.map.idx((22, 13))
+        while app.state.side == 0:
+            app.end_phase()
+        app.update()
+        assert app.pass_screen
+        app.dismiss_pass()
+        return app
+
+    app, still = passed(True), passed(False)
+    # the defender's view owes nothing to where the attacker looked: the play zoom on the defender's own units
+    # (session 36: it had been the whole map, where Shusha's counters are dots)
+    assert app.view_side == 1 and (app.zoom_i, app.vx, app.vy) == (still.zoom_i, still.vx, still.vy)
+    assert app.zoom_i == app.play_zoom_i()
     assert app.overlays == set() and app.hover is None
     # a save taken at the defender's turn, loaded while the attacker's turn is up: the curtain first
     path = tmp_path / "def.json"

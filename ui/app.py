@@ -1742,7 +1742,8 @@ class App:
         self.hover = None
         self.kb_cursor = False
         self.drag = None
-        self.fit_map()
+        self.fit_map()  # (the other player's zoom and place gone; then the play zoom on this side's units, as a
+        self.open_on_own_forces()  # game opens: at the whole-map zoom of Shusha a counter is a dot)
         start, self._turn_from = self._turn_from, len(self.state.log)
         self.status = f"{SIDES[self.view_side]} to play"
         if start < len(self.state.log):
