@@ -346,10 +346,15 @@ def score_row(state: Any) -> dict[str, Any]:
 
 
 def print_summary(state: Any, console: Console = console) -> None:
-    from engine.debrief import debrief_rows, key_moments
+    from engine.debrief import debrief_rows, key_moments, measure_lines
 
     sc = state.score
     console.rule(f"{state.scenario.meta.name} — seed {state.seed}")
+    measures = measure_lines(state)
+    if measures:  # (a lesson's point first: two lessons show it in losses, not in who wins)
+        console.print("[bold]What the lesson measures, this game:[/]", highlight=False)
+        for line in measures:
+            console.print(f"  {escape(line)}", highlight=False)
     colour = "red" if sc.winner == "attacker" else "blue"
     head, *rest = key_moments(state)
     console.print(f"[bold {colour}]{escape(head)}[/]", highlight=False)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from engine.state import GameState
+from engine.units import SIDES
 
 ACTIVITY = (("armed-drone strikes flown", "drone_sorties_flown"),
             ("armed drones grounded (drones × turns)", "drone_sorties_grounded"),
@@ -120,3 +123,62 @@ def words(v: Any, labels: dict[str, str] | None = None) -> str:
     if isinstance(v, str) and labels:
         return name(v)
     return "-" if v is None else str(v)
+
+
+def _score_field_kinds() -> dict[str, str]:
+    """The score record's number fields by how a path reads them: "n" a number, "side" a number per side, "side.key"
+    a dict per side (of unit types or causes)."""
+    from engine.state import Score
+
+    kinds = {}
+    for f in attrs.fields(Score):
+        t = str(f.type)  # (the annotation as written: "dict[str, dict[str, int]]", "int | None", "str | None")
+        if t in ("int", "int | None"):
+            kinds[f.name] = "n"
+        elif t == "dict[str, int]":
+            kinds[f.name] = "side"
+        elif t == "dict[str, dict[str, int]]":
+            kinds[f.name] = "side.key"
+    return kinds
+
+
+def measure_path_problem(path: Any) -> str | None:
+    """Why `path` (`Measure.score`) names no number of the score record; None when it does."""
+    if not isinstance(path, str) or not path:
+        return f"expected a dotted path into the score record, got {path!r}"
+    kinds = _score_field_kinds()
+    field, *rest = path.split(".")
+    if field not in kinds:
+        return f"{field!r} is not a number in the score record; expected one of {', '.join(sorted(kinds))}"
+    kind = kinds[field]
+    if kind == "n" and rest:
+        return f"{field} is one number for the game: nothing follows it"
+    if kind != "n":
+        if not rest or rest[0] not in SIDES:
+            return f"{field} is counted per side: expected {field}.attacker or {field}.defender"
+        if len(rest) > (2 if kind == "side.key" else 1):
+            return f"{path}: too many parts (a {field} path is {field}.SIDE{'[.KEY]' if kind == 'side.key' else ''})"
+    return None
+
+
+def measure_value(score: Any, path: str) -> int | None:
+    """The score record's number at `path` (`Measure.score`): a dict of types or causes summed, a key missing from
+    it 0 (no step lost to ambush), None for a turn that never came."""
+    field, *rest = path.split(".")
+    v = getattr(score, field)
+    for part in rest:
+        v = v.get(part, 0) if isinstance(v, dict) else 0
+    if isinstance(v, dict):
+        return sum(v.values())
+    return v
+
+
+def measure_lines(state: GameState) -> list[str]:
+    """The numbers the teaching scenario is about (`meta.measures`), this game's: "red's steps lost to ambush: 3
+    (over 200 games: 2.52 through the gorge, 0 by the road)"."""
+    out = []
+    for ms in state.scenario.meta.measures:
+        v = measure_value(state.score, ms.score)
+        said = ("never" if ms.score.endswith("_turn") else "—") if v is None else str(v)
+        out.append(f"{ms.label}: {said}" + (f" ({ms.note})" if ms.note else ""))
+    return out

@@ -64,6 +64,21 @@ HexRef = tuple[int, int]
 
 
 @attrs.frozen
+class Measure:
+    """A number a teaching scenario is about, read from the game's score record (`engine.state.Score`): the
+    game-over window leads with it. Two lessons show their effect in losses, not in who wins, and the window had
+    led with the winner."""
+
+    label: str
+    """What it is, in the lesson's words ("red's steps lost to ambush")."""
+    score: str
+    """A dotted path into the score record, as `wargame run --json` writes it: "losses_by_cause.attacker.ambush",
+    "ambushes_sprung.defender", "end_turn"; a side's dict of types or causes is summed ("steps_lost.attacker")."""
+    note: str = ""
+    """What to set it beside (the variants' means in docs/lessons.md)."""
+
+
+@attrs.frozen
 class Meta:
     name: str
     description: str = ""
@@ -79,6 +94,9 @@ class Meta:
     briefing: list[str] = attrs.Factory(list)
     """The situation, each side's task and what the scenario shows (paragraphs): the window a new game opens
     with in `wargame play` (key L), with the victory conditions below it (`rules.victory_conditions`)."""
+    measures: list[Measure] = attrs.Factory(list)
+    """For teaching scenarios: the numbers the lesson is about, first in the game-over window and `wargame run`'s
+    summary (`engine.debrief.measure_lines`)."""
 
 
 @attrs.frozen
@@ -853,6 +871,11 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         add(f"$.meta.start: expected an ISO date-time like 2020-10-28T06:00, got {scen.meta.start!r}")
     if not 1 <= scen.meta.turn_hours <= 24 * 7:
         add(f"$.meta.turn_hours: expected 1..168, got {scen.meta.turn_hours}")
+    from engine.debrief import measure_path_problem  # (it reads the score record's fields)
+
+    for k, ms in enumerate(scen.meta.measures):
+        if why := measure_path_problem(ms.score):
+            add(f"$.meta.measures[{k}].score: {why}")
     if not 1 <= scen.turns <= 1000:
         add(f"$.turns: expected 1..1000, got {scen.turns}")
     if not 1 <= scen.stack_limit <= 10:

@@ -191,6 +191,13 @@ def ambush() -> dict:
              strength=3, hidden=True),
         unit("blue_gar", "defender", "infantry", (1, 5), "Dashkend garrison", strength=2),
     ]
+    doc["meta"]["measures"] = [  # (the lesson's point is in losses: red wins 76% through the gorge, 83% by the road)
+        {"label": "Red's steps lost to ambush", "score": "losses_by_cause.attacker.ambush",
+         "note": "over 200 games: 2.52 a game through the gorge, 0 by the road"},
+        {"label": "Ambushes sprung by blue", "score": "ambushes_sprung.defender",
+         "note": "1.44 a game through the gorge, 0 by the road"},
+        {"label": "Red's steps lost, all causes", "score": "steps_lost.attacker",
+         "note": "3.50 through the gorge, 1.45 by the road"}]
     doc["objectives"] = [{"name": "Dashkend", "hexes": [[1, 5]]}]
     doc["victory"] = {"objective": "Dashkend", "sudden_death": True, "contest_radius": 1,
                       "road_watch": {"name": "Dashkend–west road", "from": [1, 5], "to": [0, 5]}}
@@ -268,6 +275,11 @@ def cliff(variant: str) -> dict:
                          strength=3) for k, h in enumerate(start)]
     doc["units"] += [unit("blue_inf_1", "defender", "infantry", (5, 4), "West company, Karaköy", strength=3),
                      unit("blue_inf_2", "defender", "infantry", (6, 4), "East company, Karaköy", strength=3)]
+    doc["meta"]["measures"] = [  # (the winner is the point here too: red wins 4.5% from below, 76.5% along the ridge)
+        {"label": "Red's steps lost (all in assaults)", "score": "steps_lost.attacker",
+         "note": "over 200 games: 8.68 a game from below the cliff, 4.80 along the ridge"},
+        {"label": "Blue's steps lost", "score": "steps_lost.defender",
+         "note": "1.75 from below, 5.51 along the ridge"}]
     doc["objectives"] = [{"name": "Karaköy", "hexes": [[5, 4], [6, 4]]}]
     doc["victory"] = {"objective": "Karaköy", "sudden_death": True, "contest_radius": 1,
                       "road_watch": {"name": "Old west road", "from": [5, 4], "to": [0, 4]}}
@@ -366,6 +378,15 @@ def drones() -> dict:
         unit("blue_how", "defender", "howitzer", (2, 3), "Howitzer battery", strength=3),
         unit("blue_orlan", "defender", "recon_drone", (0, 1), "Orlan-10 recon drones", strength=2),
     ]
+    doc["meta"]["measures"] = [  # (red all but never wins, under any sky: the point is what flies)
+        {"label": "Red's armed drones grounded (drones x turns)", "score": "drone_sorties_grounded.attacker",
+         "note": "over 200 games: 10 under the low cloud, 0 under a clear sky"},
+        {"label": "Red's armed-drone strikes flown", "score": "drone_sorties_flown.attacker",
+         "note": "0 under the low cloud, 7.28 a game under a clear sky"},
+        {"label": "Blue's artillery missions spotted by its recon drone", "score": "drone_spotted_missions.defender",
+         "note": "4.09 under the low cloud, 3.23 clear, 0 in thick fog"},
+        {"label": "Blue's steps lost to drones", "score": "losses_by_cause.defender.drone",
+         "note": "0 under the low cloud, 4.76 under a clear sky"}]
     doc["objectives"] = [{"name": "Saribulag", "hexes": [[2, 1], [3, 1]]}]
     doc["victory"] = {"objective": "Saribulag", "sudden_death": True, "contest_radius": 1,
                       "road_watch": {"name": "Valley road west", "from": [3, 1], "to": [0, 1]}}
@@ -450,6 +471,10 @@ def supply() -> dict:
         unit("blue_res", "defender", "infantry", (0, 5), "Reserve company from the west", strength=2,
              arrives_turn=3),
     ]
+    doc["meta"]["measures"] = [  # (red wins 15% against 5.5%: the point is how long blue is cut off)
+        {"label": "Blue's unit-turns out of supply", "score": "unit_turns_out_of_supply.defender",
+         "note": "over 200 games: 19.49 a game on the single road, 0.16 with the north pass open"},
+        {"label": "Turn the road was cut", "score": "road_cut_turn", "note": "turn 3 in every game"}]
     doc["objectives"] = [{"name": "Vank", "hexes": [[10, 3], [11, 3]]}]
     doc["victory"] = {"objective": "Vank", "sudden_death": True, "contest_radius": 1,
                       "road_watch": {"name": "Vank road", "from": [10, 3], "to": [0, 5]}}
@@ -550,6 +575,11 @@ def ground() -> dict:
         unit("blue_mech", "defender", "mech_infantry", (11, 0), "Reserve BMP company", strength=2,
              arrives_turn=2),
     ]
+    doc["meta"]["measures"] = [
+        {"label": "Turn red first entered the pass", "score": "objective_first_entry_turn",
+         "note": "over 200 games: never in 80% of snowy games, turn 2 in every dry one"},
+        {"label": "Red's steps lost", "score": "steps_lost.attacker",
+         "note": "4.21 a game in the snow, 1.30 on dry ground"}]
     doc["objectives"] = [{"name": "Kepez pass", "hexes": [[6, 3]]}]
     doc["victory"] = {"objective": "Kepez pass", "sudden_death": True, "contest_radius": 1,
                       "road_watch": {"name": "Pass road", "from": [6, 3], "to": [11, 0]}}
