@@ -109,9 +109,9 @@ def test_f9_steps_the_cloud_base_and_says_who_flies(screen: Any) -> None:
     app.sandbox_weather("overcast")
     said = _key(app, pygame.K_F9)
     assert app.state.weather.ceiling_m == 800.0
-    assert said.startswith("Sandbox cloud base 800 m (")  # (whose limit it is: the Orbiter's)
     head = said.split(" | ")[0]
-    assert "can fly" in head and "grounded" in head
+    assert head.startswith("Sandbox cloud base 800 m: ")
+    assert "Orbiter" in head.split("can fly")[0] and "TB2" in head.split("can fly")[1]  # (flies; grounded)
     _key(app, pygame.K_F9)
     assert app.state.weather.ceiling_m == 1000.0
     _key(app, pygame.K_F9, pygame.KMOD_SHIFT)

@@ -1257,13 +1257,8 @@ class App:
             return
         if self.issue(SandboxCloudBase(nxt[0])) is None:
             return
-        limits = {}  # (each step is some aircraft type's limit: say whose)
-        for u in self.state.units:
-            t = self.state.scenario.unit_table[u.type]
-            if t.domain == "air" and math.ceil(t.min_ceiling_m) == nxt[0]:
-                limits.setdefault(t.label, None)
-        whose = f" ({', '.join(limits)} need{'s' if len(limits) == 1 else ''} {nxt[0]} m)" if limits else ""
-        self._say_who_flies(f"Sandbox cloud base {nxt[0]} m{whose}")
+        # (who flies first, short: at a projector's size the line is cut after some 120 characters)
+        self._say_who_flies(f"Sandbox cloud base {nxt[0]} m")
 
     def _say_who_flies(self, lead: str) -> None:
         own = self.own_aircraft()
