@@ -39,6 +39,10 @@ GUN_RANGE = (80, 230, 255)
 """The selected gun's range ring and off-map firing marker (apart from the gold objective and yellow reach)."""
 STAYS_HIDDEN = (60, 230, 110)
 """Inner outline of the reachable hexes a selected hidden unit can move to and stay hidden."""
+FIGHT_EVENTS = frozenset({"AmbushSprung", "AssaultResolved", "ArtilleryFired", "SuspectedFire", "HiddenUnitShelled",
+                          "AirDefenceEngaged", "DroneStrike"})
+"""The events watch mode (key W) stops the computer's half-turn at: fire and its dice, not moves or sightings."""
+WATCH_KEY = pygame.K_w
 RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
 MAP_COVERS = ("alert_win", "help_win", "report_win", "over_win")
@@ -92,6 +96,8 @@ HELP = [
     ("0", "clear all overlays"),
     ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
     ("F", "event log: key events only, without the routine reports (F again: everything)"),
+    ("W", "watch the enemy's fights: the computer's turn stops at each fight you see, the map zoomed and centred on "
+          "it, until Space (W again: it plays through)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw), or a sandbox placement or weather change"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
@@ -289,6 +295,11 @@ class App:
         self.counters_faded = False
         """Key C: counters drawn see-through, so an overlay shows under them (a cliff lesson's hatching lay
         under the very counters fighting there)."""
+        self.watch_fights = False
+        """Key W: the computer's half-turn stops at each fight the viewing side sees, the map on it, until Space
+        (a class watched the enemy's turn end in one frame, its ambushes 40 px of a 1000 px map)."""
+        self.watching: list[Any] | None = None
+        """The fight the computer's half-turn is stopped at (`watch_fights`), as the viewing side saw it."""
         self.mob_i = 0
         self.highlight: list[int] = []
         self._preview_outline: tuple[list[int], list[int]] | None = None
@@ -1837,6 +1848,42 @@ class App:
     def toggle_report(self) -> None:
         self.show_report = not self.show_report
 
+    def stop_at_fight(self, start: int) -> bool:
+        """Watch mode (W): whether the computer's last order, the log from `start`, gave a fight the viewing side
+        saw; if so the half-turn stops there (`watching`), the map on it, zoomed in from the whole map, its hexes
+        outlined, the status saying what happened, until Space goes on. Only what the side saw: a fight out of its
+        sight does not stop the turn, nor move the map to where it was."""
+        seen = self.seen_events(self.state.log[start:])
+        fights = [ev for ev in seen if ev.kind in FIGHT_EVENTS]
+        if not fights:
+            return False
+        gm = self.state.map
+        hexes = [gm.idx(h) for ev in seen for h in ev.hexes() if gm.on_map(h)]
+        if not hexes:
+            return False
+        self.watching = fights
+        self.highlight = hexes
+        if not self.zoom_in_on(hexes[0]):
+            self.center_on(hexes[0])
+        said = order_summary(seen, self.state, fights[0].text(), None if self.omniscient else self.view,
+                             None, self.names)
+        self.status = f"Enemy fight (Space: go on; W: stop watching): {said}"  # (first: a long line is cut)
+        self.log_anchor = start
+        return True
+
+    def go_on_watching(self) -> None:
+        """Space in watch mode's stop: the computer's half-turn goes on (to the next fight, or its end)."""
+        self.watching = None
+        self.status = "The enemy's turn goes on (W: stop watching)"
+
+    def toggle_watch(self) -> None:
+        self.watch_fights = not self.watch_fights
+        if not self.watch_fights and self.watching is not None:
+            self.watching = None
+        self.status = ("Watching the enemy's fights: the computer's turn stops at each fight you see, the map on "
+                       "it (Space goes on; W again: off)" if self.watch_fights
+                       else "Watching off: the computer's turn plays through")
+
     def show_enemy_turn(self, start: int) -> None:
         """Back to the player after the enemy's half-turn: the status sums it up, the map outlines the hexes of
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
@@ -1977,14 +2024,19 @@ class App:
         if st.outcome is not None or self.show_lesson or (self.lesson_win is not None and self.lesson_win.alive()):
             return  # the game waits while the lesson is open (or about to open: the window is made in `render`)
         if st.side not in self.human:
+            if self.watching is not None:
+                return  # (stopped at a fight: Space goes on)
             if self._ai_from is None:  # the enemy's half-turn begins: the outlines of the player's last order go
                 self._ai_from = len(st.log)
                 self.highlight = []
             t0 = time.perf_counter()
             n = 0
             while st.outcome is None and st.side not in self.human and (n == 0 or time.perf_counter() - t0 < budget_s):
+                was = len(st.log)
                 self.ai_step()
                 n += 1
+                if self.watch_fights and self.human and self.stop_at_fight(was):
+                    return
             if (st.outcome is not None or st.side in self.human) and self.human:  # back to the player
                 self.show_enemy_turn(self._ai_from)
                 self._ai_from = None
@@ -2931,6 +2983,10 @@ class App:
             self.gui.open_file_dialog("load")
         elif ctrl and key == pygame.K_q:
             self.request_quit()
+        elif key in (pygame.K_SPACE, pygame.K_e, pygame.K_RETURN, pygame.K_KP_ENTER) and self.watching is not None:
+            self.go_on_watching()
+        elif key == WATCH_KEY:
+            self.toggle_watch()
         elif key in (pygame.K_SPACE, pygame.K_e):
             self.end_phase()
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
