@@ -4,6 +4,7 @@ in who wins, and the game's end led with the winner."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,23 @@ def test_wargame_run_leads_with_the_lessons_measures(tmp_path: Any) -> None:
     p.write_text(json.dumps(plain))
     res = CliRunner().invoke(cli, ["run", str(p), "--seed", "1"])
     assert res.exit_code == 0 and "What the lesson measures" not in res.output
+
+
+def test_the_game_over_window_leads_with_the_lessons_measures(screen: Any) -> None:
+    from ui.app import App
+
+    st = play_game(load_scenario(LESSONS / "ambush.json"), 1)
+    app = App(st, {1}, size=(1280, 800))
+    app.show_lesson = False
+    app.render(screen)
+    box = next(e for e in app.gui.over_win.get_container().elements if hasattr(e, "html_text"))
+    text = html.unescape(box.html_text)
+    first = measure_lines(st)[0]
+    assert "What the lesson measures, this game" in text and first.split(" (")[0] in text
+    assert text.index("What the lesson measures") < text.index(first.split(":")[0]) < text.index("You (defender)")
+    shusha = play_game(load_scenario(LESSONS.parent / "shusha_1120.json"), 7)
+    app = App(shusha, {1}, size=(1280, 800))
+    app.show_lesson = False
+    app.render(screen)
+    box = next(e for e in app.gui.over_win.get_container().elements if hasattr(e, "html_text"))
+    assert "What the lesson measures" not in box.html_text

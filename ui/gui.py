@@ -802,7 +802,7 @@ class Gui:
                 self.over_win = None
             return
         self._over_key = key
-        from engine.debrief import debrief_rows, history_lines, key_moments, score_lines
+        from engine.debrief import debrief_rows, history_lines, key_moments, measure_lines, score_lines
 
         o = st.outcome
         esc = html.escape
@@ -811,8 +811,12 @@ class Gui:
         from ui.app import verdict
 
         said = verdict(o, self.app.addressed(), self.app.hotseat)  # (from the player's side: "You (defender) lost")
-        text = (f"{heading(esc(said[:1].upper() + said[1:]), self.app.ui_scale)}<br>"
-                f"<b>{esc(who[:1].upper() + who[1:])}</b><br>{esc(why or str(o.reason))}<br>")
+        measures = measure_lines(st)  # (a lesson's point first: two lessons show it in losses, not in who wins)
+        text = "".join(
+            [f"{heading('What the lesson measures, this game', self.app.ui_scale)}<br>",
+             *(f"{esc(m)}<br>" for m in measures), "<br>"]) if measures else ""
+        text += (f"{heading(esc(said[:1].upper() + said[1:]), self.app.ui_scale)}<br>"
+                 f"<b>{esc(who[:1].upper() + who[1:])}</b><br>{esc(why or str(o.reason))}<br>")
         text += "".join(f"{esc(m)}<br>" for m in moments)
         record = history_lines(st)
         if record:  # the game beside the record it models
