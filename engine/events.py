@@ -679,6 +679,33 @@ def routine(ev: Event, reader: str | None = None) -> bool:
             or (kind == "SupplyReport" and not getattr(ev, "out_of_supply", True)))
 
 
+def key_events(pairs: list[tuple[int, Event]], reader: str | None = None) -> list[tuple[int, Event]]:
+    """(log index, event) pairs a reader following the fighting keeps (key F): less the `routine` reports, and
+    less a report that says again what the last one of its kind said: an aircraft grounded that was grounded at
+    its last report, a side's same units out of supply as at its last report. An educator: with F on, "TB2
+    grounded" and "out of supply" came back every turn of the low-cloud days and pushed the fighting out of the
+    projector's five lines. The first such report, and any change (a drone flying again, a new unit cut off), stay.
+    """
+    grounded: dict[str, bool] = {}
+    cut: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    out = []
+    for i, ev in pairs:
+        if isinstance(ev, AirStatus):
+            was = grounded.get(ev.unit)
+            grounded[ev.unit] = ev.grounded
+            if ev.grounded and was:
+                continue
+        elif isinstance(ev, SupplyReport):
+            now = (tuple(ev.out_of_supply), tuple(ev.beyond_range))
+            was_cut = cut.get(ev.side)
+            cut[ev.side] = now
+            if now[0] and was_cut == now:
+                continue
+        if not routine(ev, reader):
+            out.append((i, ev))
+    return out
+
+
 PHASE_ENDS = frozenset({"PhaseStarted", "TurnStarted", "ObjectiveStatus", "GameOver"})
 """Event kinds that close a phase: a phase marker followed by one of them marks a phase in which nothing
 happened."""

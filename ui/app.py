@@ -95,7 +95,8 @@ HELP = [
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
     ("0", "clear all overlays"),
     ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
-    ("F", "event log: key events only, without the routine reports (F again: everything)"),
+    ("F", "event log: key events only, without the routine reports, nor a drone grounded or units out of supply "
+          "said again as at the last report (F again: everything)"),
     ("W", "watch the enemy's fights: the computer's turn stops at each fight you see, the map zoomed and centred on "
           "it, until Space (W again: it plays through)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
@@ -3079,7 +3080,8 @@ class App:
             self.log_key_only = not self.log_key_only
             self.gui.set_log_title(self.log_key_only)
             self.status = ("Event log: key events only - no phase markers, units going to ground, aircraft that "
-                           "can fly or sides all in supply (F again: everything)" if self.log_key_only
+                           "can fly, sides all in supply, or a grounding or supply report that says again what "
+                           "the last one said (F again: everything)" if self.log_key_only
                            else "Event log: everything")
         elif key == pygame.K_c:
             self.counters_faded = not self.counters_faded

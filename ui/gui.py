@@ -19,7 +19,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 from pygame_gui.windows import UIConfirmationDialog, UIFileDialog
 
-from engine.events import empty_phase, routine, without_empty_phases
+from engine.events import empty_phase, key_events, without_empty_phases
 from engine.units import SIDES
 from ui.status import recon_log_detail
 from ui.text import clean
@@ -881,7 +881,7 @@ class Gui:
             return
         events = app.visible_events()
         if app.log_key_only:  # (key F: the fighting, not the routine reports)
-            events = [p for p in events if not routine(p[1], SIDES[app.view_side])]
+            events = key_events(events, SIDES[app.view_side])
         ident = (id(app.state), app.view_side, app.omniscient, app.log_key_only, getattr(app, "choosing", False))
         last = self._log_shown[-1] if self._log_shown else -1
         # the visible log of one game seen by one side only grows: find where the shown part ends
