@@ -23,8 +23,10 @@ TAG = "SANDBOX"
 """The tag on the map's top right corner while the game is a sandbox (`draw_tag`)."""
 PLACE_TAG = "SANDBOX - PLACE MODE"
 """The tag while the place mode is on."""
-TAG_HINT = "P: place units - [ ]: strength - Ctrl+H: hide - F5-F8: weather"
+TAG_HINT = "P: place units - [ ]: strength - Ctrl+H: hide - F5-F8: weather - F9: cloud base"
 """Under the tag, with the place mode off: how to use the sandbox (nothing else on screen said it)."""
+TAG_HINT_SHORT = "H: the sandbox keys"
+"""The hint where `TAG_HINT` would take more than a line of the tag (a narrow map area: the help lists the keys)."""
 TAG_INK = (20, 20, 20)
 FRAME_W = 3
 """The place mode's frame round the map area (px): a click there places, so the mode must not go unseen."""
@@ -275,14 +277,18 @@ def roster_rows(app: Any) -> list[tuple[str, str]]:
     return [(head, ""), *rows]
 
 
-def tag_lines(app: Any) -> list[str]:
+def tag_lines(app: Any, compact: bool = False) -> list[str]:
     """The tag's lines: SANDBOX, or SANDBOX - PLACE MODE with what a click does now; a weather setting the sandbox
-    holds from turn to turn (`GameState.weather_held`) is named, as a reminder that the weather is not history's."""
+    holds from turn to turn (`GameState.weather_held`) is named, as a reminder that the weather is not history's.
+    `compact`: for a narrow map area, the keys left to the help (H), the held weather said short."""
     if not app.place_mode:
         held = app.state.weather_held
+        hint = TAG_HINT_SHORT if compact else TAG_HINT
         if held is None:
-            return [TAG, TAG_HINT]
-        return [TAG, f"{TAG_HINT} - weather held: {held[0]}, since turn {held[1]} (F5: the scenario's again)"]
+            return [TAG, hint]
+        if compact:
+            return [TAG, f"{hint} - weather held: {held[0]} (F5 ends it)"]
+        return [TAG, f"{hint} - weather held: {held[0]}, since turn {held[1]} (F5: the scenario's again)"]
     if app.selected is None:
         return [PLACE_TAG, "click a counter to choose the unit - P or Esc: leave"]
     return [PLACE_TAG, f"click a hex: put {app.names.short(app.selected)} there - P or Esc: leave"]
@@ -302,8 +308,12 @@ def draw_tag(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
         pygame.draw.rect(screen, p.accent, frame, FRAME_W)
     head, hint = tag_lines(app)
     big = t.render(head, 13, TAG_INK, bold=True)
-    width = max(120, mr.w // 2 - 16)
-    small = [t.render(s, 10, TAG_INK) for s in t.wrap(hint, 10, width)]
+    width = max(120, mr.w // 3)  # (a third of the map at most: at a projector's 1280x800 x1.5 half the map's width
+    lines = t.wrap(hint, 10, width)  # and three lines of keys covered Shusha's name and the places by it)
+    if len(lines) > 2 and not app.place_mode:
+        head, hint = tag_lines(app, compact=True)
+        lines = t.wrap(hint, 10, width)
+    small = [t.render(s, 10, TAG_INK) for s in lines]
     w = max([big.get_width(), *(i.get_width() for i in small)]) + 12
     h = big.get_height() + sum(i.get_height() for i in small) + 8
     from ui.panels import TOP_HINT_Y, top_hint, top_hint_image
