@@ -25,7 +25,8 @@ def _defender_app(seed: int = 3) -> Any:
 
 
 def _play_to_a_stop(app: Any, limit: int = 4000) -> bool:
-    """Update the App, ending the player's phases, until the computer's turn stops at a fight (True) or the game ends."""
+    """Update the App, ending the player's phases, until the computer's turn stops at a fight (True) or the game
+    ends."""
     for _ in range(limit):
         if app.watching is not None:
             return True
