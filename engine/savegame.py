@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.errors import IllegalOrder, SaveFormatError, ScenarioError
 from engine.fileio import atomic_write_text
+from engine.jsonhint import json_error_hint
 from engine.orders import order_from_dict, order_to_dict
 from engine.scenario import scenario_from_dict
 from engine.state import GameState
@@ -84,7 +85,9 @@ def load_game(path: str | Path, track_sightings: bool = False) -> GameState:
             raise SaveFormatError(f"{p}: an event log, not a save file: step through it with `wargame replay {p} "
                                   "--scenario FILE` (the scenario it was played on); to play on from a game, save "
                                   "it (`wargame run --save`, or Save in the game)") from None
-        raise SaveFormatError(f"{p}: not a save file (invalid JSON at line {e.lineno}: {e.msg}; truncated?)") from None
+        hint = json_error_hint(text, e)  # (a save cut short says so; a hand-edited one, its trailing comma)
+        raise SaveFormatError(f"{p}: not a save file (invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}"
+                              f"{f' — {hint}' if hint else '; truncated?'})") from None
     except RecursionError:
         raise SaveFormatError(f"{p}: not a save file (JSON nested too deeply)") from None
     return game_from_save_dict(doc, source=str(p), track_sightings=track_sightings)

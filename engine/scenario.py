@@ -26,6 +26,7 @@ from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, overri
 from engine import hexgrid
 from engine.ai import is_import_path
 from engine.errors import ScenarioError
+from engine.jsonhint import json_error_hint, json_error_lines, utf8_error_place
 from engine.terrain import (
     DEFAULT_HEXSIDES,
     DEFAULT_TERRAIN,
@@ -527,7 +528,7 @@ def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise ScenarioError([f"$: not UTF-8 text (bad byte at offset {e.start})"], source) from None
+            raise ScenarioError([f"$: not UTF-8 text at {utf8_error_place(data, e)}"], source) from None
     else:
         text = data
     text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors write one): not part of the JSON
@@ -540,7 +541,10 @@ def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
         # (json's "Unterminated string starting at" and "Invalid control character at" end where it put the
         # position, which is said first here)
         msg = e.msg[:-3] + " there" if e.msg.endswith(" at") else e.msg
-        raise ScenarioError([f"$: invalid JSON at line {e.lineno}, column {e.colno}: {msg}"], source) from None
+        hint = json_error_hint(text, e)
+        shown = "\n".join(json_error_lines(text, e))  # (the line, a caret under the place)
+        raise ScenarioError([f"$: invalid JSON at line {e.lineno}, column {e.colno}: {msg}"
+                             + (f" — {hint}" if hint else "") + (f"\n{shown}" if shown else "")], source) from None
     except ValueError as e:
         raise ScenarioError([f"$: {e}"], source) from None
     except RecursionError:

@@ -46,7 +46,8 @@ def test_loading_an_event_log_as_a_save_names_the_replay_command(files):
 
 def test_loading_a_cut_save_still_says_truncated(files):
     _, _, cut = files
-    with pytest.raises(SaveFormatError, match=r"not a save file \(invalid JSON at line 1: .*; truncated\?\)"):
+    with pytest.raises(SaveFormatError, match=r"not a save file \(invalid JSON at line 1, column \d+: .* — the file "
+                                              r"ends too soon: cut short"):
         load_game(cut)
 
 

@@ -430,4 +430,7 @@ def test_an_unterminated_string_is_said_whole():
     with pytest.raises(ScenarioError) as e:
         parse_scenario(b'{"meta": {"name": "Shusha')
     (line,) = e.value.problems
-    assert line.startswith("$: invalid JSON at line 1, column ") and line.endswith("Unterminated string starting there")
+    first = line.split("\n")[0]  # (then the line with a caret under the place: session 36)
+    assert first.startswith("$: invalid JSON at line 1, column ") and "Unterminated string starting there" in first
+    assert "starting at" not in first and first.endswith("the file ends too soon: cut short, or a string's closing \" "
+                                                         "missing")
