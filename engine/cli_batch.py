@@ -124,10 +124,12 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         for note in B.unchanged_sets(scen.raw, sets):
             console.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
         cores = os.cpu_count() or 1
-        if workers is not None and workers > cores and scheduler is None:  # (a typo costs ~120 MB a worker)
-            console.print(f"note: --workers {workers} on a {cores}-core machine: the games will not run faster "
-                          "than with one worker a core, and each worker holds ~120 MB (at most one is started "
-                          "per task of games)", highlight=False, soft_wrap=True, markup=False)
+        if workers is not None and workers > cores and scheduler in (None, "local"):  # (a typo costs ~120 MB a
+            n_workers = cores  # worker: --workers 100000 forked one process per task of games, 1000 for 1000 games)
+            console.print(f"note: --workers {workers} on a {cores}-core machine: capped at {cores}, one worker a "
+                          "core (more would not play the games faster, and each worker holds ~120 MB; the "
+                          "results are the same with any number of workers)", highlight=False, soft_wrap=True,
+                          markup=False)
         progress = None
         task_id = None
 
