@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import itertools
 import json
 import os
 import re
@@ -1716,7 +1717,8 @@ def cell_suspected_fire_sides(cell: Cell) -> dict[str, bool]:
     return suspected_fire_sides(bool(rule), names, params)  # (the parsed scenario's defaults, not copies of them)
 
 
-def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int, turns: bool = False) -> int:
+def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: int, turns: bool = False,
+                             on_message: Callable[[str], None] | None = None) -> int:
     """Create the manifest (new batch) or check it (--resume); returns the chunk size to use.
 
     The manifest also records whether the batch writes per-turn rows (`turns`). A batch started with them is
@@ -1735,12 +1737,20 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
     if mpath.exists():
         try:
             man = json.loads(mpath.read_text())
+            damage = None if isinstance(man, dict) and isinstance(man.get("batch", {}), dict) else \
+                "not a batch manifest (an object with a 'batch' object)"
         except (OSError, ValueError) as e:
-            raise BatchError(f"cannot read batch manifest {mpath}: {e}") from None
-        if not isinstance(man, dict) or not isinstance(man.get("batch", {}), dict):
-            raise BatchError(f"cannot read batch manifest {mpath}: not a batch manifest (an object with a "
-                             f"'batch' object); add --overwrite (without --resume) to discard {pdir} and start "
-                             "over") from None
+            damage = str(e)
+        if damage is not None:
+            if not resume:
+                raise BatchError(f"cannot read batch manifest {mpath}: {damage}; add --resume to rebuild it from the "
+                                 "finished parts, which carry the batch they belong to (each is checked against "
+                                 f"this command), or --overwrite to discard {pdir} and start over") from None
+            man = _manifest_from_parts(pdir, spec, ident, chunk, f"cannot read batch manifest {mpath}: {damage}")
+            atomic_write_text(mpath, json.dumps(man, indent=1, sort_keys=True))
+            if on_message:
+                on_message(f"note: the batch manifest {mpath} could not be read ({damage}); rebuilt from its finished "
+                           "parts, each checked to be this batch's (options, scenario, engine code)")
         if not resume:
             raise BatchError(f"{pdir} holds an unfinished batch; add --resume to complete it (its finished games "
                              f"are kept), or --overwrite to discard it and start over")
@@ -1782,6 +1792,55 @@ def _check_or_write_manifest(pdir: Path, spec: BatchSpec, resume: bool, chunk: i
                                          "chunk": chunk, "turns": turns, "engine_code": engine_code()},
                                         indent=1, sort_keys=True))
     return chunk
+
+
+def _manifest_from_parts(pdir: Path, spec: BatchSpec, ident: dict[str, Any], chunk: int, why: str) -> dict[str, Any]:
+    """A damaged manifest rebuilt from the finished parts (`--resume`): each part's file metadata names the batch it
+    belongs to (`_schema_metadata`: the batch's identity, the engine's code and the command), so a part is kept only
+    if they are this request's and this engine's, and its rows are where the request puts them (its first game a
+    multiple of the chunk size, as many rows as that chunk holds). The chunk size is read from the parts' starts.
+    Any part that cannot be proven this batch's stops the resume, saying which and how to keep or discard it. A
+    damaged manifest had left only --overwrite, which discards the finished games (a robustness test)."""
+    import pyarrow.parquet as pq
+
+    want = json.loads(json.dumps(ident))
+    code = engine_code()
+    starts: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (kind, cell) -> [(first game, rows)]
+    command = None
+    bad: list[str] = []
+    names = sorted(p.name for p in pdir.iterdir() if _OWN_PART.fullmatch(p.name))
+    for name in names:
+        kind, c, g = name.removesuffix(".parquet").split("-")
+        cell, start = int(c[1:]), int(g[1:])
+        try:
+            meta = json.loads((pq.read_schema(pdir / name).metadata or {})[b"wargame_batch"])
+            rows = pq.read_metadata(pdir / name).num_rows
+        except Exception:  # (a part cut short: its games are played again, as with a whole manifest)
+            continue
+        if not isinstance(meta, dict) or meta.get("batch") != want:
+            bad.append(f"{name} (another batch's: other options or scenario)")
+        elif meta.get("engine_code") != code:
+            bad.append(f"{name} (played by other engine code, {meta.get('engine_code')}; now {code})")
+        else:
+            starts.setdefault((kind, cell), []).append((start, rows))
+            command = command or meta.get("command")
+    cells = len(plan(spec, 1)[0]) if starts else 0
+    gaps = sorted({b[0] - a[0] for v in starts.values() for a, b in itertools.pairwise(sorted(v))} - {0})
+    firsts = [rows for v in starts.values() for start, rows in v if start == 0]
+    size = gaps[0] if gaps else (max(firsts) if firsts else chunk)
+    for (kind, cell), v in sorted(starts.items()):
+        for start, rows in v:
+            if cell >= cells or start % size or start >= spec.games or rows != min(size, spec.games - start):
+                bad.append(f"{kind}-c{cell:04d}-g{start:06d}.parquet ({rows} rows where this batch, in chunks of "
+                           f"{size}, has {max(0, min(size, spec.games - start))})")
+    if bad:
+        raise BatchError(f"{why}; --resume cannot rebuild it: {len(bad)} part(s) cannot be shown to be this "
+                         f"batch's: {'; '.join(bad[:5])}{' …' if len(bad) > 5 else ''}. Move them out of {pdir} "
+                         "to keep them apart and --resume again, or add --overwrite (without --resume) to discard "
+                         f"{pdir} and start over")
+    return {"version": MANIFEST_VERSION, "batch": ident, "command": command or spec.command, "chunk": size,
+            "turns": any(kind == "turns" for kind, _ in starts), "engine_code": code,
+            "rebuilt_from_parts": True}
 
 
 def _with_turns_flag(command: str) -> str:
@@ -2243,7 +2302,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         # (a typo in --out replays all)
         on_message(f"--resume: nothing to resume ({pdir} holds no unfinished batch, {out} no finished one): "
                    "starting a new batch")
-    chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns)
+    chunk = _check_or_write_manifest(pdir, spec, resume, chunk, turns, on_message)
     cells, tasks, schema = plan(spec, chunk, logs_dir, turns)
     meta = _schema_metadata(spec, cells)
     schema = schema.with_metadata(meta)
