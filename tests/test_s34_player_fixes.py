@@ -110,8 +110,9 @@ def test_the_assault_headline_gives_the_odds_and_says_when_it_cannot_succeed() -
 
     assert assault_headline([_shares(10, 21, 69, 0)]) == "takes it 31%, your unit destroyed 0%"
     assert assault_headline([_shares(5, 20, 70, 5), _shares(10, 35, 50, 5)]) == \
-        "takes it 25-45%, your unit destroyed 5%"
-    assert assault_headline([_shares(0, 0, 100, 0), _shares(0, 0, 60, 40)]) == "CANNOT SUCCEED (repulsed 60-100%)"
+        "takes it 25-45%, your unit destroyed 5% (a range: the defender's cohesion unknown)"
+    assert assault_headline([_shares(0, 0, 100, 0), _shares(0, 0, 60, 40)]) == \
+        "CANNOT SUCCEED: your unit destroyed 0-40%, repulsed 60-100%"  # (the risk first: session 36)
     assert assault_headline([]) == ""
 
 

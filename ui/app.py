@@ -3527,9 +3527,11 @@ def assault_headline(shares: list[dict[str, int]]) -> str:
     win = [s["defenders destroyed"] + s["defenders retreat"] for s in shares]
     lost = [s["assaulting unit destroyed"] for s in shares]
     repulsed = [s["assault repulsed"] for s in shares]
-    if max(win) == 0:
-        return f"CANNOT SUCCEED (repulsed {_pct_range(repulsed)})"
-    return f"takes it {_pct_range(win)}, your unit destroyed {_pct_range(lost)}"
+    if max(win) == 0:  # (the risk first: a player read "repulsed 51%" and missed the panel's "destroyed 49%")
+        return f"CANNOT SUCCEED: your unit destroyed {_pct_range(lost)}, repulsed {_pct_range(repulsed)}"
+    # (a range: the odds hang on the defender's cohesion, which only its return fire shows)
+    span = " (a range: the defender's cohesion unknown)" if len(set(win)) > 1 or len(set(lost)) > 1 else ""
+    return f"takes it {_pct_range(win)}, your unit destroyed {_pct_range(lost)}{span}"
 
 
 def _pct_range(xs: list[int]) -> str:
