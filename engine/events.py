@@ -289,12 +289,20 @@ class ReinforcementArrived(Event):
     """The scenario's entry hex when the unit could not arrive there (an enemy unit on it, or a full stack)
     and came in at the nearest hex within 3 that was free, out of the enemy's zone of control and not an
     objective hex the enemy holds; None (left out of the log): it arrived where the scenario says."""
+    blocked: str = ""
+    """Why it could not arrive at `entry_hex`: "own stack" (its side's units filled it), "enemy" (an enemy unit
+    held it), "closed" (ground it cannot enter, or closed to its side). A player read "blocked (an enemy unit or a
+    full stack)" as an enemy at the hex its own full stack held. Empty (left out of the log) in logs before
+    0.25.0."""
 
     def text(self) -> str:
         if self.entry_hex is None or tuple(self.entry_hex) == tuple(self.hex):
             return f"{self.unit} arrives at {_h(self.hex)}"
-        return (f"{self.unit} arrives at {_h(self.hex)}: its entry hex {_h(self.entry_hex)} was blocked (an enemy "
-                "unit or a full stack), and this is the nearest free hex out of the enemy's reach")
+        why = {"own stack": f"held a full stack of the {self.side}'s own units",
+               "enemy": "was held by an enemy unit",
+               "closed": "is ground it cannot enter"}.get(self.blocked, "was blocked (an enemy unit or a full stack)")
+        return (f"{self.unit} arrives at {_h(self.hex)}: its entry hex {_h(self.entry_hex)} {why}, and this is the "
+                "nearest free hex out of the enemy's reach")
 
 
 @_event
@@ -646,7 +654,8 @@ _conv = cattrs.Converter()
 _conv.register_unstructure_hook(tuple, lambda t: list(t))
 # an arrival where the scenario says keeps the log line it always had (no "entry_hex": null)
 _conv.register_unstructure_hook(ReinforcementArrived, cattrs.gen.make_dict_unstructure_fn(
-    ReinforcementArrived, _conv, entry_hex=cattrs.gen.override(omit_if_default=True)))
+    ReinforcementArrived, _conv, entry_hex=cattrs.gen.override(omit_if_default=True),
+    blocked=cattrs.gen.override(omit_if_default=True)))
 # a turn whose weather moves nothing reads as it always did (no "move_factors": [], "movement": "")
 _conv.register_unstructure_hook(WeatherReport, cattrs.gen.make_dict_unstructure_fn(
     WeatherReport, _conv, move_factors=cattrs.gen.override(omit_if_default=True),

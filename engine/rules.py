@@ -87,7 +87,9 @@ from engine.weather import CLOUD_BASE_RANGE_M, PRESETS, WeatherTurn, flight_chec
 ENGINE_VERSION = "0.25.0"
 """0.25.0: a sandbox order sets the cloud base alone (`SandboxCloudBase`, keys F9 / Shift+F9), the rest of the
 weather kept: no preset showed the record's low cloud that grounds the armed drones while a recon drone spots (an
-educator: overcast's 400 m grounded the attacker's Orbiter too). Games without sandbox edits are unchanged.
+educator: overcast's 400 m grounded the attacker's Orbiter too). A reinforcement that cannot arrive at its entry
+hex says why (`ReinforcementArrived.blocked`: its own full stack, an enemy unit, ground it cannot enter). Games
+without sandbox edits are unchanged (Shusha seeds 1-20 have no such arrival).
 
 0.24.0: a sandbox weather setting holds until the sandbox changes it (F5, "historical", returns to the
 scenario's weather); it had lasted to the end of the turn, and a teacher showing low cloud over several turns had to
@@ -592,9 +594,12 @@ def _arrive(state: GameState, u: Unit) -> None:
                 u.arrived = True
                 later: list[Event] = []
                 _set_control(state, i, u.side, u, sink=later)
+                blocked = "" if i == entry else ("closed" if not enter[entry] else "enemy"
+                                                 if occ[1 - u.side][entry] else "own stack")
                 _emit(state, ReinforcementArrived.make(turn=state.turn, side=SIDES[u.side], unit=u.id,
                                                        hex=gmap.hex_refs[i],
-                                                       entry_hex=None if i == entry else gmap.hex_refs[entry]),
+                                                       entry_hex=None if i == entry else gmap.hex_refs[entry],
+                                                       blocked=blocked),
                       *later)
                 state.touch()
                 return

@@ -210,7 +210,7 @@ def test_a_blocked_reinforcement_arrives_out_of_the_enemys_reach_and_the_log_say
     ev = arrived[0]
     gm = state.map
     here = gm.idx(ev.hex)
-    assert ev.entry_hex == (3, 3) and "was blocked" in ev.text()
+    assert ev.entry_hex == (3, 3) and ev.blocked == "enemy" and "was held by an enemy unit" in ev.text()
     assert here not in state.zone_of(SIDES.index("defender")) and here not in gm.objective_set
     assert gm.distance(here, gm.idx((3, 3))) <= 3
     assert event_from_dict(event_to_dict(ev)) == ev
