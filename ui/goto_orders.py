@@ -40,6 +40,11 @@ goal). Kept beside `GOTO_KEY`, left out while empty (a game without waypoints sa
 with move points left is passed in the same move, not stopped at (`run`)."""
 ENEMY_NEAR_HEXES = 2
 """A known enemy this close (hexes) stops a standing order: the player decides what to do about it."""
+KNOWN_KEY = "ui_goto_known"
+"""`GameState.extra` key of the enemies each standing order was given knowing of: {unit id: [enemy ids]}, those
+known within `ENEMY_NEAR_HEXES` of the unit when the player gave the order. They do not stop it: a player's order
+given again next to a known enemy stopped at once, without a step, turn after turn (a playtest: nine groups before
+Shusha). Left out while empty (a game without such orders saves as before)."""
 STOP_EVENTS = {"AmbushSprung": "ambushed", "AssaultResolved": "in combat", "UnitDestroyed": "destroyed",
                "UnitRetreated": "driven back"}
 """Events of a step that end its unit's standing order, and the words for them."""
@@ -245,10 +250,34 @@ def side_orders(state: Any, side: int) -> list[tuple[str, int]]:
     return out
 
 
+def known_of(state: Any, uid: str) -> set[str]:
+    """The enemies `uid`'s standing order was given knowing of (`KNOWN_KEY`; a hand-edited save's junk ignored)."""
+    got = state.extra.get(KNOWN_KEY) if isinstance(state.extra, dict) else None
+    ids = got.get(uid) if isinstance(got, dict) else None
+    return {e for e in ids if isinstance(e, str)} if isinstance(ids, list) else set()
+
+
+def set_known(state: Any, uid: str, ids: set[str]) -> None:
+    """Set the enemies `uid`'s order was given knowing of (the key left out of the game while none has any)."""
+    if not isinstance(state.extra, dict):
+        return
+    got = state.extra.get(KNOWN_KEY)
+    got = dict(got) if isinstance(got, dict) else {}
+    if ids:
+        got[uid] = sorted(ids)
+    else:
+        got.pop(uid, None)
+    if got:
+        state.extra[KNOWN_KEY] = got
+    else:
+        state.extra.pop(KNOWN_KEY, None)
+
+
 def clear(state: Any, uid: str) -> bool:
     """Drop `uid`'s standing order; whether it had one."""
     set_open(state, uid, False)
     set_via(state, uid, [])
+    set_known(state, uid, set())
     got = state.extra.get(GOTO_KEY)
     if isinstance(got, dict) and uid in got:
         del got[uid]
@@ -411,6 +440,8 @@ def give(app: Any, idx: int) -> None:
         return
     app.goto_asked = None
     set_via(st, uid, [])  # (a new order replaces the old one, its waypoints too; Shift+G adds them)
+    near = {c.id for c in app.view.contacts if st.map.distance(c.idx, u.idx) <= ENEMY_NEAR_HEXES}
+    set_known(st, uid, near)  # (given knowing of them: they do not stop it, new ones do)
     orders(st)[uid] = list(st.map.hex_of(idx))
     set_open(st, uid, not hide)
     if uid in held(st):  # (going somewhere: no longer holding)
@@ -422,6 +453,9 @@ def give(app: Any, idx: int) -> None:
     # the plan as the panel then shows it: from where the first leg left the unit (said before the leg, the
     # status counted one turn more than the panel beside it)
     keep = "; it keeps to cover and stops rather than show itself" if hide else ""
+    if near:  # (said, as the stop for them was: the player may not mean to march past them)
+        keep += (f"; it marches on past {', '.join(sorted(app.names.short(e) for e in near))}, known near it as "
+                 "you gave the order (other enemies it meets stop it)")
     app.status = (f"{app.names.name(uid)}: {plan_words(app, uid, idx)}. It moves on at the start of each of your "
                   f"movement phases{keep} (Backspace cancels)") + (" - " + "; ".join(notes) if notes else "")
 
@@ -478,11 +512,12 @@ def cancel(app: Any, uid: str | None = None) -> None:
         app.status = f"{app.names.name(uid)} has no go-to order"
 
 
-def near_enemy(app: Any, idx: int) -> Any | None:
-    """A known enemy within `ENEMY_NEAR_HEXES` of hex `idx` (the nearest), or None."""
+def near_enemy(app: Any, idx: int, known: set[str] | frozenset[str] = frozenset()) -> Any | None:
+    """A known enemy within `ENEMY_NEAR_HEXES` of hex `idx` (the nearest), or None; those in `known` (the order
+    was given knowing of them: `KNOWN_KEY`) left out."""
     gm = app.state.map
     near = [(gm.distance(c.idx, idx), c.id, c) for c in app.view.contacts
-            if gm.distance(c.idx, idx) <= ENEMY_NEAR_HEXES]
+            if gm.distance(c.idx, idx) <= ENEMY_NEAR_HEXES and c.id not in known]
     return min(near, key=lambda t: t[:2])[2] if near else None
 
 
@@ -544,7 +579,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
             continue
         target = via[0] if via else goal  # (the step heads for the next waypoint, then the goal)
         v = app.view
-        enemy = near_enemy(app, u.idx)
+        enemy = near_enemy(app, u.idx, known_of(st, uid))
         if enemy is not None:
             stop(uid, f"{names.name(enemy.id)} known {st.map.distance(enemy.idx, u.idx)} hex(es) away at "
                       f"{st.map.describe(enemy.idx)}")
