@@ -731,6 +731,38 @@ def _sweep_value(v: Any, kind: str) -> Any:
     return v
 
 
+def measure_columns(path: str, names: Sequence[str]) -> list[str]:
+    """The results' columns whose sum per game is a lesson measure's value (`Measure.score`, a dotted path into the
+    score record, as `flatten_score` lays it out in `names`, the file's columns); [] when the file has none
+    (an older file, or a count the results do not keep).
+
+    >>> cols = ["losses_attacker_ambush", "losses_attacker_assault", "steps_lost_attacker_total", "road_cut_turn",
+    ...         "ambushes_sprung_defender", "steps_lost_attacker_tank"]
+    >>> measure_columns("losses_by_cause.attacker.ambush", cols), measure_columns("losses_by_cause.attacker", cols)
+    (['losses_attacker_ambush'], ['losses_attacker_ambush', 'losses_attacker_assault'])
+    >>> measure_columns("steps_lost.attacker", cols), measure_columns("steps_lost.attacker.tank", cols)
+    (['steps_lost_attacker_total'], ['steps_lost_attacker_tank'])
+    >>> measure_columns("road_cut_turn", cols), measure_columns("ambushes_sprung.defender", cols)
+    (['road_cut_turn'], ['ambushes_sprung_defender'])
+    """
+    field, *rest = path.split(".")
+    have = set(names)
+    if not rest:
+        want = [field]
+    elif field in ("steps_lost", "units_destroyed"):
+        want = [f"{field}_{rest[0]}_{_col(rest[1]) if len(rest) > 1 else 'total'}"]
+    elif field in ("losses_by_cause", "steps_inflicted"):
+        head = "losses" if field == "losses_by_cause" else field
+        if len(rest) > 1:
+            key = _col(rest[1])
+            want = [f"{head}_{rest[0]}_{key if rest[1] in LOSS_CAUSES or head != 'losses' else 'other'}"]
+        else:
+            want = [n for n in names if n.startswith(f"{head}_{rest[0]}_")]
+    else:
+        want = [f"{field}_{rest[0]}"]
+    return [n for n in want if n in have]
+
+
 def flatten_score(score: dict[str, Any], types: dict[str, list[str]]) -> dict[str, Any]:
     """A `score_row(state)` dict -> flat columns (no cell/seed columns); missing entries are 0."""
     row: dict[str, Any] = {
@@ -1694,6 +1726,8 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
                    "suspected_fire_sides": cell_suspected_fire_sides(c)}
                   for c in cells],
     }
+    if meta.get("measures"):  # (a lesson's numbers, which `wargame report` gives per cell; left out otherwise)
+        info["measures"] = meta["measures"]
     if table is not None:
         info["table"] = table
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}

@@ -204,7 +204,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from rich.console import Console as C
 
         from engine.ai import is_import_path
-        from engine.report import ReportError, outcome_rich_table, rich_table, summarize
+        from engine.report import ReportError, measures_rich_table, outcome_rich_table, rich_table, summarize
 
         out_console = C(width=None if sys.stdout.isatty() else 160)
         try:
@@ -219,6 +219,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                                               f" ({played / max(res.elapsed, 1e-9):.2f}"
                                               f" games/s)", width=out_console.width))
         out_console.print(outcome_rich_table(s, width=out_console.width))
+        if (measured := measures_rich_table(s)) is not None:  # (a lesson's point, per cell)
+            out_console.print(measured)
         for c in res.cells:  # (S as in the file metadata and summary.csv: the game's `seed` column)
             rerun = f"wargame run {scenario} {c.run_options(0).replace('--seed 0', '--seed S', 1)}"
             if any(is_import_path(a) for a in c.agents.values()):  # (its module must be found to replay it)
@@ -266,6 +268,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         from engine.report import (
             ReportError,
+            measures_rich_table,
             outcome_rich_table,
             parse_cell_names,
             rich_table,
@@ -287,6 +290,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         console = Console(width=None if sys.stdout.isatty() else 160)
         console.print(rich_table(s, width=console.width))
         console.print(outcome_rich_table(s, width=console.width))
+        if (measured := measures_rich_table(s)) is not None:
+            console.print(measured)
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)

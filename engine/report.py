@@ -1659,6 +1659,24 @@ def outcome_rich_table(s: Summary, width: int | None = None) -> Any:
     return Group(*tables, Text(caption, style="table.caption"), *(Text(line) for line in near_miss_lines(s)))
 
 
+def measures_rich_table(s: Summary) -> Any:
+    """A teaching scenario's measures per cell for a terminal (`measure_rows`), or None without any."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    got = measure_rows(s)
+    if got is None:
+        return None
+    head, rows = got
+    t = Table(title="What the lesson measures", title_justify="left")
+    for i, h in enumerate(head):
+        t.add_column(h, justify="right" if 0 < i < len(head) - 1 else "left", overflow="fold")
+    for r in rows:
+        t.add_row(*r)
+    return Group(t, Text(as_sentence(MEASURES_NOTE), style="table.caption"))
+
+
 def md_text(text: str) -> str:
     r"""`text` for a Markdown paragraph: "<" escaped outside `code spans`, or a renderer takes the notes'
     "steps_lost_<side>_air" for an HTML tag and drops "<side>" (GitHub does).
@@ -1674,15 +1692,15 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(head: list[str], rows: list[list[str]]) -> str:
-    """A Markdown (GitHub) table, the first column left-aligned and the others right-aligned.
+def markdown_table(head: list[str], rows: list[list[str]], left: Sequence[int] = (0,)) -> str:
+    """A Markdown (GitHub) table, the columns in `left` (the first) left-aligned and the others right-aligned.
 
     >>> print(markdown_table(["cell", "games"], [["0: all games", "10"]]))
     | cell | games |
     |:--|--:|
     | 0: all games | 10 |
     """
-    lines = ["| " + " | ".join(map(_md_cell, head)) + " |", "|" + "|".join(":--" if i == 0 else "--:"
+    lines = ["| " + " | ".join(map(_md_cell, head)) + " |", "|" + "|".join(":--" if i in left else "--:"
                                                                           for i in range(len(head))) + "|"]
     lines += ["| " + " | ".join(map(_md_cell, r)) + " |" for r in rows]
     return "\n".join(lines)
@@ -1695,6 +1713,45 @@ def as_sentence(text: str) -> str:
     "Ground steps: Welch's interval."
     """
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+MEASURES_NOTE = ("the numbers the lesson is about (the scenario's meta.measures): per cell the mean per game with "
+                 "its 95% interval (Student's t, cut at 0); a turn (…_turn) is the mean over the games where it came, "
+                 "with how many (n); the lesson's note gives the means it expects")
+
+
+def measure_rows(s: Summary) -> tuple[list[str], list[list[str]]] | None:
+    """A teaching scenario's measures per cell (`meta.measures`, recorded in the results' metadata by `wargame
+    batch`): the lesson's point, read from the columns that hold it (`engine.batch.measure_columns`). None for a
+    batch of a scenario without measures, or a file written before they were recorded. An educator's batch report
+    had the measures of the lesson only as columns of the Parquet file."""
+    import pyarrow.parquet as pq
+
+    from engine.batch import measure_columns
+
+    measures = [m for m in (s.meta.get("measures") or []) if isinstance(m, dict) and isinstance(m.get("score"), str)]
+    if not measures:
+        return None
+    names = pq.read_schema(s.path).names
+    cols = [measure_columns(m["score"], names) for m in measures]
+    data = pq.read_table(s.path, columns=sorted({"cell", *(c for cs in cols for c in cs)})).to_pydict()
+    head = ["measure", *(cell_name(s, c) or "all games" for c in s.cells), "the lesson expects"]
+    rows = []
+    for m, cs in zip(measures, cols, strict=True):
+        row = [str(m.get("label") or m["score"])]
+        for c in s.cells:
+            games = [k for k, cell in enumerate(data["cell"]) if cell == c.cell]
+            if not cs:
+                row.append("n/a")
+                continue
+            per_game = [None if any(data[n][k] is None for n in cs) else sum(data[n][k] for n in cs) for k in games]
+            got = [float(v) for v in per_game if v is not None]
+            if m["score"].endswith("_turn"):
+                row.append(f"{mean(got):.1f} (n={len(got)})" if got else f"never (n=0 of {len(games)})")
+            else:
+                row.append(fmt_mean_interval(got) if got else "—")
+        rows.append([*row, str(m.get("note") or "")])
+    return head, rows
 
 
 def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
@@ -1719,7 +1776,11 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
            f"Win-rate intervals are 95% Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
            md_text(as_sentence("; ".join(notes))), "",
            *(f"**Warning:** {md_text(as_sentence(w))}" for w in s.warnings),
-           *([""] if s.warnings else []), f"## How the games ended ({s.objective})", ""]
+           *([""] if s.warnings else [])]
+    if (measured := measure_rows(s)) is not None:
+        out += ["## What the lesson measures", "", markdown_table(*measured, left=(0, len(measured[0]) - 1)), "",
+                md_text(as_sentence(MEASURES_NOTE)), ""]
+    out += [f"## How the games ended ({s.objective})", ""]
     if s.has_outcomes:
         out += [markdown_table(*outcome_rows(s)), "", md_text(as_sentence(OUTCOME_NOTE)), ""]
         out += [f"- {line}" for line in near_miss_lines(s)]
