@@ -28,6 +28,7 @@ def _prepared(tmp_path: Any) -> tuple[Any, Any]:
     app.select("az_sf_3")
     app.center_on(app.state.unit("az_sf_3").idx)
     _key(app, pygame.K_f)
+    _key(app, pygame.K_b)  # (the last-fight card)
     path = tmp_path / "prepared.json"
     app.write_save(path)
     return app, path
@@ -40,7 +41,7 @@ def test_a_loaded_save_opens_on_the_view_it_was_saved_with(screen: Any, tmp_path
     before = (teacher.hex_size, teacher.vx, teacher.vy)
     later = app_of(tiny_game(2), (0,))  # (the in-window Load…)
     later.load(path)
-    assert later.overlays == {3} and later.selected == "az_sf_3" and later.log_key_only
+    assert later.overlays == {3} and later.selected == "az_sf_3" and later.log_key_only and later.show_fight_card
     assert (later.hex_size, later.vx, later.vy) == before
     assert not later.status.startswith("Selected")  # (the load's line says what was loaded, not the selection)
 

@@ -24,7 +24,7 @@ from engine.stats import half_up
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
 from engine.weather import cloud_base_steps
-from ui import goto_orders, lesson_window, panels, sandbox, suspected_fire
+from ui import combat_card, goto_orders, lesson_window, panels, sandbox, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
 from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
@@ -39,9 +39,9 @@ GUN_RANGE = (80, 230, 255)
 """The selected gun's range ring and off-map firing marker (apart from the gold objective and yellow reach)."""
 STAYS_HIDDEN = (60, 230, 110)
 """Inner outline of the reachable hexes a selected hidden unit can move to and stay hidden."""
-FIGHT_EVENTS = frozenset({"AmbushSprung", "AssaultResolved", "ArtilleryFired", "SuspectedFire", "HiddenUnitShelled",
-                          "AirDefenceEngaged", "DroneStrike"})
-"""The events watch mode (key W) stops the computer's half-turn at: fire and its dice, not moves or sightings."""
+FIGHT_EVENTS = combat_card.FIGHTS
+"""The events watch mode (key W) stops the computer's half-turn at: fire and its dice, not moves or sightings (the
+ones the last-fight card, key B, shows)."""
 WATCH_KEY = pygame.K_w
 RANDOM_EVENTS = {"AmbushSprung", "AssaultResolved", "ArtilleryFired", "AirDefenceEngaged", "DroneStrike",
                  "UnitDestroyed", "UnitRevealed", "UnitRetreated", "ReconFlown"}
@@ -97,6 +97,8 @@ HELP = [
     ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
     ("F", "event log: key events only, without the routine reports, nor a drone grounded or units out of supply "
           "said again as at the last report (F again: everything)"),
+    ("B", "the last-fight card: the newest fight your side saw, pinned over the map with every modifier, the "
+          "chance and the roll, large enough for a projector (a click on it shows the fight on the map)"),
     ("W", "watch the enemy's fights: the computer's turn stops at each fight you see, the map zoomed and centred on "
           "it, until Space (W again: it plays through)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
@@ -296,6 +298,10 @@ class App:
         self.counters_faded = False
         """Key C: counters drawn see-through, so an overlay shows under them (a cliff lesson's hatching lay
         under the very counters fighting there)."""
+        self.show_fight_card = False
+        """Key B: the last fight the viewing side saw, pinned over the map with every modifier and roll
+        (`ui.combat_card`)."""
+        self.sandbox_tag_rect: pygame.Rect | None = None
         self.watch_fights = False
         """Key W: the computer's half-turn stops at each fight the viewing side sees, the map on it, until Space
         (a class watched the enemy's turn end in one frame, its ambushes 40 px of a 1000 px map)."""
@@ -1440,14 +1446,16 @@ class App:
 
     def view_record(self) -> dict[str, Any]:
         """What the screen shows, for a save (`VIEW_KEY`): whose view, the overlays, the zoom (hex size in px) and
-        the hex at the map's centre, the selected unit, faded counters, the key-events filter. A teacher's prepared
+        the hex at the map's centre, the selected unit, faded counters, the key-events filter, the last-fight card
+        and watch mode. A teacher's prepared
         sandbox reopened on the whole map with no overlay and nothing selected, and the class watched the set-up
         again."""
         g = self.geo
         mid = g.hex_at(self.vx + self.map_rect.w / 2, self.vy + (self.map_rect.h - self.status_reserve) / 2)
         return {"side": SIDES[self.view_side], "overlays": sorted(self.overlays), "hex_px": self.hex_size,
                 "centre": None if mid is None else list(self.state.map.hex_refs[mid]), "selected": self.selected,
-                "counters_faded": self.counters_faded, "log_key_only": self.log_key_only}
+                "counters_faded": self.counters_faded, "log_key_only": self.log_key_only,
+                "show_fight_card": self.show_fight_card, "watch_fights": self.watch_fights}
 
     def restore_view(self) -> bool:
         """The view a save was made with (`view_record`), on a loaded game played from the same side's screen (a
@@ -1475,7 +1483,7 @@ class App:
                 and self.state.map.on_map((centre[0], centre[1]))):
             self.center_on(self.state.map.idx((centre[0], centre[1])))
             done = True
-        for flag in ("counters_faded", "log_key_only"):
+        for flag in ("counters_faded", "log_key_only", "show_fight_card", "watch_fights"):
             if type(got.get(flag)) is bool and got[flag] != getattr(self, flag):
                 setattr(self, flag, got[flag])
                 done = True
@@ -2252,6 +2260,8 @@ class App:
         if legends:
             panels.draw_legends(self, screen, legends)
         tag = sandbox.draw_tag(self, screen)  # (over a legend: what a click does must never be hidden)
+        self.sandbox_tag_rect = tag
+        combat_card.draw(self, screen)  # (clear of both; a click on it shows its fight on the map)
         if tag is not None:
             self.click_regions.insert(0, (tag, lambda: sandbox.toggle_place_mode(self)))
         self._sync_lesson()
@@ -2988,6 +2998,12 @@ class App:
             self.go_on_watching()
         elif key == WATCH_KEY:
             self.toggle_watch()
+        elif key == combat_card.KEY:
+            self.show_fight_card = not self.show_fight_card
+            self.status = ("Last-fight card on: the newest fight you saw, every modifier and roll (a click on it: "
+                           "the fight on the map; B again: off)" if self.show_fight_card else "Last-fight card off")
+            if self.show_fight_card and combat_card.last_fight(self) is None:
+                self.status += " - no fight seen yet: it shows with the first"
         elif key in (pygame.K_SPACE, pygame.K_e):
             self.end_phase()
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
