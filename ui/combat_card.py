@@ -123,7 +123,8 @@ def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     t = app.ui_text
     mr = app.map_rect
     avoid = [r for r in (getattr(app, "legend_rect", None), getattr(app, "sandbox_tag_rect", None)) if r]
-    key = (k, id(app.state), app.view_side, tuple(mr), int(app.vx), int(app.vy), app.hex_size, app.status_cover,
+    key = (k, id(app.state), app.view_side, getattr(app, "show_fight_card", False), tuple(mr), int(app.vx),
+           int(app.vy), app.hex_size, app.status_cover,
            tuple(tuple(r) for r in avoid), len(getattr(app, "counter_boxes", [])), id(t))
     cached = getattr(app, "_fight_card_cache", None)
     if cached is not None and cached[0] == key:  # (laid out and placed again only when something moved)
@@ -147,7 +148,8 @@ def _rows(app: Any, ev: Any, width: int, limit: int) -> list[pygame.Surface]:
         indent = "    " if text.startswith("  ") else ""
         for n, piece in enumerate(t.wrap(text.strip(), px, width - 16 - t.font(px).size(indent)[0], bold)):
             rows.append(t.render(("  " if n else "") + indent + piece, px, colour, bold))
-    rows.append(t.render("B: hide this card - a click: show it on the map", 10, DIM))
+    how = "B: hide this card" if getattr(app, "show_fight_card", False) else "Space: go on (B keeps the card)"
+    rows.append(t.render(f"{how} - a click: show it on the map", 10, DIM))
     return rows
 
 
