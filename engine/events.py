@@ -291,7 +291,7 @@ class ReinforcementArrived(Event):
     objective hex the enemy holds; None (left out of the log): it arrived where the scenario says."""
     blocked: str = ""
     """Why it could not arrive at `entry_hex`: "own stack" (its side's units filled it), "enemy" (an enemy unit
-    held it), "closed" (ground it cannot enter, or closed to its side). A player read "blocked (an enemy unit or a
+    held it), "closed" (ground it cannot enter, or a no-go area of its side). A player read "blocked (an enemy unit or a
     full stack)" as an enemy at the hex its own full stack held. Empty (left out of the log) in logs before
     0.25.0."""
 
@@ -300,7 +300,8 @@ class ReinforcementArrived(Event):
             return f"{self.unit} arrives at {_h(self.hex)}"
         why = {"own stack": f"held a full stack of the {self.side}'s own units",
                "enemy": "was held by an enemy unit",
-               "closed": "is ground it cannot enter"}.get(self.blocked, "was blocked (an enemy unit or a full stack)")
+               "closed": "is closed to it (ground it cannot enter, or a no-go area)"}.get(
+                   self.blocked, "was blocked (an enemy unit or a full stack)")
         return (f"{self.unit} arrives at {_h(self.hex)}: its entry hex {_h(self.entry_hex)} {why}, and this is the "
                 "nearest free hex out of the enemy's reach")
 

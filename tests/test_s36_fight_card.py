@@ -68,17 +68,23 @@ def test_a_click_on_the_card_shows_the_fight_on_the_map(screen: Any) -> None:
     assert app.status.startswith(f"T{ev.turn} ")
 
 
+def _to_the_first_fight_watched(app: Any) -> None:
+    """Play on (the player's phases ended) until watch mode stops the computer's turn at a fight the side sees."""
+    for _ in range(4000):
+        if app.watching is not None:
+            return
+        if app.my_turn():
+            app.end_phase()
+        app.update(budget_s=10.0)
+    raise AssertionError("no fight watched")
+
+
 def test_at_a_projectors_size_the_card_keeps_clear_of_the_sandbox_tag(screen: Any) -> None:
     app = app_of(new_game(shusha_scenario(), 3, sandbox=True), (1,), size=(1280, 800), ui_scale=1.5)
     app.show_fight_card = True
     app.watch_fights = True
     app.autoskip = False
-    for _ in range(4000):  # (to the first fight the defender sees)
-        if app.watching is not None:
-            break
-        if app.my_turn():
-            app.end_phase()
-        app.update(budget_s=10.0)
+    _to_the_first_fight_watched(app)
     surf = pygame.Surface(app.size)
     app.render(surf)
     box = combat_card.draw(app, surf)
@@ -91,12 +97,7 @@ def test_a_watch_mode_stop_shows_its_fight_on_the_card(screen: Any) -> None:
     app.autoskip = False
     _key(app, pygame.K_w)
     assert not app.show_fight_card
-    for _ in range(4000):
-        if app.watching is not None:
-            break
-        if app.my_turn():
-            app.end_phase()
-        app.update(budget_s=10.0)
+    _to_the_first_fight_watched(app)
     surf = pygame.Surface(app.size)
     app.render(surf)
     assert combat_card.draw(app, surf) is not None  # (B off: the stop shows it)

@@ -161,18 +161,24 @@ def via_of(state: Any, uid: str | None) -> list[int]:
 
 def set_via(state: Any, uid: str, idxs: list[int]) -> None:
     """Set `uid`'s waypoints (the key left out of the game while no order has any)."""
+    _put(state, VIA_KEY, uid, [list(state.map.hex_of(i)) for i in idxs])
+
+
+def _put(state: Any, key: str, uid: str, value: list[Any]) -> None:
+    """`state.extra[key][uid] = value`, or the entry dropped for an empty `value`; the key itself left out of the
+    game while it holds none (a game without them saves as before)."""
     if not isinstance(state.extra, dict):
         return
-    got = state.extra.get(VIA_KEY)
+    got = state.extra.get(key)
     got = dict(got) if isinstance(got, dict) else {}
-    if idxs:
-        got[uid] = [list(state.map.hex_of(i)) for i in idxs]
+    if value:
+        got[uid] = value
     else:
         got.pop(uid, None)
     if got:
-        state.extra[VIA_KEY] = got
+        state.extra[key] = got
     else:
-        state.extra.pop(VIA_KEY, None)
+        state.extra.pop(key, None)
 
 
 def route_legs(app: Any, uid: str, goal: int) -> list[list[int]]:
@@ -259,18 +265,7 @@ def known_of(state: Any, uid: str) -> set[str]:
 
 def set_known(state: Any, uid: str, ids: set[str]) -> None:
     """Set the enemies `uid`'s order was given knowing of (the key left out of the game while none has any)."""
-    if not isinstance(state.extra, dict):
-        return
-    got = state.extra.get(KNOWN_KEY)
-    got = dict(got) if isinstance(got, dict) else {}
-    if ids:
-        got[uid] = sorted(ids)
-    else:
-        got.pop(uid, None)
-    if got:
-        state.extra[KNOWN_KEY] = got
-    else:
-        state.extra.pop(KNOWN_KEY, None)
+    _put(state, KNOWN_KEY, uid, sorted(ids))
 
 
 def clear(state: Any, uid: str) -> bool:
