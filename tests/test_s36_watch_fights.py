@@ -79,3 +79,13 @@ def test_w_again_lets_a_stopped_turn_play_on(screen: Any) -> None:
     assert _play_to_a_stop(app)
     assert "plays through" in _key(app, pygame.K_w)
     assert app.watching is None and not app.watch_fights
+
+
+def test_the_fight_that_ends_the_game_does_not_hold_its_summary_back(screen: Any) -> None:
+    from engine.game import play_game
+
+    st = play_game(shusha_scenario(), 3)
+    app = app_of(st, (1,))
+    app.watch_fights = True
+    start = max(k for k, ev in enumerate(st.log) if ev.kind in FIGHT_EVENTS) - 1
+    assert app.stop_at_fight(start) is False and app.watching is None  # (the game-over window and summary follow)

@@ -1862,6 +1862,8 @@ class App:
         saw; if so the half-turn stops there (`watching`), the map on it, zoomed in from the whole map, its hexes
         outlined, the status saying what happened, until Space goes on. Only what the side saw: a fight out of its
         sight does not stop the turn, nor move the map to where it was."""
+        if self.state.outcome is not None:  # (the game's end has its own window; the turn's summary follows)
+            return False
         seen = self.seen_events(self.state.log[start:])
         fights = [ev for ev in seen if ev.kind in FIGHT_EVENTS]
         if not fights:
