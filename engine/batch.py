@@ -1851,10 +1851,11 @@ def _manifest_from_parts(pdir: Path, spec: BatchSpec, ident: dict[str, Any], chu
             rows = pq.read_metadata(pdir / name).num_rows
         except Exception:  # (a part cut short: its games are played again, as with a whole manifest)
             continue
+        games = f"{rows} game{'s' if rows != 1 else ''}"
         if not isinstance(meta, dict) or meta.get("batch") != want:
-            bad.append(f"{name} (another batch's: other options or scenario)")
+            bad.append(f"{name} ({games}, another batch's: other options or scenario)")
         elif meta.get("engine_code") != code:
-            bad.append(f"{name} (played by other engine code, {meta.get('engine_code')}; now {code})")
+            bad.append(f"{name} ({games}, played by other engine code, {meta.get('engine_code')}; now {code})")
         else:
             starts.setdefault((kind, cell), []).append((start, rows))
             command = command or meta.get("command")

@@ -56,7 +56,7 @@ def test_parts_of_another_batch_are_not_resumed(small_doc, tmp_path) -> None:
     man = _interrupted(small_doc, out, seed=12)  # (parts of a batch with another seed)
     man.write_text("{")
     with pytest.raises(B.BatchError, match=r"3 part\(s\) cannot be shown to be this batch's: part-c0000-g000000"
-                                           r"\.parquet \(another batch's"):
+                                           r"\.parquet \(1 game, another batch's"):
         B.run_batch(spec_for(small_doc), out, workers=1, resume=True)
     assert sorted(p.name for p in B.parts_dir(out).glob("part-*")) == [
         "part-c0000-g000000.parquet", "part-c0000-g000001.parquet", "part-c0000-g000002.parquet"]  # (kept)
