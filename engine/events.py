@@ -84,10 +84,22 @@ class FireResult:
         roll is below the chance exactly when the logged roll is (the log keeps rolls to 6 decimals)."""
         if not self.rolls:
             return ""
-        pct = self.p_hit * 100
-        step = 10 if abs(pct * 10 - round(pct * 10)) < 1e-6 else 100
-        shown = ", ".join(f"{math.floor(x * 100 * step + 1e-9) / step:.{1 if step == 10 else 2}f}" for x in self.rolls)
-        return f", roll{'s' if len(self.rolls) > 1 else ''} {shown} (hits below {pct:g})"
+        return (f", roll{'s' if len(self.rolls) > 1 else ''} {roll_percents(self.rolls, self.p_hit)} "
+                f"(hits below {self.p_hit * 100:g})")
+
+
+def roll_percents(rolls: list[float], p: float) -> str:
+    """Rolls in [0, 1) as the percentages a class checks against the chance `p`: floored to 0.1 (0.01 when the
+    chance itself has a finer percentage, e.g. a scenario's 11.25 %), so that a shown roll is below the chance
+    exactly when the logged roll is (the log keeps rolls to 6 decimals). The log (`FireResult.rolls_text`) and the
+    last-fight card (`ui.combat_card`) both say them so.
+
+    >>> roll_percents([0.2996, 0.5], 0.3), roll_percents([0.11251], 0.1125)
+    ('29.9, 50.0', '11.25')
+    """
+    pct = p * 100
+    step = 10 if abs(pct * 10 - round(pct * 10)) < 1e-6 else 100
+    return ", ".join(f"{math.floor(x * 100 * step + 1e-9) / step:.{1 if step == 10 else 2}f}" for x in rolls)
 
 
 @attrs.define(kw_only=True, unsafe_hash=True)

@@ -7,11 +7,11 @@ their fire results (`engine.events.FireResult`); nothing is re-derived. No game 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pygame
 
+from engine.events import roll_percents
 from ui import legend_place
 
 KEY = pygame.K_b
@@ -37,12 +37,6 @@ def last_fight(app: Any) -> tuple[int, Any] | None:
     return None
 
 
-def _pct(roll: float) -> str:
-    """A roll in [0, 1) as the log shows it: per cent, cut (not rounded) to one decimal, so it never reads as a hit
-    it was not (29.96 against 30 reads 29.9)."""
-    return f"{math.floor(roll * 1000 + 1e-9) / 10:.1f}"
-
-
 def _where(ev: Any) -> str:
     """Where the fight was, as its log line says it: the target's hex (an ambush's mover, an assault's defender),
     else the hex it names."""
@@ -61,8 +55,8 @@ def card_lines(app: Any, ev: Any, limit: int = MAX_RESULTS) -> list[tuple[str, t
     engaged = [ev] if ev.kind == "AirDefenceEngaged" else getattr(ev, "engagements", [])
     for e in engaged:  # (air defence fires before the strike)
         out.append((f"{name(e.ad_unit)} engages {name(e.drone)}: {e.p_kill:.0%} to shoot it down, roll "
-                    f"{_pct(e.roll)} (a hit below {e.p_kill * 100:g}): {'SHOT DOWN' if e.shot_down else 'missed'}",
-                    MINUS if e.shot_down else INK, False))
+                    f"{roll_percents([e.roll], e.p_kill)} (a hit below {e.p_kill * 100:g}): "
+                    f"{'SHOT DOWN' if e.shot_down else 'missed'}", MINUS if e.shot_down else INK, False))
     if not results:
         return out if engaged and not getattr(ev, "aborted", False) else [*out, (app.names(ev.text()), INK, False)]
     for f in results[:limit]:
@@ -76,7 +70,7 @@ def card_lines(app: Any, ev: Any, limit: int = MAX_RESULTS) -> list[tuple[str, t
         out.append((f"  = {f.net}: {f.p_hit:.0%} a shot, {f.shots} shot{'s' if f.shots != 1 else ''}", INK, True))
         if f.rolls:
             pct = f.p_hit * 100
-            rolls = ", ".join(_pct(x) for x in f.rolls)
+            rolls = roll_percents(f.rolls, f.p_hit)
             out.append((f"  roll{'s' if len(f.rolls) > 1 else ''} {rolls} (a hit below {pct:g}): "
                         f"{f.hits} hit{'s' if f.hits != 1 else ''}, {f.losses} step{'s' if f.losses != 1 else ''} "
                         f"lost", INK, False))
