@@ -213,6 +213,10 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     """What in the results file was read but is suspect (unknown winners), or what the numbers alone would not
     tell (cells that played the very same games: `same_games_warning`), one line each for the user."""
+    measure_data: tuple[list[list[str]], dict[int, dict[str, list[Any]]]] | None = field(default=None, repr=False,
+                                                                                        compare=False)
+    """`measure_rows`'s read of the results: each measure's columns, and those columns by cell (read once: the
+    terminal's table and report.md both show them)."""
     suspected_why: str | None = None
     """Why the cells' `suspected_sides` are not known (one clause), or None."""
     baseline: int | None = None
@@ -1732,22 +1736,29 @@ def measure_rows(s: Summary) -> tuple[list[str], list[list[str]]] | None:
     measures = [m for m in (s.meta.get("measures") or []) if isinstance(m, dict) and isinstance(m.get("score"), str)]
     if not measures:
         return None
-    names = pq.read_schema(s.path).names
-    cols = [measure_columns(m["score"], names) for m in measures]
-    data = pq.read_table(s.path, columns=sorted({"cell", *(c for cs in cols for c in cs)})).to_pydict()
+    if s.measure_data is None:
+        names = pq.read_schema(s.path).names
+        cols = [measure_columns(m["score"], names) for m in measures]
+        data = pq.read_table(s.path, columns=sorted({"cell", *(c for cs in cols for c in cs)})).to_pydict()
+        by_cell: dict[int, dict[str, list[Any]]] = {}
+        for k, cell in enumerate(data.pop("cell")):
+            here = by_cell.setdefault(cell, {n: [] for n in data})
+            for n, values in data.items():
+                here[n].append(values[k])
+        s.measure_data = (cols, by_cell)
+    cols, by_cell = s.measure_data
     head = ["measure", *(cell_name(s, c) or "all games" for c in s.cells), "the lesson expects"]
     rows = []
     for m, cs in zip(measures, cols, strict=True):
         row = [str(m.get("label") or m["score"])]
         for c in s.cells:
-            games = [k for k, cell in enumerate(data["cell"]) if cell == c.cell]
             if not cs:
                 row.append("n/a")
                 continue
-            per_game = [None if any(data[n][k] is None for n in cs) else sum(data[n][k] for n in cs) for k in games]
-            got = [float(v) for v in per_game if v is not None]
+            games = by_cell.get(c.cell, {})
+            got = [float(sum(vs)) for vs in zip(*(games.get(n, []) for n in cs), strict=True) if None not in vs]
             if m["score"].endswith("_turn"):
-                row.append(f"{mean(got):.1f} (n={len(got)})" if got else f"never (n=0 of {len(games)})")
+                row.append(f"{mean(got):.1f} (n={len(got)})" if got else f"never (n=0 of {c.n})")
             else:
                 row.append(fmt_mean_interval(got) if got else "—")
         rows.append([*row, str(m.get("note") or "")])
