@@ -623,6 +623,11 @@ class App:
         self.center_on(idx)
         return True
 
+    def focus_on(self, idx: int) -> None:
+        """Hex `idx` brought to the middle of the map: zoomed in from the whole map (`zoom_in_on`), else centred."""
+        if not self.zoom_in_on(idx):
+            self.center_on(idx)
+
     # ------------------------------------------------------------------ knowledge
     @property
     def choosing(self) -> bool:
@@ -1718,8 +1723,8 @@ class App:
         self.status = f"T{ev.turn} {self.names(ev.text())}"
         # from the whole-map zoom, in to the play zoom (an educator: on the whole Shusha map an ambush was 40 px of
         # a 1000 px map, unseen from the back of the class); nearer zooms are kept, the map only centred
-        if self.highlight and not self.zoom_in_on(self.highlight[0]):
-            self.center_on(self.highlight[0])
+        if self.highlight:
+            self.focus_on(self.highlight[0])
 
     def raise_curtain(self) -> None:
         """Hotseat: the pass-the-screen curtain falls over the side that has the screen. The windows it had open
@@ -1874,8 +1879,7 @@ class App:
             return False
         self.watching = fights
         self.highlight = hexes
-        if not self.zoom_in_on(hexes[0]):
-            self.center_on(hexes[0])
+        self.focus_on(hexes[0])
         said = order_summary(seen, self.state, fights[0].text(), None if self.omniscient else self.view,
                              None, self.names)
         self.status = f"Enemy fight (Space: go on; W: stop watching): {said}"  # (first: a long line is cut)
@@ -2026,8 +2030,7 @@ class App:
             self.status += f" - no unit of yours can act in this {self.state.phase} phase: Space ends it"
         u = self.state.unit(ids[k])
         if self.state.utype(u).domain == "ground":  # (an off-map battery: the map-edge hex it fires from)
-            if not self.zoom_in_on(u.idx):
-                self.center_on(u.idx)
+            self.focus_on(u.idx)
 
     # ------------------------------------------------------------------ per-frame logic
     def update(self, budget_s: float = 0.02) -> None:
