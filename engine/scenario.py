@@ -875,11 +875,12 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         add(f"$.meta.start: expected an ISO date-time like 2020-10-28T06:00, got {scen.meta.start!r}")
     if not 1 <= scen.meta.turn_hours <= 24 * 7:
         add(f"$.meta.turn_hours: expected 1..168, got {scen.meta.turn_hours}")
-    from engine.debrief import measure_path_problem  # (it reads the score record's fields)
+    if scen.meta.measures:  # (a teaching scenario's: checked against the score record's fields, `engine.debrief`)
+        from engine.debrief import measure_path_problem
 
-    for k, ms in enumerate(scen.meta.measures):
-        if why := measure_path_problem(ms.score):
-            add(f"$.meta.measures[{k}].score: {why}")
+        for k, ms in enumerate(scen.meta.measures):
+            if why := measure_path_problem(ms.score):
+                add(f"$.meta.measures[{k}].score: {why}")
     if not 1 <= scen.turns <= 1000:
         add(f"$.turns: expected 1..1000, got {scen.turns}")
     if not 1 <= scen.stack_limit <= 10:
