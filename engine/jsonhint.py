@@ -10,7 +10,6 @@ import re
 __all__ = ["json_error_hint", "json_error_lines", "utf8_error_place"]
 
 _PY_WORDS = {"True": "true", "False": "false", "None": "null"}
-_CONSTANTS = {"NaN", "Infinity", "-Infinity"}
 
 
 def _at(text: str, pos: int) -> str:
@@ -61,13 +60,9 @@ def json_error_hint(text: str, err: json.JSONDecodeError) -> str | None:
         word = re.match(r"'([^'\n]{0,40})'", here)
         name = word.group(1) if word else "name"
         return f"single quotes: JSON takes double quotes, \"{name}\" not '{name}'"
-    word = re.match(r"-?[A-Za-z_]+", here)
-    if word is not None and msg == "Expecting value":
-        w = word.group(0)
-        if w in _PY_WORDS:
-            return f"{w} is Python: JSON writes {_PY_WORDS[w]}"
-        if w in _CONSTANTS:
-            return f"{w} is not a JSON number"
+    word = re.match(r"[A-Za-z_]+", here)  # (NaN and Infinity never get here: Python's json reads them)
+    if word is not None and msg == "Expecting value" and word.group(0) in _PY_WORDS:
+        return f"{word.group(0)} is Python: JSON writes {_PY_WORDS[word.group(0)]}"
     if msg == "Expecting ',' delimiter" and (here[:1] in ('"', "{", "[") or re.match(r"-?\d", here)):
         return f"a comma missing: add one after the item that ends on line {before.count(chr(10)) + 1}"
     if msg == "Extra data":
