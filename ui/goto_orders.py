@@ -435,7 +435,7 @@ def give(app: Any, idx: int) -> None:
         return
     app.goto_asked = None
     set_via(st, uid, [])  # (a new order replaces the old one, its waypoints too; Shift+G adds them)
-    near = {c.id for c in app.view.contacts if st.map.distance(c.idx, u.idx) <= ENEMY_NEAR_HEXES}
+    near = {e for _, e, _ in near_enemies(app, u.idx)}
     set_known(st, uid, near)  # (given knowing of them: they do not stop it, new ones do)
     orders(st)[uid] = list(st.map.hex_of(idx))
     set_open(st, uid, not hide)
@@ -507,12 +507,16 @@ def cancel(app: Any, uid: str | None = None) -> None:
         app.status = f"{app.names.name(uid)} has no go-to order"
 
 
+def near_enemies(app: Any, idx: int) -> list[tuple[int, str, Any]]:
+    """(distance, id, contact) of each known enemy within `ENEMY_NEAR_HEXES` of hex `idx`."""
+    gm = app.state.map
+    return [(d, c.id, c) for c in app.view.contacts if (d := gm.distance(c.idx, idx)) <= ENEMY_NEAR_HEXES]
+
+
 def near_enemy(app: Any, idx: int, known: set[str] | frozenset[str] = frozenset()) -> Any | None:
     """A known enemy within `ENEMY_NEAR_HEXES` of hex `idx` (the nearest), or None; those in `known` (the order
     was given knowing of them: `KNOWN_KEY`) left out."""
-    gm = app.state.map
-    near = [(gm.distance(c.idx, idx), c.id, c) for c in app.view.contacts
-            if gm.distance(c.idx, idx) <= ENEMY_NEAR_HEXES and c.id not in known]
+    near = [t for t in near_enemies(app, idx) if t[1] not in known]
     return min(near, key=lambda t: t[:2])[2] if near else None
 
 
