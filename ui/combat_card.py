@@ -167,8 +167,10 @@ def _layout(app: Any, ev: Any, avoid: list[pygame.Rect]) -> tuple[pygame.Rect, p
     fight = [pygame.Rect(int(x) - rad, int(y) - rad, 2 * rad, 2 * rad)  # (the fight's hexes and their counters)
              for x, y in (app.hex_to_screen(m.idx(hx)) for hx in ev.hexes() if m.on_map(hx))]
     spots = [s for s in legend_place.spots(area, w, h) if not any(s.colliderect(r) for r in avoid)]
-    spot = min(spots or [pygame.Rect(area.x + 8, area.bottom - h - 8, w, h)],  # (the fewest of the fight's hexes)
-               key=lambda s: (len(s.collidelistall(fight)), legend_place.cost_at(app, s)))
+    spots = spots or [pygame.Rect(area.x + 8, area.bottom - h - 8, w, h)]
+    hidden = legend_place.costs(spots, legend_place.hex_centres(app), legend_place.busy_boxes(app))  # (all at once)
+    spot = spots[min(range(len(spots)),  # (the fewest of the fight's hexes, then what it hides: the first such)
+                     key=lambda k: (len(spots[k].collidelistall(fight)), int(hidden[k])))]
     plate = pygame.Surface(spot.size, pygame.SRCALPHA)
     plate.fill(PLATE)
     pygame.draw.rect(plate, app.palette.accent, plate.get_rect(), 1)
