@@ -1178,7 +1178,8 @@ class App:
 
     def need_not_act(self) -> set[str]:
         """Own units the end-of-phase warning leaves out: those marked to hold (key K); in the movement phase also
-        artillery (it fires, it need not move), off-map units, units next to a known enemy or on an objective
+        artillery and air defence (they do their work from where they stand: "4 units have not moved (Air-defence
+        battery ...)" every turn in a playtest), off-map units, units next to a known enemy or on an objective
         hex (holding what they are there for), and hidden units that no move leaves hidden (`SideView.move_reveal`:
         an ambush party in its ravine; the defender was told "13 units have not moved" every turn)."""
         st = self.state
@@ -1192,7 +1193,7 @@ class App:
             ut = st.scenario.unit_table[u.type]
             if u.id in going and not u.moved and not ut.indirect:  # (a go-to that did not move it is news, even
                 continue  # for a hidden unit: a player's reinforcements stalled every turn, never mentioned)
-            if ut.indirect or u.offmap or u.idx in zone or u.idx in objective or self.in_hiding(u):
+            if ut.indirect or ut.ad_range_hexes > 0 or u.offmap or u.idx in zone or u.idx in objective or self.in_hiding(u):
                 out.add(u.id)
         return out
 
