@@ -173,12 +173,17 @@ def measure_value(score: Any, path: str) -> int | None:
     return v
 
 
-def measure_lines(state: GameState) -> list[str]:
-    """The numbers the teaching scenario is about (`meta.measures`), this game's: "red's steps lost to ambush: 3
-    (over 200 games: 2.52 through the gorge, 0 by the road)"."""
+def measure_values(state: GameState) -> list[tuple[str, str, str]]:
+    """The numbers the teaching scenario is about (`meta.measures`), this game's: (label, value as said, note)."""
     out = []
     for ms in state.scenario.meta.measures:
         v = measure_value(state.score, ms.score)
         said = ("never" if ms.score.endswith("_turn") else "—") if v is None else str(v)
-        out.append(f"{ms.label}: {said}" + (f" ({ms.note})" if ms.note else ""))
+        out.append((ms.label, said, ms.note))
     return out
+
+
+def measure_lines(state: GameState) -> list[str]:
+    """`measure_values` as lines: "red's steps lost to ambush: 3 (over 200 games: 2.52 through the gorge, 0 by the
+    road)"."""
+    return [f"{label}: {said}" + (f" ({note})" if note else "") for label, said, note in measure_values(state)]

@@ -21,3 +21,25 @@ def test_the_idle_warning_leaves_out_air_defence_as_it_does_artillery(screen) ->
     assert "arm_ad_1" in app.need_not_act()
     app.end_phase()
     assert "have not moved" in app.status and "Air-defence" not in app.status, app.status
+
+
+def test_a_lessons_game_over_title_leads_with_its_measure_not_the_winner(screen) -> None:
+    """Two lessons show their effect in losses, not in who wins: the window's title led with the winner."""
+    from conftest import SHUSHA_PATH
+
+    from engine.game import play_game
+    from engine.scenario import load_scenario
+    from ui.app import App
+
+    st = play_game(load_scenario(SHUSHA_PATH.parent / "lessons" / "ambush.json"), 1)
+    app = App(st, {1}, size=(1280, 800))
+    app.show_lesson = False
+    app.render(screen)
+    label = st.scenario.meta.measures[0].label
+    title = app.gui.over_win.window_display_title
+    assert title.startswith(f"Game over - {label}: ") and " - you (defender) " in title, title
+    shusha = play_game(shusha_scenario(), 7)
+    app = App(shusha, {1}, size=(1280, 800))
+    app.show_lesson = False
+    app.render(screen)
+    assert app.gui.over_win.window_display_title.startswith("Game over - you (defender) ")

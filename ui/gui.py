@@ -802,7 +802,7 @@ class Gui:
                 self.over_win = None
             return
         self._over_key = key
-        from engine.debrief import debrief_rows, history_lines, key_moments, measure_lines, score_lines
+        from engine.debrief import debrief_rows, history_lines, key_moments, measure_lines, measure_values, score_lines
 
         o = st.outcome
         esc = html.escape
@@ -831,8 +831,10 @@ class Gui:
         if self.over_win is not None:
             self.over_win.kill()
         s = self.app.ui_scale  # (the text grows with the window: so does the window)
+        first = measure_values(st)[:1]  # (a lesson's title leads with its measure too, not with who won)
+        title = f"Game over - {first[0][0]}: {first[0][1]} - {said}" if first else f"Game over - {said}"
         self.over_win = UIWindow(self._centred(round(640 * s), round(620 * s)), self.manager,
-                                 window_display_title=f"Game over - {said}",
+                                 window_display_title=title,
                                  resizable=True)
         UITextBox(html_text=text, relative_rect=pygame.Rect((0, 0), self.over_win.get_container().get_size()),
                   manager=self.manager, container=self.over_win,
