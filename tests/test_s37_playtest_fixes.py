@@ -43,3 +43,20 @@ def test_a_lessons_game_over_title_leads_with_its_measure_not_the_winner(screen)
     app.show_lesson = False
     app.render(screen)
     assert app.gui.over_win.window_display_title.startswith("Game over - you (defender) ")
+
+
+def test_a_go_to_order_says_why_a_hidden_unit_does_not_keep_to_cover(screen) -> None:
+    """An infiltrator's order said "it keeps to cover"; a hidden ambush party's said nothing, and the player could not
+    tell why one stays hidden on the march and the other does not."""
+    from engine.goto import never_reaches as goto_never_reaches
+    from ui import goto_orders
+
+    st = goto(new_game(shusha_scenario(), 0), "defender", "air")
+    app = app_of(st, (1,))
+    party = next(u for u in st.units if u.side == 1 and u.hidden and not u.offmap and not st.utype(u).infiltrates)
+    app.select(party.id)
+    goal = next(i for i in st.map.nbr_list[party.idx] if goto_never_reaches(app.view, party.id, i) is None)
+    goto_orders.give(app, goal)
+    assert goto_orders.goal_of(app.state, party.id) == goal, app.status
+    assert "hidden now, its first step gives it away: only infiltrating units move unseen (Special forces)" in (
+        app.status), app.status

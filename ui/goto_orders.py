@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import goto
+from engine import goto, rules
 from engine.orders import Move
 from engine.state import PHASES
 from engine.units import SIDES
@@ -448,6 +448,9 @@ def give(app: Any, idx: int) -> None:
     # the plan as the panel then shows it: from where the first leg left the unit (said before the leg, the
     # status counted one turn more than the panel beside it)
     keep = "; it keeps to cover and stops rather than show itself" if hide else ""
+    now = app.state.unit(uid)  # (why one hidden unit keeps to cover and another does not was unsaid: a playtest)
+    if now.hidden and not ut.infiltrates:
+        keep = f"; hidden now, its first step gives it away: {rules.move_reveal_reason(app.state, now, [now.idx])}"
     if near:  # (said, as the stop for them was: the player may not mean to march past them)
         keep += (f"; it marches on past {', '.join(sorted(app.names.short(e) for e in near))}, known near it as "
                  "you gave the order (other enemies it meets stop it)")
