@@ -59,3 +59,16 @@ def test_the_wargame_batch_rate_is_a_row_of_the_targets_table() -> None:
     assert (row["measured"], row["limit"], row["status"]) == (50.0, 90, "MISS")
     assert "`wargame batch` of 400 games, start to exit" not in {
         r["target"].strip() for r in run.targets_table({"shusha": {"wargame_batch": {"error": ["boom"]}}})}
+
+
+def test_the_batch_rate_less_its_fixed_cost() -> None:
+    """A short batch (one game a worker) times the command's fixed cost (imports, cold first games, files, exit:
+    ~2 s of a 400-game batch's ~8 s, session 37); the long batch's rate without it is the games' own."""
+    walls = {400: 10.0, 2: 2.0}
+    got = run.batch_rates(400, 2, lambda games, workers: {"games": games, "wall_s": walls[games],
+                                                          "games_per_s": games / walls[games]})
+    assert got["wargame_batch_fixed"]["wall_s"] == 2.0
+    assert got["wargame_batch"]["games_per_s"] == 40.0
+    assert got["wargame_batch"]["games_per_s_less_fixed"] == 398 / 8.0
+    failed = run.batch_rates(400, 2, lambda games, workers: {"error": ["boom"]})
+    assert "games_per_s_less_fixed" not in failed["wargame_batch"]
