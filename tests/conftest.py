@@ -168,6 +168,24 @@ def tiny_game(seed: int = 1, scen: Scenario | None = None, **kw: Any) -> GameSta
     return new_game(scen or tiny_scenario(), seed, **kw)
 
 
+def sandbox_assault(seed: int = 1) -> tuple[GameState, Any]:
+    """A sandbox tiny game in the attacker's assault phase with a ground unit placed next to a seen enemy: (the
+    state, that unit's first legal assault)."""
+    from engine.orders import Assault, SandboxPlace
+    from engine.rules import apply, check, legal_orders
+
+    state = goto(tiny_game(seed, sandbox=True), "attacker", "assault")
+    m = state.map
+    enemy = next(u for u in state.units if u.side == 1 and u.active and not u.hidden and not u.offmap
+                 and state.utype(u).domain == "ground")
+    mover = next(u for u in state.units if u.side == 0 and u.active and not u.offmap and state.utype(u).can_assault
+                 and not state.utype(u).indirect and state.utype(u).domain == "ground")
+    spot = next(j for j in m.nbr_list[enemy.idx]
+                if j >= 0 and check(state, SandboxPlace(mover.id, m.hex_of(j))) is None)
+    apply(state, SandboxPlace(mover.id, m.hex_of(spot)))
+    return state, next(o for o in legal_orders(state) if isinstance(o, Assault) and o.unit == mover.id)
+
+
 def scenario_problems(doc: Any) -> list[str]:
     """The problems `scenario_from_dict` reports for `doc` (it must refuse it)."""
     from engine.errors import ScenarioError

@@ -117,24 +117,11 @@ def test_the_assault_headline_gives_the_odds_and_says_when_it_cannot_succeed() -
 
 
 def test_an_assault_preview_puts_its_odds_on_the_status_line(screen: Any) -> None:
-    from conftest import goto, tiny_game
+    from conftest import sandbox_assault
 
-    from engine.orders import Assault, SandboxPlace
-    from engine.rules import check, legal_orders
-
-    state = goto(tiny_game(1, sandbox=True), "attacker", "assault")
-    m = state.map
-    enemy = next(u for u in state.units if u.side == 1 and u.active and not u.hidden and not u.offmap
-                 and state.utype(u).domain == "ground")
-    mover = next(u for u in state.units if u.side == 0 and u.active and not u.offmap and state.utype(u).can_assault
-                 and not state.utype(u).indirect and state.utype(u).domain == "ground")
-    spot = next(j for j in m.nbr_list[enemy.idx]
-                if j >= 0 and check(state, SandboxPlace(mover.id, m.hex_of(j))) is None)
-    apply(state, SandboxPlace(mover.id, m.hex_of(spot)))
-    assaults = [o for o in legal_orders(state) if isinstance(o, Assault) and o.unit == mover.id]
-    assert assaults
+    state, assault = sandbox_assault()
     app = app_of(state, (0,))
-    app.preview(assaults[0])
+    app.preview(assault)
     assert ("takes it " in app.status or "CANNOT SUCCEED" in app.status) and "confirm with Enter" in app.status
     assert any(s.startswith("NO CHANCE") for s in app.pending[1]) is ("CANNOT SUCCEED" in app.status)
 

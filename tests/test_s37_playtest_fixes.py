@@ -60,3 +60,20 @@ def test_a_go_to_order_says_why_a_hidden_unit_does_not_keep_to_cover(screen) -> 
     assert goto_orders.goal_of(app.state, party.id) == goal, app.status
     assert "hidden now, its first step gives it away: only infiltrating units move unseen (Special forces)" in (
         app.status), app.status
+
+
+def test_an_assault_preview_that_cannot_succeed_says_so_and_does_not_crash(screen, monkeypatch) -> None:
+    """The headline "CANNOT SUCCEED: ..." lost its parentheses (session 36) and the preview still split on "(": every
+    assault at 0% closed the game with an IndexError (a new player's playtest: 6 of 7 assaults on turns 16-18)."""
+    from conftest import sandbox_assault
+
+    from ui import app as app_module
+
+    state, assault = sandbox_assault()
+    no_chance = [{"defenders destroyed": 0, "defenders retreat": 0, "assault repulsed": 60,
+                  "assaulting unit destroyed": 40}]
+    monkeypatch.setattr(app_module, "assault_share_runs", lambda *a, **k: no_chance)
+    app = app_of(state, (0,))
+    app.preview(assault)
+    assert "CANNOT SUCCEED: your unit destroyed 40%, repulsed 60%" in app.status
+    assert "NO CHANCE to take the hex: your unit destroyed 40%, repulsed 60%" in app.pending[1]

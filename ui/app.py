@@ -1023,7 +1023,7 @@ class App:
                 shares = assault_share_runs(a, ds, st.unit(order.unit).strength, st.scenario.combat)
                 head = assault_headline(shares)
                 if head.startswith("CANNOT"):  # (in the panel's red, as a refusal: "NO ..." lines are)
-                    lines.append(f"NO CHANCE to take the hex: {head.split('(', 1)[1].rstrip(')')}")
+                    lines.append(f"NO CHANCE to take the hex: {head.partition(': ')[2]}")
                 lines += assault_outcome_lines(a, ds, st.unit(order.unit).strength, st.scenario.combat,
                                                v.advance_blocked(order.unit, idx), shares)
                 lines += _odds_lines("Your fire", a, st.scenario.combat, nm)
@@ -1193,7 +1193,8 @@ class App:
             ut = st.scenario.unit_table[u.type]
             if u.id in going and not u.moved and not ut.indirect:  # (a go-to that did not move it is news, even
                 continue  # for a hidden unit: a player's reinforcements stalled every turn, never mentioned)
-            if ut.indirect or ut.ad_range_hexes > 0 or u.offmap or u.idx in zone or u.idx in objective or self.in_hiding(u):
+            static = ut.indirect or ut.ad_range_hexes > 0  # (they fire or cover from where they stand)
+            if static or u.offmap or u.idx in zone or u.idx in objective or self.in_hiding(u):
                 out.add(u.id)
         return out
 
