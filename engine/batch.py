@@ -2241,8 +2241,11 @@ def _other_logs(logs: Path, spec: BatchSpec, out: Path, n_cells: int, overwrite:
         marker = None
     marker = marker if isinstance(marker, dict) else None
     mine = _logs_owner(spec, out)
-    own = {f"cell{c:04d}-game{g:06d}-seed{seed}.jsonl"
-           for c, seeds in enumerate(derive_seeds(spec.seed, n_cells, spec.games)) for g, seed in enumerate(seeds)}
+    # (the seeds as `plan` derives them: with --common-seeds every cell plays cell 0's, and a resume had refused
+    # the batch's own logs of cells 1 and up as another batch's: an analyst's review)
+    own = {log_name(c, g, seed) for c, seeds in enumerate(derive_seeds(spec.seed, n_cells, spec.games,
+                                                                       common=spec.common_seeds))
+           for g, seed in enumerate(seeds)}
     same_batch = marker is not None and marker.get("batch") == mine["batch"]
     if same_batch or (marker is None and resume):  # (no marker: an interrupted batch of an older wargame)
         other = [p for p in files if p.name not in own]

@@ -1,0 +1,24 @@
+"""Session 37, an analyst's review of `wargame batch` and `wargame report`: each finding pinned down."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import short_shusha_doc
+
+from engine import batch as B
+
+
+def test_an_interrupted_common_seeds_batch_with_logs_resumes(tmp_path) -> None:
+    """With --common-seeds every cell plays cell 0's seeds; the check for foreign logs named the batch's own logs of
+    cells 1 and up with each cell's own seeds, so the resume the batch itself printed was refused ("holds 159 event
+    logs of another batch of this --out"), and --overwrite would have thrown the finished games away."""
+    doc = short_shusha_doc(2)
+    spec = B.BatchSpec("short.json", doc, 2, 5, sweeps=[("weather", ["historical", "clear"])], common_seeds=True)
+    out, logs = tmp_path / "r.parquet", tmp_path / "logs"
+    with pytest.raises(B.BatchAborted):
+        B.run_batch(spec, out, workers=1, chunk=1, logs_dir=str(logs), stop_after_chunks=3)
+    assert any(p.name.startswith("cell0001-") for p in logs.iterdir())  # (a log of cell 1 is there)
+    got = B.run_batch(spec, out, workers=1, chunk=1, logs_dir=str(logs), resume=True)
+    assert got.games == 4
+    names = sorted(p.name for p in logs.iterdir() if p.suffix == ".jsonl")
+    assert len(names) == 4 and [n.split("-seed")[1] for n in names[:2]] == [n.split("-seed")[1] for n in names[2:]]
