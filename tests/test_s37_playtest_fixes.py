@@ -77,3 +77,23 @@ def test_an_assault_preview_that_cannot_succeed_says_so_and_does_not_crash(scree
     app.preview(assault)
     assert "CANNOT SUCCEED: your unit destroyed 40%, repulsed 60%" in app.status
     assert "NO CHANCE to take the hex: your unit destroyed 40%, repulsed 60%" in app.pending[1]
+
+
+def test_after_the_side_is_chosen_skipped_phases_take_their_hints_with_them(screen) -> None:
+    """A lesson's attacker has no aircraft and no guns: after A the status line read "You play the attacker (Red
+    column). Your AIR phase: you have no aircraft. Space ends the phase. | skipped the artillery phase", in the
+    movement phase, where Space would end the movement."""
+    from conftest import SHUSHA_PATH
+
+    from engine.rules import new_game as fresh
+    from engine.scenario import load_scenario
+    from ui.app import App
+
+    app = App(fresh(load_scenario(SHUSHA_PATH.parent / "lessons" / "ambush.json"), 1), set(), size=(1280, 800))
+    app.side_choice = True
+    app.choose_side(0)
+    for _ in range(10):
+        app.update(budget_s=1)
+    assert app.state.phase == "movement" and app.state.side == 0
+    assert app.status.startswith("You play the attacker") and "AIR phase" not in app.status, app.status
+    assert "skipped the air phase (you have no aircraft); skipped the artillery phase" in app.status, app.status

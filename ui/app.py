@@ -2082,6 +2082,10 @@ class App:
                     why = (self.artillery_skip_reason() if ph == "artillery" else "you have no aircraft"
                            if ph == "air" and not self.own_aircraft() else "")
                     last_status, last_outlines = self.status, self.highlight
+                    kept = last_status
+                    for hint in (panels.phase_hint(self), panels.phase_hint(self, short=True)):  # (what to do in
+                        # the phase now skipped: "Your AIR phase: ... Space ends the phase." stayed into movement)
+                        kept = kept.replace(f". {hint}", "").replace(hint, "").rstrip()
                     self.issue(EndPhase(SIDES[st.side]))
                     skipped = f"skipped the {ph} phase ({why or 'nothing to order'})" + (
                         "; " + "; ".join(grounded) if grounded and ph == "air" else "")
@@ -2094,7 +2098,7 @@ class App:
                         self.status = f"{self.loaded_status(path)} | {'; '.join(skips)}{after}"
                         self._loaded[3] = self.status
                     else:
-                        self.status = skip_status(last_status, skipped)
+                        self.status = skip_status(kept, skipped)
                     if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
                         self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
 
@@ -3647,8 +3651,9 @@ def hit_chance_rule(rules: Any) -> str:
 
 
 def skip_status(last_status: str, skipped: str) -> str:
-    """The status line after an empty phase is skipped: the result of the player's last order stays, followed
-    by the latest skip only (several skips in a row replace each other).
+    """The status line after an empty phase is skipped: the result of the player's last order stays, followed by
+    the skips since; one with nothing to say ("nothing to order") gives way to the next, one with a reason stays (a
+    new player lost "Orlan-10 grounded: thick fog" to the artillery phase's skip that followed it).
 
     >>> skip_status("arm_inf_1 moves to (3,4)", "skipped the assault phase (nothing to order)")
     'arm_inf_1 moves to (3,4) | skipped the assault phase (nothing to order)'
@@ -3657,9 +3662,15 @@ def skip_status(last_status: str, skipped: str) -> str:
     'arm_inf_1 moves to (3,4) | skipped the air phase (nothing to order)'
     >>> skip_status("Skipped the air phase (nothing to order)", "skipped the artillery phase (nothing to order)")
     'Skipped the artillery phase (nothing to order)'
+    >>> skip_status("Skipped the air phase (nothing to order); arm_orlan grounded: thick fog",
+    ...             "skipped the artillery phase (no spotter)")
+    'Skipped the air phase (nothing to order); arm_orlan grounded: thick fog; skipped the artillery phase (no spotter)'
     """
-    base = last_status.split(" | skipped the ")[0]
-    if base.startswith("Skipped the "):  # (the previous line was a skip alone)
-        base = ""
-    return f"{base} | {skipped}" if base else skipped[0].upper() + skipped[1:]
+    if last_status.startswith("Skipped the "):  # (the line was skips alone)
+        base, prior = "", last_status[len("Skipped the "):]
+    else:
+        base, _, prior = last_status.partition(" | skipped the ")
+    kept = [f"skipped the {p}" for p in prior.split("; skipped the ") if p and not p.endswith("(nothing to order)")]
+    line = "; ".join([*kept, skipped])
+    return f"{base} | {line}" if base else line[0].upper() + line[1:]
 
