@@ -97,3 +97,22 @@ def test_after_the_side_is_chosen_skipped_phases_take_their_hints_with_them(scre
     assert app.state.phase == "movement" and app.state.side == 0
     assert app.status.startswith("You play the attacker") and "AIR phase" not in app.status, app.status
     assert "skipped the air phase (you have no aircraft); skipped the artillery phase" in app.status, app.status
+
+
+def test_a_game_the_players_own_order_ends_says_so_on_the_status_line(screen) -> None:
+    """The defender ended the last phase of the last turn: the game-over window opened, and the status line under it
+    still read "Phase ended | Skipped the assault phase (nothing to order)"."""
+    from conftest import next_turn, short_shusha_doc
+
+    from engine.orders import EndPhase
+    from engine.scenario import scenario_from_dict
+
+    st = goto(next_turn(new_game(scenario_from_dict(short_shusha_doc(2)), 1)), "defender", "assault")
+    app = app_of(st, (1,))
+    app.issue(EndPhase("defender"))
+    assert app.state.outcome is not None
+    app.update()
+    assert app.status.startswith("The game is over: the ") and "you (defender)" in app.status, app.status
+    app.status = "something else"
+    app.update()
+    assert app.status == "something else"  # (said once)

@@ -352,6 +352,9 @@ class App:
         self.last_seen_label_rects: list[pygame.Rect] = []
         """Where the last-seen marks' labels stood on the map surface in the last frame (clear of counters)."""
         self._skip_key: Any = None
+        self._ended_by_order: int | None = None
+        """The id of the state an order of the player ended (`issue`): `update` then puts the game's end on the
+        status line."""
         self._loaded: list[Any] | None = None
         """After a load (`show_loaded`): [path, what follows the line, the phases skipped since, the line shown]."""
         self._goto_key: Any = None
@@ -745,6 +748,7 @@ class App:
         known0 = self.known_enemies() if undoable else None
         ids0 = frozenset(c.id for c in self.view.contacts)  # (a recon sortie's summary: what was known already)
         phase0 = (self.state.turn, self.state.side, self.state.phase_i)
+        going = self.state.outcome is None
         try:
             events = apply(self.state, order)
         except IllegalOrder as e:  # (the engine's reasons name units by id: named for display, `ui.names`)
@@ -805,6 +809,8 @@ class App:
         for ev in seen:
             for h in ev.hexes():
                 self.highlight.append(self.state.map.idx(h))
+        if going and self.state.outcome is not None:  # (the status line says so next frame, after what the
+            self._ended_by_order = id(self.state)  # caller adds: it read "Phase ended | skipped the assault phase")
         return events
 
     def known_enemies(self) -> tuple[set[tuple[str, int]], dict[str, int], Any]:
@@ -2037,6 +2043,9 @@ class App:
     # ------------------------------------------------------------------ per-frame logic
     def update(self, budget_s: float = 0.02) -> None:
         st = self.state
+        if st.outcome is not None and self._ended_by_order == id(st):  # (the player's own order ended the game)
+            self._ended_by_order = None
+            self.status = game_over_words(st.outcome, self.addressed(), self.hotseat)
         if st.outcome is not None or self.show_lesson or (self.lesson_win is not None and self.lesson_win.alive()):
             return  # the game waits while the lesson is open (or about to open: the window is made in `render`)
         if st.side not in self.human:
