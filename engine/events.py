@@ -571,7 +571,21 @@ class UnitDestroyed(Event):
     cause: str
 
     def text(self) -> str:
-        return f"{self.unit} ({self.unit_type}) destroyed at {_h(self.hex)} by {self.cause}"
+        return f"{self.unit} ({self.unit_type}) destroyed at {_h(self.hex)} {destroyed_how(self.cause)}"
+
+
+DESTROYED_HOW = {"retreat": "in the rout: broken before the assault, it lost its last step falling back",
+                 "surrender": "by surrender: broken and surrounded, with no hex to fall back to"}
+"""How a unit was destroyed, where "by <cause>" does not say it ("DESTROYED at (18,10) by retreat": a new player)."""
+
+
+def destroyed_how(cause: str) -> str:
+    """"by artillery", or the words of `DESTROYED_HOW`, after "destroyed at (x,y)".
+
+    >>> destroyed_how("artillery"), destroyed_how("retreat")[:12]
+    ('by artillery', 'in the rout:')
+    """
+    return DESTROYED_HOW.get(cause, f"by {cause}")
 
 
 @_event

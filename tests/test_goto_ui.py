@@ -105,7 +105,8 @@ def test_an_enemy_known_within_two_hexes_stops_the_order_before_it_moves(screen)
     st = app.state
     assert st.unit("az_tank").strength > 0  # (seed 2: it lives to see its next movement phase)
     assert goto_orders.goal_of(st, "az_tank") is None
-    assert "az_tank stopped:" in app.status and "known" in app.status and "hex(es) away" in app.status
+    assert "az_tank stopped:" in app.status and "known" in app.status and " away at " in app.status
+    assert "hex(es)" not in app.status
     assert not any(o.kind == "Move" and o.unit == "az_tank" for o in st.orders[n:])
 
 

@@ -82,7 +82,7 @@ def test_a_go_to_march_ambushed_on_the_way_says_what_it_lost(screen: Any, monkey
     said = goto_orders.run(app)
     tank = app.state.unit("arm_tank_1")
     line = next(s for s in said if "stopped: ambushed" in s)
-    assert f"lost 1 step ({tank.strength}/{app.state.utype(tank).max_steps} left)" in line
+    assert f"lost 1 step ({tank.strength} of {app.state.utype(tank).max_steps} steps left)" in line
     assert any("lost 1 step" in n for n in app.report_notes)
 
 

@@ -54,7 +54,7 @@ def test_the_status_line_sums_up_an_ambushed_move_most_important_first(screen):
         pytest.fail("no ambush with losses")
     n = amb[0].fire.losses
     status = app.status
-    lost = f"az_tank lost {n} step{'s' if n > 1 else ''} ({3 - n}/3 left)"
+    lost = f"az_tank lost {n} step{'s' if n > 1 else ''} ({3 - n} of 3 steps left)"
     assert lost in status and "AMBUSH at" in status and "arm_amb" in status
     last = [e for e in events if e.kind != "PhaseStarted"][-1]
     assert status != last.text()
@@ -371,7 +371,7 @@ def test_a_move_that_brings_new_enemies_into_view_cannot_be_undone(screen):
     app.issue(Move("az_sf", (6, 3)), undoable=True)
     assert [c.id for c in app.view.contacts] == ["arm_inf_1"]
     assert app.undo_stack == []
-    assert app.status.endswith("undo no longer possible, you saw new enemy units (enemy Infantry (arm_inf_1))")
+    assert app.status.endswith(" - undo no longer possible: you saw new enemy units (enemy Infantry (arm_inf_1))")
     app.undo()
     assert app.status.startswith("Nothing to undo") and app.state.unit("az_sf").idx == app.state.map.idx((6, 3))
     plain = app_of(goto(tiny_game(1), "attacker", "movement"), (0,))

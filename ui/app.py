@@ -803,7 +803,7 @@ class App:
             self.status += (" (sandbox: Ctrl+Z takes it back, dice and all: made again, the same move rolls the "
                             "same; change a strength with [ ] first)")
         elif spotted:
-            self.status += (": undo no longer possible, you saw new enemy units "
+            self.status += (" - undo no longer possible: you saw new enemy units "
                             f"({', '.join(self.names.name(u) for u in spotted)})")
         self.highlight = []
         for ev in seen:

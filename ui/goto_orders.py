@@ -583,7 +583,8 @@ def run(app: Any, only: str | None = None) -> list[str]:
         v = app.view
         enemy = near_enemy(app, u.idx, known_of(st, uid))
         if enemy is not None:
-            stop(uid, f"{names.name(enemy.id)} known {st.map.distance(enemy.idx, u.idx)} hex(es) away at "
+            far = st.map.distance(enemy.idx, u.idx)
+            stop(uid, f"{names.name(enemy.id)} known {far} {'hex' if far == 1 else 'hexes'} away at "
                       f"{st.map.describe(enemy.idx)}")
             continue
         if not u.supplied and u.turns_out_of_supply == 1:
@@ -622,8 +623,8 @@ def run(app: Any, only: str | None = None) -> list[str]:
             continue
         shown = next((e for e in events if e.kind == "UnitRevealed" and e.unit == uid), None)
         out_of_hiding = ""
-        if shown is not None and uid in open_ids:  # (an order that may reveal it marches on, and says so)
-            out_of_hiding = f" (out of hiding: {names(shown.reason)})"
+        if shown is not None and uid in open_ids:  # (an order that may reveal it marches on, and says so; why is
+            out_of_hiding = " (out of hiding)"  # in the notes: the reason, every step of every march, crowded the line)
         elif why is None and shown is not None:
             why = "revealed"
         if why is None and moved is not None and moved.stopped:
@@ -655,14 +656,14 @@ def run(app: Any, only: str | None = None) -> list[str]:
 
 
 def lost_words(state: Any, u: Any, before: int) -> str:
-    """", lost 2 steps (1/3 left)" when unit `u` came out of its go-to step weaker than `before`, else "": a march
-    ambushed on the way said only "stopped: ambushed at (23,14)", its losses in no line the player saw (a player's
-    playtest)."""
+    """", lost 2 steps (1 of 3 steps left)" when unit `u` came out of its go-to step weaker than `before`, else "": a
+    march ambushed on the way said only "stopped: ambushed at (23,14)", its losses in no line the player saw (a
+    player's playtest)."""
     lost = before - u.strength
     if lost <= 0:
         return ""
     steps = "step" if lost == 1 else "steps"
-    return f", lost {lost} {steps} ({u.strength}/{state.utype(u).max_steps} left)"
+    return f", lost {lost} {steps} ({u.strength} of {state.utype(u).max_steps} steps left)"
 
 
 def phase_key(state: Any) -> tuple[int, int, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.events import counted
+from engine.events import counted, destroyed_how
 from engine.units import SIDES
 
 SEP = " · "
@@ -35,11 +35,11 @@ def _short(ev: Any, table: Any, named: bool = False) -> str:
         return (f"AMBUSH at {_h(ev.target_hex)}: {ev.ambusher} fired first from {_h(ev.hex)}; {ev.target} stopped, "
                 f"{ambush_result(ev.fire)}")
     if ev.kind == "UnitDestroyed" and named:
-        return f"{ev.unit} ({ev.unit_type}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
+        return f"{ev.unit} ({ev.unit_type}) DESTROYED at {_h(ev.hex)} {destroyed_how(ev.cause)}"
     if ev.kind == "UnitDestroyed":
         ut = table.get(ev.unit_type)
         kind = ut.label.split(" (")[0].lower() if ut is not None else ev.unit_type.replace("_", " ")
-        return f"{ev.unit} ({kind}) DESTROYED at {_h(ev.hex)} by {ev.cause}"
+        return f"{ev.unit} ({kind}) DESTROYED at {_h(ev.hex)} {destroyed_how(ev.cause)}"
     return str(ev.text())
 
 
@@ -268,8 +268,8 @@ def _ranked(events: list[Any], state: Any, view: Any = None,
                 got[1] = min(got[1], f.strength_after)
     for uid, (n, after, k) in lost.items():
         i = state.unit_index.get(uid)
-        top = f"/{table[state.units[i].type].max_steps}" if i is not None else ""
-        ranked.append((LOSSES, k + 0.5, f"{uid} lost {n} step{'s' if n != 1 else ''} ({after}{top} left)"))
+        left = f"{after} of {table[state.units[i].type].max_steps} steps" if i is not None else str(after)
+        ranked.append((LOSSES, k + 0.5, f"{uid} lost {n} step{'s' if n != 1 else ''} ({left} left)"))
     ranked.sort(key=lambda t: (t[0], t[1]))
     out: list[tuple[int, float, str]] = []
     said: set[str] = set()
