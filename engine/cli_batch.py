@@ -33,7 +33,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                  "cores; 1 = in this process); refused with a remote --scheduler")] = None,
         sweep: Annotated[list[str] | None, typer.Option(
             help="KEY=V1,V2,... one grid axis: weather, attacker_agent, defender_agent (doctrine, random, "
-                 "passive or package.module:ClassName), attacker_lead, or set:PATH (repeatable)")] = None,
+                 "passive or package.module:ClassName), attacker_lead, or set:PATH (repeatable; e.g. "
+                 "set:weather.cloud_base_m=150,800,1200 sweeps the cloud base alone)")] = None,
         set_: Annotated[list[str] | None, typer.Option(
             "--set", help="PATH=VALUE override in the scenario document, e.g. units.az_sf_1.strength=3 "
                           "(repeatable)")] = None,

@@ -84,8 +84,12 @@ from engine.visibility import (
 )
 from engine.weather import CLOUD_BASE_RANGE_M, PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.25.0"
-"""0.25.0: a sandbox order sets the cloud base alone (`SandboxCloudBase`, keys F9 / Shift+F9), the rest of the
+ENGINE_VERSION = "0.26.0"
+"""0.26.0: a scenario's `weather.cloud_base_m` holds the cloud base at one height every turn, the rest of the
+weather as its mode gives it (an analyst: no setting swept the cloud alone; the `overcast` preset changes visibility
+and rain too). Scenarios without it play as before (the golden hashes change by the version only).
+
+0.25.0: a sandbox order sets the cloud base alone (`SandboxCloudBase`, keys F9 / Shift+F9), the rest of the
 weather kept: no preset showed the record's low cloud that grounds the armed drones while a recon drone spots (an
 educator: overcast's 400 m grounded the attacker's Orbiter too). A reinforcement that cannot arrive at its entry
 hex says why (`ReinforcementArrived.blocked`: its own full stack, an enemy unit, ground it cannot enter). Games

@@ -150,6 +150,11 @@ class WeatherEntry:
 class WeatherSpec:
     mode: str = "historical"
     schedule: list[WeatherEntry] = attrs.Factory(list)
+    cloud_base_m: float | None = None
+    """The cloud base held at this height every turn, the rest of each turn's weather as `mode` gives it (visibility,
+    fog, rain; the stochastic mode's draws as they were): a sweep of the cloud alone (an analyst: the `overcast` preset
+    changes visibility and rain too, and the schedule's ceilings could only be set one turn at a time). None: the
+    mode's own."""
 
 
 @attrs.frozen
@@ -977,6 +982,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
     w = scen.weather
     if w.mode not in WEATHER_MODES:
         add(f"$.weather.mode: expected one of {', '.join(WEATHER_MODES)}, got {w.mode!r}")
+    if w.cloud_base_m is not None and not 0 <= w.cloud_base_m <= 20000:
+        add(f"$.weather.cloud_base_m: expected 0..20000 m (or null: each turn's own), got {w.cloud_base_m}")
     seen_turns: dict[int, int] = {}
     turns_ok = 1 <= scen.turns <= 1000  # (else checks against it would only repeat that one problem)
     for i, e in enumerate(w.schedule):

@@ -48,7 +48,14 @@ class WeatherTurn:
 
 
 def weather_schedule(scen: Scenario, mode: str | None, rng: np.random.Generator) -> list[WeatherTurn]:
-    """Weather for turns 1..N. `rng` is the game's weather stream, so orders never shift the weather."""
+    """Weather for turns 1..N. `rng` is the game's weather stream, so orders never shift the weather. A scenario's
+    `weather.cloud_base_m` replaces every turn's ceiling, the rest as the mode gives it."""
+    turns = _mode_schedule(scen, mode, rng)
+    held = scen.weather.cloud_base_m
+    return turns if held is None else [attrs.evolve(w, ceiling_m=float(held)) for w in turns]
+
+
+def _mode_schedule(scen: Scenario, mode: str | None, rng: np.random.Generator) -> list[WeatherTurn]:
     mode = mode or scen.weather.mode
     by_turn = {e.turn: e for e in scen.weather.schedule}
     if mode in PRESETS:
