@@ -242,8 +242,12 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         for line in s.warnings:  # (as `wargame report` says them: cells that played the very same games, ...)
             out_console.print(f"warning: {line}", highlight=False, soft_wrap=True, markup=False)
         written = [str(res.out), *([str(res.turns_out)] if res.turns_out else []), *([str(csv)] if csv else [])]
+        if res.already_complete and not csv:  # (nothing was written: it said "wrote", the file untouched)
+            return
+        if res.already_complete:
+            written = [str(csv)]
         out_console.print(f"wrote {', '.join(written[:-1])} and {written[-1]}" if len(written) > 1
-                          else f"wrote {res.out}", highlight=False)
+                          else f"wrote {written[0]}", highlight=False)
 
     @app.command(short_help="Tables and plots of a batch's results.")
     def report(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import short_shusha_doc
 
@@ -22,3 +24,24 @@ def test_an_interrupted_common_seeds_batch_with_logs_resumes(tmp_path) -> None:
     assert got.games == 4
     names = sorted(p.name for p in logs.iterdir() if p.suffix == ".jsonl")
     assert len(names) == 4 and [n.split("-seed")[1] for n in names[:2]] == [n.split("-seed")[1] for n in names[2:]]
+
+
+def test_a_resume_of_a_finished_batch_does_not_say_it_wrote_the_results(tmp_path) -> None:
+    """`--resume` on a finished batch said "wrote main.parquet", the file untouched (its time unchanged); a --csv
+    it does write is named alone."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    doc = tmp_path / "short.json"
+    doc.write_text(json.dumps(short_shusha_doc(2)))
+    out = tmp_path / "r.parquet"
+    args = ["batch", str(doc), "--games", "2", "--seed", "5", "--out", str(out), "--workers", "1", "-q"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    stamp = out.stat().st_mtime_ns
+    r = CliRunner().invoke(app, [*args, "--resume"])
+    assert r.exit_code == 0 and "already holds this batch, finished" in r.output and "wrote" not in r.output
+    assert out.stat().st_mtime_ns == stamp
+    r = CliRunner().invoke(app, [*args, "--resume", "--csv", str(tmp_path / "r.csv")])
+    assert r.exit_code == 0 and f"wrote {tmp_path / 'r.csv'}" in r.output.replace("\n", "")
+    assert f"wrote {out}" not in r.output.replace("\n", "")
