@@ -2536,7 +2536,9 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         # each line shifted a little up or down (points, not data): equal curves, drawn side by side, each stay
         # visible (identical curves hid each other: an analyst's review)
         shift = LINE_OFFSET_PT * (k - (len(cells) - 1) / 2)
-        moved = {ax: offset_copy(ax.transData, fig=fig, x=0, y=shift, units="points") for ax in (left, right)}
+        # (the left panel's only: on the right's scale of hexes the shift drew cells 0.1 hex above or below their
+        # means, more than the gap between two of them, and below 0 where every game held nothing: an analyst)
+        moved = {left: offset_copy(left.transData, fig=fig, x=0, y=shift, units="points")}
         share = [100 * h / ts.n if ts.n else 0.0 for h in ts.held_by]
         lo = [100 * ts.held_ci(i)[0] for i in range(len(ts.turns))]
         hi = [100 * ts.held_ci(i)[1] for i in range(len(ts.turns))]
@@ -2550,7 +2552,8 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         # (a mean of hexes held lies in 0..total: a few games' t band, wider than that, is cut to it)
         lo_h = [max(0.0, m - e) for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
         hi_h = [min(float(ts.total_hexes), m + e) for m, e in zip(ts.mean_hexes, ts.ci_hexes, strict=True)]
-        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3, transform=moved[right])
+        right.plot(ts.turns, ts.mean_hexes, color=colour, ls=ls, lw=2, marker=marker, ms=3,
+                   markevery=(k % every, every))
         if bands:
             right.fill_between(ts.turns, lo_h, hi_h, color=colour, alpha=0.08, lw=0)
         if ts.turns[-1] < last:  # (a shorter cell of a sweep over turns: its lines stop, and the stop is marked)
@@ -2660,9 +2663,11 @@ def figure_caption(s: Summary, name: str) -> str:
                 "up to this one (a cumulative capture curve: it counts a hold that was lost again, unlike the "
                 f"capture-turn histogram){bands[0]}. Right: mean number of objective hexes the attacker held at the "
                 f"end of each turn{bands[1]}. A game that ended before a turn counts with the state it ended in, so "
-                "every point rests on all the cell's games. Each line is shifted a point or two up or down from the "
-                "next, so that cells with equal curves show side by side, and the cell numbers at the right of the "
-                "left panel mark where each line ends (cells ending at the same share share a label)."
+                "every point rests on all the cell's games. On the left each line is shifted a point or two up or "
+                "down from the next, so that cells with equal curves show side by side (a line drawn just under 0% "
+                "is at 0%), and the cell numbers at its right mark where each line ends (cells ending at the same "
+                "share share a label); the right panel draws the means where they are, each cell's markers on "
+                "different turns."
                 f"{_turn_lines_end_caption(s)}{key}")
     if name == "losses.png":
         if s.ground_losses:

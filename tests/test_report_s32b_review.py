@@ -86,6 +86,10 @@ def test_objective_plot_drops_bands_beyond_three_cells_and_marks_every_line(file
     steps = [ln for ln in left.get_lines() if ln.get_label() and not ln.get_label().startswith("_")]
     offsets = {round(ln.get_transform().transform((1, 0))[1], 3) for ln in steps}
     assert len(offsets) == 4
+    # the right panel's means are drawn where they are (session 37: the shift moved them by up to 0.1 hex, more than
+    # the gap between two cells, and below 0 where every game held nothing)
+    plotted = [ln for ln in right.get_lines() if len(ln.get_xdata()) > 2]  # (not the "all N hexes" line)
+    assert len(plotted) == 4 and all(ln.get_transform() == right.transData for ln in plotted)
     assert "no interval bands with more than 3 cells" in R.figure_caption(s, "objective_by_turn.png")
 
 
