@@ -116,3 +116,36 @@ def test_a_game_the_players_own_order_ends_says_so_on_the_status_line(screen) ->
     app.status = "something else"
     app.update()
     assert app.status == "something else"  # (said once)
+
+
+def test_the_panel_says_why_a_game_goes_on_with_the_objective_held_whole(screen, monkeypatch) -> None:
+    """The attacker held 7/7 of Shusha from turn 20; the defender played six more empty turns, told nothing of the
+    units of its own that kept the attacker from winning (the contest radius) or of what would end the game."""
+    from conftest import panel_lines
+
+    from ui.panels import all_held_note
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "movement"), (1,))
+    st = app.state
+
+    def hold(side: int, hexes) -> None:  # (the objective's control is public: both sides know it)
+        for i in hexes:
+            st.control[i] = side
+            for known in st.known_control or ():
+                known[i] = side
+        st.bump()
+
+    hold(0, st.map.objective_hexes)
+    note = all_held_note(app)
+    r = st.scenario.victory.contest_radius
+    mine = [u for u in app.view.own if st.map.objective_distance[u.idx] <= r and st.utype(u).domain == "ground"]
+    assert mine and note == (f"all held: {len(mine)} units of yours within {r} hexes stop the attacker winning now; "
+                             f"retake a hex, or it wins after turn {st.scenario.turns}")
+    lines = [t for t, _ in panel_lines(app, screen, monkeypatch)]
+    assert any(note in t for t in lines), lines
+    app.view_side = 0
+    said = all_held_note(app)
+    assert said.startswith(f"all held: you win at a turn's end with no defender within {r} hexes (")
+    app.view_side = 1
+    hold(1, st.map.objective_hexes[:1])
+    assert not any("all held" in t for t, _ in panel_lines(app, screen, monkeypatch))

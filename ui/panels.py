@@ -578,7 +578,34 @@ def _objective(app: Any, w: Writer, brief: bool = False) -> None:
         w.line(f"Objective {vic.objective}: attacker holds {held}/{len(obj_hexes)} hexes; road {road}", p.accent)
         if note:
             w.line(f"  road {road} — {note[0]}", p.accent, px=12)
+        if held == len(obj_hexes) and obj_hexes and st.outcome is None:
+            w.line(f"  {all_held_note(app)}", p.accent, px=12)
     w.rule()
+
+
+def all_held_note(app: Any) -> str:
+    """Why a game whose objective the attacker holds whole goes on, and what ends it (a new player, the defender,
+    played six empty turns after the town fell, told nothing): the defender units within the contest radius, as the
+    viewing side knows them (its own; the enemy's it has in view)."""
+    from engine.units import ATTACKER
+
+    st = app.state
+    vic = st.scenario.victory
+    last = f"after turn {st.scenario.turns}"
+    if not vic.sudden_death:
+        return f"all held: the attacker wins {last} if it still holds them"
+    r = vic.contest_radius
+    near = f"within {r} {'hex' if r == 1 else 'hexes'}"
+    dist = st.map.objective_distance
+    if app.view_side == ATTACKER:
+        known = [c for c in app.view.contacts if st.scenario.unit_table[c.type].domain == "ground" and dist[c.idx] <= r]
+        return f"all held: you win at a turn's end with no defender {near} ({len(known)} known there), or {last}"
+    mine = [u for u in app.view.own if u.active and not u.offmap and st.utype(u).domain == "ground"
+            and dist[u.idx] <= r]
+    if mine:
+        return (f"all held: {len(mine)} unit{'s' if len(mine) > 1 else ''} of yours {near} stop the attacker winning "
+                f"now; retake a hex, or it wins {last}")
+    return f"all held, none of yours {near}: the attacker wins at this turn's end unless you retake a hex"
 
 
 def road_note(app: Any) -> tuple[str, str] | None:
