@@ -149,3 +149,13 @@ def test_the_panel_says_why_a_game_goes_on_with_the_objective_held_whole(screen,
     app.view_side = 1
     hold(1, st.map.objective_hexes[:1])
     assert not any("all held" in t for t, _ in panel_lines(app, screen, monkeypatch))
+
+
+def test_the_off_map_guns_line_says_how_far_they_reach(screen, monkeypatch) -> None:
+    """"Artillery from Armenia proper ... range 15": a new player tried every turn to fire it into the fight for
+    Shusha, 28-31 hexes away, and was refused each time."""
+    from conftest import panel_lines
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "artillery"), (1,), size=(1600, 1000))
+    lines = [t for t, _ in panel_lines(app, screen, monkeypatch) if "arm_art_offmap" in t or "Armenia proper" in t]
+    assert any("range 15, as far as Lisagor; Shusha 28 hexes away, out of range" in t for t in lines), lines
