@@ -159,3 +159,21 @@ def test_the_off_map_guns_line_says_how_far_they_reach(screen, monkeypatch) -> N
     app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "artillery"), (1,), size=(1600, 1000))
     lines = [t for t, _ in panel_lines(app, screen, monkeypatch) if "arm_art_offmap" in t or "Armenia proper" in t]
     assert any("range 15, as far as Lisagor; Shusha 28 hexes away, out of range" in t for t in lines), lines
+
+
+def test_the_air_phase_hint_points_a_recon_drone_at_a_fresh_last_seen_mark(screen) -> None:
+    """A new player learned only from the artillery phase's skip ("the last-seen mark at (29,19) cannot be fired on:
+    no spotter ... no recon drone covers it"), the drone flown elsewhere, that a sortie over the mark was the way."""
+    from engine.view import LastSeen
+    from ui.panels import phase_hint
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "attacker", "air"), (0,))
+    st = app.state
+    assert any(st.scenario.unit_table[st.unit(u).type].air_role == "recon" for u in app.able_units())
+    assert "last seen" not in phase_hint(app)
+    i = st.map.idx((29, 19))
+    app.view.last_seen = [LastSeen("arm_inf_1", "infantry", i, (29, 19), st.turn, 2)]
+    assert phase_hint(app).endswith(" Enemy last seen at (29,19) near Chanakchi on turn 1: a recon sortie over it may "
+                                    "find it for your guns."), phase_hint(app)
+    app.view.last_seen = [LastSeen("arm_inf_1", "infantry", i, (29, 19), st.turn, 2, left=True)]
+    assert "last seen" not in phase_hint(app)  # (seen leaving: not there)

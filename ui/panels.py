@@ -892,6 +892,23 @@ def lesson_html(scen: Any, scale: float = 1.0) -> str:
             f"{small}<i>{CLOSE_LINE}</i></font>")
 
 
+def recon_mark_hint(app: Any) -> str:
+    """" Enemy last seen at (29,19) on turn 5: a recon sortie over it may find it for your guns." in an air phase
+    with a recon drone able to fly and a last-seen mark of this or the last turn (a new player learned only from the
+    artillery phase's skip, the drone flown elsewhere, that a mark cannot be fired on unless a drone covers it)."""
+    st = app.state
+    table = st.scenario.unit_table
+    if not any(table[st.unit(uid).type].air_role == "recon" for uid in app.able_units()):
+        return ""
+    fresh = [m for m in app.view.last_seen if m.turn >= st.turn - 1 and not m.left]
+    if not fresh:
+        return ""
+    m = max(fresh, key=lambda m: (m.turn, -m.idx))
+    more = f" (and {len(fresh) - 1} more)" if len(fresh) > 1 else ""
+    return (f" Enemy last seen at {where(st.map, m.idx)} on turn {m.turn}{more}: a recon sortie over it may find it "
+            "for your guns.")
+
+
 def phase_hint(app: Any, short: bool = False) -> str:
     """What a new player can do now (no unit selected); `short`: in a line or two, for a short panel."""
     ph = app.state.phase
@@ -909,7 +926,8 @@ def phase_hint(app: Any, short: bool = False) -> str:
                 "assault": "ASSAULT phase: select a unit next to a known enemy, click the enemy. Space ends it."
                 }[app.state.phase]
     return {"air": "Your AIR phase: click an aircraft's line above (or press Tab) to select it, then click a hex. "
-                   "Recon drones find enemies; armed drones strike enemies already spotted. Space ends the phase.",
+                   "Recon drones find enemies; armed drones strike enemies already spotted. Space ends the phase."
+                   + (recon_mark_hint(app) if ph == "air" else ""),
             "artillery": "Your ARTILLERY phase: select a gun (Tab), then click an enemy one of your units or a "
                          "recon drone can see. Space ends the phase.",
             "movement": "Your MOVEMENT phase: click one of your counters; reachable hexes light up with their "
