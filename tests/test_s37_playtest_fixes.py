@@ -177,3 +177,10 @@ def test_the_air_phase_hint_points_a_recon_drone_at_a_fresh_last_seen_mark(scree
                                     "find it for your guns."), phase_hint(app)
     app.view.last_seen = [LastSeen("arm_inf_1", "infantry", i, (29, 19), st.turn, 2, left=True)]
     assert "last seen" not in phase_hint(app)  # (seen leaving: not there)
+
+
+def test_an_artillery_phase_with_no_enemy_in_sight_says_so(screen) -> None:
+    """"Skipped the artillery phase (nothing to order)" read as "you have no guns" to a new player."""
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "artillery"), (1,))
+    assert not app.view.contacts and app.own_guns()
+    assert app.artillery_skip_reason() == "no enemy in sight of your units or a recon drone"

@@ -2183,8 +2183,9 @@ class App:
         guns = self.own_guns()
         if not guns:  # (not "for the enemies you spotted": that read as if guns stood elsewhere)
             return "you have no artillery"
-        if not spotted:  # (a fresh last-seen mark no gun may fire on: why, as the player expects to)
-            return suspected_fire.skip_words(self)
+        if not spotted:  # (a fresh last-seen mark no gun may fire on: why, as the player expects to; else it
+            # said "nothing to order", which a new player read as "no guns")
+            return suspected_fire.skip_words(self) or "no enemy in sight of your units or a recon drone"
         ready = [u for u in guns if not u.fired]
         if not ready:
             return "every gun has fired this turn"
