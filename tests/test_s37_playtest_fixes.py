@@ -184,3 +184,22 @@ def test_an_artillery_phase_with_no_enemy_in_sight_says_so(screen) -> None:
     app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "artillery"), (1,))
     assert not app.view.contacts and app.own_guns()
     assert app.artillery_skip_reason() == "no enemy in sight of your units or a recon drone"
+
+
+def test_the_help_tells_each_side_what_it_does_in_the_scenarios_numbers(screen) -> None:
+    """The help's "How to play" had nothing for the defender: that its hidden parties ambush by themselves, that a
+    move gives one away, that a unit near the objective keeps the attacker from winning early."""
+    import html as html_
+
+    from ui.gui import side_advice
+
+    attacker, defender = side_advice(shusha_scenario())
+    assert attacker.startswith("Attacker: ") and "take Shusha" in attacker
+    assert "within 2 hexes of it, the attacker cannot win before the last turn" in defender
+    assert "hidden parties in forest or ravine fire first by themselves" in defender
+    assert "only Special forces move unseen" in defender
+    app = app_of(new_game(shusha_scenario(), 0), (1,))
+    app.toggle_help()
+    app.render(screen)
+    box = next(e for e in app.gui.help_win.get_container().elements if hasattr(e, "html_text"))
+    assert defender in html_.unescape(box.html_text)

@@ -706,7 +706,9 @@ class Gui:
                     "Each turn both sides play four phases: <b>air</b> (drone sorties) &gt; <b>artillery</b> "
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
                     "enemies). Select one of your counters, then click a hex: the panel shows what the order "
-                    "would do and the odds before you confirm.<br><br>"
+                    "would do and the odds before you confirm.<br>"
+                    + "".join(f"&bull; {html.escape(line)}<br>" for line in side_advice(app.state.scenario))
+                    + "<br>"
                     # the keys before the rules: a player opens help to find how to do something (a player on a
                     # laptop screen met two screens of rules first)
                     + heading("Keys and mouse", s) + "<br>" + rows + "<br>"
@@ -963,6 +965,25 @@ def _scroll_to(sb: Any, start: float) -> None:
     showed rows ~60 short of its newest): the start is set as asked, at most `1 - visible`."""
     sb.set_scroll_from_start_percentage(start)
     sb.start_percentage = max(sb.start_percentage, min(start, 1.0 - sb.visible_percentage))
+
+
+def side_advice(scen: Any) -> list[str]:
+    """What each side does, in a line each, in this scenario's numbers (the help's "How to play" had nothing for the
+    defender: a new player did not know that its hidden parties ambush by themselves, nor that a move gives one
+    away)."""
+    v = scen.victory
+    sneak = sorted({t.label for t in (scen.unit_table[u.type] for u in scen.units) if t.infiltrates})
+    moves = (f"only {', '.join(sneak)} move unseen, through cover" if sneak else "no unit moves unseen")
+    near = f"within {v.contest_radius} {'hex' if v.contest_radius == 1 else 'hexes'}"
+    on_map = set("".join(scen.map.terrain))
+    cover = sorted({t.name.lower() for code, t in scen.terrain_table.items() if code in on_map and t.ambush > 0})
+    ambush = any(scen.unit_table[u.type].can_ambush for u in scen.units) and cover
+    return [f"Attacker: find the enemy (recon drones, units' sight), bring fire and assaults on what you find, and "
+            f"take {v.objective}; an enemy you cannot see may be waiting in cover.",
+            "Defender: hold " + v.objective + (f"; while a unit of yours stands {near} of it, the attacker cannot "
+                                               "win before the last turn" if v.sudden_death else "")
+            + (f"; hidden parties in {' or '.join(cover)} fire first by themselves when the enemy walks next to them"
+               if ambush else "") + f"; moving a hidden unit gives it away ({moves})."]
 
 
 def rules_brief(scen: Any) -> list[str]:
