@@ -66,7 +66,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             help="Folder (created if missing) for every game's event log: one JSON-lines file per game, "
                  "cellCCCC-gameGGGGGG-seedS.jsonl; the folder's .wargame-batch.json says which batch wrote them. "
                  "A folder holding such files of another batch is refused, unless they are those of the batch of "
-                 "this --out that --overwrite replaces (they are removed, no other file)")] = None,
+                 "this --out that --overwrite replaces (they are removed, no other file). It costs time: a Shusha "
+                 "game's log is ~170 KB of JSON, encoded and synced to disk, 10-30 ms a game (one worker's batch "
+                 "ran ~40% slower with it)")] = None,
         turns: Annotated[bool, typer.Option(
             "--turns", help="Also write <out stem>.turns.parquet next to --out (r.parquet -> r.turns.parquet): one "
                             "row per game per turn played, read from its event log (objective hexes held, road "
