@@ -1332,12 +1332,22 @@ def _cut_place_cell(c: CellStats, sep: str) -> str:
     in 90%, +2 other places"); "" when not cut or not recorded (an older file)."""
     if not c.cut_places:
         return ""
-    place, k = max(c.cut_places.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))
+    ranked = sorted(c.cut_places.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    place, k = ranked[0]
     total = sum(c.cut_places.values())
     if k == total:
         return f"{sep}at {place}"
-    more = len(c.cut_places) - 1  # (other places, not games: "+1 more" was read as one more game)
-    return f"{sep}at {place}{sep}in {pct(k / total)}%, +{more} other place{'s' if more > 1 else ''}"
+    out = f"{sep}at {place}{sep}in {pct(k / total)}%"
+    shown = 1
+    if ranked[1][1] >= SECOND_CUT_SHARE * total:  # (a second place as common: "+2 other places" hid Lisagor's 41%,
+        out += f", {ranked[1][0]}{sep}in {pct(ranked[1][1] / total)}%"  # the record's split: an analyst)
+        shown = 2
+    more = len(c.cut_places) - shown  # (other places, not games: "+1 more" was read as one more game)
+    return out + (f", +{more} other place{'s' if more > 1 else ''}" if more else "")
+
+
+SECOND_CUT_SHARE = 0.2
+"""The share of a cell's cut games from which the second commonest first-cut place is named beside the first."""
 
 
 FALLEN_NOTE = ("'fallen by turn T (all games)': the share of all the cell's games, wins and losses, in which the "
@@ -1347,8 +1357,9 @@ ROAD_CUT_NOTE = ("'road cut: first anywhere / near' the objective: the median tu
                  "watched road (column road_cut_turn), then the median first turn an attacker ground unit stood on "
                  "the road within 3 hexes of the objective (column road_cut_near_objective_turn: the cut by the "
                  "town, as `wargame fidelity` measures it), the games behind each (n), and where the first cut was "
-                 "(column road_cut_where: the commonest place, with its share of the cut games when not all, and "
-                 "how many other places the rest were first cut at); n/a: not in the results file (written by an "
+                 "(column road_cut_where: the commonest place, with its share of the cut games when not all, the "
+                 "second commonest too when it has a fifth of them or more, and how many other places the rest were "
+                 "first cut at); n/a: not in the results file (written by an "
                  "older wargame)")
 """What the table's road-cut columns mean (a modelling review: the first cut was a detached group's arrival far
 from the town in every game, and the median was read as the cut by the town)."""

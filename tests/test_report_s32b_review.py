@@ -156,11 +156,21 @@ def test_named_cells_keep_their_sweep_values_on_the_plots(files, drawn, tmp_path
 # ------------------------------------------------------------------------------ 4. minor
 
 
-@pytest.mark.parametrize(("places", "tail"), [({"A": 3, "B": 1}, "+1 other place"),
-                                              ({"A": 3, "B": 1, "C": 1}, "+2 other places")])
+@pytest.mark.parametrize(("places", "tail"), [({"A": 9, "B": 1}, "+1 other place"),
+                                              ({"A": 8, "B": 1, "C": 1}, "+2 other places")])
 def test_road_cut_counts_other_places_not_games(places, tail) -> None:
-    c = CellStats(0, "a", {}, n=5, cut_places=places)
+    c = CellStats(0, "a", {}, n=10, cut_places=places)
     assert R._cut_place_cell(c, " ").endswith(tail) and "more" not in R._cut_place_cell(c, " ")
+
+
+@pytest.mark.parametrize(("places", "said"), [
+    ({"A": 5, "B": 4, "C": 1}, " at A in 50%, B in 40%, +1 other place"),
+    ({"A": 6, "B": 4}, " at A in 60%, B in 40%"),
+    ({"A": 8, "B": 1, "C": 1}, " at A in 80%, +2 other places")])
+def test_road_cut_names_a_second_place_as_common(places, said) -> None:
+    """Session 37, an analyst: "at (21,12) by Jidir Duzu in 50%, +2 other places" hid Lisagor's 41%."""
+    c = CellStats(0, "a", {}, n=10, cut_places=places)
+    assert R._cut_place_cell(c, " ") == said
 
 
 def _missions_cell(k: int, art: list[int], sides: dict[str, bool]) -> CellStats:
