@@ -65,7 +65,7 @@ def test_an_assault_line_names_its_units_in_its_bracket_too(shusha, screen):
                               why="arm_inf_6 held: not broken; steps lost: arm_inf_6 1, az_sf_4 0")
     s = app.names(ev.text())
     assert "(Dashalti forest ambush party held: not broken; steps lost: Dashalti forest ambush party 1, " \
-           "Special forces az_sf_4 0)" in s
+           "enemy Special forces az_sf_4 0)" in s
     assert clean(app, s) and "Internal Troops" not in s  # (az_sf_4's scenario name: the defender cannot know it)
     # the event log (its line and the fire details under it) and the status line's summary
     rows = [t for t, _ in app.gui._event_rows(0, ev, 4000)]
@@ -77,7 +77,7 @@ def test_an_assault_line_names_its_units_in_its_bracket_too(shusha, screen):
     # the attacker reads the same line with its own unit by name, the enemy by type
     att = app_of(new_game(shusha, 0), (0,))
     s = att.names(ev.text())
-    assert "(Infantry arm_inf_6 held" in s and "Dashalti" not in s and clean(att, s), s
+    assert "(enemy Infantry arm_inf_6 held" in s and "Dashalti" not in s and clean(att, s), s
 
 
 def test_an_ambush_and_a_drone_strike_name_their_units_in_the_fire_details(shusha, screen):
@@ -90,7 +90,7 @@ def test_an_ambush_and_a_drone_strike_name_their_units_in_the_fire_details(shush
         rows = [t for t, _ in app.gui._event_rows(0, ev, 4000)]
         assert all(clean(app, t) for t in rows), rows
     assert "its last munition: Harop loitering munitions is used up" in app.names(strike.text())
-    assert "fires first — Infantry arm_inf_6 → " in app.names(amb.text())
+    assert "fires first — enemy Infantry arm_inf_6 → " in app.names(amb.text())
 
 
 # ------------------------------------------------------------------ fire previews

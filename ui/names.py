@@ -56,12 +56,13 @@ class Namer:
 
     def short(self, uid: str) -> str:
         """A shorter form where space is short: an own unit's name alone (its id if it has none), an enemy's
-        type label and id ("Special forces az_sf_5")."""
+        type label and id without the brackets ("enemy Special forces az_sf_5": said "enemy" as `name` does, which a
+        new player missed in "Special forces az_sf_5 held")."""
         u = self.units.get(uid)
         if u is None:
             return uid
         if not self.own(uid):
-            return f"{type_label(self.table, u.type)} {uid}"
+            return f"enemy {type_label(self.table, u.type)} {uid}"
         return u.name or uid
 
     def rewrite(self, text: str) -> str:
@@ -79,7 +80,7 @@ class Namer:
         'Dashalti forest ambush party (arm_inf_6) destroyed at (22,14) by enemy Special forces (az_sf_4)'
         >>> n("Assault az_sf_5 (23,14) → (22,14) (arm_inf_6): repulsed (arm_inf_6 held; lost: az_sf_5 1)")
         'Assault enemy Special forces (az_sf_5) (23,14) → (22,14) (Dashalti forest ambush party (arm_inf_6)):
-        repulsed (Dashalti forest ambush party held; lost: Special forces az_sf_5 1)'
+        repulsed (Dashalti forest ambush party held; lost: enemy Special forces az_sf_5 1)'
         """
         if self._re is None or not text:
             return text
