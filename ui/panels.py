@@ -435,7 +435,8 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
             "fires in its side's artillery phase"
         r = w.line(f"{mark}{side_word(app, u)}{app.names.name(u.id)}: {ut.label.split(' (')[0]}, strength "
                    f"{u.strength}, off-map guns firing from "
-                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes}{reach_words(app, u.idx, ut.range_hexes)}"
+                   f"{where(app.state.map, u.idx)}, range {ut.range_hexes}"
+                   f"{reach_words(app, u.idx, ut.range_hexes) if u.side in app.human else ''}"
                    f" - {now}{'' if app.read_only else ' (click to select)'}", p.good, px=12, indent=4)
         if w.shown_whole(r):
             app.click_regions.append((r, (lambda uid=u.id: app.select(uid))))
@@ -444,7 +445,8 @@ def _aircraft(app: Any, w: Writer, compact: int) -> None:
 def reach_words(app: Any, idx: int, reach: int) -> str:
     """", as far as Lisagor; Shusha 28 hexes away, out of range": where guns firing from hex `idx` reach, named by
     the farthest place in range, and the objective when they cannot reach it (a new player tried every turn to fire
-    the off-map guns into the fight for Shusha, each time refused "28-31 hexes away")."""
+    the off-map guns into the fight for Shusha, each time refused "28-31 hexes away"). For a player's own guns: a
+    replay's or an AI game's panel has no room to spare on it."""
     gmap = app.state.map
     dist = gmap.distances_from(idx)
     inside = [(int(dist[i]), name) for name, _, i in gmap.places if dist[i] <= reach]
