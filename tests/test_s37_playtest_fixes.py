@@ -203,3 +203,15 @@ def test_the_help_tells_each_side_what_it_does_in_the_scenarios_numbers(screen) 
     app.render(screen)
     box = next(e for e in app.gui.help_win.get_container().elements if hasattr(e, "html_text"))
     assert defender in html_.unescape(box.html_text)
+
+
+def test_a_selected_drones_hint_names_the_dashed_line_round_its_reach(screen) -> None:
+    """The dashed line drawn round a selected drone's reach had no word anywhere (a new player)."""
+    from ui.panels import unit_hint
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "attacker", "air"), (0,))
+    st = app.state
+    recon = next(u for u in st.units if u.side == 0 and st.utype(u).air_role == "recon")
+    app.select(recon.id)
+    hint = unit_hint(app, recon, st.utype(recon))
+    assert f"within {st.utype(recon).sortie_radius_hexes} hexes of its base (the dashed line)" in hint, hint

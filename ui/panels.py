@@ -955,9 +955,11 @@ def unit_hint(app: Any, u: Any, ut: Any) -> str:
             return "Aircraft act in the air phase."
         if app.view.grounded.get(u.id):
             return "Grounded by the weather this turn (see Weather & aircraft above)."
+        # (the dashed line round the drone's base was drawn, never named: a new player)
+        reach = f"within {ut.sortie_radius_hexes} hexes of its base (the dashed line)"
         if ut.air_role == "recon":
-            return "Click any hex: a recon sortie spots the enemies around it (for artillery and drones)."
-        return ("Click an enemy counter ringed orange to preview a strike." if app.targets() else
+            return f"Click any hex {reach}: a recon sortie spots the enemies around it (for artillery and drones)."
+        return (f"Click an enemy counter ringed orange, {reach}, to preview a strike." if app.targets() else
                 "No enemy it can strike is known (none in sight? fly a recon drone first).")
     if ph == "movement" and u.offmap:
         return (f"Off-map guns do not move on the map; they fire in the artillery phase from "
