@@ -115,15 +115,20 @@ def supplied_at(state: GameState, side: int, hexes: np.ndarray) -> list[bool]:
             dist, parent = kernels.supply_tree(*gmap.csr("supply"), gmap.no_go[side], sources, limit)
             tree = gmap.derived[key] = (_readonly(dist), _readonly(parent))
         csr = gmap.csr("supply")
+        is_source = np.zeros(gmap.n, BOOL)
+        is_source[sources] = True
+        is_source.setflags(False)
         got = state._supply_cache[side] = (limit, sources, tree, kernels.supply_workspace(
-            gmap.n, csr[1].shape[0], sources.shape[0], len(state.units)))  # targets: the side's units at most
-    limit, sources, tree, ws = got
+            gmap.n, csr[1].shape[0], sources.shape[0], len(state.units)),  # targets: the side's units at most
+            is_source, kernels.supply_back_workspace(gmap.n))
+    limit, sources, tree, ws, is_source, back = got
     if hexes.shape[0] > ws[2].shape[0]:  # more hexes than the side has units: a workspace for this call
         ws = kernels.supply_workspace(gmap.n, gmap.csr("supply")[1].shape[0], sources.shape[0], hexes.shape[0])
-    # blocked mask (`_blocked`), tree shortcut and the search for what the tree leaves unknown: one call
+    # blocked mask (`_blocked`), tree shortcut and a backward search from each hex the tree leaves unknown: one call
     out = np.empty(hexes.shape[0], BOOL)
-    kernels.direct.supply_status(*gmap.csr("supply"), gmap.no_go[side], gmap.nbr, state.positions_array(1 - side),
-                                 state.positions_array(side), sources, limit, tree[0], tree[1], hexes, out, *ws)
+    kernels.direct.supply_status_back(*gmap.csr("supply"), *gmap.csr("supply", reverse=True), gmap.no_go[side],
+                                      gmap.nbr, state.positions_array(1 - side), state.positions_array(side), sources,
+                                      is_source, limit, tree[0], tree[1], hexes, out, *ws, *back)
     return out.tolist()
 
 

@@ -145,30 +145,45 @@ def test_the_supply_tree_shortcut_never_contradicts_the_search(which, seed, n_sr
         assert settled.all()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(which=st.sampled_from(sorted(MAPS)), seed=st.integers(0, 10**6), n_src=st.integers(1, 3),
-       limit=st.sampled_from([3.0, 16.0, 1e9]), n_enemy=st.integers(0, 25), n_own=st.integers(1, 25))
-def test_supply_status_matches_a_full_trace(which, seed, n_src, limit, n_enemy, n_own):
-    """The fused supply check (blocked mask, tree shortcut, a search for the rest; in reused workspace arrays)
-    answers what a full trace around the blocked hexes answers, call after call."""
+       limit=st.sampled_from([3.0, 16.0, 28.0, 1e9, -1.0]), n_enemy=st.integers(0, 40), n_own=st.integers(1, 25))
+def test_supply_status_back_matches_a_full_trace(which, seed, n_src, limit, n_enemy, n_own):
+    """The backward supply searches answer what a full forward trace around the blocked hexes answers, call after
+    call (the scratch left clean), also with the range exactly the cost of some hex's route (limit -1.0: a hex's
+    unblocked cost, where adding a route's costs backwards may round otherwise and the forward search decides)."""
     gmap = game_map(MAPS[which]())
     rng = np.random.default_rng(seed)
-    csr = gmap.csr("supply")
+    csr, rcsr = gmap.csr("supply"), gmap.csr("supply", reverse=True)
     sources = rng.integers(0, gmap.n, n_src).astype(np.int64)
+    is_source = np.zeros(gmap.n, dtype=bool)
+    is_source[sources] = True
     no_go = rng.random(gmap.n) < 0.03
+    edge = -1  # a hex whose cheapest route costs exactly the range, asked each call
+    if limit < 0:
+        full = kernels.supply_tree(*csr, no_go, sources, 1e9)[0]
+        far = np.flatnonzero((full > 0) & (full < np.inf))
+        edge = int(far[rng.integers(0, far.shape[0])]) if far.shape[0] else -1
+        limit = float(full[edge]) if edge >= 0 else 5.0
     dist, parent = kernels.supply_tree(*csr, no_go, sources, float(limit))
     ws = kernels.supply_workspace(gmap.n, csr[1].shape[0], n_src, n_own)
+    back = kernels.supply_back_workspace(gmap.n)
     for _ in range(3):
         enemy = rng.integers(0, gmap.n, n_enemy).astype(np.int64)
         own = rng.integers(0, gmap.n, n_own).astype(np.int64)
+        own[n_own // 2:] = own[: n_own - n_own // 2]  # stacks: hexes asked twice in a call
+        if edge >= 0:
+            own[0] = edge
         blocked = kernels.supply_blocked(no_go, gmap.nbr, enemy, own)
         want = trace_py(gmap.supply_adjacency, blocked.tolist(), sources.tolist(), limit, gmap.n) < np.inf
         out = np.zeros(n_own, dtype=bool)
-        kernels.supply_status(*csr, no_go, gmap.nbr, enemy, own, sources, limit, dist, parent, own, out, *ws)
+        kernels.supply_status_back(*csr, *rcsr, no_go, gmap.nbr, enemy, own, sources, is_source, limit, dist, parent,
+                                   own, out, *ws, *back)
         assert out.tolist() == want[own].tolist()
+        assert (back[0] == np.inf).all() and not ws[1].any()  # the scratch is left ready for the next call
     with pytest.raises(IndexError, match="too small"):  # more targets than the workspace holds
-        kernels.supply_status(*csr, no_go, gmap.nbr, enemy, own, sources, limit, dist, parent,
-                              np.zeros(n_own + 1, dtype=np.int64), np.zeros(n_own + 1, dtype=bool), *ws)
+        kernels.supply_status_back(*csr, *rcsr, no_go, gmap.nbr, enemy, own, sources, is_source, limit, dist, parent,
+                                   np.zeros(n_own + 1, dtype=np.int64), np.zeros(n_own + 1, dtype=bool), *ws, *back)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
