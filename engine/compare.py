@@ -395,6 +395,10 @@ def compare_notes(cmp: Comparison) -> list[str]:
         notes.append(PAIRED_NOTE)
     if not all_paired:
         notes.append(COMPARE_UNPAIRED_NOTE)
+        shared = shared_seed_notes(cmp)
+        if shared:
+            notes.append("; ".join(shared) + ": those games are not independent samples, so the unpaired intervals "
+                         "are wider than they need be; batches of the same --games and --seed pair game by game")
     hours = {s.meta.get("turn_hours") for s in cmp.files}
     if len(hours) > 1:
         notes.append("the files' turns are of different lengths (" + ", ".join(
@@ -405,6 +409,26 @@ def compare_notes(cmp: Comparison) -> list[str]:
     notes += compare_missions_notes(cmp)
     notes.append(MODEL_RATE_NOTE)
     return notes
+
+
+def shared_seed_notes(cmp: Comparison) -> list[str]:
+    """"cell weather=clear of tb2weak shares the seeds of 60 of its games, game for game, with base's": matched cells
+    that do not pair (`paired_games`: other numbers of games) yet played the same seeds on the games both have (an
+    analyst compared a 150-game batch with a 60-game one of the same --seed: all 60 shared, nothing said)."""
+    out = []
+    for k, group in enumerate(cmp.groups):
+        first = group[0]
+        for i in range(1, len(cmp.files)):
+            if cmp.pairs(k, i):
+                continue
+            other = group[i]
+            n = sum(1 for g, x in first.games.items()
+                    if x.seed is not None and (y := other.games.get(g)) is not None and y.seed == x.seed)
+            if n >= 2:
+                where = "" if cmp.matched_by == "single cell" else f"cell {other.label} of "
+                out.append(f"{where}{cmp.labels[i]} shares the seeds of {n} of its games, game for game, with "
+                           f"{cmp.labels[0]}'s")
+    return out
 
 
 def compare_rich_table(cmp: Comparison, width: int | None = None) -> Any:

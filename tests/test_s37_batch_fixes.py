@@ -45,3 +45,18 @@ def test_a_resume_of_a_finished_batch_does_not_say_it_wrote_the_results(tmp_path
     r = CliRunner().invoke(app, [*args, "--resume", "--csv", str(tmp_path / "r.csv")])
     assert r.exit_code == 0 and f"wrote {tmp_path / 'r.csv'}" in r.output.replace("\n", "")
     assert f"wrote {out}" not in r.output.replace("\n", "")
+
+
+def test_compare_says_when_unpaired_cells_share_seeds(tmp_path) -> None:
+    """A 150-game and a 60-game batch of the same --seed share their first 60 games' seeds; `wargame compare` took
+    them as independent samples and said nothing (an analyst)."""
+    from engine.compare import compare_files, compare_notes
+
+    doc = short_shusha_doc(2)
+    a, b, c = tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "c.parquet"
+    B.run_batch(B.BatchSpec("short.json", doc, 4, 7), a, workers=1)
+    B.run_batch(B.BatchSpec("short.json", doc, 2, 7, sets=[("sides.defender.supply_range", 10)]), b, workers=1)
+    B.run_batch(B.BatchSpec("short.json", doc, 2, 8), c, workers=1)
+    notes = " ".join(compare_notes(compare_files([a, b])))
+    assert "b shares the seeds of 2 of its games, game for game, with a's" in notes, notes
+    assert "shares the seeds" not in " ".join(compare_notes(compare_files([a, c])))  # (another --seed)
