@@ -1723,7 +1723,8 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
         "turns": max(int(c.doc.get("turns", 0) or 0) for c in cells),
         "cells": [{"cell": c.index, "params": c.params,
                    "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1),
-                   "suspected_fire_sides": cell_suspected_fire_sides(c)}
+                   "suspected_fire_sides": cell_suspected_fire_sides(c),
+                   "artillery_sides": cell_artillery_sides(c)}
                   for c in cells],
     }
     if meta.get("measures"):  # (a lesson's numbers, which `wargame report` gives per cell; left out otherwise)
@@ -1731,6 +1732,16 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
     if table is not None:
         info["table"] = table
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
+
+
+def cell_artillery_sides(cell: Cell) -> dict[str, bool]:
+    """Per side: has it a unit of an indirect-fire type in the cell's scenario (its guns, on the map or off it)?
+    Recorded for the report: a lesson without guns showed "artillery missions 0.0 [0.0-0.0]" and a difference of
+    "+0.0 [+0.0, +0.0]" for them (an analyst)."""
+    from engine.scenario import scenario_from_dict
+
+    scen = scenario_from_dict(copy.deepcopy(cell.doc))  # (validated by `build_cells`: the resolved unit table)
+    return {side: any(scen.unit_table[u.type].indirect for u in scen.units if u.side == side) for side in SIDES}
 
 
 def cell_suspected_fire_sides(cell: Cell) -> dict[str, bool]:

@@ -306,7 +306,7 @@ def compare_mission_rows(cmp: Comparison, compact: bool = False) -> tuple[list[s
                 row.append(missions_cell(s, c, "suspected_fire_missions", sep)
                            if "suspected_fire_missions" in c.missions else "n/a")
             row.append("—" if i == 0 else fmt_missions_difference(compare_differences(cmp, k, i),
-                                                                  "artillery_missions", sep))
+                                                                  "artillery_missions", sep, (group[0], c)))
             rows.append(row)
     return head, rows
 

@@ -155,6 +155,13 @@ class CellStats:
     suspected_sides: dict[str, bool] | None = None
     """Per side: could its agent fire on a suspected position in this cell's games (the batch's record,
     `read_suspected_sides`)? None when not known (a file written before engine 0.19.0)."""
+    artillery_sides: dict[str, bool] | None = None
+    """Per side: had it any guns in this cell's scenario (the batch's record, `engine.batch.cell_artillery_sides`)?
+    None when not known (a file written before session 37): the missions are then shown as counted."""
+
+    def gunless(self, side: str) -> bool:
+        """Is `side` known to have had no guns in this cell (its missions columns say nothing)?"""
+        return self.artillery_sides is not None and not self.artillery_sides.get(side, True)
 
     def casualties(self, side: str) -> list[int]:
         """A side's steps lost per game as the report speaks of casualties: its ground units' steps
@@ -585,6 +592,7 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
     s.warnings += unknown_winner_warnings(s)
     if s.has_suspected:
         read_suspected_sides(s)
+    read_artillery_sides(s)
     read_turns(s)
     name_cells(s, cell_names or {})
     if baseline is not None:
@@ -711,6 +719,17 @@ def read_suspected_sides(s: Summary) -> None:
     if any(c.suspected_sides is None for c in s.cells):
         s.suspected_why = ("the results file does not record it (written by `wargame batch` before engine "
                            "0.19.0, or not by `wargame batch`)")
+
+
+def read_artillery_sides(s: Summary) -> None:
+    """Fill the cells' `artillery_sides` from the results' metadata (`engine.batch.cell_artillery_sides`); left None
+    in a file that does not record them."""
+    guns = {c.get("cell"): c.get("artillery_sides") for c in s.meta.get("cells") or [] if isinstance(c, dict)}
+    for c in s.cells:
+        got = guns.get(c.cell)
+        c.artillery_sides = ({side: got[side] for side in ("attacker", "defender")}
+                             if isinstance(got, dict) and all(isinstance(got.get(side), bool)
+                                                              for side in ("attacker", "defender")) else None)
 
 
 TURN_COLUMNS = ["cell", "game", "turn", "objective_hexes_attacker", "objective_hexes_total", "objective_held"]
@@ -1157,8 +1176,8 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
         if s.has_missions:  # (after the missions columns: the difference a sweep of the doctrine's fire is after)
             at = head.index(suspected_head(sep) if s.suspected_column else missions_head(sep)) + 1
             head.insert(at, missions_vs_head(sep, s.vs))
-            for d, r in zip(diffs, rows, strict=True):
-                r.insert(at, "—" if d is None else fmt_missions_difference(d, "artillery_missions", sep))
+            for d, r, c in zip(diffs, rows, s.cells, strict=True):
+                r.insert(at, "—" if d is None else fmt_missions_difference(d, "artillery_missions", sep, (base, c)))
         if paired:  # (only where the seeds pair the games: in one `wargame batch` file, with --common-seeds)
             at = head.index(f"median turn{sep}taken") + 1
             head.insert(at, capture_vs_head(sep, s.vs))
@@ -1200,6 +1219,8 @@ def fmt_mean_interval(xs: Sequence[float]) -> str:
     return f"{m:.1f} [{lo:.1f}–{hi:.1f}]"
 
 
+NO_GUNS = "—"
+"""The table's entry for a side that had no guns in the cell (`CellStats.gunless`)."""
 SUSPECTED_OFF = "off"
 """The table's entry for a side that could not fire on suspected positions in the cell's games."""
 
@@ -1208,24 +1229,28 @@ def missions_cell(s: Summary, c: CellStats, counter: str, sep: str = " ") -> str
     """"11.4 [10.2–12.7] / 16.4 [15.0–17.9]": the attacker's and the defender's mean missions of `counter` per
     game with their intervals; `SUSPECTED_OFF` for a side that could not fire on a suspected position."""
     by_side = c.missions[counter]
-    shown = [SUSPECTED_OFF if counter == "suspected_fire_missions" and s.suspected_off(c, side)
+    shown = [NO_GUNS if c.gunless(side) else
+             SUSPECTED_OFF if counter == "suspected_fire_missions" and s.suspected_off(c, side)
              else fmt_mean_interval(by_side[side]) for side in ("attacker", "defender")]
     return f"{shown[0]}{sep}/ {shown[1]}"
 
 
-def fmt_missions_difference(d: dict[str, Any], counter: str, sep: str = " ") -> str:
+def fmt_missions_difference(d: dict[str, Any], counter: str, sep: str = " ",
+                            gunless: Sequence[CellStats] = ()) -> str:
     """Both sides' differences of mean missions of `counter` from cell 0 (`cell_difference`): "+5.1 [+3.9, +6.3]
-    / -0.6 [-2.0, +0.8] paired"."""
+    / -0.6 [-2.0, +0.8] paired"; "—" for a side without guns in one of the cells `gunless` names (the two
+    compared)."""
     got = d.get("missions") or {}
     if f"{counter}_attacker" not in got:
         return "—"
-    a, b = (fmt_difference(got[f"{counter}_{side}"]) for side in ("attacker", "defender"))
+    a, b = (NO_GUNS if any(c.gunless(side) for c in gunless) else fmt_difference(got[f"{counter}_{side}"])
+            for side in ("attacker", "defender"))
     return f"{a}{sep}/ {b}" + (f"{sep}paired" if d["paired"] else "")
 
 
 MISSIONS_NOTE = ("'artillery missions per game': the mean fire missions of each side's artillery per game (column "
                  "artillery_missions_<side>: every fire mission resolved, on seen units and on suspected positions), "
-                 f"with the 95% interval of the mean (Student's t, {T_BARS}, cut at 0)")
+                 f"with the 95% interval of the mean (Student's t, {T_BARS}, cut at 0); —: the side had no guns")
 """What the table's artillery column means."""
 SUSPECTED_NOTE = ("'of which on suspected positions': those fired on a last-seen mark with no enemy seen there "
                   "(column suspected_fire_missions_<side>; the rule combat.suspected_fire, used by the doctrine "

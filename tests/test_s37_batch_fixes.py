@@ -60,3 +60,30 @@ def test_compare_says_when_unpaired_cells_share_seeds(tmp_path) -> None:
     notes = " ".join(compare_notes(compare_files([a, b])))
     assert "b shares the seeds of 2 of its games, game for game, with a's" in notes, notes
     assert "shares the seeds" not in " ".join(compare_notes(compare_files([a, c])))  # (another --seed)
+
+
+def test_a_side_without_guns_has_no_artillery_numbers(tmp_path) -> None:
+    """The ambush lesson has no guns; its report gave "artillery missions 0.0 [0.0-0.0]" and differences of
+    "+0.0 [+0.0, +0.0]" (an analyst). A side with guns keeps its numbers."""
+    from conftest import SHUSHA_PATH
+
+    from engine import report as R
+
+    lesson = SHUSHA_PATH.parent / "lessons" / "ambush.json"
+    out = tmp_path / "a.parquet"
+    spec = B.BatchSpec(str(lesson), json.loads(lesson.read_text()), 3, 1,
+                       sweeps=[B.parse_sweep("set:units.blue_gar.strength=1,3")])
+    B.run_batch(spec, out, workers=1)
+    s = R.summarize(out)
+    assert all(c.artillery_sides == {"attacker": False, "defender": False} for c in s.cells)
+    head, rows = R.table_rows(s)
+    col = head.index(R.missions_head())
+    assert all(r[col] == f"{R.NO_GUNS} / {R.NO_GUNS}" for r in rows), [r[col] for r in rows]
+    vs = head.index(R.missions_vs_head(vs=s.vs))
+    assert rows[1][vs] == f"{R.NO_GUNS} / {R.NO_GUNS}", rows[1][vs]
+    shusha = tmp_path / "s.parquet"
+    B.run_batch(B.BatchSpec("short.json", short_shusha_doc(2), 2, 1), shusha, workers=1)
+    s = R.summarize(shusha)
+    assert s.cells[0].artillery_sides == {"attacker": True, "defender": True}
+    head, rows = R.table_rows(s)
+    assert R.NO_GUNS not in rows[0][head.index(R.missions_head())]
