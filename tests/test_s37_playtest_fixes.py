@@ -215,3 +215,31 @@ def test_a_selected_drones_hint_names_the_dashed_line_round_its_reach(screen) ->
     app.select(recon.id)
     hint = unit_hint(app, recon, st.utype(recon))
     assert f"within {st.utype(recon).sortie_radius_hexes} hexes of its base (the dashed line)" in hint, hint
+
+
+def test_n_plays_on_until_an_enemy_is_seen(screen) -> None:
+    """A new player as the defender pressed Space through nine turns with no enemy in sight: N plays on by itself
+    and stops when something happens, saying why."""
+    import pygame
+
+    app = app_of(new_game(shusha_scenario(), 1), (1,))
+    for _ in range(50):  # (the computer's first half-turn, up to the defender's first phase)
+        if app.my_turn():
+            break
+        app.update(budget_s=1)
+    assert app.my_turn() and not app.view.contacts
+    app.on_key(pygame.K_n, 0, "n")
+    assert app.fast_forward is not None and app.status.startswith("Playing on until an enemy is seen")
+    turn0 = app.state.turn
+    for _ in range(400):
+        app.update(budget_s=1)
+        if app.fast_forward is None:
+            break
+    st = app.state
+    assert app.fast_forward is None and st.outcome is None and app.my_turn()
+    assert app.status.startswith(f"Stopped playing on, turn {st.turn} {st.phase} phase: "), app.status
+    why = app.status.split(": ", 1)[1]
+    assert st.turn > turn0 and (app.view.contacts or why.startswith(("an enemy was seen", "one of your units", "10")))
+    if app.view.contacts:  # (an enemy in sight: by hand from here)
+        app.on_key(pygame.K_n, 0, "n")
+        assert app.fast_forward is None and app.status.startswith("An enemy unit is in sight")

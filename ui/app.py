@@ -55,7 +55,7 @@ or weather change is always taken back: `App.issue`.)"""
 CURSOR_KEYS = {pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0), pygame.K_UP: (0, -1), pygame.K_DOWN: (0, 1)}
 """Arrow keys: the keyboard cursor's step (columns, rows); with Shift they pan the map instead."""
 WAIT_KEYS = frozenset({pygame.K_t, pygame.K_SPACE, pygame.K_e, pygame.K_TAB, pygame.K_g, pygame.K_k,
-                       pygame.K_BACKSPACE, pygame.K_DELETE})
+                       pygame.K_BACKSPACE, pygame.K_DELETE, pygame.K_n})
 """Keys that act on the game under the map (a target, the end of the phase, the next unit, a go-to order, a hold
 mark, cancelling one): with a window over the map they wait for it to close (Space under the help ended a phase
 unseen)."""
@@ -102,6 +102,8 @@ HELP = [
     ("W", "watch the enemy's fights: the computer's turn stops at each fight you see, the map zoomed and centred on "
           "it, until Space (W again: it plays through)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
+    ("N", "play on: your phases end by themselves, turn after turn, until an enemy is seen, one of your units is hit "
+          "or 10 turns have passed (go-to orders march as usual; N again stops)"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw), or a sandbox placement or weather change"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
     ("Event log", "click a line: its hexes are outlined on the map and the map centres on them (zoomed in to the "
@@ -150,6 +152,9 @@ IDLE_TAB_WORDS = {"movement": "not yet moved", "assault": "could still assault",
 """What the units Tab goes through after the idle warning have in common, for the status line (`next_unit`): it
 said "... strength 2 - 6 of the 6 the end-of-phase warning names (Tab: the next, ...)", hard to read (s33
 playtest); now "Not yet moved: 6 of 6 (Tab: next, Esc: all units) — Selected ..."."""
+FAST_FORWARD_KEY = pygame.K_n
+FAST_FORWARD_TURNS = 10
+"""How many turns N plays on at most (`App.start_fast_forward`)."""
 WELCOME = "Welcome. Press H for help. Select a unit: click it, or press Tab."
 """The status line a new game opens on."""
 WELCOME_NOTE = "welcome: press H for help; select a unit: click it, or press Tab"
@@ -352,6 +357,9 @@ class App:
         self.last_seen_label_rects: list[pygame.Rect] = []
         """Where the last-seen marks' labels stood on the map surface in the last frame (clear of counters)."""
         self._skip_key: Any = None
+        self.fast_forward: tuple[int, int, int, int] | None = None
+        """Playing on (key N, `start_fast_forward`): (the state's id, the turn it began, the own units' strength then,
+        the last-seen marks then); None when off."""
         self._ended_by_order: int | None = None
         """The id of the state an order of the player ended (`issue`): `update` then puts the game's end on the
         status line."""
@@ -2110,6 +2118,47 @@ class App:
                         self.status = skip_status(kept, skipped)
                     if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
                         self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
+        if self.fast_forward is not None and self.my_turn():
+            self.fast_forward_step()
+
+    def start_fast_forward(self) -> None:
+        """N: end the player's phases, turn after turn, until something happens (`fast_forward_step`). A new player
+        as the defender pressed Space through nine turns with no enemy in sight."""
+        if self.fast_forward is not None:
+            self.fast_forward = None
+            self.status = "Playing on stopped (N)"
+            return
+        if not self.my_turn() or self.read_only or self.hotseat:
+            self.status = "N plays on in your own turn, against the computer"
+            return
+        if self.view.contacts:
+            self.status = "An enemy unit is in sight: play on by hand (N works while none is)"
+            return
+        st = self.state
+        self.fast_forward = (id(st), st.turn, sum(u.strength for u in self.view.own), len(self.view.last_seen))
+        self.status = (f"Playing on until an enemy is seen or one of your units is hit (at most {FAST_FORWARD_TURNS} "
+                       "turns; N stops)")
+
+    def fast_forward_step(self) -> None:
+        """One step of playing on (`start_fast_forward`): the phase ended as Space would end it, unless an enemy is in
+        sight or last seen anew, one of the player's units lost strength, or `FAST_FORWARD_TURNS` turns went by; then
+        it stops and says why. Go-to orders march as in any movement phase (they run when it starts)."""
+        st = self.state
+        game, turn0, strength0, marks0 = self.fast_forward  # type: ignore[misc]
+        if game != id(st):  # (another game loaded, a move undone: not what N was pressed in)
+            self.fast_forward = None
+            return
+        v = self.view
+        why = ("an enemy unit is in sight" if v.contacts else
+               "an enemy was seen and went out of sight" if len(v.last_seen) > marks0 else
+               "one of your units was hit" if sum(u.strength for u in v.own) < strength0 else
+               f"{FAST_FORWARD_TURNS} turns played on" if st.turn >= turn0 + FAST_FORWARD_TURNS else None)
+        if why is not None:
+            self.fast_forward = None
+            self.status = f"Stopped playing on, turn {st.turn} {st.phase} phase: {why} | {self.status}"
+            return
+        self.pending = None
+        self.issue(EndPhase(SIDES[st.side]))
 
     SETTLE_FRAMES = 20000
     """`settle`'s bound on frames (each advances the game or ends it): a scripted screenshot never hangs."""
@@ -3027,6 +3076,8 @@ class App:
                 self.status += " - no fight seen yet: it shows with the first"
         elif key in (pygame.K_SPACE, pygame.K_e):
             self.end_phase()
+        elif key == FAST_FORWARD_KEY and not ctrl:
+            self.start_fast_forward()
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             if self.kb_cursor and self.hover is not None:  # (the keyboard's click: on the cursor's hex)
                 self.click_hex(self.hover, shift=bool(mod & pygame.KMOD_SHIFT), ctrl=bool(ctrl))
