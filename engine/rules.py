@@ -1289,6 +1289,8 @@ def apply(state: GameState, order: Order) -> list[Event]:
     memo = state._check_memo
     if memo is not None and memo[1] is order and memo[0] == state.version:
         reason = memo[2]  # this very order was checked just now (an agent's `check`): well formed, and this answer
+    elif type(order) is EndPhase:  # (well formed; its check is two comparisons, cheaper than the memo's round trip)
+        reason = _check(state, order)
     else:
         order = _well_formed(order)
         reason = _check_remembered(state, order)
