@@ -194,7 +194,14 @@ def test_the_help_tells_each_side_what_it_does_in_the_scenarios_numbers(screen) 
     from ui.gui import side_advice
 
     attacker, defender = side_advice(shusha_scenario())
-    assert attacker.startswith("Attacker: ") and "take Shusha" in attacker
+    assert attacker.startswith("Attacker: find the enemy (recon drones, your units' sight)")
+    assert "take Shusha" in attacker
+    from conftest import SHUSHA_PATH
+
+    from engine.scenario import load_scenario
+
+    lesson = side_advice(load_scenario(SHUSHA_PATH.parent / "lessons" / "ambush.json"))[0]
+    assert lesson.startswith("Attacker: find the enemy (your units' sight)")  # (no aircraft in the lesson)
     assert "within 2 hexes of it, the attacker cannot win before the last turn" in defender
     assert "hidden parties in forest or ravine fire first by themselves" in defender
     assert "only Special forces move unseen" in defender

@@ -978,8 +978,10 @@ def side_advice(scen: Any) -> list[str]:
     on_map = set("".join(scen.map.terrain))
     cover = sorted({t.name.lower() for code, t in scen.terrain_table.items() if code in on_map and t.ambush > 0})
     ambush = any(scen.unit_table[u.type].can_ambush for u in scen.units) and cover
-    return [f"Attacker: find the enemy (recon drones, units' sight), bring fire and assaults on what you find, and "
-            f"take {v.objective}; an enemy you cannot see may be waiting in cover.",
+    recon = any(scen.unit_table[u.type].air_role == "recon" for u in scen.units if u.side == "attacker")
+    eyes = "recon drones, your units' sight" if recon else "your units' sight"  # (a lesson has no aircraft)
+    return [f"Attacker: find the enemy ({eyes}), bring fire and assaults on what you find, and take {v.objective}; "
+            "an enemy you cannot see may be waiting in cover.",
             "Defender: hold " + v.objective + (f"; while a unit of yours stands {near} of it, the attacker cannot "
                                                "win before the last turn" if v.sudden_death else "")
             + (f"; hidden parties in {' or '.join(cover)} fire first by themselves when the enemy walks next to them"
