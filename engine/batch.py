@@ -1741,7 +1741,8 @@ def cell_artillery_sides(cell: Cell) -> dict[str, bool]:
     from engine.scenario import scenario_from_dict
 
     scen = scenario_from_dict(copy.deepcopy(cell.doc))  # (validated by `build_cells`: the resolved unit table)
-    return {side: any(scen.unit_table[u.type].indirect for u in scen.units if u.side == side) for side in SIDES}
+    return {side: any(scen.unit_table[u.type].indirect for u in scen.units if u.side == side and u.present)
+            for side in SIDES}
 
 
 def cell_suspected_fire_sides(cell: Cell) -> dict[str, bool]:

@@ -204,7 +204,7 @@ def test_the_help_tells_each_side_what_it_does_in_the_scenarios_numbers(screen) 
     assert lesson.startswith("Attacker: find the enemy (your units' sight)")  # (no aircraft in the lesson)
     assert "within 2 hexes of it, the attacker cannot win before the last turn" in defender
     assert "hidden parties in forest or ravine fire first by themselves" in defender
-    assert "only Special forces move unseen" in defender
+    assert "none of yours moves unseen" in defender  # (the special forces are the attacker's)
     app = app_of(new_game(shusha_scenario(), 0), (1,))
     app.toggle_help()
     app.render(screen)
@@ -250,3 +250,32 @@ def test_n_plays_on_until_an_enemy_is_seen(screen) -> None:
     if app.view.contacts:  # (an enemy in sight: by hand from here)
         app.on_key(pygame.K_n, 0, "n")
         assert app.fast_forward is None and app.status.startswith("An enemy unit is in sight")
+
+
+def test_n_lets_go_to_orders_march_with_auto_skip_on(screen) -> None:
+    """A reviewer: auto-skip ended the artillery phase and N the movement phase in the same frame, before the go-to
+    orders of the movement phase ran; the unit never marched."""
+    import pygame
+
+    from ui import goto_orders
+
+    st = goto(new_game(shusha_scenario(), 1), "defender", "air")
+    app = app_of(st, (1,))
+    assert app.autoskip
+    u = next(x for x in st.units if x.side == 1 and x.active and not x.offmap and not x.hidden
+             and st.utype(x).domain == "ground" and not st.utype(x).indirect and st.map.objective_distance[x.idx] <= 3)
+    start = u.idx
+    app.select(u.id)
+    for i in (int(i) for i in st.map.within(u.idx, 3) if st.map.distance(u.idx, int(i)) == 3):
+        goto_orders.give(app, i)
+        if goto_orders.goal_of(app.state, u.id) is not None:
+            break
+    assert goto_orders.goal_of(app.state, u.id) is not None
+    app.select(None)
+    app.on_key(pygame.K_n, 0, "n")
+    for _ in range(400):
+        app.update(budget_s=1)
+        if app.fast_forward is None:
+            break
+    assert app.state.unit(u.id).idx != start  # (it marched in the movement phase N played through)
+    assert any(o.kind == "Move" and o.unit == u.id for o in app.state.orders)

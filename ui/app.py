@@ -357,9 +357,9 @@ class App:
         self.last_seen_label_rects: list[pygame.Rect] = []
         """Where the last-seen marks' labels stood on the map surface in the last frame (clear of counters)."""
         self._skip_key: Any = None
-        self.fast_forward: tuple[int, int, int, int] | None = None
+        self.fast_forward: tuple[int, int, int, frozenset[Any], frozenset[str]] | None = None
         """Playing on (key N, `start_fast_forward`): (the state's id, the turn it began, the own units' strength then,
-        the last-seen marks then); None when off."""
+        the last-seen marks then (`mark_keys`), the units with go-to orders then); None when off."""
         self._ended_by_order: int | None = None
         """The id of the state an order of the player ended (`issue`): `update` then puts the game's end on the
         status line."""
@@ -1541,6 +1541,8 @@ class App:
         # nothing is changed if it fails)
         self.load_notes = goto_orders.drop_bad(st)
         self.state = st
+        self.fast_forward = None  # (playing on, and the end said, were of the last game)
+        self._ended_by_order = None
         self.ended_in_autoplay = False  # (another game: its ending was not autoplayed here)
         self.recon_notes = {}  # (about another game's log)
         self.quit_refused = False  # (a quit held back in the last game: this one's unsaved orders are autosaved)
@@ -2086,6 +2088,7 @@ class App:
                 self._goto_key = key
                 goto_orders.run_phase_start(self)
                 st = self.state
+        skipped_now = False
         if self.autoskip and self.my_turn():
             key = (id(st), st.turn, st.side, st.phase_i)
             if key != self._skip_key:
@@ -2104,6 +2107,7 @@ class App:
                         # the phase now skipped: "Your AIR phase: ... Space ends the phase." stayed into movement)
                         kept = kept.replace(f". {hint}", "").replace(hint, "").rstrip()
                     self.issue(EndPhase(SIDES[st.side]))
+                    skipped_now = True
                     skipped = f"skipped the {ph} phase ({why or 'nothing to order'})" + (
                         "; " + "; ".join(grounded) if grounded and ph == "air" else "")
                     self.report_notes.append(skipped[0].upper() + skipped[1:])
@@ -2118,7 +2122,9 @@ class App:
                         self.status = skip_status(kept, skipped)
                     if self.hotseat and self.state.side != self.view_side and self.state.outcome is None:
                         self.raise_curtain()  # (the skip ended the half-turn: down at once, not a frame later)
-        if self.fast_forward is not None and self.my_turn():
+        # (not in the frame a skip ended a phase: the next phase starts next frame, a movement phase with its go-to
+        # orders, which N skipped over in the reviewer's test)
+        if self.fast_forward is not None and self.my_turn() and not skipped_now and not self.window_over_map():
             self.fast_forward_step()
 
     def start_fast_forward(self) -> None:
@@ -2135,23 +2141,31 @@ class App:
             self.status = "An enemy unit is in sight: play on by hand (N works while none is)"
             return
         st = self.state
-        self.fast_forward = (id(st), st.turn, sum(u.strength for u in self.view.own), len(self.view.last_seen))
+        self.fast_forward = (id(st), st.turn, sum(u.strength for u in self.view.own), self.mark_keys(),
+                             frozenset(goto_orders.orders(st)))
         self.status = (f"Playing on until an enemy is seen or one of your units is hit (at most {FAST_FORWARD_TURNS} "
                        "turns; N stops)")
+
+    def mark_keys(self) -> frozenset[tuple[str, int, int]]:
+        """The viewing side's last-seen marks as (unit, hex, turn): a mark seen anew changes its key (N compared their
+        number, and missed an enemy seen again where a mark of it stood)."""
+        return frozenset((m.id, m.idx, m.turn) for m in self.view.last_seen)
 
     def fast_forward_step(self) -> None:
         """One step of playing on (`start_fast_forward`): the phase ended as Space would end it, unless an enemy is in
         sight or last seen anew, one of the player's units lost strength, or `FAST_FORWARD_TURNS` turns went by; then
         it stops and says why. Go-to orders march as in any movement phase (they run when it starts)."""
         st = self.state
-        game, turn0, strength0, marks0 = self.fast_forward  # type: ignore[misc]
+        game, turn0, strength0, marks0, orders0 = self.fast_forward  # type: ignore[misc]
         if game != id(st):  # (another game loaded, a move undone: not what N was pressed in)
             self.fast_forward = None
             return
         v = self.view
         why = ("an enemy unit is in sight" if v.contacts else
-               "an enemy was seen and went out of sight" if len(v.last_seen) > marks0 else
+               "an enemy was seen and went out of sight" if not self.mark_keys() <= marks0 else
                "one of your units was hit" if sum(u.strength for u in v.own) < strength0 else
+               "a go-to order arrived or stopped" if not orders0 <= frozenset(goto_orders.orders(st))
+               or goto_orders.stalled_now(self) else
                f"{FAST_FORWARD_TURNS} turns played on" if st.turn >= turn0 + FAST_FORWARD_TURNS else None)
         if why is not None:
             self.fast_forward = None

@@ -972,13 +972,14 @@ def side_advice(scen: Any) -> list[str]:
     defender: a new player did not know that its hidden parties ambush by themselves, nor that a move gives one
     away)."""
     v = scen.victory
-    sneak = sorted({t.label for t in (scen.unit_table[u.type] for u in scen.units) if t.infiltrates})
-    moves = (f"only {', '.join(sneak)} move unseen, through cover" if sneak else "no unit moves unseen")
+    defenders = [scen.unit_table[u.type] for u in scen.units if u.side == "defender" and u.present]
+    sneak = sorted({t.label for t in defenders if t.infiltrates})  # (the defender's own: not the attacker's SF)
+    moves = (f"only your {', '.join(sneak)} move unseen, through cover" if sneak else "none of yours moves unseen")
     near = f"within {v.contest_radius} {'hex' if v.contest_radius == 1 else 'hexes'}"
     on_map = set("".join(scen.map.terrain))
     cover = sorted({t.name.lower() for code, t in scen.terrain_table.items() if code in on_map and t.ambush > 0})
-    ambush = any(scen.unit_table[u.type].can_ambush for u in scen.units) and cover
-    recon = any(scen.unit_table[u.type].air_role == "recon" for u in scen.units if u.side == "attacker")
+    ambush = any(t.can_ambush for t in defenders) and cover
+    recon = any(scen.unit_table[u.type].air_role == "recon" for u in scen.units if u.side == "attacker" and u.present)
     eyes = "recon drones, your units' sight" if recon else "your units' sight"  # (a lesson has no aircraft)
     return [f"Attacker: find the enemy ({eyes}), bring fire and assaults on what you find, and take {v.objective}; "
             "an enemy you cannot see may be waiting in cover.",

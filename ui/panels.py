@@ -621,7 +621,8 @@ def all_held_note(app: Any) -> str:
     if mine:
         return (f"all held: {len(mine)} unit{'s' if len(mine) > 1 else ''} of yours {near} stop the attacker winning "
                 f"now; retake a hex, or it wins {last}")
-    return f"all held, none of yours {near}: the attacker wins at this turn's end unless you retake a hex"
+    return (f"all held, none of yours {near}: the attacker wins at this turn's end unless you retake a hex or "
+            f"bring a unit {near}")
 
 
 def road_note(app: Any) -> tuple[str, str] | None:
@@ -900,9 +901,12 @@ def recon_mark_hint(app: Any) -> str:
     artillery phase's skip, the drone flown elsewhere, that a mark cannot be fired on unless a drone covers it)."""
     st = app.state
     table = st.scenario.unit_table
-    if not any(table[st.unit(uid).type].air_role == "recon" for uid in app.able_units()):
+    drones = [st.unit(uid) for uid in app.able_units() if table[st.unit(uid).type].air_role == "recon"]
+    if not drones:
         return ""
-    fresh = [m for m in app.view.last_seen if m.turn >= st.turn - 1 and not m.left]
+    gm = st.map  # (a mark no able recon drone reaches is no hint: its sortie radius from its base)
+    fresh = [m for m in app.view.last_seen if m.turn >= st.turn - 1 and not m.left
+             and any(gm.distance(d.idx, m.idx) <= table[d.type].sortie_radius_hexes for d in drones)]
     if not fresh:
         return ""
     m = max(fresh, key=lambda m: (m.turn, -m.idx))
