@@ -102,8 +102,8 @@ HELP = [
     ("W", "watch the enemy's fights: the computer's turn stops at each fight you see, the map zoomed and centred on "
           "it, until Space (W again: it plays through)"),
     ("A", "toggle auto-skip of phases where you can only end the phase"),
-    ("N", "play on: your phases end by themselves, turn after turn, until an enemy is seen, one of your units is hit "
-          "or 10 turns have passed (go-to orders march as usual; N again stops)"),
+    ("N", "play on: your phases end by themselves, turn after turn, until an enemy is seen, one of your units is "
+          "hit, a go-to order arrives or stops, or 10 turns have passed (go-to orders march as usual; N again stops)"),
     ("Ctrl+Z", "undo the last move (only if it caused no random draw), or a sandbox placement or weather change"),
     ("Ctrl+S / Ctrl+O", "save / load dialog (default file: <scenario>_save.json in the current folder)"),
     ("Event log", "click a line: its hexes are outlined on the map and the map centres on them (zoomed in to the "
