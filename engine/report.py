@@ -1357,7 +1357,8 @@ def _cut_place_cell(c: CellStats, sep: str) -> str:
     in 90%, +2 other places"); "" when not cut or not recorded (an older file)."""
     if not c.cut_places:
         return ""
-    ranked = sorted(c.cut_places.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    ranked = sorted(c.cut_places.items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]), reverse=True)  # (ties as
+    # before: the first is the one `max` chose)
     place, k = ranked[0]
     total = sum(c.cut_places.values())
     if k == total:
