@@ -1707,9 +1707,9 @@ def write_table_atomic(table: Any, path: Path) -> None:
     atomic_write_with(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
-def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = None) -> dict[bytes, bytes]:
-    """The file metadata of the results (`table` None) or of the per-turn file (`table="turns"`). Not the chunk
-    size (the manifest keeps it for --resume): it depends on --workers, and the file's bytes must not."""
+def _schema_metadata(spec: BatchSpec, cells: list[Cell]) -> dict[bytes, bytes]:
+    """The file metadata of the results (the per-turn file's: `_with_table`). Not the chunk size (the manifest keeps
+    it for --resume): it depends on --workers, and the file's bytes must not."""
     meta = spec.scen_doc.get("meta") or {}
     info = {
         "batch": spec.identity(), "command": spec.command, "scenario_path": spec.scenario_path,
@@ -1729,8 +1729,14 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell], table: str | None = Non
     }
     if meta.get("measures"):  # (a lesson's numbers, which `wargame report` gives per cell; left out otherwise)
         info["measures"] = meta["measures"]
-    if table is not None:
-        info["table"] = table
+    return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
+
+
+def _with_table(meta: dict[bytes, bytes], table: str) -> dict[bytes, bytes]:
+    """The results' metadata (`_schema_metadata`) as another file of the batch has it (`table="turns"`): the same
+    record with its table named, not built again (each cell's scenario parsed again for its sides' guns)."""
+    info = json.loads(meta[b"wargame_batch"])
+    info["table"] = table
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
 
 
@@ -2360,7 +2366,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
     tschema = None
     if turns:
         tschema = turn_schema(sweep_column_types(spec.sweeps)).with_metadata(
-            _schema_metadata(spec, cells, table="turns"))
+            _with_table(meta, "turns"))
         # a finished chunk counts as finished only with its per-turn part (written just before it)
         no_turns = [t for t in tasks if status[t.name][0] == "ok"
                     and not _turns_part_ok(pdir / t.turns_name, pdir / t.name, tschema)]

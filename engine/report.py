@@ -711,11 +711,7 @@ def read_suspected_sides(s: Summary) -> None:
     recorded = {c.get("cell"): c.get("suspected_fire_sides") for c in s.meta.get("cells") or []
                 if isinstance(c, dict)}
     for c in s.cells:
-        got = recorded.get(c.cell)
-        # (both sides, each a bool, or not known: a side missing from a damaged record must not read "off")
-        c.suspected_sides = ({side: got[side] for side in ("attacker", "defender")}
-                             if isinstance(got, dict) and all(isinstance(got.get(side), bool)
-                                                              for side in ("attacker", "defender")) else None)
+        c.suspected_sides = side_flags(recorded.get(c.cell))
     if any(c.suspected_sides is None for c in s.cells):
         s.suspected_why = ("the results file does not record it (written by `wargame batch` before engine "
                            "0.19.0, or not by `wargame batch`)")
@@ -726,10 +722,20 @@ def read_artillery_sides(s: Summary) -> None:
     in a file that does not record them."""
     guns = {c.get("cell"): c.get("artillery_sides") for c in s.meta.get("cells") or [] if isinstance(c, dict)}
     for c in s.cells:
-        got = guns.get(c.cell)
-        c.artillery_sides = ({side: got[side] for side in ("attacker", "defender")}
-                             if isinstance(got, dict) and all(isinstance(got.get(side), bool)
-                                                              for side in ("attacker", "defender")) else None)
+        c.artillery_sides = side_flags(guns.get(c.cell))
+
+
+def side_flags(got: Any) -> dict[str, bool] | None:
+    """A per-side record of the results' metadata as {attacker: bool, defender: bool}: both sides, each a bool, or
+    None (not known): a side missing from a damaged record must not read as False.
+
+    >>> side_flags({"attacker": True, "defender": False}), side_flags({"attacker": True}), side_flags(None)
+    ({'attacker': True, 'defender': False}, None, None)
+    """
+    sides = ("attacker", "defender")
+    if isinstance(got, dict) and all(isinstance(got.get(side), bool) for side in sides):
+        return {side: got[side] for side in sides}
+    return None
 
 
 TURN_COLUMNS = ["cell", "game", "turn", "objective_hexes_attacker", "objective_hexes_total", "objective_held"]
