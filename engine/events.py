@@ -274,6 +274,24 @@ class SupplyReport(Event):
     map; the others are cut off by enemy units or their zones of control."""
     supply_range: float = 0.0
 
+    LISTED_INLINE = 3
+    """Up to this many units out of supply are named in `text()`; more are counted there and named in
+    `details()`, a row per cause: a new player found sixteen names in one log entry unreadable."""
+
+    def _groups(self) -> list[tuple[list[str], str, str, str]]:
+        """(units, short cause, cause, why) for the cut-off units and those beyond the range."""
+        cut = [u for u in self.out_of_supply if u not in self.beyond_range]
+        out = []
+        if cut:
+            out.append((cut, "cut off by enemy units or their zones of control", "cut off",
+                        "enemy units or their zones of control block every route"))
+        if self.beyond_range:
+            out.append((list(self.beyond_range), f"beyond the supply range of {self.supply_range:g}",
+                        "too far from its supply sources",
+                        f"every route costs more than the side's supply range of {self.supply_range:g}, even with "
+                        "no enemy in the way"))
+        return out
+
     def text(self) -> str:
         if not self.out_of_supply:
             if not self.in_supply:
@@ -281,14 +299,17 @@ class SupplyReport(Event):
             if len(self.in_supply) == 1:
                 return f"{self.side}: its one unit is in supply"
             return f"{self.side}: all {len(self.in_supply)} units in supply"
-        cut = [u for u in self.out_of_supply if u not in self.beyond_range]
-        why = []
-        if cut:
-            why.append(f"{', '.join(cut)} (cut off: enemy units or their zones of control block every route)")
-        if self.beyond_range:
-            why.append(f"{', '.join(self.beyond_range)} (too far from its supply sources: every route costs more "
-                       f"than the side's supply range of {self.supply_range:g}, even with no enemy in the way)")
-        return f"{self.side}: out of supply: {'; '.join(why)}"
+        groups = self._groups()
+        if len(self.out_of_supply) <= self.LISTED_INLINE:
+            why = [f"{', '.join(units)} ({cause}: {reason})" for units, _, cause, reason in groups]
+            return f"{self.side}: out of supply: {'; '.join(why)}"
+        counts = [f"{len(units)} {short}" for units, short, _, _ in groups]
+        return f"{self.side}: {len(self.out_of_supply)} units out of supply ({'; '.join(counts)})"
+
+    def details(self) -> list[str]:
+        if len(self.out_of_supply) <= self.LISTED_INLINE:
+            return []
+        return [f"{cause} ({reason}): {', '.join(units)}" for units, _, cause, reason in self._groups()]
 
 
 @_event

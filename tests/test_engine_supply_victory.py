@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 from conftest import add_unit, drop_units, events_of, goto, move_unit, next_turn, tiny_game, tiny_scenario, variant
 
@@ -67,11 +68,35 @@ def test_the_supply_report_says_why_a_unit_is_out_of_supply():
 
     rep = _supply_report(tiny_game(scen=variant(far)), "defender")
     assert "arm_far" in rep.beyond_range and set(rep.beyond_range) <= set(rep.out_of_supply)
-    assert "(too far from its supply sources: every route costs more than the side's supply range of 0.5, even " \
-           "with no enemy in the way)" in rep.text()
+    assert len(rep.out_of_supply) > rep.LISTED_INLINE  # (every defender: counted in the text, named in the details)
+    n, far = len(rep.out_of_supply), len(rep.beyond_range)
+    assert rep.text() == f"defender: {n} units out of supply ({far} beyond the supply range of 0.5)"
+    assert rep.details() == ["too far from its supply sources (every route costs more than the side's supply range "
+                             f"of 0.5, even with no enemy in the way): {', '.join(rep.beyond_range)}"]
+    assert cut.details() == []  # (one unit: named in the text)
     alone = _supply_report(tiny_game(scen=variant(lambda d: drop_units(
         d, *[u["id"] for u in d["units"] if u["side"] == "defender" and u["id"] != "arm_inf_1"]))), "defender")
     assert alone.text() == "defender: its one unit is in supply"
+
+
+def test_a_long_supply_report_counts_in_its_text_and_names_in_its_details():
+    """A new player met sixteen unit names in one log entry: the text counts by cause, a detail row per cause
+    names the units (the log panel indents details under the entry)."""
+    from engine.events import SupplyReport
+
+    rep = SupplyReport.make(turn=3, side="defender", in_supply=["d1"], out_of_supply=["c1", "f1", "c2", "c3"],
+                            beyond_range=("f1",), supply_range=16.0)
+    assert rep.text() == ("defender: 4 units out of supply (3 cut off by enemy units or their zones of control; "
+                          "1 beyond the supply range of 16)")
+    assert rep.details() == [
+        "cut off (enemy units or their zones of control block every route): c1, c2, c3",
+        "too far from its supply sources (every route costs more than the side's supply range of 16, even with no "
+        "enemy in the way): f1"]
+    three = attrs.evolve(rep, out_of_supply=["c1", "f1", "c2"])
+    assert three.details() == [] and three.text() == (
+        "defender: out of supply: c1, c2 (cut off: enemy units or their zones of control block every route); f1 "
+        "(too far from its supply sources: every route costs more than the side's supply range of 16, even with no "
+        "enemy in the way)")
 
 
 def test_supply_is_recomputed_next_turn_after_the_road_is_cut():
