@@ -266,13 +266,18 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--baseline", metavar="K", help="Take every difference (the 'vs cell K' columns, notes and summary keys "
             "*_vs_cellK) against cell K instead of cell 0: in a grid, the effect of one factor at another's level "
             "(e.g. cell 5 vs cell 3); default: the first cell, 0")] = None,
+        by: Annotated[list[str] | None, typer.Option(
+            "--by", metavar="KEY", help="Also table sweep key KEY's effect on the win rate at each level of the other "
+            "sweep keys, and how that effect differs between them (the interaction); KEY as the cells' labels name "
+            "it (e.g. --by ambush_withdraw); repeatable")] = None,
     ) -> None:
         """Win rates (95% Wilson intervals), how the games ended (outcome, near misses), capture and road-cut
         turns, ground losses; PNG plots, the per-cell table as summary.json and summary.csv, the tables as
         report.md, optional HTML. With the per-turn file beside the results (`wargame batch --turns`), the
-        objective by turn too."""
+        objective by turn too. In a grid, --by KEY tables one factor's effect at each level of the others."""
         from rich.console import Console
 
+        from engine.factor_effects import effects_rich_table, factor_effects, resolve_factor
         from engine.report import (
             ReportError,
             measures_rich_table,
@@ -292,6 +297,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
         try:
             s = summarize(path, parse_cell_names(label or []), baseline=baseline)
+            s.by = list(dict.fromkeys(resolve_factor(s, k) for k in by or []))
         except ReportError as e:
             fail(str(e))
         console = Console(width=None if sys.stdout.isatty() else 160)
@@ -299,6 +305,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         console.print(outcome_rich_table(s, width=console.width))
         if (measured := measures_rich_table(s)) is not None:
             console.print(measured)
+        for key in s.by:
+            console.print(effects_rich_table(factor_effects(s, key), width=console.width))
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)

@@ -230,6 +230,9 @@ class Summary:
     """The cell every difference is taken against (`wargame report --baseline K`; `set_baseline`); None: the
     first (cell 0 of a whole batch). In a grid (weather x assault_ratio) the effect of one factor at another's
     level needs another."""
+    by: list[str] = field(default_factory=list)
+    """Sweep keys whose effect at each level of the others the report also tables (`wargame report --by KEY`;
+    `engine.factor_effects`)."""
 
     @property
     def base(self) -> CellStats:
@@ -1845,6 +1848,10 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
         out += ["", "## Plots"]
         for name in pngs:
             out += ["", f"![{name}]({name})", "", md_text(figure_caption(s, name).replace("\n", " "))]
+    if s.by:
+        from engine.factor_effects import effects_markdown, factor_effects
+
+        out += ["", *(effects_markdown(factor_effects(s, k)).rstrip("\n") for k in s.by)]
     if s.meta.get("command"):
         folder = run_folder(s)
         where = f" (run in `{folder}`)" if folder else ""
@@ -2955,6 +2962,15 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
         t += ["<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>" for r in o_rows]
         t.append(f"</tbody></table><p>{html_text(as_sentence(OUTCOME_NOTE))}</p>")
         t += [f"<p><strong>{html_text(line)}</strong></p>" for line in near_miss_lines(s)]
+    if s.by:
+        from engine.factor_effects import effect_rows, effects_notes, effects_title, factor_effects
+
+        for fx in (factor_effects(s, k) for k in s.by):
+            e_head, e_rows = effect_rows(fx)
+            t.append(f"<h2>{esc(effects_title(fx))}</h2><table><thead><tr>"
+                     + "".join(f"<th>{esc(h)}</th>" for h in e_head) + "</tr></thead><tbody>")
+            t += ["<tr>" + "".join(f"<td>{esc(x)}</td>" for x in r) + "</tr>" for r in e_rows]
+            t.append(f"</tbody></table><p>{html_text(as_sentence(effects_notes(fx)))}</p>")
     imgs = "".join(
         f'<figure><img alt="{esc(p.stem)}" src="data:image/png;base64,'
         f'{base64.b64encode(p.read_bytes()).decode()}"><figcaption>{html_text(figure_caption(s, p.name))}'
@@ -3255,7 +3271,14 @@ def cells_json(s: Summary) -> str:
         "cell_order": cell_order_note(s) or "a single cell",
         "baseline": s.base.cell if len(s.cells) > 1 else None,
         "cells": cell_summaries(s),
+        **({"effects_by": _effects_json(s)} if s.by else {}),
     }, indent=1, sort_keys=False) + "\n"
+
+
+def _effects_json(s: Summary) -> list[dict[str, Any]]:
+    from engine.factor_effects import effects_json, factor_effects
+
+    return [effects_json(factor_effects(s, k)) for k in s.by]
 
 
 def cells_csv(s: Summary) -> str:

@@ -1,0 +1,103 @@
+"""Session 38 (an analyst's review, last session): `wargame report --by KEY`, one factor's effect on the win rate
+at each level of the other sweep keys, and the interaction (the difference of those effects)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from test_batch_cell_labels_and_seeds import cli, flat
+
+from engine import batch as B
+from engine import report as R
+from engine.factor_effects import effect_rows, factor_effects, resolve_factor
+from engine.stats import paired_t_difference
+
+AMBUSH = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
+SWEEPS = ["set:units.blue_gar.strength=1,3", "set:units.red_mr_1.strength=1,3"]
+
+
+def play(out: Path, common_seeds: bool) -> Path:
+    spec = B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 12, 3,
+                       sweeps=[B.parse_sweep(s) for s in SWEEPS], common_seeds=common_seeds)
+    B.run_batch(spec, out, workers=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("s38by")
+    return {"common": play(d / "common.parquet", True), "plain": play(d / "plain.parquet", False)}
+
+
+def test_the_factor_is_named_as_the_labels_name_it(files) -> None:
+    s = R.summarize(files["common"])
+    key = "set:units.blue_gar.strength"
+    assert resolve_factor(s, key) == resolve_factor(s, "units.blue_gar.strength") == key
+    assert resolve_factor(s, R.short_labels(s.sweep_keys)[key]) == key
+    with pytest.raises(R.ReportError, match=r"--by weather: not a sweep key of common\.parquet; its sweep keys: "):
+        resolve_factor(s, "weather")
+
+
+def _attacker_won(c: R.CellStats) -> dict[int, int]:
+    return {g: int(r.winner == "attacker") for g, r in c.games.items()}
+
+
+def test_each_row_holds_the_factor_at_one_level_of_the_other(files) -> None:
+    s = R.summarize(files["common"])
+    fx = factor_effects(s, "set:units.blue_gar.strength")
+    assert fx.levels == [1, 3] and len(fx.rows) == 2
+    for row in fx.rows:
+        a, b = row.cells
+        assert a.params["set:units.red_mr_1.strength"] == b.params["set:units.red_mr_1.strength"]
+        assert (a.params["set:units.blue_gar.strength"], b.params["set:units.blue_gar.strength"]) == (1, 3)
+        want = R.cell_difference(a, b, R.paired_games(a, b))
+        assert row.effects[0]["paired"] and row.effects[0]["win"] == want["win"]
+    # the interaction, by hand: per game, (win at 3 - win at 1) in row 2 minus the same in row 1, paired t
+    (c00, c01), (c10, c11) = (row.cells for row in fx.rows)
+    w = [_attacker_won(c) for c in (c00, c01, c10, c11)]
+    games = sorted(w[0])
+    want = paired_t_difference([w[1][g] - w[0][g] for g in games], [w[3][g] - w[2][g] for g in games])
+    got, paired = fx.rows[1].interactions[0]
+    assert paired and got == pytest.approx(want)
+    # the interaction does not depend on which factor the table is by
+    other = factor_effects(s, "set:units.red_mr_1.strength")
+    assert other.rows[1].interactions[0][0] == pytest.approx(got)
+    head, rows = effect_rows(fx)
+    assert head[0] == "red_mr_1.strength" and rows[0][0] == "1" and rows[1][0] == "3"
+    assert rows[0][-1] == "(row 1)" and rows[1][-1] == R.fmt_pts_difference(got, paired=True)
+    k = c00.attacker_wins
+    assert rows[0][1] == f"{R.pct(k / c00.decided)}% ({k}/{c00.decided})"
+
+
+def test_unpaired_cells_add_the_two_intervals_in_quadrature(files) -> None:
+    s = R.summarize(files["plain"])
+    fx = factor_effects(s, "blue_gar.strength")
+    assert not any(e["paired"] for row in fx.rows for e in row.effects)
+    (d0, lo0, hi0), (d1, lo1, hi1) = (row.effects[0]["win"] for row in fx.rows)
+    (d, lo, hi), paired = fx.rows[1].interactions[0]
+    half = 1.959963984540054 * math.hypot((hi0 - lo0) / 3.919927969080108, (hi1 - lo1) / 3.919927969080108)
+    assert not paired and d == pytest.approx(d1 - d0)
+    assert (lo, hi) == pytest.approx((max(-2.0, d - half), min(2.0, d + half)))
+
+
+def test_report_by_prints_writes_and_refuses(files, tmp_path) -> None:
+    rep = tmp_path / "rep"
+    code, text = cli("report", str(files["common"]), "--out", str(rep), "--by", "blue_gar.strength", "--html")
+    assert code == 0, text
+    assert "Effect of blue_gar.strength on the attacker's win rate at each level of red_mr_1.strength" in flat(text)
+    md = (rep / "report.md").read_text()
+    assert "## Effect of blue_gar.strength on the attacker's win rate at each level of red_mr_1.strength" in md
+    assert "'vs row 1': this row's difference minus the first row's" in md
+    page = (rep / "report.html").read_text()
+    assert "<h2>Effect of blue_gar.strength on the attacker&#x27;s win rate at each level of red_mr_1.strength</h2>" \
+        in page and "(row 1)</td>" in page
+    got = json.loads((rep / "summary.json").read_text())["effects_by"]
+    assert [e["factor"] for e in got] == ["set:units.blue_gar.strength"] and got[0]["levels"] == [1, 3]
+    assert got[0]["rows"][0]["others"] == {"set:units.red_mr_1.strength": 1}
+    assert got[0]["rows"][0]["vs_first_row"] is None and got[0]["rows"][1]["vs_first_row"][0]["paired"] is True
+    code, text = cli("report", str(files["common"]), "--out", str(rep), "--by", "nonsense")
+    assert code == 2 and "--by nonsense: not a sweep key of common.parquet" in flat(text)
+    assert "Traceback" not in text
