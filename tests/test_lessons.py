@@ -112,6 +112,21 @@ def test_lesson_files_are_what_the_builder_writes() -> None:
         assert json.loads((LESSONS / name).read_text(encoding="utf-8")) == doc, f"{name}: run build_lessons.py"
 
 
+def test_the_builder_reads_its_options_and_checks_without_writing(tmp_path, monkeypatch, capsys) -> None:
+    """A teacher's `build_lessons.py --help` rewrote every lesson file (the script ignored unknown options)."""
+    spec = importlib.util.spec_from_file_location("build_lessons_help", LESSONS / "build_lessons.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setattr(mod, "OUT", tmp_path)
+    with pytest.raises(SystemExit) as e:
+        mod.main(["--help"])
+    assert e.value.code == 0 and "--check" in capsys.readouterr().out and not list(tmp_path.iterdir())
+    assert mod.main(["--check"]) == 1 and not list(tmp_path.iterdir())
+    assert "differ from the script: " in capsys.readouterr().out
+    assert mod.main([]) == 0 and sorted(q.name for q in tmp_path.iterdir()) == FILES
+    assert mod.main(["--check"]) == 0
+
+
 def marked(name: str) -> list[str]:
     """The spans a lesson's text marks as code (between backticks: what the lesson window shows in a code font)."""
     from ui.panels import code_spans

@@ -598,13 +598,32 @@ def build() -> dict[str, dict]:
             "ground.json": ground()}
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> int:
+    """Write the lesson files (or, with --check, say which differ from what this script builds)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="build_lessons.py", description="(Re)write the teaching scenarios in "
+                                 f"{OUT} from the lesson definitions in this script (deterministic).")
+    ap.add_argument("--ascii", action="store_true", help="also print each map (odd rows indented)")
+    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if a lesson file differs from "
+                    "what would be written")
+    args = ap.parse_args(argv)
+    stale = []
     for name, doc in build().items():
-        (OUT / name).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {OUT / name}")
-        if "--ascii" in argv:
+        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+        path = OUT / name
+        if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+        if args.ascii:
             print(ascii_map(doc))
+    if args.check:
+        print(f"differ from the script: {', '.join(stale)}" if stale else "every lesson file is up to date")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
