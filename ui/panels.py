@@ -138,6 +138,7 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
     whole = pending or app.selected is not None
     hover_min = t.line_height(FS) + t.line_height(12) + 6
     top, info = app.gui.info_bottom, levels[:3]
+    low = app.gui.info_bottom_small_log
     if pending:
         tries = [(top, 0, lv) for lv in levels]
     else:
@@ -147,7 +148,6 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
             tries.append((top, 0, levels[-1]))
         else:  # (at the last the hovered hex gives way to the hint: it says what to do now)
             tries += [(top, hover_min, lv) for lv in tight] + [(top, 0, tight[-1])]
-    low = app.gui.info_bottom_small_log
     if whole:  # (the log shrunk to a few rows, at the last hidden: the hovered hex's first lines kept if they fit)
         for room in (low, app.gui.info_bottom_without_log):
             tries += [(room, hover, lv) for hover in ((0,) if pending else (hover_room, 0)) for lv in levels + tight]
@@ -157,6 +157,12 @@ def draw_panel(app: Any, screen: pygame.Surface, rect: pygame.Rect) -> int:
         fits = rect.y + 8 + need(compact_air, compact_clock, short, brief, hover) - (0 if hover else 6) <= bottom
         if fits:
             break
+    if (not whole and hover < hover_room and bottom == top and (app.hover is not None or app.gui.pointer_on_map)
+            and rect.y + 8 + need(compact_air, compact_clock, short, brief, hover_room) <= low):
+        # a hex is read (the mouse over the map): the log, read over the panel, shrinks to its last rows before the
+        # hex is cut to its first lines; the parts above it stay as they are (a teacher's hover of the cliff top at
+        # 1280x800, --ui-scale 1.5, showed its name and who was there, not "cliff top (fires down +2)")
+        bottom, hover, fits = low, hover_room, True
     level = 0 if bottom == app.gui.info_bottom else 1 if bottom == low else 2
     hint_cut = not fits and not whole and app.my_turn()  # (the log rises to that text's end once it is drawn)
     if not hint_cut:

@@ -1,0 +1,36 @@
+"""Session 38 (a teacher preparing a class): what the projector setting showed of a hovered hex."""
+
+from __future__ import annotations
+
+from conftest import SHUSHA_PATH, app_of, goto, next_turn, panel_lines
+
+from engine.rules import new_game
+from engine.scenario import load_scenario
+
+
+def test_a_hovered_hex_is_read_whole_at_the_projector_setting(screen, monkeypatch) -> None:
+    """At 1280x800, --ui-scale 1.5, with drones grounded, the cliff-top town showed its name and one more line: the
+    event log now shrinks to its last rows while the mouse is over the map, and the parts above stay as they were."""
+    state = new_game(load_scenario(SHUSHA_PATH), 7)
+    while state.turn < 16:
+        next_turn(state)
+    goto(state, "attacker", "artillery")
+    app = app_of(state, (0,), size=(1280, 800), ui_scale=1.5)
+    town = state.map.idx((20, 11))
+
+    def frame(on_map: bool) -> list[str]:
+        """The panel's lines drawn above the event log (those below it are clipped: not seen)."""
+        app.hover = town if on_map else None
+        app.gui.pointer_on_map = on_map
+        app.render(screen)
+        got = panel_lines(app, screen, monkeypatch)
+        return [s for s, r in got if r.bottom <= app.gui.log_top() + 2]
+
+    away, over = frame(False), frame(True)
+    assert any("GROUNDED" in s for s in over)
+    assert any("cliff top (fires down +2)" in s for s in over), over
+    assert any(s.startswith("move cost: foot") for s in over), over
+    assert app.gui._log_level == 1  # (the log shrunk to its last rows, not hidden)
+    head = over.index(next(s for s in over if s.startswith("Hex (20,11)")))
+    assert over[:head] == away[:head]  # the clock, the aircraft, the objective and the hint as they were
+    assert frame(False) == away and app.gui._log_level == 0  # the mouse back over the panel: the log whole again
