@@ -37,6 +37,9 @@ INTERACTION_NOTE = (
     "approximation (Newcombe's intervals are not symmetric)")
 
 
+SAME_GAMES = "same games"
+"""A level's difference where its cell played the very games of the first level's (`same_games_groups`)."""
+
 @dataclass
 class FactorRow:
     """One combination of the other factors' values: the factor's cells there, by level (None: no such cell)."""
@@ -163,7 +166,10 @@ def effect_rows(fx: FactorEffects, sep: str = " ") -> tuple[list[str], list[list
         cells = [*row.others, *(_win_cell(c) for c in row.cells)]
         for j in range(1, len(labels)):
             e = row.effects[j - 1]
-            cells.append("—" if e is None else fmt_pts_difference(e["win"], sep, paired=e["paired"]))
+            if e is not None and e["paired"] and row.cells[0].games == row.cells[j].games:
+                cells.append(SAME_GAMES)  # (the setting changed nothing in these games: not "+0 [-1, +1]")
+            else:
+                cells.append("—" if e is None else fmt_pts_difference(e["win"], sep, paired=e["paired"]))
             if k == 0:
                 cells.append("(row 1)")
                 continue
@@ -182,6 +188,9 @@ def effects_notes(fx: FactorEffects) -> str:
     first = fx.level_labels[0]
     notes = [f"'X vs {first}': the attacker's win rate at {fx.label}=X minus at {fx.label}={first}, in percentage "
              "points, with Newcombe's 95% interval (paired game by game where the two cells played the same seeds)"]
+    if any(c == SAME_GAMES for r in effect_rows(fx)[1] for c in r):
+        notes.append(f"'{SAME_GAMES}': the two cells played the very same games, game for game: the setting made no "
+                     "difference in them (something else decided first, e.g. weather that grounds the drones)")
     if len(fx.rows) > 1:
         notes.append(INTERACTION_NOTE)
     return "; ".join(notes)

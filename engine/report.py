@@ -602,6 +602,7 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
         set_baseline(s, baseline)
     if same := same_games_warning(s):
         s.warnings.append(same)
+    s.warnings += other_same_games_warnings(s)
     return s
 
 
@@ -622,6 +623,36 @@ def same_games_warning(s: Summary) -> str | None:
             f"winner, capture turn, turns, losses, drone sorties and fire missions the same; {what} made no "
             "difference in these games (something else may decide first: e.g. a rule that grounds the drones before "
             "a swept ceiling would)")
+
+
+def same_games_groups(s: Summary) -> list[list[CellStats]]:
+    """The cells that played the very same games as each other (`same_games_warning`'s test, between any two cells),
+    in groups of two or more, in the cells' order."""
+    groups: list[list[CellStats]] = []
+    for c in s.cells:
+        for g in groups:
+            if c.games and c.games == g[0].games and paired_games(g[0], c) is not None:
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    return [g for g in groups if len(g) > 1]
+
+
+def other_same_games_warnings(s: Summary) -> list[str]:
+    """`same_games_warning` for the cells that played each other's games but not the baseline's: a sweep of the
+    cloud base crossed with the TB2's strength played identical cells at each ceiling that grounds the TB2, and only
+    the pair with cell 0 was named (an analyst's review)."""
+    out = []
+    for g in same_games_groups(s):
+        if s.base in g:
+            continue
+        names = " and ".join([", ".join(f"cell {c.cell} ({c.label})" for c in g[:-1]),
+                              f"cell {g[-1].cell} ({g[-1].label})"])
+        out.append(f"{names} played the very same games as each other, game for game (same seeds, and every "
+                   "game's winner, capture turn, turns, losses, drone sorties and fire missions the same): what they "
+                   "differ in made no difference in these games")
+    return out
 
 
 def set_baseline(s: Summary, cell: int) -> None:

@@ -101,3 +101,22 @@ def test_report_by_prints_writes_and_refuses(files, tmp_path) -> None:
     code, text = cli("report", str(files["common"]), "--out", str(rep), "--by", "nonsense")
     assert code == 2 and "--by nonsense: not a sweep key of common.parquet" in flat(text)
     assert "Traceback" not in text
+
+
+def test_cells_that_played_each_others_games_are_named_wherever_they_are(tmp_path) -> None:
+    """An analyst's sweep of the cloud base crossed with the TB2's strength: at each ceiling that grounds the TB2 the
+    two strengths played the same games, and only the pair with cell 0 was named; the --by table read "+0 pts
+    [-1, +1]" with no word of why."""
+    spec = B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 5, 3, common_seeds=True,
+                       sweeps=[B.parse_sweep("set:meta.description=x,y"),
+                               B.parse_sweep("set:units.blue_gar.strength=1,3")])
+    out = B.run_batch(spec, tmp_path / "same.parquet", workers=1).out
+    s = R.summarize(out)
+    assert [[c.cell for c in g] for g in R.same_games_groups(s)] == [[0, 2], [1, 3]]
+    assert sum("played the very games of cell 0" in w for w in s.warnings) == 1
+    other = [w for w in s.warnings if "played the very same games as each other" in w]
+    assert len(other) == 1 and other[0].startswith("cell 1 (description=x, blue_gar.strength=3) and cell 3 ")
+    head, rows = effect_rows(factor_effects(s, "description"))
+    assert [r[head.index("y vs x")] for r in rows] == ["same games", "same games"]
+    head, rows = effect_rows(factor_effects(s, "blue_gar.strength"))
+    assert "same games" not in rows[0] and "same games" not in rows[1]
