@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SHUSHA_PATH, app_of, goto, next_turn, panel_lines
+from conftest import SHUSHA_PATH, app_of, goto, next_turn, panel_lines, short_shusha_doc
 
 from engine.rules import new_game
 from engine.scenario import load_scenario
@@ -34,3 +34,34 @@ def test_a_hovered_hex_is_read_whole_at_the_projector_setting(screen, monkeypatc
     head = over.index(next(s for s in over if s.startswith("Hex (20,11)")))
     assert over[:head] == away[:head]  # the clock, the aircraft, the objective and the hint as they were
     assert frame(False) == away and app.gui._log_level == 0  # the mouse back over the panel: the log whole again
+
+
+def test_replay_starts_at_a_turn(screen, tmp_path) -> None:
+    """A teacher shows one moment of a recorded game (`wargame replay FILE --turn 15`): the first order of that
+    turn, found from the replay's own turn index; a turn the game never reached is refused in one line."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app as cli_app
+    from engine.game import play_game
+    from engine.savegame import save_game
+    from engine.scenario import scenario_from_dict
+    from ui.replay import ReplayApp, ReplayModel
+
+    state = play_game(scenario_from_dict(short_shusha_doc(4)), 7)
+    save = tmp_path / "g.json"
+    save_game(state, save)
+    m = ReplayModel.open(save)
+    k = m.first_of_turn(3)
+    assert m.turn_at[k] == 3 and m.turn_at[k - 1] == 2 and m.first_of_turn(1) == 0
+    assert m.first_of_turn(99) is None
+    viewer = ReplayApp(m, size=(1024, 700))
+    viewer.goto(k)
+    assert viewer.model.state.turn == 3 and "turn 3" in viewer.status
+    r = CliRunner().invoke(cli_app, ["replay", str(save), "--turn", "3", "--size", "1024x700", "--screenshot",
+                                     str(tmp_path / "t.png")])
+    assert r.exit_code == 0 and (tmp_path / "t.png").is_file(), r.output
+    r = CliRunner().invoke(cli_app, ["replay", str(save), "--turn", "9", "--screenshot", str(tmp_path / "u.png")])
+    assert r.exit_code == 2 and "--turn 9: the game in g.json ended on turn 4" in r.output, r.output
+    assert not (tmp_path / "u.png").exists()
+    r = CliRunner().invoke(cli_app, ["replay", str(save), "--turn", "2", "--step", "4"])
+    assert r.exit_code == 2 and "give --step or --turn, not both" in r.output

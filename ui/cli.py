@@ -465,6 +465,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         screenshot: Annotated[Path | None, typer.Option(
             help="Render, save this image (.png, .jpg, .jpeg, .bmp or .tga) and exit")] = None,
         step: Annotated[int, typer.Option(help="Start at this order/event number")] = 0,
+        turn: Annotated[int | None, typer.Option(
+            help="Start at the first order/event of this turn (a class shown one moment of a game)")] = None,
         size: Annotated[str | None, typer.Option(
             help="Window size WIDTHxHEIGHT (default: fit the screen)")] = None,
         palette: Annotated[str, typer.Option(help="Colours: default or colorblind")] = "default",
@@ -484,6 +486,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(f"--side must be attacker or defender, got {side!r}")
         if step < 0:
             fail(f"--step must be 0 (the start) or more, got {step}")
+        if turn is not None and step:
+            fail("give --step or --turn, not both")
+        if turn is not None and turn < 1:
+            fail(f"--turn must be 1 or more, got {turn}")
         check_screenshot(screenshot, fail)
         try:
             model = ReplayModel.open(log_or_save, scenario, force_scenario=force_scenario, sets=set_ or ())
@@ -491,6 +497,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(str(e))
         for note in model.notes:  # (a forced scenario, a hand-edited save's bad go-to orders)
             typer.echo(f"warning: {log_or_save}: {note}", err=True)
+        if turn is not None:
+            first = model.first_of_turn(turn)
+            if first is None:
+                fail(f"--turn {turn}: the game in {log_or_save.name} ended on turn {model.turn_at[model.n]}")
+            step = first
         if side is not None and model.kind == "log":
             fail(f"--side needs a save file: an event log does not record what each side saw. Save the game "
                  f"(wargame run --save FILE, or Save in the game) and replay that, or drop --side to see "

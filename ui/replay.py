@@ -222,6 +222,11 @@ class ReplayModel:
             k += 1
         return self.goto(k)
 
+    def first_of_turn(self, turn: int) -> int | None:
+        """The first order (or event) of `turn`, where `wargame replay --turn` starts; None when the game never
+        reached it."""
+        return next((k for k, t in enumerate(self.turn_at[:self.n + 1]) if t >= turn), None)
+
     def prev_turn(self) -> Any:
         """Go to the first order (or event) of the previous turn."""
         target = self.turn_at[self.k] - 1
