@@ -2561,10 +2561,42 @@ def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any, _QuietDask]:
             except BaseException:
                 cluster.close(timeout=10)
                 raise
+        _probe_scheduler(scheduler)
         return _connect_remote(scheduler, Client), None, quiet
     except BaseException:
         quiet.restore()
         raise
+
+
+def _probe_scheduler(scheduler: str) -> None:
+    """Refuse at once an address whose host does not resolve or whose port refuses the connection (both waited out
+    distributed's whole connect timeout, 12 s, and read "nothing answered"); anything else (a firewall that drops,
+    a slow network) is left to the client's own timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(scheduler)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        return
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise BatchError(f"cannot connect to Dask scheduler {scheduler}: the host {host!r} is not known "
+                         f"({e.strerror or e}); check the address `dask scheduler` printed") from None
+    except OSError:
+        return
+    try:
+        with socket.create_connection((host, port), timeout=min(3.0, DASK_CONNECT_S)):
+            pass
+    except ConnectionRefusedError:
+        raise BatchError(f"cannot connect to Dask scheduler {scheduler}: connection refused (nothing listens on port "
+                         f"{port} of {host}: is `dask scheduler` running there, on that port?)") from None
+    except OSError:
+        return
 
 
 def _connect_remote(scheduler: str, client_class: Any) -> Any:
@@ -2792,9 +2824,10 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
             except TimeoutError:
                 done = set()
             except Exception as e:  # the scheduler lost: distributed cancels every future (FuturesCancelledError)
-                msg = str(e).splitlines()[0] if str(e) else ""
                 keep_finished()
-                raise BatchAborted(f"the Dask scheduler was lost: {type(e).__name__}: {msg}", 1, 0, 0) from None
+                raise BatchAborted(f"the Dask scheduler was lost ({type(e).__name__}: its connection closed, every "
+                                   "unfinished game cancelled); `dask worker`s stop with their scheduler: start the "
+                                   "scheduler and its workers again before you resume", 1, 0, 0) from None
             progressed = False
             for f in sorted(done, key=lambda f: futs[f].name):
                 t = futs[f]

@@ -94,6 +94,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             from engine.cli import not_a_scenario
 
             fail(not_a_scenario(scenario) or str(e))
+        if scheduler is not None and not scheduler.strip():  # (an unset $SCHED in a script: it ran here, silently)
+            fail("--scheduler is empty: give tcp://HOST:PORT of a Dask scheduler or 'local', or leave --scheduler "
+                 "out to play on this machine's processes")
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if n_workers < 1:
             fail(f"--workers must be at least 1, got {n_workers}")

@@ -92,6 +92,11 @@ IDENTITY_KEYS = (("scenario_sha256", "scenario (sha256)"), ("sets", "--set"), ("
                  ("engine_version", "engine version"), ("sweeps", "--sweep"), ("common_seeds", "--common-seeds"))
 """The batch identity fields `compare_files` says differ between files (with the engine code, from the metadata)."""
 
+SCENARIO_DEFAULT_KEYS = ("weather", "attacker", "defender")
+SCENARIO_DEFAULT = "the scenario's"
+"""What a batch without --weather / --attacker / --defender played: the scenario's own (a cluster analyst read
+"--weather: study: none" of a batch that played the historical weather)."""
+
 
 def _hashable(v: Any) -> Any:
     return json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
@@ -175,6 +180,8 @@ def batch_differences(files: Sequence[Summary], labels: Sequence[str]) -> list[s
             continue
 
         def shown(v: Any, key: str = key) -> str:
+            if v is None and key in SCENARIO_DEFAULT_KEYS:
+                return SCENARIO_DEFAULT
             if v is None or v == []:
                 return "none"
             if key == "sets":
@@ -596,7 +603,8 @@ def file_settings(cmp: Comparison) -> list[str]:
             elif key == "common_seeds":
                 mine.append(name if v else f"no {name}")
             else:
-                mine.append(f"{name} {'none' if v is None else v}")
+                none = SCENARIO_DEFAULT if key in SCENARIO_DEFAULT_KEYS else "none"
+                mine.append(f"{name} {none if v is None else v}")
     return ["; ".join(x) for x in out]
 
 

@@ -603,7 +603,35 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
     if same := same_games_warning(s):
         s.warnings.append(same)
     s.warnings += other_same_games_warnings(s)
+    if changed := scenario_changed_warning(s):
+        s.warnings.append(changed)
     return s
+
+
+def scenario_changed_warning(s: Summary) -> str | None:
+    """A warning when the scenario file the batch played (its recorded path, from the folder it was run in) now
+    holds another scenario than its recorded sha256: the report's re-run commands would play the file as it is now
+    (an analyst's cluster run: another user edited the scenario's text meanwhile, and the report said nothing;
+    `--resume` refuses such a batch). Nothing when the file is gone or unreadable, or the results predate the
+    record."""
+    from engine.scenario import scenario_sha256
+
+    recorded = (s.meta.get("batch") or {}).get("scenario_sha256")
+    path = s.meta.get("scenario_path")
+    if not recorded or not path:
+        return None
+    p = Path(path)
+    if not p.is_absolute() and s.meta.get("cwd"):
+        p = Path(s.meta["cwd"]) / p
+    try:
+        now = scenario_sha256(json.loads(p.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    if now == recorded:
+        return None
+    return (f"the scenario file {path} has changed since this batch was played (sha256 {recorded[:12]}… then, "
+            f"{now[:12]}… now): the re-run commands (`wargame run ...`, in report.md) play the file as it is now, "
+            "which may not give these games")
 
 
 def same_games_warning(s: Summary) -> str | None:

@@ -351,6 +351,7 @@ def test_a_client_that_connects_too_late_is_closed(monkeypatch) -> None:
             closed.set()
 
     monkeypatch.setattr(distributed, "Client", SlowClient)
+    monkeypatch.setattr(B, "_probe_scheduler", lambda address: None)  # (port 1 refuses: the fake client is the test)
     monkeypatch.setattr(B, "DASK_CONNECT_S", 0.1)  # (gives up after 1.15 s)
     with pytest.raises(B.BatchError, match="did not answer"):
         B._connect_dask("tcp://127.0.0.1:1", 1)

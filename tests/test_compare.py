@@ -327,7 +327,7 @@ def test_the_compare_plot_draws_no_file_in_a_side_colour_and_names_each_files_se
     assert len(set(colours)) == 3
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert texts[0].startswith("historical_weather_baseline: historical_weather_baseline.par… (8 games a cell")
-    assert "--seed 5" in texts[0] and "--set none" in texts[0] and "--weather none" in texts[0]
+    assert "--seed 5" in texts[0] and "--set none" in texts[0] and "--weather the scenario's" in texts[0]
     assert "--set units.az_sf_1.strength=3" in texts[1]
     assert "--weather fog" in texts[2] and "--seed 6" in texts[2]
 

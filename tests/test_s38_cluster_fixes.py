@@ -1,0 +1,73 @@
+"""Session 38 (an analyst on a Dask cluster): clear refusals of a bad --scheduler at once, the scenario's own
+settings named as such in `wargame compare`, and a report that says when its scenario file has changed."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from test_batch_cell_labels_and_seeds import cli, flat
+
+from engine import batch as B
+from engine import report as R
+from engine.compare import batch_differences, file_settings
+
+AMBUSH = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
+
+
+def test_an_empty_scheduler_is_refused(tmp_path) -> None:
+    """An unset $SCHED in a script (`--scheduler ""`) played the batch on this machine without a word."""
+    code, text = cli("batch", str(AMBUSH), "--games", "1", "--out", str(tmp_path / "e.parquet"), "--scheduler", "")
+    assert code == 2 and "--scheduler is empty" in flat(text) and not (tmp_path / "e.parquet").exists()
+
+
+def test_a_refused_port_and_an_unknown_host_are_said_at_once() -> None:
+    """Both waited out distributed's whole timeout (~12 s) and read "nothing answered within 10 s"."""
+    with socket.socket() as s:  # a port nothing listens on: bound, never listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        with pytest.raises(B.BatchError, match=f"connection refused \\(nothing listens on port {port} of 127.0.0.1"):
+            B._probe_scheduler(f"tcp://127.0.0.1:{port}")
+    with pytest.raises(B.BatchError, match=r"the host 'nonexistent\.invalid' is not known"):
+        B._probe_scheduler("tcp://nonexistent.invalid:8786")
+    B._probe_scheduler("not an address")  # (left to the client's own checks: "not a scheduler address")
+    with socket.socket() as s:  # a port that listens: the probe lets the client connect
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        B._probe_scheduler(f"tcp://127.0.0.1:{s.getsockname()[1]}")
+
+
+def _summary(meta_batch: dict, tmp_path: Path, name: str) -> R.Summary:
+    s = R.Summary(tmp_path / f"{name}.parquet", [], {"batch": meta_batch}, [])
+    return s
+
+
+def test_compare_names_the_scenarios_own_weather(tmp_path) -> None:
+    """"--weather: study: none; clear: clear" of a batch that played the historical weather."""
+    a = _summary({"weather": None, "seed": 1}, tmp_path, "study")
+    b = _summary({"weather": "clear", "seed": 1}, tmp_path, "clear")
+    assert batch_differences([a, b], ["study", "clear"]) == ["--weather: study: the scenario's; clear: clear"]
+
+    class Cmp:
+        def __init__(self) -> None:
+            self.files = [a, b]
+
+    assert file_settings(Cmp()) == ["--weather the scenario's", "--weather clear"]
+
+
+def test_the_report_says_when_the_scenario_file_has_changed(tmp_path, monkeypatch) -> None:
+    scen = tmp_path / "lesson.json"
+    doc = json.loads(AMBUSH.read_text())
+    scen.write_text(json.dumps(doc))
+    monkeypatch.chdir(tmp_path)
+    out = B.run_batch(B.BatchSpec("lesson.json", doc, 2, 1), tmp_path / "r.parquet", workers=1).out
+    assert not [w for w in R.summarize(out).warnings if "has changed" in w]
+    doc["meta"]["description"] = "edited since"
+    scen.write_text(json.dumps(doc))
+    monkeypatch.chdir(Path(__file__).parent)  # (the recorded path is read from the folder the batch ran in)
+    (w,) = [w for w in R.summarize(out).warnings if "has changed" in w]
+    assert w.startswith("the scenario file lesson.json has changed since this batch was played (sha256 ")
+    scen.unlink()
+    assert not [w for w in R.summarize(out).warnings if "has changed" in w]  # (gone: nothing to say)
