@@ -71,3 +71,20 @@ def test_the_report_says_when_the_scenario_file_has_changed(tmp_path, monkeypatc
     assert w.startswith("the scenario file lesson.json has changed since this batch was played (sha256 ")
     scen.unlink()
     assert not [w for w in R.summarize(out).warnings if "has changed" in w]  # (gone: nothing to say)
+
+
+def test_a_local_cluster_says_nothing_when_port_8787_is_taken(recwarn) -> None:
+    """distributed's "Port 8787 is already in use" UserWarning, with its file path, was printed under the batch."""
+    pytest.importorskip("distributed")
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", 8787))
+        except OSError:
+            pytest.skip("port 8787 is in use here already")
+        s.listen()
+        client, cluster, quiet = B._connect_dask("local", 1)
+        try:
+            assert client.run(lambda: 1)
+        finally:
+            B._close_dask(client, cluster, quiet)
+    assert not [w for w in recwarn if "already in use" in str(w.message)]
