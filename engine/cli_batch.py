@@ -6,6 +6,7 @@ import os
 import shlex
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -138,6 +139,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                           markup=False)
         progress = None
         task_id = None
+        plain: dict[str, float] = {}  # (stderr not a terminal: a line now and then, `plain_progress_line`)
 
         def on_start(total: int, done: int) -> None:
             nonlocal progress, task_id
@@ -145,14 +147,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 console.print(f"resuming: {done} of {total} games already saved in {B.parts_dir(out)}")
             if quiet:
                 return
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            if not console.is_terminal:  # (under nohup or into a file rich draws only the last bar, at the end)
+                plain.update(total=total, resumed=done, done=done, start=time.monotonic(), said=time.monotonic(),
+                             said_done=done)
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             class Rate(TextColumn):
                 def render(self, task):  # games/s over this run (not counting resumed games)
@@ -160,15 +159,33 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                     done_now = task.completed - task.fields.get("resumed", 0)
                     return f"{done_now / el:5.2f} games/s" if el > 0 and done_now else "  –  games/s"
 
+            class Eta(TextColumn):
+                def render(self, task):  # at this run's rate, as shown beside it (rich's own, from the last few
+                    # updates, read 0:00:02 with half a minute to go when the chunks came in bursts)
+                    el = task.elapsed or 0
+                    done_now = task.completed - task.fields.get("resumed", 0)
+                    left = (task.total or 0) - task.completed
+                    return f"ETA {eta_text(left, done_now, el)}"
+
             progress = Progress(TextColumn("[bold]games"), BarColumn(), MofNCompleteColumn(), Rate(""),
-                                TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
-                                TimeRemainingColumn(), console=console, transient=False)
+                                TextColumn("elapsed"), TimeElapsedColumn(), Eta(""), console=console,
+                                transient=False)
             progress.start()
             task_id = progress.add_task("games", total=total, completed=done, resumed=done)
 
         def on_progress(n: int) -> None:
             if progress is not None:
                 progress.update(task_id, advance=n)
+            elif plain:
+                plain["done"] += n
+                now = time.monotonic()
+                total = plain["total"]
+                step = max(1.0, total / 10)
+                if (now - plain["said"] >= PLAIN_PROGRESS_S or plain["done"] >= total
+                        or int(plain["done"] / step) > int(plain["said_done"] / step)):
+                    plain["said"], plain["said_done"] = now, plain["done"]
+                    console.print(plain_progress_line(int(plain["done"]), int(total), int(plain["resumed"]),
+                                                      now - plain["start"]), highlight=False, markup=False)
 
         terminated = []
 
@@ -374,6 +391,35 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             except ReportError as e:
                 fail(str(e))
             console.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+
+
+PLAIN_PROGRESS_S = 30.0
+"""Seconds between the plain progress lines of a batch whose stderr is not a terminal (also one each tenth)."""
+
+
+def eta_text(left: int, done_now: int, elapsed: float) -> str:
+    """The time the `left` games take at this run's rate (`done_now` in `elapsed` s), "H:MM:SS"; "–" before the
+    first game.
+
+    >>> eta_text(500, 100, 10.0), eta_text(10, 0, 3.0), eta_text(0, 5, 1.0)
+    ('0:00:50', '–', '0:00:00')
+    """
+    if done_now <= 0 or elapsed <= 0:
+        return "–"
+    secs = round(left * elapsed / done_now)
+    return f"{secs // 3600}:{secs // 60 % 60:02d}:{secs % 60:02d}"
+
+
+def plain_progress_line(done: int, total: int, resumed: int, elapsed: float) -> str:
+    """A progress line for a log file: "games 120/600 (20%), 11.90 games/s, elapsed 0:00:10, ETA 0:00:40".
+
+    >>> plain_progress_line(120, 600, 0, 10.0)
+    'games 120/600 (20%), 12.00 games/s, elapsed 0:00:10, ETA 0:00:40'
+    """
+    now = done - resumed
+    rate = f"{now / elapsed:.2f} games/s" if elapsed > 0 and now > 0 else "– games/s"
+    return (f"games {done}/{total} ({100 * done // max(1, total)}%), {rate}, elapsed {eta_text(int(elapsed), 1, 1.0)}, "
+            f"ETA {eta_text(total - done, now, elapsed)}")
 
 
 def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False,

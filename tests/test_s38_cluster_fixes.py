@@ -88,3 +88,16 @@ def test_a_local_cluster_says_nothing_when_port_8787_is_taken(recwarn) -> None:
         finally:
             B._close_dask(client, cluster, quiet)
     assert not [w for w in recwarn if "already in use" in str(w.message)]
+
+
+def test_a_batch_into_a_file_says_its_progress_in_plain_lines(tmp_path) -> None:
+    """Under nohup (stderr a file) a 115 s batch wrote only its final bar, at the end: now a plain line each tenth
+    of the games (or 30 s), with this run's rate and the ETA it gives."""
+    code, text = cli("batch", str(AMBUSH), "--games", "10", "--workers", "1", "--out", str(tmp_path / "p.parquet"))
+    assert code == 0, text
+    lines = [ln for ln in text.splitlines() if ln.startswith("games ")]
+    assert lines[-1].startswith("games 10/10 (100%), ") and lines[-1].endswith("ETA 0:00:00"), lines
+    assert len(lines) >= 3 and "games ━" not in text  # (no bar drawn into the file; a line a chunk here)
+    code, text = cli("batch", str(AMBUSH), "--games", "10", "--workers", "1", "--out", str(tmp_path / "q.parquet"),
+                     "--quiet")
+    assert code == 0 and not [ln for ln in text.splitlines() if ln.startswith("games ")]
