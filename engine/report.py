@@ -2621,6 +2621,15 @@ def _end_labels(ax: Any, ends: list[tuple[float, float, str, str]]) -> None:
                     arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5} if (at, t) != (y, x) else None)
 
 
+def all_hexes(total: int) -> str:
+    """"all 7 hexes", or "the one hex" of a one-hex objective (a lesson's plot read "all 1 hexes of Dashkend").
+
+    >>> all_hexes(7), all_hexes(1)
+    ('all 7 hexes', 'the one hex')
+    """
+    return f"all {total} hexes" if total != 1 else "the one hex"
+
+
 @projected
 def plot_objective_by_turn(s: Summary, path: Path) -> None:
     """Per cell, by turn: the share of games in which the attacker had held the whole objective (a cumulative
@@ -2670,14 +2679,15 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
                 ax.axvline(ts.turns[-1] + 0.5, color=colour, ls="-.", lw=1, alpha=0.8)
     left.set_ylim(-2.5, 102.5)  # (room for the lines shifted below 0 and above 100)
     left.set_yticks(range(0, 101, 20))
+
     _end_labels(left, ends)
     left.set_ylabel(f"games: attacker had held all of {s.objective} (%)")
-    left.set_title(f"Share of games in which the attacker had held all {total} hexes of {s.objective}\n"
+    left.set_title(f"Share of games in which the attacker had held {all_hexes(total)} of {s.objective}\n"
                    "at the end of some turn so far " + ("(band: 95% Wilson score interval)" if bands else
                                                         f"(no bands: more than {MAX_BANDS} cells)"),
                    fontsize="medium")
     right.axhline(total, color="grey", ls="--", lw=1)
-    right.annotate(f"all {total} hexes", (0.6, total), textcoords="offset points", xytext=(2, -13),
+    right.annotate(all_hexes(total), (0.6, total), textcoords="offset points", xytext=(2, -13),
                    fontsize="x-small", color="grey")
     right.set_ylim(-0.025 * total * 1.08, total * 1.08 + 0.1)
     right.set_yticks(range(0, total + 1, max(1, total // 7)))
@@ -2692,8 +2702,11 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         fig.suptitle(fixed_title_line(s).strip(), fontsize="medium")
     ends_note = ("; each line stops at its cell's last turn (dash-dotted mark)"
                  if any(c.by_turn and c.by_turn.turns[-1] < last for c in cells) else "")
+    # (the shift said on the plot itself, not only in the caption: a reader took a line under 0% as data)
+    shifted = (f"\nleft: lines drawn up to ±{LINE_OFFSET_PT * (len(cells) - 1) / 2:.1f} pt apart, so that equal "
+               "curves show (a line just under 0% is at 0%)" if len(cells) > 1 else "")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=ncols,
-               title=f"cell (n = games; a game that ended earlier counts with its final state{ends_note})")
+               title=f"cell (n = games; a game that ended earlier counts with its final state{ends_note}){shifted}")
     save_figure(fig, path)
 
 
@@ -2768,7 +2781,7 @@ def figure_caption(s: Summary, name: str) -> str:
             bands = (f"; no interval bands with more than {MAX_BANDS} cells (they overlapped into one block): the "
                      "table's 'fallen by turn T' gives the share's 95% interval at its checkpoint turns", "")
         return (f"The objective turn by turn, one line per cell ({n}; n in the legend), from {tp}. Left: share of "
-                f"games in which the attacker had held all {total} hexes of {s.objective} at the end of some turn "
+                f"games in which the attacker had held {all_hexes(total)} of {s.objective} at the end of some turn "
                 "up to this one (a cumulative capture curve: it counts a hold that was lost again, unlike the "
                 f"capture-turn histogram){bands[0]}. Right: mean number of objective hexes the attacker held at the "
                 f"end of each turn{bands[1]}. A game that ended before a turn counts with the state it ended in, so "

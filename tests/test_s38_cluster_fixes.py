@@ -101,3 +101,19 @@ def test_a_batch_into_a_file_says_its_progress_in_plain_lines(tmp_path) -> None:
     code, text = cli("batch", str(AMBUSH), "--games", "10", "--workers", "1", "--out", str(tmp_path / "q.parquet"),
                      "--quiet")
     assert code == 0 and not [ln for ln in text.splitlines() if ln.startswith("games ")]
+
+
+def test_the_objective_plot_says_its_lines_are_drawn_apart(tmp_path, monkeypatch) -> None:
+    """An analyst read a line drawn just under 0% (and a 68% cell near 70%) as data: the plot's legend says how far
+    the lines are drawn apart; a one-hex objective reads "the one hex", not "all 1 hexes"."""
+    spec = B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 3, 2,
+                       sweeps=[B.parse_sweep("set:units.blue_gar.strength=1,2,3")])
+    out = B.run_batch(spec, tmp_path / "t.parquet", workers=1, turns=True).out
+    s = R.summarize(out)
+    seen = {}
+    monkeypatch.setattr(R, "save_figure", lambda fig, path, dpi=0: seen.setdefault("fig", fig))
+    R.plot_objective_by_turn(s, tmp_path / "o.png")
+    fig = seen["fig"]
+    title = fig.legends[0].get_title().get_text()
+    assert "left: lines drawn up to ±1.6 pt apart, so that equal curves show (a line just under 0% is at 0%)" in title
+    assert "held the one hex of Dashkend" in fig.axes[0].get_title()
