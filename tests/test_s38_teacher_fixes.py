@@ -65,3 +65,27 @@ def test_replay_starts_at_a_turn(screen, tmp_path) -> None:
     assert not (tmp_path / "u.png").exists()
     r = CliRunner().invoke(cli_app, ["replay", str(save), "--turn", "2", "--step", "4"])
     assert r.exit_code == 2 and "give --step or --turn, not both" in r.output
+
+
+def test_a_watched_fight_is_not_under_its_card(screen) -> None:
+    """Watch mode centred the map on the fight, and its card (a corner, up to half the map wide) covered it at
+    1280x800, --ui-scale 1.5: the fight is drawn right of the middle and up a little, the card beside it."""
+    import pygame
+    from test_s36_watch_fights import _key, _play_to_a_stop
+
+    from ui import combat_card
+
+    app = app_of(new_game(load_scenario(SHUSHA_PATH), 7), (1,), size=(1280, 800), ui_scale=1.5)
+    app.autoskip = False
+    _key(app, pygame.K_w)
+    stops, covered = 0, []
+    while app.state.turn < 16 and _play_to_a_stop(app):  # (22 stops; 6 were under the card, centred)
+        app.render(screen)
+        card = combat_card.draw(app, screen)
+        assert card is not None
+        x, y = app.hex_to_screen(app.highlight[0])  # (the fight's first hex: where the map was put)
+        if card.collidepoint(int(x), int(y)):
+            covered.append((app.state.turn, app.watching[0].text()))
+        stops += 1
+        _key(app, pygame.K_SPACE)
+    assert stops >= 10 and not covered, covered

@@ -1899,6 +1899,11 @@ class App:
         self.watching = fights
         self.highlight = hexes
         self.focus_on(hexes[0])
+        # the fight to the right of the middle and up a little: the card it shows (a corner of the map, up to half
+        # its width) went over a fight in the middle, and hid it at 1280x800, --ui-scale 1.5 (a teacher)
+        self.vx -= self.map_rect.w / 4
+        self.vy += self.map_rect.h / 6
+        self.clamp_view()
         said = order_summary(seen, self.state, fights[0].text(), None if self.omniscient else self.view,
                              None, self.names)
         self.status = f"Enemy fight (Space: go on; W: stop watching): {said}"  # (first: a long line is cut)
