@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pygame
 from conftest import SHUSHA_PATH, app_of, goto, next_turn, panel_lines, short_shusha_doc
 
 from engine.rules import new_game
@@ -36,8 +37,53 @@ def test_a_hovered_hex_is_read_whole_at_the_projector_setting(screen, monkeypatc
     assert frame(False) == away and app.gui._log_level == 0  # the mouse back over the panel: the log whole again
 
 
+def test_a_watched_fight_is_not_under_its_card(screen) -> None:
+    """Watch mode centred the map on the fight, and its card (a corner, up to half the map wide) covered it at
+    1280x800, --ui-scale 1.5: the fight is drawn right of the middle and up a little, the card beside it."""
+    import pygame
+    from test_s36_watch_fights import _key, _play_to_a_stop
+
+    from ui import combat_card
+
+    app = app_of(new_game(load_scenario(SHUSHA_PATH), 7), (1,), size=(1280, 800), ui_scale=1.5)
+    app.autoskip = False
+    _key(app, pygame.K_w)
+    stops, covered = 0, []
+    while app.state.turn < 16 and _play_to_a_stop(app):  # (22 stops; 6 were under the card, centred)
+        app.render(screen)
+        card = combat_card.draw(app, screen)
+        assert card is not None
+        x, y = app.hex_to_screen(app.highlight[0])  # (the fight's first hex: where the map was put)
+        if card.collidepoint(int(x), int(y)):
+            covered.append((app.state.turn, app.watching[0].text()))
+        stops += 1
+        _key(app, pygame.K_SPACE)
+    assert stops >= 10 and not covered, covered
+
+
+def test_a_legend_that_would_hide_a_third_of_the_map_folds_itself(screen) -> None:
+    """The drones' key (overlay 5) at 1280x800, --ui-scale 1.5 covered 40% of the Shusha map: it shows its title and
+    why it folded, until a click opens it."""
+    from ui import panels
+
+    state = new_game(load_scenario(SHUSHA_PATH), 7)
+    while state.turn < 15:
+        next_turn(state)
+    goto(state, "defender", "air")
+    app = app_of(state, (1,), size=(1280, 800), ui_scale=1.5)
+    app.on_key(pygame.K_5, 0, "5")
+    app.render(screen)
+    mr = app.map_rect
+    assert app.legend_shown_folded and app.legend_rect.w * app.legend_rect.h < 0.15 * mr.w * mr.h
+    panels.toggle_legend_fold(app)
+    app.render(screen)
+    assert not app.legend_shown_folded
+    assert app.legend_rect.w * app.legend_rect.h > panels.LEGEND_MAX_SHARE * mr.w * mr.h  # (whole: as large as it is)
+
+
 def test_replay_starts_at_a_turn(screen, tmp_path) -> None:
-    """A teacher shows one moment of a recorded game (`wargame replay FILE --turn 15`): the first order of that
+    """(Last in this file: the replay command's window is 1024x700, the display the tests above draw on.)
+    A teacher shows one moment of a recorded game (`wargame replay FILE --turn 15`): the first order of that
     turn, found from the replay's own turn index; a turn the game never reached is refused in one line."""
     from typer.testing import CliRunner
 
@@ -66,26 +112,3 @@ def test_replay_starts_at_a_turn(screen, tmp_path) -> None:
     r = CliRunner().invoke(cli_app, ["replay", str(save), "--turn", "2", "--step", "4"])
     assert r.exit_code == 2 and "give --step or --turn, not both" in r.output
 
-
-def test_a_watched_fight_is_not_under_its_card(screen) -> None:
-    """Watch mode centred the map on the fight, and its card (a corner, up to half the map wide) covered it at
-    1280x800, --ui-scale 1.5: the fight is drawn right of the middle and up a little, the card beside it."""
-    import pygame
-    from test_s36_watch_fights import _key, _play_to_a_stop
-
-    from ui import combat_card
-
-    app = app_of(new_game(load_scenario(SHUSHA_PATH), 7), (1,), size=(1280, 800), ui_scale=1.5)
-    app.autoskip = False
-    _key(app, pygame.K_w)
-    stops, covered = 0, []
-    while app.state.turn < 16 and _play_to_a_stop(app):  # (22 stops; 6 were under the card, centred)
-        app.render(screen)
-        card = combat_card.draw(app, screen)
-        assert card is not None
-        x, y = app.hex_to_screen(app.highlight[0])  # (the fight's first hex: where the map was put)
-        if card.collidepoint(int(x), int(y)):
-            covered.append((app.state.turn, app.watching[0].text()))
-        stops += 1
-        _key(app, pygame.K_SPACE)
-    assert stops >= 10 and not covered, covered

@@ -1616,6 +1616,9 @@ def legend_rows(app: Any, results: list[Any]) -> tuple[list[tuple[Any, str, bool
 LEGEND_FOLD = "[-] fold"
 """The mark at the top right of an unfolded overlay legend: a click on the legend folds it to its titles."""
 LEGEND_UNFOLD = "[+] key"
+LEGEND_MAX_SHARE = 0.3
+"""The share of the map area a legend may cover before it folds itself to its titles (`BIG_FOLD_NOTE`)."""
+BIG_FOLD_NOTE = "folded: the key would hide a third of the map; click to show"
 AUTO_FOLD_NOTE = "folded so as not to hide your tagged units: click to show"
 """The line under the titles of a legend that folded itself (`draw_legends`): "[+] key" alone did not say why."""
 """The mark at the end of a folded legend's title: a click shows the whole legend again."""
@@ -1761,6 +1764,10 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
             shown_folded = True  # (every spot hides a unit an overlay tags, "NO SUPPLY", which this legend is
             # about: its title alone, until a click shows it whole, `toggle_legend_fold`)
             best = _best_legend(app, [*titles, (None, AUTO_FOLD_NOTE, False)], {}, px, LEGEND_UNFOLD)
+        elif (not folded and not opened and titles
+              and best[2].get_width() * best[2].get_height() > LEGEND_MAX_SHARE * mr.w * mr.h):
+            shown_folded = True  # (the drones' key at 1280x800, --ui-scale 1.5 took 40% of the map: a teacher)
+            best = _best_legend(app, [*titles, (None, BIG_FOLD_NOTE, False)], {}, px, LEGEND_UNFOLD)
         _, spot, box = best
         prev = getattr(app, "_legend_last", None)  # (panning moved it 36 times in 60 steps at 800x600: it stays
         if prev is not None and prev[0] == box.get_size() and mr.contains(prev[1]):  # unless clearly worse)
