@@ -244,3 +244,44 @@ def test_full_memos_never_change_a_game(monkeypatch):
     assert logs() == roomy
     assert trims["combat"] > 0 and trims["movement"] > 0, trims
     assert 0 < len(gmap._field_cache) <= 3
+
+
+def test_reach_memo_shares_searches_and_never_changes_a_game(monkeypatch):
+    """A unit's reach search reads only its start, its class's costs and points, its side's no-go hexes and what
+    the side knows of the enemy: the map keeps the searches (`movement.reach`'s memo), and another unit, or
+    another game, in the same situation is handed the same read-only `Reach` instead of searching again. Games
+    played with the memo empty, full of other games' searches, or trimmed all the time are the same games."""
+    from engine import movement
+
+    scen = shusha_scenario()
+    gmap = game_map(scen)
+    gmap.derived.pop("movement.reach", None)
+    state = new_game(scen, 1)
+    u = next(v for v in _ground(state, 0) if not state.utype(v).indirect)
+    r = reach(state, u)
+    state._reach_cache.clear()  # the unit's own cache forgotten: the map's memo answers
+    assert reach(state, u) is r
+    again = new_game(scen, 1)  # another game, the same situation
+    assert reach(again, again.units[state.unit_index[u.id]]) is r
+
+    def log_of(seed: int) -> list[str]:
+        return [event_to_json(ev) for ev in play_game(scen, seed).log]
+
+    alone = {}
+    for seed in (1, 2):
+        gmap.derived.pop("movement.reach", None)  # no search from any other game
+        alone[seed] = log_of(seed)
+    for seed in (2, 1):  # now with the searches of both
+        assert log_of(seed) == alone[seed], f"seed {seed} changed with shared searches"
+    trim, trims = movement.trim_memo, [0]
+
+    def counted(memo: dict) -> None:
+        trims[0] += 1
+        trim(memo)
+
+    monkeypatch.setattr(movement, "REACH_MEMO_MAX", 3)
+    monkeypatch.setattr(movement, "trim_memo", counted)
+    gmap.derived.pop("movement.reach", None)
+    assert log_of(1) == alone[1]
+    assert trims[0] > 0
+    assert 0 < len(gmap.derived["movement.reach"][1]) <= 3
