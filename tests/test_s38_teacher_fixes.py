@@ -81,6 +81,22 @@ def test_a_legend_that_would_hide_a_third_of_the_map_folds_itself(screen) -> Non
     assert app.legend_rect.w * app.legend_rect.h > panels.LEGEND_MAX_SHARE * mr.w * mr.h  # (whole: as large as it is)
 
 
+
+def test_an_enemy_sortie_that_found_no_hidden_unit_says_what_it_still_sees() -> None:
+    """A class read the log's "it detected none of your hidden units" against the status line's "sees your
+    Special-forces group": the units in the open were in its view all along."""
+    from types import SimpleNamespace
+
+    from ui.status import recon_log_detail
+
+    state = new_game(load_scenario(SHUSHA_PATH), 7)
+    ev = SimpleNamespace(shot_down=False, side="attacker", center=(21, 13), radius=2, detected=[])
+    got = recon_log_detail(ev, state, 1)
+    assert got.endswith("; it found none of your hidden units (those of yours in the open there are in its view)")
+    assert recon_log_detail(SimpleNamespace(**{**vars(ev), "detected": ["arm_inf_3"]}), state, 1).startswith(
+        "looked at 19 hexes within 2 of (21,13)")
+
+
 def test_replay_starts_at_a_turn(screen, tmp_path) -> None:
     """(Last in this file: the replay command's window is 1024x700, the display the tests above draw on.)
     A teacher shows one moment of a recorded game (`wargame replay FILE --turn 15`): the first order of that

@@ -139,7 +139,10 @@ def recon_log_detail(ev: Any, state: Any, side: int, seen: str | None = None) ->
     n = len(gm.within(gm.idx(ev.center), ev.radius))
     head = f"looked at {n} hexes within {ev.radius} of {_h(ev.center)}"
     if ev.side != SIDES[side]:
-        return head + ("" if ev.detected else "; it detected none of your hidden units")
+        # (a class read "detected none" against the status line's "sees your Special-forces group": those in the
+        # open are in its view; only hidden units are "found")
+        return head + ("" if ev.detected else "; it found none of your hidden units (those of yours in the open "
+                                                "there are in its view)")
     if ev.detected:
         return head
     if seen:
