@@ -128,3 +128,20 @@ def test_replay_starts_at_a_turn(screen, tmp_path) -> None:
     r = CliRunner().invoke(cli_app, ["replay", str(save), "--turn", "2", "--step", "4"])
     assert r.exit_code == 2 and "give --step or --turn, not both" in r.output
 
+
+
+def test_the_event_log_title_is_drawn_whole_after_the_log_moves(screen) -> None:
+    """At 1600x1000 with the log risen to the panel's text the list cut its title's words in half: pygame_gui kept
+    them where the title, taller a frame before, had centred them."""
+    state = new_game(load_scenario(SHUSHA_PATH), 7)
+    app = app_of(state, (0,), size=(1280, 800))
+    gui = app.gui
+    title, box = gui._log_rects[False]
+    gui._place_log(pygame.Rect(title.x, title.y - 60, title.w, title.h + 60), box)  # a tall title first
+    gui._place_log(title, box)  # then its own height again
+    img = gui.log_title.image
+    rows = [y for y in range(img.get_height()) if any(img.get_at((x, y))[3] > 0 and img.get_at((x, y))[:3] !=
+                                                      img.get_at((0, 0))[:3] for x in range(img.get_width()))]
+    assert rows and img.get_height() == title.h
+    top, bottom = rows[0], img.get_height() - 1 - rows[-1]
+    assert abs(top - bottom) <= 4, (top, bottom)  # (centred, not cut at its foot)

@@ -638,6 +638,8 @@ class Gui:
         self._log_at = (title, box)
         self.log_title.set_relative_position(title.topleft)
         self.log_title.set_dimensions(title.size)
+        self.log_title.rebuild()  # (its words centred in the new size: pygame_gui kept them where the old, taller
+        # title had them, and the list cut them in half at 1600x1000 with the log risen to the panel's text)
         lst.set_relative_position(box.topleft)
         lst.set_dimensions(box.size)
         if sb is not None and lst.scroll_bar is None:  # (grown past its rows: pygame_gui lays the rows out
