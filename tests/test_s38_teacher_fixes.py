@@ -145,3 +145,28 @@ def test_the_event_log_title_is_drawn_whole_after_the_log_moves(screen) -> None:
     assert rows and img.get_height() == title.h
     top, bottom = rows[0], img.get_height() - 1 - rows[-1]
     assert abs(top - bottom) <= 4, (top, bottom)  # (centred, not cut at its foot)
+
+
+def test_overlay_9_is_a_key_to_the_terrain(screen) -> None:
+    """A teacher found the ravines, forests and cliff lines unexplained unless each hex was hovered: key 9 draws
+    nothing on the map and its legend names each ground on it with what the scenario's table says it does, then the
+    lines over the terrain; it does not fold itself for its size (it is what was asked for)."""
+    from ui import overlays as ov
+    from ui.cli import parse_overlays
+    from ui.overlay_names import OVERLAYS
+
+    assert OVERLAYS[9] == "terrain key" and parse_overlays(["terrain key", "9", "key"], lambda m: None) == [9]
+    state = new_game(load_scenario(SHUSHA_PATH), 7)
+    app = app_of(state, (0,), size=(1280, 800), ui_scale=1.5)
+    res = ov.compute(9, state, app.view, 0, app.palette, None, 0)
+    assert not res.fills and not res.hatch and not res.dots and res.key_only
+    texts = [t for _, t in res.legend]
+    table = state.scenario.terrain_table
+    ravine = next(t for t in table.values() if t.name == "ravine")
+    assert (f"ravine: defence {ravine.defence:+d}, concealment {ravine.concealment}, ambush +{ravine.ambush}; "
+            "move foot ") in texts[[t.split(":")[0] for t in texts].index("ravine")]
+    assert any(t.startswith("black line with teeth: a cliff") for t in texts)
+    assert any(t.startswith("gold outline: the objective") for t in texts)
+    app.on_key(pygame.K_9, 0, "9")
+    app.render(screen)
+    assert 9 in app.overlays and not app.legend_shown_folded

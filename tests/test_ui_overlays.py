@@ -439,7 +439,7 @@ def test_height_overlay_tints_by_elevation_in_metre_bands_with_the_cliffs_drop(s
     app.show_lesson = False
     app.on_key(pygame.K_8, 0, "8")
     keys, words = next((k, d) for k, d in HELP if "overlays" in d)
-    assert app.overlays == {8} and "8" in keys and "height" in words
+    assert app.overlays == {8} and "9" in keys and "height" in words
     while app.hex_size < ov.LABEL_MIN_HEX:
         app.zoom(1)
     app.render(screen)

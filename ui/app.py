@@ -90,8 +90,8 @@ HELP = [
                  "zoomed out: a type code and the strength as a digit "
                  f"({', '.join(f'{c} {name}' for c, name in SMALL_CODES.values())}); darkened: it has already "
                  "moved or fired this phase"),
-    ("1 … 8", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control, "
-              "height"),
+    ("1 … 9", "overlays: move cost, defence, concealment/ambush, line of sight, drones, supply, control, "
+              "height; 9 the terrain key (each ground's colour and what it does)"),
     ("M", "cycle the mobility class of the move-cost overlay (foot, sf, wheeled, tracked)"),
     ("0", "clear all overlays"),
     ("C", "fade the counters, so an overlay shows under them (C again: solid)"),
@@ -2382,6 +2382,8 @@ class App:
                 dep = (self.state.version, len(self.state.orders), id(self.state), self.view_side)
             elif n == 8:
                 dep = id(self.state.map)
+            elif n == 9:  # (the scenario's terrain table and the map's lines)
+                dep = (id(self.state.map), id(self.state.scenario))
             key = (n, dep, self.palette.name)
             cached = self._ov_cache.get(n)
             if cached is None or cached[0] != key:

@@ -258,10 +258,10 @@ OVERLAY_CHOICES = ", ".join(f"{n} {name}" for n, name in OVERLAYS.items())
 
 
 def parse_overlays(values: list[str], fail: Callable[..., None]) -> list[int]:
-    """--overlay values (a key, 1-8, or a name such as "supply" or "line of sight") as overlay numbers."""
+    """--overlay values (a key, 1-9, or a name such as "supply" or "line of sight") as overlay numbers."""
     by_name = {name.replace(" ", "").replace("/", ""): n for n, name in OVERLAYS.items()}
     by_name.update({name.split()[0]: n for n, name in OVERLAYS.items()})  # "movement", "drone", "line", ...
-    by_name.update(ambush=3, los=4, sight=4, drones=5, defense=2, cost=1, relief=8, elevation=8)
+    by_name.update(ambush=3, los=4, sight=4, drones=5, defense=2, cost=1, relief=8, elevation=8, key=9, legend=9)
     chosen: list[int] = []
     for v in values:
         key = v.strip().lower().replace(" ", "").replace("-", "").replace("_", "").replace("/", "")

@@ -157,9 +157,10 @@ def map_key(palette: Any) -> str:
         "road = main road (at Shusha, the Lachin corridor); gold outline = the objective.",
         "Overlay 6 (supply): the colours are your ESTIMATE of the routes, traced through the enemies you see; a "
         "NO SUPPLY tag or a green tick on your counters is each unit's real supply at the turn's start.",
-        "Overlays 1-8 show a legend at an edge of the map, where it hides the fewest hexes (counters, objectives, "
+        "Overlays 1-9 show a legend at an edge of the map, where it hides the fewest hexes (counters, objectives, "
         "place names and the selected unit's reach count most; under or over a small map it hides none); click "
-        "the legend to fold it to its title, and again to show it. 8 tints the map by height, in metres."])
+        "the legend to fold it to its title, and again to show it. 8 tints the map by height, in metres; 9 draws "
+        "nothing, its legend is the key to the terrain."])
 
 
 def select_file_stem(d: UIFileDialog) -> None:

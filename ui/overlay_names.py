@@ -9,4 +9,5 @@ OVERLAYS: dict[int, str] = {
     6: "supply",
     7: "control",
     8: "height",
+    9: "terrain key",
 }

@@ -79,6 +79,9 @@ class OverlayResult:
         dot" beside two identical squares)."""
         self.tags: dict[int, frozenset[str]] = {}
         """idx -> the classes the overlay put the hex in (the drone overlay: ARMED_GROUNDED, RECON_FLY, ...)."""
+        self.key_only = False
+        """A key to the map with nothing drawn on it (overlay 9): its legend is what was asked for, never folded by
+        itself for its size (`panels.draw_legends`)."""
         self.mobility: str | None = None
         """The movement-cost overlay's mobility class: the legend says whose class it is (`panels.legend_rows`)."""
 
@@ -566,6 +569,43 @@ def height(state: Any, p: pal.Palette) -> OverlayResult:
     return res
 
 
+def terrain_key(state: Any, p: pal.Palette) -> OverlayResult:
+    """Overlay 9: nothing drawn on the map, a key to it: each terrain on the map, in its own colour, with what it
+    does (defence, concealment, ambush, move costs, from the scenario's terrain table), then the lines drawn over
+    the terrain (cliffs, rivers, roads, the objective). A teacher found the ravines, forests and cliff lines
+    unexplained unless each hex was hovered."""
+    gm = state.map
+    res = OverlayResult("9 Terrain key: what each ground does (hover a hex for its own numbers)")
+    res.key_only = True
+    terr = _Terrain(state, p)
+    table = state.scenario.terrain_table
+    on_map = Counter(terr.codes)
+    for code, t in table.items():
+        if code not in on_map:
+            continue
+        hexes = [i for i, c in enumerate(terr.codes) if c == code]
+        i = terr.typical(hexes)
+        colour = _c(terr.seen[i][:3], 255) if i is not None else (0, 0, 0, 0)
+        costs = ", ".join(f"{m} {'—' if v is None else f'{v:g}'}" for m, v in t.move_cost.items())
+        ambush = f"ambush +{t.ambush}" if t.ambush else "no ambush"
+        hide = f"concealment {t.concealment}" if t.concealment else "no cover to hide in"
+        res.legend.append((colour, f"{t.name}: defence {t.defence:+d}, {hide}, {ambush}; move {costs}"))
+    if gm.cliff_down.any():
+        res.legend.append((_c(p.cliff, 255), "black line with teeth: a cliff, teeth pointing down it (overlay 2: "
+                           "its fire modifiers)"))
+    if gm.river.any():
+        res.legend.append((_c(p.river, 255), f"{p.words['river']} hex edges: a river"))
+    kinds = {kind for _name, kind, _path in gm.roads}
+    for kind, colour, words in (("main", p.road_main, f"{p.words['road_main']} line: main road"),
+                                ("secondary", p.road_secondary, "thinner line: secondary road"),
+                                ("track", p.road_track, "dashed line: track")):
+        if kind in kinds:  # (cheaper to move along: the movement overlay, key 1, gives each class's cost)
+            res.legend.append((_c(colour, 255), f"{words} (cheaper to move along: overlay 1)"))
+    if state.scenario.objectives:
+        res.legend.append((_c(p.objective, 255), "gold outline: the objective"))
+    return res
+
+
 def height_ramp(p: pal.Palette, t: float) -> tuple[int, int, int]:
     """Colour for t in [0, 1] along the palette's height ramp (low to high)."""
     t = max(0.0, min(1.0, t))
@@ -624,6 +664,8 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
         return control(state, view, p, None if omniscient else side)
     if n == 8:
         return height(state, p)
+    if n == 9:
+        return terrain_key(state, p)
     raise ValueError(n)
 
 

@@ -1764,7 +1764,7 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
             shown_folded = True  # (every spot hides a unit an overlay tags, "NO SUPPLY", which this legend is
             # about: its title alone, until a click shows it whole, `toggle_legend_fold`)
             best = _best_legend(app, [*titles, (None, AUTO_FOLD_NOTE, False)], {}, px, LEGEND_UNFOLD)
-        elif (not folded and not opened and titles
+        elif (not folded and not opened and titles and not all(getattr(r, "key_only", False) for r in results)
               and best[2].get_width() * best[2].get_height() > LEGEND_MAX_SHARE * mr.w * mr.h):
             shown_folded = True  # (the drones' key at 1280x800, --ui-scale 1.5 took 40% of the map: a teacher)
             best = _best_legend(app, [*titles, (None, BIG_FOLD_NOTE, False)], {}, px, LEGEND_UNFOLD)
