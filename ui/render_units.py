@@ -88,7 +88,8 @@ def counter_image(symbol: str, side: int, strength: int, max_steps: int, w: int,
     let the map and its names show through). `done`: an own unit that has already acted in this phase (moved,
     fired): darkened, as a wargame turns a counter that has moved."""
     label = label if w >= LABEL_MIN_W and h >= SMALL_COUNTER_H else ""
-    key = (symbol, side, strength, max_steps, w, h, p.name, hidden, done, label)
+    # (the text's scale too: its digits and codes are drawn at it; a counter cached at another --ui-scale came back)
+    key = (symbol, side, strength, max_steps, w, h, p.name, hidden, done, label, text.scale)
     img = _cache.get(key)
     if img is not None:
         return img
