@@ -2554,10 +2554,11 @@ def _connect_dask(scheduler: str, workers: int) -> tuple[Any, Any, _QuietDask]:
 
             # (silence_logs: the workers' own loggers, in their processes; at its default each refused or failed
             # chunk printed distributed's "Compute Failed ... Traceback" block before the batch's one-line error)
-            # (dashboard ":0", a free port: with None the scheduler's HTTP server still took 8787, and when another
-            # cluster had it distributed printed a UserWarning with its own file path under the batch)
+            # (its HTTP server on a free port of this machine only: with None it still took 8787, and when another
+            # cluster had it distributed printed a UserWarning with its own file path under the batch; ":0" alone
+            # would listen on every interface)
             cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.CRITICAL)
+                                   dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
             try:
                 return Client(cluster), cluster, quiet
             except BaseException:

@@ -85,6 +85,9 @@ def test_a_local_cluster_says_nothing_when_port_8787_is_taken(recwarn) -> None:
         client, cluster, quiet = B._connect_dask("local", 1)
         try:
             assert client.run(lambda: 1)
+            # (on this machine only: ":0" alone listened on every interface, a reviewer found)
+            bound = [sock.getsockname()[0] for sock in cluster.scheduler.http_server._sockets.values()]
+            assert bound and set(bound) <= {"127.0.0.1"}, bound
         finally:
             B._close_dask(client, cluster, quiet)
     assert not [w for w in recwarn if "already in use" in str(w.message)]
