@@ -128,8 +128,9 @@ HELP = [
     ("F5 F6 F7 F8", "sandbox weather: historical, clear, overcast, fog; a setting holds from turn to turn until F5 "
                      "(Ctrl+Z takes it back)"),
     ("F9  Shift+F9 (sandbox)", "the cloud base a step up / down through the heights at which aircraft start to "
-                               "fly (over Shusha, 150 m: only the defender's Orlan flies, as the record has it; "
-                               "800 m: the attacker's Orbiter too; armed drones from 1000 m), the rest "
+                               "fly (over Shusha with no fog, 150 m: only the defender's Orlan flies, as the record "
+                               "has it; 800 m: the attacker's Orbiter too; armed drones from 1000 m; F6 first "
+                               "clears the fog), the rest "
                                "of the weather kept; it holds as F6-F8 do"),
     ("F12", "save a screenshot PNG"),
     ("Ctrl+Q", "quit (a game with unsaved orders is saved to wargame_autosave_<scenario>_seed<N>.json in the "
