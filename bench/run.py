@@ -157,6 +157,8 @@ def fresh(state: Any, only: tuple[str, ...] = ()) -> None:
     if named:
         for c in named:
             c.clear()
+        if only == REACH:  # (and the map's memo of searches, shared by units and games: else a hit is timed)
+            state.map.derived.pop("movement.reach", None)
         return
     state.touch()
     for name in type(state).__slots__:

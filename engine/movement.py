@@ -12,11 +12,13 @@ The heading fields of the AIs and go-to orders (`distance_field`) count the same
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 
 from engine import hexgrid, kernels
-from engine.mapdata import DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap, trim_memo
+from engine.mapdata import _MAP_CACHE, DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap, trim_memo
 from engine.scenario import Scenario
 from engine.state import GameState
 from engine.terrain import MOBILITY_CLASSES, WeatherMoveFactor
@@ -24,8 +26,15 @@ from engine.units import Unit
 from engine.visibility import known_enemy_hexes, known_enemy_masks
 
 REACH_MEMO_MAX = 4000
-"""Searches kept per map (`reach`): about 1.7 kB each (7 MB full); a full memo drops its newer half (`trim_memo`).
-A Shusha worker searches about 280 times a game without it, 35 once the memo holds a few dozen games' searches."""
+"""Searches kept (`reach`), shared among the maps a process holds (`reach_memo_cap`): about 1.7 kB each (7 MB in
+all); a full memo drops its newer half (`trim_memo`). A Shusha worker searches about 280 times a game without it,
+35 once the memo holds a few dozen games' searches."""
+
+
+def reach_memo_cap() -> int:
+    """Searches one map's memo may keep: `REACH_MEMO_MAX` shared among the maps the process holds, so a worker of a
+    16-cell sweep (a map per cell) stays near 7 MB, not 16 times that (a reviewer)."""
+    return max(min(64, REACH_MEMO_MAX), REACH_MEMO_MAX // max(1, len(_MAP_CACHE)))
 
 
 class Reach:
@@ -37,7 +46,7 @@ class Reach:
 
     __slots__ = ("_cost", "_index", "_prev", "_reached", "_tree", "data", "n", "order")
 
-    def __init__(self, data: np.ndarray, n: int, tree: dict[int, tuple[float, int]] | None = None) -> None:
+    def __init__(self, data: np.ndarray, n: int, tree: Mapping[int, tuple[float, int]] | None = None) -> None:
         data.setflags(False)  # shared through the cache: nobody may change it (write=False, positionally: 3x cheaper)
         self.data, self.n = data, n
         self.order = data[0]  # read-only, as a view of a read-only array
@@ -55,10 +64,10 @@ class Reach:
     def order_prev(self) -> np.ndarray:
         return self.data[2]
 
-    def index(self) -> dict[int, int]:
-        """Reached hex -> its position in `order`."""
+    def index(self) -> Mapping[int, int]:
+        """Reached hex -> its position in `order` (read-only: shared, as the `Reach` is)."""
         if self._index is None:
-            self._index = {h: k for k, h in enumerate(self.order.tolist())}
+            self._index = MappingProxyType({h: k for k, h in enumerate(self.order.tolist())})
         return self._index
 
     def reaches(self, dest: int) -> bool:
@@ -109,13 +118,15 @@ class Reach:
         data[0] = np.fromiter(tree, dtype=np.int64, count=len(tree))
         data[1] = np.array([v[0] for v in tree.values()], dtype=np.float64).view(np.int64)
         data[2] = [v[1] for v in tree.values()]
-        return cls(data, n, tree)
+        return cls(data, n, MappingProxyType(tree))
 
     @property
-    def tree(self) -> dict[int, tuple[float, int]]:
+    def tree(self) -> Mapping[int, tuple[float, int]]:
+        """{hex: (cost, previous hex)}, read-only: a `Reach` is shared by every unit and game in the same situation
+        (`reach`'s memo), so a caller that changed it would change the others' moves (a reviewer)."""
         if self._tree is None:
-            self._tree = dict(zip(self.order.tolist(), zip(self.order_cost.tolist(), self.order_prev.tolist(),
-                                                           strict=True), strict=True))
+            self._tree = MappingProxyType(dict(zip(self.order.tolist(), zip(
+                self.order_cost.tolist(), self.order_prev.tolist(), strict=True), strict=True)))
         return self._tree
 
 
@@ -151,7 +162,7 @@ def reach(state: GameState, u: Unit) -> Reach:
             # never read, it still holds (and is the search for the new knowledge too)
             changed = (key[1] ^ enemy_occ) | (key[2] ^ enemy_zoc)
             if got[1].still_valid(gmap, changed):
-                if len(memo) >= REACH_MEMO_MAX:
+                if len(memo) >= reach_memo_cap():
                     trim_memo(memo)
                 memo[mkey] = got[1]
                 state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc, wet), got[1])
@@ -170,14 +181,14 @@ def reach(state: GameState, u: Unit) -> Reach:
                         gmap.deep_cover_list if ut.infiltrates else None, gmap.no_go_list[u.side],
                         None if wet is None else weather_adjacency(gmap, state.scenario, ut.mobility, wet))
         out = Reach.from_tree(tree, gmap.n)
-    if len(memo) >= REACH_MEMO_MAX:
+    if len(memo) >= reach_memo_cap():
         trim_memo(memo)
     memo[mkey] = out
     state._reach_cache[u.id] = ((u.idx, enemy_occ, enemy_zoc, wet), out)
     return out
 
 
-def reachable(state: GameState, u: Unit) -> dict[int, tuple[float, int]]:
+def reachable(state: GameState, u: Unit) -> Mapping[int, tuple[float, int]]:
     """Hexes `u` can reach this phase: idx -> (cost, previous idx). Includes the start hex.
 
     Rules: hexes holding known enemy units cannot be entered; entering a known enemy's zone of control ends

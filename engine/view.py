@@ -310,7 +310,9 @@ class SideView:
         u = self._own(uid)
         return st.map.distances_from(u.idx) <= st.scenario.unit_table[u.type].range_hexes
 
-    def reachable(self, uid: str) -> dict[int, tuple[float, int]]:
+    def reachable(self, uid: str) -> Mapping[int, tuple[float, int]]:
+        """{hex: (move cost, previous hex)} own unit `uid` can reach this phase; read-only (shared between units and
+        games in the same situation)."""
         return reachable(self._state, self._own(uid))
 
     def assault_odds(self, uid: str, idx: int) -> tuple[combat.FireOdds, list[combat.FireOdds]]:

@@ -285,3 +285,28 @@ def test_reach_memo_shares_searches_and_never_changes_a_game(monkeypatch):
     assert log_of(1) == alone[1]
     assert trims[0] > 0
     assert 0 < len(gmap.derived["movement.reach"][1]) <= 3
+
+
+def test_the_reach_memo_is_shared_among_the_maps_and_read_only(monkeypatch):
+    """A reviewer: each map kept up to `REACH_MEMO_MAX` searches, and a worker of a 16-cell sweep holds 16 maps
+    (~117 MB); and the `Reach.tree` dict handed out (`SideView.reachable`, the agent API) could be changed by a
+    caller, changing the moves of every unit and game sharing it."""
+    import types
+
+    import pytest
+
+    from engine import mapdata, movement
+
+    assert movement._MAP_CACHE is mapdata._MAP_CACHE  # (the maps the process holds: the cache itself, never rebound)
+    monkeypatch.setattr(movement, "_MAP_CACHE", {str(k): None for k in range(16)})
+    assert movement.reach_memo_cap() == movement.REACH_MEMO_MAX // 16
+    state = new_game(shusha_scenario(), 1)
+    u = next(v for v in _ground(state, 0) if not state.utype(v).indirect)
+    tree = reach(state, u).tree
+    assert isinstance(tree, types.MappingProxyType)
+    with pytest.raises(TypeError):
+        tree[u.idx] = (0.0, -1)  # type: ignore[index]
+    from engine.view import SideView
+
+    with pytest.raises(TypeError):
+        SideView(state, 0).reachable(u.id)[u.idx] = (0.0, -1)  # type: ignore[index]
