@@ -2578,8 +2578,8 @@ def _probe_scheduler(scheduler: str) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    try:
-        parts = urlsplit(scheduler)
+    try:  # ("host:8786" without a scheme is tcp to distributed too)
+        parts = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
         host, port = parts.hostname, parts.port
     except ValueError:
         return

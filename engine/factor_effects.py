@@ -79,6 +79,9 @@ def resolve_factor(s: Summary, name: str) -> str:
     ends = [k for k in keys if k.endswith("." + name)]
     if len(ends) == 1:
         return ends[0]
+    if ends:
+        raise ReportError(f"--by {name}: names {len(ends)} sweep keys of {s.path.name} ({', '.join(ends)}); give "
+                          "one of them in full")
     known = ", ".join(f"{short[k]} ({k})" if short[k] != k else k for k in keys) or "none: the batch has no --sweep"
     raise ReportError(f"--by {name}: not a sweep key of {s.path.name}; its sweep keys: {known}")
 
@@ -96,18 +99,29 @@ def factor_effects(s: Summary, factor: str) -> FactorEffects:
     levels: list[Any] = []
     level_at: dict[str, int] = {}
     groups: dict[str, FactorRow] = {}
-    for c in s.cells:
-        v = c.params.get(factor)
+    swept = next((vals for k, vals in (s.meta.get("batch") or {}).get("sweeps") or [] if k == factor), [])
+    for v in [*swept, *(c.params.get(factor) for c in s.cells)]:  # (the sweep's own order, then any other)
         if _key(v) not in level_at:
             level_at[_key(v)] = len(levels)
             levels.append(v)
+    present = {_key(c.params.get(factor)) for c in s.cells}
+    levels = [v for v in levels if _key(v) in present]  # (a level no cell of the file played: no column)
+    level_at = {_key(v): k for k, v in enumerate(levels)}
     for c in s.cells:
         g = _key([c.params.get(k) for k in others])
         row = groups.get(g)
         if row is None:
             row = groups[g] = FactorRow([abbreviate_value(c.params.get(k)) for k in others], [None] * len(levels))
-        row.cells[level_at[_key(c.params.get(factor))]] = c
+        at = level_at[_key(c.params.get(factor))]
+        if row.cells[at] is not None:  # (a file put together from batches of the same sweep: which would it be?)
+            raise ReportError(f"--by {short[factor]}: cells {row.cells[at].cell} and {c.cell} have the same sweep "
+                              "values; the table needs one cell for each combination")
+        row.cells[at] = c
     rows = list(groups.values())
+    # (the first row with a cell at every level is the one the others' differences are compared with: row 1)
+    ref = next((r for r in rows if all(c is not None for c in r.cells)), rows[0])
+    rows.remove(ref)
+    rows.insert(0, ref)
     for row in rows:
         base = row.cells[0]
         for c in row.cells[1:]:
@@ -136,12 +150,15 @@ def _interaction(first: FactorRow, row: FactorRow, j: int) -> tuple[tuple[float,
     if all(e["paired"] for e in (e0, e1)) and paired_games(four[0], four[2]) is not None:
         wins = [_wins(c) for c in four]  # (the four cells' games on the same seeds, game by game)
         games = sorted(set.intersection(*(set(w) for w in wins)))
-        if len(games) >= 2 and all(len({w[g][0] for w in wins}) == 1 for g in games):
-            a = [int(wins[1][g][1]) - int(wins[0][g][1]) for g in games]
-            b = [int(wins[3][g][1]) - int(wins[2][g][1]) for g in games]
-            got = paired_t_difference(a, b)
-            if got is not None:
-                return got, True
+        if len(games) < 2 or any(len({w[g][0] for w in wins}) != 1 for g in games):
+            return None  # (the rows are not independent, and too few games pair all four: no interval)
+        a = [int(wins[1][g][1]) - int(wins[0][g][1]) for g in games]
+        b = [int(wins[3][g][1]) - int(wins[2][g][1]) for g in games]
+        got = paired_t_difference(a, b)
+        if got is not None and got[1] < got[2]:
+            return got, True
+        # (every game's contrast the same: a t interval of no width, "+100 [+100, +100]" from 6 games; the
+        # approximation below gives one as wide as the two differences' own)
     (d0, lo0, hi0), (d1, lo1, hi1) = e0["win"], e1["win"]
     se = math.hypot((hi0 - lo0) / (2 * Z95), (hi1 - lo1) / (2 * Z95))
     d = d1 - d0

@@ -624,7 +624,7 @@ def scenario_changed_warning(s: Summary) -> str | None:
     if not p.is_absolute() and s.meta.get("cwd"):
         p = Path(s.meta["cwd"]) / p
     try:
-        now = scenario_sha256(json.loads(p.read_text(encoding="utf-8")))
+        now = scenario_sha256(json.loads(p.read_text(encoding="utf-8-sig")))  # (a BOM, as the loader accepts)
     except (OSError, ValueError):
         return None
     if now == recorded:

@@ -120,3 +120,41 @@ def test_cells_that_played_each_others_games_are_named_wherever_they_are(tmp_pat
     assert [r[head.index("y vs x")] for r in rows] == ["same games", "same games"]
     head, rows = effect_rows(factor_effects(s, "blue_gar.strength"))
     assert "same games" not in rows[0] and "same games" not in rows[1]
+
+
+def _cell(k: int, params: dict, wins: list[bool], seeds: list[int] | None = None) -> R.CellStats:
+    c = R.CellStats(k, f"cell {k}", params, n=len(wins), attacker_wins=sum(wins), defender_wins=len(wins) - sum(wins))
+    seeds = seeds if seeds is not None else list(range(len(wins)))
+    c.games = {g: R.GameRow(seeds[g], "attacker" if w else "defender", None, 0, 0) for g, w in enumerate(wins)}
+    return c
+
+
+def _summary(cells: list[R.CellStats], keys: list[str]) -> R.Summary:
+    return R.Summary(Path("grid.parquet"), cells, {}, keys)
+
+
+def test_by_edge_cases_a_reviewer_found() -> None:
+    """Every game's contrast the same gave a t interval of no width ("+100 [+100, +100]" from 6 games); two cells with
+    the same sweep values were dropped without a word; a name matching two keys read "not a sweep key"; a first
+    row with a cell missing left every interaction empty."""
+    keys = ["set:a.x", "set:b.y"]
+    yes, no = [True] * 6, [False] * 6
+    cells = [_cell(0, {"set:a.x": 1, "set:b.y": 1}, no), _cell(1, {"set:a.x": 2, "set:b.y": 1}, no),
+             _cell(2, {"set:a.x": 1, "set:b.y": 2}, no), _cell(3, {"set:a.x": 2, "set:b.y": 2}, yes)]
+    fx = factor_effects(_summary(cells, keys), "a.x")
+    (d, lo, hi), paired = fx.rows[1].interactions[0]
+    assert d == pytest.approx(1.0) and lo < hi and not paired  # (the approximation, not a zero-width t interval)
+    with pytest.raises(R.ReportError, match="cells 0 and 4 have the same sweep values"):
+        factor_effects(_summary([*cells, _cell(4, {"set:a.x": 1, "set:b.y": 1}, yes)], keys), "a.x")
+    with pytest.raises(R.ReportError, match="names 2 sweep keys"):
+        resolve_factor(_summary(cells, ["set:a.z", "set:b.z"]), "z")
+    # the first row without a cell at the first level: the first complete row is the reference, listed first
+    partial = [_cell(1, {"set:a.x": 2, "set:b.y": 1}, no), *cells[2:],
+               _cell(5, {"set:a.x": 1, "set:b.y": 3}, no), _cell(6, {"set:a.x": 2, "set:b.y": 3}, yes)]
+    fx = factor_effects(_summary(partial, keys), "a.x")
+    assert [r.others for r in fx.rows] == [["2"], ["1"], ["3"]]
+    assert fx.rows[1].interactions == [None] and fx.rows[2].interactions[0] is not None
+    # levels in the sweep's own order (the file's metadata), not the first cell's
+    s = _summary(cells, keys)
+    s.meta = {"batch": {"sweeps": [["set:a.x", [2, 1]], ["set:b.y", [1, 2]]]}}
+    assert factor_effects(s, "a.x").levels == [2, 1]

@@ -1618,7 +1618,7 @@ LEGEND_FOLD = "[-] fold"
 LEGEND_UNFOLD = "[+] key"
 LEGEND_MAX_SHARE = 0.3
 """The share of the map area a legend may cover before it folds itself to its titles (`BIG_FOLD_NOTE`)."""
-BIG_FOLD_NOTE = "folded: the key would hide a third of the map; click to show"
+BIG_FOLD_NOTE = "folded: the key would hide nearly a third of the map; click to show"
 AUTO_FOLD_NOTE = "folded so as not to hide your tagged units: click to show"
 """The line under the titles of a legend that folded itself (`draw_legends`): "[+] key" alone did not say why."""
 """The mark at the end of a folded legend's title: a click shows the whole legend again."""
