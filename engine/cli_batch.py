@@ -406,8 +406,17 @@ def eta_text(left: int, done_now: int, elapsed: float) -> str:
     """
     if done_now <= 0 or elapsed <= 0:
         return "–"
-    secs = round(left * elapsed / done_now)
-    return f"{secs // 3600}:{secs // 60 % 60:02d}:{secs % 60:02d}"
+    return hms(left * elapsed / done_now)
+
+
+def hms(secs: float) -> str:
+    """Seconds as "H:MM:SS".
+
+    >>> hms(3725.4)
+    '1:02:05'
+    """
+    s = round(secs)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
 def plain_progress_line(done: int, total: int, resumed: int, elapsed: float) -> str:
@@ -418,7 +427,7 @@ def plain_progress_line(done: int, total: int, resumed: int, elapsed: float) -> 
     """
     now = done - resumed
     rate = f"{now / elapsed:.2f} games/s" if elapsed > 0 and now > 0 else "– games/s"
-    return (f"games {done}/{total} ({100 * done // max(1, total)}%), {rate}, elapsed {eta_text(int(elapsed), 1, 1.0)}, "
+    return (f"games {done}/{total} ({100 * done // max(1, total)}%), {rate}, elapsed {hms(elapsed)}, "
             f"ETA {eta_text(total - done, now, elapsed)}")
 
 

@@ -32,13 +32,15 @@ INTERACTION_NOTE = (
     "'vs row 1': this row's difference minus the first row's, the interaction of the two factors (does the factor "
     "do more, or less, at these levels of the others?). Paired where the four cells played the same seeds game by "
     "game (`--common-seeds`): the mean over the games both pairs decided of (win here at the level − at the first "
-    "level) − (the same in row 1), with a paired t interval; else for independent samples: the two differences' "
-    "95% intervals taken as normal (half their width / 1.96 as the standard error) and added in quadrature, an "
-    "approximation (Newcombe's intervals are not symmetric)")
+    "level) − (the same in row 1), with a paired t interval ('—' when fewer than two games pair all four); else "
+    "(independent samples, or every paired game's contrast the same, which leaves a t interval no width) the two "
+    "differences' 95% intervals taken as normal (half their width / 1.96 as the standard error) and added in "
+    "quadrature, an approximation (Newcombe's intervals are not symmetric)")
 
 
 SAME_GAMES = "same games"
 """A level's difference where its cell played the very games of the first level's (`same_games_groups`)."""
+
 
 @dataclass
 class FactorRow:

@@ -1616,12 +1616,13 @@ def legend_rows(app: Any, results: list[Any]) -> tuple[list[tuple[Any, str, bool
 LEGEND_FOLD = "[-] fold"
 """The mark at the top right of an unfolded overlay legend: a click on the legend folds it to its titles."""
 LEGEND_UNFOLD = "[+] key"
+"""The mark at the end of a folded legend's title: a click shows the whole legend again."""
+AUTO_FOLD_NOTE = "folded so as not to hide your tagged units: click to show"
+"""The line under the titles of a legend that folded itself (`draw_legends`): "[+] key" alone did not say why."""
 LEGEND_MAX_SHARE = 0.3
 """The share of the map area a legend may cover before it folds itself to its titles (`BIG_FOLD_NOTE`)."""
 BIG_FOLD_NOTE = "folded: the key would hide nearly a third of the map; click to show"
-AUTO_FOLD_NOTE = "folded so as not to hide your tagged units: click to show"
-"""The line under the titles of a legend that folded itself (`draw_legends`): "[+] key" alone did not say why."""
-"""The mark at the end of a folded legend's title: a click shows the whole legend again."""
+"""The line under the titles of a legend folded for its size (`draw_legends`; never overlay 9's key)."""
 
 
 def toggle_legend_fold(app: Any) -> None:
