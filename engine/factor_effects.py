@@ -96,6 +96,12 @@ def factor_effects(s: Summary, factor: str) -> FactorEffects:
     """`factor`'s (a sweep key or its short name: `resolve_factor`) levels and their win-rate differences at each
     combination of the other sweep keys' values, in the cells' order."""
     factor = resolve_factor(s, factor)
+    if factor not in s.effects:
+        s.effects[factor] = _factor_effects(s, factor)
+    return s.effects[factor]
+
+
+def _factor_effects(s: Summary, factor: str) -> FactorEffects:
     others = [k for k in s.sweep_keys if k != factor]
     short = short_labels(list(s.sweep_keys))
     levels: list[Any] = []

@@ -87,7 +87,7 @@ class GameRow(NamedTuple):
     them."""
     more: tuple[Any, ...] = ()
     """The rest of what tells the game apart (turns played, outcome, every step lost, drone sorties flown and
-    grounded): only for `same_games_warning`, which says when a cell played the very games of the baseline."""
+    grounded): only for `same_games_warnings`, which say when cells played the very same games."""
 
 
 MISSION_COUNTERS = ("artillery_missions", "suspected_fire_missions")
@@ -219,7 +219,7 @@ class Summary:
     """Why a per-turn file next to the results was not used (one line for the user), or None."""
     warnings: list[str] = field(default_factory=list)
     """What in the results file was read but is suspect (unknown winners), or what the numbers alone would not
-    tell (cells that played the very same games: `same_games_warning`), one line each for the user."""
+    tell (cells that played the very same games: `same_games_warnings`), one line each for the user."""
     measure_data: tuple[list[list[str]], dict[int, dict[str, list[Any]]]] | None = field(default=None, repr=False,
                                                                                         compare=False)
     """`measure_rows`'s read of the results: each measure's columns, and those columns by cell (read once: the
@@ -233,6 +233,9 @@ class Summary:
     by: list[str] = field(default_factory=list)
     """Sweep keys whose effect at each level of the others the report also tables (`wargame report --by KEY`;
     `engine.factor_effects`)."""
+    effects: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """`engine.factor_effects.factor_effects` by sweep key, made once: the terminal, report.md, report.html and
+    summary.json all show them."""
 
     @property
     def base(self) -> CellStats:
@@ -600,9 +603,7 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
     name_cells(s, cell_names or {})
     if baseline is not None:
         set_baseline(s, baseline)
-    if same := same_games_warning(s):
-        s.warnings.append(same)
-    s.warnings += other_same_games_warnings(s)
+    s.warnings += same_games_warnings(s)
     if changed := scenario_changed_warning(s):
         s.warnings.append(changed)
     return s
@@ -634,27 +635,35 @@ def scenario_changed_warning(s: Summary) -> str | None:
             "which may not give these games")
 
 
-def same_games_warning(s: Summary) -> str | None:
-    """A warning when cells played the very games of the baseline, game for game (same seeds, and every game's
-    winner, capture turn, turns, outcome, losses, drone sorties and fire missions the same): what they change made
-    no difference in these games. A sweep of the armed drone's cloud ceiling gave three identical cells, whose
-    differences read "+0 pts [-1, +1]" with no word of why (the scenario's fog grounded the drones first: an
-    analyst's review). Only cells that pair with the baseline (`cells_paired`) are compared."""
-    base = s.base
-    paired = cells_paired(s)  # (cells whose games have the baseline's seeds, game for game: as many games too)
-    same = [c for c in s.cells if c.cell in paired and c.games == base.games]
-    if not same:
-        return None
-    names = ", ".join(f"cell {c.cell} ({c.label})" for c in same)
-    what = "its setting" if len(same) == 1 else "their settings"
-    return (f"{names} played the very games of {s.vs} ({base.label}), game for game: same seeds, and every game's "
-            f"winner, capture turn, turns, losses, drone sorties and fire missions the same; {what} made no "
-            "difference in these games (something else may decide first: e.g. a rule that grounds the drones before "
-            "a swept ceiling would)")
+def same_games_warnings(s: Summary) -> list[str]:
+    """Warnings for cells that played the very same games, game for game (same seeds, and every game's winner,
+    capture turn, turns, outcome, losses, drone sorties and fire missions the same: `same_games_groups`): what
+    they change made no difference in these games. A sweep of the armed drone's cloud ceiling gave three identical
+    cells, whose differences read "+0 pts [-1, +1]" with no word of why (the scenario's fog grounded the drones
+    first: an analyst's review). The cells that played the baseline's games first, named against it; then each
+    group of others (a cloud-base sweep crossed with the TB2's strength: identical pairs at every ceiling that
+    grounds the TB2, and only the pair with cell 0 was named)."""
+    base, out = s.base, []
+    for g in same_games_groups(s):
+        if base in g:
+            same = [c for c in g if c is not base]
+            names = ", ".join(f"cell {c.cell} ({c.label})" for c in same)
+            what = "its setting" if len(same) == 1 else "their settings"
+            out.insert(0, f"{names} played the very games of {s.vs} ({base.label}), game for game: same seeds, and "
+                          f"every game's winner, capture turn, turns, losses, drone sorties and fire missions the "
+                          f"same; {what} made no difference in these games (something else may decide first: e.g. a "
+                          "rule that grounds the drones before a swept ceiling would)")
+            continue
+        names = " and ".join([", ".join(f"cell {c.cell} ({c.label})" for c in g[:-1]),
+                              f"cell {g[-1].cell} ({g[-1].label})"])
+        out.append(f"{names} played the very same games as each other, game for game (same seeds, and every "
+                   "game's winner, capture turn, turns, losses, drone sorties and fire missions the same): what they "
+                   "differ in made no difference in these games")
+    return out
 
 
 def same_games_groups(s: Summary) -> list[list[CellStats]]:
-    """The cells that played the very same games as each other (`same_games_warning`'s test, between any two cells),
+    """The cells that played the very same games as each other (same seeds and every game's record the same),
     in groups of two or more, in the cells' order."""
     groups: list[list[CellStats]] = []
     for c in s.cells:
@@ -665,22 +674,6 @@ def same_games_groups(s: Summary) -> list[list[CellStats]]:
         else:
             groups.append([c])
     return [g for g in groups if len(g) > 1]
-
-
-def other_same_games_warnings(s: Summary) -> list[str]:
-    """`same_games_warning` for the cells that played each other's games but not the baseline's: a sweep of the
-    cloud base crossed with the TB2's strength played identical cells at each ceiling that grounds the TB2, and only
-    the pair with cell 0 was named (an analyst's review)."""
-    out = []
-    for g in same_games_groups(s):
-        if s.base in g:
-            continue
-        names = " and ".join([", ".join(f"cell {c.cell} ({c.label})" for c in g[:-1]),
-                              f"cell {g[-1].cell} ({g[-1].label})"])
-        out.append(f"{names} played the very same games as each other, game for game (same seeds, and every "
-                   "game's winner, capture turn, turns, losses, drone sorties and fire missions the same): what they "
-                   "differ in made no difference in these games")
-    return out
 
 
 def set_baseline(s: Summary, cell: int) -> None:
