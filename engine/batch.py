@@ -915,7 +915,7 @@ def weather_columns(state: Any) -> dict[str, Any]:
       each turn): no armed sortie could fly. A property of the weather, not of the drones: a turn counts whether
       or not the drones were still in play. None when the game has no armed drones.
     - `weather_fog_turns`: turns with fog (patchy or thick).
-    - `weather_min_ceiling_m`, `weather_min_visibility_km`: the lowest cloud ceiling and visibility.
+    - `weather_min_ceiling_m`, `weather_min_visibility_km`: the lowest cloud base and visibility.
 
     Reads the game's per-turn weather (`state.weather_by_turn`, drawn from the game's own weather stream); with
     a fixed weather mode (historical, clear, ...) the columns vary between games only with the game's length.

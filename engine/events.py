@@ -242,7 +242,7 @@ class WeatherReport(Event):
     def text(self) -> str:
         fog = "no fog" if self.fog == "none" else f"{self.fog} fog"
         wet = "dry" if self.precipitation == "none" else self.precipitation
-        return (f"Weather: cloud ceiling {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
+        return (f"Weather: cloud base {self.ceiling_m:.0f} m, visibility {self.visibility_km:g} km, "
                 f"{fog}, {wet}; ground observers see at most {counted(self.ground_vision_hexes, 'hex', 'hexes')}"
                 + (" (night)" if self.night else "") + (f"; {self.movement}" if self.movement else "")
                 + (f" [sandbox weather: {self.sandbox}]" if self.sandbox else ""))

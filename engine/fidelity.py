@@ -254,7 +254,7 @@ def cell_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def drones_by_weather(scen: Scenario, seed: int, games: int, keep: dict[int, Any] | None = None) -> dict[str, Any]:
-    """Armed-drone sorties per turn in historical games, against each turn's cloud ceiling (from the logs).
+    """Armed-drone sorties per turn in historical games, against each turn's cloud base (from the logs).
     `keep`: filled with the finished games by game seed, for `counterattacks` (the same seeds) not to play them
     again."""
     import numpy as np
@@ -879,10 +879,10 @@ def write_report(res: dict[str, Any], out_dir: Path, scen: Scenario) -> Path:
     ax.set_ylabel("sorties per game")
     ax.set_xlabel("turn")
     ax2 = ax.twinx()
-    ax2.plot(dw["turns"], dw["ceiling_m"], color="#0072b2", marker=".", label="cloud ceiling (m)")
+    ax2.plot(dw["turns"], dw["ceiling_m"], color="#0072b2", marker=".", label="cloud base (m)")
     tb2 = scen.unit_table["armed_drone"].min_ceiling_m if "armed_drone" in scen.unit_table else 1200
     ax2.axhline(tb2, color="#0072b2", linestyle=":", linewidth=1, label=f"armed drones need {tb2:.0f} m")
-    ax2.set_ylabel("cloud ceiling (m)")
+    ax2.set_ylabel("cloud base (m)")
     ax.set_title(f"Armed drones fly when the cloud lifts (historical weather, {dw['games']} games)")
     fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.88), fontsize=8)
     fig.tight_layout()

@@ -638,7 +638,7 @@ def scenario_changed_warning(s: Summary) -> str | None:
 def same_games_warnings(s: Summary) -> list[str]:
     """Warnings for cells that played the very same games, game for game (same seeds, and every game's winner,
     capture turn, turns, outcome, losses, drone sorties and fire missions the same: `same_games_groups`): what
-    they change made no difference in these games. A sweep of the armed drone's cloud ceiling gave three identical
+    they change made no difference in these games. A sweep of the armed drone's cloud base gave three identical
     cells, whose differences read "+0 pts [-1, +1]" with no word of why (the scenario's fog grounded the drones
     first: an analyst's review). The cells that played the baseline's games first, named against it; then each
     group of others (a cloud-base sweep crossed with the TB2's strength: identical pairs at every ceiling that

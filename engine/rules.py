@@ -84,8 +84,12 @@ from engine.visibility import (
 )
 from engine.weather import CLOUD_BASE_RANGE_M, PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
-ENGINE_VERSION = "0.26.0"
-"""0.26.0: a scenario's `weather.cloud_base_m` holds the cloud base at one height every turn, the rest of the
+ENGINE_VERSION = "0.27.0"
+"""0.27.0: the log's words only. The weather and the drones' flight reasons say "cloud base", as the panels and
+the sandbox keys do (the log said "cloud ceiling" for the same figure, to a teacher's confusion); an ambush party's
+withdrawal says why in words, not by the unit-type field's name ("ambush_withdraw"). The games are the same.
+
+0.26.0: a scenario's `weather.cloud_base_m` holds the cloud base at one height every turn, the rest of the
 weather as its mode gives it (an analyst: no setting swept the cloud alone; the `overcast` preset changes visibility
 and rain too). Scenarios without it play as before (the golden hashes change by the version only).
 
@@ -559,7 +563,7 @@ def _air_status(state: GameState, u: Unit, was_grounded: bool) -> None:
     key = (ut.min_ceiling_m, ut.min_visibility_km, ut.grounded_by_fog, w.ceiling_m, w.visibility_km, w.fog)
     got = memo.get(key)
     if got is None:
-        got = memo[key] = (flight_check(ut, w), f"ceiling {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, "
+        got = memo[key] = (flight_check(ut, w), f"cloud base {w.ceiling_m:.0f} m ≥ {ut.min_ceiling_m:.0f} m, "
                                                 f"visibility {w.visibility_km:g} km, fog {w.fog}")
     reason, ok = got
     state.grounded[u.id] = reason
@@ -1439,7 +1443,7 @@ def _ambush_withdrawal(state: GameState, e: Unit) -> list[Event]:
     j = best[-1]
     mobility = state.scenario.unit_table[e.type].mobility
     cost = gmap.edge_cost[mobility]
-    why = "breaks contact after firing from ambush (ambush_withdraw)"
+    why = "breaks contact after firing from ambush: ambush parties slip away once they have fired"
     out: list[Event] = []
     blockers = state.units_at(j, 1 - e.side)
     if blockers:  # an enemy it did not know of holds the hex: it runs into it and stays where it fired

@@ -104,11 +104,11 @@ class FlightLimit:
     kind: str
     """"fog", "ceiling" or "visibility"."""
     condition: str
-    """The weather as it is: "patchy fog", "cloud ceiling 400 m", "visibility 2 km"."""
+    """The weather as it is: "patchy fog", "cloud base 400 m", "visibility 2 km"."""
     needed: str = ""
     """What the type needs ("1200 m needed"); empty for fog, which grounds the type outright."""
     value: float | None = None
-    """The weather's figure: the cloud ceiling in m or the visibility in km (None for fog)."""
+    """The weather's figure: the cloud base in m or the visibility in km (None for fog)."""
     minimum: float | None = None
     """The type's minimum of that figure (`min_ceiling_m`, `min_visibility_km`; None for fog)."""
 
@@ -121,13 +121,13 @@ def flight_limits(ut: UnitType, w: WeatherTurn) -> tuple[FlightLimit, ...]:
 
     >>> from engine.units import DEFAULT_UNIT_TYPES as T
     >>> [x.condition for x in flight_limits(T["armed_drone"], WeatherTurn(1, 400, 2, "patchy", "none"))]
-    ['patchy fog', 'cloud ceiling 400 m', 'visibility 2 km']
+    ['patchy fog', 'cloud base 400 m', 'visibility 2 km']
     """
     out = []
     if ut.grounded_by_fog != "none" and FOG_LEVELS.index(w.fog) >= FOG_LEVELS.index(ut.grounded_by_fog):
         out.append(FlightLimit("fog", f"{w.fog} fog"))
     if w.ceiling_m < ut.min_ceiling_m:
-        out.append(FlightLimit("ceiling", f"cloud ceiling {w.ceiling_m:.0f} m", f"{ut.min_ceiling_m:.0f} m needed",
+        out.append(FlightLimit("ceiling", f"cloud base {w.ceiling_m:.0f} m", f"{ut.min_ceiling_m:.0f} m needed",
                                float(w.ceiling_m), float(ut.min_ceiling_m)))
     if w.visibility_km < ut.min_visibility_km:
         out.append(FlightLimit("visibility", f"visibility {w.visibility_km:g} km",
@@ -142,9 +142,9 @@ def flight_check(ut: UnitType, w: WeatherTurn) -> str | None:
 
     >>> from engine.units import DEFAULT_UNIT_TYPES as T
     >>> flight_check(T["armed_drone"], WeatherTurn(1, 400, 5, "none", "none"))
-    'cloud ceiling 400 m < 1200 m needed'
+    'cloud base 400 m < 1200 m needed'
     >>> flight_check(T["armed_drone"], WeatherTurn(1, 400, 2, "patchy", "none"))
-    'patchy fog; cloud ceiling 400 m < 1200 m needed; visibility 2 km < 3 km needed'
+    'patchy fog; cloud base 400 m < 1200 m needed; visibility 2 km < 3 km needed'
     >>> flight_check(T["recon_drone"], WeatherTurn(1, 400, 5, "none", "none")) is None
     True
     """

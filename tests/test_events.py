@@ -159,7 +159,7 @@ def test_routine_reports_are_the_ones_a_reader_may_skip_and_never_a_grounding_or
     assert routine(AirStatus.make(turn=1, side="attacker", unit="tb2", unit_type="armed_drone", grounded=False,
                                   reason="ceiling 3000 m >= 1200 m"))
     assert not routine(AirStatus.make(turn=1, side="attacker", unit="tb2", unit_type="armed_drone", grounded=True,
-                                      reason="cloud ceiling 300 m < 1200 m needed"))
+                                      reason="cloud base 300 m < 1200 m needed"))
     assert routine(SupplyReport.make(turn=1, side="defender", in_supply=["a", "b"], out_of_supply=[]))
     assert not routine(SupplyReport.make(turn=1, side="defender", in_supply=["a"], out_of_supply=["b"]))
     hid = UnitHidden.make(turn=1, side="defender", unit="amb", hex=(3, 4))

@@ -32,7 +32,7 @@ def test_limits_are_the_text_of_flight_check(kind, ceiling, vis, fog):
             assert (x.condition, x.needed, x.value, x.minimum) == (f"{fog} fog", "", None, None)
         elif x.kind == "ceiling":
             assert (x.value, x.minimum) == (w.ceiling_m, ut.min_ceiling_m) and x.value < x.minimum
-            assert x.condition == f"cloud ceiling {w.ceiling_m:.0f} m"
+            assert x.condition == f"cloud base {w.ceiling_m:.0f} m"
         else:
             assert (x.value, x.minimum) == (w.visibility_km, ut.min_visibility_km) and x.value < x.minimum
 

@@ -331,7 +331,7 @@ def test_drones_low_cloud_grounds_red_s_drones_while_blue_s_orlan_spots_for_its_
         red = _air_status(st, "attacker")
         assert len(red) == 3 * st.turn and all(e.grounded for e in red), st.seed
         for e in red:
-            assert re.search(rf"cloud ceiling \d+ m < {RED_AIR_NEEDS[e.unit]} m needed", e.reason), e.reason
+            assert re.search(rf"cloud base \d+ m < {RED_AIR_NEEDS[e.unit]} m needed", e.reason), e.reason
         assert st.score.drone_sorties_flown["attacker"] == 0 and st.score.recon_sorties["attacker"] == 0
         # the Orlan flies every turn and blue's guns fire on what it finds
         blue = _air_status(st, "defender")

@@ -13,7 +13,7 @@ from engine.game import play_game
 
 def _air(unit: str, grounded: bool, turn: int = 1) -> AirStatus:
     return AirStatus.make(turn=turn, side="attacker", unit=unit, unit_type="uav", grounded=grounded,
-                          reason="cloud ceiling 400 m < 1200 m needed" if grounded else "ceiling ok")
+                          reason="cloud base 400 m < 1200 m needed" if grounded else "ceiling ok")
 
 
 def _supply(side: str, out: list[str], turn: int = 1) -> SupplyReport:

@@ -49,7 +49,7 @@ def test_the_defenders_drone_legend_says_the_enemys_armed_drones_are_grounded(sh
     res = ov.drones(st, view, pal.DEFAULT)
     text = [s for _, s in res.legend]
     armed = next(s for s in text if s.strip().startswith("enemy armed drones (TB2-class)"))
-    assert "GROUNDED" in armed and "cloud ceiling 400 m < 1200 m needed" in armed
+    assert "GROUNDED" in armed and "cloud base 400 m < 1200 m needed" in armed
     assert any(s.strip().startswith("enemy recon drone (Orbiter-class): GROUNDED") for s in text)
     assert not any("none this turn" in s and "yours" not in s for s in text)  # (its own: none of yours)
     # fog of war: no enemy unit, position or hex is given, and only own air bases are marked

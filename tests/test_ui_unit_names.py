@@ -200,7 +200,7 @@ def test_grounded_rows_and_replay_orders_name_the_units(shusha, screen):
     from ui.replay import describe_order
 
     app = app_of(new_game(shusha, 0), (0,))
-    app.view.grounded["az_tb2"] = "cloud ceiling 300 m < 1200 m needed"
+    app.view.grounded["az_tb2"] = "cloud base 300 m < 1200 m needed"
     rows = panels.grounded_rows(app)
     assert rows[0][0] == "Armed drones - Bayraktar TB2 flight (az_tb2)"
     order = Move("az_sf_2", (32, 26))

@@ -399,7 +399,7 @@ def test_see_all_shows_both_sides_grounded_drones(shusha, screen):
     rows = panels.grounded_rows(app)
     assert rows and all(r[0].startswith("attacker's ") for r in rows)
     causes = panels.grounded_causes(app)
-    assert causes and "az_tb2" in causes[0][0] and "cloud ceiling 400 m" in causes[0][0]
+    assert causes and "az_tb2" in causes[0][0] and "cloud base 400 m" in causes[0][0]
 
 
 def test_a_replay_leaves_the_games_own_plans_and_document_alone(shusha):

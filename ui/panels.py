@@ -507,7 +507,7 @@ def select_next_aircraft(app: Any) -> None:
 
 def grounded_causes(app: Any) -> list[tuple[str, str | None]]:
     """The GROUNDED plate in fewer lines, one a set of causes: "GROUNDED: TB2 (az_tb2) needs 1200 m / 3 km, Harop
-    (az_harop) 1000 m / 2 km — patchy fog, cloud ceiling 400 m, visibility 2 km": each drone type with its units'
+    (az_harop) 1000 m / 2 km — patchy fog, cloud base 400 m, visibility 2 km": each drone type with its units'
     ids and the minima it needs of the figures that ground it (the plate said the weather alone, not what each drone
     waits for), then the weather as it is (from the engine's `view.grounded_limits`); with the unit a click selects
     (the first named).
@@ -1083,7 +1083,7 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
 def grounded_rows(app: Any) -> list[tuple[str, str, str | None]]:
     """The aircraft grounded this turn, one row per aircraft type: (its type's label and its units by name
     (`ui.names`: "Armed drones - Bayraktar TB2 flight (az_tb2)"), the engine's reason for that type -
-    the limits the weather breaks, e.g. "cloud ceiling 400 m < 1200 m needed" - and the unit to select, or None
+    the limits the weather breaks, e.g. "cloud base 400 m < 1200 m needed" - and the unit to select, or None
     for several). Own aircraft (`view.grounded`, the AirStatus reasons); in a view of both sides (`--see-all`, a
     replay of both sides), every side's, named by side."""
     table = app.state.scenario.unit_table

@@ -321,7 +321,7 @@ def drones() -> dict:
         "as at Shusha on 3-7 Nov 2020. (An invented map: Saribulag is made up.)",
         "Run it as it is, then under a clear sky: the same seed, the same units, only the weather differs. "
         "Under low cloud ALL of red's drones are GROUNDED every turn, each line in the log with its reason: "
-        "'cloud ceiling 500 m < 1200 m needed' for the armed drone, 1000 m for the loitering munitions, 800 m "
+        "'cloud base 500 m < 1200 m needed' for the armed drone, 1000 m for the loitering munitions, 800 m "
         "for the Orbiter (model values). Blue's Orlan flies down to a 150 m cloud base: it still "
         "flies under the cloud, finds the red units on the approaches, and blue's howitzers fire on them with "
         "'fire adjusted by recon drone +1' (spotter: recon drone). So it was at Shusha: the defenders' Orlan-10s "
