@@ -209,18 +209,22 @@ def road_and_cliff_words(gm: Any, mob: str, hexsides: dict[str, Any] | None = No
     return out
 
 
-def _levels(state: Any, values: np.ndarray, p: pal.Palette, title: str, unit: str) -> OverlayResult:
-    """One ramp colour per integer level, all at the same alpha (a level-dependent alpha hid the low levels)."""
+def _levels(state: Any, values: np.ndarray, p: pal.Palette, title: str, unit: str,
+            colours: list[pal.Colour] | None = None, ends: tuple[str, str] = ("", "")) -> OverlayResult:
+    """One ramp colour per integer level, all at the same alpha (a level-dependent alpha hid the low levels), along
+    the palette's ramp or `colours`; `ends` names the lowest and highest levels in the legend ("open")."""
     res = OverlayResult(title)
     terr = _Terrain(state, p)
     hi = max(1, int(values.max()))
     vals = values.tolist()
     for i, v in enumerate(vals):
-        res.fills[i] = _c(pal.ramp(p, v / hi), FILL_ALPHA)
+        res.fills[i] = _c(pal.ramp(p, v / hi, colours), FILL_ALPHA)
     for v in range(0, hi + 1):
-        fill = _c(pal.ramp(p, v / hi), FILL_ALPHA)
+        fill = _c(pal.ramp(p, v / hi, colours), FILL_ALPHA)
         label = f"{unit} {v:+d}" if unit == "defence" else f"{unit} {v}"
-        res.legend.append((terr.swatch(fill, (i for i, x in enumerate(vals) if x == v)), label))
+        end = ends[0] if v == 0 else ends[1] if v == hi else ""
+        res.legend.append((terr.swatch(fill, (i for i, x in enumerate(vals) if x == v)),
+                           f"{label} ({end})" if end else label))
     return res
 
 
@@ -288,7 +292,8 @@ def ambush_colours(bonus: int) -> tuple[RGBA, RGBA]:
 
 
 def concealment(state: Any, p: pal.Palette) -> OverlayResult:
-    res = _levels(state, state.map.concealment, p, "3 Concealment (fill) and ambush bonus (dots)", "concealment")
+    res = _levels(state, state.map.concealment, p, "3 Concealment (fill: darker hides better) and ambush bonus (dots)",
+                  "concealment", p.cover_ramp, ("open", "hides best"))
     amb = state.map.ambush
     for i in np.flatnonzero(amb > 0).tolist():
         dot, rim = ambush_colours(int(amb[i]))

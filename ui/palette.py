@@ -135,6 +135,10 @@ class Palette:
                                                                (200, 140, 70), (140, 80, 50), (245, 240, 235)])
     """The height overlay's ramp, low -> high: a printed map's hypsometric tints (green lowland, yellow, brown
     uplands, white peaks)."""
+    cover_ramp: list[Colour] = field(default_factory=lambda: [(240, 234, 205), (188, 214, 140), (96, 160, 88),
+                                                              (28, 96, 52)])
+    """The concealment overlay's ramp, open -> best cover: pale to dark green, as a printed map shades woods (a
+    teacher read the general ramp's red, on the best hiding ground, as danger)."""
 
 
 DEFAULT = Palette("default", TERRAIN_DEFAULT, side=((214, 78, 64), (70, 120, 210)),
@@ -153,7 +157,9 @@ COLORBLIND = Palette("colorblind", TERRAIN_CB, side=((230, 159, 0), (86, 180, 23
                      ramp=[(0, 114, 178), (86, 180, 233), (200, 230, 240), (240, 228, 66), (230, 159, 0),
                            (213, 94, 0)],
                      # dark to light (viridis): the bands are told apart by lightness alone
-                     height_ramp=[(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)])
+                     height_ramp=[(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)],
+                     # light to dark blue: one hue, told apart by lightness alone
+                     cover_ramp=[(236, 240, 244), (150, 198, 228), (56, 128, 188), (8, 58, 116)])
 
 PALETTES = {"default": DEFAULT, "colorblind": COLORBLIND}
 
@@ -172,11 +178,12 @@ def shade(c: Colour, f: float) -> Colour:
     return tuple(int(v * (1 + f)) for v in c)  # type: ignore[return-value]
 
 
-def ramp(p: Palette, t: float) -> Colour:
-    """Colour for t in [0, 1] along the palette's ramp."""
+def ramp(p: Palette, t: float, colours: list[Colour] | None = None) -> Colour:
+    """Colour for t in [0, 1] along the palette's ramp (or along `colours`, another of its ramps)."""
+    stops = p.ramp if colours is None else colours
     t = max(0.0, min(1.0, t))
-    n = len(p.ramp) - 1
+    n = len(stops) - 1
     i = min(int(t * n), n - 1)
     f = t * n - i
-    a, b = p.ramp[i], p.ramp[i + 1]
+    a, b = stops[i], stops[i + 1]
     return tuple(int(a[k] + (b[k] - a[k]) * f) for k in range(3))  # type: ignore[return-value]
