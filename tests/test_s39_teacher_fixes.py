@@ -32,3 +32,30 @@ def test_the_concealment_overlay_shades_cover_darker_and_never_red() -> None:
         texts = [t for _, t in res.legend]
         assert "concealment 0 (open)" in texts and f"concealment {levels[-1]} (hides best)" in texts
         assert "darker hides better" in res.title
+
+
+def test_the_height_overlays_metres_never_run_into_a_neighbours(screen) -> None:
+    """At the projector setting (`--ui-scale 1.5`) one zoom step in from the whole of Shusha, overlay 8's metres
+    ran into one another along each row: each label fits its hex with a gap to the next, at the readable size or
+    not at all (the legend says to hover a hex)."""
+    from ui import overlays as ov
+    from ui import palette as pal
+    from ui.render_map import MapGeometry
+    from ui.text import Text
+
+    state = new_game(load_scenario(SHUSHA_PATH), 7)
+    res = ov.height(state, pal.DEFAULT)
+    for scale in (1.0, 1.5, 2.0):
+        for s in (20, 28, 40):
+            text = Text(scale)
+            drawn: list[tuple[str, int]] = []
+            real_halo = text.halo
+            text.halo = lambda w, px, *a, drawn=drawn, real_halo=real_halo, **k: (drawn.append((w, px)),
+                                                                                   real_halo(w, px, *a, **k))[1]
+            geo = MapGeometry(state.map, s)
+            ov.draw_layer(res, geo, (geo.width, geo.height), 0, 0, range(state.map.n), text)
+            widest = max((real_halo(w, px, (0, 0, 0), (255, 255, 255)).get_width() for w, px in drawn), default=0)
+            assert widest <= ov.LABEL_MAX_WIDTH * s < 1.7320508 * s, (scale, s, widest)  # a gap to the next hex
+            assert all(px >= ov.LABEL_MIN_PX for _, px in drawn)
+            if scale == 1.0 or s >= 28:
+                assert len(drawn) == state.map.n, (scale, s)  # drawn wherever they fit

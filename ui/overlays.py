@@ -690,6 +690,23 @@ def dot_radius(size: float, frac: float, min_px: float = DOT_MIN_PX) -> float:
 
 LABEL_MIN_HEX = 20
 """The smallest hex radius (px) at which an overlay prints its per-hex labels (they must fit the hex's top)."""
+LABEL_MAX_WIDTH = 1.45
+"""The widest a per-hex label may be, in hex radii: a hex is 1.73 radii wide, so neighbours' labels keep a gap
+(at `--ui-scale 1.5` the height overlay's four-digit metres ran into one another along each row)."""
+LABEL_MIN_PX = 9
+"""The smallest type (before the UI's scale) a per-hex label is drawn at."""
+
+
+def label_px(labels: Any, s: int, text: Any) -> int | None:
+    """The type size (before the UI's scale) for per-hex labels on hexes of radius `s`: the size the hex suggests,
+    smaller until the widest label fits `LABEL_MAX_WIDTH`; None if none fits at `LABEL_MIN_PX` (a wall of
+    smaller digits read as noise; the legend says to hover a hex)."""
+    first = max(9, round(s * 0.36))
+    widest = max(set(labels), key=lambda w: text.font(first).size(text.clean(w, first))[0])
+    for px in range(first, LABEL_MIN_PX - 1, -1):
+        if text.font(px).size(text.clean(widest, px))[0] + 4 <= LABEL_MAX_WIDTH * s:  # (+4: the halo)
+            return px
+    return None
 
 
 def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: float, vy: float,
@@ -727,8 +744,8 @@ def draw_layer(res: OverlayResult, geo: MapGeometry, size: tuple[int, int], vx: 
             if rim is not None:
                 pygame.draw.circle(layer, rim, (x - vx, y - vy), rad + 1)
             pygame.draw.circle(layer, c, (x - vx, y - vy), rad)
-    if text is not None and res.labels and s >= LABEL_MIN_HEX:
-        px = max(9, round(s * 0.36))
+    px = label_px(res.labels.values(), s, text) if text is not None and res.labels and s >= LABEL_MIN_HEX else None
+    if px is not None:
         for i, words in res.labels.items():
             if i in vis:
                 x, y = geo.center(i)
