@@ -59,3 +59,19 @@ def test_the_height_overlays_metres_never_run_into_a_neighbours(screen) -> None:
             assert all(px >= ov.LABEL_MIN_PX for _, px in drawn)
             if scale == 1.0 or s >= 28:
                 assert len(drawn) == state.map.n, (scale, s)  # drawn wherever they fit
+
+
+def test_the_help_says_what_steps_cohesion_and_move_points_are(screen) -> None:
+    """A teacher: a class met "steps", "cohesion" and "MP" on the panels with no word of what they are."""
+    import html
+
+    from conftest import app_of, shusha_scenario
+
+    app = app_of(new_game(shusha_scenario(), 0), (0,))
+    app.toggle_help()
+    app.render(screen)
+    box = next(e for e in app.gui.help_win.get_container().elements if hasattr(e, "html_text"))
+    text = html.unescape(box.html_text)
+    assert text.index("Words on the panels") < text.index("Keys and mouse")  # before the keys: read first
+    for word in ("strength is counted in steps", "cohesion, its order and will to fight", "MP are move points"):
+        assert word in text

@@ -710,6 +710,7 @@ class Gui:
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "
                     "enemies). Select one of your counters, then click a hex: the panel shows what the order "
                     "would do and the odds before you confirm.<br>"
+                    + f"&bull; {html.escape(PANEL_WORDS)}<br>"
                     + "".join(f"&bull; {html.escape(line)}<br>" for line in side_advice(app.state.scenario))
                     + "<br>"
                     # the keys before the rules: a player opens help to find how to do something (a player on a
@@ -990,6 +991,14 @@ def side_advice(scen: Any) -> list[str]:
                                                "win before the last turn" if v.sudden_death else "")
             + (f"; hidden parties in {' or '.join(cover)} fire first by themselves when the enemy walks next to them"
                if ambush else "") + f"; moving a hidden unit gives it away ({moves})."]
+
+
+PANEL_WORDS = ("Words on the panels: a unit's strength is counted in steps, the pips on its counter (a company "
+               "of a battalion, say); each step lost also costs a point of cohesion, its order and will to fight "
+               "(2 or more steady, 1 shaken, 0 broken); MP are move points, spent hex by hex at each ground's cost "
+               "(overlay 1 shows the costs).")
+"""The panels' three words of the trade in plain words, in the help's first lines (a teacher: a class met "steps",
+"cohesion" and "MP" unexplained)."""
 
 
 def rules_brief(scen: Any) -> list[str]:
