@@ -75,3 +75,33 @@ def test_the_help_says_what_steps_cohesion_and_move_points_are(screen) -> None:
     assert text.index("Words on the panels") < text.index("Keys and mouse")  # before the keys: read first
     for word in ("strength is counted in steps", "cohesion, its order and will to fight", "MP are move points"):
         assert word in text
+
+
+def test_low_cloud_is_drawn_on_the_map_with_what_it_grounds(screen) -> None:
+    """A teacher: low cloud was in the panel and the log, but the map showed no cloud. Under a cloud base that
+    grounds an aircraft a cloud bank lies along the map's top, and a tag says which it grounds and which fly under
+    it (from the engine's flight limits); under a high cloud base, or fog alone, neither is drawn."""
+    import attrs
+    from conftest import app_of, shusha_scenario
+
+    from ui.sky import cloud_words
+
+    app = app_of(new_game(shusha_scenario(), 7), (1,))
+    state = app.state
+    assert cloud_words(state) is None  # turn 1: 2500 m
+    app.render(screen)
+    assert app.sky_tag_rect is None
+    top = screen.get_at((app.map_rect.centerx, app.map_rect.y + 2))
+    state.weather = attrs.evolve(state.weather, ceiling_m=500.0, fog="none")
+    assert cloud_words(state) == "Low cloud at 500 m grounds the TB2, Harop and Orbiter; the Orlan-10 flies under it"
+    app.render(screen)
+    assert app.sky_tag_rect is not None and app.map_rect.contains(app.sky_tag_rect)
+    hazed = screen.get_at((app.map_rect.centerx, app.map_rect.y + 2))
+    assert sum(hazed[:3]) > sum(top[:3]) + 60  # the bank: paler than the map under it
+    state.weather = attrs.evolve(state.weather, ceiling_m=900.0)
+    assert cloud_words(state) == "Low cloud at 900 m grounds the TB2 and Harop; the Orbiter and Orlan-10 fly under it"
+    state.weather = attrs.evolve(state.weather, ceiling_m=2500.0, fog="thick")
+    assert cloud_words(state) is None  # (fog alone: the panel says it)
+    from ui.gui import map_key
+
+    assert "A pale haze along the map's top with a tag under the turn = low cloud" in map_key(app.palette)

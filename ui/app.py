@@ -24,7 +24,7 @@ from engine.stats import half_up
 from engine.units import SIDES
 from engine.view import PUBLIC_EVENTS, observe, visible_log
 from engine.weather import cloud_base_steps
-from ui import combat_card, goto_orders, lesson_window, panels, sandbox, suspected_fire
+from ui import combat_card, goto_orders, lesson_window, panels, sandbox, sky, suspected_fire
 from ui import overlays as ov
 from ui import palette as pal
 from ui.cli import HEADLESS_DRIVERS  # (pygame-free: the CLI checks the driver before it imports this module)
@@ -2343,6 +2343,7 @@ class App:
         names = self.renderer.draw_labels(screen, self.geo, self.vx, self.vy, keep_clear)
         self._draw_tags_over_names(screen, tags, names)
         self._draw_path_tag(screen)
+        self.sky_tag_rect = sky.draw(self, screen)  # (low cloud: a bank along the top, what it grounds)
         screen.set_clip(None)
         self.click_regions = []
         panels.draw_panel(self, screen, self.panel_rect)

@@ -155,6 +155,8 @@ def map_key(palette: Any) -> str:
         "Black line in a light casing with teeth = a cliff (the teeth point downhill); dark hexes with a grey "
         f"diagonal hatch = gorges and ravines (ambush ground); {cw['river']} hex edges = rivers; {cw['road_main']} "
         "road = main road (at Shusha, the Lachin corridor); gold outline = the objective.",
+        "A pale haze along the map's top with a tag under the turn = low cloud: the tag says which aircraft it "
+        "grounds and which fly under it (the panel's aircraft lines say why each).",
         "Overlay 6 (supply): the colours are your ESTIMATE of the routes, traced through the enemies you see; a "
         "NO SUPPLY tag or a green tick on your counters is each unit's real supply at the turn's start.",
         "Overlays 1-9 show a legend at an edge of the map, where it hides the fewest hexes (counters, objectives, "

@@ -1,0 +1,102 @@
+"""Low cloud drawn on the map: a cloud bank along the map's top edge and a tag saying which aircraft it grounds and
+which fly under it. The panel and the log said so in words, but a class looking at the map saw no cloud at all (a
+teacher); the tag's words come from the engine's `flight_limits`, over the public weather and order of battle."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pygame
+
+from engine.weather import flight_limits
+
+BAND_SHARE = 0.1
+"""The cloud bank's depth, as a share of the map area's height (at least `BAND_MIN_PX`)."""
+BAND_MIN_PX = 36
+BAND_ALPHA = 175
+"""The bank's opacity at the map's top edge; it fades to nothing at its foot (counters under it stay readable)."""
+CLOUD: tuple[int, int, int] = (226, 230, 236)
+INK: tuple[int, int, int] = (20, 24, 32)
+TAG_PX = 13
+
+
+def short_name(label: str) -> str:
+    """An aircraft type's name in a line about the sky: the class in its label's brackets ("Armed drones
+    (TB2-class)" -> "TB2"), else the label.
+
+    >>> short_name("Armed drones (TB2-class)"), short_name("Recon drone (Orlan-10-class)"), short_name("Helicopter")
+    ('TB2', 'Orlan-10', 'Helicopter')
+    """
+    m = re.search(r"\(([^()]+?)(?:-class)?\)\s*$", label)
+    return m.group(1) if m else label
+
+
+def _names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def cloud_words(state: Any) -> str | None:
+    """What this turn's cloud base does to the aircraft in play (both sides' types, from the order of battle and
+    the weather, both public; arrived and present only), e.g. "Low cloud at 500 m grounds the TB2, Harop and
+    Orbiter; the Orlan-10 flies under it". None when the cloud grounds no aircraft (fog alone says nothing here:
+    the panel has it)."""
+    table = state.scenario.unit_table
+    down: list[str] = []
+    under: list[str] = []
+    for us in state.scenario.units:
+        ut = table[us.type]
+        if ut.domain != "air" or not us.present or us.arrives_turn > state.turn:
+            continue
+        name = short_name(ut.label)
+        if name in down or name in under:
+            continue
+        limits = flight_limits(ut, state.weather)
+        if any(x.kind == "ceiling" for x in limits):
+            down.append(name)
+        elif not limits:
+            under.append(name)
+    if not down:
+        return None
+    base = f"Low cloud at {state.weather.ceiling_m:.0f} m grounds the {_names(down)}"
+    if under:
+        base += f"; the {_names(under)} {'flies' if len(under) == 1 else 'fly'} under it"
+    return base
+
+
+def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
+    """The cloud bank and its tag over the map (under the panels, legends and windows drawn after it), when the
+    cloud grounds an aircraft; the tag's rectangle on the screen, or None."""
+    if app.pass_screen:
+        return None
+    words = cloud_words(app.state)
+    if words is None:
+        return None
+    from ui.panels import TOP_HINT_Y, top_hint, top_hint_image
+
+    mr = app.map_rect
+    depth = max(BAND_MIN_PX, round(mr.h * BAND_SHARE))
+    band = pygame.Surface((mr.w, depth), pygame.SRCALPHA)
+    for y in range(depth):
+        band.fill((*CLOUD, round(BAND_ALPHA * (1 - y / depth) ** 1.2)), pygame.Rect(0, y, mr.w, 1))
+    screen.blit(band, mr.topleft)
+    t = app.ui_text
+    lines = t.wrap(words, TAG_PX, max(160, round(mr.w * 0.6)))
+    imgs = [t.render(s, TAG_PX, INK) for s in lines]
+    w = max(i.get_width() for i in imgs) + 12
+    h = sum(i.get_height() for i in imgs) + 6
+    y = mr.y + TOP_HINT_Y
+    hint = top_hint(app)
+    if hint:  # (below whose turn it is, top left)
+        y += top_hint_image(app, hint).get_height() + 2
+    box = pygame.Rect(mr.x + 8, y, w, h)
+    plate = pygame.Surface(box.size, pygame.SRCALPHA)
+    plate.fill((*CLOUD, 230))
+    screen.blit(plate, box)
+    pygame.draw.rect(screen, (120, 128, 140), box, 1)
+    yy = box.y + 3
+    for img in imgs:
+        screen.blit(img, (box.x + 6, yy))
+        yy += img.get_height()
+    return box
