@@ -65,6 +65,26 @@ def cloud_words(state: Any) -> str | None:
     return base
 
 
+TAG_STEP_PX = 24
+"""The tag's possible places along the map's top edge, this far apart."""
+
+
+def _tag_spot(app: Any, y: int, w: int, h: int) -> pygame.Rect:
+    """Where along the map's top the tag hides the least (hexes, objectives, counters and place names, as a legend
+    weighs them: `ui.legend_place`), leftmost on a tie; clear of the sandbox's tag at the top right (at a
+    projector's 1280x800 x1.5 a tag at the top left sat on the hexes above Shusha)."""
+    from ui import legend_place, sandbox
+
+    mr = app.map_rect
+    right = mr.right - 8 - w - (mr.w // 3 + 8 if sandbox.on(app) else 0)
+    xs = list(range(mr.x + 8, max(mr.x + 8, right) + 1, TAG_STEP_PX))
+    rects = [pygame.Rect(x, y, w, h) for x in xs]
+    if len(rects) == 1 or getattr(app, "geo", None) is None:
+        return rects[0]
+    hidden = legend_place.costs(rects, legend_place.hex_centres(app), legend_place.busy_boxes(app))
+    return rects[int(hidden.argmin())]
+
+
 def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     """The cloud bank and its tag over the map (under the panels, legends and windows drawn after it), when the
     cloud grounds an aircraft; the tag's rectangle on the screen, or None."""
@@ -90,7 +110,7 @@ def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     hint = top_hint(app)
     if hint:  # (below whose turn it is, top left)
         y += top_hint_image(app, hint).get_height() + 2
-    box = pygame.Rect(mr.x + 8, y, w, h)
+    box = _tag_spot(app, y, w, h)
     plate = pygame.Surface(box.size, pygame.SRCALPHA)
     plate.fill((*CLOUD, 230))
     screen.blit(plate, box)
