@@ -2434,7 +2434,7 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         if client is not None:
             # each task checks its worker's engine: a remote cluster's workers may be long-lived, and a local
             # cluster's import the engine from disk at their first task (again when restarted)
-            _run_dask(todo, save, client[0], expect=ident or engine_identity())
+            _run_dask(todo, save, client[0], expect=ident or engine_identity(), on_message=on_message)
         elif workers <= 1:
             for t in todo:
                 save(t, run_task(t))
@@ -2792,21 +2792,58 @@ restarts (a nanny's) or joins late."""
 
 def _dask_workers(client: Any) -> int | None:
     """How many workers the scheduler has now (asked, not cached); None if it cannot be asked."""
+    got = _dask_worker_addresses(client)
+    return None if got is None else len(got)
+
+
+def _dask_worker_addresses(client: Any) -> list[str] | None:
+    """The scheduler's workers now, by address (asked, not cached); None if it cannot be asked."""
     try:
-        return len(client.nthreads())
+        return sorted(client.nthreads())
     except Exception:
         return None
 
 
+def worker_change_notes(before: Sequence[str], now: Sequence[str]) -> list[str]:
+    """What a batch says when Dask workers leave or join while it plays (an analyst on a cluster: a killed worker's
+    games were played again, correctly, without a word, and the rate fell for no reason given).
+
+    >>> worker_change_notes(["tcp://a:1", "tcp://b:2"], ["tcp://b:2", "tcp://c:3"])  # doctest: +NORMALIZE_WHITESPACE
+    ['Dask worker tcp://a:1 left: the games it was playing, and those it had played but not yet sent, are played
+      again on the others (2 workers now)', 'Dask worker tcp://c:3 joined (2 workers now)']
+    """
+    n = f"({len(now)} worker{'' if len(now) == 1 else 's'} now)"
+    gone = [a for a in before if a not in now]
+    new = [a for a in now if a not in before]
+    return ([f"Dask worker {a} left: the games it was playing, and those it had played but not yet sent, are "
+             f"played again on the others {n}" for a in gone] + [f"Dask worker {a} joined {n}" for a in new])
+
+
 def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
-              expect: tuple[str, ...] | None = None) -> None:
+              expect: tuple[str, ...] | None = None, on_message: Callable[[str], None] | None = None) -> None:
     """Run the tasks on Dask: their logs come back to be written here; with `expect` (`engine_identity()`),
-    each task checks that its worker's engine is that one (`Task.expect`)."""
+    each task checks that its worker's engine is that one (`Task.expect`). `on_message` hears of workers that
+    leave or join meanwhile (`worker_change_notes`)."""
     from distributed import wait
 
     futs, shared = _submit_shared(client, todo, expect)
-    had_worker = bool(_dask_workers(client))
+    workers_seen = _dask_worker_addresses(client) or []
+    had_worker = bool(workers_seen)
+    asked_at = time.monotonic()
     saved: set[Any] = set()
+
+    def note_worker_changes() -> None:  # (at most once a poll: a round trip to the scheduler)
+        nonlocal workers_seen, asked_at
+        now = time.monotonic()
+        if on_message is None or now - asked_at < DASK_POLL_S:
+            return
+        asked_at = now
+        got = _dask_worker_addresses(client)
+        if got is None or got == workers_seen:
+            return
+        for line in worker_change_notes(workers_seen, got):
+            on_message(line)
+        workers_seen = got
 
     def keep_finished(but: Any = None) -> None:  # the chunks other workers did finish, before a report
         for g, tg in futs.items():
@@ -2831,6 +2868,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 raise BatchAborted(f"the Dask scheduler was lost ({type(e).__name__}: its connection closed, every "
                                    "unfinished game cancelled); `dask worker`s stop with their scheduler: start the "
                                    "scheduler and its workers again before you resume", 1, 0, 0) from None
+            note_worker_changes()
             progressed = False
             for f in sorted(done, key=lambda f: futs[f].name):
                 t = futs[f]

@@ -540,11 +540,17 @@ def test_the_only_worker_killed_with_the_document_loses_nothing(doc4, tmp_path, 
         th = threading.Thread(target=replace, daemon=True)
         th.start()
         monkeypatch.setattr(B, "run_task", _kill_first_chunk)
-        B.run_batch(games, tmp_path / "dask.parquet", scheduler=sched.scheduler_address, chunk=1)
+        said: list[str] = []
+        B.run_batch(games, tmp_path / "dask.parquet", scheduler=sched.scheduler_address, chunk=1,
+                    on_message=said.append)
         th.join(5)
         assert not flag.exists() and first.returncode == -signal.SIGKILL, "the first worker was never killed"
         assert len(procs) == 2
         assert read(tmp_path / "dask.parquet") == read(tmp_path / "local.parquet")
+        # the batch said so (an analyst: a killed worker's games were played again without a word)
+        left = [m for m in said if " left: the games it was playing" in m]
+        joined = [m for m in said if m.startswith("Dask worker ") and " joined (" in m]
+        assert len(left) == 1 and len(joined) == 1, said
     finally:
         _stop(procs)
         sched.close(timeout=10)
