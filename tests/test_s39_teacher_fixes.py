@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pygame
 from conftest import SHUSHA_PATH
 
 from engine.rules import new_game
@@ -105,3 +106,19 @@ def test_low_cloud_is_drawn_on_the_map_with_what_it_grounds(screen) -> None:
     from ui.gui import map_key
 
     assert "A pale haze along the map's top with a tag under the turn = low cloud" in map_key(app.palette)
+
+
+def test_the_briefing_over_the_panel_keeps_below_its_clock(screen) -> None:
+    """At a projector's 1280x800 x1.5 the briefing window spans the screen and hid the second line of the panel's
+    "Shusha, 28 Oct - 9 Nov 2020 - turn 1/26, Wed / 28 Oct 06:00"."""
+    from conftest import app_of, shusha_scenario
+
+    app = app_of(new_game(shusha_scenario(), 0), (1,), size=(1280, 800), ui_scale=1.5)
+    app.show_lesson = True
+    app.side_choice = True
+    app.render(screen)
+    app.render(screen)
+    win = app.lesson_win.rect
+    assert win.right > app.panel_rect.x  # (it runs over the panel here)
+    assert win.y >= app.panel_title_bottom - 2, (win, app.panel_title_bottom)
+    assert pygame.Rect(0, 0, 1280, 800).contains(win)

@@ -50,13 +50,14 @@ def fit(app: Any, win: Any, html: str, bar: int) -> bool:
     scroll bar: the narrowest width tried that holds it in the screen's height, then only as tall as the text.
     Returns False (the window as large as the screen, its title saying so) when no width does."""
     W, H = app.size
-    most_w, most_h = W - 2 * MARGIN, H - MARGIN - top_edge(app)
+    most_w, most_h = W - 2 * MARGIN, H - MARGIN - top_edge(app, W - 2 * MARGIN)
     cw, ch = win.get_container().get_size()
     fw, fh = win.rect.w - cw, win.rect.h - ch  # (the frame: border and title bar)
     room = most_h - fh - bar
     chosen = None
     for w in widths(win.rect.w, most_w, W):
         need = text_height(app, html, w - fw, win)
+        room = H - MARGIN - top_edge(app, w) - fh - bar
         if need <= room:
             chosen = (w, need + fh + bar + SLACK)
             break
@@ -76,17 +77,33 @@ def place(app: Any, w: int, h: int) -> pygame.Rect:
     m = app.map_rect
     r = pygame.Rect(0, 0, w, h)
     r.center = (m.centerx, H // 2)
-    top = top_edge(app)
+    top = top_edge(app, w)
     r.clamp_ip(pygame.Rect(MARGIN, top, W - 2 * MARGIN, H - MARGIN - top))
     return r
 
 
-def top_edge(app: Any) -> int:
+def over_panel(app: Any, w: int) -> bool:
+    """Whether a window `w` wide, centred over the map on the screen (`place`), runs over the side panel."""
+    r = pygame.Rect(0, 0, w, 1)
+    r.centerx = app.map_rect.centerx
+    r.clamp_ip(pygame.Rect(MARGIN, 0, app.size[0] - 2 * MARGIN, 1))
+    panel = getattr(app, "panel_rect", None)
+    return panel is not None and r.right > panel.x
+
+
+def top_edge(app: Any, w: int | None = None) -> int:
     """The highest the window's top may go: below the map's top-left hint when there is one ("Choose your side
-    below the briefing", half hidden under a window grown to the screen's height at 1280x800), else `MARGIN`."""
+    below the briefing", half hidden under a window grown to the screen's height at 1280x800), and, for a window
+    `w` wide that runs over the side panel, below the panel's first line, the scenario and the clock (a teacher:
+    at a projector's 1280x800 x1.5 the briefing hid the second half of "Shusha, ... — turn 1/26, Wed 28 Oct
+    06:00"); else `MARGIN`."""
     from ui import panels
 
+    top = MARGIN
     s = panels.top_hint(app)
-    if not s:
-        return MARGIN
-    return max(MARGIN, app.map_rect.y + panels.TOP_HINT_Y + panels.top_hint_image(app, s).get_height() + 2)
+    if s:
+        top = max(top, app.map_rect.y + panels.TOP_HINT_Y + panels.top_hint_image(app, s).get_height() + 2)
+    title = getattr(app, "panel_title_bottom", None)
+    if title is not None and w is not None and over_panel(app, w):
+        top = max(top, title - 2)  # (the window's shadow: its frame starts a few pixels lower)
+    return top

@@ -318,6 +318,8 @@ def _clock(app: Any, w: Writer, compact: int = False) -> None:
     if compact:
         turn = f"turn {st.turn}/{scen.turns}, {when:%a %d %b %H:%M}{' (NIGHT)' if st.night else ''}"
         w.line(f"T{turn[1:]}" if compact >= 2 else f"{scen.meta.name} — {turn}", p.accent, bold=True)
+        if not w.measure:  # (a window over the panel keeps below it: `ui.lesson_window.top_edge`)
+            app.panel_title_bottom = w.y
         if over is not None:
             w.line(f"GAME OVER: {over.winner} wins on turn {over.turn}", p.side[SIDES.index(over.winner)], bold=True)
         elif choosing:
@@ -327,6 +329,8 @@ def _clock(app: Any, w: Writer, compact: int = False) -> None:
                    f"{' (L: lesson)' if scen.meta.lesson else ' (L: briefing)'}", p.side[st.side], bold=True)
         return
     w.line(scen.meta.name, p.accent, px=15, bold=True)
+    if not w.measure:
+        app.panel_title_bottom = w.y
     w.line(f"Turn {st.turn}/{scen.turns} — {when:%a %d %b %H:%M} — {'NIGHT' if st.night else 'day'}",
            bold=True)
     if over is not None:
