@@ -104,7 +104,7 @@ def test_far_apart_marks_keep_one_label_each_and_hidden_marks_are_counted(shusha
     monkeypatch.setattr(App, "last_seen_markers", lambda self: marks)
     got = _label_texts(app, w, h, 4)
     # (three marks on (23,14), two drawn: the shared label says five were seen)
-    assert sorted(got) == sorted(["T13", "T12", "5 seen T11-13"])
+    assert sorted(got) == sorted(["T13", "T12", "5 last seen T11-13"])
 
 
 def test_cluster_helpers():
@@ -118,7 +118,7 @@ def test_cluster_helpers():
     assert last_seen_clusters(line, []) == []
     assert merge_last_seen([[M(turn=1)], [M(turn=2)], [M(turn=2)]])
     assert not merge_last_seen([[M(turn=1)], [M(turn=2)]])
-    assert cluster_label([M(turn=5)] * 3, 2) == "3 seen T5"
+    assert cluster_label([M(turn=5)] * 3, 2) == "3 last seen T5"
 
 
 def test_marks_near_counters_keep_labels_clear_at_both_window_sizes(shusha, screen, monkeypatch):

@@ -405,7 +405,7 @@ def test_last_seen_marks_on_one_hex_carry_one_label(screen, monkeypatch):
     # session 20, a player's review: four marks on a hex read as a real stack; at most two are drawn, the
     # latest, and the label says how many were seen and when
     assert [img.get_height() for img, _, _ in sprites[:2]] == [h, h] and len(sprites) == 3  # bodies, one label
-    want = app.text.halo("3 seen T3, T4", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
+    want = app.text.halo("3 last seen T3, T4", max(9, int(h * 0.62)), (0, 0, 0), (255, 255, 255), bold=True)
     tag, rect, _ = sprites[2]
     assert pygame.image.tobytes(tag, "RGBA") == pygame.image.tobytes(want, "RGBA")
     assert rect.centerx == sprites[1][1].centerx and rect.top == sprites[1][1].bottom - 3  # under the last mark

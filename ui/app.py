@@ -3371,13 +3371,13 @@ def last_seen_label(marks: list[Any]) -> str:
 
     >>> from types import SimpleNamespace as M
     >>> last_seen_label([M(turn=4)]), last_seen_label([M(turn=3), M(turn=4), M(turn=4)])
-    ('T4', '3 seen T3, T4')
+    ('T4', '3 last seen T3, T4')
     >>> last_seen_label([M(turn=t) for t in (12, 13, 14, 16)])
-    '4 seen T12-T16'
+    '4 last seen T12-T16'
     """
     turns = sorted({m.turn for m in marks})
     when = ", ".join(f"T{t}" for t in turns) if len(turns) <= 2 else f"T{turns[0]}-T{turns[-1]}"
-    return when if len(marks) <= LAST_SEEN_SHOWN else f"{len(marks)} seen {when}"
+    return when if len(marks) <= LAST_SEEN_SHOWN else f"{len(marks)} last seen {when}"
 
 
 LAST_SEEN_MERGE_HEXES = 3
@@ -3432,11 +3432,11 @@ def cluster_label(marks: list[Any], drawn: int) -> str:
     >>> cluster_label([M(turn=13), M(turn=12), M(turn=13)], 3), cluster_label([M(turn=9)] * 2, 2)
     ('T12-13', 'T9')
     >>> cluster_label([M(turn=t) for t in (3, 7, 7, 7, 8)], 4)
-    '5 seen T3-8'
+    '5 last seen T3-8'
     """
     turns = sorted({m.turn for m in marks})
     when = f"T{turns[0]}" if len(turns) == 1 else f"T{turns[0]}-{turns[-1]}"
-    return when if len(marks) <= drawn else f"{len(marks)} seen {when}"
+    return when if len(marks) <= drawn else f"{len(marks)} last seen {when}"
 
 
 def last_seen_alpha(age: int) -> int:
