@@ -234,15 +234,15 @@ def test_the_defaults_written_out_play_the_same_games():
 
 
 def test_without_the_clock_the_attacker_plays_another_game():
-    """Seed 5: with the clock the attacker, taking worse odds in the last turns, holds the town when the game ends;
-    without it, keeping its odds to the end, it does not. (Seed 6 from session 28's scenario change to engine 0.21.0,
-    seed 5 before.)"""
+    """Seed 16: with the clock the attacker, taking worse odds in the last turns, holds the town when the game ends;
+    without it, keeping its odds to the end, it does not. (Seed 16 from engine 0.28.0, whose attacker spreads into
+    an emptied town's hexes; seed 5 before.)"""
     base = shusha_scenario()
     off = with_overrides(base, ("sides.attacker.agent_params.endgame_turns=0",), "shusha")
-    a, b = play_game(base, 5), play_game(off, 5)
+    a, b = play_game(base, 16), play_game(off, 16)
     assert (a.outcome.winner, b.outcome.winner) == ("attacker", "defender")
     floor_one = with_overrides(base, ("sides.attacker.agent_params.endgame_floor=1",), "shusha")
-    assert moves(play_game(floor_one, 5)) == moves(b)  # a floor of 1 is no clock either
+    assert moves(play_game(floor_one, 16)) == moves(b)  # a floor of 1 is no clock either
 
 
 @pytest.mark.parametrize("setting, problem", [

@@ -523,6 +523,8 @@ class DoctrineAgent:
         left: set[str] = set()  # (infiltration, sweep) units ordered out of their hex this phase
         claimed: set[int] = set()  # (sweep) objective hexes a unit is ordered into this phase
         planned: dict[str, int] = {}  # (infiltration, sweep) where those units go: the road check counts them there
+        not_held = frozenset(self._not_held(view))
+        taken: list[int] = []  # hexes of the objective not held that a unit is ordered into this phase: one takes it
         for u in free:
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -565,7 +567,7 @@ class DoctrineAgent:
                     continue  # hold the road block
                 if u.cohesion <= 1:
                     continue  # rally before pushing on
-                goal = road if (not road_held or rank < 2) and not road_cut else open_obj
+                goal = road if (not road_held or rank < 2) and not road_cut else self._untaken(open_obj, taken)
                 # the first leader holds the block (with `release_road_block`, only while the road would not stay
                 # cut without it: once units holding the town hex at the road's end cut it, it joins the attack)
                 if (u.idx in road_set and road_cut and rank < 1
@@ -574,12 +576,23 @@ class DoctrineAgent:
                 f = distance_field(gmap, ut.mobility, goal, view.side, view.weather.precipitation, view.scenario)
                 o = self._best_move(view, u, f, is_sf, False)
             else:
-                goal = open_obj if road_cut else road
+                goal = self._untaken(open_obj, taken) if road_cut else road
                 f = distance_field(gmap, ut.mobility, goal, view.side, view.weather.precipitation, view.scenario)
                 o = self._best_move(view, u, f, is_sf, not is_sf, behind, seize=road_cut)
             if o is not None:
                 orders.append(o)
+                if not_held and isinstance(o, Move) and (j := gmap.idx(o.to)) in not_held and j not in taken:
+                    taken.append(j)
         return orders
+
+    @staticmethod
+    def _untaken(open_obj: tuple[int, ...], taken: list[int]) -> tuple[int, ...]:
+        """The objective's hexes not held that no unit is ordered into yet this phase, or all of them when each is:
+        the units make for different ones (a playtest: every unit in and around an emptied town made for its
+        lowest-numbered hex not held, three took it and the rest stood, and the town fell a hex a turn)."""
+        if not taken:
+            return open_obj
+        return tuple(j for j in open_obj if j not in taken) or open_obj
 
     def _sweep_move(self, view: SideView, u: Unit, left: set[str], claimed: set[int],
                     planned: dict[str, int]) -> Order | None:
