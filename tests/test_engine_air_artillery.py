@@ -51,7 +51,7 @@ def test_grounding_follows_the_weather_every_turn():
         assert air["az_tb2"].grounded == (flight_check(armed, w) is not None)
         assert air["az_orlan"].grounded == (flight_check(recon, w) is not None)
         if t in low_cloud_turns:
-            assert air["az_tb2"].grounded and "ceiling" in air["az_tb2"].reason
+            assert air["az_tb2"].grounded and "cloud base" in air["az_tb2"].reason
             assert not air["az_orlan"].grounded  # the recon drone flies under the cloud
             assert state.grounded["az_tb2"]
             why = check(state, Strike("az_tb2", TOWN))

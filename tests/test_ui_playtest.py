@@ -633,7 +633,7 @@ def test_an_enemy_recon_sortie_tells_the_player_what_it_found_of_theirs(screen):
     app = recon_app(human=1)
     start = len(app.state.log)
     apply_order(app, Recon("az_orlan", (6, 2)))  # a hex the defender sees, none of its units near
-    assert app.enemy_turn_summary(start).endswith("looked at 19 hexes (radius 2): none of your units there")
+    assert app.enemy_turn_summary(start).endswith("looked at 19 hexes (radius 2): found none of your hidden units")
     app = recon_app(human=1)
     start = len(app.state.log)
     apply_order(app, Recon("az_orlan", (9, 1)))  # out of the defender's sight: it learns nothing of the sortie

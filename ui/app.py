@@ -37,6 +37,8 @@ from ui.text import Text, pct
 
 GUN_RANGE = (80, 230, 255)
 """The selected gun's range ring and off-map firing marker (apart from the gold objective and yellow reach)."""
+AD_RANGE = (200, 130, 255)
+"""The selected air-defence unit's ring: where it engages enemy drone sorties (apart from the gun's cyan)."""
 STAYS_HIDDEN = (60, 230, 110)
 """Inner outline of the reachable hexes a selected hidden unit can move to and stay hidden."""
 FIGHT_EVENTS = combat_card.FIGHTS
@@ -910,6 +912,12 @@ class App:
                     goto_orders.clear(self.state, sel.id)  # (moved by hand: the player has taken over)
                     self.status += f" - its go-to order to {st.map.describe(had)} is cancelled"
                 return
+            if (phase == "movement" and ctrl and own_here and ut.domain == "ground" and idx != sel.idx
+                    and idx not in self.destinations()):  # (it selected a unit of the stack, without a word: a player)
+                why = self.view.check(Move(sel.id, h))
+                self.status = (f"Cannot move {self.names.name(sel.id)} onto that stack: "
+                               f"{self.names(why) if why else 'out of reach this turn'}")
+                return
             if phase == "assault" and contacts and ut.domain == "ground":
                 self.preview(Assault(sel.id, h))
                 return
@@ -938,7 +946,7 @@ class App:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
                 self.status = f"Cannot move there: {self.names(why) if why else 'out of reach this turn'}"
                 # beyond reach this turn, and not for good (a hex it can never step into: no go-to gets it there)
-                if (not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id)
+                if (not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id) and not contacts
                         and cheapest_way_in(st.map, st.scenario, ut.mobility, idx) <= ut.move_points):
                     self.status += " - Shift+click (or G) orders it to go there over several turns"
                 return
@@ -1607,6 +1615,8 @@ class App:
             flags = []
             if ut.domain == "ground" and not u.supplied:
                 why = panels.supply_reason(self, u.id)  # (the rule's reason: "too far ..." said nowhere but the log)
+                # (its head: the whole reason, first in the row, cut the unit's name off; the panel has it all)
+                why = why.split(" (")[0].split(":")[0] if why else why
                 flags.append(f"OUT OF SUPPLY: {why}" if why else "OUT OF SUPPLY")
             if v.grounded.get(u.id):
                 flags.append("GROUNDED")
@@ -2680,36 +2690,46 @@ class App:
 
     def gun_reach(self) -> tuple[int, list[tuple[int, int]]] | None:
         """The selected own artillery's firing hex and the edges (hex, direction) of its range: its range is
-        counted from that hex, an off-map battery's included (it fires from a hex on the map edge)."""
+        counted from that hex, an off-map battery's included (it fires from a hex on the map edge). For an own
+        air-defence unit, the edges of the hexes where it engages enemy drone sorties (`engine.rules`: within its
+        type's `ad_range_hexes`; a player lost two howitzers to drones just outside a cover he could not see)."""
         if not self.selected:
             return None
         u = self.state.unit(self.selected)
         ut = self.state.utype(u)
-        if not ut.indirect or u.side != self.view_side or not u.active or u.strength <= 0:
+        ad = ut.ad_range_hexes > 0 and not ut.indirect
+        if not (ut.indirect or ad) or u.side != self.view_side or not u.active or u.strength <= 0 or (u.offmap and ad):
             return None
-        key = (u.id, u.idx, ut.range_hexes, id(self.state.map))
+        key = (u.id, u.idx, ut.range_hexes, ut.ad_range_hexes, id(self.state.map))
         if self._reach_key != key:
-            nbr = self.state.map.nbr
-            inside = self.view.fire_range(u.id)  # (the engine's range rule)
+            gm = self.state.map
+            nbr = gm.nbr
+            if ad:
+                inside = np.zeros(gm.n, dtype=bool)
+                inside[gm.within(u.idx, ut.ad_range_hexes)] = True
+            else:
+                inside = self.view.fire_range(u.id)  # (the engine's range rule)
             out = inside[:, None] & (nbr >= 0) & ~inside[np.maximum(nbr, 0)]  # edges from inside to outside
             edges = [(int(i), int(d)) for i, d in zip(*np.nonzero(out), strict=True)]
             self._reach_key, self._reach = key, (u.idx, edges)
         return self._reach
 
     def _draw_gun_reach(self, screen: pygame.Surface) -> None:
-        """The selected gun's range (a ring) and, for an off-map battery, the map-edge hex it fires from."""
+        """The selected gun's range (a ring) and, for an off-map battery, the map-edge hex it fires from; an
+        air-defence unit's cover (a violet ring)."""
         got = self.gun_reach()
         if got is None:
             return
         idx, edges = got
         g = self.geo
         lw = max(2, round(g.size / 9))
+        u = self.state.unit(self.selected)
+        colour = GUN_RANGE if self.state.utype(u).indirect else AD_RANGE
         for i, d in edges:  # the middle of each edge only: a dashed ring, unlike a river's or a road's line
             a, b = g.edge(i, d)
             pts = [(a[0] + (b[0] - a[0]) * t - self.vx, a[1] + (b[1] - a[1]) * t - self.vy) for t in (0.2, 0.8)]
             pygame.draw.line(screen, (10, 10, 10), *pts, lw + 3)
-            pygame.draw.line(screen, GUN_RANGE, *pts, lw)
-        u = self.state.unit(self.selected)
+            pygame.draw.line(screen, colour, *pts, lw)
         if not u.offmap:
             return
         x, y = self.hex_to_screen(idx)

@@ -151,7 +151,8 @@ def map_key(palette: Any) -> str:
         "A selected hidden unit's reachable hexes: a green ring = it stays hidden moving there, unless it meets "
         "an enemy you have not seen (hover a hex: why a move would reveal it).",
         "A selected gun: a dashed cyan ring = its range; an off-map battery's map-edge hex, the one its range is "
-        "counted from, carries a cyan gun sight.",
+        "counted from, carries a cyan gun sight. A selected air-defence unit: a dashed violet ring = where it "
+        "engages the enemy's drone sorties.",
         "Black line in a light casing with teeth = a cliff (the teeth point downhill); dark hexes with a grey "
         f"diagonal hatch = gorges and ravines (ambush ground); {cw['river']} hex edges = rivers; {cw['road_main']} "
         "road = main road (at Shusha, the Lachin corridor); gold outline = the objective.",
@@ -1020,7 +1021,9 @@ def rules_brief(scen: Any) -> list[str]:
         f"Ground units fight by assault, on an adjacent hex: at {scen.map.hex_km:g} km hexes and "
         f"{scen.meta.turn_hours}-hour turns a battalion's direct "
         "fire is part of its assault and of its close defence. The attacker fires at the main defender, every "
-        "defender fires back, at once.",
+        "defender fires back, at once. Each unit assaults alone (units next to the same hex do not combine), "
+        "always against the hex's main defender: its strongest unit (steps x (1 + protection)), whose losses and "
+        f"cohesion decide the result. At most {scen.stack_limit} units stand in one hex.",
         "An assault's result: the attacker destroyed if it loses all its steps; else a lone defender that loses "
         "all its steps is destroyed; else the defenders fall back if the main one breaks or loses 2+ steps and "
         "more than the attacker (the attacker then advances, unless a cliff or a closed hex stops it); else the "

@@ -754,6 +754,8 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
                  (f"off-map guns, range {ut.range_hexes}" if u.offmap else f"{ut.mobility} {ut.move_points:g} MP")]
         if u.offmap and ut.indirect:  # its range is counted from a hex on the map: say which, the map marks it
             flags.insert(3, f"fires from {where(st.map, u.idx)} (marked on the map)")
+        if ut.ad_range_hexes > 0 and not ut.indirect:  # (its cover was nowhere on the screen: a player)
+            flags.append(air_defence_words(st.scenario, ut, u.cohesion, own=u.side == app.view_side))
         if u.moved:
             flags.append("moved")
         if u.fired:  # (an Orlan's recon sortie read "fought/fired")
@@ -781,6 +783,22 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
         hover_info(app, w, app.hover)
         w.whole = False
         w.rule()
+
+
+def air_defence_words(scen: Any, ut: Any, cohesion: int, own: bool = True) -> str:
+    """An air-defence unit's cover in its line of flags: the engine's rule (`engine.rules._ad_engagements`), in
+    the scenario's numbers.
+
+    >>> from types import SimpleNamespace as N
+    >>> air_defence_words(N(combat=N(ad_broken_kill_factor=0.5)), N(ad_range_hexes=4, ad_kill_p=0.15), 3)
+    'air defence: engages every enemy drone sortie within 4 hexes (the violet ring), 15% to down it'
+    >>> air_defence_words(N(combat=N(ad_broken_kill_factor=0.5)), N(ad_range_hexes=4, ad_kill_p=0.15), 0, own=False)
+    'air defence: engages every enemy drone sortie within 4 hexes, 7.5% to down it (broken: x0.5)'
+    """
+    p = ut.ad_kill_p * (scen.combat.ad_broken_kill_factor if cohesion <= 0 else 1.0)
+    broken = f" (broken: x{scen.combat.ad_broken_kill_factor:g})" if cohesion <= 0 else ""
+    return (f"air defence: engages every enemy drone sortie within {ut.ad_range_hexes} hexes"
+            f"{' (the violet ring)' if own else ''}, {p * 100:g}% to down it{broken}")
 
 
 def ambush_words(app: Any, u: Any, ut: Any) -> str | None:

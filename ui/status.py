@@ -103,8 +103,8 @@ def recon_words(ev: Any, state: Any, view: Any, known_before: frozenset[str] | s
     missed = [u.id for u in own if u.hidden and u.id not in found]
     if missed:
         bits.append(f"did not find your hidden {_ids(missed)}")
-    if not bits:
-        bits.append("none of your units there")
+    if not bits:  # (the units there now: one destroyed later in the turn was there, a player read a contradiction)
+        bits.append("found none of your hidden units")
     return f"{head}: {'; '.join(bits)}"
 
 

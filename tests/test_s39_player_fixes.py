@@ -1,0 +1,106 @@
+"""Session 39: a wargamer's playtest of Shusha as the defender (air defence unseen, a silent Ctrl+click, ...)."""
+
+from __future__ import annotations
+
+from conftest import app_of, goto, shusha_scenario
+
+from engine.orders import Move
+from engine.rules import new_game
+
+
+def test_a_selected_air_defence_unit_shows_its_cover_and_says_it(screen) -> None:
+    """A player lost two howitzers to drones just outside his air defence's cover, which nothing showed: selected,
+    the battery draws a violet ring round the hexes where it engages drone sorties (its type's `ad_range_hexes`),
+    and its line of flags gives the range and the chance (the engine's numbers)."""
+    from conftest import panel_lines
+
+    from ui.app import AD_RANGE, GUN_RANGE
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "movement"), (1,))
+    st = app.state
+    u = st.unit("arm_ad_1")
+    ut = st.utype(u)
+    app.select(u.id)
+    idx, edges = app.gun_reach()
+    gm = st.map
+    inside = {int(i) for i in gm.within(u.idx, ut.ad_range_hexes)}
+    assert idx == u.idx and edges
+    assert all(i in inside and int(gm.nbr[i, d]) not in inside for i, d in edges)
+    assert {i for i, _ in edges} == {i for i in inside if any(int(j) not in inside for j in gm.nbr[i] if j >= 0)}
+    app.render(screen)
+    on_screen = []
+    for i, d in edges:
+        a, b = app.geo.edge(i, d)
+        mid = (int((a[0] + b[0]) / 2 - app.vx), int((a[1] + b[1]) / 2 - app.vy))
+        if app.map_rect.collidepoint(mid):
+            on_screen.append(tuple(screen.get_at(mid))[:3])
+    assert on_screen and on_screen.count(AD_RANGE) >= len(on_screen) // 2 and AD_RANGE != GUN_RANGE
+    import pytest
+
+    lines = " ".join(s for s, _ in panel_lines(app, screen, pytest.MonkeyPatch()))
+    assert (f"air defence: engages every enemy drone sortie within {ut.ad_range_hexes} hexes (the violet ring), "
+            f"{ut.ad_kill_p * 100:g}% to down it") in lines
+
+
+def test_ctrl_click_onto_a_stack_it_cannot_join_says_why(screen) -> None:
+    """Ctrl+click moves the selected unit onto an own stack; where it could not (the stack full, out of reach) the
+    click selected a unit of that stack without a word: it now keeps the selection and gives the engine's reason."""
+    app = app_of(goto(new_game(shusha_scenario(), 0), "defender", "movement"), (1,))
+    st = app.state
+    movers = [u for u in st.units if u.side == 1 and u.active and not u.offmap and st.utype(u).domain == "ground"]
+    sel = movers[0]
+    far = next(u for u in movers if u.idx != sel.idx and u.idx not in app.view.destinations(sel.id))
+    app.select(sel.id)
+    app.click_hex(far.idx, ctrl=True)
+    assert app.selected == sel.id
+    why = app.view.check(Move(sel.id, st.map.hex_of(far.idx)))
+    assert why and app.status.startswith(f"Cannot move {app.names.name(sel.id)} onto that stack: ")
+    assert app.names(why) in app.status
+
+
+def test_no_go_to_hint_for_a_hex_the_enemy_holds(screen) -> None:
+    """A click on an enemy-held hex out of reach offered "Shift+click (or G) orders it to go there", which cannot
+    be: a go-to order does not enter an enemy's hex."""
+    import copy
+
+    from conftest import move_unit
+
+    from engine.scenario import scenario_from_dict
+
+    doc = copy.deepcopy(shusha_scenario().raw)
+    move_unit(doc, "az_mr_1", (22, 8), hidden=False, arrives_turn=1)  # (on the road north of Shusha, in the open)
+    app = app_of(goto(new_game(scenario_from_dict(doc, source="s39"), 0), "defender", "movement"), (1,))
+    st = app.state
+    target = st.map.idx((22, 8))
+    assert app.contacts_at(target), "fixture: the enemy is seen there"
+    sel = next(u for u in st.units if u.side == 1 and u.active and not u.offmap and st.utype(u).domain == "ground"
+               and target not in app.view.destinations(u.id) and st.map.distance(u.idx, target) >= 3)
+    app.select(sel.id)
+    app.click_hex(target)
+    assert app.status.startswith("Cannot move there") and "Shift+click" not in app.status, app.status
+
+
+def test_the_rules_say_units_assault_alone_against_the_main_defender_and_the_stack_limit() -> None:
+    from ui.gui import rules_brief
+
+    text = " ".join(rules_brief(shusha_scenario()))
+    assert "Each unit assaults alone (units next to the same hex do not combine)" in text
+    assert "its strongest unit (steps x (1 + protection))" in text
+    assert f"At most {shusha_scenario().stack_limit} units stand in one hex." in text
+
+
+def test_the_roster_keeps_a_supply_reason_short_so_the_name_shows(screen) -> None:
+    """The roster's flags come first (a row is cut at the right), and a whole supply reason there ("too far from
+    its supply sources (range 28, ...)") cut the unit's name off: the row keeps the reason's head, the panel the
+    rest."""
+    from test_ui_goto_refusals_and_supply import shusha_with
+
+    from ui import panels
+
+    st = shusha_with({"az_mr_3": (2, 2)}, phase="air")  # far up the north-west corner, beyond the supply range
+    app = app_of(goto(st, 0, "movement"), (0,))
+    why = panels.supply_reason(app, "az_mr_3")
+    assert why and " (" in why  # (a reason with a long tail: the panel gives it whole)
+    row = dict((uid, text) for text, uid in app.roster_rows())["az_mr_3"]
+    assert why not in row and f"[OUT OF SUPPLY: {why.split(' (')[0].split(':')[0]}]" in row, row
+    assert row.index("OUT OF SUPPLY") < row.index(app.names.name("az_mr_3"))
