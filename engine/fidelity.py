@@ -617,7 +617,8 @@ HOLDS_RULE = (
     "played; \"most\" is above 50 %). A counterfactual's effect holds only when its 95 % interval lies wholly "
     "on the side the target names. The drone check uses its own sample of 40 historical games: armed-drone "
     "sorties per turn and game below 0.1 on the turns with a cloud base under 1000 m, above 0.1 on those at "
-    "1500 m or more (by cloud base alone: a clear-ceiling turn with fog grounds them too). The three road checks "
+    "1500 m or more (by cloud base alone: a turn with a high cloud base and fog grounds them too). The three road "
+    "checks "
     "measure the cut the record tells, by the town: the first turn an attacker ground unit stands on the watched "
     f"road within {COUNTERATTACK_RADIUS} hexes of the town, in the games of the counter-attack sample (the western "
     "group also cuts the road, at Lisagor, often earlier: the Cells table's road columns count the first cut "
@@ -713,7 +714,10 @@ TUNING_NOTES = [
      "playtest saw every unit in and around an emptied town make for the same hex, three take it and the rest "
      "stand (the stack full), and the town fall a hex a turn, three turns late. An AI fix, not a tuning choice: "
      "the attacker wins 79% against 67% (1000 games, seed 1), the town's median fall stays turn 24, every check "
-     "holds."),
+     "holds. The walk into empty hexes dropped above was dropped to keep the win rate near 70%, which no source "
+     "gives (the record has one outcome: the town fell); a defence that lost only because the attacker dawdled "
+     "in an empty town was the AI's artefact, which a player saw and could play on. Whether to weaken the "
+     "attacker to bring the rate back is left open."),
     ("Artillery fires (strength + 1) // 2 shots per mission; air defence downs a drone 15 % per engagement",
      "at one shot per step, artillery alone destroyed the first special-forces groups in two turns."),
     ("Supply: track 0.5/hex, attacker range 28, defender 16",
@@ -732,7 +736,8 @@ TUNING_NOTES = [
      "while in 27% of games; with the reserve committed at the cut 77% and 58%; with the anti-armour firepower "
      "at 2, 68% and 29% (little difference in the final model: it was chosen at an earlier stage of the "
      "calibration); without the defender's counter-attack settings the attacker won 84% and the counter-attack "
-     "was made in a quarter of the games. The Orbiter's 800 m ceiling (the defence minister: cloudy throughout, "
+     "was made in a quarter of the games. The Orbiter's 800 m cloud base limit (the defence minister: cloudy "
+     "throughout, "
      "reconnaissance was hard and no aircraft flew over the town) costs the attacker about 6 points. The "
      "doctrine attacker's searching recon sorties cover "
      "every road 2–5 hexes from the town, not only the road to be cut: held back on the Stepanakert road, the "

@@ -85,11 +85,12 @@ from engine.visibility import (
 from engine.weather import CLOUD_BASE_RANGE_M, PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
 ENGINE_VERSION = "0.28.0"
-"""0.28.0: the doctrine attacker's units out of contact make for different hexes of the objective not held, one
-unit enough for each, while there is one no unit is ordered into (`DoctrineAgent._untaken`). A playtest: with the
-town emptied of defenders every unit in and around it made for the same town hex, three took it, the rest stood
-(the stack full), and the town fell a hex a turn. Shusha (1000 games, seed 1): the attacker wins 79% (67% before),
-the median fall stays turn 24 (8 Nov); every fidelity check holds.
+"""0.28.0: the doctrine attacker's units out of contact make for different empty hexes of the objective not held,
+one unit enough for each, while there is one no unit is ordered into and no known enemy holds
+(`DoctrineAgent._untaken`); then as before. A playtest: with the town emptied of defenders every unit in and around
+it made for the same town hex, three took it, the rest stood (the stack full), and the town fell a hex a turn.
+Shusha (1000 games, seed 1): the attacker wins 79% (67% before), the median fall stays turn 24 (8 Nov); every
+fidelity check holds. The Shusha briefing says "low cloud base", as the panel does.
 
 0.27.0: the log's words only. The weather and the drones' flight reasons say "cloud base", as the panels and
 the sandbox keys do (the log said "cloud ceiling" for the same figure, to a teacher's confusion); an ambush party's

@@ -823,7 +823,7 @@ META["briefing"] = [
     "spotter, and the recon drone over the approaches is one.",
     "The weather: clear or partly cloudy until about 2 November, then low cloud and fog; the forecast was for "
     "improvement by Sunday 8 November, and no source says when it cleared (the scenario clears it on the 8th). Armed "
-    "drones cannot fly under a low ceiling (the panel's red GROUNDED box says why), nor can the attacker's "
+    "drones cannot fly under a low cloud base (the panel's red GROUNDED box says why), nor can the attacker's "
     "recon drone; the defenders' low-flying recon drone still can, and still spots for artillery. Turns are 12 "
     "hours, day and night; each side plays air, artillery, "
     "movement and assault in turn. H lists the keys and the rules in brief.",

@@ -27,3 +27,21 @@ def test_units_out_of_contact_make_for_different_empty_hexes_of_the_objective() 
     gm = state.map
     into = [o.to for o in orders if isinstance(o, Move) and gm.idx(o.to) in gm.objective_set]
     assert {(3, 3), (3, 4)} <= set(into), orders
+
+
+def test_a_unit_does_not_leave_its_stack_for_a_hex_the_enemy_holds() -> None:
+    """A reviewer: with a hex of the objective held by a known enemy left as a goal, once the one empty hex was
+    claimed the next unit walked off alone toward the defended hex, next to the enemy; both now go into the empty
+    hex together, as before the change."""
+    doc = tiny_dict()
+    del doc["victory"]["road_watch"]
+    doc["objectives"][0]["hexes"] = [[3, 3], [3, 6]]
+    drop_units(doc, "arm_inf_1", "arm_amb", "arm_ad", "az_sf", "az_mech", "az_tank")
+    next(u for u in doc["units"] if u["id"] == "arm_inf_2")["hex"] = [3, 6]
+    for k in range(2):
+        add_unit(doc, f"az_sf_{k}", "attacker", "special_forces", (4, 3))
+    state = goto(new_game(scenario_from_dict(doc, source="split"), 1), "attacker", "movement")
+    view = SideView(state, 0)
+    assert state.map.idx((3, 6)) in view.contact_hexes, "fixture: the defender is seen"
+    orders = make_agent("doctrine", {})._plan(view, np.random.default_rng(0))
+    assert sorted((o.unit, o.to) for o in orders if isinstance(o, Move)) == [("az_sf_0", (3, 3)), ("az_sf_1", (3, 3))]

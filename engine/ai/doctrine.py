@@ -524,7 +524,10 @@ class DoctrineAgent:
         claimed: set[int] = set()  # (sweep) objective hexes a unit is ordered into this phase
         planned: dict[str, int] = {}  # (infiltration, sweep) where those units go: the road check counts them there
         not_held = frozenset(self._not_held(view))
-        taken: list[int] = []  # hexes of the objective not held that a unit is ordered into this phase: one takes it
+        # hexes of the objective not held that a unit is ordered into this phase (one takes it), and those a known
+        # enemy holds, which no move can enter (a reviewer: with them left as goals, the unit after the last empty
+        # hex was claimed walked off alone toward the defended one, away from its stack)
+        taken: list[int] = sorted(view.contact_hexes & not_held)
         for u in free:
             ut = table[u.type]
             if ut.domain != "ground" or u.offmap or u.moved:
@@ -587,9 +590,10 @@ class DoctrineAgent:
 
     @staticmethod
     def _untaken(open_obj: tuple[int, ...], taken: list[int]) -> tuple[int, ...]:
-        """The objective's hexes not held that no unit is ordered into yet this phase, or all of them when each is:
-        the units make for different ones (a playtest: every unit in and around an emptied town made for its
-        lowest-numbered hex not held, three took it and the rest stood, and the town fell a hex a turn)."""
+        """The objective's hexes not held that no unit is ordered into yet this phase and no known enemy holds
+        (`taken`), or all of them when there is none: the units make for different empty ones, one each, the rest as
+        before (a playtest: every unit in and around an emptied town made for its lowest-numbered hex not held, three
+        took it and the rest stood, and the town fell a hex a turn)."""
         if not taken:
             return open_obj
         return tuple(j for j in open_obj if j not in taken) or open_obj
