@@ -81,6 +81,7 @@ SCORE_NOTES: dict[str, str] = {
     "steps_inflicted": "the enemy steps destroyed, by the type of the unit whose fire did it (not the same "
                        "count as the other side's steps lost: losses in a retreat have no firer)",
     "objective_first_entry_type": "the first attacker unit into a hex of the objective",
+    "drone_sorties_flown": "armed-drone and loitering-munition strikes; recon sorties are counted apart",
     "drone_sorties_grounded": "armed drones x turns the weather kept them down, meant to fly or not",
     "unit_turns_out_of_supply": "ground units out of supply at a turn's start, summed over the turns",
     "drone_spotted_missions": "artillery missions fired on a recon drone's spotting",

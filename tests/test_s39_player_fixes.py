@@ -104,3 +104,16 @@ def test_the_roster_keeps_a_supply_reason_short_so_the_name_shows(screen) -> Non
     row = dict((uid, text) for text, uid in app.roster_rows())["az_mr_3"]
     assert why not in row and f"[OUT OF SUPPLY: {why.split(' (')[0].split(':')[0]}]" in row, row
     assert row.index("OUT OF SUPPLY") < row.index(app.names.name("az_mr_3"))
+
+
+def test_the_rules_say_how_many_shots_and_the_score_says_what_a_drone_sortie_is() -> None:
+    """A player: the off-map guns (strength 3) fired "x 2 shots" with nothing saying why; the score record's "drone
+    sorties flown: defender 0" after his Orlan flew 23 recon sorties."""
+    from engine.debrief import SCORE_NOTES
+    from ui.gui import rules_brief
+
+    c = shusha_scenario().combat
+    shots = next(r for r in rules_brief(shusha_scenario()) if r.startswith("Shots:"))
+    assert f"artillery one for every {c.artillery_steps_per_shot} steps, rounded up" in shots
+    assert f"a drone strike one a step, at most {c.strike_max_shots}" in shots
+    assert SCORE_NOTES["drone_sorties_flown"].startswith("armed-drone and loitering-munition strikes")

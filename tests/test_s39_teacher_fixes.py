@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pygame
+import pytest
 from conftest import SHUSHA_PATH
 
 from engine.rules import new_game
@@ -101,6 +102,8 @@ def test_low_cloud_is_drawn_on_the_map_with_what_it_grounds(screen) -> None:
     assert sum(hazed[:3]) > sum(top[:3]) + 60  # the bank: paler than the map under it
     state.weather = attrs.evolve(state.weather, ceiling_m=900.0)
     assert cloud_words(state) == "Low cloud at 900 m grounds the TB2 and Harop; the Orbiter and Orlan-10 fly under it"
+    state.unit("az_harop").strength = 0  # (shot down: no longer grounded)
+    assert cloud_words(state) == "Low cloud at 900 m grounds the TB2; the Orbiter and Orlan-10 fly under it"
     state.weather = attrs.evolve(state.weather, ceiling_m=2500.0, fog="thick")
     assert cloud_words(state) is None  # (fog alone: the panel says it)
     from ui.gui import map_key
@@ -108,17 +111,23 @@ def test_low_cloud_is_drawn_on_the_map_with_what_it_grounds(screen) -> None:
     assert "A pale haze along the map's top with a tag under the turn = low cloud" in map_key(app.palette)
 
 
-def test_the_briefing_over_the_panel_keeps_below_its_clock(screen) -> None:
+@pytest.mark.parametrize("size,scale", [((1280, 800), 1.5), ((1024, 768), 1.0), ((1920, 1080), 1.5)])
+def test_the_briefing_over_the_panel_keeps_below_its_clock(screen, size, scale) -> None:
     """At a projector's 1280x800 x1.5 the briefing window spans the screen and hid the second line of the panel's
-    "Shusha, 28 Oct - 9 Nov 2020 - turn 1/26, Wed / 28 Oct 06:00"."""
+    "Shusha, 28 Oct - 9 Nov 2020 - turn 1/26, Wed / 28 Oct 06:00"; where the clock takes two lines of its own (the
+    scenario, then "Turn 1/26 - Wed 28 Oct 06:00 - day": a reviewer, at 1024x768 and 1920x1080 x1.5) it keeps below
+    both."""
     from conftest import app_of, shusha_scenario
 
-    app = app_of(new_game(shusha_scenario(), 0), (1,), size=(1280, 800), ui_scale=1.5)
+    surface = pygame.Surface(size)
+    app = app_of(new_game(shusha_scenario(), 0), (1,), size=size, ui_scale=scale)
     app.show_lesson = True
     app.side_choice = True
-    app.render(screen)
-    app.render(screen)
+    app.render(surface)
+    app.render(surface)
     win = app.lesson_win.rect
     assert win.right > app.panel_rect.x  # (it runs over the panel here)
     assert win.y >= app.panel_title_bottom - 2, (win, app.panel_title_bottom)
-    assert pygame.Rect(0, 0, 1280, 800).contains(win)
+    assert pygame.Rect((0, 0), size).contains(win)
+    clock = app.ui_text.line_height(12)  # (at least the scenario's line and the clock's: two lines)
+    assert app.panel_title_bottom >= app.panel_rect.y + 2 * clock

@@ -1018,6 +1018,9 @@ def rules_brief(scen: Any) -> list[str]:
     return [
         victory_conditions(scen),
         hit_chance_rule(c) + "; net = firepower - protection + every modifier (the preview lists each).",
+        f"Shots: one a step in an assault and its return fire; artillery one for every {c.artillery_steps_per_shot} "
+        f"steps, rounded up (a battery's fire over a turn at a dispersed target); a drone strike one a step, at most "
+        f"{c.strike_max_shots} ({c.expendable_strike_shots} for an expendable munition).",
         f"Ground units fight by assault, on an adjacent hex: at {scen.map.hex_km:g} km hexes and "
         f"{scen.meta.turn_hours}-hour turns a battalion's direct "
         "fire is part of its assault and of its close defence. The attacker fires at the main defender, every "

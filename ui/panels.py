@@ -329,10 +329,10 @@ def _clock(app: Any, w: Writer, compact: int = False) -> None:
                    f"{' (L: lesson)' if scen.meta.lesson else ' (L: briefing)'}", p.side[st.side], bold=True)
         return
     w.line(scen.meta.name, p.accent, px=15, bold=True)
-    if not w.measure:
-        app.panel_title_bottom = w.y
     w.line(f"Turn {st.turn}/{scen.turns} — {when:%a %d %b %H:%M} — {'NIGHT' if st.night else 'day'}",
            bold=True)
+    if not w.measure:  # (the scenario and the clock: a window over the panel keeps below both)
+        app.panel_title_bottom = w.y
     if over is not None:
         won = SIDES.index(over.winner)
         w.line(f"GAME OVER: {over.winner} ({scen.sides[over.winner].name}) wins on turn {over.turn}",

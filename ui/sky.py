@@ -4,12 +4,12 @@ teacher); the tag's words come from the engine's `flight_limits`, over the publi
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pygame
 
 from engine.weather import flight_limits
+from ui.panels import type_tag
 
 BAND_SHARE = 0.1
 """The cloud bank's depth, as a share of the map area's height (at least `BAND_MIN_PX`)."""
@@ -21,17 +21,6 @@ INK: tuple[int, int, int] = (20, 24, 32)
 TAG_PX = 13
 
 
-def short_name(label: str) -> str:
-    """An aircraft type's name in a line about the sky: the class in its label's brackets ("Armed drones
-    (TB2-class)" -> "TB2"), else the label.
-
-    >>> short_name("Armed drones (TB2-class)"), short_name("Recon drone (Orlan-10-class)"), short_name("Helicopter")
-    ('TB2', 'Orlan-10', 'Helicopter')
-    """
-    m = re.search(r"\(([^()]+?)(?:-class)?\)\s*$", label)
-    return m.group(1) if m else label
-
-
 def _names(names: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -39,7 +28,7 @@ def _names(names: list[str]) -> str:
 
 def cloud_words(state: Any) -> str | None:
     """What this turn's cloud base does to the aircraft in play (both sides' types, from the order of battle and
-    the weather, both public; arrived and present only), e.g. "Low cloud at 500 m grounds the TB2, Harop and
+    the weather, both public; arrived, present and not shot down), e.g. "Low cloud at 500 m grounds the TB2, Harop and
     Orbiter; the Orlan-10 flies under it". None when the cloud grounds no aircraft (fog alone says nothing here:
     the panel has it)."""
     table = state.scenario.unit_table
@@ -47,9 +36,9 @@ def cloud_words(state: Any) -> str | None:
     under: list[str] = []
     for us in state.scenario.units:
         ut = table[us.type]
-        if ut.domain != "air" or not us.present or us.arrives_turn > state.turn:
-            continue
-        name = short_name(ut.label)
+        if ut.domain != "air" or not us.present or us.arrives_turn > state.turn or state.unit(us.id).strength <= 0:
+            continue  # (a drone shot down is no longer grounded: both sides saw it fall)
+        name = type_tag(ut)
         if name in down or name in under:
             continue
         limits = flight_limits(ut, state.weather)
