@@ -2809,14 +2809,18 @@ def worker_change_notes(before: Sequence[str], now: Sequence[str]) -> list[str]:
     games were played again, correctly, without a word, and the rate fell for no reason given).
 
     >>> worker_change_notes(["tcp://a:1", "tcp://b:2"], ["tcp://b:2", "tcp://c:3"])  # doctest: +NORMALIZE_WHITESPACE
-    ['Dask worker tcp://a:1 left: the games it was playing, and those it had played but not yet sent, are played
-      again on the others (2 workers now)', 'Dask worker tcp://c:3 joined (2 workers now)']
+    ['Dask worker tcp://a:1 left: any games it was playing, or had played but not yet sent, are played again on
+      the others (2 workers now)', 'Dask worker tcp://c:3 joined (2 workers now)']
+    >>> worker_change_notes(["tcp://a:1"], [])  # doctest: +NORMALIZE_WHITESPACE
+    ['Dask worker tcp://a:1 left: any games it was playing, or had played but not yet sent, wait for a worker (0
+      workers now)']
     """
     n = f"({len(now)} worker{'' if len(now) == 1 else 's'} now)"
     gone = [a for a in before if a not in now]
     new = [a for a in now if a not in before]
-    return ([f"Dask worker {a} left: the games it was playing, and those it had played but not yet sent, are "
-             f"played again on the others {n}" for a in gone] + [f"Dask worker {a} joined {n}" for a in new])
+    then = "are played again on the others" if now else "wait for a worker"
+    return ([f"Dask worker {a} left: any games it was playing, or had played but not yet sent, {then} {n}"
+             for a in gone] + [f"Dask worker {a} joined {n}" for a in new])
 
 
 def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
@@ -2827,7 +2831,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
     from distributed import wait
 
     futs, shared = _submit_shared(client, todo, expect)
-    workers_seen = _dask_worker_addresses(client) or []
+    workers_seen = _dask_worker_addresses(client)  # (None: not asked yet, and nothing to compare with)
     had_worker = bool(workers_seen)
     asked_at = time.monotonic()
     saved: set[Any] = set()
@@ -2841,8 +2845,9 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
         got = _dask_worker_addresses(client)
         if got is None or got == workers_seen:
             return
-        for line in worker_change_notes(workers_seen, got):
-            on_message(line)
+        if workers_seen is not None:  # (the first answer is where the comparison starts: no worker "joined")
+            for line in worker_change_notes(workers_seen, got):
+                on_message(line)
         workers_seen = got
 
     def keep_finished(but: Any = None) -> None:  # the chunks other workers did finish, before a report

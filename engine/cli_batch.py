@@ -193,7 +193,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             terminated.append(signum)
             raise KeyboardInterrupt
 
-        def on_message(text: str) -> None:  # (before any game: never under the progress bar)
+        def on_message(text: str) -> None:  # (during the games too, a worker left or joined: above the bar)
             console.print(text, highlight=False, soft_wrap=True, markup=False)
 
         old = signal.signal(signal.SIGTERM, on_term)
