@@ -49,6 +49,7 @@ from engine.events import (
 from engine.mapdata import INF, game_map
 from engine.movement import (
     cheapest_way_in,
+    distance_field,
     legal_destinations,
     reach,
     walk_of,
@@ -940,9 +941,25 @@ def _check_move(state: GameState, o: Move) -> str | None:
         return f"{gmap.describe(dest)} lies in a sector the {SIDES[u.side]} may not enter (scenario no-go area)"
     if reach(state, u).reaches(dest):
         return f"{gmap.describe(dest)} is full (stack limit {state.scenario.stack_limit})"
-    return _never_in(state, u, ut, dest) or (
-        f"{gmap.describe(dest)} is out of reach for {u.id} this turn ({ut.move_points:g} MP; impassable "
-        f"edges such as cliffs for {ut.mobility}, and enemy zones of control, stop movement)")
+    return _never_in(state, u, ut, dest) or _out_of_reach(state, u, ut, dest)
+
+
+def _out_of_reach(state: GameState, u: Unit, ut: UnitType, dest: int) -> str:
+    """Why `u` cannot get to `dest` this turn, a hex it could step into: the ground (the cheapest route, cliffs and
+    other closed hexsides gone round, costs more than its move points) or the enemy (the route is within them, so
+    enemy units or their zones of control on the way stop it). A player was told only that "impassable edges such
+    as cliffs ... and enemy zones of control, stop movement", not which it was."""
+    gmap = state.map
+    where, mp = gmap.describe(dest), ut.move_points
+    route = float(distance_field(gmap, ut.mobility, (dest,), u.side, state.weather.precipitation,
+                                 state.scenario)[u.idx])
+    if route >= INF:
+        return f"{where} is out of reach for {u.id}: no route there for {ut.mobility} (closed hexsides, no-go areas)"
+    if route > mp:
+        return (f"{where} is out of reach for {u.id} this turn: the cheapest route there, round cliffs and other "
+                f"closed hexsides, costs {route:g} MP, and it has {mp:g} MP a turn")
+    return (f"{where} is out of reach for {u.id} this turn: enemy units or their zones of control on the way stop "
+            f"it (the route costs {route:g} of its {mp:g} MP without them)")
 
 
 def _never_in(state: GameState, u: Unit, ut: UnitType, dest: int) -> str | None:

@@ -117,3 +117,29 @@ def test_the_rules_say_how_many_shots_and_the_score_says_what_a_drone_sortie_is(
     assert f"artillery one for every {c.artillery_steps_per_shot} steps, rounded up" in shots
     assert f"a drone strike one a step, at most {c.strike_max_shots}" in shots
     assert SCORE_NOTES["drone_sorties_flown"].startswith("armed-drone and loitering-munition strikes")
+
+
+def test_out_of_reach_says_whether_the_ground_or_the_enemy_stops_the_move() -> None:
+    """A player was told only that "impassable edges such as cliffs ... and enemy zones of control, stop movement":
+    the refusal now says which. The tank at (22,5) and (22,11) under the cliff: the route round it costs more than
+    its move points; a unit next to the enemy: its route is within them, the enemy's zone of control stops it."""
+    from conftest import move_unit, tiny_game, variant
+
+    from engine.movement import distance_field
+    from engine.rules import check
+
+    st = goto(new_game(shusha_scenario(), 0), "defender", "movement")
+    u = st.unit("arm_tank_1")
+    assert st.map.hex_refs[u.idx] == (22, 5), "fixture: the tank's start"
+    route = float(distance_field(st.map, "tracked", (st.map.idx((22, 11)),), 1)[u.idx])
+    why = check(st, Move(u.id, (22, 11)))
+    assert why == (f"(22,11) is out of reach for arm_tank_1 this turn: the cheapest route there, round cliffs and "
+                   f"other closed hexsides, costs {route:g} MP, and it has {st.utype(u).move_points:g} MP a turn")
+    assert route > st.utype(u).move_points
+    near = goto(tiny_game(1, scen=variant(lambda d: move_unit(d, "az_mech", (5, 3)))), "attacker", "movement")
+    mech = near.unit("az_mech")
+    why = check(near, Move("az_mech", (2, 0)))
+    route = float(distance_field(near.map, near.utype(mech).mobility, (near.map.idx((2, 0)),), 0)[mech.idx])
+    assert route <= near.utype(mech).move_points
+    assert why == (f"(2,0) is out of reach for az_mech this turn: enemy units or their zones of control on the way "
+                   f"stop it (the route costs {route:g} of its {near.utype(mech).move_points:g} MP without them)")
