@@ -74,6 +74,21 @@ def _tag_spot(app: Any, y: int, w: int, h: int) -> pygame.Rect:
     return rects[int(hidden.argmin())]
 
 
+_BANDS: dict[tuple[int, int], pygame.Surface] = {}
+
+
+def _band(w: int, depth: int) -> pygame.Surface:
+    """The cloud bank, `w` x `depth` px, fading downwards (made once per size: it is drawn every frame)."""
+    got = _BANDS.get((w, depth))
+    if got is None:
+        got = pygame.Surface((w, depth), pygame.SRCALPHA)
+        for y in range(depth):
+            got.fill((*CLOUD, round(BAND_ALPHA * (1 - y / depth) ** 1.2)), pygame.Rect(0, y, w, 1))
+        _BANDS.clear()  # (one size at a time: a window resized keeps no stale bands)
+        _BANDS[(w, depth)] = got
+    return got
+
+
 def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     """The cloud bank and its tag over the map (under the panels, legends and windows drawn after it), when the
     cloud grounds an aircraft; the tag's rectangle on the screen, or None."""
@@ -85,11 +100,7 @@ def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     from ui.panels import TOP_HINT_Y, top_hint, top_hint_image
 
     mr = app.map_rect
-    depth = max(BAND_MIN_PX, round(mr.h * BAND_SHARE))
-    band = pygame.Surface((mr.w, depth), pygame.SRCALPHA)
-    for y in range(depth):
-        band.fill((*CLOUD, round(BAND_ALPHA * (1 - y / depth) ** 1.2)), pygame.Rect(0, y, mr.w, 1))
-    screen.blit(band, mr.topleft)
+    screen.blit(_band(mr.w, max(BAND_MIN_PX, round(mr.h * BAND_SHARE))), mr.topleft)
     t = app.ui_text
     lines = t.wrap(words, TAG_PX, max(160, round(mr.w * 0.6)))
     imgs = [t.render(s, TAG_PX, INK) for s in lines]
