@@ -967,12 +967,14 @@ def _never_in(state: GameState, u: Unit, ut: UnitType, dest: int) -> str | None:
     gmap, scen = state.map, state.scenario
     where, mob, mp = gmap.describe(dest), ut.mobility, ut.move_points
     dry = cheapest_way_in(gmap, scen, mob, dest)
-    if dry > mp:
-        cost = "every side of it is closed to it" if dry >= INF else f"the cheapest way in costs {dry:g} MP"
-        return (f"{u.id} ({mob}) can never enter {gmap.terrain_at(dest).name} at {where}: {cost}, and it has "
-                f"{mp:g} MP a turn")
     wet = state.weather.precipitation
     now = cheapest_way_in(gmap, scen, mob, dest, wet) if wet != "none" else dry
+    if dry > mp:
+        cost = "every side of it is closed to it" if dry >= INF else f"the cheapest way in costs {dry:g} MP"
+        if dry < INF and now != dry:  # (the hover and the go-to order gave this turn's cost: a player saw both)
+            cost += f" ({now:g} in this turn's {wet})"
+        return (f"{u.id} ({mob}) can never enter {gmap.terrain_at(dest).name} at {where}: {cost}, and it has "
+                f"{mp:g} MP a turn")
     if now > mp:
         return (f"{u.id} ({mob}) cannot enter {gmap.terrain_at(dest).name} at {where} in this turn's {wet}: the "
                 f"cheapest way in costs {now:g} MP ({dry:g} dry), and it has {mp:g} MP a turn")

@@ -143,3 +143,39 @@ def test_out_of_reach_says_whether_the_ground_or_the_enemy_stops_the_move() -> N
     assert route <= near.utype(mech).move_points
     assert why == (f"(2,0) is out of reach for az_mech this turn: enemy units or their zones of control on the way "
                    f"stop it (the route costs {route:g} of its {near.utype(mech).move_points:g} MP without them)")
+
+
+def test_a_gun_names_its_range_ring_and_a_click_agrees_with_the_go_to_order(screen) -> None:
+    """An attacker's playtest: a selected gun's cyan ring was named only in the help; a click on a forest hex its
+    howitzer could never enter offered a go-to order that Shift+click then refused; the click's "can never enter"
+    gave the dry cost where the hover and the go-to gave this turn's rain."""
+    import pytest
+    from conftest import panel_lines
+
+    from engine.goto import never_reaches
+
+    app = app_of(goto(new_game(shusha_scenario(), 0), "attacker", "movement"), (0,))
+    st = app.state
+    gun = next(u for u in st.units if u.side == 0 and u.active and not u.offmap and st.utype(u).indirect)
+    app.select(gun.id)
+    lines = " ".join(s for s, _ in panel_lines(app, screen, pytest.MonkeyPatch()))
+    assert f"range {st.utype(gun).range_hexes} hexes (the dashed cyan ring)" in lines
+    # every hex the click offers a go-to order for, the go-to order accepts (and the others say why not)
+    dests = app.view.destinations(gun.id)
+    checked = 0
+    for j in range(st.map.n):
+        if j in dests or j == gun.idx or st.map.distance(gun.idx, j) > 4 or app.contacts_at(j):
+            continue
+        if app.own_units_at(j):
+            continue
+        app.select(gun.id)
+        app.click_hex(j)
+        if not app.status.startswith("Cannot move there"):
+            continue
+        checked += 1
+        never = never_reaches(app.view, gun.id, j)
+        if "Shift+click (or G) orders it to go there" in app.status:
+            assert never is None, (st.map.hex_refs[j], app.status)
+        elif "nor over several turns" in app.status:
+            assert never is not None and app.names(never) in app.status
+    assert checked >= 5

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pygame
 
+from engine import goto
 from engine.errors import IllegalOrder, WargameError
 from engine.game import agent_step
 from engine.movement import cheapest_way_in
@@ -945,10 +946,15 @@ class App:
             if phase == "movement" and not own_here and not others and ut.domain == "ground" and idx != sel.idx:
                 why = self.view.check(Move(sel.id, h)) if self.my_turn() else None
                 self.status = f"Cannot move there: {self.names(why) if why else 'out of reach this turn'}"
-                # beyond reach this turn, and not for good (a hex it can never step into: no go-to gets it there)
+                # beyond reach this turn: whether a go-to order gets it there, as the go-to order itself judges it (a
+                # player was offered one here, then refused it: a step dearer than a turn's move points on the way)
                 if (not sel.moved and not sel.offmap and idx not in self.view.destinations(sel.id) and not contacts
                         and cheapest_way_in(st.map, st.scenario, ut.mobility, idx) <= ut.move_points):
-                    self.status += " - Shift+click (or G) orders it to go there over several turns"
+                    never = goto.never_reaches(self.view, sel.id, idx)
+                    if never is not None and goto.weather_only(self.view, sel.id, idx):
+                        never = None  # (closed by this turn's weather only: a go-to order waits for better going)
+                    self.status += (" - Shift+click (or G) orders it to go there over several turns" if never is None
+                                    else f" - nor over several turns: {self.names(never)}")
                 return
             if not own_here and not others and idx != sel.idx:  # no order here: say why, keep the selection
                 self.status = self._no_order_here(sel, ut, phase, idx, contacts)

@@ -619,7 +619,7 @@ def run(app: Any, only: str | None = None) -> list[str]:
         why = next((w for e in events for k, w in STOP_EVENTS.items() if e.kind == k and uid in e.units()), None)
         if u.strength <= 0:
             clear(st, uid)
-            say(f"{names.short(uid)} destroyed on the way", 0)
+            say(destroyed_words(st, names.short(uid), uid, events), 0)
             continue
         shown = next((e for e in events if e.kind == "UnitRevealed" and e.unit == uid), None)
         out_of_hiding = ""
@@ -653,6 +653,23 @@ def run(app: Any, only: str | None = None) -> list[str]:
     app.highlight = app.highlight + stopped_at  # (each order's `issue` set the outlines to its own events)
     order = sorted(range(len(said)), key=lambda k: rank[k])
     return [said[k] for k in order]
+
+
+def destroyed_words(state: Any, who: str, uid: str, events: list[Any]) -> str:
+    """What the status line says of a unit destroyed on a go-to order's step: where and by what, when an ambush did
+    it (a player read "destroyed on the way" and had to search the log for the ambush).
+
+    >>> from types import SimpleNamespace as E
+    >>> gm = E(describe=lambda i: f"hex{i}", idx=lambda h: h[0] * 10 + h[1])
+    >>> st = E(map=gm)
+    >>> destroyed_words(st, "SF 1", "az_sf_1", [E(kind="AmbushSprung", target="az_sf_1", target_hex=[2, 3])])
+    'SF 1 destroyed on the way: ambushed at hex23'
+    >>> destroyed_words(st, "SF 1", "az_sf_1", [E(kind="UnitDestroyed", unit="az_sf_1")])
+    'SF 1 destroyed on the way'
+    """
+    amb = next((e for e in events if e.kind == "AmbushSprung" and e.target == uid), None)
+    how = f": ambushed at {state.map.describe(state.map.idx(tuple(amb.target_hex)))}" if amb is not None else ""
+    return f"{who} destroyed on the way{how}"
 
 
 def lost_words(state: Any, u: Any, before: int) -> str:

@@ -754,6 +754,9 @@ def _details(app: Any, w: Writer, hover: bool = True, hint: bool = True, condens
                  (f"off-map guns, range {ut.range_hexes}" if u.offmap else f"{ut.mobility} {ut.move_points:g} MP")]
         if u.offmap and ut.indirect:  # its range is counted from a hex on the map: say which, the map marks it
             flags.insert(3, f"fires from {where(st.map, u.idx)} (marked on the map)")
+        if ut.indirect and not u.offmap:  # (the ring was named only in the help: a player)
+            flags.append(f"range {ut.range_hexes} hexes" + (" (the dashed cyan ring)" if u.side == app.view_side
+                                                             else ""))
         if ut.ad_range_hexes > 0 and not ut.indirect:  # (its cover was nowhere on the screen: a player)
             flags.append(air_defence_words(st.scenario, ut, u.cohesion, own=u.side == app.view_side))
         if u.moved:
