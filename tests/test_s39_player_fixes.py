@@ -179,3 +179,30 @@ def test_a_gun_names_its_range_ring_and_a_click_agrees_with_the_go_to_order(scre
         elif "nor over several turns" in app.status:
             assert never is not None and app.names(never) in app.status
     assert checked >= 5
+
+
+def test_an_air_phase_skipped_with_every_aircraft_grounded_says_so_in_a_few_words(screen) -> None:
+    """An attacker's playtest: on the low-cloud turns the skipped air phase listed each drone with every reason, and
+    the status line was cut off; it names them and points to the panel, the report keeping the reasons."""
+    from engine.ai.base import make_agent
+    from engine.game import agent_step, game_agent_settings
+    from engine.rules import seed_streams
+
+    st = new_game(shusha_scenario(), 7)
+    names, params = game_agent_settings(st.scenario, None, None)
+    players = [make_agent(names[s], params[s]) for s in ("attacker", "defender")]
+    rngs = seed_streams(7)[2:4]
+    while not (st.turn == 13 and st.side == 0):
+        agent_step(st, players[st.side], rngs[st.side])
+    app = app_of(st, (0,))
+    assert app.grounded_own() and len(app.grounded_own()) == len(app.own_aircraft()), "fixture: all grounded"
+    for _ in range(5):
+        app.update(budget_s=1)
+        if app.state.phase != "air":
+            break
+    assert app.state.phase != "air"
+    want = (f"skipped the air phase: {', '.join(app.names.short(u.id) for u in app.grounded_own())} grounded by "
+            "the weather (the panel says why)")
+    assert want in app.status, app.status
+    assert any(n.startswith("Skipped the air phase (nothing to order); ") and "cloud base" in n
+               for n in app.report_notes), app.report_notes

@@ -2134,6 +2134,11 @@ class App:
                     skipped = f"skipped the {ph} phase ({why or 'nothing to order'})" + (
                         "; " + "; ".join(grounded) if grounded and ph == "air" else "")
                     self.report_notes.append(skipped[0].upper() + skipped[1:])
+                    down = self.grounded_own()
+                    if ph == "air" and down and len(down) == len(self.own_aircraft()):  # (each one's reasons, on
+                        # low-cloud turns, crowded the status line out: they are on the panel and in the report)
+                        skipped = (f"skipped the air phase: {', '.join(self.names.short(u.id) for u in down)} "
+                                   "grounded by the weather (the panel says why)")
                     # the result of the player's last order stays in view (a recon's finds, an ambush)
                     self.highlight = last_outlines + self.highlight
                     if self._loaded is not None and last_status == self._loaded[3]:  # (just loaded: where now)
