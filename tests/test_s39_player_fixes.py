@@ -206,3 +206,22 @@ def test_an_air_phase_skipped_with_every_aircraft_grounded_says_so_in_a_few_word
     assert want in app.status, app.status
     assert any(n.startswith("Skipped the air phase (nothing to order); ") and "cloud base" in n
                for n in app.report_notes), app.report_notes
+
+
+def test_fire_on_a_suspected_position_says_why_the_recon_drone_adjusts_it(screen, monkeypatch) -> None:
+    """An attacker's playtest: "fire adjusted by recon drone +1" on a suspected position, after a sortie that found
+    no one there, read as a contradiction: the preview says the drone watches the fall of shot."""
+    from test_suspected_fire_ui import TOWN, _app, _state
+
+    from engine.view import SideView
+    from ui import suspected_fire
+
+    app = _app(_state(suspected_fire=True))
+    town = app.state.map.idx(TOWN)
+    app.click_hex(town)
+    assert suspected_fire.DRONE_ADJUSTS not in app.pending[1]  # (a ground observer spots here)
+    app.pending = None
+    monkeypatch.setattr(SideView, "spotter", lambda self, idx: "recon drone")
+    app.click_hex(town)
+    lines = app.pending[1]
+    assert any(s.startswith("SUSPECTED POSITION") for s in lines) and suspected_fire.DRONE_ADJUSTS in lines

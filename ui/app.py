@@ -1073,6 +1073,8 @@ class App:
                     refused = bool(why)
                     odds = [] if refused else v.suspected_fire_odds(order.unit, idx)
                     lines += suspected_fire.preview_lines(v, idx, nm, nm(why) if why else None)
+                    if not refused and sp == "recon drone":  # (a player read the +1 after a sortie that found no
+                        lines.append(suspected_fire.DRONE_ADJUSTS)  # one there as a contradiction)
                 if not refused:
                     lines.append(f"expected steps destroyed: {sum(o.expected_losses for o in odds):.2f}")
                     if reveal := v.fire_reveal(order.unit):  # (as the move preview warns of a move that reveals)

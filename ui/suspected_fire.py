@@ -31,6 +31,11 @@ def battery_at_mark(app: Any, idx: int) -> bool:
     return bool(app.view.suspected_marks(idx))
 
 
+DRONE_ADJUSTS = ("Fire adjusted by recon drone: the drone over the area watches the fall of shot on the hex, though "
+                 "it found no one there")
+"""The suspected-position preview's word on the recon drone's +1 (its sortie's cover adjusts any mission there)."""
+
+
 def preview_lines(view: Any, idx: int, names: Any, refused: str | None = None) -> list[str]:
     """What the fire preview says of a suspected position, above the odds: the marks it is laid on, the caveat.
     When the engine refuses the mission (`refused`, its reason: a stale mark, ...) the preview has no odds to
