@@ -2139,8 +2139,8 @@ class App:
                     down = self.grounded_own()
                     if ph == "air" and down and len(down) == len(self.own_aircraft()):  # (each one's reasons, on
                         # low-cloud turns, crowded the status line out: they are on the panel and in the report)
-                        skipped = (f"skipped the air phase: {', '.join(self.names.short(u.id) for u in down)} "
-                                   "grounded by the weather (the panel says why)")
+                        tags = ", ".join(dict.fromkeys(panels.type_tag(st.utype(u)) for u in down))
+                        skipped = f"skipped the air phase: {tags} grounded by the weather (the panel says why)"
                     # the result of the player's last order stays in view (a recon's finds, an ambush)
                     self.highlight = last_outlines + self.highlight
                     if self._loaded is not None and last_status == self._loaded[3]:  # (just loaded: where now)
