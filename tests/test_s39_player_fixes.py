@@ -8,7 +8,7 @@ from engine.orders import Move
 from engine.rules import new_game
 
 
-def test_a_selected_air_defence_unit_shows_its_cover_and_says_it(screen) -> None:
+def test_a_selected_air_defence_unit_shows_its_cover_and_says_it(screen, monkeypatch) -> None:
     """A player lost two howitzers to drones just outside his air defence's cover, which nothing showed: selected,
     the battery draws a violet ring round the hexes where it engages drone sorties (its type's `ad_range_hexes`),
     and its line of flags gives the range and the chance (the engine's numbers)."""
@@ -35,9 +35,7 @@ def test_a_selected_air_defence_unit_shows_its_cover_and_says_it(screen) -> None
         if app.map_rect.collidepoint(mid):
             on_screen.append(tuple(screen.get_at(mid))[:3])
     assert on_screen and on_screen.count(AD_RANGE) >= len(on_screen) // 2 and AD_RANGE != GUN_RANGE
-    import pytest
-
-    lines = " ".join(s for s, _ in panel_lines(app, screen, pytest.MonkeyPatch()))
+    lines = " ".join(s for s, _ in panel_lines(app, screen, monkeypatch))
     assert (f"air defence: engages every enemy drone sortie within {ut.ad_range_hexes} hexes (the violet ring), "
             f"{ut.ad_kill_p * 100:g}% to down it") in lines
 
@@ -145,11 +143,10 @@ def test_out_of_reach_says_whether_the_ground_or_the_enemy_stops_the_move() -> N
                    f"stop it (the route costs {route:g} of its {near.utype(mech).move_points:g} MP without them)")
 
 
-def test_a_gun_names_its_range_ring_and_a_click_agrees_with_the_go_to_order(screen) -> None:
+def test_a_gun_names_its_range_ring_and_a_click_agrees_with_the_go_to_order(screen, monkeypatch) -> None:
     """An attacker's playtest: a selected gun's cyan ring was named only in the help; a click on a forest hex its
     howitzer could never enter offered a go-to order that Shift+click then refused; the click's "can never enter"
     gave the dry cost where the hover and the go-to gave this turn's rain."""
-    import pytest
     from conftest import panel_lines
 
     from engine.goto import never_reaches
@@ -158,7 +155,7 @@ def test_a_gun_names_its_range_ring_and_a_click_agrees_with_the_go_to_order(scre
     st = app.state
     gun = next(u for u in st.units if u.side == 0 and u.active and not u.offmap and st.utype(u).indirect)
     app.select(gun.id)
-    lines = " ".join(s for s, _ in panel_lines(app, screen, pytest.MonkeyPatch()))
+    lines = " ".join(s for s, _ in panel_lines(app, screen, monkeypatch))
     assert f"range {st.utype(gun).range_hexes} hexes (the dashed cyan ring)" in lines
     # every hex the click offers a go-to order for, the go-to order accepts (and the others say why not)
     dests = app.view.destinations(gun.id)
