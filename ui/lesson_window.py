@@ -53,11 +53,10 @@ def fit(app: Any, win: Any, html: str, bar: int) -> bool:
     most_w, most_h = W - 2 * MARGIN, H - MARGIN - top_edge(app, W - 2 * MARGIN)
     cw, ch = win.get_container().get_size()
     fw, fh = win.rect.w - cw, win.rect.h - ch  # (the frame: border and title bar)
-    room = most_h - fh - bar
     chosen = None
     for w in widths(win.rect.w, most_w, W):
         need = text_height(app, html, w - fw, win)
-        room = H - MARGIN - top_edge(app, w) - fh - bar
+        room = H - MARGIN - top_edge(app, w) - fh - bar  # (a window over the panel keeps below its clock)
         if need <= room:
             chosen = (w, need + fh + bar + SLACK)
             break

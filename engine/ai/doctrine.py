@@ -493,7 +493,8 @@ class DoctrineAgent:
         if road_cut and self.detachment and view.scenario.victory.road_watch is not None:
             road_cut = self._cut_by_main_body(view)  # (a cut the detachment alone makes changes no plan)
         obj = self._objective(view)
-        open_obj = self._not_held(view) or tuple(sorted(obj))
+        not_held_hexes = self._not_held(view)
+        open_obj = not_held_hexes or tuple(sorted(obj))
         road = tuple(sorted(self._road_goal(view)))
         road_set = set(road)
         on_road = [u for u in self._active(view) if u.idx in road_set]
@@ -519,11 +520,11 @@ class DoctrineAgent:
         zone = self._contact_zone(view)
         obj_dist = self._objective_distance(view)
         # `infiltrate_objective`, the whole objective held: the units sweep it for the enemy that contests the win
-        sweep = self.infiltrate_objective and road_cut and bool(obj) and not self._not_held(view)
+        sweep = self.infiltrate_objective and road_cut and bool(obj) and not not_held_hexes
         left: set[str] = set()  # (infiltration, sweep) units ordered out of their hex this phase
         claimed: set[int] = set()  # (sweep) objective hexes a unit is ordered into this phase
         planned: dict[str, int] = {}  # (infiltration, sweep) where those units go: the road check counts them there
-        not_held = frozenset(self._not_held(view))
+        not_held = frozenset(not_held_hexes)
         # hexes of the objective not held that a unit is ordered into this phase (one takes it), and those a known
         # enemy holds, which no move can enter (a reviewer: with them left as goals, the unit after the last empty
         # hex was claimed walked off alone toward the defended one, away from its stack)
