@@ -347,16 +347,23 @@ def enemy_air_types(state: Any, side: int) -> list[tuple[str, str | None]]:
     flying, and a drone due on turn 20 gave itself away from turn 1)."""
     from engine.weather import flight_check
 
+    return [(ut.label, flight_check(ut, state.weather)) for ut in air_types_in_play(state, 1 - side)]
+
+
+def air_types_in_play(state: Any, side: int | None = None, alive: bool = False) -> list[Any]:
+    """The unit types of the aircraft in the game by now, each type once, in the order of battle's order (public:
+    the briefing): present and arrived, of `side` only when given, not shot down with `alive` (the low-cloud tag,
+    `ui.sky`; `enemy_air_types` keeps a type whose units fell, as it always has)."""
     table = state.scenario.unit_table
-    out: list[tuple[str, str | None]] = []
+    out: list[Any] = []
     seen: set[str] = set()
     for us in state.scenario.units:
         ut = table[us.type]
-        if (ut.domain != "air" or us.side != SIDES[1 - side] or us.type in seen or not us.present
-                or us.arrives_turn > state.turn):
+        if (ut.domain != "air" or (side is not None and us.side != SIDES[side]) or us.type in seen
+                or not us.present or us.arrives_turn > state.turn or (alive and state.unit(us.id).strength <= 0)):
             continue
         seen.add(us.type)
-        out.append((ut.label, flight_check(ut, state.weather)))
+        out.append(ut)
     return out
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pygame
 
 from engine.weather import flight_limits
+from ui.overlays import air_types_in_play
 from ui.panels import type_tag
 
 BAND_SHARE = 0.1
@@ -31,13 +32,9 @@ def cloud_words(state: Any) -> str | None:
     the weather, both public; arrived, present and not shot down), e.g. "Low cloud at 500 m grounds the TB2, Harop and
     Orbiter; the Orlan-10 flies under it". None when the cloud grounds no aircraft (fog alone says nothing here:
     the panel has it)."""
-    table = state.scenario.unit_table
     down: list[str] = []
     under: list[str] = []
-    for us in state.scenario.units:
-        ut = table[us.type]
-        if ut.domain != "air" or not us.present or us.arrives_turn > state.turn or state.unit(us.id).strength <= 0:
-            continue  # (a drone shot down is no longer grounded: both sides saw it fall)
+    for ut in air_types_in_play(state, alive=True):  # (a drone shot down is no longer grounded: both sides saw it)
         name = type_tag(ut)
         if name in down or name in under:
             continue
