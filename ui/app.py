@@ -113,8 +113,9 @@ HELP = [
                   "play zoom from the whole map)"),
     ("Shift+click or G", "go-to order: the selected unit heads for the hex (clicked, or under the mouse for G) "
                          "over as many turns as it takes, a step at the start of each of your movement phases; it "
-                         "stops on arrival, when blocked, ambushed, revealed, cut off from supply or an enemy is "
-                         "known within 2 hexes (dashed route; a flag marks units with one)"),
+                         "stops on arrival, when blocked, ambushed, revealed, newly cut off from supply (given "
+                         "again, it marches on) or an enemy is known within 2 hexes (dashed route; a flag marks "
+                         "units with one)"),
     ("Shift+G", "add a leg to the selected unit's go-to order: the hex under the mouse becomes its goal, the old "
                 "goal a waypoint it passes first (small rings on the dashed route)"),
     ("Backspace / Delete", "cancel the selected unit's go-to order (moving it by hand cancels it too)"),

@@ -11,7 +11,7 @@ move was cut short (ambush, contact, an enemy's zone of control) or revealed a u
 next step would reveal a unit that is to stay hidden (the player decides whether to accept that); an enemy
 becomes known within `ENEMY_NEAR_HEXES` of it;
 it is newly cut off from supply (the first turn out of supply: a unit ordered on while already cut off goes on,
-or the order would stop every turn).
+that first turn too, or the order would stop every turn, or every time it is given again).
 
 Which orders may reveal their unit (`OPEN_KEY`): one given to a unit in view (it had nothing to hide: going to
 ground at a turn's end it stopped every turn, a player's reinforcements never arrived), to a unit that cannot move
@@ -441,7 +441,7 @@ def give(app: Any, idx: int) -> None:
     set_open(st, uid, not hide)
     if uid in held(st):  # (going somewhere: no longer holding)
         set_hold(st, uid, False)
-    notes = run(app, only=uid) if st.phase == "movement" and not u.moved else []  # (the first leg, at once)
+    notes = run(app, only=uid, just_given=True) if st.phase == "movement" and not u.moved else []  # (the first leg)
     if goal_of(app.state, uid) is None:  # arrived or stopped on the first leg: that is the news
         app.status = "; ".join(notes)
         return
@@ -523,10 +523,12 @@ def near_enemy(app: Any, idx: int, known: set[str] | frozenset[str] = frozenset(
     return min(near, key=lambda t: t[:2])[2] if near else None
 
 
-def run(app: Any, only: str | None = None) -> list[str]:
+def run(app: Any, only: str | None = None, just_given: bool = False) -> list[str]:
     """Carry out the viewing side's standing orders (or `only` that unit's): one move each, nearest its goal
     first (the leaders clear the hexes those behind them move into), each through `App.issue`; a move whose path
     passes waypoints drops them (`goto.step_through` goes on past one where the rules' cheapest path allows).
+    `just_given`: the order was given a moment ago, knowing the unit's supply, so being cut off does not stop it
+    (a playtest gave the order again after the stop, and it stopped again at once, every time that turn).
     Returns what happened, a phrase a unit, for the status line (each unit by its short name,
     `ui.names.Namer.short`: the line holds two rows); the stops also go to the turn's notes (report window), the
     unit by its full name. The units that stopped (contact, ambush, blocked) come first, those that waited,
@@ -587,8 +589,8 @@ def run(app: Any, only: str | None = None) -> list[str]:
             stop(uid, f"{names.name(enemy.id)} known {far} {'hex' if far == 1 else 'hexes'} away at "
                       f"{st.map.describe(enemy.idx)}")
             continue
-        if not u.supplied and u.turns_out_of_supply == 1:
-            stop(uid, "cut off from supply this turn")
+        if not u.supplied and u.turns_out_of_supply == 1 and not just_given:
+            stop(uid, "cut off from supply this turn (Shift+click its goal again to march on out of supply)")
             continue
         # (a waypoint in reach is passed and the move goes on towards the next one, as far as its points allow)
         step = goto.step_through(v, uid, via, goal) if via else None
