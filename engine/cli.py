@@ -346,7 +346,7 @@ def score_row(state: Any) -> dict[str, Any]:
 
 
 def print_summary(state: Any, console: Console = console) -> None:
-    from engine.debrief import debrief_rows, key_moments, measure_lines
+    from engine.debrief import debrief_rows, key_moments, measure_lines, record_lines
 
     sc = state.score
     console.rule(f"{state.scenario.meta.name} — seed {state.seed}")
@@ -360,6 +360,11 @@ def print_summary(state: Any, console: Console = console) -> None:
     console.print(f"[bold {colour}]{escape(head)}[/]", highlight=False)
     for line in rest:
         console.print(escape(line), highlight=False)
+    beside = record_lines(state)
+    if beside:
+        console.print("[bold]This game beside the record:[/]", highlight=False)
+        for line in beside:
+            console.print(f"  {escape(line)}", highlight=False)
     t = Table(title="Losses and activity")
     t.add_column("")
     t.add_column("attacker", justify="right")

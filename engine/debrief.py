@@ -74,6 +74,70 @@ def history_lines(state: GameState) -> list[str]:
     return list(state.scenario.meta.history)
 
 
+def record_label(state: GameState, path: str) -> str:
+    """What a record mark is, said from its score path when the scenario gives no label: the road by its name,
+    the objective by its name."""
+    vic = state.scenario.victory
+    road = vic.road_watch.name if vic.road_watch is not None else "the watched road"
+    known = {"road_cut_turn": f"{road} first cut", "objective_taken_turn": f"{vic.objective} taken and held",
+             "objective_first_entry_turn": f"{vic.objective} first entered by the attacker",
+             "end_turn": "the game's last turn"}
+    return known.get(path, path.replace("_", " ").replace(".", ", "))
+
+
+def _turns(state: GameState, lo: int, hi: int | None) -> str:
+    """"turn 15, 04 Nov 06:00" or "turns 21-23, 07 Nov 06:00 - 08 Nov 06:00"."""
+    if hi is None or hi == lo:
+        return when(state, lo)
+    start = state.scenario.turn_start
+    return f"turns {lo}–{hi}, {start(lo):%d %b %H:%M} – {start(hi):%d %b %H:%M}"
+
+
+def _off_by(state: GameState, n: int, word: str) -> str:
+    """"5 turns (2.5 days) later than the record"."""
+    hours = n * state.scenario.meta.turn_hours
+    span = f"{hours / 24:g} {'day' if hours == 24 else 'days'}" if hours >= 24 else f"{hours} h"
+    return f"{n} {'turn' if n == 1 else 'turns'} ({span}) {word} than the record"
+
+
+def record_lines(state: GameState) -> list[str]:
+    """This game beside the record the scenario models (`meta.record`), a line a mark: "Shusha–Lachin road first
+    cut: turn 20, 06 Nov 06:00 here, 5 turns (2.5 days) later than the record (the record: turn 15, 04 Nov 06:00:
+    the first special-forces groups on the road on the morning of 4 Nov)". A player who lost wanted to know how
+    far off the record they had been."""
+    rec = state.scenario.meta.record
+    out = []
+    if rec.winner is not None:
+        won = state.score.winner
+        same = "as in the record" if won == rec.winner else "not as in the record"
+        out.append(f"Winner: {f'the {won}' if won else 'none yet'} here, {same} (the record: the {rec.winner})")
+    for mark in rec.marks:
+        label = mark.label or record_label(state, mark.score)
+        v = measure_value(state.score, mark.score)
+        hi = mark.up_to if mark.up_to is not None else mark.value
+        if mark.score.endswith("_turn"):
+            game = "never" if v is None else when(state, v)
+            theirs = _turns(state, mark.value, mark.up_to)
+            if v is None and mark.value > state.scenario.turns:  # (a game cut short: the record's turn never came)
+                off = f"the game ends on turn {state.scenario.turns}, before the record's"
+            elif v is None:
+                off = "not as in the record"
+            elif v < mark.value:
+                off = _off_by(state, mark.value - v, "sooner")
+            elif v > hi:
+                off = _off_by(state, v - hi, "later")
+            else:
+                off = "as in the record"
+        else:
+            game = "—" if v is None else str(v)
+            theirs = str(mark.value) if mark.up_to is None else f"{mark.value}–{mark.up_to}"
+            off = ("as in the record" if v is not None and mark.value <= v <= hi else
+                   "not as in the record" if v is None else f"{'fewer' if v < mark.value else 'more'} than the record")
+        note = f": {mark.note}" if mark.note else ""
+        out.append(f"{label}: {game} here, {off} (the record: {theirs}{note})")
+    return out
+
+
 SCORE_NOTES: dict[str, str] = {
     "steps_lost": "by the type of the unit that lost them",
     "units_destroyed": "by type",

@@ -80,6 +80,34 @@ class Measure:
 
 
 @attrs.frozen
+class RecordMark:
+    """A number of the score record as the record the scenario models has it: the game-over window and `wargame
+    run` set this game's beside it (`engine.debrief.record_lines`). A player who lost asked how far off the
+    record they were, and the record's turns were only in the words of `meta.history`."""
+
+    score: str
+    """A dotted path into the score record, as `Measure.score`: "road_cut_turn", "objective_taken_turn"."""
+    value: int
+    """The record's value (a turn, for a path ending in "_turn")."""
+    up_to: int | None = None
+    """The end of a span when the record gives one (the town cleared on 7 Nov, turn 21; its capture announced on
+    8 Nov, turn 23): the game is "as in the record" anywhere from `value` to `up_to`."""
+    label: str = ""
+    """What it is, in the scenario's words (default: said from the path, e.g. "Shusha taken and held")."""
+    note: str = ""
+    """What the record says of it, briefly."""
+
+
+@attrs.frozen
+class Record:
+    """What the record gives as numbers, for `meta.record` (an empty one: a scenario with no record to match)."""
+
+    winner: str | None = None
+    """The side that won in the record ("attacker" or "defender")."""
+    marks: list[RecordMark] = attrs.Factory(list)
+
+
+@attrs.frozen
 class Meta:
     name: str
     description: str = ""
@@ -98,6 +126,8 @@ class Meta:
     measures: list[Measure] = attrs.Factory(list)
     """For teaching scenarios: the numbers the lesson is about, first in the game-over window and `wargame run`'s
     summary (`engine.debrief.measure_lines`)."""
+    record: Record = attrs.Factory(Record)
+    """The record's outcome and turns as numbers, for the game-over window's "This game beside the record"."""
 
 
 @attrs.frozen
@@ -859,6 +889,27 @@ def _on_map(h: HexRef, scen: Scenario) -> bool:
     return 0 <= h[0] < scen.map.cols and 0 <= h[1] < scen.map.rows
 
 
+def _check_record(scen: Scenario, add: Any) -> None:
+    """`meta.record`: a side that exists, score paths that name a number, turns from 1. A record turn may lie beyond
+    the game's last (a sweep or a test that cuts the game short keeps the scenario's record: the game then ends
+    before it)."""
+    from engine.debrief import measure_path_problem
+
+    rec = scen.meta.record
+    if rec.winner is not None and rec.winner not in SIDES:
+        add(f"$.meta.record.winner: expected one of {', '.join(SIDES)} (or leave it out), got {rec.winner!r}")
+    for k, mark in enumerate(rec.marks):
+        path = f"$.meta.record.marks[{k}]"
+        if why := measure_path_problem(mark.score):
+            add(f"{path}.score: {why}")
+        lo = 1 if mark.score.endswith("_turn") else 0
+        for name, v in (("value", mark.value), ("up_to", mark.up_to)):
+            if v is not None and v < lo:
+                add(f"{path}.{name}: expected {'a turn, 1 or more' if lo else '0 or more'}, got {v}")
+        if mark.up_to is not None and mark.up_to < mark.value:
+            add(f"{path}.up_to: the span's end ({mark.up_to}) comes before its start, value ({mark.value})")
+
+
 def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, UnitType], problems: list[str],
            check_agents: bool = True) -> None:
     m = scen.map
@@ -886,6 +937,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         for k, ms in enumerate(scen.meta.measures):
             if why := measure_path_problem(ms.score):
                 add(f"$.meta.measures[{k}].score: {why}")
+    _check_record(scen, add)
     if not 1 <= scen.turns <= 1000:
         add(f"$.turns: expected 1..1000, got {scen.turns}")
     if not 1 <= scen.stack_limit <= 10:

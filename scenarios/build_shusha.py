@@ -829,6 +829,15 @@ META["briefing"] = [
     "movement and assault in turn. H lists the keys and the rules in brief.",
 ]
 
+META["record"] = {  # (the record's turns as numbers: the game-over window sets the game beside them)
+    "winner": "attacker",
+    "marks": [
+        {"score": "road_cut_turn", "value": 15,
+         "note": "the first special-forces groups on the road on the morning of 4 Nov"},
+        {"score": "objective_taken_turn", "value": 21, "up_to": 23,
+         "note": "cleared on 7 Nov; its capture announced on 8 Nov"},
+    ],
+}
 
 # --------------------------------------------------------------------------------------------------
 # Who holds what on 28 Oct (map.start_control): the front line both briefings show

@@ -811,7 +811,15 @@ class Gui:
                 self.over_win = None
             return
         self._over_key = key
-        from engine.debrief import debrief_rows, history_lines, key_moments, measure_lines, measure_values, score_lines
+        from engine.debrief import (
+            debrief_rows,
+            history_lines,
+            key_moments,
+            measure_lines,
+            measure_values,
+            record_lines,
+            score_lines,
+        )
 
         o = st.outcome
         esc = html.escape
@@ -827,6 +835,9 @@ class Gui:
         text += (f"{heading(esc(said[:1].upper() + said[1:]), self.app.ui_scale)}<br>"
                  f"<b>{esc(who[:1].upper() + who[1:])}</b><br>{esc(why or str(o.reason))}<br>")
         text += "".join(f"{esc(m)}<br>" for m in moments)
+        beside = record_lines(st)  # (how far off the record, in turns: a player who lost asked)
+        if beside:
+            text += "<br><b>This game beside the record</b><br>" + "".join(f"{esc(r)}<br>" for r in beside)
         record = history_lines(st)
         if record:  # the game beside the record it models
             text += "<br><b>In the record</b><br>" + "".join(f"{esc(r)}<br>" for r in record)
