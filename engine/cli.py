@@ -133,8 +133,34 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
     console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
                   f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]}, of its canonical JSON: "
                   "not the file's bytes that sha256sum reads)")
-    for line in schedule_warnings(scen) + doctrine_warnings(scen):  # (accepted: `--set` may mean them; said here)
+    for line in schedule_warnings(scen) + doctrine_warnings(scen) + map_warnings(scen):  # (accepted; said here)
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def map_warnings(scen: Any) -> list[str]:
+    """What a scenario author most likely did not mean, though the game can be played: objective hexes none of
+    the attacker's ground units can enter (an author's objective on a lake validated, and every game was a defender
+    win nobody could avoid), and two places of one name (the log and the map name hexes by them)."""
+    out = []
+    mobs = sorted({scen.unit_table[u.type].mobility for u in scen.units
+                   if u.side == "attacker" and scen.unit_table[u.type].domain == "ground"})
+    rows = scen.map.terrain
+    for k, obj in enumerate(scen.objectives):
+        if obj.controller != "defender":
+            continue
+        for j, (c, r) in enumerate(obj.hexes):
+            ter = scen.terrain_table[rows[r][c]]
+            if mobs and all(ter.move_cost.get(m) is None for m in mobs):
+                out.append(f"$.objectives[{k}].hexes[{j}]: [{c}, {r}] is {ter.name}, which none of the attacker's "
+                           f"ground units ({', '.join(mobs)}) can enter: the attacker can never hold {obj.name}")
+    first: dict[str, int] = {}
+    for i, pl in enumerate(scen.map.places):
+        if pl.name in first:
+            out.append(f"$.map.places[{i}].name: {pl.name!r} again (first at places[{first[pl.name]}]); the map and "
+                       "the log name hexes by their places, so two of one name read as one")
+        else:
+            first[pl.name] = i
+    return out
 
 
 def doctrine_warnings(scen: Any) -> list[str]:

@@ -37,7 +37,7 @@ from engine.terrain import (
     TerrainType,
     WeatherMoveFactor,
 )
-from engine.units import DEFAULT_UNIT_TYPES, SIDES, UnitType
+from engine.units import AIR_ROLES, DEFAULT_UNIT_TYPES, SIDES, SYMBOLS, UnitType
 
 FORMAT_VERSION = 1
 WEATHER_MODES = ("historical", "stochastic", "clear", "overcast", "fog")
@@ -838,6 +838,20 @@ def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitTy
             problems.append(f"{path}.domain: expected ground or air, got {ut.domain!r}")
         if ut.mobility not in (*MOBILITY_CLASSES, "air"):
             problems.append(f"{path}.mobility: expected one of {', '.join(MOBILITY_CLASSES)}, air; got {ut.mobility!r}")
+        elif ut.domain in ("ground", "air") and (ut.mobility == "air") != (ut.domain == "air"):
+            what = "an air" if ut.domain == "air" else "a ground"
+            problems.append(f"{path}.mobility: {ut.mobility!r} for {what} unit; expected "
+                            + ("air" if ut.domain == "air" else f"one of {', '.join(MOBILITY_CLASSES)}"))
+        if ut.symbol not in SYMBOLS:  # (the UI has no drawing for another: an author's counter came out blank)
+            problems.append(f"{path}.symbol: expected one of {', '.join(SYMBOLS)}; got {ut.symbol!r}")
+        if ut.air_role is not None and ut.air_role not in AIR_ROLES:
+            problems.append(f"{path}.air_role: expected one of {', '.join(AIR_ROLES)} (or null); got {ut.air_role!r}")
+        elif ut.domain == "ground" and ut.air_role is not None:
+            problems.append(f"{path}.air_role: {ut.air_role!r} for a ground unit, which flies no sorties; drop it "
+                            "or set domain to air")
+        elif ut.domain == "air" and ut.air_role is None:  # (it would stand at its base all game, "can fly")
+            problems.append(f"{path}.air_role: an air unit needs one of {', '.join(AIR_ROLES)}: without it, it "
+                            "never flies a sortie")
         if ut.grounded_by_fog not in FOG_LEVELS:
             problems.append(f"{path}.grounded_by_fog: expected one of {', '.join(FOG_LEVELS)}, got "
                             f"{ut.grounded_by_fog!r}")
@@ -870,11 +884,18 @@ TERRAIN_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+def _said(v: Any) -> str:
+    """A number as an error message gives it: a huge one short ("1e+300", not its 301 digits)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= 1e9:
+        return f"{float(v):.3g}"
+    return repr(v)
+
+
 def _check_ranges(obj: Any, ranges: dict[str, tuple[float, float]], path: str, problems: list[str]) -> None:
     for field, (lo, hi) in ranges.items():
         v = getattr(obj, field)
         if not lo <= v <= hi:
-            problems.append(f"{path}.{field}: expected {lo:g}..{hi:g}, got {v!r}")
+            problems.append(f"{path}.{field}: expected {lo:g}..{hi:g}, got {_said(v)}")
 
 
 def _check_combat(rules: CombatRules, problems: list[str]) -> None:
@@ -1113,7 +1134,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         if ut is not None and u.strength is not None and not 1 <= u.strength <= ut.max_steps:
             add(f"{path}.strength: expected 1..{ut.max_steps} steps for {u.type}, got {u.strength}")
         if ut is not None and u.hidden and not ut.can_hide:  # (the rules would keep it hidden until detected)
-            add(f"{path}.hidden: a {u.type} cannot hide (its type's can_hide is false); drop \"hidden\" or "
+            add(f"{path}.hidden: {u.type} units cannot hide (their type's can_hide is false); drop \"hidden\" or "
                 "use a type that can")
         if not need_on_map(u.hex, f"{path}.hex") or ut is None:
             continue

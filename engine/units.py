@@ -14,6 +14,14 @@ def other(side: int) -> int:
     return 1 - side
 
 
+SYMBOLS: tuple[str, ...] = ("infantry", "special_forces", "mech_infantry", "motorized", "armour", "artillery",
+                            "rocket_artillery", "air_defence", "uav")
+"""The NATO-style symbols the UI draws (`UnitType.symbol`): a scenario author's "engineer" validated and was drawn
+as a blank counter."""
+AIR_ROLES: tuple[str, ...] = ("strike", "loiter", "recon")
+"""What an air unit flies (`UnitType.air_role`): armed strikes, loitering-munition strikes, recon sorties."""
+
+
 @attrs.frozen
 class UnitType:
     name: str

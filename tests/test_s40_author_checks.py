@@ -1,0 +1,76 @@
+"""What a scenario author's mistakes now get (session 40's author: each of these validated "OK" and then played
+wrong): a symbol the UI cannot draw, air settings that do nothing, a huge number echoed in full, an objective no
+attacker can enter, two places of one name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import scenario_problems, tiny_dict
+from typer.testing import CliRunner
+
+from engine.cli import app as cli
+from engine.cli import map_warnings
+from engine.scenario import scenario_from_dict
+from engine.units import SYMBOLS
+
+
+@pytest.mark.parametrize("over, where, says", [
+    ({"sappers": {"base": "infantry", "symbol": "engineer"}}, "$.unit_types.sappers.symbol",
+     "expected one of infantry, special_forces"),
+    ({"heli": {"base": "armed_drone", "mobility": "tracked"}}, "$.unit_types.heli.mobility",
+     "'tracked' for an air unit; expected air"),
+    ({"walker": {"base": "infantry", "mobility": "air"}}, "$.unit_types.walker.mobility",
+     "'air' for a ground unit; expected one of foot"),
+    ({"heli": {"base": "armed_drone", "air_role": None}}, "$.unit_types.heli.air_role",
+     "an air unit needs one of strike, loiter, recon"),
+    ({"sappers": {"base": "infantry", "air_role": "strike"}}, "$.unit_types.sappers.air_role",
+     "'strike' for a ground unit, which flies no sorties"),
+    ({"heli": {"base": "armed_drone", "air_role": "bomber"}}, "$.unit_types.heli.air_role",
+     "expected one of strike, loiter, recon (or null); got 'bomber'"),
+    ({"tank": {"protection": 10 ** 300}}, "$.unit_types.tank.protection", "expected -20..50, got 1e+300"),
+])
+def test_a_unit_type_that_would_play_wrong_is_refused_with_its_path(over: dict, where: str, says: str) -> None:
+    doc = tiny_dict()
+    doc["unit_types"] = over
+    problems = scenario_problems(doc)
+    assert any(p.startswith(where) and says in p for p in problems), problems
+    assert all(len(p) < 400 for p in problems)  # (1e300 was echoed in its 301 digits)
+
+
+def test_every_symbol_the_engine_accepts_the_ui_can_draw() -> None:
+    from ui.render_units import SMALL_CODES
+
+    assert set(SMALL_CODES) == set(SYMBOLS)
+
+
+def test_a_unit_that_cannot_hide_is_named_by_its_type_without_a_bad_article() -> None:
+    doc = tiny_dict()
+    next(u for u in doc["units"] if u["id"] == "az_tb2")["hidden"] = True
+    (problem,) = scenario_problems(doc)
+    assert problem.startswith("$.units[4].hidden: armed_drone units cannot hide")
+
+
+def test_an_objective_no_attacker_can_enter_and_two_places_of_one_name_are_warned_of(tmp_path: Any) -> None:
+    doc = tiny_dict()
+    doc["terrain_types"] = {"l": {"name": "lake", "move_cost": {"foot": None, "sf": None, "wheeled": None,
+                                                              "tracked": None}}}
+    row = doc["map"]["terrain"][4]
+    doc["map"]["terrain"][4] = row[:3] + "l" + row[4:]  # (3, 4): the second hex of Tinytown
+    doc["map"]["places"].append({"name": "Tinytown", "hex": [6, 6], "kind": "village"})
+    for u in doc["units"]:
+        if u["id"] == "arm_inf_2":
+            u["hex"] = [2, 4]
+    scen = scenario_from_dict(doc)
+    warned = map_warnings(scen)
+    assert warned[0].startswith("$.objectives[0].hexes[1]: [3, 4] is lake, which none of the attacker's ground "
+                                "units (sf, tracked, wheeled) can enter: the attacker can never hold Tinytown")
+    assert warned[1].startswith("$.map.places[2].name: 'Tinytown' again (first at places[0])")
+    assert len(warned) == 2
+    p = tmp_path / "lake.json"
+    p.write_text(json.dumps(doc))
+    res = CliRunner().invoke(cli, ["validate", str(p)])
+    assert res.exit_code == 0 and "can never hold Tinytown" in res.output
+    assert map_warnings(scenario_from_dict(tiny_dict())) == []
