@@ -324,7 +324,9 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
     """Hidden enemy units that `side`'s ground units detect now, with the reason. Does not mutate.
 
     A target is found by the first observer (in scenario order) in contact with it, or within its detection
-    range (detect + signature − concealment, capped by vision) with a line of sight."""
+    range (detect + signature − concealment, capped by vision) with a line of sight. The reason names the observer
+    only when it is not hidden: the target's side reads it, and a hotseat player learned a hidden ambush party's
+    name and place from "in contact with arm_inf_4"."""
     gmap = state.map
     found: list[tuple[Unit, str]] = []
     observers = state.ground_units(side)
@@ -368,11 +370,15 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
             continue  # found already, by an earlier observer
         t, o = targets[ti], observers[k]
         if dk == 1:
-            found.append((t, f"in contact with {o.id}"))
+            found.append((t, "in contact with the enemy" if o.hidden else f"in contact with {o.id}"))
             found_ti = ti
         elif gmap.has_los(o.idx, t.idx):
-            found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
-                             f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
+            if o.hidden:  # (its distance and detection would place it and tell its type)
+                found.append((t, f"spotted by an unseen enemy (signature {table[t.type].signature} − concealment "
+                                 f"{int(conceal[t.idx])} of its hex)"))
+            else:
+                found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
+                                 f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
             found_ti = ti
     return found
 
