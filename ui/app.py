@@ -299,6 +299,11 @@ class App:
         self.pending: tuple[Any, list[str]] | None = None
         self.status = WELCOME
         self.overlays: set[int] = set()
+        self.side_overlays: dict[int, set[int]] = {}
+        """Hotseat: each side's overlays while the other has the screen (put back when the curtain lifts for it)."""
+        self.brief_sides: set[int] = set()
+        """Hotseat, a new game: the sides whose player has not had the briefing yet (it opens when the curtain
+        lifts for each; only the first player had it)."""
         self.side_choice = False
         """The briefing offers "play the attacker / the defender" (a new game with no --side: `wargame play`)."""
         self.side_buttons: dict[Any, int] = {}
@@ -1685,6 +1690,7 @@ class App:
             self.side_choice = False
             self.side_buttons = {}
         if self.show_lesson and win is None and not self.pass_screen:
+            self.brief_sides.discard(self.view_side)
             W, H = self.size  # wide enough to read on a projector without scrolling much; larger text (the UI
             # scale), a larger window: at the default 1.25 of a 1600x1000 window a lesson's text scrolled
             s = max(1.0, self.ui_scale)
@@ -1776,7 +1782,19 @@ class App:
         self.show_roster = self.show_report = self.show_help = False
         self.drag = None
         self.highlight = []  # the other player's outlines and overlays are not the next one's to see
-        self.overlays.clear()
+        self.side_overlays[self.view_side] = set(self.overlays)  # (given back when this side has the screen again:
+        self.overlays.clear()  # a player's line-of-sight overlay was gone at every hand-over)
+
+    def show_whole_game(self) -> None:
+        """Hotseat, the game over: both players read the whole map and log (no curtain; every unit, hidden ones
+        too). The game-over window and the map stayed in the view of the side that moved last, and a finished game
+        loaded opened behind a curtain that did not say the game was over (a playtest)."""
+        self.omniscient = True
+        self.pass_screen = False
+        self.curtain_at = None
+        self._view_key = None  # (the view is rebuilt with the true control map)
+        said = "the game is over: both sides' units, hidden ones too, and the whole log are shown"
+        self.status = f"{self.status} - {said}" if self.status else said[:1].upper() + said[1:]
 
     def curtain_ready(self) -> bool:
         """The curtain may be lifted by a click or a key (`CURTAIN_GRACE_S` after it fell): a double click or a
@@ -1803,6 +1821,9 @@ class App:
         self.drag = None
         self.fit_map()  # (the other player's zoom and place gone; then the play zoom on this side's units, as a
         self.open_on_own_forces()  # game opens: at the whole-map zoom of Shusha a counter is a dot)
+        self.overlays |= self.side_overlays.pop(self.view_side, set())  # (this player's own, as they left them)
+        if self.view_side in self.brief_sides:  # (each player reads the briefing before their first move)
+            self.show_lesson = True
         start, self._turn_from = self._turn_from, len(self.state.log)
         self.status = f"{SIDES[self.view_side]} to play"
         if start < len(self.state.log):
@@ -2082,6 +2103,8 @@ class App:
         if st.outcome is not None and self._ended_by_order == id(st):  # (the player's own order ended the game)
             self._ended_by_order = None
             self.status = game_over_words(st.outcome, self.addressed(), self.hotseat)
+        if st.outcome is not None and self.hotseat and not self.omniscient and not self.read_only:
+            self.show_whole_game()
         if st.outcome is not None or self.show_lesson or (self.lesson_win is not None and self.lesson_win.alive()):
             return  # the game waits while the lesson is open (or about to open: the window is made in `render`)
         if st.side not in self.human:

@@ -387,6 +387,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             typer.echo(f"note: {load}: {note}", err=True)
         if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
             game.show_lesson = True
+            if hotseat:  # (for each player, when the curtain first lifts for them)
+                game.brief_sides = {0, 1}
         # with no --side, the briefing or lesson window of a new game offers both sides (a player: the plain
         # command put them on the defender, watching the AI's first turn)
         game.side_choice = load is None and side is None and not hotseat and not autoplay and game.show_lesson
@@ -497,6 +499,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             fail(str(e))
         for note in model.notes:  # (a forced scenario, a hand-edited save's bad go-to orders)
             typer.echo(f"warning: {log_or_save}: {note}", err=True)
+        if model.kind == "save" and not model.finished and side is None:  # (a hotseat player could peek unawares)
+            typer.echo(f"note: {log_or_save}: the game is not finished, and this replay shows both sides' units, "
+                       "hidden ones too, and the whole log; --side attacker or --side defender shows only what that "
+                       "side knew", err=True)
         if turn is not None:
             first = model.first_of_turn(turn)
             if first is None:

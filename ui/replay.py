@@ -45,6 +45,8 @@ class ReplayModel:
         self.notes: list[str] = []
         """What the viewer must say before anything else: bad go-to orders dropped from a save, a log replayed on
         another scenario (`--force-scenario`)."""
+        self.finished = True
+        """Whether the game replayed has ended (a save of a game still being played has not)."""
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -101,6 +103,7 @@ class ReplayModel:
             if (n + 1) % CACHE_EVERY == 0:
                 m.cache[n + 1] = st.copy()
             m.turn_at.append(st.turn)
+        m.finished = st.outcome is not None
         m.state = m.cache[0].copy()
 
     @classmethod

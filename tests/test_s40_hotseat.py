@@ -1,0 +1,125 @@
+"""Session 40's hotseat players: each side's overlays come back when the curtain lifts for it, each player gets the
+briefing before their first move, a finished game shows both sides to both players (no curtain), and a replay of an
+unfinished save says it shows everything."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pygame
+from conftest import SHUSHA_PATH, goto
+from test_ui_hotseat import end_half_turn, hotseat_app, press
+from typer.testing import CliRunner
+
+from engine.rules import new_game
+
+
+def test_each_side_gets_its_own_overlays_back_after_the_other_sides_turn(shusha, screen) -> None:
+    app = hotseat_app(shusha)
+    app.render(screen)
+    app.overlays |= {4}  # the attacker's line of sight
+    end_half_turn(app, screen)
+    assert app.overlays == set()  # (behind the curtain, and for the defender: none of the attacker's)
+    app.clock.t += 5
+    press(app, screen, pygame.K_RETURN, "\r")
+    assert app.view_side == 1 and app.overlays == set()
+    app.overlays |= {6}  # the defender's supply
+    end_half_turn(app, screen)
+    app.clock.t += 5
+    press(app, screen, pygame.K_RETURN, "\r")
+    assert app.view_side == 0 and app.overlays == {4}
+    end_half_turn(app, screen)
+    app.clock.t += 5
+    press(app, screen, pygame.K_RETURN, "\r")
+    assert app.view_side == 1 and app.overlays == {6}
+
+
+def test_each_player_gets_the_briefing_before_their_first_move(shusha, screen) -> None:
+    app = hotseat_app(shusha)
+    app.show_lesson = True  # (as `wargame play --hotseat` opens a new game)
+    app.brief_sides = {0, 1}
+    app.curtain_at = None
+    app.raise_curtain()
+    app.curtain_at = None
+    press(app, screen, pygame.K_RETURN, "\r")
+    app.render(screen)
+    assert app.view_side == 0 and app.lesson_win is not None and app.brief_sides == {1}
+    app.lesson_win.kill()
+    app.render(screen)
+    assert app.lesson_win is None and not app.show_lesson
+    end_half_turn(app, screen)
+    app.clock.t += 5
+    press(app, screen, pygame.K_RETURN, "\r")
+    app.render(screen)
+    assert app.view_side == 1 and app.lesson_win is not None and app.brief_sides == set()
+    app.lesson_win.kill()
+    app.render(screen)
+    end_half_turn(app, screen)
+    app.clock.t += 5
+    press(app, screen, pygame.K_RETURN, "\r")
+    app.render(screen)
+    assert app.view_side == 0 and app.lesson_win is None  # (once each)
+
+
+def test_wargame_play_hotseat_briefs_both_players(tmp_path: Any, monkeypatch: Any) -> None:
+    import ui.app
+    from engine.cli import app as cli_app
+
+    seen: dict[str, Any] = {}
+    real = ui.app.App.render
+
+    def render(self, scr):
+        seen["brief"] = set(self.brief_sides)
+        real(self, scr)
+
+    monkeypatch.setattr(ui.app.App, "render", render)
+    r = CliRunner().invoke(cli_app, ["play", str(SHUSHA_PATH), "--hotseat", "--size", "1024x700", "--screenshot",
+                                     str(tmp_path / "s.png")])
+    assert r.exit_code == 0, r.output
+    assert seen["brief"] == {0, 1}
+
+
+def test_a_finished_hotseat_game_shows_both_sides_without_a_curtain(shusha, screen, tmp_path) -> None:
+    from engine.game import play_game
+    from ui.app import App
+
+    st = play_game(shusha, 7)
+    assert st.outcome is not None
+    app = App(st, {0, 1}, hotseat=True, size=(1280, 800))
+    app.show_lesson = False
+    app.raise_curtain()  # (as a loaded hotseat game opens)
+    app.update()
+    app.render(screen)
+    assert not app.pass_screen and app.omniscient
+    assert "both sides' units" in app.status
+    assert (app.view.control == app.state.control).all()  # (the true control map, not one side's belief)
+    assert app.gui.over_win is not None  # (the game-over window, over the whole map)
+    box = next(e for e in app.gui.over_win.get_container().elements if hasattr(e, "html_text"))
+    assert "This game beside the record" in html.unescape(box.html_text)
+
+
+def test_a_game_against_the_ai_keeps_its_fog_at_the_end(shusha, screen) -> None:
+    from engine.game import play_game
+    from ui.app import App
+
+    app = App(play_game(shusha, 7), {1}, size=(1280, 800))
+    app.show_lesson = False
+    app.update()
+    assert not app.omniscient
+
+
+def test_a_replay_of_an_unfinished_save_says_it_shows_both_sides(shusha, tmp_path) -> None:
+    from engine.cli import app as cli_app
+    from ui.app import App
+
+    app = App(goto(new_game(shusha, 3, track_sightings=True), "defender", "movement"), {0, 1}, hotseat=True,
+              size=(1024, 700))
+    save = tmp_path / "mid.json"
+    app.save(save)
+    shot = tmp_path / "r.png"
+    r = CliRunner().invoke(cli_app, ["replay", str(save), "--screenshot", str(shot)])
+    assert r.exit_code == 0, r.output
+    assert "the game is not finished, and this replay shows both sides' units" in " ".join(r.output.split())
+    r = CliRunner().invoke(cli_app, ["replay", str(save), "--side", "defender", "--screenshot", str(shot)])
+    assert r.exit_code == 0 and "not finished" not in r.output
