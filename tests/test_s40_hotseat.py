@@ -123,3 +123,21 @@ def test_a_replay_of_an_unfinished_save_says_it_shows_both_sides(shusha, tmp_pat
     assert "the game is not finished, and this replay shows both sides' units" in " ".join(r.output.split())
     r = CliRunner().invoke(cli_app, ["replay", str(save), "--side", "defender", "--screenshot", str(shot)])
     assert r.exit_code == 0 and "not finished" not in r.output
+
+
+def test_in_a_hotseat_sandbox_each_player_picks_only_their_own_units(screen) -> None:
+    from conftest import move_unit, variant
+
+    from ui.app import App
+
+    scen = variant(lambda doc: move_unit(doc, "az_sf", (5, 3)))  # (two hexes from Tinytown's defenders: seen)
+    for hotseat in (True, False):
+        st = new_game(scen, 3, sandbox=True, track_sightings=True)
+        app = App(st, {0, 1} if hotseat else {0}, hotseat=hotseat, size=(1280, 800))
+        app.show_lesson = False
+        app.render(screen)
+        seen = [c for c in app.view.contacts if app.state.utype(app.state.unit(c.id)).domain == "ground"]
+        assert seen, "the attacker sees a defender at the start (the test's premise)"
+        app.click_hex(seen[0].idx)
+        picked = app.selected == seen[0].id
+        assert picked is (not hotseat), (hotseat, app.selected, app.status)

@@ -51,8 +51,10 @@ def shown_at(app: Any, idx: int) -> list[Any]:
 
 
 def others_at(app: Any, idx: int) -> list[Any]:
-    """The other side's units the screen shows on hex `idx` (`shown_at`), in sandbox mode; none otherwise."""
-    if not on(app) or app.state.outcome is not None:
+    """The other side's units the screen shows on hex `idx` (`shown_at`), in sandbox mode; none otherwise, nor in
+    a hotseat game: there the other side's units are the other player's, and each player edits only their own (a
+    playtest: each player could move, weaken or hide the other's seen units)."""
+    if not on(app) or app.state.outcome is not None or (app.hotseat and not app.omniscient):
         return []
     return [u for u in shown_at(app, idx) if u.side != app.view_side]
 
