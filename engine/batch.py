@@ -24,6 +24,7 @@ import errno
 import itertools
 import json
 import os
+import platform
 import re
 import shlex
 import signal
@@ -1563,6 +1564,26 @@ class BatchLock:
         cls._held = set()
 
 
+def batch_writing(pdir: Path) -> str | None:
+    """Whether a batch holds the lock of the parts folder `pdir` now (`BatchLock`): its pid as text ("" when the
+    file does not say), or None when no batch does. Opened read-only and never written; a lock taken to ask is
+    dropped at once with the file (the next batch takes it as before)."""
+    path = Path(pdir) / LOCK
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        if _try_lock(fd):
+            return None
+        pid = os.read(fd, 32).decode("ascii", "replace").strip()
+        return pid if pid.isdigit() else ""
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _try_lock(fd: int) -> bool:
     """Take an exclusive lock on the open file `fd` without waiting; False when another process holds it."""
     try:
@@ -1724,8 +1745,12 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell]) -> dict[bytes, bytes]:
         "cells": [{"cell": c.index, "params": c.params,
                    "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1),
                    "suspected_fire_sides": cell_suspected_fire_sides(c),
-                   "artillery_sides": cell_artillery_sides(c)}
+                   "artillery_sides": cell_artillery_sides(c),
+                   "start_steps": cell_start_steps(c)}
                   for c in cells],
+        # (the libraries that compute the games: the Dask check holds them to matter; constant on one machine, so
+        # a batch run again writes the same bytes. No date, for the same reason)
+        "python": platform.python_version(), "numpy": np.__version__,
     }
     if meta.get("measures"):  # (a lesson's numbers, which `wargame report` gives per cell; left out otherwise)
         info["measures"] = meta["measures"]
@@ -1738,6 +1763,22 @@ def _with_table(meta: dict[bytes, bytes], table: str) -> dict[bytes, bytes]:
     info = json.loads(meta[b"wargame_batch"])
     info["table"] = table
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
+
+
+def cell_start_steps(cell: Cell) -> dict[str, dict[str, int]]:
+    """Per side, the strength steps its units bring into the cell's games, ground and air (drones) apart: the units
+    present at the start and the reinforcements arriving by the last turn. The scale of the losses columns (an
+    analyst: "ground steps lost 21.2/30.2" could not be read as a share of the force)."""
+    from engine.scenario import scenario_from_dict
+
+    scen = scenario_from_dict(copy.deepcopy(cell.doc))
+    out = {side: {"ground": 0, "air": 0} for side in SIDES}
+    for u in scen.units:
+        if not u.present or u.arrives_turn > scen.turns or u.side not in out:
+            continue
+        ut = scen.unit_table[u.type]
+        out[u.side]["air" if ut.domain == "air" else "ground"] += ut.max_steps if u.strength is None else u.strength
+    return out
 
 
 def cell_artillery_sides(cell: Cell) -> dict[str, bool]:

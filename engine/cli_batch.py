@@ -290,6 +290,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--by", metavar="KEY", help="Also table sweep key KEY's effect on the win rate at each level of the other "
             "sweep keys, and how that effect differs between them (the interaction); KEY as the cells' labels name "
             "it (e.g. --by ambush_withdraw); repeatable")] = None,
+        overwrite: Annotated[bool, typer.Option(
+            "--overwrite", help="Replace a report of another results file in --out (without it, refused)")] = False,
     ) -> None:
         """Win rates (95% Wilson intervals), how the games ended (outcome, near misses), capture and road-cut
         turns, ground losses; PNG plots, the per-cell table as summary.json and summary.csv, the tables as
@@ -301,6 +303,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from engine.report import (
             ReportError,
             measures_rich_table,
+            other_report,
             outcome_rich_table,
             parse_cell_names,
             rich_table,
@@ -315,6 +318,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         out_dir = out or path.with_name(path.stem + "_report")
         if out_dir.exists() and not out_dir.is_dir():  # (before the table: nothing printed for nothing written)
             fail(f"--out {out_dir} is a file; the report needs a folder (give another --out)")
+        if not overwrite and (other := other_report(out_dir, path)) is not None:
+            fail(f"--out {out_dir} holds the report of another results file ({other}); give another --out, or add "
+                 "--overwrite to replace it")
         try:
             s = summarize(path, parse_cell_names(label or []), baseline=baseline)
             s.by = list(dict.fromkeys(resolve_factor(s, k) for k in by or []))
@@ -330,6 +336,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if s.meta.get("command"):
             console.print(f"[dim]data made by: {escape(str(s.meta['command']))}[/]", highlight=False,
                           soft_wrap=True)
+        if s.conditions:  # (a batch with no options said nothing of the weather and the AIs: an analyst)
+            console.print(f"conditions: {escape(s.conditions)}", highlight=False, soft_wrap=True)
         if s.seed == 0:
             console.print("note: base seed 0 (the default): every batch left at the default seed replays these "
                           "same games; give --seed N for new ones", highlight=False, soft_wrap=True, markup=False)

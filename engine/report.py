@@ -159,6 +159,18 @@ class CellStats:
     """Per side: had it any guns in this cell's scenario (the batch's record, `engine.batch.cell_artillery_sides`)?
     None when not known (a file written before session 37): the missions are then shown as counted."""
 
+    start_steps: dict[str, dict[str, int]] | None = None
+    """Per side, {ground, air}: the strength steps its units bring into this cell's games (the batch's record,
+    `engine.batch.cell_start_steps`): the scale of the losses. None when not known (a file written before session
+    40)."""
+
+    def start_of(self, side: str) -> int | None:
+        """The steps `side` brings in that its losses column counts (ground, or all in an older file's), or None."""
+        got = (self.start_steps or {}).get(side)
+        if not isinstance(got, dict) or not all(isinstance(got.get(k), int) for k in ("ground", "air")):
+            return None
+        return got["ground"] if self.ground_steps_lost is not None else got["ground"] + got["air"]
+
     def gunless(self, side: str) -> bool:
         """Is `side` known to have had no guns in this cell (its missions columns say nothing)?"""
         return self.artillery_sides is not None and not self.artillery_sides.get(side, True)
@@ -220,6 +232,9 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     """What in the results file was read but is suspect (unknown winners), or what the numbers alone would not
     tell (cells that played the very same games: `same_games_warnings`), one line each for the user."""
+    conditions: str = ""
+    """The weather and the AIs the games were played with, in words (`read_conditions`): a batch with no options
+    never said them (an analyst); "" for a file without those columns."""
     measure_data: tuple[list[list[str]], dict[int, dict[str, list[Any]]]] | None = field(default=None, repr=False,
                                                                                         compare=False)
     """`measure_rows`'s read of the results: each measure's columns, and those columns by cell (read once: the
@@ -470,9 +485,14 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
         pf = pq.ParquetFile(path)
         meta = read_batch_metadata(path)
     except FileNotFoundError:
-        from engine.batch import parts_dir
+        from engine.batch import batch_writing, parts_dir
 
         if parts_dir(path).is_dir():
+            pid = batch_writing(parts_dir(path))
+            if pid is not None:  # (--resume would only meet its lock: an analyst)
+                who = f"a wargame batch (pid {pid})" if pid else "a wargame batch"
+                raise ReportError(f"results file not found: {path}; {who} is writing it now: wait for it to "
+                                  "finish") from None
             raise ReportError(f"results file not found: {path}; {parts_dir(path)} holds an unfinished batch: "
                               "complete it with the same `wargame batch` command and --resume") from None
         raise ReportError(f"results file not found: {path}") from None
@@ -599,6 +619,8 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
     if s.has_suspected:
         read_suspected_sides(s)
     read_artillery_sides(s)
+    read_start_steps(s)
+    s.conditions = read_conditions(path, names)
     read_turns(s)
     name_cells(s, cell_names or {})
     if baseline is not None:
@@ -606,7 +628,56 @@ def summarize(path: Path, cell_names: Mapping[int, str] | None = None, baseline:
     s.warnings += same_games_warnings(s)
     if changed := scenario_changed_warning(s):
         s.warnings.append(changed)
+    if changed := engine_changed_warning(s):
+        s.warnings.append(changed)
+    if Path(path).parent.name.endswith(".parts") and Path(path).name.startswith("part-"):  # (an analyst read one
+        out = Path(path).parent.name[:-len(".parts")]  # piece as if it were the batch: "25 games", no word more)
+        s.warnings.append(f"{Path(path).name} is one piece of an unfinished batch (its results file {out} is not "
+                          "written yet): these are only the games of this piece; complete the batch with the same "
+                          "`wargame batch` command and --resume, and report on its results file")
     return s
+
+
+def other_report(out_dir: Path, results: Path) -> str | None:
+    """The results file whose report `out_dir` holds, when it is not `results` (by its path, or by its name and the
+    batch's command when the path was given from another folder); None for an empty folder, this file's own
+    report, or a summary.json that cannot be read. `wargame report` replaced another study's report, and deleted
+    its HTML and plots, without a word (an analyst); `wargame batch` refuses the like without --overwrite."""
+    try:
+        got = json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    recorded = got.get("results") if isinstance(got, dict) else None
+    if not isinstance(recorded, str) or not recorded:
+        return None
+    try:
+        if Path(recorded).resolve() == Path(results).resolve():
+            return None
+        if Path(recorded).name == Path(results).name:
+            from engine.batch import read_batch_metadata
+
+            if read_batch_metadata(Path(results)).get("command") == got.get("command"):
+                return None
+    except (OSError, ValueError):
+        return None
+    return recorded
+
+
+def engine_changed_warning(s: Summary) -> str | None:
+    """A warning when the engine's code is not the code that played the batch (its recorded `engine_code`): the
+    re-run commands would run today's code, which may play other games. `wargame compare` said so, the report
+    did not (an analyst). Nothing for results that predate the record."""
+    from engine.batch import engine_code
+
+    recorded = s.meta.get("engine_code")
+    if not isinstance(recorded, str) or not recorded:
+        return None
+    now = engine_code()
+    if now == recorded:
+        return None
+    return (f"the engine's code has changed since this batch was played (code {recorded[:12]}… then, {now[:12]}… "
+            "now): the re-run commands (`wargame run ...`, in report.md) run today's code, which may not give "
+            "these games")
 
 
 def scenario_changed_warning(s: Summary) -> str | None:
@@ -778,6 +849,33 @@ def read_artillery_sides(s: Summary) -> None:
     guns = {c.get("cell"): c.get("artillery_sides") for c in s.meta.get("cells") or [] if isinstance(c, dict)}
     for c in s.cells:
         c.artillery_sides = side_flags(guns.get(c.cell))
+
+
+def read_conditions(path: Path, names: Sequence[str]) -> str:
+    """"weather historical; AIs: attacker doctrine, defender doctrine" from the results' `weather_mode` and
+    `agent_<side>` columns; a value that differs between games is said "varies by cell"; "" without the columns."""
+    import pyarrow.parquet as pq
+
+    cols = [c for c in ("weather_mode", "agent_attacker", "agent_defender") if c in names]
+    if len(cols) < 3:
+        return ""
+    data = pq.read_table(path, columns=cols).to_pydict()
+
+    def one(col: str) -> str:
+        got = sorted({str(v) for v in data[col]})
+        return got[0] if len(got) == 1 else "varies by cell (" + ", ".join(got) + ")"
+
+    return (f"weather {one('weather_mode')}; AIs: attacker {one('agent_attacker')}, defender "
+            f"{one('agent_defender')}")
+
+
+def read_start_steps(s: Summary) -> None:
+    """Fill the cells' `start_steps` from the results' metadata (`engine.batch.cell_start_steps`); left None in a
+    file that does not record them."""
+    got = {c.get("cell"): c.get("start_steps") for c in s.meta.get("cells") or [] if isinstance(c, dict)}
+    for c in s.cells:
+        steps = got.get(c.cell)
+        c.start_steps = steps if isinstance(steps, dict) else None
 
 
 def side_flags(got: Any) -> dict[str, bool] | None:
@@ -1162,7 +1260,8 @@ def cell_difference(base: CellStats, c: CellStats, pairs: list[tuple[GameRow, Ga
 
 PAIRED_NOTE = ("'paired': game g of both was played on the same seed (checked game by game in the seed column), so "
                "the difference is taken game by game: for win rates Newcombe's paired score interval (the two "
-               "Wilson intervals less their covariance, phi of the 2x2 table), for steps lost and capture turns a "
+               "Wilson intervals less their covariance: the 2x2 table's phi with Newcombe's continuity correction, his "
+               "method 10), for steps lost and capture turns a "
                "paired t interval, t(0.975, pairs−1); capture turns only over the pairs in which both games saw it "
                "taken (n = those pairs)")
 """What a difference marked 'paired' is (the table's caption, report.md, compare)."""
@@ -1185,6 +1284,14 @@ def losses_head(s: Summary, sep: str = " ") -> str:
     """The table's losses column: "ground steps lost att/def" (drones not counted), or "steps lost att/def" (all
     steps) for a file without the ground columns."""
     return f"{'ground steps' if s.ground_losses else 'steps'} lost{sep}att/def"
+
+
+def losses_cell(c: CellStats, sep: str = " ") -> str:
+    """The table's losses: "21.2/30.2" a game, and "of 48/45", the steps the sides bring in, when the file records
+    them (an analyst could not read the losses as a share of the force)."""
+    out = f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}"
+    att, dfd = c.start_of("attacker"), c.start_of("defender")
+    return out if att is None or dfd is None else f"{out}{sep}of {att}/{dfd}"
 
 
 def welch_head(s: Summary, sep: str = " ") -> str:
@@ -1214,7 +1321,7 @@ def table_rows(s: Summary, compact: bool = False) -> tuple[list[str], list[list[
             median_cell(s, c.capture_turns, sep),
             *([fallen_cell(s, c, fallen, intervals=not compact)] if fallen else []),
             road_cut_cell(s, c, sep),
-            f"{mean(c.casualties('attacker')):.1f}/{mean(c.casualties('defender')):.1f}",
+            losses_cell(c, sep),
             *([missions_cell(s, c, "artillery_missions", sep)] if s.has_missions else []),
             *([missions_cell(s, c, "suspected_fire_missions", sep)] if s.suspected_column else []),
             f"{mean(c.sorties_flown):.1f}/{mean(c.sorties_grounded):.1f}",
@@ -1524,7 +1631,8 @@ MEDIAN_NOTE = ("median turns are over the games where it happened (n = those gam
 WELCH_NOTE = ("'att. steps lost vs cell 0': the difference in the attacker's mean steps lost per game, with "
               "Welch's 95% interval")
 GROUND_NOTE = ("ground steps lost: strength steps of ground units, drones shot down not counted (the results' "
-               "steps_lost_<side>_air; steps_lost_<side>_total counts both)")
+               "steps_lost_<side>_air; steps_lost_<side>_total counts both); 'of A/D': the ground steps each side "
+               "brings into a game (at the start and as reinforcements by the last turn)")
 """What the losses columns count when the file has the ground/air split (`Summary.ground_losses`)."""
 
 
@@ -1882,6 +1990,7 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
             notes += [PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)]
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
            f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}; {provenance_text(s)}.{fixed} "
+           f"{f'Conditions: {s.conditions}. ' if s.conditions else ''}"
            f"Win-rate intervals are 95% Wilson score intervals. {MODEL_RATE_NOTE}", "", markdown_table(head, rows), "",
            md_text(as_sentence("; ".join(notes))), "",
            *(f"**Warning:** {md_text(as_sentence(w))}" for w in s.warnings),
@@ -2589,8 +2698,8 @@ MAX_BANDS = 3
 """The objective-by-turn plot draws its interval bands for up to this many cells: six overlapping bands made one
 grey block (an analyst's review); with more, the lines alone, and the fall's intervals are in report.md."""
 LINE_OFFSET_PT = 1.6
-"""Points between the lines of neighbouring cells on the objective-by-turn plot, so that equal curves show side by
-side instead of one hiding the others."""
+"""Points between the lines of cells with one and the same curve on the objective-by-turn plot, so that equal
+curves show side by side instead of one hiding the others (other lines are not shifted)."""
 
 
 def _end_labels(ax: Any, ends: list[tuple[float, float, str, str]]) -> None:
@@ -2640,13 +2749,20 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     last = max(c.by_turn.turns[-1] for c in cells)  # type: ignore[union-attr]
     bands = len(cells) <= MAX_BANDS
     ends: list[tuple[float, float, str, str]] = []  # (turn, share, cell number, colour) at each line's end
+    same: dict[tuple[Any, ...], list[int]] = {}  # (cells whose curves are one and the same)
+    for k, c in enumerate(cells):
+        ts = c.by_turn
+        assert ts is not None
+        same.setdefault((tuple(ts.turns), tuple(ts.held_by), ts.n), []).append(k)
     for k, c in enumerate(cells):
         ts = c.by_turn
         assert ts is not None
         colour, ls, marker = cell_line_style(k)
-        # each line shifted a little up or down (points, not data): equal curves, drawn side by side, each stay
-        # visible (identical curves hid each other: an analyst's review)
-        shift = LINE_OFFSET_PT * (k - (len(cells) - 1) / 2)
+        # a line shifted a little up or down (points, not data) only where it is another cell's very curve: equal
+        # curves, drawn side by side, each stay visible (identical curves hid each other: an analyst's review),
+        # and every other line is where its numbers are (shifted too, they read 2 points off the table: an analyst)
+        group = same[(tuple(ts.turns), tuple(ts.held_by), ts.n)]
+        shift = LINE_OFFSET_PT * (group.index(k) - (len(group) - 1) / 2)
         # (the left panel's only: on the right's scale of hexes the shift drew cells 0.1 hex above or below their
         # means, more than the gap between two of them, and below 0 where every game held nothing: an analyst)
         moved = {left: offset_copy(left.transData, fig=fig, x=0, y=shift, units="points")}
@@ -2696,8 +2812,9 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     ends_note = ("; each line stops at its cell's last turn (dash-dotted mark)"
                  if any(c.by_turn and c.by_turn.turns[-1] < last for c in cells) else "")
     # (the shift said on the plot itself, not only in the caption: a reader took a line under 0% as data)
-    shifted = (f"\nleft: lines drawn up to ±{LINE_OFFSET_PT * (len(cells) - 1) / 2:.1f} pt apart, so that equal "
-               "curves show (a line just under 0% is at 0%)" if len(cells) > 1 else "")
+    most = max(len(g) for g in same.values())
+    shifted = (f"\nleft: cells with the same curve drawn up to ±{LINE_OFFSET_PT * (most - 1) / 2:.1f} pt apart, so "
+               "that each shows (a line just under 0% is at 0%)" if most > 1 else "")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=ncols,
                title=f"cell (n = games; a game that ended earlier counts with its final state{ends_note}){shifted}")
     save_figure(fig, path)
@@ -2778,11 +2895,11 @@ def figure_caption(s: Summary, name: str) -> str:
                 "up to this one (a cumulative capture curve: it counts a hold that was lost again, unlike the "
                 f"capture-turn histogram){bands[0]}. Right: mean number of objective hexes the attacker held at the "
                 f"end of each turn{bands[1]}. A game that ended before a turn counts with the state it ended in, so "
-                "every point rests on all the cell's games. On the left each line is shifted a point or two up or "
-                "down from the next, so that cells with equal curves show side by side (a line drawn just under 0% "
-                "is at 0%), and the cell numbers at its right mark where each line ends (cells ending at the same "
-                "share share a label); the right panel draws the means where they are, each cell's markers on "
-                "different turns."
+                "every point rests on all the cell's games. On the left, cells with one and the same curve are drawn "
+                "a point or two apart, so that each shows (a line drawn just under 0% is at 0%; other lines are "
+                "where their numbers are), and the cell numbers at its right mark where each line ends (cells "
+                "ending at the same share share a label); the right panel draws the means where they are, each cell's "
+                "markers on different turns."
                 f"{_turn_lines_end_caption(s)}{key}")
     if name == "losses.png":
         if s.ground_losses:
@@ -3236,6 +3353,11 @@ def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
     for side in ("attacker", "defender"):
         out.update(mean_stats(f"steps_lost_{side}_ground", c.ground_steps_lost[side]))
         out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
+        start = c.start_steps.get(side) if isinstance(c.start_steps, dict) else None
+        ground = start.get("ground") if isinstance(start, dict) else None
+        out[f"start_steps_{side}_ground"] = ground  # (the scale: the share of its ground steps a side lost)
+        out[f"steps_lost_{side}_ground_share"] = (mean(c.ground_steps_lost[side]) / ground
+                                                  if isinstance(ground, int) and ground > 0 else None)
     base = s.base
     diff = cell_difference(base, c, None) if len(s.cells) > 1 and c is not base and s.ground_losses else None
     for side in ("attacker", "defender"):
@@ -3354,6 +3476,8 @@ def cells_csv(s: Summary) -> str:
         return json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v
 
     rows = []
+    made = provenance(s)
+    seed = (s.meta.get("batch") or {}).get("seed")
     for d in cell_summaries(s):
         r: dict[str, Any] = {"cell": d["cell"], "label": d["label"]}
         r.update({k: d["params"].get(k) for k in s.sweep_keys})
@@ -3365,6 +3489,9 @@ def cells_csv(s: Summary) -> str:
                 r[k + "_low"], r[k + "_high"] = v if v is not None else (None, None)
             else:
                 r[k] = flat(v) if isinstance(v, dict) else v
+        # (last: where the numbers come from, so a table pasted on its own keeps its source: an analyst)
+        r.update({"engine_version": made["engine_version"], "engine_code": made["engine_code"],
+                  "scenario_sha256": made["scenario_sha256"], "base_seed": seed})
         rows.append(r)
     return csv_text(rows)
 

@@ -167,11 +167,13 @@ def test_a_report_that_fails_halfway_leaves_the_earlier_one_whole(results, tmp_p
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(R, "write_markdown", disk_full)  # (after the plots and summaries were written)
-    msg = one_line_error(invoke(["report", str(other), "--out", str(rep), "--html"]))
+    # (another results file's report: replaced only with --overwrite, session 40)
+    msg = one_line_error(invoke(["report", str(other), "--out", str(rep), "--html", "--overwrite"]))
     assert "No space left on device" in msg and "was left as it was" in msg
     assert {p.name: p.read_bytes() for p in rep.iterdir()} == before  # no new file, none lost, no temp
     monkeypatch.undo()
-    res = invoke(["report", str(other), "--out", str(rep)])  # then it works: the old outcome plot and page go
+    res = invoke(["report", str(other), "--out", str(rep), "--overwrite"])  # then it works: the old outcome plot
+    # and page go
     assert res.exit_code == 0, res.output
     names = {p.name for p in rep.iterdir()}
     assert "outcomes.png" not in names and "report.html" not in names and "report.md" in names

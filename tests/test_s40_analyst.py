@@ -1,0 +1,124 @@
+"""Session 40's analyst: the losses' scale (the steps each side brings in), where the numbers come from in
+summary.csv, the conditions a batch without options played under, the engine's code changed since, a report folder
+of another study refused, a report of a piece of an unfinished batch or of one still being written said so."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from engine import batch as B
+from engine import report as R
+from engine.cli import app as cli
+
+AMBUSH = Path(__file__).resolve().parents[1] / "scenarios" / "lessons" / "ambush.json"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("s40_analyst")
+    out = d / "r.parquet"
+    spec = B.BatchSpec(str(AMBUSH), json.loads(AMBUSH.read_text()), 6, 3,
+                       sweeps=[B.parse_sweep("set:units.blue_gar.strength=1,2")])
+    B.run_batch(spec, out, workers=1)
+    return out
+
+
+def test_the_metadata_records_each_cells_steps_and_the_libraries(results: Path) -> None:
+    meta = json.loads(pq.read_schema(results).metadata[b"wargame_batch"])
+    import platform
+
+    import numpy as np
+
+    assert meta["python"] == platform.python_version() and meta["numpy"] == np.__version__
+    doc = json.loads(AMBUSH.read_text())
+    for cell, gar in zip(meta["cells"], (1, 2), strict=True):
+        want = {"attacker": {"ground": 0, "air": 0}, "defender": {"ground": 0, "air": 0}}
+        from engine.scenario import scenario_from_dict
+
+        scen = scenario_from_dict(doc)
+        for u in scen.units:
+            ut = scen.unit_table[u.type]
+            n = gar if u.id == "blue_gar" else (ut.max_steps if u.strength is None else u.strength)
+            if u.present and u.arrives_turn <= scen.turns:
+                want[u.side]["air" if ut.domain == "air" else "ground"] += n
+        assert cell["start_steps"] == want
+
+
+def test_the_table_and_summary_give_the_losses_scale_and_the_summary_its_source(results: Path, tmp_path: Path
+                                                                                ) -> None:
+    s = R.summarize(results)
+    head, rows = R.table_rows(s)
+    col = head.index(R.losses_head(s))
+    for c, row in zip(s.cells, rows, strict=True):
+        att, dfd = c.start_steps["attacker"]["ground"], c.start_steps["defender"]["ground"]
+        assert row[col].endswith(f" of {att}/{dfd}")
+    R.write_summary(s, tmp_path)
+    got = list(csv.DictReader((tmp_path / "summary.csv").open()))
+    for c, r in zip(s.cells, got, strict=True):
+        ground = c.start_steps["defender"]["ground"]
+        assert int(r["start_steps_defender_ground"]) == ground
+        share = float(r["steps_lost_defender_ground_share"])
+        assert share == pytest.approx(sum(c.ground_steps_lost["defender"]) / len(c.ground_steps_lost["defender"])
+                                      / ground)
+        assert r["engine_version"] and r["engine_code"] == s.meta["engine_code"]
+        assert r["scenario_sha256"] == s.meta["batch"]["scenario_sha256"] and r["base_seed"] == "3"
+
+
+def test_a_report_says_the_conditions_and_whether_the_engine_changed(results: Path, monkeypatch: Any) -> None:
+    s = R.summarize(results)
+    assert s.conditions == "weather historical; AIs: attacker doctrine, defender passive"
+    assert "Conditions: weather historical; AIs: attacker doctrine, defender passive." in R.report_markdown(s)
+    assert not any("engine's code has changed" in w for w in s.warnings)
+    monkeypatch.setattr(B, "engine_code", lambda: "0123456789abcdef")
+    s = R.summarize(results)
+    assert any(w.startswith("the engine's code has changed since this batch was played") for w in s.warnings)
+
+
+def test_a_report_folder_of_another_results_file_is_refused_without_overwrite(results: Path, tmp_path: Path
+                                                                              ) -> None:
+    other = tmp_path / "other.parquet"
+    other.write_bytes(results.read_bytes())
+    out = tmp_path / "rep"
+    run = CliRunner().invoke
+    assert run(cli, ["report", str(results), "--out", str(out)]).exit_code == 0
+    assert run(cli, ["report", str(results), "--out", str(out)]).exit_code == 0  # (its own: written again)
+    r = run(cli, ["report", str(other), "--out", str(out)])
+    assert r.exit_code == 2 and "holds the report of another results file" in " ".join(r.output.split())
+    assert json.loads((out / "summary.json").read_text())["results"] == str(results)
+    r = run(cli, ["report", str(other), "--out", str(out), "--overwrite"])
+    assert r.exit_code == 0 and json.loads((out / "summary.json").read_text())["results"] == str(other)
+
+
+def test_a_piece_of_an_unfinished_batch_and_a_batch_being_written_are_said(results: Path, tmp_path: Path) -> None:
+    parts = tmp_path / "big.parquet.parts"
+    parts.mkdir()
+    piece = parts / "part-c0000-g000000.parquet"
+    piece.write_bytes(results.read_bytes())
+    s = R.summarize(piece)
+    assert any("is one piece of an unfinished batch (its results file big.parquet" in w for w in s.warnings)
+    assert not any("one piece" in w for w in R.summarize(results).warnings)
+    with pytest.raises(R.ReportError, match="holds an unfinished batch: complete it"):
+        R.summarize(tmp_path / "big.parquet")
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(  # (another process holds the lock, as a running batch does)
+        [sys.executable, "-c", "import sys; from pathlib import Path; from engine.batch import BatchLock\n"
+         f"with BatchLock(Path({str(parts)!r}), Path('big.parquet')):\n"
+         "    print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert B.batch_writing(parts) == str(holder.pid)
+        with pytest.raises(R.ReportError, match=f"a wargame batch \\(pid {holder.pid}\\) is writing it now: wait"):
+            R.summarize(tmp_path / "big.parquet")
+    finally:
+        holder.communicate("")
+    assert B.batch_writing(parts) is None
