@@ -711,6 +711,8 @@ def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainTy
             elif cost is not None and not 0.01 <= cost <= 1000:
                 problems.append(f"{path}.move_cost.{mob}: expected 0.01..1000 or null (impassable), got {cost!r}")
         _check_ranges(tt, TERRAIN_RANGES, path, problems)
+        if tt.colour is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", tt.colour):
+            problems.append(f"{path}.colour: expected a colour as \"#rrggbb\" (e.g. \"#3a78c8\"), got {tt.colour!r}")
         table[code] = tt
     return table
 

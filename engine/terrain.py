@@ -29,6 +29,10 @@ class TerrainType:
     """Height of trees or buildings above the ground that blocks lines of sight passing over the hex."""
     vehicle_cover: int = 0
     """Extra protection against drones/artillery for heavy units (tree cover)."""
+    colour: str | None = None
+    """The map's fill for this terrain, "#rrggbb" (no rule reads it): an author's lake came out sand-coloured and
+    the marsh water-blue, and nothing said how to choose (None: the palette's, or for an added terrain one of a
+    few fills in turn)."""
 
 
 @attrs.frozen

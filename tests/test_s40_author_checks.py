@@ -74,3 +74,36 @@ def test_an_objective_no_attacker_can_enter_and_two_places_of_one_name_are_warne
     res = CliRunner().invoke(cli, ["validate", str(p)])
     assert res.exit_code == 0 and "can never hold Tinytown" in res.output
     assert map_warnings(scenario_from_dict(tiny_dict())) == []
+
+
+def test_a_terrain_may_set_its_colour_on_the_map(screen: Any) -> None:
+    from ui import palette as pal
+    from ui.overlays import _Terrain
+    from ui.render_map import hillshade, terrain_given_colours
+
+    doc = tiny_dict()
+    doc["terrain_types"] = {"l": {"name": "lake", "colour": "#3a78c8",
+                                  "move_cost": {"foot": None, "sf": None, "wheeled": None, "tracked": None}},
+                            "f": {"colour": "#204010"}}  # (a built-in terrain's colour too)
+    doc["map"]["terrain"][0] = "l" + doc["map"]["terrain"][0][1:]
+    scen = scenario_from_dict(doc)
+    assert terrain_given_colours(scen) == {"l": "#3a78c8", "f": "#204010"}
+    from engine.rules import new_game
+
+    st = new_game(scen, 1)
+    seen = _Terrain(st, pal.PALETTES["default"]).seen
+    shade = hillshade(st.map).tolist()
+    gm = st.map
+    lake, forest = gm.idx((0, 0)), gm.terrain_codes.index("f")
+    assert seen[lake] == pal.shade((58, 120, 200), shade[lake])
+    k = next(i for i in range(gm.n) if gm.terrain[i] == forest)
+    assert seen[k] == pal.shade((32, 64, 16), shade[k])
+    assert terrain_given_colours(scenario_from_dict(tiny_dict())) == {}
+
+
+@pytest.mark.parametrize("colour", ["blue", "#12345", "#12345g", "3a78c8"])
+def test_a_bad_terrain_colour_is_refused_with_its_path(colour: str) -> None:
+    doc = tiny_dict()
+    doc["terrain_types"] = {"f": {"colour": colour}}
+    problems = scenario_problems(doc)
+    assert any(p.startswith("$.terrain_types.f.colour: expected a colour as \"#rrggbb\"") for p in problems), problems

@@ -20,7 +20,7 @@ from engine.terrain import MOBILITY_CLASSES
 from engine.units import SIDES
 from ui import palette as pal
 from ui.overlay_names import OVERLAYS  # noqa: F401 (re-exported: ov.OVERLAYS)
-from ui.render_map import SQRT3, MapGeometry, hillshade, terrain_names
+from ui.render_map import SQRT3, MapGeometry, hillshade, terrain_given_colours, terrain_names
 
 RGBA = tuple[int, int, int, int]
 
@@ -104,7 +104,8 @@ class _Terrain:
         gm = state.map
         self.codes = [gm.terrain_codes[t] for t in gm.terrain.tolist()]
         self.shade = hillshade(gm).tolist()
-        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes), terrain_names(state.scenario))
+        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes), terrain_names(state.scenario),
+                                    terrain_given_colours(state.scenario))
         self.seen = [pal.shade(fills[c], f)
                      for c, f in zip(self.codes, self.shade, strict=True)]
         """The renderer's hex fill (`MapRenderer._build`): terrain colour with hill-shading."""

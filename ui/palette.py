@@ -62,8 +62,17 @@ def looks_like_rock(name: str) -> bool:
     return any(w.startswith(r) for w in words for r in ROCK_WORDS)
 
 
+def hex_colour(text: str) -> Colour:
+    """"#3a78c8" as (58, 120, 200).
+
+    >>> hex_colour("#3a78c8")
+    (58, 120, 200)
+    """
+    return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)
+
+
 def terrain_colours(terrain: dict[str, Colour], codes: list[str],
-                    names: dict[str, str] | None = None) -> dict[str, Colour]:
+                    names: dict[str, str] | None = None, given: dict[str, str] | None = None) -> dict[str, Colour]:
     """The palette's fill for each terrain code of a map; the codes the palette does not know get rock (the
     mountain colour, `ROCK_DARKER`) when their name in `names` (code -> the terrain table's name) says rock
     (`looks_like_rock`), else the `SCENARIO_TERRAIN` colours in the order the map's table lists them (so two
@@ -75,13 +84,19 @@ def terrain_colours(terrain: dict[str, Colour], codes: list[str],
     >>> c = terrain_colours(TERRAIN_DEFAULT, ["p", "x", "w"], {"x": "high crags", "w": "marsh"})
     >>> c["x"] == shade(TERRAIN_DEFAULT["m"], ROCK_DARKER), c["w"] == SCENARIO_TERRAIN[0]
     (True, True)
+    >>> terrain_colours(TERRAIN_DEFAULT, ["p", "l"], given={"l": "#3a78c8"})["l"]
+    (58, 120, 200)
+
+    `given`: the scenario's own colours (`TerrainType.colour`, code -> "#rrggbb"), which come first.
     """
     out: dict[str, Colour] = {}
     new = 0
     for code in codes:
         if code in out:
             continue
-        if code in terrain:
+        if given and given.get(code):
+            out[code] = hex_colour(given[code])
+        elif code in terrain:
             out[code] = terrain[code]
         elif names is not None and "m" in terrain and looks_like_rock(names.get(code, "")):
             out[code] = shade(terrain["m"], ROCK_DARKER)

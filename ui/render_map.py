@@ -105,6 +105,12 @@ def terrain_names(scen: Any) -> dict[str, str]:
     return {code: t.name for code, t in scen.terrain_table.items()}
 
 
+def terrain_given_colours(scen: Any) -> dict[str, str]:
+    """The terrain colours the scenario sets (`TerrainType.colour`, "#rrggbb"), by code: they come before the
+    palette's."""
+    return {code: t.colour for code, t in scen.terrain_table.items() if getattr(t, "colour", None)}
+
+
 class MapRenderer:
     """Builds and caches the static map surface for each zoom level."""
 
@@ -159,7 +165,7 @@ class MapRenderer:
         surf.fill((48, 52, 58))
         n = gm.n
         names = terrain_names(self.scen)
-        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes), names)
+        fills = pal.terrain_colours(p.terrain, list(gm.terrain_codes), names, terrain_given_colours(self.scen))
         rock = {c for c in gm.terrain_codes if c not in p.terrain and pal.looks_like_rock(names.get(c, ""))}
         # terrain fill with hill-shading
         for i in range(n):
