@@ -137,6 +137,31 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
+@app.command(short_help="List a scenario's unit types and their values.")
+def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) -> None:
+    """The scenario's unit types with their values, its overrides included (range, move points, fire,
+    protection, vision, detection, air defence; the drones' flight limits), and how many units of each it has."""
+    from engine.units import AIR_TYPE_COLUMNS, GROUND_TYPE_COLUMNS, type_rows
+
+    scen = load_or_exit(scenario)
+    counts: dict[str, int] = {}
+    for u in scen.units:
+        if u.present:
+            counts[u.type] = counts.get(u.type, 0) + 1
+    ground, air = type_rows(scen.unit_table)
+    for title, head, rows in (("Ground unit types", GROUND_TYPE_COLUMNS, ground),
+                              ("Air unit types (they fly from their base: no move points)", AIR_TYPE_COLUMNS, air)):
+        t = Table(title=f"{title} of {scen.meta.name}", show_lines=False)
+        for col in ("units", *head):
+            t.add_column(col, overflow="fold")
+        for r in rows:
+            t.add_row(str(counts.get(r[0], 0)), *(escape(x) for x in r))
+        console.print(t)
+    console.print("units: how many of the type the scenario's order of battle has (present); MP: move points a "
+                  "turn; range: indirect fire, in hexes; radius: how far from its base a drone flies, in hexes",
+                  highlight=False, soft_wrap=True)
+
+
 def map_warnings(scen: Any) -> list[str]:
     """What a scenario author most likely did not mean, though the game can be played: objective hexes none of
     the attacker's ground units can enter (an author's objective on a lake validated, and every game was a defender

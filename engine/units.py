@@ -119,6 +119,58 @@ DEFAULT_UNIT_TYPES: dict[str, UnitType] = {
 }
 
 
+def _flags(t: UnitType) -> str:
+    """The type's yes/no abilities that differ from a plain unit's, in words (an air unit never hides nor
+    assaults: not said)."""
+    on = [w for w, v in (("heavy", t.heavy), ("indirect fire", t.indirect), ("ambushes", t.can_ambush),
+                         ("slips away after an ambush", t.ambush_withdraw), ("night-capable", t.night_capable),
+                         ("infiltrates", t.infiltrates), ("expendable", t.expendable)) if v]
+    if t.domain != "air":
+        on += [w for w, v in (("cannot hide", not t.can_hide), ("does not assault", not t.can_assault)) if v]
+    return ", ".join(on) or "—"
+
+
+GROUND_TYPE_COLUMNS = ("type", "label (symbol)", "mobility", "MP", "steps", "fire soft/hard", "protection",
+                       "range", "close fire", "vision", "detect", "signature", "air defence", "abilities")
+AIR_TYPE_COLUMNS = ("type", "label", "role", "steps", "fire soft/hard", "radius", "recon radius", "detect",
+                    "flies with cloud base ≥ / visibility ≥", "grounded by fog", "abilities")
+
+
+def type_rows(types: dict[str, UnitType]) -> tuple[list[list[str]], list[list[str]]]:
+    """(ground rows, air rows) of a unit-type table as text, in the table's order (`GROUND_TYPE_COLUMNS`,
+    `AIR_TYPE_COLUMNS`): the defaults in docs/scenario_format.md and `wargame types` (a scenario's, overrides
+    included). An author set guns out of range for a whole game: the howitzer's 12 hexes were only in the code."""
+    def n(v: float) -> str:
+        return f"{v:g}"
+
+    ground, air = [], []
+    for t in types.values():
+        fire = f"{t.firepower_soft}/{t.firepower_hard}"
+        if t.domain == "air":
+            air.append([t.name, t.label, t.air_role or "—", str(t.max_steps), fire, str(t.sortie_radius_hexes),
+                        str(t.recon_radius_hexes) if t.recon_radius_hexes else "—", str(t.detect),
+                        f"{n(t.min_ceiling_m)} m / {n(t.min_visibility_km)} km", t.grounded_by_fog, _flags(t)])
+        else:
+            ad = f"{t.ad_range_hexes} hexes, {t.ad_kill_p:.0%}" if t.ad_range_hexes else "—"
+            ground.append([t.name, f"{t.label} ({t.symbol})", t.mobility, n(t.move_points), str(t.max_steps), fire,
+                           str(t.protection), str(t.range_hexes) if t.indirect else "—",
+                           str(t.close_fire) if t.indirect else "—", str(t.vision_hexes), str(t.detect),
+                           str(t.signature), ad, _flags(t)])
+    return ground, air
+
+
+def types_markdown(types: dict[str, UnitType] | None = None) -> str:
+    """The unit types' values as two Markdown tables (ground, air): docs/scenario_format.md holds the defaults'
+    (a test keeps them in step)."""
+    ground, air = type_rows(DEFAULT_UNIT_TYPES if types is None else types)
+
+    def table(head: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        return lines + ["| " + " | ".join([f"`{r[0]}`", *r[1:]]) + " |" for r in rows]
+
+    return "\n".join([*table(GROUND_TYPE_COLUMNS, ground), "", *table(AIR_TYPE_COLUMNS, air)]) + "\n"
+
+
 @attrs.define(slots=True)
 class Unit:
     """A unit in play. `idx` is its flat hex index (row * cols + col); off-map units keep their anchor."""
