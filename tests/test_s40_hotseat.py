@@ -141,3 +141,55 @@ def test_in_a_hotseat_sandbox_each_player_picks_only_their_own_units(screen) -> 
         app.click_hex(seen[0].idx)
         picked = app.selected == seen[0].id
         assert picked is (not hotseat), (hotseat, app.selected, app.status)
+
+
+def test_a_game_loaded_after_a_finished_hotseat_game_keeps_its_fog_and_the_save_says_no_see_all(
+        shusha, screen, tmp_path) -> None:
+    """A reviewer: the whole-map view of a finished hotseat game stayed on for an unfinished game loaded after it
+    (Ctrl+O), and a save made at the end recorded --see-all, which was never given."""
+    from engine.game import play_game
+    from engine.savegame import load_game
+    from ui.app import PLAYERS_KEY, App
+
+    mid = App(goto(new_game(shusha, 3, track_sightings=True), "defender", "movement"), {0, 1}, hotseat=True,
+              size=(1280, 800))
+    mid.save(tmp_path / "mid.json")
+    app = App(play_game(shusha, 7), {0, 1}, hotseat=True, size=(1280, 800))
+    app.show_lesson = False
+    app.render(screen)
+    app.update()
+    assert app.omniscient
+    app.save(tmp_path / "end.json")
+    assert "see_all" not in load_game(tmp_path / "end.json").extra[PLAYERS_KEY]
+    app.load(tmp_path / "mid.json")
+    app.render(screen)
+    app.update()
+    assert app.state.outcome is None and not app.omniscient and app.pass_screen
+
+
+def test_a_hotseat_sandbox_offers_the_other_sides_units_neither_in_the_roster_nor_in_the_place_mode(screen) -> None:
+    from conftest import move_unit, variant
+
+    from ui import sandbox
+    from ui.app import App
+
+    scen = variant(lambda doc: move_unit(doc, "az_sf", (5, 3)))
+    for hotseat in (True, False):
+        app = App(new_game(scen, 3, sandbox=True, track_sightings=True), {0, 1} if hotseat else {0},
+                  hotseat=hotseat, size=(1280, 800))
+        app.show_lesson = False
+        app.render(screen)
+        enemy = next(c for c in app.view.contacts if app.state.utype(app.state.unit(c.id)).domain == "ground")
+        offered = [uid for _, uid in sandbox.roster_rows(app) if uid]
+        assert (enemy.id in offered) is (not hotseat)
+        app.selected = enemy.id  # (however it came to be selected)
+        before = app.state.unit(enemy.id).strength
+        sandbox.change_strength(app, -1)
+        assert (app.state.unit(enemy.id).strength == before) is hotseat, app.status
+        app.selected = None
+        sandbox.toggle_place_mode(app)
+        sandbox.place_click(app, app.state.unit(enemy.id).idx)
+        assert (app.selected == enemy.id) is (not hotseat)
+        if hotseat:
+            assert not sandbox.place(app, enemy.id, app.state.map.idx((6, 3)))
+            assert "the other player's" in app.status

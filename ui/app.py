@@ -299,6 +299,8 @@ class App:
         self.pending: tuple[Any, list[str]] | None = None
         self.status = WELCOME
         self.overlays: set[int] = set()
+        self._whole_shown: int | None = None
+        """The finished hotseat game (its state's id) whose whole map `show_whole_game` has shown."""
         self.side_overlays: dict[int, set[int]] = {}
         """Hotseat: each side's overlays while the other has the screen (put back when the curtain lifts for it)."""
         self.brief_sides: set[int] = set()
@@ -435,8 +437,14 @@ class App:
 
     @property
     def omniscient(self) -> bool:
-        """`--see-all` (or a replay of both sides): every unit of both sides and the whole log on screen."""
-        return self._omniscient
+        """`--see-all` (or a replay of both sides): every unit of both sides and the whole log on screen; and in a
+        hotseat game that is over, for both players (`show_whole_game`). Worked out, not stored: a game loaded
+        after a finished one (Ctrl+O) had kept the whole-map view (a reviewer)."""
+        if self._omniscient:
+            return True
+        st = getattr(self, "state", None)
+        over = st is not None and st.outcome is not None
+        return bool(self.hotseat and over and not getattr(self, "read_only", False))
 
     @omniscient.setter
     def omniscient(self, on: bool) -> None:
@@ -1356,7 +1364,7 @@ class App:
         self.state.extra[AI_RNG_KEY] = {SIDES[s]: self.rngs[s].bit_generator.state for s in (0, 1)}
         # and who plays which side, so that `wargame play --load` gives the player back their own side
         self.state.extra[PLAYERS_KEY] = {"human": [SIDES[s] for s in sorted(self.human)], "hotseat": self.hotseat,
-                                         **({"see_all": True} if self.omniscient else {})}
+                                         **({"see_all": True} if self._omniscient else {})}  # (the option)
         self.state.extra[VIEW_KEY] = self.view_record()  # (and what the screen showed: `restore_view`)
         save_game(self.state, p)
         self.saved_orders = len(self.state.orders)
@@ -1549,7 +1557,7 @@ class App:
         sandbox reloaded with the hidden ambush party, the point of the lesson, out of sight). The option is not
         restored by itself: a save may pass to a player who should see only their side."""
         got = self.state.extra.get(PLAYERS_KEY) if isinstance(self.state.extra, dict) else None
-        if self.omniscient or not isinstance(got, dict) or got.get("see_all") is not True:
+        if self._omniscient or not isinstance(got, dict) or got.get("see_all") is not True:
             return []
         return ["saved with --see-all: add --see-all to `wargame play --load` to show both sides' units again"]
 
@@ -1787,9 +1795,8 @@ class App:
 
     def show_whole_game(self) -> None:
         """Hotseat, the game over: both players read the whole map and log (no curtain; every unit, hidden ones
-        too). The game-over window and the map stayed in the view of the side that moved last, and a finished game
-        loaded opened behind a curtain that did not say the game was over (a playtest)."""
-        self.omniscient = True
+        too: `omniscient`). The game-over window and the map stayed in the view of the side that moved last, and a
+        finished game loaded opened behind a curtain that did not say the game was over (a playtest)."""
         self.pass_screen = False
         self.curtain_at = None
         self._view_key = None  # (the view is rebuilt with the true control map)
@@ -2103,7 +2110,8 @@ class App:
         if st.outcome is not None and self._ended_by_order == id(st):  # (the player's own order ended the game)
             self._ended_by_order = None
             self.status = game_over_words(st.outcome, self.addressed(), self.hotseat)
-        if st.outcome is not None and self.hotseat and not self.omniscient and not self.read_only:
+        if st.outcome is not None and self.hotseat and not self.read_only and self._whole_shown != id(st):
+            self._whole_shown = id(st)
             self.show_whole_game()
         if st.outcome is not None or self.show_lesson or (self.lesson_win is not None and self.lesson_win.alive()):
             return  # the game waits while the lesson is open (or about to open: the window is made in `render`)

@@ -50,11 +50,17 @@ def shown_at(app: Any, idx: int) -> list[Any]:
     return app.own_units_at(idx) + seen
 
 
+def edits_others(app: Any) -> bool:
+    """May this player pick the other side's units to place, weaken or hide? Not in a hotseat game without
+    --see-all: there they are the other player's (a playtest: each player could move, weaken or hide the other's
+    seen units, by a click, from the roster or in the place mode)."""
+    return not (app.hotseat and not app.omniscient)
+
+
 def others_at(app: Any, idx: int) -> list[Any]:
-    """The other side's units the screen shows on hex `idx` (`shown_at`), in sandbox mode; none otherwise, nor in
-    a hotseat game: there the other side's units are the other player's, and each player edits only their own (a
-    playtest: each player could move, weaken or hide the other's seen units)."""
-    if not on(app) or app.state.outcome is not None or (app.hotseat and not app.omniscient):
+    """The other side's units the screen shows on hex `idx` (`shown_at`), in sandbox mode when the player may edit
+    them (`edits_others`); none otherwise."""
+    if not on(app) or app.state.outcome is not None or not edits_others(app):
         return []
     return [u for u in shown_at(app, idx) if u.side != app.view_side]
 
@@ -181,6 +187,9 @@ def _edit_target(app: Any, what: str) -> str | None:
     if app.selected is None:
         app.status = f"{what}: select a unit first (click its counter, either side's)"
         return None
+    if is_other(app, app.selected) and not edits_others(app):
+        app.status = f"{what}: the other side's units are the other player's to edit (hotseat)"
+        return None
     return app.selected
 
 
@@ -194,7 +203,7 @@ def place_click(app: Any, idx: int, ctrl: bool = False) -> None:
     """A click (or Enter on the keyboard cursor's hex) in the place mode: on a counter, the unit to place is chosen
     (a click again goes through the stack); elsewhere, or with Ctrl on a stack, the selected unit is placed there.
     A refusal is the engine's (`engine.rules._check_sandbox`: its words do not tell a hidden enemy from terrain)."""
-    here = [u.id for u in shown_at(app, idx)]
+    here = [u.id for u in shown_at(app, idx) if u.side == app.view_side or edits_others(app)]
     if here and not (ctrl and app.selected is not None):
         app.select(pick_in_stack(app, here))
         return
@@ -207,6 +216,9 @@ def place_click(app: Any, idx: int, ctrl: bool = False) -> None:
 def place(app: Any, uid: str, idx: int) -> bool:
     """Place unit `uid` on hex `idx` (a sandbox order, undoable with Ctrl+Z: `App.issue`); whether it was."""
     st = app.state
+    if is_other(app, uid) and not edits_others(app):
+        app.status = "The other side's units are the other player's to place (hotseat)"
+        return False
     was = st.unit(uid).idx if st.unit(uid).arrived else None
     events = app.issue(SandboxPlace(uid, st.map.hex_of(idx)))
     if events is None:
@@ -249,7 +261,7 @@ def roster_rows(app: Any) -> list[tuple[str, str]]:
     """The roster's rows for the other side's units in the sandbox (after the player's own): those the screen shows
     (with --see-all every one, those still to arrive too; else the enemies the side sees), so a teacher can pick
     one to place. A heading row first (its id "": a click on it selects nothing)."""
-    if not on(app) or app.choosing:
+    if not on(app) or app.choosing or not edits_others(app):
         return []
     st = app.state
     table = st.scenario.unit_table
