@@ -86,10 +86,11 @@ from engine.visibility import (
 from engine.weather import CLOUD_BASE_RANGE_M, PRESETS, WeatherTurn, flight_check, ground_vision_cap, weather_schedule
 
 ENGINE_VERSION = "0.29.0"
-"""0.29.0: a hidden unit found by a hidden enemy is told "in contact with the enemy" or "spotted by an unseen
-enemy (signature − concealment)", not the observer's id, distance and detection (`visibility.detect_hidden`): the
-found side reads the reason, and a hotseat player learned a hidden ambush party's name and place from it. The
-log's words only, where the observer was hidden; Shusha seeds 1-20 give the same games.
+"""0.29.0: a hidden unit found by an enemy its side does not see (hidden, or out of its view) is told "in contact
+with the enemy" or "spotted by an unseen enemy (signature − concealment)", not the observer's id, distance and
+detection (`visibility.detect_hidden`): the found side reads the reason, and a hotseat player learned a hidden
+ambush party's name and place from it. The log's words only, where the observer was unseen; Shusha seeds 1-20
+give the same games.
 0.28.0: the doctrine attacker's units out of contact make for different empty hexes of the objective not held,
 one unit enough for each, while there is one no unit is ordered into and no known enemy holds
 (`DoctrineAgent._untaken`); then as before. A playtest: with the town emptied of defenders every unit in and around

@@ -325,8 +325,9 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
 
     A target is found by the first observer (in scenario order) in contact with it, or within its detection
     range (detect + signature − concealment, capped by vision) with a line of sight. The reason names the observer
-    only when it is not hidden: the target's side reads it, and a hotseat player learned a hidden ambush party's
-    name and place from "in contact with arm_inf_4"."""
+    only when the target's side sees it (not hidden, in its view): that side reads it, and a hotseat player learned
+    a hidden ambush party's name and place from "in contact with arm_inf_4" (and a reviewer an unseen observer's
+    from "spotted by az_sf at 3 hex(es)")."""
     gmap = state.map
     found: list[tuple[Unit, str]] = []
     observers = state.ground_units(side)
@@ -364,16 +365,22 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
             pairs += (ti, k, int(d[ti, k]))
     conceal = gmap.concealment
     found_ti = -1
+    seen: np.ndarray | None = None  # (what the targets' side sees: asked only when an observer could be named)
     for x in range(0, len(pairs), 3):
         ti, k, dk = pairs[x], pairs[x + 1], pairs[x + 2]
         if ti == found_ti:
             continue  # found already, by an earlier observer
         t, o = targets[ti], observers[k]
+        unseen = o.hidden
+        if not unseen:
+            if seen is None:
+                seen = visible_hexes(state, 1 - side)
+            unseen = not seen[o.idx]
         if dk == 1:
-            found.append((t, "in contact with the enemy" if o.hidden else f"in contact with {o.id}"))
+            found.append((t, "in contact with the enemy" if unseen else f"in contact with {o.id}"))
             found_ti = ti
         elif gmap.has_los(o.idx, t.idx):
-            if o.hidden:  # (its distance and detection would place it and tell its type)
+            if unseen:  # (its distance and detection would place it and tell its type)
                 found.append((t, f"spotted by an unseen enemy (signature {table[t.type].signature} − concealment "
                                  f"{int(conceal[t.idx])} of its hex)"))
             else:

@@ -38,3 +38,24 @@ def test_a_hidden_observer_spotting_from_afar_gives_neither_its_name_its_distanc
         assert why == "spotted by an unseen enemy (signature 2 − concealment 0 of its hex)"
     else:
         assert why == "spotted by arm_amb at 2 hex(es) (detect 1 + signature 2 − concealment 0)"
+
+
+def test_an_observer_in_the_open_that_the_found_side_cannot_see_is_not_named() -> None:
+    """A reviewer: special forces in the open, three hexes from a hidden howitzer that sees two, were named with
+    their distance and detection, though the howitzer's side could not see them."""
+    from engine.visibility import is_known
+
+    def edit(doc):
+        move_unit(doc, "arm_art", (2, 5), offmap=False)
+        move_unit(doc, "az_sf", (5, 5))
+        for k, uid in enumerate(("arm_inf_1", "arm_inf_2", "arm_ad", "arm_amb")):
+            move_unit(doc, uid, (0, k))
+        for k, uid in enumerate(("az_mech", "az_tank", "az_art")):
+            move_unit(doc, uid, (9, k))
+
+    st = new_game(variant(edit), 1)
+    st.set_hidden(st.unit("arm_art"), True)
+    st.set_hidden(st.unit("az_sf"), False)
+    assert not is_known(st, 1, st.unit("az_sf"))  # (the premise: the howitzer's side does not see it)
+    why = {t.id: w for t, w in detect_hidden(st, 0)}["arm_art"]
+    assert why.startswith("spotted by an unseen enemy (signature ") and "az_sf" not in why, why
