@@ -118,8 +118,9 @@ def record_lines(state: GameState) -> list[str]:
         if mark.score.endswith("_turn"):
             game = "never" if v is None else when(state, v)
             theirs = _turns(state, mark.value, mark.up_to)
-            if v is None and mark.value > state.scenario.turns:  # (a game cut short: the record's turn never came)
-                off = f"the game ends on turn {state.scenario.turns}, before the record's"
+            last = state.score.end_turn or state.scenario.turns
+            if v is None and mark.value > last:  # (a game over, or cut short, before the record's turn came)
+                off = f"the game ended on turn {last}, before the record's"
             elif v is None:
                 off = "not as in the record"
             elif v < mark.value:
@@ -135,7 +136,16 @@ def record_lines(state: GameState) -> list[str]:
                    "not as in the record" if v is None else f"{'fewer' if v < mark.value else 'more'} than the record")
         note = f": {mark.note}" if mark.note else ""
         out.append(f"{label}: {game} here, {off} (the record: {theirs}{note})")
+    if out:  # (a teacher: three "as in the record" read as if the model foretold history)
+        out.append(RECORD_CAVEAT)
+    if rec.note:
+        out.append(rec.note)
     return out
+
+
+RECORD_CAVEAT = ("One game of a model, not a forecast: other seeds give other games (`wargame batch` plays many "
+                 "and gives the spread).")
+"""The last line of `record_lines` (before the scenario's own note)."""
 
 
 SCORE_NOTES: dict[str, str] = {

@@ -105,6 +105,9 @@ class Record:
     winner: str | None = None
     """The side that won in the record ("attacker" or "defender")."""
     marks: list[RecordMark] = attrs.Factory(list)
+    note: str = ""
+    """What a reader should know when setting a game beside the record (where the model departs from it), said
+    after the marks."""
 
 
 @attrs.frozen

@@ -27,14 +27,16 @@ def log_hash(state) -> str:
 
 
 # Golden hashes: sha256 of the "\n"-joined `event_to_json` lines of a full Shusha game (doctrine vs doctrine,
-# historical weather) for seeds 1, 2, 3; last updated for ENGINE_VERSION 0.29.0 (session 40: the GameStarted line
-# only; a hidden unit found by a hidden enemy is not told the observer's id, distance and detection; no game of seeds
-# 1-20 has one, and with the GameStarted line left out they give the same logs byte for byte). Before that, the
-# scenario sha256 7ed5be37794d (session 40: the GameStarted line only; the scenario's meta.record gives the record's
-# winner and turns as numbers; with the GameStarted line left out, seeds 1-20 give the same logs byte for byte).
-# Before that, ENGINE_VERSION 0.28.0 with the scenario sha256 6837ad152a72 (session 39: the doctrine attacker's units
-# out of contact make for different empty hexes of the objective not held, one each; the briefing says "low cloud
-# base"; the games change: with the GameStarted line left out, Shusha seeds 1-20 give 15 new logs, the attacker
+# historical weather) for seeds 1, 2, 3; last updated for the scenario sha256 225f8a0c9dc9 (of the file's bytes;
+# session 40: the GameStarted line only; meta.record gains a note on what the model was fitted to; seeds 1-20 give the
+# same logs byte for byte with the GameStarted line left out). Before that, ENGINE_VERSION 0.29.0 (session 40: the
+# GameStarted line only; a hidden unit found by a hidden enemy is not told the observer's id, distance and detection;
+# no game of seeds 1-20 has one, and with the GameStarted line left out they give the same logs byte for byte). Before
+# that, the scenario sha256 7ed5be37794d (session 40: the GameStarted line only; the scenario's meta.record gives the
+# record's winner and turns as numbers; with the GameStarted line left out, seeds 1-20 give the same logs byte for
+# byte). Before that, ENGINE_VERSION 0.28.0 with the scenario sha256 6837ad152a72 (session 39: the doctrine attacker's
+# units out of contact make for different empty hexes of the objective not held, one each; the briefing says "low
+# cloud base"; the games change: with the GameStarted line left out, Shusha seeds 1-20 give 15 new logs, the attacker
 # winning 16 of the 20 against 13, and the town falling up to two turns sooner). Before that, ENGINE_VERSION 0.27.0
 # (session 39: the log's words only: "cloud base" in the weather and flight reasons, where it said "cloud ceiling" or
 # "ceiling", and the ambush party's withdrawal said in words; with the GameStarted line left out and the old words
@@ -167,9 +169,9 @@ def log_hash(state) -> str:
 # message MUST say why (rule change, scenario data change, AI change, ...). The lead updates these values when rules
 # change; do not "fix" this test by pasting new hashes without that explanation.
 GOLDEN = {
-    1: "89c864c6a4d8c4752e0c16ad80b15d5eee677a955583c2e691b72489ecc278bc",
-    2: "24de987f6408e422a1e52be9c0828cd3cc23a0402a918baa045797e530ebf720",
-    3: "e1cfa9cc1ce63e2271d718356b6c41bd144f31d9fbad1e599702b71ae013ca4b",
+    1: "2b3ead0bca6939bf4bf93f51091fbe43d231056b58401ebd69541216a93e2685",
+    2: "a93bb18db6b34f402b40cdd7893d9d35db1dd83609d6fe999c2befb0d59e1896",
+    3: "901956a1e4841a111e2be5abd55a5b5b40dc685464673062d0aebbc43959542e",
 }
 
 

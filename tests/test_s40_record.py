@@ -39,14 +39,15 @@ def test_shusha_gives_the_record_as_numbers() -> None:
 
 def test_each_mark_says_sooner_later_as_in_the_record_or_never(seed7: Any) -> None:
     st = _with_score(seed7, road_cut_turn=20, objective_taken_turn=None, winner="defender")
-    winner, road, town = record_lines(st)
+    winner, road, town, caveat, note = record_lines(st)
     assert winner == "Winner: the defender here, not as in the record (the record: the attacker)"
+    assert caveat.startswith("One game of a model, not a forecast") and note.startswith("The rules were tuned")
     assert road.startswith("Shusha–Lachin road first cut: turn 20, 06 Nov 18:00 here, 5 turns (2.5 days) later "
                            "than the record (the record: turn 15, 04 Nov 06:00: ")
     assert town.startswith("Shusha taken and held: never here, not as in the record (the record: turns 21–23, "
                            "07 Nov 06:00 – 08 Nov 06:00: cleared on 7 Nov")
     _with_score(st, road_cut_turn=14, objective_taken_turn=23, winner="attacker")
-    winner, road, town = record_lines(st)
+    winner, road, town = record_lines(st)[:3]
     assert "as in the record" in winner and "not" not in winner
     assert "turn 14, 03 Nov 18:00 here, 1 turn (12 h) sooner than the record" in road
     assert "turn 23, 08 Nov 06:00 here, as in the record" in town  # (the span's end is inside it)
@@ -67,7 +68,8 @@ def test_a_mark_of_a_count_and_a_label_of_the_authors_own() -> None:
                                         "label": "Blue's ambushes"}]}
     st = play_game(scenario_from_dict(doc, source="tiny"), 1)
     n = st.score.ambushes_sprung["defender"]
-    (line,) = record_lines(st)
+    line, caveat = record_lines(st)
+    assert caveat.startswith("One game of a model")
     verdict = "as in the record" if 2 <= n <= 4 else ("fewer" if n < 2 else "more") + " than the record"
     assert line == f"Blue's ambushes: {n} here, {verdict} (the record: 2–4)"
 
@@ -126,5 +128,18 @@ def test_a_game_cut_short_keeps_the_record_and_says_it_ended_before_it() -> None
 
     st = play_game(scenario_from_dict(short_shusha_doc(4), source="short"), 1)
     road = record_lines(st)[1]
-    assert road.startswith("Shusha–Lachin road first cut: never here, the game ends on turn 4, before the record's "
+    assert road.startswith("Shusha–Lachin road first cut: never here, the game ended on turn 4, before the record's "
                            "(the record: turn 15, 04 Nov 06:00")
+
+
+def test_a_game_won_early_says_it_ended_before_the_records_turn(seed7: Any) -> None:
+    """A reviewer: a game over by sudden death before a record turn read "not as in the record" (or named the
+    scenario's last turn): it says the turn it ended on."""
+    st = _with_score(seed7, objective_taken_turn=None, road_cut_turn=None, end_turn=12)
+    road, town = record_lines(st)[1:3]
+    assert "never here, the game ended on turn 12, before the record's (the record: turn 15" in road
+    assert "never here, the game ended on turn 12, before the record's (the record: turns 21–23" in town
+    _with_score(st, end_turn=18)
+    road, town = record_lines(st)[1:3]
+    assert "never here, not as in the record (the record: turn 15" in road
+    assert "the game ended on turn 18, before the record's (the record: turns 21–23" in town
