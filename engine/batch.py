@@ -1767,14 +1767,15 @@ def _with_table(meta: dict[bytes, bytes], table: str) -> dict[bytes, bytes]:
 
 def cell_start_steps(cell: Cell) -> dict[str, dict[str, int]]:
     """Per side, the strength steps its units bring into the cell's games, ground and air (drones) apart: the units
-    present at the start and the reinforcements arriving by the last turn. The scale of the losses columns (an
-    analyst: "ground steps lost 21.2/30.2" could not be read as a share of the force)."""
+    present at the start and the reinforcements arriving by the last turn, on the map (off-map guns fire from
+    beyond it and lose no steps: a reviewer). The scale of the losses columns (an analyst: "ground steps lost
+    21.2/30.2" could not be read as a share of the force)."""
     from engine.scenario import scenario_from_dict
 
     scen = scenario_from_dict(copy.deepcopy(cell.doc))
     out = {side: {"ground": 0, "air": 0} for side in SIDES}
     for u in scen.units:
-        if not u.present or u.arrives_turn > scen.turns or u.side not in out:
+        if not u.present or u.offmap or u.arrives_turn > scen.turns or u.side not in out:
             continue
         ut = scen.unit_table[u.type]
         out[u.side]["air" if ut.domain == "air" else "ground"] += ut.max_steps if u.strength is None else u.strength

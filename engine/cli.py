@@ -178,6 +178,11 @@ def map_warnings(scen: Any) -> list[str]:
             if mobs and all(ter.move_cost.get(m) is None for m in mobs):
                 out.append(f"$.objectives[{k}].hexes[{j}]: [{c}, {r}] is {ter.name}, which none of the attacker's "
                            f"ground units ({', '.join(mobs)}) can enter: the attacker can never hold {obj.name}")
+            area = next((a for a in scen.sides["attacker"].no_go if a.contains((c, r))), None) \
+                if "attacker" in scen.sides else None
+            if area is not None:  # (a reviewer: the same dead end, by another road)
+                out.append(f"$.objectives[{k}].hexes[{j}]: [{c}, {r}] lies in the attacker's no-go area "
+                           f"{area.name!r}: the attacker can never hold {obj.name}")
     first: dict[str, int] = {}
     for i, pl in enumerate(scen.map.places):
         if pl.name in first:

@@ -1632,7 +1632,8 @@ WELCH_NOTE = ("'att. steps lost vs cell 0': the difference in the attacker's mea
               "Welch's 95% interval")
 GROUND_NOTE = ("ground steps lost: strength steps of ground units, drones shot down not counted (the results' "
                "steps_lost_<side>_air; steps_lost_<side>_total counts both); 'of A/D': the ground steps each side "
-               "brings into a game (at the start and as reinforcements by the last turn)")
+               "brings onto the map in a game (at the start and as reinforcements by the last turn; off-map guns "
+               "lose none and are not counted)")
 """What the losses columns count when the file has the ground/air split (`Summary.ground_losses`)."""
 
 

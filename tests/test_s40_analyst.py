@@ -46,7 +46,7 @@ def test_the_metadata_records_each_cells_steps_and_the_libraries(results: Path) 
         for u in scen.units:
             ut = scen.unit_table[u.type]
             n = gar if u.id == "blue_gar" else (ut.max_steps if u.strength is None else u.strength)
-            if u.present and u.arrives_turn <= scen.turns:
+            if u.present and not u.offmap and u.arrives_turn <= scen.turns:
                 want[u.side]["air" if ut.domain == "air" else "ground"] += n
         assert cell["start_steps"] == want
 
@@ -122,3 +122,18 @@ def test_a_piece_of_an_unfinished_batch_and_a_batch_being_written_are_said(resul
     finally:
         holder.communicate("")
     assert B.batch_writing(parts) is None
+
+
+def test_off_map_guns_are_not_counted_in_the_steps_a_side_brings() -> None:
+    """A reviewer: Shusha's off-map artillery (3 steps) was in the defender's 48, though it loses none."""
+    from engine.scenario import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    got = B.cell_start_steps(B.Cell(0, {}, doc))
+    scen = load_scenario(path)
+    on_map = sum(scen.unit_table[u.type].max_steps if u.strength is None else u.strength for u in scen.units
+                 if u.side == "defender" and u.present and not u.offmap and u.arrives_turn <= scen.turns
+                 and scen.unit_table[u.type].domain == "ground")
+    assert any(u.offmap for u in scen.units if u.side == "defender")
+    assert got["defender"]["ground"] == on_map

@@ -135,3 +135,14 @@ def test_wargame_types_lists_a_scenarios_types_with_its_overrides(tmp_path: Any)
     assert "armed_drone" in res.output and "1200 m / 3 km" in res.output
     bad = CliRunner().invoke(cli, ["types", str(tmp_path / "missing.json")])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_an_objective_hex_in_the_attackers_no_go_area_is_warned_of() -> None:
+    doc = tiny_dict()
+    doc["sides"]["attacker"]["no_go"] = [{"name": "the Reserve", "from": [3, 4], "to": [3, 4]}]
+    for u in doc["units"]:
+        if u["id"] == "arm_inf_2":
+            u["hex"] = [2, 4]
+    warned = map_warnings(scenario_from_dict(doc))
+    assert warned == ["$.objectives[0].hexes[1]: [3, 4] lies in the attacker's no-go area 'the Reserve': the "
+                      "attacker can never hold Tinytown"]
