@@ -2483,7 +2483,7 @@ class App:
         sides = self.no_go_sides()
         if not sides or not self.both_sides_no_go():
             return []
-        res = ov.OverlayResult("Hatched: no-go areas (an order constraint, not terrain)")
+        res = ov.OverlayResult("Hatched with \\ strokes: no-go areas (an order constraint, not terrain)")
         for s in sides:
             res.legend.append(((*self.palette.side[s], 255), f"closed to the {SIDES[s]}: its units may not enter "
                                "(held outside this scenario)"))
@@ -2514,8 +2514,8 @@ class App:
                     pygame.draw.polygon(layer, fill, pts)
                     x, y = g.center(i)
                     x, y = x - self.vx, y - self.vy
-                    d = g.size * 0.6
-                    pygame.draw.line(layer, hatch, (x - d, y + d), (x + d, y - d), 2)
+                    d = g.size * 0.6  # ("\\": the overlays hatch "/", and the drones' grounded radius, red too,
+                    pygame.draw.line(layer, hatch, (x - d, y - d), (x + d, y + d), 2)  # read as a no-go area)
             # each sector's label on one of its own hexes, nearest its middle first, clear of the place names,
             # of the counters (a label drawn across an enemy's counter in the sector) and of the other sectors'
             # labels; a sector with no free spot on screen goes without (hovering one of its hexes names it in
