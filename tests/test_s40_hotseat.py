@@ -193,3 +193,16 @@ def test_a_hotseat_sandbox_offers_the_other_sides_units_neither_in_the_roster_no
         if hotseat:
             assert not sandbox.place(app, enemy.id, app.state.map.idx((6, 3)))
             assert "the other player's" in app.status
+
+
+def test_the_supply_overlay_says_whose_estimate_a_both_sides_view_shows(shusha) -> None:
+    from ui import overlays as ov
+    from ui import palette as pal
+
+    st = new_game(shusha, 3)
+    from engine.view import observe
+
+    p = pal.PALETTES["default"]
+    assert ov.compute(6, st, observe(st, 0), 0, p, None, 0).title == ov.SUPPLY_TITLE
+    both = ov.compute(6, st, observe(st, 0), 0, p, None, 0, omniscient=True).title
+    assert both.startswith("6 Supply - the ATTACKER'S ESTIMATE") and "YOUR" not in both

@@ -463,7 +463,7 @@ def supply_colours(p: pal.Palette) -> tuple[tuple[int, int, int], tuple[int, int
     return cut_off, pal.shade(p.good, -0.35)
 
 
-def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
+def supply(state: Any, view: Any, side: int, p: pal.Palette, omniscient: bool = False) -> OverlayResult:
     """Two layers that must not be confused. The colours are the side's ESTIMATE of its supply routes: the
     engine's trace around the enemies it knows of (`supply_estimate`: seen now, seen lately, or known to have
     taken ground, such as a road cut it was told of), which an enemy it has not seen may already have cut. On
@@ -472,7 +472,9 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette) -> OverlayResult:
     estimate says supplied), the hex is outlined: an unseen enemy cuts that route."""
     from engine.supply import supply_estimate
 
-    res = OverlayResult(SUPPLY_TITLE)
+    # (a both-sides view draws one side's estimate: it says whose, where "YOUR" read as nobody's: a teacher)
+    whose = f"6 Supply - the {SIDES[side].upper()}'S ESTIMATE: routes traced around the enemies it knows of"
+    res = OverlayResult(whose if omniscient else SUPPLY_TITLE)
     terr = _Terrain(state, p)
     f, known_blocks = supply_estimate(state, side)  # never traced through enemies the side cannot know of
     lim = float(state.scenario.sides[SIDES[side]].supply_range) or 1.0
@@ -672,7 +674,7 @@ def compute(n: int, state: Any, view: Any, side: int, p: pal.Palette, hover: int
     if n == 5:
         return drones(state, view, p, omniscient)
     if n == 6:
-        return supply(state, view, side, p)
+        return supply(state, view, side, p, omniscient)
     if n == 7:
         return control(state, view, p, None if omniscient else side)
     if n == 8:
