@@ -338,7 +338,7 @@ def draw_tag(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
         y += top_hint_image(app, hint_s).get_height() + 2
     box = pygame.Rect(mr.right - 8 - w, y, w, h)
     plate = pygame.Surface(box.size, pygame.SRCALPHA)
-    plate.fill((*p.accent, 235))
+    plate.fill((*p.accent, 255))  # (opaque: a label under it showed through)
     screen.blit(plate, box)
     pygame.draw.rect(screen, TAG_INK, box, 1)
     screen.blit(big, (box.x + 6, box.y + 3))

@@ -15,7 +15,7 @@ from ui.panels import type_tag
 BAND_SHARE = 0.1
 """The cloud bank's depth, as a share of the map area's height (at least `BAND_MIN_PX`)."""
 BAND_MIN_PX = 36
-BAND_ALPHA = 175
+BAND_ALPHA = 215
 """The bank's opacity at the map's top edge; it fades to nothing at its foot (counters under it stay readable)."""
 CLOUD: tuple[int, int, int] = (226, 230, 236)
 INK: tuple[int, int, int] = (20, 24, 32)
@@ -109,7 +109,7 @@ def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
         y += top_hint_image(app, hint).get_height() + 2
     box = _tag_spot(app, y, w, h)
     plate = pygame.Surface(box.size, pygame.SRCALPHA)
-    plate.fill((*CLOUD, 230))
+    plate.fill((*CLOUD, 255))  # (opaque: a no-go label under it showed through, a muddle of two texts)
     screen.blit(plate, box)
     pygame.draw.rect(screen, (120, 128, 140), box, 1)
     yy = box.y + 3
