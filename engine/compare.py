@@ -42,6 +42,7 @@ from engine.report import (
     median_cell,
     missions_cell,
     paired_games,
+    paired_win_difference,
     pct,
     provenance_text,
     run_folder,
@@ -429,12 +430,16 @@ def shared_seed_notes(cmp: Comparison) -> list[str]:
             if cmp.pairs(k, i):
                 continue
             other = group[i]
-            n = sum(1 for g, x in first.games.items()
-                    if x.seed is not None and (y := other.games.get(g)) is not None and y.seed == x.seed)
-            if n >= 2:
+            shared = [(x, y) for g, x in sorted(first.games.items())
+                      if x.seed is not None and (y := other.games.get(g)) is not None and y.seed == x.seed]
+            if len(shared) >= 2:
                 where = "" if cmp.matched_by == "single cell" else f"cell {other.label} of "
-                out.append(f"{where}{cmp.labels[i]} shares the seeds of {n} of its games, game for game, with "
-                           f"{cmp.labels[0]}'s")
+                # (over those games alone, paired: the difference an analyst wanted, the table's being unpaired)
+                win = paired_win_difference(shared)
+                paired = "" if win is None else (f" (paired over those games, attacker wins "
+                                                 f"{fmt_pts_difference(win)} from {cmp.labels[0]}'s)")
+                out.append(f"{where}{cmp.labels[i]} shares the seeds of {len(shared)} of its games, game for game, "
+                           f"with {cmp.labels[0]}'s{paired}")
     return out
 
 

@@ -137,3 +137,22 @@ def test_off_map_guns_are_not_counted_in_the_steps_a_side_brings() -> None:
                  and scen.unit_table[u.type].domain == "ground")
     assert any(u.offmap for u in scen.units if u.side == "defender")
     assert got["defender"]["ground"] == on_map
+
+
+def test_compare_gives_the_paired_difference_over_the_games_two_batches_share(tmp_path: Path) -> None:
+    """An analyst compared a 300-game and a 150-game batch of one --seed: the table treats them as independent, and
+    the note that they share 150 seeds gave no number. It gives the paired difference over those games."""
+    from engine.compare import compare_files, compare_notes
+    from engine.report import paired_win_difference
+
+    doc = json.loads(AMBUSH.read_text())
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    B.run_batch(B.BatchSpec(str(AMBUSH), doc, 12, 5), a, workers=1)
+    B.run_batch(B.BatchSpec(str(AMBUSH), doc, 6, 5, sets=[B.parse_set("units.blue_gar.strength=1")]), b, workers=1)
+    cmp = compare_files([a, b])
+    first, other = cmp.groups[0][0], cmp.groups[0][1]
+    shared = [(first.games[g], other.games[g]) for g in sorted(other.games)]
+    want = R.fmt_pts_difference(paired_win_difference(shared))
+    notes = " ".join(compare_notes(cmp))
+    assert (f"b shares the seeds of 6 of its games, game for game, with a's (paired over those games, attacker "
+            f"wins {want} from a's)") in notes, notes
