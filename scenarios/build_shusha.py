@@ -2,7 +2,9 @@
 """Build ``scenarios/shusha_1120.json`` — the battle for Shusha, 28 Oct – 9 Nov 2020.
 
 Pure Python + stdlib.  Run ``python scenarios/build_shusha.py`` from the project root (or anywhere) to
-(re)write the JSON deterministically; ``--ascii`` also prints a terrain rendering (odd rows indented).
+(re)write the JSON deterministically; ``--ascii`` also prints a terrain rendering (odd rows indented);
+``--check`` writes nothing and exits 1 if the file is not what this script builds (a test runs it: hand edits
+to the JSON had drifted from the builder); ``--out PATH`` writes elsewhere; ``--help`` says this.
 
 Geography follows ``shared/shusha_facts.md`` ("A proposed map"): a 49 x 45 grid of 1 km pointy-top hexes,
 odd-r offset ``[col, row]`` with the origin at the NW corner, covering 39.50-39.84 N x 46.50-47.05 E;
@@ -777,12 +779,13 @@ NOTES = [
     "where the reservists came from ('from Syunik'), and every unit's strength in steps (battle strengths are not "
     "reliably known: calibrate on ratios and directions). The 2S3 battalion is self-propelled (unit type "
     "sp_howitzer, tracked); the other guns are towed.",
-    "Model assumptions: only special forces are night-capable (the combat log's 'night: unit not night-capable "
-    "(model assumption)' and 'night-capable vs not' modifiers); the facts say nothing about either side's night "
-    "training. The attacker's Orbiter-class recon drone needs an 800 m cloud base (unit_types.orbiter."
-    "min_ceiling_m): Azerbaijan's defence minister said that under the cloud 'reconnaissance was hard and no "
-    "aircraft flew over the town'; the defenders' Orlan-10 flies down to 150 m, as the record has it flying "
-    "under the clouds.",
+    "Model assumptions: only special forces are night-capable (the combat log's 'night: unit not night-capable (model"
+    " assumption)' and 'night-capable vs not' modifiers); the facts say nothing about either side's night training. "
+    "The cloud base and visibility each aircraft needs (unit_types.*.min_ceiling_m and min_visibility_km: TB2 1,200 "
+    "m, Harop 1,000 m, Orbiter 800 m, Orlan 150 m) are the model's: the facts say only that the armed drones were "
+    "absent under the low cloud. The attacker's Orbiter-class recon drone needs an 800 m cloud base: Azerbaijan's "
+    "defence minister said that under the cloud 'reconnaissance was hard and no aircraft flew over the town'; the "
+    "defenders' Orlan-10 flies down to 150 m, as the record has it flying under the clouds.",
     "Stylised: Stepanakert as an 8-hex town, Lachin 2 hexes, Shusha's 7 hexes all town (Jidir Duzu is the "
     "open SW rim but counted as town for the objective); Mets Kirs placed by the facts' formula at (19,23) "
     "inside the massif; Mets Shen's height (~1,400 m) and all unnamed heights are estimates.",
@@ -790,13 +793,17 @@ NOTES = [
 META["notes"] = NOTES
 META["history"] = [
     "29 Oct (turn 3): Chanakchi taken; the defenders say the enemy is within 5 km of Shusha.",
-    "Morning of 4 Nov (turn 15): the first special-forces groups reach the Shusha–Lachin road; close combat "
-    "along it on 5 Nov.",
-    "6 Nov (turn 19): a defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance.",
-    "4-5 Nov (turns 15-18): fighting at Lisagor / Turshsu, on the corridor road 17-18 km by road (about 12 km in "
-    "a straight line) south-west of Shusha; the attackers hold the road toward Lachin.",
-    "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms "
-    "it on the 9th.",
+    "Morning of 4 Nov (turn 15): the first special-forces groups reach the Shusha–Lachin road; close combat along it "
+    "on 5 Nov.",
+    "6 Nov (turn 19): a defender counter-attack with 2 platoons and 7 tanks is stopped at the town's entrance [Arm "
+    "account].",
+    "4-5 Nov (turns 15-18): fighting at Lisagor / Turshsu, on the corridor road 17-18 km by road (about 12 km in a "
+    "straight line) south-west of Shusha; the attackers hold the road toward Lachin.",
+    "7 Nov (turn 21): the town is cleared; 8 Nov (turn 23): Azerbaijan announces its capture, Artsakh confirms it on "
+    "the 9th.",
+    "Cloudy throughout the operation [Az account: the defence minister]: the armed drones, deadly elsewhere in the "
+    "war, could not be used, reconnaissance was hard and no aircraft flew over the town; the defenders' Orlan-10 "
+    "drones flew under the cloud to spot for their artillery.",
     "Shosh and Lachin stayed in Artsakh's hands until the ceasefire (night of 9/10 Nov).",
 ]
 META["briefing"] = [
@@ -823,10 +830,12 @@ META["briefing"] = [
     "spotter, and the recon drone over the approaches is one.",
     "The weather: clear or partly cloudy until about 2 November, then low cloud and fog; the forecast was for "
     "improvement by Sunday 8 November, and no source says when it cleared (the scenario clears it on the 8th). Armed "
-    "drones cannot fly under a low cloud base (the panel's red GROUNDED box says why), nor can the attacker's "
-    "recon drone; the defenders' low-flying recon drone still can, and still spots for artillery. Turns are 12 "
-    "hours, day and night; each side plays air, artillery, "
-    "movement and assault in turn. H lists the keys and the rules in brief.",
+    "drones cannot fly under a low cloud base (the panel's red GROUNDED box says why), nor can the attacker's recon "
+    "drone; the defenders' low-flying recon drone still can, and still spots for artillery. How low each drone can "
+    "fly (1,200 m for the TB2, 1,000 m for the Harop, 800 m for the Orbiter, 150 m for the Orlan) is the model's "
+    "assumption: the record says only that the drones could not be used under the cloud and that the Orlan flew under"
+    " it. Turns are 12 hours, day and night; each side plays air, artillery, movement and assault in turn. H lists "
+    "the keys and the rules in brief.",
 ]
 
 META["record"] = {  # (the record's turns as numbers: the game-over window sets the game beside them)
@@ -837,10 +846,12 @@ META["record"] = {  # (the record's turns as numbers: the game-over window sets 
         {"score": "objective_taken_turn", "value": 21, "up_to": 23,
          "note": "cleared on 7 Nov; its capture announced on 8 Nov"},
     ],
-    "note": "The rules were tuned so that the road is cut near turn 15 and the town falls 3-4 days later "
+    "note": "The rules were tuned towards the road cut near turn 15 and the town's fall 3-4 days later "
             "(docs/fidelity): a game that keeps to the record shows what the model was fitted to, not a "
-            "prediction. Armed-drone strikes in a game fly on the clear days the scenario assumes until about 2 "
-            "November; the record has the drones unable to fly over Shusha under the cloud.",
+            "prediction. Armed drones fly in a game on the clear days the scenario assumes until about 2 "
+            "November, and again from turn 23 (8 November), when the scenario clears the cloud (no source says "
+            "when it did): the last defenders often break then, where the record has the town taken under cloud "
+            "and the drones unable to fly over Shusha.",
 }
 
 # --------------------------------------------------------------------------------------------------
@@ -1166,15 +1177,35 @@ def ascii_map(s):
 
 
 def main(argv):
+    if "-h" in argv or "--help" in argv:  # (it wrote the file on any call: a reviewer's --help rewrote it)
+        print(__doc__)
+        return 0
+    known = {"--ascii", "--check", "--out"}
+    unknown = [a for a in argv if a.startswith("-") and a not in known]
+    if unknown:
+        print(f"unknown option(s): {' '.join(unknown)} (--help lists them)", file=sys.stderr)
+        return 2
+    out = OUT
+    if "--out" in argv:
+        k = argv.index("--out")
+        if k + 1 >= len(argv):
+            print("--out needs a path", file=sys.stderr)
+            return 2
+        out = Path(argv[k + 1])
     s, ter, elev = build()
     if "--ascii" in argv:
         print("terrain (road hexes upper-case, start units A/D):")
         print(ascii_map(s))
     check(s, ter, elev)
-    OUT.write_text(dump(s) + "\n", encoding="utf-8")
+    text = dump(s) + "\n"
+    if "--check" in argv:
+        same = OUT.read_text(encoding="utf-8") == text
+        print(f"{OUT} {'is' if same else 'is NOT'} what this script builds")
+        return 0 if same else 1
+    out.write_text(text, encoding="utf-8")
     # round-trip sanity
-    assert json.loads(OUT.read_text(encoding="utf-8")) == json.loads(json.dumps(s))
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(s['units'])} units)")
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(s))
+    print(f"wrote {out} ({out.stat().st_size} bytes, {len(s['units'])} units)")
     return 0
 
 

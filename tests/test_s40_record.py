@@ -143,3 +143,23 @@ def test_a_game_won_early_says_it_ended_before_the_records_turn(seed7: Any) -> N
     road, town = record_lines(st)[1:3]
     assert "never here, not as in the record (the record: turn 15" in road
     assert "the game ended on turn 18, before the record's (the record: turns 21–23" in town
+
+
+def test_the_shusha_file_is_what_its_builder_builds(tmp_path: Any) -> None:
+    """A reviewer: hand edits to scenarios/shusha_1120.json had drifted from scenarios/build_shusha.py (running it
+    would have dropped the record's cloud line and the briefing's drone limits), and the builder rewrote the file
+    on any call, --help included."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    builder = root / "scenarios" / "build_shusha.py"
+    before = (root / "scenarios" / "shusha_1120.json").read_bytes()
+    got = subprocess.run([sys.executable, str(builder), "--check"], capture_output=True, text=True)
+    assert got.returncode == 0, got.stdout + got.stderr
+    assert subprocess.run([sys.executable, str(builder), "--help"], capture_output=True).returncode == 0
+    out = tmp_path / "s.json"
+    assert subprocess.run([sys.executable, str(builder), "--out", str(out)], capture_output=True).returncode == 0
+    assert out.read_bytes() == before == (root / "scenarios" / "shusha_1120.json").read_bytes()
+    assert subprocess.run([sys.executable, str(builder), "--bogus"], capture_output=True).returncode == 2
