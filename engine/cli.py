@@ -151,7 +151,7 @@ def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) 
     ground, air = type_rows(scen.unit_table)
     for title, head, rows in (("Ground unit types", GROUND_TYPE_COLUMNS, ground),
                               ("Air unit types (they fly from their base: no move points)", AIR_TYPE_COLUMNS, air)):
-        t = Table(title=f"{title} of {scen.meta.name}", show_lines=False)
+        t = Table(title=f"{title} of {escape(scen.meta.name)}", show_lines=False)
         for col in ("units", *head):
             t.add_column(col, overflow="fold")
         for r in rows:
@@ -164,8 +164,9 @@ def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) 
 
 def map_warnings(scen: Any) -> list[str]:
     """What a scenario author most likely did not mean, though the game can be played: objective hexes none of
-    the attacker's ground units can enter (an author's objective on a lake validated, and every game was a defender
-    win nobody could avoid), and two places of one name (the log and the map name hexes by them)."""
+    the attacker's ground units can enter, or in the attacker's no-go areas (an author's objective on a lake
+    validated, and every game was a defender win nobody could avoid), and two places of one name (the log and the
+    map name hexes by them)."""
     out = []
     mobs = sorted({scen.unit_table[u.type].mobility for u in scen.units
                    if u.side == "attacker" and scen.unit_table[u.type].domain == "ground"})

@@ -143,7 +143,7 @@ def record_lines(state: GameState) -> list[str]:
     return out
 
 
-RECORD_CAVEAT = ("One game of a model, not a forecast: other seeds give other games (`wargame batch` plays many "
+RECORD_CAVEAT = ("One game of a model, not a forecast: other seeds give other games (wargame batch plays many "
                  "and gives the spread).")
 """The last line of `record_lines` (before the scenario's own note)."""
 

@@ -132,11 +132,8 @@ def test_off_map_guns_are_not_counted_in_the_steps_a_side_brings() -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     got = B.cell_start_steps(B.Cell(0, {}, doc))
     scen = load_scenario(path)
-    on_map = sum(scen.unit_table[u.type].max_steps if u.strength is None else u.strength for u in scen.units
-                 if u.side == "defender" and u.present and not u.offmap and u.arrives_turn <= scen.turns
-                 and scen.unit_table[u.type].domain == "ground")
-    assert any(u.offmap for u in scen.units if u.side == "defender")
-    assert got["defender"]["ground"] == on_map
+    assert [u.id for u in scen.units if u.side == "defender" and u.offmap] == ["arm_art_offmap"]
+    assert got["defender"]["ground"] == 45  # (48 with the off-map battery's 3 steps)
 
 
 def test_compare_gives_the_paired_difference_over_the_games_two_batches_share(tmp_path: Path) -> None:
@@ -151,8 +148,12 @@ def test_compare_gives_the_paired_difference_over_the_games_two_batches_share(tm
     B.run_batch(B.BatchSpec(str(AMBUSH), doc, 6, 5, sets=[B.parse_set("units.blue_gar.strength=1")]), b, workers=1)
     cmp = compare_files([a, b])
     first, other = cmp.groups[0][0], cmp.groups[0][1]
-    shared = [(first.games[g], other.games[g]) for g in sorted(other.games)]
-    want = R.fmt_pts_difference(paired_win_difference(shared))
+    # (a known answer, with its sign: a's shared games all lost by the attacker, b's all won: +100 pts, b minus a)
+    for g in other.games:
+        first.games[g] = first.games[g]._replace(winner="defender")
+        other.games[g] = other.games[g]._replace(winner="attacker")
+    d, lo, hi = paired_win_difference([(first.games[g], other.games[g]) for g in sorted(other.games)])
+    assert d == 1.0 and 0 < lo < hi <= 1
     notes = " ".join(compare_notes(cmp))
     assert (f"b shares the seeds of 6 of its games, game for game, with a's (paired over those games, attacker "
-            f"wins {want} from a's)") in notes, notes
+            f"wins +100 pts [{R.fmt_pts(lo)}, +100] from a's)") in notes, notes

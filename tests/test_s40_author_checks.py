@@ -123,7 +123,8 @@ def test_the_docs_give_the_default_unit_types_values_as_the_code_has_them() -> N
 
 def test_wargame_types_lists_a_scenarios_types_with_its_overrides(tmp_path: Any) -> None:
     doc = tiny_dict()
-    doc["unit_types"] = {"howitzer": {"range_hexes": 7}, "sappers": {"base": "infantry", "label": "Sappers"}}
+    doc["meta"]["name"] = "Tiny [draft]"  # (Rich markup in a name: printed as written, a reviewer)
+    doc["unit_types"] = {"howitzer": {"range_hexes": 7}, "sappers": {"base": "infantry", "label": "Sappers [v2]"}}
     p = tmp_path / "t.json"
     p.write_text(json.dumps(doc))
     res = CliRunner().invoke(cli, ["types", str(p)], env={"COLUMNS": "250"})
@@ -131,7 +132,8 @@ def test_wargame_types_lists_a_scenarios_types_with_its_overrides(tmp_path: Any)
     row = next(line for line in res.output.splitlines() if "│ howitzer" in line)
     cells = [c.strip() for c in row.split("│")]
     assert cells[1] == "2" and cells[9] == "7"  # (two howitzers in the tiny scenario; range 7, overridden)
-    assert "sappers" in res.output and "Sappers" in res.output
+    assert "sappers" in res.output and "Sappers [v2]" in res.output
+    assert "Ground unit types of Tiny [draft]" in res.output
     assert "armed_drone" in res.output and "1200 m / 3 km" in res.output
     bad = CliRunner().invoke(cli, ["types", str(tmp_path / "missing.json")])
     assert bad.exit_code == 2 and "Traceback" not in bad.output

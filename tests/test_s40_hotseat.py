@@ -204,5 +204,27 @@ def test_the_supply_overlay_says_whose_estimate_a_both_sides_view_shows(shusha) 
 
     p = pal.PALETTES["default"]
     assert ov.compute(6, st, observe(st, 0), 0, p, None, 0).title == ov.SUPPLY_TITLE
-    both = ov.compute(6, st, observe(st, 0), 0, p, None, 0, omniscient=True).title
-    assert both.startswith("6 Supply - the ATTACKER'S ESTIMATE") and "YOUR" not in both
+    res = ov.compute(6, st, observe(st, 0), 0, p, None, 0, omniscient=True)
+    assert res.title.startswith("6 Supply - the ATTACKER'S ESTIMATE") and "YOUR" not in res.title
+    words = " ".join(w for _, w in res.legend)
+    assert "the attacker has not seen" in words and " you " not in f" {words} "  # (the legend too: a reviewer)
+
+
+def test_no_no_go_name_is_written_under_the_cloud_tag(shusha, screen, tmp_path) -> None:
+    """A reviewer: at step 347 of game 7 (low cloud) the opaque cloud tag cut "closed to the attacker" in half."""
+    import pygame
+
+    from engine.game import play_game
+    from engine.savegame import save_game
+    from ui.app import NO_GO_LABEL_TOP_PX
+    from ui.replay import ReplayApp, ReplayModel
+
+    save_game(play_game(shusha, 7), tmp_path / "s7.json")
+    app = ReplayApp(ReplayModel.open(tmp_path / "s7.json"), size=(1280, 800))
+    app.goto(347)
+    surf = pygame.Surface((1280, 800))
+    app.render(surf)
+    app.render(surf)
+    assert app.sky_tag_rect is not None and app.no_go_label_rects
+    assert not [r for r in app.no_go_label_rects if r.colliderect(app.sky_tag_rect)]
+    assert all(r.top >= NO_GO_LABEL_TOP_PX for r in app.no_go_label_rects)

@@ -64,6 +64,9 @@ mark, cancelling one): with a window over the map they wait for it to close (Spa
 unseen)."""
 SCROLL_KEYS = {pygame.K_UP: -0.15, pygame.K_DOWN: 0.15, pygame.K_PAGEUP: -0.9, pygame.K_PAGEDOWN: 0.9}
 """Keys that scroll the open help, briefing or report window's text (in pages of its height)."""
+NO_GO_LABEL_TOP_PX = 48
+"""The strip along the map's top (px) where no no-go area's name is written: the turn's hint and the cloud and
+sandbox tags sit there."""
 WEATHER_KEYS = {pygame.K_F5: "historical", pygame.K_F6: "clear", pygame.K_F7: "overcast", pygame.K_F8: "fog"}
 CLOUD_BASE_KEY = pygame.K_F9
 """F9 raises the sandbox's cloud base a step, Shift+F9 lowers it (`App.sandbox_cloud_base`)."""
@@ -2521,7 +2524,10 @@ class App:
             # labels; a sector with no free spot on screen goes without (hovering one of its hexes names it in
             # the panel)
             taken = [r.move(-int(self.vx), -int(self.vy)) for r in [*(r for _, r in names), *counters]]
-            screen_r = pygame.Rect(0, 0, *self.map_rect.size)
+            # (below the strip along the map's top where the turn's hint and the cloud and sandbox tags go: an
+            # opaque tag cut a label in half, a reviewer)
+            w, h = self.map_rect.size
+            screen_r = pygame.Rect(0, NO_GO_LABEL_TOP_PX, w, max(0, h - NO_GO_LABEL_TOP_PX))
             self.no_go_label_rects: list[pygame.Rect] = []
             for side in sides:
                 who = SIDES[side]

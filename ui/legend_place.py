@@ -115,13 +115,17 @@ def cost_at(app: Any, r: pygame.Rect) -> int:
 
 
 def busy_boxes(app: Any) -> list[tuple[int, pygame.Rect]]:
-    """The counters and place names on screen, each with what hiding it costs (`WEIGHTS`), the player's own
-    counters (`own_boxes`) once more; their rectangles are the map surface's, moved by the view's scroll."""
+    """The counters, place names and no-go areas' names on screen, each with what hiding it costs (`WEIGHTS`), the
+    player's own counters (`own_boxes`) once more; their rectangles are the map surface's, moved by the view's
+    scroll."""
     mr = app.map_rect
     off = (-int(app.vx) + mr.x, -int(app.vy) + mr.y)
     busy = [(WEIGHTS["counter"], b.move(*off)) for b in getattr(app, "counter_boxes", [])]
     busy += [(WEIGHTS["place"], b.move(*off)) for _, b in getattr(app, "place_labels", [])]
     busy += [(w, b.move(*off)) for w, b in own_boxes(app)]
+    # the no-go areas' names, as a place's (screen rectangles: their layer is drawn at the window's corner): the
+    # cloud tag, made opaque, cut one in half (a reviewer)
+    busy += [(WEIGHTS["place"], b.copy()) for b in getattr(app, "no_go_label_rects", None) or []]
     return busy
 
 
