@@ -43,6 +43,11 @@ COVER_CONCEALMENT = INFILTRATION_CONCEALMENT  # (the rules' threshold: a route t
 """Concealment an infiltrator moves unseen through (`rules.move_reveal_reason`: 2 or more)."""
 COVER_FIELDS_MAX = 64
 """Cover-only fields kept per map (one per mobility class, goal and side: a handful in a game)."""
+DETOUR_FACTOR = 1.5
+"""A way this turn's weather makes longer than this times the dry way (plus a phase's move) is a detour the order
+does not take: it keeps to the dry way, moving as far along it as the going allows and waiting where the weather
+closes it. A player's tanks, ordered to Lisagor ten hexes off in the snow, set off south on a 91-hex way round the
+map ("51 turns at this pace"), and turned back when the rain eased."""
 
 
 def remaining_cost(view: SideView, uid: str, goal_idx: int) -> np.ndarray:
@@ -56,6 +61,12 @@ def _field_of(view: SideView, uid: str, goal_idx: int, start: int | None = None)
     """`remaining_cost`, and whether it is the cover-only field. `start`: the hex the way begins at (a later leg
     of an order with waypoints), else the unit's: the cover-only field only when there is a way through cover
     from there."""
+    field, cover_only, _ = _way(view, uid, goal_idx, start)
+    return field, cover_only
+
+
+def _way(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> tuple[np.ndarray, bool, bool]:
+    """`_field_of`, and whether it is the dry way kept in bad going (`weather_detour`)."""
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
     mp = float(ut.move_points)
@@ -64,12 +75,34 @@ def _field_of(view: SideView, uid: str, goal_idx: int, start: int | None = None)
         field = cover_field(view.map, ut.mobility, int(goal_idx), view.side, view.weather.precipitation,
                             view.scenario, max_step=mp)
         if math.isfinite(float(field[here])):
-            return field, True
+            return field, True, False
     if _has_dear_steps(view, ut.mobility, mp):  # (a step dearer than a whole phase's move can never be taken)
-        return capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
-                            view.scenario), False
-    return distance_field(view.map, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
-                          view.scenario), False
+        field = capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
+                             view.scenario)
+    else:
+        field = distance_field(view.map, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
+                               view.scenario)
+    dry = _dry_way(view, ut.mobility, mp, int(goal_idx), here, float(field[here]))
+    return (field, False, False) if dry is None else (dry, False, True)
+
+
+def _dry_way(view: SideView, mobility: str, mp: float, goal_idx: int, here: int, wet: float) -> np.ndarray | None:
+    """The dry way's field when this turn's weather makes the way from `here` a long detour (`DETOUR_FACTOR`); else
+    None (a way the weather closes altogether is `weather_only`'s: the order waits for better going)."""
+    if not math.isfinite(wet) or weather_factor(view.scenario, mobility, view.weather.precipitation) is None:
+        return None
+    dry = capped_field(view.map, mobility, goal_idx, view.side, mp)
+    d = float(dry[here])
+    if not math.isfinite(d) or wet <= d * DETOUR_FACTOR + mp:
+        return None
+    return dry
+
+
+def weather_detour(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> bool:
+    """Whether the order keeps to the dry way this turn: this turn's weather makes the way to `goal_idx` a long
+    detour (`DETOUR_FACTOR`). The unit moves along the dry way as far as the going allows and waits where the
+    weather closes it."""
+    return _way(view, uid, goal_idx, start)[2]
 
 
 def _step_costs(view: SideView, mobility: str) -> np.ndarray:
@@ -267,6 +300,13 @@ def why_no_step(view: SideView, uid: str, goal_idx: int) -> tuple[str, bool]:
                 f"(stack limit {view.scenario.stack_limit})"), True
     if view.contact_zone & set(gmap.nbr_list[u.idx]):
         return "a known enemy's zone of control holds it", False
+    if weather_detour(view, uid, goal_idx):  # (the dry way's next step, closed this turn: the going will change)
+        path = route(view, uid, goal_idx)
+        ut = view.scenario.unit_table[u.type]
+        if len(path) > 1 and float(_step_costs(view, ut.mobility)[u.idx, gmap.nbr_list[u.idx].index(path[1])]) > \
+                float(ut.move_points) + 1e-9:
+            return (f"this turn's {view.weather.precipitation} closes its way at {gmap.describe(path[1])}; the way "
+                    "round would be far longer: it waits for better going"), True
     near = _known_enemies_within_reach(view, uid)
     if near is not None:
         return (f"no move this phase brings it nearer: known enemies or their zones of control in the way "
@@ -370,12 +410,12 @@ def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> 
     here = u.idx if start is None else int(start)
     if here != goal_idx and view.map.no_go[view.side][goal_idx]:
         return []  # (a goal in the side's no-go area: no move may end there, though the field starts at it)
-    field, cover_only = _field_of(view, uid, goal_idx, here)
+    field, cover_only, dry = _way(view, uid, goal_idx, here)
     if not math.isfinite(float(field[here])):
         return []
     conceal = view.map.concealment_list
     ut = view.scenario.unit_table[u.type]
-    cost = _step_costs(view, ut.mobility)  # (the field's own)
+    cost = view.map.edge_cost[ut.mobility] if dry else _step_costs(view, ut.mobility)  # (the field's own)
     mp = float(ut.move_points)
 
     def skip(i: int, d: int, j: int) -> bool:
