@@ -137,6 +137,10 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
+TYPES_WIDE_COLUMNS = 150
+"""Below this terminal width `wargame types` prints a small table a type (fields down) instead of one wide table."""
+
+
 @app.command(short_help="List a scenario's unit types and their values.")
 def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) -> None:
     """The scenario's unit types with their values, its overrides included (range, move points, fire,
@@ -149,8 +153,19 @@ def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) 
         if u.present:
             counts[u.type] = counts.get(u.type, 0) + 1
     ground, air = type_rows(scen.unit_table)
+    narrow = console.width < TYPES_WIDE_COLUMNS  # (a player's 80 columns: 2-3 letters a column, 300 lines)
     for title, head, rows in (("Ground unit types", GROUND_TYPE_COLUMNS, ground),
                               ("Air unit types (they fly from their base: no move points)", AIR_TYPE_COLUMNS, air)):
+        if narrow:  # one small table a type, a row a value
+            console.print(f"[bold]{title} of {escape(scen.meta.name)}[/]", highlight=False)
+            for r in rows:
+                t = Table(title=escape(r[0]), show_header=False, title_justify="left")
+                t.add_column("")
+                t.add_column("", overflow="fold")
+                for col, value in zip(("units", *head[1:]), (str(counts.get(r[0], 0)), *r[1:]), strict=True):
+                    t.add_row(col, escape(value))
+                console.print(t)
+            continue
         t = Table(title=f"{title} of {escape(scen.meta.name)}", show_lines=False)
         for col in ("units", *head):
             t.add_column(col, overflow="fold")

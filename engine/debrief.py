@@ -39,7 +39,8 @@ def key_moments(state: GameState) -> list[str]:
                    + (f"; {first}" if first else ""))
     else:
         whole = " whole" if len(state.map.objective_hexes) > 1 else ""  # ("Kepez pass never held whole": one hex)
-        out.append(f"{scen.victory.objective} never held{whole} by the attacker" + (f"; {first}" if first else ""))
+        out.append(f"{scen.victory.objective} never held{whole} by the attacker" + (f"; {first}" if first else "")
+                   + held_at_end(state))
     if scen.victory.road_watch is not None:
         still = "" if sc.road_cut_turn is None else (", still cut at the end" if sc.road_cut_at_end
                                                     else ", open again at the end")
@@ -49,6 +50,25 @@ def key_moments(state: GameState) -> list[str]:
         where = f" ({first.reason})" if first is not None and sc.road_cut_turn is not None else ""
         out.append(f"{scen.victory.road_watch.name} first cut: {when(state, sc.road_cut_turn)}{where}{still}")
     return out
+
+
+def held_at_end(state: GameState) -> str:
+    """"; at the end the attacker held 5 of its 7 hexes, not (21,9) and (22,10) (a near miss)" for a game over with
+    the objective partly held; "" otherwise. A player who lost holding five hexes was not told which two were
+    missing, nor that the batch report calls it a near miss."""
+    hexes = state.map.objective_hexes
+    if state.outcome is None or len(hexes) < 2:
+        return ""
+    att = SIDES.index("attacker")
+    missing = [i for i in hexes if state.control[i] != att]
+    held = len(hexes) - len(missing)
+    if not held or not missing:
+        return ""
+    gm = state.map
+    names = ", ".join(gm.describe(i) for i in missing[:-1]) + (" and " if len(missing) > 1 else "") + \
+        gm.describe(missing[-1])
+    near = " (a near miss)" if len(missing) == 1 else ""
+    return f"; at the end the attacker held {held} of its {len(hexes)} hexes, not {names}{near}"
 
 
 def debrief_rows(state: GameState) -> list[tuple[str, int, int]]:

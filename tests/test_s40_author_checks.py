@@ -148,3 +148,14 @@ def test_an_objective_hex_in_the_attackers_no_go_area_is_warned_of() -> None:
     warned = map_warnings(scenario_from_dict(doc))
     assert warned == ["$.objectives[0].hexes[1]: [3, 4] lies in the attacker's no-go area 'the Reserve': the "
                       "attacker can never hold Tinytown"]
+
+
+def test_wargame_types_in_a_narrow_terminal_gives_a_small_table_a_type() -> None:
+    """A player's 80-column terminal wrapped the wide table to 2-3 letters a column over some 300 lines."""
+    res = CliRunner().invoke(cli, ["types", "scenarios/shusha_1120.json"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    row = next(line for line in lines if "│ range" in line and "15" in line)  # (border_artillery's 15 hexes)
+    assert row
+    assert sum(1 for line in lines if line.strip() == "howitzer") == 1

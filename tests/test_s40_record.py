@@ -163,3 +163,18 @@ def test_the_shusha_file_is_what_its_builder_builds(tmp_path: Any) -> None:
     assert subprocess.run([sys.executable, str(builder), "--out", str(out)], capture_output=True).returncode == 0
     assert out.read_bytes() == before == (root / "scenarios" / "shusha_1120.json").read_bytes()
     assert subprocess.run([sys.executable, str(builder), "--bogus"], capture_output=True).returncode == 2
+
+
+def test_a_game_lost_holding_part_of_the_objective_names_the_hexes_missing() -> None:
+    """A player lost holding five of Shusha's seven hexes, and the game-over window did not say which two were
+    missing, nor that the batch report calls one missing hex a near miss."""
+    from engine.debrief import key_moments
+
+    st = play_game(shusha_scenario(), 12)
+    assert st.score.winner == "defender" and st.score.objective_hexes_attacker == 6
+    line = key_moments(st)[1]
+    assert line.endswith("; at the end the attacker held 6 of its 7 hexes, not (21,9) (a near miss)"), line
+    st = play_game(shusha_scenario(), 30)
+    assert key_moments(st)[1].endswith("; at the end the attacker held 5 of its 7 hexes, not (21,9) and (22,10)")
+    st = play_game(shusha_scenario(), 8)  # (nothing held at the end: nothing more said)
+    assert st.score.objective_hexes_attacker == 0 and "at the end" not in key_moments(st)[1]
