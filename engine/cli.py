@@ -174,7 +174,7 @@ def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) 
         console.print(t)
     console.print("units: how many of the type the scenario's order of battle has (present); MP: move points a "
                   "turn; range: indirect fire, in hexes; radius: how far from its base a drone flies, in hexes",
-                  highlight=False, soft_wrap=True)
+                  highlight=False)
 
 
 def map_warnings(scen: Any) -> list[str]:
