@@ -122,7 +122,7 @@ def _off_by(state: GameState, n: int, word: str) -> str:
 
 def record_lines(state: GameState) -> list[str]:
     """This game beside the record the scenario models (`meta.record`), a line a mark: "Shusha–Lachin road first
-    cut: turn 20, 06 Nov 06:00 here, 5 turns (2.5 days) later than the record (the record: turn 15, 04 Nov 06:00:
+    cut: turn 20, 06 Nov 18:00 here, 5 turns (2.5 days) later than the record (the record: turn 15, 04 Nov 06:00:
     the first special-forces groups on the road on the morning of 4 Nov)". A player who lost wanted to know how
     far off the record they had been."""
     rec = state.scenario.meta.record
