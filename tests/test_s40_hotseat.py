@@ -228,3 +228,27 @@ def test_no_no_go_name_is_written_under_the_cloud_tag(shusha, screen, tmp_path) 
     assert app.sky_tag_rect is not None and app.no_go_label_rects
     assert not [r for r in app.no_go_label_rects if r.colliderect(app.sky_tag_rect)]
     assert all(r.top >= NO_GO_LABEL_TOP_PX for r in app.no_go_label_rects)
+
+
+def test_a_clicked_ambush_line_shows_its_modifier_on_the_status_bar_at_projector_scale(shusha, screen, tmp_path
+                                                                                        ) -> None:
+    """A teacher: at 1280x800 x1.5 the status line of the clicked AMBUSH line was cut before "ravine ambush +2", the
+    modifier the class plan asks them to read aloud. The modifiers now come first."""
+    import pygame
+
+    from engine.game import play_game
+    from engine.savegame import save_game
+    from ui import panels
+    from ui.replay import ReplayApp, ReplayModel
+
+    save_game(play_game(shusha, 7), tmp_path / "s7.json")
+    app = ReplayApp(ReplayModel.open(tmp_path / "s7.json"), size=(1280, 800), ui_scale=1.5)
+    app.goto(161)
+    surf = pygame.Surface((1280, 800))
+    app.render(surf)
+    k = max(k for k, ev in app.visible_events() if ev.kind == "AmbushSprung")
+    app.show_event(k)
+    app.render(surf)
+    assert app.status.startswith("T9 [ravine ambush +2] AMBUSH at (25,15)")
+    lines, n = panels.status_lines(app, app.map_rect.w - 16)
+    assert "ravine ambush +2" in " ".join(lines[:n])

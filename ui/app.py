@@ -33,7 +33,7 @@ from ui.designations import designations
 from ui.names import Namer, namer
 from ui.render_map import MAX_MAP_PIXELS, ZOOM_LEVELS, ZOOM_NEAR, MapGeometry, MapRenderer
 from ui.render_units import SMALL_CODES, SMALL_COUNTER_H, counter_image, counter_size, last_seen_image
-from ui.status import SEP, autoplay_words, order_summary, recon_in_view, summary_sections, timeline_parts
+from ui.status import SEP, autoplay_words, event_status, order_summary, recon_in_view, summary_sections, timeline_parts
 from ui.text import Text, pct
 
 GUN_RANGE = (80, 230, 255)
@@ -1776,7 +1776,7 @@ class App:
         if ev is None:
             return
         self.highlight = [self.state.map.idx(h) for h in ev.hexes() if self.state.map.on_map(h)]
-        self.status = f"T{ev.turn} {self.names(ev.text())}"
+        self.status = event_status(ev, self.names)  # (the fire modifiers first: a teacher reads them aloud)
         # from the whole-map zoom, in to the play zoom (an educator: on the whole Shusha map an ambush was 40 px of
         # a 1000 px map, unseen from the back of the class); nearer zooms are kept, the map only centred
         if self.highlight:

@@ -5,6 +5,7 @@ viewing side saw); wording only, no rule."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,35 @@ OTHER = 12
 SILENT = frozenset({"PhaseStarted"})
 GROUPED = "UnitHidden"
 """Units going to ground at a turn's start make one part ("a, b and c go to ground"), not one each."""
+
+
+def modifier_groups(ev: Any) -> list[str]:
+    """The fire modifiers an event names, each firer's bracket as its text has it ("ravine ambush +2"), from the
+    event's own words, else from its fire lines (`Event.details`: an assault's both sides), once each in order."""
+    groups = re.findall(r"\[([^\[\]]+)\]", ev.text())
+    if not groups:
+        groups = [g for line in ev.details() for g in re.findall(r"\[([^\[\]]+)\]", line)]
+    return list(dict.fromkeys(groups))
+
+
+def event_status(ev: Any, names: Callable[[str], str]) -> str:
+    """The status line for a log entry clicked: its turn, then the fire modifiers it names, then its words. A
+    teacher's class plan has them read the modifier aloud ("ravine ambush +2"), and at 1280x800 x1.5 the status
+    line was cut before it, half-way through the units' names.
+
+    >>> from types import SimpleNamespace as N
+    >>> ev = N(turn=9, text=lambda: "AMBUSH at (25,15): a fires first — a → b: firepower 3 [ravine ambush +2] = 4",
+    ...        details=lambda: [])
+    >>> event_status(ev, str)
+    'T9 [ravine ambush +2] AMBUSH at (25,15): a fires first — a → b: firepower 3 [ravine ambush +2] = 4'
+    >>> ev = N(turn=16, text=lambda: "Assault a (1,1) → (1,2): repulsed", details=lambda: [
+    ...     "a → b: firepower 5 [assaulting up a cliff -2] = 2", "b → a: firepower 3 [cliff: firing down +2] = 4"])
+    >>> event_status(ev, str)
+    'T16 [assaulting up a cliff -2 | cliff: firing down +2] Assault a (1,1) → (1,2): repulsed'
+    """
+    groups = modifier_groups(ev)
+    mods = f"[{' | '.join(names(g) for g in groups)}] " if groups else ""
+    return f"T{ev.turn} {mods}{names(ev.text())}"
 
 
 def _short(ev: Any, table: Any, named: bool = False) -> str:
