@@ -3352,7 +3352,10 @@ def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {}
     for side in ("attacker", "defender"):
-        out.update(mean_stats(f"steps_lost_{side}_ground", c.ground_steps_lost[side]))
+        lost = c.ground_steps_lost[side]
+        out.update(mean_stats(f"steps_lost_{side}_ground", lost))
+        # (the interval the table's missions had and its losses did not: an analyst)
+        out[f"steps_lost_{side}_ground_ci"] = list(mean_interval(lost)[1:]) if len(lost) > 1 else None
         out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
         start = c.start_steps.get(side) if isinstance(c.start_steps, dict) else None
         ground = start.get("ground") if isinstance(start, dict) else None
@@ -3408,6 +3411,9 @@ def summary_intervals(s: Summary) -> dict[str, str]:
         out["steps_lost_defender_vs_cell0_ci"] = (f"{WELCH_INTERVAL} of the difference of the defender's mean steps "
                                                   "lost per game from cell 0's over every step, drones shot down "
                                                   "included (of steps_lost_defender_mean): not in the table")
+    if s.ground_losses:
+        out["steps_lost_<side>_ground_ci"] = ("95% interval of the mean ground steps lost per game (Student's t, mean "
+                                              "± t(0.975, n - 1) se), cut at 0")
     out["fallen_by_turn_<T>_ci"] = "95% Wilson score interval"
     if pairs_any:
         for key in ("wins_vs_cell0_paired_ci", f"{att}_vs_cell0_paired_ci", f"{dfd}_vs_cell0_paired_ci",

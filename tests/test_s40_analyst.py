@@ -157,3 +157,19 @@ def test_compare_gives_the_paired_difference_over_the_games_two_batches_share(tm
     notes = " ".join(compare_notes(cmp))
     assert (f"b shares the seeds of 6 of its games, game for game, with a's (paired over those games, attacker "
             f"wins +100 pts [{R.fmt_pts(lo)}, +100] from a's)") in notes, notes
+
+
+def test_the_summaries_give_the_ground_losses_interval(results: Path, tmp_path: Path) -> None:
+    """An analyst: the artillery missions had their intervals in the summaries, the ground losses only sd and se."""
+    from engine.report import mean_interval
+
+    s = R.summarize(results)
+    R.write_summary(s, tmp_path)
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open()))
+    for c, r in zip(s.cells, rows, strict=True):
+        _, lo, hi = mean_interval(c.ground_steps_lost["attacker"])
+        assert float(r["steps_lost_attacker_ground_ci_low"]) == pytest.approx(lo)
+        assert float(r["steps_lost_attacker_ground_ci_high"]) == pytest.approx(hi)
+        assert lo <= float(r["steps_lost_attacker_ground_mean"]) <= hi
+    got = json.loads((tmp_path / "summary.json").read_text())
+    assert "steps_lost_<side>_ground_ci" in got["intervals"]
