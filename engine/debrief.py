@@ -34,6 +34,12 @@ def key_moments(state: GameState) -> list[str]:
     entry = sc.objective_first_entry_type
     label = scen.unit_table[entry].label if entry in scen.unit_table else str(entry).replace("_", " ")
     first = f"first entered on {when(state, sc.objective_first_entry_turn)}, by {label}" if entry else ""
+    if first:  # (where: a teacher's class did not know Jidir Duzu, the first hex taken, was "Shusha")
+        objective = {tuple(state.map.hex_refs[i]) for i in state.map.objective_hexes}
+        hit = next((ev for ev in state.log if ev.kind == "ControlChanged" and ev.side == "attacker"
+                    and tuple(ev.hex) in objective), None)
+        if hit is not None:
+            first += f", at {state.map.describe(state.map.idx(tuple(hit.hex)))}"
     if sc.objective_taken_turn is not None:
         out.append(f"{scen.victory.objective} taken and held from {when(state, sc.objective_taken_turn)}"
                    + (f"; {first}" if first else ""))

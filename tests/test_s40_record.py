@@ -178,3 +178,13 @@ def test_a_game_lost_holding_part_of_the_objective_names_the_hexes_missing() -> 
     assert key_moments(st)[1].endswith("; at the end the attacker held 5 of its 7 hexes, not (21,9) and (22,10)")
     st = play_game(shusha_scenario(), 8)  # (nothing held at the end: nothing more said)
     assert st.score.objective_hexes_attacker == 0 and "at the end" not in key_moments(st)[1]
+
+
+def test_the_first_entry_into_the_objective_names_its_hex() -> None:
+    """A teacher: "first entered on turn 17" said nothing of where, and a class did not know that Jidir Duzu, the
+    hex first taken, counts as Shusha."""
+    from engine.debrief import key_moments
+
+    st = play_game(shusha_scenario(), 7)
+    assert ("first entered on turn 17, 05 Nov 06:00, by Special forces, at (20,11) Jidir Duzu"
+            in key_moments(st)[1]), key_moments(st)[1]
