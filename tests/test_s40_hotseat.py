@@ -252,3 +252,8 @@ def test_a_clicked_ambush_line_shows_its_modifier_on_the_status_bar_at_projector
     assert app.status.startswith("T9 [ravine ambush +2] AMBUSH at (25,15)")
     lines, n = panels.status_lines(app, app.map_rect.w - 16)
     assert "ravine ambush +2" in " ".join(lines[:n])
+    app.goto(347)  # (an assault: its words, the outcome, stay first; both sides' modifiers filled the bar: a review)
+    app.render(surf)
+    k = max(k for k, ev in app.visible_events() if ev.kind == "AssaultResolved")
+    app.show_event(k)
+    assert app.status.startswith("T16 Assault "), app.status

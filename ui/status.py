@@ -5,7 +5,6 @@ viewing side saw); wording only, no rule."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,28 +29,30 @@ GROUPED = "UnitHidden"
 
 
 def modifier_groups(ev: Any) -> list[str]:
-    """The fire modifiers an event names, each firer's bracket as its text has it ("ravine ambush +2"), from the
-    event's own words, else from its fire lines (`Event.details`: an assault's both sides), once each in order."""
-    groups = re.findall(r"\[([^\[\]]+)\]", ev.text())
-    if not groups:
-        groups = [g for line in ev.details() for g in re.findall(r"\[([^\[\]]+)\]", line)]
-    return list(dict.fromkeys(groups))
+    """The fire modifiers an event's own words carry, a group a fire result ("ravine ambush +2"), from its fire
+    results (`Event.fire_results`), once each: an ambush's; not an assault's, whose words are its outcome and
+    whose fire is in its detail lines; none for an event that fires nothing (a sandbox edit's "[sandbox]")."""
+    text = ev.text()
+    fires = ev.fire_results() if hasattr(ev, "fire_results") else []
+    groups = [", ".join(m.text() for m in f.modifiers) for f in fires if f.modifiers]
+    return list(dict.fromkeys(g for g in groups if f"[{g}]" in text))
 
 
 def event_status(ev: Any, names: Callable[[str], str]) -> str:
-    """The status line for a log entry clicked: its turn, then the fire modifiers it names, then its words. A
-    teacher's class plan has them read the modifier aloud ("ravine ambush +2"), and at 1280x800 x1.5 the status
-    line was cut before it, half-way through the units' names.
+    """The status line for a log entry clicked: its turn, then the fire modifiers its words carry, then its words.
+    A teacher's class plan has them read the modifier aloud ("ravine ambush +2"), and at 1280x800 x1.5 the status
+    line was cut before it, half-way through the units' names. (An assault's words, its outcome, stay first: both
+    sides' modifiers filled the two lines; its card, key B, lists them.)
 
     >>> from types import SimpleNamespace as N
+    >>> fire = N(modifiers=[N(text=lambda: "ravine ambush +2")])
     >>> ev = N(turn=9, text=lambda: "AMBUSH at (25,15): a fires first — a → b: firepower 3 [ravine ambush +2] = 4",
-    ...        details=lambda: [])
+    ...        fire_results=lambda: [fire])
     >>> event_status(ev, str)
     'T9 [ravine ambush +2] AMBUSH at (25,15): a fires first — a → b: firepower 3 [ravine ambush +2] = 4'
-    >>> ev = N(turn=16, text=lambda: "Assault a (1,1) → (1,2): repulsed", details=lambda: [
-    ...     "a → b: firepower 5 [assaulting up a cliff -2] = 2", "b → a: firepower 3 [cliff: firing down +2] = 4"])
+    >>> ev = N(turn=3, text=lambda: "[sandbox] a placed at (1,1)", fire_results=lambda: [])
     >>> event_status(ev, str)
-    'T16 [assaulting up a cliff -2 | cliff: firing down +2] Assault a (1,1) → (1,2): repulsed'
+    'T3 [sandbox] a placed at (1,1)'
     """
     groups = modifier_groups(ev)
     mods = f"[{' | '.join(names(g) for g in groups)}] " if groups else ""
