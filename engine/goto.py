@@ -9,6 +9,8 @@ turn's ground (the public weather, by the scenario's ``weather_movement``): it i
 the ground, while this phase's legal destinations (`SideView.destination_indices`) bring in the zones of
 control, known enemies and stack limits. An order with waypoints (`step_through`, `plan_through`) still makes one
 `Move` a phase: it passes a waypoint and goes on where the engine's cheapest path to a hex beyond runs through it.
+Where this turn's weather makes steps dearer than a whole move and the way round them is a long detour
+(`DETOUR_FACTOR`), the order keeps to the way through them and waits where they are closed (`weather_detour`).
 """
 
 from __future__ import annotations
@@ -44,10 +46,11 @@ COVER_CONCEALMENT = INFILTRATION_CONCEALMENT  # (the rules' threshold: a route t
 COVER_FIELDS_MAX = 64
 """Cover-only fields kept per map (one per mobility class, goal and side: a handful in a game)."""
 DETOUR_FACTOR = 1.5
-"""A way this turn's weather makes longer than this times the dry way (plus a phase's move) is a detour the order
-does not take: it keeps to the dry way, moving as far along it as the going allows and waiting where the weather
-closes it. A player's tanks, ordered to Lisagor ten hexes off in the snow, set off south on a 91-hex way round the
-map ("51 turns at this pace"), and turned back when the rain eased."""
+"""A way round the steps this turn's weather makes dearer than a whole phase's move, longer than this times the way
+through them (plus a phase's move), is a detour the order does not take: it keeps to the way through them, on this
+turn's costs, moving as far along it as the going allows and waiting where the weather closes it. A player's tanks,
+ordered to Lisagor ten hexes off in the snow, set off south on a 91-hex way round the map ("51 turns at this pace"),
+and turned back when the rain eased."""
 
 
 def remaining_cost(view: SideView, uid: str, goal_idx: int) -> np.ndarray:
@@ -66,7 +69,7 @@ def _field_of(view: SideView, uid: str, goal_idx: int, start: int | None = None)
 
 
 def _way(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> tuple[np.ndarray, bool, bool]:
-    """`_field_of`, and whether it is the dry way kept in bad going (`weather_detour`)."""
+    """`_field_of`, and whether it is the way kept through steps this turn's weather closes (`weather_detour`)."""
     u = view.unit(uid)
     ut = view.scenario.unit_table[u.type]
     mp = float(ut.move_points)
@@ -76,32 +79,27 @@ def _way(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> t
                             view.scenario, max_step=mp)
         if math.isfinite(float(field[here])):
             return field, True, False
-    if _has_dear_steps(view, ut.mobility, mp):  # (a step dearer than a whole phase's move can never be taken)
-        field = capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
-                             view.scenario)
-    else:
-        field = distance_field(view.map, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
-                               view.scenario)
-    dry = _dry_way(view, ut.mobility, mp, int(goal_idx), here, float(field[here]))
-    return (field, False, False) if dry is None else (dry, False, True)
-
-
-def _dry_way(view: SideView, mobility: str, mp: float, goal_idx: int, here: int, wet: float) -> np.ndarray | None:
-    """The dry way's field when this turn's weather makes the way from `here` a long detour (`DETOUR_FACTOR`); else
-    None (a way the weather closes altogether is `weather_only`'s: the order waits for better going)."""
-    if not math.isfinite(wet) or weather_factor(view.scenario, mobility, view.weather.precipitation) is None:
-        return None
-    dry = capped_field(view.map, mobility, goal_idx, view.side, mp)
-    d = float(dry[here])
-    if not math.isfinite(d) or wet <= d * DETOUR_FACTOR + mp:
-        return None
-    return dry
+    free = distance_field(view.map, ut.mobility, (int(goal_idx),), view.side, view.weather.precipitation,
+                          view.scenario)
+    if not _has_dear_steps(view, ut.mobility, mp):
+        return free, False, False
+    # a step dearer than a whole phase's move can never be taken: the way round such steps, unless it is a long
+    # detour (`DETOUR_FACTOR`) from the way through them, which the going may open again (a closed way altogether
+    # is `weather_only`'s: the order waits for better going)
+    field = capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
+                         view.scenario)
+    capped, through = float(field[here]), float(free[here])
+    if (weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is not None
+            and math.isfinite(capped) and math.isfinite(through) and capped > through * DETOUR_FACTOR + mp
+            and math.isfinite(float(capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp)[here]))):
+        return free, False, True  # (and the dry ground has a way: it is the weather that closes this one)
+    return field, False, False
 
 
 def weather_detour(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> bool:
-    """Whether the order keeps to the dry way this turn: this turn's weather makes the way to `goal_idx` a long
-    detour (`DETOUR_FACTOR`). The unit moves along the dry way as far as the going allows and waits where the
-    weather closes it."""
+    """Whether the order keeps to the way through steps this turn's weather closes (dearer than a phase's move):
+    the way round them to `goal_idx` is a long detour (`DETOUR_FACTOR`). The unit moves along it as far as the going
+    allows and waits where the weather closes it."""
     return _way(view, uid, goal_idx, start)[2]
 
 
@@ -415,12 +413,14 @@ def route(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> 
         return []
     conceal = view.map.concealment_list
     ut = view.scenario.unit_table[u.type]
-    cost = view.map.edge_cost[ut.mobility] if dry else _step_costs(view, ut.mobility)  # (the field's own)
+    cost = _step_costs(view, ut.mobility)  # (the field's own)
     mp = float(ut.move_points)
 
     def skip(i: int, d: int, j: int) -> bool:
-        """Off the cover-only field's ways, or a step no phase's move can take (the field has none)."""
-        return (cover_only and j != goal_idx and conceal[j] < COVER_CONCEALMENT) or float(cost[i, d]) > mp + 1e-9
+        """Off the cover-only field's ways, or a step no phase's move can take (the field has none; the way kept
+        through this turn's closed steps, `weather_detour`, has them)."""
+        return (cover_only and j != goal_idx and conceal[j] < COVER_CONCEALMENT) or (
+            not dry and float(cost[i, d]) > mp + 1e-9)
 
     path = _downhill(view.map, cost, field, here, goal_idx, skip)
     return path if path[-1] == goal_idx else []
