@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from engine.errors import WargameError
@@ -137,10 +138,6 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
-TYPES_WIDE_COLUMNS = 150
-"""Below this terminal width `wargame types` prints a small table a type (fields down) instead of one wide table."""
-
-
 @app.command(short_help="List a scenario's unit types and their values.")
 def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) -> None:
     """The scenario's unit types with their values, its overrides included (range, move points, fire,
@@ -153,10 +150,16 @@ def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) 
         if u.present:
             counts[u.type] = counts.get(u.type, 0) + 1
     ground, air = type_rows(scen.unit_table)
-    narrow = console.width < TYPES_WIDE_COLUMNS  # (a player's 80 columns: 2-3 letters a column, 300 lines)
     for title, head, rows in (("Ground unit types", GROUND_TYPE_COLUMNS, ground),
                               ("Air unit types (they fly from their base: no move points)", AIR_TYPE_COLUMNS, air)):
-        if narrow:  # one small table a type, a row a value
+        wide = Table(title=f"{title} of {escape(scen.meta.name)}", show_lines=False)
+        for col in ("units", *head):
+            wide.add_column(col, overflow="fold")
+        for r in rows:
+            wide.add_row(str(counts.get(r[0], 0)), *(escape(x) for x in r))
+        # (wider than the terminal, it folded its words: "protecti|on"; at 80 columns 2-3 letters a column)
+        needs = Measurement.get(console, console.options.update_width(10**5), wide).maximum  # (unclamped)
+        if needs > console.width:  # one small table a type, a row a value
             console.print(f"[bold]{title} of {escape(scen.meta.name)}[/]", highlight=False)
             for r in rows:
                 t = Table(title=escape(r[0]), show_header=False, title_justify="left")
@@ -166,12 +169,7 @@ def types(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")]) 
                     t.add_row(col, escape(value))
                 console.print(t)
             continue
-        t = Table(title=f"{title} of {escape(scen.meta.name)}", show_lines=False)
-        for col in ("units", *head):
-            t.add_column(col, overflow="fold")
-        for r in rows:
-            t.add_row(str(counts.get(r[0], 0)), *(escape(x) for x in r))
-        console.print(t)
+        console.print(wide)
     console.print("units: how many of the type the scenario's order of battle has (present); MP: move points a "
                   "turn; range: indirect fire, in hexes; radius: how far from its base a drone flies, in hexes",
                   highlight=False)
