@@ -890,10 +890,18 @@ TERRAIN_RANGES: dict[str, tuple[float, float]] = {
 
 
 def _said(v: Any) -> str:
-    """A number as an error message gives it: a huge one short ("1e+300", not its 301 digits)."""
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= 1e9:
-        return f"{float(v):.3g}"
-    return repr(v)
+    """A number as an error message gives it: a huge one short ("1.00e+300", not its 301 digits; an int too large
+    for a float too, "1.00e+400").
+
+    >>> _said(10 ** 300), _said(-10 ** 400), _said(1.5e12), _said(51), _said(True)
+    ('1.00e+300', '-1.00e+400', '1.5e+12', '51', 'True')
+    """
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or abs(v) < 1e9:
+        return repr(v)
+    if isinstance(v, int):
+        digits = str(abs(v))
+        return f"{'-' if v < 0 else ''}{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+    return f"{v:.3g}"
 
 
 def _check_ranges(obj: Any, ranges: dict[str, tuple[float, float]], path: str, problems: list[str]) -> None:

@@ -30,7 +30,8 @@ from engine.units import SYMBOLS
      "'strike' for a ground unit, which flies no sorties"),
     ({"heli": {"base": "armed_drone", "air_role": "bomber"}}, "$.unit_types.heli.air_role",
      "expected one of strike, loiter, recon (or null); got 'bomber'"),
-    ({"tank": {"protection": 10 ** 300}}, "$.unit_types.tank.protection", "expected -20..50, got 1e+300"),
+    ({"tank": {"protection": 10 ** 300}}, "$.unit_types.tank.protection", "expected -20..50, got 1.00e+300"),
+    ({"tank": {"protection": 10 ** 400}}, "$.unit_types.tank.protection", "expected -20..50, got 1.00e+400"),
 ])
 def test_a_unit_type_that_would_play_wrong_is_refused_with_its_path(over: dict, where: str, says: str) -> None:
     doc = tiny_dict()
