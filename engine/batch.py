@@ -1742,12 +1742,7 @@ def _schema_metadata(spec: BatchSpec, cells: list[Cell]) -> dict[bytes, bytes]:
         "side_names": {side: ((spec.scen_doc.get("sides") or {}).get(side) or {}).get("name") or side
                        for side in SIDES},
         "turns": max(int(c.doc.get("turns", 0) or 0) for c in cells),
-        "cells": [{"cell": c.index, "params": c.params,
-                   "run_options": c.run_options(0).replace("--seed 0", "--seed S", 1),
-                   "suspected_fire_sides": cell_suspected_fire_sides(c),
-                   "artillery_sides": cell_artillery_sides(c),
-                   "start_steps": cell_start_steps(c)}
-                  for c in cells],
+        "cells": [_cell_record(c) for c in cells],
         # (the libraries that compute the games: the Dask check holds them to matter; constant on one machine, so
         # a batch run again writes the same bytes. No date, for the same reason)
         "python": platform.python_version(), "numpy": np.__version__,
@@ -1765,14 +1760,23 @@ def _with_table(meta: dict[bytes, bytes], table: str) -> dict[bytes, bytes]:
     return {b"wargame_batch": json.dumps(info, sort_keys=True).encode()}
 
 
-def cell_start_steps(cell: Cell) -> dict[str, dict[str, int]]:
-    """Per side, the strength steps its units bring into the cell's games, ground and air (drones) apart: the units
-    present at the start and the reinforcements arriving by the last turn, on the map (off-map guns fire from
-    beyond it and lose no steps: a reviewer). The scale of the losses columns (an analyst: "ground steps lost
-    21.2/30.2" could not be read as a share of the force)."""
+def _cell_record(cell: Cell) -> dict[str, Any]:
+    """A cell in the results' metadata: its parameters, run options and what the report reads of its scenario,
+    parsed once for all of it (about 50 ms a Shusha cell)."""
     from engine.scenario import scenario_from_dict
 
-    scen = scenario_from_dict(copy.deepcopy(cell.doc))
+    scen = scenario_from_dict(copy.deepcopy(cell.doc))  # (validated by `build_cells`: the resolved unit table)
+    return {"cell": cell.index, "params": cell.params,
+            "run_options": cell.run_options(0).replace("--seed 0", "--seed S", 1),
+            "suspected_fire_sides": cell_suspected_fire_sides(cell),
+            "artillery_sides": cell_artillery_sides(scen), "start_steps": cell_start_steps(scen)}
+
+
+def cell_start_steps(scen: Any) -> dict[str, dict[str, int]]:
+    """Per side, the strength steps its units bring into the games of a cell's scenario (`Scenario`), ground and air
+    (drones) apart: the units present at the start and the reinforcements arriving by the last turn, on the map
+    (off-map guns fire from beyond it and lose no steps: a reviewer). The scale of the losses columns (an analyst:
+    "ground steps lost 21.2/30.2" could not be read as a share of the force)."""
     out = {side: {"ground": 0, "air": 0} for side in SIDES}
     for u in scen.units:
         if not u.present or u.offmap or u.arrives_turn > scen.turns or u.side not in out:
@@ -1782,13 +1786,10 @@ def cell_start_steps(cell: Cell) -> dict[str, dict[str, int]]:
     return out
 
 
-def cell_artillery_sides(cell: Cell) -> dict[str, bool]:
-    """Per side: has it a unit of an indirect-fire type in the cell's scenario (its guns, on the map or off it)?
-    Recorded for the report: a lesson without guns showed "artillery missions 0.0 [0.0-0.0]" and a difference of
-    "+0.0 [+0.0, +0.0]" for them (an analyst)."""
-    from engine.scenario import scenario_from_dict
-
-    scen = scenario_from_dict(copy.deepcopy(cell.doc))  # (validated by `build_cells`: the resolved unit table)
+def cell_artillery_sides(scen: Any) -> dict[str, bool]:
+    """Per side: has it a unit of an indirect-fire type in a cell's scenario (`Scenario`: its guns, on the map or
+    off it)? Recorded for the report: a lesson without guns showed "artillery missions 0.0 [0.0-0.0]" and a
+    difference of "+0.0 [+0.0, +0.0]" for them (an analyst)."""
     return {side: any(scen.unit_table[u.type].indirect for u in scen.units if u.side == side and u.present)
             for side in SIDES}
 

@@ -129,9 +129,8 @@ def test_off_map_guns_are_not_counted_in_the_steps_a_side_brings() -> None:
     from engine.scenario import load_scenario
 
     path = Path(__file__).resolve().parents[1] / "scenarios" / "shusha_1120.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    got = B.cell_start_steps(B.Cell(0, {}, doc))
     scen = load_scenario(path)
+    got = B.cell_start_steps(scen)
     assert [u.id for u in scen.units if u.side == "defender" and u.offmap] == ["arm_art_offmap"]
     assert got["defender"]["ground"] == 45  # (48 with the off-map battery's 3 steps)
 
