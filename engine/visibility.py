@@ -371,22 +371,22 @@ def detect_hidden(state: GameState, side: int) -> list[tuple[Unit, str]]:
         if ti == found_ti:
             continue  # found already, by an earlier observer
         t, o = targets[ti], observers[k]
-        unseen = o.hidden
+        if dk != 1 and not gmap.has_los(o.idx, t.idx):
+            continue  # (not found by this observer)
+        unseen = o.hidden  # (then, named only when the found side sees it: its view asked at most once a call)
         if not unseen:
             if seen is None:
                 seen = visible_hexes(state, 1 - side)
             unseen = not seen[o.idx]
+        found_ti = ti
         if dk == 1:
             found.append((t, "in contact with the enemy" if unseen else f"in contact with {o.id}"))
-            found_ti = ti
-        elif gmap.has_los(o.idx, t.idx):
-            if unseen:  # (its distance and detection would place it and tell its type)
-                found.append((t, f"spotted by an unseen enemy (signature {table[t.type].signature} − concealment "
-                                 f"{int(conceal[t.idx])} of its hex)"))
-            else:
-                found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
-                                 f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
-            found_ti = ti
+        elif unseen:  # (its distance and detection would place it and tell its type)
+            found.append((t, f"spotted by an unseen enemy (signature {table[t.type].signature} − concealment "
+                             f"{int(conceal[t.idx])} of its hex)"))
+        else:
+            found.append((t, f"spotted by {o.id} at {dk} hex(es) (detect {table[o.type].detect} + signature "
+                             f"{table[t.type].signature} − concealment {int(conceal[t.idx])})"))
     return found
 
 
