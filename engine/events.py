@@ -72,11 +72,15 @@ class FireResult:
     one in close defence): why the same unit fires harder at some targets."""
 
     def text(self) -> str:
-        mods = ", ".join(m.text() for m in self.modifiers) or "no modifiers"
+        mods = self.modifiers_text()
         vs = f" ({self.firepower_vs})" if self.firepower_vs else ""
         return (f"{self.firer} → {self.target}: firepower {self.firepower}{vs} − protection {self.protection}"
                 f" [{mods}] = {self.net} → {self.p_hit:.0%} per shot × {self.shots}{self.rolls_text()}: "
                 f"{counted(self.hits, 'hit')}, {counted(self.losses, 'step')} lost")
+
+    def modifiers_text(self) -> str:
+        """Every modifier with its source, as the fire's line brackets them: "ravine ambush +2, night -1"."""
+        return ", ".join(m.text() for m in self.modifiers) or "no modifiers"
 
     def rolls_text(self) -> str:
         """The dice, as percentages a class can check against the chance ("why did a 60 % shot miss?"): floored

@@ -34,7 +34,7 @@ def modifier_groups(ev: Any) -> list[str]:
     whose fire is in its detail lines; none for an event that fires nothing (a sandbox edit's "[sandbox]")."""
     text = ev.text()
     fires = ev.fire_results() if hasattr(ev, "fire_results") else []
-    groups = [", ".join(m.text() for m in f.modifiers) for f in fires if f.modifiers]
+    groups = [f.modifiers_text() for f in fires if f.modifiers]
     return list(dict.fromkeys(g for g in groups if f"[{g}]" in text))
 
 
@@ -45,7 +45,7 @@ def event_status(ev: Any, names: Callable[[str], str]) -> str:
     sides' modifiers filled the two lines; its card, key B, lists them.)
 
     >>> from types import SimpleNamespace as N
-    >>> fire = N(modifiers=[N(text=lambda: "ravine ambush +2")])
+    >>> fire = N(modifiers=[N(text=lambda: "ravine ambush +2")], modifiers_text=lambda: "ravine ambush +2")
     >>> ev = N(turn=9, text=lambda: "AMBUSH at (25,15): a fires first — a → b: firepower 3 [ravine ambush +2] = 4",
     ...        fire_results=lambda: [fire])
     >>> event_status(ev, str)
