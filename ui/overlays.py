@@ -475,7 +475,9 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette, omniscient: bool = 
     # (a both-sides view draws one side's estimate: it says whose, where "YOUR" read as nobody's: a teacher)
     whose = f"6 Supply - the {SIDES[side].upper()}'S ESTIMATE: routes traced around the enemies it knows of"
     res = OverlayResult(whose if omniscient else SUPPLY_TITLE)
-    you, you_have = (f"the {SIDES[side]}", f"the {SIDES[side]} has") if omniscient else ("you", "you have")
+    who = f"the {SIDES[side]}"
+    knows, has, counts = (f"{who} knows", f"{who} has", f"{who} counts") if omniscient else ("you know", "you have",
+                                                                                          "you count")
     terr = _Terrain(state, p)
     f, known_blocks = supply_estimate(state, side)  # never traced through enemies the side cannot know of
     lim = float(state.scenario.sides[SIDES[side]].supply_range) or 1.0
@@ -486,7 +488,7 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette, omniscient: bool = 
     for v in (0.0, lim / 2, lim):
         near = [i for i, x in enumerate(vals) if not math.isinf(x) and abs(x - v) <= lim / 6]
         res.legend.append((terr.swatch(_c(pal.ramp(p, v / lim), FILL_ALPHA), near), f"supply cost {v:g}"))
-    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), f"no route {you} know{'s' if omniscient else ''} of"))
+    res.legend.append((terr.swatch((0, 0, 0, NONE_ALPHA), cut), f"no route {knows} of"))
     blocks = np.flatnonzero(known_blocks).tolist()
     if blocks:
         block_c = _c(supply_colours(p)[0], 255)
@@ -494,7 +496,7 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette, omniscient: bool = 
             res.hatch[i] = block_c
         res.legend.append((block_c, "hatched: blocked by enemies seen now or lately, or ground they took "
                            "(a road cut)"))
-    res.legend.append(((0, 0, 0, 0), f"Enemies {you_have} not seen may cut routes that look open"))
+    res.legend.append(((0, 0, 0, 0), f"Enemies {has} not seen may cut routes that look open"))
     for h in state.scenario.sides[SIDES[side]].supply_sources:
         res.dots[state.map.idx(h)] = ((255, 255, 255, 255), 0.4)
     res.legend.append(((255, 255, 255, 255), "supply source (white dot)"))
@@ -530,7 +532,7 @@ def supply(state: Any, view: Any, side: int, p: pal.Palette, omniscient: bool = 
         res.tags[i] = frozenset({"estimate contradicted"})
     if fed_anyway - wrong:
         res.legend.append((_c(in_c, 255), "outlined: looks cut off, yet the unit IS in supply: the enemy has "
-                           f"left ground {you} count{'s' if omniscient else ''} as taken"))
+                           f"left ground {counts} as taken"))
     return res
 
 

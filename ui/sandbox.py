@@ -337,9 +337,7 @@ def draw_tag(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     if hint_s and mr.x + 8 + top_hint_image(app, hint_s).get_width() + 8 > mr.right - 8 - w:
         y += top_hint_image(app, hint_s).get_height() + 2
     box = pygame.Rect(mr.right - 8 - w, y, w, h)
-    plate = pygame.Surface(box.size, pygame.SRCALPHA)
-    plate.fill((*p.accent, 255))  # (opaque: a label under it showed through)
-    screen.blit(plate, box)
+    screen.fill(p.accent, box)  # (opaque: a label under it showed through)
     pygame.draw.rect(screen, TAG_INK, box, 1)
     screen.blit(big, (box.x + 6, box.y + 3))
     yy = box.y + 3 + big.get_height()

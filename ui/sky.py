@@ -108,9 +108,7 @@ def draw(app: Any, screen: pygame.Surface) -> pygame.Rect | None:
     if hint:  # (below whose turn it is, top left)
         y += top_hint_image(app, hint).get_height() + 2
     box = _tag_spot(app, y, w, h)
-    plate = pygame.Surface(box.size, pygame.SRCALPHA)
-    plate.fill((*CLOUD, 255))  # (opaque: a no-go label under it showed through, a muddle of two texts)
-    screen.blit(plate, box)
+    screen.fill(CLOUD, box)  # (opaque: a no-go label under it showed through, a muddle of two texts)
     pygame.draw.rect(screen, (120, 128, 140), box, 1)
     yy = box.y + 3
     for img in imgs:
