@@ -2750,11 +2750,14 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
     last = max(c.by_turn.turns[-1] for c in cells)  # type: ignore[union-attr]
     bands = len(cells) <= MAX_BANDS
     ends: list[tuple[float, float, str, str]] = []  # (turn, share, cell number, colour) at each line's end
-    same: dict[tuple[Any, ...], list[int]] = {}  # (cells whose curves are one and the same)
-    for k, c in enumerate(cells):
+    curves: list[tuple[Any, ...]] = []  # (each cell's curve on the left, once)
+    for c in cells:
         ts = c.by_turn
         assert ts is not None
-        same.setdefault((tuple(ts.turns), tuple(ts.held_by), ts.n), []).append(k)
+        curves.append((tuple(ts.turns), tuple(ts.held_by), ts.n))
+    same: dict[tuple[Any, ...], list[int]] = {}  # (cells whose curves are one and the same)
+    for k, curve in enumerate(curves):
+        same.setdefault(curve, []).append(k)
     for k, c in enumerate(cells):
         ts = c.by_turn
         assert ts is not None
@@ -2762,7 +2765,7 @@ def plot_objective_by_turn(s: Summary, path: Path) -> None:
         # a line shifted a little up or down (points, not data) only where it is another cell's very curve: equal
         # curves, drawn side by side, each stay visible (identical curves hid each other: an analyst's review),
         # and every other line is where its numbers are (shifted too, they read 2 points off the table: an analyst)
-        group = same[(tuple(ts.turns), tuple(ts.held_by), ts.n)]
+        group = same[curves[k]]
         shift = LINE_OFFSET_PT * (group.index(k) - (len(group) - 1) / 2)
         # (the left panel's only: on the right's scale of hexes the shift drew cells 0.1 hex above or below their
         # means, more than the gap between two of them, and below 0 where every game held nothing: an analyst)
@@ -3357,11 +3360,10 @@ def _domain_summary(s: Summary, c: CellStats) -> dict[str, Any]:
         # (the interval the table's missions had and its losses did not: an analyst)
         out[f"steps_lost_{side}_ground_ci"] = list(mean_interval(lost)[1:]) if len(lost) > 1 else None
         out.update(mean_stats(f"steps_lost_{side}_air", c.air_steps_lost[side]))
-        start = c.start_steps.get(side) if isinstance(c.start_steps, dict) else None
-        ground = start.get("ground") if isinstance(start, dict) else None
-        out[f"start_steps_{side}_ground"] = ground  # (the scale: the share of its ground steps a side lost)
-        out[f"steps_lost_{side}_ground_share"] = (mean(c.ground_steps_lost[side]) / ground
-                                                  if isinstance(ground, int) and ground > 0 else None)
+        ground = c.start_of(side)  # (the scale: the share of its ground steps a side lost)
+        out[f"start_steps_{side}_ground"] = ground
+        out[f"steps_lost_{side}_ground_share"] = (out[f"steps_lost_{side}_ground_mean"] / ground
+                                                  if ground else None)
     base = s.base
     diff = cell_difference(base, c, None) if len(s.cells) > 1 and c is not base and s.ground_losses else None
     for side in ("attacker", "defender"):
