@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from engine.events import listed
 from engine.state import GameState
 from engine.units import SIDES
 
@@ -70,9 +71,7 @@ def held_at_end(state: GameState) -> str:
     held = len(hexes) - len(missing)
     if not held or not missing:
         return ""
-    gm = state.map
-    names = ", ".join(gm.describe(i) for i in missing[:-1]) + (" and " if len(missing) > 1 else "") + \
-        gm.describe(missing[-1])
+    names = listed([state.map.describe(i) for i in missing])
     near = " (a near miss)" if len(missing) == 1 else ""
     return f"; at the end the attacker held {held} of its {len(hexes)} hexes, not {names}{near}"
 

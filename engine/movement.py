@@ -18,6 +18,7 @@ from types import MappingProxyType
 import numpy as np
 
 from engine import hexgrid, kernels
+from engine.events import listed
 from engine.mapdata import _MAP_CACHE, DIST_CACHE_MAX, FIELD_CACHE_MAX, INF, GameMap, trim_memo
 from engine.scenario import Scenario
 from engine.state import GameState
@@ -506,8 +507,7 @@ def weather_move_note(scen: Scenario, precipitation: str) -> str:
             groups.setdefault(_factor_text(f, terrain_names), []).append(mob)
     parts = []
     for k, (text, mobs) in enumerate(groups.items()):
-        names = " and ".join(mobs) if len(mobs) <= 2 else ", ".join(mobs[:-1]) + " and " + mobs[-1]
-        parts.append(f"{names} {'move costs ' if k == 0 else ''}{text}")
+        parts.append(f"{listed(mobs)} {'move costs ' if k == 0 else ''}{text}")
     return f"{precipitation}: " + "; ".join(parts)
 
 

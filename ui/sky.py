@@ -8,6 +8,7 @@ from typing import Any
 
 import pygame
 
+from engine.events import listed
 from engine.weather import flight_limits
 from ui.overlays import air_types_in_play
 from ui.panels import type_tag
@@ -20,11 +21,6 @@ BAND_ALPHA = 215
 CLOUD: tuple[int, int, int] = (226, 230, 236)
 INK: tuple[int, int, int] = (20, 24, 32)
 TAG_PX = 13
-
-
-def _names(names: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def cloud_words(state: Any) -> str | None:
@@ -45,9 +41,9 @@ def cloud_words(state: Any) -> str | None:
             under.append(name)
     if not down:
         return None
-    base = f"Low cloud at {state.weather.ceiling_m:.0f} m grounds the {_names(down)}"
+    base = f"Low cloud at {state.weather.ceiling_m:.0f} m grounds the {listed(down)}"
     if under:
-        base += f"; the {_names(under)} {'flies' if len(under) == 1 else 'fly'} under it"
+        base += f"; the {listed(under)} {'flies' if len(under) == 1 else 'fly'} under it"
     return base
 
 
