@@ -257,3 +257,24 @@ def test_a_clicked_ambush_line_shows_its_modifier_on_the_status_bar_at_projector
     k = max(k for k, ev in app.visible_events() if ev.kind == "AssaultResolved")
     app.show_event(k)
     assert app.status.startswith("T16 Assault "), app.status
+
+
+def test_the_overlay_legend_keeps_clear_of_the_low_cloud_tag(shusha, screen) -> None:
+    """The last read: with overlay 6 on under low cloud (turn 14, a sandbox as a teacher runs it), the legend, drawn
+    after the cloud tag at the top left, hid the tag that says what the cloud grounds."""
+    import pygame
+
+    from ui.app import App
+    from ui.cli import auto_ui_scale
+
+    app = App(new_game(shusha, 7, sandbox=True, track_sightings=True), {1}, size=(1560, 910),
+              ui_scale=auto_ui_scale((1560, 910)))  # (as `wargame play` sizes it in a 1600x1000 screen)
+    app.show_lesson = False
+    app.run_ai_until(14)
+    app.open_on_own_forces()  # (as `wargame play` opens its view)
+    app.overlays |= {6}
+    surf = pygame.Surface((1560, 910))
+    app.render(surf)
+    app.render(surf)
+    assert app.sky_tag_rect is not None and app.legend_rect is not None
+    assert not app.legend_rect.colliderect(app.sky_tag_rect), (app.legend_rect, app.sky_tag_rect)

@@ -101,7 +101,7 @@ def best_spot_cost(app: Any, width: int, height: int) -> tuple[int, pygame.Rect]
     bottom = max(BOTTOM, getattr(app, "status_bar_h", 0) + INSET)  # (taller at --ui-scale 2, or on 3 lines)
     area = pygame.Rect(mr.x + INSET, mr.y + TOP, max(1, mr.w - 2 * INSET), max(1, mr.h - TOP - bottom))
     rects = spots(area, width, height)
-    c = costs(rects, hex_centres(app), busy_boxes(app))
+    c = costs(rects, hex_centres(app), legend_busy(app))
     if height > area.h:  # (a shape taller than the map area spills over the status bar and off the screen: it
         c = c + OVERFLOW * (height - area.h)  # hid "fewer hexes" there only because none are drawn)
     k = int(np.argmin(c))  # (the first of the cheapest)
@@ -111,7 +111,15 @@ def best_spot_cost(app: Any, width: int, height: int) -> tuple[int, pygame.Rect]
 def cost_at(app: Any, r: pygame.Rect) -> int:
     """What the legend at `r` hides, counters and place names included (`panels.draw_legends` keeps its last spot
     while this is near the best)."""
-    return cost(r, hex_centres(app), busy_boxes(app))
+    return cost(r, hex_centres(app), legend_busy(app))
+
+
+def legend_busy(app: Any) -> list[tuple[int, pygame.Rect]]:
+    """`busy_boxes`, and the low-cloud tag drawn before the legend this frame (`ui.sky`), as much as an own counter:
+    a legend at the top left hid the tag that says what the cloud grounds. (The legend's alone: the tag is placed
+    on `busy_boxes`, which do not hold it.)"""
+    tag = getattr(app, "sky_tag_rect", None)
+    return busy_boxes(app) + ([(WEIGHTS["own"], tag.copy())] if tag is not None else [])
 
 
 def busy_boxes(app: Any) -> list[tuple[int, pygame.Rect]]:

@@ -1778,7 +1778,8 @@ def draw_legends(app: Any, screen: pygame.Surface, results: list[Any]) -> None:
     key = (tuple(rows), tuple(sorted(dots.items())), folded, opened, tuple(mr), int(app.vx), int(app.vy),
            getattr(app, "hex_size", None), tuple(tuple(r) for r in getattr(app, "counter_boxes", [])),
            tuple(tuple(r) for _, r in getattr(app, "place_labels", [])), getattr(app, "selected", None),
-           getattr(getattr(app, "state", None), "version", None), id(app.ui_text), getattr(app, "status_bar_h", 0))
+           getattr(getattr(app, "state", None), "version", None), id(app.ui_text), getattr(app, "status_bar_h", 0),
+           tuple(getattr(app, "sky_tag_rect", None) or ()))
     cached = getattr(app, "_legend_cache", None)
     if cached is not None and cached[0] == key:
         spot, box, shown_folded = cached[1], cached[2], cached[3]  # (the surface too: rebuilt each frame it cost
