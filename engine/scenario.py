@@ -1114,9 +1114,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         if not 0 <= side.supply_range <= 1000:
             add(f"{path}.supply_range: expected 0..1000, got {side.supply_range}")
         if not is_import_path(side.agent):
-            before = len(problems)
-            _check_agent_params(side.agent, side.agent_params, f"{path}.agent_params", problems)  # (and the agent)
-            hook = getattr(agent_class(side.agent), "scenario_problems", None) if len(problems) == before else None
+            typed = _check_agent_params(side.agent, side.agent_params, f"{path}.agent_params", problems)
+            hook = getattr(agent_class(side.agent), "scenario_problems", None) if typed else None
             if hook is not None:  # what the agent's parameters name in the scenario (a unit id, ...)
                 unit_sides = {u.id: u.side for u in scen.units}
                 problems.extend(f"{path}.agent_params.{where}: {why}"
@@ -1283,16 +1282,18 @@ def agent_path_problem(name: str) -> str | None:
     return None
 
 
-def _check_agent_params(agent: str, params: dict[str, Any], path: str, problems: list[str]) -> None:
+def _check_agent_params(agent: str, params: dict[str, Any], path: str, problems: list[str]) -> bool:
     """Each of a side's `agent_params` against its agent: an unknown name (the agent would ignore it), a wrong
     type or value (the game would fail, or crash, at run time). It imports the agent: a scenario's check calls it
     for the built-in agents only, `engine.ai.base.make_agent` for an agent named by import path; one that does
-    not import, or is no agent, is a problem of the side's `agent`."""
+    not import, or is no agent, is a problem of the side's `agent`. True when every parameter is known and of
+    its type and range, whatever the agent's own constructor said: then what they name in the scenario can be
+    checked too (a detachment of an unknown unit is said beside its missing goal, not after it is given)."""
     try:
         known = agent_parameters(agent)
     except ValueError as e:
         problems.append(f"{path.removesuffix('.agent_params')}.agent: {e}")
-        return
+        return False
     before = len(problems)
     for key, value in params.items():
         where = f"{path}.{key}"
@@ -1313,12 +1314,14 @@ def _check_agent_params(agent: str, params: dict[str, Any], path: str, problems:
         bounds = AGENT_PARAM_RANGES.get(agent, {}).get(key)
         if bounds is not None and value is not None and not bounds[0] <= value <= bounds[1]:
             problems.append(f"{where}: expected {bounds[0]:g}..{bounds[1]:g}, got {value!r}")
-    if len(problems) == before:  # the agent's own checks (a rule added there and not here yet)
-        try:
-            agent_class(agent)(**params)
-        except Exception as e:  # (an outside agent's constructor may raise anything)
-            why = e if isinstance(e, (ValueError, TypeError)) else f"{type(e).__name__}: {e}"
-            problems.append(f"{path}: the {agent} agent refuses these parameters: {why}")
+    if len(problems) != before:
+        return False
+    try:  # the agent's own checks (a rule added there and not here yet)
+        agent_class(agent)(**params)
+    except Exception as e:  # (an outside agent's constructor may raise anything)
+        why = e if isinstance(e, (ValueError, TypeError)) else f"{type(e).__name__}: {e}"
+        problems.append(f"{path}: the {agent} agent refuses these parameters: {why}")
+    return True
 
 
 def _offset_neighbor(h: HexRef, d: int) -> HexRef:

@@ -722,7 +722,10 @@ class DoctrineAgent:
         rows) would silently be dropped (the scenario's check calls this)."""
         out = []
         for key in ("reserve", "detachment"):  # (lists of the side's own unit ids)
-            for k, uid in enumerate(params.get(key, ())):
+            ids = params.get(key, ())
+            if not isinstance(ids, (list, tuple)):  # (a string: the constructor's check says so, not letter by letter)
+                continue
+            for k, uid in enumerate(ids):
                 if uid not in unit_sides:
                     out.append((f"{key}[{k}]", f"no unit {uid!r} in the scenario"))
                 elif unit_sides[uid] != side:
