@@ -88,19 +88,54 @@ def _way(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> t
     # is `weather_only`'s: the order waits for better going)
     field = capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp, view.weather.precipitation,
                          view.scenario)
-    capped, through = float(field[here]), float(free[here])
-    if (weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is not None
-            and math.isfinite(capped) and math.isfinite(through) and capped > through * DETOUR_FACTOR + mp
-            and math.isfinite(float(capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp)[here]))):
-        return free, False, True  # (and the dry ground has a way: it is the weather that closes this one)
+    if weather_factor(view.scenario, ut.mobility, view.weather.precipitation) is None:
+        return field, False, False
+    capped = float(field[here])
+    if math.isfinite(capped) and capped <= float(free[here]) * DETOUR_FACTOR + mp:
+        return field, False, False  # (the way round is no long detour: it takes that)
+    kept = _through_field(view, ut.mobility, int(goal_idx), mp)
+    if math.isfinite(float(kept[here])) and math.isfinite(
+            float(capped_field(view.map, ut.mobility, int(goal_idx), view.side, mp)[here])):
+        return kept, False, True  # (and the dry ground has a way: it is the weather that closes this one)
     return field, False, False
+
+
+def _through_field(view: SideView, mobility: str, goal_idx: int, mp: float) -> np.ndarray:
+    """The cost to `goal_idx` by the way kept through the steps this turn's weather closes (`weather_detour`): this
+    turn's costs, without the steps no phase's move takes in dry going either (a towed gun's forest: no change of
+    weather opens those, so the order does not wait at them). Cached per map, class, goal, side, ground and `mp`."""
+    gmap, scen, precipitation = view.map, view.scenario, view.weather.precipitation
+    memo = gmap.memo_for("goto.through_field", scen.weather_move_table)
+    key = (mobility, goal_idx, view.side, precipitation, mp)
+    got = memo.get(key)
+    if got is None:
+        ckey = ("costs", mobility, precipitation, mp)
+        costs = memo.get(ckey)
+        if costs is None:
+            costs = memo[ckey] = [[w if d <= mp + 1e-9 else math.inf for w, d in zip(wet, dry, strict=True)]
+                                  for wet, dry in zip(weather_cost_list(gmap, scen, mobility, precipitation),
+                                                      gmap.edge_cost_list[mobility], strict=True)]
+        got = memo[key] = _search(gmap, costs, goal_idx, view.side, 0, math.inf)
+    return got
 
 
 def weather_detour(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> bool:
     """Whether the order keeps to the way through steps this turn's weather closes (dearer than a phase's move):
-    the way round them to `goal_idx` is a long detour (`DETOUR_FACTOR`). The unit moves along it as far as the going
-    allows and waits where the weather closes it."""
+    the way round them to `goal_idx` is a long detour (`DETOUR_FACTOR`), or there is none (`no_way_round`). The unit
+    moves along it as far as the going allows and waits where the weather closes it."""
     return _way(view, uid, goal_idx, start)[2]
+
+
+def no_way_round(view: SideView, uid: str, goal_idx: int, start: int | None = None) -> bool:
+    """Whether every way to `goal_idx` takes a step this turn's weather closes (`weather_detour` with no way round
+    at all): the unit moves up to the closure and waits there. Such an order waited where it was given."""
+    if not weather_detour(view, uid, goal_idx, start):
+        return False
+    u = view.unit(uid)
+    ut = view.scenario.unit_table[u.type]
+    field = capped_field(view.map, ut.mobility, int(goal_idx), view.side, float(ut.move_points),
+                         view.weather.precipitation, view.scenario)
+    return not math.isfinite(float(field[u.idx if start is None else int(start)]))
 
 
 def _step_costs(view: SideView, mobility: str) -> np.ndarray:
@@ -303,8 +338,10 @@ def why_no_step(view: SideView, uid: str, goal_idx: int) -> tuple[str, bool]:
         ut = view.scenario.unit_table[u.type]
         if len(path) > 1 and float(_step_costs(view, ut.mobility)[u.idx, gmap.nbr_list[u.idx].index(path[1])]) > \
                 float(ut.move_points) + 1e-9:
-            return (f"this turn's {view.weather.precipitation} closes its way at {gmap.describe(path[1])}; the way "
-                    "round would be far longer: it waits for better going"), True
+            way_round = "there is no way round" if no_way_round(view, uid, goal_idx) else \
+                "the way round would be far longer"
+            return (f"this turn's {view.weather.precipitation} closes its way at {gmap.describe(path[1])}; "
+                    f"{way_round}: it waits for better going"), True
     near = _known_enemies_within_reach(view, uid)
     if near is not None:
         return (f"no move this phase brings it nearer: known enemies or their zones of control in the way "

@@ -357,7 +357,7 @@ def test_an_ambush_stops_a_move_going_on_past_a_waypoint(screen):
     assert st.unit("az_tank").idx != g.idx((1, 6))
 
 
-def test_a_leg_closed_by_this_turns_weather_waits_at_the_waypoint(screen):
+def test_a_leg_closed_by_this_turns_weather_moves_up_past_the_waypoint_and_waits(screen):
     def edit(doc: dict) -> None:
         quiet_doc(doc)
         doc["weather_movement"] = {"snow": {"tracked": {"off_road": 2}}}
@@ -369,12 +369,15 @@ def test_a_leg_closed_by_this_turns_weather_waits_at_the_waypoint(screen):
     g = st.map
     forest = g.idx((3, 7))  # (a forest step costs the tank 10 MP in this snow: more than its 6)
     goal = order(app, "az_tank", [(7, 6), (3, 7)])
-    assert "closes the way" in goto_orders.plan_words(app, "az_tank", goal)
+    assert "closes every way there: it moves up as far as the going allows" in goto_orders.plan_words(
+        app, "az_tank", goal)
     for _ in range(2):
         app.issue(EndPhase(app.state.side_name))
     app.update()
     st = app.state
-    assert st.unit("az_tank").idx == g.idx((7, 6))  # (to the waypoint, and no further: the leg on is closed)
+    # past the waypoint and on towards the closed forest (it waited at the waypoint until session 41: a closed leg
+    # kept the unit where it stood, however far from the closure)
+    assert st.unit("az_tank").idx == g.idx((6, 5))
     assert goto_orders.goal_of(st, "az_tank") == forest  # (kept: it waits for better going)
     play_out(app, "az_tank")
     assert app.state.unit("az_tank").idx == forest

@@ -21,3 +21,57 @@ def test_a_badly_typed_parameter_still_stops_before_the_scenario_hook():
     problems = scenario_problems(doc)
     assert all("agent_params.detachment[" not in p for p in problems), problems
     assert any(p.startswith("$.sides.attacker.agent_params") for p in problems), problems
+
+
+def test_a_go_to_whose_every_way_the_weather_closes_moves_up_to_the_closure_and_waits_there():
+    """Session 40's reviewer: an order whose only way this turn's snow closed waited where it was given, however far
+    from the closure; it now walks up to it (the way it keeps is `goto.no_way_round`'s) and says why it waits."""
+    from test_s40_goto_weather import _state
+
+    from engine import goto
+    from engine.view import observe
+
+    st = _state()  # (session 40's player's save: snow, the western group's tanks at (11,30))
+    goal = st.map.idx((10, 26))  # (every way in costs more than the tanks' 6 MP in this snow)
+    walked = []
+    for _ in range(4):
+        v = observe(st, 0)
+        assert goto.no_way_round(v, "az_mech_2", goal) and goto.weather_only(v, "az_mech_2", goal)
+        step = goto.next_step(v, "az_mech_2", goal)
+        if step is None:
+            break
+        walked.append(st.map.hex_of(step))
+        st.unit("az_mech_2").idx = step
+        st.touch(roster=False, side=0)
+    assert walked == [(10, 28), (9, 27)]
+    assert goto.why_no_step(v, "az_mech_2", goal) == (
+        "this turn's snow closes its way at (10,26); there is no way round: it waits for better going", True)
+
+
+def test_the_way_kept_through_the_weather_never_takes_a_step_no_weather_opens():
+    """The way kept through closed steps leaves out the steps dearer than a phase's move in dry going too (a towed
+    gun's forest): the order would wait at them for a change of weather that never opens them."""
+    import math
+
+    import numpy as np
+    from test_s40_goto_weather import _state
+
+    from engine import goto
+    from engine.movement import weather_cost_list
+    from engine.view import observe
+
+    st = _state()
+    v = observe(st, 0)
+    goal = st.map.idx((10, 26))
+    kept = goto._through_field(v, "tracked", goal, 6.0)
+    dry = st.map.edge_cost_list["tracked"]
+    wet = weather_cost_list(st.map, st.scenario, "tracked", "snow")
+    opened = 0
+    for i in np.flatnonzero(np.isfinite(kept)).tolist():
+        if i == goal or st.map.no_go[0][i]:
+            continue
+        best = min((wet[i][d] + float(kept[j]) for d, j in enumerate(st.map.nbr_list[i])
+                    if j >= 0 and dry[i][d] <= 6.0 and not st.map.no_go[0][j]), default=math.inf)
+        assert math.isclose(float(kept[i]), best), st.map.hex_of(i)  # (by steps some dry phase takes, and no other)
+        opened += any(wet[i][d] > 6.0 >= dry[i][d] for d in range(6))
+    assert opened  # (and through steps the snow closes)

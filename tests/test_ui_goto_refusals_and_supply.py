@@ -261,8 +261,9 @@ def test_an_out_of_supply_unit_says_why_on_its_panel_roster_and_hover_lines(scre
 
 
 def test_a_way_closed_by_this_turns_weather_only_is_a_wait_not_a_refusal(screen):
-    """In snow a tank's forest step costs 10 MP (5 dry, x2 off the road), more than its 6: the go-to is given and
-    waits for better going; the order is not ended, and nothing blames enemies."""
+    """In snow a tank's forest step costs 10 MP (5 dry, x2 off the road), more than its 6: the go-to is given, moves
+    up to the closure (since session 41: it waited where it was given) and waits there for better going; the order is
+    not ended, and nothing blames enemies."""
     from conftest import set_weather, tiny_game, variant
 
     from ui.app import App
@@ -278,14 +279,20 @@ def test_a_way_closed_by_this_turns_weather_only_is_a_wait_not_a_refusal(screen)
     app.update()
     forest = st.map.idx((3, 7))
     v = app.view
-    assert engine_goto.never_reaches(v, "az_tank", forest) is not None  # closed this turn ...
-    assert engine_goto.weather_only(v, "az_tank", forest)  # ... by the snow alone
-    why, wait = engine_goto.why_no_step(v, "az_tank", forest)
-    assert wait and "in this weather (snow)" in why and "enem" not in why
+    assert engine_goto.weather_only(v, "az_tank", forest)  # closed this turn by the snow alone ...
+    assert engine_goto.no_way_round(v, "az_tank", forest)
+    assert engine_goto.never_reaches(v, "az_tank", forest) is None  # ... so the way is kept, up to the closure
+    assert engine_goto.next_step(v, "az_tank", forest) is not None
+    path = engine_goto.route(v, "az_tank", forest)
+    assert path[-1] == forest and len(path) == 9
+    words = goto_orders.plan_words(app, "az_tank", forest)
+    assert "this turn's snow closes every way there: it moves up as far as the going allows" in words, words
     app.select("az_tank")
+    app.state.unit("az_tank").moved = True  # (no first step at once: the order itself is what is judged)
+    app.state.touch()
     goto_orders.give(app, forest)
     assert goto_orders.goal_of(app.state, "az_tank") == forest  # given, not refused
-    assert "closes the way" in goto_orders.plan_words(app, "az_tank", forest)
+    assert "enem" not in app.status
 
 
 def test_a_unit_arriving_out_of_supply_is_named_with_the_reason_in_the_report(screen):

@@ -325,7 +325,11 @@ def plan_words(app: Any, uid: str, goal: int) -> str:
     n = plan(app, uid, goal)[1]  # (the moves' own count: a waypoint reached with points left is passed)
     pace = "" if n is None else f": {pace_words(app, n, uid)}"
     starts = [None, *via]
-    if any(goto.weather_detour(v, uid, t, s) for s, t in zip(starts, [*via, goal], strict=True)):
+    kept = [(s, t) for s, t in zip(starts, [*via, goal], strict=True) if goto.weather_detour(v, uid, t, s)]
+    if any(goto.no_way_round(v, uid, t, s) for s, t in kept):
+        pace += (f"; this turn's {v.weather.precipitation} closes every way there: it moves up as far as the going "
+                 "allows and waits there for better going")
+    elif kept:
         pace += (f"; it keeps to the direct way in this {v.weather.precipitation}, moving as far as the going "
                  "allows and waiting where it is closed (the way round would be far longer)")
     return f"Going to {named}{pace}{supply_words(app, [i for leg in legs for i in leg])}"
