@@ -75,3 +75,40 @@ def test_the_way_kept_through_the_weather_never_takes_a_step_no_weather_opens():
         assert math.isclose(float(kept[i]), best), st.map.hex_of(i)  # (by steps some dry phase takes, and no other)
         opened += any(wet[i][d] > 6.0 >= dry[i][d] for d in range(6))
     assert opened  # (and through steps the snow closes)
+
+
+def test_the_fight_card_keeps_clear_of_the_fight_at_projector_scale(shusha, screen, tmp_path, monkeypatch) -> None:
+    """A teacher (session 40): at 1280x800 x1.5 the card of the cliff assault (step 347 of game 7) covered the town
+    whose assault it told. It now shows fewer fire results in full (the rest counted, in the log) where that finds
+    it a place clear of the fight; at 1280x800 x1 it still shows both sides' fire, clear of the fight."""
+    import pygame
+
+    from engine.game import play_game
+    from engine.savegame import save_game
+    from ui import combat_card
+    from ui.replay import ReplayApp, ReplayModel
+
+    laid: list[tuple[int, int]] = []  # (results in full, the card's height) of each layout tried
+    rows_of = combat_card._rows
+
+    def rows(app, ev, width, limit):
+        got = rows_of(app, ev, width, limit)
+        laid.append((limit, sum(r.get_height() for r in got) + 12))
+        return got
+
+    monkeypatch.setattr(combat_card, "_rows", rows)
+    save_game(play_game(shusha, 7), tmp_path / "s7.json")
+    for scale, shown in ((1.5, 1), (1.0, 2)):
+        app = ReplayApp(ReplayModel.open(tmp_path / "s7.json"), size=(1280, 800), ui_scale=scale)
+        app.goto(347)
+        app.on_key(combat_card.KEY, 0, "")
+        laid.clear()
+        app.render(pygame.Surface((1280, 800)))
+        spot = app._fight_card_cache[1]
+        _, ev = combat_card.last_fight(app)
+        assert ev.kind == "AssaultResolved" and tuple(ev.target_hex) == (20, 11) and len(ev.fire_results()) == 2
+        m, rad = app.state.map, max(8, int(app.hex_size))
+        for hx in ev.hexes():
+            x, y = app.hex_to_screen(m.idx(hx))
+            assert not spot.colliderect(pygame.Rect(int(x) - rad, int(y) - rad, 2 * rad, 2 * rad)), (scale, hx)
+        assert min([limit for limit, h in laid if h == spot.h][-1], 2) == shown, (scale, laid, spot)

@@ -150,27 +150,41 @@ def _rows(app: Any, ev: Any, width: int, limit: int) -> list[pygame.Surface]:
 def _layout(app: Any, ev: Any, avoid: list[pygame.Rect]) -> tuple[pygame.Rect, pygame.Surface]:
     """The card's place and picture. It fits the map area: where its lines would run taller (an assault's three
     fire results at a projector's 1280x800 x1.5 took 1,000 px), it widens to two thirds of the map, then shows
-    fewer results in full (the rest counted, in the log)."""
+    fewer results in full (the rest counted, in the log). Where every place for it covers the fight, it shows fewer
+    results in full, down to one, if that finds a place clear of the fight: at 1280x800 x1.5 the card of the cliff
+    assault covered the town it told of."""
     t = app.ui_text
     mr = app.map_rect
     room = mr.h - legend_place.TOP - app.status_cover - 16
     width = max(220, min(mr.w // 2, t.font(PX).size("x" * 56)[0]))
     wide = max(width, min(mr.w * 2 // 3, t.font(PX).size("x" * 84)[0]))
-    for limit, wrap_at in [(n, x) for n in range(MAX_RESULTS, 0, -1) for x in dict.fromkeys((width, wide))]:
-        rows = _rows(app, ev, wrap_at, limit)
-        if sum(r.get_height() for r in rows) + 12 <= room:
-            break
-    w = max(r.get_width() for r in rows) + 16
-    h = sum(r.get_height() for r in rows) + 12
     area = pygame.Rect(mr.x, mr.y + legend_place.TOP, mr.w, mr.h - legend_place.TOP - app.status_cover)
     m, rad = app.state.map, max(8, int(app.hex_size))
     fight = [pygame.Rect(int(x) - rad, int(y) - rad, 2 * rad, 2 * rad)  # (the fight's hexes and their counters)
              for x, y in (app.hex_to_screen(m.idx(hx)) for hx in ev.hexes() if m.on_map(hx))]
-    spots = [s for s in legend_place.spots(area, w, h) if not any(s.colliderect(r) for r in avoid)]
-    spots = spots or [pygame.Rect(area.x + 8, area.bottom - h - 8, w, h)]
-    hidden = legend_place.costs(spots, legend_place.hex_centres(app), legend_place.busy_boxes(app))  # (all at once)
-    spot = spots[min(range(len(spots)),  # (the fewest of the fight's hexes, then what it hides: the first such)
-                     key=lambda k: (len(spots[k].collidelistall(fight)), int(hidden[k])))]
+    centres, busy = legend_place.hex_centres(app), legend_place.busy_boxes(app)
+    first: tuple[pygame.Rect, list[pygame.Surface]] | None = None
+    tried: set[tuple[int, int]] = set()
+    for limit, wrap_at in [(n, x) for n in range(MAX_RESULTS, 0, -1) for x in dict.fromkeys((width, wide))]:
+        rows = _rows(app, ev, wrap_at, limit)
+        h = sum(r.get_height() for r in rows) + 12
+        if h > room:
+            continue
+        w = max(r.get_width() for r in rows) + 16
+        if (w, h) in tried:
+            continue
+        tried.add((w, h))
+        spot = _spot(area, w, h, avoid, fight, centres, busy)
+        if first is None:
+            first = (spot, rows)
+        if spot.collidelist(fight) < 0 or not fight:
+            break
+    else:
+        if first is None:  # (not even one result in full fits: the fewest, cut at the bottom)
+            rows = _rows(app, ev, wide, 1)
+            w, h = max(r.get_width() for r in rows) + 16, sum(r.get_height() for r in rows) + 12
+            first = (_spot(area, w, h, avoid, fight, centres, busy), rows)
+        spot, rows = first
     plate = pygame.Surface(spot.size, pygame.SRCALPHA)
     plate.fill(PLATE)
     pygame.draw.rect(plate, app.palette.accent, plate.get_rect(), 1)
@@ -179,3 +193,13 @@ def _layout(app: Any, ev: Any, avoid: list[pygame.Rect]) -> tuple[pygame.Rect, p
         plate.blit(r, (8, y))
         y += r.get_height()
     return spot, plate
+
+
+def _spot(area: pygame.Rect, w: int, h: int, avoid: list[pygame.Rect], fight: list[pygame.Rect],
+          centres: Any, busy: Any) -> pygame.Rect:
+    """Where a card of `w` x `h` goes in `area`, clear of `avoid`: over the fewest of the fight's hexes, then what
+    it hides least (`legend_place.costs`), the first such."""
+    spots = [s for s in legend_place.spots(area, w, h) if not any(s.colliderect(r) for r in avoid)]
+    spots = spots or [pygame.Rect(area.x + 8, area.bottom - h - 8, w, h)]
+    hidden = legend_place.costs(spots, centres, busy)  # (all at once)
+    return spots[min(range(len(spots)), key=lambda k: (len(spots[k].collidelistall(fight)), int(hidden[k])))]
