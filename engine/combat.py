@@ -367,10 +367,10 @@ def assault_outcomes(a_odds: FireOdds, d_odds: list[FireOdds] | tuple[FireOdds, 
                      defender_cohesion: int) -> dict[str, float]:
     """The probability of each of `ASSAULT_RESULTS`, by the rules of `rules._do_assault`: the assaulting unit
     is destroyed if the return fire takes all its steps; else a lone defender that loses all its steps is
-    destroyed; else the defenders fall back if the main defender breaks (its cohesion, `defender_cohesion`,
-    falls to 0: one point per step lost) or loses at least 2 steps and more than the attacker; else the assault
-    is repulsed (the attacker loses a point of cohesion). A preview's answer to "what can happen", from the odds
-    the resolution uses; the two fires are independent draws.
+    destroyed; else the defenders fall back if the main defender is destroyed, breaks (its cohesion,
+    `defender_cohesion`, falls to 0: one point per step lost) or loses at least 2 steps and more than the attacker;
+    else the assault is repulsed (the attacker loses a point of cohesion). A preview's answer to "what can
+    happen", from the odds the resolution uses; the two fires are independent draws.
 
     >>> a = FireOdds("x", "y", "infantry", 3, 1, (), 2, 0.3, 2, 2, binomial_pmf(2, 0.3))
     >>> d = FireOdds("y", "x", "special_forces", 2, 1, (), 1, 0.2, 2, 3, binomial_pmf(2, 0.2))
@@ -398,7 +398,7 @@ def assault_outcomes(a_odds: FireOdds, d_odds: list[FireOdds] | tuple[FireOdds, 
                 out["assaulting unit destroyed"] += p
             elif alone and hits >= a_odds.target_strength:
                 out["defenders destroyed"] += p
-            elif hits >= defender_cohesion or (hits >= 2 and hits > taken):
+            elif hits >= defender_cohesion or hits >= a_odds.target_strength or (hits >= 2 and hits > taken):
                 out["defenders retreat"] += p
             else:
                 out["assault repulsed"] += p

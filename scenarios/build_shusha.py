@@ -816,10 +816,11 @@ META["briefing"] = [
     "battalions wait for the track to take them. Artsakh and Armenia (the defender, blue) hold the town, the road, "
     "Stepanakert and the villages on the corridor; reservists and volunteers arrive over the coming days.",
     "The attacker: cut the Lachin road below the town, then climb into Shusha and clear it before the "
-    "ceasefire. Light forces move hidden through ravines and forest (overlay 3); vehicles are slow there "
-    "(overlay 1). The town's cliffs make an assault from below costly (overlays 2 and 8); the one face without a "
-    "cliff is the road's, from the Dashalti gorge at (21,12) into (21,11); Jidir Duzu, the south-west rim, is a "
-    "cliff climb from the gorge. The march is slow: special forces cover about one hex (1 km) a turn in the forest, so "
+    "ceasefire. Light forces move hidden through ravines and forest (overlay 3); vehicles are slow in the forest "
+    "and cannot enter a ravine off the road (overlay 1). The town's cliffs make an assault from below costly "
+    "(overlays 2 and 8); the one face without a cliff is the road's, from the Dashalti gorge at (21,12) into (21,11); "
+    "Jidir Duzu, the south-west rim, is a cliff climb from the gorge. No unit climbs a cliff by moving: an assault "
+    "that wins carries it up. The march is slow: special forces cover about one hex (1 km) a turn in the forest, so "
     "the first groups reach the road by the town around turn 15 (the morning of 4 November, as they did), and the "
     "western group, arriving on turns 9-11, reaches the road at Lisagor about then too.",
     "The defender: hold the town and keep the road open. All its supply comes up the Lachin road from Armenia "

@@ -112,3 +112,68 @@ def test_the_fight_card_keeps_clear_of_the_fight_at_projector_scale(shusha, scre
             x, y = app.hex_to_screen(m.idx(hx))
             assert not spot.colliderect(pygame.Rect(int(x) - rad, int(y) - rad, 2 * rad, 2 * rad)), (scale, hx)
         assert min([limit for limit, h in laid if h == spot.h][-1], 2) == shown, (scale, laid, spot)
+
+
+def _stack_assault(seed: int):
+    """Special forces assault a stack of a one-step tank (the main defender) and a one-step infantry, on open ground
+    (session 41's rules auditor)."""
+    from conftest import add_unit, drop_units, goto, move_unit, variant
+
+    from engine.orders import Assault
+    from engine.rules import apply, new_game
+
+    def edit(doc):
+        drop_units(doc, "arm_inf_1", "arm_inf_2", "arm_amb", "arm_art", "az_art", "az_tb2")
+        move_unit(doc, "az_sf", (6, 4))
+        add_unit(doc, "d_tank", "defender", "tank", (5, 4), strength=1)
+        add_unit(doc, "d_inf", "defender", "infantry", (5, 4), strength=1)
+
+    st = new_game(variant(edit), seed)
+    goto(st, 0, "assault")
+    return st, apply(st, Assault("az_sf", (5, 4)))
+
+
+def test_an_assault_that_destroys_the_main_defender_breaks_the_defence():
+    """The auditor: a destroyed main defender kept the cohesion its last step left it, and the log said "assault
+    repulsed (d_tank held: not broken ...)" with the tank gone; the others stayed, the attacker lost cohesion."""
+    seen = 0
+    for seed in range(1, 80):
+        st, evs = _stack_assault(seed)
+        (res,) = [e for e in evs if e.kind == "AssaultResolved"]
+        if st.unit("d_tank").strength > 0 or st.unit("d_inf").strength <= 0 or st.unit("az_sf").strength <= 0:
+            continue
+        seen += 1
+        assert res.main_defender == "d_tank"
+        assert res.result.startswith("defenders retreat"), res.text()
+        assert res.why.startswith("d_tank was destroyed;"), res.why
+        assert "held" not in res.text()
+        assert st.unit("d_inf").idx != st.map.idx((5, 4))  # (it fell back, or surrendered where it could not)
+    assert seen >= 3
+
+
+def test_the_assault_preview_counts_the_main_defenders_destruction_as_a_retreat():
+    from conftest import goto
+
+    from engine.combat import assault_odds, assault_outcomes
+    from engine.rules import new_game
+
+    st = new_game(_stack_assault(1)[0].scenario, 1)  # (the same stack, before the assault)
+    goto(st, 0, "assault")
+    a, ds = assault_odds(st, st.unit("az_sf"), st.map.idx((5, 4)))
+    assert a.target == "d_tank" and a.target_strength == 1
+    out = assault_outcomes(a, ds, st.unit("az_sf").strength, st.unit("d_tank").cohesion)
+    p_kill = 1 - a.loss_pmf[0]  # (one hit destroys it)
+    p_att = sum(p for k, p in enumerate(_attacker_losses(ds)) if k >= st.unit("az_sf").strength)
+    assert abs(out["defenders retreat"] - p_kill * (1 - p_att)) < 1e-9, out
+    assert out["defenders destroyed"] == 0.0  # (not alone: the infantry is still there)
+
+
+def _attacker_losses(ds):
+    dist = [1.0]
+    for od in ds:
+        new = [0.0] * (len(dist) + len(od.loss_pmf) - 1)
+        for i, p in enumerate(dist):
+            for j, q in enumerate(od.loss_pmf):
+                new[i + j] += p * q
+        dist = new
+    return dist
