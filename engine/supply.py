@@ -1,5 +1,5 @@
 """Supply traced from each side's sources: cheap along roads, like porters elsewhere; enemy units and their
-zones of control block the trace (a hex the side itself holds is not blocked)."""
+zones of control block the trace (a hex where the side's own units stand is not blocked; an empty hex it holds is)."""
 
 from __future__ import annotations
 

@@ -1039,17 +1039,23 @@ def rules_brief(scen: Any) -> list[str]:
         "always against the hex's main defender: its strongest unit (steps x (1 + protection)), whose losses and "
         f"cohesion decide the result. At most {scen.stack_limit} units stand in one hex.",
         "An assault's result: the attacker destroyed if it loses all its steps; else a lone defender that loses "
-        "all its steps is destroyed; else the defenders fall back if the main one breaks or loses 2+ steps and "
-        "more than the attacker (the attacker then advances, unless a cliff or a closed hex stops it); else the "
-        "assault is repulsed (the attacker loses "
-        "1 cohesion).",
+        "all its steps is destroyed; else the defenders fall back if the main one is destroyed, breaks, or loses 2+ "
+        "steps and more than the attacker (the attacker then advances, unless a cliff its kind cannot climb or a "
+        "closed hex stops it); else the assault is repulsed (the attacker loses 1 cohesion). A broken unit "
+        "(cohesion 0) cannot assault.",
+        "Movement: each hex costs its ground's move points for the unit's kind (overlay 1), paid whole within the "
+        "phase: a step dearer than a unit's move points is never taken (a cliff's climb among them: only an assault "
+        "that wins carries a unit up one). Known enemies' hexes cannot be entered; entering a hex next to a known "
+        "enemy (its zone of control) ends the move, except for infiltrating units entering deep cover ("
+        + (" or ".join(t.name for t in terrain if t.concealment >= 2) or "none here") + ").",
         f"Cohesion (0-{MAX_COHESION}): each step lost costs a point. Shaken (1) fires {c.shaken_modifier:+d}, "
         f"broken (0) {c.broken_modifier:+d}; a broken unit routed again loses a step. Units in supply rally one "
         "point at the start of their turn, even in contact.",
         f"Supply is traced from the side's sources within its supply range, blocked by enemy units and the hexes "
         f"next to them. Out of supply: fires {c.out_of_supply_modifier:+d} and does not rally.",
-        "Terrain defence (added to the protection of a unit fired at or assaulted there): "
-        + _terrain_list(terrain, "defence") + ".",
+        "Terrain defence (added to the protection of a unit assaulted or shelled there; not against an ambush, nor "
+        "the return fire at an assaulting unit, in the open): " + _terrain_list(terrain, "defence") + ". A drone "
+        "strike is met by the target hex's concealment instead ('target under cover').",
         f"Height and edges (fire across a hexside): up a cliff {c.cliff_up_modifier:+d} (assaulting up one), down "
         f"from a cliff's top {c.cliff_down_modifier:+d}; at a hex {c.high_ground_m:g} m or more higher (uphill) "
         f"{c.uphill_modifier:+d}, lower (higher ground) {c.downhill_modifier:+d}; assaulting across a river with "
@@ -1063,7 +1069,8 @@ def rules_brief(scen: Any) -> list[str]:
         *vehicle_lines(scen, terrain),
         *withdraw_lines(scen),
         "Artillery needs a spotter (a unit in sight of the target, or a recon drone over it: fire adjusted by a "
-        f"recon drone {c.recon_adjust_modifier:+d}). Armed drones strike only enemies already spotted, and the "
+        f"recon drone {c.recon_adjust_modifier:+d}); a mission fires at every unit its side sees in the hex, each "
+        "with the full shots. Armed drones strike only enemies already spotted, and the "
         "weather grounds them first (the panel says why).",
         *suspected_fire.rules_lines(c),
     ]
