@@ -48,7 +48,7 @@ def _print_version(value: bool) -> None:
 def _main(
     version: Annotated[bool, typer.Option(
         "--version", callback=_print_version, is_eager=True,
-        help="Print the wargame package and engine versions and exit")] = False,
+        help="Print the wargame package and engine versions and exit", metavar="")] = False,
 ) -> None:
     """Turn-based hex wargame engine. First scenario: Shusha, 28 Oct – 9 Nov 2020."""
 
@@ -249,7 +249,8 @@ def run(
     defender: Annotated[str | None, typer.Option(help=AGENT_HELP)] = None,
     weather: Annotated[str | None, typer.Option(
         help="Weather mode: historical, stochastic, clear, overcast or fog")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the score record as one JSON object")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the score record as one JSON object",
+                                          metavar="")] = False,
     log: Annotated[Path | None, typer.Option(
         help="Write the event log as JSON lines to this file; - writes it to stdout (the summary then goes to "
              "stderr)")] = None,
@@ -258,7 +259,7 @@ def run(
              "stderr)")] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Print every event (phases in which nothing happened left out; to stderr when stdout "
-        "carries --json or --log -)")] = False,
+        "carries --json or --log -)", metavar="")] = False,
     attacker_lead: Annotated[str | None, typer.Option(
         help="Doctrine attacker: sf (special forces infiltrate first) or mech (mechanised units first)")] = None,
     set_: Annotated[list[str] | None, typer.Option(
@@ -266,10 +267,10 @@ def run(
     strict_agents: Annotated[bool, typer.Option(
         "--strict-agents", help="Stop with an error at an agent's first refused order (illegal, or more than "
                                 "engine.game.MAX_ORDERS_PER_PHASE in a phase). Without it the phase is ended for "
-                                "the agent and the refusals are counted in a warning")] = False,
+                                "the agent and the refusals are counted in a warning", metavar="")] = False,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace an existing --log or --save file (without it, one is refused before the game; "
-                            "the scenario file itself is never replaced)")] = False,
+                            "the scenario file itself is never replaced)", metavar="")] = False,
 ) -> None:
     """Play one headless game AI vs AI and print a summary.
 
@@ -462,10 +463,10 @@ def fidelity(
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores)")] = None,
     resume: Annotated[bool, typer.Option(
         help="Reuse the finished cells of an earlier run in --out (same options) and complete its interrupted "
-             "ones")] = False,
+             "ones", metavar="")] = False,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Start over: play every cell again, replacing the results of an earlier run in --out. "
-                            "Without --resume or --overwrite, an --out holding cells is refused")] = False,
+                            "Without --resume or --overwrite, an --out holding cells is refused", metavar="")] = False,
 ) -> None:
     """Check the model against the record: historical cell + counterfactuals, report with intervals and plots."""
     import os

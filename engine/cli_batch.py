@@ -52,13 +52,13 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         resume: Annotated[bool, typer.Option(
             "--resume", help="Complete the unfinished batch of --out (kept in <out>.parts by an interrupted run; "
                              "same options): its finished games are kept, the others played. A batch already "
-                             "finished in --out is left as it is")] = False,
+                             "finished in --out is left as it is", metavar="")] = False,
         overwrite: Annotated[bool, typer.Option(
             "--overwrite", help="Start over: discard the unfinished batch of --out (the parts and manifest in "
                                 "<out>.parts) and replace the results already in --out (and, with --turns, its "
                                 "per-turn file; without --turns an old per-turn file is left as it is, and the "
                                 "batch says so). With --logs, remove the event logs the replaced batch of this "
-                                "--out wrote there. Without it none of these is ever replaced")] = False,
+                                "--out wrote there. Without it none of these is ever replaced", metavar="")] = False,
         csv: Annotated[Path | None, typer.Option(
             help="Also write a CSV copy of the results (one row per game, as in --out; the per-turn rows of "
                  "--turns stay in Parquet only). An existing file is replaced only with --overwrite or "
@@ -74,13 +74,14 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--turns", help="Also write <out stem>.turns.parquet next to --out (r.parquet -> r.turns.parquet): one "
                             "row per game per turn played, read from its event log (objective hexes held, road "
                             "cut, steps lost so far, units out of supply, armed-drone sorties, weather); `wargame "
-                            "report` then plots the objective by turn. Columns: docs/engine_api.md")] = False,
+                            "report` then plots the objective by turn. Columns: docs/engine_api.md",
+            metavar="")] = False,
         common_seeds: Annotated[bool, typer.Option(
             "--common-seeds", help="Every cell plays the same seeds (game g of each cell the same seed: cell 0's "
                                    "seeds without this option), so that cells differ by their settings, not by "
                                    "their dice alone; `wargame report` then compares them game by game "
-                                   "(paired). Default: each cell its own seeds")] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+                                   "(paired). Default: each cell its own seeds", metavar="")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar", metavar="")] = False,
     ) -> None:
         """Play many headless games (optionally a sweep grid) in parallel; write one row per game."""
         from rich.console import Console
@@ -278,7 +279,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         out: Annotated[Path | None, typer.Option(
             help="Folder for the PNG plots, summary.json/summary.csv and report.md (default: <results>_report)")]
         = None,
-        html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html")] = False,
+        html: Annotated[bool, typer.Option("--html", help="Also write a self-contained report.html",
+                                           metavar="")] = False,
         label: Annotated[list[str] | None, typer.Option(
             "--label", help="Name a cell on the plots and in the table, CELL=NAME (e.g. --label 0=gorge --label "
             "1=road); repeatable")] = None,
@@ -291,7 +293,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "sweep keys, and how that effect differs between them (the interaction); KEY as the cells' labels name "
             "it (e.g. --by ambush_withdraw); repeatable")] = None,
         overwrite: Annotated[bool, typer.Option(
-            "--overwrite", help="Replace a report of another results file in --out (without it, refused)")] = False,
+            "--overwrite", help="Replace a report of another results file in --out (without it, refused)",
+            metavar="")] = False,
     ) -> None:
         """Win rates (95% Wilson intervals), how the games ended (outcome, near misses), capture and road-cut
         turns, ground losses; PNG plots, the per-cell table as summary.json and summary.csv, the tables as

@@ -287,15 +287,16 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         side: Annotated[str | None, typer.Option(
             help="Your side: attacker or defender (default: defender; with --load, the side the game was saved "
                  "by). Not used with --hotseat: both sides play, the side to move takes the screen first")] = None,
-        hotseat: Annotated[bool, typer.Option(help="Two players on one screen (both sides human)")] = False,
+        hotseat: Annotated[bool, typer.Option(help="Two players on one screen (both sides human)", metavar="")] = False,
         seed: Annotated[int, typer.Option(help="Game seed (non-negative integer)")] = 0,
         load: Annotated[Path | None, typer.Option(help="Continue a save file")] = None,
         weather: Annotated[str | None, typer.Option(
             help="Weather mode: historical, stochastic, clear, overcast or fog")] = None,
-        sandbox: Annotated[bool, typer.Option(help="Educator sandbox: free placement, weather switch")] = False,
+        sandbox: Annotated[bool, typer.Option(help="Educator sandbox: free placement, weather switch",
+                                              metavar="")] = False,
         see_all: Annotated[bool, typer.Option(
             "--see-all", help="Educator view: every unit of both sides and the whole log on screen, hidden ambush "
-            "parties included (the AI still plays on what its side sees)")] = False,
+            "parties included (the AI still plays on what its side sees)", metavar="")] = False,
         autoplay: Annotated[int, typer.Option(help="Let the AIs play N turns first (scripted use)")] = 0,
         screenshot: Annotated[Path | None, typer.Option(
             help="Render, save this image (.png, .jpg, .jpeg, .bmp or .tga) and exit")] = None,
@@ -458,7 +459,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         scenario: Annotated[Path | None, typer.Option(help="Scenario file (needed for an event log)")] = None,
         force_scenario: Annotated[bool, typer.Option(
             "--force-scenario", help="Replay an event log on --scenario even if it is not the scenario the log "
-            "was played on (its sha256 differs: units may be missing or different)")] = False,
+            "was played on (its sha256 differs: units may be missing or different)", metavar="")] = False,
         set_: Annotated[list[str] | None, typer.Option(
             "--set", help="Scenario override PATH=VALUE the event log's game was played with, as given to "
                           "`wargame run` (repeatable; event logs only)")] = None,
