@@ -197,3 +197,24 @@ def test_no_flag_is_shown_as_taking_a_value_in_the_help() -> None:
         flags += sum(1 for p in group.commands[name].params if getattr(p, "is_flag", False))
     assert flags >= 15
     assert "<int>" in CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "200"}).output
+
+
+def test_a_replay_opened_at_a_step_zooms_in_on_its_hexes(shusha, screen, tmp_path) -> None:
+    """A newcomer: `wargame replay shusha7.json --step 347 --size 1280x800 --ui-scale 1.5` showed the whole map, the
+    cliff assault a few pixels wide. `--step`/`--turn` now open on the step's hexes, as a clicked log line does."""
+    import pygame
+
+    from engine.game import play_game
+    from engine.savegame import save_game
+    from ui.replay import ReplayApp, ReplayModel
+
+    save_game(play_game(shusha, 7), tmp_path / "s7.json")
+    whole = ReplayApp(ReplayModel.open(tmp_path / "s7.json"), size=(1280, 800), ui_scale=1.5)
+    whole.open_at(0)  # (the start keeps the whole map)
+    app = ReplayApp(ReplayModel.open(tmp_path / "s7.json"), size=(1280, 800), ui_scale=1.5)
+    app.open_at(347)
+    app.render(pygame.Surface((1280, 800)))
+    assert app.hex_size >= 2 * whole.hex_size
+    assert app.state.map.idx((20, 11)) in app.highlight
+    for i in app.highlight:
+        assert app.map_rect.collidepoint(app.hex_to_screen(i))

@@ -521,7 +521,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         scale = auto_ui_scale(screen.get_size()) if ui_scale is None else ui_scale
         viewer = ReplayApp(model, palette=palette, ui_scale=scale, size=screen.get_size(), side=side)
-        viewer.goto(step)
+        viewer.open_at(step)
         if screenshot is not None:
             import pygame
 

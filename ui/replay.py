@@ -329,6 +329,15 @@ class ReplayApp(App):
         self.model.goto(k)
         self.sync()
 
+    def open_at(self, k: int) -> None:
+        """Start at step `k` (`wargame replay --step/--turn`) with its hexes in the middle of the map, zoomed in
+        from the whole map as a clicked log line is (`App.focus_on`): a newcomer opening the class plan's steps at
+        1280x800 x1.5 saw the whole map, the fire and the cliff assault a few pixels wide. Step 0 keeps the whole
+        map."""
+        self.goto(k)
+        if k > 0 and self.highlight:
+            self.focus_on(self.highlight[0])
+
     def update(self, budget_s: float = 0.02) -> None:
         return None
 
