@@ -112,3 +112,36 @@ def _mode_for(p: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o666 & ~mask
+
+
+SCENARIO_FOLDERS = ("scenarios", "scenarios/lessons")
+"""Where `near_misses` looks for a file given by a name alone (under the working folder and the package's own)."""
+
+
+def near_misses(path: str | Path) -> list[Path]:
+    """Existing files a missing `path` may have meant: itself with ".json" added, or a file of its name (with or
+    without ".json") in the scenario folders (a newcomer typed `wargame play scenarios/lessons/ambush` and
+    `wargame play ambush.json` and read only "file not found"). Sorted, without repeats; empty if none."""
+    p = Path(path)
+    names = [p.name] if p.suffix == ".json" else [p.name, p.name + ".json"]
+    found = [p.with_name(p.name + ".json")] if p.suffix != ".json" else []
+    package = Path(__file__).resolve().parents[1]
+    for root in dict.fromkeys((Path.cwd(), package)):
+        for folder in SCENARIO_FOLDERS:
+            found += [root / folder / n for n in names]
+    out: dict[str, Path] = {}
+    for f in found:
+        if f.is_file():
+            try:
+                shown = f.resolve().relative_to(Path.cwd().resolve())
+            except ValueError:
+                shown = f.resolve()
+            out.setdefault(str(shown), shown)
+    return [out[k] for k in sorted(out)]
+
+
+def missing_hint(path: str | Path) -> str:
+    """" (did you mean scenarios/lessons/ambush.json?)" of the files a missing `path` may have meant (`near_misses`),
+    else ""."""
+    near = near_misses(path)
+    return f" (did you mean {' or '.join(str(n) for n in near[:3])}?)" if near else ""

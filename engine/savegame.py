@@ -59,7 +59,9 @@ def read_text(path: str | Path) -> str:
     try:
         return p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SaveFormatError(f"{p}: file not found") from None
+        from engine.fileio import missing_hint
+
+        raise SaveFormatError(f"{p}: file not found{missing_hint(p)}") from None
     except (OSError, UnicodeDecodeError) as e:
         raise SaveFormatError(f"{p}: cannot read ({e})") from None
 

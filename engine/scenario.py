@@ -552,7 +552,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError([f"file not found: {p}"], str(p)) from None
+        from engine.fileio import missing_hint
+
+        raise ScenarioError([f"file not found: {p}{missing_hint(p)}"], str(p)) from None
     except OSError as e:
         raise ScenarioError([f"cannot read file: {e.strerror}"], str(p)) from None
     return parse_scenario(data, source=str(p))

@@ -57,7 +57,7 @@ def test_replaying_a_cut_save_says_it_is_damaged_not_to_add_a_scenario(files):
     save, log, cut = files
     with pytest.raises(SaveFormatError, match=r"a damaged or truncated file, neither a save nor an event log"):
         ReplayModel.open(cut)
-    with pytest.raises(SaveFormatError, match=r"to replay an event log give --scenario FILE"):
+    with pytest.raises(SaveFormatError, match=r"an event log of a game of .*: give --scenario FILE"):
         ReplayModel.open(log)
     assert ReplayModel.open(save).kind == "save"
 

@@ -218,3 +218,51 @@ def test_a_replay_opened_at_a_step_zooms_in_on_its_hexes(shusha, screen, tmp_pat
     assert app.state.map.idx((20, 11)) in app.highlight
     for i in app.highlight:
         assert app.map_rect.collidepoint(app.hex_to_screen(i))
+
+
+def test_replay_without_a_scenario_says_what_the_file_is_and_what_to_do(tmp_path) -> None:
+    """A newcomer gave `wargame replay` a lesson scenario and was told "not a save file; to replay an event log give
+    --scenario FILE"; an event log's refusal did not name the scenario its first line records."""
+    import re
+
+    import pytest
+
+    from engine.errors import SaveFormatError
+    from engine.game import play_game
+    from engine.scenario import load_scenario
+    from ui.replay import ReplayModel
+
+    lesson = "scenarios/lessons/ambush.json"
+    with pytest.raises(SaveFormatError, match=r"a scenario, not a save: play it with `wargame play .*ambush.json`"):
+        ReplayModel.open(lesson)
+    from test_determinism import log_lines
+
+    st = play_game(load_scenario(lesson), 1)
+    log = tmp_path / "amb.jsonl"
+    log.write_text("\n".join(log_lines(st)) + "\n")
+    said = f"an event log of a game of '{st.log[0].scenario}' (scenario sha256 {st.scenario.sha256[:12]}): give"
+    with pytest.raises(SaveFormatError, match=re.escape(said) + " --scenario FILE"):
+        ReplayModel.open(log)
+
+
+def test_a_missing_file_names_the_files_it_may_have_meant(tmp_path, monkeypatch) -> None:
+    """A newcomer typed `wargame play scenarios/lessons/ambush` and `wargame play ambush.json`: "file not found"."""
+    import pytest
+
+    from engine.errors import ScenarioError
+    from engine.scenario import load_scenario
+
+    with pytest.raises(ScenarioError) as e:
+        load_scenario("scenarios/lessons/ambush")
+    assert e.value.problems == [
+        "file not found: scenarios/lessons/ambush (did you mean scenarios/lessons/ambush.json?)"]
+    with pytest.raises(ScenarioError) as e:
+        load_scenario("ambush.json")
+    assert e.value.problems == ["file not found: ambush.json (did you mean scenarios/lessons/ambush.json?)"]
+    monkeypatch.chdir(tmp_path)  # (elsewhere: the package's own scenarios, by their full path)
+    with pytest.raises(ScenarioError) as e:
+        load_scenario("shusha_1120")
+    assert e.value.problems[0].endswith("/scenarios/shusha_1120.json?)"), e.value.problems
+    with pytest.raises(ScenarioError) as e:
+        load_scenario("no_such_scenario.json")
+    assert e.value.problems == ["file not found: no_such_scenario.json"]

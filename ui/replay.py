@@ -30,6 +30,29 @@ def scenario_mismatch(given: Any, recorded_sha: str, recorded_name: str, what: s
             f"{given.meta.name!r} (sha256 {given.sha256[:12]})")
 
 
+def _no_scenario_words(path: Path, text: str) -> str:
+    """Why `path` cannot be replayed without --scenario, and what to do: a scenario file is played, or a game on it
+    saved (a newcomer was told "not a save file; to replay an event log give --scenario FILE" of a lesson scenario);
+    an event log names the scenario its game was played on, as its first event records it."""
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        doc = None
+    if isinstance(doc, dict) and "map" in doc and "units" in doc:
+        return (f"{path}: a scenario, not a save: play it with `wargame play {path}`, or record a game on it to "
+                f"replay with `wargame run {path} --seed 1 --save game.json`")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        ev = json.loads(first)
+    except (json.JSONDecodeError, RecursionError):
+        ev = None
+    if isinstance(ev, dict) and ev.get("kind") == "GameStarted" and isinstance(ev.get("scenario"), str):
+        sha = str(ev.get("scenario_sha256", ""))[:12]
+        return (f"{path}: an event log of a game of {ev['scenario']!r}" + (f" (scenario sha256 {sha})" if sha else "")
+                + ": give --scenario FILE, that scenario's file (with the same --set changes, if the game had any)")
+    return f"{path}: not a save file; to replay an event log give --scenario FILE (the scenario the log was played on)"
+
+
 class ReplayModel:
     """Position k = number of orders applied (save) or index of the current event (log)."""
 
@@ -124,8 +147,7 @@ class ReplayModel:
                 except json.JSONDecodeError as e:
                     raise SaveFormatError(f"{path}: a damaged or truncated file, neither a save nor an event log "
                                           f"(invalid JSON at line {e.lineno}, column {e.colno}: {e.msg})") from None
-            raise SaveFormatError(f"{path}: not a save file; to replay an event log give --scenario FILE "
-                                  "(the scenario the log was played on)")
+            raise SaveFormatError(_no_scenario_words(path, text))
         try:
             events = read_jsonl(str(path))
         except (ValueError, KeyError, TypeError) as e:
