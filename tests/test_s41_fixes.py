@@ -266,3 +266,33 @@ def test_a_missing_file_names_the_files_it_may_have_meant(tmp_path, monkeypatch)
     with pytest.raises(ScenarioError) as e:
         load_scenario("no_such_scenario.json")
     assert e.value.problems == ["file not found: no_such_scenario.json"]
+
+
+def test_w_in_the_briefing_watches_the_computers_first_turn(screen) -> None:
+    """A newcomer chose the defender in the ambush lesson: the column's first ambush had been fought before their
+    first turn, and W, as the lesson says it, did nothing while the briefing (with its side choice) was open."""
+    import pygame
+
+    from engine.rules import new_game
+    from engine.scenario import load_scenario
+    from ui.app import App
+
+    st = new_game(load_scenario("scenarios/lessons/ambush.json"), 1, track_sightings=True)
+    app = App(st, {1}, size=(1280, 800))
+    app.side_choice = True
+    app.render(screen)  # (the briefing's window opens as the screen is drawn)
+    assert app.briefing_open()
+    app.on_key(pygame.K_w, 0, "w")
+    assert app.watch_fights and "Watching the enemy's fights" in app.status
+    app.on_key(pygame.K_d, 0, "d")
+    assert app.human == {1} and "stops at each fight you see" in app.status
+    stopped = None
+    for _ in range(300):
+        app.render(screen)
+        app.update(budget_s=5)
+        if app.watching is not None:
+            stopped = (app.state.turn, app.state.side)
+            break
+        if app.my_turn():
+            break
+    assert stopped == (1, 0), stopped  # (at a fight in the column's first turn, before the defender's)

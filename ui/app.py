@@ -1766,6 +1766,8 @@ class App:
         self.pending = None
         self.open_on_own_forces()
         self.status = f"You play the {SIDES[side]} ({self.state.scenario.sides[SIDES[side]].name})"
+        if self.watch_fights:  # (W pressed in the briefing)
+            self.status += "; the computer's turn stops at each fight you see (W: off)"
         if self.my_turn() and self.state.outcome is None:  # what to do first, on the line the player reads
             self.status += ". " + panels.phase_hint(self)
 
@@ -3135,6 +3137,9 @@ class App:
         if self.briefing_open() and key == CLOUD_BASE_KEY and self.state.sandbox and not self.side_choice:
             self.sandbox_cloud_base(up=not mod & pygame.KMOD_SHIFT)
             return
+        if self.briefing_open() and key == WATCH_KEY and not ctrl and self.state.outcome is None:
+            self.toggle_watch()  # (before a side is chosen too: a lesson's column fought its first ambush before
+            return  # the defender's first turn, and W in the briefing did nothing)
         if self.briefing_open() and key not in (pygame.K_ESCAPE, pygame.K_l, pygame.K_F12) and not (
                 ctrl and key == pygame.K_q):  # (the keys go to the briefing too: Esc or L closes it)
             what = panels.lesson_window_name(self.state.scenario).capitalize()

@@ -143,8 +143,8 @@ def ambush() -> dict:
         "to 'ambush' in `losses_by_cause.png`.",
         "In the game (`wargame play scenarios/lessons/ambush.json`): for a class, play the column with `--side "
         "attacker --see-all`, which shows where the parties wait; or choose the defender to be the hidden ambush "
-        "parties (the column moves first, so its first ambush may be fought before your first turn: press W at "
-        "once to watch each fight, B for the last one): "
+        "parties (the column moves first, so its first ambush may be fought before your first turn: press W in "
+        "this window, before you choose the defender, to watch each fight; B shows the last one): "
         "press 3 for the concealment / ambush overlay - the gorge hexes are the best ambush ground, the hills give "
         "cover but no ambush. Click an AMBUSH line in the event log to see where it happened. Then, with the gorge "
         "closed, put an ambush party on the hills above the north road (add `--set units.blue_amb_1.hex=[6,1]`): "
