@@ -296,3 +296,26 @@ def test_w_in_the_briefing_watches_the_computers_first_turn(screen) -> None:
         if app.my_turn():
             break
     assert stopped == (1, 0), stopped  # (at a fight in the column's first turn, before the defender's)
+
+
+def test_the_replay_viewer_has_step_buttons_not_a_games(shusha, screen, tmp_path) -> None:
+    """A newcomer took the replay for a game: it showed a game's End phase, Undo, Save and Load, greyed. It now has
+    buttons that step it (one order, a turn, back and on) beside Help."""
+    from engine.game import play_game
+    from engine.savegame import save_game
+    from ui.replay import ReplayApp, ReplayModel
+
+    save_game(play_game(shusha, 7), tmp_path / "s7.json")
+    app = ReplayApp(ReplayModel.open(tmp_path / "s7.json"), size=(1280, 800), ui_scale=1.5)
+    app.goto(10)
+    b = app.gui.buttons
+    assert set(b) == {"back", "next", "turn_back", "turn_on", "help"}
+    app.gui.actions[b["next"]]()
+    assert app.model.k == 11
+    app.gui.actions[b["back"]]()
+    assert app.model.k == 10
+    app.gui.actions[b["turn_on"]]()
+    assert app.model.turn_at[app.model.k] == app.model.turn_at[10] + 1
+    app.gui.actions[b["turn_back"]]()
+    assert app.model.turn_at[app.model.k] == app.model.turn_at[10]
+    app.render(screen)  # (drawn with them)

@@ -346,6 +346,16 @@ class Gui:
         row2 = [("save", "Save…", 1 / 3, lambda: self.open_file_dialog("save"), "Save the game (Ctrl+S)"),
                 ("load", "Load…", 1 / 3, lambda: self.open_file_dialog("load"), "Load a saved game (Ctrl+O)"),
                 ("help", "Help (H)", 1 / 3, app.toggle_help, "Keys, mouse and map symbols (H)")]
+        if app.read_only:  # (the replay viewer: its own steps, where a game's greyed End phase, Undo, Save and Load
+            # stood and made a newcomer take a replay for a game)
+            def key(k: int) -> Callable[[], None]:
+                return lambda: app.on_key(k, 0, "")
+
+            row1 = [("back", "Back (Left)", 0.5, key(pygame.K_LEFT), "One order or event back (Left)"),
+                    ("next", "Next (Right)", 0.5, key(pygame.K_RIGHT), "One order or event on (Right)")]
+            row2 = [("turn_back", "Turn back", 0.36, key(pygame.K_PAGEUP), "A turn back (PageUp)"),
+                    ("turn_on", "Next turn", 0.36, key(pygame.K_PAGEDOWN), "A turn on (PageDown)"),
+                    ("help", "Help (H)", 0.28, app.toggle_help, "Keys, mouse and map symbols (H)")]
         for y, row in ((y1, row1), (y2, row2)):
             x = x0
             avail = w - gap * (len(row) - 1)
@@ -387,8 +397,9 @@ class Gui:
     def sync(self) -> None:
         app = self.app
         mine = app.my_turn()
-        ro = app.read_only  # the replay viewer: nothing to order, save or load
-        for key, on in (("end", mine), ("undo", mine and bool(app.undo_stack)), ("save", not ro), ("load", not ro)):
+        for key, on in (("end", mine), ("undo", mine and bool(app.undo_stack)), ("save", True), ("load", True)):
+            if key not in self.buttons:  # (the replay viewer has its own: `layout`)
+                continue
             if self._enabled.get(key) != on:
                 self._enabled[key] = on
                 (self.buttons[key].enable if on else self.buttons[key].disable)()
