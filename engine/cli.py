@@ -417,7 +417,7 @@ def score_row(state: Any) -> dict[str, Any]:
 
 
 def print_summary(state: Any, console: Console = console) -> None:
-    from engine.debrief import debrief_rows, key_moments, measure_lines, record_lines
+    from engine.debrief import debrief_rows, key_moments, measure_lines, record_lines, why_lines
 
     sc = state.score
     console.rule(f"{state.scenario.meta.name} — seed {state.seed}")
@@ -430,6 +430,8 @@ def print_summary(state: Any, console: Console = console) -> None:
     head, *rest = key_moments(state)
     console.print(f"[bold {colour}]{escape(head)}[/]", highlight=False)
     for line in rest:
+        console.print(escape(line), highlight=False)
+    for line in why_lines(state):  # (what each side paid, in words: the table below has every row)
         console.print(escape(line), highlight=False)
     beside = record_lines(state)
     if beside:

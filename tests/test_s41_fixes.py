@@ -319,3 +319,48 @@ def test_the_replay_viewer_has_step_buttons_not_a_games(shusha, screen, tmp_path
     app.gui.actions[b["turn_back"]]()
     assert app.model.turn_at[app.model.k] == app.model.turn_at[10]
     app.render(screen)  # (drawn with them)
+
+
+def test_the_debrief_says_what_each_side_paid(shusha, screen, monkeypatch) -> None:
+    """A defender who lost read the causes of their loss only in the table's rows. `why_lines` says, for each side,
+    the steps lost of those brought, the dearest causes and the unit-turns out of supply; the game-over window and
+    `wargame run` print them."""
+    import re
+
+    from engine.batch import cell_start_steps
+    from engine.debrief import debrief_rows, why_lines
+    from engine.game import play_game
+
+    st = play_game(shusha, 7)
+    lines = why_lines(st)
+    rows = {label.strip(): (a, d) for label, a, d in debrief_rows(st)}
+    brought = cell_start_steps(shusha)
+    for k, (side, line) in enumerate(zip(("attacker", "defender"), lines, strict=True)):
+        lost, had = map(int, re.match(rf"The {side} lost (\d+) of the (\d+) steps it brought", line).groups())
+        assert lost == rows["steps lost"][k] and had == brought[side]["ground"] + brought[side]["air"]
+        named = re.findall(r"(\d+) to ([a-z ]+?)(?:,| and|;|\.)", line)
+        assert len(named) == 3 and [int(n) for n, _ in named] == sorted((int(n) for n, _ in named), reverse=True)
+        for n, cause in named:
+            key = {"drone strikes": "drone", "routs": "retreat"}.get(cause, cause)
+            assert rows[f"of which to {key}"][k] == int(n), (line, cause)
+        cut = rows["unit-turns out of supply"][k]
+        assert f"its units spent {cut} unit-turns out of supply (each: fire -1, no rally)." in line
+    assert lines[1].startswith("The defender lost 33 of the 47 steps it brought: 20 to assault, 7 to artillery, 4 "
+                               "to drone strikes and 1 other cause")
+
+    from conftest import app_of
+
+    from ui import gui
+
+    texts: list[str] = []
+    real = gui.UITextBox
+
+    def box(*a, **kw):
+        texts.append(kw.get("html_text", ""))
+        return real(*a, **kw)
+
+    monkeypatch.setattr(gui, "UITextBox", box)
+    app = app_of(st, (1,))
+    app.gui._sync_game_over()
+    assert app.gui.over_win is not None
+    assert any("<b>What it cost</b><br>" + lines[0] in t and lines[1] in t for t in texts)

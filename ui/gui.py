@@ -830,6 +830,7 @@ class Gui:
             measure_values,
             record_lines,
             score_lines,
+            why_lines,
         )
 
         o = st.outcome
@@ -846,6 +847,7 @@ class Gui:
         text += (f"{heading(esc(said[:1].upper() + said[1:]), self.app.ui_scale)}<br>"
                  f"<b>{esc(who[:1].upper() + who[1:])}</b><br>{esc(why or str(o.reason))}<br>")
         text += "".join(f"{esc(m)}<br>" for m in moments)
+        text += "<br><b>What it cost</b><br>" + "".join(f"{esc(w)}<br>" for w in why_lines(st))
         beside = record_lines(st)  # (how far off the record, in turns: a player who lost asked)
         if beside:
             text += "<br><b>This game beside the record</b><br>" + "".join(f"{esc(r)}<br>" for r in beside)
