@@ -2101,6 +2101,7 @@ def run_batch(
     overwrite: bool = False,
     on_message: Callable[[str], None] | None = None,
     turns: bool = False,
+    on_workers: Callable[[dict[str, str], int], None] | None = None,
 ) -> BatchResult:
     """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early).
 
@@ -2111,7 +2112,9 @@ def run_batch(
     for the user, before any game is played: a results or logs folder created, an unfinished batch discarded,
     finished parts played again. `csv` and `logs_dir` are checked before any game too (`_check_side_outputs`).
     `turns`: also write one row per game per turn played (`turn_rows`) to `turns_path(out)`, from per-turn
-    parts saved with the game parts (so an interrupted batch resumes with them too)."""
+    parts saved with the game parts (so an interrupted batch resumes with them too). `on_workers` hears which
+    workers a remote Dask scheduler has before the games ({address: host}, threads): the run's record
+    (`engine.runlog`)."""
     t0 = time.perf_counter()
     # the engine every worker must run, read before any cluster starts (a local cluster's workers import the engine
     # from disk at their first task, or when restarted: a tree edited since then plays other games)
@@ -2149,7 +2152,7 @@ def run_batch(
         client = _connect_dask(scheduler, min(workers, n_total)) if scheduler else None
         try:
             if remote:  # (the cluster's workers, not this machine's --workers, play the games)
-                threads = _check_dask_workers(client[0], str(scheduler), on_message, ident)
+                threads = _check_dask_workers(client[0], str(scheduler), on_message, ident, on_workers)
                 if auto_chunk and threads:
                     chunk = _default_chunk(n_total, threads)
             return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
@@ -2757,7 +2760,8 @@ def _within(seconds: float, fn: Callable[[], Any], on_late: Callable[[Any], None
 
 
 def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str], None] | None,
-                        expect: Sequence[Any] | None = None) -> int:
+                        expect: Sequence[Any] | None = None,
+                        on_workers: Callable[[dict[str, str], int], None] | None = None) -> int:
     """Before any game: every worker of the scheduler must import this wargame's engine, same version and code,
     numpy and Python (`expect`, the batch's `engine_identity()`), else a BatchError names them (the tasks check
     again: `Task.expect`). Says what the batch runs on; returns the workers' thread count (0: none yet, the batch
@@ -2792,6 +2796,8 @@ def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str],
                          f"({_client_setup(mine)}) installed, the same code as here: install it, restart the workers "
                          "(`dask worker` loads the engine once) and run the batch again")
     n = sum(threads.get(a, 1) for a in info)
+    if on_workers is not None:
+        on_workers({str(a): str(info[a].get("host")) for a in sorted(info) if isinstance(info[a], dict)}, n)
     if on_message:
         if not info:
             on_message(f"Dask scheduler {scheduler} has no worker yet: waiting up to {DASK_NO_WORKERS_S:g} s for "

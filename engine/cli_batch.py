@@ -194,14 +194,38 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             terminated.append(signum)
             raise KeyboardInterrupt
 
+        from engine import runlog
+
+        run = runlog.new_run(spec.command, scheduler, n_workers, B.engine_identity())
+        started = time.monotonic()
+
         def on_message(text: str) -> None:  # (during the games too, a worker left or joined: above the bar)
             console.print(text, highlight=False, soft_wrap=True, markup=False)
+            if text.startswith("Dask worker ") and (" left:" in text or " joined " in text):
+                runlog.worker_change(run, text)
+
+        def keep_record(outcome: str, played: int, resumed: int, why: str | None = None) -> None:
+            """The run's record beside the results (`engine.runlog`): never the reason a batch fails."""
+            try:
+                runlog.add_run(out, runlog.finish(run, outcome, played, resumed, res_total[0],
+                                                  time.monotonic() - started, why), fresh=not resume)
+            except OSError as e:
+                console.print(f"note: cannot write {runlog.runs_path(out)} ({e.strerror or e}): the results are "
+                              "whole, without the record of where they were played", highlight=False, markup=False)
+
+        res_total = [0]
+        resumed_at_start = [0]
+
+        def started_games(total: int, already: int) -> None:
+            res_total[0], resumed_at_start[0] = total, already
+            on_start(total, already)
 
         old = signal.signal(signal.SIGTERM, on_term)
         try:
             res = B.run_batch(spec, out, workers=n_workers, scheduler=scheduler, chunk=chunk, resume=resume,
-                              logs_dir=str(logs) if logs else None, csv=csv, on_start=on_start,
-                              on_progress=on_progress, overwrite=overwrite, on_message=on_message, turns=turns)
+                              logs_dir=str(logs) if logs else None, csv=csv, on_start=started_games,
+                              on_progress=on_progress, overwrite=overwrite, on_message=on_message, turns=turns,
+                              on_workers=lambda hosts, threads: runlog.dask_workers(run, hosts, threads))
         except B.BatchError as e:
             if progress is not None:
                 progress.stop()
@@ -209,12 +233,18 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except B.BatchAborted as e:
             if progress is not None:
                 progress.stop()
+            if res_total[0] and e.done >= 0:  # (games began: this run is part of the results' story)
+                keep_record("stopped", max(0, e.done - resumed_at_start[0]), resumed_at_start[0],
+                            e.message.split(";")[0])
             hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns, scheduler=scheduler, workers=workers)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
             fail(f"{e.message}; {saved}. Resume with: {hint}", 128 + signal.SIGTERM if terminated else e.code)
         finally:
             signal.signal(signal.SIGTERM, old)
+        if not res.already_complete:
+            res_total[0] = res.games
+            keep_record("complete", res.games - res.resumed_games, res.resumed_games)
         if progress is not None:
             progress.stop()
         if res.already_complete:

@@ -2054,12 +2054,15 @@ def provenance(s: Summary) -> dict[str, Any]:
 def provenance_text(s: Summary) -> str:
     """`provenance` in one Markdown sentence (without its full stop): "engine 0.19.0 (code 1a2b...), scenario
     `scenarios/x.json` sha256 `ab12...`"."""
+    from engine.runlog import read_runs, runs_words
+
     p = provenance(s)
     code = f" (code `{p['engine_code']}`)" if p["engine_code"] else ""
     engine = f"engine {p['engine_version']}{code}" if p["engine_version"] else "engine version not recorded"
     path = f" `{p['scenario_path']}`" if p["scenario_path"] else ""
     sha = f"sha256 `{p['scenario_sha256']}`" if p["scenario_sha256"] else "sha256 not recorded"
-    return f"{engine}, scenario{path} {sha}"
+    runs = runs_words(read_runs(s.path))  # (where the games were played: the record beside the results)
+    return f"{engine}, scenario{path} {sha}" + (f"; {runs}" if runs else "")
 
 
 def rerun_commands(s: Summary) -> list[tuple[int, str]]:
@@ -3440,12 +3443,19 @@ def summary_intervals(s: Summary) -> dict[str, str]:
     return {s.at_base(k): s.at_base(v) for k, v in out.items()}
 
 
+def _runs(s: Summary) -> list[dict[str, Any]]:
+    from engine.runlog import read_runs
+
+    return read_runs(s.path)
+
+
 def cells_json(s: Summary) -> str:
     """`summary.json`: the results file, its batch command, how the table's numbers are made, and
     `cell_summaries`."""
     return json.dumps({
         "results": str(s.path), "command": s.meta.get("command"), "seed": s.seed, "games": s.games,
         "provenance": provenance(s),  # (engine and scenario; null where the results do not record them)
+        "runs": _runs(s),  # (where and when the games were played: `engine.runlog`; [] if not recorded)
         "fixed": s.fixed,
         "intervals": summary_intervals(s),
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",

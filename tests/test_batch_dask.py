@@ -656,3 +656,29 @@ def test_the_parse_cache_keeps_the_most_recently_used(doc4, monkeypatch) -> None
         B._scenario_for(variant_doc(k))
         assert B._scenario_for(hot) is first  # (used between every other: never the least recently used)
     assert B.scenario_loads() == loads + size + 4 and len(B._SCEN_CACHE) == size
+
+
+def test_a_cluster_batch_records_where_it_was_played(doc, cluster, tmp_path, monkeypatch) -> None:
+    """A cluster analyst: nothing in the outputs said the games ran on Dask, on which workers, with which
+    `distributed`. The record beside the results (`engine.runlog`) does, and the report's provenance says it; the
+    results file itself is the local run's, byte for byte in its rows and metadata but the command."""
+    import json
+
+    from engine import report as R
+    from engine.runlog import read_runs, runs_path
+
+    address, _ = cluster
+    scen = tmp_path / "small.json"
+    scen.write_text(json.dumps(doc))
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["batch", str(scen), "--games", "2", "--seed", "5", "--out", "c.parquet",
+                                 "--scheduler", address, "-q"])
+    assert r.exit_code == 0, r.output
+    (run,) = read_runs(tmp_path / "c.parquet")
+    assert run["scheduler"] == address and run["outcome"] == "complete" and run["games_played"] == 2
+    assert run["dask_workers"]["count"] == 1 and run["dask_workers"]["threads"] == 1
+    assert list(run["dask_workers"]["hosts"].values()) == [1] and run["distributed"]
+    assert runs_path(tmp_path / "c.parquet").name == "c.parquet.runs.json"
+    words = R.provenance_text(R.summarize(tmp_path / "c.parquet"))
+    assert f"played in one run: 2 games on Dask scheduler {address} (1 worker, 1 thread, on " in words, words
+    assert json.loads(R.cells_json(R.summarize(tmp_path / "c.parquet")))["runs"] == [run]

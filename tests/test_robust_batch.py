@@ -289,6 +289,16 @@ def test_signal_to_cli_batch_then_resume(file4, doc4, tmp_path, signum, code):
     r = CliRunner().invoke(app, [*args, "--resume"])
     assert r.exit_code == 0, r.output
     assert table(out) == reference
+    # the record of the two runs beside the results (session 41: the outputs did not say it was resumed)
+    from engine.runlog import read_runs, runs_words
+
+    first, second = read_runs(out)
+    assert (first["outcome"], first["games_played"], first["games_resumed"]) == ("stopped", saved, 0)
+    assert first["why"] == "interrupted" and first["workers_asked"] == 2 and first["scheduler"] is None
+    assert (second["outcome"], second["games_played"], second["games_resumed"]) == ("complete", 2 * games - saved,
+                                                                                     saved)
+    assert first["command"] == second["command"] and second["games_total"] == 2 * games
+    assert runs_words([first, second]).startswith(f"played in 2 runs (resumed): {saved} games in 2 processes on ")
 
 
 @pytest.mark.parametrize("to", ["process", "another thread"])
