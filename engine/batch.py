@@ -2879,7 +2879,8 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
     leave or join meanwhile (`worker_change_notes`)."""
     from distributed import wait
 
-    futs, shared = _submit_shared(client, todo, expect)
+    futs, shared, again = _submit_shared(client, todo, expect)
+    shut_out: dict[str, str] = {}  # workers that refused a task (another engine, an agent it lacks): why
     workers_seen = _dask_worker_addresses(client)  # (None: not asked yet, and nothing to compare with)
     had_worker = bool(workers_seen)
     asked_at = time.monotonic()
@@ -2933,8 +2934,18 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 except TimeoutError:  # (lost meanwhile: as above)
                     continue
                 except BatchError as e:  # (a worker's own one-line refusal: another engine, an agent it lacks)
-                    keep_finished(but=f)
-                    raise BatchAborted(f"{e}", 1, 0, 0) from None
+                    others = _able_workers(client, f, e, shut_out, expect, on_message)
+                    if not others:
+                        keep_finished(but=f)
+                        raise BatchAborted(f"{e}", 1, 0, 0) from None
+                    # (its games go to the workers that can play them: one wrong worker joining a shared cluster
+                    # stopped a whole study, with good workers left)
+                    pending.discard(f)
+                    del futs[f]
+                    nf = again(t, others)
+                    futs[nf] = t
+                    pending.add(nf)
+                    continue
                 except Exception as e:  # KilledWorker, lost worker, CommClosed ...
                     msg = str(e).splitlines()[0] if str(e) else ""
                     keep_finished(but=f)
@@ -2974,6 +2985,39 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
             pass
 
 
+def _able_workers(client: Any, f: Any, e: BaseException, shut_out: dict[str, str], expect: tuple[str, ...] | None,
+                  on_message: Callable[[str], None] | None) -> list[str]:
+    """After task future `f` failed with a worker's refusal `e`: the workers that can play the batch's games
+    (each checked as before the games, `worker_identity`), the one that refused left out (`shut_out`, with why:
+    said once). Empty when the refusing worker cannot be named, or no other worker can play them: the batch stops."""
+    try:
+        key = f.key
+        bad = client.run_on_scheduler(lambda dask_scheduler: sorted(  # (by value: the scheduler needs no engine)
+            getattr(dask_scheduler.tasks.get(key), "erred_on", None) or ()))
+    except Exception:
+        return []
+    if not bad or expect is None:
+        return []
+    new = [a for a in bad if a not in shut_out]
+    for addr in new:
+        shut_out[addr] = _first_line(e)
+    now = [a for a in _dask_worker_addresses(client) or () if a not in shut_out]
+    try:
+        info = client.run(worker_identity, workers=now, on_error="return") if now else {}
+    except Exception:
+        return []
+    able = sorted(a for a, got in info.items() if isinstance(got, dict) and _engine_mismatch(
+        [got.get(k) for k in ("engine_version", "engine_code", "numpy", "python_minor")], expect) is None)
+    for a in sorted(set(info) - set(able)):  # (found wrong too: left out as well)
+        shut_out.setdefault(a, "it runs another engine, or none")
+    if able and on_message is not None:
+        for addr in new:  # (said once: its other refusals follow it to the same end)
+            on_message(f"Dask worker {addr} cannot play this batch ({shut_out[addr]}): its games go to the other "
+                       f"{len(able)} worker{'s' if len(able) != 1 else ''}; stop it, or install this wargame there "
+                       "and restart it")
+    return able
+
+
 def _refuse_mismatched_workers(client: Any, expect: tuple[str, ...] | None) -> None:
     """After a task failed: if a worker now runs another engine (one that joined after the check before the games;
     an older engine's `run_task` fails on this one's tasks before its own check can refuse them), the batch stops
@@ -2988,7 +3032,8 @@ def _refuse_mismatched_workers(client: Any, expect: tuple[str, ...] | None) -> N
         pass
 
 
-def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | None) -> tuple[dict[Any, Task], list]:
+def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | None
+                   ) -> tuple[dict[Any, Task], list, Callable[[Task, list[str]], Any]]:
     """Submit the chunks, each distinct scenario document once: a task per document (content-addressed: cells that
     differ only in options outside it share one), whose result the chunks take as `run_task`'s second argument, so
     a task ships ~1 KB instead of the ~40 KB document (Shusha's), and a worker fetches each document once. A
@@ -2997,14 +3042,17 @@ def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | 
     replays the chunks of a killed worker as before. The document's task is the builtin `dict` and the chunk's
     `run_task`, names an older engine's worker can unpickle: it fails inside the task and the batch says why
     (`_run_dask`), where a function of this engine's alone killed the worker at unpickling. Returns {chunk
-    future: task (with its document)} and the document futures."""
+    future: task (with its document)}, the document futures, and a function that submits a task again on the given
+    workers only (`_run_dask`: a worker that refused it is left out)."""
     import dataclasses
+    import itertools
 
     from engine.scenario import scenario_sha256
 
     stamp = f"{os.getpid()}-{time.time_ns()}"
     docs: dict[str, Any] = {}
     by_id: dict[int, str] = {}  # (the tasks of a cell share its document object: hashed once)
+    sha_of: dict[str, str] = {}  # task name -> its document's sha
     futs = {}
     for t in todo:
         sha = by_id.get(id(t.doc))
@@ -3012,9 +3060,17 @@ def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | 
             sha = by_id[id(t.doc)] = scenario_sha256(t.doc)
         if sha not in docs:
             docs[sha] = client.submit(dict, t.doc, pure=False, key=f"wargame-scenario-{sha[:16]}-{stamp}")
+        sha_of[t.name] = sha
         slim = dataclasses.replace(t, doc=None, return_logs=bool(t.logs_dir), expect=expect)
         futs[client.submit(run_task, slim, docs[sha], pure=False, key=f"wargame-{t.name}-{stamp}")] = t
-    return futs, list(docs.values())
+    tries = itertools.count(1)
+
+    def again(t: Task, workers: list[str]) -> Any:
+        slim = dataclasses.replace(t, doc=None, return_logs=bool(t.logs_dir), expect=expect)
+        return client.submit(run_task, slim, docs[sha_of[t.name]], pure=False, workers=workers,
+                             allow_other_workers=False, key=f"wargame-{t.name}-{stamp}-again{next(tries)}")
+
+    return futs, list(docs.values()), again
 
 
 def _remove_parts(pdir: Path, names: list[str]) -> None:

@@ -570,7 +570,7 @@ def test_documents_are_shared_by_content(doc4) -> None:
 
     _, tasks, _ = B.plan(sweep_spec(doc4, games=2, ranges=(10, 12, 14)), 1)
     fake = FakeClient()
-    futs, shared = B._submit_shared(fake, tasks, expect=("x",))
+    futs, shared, _ = B._submit_shared(fake, tasks, expect=("x",))
     assert len(shared) == 3 and len(futs) == len(tasks) == 12
     docs = [args[0] for name, args in fake.calls if name == "dict"]
     assert sorted(d["sides"]["defender"]["supply_range"] for d in docs) == [10, 12, 14]
@@ -682,3 +682,35 @@ def test_a_cluster_batch_records_where_it_was_played(doc, cluster, tmp_path, mon
     words = R.provenance_text(R.summarize(tmp_path / "c.parquet"))
     assert f"played in one run: 2 games on Dask scheduler {address} (1 worker, 1 thread, on " in words, words
     assert json.loads(R.cells_json(R.summarize(tmp_path / "c.parquet")))["runs"] == [run]
+
+
+def test_a_worker_of_another_engine_is_shut_out_and_the_others_finish_the_batch(doc, tmp_path, monkeypatch) -> None:
+    """A cluster analyst: one worker of another engine joining mid-batch stopped a whole study, with good workers
+    left. Its refusals now send its games to the workers that can play them, said once; the results are a local
+    run's. (The check before the games is skipped here, as for a worker that joins after it.)"""
+    other = tmp_path / "other"
+    shutil.copytree(ROOT / "engine", other / "engine", ignore=shutil.ignore_patterns("__pycache__"))
+    rules = other / "engine" / "rules.py"
+    rules.write_text(rules.read_text().replace(f'ENGINE_VERSION = "{ENGINE_VERSION}"', 'ENGINE_VERSION = "0.0.1"'))
+    sched = _scheduler()
+    procs = [_start_worker(sched.scheduler_address, tmp_path / "good", str(ROOT)),
+             _start_worker(sched.scheduler_address, tmp_path / "bad", str(other))]
+    try:
+        from distributed import Client
+
+        with Client(sched.scheduler_address, timeout="10s") as c:
+            c.wait_for_workers(2, timeout=30)
+        real = B._check_dask_workers
+        monkeypatch.setattr(B, "_check_dask_workers", lambda *a, **k: 2)
+        out, ref = tmp_path / "r.parquet", tmp_path / "ref.parquet"
+        msgs: list[str] = []
+        B.run_batch(spec(doc, games=6), out, scheduler=sched.scheduler_address, chunk=1, on_message=msgs.append)
+        B.run_batch(spec(doc, games=6), ref, workers=1)
+        assert read(out) == read(ref)
+        said = [m for m in msgs if "cannot play this batch" in m]
+        assert len(said) == 1, msgs  # (once: the wrong worker takes tasks as fast as it refuses them)
+        assert "runs engine 0.0.1" in said[0] and "its games go to the other 1 worker" in said[0], said
+        monkeypatch.setattr(B, "_check_dask_workers", real)
+    finally:
+        _stop(procs)
+        sched.close(timeout=10)
