@@ -534,7 +534,8 @@ def ground() -> dict:
         "Look for (seed 1) the turn-2 weather line '... snow: ... sf x1.25 in hills'; in snow 'red_sf_1 moves "
         "(5,5)->(6,4) (1.88 MP)', then 'blue_inf moves (11,0)->(6,3)': red must assault uphill. Dry: 'red_sf_1 "
         "moves (5,5)->(6,3) (3 MP)' and 'attacker takes control of (6,3) Kepez pass': blue must assault. In the "
-        "game (`wargame play scenarios/lessons/ground.json --side attacker`) select a red group on turn 2 and press "
+        "game (`wargame play scenarios/lessons/ground.json --side attacker --seed 1`, the game above) select a red "
+        "group on turn 2 and press "
         "1: hills cost 1.875 and the reach stops one hex short of the pass. Try more legs: `--set "
         "'unit_types={\"special_forces\":{\"move_points\":4}}'`: 3.75 MP fits, and snow no longer decides.",
         "Simplified: one day, one turn, one weather; the same snow on every slope and none on the road; nobody "
