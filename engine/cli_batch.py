@@ -197,21 +197,27 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         from engine import runlog
 
         run = runlog.new_run(spec.command, scheduler, n_workers, B.engine_identity())
-        started = time.monotonic()
+        earlier = runlog.earlier_runs(out, resume)  # (the unfinished batch's runs a --resume goes on with)
+        started, wall_start = time.monotonic(), time.time()
 
         def on_message(text: str) -> None:  # (during the games too, a worker left or joined: above the bar)
             console.print(text, highlight=False, soft_wrap=True, markup=False)
-            if text.startswith("Dask worker ") and (" left:" in text or " joined " in text):
+            if text.startswith("Dask worker ") and (" left:" in text or " joined " in text
+                                                    or " cannot play this batch " in text):
                 runlog.worker_change(run, text)
 
-        def keep_record(outcome: str, played: int, resumed: int, why: str | None = None) -> None:
-            """The run's record beside the results (`engine.runlog`): never the reason a batch fails."""
+        def keep_record(outcome: str, played: int, resumed: int, why: str | None = None, whole: bool = False) -> None:
+            """The run's record (`engine.runlog`): with the unfinished batch, or beside the finished results (`whole`:
+            a run that stopped after its results were written, at the CSV copy). Never the reason a batch fails."""
+            this = runlog.finish(run, outcome, played, resumed, res_total[0], time.monotonic() - started, why)
             try:
-                runlog.add_run(out, runlog.finish(run, outcome, played, resumed, res_total[0],
-                                                  time.monotonic() - started, why), fresh=not resume)
+                if outcome == "complete" or whole:
+                    runlog.record_finished(out, earlier, this)
+                else:
+                    runlog.record_stopped(out, earlier, this)
             except OSError as e:
-                console.print(f"note: cannot write {runlog.runs_path(out)} ({e.strerror or e}): the results are "
-                              "whole, without the record of where they were played", highlight=False, markup=False)
+                console.print(f"note: cannot write the record of where the games were played ({e.strerror or e}); "
+                              "the games are saved", highlight=False, markup=False)
 
         res_total = [0]
         resumed_at_start = [0]
@@ -233,9 +239,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         except B.BatchAborted as e:
             if progress is not None:
                 progress.stop()
-            if res_total[0] and e.done >= 0:  # (games began: this run is part of the results' story)
-                keep_record("stopped", max(0, e.done - resumed_at_start[0]), resumed_at_start[0],
-                            e.message.split(";")[0])
+            if res_total[0]:  # (games began: this run is part of the results' story; done < 0: all were played)
+                played = e.done - resumed_at_start[0] if e.done >= 0 else res_total[0] - resumed_at_start[0]
+                keep_record("stopped", max(0, played), resumed_at_start[0], e.message.split(";")[0],
+                            whole=e.done < 0 and _written_since(out, wall_start))
             hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns, scheduler=scheduler, workers=workers)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
@@ -245,6 +252,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         if not res.already_complete:
             res_total[0] = res.games
             keep_record("complete", res.games - res.resumed_games, res.resumed_games)
+        elif earlier:  # (a run that stopped once every game was played: the results are whole, and now the record)
+            try:
+                runlog.record_finished(out, earlier, None)
+            except OSError:
+                pass
         if progress is not None:
             progress.stop()
         if res.already_complete:
@@ -470,6 +482,15 @@ def plain_progress_line(done: int, total: int, resumed: int, elapsed: float) -> 
     rate = f"{now / elapsed:.2f} games/s" if elapsed > 0 and now > 0 else "– games/s"
     return (f"games {done}/{total} ({100 * done // max(1, total)}%), {rate}, elapsed {hms(elapsed)}, "
             f"ETA {eta_text(total - done, now, elapsed)}")
+
+
+def _written_since(path: Path, since: float) -> bool:
+    """Whether `path` was written at or after `since` (wall-clock seconds): a batch's results combined in this run,
+    not the finished results of another that an `--overwrite` run stopped before replacing."""
+    try:
+        return path.stat().st_mtime >= since - 1
+    except OSError:
+        return False
 
 
 def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False,

@@ -31,12 +31,7 @@ def runs_path(results: str | Path) -> Path:
 def read_runs(results: str | Path) -> list[dict[str, Any]]:
     """The runs recorded for `results`, oldest first; [] when there is no record (a batch of an older wargame) or it
     cannot be read."""
-    try:
-        doc = json.loads(runs_path(results).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    runs = doc.get("runs") if isinstance(doc, dict) else None
-    return [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
+    return _read(runs_path(results))
 
 
 def new_run(command: str, scheduler: str | None, workers: int | None, engine: tuple[str, ...]) -> dict[str, Any]:
@@ -83,37 +78,81 @@ def finish(run: dict[str, Any], outcome: str, played: int, resumed: int, total: 
     return run
 
 
-def add_run(results: str | Path, run: dict[str, Any], fresh: bool) -> None:
-    """Append `run` to the record of `results` (written whole or not at all); `fresh`: a new batch (not a
-    `--resume`), whose record starts with it."""
-    runs = [] if fresh else read_runs(results)
-    runs.append(run)
-    atomic_write_text(runs_path(results), json.dumps({"results": Path(results).name, "runs": runs}, indent=1,
-                                                     sort_keys=True) + "\n")
+PENDING = "runs.json"
+"""The record of an unfinished batch's runs, in its parts folder (`engine.batch.parts_dir`) until it is finished."""
+
+
+def _pending_path(results: str | Path) -> Path:
+    from engine.batch import parts_dir
+
+    return parts_dir(Path(results)) / PENDING
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    runs = doc.get("runs") if isinstance(doc, dict) else None
+    return [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
+
+
+def _write(path: Path, results: str | Path, runs: list[dict[str, Any]]) -> None:
+    atomic_write_text(path, json.dumps({"results": Path(results).name, "runs": runs}, indent=1, sort_keys=True)
+                      + "\n")
+
+
+def earlier_runs(results: str | Path, resume: bool) -> list[dict[str, Any]]:
+    """The runs of the unfinished batch a `--resume` goes on with (kept in its parts folder); [] for a new batch or
+    `--overwrite`, whose record starts afresh (a stale record of another batch is never carried on)."""
+    return _read(_pending_path(results)) if resume else []
+
+
+def record_stopped(results: str | Path, earlier: list[dict[str, Any]], run: dict[str, Any]) -> None:
+    """A run that stopped with games saved: kept with the unfinished batch (its parts folder), not beside finished
+    results it did not replace (a stopped `--overwrite` run stood in for the record of the results still there)."""
+    path = _pending_path(results)
+    if path.parent.is_dir():
+        _write(path, results, [*earlier, run])
+    elif Path(results).exists():  # (every game played and combined, a later step failed: the results are whole)
+        _write(runs_path(results), results, [*earlier, run])
+
+
+def record_finished(results: str | Path, earlier: list[dict[str, Any]], run: dict[str, Any] | None) -> None:
+    """The batch is finished in `results`: its record beside it is the earlier runs of this batch and `run` (None:
+    this run found it finished, after a run that stopped once every game was played), and the record kept with the
+    unfinished batch goes (with its parts folder, when nothing else is left in it)."""
+    runs = [*earlier, *([run] if run is not None else [])]
+    if runs:
+        _write(runs_path(results), results, runs)
+    pending = _pending_path(results)
+    try:
+        pending.unlink()
+        pending.parent.rmdir()
+    except OSError:
+        pass
 
 
 def where_words(run: dict[str, Any]) -> str:
-    """Where a run played: "on Dask scheduler tcp://h:8786 (2 workers, 2 threads, on vm; distributed 2025.1.0)",
-    "on a Dask LocalCluster of 2 workers on vm", "in 2 processes on vm", "in one process on vm"."""
-    host = (run.get("client") or {}).get("host") or "?"
+    """Where a run played, without hosts, addresses or times (a report is published; the record beside the results
+    keeps them): "on a Dask cluster (2 workers, 2 threads; distributed 2025.1.0)", "on a Dask LocalCluster of 2
+    workers", "in 2 processes", "in one process"."""
     sched, asked = run.get("scheduler"), run.get("workers_asked")
     if sched and sched != "local":
         w = run.get("dask_workers") or {}
-        hosts = ", ".join(f"{h}" + (f" ×{n}" if n > 1 else "") for h, n in (w.get("hosts") or {}).items())
-        dist = f"; distributed {run['distributed']}" if run.get("distributed") else ""
         n, t = w.get("count", "?"), w.get("threads", "?")
-        return (f"on Dask scheduler {sched} ({n} worker{'' if n == 1 else 's'}, {t} thread{'' if t == 1 else 's'}"
-                + (f", on {hosts}" if hosts else "") + f"{dist})")
+        dist = f"; distributed {run['distributed']}" if run.get("distributed") else ""
+        return f"on a Dask cluster ({n} worker{'' if n == 1 else 's'}, {t} thread{'' if t == 1 else 's'}{dist})"
     if sched == "local":
-        return f"on a Dask LocalCluster of {asked or 'its default'} workers on {host}"
+        return f"on a Dask LocalCluster of {asked or 'its default'} workers"
     if asked == 1:
-        return f"in one process on {host}"
-    return f"in {asked} processes on {host}" if asked else f"in a process per core on {host}"
+        return "in one process"
+    return f"in {asked} processes" if asked else "in a process per core"
 
 
 def runs_words(runs: list[dict[str, Any]]) -> str:
-    """The record in one sentence (no full stop): "played in 2 runs: 900 games on Dask scheduler ... (stopped: ...),
-    then 100 on ..., resumed"; "" when there is none."""
+    """The record in one sentence for a report (no full stop): "played in 2 runs (resumed): 900 games on a Dask
+    cluster (...) (stopped: interrupted); then 100 games on ..."; "" when there is none."""
     if not runs:
         return ""
     parts = []
@@ -122,6 +161,6 @@ def runs_words(runs: list[dict[str, Any]]) -> str:
         how = "" if r.get("outcome") == "complete" else f" (stopped: {r.get('why') or 'interrupted'})"
         churn = len(r.get("worker_changes") or [])
         moved = f"; {churn} worker{'s' if churn != 1 else ''} left or joined" if churn else ""
-        parts.append(f"{'then ' if k else ''}{played} games {where_words(r)}, {r.get('started_utc', '?')}{moved}{how}")
+        parts.append(f"{'then ' if k else ''}{played} games {where_words(r)}{moved}{how}")
     head = "played in one run: " if len(runs) == 1 else f"played in {len(runs)} runs (resumed): "
     return head + "; ".join(parts)

@@ -298,7 +298,8 @@ def test_signal_to_cli_batch_then_resume(file4, doc4, tmp_path, signum, code):
     assert (second["outcome"], second["games_played"], second["games_resumed"]) == ("complete", 2 * games - saved,
                                                                                      saved)
     assert first["command"] == second["command"] and second["games_total"] == 2 * games
-    assert runs_words([first, second]).startswith(f"played in 2 runs (resumed): {saved} games in 2 processes on ")
+    assert runs_words([first, second]) == (f"played in 2 runs (resumed): {saved} games in 2 processes (stopped: "
+                                           f"interrupted); then {2 * games - saved} games in 2 processes")
 
 
 @pytest.mark.parametrize("to", ["process", "another thread"])
