@@ -94,15 +94,14 @@ def debrief_rows(state: GameState) -> list[tuple[str, int, int]]:
     return rows
 
 
-WHY_CAUSES = 3
-"""Causes of loss a `why_lines` line names for a side, the dearest first (the rest are in `debrief_rows`)."""
 CAUSE_WORDS = {"drone": "drone strikes", "retreat": "routs", "air defence": "air defence"}
 """A loss cause (`Score.losses_by_cause`) in `why_lines`' words, where its name alone reads badly ("4 to drone")."""
 
 
 def why_lines(state: GameState) -> list[str]:
     """What each side paid, in a sentence each, from the score: the steps it lost against those it brought (ground
-    and air, as `engine.batch.cell_start_steps` counts them), the causes that took most, and the turns its units
+    and air, as `engine.batch.cell_start_steps` counts them), every cause of them, the dearest first (they add up to
+    the steps lost: "and 1 other cause" read as one step, a reviewer), and the turns its units
     spent out of supply. A defender who lost read the causes only in the table's rows and had to work them out:
     "The defender lost 30 of the 45 steps it brought: 13 to assault, 8 to drone strikes, 5 to artillery; its units
     spent 145 unit-turns out of supply (each: fire -1, no rally)". Facts of this game, not a judgement of them."""
@@ -115,9 +114,7 @@ def why_lines(state: GameState) -> list[str]:
         lost = sum(sc.steps_lost[side].values())
         had = brought[side]["ground"] + brought[side]["air"]
         causes = sorted(((n, c) for c, n in sc.losses_by_cause[side].items() if n), key=lambda x: (-x[0], x[1]))
-        what = ", ".join(f"{n} to {CAUSE_WORDS.get(c, c)}" for n, c in causes[:WHY_CAUSES])
-        more = len(causes) - WHY_CAUSES
-        what += f" and {more} other cause{'s' if more > 1 else ''}" if more > 0 else ""
+        what = ", ".join(f"{n} to {CAUSE_WORDS.get(c, c)}" for n, c in causes)  # (all: they add up to the loss)
         line = (f"The {side} lost {lost} of the {had} steps it brought" + (f": {what}" if what else "")
                 if lost else f"The {side} lost none of the {had} steps it brought")
         cut = sc.unit_turns_out_of_supply[side]

@@ -115,6 +115,9 @@ def _through_field(view: SideView, mobility: str, goal_idx: int, mp: float) -> n
             costs = memo[ckey] = [[w if d <= mp + 1e-9 else math.inf for w, d in zip(wet, dry, strict=True)]
                                   for wet, dry in zip(weather_cost_list(gmap, scen, mobility, precipitation),
                                                       gmap.edge_cost_list[mobility], strict=True)]
+        if len(memo) >= COVER_FIELDS_MAX:  # (fields and their cost lists alike: rebuilt when asked again)
+            memo.clear()
+            memo[ckey] = costs
         got = memo[key] = _search(gmap, costs, goal_idx, view.side, 0, math.inf)
     return got
 

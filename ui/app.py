@@ -3746,7 +3746,8 @@ def assault_outcome_lines(a: Any, ds: list[Any], strength: int, rules: Any, no_a
              "assault repulsed": "repulsed (your unit -1 cohesion" + (
                  "; it may also lose steps to the return fire below)" if fired_on else ")"),
              "assaulting unit destroyed": "your unit destroyed"}
-    out = ["  What can happen (the enemy falls back if broken, or if it loses 2+ steps and more than you):"]
+    out = ["  What can happen (the enemy falls back if the unit you strike is destroyed or broken, or loses 2+ "
+           "steps and more than you):"]
     ranged = False
     order = ASSAULT_RESULTS[1:] + ASSAULT_RESULTS[:1]
     for r in order:

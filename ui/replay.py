@@ -313,7 +313,7 @@ class ReplayApp(App):
         super().__init__(model.state, set(), palette=palette, ui_scale=ui_scale, size=size, autoskip=False)
         self.model = model
         self.read_only = True
-        self.gui.layout()  # (the viewer's own buttons: `GameGui.layout` reads `read_only`)
+        self.gui.layout()  # (the viewer's own buttons: `Gui.layout` reads `read_only`)
         self.omniscient = side is None
         self.view_side = 0 if side in (None, "attacker") else 1
         self.show_units = model.kind == "save"

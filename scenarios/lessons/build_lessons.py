@@ -249,7 +249,8 @@ def cliff(variant: str) -> dict:
         "hexes) and for 'the assaulting "
         "unit advances': from below a victorious group still climbs into the town. In the game press 2 for the "
         "defence overlay and hover a town hex: the panel says 'cliff top (fires down +2)'. The cliffs are the "
-        "heavy hachured lines; vehicles could not cross them at all, special forces climb them slowly.",
+        "heavy hachured lines; vehicles cannot cross them at all, and no unit climbs one by moving (the climb "
+        "costs special forces more than a turn's move points): only an assault that wins carries them up.",
     ]
     notes = [
         "One day per turn, all in daylight. The red special forces play the doctrine agent with "
