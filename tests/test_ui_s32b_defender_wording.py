@@ -40,7 +40,8 @@ def test_the_assault_outcomes_name_the_enemy_not_the_defenders(monkeypatch):
     lines = outcome_lines(monkeypatch, [SimpleNamespace(firer="e", modifiers=[], expected_losses=0.4)])
     text = "\n".join(lines)
     assert "defender" not in text.lower() and " they " not in text, text
-    assert "the enemy falls back if broken, or if it loses 2+ steps and more than you" in lines[0]
+    assert ("the enemy falls back if the unit you strike is destroyed or broken, or loses 2+ steps and more than you"
+            in lines[0])
     rows = [s.strip().rsplit(":", 1)[0] for s in lines[1:5]]
     assert rows == ["the enemy there destroyed (you advance)", "the enemy falls back (you advance)",
                     "repulsed (your unit -1 cohesion; it may also lose steps to the return fire below)",
