@@ -213,10 +213,12 @@ def test_night_trained_bonus_only_against_untrained() -> None:
 
 # ---------------------------------------------------------------- assault results (rules._do_assault)
 
-def test_equal_losses_of_two_repulse_the_assault() -> None:
-    """Defenders fall back if the main defender breaks or loses at least 2 steps *and more than the attacker*:
-    2 steps each way is a repulse, in the resolution and in `assault_outcomes`' forecast alike. Dice are taken
-    out by the rules: hit chance clamp(-1 + net, 0, 1), so a net of 2 always hits and a net of 0 never does."""
+def test_equal_losses_of_two_repulse_the_assault(monkeypatch) -> None:
+    """Defenders fall back if the main defender is destroyed, breaks, or loses at least 2 steps *and more than the
+    attacker*: 2 steps each way, the main defender surviving, is a repulse, in the resolution and in
+    `assault_outcomes`' forecast alike. Dice are taken out by the rules (hit chance clamp(-1 + net, 0, 1): a net of
+    2 always hits, 0 never does) and each fire's losses held to 2 (a 3-step unit's three sure hits would take 3)."""
+    import attrs
     from conftest import goto
 
     from engine.orders import Assault
@@ -226,21 +228,33 @@ def test_equal_losses_of_two_repulse_the_assault() -> None:
         doc["combat"] = {"hit_base": -1.0, "hit_per_point": 1.0, "hit_min": 0.0, "hit_max": 1.0,
                          "out_of_supply_modifier": 0}
         add_unit(doc, "probe", "attacker", "infantry", (1, 5), strength=3)
-        add_unit(doc, "target", "defender", "infantry", (2, 5), strength=2)  # the main defender
+        add_unit(doc, "target", "defender", "infantry", (2, 5), strength=3)  # the main defender: it survives 2
         add_unit(doc, "guns", "defender", "howitzer", (2, 5), strength=1)  # return fire: close_fire 1, never hits
+
+    real = combat.resolve
+
+    def two_at_most(state, odds):
+        r = real(state, odds)
+        lost = min(r.losses, 2)
+        return attrs.evolve(r, hits=min(r.hits, 2), losses=lost, strength_after=odds.target_strength - lost)
 
     state = goto(_state_with(edit), "attacker", "assault")
     probe, t = state.unit("probe"), state.unit("target").idx
     a, ds = combat.assault_odds(state, probe, t)
-    assert a.target == "target" and a.p_hit == 1.0 and a.shots == 3 and a.target_strength == 2
-    assert sorted(d.p_hit for d in ds) == [0.0, 1.0] and sum(d.shots * d.p_hit for d in ds) == 2
-    forecast = combat.assault_outcomes(a, ds, probe.strength, state.unit("target").cohesion)
+    assert a.target == "target" and a.p_hit == 1.0 and a.shots == 3 and a.target_strength == 3
+    assert sorted(d.p_hit for d in ds) == [0.0, 1.0]
+    two = (0.0, 0.0, 1.0, 0.0)  # (the forecast of the same: 2 steps lost each way, for sure)
+    forecast = combat.assault_outcomes(attrs.evolve(a, pmf=two), [attrs.evolve(d, pmf=two) if d.p_hit else d
+                                                                  for d in ds], probe.strength,
+                                       state.unit("target").cohesion)
     assert state.unit("target").cohesion > 2  # 2 steps lost do not break it
     sure = [k for k, p in forecast.items() if p > 0.999]
     cohesion = probe.cohesion
+    monkeypatch.setattr(combat, "resolve", two_at_most)
     ev = apply(state, Assault("probe", state.map.hex_of(t)))
     res = next(e for e in ev if e.kind == "AssaultResolved")
     assert res.attacker_fire[0].losses == 2 and sum(r.losses for r in res.defender_fire) == 2
+    assert state.unit("target").strength == 1 and probe.strength == 1
     assert res.result.startswith("assault repulsed"), res.result
     assert sure == ["assault repulsed"]
     # a repulsed attacker loses a point of cohesion, on top of the point per step lost
