@@ -90,7 +90,9 @@ ENGINE_VERSION = "0.30.0"
 fall back and the attacker advances ("d_tank was destroyed; steps lost: ..."), and the preview counts it
 (`combat.assault_outcomes`). The destroyed unit kept the cohesion its last step left it, and the log said the
 assault was "repulsed (d_tank held: not broken ...)": 497 of 6,815 assaults in Shusha seeds 1-200 (a rules
-auditor). The games change; Shusha (400 games) attacker wins 78.8%, was 77.3%.
+auditor). The games change; Shusha (400 games) attacker wins 78.8%, was 77.3%. The doctrine AI's `follow_up`
+parameter (off by default): the attacker assaults at worse odds a hex its own fire or assaults hit that turn; the
+Shusha scenario sets 0.5 (a playtester's packed town held in 65% of games, 53% with it; the historical games 79.8%).
 0.29.0: a hidden unit found by an enemy its side does not see (hidden, or out of its view) is told "in contact
 with the enemy" or "spotted by an unseen enemy (signature − concealment)", not the observer's id, distance and
 detection (`visibility.detect_hidden`): the found side reads the reason, and a hotseat player learned a hidden

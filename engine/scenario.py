@@ -56,7 +56,7 @@ AGENT_PARAM_CHOICES: dict[str, dict[str, tuple[Any, ...]]] = {
 `agent_parameters`)."""
 AGENT_PARAM_RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "doctrine": {"assault_ratio": (0.01, 100), "counterattack_ratio": (0.01, 100), "endgame_turns": (0, 1000),
-                 "endgame_floor": (0.01, 1)}}
+                 "endgame_floor": (0.01, 1), "follow_up": (0.01, 1)}}
 """Bounds of numeric agent parameters: `assault_ratio` is the force ratio the doctrine AI wants before it
 assaults (0 or less would assault at any odds, and a string crashed the game); `counterattack_ratio` the same
 for a counter-attack on the cut road (None: `assault_ratio`)."""

@@ -25,6 +25,8 @@ from engine.weather import FlightLimit, WeatherTurn, flight_limits
 
 T = TypeVar("T")
 _EXPECTED_LOSSES = attrgetter("expected_losses")
+HIT_EVENTS = frozenset({"ArtilleryFired", "SuspectedFire", "DroneStrike", "AssaultResolved"})
+"""A side's own fire on a hex, each with its `target_hex` (`SideView.hit_this_turn`)."""
 
 
 class cached_property(Generic[T]):
@@ -253,6 +255,19 @@ class SideView:
             if u.id == uid:
                 return u
         raise KeyError(uid)
+
+    def hit_this_turn(self) -> frozenset[int]:
+        """The hexes this side's artillery missions, drone strikes and assaults have hit this turn: its own orders,
+        read from the log's tail (what its side knows; the same after a save is loaded, unlike a note the AI kept)."""
+        st = self._state
+        side = SIDES[self.side]
+        out = set()
+        for ev in reversed(st.log):
+            if ev.turn != st.turn:
+                break
+            if ev.kind in HIT_EVENTS and ev.side == side:
+                out.add(st.map.idx(tuple(ev.target_hex)))
+        return frozenset(out)
 
     def legal_orders(self) -> list[Order]:
         return rules.legal_orders(self._state, self.side)

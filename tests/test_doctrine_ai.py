@@ -234,15 +234,15 @@ def test_the_defaults_written_out_play_the_same_games():
 
 
 def test_without_the_clock_the_attacker_plays_another_game():
-    """Seed 16: with the clock the attacker, taking worse odds in the last turns, holds the town when the game ends;
-    without it, keeping its odds to the end, it does not. (Seed 16 from engine 0.28.0, whose attacker spreads into
-    an emptied town's hexes; seed 5 before.)"""
+    """Seed 9: with the clock the attacker, taking worse odds in the last turns, holds the town when the game ends;
+    without it, keeping its odds to the end, it does not. (Seed 9 from session 41, whose Shusha attacker follows up
+    its assaults, `follow_up`; seed 16 from engine 0.28.0, seed 5 before.)"""
     base = shusha_scenario()
     off = with_overrides(base, ("sides.attacker.agent_params.endgame_turns=0",), "shusha")
-    a, b = play_game(base, 16), play_game(off, 16)
+    a, b = play_game(base, 9), play_game(off, 9)
     assert (a.outcome.winner, b.outcome.winner) == ("attacker", "defender")
     floor_one = with_overrides(base, ("sides.attacker.agent_params.endgame_floor=1",), "shusha")
-    assert moves(play_game(floor_one, 16)) == moves(b)  # a floor of 1 is no clock either
+    assert moves(play_game(floor_one, 9)) == moves(b)  # a floor of 1 is no clock either
 
 
 @pytest.mark.parametrize("setting, problem", [

@@ -365,3 +365,52 @@ def test_the_debrief_says_what_each_side_paid(shusha, screen, monkeypatch) -> No
     app.gui._sync_game_over()
     assert app.gui.over_win is not None
     assert any("<b>What it cost</b><br>" + lines[0] in t and lines[1] in t for t in texts)
+
+
+def _followups(state) -> int:
+    """The attacker's assaults on a hex its own fire or assaults had hit earlier in the same turn."""
+    n, hit, turn = 0, set(), None
+    for ev in state.log:
+        if ev.turn != turn:
+            turn, hit = ev.turn, set()
+        if ev.kind in ("ArtilleryFired", "SuspectedFire", "DroneStrike", "AssaultResolved") and ev.side == "attacker":
+            h = tuple(ev.target_hex)
+            n += ev.kind == "AssaultResolved" and h in hit
+            hit.add(h)
+    return n
+
+
+def test_the_shusha_attacker_follows_up_its_assaults(shusha) -> None:
+    """A defender packing every town hex with three units held in 65% of games: the doctrine attacker assaulted the
+    stacked breach one unit at a time, most of them declining the odds. With `follow_up` (Shusha: 0.5) it accepts
+    half the odds on a hex it has hit this turn, and makes more such follow-up assaults in every game below."""
+    from engine.batch import with_overrides
+    from engine.game import play_game
+
+    off = with_overrides(shusha, ("sides.attacker.agent_params.follow_up=1",), "shusha")
+    assert shusha.sides["attacker"].agent_params["follow_up"] == 0.5
+    for seed in (1, 2, 3):
+        assert _followups(play_game(shusha, seed)) > _followups(play_game(off, seed)), seed
+
+
+def test_hit_this_turn_is_the_sides_own_fire_of_this_turn_only(shusha) -> None:
+    from engine.game import play_game
+    from engine.view import observe
+
+    st = play_game(shusha, 7)
+    view = observe(st, 0)
+    turn = [ev for ev in st.log if ev.turn == st.turn]
+    mine = {st.map.idx(tuple(ev.target_hex)) for ev in turn if ev.kind in ("ArtilleryFired", "SuspectedFire",
+            "DroneStrike", "AssaultResolved") and ev.side == "attacker"}
+    assert mine and view.hit_this_turn() == frozenset(mine)
+    theirs = {st.map.idx(tuple(ev.target_hex)) for ev in turn if ev.kind in ("ArtilleryFired", "AssaultResolved")
+              and ev.side == "defender"}
+    assert observe(st, 1).hit_this_turn() == frozenset(theirs)
+
+
+def test_follow_up_is_checked_as_a_parameter() -> None:
+    from conftest import assert_problem, scenario_problems, tiny_dict
+
+    doc = tiny_dict()
+    doc["sides"]["attacker"]["agent_params"] = {"follow_up": 0}
+    assert_problem(scenario_problems(doc), "$.sides.attacker.agent_params.follow_up", "0.01..1")

@@ -86,7 +86,8 @@ def test_the_parameter_table_is_the_agents_signature():
                                             "release_road_block": bool, "detachment": tuple[str, ...],
                                             "detachment_goal": tuple[tuple[int, int], ...],
                                             "infiltrate_objective": bool, "endgame_turns": int,
-                                            "endgame_floor": float, "fire_on_suspected": bool}
+                                            "endgame_floor": float, "fire_on_suspected": bool,
+                                            "follow_up": float}
     assert agent_parameters("random") == {} and agent_parameters("passive") == {}
     for table in (AGENT_PARAM_CHOICES, AGENT_PARAM_RANGES):
         for agent, keys in table.items():
