@@ -170,13 +170,13 @@ def test_a_game_lost_holding_part_of_the_objective_names_the_hexes_missing() -> 
     missing, nor that the batch report calls one missing hex a near miss."""
     from engine.debrief import key_moments
 
-    st = play_game(shusha_scenario(), 12)
+    st = play_game(shusha_scenario(), 13)  # (seed 12 until session 41's follow_up changed the games)
     assert st.score.winner == "defender" and st.score.objective_hexes_attacker == 6
     line = key_moments(st)[1]
-    assert line.endswith("; at the end the attacker held 6 of its 7 hexes, not (21,9) (a near miss)"), line
-    st = play_game(shusha_scenario(), 30)
+    assert line.endswith("; at the end the attacker held 6 of its 7 hexes, not (20,9) (a near miss)"), line
+    st = play_game(shusha_scenario(), 74)  # (30 before session 41)
     assert key_moments(st)[1].endswith("; at the end the attacker held 5 of its 7 hexes, not (21,9) and (22,10)")
-    st = play_game(shusha_scenario(), 8)  # (nothing held at the end: nothing more said)
+    st = play_game(shusha_scenario(), 20)  # (nothing held at the end: nothing more said; 8 before session 41)
     assert st.score.objective_hexes_attacker == 0 and "at the end" not in key_moments(st)[1]
 
 
