@@ -2361,6 +2361,11 @@ _OWN_PART = re.compile(r"(part|turns)-c\d{4}-g\d{6}\.parquet")
 _OWN_TEMP = re.compile(r"\.((part|turns)-c\d{4}-g\d{6}\.parquet|manifest\.json)\..+\.tmp")
 
 
+RUNS_PENDING = "runs.json"
+"""The record of an unfinished batch's runs in its parts folder (`engine.runlog.PENDING`): `--overwrite` discards it
+with the batch's parts."""
+
+
 def _discard_unfinished(pdir: Path, on_message: Callable[[str], None] | None) -> None:
     """`--overwrite` starts over: remove the unfinished batch kept in `pdir` (`parts_dir(out)`): its manifest,
     its game and per-turn parts and the temp files of their writes, nothing else; then the folder if empty."""
@@ -2370,7 +2375,8 @@ def _discard_unfinished(pdir: Path, on_message: Callable[[str], None] | None) ->
 
     removed = games = 0
     for p in sorted(pdir.iterdir()):
-        if not (p.name == MANIFEST or _OWN_PART.fullmatch(p.name) or _OWN_TEMP.fullmatch(p.name)) or p.is_dir():
+        if not (p.name in (MANIFEST, RUNS_PENDING) or _OWN_PART.fullmatch(p.name) or _OWN_TEMP.fullmatch(p.name)) \
+                or p.is_dir():
             continue
         if p.name.startswith("part-"):
             try:
@@ -2942,6 +2948,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                     # stopped a whole study, with good workers left)
                     pending.discard(f)
                     del futs[f]
+                    f.release()
                     nf = again(t, others)
                     futs[nf] = t
                     pending.add(nf)
@@ -2989,7 +2996,11 @@ def _able_workers(client: Any, f: Any, e: BaseException, shut_out: dict[str, str
                   on_message: Callable[[str], None] | None) -> list[str]:
     """After task future `f` failed with a worker's refusal `e`: the workers that can play the batch's games
     (each checked as before the games, `worker_identity`), the one that refused left out (`shut_out`, with why:
-    said once). Empty when the refusing worker cannot be named, or no other worker can play them: the batch stops."""
+    said once). Empty when the refusal is not the worker's own (only another engine is: an agent missing on every
+    worker is not), the refusing worker cannot be named, or no other worker can play them: the batch stops."""
+    why = _mismatch_words(str(e))
+    if why is None:
+        return []
     try:
         key = f.key
         bad = client.run_on_scheduler(lambda dask_scheduler: sorted(  # (by value: the scheduler needs no engine)
@@ -3000,11 +3011,12 @@ def _able_workers(client: Any, f: Any, e: BaseException, shut_out: dict[str, str
         return []
     new = [a for a in bad if a not in shut_out]
     for addr in new:
-        shut_out[addr] = _first_line(e)
+        shut_out[addr] = why
     now = [a for a in _dask_worker_addresses(client) or () if a not in shut_out]
     try:
-        info = client.run(worker_identity, workers=now, on_error="return") if now else {}
-    except Exception:
+        info = _within(DASK_CONNECT_S * 3, lambda: client.run(worker_identity, workers=now, on_error="return")) \
+            if now else {}
+    except Exception:  # (`_Late` too: workers that do not answer cannot be counted on)
         return []
     able = sorted(a for a, got in info.items() if isinstance(got, dict) and _engine_mismatch(
         [got.get(k) for k in ("engine_version", "engine_code", "numpy", "python_minor")], expect) is None)
@@ -3012,10 +3024,17 @@ def _able_workers(client: Any, f: Any, e: BaseException, shut_out: dict[str, str
         shut_out.setdefault(a, "it runs another engine, or none")
     if able and on_message is not None:
         for addr in new:  # (said once: its other refusals follow it to the same end)
-            on_message(f"Dask worker {addr} cannot play this batch ({shut_out[addr]}): its games go to the other "
-                       f"{len(able)} worker{'s' if len(able) != 1 else ''}; stop it, or install this wargame there "
-                       "and restart it")
+            on_message(f"Dask worker {addr} cannot play this batch: it runs {shut_out[addr]}; its games go to the "
+                       f"other {len(able)} worker{'s' if len(able) != 1 else ''} (stop it, or install this wargame "
+                       "there and restart it)")
     return able
+
+
+def _mismatch_words(message: str) -> str | None:
+    """What a worker's refusal of a task says it runs ("engine 0.0.1, not 0.30.0"), when the refusal is its engine's
+    (`_check_worker_engine`'s words), else None."""
+    m = re.search(r"Dask worker on .+? \(pid \d+\) runs (.+?): install ", message)
+    return m.group(1) if m else None
 
 
 def _refuse_mismatched_workers(client: Any, expect: tuple[str, ...] | None) -> None:
@@ -3067,8 +3086,10 @@ def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | 
 
     def again(t: Task, workers: list[str]) -> Any:
         slim = dataclasses.replace(t, doc=None, return_logs=bool(t.logs_dir), expect=expect)
+        # (the workers that can play it first, not alone: restricted to them, a chunk waited for ever once they had
+        # all left, and a good worker joining later never took it; one refused again is sent on again)
         return client.submit(run_task, slim, docs[sha_of[t.name]], pure=False, workers=workers,
-                             allow_other_workers=False, key=f"wargame-{t.name}-{stamp}-again{next(tries)}")
+                             allow_other_workers=True, key=f"wargame-{t.name}-{stamp}-again{next(tries)}")
 
     return futs, list(docs.values()), again
 

@@ -198,7 +198,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         run = runlog.new_run(spec.command, scheduler, n_workers, B.engine_identity())
         earlier = runlog.earlier_runs(out, resume)  # (the unfinished batch's runs a --resume goes on with)
-        started, wall_start = time.monotonic(), time.time()
+        started = time.monotonic()
 
         def on_message(text: str) -> None:  # (during the games too, a worker left or joined: above the bar)
             console.print(text, highlight=False, soft_wrap=True, markup=False)
@@ -241,8 +241,7 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
                 progress.stop()
             if res_total[0]:  # (games began: this run is part of the results' story; done < 0: all were played)
                 played = e.done - resumed_at_start[0] if e.done >= 0 else res_total[0] - resumed_at_start[0]
-                keep_record("stopped", max(0, played), resumed_at_start[0], e.message.split(";")[0],
-                            whole=e.done < 0 and _written_since(out, wall_start))
+                keep_record("stopped", max(0, played), resumed_at_start[0], e.message, whole=e.done < 0)
             hint = resume_hint(spec.command, csv=csv, logs=logs, turns=turns, scheduler=scheduler, workers=workers)
             saved = f"{e.done} of {e.total} games saved in {B.parts_dir(out)}" if e.done >= 0 else \
                 "all games saved"
@@ -482,15 +481,6 @@ def plain_progress_line(done: int, total: int, resumed: int, elapsed: float) -> 
     rate = f"{now / elapsed:.2f} games/s" if elapsed > 0 and now > 0 else "– games/s"
     return (f"games {done}/{total} ({100 * done // max(1, total)}%), {rate}, elapsed {hms(elapsed)}, "
             f"ETA {eta_text(total - done, now, elapsed)}")
-
-
-def _written_since(path: Path, since: float) -> bool:
-    """Whether `path` was written at or after `since` (wall-clock seconds): a batch's results combined in this run,
-    not the finished results of another that an `--overwrite` run stopped before replacing."""
-    try:
-        return path.stat().st_mtime >= since - 1
-    except OSError:
-        return False
 
 
 def canonical_command(scenario, games, seed, out, sweep, sets, weather, attacker, defender, turns: bool = False,

@@ -78,14 +78,12 @@ def finish(run: dict[str, Any], outcome: str, played: int, resumed: int, total: 
     return run
 
 
-PENDING = "runs.json"
-"""The record of an unfinished batch's runs, in its parts folder (`engine.batch.parts_dir`) until it is finished."""
-
-
 def _pending_path(results: str | Path) -> Path:
-    from engine.batch import parts_dir
+    """The record of an unfinished batch's runs, in its parts folder until it is finished (`--overwrite` discards
+    it with the parts: `engine.batch.RUNS_PENDING`)."""
+    from engine.batch import RUNS_PENDING, parts_dir
 
-    return parts_dir(Path(results)) / PENDING
+    return parts_dir(Path(results)) / RUNS_PENDING
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -126,9 +124,14 @@ def record_finished(results: str | Path, earlier: list[dict[str, Any]], run: dic
     if runs:
         _write(runs_path(results), results, runs)
     pending = _pending_path(results)
+    folder = pending.parent
+    others = folder.is_dir() and any(p.name != pending.name for p in folder.iterdir())
+    if others and runs:  # (a stop at the CSV copy leaves the parts: a --resume then reads the runs from there)
+        _write(pending, results, runs)
+        return
     try:
         pending.unlink()
-        pending.parent.rmdir()
+        folder.rmdir()
     except OSError:
         pass
 
@@ -150,6 +153,19 @@ def where_words(run: dict[str, Any]) -> str:
     return f"in {asked} processes" if asked else "in a process per core"
 
 
+def short_why(why: Any) -> str:
+    """A stopped run's reason in a few words for a report, without the hosts, pids and paths the batch's own line
+    names (the record keeps that line whole)."""
+    text = str(why or "")
+    for start, words in (("interrupted", "interrupted"), ("cannot write", "a file could not be written"),
+                         ("disk full", "disk full")):
+        if text.startswith(start):
+            return words
+    if "Dask" in text:
+        return "the Dask cluster could not go on"
+    return "an error" if text else "interrupted"
+
+
 def runs_words(runs: list[dict[str, Any]]) -> str:
     """The record in one sentence for a report (no full stop): "played in 2 runs (resumed): 900 games on a Dask
     cluster (...) (stopped: interrupted); then 100 games on ..."; "" when there is none."""
@@ -158,9 +174,12 @@ def runs_words(runs: list[dict[str, Any]]) -> str:
     parts = []
     for k, r in enumerate(runs):
         played = r.get("games_played", "?")
-        how = "" if r.get("outcome") == "complete" else f" (stopped: {r.get('why') or 'interrupted'})"
-        churn = len(r.get("worker_changes") or [])
-        moved = f"; {churn} worker{'s' if churn != 1 else ''} left or joined" if churn else ""
+        how = "" if r.get("outcome") == "complete" else f" (stopped: {short_why(r.get('why'))})"
+        changes = r.get("worker_changes") or []
+        out_ = sum(" cannot play this batch" in c for c in changes)
+        churn = len(changes) - out_
+        moved = (f"; {churn} worker{'s' if churn != 1 else ''} left or joined" if churn else "") + (
+            f"; {out_} worker{'s' if out_ != 1 else ''} of another engine shut out" if out_ else "")
         parts.append(f"{'then ' if k else ''}{played} games {where_words(r)}{moved}{how}")
     head = "played in one run: " if len(runs) == 1 else f"played in {len(runs)} runs (resumed): "
     return head + "; ".join(parts)

@@ -414,3 +414,30 @@ def test_follow_up_is_checked_as_a_parameter() -> None:
     doc = tiny_dict()
     doc["sides"]["attacker"]["agent_params"] = {"follow_up": 0}
     assert_problem(scenario_problems(doc), "$.sides.attacker.agent_params.follow_up", "0.01..1")
+
+
+def test_follow_up_for_the_defender_is_refused() -> None:
+    """A reviewer: set for the defender, `follow_up` was silently ignored (only the attacker follows up)."""
+    from conftest import assert_problem, scenario_problems, tiny_dict
+
+    doc = tiny_dict()
+    doc["sides"]["defender"]["agent_params"] = {"follow_up": 0.5}
+    assert_problem(scenario_problems(doc), "$.sides.defender.agent_params.follow_up", "only the attacker")
+
+
+def test_only_a_workers_engine_refusal_shuts_it_out() -> None:
+    """A reviewer: an agent missing on every worker shut out good workers one by one, each with a false "its games
+    go to the other workers" line. Only a refusal that names the worker's engine is the worker's own."""
+    import dataclasses
+
+    import pytest
+    from conftest import short_shusha_doc
+
+    from engine import batch as B
+
+    _, tasks, _ = B.plan(B.BatchSpec("s.json", short_shusha_doc(2), 1, 5), 1)
+    real = B.engine_identity()
+    with pytest.raises(B.BatchError) as e:
+        B.run_task(dataclasses.replace(tasks[0], expect=("0.0.1", "0" * 16, *real[2:])))
+    assert B._mismatch_words(str(e.value)) == f"engine {real[0]}, not 0.0.1"
+    assert B._mismatch_words("Dask worker cannot import the agent module 'myagents.x'") is None

@@ -68,5 +68,11 @@ def test_a_run_stopped_at_the_csv_copy_is_recorded_beside_its_whole_results(scen
     assert r.exit_code != 0 and out.exists()
     (run,) = read_runs(out)
     assert (run["outcome"], run["games_played"]) == ("stopped", 3) and "disk full" in run["why"]
-    shutil.rmtree(B.parts_dir(out), ignore_errors=True)
     assert runs_path(out).name == "r.parquet.runs.json"
+    assert runs_words([run]) == "played in one run: 3 games in one process (stopped: a file could not be written)"
+    monkeypatch.undo()  # (the disk has room again: the printed --resume finishes the CSV copy)
+    r = CliRunner().invoke(app, [*_args(scen, out), "--csv", str(tmp_path / "r.csv"), "--resume"])
+    assert r.exit_code == 0, r.output
+    runs = read_runs(out)  # (the stopped run kept: a reviewer's --resume lost it)
+    assert (runs[0]["outcome"], runs[0]["games_played"]) == ("stopped", 3), runs
+    shutil.rmtree(B.parts_dir(out), ignore_errors=True)

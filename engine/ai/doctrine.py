@@ -746,6 +746,8 @@ class DoctrineAgent:
             out.append(("detachment", "only the attacker's doctrine AI detaches units"))
         if params.get("infiltrate_objective") and side != SIDES[ATTACKER]:
             out.append(("infiltrate_objective", "only the attacker's doctrine AI infiltrates the objective"))
+        if "follow_up" in params and side != SIDES[ATTACKER]:  # (the defender's assaults would ignore it)
+            out.append(("follow_up", "only the attacker's doctrine AI follows up its assaults"))
         for key in ("endgame_turns", "endgame_floor"):  # (the defender has no end-game clock: a value would be ignored)
             if key in params and side != SIDES[ATTACKER]:
                 out.append((key, "only the attacker's doctrine AI has an end-game clock"))
