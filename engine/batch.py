@@ -2362,8 +2362,8 @@ _OWN_TEMP = re.compile(r"\.((part|turns)-c\d{4}-g\d{6}\.parquet|manifest\.json)\
 
 
 RUNS_PENDING = "runs.json"
-"""The record of an unfinished batch's runs in its parts folder (`engine.runlog.PENDING`): `--overwrite` discards it
-with the batch's parts."""
+"""The record of an unfinished batch's runs in its parts folder (`engine.runlog`, until a run finishes the batch):
+`--overwrite` discards it with the batch's parts."""
 
 
 def _discard_unfinished(pdir: Path, on_message: Callable[[str], None] | None) -> None:
@@ -2886,7 +2886,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
     from distributed import wait
 
     futs, shared, again = _submit_shared(client, todo, expect)
-    shut_out: dict[str, str] = {}  # workers that refused a task (another engine, an agent it lacks): why
+    shut_out: dict[str, str] = {}  # workers that refused a task for running another engine: what they run
     workers_seen = _dask_worker_addresses(client)  # (None: not asked yet, and nothing to compare with)
     had_worker = bool(workers_seen)
     asked_at = time.monotonic()
@@ -3061,8 +3061,8 @@ def _submit_shared(client: Any, todo: Sequence[Task], expect: tuple[str, ...] | 
     replays the chunks of a killed worker as before. The document's task is the builtin `dict` and the chunk's
     `run_task`, names an older engine's worker can unpickle: it fails inside the task and the batch says why
     (`_run_dask`), where a function of this engine's alone killed the worker at unpickling. Returns {chunk
-    future: task (with its document)}, the document futures, and a function that submits a task again on the given
-    workers only (`_run_dask`: a worker that refused it is left out)."""
+    future: task (with its document)}, the document futures, and a function that submits a task again, to the given
+    workers first (`_run_dask`: the ones that can play it, a worker that refused it left out)."""
     import dataclasses
     import itertools
 
