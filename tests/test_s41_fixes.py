@@ -318,7 +318,15 @@ def test_the_replay_viewer_has_step_buttons_not_a_games(shusha, screen, tmp_path
     assert app.model.turn_at[app.model.k] == app.model.turn_at[10] + 1
     app.gui.actions[b["turn_back"]]()
     assert app.model.turn_at[app.model.k] == app.model.turn_at[10]
-    app.render(screen)  # (drawn with them)
+    app.goto(10)
+    app.render(screen)  # (drawn with them: the steps' buttons grey out at the ends)
+    assert all(b[k].is_enabled for k in ("back", "next", "turn_back", "turn_on"))
+    app.goto(0)
+    app.render(screen)
+    assert not b["back"].is_enabled and not b["turn_back"].is_enabled and b["next"].is_enabled
+    app.goto(app.model.n)
+    app.render(screen)
+    assert not b["next"].is_enabled and not b["turn_on"].is_enabled and b["back"].is_enabled
 
 
 def test_the_debrief_says_what_each_side_paid(shusha, screen, monkeypatch) -> None:

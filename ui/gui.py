@@ -397,7 +397,10 @@ class Gui:
     def sync(self) -> None:
         app = self.app
         mine = app.my_turn()
-        for key, on in (("end", mine), ("undo", mine and bool(app.undo_stack)), ("save", True), ("load", True)):
+        model = getattr(app, "model", None)  # (the replay viewer's: its steps' buttons grey out at the ends)
+        k, n = (model.k, model.n) if app.read_only and model is not None else (0, 0)
+        for key, on in (("end", mine), ("undo", mine and bool(app.undo_stack)), ("save", True), ("load", True),
+                        ("back", k > 0), ("turn_back", k > 0), ("next", k < n), ("turn_on", k < n)):
             if key not in self.buttons:  # (the replay viewer has its own: `layout`)
                 continue
             if self._enabled.get(key) != on:
