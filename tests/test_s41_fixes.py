@@ -449,3 +449,36 @@ def test_only_a_workers_engine_refusal_shuts_it_out() -> None:
         B.run_task(dataclasses.replace(tasks[0], expect=("0.0.1", "0" * 16, *real[2:])))
     assert B._mismatch_words(str(e.value)) == f"engine {real[0]}, not 0.0.1"
     assert B._mismatch_words("Dask worker cannot import the agent module 'myagents.x'") is None
+
+
+def test_the_assault_phase_skipped_at_a_half_turns_end_is_said_after_the_enemys_turn(screen) -> None:
+    """A newcomer pressed Space once to end their movement: the assault phase, with nothing to assault, was skipped
+    too, then the enemy's turn played, and the status said only "Enemy turn: ...". It now says what was skipped
+    before it, and the report (V) lists it."""
+    import pygame
+
+    from engine.rules import new_game
+    from engine.scenario import load_scenario
+    from ui.app import App
+
+    st = new_game(load_scenario("scenarios/lessons/ground.json"), 1, track_sightings=True)
+    app = App(st, {0}, size=(1280, 800))
+    app.show_lesson = False
+
+    def settle() -> None:
+        for _ in range(300):
+            app.render(screen)
+            app.update(budget_s=5)
+            if app.my_turn() or app.state.outcome is not None:
+                break
+
+    settle()
+    while app.state.phase != "movement":
+        app.on_key(pygame.K_SPACE, 0, " ")
+        settle()
+    for _ in range(2):  # (the second Space passes the idle warning)
+        app.on_key(pygame.K_SPACE, 0, " ")
+        settle()
+    assert app.state.turn == 2 and app.my_turn(), (app.state.turn, app.state.phase)
+    assert "before it, your turn's last phase: skipped the assault phase (nothing to order)" in app.status, app.status
+    assert "Before the enemy's turn: skipped the assault phase (nothing to order)" in app.report_notes

@@ -388,6 +388,7 @@ class App:
         self._vis_key: Any = None
         self._ai_key: Any = None
         self._ai_from: int | None = None
+        self._skipped_last: list[str] = []  # (the assault phase skipped as the player's half-turn ended: said after)
         """Log index where the AI's current half-turn began (None: no AI is playing)."""
         self._turn_from = len(state.log)
         """Hotseat: log index where the side now playing got the screen (its half-turn is summed up from there)."""
@@ -1981,7 +1982,11 @@ class App:
         what was seen of it (moves, fire, assaults), and the log scrolls to its first line."""
         seen = self.enemy_turn_seen(start)
         arrivals = self.arrivals_words(start)
-        summary = self.welcome_note(self.enemy_turn_summary(start, seen) + (f" | {arrivals}" if arrivals else ""))
+        skipped = getattr(self, "_skipped_last", [])
+        self._skipped_last = []
+        before = f" | before it, your turn's last phase: {skipped[-1][0].lower()}{skipped[-1][1:]}" if skipped else ""
+        summary = self.welcome_note(self.enemy_turn_summary(start, seen) + (f" | {arrivals}" if arrivals else "")
+                                    + before)
         dialog = getattr(getattr(self, "gui", None), "dialog", None)
         if dialog is not None and dialog.alive():  # (the save dialog's hint stays while it is open: Ctrl+S in the
             self.status_after_dialog = summary  # enemy's half-turn had it overwritten, s33 playtest)
@@ -1992,6 +1997,7 @@ class App:
         self.log_anchor = start
         if arrivals:
             self.report_notes.append(arrivals[0].upper() + arrivals[1:])
+        self.report_notes += [f"Before the enemy's turn: {n[0].lower()}{n[1:]}" for n in skipped]
         self.report_notes += self.drone_spotting_notes(seen)
         self.report_notes += self.arrived_out_of_supply(start)
 
@@ -2126,6 +2132,9 @@ class App:
             if self._ai_from is None:  # the enemy's half-turn begins: the outlines of the player's last order go
                 self._ai_from = len(st.log)
                 self.highlight = []
+                # (an assault phase skipped as the player's half-turn ended: the enemy's summary replaced its words,
+                # and a newcomer did not know one Space had also passed it)
+                self._skipped_last = [n for n in self.report_notes if n.startswith("Skipped the assault phase")]
             t0 = time.perf_counter()
             n = 0
             while st.outcome is None and st.side not in self.human and (n == 0 or time.perf_counter() - t0 < budget_s):
