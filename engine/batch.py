@@ -1422,6 +1422,12 @@ def _engine_mismatch(got: Sequence[Any], expect: Sequence[Any]) -> str | None:
     return " and ".join(why) or None
 
 
+def _identity_mismatch(got: dict[str, Any], expect: Sequence[Any]) -> str | None:
+    """How a worker's `worker_identity()` differs from the client's `engine_identity()` (`expect`), or None: the
+    check before the games and the one after a refusal alike."""
+    return _engine_mismatch([got.get(k) for k in ("engine_version", "engine_code", "numpy", "python_minor")], expect)
+
+
 def _client_setup(expect: Sequence[Any]) -> str:
     return f"engine {expect[0]}, numpy {expect[2]}, Python {expect[3]}" if len(expect) >= 4 else f"engine {expect[0]}"
 
@@ -2793,8 +2799,7 @@ def _check_dask_workers(client: Any, scheduler: str, on_message: Callable[[str],
             bad.append(f"{addr} cannot import this wargame's batch runner ({why})")
         elif not isinstance(got, dict):
             bad.append(f"{addr} answered {got!r}")
-        elif why := _engine_mismatch([got.get(k) for k in ("engine_version", "engine_code", "numpy", "python_minor")],
-                                     mine):
+        elif why := _identity_mismatch(got, mine):
             bad.append(f"{addr} on {got.get('host')} runs {why}")
     if bad:
         raise WorkersMismatch(f"{len(bad)} of {len(info)} Dask workers cannot play this batch: {'; '.join(bad[:4])}"
@@ -3018,8 +3023,7 @@ def _able_workers(client: Any, f: Any, e: BaseException, shut_out: dict[str, str
             if now else {}
     except Exception:  # (`_Late` too: workers that do not answer cannot be counted on)
         return []
-    able = sorted(a for a, got in info.items() if isinstance(got, dict) and _engine_mismatch(
-        [got.get(k) for k in ("engine_version", "engine_code", "numpy", "python_minor")], expect) is None)
+    able = sorted(a for a, got in info.items() if isinstance(got, dict) and _identity_mismatch(got, expect) is None)
     for a in sorted(set(info) - set(able)):  # (found wrong too: left out as well)
         shut_out.setdefault(a, "it runs another engine, or none")
     if able and on_message is not None:
