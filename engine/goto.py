@@ -109,16 +109,14 @@ def _through_field(view: SideView, mobility: str, goal_idx: int, mp: float) -> n
     key = (mobility, goal_idx, view.side, precipitation, mp)
     got = memo.get(key)
     if got is None:
-        ckey = ("costs", mobility, precipitation, mp)
-        costs = memo.get(ckey)
+        lists = gmap.memo_for("goto.through_costs", scen.weather_move_table)  # (one per class, ground and mp)
+        costs = lists.get(key[:1] + key[3:])
         if costs is None:
-            costs = memo[ckey] = [[w if d <= mp + 1e-9 else math.inf for w, d in zip(wet, dry, strict=True)]
-                                  for wet, dry in zip(weather_cost_list(gmap, scen, mobility, precipitation),
-                                                      gmap.edge_cost_list[mobility], strict=True)]
-        if len(memo) >= COVER_FIELDS_MAX:  # (fields and their cost lists alike: rebuilt when asked again)
-            memo.clear()
-            memo[ckey] = costs
-        got = memo[key] = _search(gmap, costs, goal_idx, view.side, 0, math.inf)
+            costs = lists[key[:1] + key[3:]] = [
+                [w if d <= mp + 1e-9 else math.inf for w, d in zip(wet, dry, strict=True)]
+                for wet, dry in zip(weather_cost_list(gmap, scen, mobility, precipitation),
+                                    gmap.edge_cost_list[mobility], strict=True)]
+        got = _remember(memo, key, _search(gmap, costs, goal_idx, view.side, 0, math.inf))
     return got
 
 
@@ -171,11 +169,17 @@ def capped_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, max_ste
     key = (mobility, goal_idx, side, precipitation, max_step)
     got = memo.get(key)
     if got is None:
-        got = _search(gmap, costs, goal_idx, side, 0, max_step)
-        if len(memo) >= COVER_FIELDS_MAX:
-            memo.clear()
-        memo[key] = got
+        got = _remember(memo, key, _search(gmap, costs, goal_idx, side, 0, max_step))
     return got
+
+
+def _remember(memo: dict, key: object, field: np.ndarray) -> np.ndarray:
+    """`field` kept in `memo` under `key`, the memo emptied first when it holds `COVER_FIELDS_MAX` fields (a handful
+    are asked for in a game: rebuilt when asked again)."""
+    if len(memo) >= COVER_FIELDS_MAX:
+        memo.clear()
+    memo[key] = field
+    return field
 
 
 def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, precipitation: str = "none",
@@ -196,11 +200,7 @@ def cover_field(gmap: GameMap, mobility: str, goal_idx: int, side: int, precipit
     got = memo.get(key)
     if got is not None:
         return got
-    out = _search(gmap, costs, goal_idx, side, COVER_CONCEALMENT, max_step)
-    if len(memo) >= COVER_FIELDS_MAX:
-        memo.clear()
-    memo[key] = out
-    return out
+    return _remember(memo, key, _search(gmap, costs, goal_idx, side, COVER_CONCEALMENT, max_step))
 
 
 def _search(gmap: GameMap, costs: list[list[float]], goal_idx: int, side: int, min_conceal: int,
