@@ -19,8 +19,33 @@ from rich.table import Table
 from engine.errors import WargameError
 from engine.fileio import unwritable
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Turn-based hex wargame engine. First scenario: Shusha, 28 Oct – 9 Nov 2020.")
+
+def _flag_shown_as_flag(option: Any) -> Any:
+    """Typer shows its own `--help` as `--help <bool>`, which reads as taking a value (`--help true`)."""
+    if option is not None:
+        option.metavar = ""
+    return option
+
+
+class _Group(typer.core.TyperGroup):
+    def get_help_option(self, ctx: Any) -> Any:
+        return _flag_shown_as_flag(super().get_help_option(ctx))
+
+
+class _Command(typer.core.TyperCommand):
+    def get_help_option(self, ctx: Any) -> Any:
+        return _flag_shown_as_flag(super().get_help_option(ctx))
+
+
+class _Typer(typer.Typer):
+    """Every subcommand, wherever it is registered (cli_batch, ui.cli), gets the `--help` shown as a flag."""
+
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
+app = _Typer(cls=_Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+             help="Turn-based hex wargame engine. First scenario: Shusha, 28 Oct – 9 Nov 2020.")
 console = Console()
 err = Console(stderr=True)
 
