@@ -566,7 +566,7 @@ class DroneStrike(Event):
 
     def text(self) -> str:
         if self.aborted:
-            return (f"{self.unit} strike on {_h(self.target_hex)} aborted: one drone shot down by air defence "
+            return (f"{self.unit} strike on {_h(self.target_hex)} aborted: one aircraft shot down by air defence "
                     "(a step lost)")
         lost = sum(f.losses for f in self.fire)
         used = ""
@@ -590,7 +590,7 @@ class ReconFlown(Event):
 
     def text(self) -> str:
         if self.shot_down:
-            return f"{self.unit} recon over {_h(self.center)}: one drone shot down (a step lost)"
+            return f"{self.unit} recon over {_h(self.center)}: one aircraft shot down (a step lost)"
         det = f"; detected {', '.join(self.detected)}" if self.detected else ""
         return f"{self.unit} flies recon over {_h(self.center)} (radius {self.radius}), spotting for artillery{det}"
 
