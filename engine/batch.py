@@ -2883,6 +2883,80 @@ def worker_change_notes(before: Sequence[str], now: Sequence[str]) -> list[str]:
              for a in gone] + [f"Dask worker {a} joined {n}" for a in new])
 
 
+DASK_BRIEF_S = 10.0
+"""A worker that leaves this soon after it joined gets `WorkerChanges`' hint that it may lack this wargame."""
+
+BRIEF_WORKER_HINT = ("It left {when} after it joined: a worker that closes at its first task is usually one "
+                     "without this wargame installed, which cannot read the task (its own log then ends \"No module "
+                     "named 'engine'\"); install this wargame there and restart it, or stop it")
+
+
+class WorkerChanges:
+    """The Dask workers that joined or left while a batch played, from the scheduler's own record of them (its
+    "all" events), so a worker that joins and leaves between two polls is said too: a worker without this wargame
+    that joined mid-batch died at its first task, unseen, and the batch said nothing (a cluster analyst). Falls back
+    to comparing the worker lists when the scheduler's events cannot be read."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.workers = _dask_worker_addresses(client)  # (None: not asked yet, and nothing to compare with)
+        self.since = self._scheduler_now()
+        self.joined_at: dict[str, float] = {}
+        self.hinted = False
+
+    def _scheduler_now(self) -> float | None:
+        try:
+            return float(self.client.run_on_scheduler(lambda dask_scheduler: max(
+                (t for t, _ in dask_scheduler.get_events("all")), default=0.0)))  # (the scheduler's clock)
+        except Exception:
+            return None
+
+    def _events(self) -> list[tuple[float, str, str]] | None:
+        """The scheduler's worker joins and departures since the last call, oldest first (by value: the scheduler
+        needs no engine)."""
+        if self.since is None:
+            return None
+        since = self.since
+        try:
+            got = self.client.run_on_scheduler(lambda dask_scheduler: [
+                (float(t), str(m.get("action")), str(m.get("worker"))) for t, m in dask_scheduler.get_events("all")
+                if t > since and isinstance(m, dict) and m.get("action") in ("add-worker", "remove-worker")])
+        except Exception:
+            return None
+        if got:
+            self.since = max(t for t, _, _ in got)
+        return sorted(got)
+
+    def notes(self) -> list[str]:
+        """What to say of the workers that joined or left since the last call."""
+        events = self._events() if self.workers is not None else None
+        if events is None:  # (the lists compared: a worker in neither is not seen)
+            got = _dask_worker_addresses(self.client)
+            if got is None or got == self.workers:
+                return []
+            lines = worker_change_notes(self.workers, got) if self.workers is not None else []
+            self.workers = got
+            return lines
+        lines = []
+        for t, action, addr in events:
+            before = list(self.workers or ())
+            if action == "add-worker" and addr not in before:
+                self.workers = sorted([*before, addr])
+                self.joined_at[addr] = t
+            elif action == "remove-worker" and addr in before:
+                self.workers = [a for a in before if a != addr]
+            else:
+                continue
+            line, = worker_change_notes(before, self.workers)
+            t0 = self.joined_at.pop(addr, None) if action == "remove-worker" else None
+            if t0 is not None and t - t0 <= DASK_BRIEF_S and not self.hinted:
+                self.hinted = True  # (once: a nanny restarting such a worker brings it back under a new address)
+                when = "less than a second" if t - t0 < 1 else f"{t - t0:.0f} s"
+                line += ". " + BRIEF_WORKER_HINT.format(when=when)
+            lines.append(line)
+        return lines
+
+
 def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
               expect: tuple[str, ...] | None = None, on_message: Callable[[str], None] | None = None) -> None:
     """Run the tasks on Dask: their logs come back to be written here; with `expect` (`engine_identity()`),
@@ -2890,26 +2964,21 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
     leave or join meanwhile (`worker_change_notes`)."""
     from distributed import wait
 
+    changes = WorkerChanges(client) if on_message is not None else None
     futs, shared, again = _submit_shared(client, todo, expect)
     shut_out: dict[str, str] = {}  # workers that refused a task for running another engine: what they run
-    workers_seen = _dask_worker_addresses(client)  # (None: not asked yet, and nothing to compare with)
-    had_worker = bool(workers_seen)
+    had_worker = bool(changes.workers if changes is not None else _dask_worker_addresses(client))
     asked_at = time.monotonic()
     saved: set[Any] = set()
 
     def note_worker_changes() -> None:  # (at most once a poll: a round trip to the scheduler)
-        nonlocal workers_seen, asked_at
+        nonlocal asked_at
         now = time.monotonic()
-        if on_message is None or now - asked_at < DASK_POLL_S:
+        if changes is None or on_message is None or now - asked_at < DASK_POLL_S:
             return
         asked_at = now
-        got = _dask_worker_addresses(client)
-        if got is None or got == workers_seen:
-            return
-        if workers_seen is not None:  # (the first answer is where the comparison starts: no worker "joined")
-            for line in worker_change_notes(workers_seen, got):
-                on_message(line)
-        workers_seen = got
+        for line in changes.notes():
+            on_message(line)
 
     def keep_finished(but: Any = None) -> None:  # the chunks other workers did finish, before a report
         for g, tg in futs.items():

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -715,3 +716,114 @@ def test_a_worker_of_another_engine_is_shut_out_and_the_others_finish_the_batch(
     finally:
         _stop(procs)
         sched.close(timeout=10)
+
+
+def _slow_chunk(task: B.Task, doc: dict | None = None) -> object:
+    """In a Dask worker: a chunk that takes 0.4 s more, so a batch lasts until a late worker has joined."""
+    time.sleep(0.4)
+    return B.run_task(task, doc)
+
+
+def test_a_worker_without_the_wargame_that_joins_mid_batch_is_said_to(doc, tmp_path, monkeypatch) -> None:
+    """A cluster analyst: a worker without this wargame that joined mid-batch closed at its first task (it cannot
+    read it), between two of the batch's polls, and the batch said nothing. The scheduler's own record of joins and
+    departures is read now: both are said, with what such a brief stay usually means, once; the rows are a local
+    run's."""
+    preload = tmp_path / "no_engine.py"
+    preload.write_text(NO_ENGINE)
+    sched = _scheduler()
+    procs = [_start_worker(sched.scheduler_address, tmp_path / "good", worker_path())]
+    try:
+        from distributed import Client
+
+        with Client(sched.scheduler_address, timeout="10s") as c:
+            c.wait_for_workers(1, timeout=30)
+        monkeypatch.setattr(B, "run_task", _slow_chunk)
+        msgs: list[str] = []
+
+        def on_message(text: str) -> None:  # (the late worker starts once the batch has checked its workers)
+            msgs.append(text)
+            if len(procs) == 1 and text.startswith("on Dask scheduler"):
+                procs.append(_start_worker(sched.scheduler_address, tmp_path / "bad", worker_path(), preload))
+
+        out, ref = tmp_path / "r.parquet", tmp_path / "ref.parquet"
+        B.run_batch(spec(doc, games=10), out, scheduler=sched.scheduler_address, chunk=1, on_message=on_message)
+        assert len(procs) == 2 and procs[1].wait(30) == 0, "the late worker did not close by itself"
+        monkeypatch.undo()
+        B.run_batch(spec(doc, games=10), ref, workers=1)
+        assert read(out) == read(ref)
+        joined = [m for m in msgs if m.startswith("Dask worker ") and " joined (2 workers now)" in m]
+        left = [m for m in msgs if m.startswith("Dask worker ") and " left: " in m]
+        assert len(joined) == 1 and len(left) == 1, msgs
+        assert "after it joined" in left[0] and "No module named 'engine'" in left[0], left
+    finally:
+        _stop(procs)
+        sched.close(timeout=10)
+
+
+class _FakeScheduler:
+    def __init__(self) -> None:
+        self.events: list[tuple[float, dict]] = [(1.0, {"action": "add-client", "client": "c"})]
+
+    def get_events(self, topic: str) -> tuple:
+        assert topic == "all"
+        return tuple(self.events)
+
+
+class _FakeClient:
+    def __init__(self, workers: list[str], can_read_events: bool = True) -> None:
+        self.sched, self.workers, self.can_read_events = _FakeScheduler(), workers, can_read_events
+
+    def nthreads(self) -> dict[str, int]:
+        return {a: 1 for a in self.workers}
+
+    def run_on_scheduler(self, fn: Any) -> Any:
+        if not self.can_read_events:
+            raise RuntimeError("no events here")
+        return fn(dask_scheduler=self.sched)
+
+    def happen(self, t: float, action: str, worker: str) -> None:
+        self.sched.events.append((t, {"action": action, "worker": worker}))
+        if action == "add-worker":
+            self.workers.append(worker)
+        else:
+            self.workers.remove(worker)
+
+
+def test_worker_changes_come_from_the_schedulers_record_in_order_with_one_hint() -> None:
+    """Joins and departures between two polls are all said, in the order they happened, each with the count after
+    it; a stay of under `DASK_BRIEF_S` gets the hint once (a nanny brings such a worker back under a new address);
+    a long stay none. Without the scheduler's events, the worker lists are compared as before."""
+    fake = _FakeClient(["tcp://a:1"])
+    changes = B.WorkerChanges(fake)
+    assert changes.notes() == []
+    fake.happen(2.0, "add-worker", "tcp://b:2")
+    fake.happen(2.3, "remove-worker", "tcp://b:2")
+    fake.happen(3.0, "add-worker", "tcp://b:3")
+    first = changes.notes()
+    assert len(first) == 3, first
+    assert first[0].startswith("Dask worker tcp://b:2 joined") and first[2].startswith("Dask worker tcp://b:3 joined")
+    assert first[1].startswith("Dask worker tcp://b:2 left: any games it was playing, or had played but not yet "
+                               "sent, are played again on the others")
+    assert "(2 workers now)" in first[0] and "(1 worker now)" in first[1] and "(2 workers now)" in first[2]
+    assert "It left less than a second after it joined" in first[1]
+    fake.happen(5.5, "remove-worker", "tcp://b:3")
+    fake.happen(50.0, "add-worker", "tcp://c:4")
+    fake.happen(400.0, "remove-worker", "tcp://c:4")
+    second = changes.notes()
+    assert len(second) == 3 and not [m for m in second if "after it joined" in m], second  # (hinted once)
+    assert changes.notes() == []
+
+    old = _FakeClient(["tcp://a:1"], can_read_events=False)
+    changes = B.WorkerChanges(old)
+    old.happen(2.0, "add-worker", "tcp://b:2")
+    assert changes.notes() == ["Dask worker tcp://b:2 joined (2 workers now)"]
+
+
+def test_a_long_stay_gets_no_hint() -> None:
+    fake = _FakeClient(["tcp://a:1"])
+    changes = B.WorkerChanges(fake)
+    fake.happen(2.0, "add-worker", "tcp://b:2")
+    fake.happen(2.0 + B.DASK_BRIEF_S + 1, "remove-worker", "tcp://b:2")
+    said = changes.notes()
+    assert len(said) == 2 and "after it joined" not in said[1]
