@@ -305,6 +305,7 @@ class App:
         self._whole_shown: int | None = None
         """The finished hotseat game (its state's id) whose whole map `show_whole_game` has shown."""
         self.side_overlays: dict[int, set[int]] = {}
+        self.side_fight_card: dict[int, bool] = {}  # (hotseat: B is each player's, as the overlays are)
         """Hotseat: each side's overlays while the other has the screen (put back when the curtain lifts for it)."""
         self.brief_sides: set[int] = set()
         """Hotseat, a new game: the sides whose player has not had the briefing yet (it opens when the curtain
@@ -1798,6 +1799,8 @@ class App:
         self.highlight = []  # the other player's outlines and overlays are not the next one's to see
         self.side_overlays[self.view_side] = set(self.overlays)  # (given back when this side has the screen again:
         self.overlays.clear()  # a player's line-of-sight overlay was gone at every hand-over)
+        self.side_fight_card[self.view_side] = self.show_fight_card  # (the card one player pinned with B showed
+        self.show_fight_card = False  # for the other when the curtain lifted: a class rehearsal)
 
     def show_whole_game(self) -> None:
         """Hotseat, the game over: both players read the whole map and log (no curtain; every unit, hidden ones
@@ -1835,6 +1838,7 @@ class App:
         self.fit_map()  # (the other player's zoom and place gone; then the play zoom on this side's units, as a
         self.open_on_own_forces()  # game opens: at the whole-map zoom of Shusha a counter is a dot)
         self.overlays |= self.side_overlays.pop(self.view_side, set())  # (this player's own, as they left them)
+        self.show_fight_card = self.side_fight_card.pop(self.view_side, False)
         if self.view_side in self.brief_sides:  # (each player reads the briefing before their first move)
             self.show_lesson = True
         start, self._turn_from = self._turn_from, len(self.state.log)
@@ -2357,6 +2361,8 @@ class App:
         self.ended_in_autoplay = self.state.outcome is not None
         self.show_lesson = False  # scripted play (--autoplay): nobody is reading the lesson; L still opens it
         self._ai_key = None  # stopped at the start of a turn (or the end): no AI is mid-phase
+        self._turn_from = len(self.state.log)  # (the first hotseat hand-over after it summed up every turn the
+        # AIs played, the player's own side's included, as "the enemy's turn")
         self.restore_report()  # (V after --autoplay said "No enemy turn yet")
 
     def addressed(self) -> set[int]:

@@ -280,6 +280,13 @@ def hotseat_side_warning(side: str, first: str) -> str:
             "move) takes the screen first")
 
 
+def hotseat_save_side_warning(side: str) -> str:
+    """A hotseat save loaded with `--side`: it goes on as a game against the computer (a class rehearsal: the
+    other half of the class found the computer playing its side, with no word)."""
+    return (f"warning: this save is of a hotseat game; with --side {side} you play the {side} against the computer. "
+            "To go on hotseat, leave out --side (or add --hotseat)")
+
+
 def register(app: typer.Typer, fail: Callable[..., None]) -> None:
     @app.command(short_help="Play a game in a window (against the AI, or --hotseat).")
     def play(
@@ -372,7 +379,10 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
         screen = open_window(wh, f"wargame — {state.scenario.meta.name}", fail)
         from ui.app import CHOOSE_SIDE, App, save_image, saved_players
 
-        saved = saved_players(state) if load is not None and side is None and not hotseat else None
+        saved = saved_players(state) if load is not None else None
+        if saved is not None and saved[1] and side is not None and not hotseat:  # (it went on against the AI,
+            typer.echo(hotseat_save_side_warning(side), err=True)  # the other player's side now the computer's)
+        saved = saved if side is None and not hotseat else None
         if saved is not None and saved[0]:  # a loaded game goes on with the sides it was saved with
             human, hotseat = saved
         else:
@@ -406,8 +416,11 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             game.open_on_own_forces()
             if load is not None:  # (or the view the game was saved with: overlays, zoom, selection)
                 game.restore_view()
-        elif not autoplay:  # whoever started it may not be the side to move (a loaded game's, or the attacker):
-            game.raise_curtain()  # that side takes the screen behind the curtain first, as at every hand-over
+        elif not autoplay or screenshot is None:  # whoever started it may not be the side to move (a loaded
+            # game's, or the attacker): that side takes the screen behind the curtain first, as at every hand-over
+            # (after --autoplay too: a teacher jumping to turn 15 showed the class one side's map; a scripted
+            # --screenshot shows the side to move's screen)
+            game.raise_curtain()
             game.curtain_at = None  # (nobody is leaving the screen: no wait to lift it)
         if load is not None and not autoplay:
             game.show_loaded(load)
