@@ -104,3 +104,46 @@ def test_a_hotseat_save_loaded_with_side_says_it_is_now_against_the_computer(shu
         r.output.replace("\n", " ")
     r = CliRunner().invoke(cli_app, ["play", "--load", str(save), "--size", "1024x700"])
     assert "hotseat game" not in r.output
+
+
+def _cielab(rgb) -> object:
+    import numpy as np
+
+    c = np.asarray(rgb, float) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ lin
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _seen_by(rgb, matrix) -> tuple:
+    """An sRGB colour as a dichromat sees it (Machado, Oliveira & Fernandes 2009, severity 1, in linear RGB)."""
+    import numpy as np
+
+    c = np.asarray(rgb, float) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    out = np.clip(np.asarray(matrix) @ lin, 0, 1)
+    return tuple(np.where(out <= 0.0031308, out * 12.92, 1.055 * out ** (1 / 2.4) - 0.055) * 255)
+
+
+DEUTAN = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+PROTAN = [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+
+
+def test_the_default_overlay_ramp_is_told_apart_by_red_green_colour_blind_eyes() -> None:
+    """Two teachers, for a red-green colour-blind pupil (a deuteranopia simulation of the screenshots): the default
+    palette's green-to-red ramp for move cost, defence and supply cost had two steps 1.3 apart in CIELAB, defence +0
+    and +2 alike. Every two of its steps now differ by 15 or more for normal, deuteranope and protanope eyes."""
+    import itertools
+
+    import numpy as np
+
+    from ui import palette
+
+    for name in ("default", "colorblind"):
+        stops = palette.get(name).ramp
+        for eyes in (None, DEUTAN, PROTAN):
+            seen = [c if eyes is None else _seen_by(c, eyes) for c in stops]
+            worst = min(float(np.linalg.norm(_cielab(a) - _cielab(b))) for a, b in itertools.combinations(seen, 2))
+            assert worst >= 15, (name, eyes, worst)
