@@ -1663,9 +1663,59 @@ SEEDS_NOTE = ("the cells of a batch play different seeds (independent samples), 
               "same seed in every batch made with the same --seed")
 """How the cells' seeds relate (`engine.batch.derive_seeds`), for the captions that compare cells."""
 COMMON_SEEDS_NOTE = ("the cells of this batch play the same seeds (--common-seeds: game g has the same seed in every "
-                     "cell, and in cell 0 of every batch made with the same --seed), so they differ by their "
-                     "settings, not by their dice, and are compared game by game (paired)")
-"""`SEEDS_NOTE` for a batch made with `--common-seeds`."""
+                     "cell, and in cell 0 of every batch made with the same --seed), so game g starts alike in each "
+                     "and they are compared game by game (paired); once the settings make two games differ, their "
+                     "dice fall differently, and the pairing narrows an interval only as far as the paired games' "
+                     "results agree (how far: below)")
+"""`SEEDS_NOTE` for a batch made with `--common-seeds`. (It said the cells differ "by their settings, not by their
+dice": an analyst measured the wins of paired Shusha games correlated at phi 0.00-0.05, the paired intervals no
+narrower than unpaired ones.)"""
+
+
+def pairing_agreement(pairs: list[tuple[GameRow, GameRow]]) -> tuple[int, int, float] | None:
+    """How far paired games' winners agree: (pairs with the same winner, pairs both decided, the phi correlation of
+    "the attacker won" across the pair; 0 when a margin is empty), None with no decided pair.
+
+    >>> from engine.report import GameRow
+    >>> g = lambda w: GameRow(1, w, None, 0, 0)
+    >>> pairing_agreement([(g("attacker"), g("attacker")), (g("defender"), g("defender")),
+    ...                    (g("attacker"), g("defender")), (g("defender"), g("attacker"))])
+    (2, 4, 0.0)
+    """
+    decided = [(x.winner == "attacker", y.winner == "attacker") for x, y in pairs
+               if x.winner in ("attacker", "defender") and y.winner in ("attacker", "defender")]
+    if not decided:
+        return None
+    n = len(decided)
+    a = sum(1 for x, y in decided if x and y)
+    b = sum(1 for x, y in decided if x and not y)
+    c = sum(1 for x, y in decided if y and not x)
+    d = n - a - b - c
+    margins = (a + b) * (c + d) * (a + c) * (b + d)
+    phi = (a * d - b * c) / math.sqrt(margins) if margins > 0 else 0.0
+    return a + d, n, phi
+
+
+def pairing_note(s: Summary) -> str | None:
+    """How far the cells' paired games agree with the baseline's (`pairing_agreement`), over every paired cell: the
+    words that say what the pairing bought (`COMMON_SEEDS_NOTE`); None when no cell pairs."""
+    got = [g for pairs in cells_paired(s).values() if (g := pairing_agreement(pairs)) is not None]
+    if not got:
+        return None
+    same = [x for x, _, _ in got]
+    of = sorted({n for _, n, _ in got})
+    phis = [phi for _, _, phi in got]
+
+    def span(lo: str, hi: str) -> str:
+        return lo if lo == hi else f"{lo} to {hi}"
+
+    agree = span(str(min(same)), str(max(same)))
+    pairs = span(str(of[0]), str(of[-1]))
+    phi = span(f"{min(phis):+.2f}", f"{max(phis):+.2f}")
+    why = ("near 0, so the paired intervals are about as wide as unpaired ones would be"
+           if max(abs(p) for p in phis) < 0.2 else "the higher it is, the narrower the paired intervals")
+    return (f"how far the paired games agree, against {s.vs}: the same winner in {agree} of {pairs} pairs, the wins "
+            f"correlated at phi {phi} ({why})")
 
 
 def seeds_note(s: Summary) -> str:
@@ -1709,8 +1759,17 @@ def table_note_list(s: Summary, intervals: bool = False) -> list[str]:
     dates = turn_date_note(s)
     fallen = fallen_note(s, intervals) + ("" if intervals else " (with their 95% intervals in report.md and "
                                                                "summary.csv: the terminal's column has no room)")
+    cloud = CLOUD_ALONE_NOTE if CLOUD_KEY in (*s.sweep_keys, *s.fixed) else None
     return [ENTERED_NOTE.format(objective=s.objective), *([fallen] if s.fallen_turns else []),
-            ROAD_CUT_NOTE, *([dates] if dates else [])]
+            ROAD_CUT_NOTE, *([dates] if dates else []), *([cloud] if cloud else [])]
+
+
+CLOUD_KEY = "set:weather.cloud_base_m"
+CLOUD_ALONE_NOTE = ("cloud_base_m sets the cloud base alone: each turn's visibility and fog are still the weather "
+                    "mode's, and fog or poor visibility can ground a drone whatever the cloud (the column of turns "
+                    "weather grounded drones counts those turns)")
+"""Said when the batch sweeps or fixes the cloud base: an analyst read "+29 pts at 1200 m" as "with the drones
+flying", while the historical fog kept them down 13 of 25 turns."""
 
 
 def table_notes(s: Summary) -> str:
@@ -1750,7 +1809,8 @@ def rich_table(s: Summary, title: str | None = None, width: int | None = None) -
         notes += [cell_order_note(s), f"'wins vs {s.vs}': the difference in attacker win rate (percentage points) "
                   f"with Newcombe's 95% interval{unpaired_only(s)}", welch_note(s),
                   *([MANY_CELLS_NOTE] if len(s.cells) > 2 else []), seeds_note(s),
-                  *([PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)] if cells_paired(s) else [])]
+                  *([PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)] if cells_paired(s) else []),
+                  *([pn] if (pn := pairing_note(s)) else [])]
     # one note a line (as one paragraph they ran to twenty lines of a terminal, hard to find a column's note in)
     caption = "\n".join(f"- {n}" for n in notes)
     if title is None:
@@ -1986,9 +2046,10 @@ def report_markdown(s: Summary, pngs: Sequence[str] = ()) -> str:
         notes.insert(1, GROUND_NOTE)
     if len(s.cells) > 1:
         notes += [cell_order_note(s), f"'wins vs {s.vs}': the difference in attacker win rate (percentage points) "
-                  "with Newcombe's 95% interval" + unpaired_only(s), welch_note(s), seeds_note(s)]
+                  "with Newcombe's 95% interval" + unpaired_only(s), welch_note(s),
+                  *([MANY_CELLS_NOTE] if len(s.cells) > 2 else []), seeds_note(s)]
         if cells_paired(s):
-            notes += [PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE)]
+            notes += [PAIRED_NOTE, s.at_base(CAPTURE_VS_NOTE), *([pn] if (pn := pairing_note(s)) else [])]
     out = [f"# Batch report: {s.meta.get('scenario_name') or s.path.name}", "",
            f"{s.games} games in {len(s.cells)} cell(s) from `{s.path}`{seed}; {provenance_text(s)}.{fixed} "
            f"{f'Conditions: {s.conditions}. ' if s.conditions else ''}"
@@ -2344,8 +2405,8 @@ def plot_win_rate(s: Summary, path: Path) -> None:
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("attacker win rate (% of games)")
     _cell_ticks(ax, s)
-    paired = ("\nthe cells played the same seeds: the paired differences\n(report table, _paired_ci) are surer "
-              "than overlapping bars suggest" if len(s.cells) > 1 and cells_paired(s) else "")
+    paired = ("\nthe cells played the same seeds: judge a difference by its paired interval\n(report table, "
+              "_paired_ci), not by whether two bars overlap" if len(s.cells) > 1 and cells_paired(s) else "")
     ax.set_title(f"Win rate of the {s.side('attacker')} by cell\n(error bars: 95% Wilson score interval of "
                  f"the win rate){paired}{fixed_title_line(s)}")
     fig.legend(loc="outside lower center", ncols=2)  # below the axes: never over a bar's label
@@ -2435,7 +2496,8 @@ def plot_losses(s: Summary, path: Path) -> None:
         mean_bars(ax, grouped_bar_x(len(s.cells), k, 2, w), [c.casualties(side) for c in s.cells], w, colour,
                   s.side(side), "95% CI of the mean" if k == 1 else None)
     ground = s.ground_losses
-    ax.set_ylabel(f"{'ground units’ strength' if ground else 'strength'} steps lost per game (mean)")
+    ax.set_ylabel(f"{'ground units’ strength' if ground else 'strength'} steps\nlost per game (mean)")  # (one line
+    # ran past the top of the axes and was cut: "...per game (mea", an analyst)
     _cell_ticks(ax, s)
     ax.set_ylim(bottom=0)
     ax.set_title(("Ground losses per side by cell, all causes (no drones)" if ground else
@@ -3139,6 +3201,8 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
                f"points) with Newcombe's 95% interval; {welch}{many}; {seeds_note(s)}" if len(s.cells) > 1 else "")
     if len(s.cells) > 1 and cells_paired(s):
         compare += f"; {PAIRED_NOTE}; {s.at_base(CAPTURE_VS_NOTE)}"
+        if (pn := pairing_note(s)) is not None:
+            compare += f"; {pn}"
     fixed = f"{fixed_note(s).capitalize()}. " if fixed_note(s) else ""
     t = ["<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for r in rows:
@@ -3171,6 +3235,8 @@ def write_html(s: Summary, pngs: list[Path], path: Path) -> None:
     folder = esc(run_folder(s))
     where = f" (run in <code>{folder}</code>)" if folder else ""
     rerun_where = f"; run in <code>{folder}</code>" if folder else ""
+    warned = "".join(f'<p style="color:#a00"><strong>Warning:</strong> {html_text(as_sentence(w))}</p>\n'
+                     for w in s.warnings)  # (report.md had them; the page, an analyst's first read, did not)
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Batch report: {esc(s.meta.get('scenario_name') or s.path.name)}</title>
@@ -3182,9 +3248,8 @@ img{{max-width:100%;border:1px solid #eee}}code{{background:#f6f6f6;padding:1px 
 figure{{margin:1.5em 0}}figcaption{{font-size:14px;color:#444;max-width:900px;margin-top:.3em}}
 </style></head><body>
 <h1>Batch report: {esc(s.meta.get('scenario_name') or '')}</h1>
-<p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
-base seed {esc(str(b.get('seed', '?')))}, engine {esc(str(b.get('engine_version', '?')))},
-scenario sha256 <code>{esc(str(b.get('scenario_sha256', ''))[:16])}…</code>.
+{warned}<p>{s.games} games in {len(s.cells)} cell(s) from <code>{esc(str(s.path))}</code>;
+base seed {esc(str(b.get('seed', '?')))}; {html_text(provenance_text(s))}.
 {html_text(fixed)}Win-rate intervals are 95% Wilson score intervals{html_text(compare)}. {html_text(MODEL_RATE_NOTE)}
 {html_text(MEDIAN_NOTE)}; {html_text(table_notes(s))};
 {html_text(GROUND_NOTE + "; " if s.ground_losses else "")}{html_text(grounded_note("“”"))}{html_text(missions)};
@@ -3461,6 +3526,7 @@ def cells_json(s: Summary) -> str:
         "medians": MEDIAN_NOTE + " (captures, road_cuts)",
         "seeds": seeds_note(s),
         "common_seeds": s.common_seeds,
+        "pairing": pairing_note(s),  # (how far paired games agree with the baseline's; null without pairs)
         "fallen_by_turn": fallen_note(s) + " (fallen_by_turn_<T>, with its 95% Wilson interval)",
         "capture_turn_median_all_games": ("the median capture turn over all the cell's games, a game never taken "
                                           "counted as after the last turn: null, with "

@@ -124,7 +124,7 @@ def test_no_tick_label_takes_a_third_of_the_figure_and_the_y_label_is_not_clippe
         assert extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1, t.get_text()
         assert t.get_text().count("\n") <= 2
     labels = [*fig.texts, *(ax.yaxis.label for ax in fig.axes), *(ax.title for ax in fig.axes)]  # (suptitle..)
-    assert any("steps lost" in x.get_text() or "win rate" in x.get_text() for x in labels)
+    assert any("steps lost" in x.get_text().replace("\n", " ") or "win rate" in x.get_text() for x in labels)
     for label in (x for x in labels if x.get_text()):
         extent = label.get_window_extent(renderer)
         assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1, \

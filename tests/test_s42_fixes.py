@@ -147,3 +147,101 @@ def test_the_default_overlay_ramp_is_told_apart_by_red_green_colour_blind_eyes()
             seen = [c if eyes is None else _seen_by(c, eyes) for c in stops]
             worst = min(float(np.linalg.norm(_cielab(a) - _cielab(b))) for a, b in itertools.combinations(seen, 2))
             assert worst >= 15, (name, eyes, worst)
+
+
+def test_a_common_seeds_report_says_how_far_its_paired_games_agree(tmp_path) -> None:
+    """A sceptical analyst: the report said common-seed cells "differ by their settings, not by their dice", and
+    the win-rate plot that the paired differences "are surer than overlapping bars suggest"; in Shusha the paired
+    games' wins correlated at phi 0.00-0.05, the paired intervals no narrower. The report now says how far the
+    paired games agree (counted here from the rows), and report.md has the many-intervals note the terminal had."""
+    import copy
+    import math
+
+    import pyarrow.parquet as pq
+
+    from engine import batch as B
+    from engine import report as R
+    from engine.scenario import load_scenario
+
+    doc = copy.deepcopy(load_scenario("scenarios/lessons/ambush.json").raw)
+    out = tmp_path / "c.parquet"
+    sweeps = [("set:weather.cloud_base_m", [150, 800, 4000])]
+    B.run_batch(B.BatchSpec("ambush.json", doc, 30, 7, sweeps, common_seeds=True), out, workers=1)
+    rows = sorted(pq.read_table(out).to_pylist(), key=lambda r: (r["cell"], r["game"]))
+    won = {c: [r["winner"] == "attacker" for r in rows if r["cell"] == c] for c in (0, 1, 2)}
+    same, phis = [], []
+    for c in (1, 2):
+        a = sum(x and y for x, y in zip(won[0], won[c], strict=True))
+        d = sum(not x and not y for x, y in zip(won[0], won[c], strict=True))
+        b = sum(x and not y for x, y in zip(won[0], won[c], strict=True))
+        cc = 30 - a - b - d
+        m = (a + b) * (cc + d) * (a + cc) * (b + d)
+        same.append(a + d)
+        phis.append((a * d - b * cc) / math.sqrt(m) if m else 0.0)
+    s = R.summarize(out)
+    md = R.report_markdown(s)
+    assert "not by their dice" not in md and "surer than" not in md
+    note = R.pairing_note(s)
+    assert note is not None and note in md
+    agree = str(min(same)) if min(same) == max(same) else f"{min(same)} to {max(same)}"
+    assert f"the same winner in {agree} of 30 pairs" in note, (note, same)
+    assert f"{min(phis):+.2f}" in note and f"{max(phis):+.2f}" in note, (note, phis)
+    assert R.MANY_CELLS_NOTE in md
+    assert R.CLOUD_ALONE_NOTE in md  # (a cloud-base sweep: the fog is still the weather mode's)
+    html = tmp_path / "r.html"
+    R.write_html(s, [], html)
+    assert "how far the paired games agree" in html.read_text()
+
+
+def test_the_html_report_gives_the_provenance_and_the_warnings_report_md_gives(tmp_path, monkeypatch) -> None:
+    """A sceptical analyst: report.md warned that the engine's code had changed since the batch (its re-run
+    commands may not give these games), report.html, the page an analyst opens first, did not, nor the code."""
+    import copy
+
+    from engine import batch as B
+    from engine import report as R
+    from engine.scenario import load_scenario
+
+    doc = copy.deepcopy(load_scenario("scenarios/lessons/ambush.json").raw)
+    out = tmp_path / "c.parquet"
+    B.run_batch(B.BatchSpec("ambush.json", doc, 4, 7), out, workers=1)
+    monkeypatch.setattr(B, "engine_code", lambda: "0" * 64)
+    s = R.summarize(out)
+    assert any("engine's code has changed" in w for w in s.warnings)
+    html = tmp_path / "r.html"
+    R.write_html(s, [], html)
+    text = html.read_text()
+    assert "Warning:" in text and "code has changed since this batch was played" in text
+    assert s.meta["engine_code"][:12] in text
+
+
+def test_the_ground_losses_label_is_not_cut_off_at_the_top(monkeypatch) -> None:
+    """A sceptical analyst's losses.png (6 cells of two-line ticks, a file with the ground/air split): the y label
+    "ground units' strength steps lost per game (mean)" on one line ran past the figure's top, "...(mea"."""
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from engine import report as R
+    from engine.report import CellStats, Summary
+
+    keys = ["set:weather.cloud_base_m", "attacker_lead"]
+    short = {k: k.split(".")[-1] for k in keys}
+    cells = []
+    for i in range(6):
+        params = {keys[0]: (150, 800, 1200)[i // 2], keys[1]: ("sf", "mech")[i % 2]}
+        c = CellStats(i, R.cell_label(params, short), params, n=150, attacker_wins=80)
+        c.steps_lost = {"attacker": [g % 30 for g in range(150)], "defender": [g % 25 for g in range(150)]}
+        cells.append(c)
+    s = Summary(Path("study.parquet"), cells, {"turns": 26, "objective": "Shusha"}, keys)
+    monkeypatch.setattr(Summary, "ground_losses", property(lambda self: True))
+    drawn = []
+    monkeypatch.setattr(R, "save_figure", lambda fig, path: drawn.append(fig))
+    R.plot_losses(s, Path("losses.png"))
+    (fig,) = drawn
+    fig.canvas.draw()
+    label = fig.axes[-1].yaxis.label
+    assert "ground units’ strength steps" in label.get_text()
+    extent = label.get_window_extent(fig.canvas.get_renderer())
+    assert fig.bbox.y0 <= extent.y0 and extent.y1 <= fig.bbox.y1, (extent, fig.bbox)
