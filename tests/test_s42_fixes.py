@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_an_aircraft_shot_down_is_not_called_a_drone() -> None:
     """A scenario author's attack helicopter (an air unit like any other) was logged as "one drone shot down". The
@@ -245,3 +247,25 @@ def test_the_ground_losses_label_is_not_cut_off_at_the_top(monkeypatch) -> None:
     assert "ground units’ strength steps" in label.get_text()
     extent = label.get_window_extent(fig.canvas.get_renderer())
     assert fig.bbox.y0 <= extent.y0 and extent.y1 <= fig.bbox.y1, (extent, fig.bbox)
+
+
+@pytest.mark.parametrize("scenario", ["scenarios/shusha_1120.json", "scenarios/lessons/ambush.json"])
+def test_no_briefing_opens_a_new_game_on_the_map(scenario, monkeypatch) -> None:
+    """A scenario author: `wargame play FILE --screenshot start.png` always showed the briefing (or lesson) window
+    over most of the map, with no way to close it from the command line. `--no-briefing` opens on the map."""
+    from typer.testing import CliRunner
+
+    import ui.app
+    from engine.cli import app as cli_app
+
+    seen: dict[str, object] = {}
+
+    def run(self, screen, refuse_headless: bool = False) -> None:
+        seen["lesson"], seen["choosing"], seen["view"] = self.show_lesson, self.side_choice, self.view_side
+
+    monkeypatch.setattr(ui.app.App, "run", run)
+    r = CliRunner().invoke(cli_app, ["play", scenario, "--no-briefing", "--size", "1024x700"])
+    assert r.exit_code == 0, r.output
+    assert seen == {"lesson": False, "choosing": False, "view": 1}
+    r = CliRunner().invoke(cli_app, ["play", scenario, "--size", "1024x700"])
+    assert seen["lesson"] is True and seen["choosing"] is True

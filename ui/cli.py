@@ -315,6 +315,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             "--set", help="Scenario override PATH=VALUE, as for `wargame run` (repeatable)")] = None,
         overlay: Annotated[list[str] | None, typer.Option(
             help="Start with this overlay on, by key or name (repeatable): " + OVERLAY_CHOICES)] = None,
+        no_briefing: Annotated[bool, typer.Option(
+            "--no-briefing", help="Open a new game on the map, without its briefing or lesson window (L opens it; "
+            "with no --side you play the defender): for a --screenshot of the start", metavar="")] = False,
     ) -> None:
         """Play a game in a window (you against the AI, or --hotseat). A game left with orders not saved is saved
         on the way out to wargame_autosave_<scenario>_seed<N>.json in the current folder (numbered _2, _3, ...
@@ -396,7 +399,9 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             typer.echo(f"warning: {load}: {note}", err=True)
         for note in game.see_all_notes() if load is not None else ():
             typer.echo(f"note: {load}: {note}", err=True)
-        if load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
+        if no_briefing:  # (a scenario author's --screenshot of the start showed the briefing alone)
+            game.show_lesson = False
+        elif load is None and state.scenario.meta.briefing:  # a new game opens with its briefing (L closes it)
             game.show_lesson = True
             if hotseat:  # (for each player, when the curtain first lifts for them)
                 game.brief_sides = {0, 1}
