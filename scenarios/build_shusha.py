@@ -821,7 +821,8 @@ META["briefing"] = [
     "battalions wait for the track to take them. Artsakh and Armenia (the defender, blue) hold the town, the road, "
     "Stepanakert and the villages on the corridor; reservists and volunteers arrive over the coming days.",
     "The attacker: cut the Lachin road below the town, then climb into Shusha and clear it before the "
-    "ceasefire. Light forces move hidden through ravines and forest (overlay 3); vehicles are slow in the forest "
+    "ceasefire. Light forces move hidden through ravines and forest (press 3 for the concealment overlay: the keys "
+    "1-9 switch the map's overlays on and off, H lists them); vehicles are slow in the forest "
     "and cannot enter a ravine off the road (overlay 1). The town's cliffs make an assault from below costly "
     "(overlays 2 and 8); the one face without a cliff is the road's, from the Dashalti gorge at (21,12) into (21,11); "
     "Jidir Duzu, the south-west rim, is a cliff climb from the gorge. No unit climbs a cliff by moving: an assault "
