@@ -2108,6 +2108,7 @@ def run_batch(
     on_message: Callable[[str], None] | None = None,
     turns: bool = False,
     on_workers: Callable[[dict[str, str], int], None] | None = None,
+    on_worker_change: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Run (or complete) a batch; raises BatchError (bad options) or BatchAborted (stopped early).
 
@@ -2119,8 +2120,9 @@ def run_batch(
     finished parts played again. `csv` and `logs_dir` are checked before any game too (`_check_side_outputs`).
     `turns`: also write one row per game per turn played (`turn_rows`) to `turns_path(out)`, from per-turn
     parts saved with the game parts (so an interrupted batch resumes with them too). `on_workers` hears which
-    workers a remote Dask scheduler has before the games ({address: host}, threads): the run's record
-    (`engine.runlog`)."""
+    workers a remote Dask scheduler has before the games ({address: host}, threads), and `on_worker_change` each
+    line said of a Dask worker that left, joined or was shut out during the games (also said to `on_message`):
+    the run's record (`engine.runlog`), which picked them out of `on_message` by their words."""
     t0 = time.perf_counter()
     # the engine every worker must run, read before any cluster starts (a local cluster's workers import the engine
     # from disk at their first task, or when restarted: a tree edited since then plays other games)
@@ -2162,7 +2164,8 @@ def run_batch(
                 if auto_chunk and threads:
                     chunk = _default_chunk(n_total, threads)
             return _run_batch(spec, out, pdir, n_total, workers, client, chunk, resume, logs_dir, csv, on_start,
-                              on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs, ident)
+                              on_progress, stop_after_chunks, t0, on_message, turns, overwrite, old_logs, ident,
+                              on_worker_change)
         finally:
             if client is not None:
                 _close_dask(*client)
@@ -2404,7 +2407,8 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
                stop_after_chunks: int | None, t0: float,
                on_message: Callable[[str], None] | None = None, turns: bool = False,
                overwrite: bool = False, old_logs: Sequence[Path] = (),
-               ident: tuple[str, ...] | None = None) -> BatchResult:
+               ident: tuple[str, ...] | None = None,
+               on_worker_change: Callable[[str], None] | None = None) -> BatchResult:
     _make_results_folder(out, on_message)
     if logs_dir:
         _make_logs_folder(Path(logs_dir), on_message)
@@ -2492,7 +2496,8 @@ def _run_batch(spec: BatchSpec, out: Path, pdir: Path, n_total: int, workers: in
         if client is not None:
             # each task checks its worker's engine: a remote cluster's workers may be long-lived, and a local
             # cluster's import the engine from disk at their first task (again when restarted)
-            _run_dask(todo, save, client[0], expect=ident or engine_identity(), on_message=on_message)
+            _run_dask(todo, save, client[0], expect=ident or engine_identity(), on_message=on_message,
+                      on_worker_change=on_worker_change)
         elif workers <= 1:
             for t in todo:
                 save(t, run_task(t))
@@ -2958,13 +2963,21 @@ class WorkerChanges:
 
 
 def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
-              expect: tuple[str, ...] | None = None, on_message: Callable[[str], None] | None = None) -> None:
+              expect: tuple[str, ...] | None = None, on_message: Callable[[str], None] | None = None,
+              on_worker_change: Callable[[str], None] | None = None) -> None:
     """Run the tasks on Dask: their logs come back to be written here; with `expect` (`engine_identity()`),
-    each task checks that its worker's engine is that one (`Task.expect`). `on_message` hears of workers that
-    leave or join meanwhile (`worker_change_notes`)."""
+    each task checks that its worker's engine is that one (`Task.expect`). `on_message` and `on_worker_change`
+    hear of workers that leave, join or are shut out meanwhile (`WorkerChanges`, `_able_workers`)."""
     from distributed import wait
 
-    changes = WorkerChanges(client) if on_message is not None else None
+    def said(line: str) -> None:  # (a worker's change: to the user, and to the run's record)
+        if on_message is not None:
+            on_message(line)
+        if on_worker_change is not None:
+            on_worker_change(line)
+
+    heard = on_message is not None or on_worker_change is not None
+    changes = WorkerChanges(client) if heard else None
     futs, shared, again = _submit_shared(client, todo, expect)
     shut_out: dict[str, str] = {}  # workers that refused a task for running another engine: what they run
     had_worker = bool(changes.workers if changes is not None else _dask_worker_addresses(client))
@@ -2974,11 +2987,11 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
     def note_worker_changes() -> None:  # (at most once a poll: a round trip to the scheduler)
         nonlocal asked_at
         now = time.monotonic()
-        if changes is None or on_message is None or now - asked_at < DASK_POLL_S:
+        if changes is None or now - asked_at < DASK_POLL_S:
             return
         asked_at = now
         for line in changes.notes():
-            on_message(line)
+            said(line)
 
     def keep_finished(but: Any = None) -> None:  # the chunks other workers did finish, before a report
         for g, tg in futs.items():
@@ -3014,7 +3027,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 except TimeoutError:  # (lost meanwhile: as above)
                     continue
                 except BatchError as e:  # (a worker's own one-line refusal: another engine, an agent it lacks)
-                    others = _able_workers(client, f, e, shut_out, expect, on_message)
+                    others = _able_workers(client, f, e, shut_out, expect, said if heard else None)
                     if not others:
                         keep_finished(but=f)
                         raise BatchAborted(f"{e}", 1, 0, 0) from None

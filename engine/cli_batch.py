@@ -202,9 +202,6 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
 
         def on_message(text: str) -> None:  # (during the games too, a worker left or joined: above the bar)
             console.print(text, highlight=False, soft_wrap=True, markup=False)
-            if text.startswith("Dask worker ") and (" left:" in text or " joined " in text
-                                                    or " cannot play this batch " in text):
-                runlog.worker_change(run, text)
 
         def keep_record(outcome: str, played: int, resumed: int, why: str | None = None, whole: bool = False) -> None:
             """The run's record (`engine.runlog`): with the unfinished batch, or beside the finished results (`whole`:
@@ -231,7 +228,8 @@ def register(app: typer.Typer, fail: Callable[..., None]) -> None:
             res = B.run_batch(spec, out, workers=n_workers, scheduler=scheduler, chunk=chunk, resume=resume,
                               logs_dir=str(logs) if logs else None, csv=csv, on_start=started_games,
                               on_progress=on_progress, overwrite=overwrite, on_message=on_message, turns=turns,
-                              on_workers=lambda hosts, threads: runlog.dask_workers(run, hosts, threads))
+                              on_workers=lambda hosts, threads: runlog.dask_workers(run, hosts, threads),
+                              on_worker_change=lambda text: runlog.worker_change(run, text))
         except B.BatchError as e:
             if progress is not None:
                 progress.stop()

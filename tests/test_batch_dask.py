@@ -747,7 +747,9 @@ def test_a_worker_without_the_wargame_that_joins_mid_batch_is_said_to(doc, tmp_p
                 procs.append(_start_worker(sched.scheduler_address, tmp_path / "bad", worker_path(), preload))
 
         out, ref = tmp_path / "r.parquet", tmp_path / "ref.parquet"
-        B.run_batch(spec(doc, games=10), out, scheduler=sched.scheduler_address, chunk=1, on_message=on_message)
+        changed: list[str] = []
+        B.run_batch(spec(doc, games=10), out, scheduler=sched.scheduler_address, chunk=1, on_message=on_message,
+                    on_worker_change=changed.append)
         assert len(procs) == 2 and procs[1].wait(30) == 0, "the late worker did not close by itself"
         monkeypatch.undo()
         B.run_batch(spec(doc, games=10), ref, workers=1)
@@ -756,6 +758,7 @@ def test_a_worker_without_the_wargame_that_joins_mid_batch_is_said_to(doc, tmp_p
         left = [m for m in msgs if m.startswith("Dask worker ") and " left: " in m]
         assert len(joined) == 1 and len(left) == 1, msgs
         assert "after it joined" in left[0] and "No module named 'engine'" in left[0], left
+        assert changed == [m for m in msgs if m.startswith("Dask worker ")]  # (the run's record hears the same)
     finally:
         _stop(procs)
         sched.close(timeout=10)
@@ -827,3 +830,28 @@ def test_a_long_stay_gets_no_hint() -> None:
     fake.happen(2.0 + B.DASK_BRIEF_S + 1, "remove-worker", "tcp://b:2")
     said = changes.notes()
     assert len(said) == 2 and "after it joined" not in said[1]
+
+
+def test_the_run_record_hears_worker_changes_from_the_batch_itself(doc, tmp_path, monkeypatch) -> None:
+    """The run's record (`engine.runlog`) picked worker changes out of the batch's messages by their words; the batch
+    now hands them over as such (`on_worker_change`), whatever they say."""
+    import json
+
+    from engine.runlog import read_runs
+
+    real = B.run_batch
+
+    def run_batch(*args, **kwargs):
+        kwargs["on_worker_change"]("Dask worker tcp://x:1 went somewhere new (1 worker now)")
+        kwargs["on_message"]("Dask worker tcp://y:2 joined (2 workers now)")  # (a message only: not recorded)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(B, "run_batch", run_batch)
+    scen = tmp_path / "small.json"
+    scen.write_text(json.dumps(doc))
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["batch", str(scen), "--games", "2", "--seed", "5", "--out", "c.parquet", "-q",
+                                 "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    (run,) = read_runs(tmp_path / "c.parquet")
+    assert run["worker_changes"] == ["Dask worker tcp://x:1 went somewhere new (1 worker now)"]
