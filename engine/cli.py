@@ -159,7 +159,10 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
     console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
                   f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]}, of its canonical JSON: "
                   "not the file's bytes that sha256sum reads)")
-    for line in schedule_warnings(scen) + doctrine_warnings(scen) + map_warnings(scen):  # (accepted; said here)
+    from engine.scenario import unused_schedule_warnings
+
+    warnings = schedule_warnings(scen) + unused_schedule_warnings(scen) + doctrine_warnings(scen) + map_warnings(scen)
+    for line in warnings:  # (accepted; said here)
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["json_error_hint", "json_error_lines", "utf8_error_place"]
+__all__ = ["constant_position", "json_error_hint", "json_error_lines", "utf8_error_place"]
 
 _PY_WORDS = {"True": "true", "False": "false", "None": "null"}
 
@@ -40,6 +40,8 @@ def json_error_hint(text: str, err: json.JSONDecodeError) -> str | None:
     'True is Python: JSON writes true'
     >>> hint('{"a": 1\\n "b": 2}')
     'a comma missing: add one after the item that ends on line 1'
+    >>> hint('{"a": 8,,\\n "b": 2}'), hint('[1,, 2]')
+    ('two commas in a row: remove one', 'two commas in a row: remove one')
     >>> hint('')
     'the file is empty'
     >>> hint('{"a": 1} {"b": 2}') is None, hint('{"a": nope}') is None
@@ -60,7 +62,13 @@ def json_error_hint(text: str, err: json.JSONDecodeError) -> str | None:
         word = re.match(r"'([^'\n]{0,40})'", here)
         name = word.group(1) if word else "name"
         return f"single quotes: JSON takes double quotes, \"{name}\" not '{name}'"
-    word = re.match(r"[A-Za-z_]+", here)  # (NaN and Infinity never get here: Python's json reads them)
+    if before.endswith(",") and here.startswith(","):  # ("Expecting property name ..." or "Expecting value")
+        return "two commas in a row: remove one"
+    if msg.endswith("is not allowed") and re.match(r"(NaN|-?Infinity)\b", here):
+        # (Python's json reads them: the scenario loader's parse_constant refuses them, at their place)
+        return ("JSON has no NaN or Infinity (Python and JavaScript write them): give a finite number, or null where "
+                "the field allows none")
+    word = re.match(r"[A-Za-z_]+", here)
     if word is not None and msg == "Expecting value" and word.group(0) in _PY_WORDS:
         return f"{word.group(0)} is Python: JSON writes {_PY_WORDS[word.group(0)]}"
     if msg == "Expecting ',' delimiter" and (here[:1] in ('"', "{", "[") or re.match(r"-?\d", here)):
@@ -72,6 +80,22 @@ def json_error_hint(text: str, err: json.JSONDecodeError) -> str | None:
     if msg.startswith("Unterminated string") and '"' not in text[pos + 1:]:
         return "the file ends too soon: cut short, or a string's closing \" missing"
     return None
+
+
+_STRING_OR_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(NaN|-?Infinity)\b')
+
+
+def constant_position(text: str, name: str) -> int:
+    """Where the first `name` (NaN, Infinity or -Infinity) outside a string is in `text`, for a syntax error's line
+    and column: Python's `json` reads them and hands only the word to its `parse_constant` hook. 0 if not found.
+
+    >>> constant_position('{"NaN": 1,\\n "b": NaN}', "NaN"), constant_position('[1, -Infinity]', "-Infinity")
+    (17, 4)
+    """
+    for m in _STRING_OR_CONSTANT.finditer(text):
+        if m.group(1) == name:
+            return m.start(1)
+    return 0
 
 
 def json_error_lines(text: str, err: json.JSONDecodeError, width: int = 100) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import functools
 import hashlib
 import inspect
@@ -26,7 +27,7 @@ from cattrs.gen import make_dict_structure_fn, mapping_structure_factory, overri
 from engine import hexgrid
 from engine.ai import is_import_path
 from engine.errors import ScenarioError
-from engine.jsonhint import json_error_hint, json_error_lines, utf8_error_place
+from engine.jsonhint import constant_position, json_error_hint, json_error_lines, utf8_error_place
 from engine.terrain import (
     DEFAULT_HEXSIDES,
     DEFAULT_TERRAIN,
@@ -574,8 +575,11 @@ def parse_scenario(data: bytes | str, source: str = "scenario") -> Scenario:
     text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors write one): not part of the JSON
     try:
         noted: list[_RepeatsNoted] = []  # (the walk for their paths runs only when the hook found one)
-        doc = json.loads(text, parse_constant=_reject_constant,
-                         object_pairs_hook=lambda pairs: _object_noting_repeats(pairs, noted))
+        try:
+            doc = json.loads(text, parse_constant=_reject_constant,
+                             object_pairs_hook=lambda pairs: _object_noting_repeats(pairs, noted))
+        except _NonFiniteConstant as e:  # (said as a syntax error: where it is, with the caret and a hint)
+            raise json.JSONDecodeError(f"{e.name} is not allowed", text, constant_position(text, e.name)) from None
         repeated = list(_repeated_keys(doc, "$")) if noted else []
     except json.JSONDecodeError as e:
         # (json's "Unterminated string starting at" and "Invalid control character at" end where it put the
@@ -639,8 +643,16 @@ def _non_finite_paths(value: Any, path: str) -> Any:
             yield from _non_finite_paths(v, f"{path}[{i}]")
 
 
+class _NonFiniteConstant(ValueError):
+    """NaN, Infinity or -Infinity in the file: Python's `json` reads them, JSON has none."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"invalid JSON: {name} is not allowed (use a finite number)")
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"invalid JSON: {name} is not allowed (use a finite number)")
+    raise _NonFiniteConstant(name)
 
 
 def scenario_from_dict(doc: Any, source: str = "scenario", check_agents: bool = True) -> Scenario:
@@ -703,7 +715,10 @@ def _resolve_terrain(scen: Scenario, problems: list[str]) -> dict[str, TerrainTy
         merged = {**base, **over, "code": code}
         if "move_cost" in over and code in table and isinstance(over["move_cost"], dict):
             merged["move_cost"] = {**table[code].move_cost, **over["move_cost"]}
+        before = len(problems)
         tt = _structure_entry(merged, TerrainType, path, problems)
+        if len(problems) > before and code not in table and (close := _did_you_mean(code, table)):
+            problems[before] += f" ({code!r} is a new terrain code, which needs a whole entry: did you mean {close}?)"
         if tt is None:
             continue
         missing = [m for m in MOBILITY_CLASSES if m not in tt.move_cost]
@@ -785,6 +800,7 @@ def _resolve_weather_movement(scen: Scenario, terrain: dict[str, TerrainType],
     (a number) or an object of `WEATHER_MOVE_KEYS` (missing ones: 1). Pairs whose factors are all 1 are left
     out, so that a table of ones moves as no table."""
     table: dict[str, dict[str, WeatherMoveFactor]] = {}
+    given_codes = {c for c in scen.terrain_types if len(c) == 1}  # (a new code whose entry has a problem is known)
     for precip, by_class in scen.weather_movement.items():
         path = f"$.weather_movement.{precip}"
         if precip not in PRECIPITATION:
@@ -810,7 +826,9 @@ def _resolve_weather_movement(scen: Scenario, terrain: dict[str, TerrainType],
                                     f"{_describe(given)}")
                     given = {}
                 for code, v in given.items():
-                    if code not in terrain:
+                    if code not in terrain and code in given_codes:
+                        _move_factor(v, f"{mpath}.terrain.{code}", problems)  # (its entry's problem is said there)
+                    elif code not in terrain:
                         problems.append(f"{mpath}.terrain.{code}: unknown terrain code; known: {', '.join(terrain)}")
                     elif (f := _move_factor(v, f"{mpath}.terrain.{code}", problems)) is not None:
                         by_code[code] = f
@@ -823,14 +841,46 @@ def _resolve_weather_movement(scen: Scenario, terrain: dict[str, TerrainType],
     return table
 
 
+def _did_you_mean(name: str, known: Any) -> str:
+    """The names of `known` close to `name` ("tank", "v", "tank or mech"), or "": a misspelt or miscased type or
+    code, which the file would otherwise take for a new one. difflib's close matches, case-insensitive too.
+
+    >>> _did_you_mean("tanks", ["tank", "infantry"]), _did_you_mean("V", "pvw"), _did_you_mean("scouts", ["tank"])
+    ('tank', 'v', '')
+    >>> kinds = ["infantry", "mech_infantry"]
+    >>> _did_you_mean("Infantry", kinds), _did_you_mean("infantri", kinds)
+    ('infantry', 'infantry or mech_infantry')
+    """
+    by_lower: dict[str, str] = {}
+    for k in known:
+        by_lower.setdefault(k.lower(), k)
+    if by_lower.get(name.lower(), name) != name:  # (only the case differs: that one)
+        return by_lower[name.lower()]
+    other_case = [by_lower[k] for k in difflib.get_close_matches(name.lower(), list(by_lower), n=3)]
+    same_case = difflib.get_close_matches(name, list(known), n=3)
+    return " or ".join([k for k in dict.fromkeys([*other_case, *same_case]) if k != name][:3])
+
+
 def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitType]:
     table = dict(DEFAULT_UNIT_TYPES)
+    broken: set[str] = set()  # new types whose entry has a problem, said there: not "unknown" as a base after it
     for name, over in scen.unit_types.items():
+        if name not in table:
+            broken.add(name)  # (until its entry is found good)
         path = f"$.unit_types.{name}"
         over = dict(over)
+        if "base" in over and name in table:  # (the type would silently become a copy of its "base")
+            problems.append(f"{path}.base: {name!r} is a built-in unit type, got base {_describe(over['base'])}; "
+                            "base is for a new type: an override of an existing type lists only the fields it "
+                            "changes (drop base, or give the new type a name of its own)")
+            continue
         base_name = over.pop("base", name if name in table else None)
         if base_name is None:
-            problems.append(f"{path}: a new unit type needs \"base\": the name of an existing type to extend")
+            close = _did_you_mean(name, table)
+            problems.append(f"{path}: a new unit type needs \"base\": the name of an existing type to extend"
+                            + (f" ({name!r} is no unit type yet: did you mean {close}?)" if close else ""))
+            continue
+        if isinstance(base_name, str) and base_name != name and base_name in broken:
             continue
         if not isinstance(base_name, str) or base_name not in table:
             problems.append(f"{path}.base: unknown unit type {base_name!r}")
@@ -864,6 +914,7 @@ def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitTy
                             f"{ut.grounded_by_fog!r}")
         if len(problems) == before:
             table[name] = ut
+            broken.discard(name)
     return table
 
 
@@ -1172,13 +1223,14 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         if name not in sides_with_units:
             add(f"$.units: the {name} has no units (starting or arriving, with present true); a side needs at least "
                 "one")
+    stack_ok = 1 <= scen.stack_limit <= 10  # (else every hex would repeat that one problem)
     for h, occ in start_occupancy.items():
         if len({s for s, _ in occ}) > 1:
             add(f"$.units: attacker and defender units start in the same hex {where(h)}: "
                 f"{', '.join(i for _, i in occ)}")
-        elif len(occ) > scen.stack_limit:
-            add(f"$.units: {len(occ)} units start in {where(h)}, over the stack limit {scen.stack_limit}: "
-                f"{', '.join(i for _, i in occ)}")
+        elif stack_ok and len(occ) > scen.stack_limit:
+            add(f"$.units: {len(occ)} unit{'' if len(occ) == 1 else 's'} start{'s' if len(occ) == 1 else ''} in "
+                f"{where(h)}, over the stack limit {scen.stack_limit}: {', '.join(i for _, i in occ)}")
 
     # objectives and victory
     names: dict[str, int] = {}
@@ -1189,7 +1241,13 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         names[ob.name] = i
         if not ob.hexes:
             add(f"{path}.hexes: an objective needs at least one hex")
+        first_at: dict[HexRef, int] = {}
         for j, h in enumerate(ob.hexes):
+            if h in first_at:  # (it would count twice: "holds 2/3" of an objective of two hexes)
+                add(f"{path}.hexes[{j}]: hex {where(h)} listed twice (first at hexes[{first_at[h]}]); list each hex "
+                    "once")
+                continue
+            first_at[h] = j
             need_on_map(h, f"{path}.hexes[{j}]")
         if ob.controller not in (*SIDES, "none"):
             add(f"{path}.controller: expected attacker, defender or none, got {ob.controller!r}")
@@ -1204,6 +1262,20 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         if ends_on_map:
             for why in _road_watch_problems(rw, m.roads, where):
                 add(why)
+
+
+def unused_schedule_warnings(scen: Scenario) -> list[str]:
+    """A weather schedule the file's own mode never plays (`clear`, `overcast` and `fog` are presets for every
+    turn): the file is valid, but an author who wrote eight turns of weather most likely meant them to play.
+    `wargame validate` says it beside the other warnings; a `--weather` given at game time is no part of the file
+    and is not judged here."""
+    w = scen.weather
+    if w.mode in ("historical", "stochastic") or w.mode not in WEATHER_MODES or not w.schedule:
+        return []
+    n = len(w.schedule)
+    return [f"$.weather.schedule: the schedule is not used in mode {w.mode}: {n} entr{'y' if n == 1 else 'ies'} "
+            f"(every turn plays the {w.mode} preset; the schedule plays only under --weather historical or "
+            "stochastic); set mode to historical to play it, or drop it"]
 
 
 def _road_watch_problems(rw: RoadWatch, roads: list[Road], where: Any) -> list[str]:

@@ -730,7 +730,9 @@ class DoctrineAgent:
                           map_size: tuple[int, int] = (0, 0)) -> list[tuple[str, str]]:
         """(where, problem) of the parameters that name the scenario's units or hexes: a `reserve` id that is no
         unit of `side` would silently hold nothing back, a `detachment_goal` hex off the map (`map_size`: cols,
-        rows) would silently be dropped (the scenario's check calls this)."""
+        rows) would silently be dropped (the scenario's check calls this). Also the parameters of one side's play
+        set on the other side, which never reads them (`reserve` on the attacker, `release_road_block` on the
+        defender): the game would play as if they were not there."""
         out = []
         for key in ("reserve", "detachment"):  # (lists of the side's own unit ids)
             ids = params.get(key, ())
@@ -751,6 +753,22 @@ class DoctrineAgent:
         for key in ("endgame_turns", "endgame_floor"):  # (the defender has no end-game clock: a value would be ignored)
             if key in params and side != SIDES[ATTACKER]:
                 out.append((key, "only the attacker's doctrine AI has an end-game clock"))
+        if params.get("release_road_block") and side != SIDES[ATTACKER]:
+            out.append(("release_road_block", "only the attacker's doctrine AI holds a road block (a parameter for "
+                        "the attacker); drop it here"))
+        if "lead" in params and side != SIDES[ATTACKER]:
+            out.append(("lead", "only the attacker's doctrine AI has a leading arm (a parameter for the attacker); "
+                        "drop it here"))
+        # The defender's own (the attacker's moves never read them: set there, they would silently do nothing).
+        for key, set_, what in (("reserve", bool(params.get("reserve")), "holds units back as a reserve"),
+                                ("road_counterattack", bool(params.get("road_counterattack")),
+                                 "counter-attacks a cut road"),
+                                ("commit_reserve", "commit_reserve" in params, "commits a reserve"),
+                                ("counterattack_ratio", params.get("counterattack_ratio") is not None,
+                                 "counter-attacks a cut road")):
+            if set_ and side == SIDES[ATTACKER]:
+                out.append((key, f"only the defender's doctrine AI {what} (a parameter for the defender); drop it "
+                                 "here"))
         cols, rows = map_size
         for k, h in enumerate(params.get("detachment_goal", ())):
             if cols and rows and not (0 <= h[0] < cols and 0 <= h[1] < rows):
