@@ -2888,6 +2888,9 @@ def worker_change_notes(before: Sequence[str], now: Sequence[str]) -> list[str]:
              for a in gone] + [f"Dask worker {a} joined {n}" for a in new])
 
 
+DASK_CHANGES_POLL_S = 5.0
+"""How often (seconds) a Dask batch reads the scheduler's record of workers joining and leaving (`WorkerChanges`):
+nothing between two reads is missed, so it need not be often."""
 DASK_BRIEF_S = 10.0
 """A worker that leaves this soon after it joined gets `WorkerChanges`' hint that it may lack this wargame."""
 
@@ -2904,17 +2907,20 @@ class WorkerChanges:
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self.workers = _dask_worker_addresses(client)  # (None: not asked yet, and nothing to compare with)
-        self.since = self._scheduler_now()
+        self.workers, self.since = self._start()
         self.joined_at: dict[str, float] = {}
         self.hinted = False
 
-    def _scheduler_now(self) -> float | None:
+    def _start(self) -> tuple[list[str] | None, float | None]:
+        """The workers now and the time of the scheduler's last event, read at once (asked apart, a worker joining
+        between the two was in neither: never said, and every count after it one short: a review). Without the
+        events: the worker list alone (None: it cannot be asked, and there is nothing to compare with)."""
         try:
-            return float(self.client.run_on_scheduler(lambda dask_scheduler: max(
-                (t for t, _ in dask_scheduler.get_events("all")), default=0.0)))  # (the scheduler's clock)
+            workers, since = self.client.run_on_scheduler(lambda dask_scheduler: (
+                sorted(dask_scheduler.workers), max((t for t, _ in dask_scheduler.get_events("all")), default=0.0)))
+            return [str(a) for a in workers], float(since)
         except Exception:
-            return None
+            return _dask_worker_addresses(self.client), None
 
     def _events(self) -> list[tuple[float, str, str]] | None:
         """The scheduler's worker joins and departures since the last call, oldest first (by value: the scheduler
@@ -2984,10 +2990,10 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
     asked_at = time.monotonic()
     saved: set[Any] = set()
 
-    def note_worker_changes() -> None:  # (at most once a poll: a round trip to the scheduler)
-        nonlocal asked_at
+    def note_worker_changes(last: bool = False) -> None:  # (at most every DASK_CHANGES_POLL_S: each read of the
+        nonlocal asked_at  # scheduler's events is itself one of its events, ~1.4 KB, in a log it trims at 1,000)
         now = time.monotonic()
-        if changes is None or now - asked_at < DASK_POLL_S:
+        if changes is None or (now - asked_at < DASK_CHANGES_POLL_S and not last):
             return
         asked_at = now
         for line in changes.notes():
@@ -3072,6 +3078,7 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
             else:
                 alone_since = None
                 had_worker = True
+        note_worker_changes(last=True)  # (the changes since the last poll, before the batch says it is done)
     finally:
         try:
             client.cancel([f for f in futs if not f.done()] + shared)

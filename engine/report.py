@@ -1666,21 +1666,24 @@ COMMON_SEEDS_NOTE = ("the cells of this batch play the same seeds (--common-seed
                      "cell, and in cell 0 of every batch made with the same --seed), so game g starts alike in each "
                      "and they are compared game by game (paired); once the settings make two games differ, their "
                      "dice fall differently, and the pairing narrows an interval only as far as the paired games' "
-                     "results agree (how far: below)")
+                     "results agree")
 """`SEEDS_NOTE` for a batch made with `--common-seeds`. (It said the cells differ "by their settings, not by their
 dice": an analyst measured the wins of paired Shusha games correlated at phi 0.00-0.05, the paired intervals no
 narrower than unpaired ones.)"""
 
 
-def pairing_agreement(pairs: list[tuple[GameRow, GameRow]]) -> tuple[int, int, float] | None:
+def pairing_agreement(pairs: list[tuple[GameRow, GameRow]]) -> tuple[int, int, float | None] | None:
     """How far paired games' winners agree: (pairs with the same winner, pairs both decided, the phi correlation of
-    "the attacker won" across the pair; 0 when a margin is empty), None with no decided pair.
+    "the attacker won" across the pair: None when one side won every game of either cell, where it is undefined),
+    None with no decided pair.
 
     >>> from engine.report import GameRow
     >>> g = lambda w: GameRow(1, w, None, 0, 0)
     >>> pairing_agreement([(g("attacker"), g("attacker")), (g("defender"), g("defender")),
     ...                    (g("attacker"), g("defender")), (g("defender"), g("attacker"))])
     (2, 4, 0.0)
+    >>> pairing_agreement([(g("attacker"), g("attacker")), (g("attacker"), g("defender"))])
+    (1, 2, None)
     """
     decided = [(x.winner == "attacker", y.winner == "attacker") for x, y in pairs
                if x.winner in ("attacker", "defender") and y.winner in ("attacker", "defender")]
@@ -1692,30 +1695,35 @@ def pairing_agreement(pairs: list[tuple[GameRow, GameRow]]) -> tuple[int, int, f
     c = sum(1 for x, y in decided if y and not x)
     d = n - a - b - c
     margins = (a + b) * (c + d) * (a + c) * (b + d)
-    phi = (a * d - b * c) / math.sqrt(margins) if margins > 0 else 0.0
-    return a + d, n, phi
+    return a + d, n, ((a * d - b * c) / math.sqrt(margins) if margins > 0 else None)
 
 
 def pairing_note(s: Summary) -> str | None:
-    """How far the cells' paired games agree with the baseline's (`pairing_agreement`), over every paired cell: the
-    words that say what the pairing bought (`COMMON_SEEDS_NOTE`); None when no cell pairs."""
+    """How far the cells' paired games agree with the baseline's (`pairing_agreement`), over every paired cell: what
+    the pairing bought (`COMMON_SEEDS_NOTE`); None when no cell pairs."""
     got = [g for pairs in cells_paired(s).values() if (g := pairing_agreement(pairs)) is not None]
     if not got:
         return None
-    same = [x for x, _, _ in got]
-    of = sorted({n for _, n, _ in got})
-    phis = [phi for _, _, phi in got]
+    shares = [same / n for same, n, _ in got]
 
     def span(lo: str, hi: str) -> str:
         return lo if lo == hi else f"{lo} to {hi}"
 
-    agree = span(str(min(same)), str(max(same)))
-    pairs = span(str(of[0]), str(of[-1]))
+    agree = span(f"{pct(min(shares))}%", f"{pct(max(shares))}%")
+    phis = [phi for _, _, phi in got if phi is not None]
+    if not phis:
+        return (f"how far the paired games agree, against {s.vs}: the same winner in {agree} of the pairs (one side "
+                "won every game of a cell, so the wins have no correlation to measure)")
     phi = span(f"{min(phis):+.2f}", f"{max(phis):+.2f}")
-    why = ("near 0, so the paired intervals are about as wide as unpaired ones would be"
-           if max(abs(p) for p in phis) < 0.2 else "the higher it is, the narrower the paired intervals")
-    return (f"how far the paired games agree, against {s.vs}: the same winner in {agree} of {pairs} pairs, the wins "
-            f"correlated at phi {phi} ({why})")
+    why = ["near 0: the paired intervals are about as wide as unpaired ones would be" if max(map(abs, phis)) < 0.2
+           else "the higher above 0, the narrower the paired intervals against unpaired ones"]
+    if min(phis) < -0.2:
+        why.append("below 0 they are wider")
+    undefined = len(got) - len(phis)
+    left = (f"; {undefined} cell{'s' if undefined != 1 else ''} without one: a side won all its games"
+            if undefined else "")
+    return (f"how far the paired games agree, against {s.vs}: the same winner in {agree} of the pairs, the wins "
+            f"correlated at phi {phi} ({'; '.join(why)}{left})")
 
 
 def seeds_note(s: Summary) -> str:

@@ -841,6 +841,10 @@ def _resolve_weather_movement(scen: Scenario, terrain: dict[str, TerrainType],
     return table
 
 
+STACK_LIMITS = (1, 10)
+"""The bounds of `stack_limit` (checked once; the start-stacking check is skipped outside them)."""
+
+
 def _did_you_mean(name: str, known: Any) -> str:
     """The names of `known` close to `name` ("tank", "v", "tank or mech"), or "": a misspelt or miscased type or
     code, which the file would otherwise take for a new one. difflib's close matches, case-insensitive too.
@@ -869,10 +873,11 @@ def _resolve_unit_types(scen: Scenario, problems: list[str]) -> dict[str, UnitTy
             broken.add(name)  # (until its entry is found good)
         path = f"$.unit_types.{name}"
         over = dict(over)
-        if "base" in over and name in table:  # (the type would silently become a copy of its "base")
-            problems.append(f"{path}.base: {name!r} is a built-in unit type, got base {_describe(over['base'])}; "
-                            "base is for a new type: an override of an existing type lists only the fields it "
-                            "changes (drop base, or give the new type a name of its own)")
+        if "base" in over and name in table and over["base"] != name:  # (it would silently become a copy of
+            # its "base"; naming itself, as before, changes nothing)
+            problems.append(f"{path}.base: {name!r} is a built-in unit type, which takes no base (given: "
+                            f"{over['base']!r}): base is for a new type; an override of an existing type lists only "
+                            "the fields it changes (drop base, or give the new type a name of its own)")
             continue
         base_name = over.pop("base", name if name in table else None)
         if base_name is None:
@@ -1027,8 +1032,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
     _check_record(scen, add)
     if not 1 <= scen.turns <= 1000:
         add(f"$.turns: expected 1..1000, got {scen.turns}")
-    if not 1 <= scen.stack_limit <= 10:
-        add(f"$.stack_limit: expected 1..10, got {scen.stack_limit}")
+    if not STACK_LIMITS[0] <= scen.stack_limit <= STACK_LIMITS[1]:
+        add(f"$.stack_limit: expected {STACK_LIMITS[0]}..{STACK_LIMITS[1]}, got {scen.stack_limit}")
 
     # map
     if not (1 <= m.cols <= MAX_MAP_SIDE and 1 <= m.rows <= MAX_MAP_SIDE):
@@ -1047,8 +1052,11 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         bad = sorted({ch for ch in row if ch not in terrain})
         if bad:
             col = next(i for i, ch in enumerate(row) if ch in bad)
-            add(f"$.map.terrain[{r}]: unknown terrain code(s) {', '.join(map(repr, bad))} (first at col {col}); "
-                f"known: {''.join(sorted(terrain))}")
+            cased = [other for ch in bad for other in (ch.lower(), ch.upper())
+                     if other != ch and other in terrain]  # (codes are case-sensitive)
+            add(f"$.map.terrain[{r}]: unknown terrain code(s) {', '.join(map(repr, bad))} (first at col {col}"
+                + (f"; did you mean {', '.join(map(repr, cased))}?" if cased else "")
+                + f"); known: {''.join(sorted(terrain))}")
             grid_ok = False
     if m.start_control:
         if len(m.start_control) != m.rows:
@@ -1193,7 +1201,9 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
             add(f"{path}.side: expected attacker or defender, got {u.side!r}")
         ut = utypes.get(u.type)
         if ut is None:
-            add(f"{path}.type: unknown unit type {u.type!r}; known: {', '.join(sorted(utypes))}")
+            close = _did_you_mean(u.type, utypes)
+            add(f"{path}.type: unknown unit type {u.type!r}" + (f" (did you mean {close}?)" if close else "")
+                + f"; known: {', '.join(sorted(utypes))}")
         if turns_ok and not 1 <= u.arrives_turn <= scen.turns:
             add(f"{path}.arrives_turn: expected 1..{scen.turns}, got {u.arrives_turn}")
         if ut is not None and u.strength is not None and not 1 <= u.strength <= ut.max_steps:
@@ -1223,7 +1233,8 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         if name not in sides_with_units:
             add(f"$.units: the {name} has no units (starting or arriving, with present true); a side needs at least "
                 "one")
-    stack_ok = 1 <= scen.stack_limit <= 10  # (else every hex would repeat that one problem)
+    stack_ok = STACK_LIMITS[0] <= scen.stack_limit <= STACK_LIMITS[1]  # (else every hex would repeat that one
+    # problem)
     for h, occ in start_occupancy.items():
         if len({s for s, _ in occ}) > 1:
             add(f"$.units: attacker and defender units start in the same hex {where(h)}: "

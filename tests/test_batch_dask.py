@@ -776,6 +776,7 @@ class _FakeScheduler:
 class _FakeClient:
     def __init__(self, workers: list[str], can_read_events: bool = True) -> None:
         self.sched, self.workers, self.can_read_events = _FakeScheduler(), workers, can_read_events
+        self.sched.workers = {a: None for a in workers}  # (the scheduler's own {address: WorkerState})
 
     def nthreads(self) -> dict[str, int]:
         return {a: 1 for a in self.workers}
@@ -789,8 +790,10 @@ class _FakeClient:
         self.sched.events.append((t, {"action": action, "worker": worker}))
         if action == "add-worker":
             self.workers.append(worker)
+            self.sched.workers[worker] = None
         else:
             self.workers.remove(worker)
+            del self.sched.workers[worker]
 
 
 def test_worker_changes_come_from_the_schedulers_record_in_order_with_one_hint() -> None:
@@ -855,3 +858,25 @@ def test_the_run_record_hears_worker_changes_from_the_batch_itself(doc, tmp_path
     assert r.exit_code == 0, r.output
     (run,) = read_runs(tmp_path / "c.parquet")
     assert run["worker_changes"] == ["Dask worker tcp://x:1 went somewhere new (1 worker now)"]
+
+
+def test_a_worker_joining_as_the_batch_starts_is_counted() -> None:
+    """A review: the worker list and the events' cursor were read in two round trips, and a worker registering
+    between them was in neither: never said, every count after it one short. Both are read at once."""
+    fake = _FakeClient(["tcp://a:1"])
+    calls = []
+
+    def first_then_join(real: Any) -> Any:  # (a worker registers just after the first question, whichever)
+        def ask(*args: Any) -> Any:
+            got = real(*args)
+            calls.append(1)
+            if len(calls) == 1:
+                fake.happen(2.0, "add-worker", "tcp://b:2")
+            return got
+        return ask
+
+    fake.run_on_scheduler = first_then_join(fake.run_on_scheduler)
+    fake.nthreads = first_then_join(fake.nthreads)
+    changes = B.WorkerChanges(fake)
+    said = changes.notes()
+    assert said == ["Dask worker tcp://b:2 joined (2 workers now)"], said

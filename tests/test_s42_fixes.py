@@ -179,15 +179,16 @@ def test_a_common_seeds_report_says_how_far_its_paired_games_agree(tmp_path) -> 
         cc = 30 - a - b - d
         m = (a + b) * (cc + d) * (a + cc) * (b + d)
         same.append(a + d)
-        phis.append((a * d - b * cc) / math.sqrt(m) if m else 0.0)
+        if m:  # (undefined when a side won every game of a cell)
+            phis.append((a * d - b * cc) / math.sqrt(m))
     s = R.summarize(out)
     md = R.report_markdown(s)
     assert "not by their dice" not in md and "surer than" not in md
     note = R.pairing_note(s)
     assert note is not None and note in md
-    agree = str(min(same)) if min(same) == max(same) else f"{min(same)} to {max(same)}"
-    assert f"the same winner in {agree} of 30 pairs" in note, (note, same)
-    assert f"{min(phis):+.2f}" in note and f"{max(phis):+.2f}" in note, (note, phis)
+    lo, hi = f"{R.pct(min(same) / 30)}%", f"{R.pct(max(same) / 30)}%"
+    assert f"the same winner in {lo if lo == hi else f'{lo} to {hi}'} of the pairs" in note, (note, same)
+    assert phis and f"{min(phis):+.2f}" in note and f"{max(phis):+.2f}" in note, (note, phis)
     assert R.MANY_CELLS_NOTE in md
     assert R.CLOUD_ALONE_NOTE in md  # (a cloud-base sweep: the fog is still the weather mode's)
     html = tmp_path / "r.html"
@@ -269,3 +270,36 @@ def test_no_briefing_opens_a_new_game_on_the_map(scenario, monkeypatch) -> None:
     assert seen == {"lesson": False, "choosing": False, "view": 1}
     r = CliRunner().invoke(cli_app, ["play", scenario, "--size", "1024x700"])
     assert seen["lesson"] is True and seen["choosing"] is True
+
+
+def test_the_pairing_note_never_calls_an_undefined_correlation_zero() -> None:
+    """A review: with one side winning every game of a cell, phi came out 0.00 and the note read "the same winner in
+    40 of 40 pairs ... phi +0.00 (near 0 ...)"; a negative phi got "the higher it is, the narrower"."""
+    from pathlib import Path
+
+    from engine import report as R
+    from engine.report import CellStats, GameRow, Summary
+
+    def cell(k: int, winners: str) -> CellStats:
+        c = CellStats(k, f"c{k}", {"x": k}, n=len(winners), attacker_wins=winners.count("a"))
+        c.games = {g: GameRow(100 + g, "attacker" if w == "a" else "defender", None, 0, 0)
+                   for g, w in enumerate(winners)}
+        return c
+
+    s = Summary(Path("x.parquet"), [cell(0, "aaaa"), cell(1, "aaaa")], {}, ["x"])
+    note = R.pairing_note(s)
+    assert note is not None and "100% of the pairs" in note and "phi" not in note, note
+    s = Summary(Path("x.parquet"), [cell(0, "aadd"), cell(1, "ddaa")], {}, ["x"])
+    note = R.pairing_note(s)
+    assert note is not None and "phi -1.00" in note and "below 0 they are wider" in note, note
+
+
+def test_the_rules_in_brief_say_how_assaults_one_after_another_wear_a_hex_down(shusha) -> None:
+    """An attacker player found no way to take a town hex: each assault alone at 3%, units next to it not combining.
+    The rules in brief (H) now say what does work: assaults one after another in the phase, every step lost costing
+    cohesion, a broken main defender falling back; and fire first."""
+    from ui.gui import rules_brief
+
+    text = " ".join(rules_brief(shusha))
+    assert "assaults one after another wear a hex down" in text
+    assert "a main defender broken (cohesion 0) falls back at the next assault" in text

@@ -22,8 +22,12 @@ def test_base_on_a_built_in_type_is_refused():
     doc = tiny_dict()
     doc["unit_types"] = {"tank": {"protection": 4, "base": "infantry"}}
     (p,) = scenario_problems(doc)
-    assert p.startswith("$.unit_types.tank.base: 'tank' is a built-in unit type, got base str \"infantry\"")
+    assert p.startswith("$.unit_types.tank.base: 'tank' is a built-in unit type, which takes no base (given: "
+                        "'infantry')")
     assert "base is for a new type" in p and "lists only the fields it changes" in p
+    # (a review: a base naming the type itself loaded before, as no base: it still does)
+    doc["unit_types"] = {"tank": {"protection": 4, "base": "tank"}}
+    assert scenario_from_dict(doc).unit_table["tank"].protection == 4
     # an override without base and new types with one (on a built-in type, on a new one) still pass
     doc["unit_types"] = {"tank": {"protection": 4}, "scouts": {"base": "infantry", "vision_hexes": 4},
                          "sappers": {"base": "scouts"}}
@@ -108,8 +112,9 @@ def test_one_sides_parameters_are_refused_on_the_other(side, params, key, owner)
     doc["sides"]["attacker"]["agent_params"] = {"release_road_block": True, "lead": "mech", "reserve": [],
                                                 "road_counterattack": False, "counterattack_ratio": None}
     scenario_from_dict(doc)
-    doc["sides"]["defender"]["agent_params"] = {"release_road_block": False}
-    scenario_from_dict(doc)
+    doc["sides"]["defender"]["agent_params"] = {"release_road_block": False, "lead": "sf"}
+    doc["sides"]["attacker"]["agent_params"] = {"commit_reserve": "road_cut"}  # (defaults: a block copied across
+    scenario_from_dict(doc)  # from the other side asks for nothing; a review)
 
 
 # ------------------------------------------------------------------------------------------ 5. objective hex twice
@@ -204,3 +209,14 @@ def test_a_double_comma_gets_a_hint():
     assert p.startswith("$: invalid JSON at line 2, column 14: Expecting property name enclosed in double quotes — "
                         "two commas in a row: remove one"), p
     assert "two commas in a row" in _json_problem('{"a": [1,, 2]}')
+
+
+def test_a_units_misspelt_type_and_a_miscased_map_code_get_did_you_mean():
+    """A review: the docs promised "did you mean" for a misspelt name, but a unit's `type` and a map row's code got
+    only the list of known ones."""
+    doc = tiny_dict()
+    doc["units"][0]["type"] = "tanks"
+    assert_problem(scenario_problems(doc), "$.units[0].type", "unknown unit type 'tanks' (did you mean tank?)")
+    doc = tiny_dict()
+    doc["map"]["terrain"][0] = "P" + doc["map"]["terrain"][0][1:]
+    assert_problem(scenario_problems(doc), "$.map.terrain[0]", "unknown terrain code(s) 'P'", "did you mean 'p'?")

@@ -305,8 +305,9 @@ class App:
         self._whole_shown: int | None = None
         """The finished hotseat game (its state's id) whose whole map `show_whole_game` has shown."""
         self.side_overlays: dict[int, set[int]] = {}
-        self.side_fight_card: dict[int, bool] = {}  # (hotseat: B is each player's, as the overlays are)
         """Hotseat: each side's overlays while the other has the screen (put back when the curtain lifts for it)."""
+        self.side_fight_card: dict[int, bool] = {}
+        """Hotseat: each side's fight card (B) while the other has the screen: B is each player's, as overlays are."""
         self.brief_sides: set[int] = set()
         """Hotseat, a new game: the sides whose player has not had the briefing yet (it opens when the curtain
         lifts for each; only the first player had it)."""

@@ -1053,7 +1053,11 @@ def rules_brief(scen: Any) -> list[str]:
         "fire is part of its assault and of its close defence. The attacker fires at the main defender, every "
         "defender fires back, at once. Each unit assaults alone (units next to the same hex do not combine), "
         "always against the hex's main defender: its strongest unit (steps x (1 + protection)), whose losses and "
-        f"cohesion decide the result. At most {scen.stack_limit} units stand in one hex.",
+        "cohesion decide the result; but assaults one after another wear a hex down, in the same phase: every step "
+        "a unit loses, to an assault or to fire, costs it a point of cohesion too (a unit in supply rallies one at "
+        "the start of its side's turn), and a main defender broken (cohesion 0) falls back at the next assault. "
+        "Fire first: artillery and drones on the hex before the assault phase. "
+        f"At most {scen.stack_limit} units stand in one hex.",
         "An assault's result: the attacker destroyed if it loses all its steps; else a lone defender that loses "
         "all its steps is destroyed; else the defenders fall back if the main one is destroyed, breaks, or loses 2+ "
         "steps and more than the attacker (the attacker then advances, unless a cliff its kind cannot climb or a "

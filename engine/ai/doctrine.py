@@ -756,14 +756,16 @@ class DoctrineAgent:
         if params.get("release_road_block") and side != SIDES[ATTACKER]:
             out.append(("release_road_block", "only the attacker's doctrine AI holds a road block (a parameter for "
                         "the attacker); drop it here"))
-        if "lead" in params and side != SIDES[ATTACKER]:
+        if params.get("lead", "sf") != "sf" and side != SIDES[ATTACKER]:  # (its default, copied with the rest of
+            # a block from one side to the other, does nothing there either: only a value that asks for play)
             out.append(("lead", "only the attacker's doctrine AI has a leading arm (a parameter for the attacker); "
                         "drop it here"))
         # The defender's own (the attacker's moves never read them: set there, they would silently do nothing).
         for key, set_, what in (("reserve", bool(params.get("reserve")), "holds units back as a reserve"),
                                 ("road_counterattack", bool(params.get("road_counterattack")),
                                  "counter-attacks a cut road"),
-                                ("commit_reserve", "commit_reserve" in params, "commits a reserve"),
+                                ("commit_reserve", params.get("commit_reserve", "road_cut") != "road_cut",
+                                 "commits a reserve"),
                                 ("counterattack_ratio", params.get("counterattack_ratio") is not None,
                                  "counter-attacks a cut road")):
             if set_ and side == SIDES[ATTACKER]:
