@@ -303,3 +303,25 @@ def test_the_rules_in_brief_say_how_assaults_one_after_another_wear_a_hex_down(s
     text = " ".join(rules_brief(shusha))
     assert "assaults one after another wear a hex down" in text
     assert "a main defender broken (cohesion 0) falls back at the next assault" in text
+
+
+def test_the_panel_counts_a_loitering_munitions_rounds_and_says_when_none_are_left(shusha, screen) -> None:
+    """An attacker player: the Harop's 4 munitions were gone by turn 4, its count seen only after each strike, and
+    from then on it was simply missing from the panel."""
+    from conftest import app_of
+
+    from engine.rules import new_game
+    from ui.panels import air_lines
+
+    app = app_of(new_game(shusha, 1), (0,))
+    app.render(screen)
+    texts = [t for t, _, _ in air_lines(app)]
+    assert any("az_harop" in t and "(4 munitions left)" in t for t in texts), texts
+    harop = app.state.unit("az_harop")
+    harop.strength = 1
+    app.state.bump()
+    assert any("(1 munition left)" in t for t, _, _ in air_lines(app))
+    harop.strength = 0
+    app.state.touch()
+    texts = [t for t, _, _ in air_lines(app)]
+    assert any("az_harop" in t and "no munitions left" in t for t in texts), texts

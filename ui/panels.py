@@ -1084,6 +1084,8 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
         ut = table[u.type]
         g = grounded.get(u.id)
         name = side_word(app, u) + app.names.name(u.id, typed=True)
+        if ut.expendable:  # (an attacker player's Harop was gone by turn 4, its count seen only after each strike)
+            name += f" ({u.strength} munition{'' if u.strength == 1 else 's'} left)"
         mark = "▶ " if u.id == app.selected else ""
         limits = f" ({_needs(ut)})" if needs else ""
         if g:
@@ -1091,6 +1093,10 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
         else:
             done = flight_words(app, u, can_fly_words(app, short=False))
             out.append((f"{mark}{name}: {done}{limits}", p.panel_dim if done == DID_NOT_FLY else p.good, u.id))
+    for u in units:  # (then it left the list without a word)
+        if u.arrived and u.strength <= 0 and table[u.type].domain == "air" and table[u.type].expendable:
+            out.append((f"{side_word(app, u)}{app.names.name(u.id, typed=True)}: no munitions left (all used, or "
+                        "shot down)", p.panel_dim, None))
     from ui.overlays import enemy_air_types
 
     seen = [] if sideless(app) else enemy_air_types(st, app.view_side)  # (a view of both sides has no enemy)
