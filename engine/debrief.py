@@ -49,8 +49,15 @@ def key_moments(state: GameState) -> list[str]:
         out.append(f"{scen.victory.objective} never held{whole} by the attacker" + (f"; {first}" if first else "")
                    + held_at_end(state))
     if scen.victory.road_watch is not None:
-        still = "" if sc.road_cut_turn is None else (", still cut at the end" if sc.road_cut_at_end
-                                                    else ", open again at the end")
+        # (an attacker player read "still cut at the end" of a road reopened on turn 17 and cut again later)
+        reopened = sum(1 for ev in state.log if ev.kind == "RoadCut" and not ev.cut)
+        times = {1: "once", 2: "twice"}.get(reopened, f"{reopened} times")
+        if sc.road_cut_turn is None:
+            still = ""
+        elif sc.road_cut_at_end:
+            still = ", still cut at the end" + (f" (reopened {times} and cut again)" if reopened else "")
+        else:  # (reopened once is what "open again" says already)
+            still = ", open again at the end" + (f" (reopened {times})" if reopened > 1 else "")
         # where: an educator's review saw "cut: turn 15" set beside the record's special forces on the road by the
         # town, when the first cut was the western group's, 10 km away at Lisagor
         first = next((ev for ev in state.log if ev.kind == "RoadCut" and ev.cut), None)

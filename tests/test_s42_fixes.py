@@ -325,3 +325,18 @@ def test_the_panel_counts_a_loitering_munitions_rounds_and_says_when_none_are_le
     app.state.touch()
     texts = [t for t, _, _ in air_lines(app)]
     assert any("az_harop" in t and "no munitions left" in t for t in texts), texts
+
+
+def test_the_debrief_says_when_the_road_was_reopened_and_cut_again(shusha) -> None:
+    """An attacker player read "Shusha–Lachin road first cut: turn 15 ..., still cut at the end" of a road the
+    defender had reopened on turn 17 and the attacker cut again later."""
+    from engine.debrief import key_moments
+    from engine.game import play_game
+
+    for seed, times in ((5, 1), (7, 0)):  # (seed 5: reopened once; seed 7: never)
+        st = play_game(shusha, seed)
+        assert sum(1 for ev in st.log if ev.kind == "RoadCut" and not ev.cut) == times, seed
+        (line,) = [ln for ln in key_moments(st) if "first cut" in ln]
+        assert st.score.road_cut_at_end, seed
+        tail = " (reopened once and cut again)" if times else ""
+        assert line.endswith(f"still cut at the end{tail}"), line
