@@ -3049,6 +3049,10 @@ def _run_dask(todo: list[Task], save: Callable[[Task, list], None], client: Any,
                 except Exception as e:  # KilledWorker, lost worker, CommClosed ...
                     msg = str(e).splitlines()[0] if str(e) else ""
                     keep_finished(but=f)
+                    try:  # (the departures that explain it, since the last poll: up to DASK_CHANGES_POLL_S)
+                        note_worker_changes(last=True)
+                    except Exception:
+                        pass
                     if isinstance(e, TypeError):  # (an older engine's run_task takes no document: a worker of
                         _refuse_mismatched_workers(client, expect)  # another engine joined late, say so)
                     raise BatchAborted(f"Dask task {t.name} failed: {type(e).__name__}: {msg}", 1, 0, 0) from None

@@ -1709,7 +1709,10 @@ def pairing_note(s: Summary) -> str | None:
     def span(lo: str, hi: str) -> str:
         return lo if lo == hi else f"{lo} to {hi}"
 
-    agree = span(f"{pct(min(shares))}%", f"{pct(max(shares))}%")
+    def share(x: float) -> str:  # (199 of 200 is not "100%")
+        return ">99%" if 0.99 < x < 1 else "<1%" if 0 < x < 0.01 else f"{pct(x)}%"
+
+    agree = span(share(min(shares)), share(max(shares)))
     phis = [phi for _, _, phi in got if phi is not None]
     if not phis:
         return (f"how far the paired games agree, against {s.vs}: the same winner in {agree} of the pairs (one side "
@@ -1717,7 +1720,7 @@ def pairing_note(s: Summary) -> str | None:
     phi = span(f"{min(phis):+.2f}", f"{max(phis):+.2f}")
     why = ["near 0: the paired intervals are about as wide as unpaired ones would be" if max(map(abs, phis)) < 0.2
            else "the higher above 0, the narrower the paired intervals against unpaired ones"]
-    if min(phis) < -0.2:
+    if min(phis) <= -0.2:
         why.append("below 0 they are wider")
     undefined = len(got) - len(phis)
     left = (f"; {undefined} cell{'s' if undefined != 1 else ''} without one: a side won all its games"

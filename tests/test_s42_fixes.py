@@ -316,11 +316,11 @@ def test_the_panel_counts_a_loitering_munitions_rounds_and_says_when_none_are_le
     app = app_of(new_game(shusha, 1), (0,))
     app.render(screen)
     texts = [t for t, _, _ in air_lines(app)]
-    assert any("az_harop" in t and "(4 munitions left)" in t for t in texts), texts
+    assert any("az_harop" in t and ", 4 munitions left:" in t for t in texts), texts
     harop = app.state.unit("az_harop")
     harop.strength = 1
     app.state.bump()
-    assert any("(1 munition left)" in t for t, _, _ in air_lines(app))
+    assert any(", 1 munition left:" in t for t, _, _ in air_lines(app))
     harop.strength = 0
     app.state.touch()
     texts = [t for t, _, _ in air_lines(app)]
@@ -340,3 +340,28 @@ def test_the_debrief_says_when_the_road_was_reopened_and_cut_again(shusha) -> No
         assert st.score.road_cut_at_end, seed
         tail = " (reopened once and cut again)" if times else ""
         assert line.endswith(f"still cut at the end{tail}"), line
+
+
+def test_the_pairing_note_never_rounds_a_disagreement_away() -> None:
+    """A second review: 199 of 200 pairs agreeing read "100% of the pairs"; a phi of exactly -0.20 got neither
+    "near 0" nor "below 0 they are wider"."""
+    from pathlib import Path
+
+    from engine import report as R
+    from engine.report import CellStats, GameRow, Summary
+
+    def cell(k: int, winners: str) -> CellStats:
+        c = CellStats(k, f"c{k}", {"x": k}, n=len(winners), attacker_wins=winners.count("a"))
+        c.games = {g: GameRow(100 + g, "attacker" if w == "a" else "defender", None, 0, 0)
+                   for g, w in enumerate(winners)}
+        return c
+
+    base = "a" * 100 + "d" * 100
+    other = "d" + "a" * 99 + "d" * 100  # (one pair of 200 differs)
+    note = R.pairing_note(Summary(Path("x.parquet"), [cell(0, base), cell(1, other)], {}, ["x"]))
+    assert note is not None and ">99% of the pairs" in note, note
+    a, b = "a" * 10 + "d" * 10, "aaaadddddd" + "aaaaaadddd"  # (the 2x2 table 4/6/6/4: phi = -20/100 = -0.20)
+    got = R.pairing_agreement(list(zip(cell(0, a).games.values(), cell(1, b).games.values(), strict=True)))
+    assert got == (8, 20, -0.2)
+    note = R.pairing_note(Summary(Path("x.parquet"), [cell(0, a), cell(1, b)], {}, ["x"]))
+    assert note is not None and "phi -0.20" in note and "below 0 they are wider" in note, note

@@ -220,3 +220,15 @@ def test_a_units_misspelt_type_and_a_miscased_map_code_get_did_you_mean():
     doc = tiny_dict()
     doc["map"]["terrain"][0] = "P" + doc["map"]["terrain"][0][1:]
     assert_problem(scenario_problems(doc), "$.map.terrain[0]", "unknown terrain code(s) 'P'", "did you mean 'p'?")
+
+
+def test_the_attackers_own_parameters_at_their_defaults_pass_on_the_defender():
+    """A second review: the defaults of `follow_up`, `endgame_turns` and `endgame_floor` (a block of parameters
+    copied from the attacker to the defender) were refused, while `lead: sf` passed. Only another value is."""
+    doc = tiny_dict()
+    doc["sides"]["defender"]["agent_params"] = {"follow_up": 1.0, "endgame_turns": 8, "endgame_floor": 0.5,
+                                                "lead": "sf", "infiltrate_objective": False}
+    scenario_from_dict(doc)
+    for key, value in (("follow_up", 0.5), ("endgame_turns", 3), ("endgame_floor", 0.8)):
+        doc["sides"]["defender"]["agent_params"] = {key: value}
+        assert_problem(scenario_problems(doc), f"$.sides.defender.agent_params.{key}", "only the attacker")

@@ -1085,7 +1085,7 @@ def air_lines(app: Any, needs: bool = True) -> list[tuple[str, tuple[int, int, i
         g = grounded.get(u.id)
         name = side_word(app, u) + app.names.name(u.id, typed=True)
         if ut.expendable:  # (an attacker player's Harop was gone by turn 4, its count seen only after each strike)
-            name += f" ({u.strength} munition{'' if u.strength == 1 else 's'} left)"
+            name += f", {u.strength} munition{'' if u.strength == 1 else 's'} left"
         mark = "▶ " if u.id == app.selected else ""
         limits = f" ({_needs(ut)})" if needs else ""
         if g:

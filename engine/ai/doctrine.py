@@ -748,10 +748,11 @@ class DoctrineAgent:
             out.append(("detachment", "only the attacker's doctrine AI detaches units"))
         if params.get("infiltrate_objective") and side != SIDES[ATTACKER]:
             out.append(("infiltrate_objective", "only the attacker's doctrine AI infiltrates the objective"))
-        if "follow_up" in params and side != SIDES[ATTACKER]:  # (the defender's assaults would ignore it)
+        # (each at its default on the other side asks for nothing: a block of parameters copied across passes)
+        if params.get("follow_up", 1.0) != 1.0 and side != SIDES[ATTACKER]:  # (the defender's assaults ignore it)
             out.append(("follow_up", "only the attacker's doctrine AI follows up its assaults"))
-        for key in ("endgame_turns", "endgame_floor"):  # (the defender has no end-game clock: a value would be ignored)
-            if key in params and side != SIDES[ATTACKER]:
+        for key, default in (("endgame_turns", 8), ("endgame_floor", 0.5)):  # (the defender has no end-game clock)
+            if params.get(key, default) != default and side != SIDES[ATTACKER]:
                 out.append((key, "only the attacker's doctrine AI has an end-game clock"))
         if params.get("release_road_block") and side != SIDES[ATTACKER]:
             out.append(("release_road_block", "only the attacker's doctrine AI holds a road block (a parameter for "
