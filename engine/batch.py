@@ -2122,7 +2122,7 @@ def run_batch(
     parts saved with the game parts (so an interrupted batch resumes with them too). `on_workers` hears which
     workers a remote Dask scheduler has before the games ({address: host}, threads), and `on_worker_change` each
     line said of a Dask worker that left, joined or was shut out during the games (also said to `on_message`):
-    the run's record (`engine.runlog`), which picked them out of `on_message` by their words."""
+    the run's record (`engine.runlog`; it had picked them out of `on_message` by their words)."""
     t0 = time.perf_counter()
     # the engine every worker must run, read before any cluster starts (a local cluster's workers import the engine
     # from disk at their first task, or when restarted: a tree edited since then plays other games)

@@ -145,7 +145,7 @@ class Palette:
     """What the help calls the colours that carry meaning (it must match the palette in use)."""
     ramp: list[Colour] = field(default_factory=lambda: [(69, 117, 180), (145, 191, 219), (224, 243, 248),
                                                         (254, 224, 144), (252, 141, 89), (215, 48, 39)])
-    """The numeric overlays' ramp (move cost, defence, supply cost), low -> high: ColorBrewer's RdYlBu, blue to dark
+    """The numeric overlays' ramp (move cost, defence, supply cost), low -> high: ColorBrewer's RdYlBu, blue to
     red, whose steps differ in lightness and on the blue-yellow axis. The green-to-red ramp it replaces collapsed
     for a red-green colour-blind pupil: defence +0 and +2 looked alike (a class rehearsal, by a deuteranopia
     simulation; two of its steps were 1.3 apart in CIELAB under it, these 19 or more)."""
