@@ -365,3 +365,27 @@ def test_the_pairing_note_never_rounds_a_disagreement_away() -> None:
     assert got == (8, 20, -0.2)
     note = R.pairing_note(Summary(Path("x.parquet"), [cell(0, a), cell(1, b)], {}, ["x"]))
     assert note is not None and "phi -0.20" in note and "below 0 they are wider" in note, note
+
+
+@pytest.mark.parametrize(("size", "ui_scale"), [((1024, 768), 1.0), ((1280, 800), 1.5), ((800, 600), 1.0),
+                                                 ((2560, 1440), 1.5)])
+def test_the_curtain_is_read_from_the_back_of_a_classroom(shusha, screen, size, ui_scale) -> None:
+    """Two teachers at 1024x768: the curtain's "Click or press Enter" was a 15-px grey line. Alone on the screen,
+    its words grow (up to twice the panel's), its title never wider than 80% of the window."""
+    import pygame
+
+    from engine.rules import new_game
+    from ui.app import App
+    from ui.panels import CURTAIN_TEXT_MAX, curtain_text_scale
+
+    window = pygame.Surface(size)  # (the `screen` fixture: a display, for pygame_gui's fonts)
+    app = App(new_game(shusha, 0), {0, 1}, hotseat=True, size=size, ui_scale=ui_scale)
+    title = "Pass the screen to the ATTACKER"
+    k = curtain_text_scale(app, window, title)
+    assert 1.0 <= k <= CURTAIN_TEXT_MAX
+    assert app.ui_text.font(round(24 * k), True).size(title)[0] <= 0.8 * size[0] + 2 or k == 1.0
+    if size == (1024, 768):
+        assert k >= 1.5  # (the words a third of the screen's width at least: read from the back row)
+    app.raise_curtain()
+    app.curtain_at = None
+    app.render(window)  # (drawn whole: no error)

@@ -1837,13 +1837,27 @@ def _modal(app: Any, screen: pygame.Surface, lines: list[tuple[str, int, tuple[i
         y += t.line_height(px)
 
 
+CURTAIN_TEXT_MAX = 2.0
+"""How much larger than the panel's the curtain's words may grow: alone on the screen, they are read from the back
+of a classroom (two teachers at 1024x768 read a 15-px grey "Click or press Enter" there)."""
+
+
+def curtain_text_scale(app: Any, screen: pygame.Surface, title: str) -> float:
+    """The curtain's text size over the panel's: up to `CURTAIN_TEXT_MAX`, its title at most 80% of the window wide."""
+    wide = app.ui_text.font(24, True).size(title)[0] or 1
+    return max(1.0, min(CURTAIN_TEXT_MAX, 0.8 * screen.get_width() / wide))
+
+
 def draw_pass_screen(app: Any, screen: pygame.Surface) -> None:
     side = app.state.side
-    lines = [(f"Pass the screen to the {SIDES[side].upper()}", 24, app.palette.side[side], True),
+    title = f"Pass the screen to the {SIDES[side].upper()}"
+    k = curtain_text_scale(app, screen, title)
+    lines = [(title, round(24 * k), app.palette.side[side], True),
              (f"({app.state.scenario.sides[SIDES[side]].name}) — turn {app.state.turn}, {app.state.phase} phase",
-              15, app.palette.panel_fg, False),
-             ("Click or press Enter when ready." if app.curtain_ready() else "A moment…", 15,
-              app.palette.panel_dim, False)]  # (in its grace the curtain takes no click nor key: `App.curtain_ready`)
+              round(15 * k), app.palette.panel_fg, False),
+             ("Click or press Enter when ready." if app.curtain_ready() else "A moment…", round(15 * k),
+              app.palette.accent if app.curtain_ready() else app.palette.panel_dim, False)]  # (in its grace the
+    # curtain takes no click nor key: `App.curtain_ready`)
     if app.quit_refused:  # (Ctrl+Q behind the curtain could not save: its window waits behind the curtain, and
         # the curtain takes no Ctrl+S)
         said = (f"NOT SAVED: {app.autosave_error}. Lift the curtain (Enter) to save with Save… (Ctrl+S); Ctrl+Q "
