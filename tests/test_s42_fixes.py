@@ -389,3 +389,32 @@ def test_the_curtain_is_read_from_the_back_of_a_classroom(shusha, screen, size, 
     app.raise_curtain()
     app.curtain_at = None
     app.render(window)  # (drawn whole: no error)
+
+
+def test_home_in_a_replay_shows_the_whole_map_and_keeps_the_place(shusha, screen) -> None:
+    """An educator at step 161 pressed Home, as the class plan says for the whole map, and the replay went back to
+    order 0. Home fits the map as in a game; Ctrl+Home is the first order; the help (H) lists the replay's keys."""
+    import pygame
+    from conftest import goto
+
+    from engine.rules import new_game
+    from engine.savegame import save_dict
+    from ui.replay import REPLAY_HELP, ReplayApp, ReplayModel
+
+    st = goto(new_game(shusha, 0, track_sightings=True), "attacker", "assault")
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(st)), size=(1280, 800))
+    assert viewer.model.n >= 3
+    viewer.goto(2)
+    viewer.zoom_i = len(viewer.zoom_levels) - 1
+    viewer.render(screen)
+    viewer.on_key(pygame.K_HOME, 0)
+    viewer.render(screen)
+    assert viewer.model.k == 2 and viewer.hex_size == viewer._fit_size
+    viewer.on_key(pygame.K_HOME, pygame.KMOD_CTRL)
+    assert viewer.model.k == 0
+    viewer.on_key(pygame.K_END, 0)
+    assert viewer.model.k == viewer.model.n
+    viewer.show_help = True
+    viewer.render(screen)
+    box = next(e for e in viewer.gui.help_win.get_container().elements if hasattr(e, "html_text"))
+    assert "In the replay" in box.html_text and all(k in box.html_text for k, _ in REPLAY_HELP)

@@ -720,8 +720,13 @@ class Gui:
         if app.show_help and not alive:
             from ui.app import HELP
 
-            rows = "".join(f"<b>{html.escape(k)}</b><br>&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(d)}<br>" for k, d in HELP)
+            def entries(keys: Any) -> str:
+                return "".join(f"<b>{html.escape(k)}</b><br>&nbsp;&nbsp;&nbsp;&nbsp;{html.escape(d)}<br>"
+                               for k, d in keys)
+
             s = app.ui_scale
+            replay = getattr(app, "replay_help", ())  # (a replay's own keys first: `ui.replay.REPLAY_HELP`)
+            rows = (heading("In the replay", s) + "<br>" + entries(replay) + "<br>" if replay else "") + entries(HELP)
             text = (heading("How to play", s) + "<br>"
                     "Each turn both sides play four phases: <b>air</b> (drone sorties) &gt; <b>artillery</b> "
                     "(fire at spotted enemies) &gt; <b>movement</b> &gt; <b>assault</b> (attack adjacent "

@@ -305,8 +305,19 @@ def describe_order(order: Any, names: Any = None) -> str:
     return f"{who}: {verb} ({h[0]},{h[1]})" if h is not None else f"{who}: {verb}"
 
 
+REPLAY_HELP = [
+    ("Right / Left", "the next / previous order (the buttons Next and Back too)"),
+    ("Page Down / Page Up", "the next turn's first order / the turn before's"),
+    ("Ctrl+Home / End", "the first order / the last"),
+    ("Home", "the whole map in the window, at the same order (as in a game)"),
+]
+"""The replay's own keys, above the game's in its help (H): a teacher found only the game's there."""
+
+
 class ReplayApp(App):
     """The game window in read-only mode, showing either everything or one side's knowledge."""
+
+    replay_help = REPLAY_HELP
 
     def __init__(self, model: ReplayModel, *, palette: str = "default", ui_scale: float = 1.0,
                  size: tuple[int, int] = (1280, 800), side: str | None = None) -> None:
@@ -344,7 +355,7 @@ class ReplayApp(App):
         view = self.view if m.kind == "save" and not self.omniscient else None
         last = order_summary(evs, self.state, "", view, names=self.names)
         self.status = (f"REPLAY {what} {m.k}/{m.n}, turn {m.turn_at[m.k]}{cur}  |  {last}  "
-                       "[Right/Left step, PageDown/PageUp turn, Home/End]")
+                       "[Right/Left step, PageDown/PageUp turn, Ctrl+Home/End first/last, Home whole map]")
         if self.notes:
             self.status = "Warning: " + "; ".join(self.notes) + "  |  " + self.status
 
@@ -404,8 +415,10 @@ class ReplayApp(App):
         elif key == pygame.K_PAGEUP:
             m.prev_turn()
             self.sync()
-        elif key == pygame.K_HOME:
+        elif key == pygame.K_HOME and mod & pygame.KMOD_CTRL:
             self.goto(0)
+        elif key == pygame.K_HOME:  # (the whole map, as in a game and as the class plan says: Home went back to
+            self.fit_map()  # the first order, and a teacher at step 323 lost their place in front of the class)
         elif key == pygame.K_END:
             self.goto(m.n)
         elif key in (pygame.K_SPACE, pygame.K_e) or (mod & pygame.KMOD_CTRL):
