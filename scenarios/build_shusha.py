@@ -837,8 +837,9 @@ META["briefing"] = [
     "spotter, and the recon drone over the approaches is one.",
     "The weather: clear or partly cloudy until about 2 November, then low cloud and fog; the forecast was for "
     "improvement by Sunday 8 November, and no source says when it cleared (the scenario clears it on the 8th). Armed "
-    "drones cannot fly under a low cloud base (the panel's red GROUNDED box says why), nor can the attacker's recon "
-    "drone; the defenders' low-flying recon drone still can, and still spots for artillery. How low each drone can "
+    "drones cannot fly under a low cloud base, nor in fog (the panel's red GROUNDED box says why: on the low-cloud "
+    "days the fog grounds them too), nor can the attacker's recon drone under the cloud; the defenders' low-flying "
+    "recon drone still can (not in thick fog), and still spots for artillery. How low each drone can "
     "fly (1,200 m for the TB2, 1,000 m for the Harop, 800 m for the Orbiter, 150 m for the Orlan) is the model's "
     "assumption: the record says only that the drones could not be used under the cloud and that the Orlan flew under"
     " it. Turns are 12 hours, day and night; each side plays air, artillery, movement and assault in turn. H lists "

@@ -418,3 +418,21 @@ def test_home_in_a_replay_shows_the_whole_map_and_keeps_the_place(shusha, screen
     viewer.render(screen)
     box = next(e for e in viewer.gui.help_win.get_container().elements if hasattr(e, "html_text"))
     assert "In the replay" in box.html_text and all(k in box.html_text for k, _ in REPLAY_HELP)
+
+
+def test_the_cloud_tag_says_what_the_fog_grounds_too(shusha) -> None:
+    """An educator: on every Shusha turn of low cloud, fog grounds the armed drones too, while the map's tag said
+    only "Low cloud at 200 m grounds the TB2, Harop and Orbiter"; a student may fairly say "it was the fog"."""
+    import attrs
+
+    from engine.rules import new_game
+    from ui.sky import cloud_words
+
+    st = new_game(shusha, 7)
+    st.weather = attrs.evolve(st.weather, ceiling_m=300.0, fog="patchy")
+    assert cloud_words(st) == ("Low cloud at 300 m grounds the TB2, Harop and Orbiter (patchy fog grounds the TB2 and "
+                               "Harop too); the Orlan-10 flies under it")
+    st.weather = attrs.evolve(st.weather, ceiling_m=200.0, fog="thick")
+    assert cloud_words(st) == "Low cloud at 200 m grounds the TB2, Harop and Orbiter (thick fog grounds them too)"
+    st.weather = attrs.evolve(st.weather, ceiling_m=300.0, fog="none")
+    assert cloud_words(st) == "Low cloud at 300 m grounds the TB2, Harop and Orbiter; the Orlan-10 flies under it"

@@ -26,10 +26,11 @@ TAG_PX = 13
 def cloud_words(state: Any) -> str | None:
     """What this turn's cloud base does to the aircraft in play (both sides' types, from the order of battle and
     the weather, both public; arrived, present and not shot down), e.g. "Low cloud at 500 m grounds the TB2, Harop and
-    Orbiter; the Orlan-10 flies under it". None when the cloud grounds no aircraft (fog alone says nothing here:
-    the panel has it)."""
+    Orbiter (patchy fog grounds the TB2 and Harop too); the Orlan-10 flies under it": what the fog grounds as well
+    is said. None when the cloud grounds no aircraft (fog alone says nothing here: the panel has it)."""
     down: list[str] = []
     under: list[str] = []
+    fogged: list[str] = []  # (of those, the ones the fog grounds as well)
     for ut in air_types_in_play(state, alive=True):  # (a drone shot down is no longer grounded: both sides saw it)
         name = type_tag(ut)
         if name in down or name in under:
@@ -37,11 +38,18 @@ def cloud_words(state: Any) -> str | None:
         limits = flight_limits(ut, state.weather)
         if any(x.kind == "ceiling" for x in limits):
             down.append(name)
+            if any(x.kind == "fog" for x in limits):
+                fogged.append(name)
         elif not limits:
             under.append(name)
     if not down:
         return None
+    # (an educator: on every Shusha turn of low cloud the fog grounds the armed drones too, and a student may
+    # fairly say "it was the fog": the tag names both when both do)
     base = f"Low cloud at {state.weather.ceiling_m:.0f} m grounds the {listed(down)}"
+    if fogged:
+        base += (f" ({state.weather.fog} fog grounds {'them' if fogged == down else 'the ' + listed(fogged)} "
+                 "too)")
     if under:
         base += f"; the {listed(under)} {'flies' if len(under) == 1 else 'fly'} under it"
     return base
