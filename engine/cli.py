@@ -287,7 +287,8 @@ def run(
              "stderr)")] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Print every event (phases in which nothing happened left out; to stderr when stdout "
-        "carries --json or --log -)", metavar="")] = False,
+        "carries --json or --log -), each after its turn and its replay step: 'T15 #323' is what `wargame replay "
+        "SAVE --step 323` shows, SAVE from --save", metavar="")] = False,
     attacker_lead: Annotated[str | None, typer.Option(
         help="Doctrine attacker: sf (special forces infiltrate first) or mech (mechanised units first)")] = None,
     set_: Annotated[list[str] | None, typer.Option(
@@ -383,10 +384,14 @@ def run(
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if verbose:
         from engine.events import without_empty_phases
+        from engine.savegame import log_steps
 
+        steps = log_steps(state)
+        width = len(str(len(state.orders)))
         # phases in which nothing happened left out; escaped: modifier lists are in [brackets]; one line each
-        for _, ev in without_empty_phases(list(enumerate(state.log))):
-            text.print(f"[dim]T{ev.turn:>2}[/] {escape(ev.text())}", highlight=False, soft_wrap=True)
+        for k, ev in without_empty_phases(list(enumerate(state.log))):
+            text.print(f"[dim]T{ev.turn:>2} #{steps[k]:<{width}}[/] {escape(ev.text())}", highlight=False,
+                       soft_wrap=True)
             for line in ev.details():
                 text.print(f"      {escape(line)}", highlight=False, soft_wrap=True)
     if not as_json:

@@ -44,6 +44,20 @@ def save_dict(state: GameState) -> dict[str, Any]:
     }
 
 
+def log_steps(state: GameState) -> list[int]:
+    """For each event of `state.log`, the order that made it: the step `wargame replay SAVE --step N` shows it at (0:
+    before the first order). Found by playing the orders again from the game's start (a game's cost): an educator
+    could find a moment's step only by stepping through the replay."""
+    from engine.rules import apply
+
+    st = game_from_save_dict({**save_dict(state), "orders": []}, track_sightings=state.sightings is not None)
+    steps = [0] * len(st.log)
+    for n, order in enumerate(state.orders, start=1):
+        apply(st, order)
+        steps += [n] * (len(st.log) - len(steps))
+    return steps + [len(state.orders)] * (len(state.log) - len(steps))
+
+
 def save_text(state: GameState) -> str:
     """The save file's text: one line of JSON."""
     return json.dumps(save_dict(state), ensure_ascii=False, separators=(",", ":")) + "\n"

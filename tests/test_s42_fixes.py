@@ -436,3 +436,31 @@ def test_the_cloud_tag_says_what_the_fog_grounds_too(shusha) -> None:
     assert cloud_words(st) == "Low cloud at 200 m grounds the TB2, Harop and Orbiter (thick fog grounds them too)"
     st.weather = attrs.evolve(st.weather, ceiling_m=300.0, fog="none")
     assert cloud_words(st) == "Low cloud at 300 m grounds the TB2, Harop and Orbiter; the Orlan-10 flies under it"
+
+
+def test_run_verbose_numbers_each_event_with_the_replay_step_that_shows_it(tmp_path) -> None:
+    """An educator could find the step of a moment (the first spotted fire) only by stepping through the replay or
+    reading the save's JSON. `wargame run -v` prints each event after its turn and its step ("T 2 #13"), and the
+    replay of the save at that step shows that event among the order's."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+    from ui.replay import ReplayModel
+
+    save = tmp_path / "drones.json"
+    out = CliRunner().invoke(app, ["run", "scenarios/lessons/drones.json", "--seed", "1", "-v", "--save", str(save)],
+                             env={"COLUMNS": "400"}).output
+    lines = [ln for ln in out.splitlines() if re.match(r"T ?\d+ #\d+ ", ln)]
+    assert lines and lines[0].startswith("T 0 #0 ") and "Game started" in lines[0]
+    spotted = next(ln for ln in lines if "(spotter: recon drone)" in ln)
+    m = re.match(r"T ?\d+ #(\d+) +(.*)$", spotted)
+    step, words = int(m.group(1)), m.group(2)
+    model = ReplayModel.open(save)
+    model.goto(step)
+    assert any(ev.text() == words for ev in model.current_events()), (step, words)
+    model.goto(step - 1)
+    assert not any(ev.text() == words for ev in model.current_events())
+    steps = [int(re.match(r"T ?\d+ #(\d+) ", ln).group(1)) for ln in lines]
+    assert steps == sorted(steps) and steps[-1] <= model.n
