@@ -151,10 +151,12 @@ def recon_in_view(ev: Any, state: Any, view: Any, known_before: frozenset[str] |
     area = set(gm.within(gm.idx(ev.center), ev.radius).tolist())
     in_view = [c.id for c in view.contacts if c.idx in area and c.id not in ev.detected]
     if known_before is None:
-        return [f"in view there: {_ids(in_view)}"] if in_view else []
+        return [f"in view in its area: {_ids(in_view)}"] if in_view else []
     new = [u for u in in_view if u not in known_before]
     old = [u for u in in_view if u in known_before]
-    return ([f"newly in view: {_ids(new)}"] if new else []) + ([f"already known there: {_ids(old)}"] if old else [])
+    # ("in its area": "there" read as the hex clicked, not the sortie's whole radius, an educator)
+    return ([f"newly in view: {_ids(new)}"] if new else []) + ([f"already known in its area: {_ids(old)}"] if old
+                                                               else [])
 
 
 def recon_log_detail(ev: Any, state: Any, side: int, seen: str | None = None) -> str | None:
