@@ -611,7 +611,8 @@ def test_a_recon_sortie_names_what_it_found_hidden_new_and_already_known(screen)
     s = app.status
     assert s.startswith("az_orlan recon over (1,5) looked at 18 hexes (radius 2): FOUND 1 hidden: "
                         "enemy Infantry (arm_hid)")  # (an own unit the scenario gives no name: its id)
-    assert "newly in view: enemy Air defence (arm_ad)" in s and "already known in its area: enemy Infantry (arm_inf_2)" in s
+    assert "newly in view: enemy Air defence (arm_ad)" in s
+    assert "already known in its area: enemy Infantry (arm_inf_2)" in s
     assert "revealed" not in s  # (the reveal is the sortie's find, said once)
     # everything named is what the side now knows: its contacts
     contacts = {c.id for c in app.view.contacts}
