@@ -341,8 +341,6 @@ def drones() -> dict:
         "'Weather & aircraft' block and the red GROUNDED box in the side panel say what flies and why; press 5 "
         "for the drone-coverage overlay. In sandbox mode F5-F8 set the weather (historical, clear, overcast, fog), "
         "which holds until you change it: press one now, or in red's air phase (it waits, all drones grounded). "
-        "F9 and Shift+F9 step the cloud base up and down through the heights at which each drone is grounded: at "
-        "800 m the Orbiter flies and the armed drones do not. "
         "Or play blue "
         "(`--side defender` instead) and fly the Orlan yourself: a recon sortie over a red unit in the air "
         "phase, then a fire mission on it in the artillery phase.",
