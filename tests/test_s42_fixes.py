@@ -464,3 +464,23 @@ def test_run_verbose_numbers_each_event_with_the_replay_step_that_shows_it(tmp_p
     assert not any(ev.text() == words for ev in model.current_events())
     steps = [int(re.match(r"T ?\d+ #(\d+) ", ln).group(1)) for ln in lines]
     assert steps == sorted(steps) and steps[-1] <= model.n
+
+
+def test_a_replay_opened_at_a_turn_says_the_turn_begins(shusha, screen) -> None:
+    """An educator: `wargame replay SAVE --turn N` opens on the order that ended turn N-1, and its status ("turn 14
+    — defender ends the phase") read as turn N's while the header said the attacker's air phase."""
+    from conftest import goto
+
+    from engine.rules import new_game
+    from engine.savegame import save_dict
+    from ui.replay import ReplayApp, ReplayModel
+
+    st = goto(goto(new_game(shusha, 0, track_sightings=True), "defender", "assault"), "attacker", "movement")
+    assert st.turn == 2
+    viewer = ReplayApp(ReplayModel.from_save_dict(save_dict(st)), size=(1280, 800))
+    k = viewer.model.first_of_turn(2)
+    assert k is not None and k > 0
+    viewer.open_at(k)
+    assert "; turn 2 begins" in viewer.status
+    viewer.goto(k + 1)
+    assert "begins" not in viewer.status.split("|")[0]

@@ -346,6 +346,8 @@ class ReplayApp(App):
             mine = self.omniscient or order_side(self.state, order) in (None, self.view_side)
             cur = f" — {describe_order(order, self.names)}" if mine else (" — an enemy order" if evs else
                                                               " — an enemy order you did not observe")
+            if m.turn_at[m.k] != m.turn_at[m.k - 1]:  # (`--turn N` opens on the order that ended turn N-1: its
+                cur += f"; turn {m.turn_at[m.k]} begins"  # words read as turn N's, an educator)
         self.highlight = []
         for ev in evs:
             self.highlight += [self.state.map.idx(h) for h in ev.hexes()]
