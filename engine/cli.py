@@ -20,21 +20,22 @@ from engine.errors import WargameError
 from engine.fileio import unwritable
 
 
-def _flag_shown_as_flag(option: Any) -> Any:
+class _HelpShownAsFlag:
     """Typer shows its own `--help` as `--help <bool>`, which reads as taking a value (`--help true`)."""
-    if option is not None:
-        option.metavar = ""
-    return option
 
-
-class _Group(typer.core.TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
-        return _flag_shown_as_flag(super().get_help_option(ctx))
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = ""
+        return option
 
 
-class _Command(typer.core.TyperCommand):
-    def get_help_option(self, ctx: Any) -> Any:
-        return _flag_shown_as_flag(super().get_help_option(ctx))
+class _Group(_HelpShownAsFlag, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_HelpShownAsFlag, typer.core.TyperCommand):
+    pass
 
 
 class _Typer(typer.Typer):
@@ -159,10 +160,7 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario JSON file")
     console.print(f"[green]OK[/] {scenario}: {scen.meta.name} — {scen.map.cols}×{scen.map.rows} hexes, "
                   f"{len(scen.units)} units, {scen.turns} turns (sha256 {scen.sha256[:12]}, of its canonical JSON: "
                   "not the file's bytes that sha256sum reads)")
-    from engine.scenario import unused_schedule_warnings
-
-    warnings = schedule_warnings(scen) + unused_schedule_warnings(scen) + doctrine_warnings(scen) + map_warnings(scen)
-    for line in warnings:  # (accepted; said here)
+    for line in schedule_warnings(scen) + doctrine_warnings(scen) + map_warnings(scen):  # (accepted; said here)
         err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
@@ -247,8 +245,11 @@ def doctrine_warnings(scen: Any) -> list[str]:
 
 
 def schedule_warnings(scen: Any) -> list[str]:
-    """Weather schedule entries the game never plays (after its last turn): a shortened copy's are meant, a
-    scenario file's are more likely a typo (turn 72 for 12) or a `turns` left too low."""
+    """Weather schedule entries the game never plays (after its last turn, or all of them in a mode that plays a
+    preset: `engine.scenario.unused_schedule_warnings`): a shortened copy's are meant, a scenario file's are more
+    likely a typo (turn 72 for 12) or a `turns` left too low."""
+    from engine.scenario import unused_schedule_warnings
+
     out = []
     late = [(i, e.turn) for i, e in enumerate(scen.weather.schedule) if e.turn > scen.turns]
     if late:
@@ -262,7 +263,7 @@ def schedule_warnings(scen: Any) -> list[str]:
         out.append(f"$.weather.schedule: no entry for turn{'' if len(gaps) == 1 else 's'} "
                    f"{', '.join(map(str, gaps[:10]))}{' …' if len(gaps) > 10 else ''}: --weather historical or "
                    "stochastic would play them at 3000 m, 20 km, dry")
-    return out
+    return out + unused_schedule_warnings(scen)
 
 
 AGENT_HELP = ("Agent: doctrine, random or passive, or the import path of your own agent class, "
