@@ -1052,8 +1052,7 @@ def _check(scen: Scenario, terrain: dict[str, TerrainType], utypes: dict[str, Un
         bad = sorted({ch for ch in row if ch not in terrain})
         if bad:
             col = next(i for i, ch in enumerate(row) if ch in bad)
-            cased = [other for ch in bad for other in (ch.lower(), ch.upper())
-                     if other != ch and other in terrain]  # (codes are case-sensitive)
+            cased = [close for ch in bad if (close := _did_you_mean(ch, terrain))]  # (codes are case-sensitive)
             add(f"$.map.terrain[{r}]: unknown terrain code(s) {', '.join(map(repr, bad))} (first at col {col}"
                 + (f"; did you mean {', '.join(map(repr, cased))}?" if cased else "")
                 + f"); known: {''.join(sorted(terrain))}")
