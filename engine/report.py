@@ -1183,9 +1183,9 @@ def paired_games(a: CellStats, b: CellStats) -> list[tuple[GameRow, GameRow]] | 
     return pairs
 
 
-def paired_win_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[float, float, float] | None:
-    """Attacker win rate of the second games minus the first's, over the pairs both of whose games have a
-    winner, with Newcombe's paired interval (`newcombe_paired`); None when no pair has."""
+def paired_wins(pairs: list[tuple[GameRow, GameRow]]) -> tuple[int, int, int, int] | None:
+    """The pairs both of whose games have a winner as a 2x2 table of "the attacker won": (in both, in the first
+    only, in the second only, in neither); None when no pair has."""
     decided = [(x.winner == "attacker", y.winner == "attacker") for x, y in pairs
                if x.winner in ("attacker", "defender") and y.winner in ("attacker", "defender")]
     if not decided:
@@ -1193,7 +1193,14 @@ def paired_win_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[float, 
     both = sum(1 for x, y in decided if x and y)
     only_a = sum(1 for x, y in decided if x and not y)
     only_b = sum(1 for x, y in decided if y and not x)
-    return newcombe_paired(both, only_a, only_b, len(decided) - both - only_a - only_b)
+    return both, only_a, only_b, len(decided) - both - only_a - only_b
+
+
+def paired_win_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[float, float, float] | None:
+    """Attacker win rate of the second games minus the first's, over the pairs both of whose games have a
+    winner, with Newcombe's paired interval (`newcombe_paired`); None when no pair has."""
+    table = paired_wins(pairs)
+    return None if table is None else newcombe_paired(*table)
 
 
 def paired_capture_difference(pairs: list[tuple[GameRow, GameRow]]) -> tuple[tuple[float, float, float] | None, int]:
@@ -1685,17 +1692,12 @@ def pairing_agreement(pairs: list[tuple[GameRow, GameRow]]) -> tuple[int, int, f
     >>> pairing_agreement([(g("attacker"), g("attacker")), (g("attacker"), g("defender"))])
     (1, 2, None)
     """
-    decided = [(x.winner == "attacker", y.winner == "attacker") for x, y in pairs
-               if x.winner in ("attacker", "defender") and y.winner in ("attacker", "defender")]
-    if not decided:
+    table = paired_wins(pairs)
+    if table is None:
         return None
-    n = len(decided)
-    a = sum(1 for x, y in decided if x and y)
-    b = sum(1 for x, y in decided if x and not y)
-    c = sum(1 for x, y in decided if y and not x)
-    d = n - a - b - c
+    a, b, c, d = table
     margins = (a + b) * (c + d) * (a + c) * (b + d)
-    return a + d, n, ((a * d - b * c) / math.sqrt(margins) if margins > 0 else None)
+    return a + d, a + b + c + d, ((a * d - b * c) / math.sqrt(margins) if margins > 0 else None)
 
 
 def pairing_note(s: Summary) -> str | None:
