@@ -20,7 +20,7 @@ from engine.mapdata import GameMap
 from engine.movement import distance_field, terrain_move_costs
 from engine.orders import END_PHASE, Assault, Fire, Move, Order, Recon, Strike
 from engine.supply import road_open_between
-from engine.units import ATTACKER, SIDES, Unit
+from engine.units import ATTACKER, Unit
 from engine.view import SideView
 
 DEEP_RECON = 0.5
@@ -49,6 +49,40 @@ def _recon_ring(gmap: GameMap, centre: int) -> tuple[np.ndarray, list[int], list
     ring_a = np.flatnonzero((from_centre >= 2) & (from_centre <= 5))
     ring = ring_a.tolist()
     return ring_a, ring, [i for i in ring if gmap.row[i] > gmap.row[centre]]
+
+
+ONE_SIDE_PARAMS: tuple[tuple[str, str, Any, str], ...] = (
+    ("detachment", "attacker", (), "only the attacker's doctrine AI detaches units"),
+    ("infiltrate_objective", "attacker", False, "only the attacker's doctrine AI infiltrates the objective"),
+    ("follow_up", "attacker", 1.0, "only the attacker's doctrine AI follows up its assaults"),
+    ("endgame_turns", "attacker", 8, "only the attacker's doctrine AI has an end-game clock"),
+    ("endgame_floor", "attacker", 0.5, "only the attacker's doctrine AI has an end-game clock"),
+    ("release_road_block", "attacker", False,
+     "only the attacker's doctrine AI holds a road block (a parameter for the attacker); drop it here"),
+    ("lead", "attacker", "sf", "only the attacker's doctrine AI has a leading arm (a parameter for the attacker); "
+     "drop it here"),
+    ("reserve", "defender", (), "only the defender's doctrine AI holds units back as a reserve (a parameter for the "
+     "defender); drop it here"),
+    ("road_counterattack", "defender", False,
+     "only the defender's doctrine AI counter-attacks a cut road (a parameter for the defender); drop it here"),
+    ("commit_reserve", "defender", "road_cut",
+     "only the defender's doctrine AI commits a reserve (a parameter for the defender); drop it here"),
+    ("counterattack_ratio", "defender", None,
+     "only the defender's doctrine AI counter-attacks a cut road (a parameter for the defender); drop it here"),
+)
+"""The parameters of one side's play (key, the side that reads it, its default, the refusal): set on the other
+side, which never reads them, the game would play as if they were not there (`DoctrineAgent.scenario_problems`).
+At its default a parameter asks for nothing, so a block of parameters copied from one side to the other passes."""
+
+
+def _asks_for_play(value: Any, default: Any) -> bool:
+    """Whether a parameter's `value` asks for something its `default` does not: any value but None where the
+    default is None, a true one where it is false or empty, else another value."""
+    if default is None:
+        return value is not None
+    if default is False or default == ():
+        return bool(value)
+    return bool(value != default)
 
 
 class DoctrineAgent:
@@ -744,34 +778,9 @@ class DoctrineAgent:
                 elif unit_sides[uid] != side:
                     out.append((f"{key}[{k}]",
                                 f"{uid!r} belongs to the {unit_sides[uid]}; the {key} is the {side}'s own"))
-        if params.get("detachment") and side != SIDES[ATTACKER]:
-            out.append(("detachment", "only the attacker's doctrine AI detaches units"))
-        if params.get("infiltrate_objective") and side != SIDES[ATTACKER]:
-            out.append(("infiltrate_objective", "only the attacker's doctrine AI infiltrates the objective"))
-        # (each at its default on the other side asks for nothing: a block of parameters copied across passes)
-        if params.get("follow_up", 1.0) != 1.0 and side != SIDES[ATTACKER]:  # (the defender's assaults ignore it)
-            out.append(("follow_up", "only the attacker's doctrine AI follows up its assaults"))
-        for key, default in (("endgame_turns", 8), ("endgame_floor", 0.5)):  # (the defender has no end-game clock)
-            if params.get(key, default) != default and side != SIDES[ATTACKER]:
-                out.append((key, "only the attacker's doctrine AI has an end-game clock"))
-        if params.get("release_road_block") and side != SIDES[ATTACKER]:
-            out.append(("release_road_block", "only the attacker's doctrine AI holds a road block (a parameter for "
-                        "the attacker); drop it here"))
-        if params.get("lead", "sf") != "sf" and side != SIDES[ATTACKER]:  # (its default, copied with the rest of
-            # a block from one side to the other, does nothing there either: only a value that asks for play)
-            out.append(("lead", "only the attacker's doctrine AI has a leading arm (a parameter for the attacker); "
-                        "drop it here"))
-        # The defender's own (the attacker's moves never read them: set there, they would silently do nothing).
-        for key, set_, what in (("reserve", bool(params.get("reserve")), "holds units back as a reserve"),
-                                ("road_counterattack", bool(params.get("road_counterattack")),
-                                 "counter-attacks a cut road"),
-                                ("commit_reserve", params.get("commit_reserve", "road_cut") != "road_cut",
-                                 "commits a reserve"),
-                                ("counterattack_ratio", params.get("counterattack_ratio") is not None,
-                                 "counter-attacks a cut road")):
-            if set_ and side == SIDES[ATTACKER]:
-                out.append((key, f"only the defender's doctrine AI {what} (a parameter for the defender); drop it "
-                                 "here"))
+        for key, owner, default, words in ONE_SIDE_PARAMS:
+            if side != owner and _asks_for_play(params.get(key, default), default):
+                out.append((key, words))
         cols, rows = map_size
         for k, h in enumerate(params.get("detachment_goal", ())):
             if cols and rows and not (0 <= h[0] < cols and 0 <= h[1] < rows):
